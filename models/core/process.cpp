@@ -1,0 +1,42 @@
+#include "process.h"
+
+#include <QProcess>
+#include <unistd.h>
+
+namespace salvage {
+
+bool runningAsRoot()
+{
+    return ::geteuid() == 0;
+}
+
+ProcessResult runProcess(const ProcessRequest &request)
+{
+    QString program = request.program;
+    QStringList arguments = request.arguments;
+    if (!request.runAsUser.isEmpty() && runningAsRoot()) {
+        arguments.prepend(program);
+        arguments.prepend(QStringLiteral("--"));
+        arguments.prepend(request.runAsUser);
+        arguments.prepend(QStringLiteral("-u"));
+        program = QStringLiteral("runuser");
+    }
+
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.setStandardInputFile(QProcess::nullDevice());
+    process.start(program, arguments);
+    ProcessResult result;
+    if (!process.waitForStarted(10000))
+        return result;
+    result.started = true;
+    if (!process.waitForFinished(request.timeoutMs)) {
+        process.kill();
+        process.waitForFinished(2000);
+    }
+    result.output = QString::fromLocal8Bit(process.readAll());
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    return result;
+}
+
+} // namespace salvage

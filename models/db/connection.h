@@ -1,0 +1,94 @@
+#pragma once
+
+#include "db/connectionprofile.h"
+#include "db/jobcontrol.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <mutex>
+
+class QThread;
+
+namespace salvage {
+
+class PgSession;
+
+/// One database of the investigation (LIVE or BACKUP): a read-only PgSession living on its own
+/// worker thread. Work reaches it as jobs, run one after another; results come back to the
+/// caller's thread as values through queued calls. Nothing here blocks the GUI thread.
+class Connection : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Closed, Opening, Open, Failed };
+    Q_ENUM(State)
+    using JobId = quint64;
+    using Work = std::function<void(PgSession &, JobControl &)>;
+    using FailureHandler = std::function<void(const QString &message, bool cancelled)>;
+
+    explicit Connection(Side side, QObject *parent = nullptr);
+    ~Connection() override;
+
+    Side side() const { return m_side; }
+    State state() const { return m_state; }
+    QString lastError() const { return m_lastError; }
+    QString serverVersion() const { return m_serverVersion; }
+    const ConnectionProfile &profile() const { return m_profile; }
+    QString where() const; ///< "LIVE (user@host:5432/db)"
+
+    /// Opens (or re-opens) the session on the worker thread; stateChanged() tells how it went.
+    void open(const ConnectionProfile &profile, const QString &password = {});
+    void close();
+
+    /// Queues `work`; when it returns, `onResult(value)` runs on `context`'s thread unless
+    /// `context` is gone by then. `onFailure` gets one clear sentence (or cancelled=true).
+    template <typename Result>
+    JobId submit(const QString &title, std::function<Result(PgSession &, JobControl &)> work, QObject *context,
+                 std::function<void(Result)> onResult, FailureHandler onFailure = {})
+    {
+        auto box = std::make_shared<std::optional<Result>>();
+        return enqueue(
+            title, [work = std::move(work), box](PgSession &session, JobControl &control) { box->emplace(work(session, control)); },
+            context, [box, onResult = std::move(onResult)]() { if (*box) onResult(std::move(**box)); },
+            std::move(onFailure));
+    }
+
+    /// Requests cancel: pending jobs are dropped, a running statement gets libpq's cancel request.
+    void cancel(JobId job);
+    void cancelAll();
+
+Q_SIGNALS:
+    void stateChanged(salvage::Connection::State state);
+    void jobQueued(quint64 job, const QString &title);
+    void jobProgress(quint64 job, qint64 done, qint64 total, const QString &status);
+    void jobFinished(quint64 job, bool ok, const QString &message);
+
+private:
+    struct Job;
+    JobId enqueue(const QString &title, Work work, QObject *context, std::function<void()> deliver,
+                  FailureHandler onFailure);
+    void runOnWorker(const std::shared_ptr<Job> &job);
+    void setState(State state, const QString &error = {});
+    void resendCancels();
+
+    Side m_side;
+    State m_state = State::Closed;
+    QString m_lastError;
+    QString m_serverVersion;
+    ConnectionProfile m_profile;
+    QThread *m_thread = nullptr;
+    QObject *m_worker = nullptr; ///< lives on m_thread; jobs are queued to it
+
+    std::mutex m_mutex; ///< guards m_session (swapped on the worker, cancelled from anywhere) and m_jobs
+    std::shared_ptr<PgSession> m_session;
+    QHash<JobId, std::shared_ptr<Job>> m_jobs;
+    JobId m_nextJob = 0;
+    QTimer m_cancelTimer; ///< repeats cancel requests that raced with a statement's start
+};
+
+} // namespace salvage

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace salvage::sql {
+
+/// Quotes an identifier the way PostgreSQL's quote_ident() does, always (never relies on case folding).
+QString quoteIdent(const QString &identifier);
+
+/// "schema"."name", both parts quoted.
+QString qualified(const QString &schema, const QString &name);
+
+/// A comma-separated list of quoted identifiers.
+QString quoteIdentList(const QStringList &identifiers);
+
+/// A string literal for generated scripts ('...' with quotes doubled, E'' never needed with
+/// standard_conforming_strings on). Values sent to a server are bound instead.
+QString quoteLiteral(const QString &value);
+
+/// A libpq conninfo value: bare when it is a safe word, otherwise single-quoted with escapes.
+QString quoteConninfoValue(const QString &value);
+
+} // namespace salvage::sql

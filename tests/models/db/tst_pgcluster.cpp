@@ -1,0 +1,66 @@
+#include "core/error.h"
+#include "db/pgcluster.h"
+#include "db/pgsession.h"
+
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace salvage;
+
+class TestPgCluster : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void lifecycle()
+    {
+        QTemporaryDir dir;
+        PgCluster cluster(dir.path());
+        QVERIFY(!cluster.exists());
+        QVERIFY(!cluster.isRunning());
+        cluster.start();
+        QVERIFY(cluster.exists());
+        QVERIFY(cluster.isRunning());
+        QVERIFY(cluster.port() > 0);
+        cluster.createDatabase(QStringLiteral("Odd Name"));
+        {
+            PgSession session(cluster.conninfo(QStringLiteral("Odd Name")), PgSession::Options{});
+            QCOMPARE(QString::fromStdString(session.exec(QStringLiteral("SELECT current_database()"))[0][0].c_str()),
+                     QStringLiteral("Odd Name"));
+            // Never the OS superuser: the server runs unprivileged.
+            const pqxx::result user = session.exec(QStringLiteral("SELECT current_user"));
+            QCOMPARE(QString::fromStdString(user[0][0].c_str()), cluster.superuser());
+        }
+        // A second object over the same directory reuses the running server.
+        PgCluster again(dir.path());
+        QVERIFY(again.isRunning());
+        const int port = again.port();
+        again.start();
+        QCOMPARE(again.port(), port);
+        cluster.stop();
+        QVERIFY(!cluster.isRunning());
+        // It restarts with its data.
+        cluster.start();
+        PgSession session(cluster.conninfo(QStringLiteral("Odd Name")), PgSession::Options{});
+        QVERIFY(session.backendPid() > 0);
+        const QString data = cluster.dataDir();
+        cluster.destroy();
+        QVERIFY(!QFileInfo::exists(data));
+    }
+
+    void missingBinariesGiveAClearError()
+    {
+        QTemporaryDir dir;
+        PgCluster cluster(dir.path(), PgCluster::Settings{QStringLiteral("/nonexistent/bin")});
+        try {
+            cluster.start();
+            QFAIL("start() should have failed");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().contains(QStringLiteral("initdb")), qPrintable(error.message()));
+        }
+        cluster.destroy();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPgCluster)
+#include "tst_pgcluster.moc"

@@ -1,0 +1,4 @@
+#include "mainwindow.h"
+namespace salvage {
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {}
+}
