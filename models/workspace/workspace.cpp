@@ -1,0 +1,88 @@
+#include "workspace.h"
+
+#include "core/error.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+namespace salvage {
+
+namespace {
+constexpr int kFormatVersion = 1;
+}
+
+QJsonObject Workspace::toJson() const
+{
+    QJsonArray logArray;
+    for (const LogSource &source : logs) {
+        QJsonObject object{{QStringLiteral("path"), source.path}};
+        if (!source.label.isEmpty())
+            object.insert(QStringLiteral("label"), source.label);
+        if (!source.format.isEmpty())
+            object.insert(QStringLiteral("format"), source.format);
+        if (!source.timeZone.isEmpty())
+            object.insert(QStringLiteral("time_zone"), source.timeZone);
+        if (source.clockOffsetMs != 0)
+            object.insert(QStringLiteral("clock_offset_ms"), double(source.clockOffsetMs));
+        logArray.append(object);
+    }
+    return {{QStringLiteral("salvage_workspace"), kFormatVersion},
+            {QStringLiteral("live"), live.toJson()},
+            {QStringLiteral("backup"), backup.toJson()},
+            {QStringLiteral("logs"), logArray},
+            {QStringLiteral("sections"), m_sections}};
+}
+
+Workspace Workspace::fromJson(const QJsonObject &object)
+{
+    Workspace workspace;
+    workspace.live = ConnectionProfile::fromJson(object.value(QStringLiteral("live")).toObject());
+    workspace.backup = ConnectionProfile::fromJson(object.value(QStringLiteral("backup")).toObject());
+    for (const QJsonValue &value : object.value(QStringLiteral("logs")).toArray()) {
+        const QJsonObject log = value.toObject();
+        workspace.logs.append({log.value(QStringLiteral("path")).toString(), log.value(QStringLiteral("label")).toString(),
+                               log.value(QStringLiteral("format")).toString(),
+                               log.value(QStringLiteral("time_zone")).toString(),
+                               qint64(log.value(QStringLiteral("clock_offset_ms")).toDouble())});
+    }
+    workspace.m_sections = object.value(QStringLiteral("sections")).toObject();
+    return workspace;
+}
+
+Workspace Workspace::load(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("Cannot open the workspace %1: %2.").arg(path, file.errorString()));
+    QJsonParseError error{};
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject()
+        || !document.object().contains(QStringLiteral("salvage_workspace")))
+        throw Error(QStringLiteral("%1 is not a Salvage workspace.").arg(path));
+    if (document.object().value(QStringLiteral("salvage_workspace")).toInt() > kFormatVersion)
+        throw Error(QStringLiteral("%1 was written by a newer Salvage.").arg(path));
+    return fromJson(document.object());
+}
+
+void Workspace::save(const QString &path) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        throw Error(QStringLiteral("Cannot write the workspace %1: %2.").arg(path, file.errorString()));
+    file.write(QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
+    if (!file.commit())
+        throw Error(QStringLiteral("Cannot write the workspace %1: %2.").arg(path, file.errorString()));
+}
+
+QString Workspace::resolve(const QString &workspaceFile, const QString &path)
+{
+    if (QDir::isAbsolutePath(path))
+        return path;
+    return QFileInfo(workspaceFile).absoluteDir().absoluteFilePath(path);
+}
+
+} // namespace salvage

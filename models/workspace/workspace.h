@@ -1,0 +1,51 @@
+#pragma once
+
+#include "db/connectionprofile.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace salvage {
+
+/// A log file the investigation reads, with what is known about its clock.
+struct LogSource
+{
+    QString path;              ///< absolute, or relative to the workspace file
+    QString label;             ///< lane name; empty: the file name
+    QString format;            ///< a format id; empty: detect
+    QString timeZone;          ///< IANA zone for naive timestamps; empty: UTC
+    qint64 clockOffsetMs = 0;  ///< added to every instant, to correct a skewed clock
+
+    bool operator==(const LogSource &other) const = default;
+};
+
+/// An investigation saved to disk (`*.salvage`, JSON): the LIVE and BACKUP connections (never a
+/// password), the log sources, and sections owned by individual features (annotations, declared
+/// relations, …) that the workspace keeps without interpreting.
+class Workspace
+{
+public:
+    ConnectionProfile live;
+    ConnectionProfile backup;
+    QList<LogSource> logs;
+
+    /// A feature's own section, e.g. section("annotations"); empty object when absent.
+    QJsonObject section(const QString &name) const { return m_sections.value(name).toObject(); }
+    void setSection(const QString &name, const QJsonObject &value) { m_sections.insert(name, value); }
+
+    /// Throws salvage::Error with a clear sentence when the file is missing or not a workspace.
+    static Workspace load(const QString &path);
+    /// Writes atomically (QSaveFile); throws salvage::Error when it cannot.
+    void save(const QString &path) const;
+
+    QJsonObject toJson() const;
+    static Workspace fromJson(const QJsonObject &object);
+    /// `path` resolved against the directory of the workspace file.
+    static QString resolve(const QString &workspaceFile, const QString &path);
+
+private:
+    QJsonObject m_sections;
+};
+
+} // namespace salvage

@@ -1,0 +1,51 @@
+#include "core/error.h"
+#include "workspace/workspace.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace salvage;
+
+class TestWorkspace : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void roundTrip()
+    {
+        QTemporaryDir dir;
+        Workspace workspace;
+        workspace.live = {QStringLiteral("prod"), QStringLiteral("host=db1 dbname=mastodon password=secret")};
+        workspace.backup = {QString(), QStringLiteral("postgresql://restore@db2/mastodon_backup")};
+        workspace.logs.append({QStringLiteral("logs/nginx.log"), QStringLiteral("web"), QString(), QStringLiteral("Europe/Berlin"), 1500});
+        workspace.setSection(QStringLiteral("annotations"), {{QStringLiteral("count"), 2}});
+        const QString path = dir.filePath(QStringLiteral("incident.salvage"));
+        workspace.save(path);
+
+        QFile raw(path);
+        QVERIFY(raw.open(QIODevice::ReadOnly));
+        QVERIFY(!raw.readAll().contains("secret"));
+
+        const Workspace loaded = Workspace::load(path);
+        QCOMPARE(loaded.live.name, QStringLiteral("prod"));
+        QVERIFY(!loaded.live.embedsPassword());
+        QCOMPARE(loaded.backup, workspace.backup);
+        QCOMPARE(loaded.logs, workspace.logs);
+        QCOMPARE(loaded.section(QStringLiteral("annotations")).value(QStringLiteral("count")).toInt(), 2);
+        QCOMPARE(Workspace::resolve(path, QStringLiteral("logs/nginx.log")), dir.filePath(QStringLiteral("logs/nginx.log")));
+    }
+
+    void badFiles()
+    {
+        QTemporaryDir dir;
+        QVERIFY_THROWS_EXCEPTION(Error, Workspace::load(dir.filePath(QStringLiteral("missing.salvage"))));
+        QFile junk(dir.filePath(QStringLiteral("junk.salvage")));
+        QVERIFY(junk.open(QIODevice::WriteOnly));
+        junk.write("{\"not\": \"a workspace\"}");
+        junk.close();
+        QVERIFY_THROWS_EXCEPTION(Error, Workspace::load(junk.fileName()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWorkspace)
+#include "tst_workspace.moc"
