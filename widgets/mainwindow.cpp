@@ -10,6 +10,7 @@
 #include "overviewpage.h"
 #include "passwordstore.h"
 #include "sourcepanel.h"
+#include "sqlconsole.h"
 #include "theme.h"
 
 #include <QActionGroup>
@@ -68,6 +69,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     createDocks();
     createMenus();
+    addView(QStringLiteral("console"), tr("&SQL console"), new SqlConsole(m_live, m_backup, this));
 
     m_liveStatus = new QLabel(this);
     m_backupStatus = new QLabel(this);
@@ -178,8 +180,8 @@ void MainWindow::addView(const QString &id, const QString &title, QWidget *view)
     }
     action->setEnabled(true);
     action->setToolTip(QString());
-    connect(action, &QAction::triggered, this, [this, view]() { m_views->setCurrentWidget(view); });
-    Q_UNUSED(tab);
+    view->setObjectName(id + QStringLiteral("View"));
+    connect(action, &QAction::triggered, this, [this, tab]() { m_views->setCurrentIndex(tab); });
 }
 
 void MainWindow::connectSide(Side side, const ConnectionProfile &profile, const QString &password)

@@ -1,8 +1,6 @@
 #include "sourcepanel.h"
 
-#include "db/pgsession.h"
 #include "db/schematreemodel.h"
-#include "db/schemareader.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -71,7 +69,7 @@ SourcePanel::SourcePanel(Connection *connection, QWidget *parent)
 
     connect(m_connect, &QPushButton::clicked, this, [this]() { Q_EMIT connectRequested(m_connection->side()); });
     connect(m_disconnect, &QPushButton::clicked, m_connection, &Connection::close);
-    connect(m_reload, &QPushButton::clicked, this, &SourcePanel::reloadSchema);
+    connect(m_reload, &QPushButton::clicked, m_connection, &Connection::refreshSchema);
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_proxy->setFilterFixedString(text);
         if (!text.isEmpty())
@@ -82,19 +80,23 @@ SourcePanel::SourcePanel(Connection *connection, QWidget *parent)
         if (!table.isEmpty())
             Q_EMIT tableActivated(table);
     });
-    connect(m_connection, &Connection::stateChanged, this, [this](Connection::State state) {
-        updateState();
-        if (state == Connection::State::Open)
-            reloadSchema();
-        else if (state != Connection::State::Opening)
-            m_model->clear();
+    connect(m_connection, &Connection::stateChanged, this, &SourcePanel::updateState);
+    connect(m_connection, &Connection::schemaChanged, this, [this](const Schema &schema) {
+        m_model->setSchema(schema);
+        m_tree->expandToDepth(0);
+        if (m_connection->state() == Connection::State::Open)
+            m_details->setText(tr("%1 — PostgreSQL %2 — %3 tables, %4 foreign keys")
+                                   .arg(m_connection->profile().displayName(), schema.serverVersion)
+                                   .arg(schema.tables.size())
+                                   .arg(schema.foreignKeyCount()));
     });
+    connect(m_connection, &Connection::schemaFailed, m_details, &QLabel::setText);
     updateState();
 }
 
 const Schema &SourcePanel::schema() const
 {
-    return m_model->schema();
+    return m_connection->schema();
 }
 
 QString SourcePanel::stateText() const
@@ -125,29 +127,6 @@ void SourcePanel::updateState()
     }
     m_disconnect->setEnabled(state == Connection::State::Open || state == Connection::State::Opening);
     m_reload->setEnabled(state == Connection::State::Open);
-}
-
-void SourcePanel::reloadSchema()
-{
-    const quint64 generation = m_generation.next();
-    m_connection->submit<Schema>(
-        tr("Read schema of %1").arg(sideName(m_connection->side())),
-        [](PgSession &session, JobControl &control) { return SchemaReader::read(session, &control); }, this,
-        [this, generation](Schema schema) {
-            if (!m_generation.isCurrent(generation))
-                return;
-            m_model->setSchema(schema);
-            m_tree->expandToDepth(0);
-            m_details->setText(tr("%1 — PostgreSQL %2 — %3 tables, %4 foreign keys")
-                                   .arg(m_connection->profile().displayName(), schema.serverVersion)
-                                   .arg(schema.tables.size())
-                                   .arg(schema.foreignKeyCount()));
-            Q_EMIT schemaLoaded(schema);
-        },
-        [this, generation](const QString &message, bool cancelled) {
-            if (m_generation.isCurrent(generation) && !cancelled)
-                m_details->setText(message);
-        });
 }
 
 } // namespace salvage

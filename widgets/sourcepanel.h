@@ -1,7 +1,6 @@
 #pragma once
 
 #include "db/connection.h"
-#include "db/jobcontrol.h"
 #include "db/schema.h"
 
 #include <QWidget>
@@ -17,7 +16,7 @@ namespace salvage {
 class SchemaTreeModel;
 
 /// One side of the investigation (LIVE or BACKUP): its connection state, server, and schema tree
-/// with a filter. Loads the schema off the GUI thread whenever the connection opens.
+/// with a filter, following the connection's schemaChanged().
 class SourcePanel : public QWidget
 {
     Q_OBJECT
@@ -29,12 +28,8 @@ public:
     QString stateText() const;
     SchemaTreeModel *schemaModel() const { return m_model; }
 
-public Q_SLOTS:
-    void reloadSchema();
-
 Q_SIGNALS:
     void connectRequested(salvage::Side side);
-    void schemaLoaded(const salvage::Schema &schema);
     void tableActivated(const QString &qualifiedTable);
 
 private:
@@ -51,7 +46,6 @@ private:
     QPushButton *m_reload;
     QLineEdit *m_filter;
     QTreeView *m_tree;
-    Generation m_generation;
 };
 
 } // namespace salvage
