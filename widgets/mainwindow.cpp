@@ -4,6 +4,8 @@
 #include "connectdialog.h"
 #include "core/error.h"
 #include "db/connection.h"
+#include "db/dumploader.h"
+#include "jobs/backgroundjob.h"
 #include "db/recentconnections.h"
 #include "jobs/jobregistry.h"
 #include "jobspanel.h"
@@ -14,6 +16,8 @@
 #include "theme.h"
 
 #include <QActionGroup>
+#include <QCryptographicHash>
+#include <QStandardPaths>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -130,6 +134,12 @@ void MainWindow::createMenus()
     QMenu *connectMenu = menuBar()->addMenu(tr("&Connect"));
     connectMenu->addAction(tr("Connect &LIVE…"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this]() { showConnectDialog(Side::Live); });
     connectMenu->addAction(tr("Connect &BACKUP…"), QKeySequence(Qt::CTRL | Qt::Key_B), this, [this]() { showConnectDialog(Side::Backup); });
+    connectMenu->addAction(tr("Load BACKUP from a pg_&dump file…"), this, [this]() {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Load a backup dump"), QString(),
+                                                          tr("pg_dump files (*.dump *.backup *.sql *.sql.gz *.tar);;All files (*)"));
+        if (!path.isEmpty())
+            loadBackupFromDump(path);
+    });
     connectMenu->addSeparator();
     connectMenu->addAction(tr("Disconnect both"), this, [this]() {
         m_live->close();
@@ -198,6 +208,30 @@ void MainWindow::connectSide(Side side, const ConnectionProfile &profile, const 
         return;
     }
     m_passwords->read(profile.keychainKey(), [target, profile](const QString &stored) { target->open(profile, stored); });
+}
+
+void MainWindow::loadBackupFromDump(const QString &dumpPath)
+{
+    // One scratch cluster per dump file, so loading it again later finds it in place.
+    const QString key = QString::fromLatin1(QCryptographicHash::hash(dumpPath.toUtf8(), QCryptographicHash::Sha1).toHex().left(12));
+    const QString clusterDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/dumps/") + key;
+    const QString database = DumpLoader::databaseNameFor(dumpPath);
+    const QString name = QFileInfo(dumpPath).fileName();
+    statusBar()->showMessage(tr("Loading %1 into a scratch cluster…").arg(name));
+    BackgroundJob::start<DumpLoader::Result>(
+        m_jobs, tr("Load dump %1").arg(name), tr("BACKUP"),
+        [dumpPath, clusterDir, database](JobControl &control) { return DumpLoader::load(dumpPath, clusterDir, database, control); },
+        this,
+        [this, name](DumpLoader::Result result) {
+            statusBar()->showMessage(result.warnings.isEmpty()
+                                         ? tr("Loaded %1.").arg(name)
+                                         : tr("Loaded %1 with %n warning(s); see the jobs panel.", nullptr, int(result.warnings.size())).arg(name),
+                                     15000);
+            connectSide(Side::Backup, ConnectionProfile{tr("dump %1").arg(name), result.conninfo});
+        },
+        [this](const QString &message, bool cancelled) {
+            statusBar()->showMessage(cancelled ? tr("Loading the dump was cancelled.") : message, 15000);
+        });
 }
 
 void MainWindow::showConnectDialog(Side side)

@@ -39,6 +39,9 @@ public:
     /// Loads a workspace and connects both sides. Returns false (and says why) when it cannot.
     bool openWorkspace(const QString &path, QString *error = nullptr);
 
+    /// Restores a pg_dump file into a scratch cluster Salvage manages and connects BACKUP to it.
+    void loadBackupFromDump(const QString &dumpPath);
+
     /// Adds an investigation view as a tab with an entry in the Investigate menu.
     /// `id` matches one of the reserved entries (compare, graph, timeline, restore, console).
     void addView(const QString &id, const QString &title, QWidget *view);
