@@ -8,6 +8,7 @@
 #include "jobs/backgroundjob.h"
 #include "db/recentconnections.h"
 #include "jobs/jobregistry.h"
+#include "graphview.h"
 #include "jobspanel.h"
 #include "overviewpage.h"
 #include "passwordstore.h"
@@ -73,6 +74,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     createDocks();
     createMenus();
+    addView(QStringLiteral("graph"), tr("&Graph"), new GraphView(m_live, m_backup, m_jobs, this));
     addView(QStringLiteral("console"), tr("&SQL console"), new SqlConsole(m_live, m_backup, this));
 
     m_liveStatus = new QLabel(this);
