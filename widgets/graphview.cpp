@@ -81,6 +81,7 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
 {
     m_root = new QLineEdit(this);
     m_root->setPlaceholderText(tr("root row, e.g. accounts:42"));
+    m_root->setMinimumWidth(160);
     m_depth = new QSpinBox(this);
     m_depth->setRange(0, 4);
     m_depth->setValue(1);
@@ -114,11 +115,13 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
     toolbar->addWidget(m_overlay);
     toolbar->addWidget(drawButton);
     toolbar->addWidget(exportButton);
-    toolbar->addWidget(legend);
+    auto *statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(legend);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(toolbar);
-    layout->addWidget(m_status);
+    layout->addLayout(statusRow);
     layout->addWidget(m_view, 1);
 
     connect(drawButton, &QPushButton::clicked, this, &GraphView::draw);
@@ -223,20 +226,34 @@ void GraphView::render()
         QPen pen(presenceColour(edge.presence), edge.presence == Presence::Moved ? 2 : 1.2);
         if (edge.presence == Presence::OnlyBackup)
             pen.setStyle(Qt::DashLine);
-        QLineF line(from, to);
-        // Stop at the target's box so the arrow head stays visible.
-        const QRectF target = boxes.value(edge.to);
-        const double shorten = qMin(line.length() / 2, qMax(target.width(), target.height()) / 2);
-        line.setLength(qMax(0.0, line.length() - shorten));
-        auto *item = m_scene->addLine(line, pen);
+        // Graphviz's spline when there is one (control points, then the arrow tip); else a straight line.
+        QPainterPath path;
+        QLineF last;
+        if (edge.spline.size() >= 5) {
+            path.moveTo(edge.spline.at(0));
+            int i = 1;
+            for (; i + 2 < edge.spline.size() - 1; i += 3)
+                path.cubicTo(edge.spline.at(i), edge.spline.at(i + 1), edge.spline.at(i + 2));
+            path.lineTo(edge.spline.last());
+            last = QLineF(edge.spline.at(edge.spline.size() - 2), edge.spline.last());
+        } else {
+            QLineF line(from, to);
+            const QRectF target = boxes.value(edge.to);
+            line.setLength(qMax(0.0, line.length() - qMin(line.length() / 2, qMax(target.width(), target.height()) / 2)));
+            path.moveTo(line.p1());
+            path.lineTo(line.p2());
+            last = line;
+        }
+        auto *item = m_scene->addPath(path, pen);
         item->setZValue(-1);
-        const QLineF head = QLineF(line.p2(), line.p1());
+        const QLineF head(last.p2(), last.p1());
         for (const double angle : {25.0, -25.0}) {
             QLineF wing = head;
             wing.setLength(9);
             wing.setAngle(head.angle() + angle);
             m_scene->addLine(wing, pen)->setZValue(-1);
         }
+        const QPointF labelAnchor = edge.labelPosition.isNull() ? path.pointAtPercent(0.5) : edge.labelPosition;
         QString text = edge.via;
         if (edge.backupCount >= 0 && edge.liveCount >= 0 && edge.backupCount != edge.liveCount && edge.presence != Presence::Moved)
             text += QStringLiteral(" %1→%2").arg(edge.backupCount).arg(edge.liveCount);
@@ -247,7 +264,7 @@ void GraphView::render()
         QFont font = label->font();
         font.setPointSizeF(font.pointSizeF() * 0.85);
         label->setFont(font);
-        label->setPos(line.center() - QPointF(label->boundingRect().width() / 2, label->boundingRect().height()));
+        label->setPos(labelAnchor - QPointF(label->boundingRect().width() / 2, label->boundingRect().height() / 2));
     }
     m_view->fitInView(m_scene->itemsBoundingRect().adjusted(-20, -20, 20, 20), Qt::KeepAspectRatio);
     int lost = 0;

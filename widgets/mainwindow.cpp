@@ -329,6 +329,8 @@ void MainWindow::restoreSettings()
     if (!restoreGeometry(settings.value(QStringLiteral("ui/geometry")).toByteArray())) {
         resize(1400, 860);
         resizeDocks(findChildren<QDockWidget *>(QStringLiteral("jobsDock")), {170}, Qt::Vertical);
+        resizeDocks({findChild<QDockWidget *>(QStringLiteral("liveDock")), findChild<QDockWidget *>(QStringLiteral("backupDock"))},
+                    {330, 330}, Qt::Horizontal);
     }
     restoreState(settings.value(QStringLiteral("ui/state")).toByteArray());
 }
