@@ -2,6 +2,7 @@
 
 #include "db/connectionprofile.h"
 #include "db/jobcontrol.h"
+#include "db/schema.h"
 
 #include <QHash>
 #include <QObject>
@@ -41,6 +42,11 @@ public:
     const ConnectionProfile &profile() const { return m_profile; }
     QString where() const; ///< "LIVE (user@host:5432/db)"
 
+    /// The structure last read from this database (empty until the first read after opening).
+    const Schema &schema() const { return m_schema; }
+    /// Reads the schema again on the worker; schemaChanged() delivers it. Done after every open.
+    void refreshSchema();
+
     /// Opens (or re-opens) the session on the worker thread; stateChanged() tells how it went.
     void open(const ConnectionProfile &profile, const QString &password = {});
     void close();
@@ -64,6 +70,8 @@ public:
 
 Q_SIGNALS:
     void stateChanged(salvage::Connection::State state);
+    void schemaChanged(const salvage::Schema &schema);
+    void schemaFailed(const QString &message);
     void jobQueued(quint64 job, const QString &title);
     void jobProgress(quint64 job, qint64 done, qint64 total, const QString &status);
     void jobFinished(quint64 job, bool ok, const QString &message);
@@ -81,6 +89,8 @@ private:
     QString m_lastError;
     QString m_serverVersion;
     ConnectionProfile m_profile;
+    Schema m_schema;
+    Generation m_schemaGeneration;
     QThread *m_thread = nullptr;
     QObject *m_worker = nullptr; ///< lives on m_thread; jobs are queued to it
 
