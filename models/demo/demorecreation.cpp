@@ -11,7 +11,7 @@ void DemoRecreation::apply()
     const qint64 stepMs = (DemoParameters::endMs() - 40 * 60000 - startMs) / qMax<qint64>(1, m_parameters.recreations());
     m_sql.run(QStringLiteral("returning victims"), QStringLiteral(R"SQL(
 CREATE TEMPORARY TABLE demo_returns AS
-SELECT v.*, j, (SELECT max(id) FROM accounts) + j + 1 AS new_account, (SELECT max(id) FROM users) + j + 1 AS new_user,
+SELECT v.*, (SELECT max(id) FROM accounts) + j + 1 AS new_account, (SELECT max(id) FROM users) + j + 1 AS new_user,
        CASE WHEN j = 0 THEN lower(v.username) || '_again' ELSE v.username END AS new_username,
        pg_temp.ts($2::bigint + j * $3::bigint) AS at
 FROM (SELECT v.*, (row_number() OVER (ORDER BY pg_temp.r(100, v.account_id), v.account_id) - 1)::int AS j
