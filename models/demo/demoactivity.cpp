@@ -62,7 +62,7 @@ WITH chosen AS (
   FROM statuses s JOIN accounts a ON a.id = s.account_id AND a.domain IS NULL AND a.uri <> ''
   LEFT JOIN users u ON u.account_id = a.id
   WHERE s.reblog_of_id IS NULL AND s.created_at < pg_temp.ts($2) AND s.created_at >= pg_temp.ts($2 - 60 * 86400000::bigint)
-    AND EXISTS (SELECT 1 FROM statuses r WHERE r.reblog_of_id = s.id)
+    AND EXISTS (SELECT 1 FROM statuses r WHERE r.reblog_of_id = s.id AND r.created_at < pg_temp.ts($2))
   ORDER BY pg_temp.r(94, s.id), s.id LIMIT $1),
 logged AS (
   INSERT INTO pg_temp.demo_requests

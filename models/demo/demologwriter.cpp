@@ -53,15 +53,15 @@ const char *const kPostgres = R"SQL(
 SELECT CASE WHEN l.continued THEN E'\t' || l.text
             ELSE to_char(l.at, 'YYYY-MM-DD HH24:MI:SS.MS TZ') || ' [' || l.pid || '] ' || l.text END
 FROM (
-  SELECT g.at, g.pid, g.seq, 0 AS part, m.n, m.n > 1 AS continued,
-         CASE WHEN m.n = 1 THEN g.severity || ':  ' || m.line ELSE m.line END AS text
-  FROM pg_temp.demo_pglog g CROSS JOIN LATERAL unnest(string_to_array(g.message, E'\n')) WITH ORDINALITY m(line, n)
+  SELECT g.at, g.pid, g.n, 0 AS part, m.k AS line, m.k > 1 AS continued,
+         CASE WHEN m.k = 1 THEN g.severity || ':  ' || m.line ELSE m.line END AS text
+  FROM pg_temp.demo_pglog g CROSS JOIN LATERAL unnest(string_to_array(g.message, E'\n')) WITH ORDINALITY m(line, k)
   UNION ALL
-  SELECT g.at, g.pid, g.seq, 1, 1, false, 'DETAIL:  ' || g.detail FROM pg_temp.demo_pglog g WHERE g.detail IS NOT NULL
+  SELECT g.at, g.pid, g.n, 1, 1, false, 'DETAIL:  ' || g.detail FROM pg_temp.demo_pglog g WHERE g.detail IS NOT NULL
   UNION ALL
-  SELECT g.at, g.pid, g.seq, 2, 1, false, 'STATEMENT:  ' || g.statement FROM pg_temp.demo_pglog g WHERE g.statement IS NOT NULL
+  SELECT g.at, g.pid, g.n, 2, 1, false, 'STATEMENT:  ' || g.statement FROM pg_temp.demo_pglog g WHERE g.statement IS NOT NULL
 ) l
-ORDER BY l.at, l.pid, l.seq, l.part, l.n
+ORDER BY l.at, l.pid, l.n, l.part, l.line
 )SQL";
 
 // COPY's text format escapes backslashes and control characters; undo that.

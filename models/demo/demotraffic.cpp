@@ -10,7 +10,8 @@ void DemoTraffic::createEventTables()
 CREATE TEMPORARY TABLE demo_requests (at timestamptz NOT NULL, ip inet, method text, path text, status int, bytes int,
   agent text, controller text, action text, format text, request_id text, duration float8, db float8, view float8, key text);
 CREATE TEMPORARY TABLE demo_jobs (at timestamptz NOT NULL, elapsed float8, class text, jid text, tid text);
-CREATE TEMPORARY TABLE demo_pglog (at timestamptz NOT NULL, pid int, seq int, severity text, message text, detail text, statement text);
+CREATE TEMPORARY TABLE demo_pglog (at timestamptz NOT NULL, pid int, seq int, severity text, message text, detail text, statement text,
+  n bigserial); -- n: the order messages were recorded in, for messages of one instant
 CREATE TEMPORARY TABLE demo_victims (account_id bigint, username text, email text, ip inet, ordinal int, merged_at timestamptz);
 CREATE TEMPORARY TABLE demo_moved (victim bigint, tab text, row_id bigint);
 -- A remote server's address, stable per domain.
