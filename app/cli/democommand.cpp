@@ -2,6 +2,8 @@
 
 #include "demo/demorunner.h"
 
+#include <QElapsedTimer>
+
 namespace salvage::cli {
 
 static const CliCommand demoCommand(QStringLiteral("demo"), QStringLiteral("build or reuse the demo incident (databases, logs, workspace)"),
@@ -13,7 +15,12 @@ static const CliCommand demoCommand(QStringLiteral("demo"), QStringLiteral("buil
     parser.addOption({QStringLiteral("seed"), QStringLiteral("seed of the generated data"), QStringLiteral("S"), QStringLiteral("1")});
     parser.addOption({QStringLiteral("stop"), QStringLiteral("stop the demo's cluster")});
     parseOrThrow(parser, QStringLiteral("demo"), arguments);
-    DemoRunner runner(required(parser, QStringLiteral("dir")));
+    // Progress goes to stderr: stdout carries exactly the two conninfo lines.
+    QElapsedTimer clock;
+    clock.start();
+    DemoRunner runner(required(parser, QStringLiteral("dir")), [&clock](const QString &step) {
+        printError(QStringLiteral("demo: %1 (%2 s)").arg(step).arg(double(clock.elapsed()) / 1000.0, 0, 'f', 1));
+    });
     if (parser.isSet(QStringLiteral("stop"))) {
         runner.stop();
         return int(Success);
@@ -30,6 +37,8 @@ static const CliCommand demoCommand(QStringLiteral("demo"), QStringLiteral("buil
     const DemoRunner::Result result = runner.run(parameters);
     printLine(QStringLiteral("live: ") + result.liveConninfo);
     printLine(QStringLiteral("backup: ") + result.backupConninfo);
+    if (result.rebuilt)
+        printError(QStringLiteral("demo: built in %1 s").arg(double(clock.elapsed()) / 1000.0, 0, 'f', 1));
     return int(Success);
 });
 

@@ -38,14 +38,20 @@ QJsonObject record(const DemoParameters &parameters)
 } // namespace
 
 void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const QString &liveDatabase,
-                       const QString &logsDir, const DemoParameters &parameters)
+                       const QString &logsDir, const DemoParameters &parameters, const Progress &progress)
 {
+    const auto step = [&](const char *what) {
+        if (progress)
+            progress(QString::fromLatin1(what));
+    };
+    step("backup at T0");
     cluster.createDatabase(backupDatabase, true);
     {
         PgSession session(cluster.conninfo(backupDatabase), PgSession::Options::writable(QStringLiteral("DEMO BACKUP")));
         DemoSql sql(session);
         DemoGenerator(sql, parameters).generateBackup();
     }
+    step("live as a copy of the backup");
     {
         // live starts as a file copy of the backup; only what happened after T0 is applied to it.
         PgSession session(cluster.conninfo(QStringLiteral("postgres")), PgSession::Options::writable(QStringLiteral("DEMO")));
@@ -66,11 +72,15 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
     DemoFunctions::install(sql, parameters);
     DemoTraffic traffic(sql, parameters);
     traffic.createEventTables();
+    step("activity after T0");
     DemoActivity(sql, parameters).apply();
     traffic.record(DemoParameters::rotationMs() - 86400000, DemoParameters::incidentMs());
+    step("the merge incident");
     DemoIncident(sql, parameters).apply();
+    step("recreated accounts");
     DemoRecreation(sql, parameters).apply();
     sql.script(QStringLiteral("statistics"), QStringLiteral("ANALYZE"));
+    step("logs");
     QDir(logsDir).removeRecursively();
     DemoLogWriter(sql, logsDir).write();
 }
@@ -103,7 +113,7 @@ DemoRunner::Result DemoRunner::run(const DemoParameters &parameters)
     Result result;
     if (!upToDate(cluster, parameters)) {
         QFile::remove(recordPath());
-        build(cluster, kBackup, kLive, m_dir + QStringLiteral("/logs"), parameters);
+        build(cluster, kBackup, kLive, m_dir + QStringLiteral("/logs"), parameters, m_progress);
         QSaveFile file(recordPath());
         if (!file.open(QIODevice::WriteOnly))
             throw Error(QStringLiteral("Cannot write %1.").arg(recordPath()));

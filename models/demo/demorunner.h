@@ -3,6 +3,7 @@
 #include "demo/demoparameters.h"
 
 #include <QString>
+#include <functional>
 
 namespace salvage {
 
@@ -14,7 +15,10 @@ class PgCluster;
 class DemoRunner
 {
 public:
-    explicit DemoRunner(QString dir) : m_dir(std::move(dir)) {}
+    /// Called with a short description as each step of a build begins.
+    using Progress = std::function<void(const QString &step)>;
+
+    explicit DemoRunner(QString dir, Progress progress = {}) : m_dir(std::move(dir)), m_progress(std::move(progress)) {}
 
     struct Result
     {
@@ -32,13 +36,14 @@ public:
 
     /// Builds the two databases on `cluster` (replacing them) and the logs under `logsDir`.
     static void build(PgCluster &cluster, const QString &backupDatabase, const QString &liveDatabase,
-                      const QString &logsDir, const DemoParameters &parameters);
+                      const QString &logsDir, const DemoParameters &parameters, const Progress &progress = {});
 
 private:
     bool upToDate(PgCluster &cluster, const DemoParameters &parameters) const;
     QString recordPath() const { return m_dir + QStringLiteral("/demo.json"); }
 
     QString m_dir;
+    Progress m_progress;
 };
 
 } // namespace salvage
