@@ -1,9 +1,9 @@
 // salvage-cli demo: its output contract, the workspace it writes, reuse, rebuild and --stop.
+#include "clirun.h"
 #include "db/pgcluster.h"
 #include "db/pgsession.h"
 #include "workspace/workspace.h"
 
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <pqxx/nontransaction>
@@ -15,23 +15,8 @@ using salvage::Workspace;
 class TestCliDemo : public QObject
 {
     Q_OBJECT
-    struct Run
-    {
-        int exitCode;
-        QByteArray out;
-        QByteArray err;
-    };
-    static Run cli(const QStringList &arguments)
-    {
-        QProcess process;
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.remove(QStringLiteral("DISPLAY"));
-        environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
-        process.setProcessEnvironment(environment);
-        process.start(QStringLiteral(SALVAGE_CLI), arguments);
-        process.waitForFinished(300000);
-        return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
-    }
+    using Run = salvage::test::CliRun;
+    static Run cli(const QStringList &arguments) { return salvage::test::runCli(arguments, 300000); }
     static void mark(const QString &conninfo, const char *statement)
     {
         PgSession session(conninfo, PgSession::Options::writable());
