@@ -89,6 +89,8 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
     m_overlay = new QCheckBox(tr("Overlay BACKUP"), this);
     m_overlay->setChecked(true);
     m_overlay->setToolTip(tr("Draw the graph on LIVE and BACKUP and mark what was lost, is new, or moved"));
+    m_movesOnly = new QCheckBox(tr("Moves only"), this);
+    m_movesOnly->setToolTip(tr("Keep the root, the moved rows' owners and the moves: the picture of a merge"));
     auto *drawButton = new QPushButton(tr("Draw"), this);
     auto *exportButton = new QPushButton(tr("Export…"), this);
     m_status = new QLabel(this);
@@ -113,6 +115,7 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
     toolbar->addWidget(m_root, 2);
     toolbar->addWidget(m_depth);
     toolbar->addWidget(m_overlay);
+    toolbar->addWidget(m_movesOnly);
     toolbar->addWidget(drawButton);
     toolbar->addWidget(exportButton);
     auto *statusRow = new QHBoxLayout;
@@ -151,6 +154,7 @@ void GraphView::draw()
         return;
     }
     const bool overlay = m_overlay->isChecked() && m_backup->state() == Connection::State::Open;
+    const bool movesOnly = m_movesOnly->isChecked() && overlay;
     if (m_live->state() != Connection::State::Open && !overlay) {
         m_status->setText(tr("Connect LIVE (and BACKUP to overlay) first."));
         return;
@@ -163,7 +167,7 @@ void GraphView::draw()
     m_status->setText(tr("Drawing %1…").arg(m_root->text()));
     BackgroundJob::start<RelationGraph>(
         m_jobs, tr("Graph around %1").arg(m_root->text()), tr("graph"),
-        [primary, other, table, key, options](JobControl &control) {
+        [primary, other, table, key, options, movesOnly](JobControl &control) {
             const std::unique_ptr<PgSession> main = primary->openSiblingSession();
             const Schema schema = SchemaReader::read(*main, &control);
             RelationGraph graph = GraphBuilder(*main, schema, options).build(table, key, &control);
@@ -175,6 +179,8 @@ void GraphView::draw()
                     GraphOverlay::addMoves(graph, *backup, *main, schema, table, key, options.fanout * 10, &control);
             }
             control.throwIfCancelled();
+            if (movesOnly)
+                graph = graph.movesOnly();
             GraphLayout::layout(graph);
             return graph;
         },
@@ -254,12 +260,14 @@ void GraphView::render()
             m_scene->addLine(wing, pen)->setZValue(-1);
         }
         const QPointF labelAnchor = edge.labelPosition.isNull() ? path.pointAtPercent(0.5) : edge.labelPosition;
-        QString text = edge.via;
-        if (edge.backupCount >= 0 && edge.liveCount >= 0 && edge.backupCount != edge.liveCount && edge.presence != Presence::Moved)
+        QString text = edge.presence == Presence::Moved ? tr("moved") : edge.via;
+        if (edge.presence != Presence::Moved && edge.backupCount >= 0 && edge.liveCount >= 0 && edge.backupCount != edge.liveCount && edge.presence != Presence::Moved)
             text += QStringLiteral(" %1→%2").arg(edge.backupCount).arg(edge.liveCount);
         else if (edge.count > 1)
             text += QStringLiteral(" ×%L1").arg(edge.count);
+        item->setToolTip(edge.via);
         auto *label = m_scene->addSimpleText(text);
+        label->setToolTip(edge.via);
         label->setBrush(presenceColour(edge.presence));
         QFont font = label->font();
         font.setPointSizeF(font.pointSizeF() * 0.85);

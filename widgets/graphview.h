@@ -48,6 +48,7 @@ private:
     QLineEdit *m_root;
     QSpinBox *m_depth;
     QCheckBox *m_overlay;
+    QCheckBox *m_movesOnly;
     QLabel *m_status;
     QGraphicsScene *m_scene;
     QGraphicsView *m_view;

@@ -19,6 +19,7 @@ static const CliCommand graphCommand(
         parser.addOption({QStringLiteral("root"), QStringLiteral("the root row, TABLE:KEY (TABLE:A,B for a composite key)"), QStringLiteral("ROOT")});
         parser.addOption({QStringLiteral("depth"), QStringLiteral("steps from the root (default 1)"), QStringLiteral("N"), QStringLiteral("1")});
         parser.addOption({QStringLiteral("fanout"), QStringLiteral("far-side rows per link table and moved owners shown (default 25)"), QStringLiteral("N"), QStringLiteral("25")});
+        parser.addOption({QStringLiteral("moves-only"), QStringLiteral("keep only the root, the moves and the rows at their ends")});
         parser.addOption({QStringLiteral("format"), QStringLiteral("json, dot, graphml or svg"), QStringLiteral("FORMAT"), QStringLiteral("json")});
         parser.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("write to FILE"), QStringLiteral("FILE")});
         parseOrThrow(parser, QStringLiteral("graph"), arguments);
@@ -49,6 +50,8 @@ static const CliCommand graphCommand(
             throw UsageError{QStringLiteral("graph: no row %1").arg(parser.value(QStringLiteral("root")))};
         }
 
+        if (parser.isSet(QStringLiteral("moves-only")))
+            graph = graph.movesOnly();
         QByteArray out;
         if (format == QLatin1String("json"))
             out = QJsonDocument(graph.toJson()).toJson(QJsonDocument::Indented);

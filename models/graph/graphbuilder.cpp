@@ -55,7 +55,7 @@ QString GraphBuilder::nodeId(const Table &table, const QStringList &key)
     return table.qualifiedName() + QLatin1Char(':') + key.join(QLatin1Char(','));
 }
 
-QString GraphBuilder::labelColumn(const Table &table) const
+QString GraphBuilder::labelColumn(const Table &table)
 {
     // A text column that identifies the row to people: one in a unique key first (usernames,
     // e-mails, slugs), else the first text column.

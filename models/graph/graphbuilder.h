@@ -36,6 +36,8 @@ public:
     /// "accounts:12" or "public.accounts:12" or "line_items:EU,42" → table and key values.
     static std::pair<QString, QStringList> parseRoot(const QString &root);
     static QString nodeId(const Table &table, const QStringList &key);
+    /// The text column that names a row to people (one in a unique key first), or empty.
+    static QString labelColumn(const Table &table);
 
 private:
     struct Visit
@@ -48,7 +50,6 @@ private:
     /// The row's `wanted` columns as text, NULL as an invalid QVariant; nullopt when there is no such row.
     std::optional<QVariantList> fetchRow(const Table &table, const QStringList &keyColumns, const QStringList &keyValues,
                                         const QStringList &wanted);
-    QString labelColumn(const Table &table) const;
     void addNode(RelationGraph &graph, const GraphNode &node);
     void expandChildren(RelationGraph &graph, const Visit &visit, const QString &nodeId, const QVariantList &row,
                         const QStringList &wanted, std::vector<Visit> &queue);

@@ -47,7 +47,9 @@ public:
         m_graph = agmemread(dot.constData());
         if (!m_graph)
             throw Error(QStringLiteral("Graphviz could not read the graph."));
-        if (gvLayout(m_context, m_graph, "dot") != 0)
+        // The DOT text names its engine (layout=twopi for large fans); dot otherwise.
+        const char *engine = agget(m_graph, const_cast<char *>("layout"));
+        if (gvLayout(m_context, m_graph, engine && *engine ? engine : "dot") != 0)
             throw Error(QStringLiteral("Graphviz could not lay out the graph."));
     }
     ~GraphvizSession()

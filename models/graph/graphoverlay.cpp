@@ -7,6 +7,8 @@
 #include "graph/graphbuilder.h"
 
 #include <QHash>
+#include <QMap>
+#include <QSet>
 #include <pqxx/transaction>
 
 namespace salvage {
@@ -102,6 +104,16 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
     if (!graph.node(rootId))
         graph.nodes.append({rootId, root->qualifiedName(), key, key.first(), false, 1, Presence::Both, {}});
 
+    // One edge per other row and direction, summing every foreign key that moved: a merge of 198
+    // accounts is 198 edges, each saying what moved ("statuses.account_id ×88, follows.account_id ×3").
+    struct Moved
+    {
+        qint64 rows = 0;
+        QStringList parts;
+    };
+    QMap<QPair<bool, QString>, Moved> moved; // (moved in?, other row's key) → what moved
+    QMap<bool, QPair<qint64, QSet<QString>>> beyond; // rows and owners past the limit, per direction
+
     for (const auto &[child, reference] : schema.referencing(*root)) {
         if (control)
             control->throwIfCancelled();
@@ -111,7 +123,7 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
         const QString childKeyType = child->column(child->primaryKey.first())->type;
         const QString pointer = sql::quoteIdent(reference->columns.first());
         const QString childName = child->schema == QLatin1String("public") ? child->name : child->qualifiedName();
-        const QString via = QStringLiteral("%1.%2 moved").arg(childName, reference->columns.first());
+        const QString via = QStringLiteral("%1.%2").arg(childName, reference->columns.first());
 
         // in: the root's rows now; where did they point before? out: the root's rows before; where now?
         for (const bool movedIn : {true, false}) {
@@ -139,29 +151,44 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
                     .arg(pointer, child->sqlName(), childKey, childKeyType)
                     .toStdString(),
                 arrayLiteral(keys), key.first().toStdString());
-            qint64 rest = 0;
-            qint64 restOwners = 0;
             for (int i = 0; i < int(owners.size()); ++i) {
                 const QString owner = QString::fromUtf8(owners[i][0].c_str());
                 const qint64 count = owners[i][1].as<qint64>();
-                if (i >= limit) {
-                    rest += count;
-                    ++restOwners;
-                    continue;
-                }
-                const QString ownerId = GraphBuilder::nodeId(*root, {owner});
-                if (!graph.node(ownerId))
-                    graph.nodes.append({ownerId, root->qualifiedName(), {owner}, owner, false, 1, Presence::Both, {}});
-                graph.edges.append({movedIn ? ownerId : rootId, movedIn ? rootId : ownerId, via, count,
-                                    movedIn ? count : 0, movedIn ? 0 : count, Presence::Moved});
-            }
-            if (rest > 0) {
-                const QString moreId = QStringLiteral("%1:moved-%2-%3").arg(root->qualifiedName(), movedIn ? QStringLiteral("in") : QStringLiteral("out"), via);
-                graph.nodes.append({moreId, root->qualifiedName(), {}, QStringLiteral("%L1 more rows").arg(restOwners), true, restOwners,
-                                    Presence::Moved, {}});
-                graph.edges.append({movedIn ? moreId : rootId, movedIn ? rootId : moreId, via, rest, -1, -1, Presence::Moved});
+                Moved &entry = moved[{movedIn, owner}];
+                entry.rows += count;
+                entry.parts << QStringLiteral("%1 ×%L2").arg(via).arg(count);
             }
         }
+    }
+
+    // The owners that lost (or gained) the most rows get nodes; the rest share one node per direction.
+    QList<QPair<QPair<bool, QString>, Moved>> ranked;
+    for (auto it = moved.cbegin(); it != moved.cend(); ++it)
+        ranked.append({it.key(), it.value()});
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) { return a.second.rows > b.second.rows; });
+    int shown = 0;
+    for (const auto &[where, entry] : std::as_const(ranked)) {
+        const auto &[movedIn, owner] = where;
+        if (shown >= limit) {
+            beyond[movedIn].first += entry.rows;
+            beyond[movedIn].second.insert(owner);
+            continue;
+        }
+        ++shown;
+        const QString ownerId = GraphBuilder::nodeId(*root, {owner});
+        if (!graph.node(ownerId))
+            graph.nodes.append({ownerId, root->qualifiedName(), {owner}, owner, false, 1, Presence::Both, {}});
+        graph.edges.append({movedIn ? ownerId : rootId, movedIn ? rootId : ownerId,
+                            QStringLiteral("moved: ") + entry.parts.join(QStringLiteral(", ")), entry.rows,
+                            movedIn ? entry.rows : 0, movedIn ? 0 : entry.rows, Presence::Moved});
+    }
+    for (auto it = beyond.cbegin(); it != beyond.cend(); ++it) {
+        const bool movedIn = it.key();
+        const QString moreId = QStringLiteral("%1:moved-%2").arg(root->qualifiedName(), movedIn ? QStringLiteral("in") : QStringLiteral("out"));
+        graph.nodes.append({moreId, root->qualifiedName(), {}, QStringLiteral("%L1 more rows").arg(it.value().second.size()), true,
+                            it.value().second.size(), Presence::Moved, {}});
+        graph.edges.append({movedIn ? moreId : rootId, movedIn ? rootId : moreId, QStringLiteral("moved"), it.value().first, -1, -1,
+                            Presence::Moved});
     }
 
     // Which of the row nodes still exist in LIVE and BACKUP, one query per side and table.
@@ -176,24 +203,31 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
             continue;
         const QString pk = sql::quoteIdent(table->primaryKey.first());
         const QString type = table->column(table->primaryKey.first())->type;
+        const QString labelColumn = GraphBuilder::labelColumn(*table);
+        const QString label = labelColumn.isEmpty() ? QStringLiteral("NULL") : sql::quoteIdent(labelColumn) + QStringLiteral("::text");
+        // key → label (or a null QString) of the rows that exist on a side
         auto present = [&](PgSession &session) {
-            QSet<QString> found;
+            QHash<QString, QString> found;
             pqxx::read_transaction transaction(session.connection());
             const pqxx::result rows = transaction.exec_params(
-                QStringLiteral("SELECT %1::text FROM %2 WHERE %1 = ANY($1::%3[])").arg(pk, table->sqlName(), type).toStdString(),
+                QStringLiteral("SELECT %1::text, %4 FROM %2 WHERE %1 = ANY($1::%3[])").arg(pk, table->sqlName(), type, label).toStdString(),
                 arrayLiteral(it.value()));
             for (const auto &row : rows)
-                found.insert(QString::fromUtf8(row[0].c_str()));
+                found.insert(QString::fromUtf8(row[0].c_str()), row[1].is_null() ? QString() : QString::fromUtf8(row[1].c_str()));
             return found;
         };
-        const QSet<QString> inBackup = present(backup);
-        const QSet<QString> inLive = present(live);
+        const QHash<QString, QString> inBackup = present(backup);
+        const QHash<QString, QString> inLive = present(live);
         for (GraphNode &node : graph.nodes) {
             if (node.table != it.key() || node.group || node.key.size() != 1)
                 continue;
-            const bool b = inBackup.contains(node.key.first());
-            const bool l = inLive.contains(node.key.first());
+            const QString &rowKey = node.key.first();
+            const bool b = inBackup.contains(rowKey);
+            const bool l = inLive.contains(rowKey);
             node.presence = b && l ? Presence::Both : b ? Presence::OnlyBackup : l ? Presence::OnlyLive : node.presence;
+            const QString name = l ? inLive.value(rowKey) : inBackup.value(rowKey);
+            if (node.label == rowKey && !name.isEmpty())
+                node.label = name;
         }
     }
 }

@@ -1,6 +1,7 @@
 #include "relationgraph.h"
 
 #include <QJsonArray>
+#include <QSet>
 #include <QXmlStreamWriter>
 
 namespace salvage {
@@ -32,6 +33,26 @@ const GraphNode *RelationGraph::node(const QString &id) const
 GraphNode *RelationGraph::node(const QString &id)
 {
     return const_cast<GraphNode *>(std::as_const(*this).node(id));
+}
+
+RelationGraph RelationGraph::movesOnly() const
+{
+    RelationGraph focused;
+    focused.root = root;
+    focused.truncated = truncated;
+    QSet<QString> keep{root};
+    for (const GraphEdge &edge : edges) {
+        if (edge.presence != Presence::Moved)
+            continue;
+        focused.edges.append(edge);
+        keep.insert(edge.from);
+        keep.insert(edge.to);
+    }
+    for (const GraphNode &candidate : nodes) {
+        if (keep.contains(candidate.id))
+            focused.nodes.append(candidate);
+    }
+    return focused;
 }
 
 QJsonObject RelationGraph::toJson() const
@@ -95,8 +116,13 @@ QString colour(Presence presence)
 
 QString RelationGraph::toDot() const
 {
-    QString dot = QStringLiteral("digraph relations {\n  graph [rankdir=LR, overlap=false, splines=true];\n"
-                                 "  node [shape=box, style=\"rounded\", fontname=\"DejaVu Sans\", fontsize=10];\n"
+    // Small graphs read best left to right; a large fan (a merge of hundreds of rows into one)
+    // reads best as a circle around its root.
+    const bool radial = nodes.size() > 12;
+    QString dot = QStringLiteral("digraph relations {\n  graph [%1];\n").arg(
+                      radial ? QStringLiteral("layout=twopi, root=%1, ranksep=3, overlap=false, splines=true").arg(dotQuote(root))
+                             : QStringLiteral("rankdir=LR, overlap=false, splines=true"))
+                  + QStringLiteral("  node [shape=box, style=\"rounded\", fontname=\"DejaVu Sans\", fontsize=10];\n"
                                  "  edge [fontname=\"DejaVu Sans\", fontsize=9];\n");
     for (const GraphNode &n : nodes) {
         QString label = n.table.section(QLatin1Char('.'), 1) + QLatin1Char('\n') + n.label;
@@ -107,11 +133,15 @@ QString RelationGraph::toDot() const
     }
     for (int index = 0; index < edges.size(); ++index) {
         const GraphEdge &e = edges.at(index);
-        const QString label = e.count > 1 ? QStringLiteral("%1 ×%2").arg(e.via).arg(e.count) : e.via;
-        dot += QStringLiteral("  %1 -> %2 [id=\"e%6\", label=%3, color=%4%5];\n")
+        // A move's label says how many rows; what they were is in the tooltip.
+        const QString label = e.presence == Presence::Moved ? QStringLiteral("moved ×%1").arg(e.count)
+                              : e.count > 1                 ? QStringLiteral("%1 ×%2").arg(e.via).arg(e.count)
+                                                            : e.via;
+        dot += QStringLiteral("  %1 -> %2 [id=\"e%6\", label=%3, tooltip=%7, color=%4%5];\n")
                    .arg(dotQuote(e.from), dotQuote(e.to), dotQuote(label), dotQuote(colour(e.presence)),
                         e.presence == Presence::OnlyBackup ? QStringLiteral(", style=dashed") : QString())
-                   .arg(index);
+                   .arg(index)
+                   .arg(dotQuote(e.via));
     }
     return dot + QStringLiteral("}\n");
 }

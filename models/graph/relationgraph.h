@@ -58,6 +58,9 @@ struct RelationGraph
     const GraphNode *node(const QString &id) const;
     GraphNode *node(const QString &id);
 
+    /// The root, the moved edges and the rows at their ends: the picture of a merge, without the rest.
+    RelationGraph movesOnly() const;
+
     QJsonObject toJson() const;
     QString toDot() const;
     QString toGraphml() const;
