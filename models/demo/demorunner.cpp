@@ -44,12 +44,15 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
         if (progress)
             progress(QString::fromLatin1(what));
     };
-    step("backup at T0");
+    step("backup at T0: rows");
     cluster.createDatabase(backupDatabase, true);
     {
         PgSession session(cluster.conninfo(backupDatabase), PgSession::Options::writable(QStringLiteral("DEMO BACKUP")));
         DemoSql sql(session);
-        DemoGenerator(sql, parameters).generateBackup();
+        DemoGenerator generator(sql, parameters);
+        generator.generateRows();
+        step("backup: keys, indexes and foreign keys");
+        generator.buildKeys();
     }
     step("live as a copy of the backup");
     {
