@@ -153,7 +153,7 @@ FROM generate_series(1, $1::bigint) a WHERE pg_temp.r(%3, a) < %5
                       .replace(QStringLiteral("%%"), QStringLiteral("%")),
                   accounts, capMs);
     };
-    add("follow_requests", "uri,", 50, "'https://' || coalesce(pg_temp.acc_domain(a), 'social.example') || '/' || md5(a::text || 'fr')::uuid,", "0.03");
+    add("follow_requests", "uri,", 50, "pg_temp.acc_uri(a) || '#follow_requests/' || a,", "0.03");
     add("blocks", "uri,", 53, "CASE WHEN pg_temp.acc_local(a) THEN NULL ELSE pg_temp.acc_uri(a) || '#blocks/' || a END,", "0.02");
     add("mutes", "hide_notifications, expires_at,", 56,
         "pg_temp.r(59, a) < 0.8, CASE WHEN pg_temp.r(59, a) < 0.1 THEN pg_temp.ts($2::bigint + 86400000 * 7) END,", "0.03");
