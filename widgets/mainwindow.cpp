@@ -8,6 +8,7 @@
 #include "jobs/backgroundjob.h"
 #include "db/recentconnections.h"
 #include "jobs/jobregistry.h"
+#include "graphview.h"
 #include "jobspanel.h"
 #include "overviewpage.h"
 #include "passwordstore.h"
@@ -73,6 +74,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     createDocks();
     createMenus();
+    addView(QStringLiteral("graph"), tr("&Graph"), new GraphView(m_live, m_backup, m_jobs, this));
     addView(QStringLiteral("console"), tr("&SQL console"), new SqlConsole(m_live, m_backup, this));
 
     m_liveStatus = new QLabel(this);
@@ -327,6 +329,8 @@ void MainWindow::restoreSettings()
     if (!restoreGeometry(settings.value(QStringLiteral("ui/geometry")).toByteArray())) {
         resize(1400, 860);
         resizeDocks(findChildren<QDockWidget *>(QStringLiteral("jobsDock")), {170}, Qt::Vertical);
+        resizeDocks({findChild<QDockWidget *>(QStringLiteral("liveDock")), findChild<QDockWidget *>(QStringLiteral("backupDock"))},
+                    {330, 330}, Qt::Horizontal);
     }
     restoreState(settings.value(QStringLiteral("ui/state")).toByteArray());
 }

@@ -57,12 +57,15 @@ SourcePanel::SourcePanel(Connection *connection, QWidget *parent)
     auto *header = new QHBoxLayout;
     header->addWidget(m_title);
     header->addWidget(m_state, 1);
-    header->addWidget(m_connect);
-    header->addWidget(m_disconnect);
-    header->addWidget(m_reload);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_connect);
+    buttons->addWidget(m_disconnect);
+    buttons->addWidget(m_reload);
+    buttons->addStretch(1);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(header);
+    layout->addLayout(buttons);
     layout->addWidget(m_details);
     layout->addWidget(m_filter);
     layout->addWidget(m_tree, 1);

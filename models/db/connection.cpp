@@ -79,7 +79,11 @@ void Connection::setState(State state, const QString &error)
 void Connection::open(const ConnectionProfile &profile, const QString &password)
 {
     cancelAll();
-    m_profile = profile;
+    {
+        std::lock_guard lock(m_mutex);
+        m_profile = profile;
+        m_password = password;
+    }
     m_serverVersion.clear();
     setState(State::Opening);
     const JobId id = ++m_nextJob;
@@ -113,6 +117,18 @@ void Connection::open(const ConnectionProfile &profile, const QString &password)
             }, Qt::QueuedConnection);
         }
     }, Qt::QueuedConnection);
+}
+
+std::unique_ptr<PgSession> Connection::openSiblingSession() const
+{
+    ConnectionProfile profile;
+    QString password;
+    {
+        std::lock_guard lock(m_mutex);
+        profile = m_profile;
+        password = m_password;
+    }
+    return std::make_unique<PgSession>(profile, password, PgSession::Options{true, sideName(m_side), 15});
 }
 
 void Connection::close()

@@ -51,6 +51,10 @@ public:
     void open(const ConnectionProfile &profile, const QString &password = {});
     void close();
 
+    /// A second read-only session to the same database, for work that needs both sides at once or
+    /// runs in parallel (graph overlays, comparisons). Callable from any thread; throws salvage::Error.
+    std::unique_ptr<PgSession> openSiblingSession() const;
+
     /// Queues `work`; when it returns, `onResult(value)` runs on `context`'s thread unless
     /// `context` is gone by then. `onFailure` gets one clear sentence (or cancelled=true).
     template <typename Result>
@@ -89,12 +93,13 @@ private:
     QString m_lastError;
     QString m_serverVersion;
     ConnectionProfile m_profile;
+    QString m_password; ///< kept in memory only, for sibling sessions; never written anywhere
     Schema m_schema;
     Generation m_schemaGeneration;
     QThread *m_thread = nullptr;
     QObject *m_worker = nullptr; ///< lives on m_thread; jobs are queued to it
 
-    std::mutex m_mutex; ///< guards m_session (swapped on the worker, cancelled from anywhere) and m_jobs
+    mutable std::mutex m_mutex; ///< guards m_session, m_jobs, and the profile/password read by sibling sessions
     std::shared_ptr<PgSession> m_session;
     QHash<JobId, std::shared_ptr<Job>> m_jobs;
     JobId m_nextJob = 0;

@@ -94,6 +94,31 @@ void GraphLayout::layout(RelationGraph &graph)
     }
     for (GraphNode &node : graph.nodes)
         node.position = positions.value(node.id);
+    // Edges: "e,x,y p0 p1 p2 p3 …" — an arrow end point, then the B-spline's control points.
+    auto point = [](const QString &text) {
+        const QStringList xy = text.split(QLatin1Char(','));
+        return xy.size() == 2 ? QPointF(xy.at(0).toDouble(), -xy.at(1).toDouble()) : QPointF();
+    };
+    for (Agnode_t *node = agfstnode(session.graph()); node; node = agnxtnode(session.graph(), node)) {
+        for (Agedge_t *edge = agfstout(session.graph(), node); edge; edge = agnxtout(session.graph(), edge)) {
+            const QString id = QString::fromUtf8(agget(edge, const_cast<char *>("id")));
+            const int index = id.mid(1).toInt();
+            if (!id.startsWith(QLatin1Char('e')) || index < 0 || index >= graph.edges.size())
+                continue;
+            GraphEdge &target = graph.edges[index];
+            QPointF tip;
+            target.spline.clear();
+            for (const QString &part : QString::fromUtf8(agget(edge, const_cast<char *>("pos"))).split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+                if (part.startsWith(QLatin1String("e,")))
+                    tip = point(part.mid(2));
+                else if (!part.startsWith(QLatin1String("s,")))
+                    target.spline << point(part);
+            }
+            if (!tip.isNull())
+                target.spline << tip;
+            target.labelPosition = point(QString::fromUtf8(agget(edge, const_cast<char *>("lp"))));
+        }
+    }
 #else
     radialLayout(graph);
 #endif

@@ -105,11 +105,13 @@ QString RelationGraph::toDot() const
                         n.group ? QStringLiteral(", shape=folder") : QString(),
                         n.id == root ? QStringLiteral(", penwidth=2.5") : QString());
     }
-    for (const GraphEdge &e : edges) {
+    for (int index = 0; index < edges.size(); ++index) {
+        const GraphEdge &e = edges.at(index);
         const QString label = e.count > 1 ? QStringLiteral("%1 ×%2").arg(e.via).arg(e.count) : e.via;
-        dot += QStringLiteral("  %1 -> %2 [label=%3, color=%4%5];\n")
+        dot += QStringLiteral("  %1 -> %2 [id=\"e%6\", label=%3, color=%4%5];\n")
                    .arg(dotQuote(e.from), dotQuote(e.to), dotQuote(label), dotQuote(colour(e.presence)),
-                        e.presence == Presence::OnlyBackup ? QStringLiteral(", style=dashed") : QString());
+                        e.presence == Presence::OnlyBackup ? QStringLiteral(", style=dashed") : QString())
+                   .arg(index);
     }
     return dot + QStringLiteral("}\n");
 }

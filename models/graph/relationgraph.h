@@ -28,6 +28,13 @@ struct GraphNode
 
 struct GraphEdge
 {
+    GraphEdge() = default;
+    GraphEdge(QString from_, QString to_, QString via_, qint64 count_, qint64 backupCount_, qint64 liveCount_, Presence presence_)
+        : from(std::move(from_)), to(std::move(to_)), via(std::move(via_)), count(count_), backupCount(backupCount_),
+          liveCount(liveCount_), presence(presence_)
+    {
+    }
+
     QString from;
     QString to;
     QString via;          ///< "follows.account_id → target_account_id" or "statuses.account_id"
@@ -35,6 +42,8 @@ struct GraphEdge
     qint64 backupCount = -1;
     qint64 liveCount = -1;
     Presence presence = Presence::Both;
+    QList<QPointF> spline; ///< B-spline control points from GraphLayout, then the arrow tip; empty: straight
+    QPointF labelPosition; ///< set by GraphLayout
 };
 
 /// The relationships around one root row: which rows reference it and which it references,
