@@ -1,25 +1,41 @@
 #include "demogenerator.h"
 
 #include "demo/demofunctions.h"
+#include "demo/demoparallel.h"
 #include "demo/demoschema.h"
 #include "demo/demosql.h"
 #include "demo/demostatuses.h"
 
 namespace salvage {
 
-void DemoGenerator::generateBackup()
+void DemoGenerator::generateRows()
 {
     DemoSchema::createTables(m_sql);
     DemoFunctions::install(m_sql, m_parameters);
     const qint64 history = DemoParameters::backupMs() - DemoParameters::historyStartMs();
     addAccounts(1, m_parameters.accounts(), DemoParameters::historyStartMs(), history);
     markVictims();
-    addUsers(1, m_parameters.accounts());
-    addFollows(1, m_parameters.accounts(), DemoParameters::backupMs() - 60000);
-    addSmallRelations();
-    DemoStatuses statuses(m_sql, m_parameters);
-    statuses.generate(1, m_parameters.statuses(), DemoParameters::backupMs() - 1000, false);
+    // The accounts side and two halves of the statuses fill at once, each on its own session.
+    const qint64 statusCount = m_parameters.statuses();
+    const qint64 cap = DemoParameters::backupMs() - 1000;
+    const DemoParameters parameters = m_parameters;
+    DemoParallel::run(m_sql.session().profile().conninfo, m_parameters, {
+        [&](DemoSql &sql) {
+            DemoGenerator accounts(sql, parameters);
+            accounts.addUsers(1, parameters.accounts());
+            accounts.addFollows(1, parameters.accounts(), DemoParameters::backupMs() - 60000);
+            accounts.addSmallRelations();
+        },
+        [&](DemoSql &sql) { DemoStatuses(sql, parameters).generate(1, statusCount / 2, cap, false); },
+        [&](DemoSql &sql) { DemoStatuses(sql, parameters).generate(statusCount / 2 + 1, statusCount, cap, false); },
+    });
+    DemoStatuses(m_sql, m_parameters).removeDuplicateReblogs();
+}
+
+void DemoGenerator::buildKeys()
+{
     DemoSchema::createConstraints(m_sql);
+    DemoStatuses statuses(m_sql, m_parameters);
     statuses.addNotifications(DemoParameters::backupMs() - 30LL * 86400000, DemoParameters::backupMs());
     statuses.addAccountStats();
     DemoSchema::advanceSequences(m_sql);
@@ -137,7 +153,7 @@ FROM generate_series(1, $1::bigint) a WHERE pg_temp.r(%3, a) < %5
                       .replace(QStringLiteral("%%"), QStringLiteral("%")),
                   accounts, capMs);
     };
-    add("follow_requests", "uri,", 50, "'https://' || coalesce(pg_temp.acc_domain(a), 'social.example') || '/' || md5(a::text || 'fr')::uuid,", "0.03");
+    add("follow_requests", "uri,", 50, "pg_temp.acc_uri(a) || '#follow_requests/' || a,", "0.03");
     add("blocks", "uri,", 53, "CASE WHEN pg_temp.acc_local(a) THEN NULL ELSE pg_temp.acc_uri(a) || '#blocks/' || a END,", "0.02");
     add("mutes", "hide_notifications, expires_at,", 56,
         "pg_temp.r(59, a) < 0.8, CASE WHEN pg_temp.r(59, a) < 0.1 THEN pg_temp.ts($2::bigint + 86400000 * 7) END,", "0.03");

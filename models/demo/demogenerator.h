@@ -15,8 +15,10 @@ class DemoGenerator
 public:
     DemoGenerator(DemoSql &sql, const DemoParameters &parameters) : m_sql(sql), m_parameters(parameters) {}
 
-    /// The instance as the backup at T0 saw it (statuses included), keys and indexes built.
-    void generateBackup();
+    /// The instance as the backup at T0 saw it (statuses included), in tables without keys.
+    void generateRows();
+    /// Then the keys, indexes and foreign keys, notifications, account stats and sequences.
+    void buildKeys();
 
     /// Accounts [first, last]; ids above accounts() are local sign-ups created in [startMs, startMs + spanMs).
     void addAccounts(qint64 first, qint64 last, qint64 startMs, qint64 spanMs);

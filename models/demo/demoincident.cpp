@@ -41,8 +41,9 @@ QList<DemoIncident::Repoint> DemoIncident::repoints()
 
 void DemoIncident::apply()
 {
-    m_target = m_sql.scalar(QStringLiteral("merge target"),
-                            QStringLiteral("SELECT min(id) FROM accounts WHERE domain = '%1'").arg(DemoParameters::remoteDomain()));
+    const pqxx::result target = m_sql.run(QStringLiteral("merge target"), QStringLiteral("SELECT min(id) FROM accounts WHERE domain = $1"),
+                                          DemoParameters::remoteDomain());
+    m_target = target[0][0].is_null() ? 0 : target[0][0].as<qint64>();
     if (m_target == 0)
         throw Error(QStringLiteral("Demo: the remote account of the incident is missing."));
     recordVictims();

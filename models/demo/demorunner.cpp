@@ -44,12 +44,25 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
         if (progress)
             progress(QString::fromLatin1(what));
     };
-    step("backup at T0");
-    cluster.createDatabase(backupDatabase, true);
+    step("backup at T0: rows");
+    {
+        PgSession session(cluster.conninfo(QStringLiteral("postgres")), PgSession::Options::writable(QStringLiteral("DEMO")));
+        DemoSql sql(session);
+        for (const QString &database : {liveDatabase, backupDatabase}) {
+            if (sql.run(QStringLiteral("databases"), QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = $1"),
+                        database)[0][0].as<int>() > 0)
+                sql.script(QStringLiteral("databases"), QStringLiteral("DROP DATABASE %1 WITH (FORCE)").arg(sql::quoteIdent(database)));
+        }
+        sql.script(QStringLiteral("databases"), QStringLiteral("CREATE DATABASE %1 TEMPLATE template0 ENCODING 'UTF8'")
+                                                    .arg(sql::quoteIdent(backupDatabase)));
+    }
     {
         PgSession session(cluster.conninfo(backupDatabase), PgSession::Options::writable(QStringLiteral("DEMO BACKUP")));
         DemoSql sql(session);
-        DemoGenerator(sql, parameters).generateBackup();
+        DemoGenerator generator(sql, parameters);
+        generator.generateRows();
+        step("backup: keys, indexes and foreign keys");
+        generator.buildKeys();
     }
     step("live as a copy of the backup");
     {
@@ -63,7 +76,6 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
                 break;
             QThread::msleep(50);
         }
-        sql.script(QStringLiteral("live"), QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(sql::quoteIdent(liveDatabase)));
         sql.script(QStringLiteral("live"), QStringLiteral("CREATE DATABASE %1 TEMPLATE %2 STRATEGY FILE_COPY")
                                                 .arg(sql::quoteIdent(liveDatabase), sql::quoteIdent(backupDatabase)));
     }

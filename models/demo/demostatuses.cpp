@@ -51,13 +51,6 @@ SELECT pg_temp.status_id(i),
          ELSE ARRAY[((ms - 1) << 16) | (i & 65535)] END END
 FROM {G}
 )SQL") + skip, first, last, DemoParameters::localDomain());
-    if (!indexed) {
-        // Two reblogs of one status by one account: keep the first, as Mastodon's unique index would.
-        m_sql.run(QStringLiteral("duplicate reblogs"), QStringLiteral(
-            "DELETE FROM statuses s USING statuses o WHERE s.reblog_of_id = o.reblog_of_id "
-            "AND s.account_id = o.account_id AND s.id > o.id AND s.reblog_of_id IS NOT NULL"));
-    }
-
     m_sql.run(QStringLiteral("media attachments"), withIndexes(R"SQL(
 INSERT INTO media_attachments (id, status_id, account_id, file_file_name, file_content_type, file_file_size, file_meta,
                                description, blurhash, remote_url, shortcode, type, created_at, updated_at)
@@ -102,6 +95,14 @@ SELECT i, pg_temp.status_id(i), 0, 0, pg_temp.favourite_count(i), pg_temp.ts(ms)
   pg_temp.ts(least(ms + 86400000, $3::bigint))
 FROM {G} WHERE pg_temp.favourite_count(i) > 0
 )SQL") + skip, first, last, capMs);
+}
+
+void DemoStatuses::removeDuplicateReblogs()
+{
+    // Two reblogs of one status by one account: keep the first, as Mastodon's unique index would.
+    m_sql.run(QStringLiteral("duplicate reblogs"), QStringLiteral(
+        "DELETE FROM statuses s USING statuses o WHERE s.reblog_of_id = o.reblog_of_id "
+        "AND s.account_id = o.account_id AND s.id > o.id AND s.reblog_of_id IS NOT NULL"));
 }
 
 void DemoStatuses::addNotifications(qint64 fromMs, qint64 toMs)

@@ -16,8 +16,9 @@ public:
 
     /// Statuses with index [first, last] and the rows hanging off them, all made before capMs.
     /// `indexed`: the unique indexes exist already, so a duplicate reblog is skipped on insert;
-    /// otherwise duplicates are removed before the indexes are built.
+    /// otherwise removeDuplicateReblogs() must run before the indexes are built.
     void generate(qint64 first, qint64 last, qint64 capMs, bool indexed);
+    void removeDuplicateReblogs();
     /// Notifications of local accounts for favourites, mentions and follows made in [fromMs, toMs).
     void addNotifications(qint64 fromMs, qint64 toMs);
     void addAccountStats();

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "demo/demoparameters.h"
+
+#include <QList>
+#include <functional>
+
+namespace salvage {
+
+class DemoSql;
+
+/// Runs independent generation steps at once, each on its own session of the same database with
+/// the demo's functions installed, so a big build keeps every core of the server busy.
+class DemoParallel
+{
+public:
+    using Step = std::function<void(DemoSql &sql)>;
+
+    /// Returns when every step has finished; rethrows the first failure.
+    static void run(const QString &conninfo, const DemoParameters &parameters, const QList<Step> &steps);
+};
+
+} // namespace salvage
