@@ -276,7 +276,8 @@ private Q_SLOTS:
         const int before = others();
         for (int i = 0; i < 5; ++i)
             PgSession session(m_conninfo, PgSession::Options{});
-        QTRY_COMPARE_WITH_TIMEOUT(others(), before, 5000);
+        // Backends of earlier tests may still be exiting: the count must fall back to at most what it was.
+        QTRY_VERIFY_WITH_TIMEOUT(others() <= before, 5000);
     }
 
     void generationDropsStaleResults()
