@@ -1,0 +1,90 @@
+#include "correlationindex.h"
+
+#include <QSet>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace salvage {
+
+void CorrelationIndex::addToken(const QString &value, const QString &kind, EventRef ref)
+{
+    std::vector<EventRef> &refs = m_tokens[value];
+    if (refs.empty() || refs.back() != ref)
+        refs.push_back(ref);
+    QStringList &kinds = m_kinds[value];
+    if (!kinds.contains(kind))
+        kinds.append(kind);
+}
+
+void CorrelationIndex::add(EventRef ref, qint64 instantMs, const LogEvent &event, const QString &methodField,
+                           const QString &pathField, const QString &statusField)
+{
+    for (const LogKey &key : event.keys) {
+        addToken(key.value, key.kind, ref);
+        // An actor's key id (".../users/alice#main-key") also names the actor itself.
+        const qsizetype hash = key.value.indexOf(u'#');
+        if (hash > 0 && key.value.startsWith("http"_L1))
+            addToken(key.value.left(hash), key.kind, ref);
+    }
+    if (methodField.isEmpty())
+        return;
+    const QString method = event.fields.value(methodField);
+    const QString path = event.fields.value(pathField);
+    const QString status = event.fields.value(statusField);
+    if (!method.isEmpty() && !path.isEmpty() && !status.isEmpty())
+        m_requests.push_back({ref, instantMs, method + u' ' + path + u' ' + status});
+}
+
+void CorrelationIndex::finish(qint64 windowMs)
+{
+    m_inferred.clear();
+    std::sort(m_requests.begin(), m_requests.end(), [](const Request &a, const Request &b) { return a.instantMs < b.instantMs; });
+    for (size_t i = 0; i < m_requests.size(); ++i) {
+        const Request &a = m_requests[i];
+        for (size_t j = i + 1; j < m_requests.size() && m_requests[j].instantMs - a.instantMs <= windowMs; ++j) {
+            const Request &b = m_requests[j];
+            if (b.ref.source != a.ref.source && b.shape == a.shape) {
+                m_inferred.insert(a.ref, b.ref);
+                m_inferred.insert(b.ref, a.ref);
+            }
+        }
+    }
+}
+
+const std::vector<EventRef> &CorrelationIndex::exact(const QString &value) const
+{
+    static const std::vector<EventRef> none;
+    const auto it = m_tokens.constFind(value);
+    return it == m_tokens.constEnd() ? none : *it;
+}
+
+QList<CorrelationLink> CorrelationIndex::related(const QString &value) const
+{
+    QList<CorrelationLink> links;
+    QSet<EventRef> seen;
+    const std::vector<EventRef> &refs = exact(value);
+    for (const EventRef &ref : refs) {
+        seen.insert(ref);
+        links.append({ref, ref, true, u"key %1"_s.arg(value)});
+    }
+    for (const EventRef &ref : refs) {
+        for (const EventRef &other : m_inferred.values(ref)) {
+            if (seen.contains(other))
+                continue;
+            seen.insert(other);
+            links.append({ref, other, false, u"same method, path and status within the time window"_s});
+        }
+    }
+    return links;
+}
+
+QStringList CorrelationIndex::kindsOf(const QString &value) const
+{
+    QStringList kinds = m_kinds.value(value);
+    kinds.sort();
+    return kinds;
+}
+
+} // namespace salvage
