@@ -37,6 +37,22 @@ void CorrelationIndex::add(EventRef ref, qint64 instantMs, const LogEvent &event
         m_requests.push_back({ref, instantMs, method + u' ' + path + u' ' + status});
 }
 
+void CorrelationIndex::merge(CorrelationIndex &&other)
+{
+    for (auto it = other.m_tokens.begin(); it != other.m_tokens.end(); ++it) {
+        std::vector<EventRef> &refs = m_tokens[it.key()];
+        refs.insert(refs.end(), it.value().begin(), it.value().end());
+    }
+    for (auto it = other.m_kinds.begin(); it != other.m_kinds.end(); ++it) {
+        QStringList &kinds = m_kinds[it.key()];
+        for (const QString &kind : it.value())
+            if (!kinds.contains(kind))
+                kinds.append(kind);
+    }
+    m_requests.insert(m_requests.end(), other.m_requests.begin(), other.m_requests.end());
+    other = CorrelationIndex();
+}
+
 void CorrelationIndex::finish(qint64 windowMs)
 {
     m_inferred.clear();

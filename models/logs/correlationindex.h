@@ -28,6 +28,8 @@ public:
     /// Adds the keys of one event, and its request shape when the format declares one.
     void add(EventRef ref, qint64 instantMs, const LogEvent &event, const QString &methodField,
              const QString &pathField, const QString &statusField);
+    /// Takes over everything `other` collected (per-source indexes built in parallel).
+    void merge(CorrelationIndex &&other);
     /// Computes inferred links: same method, path and status in different sources within `windowMs`.
     void finish(qint64 windowMs = 2000);
 

@@ -182,6 +182,20 @@ QString EventParser::messageOf(const LogFormat &format, const QHash<QString, QSt
     return message.simplified();
 }
 
+QString EventParser::continuation(const LogFormat &format, const QString &rest)
+{
+    if (format.joinLevels.isEmpty())
+        return rest;
+    // Joined PostgreSQL lines (DETAIL, STATEMENT, …) repeat the prefix: keep "DETAIL:  text" only.
+    QStringList lines = rest.split(u'\n');
+    for (QString &line : lines) {
+        QHash<QString, QString> fields;
+        if (extract(format, line, line, fields) && fields.contains(format.levelField))
+            line = fields.value(format.levelField) + u":  "_s + fields.value(format.bodyField);
+    }
+    return lines.join(u'\n');
+}
+
 bool EventParser::matches(const LogFormat &format, const QString &line)
 {
     QHash<QString, QString> fields;
@@ -251,7 +265,7 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
     if (event.message.isEmpty() && used->bodyField.isEmpty())
         event.message = stripAnsi(first);
     if (!rest.isEmpty())
-        event.message += u'\n' + stripAnsi(rest);
+        event.message += u'\n' + stripAnsi(continuation(format, rest));
     for (const auto &[field, kind] : used->keys) {
         const QString value = fields.value(field);
         if (!value.isEmpty() && value != "-"_L1 && !event.keys.contains(LogKey{kind, value}))

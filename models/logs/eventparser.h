@@ -31,6 +31,7 @@ private:
     /// Fills `fields` from the first line (or the whole entry for CSV); false when nothing matched.
     static bool extract(const LogFormat &format, const QString &first, const QString &whole, QHash<QString, QString> &fields);
     static void addKeyValues(const LogFormat &format, QHash<QString, QString> &fields);
+    static QString continuation(const LogFormat &format, const QString &rest);
     static QString messageOf(const LogFormat &format, const QHash<QString, QString> &fields);
 
     const LogFormat *m_format;
