@@ -80,11 +80,9 @@ FormatDetector::Result FormatDetector::detect(const LogFile &file) const
     qsizetype start = 0;
     while (start < head.size() && lines.size() < sampleLines) {
         qsizetype end = head.indexOf('\n', start);
-        if (end < 0) {
-            if (head.size() < file.size())
-                break; // the sample cut this line
-            end = head.size();
-        }
+        if (end < 0)
+            end = head.size(); // the last line, or the start of a huge one: its prefix still tells
+
         quint16 flags = 0;
         const QString line = EventParser::decode(QByteArrayView(head).sliced(start, end - start), &flags);
         // Indented lines continue an entry; they say nothing about the format.
