@@ -165,7 +165,8 @@ QSet<EventRef> Timeline::keyed(const QStringList &keys, QSet<EventRef> *inferred
 
 std::vector<EventRef> Timeline::select(const TimelineFilter &filter)
 {
-    if (!filter.keys.isEmpty() && !m_correlated)
+    // Keys need the correlation index; levels of access logs are only known after the same parse.
+    if ((!filter.keys.isEmpty() || filter.minimumLevel != LogLevel::Unknown) && !m_correlated)
         buildCorrelation();
     const QSet<EventRef> keyedRefs = filter.keys.isEmpty() ? QSet<EventRef>() : keyed(filter.keys);
     const QByteArray needle = filter.search.toUtf8().toLower();

@@ -43,7 +43,7 @@ public:
     /// A stable name for an entry that survives re-indexing: "path#byte offset".
     QString eventKey(EventRef ref) const;
 
-    /// Entries passing `filter`, in merged order. Key filters need buildCorrelation() first
+    /// Entries passing `filter`, in merged order. Key and level filters need buildCorrelation()
     /// (done here when missing).
     std::vector<EventRef> select(const TimelineFilter &filter);
     /// Refs that carry one of `keys`, plus their inferred partners (the latter also in `inferred`).
