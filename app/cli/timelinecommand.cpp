@@ -121,8 +121,8 @@ int run(const QStringList &arguments)
     Timeline timeline;
     timeline.setSources(sourcesFrom(logs, parser.values(u"source-tz"_s)));
     timeline.build();
-    if (reportFormat || !filter.keys.isEmpty())
-        timeline.buildCorrelation(); // levels of access logs and the key index
+    if (!filter.keys.isEmpty())
+        timeline.buildCorrelation(); // the key index (reports take levels from each event's own parse)
     const std::vector<EventRef> selection = timeline.select(filter);
 
     QFile out;

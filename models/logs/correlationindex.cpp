@@ -8,14 +8,24 @@ using namespace Qt::StringLiterals;
 
 namespace salvage {
 
+quint32 CorrelationIndex::kindBit(const QString &kind)
+{
+    qsizetype at = m_kindNames.indexOf(kind);
+    if (at < 0) {
+        if (m_kindNames.size() >= 32)
+            return 0;
+        m_kindNames.append(kind);
+        at = m_kindNames.size() - 1;
+    }
+    return 1u << at;
+}
+
 void CorrelationIndex::addToken(const QString &value, const QString &kind, EventRef ref)
 {
-    std::vector<EventRef> &refs = m_tokens[value];
-    if (refs.empty() || refs.back() != ref)
-        refs.push_back(ref);
-    QStringList &kinds = m_kinds[value];
-    if (!kinds.contains(kind))
-        kinds.append(kind);
+    Token &token = m_tokens[value];
+    if (token.refs.empty() || token.refs.back() != ref)
+        token.refs.push_back(ref);
+    token.kinds |= kindBit(kind);
 }
 
 void CorrelationIndex::add(EventRef ref, qint64 instantMs, const LogEvent &event, const QString &methodField,
@@ -34,20 +44,17 @@ void CorrelationIndex::add(EventRef ref, qint64 instantMs, const LogEvent &event
     const QString path = event.fields.value(pathField);
     const QString status = event.fields.value(statusField);
     if (!method.isEmpty() && !path.isEmpty() && !status.isEmpty())
-        m_requests.push_back({ref, instantMs, method + u' ' + path + u' ' + status});
+        m_requests.push_back({ref, instantMs, qHashMulti(0, method, path, status)});
 }
 
 void CorrelationIndex::merge(CorrelationIndex &&other)
 {
     for (auto it = other.m_tokens.begin(); it != other.m_tokens.end(); ++it) {
-        std::vector<EventRef> &refs = m_tokens[it.key()];
-        refs.insert(refs.end(), it.value().begin(), it.value().end());
-    }
-    for (auto it = other.m_kinds.begin(); it != other.m_kinds.end(); ++it) {
-        QStringList &kinds = m_kinds[it.key()];
-        for (const QString &kind : it.value())
-            if (!kinds.contains(kind))
-                kinds.append(kind);
+        Token &token = m_tokens[it.key()];
+        token.refs.insert(token.refs.end(), it->refs.begin(), it->refs.end());
+        for (int bit = 0; bit < other.m_kindNames.size(); ++bit)
+            if (it->kinds & (1u << bit))
+                token.kinds |= kindBit(other.m_kindNames.at(bit));
     }
     m_requests.insert(m_requests.end(), other.m_requests.begin(), other.m_requests.end());
     other = CorrelationIndex();
@@ -73,7 +80,7 @@ const std::vector<EventRef> &CorrelationIndex::exact(const QString &value) const
 {
     static const std::vector<EventRef> none;
     const auto it = m_tokens.constFind(value);
-    return it == m_tokens.constEnd() ? none : *it;
+    return it == m_tokens.constEnd() ? none : it->refs;
 }
 
 QList<CorrelationLink> CorrelationIndex::related(const QString &value) const
@@ -98,7 +105,11 @@ QList<CorrelationLink> CorrelationIndex::related(const QString &value) const
 
 QStringList CorrelationIndex::kindsOf(const QString &value) const
 {
-    QStringList kinds = m_kinds.value(value);
+    QStringList kinds;
+    const quint32 bits = m_tokens.value(value).kinds;
+    for (int bit = 0; bit < m_kindNames.size(); ++bit)
+        if (bits & (1u << bit))
+            kinds.append(m_kindNames.at(bit));
     kinds.sort();
     return kinds;
 }

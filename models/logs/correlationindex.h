@@ -49,12 +49,18 @@ private:
     {
         EventRef ref;
         qint64 instantMs;
-        QString shape; ///< "METHOD path status"
+        size_t shape; ///< hash of "METHOD path status": 8 bytes a request instead of a string
+    };
+    struct Token
+    {
+        std::vector<EventRef> refs;
+        quint32 kinds = 0; ///< bit i: m_kindNames[i]
     };
     void addToken(const QString &value, const QString &kind, EventRef ref);
+    quint32 kindBit(const QString &kind);
 
-    QHash<QString, std::vector<EventRef>> m_tokens;
-    QHash<QString, QStringList> m_kinds;
+    QHash<QString, Token> m_tokens;
+    QStringList m_kindNames; ///< few (request, job, ip, …): interned
     std::vector<Request> m_requests;
     QMultiHash<EventRef, EventRef> m_inferred;
 };

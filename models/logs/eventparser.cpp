@@ -127,13 +127,14 @@ bool EventParser::extract(const LogFormat &format, const QString &first, const Q
         return format.timestamps.parseAt(ts.constData(), ts.constData() + ts.size(), ignored);
     }
     case LogFormat::Kind::Text:
-        for (const QRegularExpression &re : format.patterns) {
-            const QRegularExpressionMatch match = re.match(first);
+        for (qsizetype p = 0; p < format.patterns.size(); ++p) {
+            const QRegularExpressionMatch match = format.patterns.at(p).match(first);
             if (!match.hasMatch())
                 continue;
-            for (const QString &name : re.namedCaptureGroups())
-                if (!name.isEmpty() && match.capturedStart(name) >= 0)
-                    fields.insert(name, match.captured(name));
+            const QStringList &names = p < format.patternGroups.size() ? format.patternGroups.at(p) : QStringList();
+            for (int group = 1; group < names.size(); ++group)
+                if (!names.at(group).isEmpty() && match.capturedStart(group) >= 0)
+                    fields.insert(names.at(group), match.captured(group));
             return true;
         }
         return false;

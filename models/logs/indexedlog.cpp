@@ -65,6 +65,7 @@ void IndexedLog::build(const std::atomic_bool *cancel)
             f.id = u"plain"_s;
             f.title = u"Unrecognised text"_s;
             f.patterns.append(QRegularExpression(u"^(?<timestamp>)(?<body>.*)$"_s));
+            f.patternGroups.append(f.patterns.first().namedCaptureGroups());
             f.bodyField = u"body"_s;
             return f;
         }();

@@ -83,6 +83,7 @@ LogFormat readFormat(const QString &id, const QJsonObject &o, const QString &ori
         QRegularExpression re = compile(it.value().toObject().value("pattern"_L1).toString(), where + u" regex \"%1\""_s.arg(it.key()));
         if (!re.namedCaptureGroups().contains("timestamp"_L1))
             throw Error(u"%1: regex \"%2\" has no (?<timestamp>…) group."_s.arg(where, it.key()));
+        format.patternGroups.append(re.namedCaptureGroups());
         format.patterns.append(re);
     }
     if (format.kind == LogFormat::Kind::Text && format.patterns.isEmpty())

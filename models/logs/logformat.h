@@ -43,6 +43,7 @@ public:
     Kind kind = Kind::Text;
     bool envelope = false; ///< docker, journald, syslog: carries another format's line as payload
     QList<QRegularExpression> patterns;
+    QList<QStringList> patternGroups; ///< named groups of each pattern, by capture number
     QStringList timestampFormats;
     TimestampParser timestamps;
     QString timestampField = QStringLiteral("timestamp"); ///< regex group, JSON field or CSV column
