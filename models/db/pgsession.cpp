@@ -105,6 +105,10 @@ PgSession::~PgSession()
             PQfreeCancel(m_cancel);
         m_cancel = nullptr;
     }
+    // connection_base has no virtual destructor, so deleting it through the base pointer never
+    // closes the connection: disconnect explicitly.
+    if (m_connection)
+        m_connection->disconnect();
     m_connection.reset();
 }
 
@@ -132,7 +136,9 @@ void PgSession::open(const QString &password)
 
     try {
         Policy::t_lastConstructed = nullptr;
-        m_connection = std::make_unique<SessionConnection>(conninfo);
+        m_connection = ConnectionPtr(new SessionConnection(conninfo), [](pqxx::connection_base *connection) {
+            delete static_cast<SessionConnection *>(connection);
+        });
         m_policy = Policy::t_lastConstructed;
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
