@@ -63,6 +63,9 @@ int FormatRegistry::indexOf(const QString &id) const
     for (int i = 0; i < m_formats.size(); ++i)
         if (m_formats.at(i).id == id)
             return i;
+    for (int i = 0; i < m_formats.size(); ++i)
+        if (m_formats.at(i).aliases.contains(id))
+            return i;
     return -1;
 }
 

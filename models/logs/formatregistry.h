@@ -19,7 +19,7 @@ public:
     void loadJson(const QByteArray &json, const QString &origin);
 
     const QList<LogFormat> &formats() const { return m_formats; }
-    /// Index into formats() of `id`, or -1.
+    /// Index into formats() of `id` (or an alias), or -1.
     int indexOf(const QString &id) const;
     const QStringList &errors() const { return m_errors; }
     /// The directory user formats are read from.

@@ -34,6 +34,8 @@ bool isPlainWord(const QString &word)
 void readSalvage(LogFormat &format, const QJsonObject &s, const QString &where)
 {
     format.envelope = s.value("envelope"_L1).toBool();
+    for (const QJsonValue &v : s.value("aliases"_L1).toArray())
+        format.aliases.append(v.toString());
     format.messageTemplate = s.value("message"_L1).toString();
     format.laneField = s.value("lane-field"_L1).toString();
     if (s.contains("timestamp-desc"_L1))

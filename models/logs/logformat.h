@@ -39,6 +39,7 @@ public:
 
     QString id;
     QString title;
+    QStringList aliases; ///< other ids a workspace or the CLI may use ("nginx-combined")
     QString origin; ///< file it came from
     Kind kind = Kind::Text;
     bool envelope = false; ///< docker, journald, syslog: carries another format's line as payload

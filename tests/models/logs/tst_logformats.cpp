@@ -22,6 +22,12 @@ private Q_SLOTS:
         for (const char *id : {"access_log", "rails_log", "sidekiq_log", "sidekiq8_log", "sidekiq_json", "postgresql_log",
                                "postgresql_csvlog", "postgresql_jsonlog", "docker_json", "journald_json", "syslog_log"})
             QVERIFY2(m_registry.indexOf(QString::fromLatin1(id)) >= 0, id);
+        // The ids the demo workspace writes.
+        QCOMPARE(m_registry.indexOf(u"nginx-combined"_s), m_registry.indexOf(u"access_log"_s));
+        QCOMPARE(m_registry.indexOf(u"rails-lograge"_s), m_registry.indexOf(u"rails_log"_s));
+        QCOMPARE(m_registry.indexOf(u"sidekiq"_s), m_registry.indexOf(u"sidekiq_log"_s));
+        QCOMPARE(m_registry.indexOf(u"postgresql-stderr"_s), m_registry.indexOf(u"postgresql_log"_s));
+        QCOMPARE(m_registry.indexOf(u"no-such-format"_s), -1);
     }
 
     void samples_data()
