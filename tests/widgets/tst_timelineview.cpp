@@ -5,8 +5,9 @@
 #include <QAbstractItemModel>
 #include <QSignalSpy>
 #include <QTableView>
-#include <QTemporaryDir>
 #include <QTest>
+
+#include "logfixture.h"
 
 using namespace salvage;
 using namespace Qt::StringLiterals;
@@ -14,16 +15,8 @@ using namespace Qt::StringLiterals;
 class TestTimelineView : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_dir;
+    salvage::test::LogFixture m_files;
 
-    QString write(const QString &name, const QByteArray &bytes)
-    {
-        QFile file(m_dir.filePath(name));
-        if (!file.open(QIODevice::WriteOnly))
-            qFatal("cannot write fixture");
-        file.write(bytes);
-        return file.fileName();
-    }
 
 private Q_SLOTS:
     void indexesAndFilters()
@@ -34,11 +27,10 @@ private Q_SLOTS:
         view.show();
         QSignalSpy indexed(&view, &TimelineView::indexed);
         view.setSources({
-            LogSource{write(u"production.log"_s,
-                            "I, [2024-12-26T21:30:54.071002 #1514]  INFO -- : [b2f7c3a1-4d5e] method=POST path=/inbox status=202 duration=1.0\n"
-                            "E, [2024-12-26T21:31:00.000001 #1514] ERROR -- : [0f1e2d3c-4b5a] boom\n"),
+            LogSource{m_files.write(u"production.log"_s,
+                            salvage::test::LogFixture::railsLines()),
                       u"rails"_s, {}, u"Europe/Berlin"_s, 0},
-            LogSource{write(u"sidekiq.log"_s,
+            LogSource{m_files.write(u"sidekiq.log"_s,
                             "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
                             "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"),
                       u"sidekiq"_s, {}, {}, 0},
@@ -63,7 +55,7 @@ private Q_SLOTS:
         JobRegistry jobs;
         TimelineView view(&jobs);
         QSignalSpy indexed(&view, &TimelineView::indexed);
-        view.setSources({LogSource{m_dir.filePath(u"missing.log"_s), {}, {}, {}, 0}});
+        view.setSources({LogSource{m_files.path(u"missing.log"_s), {}, {}, {}, 0}});
         QVERIFY(indexed.wait(30000));
         QVERIFY(indexed.first().at(2).toString().contains(u"missing.log"_s));
     }

@@ -3,8 +3,9 @@
 #include "logs/spanbuilder.h"
 #include "timeline/timeline.h"
 
-#include <QTemporaryDir>
 #include <QTest>
+
+#include "logfixture.h"
 
 using namespace salvage;
 using namespace Qt::StringLiterals;
@@ -12,27 +13,19 @@ using namespace Qt::StringLiterals;
 class TestCorrelation : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_dir;
+    salvage::test::LogFixture m_files;
 
-    QString write(const QString &name, const QByteArray &bytes)
-    {
-        QFile file(m_dir.filePath(name));
-        if (!file.open(QIODevice::WriteOnly))
-            qFatal("cannot write fixture");
-        file.write(bytes);
-        return file.fileName();
-    }
 
 private Q_SLOTS:
     void keysAndInferredLinks()
     {
         Timeline timeline;
         timeline.setSources({
-            LogSource{write(u"access.log"_s,
+            LogSource{m_files.write(u"access.log"_s,
                             "203.0.113.9 - - [26/Dec/2024:20:30:54 +0000] \"POST /inbox HTTP/1.1\" 202 0 \"-\" \"http.rb\"\n"
                             "203.0.113.9 - - [26/Dec/2024:20:35:00 +0000] \"POST /inbox HTTP/1.1\" 202 0 \"-\" \"http.rb\"\n"),
                       {}, {}, {}, 0},
-            LogSource{write(u"production.log"_s,
+            LogSource{m_files.write(u"production.log"_s,
                             "I, [2024-12-26T21:30:54.071002 #1514]  INFO -- : [b2f7c3a1-4d5e] method=POST path=/inbox format=*/* status=202 duration=12.84 key=https://remote.example/users/alice#main-key\n"
                             "I, [2024-12-26T21:30:55.000000 #1514]  INFO -- : [b2f7c3a1-4d5e] Completed 202 Accepted in 13ms\n"),
                       {}, {}, u"Europe/Berlin"_s, 0},
@@ -62,7 +55,7 @@ private Q_SLOTS:
     void spansFromStartDoneAndElapsed()
     {
         Timeline timeline;
-        timeline.setSources({LogSource{write(u"sidekiq.log"_s,
+        timeline.setSources({LogSource{m_files.write(u"sidekiq.log"_s,
             "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
             "2024-12-26T20:40:55.000Z pid=1 tid=b class=LinkCrawlWorker jid=j2 INFO: start\n"
             "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"

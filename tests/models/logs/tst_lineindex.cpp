@@ -2,8 +2,9 @@
 #include "core/error.h"
 #include "logs/indexedlog.h"
 
-#include <QTemporaryDir>
 #include <QTest>
+
+#include "logfixture.h"
 
 #include <zlib.h>
 
@@ -13,25 +14,9 @@ using namespace Qt::StringLiterals;
 class TestLineIndex : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_dir;
+    salvage::test::LogFixture m_files;
     FormatRegistry m_registry = FormatRegistry::standard();
 
-    QString write(const QString &name, const QByteArray &bytes)
-    {
-        QFile file(m_dir.filePath(name));
-        if (!file.open(QIODevice::WriteOnly))
-            qFatal("cannot write fixture");
-        file.write(bytes);
-        return file.fileName();
-    }
-    QString writeGzip(const QString &name, const QByteArray &bytes)
-    {
-        const QString path = m_dir.filePath(name);
-        gzFile gz = gzopen(path.toLocal8Bit().constData(), "wb");
-        gzwrite(gz, bytes.constData(), unsigned(bytes.size()));
-        gzclose(gz);
-        return path;
-    }
     std::unique_ptr<IndexedLog> index(const QString &path, const QString &zone = {})
     {
         auto log = std::make_unique<IndexedLog>(LogSource{path, {}, {}, zone, 0}, m_registry);
@@ -51,7 +36,7 @@ class TestLineIndex : public QObject
 private Q_SLOTS:
     void postgresJoinsDetailAndStatement()
     {
-        const auto log = index(write(u"postgresql.log"_s, postgres()));
+        const auto log = index(m_files.write(u"postgresql.log"_s, postgres()));
         QCOMPARE(log->format()->id, u"postgresql_log"_s);
         QCOMPARE(log->index().count(), 2);
         QCOMPARE(log->index().lineCount(), 5);
@@ -68,7 +53,7 @@ private Q_SLOTS:
 
     void rubyBacktraceJoins()
     {
-        const auto log = index(write(u"production.log"_s,
+        const auto log = index(m_files.write(u"production.log"_s,
             "E, [2024-12-26T21:31:00.000001 #1514] ERROR -- : [0f1e2d3c-4b5a] NoMethodError (undefined method `id' for nil)\n"
             "app/models/account.rb:12:in `merge!'\n"
             "  app/workers/account_merging_worker.rb:9:in `perform'\n"
@@ -81,8 +66,8 @@ private Q_SLOTS:
 
     void gzipReadTransparently()
     {
-        const auto plain = index(write(u"a.log"_s, postgres()));
-        const auto gz = index(writeGzip(u"a.log.1.gz"_s, postgres()));
+        const auto plain = index(m_files.write(u"a.log"_s, postgres()));
+        const auto gz = index(m_files.writeGzip(u"a.log.1.gz"_s, postgres()));
         QVERIFY(gz->file().isCompressed());
         QVERIFY(gz->file().damage().isEmpty());
         QCOMPARE(gz->index().count(), plain->index().count());
@@ -91,11 +76,11 @@ private Q_SLOTS:
 
     void gzipConcatenatedMembers()
     {
-        const QString first = writeGzip(u"m1.gz"_s, postgres());
+        const QString first = m_files.writeGzip(u"m1.gz"_s, postgres());
         QFile a(first);
         QVERIFY(a.open(QIODevice::ReadOnly));
         const QByteArray member = a.readAll();
-        const auto log = index(write(u"two-members.gz"_s, member + member));
+        const auto log = index(m_files.write(u"two-members.gz"_s, member + member));
         QVERIFY(log->file().damage().isEmpty());
         QCOMPARE(log->index().count(), 4);
     }
@@ -105,10 +90,10 @@ private Q_SLOTS:
         QByteArray big;
         for (int i = 0; i < 2000; ++i)
             big += postgres();
-        QFile gz(writeGzip(u"cut.gz"_s, big));
+        QFile gz(m_files.writeGzip(u"cut.gz"_s, big));
         QVERIFY(gz.open(QIODevice::ReadOnly));
         const QByteArray bytes = gz.readAll();
-        const auto log = index(write(u"cut.log.gz"_s, bytes.left(bytes.size() / 2)));
+        const auto log = index(m_files.write(u"cut.log.gz"_s, bytes.left(bytes.size() / 2)));
         QVERIFY(!log->file().damage().isEmpty());
         QVERIFY(log->index().count() > 10);
         QVERIFY(log->index().count() < 4000);
@@ -133,7 +118,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, bytes);
         QFETCH(int, entries);
         const QString name = u"garbage-%1.log"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-'));
-        const auto log = index(write(name, bytes));
+        const auto log = index(m_files.write(name, bytes));
         QCOMPARE(log->index().count(), entries);
         for (qint64 i = 0; i < log->index().count(); ++i) {
             const LogEvent e = log->event(i);
@@ -154,7 +139,7 @@ private Q_SLOTS:
         QByteArray bytes = "2024-12-26T20:40:54.123Z pid=1 tid=a class=W jid=abc INFO: ";
         bytes += QByteArray(10 * 1024 * 1024, 'x');
         bytes += "\n2024-12-26T20:40:55.123Z pid=1 tid=a class=W jid=abc INFO: after\n";
-        const auto log = index(write(u"huge.log"_s, bytes));
+        const auto log = index(m_files.write(u"huge.log"_s, bytes));
         QCOMPARE(log->index().count(), 2);
         QVERIFY(log->index().flags(0) & LineIndex::LongLine);
         const LogEvent e = log->event(0);
@@ -166,7 +151,7 @@ private Q_SLOTS:
     void perLineFallback()
     {
         // A Sidekiq file with a stray Rails line: each keeps its own format.
-        const auto log = index(write(u"mixed.log"_s,
+        const auto log = index(m_files.write(u"mixed.log"_s,
             "2024-12-26T20:40:54.123Z pid=1 tid=a class=W jid=abc INFO: start\n"
             "2024-12-26T20:40:55.123Z pid=1 tid=a class=W jid=abc INFO: done\n"
             "I, [2024-12-26T20:40:56.000001 #1514]  INFO -- : [0f1e2d3c-4b5a] Started GET \"/\" for 1.2.3.4\n"));
@@ -178,7 +163,7 @@ private Q_SLOTS:
 
     void unsortedFileIsReportedUnsorted()
     {
-        const auto log = index(write(u"unsorted.log"_s,
+        const auto log = index(m_files.write(u"unsorted.log"_s,
             "2024-12-26T20:40:55.123Z pid=1 tid=a INFO: second\n2024-12-26T20:40:54.123Z pid=1 tid=a INFO: first\n"));
         QVERIFY(!log->index().isSorted());
     }
@@ -201,7 +186,7 @@ private Q_SLOTS:
         QFETCH(QString, envelope);
         QFETCH(QString, payload);
         QFETCH(qint64, instant);
-        const auto log = index(write(envelope + u".log"_s, bytes), u"Europe/Berlin"_s);
+        const auto log = index(m_files.write(envelope + u".log"_s, bytes), u"Europe/Berlin"_s);
         QCOMPARE(log->format()->id, envelope);
         QVERIFY(log->payload());
         QCOMPARE(log->payload()->id, payload);
@@ -212,9 +197,9 @@ private Q_SLOTS:
 
     void unreadableFileThrows()
     {
-        QVERIFY_THROWS_EXCEPTION(Error, IndexedLog(LogSource{m_dir.filePath(u"missing.log"_s), {}, {}, {}, 0}, m_registry));
-        QVERIFY_THROWS_EXCEPTION(Error, IndexedLog(LogSource{m_dir.path(), {}, {}, {}, 0}, m_registry));
-        QVERIFY_THROWS_EXCEPTION(Error, IndexedLog(LogSource{write(u"z.log"_s, "x\n"), {}, {}, u"Mars/Olympus"_s, 0}, m_registry));
+        QVERIFY_THROWS_EXCEPTION(Error, IndexedLog(LogSource{m_files.path(u"missing.log"_s), {}, {}, {}, 0}, m_registry));
+        QVERIFY_THROWS_EXCEPTION(Error, IndexedLog(LogSource{m_files.path({}), {}, {}, {}, 0}, m_registry));
+        QVERIFY_THROWS_EXCEPTION(Error, IndexedLog(LogSource{m_files.write(u"z.log"_s, "x\n"), {}, {}, u"Mars/Olympus"_s, 0}, m_registry));
     }
 };
 

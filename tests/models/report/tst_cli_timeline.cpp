@@ -2,65 +2,39 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QTemporaryDir>
 #include <QTest>
 
-#include <zlib.h>
+#include "clirun.h"
+#include "logfixture.h"
+
 
 using namespace Qt::StringLiterals;
+using salvage::test::CliRun;
+using salvage::test::runCli;
 
 class TestCliTimeline : public QObject
 {
     Q_OBJECT
-    struct Run
-    {
-        int exitCode;
-        QByteArray out;
-        QByteArray err;
-    };
-    QTemporaryDir m_dir;
+    salvage::test::LogFixture m_files;
     QString m_access, m_rails, m_sidekiqGz;
 
-    static Run cli(const QStringList &arguments)
-    {
-        QProcess process;
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.remove(u"DISPLAY"_s);
-        environment.remove(u"QT_QPA_PLATFORM"_s);
-        process.setProcessEnvironment(environment);
-        process.start(QStringLiteral(SALVAGE_CLI), arguments);
-        process.waitForFinished(60000);
-        return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
-    }
-    QString write(const QString &name, const QByteArray &bytes)
-    {
-        QFile file(m_dir.filePath(name));
-        if (!file.open(QIODevice::WriteOnly))
-            qFatal("cannot write fixture");
-        file.write(bytes);
-        return file.fileName();
-    }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_access = write(u"access.log"_s,
+        m_access = m_files.write(u"access.log"_s,
                          "203.0.113.9 - - [26/Dec/2024:20:30:54 +0000] \"POST /inbox HTTP/1.1\" 202 0 \"-\" \"http.rb\"\n"
                          "198.51.100.7 - - [26/Dec/2024:21:31:02 +0100] \"GET /api/v1/accounts/9001 HTTP/2.0\" 502 157 \"-\" \"curl\"\n");
-        m_rails = write(u"production.log"_s,
-                        "I, [2024-12-26T21:30:54.071002 #1514]  INFO -- : [b2f7c3a1-4d5e] method=POST path=/inbox status=202 duration=1.0\n"
-                        "E, [2024-12-26T21:31:00.000001 #1514] ERROR -- : [0f1e2d3c-4b5a] boom\n");
-        m_sidekiqGz = m_dir.filePath(u"sidekiq.log.1.gz"_s);
+        m_rails = m_files.write(u"production.log"_s,
+                        salvage::test::LogFixture::railsLines());
         const QByteArray sidekiq = "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
                                    "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n";
-        gzFile gz = gzopen(m_sidekiqGz.toLocal8Bit().constData(), "wb");
-        gzwrite(gz, sidekiq.constData(), unsigned(sidekiq.size()));
-        gzclose(gz);
+        m_sidekiqGz = m_files.writeGzip(u"sidekiq.log.1.gz"_s, sidekiq);
     }
 
     void jsonlSortedWithZones()
     {
-        const Run run = cli({u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_rails, u"--log"_s, m_sidekiqGz,
+        const CliRun run = runCli({u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_rails, u"--log"_s, m_sidekiqGz,
                              u"--source-tz"_s, u"production.log=Europe/Berlin"_s, u"--format"_s, u"jsonl"_s});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QList<QByteArray> lines = run.out.trimmed().split('\n');
@@ -84,18 +58,18 @@ private Q_SLOTS:
 
     void sourceTzMatchesPathAsGiven()
     {
-        const Run run = cli({u"timeline"_s, u"--log"_s, m_rails, u"--source-tz"_s, m_rails + u"=America/New_York"_s, u"--format"_s, u"jsonl"_s});
+        const CliRun run = runCli({u"timeline"_s, u"--log"_s, m_rails, u"--source-tz"_s, m_rails + u"=America/New_York"_s, u"--format"_s, u"jsonl"_s});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QVERIFY(run.out.contains("\"datetime\":\"2024-12-27T02:30:54.071+00:00\""));
     }
 
     void keyAndTimeFilters()
     {
-        Run run = cli({u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_rails, u"--source-tz"_s, u"production.log=Europe/Berlin"_s,
+        CliRun run = runCli({u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_rails, u"--source-tz"_s, u"production.log=Europe/Berlin"_s,
                        u"--key"_s, u"b2f7c3a1-4d5e"_s, u"--format"_s, u"csv"_s});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QCOMPARE(run.out.trimmed().split('\n').size(), 3); // header, the Rails line, the inferred nginx line
-        run = cli({u"timeline"_s, u"--log"_s, m_access, m_sidekiqGz, u"--from"_s, u"2024-12-26T20:31:00Z"_s,
+        run = runCli({u"timeline"_s, u"--log"_s, m_access, m_sidekiqGz, u"--from"_s, u"2024-12-26T20:31:00Z"_s,
                    u"--to"_s, u"2024-12-26 21:40:55+01:00"_s, u"--format"_s, u"jsonl"_s});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QCOMPARE(run.out.trimmed().split('\n').size(), 2); // the 502 and the job start
@@ -103,8 +77,8 @@ private Q_SLOTS:
 
     void summaryAndOutputFile()
     {
-        const QString out = m_dir.filePath(u"summary.txt"_s);
-        const Run run = cli({u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_sidekiqGz, u"--format"_s, u"summary"_s, u"-o"_s, out});
+        const QString out = m_files.path(u"summary.txt"_s);
+        const CliRun run = runCli({u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_sidekiqGz, u"--format"_s, u"summary"_s, u"-o"_s, out});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QFile file(out);
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -117,7 +91,7 @@ private Q_SLOTS:
 
     void markdownReport()
     {
-        const Run run = cli({u"timeline"_s, u"--log"_s, m_rails, u"--format"_s, u"markdown"_s});
+        const CliRun run = runCli({u"timeline"_s, u"--log"_s, m_rails, u"--format"_s, u"markdown"_s});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QVERIFY(run.out.startsWith("# Incident timeline"));
         QVERIFY(run.out.contains("| 2024-12-26 21:31:00.000 | production.log | error | boom |"));
@@ -137,7 +111,7 @@ private Q_SLOTS:
     void badInputExitsTwoWithOneLine()
     {
         QFETCH(QStringList, arguments);
-        const Run run = cli(arguments);
+        const CliRun run = runCli(arguments);
         QCOMPARE(run.exitCode, 2);
         QVERIFY(run.out.isEmpty());
         QVERIFY(run.err.startsWith("salvage-cli: "));

@@ -6,8 +6,9 @@
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
+
+#include "logfixture.h"
 
 using namespace salvage;
 using namespace Qt::StringLiterals;
@@ -15,33 +16,24 @@ using namespace Qt::StringLiterals;
 class TestTimeline : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_dir;
+    salvage::test::LogFixture m_files;
     QList<LogSource> m_sources;
 
-    QString write(const QString &name, const QByteArray &bytes)
-    {
-        QFile file(m_dir.filePath(name));
-        if (!file.open(QIODevice::WriteOnly))
-            qFatal("cannot write fixture");
-        file.write(bytes);
-        return file.fileName();
-    }
     static qint64 ms(const char *iso) { return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODateWithMs).toMSecsSinceEpoch(); }
 
 private Q_SLOTS:
     void initTestCase()
     {
         m_sources = {
-            LogSource{write(u"access.log"_s,
+            LogSource{m_files.write(u"access.log"_s,
                             "203.0.113.9 - - [26/Dec/2024:20:30:54 +0000] \"POST /inbox HTTP/1.1\" 202 0 \"-\" \"http.rb\"\n"
                             "198.51.100.7 - - [26/Dec/2024:21:31:02 +0100] \"GET /api/v1/accounts/9001 HTTP/2.0\" 502 157 \"-\" \"curl\"\n"),
                       u"nginx"_s, {}, {}, 0},
-            LogSource{write(u"production.log"_s,
-                            "I, [2024-12-26T21:30:54.071002 #1514]  INFO -- : [b2f7c3a1-4d5e] method=POST path=/inbox status=202 duration=1.0\n"
-                            "E, [2024-12-26T21:31:00.000001 #1514] ERROR -- : [0f1e2d3c-4b5a] boom\n"),
+            LogSource{m_files.write(u"production.log"_s,
+                            salvage::test::LogFixture::railsLines()),
                       u"rails"_s, {}, u"Europe/Berlin"_s, 0},
             // Out of order on purpose (two threads writing), and a skewed clock corrected by +1 s.
-            LogSource{write(u"sidekiq.log"_s,
+            LogSource{m_files.write(u"sidekiq.log"_s,
                             "2024-12-26T20:40:57.000Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: done\n"
                             "2024-12-26T20:40:53.000Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"),
                       u"sidekiq"_s, {}, {}, 1000},
@@ -113,7 +105,7 @@ private Q_SLOTS:
 
         Workspace workspace;
         annotations.saveTo(workspace);
-        const QString path = m_dir.filePath(u"case.salvage"_s);
+        const QString path = m_files.path(u"case.salvage"_s);
         workspace.save(path);
         Annotations loaded;
         loaded.loadFrom(Workspace::load(path));
