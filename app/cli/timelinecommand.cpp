@@ -1,0 +1,148 @@
+#include "clicommand.h"
+
+#include "core/error.h"
+#include "report/timelinereport.h"
+#include "timeline/timeline.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+#include <QTimeZone>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace salvage::cli {
+
+namespace {
+
+// ISO 8601 with an offset or Z; without one the time is UTC.
+qint64 parseInstant(const QString &text, const QString &option)
+{
+    QString iso = text.trimmed();
+    if (iso.size() > 10 && iso.at(10) == u' ')
+        iso[10] = u'T';
+    QDateTime time = QDateTime::fromString(iso, Qt::ISODateWithMs);
+    if (!time.isValid())
+        throw UsageError{u"timeline: %1 \"%2\" is not an ISO 8601 time (e.g. 2024-12-26T20:30:00Z)"_s.arg(option, text)};
+    if (time.timeSpec() == Qt::LocalTime)
+        time.setTimeZone(QTimeZone::utc());
+    return time.toMSecsSinceEpoch();
+}
+
+QList<LogSource> sourcesFrom(const QStringList &logs, const QStringList &zones)
+{
+    QList<LogSource> sources;
+    for (const QString &path : logs)
+        sources.append(LogSource{path, {}, {}, {}, 0});
+    for (const QString &assignment : zones) {
+        const qsizetype equals = assignment.lastIndexOf(u'=');
+        if (equals <= 0 || equals == assignment.size() - 1)
+            throw UsageError{u"timeline: --source-tz takes FILE=ZONE, not \"%1\""_s.arg(assignment)};
+        const QString file = assignment.left(equals);
+        bool matched = false;
+        for (LogSource &source : sources) {
+            if (source.path == file || QFileInfo(source.path).fileName() == file) {
+                source.timeZone = assignment.mid(equals + 1);
+                matched = true;
+            }
+        }
+        if (!matched)
+            throw UsageError{u"timeline: --source-tz names \"%1\", which is not one of the --log files"_s.arg(file)};
+    }
+    return sources;
+}
+
+QString utc(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s) + u" UTC"_s;
+}
+
+void writeSummary(QFile &out, const Timeline &timeline, const std::vector<EventRef> &selection)
+{
+    std::vector<qint64> counts(size_t(timeline.sourceCount()), 0), first(counts.size(), 0), last(counts.size(), 0);
+    for (const EventRef &ref : selection) {
+        const qint64 at = timeline.instant(ref);
+        if (counts[ref.source]++ == 0)
+            first[ref.source] = at;
+        last[ref.source] = at;
+    }
+    QString text;
+    for (int i = 0; i < timeline.sourceCount(); ++i) {
+        const IndexedLog &log = timeline.source(i);
+        const LogFormat *format = log.payload() ? log.payload() : log.format();
+        QString formatName = format->id;
+        if (log.payload())
+            formatName += u" in "_s + log.format()->id;
+        text += u"%1: %2 events (%3 lines), format %4, naive times as %5"_s.arg(log.source().path).arg(counts[size_t(i)])
+                    .arg(log.index().lineCount()).arg(formatName, log.zoneDescription());
+        if (counts[size_t(i)] > 0)
+            text += u", %1 .. %2"_s.arg(utc(first[size_t(i)]), utc(last[size_t(i)]));
+        const qint64 undated = log.index().count() - log.index().timestampedCount();
+        if (undated > 0)
+            text += u", %1 without timestamp"_s.arg(undated);
+        if (!log.file().damage().isEmpty())
+            text += u", "_s + log.file().damage();
+        text += u'\n';
+    }
+    text += u"total: %1 events"_s.arg(selection.size());
+    if (!selection.empty())
+        text += u", %1 .. %2"_s.arg(utc(timeline.instant(selection.front())), utc(timeline.instant(selection.back())));
+    out.write((text + u'\n').toUtf8());
+}
+
+int run(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.addOption({u"log"_s, u"a log file (repeatable; .gz read transparently)"_s, u"FILE"_s});
+    parser.addOption({u"source-tz"_s, u"IANA zone for FILE's naive timestamps (repeatable)"_s, u"FILE=ZONE"_s});
+    parser.addOption({u"from"_s, u"only events at or after TS (ISO 8601; UTC without offset)"_s, u"TS"_s});
+    parser.addOption({u"to"_s, u"only events at or before TS"_s, u"TS"_s});
+    parser.addOption({u"key"_s, u"only events carrying VALUE as a key, and inferred links (repeatable)"_s, u"VALUE"_s});
+    parser.addOption({u"format"_s, u"markdown, html, csv, jsonl or summary"_s, u"FORMAT"_s, u"summary"_s});
+    parser.addOption({{u"o"_s, u"output"_s}, u"write to FILE"_s, u"FILE"_s});
+    parseOrThrow(parser, u"timeline"_s, arguments, true);
+
+    QStringList logs = parser.values(u"log"_s) + parser.positionalArguments(); // "--log a b c"
+    if (logs.isEmpty())
+        throw UsageError{u"timeline: give at least one --log FILE"_s};
+    const QString formatName = parser.value(u"format"_s);
+    const auto reportFormat = ReportWriter::formatFromName(formatName);
+    if (!reportFormat && formatName != "summary"_L1)
+        throw UsageError{u"timeline: --format must be markdown, html, csv, jsonl or summary"_s};
+    TimelineFilter filter;
+    if (parser.isSet(u"from"_s))
+        filter.fromMs = parseInstant(parser.value(u"from"_s), u"--from"_s);
+    if (parser.isSet(u"to"_s))
+        filter.toMs = parseInstant(parser.value(u"to"_s), u"--to"_s);
+    filter.keys = parser.values(u"key"_s);
+
+    Timeline timeline;
+    timeline.setSources(sourcesFrom(logs, parser.values(u"source-tz"_s)));
+    timeline.build();
+    if (!filter.keys.isEmpty())
+        timeline.buildCorrelation(); // the key index (reports take levels from each event's own parse)
+    const std::vector<EventRef> selection = timeline.select(filter);
+
+    QFile out;
+    const QString path = parser.value(u"output"_s);
+    const bool opened = path.isEmpty() || path == "-"_L1 ? out.open(stdout, QIODevice::WriteOnly)
+                                                         : (out.setFileName(path), out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    if (!opened)
+        throw UsageError{u"cannot write %1: %2"_s.arg(path, out.errorString())};
+    if (!reportFormat) {
+        writeSummary(out, timeline, selection);
+        return int(Success);
+    }
+    TimelineReport report(timeline, nullptr);
+    ReportWriter writer(&out, *reportFormat, u"Incident timeline"_s);
+    report.write(writer, selection, report.sourceNotes());
+    return int(Success);
+}
+
+const CliCommand timelineCommand(u"timeline"_s, u"merge log files on one UTC time axis; filter by time and key; export"_s, run);
+
+} // namespace
+
+} // namespace salvage::cli

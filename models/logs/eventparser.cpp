@@ -1,0 +1,279 @@
+#include "eventparser.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QStringDecoder>
+
+using namespace Qt::StringLiterals;
+
+namespace salvage {
+
+namespace {
+
+constexpr qsizetype parseLimit = 64 * 1024;
+
+void flatten(const QJsonObject &object, const QString &prefix, QHash<QString, QString> &fields)
+{
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const QString name = prefix.isEmpty() ? it.key() : prefix + u'/' + it.key();
+        const QJsonValue value = it.value();
+        if (value.isObject()) {
+            flatten(value.toObject(), name, fields);
+        } else if (value.isArray()) {
+            // journald writes a MESSAGE that is not UTF-8 as an array of byte values.
+            const QJsonArray array = value.toArray();
+            QByteArray bytes;
+            bool allBytes = !array.isEmpty();
+            for (const QJsonValue &v : array) {
+                allBytes = allBytes && v.isDouble() && v.toDouble() >= 0 && v.toDouble() < 256;
+                bytes.append(char(v.toInt()));
+            }
+            fields.insert(name, allBytes ? QString::fromUtf8(bytes) : QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact)));
+        } else if (value.isString()) {
+            fields.insert(name, value.toString());
+        } else if (!value.isNull()) {
+            fields.insert(name, value.toVariant().toString());
+        }
+    }
+}
+
+// One RFC 4180 record: "" escapes a quote, quoted fields may hold newlines.
+QStringList csvRecord(const QString &text)
+{
+    QStringList values;
+    QString current;
+    bool quoted = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (quoted) {
+            if (c == u'"' && i + 1 < text.size() && text.at(i + 1) == u'"') {
+                current += u'"';
+                ++i;
+            } else if (c == u'"') {
+                quoted = false;
+            } else {
+                current += c;
+            }
+        } else if (c == u'"') {
+            quoted = true;
+        } else if (c == u',') {
+            values.append(current);
+            current.clear();
+        } else if (c != u'\n' || !values.isEmpty()) {
+            current += c;
+        }
+    }
+    values.append(current.trimmed());
+    return values;
+}
+
+} // namespace
+
+EventParser::EventParser(const LogFormat *format, const LogFormat *payload)
+    : m_format(format)
+    , m_payload(payload)
+{
+}
+
+QString EventParser::decode(QByteArrayView bytes, quint16 *flags)
+{
+    if (bytes.size() > parseLimit) {
+        bytes = bytes.first(parseLimit);
+        *flags |= LogEvent::Cut;
+    }
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    QString text = decoder.decode(bytes);
+    if (decoder.hasError())
+        *flags |= LogEvent::InvalidUtf8;
+    if (text.contains(QChar(0))) {
+        text.replace(QChar(0), QChar(0x2400));
+        *flags |= LogEvent::HasNul;
+    }
+    text.remove(u'\r');
+    while (text.endsWith(u'\n'))
+        text.chop(1);
+    return text;
+}
+
+QString EventParser::stripAnsi(const QString &text)
+{
+    if (!text.contains(QChar(0x1b)))
+        return text;
+    static const QRegularExpression ansi(u"\\x1b\\[[0-9;]*[A-Za-z]"_s);
+    return QString(text).remove(ansi);
+}
+
+bool EventParser::extract(const LogFormat &format, const QString &first, const QString &whole, QHash<QString, QString> &fields)
+{
+    switch (format.kind) {
+    case LogFormat::Kind::Json: {
+        const QJsonDocument document = QJsonDocument::fromJson(first.toUtf8());
+        if (!document.isObject())
+            return false;
+        flatten(document.object(), {}, fields);
+        return fields.contains(format.timestampField);
+    }
+    case LogFormat::Kind::Csv: {
+        const QStringList values = csvRecord(whole);
+        if (values.size() < 2)
+            return false;
+        for (qsizetype i = 0; i < values.size() && i < format.csvColumns.size(); ++i)
+            if (!values.at(i).isEmpty())
+                fields.insert(format.csvColumns.at(i), values.at(i));
+        TimestampFields ignored;
+        const QByteArray ts = fields.value(format.timestampField).toUtf8();
+        return format.timestamps.parseAt(ts.constData(), ts.constData() + ts.size(), ignored);
+    }
+    case LogFormat::Kind::Text:
+        for (qsizetype p = 0; p < format.patterns.size(); ++p) {
+            const QRegularExpressionMatch match = format.patterns.at(p).match(first);
+            if (!match.hasMatch())
+                continue;
+            const QStringList &names = p < format.patternGroups.size() ? format.patternGroups.at(p) : QStringList();
+            for (int group = 1; group < names.size(); ++group)
+                if (!names.at(group).isEmpty() && match.capturedStart(group) >= 0)
+                    fields.insert(names.at(group), match.captured(group));
+            return true;
+        }
+        return false;
+    }
+    return false;
+}
+
+void EventParser::addKeyValues(const LogFormat &format, QHash<QString, QString> &fields)
+{
+    static const QRegularExpression pair(u"(?:^|\\s)([A-Za-z_][A-Za-z0-9_.]*)=(\"[^\"]*\"|[^\\s]*)"_s);
+    for (const QString &field : format.keyValueFields) {
+        const QString text = fields.value(field);
+        for (const QRegularExpressionMatch &m : pair.globalMatch(text)) {
+            QString value = m.captured(2);
+            if (value.size() >= 2 && value.startsWith(u'"'))
+                value = value.mid(1, value.size() - 2);
+            if (!fields.contains(m.captured(1)))
+                fields.insert(m.captured(1), value);
+        }
+    }
+    const QString body = fields.value(format.bodyField);
+    for (const QRegularExpression &re : format.bodyPatterns) {
+        const QRegularExpressionMatch m = re.match(body);
+        if (!m.hasMatch())
+            continue;
+        for (const QString &name : re.namedCaptureGroups())
+            if (!name.isEmpty() && m.capturedStart(name) >= 0 && !fields.contains(name))
+                fields.insert(name, m.captured(name));
+    }
+}
+
+QString EventParser::messageOf(const LogFormat &format, const QHash<QString, QString> &fields)
+{
+    if (format.messageTemplate.isEmpty())
+        return fields.value(format.bodyField);
+    static const QRegularExpression placeholder(u"\\{([^}]+)\\}"_s);
+    QString message;
+    qsizetype last = 0;
+    for (const QRegularExpressionMatch &m : placeholder.globalMatch(format.messageTemplate)) {
+        message += QStringView(format.messageTemplate).mid(last, m.capturedStart() - last);
+        const QString value = fields.value(m.captured(1));
+        message += value == "-"_L1 ? QString() : value;
+        last = m.capturedEnd();
+    }
+    message += QStringView(format.messageTemplate).mid(last);
+    return message.simplified();
+}
+
+QString EventParser::continuation(const LogFormat &format, const QString &rest)
+{
+    if (format.joinLevels.isEmpty())
+        return rest;
+    // Joined PostgreSQL lines (DETAIL, STATEMENT, …) repeat the prefix: keep "DETAIL:  text" only.
+    QStringList lines = rest.split(u'\n');
+    for (QString &line : lines) {
+        QHash<QString, QString> fields;
+        if (extract(format, line, line, fields) && fields.contains(format.levelField))
+            line = fields.value(format.levelField) + u":  "_s + fields.value(format.bodyField);
+    }
+    return lines.join(u'\n');
+}
+
+bool EventParser::matches(const LogFormat &format, const QString &line)
+{
+    QHash<QString, QString> fields;
+    return extract(format, line, line, fields);
+}
+
+std::optional<QString> EventParser::payloadOf(const LogFormat &envelope, const QString &line)
+{
+    QHash<QString, QString> fields;
+    if (!extract(envelope, line, line, fields))
+        return std::nullopt;
+    QString payload = fields.value(envelope.bodyField);
+    while (payload.endsWith(u'\n'))
+        payload.chop(1);
+    return payload;
+}
+
+LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat) const
+{
+    LogEvent event;
+    const LogFormat &format = lineFormat ? *lineFormat : *m_format;
+    const QString text = decode(entry, &event.flags);
+    event.raw = text;
+    const qsizetype newline = text.indexOf(u'\n');
+    const QString first = newline < 0 ? text : text.left(newline);
+    QString rest = newline < 0 ? QString() : text.mid(newline + 1);
+    event.format = format.id;
+    event.timestampDesc = format.timestampDesc;
+
+    QHash<QString, QString> fields;
+    const LogFormat *used = &format;
+    if (!extract(format, first, text, fields)) {
+        event.flags |= LogEvent::Unparsed;
+        event.message = stripAnsi(text);
+        return event;
+    }
+    if (format.kind == LogFormat::Kind::Csv)
+        rest.clear(); // the record's newlines are inside its fields
+    event.originalTime = fields.value(format.timestampField);
+    event.level = format.levelOf(fields.value(format.levelField));
+    event.lane = fields.value(format.laneField);
+    addKeyValues(format, fields);
+    if (format.envelope && m_payload && !lineFormat) {
+        QString payload = fields.value(format.bodyField);
+        while (payload.endsWith(u'\n'))
+            payload.chop(1);
+        QHash<QString, QString> inner;
+        const qsizetype payloadNewline = payload.indexOf(u'\n');
+        if (extract(*m_payload, payloadNewline < 0 ? payload : payload.left(payloadNewline), payload, inner)) {
+            used = m_payload;
+            event.format = m_payload->id;
+            addKeyValues(*m_payload, inner);
+            const LogLevel level = m_payload->levelOf(inner.value(m_payload->levelField));
+            if (level != LogLevel::Unknown)
+                event.level = level;
+            if (inner.contains(m_payload->timestampField))
+                event.originalTime = inner.value(m_payload->timestampField);
+            if (!inner.value(m_payload->laneField).isEmpty())
+                event.lane = inner.value(m_payload->laneField);
+            for (const auto &[field, kind] : format.keys)
+                if (!fields.value(field).isEmpty())
+                    event.keys.append({kind, fields.value(field)});
+            fields.insert(inner);
+        }
+    }
+    event.message = stripAnsi(messageOf(*used, fields));
+    if (event.message.isEmpty() && used->bodyField.isEmpty())
+        event.message = stripAnsi(first);
+    if (!rest.isEmpty())
+        event.message += u'\n' + stripAnsi(continuation(format, rest));
+    for (const auto &[field, kind] : used->keys) {
+        const QString value = fields.value(field);
+        if (!value.isEmpty() && value != "-"_L1 && !event.keys.contains(LogKey{kind, value}))
+            event.keys.append({kind, value});
+    }
+    event.fields = std::move(fields);
+    return event;
+}
+
+} // namespace salvage

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "logevent.h"
+#include "logformat.h"
+
+#include <optional>
+
+namespace salvage {
+
+/// Turns the bytes of one index entry into a LogEvent with the file's format (and, for
+/// envelopes such as docker or syslog, the payload's format). Any bytes are accepted: invalid
+/// UTF-8, NUL and overlong text are replaced or cut and flagged, never fatal.
+class EventParser
+{
+public:
+    EventParser(const LogFormat *format, const LogFormat *payload);
+
+    /// Parses `entry`; `lineFormat` overrides the file's format (per-line fallback).
+    LogEvent parse(const QByteArray &entry, const LogFormat *lineFormat = nullptr) const;
+
+    /// True when `line` is in `format` (regex match, JSON with the timestamp field, CSV record).
+    static bool matches(const LogFormat &format, const QString &line);
+    /// The payload an envelope carries in `line`, or nothing when the line is not in the envelope.
+    static std::optional<QString> payloadOf(const LogFormat &envelope, const QString &line);
+    /// Text of bytes as UTF-8 with flags for what had to be replaced.
+    static QString decode(QByteArrayView bytes, quint16 *flags);
+    /// Removes ANSI colour sequences (Sidekiq 8 on a terminal).
+    static QString stripAnsi(const QString &text);
+
+private:
+    /// Fills `fields` from the first line (or the whole entry for CSV); false when nothing matched.
+    static bool extract(const LogFormat &format, const QString &first, const QString &whole, QHash<QString, QString> &fields);
+    static void addKeyValues(const LogFormat &format, QHash<QString, QString> &fields);
+    static QString continuation(const LogFormat &format, const QString &rest);
+    static QString messageOf(const LogFormat &format, const QHash<QString, QString> &fields);
+
+    const LogFormat *m_format;
+    const LogFormat *m_payload;
+};
+
+} // namespace salvage

@@ -1,0 +1,102 @@
+#include "indexedlog.h"
+
+#include "core/error.h"
+#include "formatdetector.h"
+#include "linescanner.h"
+
+#include <QFileInfo>
+
+using namespace Qt::StringLiterals;
+
+namespace salvage {
+
+namespace {
+QTimeZone zoneOf(const QString &name)
+{
+    if (name.isEmpty())
+        return QTimeZone::utc();
+    const QTimeZone zone(name.toUtf8());
+    if (!zone.isValid())
+        throw Error(u"\"%1\" is not a time zone this system knows (use an IANA name such as Europe/Berlin)."_s.arg(name));
+    return zone;
+}
+} // namespace
+
+IndexedLog::IndexedLog(const LogSource &source, const FormatRegistry &registry)
+    : m_source(source)
+    , m_registry(registry)
+    , m_file(std::make_unique<LogFile>(source.path))
+    , m_clock(zoneOf(source.timeZone), source.clockOffsetMs)
+{
+    const QDate modified = m_file->lastModified().date();
+    if (modified.isValid())
+        m_clock.setReferenceDate(modified.year(), modified.month());
+}
+
+QString IndexedLog::label() const
+{
+    return m_source.label.isEmpty() ? QFileInfo(m_source.path).fileName() : m_source.label;
+}
+
+QString IndexedLog::zoneDescription() const
+{
+    return m_source.timeZone.isEmpty() ? u"UTC (default)"_s : m_source.timeZone;
+}
+
+void IndexedLog::build(const std::atomic_bool *cancel)
+{
+    const QList<LogFormat> &formats = m_registry.formats();
+    if (!m_source.format.isEmpty()) {
+        const int index = m_registry.indexOf(m_source.format);
+        if (index < 0)
+            throw Error(u"The log format \"%1\" chosen for %2 is not known."_s.arg(m_source.format, m_source.path));
+        m_format = &formats.at(index);
+    } else {
+        const FormatDetector::Result detected = FormatDetector(m_registry).detect(*m_file);
+        if (detected.format >= 0) {
+            m_format = &formats.at(detected.format);
+            m_payload = detected.payload >= 0 ? &formats.at(detected.payload) : nullptr;
+        }
+    }
+    if (!m_format) {
+        // Nothing recognised: index it as plain lines so it still shows, without instants.
+        static const LogFormat plain = [] {
+            LogFormat f;
+            f.id = u"plain"_s;
+            f.title = u"Unrecognised text"_s;
+            f.patterns.append(QRegularExpression(u"^(?<timestamp>)(?<body>.*)$"_s));
+            f.patternGroups.append(f.patterns.first().namedCaptureGroups());
+            f.bodyField = u"body"_s;
+            return f;
+        }();
+        m_format = &plain;
+    }
+    m_fallbacks.clear();
+    for (const LogFormat &f : formats)
+        if (!f.envelope && f.kind == LogFormat::Kind::Text && &f != m_format && &f != m_payload)
+            m_fallbacks.append(&f);
+    LineScanner scanner(m_format, m_payload, m_fallbacks, m_clock);
+    m_index.build(*m_file, scanner, cancel);
+}
+
+QByteArray IndexedLog::entryBytes(qint64 entry) const
+{
+    const qint64 start = m_index.offset(entry);
+    // Long lines are read only as far as the parser looks.
+    return m_file->read(start, std::min<qint64>(m_index.end(entry) - start, 64 * 1024 + 1));
+}
+
+LogEvent IndexedLog::event(qint64 entry) const
+{
+    const int fallback = m_index.fallbackFormat(entry);
+    EventParser parser(m_format, m_payload);
+    LogEvent event = parser.parse(entryBytes(entry), fallback >= 0 ? m_fallbacks.at(fallback) : nullptr);
+    event.instantMs = m_index.instant(entry);
+    event.flags |= m_index.flags(entry);
+    event.line = m_index.line(entry);
+    if (event.level == LogLevel::Unknown)
+        event.level = m_index.level(entry);
+    return event;
+}
+
+} // namespace salvage

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "eventparser.h"
+#include "formatregistry.h"
+#include "lineindex.h"
+#include "logfile.h"
+#include "sourceclock.h"
+#include "workspace/workspace.h"
+
+#include <atomic>
+#include <memory>
+
+namespace salvage {
+
+/// One log source ready to read: the open file, its detected (or chosen) format, its clock and
+/// its index. Events are parsed on demand from the index, never kept.
+class IndexedLog
+{
+public:
+    /// Opens the file and resolves the zone; throws salvage::Error (unreadable file, unknown
+    /// format id, unknown time zone).
+    IndexedLog(const LogSource &source, const FormatRegistry &registry);
+
+    /// Detects the format (unless the source names one) and builds the index.
+    void build(const std::atomic_bool *cancel = nullptr);
+
+    const LogSource &source() const { return m_source; }
+    /// Lane name: the source's label, else the file name.
+    QString label() const;
+    const LogFile &file() const { return *m_file; }
+    const LineIndex &index() const { return m_index; }
+    LineIndex &index() { return m_index; }
+    const LogFormat *format() const { return m_format; }
+    const LogFormat *payload() const { return m_payload; }
+    const SourceClock &clock() const { return m_clock; }
+    /// "Europe/Berlin" or "UTC (default)": how naive timestamps of this source were read.
+    QString zoneDescription() const;
+
+    QByteArray entryBytes(qint64 entry) const;
+    LogEvent event(qint64 entry) const;
+
+private:
+    LogSource m_source;
+    const FormatRegistry &m_registry;
+    std::unique_ptr<LogFile> m_file;
+    SourceClock m_clock;
+    const LogFormat *m_format = nullptr;
+    const LogFormat *m_payload = nullptr;
+    QList<const LogFormat *> m_fallbacks;
+    LineIndex m_index;
+};
+
+} // namespace salvage

@@ -1,0 +1,142 @@
+#include "linescanner.h"
+
+#include <cstring>
+
+namespace salvage {
+
+namespace {
+
+constexpr int levelWindow = 512;
+
+bool isWordChar(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+} // namespace
+
+QByteArrayView jsonFieldBytes(const char *p, const char *end, const QByteArray &quotedKey)
+{
+    const QByteArrayView line(p, end - p);
+    qsizetype at = line.indexOf(quotedKey);
+    if (at < 0)
+        return {};
+    const char *q = p + at + quotedKey.size();
+    while (q < end && (*q == ' ' || *q == ':'))
+        ++q;
+    if (q < end && *q == '"') {
+        const char *start = ++q;
+        while (q < end && *q != '"')
+            q += *q == '\\' ? 2 : 1;
+        return QByteArrayView(start, std::min(q, end) - start);
+    }
+    const char *start = q;
+    while (q < end && *q != ',' && *q != '}' && *q != ' ')
+        ++q;
+    return QByteArrayView(start, q - start);
+}
+
+LineScanner::LineScanner(const LogFormat *format, const LogFormat *payload, QList<const LogFormat *> fallbacks, SourceClock clock)
+    : m_format(format)
+    , m_payload(payload)
+    , m_fallbacks(std::move(fallbacks))
+    , m_clock(std::move(clock))
+{
+}
+
+bool LineScanner::findTime(const LogFormat &format, const char *p, const char *end, int window, TimestampFields &out) const
+{
+    if (format.kind == LogFormat::Kind::Json) {
+        const QByteArray key = '"' + format.timestampField.toUtf8() + '"';
+        const QByteArrayView value = jsonFieldBytes(p, end, key);
+        return !value.isEmpty() && format.timestamps.parseAt(value.data(), value.data() + value.size(), out);
+    }
+    if (format.kind == LogFormat::Kind::Csv)
+        return format.timestamps.parseAt(p, end, out);
+    return format.timestamps.scan(p, end, window, out) >= 0;
+}
+
+LogLevel LineScanner::jsonLevel(const LogFormat &format, const char *p, const char *end)
+{
+    if (format.levelField.isEmpty())
+        return LogLevel::Unknown;
+    const QByteArrayView value = jsonFieldBytes(p, end, '"' + format.levelField.toUtf8() + '"');
+    if (value.isEmpty())
+        return LogLevel::Unknown;
+    const QByteArray bytes = value.toByteArray();
+    auto cached = m_levelCache.constFind(bytes);
+    if (cached == m_levelCache.constEnd() && m_levelCache.size() < 256)
+        cached = m_levelCache.insert(bytes, format.levelOf(QString::fromUtf8(bytes)));
+    return cached == m_levelCache.constEnd() ? format.levelOf(QString::fromUtf8(bytes)) : *cached;
+}
+
+LogLevel LineScanner::findLevel(const LogFormat &format, const char *p, const char *end, bool *joins)
+{
+    if (format.kind == LogFormat::Kind::Json)
+        return jsonLevel(format, p, end);
+    if (format.levelWords.isEmpty() && format.joinLevels.isEmpty())
+        return LogLevel::Unknown; // e.g. an access log: its level comes from the parsed status
+    // The first word that is a level value (or a join level such as DETAIL) decides.
+    const char *limit = std::min(end, p + levelWindow);
+    for (const char *q = p; q < limit;) {
+        while (q < limit && !isWordChar(*q))
+            ++q;
+        const char *word = q;
+        while (q < limit && isWordChar(*q))
+            ++q;
+        if (q == word || q - word > 12)
+            continue;
+        const QByteArray token = QByteArray::fromRawData(word, q - word);
+        const auto found = format.levelWords.constFind(token);
+        if (found != format.levelWords.constEnd())
+            return *found;
+        if (joins && format.joinLevels.contains(token)) {
+            *joins = true;
+            return LogLevel::Unknown;
+        }
+    }
+    return LogLevel::Unknown;
+}
+
+LineScanner::Result LineScanner::scan(const char *p, const char *end)
+{
+    Result result;
+    TimestampFields fields;
+    const int window = m_format->kind == LogFormat::Kind::Text ? 256 : 0;
+    result.hasTime = findTime(*m_format, p, end, window, fields);
+    bool joins = false;
+    if (result.hasTime) {
+        const LogFormat &levels = m_payload ? *m_payload : *m_format;
+        result.level = m_payload && m_format->kind == LogFormat::Kind::Json && !m_format->levelField.isEmpty()
+                           ? jsonLevel(*m_format, p, end)
+                           : findLevel(levels, p, end, &joins);
+        if (m_payload && fields.zone == TimestampFields::Zone::Naive) {
+            // A naive envelope time (BSD syslog) yields to an absolute one in the payload.
+            TimestampFields inner;
+            if (findTime(*m_payload, p + fields.length, end, 256, inner) && inner.zone != TimestampFields::Zone::Naive)
+                fields = inner;
+        }
+        result.instant = m_clock.toUtc(fields);
+        result.joinsPrevious = joins;
+        return result;
+    }
+    // Without timestamps of its own (JSON lines, unrecognised text) a line never continues another.
+    const bool canJoin = m_format->kind != LogFormat::Kind::Json && !m_format->timestamps.isEmpty();
+    if (p == end || *p == ' ' || *p == '\t' || m_format->kind == LogFormat::Kind::Json) {
+        result.joinsPrevious = canJoin;
+        return result;
+    }
+    for (int i = 0; i < m_fallbacks.size(); ++i) {
+        if (findTime(*m_fallbacks.at(i), p, end, 64, fields)) {
+            result.hasTime = true;
+            result.fallbackFormat = i;
+            result.instant = m_clock.toUtc(fields);
+            result.level = findLevel(*m_fallbacks.at(i), p, end, nullptr);
+            return result;
+        }
+    }
+    result.joinsPrevious = canJoin;
+    return result;
+}
+
+} // namespace salvage

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "logformat.h"
+#include "sourceclock.h"
+
+#include <QHash>
+
+namespace salvage {
+
+/// Classifies one line from its raw bytes, fast enough for the index: its instant, its level,
+/// and whether it starts an entry or continues the previous one (multi-line joins: PostgreSQL
+/// DETAIL/STATEMENT/HINT, backtraces, quoted CSV newlines). Never builds strings.
+class LineScanner
+{
+public:
+    struct Result
+    {
+        bool hasTime = false;
+        bool joinsPrevious = false;
+        qint64 instant = 0;
+        LogLevel level = LogLevel::Unknown;
+        int fallbackFormat = -1; ///< index into the fallback list when the locked format did not fit
+    };
+
+    /// `format` is the file's locked format (an envelope when `payload` is set); `fallbacks` are
+    /// tried, per line, when the locked format finds no timestamp in a line that is not indented.
+    LineScanner(const LogFormat *format, const LogFormat *payload, QList<const LogFormat *> fallbacks, SourceClock clock);
+
+    Result scan(const char *p, const char *end);
+    const QList<const LogFormat *> &fallbacks() const { return m_fallbacks; }
+
+private:
+    bool findTime(const LogFormat &format, const char *p, const char *end, int window, TimestampFields &out) const;
+    LogLevel findLevel(const LogFormat &format, const char *p, const char *end, bool *joins);
+    LogLevel jsonLevel(const LogFormat &format, const char *p, const char *end);
+
+    const LogFormat *m_format;
+    const LogFormat *m_payload;
+    QList<const LogFormat *> m_fallbacks;
+    SourceClock m_clock;
+    QHash<QByteArray, LogLevel> m_levelCache; ///< level-field values seen, for regex level maps
+};
+
+/// The value bytes of `"field":` in a JSON line (string contents or a bare scalar), or an empty view.
+QByteArrayView jsonFieldBytes(const char *p, const char *end, const QByteArray &quotedKey);
+
+} // namespace salvage

@@ -1,0 +1,47 @@
+#include "sourceclock.h"
+
+#include <QDateTime>
+
+namespace salvage {
+
+SourceClock::SourceClock(const QTimeZone &zone, qint64 clockOffsetMs)
+    : m_zone(zone.isValid() ? zone : QTimeZone::utc())
+    , m_utc(!zone.isValid() || zone == QTimeZone::utc() || zone.id() == "UTC")
+    , m_clockOffsetMs(clockOffsetMs)
+    , m_referenceYear(QDate::currentDate().year())
+{
+}
+
+void SourceClock::setReferenceDate(int year, int month)
+{
+    m_referenceYear = year;
+    m_referenceMonth = month;
+}
+
+qint64 SourceClock::naiveToUtc(qint64 wallMs, const TimestampFields &f) const
+{
+    if (m_utc)
+        return wallMs;
+    const qint64 hour = wallMs / 3600000;
+    if (hour != m_cachedHour) {
+        // Qt resolves a wall time in a DST gap by moving it forward, and picks one side of a fold.
+        const QDateTime local(QDate(f.year, f.month, f.day), QTime(f.hour, 0), m_zone);
+        m_cachedOffsetMs = local.isValid() ? qint64(local.offsetFromUtc()) * 1000 : 0;
+        m_cachedHour = hour;
+    }
+    return wallMs - m_cachedOffsetMs;
+}
+
+qint64 SourceClock::toUtc(const TimestampFields &fields) const
+{
+    if (fields.zone == TimestampFields::Zone::Epoch)
+        return fields.epochMs + m_clockOffsetMs;
+    TimestampFields f = fields;
+    if (!f.hasYear)
+        f.year = f.month > m_referenceMonth ? m_referenceYear - 1 : m_referenceYear;
+    const qint64 wall = TimestampParser::wallMs(f);
+    const qint64 utc = f.zone == TimestampFields::Zone::Naive ? naiveToUtc(wall, f) : wall - qint64(f.offsetSeconds) * 1000;
+    return utc + m_clockOffsetMs;
+}
+
+} // namespace salvage

@@ -1,0 +1,186 @@
+#include "reportwriter.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimeZone>
+
+using namespace Qt::StringLiterals;
+
+namespace salvage {
+
+namespace {
+
+QString keysText(const QList<LogKey> &keys)
+{
+    QStringList parts;
+    for (const LogKey &key : keys)
+        parts.append(key.kind + u'=' + key.value);
+    return parts.join(u' ');
+}
+
+QString markdownCell(QString text)
+{
+    text.replace(u'\\', u"\\\\"_s).replace(u'|', u"\\|"_s).replace(u'\n', u"<br>"_s);
+    return text;
+}
+
+QString csvCell(const QString &text)
+{
+    if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n') && !text.contains(u'\r'))
+        return text;
+    return u'"' + QString(text).replace(u'"', u"\"\""_s) + u'"';
+}
+
+QString marks(const ReportEntry &entry)
+{
+    QString text = entry.manual ? u"note"_s : QString();
+    if (entry.starred)
+        text += text.isEmpty() ? u"★"_s : u" ★"_s;
+    return text;
+}
+
+} // namespace
+
+std::optional<ReportWriter::Format> ReportWriter::formatFromName(const QString &name)
+{
+    if (name == "markdown"_L1 || name == "md"_L1)
+        return Format::Markdown;
+    if (name == "html"_L1)
+        return Format::Html;
+    if (name == "csv"_L1)
+        return Format::Csv;
+    if (name == "jsonl"_L1)
+        return Format::Jsonl;
+    return std::nullopt;
+}
+
+ReportWriter::ReportWriter(QIODevice *out, Format format, QString title)
+    : m_out(out)
+    , m_format(format)
+    , m_title(std::move(title))
+{
+}
+
+QString ReportWriter::isoUtc(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(u"yyyy-MM-ddTHH:mm:ss.zzz"_s) + u"+00:00"_s;
+}
+
+void ReportWriter::write(const QString &text)
+{
+    m_out->write(text.toUtf8());
+}
+
+void ReportWriter::tableRow(const ReportEntry &e)
+{
+    const QString time = QDateTime::fromMSecsSinceEpoch(e.instantMs, QTimeZone::utc()).toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s);
+    const QString note = e.comment.isEmpty() ? e.tags.join(u", "_s) : (e.tags.isEmpty() ? e.comment : e.tags.join(u", "_s) + u": "_s + e.comment);
+    if (m_format == Format::Markdown) {
+        write(u"| %1 | %2 | %3 | %4 | %5 | %6 | %7 |\n"_s.arg(time, markdownCell(e.source), levelName(e.level), markdownCell(e.message),
+                                                          markdownCell(keysText(e.keys)), markdownCell(note), marks(e)));
+    } else {
+        write(u"<tr class=\"%1\"><td>%2</td><td>%3</td><td>%4</td><td><pre>%5</pre></td><td>%6</td><td>%7</td><td>%8</td></tr>\n"_s
+                  .arg(levelName(e.level), time, e.source.toHtmlEscaped(), levelName(e.level), e.message.toHtmlEscaped(),
+                       keysText(e.keys).toHtmlEscaped(), note.toHtmlEscaped(), marks(e)));
+    }
+}
+
+void ReportWriter::begin(const QList<ReportEntry> &highlights, const QStringList &notes)
+{
+    switch (m_format) {
+    case Format::Csv:
+        write(u"datetime,timestamp,timestamp_desc,message,source,level,keys,tag,comment,original_time\n"_s);
+        return;
+    case Format::Jsonl:
+        return;
+    case Format::Markdown:
+        write(u"# %1\n\n"_s.arg(m_title));
+        for (const QString &note : notes)
+            write(u"- %1\n"_s.arg(note));
+        if (!highlights.isEmpty()) {
+            write(u"\n## Key events (UTC)\n\n| Time (UTC) | Source | Level | Event | Keys | Notes | |\n|---|---|---|---|---|---|---|\n"_s);
+            for (const ReportEntry &e : highlights)
+                tableRow(e);
+        }
+        write(u"\n## Timeline (UTC)\n\n| Time (UTC) | Source | Level | Event | Keys | Notes | |\n|---|---|---|---|---|---|---|\n"_s);
+        return;
+    case Format::Html: {
+        write(u"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%1</title>\n"_s.arg(m_title.toHtmlEscaped()));
+        write(u"<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;"
+              "vertical-align:top}pre{margin:0;white-space:pre-wrap}.error,.fatal,.critical{background:#fee}.warning{background:#ffd}</style>"
+              "</head><body>\n"_s);
+        write(u"<h1>%1</h1>\n<ul>\n"_s.arg(m_title.toHtmlEscaped()));
+        for (const QString &note : notes)
+            write(u"<li>%1</li>\n"_s.arg(note.toHtmlEscaped()));
+        write(u"</ul>\n"_s);
+        const QString head = u"<table><tr><th>Time (UTC)</th><th>Source</th><th>Level</th><th>Event</th><th>Keys</th><th>Notes</th><th></th></tr>\n"_s;
+        if (!highlights.isEmpty()) {
+            write(u"<h2>Key events</h2>\n"_s + head);
+            for (const ReportEntry &e : highlights)
+                tableRow(e);
+            write(u"</table>\n"_s);
+        }
+        write(u"<h2>Timeline</h2>\n"_s + head);
+        return;
+    }
+    }
+}
+
+void ReportWriter::add(const ReportEntry &e)
+{
+    switch (m_format) {
+    case Format::Markdown:
+    case Format::Html:
+        tableRow(e);
+        return;
+    case Format::Csv:
+        write(QStringList{isoUtc(e.instantMs), QString::number(e.instantMs * 1000), csvCell(e.timestampDesc), csvCell(e.message),
+                          csvCell(e.source), levelName(e.level), csvCell(keysText(e.keys)), csvCell(e.tags.join(u',')),
+                          csvCell(e.comment), csvCell(e.originalTime)}
+                  .join(u',')
+              + u'\n');
+        return;
+    case Format::Jsonl: {
+        QJsonObject keys;
+        for (const LogKey &key : e.keys) {
+            const QJsonValue existing = keys.value(key.kind);
+            if (existing.isUndefined())
+                keys.insert(key.kind, key.value);
+            else {
+                QJsonArray values = existing.isArray() ? existing.toArray() : QJsonArray{existing};
+                values.append(key.value);
+                keys.insert(key.kind, values);
+            }
+        }
+        QJsonArray tags = QJsonArray::fromStringList(e.tags);
+        if (e.starred)
+            tags.append(u"starred"_s);
+        QJsonObject o{{u"message"_s, e.message},
+                      {u"datetime"_s, isoUtc(e.instantMs)},
+                      {u"timestamp"_s, e.instantMs * 1000},
+                      {u"timestamp_desc"_s, e.timestampDesc},
+                      {u"source"_s, e.source},
+                      {u"level"_s, levelName(e.level)},
+                      {u"keys"_s, keys},
+                      {u"tag"_s, tags}};
+        if (!e.originalTime.isEmpty())
+            o.insert(u"original_time"_s, e.originalTime);
+        if (!e.comment.isEmpty())
+            o.insert(u"comment"_s, e.comment);
+        if (e.manual)
+            o.insert(u"manual"_s, true);
+        m_out->write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
+        return;
+    }
+    }
+}
+
+void ReportWriter::finish()
+{
+    if (m_format == Format::Html)
+        write(u"</table>\n</body></html>\n"_s);
+}
+
+} // namespace salvage

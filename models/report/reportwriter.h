@@ -1,0 +1,42 @@
+#pragma once
+
+#include "reportentry.h"
+
+#include <QIODevice>
+
+#include <optional>
+
+namespace salvage {
+
+/// Streams a postmortem: Markdown (a UTC table, starred and manual events first), HTML, CSV
+/// and JSONL in Timesketch's import shape (message, datetime with offset, timestamp_desc, tag,
+/// comment). Rows are written as they come, so exports of millions of events stay small in memory.
+class ReportWriter
+{
+public:
+    enum class Format { Markdown, Html, Csv, Jsonl };
+
+    /// "markdown", "html", "csv", "jsonl"; nullopt otherwise.
+    static std::optional<Format> formatFromName(const QString &name);
+
+    ReportWriter(QIODevice *out, Format format, QString title);
+
+    /// Writes the header; `highlights` (starred and manual) open Markdown and HTML reports,
+    /// `notes` are lines about the sources (files, zones) printed under the title.
+    void begin(const QList<ReportEntry> &highlights, const QStringList &notes);
+    void add(const ReportEntry &entry);
+    void finish();
+
+    /// "2024-12-26T20:30:54.058+00:00"
+    static QString isoUtc(qint64 ms);
+
+private:
+    void write(const QString &text);
+    void tableRow(const ReportEntry &entry);
+
+    QIODevice *m_out;
+    Format m_format;
+    QString m_title;
+};
+
+} // namespace salvage

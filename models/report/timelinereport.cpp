@@ -1,0 +1,93 @@
+#include "timelinereport.h"
+
+using namespace Qt::StringLiterals;
+
+namespace salvage {
+
+TimelineReport::TimelineReport(const Timeline &timeline, const Annotations *annotations)
+    : m_timeline(timeline)
+    , m_annotations(annotations)
+{
+}
+
+ReportEntry TimelineReport::entryFor(EventRef ref) const
+{
+    const LogEvent event = m_timeline.event(ref);
+    ReportEntry entry;
+    entry.instantMs = event.instantMs;
+    entry.originalTime = event.originalTime;
+    entry.source = m_timeline.source(int(ref.source)).label();
+    entry.level = event.level;
+    entry.message = event.message;
+    entry.keys = event.keys;
+    entry.timestampDesc = event.timestampDesc;
+    if (m_annotations) {
+        const Annotations::Mark mark = m_annotations->mark(m_timeline.eventKey(ref));
+        entry.starred = mark.starred;
+        entry.tags = mark.tags;
+        entry.comment = mark.comment;
+    }
+    return entry;
+}
+
+ReportEntry TimelineReport::entryFor(const Annotations::ManualEvent &event) const
+{
+    ReportEntry entry;
+    entry.instantMs = event.instantMs;
+    entry.source = u"note"_s;
+    entry.message = event.text;
+    entry.timestampDesc = u"Noted by the operator"_s;
+    entry.manual = true;
+    entry.starred = event.starred;
+    entry.tags = event.tags;
+    return entry;
+}
+
+QStringList TimelineReport::sourceNotes() const
+{
+    QStringList notes;
+    for (int i = 0; i < m_timeline.sourceCount(); ++i) {
+        const IndexedLog &log = m_timeline.source(i);
+        const LogFormat *format = log.payload() ? log.payload() : log.format();
+        QString note = u"%1: %2, naive times read as %3"_s.arg(log.source().path, format ? format->title : u"unknown"_s, log.zoneDescription());
+        if (log.source().clockOffsetMs != 0)
+            note += u", clock corrected by %1 ms"_s.arg(log.source().clockOffsetMs);
+        if (!log.file().damage().isEmpty())
+            note += u" (" + log.file().damage() + u')';
+        notes.append(note);
+    }
+    return notes;
+}
+
+void TimelineReport::write(ReportWriter &writer, const std::vector<EventRef> &selection, const QStringList &notes) const
+{
+    QList<Annotations::ManualEvent> manual;
+    if (m_annotations)
+        manual = m_annotations->manualEvents();
+    // Highlights: starred events of the selection and every manual event, in time order.
+    QList<ReportEntry> highlights;
+    if (m_annotations && !m_annotations->starred().isEmpty()) {
+        const QStringList starred = m_annotations->starred();
+        const QSet<QString> keys(starred.begin(), starred.end());
+        for (const EventRef &ref : selection)
+            if (keys.contains(m_timeline.eventKey(ref)))
+                highlights.append(entryFor(ref));
+    }
+    for (const Annotations::ManualEvent &event : std::as_const(manual))
+        highlights.append(entryFor(event));
+    std::stable_sort(highlights.begin(), highlights.end(), [](const ReportEntry &a, const ReportEntry &b) { return a.instantMs < b.instantMs; });
+
+    writer.begin(highlights, notes);
+    qsizetype next = 0;
+    for (const EventRef &ref : selection) {
+        const ReportEntry entry = entryFor(ref);
+        while (next < manual.size() && manual.at(next).instantMs <= entry.instantMs)
+            writer.add(entryFor(manual.at(next++)));
+        writer.add(entry);
+    }
+    while (next < manual.size())
+        writer.add(entryFor(manual.at(next++)));
+    writer.finish();
+}
+
+} // namespace salvage

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "reportwriter.h"
+#include "timeline/annotations.h"
+#include "timeline/timeline.h"
+
+namespace salvage {
+
+/// Exports a selection of a timeline with its annotations as a postmortem: turns events and
+/// manual notes into ReportEntry rows and streams them through a ReportWriter in time order.
+class TimelineReport
+{
+public:
+    TimelineReport(const Timeline &timeline, const Annotations *annotations);
+
+    ReportEntry entryFor(EventRef ref) const;
+    ReportEntry entryFor(const Annotations::ManualEvent &event) const;
+    /// Writes `selection` (merged order) plus the manual events between its first and last instants.
+    void write(ReportWriter &writer, const std::vector<EventRef> &selection, const QStringList &notes) const;
+    /// One line per source: file, format, zone used for naive times.
+    QStringList sourceNotes() const;
+
+private:
+    const Timeline &m_timeline;
+    const Annotations *m_annotations;
+};
+
+} // namespace salvage

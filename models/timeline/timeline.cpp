@@ -1,0 +1,191 @@
+#include "timeline.h"
+
+#include "core/error.h"
+
+#include <QMutex>
+#include <QtConcurrent/QtConcurrentMap>
+
+#include <numeric>
+#include <optional>
+#include <queue>
+
+using namespace Qt::StringLiterals;
+
+namespace salvage {
+
+namespace {
+
+// Runs `work(i)` for every source on the global pool; rethrows the first salvage::Error.
+void forEachParallel(size_t count, const std::function<void(size_t)> &work)
+{
+    std::vector<size_t> indices(count);
+    std::iota(indices.begin(), indices.end(), size_t(0));
+    QMutex mutex;
+    std::optional<Error> failure;
+    QtConcurrent::blockingMap(indices, [&](size_t i) {
+        try {
+            work(i);
+        } catch (const Error &e) {
+            const QMutexLocker lock(&mutex);
+            if (!failure)
+                failure = e;
+        }
+    });
+    if (failure)
+        throw *failure;
+}
+
+} // namespace
+
+Timeline::Timeline(FormatRegistry registry)
+    : m_registry(std::move(registry))
+{
+}
+
+Timeline::~Timeline() = default;
+
+void Timeline::setSources(const QList<LogSource> &sources)
+{
+    std::vector<std::unique_ptr<IndexedLog>> opened;
+    for (const LogSource &source : sources)
+        opened.push_back(std::make_unique<IndexedLog>(source, m_registry));
+    m_sources = std::move(opened);
+    m_merged.clear();
+    m_correlation = CorrelationIndex();
+    m_spans.clear();
+    m_correlated = false;
+}
+
+void Timeline::build(const std::atomic_bool *cancel, const std::function<void(int, int)> &progress)
+{
+    std::atomic_int done = 0;
+    forEachParallel(m_sources.size(), [&](size_t i) {
+        m_sources[i]->build(cancel);
+        if (progress)
+            progress(++done, int(m_sources.size()));
+    });
+    if (cancel && cancel->load())
+        throw Cancelled();
+    merge();
+}
+
+void Timeline::merge()
+{
+    // Per source, entries in instant order (a stable sort only when the file is out of order).
+    std::vector<std::vector<quint32>> orders(m_sources.size());
+    size_t total = 0;
+    for (size_t s = 0; s < m_sources.size(); ++s) {
+        const LineIndex &index = m_sources[s]->index();
+        total += size_t(index.count());
+        if (index.isSorted())
+            continue;
+        std::vector<quint32> &order = orders[s];
+        order.resize(size_t(index.count()));
+        std::iota(order.begin(), order.end(), quint32(0));
+        std::stable_sort(order.begin(), order.end(), [&index](quint32 a, quint32 b) { return index.instant(a) < index.instant(b); });
+    }
+    auto entryAt = [&](size_t s, size_t position) { return orders[s].empty() ? quint32(position) : orders[s][position]; };
+
+    struct Head
+    {
+        qint64 instant;
+        quint32 source;
+        size_t position;
+        bool operator>(const Head &other) const { return instant != other.instant ? instant > other.instant : source > other.source; }
+    };
+    std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
+    for (size_t s = 0; s < m_sources.size(); ++s)
+        if (m_sources[s]->index().count() > 0)
+            heads.push({m_sources[s]->index().instant(entryAt(s, 0)), quint32(s), 0});
+    m_merged.clear();
+    m_merged.reserve(total);
+    while (!heads.empty()) {
+        Head head = heads.top();
+        heads.pop();
+        const LineIndex &index = m_sources[head.source]->index();
+        m_merged.push_back({head.source, entryAt(head.source, head.position)});
+        if (++head.position < size_t(index.count())) {
+            head.instant = index.instant(entryAt(head.source, head.position));
+            heads.push(head);
+        }
+    }
+}
+
+void Timeline::buildCorrelation(const std::atomic_bool *cancel)
+{
+    std::vector<CorrelationIndex> partial(m_sources.size());
+    std::vector<QList<Span>> spans(m_sources.size());
+    forEachParallel(m_sources.size(), [&](size_t s) {
+        IndexedLog &log = *m_sources[s];
+        SpanBuilder builder;
+        const LogFormat *format = log.payload() ? log.payload() : log.format();
+        for (qint64 entry = 0; entry < log.index().count(); ++entry) {
+            if (cancel && (entry & 1023) == 0 && cancel->load())
+                return;
+            const LogEvent event = log.event(entry);
+            const EventRef ref{quint32(s), quint32(entry)};
+            if (log.index().level(entry) == LogLevel::Unknown)
+                log.index().setLevel(entry, event.level);
+            partial[s].add(ref, event.instantMs, event, format->requestMethodField, format->requestPathField, format->requestStatusField);
+            builder.add(ref, event.instantMs, event, format->span);
+        }
+        spans[s] = builder.finish();
+    });
+    if (cancel && cancel->load())
+        throw Cancelled();
+    m_correlation = CorrelationIndex();
+    m_spans.clear();
+    for (size_t s = 0; s < partial.size(); ++s) {
+        m_correlation.merge(std::move(partial[s]));
+        m_spans += spans[s];
+    }
+    m_correlation.finish();
+    std::sort(m_spans.begin(), m_spans.end(), [](const Span &a, const Span &b) { return a.startMs < b.startMs; });
+    m_correlated = true;
+}
+
+QString Timeline::eventKey(EventRef ref) const
+{
+    const IndexedLog &log = source(int(ref.source));
+    return log.source().path + u'#' + QString::number(log.index().offset(ref.entry));
+}
+
+QSet<EventRef> Timeline::keyed(const QStringList &keys, QSet<EventRef> *inferred) const
+{
+    QSet<EventRef> refs;
+    for (const QString &key : keys) {
+        for (const CorrelationLink &link : m_correlation.related(key)) {
+            refs.insert(link.to);
+            if (!link.exact && inferred)
+                inferred->insert(link.to);
+        }
+    }
+    return refs;
+}
+
+std::vector<EventRef> Timeline::select(const TimelineFilter &filter)
+{
+    // Keys need the correlation index; levels of access logs are only known after the same parse.
+    if ((!filter.keys.isEmpty() || filter.minimumLevel != LogLevel::Unknown) && !m_correlated)
+        buildCorrelation();
+    const QSet<EventRef> keyedRefs = filter.keys.isEmpty() ? QSet<EventRef>() : keyed(filter.keys);
+    const QByteArray needle = filter.search.toUtf8().toLower();
+    auto first = std::lower_bound(m_merged.begin(), m_merged.end(), filter.fromMs,
+                                  [this](const EventRef &ref, qint64 ms) { return instant(ref) < ms; });
+    std::vector<EventRef> selected;
+    for (auto it = first; it != m_merged.end() && instant(*it) <= filter.toMs; ++it) {
+        const EventRef ref = *it;
+        if (!filter.sources.isEmpty() && !filter.sources.contains(ref.source))
+            continue;
+        if (filter.minimumLevel != LogLevel::Unknown && level(ref) < filter.minimumLevel)
+            continue;
+        if (!filter.keys.isEmpty() && !keyedRefs.contains(ref))
+            continue;
+        if (!needle.isEmpty() && !source(int(ref.source)).entryBytes(ref.entry).toLower().contains(needle))
+            continue;
+        selected.push_back(ref);
+    }
+    return selected;
+}
+
+} // namespace salvage

@@ -1,0 +1,154 @@
+// Indexes a 200 MB nginx combined log with Salvage and with Debian's lnav, each in a child
+// process, and prints wall time and peak RSS side by side (issue 6: ≥ 3× lnav's speed at
+// ≤ 0.3× its memory). Usage: logindexbenchmark [--mb N] [--parse] [FILE]
+#include "logs/indexedlog.h"
+#include "timeline/timeline.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+#include <cstdio>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace salvage;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+struct Measure
+{
+    double seconds = 0;
+    long peakKb = 0;
+    int status = -1;
+};
+
+void generate(const QString &path, qint64 megabytes)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        qFatal("cannot write %s", qPrintable(path));
+    static const char *paths[] = {"/inbox", "/api/v1/timelines/home", "/users/alice/statuses/1133", "/api/v1/accounts/9001/statuses",
+                                  "/.well-known/webfinger", "/api/v1/notifications", "/oauth/token", "/api/v2/search"};
+    static const char *methods[] = {"GET", "GET", "GET", "POST"};
+    static const int statuses[] = {200, 200, 200, 200, 202, 301, 404, 502};
+    static const char *months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    QByteArray block;
+    block.reserve(1 << 20);
+    qint64 written = 0;
+    quint64 seed = 42;
+    qint64 second = 0;
+    char line[512];
+    while (written < megabytes * 1024 * 1024) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        const unsigned r = unsigned(seed >> 33);
+        second += (r % 3 == 0) ? 1 : 0;
+        const qint64 day = second / 86400, s = second % 86400;
+        const int n = std::snprintf(line, sizeof line,
+            "%u.%u.%u.%u - - [%02d/%s/2024:%02d:%02d:%02d +0000] \"%s %s?page=%u HTTP/1.1\" %d %u \"-\" \"Mozilla/5.0 (X11; Linux x86_64) Mastodon/4.2.%u\"\n",
+            10 + r % 200, (r >> 3) % 256, (r >> 7) % 256, (r >> 11) % 256, int(1 + day % 28), months[(day / 28) % 12],
+            int(s / 3600), int(s / 60 % 60), int(s % 60), methods[r % 4], paths[(r >> 5) % 8], r % 1000, statuses[(r >> 9) % 8],
+            r % 50000, r % 9);
+        block.append(line, n);
+        if (block.size() > (1 << 20) - 512) {
+            file.write(block);
+            written += block.size();
+            block.clear();
+        }
+    }
+    file.write(block);
+}
+
+Measure measure(const QString &program, const QStringList &arguments, const QString &home)
+{
+    QElapsedTimer timer;
+    timer.start();
+    std::fflush(stdout); // else the child flushes our buffer a second time
+    const pid_t pid = fork();
+    if (pid == 0) {
+        if (!home.isEmpty())
+            setenv("HOME", home.toLocal8Bit().constData(), 1);
+        if (!freopen("/dev/null", "w", stdout))
+            _exit(127);
+        std::vector<QByteArray> storage{program.toLocal8Bit()};
+        for (const QString &a : arguments)
+            storage.push_back(a.toLocal8Bit());
+        std::vector<char *> argv;
+        for (QByteArray &s : storage)
+            argv.push_back(s.data());
+        argv.push_back(nullptr);
+        execvp(argv[0], argv.data());
+        _exit(127);
+    }
+    Measure m;
+    struct rusage usage{};
+    wait4(pid, &m.status, 0, &usage);
+    m.seconds = double(timer.nsecsElapsed()) / 1e9;
+    m.peakKb = usage.ru_maxrss;
+    return m;
+}
+
+// Child mode: index (and optionally parse) one file, print what was found.
+int indexOnly(const QString &path, bool parse)
+{
+    Timeline timeline;
+    timeline.setSources({LogSource{path, {}, {}, {}, 0}});
+    timeline.build();
+    if (parse)
+        timeline.buildCorrelation();
+    std::fprintf(stderr, "  salvage: %lld entries, format %s, index %.1f MB\n", qint64(timeline.merged().size()),
+                 qPrintable(timeline.source(0).format()->id), double(timeline.source(0).index().memoryBytes()) / 1e6);
+    return timeline.merged().empty() ? 1 : 0;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QStringList args = app.arguments().mid(1);
+    bool parse = args.removeAll(u"--parse"_s) > 0;
+    if (args.size() == 2 && args.first() == "--index-only"_L1)
+        return indexOnly(args.at(1), parse);
+    qint64 megabytes = 200;
+    if (const qsizetype at = args.indexOf(u"--mb"_s); at >= 0 && at + 1 < args.size()) {
+        megabytes = args.at(at + 1).toLongLong();
+        args.remove(at, 2);
+    }
+    QTemporaryDir work;
+    QString file = args.value(0);
+    if (file.isEmpty()) {
+        file = work.filePath(u"access.log"_s);
+        std::printf("generating %lld MB nginx combined log…\n", megabytes);
+        generate(file, megabytes);
+    }
+    const double mb = double(QFileInfo(file).size()) / (1024.0 * 1024.0);
+    // Warm the page cache so both read from memory.
+    measure(u"cat"_s, {file}, {});
+
+    QStringList ours{u"--index-only"_s, file};
+    if (parse)
+        ours.append(u"--parse"_s);
+    const Measure salvage = measure(app.applicationFilePath(), ours, {});
+    std::printf("file: %s (%.0f MB)\n", qPrintable(file), mb);
+    std::printf("salvage index%s: %6.2f s  %7.0f MB/s  peak RSS %6.1f MB (%.2f× file)\n", parse ? "+parse" : "", salvage.seconds,
+                mb / salvage.seconds, salvage.peakKb / 1024.0, salvage.peakKb / 1024.0 / mb);
+    const QString lnav = QStandardPaths::findExecutable(u"lnav"_s);
+    if (lnav.isEmpty()) {
+        std::printf("lnav: not installed (apt-get install -y lnav)\n");
+        return 0;
+    }
+    QDir(work.path()).mkpath(u"home"_s);
+    const Measure theirs = measure(lnav, {u"-n"_s, u"-c"_s, u";SELECT count(*) FROM access_log"_s, file}, work.filePath(u"home"_s));
+    std::printf("lnav  -n -c count(*):  %6.2f s  %7.0f MB/s  peak RSS %6.1f MB (%.2f× file)  exit %d\n", theirs.seconds,
+                mb / theirs.seconds, theirs.peakKb / 1024.0, theirs.peakKb / 1024.0 / mb, WEXITSTATUS(theirs.status));
+    std::printf("salvage vs lnav: %.1f× the speed at %.2f× the memory (target ≥ 3× at ≤ 0.3×)\n", theirs.seconds / salvage.seconds,
+                double(salvage.peakKb) / double(theirs.peakKb));
+    return 0;
+}

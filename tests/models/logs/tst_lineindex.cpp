@@ -1,0 +1,207 @@
+// The index over real files: multi-line joins, gzip, and garbage that must never crash.
+#include "core/error.h"
+#include "logs/indexedlog.h"
+
+#include <QTest>
+
+#include "logfixture.h"
+
+#include <zlib.h>
+
+using namespace salvage;
+using namespace Qt::StringLiterals;
+
+class TestLineIndex : public QObject
+{
+    Q_OBJECT
+    salvage::test::LogFixture m_files;
+    FormatRegistry m_registry = FormatRegistry::standard();
+
+    std::unique_ptr<IndexedLog> index(const QString &path, const QString &zone = {})
+    {
+        auto log = std::make_unique<IndexedLog>(LogSource{path, {}, {}, zone, 0}, m_registry);
+        log->build();
+        return log;
+    }
+
+    static QByteArray postgres()
+    {
+        return "2024-12-26 21:31:00.412 CET [48213] ERROR:  duplicate key value violates unique constraint \"x\"\n"
+               "2024-12-26 21:31:00.412 CET [48213] DETAIL:  Key (id)=(1) already exists.\n"
+               "2024-12-26 21:31:00.412 CET [48213] STATEMENT:  INSERT INTO accounts (id)\n"
+               "\tVALUES (1)\n"
+               "2024-12-26 21:31:01.000 CET [48214] LOG:  checkpoint starting: time\n";
+    }
+
+private Q_SLOTS:
+    void postgresJoinsDetailAndStatement()
+    {
+        const auto log = index(m_files.write(u"postgresql.log"_s, postgres()));
+        QCOMPARE(log->format()->id, u"postgresql_log"_s);
+        QCOMPARE(log->index().count(), 2);
+        QCOMPARE(log->index().lineCount(), 5);
+        QVERIFY(log->index().flags(0) & LineIndex::Multiline);
+        QCOMPARE(log->index().level(0), LogLevel::Error);
+        QCOMPARE(log->index().level(1), LogLevel::Info);
+        const LogEvent e = log->event(0);
+        QCOMPARE(e.message, u"duplicate key value violates unique constraint \"x\"\nDETAIL:  Key (id)=(1) already exists.\n"
+                            "STATEMENT:  INSERT INTO accounts (id)\n\tVALUES (1)"_s);
+        QVERIFY(e.raw.startsWith(u"2024-12-26 21:31:00.412 CET [48213] ERROR:"_s)); // original text kept
+        QCOMPARE(e.instantMs, QDateTime::fromString(u"2024-12-26T20:31:00.412Z"_s, Qt::ISODateWithMs).toMSecsSinceEpoch());
+        QCOMPARE(log->index().line(1), 5);
+    }
+
+    void rubyBacktraceJoins()
+    {
+        const auto log = index(m_files.write(u"production.log"_s,
+            "E, [2024-12-26T21:31:00.000001 #1514] ERROR -- : [0f1e2d3c-4b5a] NoMethodError (undefined method `id' for nil)\n"
+            "app/models/account.rb:12:in `merge!'\n"
+            "  app/workers/account_merging_worker.rb:9:in `perform'\n"
+            "I, [2024-12-26T21:31:01.000001 #1514]  INFO -- : next\n"), u"Europe/Berlin"_s);
+        QCOMPARE(log->format()->id, u"rails_log"_s);
+        QCOMPARE(log->index().count(), 2);
+        QVERIFY(log->event(0).message.endsWith(u"account_merging_worker.rb:9:in `perform'"_s));
+        QCOMPARE(log->event(0).instantMs, QDateTime::fromString(u"2024-12-26T20:31:00.000Z"_s, Qt::ISODateWithMs).toMSecsSinceEpoch());
+    }
+
+    void gzipReadTransparently()
+    {
+        const auto plain = index(m_files.write(u"a.log"_s, postgres()));
+        const auto gz = index(m_files.writeGzip(u"a.log.1.gz"_s, postgres()));
+        QVERIFY(gz->file().isCompressed());
+        QVERIFY(gz->file().damage().isEmpty());
+        QCOMPARE(gz->index().count(), plain->index().count());
+        QCOMPARE(gz->event(0).message, plain->event(0).message);
+    }
+
+    void gzipConcatenatedMembers()
+    {
+        const QString first = m_files.writeGzip(u"m1.gz"_s, postgres());
+        QFile a(first);
+        QVERIFY(a.open(QIODevice::ReadOnly));
+        const QByteArray member = a.readAll();
+        const auto log = index(m_files.write(u"two-members.gz"_s, member + member));
+        QVERIFY(log->file().damage().isEmpty());
+        QCOMPARE(log->index().count(), 4);
+    }
+
+    void gzipTruncatedKeepsWhatIsReadable()
+    {
+        QByteArray big;
+        for (int i = 0; i < 2000; ++i)
+            big += postgres();
+        QFile gz(m_files.writeGzip(u"cut.gz"_s, big));
+        QVERIFY(gz.open(QIODevice::ReadOnly));
+        const QByteArray bytes = gz.readAll();
+        const auto log = index(m_files.write(u"cut.log.gz"_s, bytes.left(bytes.size() / 2)));
+        QVERIFY(!log->file().damage().isEmpty());
+        QVERIFY(log->index().count() > 10);
+        QVERIFY(log->index().count() < 4000);
+    }
+
+    void garbageNeverCrashes_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<int>("entries");
+        const QByteArray good = "2024-12-26T20:40:54.123Z pid=1 tid=a class=W jid=abc INFO: start\n";
+        QTest::newRow("invalid UTF-8") << QByteArray(good + "2024-12-26T20:40:55.123Z pid=1 tid=a class=W jid=abc INFO: caf\xe9 \xff\xfe\n") << 2;
+        QTest::newRow("NUL bytes") << QByteArray(good + QByteArray("2024-12-26T20:40:55.123Z pid=1 tid=a jid=abc INFO: a\0b\n", 55)) << 2;
+        QTest::newRow("CRLF") << QByteArray("2024-12-26T20:40:54.123Z pid=1 tid=a class=W jid=abc INFO: start\r\n"
+                                            "2024-12-26T20:40:55.123Z pid=1 tid=a class=W jid=abc INFO: done\r\n") << 2;
+        QTest::newRow("truncated last line") << QByteArray(good + "2024-12-26T20:40:55.123Z pid=1 tid=a cla") << 2;
+        QTest::newRow("empty") << QByteArray() << 0;
+        QTest::newRow("only newlines") << QByteArray("\n\n\n") << 3; // unrecognised: every line stands alone
+        QTest::newRow("binary") << QByteArray(4096, '\x01') << 1;
+    }
+    void garbageNeverCrashes()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(int, entries);
+        const QString name = u"garbage-%1.log"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-'));
+        const auto log = index(m_files.write(name, bytes));
+        QCOMPARE(log->index().count(), entries);
+        for (qint64 i = 0; i < log->index().count(); ++i) {
+            const LogEvent e = log->event(i);
+            QVERIFY(!e.raw.contains(u'\r'));
+            if (QByteArray(QTest::currentDataTag()) == "invalid UTF-8" && i == 1)
+                QVERIFY(e.flags & LogEvent::InvalidUtf8);
+            if (QByteArray(QTest::currentDataTag()) == "NUL bytes" && i == 1) {
+                QVERIFY(e.flags & LogEvent::HasNul);
+                QVERIFY(e.message.contains(QChar(0x2400)));
+            }
+            if (QByteArray(QTest::currentDataTag()) == "truncated last line" && i == 1)
+                QVERIFY(e.flags & LineIndex::Truncated);
+        }
+    }
+
+    void hugeLineIsCutNotLoaded()
+    {
+        QByteArray bytes = "2024-12-26T20:40:54.123Z pid=1 tid=a class=W jid=abc INFO: ";
+        bytes += QByteArray(10 * 1024 * 1024, 'x');
+        bytes += "\n2024-12-26T20:40:55.123Z pid=1 tid=a class=W jid=abc INFO: after\n";
+        const auto log = index(m_files.write(u"huge.log"_s, bytes));
+        QCOMPARE(log->index().count(), 2);
+        QVERIFY(log->index().flags(0) & LineIndex::LongLine);
+        const LogEvent e = log->event(0);
+        QVERIFY(e.flags & LogEvent::Cut);
+        QVERIFY(e.raw.size() <= 64 * 1024 + 1);
+        QCOMPARE(log->event(1).message, u"after"_s);
+    }
+
+    void perLineFallback()
+    {
+        // A Sidekiq file with a stray Rails line: each keeps its own format.
+        const auto log = index(m_files.write(u"mixed.log"_s,
+            "2024-12-26T20:40:54.123Z pid=1 tid=a class=W jid=abc INFO: start\n"
+            "2024-12-26T20:40:55.123Z pid=1 tid=a class=W jid=abc INFO: done\n"
+            "I, [2024-12-26T20:40:56.000001 #1514]  INFO -- : [0f1e2d3c-4b5a] Started GET \"/\" for 1.2.3.4\n"));
+        QCOMPARE(log->format()->id, u"sidekiq_log"_s);
+        QCOMPARE(log->index().count(), 3);
+        QVERIFY(log->index().flags(2) & LineIndex::Fallback);
+        QCOMPARE(log->event(2).format, u"rails_log"_s);
+    }
+
+    void unsortedFileIsReportedUnsorted()
+    {
+        const auto log = index(m_files.write(u"unsorted.log"_s,
+            "2024-12-26T20:40:55.123Z pid=1 tid=a INFO: second\n2024-12-26T20:40:54.123Z pid=1 tid=a INFO: first\n"));
+        QVERIFY(!log->index().isSorted());
+    }
+
+    void dockerJournaldSyslogEnvelopes_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("envelope");
+        QTest::addColumn<QString>("payload");
+        QTest::addColumn<qint64>("instant");
+        const QByteArray sk = "2024-12-26T20:40:54.123Z pid=7 tid=gsq2r class=AccountMergingWorker jid=0b5a7c1d INFO: start";
+        const qint64 at = QDateTime::fromString(u"2024-12-26T20:40:54.123Z"_s, Qt::ISODateWithMs).toMSecsSinceEpoch();
+        QTest::newRow("docker") << QByteArray("{\"log\":\"" + sk + "\\n\",\"stream\":\"stdout\",\"time\":\"2024-12-26T20:40:54.123456789Z\"}\n") << u"docker_json"_s << u"sidekiq_log"_s << at;
+        QTest::newRow("journald") << QByteArray("{\"__REALTIME_TIMESTAMP\":\"1735245654123456\",\"PRIORITY\":\"6\",\"SYSLOG_IDENTIFIER\":\"sidekiq\",\"MESSAGE\":\"" + sk + "\"}\n") << u"journald_json"_s << u"sidekiq_log"_s << at;
+        QTest::newRow("syslog") << QByteArray("Dec 26 21:40:54 web1 sidekiq[1514]: " + sk + "\n") << u"syslog_log"_s << u"sidekiq_log"_s << at;
+    }
+    void dockerJournaldSyslogEnvelopes()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, envelope);
+        QFETCH(QString, payload);
+        QFETCH(qint64, instant);
+        const auto log = index(m_files.write(envelope + u".log"_s, bytes), u"Europe/Berlin"_s);
+        QCOMPARE(log->format()->id, envelope);
+        QVERIFY(log->payload());
+        QCOMPARE(log->payload()->id, payload);
+        QCOMPARE(log->index().instant(0), instant);
+        QCOMPARE(log->index().level(0), LogLevel::Info);
+        QCOMPARE(log->event(0).message, u"start"_s);
+    }
+
+    void unreadableFileThrows()
+    {
+        QVERIFY_THROWS_EXCEPTION(Error, IndexedLog(LogSource{m_files.path(u"missing.log"_s), {}, {}, {}, 0}, m_registry));
+        QVERIFY_THROWS_EXCEPTION(Error, IndexedLog(LogSource{m_files.path({}), {}, {}, {}, 0}, m_registry));
+        QVERIFY_THROWS_EXCEPTION(Error, IndexedLog(LogSource{m_files.write(u"z.log"_s, "x\n"), {}, {}, u"Mars/Olympus"_s, 0}, m_registry));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLineIndex)
+#include "tst_lineindex.moc"

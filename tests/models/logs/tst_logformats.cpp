@@ -1,0 +1,160 @@
+// Every built-in format is tested by its own sample lines; broken definitions fail clearly.
+#include "core/error.h"
+#include "logs/eventparser.h"
+#include "logs/formatdetector.h"
+#include "logs/formatregistry.h"
+#include "logs/linescanner.h"
+
+#include <QTest>
+
+using namespace salvage;
+using namespace Qt::StringLiterals;
+
+class TestLogFormats : public QObject
+{
+    Q_OBJECT
+    FormatRegistry m_registry = FormatRegistry::standard();
+
+private Q_SLOTS:
+    void builtInsLoad()
+    {
+        QVERIFY2(m_registry.errors().isEmpty(), qPrintable(m_registry.errors().join(u'\n')));
+        for (const char *id : {"access_log", "rails_log", "sidekiq_log", "sidekiq8_log", "sidekiq_json", "postgresql_log",
+                               "postgresql_csvlog", "postgresql_jsonlog", "docker_json", "journald_json", "syslog_log"})
+            QVERIFY2(m_registry.indexOf(QString::fromLatin1(id)) >= 0, id);
+        // The ids the demo workspace writes.
+        QCOMPARE(m_registry.indexOf(u"nginx-combined"_s), m_registry.indexOf(u"access_log"_s));
+        QCOMPARE(m_registry.indexOf(u"rails-lograge"_s), m_registry.indexOf(u"rails_log"_s));
+        QCOMPARE(m_registry.indexOf(u"sidekiq"_s), m_registry.indexOf(u"sidekiq_log"_s));
+        QCOMPARE(m_registry.indexOf(u"postgresql-stderr"_s), m_registry.indexOf(u"postgresql_log"_s));
+        QCOMPARE(m_registry.indexOf(u"no-such-format"_s), -1);
+    }
+
+    void samples_data()
+    {
+        QTest::addColumn<int>("format");
+        QTest::addColumn<int>("sample");
+        for (int f = 0; f < m_registry.formats().size(); ++f) {
+            const LogFormat &format = m_registry.formats().at(f);
+            QVERIFY2(!format.samples.isEmpty(), qPrintable(format.id));
+            for (int s = 0; s < format.samples.size(); ++s)
+                QTest::addRow("%s #%d", qPrintable(format.id), s) << f << s;
+        }
+    }
+    void samples()
+    {
+        QFETCH(int, format);
+        QFETCH(int, sample);
+        const LogFormat &f = m_registry.formats().at(format);
+        const LogFormat::Sample &s = f.samples.at(sample);
+        QVERIFY2(EventParser::matches(f, s.line), qPrintable(s.line));
+        const LogEvent event = EventParser(&f, nullptr).parse(s.line.toUtf8());
+        QVERIFY(!(event.flags & LogEvent::Unparsed));
+        QVERIFY2(!event.originalTime.isEmpty(), "the timestamp is kept as written");
+        QVERIFY(!event.message.isEmpty());
+        if (s.level != LogLevel::Unknown)
+            QCOMPARE(levelName(event.level), levelName(s.level));
+        // The index's byte scanner finds the same line's instant.
+        LineScanner scanner(&f, nullptr, {}, SourceClock());
+        const QByteArray bytes = s.line.toUtf8();
+        const LineScanner::Result r = scanner.scan(bytes.constData(), bytes.constData() + bytes.size());
+        QVERIFY(r.hasTime);
+        QVERIFY(!r.joinsPrevious);
+        QVERIFY(r.instant > 946684800000LL); // after 2000-01-01
+        // Detection picks this format for its own samples.
+        const FormatDetector::Result detected = FormatDetector(m_registry).detectLines({s.line});
+        QCOMPARE(m_registry.formats().at(detected.format).id, f.id);
+    }
+
+    void envelopePayloads()
+    {
+        // docker carrying Sidekiq, journald carrying Sidekiq, syslog carrying Sidekiq.
+        const QString sidekiq = u"2024-12-26T20:40:54.123Z pid=7 tid=gsq2r class=AccountMergingWorker jid=0b5a7c1d2e3f405162738495 INFO: start"_s;
+        const QStringList docker = {u"{\"log\":\"%1\\n\",\"stream\":\"stdout\",\"time\":\"2024-12-26T20:40:54.123456789Z\"}"_s.arg(sidekiq)};
+        const QStringList syslog = {u"Dec 26 20:40:54 web1 sidekiq[1514]: "_s + sidekiq};
+        const FormatDetector detector(m_registry);
+        for (const QStringList &lines : {docker, syslog}) {
+            const FormatDetector::Result r = detector.detectLines(lines);
+            QVERIFY(m_registry.formats().at(r.format).envelope);
+            QVERIFY(r.payload >= 0);
+            QCOMPARE(m_registry.formats().at(r.payload).id, u"sidekiq_log"_s);
+            const LogEvent e = EventParser(&m_registry.formats().at(r.format), &m_registry.formats().at(r.payload)).parse(lines.first().toUtf8());
+            QCOMPARE(e.format, u"sidekiq_log"_s);
+            QCOMPARE(e.message, u"start"_s);
+            QVERIFY(e.keys.contains(LogKey{u"job"_s, u"0b5a7c1d2e3f405162738495"_s}));
+            QCOMPARE(e.lane, u"AccountMergingWorker"_s);
+        }
+    }
+
+    void lograge()
+    {
+        const LogFormat &rails = m_registry.formats().at(m_registry.indexOf(u"rails_log"_s));
+        const LogEvent e = EventParser(&rails, nullptr).parse(rails.samples.at(1).line.toUtf8());
+        QVERIFY(e.keys.contains(LogKey{u"request"_s, u"b2f7c3a1-4d5e-4f60-9a7b-8c9d0e1f2a3b"_s}));
+        QVERIFY(e.keys.contains(LogKey{u"actor"_s, u"https://remote.example/users/alice#main-key"_s}));
+        QCOMPARE(e.fields.value(u"status"_s), u"202"_s);
+        QCOMPARE(e.fields.value(u"controller"_s), u"ActivityPub::InboxesController"_s);
+    }
+
+    void csvlogQuotedNewline()
+    {
+        const LogFormat &csv = m_registry.formats().at(m_registry.indexOf(u"postgresql_csvlog"_s));
+        const QByteArray record = "2025-06-14 09:00:02.500 CEST,\"u\",\"db\",2040,\"10.0.0.5:1\",684d.7f8,3,\"INSERT\",2025-06-14 08:59:58 CEST,5/1,0,"
+                                  "ERROR,23505,\"dup \"\"key\"\"\",\"Key (id)=(1)\nalready exists.\",,,,,\"INSERT INTO t\nVALUES (1)\",,,\"psql\",\"client backend\",,0";
+        const LogEvent e = EventParser(&csv, nullptr).parse(record);
+        QCOMPARE(e.level, LogLevel::Error);
+        QCOMPARE(e.fields.value(u"message"_s), u"dup \"key\""_s);
+        QCOMPARE(e.fields.value(u"detail"_s), u"Key (id)=(1)\nalready exists."_s);
+        QCOMPARE(e.fields.value(u"query"_s), u"INSERT INTO t\nVALUES (1)"_s);
+        QVERIFY(e.keys.contains(LogKey{u"user"_s, u"u"_s}));
+    }
+
+    void invalidDefinitions_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("not json") << QByteArray("{") << u"not valid JSON"_s;
+        QTest::newRow("no format") << QByteArray("{\"$schema\":\"x\"}") << u"defines no format"_s;
+        QTest::newRow("bad regex") << QByteArray("{\"f\":{\"regex\":{\"a\":{\"pattern\":\"(?<timestamp>\\\\d+\"}},\"timestamp-format\":[\"%s\"]}}") << u"invalid at offset"_s;
+        QTest::newRow("no timestamp group") << QByteArray("{\"f\":{\"regex\":{\"a\":{\"pattern\":\"^(?<body>.*)$\"}},\"timestamp-format\":[\"%s\"]}}") << u"no (?<timestamp>"_s;
+        QTest::newRow("no timestamp format") << QByteArray("{\"f\":{\"regex\":{\"a\":{\"pattern\":\"^(?<timestamp>\\\\d+)\"}}}}") << u"no \"timestamp-format\""_s;
+        QTest::newRow("unsupported conversion") << QByteArray("{\"f\":{\"json\":true,\"timestamp-format\":[\"%Q\"]}}") << u"does not support"_s;
+        QTest::newRow("unknown level") << QByteArray("{\"f\":{\"json\":true,\"timestamp-format\":[\"%s\"],\"level\":{\"loud\":\"X\"}}}") << u"not a level name"_s;
+        QTest::newRow("neither regex nor json") << QByteArray("{\"f\":{\"timestamp-format\":[\"%s\"]}}") << u"neither"_s;
+    }
+    void invalidDefinitions()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, expected);
+        try {
+            LogFormat::fromJson(json, u"user.json"_s);
+            QFAIL("accepted an invalid definition");
+        } catch (const Error &e) {
+            QVERIFY2(e.message().contains(expected), qPrintable(e.message()));
+            QVERIFY(e.message().contains(u"user.json"_s));
+        }
+    }
+
+    void userDirectoryOverridesAndReportsErrors()
+    {
+        QTemporaryDir dir;
+        QFile good(dir.filePath(u"mine.json"_s));
+        QVERIFY(good.open(QIODevice::WriteOnly));
+        good.write("{\"access_log\":{\"title\":\"Mine\",\"regex\":{\"a\":{\"pattern\":\"^(?<timestamp>\\\\d+) (?<body>.*)$\"}},\"timestamp-format\":[\"%s\"],\"body-field\":\"body\"}}");
+        good.close();
+        QFile bad(dir.filePath(u"broken.json"_s));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("{nope");
+        bad.close();
+        FormatRegistry registry = FormatRegistry::standard();
+        const qsizetype before = registry.formats().size();
+        registry.loadDirectory(dir.path());
+        QCOMPARE(registry.formats().size(), before);
+        QCOMPARE(registry.formats().at(registry.indexOf(u"access_log"_s)).title, u"Mine"_s);
+        QCOMPARE(registry.errors().size(), 1);
+        QVERIFY(registry.errors().first().contains(u"broken.json"_s));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLogFormats)
+#include "tst_logformats.moc"

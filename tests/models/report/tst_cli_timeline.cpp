@@ -1,0 +1,123 @@
+// salvage-cli timeline end to end: formats, zones, filters, sorting, exit codes.
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+
+#include "clirun.h"
+#include "logfixture.h"
+
+
+using namespace Qt::StringLiterals;
+using salvage::test::CliRun;
+using salvage::test::runCli;
+
+class TestCliTimeline : public QObject
+{
+    Q_OBJECT
+    salvage::test::LogFixture m_files;
+    QString m_access, m_rails, m_sidekiqGz;
+
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_access = m_files.write(u"access.log"_s,
+                         "203.0.113.9 - - [26/Dec/2024:20:30:54 +0000] \"POST /inbox HTTP/1.1\" 202 0 \"-\" \"http.rb\"\n"
+                         "198.51.100.7 - - [26/Dec/2024:21:31:02 +0100] \"GET /api/v1/accounts/9001 HTTP/2.0\" 502 157 \"-\" \"curl\"\n");
+        m_rails = m_files.write(u"production.log"_s,
+                        salvage::test::LogFixture::railsLines());
+        const QByteArray sidekiq = "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
+                                   "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n";
+        m_sidekiqGz = m_files.writeGzip(u"sidekiq.log.1.gz"_s, sidekiq);
+    }
+
+    void jsonlSortedWithZones()
+    {
+        const CliRun run = runCli({u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_rails, u"--log"_s, m_sidekiqGz,
+                             u"--source-tz"_s, u"production.log=Europe/Berlin"_s, u"--format"_s, u"jsonl"_s});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QList<QByteArray> lines = run.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 6);
+        QString previous;
+        for (const QByteArray &line : lines) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            for (const char *field : {"datetime", "timestamp_desc", "message", "source", "level", "keys"})
+                QVERIFY2(o.contains(QLatin1String(field)), field);
+            const QString datetime = o.value("datetime"_L1).toString();
+            QVERIFY(datetime.endsWith(u"+00:00"_s));
+            QVERIFY(previous <= datetime);
+            previous = datetime;
+        }
+        const QJsonObject rails = QJsonDocument::fromJson(lines.at(1)).object();
+        QCOMPARE(rails.value("datetime"_L1).toString(), u"2024-12-26T20:30:54.071+00:00"_s); // Berlin 21:30 = 20:30 UTC
+        QCOMPARE(rails.value("keys"_L1).toObject().value("request"_L1).toString(), u"b2f7c3a1-4d5e"_s);
+        QCOMPARE(QJsonDocument::fromJson(lines.last()).object().value("message"_L1).toString(), u"done"_s);
+        QCOMPARE(QJsonDocument::fromJson(lines.at(3)).object().value("level"_L1).toString(), u"error"_s); // the 502
+    }
+
+    void sourceTzMatchesPathAsGiven()
+    {
+        const CliRun run = runCli({u"timeline"_s, u"--log"_s, m_rails, u"--source-tz"_s, m_rails + u"=America/New_York"_s, u"--format"_s, u"jsonl"_s});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY(run.out.contains("\"datetime\":\"2024-12-27T02:30:54.071+00:00\""));
+    }
+
+    void keyAndTimeFilters()
+    {
+        CliRun run = runCli({u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_rails, u"--source-tz"_s, u"production.log=Europe/Berlin"_s,
+                       u"--key"_s, u"b2f7c3a1-4d5e"_s, u"--format"_s, u"csv"_s});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(run.out.trimmed().split('\n').size(), 3); // header, the Rails line, the inferred nginx line
+        run = runCli({u"timeline"_s, u"--log"_s, m_access, m_sidekiqGz, u"--from"_s, u"2024-12-26T20:31:00Z"_s,
+                   u"--to"_s, u"2024-12-26 21:40:55+01:00"_s, u"--format"_s, u"jsonl"_s});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(run.out.trimmed().split('\n').size(), 2); // the 502 and the job start
+    }
+
+    void summaryAndOutputFile()
+    {
+        const QString out = m_files.path(u"summary.txt"_s);
+        const CliRun run = runCli({u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_sidekiqGz, u"--format"_s, u"summary"_s, u"-o"_s, out});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QFile file(out);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray text = file.readAll();
+        QVERIFY(text.contains("access.log: 2 events"));
+        QVERIFY(text.contains("format sidekiq_log"));
+        QVERIFY(text.contains("naive times as UTC (default)"));
+        QVERIFY(text.contains("total: 4 events, 2024-12-26 20:30:54.000 UTC .. 2024-12-26 20:40:58.623 UTC"));
+    }
+
+    void markdownReport()
+    {
+        const CliRun run = runCli({u"timeline"_s, u"--log"_s, m_rails, u"--format"_s, u"markdown"_s});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY(run.out.startsWith("# Incident timeline"));
+        QVERIFY(run.out.contains("| 2024-12-26 21:31:00.000 | production.log | error | boom |"));
+    }
+
+    void badInputExitsTwoWithOneLine_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::newRow("no log") << QStringList{u"timeline"_s};
+        QTest::newRow("missing file") << QStringList{u"timeline"_s, u"--log"_s, u"/nonexistent/x.log"_s};
+        QTest::newRow("directory") << QStringList{u"timeline"_s, u"--log"_s, u"/"_s};
+        QTest::newRow("bad format") << QStringList{u"timeline"_s, u"--log"_s, u"/dev/null"_s, u"--format"_s, u"xml"_s};
+        QTest::newRow("bad zone") << QStringList{u"timeline"_s, u"--log"_s, u"/dev/null"_s, u"--source-tz"_s, u"null=Mars/Base"_s};
+        QTest::newRow("tz for unknown file") << QStringList{u"timeline"_s, u"--log"_s, u"/dev/null"_s, u"--source-tz"_s, u"x.log=UTC"_s};
+        QTest::newRow("bad time") << QStringList{u"timeline"_s, u"--log"_s, u"/dev/null"_s, u"--from"_s, u"yesterday"_s};
+    }
+    void badInputExitsTwoWithOneLine()
+    {
+        QFETCH(QStringList, arguments);
+        const CliRun run = runCli(arguments);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(run.out.isEmpty());
+        QVERIFY(run.err.startsWith("salvage-cli: "));
+        QCOMPARE(run.err.trimmed().count('\n'), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliTimeline)
+#include "tst_cli_timeline.moc"

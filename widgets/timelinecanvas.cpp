@@ -1,0 +1,255 @@
+#include "timelinecanvas.h"
+
+#include <QDateTime>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QTimeZone>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace salvage {
+
+namespace {
+
+qint64 countBetween(const std::vector<qint64> &instants, qint64 from, qint64 to)
+{
+    return std::lower_bound(instants.begin(), instants.end(), to) - std::lower_bound(instants.begin(), instants.end(), from);
+}
+
+// A tick step on the time axis that gives labels about 120 px apart.
+qint64 tickStep(qint64 spanMs, int width)
+{
+    static const qint64 steps[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 15000, 30000, 60000, 120000,
+                                   300000, 600000, 900000, 1800000, 3600000, 7200000, 10800000, 21600000, 43200000, 86400000,
+                                   172800000, 604800000};
+    const double wanted = double(spanMs) * 120.0 / std::max(1, width);
+    for (qint64 step : steps)
+        if (double(step) >= wanted)
+            return step;
+    return 604800000;
+}
+
+} // namespace
+
+TimelineCanvas::TimelineCanvas(QWidget *parent)
+    : QWidget(parent)
+{
+    setMouseTracking(false);
+    setMinimumHeight(histogramHeight + axisHeight + laneHeight);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+}
+
+QSize TimelineCanvas::sizeHint() const
+{
+    return {800, histogramHeight + axisHeight + laneHeight * int(std::max<size_t>(m_lanes.size(), 3)) + 4};
+}
+
+void TimelineCanvas::setLanes(std::vector<Lane> lanes)
+{
+    m_lanes = std::move(lanes);
+    m_dataFrom = std::numeric_limits<qint64>::max();
+    m_dataTo = std::numeric_limits<qint64>::min();
+    for (const Lane &lane : m_lanes) {
+        if (lane.instants.empty())
+            continue;
+        m_dataFrom = std::min(m_dataFrom, lane.instants.front());
+        m_dataTo = std::max(m_dataTo, lane.instants.back());
+    }
+    if (m_dataFrom > m_dataTo)
+        m_dataFrom = m_dataTo = 0;
+    const qint64 margin = std::max<qint64>((m_dataTo - m_dataFrom) / 50, 500);
+    m_dataFrom -= margin;
+    m_dataTo += margin;
+    updateGeometry();
+    setView(m_dataFrom, m_dataTo);
+}
+
+void TimelineCanvas::setView(qint64 fromMs, qint64 toMs)
+{
+    if (toMs - fromMs < 10)
+        toMs = fromMs + 10;
+    m_from = fromMs;
+    m_to = toMs;
+    update();
+}
+
+void TimelineCanvas::setCursor(qint64 instantMs)
+{
+    m_cursor = instantMs;
+    if (instantMs >= 0 && (instantMs < m_from || instantMs > m_to)) {
+        const qint64 half = (m_to - m_from) / 2;
+        setView(instantMs - half, instantMs + half);
+    }
+    update();
+}
+
+qint64 TimelineCanvas::instantAtX(int x, qint64 from, qint64 to) const
+{
+    return from + qint64(double(x - labelWidth) * double(to - from) / plotWidth());
+}
+
+int TimelineCanvas::xAt(qint64 ms, qint64 from, qint64 to) const
+{
+    return labelWidth + int(double(ms - from) * plotWidth() / double(std::max<qint64>(1, to - from)));
+}
+
+void TimelineCanvas::paintHistogram(QPainter &painter)
+{
+    const int w = plotWidth();
+    std::vector<qint64> counts(size_t(w), 0);
+    qint64 highest = 1;
+    for (int x = 0; x < w; ++x) {
+        const qint64 a = instantAtX(labelWidth + x, m_dataFrom, m_dataTo), b = instantAtX(labelWidth + x + 1, m_dataFrom, m_dataTo);
+        for (const Lane &lane : m_lanes)
+            counts[size_t(x)] += countBetween(lane.instants, a, b);
+        highest = std::max(highest, counts[size_t(x)]);
+    }
+    painter.fillRect(QRect(labelWidth, 0, w, histogramHeight), palette().base());
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(palette().highlight().color().darker(120));
+    const double scale = (histogramHeight - 4) / std::log1p(double(highest));
+    for (int x = 0; x < w; ++x)
+        if (counts[size_t(x)] > 0) {
+            const int h = std::max(1, int(std::log1p(double(counts[size_t(x)])) * scale));
+            painter.drawRect(labelWidth + x, histogramHeight - h, 1, h);
+        }
+    // The part the lanes show, and the brush being dragged.
+    const int x0 = xAt(m_from, m_dataFrom, m_dataTo), x1 = xAt(m_to, m_dataFrom, m_dataTo);
+    QColor view = palette().highlight().color();
+    view.setAlpha(50);
+    painter.fillRect(QRect(QPoint(x0, 0), QPoint(std::max(x0 + 1, x1), histogramHeight)), view);
+    if (m_drag == Drag::Brush) {
+        view.setAlpha(110);
+        painter.fillRect(QRect(QPoint(std::min(m_dragStartX, m_brushX), 0), QPoint(std::max(m_dragStartX, m_brushX), histogramHeight)), view);
+    }
+    painter.setPen(palette().text().color());
+    painter.drawText(QRect(4, 0, labelWidth - 8, histogramHeight), Qt::AlignVCenter | Qt::AlignLeft, tr("All events"));
+}
+
+void TimelineCanvas::paintAxis(QPainter &painter, int top)
+{
+    const qint64 step = tickStep(m_to - m_from, plotWidth());
+    const QString pattern = step < 1000 ? u"HH:mm:ss.zzz"_s : step < 86400000 ? u"MM-dd HH:mm:ss"_s : u"yyyy-MM-dd"_s;
+    painter.setPen(palette().mid().color());
+    for (qint64 t = (m_from / step + 1) * step; t < m_to; t += step) {
+        const int x = xAt(t, m_from, m_to);
+        painter.drawLine(x, top, x, height());
+        painter.setPen(palette().text().color());
+        painter.drawText(x + 3, top + axisHeight - 5, QDateTime::fromMSecsSinceEpoch(t, QTimeZone::utc()).toString(pattern));
+        painter.setPen(palette().mid().color());
+    }
+    painter.setPen(palette().text().color());
+    painter.drawText(QRect(4, top, labelWidth - 8, axisHeight), Qt::AlignVCenter, tr("UTC"));
+}
+
+void TimelineCanvas::paintLane(QPainter &painter, const Lane &lane, int top)
+{
+    const int w = plotWidth();
+    painter.setPen(palette().text().color());
+    painter.drawText(QRect(4, top, labelWidth - 8, laneHeight), Qt::AlignVCenter | Qt::AlignLeft,
+                     painter.fontMetrics().elidedText(lane.label, Qt::ElideMiddle, labelWidth - 8));
+    // Spans first, as bars in the lower half; failed ones in red.
+    const int barTop = top + laneHeight / 2 + 2;
+    for (const Span &span : lane.spans) {
+        if (span.endMs < m_from || span.startMs > m_to)
+            continue;
+        const int x0 = std::max(labelWidth, xAt(span.startMs, m_from, m_to));
+        const int x1 = std::min(labelWidth + w, xAt(span.open ? m_to : span.endMs, m_from, m_to));
+        painter.fillRect(QRect(x0, barTop, std::max(2, x1 - x0), laneHeight / 2 - 5), span.failed ? QColor(200, 60, 60) : QColor(90, 140, 210));
+    }
+    // Event density: one tick per pixel column holding events, darker for more.
+    const QColor tick = palette().text().color();
+    for (int x = 0; x < w; ++x) {
+        const qint64 a = instantAtX(labelWidth + x, m_from, m_to), b = instantAtX(labelWidth + x + 1, m_from, m_to);
+        const qint64 n = countBetween(lane.instants, a, b);
+        if (n == 0)
+            continue;
+        QColor c = tick;
+        c.setAlpha(std::min(255, 90 + int(std::log2(double(n) + 1) * 30)));
+        painter.fillRect(QRect(labelWidth + x, top + 4, 1, laneHeight / 2 - 4), c);
+    }
+    painter.setPen(palette().mid().color());
+    painter.drawLine(0, top + laneHeight - 1, width(), top + laneHeight - 1);
+}
+
+void TimelineCanvas::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    painter.fillRect(rect(), palette().window());
+    paintHistogram(painter);
+    paintAxis(painter, histogramHeight);
+    int top = histogramHeight + axisHeight;
+    for (const Lane &lane : m_lanes) {
+        paintLane(painter, lane, top);
+        top += laneHeight;
+    }
+    if (m_cursor >= m_from && m_cursor <= m_to) {
+        painter.setPen(QPen(palette().highlight().color(), 2));
+        const int x = xAt(m_cursor, m_from, m_to);
+        painter.drawLine(x, histogramHeight, x, height());
+    }
+}
+
+void TimelineCanvas::wheelEvent(QWheelEvent *event)
+{
+    const int x = int(event->position().x());
+    if (x < labelWidth)
+        return;
+    const qint64 pivot = instantAtX(x, m_from, m_to);
+    const double factor = std::pow(0.8, event->angleDelta().y() / 120.0);
+    const qint64 span = std::clamp<qint64>(qint64(double(m_to - m_from) * factor), 10, std::max<qint64>(10, (m_dataTo - m_dataFrom) * 2));
+    const double left = double(pivot - m_from) / double(std::max<qint64>(1, m_to - m_from));
+    const qint64 from = pivot - qint64(left * double(span));
+    setView(from, from + span);
+    event->accept();
+}
+
+void TimelineCanvas::mousePressEvent(QMouseEvent *event)
+{
+    const QPoint p = event->position().toPoint();
+    if (p.x() < labelWidth)
+        return;
+    m_dragStartX = m_brushX = p.x();
+    m_dragFrom = m_from;
+    m_dragTo = m_to;
+    m_drag = p.y() < histogramHeight ? Drag::Brush : Drag::Pan;
+}
+
+void TimelineCanvas::mouseMoveEvent(QMouseEvent *event)
+{
+    const int x = int(event->position().x());
+    if (m_drag == Drag::Brush) {
+        m_brushX = std::max(labelWidth, x);
+        update();
+    } else if (m_drag == Drag::Pan) {
+        const qint64 shift = qint64(double(x - m_dragStartX) * double(m_dragTo - m_dragFrom) / plotWidth());
+        setView(m_dragFrom - shift, m_dragTo - shift);
+    }
+}
+
+void TimelineCanvas::mouseReleaseEvent(QMouseEvent *event)
+{
+    const QPoint p = event->position().toPoint();
+    if (m_drag == Drag::Brush && std::abs(p.x() - m_dragStartX) > 3) {
+        const qint64 a = instantAtX(std::min(m_dragStartX, p.x()), m_dataFrom, m_dataTo);
+        const qint64 b = instantAtX(std::max(m_dragStartX, p.x()), m_dataFrom, m_dataTo);
+        setView(a, b);
+        Q_EMIT rangeBrushed(a, b);
+    } else if (m_drag == Drag::Brush) {
+        // A click on the overview centres the lanes there.
+        const qint64 at = instantAtX(p.x(), m_dataFrom, m_dataTo);
+        const qint64 half = (m_to - m_from) / 2;
+        setView(at - half, at + half);
+    } else if (m_drag == Drag::Pan && std::abs(p.x() - m_dragStartX) <= 3) {
+        const int lane = (p.y() - histogramHeight - axisHeight) / laneHeight;
+        if (lane >= 0 && lane < int(m_lanes.size()))
+            Q_EMIT instantClicked(lane, instantAtX(p.x(), m_from, m_to));
+    }
+    m_drag = Drag::None;
+    update();
+}
+
+} // namespace salvage

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "logs/spanbuilder.h"
+
+#include <QWidget>
+
+#include <vector>
+
+namespace salvage {
+
+/// The drawn part of the Timeline view: a histogram overview of everything (drag to brush a
+/// range), and one swimlane per source with event density and job spans as bars. Zoom with the
+/// wheel from days down to milliseconds, pan by dragging a lane. Per-pixel counts come from
+/// binary searches over sorted instants, so a million events paint as fast as a hundred.
+class TimelineCanvas : public QWidget
+{
+    Q_OBJECT
+public:
+    struct Lane
+    {
+        QString label;
+        std::vector<qint64> instants; ///< sorted
+        QList<Span> spans;
+    };
+
+    explicit TimelineCanvas(QWidget *parent = nullptr);
+
+    void setLanes(std::vector<Lane> lanes);
+    /// Shows [fromMs, toMs]; clamps to at least 10 ms.
+    void setView(qint64 fromMs, qint64 toMs);
+    qint64 viewFrom() const { return m_from; }
+    qint64 viewTo() const { return m_to; }
+    void setCursor(qint64 instantMs);
+    QSize sizeHint() const override;
+
+Q_SIGNALS:
+    /// A range brushed on the histogram.
+    void rangeBrushed(qint64 fromMs, qint64 toMs);
+    /// A click in a lane: the instant under the mouse and the lane's index.
+    void instantClicked(int lane, qint64 instantMs);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+
+private:
+    static constexpr int histogramHeight = 44;
+    static constexpr int axisHeight = 18;
+    static constexpr int laneHeight = 30;
+    static constexpr int labelWidth = 140;
+
+    int plotWidth() const { return std::max(1, width() - labelWidth); }
+    qint64 instantAtX(int x, qint64 from, qint64 to) const;
+    int xAt(qint64 ms, qint64 from, qint64 to) const;
+    void paintHistogram(QPainter &painter);
+    void paintAxis(QPainter &painter, int top);
+    void paintLane(QPainter &painter, const Lane &lane, int top);
+
+    std::vector<Lane> m_lanes;
+    qint64 m_dataFrom = 0, m_dataTo = 1;
+    qint64 m_from = 0, m_to = 1;
+    qint64 m_cursor = -1;
+    enum class Drag { None, Brush, Pan } m_drag = Drag::None;
+    int m_dragStartX = 0;
+    qint64 m_dragFrom = 0, m_dragTo = 0;
+    int m_brushX = 0;
+};
+
+} // namespace salvage

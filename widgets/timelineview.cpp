@@ -1,0 +1,291 @@
+#include "timelineview.h"
+
+#include "core/error.h"
+#include "jobs/jobregistry.h"
+#include "timelinecanvas.h"
+#include "timeline/timelinemodel.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QTimeZone>
+#include <QUrl>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+using namespace Qt::StringLiterals;
+
+namespace salvage {
+
+namespace {
+
+struct BuildResult
+{
+    std::shared_ptr<Timeline> timeline;
+    QString error;
+};
+
+} // namespace
+
+TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
+    : QWidget(parent)
+    , m_jobs(jobs)
+    , m_annotations(new Annotations(this))
+    , m_canvas(new TimelineCanvas(this))
+    , m_table(new QTableView(this))
+    , m_detail(new QTextBrowser(this))
+    , m_status(new QLabel(tr("No log sources."), this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(makeToolbar());
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_canvas);
+    auto *lower = new QSplitter(Qt::Horizontal, splitter);
+    lower->addWidget(m_table);
+    lower->addWidget(m_detail);
+    lower->setStretchFactor(0, 3);
+    lower->setStretchFactor(1, 2);
+    splitter->addWidget(lower);
+    splitter->setStretchFactor(1, 1);
+    layout->addWidget(splitter, 1);
+    layout->addWidget(m_status);
+
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 4);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(false);
+    m_detail->setOpenLinks(false);
+    connect(m_detail, &QTextBrowser::anchorClicked, this, [this](const QUrl &url) {
+        if (url.scheme() == "key"_L1) {
+            const QString value = QUrl::fromPercentEncoding(url.path().toUtf8());
+            setKeyFilter(value);
+            Q_EMIT keyActivated(value);
+        }
+    });
+    connect(m_canvas, &TimelineCanvas::rangeBrushed, this, [this](qint64, qint64) { m_status->setText(tr("Zoomed to the brushed range.")); });
+    connect(m_canvas, &TimelineCanvas::instantClicked, this, [this](int, qint64 at) {
+        if (!m_model)
+            return;
+        const int row = std::min(m_model->rowAtInstant(at), m_model->rowCount() - 1);
+        if (row >= 0)
+            m_table->selectRow(row);
+    });
+}
+
+TimelineView::~TimelineView()
+{
+    if (m_cancel)
+        m_cancel->store(true);
+}
+
+QWidget *TimelineView::makeToolbar()
+{
+    auto *bar = new QWidget(this);
+    auto *row = new QHBoxLayout(bar);
+    row->setContentsMargins(4, 4, 4, 0);
+    m_search = new QLineEdit(bar);
+    m_search->setPlaceholderText(tr("Search raw lines…"));
+    m_search->setClearButtonEnabled(true);
+    m_key = new QLineEdit(bar);
+    m_key->setPlaceholderText(tr("Key: request id, jid, account, IP, URI…"));
+    m_key->setClearButtonEnabled(true);
+    m_level = new QComboBox(bar);
+    m_level->addItem(tr("All levels"), int(LogLevel::Unknown));
+    for (LogLevel level : {LogLevel::Info, LogLevel::Warning, LogLevel::Error})
+        m_level->addItem(tr("%1 and above").arg(levelName(level)), int(level));
+    m_source = new QComboBox(bar);
+    m_source->addItem(tr("All sources"), -1);
+    m_zone = new QComboBox(bar);
+    m_zone->addItem(u"UTC"_s, QByteArray("UTC"));
+    m_zone->addItem(tr("Local (%1)").arg(QString::fromUtf8(QTimeZone::systemTimeZoneId())), QTimeZone::systemTimeZoneId());
+    auto *note = new QPushButton(tr("Add note…"), bar);
+    row->addWidget(m_search, 2);
+    row->addWidget(m_key, 2);
+    row->addWidget(m_level);
+    row->addWidget(m_source);
+    row->addWidget(m_zone);
+    row->addWidget(note);
+    connect(m_search, &QLineEdit::returnPressed, this, &TimelineView::applyFilter);
+    connect(m_key, &QLineEdit::editingFinished, this, &TimelineView::applyFilter);
+    connect(m_level, &QComboBox::currentIndexChanged, this, &TimelineView::applyFilter);
+    connect(m_source, &QComboBox::currentIndexChanged, this, &TimelineView::applyFilter);
+    connect(m_zone, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_model)
+            m_model->setDisplayZone(QTimeZone(m_zone->currentData().toByteArray()));
+    });
+    connect(note, &QPushButton::clicked, this, &TimelineView::addNote);
+    return bar;
+}
+
+void TimelineView::setSources(const QList<LogSource> &sources)
+{
+    if (m_cancel)
+        m_cancel->store(true);
+    m_cancel = std::make_shared<std::atomic_bool>(false);
+    const quint64 generation = ++m_generation;
+    auto cancel = m_cancel;
+    const int job = m_jobs ? m_jobs->add(tr("Index %n log file(s)", nullptr, int(sources.size())), tr("Timeline"), [cancel] { cancel->store(true); }) : -1;
+    QPointer<JobRegistry> jobs(m_jobs);
+    auto *watcher = new QFutureWatcher<BuildResult>(this);
+    connect(watcher, &QFutureWatcher<BuildResult>::finished, this, [this, watcher, generation, job, jobs] {
+        const BuildResult result = watcher->result();
+        watcher->deleteLater();
+        if (jobs && job >= 0)
+            jobs->finish(job, result.error.isEmpty(), result.error);
+        if (generation != m_generation)
+            return; // a newer setSources() won
+        if (!result.error.isEmpty()) {
+            m_status->setText(result.error);
+            Q_EMIT indexed(0, 0, result.error);
+            return;
+        }
+        m_timeline = result.timeline;
+        auto *old = m_model;
+        m_model = new TimelineModel(m_timeline.get(), m_annotations, this);
+        m_model->setDisplayZone(QTimeZone(m_zone->currentData().toByteArray()));
+        m_table->setModel(m_model);
+        delete old;
+        connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+                [this](const QModelIndex &current) { showDetail(current.row()); });
+        m_source->blockSignals(true);
+        while (m_source->count() > 1)
+            m_source->removeItem(1);
+        for (int i = 0; i < m_timeline->sourceCount(); ++i)
+            m_source->addItem(m_timeline->source(i).label(), i);
+        m_source->blockSignals(false);
+        applyFilter();
+        m_table->resizeColumnsToContents();
+        Q_EMIT indexed(qint64(m_timeline->merged().size()), m_timeline->sourceCount(), {});
+    });
+    m_status->setText(tr("Indexing %n log file(s)…", nullptr, int(sources.size())));
+    watcher->setFuture(QtConcurrent::run([sources, cancel, jobs, job] {
+        BuildResult result;
+        try {
+            auto timeline = std::make_shared<Timeline>();
+            timeline->setSources(sources);
+            timeline->build(cancel.get(), [jobs, job](int done, int total) {
+                QMetaObject::invokeMethod(jobs, [jobs, job, done, total] {
+                    if (jobs)
+                        jobs->setProgress(job, done, total * 2);
+                }, Qt::QueuedConnection);
+            });
+            timeline->buildCorrelation(cancel.get()); // keys, spans and access-log levels
+            result.timeline = std::move(timeline);
+        } catch (const Error &e) {
+            result.error = e.message();
+        }
+        return result;
+    }));
+}
+
+const TimelineFilter &TimelineView::filter() const
+{
+    static const TimelineFilter none;
+    return m_model ? m_model->filter() : none;
+}
+
+void TimelineView::setKeyFilter(const QString &value)
+{
+    m_key->setText(value);
+    applyFilter();
+}
+
+void TimelineView::applyFilter()
+{
+    if (!m_model)
+        return;
+    TimelineFilter filter;
+    filter.search = m_search->text().trimmed();
+    if (!m_key->text().trimmed().isEmpty())
+        filter.keys = {m_key->text().trimmed()};
+    filter.minimumLevel = LogLevel(m_level->currentData().toInt());
+    if (m_source->currentData().toInt() >= 0)
+        filter.sources = {quint32(m_source->currentData().toInt())};
+    m_model->setFilter(filter);
+    rebuildLanes();
+    m_status->setText(tr("%1 of %2 events").arg(m_model->rowCount()).arg(m_timeline->merged().size()));
+}
+
+void TimelineView::rebuildLanes()
+{
+    std::vector<TimelineCanvas::Lane> lanes(size_t(m_timeline->sourceCount()));
+    for (int i = 0; i < m_timeline->sourceCount(); ++i)
+        lanes[size_t(i)].label = m_timeline->source(i).label();
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const EventRef ref = m_model->refAt(row);
+        if (ref.source != TimelineModel::manualSource)
+            lanes[ref.source].instants.push_back(m_timeline->instant(ref));
+    }
+    // Filtered by key: keep the spans named by the key, or holding one of the lane's events.
+    const QStringList &keys = m_model->filter().keys;
+    for (const Span &span : m_timeline->spans()) {
+        const std::vector<qint64> &instants = lanes[span.source].instants;
+        const auto inside = std::lower_bound(instants.begin(), instants.end(), span.startMs);
+        if (keys.isEmpty() || keys.contains(span.id) || (inside != instants.end() && *inside <= span.endMs))
+            lanes[span.source].spans.append(span);
+    }
+    m_canvas->setLanes(std::move(lanes));
+}
+
+void TimelineView::showDetail(int row)
+{
+    if (!m_model || row < 0) {
+        m_detail->clear();
+        return;
+    }
+    const QModelIndex index = m_model->index(row, TimelineModel::Message);
+    m_canvas->setCursor(index.data(TimelineModel::InstantRole).toLongLong());
+    QString html = u"<p><b>%1</b> · %2 · %3</p>"_s.arg(m_model->index(row, TimelineModel::Time).data().toString().toHtmlEscaped(),
+                                                      m_model->index(row, TimelineModel::Source).data().toString().toHtmlEscaped(),
+                                                      m_model->index(row, TimelineModel::Level).data().toString());
+    const QString original = m_model->index(row, TimelineModel::Original).data().toString();
+    if (!original.isEmpty())
+        html += u"<p>As written: <code>%1</code></p>"_s.arg(original.toHtmlEscaped());
+    if (index.data(TimelineModel::InferredRole).toBool())
+        html += tr("<p><i>Linked by inference (same method, path and status within seconds), not by a shared key.</i></p>");
+    QStringList links;
+    for (const QString &key : index.data(TimelineModel::KeysRole).toStringList()) {
+        const QString value = key.section(u'=', 1);
+        links.append(u"<a href=\"key:%1\">%2</a>"_s.arg(QString::fromUtf8(QUrl::toPercentEncoding(value)), key.toHtmlEscaped()));
+    }
+    if (!links.isEmpty())
+        html += tr("<p>Keys (click to filter every lane): %1</p>").arg(links.join(u" · "_s));
+    html += u"<pre style=\"background:#f6f6f0;padding:4px\">%1</pre>"_s.arg(index.data(TimelineModel::RawRole).toString().toHtmlEscaped());
+    m_detail->setHtml(html);
+}
+
+void TimelineView::addNote()
+{
+    qint64 at = QDateTime::currentMSecsSinceEpoch();
+    if (m_model && m_table->currentIndex().isValid())
+        at = m_table->currentIndex().data(TimelineModel::InstantRole).toLongLong();
+    bool ok = false;
+    const QString when = QInputDialog::getText(this, tr("Add note"), tr("Time (UTC, ISO 8601):"), QLineEdit::Normal,
+                                               QDateTime::fromMSecsSinceEpoch(at, QTimeZone::utc()).toString(Qt::ISODateWithMs), &ok);
+    if (!ok)
+        return;
+    QDateTime time = QDateTime::fromString(when, Qt::ISODateWithMs);
+    if (!time.isValid())
+        return;
+    if (time.timeSpec() == Qt::LocalTime)
+        time.setTimeZone(QTimeZone::utc());
+    const QString text = QInputDialog::getText(this, tr("Add note"), tr("What happened:"), QLineEdit::Normal, {}, &ok);
+    if (ok && !text.trimmed().isEmpty())
+        m_annotations->addManual(time.toMSecsSinceEpoch(), text.trimmed());
+    if (m_model)
+        rebuildLanes();
+}
+
+} // namespace salvage

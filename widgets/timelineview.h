@@ -1,0 +1,77 @@
+#pragma once
+
+#include "timeline/annotations.h"
+#include "timeline/timeline.h"
+#include "workspace/workspace.h"
+
+#include <QPointer>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+class QTextBrowser;
+
+namespace salvage {
+
+class JobRegistry;
+class TimelineCanvas;
+class TimelineModel;
+
+/// The Timeline: every log source on one UTC axis in swimlanes (spans as bars, a histogram
+/// overview to brush), a table of events with stars, tags and comments, filters by time, level,
+/// source, key and text, and a detail pane with the raw lines whose keys filter all lanes when
+/// clicked. Indexing runs off the GUI thread as a job in the jobs panel.
+class TimelineView : public QWidget
+{
+    Q_OBJECT
+public:
+    TimelineView(JobRegistry *jobs, QWidget *parent = nullptr);
+    ~TimelineView() override;
+
+    /// Indexes `sources` in the background; the view fills when done (newer calls win).
+    void setSources(const QList<LogSource> &sources);
+    /// Filters every lane to events carrying `value` (and inferred links); empty clears.
+    void setKeyFilter(const QString &value);
+    /// Stars, tags, comments and manual events; save them with annotations()->saveTo(workspace).
+    Annotations *annotations() const { return m_annotations; }
+    void loadAnnotations(const Workspace &workspace) { m_annotations->loadFrom(workspace); }
+    /// The indexed timeline, or null while indexing (for exports).
+    const Timeline *timeline() const { return m_timeline.get(); }
+    const TimelineFilter &filter() const;
+
+Q_SIGNALS:
+    /// Indexing finished: `events` entries over `sources` sources (or failed with `error`).
+    void indexed(qint64 events, int sources, const QString &error);
+    /// The operator picked a key in the detail pane (other views may follow it).
+    void keyActivated(const QString &value);
+
+private:
+    void applyFilter();
+    void rebuildLanes();
+    void showDetail(int row);
+    void addNote();
+    QWidget *makeToolbar();
+
+    JobRegistry *m_jobs;
+    Annotations *m_annotations;
+    std::shared_ptr<Timeline> m_timeline;
+    TimelineModel *m_model = nullptr;
+    TimelineCanvas *m_canvas;
+    QTableView *m_table;
+    QTextBrowser *m_detail;
+    QLineEdit *m_search;
+    QLineEdit *m_key;
+    QComboBox *m_level;
+    QComboBox *m_source;
+    QComboBox *m_zone;
+    QLabel *m_status;
+    quint64 m_generation = 0;
+    std::shared_ptr<std::atomic_bool> m_cancel;
+};
+
+} // namespace salvage
