@@ -211,11 +211,15 @@ bool TimestampParser::parseOne(const QByteArray &format, const char *p, const ch
         case 's': {
             qint64 value = 0;
             int n = 0;
-            for (; p < end && isDigit(*p) && n < 19; ++p, ++n)
+            // 18 digits always fit in 64 bits; the conversion to milliseconds is checked too.
+            for (; p < end && isDigit(*p) && n < 18; ++p, ++n)
                 value = value * 10 + (*p - '0');
-            if (n == 0)
+            if (n == 0 || (p < end && isDigit(*p)))
                 return false;
-            f.epochMs = m_divisor >= 1000 ? value / (m_divisor / 1000) : value * (1000 / m_divisor);
+            if (m_divisor >= 1000)
+                f.epochMs = value / (m_divisor / 1000);
+            else if (__builtin_mul_overflow(value, qint64(1000 / m_divisor), &f.epochMs))
+                return false;
             f.zone = TimestampFields::Zone::Epoch;
             f.hasYear = true;
             break;
