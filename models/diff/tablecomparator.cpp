@@ -57,8 +57,9 @@ QList<Column> TableComparator::commonColumns(const Table &backup, const Table &l
 
 TableComparator::SideInfo TableComparator::readInfo(DiffSide &side, const Column &keyColumn) const
 {
+    // ORDER BY … LIMIT 1 rather than min()/max(): uuid and other key types have no min().
     const QString key = sql::quoteIdent(keyColumn.name);
-    const QString query = u"SELECT (SELECT min(%1)::text FROM %2), (SELECT max(%1)::text FROM %2), "
+    const QString query = u"SELECT (SELECT %1::text FROM %2 ORDER BY %1 LIMIT 1), (SELECT %1::text FROM %2 ORDER BY %1 DESC LIMIT 1), "
                           u"pg_relation_size($1::regclass) / current_setting('block_size')::bigint, "
                           u"(SELECT reltuples::float8 FROM pg_class WHERE oid = $1::regclass)"_s
                               .arg(key, m_backup.sqlName());
