@@ -105,6 +105,10 @@ PgSession::~PgSession()
             PQfreeCancel(m_cancel);
         m_cancel = nullptr;
     }
+    // connection_base has no virtual destructor, so deleting it through the base pointer never
+    // closes the connection: disconnect explicitly.
+    if (m_connection)
+        m_connection->disconnect();
     m_connection.reset();
 }
 
