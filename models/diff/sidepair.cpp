@@ -26,6 +26,8 @@ SidePair::SidePair(PgSession &backup, PgSession &live, JobControl &control) : m_
         // The planner cannot estimate how few buckets there are and would sort whole tables to
         // group them; hashing the groups is always right here.
         side.transaction->exec("SET LOCAL enable_sort = off");
+        // …which makes every plan look expensive enough to JIT-compile, costing seconds per query.
+        side.transaction->exec("SET LOCAL jit = off");
     });
 }
 
