@@ -12,7 +12,7 @@ using namespace Qt::StringLiterals;
 namespace salvage {
 
 namespace {
-constexpr double kRowsPerBucket = 256;    // a mismatching range costs at most this many key hashes
+constexpr double kRowsPerBucket = 64;     // a mismatching range costs this many rows re-read
 constexpr double kMaxFixedBuckets = 40000;
 constexpr double kMaxVariableBuckets = 600;
 constexpr double kSamplePerBucket = 8;    // sampled keys per range: enough to even out page sampling

@@ -57,9 +57,11 @@ QList<Column> TableComparator::commonColumns(const Table &backup, const Table &l
 
 TableComparator::SideInfo TableComparator::readInfo(DiffSide &side, const Column &keyColumn) const
 {
-    // ORDER BY … LIMIT 1 rather than min()/max(): uuid and other key types have no min().
+    // ORDER BY … LIMIT 1 rather than min()/max(): uuid and other key types have no min(). The
+    // ORDER BY is qualified so that it sorts by the key, not by the text output column of that name.
     const QString key = sql::quoteIdent(keyColumn.name);
-    const QString query = u"SELECT (SELECT %1::text FROM %2 ORDER BY %1 LIMIT 1), (SELECT %1::text FROM %2 ORDER BY %1 DESC LIMIT 1), "
+    const QString query = u"SELECT (SELECT t.%1::text FROM %2 AS t ORDER BY t.%1 LIMIT 1), "
+                          u"(SELECT t.%1::text FROM %2 AS t ORDER BY t.%1 DESC LIMIT 1), "
                           u"pg_relation_size($1::regclass) / current_setting('block_size')::bigint, "
                           u"(SELECT reltuples::float8 FROM pg_class WHERE oid = $1::regclass)"_s
                               .arg(key, m_backup.sqlName());
@@ -118,7 +120,7 @@ TableDiff TableComparator::compare()
     }
     // A few mismatching ranges are read through the key index; differences scattered over much of
     // the table are cheaper to find with one more sequential pass.
-    m_useRanges = mismatchingRows * 10 < std::max(m_diff.backupRows, m_diff.liveRows);
+    m_useRanges = mismatchingRows * 4 < std::max(m_diff.backupRows, m_diff.liveRows);
     QList<int> pending = mismatching;
     while (!pending.isEmpty()) {
         m_control.throwIfCancelled();

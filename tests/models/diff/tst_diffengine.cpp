@@ -40,6 +40,13 @@ private Q_SLOTS:
                               "INSERT INTO k VALUES (9, 'k11', 1)")
             << QSet<QString>{QStringLiteral("1|k11")} << QSet<QString>{QStringLiteral("9|k11")}
             << QSet<QString>{QStringLiteral("2|k12")};
+        // Keys past the largest one in text order ("9999" > "100000") must still be found.
+        QTest::newRow("bigint, new keys past the text-order maximum") << QStringLiteral(
+            "CREATE TABLE k (id bigint PRIMARY KEY, v int);"
+            "INSERT INTO k SELECT g, g FROM generate_series(1, 40000) g; ANALYZE k")
+            << QStringLiteral("INSERT INTO k VALUES (100000, 1), (2000000, 2); UPDATE k SET v = 0 WHERE id = 5")
+            << QSet<QString>{} << QSet<QString>{QStringLiteral("100000"), QStringLiteral("2000000")}
+            << QSet<QString>{QStringLiteral("5")};
         QTest::newRow("uuid") << QStringLiteral(
             "CREATE TABLE k (id uuid PRIMARY KEY, v int);"
             "INSERT INTO k SELECT md5(g::text)::uuid, g FROM generate_series(1, 5000) g; ANALYZE k")
