@@ -1,0 +1,14 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace salvage {
+
+/// A PostgreSQL array literal ('{"a","b\"c"}') of text elements, to bind as one parameter and cast
+/// server-side (`$1::text[]::bigint[]`) so that a whole batch travels in one statement.
+QString arrayLiteral(const QStringList &elements);
+QString arrayLiteral(const QList<int> &elements);
+
+} // namespace salvage

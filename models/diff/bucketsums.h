@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <optional>
+
+namespace salvage {
+
+struct DiffSide;
+
+/// Count and hash sum per bucket of one side of one table, computed in one server-side pass.
+struct BucketSums
+{
+    struct Bucket
+    {
+        qint64 rows = 0;
+        QString hashSum; ///< numeric, as text (sums of 64-bit hashes overflow bigint)
+    };
+    QHash<int, Bucket> buckets;
+    qint64 rows = 0;
+    std::optional<double> newestTime; ///< max of the time expression, ignoring future values
+
+    /// Runs `SELECT bucket, count(*), sum(hash), max(time) … GROUP BY bucket` on `side`.
+    /// `parameter` is bound as $1 when not null (the key-range thresholds); %HASH% in
+    /// `bucketExpression` stands for the row hash.
+    static BucketSums fetch(DiffSide &side, const QString &table, const QString &bucketExpression,
+                            const QString &hashExpression, const QString &timeExpression,
+                            const std::optional<QString> &parameter);
+    /// Buckets whose count or hash sum differ between the sides, ascending.
+    static QList<int> mismatches(const BucketSums &backup, const BucketSums &live);
+};
+
+} // namespace salvage

@@ -1,0 +1,169 @@
+#include "diff/diffformat.h"
+
+#include <QDateTime>
+#include <QTimeZone>
+#include <QJsonArray>
+#include <QLocale>
+#include <QMap>
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace salvage {
+
+namespace {
+QJsonValue jsonValue(const DiffValue &value)
+{
+    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonObject rowKey(const TableDiff &table, const DiffRow &row)
+{
+    QJsonObject key;
+    if (table.hasPrimaryKey()) {
+        for (int i = 0; i < table.keyColumns.size() && i < row.key.size(); ++i)
+            key.insert(table.keyColumns.at(i), row.key.at(i));
+        return key;
+    }
+    // Without a key a row is identified by all its values.
+    const QList<DiffValue> &values = row.backupValues.isEmpty() ? row.liveValues : row.backupValues;
+    for (int i = 0; i < table.columns.size() && i < values.size(); ++i)
+        key.insert(table.columns.at(i), jsonValue(values.at(i)));
+    return key;
+}
+
+QString number(qint64 value)
+{
+    return QLocale::c().toString(value).replace(u',', u',');
+}
+
+QString text(const DiffValue &value)
+{
+    return value ? *value : u"NULL"_s;
+}
+
+// "101…298 (198 values)" or "101, 102": the backup values a group of moves came from.
+QString fromSummary(QList<DiffValue> values)
+{
+    std::sort(values.begin(), values.end(), [](const DiffValue &a, const DiffValue &b) {
+        bool okA = false, okB = false;
+        const double x = a ? a->toDouble(&okA) : 0, y = b ? b->toDouble(&okB) : 0;
+        return okA && okB ? x < y : text(a) < text(b);
+    });
+    if (values.size() <= 3) {
+        QStringList parts;
+        for (const DiffValue &value : values)
+            parts << text(value);
+        return parts.join(u", "_s);
+    }
+    return u"%1…%2 (%3 values)"_s.arg(text(values.first()), text(values.last())).arg(values.size());
+}
+} // namespace
+
+QString formatEpoch(double seconds)
+{
+    return QDateTime::fromMSecsSinceEpoch(qint64(seconds * 1000.0), QTimeZone::utc()).toString(u"yyyy-MM-dd HH:mm:ss"_s)
+           + u" UTC"_s;
+}
+
+QJsonObject diffToJson(const DiffResult &result, bool withRows)
+{
+    QJsonArray tables;
+    for (const TableDiff &table : result.tables) {
+        QJsonObject object{{u"table"_s, table.table},
+                           {u"key"_s, table.keyColumns.join(u',')},
+                           {u"backup_rows"_s, table.backupRows},
+                           {u"live_rows"_s, table.liveRows},
+                           {u"only_in_backup"_s, table.onlyInBackup},
+                           {u"only_in_live"_s, table.onlyInLive},
+                           {u"changed"_s, table.changed}};
+        if (withRows) {
+            QJsonArray rows;
+            for (const DiffRow &row : table.rows) {
+                const QJsonObject entry{{u"key"_s, rowKey(table, row)},
+                                        {u"status"_s, DiffRow::statusName(row.status)},
+                                        {u"columns"_s, QJsonArray::fromStringList(row.changedColumns)}};
+                for (int copy = 0; copy < row.multiplicity; ++copy)
+                    rows.append(entry);
+            }
+            object.insert(u"rows"_s, rows);
+        }
+        tables.append(object);
+    }
+    QJsonArray moves;
+    for (const DiffMove &move : result.moves()) {
+        moves.append(QJsonObject{{u"table"_s, move.table},
+                                 {u"column"_s, move.column},
+                                 {u"from"_s, jsonValue(move.from)},
+                                 {u"to"_s, jsonValue(move.to)},
+                                 {u"rows"_s, move.rows}});
+    }
+    return QJsonObject{{u"tables"_s, tables}, {u"moves"_s, moves}};
+}
+
+QString diffToText(const DiffResult &result, bool withRows)
+{
+    QString out;
+    out += result.backupTime ? u"Backup point in time (newest creation time in backup): %1\n"_s.arg(formatEpoch(*result.backupTime))
+                             : u"Backup point in time: not found (no creation timestamps or time-carrying keys)\n"_s;
+    qint64 fresh = 0, unexplained = 0;
+    int identical = 0;
+    out += u"\n%1 %2 %3 %4 %5 %6 %7\n"_s.arg(u"table"_s, -40).arg(u"backup"_s, 10).arg(u"live"_s, 10)
+               .arg(u"lost"_s, 9).arg(u"new"_s, 9).arg(u"changed"_s, 9).arg(u"moved"_s, 9);
+    for (const TableDiff &table : result.tables) {
+        fresh += table.newSinceBackup;
+        unexplained += table.onlyInLive - table.newSinceBackup;
+        if (table.identical()) {
+            ++identical;
+            continue;
+        }
+        out += u"%1 %2 %3 %4 %5 %6 %7\n"_s.arg(table.table, -40).arg(number(table.backupRows), 10)
+                   .arg(number(table.liveRows), 10).arg(number(table.onlyInBackup), 9).arg(number(table.onlyInLive), 9)
+                   .arg(number(table.changed), 9).arg(number(table.movedRows()), 9);
+    }
+    out += u"%1 table(s) identical, %2 differ.\n"_s.arg(identical).arg(result.tables.size() - identical);
+    out += u"Rows only in live: %1 new since the backup, %2 unexplained.\n"_s.arg(number(fresh), number(unexplained));
+
+    // Moves grouped by where they went: "6,625 rows of statuses.account_id moved from 101…298 to 900000".
+    QMap<QString, QPair<qint64, QList<DiffValue>>> groups;
+    for (const DiffMove &move : result.moves()) {
+        auto &group = groups[move.table + u'.' + move.column + u"\x1f"_s + text(move.to)];
+        group.first += move.rows;
+        group.second << move.from;
+    }
+    if (!groups.isEmpty())
+        out += u"\nMoves:\n"_s;
+    QList<QPair<qint64, QString>> lines;
+    for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
+        const QStringList parts = it.key().split(u'\x1f');
+        lines.append({it->first, u"  %1 rows of %2 moved from %3 to %4\n"_s.arg(number(it->first), parts.at(0),
+                                                                             fromSummary(it->second), parts.at(1))});
+    }
+    std::stable_sort(lines.begin(), lines.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    for (const auto &line : lines)
+        out += line.second;
+
+    for (const TableDiff &table : result.tables) {
+        for (const QString &note : table.notes)
+            out += u"Note (%1): %2\n"_s.arg(table.table, note);
+        if (!withRows)
+            continue;
+        for (const DiffRow &row : table.rows) {
+            const QJsonObject key = rowKey(table, row);
+            QStringList parts;
+            for (auto it = key.begin(); it != key.end(); ++it)
+                parts << it.key() + u'=' + (it.value().isNull() ? u"NULL"_s : it.value().toString());
+            QString line = u"  %1 (%2) %3"_s.arg(table.table, parts.join(u", "_s), DiffRow::statusName(row.status));
+            if (!row.changedColumns.isEmpty())
+                line += u": "_s + row.changedColumns.join(u", "_s);
+            if (row.origin != DiffRow::Origin::NotApplicable)
+                line += row.origin == DiffRow::Origin::NewSinceBackup ? u" [new since backup]"_s : u" [unexplained]"_s;
+            out += line + u'\n';
+        }
+    }
+    for (const QString &note : result.notes)
+        out += u"Note: "_s + note + u'\n';
+    return out;
+}
+
+} // namespace salvage

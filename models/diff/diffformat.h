@@ -1,0 +1,16 @@
+#pragma once
+
+#include "diff/diffresult.h"
+
+#include <QJsonObject>
+#include <QString>
+
+namespace salvage {
+
+/// The CLI's stable JSON (README "diff") and a readable text summary of a DiffResult.
+QJsonObject diffToJson(const DiffResult &result, bool withRows);
+QString diffToText(const DiffResult &result, bool withRows);
+/// "2024-03-01 12:00:00 UTC" for a time in seconds since the epoch.
+QString formatEpoch(double seconds);
+
+} // namespace salvage

@@ -1,0 +1,60 @@
+#include "diff/diffresult.h"
+
+#include <algorithm>
+
+namespace salvage {
+
+QString DiffRow::statusName(Status status)
+{
+    switch (status) {
+    case Status::OnlyInBackup:
+        return QStringLiteral("only_in_backup");
+    case Status::OnlyInLive:
+        return QStringLiteral("only_in_live");
+    case Status::Changed:
+        break;
+    }
+    return QStringLiteral("changed");
+}
+
+qint64 TableDiff::movedRows() const
+{
+    qint64 total = 0;
+    for (const DiffMove &move : moves)
+        total += move.rows;
+    return total;
+}
+
+bool DiffResult::hasDifferences() const
+{
+    return std::any_of(tables.cbegin(), tables.cend(), [](const TableDiff &table) { return !table.identical(); });
+}
+
+QList<DiffMove> DiffResult::moves() const
+{
+    QList<DiffMove> all;
+    for (const TableDiff &table : tables)
+        all += table.moves;
+    std::stable_sort(all.begin(), all.end(), [](const DiffMove &a, const DiffMove &b) { return a.rows > b.rows; });
+    return all;
+}
+
+void DiffResult::classify()
+{
+    for (TableDiff &table : tables) {
+        table.newSinceBackup = 0;
+        for (DiffRow &row : table.rows) {
+            if (row.status != DiffRow::Status::OnlyInLive)
+                continue;
+            // Rows that carry a time are judged against the backup's point in time; the others keep
+            // what their key said (a serial key beyond the backup's largest).
+            if (row.liveTime)
+                row.origin = backupTime && *row.liveTime > *backupTime ? DiffRow::Origin::NewSinceBackup
+                                                                        : DiffRow::Origin::Unexplained;
+            if (row.origin == DiffRow::Origin::NewSinceBackup)
+                table.newSinceBackup += row.multiplicity;
+        }
+    }
+}
+
+} // namespace salvage

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace salvage {
+
+/// One column value as PostgreSQL prints it with the pinned settings; std::nullopt is SQL NULL.
+using DiffValue = std::optional<QString>;
+
+/// One row that differs between backup and live.
+struct DiffRow
+{
+    enum class Status { OnlyInBackup, OnlyInLive, Changed };
+    /// For rows only in live: whether the data says they were written after the backup.
+    enum class Origin { NotApplicable, NewSinceBackup, Unexplained };
+
+    Status status = Status::Changed;
+    QStringList key;                 ///< key values as text, in key-column order (all columns without a key)
+    QStringList changedColumns;      ///< for Changed rows
+    QList<DiffValue> backupValues;   ///< every compared column, empty when the row is not in backup
+    QList<DiffValue> liveValues;     ///< every compared column, empty when the row is not in live
+    int multiplicity = 1;            ///< tables without a primary key: how many surplus copies
+    std::optional<double> liveTime;  ///< seconds since the epoch the row says it was created, when it says
+    Origin origin = Origin::NotApplicable;
+
+    static QString statusName(Status status); ///< "only_in_backup", "only_in_live", "changed"
+};
+
+/// "N rows of table.column moved from X to Y": a foreign-key column that points elsewhere in live.
+struct DiffMove
+{
+    QString table;   ///< "schema.table"
+    QString column;  ///< the foreign-key columns, comma-separated
+    DiffValue from;  ///< backup value (columns comma-separated for composite keys)
+    DiffValue to;    ///< live value
+    qint64 rows = 0;
+};
+
+/// The comparison of one table.
+struct TableDiff
+{
+    QString table;            ///< "schema.table"
+    QStringList keyColumns;   ///< empty when the table has no primary key (compared as a multiset)
+    QStringList columns;      ///< the compared columns (present on both sides)
+    QStringList notes;        ///< schema drift and other caveats, one sentence each
+    qint64 backupRows = 0;
+    qint64 liveRows = 0;
+    qint64 onlyInBackup = 0;
+    qint64 onlyInLive = 0;
+    qint64 changed = 0;
+    qint64 newSinceBackup = 0; ///< part of onlyInLive that the data dates after the backup
+    QList<DiffRow> rows;      ///< the differing rows
+    QList<DiffMove> moves;
+
+    bool hasPrimaryKey() const { return !keyColumns.isEmpty(); }
+    bool identical() const { return onlyInBackup == 0 && onlyInLive == 0 && changed == 0; }
+    qint64 movedRows() const;
+};
+
+/// The comparison of a whole database pair, filled table by table while the diff runs.
+struct DiffResult
+{
+    QList<TableDiff> tables;
+    std::optional<double> backupTime; ///< newest creation time found in backup, seconds since the epoch
+    QStringList notes;                ///< tables present on one side only, …
+    bool complete = false;
+
+    bool hasDifferences() const;
+    QList<DiffMove> moves() const; ///< every table's moves, largest first
+    /// Recomputes each only-in-live row's origin against backupTime (and each table's counts).
+    void classify();
+};
+
+} // namespace salvage
+
+Q_DECLARE_METATYPE(salvage::TableDiff)
+Q_DECLARE_METATYPE(salvage::DiffResult)

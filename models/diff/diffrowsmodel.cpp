@@ -1,0 +1,98 @@
+#include "diff/diffrowsmodel.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QFont>
+
+namespace salvage {
+
+void DiffRowsModel::setTable(const TableDiff &table)
+{
+    beginResetModel();
+    m_table = table;
+    endResetModel();
+}
+
+void DiffRowsModel::clear()
+{
+    setTable({});
+}
+
+int DiffRowsModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_table.rows.size());
+}
+
+int DiffRowsModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : 1 + 2 * int(m_table.columns.size());
+}
+
+DiffValue DiffRowsModel::valueAt(const DiffRow &row, int column, bool live) const
+{
+    const QList<DiffValue> &values = live ? row.liveValues : row.backupValues;
+    return column < values.size() ? values.at(column) : DiffValue();
+}
+
+QVariant DiffRowsModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    const DiffRow &row = m_table.rows.at(index.row());
+    if (index.column() == 0) {
+        if (role != Qt::DisplayRole)
+            return {};
+        switch (row.status) {
+        case DiffRow::Status::OnlyInBackup: return tr("lost");
+        case DiffRow::Status::Changed: return tr("changed");
+        case DiffRow::Status::OnlyInLive: break;
+        }
+        return row.origin == DiffRow::Origin::NewSinceBackup ? tr("new since backup") : tr("new (unexplained)");
+    }
+    const int column = (index.column() - 1) / 2;
+    const bool live = (index.column() - 1) % 2 == 1;
+    const bool present = live ? !row.liveValues.isEmpty() : !row.backupValues.isEmpty();
+    const DiffValue value = valueAt(row, column, live);
+    const bool changed = row.changedColumns.contains(m_table.columns.at(column));
+    switch (role) {
+    case Qt::DisplayRole:
+        if (!present)
+            return {};
+        return value ? *value : QStringLiteral("NULL");
+    case IsNullRole:
+        return present && !value;
+    case ChangedRole:
+        return changed;
+    case Qt::FontRole:
+        if (present && !value) {
+            QFont font;
+            font.setItalic(true);
+            return font;
+        }
+        return {};
+    case Qt::ForegroundRole:
+        return present && !value ? QBrush(QColor(128, 128, 128)) : QVariant();
+    case Qt::BackgroundRole:
+        return changed ? QBrush(live ? QColor(255, 235, 160, 140) : QColor(255, 200, 200, 140)) : QVariant();
+    default:
+        return {};
+    }
+}
+
+QVariant DiffRowsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (role != Qt::DisplayRole)
+        return {};
+    if (orientation == Qt::Vertical)
+        return section + 1;
+    if (section == 0)
+        return tr("Status");
+    const int column = (section - 1) / 2;
+    if (column >= m_table.columns.size())
+        return {};
+    const bool key = m_table.keyColumns.contains(m_table.columns.at(column));
+    return tr("%1%2 (%3)").arg(m_table.columns.at(column), key ? tr(" 🔑") : QString(),
+                               (section - 1) % 2 ? tr("live") : tr("backup"));
+}
+
+} // namespace salvage

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "diff/diffresult.h"
+
+#include <QStringList>
+#include <functional>
+
+namespace salvage {
+
+class JobControl;
+class PgSession;
+
+/// Compares all (or the chosen) tables of BACKUP and LIVE, one table after another, both servers
+/// working at the same time on their own sessions. Reports progress per table through the
+/// JobControl, hands each finished table to `onTable` while the rest still runs, and stops both
+/// servers at once on cancel. Memory grows with the differences, not with the tables.
+class DiffRunner
+{
+public:
+    /// `result` so far (with the finished table last) after each table.
+    using TableSink = std::function<void(const DiffResult &result)>;
+
+    /// `tables` as "schema.table" or a bare name; empty means every table both sides have.
+    /// Throws salvage::Error (unknown table, server error) or Cancelled.
+    static DiffResult run(PgSession &backup, PgSession &live, JobControl &control, const QStringList &tables = {},
+                          const TableSink &onTable = {});
+};
+
+} // namespace salvage

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "db/schema.h"
+#include "diff/diffresult.h"
+
+namespace salvage {
+
+class JobControl;
+class SidePair;
+
+/// Compares a table without a primary key as a multiset of rows: count and hash sum per hash
+/// bucket on both servers, then only the rows of mismatching buckets, matched by row hash.
+class MultisetComparator
+{
+public:
+    MultisetComparator(SidePair &sides, const Table &backup, const Table &live, int serverVersionNum,
+                       JobControl &control);
+    TableDiff compare();
+
+private:
+    SidePair &m_sides;
+    const Table &m_backup;
+    const Table &m_live;
+    int m_serverVersionNum;
+    JobControl &m_control;
+};
+
+} // namespace salvage

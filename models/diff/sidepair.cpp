@@ -1,0 +1,108 @@
+#include "diff/sidepair.h"
+
+#include "core/error.h"
+#include "db/dberror.h"
+#include "db/jobcontrol.h"
+#include "db/pgsession.h"
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <future>
+
+namespace salvage {
+
+SidePair::SidePair(PgSession &backup, PgSession &live, JobControl &control) : m_control(control)
+{
+    m_backup.which = DiffSide::Backup;
+    m_backup.session = &backup;
+    m_live.which = DiffSide::Live;
+    m_live.session = &live;
+    // Both snapshots are taken concurrently, then every query of the diff sees the same data even
+    // while live keeps changing.
+    both([](DiffSide &side) {
+        side.transaction = std::make_unique<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(
+            side.session->connection(), "salvage diff");
+        // The planner cannot estimate how few buckets there are and would sort whole tables to
+        // group them; hashing the groups is always right here.
+        side.transaction->exec("SET LOCAL enable_sort = off");
+        // …which makes every plan look expensive enough to JIT-compile, costing seconds per query.
+        side.transaction->exec("SET LOCAL jit = off");
+    });
+}
+
+SidePair::~SidePair()
+{
+    // Aborting may block on a server still finishing a cancelled statement; never throw from here.
+    for (DiffSide *side : {&m_backup, &m_live}) {
+        try {
+            side->transaction.reset();
+        } catch (...) {
+        }
+    }
+}
+
+void SidePair::both(const std::function<void(DiffSide &)> &work)
+{
+    run(true, true, work);
+}
+
+void SidePair::one(DiffSide::Which which, const std::function<void(DiffSide &)> &work)
+{
+    run(which == DiffSide::Backup, which == DiffSide::Live, work);
+}
+
+void SidePair::run(bool backup, bool live, const std::function<void(DiffSide &)> &work)
+{
+    m_control.throwIfCancelled();
+    std::future<void> futures[2];
+    DiffSide *sides[2] = {&m_backup, &m_live};
+    const bool wanted[2] = {backup, live};
+    std::atomic<bool> failed{false};
+    for (int i = 0; i < 2; ++i) {
+        if (wanted[i])
+            futures[i] = std::async(std::launch::async, [&work, &failed, side = sides[i]] {
+                try {
+                    work(*side);
+                } catch (...) {
+                    failed.store(true);
+                    throw;
+                }
+            });
+    }
+    // Wait, and while waiting turn a cancel request (or the other side's failure) into a cancel on
+    // each busy server, so that no statement is left running.
+    bool cancelSent = false;
+    for (int i = 0; i < 2; ++i) {
+        if (!futures[i].valid())
+            continue;
+        while (futures[i].wait_for(std::chrono::milliseconds(40)) != std::future_status::ready) {
+            if ((m_control.isCancelled() || failed.load()) && !cancelSent) {
+                m_backup.session->cancel();
+                m_live.session->cancel();
+                cancelSent = true;
+            }
+        }
+    }
+    QString failure;
+    for (int i = 0; i < 2; ++i) {
+        if (!futures[i].valid())
+            continue;
+        try {
+            futures[i].get();
+        } catch (const Error &error) {
+            if (failure.isEmpty())
+                failure = error.message();
+        } catch (const std::exception &error) {
+            // A side we cancelled because the other failed reports 57014; the real cause wins.
+            if (failure.isEmpty() || sqlStateOf(error) != QLatin1String("57014"))
+                failure = describeDatabaseError(error, sides[i]->session->where());
+        }
+    }
+    if (m_control.isCancelled())
+        throw Cancelled();
+    if (!failure.isEmpty())
+        throw Error(failure);
+}
+
+} // namespace salvage

@@ -1,0 +1,316 @@
+#include "diff/tablecomparator.h"
+
+#include "core/error.h"
+#include "db/jobcontrol.h"
+#include "db/sqlident.h"
+#include "diff/arrayliteral.h"
+#include "diff/bucketsums.h"
+#include "diff/movesummarizer.h"
+#include "diff/rowfetcher.h"
+#include "diff/rowhasher.h"
+#include "diff/sidepair.h"
+
+#include <pqxx/prepared_statement>
+
+#include <utility>
+
+using namespace Qt::StringLiterals;
+
+namespace salvage {
+
+namespace {
+constexpr qint64 kLeafBatchRows = 200000; // key hashes fetched per statement and side
+constexpr int kLeafBatchBuckets = 4000;
+constexpr int kRowBatch = 5000;           // whole rows fetched per statement and side
+} // namespace
+
+TableComparator::TableComparator(SidePair &sides, const Table &backup, const Table &live, int serverVersionNum,
+                                 JobControl &control)
+    : m_sides(sides), m_backup(backup), m_live(live), m_serverVersionNum(serverVersionNum), m_control(control),
+      m_classifier(backup)
+{
+}
+
+QList<Column> TableComparator::commonColumns(const Table &backup, const Table &live, TableDiff &diff)
+{
+    QList<Column> common;
+    for (const Column &column : backup.columns) {
+        const Column *other = live.column(column.name);
+        if (!other)
+            diff.notes << u"Column %1 exists only in backup and is not compared."_s.arg(column.name);
+        else if (other->type != column.type)
+            diff.notes << u"Column %1 is %2 in backup but %3 in live; compared as text."_s.arg(column.name, column.type,
+                                                                                             other->type);
+        if (other) {
+            Column compared = column;
+            if (other->type != column.type)
+                compared.typeName = u"text"_s, compared.typeCategory = u'S';
+            common << compared;
+        }
+    }
+    for (const Column &column : live.columns) {
+        if (!backup.column(column.name))
+            diff.notes << u"Column %1 exists only in live and is not compared."_s.arg(column.name);
+    }
+    return common;
+}
+
+TableComparator::SideInfo TableComparator::readInfo(DiffSide &side, const Column &keyColumn) const
+{
+    // ORDER BY … LIMIT 1 rather than min()/max(): uuid and other key types have no min(). The
+    // ORDER BY is qualified so that it sorts by the key, not by the text output column of that name.
+    const QString key = sql::quoteIdent(keyColumn.name);
+    const QString query = u"SELECT (SELECT t.%1::text FROM %2 AS t ORDER BY t.%1 LIMIT 1), "
+                          u"(SELECT t.%1::text FROM %2 AS t ORDER BY t.%1 DESC LIMIT 1), "
+                          u"pg_relation_size($1::regclass) / current_setting('block_size')::bigint, "
+                          u"(SELECT reltuples::float8 FROM pg_class WHERE oid = $1::regclass)"_s
+                              .arg(key, m_backup.sqlName());
+    const pqxx::row row = side.txn().exec_params1(query.toStdString(), m_backup.sqlName().toStdString());
+    SideInfo info;
+    if (!row[0].is_null())
+        info.minKey = QString::fromUtf8(row[0].c_str());
+    if (!row[1].is_null())
+        info.maxKey = QString::fromUtf8(row[1].c_str());
+    info.pages = row[2].as<qint64>();
+    info.reltuples = row[3].is_null() ? -1 : row[3].as<double>();
+    return info;
+}
+
+TableDiff TableComparator::compare()
+{
+    m_diff.table = m_backup.qualifiedName();
+    m_columns = commonColumns(m_backup, m_live, m_diff);
+    for (const Column &column : m_columns)
+        m_diff.columns << column.name;
+    m_diff.keyColumns = m_backup.primaryKey;
+    m_hashExpression = RowHasher(m_columns, m_serverVersionNum).hashExpression();
+    const Column keyColumn = *m_backup.column(m_backup.primaryKey.first());
+
+    SideInfo info[2];
+    m_sides.both([&](DiffSide &side) { info[side.which] = readInfo(side, keyColumn); });
+    if (info[DiffSide::Backup].maxKey)
+        m_classifier.observeBackupMaxKey(*info[DiffSide::Backup].maxKey);
+
+    // Ranges come from one side's sample and are applied to both.
+    const DiffSide::Which sampled = info[DiffSide::Backup].minKey ? DiffSide::Backup : DiffSide::Live;
+    m_sides.one(sampled, [&](DiffSide &side) {
+        m_ranges = KeyRangePartitioner::partition(side, m_backup, keyColumn, info[sampled].pages,
+                                                  info[sampled].reltuples);
+    });
+
+    const QString thresholds = arrayLiteral(m_ranges.thresholds);
+    BucketSums sums[2];
+    m_sides.both([&](DiffSide &side) {
+        sums[side.which] = BucketSums::fetch(side, m_backup.sqlName(), m_ranges.bucketExpression(1), m_hashExpression,
+                                             side.which == DiffSide::Backup ? m_classifier.timeExpression() : QString(),
+                                             thresholds);
+    });
+    m_diff.backupRows = sums[DiffSide::Backup].rows;
+    m_diff.liveRows = sums[DiffSide::Live].rows;
+    m_backupNewest = sums[DiffSide::Backup].newestTime;
+    if (m_classifier.keyCarriesTime() && info[DiffSide::Backup].maxKey)
+        m_backupNewest = m_classifier.keyTime(*info[DiffSide::Backup].maxKey);
+
+    const QList<int> mismatching = BucketSums::mismatches(sums[DiffSide::Backup], sums[DiffSide::Live]);
+    qint64 mismatchingRows = 0;
+    for (int bucket : mismatching) {
+        const qint64 rows = std::max(sums[0].buckets.value(bucket).rows, sums[1].buckets.value(bucket).rows);
+        m_bucketRows.insert(bucket, rows);
+        mismatchingRows += rows;
+    }
+    // A few mismatching ranges are read through the key index; differences scattered over much of
+    // the table are cheaper to find with one more sequential pass.
+    m_useRanges = mismatchingRows * 4 < std::max(m_diff.backupRows, m_diff.liveRows);
+    QList<int> pending = mismatching;
+    while (!pending.isEmpty()) {
+        m_control.throwIfCancelled();
+        QHash<int, int> masks;
+        for (int bucket : m_useRanges ? nextBatch(pending) : std::exchange(pending, {}))
+            masks.insert(bucket, -1);
+        // Second level: count and hash per (range, 1/32 of the row hashes), then keys only there.
+        QHash<qint64, BucketSums::Bucket> parts[2];
+        m_sides.both([&](DiffSide &side) { parts[side.which] = subSums(side, info[side.which], masks); });
+        masks = mismatchingParts(parts[DiffSide::Backup], parts[DiffSide::Live]);
+        Leaves leaves[2];
+        m_sides.both([&](DiffSide &side) { leaves[side.which] = fetchLeaves(side, info[side.which], masks); });
+        compareLeaves(leaves[DiffSide::Backup], leaves[DiffSide::Live]);
+    }
+    m_diff.moves = MoveSummarizer::summarize(m_diff.table, m_diff.columns, m_backup.foreignKeys, m_diff.rows);
+    return m_diff;
+}
+
+QList<int> TableComparator::nextBatch(QList<int> &pending) const
+{
+    QList<int> batch;
+    qint64 rows = 0;
+    while (!pending.isEmpty() && batch.size() < kLeafBatchBuckets && (batch.isEmpty() || rows < kLeafBatchRows)) {
+        rows += m_bucketRows.value(pending.first());
+        batch << pending.takeFirst();
+    }
+    return batch;
+}
+
+pqxx::result TableComparator::scan(DiffSide &side, const SideInfo &info, const QHash<int, int> &masks,
+                                   const QString &select, const QString &tail) const
+{
+    QStringList keyNames;
+    for (const QString &key : m_backup.primaryKey)
+        keyNames << sql::quoteIdent(key);
+    const QString part = u"(1 << ((x.salvage_h >> 7) & 31)::int)"_s;
+    std::vector<std::string> parameters{arrayLiteral(m_ranges.thresholds).toStdString()};
+    QString source;
+    if (m_useRanges) {
+        // Bucket i spans [t(i), t(i+1)); the outer ones end at this side's own smallest and largest
+        // key, so every range is closed and the key index can serve it.
+        QList<int> ids, maskList;
+        QStringList lows, highs;
+        const QStringList &t = m_ranges.thresholds;
+        for (auto it = masks.cbegin(); it != masks.cend(); ++it) {
+            ids << it.key();
+            maskList << it.value();
+            lows << (it.key() == 0 ? *info.minKey : t.at(it.key() - 1));
+            highs << (it.key() == t.size() ? *info.maxKey : t.at(it.key()));
+        }
+        parameters.push_back(arrayLiteral(ids).toStdString());
+        parameters.push_back(arrayLiteral(maskList).toStdString());
+        parameters.push_back(arrayLiteral(lows).toStdString());
+        parameters.push_back(arrayLiteral(highs).toStdString());
+        const QString key = sql::quoteIdent(m_ranges.column.name);
+        source = u"unnest($2::int[], $3::int[], $4::%1, $5::%1) AS r(salvage_b, salvage_m, salvage_lo, salvage_hi) "
+                 u"CROSS JOIN LATERAL (SELECT %2, %3 AS salvage_h, r.salvage_b FROM %4 "
+                 u"WHERE %5 >= r.salvage_lo AND %5 <= r.salvage_hi) AS x "
+                 u"WHERE %6 = r.salvage_b AND (r.salvage_m & %7) <> 0"_s
+                     .arg(m_ranges.arrayType(), keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName(), key,
+                          m_ranges.bucketExpression(1, u"x"_s), part);
+    } else {
+        QList<int> maskList(m_ranges.bucketCount(), 0);
+        for (auto it = masks.cbegin(); it != masks.cend(); ++it)
+            maskList[it.key()] = it.value();
+        parameters.push_back(arrayLiteral(maskList).toStdString());
+        source = u"(SELECT %1, %2 AS salvage_h, %3 AS salvage_b FROM %4) AS x "
+                 u"WHERE (($2::int[])[x.salvage_b + 1] & %5) <> 0"_s
+                     .arg(keyNames.join(u", "_s), m_hashExpression, m_ranges.bucketExpression(1), m_backup.sqlName(), part);
+    }
+    const QString query = u"SELECT %1 FROM %2 %3"_s.arg(select, source, tail);
+    return side.txn().exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(parameters));
+}
+
+QHash<qint64, BucketSums::Bucket> TableComparator::subSums(DiffSide &side, const SideInfo &info,
+                                                           const QHash<int, int> &masks) const
+{
+    QHash<qint64, BucketSums::Bucket> parts;
+    if (!info.minKey || masks.isEmpty())
+        return parts; // this side is empty
+    const pqxx::result result = scan(side, info, masks,
+                                     u"x.salvage_b, ((x.salvage_h >> 7) & 31)::int, count(*), sum(x.salvage_h)::text"_s,
+                                     u"GROUP BY 1, 2"_s);
+    for (const auto &row : result)
+        parts.insert(qint64(row[0].as<int>()) << 5 | row[1].as<int>(),
+                     BucketSums::Bucket{row[2].as<qint64>(), QString::fromUtf8(row[3].c_str())});
+    return parts;
+}
+
+QHash<int, int> TableComparator::mismatchingParts(const QHash<qint64, BucketSums::Bucket> &backup,
+                                                  const QHash<qint64, BucketSums::Bucket> &live)
+{
+    QHash<int, int> masks;
+    const auto mark = [&masks](qint64 part) { masks[int(part >> 5)] |= 1 << (part & 31); };
+    for (auto it = backup.cbegin(); it != backup.cend(); ++it) {
+        const auto other = live.constFind(it.key());
+        if (other == live.cend() || other->rows != it->rows || other->hashSum != it->hashSum)
+            mark(it.key());
+    }
+    for (auto it = live.cbegin(); it != live.cend(); ++it) {
+        if (!backup.contains(it.key()))
+            mark(it.key());
+    }
+    return masks;
+}
+
+TableComparator::Leaves TableComparator::fetchLeaves(DiffSide &side, const SideInfo &info,
+                                                     const QHash<int, int> &masks) const
+{
+    Leaves leaves;
+    if (!info.minKey || masks.isEmpty())
+        return leaves;
+    const pqxx::result result = scan(side, info, masks,
+                                     RowFetcher::textColumns(m_backup.primaryKey, u"x"_s) + u", x.salvage_h"_s, {});
+    const int keyCount = int(m_backup.primaryKey.size());
+    leaves.reserve(int(result.size()));
+    for (const auto &row : result) {
+        LeafRow leaf;
+        for (int i = 0; i < keyCount; ++i)
+            leaf.key << QString::fromUtf8(row[i].c_str());
+        leaf.hash = row[keyCount].as<qint64>();
+        leaves.insert(RowFetcher::joinKey(leaf.key), leaf);
+    }
+    return leaves;
+}
+
+void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
+{
+    // Changed keys come first on both sides, in the same order, so that each batch holds both
+    // versions of the rows it changes.
+    QList<QStringList> differing[2]; // keys to fetch per side
+    QList<QStringList> onlyBackup, onlyLive;
+    for (auto it = backup.cbegin(); it != backup.cend(); ++it) {
+        const auto other = live.constFind(it.key());
+        if (other == live.cend())
+            onlyBackup << it->key;
+        else if (other->hash != it->hash)
+            differing[DiffSide::Backup] << it->key;
+    }
+    for (auto it = live.cbegin(); it != live.cend(); ++it) {
+        if (!backup.contains(it.key()))
+            onlyLive << it->key;
+    }
+    differing[DiffSide::Live] = differing[DiffSide::Backup] + onlyLive;
+    differing[DiffSide::Backup] += onlyBackup;
+    const RowFetcher fetcher(m_backup, m_diff.columns, m_classifier.timeExpression());
+    for (int start = 0; start < std::max(differing[0].size(), differing[1].size()); start += kRowBatch) {
+        QHash<QString, RowFetcher::Row> rows[2];
+        m_sides.both([&](DiffSide &side) {
+            rows[side.which] = fetcher.fetch(side, differing[side.which].mid(start, kRowBatch));
+        });
+        for (auto it = rows[DiffSide::Backup].cbegin(); it != rows[DiffSide::Backup].cend(); ++it) {
+            DiffRow row;
+            row.key = backup.value(it.key()).key;
+            row.backupValues = it->values;
+            const auto other = live.constFind(it.key());
+            if (other == live.cend()) {
+                row.status = DiffRow::Status::OnlyInBackup;
+                ++m_diff.onlyInBackup;
+            } else {
+                row.liveValues = rows[DiffSide::Live].value(it.key()).values;
+                for (int i = 0; i < m_diff.columns.size() && i < row.liveValues.size(); ++i) {
+                    if (row.backupValues.at(i) != row.liveValues.at(i))
+                        row.changedColumns << m_diff.columns.at(i);
+                }
+                if (row.changedColumns.isEmpty())
+                    continue; // equal text, a hash of equal values that differ in form only
+                ++m_diff.changed;
+            }
+            m_diff.rows << row;
+        }
+        for (auto it = rows[DiffSide::Live].cbegin(); it != rows[DiffSide::Live].cend(); ++it) {
+            if (backup.contains(it.key()))
+                continue;
+            DiffRow row;
+            row.status = DiffRow::Status::OnlyInLive;
+            row.key = live.value(it.key()).key;
+            row.liveValues = it->values;
+            row.origin = DiffRow::Origin::Unexplained;
+            if (m_classifier.keyCarriesTime())
+                row.liveTime = m_classifier.keyTime(row.key.first());
+            else if (m_classifier.creationColumn())
+                row.liveTime = it->time;
+            else if (m_classifier.keyBeyondBackup(row.key.first()))
+                row.origin = DiffRow::Origin::NewSinceBackup;
+            ++m_diff.onlyInLive;
+            m_diff.rows << row;
+        }
+        m_control.throwIfCancelled();
+    }
+}
+
+} // namespace salvage

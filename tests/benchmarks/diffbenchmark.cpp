@@ -1,0 +1,176 @@
+// Salvage's diff against the manual way and the floor (issue 4):
+//   (a) manual: every table COPY (SELECT * FROM t ORDER BY pk) TO STDOUT from both sides into
+//       files, then GNU diff on each pair;
+//   (b) floor: every table's rows hashed once per side, sequentially, with
+//       SELECT count(*), sum(hashtext(t::text)) FROM t.
+// Target: Salvage at or under the floor; aim 0.4x.
+//
+//   diffbenchmark --live CONN --backup CONN
+//   diffbenchmark --demo-dir DIR [--scale N]     (builds or reuses salvage-cli demo's databases)
+
+#include "core/error.h"
+#include "db/jobcontrol.h"
+#include "db/pgsession.h"
+#include "db/schemareader.h"
+#include "db/sqlident.h"
+#include "demo/demoparameters.h"
+#include "demo/demorunner.h"
+#include "diff/diffrunner.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <libpq-fe.h>
+
+using namespace salvage;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+// Streams one COPY … TO STDOUT into `path`.
+void copyToFile(PgSession &session, const QString &query, const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        throw Error(u"Cannot write %1."_s.arg(path));
+    PGresult *result = PQexec(session.handle(), query.toUtf8().constData());
+    const bool copying = PQresultStatus(result) == PGRES_COPY_OUT;
+    PQclear(result);
+    if (!copying)
+        throw Error(u"COPY failed: %1"_s.arg(QString::fromUtf8(PQerrorMessage(session.handle()))));
+    char *buffer = nullptr;
+    int length = 0;
+    while ((length = PQgetCopyData(session.handle(), &buffer, 0)) > 0) {
+        file.write(buffer, length);
+        PQfreemem(buffer);
+    }
+    while ((result = PQgetResult(session.handle())))
+        PQclear(result);
+}
+
+double manualWay(const QString &backupConninfo, const QString &liveConninfo, const Schema &schema)
+{
+    QTemporaryDir dir;
+    QElapsedTimer timer;
+    timer.start();
+    PgSession backup(backupConninfo, PgSession::Options{});
+    PgSession live(liveConninfo, PgSession::Options{});
+    int differing = 0;
+    for (const Table &table : schema.tables) {
+        if (table.partitioned)
+            continue;
+        const QStringList order = table.primaryKey.isEmpty() ? table.columnNames() : table.primaryKey;
+        const QString query = u"COPY (SELECT * FROM %1 ORDER BY %2) TO STDOUT"_s.arg(table.sqlName(), sql::quoteIdentList(order));
+        const QString a = dir.filePath(table.qualifiedName() + u".backup"_s);
+        const QString b = dir.filePath(table.qualifiedName() + u".live"_s);
+        copyToFile(backup, query, a);
+        copyToFile(live, query, b);
+        QProcess diff;
+        diff.setStandardOutputFile(QProcess::nullDevice());
+        diff.start(u"diff"_s, {a, b});
+        diff.waitForFinished(-1);
+        differing += diff.exitCode() == 1 ? 1 : 0;
+    }
+    const double seconds = double(timer.nsecsElapsed()) / 1e9;
+    out() << u"  (manual: %1 tables differ per GNU diff)\n"_s.arg(differing);
+    return seconds;
+}
+
+double floorWay(const QString &backupConninfo, const QString &liveConninfo, const Schema &schema)
+{
+    QElapsedTimer timer;
+    timer.start();
+    for (const QString &conninfo : {backupConninfo, liveConninfo}) {
+        PgSession session(conninfo, PgSession::Options{});
+        for (const Table &table : schema.tables) {
+            if (!table.partitioned)
+                session.exec(u"SELECT count(*), sum(hashtext(t::text)) FROM %1 AS t"_s.arg(table.sqlName()));
+        }
+    }
+    return double(timer.nsecsElapsed()) / 1e9;
+}
+
+double salvageWay(const QString &backupConninfo, const QString &liveConninfo, qint64 *rows)
+{
+    QElapsedTimer timer;
+    timer.start();
+    PgSession backup(backupConninfo, PgSession::Options{});
+    PgSession live(liveConninfo, PgSession::Options{});
+    JobControl control;
+    const DiffResult result = DiffRunner::run(backup, live, control);
+    const double seconds = double(timer.nsecsElapsed()) / 1e9;
+    qint64 differences = 0;
+    *rows = 0;
+    for (const TableDiff &table : result.tables) {
+        differences += table.onlyInBackup + table.onlyInLive + table.changed;
+        *rows += table.backupRows + table.liveRows;
+    }
+    out() << u"  (salvage: %1 tables, %2 differing rows, %3 moves)\n"_s.arg(result.tables.size()).arg(differences)
+                 .arg(result.moves().size());
+    return seconds;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.addOption({u"live"_s, u"live conninfo"_s, u"CONN"_s});
+    parser.addOption({u"backup"_s, u"backup conninfo"_s, u"CONN"_s});
+    parser.addOption({u"demo-dir"_s, u"use (or build) the demo in DIR"_s, u"DIR"_s});
+    parser.addOption({u"scale"_s, u"demo scale"_s, u"N"_s, u"60"_s});
+    parser.addOption({u"repeat"_s, u"runs of each way (best is kept)"_s, u"N"_s, u"1"_s});
+    parser.process(app);
+    try {
+        QString live = parser.value(u"live"_s);
+        QString backup = parser.value(u"backup"_s);
+        if (parser.isSet(u"demo-dir"_s)) {
+            DemoParameters parameters;
+            parameters.scale = parser.value(u"scale"_s).toInt();
+            const DemoRunner::Result demo = DemoRunner(parser.value(u"demo-dir"_s)).run(parameters);
+            live = demo.liveConninfo;
+            backup = demo.backupConninfo;
+        }
+        if (live.isEmpty() || backup.isEmpty()) {
+            out() << "diffbenchmark: give --live and --backup, or --demo-dir\n";
+            return 2;
+        }
+        Schema schema;
+        {
+            PgSession session(backup, PgSession::Options{});
+            schema = SchemaReader::read(session);
+        }
+        const int repeat = std::max(1, parser.value(u"repeat"_s).toInt());
+        double salvage = 1e300, floor = 1e300, manual = 1e300;
+        qint64 rows = 0;
+        for (int i = 0; i < repeat; ++i) {
+            // Interleaved so that cache warmth and machine load hit every way alike.
+            floor = std::min(floor, floorWay(backup, live, schema));
+            salvage = std::min(salvage, salvageWay(backup, live, &rows));
+            manual = std::min(manual, manualWay(backup, live, schema));
+        }
+        out() << u"rows compared (both sides): %1\n"_s.arg(rows);
+        out() << u"salvage diff        %1 s\n"_s.arg(salvage, 0, 'f', 2);
+        out() << u"floor (hashtext)    %1 s   salvage/floor  = %2x (target <= 1.0x, aim 0.4x)\n"_s.arg(floor, 0, 'f', 2)
+                     .arg(salvage / floor, 0, 'f', 2);
+        out() << u"manual (COPY+diff)  %1 s   salvage/manual = %2x\n"_s.arg(manual, 0, 'f', 2).arg(salvage / manual, 0, 'f', 2);
+        out().flush();
+    } catch (const Error &error) {
+        out() << "diffbenchmark: " << error.message() << '\n';
+        return 2;
+    }
+    return 0;
+}

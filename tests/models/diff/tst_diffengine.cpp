@@ -1,0 +1,223 @@
+#include "diffcopy.h"
+
+#include "core/error.h"
+#include "diff/diffresult.h"
+
+#include <QSet>
+#include <QTest>
+#include <atomic>
+#include <thread>
+
+using namespace salvage;
+using namespace salvage::test;
+
+class TestDiffEngine : public QObject
+{
+    Q_OBJECT
+
+    static QSet<QString> keys(const TableDiff &diff, DiffRow::Status status)
+    {
+        QSet<QString> out;
+        for (const DiffRow &row : diff.rows) {
+            if (row.status == status)
+                out.insert(row.key.join(QLatin1Char('|')));
+        }
+        return out;
+    }
+
+private Q_SLOTS:
+    void keyTypes_data()
+    {
+        QTest::addColumn<QString>("create");
+        QTest::addColumn<QString>("change");
+        QTest::addColumn<QSet<QString>>("lost");
+        QTest::addColumn<QSet<QString>>("added");
+        QTest::addColumn<QSet<QString>>("changed");
+        QTest::newRow("composite") << QStringLiteral(
+            "CREATE TABLE k (a int, b text, v int, PRIMARY KEY (a, b));"
+            "INSERT INTO k SELECT g %% 5, 'k' || g, g FROM generate_series(1, 3000) g; ANALYZE k")
+            << QStringLiteral("DELETE FROM k WHERE a = 1 AND b = 'k11'; UPDATE k SET v = 0 WHERE a = 2 AND b = 'k12';"
+                              "INSERT INTO k VALUES (9, 'k11', 1)")
+            << QSet<QString>{QStringLiteral("1|k11")} << QSet<QString>{QStringLiteral("9|k11")}
+            << QSet<QString>{QStringLiteral("2|k12")};
+        // Keys past the largest one in text order ("9999" > "100000") must still be found.
+        QTest::newRow("bigint, new keys past the text-order maximum") << QStringLiteral(
+            "CREATE TABLE k (id bigint PRIMARY KEY, v int);"
+            "INSERT INTO k SELECT g, g FROM generate_series(1, 40000) g; ANALYZE k")
+            << QStringLiteral("INSERT INTO k VALUES (100000, 1), (2000000, 2); UPDATE k SET v = 0 WHERE id = 5")
+            << QSet<QString>{} << QSet<QString>{QStringLiteral("100000"), QStringLiteral("2000000")}
+            << QSet<QString>{QStringLiteral("5")};
+        QTest::newRow("uuid") << QStringLiteral(
+            "CREATE TABLE k (id uuid PRIMARY KEY, v int);"
+            "INSERT INTO k SELECT md5(g::text)::uuid, g FROM generate_series(1, 5000) g; ANALYZE k")
+            << QStringLiteral("DELETE FROM k WHERE v = 7; UPDATE k SET v = -1 WHERE v = 1;"
+                              "INSERT INTO k VALUES ('00000000-0000-0000-0000-000000000001', 1)")
+            << QSet<QString>{QStringLiteral("8f14e45f-ceea-167a-5a36-dedd4bea2543")}
+            << QSet<QString>{QStringLiteral("00000000-0000-0000-0000-000000000001")}
+            << QSet<QString>{QStringLiteral("c4ca4238-a0b9-2382-0dcc-509a6f75849b")};
+        QTest::newRow("text with collation") << QStringLiteral(
+            "CREATE TABLE k (name text COLLATE \"C\" PRIMARY KEY, v int);"
+            "INSERT INTO k SELECT 'Name ' || g, g FROM generate_series(1, 4000) g; ANALYZE k")
+            << QStringLiteral("DELETE FROM k WHERE v = 10; UPDATE k SET v = 0 WHERE v = 3999;"
+                              "INSERT INTO k VALUES ('name 10', 10), ('Ünïcode ✓', 1)")
+            << QSet<QString>{QStringLiteral("Name 10")}
+            << QSet<QString>{QStringLiteral("name 10"), QStringLiteral("Ünïcode ✓")}
+            << QSet<QString>{QStringLiteral("Name 3999")};
+    }
+
+    void keyTypes()
+    {
+        QFETCH(QString, create);
+        QFETCH(QString, change);
+        QFETCH(QSet<QString>, lost);
+        QFETCH(QSet<QString>, added);
+        QFETCH(QSet<QString>, changed);
+        auto &cluster = TestCluster::instance();
+        cluster.createDatabase(QStringLiteral("tst_diffengine_keys_b"));
+        cluster.execute(QStringLiteral("tst_diffengine_keys_b"), create.replace(QStringLiteral("%%"), QStringLiteral("%")));
+        copyDatabase(QStringLiteral("tst_diffengine_keys_b"), QStringLiteral("tst_diffengine_keys_l"));
+        cluster.execute(QStringLiteral("tst_diffengine_keys_l"), change);
+        const DiffResult result = runDiff(QStringLiteral("tst_diffengine_keys_b"), QStringLiteral("tst_diffengine_keys_l"));
+        const TableDiff *diff = findTable(result, QStringLiteral("public.k"));
+        QVERIFY(diff);
+        QVERIFY(diff->hasPrimaryKey());
+        QCOMPARE(keys(*diff, DiffRow::Status::OnlyInBackup), lost);
+        QCOMPARE(keys(*diff, DiffRow::Status::OnlyInLive), added);
+        QCOMPARE(keys(*diff, DiffRow::Status::Changed), changed);
+    }
+
+    void tableWithoutPrimaryKeyIsAMultiset()
+    {
+        auto &cluster = TestCluster::instance();
+        cluster.createDatabase(QStringLiteral("tst_diffengine_bag_b"));
+        cluster.execute(QStringLiteral("tst_diffengine_bag_b"), QStringLiteral(
+            "CREATE TABLE bag (a int, b text, j json);"
+            "INSERT INTO bag VALUES (1, 'x', '{}'), (1, 'x', '{}'), (1, 'x', '{}'), (2, NULL, NULL), (3, '', '[1]');"
+            "INSERT INTO bag SELECT g, 'filler', NULL FROM generate_series(10, 3000) g"));
+        copyDatabase(QStringLiteral("tst_diffengine_bag_b"), QStringLiteral("tst_diffengine_bag_l"));
+        cluster.execute(QStringLiteral("tst_diffengine_bag_l"), QStringLiteral(
+            "DELETE FROM bag WHERE ctid = (SELECT min(ctid) FROM bag WHERE a = 1);"
+            "UPDATE bag SET b = '' WHERE a = 2; INSERT INTO bag VALUES (4, 'new', '{}')"));
+        const DiffResult result = runDiff(QStringLiteral("tst_diffengine_bag_b"), QStringLiteral("tst_diffengine_bag_l"));
+        const TableDiff *diff = findTable(result, QStringLiteral("public.bag"));
+        QVERIFY(diff);
+        QVERIFY(!diff->hasPrimaryKey());
+        QVERIFY(!diff->notes.isEmpty());
+        QCOMPARE(diff->onlyInBackup, qint64(2)); // one copy of (1,x) and (2,NULL)
+        QCOMPARE(diff->onlyInLive, qint64(2));   // (2,'') and (4,new)
+        QCOMPARE(diff->changed, qint64(0));
+        QCOMPARE(diff->backupRows, qint64(2996));
+        QCOMPARE(diff->liveRows, qint64(2996));
+    }
+
+    void movesAndClassification()
+    {
+        auto &cluster = TestCluster::instance();
+        const QString b = QStringLiteral("tst_diffengine_moves_b");
+        const QString l = QStringLiteral("tst_diffengine_moves_l");
+        cluster.createDatabase(b);
+        cluster.execute(b, QStringLiteral(
+            "CREATE TABLE people (id bigint PRIMARY KEY, name text, created_at timestamptz);"
+            "CREATE TABLE posts (id bigserial PRIMARY KEY, person_id bigint REFERENCES people, body text);"
+            "INSERT INTO people SELECT g, 'p' || g, timestamptz '2024-05-01 00:00:00+00' - g * interval '1 hour' "
+            "  FROM generate_series(1, 50) g;"
+            "INSERT INTO posts (person_id, body) SELECT 1 + g % 50, 'post ' || g FROM generate_series(1, 2000) g"));
+        copyDatabase(b, l);
+        cluster.execute(l, QStringLiteral(
+            "INSERT INTO people VALUES (900, 'remote', '2024-05-02 00:00:00+00'), (901, 'recreated', '2024-04-01 00:00:00+00');"
+            "UPDATE posts SET person_id = 900 WHERE person_id IN (2, 3);"
+            "DELETE FROM people WHERE id IN (2, 3);"
+            "INSERT INTO posts (person_id, body) VALUES (900, 'after')"));
+        const DiffResult result = runDiff(b, l);
+        QVERIFY(result.backupTime);
+        QCOMPARE(qint64(*result.backupTime), QDateTime::fromString(QStringLiteral("2024-04-30T23:00:00Z"), Qt::ISODate).toSecsSinceEpoch());
+        const TableDiff *people = findTable(result, QStringLiteral("public.people"));
+        QVERIFY(people);
+        QCOMPARE(people->onlyInBackup, qint64(2));
+        QCOMPARE(people->onlyInLive, qint64(2));
+        QCOMPARE(people->newSinceBackup, qint64(1)); // 900 is newer than the backup, 901 claims to be older
+        const TableDiff *posts = findTable(result, QStringLiteral("public.posts"));
+        QVERIFY(posts);
+        QCOMPARE(posts->changed, qint64(80));
+        QCOMPARE(posts->onlyInLive, qint64(1));
+        QCOMPARE(posts->newSinceBackup, qint64(1)); // serial key beyond the backup's largest
+        QCOMPARE(posts->moves.size(), 2);
+        QSet<QString> moves;
+        for (const DiffMove &move : posts->moves) {
+            QCOMPARE(move.column, QStringLiteral("person_id"));
+            QCOMPARE(move.rows, qint64(40));
+            moves.insert(*move.from + QStringLiteral("->") + *move.to);
+        }
+        QCOMPARE(moves, (QSet<QString>{QStringLiteral("2->900"), QStringLiteral("3->900")}));
+        QCOMPARE(result.moves().size(), 2);
+    }
+
+    void identicalDatabases()
+    {
+        auto &cluster = TestCluster::instance();
+        cluster.createDatabase(QStringLiteral("tst_diffengine_same_b"));
+        cluster.execute(QStringLiteral("tst_diffengine_same_b"), QStringLiteral(
+            "CREATE TABLE t (id int PRIMARY KEY, f float8, j json); INSERT INTO t SELECT g, g / 3.0, '{\"a\": 1}' "
+            "FROM generate_series(1, 1000) g; CREATE TABLE e (x int)"));
+        copyDatabase(QStringLiteral("tst_diffengine_same_b"), QStringLiteral("tst_diffengine_same_l"));
+        const DiffResult result = runDiff(QStringLiteral("tst_diffengine_same_b"), QStringLiteral("tst_diffengine_same_l"));
+        QCOMPARE(result.tables.size(), 2);
+        QVERIFY(!result.hasDifferences());
+        QCOMPARE(findTable(result, QStringLiteral("public.t"))->backupRows, qint64(1000));
+    }
+
+    void cancelStopsBothServers()
+    {
+        auto &cluster = TestCluster::instance();
+        const QString b = QStringLiteral("tst_diffengine_cancel_b");
+        cluster.createDatabase(b);
+        cluster.execute(b, QStringLiteral(
+            "CREATE TABLE big (id bigint PRIMARY KEY, t text); INSERT INTO big SELECT g, repeat('x', 200) || g "
+            "FROM generate_series(1, 400000) g; ANALYZE big;"
+            "CREATE TABLE big2 (LIKE big INCLUDING ALL); INSERT INTO big2 SELECT * FROM big"));
+        copyDatabase(b, QStringLiteral("tst_diffengine_cancel_l"));
+        cluster.execute(QStringLiteral("tst_diffengine_cancel_l"), QStringLiteral("UPDATE big SET t = t || 'y' WHERE id % 3 = 0"));
+
+        PgSession backup(cluster.conninfo(b), PgSession::Options{true, QStringLiteral("BACKUP"), 15});
+        PgSession live(cluster.conninfo(QStringLiteral("tst_diffengine_cancel_l")), PgSession::Options{true, QStringLiteral("LIVE"), 15});
+        std::atomic<bool> comparing{false};
+        JobControl control([&comparing](qint64, qint64, const QString &status) {
+            if (status.startsWith(QStringLiteral("Comparing")))
+                comparing = true;
+        });
+        std::atomic<int> outcome{0}; // 1 finished, 2 cancelled, 3 other error
+        std::thread runner([&] {
+            try {
+                DiffRunner::run(backup, live, control);
+                outcome = 1;
+            } catch (const Cancelled &) {
+                outcome = 2;
+            } catch (...) {
+                outcome = 3;
+            }
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(comparing.load(), 60000);
+        QTest::qWait(100);
+        control.requestCancel();
+        runner.join();
+        QCOMPARE(outcome.load(), 2);
+        // Nothing of ours is left running on either server.
+        PgSession probe(cluster.conninfo(QStringLiteral("postgres")), PgSession::Options{true, QStringLiteral("probe"), 15});
+        const pqxx::result active = probe.exec(QStringLiteral(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'tst_diffengine_cancel%' AND state <> 'idle' "
+            "AND pid <> pg_backend_pid()"));
+        QCOMPARE(active[0][0].as<int>(), 0);
+    }
+
+    void unknownTableIsAnError()
+    {
+        auto &cluster = TestCluster::instance();
+        cluster.createDatabase(QStringLiteral("tst_diffengine_err_b"));
+        cluster.createDatabase(QStringLiteral("tst_diffengine_err_l"));
+        QVERIFY_THROWS_EXCEPTION(Error, runDiff(QStringLiteral("tst_diffengine_err_b"), QStringLiteral("tst_diffengine_err_l"),
+                                                {QStringLiteral("nosuchtable")}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDiffEngine)
+#include "tst_diffengine.moc"

@@ -1,0 +1,116 @@
+#include "testcluster.h"
+
+#include "compareview.h"
+#include "db/connection.h"
+#include "diff/diffrowsmodel.h"
+#include "diff/difftablesmodel.h"
+#include "jobs/jobregistry.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTest>
+
+using namespace salvage;
+using salvage::test::TestCluster;
+
+class TestCompareView : public QObject
+{
+    Q_OBJECT
+
+    static void open(Connection &connection, const QString &database)
+    {
+        connection.open(ConnectionProfile{database, TestCluster::instance().conninfo(database)});
+        QTRY_COMPARE_WITH_TIMEOUT(connection.state(), Connection::State::Open, 15000);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        auto &cluster = TestCluster::instance();
+        cluster.createDatabase(QStringLiteral("tst_compareview_b"));
+        cluster.createDatabase(QStringLiteral("tst_compareview_l"));
+        const QString schema = QStringLiteral(
+            "CREATE TABLE a (id int PRIMARY KEY, name text);"
+            "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a, note text);"
+            "INSERT INTO a SELECT g, 'a' || g FROM generate_series(1, 10) g;"
+            "INSERT INTO b SELECT g, 1 + g % 10, 'n' || g FROM generate_series(1, 100) g;");
+        cluster.execute(QStringLiteral("tst_compareview_b"), schema);
+        cluster.execute(QStringLiteral("tst_compareview_l"), schema +
+            QStringLiteral("UPDATE b SET a_id = 1 WHERE a_id = 2; UPDATE b SET note = '' WHERE id = 5;"
+                           "UPDATE b SET note = NULL WHERE id = 7; DELETE FROM a WHERE id = 2"));
+    }
+
+    void comparesAndShowsRowsSideBySide()
+    {
+        Connection live(Side::Live);
+        Connection backup(Side::Backup);
+        open(live, QStringLiteral("tst_compareview_l"));
+        open(backup, QStringLiteral("tst_compareview_b"));
+        JobRegistry jobs;
+        CompareView view(&live, &backup, &jobs);
+        view.show();
+        QSignalSpy finished(&view, &CompareView::finished);
+        view.compare();
+        QVERIFY(finished.wait(60000));
+
+        auto *tableList = view.findChild<QTableView *>(QStringLiteral("compareTables"));
+        QAbstractItemModelTester tablesTester(tableList->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(view.result().tables.size(), 2);
+        QCOMPARE(tableList->model()->rowCount(), 2);
+        QCOMPARE(view.result().moves().size(), 1);
+        auto *moves = view.findChild<QTableWidget *>();
+        QCOMPARE(moves->rowCount(), 1);
+        QCOMPARE(moves->item(0, 0)->text(), QStringLiteral("10"));
+
+        // Select table b: its 12 differing rows appear side by side.
+        const QModelIndexList matches = tableList->model()->match(tableList->model()->index(0, 0), Qt::DisplayRole,
+                                                                  QStringLiteral("public.b"), 1, Qt::MatchExactly);
+        QCOMPARE(matches.size(), 1);
+        tableList->setCurrentIndex(matches.first());
+        auto *rowView = view.findChild<QTableView *>(QStringLiteral("compareRows"));
+        QAbstractItemModel *rows = rowView->model();
+        QAbstractItemModelTester rowsTester(rows, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(rows->rowCount(), 12);
+        QCOMPARE(rows->columnCount(), 7); // status + 3 columns × (backup, live)
+        bool sawEmpty = false, sawNull = false;
+        for (int row = 0; row < rows->rowCount(); ++row) {
+            const QModelIndex liveNote = rows->index(row, 6);
+            if (!liveNote.data(DiffRowsModel::ChangedRole).toBool())
+                continue;
+            if (liveNote.data(DiffRowsModel::IsNullRole).toBool()) {
+                QCOMPARE(liveNote.data().toString(), QStringLiteral("NULL"));
+                sawNull = true;
+            } else if (liveNote.data().toString().isEmpty()) {
+                sawEmpty = true;
+            }
+        }
+        QVERIFY(sawNull);
+        QVERIFY(sawEmpty);
+    }
+
+    void modelsPassTheTesterWhileGrowing()
+    {
+        DiffTablesModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        DiffResult result;
+        TableDiff first;
+        first.table = QStringLiteral("public.a");
+        result.tables << first;
+        model.setResult(result);
+        TableDiff second;
+        second.table = QStringLiteral("public.b");
+        second.onlyInBackup = 3;
+        result.tables << second;
+        model.setResult(result);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(1, DiffTablesModel::Lost).data(DiffTablesModel::SortRole).toLongLong(), 3);
+        QCOMPARE(model.index(0, 0).data(DiffTablesModel::CategoryRole).toString(), QStringLiteral("identical"));
+        model.setResult({});
+        QCOMPARE(model.rowCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestCompareView)
+#include "tst_compareview.moc"

@@ -1,0 +1,162 @@
+#include "compareview.h"
+
+#include "diff/diffformat.h"
+#include "diff/diffjob.h"
+#include "diff/diffrowsmodel.h"
+#include "diff/difftablesmodel.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace salvage {
+
+CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs, QWidget *parent)
+    : QWidget(parent), m_jobs(jobs), m_job(new DiffJob(live, backup, this)), m_tables(new DiffTablesModel(this)),
+      m_tablesProxy(new QSortFilterProxyModel(this)), m_rows(new DiffRowsModel(this))
+{
+    m_compareButton = new QPushButton(tr("Compare"), this);
+    m_cancelButton = new QPushButton(tr("Cancel"), this);
+    m_cancelButton->setEnabled(false);
+    m_filter = new QComboBox(this);
+    m_filter->addItem(tr("All tables"), QString());
+    m_filter->addItem(tr("Differing"), QStringLiteral("lost|new|changed|moved"));
+    m_filter->addItem(tr("Identical"), QStringLiteral("identical"));
+    m_filter->addItem(tr("With lost rows"), QStringLiteral("lost"));
+    m_filter->addItem(tr("With new rows"), QStringLiteral("new"));
+    m_filter->addItem(tr("With changed rows"), QStringLiteral("changed"));
+    m_filter->addItem(tr("With moved rows"), QStringLiteral("moved"));
+    m_status = new QLabel(tr("Not compared yet."), this);
+    m_status->setWordWrap(true);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_compareButton);
+    bar->addWidget(m_cancelButton);
+    bar->addWidget(new QLabel(tr("Show:"), this));
+    bar->addWidget(m_filter);
+    bar->addWidget(m_status, 1);
+
+    m_tablesProxy->setSourceModel(m_tables);
+    m_tablesProxy->setSortRole(DiffTablesModel::SortRole);
+    m_tablesProxy->setFilterRole(DiffTablesModel::CategoryRole);
+    m_tableList = new QTableView(this);
+    m_tableList->setObjectName(QStringLiteral("compareTables"));
+    m_tableList->setModel(m_tablesProxy);
+    m_tableList->setSortingEnabled(true);
+    m_tableList->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tableList->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_tableList->verticalHeader()->hide();
+    m_tableList->horizontalHeader()->setSectionResizeMode(DiffTablesModel::Table, QHeaderView::Stretch);
+
+    m_rowView = new QTableView(this);
+    m_rowView->setObjectName(QStringLiteral("compareRows"));
+    m_rowView->setModel(m_rows);
+    m_rowView->setSelectionBehavior(QAbstractItemView::SelectRows);
+
+    m_moves = new QTableWidget(0, 5, this);
+    m_moves->setHorizontalHeaderLabels({tr("Rows"), tr("Table"), tr("Column"), tr("From (backup)"), tr("To (live)")});
+    m_moves->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_moves->verticalHeader()->hide();
+    m_moves->horizontalHeader()->setStretchLastSection(true);
+
+    auto *right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(m_rowView);
+    auto *movesBox = new QWidget(right);
+    auto *movesLayout = new QVBoxLayout(movesBox);
+    movesLayout->setContentsMargins(0, 0, 0, 0);
+    movesLayout->addWidget(new QLabel(tr("Moves: foreign keys that point elsewhere in live"), movesBox));
+    movesLayout->addWidget(m_moves);
+    right->addWidget(movesBox);
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_tableList);
+    split->addWidget(right);
+    split->setStretchFactor(1, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(split, 1);
+
+    connect(m_compareButton, &QPushButton::clicked, this, &CompareView::compare);
+    connect(m_cancelButton, &QPushButton::clicked, this, &CompareView::cancel);
+    connect(m_filter, &QComboBox::currentIndexChanged, this, &CompareView::applyFilter);
+    connect(m_tableList->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &CompareView::showSelectedTable);
+    connect(m_job, &DiffJob::partial, this, [this](const DiffResult &result) {
+        showResult(result);
+        m_status->setText(tr("Comparing… %n table(s) done.", nullptr, int(result.tables.size())));
+    });
+    connect(m_job, &DiffJob::finished, this, [this](const DiffResult &result) {
+        showResult(result);
+        m_compareButton->setEnabled(true);
+        m_cancelButton->setEnabled(false);
+        qint64 lost = 0, fresh = 0, changed = 0;
+        for (const TableDiff &table : result.tables)
+            lost += table.onlyInBackup, fresh += table.onlyInLive, changed += table.changed;
+        m_status->setText(tr("%1 lost, %2 new, %3 changed rows in %4 tables. Backup point in time: %5.")
+                              .arg(QLocale().toString(lost), QLocale().toString(fresh), QLocale().toString(changed))
+                              .arg(result.tables.size())
+                              .arg(result.backupTime ? formatEpoch(*result.backupTime) : tr("not found")));
+        Q_EMIT finished(result);
+    });
+    connect(m_job, &DiffJob::failed, this, [this](const QString &message, bool cancelled) {
+        m_compareButton->setEnabled(true);
+        m_cancelButton->setEnabled(false);
+        m_status->setText(cancelled ? tr("Cancelled; the tables compared so far are shown.") : message);
+    });
+}
+
+void CompareView::compare()
+{
+    m_result = {};
+    m_tables->setResult(m_result);
+    m_rows->clear();
+    m_moves->setRowCount(0);
+    m_compareButton->setEnabled(false);
+    m_cancelButton->setEnabled(true);
+    m_status->setText(tr("Comparing…"));
+    m_job->start();
+}
+
+void CompareView::cancel()
+{
+    m_job->cancel();
+}
+
+void CompareView::showResult(const DiffResult &result)
+{
+    m_result = result;
+    m_tables->setResult(result);
+    const QList<DiffMove> moves = result.moves();
+    m_moves->setRowCount(int(moves.size()));
+    for (int i = 0; i < moves.size(); ++i) {
+        const DiffMove &move = moves.at(i);
+        const QStringList cells{QLocale().toString(move.rows), move.table, move.column,
+                                move.from.value_or(QStringLiteral("NULL")), move.to.value_or(QStringLiteral("NULL"))};
+        for (int column = 0; column < cells.size(); ++column)
+            m_moves->setItem(i, column, new QTableWidgetItem(cells.at(column)));
+    }
+}
+
+void CompareView::showSelectedTable()
+{
+    const QModelIndex current = m_tablesProxy->mapToSource(m_tableList->currentIndex());
+    const TableDiff *table = m_tables->tableAt(current.row());
+    if (table)
+        m_rows->setTable(*table);
+    else
+        m_rows->clear();
+}
+
+void CompareView::applyFilter()
+{
+    m_tablesProxy->setFilterRegularExpression(m_filter->currentData().toString());
+}
+
+} // namespace salvage

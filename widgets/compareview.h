@@ -1,0 +1,61 @@
+#pragma once
+
+#include "diff/diffresult.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+class QTableWidget;
+
+namespace salvage {
+
+class Connection;
+class DiffJob;
+class DiffRowsModel;
+class DiffTablesModel;
+class JobRegistry;
+
+/// Compare: every table of BACKUP against LIVE. A sortable, filterable table list with counts per
+/// category, the selected table's differing rows side by side (backup | live, changed cells
+/// highlighted, NULL distinct from empty) and a Moves panel; fills in while the diff runs.
+class CompareView : public QWidget
+{
+    Q_OBJECT
+public:
+    CompareView(Connection *live, Connection *backup, JobRegistry *jobs, QWidget *parent = nullptr);
+
+    const DiffResult &result() const { return m_result; }
+
+public Q_SLOTS:
+    /// Starts (or restarts) the comparison of all tables.
+    void compare();
+    void cancel();
+
+Q_SIGNALS:
+    void finished(const salvage::DiffResult &result);
+
+private:
+    void showResult(const DiffResult &result);
+    void showSelectedTable();
+    void applyFilter();
+
+    JobRegistry *m_jobs;
+    DiffJob *m_job;
+    DiffResult m_result;
+    DiffTablesModel *m_tables;
+    QSortFilterProxyModel *m_tablesProxy;
+    DiffRowsModel *m_rows;
+    QTableView *m_tableList;
+    QTableView *m_rowView;
+    QTableWidget *m_moves;
+    QComboBox *m_filter;
+    QLabel *m_status;
+    QPushButton *m_compareButton;
+    QPushButton *m_cancelButton;
+};
+
+} // namespace salvage
