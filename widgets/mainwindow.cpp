@@ -1,4 +1,353 @@
 #include "mainwindow.h"
+
+#include "aboutdialog.h"
+#include "connectdialog.h"
+#include "core/error.h"
+#include "db/connection.h"
+#include "db/dumploader.h"
+#include "jobs/backgroundjob.h"
+#include "db/recentconnections.h"
+#include "jobs/jobregistry.h"
+#include "graphview.h"
+#include "jobspanel.h"
+#include "overviewpage.h"
+#include "passwordstore.h"
+#include "sourcepanel.h"
+#include "sqlconsole.h"
+#include "theme.h"
+
+#include <QActionGroup>
+#include <QCryptographicHash>
+#include <QStandardPaths>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+
 namespace salvage {
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {}
+
+namespace {
+
+struct ReservedView
+{
+    const char *id;
+    const char *title;
+    const char *why;
+    Qt::Key key;
+};
+
+// Views the workbench is built around; each arrives as its own widget and takes its place here.
+const ReservedView kReservedViews[] = {
+    {"compare", QT_TRANSLATE_NOOP("MainWindow", "&Compare"), "backup vs live, every table", Qt::Key_1},
+    {"graph", QT_TRANSLATE_NOOP("MainWindow", "&Graph"), "relationships around chosen rows", Qt::Key_2},
+    {"timeline", QT_TRANSLATE_NOOP("MainWindow", "&Timeline"), "logs on one time axis", Qt::Key_3},
+    {"restore", QT_TRANSLATE_NOOP("MainWindow", "&Restore"), "plan, preview, run and undo", Qt::Key_4},
+    {"console", QT_TRANSLATE_NOOP("MainWindow", "&SQL console"), "read-only queries on either side", Qt::Key_5},
+};
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_live(new Connection(Side::Live, this)), m_backup(new Connection(Side::Backup, this)),
+      m_jobs(new JobRegistry(this)), m_passwords(new PasswordStore(this))
+{
+    setObjectName(QStringLiteral("MainWindow"));
+    setWindowTitle(tr("Salvage"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/salvage.svg")));
+    setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks);
+    m_jobs->track(m_live);
+    m_jobs->track(m_backup);
+
+    m_views = new QTabWidget(this);
+    m_views->setDocumentMode(true);
+    m_overview = new OverviewPage(m_live, m_backup, m_views);
+    m_views->addTab(m_overview, tr("Overview"));
+    setCentralWidget(m_views);
+
+    createDocks();
+    createMenus();
+    addView(QStringLiteral("graph"), tr("&Graph"), new GraphView(m_live, m_backup, m_jobs, this));
+    addView(QStringLiteral("console"), tr("&SQL console"), new SqlConsole(m_live, m_backup, this));
+
+    m_liveStatus = new QLabel(this);
+    m_backupStatus = new QLabel(this);
+    m_busy = new QProgressBar(this);
+    m_busy->setRange(0, 0);
+    m_busy->setMaximumWidth(120);
+    m_busy->setVisible(false);
+    statusBar()->addWidget(m_liveStatus);
+    statusBar()->addWidget(m_backupStatus);
+    statusBar()->addPermanentWidget(m_busy);
+    connect(m_live, &Connection::stateChanged, this, &MainWindow::updateStatus);
+    connect(m_backup, &Connection::stateChanged, this, &MainWindow::updateStatus);
+    connect(m_jobs, &JobRegistry::runningCountChanged, this, &MainWindow::updateStatus);
+    updateStatus();
+    restoreSettings();
 }
+
+MainWindow::~MainWindow() = default;
+
+Connection *MainWindow::connection(Side side) const
+{
+    return side == Side::Live ? m_live : m_backup;
+}
+
+SourcePanel *MainWindow::sourcePanel(Side side) const
+{
+    return side == Side::Live ? m_livePanel : m_backupPanel;
+}
+
+void MainWindow::createDocks()
+{
+    auto makeDock = [this](const QString &objectName, const QString &title, QWidget *content, Qt::DockWidgetArea area) {
+        auto *dock = new QDockWidget(title, this);
+        dock->setObjectName(objectName);
+        dock->setWidget(content);
+        addDockWidget(area, dock);
+        return dock;
+    };
+    m_livePanel = new SourcePanel(m_live, this);
+    m_backupPanel = new SourcePanel(m_backup, this);
+    m_jobsPanel = new JobsPanel(m_jobs, this);
+    // LIVE and BACKUP side by side, left and right of the views.
+    makeDock(QStringLiteral("liveDock"), tr("LIVE"), m_livePanel, Qt::LeftDockWidgetArea);
+    makeDock(QStringLiteral("backupDock"), tr("BACKUP"), m_backupPanel, Qt::RightDockWidgetArea);
+    makeDock(QStringLiteral("jobsDock"), tr("Jobs"), m_jobsPanel, Qt::BottomDockWidgetArea);
+    connect(m_livePanel, &SourcePanel::connectRequested, this, &MainWindow::showConnectDialog);
+    connect(m_backupPanel, &SourcePanel::connectRequested, this, &MainWindow::showConnectDialog);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open workspace…"), QKeySequence::Open, this, &MainWindow::openWorkspaceDialog);
+    file->addAction(tr("&Save workspace as…"), QKeySequence::SaveAs, this, &MainWindow::saveWorkspaceDialog);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *connectMenu = menuBar()->addMenu(tr("&Connect"));
+    connectMenu->addAction(tr("Connect &LIVE…"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this]() { showConnectDialog(Side::Live); });
+    connectMenu->addAction(tr("Connect &BACKUP…"), QKeySequence(Qt::CTRL | Qt::Key_B), this, [this]() { showConnectDialog(Side::Backup); });
+    connectMenu->addAction(tr("Load BACKUP from a pg_&dump file…"), this, [this]() {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Load a backup dump"), QString(),
+                                                          tr("pg_dump files (*.dump *.backup *.sql *.sql.gz *.tar);;All files (*)"));
+        if (!path.isEmpty())
+            loadBackupFromDump(path);
+    });
+    connectMenu->addSeparator();
+    connectMenu->addAction(tr("Disconnect both"), this, [this]() {
+        m_live->close();
+        m_backup->close();
+    });
+
+    m_investigateMenu = menuBar()->addMenu(tr("&Investigate"));
+    for (const ReservedView &view : kReservedViews) {
+        QAction *action = m_investigateMenu->addAction(tr(view.title));
+        action->setShortcut(QKeySequence(Qt::CTRL | view.key));
+        action->setEnabled(false);
+        action->setToolTip(tr("%1 — not available in this build yet").arg(QString::fromLatin1(view.why)));
+        m_investigateMenu->setToolTipsVisible(true);
+        m_viewActions.insert(QString::fromLatin1(view.id), action);
+    }
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        m_viewMenu->addAction(dock->toggleViewAction());
+    m_viewMenu->addSeparator();
+    QMenu *themeMenu = m_viewMenu->addMenu(tr("&Theme"));
+    auto *themes = new QActionGroup(this);
+    const theme::Choice current = theme::fromString(QSettings().value(QStringLiteral("ui/theme")).toString());
+    for (theme::Choice choice : {theme::Choice::System, theme::Choice::Light, theme::Choice::Dark}) {
+        const QString name = theme::toString(choice);
+        QAction *action = themeMenu->addAction(name.at(0).toUpper() + name.mid(1));
+        action->setCheckable(true);
+        action->setChecked(choice == current);
+        themes->addAction(action);
+        connect(action, &QAction::triggered, this, [choice]() {
+            theme::apply(choice);
+            QSettings().setValue(QStringLiteral("ui/theme"), theme::toString(choice));
+        });
+    }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Salvage"), this, [this]() { AboutDialog(this).exec(); });
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::addView(const QString &id, const QString &title, QWidget *view)
+{
+    const int tab = m_views->addTab(view, QString(title).remove(QLatin1Char('&')));
+    QAction *action = m_viewActions.value(id);
+    if (!action) {
+        action = m_investigateMenu->addAction(title);
+        m_viewActions.insert(id, action);
+    }
+    action->setEnabled(true);
+    action->setToolTip(QString());
+    view->setObjectName(id + QStringLiteral("View"));
+    connect(action, &QAction::triggered, this, [this, tab]() { m_views->setCurrentIndex(tab); });
+}
+
+void MainWindow::connectSide(Side side, const ConnectionProfile &profile, const QString &password)
+{
+    QSettings settings;
+    RecentConnections(settings).remember(side, profile);
+    if (side == Side::Live)
+        m_workspace.live = ConnectionProfile{profile.name, profile.conninfoWithoutPassword()};
+    else
+        m_workspace.backup = ConnectionProfile{profile.name, profile.conninfoWithoutPassword()};
+    Connection *target = connection(side);
+    if (!password.isEmpty() || profile.embedsPassword() || !PasswordStore::isAvailable()) {
+        target->open(profile, password);
+        return;
+    }
+    m_passwords->read(profile.keychainKey(), [target, profile](const QString &stored) { target->open(profile, stored); });
+}
+
+void MainWindow::loadBackupFromDump(const QString &dumpPath)
+{
+    // One scratch cluster per dump file, so loading it again later finds it in place.
+    const QString key = QString::fromLatin1(QCryptographicHash::hash(dumpPath.toUtf8(), QCryptographicHash::Sha1).toHex().left(12));
+    const QString clusterDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/dumps/") + key;
+    const QString database = DumpLoader::databaseNameFor(dumpPath);
+    const QString name = QFileInfo(dumpPath).fileName();
+    statusBar()->showMessage(tr("Loading %1 into a scratch cluster…").arg(name));
+    BackgroundJob::start<DumpLoader::Result>(
+        m_jobs, tr("Load dump %1").arg(name), tr("BACKUP"),
+        [dumpPath, clusterDir, database](JobControl &control) { return DumpLoader::load(dumpPath, clusterDir, database, control); },
+        this,
+        [this, name](DumpLoader::Result result) {
+            statusBar()->showMessage(result.warnings.isEmpty()
+                                         ? tr("Loaded %1.").arg(name)
+                                         : tr("Loaded %1 with %n warning(s); see the jobs panel.", nullptr, int(result.warnings.size())).arg(name),
+                                     15000);
+            connectSide(Side::Backup, ConnectionProfile{tr("dump %1").arg(name), result.conninfo});
+        },
+        [this](const QString &message, bool cancelled) {
+            statusBar()->showMessage(cancelled ? tr("Loading the dump was cancelled.") : message, 15000);
+        });
+}
+
+void MainWindow::showConnectDialog(Side side)
+{
+    QSettings settings;
+    ConnectDialog dialog(side, RecentConnections(settings).list(side), this);
+    const ConnectionProfile current = connection(side)->profile();
+    if (!current.conninfo.isEmpty())
+        dialog.setProfile(current);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    if (dialog.rememberPassword())
+        m_passwords->write(dialog.profile().keychainKey(), dialog.password());
+    connectSide(side, dialog.profile(), dialog.password());
+}
+
+bool MainWindow::openWorkspace(const QString &path, QString *error)
+{
+    try {
+        m_workspace = Workspace::load(path);
+    } catch (const Error &failure) {
+        if (error)
+            *error = failure.message();
+        statusBar()->showMessage(failure.message(), 15000);
+        return false;
+    }
+    m_workspacePath = QFileInfo(path).absoluteFilePath();
+    setWindowTitle(tr("Salvage — %1").arg(QFileInfo(path).completeBaseName()));
+    const Workspace loaded = m_workspace;
+    if (!loaded.live.conninfo.isEmpty())
+        connectSide(Side::Live, loaded.live);
+    if (!loaded.backup.conninfo.isEmpty())
+        connectSide(Side::Backup, loaded.backup);
+    m_workspace = loaded;
+    Q_EMIT workspaceOpened(m_workspace);
+    return true;
+}
+
+void MainWindow::openWorkspaceDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open workspace"), QString(), tr("Salvage workspaces (*.salvage);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!openWorkspace(path, &error))
+        QMessageBox::warning(this, tr("Open workspace"), error);
+}
+
+void MainWindow::saveWorkspaceDialog()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("Save workspace"), m_workspacePath, tr("Salvage workspaces (*.salvage)"));
+    if (path.isEmpty())
+        return;
+    if (!path.endsWith(QLatin1String(".salvage")))
+        path += QStringLiteral(".salvage");
+    try {
+        m_workspace.save(path);
+        m_workspacePath = path;
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+    } catch (const Error &failure) {
+        QMessageBox::warning(this, tr("Save workspace"), failure.message());
+    }
+}
+
+void MainWindow::updateStatus()
+{
+    auto describe = [](const Connection *connection) {
+        const QString side = sideName(connection->side());
+        switch (connection->state()) {
+        case Connection::State::Open:
+            return tr("%1: %2").arg(side, connection->profile().displayName());
+        case Connection::State::Opening:
+            return tr("%1: connecting…").arg(side);
+        case Connection::State::Failed:
+            return tr("%1: failed").arg(side);
+        case Connection::State::Closed:
+            break;
+        }
+        return tr("%1: not connected").arg(side);
+    };
+    m_liveStatus->setText(describe(m_live));
+    m_liveStatus->setToolTip(m_live->state() == Connection::State::Failed ? m_live->lastError() : m_live->where());
+    m_backupStatus->setText(describe(m_backup));
+    m_backupStatus->setToolTip(m_backup->state() == Connection::State::Failed ? m_backup->lastError() : m_backup->where());
+    const int running = m_jobs->runningCount();
+    m_busy->setVisible(running > 0);
+    m_busy->setFormat(tr("%n job(s)", nullptr, running));
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("ui/geometry")).toByteArray())) {
+        resize(1400, 860);
+        resizeDocks(findChildren<QDockWidget *>(QStringLiteral("jobsDock")), {170}, Qt::Vertical);
+        resizeDocks({findChild<QDockWidget *>(QStringLiteral("liveDock")), findChild<QDockWidget *>(QStringLiteral("backupDock"))},
+                    {330, 330}, Qt::Horizontal);
+    }
+    restoreState(settings.value(QStringLiteral("ui/state")).toByteArray());
+}
+
+void MainWindow::saveSettings()
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("ui/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("ui/state"), saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    m_live->cancelAll();
+    m_backup->cancelAll();
+    event->accept();
+}
+
+} // namespace salvage

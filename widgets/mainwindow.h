@@ -1,10 +1,84 @@
 #pragma once
+
+#include "db/connectionprofile.h"
+#include "workspace/workspace.h"
+
+#include <QHash>
 #include <QMainWindow>
+
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QTabWidget;
+
 namespace salvage {
+
+class Connection;
+class JobRegistry;
+class JobsPanel;
+class OverviewPage;
+class PasswordStore;
+class SourcePanel;
+
+/// The workbench window. It wires things together and owns nothing but wiring: the LIVE and BACKUP
+/// source docks side by side, the investigation views as tabs, the jobs dock, menus and status bar.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    Connection *connection(Side side) const;
+    SourcePanel *sourcePanel(Side side) const;
+    JobRegistry *jobs() const { return m_jobs; }
+    const Workspace &workspace() const { return m_workspace; }
+
+    /// Opens `side` on `profile`; with no password, the keychain (if any) is asked first.
+    void connectSide(Side side, const ConnectionProfile &profile, const QString &password = {});
+    /// Loads a workspace and connects both sides. Returns false (and says why) when it cannot.
+    bool openWorkspace(const QString &path, QString *error = nullptr);
+
+    /// Restores a pg_dump file into a scratch cluster Salvage manages and connects BACKUP to it.
+    void loadBackupFromDump(const QString &dumpPath);
+
+    /// Adds an investigation view as a tab with an entry in the Investigate menu.
+    /// `id` matches one of the reserved entries (compare, graph, timeline, restore, console).
+    void addView(const QString &id, const QString &title, QWidget *view);
+
+Q_SIGNALS:
+    void workspaceOpened(const salvage::Workspace &workspace);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createMenus();
+    void createDocks();
+    void showConnectDialog(Side side);
+    void openWorkspaceDialog();
+    void saveWorkspaceDialog();
+    void updateStatus();
+    void restoreSettings();
+    void saveSettings();
+
+    Connection *m_live;
+    Connection *m_backup;
+    JobRegistry *m_jobs;
+    PasswordStore *m_passwords;
+    SourcePanel *m_livePanel = nullptr;
+    SourcePanel *m_backupPanel = nullptr;
+    JobsPanel *m_jobsPanel = nullptr;
+    OverviewPage *m_overview = nullptr;
+    QTabWidget *m_views = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QMenu *m_investigateMenu = nullptr;
+    QHash<QString, QAction *> m_viewActions;
+    QLabel *m_liveStatus = nullptr;
+    QLabel *m_backupStatus = nullptr;
+    QProgressBar *m_busy = nullptr;
+    Workspace m_workspace;
+    QString m_workspacePath;
 };
-}
+
+} // namespace salvage

@@ -2,6 +2,7 @@
 
 #include <QFile>
 #include <cstdio>
+#include <cstdlib>
 
 namespace salvage::cli {
 
@@ -28,6 +29,11 @@ void parseOrThrow(QCommandLineParser &parser, const QString &command, const QStr
                   bool allowPositional)
 {
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    if (arguments.contains(QLatin1String("--help")) || arguments.contains(QLatin1String("-h"))) {
+        parser.setApplicationDescription(QStringLiteral("salvage-cli ") + command);
+        printLine(parser.helpText().replace(QLatin1String("[options]"), command + QStringLiteral(" [options]")));
+        std::exit(Success);
+    }
     QStringList withProgram = arguments;
     withProgram.prepend(QStringLiteral("salvage-cli ") + command);
     if (!parser.parse(withProgram))

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "db/dberror.h"
 #include "db/pgsession.h"
+#include "db/schemareader.h"
 
 #include <QThread>
 #include <libpq-fe.h>
@@ -45,9 +46,32 @@ QString Connection::where() const
     return QStringLiteral("%1 (%2)").arg(sideName(m_side), m_profile.summary());
 }
 
+void Connection::refreshSchema()
+{
+    const quint64 generation = m_schemaGeneration.next();
+    submit<Schema>(
+        tr("Read schema of %1").arg(sideName(m_side)),
+        [](PgSession &session, JobControl &control) { return SchemaReader::read(session, &control); }, this,
+        [this, generation](Schema schema) {
+            if (!m_schemaGeneration.isCurrent(generation))
+                return;
+            m_schema = std::move(schema);
+            Q_EMIT schemaChanged(m_schema);
+        },
+        [this, generation](const QString &message, bool cancelled) {
+            if (m_schemaGeneration.isCurrent(generation) && !cancelled)
+                Q_EMIT schemaFailed(message);
+        });
+}
+
 void Connection::setState(State state, const QString &error)
 {
     m_state = state;
+    if (state != State::Open && !m_schema.tables.isEmpty()) {
+        m_schema = Schema{};
+        m_schemaGeneration.next();
+        Q_EMIT schemaChanged(m_schema);
+    }
     m_lastError = error;
     Q_EMIT stateChanged(state);
 }
@@ -55,7 +79,11 @@ void Connection::setState(State state, const QString &error)
 void Connection::open(const ConnectionProfile &profile, const QString &password)
 {
     cancelAll();
-    m_profile = profile;
+    {
+        std::lock_guard lock(m_mutex);
+        m_profile = profile;
+        m_password = password;
+    }
     m_serverVersion.clear();
     setState(State::Opening);
     const JobId id = ++m_nextJob;
@@ -79,6 +107,7 @@ void Connection::open(const ConnectionProfile &profile, const QString &password)
                 m_serverVersion = version;
                 setState(State::Open);
                 Q_EMIT jobFinished(id, true, {});
+                refreshSchema();
             }, Qt::QueuedConnection);
         } catch (const std::exception &error) {
             const QString message = describeDatabaseError(error, QStringLiteral("%1 (%2)").arg(sideName(m_side), profile.summary()));
@@ -88,6 +117,18 @@ void Connection::open(const ConnectionProfile &profile, const QString &password)
             }, Qt::QueuedConnection);
         }
     }, Qt::QueuedConnection);
+}
+
+std::unique_ptr<PgSession> Connection::openSiblingSession() const
+{
+    ConnectionProfile profile;
+    QString password;
+    {
+        std::lock_guard lock(m_mutex);
+        profile = m_profile;
+        password = m_password;
+    }
+    return std::make_unique<PgSession>(profile, password, PgSession::Options{true, sideName(m_side), 15});
 }
 
 void Connection::close()

@@ -2,6 +2,7 @@
 
 #include "db/connectionprofile.h"
 #include "db/jobcontrol.h"
+#include "db/schema.h"
 
 #include <QHash>
 #include <QObject>
@@ -41,9 +42,18 @@ public:
     const ConnectionProfile &profile() const { return m_profile; }
     QString where() const; ///< "LIVE (user@host:5432/db)"
 
+    /// The structure last read from this database (empty until the first read after opening).
+    const Schema &schema() const { return m_schema; }
+    /// Reads the schema again on the worker; schemaChanged() delivers it. Done after every open.
+    void refreshSchema();
+
     /// Opens (or re-opens) the session on the worker thread; stateChanged() tells how it went.
     void open(const ConnectionProfile &profile, const QString &password = {});
     void close();
+
+    /// A second read-only session to the same database, for work that needs both sides at once or
+    /// runs in parallel (graph overlays, comparisons). Callable from any thread; throws salvage::Error.
+    std::unique_ptr<PgSession> openSiblingSession() const;
 
     /// Queues `work`; when it returns, `onResult(value)` runs on `context`'s thread unless
     /// `context` is gone by then. `onFailure` gets one clear sentence (or cancelled=true).
@@ -64,6 +74,8 @@ public:
 
 Q_SIGNALS:
     void stateChanged(salvage::Connection::State state);
+    void schemaChanged(const salvage::Schema &schema);
+    void schemaFailed(const QString &message);
     void jobQueued(quint64 job, const QString &title);
     void jobProgress(quint64 job, qint64 done, qint64 total, const QString &status);
     void jobFinished(quint64 job, bool ok, const QString &message);
@@ -81,10 +93,13 @@ private:
     QString m_lastError;
     QString m_serverVersion;
     ConnectionProfile m_profile;
+    QString m_password; ///< kept in memory only, for sibling sessions; never written anywhere
+    Schema m_schema;
+    Generation m_schemaGeneration;
     QThread *m_thread = nullptr;
     QObject *m_worker = nullptr; ///< lives on m_thread; jobs are queued to it
 
-    std::mutex m_mutex; ///< guards m_session (swapped on the worker, cancelled from anywhere) and m_jobs
+    mutable std::mutex m_mutex; ///< guards m_session, m_jobs, and the profile/password read by sibling sessions
     std::shared_ptr<PgSession> m_session;
     QHash<JobId, std::shared_ptr<Job>> m_jobs;
     JobId m_nextJob = 0;

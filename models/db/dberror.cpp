@@ -14,6 +14,11 @@ QString firstLine(const QString &text)
     const QString trimmed = text.trimmed();
     const qsizetype newline = trimmed.indexOf(QLatin1Char('\n'));
     QString line = newline < 0 ? trimmed : trimmed.left(newline).trimmed();
+    // libpq prefixes server errors with where it connected ("connection to server on socket … failed:
+    // FATAL: …"); the place is already in our sentence, the server's words are what matter.
+    const qsizetype fatal = line.lastIndexOf(QLatin1String("FATAL:"));
+    if (fatal > 0)
+        line = line.mid(fatal);
     if (line.startsWith(QLatin1String("ERROR:")) || line.startsWith(QLatin1String("FATAL:")))
         line = line.mid(6).trimmed();
     return line;
@@ -33,8 +38,12 @@ QString describeConnectFailure(const QString &libpqMessage, const QString &where
         return QStringLiteral("%1: wrong user name or password.").arg(where);
     if (mentions(m, "no password supplied"))
         return QStringLiteral("%1: the server asks for a password and none was given.").arg(where);
-    if (mentions(m, "does not exist") && mentions(m, "database"))
-        return QStringLiteral("%1: %2.").arg(where, firstLine(m));
+    if (mentions(m, "does not exist") && mentions(m, "database")) {
+        QString line = firstLine(m);
+        if (line.endsWith(QLatin1Char('.')))
+            line.chop(1);
+        return QStringLiteral("%1: %2.").arg(where, line);
+    }
     if (mentions(m, "server does not support SSL"))
         return QStringLiteral("%1: SSL was required (sslmode) but the server does not offer it.").arg(where);
     if (mentions(m, "no pg_hba.conf entry") && mentions(m, "no encryption"))

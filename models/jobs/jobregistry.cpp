@@ -150,8 +150,10 @@ QVariant JobRegistry::data(const QModelIndex &index, int role) const
                 return tr("queued");
             case State::Running:
                 return entry.status.isEmpty() ? tr("running") : entry.status;
-            case State::Done:
-                return tr("done in %1 s").arg(double(entry.started.msecsTo(entry.ended)) / 1000.0, 0, 'f', 1);
+            case State::Done: {
+                const qint64 ms = entry.started.msecsTo(entry.ended);
+                return ms < 1000 ? tr("done in %1 ms").arg(ms) : tr("done in %1 s").arg(double(ms) / 1000.0, 0, 'f', 1);
+            }
             case State::Cancelled:
                 return tr("cancelled");
             case State::Failed:

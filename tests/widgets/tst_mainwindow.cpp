@@ -1,10 +1,143 @@
+#include "aboutdialog.h"
+#include "connectdialog.h"
+#include "db/connection.h"
+#include "db/schematreemodel.h"
+#include "jobs/jobregistry.h"
+#include "jobspanel.h"
 #include "mainwindow.h"
+#include "sourcepanel.h"
+#include "testcluster.h"
+
+#include <QAction>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
+
+using namespace salvage;
+using salvage::test::TestCluster;
+
 class TestMainWindow : public QObject
 {
     Q_OBJECT
+private:
+    QString m_live;
+    QString m_backup;
+
 private Q_SLOTS:
-    void opens() { salvage::MainWindow window; window.show(); QVERIFY(QTest::qWaitForWindowExposed(&window)); }
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("salvage-tests"));
+        QSettings().clear();
+        m_backup = TestCluster::instance().createDatabase(QStringLiteral("tst_mainwindow_backup"));
+        m_live = TestCluster::instance().createDatabase(QStringLiteral("tst_mainwindow_live"));
+        const QString ddl = QStringLiteral("CREATE TABLE accounts (id bigint PRIMARY KEY, username text);"
+                                           "CREATE TABLE statuses (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts)");
+        TestCluster::instance().execute(QStringLiteral("tst_mainwindow_backup"), ddl);
+        TestCluster::instance().execute(QStringLiteral("tst_mainwindow_live"), ddl);
+    }
+
+    void connectsBothSidesAndShowsTheirSchemas()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.connectSide(Side::Live, ConnectionProfile{QStringLiteral("live db"), m_live});
+        window.connectSide(Side::Backup, ConnectionProfile{QStringLiteral("backup db"), m_backup});
+        QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Live)->state(), Connection::State::Open, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Backup)->state(), Connection::State::Open, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.sourcePanel(Side::Live)->schemaModel()->rowCount(), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.sourcePanel(Side::Backup)->schemaModel()->rowCount(), 1, 10000);
+        QCOMPARE(window.sourcePanel(Side::Live)->schema().tables.size(), 2);
+        QVERIFY(window.sourcePanel(Side::Live)->stateText().contains(QStringLiteral("read-only")));
+        // Every job went through the jobs panel and finished.
+        QTRY_COMPARE(window.jobs()->runningCount(), 0);
+        QVERIFY(window.jobs()->rowCount() >= 4); // two connects, two schema reads
+        // Views still to come are reserved in the menu but disabled.
+        bool sawCompare = false;
+        for (QAction *menu : window.menuBar()->actions()) {
+            if (!menu->menu())
+                continue;
+            for (QAction *action : menu->menu()->actions())
+                sawCompare = sawCompare || action->text() == QStringLiteral("&Compare");
+        }
+        QVERIFY(sawCompare);
+    }
+
+    void failedConnectionIsShownNotFatal()
+    {
+        MainWindow window;
+        window.show();
+        window.connectSide(Side::Live, ConnectionProfile{{}, TestCluster::instance().conninfo(QStringLiteral("no_such_database"))});
+        QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Live)->state(), Connection::State::Failed, 15000);
+        QVERIFY(window.sourcePanel(Side::Live)->stateText().contains(QStringLiteral("failed")));
+        QVERIFY(window.connection(Side::Live)->lastError().contains(QStringLiteral("does not exist")));
+    }
+
+    void workspaceOpensBothSides()
+    {
+        QTemporaryDir dir;
+        Workspace workspace;
+        workspace.live = {QStringLiteral("live"), m_live};
+        workspace.backup = {QStringLiteral("backup"), m_backup};
+        const QString path = dir.filePath(QStringLiteral("incident.salvage"));
+        workspace.save(path);
+        MainWindow window;
+        QSignalSpy opened(&window, &MainWindow::workspaceOpened);
+        QVERIFY(window.openWorkspace(path));
+        QCOMPARE(opened.count(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Live)->state(), Connection::State::Open, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Backup)->state(), Connection::State::Open, 15000);
+        QString error;
+        QVERIFY(!window.openWorkspace(dir.filePath(QStringLiteral("missing.salvage")), &error));
+        QVERIFY(error.contains(QStringLiteral("missing.salvage")));
+    }
+
+    void connectDialogTestsOffTheGuiThread()
+    {
+        ConnectDialog dialog(Side::Backup, {ConnectionProfile{QStringLiteral("recent one"), m_backup}});
+        dialog.setProfile(ConnectionProfile{QString(), m_backup});
+        QSignalSpy finished(&dialog, &ConnectDialog::testFinished);
+        dialog.testConnection();
+        QVERIFY(finished.wait(15000));
+        QVERIFY(finished.first().at(0).toBool());
+        QVERIFY(dialog.testResult().contains(QStringLiteral("tst_mainwindow_backup")));
+
+        dialog.setProfile(ConnectionProfile{QString(), QStringLiteral("host=x bogus=1")});
+        auto *connectButton = dialog.findChildren<QPushButton *>().last();
+        QVERIFY(!connectButton->isEnabled());
+        QVERIFY(dialog.testResult().contains(QStringLiteral("Not a valid")));
+    }
+
+    void jobsPanelCancelsARunningJob()
+    {
+        JobRegistry registry;
+        JobsPanel panel(&registry);
+        panel.show();
+        bool cancelled = false;
+        registry.add(QStringLiteral("long job"), QStringLiteral("logs"), [&cancelled]() { cancelled = true; });
+        auto *button = panel.findChild<QToolButton *>();
+        QVERIFY(button->isEnabled());
+        button->click();
+        QVERIFY(cancelled);
+    }
+
+    void aboutNamesTheLibraries()
+    {
+        const QString text = AboutDialog::versionsText();
+        QVERIFY(text.contains(QStringLiteral("libpqxx")));
+        QVERIFY(text.contains(QStringLiteral("QScintilla")));
+        QVERIFY(text.contains(QStringLiteral("Qt 6.")));
+    }
 };
+
 QTEST_MAIN(TestMainWindow)
 #include "tst_mainwindow.moc"

@@ -5,6 +5,8 @@
 #include "testcluster.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QSignalSpy>
 #include <QTest>
 #include <pqxx/transaction>
@@ -211,6 +213,39 @@ private Q_SLOTS:
         connection.open(ConnectionProfile{{}, QStringLiteral("postgresql://pw_user@127.0.0.1:%1/postgres").arg(cluster.port())},
                         QStringLiteral("right"));
         QTRY_COMPARE_WITH_TIMEOUT(connection.state(), Connection::State::Open, 15000);
+    }
+
+    void libpqConventionsApply()
+    {
+        // ~/.pgpass (PGPASSFILE), service files (PGSERVICEFILE) and PG* variables are libpq's own:
+        // a profile that names none of the details still reaches the database.
+        const PgCluster &cluster = TestCluster::instance().cluster();
+        QTemporaryDir dir;
+        QFile pgpass(dir.filePath(QStringLiteral("pgpass")));
+        QVERIFY(pgpass.open(QIODevice::WriteOnly));
+        pgpass.write(QStringLiteral("127.0.0.1:%1:*:pw_user:right\n").arg(cluster.port()).toUtf8());
+        pgpass.close();
+        pgpass.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        QFile services(dir.filePath(QStringLiteral("services")));
+        QVERIFY(services.open(QIODevice::WriteOnly));
+        services.write(QStringLiteral("[incident]\nhost=127.0.0.1\nport=%1\nuser=pw_user\ndbname=postgres\n").arg(cluster.port()).toUtf8());
+        services.close();
+        qputenv("PGPASSFILE", pgpass.fileName().toUtf8());
+        qputenv("PGSERVICEFILE", services.fileName().toUtf8());
+
+        Connection viaService(Side::Backup);
+        viaService.open(ConnectionProfile{{}, QStringLiteral("service=incident")});
+        QTRY_COMPARE_WITH_TIMEOUT(viaService.state(), Connection::State::Open, 15000);
+
+        qputenv("PGHOST", "127.0.0.1");
+        qputenv("PGPORT", QByteArray::number(cluster.port()));
+        qputenv("PGUSER", "pw_user");
+        Connection viaEnvironment(Side::Backup);
+        viaEnvironment.open(ConnectionProfile{{}, QStringLiteral("dbname=postgres")});
+        QTRY_COMPARE_WITH_TIMEOUT(viaEnvironment.state(), Connection::State::Open, 15000);
+        QCOMPARE(viaEnvironment.profile().summary(), QStringLiteral("pw_user@127.0.0.1:%1/postgres").arg(cluster.port()));
+        for (const char *name : {"PGPASSFILE", "PGSERVICEFILE", "PGHOST", "PGPORT", "PGUSER"})
+            qunsetenv(name);
     }
 
     void droppedConnectionIsReported()

@@ -2,6 +2,7 @@
 #include "db/pgsession.h"
 #include "db/schemareader.h"
 #include "db/schematreemodel.h"
+#include "jobs/backgroundjob.h"
 #include "jobs/jobregistry.h"
 #include "testcluster.h"
 
@@ -51,7 +52,7 @@ private Q_SLOTS:
         connection.open(ConnectionProfile{{}, TestCluster::instance().conninfo(QStringLiteral("tst_models_jobs"))});
         QTRY_COMPARE_WITH_TIMEOUT(connection.state(), Connection::State::Open, 10000);
         QTRY_COMPARE(registry.runningCount(), 0);
-        QCOMPARE(registry.rowCount(), 1);
+        QCOMPARE(registry.rowCount(), 2); // the connect, and the schema read that follows every open
 
         bool failed = false;
         connection.submit<int>(
@@ -62,7 +63,7 @@ private Q_SLOTS:
                 return 0;
             },
             this, [](int) {}, [&failed](const QString &, bool cancelled) { failed = cancelled; });
-        QCOMPARE(registry.rowCount(), 2);
+        QCOMPARE(registry.rowCount(), 3);
         QCOMPARE(registry.index(0, JobRegistry::TitleColumn).data().toString(), QStringLiteral("sleep"));
         QCOMPARE(registry.index(0, JobRegistry::SourceColumn).data().toString(), QStringLiteral("BACKUP"));
         QTRY_COMPARE(registry.index(0, JobRegistry::ProgressColumn).data().toString(), QStringLiteral("25%"));
@@ -77,6 +78,36 @@ private Q_SLOTS:
         QCOMPARE(registry.index(0, JobRegistry::ProgressColumn).data().toString(), QStringLiteral("25%"));
         registry.finish(local, false, QStringLiteral("unreadable file"));
         QCOMPARE(registry.index(0, JobRegistry::StateColumn).data().toString(), QStringLiteral("unreadable file"));
+    }
+
+    void backgroundJobsReportAndCancel()
+    {
+        JobRegistry registry;
+        QAbstractItemModelTester tester(&registry, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        int value = 0;
+        BackgroundJob::start<int>(&registry, QStringLiteral("count"), QStringLiteral("logs"),
+                                  [](JobControl &control) {
+                                      control.setProgress(1, 2);
+                                      return 42;
+                                  },
+                                  this, [&value](int result) { value = result; });
+        QTRY_COMPARE(value, 42);
+        QTRY_COMPARE(registry.runningCount(), 0);
+
+        bool cancelled = false;
+        BackgroundJob::start<int>(&registry, QStringLiteral("endless"), QStringLiteral("logs"),
+                                  [](JobControl &control) {
+                                      while (true) {
+                                          control.throwIfCancelled();
+                                          QThread::msleep(5);
+                                      }
+                                      return 0;
+                                  },
+                                  this, [](int) {}, [&cancelled](const QString &, bool wasCancelled) { cancelled = wasCancelled; });
+        QCOMPARE(registry.runningCount(), 1);
+        registry.cancel(0);
+        QTRY_VERIFY(cancelled);
+        QTRY_COMPARE(registry.index(0, JobRegistry::StateColumn).data().toString(), QStringLiteral("cancelled"));
     }
 };
 

@@ -203,6 +203,57 @@ private Q_SLOTS:
         QVERIFY(schemaToText(m_schema).contains(QStringLiteral("foreign key (account_id) -> public.accounts (id) on delete cascade")));
     }
 
+    void agreesWithTheInformationSchemaOnALargeSchema()
+    {
+        // About a hundred tables with single and composite foreign keys, partitions and a
+        // partitioned parent: our counts must match what information_schema says independently.
+        TestCluster::instance().createDatabase(QStringLiteral("tst_schemareader_large"));
+        TestCluster::instance().execute(QStringLiteral("tst_schemareader_large"), QStringLiteral(R"SQL(
+DO $$
+BEGIN
+  FOR i IN 1..100 LOOP
+    EXECUTE format('CREATE TABLE %I (id bigint PRIMARY KEY, k1 int NOT NULL, k2 text NOT NULL, ref_a bigint, ref_b bigint, ref_k1 int, ref_k2 text, UNIQUE (k1, k2))', 't' || i);
+  END LOOP;
+  FOR i IN 2..100 LOOP
+    EXECUTE format('ALTER TABLE %I ADD FOREIGN KEY (ref_a) REFERENCES %I ON DELETE CASCADE', 't' || i, 't' || (i / 2));
+    IF i % 3 = 0 THEN
+      EXECUTE format('ALTER TABLE %I ADD FOREIGN KEY (ref_b) REFERENCES %I ON DELETE SET NULL', 't' || i, 't' || (i - 1));
+    END IF;
+    IF i % 7 = 0 THEN
+      EXECUTE format('ALTER TABLE %I ADD FOREIGN KEY (ref_k1, ref_k2) REFERENCES %I (k1, k2)', 't' || i, 't' || (i - 2));
+    END IF;
+  END LOOP;
+END $$;
+CREATE TABLE events (id bigint, at date NOT NULL, t1_id bigint REFERENCES t1, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+)SQL"));
+        PgSession session(TestCluster::instance().conninfo(QStringLiteral("tst_schemareader_large")), PgSession::Options{});
+        const Schema schema = SchemaReader::read(session);
+        auto count = [&](const char *sql) { return session.exec(QString::fromLatin1(sql))[0][0].as<int>(); };
+        // Partitions are part of their parent, not tables of their own.
+        QCOMPARE(schema.tables.size(), 101);
+        QVERIFY(schema.findTable(QStringLiteral("events"))->partitioned);
+        QVERIFY(!schema.findTable(QStringLiteral("events_2024")));
+        const int foreignKeys = count("SELECT count(*) FROM information_schema.table_constraints c JOIN pg_class r ON r.relname = c.table_name "
+                                      "WHERE c.constraint_type = 'FOREIGN KEY' AND c.table_schema = 'public' AND NOT r.relispartition");
+        QCOMPARE(schema.foreignKeyCount(), foreignKeys);
+        QVERIFY(foreignKeys > 100);
+        int unique = 0;
+        int composite = 0;
+        for (const Table &table : schema.tables) {
+            unique += int(table.uniqueKeys.size());
+            QVERIFY2(!table.primaryKey.isEmpty(), qPrintable(table.name));
+            for (const ForeignKey &key : table.foreignKeys) {
+                QCOMPARE(key.columns.size(), key.refColumns.size());
+                QVERIFY(schema.findTable(key.refSchema, key.refTable));
+                composite += key.columns.size() > 1 ? 1 : 0;
+            }
+        }
+        QCOMPARE(unique, count("SELECT count(*) FROM information_schema.table_constraints WHERE constraint_type = 'UNIQUE' AND table_schema = 'public'"));
+        QCOMPARE(composite, 14);
+    }
+
 private:
     QString m_conninfo;
     Schema m_schema;

@@ -1,0 +1,146 @@
+#include "graphlayout.h"
+
+#include "core/error.h"
+
+#include <QHash>
+#include <QMutex>
+#include <QtMath>
+
+#ifdef SALVAGE_HAVE_GRAPHVIZ
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+#endif
+
+namespace salvage {
+
+namespace {
+
+QMutex &graphvizMutex()
+{
+    static QMutex mutex;
+    return mutex;
+}
+
+void radialLayout(RelationGraph &graph)
+{
+    const int count = int(graph.nodes.size());
+    for (int i = 0; i < count; ++i) {
+        GraphNode &node = graph.nodes[i];
+        if (node.id == graph.root) {
+            node.position = {0, 0};
+            continue;
+        }
+        const double angle = 2 * M_PI * i / qMax(1, count);
+        const double radius = 150 + 12 * count;
+        node.position = {radius * qCos(angle), radius * qSin(angle)};
+    }
+}
+
+#ifdef SALVAGE_HAVE_GRAPHVIZ
+/// One Graphviz context and graph for the duration of a call.
+class GraphvizSession
+{
+public:
+    explicit GraphvizSession(const RelationGraph &graph) : m_context(gvContext())
+    {
+        const QByteArray dot = graph.toDot().toUtf8();
+        m_graph = agmemread(dot.constData());
+        if (!m_graph)
+            throw Error(QStringLiteral("Graphviz could not read the graph."));
+        if (gvLayout(m_context, m_graph, "dot") != 0)
+            throw Error(QStringLiteral("Graphviz could not lay out the graph."));
+    }
+    ~GraphvizSession()
+    {
+        if (m_graph) {
+            gvFreeLayout(m_context, m_graph);
+            agclose(m_graph);
+        }
+        gvFreeContext(m_context);
+    }
+    GVC_t *context() const { return m_context; }
+    Agraph_t *graph() const { return m_graph; }
+
+private:
+    GVC_t *m_context;
+    Agraph_t *m_graph = nullptr;
+};
+#endif
+
+} // namespace
+
+bool GraphLayout::hasGraphviz()
+{
+#ifdef SALVAGE_HAVE_GRAPHVIZ
+    return true;
+#else
+    return false;
+#endif
+}
+
+void GraphLayout::layout(RelationGraph &graph)
+{
+#ifdef SALVAGE_HAVE_GRAPHVIZ
+    QMutexLocker lock(&graphvizMutex());
+    GraphvizSession session(graph);
+    // "pos" is filled in by attaching the layout as attributes.
+    gvRender(session.context(), session.graph(), "dot", nullptr);
+    QHash<QString, QPointF> positions;
+    for (Agnode_t *node = agfstnode(session.graph()); node; node = agnxtnode(session.graph(), node)) {
+        const QString pos = QString::fromUtf8(agget(node, const_cast<char *>("pos")));
+        const QStringList xy = pos.split(QLatin1Char(','));
+        if (xy.size() == 2)
+            positions.insert(QString::fromUtf8(agnameof(node)), QPointF(xy.at(0).toDouble(), -xy.at(1).toDouble()));
+    }
+    for (GraphNode &node : graph.nodes)
+        node.position = positions.value(node.id);
+    // Edges: "e,x,y p0 p1 p2 p3 …" — an arrow end point, then the B-spline's control points.
+    auto point = [](const QString &text) {
+        const QStringList xy = text.split(QLatin1Char(','));
+        return xy.size() == 2 ? QPointF(xy.at(0).toDouble(), -xy.at(1).toDouble()) : QPointF();
+    };
+    for (Agnode_t *node = agfstnode(session.graph()); node; node = agnxtnode(session.graph(), node)) {
+        for (Agedge_t *edge = agfstout(session.graph(), node); edge; edge = agnxtout(session.graph(), edge)) {
+            const QString id = QString::fromUtf8(agget(edge, const_cast<char *>("id")));
+            const int index = id.mid(1).toInt();
+            if (!id.startsWith(QLatin1Char('e')) || index < 0 || index >= graph.edges.size())
+                continue;
+            GraphEdge &target = graph.edges[index];
+            QPointF tip;
+            target.spline.clear();
+            for (const QString &part : QString::fromUtf8(agget(edge, const_cast<char *>("pos"))).split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+                if (part.startsWith(QLatin1String("e,")))
+                    tip = point(part.mid(2));
+                else if (!part.startsWith(QLatin1String("s,")))
+                    target.spline << point(part);
+            }
+            if (!tip.isNull())
+                target.spline << tip;
+            target.labelPosition = point(QString::fromUtf8(agget(edge, const_cast<char *>("lp"))));
+        }
+    }
+#else
+    radialLayout(graph);
+#endif
+    Q_UNUSED(&radialLayout);
+}
+
+QByteArray GraphLayout::renderSvg(const RelationGraph &graph)
+{
+#ifdef SALVAGE_HAVE_GRAPHVIZ
+    QMutexLocker lock(&graphvizMutex());
+    GraphvizSession session(graph);
+    char *data = nullptr;
+    unsigned int length = 0;
+    if (gvRenderData(session.context(), session.graph(), "svg", &data, &length) != 0)
+        throw Error(QStringLiteral("Graphviz could not render SVG."));
+    const QByteArray svg(data, int(length));
+    gvFreeRenderData(data);
+    return svg;
+#else
+    Q_UNUSED(graph);
+    throw Error(QStringLiteral("This build has no Graphviz; use --format dot and run dot yourself."));
+#endif
+}
+
+} // namespace salvage

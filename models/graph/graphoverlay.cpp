@@ -1,0 +1,201 @@
+#include "graphoverlay.h"
+
+#include "core/error.h"
+#include "db/jobcontrol.h"
+#include "db/pgsession.h"
+#include "db/sqlident.h"
+#include "graph/graphbuilder.h"
+
+#include <QHash>
+#include <pqxx/transaction>
+
+namespace salvage {
+
+namespace {
+
+QString edgeKey(const GraphEdge &edge)
+{
+    return edge.from + QChar(0x1f) + edge.to + QChar(0x1f) + edge.via;
+}
+
+/// A PostgreSQL array literal of text elements, every element quoted.
+std::string arrayLiteral(const QStringList &values)
+{
+    QStringList quoted;
+    quoted.reserve(values.size());
+    for (QString value : values) {
+        value.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+        value.replace(QLatin1Char('"'), QLatin1String("\\\""));
+        quoted << QLatin1Char('"') + value + QLatin1Char('"');
+    }
+    return QString(QLatin1Char('{') + quoted.join(QLatin1Char(',')) + QLatin1Char('}')).toStdString();
+}
+
+constexpr int kMaxMovedKeys = 2'000'000;
+
+} // namespace
+
+RelationGraph GraphOverlay::merge(const RelationGraph &backup, const RelationGraph &live)
+{
+    RelationGraph merged;
+    merged.root = live.root.isEmpty() ? backup.root : live.root;
+    merged.truncated = backup.truncated || live.truncated;
+    for (const GraphNode &node : backup.nodes) {
+        GraphNode copy = node;
+        copy.presence = live.node(node.id) ? Presence::Both : Presence::OnlyBackup;
+        merged.nodes.append(copy);
+    }
+    for (const GraphNode &node : live.nodes) {
+        if (GraphNode *existing = merged.node(node.id)) {
+            existing->rows = node.rows; // LIVE's count, BACKUP's kept on the edges
+            if (!node.label.isEmpty() && existing->label == existing->key.join(QLatin1Char(',')))
+                existing->label = node.label;
+            continue;
+        }
+        GraphNode copy = node;
+        copy.presence = Presence::OnlyLive;
+        merged.nodes.append(copy);
+    }
+    QHash<QString, qsizetype> edges;
+    for (const GraphEdge &edge : backup.edges) {
+        GraphEdge copy = edge;
+        copy.backupCount = edge.count;
+        copy.liveCount = 0;
+        copy.presence = Presence::OnlyBackup;
+        edges.insert(edgeKey(copy), merged.edges.size());
+        merged.edges.append(copy);
+    }
+    for (const GraphEdge &edge : live.edges) {
+        const auto found = edges.constFind(edgeKey(edge));
+        if (found != edges.constEnd()) {
+            GraphEdge &existing = merged.edges[*found];
+            existing.liveCount = edge.count;
+            existing.count = edge.count;
+            existing.presence = Presence::Both;
+            continue;
+        }
+        GraphEdge copy = edge;
+        copy.backupCount = 0;
+        copy.liveCount = edge.count;
+        copy.presence = Presence::OnlyLive;
+        merged.edges.append(copy);
+    }
+    // Group nodes whose edge vanished on one side follow their edge.
+    for (GraphNode &node : merged.nodes) {
+        if (!node.group)
+            continue;
+        for (const GraphEdge &edge : std::as_const(merged.edges)) {
+            if (edge.from == node.id || edge.to == node.id)
+                node.presence = edge.presence;
+        }
+    }
+    return merged;
+}
+
+void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &live, const Schema &schema,
+                            const QString &tableName, const QStringList &key, int limit, JobControl *control)
+{
+    const Table *root = schema.findTable(tableName);
+    if (!root || root->primaryKey.size() != 1 || key.size() != 1)
+        return; // moves are summed over single-column keys
+    const QString rootId = GraphBuilder::nodeId(*root, key);
+    if (!graph.node(rootId))
+        graph.nodes.append({rootId, root->qualifiedName(), key, key.first(), false, 1, Presence::Both, {}});
+
+    for (const auto &[child, reference] : schema.referencing(*root)) {
+        if (control)
+            control->throwIfCancelled();
+        if (reference->columns.size() != 1 || child->primaryKey.size() != 1 || reference->refColumns != root->primaryKey)
+            continue;
+        const QString childKey = sql::quoteIdent(child->primaryKey.first());
+        const QString childKeyType = child->column(child->primaryKey.first())->type;
+        const QString pointer = sql::quoteIdent(reference->columns.first());
+        const QString childName = child->schema == QLatin1String("public") ? child->name : child->qualifiedName();
+        const QString via = QStringLiteral("%1.%2 moved").arg(childName, reference->columns.first());
+
+        // in: the root's rows now; where did they point before? out: the root's rows before; where now?
+        for (const bool movedIn : {true, false}) {
+            PgSession &here = movedIn ? live : backup;
+            PgSession &there = movedIn ? backup : live;
+            QStringList keys;
+            {
+                pqxx::read_transaction transaction(here.connection());
+                const pqxx::result rows = transaction.exec_params(
+                    QStringLiteral("SELECT %1::text FROM %2 WHERE %3 = $1 LIMIT %4")
+                        .arg(childKey, child->sqlName(), pointer)
+                        .arg(kMaxMovedKeys)
+                        .toStdString(),
+                    key.first().toStdString());
+                keys.reserve(qsizetype(rows.size()));
+                for (const auto &row : rows)
+                    keys << QString::fromUtf8(row[0].c_str());
+            }
+            if (keys.isEmpty())
+                continue;
+            pqxx::read_transaction transaction(there.connection());
+            const pqxx::result owners = transaction.exec_params(
+                QStringLiteral("SELECT %1::text, count(*) FROM %2 WHERE %3 = ANY($1::%4[]) AND %1 IS NOT NULL AND %1 IS DISTINCT FROM $2 "
+                               "GROUP BY %1 ORDER BY count(*) DESC, %1")
+                    .arg(pointer, child->sqlName(), childKey, childKeyType)
+                    .toStdString(),
+                arrayLiteral(keys), key.first().toStdString());
+            qint64 rest = 0;
+            qint64 restOwners = 0;
+            for (int i = 0; i < int(owners.size()); ++i) {
+                const QString owner = QString::fromUtf8(owners[i][0].c_str());
+                const qint64 count = owners[i][1].as<qint64>();
+                if (i >= limit) {
+                    rest += count;
+                    ++restOwners;
+                    continue;
+                }
+                const QString ownerId = GraphBuilder::nodeId(*root, {owner});
+                if (!graph.node(ownerId))
+                    graph.nodes.append({ownerId, root->qualifiedName(), {owner}, owner, false, 1, Presence::Both, {}});
+                graph.edges.append({movedIn ? ownerId : rootId, movedIn ? rootId : ownerId, via, count,
+                                    movedIn ? count : 0, movedIn ? 0 : count, Presence::Moved});
+            }
+            if (rest > 0) {
+                const QString moreId = QStringLiteral("%1:moved-%2-%3").arg(root->qualifiedName(), movedIn ? QStringLiteral("in") : QStringLiteral("out"), via);
+                graph.nodes.append({moreId, root->qualifiedName(), {}, QStringLiteral("%L1 more rows").arg(restOwners), true, restOwners,
+                                    Presence::Moved, {}});
+                graph.edges.append({movedIn ? moreId : rootId, movedIn ? rootId : moreId, via, rest, -1, -1, Presence::Moved});
+            }
+        }
+    }
+
+    // Which of the row nodes still exist in LIVE and BACKUP, one query per side and table.
+    QHash<QString, QStringList> keysByTable;
+    for (const GraphNode &node : std::as_const(graph.nodes)) {
+        if (!node.group && node.key.size() == 1)
+            keysByTable[node.table] << node.key.first();
+    }
+    for (auto it = keysByTable.cbegin(); it != keysByTable.cend(); ++it) {
+        const Table *table = schema.findTable(it.key());
+        if (!table || table->primaryKey.size() != 1)
+            continue;
+        const QString pk = sql::quoteIdent(table->primaryKey.first());
+        const QString type = table->column(table->primaryKey.first())->type;
+        auto present = [&](PgSession &session) {
+            QSet<QString> found;
+            pqxx::read_transaction transaction(session.connection());
+            const pqxx::result rows = transaction.exec_params(
+                QStringLiteral("SELECT %1::text FROM %2 WHERE %1 = ANY($1::%3[])").arg(pk, table->sqlName(), type).toStdString(),
+                arrayLiteral(it.value()));
+            for (const auto &row : rows)
+                found.insert(QString::fromUtf8(row[0].c_str()));
+            return found;
+        };
+        const QSet<QString> inBackup = present(backup);
+        const QSet<QString> inLive = present(live);
+        for (GraphNode &node : graph.nodes) {
+            if (node.table != it.key() || node.group || node.key.size() != 1)
+                continue;
+            const bool b = inBackup.contains(node.key.first());
+            const bool l = inLive.contains(node.key.first());
+            node.presence = b && l ? Presence::Both : b ? Presence::OnlyBackup : l ? Presence::OnlyLive : node.presence;
+        }
+    }
+}
+
+} // namespace salvage

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QMetaType>
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+
+namespace salvage {
+
+/// Where a node or edge of an overlaid graph exists: both sides, only BACKUP (lost), only LIVE (new);
+/// `Moved` marks edges of rows whose foreign key was re-pointed between the two.
+enum class Presence { Both, OnlyBackup, OnlyLive, Moved };
+QString presenceName(Presence presence); ///< "both", "only_in_backup", "only_in_live", "moved"
+
+struct GraphNode
+{
+    QString id;         ///< "schema.table:key1,key2"
+    QString table;      ///< "schema.table"
+    QStringList key;    ///< the key values (as text) the node was reached by
+    QString label;      ///< a human label ("alice", "statuses (88 rows)")
+    bool group = false; ///< true: stands for many rows of `table`, not one
+    qint64 rows = 1;
+    Presence presence = Presence::Both;
+    QPointF position;   ///< set by GraphLayout
+};
+
+struct GraphEdge
+{
+    GraphEdge() = default;
+    GraphEdge(QString from_, QString to_, QString via_, qint64 count_, qint64 backupCount_, qint64 liveCount_, Presence presence_)
+        : from(std::move(from_)), to(std::move(to_)), via(std::move(via_)), count(count_), backupCount(backupCount_),
+          liveCount(liveCount_), presence(presence_)
+    {
+    }
+
+    QString from;
+    QString to;
+    QString via;          ///< "follows.account_id → target_account_id" or "statuses.account_id"
+    qint64 count = 1;     ///< rows behind the edge (live when overlaid, else the side's own)
+    qint64 backupCount = -1;
+    qint64 liveCount = -1;
+    Presence presence = Presence::Both;
+    QList<QPointF> spline; ///< B-spline control points from GraphLayout, then the arrow tip; empty: straight
+    QPointF labelPosition; ///< set by GraphLayout
+};
+
+/// The relationships around one root row: which rows reference it and which it references,
+/// through which foreign keys, with counts. Plain value; layout and rendering are separate.
+struct RelationGraph
+{
+    QString root;
+    QList<GraphNode> nodes;
+    QList<GraphEdge> edges;
+    bool truncated = false; ///< the node limit stopped the walk
+
+    const GraphNode *node(const QString &id) const;
+    GraphNode *node(const QString &id);
+
+    QJsonObject toJson() const;
+    QString toDot() const;
+    QString toGraphml() const;
+};
+
+} // namespace salvage
+
+Q_DECLARE_METATYPE(salvage::RelationGraph)

@@ -1,0 +1,135 @@
+#include "sourcepanel.h"
+
+#include "db/schematreemodel.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace salvage {
+
+SourcePanel::SourcePanel(Connection *connection, QWidget *parent)
+    : QWidget(parent), m_connection(connection), m_model(new SchemaTreeModel(this)),
+      m_proxy(new QSortFilterProxyModel(this))
+{
+    const Side side = connection->side();
+    setObjectName(sideName(side).toLower() + QStringLiteral("Panel"));
+
+    m_title = new QLabel(sideName(side), this);
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
+    m_title->setFont(titleFont);
+    // LIVE is the database that can be harmed: it gets the warm colour in every palette.
+    const QColor accent = side == Side::Live ? QColor(0xd3, 0x54, 0x00) : QColor(0x2e, 0x86, 0xc1);
+    m_title->setStyleSheet(QStringLiteral("color: %1;").arg(accent.name()));
+    m_state = new QLabel(this);
+    m_state->setObjectName(QStringLiteral("state"));
+    m_details = new QLabel(this);
+    m_details->setWordWrap(true);
+    m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_connect = new QPushButton(tr("Connect…"), this);
+    m_disconnect = new QPushButton(tr("Disconnect"), this);
+    m_reload = new QPushButton(tr("Reload"), this);
+    m_reload->setToolTip(tr("Read the schema again"));
+
+    m_filter = new QLineEdit(this);
+    m_filter->setPlaceholderText(tr("Filter tables and columns"));
+    m_filter->setClearButtonEnabled(true);
+
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setRecursiveFilteringEnabled(true);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy->setFilterKeyColumn(0);
+    m_tree = new QTreeView(this);
+    m_tree->setModel(m_proxy);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_tree->header()->setStretchLastSection(true);
+
+    auto *header = new QHBoxLayout;
+    header->addWidget(m_title);
+    header->addWidget(m_state, 1);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_connect);
+    buttons->addWidget(m_disconnect);
+    buttons->addWidget(m_reload);
+    buttons->addStretch(1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(header);
+    layout->addLayout(buttons);
+    layout->addWidget(m_details);
+    layout->addWidget(m_filter);
+    layout->addWidget(m_tree, 1);
+
+    connect(m_connect, &QPushButton::clicked, this, [this]() { Q_EMIT connectRequested(m_connection->side()); });
+    connect(m_disconnect, &QPushButton::clicked, m_connection, &Connection::close);
+    connect(m_reload, &QPushButton::clicked, m_connection, &Connection::refreshSchema);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_proxy->setFilterFixedString(text);
+        if (!text.isEmpty())
+            m_tree->expandToDepth(0);
+    });
+    connect(m_tree, &QTreeView::activated, this, [this](const QModelIndex &index) {
+        const QString table = index.data(SchemaTreeModel::QualifiedTableRole).toString();
+        if (!table.isEmpty())
+            Q_EMIT tableActivated(table);
+    });
+    connect(m_connection, &Connection::stateChanged, this, &SourcePanel::updateState);
+    connect(m_connection, &Connection::schemaChanged, this, [this](const Schema &schema) {
+        m_model->setSchema(schema);
+        m_tree->expandToDepth(0);
+        if (m_connection->state() == Connection::State::Open)
+            m_details->setText(tr("%1 — PostgreSQL %2 — %3 tables, %4 foreign keys")
+                                   .arg(m_connection->profile().displayName(), schema.serverVersion)
+                                   .arg(schema.tables.size())
+                                   .arg(schema.foreignKeyCount()));
+    });
+    connect(m_connection, &Connection::schemaFailed, m_details, &QLabel::setText);
+    updateState();
+}
+
+const Schema &SourcePanel::schema() const
+{
+    return m_connection->schema();
+}
+
+QString SourcePanel::stateText() const
+{
+    return m_state->text();
+}
+
+void SourcePanel::updateState()
+{
+    const Connection::State state = m_connection->state();
+    switch (state) {
+    case Connection::State::Closed:
+        m_state->setText(tr("not connected"));
+        m_details->setText(tr("Connect a database to start."));
+        break;
+    case Connection::State::Opening:
+        m_state->setText(tr("connecting…"));
+        m_details->setText(m_connection->where());
+        break;
+    case Connection::State::Open:
+        m_state->setText(tr("● connected, read-only"));
+        m_details->setText(tr("%1 — PostgreSQL %2").arg(m_connection->profile().displayName(), m_connection->serverVersion()));
+        break;
+    case Connection::State::Failed:
+        m_state->setText(tr("✕ failed"));
+        m_details->setText(m_connection->lastError());
+        break;
+    }
+    m_disconnect->setEnabled(state == Connection::State::Open || state == Connection::State::Opening);
+    m_reload->setEnabled(state == Connection::State::Open);
+}
+
+} // namespace salvage

@@ -1,0 +1,145 @@
+#include "sqleditor.h"
+
+#include <QApplication>
+#include <QEvent>
+#include <QFontDatabase>
+#include <QPalette>
+#include <QSet>
+#include <Qsci/qsciapis.h>
+#include <Qsci/qscilexersql.h>
+
+namespace salvage {
+
+/// QsciLexerSQL whose fifth keyword set holds the schema's names (QScintilla wants them lower case).
+class SchemaSqlLexer : public QsciLexerSQL
+{
+public:
+    using QsciLexerSQL::QsciLexerSQL;
+
+    const char *keywords(int set) const override
+    {
+        if (set == 5)
+            return m_names.constData();
+        return QsciLexerSQL::keywords(set);
+    }
+
+    void setNames(const QStringList &names) { m_names = names.join(QLatin1Char(' ')).toLower().toUtf8(); }
+
+private:
+    QByteArray m_names;
+};
+
+SqlEditor::SqlEditor(QWidget *parent) : QsciScintilla(parent), m_lexer(new SchemaSqlLexer(this)), m_apis(new QsciAPIs(m_lexer))
+{
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    m_lexer->setDefaultFont(mono);
+    m_lexer->setFont(mono);
+    setLexer(m_lexer);
+    setUtf8(true);
+    setMarginType(0, NumberMargin);
+    setMarginWidth(0, QStringLiteral("00000"));
+    setMarginLineNumbers(0, true);
+    setBraceMatching(SloppyBraceMatch);
+    setAutoIndent(true);
+    setTabWidth(4);
+    setIndentationsUseTabs(false);
+    setAutoCompletionSource(AcsAll);
+    setAutoCompletionThreshold(2);
+    setAutoCompletionCaseSensitivity(false);
+    setCaretLineVisible(true);
+    setWrapMode(WrapNone);
+    m_errorMarker = markerDefine(QsciScintilla::RightTriangle);
+    setMarkerBackgroundColor(QColor(0xd3, 0x54, 0x00), m_errorMarker);
+    applyPalette();
+}
+
+SqlEditor::~SqlEditor() = default;
+
+void SqlEditor::applyPalette()
+{
+    const QPalette palette = QApplication::palette();
+    const bool dark = palette.color(QPalette::Base).lightness() < 128;
+    m_lexer->setPaper(palette.color(QPalette::Base));
+    m_lexer->setColor(palette.color(QPalette::Text));
+    m_lexer->setColor(dark ? QColor(0x6c, 0xb6, 0xff) : QColor(0x00, 0x33, 0x99), QsciLexerSQL::Keyword);
+    m_lexer->setColor(dark ? QColor(0xe5, 0xc0, 0x7b) : QColor(0x80, 0x50, 0x00), QsciLexerSQL::KeywordSet5);
+    m_lexer->setColor(dark ? QColor(0x98, 0xc3, 0x79) : QColor(0x20, 0x70, 0x20), QsciLexerSQL::SingleQuotedString);
+    m_lexer->setColor(dark ? QColor(0x98, 0xc3, 0x79) : QColor(0x20, 0x70, 0x20), QsciLexerSQL::DoubleQuotedString);
+    m_lexer->setColor(dark ? QColor(0x7f, 0x84, 0x8e) : QColor(0x70, 0x70, 0x70), QsciLexerSQL::Comment);
+    m_lexer->setColor(dark ? QColor(0x7f, 0x84, 0x8e) : QColor(0x70, 0x70, 0x70), QsciLexerSQL::CommentLine);
+    m_lexer->setColor(dark ? QColor(0xd1, 0x9a, 0x66) : QColor(0x99, 0x00, 0x99), QsciLexerSQL::Number);
+    setMarginsBackgroundColor(palette.color(QPalette::Window));
+    setMarginsForegroundColor(palette.color(QPalette::PlaceholderText));
+    setCaretForegroundColor(palette.color(QPalette::Text));
+    setCaretLineBackgroundColor(palette.color(QPalette::AlternateBase));
+    setSelectionBackgroundColor(palette.color(QPalette::Highlight));
+    setSelectionForegroundColor(palette.color(QPalette::HighlightedText));
+}
+
+bool SqlEditor::event(QEvent *event)
+{
+    if (event->type() == QEvent::ApplicationPaletteChange || event->type() == QEvent::PaletteChange)
+        applyPalette();
+    return QsciScintilla::event(event);
+}
+
+void SqlEditor::setSchema(const Schema &schema)
+{
+    QSet<QString> names;
+    m_apis->clear();
+    for (const Table &table : schema.tables) {
+        names.insert(table.name);
+        m_apis->add(table.name);
+        for (const Column &column : table.columns) {
+            names.insert(column.name);
+            m_apis->add(column.name);
+        }
+    }
+    m_apis->prepare(); // QScintilla prepares on its own thread
+    QStringList sorted(names.cbegin(), names.cend());
+    sorted.sort();
+    m_lexer->setNames(sorted);
+    recolor();
+}
+
+void SqlEditor::markError(int line, const QString &message)
+{
+    markerAdd(line, m_errorMarker);
+    annotate(line, message, 0);
+    setAnnotationDisplay(AnnotationBoxed);
+    ensureLineVisible(line);
+}
+
+void SqlEditor::clearErrors()
+{
+    markerDeleteAll(m_errorMarker);
+    clearAnnotations();
+}
+
+bool SqlEditor::find(const QString &text, bool caseSensitive)
+{
+    return findFirst(text, false, caseSensitive, false, true);
+}
+
+QString SqlEditor::currentStatement() const
+{
+    if (hasSelectedText())
+        return selectedText();
+    const QString all = text();
+    int line = 0;
+    int index = 0;
+    getCursorPosition(&line, &index);
+    const int position = int(positionFromLineIndex(line, index));
+    // Positions are byte offsets in UTF-8; map through the encoded text.
+    const QByteArray utf8 = all.toUtf8();
+    const qsizetype start = utf8.lastIndexOf(';', qMax(0, position - 1));
+    qsizetype end = utf8.indexOf(';', position);
+    if (end < 0)
+        end = utf8.size();
+    QString statement = QString::fromUtf8(utf8.mid(start + 1, end - start - 1)).trimmed();
+    if (statement.isEmpty())
+        statement = all.trimmed();
+    return statement;
+}
+
+} // namespace salvage

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "db/schema.h"
+
+#include <Qsci/qsciscintilla.h>
+
+class QsciAPIs;
+
+namespace salvage {
+
+class SchemaSqlLexer;
+
+/// The SQL editor used wherever Salvage shows SQL (console, restore scripts): PostgreSQL-flavoured
+/// highlighting whose keyword sets carry the schema's table and column names, completion fed
+/// from the schema, line numbers, error markers, and find. Read-only until unlocked when asked.
+class SqlEditor : public QsciScintilla
+{
+    Q_OBJECT
+public:
+    explicit SqlEditor(QWidget *parent = nullptr);
+    ~SqlEditor() override;
+
+    /// Table and column names for highlighting and completion; call whenever a schema is (re)loaded.
+    void setSchema(const Schema &schema);
+
+    /// Marks a line (0-based) as the one that failed, with the message as an annotation.
+    void markError(int line, const QString &message);
+    void clearErrors();
+
+    /// Finds the next occurrence of `text` from the cursor, wrapping; false when absent.
+    bool find(const QString &text, bool caseSensitive = false);
+
+    /// The statement under the cursor (between semicolons), or the selection when there is one.
+    QString currentStatement() const;
+
+private:
+    void applyPalette();
+    bool event(QEvent *event) override;
+
+    SchemaSqlLexer *m_lexer;
+    QsciAPIs *m_apis;
+    int m_errorMarker = 0;
+};
+
+} // namespace salvage
