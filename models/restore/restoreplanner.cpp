@@ -9,6 +9,7 @@
 #include "restore/derivedcounters.h"
 #include "restore/liveclassifier.h"
 #include "restore/pgraw.h"
+#include "restore/unknownowners.h"
 
 #include <QSet>
 
@@ -319,6 +320,15 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                    << (table->primaryKey.size() == 1 ? table->column(table->primaryKey.first())->type : QStringLiteral("text"));
         data.rows = rows;
         plan.staging.append(data);
+    }
+    for (const Table *table : order) {
+        if (plan.counts[table->qualifiedName()].value(QStringLiteral("repoint")) == 0)
+            continue;
+        const Table *old = backupSchema.findTable(table->schema, table->name);
+        for (const ClosureBuilder::Edge &edge : liveEdges)
+            if (edge.child == table)
+                plan.unrestorable << UnknownOwners::find(edge, *old, staging.value(table->qualifiedName()), closure.scratchTable(*old),
+                                                         live, backup);
     }
     plan.warnings << DerivedCounters::warnings(liveSchema, plan);
     return plan;

@@ -6,6 +6,7 @@
 #include "db/schemareader.h"
 #include "restore/restoreexecutor.h"
 #include "restore/restoreplanner.h"
+#include "restore/restoreverifier.h"
 #include "restore/scriptrenderer.h"
 #include "testcluster.h"
 
@@ -141,6 +142,10 @@ private slots:
         QCOMPARE(plan.counts.value(QStringLiteral("public.accounts")).value(QStringLiteral("insert")), 5);
         QVERIFY(std::any_of(plan.unrestorable.cbegin(), plan.unrestorable.cend(),
                             [](const PlanListing &l) { return l.key == QLatin1String("61") && l.action == QLatin1String("cascade"); }));
+        QVERIFY(std::any_of(plan.unrestorable.cbegin(), plan.unrestorable.cend(),
+                            [](const PlanListing &l) { return l.key == QLatin1String("101") && l.action == QLatin1String("unknown-owner"); }));
+        QVERIFY(std::any_of(plan.collisions.cbegin(), plan.collisions.cend(),
+                            [](const PlanListing &l) { return l.table == QLatin1String("public.follows") && l.action == QLatin1String("skipped"); }));
         QVERIFY(!plan.warnings.filter(QStringLiteral("account_stats")).isEmpty());
 
         const auto before = snapshot();
@@ -158,6 +163,16 @@ private slots:
         const ExecutionReport run = executor.run(script, undo);
         QVERIFY2(run.committed, qPrintable(run.error));
         verifyRestored();
+        {
+            PgSession live(m_liveConn, PgSession::Options{true, QStringLiteral("LIVE"), 15});
+            PgSession backup(m_backupConn, PgSession::Options{true, QStringLiteral("BACKUP"), 15});
+            RestoreRequest request;
+            request.roots << RootSelection::parse(QStringLiteral("accounts WHERE id BETWEEN 3 AND 8"));
+            const Verification verification = RestoreVerifier::verify(live, backup, request);
+            QVERIFY2(verification.isComplete(), qPrintable(verification.summary()));
+            QVERIFY(std::any_of(verification.explained.cbegin(), verification.explained.cend(),
+                                [](const PlanListing &l) { return l.key == QLatin1String("61"); }));
+        }
 
         const ProcessResult undone = runProcess({psql(), {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
                                                           QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-d"), m_liveConn,
