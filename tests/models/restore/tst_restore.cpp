@@ -93,12 +93,13 @@ class TestRestore : public QObject
         cluster.execute(kLive, QString::fromUtf8(fixture("incident_live.sql")));
     }
 
-    QByteArray planScript(RestorePlan *out = nullptr)
+    QByteArray planScript(RestorePlan *out = nullptr, const QHash<QString, RestorePolicy> &policies = {})
     {
         PgSession live(m_liveConn, PgSession::Options{true, QStringLiteral("LIVE"), 15});
         PgSession backup(m_backupConn, PgSession::Options{true, QStringLiteral("BACKUP"), 15});
         RestoreRequest request;
         request.roots << RootSelection::parse(QStringLiteral("accounts WHERE id BETWEEN 3 AND 8"));
+        request.policies = policies;
         const RestorePlan plan = RestorePlanner(live, backup).plan(request);
         if (out)
             *out = plan;
@@ -174,6 +175,38 @@ private slots:
                                 [](const PlanListing &l) { return l.key == QLatin1String("61"); }));
         }
 
+        const ProcessResult undone = runProcess({psql(), {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
+                                                          QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-d"), m_liveConn,
+                                                          QStringLiteral("-f"), undo}});
+        QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));
+        QCOMPARE(snapshot(), before);
+    }
+
+    void policies_data()
+    {
+        QTest::addColumn<QString>("policy");
+        QTest::addColumn<QString>("graceStatusesOwner"); // owner of grace's backup statuses after the run
+        QTest::addColumn<QString>("accountsBack");
+        QTest::newRow("keep-live") << QStringLiteral("keep-live") << QStringLiteral("20") << QStringLiteral("3,4,5,6,8,20");
+        QTest::newRow("skip") << QStringLiteral("skip") << QStringLiteral("9") << QStringLiteral("3,4,5,6,8,20");
+    }
+    void policies()
+    {
+        QFETCH(QString, policy);
+        QFETCH(QString, graceStatusesOwner);
+        QFETCH(QString, accountsBack);
+        RestorePolicy chosen;
+        QVERIFY(parseRestorePolicy(policy, &chosen));
+        const QByteArray script = planScript(nullptr, {{QStringLiteral("accounts"), chosen}});
+        const auto before = snapshot();
+        PgSession session(m_liveConn, PgSession::Options::writable(QStringLiteral("LIVE")));
+        const QString undo = m_dir.filePath(QStringLiteral("undo-policy.sql"));
+        const ExecutionReport run = RestoreExecutor(session).run(script, undo);
+        QVERIFY2(run.committed, qPrintable(run.error));
+        QCOMPARE(value(QStringLiteral("SELECT string_agg(id::text, ',' ORDER BY id) FROM accounts WHERE id BETWEEN 3 AND 8 OR id = 20")), accountsBack);
+        QCOMPARE(value(QStringLiteral("SELECT string_agg(DISTINCT account_id::text, ',') FROM statuses WHERE id <= 60 AND id % 10 = 6")), graceStatusesOwner);
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM follows GROUP BY account_id, target_account_id HAVING count(*) > 1) d")), QStringLiteral("0"));
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM statuses WHERE id <= 60 AND id % 10 NOT IN (6) AND account_id <> 1 + id % 10")), QStringLiteral("0"));
         const ProcessResult undone = runProcess({psql(), {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
                                                           QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-d"), m_liveConn,
                                                           QStringLiteral("-f"), undo}});
