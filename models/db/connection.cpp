@@ -131,6 +131,18 @@ std::unique_ptr<PgSession> Connection::openSiblingSession() const
     return std::make_unique<PgSession>(profile, password, PgSession::Options{true, sideName(m_side), 15});
 }
 
+std::unique_ptr<PgSession> Connection::openRunSession() const
+{
+    ConnectionProfile profile;
+    QString password;
+    {
+        std::lock_guard lock(m_mutex);
+        profile = m_profile;
+        password = m_password;
+    }
+    return std::make_unique<PgSession>(profile, password, PgSession::Options::writable(sideName(m_side) + QStringLiteral(" (restore run)")));
+}
+
 void Connection::close()
 {
     cancelAll();
