@@ -132,7 +132,9 @@ void PgSession::open(const QString &password)
 
     try {
         Policy::t_lastConstructed = nullptr;
-        m_connection = std::make_unique<SessionConnection>(conninfo);
+        m_connection = ConnectionPtr(new SessionConnection(conninfo), [](pqxx::connection_base *connection) {
+            delete static_cast<SessionConnection *>(connection);
+        });
         m_policy = Policy::t_lastConstructed;
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"

@@ -62,7 +62,9 @@ private:
 
     ConnectionProfile m_profile;
     Options m_options;
-    std::unique_ptr<pqxx::connection_base> m_connection;
+    // libpqxx 6's connection_base has no virtual destructor: the deleter destroys the concrete type.
+    using ConnectionPtr = std::unique_ptr<pqxx::connection_base, void (*)(pqxx::connection_base *)>;
+    ConnectionPtr m_connection{nullptr, nullptr};
     Policy *m_policy = nullptr; ///< owned by m_connection
     mutable std::mutex m_cancelMutex;
     PGcancel *m_cancel = nullptr;

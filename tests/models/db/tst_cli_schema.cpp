@@ -1,9 +1,9 @@
+#include "clirun.h"
 #include "testcluster.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTest>
 
 using salvage::test::TestCluster;
@@ -11,24 +11,8 @@ using salvage::test::TestCluster;
 class TestCliSchema : public QObject
 {
     Q_OBJECT
-    struct Run
-    {
-        int exitCode;
-        QByteArray out;
-        QByteArray err;
-    };
-    static Run cli(const QStringList &arguments)
-    {
-        QProcess process;
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.remove(QStringLiteral("DISPLAY"));
-        environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
-        environment.remove(QStringLiteral("QT_QPA_PLATFORM"));
-        process.setProcessEnvironment(environment);
-        process.start(QStringLiteral(SALVAGE_CLI), arguments);
-        process.waitForFinished(60000);
-        return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
-    }
+    using Run = salvage::test::CliRun;
+    static Run cli(const QStringList &arguments) { return salvage::test::runCli(arguments); }
 
 private Q_SLOTS:
     void version()

@@ -266,6 +266,19 @@ private Q_SLOTS:
         openOrFail(connection);
     }
 
+    void destroyedSessionsCloseTheirConnections()
+    {
+        PgSession observer(m_conninfo, PgSession::Options{});
+        auto others = [&]() {
+            return observer.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = 'tst_connection' "
+                                                "AND pid <> pg_backend_pid()"))[0][0].as<int>();
+        };
+        const int before = others();
+        for (int i = 0; i < 5; ++i)
+            PgSession session(m_conninfo, PgSession::Options{});
+        QTRY_COMPARE_WITH_TIMEOUT(others(), before, 5000);
+    }
+
     void generationDropsStaleResults()
     {
         Generation generation;

@@ -1,0 +1,223 @@
+#include "demoschema.h"
+
+#include "demo/demosql.h"
+
+namespace salvage {
+
+namespace {
+
+// Types as Mastodon has them: bigint ids, timestamp without time zone holding UTC (Rails),
+// jsonb, text arrays, inet.
+const char *const kTables = R"SQL(
+CREATE TABLE accounts (
+  id bigserial NOT NULL, username character varying NOT NULL DEFAULT '', domain character varying,
+  display_name character varying NOT NULL DEFAULT '', note text NOT NULL DEFAULT '',
+  uri character varying NOT NULL DEFAULT '', url character varying, inbox_url character varying NOT NULL DEFAULT '',
+  followers_url character varying NOT NULL DEFAULT '', fields jsonb, also_known_as character varying[],
+  locked boolean NOT NULL DEFAULT false, discoverable boolean, avatar_file_name character varying,
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE users (
+  id bigserial NOT NULL, email character varying NOT NULL DEFAULT '', account_id bigint NOT NULL,
+  encrypted_password character varying NOT NULL DEFAULT '', sign_in_count integer NOT NULL DEFAULT 0,
+  current_sign_in_at timestamp without time zone, current_sign_in_ip inet, last_sign_in_ip inet,
+  confirmed_at timestamp without time zone, locale character varying, chosen_languages character varying[],
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE identities (
+  id bigserial NOT NULL, user_id bigint, provider character varying NOT NULL DEFAULT '',
+  uid character varying NOT NULL DEFAULT '',
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE web_settings (
+  id bigserial NOT NULL, data jsonb, user_id bigint NOT NULL,
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE account_stats (
+  id bigserial NOT NULL, account_id bigint NOT NULL, statuses_count bigint NOT NULL DEFAULT 0,
+  following_count bigint NOT NULL DEFAULT 0, followers_count bigint NOT NULL DEFAULT 0,
+  last_status_at timestamp without time zone,
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE conversations (
+  id bigserial NOT NULL, uri character varying,
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE statuses (
+  id bigint NOT NULL, uri character varying, url character varying, text text NOT NULL DEFAULT '',
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL,
+  in_reply_to_id bigint, reblog_of_id bigint, sensitive boolean NOT NULL DEFAULT false,
+  visibility integer NOT NULL DEFAULT 0, spoiler_text text NOT NULL DEFAULT '', reply boolean NOT NULL DEFAULT false,
+  language character varying, conversation_id bigint, local boolean, account_id bigint NOT NULL,
+  in_reply_to_account_id bigint, ordered_media_attachment_ids bigint[],
+  edited_at timestamp without time zone, deleted_at timestamp without time zone);
+CREATE TABLE status_stats (
+  id bigserial NOT NULL, status_id bigint NOT NULL, replies_count bigint NOT NULL DEFAULT 0,
+  reblogs_count bigint NOT NULL DEFAULT 0, favourites_count bigint NOT NULL DEFAULT 0,
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE media_attachments (
+  id bigint NOT NULL, status_id bigint, account_id bigint, file_file_name character varying,
+  file_content_type character varying, file_file_size integer, file_meta jsonb, description text,
+  blurhash character varying, remote_url character varying NOT NULL DEFAULT '', shortcode character varying,
+  type integer NOT NULL DEFAULT 0,
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE follows (
+  id bigserial NOT NULL, account_id bigint NOT NULL, target_account_id bigint NOT NULL,
+  show_reblogs boolean NOT NULL DEFAULT true, uri character varying, notify boolean NOT NULL DEFAULT false,
+  languages character varying[],
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE follow_requests (
+  id bigserial NOT NULL, account_id bigint NOT NULL, target_account_id bigint NOT NULL,
+  show_reblogs boolean NOT NULL DEFAULT true, uri character varying, notify boolean NOT NULL DEFAULT false,
+  languages character varying[],
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE favourites (
+  id bigserial NOT NULL, account_id bigint NOT NULL, status_id bigint NOT NULL,
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE bookmarks (
+  id bigserial NOT NULL, account_id bigint NOT NULL, status_id bigint NOT NULL,
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE mentions (
+  id bigserial NOT NULL, status_id bigint, account_id bigint, silent boolean NOT NULL DEFAULT false,
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE blocks (
+  id bigserial NOT NULL, account_id bigint NOT NULL, target_account_id bigint NOT NULL, uri character varying,
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE mutes (
+  id bigserial NOT NULL, account_id bigint NOT NULL, target_account_id bigint NOT NULL,
+  hide_notifications boolean NOT NULL DEFAULT true, expires_at timestamp without time zone,
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE notifications (
+  id bigserial NOT NULL, activity_id bigint NOT NULL, activity_type character varying NOT NULL,
+  account_id bigint NOT NULL, from_account_id bigint NOT NULL, type character varying,
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE lists (
+  id bigserial NOT NULL, account_id bigint NOT NULL, title character varying NOT NULL DEFAULT '',
+  replies_policy integer NOT NULL DEFAULT 0, exclusive boolean NOT NULL DEFAULT false,
+  created_at timestamp(6) without time zone NOT NULL, updated_at timestamp(6) without time zone NOT NULL);
+CREATE TABLE list_accounts (
+  id bigserial NOT NULL, list_id bigint NOT NULL, account_id bigint NOT NULL, follow_id bigint);
+)SQL";
+
+// Mastodon's index names, so the PostgreSQL log's unique violations read like the real thing.
+const char *const kConstraints = R"SQL(
+ALTER TABLE accounts ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_accounts_on_username_and_domain_lower ON accounts (lower((username)::text), COALESCE(lower((domain)::text), ''::text));
+CREATE INDEX index_accounts_on_uri ON accounts (uri);
+ALTER TABLE users ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_users_on_email ON users (email);
+CREATE INDEX index_users_on_account_id ON users (account_id);
+ALTER TABLE identities ADD PRIMARY KEY (id);
+CREATE INDEX index_identities_on_user_id ON identities (user_id);
+ALTER TABLE web_settings ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_web_settings_on_user_id ON web_settings (user_id);
+ALTER TABLE account_stats ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_account_stats_on_account_id ON account_stats (account_id);
+ALTER TABLE conversations ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_conversations_on_uri ON conversations (uri) WHERE uri IS NOT NULL;
+ALTER TABLE statuses ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_statuses_on_uri ON statuses (uri);
+CREATE INDEX index_statuses_on_account_id_id ON statuses (account_id, id DESC);
+CREATE INDEX index_statuses_on_in_reply_to_id ON statuses (in_reply_to_id) WHERE in_reply_to_id IS NOT NULL;
+CREATE INDEX index_statuses_on_in_reply_to_account_id ON statuses (in_reply_to_account_id) WHERE in_reply_to_account_id IS NOT NULL;
+CREATE UNIQUE INDEX index_statuses_on_account_id_and_reblog_of_id ON statuses (account_id, reblog_of_id) WHERE reblog_of_id IS NOT NULL;
+CREATE INDEX index_statuses_on_reblog_of_id ON statuses (reblog_of_id) WHERE reblog_of_id IS NOT NULL;
+CREATE INDEX index_statuses_on_conversation_id ON statuses (conversation_id) WHERE conversation_id IS NOT NULL;
+ALTER TABLE status_stats ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_status_stats_on_status_id ON status_stats (status_id);
+ALTER TABLE media_attachments ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_media_attachments_on_shortcode ON media_attachments (shortcode) WHERE shortcode IS NOT NULL;
+CREATE INDEX index_media_attachments_on_status_id ON media_attachments (status_id);
+CREATE INDEX index_media_attachments_on_account_id ON media_attachments (account_id);
+ALTER TABLE follows ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_follows_on_account_id_and_target_account_id ON follows (account_id, target_account_id);
+CREATE INDEX index_follows_on_target_account_id ON follows (target_account_id);
+ALTER TABLE follow_requests ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_follow_requests_on_account_id_and_target_account_id ON follow_requests (account_id, target_account_id);
+CREATE INDEX index_follow_requests_on_target_account_id ON follow_requests (target_account_id);
+ALTER TABLE favourites ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_favourites_on_account_id_and_status_id ON favourites (account_id, status_id);
+CREATE INDEX index_favourites_on_status_id ON favourites (status_id);
+ALTER TABLE bookmarks ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_bookmarks_on_account_id_and_status_id ON bookmarks (account_id, status_id);
+CREATE INDEX index_bookmarks_on_status_id ON bookmarks (status_id);
+ALTER TABLE mentions ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_mentions_on_account_id_and_status_id ON mentions (account_id, status_id);
+CREATE INDEX index_mentions_on_status_id ON mentions (status_id);
+ALTER TABLE blocks ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_blocks_on_account_id_and_target_account_id ON blocks (account_id, target_account_id);
+CREATE INDEX index_blocks_on_target_account_id ON blocks (target_account_id);
+ALTER TABLE mutes ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_mutes_on_account_id_and_target_account_id ON mutes (account_id, target_account_id);
+CREATE INDEX index_mutes_on_target_account_id ON mutes (target_account_id);
+ALTER TABLE notifications ADD PRIMARY KEY (id);
+CREATE INDEX index_notifications_on_account_id_and_id_and_type ON notifications (account_id, id DESC, type);
+CREATE INDEX index_notifications_on_from_account_id ON notifications (from_account_id);
+CREATE INDEX index_notifications_on_activity_id_and_activity_type ON notifications (activity_id, activity_type);
+ALTER TABLE lists ADD PRIMARY KEY (id);
+CREATE INDEX index_lists_on_account_id ON lists (account_id);
+ALTER TABLE list_accounts ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_list_accounts_on_account_id_and_list_id ON list_accounts (account_id, list_id);
+CREATE INDEX index_list_accounts_on_list_id_and_account_id ON list_accounts (list_id, account_id);
+CREATE INDEX index_list_accounts_on_follow_id ON list_accounts (follow_id) WHERE follow_id IS NOT NULL;
+
+ALTER TABLE users ADD CONSTRAINT fk_50500f500d FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE identities ADD CONSTRAINT fk_bea040f377 FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE web_settings ADD CONSTRAINT fk_11910667b2 FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE account_stats ADD CONSTRAINT fk_rails_215bb31ff1 FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE statuses ADD CONSTRAINT fk_9bda1543f7 FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE statuses ADD CONSTRAINT fk_rails_94a6f70399 FOREIGN KEY (in_reply_to_id) REFERENCES statuses (id) ON DELETE SET NULL;
+ALTER TABLE statuses ADD CONSTRAINT fk_rails_256483a9ab FOREIGN KEY (reblog_of_id) REFERENCES statuses (id) ON DELETE CASCADE;
+ALTER TABLE statuses ADD CONSTRAINT fk_c7fa917661 FOREIGN KEY (in_reply_to_account_id) REFERENCES accounts (id) ON DELETE SET NULL;
+ALTER TABLE statuses ADD CONSTRAINT fk_rails_conversation FOREIGN KEY (conversation_id) REFERENCES conversations (id) ON DELETE SET NULL;
+ALTER TABLE status_stats ADD CONSTRAINT fk_rails_4a247aac42 FOREIGN KEY (status_id) REFERENCES statuses (id) ON DELETE CASCADE;
+ALTER TABLE media_attachments ADD CONSTRAINT fk_96dd81e81b FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE SET NULL;
+ALTER TABLE media_attachments ADD CONSTRAINT fk_rails_31fc5aeef1 FOREIGN KEY (status_id) REFERENCES statuses (id) ON DELETE SET NULL;
+ALTER TABLE follows ADD CONSTRAINT fk_32ed1b5560 FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE follows ADD CONSTRAINT fk_745ca29eac FOREIGN KEY (target_account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE follow_requests ADD CONSTRAINT fk_76d644b0e7 FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE follow_requests ADD CONSTRAINT fk_9291ec025d FOREIGN KEY (target_account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE favourites ADD CONSTRAINT fk_5eb6c2b873 FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE favourites ADD CONSTRAINT fk_b0e856845e FOREIGN KEY (status_id) REFERENCES statuses (id) ON DELETE CASCADE;
+ALTER TABLE bookmarks ADD CONSTRAINT fk_rails_11207ffcfd FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE bookmarks ADD CONSTRAINT fk_rails_9f6ac182a6 FOREIGN KEY (status_id) REFERENCES statuses (id) ON DELETE CASCADE;
+ALTER TABLE mentions ADD CONSTRAINT fk_970d43f9d1 FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE mentions ADD CONSTRAINT fk_rails_59edbe2887 FOREIGN KEY (status_id) REFERENCES statuses (id) ON DELETE CASCADE;
+ALTER TABLE blocks ADD CONSTRAINT fk_4269e03e65 FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE blocks ADD CONSTRAINT fk_9571bfabc1 FOREIGN KEY (target_account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE mutes ADD CONSTRAINT fk_b8d8daf315 FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE mutes ADD CONSTRAINT fk_eecff219ea FOREIGN KEY (target_account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE notifications ADD CONSTRAINT fk_c141c8ee55 FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE notifications ADD CONSTRAINT fk_fbd6b0bf9e FOREIGN KEY (from_account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE lists ADD CONSTRAINT fk_rails_3853b78dac FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE list_accounts ADD CONSTRAINT fk_rails_40f9cc29f1 FOREIGN KEY (follow_id) REFERENCES follows (id) ON DELETE CASCADE;
+ALTER TABLE list_accounts ADD CONSTRAINT fk_rails_85fee9d6ab FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE;
+ALTER TABLE list_accounts ADD CONSTRAINT fk_rails_e54e356c88 FOREIGN KEY (list_id) REFERENCES lists (id) ON DELETE CASCADE;
+)SQL";
+
+} // namespace
+
+void DemoSchema::createTables(DemoSql &sql)
+{
+    sql.script(QStringLiteral("tables"), QString::fromUtf8(kTables));
+}
+
+void DemoSchema::createConstraints(DemoSql &sql)
+{
+    sql.script(QStringLiteral("keys and indexes"), QString::fromUtf8(kConstraints));
+    sql.script(QStringLiteral("statistics"), QStringLiteral("ANALYZE"));
+}
+
+void DemoSchema::advanceSequences(DemoSql &sql)
+{
+    // Every serial column's sequence continues after the largest id, as in a real database.
+    sql.script(QStringLiteral("sequences"), QStringLiteral(R"SQL(
+DO $$
+DECLARE s record; top bigint;
+BEGIN
+  FOR s IN SELECT d.refobjid::regclass AS tab, a.attname AS col, d.objid::regclass AS seq
+           FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+           WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'a'
+             AND d.objid IN (SELECT oid FROM pg_class WHERE relkind = 'S')
+  LOOP
+    EXECUTE format('SELECT max(%I) FROM %s', s.col, s.tab) INTO top;
+    PERFORM setval(s.seq, coalesce(top, 0) + 1, false);
+  END LOOP;
+END $$)SQL"));
+}
+
+} // namespace salvage

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "demo/demoparameters.h"
+
+namespace salvage {
+
+class DemoSql;
+
+/// Fills the statuses side set-wise: conversations, statuses (posts, replies, reblogs with
+/// snowflake ids), media attachments, favourites, bookmarks, mentions, status stats; then the
+/// notifications and account stats derived from them.
+class DemoStatuses
+{
+public:
+    DemoStatuses(DemoSql &sql, const DemoParameters &parameters) : m_sql(sql), m_parameters(parameters) {}
+
+    /// Statuses with index [first, last] and the rows hanging off them, all made before capMs.
+    /// `indexed`: the unique indexes exist already, so a duplicate reblog is skipped on insert;
+    /// otherwise duplicates are removed before the indexes are built.
+    void generate(qint64 first, qint64 last, qint64 capMs, bool indexed);
+    /// Notifications of local accounts for favourites, mentions and follows made in [fromMs, toMs).
+    void addNotifications(qint64 fromMs, qint64 toMs);
+    void addAccountStats();
+
+private:
+    DemoSql &m_sql;
+    DemoParameters m_parameters;
+};
+
+} // namespace salvage
