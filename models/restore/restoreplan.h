@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QMap>
+#include <QMetaType>
 #include <QString>
 #include <QStringList>
 
@@ -98,3 +99,5 @@ struct RestorePlan
 };
 
 } // namespace salvage
+
+Q_DECLARE_METATYPE(salvage::RestorePlan)
