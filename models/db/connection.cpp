@@ -121,17 +121,15 @@ void Connection::open(const ConnectionProfile &profile, const QString &password)
 
 std::unique_ptr<PgSession> Connection::openSiblingSession() const
 {
-    ConnectionProfile profile;
-    QString password;
-    {
-        std::lock_guard lock(m_mutex);
-        profile = m_profile;
-        password = m_password;
-    }
-    return std::make_unique<PgSession>(profile, password, PgSession::Options{true, sideName(m_side), 15});
+    return openSession(false, sideName(m_side));
 }
 
 std::unique_ptr<PgSession> Connection::openRunSession() const
+{
+    return openSession(true, sideName(m_side) + QStringLiteral(" (restore run)"));
+}
+
+std::unique_ptr<PgSession> Connection::openSession(bool writable, const QString &label) const
 {
     ConnectionProfile profile;
     QString password;
@@ -140,7 +138,8 @@ std::unique_ptr<PgSession> Connection::openRunSession() const
         profile = m_profile;
         password = m_password;
     }
-    return std::make_unique<PgSession>(profile, password, PgSession::Options::writable(sideName(m_side) + QStringLiteral(" (restore run)")));
+    return std::make_unique<PgSession>(profile, password,
+                                       writable ? PgSession::Options::writable(label) : PgSession::Options{true, label, 15});
 }
 
 void Connection::close()

@@ -88,6 +88,7 @@ private:
     JobId enqueue(const QString &title, Work work, QObject *context, std::function<void()> deliver,
                   FailureHandler onFailure);
     void runOnWorker(const std::shared_ptr<Job> &job);
+    std::unique_ptr<PgSession> openSession(bool writable, const QString &label) const;
     void setState(State state, const QString &error = {});
     void resendCancels();
 

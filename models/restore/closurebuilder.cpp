@@ -4,29 +4,9 @@
 #include "db/jobcontrol.h"
 #include "db/sqlident.h"
 #include "restore/pgraw.h"
+#include "restore/restoresql.h"
 
 namespace salvage {
-
-namespace {
-
-QString columnList(const QString &alias, const QStringList &columns)
-{
-    QStringList parts;
-    for (const QString &column : columns)
-        parts << alias + QLatin1Char('.') + sql::quoteIdent(column);
-    return parts.join(QStringLiteral(", "));
-}
-
-QString joinOn(const QString &left, const QStringList &leftColumns, const QString &right, const QStringList &rightColumns)
-{
-    QStringList parts;
-    for (qsizetype i = 0; i < leftColumns.size(); ++i)
-        parts << QStringLiteral("%1.%2 = %3.%4").arg(left, sql::quoteIdent(leftColumns.at(i)), right,
-                                                     sql::quoteIdent(rightColumns.at(i)));
-    return parts.join(QStringLiteral(" AND "));
-}
-
-} // namespace
 
 QList<ClosureBuilder::Edge> ClosureBuilder::edgesOf(const Schema &schema, const QList<RestoreRelation> &relations)
 {
@@ -114,14 +94,14 @@ qint64 ClosureBuilder::expand(JobControl *control)
             // Referencing the parent's primary key: join the key table directly; otherwise via the parent rows.
             const QString from = edge.parentColumns == edge.parent->primaryKey
                 ? QStringLiteral("%1 c JOIN %2 k ON %3").arg(edge.child->sqlName(), parentKeys,
-                                                             joinOn(QStringLiteral("c"), edge.columns, QStringLiteral("k"), edge.parentColumns))
+                                                             RestoreSql::equal(QStringLiteral("c"), edge.columns, QStringLiteral("k"), edge.parentColumns))
                 : QStringLiteral("%1 c JOIN %2 p ON %3 JOIN %4 k ON %5")
                       .arg(edge.child->sqlName(), edge.parent->sqlName(),
-                           joinOn(QStringLiteral("c"), edge.columns, QStringLiteral("p"), edge.parentColumns), parentKeys,
-                           joinOn(QStringLiteral("p"), edge.parent->primaryKey, QStringLiteral("k"), edge.parent->primaryKey));
+                           RestoreSql::equal(QStringLiteral("c"), edge.columns, QStringLiteral("p"), edge.parentColumns), parentKeys,
+                           RestoreSql::equal(QStringLiteral("p"), edge.parent->primaryKey, QStringLiteral("k"), edge.parent->primaryKey));
             const auto result = m_backup.exec(
                 QStringLiteral("INSERT INTO %1 SELECT DISTINCT %2, %3 FROM %4 WHERE k.\"_salvage_round\" = %5 ON CONFLICT DO NOTHING")
-                    .arg(childKeys, columnList(QStringLiteral("c"), edge.child->primaryKey)).arg(round)
+                    .arg(childKeys, RestoreSql::prefixed(QStringLiteral("c"), edge.child->primaryKey)).arg(round)
                     .arg(from).arg(round - 1));
             const qint64 count = PgRaw::affected(result);
             m_rows[edge.child->qualifiedName()] += count;

@@ -2,6 +2,7 @@
 
 #include "db/sqlident.h"
 #include "restore/pgraw.h"
+#include "restore/restoresql.h"
 
 namespace salvage {
 
@@ -11,38 +12,9 @@ const QString kAction = QStringLiteral("\"_salvage_action\"");
 const QString kLive = QStringLiteral("\"_salvage_live\"");
 const QString kReason = QStringLiteral("\"_salvage_reason\"");
 
-QString equal(const QString &left, const QStringList &leftColumns, const QString &right, const QStringList &rightColumns)
-{
-    QStringList parts;
-    for (qsizetype i = 0; i < leftColumns.size(); ++i)
-        parts << QStringLiteral("%1.%2 = %3.%4").arg(left, sql::quoteIdent(leftColumns.at(i)), right,
-                                                     sql::quoteIdent(rightColumns.at(i)));
-    return parts.join(QStringLiteral(" AND "));
-}
 
-QString prefixed(const QString &alias, const QStringList &columns)
-{
-    QStringList parts;
-    for (const QString &column : columns)
-        parts << alias + QLatin1Char('.') + sql::quoteIdent(column);
-    return parts.join(QStringLiteral(", "));
-}
 
-QString notNull(const QString &alias, const QStringList &columns)
-{
-    QStringList parts;
-    for (const QString &column : columns)
-        parts << QStringLiteral("%1.%2 IS NOT NULL").arg(alias, sql::quoteIdent(column));
-    return parts.join(QStringLiteral(" AND "));
-}
 
-QString keyText(const QString &alias, const QStringList &columns)
-{
-    QStringList parts;
-    for (const QString &column : columns)
-        parts << QStringLiteral("%1.%2::text").arg(alias, sql::quoteIdent(column));
-    return QStringLiteral("concat_ws(',', %1)").arg(parts.join(QStringLiteral(", ")));
-}
 
 } // namespace
 
@@ -69,12 +41,12 @@ QList<ClosureBuilder::Edge> LiveClassifier::edgesFrom(const Table &table) const
 QString LiveClassifier::parentAvailable(const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const
 {
     QString condition = QStringLiteral("EXISTS (SELECT 1 FROM %1 p WHERE %2)")
-                            .arg(edge.parent->sqlName(), equal(QStringLiteral("p"), edge.parentColumns, alias, edge.columns));
+                            .arg(edge.parent->sqlName(), RestoreSql::equal(QStringLiteral("p"), edge.parentColumns, alias, edge.columns));
     const QString parentStaging = staged(*edge.parent);
     if (!parentStaging.isEmpty()) {
         const QString pending = pendingCounts ? QStringLiteral(" OR m.%1 IS NULL").arg(kAction) : QString();
         condition += QStringLiteral(" OR EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (m.%3 IN ('insert', 'recreate')%4))")
-                         .arg(sql::quoteIdent(parentStaging), equal(QStringLiteral("m"), edge.parentColumns, alias, edge.columns),
+                         .arg(sql::quoteIdent(parentStaging), RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, alias, edge.columns),
                               kAction, pending);
     }
     return QLatin1Char('(') + condition + QLatin1Char(')');
@@ -97,7 +69,7 @@ void LiveClassifier::classify(const Table &table, RestorePolicy policy)
     }
 
     update(QStringLiteral("UPDATE %1 s SET %2 = 'present' FROM %3 l WHERE %4")
-               .arg(s, kAction, table.sqlName(), equal(QStringLiteral("s"), pk, QStringLiteral("l"), pk)));
+               .arg(s, kAction, table.sqlName(), RestoreSql::equal(QStringLiteral("s"), pk, QStringLiteral("l"), pk)));
     markParents(table, s);
     markCollisions(table, policy, s, QStringLiteral("%1 IS NULL").arg(kAction));
     update(QStringLiteral("UPDATE %1 SET %2 = 'insert' WHERE %2 IS NULL").arg(s, kAction));
@@ -105,13 +77,13 @@ void LiveClassifier::classify(const Table &table, RestorePolicy policy)
     // Present rows whose foreign key was moved: put it back when its original parent is there.
     for (const ClosureBuilder::Edge &edge : edgesFrom(table)) {
         const QString moved = QStringLiteral("(%1) IS DISTINCT FROM (%2) AND %3")
-                                  .arg(prefixed(QStringLiteral("s"), edge.columns), prefixed(QStringLiteral("l"), edge.columns),
-                                       notNull(QStringLiteral("s"), edge.columns));
+                                  .arg(RestoreSql::prefixed(QStringLiteral("s"), edge.columns), RestoreSql::prefixed(QStringLiteral("l"), edge.columns),
+                                       RestoreSql::notNull(QStringLiteral("s"), edge.columns));
         const QString base = QStringLiteral("UPDATE %1 s SET %2 FROM %3 l WHERE s.%4 IN ('present', 'repoint') AND %5 AND %6 AND %7 %8");
         update(base.arg(s, kAction + QStringLiteral(" = 'repoint'"), table.sqlName(), kAction,
-                         equal(QStringLiteral("s"), pk, QStringLiteral("l"), pk), moved, QString(), parentAvailable(edge, QStringLiteral("s"), false)));
+                         RestoreSql::equal(QStringLiteral("s"), pk, QStringLiteral("l"), pk), moved, QString(), parentAvailable(edge, QStringLiteral("s"), false)));
         m_session.exec(base.arg(s, kReason + QStringLiteral(" = concat_ws('; ', s.") + kReason + QStringLiteral(", $1::text)"),
-                                table.sqlName(), kAction, equal(QStringLiteral("s"), pk, QStringLiteral("l"), pk), moved,
+                                table.sqlName(), kAction, RestoreSql::equal(QStringLiteral("s"), pk, QStringLiteral("l"), pk), moved,
                                 QStringLiteral("NOT"), parentAvailable(edge, QStringLiteral("s"), false)),
                        {QStringLiteral("moved %1 not put back: its original %2 row is gone from live")
                             .arg(edge.columns.join(QLatin1Char(',')), edge.parent->qualifiedName())});
@@ -138,11 +110,11 @@ void LiveClassifier::markParents(const Table &table, const QString &s)
                 }
             }
             const QString condition = QStringLiteral("s.%1 IS NULL AND %2 AND NOT %3")
-                                          .arg(kAction, notNull(QStringLiteral("s"), edge.columns),
+                                          .arg(kAction, RestoreSql::notNull(QStringLiteral("s"), edge.columns),
                                                parentAvailable(edge, QStringLiteral("s"), true));
             const QString parent = QStringLiteral("parent %1 (%2) is gone from live").arg(edge.parent->qualifiedName(),
                                                                                           edge.columns.join(QLatin1Char(',')));
-            const QString key = keyText(QStringLiteral("s"), edge.columns);
+            const QString key = RestoreSql::keyText(QStringLiteral("s"), edge.columns);
             if (onDelete == FkAction::Cascade) {
                 changed += PgRaw::affected(m_session.exec(
                     QStringLiteral("UPDATE %1 s SET %2 = 'cascade', %3 = $1 || ' = ' || %4 || '; ON DELETE CASCADE would have deleted this row' WHERE %5")
@@ -238,9 +210,9 @@ void LiveClassifier::markCollisions(const Table &table, RestorePolicy policy, co
                                       "FROM (SELECT DISTINCT ON (%5) %6, %7 AS \"_salvage_l\", %8 AS \"_salvage_lkey\" "
                                       "FROM (%9) a JOIN (%10) b ON %11 WHERE (%5) IS DISTINCT FROM (%12) ORDER BY %5, %12) c "
                                       "WHERE %13 AND s.%14")
-                           .arg(s, kAction, kLive, kReason, prefixed(QStringLiteral("a"), pk), keyAliases.join(QStringLiteral(", ")),
-                                liveKey, keyText(QStringLiteral("b"), pk), candidateRows)
-                           .arg(liveRows, match.join(QStringLiteral(" AND ")), prefixed(QStringLiteral("b"), pk),
+                           .arg(s, kAction, kLive, kReason, RestoreSql::prefixed(QStringLiteral("a"), pk), keyAliases.join(QStringLiteral(", ")),
+                                liveKey, RestoreSql::keyText(QStringLiteral("b"), pk), candidateRows)
+                           .arg(liveRows, match.join(QStringLiteral(" AND ")), RestoreSql::prefixed(QStringLiteral("b"), pk),
                                 keyMatch.join(QStringLiteral(" AND ")), candidates),
                        {action, reason});
     }
@@ -254,9 +226,9 @@ qint64 LiveClassifier::foreignKeyUpdates(const ClosureBuilder::Edge &edge, bool 
     const auto result = m_session.exec(
         QStringLiteral("SELECT count(*) FROM %1 s LEFT JOIN %2 l ON %3 WHERE %4 AND %5 AND "
                        "((s.%6 = 'repoint' AND (%7) IS DISTINCT FROM (%8))%9)")
-            .arg(s, table.sqlName(), equal(QStringLiteral("s"), table.primaryKey, QStringLiteral("l"), table.primaryKey),
-                 notNull(QStringLiteral("s"), edge.columns), parentAvailable(edge, QStringLiteral("s"), false), kAction,
-                 prefixed(QStringLiteral("s"), edge.columns), prefixed(QStringLiteral("l"), edge.columns), insertRows));
+            .arg(s, table.sqlName(), RestoreSql::equal(QStringLiteral("s"), table.primaryKey, QStringLiteral("l"), table.primaryKey),
+                 RestoreSql::notNull(QStringLiteral("s"), edge.columns), parentAvailable(edge, QStringLiteral("s"), false), kAction,
+                 RestoreSql::prefixed(QStringLiteral("s"), edge.columns), RestoreSql::prefixed(QStringLiteral("l"), edge.columns), insertRows));
     return PgRaw::value(result, 0, 0).toLongLong();
 }
 

@@ -209,30 +209,29 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         bool overriding = false;
         for (const QString &column : columns)
             overriding = overriding || table->column(column)->identity == QLatin1Char('a');
-        if (const qint64 count = counts.value(QStringLiteral("recreate"))) {
+        // Both row-writing steps of a table start alike.
+        const auto tableStep = [&](PlanStep::Kind kind, qint64 count) {
             PlanStep step;
-            step.kind = PlanStep::Kind::Recreate;
+            step.kind = kind;
             step.table = table->qualifiedName();
             step.tableSql = table->sqlName();
             step.stagingName = name;
             step.columns = columns;
             step.primaryKey = table->primaryKey;
+            step.expectedRows = count;
+            return step;
+        };
+        if (const qint64 count = counts.value(QStringLiteral("recreate"))) {
+            PlanStep step = tableStep(PlanStep::Kind::Recreate, count);
             for (const ClosureBuilder::Edge &edge : liveEdges)
                 if (edge.parent == table && edge.parentColumns == table->primaryKey && edge.columns.size() == 1)
                     step.children.append({edge.child->sqlName(), edge.columns.first()});
-            step.expectedRows = count;
             step.description = QStringLiteral("%1: give %2 recreated rows their original id and backup values, re-pointing their rows")
                                    .arg(table->qualifiedName()).arg(count);
             plan.steps.append(step);
         }
         if (const qint64 count = counts.value(QStringLiteral("insert"))) {
-            PlanStep step;
-            step.kind = PlanStep::Kind::Insert;
-            step.table = table->qualifiedName();
-            step.tableSql = table->sqlName();
-            step.stagingName = name;
-            step.columns = columns;
-            step.primaryKey = table->primaryKey;
+            PlanStep step = tableStep(PlanStep::Kind::Insert, count);
             step.overridingSystemValue = overriding;
             for (const ClosureBuilder::Edge &edge : liveEdges) {
                 if (edge.child != table || edge.parent == table || !position.contains(edge.parent)
@@ -242,7 +241,6 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                     if (table->column(column)->nullable && !step.nullColumns.contains(column))
                         step.nullColumns << column;
             }
-            step.expectedRows = count;
             step.description = QStringLiteral("%1: insert %2 rows missing from live").arg(table->qualifiedName()).arg(count);
             plan.steps.append(step);
         }

@@ -2,6 +2,7 @@
 
 #include "db/sqlident.h"
 #include "restore/restoreplan.h"
+#include "restore/restoresql.h"
 
 namespace salvage {
 
@@ -19,13 +20,6 @@ QString pairs(const QString &left, const QStringList &leftColumns, const QString
     return parts.join(separator);
 }
 
-QString prefixed(const QString &alias, const QStringList &columns)
-{
-    QStringList parts;
-    for (const QString &column : columns)
-        parts << alias + QLatin1Char('.') + sql::quoteIdent(column);
-    return parts.join(QStringLiteral(", "));
-}
 
 QString comment(const QString &text)
 {
@@ -58,7 +52,7 @@ QString ScriptRenderer::statement(const PlanStep &step)
         return QStringLiteral("INSERT INTO %1 (%2)%3\nSELECT %4 FROM %5 s WHERE %6 = 'insert' ORDER BY %7\nON CONFLICT DO NOTHING;")
             .arg(step.tableSql, sql::quoteIdentList(step.columns),
                  step.overridingSystemValue ? QStringLiteral(" OVERRIDING SYSTEM VALUE") : QString(), values.join(QStringLiteral(", ")),
-                 staging, kAction, prefixed(QStringLiteral("s"), step.primaryKey));
+                 staging, kAction, RestoreSql::prefixed(QStringLiteral("s"), step.primaryKey));
     }
     case PlanStep::Kind::RestoreForeignKey: {
         QStringList notNull;
@@ -68,7 +62,7 @@ QString ScriptRenderer::statement(const PlanStep &step)
                               "  AND (%6) IS DISTINCT FROM (%7) AND %8\n  AND EXISTS (SELECT 1 FROM %9 p WHERE %10);")
             .arg(step.tableSql, pairs(QString(), step.fkColumns, QStringLiteral("s"), step.fkColumns, QStringLiteral(", ")), staging,
                  kAction, pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.primaryKey),
-                 prefixed(QStringLiteral("t"), step.fkColumns), prefixed(QStringLiteral("s"), step.fkColumns),
+                 RestoreSql::prefixed(QStringLiteral("t"), step.fkColumns), RestoreSql::prefixed(QStringLiteral("s"), step.fkColumns),
                  notNull.join(QStringLiteral(" AND ")), step.parentSql)
             .arg(pairs(QStringLiteral("p"), step.parentColumns, QStringLiteral("s"), step.fkColumns));
     }

@@ -2,28 +2,9 @@
 
 #include "db/sqlident.h"
 #include "restore/pgraw.h"
+#include "restore/restoresql.h"
 
 namespace salvage {
-
-namespace {
-
-QString equal(const QString &left, const QString &right, const QStringList &columns)
-{
-    QStringList parts;
-    for (const QString &column : columns)
-        parts << QStringLiteral("%1.%2 = %3.%2").arg(left, sql::quoteIdent(column), right);
-    return parts.join(QStringLiteral(" AND "));
-}
-
-QString prefixed(const QString &alias, const QStringList &columns)
-{
-    QStringList parts;
-    for (const QString &column : columns)
-        parts << alias + QLatin1Char('.') + sql::quoteIdent(column);
-    return parts.join(QStringLiteral(", "));
-}
-
-} // namespace
 
 QList<PlanListing> UnknownOwners::find(const ClosureBuilder::Edge &liveEdge, const Table &backupTable, const QString &staging,
                                        const QString &backupScratch, const PgRaw &live, const PgRaw &backup)
@@ -34,13 +15,13 @@ QList<PlanListing> UnknownOwners::find(const ClosureBuilder::Edge &liveEdge, con
     // Parents that received moved rows: the live values of foreign keys the plan puts back.
     const QString donors = QStringLiteral("SELECT %1 FROM %2 s JOIN %3 l2 ON %4 WHERE s.\"_salvage_action\" = 'repoint' "
                                           "AND (%5) IS DISTINCT FROM (%6)")
-                               .arg(prefixed(QStringLiteral("l2"), liveEdge.columns), s, table.sqlName(),
-                                    equal(QStringLiteral("s"), QStringLiteral("l2"), pk), prefixed(QStringLiteral("s"), liveEdge.columns),
-                                    prefixed(QStringLiteral("l2"), liveEdge.columns));
+                               .arg(RestoreSql::prefixed(QStringLiteral("l2"), liveEdge.columns), s, table.sqlName(),
+                                    RestoreSql::equal(QStringLiteral("s"), QStringLiteral("l2"), pk), RestoreSql::prefixed(QStringLiteral("s"), liveEdge.columns),
+                                    RestoreSql::prefixed(QStringLiteral("l2"), liveEdge.columns));
     QByteArray keys;
     live.copyOut(QStringLiteral("COPY (SELECT %1 FROM %2 l WHERE (%3) IN (%4) AND NOT EXISTS (SELECT 1 FROM %5 s WHERE %6)) TO STDOUT")
-                     .arg(prefixed(QStringLiteral("l"), pk), table.sqlName(), prefixed(QStringLiteral("l"), liveEdge.columns), donors, s,
-                          equal(QStringLiteral("s"), QStringLiteral("l"), pk)),
+                     .arg(RestoreSql::prefixed(QStringLiteral("l"), pk), table.sqlName(), RestoreSql::prefixed(QStringLiteral("l"), liveEdge.columns), donors, s,
+                          RestoreSql::equal(QStringLiteral("s"), QStringLiteral("l"), pk)),
                  [&](const char *chunk, int length) { keys.append(chunk, length); });
     if (keys.isEmpty())
         return {};
@@ -53,7 +34,7 @@ QList<PlanListing> UnknownOwners::find(const ClosureBuilder::Edge &liveEdge, con
     const auto created = backup.exec(QStringLiteral("SELECT concat_ws(',', %1) FROM %2 k WHERE NOT EXISTS (SELECT 1 FROM %3 b WHERE %4) "
                                                     "ORDER BY %5 LIMIT 10000")
                                          .arg(keyText.join(QStringLiteral(", ")), scratch, backupTable.sqlName(),
-                                              equal(QStringLiteral("b"), QStringLiteral("k"), pk), prefixed(QStringLiteral("k"), pk)));
+                                              RestoreSql::equal(QStringLiteral("b"), QStringLiteral("k"), pk), RestoreSql::prefixed(QStringLiteral("k"), pk)));
     QList<PlanListing> result;
     for (int row = 0; row < PgRaw::rows(created); ++row)
         result.append({table.qualifiedName(), PgRaw::value(created, row, 0), QStringLiteral("unknown-owner"),

@@ -26,6 +26,7 @@ CREATE UNIQUE INDEX accounts_lower ON accounts (lower(username), coalesce(lower(
 CREATE TABLE statuses (id bigserial PRIMARY KEY, account_id bigint NOT NULL REFERENCES accounts ON DELETE CASCADE,
   text text NOT NULL, in_reply_to_id bigint REFERENCES statuses ON DELETE SET NULL, created_at timestamptz NOT NULL DEFAULT now());
 CREATE INDEX statuses_account ON statuses (account_id);
+CREATE INDEX statuses_reply ON statuses (in_reply_to_id);
 )";
 
 void exec(const QString &conninfo, const QString &sql)

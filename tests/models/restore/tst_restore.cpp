@@ -8,6 +8,7 @@
 #include "restore/restoreplanner.h"
 #include "restore/restoreverifier.h"
 #include "restore/scriptrenderer.h"
+#include "livesnapshot.h"
 #include "testcluster.h"
 
 #include <QFile>
@@ -48,19 +49,7 @@ class TestRestore : public QObject
     QString m_backupConn;
     QTemporaryDir m_dir;
 
-    /// md5 of every table's rows in key order: equal means identical data.
-    QMap<QString, QString> snapshot()
-    {
-        PgSession session(m_liveConn, PgSession::Options{true, QStringLiteral("LIVE"), 15});
-        const Schema schema = SchemaReader::read(session);
-        QMap<QString, QString> result;
-        for (const Table &table : schema.tables) {
-            const auto rows = session.exec(QStringLiteral("SELECT coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') FROM %1 x")
-                                               .arg(table.sqlName()));
-            result.insert(table.qualifiedName(), QString::fromStdString(rows[0][0].as<std::string>()));
-        }
-        return result;
-    }
+    QMap<QString, QString> snapshot() { return salvage::test::tableDigests(m_liveConn); }
 
     QString value(const QString &sql)
     {

@@ -9,6 +9,7 @@
 #include "restore/restoreplanner.h"
 #include "restore/restoreverifier.h"
 #include "restore/scriptrenderer.h"
+#include "livesnapshot.h"
 #include "testcluster.h"
 
 #include <QFileInfo>
@@ -22,18 +23,7 @@ class TestRestoreDemo : public QObject
 {
     Q_OBJECT
 
-    QMap<QString, QString> snapshot(const QString &conninfo)
-    {
-        PgSession session(conninfo, PgSession::Options{true, QStringLiteral("LIVE"), 15});
-        const Schema schema = SchemaReader::read(session);
-        QMap<QString, QString> result;
-        for (const Table &table : schema.tables) {
-            const auto rows = session.exec(QStringLiteral("SELECT coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') FROM %1 x")
-                                               .arg(table.sqlName()));
-            result.insert(table.qualifiedName(), QString::fromStdString(rows[0][0].as<std::string>()));
-        }
-        return result;
-    }
+    QMap<QString, QString> snapshot(const QString &conninfo) { return salvage::test::tableDigests(conninfo); }
 
 private slots:
     void restoresTheDemoIncident()
