@@ -8,7 +8,11 @@
 #include "jobs/backgroundjob.h"
 #include "db/recentconnections.h"
 #include "jobs/jobregistry.h"
+#include "compareview.h"
 #include "graphview.h"
+#include "restoreview.h"
+#include "timelineview.h"
+#include "timeline/annotations.h"
 #include "jobspanel.h"
 #include "overviewpage.h"
 #include "passwordstore.h"
@@ -74,8 +78,21 @@ MainWindow::MainWindow(QWidget *parent)
 
     createDocks();
     createMenus();
+    addView(QStringLiteral("compare"), tr("&Compare"), new CompareView(m_live, m_backup, m_jobs, this));
     addView(QStringLiteral("graph"), tr("&Graph"), new GraphView(m_live, m_backup, m_jobs, this));
+    m_timeline = new TimelineView(m_jobs, this);
+    addView(QStringLiteral("timeline"), tr("&Timeline"), m_timeline);
+    addView(QStringLiteral("restore"), tr("&Restore"), new RestoreView(m_live, m_backup, m_jobs, this));
     addView(QStringLiteral("console"), tr("&SQL console"), new SqlConsole(m_live, m_backup, this));
+    // The workspace's log sources go to the timeline, paths taken relative to the workspace file.
+    connect(this, &MainWindow::workspaceOpened, this, [this](const Workspace &workspace) {
+        QList<LogSource> sources = workspace.logs;
+        for (LogSource &source : sources)
+            source.path = Workspace::resolve(m_workspacePath, source.path);
+        m_timeline->loadAnnotations(workspace);
+        if (!sources.isEmpty())
+            m_timeline->setSources(sources);
+    });
 
     m_liveStatus = new QLabel(this);
     m_backupStatus = new QLabel(this);
@@ -290,6 +307,7 @@ void MainWindow::saveWorkspaceDialog()
     if (!path.endsWith(QLatin1String(".salvage")))
         path += QStringLiteral(".salvage");
     try {
+        m_timeline->annotations()->saveTo(m_workspace);
         m_workspace.save(path);
         m_workspacePath = path;
         statusBar()->showMessage(tr("Saved %1").arg(path), 5000);

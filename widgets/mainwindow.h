@@ -19,6 +19,7 @@ class JobsPanel;
 class OverviewPage;
 class PasswordStore;
 class SourcePanel;
+class TimelineView;
 
 /// The workbench window. It wires things together and owns nothing but wiring: the LIVE and BACKUP
 /// source docks side by side, the investigation views as tabs, the jobs dock, menus and status bar.
@@ -70,6 +71,7 @@ private:
     SourcePanel *m_backupPanel = nullptr;
     JobsPanel *m_jobsPanel = nullptr;
     OverviewPage *m_overview = nullptr;
+    TimelineView *m_timeline = nullptr;
     QTabWidget *m_views = nullptr;
     QMenu *m_viewMenu = nullptr;
     QMenu *m_investigateMenu = nullptr;

@@ -121,6 +121,16 @@ void Connection::open(const ConnectionProfile &profile, const QString &password)
 
 std::unique_ptr<PgSession> Connection::openSiblingSession() const
 {
+    return openSession(false, sideName(m_side));
+}
+
+std::unique_ptr<PgSession> Connection::openRunSession() const
+{
+    return openSession(true, sideName(m_side) + QStringLiteral(" (restore run)"));
+}
+
+std::unique_ptr<PgSession> Connection::openSession(bool writable, const QString &label) const
+{
     ConnectionProfile profile;
     QString password;
     {
@@ -128,7 +138,8 @@ std::unique_ptr<PgSession> Connection::openSiblingSession() const
         profile = m_profile;
         password = m_password;
     }
-    return std::make_unique<PgSession>(profile, password, PgSession::Options{true, sideName(m_side), 15});
+    return std::make_unique<PgSession>(profile, password,
+                                       writable ? PgSession::Options::writable(label) : PgSession::Options{true, label, 15});
 }
 
 void Connection::close()

@@ -54,6 +54,9 @@ public:
     /// A second read-only session to the same database, for work that needs both sides at once or
     /// runs in parallel (graph overlays, comparisons). Callable from any thread; throws salvage::Error.
     std::unique_ptr<PgSession> openSiblingSession() const;
+    /// A writable session to the same database, for a restore run's own transaction and nothing
+    /// else (preview, run, undo). Callable from any thread; throws salvage::Error.
+    std::unique_ptr<PgSession> openRunSession() const;
 
     /// Queues `work`; when it returns, `onResult(value)` runs on `context`'s thread unless
     /// `context` is gone by then. `onFailure` gets one clear sentence (or cancelled=true).
@@ -85,6 +88,7 @@ private:
     JobId enqueue(const QString &title, Work work, QObject *context, std::function<void()> deliver,
                   FailureHandler onFailure);
     void runOnWorker(const std::shared_ptr<Job> &job);
+    std::unique_ptr<PgSession> openSession(bool writable, const QString &label) const;
     void setState(State state, const QString &error = {});
     void resendCancels();
 

@@ -1,0 +1,128 @@
+#include "restore/closurebuilder.h"
+
+#include "core/error.h"
+#include "db/jobcontrol.h"
+#include "db/sqlident.h"
+#include "restore/pgraw.h"
+#include "restore/restoresql.h"
+
+namespace salvage {
+
+QList<ClosureBuilder::Edge> ClosureBuilder::edgesOf(const Schema &schema, const QList<RestoreRelation> &relations)
+{
+    QList<Edge> edges;
+    for (const Table &table : schema.tables) {
+        for (const ForeignKey &key : table.foreignKeys) {
+            const Table *parent = schema.findTable(key.refSchema, key.refTable);
+            if (parent)
+                edges.append({&table, key.columns, parent, key.refColumns});
+        }
+    }
+    for (const RestoreRelation &relation : relations) {
+        const Table *child = schema.findTable(relation.childTable);
+        const Table *parent = schema.findTable(relation.parentTable);
+        if (!child || !parent)
+            throw Error(QStringLiteral("The declared relation %1 -> %2 names a table that does not exist.")
+                            .arg(relation.childTable, relation.parentTable));
+        const QStringList parentColumns = relation.parentColumns.isEmpty() ? parent->primaryKey : relation.parentColumns;
+        if (parentColumns.size() != relation.columns.size())
+            throw Error(QStringLiteral("The declared relation %1 -> %2 pairs a different number of columns.")
+                            .arg(child->qualifiedName(), parent->qualifiedName()));
+        edges.append({child, relation.columns, parent, parentColumns});
+    }
+    return edges;
+}
+
+ClosureBuilder::ClosureBuilder(const Schema &schema, const PgRaw &backup, const QList<RestoreRelation> &relations)
+    : m_schema(schema), m_backup(backup), m_edges(edgesOf(schema, relations))
+{
+}
+
+void ClosureBuilder::createKeyTables()
+{
+    for (const Table &table : m_schema.tables) {
+        if (table.primaryKey.isEmpty())
+            continue;
+        const QString keys = QStringLiteral("_salvage_k_%1").arg(m_keyTables.size() + 1);
+        QStringList definitions;
+        for (const QString &column : table.primaryKey)
+            definitions << sql::quoteIdent(column) + QLatin1Char(' ') + table.column(column)->type;
+        m_backup.exec(QStringLiteral("CREATE TEMP TABLE %1 (%2, \"_salvage_round\" integer NOT NULL, PRIMARY KEY (%3))")
+                          .arg(sql::quoteIdent(keys), definitions.join(QStringLiteral(", ")),
+                               sql::quoteIdentList(table.primaryKey)));
+        m_backup.exec(QStringLiteral("CREATE TEMP TABLE %1 (%2)")
+                          .arg(sql::quoteIdent(keys + QStringLiteral("_scratch")), definitions.join(QStringLiteral(", "))));
+        m_keyTables.insert(table.qualifiedName(), keys);
+    }
+}
+
+QString ClosureBuilder::keyTable(const Table &table) const
+{
+    const auto found = m_keyTables.constFind(table.qualifiedName());
+    if (found == m_keyTables.constEnd())
+        throw Error(QStringLiteral("Table %1 has no primary key; Salvage cannot identify its rows for a restore.")
+                        .arg(table.qualifiedName()));
+    return *found;
+}
+
+QString ClosureBuilder::scratchTable(const Table &table) const
+{
+    return keyTable(table) + QStringLiteral("_scratch");
+}
+
+qint64 ClosureBuilder::addRoots(const Table &table, const QString &selectKeys)
+{
+    const QString keys = keyTable(table);
+    const auto result = m_backup.exec(QStringLiteral("INSERT INTO %1 SELECT DISTINCT r.*, 0 FROM (%2) r ON CONFLICT DO NOTHING")
+                                          .arg(sql::quoteIdent(keys), selectKeys));
+    const qint64 added = PgRaw::affected(result);
+    m_rows[table.qualifiedName()] += added;
+    return added;
+}
+
+qint64 ClosureBuilder::expand(JobControl *control)
+{
+    for (int round = 1;; ++round) {
+        qint64 added = 0;
+        for (const Edge &edge : m_edges) {
+            if (m_rows.value(edge.parent->qualifiedName()) == 0 || edge.child->primaryKey.isEmpty())
+                continue;
+            if (control)
+                control->throwIfCancelled();
+            const QString parentKeys = sql::quoteIdent(m_keyTables.value(edge.parent->qualifiedName()));
+            const QString childKeys = sql::quoteIdent(keyTable(*edge.child));
+            // Referencing the parent's primary key: join the key table directly; otherwise via the parent rows.
+            const QString from = edge.parentColumns == edge.parent->primaryKey
+                ? QStringLiteral("%1 c JOIN %2 k ON %3").arg(edge.child->sqlName(), parentKeys,
+                                                             RestoreSql::equal(QStringLiteral("c"), edge.columns, QStringLiteral("k"), edge.parentColumns))
+                : QStringLiteral("%1 c JOIN %2 p ON %3 JOIN %4 k ON %5")
+                      .arg(edge.child->sqlName(), edge.parent->sqlName(),
+                           RestoreSql::equal(QStringLiteral("c"), edge.columns, QStringLiteral("p"), edge.parentColumns), parentKeys,
+                           RestoreSql::equal(QStringLiteral("p"), edge.parent->primaryKey, QStringLiteral("k"), edge.parent->primaryKey));
+            const auto result = m_backup.exec(
+                QStringLiteral("INSERT INTO %1 SELECT DISTINCT %2, %3 FROM %4 WHERE k.\"_salvage_round\" = %5 ON CONFLICT DO NOTHING")
+                    .arg(childKeys, RestoreSql::prefixed(QStringLiteral("c"), edge.child->primaryKey)).arg(round)
+                    .arg(from).arg(round - 1));
+            const qint64 count = PgRaw::affected(result);
+            m_rows[edge.child->qualifiedName()] += count;
+            added += count;
+        }
+        if (added == 0)
+            break;
+    }
+    qint64 total = 0;
+    for (qint64 count : std::as_const(m_rows))
+        total += count;
+    return total;
+}
+
+QList<const Table *> ClosureBuilder::tables() const
+{
+    QList<const Table *> result;
+    for (const Table &table : m_schema.tables)
+        if (m_rows.value(table.qualifiedName()) > 0)
+            result.append(&table);
+    return result;
+}
+
+} // namespace salvage

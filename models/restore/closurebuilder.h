@@ -1,0 +1,58 @@
+#pragma once
+
+#include "db/schema.h"
+#include "restore/restoreplan.h"
+
+#include <QHash>
+#include <QList>
+
+namespace salvage {
+
+class JobControl;
+class PgRaw;
+
+/// The closure of chosen root rows over foreign keys (and declared relations), followed downward
+/// through BACKUP: rows referencing a root, rows referencing those, … Computed set-wise in
+/// temporary key tables on the backup session (inside its read-only transaction), to a fixed point.
+class ClosureBuilder
+{
+public:
+    /// A child→parent link the closure follows downward.
+    struct Edge
+    {
+        const Table *child = nullptr;
+        QStringList columns;
+        const Table *parent = nullptr;
+        QStringList parentColumns;
+    };
+
+    ClosureBuilder(const Schema &schema, const PgRaw &backup, const QList<RestoreRelation> &relations);
+
+    /// Creates the temporary key tables (closure keys with a round, and a scratch list) of every
+    /// table with a primary key; call while the transaction may still create temporary tables.
+    void createKeyTables();
+    /// The temporary table holding closure keys of `table` (primary key columns and a round).
+    QString keyTable(const Table &table) const;
+    /// A scratch temporary table with the primary key columns of `table`, for keys handed in as data.
+    QString scratchTable(const Table &table) const;
+    /// Adds root rows: `selectKeys` must select the table's primary key columns.
+    qint64 addRoots(const Table &table, const QString &selectKeys);
+    /// Follows the edges until no new row joins; returns the closure size.
+    qint64 expand(JobControl *control);
+
+    QList<const Table *> tables() const; ///< tables with at least one closure row, schema order
+    qint64 rows(const Table &table) const { return m_rows.value(table.qualifiedName()); }
+    const QList<Edge> &edges() const { return m_edges; }
+
+    /// Every link between two tables: foreign keys plus resolved declared relations.
+    static QList<Edge> edgesOf(const Schema &schema, const QList<RestoreRelation> &relations);
+
+private:
+    const Schema &m_schema;
+    const PgRaw &m_backup;
+    QList<Edge> m_edges;
+    QHash<QString, QString> m_keyTables;
+    QHash<QString, qint64> m_rows;
+};
+
+} // namespace salvage

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "db/schema.h"
+#include "restore/closurebuilder.h"
+#include "restore/restoreplan.h"
+
+#include <QHash>
+
+namespace salvage {
+
+class PgRaw;
+
+/// Decides, on LIVE and set-wise, what happens to each staged backup row of one table: sets the
+/// staging table's "_salvage_action" (present, repoint, insert, recreate, mapped, skipped,
+/// keep-newer, cascade, unrestorable), "_salvage_live" and "_salvage_reason".
+class LiveClassifier
+{
+public:
+    /// `staging` maps "schema.table" to the staging table name of every table already staged.
+    LiveClassifier(const Schema &live, const PgRaw &session, const QHash<QString, QString> &staging,
+                   const QList<ClosureBuilder::Edge> &edges);
+
+    void classify(const Table &table, RestorePolicy policy);
+    /// Rows a RestoreForeignKey step will update (moved back, or set after a cycle-breaking insert).
+    qint64 foreignKeyUpdates(const ClosureBuilder::Edge &edge, bool backEdge) const;
+
+    QString staged(const Table &table) const { return m_staging.value(table.qualifiedName()); }
+    /// SQL condition: the parent of s's edge columns exists in live or is restored by the plan.
+    QString parentAvailable(const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const;
+
+private:
+    void markParents(const Table &table, const QString &s);
+    void markCollisions(const Table &table, RestorePolicy policy, const QString &s, const QString &candidates);
+    QString projectedLive(const Table &table) const;
+    QList<ClosureBuilder::Edge> edgesFrom(const Table &table) const;
+    qint64 update(const QString &sql) const;
+
+    const Schema &m_schema;
+    const PgRaw &m_session;
+    QHash<QString, QString> m_staging;
+    QList<ClosureBuilder::Edge> m_edges;
+};
+
+} // namespace salvage

@@ -1,0 +1,148 @@
+#include "restore/restoreexecutor.h"
+
+#include "core/error.h"
+#include "db/jobcontrol.h"
+#include "db/pgsession.h"
+#include "db/schemareader.h"
+#include "restore/pgraw.h"
+#include "restore/scriptparser.h"
+#include "restore/undorecorder.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QRegularExpression>
+#include <optional>
+
+namespace salvage {
+
+namespace {
+
+/// The table a statement writes: the last top-level INSERT INTO / UPDATE / DELETE FROM target.
+QString targetTable(const QString &sql)
+{
+    static const QRegularExpression target(
+        QStringLiteral("(?:^|\\)\\s*)(?:INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+((?:\"(?:[^\"]|\"\")*\"|[A-Za-z_][A-Za-z_0-9$]*)"
+                       "(?:\\.(?:\"(?:[^\"]|\"\")*\"|[A-Za-z_][A-Za-z_0-9$]*))?)"),
+        QRegularExpression::CaseInsensitiveOption);
+    QString found;
+    auto matches = target.globalMatch(sql.trimmed());
+    while (matches.hasNext())
+        found = matches.next().captured(1);
+    if (found.startsWith(QLatin1String("\"_salvage")) || found.startsWith(QLatin1String("_salvage")))
+        return {};
+    return found.remove(QLatin1Char('"'));
+}
+
+bool isTransactionControl(const QString &sql)
+{
+    static const QRegularExpression control(QStringLiteral("^(BEGIN|START\\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)\\b"),
+                                            QRegularExpression::CaseInsensitiveOption);
+    return control.match(sql).hasMatch();
+}
+
+} // namespace
+
+QString ExecutionReport::summary() const
+{
+    QStringList lines;
+    for (const StatementOutcome &outcome : statements) {
+        if (outcome.table.isEmpty() && outcome.expectedRows < 0)
+            continue;
+        QString line = QStringLiteral("line %1: %2 rows").arg(outcome.line).arg(outcome.rows);
+        if (outcome.expectedRows >= 0)
+            line += QStringLiteral(" (expected %1)").arg(outcome.expectedRows);
+        line += QStringLiteral(" - ") + outcome.description;
+        lines << line;
+    }
+    lines << QStringLiteral("Rows touched per table:");
+    for (auto it = rowsPerTable.constBegin(); it != rowsPerTable.constEnd(); ++it)
+        lines << QStringLiteral("  %1: %2").arg(it.key()).arg(it.value());
+    if (!error.isEmpty())
+        lines << QStringLiteral("Error at line %1: %2").arg(errorLine).arg(error);
+    lines << (committed ? QStringLiteral("Committed.") : QStringLiteral("Rolled back; LIVE is unchanged."));
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+ExecutionReport RestoreExecutor::preview(const QByteArray &script, JobControl *control)
+{
+    return execute(script, QString(), false, control);
+}
+
+ExecutionReport RestoreExecutor::run(const QByteArray &script, const QString &undoPath, JobControl *control)
+{
+    if (undoPath.isEmpty())
+        throw Error(QStringLiteral("A restore run needs a path for its undo script."));
+    return execute(script, undoPath, true, control);
+}
+
+ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString &undoPath, bool commit, JobControl *control)
+{
+    if (m_live.isReadOnly())
+        throw Error(QStringLiteral("%1: a restore needs the run's own writable session.").arg(m_live.where()));
+    const QList<ScriptItem> items = ScriptParser::parse(script);
+    // Refuse early, before touching LIVE, when the undo script cannot be created there.
+    if (commit) {
+        QFile probe(undoPath);
+        if (!probe.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            throw Error(QStringLiteral("Cannot write the undo script %1: %2.").arg(undoPath, probe.errorString()));
+    }
+    const Schema schema = commit ? SchemaReader::read(m_live, control) : Schema{};
+    const PgRaw live(m_live.handle(), m_live.where());
+    ExecutionReport report;
+    int current = 0;
+    try {
+        live.exec(QStringLiteral("BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"));
+        live.exec(QStringLiteral("SET LOCAL lock_timeout = '%1s'").arg(m_lockTimeoutSeconds));
+        std::optional<UndoRecorder> undo;
+        if (commit) {
+            undo.emplace(schema, live);
+            undo->install();
+        }
+        for (const ScriptItem &item : items) {
+            ++current;
+            if (control) {
+                control->throwIfCancelled();
+                control->setProgress(current - 1, items.size(), item.comment.section(QLatin1Char('\n'), 0, 0));
+            }
+            report.errorLine = item.line;
+            if (isTransactionControl(item.sql))
+                continue;
+            if (undo)
+                undo->beginStatement(current);
+            StatementOutcome outcome;
+            outcome.line = item.line;
+            outcome.expectedRows = item.expectedRows;
+            outcome.description = item.comment.isEmpty() ? item.sql.left(80) : item.comment.section(QLatin1Char('\n'), 0, 0).mid(3);
+            outcome.table = item.isCopy ? QString() : targetTable(item.sql);
+            outcome.rows = item.isCopy ? live.copyIn(item.sql, item.copyData) : PgRaw::affected(live.exec(item.sql));
+            if (!outcome.table.isEmpty())
+                report.rowsPerTable[outcome.table] += qMax<qint64>(outcome.rows, 0);
+            report.statements.append(outcome);
+        }
+        if (control)
+            control->throwIfCancelled();
+        report.errorLine = 0;
+        if (commit) {
+            report.undoRows = undo->writeScript(undoPath, QStringLiteral("run on %1 at %2")
+                                                              .arg(m_live.where(), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)));
+            undo->remove();
+            if (control)
+                control->throwIfCancelled();
+            live.exec(QStringLiteral("COMMIT"));
+            report.committed = true;
+        } else {
+            live.exec(QStringLiteral("ROLLBACK"));
+        }
+    } catch (const std::exception &error) {
+        try {
+            live.exec(QStringLiteral("ROLLBACK"));
+        } catch (...) {
+        }
+        if (commit && !report.committed)
+            QFile::remove(undoPath);
+        report.error = dynamic_cast<const Cancelled *>(&error) ? QStringLiteral("Cancelled.") : QString::fromUtf8(error.what());
+    }
+    return report;
+}
+
+} // namespace salvage

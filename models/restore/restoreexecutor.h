@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QMap>
+#include <QString>
+
+namespace salvage {
+
+class JobControl;
+class PgSession;
+
+/// What one statement of a script did.
+struct StatementOutcome
+{
+    int line = 0;
+    QString description; ///< its comment, or the start of its SQL
+    QString table;       ///< the table it writes, "" for staging and settings
+    qint64 expectedRows = -1;
+    qint64 rows = -1;
+};
+
+/// What a preview or a run did: per statement and per table, or the statement that failed.
+struct ExecutionReport
+{
+    QList<StatementOutcome> statements;
+    QMap<QString, qint64> rowsPerTable;
+    bool committed = false;
+    QString error;     ///< empty on success
+    int errorLine = 0; ///< line of the failing statement
+    qint64 undoRows = 0;
+
+    QString summary() const;
+};
+
+/// Runs a restore script on LIVE in one transaction, the way psql would for the subset the
+/// renderer writes (statements and COPY FROM STDIN blocks), edited scripts included. Preview
+/// rolls back; run writes and flushes an undo script before COMMIT and rolls back when it cannot.
+/// A failure, a cancel or a lost connection leaves LIVE as it was. The session must be writable:
+/// it is the run's own.
+class RestoreExecutor
+{
+public:
+    explicit RestoreExecutor(PgSession &live, int lockTimeoutSeconds = 10)
+        : m_live(live), m_lockTimeoutSeconds(lockTimeoutSeconds) {}
+
+    ExecutionReport preview(const QByteArray &script, JobControl *control = nullptr);
+    ExecutionReport run(const QByteArray &script, const QString &undoPath, JobControl *control = nullptr);
+
+private:
+    ExecutionReport execute(const QByteArray &script, const QString &undoPath, bool commit, JobControl *control);
+
+    PgSession &m_live;
+    int m_lockTimeoutSeconds;
+};
+
+} // namespace salvage

@@ -1,0 +1,68 @@
+#include "restore/restoreplan.h"
+
+namespace salvage {
+
+QString restorePolicyName(RestorePolicy policy)
+{
+    switch (policy) {
+    case RestorePolicy::Restore:
+        return QStringLiteral("restore");
+    case RestorePolicy::KeepLive:
+        return QStringLiteral("keep-live");
+    case RestorePolicy::Skip:
+        return QStringLiteral("skip");
+    }
+    return {};
+}
+
+bool parseRestorePolicy(const QString &name, RestorePolicy *policy)
+{
+    for (RestorePolicy candidate : {RestorePolicy::Restore, RestorePolicy::KeepLive, RestorePolicy::Skip}) {
+        if (restorePolicyName(candidate) == name.trimmed().toLower()) {
+            *policy = candidate;
+            return true;
+        }
+    }
+    return false;
+}
+
+qint64 RestorePlan::rowsToWrite() const
+{
+    qint64 total = 0;
+    for (const PlanStep &step : steps)
+        if (step.kind != PlanStep::Kind::AdvanceSequence)
+            total += step.expectedRows;
+    return total;
+}
+
+QString RestorePlan::summary() const
+{
+    QStringList lines;
+    lines << QStringLiteral("Restore plan: BACKUP %1 -> LIVE %2").arg(backupDatabase, liveDatabase);
+    for (const QString &root : roots)
+        lines << QStringLiteral("  root: %1").arg(root);
+    lines << QStringLiteral("Closure: %1 backup rows in %2 tables").arg(closureRows).arg(counts.size());
+    for (const QString &table : tableOrder) {
+        const auto found = counts.constFind(table);
+        if (found == counts.constEnd())
+            continue;
+        QStringList parts;
+        for (auto it = found->constBegin(); it != found->constEnd(); ++it)
+            parts << QStringLiteral("%1 %2").arg(it.key()).arg(it.value());
+        lines << QStringLiteral("  %1: %2").arg(table, parts.join(QStringLiteral(", ")));
+    }
+    lines << QStringLiteral("Statements:");
+    for (const PlanStep &step : steps)
+        lines << QStringLiteral("  %1 (%2 rows)").arg(step.description).arg(step.expectedRows);
+    lines << QStringLiteral("Collisions: %1").arg(collisions.size());
+    for (const PlanListing &listing : collisions)
+        lines << QStringLiteral("  %1 (%2): %3 - %4").arg(listing.table, listing.key, listing.action, listing.reason);
+    lines << QStringLiteral("Unrestorable or not restored: %1").arg(unrestorable.size());
+    for (const PlanListing &listing : unrestorable)
+        lines << QStringLiteral("  %1 (%2): %3 - %4").arg(listing.table, listing.key, listing.action, listing.reason);
+    for (const QString &warning : warnings)
+        lines << QStringLiteral("Warning: %1").arg(warning);
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+} // namespace salvage

@@ -1,0 +1,103 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QMap>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+namespace salvage {
+
+/// What to do with a backup row whose unique key is held by a different live row.
+enum class RestorePolicy {
+    Restore,  ///< restore the original id, re-point the live row's children to it, replace the live row
+    KeepLive, ///< keep the live row and map the restored row's children onto it
+    Skip,     ///< keep the live row, do not restore the backup one (listed)
+};
+QString restorePolicyName(RestorePolicy policy);        ///< "restore", "keep-live", "skip"
+bool parseRestorePolicy(const QString &name, RestorePolicy *policy);
+
+/// A relation the schema does not declare (a column holding another table's key without a foreign key).
+struct RestoreRelation
+{
+    QString childTable;  ///< "schema.table" or bare name
+    QStringList columns;
+    QString parentTable;
+    QStringList parentColumns; ///< empty: the parent's primary key
+};
+
+/// Staged backup rows of one table, carried as COPY text data (columns in `columns` order, then
+/// the action and the live key the planner decided).
+struct PlanStaging
+{
+    QString table;       ///< "schema.table"
+    QString tableSql;    ///< quoted
+    QString stagingName; ///< temporary table name, unquoted
+    QStringList columns; ///< data columns, in COPY order
+    QStringList types;   ///< their SQL types, as format_type() prints them
+    QByteArray data;     ///< COPY text rows, each ending in '\n'
+    qint64 rows = 0;
+};
+
+/// A child foreign key whose rows follow a recreated parent to its original id.
+struct PlanChildRef
+{
+    QString tableSql;
+    QString column;
+};
+
+/// One set-based statement of the script, as data; ScriptRenderer turns it into SQL.
+struct PlanStep
+{
+    enum class Kind { Recreate, Insert, RestoreForeignKey, AdvanceSequence };
+    Kind kind = Kind::Insert;
+    QString table;        ///< "schema.table"
+    QString tableSql;
+    QString stagingName;
+    QStringList columns;  ///< Insert/Recreate: columns written
+    QStringList primaryKey;
+    QStringList nullColumns; ///< Insert: columns inserted as NULL and set by a later RestoreForeignKey (cycles)
+    bool overridingSystemValue = false;
+    QList<PlanChildRef> children; ///< Recreate
+    QStringList fkColumns;        ///< RestoreForeignKey
+    QString parentSql;            ///< RestoreForeignKey: referenced table, quoted
+    QStringList parentColumns;
+    QString sequenceSql;          ///< AdvanceSequence: quoted sequence name
+    QString column;               ///< AdvanceSequence: owning column
+    qint64 expectedRows = 0;
+    QString description;          ///< one line saying what the statement does
+};
+
+/// A row the plan lists rather than silently handles: a collision and its resolution, or an
+/// unrestorable row and why.
+struct PlanListing
+{
+    QString table;
+    QString key;    ///< primary key values as text, comma-separated
+    QString action; ///< recreate, keep-live, skip, keep-newer, cascade, unrestorable, set-null, parent-gone
+    QString reason;
+};
+
+/// The restore plan as data: what, why, how many, per table.
+struct RestorePlan
+{
+    QString liveDatabase;
+    QString backupDatabase;
+    QStringList roots;
+    QStringList tableOrder; ///< dependency order, parents first
+    QMap<QString, QMap<QString, qint64>> counts; ///< table → action → rows
+    QList<PlanStaging> staging;
+    QList<PlanStep> steps;
+    QList<PlanListing> collisions;
+    QList<PlanListing> unrestorable;
+    QStringList warnings;
+    qint64 closureRows = 0;
+
+    qint64 rowsToWrite() const;
+    QString summary() const; ///< the human summary the CLI prints
+};
+
+} // namespace salvage
+
+Q_DECLARE_METATYPE(salvage::RestorePlan)

@@ -1,0 +1,335 @@
+#include "restore/restoreplanner.h"
+
+#include "core/error.h"
+#include "db/jobcontrol.h"
+#include "db/pgsession.h"
+#include "db/schemareader.h"
+#include "db/sqlident.h"
+#include "restore/closurebuilder.h"
+#include "restore/derivedcounters.h"
+#include "restore/liveclassifier.h"
+#include "restore/pgraw.h"
+#include "restore/unknownowners.h"
+
+#include <QSet>
+
+namespace salvage {
+
+namespace {
+
+const QString kAction = QStringLiteral("\"_salvage_action\"");
+
+QString keyOrder(const QStringList &primaryKey)
+{
+    return sql::quoteIdentList(primaryKey);
+}
+
+/// Parents before children; a table reached again while being visited closes a cycle and is left where it is.
+QList<const Table *> dependencyOrder(const QList<const Table *> &tables, const QList<ClosureBuilder::Edge> &edges)
+{
+    QList<const Table *> order;
+    QSet<const Table *> done;
+    QSet<const Table *> visiting;
+    const QSet<const Table *> wanted(tables.begin(), tables.end());
+    std::function<void(const Table *)> visit = [&](const Table *table) {
+        if (done.contains(table) || visiting.contains(table))
+            return;
+        visiting.insert(table);
+        for (const ClosureBuilder::Edge &edge : edges)
+            if (edge.child == table && edge.parent != table && wanted.contains(edge.parent))
+                visit(edge.parent);
+        visiting.remove(table);
+        done.insert(table);
+        order.append(table);
+    };
+    for (const Table *table : tables)
+        visit(table);
+    return order;
+}
+
+RestorePolicy policyFor(const RestoreRequest &request, const Table &table, const QList<ClosureBuilder::Edge> &edges)
+{
+    for (auto it = request.policies.constBegin(); it != request.policies.constEnd(); ++it)
+        if (it.key() == table.qualifiedName() || it.key() == table.name)
+            return it.value();
+    // A table other rows point at holds entities worth their original id; a leaf row taken by a
+    // newer live row (a re-made follow) is simply the newer version of it.
+    for (const ClosureBuilder::Edge &edge : edges)
+        if (edge.parent == &table && edge.child != &table)
+            return RestorePolicy::Restore;
+    return RestorePolicy::Skip;
+}
+
+class Transaction
+{
+public:
+    explicit Transaction(const PgRaw &session) : m_session(session)
+    {
+        // Temporary tables need a transaction that may create them; it turns read-only right after.
+        m_session.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ WRITE"));
+    }
+    ~Transaction()
+    {
+        try {
+            m_session.exec(QStringLiteral("ROLLBACK"));
+        } catch (...) {
+        }
+    }
+    void readOnly() const { m_session.exec(QStringLiteral("SET TRANSACTION READ ONLY")); }
+
+private:
+    const PgRaw &m_session;
+};
+
+} // namespace
+
+RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *control)
+{
+    if (request.roots.isEmpty())
+        throw Error(QStringLiteral("A restore plan needs at least one root."));
+    const Schema backupSchema = SchemaReader::read(m_backup, control);
+    const Schema liveSchema = SchemaReader::read(m_live, control);
+    const PgRaw backup(m_backup.handle(), m_backup.where());
+    const PgRaw live(m_live.handle(), m_live.where());
+
+    RestorePlan plan;
+    plan.liveDatabase = liveSchema.database;
+    plan.backupDatabase = backupSchema.database;
+
+    Transaction backupTransaction(backup);
+    Transaction liveTransaction(live);
+    ClosureBuilder closure(backupSchema, backup, request.relations);
+    closure.createKeyTables();
+    backupTransaction.readOnly();
+
+    // Stage every live table that also has rows to receive: temporary tables first, then read-only.
+    const QList<ClosureBuilder::Edge> liveEdges = ClosureBuilder::edgesOf(liveSchema, request.relations);
+    QHash<QString, QStringList> stagedColumns;
+    QHash<QString, QString> stagingNames;
+    for (const Table &table : liveSchema.tables) {
+        const Table *old = backupSchema.findTable(table.schema, table.name);
+        if (!old || table.primaryKey.isEmpty())
+            continue;
+        QStringList columns;
+        QStringList definitions;
+        for (const Column &column : table.columns) {
+            if (column.generated.isNull() && old->column(column.name)) {
+                columns << column.name;
+                definitions << sql::quoteIdent(column.name) + QLatin1Char(' ') + column.type;
+            }
+        }
+        const QString liveKeyType = table.primaryKey.size() == 1 ? table.column(table.primaryKey.first())->type : QStringLiteral("text");
+        const QString name = QStringLiteral("_salvage_s_%1").arg(stagingNames.size() + 1);
+        live.exec(QStringLiteral("CREATE TEMP TABLE %1 (%2, %3 text, \"_salvage_live\" %4, \"_salvage_reason\" text, PRIMARY KEY (%5))")
+                      .arg(sql::quoteIdent(name), definitions.join(QStringLiteral(", ")), kAction, liveKeyType,
+                           sql::quoteIdentList(table.primaryKey)));
+        stagingNames.insert(table.qualifiedName(), name);
+        stagedColumns.insert(table.qualifiedName(), columns);
+    }
+    liveTransaction.readOnly();
+
+    for (const RootSelection &root : request.roots) {
+        root.apply(backupSchema, closure, backup, live);
+        plan.roots << root.toString();
+    }
+    plan.closureRows = closure.expand(control);
+
+    QList<const Table *> tables;
+    QHash<QString, QString> staging;
+    for (const Table *old : closure.tables()) {
+        const Table *table = liveSchema.findTable(old->schema, old->name);
+        if (!table || !stagingNames.contains(table->qualifiedName())) {
+            plan.warnings << QStringLiteral("%1 backup rows of %2 are not restored: the table is not in LIVE.")
+                                 .arg(closure.rows(*old)).arg(old->qualifiedName());
+            continue;
+        }
+        tables.append(table);
+        const QString name = stagingNames.value(table->qualifiedName());
+        staging.insert(table->qualifiedName(), name);
+        const QStringList columns = stagedColumns.value(table->qualifiedName());
+        QStringList selected;
+        for (const QString &column : columns)
+            selected << QStringLiteral("b.") + sql::quoteIdent(column);
+        QStringList match;
+        for (const QString &column : old->primaryKey)
+            match << QStringLiteral("b.%1 = k.%1").arg(sql::quoteIdent(column));
+        QByteArray rows;
+        backup.copyOut(QStringLiteral("COPY (SELECT %1 FROM %2 b JOIN %3 k ON %4) TO STDOUT")
+                           .arg(selected.join(QStringLiteral(", ")), old->sqlName(), sql::quoteIdent(closure.keyTable(*old)),
+                                match.join(QStringLiteral(" AND "))),
+                       [&](const char *chunk, int length) { rows.append(chunk, length); });
+        live.copyIn(QStringLiteral("COPY %1 (%2) FROM STDIN").arg(sql::quoteIdent(name), sql::quoteIdentList(columns)), rows);
+        live.exec(QStringLiteral("ANALYZE %1").arg(sql::quoteIdent(name)));
+        if (control)
+            control->throwIfCancelled();
+    }
+
+    const QList<const Table *> order = dependencyOrder(tables, liveEdges);
+    QHash<const Table *, int> position;
+    for (const Table *table : order) {
+        position.insert(table, int(position.size()));
+        plan.tableOrder << table->qualifiedName();
+    }
+
+    LiveClassifier classifier(liveSchema, live, staging, liveEdges);
+    for (const Table *table : order) {
+        classifier.classify(*table, policyFor(request, *table, liveEdges));
+        if (control)
+            control->throwIfCancelled();
+    }
+
+    for (const Table *table : order) {
+        const QString s = sql::quoteIdent(staging.value(table->qualifiedName()));
+        const auto counted = live.exec(QStringLiteral("SELECT %1, count(*) FROM %2 GROUP BY 1 ORDER BY 1").arg(kAction, s));
+        QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
+        for (int row = 0; row < PgRaw::rows(counted); ++row)
+            counts.insert(PgRaw::value(counted, row, 0), PgRaw::value(counted, row, 1).toLongLong());
+
+        QStringList keyText;
+        for (const QString &column : table->primaryKey)
+            keyText << sql::quoteIdent(column) + QStringLiteral("::text");
+        const auto listed = live.exec(QStringLiteral("SELECT concat_ws(',', %1), %2, coalesce(\"_salvage_reason\", '') FROM %3 "
+                                                     "WHERE %2 NOT IN ('present', 'insert', 'repoint') OR \"_salvage_reason\" IS NOT NULL "
+                                                     "ORDER BY %4 LIMIT 10000")
+                                          .arg(keyText.join(QStringLiteral(", ")), kAction, s, keyOrder(table->primaryKey)));
+        for (int row = 0; row < PgRaw::rows(listed); ++row) {
+            const PlanListing listing{table->qualifiedName(), PgRaw::value(listed, row, 0), PgRaw::value(listed, row, 1),
+                                      PgRaw::value(listed, row, 2)};
+            static const QStringList collisionActions{QStringLiteral("recreate"), QStringLiteral("mapped"),
+                                                      QStringLiteral("skipped"), QStringLiteral("kept-live")};
+            (collisionActions.contains(listing.action) ? plan.collisions : plan.unrestorable).append(listing);
+        }
+    }
+
+    // Steps: per table recreate then insert, parents first; then foreign keys put back; then sequences.
+    for (const Table *table : order) {
+        const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
+        const QString name = staging.value(table->qualifiedName());
+        const QStringList columns = stagedColumns.value(table->qualifiedName());
+        bool overriding = false;
+        for (const QString &column : columns)
+            overriding = overriding || table->column(column)->identity == QLatin1Char('a');
+        // Both row-writing steps of a table start alike.
+        const auto tableStep = [&](PlanStep::Kind kind, qint64 count) {
+            PlanStep step;
+            step.kind = kind;
+            step.table = table->qualifiedName();
+            step.tableSql = table->sqlName();
+            step.stagingName = name;
+            step.columns = columns;
+            step.primaryKey = table->primaryKey;
+            step.expectedRows = count;
+            return step;
+        };
+        if (const qint64 count = counts.value(QStringLiteral("recreate"))) {
+            PlanStep step = tableStep(PlanStep::Kind::Recreate, count);
+            for (const ClosureBuilder::Edge &edge : liveEdges)
+                if (edge.parent == table && edge.parentColumns == table->primaryKey && edge.columns.size() == 1)
+                    step.children.append({edge.child->sqlName(), edge.columns.first()});
+            step.description = QStringLiteral("%1: give %2 recreated rows their original id and backup values, re-pointing their rows")
+                                   .arg(table->qualifiedName()).arg(count);
+            plan.steps.append(step);
+        }
+        if (const qint64 count = counts.value(QStringLiteral("insert"))) {
+            PlanStep step = tableStep(PlanStep::Kind::Insert, count);
+            step.overridingSystemValue = overriding;
+            for (const ClosureBuilder::Edge &edge : liveEdges) {
+                if (edge.child != table || edge.parent == table || !position.contains(edge.parent)
+                    || position.value(edge.parent) < position.value(table))
+                    continue;
+                for (const QString &column : edge.columns)
+                    if (table->column(column)->nullable && !step.nullColumns.contains(column))
+                        step.nullColumns << column;
+            }
+            step.description = QStringLiteral("%1: insert %2 rows missing from live").arg(table->qualifiedName()).arg(count);
+            plan.steps.append(step);
+        }
+    }
+    for (const Table *table : order) {
+        for (const ClosureBuilder::Edge &edge : liveEdges) {
+            if (edge.child != table)
+                continue;
+            const bool backEdge = edge.parent != table && position.contains(edge.parent)
+                && position.value(edge.parent) > position.value(table);
+            const qint64 count = classifier.foreignKeyUpdates(edge, backEdge);
+            if (count == 0)
+                continue;
+            PlanStep step;
+            step.kind = PlanStep::Kind::RestoreForeignKey;
+            step.table = table->qualifiedName();
+            step.tableSql = table->sqlName();
+            step.stagingName = staging.value(table->qualifiedName());
+            step.primaryKey = table->primaryKey;
+            step.fkColumns = edge.columns;
+            step.parentSql = edge.parent->sqlName();
+            step.parentColumns = edge.parentColumns;
+            step.expectedRows = count;
+            step.description = QStringLiteral("%1: put %2 back to its backup value (-> %3) in %4 rows")
+                                   .arg(table->qualifiedName(), edge.columns.join(QLatin1Char(',')), edge.parent->qualifiedName())
+                                   .arg(count);
+            plan.steps.append(step);
+        }
+    }
+    for (const Table *table : order) {
+        const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
+        if (counts.value(QStringLiteral("insert")) + counts.value(QStringLiteral("recreate")) == 0)
+            continue;
+        for (const Sequence &sequence : liveSchema.sequences) {
+            if (sequence.ownerSchema != table->schema || sequence.ownerTable != table->name || sequence.ownerColumn.isEmpty())
+                continue;
+            const QString column = sql::quoteIdent(sequence.ownerColumn);
+            const auto needed = live.exec(QStringLiteral("SELECT count(*) FROM (SELECT max(c) AS m FROM (SELECT %1 AS c FROM %2 UNION ALL "
+                                                         "SELECT %1 FROM %3 WHERE %4 IN ('insert', 'recreate')) u) x, %5 q "
+                                                         "WHERE x.m > q.last_value")
+                                              .arg(column, table->sqlName(), sql::quoteIdent(staging.value(table->qualifiedName())),
+                                                   kAction, sql::qualified(sequence.schema, sequence.name)));
+            PlanStep step;
+            step.kind = PlanStep::Kind::AdvanceSequence;
+            step.table = table->qualifiedName();
+            step.tableSql = table->sqlName();
+            step.sequenceSql = sql::qualified(sequence.schema, sequence.name);
+            step.column = sequence.ownerColumn;
+            step.expectedRows = PgRaw::value(needed, 0, 0).toLongLong();
+            step.description = QStringLiteral("%1: advance sequence %2 past the restored %3 values")
+                                   .arg(table->qualifiedName(), sequence.qualifiedName(), sequence.ownerColumn);
+            plan.steps.append(step);
+        }
+    }
+
+    // The data the script carries: rows the statements act on, in key order (deterministic).
+    for (const Table *table : order) {
+        const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
+        const qint64 rows = counts.value(QStringLiteral("insert")) + counts.value(QStringLiteral("recreate"))
+            + counts.value(QStringLiteral("repoint"));
+        if (rows == 0)
+            continue;
+        PlanStaging data;
+        data.table = table->qualifiedName();
+        data.tableSql = table->sqlName();
+        data.stagingName = staging.value(table->qualifiedName());
+        data.columns = stagedColumns.value(table->qualifiedName()) << QStringLiteral("_salvage_action") << QStringLiteral("_salvage_live");
+        live.copyOut(QStringLiteral("COPY (SELECT %1 FROM %2 WHERE %3 IN ('insert', 'recreate', 'repoint') ORDER BY %4) TO STDOUT")
+                         .arg(sql::quoteIdentList(data.columns), sql::quoteIdent(data.stagingName), kAction,
+                              keyOrder(table->primaryKey)),
+                     [&](const char *chunk, int length) { data.data.append(chunk, length); });
+        for (const QString &column : stagedColumns.value(table->qualifiedName()))
+            data.types << table->column(column)->type;
+        data.types << QStringLiteral("text")
+                   << (table->primaryKey.size() == 1 ? table->column(table->primaryKey.first())->type : QStringLiteral("text"));
+        data.rows = rows;
+        plan.staging.append(data);
+    }
+    for (const Table *table : order) {
+        if (plan.counts[table->qualifiedName()].value(QStringLiteral("repoint")) == 0)
+            continue;
+        const Table *old = backupSchema.findTable(table->schema, table->name);
+        for (const ClosureBuilder::Edge &edge : liveEdges)
+            if (edge.child == table)
+                plan.unrestorable << UnknownOwners::find(edge, *old, staging.value(table->qualifiedName()), closure.scratchTable(*old),
+                                                         live, backup);
+    }
+    plan.warnings << DerivedCounters::warnings(liveSchema, plan);
+    return plan;
+}
+
+} // namespace salvage

@@ -1,0 +1,40 @@
+#include "restore/restoresql.h"
+
+#include "db/sqlident.h"
+
+namespace salvage {
+
+QString RestoreSql::equal(const QString &left, const QStringList &leftColumns, const QString &right, const QStringList &rightColumns)
+{
+    QStringList parts;
+    for (qsizetype i = 0; i < leftColumns.size(); ++i)
+        parts << QStringLiteral("%1.%2 = %3.%4").arg(left, sql::quoteIdent(leftColumns.at(i)), right,
+                                                     sql::quoteIdent(rightColumns.at(i)));
+    return parts.join(QStringLiteral(" AND "));
+}
+
+QString RestoreSql::prefixed(const QString &alias, const QStringList &columns)
+{
+    QStringList parts;
+    for (const QString &column : columns)
+        parts << alias + QLatin1Char('.') + sql::quoteIdent(column);
+    return parts.join(QStringLiteral(", "));
+}
+
+QString RestoreSql::notNull(const QString &alias, const QStringList &columns)
+{
+    QStringList parts;
+    for (const QString &column : columns)
+        parts << QStringLiteral("%1.%2 IS NOT NULL").arg(alias, sql::quoteIdent(column));
+    return parts.join(QStringLiteral(" AND "));
+}
+
+QString RestoreSql::keyText(const QString &alias, const QStringList &columns)
+{
+    QStringList parts;
+    for (const QString &column : columns)
+        parts << QStringLiteral("%1.%2::text").arg(alias, sql::quoteIdent(column));
+    return QStringLiteral("concat_ws(',', %1)").arg(parts.join(QStringLiteral(", ")));
+}
+
+} // namespace salvage

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace salvage {
+
+/// Small SQL fragments the restore classes build over lists of quoted columns.
+class RestoreSql
+{
+public:
+    /// "l.a = r.x AND l.b = r.y" (pairs leftColumns[i] with rightColumns[i]).
+    static QString equal(const QString &left, const QStringList &leftColumns, const QString &right, const QStringList &rightColumns);
+    static QString equal(const QString &left, const QString &right, const QStringList &columns)
+    {
+        return equal(left, columns, right, columns);
+    }
+    /// "a.x, a.y"
+    static QString prefixed(const QString &alias, const QStringList &columns);
+    /// "a.x IS NOT NULL AND a.y IS NOT NULL"
+    static QString notNull(const QString &alias, const QStringList &columns);
+    /// "concat_ws(',', a.x::text, …)": a key as text, for listings.
+    static QString keyText(const QString &alias, const QStringList &columns);
+};
+
+} // namespace salvage

@@ -1,0 +1,32 @@
+#include "restore/restoreverifier.h"
+
+namespace salvage {
+
+QString Verification::summary() const
+{
+    QStringList lines;
+    lines << (isComplete() ? QStringLiteral("Verified: nothing left to restore.")
+                           : QStringLiteral("Not complete: rows still differ from the backup without a reason."));
+    for (auto it = stillToRestore.constBegin(); it != stillToRestore.constEnd(); ++it)
+        lines << QStringLiteral("  %1: %2 rows would still be restored (edited script, or LIVE changed since the plan)")
+                     .arg(it.key()).arg(it.value());
+    lines << QStringLiteral("Differences kept on purpose: %1").arg(explained.size());
+    for (const PlanListing &listing : explained)
+        lines << QStringLiteral("  %1 (%2): %3 - %4").arg(listing.table, listing.key, listing.action, listing.reason);
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+Verification RestoreVerifier::verify(PgSession &live, PgSession &backup, const RestoreRequest &request, JobControl *control)
+{
+    const RestorePlan again = RestorePlanner(live, backup).plan(request, control);
+    Verification result;
+    for (auto it = again.counts.constBegin(); it != again.counts.constEnd(); ++it) {
+        const qint64 left = it->value(QStringLiteral("insert")) + it->value(QStringLiteral("recreate")) + it->value(QStringLiteral("repoint"));
+        if (left > 0)
+            result.stillToRestore.insert(it.key(), left);
+    }
+    result.explained = again.collisions + again.unrestorable;
+    return result;
+}
+
+} // namespace salvage

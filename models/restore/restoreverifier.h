@@ -1,0 +1,28 @@
+#pragma once
+
+#include "restore/restoreplan.h"
+#include "restore/restoreplanner.h"
+
+namespace salvage {
+
+class JobControl;
+class PgSession;
+
+/// What still differs after a restore run, and why.
+struct Verification
+{
+    QMap<QString, qint64> stillToRestore; ///< table → rows a new plan would still insert, recreate or put back
+    QList<PlanListing> explained;         ///< rows that differ on purpose (collisions kept, unrestorable, notes)
+    bool isComplete() const { return stillToRestore.isEmpty(); }
+    QString summary() const;
+};
+
+/// Re-compares the closure of the same roots after a run: a complete restore leaves nothing to
+/// do but the differences the plan explained (newer live rows kept, parents gone, unknown owners).
+class RestoreVerifier
+{
+public:
+    static Verification verify(PgSession &live, PgSession &backup, const RestoreRequest &request, JobControl *control = nullptr);
+};
+
+} // namespace salvage

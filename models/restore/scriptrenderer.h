@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QByteArray>
+
+namespace salvage {
+
+struct PlanStep;
+struct RestorePlan;
+
+/// Renders a RestorePlan as a plain SQL script that `psql -v ON_ERROR_STOP=1 -f` runs as is:
+/// one transaction, staging data in COPY blocks, then set-based statements in dependency order,
+/// each preceded by a comment saying what it does and how many rows it should touch.
+/// Deterministic: the same plan gives the same bytes.
+class ScriptRenderer
+{
+public:
+    static QByteArray render(const RestorePlan &plan, int lockTimeoutSeconds = 10);
+    static QString statement(const PlanStep &step);
+};
+
+} // namespace salvage

@@ -1,0 +1,177 @@
+#include "restore/undorecorder.h"
+
+#include "core/error.h"
+#include "db/sqlident.h"
+#include "restore/pgraw.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QMap>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace salvage {
+
+namespace {
+
+const QString kLog = QStringLiteral("pg_temp.\"_salvage_undo_log\"");
+
+QString matchKey(const QString &left, const QString &right, const QStringList &key)
+{
+    QStringList parts;
+    for (const QString &column : key)
+        parts << QStringLiteral("%1.%2 = %3.%2").arg(left, sql::quoteIdent(column), right);
+    return parts.join(QStringLiteral(" AND "));
+}
+
+QStringList writableColumns(const Table &table)
+{
+    QStringList columns;
+    for (const Column &column : table.columns)
+        if (column.generated.isNull())
+            columns << column.name;
+    return columns;
+}
+
+} // namespace
+
+void UndoRecorder::install()
+{
+    m_session.exec(QStringLiteral("CREATE TEMP TABLE \"_salvage_undo_log\" (seq bigserial PRIMARY KEY, stmt integer, tbl oid, "
+                                  "op text, old jsonb, new jsonb) ON COMMIT DROP"));
+    m_session.exec(QStringLiteral("CREATE FUNCTION pg_temp.\"_salvage_undo_row\"() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+                                  "INSERT INTO %1 (stmt, tbl, op, old, new) VALUES (current_setting('salvage.stmt', true)::integer, "
+                                  "TG_RELID, TG_OP, to_jsonb(OLD), CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(NEW) END); "
+                                  "RETURN NULL; END $f$")
+                       .arg(kLog));
+    int index = 0;
+    for (const Table &table : m_schema.tables) {
+        if (table.primaryKey.isEmpty())
+            continue;
+        m_tables.insert(table.oid, &table);
+        QStringList keys;
+        for (const QString &column : table.primaryKey)
+            keys << QStringLiteral("%1, n.%2").arg(sql::quoteLiteral(column), sql::quoteIdent(column));
+        const QString function = QStringLiteral("pg_temp.\"_salvage_undo_ins_%1\"").arg(++index);
+        // Inserted rows are logged set-wise from the statement's transition table: keys only.
+        m_session.exec(QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+                                      "INSERT INTO %2 (stmt, tbl, op, new) SELECT current_setting('salvage.stmt', true)::integer, "
+                                      "TG_RELID, 'INSERT', jsonb_build_object(%3) FROM \"_salvage_new\" n; RETURN NULL; END $f$")
+                           .arg(function, kLog, keys.join(QStringLiteral(", "))));
+        m_session.exec(QStringLiteral("CREATE TRIGGER \"_salvage_undo_ins\" AFTER INSERT ON %1 REFERENCING NEW TABLE AS \"_salvage_new\" "
+                                      "FOR EACH STATEMENT EXECUTE FUNCTION %2()")
+                           .arg(table.sqlName(), function));
+        m_session.exec(QStringLiteral("CREATE TRIGGER \"_salvage_undo_row\" AFTER UPDATE OR DELETE ON %1 "
+                                      "FOR EACH ROW EXECUTE FUNCTION pg_temp.\"_salvage_undo_row\"()")
+                           .arg(table.sqlName()));
+    }
+}
+
+void UndoRecorder::beginStatement(int number) const
+{
+    m_session.exec(QStringLiteral("SELECT set_config('salvage.stmt', $1, true)"), {QString::number(number)});
+}
+
+void UndoRecorder::remove() const
+{
+    for (const Table *table : m_tables) {
+        m_session.exec(QStringLiteral("DROP TRIGGER \"_salvage_undo_ins\" ON %1").arg(table->sqlName()));
+        m_session.exec(QStringLiteral("DROP TRIGGER \"_salvage_undo_row\" ON %1").arg(table->sqlName()));
+    }
+}
+
+QString UndoRecorder::undoStatement(int statement, const QList<QPair<quint32, QString>> &operations) const
+{
+    QStringList parts;
+    for (const auto &[oid, operation] : operations) {
+        const Table *table = m_tables.value(oid);
+        if (!table)
+            throw Error(QStringLiteral("The run changed a table Salvage cannot undo (oid %1).").arg(oid));
+        const QString rows = QStringLiteral("\"_salvage_undo\" u, jsonb_populate_record(NULL::%1, u.%2) %3");
+        const QString where = QStringLiteral("u.stmt = %1 AND u.tbl = %2 AND u.op = '%3'").arg(statement).arg(oid).arg(operation);
+        const QStringList columns = writableColumns(*table);
+        if (operation == QLatin1String("INSERT")) {
+            parts << QStringLiteral("DELETE FROM %1 t USING %2 WHERE %3 AND %4")
+                         .arg(table->sqlName(), rows.arg(table->sqlName(), QStringLiteral("new"), QStringLiteral("n")), where,
+                              matchKey(QStringLiteral("t"), QStringLiteral("n"), table->primaryKey));
+        } else if (operation == QLatin1String("UPDATE")) {
+            QStringList assignments;
+            for (const QString &column : columns)
+                if (table->column(column)->identity != QLatin1Char('a') || table->primaryKey.contains(column))
+                    assignments << QStringLiteral("%1 = o.%1").arg(sql::quoteIdent(column));
+            parts << QStringLiteral("UPDATE %1 t SET %2 FROM %3, jsonb_populate_record(NULL::%1, u.new) n WHERE %4 AND %5")
+                         .arg(table->sqlName(), assignments.join(QStringLiteral(", ")),
+                              rows.arg(table->sqlName(), QStringLiteral("old"), QStringLiteral("o")), where,
+                              matchKey(QStringLiteral("t"), QStringLiteral("n"), table->primaryKey));
+        } else {
+            QStringList values;
+            for (const QString &column : columns)
+                values << QStringLiteral("o.") + sql::quoteIdent(column);
+            parts << QStringLiteral("INSERT INTO %1 (%2) OVERRIDING SYSTEM VALUE SELECT %3 FROM %4 WHERE %5 ORDER BY u.seq")
+                         .arg(table->sqlName(), sql::quoteIdentList(columns), values.join(QStringLiteral(", ")),
+                              rows.arg(table->sqlName(), QStringLiteral("old"), QStringLiteral("o")), where);
+        }
+    }
+    // One statement per forward statement: foreign keys are checked at its end, as they were going forward.
+    QString result;
+    if (parts.size() > 1) {
+        QStringList ctes;
+        for (qsizetype i = 0; i + 1 < parts.size(); ++i)
+            ctes << QStringLiteral("\"_salvage_u%1\" AS (%2 RETURNING 1)").arg(i + 1).arg(parts.at(i));
+        result = QStringLiteral("WITH ") + ctes.join(QStringLiteral(",\n     ")) + QLatin1Char('\n');
+    }
+    return result + parts.last() + QLatin1Char(';');
+}
+
+qint64 UndoRecorder::writeScript(const QString &path, const QString &title) const
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        throw Error(QStringLiteral("Cannot write the undo script %1: %2.").arg(path, file.errorString()));
+    auto write = [&](const QByteArray &bytes) {
+        if (file.write(bytes) != bytes.size())
+            throw Error(QStringLiteral("Cannot write the undo script %1: %2.").arg(path, file.errorString()));
+    };
+    write(QStringLiteral("-- Salvage undo script: %1\n-- Run it with: psql -v ON_ERROR_STOP=1 -f THIS_FILE\n"
+                         "-- Returns every row the run touched to its state before the run. Sequences are left advanced.\n"
+                         "BEGIN;\nSET LOCAL lock_timeout = '10s';\n"
+                         "CREATE TEMP TABLE \"_salvage_undo\" (seq bigint, stmt integer, tbl oid, op text, old jsonb, new jsonb) ON COMMIT DROP;\n"
+                         "COPY \"_salvage_undo\" (seq, stmt, tbl, op, old, new) FROM STDIN;\n")
+              .arg(title)
+              .toUtf8());
+    qint64 rows = 0;
+    m_session.copyOut(QStringLiteral("COPY (SELECT seq, stmt, tbl, op, old, new FROM %1 ORDER BY seq) TO STDOUT").arg(kLog),
+                      [&](const char *chunk, int length) {
+                          write(QByteArray::fromRawData(chunk, length));
+                          ++rows;
+                      });
+    write("\\.\n");
+
+    // Reverse order of statements; inside one, its operations grouped per table.
+    const auto groups = m_session.exec(QStringLiteral("SELECT stmt, tbl, op FROM %1 GROUP BY stmt, tbl, op ORDER BY stmt DESC, min(seq) DESC")
+                                           .arg(kLog));
+    QMap<int, QList<QPair<quint32, QString>>> byStatement;
+    QList<int> statementOrder;
+    for (int row = 0; row < PgRaw::rows(groups); ++row) {
+        const int statement = PgRaw::value(groups, row, 0).toInt();
+        if (!byStatement.contains(statement))
+            statementOrder << statement;
+        byStatement[statement].append({PgRaw::value(groups, row, 1).toUInt(), PgRaw::value(groups, row, 2)});
+    }
+    for (int statement : std::as_const(statementOrder)) {
+        write(QStringLiteral("-- undo of statement %1\n").arg(statement).toUtf8());
+        write(undoStatement(statement, byStatement.value(statement)).toUtf8() + "\n");
+    }
+    write("COMMIT;\n");
+    if (!file.flush() || ::fsync(file.handle()) != 0)
+        throw Error(QStringLiteral("Cannot flush the undo script %1 to disk.").arg(path));
+    file.close();
+    const int directory = ::open(QFileInfo(path).absolutePath().toLocal8Bit().constData(), O_RDONLY);
+    if (directory >= 0) {
+        ::fsync(directory);
+        ::close(directory);
+    }
+    return rows;
+}
+
+} // namespace salvage

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "db/schema.h"
+
+#include <QHash>
+#include <QString>
+
+namespace salvage {
+
+class PgRaw;
+
+/// Records, inside a restore run's transaction, the pre-image of every row the run updates or
+/// deletes and the key of every row it inserts (triggers installed for the transaction only,
+/// calling functions in pg_temp), and writes them out as an undo script psql can run.
+class UndoRecorder
+{
+public:
+    UndoRecorder(const Schema &live, const PgRaw &session) : m_schema(live), m_session(session) {}
+
+    /// Creates the log and the triggers; the tables get a SHARE ROW EXCLUSIVE lock until commit.
+    void install();
+    /// Tags what the following statement logs, so that undo can reverse it as one statement.
+    void beginStatement(int number) const;
+    /// Writes the undo script to `path` and flushes it to disk; throws when it cannot.
+    qint64 writeScript(const QString &path, const QString &title) const;
+    /// Drops the triggers again (before COMMIT, so that nothing of them stays behind).
+    void remove() const;
+
+private:
+    QString undoStatement(int statement, const QList<QPair<quint32, QString>> &operations) const;
+
+    const Schema &m_schema;
+    const PgRaw &m_session;
+    QHash<quint32, const Table *> m_tables;
+};
+
+} // namespace salvage

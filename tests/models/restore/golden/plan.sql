@@ -1,0 +1,41 @@
+-- Salvage restore script: BACKUP backup -> LIVE live
+-- root: accounts WHERE id BETWEEN 3 AND 8
+-- Run it with: psql -v ON_ERROR_STOP=1 -f THIS_FILE (one transaction; any error rolls everything back).
+-- Statements: 4; rows to write: 38; collisions: 0; not restored: 0
+-- warning: public.account_stats looks like derived data
+BEGIN;
+SET LOCAL lock_timeout = '10s';
+
+-- staging: 2 backup rows of public.accounts
+CREATE TEMP TABLE "_salvage_s_1" ("id" bigint, "user name" text, "_salvage_action" text, "_salvage_live" bigint) ON COMMIT DROP;
+COPY "_salvage_s_1" ("id", "user name", "_salvage_action", "_salvage_live") FROM STDIN;
+3	o'brien\ttab	insert	\N
+7	grace	recreate	20
+\.
+CREATE INDEX ON "_salvage_s_1" ("_salvage_action");
+ANALYZE "_salvage_s_1";
+
+-- public.accounts: give 1 recreated rows their original id
+-- expected rows: 1
+WITH "_salvage_c1" AS (UPDATE "public"."statuses" c SET "account_id" = s."id" FROM "_salvage_s_1" s WHERE s."_salvage_action" = 'recreate' AND c."account_id" = s."_salvage_live" RETURNING 1)
+UPDATE "public"."accounts" t SET "id" = s."id", "user name" = s."user name"
+FROM "_salvage_s_1" s WHERE s."_salvage_action" = 'recreate' AND t."id" = s."_salvage_live";
+
+-- public.accounts: insert 1 rows missing from live
+-- expected rows: 1
+INSERT INTO "public"."accounts" ("id", "user name") OVERRIDING SYSTEM VALUE
+SELECT s."id", NULL FROM "_salvage_s_1" s WHERE s."_salvage_action" = 'insert' ORDER BY s."id"
+ON CONFLICT DO NOTHING;
+
+-- public.statuses: put account_id back
+-- expected rows: 36
+UPDATE "public"."statuses" t SET "account_id" = s."account_id"
+FROM "_salvage_s_2" s WHERE s."_salvage_action" IN ('insert', 'repoint') AND t."id" = s."id"
+  AND (t."account_id") IS DISTINCT FROM (s."account_id") AND s."account_id" IS NOT NULL
+  AND EXISTS (SELECT 1 FROM "public"."accounts" p WHERE p."id" = s."account_id");
+
+-- public.accounts: advance sequence
+-- expected rows: 0
+SELECT setval('"public"."accounts_id_seq"', x.m) FROM (SELECT max("id") AS m FROM "public"."accounts") x, "public"."accounts_id_seq" q WHERE x.m > q.last_value;
+
+COMMIT;

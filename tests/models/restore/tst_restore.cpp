@@ -1,0 +1,286 @@
+// The restore engine end to end on a Mastodon-shaped incident: plan, preview, run, undo by psql, failure paths.
+#include "core/error.h"
+#include "core/process.h"
+#include "db/jobcontrol.h"
+#include "db/pgsession.h"
+#include "db/schemareader.h"
+#include "restore/restoreexecutor.h"
+#include "restore/restoreplanner.h"
+#include "restore/restoreverifier.h"
+#include "restore/scriptrenderer.h"
+#include "livesnapshot.h"
+#include "testcluster.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QTest>
+#include <thread>
+
+using namespace salvage;
+using salvage::test::TestCluster;
+
+namespace {
+
+const QString kBackup = QStringLiteral("tst_restore_backup");
+const QString kLive = QStringLiteral("tst_restore_live");
+
+QByteArray fixture(const char *name)
+{
+    QFile file(QStringLiteral(RESTORE_FIXTURES "/") + QLatin1String(name));
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("missing fixture %s", name);
+    return file.readAll();
+}
+
+QString psql()
+{
+    const QString candidate = PgCluster::findBinDir() + QStringLiteral("/psql");
+    return QFileInfo::exists(candidate) ? candidate : QStringLiteral("/usr/bin/psql");
+}
+
+} // namespace
+
+class TestRestore : public QObject
+{
+    Q_OBJECT
+
+    QString m_liveConn;
+    QString m_backupConn;
+    QTemporaryDir m_dir;
+
+    QMap<QString, QString> snapshot() { return salvage::test::tableDigests(m_liveConn); }
+
+    QString value(const QString &sql)
+    {
+        PgSession session(m_liveConn, PgSession::Options{true, QStringLiteral("LIVE"), 15});
+        const auto rows = session.exec(sql);
+        return rows.empty() || rows[0][0].is_null() ? QString() : QString::fromStdString(rows[0][0].as<std::string>());
+    }
+
+    void buildIncident()
+    {
+        TestCluster &cluster = TestCluster::instance();
+        m_backupConn = cluster.createDatabase(kBackup);
+        cluster.execute(kBackup, QString::fromUtf8(fixture("incident_backup.sql")));
+        PgSession admin(cluster.conninfo(QStringLiteral("postgres")), PgSession::Options::writable(QStringLiteral("admin")));
+        admin.exec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(kLive));
+        // The fixture's session may still be leaving the server: a template needs it gone.
+        for (int attempt = 0;; ++attempt) {
+            try {
+                // An autovacuum worker may have started on the fresh database.
+                admin.exec(QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%1'").arg(kBackup));
+                admin.exec(QStringLiteral("CREATE DATABASE %1 TEMPLATE %2").arg(kLive, kBackup));
+                break;
+            } catch (const std::exception &) {
+                if (attempt > 5)
+                    throw;
+                QTest::qSleep(100);
+            }
+        }
+        m_liveConn = cluster.conninfo(kLive);
+        cluster.execute(kLive, QString::fromUtf8(fixture("incident_live.sql")));
+    }
+
+    QByteArray planScript(RestorePlan *out = nullptr, const QHash<QString, RestorePolicy> &policies = {})
+    {
+        PgSession live(m_liveConn, PgSession::Options{true, QStringLiteral("LIVE"), 15});
+        PgSession backup(m_backupConn, PgSession::Options{true, QStringLiteral("BACKUP"), 15});
+        RestoreRequest request;
+        request.roots << RootSelection::parse(QStringLiteral("accounts WHERE id BETWEEN 3 AND 8"));
+        request.policies = policies;
+        const RestorePlan plan = RestorePlanner(live, backup).plan(request);
+        if (out)
+            *out = plan;
+        return ScriptRenderer::render(plan);
+    }
+
+    void verifyRestored()
+    {
+        // Victims back with original ids and profiles, users, identities, settings.
+        QCOMPARE(value(QStringLiteral("SELECT string_agg(id || ':' || username || ':' || display_name, ',' ORDER BY id) FROM accounts WHERE id BETWEEN 3 AND 8")),
+                 QStringLiteral("3:o'brien:Tab\there, back\\slash,4:dora:Line\nbreak,5:eve_ée:Eve,6:frank:Frank,7:grace:Grace,8:heidi:\\N literal"));
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM users WHERE account_id BETWEEN 3 AND 8 AND id = account_id AND email = (SELECT username FROM accounts a WHERE a.id = account_id) || '@mail.example'")), QStringLiteral("6"));
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM identities WHERE user_id IN (3, 4, 7)")), QStringLiteral("3"));
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM web_settings WHERE user_id BETWEEN 3 AND 8")), QStringLiteral("6"));
+        // The recreated account is folded into the original: its rows now belong to id 7, no duplicate.
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM accounts WHERE id = 20")), QStringLiteral("0"));
+        QCOMPARE(value(QStringLiteral("SELECT account_id FROM statuses WHERE id = 103")), QStringLiteral("7"));
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM follows WHERE account_id = 7 AND target_account_id = 2")), QStringLiteral("1"));
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM follows GROUP BY account_id, target_account_id HAVING count(*) > 1) d")), QStringLiteral("0"));
+        // Statuses point at their owners again; newer text kept; deleted on purpose stays deleted (and its reblog).
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM statuses WHERE id <= 60 AND account_id <> 1 + id % 10")), QStringLiteral("0"));
+        QCOMPARE(value(QStringLiteral("SELECT text FROM statuses WHERE id = 4")), QStringLiteral("edited after the backup"));
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM statuses WHERE id IN (11, 20, 61)")), QStringLiteral("0"));
+        QCOMPARE(value(QStringLiteral("SELECT account_id || ':' || coalesce(in_reply_to_id::text, 'null') FROM statuses WHERE id = 62")), QStringLiteral("6:null"));
+        // Rows written after the backup are still there, untouched (101's owner is unknown: it stays where it is).
+        QCOMPARE(value(QStringLiteral("SELECT string_agg(id || ':' || account_id, ',' ORDER BY id) FROM statuses WHERE id IN (100, 101, 102)")),
+                 QStringLiteral("100:1,101:9,102:11"));
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM follows WHERE (account_id, target_account_id) IN ((11, 1), (1, 11))")), QStringLiteral("2"));
+    }
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+    void init() { buildIncident(); }
+
+    void planPreviewRunUndo()
+    {
+        RestorePlan plan;
+        const QByteArray script = planScript(&plan);
+        QCOMPARE(script, planScript()); // deterministic
+        QCOMPARE(plan.counts.value(QStringLiteral("public.accounts")).value(QStringLiteral("recreate")), 1);
+        QCOMPARE(plan.counts.value(QStringLiteral("public.accounts")).value(QStringLiteral("insert")), 5);
+        QVERIFY(std::any_of(plan.unrestorable.cbegin(), plan.unrestorable.cend(),
+                            [](const PlanListing &l) { return l.key == QLatin1String("61") && l.action == QLatin1String("cascade"); }));
+        QVERIFY(std::any_of(plan.unrestorable.cbegin(), plan.unrestorable.cend(),
+                            [](const PlanListing &l) { return l.key == QLatin1String("101") && l.action == QLatin1String("unknown-owner"); }));
+        QVERIFY(std::any_of(plan.collisions.cbegin(), plan.collisions.cend(),
+                            [](const PlanListing &l) { return l.table == QLatin1String("public.follows") && l.action == QLatin1String("skipped"); }));
+        QVERIFY(!plan.warnings.filter(QStringLiteral("account_stats")).isEmpty());
+
+        const auto before = snapshot();
+        PgSession session(m_liveConn, PgSession::Options::writable(QStringLiteral("LIVE")));
+        RestoreExecutor executor(session);
+        const ExecutionReport preview = executor.preview(script);
+        QVERIFY2(preview.error.isEmpty(), qPrintable(preview.error));
+        QCOMPARE(preview.rowsPerTable.value(QStringLiteral("public.accounts")), 6);
+        for (const StatementOutcome &outcome : preview.statements)
+            if (outcome.expectedRows >= 0)
+                QCOMPARE(outcome.rows, outcome.expectedRows);
+        QCOMPARE(snapshot(), before);
+
+        const QString undo = m_dir.filePath(QStringLiteral("undo.sql"));
+        const ExecutionReport run = executor.run(script, undo);
+        QVERIFY2(run.committed, qPrintable(run.error));
+        verifyRestored();
+        {
+            PgSession live(m_liveConn, PgSession::Options{true, QStringLiteral("LIVE"), 15});
+            PgSession backup(m_backupConn, PgSession::Options{true, QStringLiteral("BACKUP"), 15});
+            RestoreRequest request;
+            request.roots << RootSelection::parse(QStringLiteral("accounts WHERE id BETWEEN 3 AND 8"));
+            const Verification verification = RestoreVerifier::verify(live, backup, request);
+            QVERIFY2(verification.isComplete(), qPrintable(verification.summary()));
+            QVERIFY(std::any_of(verification.explained.cbegin(), verification.explained.cend(),
+                                [](const PlanListing &l) { return l.key == QLatin1String("61"); }));
+        }
+
+        const ProcessResult undone = runProcess({psql(), {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
+                                                          QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-d"), m_liveConn,
+                                                          QStringLiteral("-f"), undo}});
+        QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));
+        QCOMPARE(snapshot(), before);
+    }
+
+    void policies_data()
+    {
+        QTest::addColumn<QString>("policy");
+        QTest::addColumn<QString>("graceStatusesOwner"); // owner of grace's backup statuses after the run
+        QTest::addColumn<QString>("accountsBack");
+        QTest::newRow("keep-live") << QStringLiteral("keep-live") << QStringLiteral("20") << QStringLiteral("3,4,5,6,8,20");
+        QTest::newRow("skip") << QStringLiteral("skip") << QStringLiteral("9") << QStringLiteral("3,4,5,6,8,20");
+    }
+    void policies()
+    {
+        QFETCH(QString, policy);
+        QFETCH(QString, graceStatusesOwner);
+        QFETCH(QString, accountsBack);
+        RestorePolicy chosen;
+        QVERIFY(parseRestorePolicy(policy, &chosen));
+        const QByteArray script = planScript(nullptr, {{QStringLiteral("accounts"), chosen}});
+        const auto before = snapshot();
+        PgSession session(m_liveConn, PgSession::Options::writable(QStringLiteral("LIVE")));
+        const QString undo = m_dir.filePath(QStringLiteral("undo-policy.sql"));
+        const ExecutionReport run = RestoreExecutor(session).run(script, undo);
+        QVERIFY2(run.committed, qPrintable(run.error));
+        QCOMPARE(value(QStringLiteral("SELECT string_agg(id::text, ',' ORDER BY id) FROM accounts WHERE id BETWEEN 3 AND 8 OR id = 20")), accountsBack);
+        QCOMPARE(value(QStringLiteral("SELECT string_agg(DISTINCT account_id::text, ',') FROM statuses WHERE id <= 60 AND id % 10 = 6")), graceStatusesOwner);
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM follows GROUP BY account_id, target_account_id HAVING count(*) > 1) d")), QStringLiteral("0"));
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM statuses WHERE id <= 60 AND id % 10 NOT IN (6) AND account_id <> 1 + id % 10")), QStringLiteral("0"));
+        const ProcessResult undone = runProcess({psql(), {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
+                                                          QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-d"), m_liveConn,
+                                                          QStringLiteral("-f"), undo}});
+        QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));
+        QCOMPARE(snapshot(), before);
+    }
+
+    void psqlRunsThePlan()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("plan.sql"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(planScript());
+        file.close();
+        const ProcessResult result = runProcess({psql(), {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
+                                                          QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-d"), m_liveConn,
+                                                          QStringLiteral("-f"), path}});
+        QVERIFY2(result.exitCode == 0, qPrintable(result.output));
+        verifyRestored();
+    }
+
+    void failureLeavesLiveAsItWas_data()
+    {
+        QTest::addColumn<QString>("failure");
+        QTest::newRow("cancel") << QStringLiteral("cancel");
+        QTest::newRow("killed backend") << QStringLiteral("kill");
+        QTest::newRow("undo unwritable") << QStringLiteral("undo");
+        QTest::newRow("failing statement") << QStringLiteral("statement");
+    }
+    void failureLeavesLiveAsItWas()
+    {
+        QFETCH(QString, failure);
+        QByteArray script = planScript();
+        const auto before = snapshot();
+        PgSession session(m_liveConn, PgSession::Options::writable(QStringLiteral("LIVE")));
+        PgSession killer(TestCluster::instance().conninfo(QStringLiteral("postgres")), PgSession::Options::writable(QStringLiteral("admin")));
+        const int pid = session.backendPid();
+        JobControl control([&](qint64 done, qint64, const QString &) {
+            if (done != 12)
+                return;
+            if (failure == QLatin1String("cancel"))
+                control.requestCancel();
+            else if (failure == QLatin1String("kill"))
+                killer.exec(QStringLiteral("SELECT pg_terminate_backend(%1)").arg(pid));
+        });
+        if (failure == QLatin1String("statement"))
+            script.replace("COMMIT;\n", "SELECT 1/0;\nCOMMIT;\n");
+        const QString undo = failure == QLatin1String("undo") ? QStringLiteral("/nonexistent-dir/undo.sql")
+                                                               : m_dir.filePath(QStringLiteral("undo-failed.sql"));
+        RestoreExecutor executor(session);
+        bool failed = false;
+        try {
+            const ExecutionReport report = executor.run(script, undo, &control);
+            failed = !report.committed && !report.error.isEmpty();
+        } catch (const Error &) {
+            failed = true;
+        }
+        QVERIFY(failed);
+        QCOMPARE(snapshot(), before);
+        QVERIFY(!QFile::exists(undo));
+    }
+
+    void concurrentWriterIsNotLost()
+    {
+        const QByteArray script = planScript();
+        PgSession session(m_liveConn, PgSession::Options::writable(QStringLiteral("LIVE")));
+        std::thread writer;
+        std::atomic<bool> wrote{false};
+        JobControl control([&](qint64 done, qint64, const QString &) {
+            if (done != 10 || writer.joinable())
+                return;
+            writer = std::thread([&] {
+                PgSession other(m_liveConn, PgSession::Options::writable(QStringLiteral("writer")));
+                other.exec(QStringLiteral("INSERT INTO follows (account_id, target_account_id) VALUES (10, 11)"));
+                wrote = true;
+            });
+        });
+        const ExecutionReport report = RestoreExecutor(session).run(script, m_dir.filePath(QStringLiteral("undo2.sql")), &control);
+        QVERIFY2(report.committed, qPrintable(report.error));
+        writer.join();
+        QVERIFY(wrote);
+        verifyRestored();
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM follows WHERE account_id = 10 AND target_account_id = 11")), QStringLiteral("1"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRestore)
+#include "tst_restore.moc"

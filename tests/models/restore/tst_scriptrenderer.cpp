@@ -1,0 +1,111 @@
+// The renderer against a golden file, and its output read back by the psql-subset parser.
+#include "restore/restoreplan.h"
+#include "restore/scriptparser.h"
+#include "restore/scriptrenderer.h"
+
+#include <QFile>
+#include <QTest>
+
+using namespace salvage;
+
+namespace {
+
+RestorePlan samplePlan()
+{
+    RestorePlan plan;
+    plan.liveDatabase = QStringLiteral("live");
+    plan.backupDatabase = QStringLiteral("backup");
+    plan.roots << QStringLiteral("accounts WHERE id BETWEEN 3 AND 8");
+    plan.warnings << QStringLiteral("public.account_stats looks like derived data");
+    PlanStaging accounts;
+    accounts.table = QStringLiteral("public.accounts");
+    accounts.tableSql = QStringLiteral("\"public\".\"accounts\"");
+    accounts.stagingName = QStringLiteral("_salvage_s_1");
+    accounts.columns = {QStringLiteral("id"), QStringLiteral("user name"), QStringLiteral("_salvage_action"), QStringLiteral("_salvage_live")};
+    accounts.types = {QStringLiteral("bigint"), QStringLiteral("text"), QStringLiteral("text"), QStringLiteral("bigint")};
+    accounts.data = "3\to'brien\\ttab\tinsert\t\\N\n7\tgrace\trecreate\t20\n";
+    accounts.rows = 2;
+    plan.staging << accounts;
+
+    PlanStep recreate;
+    recreate.kind = PlanStep::Kind::Recreate;
+    recreate.table = accounts.table;
+    recreate.tableSql = accounts.tableSql;
+    recreate.stagingName = accounts.stagingName;
+    recreate.columns = {QStringLiteral("id"), QStringLiteral("user name")};
+    recreate.primaryKey = {QStringLiteral("id")};
+    recreate.children = {{QStringLiteral("\"public\".\"statuses\""), QStringLiteral("account_id")}};
+    recreate.expectedRows = 1;
+    recreate.description = QStringLiteral("public.accounts: give 1 recreated rows their original id");
+    PlanStep insert = recreate;
+    insert.kind = PlanStep::Kind::Insert;
+    insert.children.clear();
+    insert.nullColumns = {QStringLiteral("user name")};
+    insert.overridingSystemValue = true;
+    insert.description = QStringLiteral("public.accounts: insert 1 rows missing from live");
+    PlanStep foreignKey;
+    foreignKey.kind = PlanStep::Kind::RestoreForeignKey;
+    foreignKey.table = QStringLiteral("public.statuses");
+    foreignKey.tableSql = QStringLiteral("\"public\".\"statuses\"");
+    foreignKey.stagingName = QStringLiteral("_salvage_s_2");
+    foreignKey.primaryKey = {QStringLiteral("id")};
+    foreignKey.fkColumns = {QStringLiteral("account_id")};
+    foreignKey.parentSql = accounts.tableSql;
+    foreignKey.parentColumns = {QStringLiteral("id")};
+    foreignKey.expectedRows = 36;
+    foreignKey.description = QStringLiteral("public.statuses: put account_id back");
+    PlanStep sequence;
+    sequence.kind = PlanStep::Kind::AdvanceSequence;
+    sequence.table = accounts.table;
+    sequence.tableSql = accounts.tableSql;
+    sequence.sequenceSql = QStringLiteral("\"public\".\"accounts_id_seq\"");
+    sequence.column = QStringLiteral("id");
+    sequence.expectedRows = 0;
+    sequence.description = QStringLiteral("public.accounts: advance sequence");
+    plan.steps << recreate << insert << foreignKey << sequence;
+    return plan;
+}
+
+} // namespace
+
+class TestScriptRenderer : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void matchesGoldenFile()
+    {
+        QFile golden(QStringLiteral(RESTORE_FIXTURES "/golden/plan.sql"));
+        QVERIFY(golden.open(QIODevice::ReadOnly));
+        const QByteArray rendered = ScriptRenderer::render(samplePlan());
+        if (rendered != golden.readAll()) {
+            QFile actual(QStringLiteral("plan.actual.sql"));
+            if (actual.open(QIODevice::WriteOnly))
+                actual.write(rendered);
+            QFAIL("the rendered script differs from golden/plan.sql (written to plan.actual.sql)");
+        }
+    }
+
+    void readsBackAsStatementsAndCopyData()
+    {
+        const RestorePlan plan = samplePlan();
+        const QList<ScriptItem> items = ScriptParser::parse(ScriptRenderer::render(plan));
+        qsizetype copies = 0;
+        qsizetype counted = 0;
+        for (const ScriptItem &item : items) {
+            if (item.isCopy) {
+                ++copies;
+                QCOMPARE(item.copyData, plan.staging.first().data);
+            }
+            if (item.expectedRows >= 0)
+                QCOMPARE(item.expectedRows, plan.steps.at(counted++).expectedRows);
+        }
+        QCOMPARE(copies, 1);
+        QCOMPARE(counted, plan.steps.size());
+        QCOMPARE(items.first().sql, QStringLiteral("BEGIN"));
+        QCOMPARE(items.last().sql, QStringLiteral("COMMIT"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestScriptRenderer)
+#include "tst_scriptrenderer.moc"

@@ -1,0 +1,298 @@
+#include "restoreview.h"
+
+#include "core/error.h"
+#include "db/connection.h"
+#include "db/pgsession.h"
+#include "jobs/backgroundjob.h"
+#include "jobs/jobregistry.h"
+#include "restore/restoreexecutor.h"
+#include "restore/restoreplanner.h"
+#include "restore/scriptrenderer.h"
+#include "sqleditor.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace salvage {
+
+namespace {
+
+QTreeWidget *listingTree(QWidget *parent)
+{
+    auto *tree = new QTreeWidget(parent);
+    tree->setHeaderLabels({QObject::tr("Table"), QObject::tr("Key"), QObject::tr("Resolution"), QObject::tr("Reason")});
+    tree->setRootIsDecorated(false);
+    tree->setUniformRowHeights(true);
+    return tree;
+}
+
+void fillListing(QTreeWidget *tree, const QList<PlanListing> &listings)
+{
+    tree->clear();
+    for (const PlanListing &listing : listings)
+        tree->addTopLevelItem(new QTreeWidgetItem({listing.table, listing.key, listing.action, listing.reason}));
+    tree->resizeColumnToContents(0);
+}
+
+} // namespace
+
+RestoreView::RestoreView(Connection *live, Connection *backup, JobRegistry *jobs, QWidget *parent)
+    : QWidget(parent), m_live(live), m_backup(backup), m_jobs(jobs)
+{
+    m_roots = new QPlainTextEdit(this);
+    m_roots->setPlaceholderText(tr("One root per line: accounts WHERE id BETWEEN 101 AND 298 · accounts:12,15 · accounts MISSING"));
+    m_roots->setMaximumHeight(80);
+    m_planButton = new QPushButton(tr("&Plan"), this);
+    m_previewButton = new QPushButton(tr("Pre&view"), this);
+    m_runButton = new QPushButton(tr("&Run…"), this);
+    m_undoButton = new QPushButton(tr("&Undo last run…"), this);
+    m_status = new QLabel(tr("Choose root rows in BACKUP, then plan."), this);
+    m_status->setWordWrap(true);
+
+    m_tree = new QTreeWidget(this);
+    m_tree->setHeaderLabels({tr("Table / action / row"), tr("Rows"), tr("Reason")});
+    m_collisions = listingTree(this);
+    m_unrestorable = listingTree(this);
+    m_policies = new QTableWidget(0, 2, this);
+    m_policies->setHorizontalHeaderLabels({tr("Table"), tr("When a unique key is taken by a live row")});
+    m_policies->horizontalHeader()->setStretchLastSection(true);
+    m_policies->verticalHeader()->hide();
+
+    auto *scriptPage = new QWidget(this);
+    m_editor = new SqlEditor(scriptPage);
+    m_editor->setReadOnly(true);
+    m_unlock = new QCheckBox(tr("Allow editing the script"), scriptPage);
+    connect(m_unlock, &QCheckBox::toggled, this, [this](bool on) { m_editor->setReadOnly(!on); });
+    auto *scriptLayout = new QVBoxLayout(scriptPage);
+    scriptLayout->setContentsMargins(0, 0, 0, 0);
+    scriptLayout->addWidget(m_unlock);
+    scriptLayout->addWidget(m_editor);
+
+    m_output = new QPlainTextEdit(this);
+    m_output->setReadOnly(true);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(m_tree, tr("Plan"));
+    m_tabs->addTab(m_collisions, tr("Collisions"));
+    m_tabs->addTab(m_unrestorable, tr("Not restored"));
+    m_tabs->addTab(m_policies, tr("Policies"));
+    m_tabs->addTab(scriptPage, tr("Script"));
+    m_tabs->addTab(m_output, tr("Preview / run"));
+
+    auto *buttons = new QHBoxLayout;
+    for (QPushButton *button : {m_planButton, m_previewButton, m_runButton, m_undoButton})
+        buttons->addWidget(button);
+    buttons->addStretch();
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(new QLabel(tr("Root rows in BACKUP"), this));
+    layout->addWidget(m_roots);
+    layout->addLayout(buttons);
+    layout->addWidget(m_status);
+    layout->addWidget(m_tabs, 1);
+
+    connect(m_planButton, &QPushButton::clicked, this, &RestoreView::plan);
+    connect(m_previewButton, &QPushButton::clicked, this, &RestoreView::preview);
+    connect(m_runButton, &QPushButton::clicked, this, &RestoreView::run);
+    connect(m_undoButton, &QPushButton::clicked, this, &RestoreView::undo);
+    connect(m_live, &Connection::schemaChanged, this, [this](const Schema &schema) { m_editor->setSchema(schema); });
+    m_editor->setSchema(m_live->schema());
+    setBusy(false);
+}
+
+void RestoreView::addRoot(const QString &root)
+{
+    m_roots->appendPlainText(root);
+}
+
+QString RestoreView::script() const
+{
+    return m_editor->text();
+}
+
+void RestoreView::setBusy(bool busy)
+{
+    m_planButton->setEnabled(!busy);
+    const bool haveScript = !m_editor->text().trimmed().isEmpty();
+    m_previewButton->setEnabled(!busy && haveScript);
+    m_runButton->setEnabled(!busy && haveScript);
+    m_undoButton->setEnabled(!busy && !m_lastUndo.isEmpty());
+}
+
+void RestoreView::plan()
+{
+    RestoreRequest request;
+    try {
+        for (const QString &line : m_roots->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+            if (!line.trimmed().isEmpty())
+                request.roots << RootSelection::parse(line.trimmed());
+    } catch (const Error &error) {
+        m_status->setText(error.message());
+        return;
+    }
+    if (request.roots.isEmpty()) {
+        m_status->setText(tr("Give at least one root."));
+        return;
+    }
+    for (int row = 0; row < m_policies->rowCount(); ++row) {
+        const auto *combo = qobject_cast<QComboBox *>(m_policies->cellWidget(row, 1));
+        RestorePolicy policy;
+        if (combo && combo->currentIndex() > 0 && parseRestorePolicy(combo->currentText(), &policy))
+            request.policies.insert(m_policies->item(row, 0)->text(), policy);
+    }
+    setBusy(true);
+    m_status->setText(tr("Planning: closure in BACKUP, comparison in LIVE…"));
+    Connection *backup = m_backup;
+    m_live->submit<RestorePlan>(
+        tr("Restore plan"),
+        [backup, request](PgSession &live, JobControl &control) {
+            const std::unique_ptr<PgSession> backupSession = backup->openSiblingSession();
+            return RestorePlanner(live, *backupSession).plan(request, &control);
+        },
+        this, [this](RestorePlan result) { showPlan(result); },
+        [this](const QString &message, bool cancelled) {
+            m_status->setText(cancelled ? tr("Planning cancelled.") : message);
+            setBusy(false);
+        });
+}
+
+void RestoreView::showPlan(const RestorePlan &plan)
+{
+    m_plan = plan;
+    m_tree->clear();
+    for (const QString &table : plan.tableOrder) {
+        const QMap<QString, qint64> counts = plan.counts.value(table);
+        qint64 total = 0;
+        for (qint64 count : counts)
+            total += count;
+        auto *tableItem = new QTreeWidgetItem(m_tree, {table, QString::number(total)});
+        for (auto it = counts.constBegin(); it != counts.constEnd(); ++it) {
+            auto *actionItem = new QTreeWidgetItem(tableItem, {it.key(), QString::number(it.value())});
+            for (const QList<PlanListing> *list : {&plan.collisions, &plan.unrestorable})
+                for (const PlanListing &listing : *list)
+                    if (listing.table == table && listing.action == it.key())
+                        new QTreeWidgetItem(actionItem, {listing.key, QString(), listing.reason});
+        }
+    }
+    m_tree->expandToDepth(0);
+    m_tree->resizeColumnToContents(0);
+    fillListing(m_collisions, plan.collisions);
+    fillListing(m_unrestorable, plan.unrestorable);
+
+    // Keep the operator's policy choices across re-plans.
+    QHash<QString, int> chosen;
+    for (int row = 0; row < m_policies->rowCount(); ++row)
+        if (const auto *combo = qobject_cast<QComboBox *>(m_policies->cellWidget(row, 1)))
+            chosen.insert(m_policies->item(row, 0)->text(), combo->currentIndex());
+    m_policies->setRowCount(0);
+    for (const QString &table : plan.tableOrder) {
+        const int row = m_policies->rowCount();
+        m_policies->insertRow(row);
+        auto *name = new QTableWidgetItem(table);
+        name->setFlags(name->flags() & ~Qt::ItemIsEditable);
+        m_policies->setItem(row, 0, name);
+        auto *combo = new QComboBox(m_policies);
+        combo->addItems({tr("default"), restorePolicyName(RestorePolicy::Restore), restorePolicyName(RestorePolicy::KeepLive),
+                         restorePolicyName(RestorePolicy::Skip)});
+        combo->setCurrentIndex(chosen.value(table, 0));
+        m_policies->setCellWidget(row, 1, combo);
+    }
+    m_unlock->setChecked(false);
+    m_editor->setText(QString::fromUtf8(ScriptRenderer::render(plan)));
+    m_status->setText(tr("Plan: %1 rows to write in %2 statements; %3 collisions; %4 rows not restored; %5 warnings.")
+                          .arg(plan.rowsToWrite()).arg(plan.steps.size()).arg(plan.collisions.size())
+                          .arg(plan.unrestorable.size()).arg(plan.warnings.size()));
+    if (!plan.warnings.isEmpty())
+        m_output->setPlainText(plan.warnings.join(QLatin1Char('\n')));
+    setBusy(false);
+    Q_EMIT planned(plan);
+}
+
+void RestoreView::preview()
+{
+    execute(tr("Restore preview"), m_editor->text().toUtf8(), QString(), false);
+}
+
+void RestoreView::run()
+{
+    const QString where = m_live->where();
+    const auto answer = QMessageBox::warning(
+        this, tr("Run the restore"),
+        tr("Write to %1?\n\n%2 rows in %3 statements, in one transaction. An undo script is written before the commit.")
+            .arg(where).arg(m_plan.rowsToWrite()).arg(m_plan.steps.size()),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes)
+        return;
+    const QString directory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(directory);
+    const QString undoPath = QDir(directory).filePath(
+        QStringLiteral("undo-%1.sql").arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"))));
+    execute(tr("Restore run"), m_editor->text().toUtf8(), undoPath, true);
+}
+
+void RestoreView::undo()
+{
+    QFile file(m_lastUndo);
+    if (!file.open(QIODevice::ReadOnly)) {
+        m_status->setText(tr("Cannot read the undo script %1.").arg(m_lastUndo));
+        return;
+    }
+    if (QMessageBox::warning(this, tr("Undo the last run"), tr("Run the undo script %1 on %2?").arg(m_lastUndo, m_live->where()),
+                             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
+        return;
+    execute(tr("Restore undo"), file.readAll(), m_lastUndo + QStringLiteral(".redo.sql"), true);
+}
+
+void RestoreView::execute(const QString &title, const QByteArray &script, const QString &undoPath, bool commit)
+{
+    setBusy(true);
+    m_status->setText(tr("%1 on %2…").arg(title, m_live->where()));
+    Connection *live = m_live;
+    BackgroundJob::start<ExecutionReport>(
+        m_jobs, title, live->where(),
+        [live, script, undoPath, commit](JobControl &control) {
+            const std::unique_ptr<PgSession> session = live->openRunSession();
+            RestoreExecutor executor(*session);
+            return commit ? executor.run(script, undoPath, &control) : executor.preview(script, &control);
+        },
+        this,
+        [this, undoPath](ExecutionReport report) {
+            if (report.committed && !undoPath.endsWith(QLatin1String(".redo.sql")))
+                m_lastUndo = undoPath;
+            showReport(report);
+        },
+        [this](const QString &message, bool cancelled) {
+            m_status->setText(cancelled ? tr("Cancelled; LIVE is unchanged.") : message);
+            setBusy(false);
+        });
+}
+
+void RestoreView::showReport(const ExecutionReport &report)
+{
+    m_output->setPlainText(report.summary());
+    m_tabs->setCurrentWidget(m_output);
+    m_editor->clearErrors();
+    if (!report.error.isEmpty() && report.errorLine > 0)
+        m_editor->markError(report.errorLine - 1, report.error);
+    m_status->setText(report.error.isEmpty() ? (report.committed ? tr("Committed. Undo script: %1").arg(m_lastUndo)
+                                                                 : tr("Preview done; rolled back."))
+                                             : tr("Failed at line %1: %2").arg(report.errorLine).arg(report.error));
+    setBusy(false);
+    Q_EMIT executed(report.committed, report.summary());
+}
+
+} // namespace salvage

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "restore/restoreplan.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QTableWidget;
+class QTabWidget;
+class QTreeWidget;
+
+namespace salvage {
+
+class Connection;
+class JobRegistry;
+class SqlEditor;
+struct ExecutionReport;
+
+/// The Restore view: roots from predicates, the plan as a tree (table → action → rows with
+/// reasons), collisions and unrestorable rows, per-table policies, the script in a SQL editor
+/// (read-only until unlocked), and Preview / Run / Undo. Planning runs on LIVE's worker with a
+/// sibling BACKUP session; preview, run and undo run on the thread pool in their own writable
+/// LIVE session, listed in the jobs panel with progress and cancel.
+class RestoreView : public QWidget
+{
+    Q_OBJECT
+public:
+    RestoreView(Connection *live, Connection *backup, JobRegistry *jobs, QWidget *parent = nullptr);
+
+    /// Adds a root ("TABLE WHERE PREDICATE", "TABLE:KEY,…", "TABLE MISSING"), e.g. from the Compare view.
+    void addRoot(const QString &root);
+    QString script() const;
+
+Q_SIGNALS:
+    void planned(const salvage::RestorePlan &plan);
+    void executed(bool committed, const QString &summary);
+
+private:
+    void plan();
+    void showPlan(const RestorePlan &plan);
+    void preview();
+    void run();
+    void undo();
+    void execute(const QString &title, const QByteArray &script, const QString &undoPath, bool commit);
+    void showReport(const ExecutionReport &report);
+    void setBusy(bool busy);
+
+    Connection *m_live;
+    Connection *m_backup;
+    JobRegistry *m_jobs;
+    QPlainTextEdit *m_roots;
+    QTreeWidget *m_tree;
+    QTreeWidget *m_collisions;
+    QTreeWidget *m_unrestorable;
+    QTableWidget *m_policies;
+    SqlEditor *m_editor;
+    QCheckBox *m_unlock;
+    QPlainTextEdit *m_output;
+    QTabWidget *m_tabs;
+    QLabel *m_status;
+    QPushButton *m_planButton;
+    QPushButton *m_previewButton;
+    QPushButton *m_runButton;
+    QPushButton *m_undoButton;
+    RestorePlan m_plan;
+    QString m_lastUndo;
+};
+
+} // namespace salvage
