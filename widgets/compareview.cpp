@@ -12,6 +12,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
+#include <QAction>
 #include <QSplitter>
 #include <QTableView>
 #include <QTableWidget>
@@ -54,7 +55,17 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
     m_tableList->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_tableList->setSelectionMode(QAbstractItemView::SingleSelection);
     m_tableList->verticalHeader()->hide();
-    m_tableList->horizontalHeader()->setSectionResizeMode(DiffTablesModel::Table, QHeaderView::Stretch);
+    m_tableList->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_tableList->verticalHeader()->setDefaultSectionSize(m_tableList->fontMetrics().height() + 6);
+    // Hand the lost rows of a table to the Restore view.
+    m_tableList->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *restoreLost = new QAction(tr("Restore the rows lost from this table…"), m_tableList);
+    m_tableList->addAction(restoreLost);
+    connect(restoreLost, &QAction::triggered, this, [this]() {
+        const QModelIndex current = m_tableList->currentIndex();
+        if (current.isValid())
+            Q_EMIT restoreRequested(current.siblingAtColumn(DiffTablesModel::Table).data().toString() + QStringLiteral(" MISSING"));
+    });
 
     m_rowView = new QTableView(this);
     m_rowView->setObjectName(QStringLiteral("compareRows"));
@@ -78,7 +89,8 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
     auto *split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_tableList);
     split->addWidget(right);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);

@@ -37,6 +37,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void finished(const salvage::DiffResult &result);
+    /// The operator asked to restore rows of a table (a restore root such as "public.accounts MISSING").
+    void restoreRequested(const QString &root);
 
 private:
     void showResult(const DiffResult &result);

@@ -78,11 +78,17 @@ MainWindow::MainWindow(QWidget *parent)
 
     createDocks();
     createMenus();
-    addView(QStringLiteral("compare"), tr("&Compare"), new CompareView(m_live, m_backup, m_jobs, this));
+    auto *compare = new CompareView(m_live, m_backup, m_jobs, this);
+    addView(QStringLiteral("compare"), tr("&Compare"), compare);
     addView(QStringLiteral("graph"), tr("&Graph"), new GraphView(m_live, m_backup, m_jobs, this));
     m_timeline = new TimelineView(m_jobs, this);
     addView(QStringLiteral("timeline"), tr("&Timeline"), m_timeline);
-    addView(QStringLiteral("restore"), tr("&Restore"), new RestoreView(m_live, m_backup, m_jobs, this));
+    auto *restore = new RestoreView(m_live, m_backup, m_jobs, this);
+    addView(QStringLiteral("restore"), tr("&Restore"), restore);
+    connect(compare, &CompareView::restoreRequested, this, [this, restore](const QString &root) {
+        restore->addRoot(root);
+        m_views->setCurrentWidget(restore);
+    });
     addView(QStringLiteral("console"), tr("&SQL console"), new SqlConsole(m_live, m_backup, this));
     // The workspace's log sources go to the timeline, paths taken relative to the workspace file.
     connect(this, &MainWindow::workspaceOpened, this, [this](const Workspace &workspace) {

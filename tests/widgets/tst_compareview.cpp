@@ -10,6 +10,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
+#include <QAction>
 #include <QTest>
 
 using namespace salvage;
@@ -88,6 +89,13 @@ private Q_SLOTS:
         }
         QVERIFY(sawNull);
         QVERIFY(sawEmpty);
+
+        // The table list hands its lost rows to the Restore view as a root.
+        QSignalSpy restore(&view, &CompareView::restoreRequested);
+        QCOMPARE(tableList->actions().size(), 1);
+        tableList->actions().first()->trigger();
+        QCOMPARE(restore.count(), 1);
+        QCOMPARE(restore.first().first().toString(), QStringLiteral("public.b MISSING"));
     }
 
     void modelsPassTheTesterWhileGrowing()
