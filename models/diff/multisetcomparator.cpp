@@ -1,7 +1,7 @@
 #include "diff/multisetcomparator.h"
 
 #include "db/jobcontrol.h"
-#include "diff/arrayliteral.h"
+#include "db/arrayliteral.h"
 #include "diff/bucketsums.h"
 #include "diff/rowfetcher.h"
 #include "diff/rowhasher.h"

@@ -1,7 +1,7 @@
 #include "diff/rowfetcher.h"
 
 #include "db/sqlident.h"
-#include "diff/arrayliteral.h"
+#include "db/arrayliteral.h"
 #include "diff/sidepair.h"
 
 #include <pqxx/prepared_statement>

@@ -3,7 +3,7 @@
 #include "core/error.h"
 #include "db/jobcontrol.h"
 #include "db/sqlident.h"
-#include "diff/arrayliteral.h"
+#include "db/arrayliteral.h"
 #include "diff/bucketsums.h"
 #include "diff/movesummarizer.h"
 #include "diff/rowfetcher.h"

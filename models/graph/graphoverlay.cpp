@@ -1,6 +1,7 @@
 #include "graphoverlay.h"
 
 #include "core/error.h"
+#include "db/arrayliteral.h"
 #include "db/jobcontrol.h"
 #include "db/pgsession.h"
 #include "db/sqlident.h"
@@ -18,19 +19,6 @@ namespace {
 QString edgeKey(const GraphEdge &edge)
 {
     return edge.from + QChar(0x1f) + edge.to + QChar(0x1f) + edge.via;
-}
-
-/// A PostgreSQL array literal of text elements, every element quoted.
-std::string arrayLiteral(const QStringList &values)
-{
-    QStringList quoted;
-    quoted.reserve(values.size());
-    for (QString value : values) {
-        value.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
-        value.replace(QLatin1Char('"'), QLatin1String("\\\""));
-        quoted << QLatin1Char('"') + value + QLatin1Char('"');
-    }
-    return QString(QLatin1Char('{') + quoted.join(QLatin1Char(',')) + QLatin1Char('}')).toStdString();
 }
 
 constexpr int kMaxMovedKeys = 2'000'000;
@@ -150,7 +138,7 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
                                "GROUP BY %1 ORDER BY count(*) DESC, %1")
                     .arg(pointer, child->sqlName(), childKey, childKeyType)
                     .toStdString(),
-                arrayLiteral(keys), key.first().toStdString());
+                arrayLiteral(keys).toStdString(), key.first().toStdString());
             for (int i = 0; i < int(owners.size()); ++i) {
                 const QString owner = QString::fromUtf8(owners[i][0].c_str());
                 const qint64 count = owners[i][1].as<qint64>();
@@ -211,7 +199,7 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
             pqxx::read_transaction transaction(session.connection());
             const pqxx::result rows = transaction.exec_params(
                 QStringLiteral("SELECT %1::text, %4 FROM %2 WHERE %1 = ANY($1::%3[])").arg(pk, table->sqlName(), type, label).toStdString(),
-                arrayLiteral(it.value()));
+                arrayLiteral(it.value()).toStdString());
             for (const auto &row : rows)
                 found.insert(QString::fromUtf8(row[0].c_str()), row[1].is_null() ? QString() : QString::fromUtf8(row[1].c_str()));
             return found;

@@ -1,4 +1,4 @@
-#include "diff/arrayliteral.h"
+#include "db/arrayliteral.h"
 
 namespace salvage {
 
