@@ -275,21 +275,29 @@ void GraphView::render()
         label->setPos(labelAnchor - QPointF(label->boundingRect().width() / 2, label->boundingRect().height() / 2));
     }
     m_view->fitInView(m_scene->itemsBoundingRect().adjusted(-20, -20, 20, 20), Qt::KeepAspectRatio);
-    int lost = 0;
-    int added = 0;
+    int lostRows = 0;
+    int newRows = 0;
+    int lostEdges = 0;
+    int newEdges = 0;
     int moved = 0;
+    for (const GraphNode &node : std::as_const(m_graph.nodes)) {
+        lostRows += node.presence == Presence::OnlyBackup;
+        newRows += node.presence == Presence::OnlyLive;
+    }
     for (const GraphEdge &edge : std::as_const(m_graph.edges)) {
-        lost += edge.presence == Presence::OnlyBackup;
-        added += edge.presence == Presence::OnlyLive;
+        lostEdges += edge.presence == Presence::OnlyBackup;
+        newEdges += edge.presence == Presence::OnlyLive;
         moved += edge.presence == Presence::Moved;
     }
-    m_status->setText(tr("%1 nodes, %2 edges — %3 lost, %4 new, %5 moved%6")
+    m_status->setText(tr("%1 nodes (%2 only in BACKUP, %3 only in LIVE), %4 edges (%5 lost, %6 new, %7 moved)%8")
                           .arg(m_graph.nodes.size())
+                          .arg(lostRows)
+                          .arg(newRows)
                           .arg(m_graph.edges.size())
-                          .arg(lost)
-                          .arg(added)
+                          .arg(lostEdges)
+                          .arg(newEdges)
                           .arg(moved)
-                          .arg(m_graph.truncated ? tr(" (node limit reached)") : QString()));
+                          .arg(m_graph.truncated ? tr(" — node limit reached") : QString()));
 }
 
 void GraphView::exportGraph()

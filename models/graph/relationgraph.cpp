@@ -39,7 +39,8 @@ RelationGraph RelationGraph::movesOnly() const
 {
     RelationGraph focused;
     focused.root = root;
-    focused.truncated = truncated;
+    // Moves have their own limit (a "more rows" node); the node limit of the full walk does not apply.
+    focused.truncated = false;
     QSet<QString> keep{root};
     for (const GraphEdge &edge : edges) {
         if (edge.presence != Presence::Moved)
