@@ -17,6 +17,10 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QPlainTextEdit>
+#include <QFontDatabase>
+#include <QSplitter>
+#include "loghighlighter.h"
 #include <QTimeZone>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -43,6 +47,7 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
     , m_canvas(new TimelineCanvas(this))
     , m_table(new QTableView(this))
     , m_detail(new QTextBrowser(this))
+    , m_raw(new QPlainTextEdit(this))
     , m_status(new QLabel(tr("No log sources."), this))
 {
     auto *layout = new QVBoxLayout(this);
@@ -52,7 +57,16 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
     splitter->addWidget(m_canvas);
     auto *lower = new QSplitter(Qt::Horizontal, splitter);
     lower->addWidget(m_table);
-    lower->addWidget(m_detail);
+    // The entry as written, highlighted (KF6 SyntaxHighlighting when built with it).
+    m_raw->setReadOnly(true);
+    m_raw->setObjectName(QStringLiteral("rawLines"));
+    m_raw->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_raw->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    LogHighlighter::attach(m_raw->document());
+    auto *detailSplit = new QSplitter(Qt::Vertical, this);
+    detailSplit->addWidget(m_detail);
+    detailSplit->addWidget(m_raw);
+    lower->addWidget(detailSplit);
     lower->setStretchFactor(0, 3);
     lower->setStretchFactor(1, 2);
     splitter->addWidget(lower);
@@ -243,6 +257,7 @@ void TimelineView::showDetail(int row)
 {
     if (!m_model || row < 0) {
         m_detail->clear();
+        m_raw->clear();
         return;
     }
     const QModelIndex index = m_model->index(row, TimelineModel::Message);
@@ -262,8 +277,8 @@ void TimelineView::showDetail(int row)
     }
     if (!links.isEmpty())
         html += tr("<p>Keys (click to filter every lane): %1</p>").arg(links.join(u" · "_s));
-    html += u"<pre style=\"background:#f6f6f0;padding:4px\">%1</pre>"_s.arg(index.data(TimelineModel::RawRole).toString().toHtmlEscaped());
     m_detail->setHtml(html);
+    m_raw->setPlainText(index.data(TimelineModel::RawRole).toString());
 }
 
 void TimelineView::addNote()

@@ -15,6 +15,7 @@ class QLabel;
 class QLineEdit;
 class QTableView;
 class QTextBrowser;
+class QPlainTextEdit;
 
 namespace salvage {
 
@@ -64,6 +65,7 @@ private:
     TimelineCanvas *m_canvas;
     QTableView *m_table;
     QTextBrowser *m_detail;
+    QPlainTextEdit *m_raw;
     QLineEdit *m_search;
     QLineEdit *m_key;
     QComboBox *m_level;
