@@ -125,13 +125,15 @@ void PgCluster::initialize()
                                                 {QStringLiteral("-w"), m_baseDir},
                                                 QStringLiteral("postgres")});
         if (reach.exitCode != 0) {
-            const QString elsewhere = QStringLiteral("/var/tmp/salvage-clusters/") + shortHash(m_baseDir);
-            QDir().mkpath(elsewhere);
-            QFile::remove(m_dataDir);
-            QDir(elsewhere + QStringLiteral("/pgdata")).removeRecursively();
-            if (!QFile::link(elsewhere + QStringLiteral("/pgdata"), m_dataDir))
-                throw Error(QStringLiteral("Cannot link %1 to %2.").arg(m_dataDir, elsewhere));
-            m_dataDir = QFileInfo(m_dataDir).symLinkTarget();
+            // The link, not what it points to: a link left dangling (its data deleted) is replaced.
+            const QString link = m_baseDir + QStringLiteral("/pgdata");
+            const QString target = QStringLiteral("/var/tmp/salvage-clusters/") + shortHash(m_baseDir) + QStringLiteral("/pgdata");
+            QDir().mkpath(QFileInfo(target).absolutePath());
+            QFile::remove(link);
+            QDir(target).removeRecursively();
+            if (!QFile::link(target, link))
+                throw Error(QStringLiteral("Cannot link %1 to %2.").arg(link, target));
+            m_dataDir = target;
         }
     }
     prepareDirectory(m_dataDir);

@@ -2,6 +2,7 @@
 #include "db/pgcluster.h"
 #include "db/pgsession.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
@@ -46,6 +47,24 @@ private Q_SLOTS:
         const QString data = cluster.dataDir();
         cluster.destroy();
         QVERIFY(!QFileInfo::exists(data));
+    }
+
+    void aClusterWhoseDataWasDeletedStartsAfresh()
+    {
+        // As root the data sits behind a link; deleting the data leaves the link dangling.
+        QTemporaryDir dir;
+        PgCluster cluster(dir.path());
+        cluster.start();
+        const QString data = cluster.dataDir();
+        cluster.stop();
+        QDir(data).removeRecursively();
+        PgCluster again(dir.path());
+        QVERIFY(!again.exists());
+        again.start();
+        QVERIFY(again.isRunning());
+        PgSession session(again.conninfo(QStringLiteral("postgres")), PgSession::Options{});
+        QVERIFY(session.backendPid() > 0);
+        again.destroy();
     }
 
     void missingBinariesGiveAClearError()
