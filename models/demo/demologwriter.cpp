@@ -1,13 +1,13 @@
 #include "demologwriter.h"
 
 #include "core/error.h"
+#include "db/pgraw.h"
 #include "demo/demoparameters.h"
 #include "demo/demosql.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <libpq-fe.h>
 #include <zlib.h>
 
 namespace salvage {
@@ -132,40 +132,25 @@ void DemoLogWriter::copyTo(const QString &relativePath, const QString &query, bo
     if (gzip && !compressed)
         throw Error(QStringLiteral("Cannot write %1.").arg(path));
 
-    PGconn *connection = m_sql.session().handle();
-    const QByteArray copy = (QStringLiteral("COPY (") + query + QStringLiteral(") TO STDOUT")).toUtf8();
-    PGresult *started = PQexec(connection, copy.constData());
-    const bool copying = PQresultStatus(started) == PGRES_COPY_OUT;
-    const QString startError = QString::fromUtf8(PQresultErrorMessage(started)).trimmed();
-    PQclear(started);
-    if (!copying) {
+    // Stream: one row at a time from the server to the file, never the whole log in memory.
+    bool writeFailed = false;
+    try {
+        PgRaw(m_sql.session().handle()).copyOut(QStringLiteral("COPY (") + query + QStringLiteral(") TO STDOUT"),
+                                                [&](const char *buffer, int size) {
+            // Each row ends with '\n', which unescaping keeps.
+            const QByteArray line = unescapeCopyLine(buffer, size);
+            if (compressed)
+                writeFailed |= gzwrite(compressed, line.constData(), unsigned(line.size())) != int(line.size());
+            else
+                writeFailed |= plain.write(line) != line.size();
+        });
+    } catch (const Error &error) {
         if (compressed)
             gzclose(compressed);
-        throw Error(QStringLiteral("Demo (logs): cannot write %1: %2").arg(relativePath, startError));
+        throw Error(QStringLiteral("Demo (logs): cannot write %1: %2").arg(relativePath, error.message()));
     }
-    // Stream: one row at a time from the server to the file, never the whole log in memory.
-    char *buffer = nullptr;
-    int size = 0;
-    bool writeFailed = false;
-    while ((size = PQgetCopyData(connection, &buffer, 0)) > 0) {
-        // Each row ends with '\n', which unescaping keeps.
-        const QByteArray line = unescapeCopyLine(buffer, size);
-        PQfreemem(buffer);
-        if (compressed)
-            writeFailed |= gzwrite(compressed, line.constData(), unsigned(line.size())) != int(line.size());
-        else
-            writeFailed |= plain.write(line) != line.size();
-    }
-    PGresult *finished = PQgetResult(connection);
-    const bool ok = PQresultStatus(finished) == PGRES_COMMAND_OK;
-    const QString finishError = QString::fromUtf8(PQresultErrorMessage(finished)).trimmed();
-    PQclear(finished);
-    while (PGresult *rest = PQgetResult(connection))
-        PQclear(rest);
     if (compressed)
         writeFailed |= gzclose(compressed) != Z_OK;
-    if (!ok)
-        throw Error(QStringLiteral("Demo (logs): cannot write %1: %2").arg(relativePath, finishError));
     if (writeFailed)
         throw Error(QStringLiteral("Cannot write %1.").arg(path));
 }

@@ -3,7 +3,7 @@
 #include "core/error.h"
 #include "db/jobcontrol.h"
 #include "db/sqlident.h"
-#include "restore/pgraw.h"
+#include "db/pgraw.h"
 #include "restore/restoresql.h"
 
 namespace salvage {

@@ -4,7 +4,7 @@
 #include "db/jobcontrol.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
-#include "restore/pgraw.h"
+#include "db/pgraw.h"
 #include "restore/scriptparser.h"
 #include "restore/undorecorder.h"
 

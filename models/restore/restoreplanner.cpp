@@ -8,7 +8,7 @@
 #include "restore/closurebuilder.h"
 #include "restore/derivedcounters.h"
 #include "restore/liveclassifier.h"
-#include "restore/pgraw.h"
+#include "db/pgraw.h"
 #include "restore/unknownowners.h"
 
 #include <QSet>

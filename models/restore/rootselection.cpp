@@ -5,7 +5,7 @@
 #include "db/sqlident.h"
 #include "restore/closurebuilder.h"
 #include "restore/copytext.h"
-#include "restore/pgraw.h"
+#include "db/pgraw.h"
 
 #include <QRegularExpression>
 

@@ -2,7 +2,7 @@
 
 #include "core/error.h"
 #include "db/sqlident.h"
-#include "restore/pgraw.h"
+#include "db/pgraw.h"
 
 #include <QFile>
 #include <QFileInfo>

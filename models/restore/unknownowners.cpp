@@ -1,7 +1,7 @@
 #include "restore/unknownowners.h"
 
 #include "db/sqlident.h"
-#include "restore/pgraw.h"
+#include "db/pgraw.h"
 #include "restore/restoresql.h"
 
 namespace salvage {

@@ -1,4 +1,4 @@
-#include "restore/pgraw.h"
+#include "db/pgraw.h"
 
 #include "core/error.h"
 
