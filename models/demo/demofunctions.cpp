@@ -56,23 +56,23 @@ CREATE FUNCTION pg_temp.status_ms(i bigint) RETURNS bigint LANGUAGE sql IMMUTABL
 $$ SELECT CASE WHEN i <= {N} THEN {HS}::bigint + floor((i - 1 + pg_temp.r(13, i)) * {STEP}::float8)::bigint
           ELSE {T0}::bigint + floor((i - {N} - 1 + pg_temp.r(13, i)) * {PSTEP}::float8)::bigint END $$;
 -- Mastodon's snowflake ids: milliseconds in the high bits, a sequence in the low 16.
+CREATE FUNCTION pg_temp.status_id_at(ms bigint, i bigint) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT (ms << 16) | (i & 65535) $$;
 CREATE FUNCTION pg_temp.status_id(i bigint) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT (pg_temp.status_ms(i) << 16) | (i & 65535) $$;
+$$ SELECT pg_temp.status_id_at(pg_temp.status_ms(i), i) $$;
 CREATE FUNCTION pg_temp.status_account(i bigint) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$ SELECT 1 + floor(CASE WHEN i <= {N} THEN least({NA}, greatest(1, floor((i - 1) * {NA}::float8 / (0.7 * {N}))))
                          ELSE {NA} END * pg_temp.r(12, i) ^ 1.6)::bigint $$;
-CREATE FUNCTION pg_temp.status_text(i bigint) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT CASE WHEN pg_temp.status_kind(i) = 2 THEN '' ELSE
-    pg_temp.pick(ARRAY['Just moved my instance 🦣', 'He said "it''s fine" — it wasn''t.', 'مرحبا بالجميع، صباح الخير',
+-- The text of a post or reply (a reblog's text is empty).
+CREATE FUNCTION pg_temp.status_body(i bigint) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT pg_temp.pick(ARRAY['Just moved my instance 🦣', 'He said "it''s fine" — it wasn''t.', 'مرحبا بالجميع، صباح الخير',
       'שלום לכולם! יום טוב', 'Kaffee ☕ und Regen 🌧️ in Berlin', E'line one\nline two', 'naïve café résumé — straße',
       '<p>Remote &amp; <a href="https://example.net/">HTML</a></p>', 'Does anyone know why my timeline is empty? 🤔',
       'TIL: ON DELETE CASCADE is very thorough 😅', '🏳️‍🌈✨ Happy Friday! ✨', '日本語のテキストも大丈夫です',
       'a ''single'' and a "double" quote, a tab	and a backslash \ too', 'Read the docs. Then read them again.'], 14, i)
     || ' ' || pg_temp.pick(ARRAY['(thread 🧵)', 'Thoughts?', 'אני מסכים', 'هذا رائع', '#fediverse', '#postgres', '🙂', '…'], 15, i)
     || CASE WHEN pg_temp.r(16, i) < 0.15 THEN E'\n\n' || pg_temp.pick(ARRAY['P.S. "quotes" survive?', E'second\nparagraph',
-      'بالتوفيق', '🎉🎉🎉'], 17, i) ELSE '' END END $$;
-CREATE FUNCTION pg_temp.favourite_count(i bigint) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT CASE WHEN pg_temp.status_kind(i) = 2 THEN 0 ELSE floor(4 * pg_temp.r(60, i) ^ 4)::int END $$;
+      'بالتوفيق', '🎉🎉🎉'], 17, i) ELSE '' END $$;
 )SQL";
 
 } // namespace

@@ -4,13 +4,34 @@
 #include "demo/demofunctions.h"
 #include "demo/demosql.h"
 
+#include <QThread>
+#include <atomic>
 #include <exception>
 #include <thread>
 #include <vector>
 
 namespace salvage {
 
+void DemoParallel::each(const QString &conninfo, const QStringList &statements, const char *settings)
+{
+    std::atomic<qsizetype> next = 0;
+    const auto worker = [&](DemoSql &sql) {
+        sql.script(QStringLiteral("settings"), QString::fromLatin1(settings));
+        for (qsizetype i = next++; i < statements.size(); i = next++)
+            sql.script(QStringLiteral("indexes and keys"), statements.at(i));
+    };
+    QList<Step> workers;
+    for (int i = 0; i < qMax(2, QThread::idealThreadCount()); ++i)
+        workers << worker;
+    start(conninfo, workers, {});
+}
+
 void DemoParallel::run(const QString &conninfo, const DemoParameters &parameters, const QList<Step> &steps)
+{
+    start(conninfo, steps, [&](DemoSql &sql) { DemoFunctions::install(sql, parameters); });
+}
+
+void DemoParallel::start(const QString &conninfo, const QList<Step> &steps, const Step &prepare)
 {
     std::vector<std::exception_ptr> failures(size_t(steps.size()));
     std::vector<std::thread> threads;
@@ -19,7 +40,8 @@ void DemoParallel::run(const QString &conninfo, const DemoParameters &parameters
             try {
                 PgSession session(conninfo, PgSession::Options::writable(QStringLiteral("DEMO")));
                 DemoSql sql(session);
-                DemoFunctions::install(sql, parameters);
+                if (prepare)
+                    prepare(sql);
                 steps.at(i)(sql);
             } catch (...) {
                 failures[size_t(i)] = std::current_exception();

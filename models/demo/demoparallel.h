@@ -3,6 +3,7 @@
 #include "demo/demoparameters.h"
 
 #include <QList>
+#include <QStringList>
 #include <functional>
 
 namespace salvage {
@@ -18,6 +19,12 @@ public:
 
     /// Returns when every step has finished; rethrows the first failure.
     static void run(const QString &conninfo, const DemoParameters &parameters, const QList<Step> &steps);
+    /// Runs independent statements, one session per core each taking the next one in order, after
+    /// `settings` on each session. Returns when all are done; rethrows the first failure.
+    static void each(const QString &conninfo, const QStringList &statements, const char *settings);
+
+private:
+    static void start(const QString &conninfo, const QList<Step> &steps, const Step &prepare);
 };
 
 } // namespace salvage

@@ -1,6 +1,10 @@
 #include "demoschema.h"
 
+#include "demo/demoparallel.h"
 #include "demo/demosql.h"
+
+#include <QRegularExpression>
+#include <QStringList>
 
 namespace salvage {
 
@@ -94,22 +98,24 @@ CREATE TABLE list_accounts (
 )SQL";
 
 // Mastodon's index names, so the PostgreSQL log's unique violations read like the real thing.
-const char *const kConstraints = R"SQL(
-ALTER TABLE accounts ADD PRIMARY KEY (id);
+// Each table's primary key is built as a plain unique index first (under a lock that lets other
+// indexes of the table build at the same time) and then becomes the key (DemoSchema::createConstraints).
+const char *const kIndexes = R"SQL(
+CREATE UNIQUE INDEX accounts_pkey ON accounts (id);
 CREATE UNIQUE INDEX index_accounts_on_username_and_domain_lower ON accounts (lower((username)::text), COALESCE(lower((domain)::text), ''::text));
 CREATE INDEX index_accounts_on_uri ON accounts (uri);
-ALTER TABLE users ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX users_pkey ON users (id);
 CREATE UNIQUE INDEX index_users_on_email ON users (email);
 CREATE INDEX index_users_on_account_id ON users (account_id);
-ALTER TABLE identities ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX identities_pkey ON identities (id);
 CREATE INDEX index_identities_on_user_id ON identities (user_id);
-ALTER TABLE web_settings ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX web_settings_pkey ON web_settings (id);
 CREATE UNIQUE INDEX index_web_settings_on_user_id ON web_settings (user_id);
-ALTER TABLE account_stats ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX account_stats_pkey ON account_stats (id);
 CREATE UNIQUE INDEX index_account_stats_on_account_id ON account_stats (account_id);
-ALTER TABLE conversations ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX conversations_pkey ON conversations (id);
 CREATE UNIQUE INDEX index_conversations_on_uri ON conversations (uri) WHERE uri IS NOT NULL;
-ALTER TABLE statuses ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX statuses_pkey ON statuses (id);
 CREATE UNIQUE INDEX index_statuses_on_uri ON statuses (uri);
 CREATE INDEX index_statuses_on_account_id_id ON statuses (account_id, id DESC);
 CREATE INDEX index_statuses_on_in_reply_to_id ON statuses (in_reply_to_id) WHERE in_reply_to_id IS NOT NULL;
@@ -117,44 +123,46 @@ CREATE INDEX index_statuses_on_in_reply_to_account_id ON statuses (in_reply_to_a
 CREATE UNIQUE INDEX index_statuses_on_account_id_and_reblog_of_id ON statuses (account_id, reblog_of_id) WHERE reblog_of_id IS NOT NULL;
 CREATE INDEX index_statuses_on_reblog_of_id ON statuses (reblog_of_id) WHERE reblog_of_id IS NOT NULL;
 CREATE INDEX index_statuses_on_conversation_id ON statuses (conversation_id) WHERE conversation_id IS NOT NULL;
-ALTER TABLE status_stats ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX status_stats_pkey ON status_stats (id);
 CREATE UNIQUE INDEX index_status_stats_on_status_id ON status_stats (status_id);
-ALTER TABLE media_attachments ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX media_attachments_pkey ON media_attachments (id);
 CREATE UNIQUE INDEX index_media_attachments_on_shortcode ON media_attachments (shortcode) WHERE shortcode IS NOT NULL;
 CREATE INDEX index_media_attachments_on_status_id ON media_attachments (status_id);
 CREATE INDEX index_media_attachments_on_account_id ON media_attachments (account_id);
-ALTER TABLE follows ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX follows_pkey ON follows (id);
 CREATE UNIQUE INDEX index_follows_on_account_id_and_target_account_id ON follows (account_id, target_account_id);
 CREATE INDEX index_follows_on_target_account_id ON follows (target_account_id);
-ALTER TABLE follow_requests ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX follow_requests_pkey ON follow_requests (id);
 CREATE UNIQUE INDEX index_follow_requests_on_account_id_and_target_account_id ON follow_requests (account_id, target_account_id);
 CREATE INDEX index_follow_requests_on_target_account_id ON follow_requests (target_account_id);
-ALTER TABLE favourites ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX favourites_pkey ON favourites (id);
 CREATE UNIQUE INDEX index_favourites_on_account_id_and_status_id ON favourites (account_id, status_id);
 CREATE INDEX index_favourites_on_status_id ON favourites (status_id);
-ALTER TABLE bookmarks ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX bookmarks_pkey ON bookmarks (id);
 CREATE UNIQUE INDEX index_bookmarks_on_account_id_and_status_id ON bookmarks (account_id, status_id);
 CREATE INDEX index_bookmarks_on_status_id ON bookmarks (status_id);
-ALTER TABLE mentions ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX mentions_pkey ON mentions (id);
 CREATE UNIQUE INDEX index_mentions_on_account_id_and_status_id ON mentions (account_id, status_id);
 CREATE INDEX index_mentions_on_status_id ON mentions (status_id);
-ALTER TABLE blocks ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX blocks_pkey ON blocks (id);
 CREATE UNIQUE INDEX index_blocks_on_account_id_and_target_account_id ON blocks (account_id, target_account_id);
 CREATE INDEX index_blocks_on_target_account_id ON blocks (target_account_id);
-ALTER TABLE mutes ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX mutes_pkey ON mutes (id);
 CREATE UNIQUE INDEX index_mutes_on_account_id_and_target_account_id ON mutes (account_id, target_account_id);
 CREATE INDEX index_mutes_on_target_account_id ON mutes (target_account_id);
-ALTER TABLE notifications ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX notifications_pkey ON notifications (id);
 CREATE INDEX index_notifications_on_account_id_and_id_and_type ON notifications (account_id, id DESC, type);
 CREATE INDEX index_notifications_on_from_account_id ON notifications (from_account_id);
 CREATE INDEX index_notifications_on_activity_id_and_activity_type ON notifications (activity_id, activity_type);
-ALTER TABLE lists ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX lists_pkey ON lists (id);
 CREATE INDEX index_lists_on_account_id ON lists (account_id);
-ALTER TABLE list_accounts ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX list_accounts_pkey ON list_accounts (id);
 CREATE UNIQUE INDEX index_list_accounts_on_account_id_and_list_id ON list_accounts (account_id, list_id);
 CREATE INDEX index_list_accounts_on_list_id_and_account_id ON list_accounts (list_id, account_id);
 CREATE INDEX index_list_accounts_on_follow_id ON list_accounts (follow_id) WHERE follow_id IS NOT NULL;
+)SQL";
 
+const char *const kForeignKeys = R"SQL(
 ALTER TABLE users ADD CONSTRAINT fk_50500f500d FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE;
 ALTER TABLE identities ADD CONSTRAINT fk_bea040f377 FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
 ALTER TABLE web_settings ADD CONSTRAINT fk_11910667b2 FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
@@ -189,6 +197,19 @@ ALTER TABLE list_accounts ADD CONSTRAINT fk_rails_85fee9d6ab FOREIGN KEY (accoun
 ALTER TABLE list_accounts ADD CONSTRAINT fk_rails_e54e356c88 FOREIGN KEY (list_id) REFERENCES lists (id) ON DELETE CASCADE;
 )SQL";
 
+// One session per core builds; the cores are shared out between sessions, not within one.
+const char *const kMaintenanceSettings = "SET maintenance_work_mem = '512MB'; SET max_parallel_maintenance_workers = 0";
+
+QStringList statements(const char *script)
+{
+    QStringList list;
+    for (const QString &statement : QString::fromUtf8(script).split(QLatin1Char(';'))) {
+        if (!statement.trimmed().isEmpty())
+            list << statement.trimmed();
+    }
+    return list;
+}
+
 } // namespace
 
 void DemoSchema::createTables(DemoSql &sql)
@@ -198,7 +219,29 @@ void DemoSchema::createTables(DemoSql &sql)
 
 void DemoSchema::createConstraints(DemoSql &sql)
 {
-    sql.script(QStringLiteral("keys and indexes"), QString::fromUtf8(kConstraints));
+    // Index builds and foreign-key checks are the slow part; they run on as many sessions as the
+    // server has cores, and everything that needs a table to itself is quick and runs in between.
+    const QString conninfo = sql.session().profile().conninfo;
+    const QStringList indexes = statements(kIndexes);
+    DemoParallel::each(conninfo, indexes, kMaintenanceSettings);
+
+    static const QRegularExpression primaryIndex(QStringLiteral("^CREATE UNIQUE INDEX (\\w+_pkey) ON (\\w+) "));
+    static const QRegularExpression foreignKey(QStringLiteral("^ALTER TABLE (\\w+) ADD CONSTRAINT (\\w+) "));
+    QStringList attach;
+    for (const QString &index : indexes) {
+        const QRegularExpressionMatch match = primaryIndex.match(index);
+        if (match.hasMatch())
+            attach << QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 PRIMARY KEY USING INDEX %2")
+                          .arg(match.captured(2), match.captured(1));
+    }
+    QStringList validations;
+    for (const QString &key : statements(kForeignKeys)) {
+        attach << key + QStringLiteral(" NOT VALID");
+        const QRegularExpressionMatch match = foreignKey.match(key);
+        validations << QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(match.captured(1), match.captured(2));
+    }
+    sql.script(QStringLiteral("keys"), attach.join(QStringLiteral(";\n")));
+    DemoParallel::each(conninfo, validations, kMaintenanceSettings);
     sql.script(QStringLiteral("statistics"), QStringLiteral("ANALYZE"));
 }
 

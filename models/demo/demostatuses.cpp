@@ -2,39 +2,52 @@
 
 #include "demo/demosql.h"
 
+#include <QStringList>
+
 namespace salvage {
 
 namespace {
 
-// The per-index columns every statement below starts from.
-const char *const kIndexes =
-    "(SELECT i, pg_temp.status_account(i) AS acc, pg_temp.status_kind(i) AS kind, pg_temp.status_parent(i) AS parent, "
-    "pg_temp.status_ms(i) AS ms FROM generate_series($1::bigint, $2::bigint) i OFFSET 0) g";
+// Statuses are made in chunks. The per-status values every table derives from are computed once
+// per chunk into a temporary table (no WAL, session-local) that one statement per table reads.
+constexpr qint64 kChunk = 200000;
 
-QString withIndexes(const char *statement)
-{
-    return QString::fromUtf8(statement).replace(QStringLiteral("{G}"), QString::fromLatin1(kIndexes));
-}
+const char *const kCreateValues =
+    "CREATE TEMPORARY TABLE IF NOT EXISTS demo_status_values (i bigint, acc bigint, kind int, parent bigint, "
+    "ms bigint, id bigint, favs int); "
+    "CREATE TEMPORARY TABLE IF NOT EXISTS demo_account_values (k bigint PRIMARY KEY, local boolean, uri text, web text)";
 
-} // namespace
+// The strings of each author, made once rather than once per status. $1: accounts, $2: the local domain.
+const char *const kAccountValues = R"SQL(
+INSERT INTO pg_temp.demo_account_values
+SELECT k, pg_temp.acc_local(k), pg_temp.acc_uri(k), 'https://' || coalesce(pg_temp.acc_domain(k), $2) || '/@' || pg_temp.acc_name(k)
+FROM generate_series(1, $1::bigint) k
+)SQL";
 
-void DemoStatuses::generate(qint64 first, qint64 last, qint64 capMs, bool indexed)
-{
-    const QString skip = indexed ? QStringLiteral(" ON CONFLICT DO NOTHING") : QString();
-    m_sql.run(QStringLiteral("conversations"), withIndexes(R"SQL(
+// $1, $2: the chunk's status indexes.
+const char *const kValues = R"SQL(
+INSERT INTO pg_temp.demo_status_values
+SELECT i, acc, kind, parent, ms, pg_temp.status_id_at(ms, i),
+       CASE WHEN kind = 2 THEN 0 ELSE floor(4 * pg_temp.r(60, i) ^ 4)::int END
+FROM (SELECT i, pg_temp.status_account(i) AS acc, pg_temp.status_kind(i) AS kind, pg_temp.status_parent(i) AS parent,
+             pg_temp.status_ms(i) AS ms FROM generate_series($1::bigint, $2::bigint) i OFFSET 0) v
+)SQL";
+
+// One statement per table, each reading the chunk's values as g.
+const char *const kConversations = R"SQL(
 INSERT INTO conversations (id, uri, created_at, updated_at)
-SELECT i, CASE WHEN pg_temp.acc_local(acc) THEN NULL ELSE pg_temp.acc_uri(acc) || '/contexts/' || i END, pg_temp.ts(ms), pg_temp.ts(ms)
-FROM {G} WHERE kind = 0 AND pg_temp.r(70, i) < 0.3
-)SQL"), first, last);
+SELECT i, CASE WHEN a.local THEN NULL ELSE a.uri || '/contexts/' || i END, pg_temp.ts(ms), pg_temp.ts(ms)
+FROM pg_temp.demo_status_values g JOIN pg_temp.demo_account_values a ON a.k = g.acc WHERE kind = 0 AND pg_temp.r(70, i) < 0.3 %1
+)SQL";
 
-    m_sql.run(QStringLiteral("statuses"), withIndexes(R"SQL(
+const char *const kStatuses = R"SQL(
 INSERT INTO statuses (id, uri, url, text, created_at, updated_at, in_reply_to_id, reblog_of_id, sensitive, visibility,
                       spoiler_text, reply, language, conversation_id, local, account_id, in_reply_to_account_id,
                       ordered_media_attachment_ids)
-SELECT pg_temp.status_id(i),
-  pg_temp.acc_uri(acc) || '/statuses/' || pg_temp.status_id(i) || CASE WHEN kind = 2 THEN '/activity' ELSE '' END,
-  CASE WHEN kind <> 2 THEN 'https://' || coalesce(pg_temp.acc_domain(acc), $3) || '/@' || pg_temp.acc_name(acc) || '/' || pg_temp.status_id(i) END,
-  pg_temp.status_text(i), pg_temp.ts(ms), pg_temp.ts(ms),
+SELECT id,
+  a.uri || '/statuses/' || id || CASE WHEN kind = 2 THEN '/activity' ELSE '' END,
+  CASE WHEN kind <> 2 THEN a.web || '/' || id END,
+  CASE WHEN kind = 2 THEN '' ELSE pg_temp.status_body(i) END, pg_temp.ts(ms), pg_temp.ts(ms),
   CASE WHEN kind = 1 THEN pg_temp.status_id(parent) END,
   CASE WHEN kind = 2 THEN pg_temp.status_id(parent) END,
   pg_temp.r(18, i) < 0.05,
@@ -44,17 +57,18 @@ SELECT pg_temp.status_id(i),
   CASE WHEN kind <> 2 THEN pg_temp.pick('{en,en,en,de,ar,he,ja,NULL}'::text[], 21, i) END,
   CASE WHEN kind = 0 AND pg_temp.r(70, i) < 0.3 THEN i
        WHEN kind = 1 AND pg_temp.status_kind(parent) = 0 AND pg_temp.r(70, parent) < 0.3 THEN parent END,
-  pg_temp.acc_local(acc), acc,
+  a.local, acc,
   CASE WHEN kind = 1 THEN pg_temp.status_account(parent) END,
   CASE WHEN kind = 0 AND pg_temp.r(50, i) < 0.08 THEN
     CASE WHEN pg_temp.r(51, i) < 0.3 THEN ARRAY[((ms - 1) << 16) | (i & 65535), ((ms - 2) << 16) | (i & 65535)]
          ELSE ARRAY[((ms - 1) << 16) | (i & 65535)] END END
-FROM {G}
-)SQL") + skip, first, last, DemoParameters::localDomain());
-    m_sql.run(QStringLiteral("media attachments"), withIndexes(R"SQL(
+FROM pg_temp.demo_status_values g JOIN pg_temp.demo_account_values a ON a.k = g.acc %1
+)SQL";
+
+const char *const kMedia = R"SQL(
 INSERT INTO media_attachments (id, status_id, account_id, file_file_name, file_content_type, file_file_size, file_meta,
                                description, blurhash, remote_url, shortcode, type, created_at, updated_at)
-SELECT ((ms - 1 - k) << 16) | (i & 65535), pg_temp.status_id(i), acc, md5(i::text || k) || '.jpeg', 'image/jpeg',
+SELECT ((ms - 1 - k) << 16) | (i & 65535), id, acc, md5(i::text || k) || '.jpeg', 'image/jpeg',
   20000 + floor(pg_temp.r(52, i * 2 + k) * 2000000)::int,
   jsonb_build_object('original', jsonb_build_object('width', 1200 + 40 * k, 'height', 800, 'aspect', 1.5)),
   CASE WHEN pg_temp.r(53, i * 2 + k) < 0.4 THEN NULL
@@ -63,46 +77,73 @@ SELECT ((ms - 1 - k) << 16) | (i & 65535), pg_temp.status_id(i), acc, md5(i::tex
   CASE WHEN pg_temp.acc_local(acc) THEN '' ELSE 'https://' || pg_temp.acc_domain(acc) || '/media/' || md5(i::text || k) || '.jpeg' END,
   CASE WHEN pg_temp.acc_local(acc) THEN 'm' || to_hex(((ms - 1 - k) << 16) | (i & 65535)) END,
   0, pg_temp.ts(ms - 1 - k), pg_temp.ts(ms - 1 - k)
-FROM {G} CROSS JOIN LATERAL generate_series(0, CASE WHEN pg_temp.r(51, i) < 0.3 THEN 1 ELSE 0 END) k
-WHERE kind = 0 AND pg_temp.r(50, i) < 0.08
-)SQL"), first, last);
+FROM pg_temp.demo_status_values g CROSS JOIN LATERAL generate_series(0, CASE WHEN pg_temp.r(51, i) < 0.3 THEN 1 ELSE 0 END) k
+WHERE kind = 0 AND pg_temp.r(50, i) < 0.08 %1
+)SQL";
 
-    // Favouriters of one status come from a stride that never repeats: pairs are unique.
-    m_sql.run(QStringLiteral("favourites"), withIndexes(R"SQL(
+// Favouriters of one status come from a stride that never repeats: pairs are unique.
+const char *const kFavourites = R"SQL(
 INSERT INTO favourites (id, account_id, status_id, created_at, updated_at)
-SELECT i * 4 + k, (acc - 1 + k * (1 + floor(pg_temp.r(61, i) * greatest(0, ($4 - 1) / 3 - 1))::bigint)) % $4 + 1,
-  pg_temp.status_id(i), pg_temp.ts(at), pg_temp.ts(at)
-FROM {G} CROSS JOIN LATERAL generate_series(1, pg_temp.favourite_count(i)) k
-CROSS JOIN LATERAL (SELECT least(ms + floor(pg_temp.r(62, i * 4 + k) * 86400000)::bigint, $3::bigint - k)) t(at)
-)SQL") + skip, first, last, capMs, m_parameters.accounts());
+SELECT i * 4 + k, (acc - 1 + k * (1 + floor(pg_temp.r(61, i) * greatest(0, ($2 - 1) / 3 - 1))::bigint)) % $2 + 1,
+  id, pg_temp.ts(at), pg_temp.ts(at)
+FROM pg_temp.demo_status_values g CROSS JOIN LATERAL generate_series(1, favs) k
+CROSS JOIN LATERAL (SELECT least(ms + floor(pg_temp.r(62, i * 4 + k) * 86400000)::bigint, $1::bigint - k)) t(at) %1
+)SQL";
 
-    m_sql.run(QStringLiteral("bookmarks"), withIndexes(R"SQL(
+const char *const kBookmarks = R"SQL(
 INSERT INTO bookmarks (id, account_id, status_id, created_at, updated_at)
-SELECT i, (acc + floor(pg_temp.r(64, i) * ($4 - 2))::bigint) % $4 + 1, pg_temp.status_id(i),
-  pg_temp.ts(least(ms + 3600000, $3::bigint)), pg_temp.ts(least(ms + 3600000, $3::bigint))
-FROM {G} WHERE kind <> 2 AND pg_temp.r(63, i) < 0.03
-)SQL") + skip, first, last, capMs, m_parameters.accounts());
+SELECT i, (acc + floor(pg_temp.r(64, i) * ($2 - 2))::bigint) % $2 + 1, id,
+  pg_temp.ts(least(ms + 3600000, $1::bigint)), pg_temp.ts(least(ms + 3600000, $1::bigint))
+FROM pg_temp.demo_status_values g WHERE kind <> 2 AND pg_temp.r(63, i) < 0.03 %1
+)SQL";
 
-    m_sql.run(QStringLiteral("mentions"), withIndexes(R"SQL(
+const char *const kMentions = R"SQL(
 INSERT INTO mentions (id, status_id, account_id, silent, created_at, updated_at)
-SELECT i, pg_temp.status_id(i), pg_temp.status_account(parent), false, pg_temp.ts(ms), pg_temp.ts(ms)
-FROM {G} WHERE kind = 1 AND pg_temp.status_account(parent) <> acc
-)SQL") + skip, first, last);
+SELECT i, id, mentioned, false, pg_temp.ts(ms), pg_temp.ts(ms)
+FROM pg_temp.demo_status_values g CROSS JOIN LATERAL (SELECT pg_temp.status_account(parent)) p(mentioned)
+WHERE kind = 1 AND mentioned <> acc %1
+)SQL";
 
-    m_sql.run(QStringLiteral("status stats"), withIndexes(R"SQL(
+const char *const kStatusStats = R"SQL(
 INSERT INTO status_stats (id, status_id, replies_count, reblogs_count, favourites_count, created_at, updated_at)
-SELECT i, pg_temp.status_id(i), 0, 0, pg_temp.favourite_count(i), pg_temp.ts(ms),
-  pg_temp.ts(least(ms + 86400000, $3::bigint))
-FROM {G} WHERE pg_temp.favourite_count(i) > 0
-)SQL") + skip, first, last, capMs);
+SELECT i, id, 0, 0, favs, pg_temp.ts(ms), pg_temp.ts(least(ms + 86400000, $1::bigint))
+FROM pg_temp.demo_status_values g WHERE favs > 0 %1
+)SQL";
+
+} // namespace
+
+void DemoStatuses::generate(qint64 first, qint64 last, qint64 capMs, bool indexed)
+{
+    // With the unique indexes in place a duplicate reblog is skipped; a skipped reblog has no
+    // rows hanging off it (reblogs get no favourites, media, bookmarks or mentions).
+    const QString skip = indexed ? QStringLiteral("ON CONFLICT DO NOTHING") : QString();
+    m_sql.script(QStringLiteral("statuses"), QString::fromLatin1(kCreateValues));
+    if (m_sql.scalar(QStringLiteral("statuses"), QStringLiteral("SELECT count(*) FROM pg_temp.demo_account_values")) == 0) {
+        m_sql.run(QStringLiteral("statuses"), QString::fromUtf8(kAccountValues), m_parameters.accounts(),
+                  DemoParameters::localDomain());
+        m_sql.script(QStringLiteral("statuses"), QStringLiteral("ANALYZE pg_temp.demo_account_values"));
+    }
+    for (qint64 from = first; from <= last; from += kChunk) {
+        m_sql.script(QStringLiteral("statuses"), QStringLiteral("TRUNCATE pg_temp.demo_status_values"));
+        m_sql.run(QStringLiteral("statuses"), QString::fromUtf8(kValues), from, qMin(last, from + kChunk - 1));
+        const auto statement = [&](const char *text) { return QString::fromUtf8(text).arg(skip); };
+        m_sql.run(QStringLiteral("conversations"), statement(kConversations));
+        m_sql.run(QStringLiteral("statuses"), statement(kStatuses));
+        m_sql.run(QStringLiteral("media attachments"), statement(kMedia));
+        m_sql.run(QStringLiteral("favourites"), statement(kFavourites), capMs, m_parameters.accounts());
+        m_sql.run(QStringLiteral("bookmarks"), statement(kBookmarks), capMs, m_parameters.accounts());
+        m_sql.run(QStringLiteral("mentions"), statement(kMentions));
+        m_sql.run(QStringLiteral("status stats"), statement(kStatusStats), capMs);
+    }
 }
 
 void DemoStatuses::removeDuplicateReblogs()
 {
     // Two reblogs of one status by one account: keep the first, as Mastodon's unique index would.
     m_sql.run(QStringLiteral("duplicate reblogs"), QStringLiteral(
-        "DELETE FROM statuses s USING statuses o WHERE s.reblog_of_id = o.reblog_of_id "
-        "AND s.account_id = o.account_id AND s.id > o.id AND s.reblog_of_id IS NOT NULL"));
+        "DELETE FROM statuses WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER "
+        "(PARTITION BY account_id, reblog_of_id ORDER BY id) AS n FROM statuses WHERE reblog_of_id IS NOT NULL) r "
+        "WHERE n > 1)"));
 }
 
 void DemoStatuses::addNotifications(qint64 fromMs, qint64 toMs)
