@@ -38,6 +38,8 @@ void DemoGenerator::buildKeys()
     DemoStatuses statuses(m_sql, m_parameters);
     statuses.addNotifications(DemoParameters::backupMs() - 30LL * 86400000, DemoParameters::backupMs());
     statuses.addAccountStats();
+    // The other tables were analysed with their keys, before these two were filled.
+    m_sql.script(QStringLiteral("statistics"), QStringLiteral("ANALYZE notifications, account_stats"));
     DemoSchema::advanceSequences(m_sql);
 }
 

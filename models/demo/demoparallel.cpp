@@ -12,13 +12,15 @@
 
 namespace salvage {
 
-void DemoParallel::each(const QString &conninfo, const QStringList &statements, const char *settings)
+void DemoParallel::each(const QString &conninfo, const QList<QStringList> &groups, const char *settings)
 {
     std::atomic<qsizetype> next = 0;
     const auto worker = [&](DemoSql &sql) {
         sql.script(QStringLiteral("settings"), QString::fromLatin1(settings));
-        for (qsizetype i = next++; i < statements.size(); i = next++)
-            sql.script(QStringLiteral("indexes and keys"), statements.at(i));
+        for (qsizetype i = next++; i < groups.size(); i = next++) {
+            for (const QString &statement : groups.at(i))
+                sql.script(QStringLiteral("indexes and keys"), statement);
+        }
     };
     QList<Step> workers;
     for (int i = 0; i < qMax(2, QThread::idealThreadCount()); ++i)

@@ -3,7 +3,10 @@
 #include "demo/demoparallel.h"
 #include "demo/demosql.h"
 
+#include <QMap>
 #include <QRegularExpression>
+
+#include <algorithm>
 #include <QStringList>
 
 namespace salvage {
@@ -223,26 +226,37 @@ void DemoSchema::createConstraints(DemoSql &sql)
     // server has cores, and everything that needs a table to itself is quick and runs in between.
     const QString conninfo = sql.session().profile().conninfo;
     const QStringList indexes = statements(kIndexes);
-    DemoParallel::each(conninfo, indexes, kMaintenanceSettings);
+    QList<QStringList> builds;
+    for (const QString &index : indexes)
+        builds << QStringList{index};
+    DemoParallel::each(conninfo, builds, kMaintenanceSettings);
 
     static const QRegularExpression primaryIndex(QStringLiteral("^CREATE UNIQUE INDEX (\\w+_pkey) ON (\\w+) "));
     static const QRegularExpression foreignKey(QStringLiteral("^ALTER TABLE (\\w+) ADD CONSTRAINT (\\w+) "));
     QStringList attach;
+    QList<QStringList> analyses;
     for (const QString &index : indexes) {
         const QRegularExpressionMatch match = primaryIndex.match(index);
-        if (match.hasMatch())
+        if (match.hasMatch()) {
             attach << QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 PRIMARY KEY USING INDEX %2")
                           .arg(match.captured(2), match.captured(1));
+            analyses << QStringList{QStringLiteral("ANALYZE %1").arg(match.captured(2))};
+        }
     }
-    QStringList validations;
+    // Validating a table's keys locks it against its other validations: one group per table, the
+    // largest first so that the longest chain starts at once.
+    QMap<QString, QStringList> validations;
     for (const QString &key : statements(kForeignKeys)) {
         attach << key + QStringLiteral(" NOT VALID");
         const QRegularExpressionMatch match = foreignKey.match(key);
-        validations << QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(match.captured(1), match.captured(2));
+        validations[match.captured(1)]
+            << QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(match.captured(1), match.captured(2));
     }
     sql.script(QStringLiteral("keys"), attach.join(QStringLiteral(";\n")));
-    DemoParallel::each(conninfo, validations, kMaintenanceSettings);
-    sql.script(QStringLiteral("statistics"), QStringLiteral("ANALYZE"));
+    QList<QStringList> groups = validations.values();
+    std::stable_sort(groups.begin(), groups.end(), [](const QStringList &a, const QStringList &b) { return a.size() > b.size(); });
+    DemoParallel::each(conninfo, groups, kMaintenanceSettings);
+    DemoParallel::each(conninfo, analyses, kMaintenanceSettings);
 }
 
 void DemoSchema::advanceSequences(DemoSql &sql)
