@@ -7,6 +7,7 @@
 #include "timeline/timelinemodel.h"
 
 #include <QComboBox>
+#include <climits>
 #include <QDateTime>
 #include <QFutureWatcher>
 #include <QHBoxLayout>

@@ -96,6 +96,19 @@ CorrelationPass::Result CorrelationPass::run(const std::atomic_bool *cancel, con
     if (cancel && cancel->load())
         throw Cancelled();
 
+    // Chunks meet lane names in any order: sort them so the lanes come out the same every time.
+    for (size_t s = 0; s < m_sources.size(); ++s) {
+        QStringList &names = result.laneNames[s];
+        QStringList sorted = names;
+        sorted.sort();
+        std::vector<quint16> renumber(size_t(names.size()) + 1, 0);
+        for (qsizetype i = 0; i < names.size(); ++i)
+            renumber[size_t(i) + 1] = quint16(sorted.indexOf(names.at(i)) + 1);
+        for (quint16 &lane : result.lanes[s])
+            lane = renumber[lane];
+        names = std::move(sorted);
+    }
+
     // Spans pair across chunk borders: join each source's builders in file order.
     for (size_t i = 0; i < chunks.size();) {
         SpanBuilder &builder = chunks[i].spans;

@@ -23,7 +23,7 @@ public:
         QList<Span> spans;
         std::vector<std::vector<quint8>> levels; ///< per source, per entry: LogLevel
         std::vector<std::vector<quint16>> lanes; ///< per source, per entry: 0 none, else 1 + index in laneNames
-        std::vector<QStringList> laneNames;      ///< per source, in order of first appearance
+        std::vector<QStringList> laneNames;      ///< per source, sorted
     };
 
     /// Sub-lanes kept per source; entries of further lane values get none.

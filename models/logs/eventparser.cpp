@@ -239,8 +239,8 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
         rest.clear(); // the record's newlines are inside its fields
     event.originalTime = fields.value(format.timestampField);
     event.level = format.levelOf(fields.value(format.levelField));
+    addKeyValues(format, fields); // before the lane: Sidekiq's class= is a key=value
     event.lane = fields.value(format.laneField);
-    addKeyValues(format, fields);
     if (format.envelope && m_payload && !lineFormat) {
         QString payload = fields.value(format.bodyField);
         while (payload.endsWith(u'\n'))

@@ -105,10 +105,10 @@ private Q_SLOTS:
     {
         QByteArray text;
         const int jobs = 25000, lag = 2500; // a job ends 2 500 jobs (10 000 lines, 25 s) after it starts
-        auto at = [](qint64 ms) {
+        auto at = [](qint64 ms) -> QByteArray {
             return QDateTime::fromMSecsSinceEpoch(1735245654000LL + ms, QTimeZone::utc()).toString(u"yyyy-MM-ddTHH:mm:ss.zzz"_s).toUtf8() + 'Z';
         };
-        auto line = [](const QByteArray &time, int job, const QByteArray &tail) {
+        auto line = [](const QByteArray &time, int job, const QByteArray &tail) -> QByteArray {
             return time + " pid=1 tid=a class=" + (job % 3 == 0 ? "PollWorker" : "MergeWorker") + " jid=j" + QByteArray::number(job) + ' ' + tail + '\n';
         };
         for (int j = 0; j < jobs + lag; ++j) {
@@ -142,18 +142,18 @@ private Q_SLOTS:
         QCOMPARE(account.size(), size_t(jobs));
         QVERIFY(std::is_sorted(account.begin(), account.end()));
         QCOMPARE(timeline.correlation().exact(u"j12345"_s).size(), size_t(4));
-        // Worker classes become sub-lanes, in order of first appearance.
-        QCOMPARE(timeline.subLanes(0), (QStringList{u"PollWorker"_s, u"MergeWorker"_s}));
-        QCOMPARE(timeline.subLane({0, 0}), 0);
-        QCOMPARE(timeline.subLane({0, 2}), 1);
+        // Worker classes become sub-lanes, sorted.
+        QCOMPARE(timeline.subLanes(0), (QStringList{u"MergeWorker"_s, u"PollWorker"_s}));
+        QCOMPARE(timeline.subLane({0, 0}), 1);
+        QCOMPARE(timeline.subLane({0, 2}), 0);
         const std::vector<TimelineLane> folded = timelineLanes(timeline, timeline.merged(), {}, {});
         QCOMPARE(folded.size(), size_t(1));
         QCOMPARE(folded.front().subLaneCount, 2);
         const std::vector<TimelineLane> lanes = timelineLanes(timeline, timeline.merged(), {}, {0});
         QCOMPARE(lanes.size(), size_t(3));
-        QCOMPARE(lanes[1].label, u"PollWorker"_s);
+        QCOMPARE(lanes[1].label, u"MergeWorker"_s);
         QCOMPARE(lanes[1].instants.size() + lanes[2].instants.size(), lanes[0].instants.size());
-        QCOMPARE(lanes[1].spans.size(), qsizetype((jobs + 2) / 3));
+        QCOMPARE(lanes[2].spans.size(), qsizetype((jobs + 2) / 3)); // PollWorker: every third job
         // The histogram counts each event once (sub-lanes repeat their source's events).
         const std::vector<qint64> bins = histogram(lanes, lanes[0].instants.front(), lanes[0].instants.back() + 1, 37);
         QCOMPARE(std::accumulate(bins.begin(), bins.end(), qint64(0)), qint64(jobs * 4));
