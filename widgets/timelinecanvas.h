@@ -17,6 +17,12 @@ class TimelineCanvas : public QWidget
 {
     Q_OBJECT
 public:
+    /// Geometry, in pixels: the histogram on top, the axis, then one row per lane.
+    static constexpr int histogramHeight = 44;
+    static constexpr int axisHeight = 18;
+    static constexpr int laneHeight = 30;
+    static constexpr int labelWidth = 140;
+
     explicit TimelineCanvas(QWidget *parent = nullptr);
 
     /// New lanes; `keepView` keeps the zoom (a filter change or sub-lanes toggled), else the
@@ -24,6 +30,7 @@ public:
     void setLanes(std::vector<TimelineLane> lanes, bool keepView = false);
     /// Shows [fromMs, toMs]; clamps to at least 10 ms.
     void setView(qint64 fromMs, qint64 toMs);
+    const std::vector<TimelineLane> &lanes() const { return m_lanes; }
     qint64 viewFrom() const { return m_from; }
     qint64 viewTo() const { return m_to; }
     void setCursor(qint64 instantMs);
@@ -45,10 +52,6 @@ protected:
     void mouseReleaseEvent(QMouseEvent *event) override;
 
 private:
-    static constexpr int histogramHeight = 44;
-    static constexpr int axisHeight = 18;
-    static constexpr int laneHeight = 30;
-    static constexpr int labelWidth = 140;
 
     int plotWidth() const { return std::max(1, width() - labelWidth); }
     qint64 instantAtX(int x, qint64 from, qint64 to) const;

@@ -7,7 +7,6 @@
 #include "timeline/timelinemodel.h"
 
 #include <QComboBox>
-#include <climits>
 #include <QDateTime>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
@@ -27,6 +26,8 @@
 #include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <climits>
 
 using namespace Qt::StringLiterals;
 
