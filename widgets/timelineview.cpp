@@ -22,6 +22,7 @@
 #include <QFontDatabase>
 #include <QSplitter>
 #include "loghighlighter.h"
+#include <QThreadPool>
 #include <QTimeZone>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -52,6 +53,7 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
     , m_detail(new QTextBrowser(this))
     , m_raw(new QPlainTextEdit(this))
     , m_status(new QLabel(tr("No log sources."), this))
+    , m_pool(new QThreadPool(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -179,7 +181,7 @@ void TimelineView::setSources(const QList<LogSource> &sources)
         startCorrelation();
     });
     m_status->setText(tr("Indexing %n log file(s)…", nullptr, int(sources.size())));
-    watcher->setFuture(QtConcurrent::run([sources, cancel, jobs, job] {
+    watcher->setFuture(QtConcurrent::run(m_pool, [sources, cancel, jobs, job] {
         BuildResult result;
         try {
             auto timeline = std::make_shared<Timeline>();
@@ -237,8 +239,12 @@ void TimelineView::startCorrelation()
         watcher->deleteLater();
         if (jobs && job >= 0)
             jobs->finish(job, bool(result), result ? QString() : tr("Cancelled."));
-        if (!result || generation != m_generation || timeline != m_timeline)
+        if (generation != m_generation || timeline != m_timeline)
             return;
+        if (!result) {
+            m_status->setText(tr("Parse pass cancelled: the lanes show every event; keys, spans and level filters are off."));
+            return;
+        }
         timeline->adopt(std::move(*result));
         // A few worker classes read best split out; many stay folded until asked for.
         for (int source = 0; source < timeline->sourceCount(); ++source)
@@ -247,7 +253,7 @@ void TimelineView::startCorrelation()
         applyFilter(true);
         Q_EMIT correlated();
     });
-    watcher->setFuture(QtConcurrent::run([timeline, cancel, jobs, job]() -> Result {
+    watcher->setFuture(QtConcurrent::run(m_pool, [timeline, cancel, jobs, job]() -> Result {
         try {
             return std::make_shared<CorrelationPass::Result>(timeline->correlate(cancel.get(), [jobs, job](qint64 done, qint64 total) {
                 QMetaObject::invokeMethod(jobs, [jobs, job, done, total] {

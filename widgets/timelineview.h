@@ -12,6 +12,7 @@
 #include <memory>
 
 class QComboBox;
+class QThreadPool;
 class QLabel;
 class QLineEdit;
 class QTableView;
@@ -80,6 +81,8 @@ private:
     QComboBox *m_zone;
     QLabel *m_status;
     QSet<int> m_expanded; ///< sources whose sub-lanes show
+    /// Runs indexing and the parse pass; not the global pool, which Qt's painting needs free.
+    QThreadPool *m_pool;
     quint64 m_generation = 0;
     std::shared_ptr<std::atomic_bool> m_cancel;
 };

@@ -3,6 +3,8 @@
 #include "core/error.h"
 
 #include <QMutex>
+#include <QThread>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
 
 namespace salvage {
@@ -54,7 +56,10 @@ CorrelationPass::Result CorrelationPass::run(const std::atomic_bool *cancel, con
 
     QMutex mutex; // guards result.index and result.laneNames
     std::atomic<qint64> done = 0;
-    QtConcurrent::blockingMap(chunks, [&](Chunk &chunk) {
+    // A pool of our own: Qt's raster painting uses the global one, and the GUI must not wait on us.
+    QThreadPool pool;
+    pool.setMaxThreadCount(QThread::idealThreadCount());
+    QtConcurrent::blockingMap(&pool, chunks, [&](Chunk &chunk) {
         const IndexedLog &log = *m_sources[chunk.source];
         const LogFormat *format = log.payload() ? log.payload() : log.format();
         std::vector<quint8> &levels = result.levels[chunk.source];

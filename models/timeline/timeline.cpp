@@ -3,6 +3,8 @@
 #include "core/error.h"
 
 #include <QMutex>
+#include <QThread>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <numeric>
@@ -22,7 +24,10 @@ void forEachParallel(size_t count, const std::function<void(size_t)> &work)
     std::iota(indices.begin(), indices.end(), size_t(0));
     QMutex mutex;
     std::optional<Error> failure;
-    QtConcurrent::blockingMap(indices, [&](size_t i) {
+    // A pool of our own: Qt's raster painting uses the global one, and the GUI must not wait on us.
+    QThreadPool pool;
+    pool.setMaxThreadCount(QThread::idealThreadCount());
+    QtConcurrent::blockingMap(&pool, indices, [&](size_t i) {
         try {
             work(i);
         } catch (const Error &e) {
