@@ -13,6 +13,18 @@
 using namespace salvage;
 using namespace Qt::StringLiterals;
 
+// A shown Timeline view with its jobs panel model.
+struct ShownView
+{
+    JobRegistry jobs;
+    TimelineView view{&jobs};
+    ShownView()
+    {
+        view.resize(1000, 700);
+        view.show();
+    }
+};
+
 class TestTimelineView : public QObject
 {
     Q_OBJECT
@@ -22,10 +34,9 @@ class TestTimelineView : public QObject
 private Q_SLOTS:
     void indexesAndFilters()
     {
-        JobRegistry jobs;
-        TimelineView view(&jobs);
-        view.resize(1000, 700);
-        view.show();
+        ShownView shown;
+        TimelineView &view = shown.view;
+        JobRegistry &jobs = shown.jobs;
         QSignalSpy indexed(&view, &TimelineView::indexed);
         QSignalSpy correlated(&view, &TimelineView::correlated);
         view.setSources({
@@ -57,10 +68,8 @@ private Q_SLOTS:
     // Worker classes become sub-lanes under their source once parsed; a click on the label folds them.
     void subLanesPerWorkerClass()
     {
-        JobRegistry jobs;
-        TimelineView view(&jobs);
-        view.resize(1000, 700);
-        view.show();
+        ShownView shown;
+        TimelineView &view = shown.view;
         QSignalSpy correlated(&view, &TimelineView::correlated);
         view.setSources({LogSource{m_files.write(u"workers.log"_s,
             "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
