@@ -14,11 +14,6 @@ namespace salvage {
 
 namespace {
 
-qint64 countBetween(const std::vector<qint64> &instants, qint64 from, qint64 to)
-{
-    return std::lower_bound(instants.begin(), instants.end(), to) - std::lower_bound(instants.begin(), instants.end(), from);
-}
-
 // A tick step on the time axis that gives labels about 120 px apart.
 qint64 tickStep(qint64 spanMs, int width)
 {
@@ -47,12 +42,12 @@ QSize TimelineCanvas::sizeHint() const
     return {800, histogramHeight + axisHeight + laneHeight * int(std::max<size_t>(m_lanes.size(), 3)) + 4};
 }
 
-void TimelineCanvas::setLanes(std::vector<Lane> lanes)
+void TimelineCanvas::setLanes(std::vector<TimelineLane> lanes, bool keepView)
 {
     m_lanes = std::move(lanes);
     m_dataFrom = std::numeric_limits<qint64>::max();
     m_dataTo = std::numeric_limits<qint64>::min();
-    for (const Lane &lane : m_lanes) {
+    for (const TimelineLane &lane : m_lanes) {
         if (lane.instants.empty())
             continue;
         m_dataFrom = std::min(m_dataFrom, lane.instants.front());
@@ -64,7 +59,10 @@ void TimelineCanvas::setLanes(std::vector<Lane> lanes)
     m_dataFrom -= margin;
     m_dataTo += margin;
     updateGeometry();
-    setView(m_dataFrom, m_dataTo);
+    if (keepView)
+        update();
+    else
+        setView(m_dataFrom, m_dataTo);
 }
 
 void TimelineCanvas::setView(qint64 fromMs, qint64 toMs)
@@ -99,14 +97,8 @@ int TimelineCanvas::xAt(qint64 ms, qint64 from, qint64 to) const
 void TimelineCanvas::paintHistogram(QPainter &painter)
 {
     const int w = plotWidth();
-    std::vector<qint64> counts(size_t(w), 0);
-    qint64 highest = 1;
-    for (int x = 0; x < w; ++x) {
-        const qint64 a = instantAtX(labelWidth + x, m_dataFrom, m_dataTo), b = instantAtX(labelWidth + x + 1, m_dataFrom, m_dataTo);
-        for (const Lane &lane : m_lanes)
-            counts[size_t(x)] += countBetween(lane.instants, a, b);
-        highest = std::max(highest, counts[size_t(x)]);
-    }
+    const std::vector<qint64> counts = histogram(m_lanes, m_dataFrom, m_dataTo, w);
+    const qint64 highest = std::max<qint64>(1, counts.empty() ? 1 : *std::max_element(counts.begin(), counts.end()));
     painter.fillRect(QRect(labelWidth, 0, w, histogramHeight), palette().base());
     painter.setPen(Qt::NoPen);
     painter.setBrush(palette().highlight().color().darker(120));
@@ -145,12 +137,19 @@ void TimelineCanvas::paintAxis(QPainter &painter, int top)
     painter.drawText(QRect(4, top, labelWidth - 8, axisHeight), Qt::AlignVCenter, tr("UTC"));
 }
 
-void TimelineCanvas::paintLane(QPainter &painter, const Lane &lane, int top)
+void TimelineCanvas::paintLane(QPainter &painter, const TimelineLane &lane, int top)
 {
     const int w = plotWidth();
+    if (lane.subLane >= 0)
+        painter.fillRect(QRect(0, top, width(), laneHeight), palette().alternateBase());
     painter.setPen(palette().text().color());
-    painter.drawText(QRect(4, top, labelWidth - 8, laneHeight), Qt::AlignVCenter | Qt::AlignLeft,
-                     painter.fontMetrics().elidedText(lane.label, Qt::ElideMiddle, labelWidth - 8));
+    // Sources with sub-lanes get a disclosure mark; sub-lanes are indented under their source.
+    QString label = lane.label;
+    if (lane.subLaneCount > 0)
+        label = (lane.expanded ? u"▾ "_s : u"▸ "_s) + label;
+    const int indent = lane.subLane >= 0 ? 16 : 4;
+    painter.drawText(QRect(indent, top, labelWidth - indent - 4, laneHeight), Qt::AlignVCenter | Qt::AlignLeft,
+                     painter.fontMetrics().elidedText(label, Qt::ElideMiddle, labelWidth - indent - 4));
     // Spans first, as bars in the lower half; failed ones in red.
     const int barTop = top + laneHeight / 2 + 2;
     for (const Span &span : lane.spans) {
@@ -162,9 +161,10 @@ void TimelineCanvas::paintLane(QPainter &painter, const Lane &lane, int top)
     }
     // Event density: one tick per pixel column holding events, darker for more.
     const QColor tick = palette().text().color();
+    std::vector<qint64> counts(size_t(w), 0);
+    addBinCounts(lane.instants, m_from, m_to, counts);
     for (int x = 0; x < w; ++x) {
-        const qint64 a = instantAtX(labelWidth + x, m_from, m_to), b = instantAtX(labelWidth + x + 1, m_from, m_to);
-        const qint64 n = countBetween(lane.instants, a, b);
+        const qint64 n = counts[size_t(x)];
         if (n == 0)
             continue;
         QColor c = tick;
@@ -182,7 +182,7 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
     paintHistogram(painter);
     paintAxis(painter, histogramHeight);
     int top = histogramHeight + axisHeight;
-    for (const Lane &lane : m_lanes) {
+    for (const TimelineLane &lane : m_lanes) {
         paintLane(painter, lane, top);
         top += laneHeight;
     }
@@ -210,8 +210,12 @@ void TimelineCanvas::wheelEvent(QWheelEvent *event)
 void TimelineCanvas::mousePressEvent(QMouseEvent *event)
 {
     const QPoint p = event->position().toPoint();
-    if (p.x() < labelWidth)
+    if (p.x() < labelWidth) {
+        const int lane = (p.y() - histogramHeight - axisHeight) / laneHeight;
+        if (p.y() >= histogramHeight + axisHeight && lane < int(m_lanes.size()) && m_lanes[size_t(lane)].subLaneCount > 0)
+            Q_EMIT subLanesToggled(m_lanes[size_t(lane)].source);
         return;
+    }
     m_dragStartX = m_brushX = p.x();
     m_dragFrom = m_from;
     m_dragTo = m_to;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "logs/spanbuilder.h"
+#include "timeline/timelinelanes.h"
 
 #include <QWidget>
 
@@ -9,25 +9,28 @@
 namespace salvage {
 
 /// The drawn part of the Timeline view: a histogram overview of everything (drag to brush a
-/// range), and one swimlane per source with event density and job spans as bars. Zoom with the
-/// wheel from days down to milliseconds, pan by dragging a lane. Per-pixel counts come from
-/// binary searches over sorted instants, so a million events paint as fast as a hundred.
+/// range), and one swimlane per source with event density and job spans as bars, with
+/// collapsible sub-lanes per worker class or process (click the ▸ label). Zoom with the wheel
+/// from days down to milliseconds, pan by dragging a lane. Per-pixel counts come from binary
+/// searches over sorted instants, so a million events paint as fast as a hundred.
 class TimelineCanvas : public QWidget
 {
     Q_OBJECT
 public:
-    struct Lane
-    {
-        QString label;
-        std::vector<qint64> instants; ///< sorted
-        QList<Span> spans;
-    };
+    /// Geometry, in pixels: the histogram on top, the axis, then one row per lane.
+    static constexpr int histogramHeight = 44;
+    static constexpr int axisHeight = 18;
+    static constexpr int laneHeight = 30;
+    static constexpr int labelWidth = 140;
 
     explicit TimelineCanvas(QWidget *parent = nullptr);
 
-    void setLanes(std::vector<Lane> lanes);
+    /// New lanes; `keepView` keeps the zoom (a filter change or sub-lanes toggled), else the
+    /// view fits the data.
+    void setLanes(std::vector<TimelineLane> lanes, bool keepView = false);
     /// Shows [fromMs, toMs]; clamps to at least 10 ms.
     void setView(qint64 fromMs, qint64 toMs);
+    const std::vector<TimelineLane> &lanes() const { return m_lanes; }
     qint64 viewFrom() const { return m_from; }
     qint64 viewTo() const { return m_to; }
     void setCursor(qint64 instantMs);
@@ -38,6 +41,8 @@ Q_SIGNALS:
     void rangeBrushed(qint64 fromMs, qint64 toMs);
     /// A click in a lane: the instant under the mouse and the lane's index.
     void instantClicked(int lane, qint64 instantMs);
+    /// The label of a source's lane with sub-lanes was clicked: expand or collapse them.
+    void subLanesToggled(int source);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -47,19 +52,15 @@ protected:
     void mouseReleaseEvent(QMouseEvent *event) override;
 
 private:
-    static constexpr int histogramHeight = 44;
-    static constexpr int axisHeight = 18;
-    static constexpr int laneHeight = 30;
-    static constexpr int labelWidth = 140;
 
     int plotWidth() const { return std::max(1, width() - labelWidth); }
     qint64 instantAtX(int x, qint64 from, qint64 to) const;
     int xAt(qint64 ms, qint64 from, qint64 to) const;
     void paintHistogram(QPainter &painter);
     void paintAxis(QPainter &painter, int top);
-    void paintLane(QPainter &painter, const Lane &lane, int top);
+    void paintLane(QPainter &painter, const TimelineLane &lane, int top);
 
-    std::vector<Lane> m_lanes;
+    std::vector<TimelineLane> m_lanes;
     qint64 m_dataFrom = 0, m_dataTo = 1;
     qint64 m_from = 0, m_to = 1;
     qint64 m_cursor = -1;

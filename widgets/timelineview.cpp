@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "jobs/jobregistry.h"
 #include "timelinecanvas.h"
+#include "timeline/timelinelanes.h"
 #include "timeline/timelinemodel.h"
 
 #include <QComboBox>
@@ -21,10 +22,13 @@
 #include <QFontDatabase>
 #include <QSplitter>
 #include "loghighlighter.h"
+#include <QThreadPool>
 #include <QTimeZone>
 #include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <climits>
 
 using namespace Qt::StringLiterals;
 
@@ -49,6 +53,7 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
     , m_detail(new QTextBrowser(this))
     , m_raw(new QPlainTextEdit(this))
     , m_status(new QLabel(tr("No log sources."), this))
+    , m_pool(new QThreadPool(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -89,6 +94,12 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
         }
     });
     connect(m_canvas, &TimelineCanvas::rangeBrushed, this, [this](qint64, qint64) { m_status->setText(tr("Zoomed to the brushed range.")); });
+    connect(m_canvas, &TimelineCanvas::subLanesToggled, this, [this](int source) {
+        if (!m_expanded.remove(source))
+            m_expanded.insert(source);
+        if (m_model)
+            rebuildLanes(true);
+    });
     connect(m_canvas, &TimelineCanvas::instantClicked, this, [this](int, qint64 at) {
         if (!m_model)
             return;
@@ -131,10 +142,10 @@ QWidget *TimelineView::makeToolbar()
     row->addWidget(m_source);
     row->addWidget(m_zone);
     row->addWidget(note);
-    connect(m_search, &QLineEdit::returnPressed, this, &TimelineView::applyFilter);
-    connect(m_key, &QLineEdit::editingFinished, this, &TimelineView::applyFilter);
-    connect(m_level, &QComboBox::currentIndexChanged, this, &TimelineView::applyFilter);
-    connect(m_source, &QComboBox::currentIndexChanged, this, &TimelineView::applyFilter);
+    connect(m_search, &QLineEdit::returnPressed, this, [this] { applyFilter(); });
+    connect(m_key, &QLineEdit::editingFinished, this, [this] { applyFilter(); });
+    connect(m_level, &QComboBox::currentIndexChanged, this, [this] { applyFilter(); });
+    connect(m_source, &QComboBox::currentIndexChanged, this, [this] { applyFilter(); });
     connect(m_zone, &QComboBox::currentIndexChanged, this, [this] {
         if (m_model)
             m_model->setDisplayZone(QTimeZone(m_zone->currentData().toByteArray()));
@@ -150,6 +161,7 @@ void TimelineView::setSources(const QList<LogSource> &sources)
     m_cancel = std::make_shared<std::atomic_bool>(false);
     const quint64 generation = ++m_generation;
     auto cancel = m_cancel;
+    m_expanded.clear();
     const int job = m_jobs ? m_jobs->add(tr("Index %n log file(s)", nullptr, int(sources.size())), tr("Timeline"), [cancel] { cancel->store(true); }) : -1;
     QPointer<JobRegistry> jobs(m_jobs);
     auto *watcher = new QFutureWatcher<BuildResult>(this);
@@ -165,26 +177,11 @@ void TimelineView::setSources(const QList<LogSource> &sources)
             Q_EMIT indexed(0, 0, result.error);
             return;
         }
-        m_timeline = result.timeline;
-        auto *old = m_model;
-        m_model = new TimelineModel(m_timeline.get(), m_annotations, this);
-        m_model->setDisplayZone(QTimeZone(m_zone->currentData().toByteArray()));
-        m_table->setModel(m_model);
-        delete old;
-        connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-                [this](const QModelIndex &current) { showDetail(current.row()); });
-        m_source->blockSignals(true);
-        while (m_source->count() > 1)
-            m_source->removeItem(1);
-        for (int i = 0; i < m_timeline->sourceCount(); ++i)
-            m_source->addItem(m_timeline->source(i).label(), i);
-        m_source->blockSignals(false);
-        applyFilter();
-        m_table->resizeColumnsToContents();
-        Q_EMIT indexed(qint64(m_timeline->merged().size()), m_timeline->sourceCount(), {});
+        adoptTimeline(result.timeline);
+        startCorrelation();
     });
     m_status->setText(tr("Indexing %n log file(s)…", nullptr, int(sources.size())));
-    watcher->setFuture(QtConcurrent::run([sources, cancel, jobs, job] {
+    watcher->setFuture(QtConcurrent::run(m_pool, [sources, cancel, jobs, job] {
         BuildResult result;
         try {
             auto timeline = std::make_shared<Timeline>();
@@ -192,15 +189,81 @@ void TimelineView::setSources(const QList<LogSource> &sources)
             timeline->build(cancel.get(), [jobs, job](int done, int total) {
                 QMetaObject::invokeMethod(jobs, [jobs, job, done, total] {
                     if (jobs)
-                        jobs->setProgress(job, done, total * 2);
+                        jobs->setProgress(job, done, total);
                 }, Qt::QueuedConnection);
             });
-            timeline->buildCorrelation(cancel.get()); // keys, spans and access-log levels
             result.timeline = std::move(timeline);
         } catch (const Error &e) {
             result.error = e.message();
         }
         return result;
+    }));
+}
+
+void TimelineView::adoptTimeline(std::shared_ptr<Timeline> timeline)
+{
+    m_timeline = std::move(timeline);
+    auto *old = m_model;
+    m_model = new TimelineModel(m_timeline.get(), m_annotations, this);
+    m_model->setDisplayZone(QTimeZone(m_zone->currentData().toByteArray()));
+    m_table->setModel(m_model);
+    delete old;
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) { showDetail(current.row()); });
+    m_source->blockSignals(true);
+    while (m_source->count() > 1)
+        m_source->removeItem(1);
+    for (int i = 0; i < m_timeline->sourceCount(); ++i)
+        m_source->addItem(m_timeline->source(i).label(), i);
+    m_source->blockSignals(false);
+    applyFilter();
+    m_table->resizeColumnsToContents();
+    Q_EMIT indexed(qint64(m_timeline->merged().size()), m_timeline->sourceCount(), {});
+}
+
+// The parse pass runs while the lanes already show; the timeline is only read until adopt().
+void TimelineView::startCorrelation()
+{
+    const quint64 generation = m_generation;
+    auto cancel = m_cancel;
+    std::shared_ptr<Timeline> timeline = m_timeline;
+    const qint64 events = qint64(timeline->merged().size());
+    const int job = m_jobs ? m_jobs->add(tr("Parse %n event(s) for keys and spans", nullptr, int(std::min<qint64>(events, INT_MAX))),
+                                         tr("Timeline"), [cancel] { cancel->store(true); })
+                           : -1;
+    QPointer<JobRegistry> jobs(m_jobs);
+    using Result = std::shared_ptr<CorrelationPass::Result>;
+    auto *watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, generation, job, jobs, timeline] {
+        const Result result = watcher->result();
+        watcher->deleteLater();
+        if (jobs && job >= 0)
+            jobs->finish(job, bool(result), result ? QString() : tr("Cancelled."));
+        if (generation != m_generation || timeline != m_timeline)
+            return;
+        if (!result) {
+            m_status->setText(tr("Parse pass cancelled: the lanes show every event; keys, spans and level filters are off."));
+            return;
+        }
+        timeline->adopt(std::move(*result));
+        // A few worker classes read best split out; many stay folded until asked for.
+        for (int source = 0; source < timeline->sourceCount(); ++source)
+            if (const qsizetype n = timeline->subLanes(source).size(); n > 1 && n <= 8)
+                m_expanded.insert(source);
+        applyFilter(true);
+        Q_EMIT correlated();
+    });
+    watcher->setFuture(QtConcurrent::run(m_pool, [timeline, cancel, jobs, job]() -> Result {
+        try {
+            return std::make_shared<CorrelationPass::Result>(timeline->correlate(cancel.get(), [jobs, job](qint64 done, qint64 total) {
+                QMetaObject::invokeMethod(jobs, [jobs, job, done, total] {
+                    if (jobs)
+                        jobs->setProgress(job, done, total);
+                }, Qt::QueuedConnection);
+            }));
+        } catch (const Error &) {
+            return {};
+        }
     }));
 }
 
@@ -216,41 +279,35 @@ void TimelineView::setKeyFilter(const QString &value)
     applyFilter();
 }
 
-void TimelineView::applyFilter()
+void TimelineView::applyFilter(bool keepView)
 {
     if (!m_model)
         return;
     TimelineFilter filter;
     filter.search = m_search->text().trimmed();
-    if (!m_key->text().trimmed().isEmpty())
+    // Keys and access-log levels come from the parse pass: until it is done they wait.
+    const bool correlated = m_timeline->hasCorrelation();
+    if (correlated && !m_key->text().trimmed().isEmpty())
         filter.keys = {m_key->text().trimmed()};
-    filter.minimumLevel = LogLevel(m_level->currentData().toInt());
+    if (correlated)
+        filter.minimumLevel = LogLevel(m_level->currentData().toInt());
     if (m_source->currentData().toInt() >= 0)
         filter.sources = {quint32(m_source->currentData().toInt())};
     m_model->setFilter(filter);
-    rebuildLanes();
-    m_status->setText(tr("%1 of %2 events").arg(m_model->rowCount()).arg(m_timeline->merged().size()));
+    rebuildLanes(keepView);
+    QString status = tr("%1 of %2 events").arg(m_model->rowCount()).arg(m_timeline->merged().size());
+    if (!correlated)
+        status += tr(" · parsing for keys, spans and levels (see Jobs); key and level filters apply when it is done");
+    m_status->setText(status);
 }
 
-void TimelineView::rebuildLanes()
+void TimelineView::rebuildLanes(bool keepView)
 {
-    std::vector<TimelineCanvas::Lane> lanes(size_t(m_timeline->sourceCount()));
-    for (int i = 0; i < m_timeline->sourceCount(); ++i)
-        lanes[size_t(i)].label = m_timeline->source(i).label();
-    for (int row = 0; row < m_model->rowCount(); ++row) {
-        const EventRef ref = m_model->refAt(row);
-        if (ref.source != TimelineModel::manualSource)
-            lanes[ref.source].instants.push_back(m_timeline->instant(ref));
-    }
-    // Filtered by key: keep the spans named by the key, or holding one of the lane's events.
-    const QStringList &keys = m_model->filter().keys;
-    for (const Span &span : m_timeline->spans()) {
-        const std::vector<qint64> &instants = lanes[span.source].instants;
-        const auto inside = std::lower_bound(instants.begin(), instants.end(), span.startMs);
-        if (keys.isEmpty() || keys.contains(span.id) || (inside != instants.end() && *inside <= span.endMs))
-            lanes[span.source].spans.append(span);
-    }
-    m_canvas->setLanes(std::move(lanes));
+    std::vector<EventRef> rows;
+    rows.reserve(size_t(m_model->rowCount()));
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        rows.push_back(m_model->refAt(row));
+    m_canvas->setLanes(timelineLanes(*m_timeline, rows, m_model->filter().keys, m_expanded), keepView);
 }
 
 void TimelineView::showDetail(int row)
@@ -300,7 +357,7 @@ void TimelineView::addNote()
     if (ok && !text.trimmed().isEmpty())
         m_annotations->addManual(time.toMSecsSinceEpoch(), text.trimmed());
     if (m_model)
-        rebuildLanes();
+        rebuildLanes(true);
 }
 
 } // namespace salvage

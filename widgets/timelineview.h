@@ -5,12 +5,14 @@
 #include "workspace/workspace.h"
 
 #include <QPointer>
+#include <QSet>
 #include <QWidget>
 
 #include <atomic>
 #include <memory>
 
 class QComboBox;
+class QThreadPool;
 class QLabel;
 class QLineEdit;
 class QTableView;
@@ -26,7 +28,9 @@ class TimelineModel;
 /// The Timeline: every log source on one UTC axis in swimlanes (spans as bars, a histogram
 /// overview to brush), a table of events with stars, tags and comments, filters by time, level,
 /// source, key and text, and a detail pane with the raw lines whose keys filter all lanes when
-/// clicked. Indexing runs off the GUI thread as a job in the jobs panel.
+/// clicked. Indexing runs off the GUI thread as a job in the jobs panel; the lanes show as soon
+/// as the index is built, and keys, spans, sub-lanes and access-log levels join when the parse
+/// pass (a second job, with progress and cancel) is done.
 class TimelineView : public QWidget
 {
     Q_OBJECT
@@ -48,12 +52,16 @@ public:
 Q_SIGNALS:
     /// Indexing finished: `events` entries over `sources` sources (or failed with `error`).
     void indexed(qint64 events, int sources, const QString &error);
+    /// The parse pass is done: key and level filters, spans and sub-lanes now apply.
+    void correlated();
     /// The operator picked a key in the detail pane (other views may follow it).
     void keyActivated(const QString &value);
 
 private:
-    void applyFilter();
-    void rebuildLanes();
+    void adoptTimeline(std::shared_ptr<Timeline> timeline);
+    void startCorrelation();
+    void applyFilter(bool keepView = false);
+    void rebuildLanes(bool keepView = false);
     void showDetail(int row);
     void addNote();
     QWidget *makeToolbar();
@@ -72,6 +80,9 @@ private:
     QComboBox *m_source;
     QComboBox *m_zone;
     QLabel *m_status;
+    QSet<int> m_expanded; ///< sources whose sub-lanes show
+    /// Runs indexing and the parse pass; not the global pool, which Qt's painting needs free.
+    QThreadPool *m_pool;
     quint64 m_generation = 0;
     std::shared_ptr<std::atomic_bool> m_cancel;
 };

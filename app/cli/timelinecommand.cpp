@@ -121,8 +121,9 @@ int run(const QStringList &arguments)
     Timeline timeline;
     timeline.setSources(sourcesFrom(logs, parser.values(u"source-tz"_s)));
     timeline.build();
-    if (!filter.keys.isEmpty())
-        timeline.buildCorrelation(); // the key index (reports take levels from each event's own parse)
+    // Keys need the key index; reports also show inferred links (nginx ↔ Rails) from it.
+    if (!filter.keys.isEmpty() || reportFormat)
+        timeline.buildCorrelation();
     const std::vector<EventRef> selection = timeline.select(filter);
 
     QFile out;
@@ -136,6 +137,9 @@ int run(const QStringList &arguments)
         return int(Success);
     }
     TimelineReport report(timeline, nullptr);
+    QSet<EventRef> inferred;
+    timeline.keyed(filter.keys, &inferred);
+    report.setInferred(std::move(inferred));
     ReportWriter writer(&out, *reportFormat, u"Incident timeline"_s);
     report.write(writer, selection, report.sourceNotes());
     return int(Success);

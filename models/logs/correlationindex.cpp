@@ -20,12 +20,13 @@ quint32 CorrelationIndex::kindBit(const QString &kind)
     return 1u << at;
 }
 
-void CorrelationIndex::addToken(const QString &value, const QString &kind, EventRef ref)
+void CorrelationIndex::addToken(QStringView value, const QString &kind, EventRef ref)
 {
-    Token &token = m_tokens[value];
-    if (token.refs.empty() || token.refs.back() != ref)
-        token.refs.push_back(ref);
-    token.kinds |= kindBit(kind);
+    const quint32 token = m_tokens.intern(value);
+    if (token >= m_kinds.size())
+        m_kinds.resize(token + 1, 0);
+    m_kinds[token] |= kindBit(kind);
+    m_postings.push_back({token, ref});
 }
 
 void CorrelationIndex::add(EventRef ref, qint64 instantMs, const LogEvent &event, const QString &methodField,
@@ -36,7 +37,7 @@ void CorrelationIndex::add(EventRef ref, qint64 instantMs, const LogEvent &event
         // An actor's key id (".../users/alice#main-key") also names the actor itself.
         const qsizetype hash = key.value.indexOf(u'#');
         if (hash > 0 && key.value.startsWith("http"_L1))
-            addToken(key.value.left(hash), key.kind, ref);
+            addToken(QStringView(key.value).left(hash), key.kind, ref);
     }
     if (methodField.isEmpty())
         return;
@@ -49,19 +50,51 @@ void CorrelationIndex::add(EventRef ref, qint64 instantMs, const LogEvent &event
 
 void CorrelationIndex::merge(CorrelationIndex &&other)
 {
-    for (auto it = other.m_tokens.begin(); it != other.m_tokens.end(); ++it) {
-        Token &token = m_tokens[it.key()];
-        token.refs.insert(token.refs.end(), it->refs.begin(), it->refs.end());
+    std::vector<quint32> tokens(other.m_tokens.size());
+    for (quint32 t = 0; t < other.m_tokens.size(); ++t) {
+        tokens[t] = m_tokens.intern(other.m_tokens.value(t));
+        if (tokens[t] >= m_kinds.size())
+            m_kinds.resize(tokens[t] + 1, 0);
         for (int bit = 0; bit < other.m_kindNames.size(); ++bit)
-            if (it->kinds & (1u << bit))
-                token.kinds |= kindBit(other.m_kindNames.at(bit));
+            if (other.m_kinds[t] & (1u << bit))
+                m_kinds[tokens[t]] |= kindBit(other.m_kindNames.at(bit));
     }
+    for (const Posting &posting : other.m_postings)
+        m_postings.push_back({tokens[posting.token], posting.ref});
     m_requests.insert(m_requests.end(), other.m_requests.begin(), other.m_requests.end());
     other = CorrelationIndex();
 }
 
 void CorrelationIndex::finish(qint64 windowMs)
 {
+    // Counting sort of the postings by token; each token's refs sorted, duplicates dropped.
+    const quint32 tokens = m_tokens.size();
+    std::vector<quint32> starts(size_t(tokens) + 1, 0);
+    for (const Posting &posting : m_postings)
+        ++starts[posting.token + 1];
+    for (quint32 t = 0; t < tokens; ++t)
+        starts[t + 1] += starts[t];
+    std::vector<EventRef> refs(m_postings.size());
+    {
+        std::vector<quint32> next(starts.begin(), starts.end() - 1);
+        for (const Posting &posting : m_postings)
+            refs[next[posting.token]++] = posting.ref;
+    }
+    std::vector<Posting>().swap(m_postings);
+    quint32 out = 0;
+    for (quint32 t = 0; t < tokens; ++t) {
+        const auto first = refs.begin() + starts[t], last = refs.begin() + starts[t + 1];
+        if (!std::is_sorted(first, last))
+            std::sort(first, last);
+        starts[t] = out;
+        out = quint32(std::unique_copy(first, last, refs.begin() + out) - refs.begin());
+    }
+    starts[tokens] = out;
+    refs.resize(out);
+    refs.shrink_to_fit();
+    m_refs = std::move(refs);
+    m_starts = std::move(starts);
+
     m_inferred.clear();
     std::sort(m_requests.begin(), m_requests.end(), [](const Request &a, const Request &b) { return a.instantMs < b.instantMs; });
     for (size_t i = 0; i < m_requests.size(); ++i) {
@@ -74,20 +107,22 @@ void CorrelationIndex::finish(qint64 windowMs)
             }
         }
     }
+    std::vector<Request>().swap(m_requests); // only needed to find the links
 }
 
-const std::vector<EventRef> &CorrelationIndex::exact(const QString &value) const
+std::span<const EventRef> CorrelationIndex::exact(const QString &value) const
 {
-    static const std::vector<EventRef> none;
-    const auto it = m_tokens.constFind(value);
-    return it == m_tokens.constEnd() ? none : it->refs;
+    const qint64 token = m_tokens.find(value);
+    if (token < 0 || size_t(token) + 1 >= m_starts.size())
+        return {};
+    return std::span<const EventRef>(m_refs.data() + m_starts[size_t(token)], m_starts[size_t(token) + 1] - m_starts[size_t(token)]);
 }
 
 QList<CorrelationLink> CorrelationIndex::related(const QString &value) const
 {
     QList<CorrelationLink> links;
     QSet<EventRef> seen;
-    const std::vector<EventRef> &refs = exact(value);
+    const std::span<const EventRef> refs = exact(value);
     for (const EventRef &ref : refs) {
         seen.insert(ref);
         links.append({ref, ref, true, u"key %1"_s.arg(value)});
@@ -97,7 +132,7 @@ QList<CorrelationLink> CorrelationIndex::related(const QString &value) const
             if (seen.contains(other))
                 continue;
             seen.insert(other);
-            links.append({ref, other, false, u"same method, path and status within the time window"_s});
+            links.append({ref, other, false, inferredReason()});
         }
     }
     return links;
@@ -106,12 +141,25 @@ QList<CorrelationLink> CorrelationIndex::related(const QString &value) const
 QStringList CorrelationIndex::kindsOf(const QString &value) const
 {
     QStringList kinds;
-    const quint32 bits = m_tokens.value(value).kinds;
+    const qint64 token = m_tokens.find(value);
+    const quint32 bits = token < 0 ? 0 : m_kinds[size_t(token)];
     for (int bit = 0; bit < m_kindNames.size(); ++bit)
         if (bits & (1u << bit))
             kinds.append(m_kindNames.at(bit));
     kinds.sort();
     return kinds;
+}
+
+QString CorrelationIndex::inferredReason()
+{
+    return u"same method, path and status in another source within %1 s"_s.arg(double(inferenceWindowMs) / 1000.0);
+}
+
+qint64 CorrelationIndex::memoryBytes() const
+{
+    return m_tokens.memoryBytes() + qint64(m_kinds.capacity() * 4 + m_postings.capacity() * sizeof(Posting) + m_starts.capacity() * 4
+                                           + m_refs.capacity() * sizeof(EventRef) + m_requests.capacity() * sizeof(Request))
+           + m_inferred.size() * 48;
 }
 
 } // namespace salvage

@@ -2,10 +2,12 @@
 
 #include "eventref.h"
 #include "logevent.h"
+#include "tokentable.h"
 
 #include <QHash>
 #include <QStringList>
 
+#include <span>
 #include <vector>
 
 namespace salvage {
@@ -21,20 +23,25 @@ struct CorrelationLink
 };
 
 /// Inverted index of correlation tokens (request id, job id, actor URI, account, user, IP …)
-/// over every event of a timeline, plus inferred request links across sources.
+/// over every event of a timeline, plus inferred request links across sources. Token values are
+/// interned once; postings are collected flat and laid out per token by finish(), so a million
+/// events with a million distinct IPs stay within tens of megabytes.
 class CorrelationIndex
 {
 public:
     /// Adds the keys of one event, and its request shape when the format declares one.
     void add(EventRef ref, qint64 instantMs, const LogEvent &event, const QString &methodField,
              const QString &pathField, const QString &statusField);
-    /// Takes over everything `other` collected (per-source indexes built in parallel).
+    /// Takes over everything `other` collected (per-chunk indexes built in parallel); call
+    /// finish() after the last merge.
     void merge(CorrelationIndex &&other);
-    /// Computes inferred links: same method, path and status in different sources within `windowMs`.
-    void finish(qint64 windowMs = 2000);
+    /// Lays out the postings and computes inferred links: same method, path and status in
+    /// different sources within `windowMs`. Lookups need it.
+    void finish(qint64 windowMs = inferenceWindowMs);
+    static constexpr qint64 inferenceWindowMs = 2000;
 
-    /// Events carrying `value` as a key (exact).
-    const std::vector<EventRef> &exact(const QString &value) const;
+    /// Events carrying `value` as a key (exact), in (source, entry) order.
+    std::span<const EventRef> exact(const QString &value) const;
     /// Events inferred to be the same request as `ref`.
     QList<EventRef> inferred(EventRef ref) const { return m_inferred.values(ref); }
     /// Exact events for `value` and the events inferred from them, each marked.
@@ -43,6 +50,10 @@ public:
     QStringList kindsOf(const QString &value) const;
     qsizetype tokenCount() const { return m_tokens.size(); }
     qsizetype inferredLinkCount() const { return m_inferred.size() / 2; }
+    /// Approximate heap bytes held.
+    qint64 memoryBytes() const;
+    /// Why an inferred link was made, in words (for the detail pane and exports).
+    static QString inferredReason();
 
 private:
     struct Request
@@ -51,16 +62,20 @@ private:
         qint64 instantMs;
         size_t shape; ///< hash of "METHOD path status": 8 bytes a request instead of a string
     };
-    struct Token
+    struct Posting
     {
-        std::vector<EventRef> refs;
-        quint32 kinds = 0; ///< bit i: m_kindNames[i]
+        quint32 token;
+        EventRef ref;
     };
-    void addToken(const QString &value, const QString &kind, EventRef ref);
+    void addToken(QStringView value, const QString &kind, EventRef ref);
     quint32 kindBit(const QString &kind);
 
-    QHash<QString, Token> m_tokens;
-    QStringList m_kindNames; ///< few (request, job, ip, …): interned
+    TokenTable m_tokens;
+    std::vector<quint32> m_kinds;     ///< per token, bit i: m_kindNames[i]
+    QStringList m_kindNames;          ///< few (request, job, ip, …)
+    std::vector<Posting> m_postings;  ///< until finish()
+    std::vector<quint32> m_starts;    ///< after finish(): token t's refs are m_refs[m_starts[t], m_starts[t + 1])
+    std::vector<EventRef> m_refs;
     std::vector<Request> m_requests;
     QMultiHash<EventRef, EventRef> m_inferred;
 };

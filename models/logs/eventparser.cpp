@@ -214,12 +214,13 @@ std::optional<QString> EventParser::payloadOf(const LogFormat &envelope, const Q
     return payload;
 }
 
-LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat) const
+LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat, Detail detail) const
 {
     LogEvent event;
     const LogFormat &format = lineFormat ? *lineFormat : *m_format;
     const QString text = decode(entry, &event.flags);
-    event.raw = text;
+    if (detail == Detail::Full)
+        event.raw = text;
     const qsizetype newline = text.indexOf(u'\n');
     const QString first = newline < 0 ? text : text.left(newline);
     QString rest = newline < 0 ? QString() : text.mid(newline + 1);
@@ -231,14 +232,15 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
     if (!extract(format, first, text, fields)) {
         event.flags |= LogEvent::Unparsed;
         event.message = stripAnsi(text);
+        event.body = event.message;
         return event;
     }
     if (format.kind == LogFormat::Kind::Csv)
         rest.clear(); // the record's newlines are inside its fields
     event.originalTime = fields.value(format.timestampField);
     event.level = format.levelOf(fields.value(format.levelField));
+    addKeyValues(format, fields); // before the lane: Sidekiq's class= is a key=value
     event.lane = fields.value(format.laneField);
-    addKeyValues(format, fields);
     if (format.envelope && m_payload && !lineFormat) {
         QString payload = fields.value(format.bodyField);
         while (payload.endsWith(u'\n'))
@@ -262,11 +264,14 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
             fields.insert(inner);
         }
     }
-    event.message = stripAnsi(messageOf(*used, fields));
-    if (event.message.isEmpty() && used->bodyField.isEmpty())
-        event.message = stripAnsi(first);
-    if (!rest.isEmpty())
-        event.message += u'\n' + stripAnsi(continuation(format, rest));
+    event.body = stripAnsi(used->bodyField.isEmpty() ? first : fields.value(used->bodyField));
+    if (detail == Detail::Full) {
+        event.message = stripAnsi(messageOf(*used, fields));
+        if (event.message.isEmpty() && used->bodyField.isEmpty())
+            event.message = event.body;
+        if (!rest.isEmpty())
+            event.message += u'\n' + stripAnsi(continuation(format, rest));
+    }
     for (const auto &[field, kind] : used->keys) {
         const QString value = fields.value(field);
         if (!value.isEmpty() && value != "-"_L1 && !event.keys.contains(LogKey{kind, value}))

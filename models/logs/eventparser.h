@@ -13,10 +13,14 @@ namespace salvage {
 class EventParser
 {
 public:
+    /// Full: everything a row shows. Keys: what the correlation pass needs (fields, keys,
+    /// level, lane, body), without composing the message and continuation lines.
+    enum class Detail { Full, Keys };
+
     EventParser(const LogFormat *format, const LogFormat *payload);
 
     /// Parses `entry`; `lineFormat` overrides the file's format (per-line fallback).
-    LogEvent parse(const QByteArray &entry, const LogFormat *lineFormat = nullptr) const;
+    LogEvent parse(const QByteArray &entry, const LogFormat *lineFormat = nullptr, Detail detail = Detail::Full) const;
 
     /// True when `line` is in `format` (regex match, JSON with the timestamp field, CSV record).
     static bool matches(const LogFormat &format, const QString &line);

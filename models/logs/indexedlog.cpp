@@ -79,18 +79,47 @@ void IndexedLog::build(const std::atomic_bool *cancel)
     m_index.build(*m_file, scanner, cancel);
 }
 
+namespace {
+// Long lines are read only as far as the parser looks.
+constexpr qint64 entryLimit = 64 * 1024 + 1;
+constexpr qint64 blockBytes = 1 << 20;
+} // namespace
+
 QByteArray IndexedLog::entryBytes(qint64 entry) const
 {
     const qint64 start = m_index.offset(entry);
-    // Long lines are read only as far as the parser looks.
-    return m_file->read(start, std::min<qint64>(m_index.end(entry) - start, 64 * 1024 + 1));
+    return m_file->read(start, std::min<qint64>(m_index.end(entry) - start, entryLimit));
 }
 
-LogEvent IndexedLog::event(qint64 entry) const
+LogEvent IndexedLog::event(qint64 entry, EventParser::Detail detail) const
+{
+    return parsed(entry, EventParser(m_format, m_payload), entryBytes(entry), detail);
+}
+
+void IndexedLog::parseRange(qint64 first, qint64 last, EventParser::Detail detail,
+                            const std::function<bool(qint64, const LogEvent &)> &visit) const
+{
+    const EventParser parser(m_format, m_payload);
+    QByteArray block;
+    qint64 blockStart = 0;
+    for (qint64 entry = first; entry < last; ++entry) {
+        const qint64 start = m_index.offset(entry);
+        const qint64 length = std::min<qint64>(m_index.end(entry) - start, entryLimit);
+        if (start < blockStart || start + length > blockStart + block.size()) {
+            block = m_file->read(start, std::max(blockBytes, length));
+            blockStart = start;
+        }
+        const qint64 at = start - blockStart;
+        const QByteArray bytes = QByteArray::fromRawData(block.constData() + at, std::min<qint64>(length, block.size() - at));
+        if (!visit(entry, parsed(entry, parser, bytes, detail)))
+            return;
+    }
+}
+
+LogEvent IndexedLog::parsed(qint64 entry, const EventParser &parser, const QByteArray &bytes, EventParser::Detail detail) const
 {
     const int fallback = m_index.fallbackFormat(entry);
-    EventParser parser(m_format, m_payload);
-    LogEvent event = parser.parse(entryBytes(entry), fallback >= 0 ? m_fallbacks.at(fallback) : nullptr);
+    LogEvent event = parser.parse(bytes, fallback >= 0 ? m_fallbacks.at(fallback) : nullptr, detail);
     event.instantMs = m_index.instant(entry);
     event.flags |= m_index.flags(entry);
     event.line = m_index.line(entry);

@@ -8,6 +8,7 @@
 #include "workspace/workspace.h"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 namespace salvage {
@@ -37,9 +38,15 @@ public:
     QString zoneDescription() const;
 
     QByteArray entryBytes(qint64 entry) const;
-    LogEvent event(qint64 entry) const;
+    LogEvent event(qint64 entry, EventParser::Detail detail = EventParser::Detail::Full) const;
+    /// Parses entries [first, last) in file order, reading the file in large blocks rather than
+    /// once per entry; `visit` returns false to stop.
+    void parseRange(qint64 first, qint64 last, EventParser::Detail detail,
+                    const std::function<bool(qint64 entry, const LogEvent &event)> &visit) const;
 
 private:
+    LogEvent parsed(qint64 entry, const EventParser &parser, const QByteArray &bytes, EventParser::Detail detail) const;
+
     LogSource m_source;
     const FormatRegistry &m_registry;
     std::unique_ptr<LogFile> m_file;

@@ -33,6 +33,7 @@ struct LogEvent
     LogLevel level = LogLevel::Unknown;
     QString format;          ///< format id (payload format for envelopes)
     QString message;         ///< without envelope and timestamp prefix
+    QString body;            ///< the format's body field (what span rules match), ANSI stripped
     QString raw;             ///< the entry's text, all its lines
     QString lane;            ///< sub-lane (worker class, process), may be empty
     QString timestampDesc;

@@ -6,6 +6,15 @@
 
 namespace salvage {
 
+/// Another event a row is linked to without a shared key (an nginx line and its Rails request).
+struct ReportLink
+{
+    QString source;
+    qint64 line = 0;
+    qint64 instantMs = 0;
+    QString reason;
+};
+
 /// One row of a postmortem: an event (or a manual note) with the operator's marks.
 struct ReportEntry
 {
@@ -15,6 +24,8 @@ struct ReportEntry
     LogLevel level = LogLevel::Unknown;
     QString message;
     QList<LogKey> keys;
+    QList<ReportLink> inferredLinks;
+    bool inferred = false; ///< selected only through an inferred link, not by a key of its own
     QString timestampDesc;
     bool starred = false;
     bool manual = false;

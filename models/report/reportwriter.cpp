@@ -20,6 +20,15 @@ QString keysText(const QList<LogKey> &keys)
     return parts.join(u' ');
 }
 
+// Keys, then links without a shared key, each marked inferred.
+QString keysAndLinks(const ReportEntry &entry)
+{
+    QString text = keysText(entry.keys);
+    for (const ReportLink &link : entry.inferredLinks)
+        text += (text.isEmpty() ? u""_s : u" "_s) + u"↔ %1:%2 (inferred)"_s.arg(link.source).arg(link.line);
+    return text;
+}
+
 QString markdownCell(QString text)
 {
     text.replace(u'\\', u"\\\\"_s).replace(u'|', u"\\|"_s).replace(u'\n', u"<br>"_s);
@@ -35,7 +44,7 @@ QString csvCell(const QString &text)
 
 QString marks(const ReportEntry &entry)
 {
-    QString text = entry.manual ? u"note"_s : QString();
+    QString text = entry.manual ? u"note"_s : entry.inferred ? u"inferred"_s : QString();
     if (entry.starred)
         text += text.isEmpty() ? u"★"_s : u" ★"_s;
     return text;
@@ -79,11 +88,11 @@ void ReportWriter::tableRow(const ReportEntry &e)
     const QString note = e.comment.isEmpty() ? e.tags.join(u", "_s) : (e.tags.isEmpty() ? e.comment : e.tags.join(u", "_s) + u": "_s + e.comment);
     if (m_format == Format::Markdown) {
         write(u"| %1 | %2 | %3 | %4 | %5 | %6 | %7 |\n"_s.arg(time, markdownCell(e.source), levelName(e.level), markdownCell(e.message),
-                                                          markdownCell(keysText(e.keys)), markdownCell(note), marks(e)));
+                                                          markdownCell(keysAndLinks(e)), markdownCell(note), marks(e)));
     } else {
         write(u"<tr class=\"%1\"><td>%2</td><td>%3</td><td>%4</td><td><pre>%5</pre></td><td>%6</td><td>%7</td><td>%8</td></tr>\n"_s
                   .arg(levelName(e.level), time, e.source.toHtmlEscaped(), levelName(e.level), e.message.toHtmlEscaped(),
-                       keysText(e.keys).toHtmlEscaped(), note.toHtmlEscaped(), marks(e)));
+                       keysAndLinks(e).toHtmlEscaped(), note.toHtmlEscaped(), marks(e)));
     }
 }
 
@@ -171,6 +180,15 @@ void ReportWriter::add(const ReportEntry &e)
             o.insert(u"comment"_s, e.comment);
         if (e.manual)
             o.insert(u"manual"_s, true);
+        if (e.inferred)
+            o.insert(u"link"_s, u"inferred"_s);
+        if (!e.inferredLinks.isEmpty()) {
+            QJsonArray links;
+            for (const ReportLink &link : e.inferredLinks)
+                links.append(QJsonObject{{u"source"_s, link.source}, {u"line"_s, link.line}, {u"datetime"_s, isoUtc(link.instantMs)},
+                                         {u"link"_s, u"inferred"_s}, {u"reason"_s, link.reason}});
+            o.insert(u"inferred_links"_s, links);
+        }
         m_out->write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
         return;
     }

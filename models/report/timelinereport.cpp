@@ -21,6 +21,16 @@ ReportEntry TimelineReport::entryFor(EventRef ref) const
     entry.message = event.message;
     entry.keys = event.keys;
     entry.timestampDesc = event.timestampDesc;
+    entry.inferred = m_inferred.contains(ref);
+    if (m_timeline.hasCorrelation()) {
+        for (const EventRef &other : m_timeline.correlation().inferred(ref)) {
+            const IndexedLog &log = m_timeline.source(int(other.source));
+            entry.inferredLinks.append({log.label(), log.index().line(other.entry), m_timeline.instant(other),
+                                        CorrelationIndex::inferredReason()});
+        }
+        std::sort(entry.inferredLinks.begin(), entry.inferredLinks.end(),
+                  [](const ReportLink &a, const ReportLink &b) { return a.instantMs < b.instantMs; });
+    }
     if (m_annotations) {
         const Annotations::Mark mark = m_annotations->mark(m_timeline.eventKey(ref));
         entry.starred = mark.starred;

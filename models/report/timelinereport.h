@@ -13,6 +13,9 @@ class TimelineReport
 public:
     TimelineReport(const Timeline &timeline, const Annotations *annotations);
 
+    /// Events selected only through an inferred link (Timeline::keyed's `inferred`): marked so.
+    void setInferred(QSet<EventRef> refs) { m_inferred = std::move(refs); }
+
     ReportEntry entryFor(EventRef ref) const;
     ReportEntry entryFor(const Annotations::ManualEvent &event) const;
     /// Writes `selection` (merged order) plus the manual events between its first and last instants.
@@ -23,6 +26,7 @@ public:
 private:
     const Timeline &m_timeline;
     const Annotations *m_annotations;
+    QSet<EventRef> m_inferred;
 };
 
 } // namespace salvage

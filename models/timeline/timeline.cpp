@@ -3,6 +3,8 @@
 #include "core/error.h"
 
 #include <QMutex>
+#include <QThread>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <numeric>
@@ -22,7 +24,10 @@ void forEachParallel(size_t count, const std::function<void(size_t)> &work)
     std::iota(indices.begin(), indices.end(), size_t(0));
     QMutex mutex;
     std::optional<Error> failure;
-    QtConcurrent::blockingMap(indices, [&](size_t i) {
+    // A pool of our own: Qt's raster painting uses the global one, and the GUI must not wait on us.
+    QThreadPool pool;
+    pool.setMaxThreadCount(QThread::idealThreadCount());
+    QtConcurrent::blockingMap(&pool, indices, [&](size_t i) {
         try {
             work(i);
         } catch (const Error &e) {
@@ -53,6 +58,8 @@ void Timeline::setSources(const QList<LogSource> &sources)
     m_merged.clear();
     m_correlation = CorrelationIndex();
     m_spans.clear();
+    m_lanes.clear();
+    m_laneNames.clear();
     m_correlated = false;
 }
 
@@ -111,37 +118,40 @@ void Timeline::merge()
     }
 }
 
-void Timeline::buildCorrelation(const std::atomic_bool *cancel)
+CorrelationPass::Result Timeline::correlate(const std::atomic_bool *cancel, const std::function<void(qint64, qint64)> &progress) const
 {
-    std::vector<CorrelationIndex> partial(m_sources.size());
-    std::vector<QList<Span>> spans(m_sources.size());
-    forEachParallel(m_sources.size(), [&](size_t s) {
-        IndexedLog &log = *m_sources[s];
-        SpanBuilder builder;
-        const LogFormat *format = log.payload() ? log.payload() : log.format();
-        for (qint64 entry = 0; entry < log.index().count(); ++entry) {
-            if (cancel && (entry & 1023) == 0 && cancel->load())
-                return;
-            const LogEvent event = log.event(entry);
-            const EventRef ref{quint32(s), quint32(entry)};
-            if (log.index().level(entry) == LogLevel::Unknown)
-                log.index().setLevel(entry, event.level);
-            partial[s].add(ref, event.instantMs, event, format->requestMethodField, format->requestPathField, format->requestStatusField);
-            builder.add(ref, event.instantMs, event, format->span);
-        }
-        spans[s] = builder.finish();
-    });
-    if (cancel && cancel->load())
-        throw Cancelled();
-    m_correlation = CorrelationIndex();
-    m_spans.clear();
-    for (size_t s = 0; s < partial.size(); ++s) {
-        m_correlation.merge(std::move(partial[s]));
-        m_spans += spans[s];
+    std::vector<const IndexedLog *> sources;
+    for (const auto &source : m_sources)
+        sources.push_back(source.get());
+    return CorrelationPass(std::move(sources)).run(cancel, progress);
+}
+
+void Timeline::adopt(CorrelationPass::Result &&result)
+{
+    for (size_t s = 0; s < m_sources.size() && s < result.levels.size(); ++s) {
+        LineIndex &index = m_sources[s]->index();
+        const std::vector<quint8> &levels = result.levels[s];
+        for (qint64 entry = 0; entry < index.count() && size_t(entry) < levels.size(); ++entry)
+            if (index.level(entry) == LogLevel::Unknown)
+                index.setLevel(entry, LogLevel(levels[size_t(entry)]));
     }
-    m_correlation.finish();
-    std::sort(m_spans.begin(), m_spans.end(), [](const Span &a, const Span &b) { return a.startMs < b.startMs; });
+    m_correlation = std::move(result.index);
+    m_spans = std::move(result.spans);
+    m_lanes = std::move(result.lanes);
+    m_laneNames = std::move(result.laneNames);
     m_correlated = true;
+}
+
+QStringList Timeline::subLanes(int source) const
+{
+    return size_t(source) < m_laneNames.size() ? m_laneNames[size_t(source)] : QStringList();
+}
+
+int Timeline::subLane(EventRef ref) const
+{
+    if (ref.source >= m_lanes.size() || ref.entry >= m_lanes[ref.source].size())
+        return -1;
+    return int(m_lanes[ref.source][ref.entry]) - 1;
 }
 
 QString Timeline::eventKey(EventRef ref) const

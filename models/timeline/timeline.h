@@ -1,6 +1,7 @@
 #pragma once
 
 #include "logs/correlationindex.h"
+#include "logs/correlationpass.h"
 #include "logs/formatregistry.h"
 #include "logs/indexedlog.h"
 #include "logs/spanbuilder.h"
@@ -26,9 +27,16 @@ public:
     /// Detects formats and indexes all sources in parallel, then merges them. `progress` gets
     /// the count of sources done (from worker threads).
     void build(const std::atomic_bool *cancel = nullptr, const std::function<void(int, int)> &progress = {});
-    /// Parses every entry (in parallel per source) into the correlation index and the spans, and
-    /// fills levels the index could not see (access-log statuses).
-    void buildCorrelation(const std::atomic_bool *cancel = nullptr);
+    /// Parses every entry (in parallel chunks) into the correlation index, spans and sub-lanes,
+    /// and finds levels the index could not see (access-log statuses). Only reads the timeline:
+    /// run it off the GUI thread while the lanes already show, then adopt() the result.
+    /// `progress` gets entries done and the total (from worker threads).
+    CorrelationPass::Result correlate(const std::atomic_bool *cancel = nullptr,
+                                      const std::function<void(qint64, qint64)> &progress = {}) const;
+    /// Installs what correlate() found.
+    void adopt(CorrelationPass::Result &&result);
+    /// correlate() and adopt() in one go.
+    void buildCorrelation(const std::atomic_bool *cancel = nullptr) { adopt(correlate(cancel)); }
     bool hasCorrelation() const { return m_correlated; }
 
     int sourceCount() const { return int(m_sources.size()); }
@@ -51,6 +59,10 @@ public:
 
     const CorrelationIndex &correlation() const { return m_correlation; }
     const QList<Span> &spans() const { return m_spans; }
+    /// Sub-lanes of a source (worker classes, processes), after correlation; may be empty.
+    QStringList subLanes(int source) const;
+    /// The sub-lane of an entry (index into subLanes()), or -1.
+    int subLane(EventRef ref) const;
 
 private:
     void merge();
@@ -60,6 +72,8 @@ private:
     std::vector<EventRef> m_merged;
     CorrelationIndex m_correlation;
     QList<Span> m_spans;
+    std::vector<std::vector<quint16>> m_lanes;
+    std::vector<QStringList> m_laneNames;
     bool m_correlated = false;
 };
 

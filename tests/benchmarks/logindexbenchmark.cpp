@@ -1,8 +1,12 @@
 // Indexes a 200 MB nginx combined log with Salvage and with Debian's lnav, each in a child
 // process, and prints wall time and peak RSS side by side (issue 6: ≥ 3× lnav's speed at
-// ≤ 0.3× its memory). Usage: logindexbenchmark [--mb N] [--parse] [FILE]
+// ≤ 0.3× its memory). With --parse the child also runs the timeline's parse pass (keys,
+// spans, levels) and times the queries the Timeline view makes on every event: a viewport
+// select, the swimlanes, the histogram and a key filter.
+// Usage: logindexbenchmark [--mb N] [--parse] [FILE]
 #include "logs/indexedlog.h"
 #include "timeline/timeline.h"
+#include "timeline/timelinelanes.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -94,16 +98,75 @@ Measure measure(const QString &program, const QStringList &arguments, const QStr
     return m;
 }
 
+double msSince(QElapsedTimer &timer)
+{
+    const double ms = double(timer.nsecsElapsed()) / 1e6;
+    timer.restart();
+    return ms;
+}
+
+// The view's queries over every event, each timed (best of 5: the machine is shared).
+void timeQueries(Timeline &timeline)
+{
+    const std::vector<EventRef> &all = timeline.merged();
+    const qint64 first = timeline.instant(all.front()), last = timeline.instant(all.back());
+    auto best = [](const std::function<void()> &query) {
+        double fastest = 1e30;
+        for (int run = 0; run < 5; ++run) {
+            QElapsedTimer timer;
+            timer.start();
+            query();
+            fastest = std::min(fastest, double(timer.nsecsElapsed()) / 1e6);
+        }
+        return fastest;
+    };
+    TimelineFilter viewport;
+    viewport.fromMs = first + (last - first) / 2;
+    viewport.toMs = viewport.fromMs + (last - first) / 100;
+    size_t rows = 0;
+    const double selectMs = best([&] { rows = timeline.select(viewport).size(); });
+    std::vector<TimelineLane> lanes;
+    const double lanesMs = best([&] { lanes = timelineLanes(timeline, all, {}, {}); });
+    const double histogramMs = best([&] { histogram(lanes, first, last, 1600); });
+    const double zoomedMs = best([&] {
+        std::vector<qint64> counts(1600, 0);
+        addBinCounts(lanes.front().instants, viewport.fromMs, viewport.toMs, counts);
+    });
+    const LogEvent sample = timeline.event(all[all.size() / 2]);
+    TimelineFilter keyed;
+    if (!sample.keys.isEmpty())
+        keyed.keys = {sample.keys.first().value};
+    size_t keyRows = 0;
+    const double keyMs = best([&] { keyRows = timeline.select(keyed).size(); });
+    std::fprintf(stderr, "  queries on %zu events (best of 5):\n"
+                         "    viewport select (1%% of the span, %zu rows): %8.2f ms\n"
+                         "    swimlanes of every event:               %8.2f ms\n"
+                         "    histogram, 1600 bins over everything:   %8.2f ms\n"
+                         "    one lane, 1600 bins over the viewport:  %8.3f ms\n"
+                         "    key filter %s (%zu rows): %8.2f ms\n",
+                 all.size(), rows, selectMs, lanesMs, histogramMs, zoomedMs,
+                 qPrintable(keyed.keys.value(0, u"(none)"_s)), keyRows, keyMs);
+}
+
 // Child mode: index (and optionally parse) one file, print what was found.
 int indexOnly(const QString &path, bool parse)
 {
+    QElapsedTimer timer;
+    timer.start();
     Timeline timeline;
     timeline.setSources({LogSource{path, {}, {}, {}, 0}});
     timeline.build();
-    if (parse)
+    const double indexMs = msSince(timer);
+    std::fprintf(stderr, "  salvage: %lld entries, format %s, index %.1f MB, built in %.0f ms\n", qint64(timeline.merged().size()),
+                 qPrintable(timeline.source(0).format()->id), double(timeline.source(0).index().memoryBytes()) / 1e6, indexMs);
+    if (parse && !timeline.merged().empty()) {
         timeline.buildCorrelation();
-    std::fprintf(stderr, "  salvage: %lld entries, format %s, index %.1f MB\n", qint64(timeline.merged().size()),
-                 qPrintable(timeline.source(0).format()->id), double(timeline.source(0).index().memoryBytes()) / 1e6);
+        const double parseMs = msSince(timer);
+        std::fprintf(stderr, "  parse pass: %.0f ms (%.0f events/s), correlation index %.1f MB for %lld tokens, %lld spans\n", parseMs,
+                     double(timeline.merged().size()) / (parseMs / 1000.0), double(timeline.correlation().memoryBytes()) / 1e6,
+                     qint64(timeline.correlation().tokenCount()), qint64(timeline.spans().size()));
+        timeQueries(timeline);
+    }
     return timeline.merged().empty() ? 1 : 0;
 }
 

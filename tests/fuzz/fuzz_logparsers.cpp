@@ -53,6 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const EventParser parser(format, payload);
     const LogEvent event = parser.parse(QByteArray(begin, qsizetype(size)));
     (void)event;
+    const LogEvent keys = parser.parse(QByteArray(begin, qsizetype(size)), nullptr, EventParser::Detail::Keys); // the parse pass
+    (void)keys;
     TimestampFields fields;
     format->timestamps.scan(begin, end, 256, fields);
     return 0;

@@ -1,5 +1,6 @@
 // The Timeline view indexes off the GUI thread, fills lanes and table, and filters by key.
 #include "jobs/jobregistry.h"
+#include "timelinecanvas.h"
 #include "timelineview.h"
 
 #include <QAbstractItemModel>
@@ -12,6 +13,18 @@
 using namespace salvage;
 using namespace Qt::StringLiterals;
 
+// A shown Timeline view with its jobs panel model.
+struct ShownView
+{
+    JobRegistry jobs;
+    TimelineView view{&jobs};
+    ShownView()
+    {
+        view.resize(1000, 700);
+        view.show();
+    }
+};
+
 class TestTimelineView : public QObject
 {
     Q_OBJECT
@@ -21,11 +34,11 @@ class TestTimelineView : public QObject
 private Q_SLOTS:
     void indexesAndFilters()
     {
-        JobRegistry jobs;
-        TimelineView view(&jobs);
-        view.resize(1000, 700);
-        view.show();
+        ShownView shown;
+        TimelineView &view = shown.view;
+        JobRegistry &jobs = shown.jobs;
         QSignalSpy indexed(&view, &TimelineView::indexed);
+        QSignalSpy correlated(&view, &TimelineView::correlated);
         view.setSources({
             LogSource{m_files.write(u"production.log"_s,
                             salvage::test::LogFixture::railsLines()),
@@ -41,13 +54,42 @@ private Q_SLOTS:
         auto *table = view.findChild<QTableView *>();
         QVERIFY(table && table->model());
         QCOMPARE(table->model()->rowCount(), 4);
+        // A key typed while the parse pass runs applies when it is done.
         view.setKeyFilter(u"j1"_s);
+        QVERIFY(correlated.count() > 0 || correlated.wait(30000));
         QCOMPARE(table->model()->rowCount(), 2);
         QCOMPARE(view.filter().keys, QStringList{u"j1"_s});
         table->selectRow(0);
         view.setKeyFilter({});
         QCOMPARE(table->model()->rowCount(), 4);
-        QVERIFY(jobs.rowCount() >= 1);
+        QVERIFY(jobs.rowCount() >= 2); // the index job and the parse job
+    }
+
+    // Worker classes become sub-lanes under their source once parsed; a click on the label folds them.
+    void subLanesPerWorkerClass()
+    {
+        ShownView shown;
+        TimelineView &view = shown.view;
+        QSignalSpy correlated(&view, &TimelineView::correlated);
+        view.setSources({LogSource{m_files.write(u"workers.log"_s,
+            "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
+            "2024-12-26T20:40:55.000Z pid=1 tid=b class=LinkCrawlWorker jid=j2 INFO: start\n"
+            "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"),
+            u"sidekiq"_s, {}, {}, 0}});
+        QVERIFY(correlated.wait(30000));
+        auto *canvas = view.findChild<TimelineCanvas *>();
+        QVERIFY(canvas);
+        QCOMPARE(canvas->lanes().size(), size_t(3));
+        QCOMPARE(canvas->lanes().at(1).label, u"AccountMergingWorker"_s);
+        QCOMPARE(canvas->lanes().at(1).instants.size(), size_t(2));
+        QCOMPARE(canvas->lanes().at(1).spans.size(), 1);
+        QCOMPARE(canvas->lanes().at(2).label, u"LinkCrawlWorker"_s);
+        const QPoint label(20, TimelineCanvas::histogramHeight + TimelineCanvas::axisHeight + TimelineCanvas::laneHeight / 2);
+        QTest::mouseClick(canvas, Qt::LeftButton, {}, label);
+        QCOMPARE(canvas->lanes().size(), size_t(1));
+        QCOMPARE(canvas->lanes().at(0).subLaneCount, 2);
+        QTest::mouseClick(canvas, Qt::LeftButton, {}, label);
+        QCOMPARE(canvas->lanes().size(), size_t(3));
     }
 
     void unreadableSourceReportsError()

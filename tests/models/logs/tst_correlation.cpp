@@ -1,9 +1,17 @@
 // Correlation keys (exact), nginx ↔ Rails links (inferred), and job spans.
 #include "logs/correlationindex.h"
 #include "logs/spanbuilder.h"
+#include "logs/tokentable.h"
 #include "timeline/timeline.h"
+#include "timeline/timelinelanes.h"
 
+#include "core/error.h"
+
+#include <QDateTime>
 #include <QTest>
+#include <QTimeZone>
+
+#include <numeric>
 
 #include "logfixture.h"
 
@@ -74,6 +82,94 @@ private Q_SLOTS:
         QVERIFY(spans.at(2).failed);
         QVERIFY(spans.at(2).fromElapsed);
         QCOMPARE(spans.at(2).endMs - spans.at(2).startMs, qint64(250));
+    }
+
+    void tokenTableInternsOnce()
+    {
+        TokenTable table;
+        QCOMPARE(table.find(u"x"_s), qint64(-1));
+        std::vector<quint32> ids;
+        for (int i = 0; i < 5000; ++i) // grows its slots many times
+            ids.push_back(table.intern(u"10.0.%1.%2"_s.arg(i / 256).arg(i % 256)));
+        QCOMPARE(table.size(), quint32(5000));
+        QCOMPARE(table.intern(u"10.0.0.7"_s), ids[7]);
+        QCOMPARE(table.find(u"10.0.12.34"_s), qint64(ids[12 * 256 + 34]));
+        QCOMPARE(table.value(ids[4999]), u"10.0.19.135"_s);
+        QCOMPARE(table.value(table.intern(u"ü#ß"_s)), u"ü#ß"_s);
+        QCOMPARE(table.size(), quint32(5001));
+    }
+
+    // 100 000 entries are parsed in several chunks in parallel: jobs that start in one chunk
+    // and end in the next still pair, keys keep every event once and in order.
+    void chunksJoinAcrossBorders()
+    {
+        QByteArray text;
+        const int jobs = 25000, lag = 2500; // a job ends 2 500 jobs (10 000 lines, 25 s) after it starts
+        auto at = [](qint64 ms) -> QByteArray {
+            return QDateTime::fromMSecsSinceEpoch(1735245654000LL + ms, QTimeZone::utc()).toString(u"yyyy-MM-ddTHH:mm:ss.zzz"_s).toUtf8() + 'Z';
+        };
+        auto line = [](const QByteArray &time, int job, const QByteArray &tail) -> QByteArray {
+            return time + " pid=1 tid=a class=" + (job % 3 == 0 ? "PollWorker" : "MergeWorker") + " jid=j" + QByteArray::number(job) + ' ' + tail + '\n';
+        };
+        for (int j = 0; j < jobs + lag; ++j) {
+            if (j < jobs) {
+                text += line(at(j * 10), j, "account_id=42 INFO: start");
+                text += line(at(j * 10), j, "INFO: working");
+            }
+            if (j >= lag) {
+                text += line(at(j * 10), j - lag, "elapsed=25.0 INFO: done");
+                text += line(at(j * 10), j - lag, "INFO: bye");
+            }
+        }
+        Timeline timeline;
+        timeline.setSources({LogSource{m_files.write(u"big-sidekiq.log"_s, text), {}, {}, {}, 0}});
+        timeline.build();
+        QCOMPARE(timeline.merged().size(), size_t(jobs * 4));
+        std::atomic<qint64> reported = 0;
+        CorrelationPass::Result result = timeline.correlate(nullptr, [&](qint64 done, qint64 total) {
+            QCOMPARE(total, qint64(jobs * 4));
+            reported = std::max<qint64>(reported, done);
+        });
+        QCOMPARE(reported.load(), qint64(jobs * 4));
+        timeline.adopt(std::move(result));
+        const QList<Span> spans = timeline.spans();
+        QCOMPARE(spans.size(), jobs);
+        for (const Span &span : spans) {
+            QVERIFY2(!span.open && !span.fromElapsed, qPrintable(span.id));
+            QCOMPARE(span.endMs - span.startMs, qint64(25000));
+        }
+        const std::span<const EventRef> account = timeline.correlation().exact(u"42"_s);
+        QCOMPARE(account.size(), size_t(jobs));
+        QVERIFY(std::is_sorted(account.begin(), account.end()));
+        QCOMPARE(timeline.correlation().exact(u"j12345"_s).size(), size_t(4));
+        // Worker classes become sub-lanes, sorted.
+        QCOMPARE(timeline.subLanes(0), (QStringList{u"MergeWorker"_s, u"PollWorker"_s}));
+        QCOMPARE(timeline.subLane({0, 0}), 1);
+        QCOMPARE(timeline.subLane({0, 2}), 0);
+        const std::vector<TimelineLane> folded = timelineLanes(timeline, timeline.merged(), {}, {});
+        QCOMPARE(folded.size(), size_t(1));
+        QCOMPARE(folded.front().subLaneCount, 2);
+        const std::vector<TimelineLane> lanes = timelineLanes(timeline, timeline.merged(), {}, {0});
+        QCOMPARE(lanes.size(), size_t(3));
+        QCOMPARE(lanes[1].label, u"MergeWorker"_s);
+        QCOMPARE(lanes[1].instants.size() + lanes[2].instants.size(), lanes[0].instants.size());
+        QCOMPARE(lanes[2].spans.size(), qsizetype((jobs + 2) / 3)); // PollWorker: every third job
+        // The histogram counts each event once (sub-lanes repeat their source's events).
+        const std::vector<qint64> bins = histogram(lanes, lanes[0].instants.front(), lanes[0].instants.back() + 1, 37);
+        QCOMPARE(std::accumulate(bins.begin(), bins.end(), qint64(0)), qint64(jobs * 4));
+    }
+
+    void cancelStopsThePass()
+    {
+        Timeline timeline;
+        QByteArray text;
+        for (int i = 0; i < 70000; ++i)
+            text += "2024-12-26T20:40:54.123Z pid=1 tid=a class=W jid=j" + QByteArray::number(i) + " INFO: start\n";
+        timeline.setSources({LogSource{m_files.write(u"cancel.log"_s, text), {}, {}, {}, 0}});
+        timeline.build();
+        std::atomic_bool cancel = true;
+        QVERIFY_THROWS_EXCEPTION(Cancelled, timeline.correlate(&cancel));
+        QVERIFY(!timeline.hasCorrelation());
     }
 };
 

@@ -1,4 +1,5 @@
 // salvage-cli timeline end to end: formats, zones, filters, sorting, exit codes.
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -54,6 +55,42 @@ private Q_SLOTS:
         QCOMPARE(rails.value("keys"_L1).toObject().value("request"_L1).toString(), u"b2f7c3a1-4d5e"_s);
         QCOMPARE(QJsonDocument::fromJson(lines.last()).object().value("message"_L1).toString(), u"done"_s);
         QCOMPARE(QJsonDocument::fromJson(lines.at(3)).object().value("level"_L1).toString(), u"error"_s); // the 502
+    }
+
+    // nginx ↔ Rails links made by time, method, path and status are exported, marked inferred.
+    void inferredLinksInExports()
+    {
+        CliRun run = runCli({u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_rails, u"--source-tz"_s, u"production.log=Europe/Berlin"_s,
+                             u"--key"_s, u"b2f7c3a1-4d5e"_s, u"--format"_s, u"jsonl"_s});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QList<QByteArray> lines = run.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        const QJsonObject nginx = QJsonDocument::fromJson(lines.at(0)).object();
+        QCOMPARE(nginx.value("source"_L1).toString(), u"access.log"_s);
+        QCOMPARE(nginx.value("link"_L1).toString(), u"inferred"_s);
+        const QJsonObject link = nginx.value("inferred_links"_L1).toArray().at(0).toObject();
+        QCOMPARE(link.value("source"_L1).toString(), u"production.log"_s);
+        QCOMPARE(link.value("link"_L1).toString(), u"inferred"_s);
+        QCOMPARE(link.value("datetime"_L1).toString(), u"2024-12-26T20:30:54.071+00:00"_s);
+        const QJsonObject rails = QJsonDocument::fromJson(lines.at(1)).object();
+        QVERIFY(!rails.contains("link"_L1)); // carries the key itself
+        QCOMPARE(rails.value("inferred_links"_L1).toArray().at(0).toObject().value("source"_L1).toString(), u"access.log"_s);
+
+        run = runCli({u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_rails, u"--source-tz"_s, u"production.log=Europe/Berlin"_s,
+                      u"--format"_s, u"markdown"_s});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY2(run.out.contains("| POST /inbox 202 http.rb | ip=203.0.113.9 ↔ production.log:1 (inferred) |"), run.out.constData());
+    }
+
+    void sidekiqJsonMessageNamesTheWorker()
+    {
+        const QString log = m_files.write(u"sidekiq.json"_s,
+            "{\"ts\":\"2024-12-26T20:40:54.123Z\",\"pid\":1,\"tid\":\"a\",\"lvl\":\"INFO\",\"msg\":\"start\",\"ctx\":{\"class\":\"AccountMergingWorker\",\"jid\":\"j1\"}}\n");
+        const CliRun run = runCli({u"timeline"_s, u"--log"_s, log, u"--format"_s, u"jsonl"_s});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(run.out.trimmed()).object();
+        QCOMPARE(o.value("message"_L1).toString(), u"AccountMergingWorker start"_s);
+        QCOMPARE(o.value("keys"_L1).toObject().value("class"_L1).toString(), u"AccountMergingWorker"_s);
     }
 
     void sourceTzMatchesPathAsGiven()

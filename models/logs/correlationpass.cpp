@@ -1,0 +1,131 @@
+#include "correlationpass.h"
+
+#include "core/error.h"
+
+#include <QMutex>
+#include <QThread>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentMap>
+
+namespace salvage {
+
+namespace {
+
+constexpr qint64 chunkEntries = 32 * 1024;
+
+struct Chunk
+{
+    quint32 source;
+    qint64 first;
+    qint64 last;
+    SpanBuilder spans;
+};
+
+} // namespace
+
+CorrelationPass::CorrelationPass(std::vector<const IndexedLog *> sources)
+    : m_sources(std::move(sources))
+{
+}
+
+CorrelationPass::Result CorrelationPass::run(const std::atomic_bool *cancel, const std::function<void(qint64, qint64)> &progress) const
+{
+    Result result;
+    result.levels.resize(m_sources.size());
+    result.lanes.resize(m_sources.size());
+    result.laneNames.resize(m_sources.size());
+    std::vector<Chunk> chunks;
+    qint64 total = 0;
+    for (size_t s = 0; s < m_sources.size(); ++s) {
+        const qint64 count = m_sources[s]->index().count();
+        total += count;
+        result.levels[s].resize(size_t(count));
+        result.lanes[s].assign(size_t(count), 0);
+        for (qint64 first = 0; first < count; first += chunkEntries)
+            chunks.push_back({quint32(s), first, std::min(count, first + chunkEntries), {}});
+    }
+
+    // Requests are only linked across sources: with one source that has them, skip collecting.
+    int requestSources = 0;
+    for (const IndexedLog *log : m_sources) {
+        const LogFormat *format = log->payload() ? log->payload() : log->format();
+        requestSources += format->requestMethodField.isEmpty() ? 0 : 1;
+    }
+    const bool linkRequests = requestSources > 1;
+    const QString none; // no method field: CorrelationIndex::add skips the request shape
+
+    QMutex mutex; // guards result.index and result.laneNames
+    std::atomic<qint64> done = 0;
+    // A pool of our own: Qt's raster painting uses the global one, and the GUI must not wait on us.
+    QThreadPool pool;
+    pool.setMaxThreadCount(QThread::idealThreadCount());
+    QtConcurrent::blockingMap(&pool, chunks, [&](Chunk &chunk) {
+        const IndexedLog &log = *m_sources[chunk.source];
+        const LogFormat *format = log.payload() ? log.payload() : log.format();
+        std::vector<quint8> &levels = result.levels[chunk.source];
+        std::vector<quint16> &lanes = result.lanes[chunk.source];
+        QHash<QString, quint16> laneIds; // this chunk's view of the source's lane names
+        CorrelationIndex partial;
+        log.parseRange(chunk.first, chunk.last, EventParser::Detail::Keys, [&](qint64 entry, const LogEvent &event) {
+            if ((entry & 1023) == 0 && cancel && cancel->load(std::memory_order_relaxed))
+                return false;
+            const EventRef ref{chunk.source, quint32(entry)};
+            levels[size_t(entry)] = quint8(event.level);
+            if (!event.lane.isEmpty()) {
+                auto it = laneIds.constFind(event.lane);
+                if (it == laneIds.constEnd()) {
+                    const QMutexLocker lock(&mutex);
+                    QStringList &names = result.laneNames[chunk.source];
+                    qsizetype at = names.indexOf(event.lane);
+                    if (at < 0 && names.size() < maxLanes) {
+                        names.append(event.lane);
+                        at = names.size() - 1;
+                    }
+                    it = laneIds.insert(event.lane, quint16(at + 1));
+                }
+                lanes[size_t(entry)] = *it;
+            }
+            partial.add(ref, event.instantMs, event, linkRequests ? format->requestMethodField : none, format->requestPathField,
+                        format->requestStatusField);
+            chunk.spans.add(ref, event.instantMs, event, format->span);
+            return true;
+        });
+        {
+            const QMutexLocker lock(&mutex);
+            result.index.merge(std::move(partial));
+        }
+        const qint64 now = done.fetch_add(chunk.last - chunk.first) + (chunk.last - chunk.first);
+        if (progress)
+            progress(now, total);
+    });
+    if (cancel && cancel->load())
+        throw Cancelled();
+
+    // Chunks meet lane names in any order: sort them so the lanes come out the same every time.
+    for (size_t s = 0; s < m_sources.size(); ++s) {
+        QStringList &names = result.laneNames[s];
+        QStringList sorted = names;
+        sorted.sort();
+        std::vector<quint16> renumber(size_t(names.size()) + 1, 0);
+        for (qsizetype i = 0; i < names.size(); ++i)
+            renumber[size_t(i) + 1] = quint16(sorted.indexOf(names.at(i)) + 1);
+        for (quint16 &lane : result.lanes[s])
+            lane = renumber[lane];
+        names = std::move(sorted);
+    }
+
+    // Spans pair across chunk borders: join each source's builders in file order.
+    for (size_t i = 0; i < chunks.size();) {
+        SpanBuilder &builder = chunks[i].spans;
+        size_t next = i + 1;
+        for (; next < chunks.size() && chunks[next].source == chunks[i].source; ++next)
+            builder.append(std::move(chunks[next].spans));
+        result.spans += builder.finish();
+        i = next;
+    }
+    std::sort(result.spans.begin(), result.spans.end(), [](const Span &a, const Span &b) { return a.startMs < b.startMs; });
+    result.index.finish();
+    return result;
+}
+
+} // namespace salvage

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "correlationindex.h"
+#include "indexedlog.h"
+#include "spanbuilder.h"
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+namespace salvage {
+
+/// The parse pass over every entry of a timeline's sources: correlation keys and request
+/// shapes, spans, sub-lanes (worker class, process) and the levels only a parse sees
+/// (access-log statuses). Sources are cut into chunks parsed in parallel, read in large blocks;
+/// only compact results are kept (a byte for the level and two for the sub-lane per entry).
+class CorrelationPass
+{
+public:
+    struct Result
+    {
+        CorrelationIndex index;
+        QList<Span> spans;
+        std::vector<std::vector<quint8>> levels; ///< per source, per entry: LogLevel
+        std::vector<std::vector<quint16>> lanes; ///< per source, per entry: 0 none, else 1 + index in laneNames
+        std::vector<QStringList> laneNames;      ///< per source, sorted
+    };
+
+    /// Sub-lanes kept per source; entries of further lane values get none.
+    static constexpr int maxLanes = 64;
+
+    explicit CorrelationPass(std::vector<const IndexedLog *> sources);
+
+    /// Parses everything; `progress` gets entries done and the total, from worker threads.
+    /// Throws salvage::Cancelled when `cancel` is set.
+    Result run(const std::atomic_bool *cancel = nullptr, const std::function<void(qint64, qint64)> &progress = {}) const;
+
+private:
+    std::vector<const IndexedLog *> m_sources;
+};
+
+} // namespace salvage
