@@ -65,6 +65,13 @@ class Transaction
 public:
     explicit Transaction(const PgRaw &session) : m_session(session)
     {
+        // The closure and the staging live in temporary tables: with the default 8 MB of local
+        // buffers a million-row closure goes through temporary files. The setting is refused once
+        // the session has used temporary tables; then it stays as it is.
+        try {
+            m_session.exec(QStringLiteral("SET temp_buffers = '512MB'"));
+        } catch (const Error &) {
+        }
         // Temporary tables need a transaction that may create them; it turns read-only right after.
         m_session.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ WRITE"));
     }
