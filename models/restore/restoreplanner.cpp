@@ -8,6 +8,7 @@
 #include "restore/closurebuilder.h"
 #include "restore/derivedcounters.h"
 #include "restore/liveclassifier.h"
+#include "restore/restoresql.h"
 #include "db/pgraw.h"
 #include "restore/unknownowners.h"
 
@@ -65,13 +66,7 @@ class Transaction
 public:
     explicit Transaction(const PgRaw &session) : m_session(session)
     {
-        // The closure and the staging live in temporary tables: with the default 8 MB of local
-        // buffers a million-row closure goes through temporary files. The setting is refused once
-        // the session has used temporary tables; then it stays as it is.
-        try {
-            m_session.exec(QStringLiteral("SET temp_buffers = '512MB'"));
-        } catch (const Error &) {
-        }
+        RestoreSql::widenTempBuffers(m_session); // the closure and the staging are temporary tables
         // Temporary tables need a transaction that may create them; it turns read-only right after.
         m_session.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ WRITE"));
     }
