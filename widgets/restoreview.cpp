@@ -21,6 +21,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSet>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -68,8 +69,10 @@ RestoreView::RestoreView(Connection *live, Connection *backup, JobRegistry *jobs
     m_tree->setHeaderLabels({tr("Table / action / row"), tr("Rows"), tr("Reason")});
     m_collisions = listingTree(this);
     m_unrestorable = listingTree(this);
-    m_policies = new QTableWidget(0, 2, this);
-    m_policies->setHorizontalHeaderLabels({tr("Table"), tr("When a unique key is taken by a live row")});
+    m_deletedSince = listingTree(this);
+    m_policies = new QTableWidget(0, 3, this);
+    m_policies->setHorizontalHeaderLabels({tr("Table"), tr("When a unique key is taken by a live row"),
+                                           tr("Rows deleted since the backup")});
     m_policies->horizontalHeader()->setStretchLastSection(true);
     m_policies->verticalHeader()->hide();
 
@@ -77,6 +80,7 @@ RestoreView::RestoreView(Connection *live, Connection *backup, JobRegistry *jobs
     m_editor = new SqlEditor(scriptPage);
     m_editor->setReadOnly(true);
     m_unlock = new QCheckBox(tr("Allow editing the script"), scriptPage);
+    m_unlock->setObjectName(QStringLiteral("unlockScript"));
     connect(m_unlock, &QCheckBox::toggled, this, [this](bool on) { m_editor->setReadOnly(!on); });
     auto *scriptLayout = new QVBoxLayout(scriptPage);
     scriptLayout->setContentsMargins(0, 0, 0, 0);
@@ -90,6 +94,7 @@ RestoreView::RestoreView(Connection *live, Connection *backup, JobRegistry *jobs
     m_tabs->addTab(m_tree, tr("Plan"));
     m_tabs->addTab(m_collisions, tr("Collisions"));
     m_tabs->addTab(m_unrestorable, tr("Not restored"));
+    m_tabs->addTab(m_deletedSince, tr("Deleted since the backup"));
     m_tabs->addTab(m_policies, tr("Policies"));
     m_tabs->addTab(scriptPage, tr("Script"));
     m_tabs->addTab(m_output, tr("Preview / run"));
@@ -153,6 +158,8 @@ void RestoreView::plan()
         RestorePolicy policy;
         if (combo && combo->currentIndex() > 0 && parseRestorePolicy(combo->currentText(), &policy))
             request.policies.insert(m_policies->item(row, 0)->text(), policy);
+        if (const auto *restore = qobject_cast<QCheckBox *>(m_policies->cellWidget(row, 2)); restore && restore->isChecked())
+            request.restoreDeleted << m_policies->item(row, 0)->text();
     }
     setBusy(true);
     m_status->setText(tr("Planning: closure in BACKUP, comparison in LIVE…"));
@@ -182,7 +189,7 @@ void RestoreView::showPlan(const RestorePlan &plan)
         auto *tableItem = new QTreeWidgetItem(m_tree, {table, QString::number(total)});
         for (auto it = counts.constBegin(); it != counts.constEnd(); ++it) {
             auto *actionItem = new QTreeWidgetItem(tableItem, {it.key(), QString::number(it.value())});
-            for (const QList<PlanListing> *list : {&plan.collisions, &plan.unrestorable})
+            for (const QList<PlanListing> *list : {&plan.collisions, &plan.unrestorable, &plan.deletedSince})
                 for (const PlanListing &listing : *list)
                     if (listing.table == table && listing.action == it.key())
                         new QTreeWidgetItem(actionItem, {listing.key, QString(), listing.reason});
@@ -192,12 +199,17 @@ void RestoreView::showPlan(const RestorePlan &plan)
     m_tree->resizeColumnToContents(0);
     fillListing(m_collisions, plan.collisions);
     fillListing(m_unrestorable, plan.unrestorable);
+    fillListing(m_deletedSince, plan.deletedSince);
 
     // Keep the operator's policy choices across re-plans.
     QHash<QString, int> chosen;
-    for (int row = 0; row < m_policies->rowCount(); ++row)
+    QSet<QString> restoreDeleted;
+    for (int row = 0; row < m_policies->rowCount(); ++row) {
         if (const auto *combo = qobject_cast<QComboBox *>(m_policies->cellWidget(row, 1)))
             chosen.insert(m_policies->item(row, 0)->text(), combo->currentIndex());
+        if (const auto *restore = qobject_cast<QCheckBox *>(m_policies->cellWidget(row, 2)); restore && restore->isChecked())
+            restoreDeleted.insert(m_policies->item(row, 0)->text());
+    }
     m_policies->setRowCount(0);
     for (const QString &table : plan.tableOrder) {
         const int row = m_policies->rowCount();
@@ -210,12 +222,17 @@ void RestoreView::showPlan(const RestorePlan &plan)
                          restorePolicyName(RestorePolicy::Skip)});
         combo->setCurrentIndex(chosen.value(table, 0));
         m_policies->setCellWidget(row, 1, combo);
+        // Held back because their siblings were moved and they were not; the operator may know better.
+        auto *restore = new QCheckBox(tr("restore them too"), m_policies);
+        restore->setChecked(restoreDeleted.contains(table));
+        m_policies->setCellWidget(row, 2, restore);
     }
     m_unlock->setChecked(false);
     m_editor->setText(QString::fromUtf8(ScriptRenderer::render(plan)));
-    m_status->setText(tr("Plan: %1 rows to write in %2 statements; %3 collisions; %4 rows not restored; %5 warnings.")
+    m_status->setText(tr("Plan: %1 rows to write in %2 statements; %3 collisions; %4 rows not restored; "
+                         "%5 rows deleted since the backup kept deleted; %6 warnings.")
                           .arg(plan.rowsToWrite()).arg(plan.steps.size()).arg(plan.collisions.size())
-                          .arg(plan.unrestorable.size()).arg(plan.warnings.size()));
+                          .arg(plan.unrestorable.size()).arg(plan.deletedSince.size()).arg(plan.warnings.size()));
     if (!plan.warnings.isEmpty())
         m_output->setPlainText(plan.warnings.join(QLatin1Char('\n')));
     setBusy(false);

@@ -55,6 +55,7 @@ private:
     QTreeWidget *m_tree;
     QTreeWidget *m_collisions;
     QTreeWidget *m_unrestorable;
+    QTreeWidget *m_deletedSince;
     QTableWidget *m_policies;
     SqlEditor *m_editor;
     QCheckBox *m_unlock;

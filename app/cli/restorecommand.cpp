@@ -29,6 +29,9 @@ int plan(const QStringList &arguments)
                       QStringLiteral("ROOT")});
     parser.addOption({QStringLiteral("policy"), QStringLiteral("TABLE=restore|keep-live|skip for unique-key collisions"),
                       QStringLiteral("TABLE=POLICY")});
+    parser.addOption({QStringLiteral("restore-deleted"),
+                      QStringLiteral("restore TABLE's rows deleted since the backup anyway (their siblings were moved, they were not); * for every table"),
+                      QStringLiteral("TABLE")});
     parser.addOption({QStringLiteral("relation"), QStringLiteral("declared relation CHILD.COL=PARENT[.COL]"), QStringLiteral("REL")});
     parser.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("write the script to FILE"), QStringLiteral("FILE")});
     parseOrThrow(parser, QStringLiteral("restore plan"), arguments);
@@ -45,6 +48,7 @@ int plan(const QStringList &arguments)
             throw UsageError{QStringLiteral("restore plan: --policy must be TABLE=restore|keep-live|skip, not %1").arg(policy)};
         request.policies.insert(table, value);
     }
+    request.restoreDeleted = parser.values(QStringLiteral("restore-deleted"));
     for (const QString &relation : parser.values(QStringLiteral("relation"))) {
         const QString child = relation.section(QLatin1Char('='), 0, 0);
         const QString parent = relation.section(QLatin1Char('='), 1);

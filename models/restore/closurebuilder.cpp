@@ -100,7 +100,8 @@ qint64 ClosureBuilder::expand(JobControl *control)
                            RestoreSql::equal(QStringLiteral("c"), edge.columns, QStringLiteral("p"), edge.parentColumns), parentKeys,
                            RestoreSql::equal(QStringLiteral("p"), edge.parent->primaryKey, QStringLiteral("k"), edge.parent->primaryKey));
             const auto result = m_backup.exec(
-                QStringLiteral("INSERT INTO %1 SELECT DISTINCT %2, %3 FROM %4 WHERE k.\"_salvage_round\" = %5 ON CONFLICT DO NOTHING")
+                // No DISTINCT: ON CONFLICT DO NOTHING drops the repeats without sorting a million keys first.
+                QStringLiteral("INSERT INTO %1 SELECT %2, %3 FROM %4 WHERE k.\"_salvage_round\" = %5 ON CONFLICT DO NOTHING")
                     .arg(childKeys, RestoreSql::prefixed(QStringLiteral("c"), edge.child->primaryKey)).arg(round)
                     .arg(from).arg(round - 1));
             const qint64 count = PgRaw::affected(result);

@@ -1,5 +1,6 @@
 #include "restore/liveclassifier.h"
 
+#include "db/arrayliteral.h"
 #include "db/sqlident.h"
 #include "db/pgraw.h"
 #include "restore/restoresql.h"
@@ -11,16 +12,62 @@ namespace {
 const QString kAction = QStringLiteral("\"_salvage_action\"");
 const QString kLive = QStringLiteral("\"_salvage_live\"");
 const QString kReason = QStringLiteral("\"_salvage_reason\"");
+const QString kRoot = QStringLiteral("\"_salvage_root\"");
 
+/// A unique key PostgreSQL can evaluate over any row source with the table's column names.
+bool comparable(const UniqueKey &key)
+{
+    return key.valid && !key.elements.isEmpty() && !key.elements.contains(QString());
+}
 
+/// "(element) AS "_salvage_e0", …"
+QString keyElements(const UniqueKey &key)
+{
+    QStringList elements;
+    for (qsizetype i = 0; i < key.elements.size(); ++i)
+        elements << QStringLiteral("(%1) AS \"_salvage_e%2\"").arg(key.elements.at(i)).arg(i);
+    return elements.join(QStringLiteral(", "));
+}
 
+/// "a."_salvage_e0" = b."_salvage_e0" AND …", NULLs equal when the key says so.
+QString keyElementsMatch(const UniqueKey &key)
+{
+    QStringList match;
+    for (qsizetype i = 0; i < key.elements.size(); ++i)
+        match << (key.nullsNotDistinct ? QStringLiteral("a.\"_salvage_e%1\" IS NOT DISTINCT FROM b.\"_salvage_e%1\"")
+                                       : QStringLiteral("a.\"_salvage_e%1\" = b.\"_salvage_e%1\""))
+                     .arg(i);
+    return match.join(QStringLiteral(" AND "));
+}
 
+QString keyPredicate(const UniqueKey &key)
+{
+    return key.partial ? QStringLiteral(" AND (%1)").arg(key.predicate) : QString();
+}
+
+/// The foreign key behind an edge; none for a declared relation.
+const ForeignKey *foreignKeyOf(const Table &table, const ClosureBuilder::Edge &edge)
+{
+    for (const ForeignKey &key : table.foreignKeys)
+        if (key.columns == edge.columns && key.refTable == edge.parent->name && key.refSchema == edge.parent->schema)
+            return &key;
+    return nullptr;
+}
+
+/// "_salvage_p0", …: the backup parent values movedParents() selects.
+QStringList parentAliases(const ClosureBuilder::Edge &edge)
+{
+    QStringList aliases;
+    for (qsizetype i = 0; i < edge.columns.size(); ++i)
+        aliases << QStringLiteral("_salvage_p%1").arg(i);
+    return aliases;
+}
 
 } // namespace
 
 LiveClassifier::LiveClassifier(const Schema &live, const PgRaw &session, const QHash<QString, QString> &staging,
-                               const QList<ClosureBuilder::Edge> &edges)
-    : m_schema(live), m_session(session), m_staging(staging), m_edges(edges)
+                               const QHash<QString, QStringList> &columns, const QList<ClosureBuilder::Edge> &edges)
+    : m_schema(live), m_session(session), m_staging(staging), m_columns(columns), m_edges(edges)
 {
 }
 
@@ -52,7 +99,7 @@ QString LiveClassifier::parentAvailable(const ClosureBuilder::Edge &edge, const 
     return QLatin1Char('(') + condition + QLatin1Char(')');
 }
 
-void LiveClassifier::classify(const Table &table, RestorePolicy policy)
+void LiveClassifier::classify(const Table &table, RestorePolicy policy, bool keepDeleted, const QStringList &knownDeleted)
 {
     const QString s = sql::quoteIdent(staged(table));
     const QStringList &pk = table.primaryKey;
@@ -71,6 +118,9 @@ void LiveClassifier::classify(const Table &table, RestorePolicy policy)
     update(QStringLiteral("UPDATE %1 s SET %2 = 'present' FROM %3 l WHERE %4")
                .arg(s, kAction, table.sqlName(), RestoreSql::equal(QStringLiteral("s"), pk, QStringLiteral("l"), pk)));
     markParents(table, s);
+    // Rows kept deleted take their children with them (a self-reference needs another pass).
+    if (keepDeleted && markDeletedSince(table, s, knownDeleted) > 0)
+        markParents(table, s);
     markCollisions(table, policy, s, QStringLiteral("%1 IS NULL").arg(kAction));
     update(QStringLiteral("UPDATE %1 SET %2 = 'insert' WHERE %2 IS NULL").arg(s, kAction));
 
@@ -100,15 +150,9 @@ void LiveClassifier::markParents(const Table &table, const QString &s)
     for (int pass = 0; pass < 10000; ++pass) {
         qint64 changed = 0;
         for (const ClosureBuilder::Edge &edge : edgesFrom(table)) {
-            FkAction onDelete = FkAction::NoAction;
-            QStringList setNull = edge.columns;
-            for (const ForeignKey &key : table.foreignKeys) {
-                if (key.columns == edge.columns && key.refTable == edge.parent->name && key.refSchema == edge.parent->schema) {
-                    onDelete = key.onDelete;
-                    if (!key.setNullColumns.isEmpty())
-                        setNull = key.setNullColumns;
-                }
-            }
+            const ForeignKey *foreignKey = foreignKeyOf(table, edge);
+            const FkAction onDelete = foreignKey ? foreignKey->onDelete : FkAction::NoAction;
+            const QStringList setNull = foreignKey && !foreignKey->setNullColumns.isEmpty() ? foreignKey->setNullColumns : edge.columns;
             const QString condition = QStringLiteral("s.%1 IS NULL AND %2 AND NOT %3")
                                           .arg(kAction, RestoreSql::notNull(QStringLiteral("s"), edge.columns),
                                                parentAvailable(edge, QStringLiteral("s"), true));
@@ -135,6 +179,97 @@ void LiveClassifier::markParents(const Table &table, const QString &s)
         if (!selfReferencing || changed == 0)
             break;
     }
+}
+
+QString LiveClassifier::movedParents(const Table &table, const ClosureBuilder::Edge &edge, const QString &s) const
+{
+    // Backup values of the edge whose present rows now point elsewhere in live, with where they went.
+    QStringList pairs;
+    for (qsizetype i = 0; i < edge.columns.size(); ++i)
+        pairs << QStringLiteral("s.%1 AS \"_salvage_p%2\", l.%1 AS \"_salvage_t%2\"").arg(sql::quoteIdent(edge.columns.at(i))).arg(i);
+    return QStringLiteral("SELECT DISTINCT %1 FROM %2 s JOIN %3 l ON %4 WHERE s.%5 = 'present' AND %6 AND %7 AND (%8) IS DISTINCT FROM (%9)")
+        .arg(pairs.join(QStringLiteral(", ")), s, table.sqlName(), RestoreSql::equal(QStringLiteral("s"), QStringLiteral("l"), table.primaryKey),
+             kAction, RestoreSql::notNull(QStringLiteral("s"), edge.columns), RestoreSql::notNull(QStringLiteral("l"), edge.columns),
+             RestoreSql::prefixed(QStringLiteral("s"), edge.columns), RestoreSql::prefixed(QStringLiteral("l"), edge.columns));
+}
+
+QString LiveClassifier::substituted(const Table &table, const ClosureBuilder::Edge &edge, const QString &s) const
+{
+    // Rows held as deleted-since, as they would have been had the incident moved them like their siblings.
+    QStringList columns;
+    QStringList match;
+    for (const QString &column : m_columns.value(table.qualifiedName())) {
+        const qsizetype position = edge.columns.indexOf(column);
+        columns << (position < 0 ? QStringLiteral("x.") + sql::quoteIdent(column)
+                                 : QStringLiteral("m.\"_salvage_t%1\" AS %2").arg(position).arg(sql::quoteIdent(column)));
+    }
+    for (qsizetype i = 0; i < edge.columns.size(); ++i)
+        match << QStringLiteral("x.%1 = m.\"_salvage_p%2\"").arg(sql::quoteIdent(edge.columns.at(i))).arg(i);
+    return QStringLiteral("SELECT %1 FROM %2 x JOIN (%3) m ON %4 WHERE x.%5 = 'deleted-since'")
+        .arg(columns.join(QStringLiteral(", ")), s, movedParents(table, edge, s), match.join(QStringLiteral(" AND ")), kAction);
+}
+
+qint64 LiveClassifier::markDeletedSince(const Table &table, const QString &s, const QStringList &knownDeleted)
+{
+    const QStringList &pk = table.primaryKey;
+    qint64 marked = 0;
+    if (!knownDeleted.isEmpty())
+        marked += PgRaw::affected(m_session.exec(
+            QStringLiteral("UPDATE %1 s SET %2 = 'deleted-since', %3 = $1 WHERE s.%2 IS NULL AND NOT s.%4 AND %5 = ANY ($2::text[])")
+                .arg(s, kAction, kReason, kRoot, RestoreSql::keyText(QStringLiteral("s"), pk)),
+            {QStringLiteral("deleted since the backup, as the plan before the run found"), arrayLiteral(knownDeleted)}));
+    if (PgRaw::value(m_session.exec(QStringLiteral("SELECT EXISTS (SELECT 1 FROM %1 WHERE %2 = 'present')").arg(s, kAction)), 0, 0)
+        != QLatin1String("t"))
+        return marked;
+
+    // A missing row whose siblings (same parent, same foreign key) the incident moved, while it was
+    // not moved: held as deleted since the backup ...
+    // A row another of whose parents is gone (one whose deletion deletes or needs its children gone)
+    // went with that parent: it may well have been moved first.
+    const QList<ClosureBuilder::Edge> edges = edgesFrom(table);
+    QList<ClosureBuilder::Edge> moved;
+    for (const ClosureBuilder::Edge &edge : edges) {
+        QStringList otherParentGone{QStringLiteral("false")};
+        for (const ClosureBuilder::Edge &other : edges) {
+            const ForeignKey *key = foreignKeyOf(table, other);
+            if (other.columns == edge.columns || (key && (key->onDelete == FkAction::SetNull || key->onDelete == FkAction::SetDefault)))
+                continue;
+            otherParentGone << QStringLiteral("(%1 AND NOT EXISTS (SELECT 1 FROM %2 p WHERE %3))")
+                                   .arg(RestoreSql::notNull(QStringLiteral("x"), other.columns), other.parent->sqlName(),
+                                        RestoreSql::equal(QStringLiteral("p"), other.parentColumns, QStringLiteral("x"), other.columns));
+        }
+        const qint64 count = update(QStringLiteral("UPDATE %1 x SET %2 = 'deleted-since' WHERE x.%2 IS NULL AND NOT x.%3 AND (%4) IN "
+                                                   "(SELECT %5 FROM (%6) m) AND NOT (%7)")
+                                        .arg(s, kAction, kRoot, RestoreSql::prefixed(QStringLiteral("x"), edge.columns),
+                                             RestoreSql::prefixed(QStringLiteral("m"), parentAliases(edge)), movedParents(table, edge, s),
+                                             otherParentGone.join(QStringLiteral(" OR "))));
+        if (count > 0)
+            moved << edge;
+    }
+    // ... unless moving it too would have duplicated a unique key live holds: then the move was
+    // refused, the row stayed with its parent and went with it; it is restored.
+    for (const ClosureBuilder::Edge &edge : std::as_const(moved)) {
+        for (const UniqueKey &key : table.uniqueKeys) {
+            if (!comparable(key))
+                continue;
+            update(QStringLiteral("UPDATE %1 x SET %2 = NULL FROM (SELECT DISTINCT %3 FROM (SELECT %4, %5 FROM (%6) y WHERE true%7) a "
+                                  "JOIN (SELECT %5 FROM %8 y WHERE true%7) b ON %9) c WHERE %10 AND x.%2 = 'deleted-since'")
+                       .arg(s, kAction, RestoreSql::prefixed(QStringLiteral("a"), pk), sql::quoteIdentList(pk), keyElements(key),
+                            substituted(table, edge, s), keyPredicate(key), table.sqlName(), keyElementsMatch(key))
+                       .arg(RestoreSql::equal(QStringLiteral("x"), QStringLiteral("c"), pk)));
+        }
+    }
+    for (const ClosureBuilder::Edge &edge : std::as_const(moved)) {
+        marked += PgRaw::affected(m_session.exec(
+            QStringLiteral("UPDATE %1 x SET %2 = concat_ws('; ', x.%2, $1 || %3 || $2) WHERE x.%4 = 'deleted-since' AND (%5) IN "
+                           "(SELECT %6 FROM (%7) m)")
+                .arg(s, kReason, RestoreSql::keyText(QStringLiteral("x"), edge.columns), kAction,
+                     RestoreSql::prefixed(QStringLiteral("x"), edge.columns), RestoreSql::prefixed(QStringLiteral("m"), parentAliases(edge)),
+                     movedParents(table, edge, s)),
+            {QStringLiteral("deleted since the backup: other rows with %1 = ").arg(edge.columns.join(QLatin1Char(','))),
+             QStringLiteral(" were moved elsewhere in live, this one was not moved and is gone")}));
+    }
+    return marked;
 }
 
 QString LiveClassifier::projectedLive(const Table &table) const
@@ -166,22 +301,14 @@ void LiveClassifier::markCollisions(const Table &table, RestorePolicy policy, co
     const QStringList &pk = table.primaryKey;
     const bool repoint = candidates.contains(QLatin1String("'repoint'"));
     for (const UniqueKey &key : table.uniqueKeys) {
-        if (!key.valid || key.elements.isEmpty() || key.elements.contains(QString()))
+        if (!comparable(key))
             continue;
-        QStringList elements;
-        QStringList match;
-        for (qsizetype i = 0; i < key.elements.size(); ++i) {
-            elements << QStringLiteral("(%1) AS \"_salvage_e%2\"").arg(key.elements.at(i)).arg(i);
-            match << (key.nullsNotDistinct ? QStringLiteral("a.\"_salvage_e%1\" IS NOT DISTINCT FROM b.\"_salvage_e%1\"")
-                                           : QStringLiteral("a.\"_salvage_e%1\" = b.\"_salvage_e%1\""))
-                         .arg(i);
-        }
-        const QString predicate = key.partial ? QStringLiteral(" AND (%1)").arg(key.predicate) : QString();
+        const QString predicate = keyPredicate(key);
         const QString keyColumns = sql::quoteIdentList(pk);
         const QString candidateRows = QStringLiteral("SELECT %1, %2 FROM %3 x WHERE %4%5")
-                                          .arg(keyColumns, elements.join(QStringLiteral(", ")), s, candidates, predicate);
+                                          .arg(keyColumns, keyElements(key), s, candidates, predicate);
         const QString liveRows = QStringLiteral("SELECT %1, %2 FROM %3 x WHERE true%4")
-                                     .arg(keyColumns, elements.join(QStringLiteral(", ")), projectedLive(table), predicate);
+                                     .arg(keyColumns, keyElements(key), projectedLive(table), predicate);
         QStringList keyAliases;
         for (qsizetype i = 0; i < pk.size(); ++i)
             keyAliases << QStringLiteral("a.%1 AS \"_salvage_k%2\"").arg(sql::quoteIdent(pk.at(i))).arg(i);
@@ -212,7 +339,7 @@ void LiveClassifier::markCollisions(const Table &table, RestorePolicy policy, co
                                       "WHERE %13 AND s.%14")
                            .arg(s, kAction, kLive, kReason, RestoreSql::prefixed(QStringLiteral("a"), pk), keyAliases.join(QStringLiteral(", ")),
                                 liveKey, RestoreSql::keyText(QStringLiteral("b"), pk), candidateRows)
-                           .arg(liveRows, match.join(QStringLiteral(" AND ")), RestoreSql::prefixed(QStringLiteral("b"), pk),
+                           .arg(liveRows, keyElementsMatch(key), RestoreSql::prefixed(QStringLiteral("b"), pk),
                                 keyMatch.join(QStringLiteral(" AND ")), candidates),
                        {action, reason});
     }

@@ -12,15 +12,18 @@ class PgRaw;
 
 /// Decides, on LIVE and set-wise, what happens to each staged backup row of one table: sets the
 /// staging table's "_salvage_action" (present, repoint, insert, recreate, mapped, skipped,
-/// keep-newer, cascade, unrestorable), "_salvage_live" and "_salvage_reason".
+/// keep-newer, cascade, unrestorable, deleted-since), "_salvage_live" and "_salvage_reason".
 class LiveClassifier
 {
 public:
     /// `staging` maps "schema.table" to the staging table name of every table already staged.
+    /// `columns` maps "schema.table" to its staged data columns.
     LiveClassifier(const Schema &live, const PgRaw &session, const QHash<QString, QString> &staging,
-                   const QList<ClosureBuilder::Edge> &edges);
+                   const QHash<QString, QStringList> &columns, const QList<ClosureBuilder::Edge> &edges);
 
-    void classify(const Table &table, RestorePolicy policy);
+    /// `keepDeleted`: look for rows deleted since the backup (see markDeletedSince); `knownDeleted`:
+    /// keys an earlier plan found so.
+    void classify(const Table &table, RestorePolicy policy, bool keepDeleted, const QStringList &knownDeleted);
     /// Rows a RestoreForeignKey step will update (moved back, or set after a cycle-breaking insert).
     qint64 foreignKeyUpdates(const ClosureBuilder::Edge &edge, bool backEdge) const;
 
@@ -30,6 +33,9 @@ public:
 
 private:
     void markParents(const Table &table, const QString &s);
+    qint64 markDeletedSince(const Table &table, const QString &s, const QStringList &knownDeleted);
+    QString movedParents(const Table &table, const ClosureBuilder::Edge &edge, const QString &s) const;
+    QString substituted(const Table &table, const ClosureBuilder::Edge &edge, const QString &s) const;
     void markCollisions(const Table &table, RestorePolicy policy, const QString &s, const QString &candidates);
     QString projectedLive(const Table &table) const;
     QList<ClosureBuilder::Edge> edgesFrom(const Table &table) const;
@@ -38,6 +44,7 @@ private:
     const Schema &m_schema;
     const PgRaw &m_session;
     QHash<QString, QString> m_staging;
+    QHash<QString, QStringList> m_columns;
     QList<ClosureBuilder::Edge> m_edges;
 };
 

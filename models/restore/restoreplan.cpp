@@ -60,6 +60,9 @@ QString RestorePlan::summary() const
     lines << QStringLiteral("Unrestorable or not restored: %1").arg(unrestorable.size());
     for (const PlanListing &listing : unrestorable)
         lines << QStringLiteral("  %1 (%2): %3 - %4").arg(listing.table, listing.key, listing.action, listing.reason);
+    lines << QStringLiteral("Deleted since the backup (siblings were moved, this one was not; not restored): %1").arg(deletedSince.size());
+    for (const PlanListing &listing : deletedSince)
+        lines << QStringLiteral("  %1 (%2): %3").arg(listing.table, listing.key, listing.reason);
     for (const QString &warning : warnings)
         lines << QStringLiteral("Warning: %1").arg(warning);
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');

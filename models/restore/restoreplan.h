@@ -75,7 +75,7 @@ struct PlanListing
 {
     QString table;
     QString key;    ///< primary key values as text, comma-separated
-    QString action; ///< recreate, keep-live, skip, keep-newer, cascade, unrestorable, set-null, parent-gone
+    QString action; ///< recreate, keep-live, skip, keep-newer, cascade, unrestorable, set-null, parent-gone, deleted-since
     QString reason;
 };
 
@@ -91,6 +91,9 @@ struct RestorePlan
     QList<PlanStep> steps;
     QList<PlanListing> collisions;
     QList<PlanListing> unrestorable;
+    /// Missing rows whose siblings the incident moved while it did not move them: deleted since the
+    /// backup, not restored unless the operator asks for their table.
+    QList<PlanListing> deletedSince;
     QStringList warnings;
     qint64 closureRows = 0;
 

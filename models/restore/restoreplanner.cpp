@@ -8,6 +8,7 @@
 #include "restore/closurebuilder.h"
 #include "restore/derivedcounters.h"
 #include "restore/liveclassifier.h"
+#include "restore/restoresql.h"
 #include "db/pgraw.h"
 #include "restore/unknownowners.h"
 
@@ -65,6 +66,7 @@ class Transaction
 public:
     explicit Transaction(const PgRaw &session) : m_session(session)
     {
+        RestoreSql::widenTempBuffers(m_session); // the closure and the staging are temporary tables
         // Temporary tables need a transaction that may create them; it turns read-only right after.
         m_session.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ WRITE"));
     }
@@ -82,6 +84,12 @@ private:
 };
 
 } // namespace
+
+bool RestoreRequest::restoresDeleted(const Table &table) const
+{
+    return restoreDeleted.contains(QStringLiteral("*")) || restoreDeleted.contains(table.qualifiedName())
+        || restoreDeleted.contains(table.name);
+}
 
 RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *control)
 {
@@ -120,7 +128,8 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         }
         const QString liveKeyType = table.primaryKey.size() == 1 ? table.column(table.primaryKey.first())->type : QStringLiteral("text");
         const QString name = QStringLiteral("_salvage_s_%1").arg(stagingNames.size() + 1);
-        live.exec(QStringLiteral("CREATE TEMP TABLE %1 (%2, %3 text, \"_salvage_live\" %4, \"_salvage_reason\" text, PRIMARY KEY (%5))")
+        live.exec(QStringLiteral("CREATE TEMP TABLE %1 (%2, %3 text, \"_salvage_live\" %4, \"_salvage_reason\" text, "
+                                 "\"_salvage_root\" boolean NOT NULL DEFAULT false, PRIMARY KEY (%5))")
                       .arg(sql::quoteIdent(name), definitions.join(QStringLiteral(", ")), kAction, liveKeyType,
                            sql::quoteIdentList(table.primaryKey)));
         stagingNames.insert(table.qualifiedName(), name);
@@ -154,11 +163,13 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         for (const QString &column : old->primaryKey)
             match << QStringLiteral("b.%1 = k.%1").arg(sql::quoteIdent(column));
         QByteArray rows;
-        backup.copyOut(QStringLiteral("COPY (SELECT %1 FROM %2 b JOIN %3 k ON %4) TO STDOUT")
+        // Roots travel with a flag: the operator chose them, so no evidence keeps them deleted.
+        backup.copyOut(QStringLiteral("COPY (SELECT %1, k.\"_salvage_round\" = 0 FROM %2 b JOIN %3 k ON %4) TO STDOUT")
                            .arg(selected.join(QStringLiteral(", ")), old->sqlName(), sql::quoteIdent(closure.keyTable(*old)),
                                 match.join(QStringLiteral(" AND "))),
                        [&](const char *chunk, int length) { rows.append(chunk, length); });
-        live.copyIn(QStringLiteral("COPY %1 (%2) FROM STDIN").arg(sql::quoteIdent(name), sql::quoteIdentList(columns)), rows);
+        live.copyIn(QStringLiteral("COPY %1 (%2, \"_salvage_root\") FROM STDIN").arg(sql::quoteIdent(name), sql::quoteIdentList(columns)),
+                    rows);
         live.exec(QStringLiteral("ANALYZE %1").arg(sql::quoteIdent(name)));
         if (control)
             control->throwIfCancelled();
@@ -171,9 +182,10 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         plan.tableOrder << table->qualifiedName();
     }
 
-    LiveClassifier classifier(liveSchema, live, staging, liveEdges);
+    LiveClassifier classifier(liveSchema, live, staging, stagedColumns, liveEdges);
     for (const Table *table : order) {
-        classifier.classify(*table, policyFor(request, *table, liveEdges));
+        classifier.classify(*table, policyFor(request, *table, liveEdges), !request.restoresDeleted(*table),
+                            request.knownDeleted.value(table->qualifiedName()));
         if (control)
             control->throwIfCancelled();
     }
@@ -197,7 +209,10 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                                       PgRaw::value(listed, row, 2)};
             static const QStringList collisionActions{QStringLiteral("recreate"), QStringLiteral("mapped"),
                                                       QStringLiteral("skipped"), QStringLiteral("kept-live")};
-            (collisionActions.contains(listing.action) ? plan.collisions : plan.unrestorable).append(listing);
+            if (listing.action == QLatin1String("deleted-since"))
+                plan.deletedSince.append(listing);
+            else
+                (collisionActions.contains(listing.action) ? plan.collisions : plan.unrestorable).append(listing);
         }
     }
 

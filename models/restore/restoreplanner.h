@@ -3,6 +3,8 @@
 #include "restore/restoreplan.h"
 #include "restore/rootselection.h"
 
+#include "db/schema.h"
+
 #include <QHash>
 #include <QList>
 
@@ -17,6 +19,13 @@ struct RestoreRequest
     QList<RootSelection> roots;
     QHash<QString, RestorePolicy> policies; ///< by "schema.table" or bare name
     QList<RestoreRelation> relations;
+    /// Tables ("schema.table", bare name, or "*") whose rows deleted since the backup are restored anyway.
+    QStringList restoreDeleted;
+    /// Keys (as listed) an earlier plan found deleted since the backup, by "schema.table": a re-plan
+    /// after the run, when the moved siblings are back and the evidence is gone, keeps them so.
+    QHash<QString, QStringList> knownDeleted;
+
+    bool restoresDeleted(const Table &table) const;
 };
 
 /// Builds a RestorePlan: the closure of the roots in BACKUP, staged on LIVE (temporary tables in

@@ -1,5 +1,7 @@
 #include "restore/restoresql.h"
 
+#include "core/error.h"
+#include "db/pgraw.h"
 #include "db/sqlident.h"
 
 namespace salvage {
@@ -35,6 +37,14 @@ QString RestoreSql::keyText(const QString &alias, const QStringList &columns)
     for (const QString &column : columns)
         parts << QStringLiteral("%1.%2::text").arg(alias, sql::quoteIdent(column));
     return QStringLiteral("concat_ws(',', %1)").arg(parts.join(QStringLiteral(", ")));
+}
+
+void RestoreSql::widenTempBuffers(const PgRaw &session)
+{
+    try {
+        session.exec(QStringLiteral("SET temp_buffers = '512MB'"));
+    } catch (const Error &) {
+    }
 }
 
 } // namespace salvage

@@ -16,16 +16,21 @@ QString Verification::summary() const
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
-Verification RestoreVerifier::verify(PgSession &live, PgSession &backup, const RestoreRequest &request, JobControl *control)
+Verification RestoreVerifier::verify(PgSession &live, PgSession &backup, const RestoreRequest &request, const RestorePlan *ran,
+                                     JobControl *control)
 {
-    const RestorePlan again = RestorePlanner(live, backup).plan(request, control);
+    RestoreRequest repeated = request;
+    if (ran)
+        for (const PlanListing &listing : ran->deletedSince)
+            repeated.knownDeleted[listing.table] << listing.key;
+    const RestorePlan again = RestorePlanner(live, backup).plan(repeated, control);
     Verification result;
     for (auto it = again.counts.constBegin(); it != again.counts.constEnd(); ++it) {
         const qint64 left = it->value(QStringLiteral("insert")) + it->value(QStringLiteral("recreate")) + it->value(QStringLiteral("repoint"));
         if (left > 0)
             result.stillToRestore.insert(it.key(), left);
     }
-    result.explained = again.collisions + again.unrestorable;
+    result.explained = again.collisions + again.unrestorable + again.deletedSince;
     return result;
 }
 

@@ -18,11 +18,15 @@ struct Verification
 };
 
 /// Re-compares the closure of the same roots after a run: a complete restore leaves nothing to
-/// do but the differences the plan explained (newer live rows kept, parents gone, unknown owners).
+/// do but the differences the plan explained (newer live rows kept, parents gone, unknown owners,
+/// rows deleted since the backup).
 class RestoreVerifier
 {
 public:
-    static Verification verify(PgSession &live, PgSession &backup, const RestoreRequest &request, JobControl *control = nullptr);
+    /// `ran`: the plan the run carried out; the rows it kept deleted stay explained once the
+    /// evidence (their moved siblings) has been put back by the run.
+    static Verification verify(PgSession &live, PgSession &backup, const RestoreRequest &request, const RestorePlan *ran = nullptr,
+                               JobControl *control = nullptr);
 };
 
 } // namespace salvage

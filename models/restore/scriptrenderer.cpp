@@ -80,8 +80,9 @@ QByteArray ScriptRenderer::render(const RestorePlan &plan, int lockTimeoutSecond
     for (const QString &root : plan.roots)
         head += comment(QStringLiteral("root: %1").arg(root));
     head += comment(QStringLiteral("Run it with: psql -v ON_ERROR_STOP=1 -f THIS_FILE (one transaction; any error rolls everything back)."));
-    head += comment(QStringLiteral("Statements: %1; rows to write: %2; collisions: %3; not restored: %4")
-                        .arg(plan.steps.size()).arg(plan.rowsToWrite()).arg(plan.collisions.size()).arg(plan.unrestorable.size()));
+    head += comment(QStringLiteral("Statements: %1; rows to write: %2; collisions: %3; not restored: %4; deleted since the backup: %5")
+                        .arg(plan.steps.size()).arg(plan.rowsToWrite()).arg(plan.collisions.size()).arg(plan.unrestorable.size())
+                        .arg(plan.deletedSince.size()));
     for (const QString &warning : plan.warnings)
         head += comment(QStringLiteral("warning: %1").arg(warning));
     head += QStringLiteral("BEGIN;\nSET LOCAL lock_timeout = '%1s';\n\n").arg(lockTimeoutSeconds);

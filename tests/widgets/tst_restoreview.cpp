@@ -71,8 +71,12 @@ private slots:
         QVERIFY(view.script().contains(QLatin1String("COPY ")));
         auto *editor = view.findChild<SqlEditor *>();
         QVERIFY(editor->isReadOnly());
-        view.findChild<QCheckBox *>()->setChecked(true);
+        view.findChild<QCheckBox *>(QStringLiteral("unlockScript"))->setChecked(true);
         QVERIFY(!editor->isReadOnly());
+        // Rows deleted since the backup have their own list and a per-table override.
+        const auto policies = view.findChildren<QCheckBox *>();
+        QVERIFY(std::any_of(policies.cbegin(), policies.cend(),
+                            [](QCheckBox *box) { return box->text() == QLatin1String("restore them too"); }));
         const auto trees = view.findChildren<QTreeWidget *>();
         QVERIFY(std::any_of(trees.cbegin(), trees.cend(), [](QTreeWidget *tree) {
             return !tree->findItems(QStringLiteral("public.accounts"), Qt::MatchExactly).isEmpty();

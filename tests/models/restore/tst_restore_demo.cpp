@@ -25,6 +25,14 @@ class TestRestoreDemo : public QObject
 
     QMap<QString, QString> snapshot(const QString &conninfo) { return salvage::test::tableDigests(conninfo); }
 
+    /// The values a query returns, as a sorted array literal.
+    static QString ids(const QString &conninfo, const QString &query)
+    {
+        PgSession session(conninfo, PgSession::Options{true, QStringLiteral("read"), 15});
+        const auto rows = session.exec(QStringLiteral("SELECT coalesce(array_agg(x ORDER BY x)::text, '{}') FROM (%1) q(x)").arg(query));
+        return QString::fromStdString(rows[0][0].as<std::string>());
+    }
+
 private slots:
     void restoresTheDemoIncident()
     {
@@ -49,6 +57,24 @@ private slots:
         QVERIFY(plan.rowsToWrite() > 0);
         const auto before = snapshot(liveConn);
 
+        // Statuses deleted on purpose: missing from LIVE although their authors are still there;
+        // with them, by cascade, every reblog of them. Moved statuses: in LIVE under another owner.
+        const QString liveIds = ids(liveConn, QStringLiteral("SELECT id FROM statuses"));
+        const QString liveAccounts = ids(liveConn, QStringLiteral("SELECT id FROM accounts"));
+        const QString deleted = ids(backupConn, QStringLiteral("SELECT id FROM statuses WHERE reblog_of_id IS NULL AND NOT id = ANY ('%1') "
+                                                               "AND account_id = ANY ('%2')").arg(liveIds, liveAccounts));
+        const QString reblogs = ids(backupConn, QStringLiteral("SELECT id FROM statuses WHERE reblog_of_id = ANY ('%1')").arg(deleted));
+        QVERIFY(deleted != QLatin1String("{}") && reblogs != QLatin1String("{}"));
+        QStringList keptDeleted{QStringLiteral("0")};
+        for (const PlanListing &listing : plan.deletedSince)
+            if (listing.table == QLatin1String("public.statuses"))
+                keptDeleted << listing.key;
+        // The victims' statuses but reblogs of deleted ones (and any the plan found deleted since the backup).
+        const QString owners = ids(backupConn, QStringLiteral("SELECT id || ':' || account_id FROM statuses WHERE NOT account_id = ANY ('%1') "
+                                                              "AND (reblog_of_id IS NULL OR NOT reblog_of_id = ANY ('%2')) AND NOT id = ANY ('{%3}')")
+                                                   .arg(liveAccounts, deleted, keptDeleted.join(QLatin1Char(','))));
+        QVERIFY(owners != QLatin1String("{}"));
+
         PgSession session(liveConn, PgSession::Options::writable(QStringLiteral("LIVE")));
         const QString undo = logs.filePath(QStringLiteral("undo.sql"));
         const ExecutionReport report = RestoreExecutor(session).run(script, undo);
@@ -57,6 +83,11 @@ private slots:
             if (outcome.expectedRows >= 0)
                 QCOMPARE(outcome.rows, outcome.expectedRows);
 
+        QCOMPARE(ids(liveConn, QStringLiteral("SELECT id FROM statuses WHERE id = ANY ('%1') OR id = ANY ('%2')").arg(deleted, reblogs)),
+                 QStringLiteral("{}"));
+        // Every one of them is back with its owner: the moved ones put back, the ones left behind inserted.
+        QCOMPARE(ids(liveConn, QStringLiteral("SELECT id || ':' || account_id FROM statuses WHERE id || ':' || account_id = ANY ('%1')").arg(owners)),
+                 owners);
         {
             // Every backup account is in LIVE again, and the closure of all of them has nothing left to restore.
             PgSession live(liveConn, PgSession::Options{true, QStringLiteral("LIVE"), 15});

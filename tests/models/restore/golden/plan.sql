@@ -1,7 +1,7 @@
 -- Salvage restore script: BACKUP backup -> LIVE live
 -- root: accounts WHERE id BETWEEN 3 AND 8
 -- Run it with: psql -v ON_ERROR_STOP=1 -f THIS_FILE (one transaction; any error rolls everything back).
--- Statements: 4; rows to write: 38; collisions: 0; not restored: 0
+-- Statements: 4; rows to write: 38; collisions: 0; not restored: 0; deleted since the backup: 0
 -- warning: public.account_stats looks like derived data
 BEGIN;
 SET LOCAL lock_timeout = '10s';
