@@ -1,6 +1,7 @@
 #pragma once
 
 #include "diff/diffresult.h"
+#include "diff/diffrowstext.h"
 
 #include <QWidget>
 
@@ -39,11 +40,16 @@ Q_SIGNALS:
     void finished(const salvage::DiffResult &result);
     /// The operator asked to restore rows of a table (a restore root such as "public.accounts MISSING").
     void restoreRequested(const QString &root);
+    /// "Select these rows": the differing rows picked in the rows pane, for the other views.
+    void rowsSelected(const salvage::DiffRowSelection &selection);
 
 private:
     void showResult(const DiffResult &result);
     void showSelectedTable();
     void applyFilter();
+    void createRowActions();
+    /// The rows picked in the rows pane, as indexes into the shown table's rows, in view order.
+    QList<int> selectedRows() const;
 
     JobRegistry *m_jobs;
     DiffJob *m_job;
