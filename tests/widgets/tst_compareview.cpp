@@ -95,6 +95,9 @@ private Q_SLOTS:
         // Ctrl+C copies the selected rows as CSV with a header; NULL stays apart from empty text.
         rowView->selectAll();
         QApplication::clipboard()->clear();
+        view.activateWindow();
+        rowView->setFocus();
+        QTRY_VERIFY(rowView->hasFocus());
         QTest::keyClick(rowView, Qt::Key_C, Qt::ControlModifier);
         const QString csv = QApplication::clipboard()->text();
         QCOMPARE(csv.count(QStringLiteral("\r\n")), 13);
