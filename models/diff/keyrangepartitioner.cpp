@@ -15,7 +15,7 @@ namespace {
 constexpr double kRowsPerBucket = 16;     // a mismatching range costs this many rows hashed again
 constexpr double kMaxFixedBuckets = 200000;
 constexpr double kMaxVariableBuckets = 600;
-constexpr double kSamplePerBucket = 3;    // sampled keys per range: enough to even out row sampling
+constexpr double kSamplePerBucket = 2;    // sampled keys per range: enough to even out row sampling
 constexpr double kGuessRowsPerPage = 60;  // when the table was never analysed
 } // namespace
 

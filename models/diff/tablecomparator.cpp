@@ -22,6 +22,7 @@ namespace {
 constexpr qint64 kLeafBatchRows = 200000; // key hashes fetched per statement and side
 constexpr int kLeafBatchBuckets = 4000;
 constexpr int kRowBatch = 5000;           // whole rows fetched per statement and side
+constexpr qint64 kRangeScanShare = 64;    // index ranges only when they hold at most 1/64 of the rows
 } // namespace
 
 TableComparator::TableComparator(SidePair &sides, const Table &backup, const Table &live, int serverVersionNum,
@@ -122,9 +123,10 @@ TableDiff TableComparator::compare()
         m_bucketRows.insert(bucket, rows);
         mismatchingRows += rows;
     }
-    // A few mismatching ranges are read through the key index; differences scattered over much of
-    // the table are cheaper to find with one more sequential pass.
-    m_useRanges = mismatchingRows * 4 < std::max(m_diff.backupRows, m_diff.liveRows);
+    // A few mismatching ranges are read through the key index; but each row found that way costs
+    // a random heap access (about as much as scanning a hundred rows in order), so differences
+    // scattered over more than a small part of the table are found with one more sequential pass.
+    m_useRanges = mismatchingRows * kRangeScanShare < std::max(m_diff.backupRows, m_diff.liveRows);
     QList<int> pending = mismatching;
     while (!pending.isEmpty()) {
         m_control.throwIfCancelled();
@@ -197,12 +199,12 @@ TableComparator::Leaves TableComparator::fetchLeaves(DiffSide &side, const SideI
         side.txn().exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(parameters));
     const int keyCount = int(m_backup.primaryKey.size());
     leaves.reserve(int(result.size()));
+    QStringList key;
     for (const auto &row : result) {
-        LeafRow leaf;
+        key.clear();
         for (int i = 0; i < keyCount; ++i)
-            leaf.key << QString::fromUtf8(row[i].c_str());
-        leaf.hash = row[keyCount].as<qint64>();
-        leaves.insert(RowFetcher::joinKey(leaf.key), leaf);
+            key << QString::fromUtf8(row[i].c_str());
+        leaves.insert(RowFetcher::joinKey(key), row[keyCount].as<qint64>());
     }
     return leaves;
 }
@@ -216,13 +218,13 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
     for (auto it = backup.cbegin(); it != backup.cend(); ++it) {
         const auto other = live.constFind(it.key());
         if (other == live.cend())
-            onlyBackup << it->key;
-        else if (other->hash != it->hash)
-            differing[DiffSide::Backup] << it->key;
+            onlyBackup << RowFetcher::splitKey(it.key());
+        else if (other.value() != it.value())
+            differing[DiffSide::Backup] << RowFetcher::splitKey(it.key());
     }
     for (auto it = live.cbegin(); it != live.cend(); ++it) {
         if (!backup.contains(it.key()))
-            onlyLive << it->key;
+            onlyLive << RowFetcher::splitKey(it.key());
     }
     differing[DiffSide::Live] = differing[DiffSide::Backup] + onlyLive;
     differing[DiffSide::Backup] += onlyBackup;
@@ -234,7 +236,7 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
         });
         for (auto it = rows[DiffSide::Backup].cbegin(); it != rows[DiffSide::Backup].cend(); ++it) {
             DiffRow row;
-            row.key = backup.value(it.key()).key;
+            row.key = RowFetcher::splitKey(it.key());
             row.backupValues = it->values;
             const auto other = live.constFind(it.key());
             if (other == live.cend()) {
@@ -257,7 +259,7 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
                 continue;
             DiffRow row;
             row.status = DiffRow::Status::OnlyInLive;
-            row.key = live.value(it.key()).key;
+            row.key = RowFetcher::splitKey(it.key());
             row.liveValues = it->values;
             row.origin = DiffRow::Origin::Unexplained;
             if (m_classifier.keyCarriesTime())

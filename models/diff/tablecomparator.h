@@ -40,12 +40,7 @@ private:
         qint64 pages = 0;
         double reltuples = -1;
     };
-    struct LeafRow
-    {
-        QStringList key;
-        qint64 hash = 0;
-    };
-    using Leaves = QHash<QString, LeafRow>;
+    using Leaves = QHash<QString, qint64>; ///< RowFetcher::joinKey(key) → row hash
 
     SideInfo readInfo(DiffSide &side, const Column &keyColumn) const;
     /// Key and row hash of every row in the given buckets.
