@@ -22,7 +22,8 @@ class JobRegistry;
 
 /// Compare: every table of BACKUP against LIVE. A sortable, filterable table list with counts per
 /// category, the selected table's differing rows side by side (backup | live, changed cells
-/// highlighted, NULL distinct from empty) and a Moves panel; fills in while the diff runs.
+/// highlighted, NULL distinct from empty) and a Moves panel; fills in while the diff runs. The rows
+/// pane copies its selection as CSV or SQL INSERTs and hands it on ("select these rows").
 class CompareView : public QWidget
 {
     Q_OBJECT
