@@ -5,6 +5,8 @@
 #include "diff/diffrowsmodel.h"
 #include "diff/difftablesmodel.h"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -17,6 +19,8 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace salvage {
 
@@ -71,6 +75,8 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
     m_rowView->setObjectName(QStringLiteral("compareRows"));
     m_rowView->setModel(m_rows);
     m_rowView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_rowView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    createRowActions();
 
     m_moves = new QTableWidget(0, 5, this);
     m_moves->setHorizontalHeaderLabels({tr("Rows"), tr("Table"), tr("Column"), tr("From (backup)"), tr("To (live)")});
@@ -122,6 +128,54 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
         m_cancelButton->setEnabled(false);
         m_status->setText(cancelled ? tr("Cancelled; the tables compared so far are shown.") : message);
     });
+}
+
+void CompareView::createRowActions()
+{
+    m_rowView->setContextMenuPolicy(Qt::ActionsContextMenu);
+    const auto addAction = [this](const QString &objectName, const QString &text, const QKeySequence &shortcut) {
+        auto *action = new QAction(text, m_rowView);
+        action->setObjectName(objectName);
+        action->setShortcut(shortcut);
+        action->setShortcutContext(Qt::WidgetShortcut);
+        m_rowView->addAction(action);
+        return action;
+    };
+    QAction *copyCsv = addAction(QStringLiteral("copyRowsCsv"), tr("Copy rows as CSV"), QKeySequence::Copy);
+    QAction *copySql = addAction(QStringLiteral("copyRowsSql"), tr("Copy backup rows as SQL INSERTs"),
+                                 QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    auto *separator = new QAction(m_rowView);
+    separator->setSeparator(true);
+    m_rowView->addAction(separator);
+    QAction *select = addAction(QStringLiteral("selectRows"), tr("Select these rows (restore roots, graph)"), {});
+    select->setToolTip(tr("Adds the rows as a root in the Restore view and shows the first one in the Graph view"));
+
+    connect(copyCsv, &QAction::triggered, this, [this]() {
+        if (const QList<int> rows = selectedRows(); !rows.isEmpty())
+            QApplication::clipboard()->setText(DiffRowsText::csv(m_rows->table(), rows));
+    });
+    connect(copySql, &QAction::triggered, this, [this]() {
+        if (const QList<int> rows = selectedRows(); !rows.isEmpty())
+            QApplication::clipboard()->setText(DiffRowsText::insertStatements(m_rows->table(), rows));
+    });
+    connect(select, &QAction::triggered, this, [this]() {
+        const DiffRowSelection selection = DiffRowSelection::of(m_rows->table(), selectedRows());
+        if (selection.isEmpty()) {
+            m_status->setText(m_rows->table().hasPrimaryKey() ? tr("Select some rows first.")
+                                                              : tr("Rows of a table without a primary key cannot be handed on."));
+            return;
+        }
+        Q_EMIT rowsSelected(selection);
+    });
+}
+
+QList<int> CompareView::selectedRows() const
+{
+    QList<int> rows;
+    for (const QModelIndex &index : m_rowView->selectionModel()->selectedRows())
+        rows << index.row();
+    std::sort(rows.begin(), rows.end());
+    return rows;
 }
 
 void CompareView::compare()

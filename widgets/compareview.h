@@ -1,6 +1,7 @@
 #pragma once
 
 #include "diff/diffresult.h"
+#include "diff/diffrowstext.h"
 
 #include <QWidget>
 
@@ -21,7 +22,8 @@ class JobRegistry;
 
 /// Compare: every table of BACKUP against LIVE. A sortable, filterable table list with counts per
 /// category, the selected table's differing rows side by side (backup | live, changed cells
-/// highlighted, NULL distinct from empty) and a Moves panel; fills in while the diff runs.
+/// highlighted, NULL distinct from empty) and a Moves panel; fills in while the diff runs. The rows
+/// pane copies its selection as CSV or SQL INSERTs and hands it on ("select these rows").
 class CompareView : public QWidget
 {
     Q_OBJECT
@@ -39,11 +41,16 @@ Q_SIGNALS:
     void finished(const salvage::DiffResult &result);
     /// The operator asked to restore rows of a table (a restore root such as "public.accounts MISSING").
     void restoreRequested(const QString &root);
+    /// "Select these rows": the differing rows picked in the rows pane, for the other views.
+    void rowsSelected(const salvage::DiffRowSelection &selection);
 
 private:
     void showResult(const DiffResult &result);
     void showSelectedTable();
     void applyFilter();
+    void createRowActions();
+    /// The rows picked in the rows pane, as indexes into the shown table's rows, in view order.
+    QList<int> selectedRows() const;
 
     JobRegistry *m_jobs;
     DiffJob *m_job;

@@ -80,6 +80,7 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
     : QWidget(parent), m_live(live), m_backup(backup), m_jobs(jobs)
 {
     m_root = new QLineEdit(this);
+    m_root->setObjectName(QStringLiteral("graphRoot"));
     m_root->setPlaceholderText(tr("root row, e.g. accounts:42"));
     m_root->setMinimumWidth(160);
     m_depth = new QSpinBox(this);

@@ -80,13 +80,20 @@ MainWindow::MainWindow(QWidget *parent)
     createMenus();
     auto *compare = new CompareView(m_live, m_backup, m_jobs, this);
     addView(QStringLiteral("compare"), tr("&Compare"), compare);
-    addView(QStringLiteral("graph"), tr("&Graph"), new GraphView(m_live, m_backup, m_jobs, this));
+    auto *graph = new GraphView(m_live, m_backup, m_jobs, this);
+    addView(QStringLiteral("graph"), tr("&Graph"), graph);
     m_timeline = new TimelineView(m_jobs, this);
     addView(QStringLiteral("timeline"), tr("&Timeline"), m_timeline);
     auto *restore = new RestoreView(m_live, m_backup, m_jobs, this);
     addView(QStringLiteral("restore"), tr("&Restore"), restore);
     connect(compare, &CompareView::restoreRequested, this, [this, restore](const QString &root) {
         restore->addRoot(root);
+        m_views->setCurrentWidget(restore);
+    });
+    // "Select these rows": they become a restore root, and the graph centres on the first of them.
+    connect(compare, &CompareView::rowsSelected, this, [this, restore, graph](const DiffRowSelection &selection) {
+        graph->showRoot(selection.graphRoot());
+        restore->addRoot(selection.restoreRoot());
         m_views->setCurrentWidget(restore);
     });
     addView(QStringLiteral("console"), tr("&SQL console"), new SqlConsole(m_live, m_backup, this));

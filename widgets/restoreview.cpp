@@ -56,6 +56,7 @@ RestoreView::RestoreView(Connection *live, Connection *backup, JobRegistry *jobs
     : QWidget(parent), m_live(live), m_backup(backup), m_jobs(jobs)
 {
     m_roots = new QPlainTextEdit(this);
+    m_roots->setObjectName(QStringLiteral("restoreRoots"));
     m_roots->setPlaceholderText(tr("One root per line: accounts WHERE id BETWEEN 101 AND 298 · accounts:12,15 · accounts MISSING"));
     m_roots->setMaximumHeight(80);
     m_planButton = new QPushButton(tr("&Plan"), this);

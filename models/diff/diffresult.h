@@ -46,6 +46,9 @@ struct TableDiff
     QString table;            ///< "schema.table"
     QStringList keyColumns;   ///< empty when the table has no primary key (compared as a multiset)
     QStringList columns;      ///< the compared columns (present on both sides)
+    QString sqlName;          ///< "schema"."table", quoted, for generated SQL
+    QStringList generatedColumns; ///< compared columns the server computes (left out of INSERTs)
+    bool identityAlways = false;  ///< a column is GENERATED ALWAYS AS IDENTITY (INSERTs override it)
     QStringList notes;        ///< schema drift and other caveats, one sentence each
     qint64 backupRows = 0;
     qint64 liveRows = 0;

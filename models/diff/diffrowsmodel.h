@@ -20,6 +20,7 @@ public:
 
     void setTable(const TableDiff &table);
     void clear();
+    const TableDiff &table() const { return m_table; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -12,10 +12,10 @@ using namespace Qt::StringLiterals;
 namespace salvage {
 
 namespace {
-constexpr double kRowsPerBucket = 64;     // a mismatching range costs this many rows re-read
-constexpr double kMaxFixedBuckets = 40000;
+constexpr double kRowsPerBucket = 16;     // a mismatching range costs this many rows hashed again
+constexpr double kMaxFixedBuckets = 200000;
 constexpr double kMaxVariableBuckets = 600;
-constexpr double kSamplePerBucket = 8;    // sampled keys per range: enough to even out page sampling
+constexpr double kSamplePerBucket = 2;    // sampled keys per range: enough to even out row sampling
 constexpr double kGuessRowsPerPage = 60;  // when the table was never analysed
 } // namespace
 
@@ -46,11 +46,14 @@ KeyRanges KeyRangePartitioner::partition(DiffSide &side, const Table &table, con
     const double percent = std::min(100.0, 100.0 * buckets * kSamplePerBucket / rows);
     const qint64 step = std::max<qint64>(1, qint64(std::llround(rows * percent / 100.0 / buckets)));
 
+    // Rows, not pages, are sampled: keys stored in key order would otherwise come in runs of a
+    // page each, and the ranges between the runs would be far larger than the rest.
     const QString key = sql::quoteIdent(keyColumn.name);
+    const bool unique = table.primaryKey.size() == 1;
     const QString query =
         u"SELECT k::text FROM (SELECT k, row_number() OVER (ORDER BY k) AS rn FROM "
-        u"(SELECT DISTINCT %1 AS k FROM %2 TABLESAMPLE SYSTEM ($1::float8)) AS d) AS s "
-        u"WHERE rn % $2::bigint = 0 ORDER BY rn"_s.arg(key, table.sqlName());
+        u"(SELECT %1 %2 AS k FROM %3 TABLESAMPLE BERNOULLI ($1::float8)) AS d) AS s "
+        u"WHERE rn % $2::bigint = 0 ORDER BY rn"_s.arg(unique ? QString() : u"DISTINCT"_s, key, table.sqlName());
     const pqxx::result result = side.txn().exec_params(query.toStdString(), percent, step);
     ranges.thresholds.reserve(int(result.size()));
     for (const auto &row : result)

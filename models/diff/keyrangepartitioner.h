@@ -22,8 +22,8 @@ struct KeyRanges
     QString bucketExpression(int parameter, const QString &alias = {}) const;
 };
 
-/// Chooses key ranges of a few hundred rows each from a server-side sample of one side (ORDER BY
-/// the key over TABLESAMPLE SYSTEM, every n-th distinct key), so no full pass is spent on them.
+/// Chooses key ranges of a few dozen rows each from a server-side sample of one side (ORDER BY the
+/// key over TABLESAMPLE BERNOULLI, every n-th distinct key), so no hashing pass is spent on them.
 class KeyRangePartitioner
 {
 public:

@@ -33,6 +33,7 @@ TableDiff MultisetComparator::compare()
 {
     TableDiff diff;
     diff.table = m_backup.qualifiedName();
+    diff.sqlName = m_backup.sqlName();
     diff.notes << u"No primary key: compared as a multiset of whole rows."_s;
     const QList<Column> columns = TableComparator::commonColumns(m_backup, m_live, diff);
     for (const Column &column : columns)

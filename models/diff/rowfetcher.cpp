@@ -23,6 +23,18 @@ QString RowFetcher::joinKey(const QStringList &key)
     return joined;
 }
 
+QStringList RowFetcher::splitKey(const QString &joined)
+{
+    QStringList key;
+    for (qsizetype at = 0; at < joined.size();) {
+        const qsizetype colon = joined.indexOf(u':', at);
+        const qsizetype length = QStringView(joined).sliced(at, colon - at).toLongLong();
+        key << joined.sliced(colon + 1, length);
+        at = colon + 1 + length;
+    }
+    return key;
+}
+
 QString RowFetcher::textColumns(const QStringList &columns, const QString &alias)
 {
     QStringList parts;

@@ -30,6 +30,8 @@ public:
 
     /// An unambiguous map key for a list of key values.
     static QString joinKey(const QStringList &key);
+    /// The key values joinKey() was made from.
+    static QStringList splitKey(const QString &joined);
     /// `s."a"::text, s."b"::text` for the given columns.
     static QString textColumns(const QStringList &columns, const QString &alias);
     /// Reads `count` text columns from `row` starting at `first`.

@@ -2,59 +2,106 @@
 
 #include "db/sqlident.h"
 
-#include <QSet>
+#include <QHash>
 
 using namespace Qt::StringLiterals;
 
 namespace salvage {
 
 namespace {
-// Types whose hash function agrees exactly with equality of their text form and does not depend
-// on the database (no OIDs, no collation once forced to "C").
-const QSet<QString> &nativeTypes()
+// Types whose hash agrees exactly with equality of their text form and does not depend on the
+// database (no OIDs, no collation once forced to "C"), with the call that hashes one value: %1 is
+// the column, %2 the seed.
+const QHash<QString, QString> &nativeHashes()
 {
-    static const QSet<QString> types{u"int2"_s, u"int4"_s, u"int8"_s, u"bool"_s, u"text"_s, u"varchar"_s,
-                                     u"bpchar"_s, u"name"_s, u"char"_s, u"uuid"_s, u"date"_s, u"time"_s,
-                                     u"timestamp"_s, u"timestamptz"_s, u"bytea"_s, u"jsonb"_s, u"oid"_s};
-    return types;
+    static const QHash<QString, QString> hashes{
+        {u"int2"_s, u"hashint2extended(%1, %2)"_s},
+        {u"int4"_s, u"hashint4extended(%1, %2)"_s},
+        {u"int8"_s, u"hashint8extended(%1, %2)"_s},
+        {u"oid"_s, u"hashoidextended(%1, %2)"_s},
+        {u"bool"_s, u"hashint4extended(%1::int4, %2)"_s},
+        {u"char"_s, u"hashcharextended(%1, %2)"_s},
+        {u"text"_s, u"hashtextextended(%1 COLLATE \"C\", %2)"_s},
+        {u"varchar"_s, u"hashtextextended(%1 COLLATE \"C\", %2)"_s},
+        {u"name"_s, u"hashtextextended(%1::text COLLATE \"C\", %2)"_s},
+        {u"bpchar"_s, u"hashbpcharextended(%1 COLLATE \"C\", %2)"_s},
+        {u"uuid"_s, u"uuid_hash_extended(%1, %2)"_s},
+        {u"date"_s, u"timestamp_hash_extended(%1::timestamp, %2)"_s},
+        {u"time"_s, u"time_hash_extended(%1, %2)"_s},
+        {u"timestamp"_s, u"timestamp_hash_extended(%1, %2)"_s},
+        // The instant itself, whatever the session's time zone.
+        {u"timestamptz"_s, u"timestamp_hash_extended(%1 AT TIME ZONE 'UTC', %2)"_s},
+        // bytea's hash function is not callable from SQL; an array of one reaches it.
+        {u"bytea"_s, u"hash_array_extended(ARRAY[%1], %2)"_s},
+        {u"jsonb"_s, u"jsonb_hash_extended(%1, %2)"_s},
+    };
+    return hashes;
 }
 
-bool isCollatable(const QString &typeName)
+bool isCollatable(const QString &baseType)
 {
-    const QString base = typeName.startsWith(u'_') ? typeName.mid(1) : typeName;
-    return base == "text"_L1 || base == "varchar"_L1 || base == "bpchar"_L1 || base == "name"_L1;
+    return baseType == "text"_L1 || baseType == "varchar"_L1 || baseType == "bpchar"_L1 || baseType == "name"_L1;
+}
+
+QString baseType(const Column &column)
+{
+    return column.typeName.startsWith(u'_') ? column.typeName.mid(1) : column.typeName;
+}
+
+// A constant that stands for NULL in the given position: far from any small hash value and
+// different per position, so NULLs in different columns do not cancel out.
+qint64 nullMarker(int position)
+{
+    quint64 x = 0x9E3779B97F4A7C15ULL * quint64(position + 1);
+    x ^= x >> 31;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    x ^= x >> 29;
+    return qint64(x);
 }
 } // namespace
 
 RowHasher::RowHasher(QList<Column> columns, int serverVersionNum)
-    : m_columns(std::move(columns)), m_haveHashRecord(serverVersionNum >= 140000)
+    : m_columns(std::move(columns)), m_haveExtendedHashes(serverVersionNum >= 110000)
 {
 }
 
 bool RowHasher::hashesNatively(const Column &column)
 {
-    const QString base = column.typeName.startsWith(u'_') ? column.typeName.mid(1) : column.typeName;
-    return nativeTypes().contains(base);
+    return nativeHashes().contains(baseType(column));
 }
 
-QString RowHasher::operand(const Column &column) const
+QString RowHasher::columnHash(const Column &column, int position) const
 {
     const QString name = sql::quoteIdent(column.name);
-    if (!m_haveHashRecord || !hashesNatively(column))
-        return name + u"::text COLLATE \"C\""_s;
-    // A non-deterministic column collation would hash 'A' and 'a' alike: compare bytes instead.
-    return isCollatable(column.typeName) ? name + u" COLLATE \"C\""_s : name;
+    const QString seed = QString::number(position + 1);
+    QString hash;
+    if (!hashesNatively(column)) {
+        hash = u"hashtextextended(%1::text COLLATE \"C\", %2)"_s.arg(name, seed);
+    } else if (column.typeName.startsWith(u'_')) {
+        // Arrays hash their elements with the element type's function; collatable ones as bytes.
+        hash = u"hash_array_extended(%1%2, %3)"_s.arg(name, isCollatable(baseType(column)) ? u" COLLATE \"C\""_s : QString(),
+                                                     seed);
+    } else {
+        hash = nativeHashes().value(baseType(column)).arg(name, seed);
+    }
+    return u"coalesce(%1, %2)"_s.arg(hash).arg(nullMarker(position));
 }
 
 QString RowHasher::hashExpression() const
 {
-    QStringList operands;
-    for (const Column &column : m_columns)
-        operands << operand(column);
-    if (m_haveHashRecord)
-        return u"hash_record_extended(ROW("_s + operands.join(u", "_s) + u"), 0)"_s;
-    // Before PostgreSQL 14: the row's text form keeps NULL ("") and '' ("\"\"") apart.
-    return u"hashtextextended(ROW("_s + operands.join(u", "_s) + u")::text, 0)"_s;
+    if (m_columns.isEmpty())
+        return u"0::int8"_s;
+    if (!m_haveExtendedHashes) {
+        // Before PostgreSQL 11: the row's text form keeps NULL ("") and '' ("\"\"") apart.
+        QStringList operands;
+        for (const Column &column : m_columns)
+            operands << sql::quoteIdent(column.name) + u"::text COLLATE \"C\""_s;
+        return u"hashtext(ROW("_s + operands.join(u", "_s) + u")::text)::int8"_s;
+    }
+    QStringList hashes;
+    for (int i = 0; i < m_columns.size(); ++i)
+        hashes << columnHash(m_columns.at(i), i);
+    return u"("_s + hashes.join(u" # "_s) + u")"_s;
 }
 
 } // namespace salvage

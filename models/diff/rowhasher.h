@@ -7,11 +7,13 @@
 
 namespace salvage {
 
-/// Builds the SQL that hashes a row the same way on both servers. Columns whose type has an exact,
-/// database-independent hash (integers, text under "C", uuid, timestamps, bytea, jsonb, arrays of
-/// those, …) are hashed in their binary form through hash_record_extended(); every other type
-/// (floats for -0, numeric for scale, enums whose hash depends on OIDs, intervals, json, …) is
-/// hashed through its text form. NULL, '' and any literal marker hash differently.
+/// Builds the SQL that hashes a row the same way on both servers. Each column is hashed on its own
+/// with its type's extended hash function and a seed of its position, a NULL gives a constant of
+/// its position, and the column hashes are combined with XOR: no row value is built and nothing is
+/// converted to text for types whose hash agrees exactly with equality of their text form and does
+/// not depend on the database (integers, text under "C", uuid, timestamps, bytea, jsonb, arrays of
+/// those, …). Every other type (floats for -0, numeric for scale, enums whose hash depends on OIDs,
+/// intervals, json, …) is hashed through its text form. NULL, '' and any literal marker differ.
 class RowHasher
 {
 public:
@@ -24,10 +26,10 @@ public:
     static bool hashesNatively(const Column &column);
 
 private:
-    QString operand(const Column &column) const;
+    QString columnHash(const Column &column, int position) const;
 
     QList<Column> m_columns;
-    bool m_haveHashRecord;
+    bool m_haveExtendedHashes;
 };
 
 } // namespace salvage

@@ -28,6 +28,8 @@ SidePair::SidePair(PgSession &backup, PgSession &live, JobControl &control) : m_
         side.transaction->exec("SET LOCAL enable_sort = off");
         // …which makes every plan look expensive enough to JIT-compile, costing seconds per query.
         side.transaction->exec("SET LOCAL jit = off");
+        // Room to group a large table's ranges in memory rather than in batches on disk.
+        side.transaction->exec("SET LOCAL work_mem = '64MB'");
     });
 }
 

@@ -22,6 +22,7 @@ namespace {
 constexpr qint64 kLeafBatchRows = 200000; // key hashes fetched per statement and side
 constexpr int kLeafBatchBuckets = 4000;
 constexpr int kRowBatch = 5000;           // whole rows fetched per statement and side
+constexpr qint64 kRangeScanShare = 64;    // index ranges only when they hold at most 1/64 of the rows
 } // namespace
 
 TableComparator::TableComparator(SidePair &sides, const Table &backup, const Table &live, int serverVersionNum,
@@ -42,6 +43,9 @@ QList<Column> TableComparator::commonColumns(const Table &backup, const Table &l
             diff.notes << u"Column %1 is %2 in backup but %3 in live; compared as text."_s.arg(column.name, column.type,
                                                                                              other->type);
         if (other) {
+            if (!column.generated.isNull())
+                diff.generatedColumns << column.name;
+            diff.identityAlways = diff.identityAlways || column.identity == u'a';
             Column compared = column;
             if (other->type != column.type)
                 compared.typeName = u"text"_s, compared.typeCategory = u'S';
@@ -79,6 +83,7 @@ TableComparator::SideInfo TableComparator::readInfo(DiffSide &side, const Column
 TableDiff TableComparator::compare()
 {
     m_diff.table = m_backup.qualifiedName();
+    m_diff.sqlName = m_backup.sqlName();
     m_columns = commonColumns(m_backup, m_live, m_diff);
     for (const Column &column : m_columns)
         m_diff.columns << column.name;
@@ -118,21 +123,17 @@ TableDiff TableComparator::compare()
         m_bucketRows.insert(bucket, rows);
         mismatchingRows += rows;
     }
-    // A few mismatching ranges are read through the key index; differences scattered over much of
-    // the table are cheaper to find with one more sequential pass.
-    m_useRanges = mismatchingRows * 4 < std::max(m_diff.backupRows, m_diff.liveRows);
+    // A few mismatching ranges are read through the key index; but each row found that way costs
+    // a random heap access (about as much as scanning a hundred rows in order), so differences
+    // scattered over more than a small part of the table are found with one more sequential pass.
+    m_useRanges = mismatchingRows * kRangeScanShare < std::max(m_diff.backupRows, m_diff.liveRows);
     QList<int> pending = mismatching;
     while (!pending.isEmpty()) {
         m_control.throwIfCancelled();
-        QHash<int, int> masks;
-        for (int bucket : m_useRanges ? nextBatch(pending) : std::exchange(pending, {}))
-            masks.insert(bucket, -1);
-        // Second level: count and hash per (range, 1/32 of the row hashes), then keys only there.
-        QHash<qint64, BucketSums::Bucket> parts[2];
-        m_sides.both([&](DiffSide &side) { parts[side.which] = subSums(side, info[side.which], masks); });
-        masks = mismatchingParts(parts[DiffSide::Backup], parts[DiffSide::Live]);
+        const QList<int> buckets = m_useRanges ? nextBatch(pending) : std::exchange(pending, {});
+        // Keys and row hashes of the mismatching ranges only; the rest of the table is not hashed again.
         Leaves leaves[2];
-        m_sides.both([&](DiffSide &side) { leaves[side.which] = fetchLeaves(side, info[side.which], masks); });
+        m_sides.both([&](DiffSide &side) { leaves[side.which] = fetchLeaves(side, info[side.which], buckets); });
         compareLeaves(leaves[DiffSide::Backup], leaves[DiffSide::Live]);
     }
     m_diff.moves = MoveSummarizer::summarize(m_diff.table, m_diff.columns, m_backup.foreignKeys, m_diff.rows);
@@ -150,99 +151,60 @@ QList<int> TableComparator::nextBatch(QList<int> &pending) const
     return batch;
 }
 
-pqxx::result TableComparator::scan(DiffSide &side, const SideInfo &info, const QHash<int, int> &masks,
-                                   const QString &select, const QString &tail) const
+TableComparator::Leaves TableComparator::fetchLeaves(DiffSide &side, const SideInfo &info,
+                                                     const QList<int> &buckets) const
 {
+    Leaves leaves;
+    if (!info.minKey || buckets.isEmpty())
+        return leaves; // this side is empty
     QStringList keyNames;
     for (const QString &key : m_backup.primaryKey)
         keyNames << sql::quoteIdent(key);
-    const QString part = u"(1 << ((x.salvage_h >> 7) & 31)::int)"_s;
     std::vector<std::string> parameters{arrayLiteral(m_ranges.thresholds).toStdString()};
     QString source;
     if (m_useRanges) {
         // Bucket i spans [t(i), t(i+1)); the outer ones end at this side's own smallest and largest
         // key, so every range is closed and the key index can serve it.
-        QList<int> ids, maskList;
         QStringList lows, highs;
         const QStringList &t = m_ranges.thresholds;
-        for (auto it = masks.cbegin(); it != masks.cend(); ++it) {
-            ids << it.key();
-            maskList << it.value();
-            lows << (it.key() == 0 ? *info.minKey : t.at(it.key() - 1));
-            highs << (it.key() == t.size() ? *info.maxKey : t.at(it.key()));
+        for (int bucket : buckets) {
+            lows << (bucket == 0 ? *info.minKey : t.at(bucket - 1));
+            highs << (bucket == t.size() ? *info.maxKey : t.at(bucket));
         }
-        parameters.push_back(arrayLiteral(ids).toStdString());
-        parameters.push_back(arrayLiteral(maskList).toStdString());
+        parameters.push_back(arrayLiteral(buckets).toStdString());
         parameters.push_back(arrayLiteral(lows).toStdString());
         parameters.push_back(arrayLiteral(highs).toStdString());
         const QString key = sql::quoteIdent(m_ranges.column.name);
-        source = u"unnest($2::int[], $3::int[], $4::%1, $5::%1) AS r(salvage_b, salvage_m, salvage_lo, salvage_hi) "
-                 u"CROSS JOIN LATERAL (SELECT %2, %3 AS salvage_h, r.salvage_b FROM %4 "
-                 u"WHERE %5 >= r.salvage_lo AND %5 <= r.salvage_hi) AS x "
-                 u"WHERE %6 = r.salvage_b AND (r.salvage_m & %7) <> 0"_s
+        source = u"unnest($2::int[], $3::%1, $4::%1) AS r(salvage_b, salvage_lo, salvage_hi) "
+                 u"CROSS JOIN LATERAL (SELECT %2, %3 AS salvage_h FROM %4 "
+                 u"WHERE %5 >= r.salvage_lo AND %5 <= r.salvage_hi AND %6 = r.salvage_b) AS x"_s
                      .arg(m_ranges.arrayType(), keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName(), key,
-                          m_ranges.bucketExpression(1, u"x"_s), part);
+                          m_ranges.bucketExpression(1));
     } else {
-        QList<int> maskList(m_ranges.bucketCount(), 0);
-        for (auto it = masks.cbegin(); it != masks.cend(); ++it)
-            maskList[it.key()] = it.value();
-        parameters.push_back(arrayLiteral(maskList).toStdString());
-        source = u"(SELECT %1, %2 AS salvage_h, %3 AS salvage_b FROM %4) AS x "
-                 u"WHERE (($2::int[])[x.salvage_b + 1] & %5) <> 0"_s
-                     .arg(keyNames.join(u", "_s), m_hashExpression, m_ranges.bucketExpression(1), m_backup.sqlName(), part);
+        // One sequential pass that finds each row's range first and hashes only the rows of
+        // mismatching ones.
+        QList<bool> wanted(m_ranges.bucketCount(), false);
+        for (int bucket : buckets)
+            wanted[bucket] = true;
+        QStringList flags;
+        for (bool flag : wanted)
+            flags << (flag ? u"t"_s : u"f"_s);
+        parameters.push_back(QString(u'{' + flags.join(u',') + u'}').toStdString());
+        source = u"(SELECT %1, %2 AS salvage_h FROM %3 WHERE ($2::bool[])[%4 + 1]) AS x"_s
+                     .arg(keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName(), m_ranges.bucketExpression(1));
     }
-    const QString query = u"SELECT %1 FROM %2 %3"_s.arg(select, source, tail);
-    return side.txn().exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(parameters));
-}
-
-QHash<qint64, BucketSums::Bucket> TableComparator::subSums(DiffSide &side, const SideInfo &info,
-                                                           const QHash<int, int> &masks) const
-{
-    QHash<qint64, BucketSums::Bucket> parts;
-    if (!info.minKey || masks.isEmpty())
-        return parts; // this side is empty
-    const pqxx::result result = scan(side, info, masks,
-                                     u"x.salvage_b, ((x.salvage_h >> 7) & 31)::int, count(*), sum(x.salvage_h)::text"_s,
-                                     u"GROUP BY 1, 2"_s);
-    for (const auto &row : result)
-        parts.insert(qint64(row[0].as<int>()) << 5 | row[1].as<int>(),
-                     BucketSums::Bucket{row[2].as<qint64>(), QString::fromUtf8(row[3].c_str())});
-    return parts;
-}
-
-QHash<int, int> TableComparator::mismatchingParts(const QHash<qint64, BucketSums::Bucket> &backup,
-                                                  const QHash<qint64, BucketSums::Bucket> &live)
-{
-    QHash<int, int> masks;
-    const auto mark = [&masks](qint64 part) { masks[int(part >> 5)] |= 1 << (part & 31); };
-    for (auto it = backup.cbegin(); it != backup.cend(); ++it) {
-        const auto other = live.constFind(it.key());
-        if (other == live.cend() || other->rows != it->rows || other->hashSum != it->hashSum)
-            mark(it.key());
-    }
-    for (auto it = live.cbegin(); it != live.cend(); ++it) {
-        if (!backup.contains(it.key()))
-            mark(it.key());
-    }
-    return masks;
-}
-
-TableComparator::Leaves TableComparator::fetchLeaves(DiffSide &side, const SideInfo &info,
-                                                     const QHash<int, int> &masks) const
-{
-    Leaves leaves;
-    if (!info.minKey || masks.isEmpty())
-        return leaves;
-    const pqxx::result result = scan(side, info, masks,
-                                     RowFetcher::textColumns(m_backup.primaryKey, u"x"_s) + u", x.salvage_h"_s, {});
+    const QString query =
+        u"SELECT %1, x.salvage_h FROM %2"_s.arg(RowFetcher::textColumns(m_backup.primaryKey, u"x"_s), source);
+    const pqxx::result result =
+        side.txn().exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(parameters));
     const int keyCount = int(m_backup.primaryKey.size());
     leaves.reserve(int(result.size()));
+    QStringList key;
     for (const auto &row : result) {
-        LeafRow leaf;
+        key.clear();
         for (int i = 0; i < keyCount; ++i)
-            leaf.key << QString::fromUtf8(row[i].c_str());
-        leaf.hash = row[keyCount].as<qint64>();
-        leaves.insert(RowFetcher::joinKey(leaf.key), leaf);
+            key << QString::fromUtf8(row[i].c_str());
+        leaves.insert(RowFetcher::joinKey(key), row[keyCount].as<qint64>());
     }
     return leaves;
 }
@@ -256,13 +218,13 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
     for (auto it = backup.cbegin(); it != backup.cend(); ++it) {
         const auto other = live.constFind(it.key());
         if (other == live.cend())
-            onlyBackup << it->key;
-        else if (other->hash != it->hash)
-            differing[DiffSide::Backup] << it->key;
+            onlyBackup << RowFetcher::splitKey(it.key());
+        else if (other.value() != it.value())
+            differing[DiffSide::Backup] << RowFetcher::splitKey(it.key());
     }
     for (auto it = live.cbegin(); it != live.cend(); ++it) {
         if (!backup.contains(it.key()))
-            onlyLive << it->key;
+            onlyLive << RowFetcher::splitKey(it.key());
     }
     differing[DiffSide::Live] = differing[DiffSide::Backup] + onlyLive;
     differing[DiffSide::Backup] += onlyBackup;
@@ -274,7 +236,7 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
         });
         for (auto it = rows[DiffSide::Backup].cbegin(); it != rows[DiffSide::Backup].cend(); ++it) {
             DiffRow row;
-            row.key = backup.value(it.key()).key;
+            row.key = RowFetcher::splitKey(it.key());
             row.backupValues = it->values;
             const auto other = live.constFind(it.key());
             if (other == live.cend()) {
@@ -297,7 +259,7 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
                 continue;
             DiffRow row;
             row.status = DiffRow::Status::OnlyInLive;
-            row.key = live.value(it.key()).key;
+            row.key = RowFetcher::splitKey(it.key());
             row.liveValues = it->values;
             row.origin = DiffRow::Origin::Unexplained;
             if (m_classifier.keyCarriesTime())

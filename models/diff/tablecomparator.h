@@ -17,8 +17,8 @@ struct DiffSide;
 class SidePair;
 
 /// Compares one table of BACKUP and LIVE by primary key: count and hash per key range on both
-/// servers at once, then key hashes of the mismatching ranges only, then whole rows of the
-/// differing keys only. Tables without a primary key go to MultisetComparator.
+/// servers at once, then keys and row hashes of the mismatching ranges only, then whole rows of
+/// the differing keys only. Tables without a primary key go to MultisetComparator.
 class TableComparator
 {
 public:
@@ -40,21 +40,11 @@ private:
         qint64 pages = 0;
         double reltuples = -1;
     };
-    struct LeafRow
-    {
-        QStringList key;
-        qint64 hash = 0;
-    };
-    using Leaves = QHash<QString, LeafRow>;
+    using Leaves = QHash<QString, qint64>; ///< RowFetcher::joinKey(key) → row hash
 
     SideInfo readInfo(DiffSide &side, const Column &keyColumn) const;
-    /// SELECT `select` over the rows of the masked parts of the given buckets (bucket → part mask).
-    pqxx::result scan(DiffSide &side, const SideInfo &info, const QHash<int, int> &masks, const QString &select,
-                      const QString &tail) const;
-    QHash<qint64, BucketSums::Bucket> subSums(DiffSide &side, const SideInfo &info, const QHash<int, int> &masks) const;
-    static QHash<int, int> mismatchingParts(const QHash<qint64, BucketSums::Bucket> &backup,
-                                            const QHash<qint64, BucketSums::Bucket> &live);
-    Leaves fetchLeaves(DiffSide &side, const SideInfo &info, const QHash<int, int> &masks) const;
+    /// Key and row hash of every row in the given buckets.
+    Leaves fetchLeaves(DiffSide &side, const SideInfo &info, const QList<int> &buckets) const;
     void compareLeaves(const Leaves &backup, const Leaves &live);
     QList<int> nextBatch(QList<int> &pending) const;
 

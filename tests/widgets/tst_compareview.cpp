@@ -7,6 +7,8 @@
 #include "jobs/jobregistry.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QClipboard>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
@@ -89,6 +91,22 @@ private Q_SLOTS:
         }
         QVERIFY(sawNull);
         QVERIFY(sawEmpty);
+
+        // Ctrl+C copies the selected rows as CSV with a header; NULL stays apart from empty text.
+        rowView->selectAll();
+        QApplication::clipboard()->clear();
+        view.activateWindow();
+        rowView->setFocus();
+        QTRY_VERIFY(rowView->hasFocus());
+        QTest::keyClick(rowView, Qt::Key_C, Qt::ControlModifier);
+        const QString csv = QApplication::clipboard()->text();
+        QCOMPARE(csv.count(QStringLiteral("\r\n")), 13);
+        QVERIFY(csv.startsWith(QStringLiteral("\"status\",\"id (backup)\",\"id (live)\"")));
+        QVERIFY(csv.contains(QStringLiteral(",NULL\r\n")));
+        QVERIFY(csv.contains(QStringLiteral(",\"\"\r\n")));
+        rowView->findChild<QAction *>(QStringLiteral("copyRowsSql"))->trigger();
+        QCOMPARE(QApplication::clipboard()->text().count(QStringLiteral("INSERT INTO \"public\".\"b\" (\"id\", \"a_id\", \"note\") VALUES (")),
+                 12);
 
         // The table list hands its lost rows to the Restore view as a root.
         QSignalSpy restore(&view, &CompareView::restoreRequested);

@@ -1,4 +1,5 @@
 #include "aboutdialog.h"
+#include "compareview.h"
 #include "connectdialog.h"
 #include "db/connection.h"
 #include "db/schematreemodel.h"
@@ -12,10 +13,12 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -136,6 +139,46 @@ private Q_SLOTS:
         QVERIFY(text.contains(QStringLiteral("libpqxx")));
         QVERIFY(text.contains(QStringLiteral("QScintilla")));
         QVERIFY(text.contains(QStringLiteral("Qt 6.")));
+    }
+
+    // "Select these rows" in the Compare view: the rows become a restore root (key predicate with
+    // quoted identifiers and literals) and the graph centres on the first of them.
+    void compareHandsSelectedRowsToRestoreAndGraph()
+    {
+        const QString ddl = QStringLiteral("CREATE TABLE \"Odd\"\"T\" (\"Key\" text PRIMARY KEY, v int);");
+        TestCluster::instance().execute(QStringLiteral("tst_mainwindow_backup"),
+                                        ddl + QStringLiteral("INSERT INTO \"Odd\"\"T\" VALUES ('it''s', 1), ('b', 2), ('same', 0)"));
+        TestCluster::instance().execute(QStringLiteral("tst_mainwindow_live"),
+                                        ddl + QStringLiteral("INSERT INTO \"Odd\"\"T\" VALUES ('b', 3), ('same', 0)"));
+        MainWindow window;
+        window.show();
+        window.connectSide(Side::Live, ConnectionProfile{QStringLiteral("live db"), m_live});
+        window.connectSide(Side::Backup, ConnectionProfile{QStringLiteral("backup db"), m_backup});
+        QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Live)->state(), Connection::State::Open, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Backup)->state(), Connection::State::Open, 15000);
+        auto *compare = window.findChild<CompareView *>();
+        QSignalSpy finished(compare, &CompareView::finished);
+        compare->compare();
+        QVERIFY(finished.wait(60000));
+
+        auto *tables = compare->findChild<QTableView *>(QStringLiteral("compareTables"));
+        const QModelIndexList odd = tables->model()->match(tables->model()->index(0, 0), Qt::DisplayRole,
+                                                           QStringLiteral("public.Odd\"T"), 1, Qt::MatchExactly);
+        QCOMPARE(odd.size(), 1);
+        tables->setCurrentIndex(odd.first());
+        auto *rows = compare->findChild<QTableView *>(QStringLiteral("compareRows"));
+        QCOMPARE(rows->model()->rowCount(), 2);
+        rows->selectAll();
+        QSignalSpy selected(compare, &CompareView::rowsSelected);
+        rows->findChild<QAction *>(QStringLiteral("selectRows"))->trigger();
+        QCOMPARE(selected.count(), 1);
+
+        const QString first = rows->model()->index(0, 1).data().toString(); // the first row's backup key
+        const QString root = window.findChild<QPlainTextEdit *>(QStringLiteral("restoreRoots"))->toPlainText().trimmed();
+        QCOMPARE(root, first == QStringLiteral("b") ? QStringLiteral("public.Odd\"T WHERE \"Key\" IN ('b', 'it''s')")
+                                                   : QStringLiteral("public.Odd\"T WHERE \"Key\" IN ('it''s', 'b')"));
+        QCOMPARE(window.findChild<QLineEdit *>(QStringLiteral("graphRoot"))->text(), QStringLiteral("public.Odd\"T:") + first);
+        QCOMPARE(window.findChild<QTabWidget *>()->currentWidget()->objectName(), QStringLiteral("restoreView"));
     }
 };
 

@@ -106,6 +106,9 @@ private Q_SLOTS:
         QTest::newRow("scattered over most ranges") << 3u << 3000 << 1200;
         QTest::newRow("larger table") << 4u << 40000 << 150;
         QTest::newRow("few changes, larger table (index ranges)") << 5u << 40000 << 10;
+        // SALVAGE_DIFF_SEED=N re-runs the mutations of any seed (e.g. one a failure printed).
+        if (const quint32 seed = qEnvironmentVariableIntValue("SALVAGE_DIFF_SEED"); seed != 0)
+            QTest::addRow("SALVAGE_DIFF_SEED=%u", seed) << seed << 3000 << 300;
     }
 
     void reportsExactlyTheChanges()
@@ -129,6 +132,8 @@ private Q_SLOTS:
         copyDatabase(backupDb, liveDb);
         QStringList statements;
         const Expected expected = mutate(seed, rows, operations, statements);
+        // Printed so that a failure can be replayed: SALVAGE_DIFF_SEED=<seed>.
+        qInfo("seed %u: %d rows, %d operations", seed, rows, operations);
         cluster.execute(liveDb, statements.join(QStringLiteral(";\n")));
 
         const DiffResult result = runDiff(backupDb, liveDb);

@@ -1,0 +1,118 @@
+#include "diff/diffrowstext.h"
+
+#include "db/sqlident.h"
+
+using namespace Qt::StringLiterals;
+
+namespace salvage::DiffRowsText {
+
+namespace {
+QString csvField(const QString &text)
+{
+    QString quoted = text;
+    quoted.replace(u'"', u"\"\""_s);
+    return u'"' + quoted + u'"';
+}
+
+QString csvValue(const QList<DiffValue> &values, int column)
+{
+    if (values.isEmpty())
+        return {}; // the row is not on this side
+    const DiffValue value = column < values.size() ? values.at(column) : DiffValue();
+    return value ? csvField(*value) : u"NULL"_s;
+}
+} // namespace
+
+QString csv(const TableDiff &table, const QList<int> &rows)
+{
+    QStringList header{csvField(u"status"_s)};
+    for (const QString &column : table.columns)
+        header << csvField(column + u" (backup)"_s) << csvField(column + u" (live)"_s);
+    QString text = header.join(u',') + u"\r\n"_s;
+    for (int index : rows) {
+        const DiffRow &row = table.rows.at(index);
+        QStringList fields{csvField(DiffRow::statusName(row.status))};
+        for (int column = 0; column < table.columns.size(); ++column)
+            fields << csvValue(row.backupValues, column) << csvValue(row.liveValues, column);
+        text += fields.join(u',') + u"\r\n"_s;
+    }
+    return text;
+}
+
+QString insertStatements(const TableDiff &table, const QList<int> &rows)
+{
+    QList<int> inserted; // positions in table.columns
+    for (int column = 0; column < table.columns.size(); ++column) {
+        if (!table.generatedColumns.contains(table.columns.at(column)))
+            inserted << column;
+    }
+    QStringList names;
+    for (int column : inserted)
+        names << sql::quoteIdent(table.columns.at(column));
+    const QString head = u"INSERT INTO %1 (%2)%3 VALUES ("_s.arg(
+        table.sqlName, names.join(u", "_s), table.identityAlways ? u" OVERRIDING SYSTEM VALUE"_s : QString());
+    QString text;
+    int liveOnly = 0;
+    for (int index : rows) {
+        const DiffRow &row = table.rows.at(index);
+        if (row.backupValues.isEmpty()) {
+            ++liveOnly;
+            continue;
+        }
+        QStringList values;
+        for (int column : inserted) {
+            const DiffValue value = column < row.backupValues.size() ? row.backupValues.at(column) : DiffValue();
+            values << (value ? sql::quoteLiteral(*value) : u"NULL"_s);
+        }
+        text += head + values.join(u", "_s) + u");\n"_s;
+    }
+    if (liveOnly > 0)
+        text += u"-- %1 selected row(s) exist only in live and have no backup version.\n"_s.arg(liveOnly);
+    return text;
+}
+
+} // namespace salvage::DiffRowsText
+
+namespace salvage {
+
+DiffRowSelection DiffRowSelection::of(const TableDiff &table, const QList<int> &rows)
+{
+    DiffRowSelection selection;
+    selection.table = table.table;
+    selection.keyColumns = table.keyColumns;
+    if (table.keyColumns.isEmpty())
+        return selection;
+    for (int index : rows) {
+        if (!selection.keys.contains(table.rows.at(index).key))
+            selection.keys << table.rows.at(index).key;
+    }
+    return selection;
+}
+
+QString DiffRowSelection::restoreRoot() const
+{
+    return isEmpty() ? QString() : table + u" WHERE "_s + keyPredicate();
+}
+
+QString DiffRowSelection::keyPredicate() const
+{
+    if (isEmpty())
+        return {};
+    const bool composite = keyColumns.size() > 1;
+    QStringList tuples;
+    for (const QStringList &key : keys) {
+        QStringList literals;
+        for (const QString &value : key)
+            literals << sql::quoteLiteral(value);
+        tuples << (composite ? QString(u'(' + literals.join(u", "_s) + u')') : literals.first());
+    }
+    const QString columns = sql::quoteIdentList(keyColumns);
+    return u"%1 IN (%2)"_s.arg(composite ? QString(u'(' + columns + u')') : columns, tuples.join(u", "_s));
+}
+
+QString DiffRowSelection::graphRoot() const
+{
+    return isEmpty() ? QString() : table + u':' + keys.first().join(u',');
+}
+
+} // namespace salvage
