@@ -223,7 +223,7 @@ void RestoreView::showPlan(const RestorePlan &plan)
                          restorePolicyName(RestorePolicy::Skip)});
         combo->setCurrentIndex(chosen.value(table, 0));
         m_policies->setCellWidget(row, 1, combo);
-        // Held back because their siblings were moved and they were not; the operator may know better.
+        // Held back because the incident does not explain their absence; the operator may know better.
         auto *restore = new QCheckBox(tr("restore them too"), m_policies);
         restore->setChecked(restoreDeleted.contains(table));
         m_policies->setCellWidget(row, 2, restore);

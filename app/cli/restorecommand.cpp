@@ -30,7 +30,7 @@ int plan(const QStringList &arguments)
     parser.addOption({QStringLiteral("policy"), QStringLiteral("TABLE=restore|keep-live|skip for unique-key collisions"),
                       QStringLiteral("TABLE=POLICY")});
     parser.addOption({QStringLiteral("restore-deleted"),
-                      QStringLiteral("restore TABLE's rows deleted since the backup anyway (their siblings were moved, they were not); * for every table"),
+                      QStringLiteral("restore TABLE's rows deleted since the backup anyway (the incident does not explain their absence); * for every table"),
                       QStringLiteral("TABLE")});
     parser.addOption({QStringLiteral("relation"), QStringLiteral("declared relation CHILD.COL=PARENT[.COL]"), QStringLiteral("REL")});
     parser.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("write the script to FILE"), QStringLiteral("FILE")});

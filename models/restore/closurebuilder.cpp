@@ -15,7 +15,7 @@ QList<ClosureBuilder::Edge> ClosureBuilder::edgesOf(const Schema &schema, const 
         for (const ForeignKey &key : table.foreignKeys) {
             const Table *parent = schema.findTable(key.refSchema, key.refTable);
             if (parent)
-                edges.append({&table, key.columns, parent, key.refColumns});
+                edges.append({&table, key.columns, parent, key.refColumns, &key});
         }
     }
     for (const RestoreRelation &relation : relations) {

@@ -24,6 +24,7 @@ public:
         QStringList columns;
         const Table *parent = nullptr;
         QStringList parentColumns;
+        const ForeignKey *foreignKey = nullptr; ///< none for a declared relation
     };
 
     ClosureBuilder(const Schema &schema, const PgRaw &backup, const QList<RestoreRelation> &relations);

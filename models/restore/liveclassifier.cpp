@@ -45,15 +45,6 @@ QString keyPredicate(const UniqueKey &key)
     return key.partial ? QStringLiteral(" AND (%1)").arg(key.predicate) : QString();
 }
 
-/// The foreign key behind an edge; none for a declared relation.
-const ForeignKey *foreignKeyOf(const Table &table, const ClosureBuilder::Edge &edge)
-{
-    for (const ForeignKey &key : table.foreignKeys)
-        if (key.columns == edge.columns && key.refTable == edge.parent->name && key.refSchema == edge.parent->schema)
-            return &key;
-    return nullptr;
-}
-
 /// "_salvage_p0", …: the backup parent values movedParents() selects.
 QStringList parentAliases(const ClosureBuilder::Edge &edge)
 {
@@ -61,6 +52,12 @@ QStringList parentAliases(const ClosureBuilder::Edge &edge)
     for (qsizetype i = 0; i < edge.columns.size(); ++i)
         aliases << QStringLiteral("_salvage_p%1").arg(i);
     return aliases;
+}
+
+/// Deleting the parent only empties the key: the row itself stays.
+bool nullsOnDelete(const ClosureBuilder::Edge &edge)
+{
+    return edge.foreignKey && (edge.foreignKey->onDelete == FkAction::SetNull || edge.foreignKey->onDelete == FkAction::SetDefault);
 }
 
 } // namespace
@@ -117,6 +114,9 @@ void LiveClassifier::classify(const Table &table, RestorePolicy policy, bool kee
 
     update(QStringLiteral("UPDATE %1 s SET %2 = 'present' FROM %3 l WHERE %4")
                .arg(s, kAction, table.sqlName(), RestoreSql::equal(QStringLiteral("s"), pk, QStringLiteral("l"), pk)));
+    // Before markParents, which empties keys to parents that are not restored.
+    if (keepDeleted)
+        markDeletedThroughSetNull(table, s);
     markParents(table, s);
     // Rows kept deleted take their children with them (a self-reference needs another pass).
     if (keepDeleted && markDeletedSince(table, s, knownDeleted) > 0)
@@ -150,7 +150,7 @@ void LiveClassifier::markParents(const Table &table, const QString &s)
     for (int pass = 0; pass < 10000; ++pass) {
         qint64 changed = 0;
         for (const ClosureBuilder::Edge &edge : edgesFrom(table)) {
-            const ForeignKey *foreignKey = foreignKeyOf(table, edge);
+            const ForeignKey *foreignKey = edge.foreignKey;
             const FkAction onDelete = foreignKey ? foreignKey->onDelete : FkAction::NoAction;
             const QStringList setNull = foreignKey && !foreignKey->setNullColumns.isEmpty() ? foreignKey->setNullColumns : edge.columns;
             const QString condition = QStringLiteral("s.%1 IS NULL AND %2 AND NOT %3")
@@ -179,6 +179,52 @@ void LiveClassifier::markParents(const Table &table, const QString &s)
         if (!selfReferencing || changed == 0)
             break;
     }
+}
+
+QString LiveClassifier::parentGone(const Table &table, const QStringList &exceptColumns) const
+{
+    // A parent through a key whose deletion deletes x or needs it gone is missing from live.
+    QStringList gone{QStringLiteral("false")};
+    for (const ClosureBuilder::Edge &edge : edgesFrom(table)) {
+        if (edge.columns == exceptColumns || nullsOnDelete(edge))
+            continue;
+        gone << QStringLiteral("(%1 AND NOT EXISTS (SELECT 1 FROM %2 p WHERE %3))")
+                    .arg(RestoreSql::notNull(QStringLiteral("x"), edge.columns), edge.parent->sqlName(),
+                         RestoreSql::equal(QStringLiteral("p"), edge.parentColumns, QStringLiteral("x"), edge.columns));
+    }
+    return gone.join(QStringLiteral(" OR "));
+}
+
+qint64 LiveClassifier::markDeletedThroughSetNull(const Table &table, const QString &s)
+{
+    // A missing row linked to the closure only by keys ON DELETE SET NULL: deleting such a parent
+    // would have emptied the key, not deleted the row. Unless a parent whose deletion takes it
+    // along is gone too, nothing of the incident explains its absence: it was deleted on purpose.
+    const QList<ClosureBuilder::Edge> edges = edgesFrom(table);
+    QStringList reachedOtherwise{QStringLiteral("false")};
+    for (const ClosureBuilder::Edge &edge : edges)
+        if (!nullsOnDelete(edge) && !staged(*edge.parent).isEmpty())
+            reachedOtherwise << QStringLiteral("EXISTS (SELECT 1 FROM %1 m WHERE %2)")
+                                    .arg(sql::quoteIdent(staged(*edge.parent)),
+                                         RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns));
+    qint64 marked = 0;
+    for (const ClosureBuilder::Edge &edge : edges) {
+        if (!nullsOnDelete(edge) || staged(*edge.parent).isEmpty())
+            continue;
+        marked += PgRaw::affected(m_session.exec(
+            QStringLiteral("UPDATE %1 x SET %2 = 'deleted-since', %3 = $1 || %4 || $2 WHERE x.%2 IS NULL AND NOT x.%5 AND %6 "
+                           "AND EXISTS (SELECT 1 FROM %7 m WHERE %8) AND NOT (%9) AND NOT (%10)")
+                .arg(s, kAction, kReason, RestoreSql::keyText(QStringLiteral("x"), edge.columns), kRoot,
+                     RestoreSql::notNull(QStringLiteral("x"), edge.columns), sql::quoteIdent(staged(*edge.parent)),
+                     RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns),
+                     reachedOtherwise.join(QStringLiteral(" OR ")))
+                .arg(parentGone(table, {})),
+            {QStringLiteral("deleted since the backup: it is in the closure only through %1 = ").arg(edge.columns.join(QLatin1Char(','))),
+             QStringLiteral(" (%1, ON DELETE %2): deleting that row would have emptied the key, not deleted this one, and no parent "
+                            "whose deletion deletes it is gone from live")
+                 .arg(edge.parent->qualifiedName(), fkActionSql(edge.foreignKey->onDelete).toUpper())}));
+    }
+    return marked;
 }
 
 QString LiveClassifier::movedParents(const Table &table, const ClosureBuilder::Edge &edge, const QString &s) const
@@ -229,20 +275,11 @@ qint64 LiveClassifier::markDeletedSince(const Table &table, const QString &s, co
     const QList<ClosureBuilder::Edge> edges = edgesFrom(table);
     QList<ClosureBuilder::Edge> moved;
     for (const ClosureBuilder::Edge &edge : edges) {
-        QStringList otherParentGone{QStringLiteral("false")};
-        for (const ClosureBuilder::Edge &other : edges) {
-            const ForeignKey *key = foreignKeyOf(table, other);
-            if (other.columns == edge.columns || (key && (key->onDelete == FkAction::SetNull || key->onDelete == FkAction::SetDefault)))
-                continue;
-            otherParentGone << QStringLiteral("(%1 AND NOT EXISTS (SELECT 1 FROM %2 p WHERE %3))")
-                                   .arg(RestoreSql::notNull(QStringLiteral("x"), other.columns), other.parent->sqlName(),
-                                        RestoreSql::equal(QStringLiteral("p"), other.parentColumns, QStringLiteral("x"), other.columns));
-        }
         const qint64 count = update(QStringLiteral("UPDATE %1 x SET %2 = 'deleted-since' WHERE x.%2 IS NULL AND NOT x.%3 AND (%4) IN "
                                                    "(SELECT %5 FROM (%6) m) AND NOT (%7)")
                                         .arg(s, kAction, kRoot, RestoreSql::prefixed(QStringLiteral("x"), edge.columns),
                                              RestoreSql::prefixed(QStringLiteral("m"), parentAliases(edge)), movedParents(table, edge, s),
-                                             otherParentGone.join(QStringLiteral(" OR "))));
+                                             parentGone(table, edge.columns)));
         if (count > 0)
             moved << edge;
     }

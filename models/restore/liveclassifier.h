@@ -21,7 +21,7 @@ public:
     LiveClassifier(const Schema &live, const PgRaw &session, const QHash<QString, QString> &staging,
                    const QHash<QString, QStringList> &columns, const QList<ClosureBuilder::Edge> &edges);
 
-    /// `keepDeleted`: look for rows deleted since the backup (see markDeletedSince); `knownDeleted`:
+    /// `keepDeleted`: look for rows deleted since the backup (markDeletedThroughSetNull, markDeletedSince); `knownDeleted`:
     /// keys an earlier plan found so.
     void classify(const Table &table, RestorePolicy policy, bool keepDeleted, const QStringList &knownDeleted);
     /// Rows a RestoreForeignKey step will update (moved back, or set after a cycle-breaking insert).
@@ -34,6 +34,10 @@ public:
 private:
     void markParents(const Table &table, const QString &s);
     qint64 markDeletedSince(const Table &table, const QString &s, const QStringList &knownDeleted);
+    qint64 markDeletedThroughSetNull(const Table &table, const QString &s);
+    /// SQL condition on alias x: a parent through a key not ON DELETE SET NULL/DEFAULT (but the one
+    /// on `exceptColumns`) is gone from live.
+    QString parentGone(const Table &table, const QStringList &exceptColumns) const;
     QString movedParents(const Table &table, const ClosureBuilder::Edge &edge, const QString &s) const;
     QString substituted(const Table &table, const ClosureBuilder::Edge &edge, const QString &s) const;
     void markCollisions(const Table &table, RestorePolicy policy, const QString &s, const QString &candidates);

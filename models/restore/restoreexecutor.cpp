@@ -121,6 +121,15 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
         }
         if (control)
             control->throwIfCancelled();
+        // Deferred foreign keys are checked now rather than at COMMIT or never (a preview rolls
+        // back): a violation is reported, at the script's end, before any undo is written.
+        report.errorLine = items.isEmpty() ? 0 : items.last().line;
+        try {
+            live.exec(QStringLiteral("SET CONSTRAINTS ALL IMMEDIATE"));
+        } catch (const Error &error) {
+            throw Error(QStringLiteral("a deferred foreign key fails at the end of the script (SET CONSTRAINTS ALL IMMEDIATE): %1")
+                            .arg(error.message()));
+        }
         report.errorLine = 0;
         if (commit) {
             report.undoRows = undo->writeScript(undoPath, QStringLiteral("run on %1 at %2")

@@ -30,7 +30,7 @@ qint64 RestorePlan::rowsToWrite() const
 {
     qint64 total = 0;
     for (const PlanStep &step : steps)
-        if (step.kind != PlanStep::Kind::AdvanceSequence)
+        if (step.kind != PlanStep::Kind::AdvanceSequence && step.expectedRows > 0)
             total += step.expectedRows;
     return total;
 }
@@ -53,14 +53,16 @@ QString RestorePlan::summary() const
     }
     lines << QStringLiteral("Statements:");
     for (const PlanStep &step : steps)
-        lines << QStringLiteral("  %1 (%2 rows)").arg(step.description).arg(step.expectedRows);
+        lines << (step.expectedRows < 0 ? QStringLiteral("  %1").arg(step.description)
+                                        : QStringLiteral("  %1 (%2 rows)%3").arg(step.description).arg(step.expectedRows)
+                                              .arg(step.withNext ? QStringLiteral(", in one statement with the next") : QString()));
     lines << QStringLiteral("Collisions: %1").arg(collisions.size());
     for (const PlanListing &listing : collisions)
         lines << QStringLiteral("  %1 (%2): %3 - %4").arg(listing.table, listing.key, listing.action, listing.reason);
     lines << QStringLiteral("Unrestorable or not restored: %1").arg(unrestorable.size());
     for (const PlanListing &listing : unrestorable)
         lines << QStringLiteral("  %1 (%2): %3 - %4").arg(listing.table, listing.key, listing.action, listing.reason);
-    lines << QStringLiteral("Deleted since the backup (siblings were moved, this one was not; not restored): %1").arg(deletedSince.size());
+    lines << QStringLiteral("Deleted since the backup (the incident does not explain their absence; not restored): %1").arg(deletedSince.size());
     for (const PlanListing &listing : deletedSince)
         lines << QStringLiteral("  %1 (%2): %3").arg(listing.table, listing.key, listing.reason);
     for (const QString &warning : warnings)

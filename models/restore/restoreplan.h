@@ -50,7 +50,7 @@ struct PlanChildRef
 /// One set-based statement of the script, as data; ScriptRenderer turns it into SQL.
 struct PlanStep
 {
-    enum class Kind { Recreate, Insert, RestoreForeignKey, AdvanceSequence };
+    enum class Kind { Recreate, Insert, RestoreForeignKey, AdvanceSequence, SetConstraints };
     Kind kind = Kind::Insert;
     QString table;        ///< "schema.table"
     QString tableSql;
@@ -58,6 +58,11 @@ struct PlanStep
     QStringList columns;  ///< Insert/Recreate: columns written
     QStringList primaryKey;
     QStringList nullColumns; ///< Insert: columns inserted as NULL and set by a later RestoreForeignKey (cycles)
+    /// Insert: written as part of the next step's statement (a cycle of NOT NULL keys that cannot
+    /// be deferred: PostgreSQL checks them at the end of the statement).
+    bool withNext = false;
+    QStringList constraints;      ///< SetConstraints: quoted, schema-qualified foreign key names
+    bool deferred = false;        ///< SetConstraints: DEFERRED; else IMMEDIATE (checked now)
     bool overridingSystemValue = false;
     QList<PlanChildRef> children; ///< Recreate
     QStringList fkColumns;        ///< RestoreForeignKey
@@ -65,7 +70,7 @@ struct PlanStep
     QStringList parentColumns;
     QString sequenceSql;          ///< AdvanceSequence: quoted sequence name
     QString column;               ///< AdvanceSequence: owning column
-    qint64 expectedRows = 0;
+    qint64 expectedRows = 0;      ///< -1: the statement writes no rows (SetConstraints)
     QString description;          ///< one line saying what the statement does
 };
 
@@ -91,8 +96,9 @@ struct RestorePlan
     QList<PlanStep> steps;
     QList<PlanListing> collisions;
     QList<PlanListing> unrestorable;
-    /// Missing rows whose siblings the incident moved while it did not move them: deleted since the
-    /// backup, not restored unless the operator asks for their table.
+    /// Missing rows the incident cannot explain (the incident moved their siblings and not them, or
+    /// deleting their parent would only have set their key to NULL): deleted since the backup, not
+    /// restored unless the operator asks for their table.
     QList<PlanListing> deletedSince;
     QStringList warnings;
     qint64 closureRows = 0;

@@ -7,12 +7,12 @@
 #include "db/sqlident.h"
 #include "restore/closurebuilder.h"
 #include "restore/derivedcounters.h"
+#include "restore/insertorder.h"
 #include "restore/liveclassifier.h"
 #include "restore/restoresql.h"
 #include "db/pgraw.h"
 #include "restore/unknownowners.h"
 
-#include <QSet>
 
 namespace salvage {
 
@@ -23,29 +23,6 @@ const QString kAction = QStringLiteral("\"_salvage_action\"");
 QString keyOrder(const QStringList &primaryKey)
 {
     return sql::quoteIdentList(primaryKey);
-}
-
-/// Parents before children; a table reached again while being visited closes a cycle and is left where it is.
-QList<const Table *> dependencyOrder(const QList<const Table *> &tables, const QList<ClosureBuilder::Edge> &edges)
-{
-    QList<const Table *> order;
-    QSet<const Table *> done;
-    QSet<const Table *> visiting;
-    const QSet<const Table *> wanted(tables.begin(), tables.end());
-    std::function<void(const Table *)> visit = [&](const Table *table) {
-        if (done.contains(table) || visiting.contains(table))
-            return;
-        visiting.insert(table);
-        for (const ClosureBuilder::Edge &edge : edges)
-            if (edge.child == table && edge.parent != table && wanted.contains(edge.parent))
-                visit(edge.parent);
-        visiting.remove(table);
-        done.insert(table);
-        order.append(table);
-    };
-    for (const Table *table : tables)
-        visit(table);
-    return order;
 }
 
 RestorePolicy policyFor(const RestoreRequest &request, const Table &table, const QList<ClosureBuilder::Edge> &edges)
@@ -175,12 +152,10 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             control->throwIfCancelled();
     }
 
-    const QList<const Table *> order = dependencyOrder(tables, liveEdges);
-    QHash<const Table *, int> position;
-    for (const Table *table : order) {
-        position.insert(table, int(position.size()));
+    const InsertOrder insertOrder(tables, liveEdges);
+    const QList<const Table *> order = insertOrder.tables();
+    for (const Table *table : order)
         plan.tableOrder << table->qualifiedName();
-    }
 
     LiveClassifier classifier(liveSchema, live, staging, stagedColumns, liveEdges);
     for (const Table *table : order) {
@@ -216,57 +191,79 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         }
     }
 
-    // Steps: per table recreate then insert, parents first; then foreign keys put back; then sequences.
-    for (const Table *table : order) {
-        const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
-        const QString name = staging.value(table->qualifiedName());
-        const QStringList columns = stagedColumns.value(table->qualifiedName());
-        bool overriding = false;
-        for (const QString &column : columns)
-            overriding = overriding || table->column(column)->identity == QLatin1Char('a');
-        // Both row-writing steps of a table start alike.
-        const auto tableStep = [&](PlanStep::Kind kind, qint64 count) {
-            PlanStep step;
-            step.kind = kind;
-            step.table = table->qualifiedName();
-            step.tableSql = table->sqlName();
-            step.stagingName = name;
-            step.columns = columns;
-            step.primaryKey = table->primaryKey;
-            step.expectedRows = count;
-            return step;
-        };
-        if (const qint64 count = counts.value(QStringLiteral("recreate"))) {
-            PlanStep step = tableStep(PlanStep::Kind::Recreate, count);
-            for (const ClosureBuilder::Edge &edge : liveEdges)
-                if (edge.parent == table && edge.parentColumns == table->primaryKey && edge.columns.size() == 1)
-                    step.children.append({edge.child->sqlName(), edge.columns.first()});
-            step.description = QStringLiteral("%1: give %2 recreated rows their original id and backup values, re-pointing their rows")
-                                   .arg(table->qualifiedName()).arg(count);
-            plan.steps.append(step);
-        }
-        if (const qint64 count = counts.value(QStringLiteral("insert"))) {
-            PlanStep step = tableStep(PlanStep::Kind::Insert, count);
-            step.overridingSystemValue = overriding;
-            for (const ClosureBuilder::Edge &edge : liveEdges) {
-                if (edge.child != table || edge.parent == table || !position.contains(edge.parent)
-                    || position.value(edge.parent) < position.value(table))
-                    continue;
-                for (const QString &column : edge.columns)
-                    if (table->column(column)->nullable && !step.nullColumns.contains(column))
-                        step.nullColumns << column;
+    // Steps: per group of tables recreate then insert, parents first; then foreign keys put back;
+    // then sequences. A cycle of NOT NULL keys is deferred for the run, or inserted in one statement.
+    QStringList deferred;
+    for (const InsertOrder::Group &group : insertOrder.groups()) {
+        QList<PlanStep> inserts;
+        bool writes = false;
+        for (const Table *table : group.tables) {
+            const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
+            const QString name = staging.value(table->qualifiedName());
+            const QStringList columns = stagedColumns.value(table->qualifiedName());
+            bool overriding = false;
+            for (const QString &column : columns)
+                overriding = overriding || table->column(column)->identity == QLatin1Char('a');
+            // Both row-writing steps of a table start alike.
+            const auto tableStep = [&](PlanStep::Kind kind, qint64 count) {
+                PlanStep step;
+                step.kind = kind;
+                step.table = table->qualifiedName();
+                step.tableSql = table->sqlName();
+                step.stagingName = name;
+                step.columns = columns;
+                step.primaryKey = table->primaryKey;
+                step.expectedRows = count;
+                return step;
+            };
+            if (const qint64 count = counts.value(QStringLiteral("recreate"))) {
+                PlanStep step = tableStep(PlanStep::Kind::Recreate, count);
+                for (const ClosureBuilder::Edge &edge : liveEdges)
+                    if (edge.parent == table && edge.parentColumns == table->primaryKey && edge.columns.size() == 1)
+                        step.children.append({edge.child->sqlName(), edge.columns.first()});
+                step.description = QStringLiteral("%1: give %2 recreated rows their original id and backup values, re-pointing their rows")
+                                       .arg(table->qualifiedName()).arg(count);
+                plan.steps.append(step);
+                writes = true;
             }
-            step.description = QStringLiteral("%1: insert %2 rows missing from live").arg(table->qualifiedName()).arg(count);
-            plan.steps.append(step);
+            if (const qint64 count = counts.value(QStringLiteral("insert"))) {
+                PlanStep step = tableStep(PlanStep::Kind::Insert, count);
+                step.overridingSystemValue = overriding;
+                for (const ClosureBuilder::Edge &edge : liveEdges) {
+                    if (edge.child != table || !insertOrder.setAfterInsert(edge))
+                        continue;
+                    for (const QString &column : edge.columns)
+                        if (table->column(column)->nullable && !step.nullColumns.contains(column))
+                            step.nullColumns << column;
+                }
+                step.description = QStringLiteral("%1: insert %2 rows missing from live").arg(table->qualifiedName()).arg(count);
+                inserts.append(step);
+            }
         }
+        if (group.cycle == InsertOrder::Cycle::OneStatement) {
+            for (qsizetype i = 0; i + 1 < inserts.size(); ++i)
+                inserts[i].withNext = true;
+        } else if (group.cycle == InsertOrder::Cycle::Deferred && (writes || !inserts.isEmpty())) {
+            for (const ClosureBuilder::Edge &key : group.keys)
+                if (!deferred.contains(sql::qualified(key.child->schema, key.foreignKey->name)))
+                    deferred << sql::qualified(key.child->schema, key.foreignKey->name);
+        }
+        plan.steps << inserts;
+    }
+    if (!deferred.isEmpty()) {
+        PlanStep step;
+        step.kind = PlanStep::Kind::SetConstraints;
+        step.constraints = deferred;
+        step.deferred = true;
+        step.expectedRows = -1;
+        step.description = QStringLiteral("defer the NOT NULL foreign keys of a cycle to the end of the run (rows wait for their parents)");
+        plan.steps.prepend(step);
     }
     for (const Table *table : order) {
         for (const ClosureBuilder::Edge &edge : liveEdges) {
             if (edge.child != table)
                 continue;
-            const bool backEdge = edge.parent != table && position.contains(edge.parent)
-                && position.value(edge.parent) > position.value(table);
-            const qint64 count = classifier.foreignKeyUpdates(edge, backEdge);
+            const qint64 count = classifier.foreignKeyUpdates(edge, insertOrder.setAfterInsert(edge));
             if (count == 0)
                 continue;
             PlanStep step;
@@ -284,6 +281,14 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                                    .arg(count);
             plan.steps.append(step);
         }
+    }
+    if (!deferred.isEmpty()) {
+        PlanStep step;
+        step.kind = PlanStep::Kind::SetConstraints;
+        step.constraints = deferred;
+        step.expectedRows = -1;
+        step.description = QStringLiteral("check the deferred foreign keys now, so that a violation names them here rather than at COMMIT");
+        plan.steps.append(step);
     }
     for (const Table *table : order) {
         const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];

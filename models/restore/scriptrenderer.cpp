@@ -69,6 +69,9 @@ QString ScriptRenderer::statement(const PlanStep &step)
     case PlanStep::Kind::AdvanceSequence:
         return QStringLiteral("SELECT setval(%1, x.m) FROM (SELECT max(%2) AS m FROM %3) x, %4 q WHERE x.m > q.last_value;")
             .arg(sql::quoteLiteral(step.sequenceSql), sql::quoteIdent(step.column), step.tableSql, step.sequenceSql);
+    case PlanStep::Kind::SetConstraints:
+        return QStringLiteral("SET CONSTRAINTS %1 %2;")
+            .arg(step.constraints.join(QStringLiteral(", ")), step.deferred ? QStringLiteral("DEFERRED") : QStringLiteral("IMMEDIATE"));
     }
     return {};
 }
@@ -100,9 +103,33 @@ QByteArray ScriptRenderer::render(const RestorePlan &plan, int lockTimeoutSecond
         out += "\\.\n";
         out += QStringLiteral("CREATE INDEX ON %1 (\"_salvage_action\");\nANALYZE %1;\n\n").arg(name).toUtf8();
     }
-    for (const PlanStep &step : plan.steps) {
+    // Steps marked withNext become data-modifying WITH parts of the next one: one statement.
+    QStringList with;
+    for (qsizetype i = 0; i < plan.steps.size(); ++i) {
+        const PlanStep &step = plan.steps.at(i);
+        if (step.withNext && with.isEmpty()) {
+            QStringList tables;
+            for (qsizetype j = i; j < plan.steps.size() && (j == i || plan.steps.at(j - 1).withNext); ++j)
+                tables << plan.steps.at(j).table;
+            out += comment(QStringLiteral("one statement for %1: PostgreSQL checks the NOT NULL foreign keys between them at its end "
+                                          "(they cannot be deferred); its row count is that of its last INSERT")
+                               .arg(tables.join(QStringLiteral(", "))))
+                       .toUtf8();
+        }
         out += comment(step.description).toUtf8();
-        out += comment(QStringLiteral("expected rows: %1").arg(step.expectedRows)).toUtf8();
+        if (step.withNext) {
+            out += comment(QStringLiteral("rows: %1, written by the statement below").arg(step.expectedRows)).toUtf8();
+            QString part = statement(step);
+            part.chop(1);
+            with << QStringLiteral("\"_salvage_w%1\" AS (%2)").arg(with.size() + 1).arg(part);
+            continue;
+        }
+        if (step.expectedRows >= 0)
+            out += comment(QStringLiteral("expected rows: %1").arg(step.expectedRows)).toUtf8();
+        if (!with.isEmpty()) {
+            out += QStringLiteral("WITH %1\n").arg(with.join(QStringLiteral(",\n     "))).toUtf8();
+            with.clear();
+        }
         out += statement(step).toUtf8() + "\n\n";
     }
     out += "COMMIT;\n";

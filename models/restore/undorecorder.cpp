@@ -135,6 +135,8 @@ qint64 UndoRecorder::writeScript(const QString &path, const QString &title) cons
     write(QStringLiteral("-- Salvage undo script: %1\n-- Run it with: psql -v ON_ERROR_STOP=1 -f THIS_FILE\n"
                          "-- Returns every row the run touched to its state before the run. Sequences are left advanced.\n"
                          "BEGIN;\nSET LOCAL lock_timeout = '10s';\n"
+                         "-- Rows of a cycle of deferrable foreign keys go in reverse order: their keys are checked at COMMIT.\n"
+                         "SET CONSTRAINTS ALL DEFERRED;\n"
                          "CREATE TEMP TABLE \"_salvage_undo\" (seq bigint, stmt integer, tbl oid, op text, old jsonb, new jsonb) ON COMMIT DROP;\n"
                          "COPY \"_salvage_undo\" (seq, stmt, tbl, op, old, new) FROM STDIN;\n")
               .arg(title)

@@ -1,6 +1,7 @@
 // Restore semantics that rest on evidence in the data, on small schemas with their own names:
 // rows deleted since the backup stay deleted when the incident moved their siblings and not them
-// (unless a unique key explains why they were left behind), and cycles between two tables.
+// (unless a unique key explains why they were left behind) or when only keys ON DELETE SET NULL
+// link them to the lost rows, and cycles between two tables.
 #include "core/error.h"
 #include "db/pgsession.h"
 #include "restore/restoreexecutor.h"
@@ -51,6 +52,29 @@ ALTER TABLE team ADD FOREIGN KEY (captain) REFERENCES player ON DELETE SET NULL;
 INSERT INTO team VALUES (1, 'red', NULL), (2, 'blue', NULL);
 INSERT INTO player VALUES (11, 1, 'ann'), (12, 1, 'ben'), (21, 2, 'cal');
 UPDATE team SET captain = CASE tid WHEN 1 THEN 12 ELSE 21 END;
+)SQL";
+
+// Posts answer posts (ON DELETE SET NULL). Person 1 is lost in the incident with their posts 10 and
+// 15. Since the backup, person 2 deleted 11 (an answer to 10) and person 3 deleted 14 (an answer to
+// 11): the incident would only have emptied their "answers", so they stay deleted, and mark 100 on
+// 11 with them. Person 4 was deleted with post 16 (an answer to 10): gone with its author. Posts 12
+// and 13 are still there with their "answers" emptied.
+const char *const kPosts = R"SQL(
+CREATE TABLE person (pid integer PRIMARY KEY, name text NOT NULL);
+CREATE TABLE post (id integer PRIMARY KEY, author integer NOT NULL REFERENCES person ON DELETE CASCADE,
+  answers integer REFERENCES post ON DELETE SET NULL, body text);
+CREATE TABLE mark (id integer PRIMARY KEY, post integer NOT NULL REFERENCES post ON DELETE CASCADE, kind text);
+INSERT INTO person VALUES (1, 'lost'), (2, 'second'), (3, 'third'), (4, 'fourth');
+INSERT INTO post VALUES (10, 1, NULL, 'lost post'), (11, 2, 10, 'answer, deleted'), (12, 3, 10, 'answer, kept'),
+  (13, 2, 11, 'answer to the deleted, kept'), (14, 3, 11, 'answer to the deleted, deleted'), (15, 1, 12, 'lost answer'),
+  (16, 4, 10, 'answer by a deleted person');
+INSERT INTO mark VALUES (100, 11, 'on the deleted'), (101, 10, 'on the lost');
+)SQL";
+
+const char *const kPostsLive = R"SQL(
+DELETE FROM post WHERE id IN (11, 14);
+DELETE FROM person WHERE pid = 4;
+DELETE FROM person WHERE pid = 1;
 )SQL";
 
 } // namespace
@@ -149,6 +173,53 @@ private slots:
         QCOMPARE(value(QStringLiteral("SELECT string_agg(iid || ':' || holder, ',' ORDER BY iid) FROM item")),
                  QStringLiteral("10:1,20:2,21:2,22:2,23:1,24:2,30:3"));
         QCOMPARE(value(QStringLiteral("SELECT string_agg(nid::text, ',' ORDER BY nid) FROM note")), QStringLiteral("100,101,102"));
+    }
+
+    void rowsReachedOnlyThroughSetNullStayDeleted()
+    {
+        build(QStringLiteral("tst_evidence_setnull"), kPosts, kPostsLive);
+        const RestorePlan planned = plan(QStringLiteral("person WHERE pid = 1"));
+        QCOMPARE(keys(planned.deletedSince, QStringLiteral("public.post"), QStringLiteral("deleted-since")),
+                 (QStringList{QStringLiteral("11"), QStringLiteral("14")}));
+        for (const PlanListing &listing : planned.deletedSince) {
+            QVERIFY2(listing.reason.contains(QLatin1String("ON DELETE SET NULL")), qPrintable(listing.reason));
+            QVERIFY2(listing.reason.contains(listing.key == QLatin1String("11") ? QLatin1String("answers = 10") : QLatin1String("answers = 11")),
+                     qPrintable(listing.reason));
+        }
+        QCOMPARE(keys(planned.unrestorable, QStringLiteral("public.post"), QStringLiteral("cascade")), QStringList{QStringLiteral("16")});
+        QCOMPARE(keys(planned.unrestorable, QStringLiteral("public.mark"), QStringLiteral("cascade")), QStringList{QStringLiteral("100")});
+        QCOMPARE(planned.counts.value(QStringLiteral("public.post")).value(QStringLiteral("insert")), 2); // 10, 15
+        QCOMPARE(planned.counts.value(QStringLiteral("public.post")).value(QStringLiteral("repoint")), 1); // 12 answers 10 again
+
+        run(planned);
+        QCOMPARE(value(QStringLiteral("SELECT string_agg(id || ':' || author || ':' || coalesce(answers::text, '-'), ',' ORDER BY id) FROM post")),
+                 QStringLiteral("10:1:-,12:3:10,13:2:-,15:1:12"));
+        QCOMPARE(value(QStringLiteral("SELECT string_agg(id::text, ',' ORDER BY id) FROM mark")), QStringLiteral("101"));
+
+        // The verdict does not rest on anything the run changes: a re-plan keeps it.
+        PgSession live(m_live, PgSession::Options{true, QStringLiteral("LIVE"), 15});
+        PgSession backup(m_backup, PgSession::Options{true, QStringLiteral("BACKUP"), 15});
+        RestoreRequest request;
+        request.roots << RootSelection::parse(QStringLiteral("person WHERE pid = 1"));
+        const Verification verification = RestoreVerifier::verify(live, backup, request, &planned);
+        QVERIFY2(verification.isComplete(), qPrintable(verification.summary()));
+    }
+
+    void operatorRestoresRowsReachedThroughSetNull()
+    {
+        build(QStringLiteral("tst_evidence_setnull_override"), kPosts, kPostsLive);
+        // A root is the operator's choice: no evidence keeps it deleted (its answer 14 is, as before).
+        const RestorePlan rooted = plan(QStringLiteral("post WHERE id = 11"));
+        QCOMPARE(keys(rooted.deletedSince, QStringLiteral("public.post"), QStringLiteral("deleted-since")), QStringList{QStringLiteral("14")});
+        QCOMPARE(rooted.counts.value(QStringLiteral("public.post")).value(QStringLiteral("insert")), 1);
+        QCOMPARE(rooted.counts.value(QStringLiteral("public.mark")).value(QStringLiteral("insert")), 1);
+
+        const RestorePlan planned = plan(QStringLiteral("person WHERE pid = 1"), {QStringLiteral("*")});
+        QVERIFY(planned.deletedSince.isEmpty());
+        run(planned);
+        QCOMPARE(value(QStringLiteral("SELECT string_agg(id || ':' || author || ':' || coalesce(answers::text, '-'), ',' ORDER BY id) FROM post")),
+                 QStringLiteral("10:1:-,11:2:10,12:3:10,13:2:11,14:3:11,15:1:12"));
+        QCOMPARE(value(QStringLiteral("SELECT string_agg(id::text, ',' ORDER BY id) FROM mark")), QStringLiteral("100,101"));
     }
 
     void cycleBetweenTwoTables()
