@@ -74,6 +74,20 @@ private slots:
                                                               "AND (reblog_of_id IS NULL OR NOT reblog_of_id = ANY ('%2')) AND NOT id = ANY ('{%3}')")
                                                    .arg(liveAccounts, deleted, keptDeleted.join(QLatin1Char(','))));
         QVERIFY(owners != QLatin1String("{}"));
+        // Replies by authors still in LIVE to the victims, deleted by their authors since the backup:
+        // deleting a victim would only have emptied their keys, so they are kept deleted (the
+        // default seed deletes no such reply; the check holds for any seed).
+        QStringList throughSetNull;
+        for (const PlanListing &listing : plan.deletedSince)
+            if (listing.table == QLatin1String("public.statuses") && listing.reason.contains(QLatin1String("ON DELETE SET NULL")))
+                throughSetNull << listing.key;
+        const QString deletedReplies = ids(backupConn, QStringLiteral("SELECT id FROM statuses WHERE NOT id = ANY ('%1') AND account_id = ANY ('%2') "
+                                                                      "AND reblog_of_id IS NULL AND (NOT in_reply_to_account_id = ANY ('%2') OR "
+                                                                      "in_reply_to_id IN (SELECT id FROM statuses WHERE NOT account_id = ANY ('%2')))")
+                                                           .arg(liveIds, liveAccounts));
+        QCOMPARE(ids(liveConn, QStringLiteral("SELECT '%1'::bigint[] <@ '{%2}'::bigint[] AND '{%2}'::bigint[] <@ '%3'::bigint[]")
+                                   .arg(deletedReplies, throughSetNull.join(QLatin1Char(',')), deleted)),
+                 QStringLiteral("{t}"));
 
         PgSession session(liveConn, PgSession::Options::writable(QStringLiteral("LIVE")));
         const QString undo = logs.filePath(QStringLiteral("undo.sql"));

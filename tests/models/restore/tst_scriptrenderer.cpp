@@ -105,6 +105,41 @@ private slots:
         QCOMPARE(items.first().sql, QStringLiteral("BEGIN"));
         QCOMPARE(items.last().sql, QStringLiteral("COMMIT"));
     }
+
+    void cycleStepsReadBackAsOneStatementEach()
+    {
+        RestorePlan plan = samplePlan();
+        PlanStep first = plan.steps.at(1);
+        first.withNext = true;
+        first.expectedRows = 4;
+        PlanStep second = plan.steps.at(1);
+        second.table = QStringLiteral("public.other");
+        second.tableSql = QStringLiteral("\"public\".\"other\"");
+        second.expectedRows = 5;
+        PlanStep defer;
+        defer.kind = PlanStep::Kind::SetConstraints;
+        defer.constraints = {QStringLiteral("\"public\".\"a_b\""), QStringLiteral("\"public\".\"b_a\"")};
+        defer.deferred = true;
+        defer.expectedRows = -1;
+        defer.description = QStringLiteral("defer");
+        PlanStep check = defer;
+        check.deferred = false;
+        plan.steps = {defer, first, second, check};
+        QCOMPARE(plan.rowsToWrite(), 9);
+
+        QList<ScriptItem> items = ScriptParser::parse(ScriptRenderer::render(plan));
+        items.removeIf([](const ScriptItem &item) {
+            return item.isCopy || item.sql.startsWith(QLatin1String("CREATE")) || item.sql.startsWith(QLatin1String("ANALYZE"));
+        });
+        QCOMPARE(items.size(), 6); // BEGIN, SET LOCAL, defer, the joined inserts, check, COMMIT
+        QCOMPARE(items.at(2).sql, QStringLiteral("SET CONSTRAINTS \"public\".\"a_b\", \"public\".\"b_a\" DEFERRED"));
+        QCOMPARE(items.at(2).expectedRows, -1);
+        QVERIFY(items.at(3).sql.startsWith(QLatin1String("WITH \"_salvage_w1\" AS (INSERT INTO \"public\".\"accounts\"")));
+        QVERIFY(items.at(3).sql.contains(QLatin1String(")\nINSERT INTO \"public\".\"other\"")));
+        QCOMPARE(items.at(3).expectedRows, 5);
+        QVERIFY(items.at(3).comment.startsWith(QLatin1String("-- one statement for public.accounts, public.other")));
+        QCOMPARE(items.at(4).sql, QStringLiteral("SET CONSTRAINTS \"public\".\"a_b\", \"public\".\"b_a\" IMMEDIATE"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestScriptRenderer)
