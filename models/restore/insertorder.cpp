@@ -107,11 +107,13 @@ InsertOrder::InsertOrder(const QList<const Table *> &tables, const QList<Closure
                 const int parent = groupOf[link.parent];
                 if (groupOf[link.child] != group || parent == group || isNotNull(link) != notNull)
                     continue;
-                bool blocked = visiting.contains(parent);
-                for (const int other : needed(parent))
-                    blocked = blocked || visiting.contains(other);
-                if (!notNull && blocked)
-                    continue;
+                if (!notNull) {
+                    bool blocked = visiting.contains(parent);
+                    for (const int other : needed(parent))
+                        blocked = blocked || visiting.contains(other);
+                    if (blocked)
+                        continue; // left for later: this key is inserted NULL and set afterwards
+                }
                 visit(parent);
             }
         }

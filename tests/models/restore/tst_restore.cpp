@@ -9,6 +9,7 @@
 #include "restore/restoreverifier.h"
 #include "restore/scriptrenderer.h"
 #include "livesnapshot.h"
+#include "smallincident.h"
 #include "testcluster.h"
 
 #include <QFile>
@@ -19,6 +20,7 @@
 
 using namespace salvage;
 using salvage::test::TestCluster;
+using salvage::test::psql;
 
 namespace {
 
@@ -31,12 +33,6 @@ QByteArray fixture(const char *name)
     if (!file.open(QIODevice::ReadOnly))
         qFatal("missing fixture %s", name);
     return file.readAll();
-}
-
-QString psql()
-{
-    const QString candidate = PgCluster::findBinDir() + QStringLiteral("/psql");
-    return QFileInfo::exists(candidate) ? candidate : QStringLiteral("/usr/bin/psql");
 }
 
 } // namespace

@@ -2,22 +2,17 @@
 // can be deferred (deferred for the run), NOT NULL keys that cannot (one statement), a cycle broken
 // at its nullable key whatever the tables' order, and deferred keys checked before a preview ends.
 #include "core/error.h"
-#include "core/process.h"
-#include "db/pgcluster.h"
 #include "db/pgsession.h"
 #include "restore/restoreexecutor.h"
-#include "restore/restoreplanner.h"
 #include "restore/scriptrenderer.h"
 #include "livesnapshot.h"
-#include "testcluster.h"
+#include "smallincident.h"
 
 #include <QFile>
-#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace salvage;
-using salvage::test::TestCluster;
 
 namespace {
 
@@ -45,21 +40,15 @@ INSERT INTO ring_c VALUES (1, 1, 'c1'), (2, 2, 'c2');
 )SQL";
 
 // A group points at its captain (nullable), a member at its group (NOT NULL); the group table comes
-// first, so the order must not follow the nullable key.
+// first, so the order must not follow the nullable key. Everything is lost in live.
 const char *const kGroups = R"SQL(
-CREATE TABLE a_group (gid integer PRIMARY KEY, captain integer);
-CREATE TABLE b_member (mid integer PRIMARY KEY, grp integer NOT NULL REFERENCES a_group ON DELETE CASCADE);
+CREATE TABLE a_group (gid integer PRIMARY KEY, name text NOT NULL, captain integer);
+CREATE TABLE b_member (mid integer PRIMARY KEY, grp integer NOT NULL REFERENCES a_group ON DELETE CASCADE, name text NOT NULL);
 ALTER TABLE a_group ADD FOREIGN KEY (captain) REFERENCES b_member ON DELETE SET NULL;
-INSERT INTO a_group VALUES (1, NULL);
-INSERT INTO b_member VALUES (5, 1), (6, 1);
-UPDATE a_group SET captain = 6;
+INSERT INTO a_group VALUES (1, 'red', NULL), (2, 'blue', NULL);
+INSERT INTO b_member VALUES (11, 1, 'ann'), (12, 1, 'ben'), (21, 2, 'cal');
+UPDATE a_group SET captain = CASE gid WHEN 1 THEN 12 ELSE 21 END;
 )SQL";
-
-QString psql()
-{
-    const QString candidate = PgCluster::findBinDir() + QStringLiteral("/psql");
-    return QFileInfo::exists(candidate) ? candidate : QStringLiteral("/usr/bin/psql");
-}
 
 } // namespace
 
@@ -68,33 +57,7 @@ class TestRestoreCycles : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    QString m_live;
-    QString m_backup;
-
-    void build(const QString &name, const char *schema, const char *incident)
-    {
-        TestCluster &cluster = TestCluster::instance();
-        m_backup = cluster.createDatabase(name + QStringLiteral("_backup"));
-        m_live = cluster.createDatabase(name + QStringLiteral("_live"));
-        cluster.execute(name + QStringLiteral("_backup"), QString::fromUtf8(schema));
-        cluster.execute(name + QStringLiteral("_live"), QString::fromUtf8(schema) + QString::fromUtf8(incident));
-    }
-
-    RestorePlan plan(const QString &root)
-    {
-        PgSession live(m_live, PgSession::Options{true, QStringLiteral("LIVE"), 15});
-        PgSession backup(m_backup, PgSession::Options{true, QStringLiteral("BACKUP"), 15});
-        RestoreRequest request;
-        request.roots << RootSelection::parse(root);
-        return RestorePlanner(live, backup).plan(request);
-    }
-
-    QString value(const QString &sql)
-    {
-        PgSession session(m_live, PgSession::Options{true, QStringLiteral("LIVE"), 15});
-        const auto rows = session.exec(sql);
-        return rows.empty() || rows[0][0].is_null() ? QString() : QString::fromStdString(rows[0][0].as<std::string>());
-    }
+    salvage::test::SmallIncident m_incident;
 
     static void checkCounts(const ExecutionReport &report)
     {
@@ -107,11 +70,11 @@ class TestRestoreCycles : public QObject
     /// Preview (LIVE unchanged), run, then the undo script by psql gives LIVE back exactly.
     void previewRunUndo(const QByteArray &script, const std::function<void()> &checkRestored)
     {
-        const auto before = salvage::test::tableDigests(m_live);
-        PgSession session(m_live, PgSession::Options::writable(QStringLiteral("LIVE")));
+        const auto before = salvage::test::tableDigests(m_incident.live());
+        PgSession session(m_incident.live(), PgSession::Options::writable(QStringLiteral("LIVE")));
         RestoreExecutor executor(session);
         checkCounts(executor.preview(script));
-        QCOMPARE(salvage::test::tableDigests(m_live), before);
+        QCOMPARE(salvage::test::tableDigests(m_incident.live()), before);
 
         const QString undo = m_dir.filePath(QStringLiteral("undo.sql"));
         const ExecutionReport run = executor.run(script, undo);
@@ -119,11 +82,9 @@ class TestRestoreCycles : public QObject
         checkCounts(run);
         checkRestored();
 
-        const ProcessResult undone = runProcess({psql(), {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
-                                                          QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-d"), m_live,
-                                                          QStringLiteral("-f"), undo}});
+        const ProcessResult undone = salvage::test::runPsql(m_incident.live(), undo);
         QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));
-        QCOMPARE(salvage::test::tableDigests(m_live), before);
+        QCOMPARE(salvage::test::tableDigests(m_incident.live()), before);
     }
 
 private slots:
@@ -131,9 +92,9 @@ private slots:
 
     void deferrableNotNullCycle()
     {
-        build(QStringLiteral("tst_cycles_deferrable"), kShelves, "DELETE FROM shelf WHERE sid = 1;");
-        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM box")), QStringLiteral("1"));
-        const RestorePlan planned = plan(QStringLiteral("shelf MISSING"));
+        m_incident.build(QStringLiteral("tst_cycles_deferrable"), kShelves, "DELETE FROM shelf WHERE sid = 1;");
+        QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FROM box")), QStringLiteral("1"));
+        const RestorePlan planned = m_incident.plan(QStringLiteral("shelf MISSING"));
         QCOMPARE(planned.counts.value(QStringLiteral("public.shelf")).value(QStringLiteral("insert")), 1);
         QCOMPARE(planned.counts.value(QStringLiteral("public.box")).value(QStringLiteral("insert")), 2);
         const QByteArray script = ScriptRenderer::render(planned);
@@ -142,9 +103,9 @@ private slots:
         QVERIFY(script.contains(" IMMEDIATE;"));
         QVERIFY(!script.contains("WITH \"_salvage_w1\""));
         previewRunUndo(script, [&] {
-            QCOMPARE(value(QStringLiteral("SELECT string_agg(sid || ':' || label || ':' || first_box, ',' ORDER BY sid) FROM shelf")),
+            QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(sid || ':' || label || ':' || first_box, ',' ORDER BY sid) FROM shelf")),
                      QStringLiteral("1:top:10,2:bottom:20"));
-            QCOMPARE(value(QStringLiteral("SELECT string_agg(bid || ':' || shelf, ',' ORDER BY bid) FROM box")), QStringLiteral("10:1,11:1,20:2"));
+            QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(bid || ':' || shelf, ',' ORDER BY bid) FROM box")), QStringLiteral("10:1,11:1,20:2"));
         });
 
         // psql runs the same script: the deferred keys are checked by its own SET CONSTRAINTS … IMMEDIATE.
@@ -153,17 +114,15 @@ private slots:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(script);
         file.close();
-        const ProcessResult ran = runProcess({psql(), {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
-                                                       QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-d"), m_live,
-                                                       QStringLiteral("-f"), path}});
+        const ProcessResult ran = salvage::test::runPsql(m_incident.live(), path);
         QVERIFY2(ran.exitCode == 0, qPrintable(ran.output));
-        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM box")), QStringLiteral("3"));
+        QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FROM box")), QStringLiteral("3"));
     }
 
     void deferredViolationFailsThePreview()
     {
-        build(QStringLiteral("tst_cycles_violation"), kShelves, "");
-        const auto before = salvage::test::tableDigests(m_live);
+        m_incident.build(QStringLiteral("tst_cycles_violation"), kShelves, "");
+        const auto before = salvage::test::tableDigests(m_incident.live());
         // An edited script: a shelf whose first box exists nowhere, its key deferred, no check of its own.
         const QByteArray script = "BEGIN;\n"
                                   "SET CONSTRAINTS \"public\".\"shelf_first_box\" DEFERRED;\n"
@@ -171,7 +130,7 @@ private slots:
                                   "-- expected rows: 1\n"
                                   "INSERT INTO shelf VALUES (9, 'nowhere', 99);\n"
                                   "COMMIT;\n";
-        PgSession session(m_live, PgSession::Options::writable(QStringLiteral("LIVE")));
+        PgSession session(m_incident.live(), PgSession::Options::writable(QStringLiteral("LIVE")));
         RestoreExecutor executor(session);
         const ExecutionReport preview = executor.preview(script);
         QVERIFY(!preview.committed);
@@ -180,7 +139,7 @@ private slots:
         QCOMPARE(preview.errorLine, 6);
         QVERIFY(preview.summary().contains(QLatin1String("Error at line 6")));
         QCOMPARE(preview.statements.size(), 2); // SET CONSTRAINTS and the INSERT ran; the check failed
-        QCOMPARE(salvage::test::tableDigests(m_live), before);
+        QCOMPARE(salvage::test::tableDigests(m_incident.live()), before);
 
         // A run fails the same way before any undo is written, and commits nothing.
         const QString undo = m_dir.filePath(QStringLiteral("undo-violation.sql"));
@@ -188,16 +147,16 @@ private slots:
         QVERIFY(!run.committed);
         QVERIFY2(run.error.contains(QLatin1String("shelf_first_box")), qPrintable(run.error));
         QVERIFY(!QFile::exists(undo));
-        QCOMPARE(salvage::test::tableDigests(m_live), before);
+        QCOMPARE(salvage::test::tableDigests(m_incident.live()), before);
     }
 
     void notNullCycleThatCannotBeDeferred()
     {
         // The keys cannot be deferred: the rows of the ring are inserted by one statement, at whose
         // end PostgreSQL checks them (no DDL, no lock beyond the run's own).
-        build(QStringLiteral("tst_cycles_ring"), kRing, "DELETE FROM ring_a WHERE id = 1;");
-        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM ring_c")), QStringLiteral("1"));
-        const RestorePlan planned = plan(QStringLiteral("ring_a MISSING"));
+        m_incident.build(QStringLiteral("tst_cycles_ring"), kRing, "DELETE FROM ring_a WHERE id = 1;");
+        QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FROM ring_c")), QStringLiteral("1"));
+        const RestorePlan planned = m_incident.plan(QStringLiteral("ring_a MISSING"));
         for (const QString &table : {QStringLiteral("public.ring_a"), QStringLiteral("public.ring_b"), QStringLiteral("public.ring_c")})
             QCOMPARE(planned.counts.value(table).value(QStringLiteral("insert")), 1);
         qsizetype joined = 0;
@@ -211,7 +170,7 @@ private slots:
         QVERIFY(script.contains("WITH \"_salvage_w1\" AS (INSERT INTO"));
         QVERIFY(!script.contains("SET CONSTRAINTS"));
         previewRunUndo(script, [&] {
-            QCOMPARE(value(QStringLiteral("SELECT string_agg(a.label || b.label || c.label, ',' ORDER BY a.id) FROM ring_a a "
+            QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(a.label || b.label || c.label, ',' ORDER BY a.id) FROM ring_a a "
                                           "JOIN ring_b b ON b.id = a.b JOIN ring_c c ON c.id = b.c AND c.a = a.id")),
                      QStringLiteral("a1b1c1,a2b2c2"));
         });
@@ -219,12 +178,17 @@ private slots:
 
     void cycleBrokenAtItsNullableKey()
     {
-        build(QStringLiteral("tst_cycles_nullable"), kGroups, "DELETE FROM a_group;");
-        const RestorePlan planned = plan(QStringLiteral("a_group MISSING"));
+        m_incident.build(QStringLiteral("tst_cycles_nullable"), kGroups, "DELETE FROM a_group;");
+        QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FROM b_member")), QStringLiteral("0"));
+        const RestorePlan planned = m_incident.plan(QStringLiteral("a_group MISSING"));
         QCOMPARE(planned.tableOrder, (QStringList{QStringLiteral("public.a_group"), QStringLiteral("public.b_member")}));
+        QCOMPARE(planned.counts.value(QStringLiteral("public.b_member")).value(QStringLiteral("insert")), 3);
         previewRunUndo(ScriptRenderer::render(planned), [&] {
-            QCOMPARE(value(QStringLiteral("SELECT captain FROM a_group WHERE gid = 1")), QStringLiteral("6"));
-            QCOMPARE(value(QStringLiteral("SELECT string_agg(mid || ':' || grp, ',' ORDER BY mid) FROM b_member")), QStringLiteral("5:1,6:1"));
+            QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(g.name || ':' || m.name, ',' ORDER BY g.gid) FROM a_group g "
+                                                     "JOIN b_member m ON m.mid = g.captain")),
+                     QStringLiteral("red:ben,blue:cal"));
+            QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(mid || ':' || grp, ',' ORDER BY mid) FROM b_member")),
+                     QStringLiteral("11:1,12:1,21:2"));
         });
     }
 };
