@@ -27,16 +27,19 @@ INSERT INTO shelf VALUES (1, 'top', 10), (2, 'bottom', 20);
 INSERT INTO box VALUES (10, 1, 'first'), (11, 1, 'second'), (20, 2, 'other');
 )SQL";
 
-// Three tables in a ring of NOT NULL keys that cannot be deferred: a -> b -> c -> a.
+// Three tables in a ring of NOT NULL keys that cannot be deferred: a -> b -> c -> a; a tag hangs
+// off b (it sorts before the ring, and must be written after it).
 const char *const kRing = R"SQL(
 CREATE TABLE ring_a (id integer PRIMARY KEY, b integer NOT NULL, label text);
 CREATE TABLE ring_b (id integer PRIMARY KEY, c integer NOT NULL, label text);
 CREATE TABLE ring_c (id integer PRIMARY KEY, a integer NOT NULL REFERENCES ring_a ON DELETE CASCADE, label text);
 ALTER TABLE ring_a ADD CONSTRAINT ring_a_b FOREIGN KEY (b) REFERENCES ring_b ON DELETE CASCADE;
 ALTER TABLE ring_b ADD CONSTRAINT ring_b_c FOREIGN KEY (c) REFERENCES ring_c ON DELETE CASCADE;
+CREATE TABLE a_tag (id integer PRIMARY KEY, b integer NOT NULL REFERENCES ring_b ON DELETE CASCADE, label text);
 WITH a AS (INSERT INTO ring_a VALUES (1, 1, 'a1'), (2, 2, 'a2')),
      b AS (INSERT INTO ring_b VALUES (1, 1, 'b1'), (2, 2, 'b2'))
 INSERT INTO ring_c VALUES (1, 1, 'c1'), (2, 2, 'c2');
+INSERT INTO a_tag VALUES (7, 1, 't1'), (8, 2, 't2');
 )SQL";
 
 // A group points at its captain (nullable), a member at its group (NOT NULL); the group table comes
@@ -156,16 +159,19 @@ private slots:
         // end PostgreSQL checks them (no DDL, no lock beyond the run's own).
         m_incident.build(QStringLiteral("tst_cycles_ring"), kRing, "DELETE FROM ring_a WHERE id = 1;");
         QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FROM ring_c")), QStringLiteral("1"));
+        QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FROM a_tag")), QStringLiteral("1"));
         const RestorePlan planned = m_incident.plan(QStringLiteral("ring_a MISSING"));
-        for (const QString &table : {QStringLiteral("public.ring_a"), QStringLiteral("public.ring_b"), QStringLiteral("public.ring_c")})
+        for (const QString &table : {QStringLiteral("public.ring_a"), QStringLiteral("public.ring_b"), QStringLiteral("public.ring_c"),
+                                     QStringLiteral("public.a_tag")})
             QCOMPARE(planned.counts.value(table).value(QStringLiteral("insert")), 1);
+        QCOMPARE(planned.tableOrder.last(), QStringLiteral("public.a_tag"));
         qsizetype joined = 0;
         for (const PlanStep &step : planned.steps) {
             QVERIFY(step.kind != PlanStep::Kind::SetConstraints);
             joined += step.withNext ? 1 : 0;
         }
         QCOMPARE(joined, 2);
-        QCOMPARE(planned.rowsToWrite(), 3);
+        QCOMPARE(planned.rowsToWrite(), 4);
         const QByteArray script = ScriptRenderer::render(planned);
         QVERIFY(script.contains("WITH \"_salvage_w1\" AS (INSERT INTO"));
         QVERIFY(!script.contains("SET CONSTRAINTS"));
@@ -173,6 +179,7 @@ private slots:
             QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(a.label || b.label || c.label, ',' ORDER BY a.id) FROM ring_a a "
                                           "JOIN ring_b b ON b.id = a.b JOIN ring_c c ON c.id = b.c AND c.a = a.id")),
                      QStringLiteral("a1b1c1,a2b2c2"));
+            QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(id || ':' || b, ',' ORDER BY id) FROM a_tag")), QStringLiteral("7:1,8:2"));
         });
     }
 
