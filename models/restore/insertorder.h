@@ -31,8 +31,8 @@ public:
     const QList<Group> &groups() const { return m_groups; }
     QList<const Table *> tables() const;
     bool contains(const Table *table) const { return m_position.contains(table); }
-    /// The parent is written after the child and a column of the key is nullable: the insert
-    /// writes NULL there and a later UPDATE sets it.
+    /// The parent is written after the child and a column of the key is nullable: the insert (or
+    /// the recreate) writes NULL there and a later UPDATE sets it.
     bool setAfterInsert(const ClosureBuilder::Edge &edge) const;
 
     /// A foreign key between two tables whose columns are all NOT NULL: no NULL lets a row wait for its parent.

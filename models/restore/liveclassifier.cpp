@@ -386,7 +386,7 @@ qint64 LiveClassifier::foreignKeyUpdates(const ClosureBuilder::Edge &edge, bool 
 {
     const Table &table = *edge.child;
     const QString s = sql::quoteIdent(staged(table));
-    const QString insertRows = backEdge ? QStringLiteral(" OR s.%1 = 'insert'").arg(kAction) : QString();
+    const QString insertRows = backEdge ? QStringLiteral(" OR s.%1 IN ('insert', 'recreate')").arg(kAction) : QString();
     const auto result = m_session.exec(
         QStringLiteral("SELECT count(*) FROM %1 s LEFT JOIN %2 l ON %3 WHERE %4 AND %5 AND "
                        "((s.%6 = 'repoint' AND (%7) IS DISTINCT FROM (%8))%9)")

@@ -24,7 +24,7 @@ public:
     /// `keepDeleted`: look for rows deleted since the backup (markDeletedThroughSetNull, markDeletedSince); `knownDeleted`:
     /// keys an earlier plan found so.
     void classify(const Table &table, RestorePolicy policy, bool keepDeleted, const QStringList &knownDeleted);
-    /// Rows a RestoreForeignKey step will update (moved back, or set after a cycle-breaking insert).
+    /// Rows a RestoreForeignKey step will update (moved back, or set after a cycle-breaking insert or recreate).
     qint64 foreignKeyUpdates(const ClosureBuilder::Edge &edge, bool backEdge) const;
 
     QString staged(const Table &table) const { return m_staging.value(table.qualifiedName()); }

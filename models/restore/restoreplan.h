@@ -57,7 +57,7 @@ struct PlanStep
     QString stagingName;
     QStringList columns;  ///< Insert/Recreate: columns written
     QStringList primaryKey;
-    QStringList nullColumns; ///< Insert: columns inserted as NULL and set by a later RestoreForeignKey (cycles)
+    QStringList nullColumns; ///< Insert/Recreate: columns written NULL and set by a later RestoreForeignKey (cycles)
     /// Insert: written as part of the next step's statement (a cycle of NOT NULL keys that cannot
     /// be deferred: PostgreSQL checks them at the end of the statement).
     bool withNext = false;

@@ -204,7 +204,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             bool overriding = false;
             for (const QString &column : columns)
                 overriding = overriding || table->column(column)->identity == QLatin1Char('a');
-            // Both row-writing steps of a table start alike.
+            // Both row-writing steps of a table start alike: keys to later tables written NULL, set afterwards.
             const auto tableStep = [&](PlanStep::Kind kind, qint64 count) {
                 PlanStep step;
                 step.kind = kind;
@@ -214,6 +214,13 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                 step.columns = columns;
                 step.primaryKey = table->primaryKey;
                 step.expectedRows = count;
+                for (const ClosureBuilder::Edge &edge : liveEdges) {
+                    if (edge.child != table || !insertOrder.setAfterInsert(edge))
+                        continue;
+                    for (const QString &column : edge.columns)
+                        if (table->column(column)->nullable && !step.nullColumns.contains(column))
+                            step.nullColumns << column;
+                }
                 return step;
             };
             if (const qint64 count = counts.value(QStringLiteral("recreate"))) {
@@ -229,13 +236,6 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             if (const qint64 count = counts.value(QStringLiteral("insert"))) {
                 PlanStep step = tableStep(PlanStep::Kind::Insert, count);
                 step.overridingSystemValue = overriding;
-                for (const ClosureBuilder::Edge &edge : liveEdges) {
-                    if (edge.child != table || !insertOrder.setAfterInsert(edge))
-                        continue;
-                    for (const QString &column : edge.columns)
-                        if (table->column(column)->nullable && !step.nullColumns.contains(column))
-                            step.nullColumns << column;
-                }
                 step.description = QStringLiteral("%1: insert %2 rows missing from live").arg(table->qualifiedName()).arg(count);
                 inserts.append(step);
             }

@@ -20,6 +20,11 @@ QString pairs(const QString &left, const QStringList &leftColumns, const QString
     return parts.join(separator);
 }
 
+/// The value a row-writing step writes into `column`: the staged one, or NULL until a later UPDATE.
+QString written(const PlanStep &step, const QString &column)
+{
+    return step.nullColumns.contains(column) ? QStringLiteral("NULL") : QStringLiteral("s.") + sql::quoteIdent(column);
+}
 
 QString comment(const QString &text)
 {
@@ -41,14 +46,17 @@ QString ScriptRenderer::statement(const PlanStep &step)
                         .arg(ctes.size() + 1)
                         .arg(child.tableSql, sql::quoteIdent(child.column), sql::quoteIdent(step.primaryKey.first()), staging, kAction);
         const QString with = ctes.isEmpty() ? QString() : QStringLiteral("WITH ") + ctes.join(QStringLiteral(",\n     ")) + QLatin1Char('\n');
+        QStringList assignments;
+        for (const QString &column : step.columns)
+            assignments << QStringLiteral("%1 = %2").arg(sql::quoteIdent(column), written(step, column));
         return with + QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 = 'recreate' AND t.%5 = s.\"_salvage_live\";")
-                          .arg(step.tableSql, pairs(QString(), step.columns, QStringLiteral("s"), step.columns, QStringLiteral(", ")),
+                          .arg(step.tableSql, assignments.join(QStringLiteral(", ")),
                                staging, kAction, sql::quoteIdent(step.primaryKey.first()));
     }
     case PlanStep::Kind::Insert: {
         QStringList values;
         for (const QString &column : step.columns)
-            values << (step.nullColumns.contains(column) ? QStringLiteral("NULL") : QStringLiteral("s.") + sql::quoteIdent(column));
+            values << written(step, column);
         return QStringLiteral("INSERT INTO %1 (%2)%3\nSELECT %4 FROM %5 s WHERE %6 = 'insert' ORDER BY %7\nON CONFLICT DO NOTHING;")
             .arg(step.tableSql, sql::quoteIdentList(step.columns),
                  step.overridingSystemValue ? QStringLiteral(" OVERRIDING SYSTEM VALUE") : QString(), values.join(QStringLiteral(", ")),
@@ -58,7 +66,7 @@ QString ScriptRenderer::statement(const PlanStep &step)
         QStringList notNull;
         for (const QString &column : step.fkColumns)
             notNull << QStringLiteral("s.%1 IS NOT NULL").arg(sql::quoteIdent(column));
-        return QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 IN ('insert', 'repoint') AND %5\n"
+        return QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 IN ('insert', 'recreate', 'repoint') AND %5\n"
                               "  AND (%6) IS DISTINCT FROM (%7) AND %8\n  AND EXISTS (SELECT 1 FROM %9 p WHERE %10);")
             .arg(step.tableSql, pairs(QString(), step.fkColumns, QStringLiteral("s"), step.fkColumns, QStringLiteral(", ")), staging,
                  kAction, pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.primaryKey),

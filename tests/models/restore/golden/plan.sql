@@ -30,7 +30,7 @@ ON CONFLICT DO NOTHING;
 -- public.statuses: put account_id back
 -- expected rows: 36
 UPDATE "public"."statuses" t SET "account_id" = s."account_id"
-FROM "_salvage_s_2" s WHERE s."_salvage_action" IN ('insert', 'repoint') AND t."id" = s."id"
+FROM "_salvage_s_2" s WHERE s."_salvage_action" IN ('insert', 'recreate', 'repoint') AND t."id" = s."id"
   AND (t."account_id") IS DISTINCT FROM (s."account_id") AND s."account_id" IS NOT NULL
   AND EXISTS (SELECT 1 FROM "public"."accounts" p WHERE p."id" = s."account_id");
 
