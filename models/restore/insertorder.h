@@ -30,15 +30,14 @@ public:
 
     const QList<Group> &groups() const { return m_groups; }
     QList<const Table *> tables() const;
-    bool contains(const Table *table) const { return m_position.contains(table); }
     /// The parent is written after the child and a column of the key is nullable: the insert (or
     /// the recreate) writes NULL there and a later UPDATE sets it.
     bool setAfterInsert(const ClosureBuilder::Edge &edge) const;
 
+private:
     /// A foreign key between two tables whose columns are all NOT NULL: no NULL lets a row wait for its parent.
     static bool isNotNull(const ClosureBuilder::Edge &edge);
 
-private:
     QList<Group> m_groups;
     QHash<const Table *, int> m_position;
 };

@@ -13,7 +13,6 @@
 #include "db/pgraw.h"
 #include "restore/unknownowners.h"
 
-
 namespace salvage {
 
 namespace {
@@ -244,21 +243,26 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             for (qsizetype i = 0; i + 1 < inserts.size(); ++i)
                 inserts[i].withNext = true;
         } else if (group.cycle == InsertOrder::Cycle::Deferred && (writes || !inserts.isEmpty())) {
-            for (const ClosureBuilder::Edge &key : group.keys)
-                if (!deferred.contains(sql::qualified(key.child->schema, key.foreignKey->name)))
-                    deferred << sql::qualified(key.child->schema, key.foreignKey->name);
+            for (const ClosureBuilder::Edge &key : group.keys) {
+                const QString name = sql::qualified(key.child->schema, key.foreignKey->name);
+                if (!deferred.contains(name)) // two tables may name a key alike; SET CONSTRAINTS takes both
+                    deferred << name;
+            }
         }
         plan.steps << inserts;
     }
-    if (!deferred.isEmpty()) {
+    const auto setConstraints = [&](bool defer, const QString &description) {
         PlanStep step;
         step.kind = PlanStep::Kind::SetConstraints;
         step.constraints = deferred;
-        step.deferred = true;
+        step.deferred = defer;
         step.expectedRows = -1;
-        step.description = QStringLiteral("defer the NOT NULL foreign keys of a cycle to the end of the run (rows wait for their parents)");
-        plan.steps.prepend(step);
-    }
+        step.description = description;
+        return step;
+    };
+    if (!deferred.isEmpty())
+        plan.steps.prepend(setConstraints(true, QStringLiteral("defer the NOT NULL foreign keys of a cycle to the end of the run "
+                                                               "(rows wait for their parents)")));
     for (const Table *table : order) {
         for (const ClosureBuilder::Edge &edge : liveEdges) {
             if (edge.child != table)
@@ -282,14 +286,9 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             plan.steps.append(step);
         }
     }
-    if (!deferred.isEmpty()) {
-        PlanStep step;
-        step.kind = PlanStep::Kind::SetConstraints;
-        step.constraints = deferred;
-        step.expectedRows = -1;
-        step.description = QStringLiteral("check the deferred foreign keys now, so that a violation names them here rather than at COMMIT");
-        plan.steps.append(step);
-    }
+    if (!deferred.isEmpty())
+        plan.steps.append(setConstraints(false, QStringLiteral("check the deferred foreign keys now, so that a violation names them "
+                                                               "here rather than at COMMIT")));
     for (const Table *table : order) {
         const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
         if (counts.value(QStringLiteral("insert")) + counts.value(QStringLiteral("recreate")) == 0)
