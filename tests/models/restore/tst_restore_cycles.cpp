@@ -90,6 +90,16 @@ class TestRestoreCycles : public QObject
         QCOMPARE(salvage::test::tableDigests(m_incident.live()), before);
     }
 
+    /// kGroups' rows as the backup holds them: groups with their captains, members with their groups.
+    void checkGroupsAsInBackup()
+    {
+        QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(g.gid || ':' || g.name || ':' || coalesce(m.name, '-'), ',' ORDER BY g.gid) "
+                                                 "FROM a_group g LEFT JOIN b_member m ON m.mid = g.captain")),
+                 QStringLiteral("1:red:ben,2:blue:cal"));
+        QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(mid || ':' || grp, ',' ORDER BY mid) FROM b_member")),
+                 QStringLiteral("11:1,12:1,21:2"));
+    }
+
 private slots:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
 
@@ -190,13 +200,7 @@ private slots:
         const RestorePlan planned = m_incident.plan(QStringLiteral("a_group MISSING"));
         QCOMPARE(planned.tableOrder, (QStringList{QStringLiteral("public.a_group"), QStringLiteral("public.b_member")}));
         QCOMPARE(planned.counts.value(QStringLiteral("public.b_member")).value(QStringLiteral("insert")), 3);
-        previewRunUndo(ScriptRenderer::render(planned), [&] {
-            QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(g.name || ':' || m.name, ',' ORDER BY g.gid) FROM a_group g "
-                                                     "JOIN b_member m ON m.mid = g.captain")),
-                     QStringLiteral("red:ben,blue:cal"));
-            QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(mid || ':' || grp, ',' ORDER BY mid) FROM b_member")),
-                     QStringLiteral("11:1,12:1,21:2"));
-        });
+        previewRunUndo(ScriptRenderer::render(planned), [&] { checkGroupsAsInBackup(); });
     }
 
     void recreatedRowInACycle()
@@ -208,13 +212,7 @@ private slots:
         const RestorePlan planned = m_incident.plan(QStringLiteral("a_group WHERE gid = 1"));
         QCOMPARE(planned.counts.value(QStringLiteral("public.a_group")).value(QStringLiteral("recreate")), 1);
         QCOMPARE(planned.counts.value(QStringLiteral("public.b_member")).value(QStringLiteral("insert")), 2);
-        previewRunUndo(ScriptRenderer::render(planned), [&] {
-            QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(gid || ':' || name || ':' || coalesce(captain::text, '-'), ',' ORDER BY gid) "
-                                                     "FROM a_group")),
-                     QStringLiteral("1:red:12,2:blue:21"));
-            QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(mid || ':' || grp, ',' ORDER BY mid) FROM b_member")),
-                     QStringLiteral("11:1,12:1,21:2"));
-        });
+        previewRunUndo(ScriptRenderer::render(planned), [&] { checkGroupsAsInBackup(); });
     }
 };
 
