@@ -58,8 +58,8 @@ struct PlanStep
     QStringList columns;  ///< Insert/Recreate: columns written
     QStringList primaryKey;
     QStringList nullColumns; ///< Insert/Recreate: columns written NULL and set by a later RestoreForeignKey (cycles)
-    /// Insert: written as part of the next step's statement (a cycle of NOT NULL keys that cannot
-    /// be deferred: PostgreSQL checks them at the end of the statement).
+    /// Insert/Recreate: written as part of the next step's statement (a cycle of NOT NULL keys that
+    /// cannot be deferred: PostgreSQL checks them at the end of the statement).
     bool withNext = false;
     QStringList constraints;      ///< SetConstraints: quoted, schema-qualified foreign key names
     bool deferred = false;        ///< SetConstraints: DEFERRED; else IMMEDIATE (checked now)

@@ -191,11 +191,11 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     }
 
     // Steps: per group of tables recreate then insert, parents first; then foreign keys put back;
-    // then sequences. A cycle of NOT NULL keys is deferred for the run, or inserted in one statement.
+    // then sequences. A cycle of NOT NULL keys is deferred for the run, or written in one statement.
     QStringList deferred;
     for (const InsertOrder::Group &group : insertOrder.groups()) {
+        QList<PlanStep> recreates;
         QList<PlanStep> inserts;
-        bool writes = false;
         for (const Table *table : group.tables) {
             const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
             const QString name = staging.value(table->qualifiedName());
@@ -229,8 +229,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                         step.children.append({edge.child->sqlName(), edge.columns.first()});
                 step.description = QStringLiteral("%1: give %2 recreated rows their original id and backup values, re-pointing their rows")
                                        .arg(table->qualifiedName()).arg(count);
-                plan.steps.append(step);
-                writes = true;
+                recreates.append(step);
             }
             if (const qint64 count = counts.value(QStringLiteral("insert"))) {
                 PlanStep step = tableStep(PlanStep::Kind::Insert, count);
@@ -239,17 +238,18 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                 inserts.append(step);
             }
         }
+        QList<PlanStep> writes = recreates + inserts;
         if (group.cycle == InsertOrder::Cycle::OneStatement) {
-            for (qsizetype i = 0; i + 1 < inserts.size(); ++i)
-                inserts[i].withNext = true;
-        } else if (group.cycle == InsertOrder::Cycle::Deferred && (writes || !inserts.isEmpty())) {
+            for (qsizetype i = 0; i + 1 < writes.size(); ++i)
+                writes[i].withNext = true;
+        } else if (group.cycle == InsertOrder::Cycle::Deferred && !writes.isEmpty()) {
             for (const ClosureBuilder::Edge &key : group.keys) {
                 const QString name = sql::qualified(key.child->schema, key.foreignKey->name);
                 if (!deferred.contains(name)) // two tables may name a key alike; SET CONSTRAINTS takes both
                     deferred << name;
             }
         }
-        plan.steps << inserts;
+        plan.steps << writes;
     }
     const auto setConstraints = [&](bool defer, const QString &description) {
         PlanStep step;

@@ -33,31 +33,42 @@ QString comment(const QString &text)
     return QStringLiteral("-- ") + single + QLatin1Char('\n');
 }
 
-} // namespace
+/// Data-modifying parts a step needs in its own statement: a recreate re-points the rows of the
+/// live row it replaces.
+QStringList withParts(const PlanStep &step)
+{
+    QStringList parts;
+    if (step.kind != PlanStep::Kind::Recreate)
+        return parts;
+    for (const PlanChildRef &child : step.children)
+        parts << QStringLiteral("UPDATE %1 c SET %2 = s.%3 FROM %4 s WHERE %5 = 'recreate' AND c.%2 = s.\"_salvage_live\" RETURNING 1")
+                     .arg(child.tableSql, sql::quoteIdent(child.column), sql::quoteIdent(step.primaryKey.first()),
+                          sql::quoteIdent(step.stagingName), kAction);
+    return parts;
+}
 
-QString ScriptRenderer::statement(const PlanStep &step)
+QString withClause(const QStringList &named)
+{
+    return named.isEmpty() ? QString() : QStringLiteral("WITH ") + named.join(QStringLiteral(",\n     ")) + QLatin1Char('\n');
+}
+
+/// The step's own statement, without its WITH parts and its semicolon.
+QString mainStatement(const PlanStep &step)
 {
     const QString staging = sql::quoteIdent(step.stagingName);
     switch (step.kind) {
     case PlanStep::Kind::Recreate: {
-        QStringList ctes;
-        for (const PlanChildRef &child : step.children)
-            ctes << QStringLiteral("\"_salvage_c%1\" AS (UPDATE %2 c SET %3 = s.%4 FROM %5 s WHERE %6 = 'recreate' AND c.%3 = s.\"_salvage_live\" RETURNING 1)")
-                        .arg(ctes.size() + 1)
-                        .arg(child.tableSql, sql::quoteIdent(child.column), sql::quoteIdent(step.primaryKey.first()), staging, kAction);
-        const QString with = ctes.isEmpty() ? QString() : QStringLiteral("WITH ") + ctes.join(QStringLiteral(",\n     ")) + QLatin1Char('\n');
         QStringList assignments;
         for (const QString &column : step.columns)
             assignments << QStringLiteral("%1 = %2").arg(sql::quoteIdent(column), written(step, column));
-        return with + QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 = 'recreate' AND t.%5 = s.\"_salvage_live\";")
-                          .arg(step.tableSql, assignments.join(QStringLiteral(", ")),
-                               staging, kAction, sql::quoteIdent(step.primaryKey.first()));
+        return QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 = 'recreate' AND t.%5 = s.\"_salvage_live\"")
+            .arg(step.tableSql, assignments.join(QStringLiteral(", ")), staging, kAction, sql::quoteIdent(step.primaryKey.first()));
     }
     case PlanStep::Kind::Insert: {
         QStringList values;
         for (const QString &column : step.columns)
             values << written(step, column);
-        return QStringLiteral("INSERT INTO %1 (%2)%3\nSELECT %4 FROM %5 s WHERE %6 = 'insert' ORDER BY %7\nON CONFLICT DO NOTHING;")
+        return QStringLiteral("INSERT INTO %1 (%2)%3\nSELECT %4 FROM %5 s WHERE %6 = 'insert' ORDER BY %7\nON CONFLICT DO NOTHING")
             .arg(step.tableSql, sql::quoteIdentList(step.columns),
                  step.overridingSystemValue ? QStringLiteral(" OVERRIDING SYSTEM VALUE") : QString(), values.join(QStringLiteral(", ")),
                  staging, kAction, RestoreSql::prefixed(QStringLiteral("s"), step.primaryKey));
@@ -67,7 +78,7 @@ QString ScriptRenderer::statement(const PlanStep &step)
         for (const QString &column : step.fkColumns)
             notNull << QStringLiteral("s.%1 IS NOT NULL").arg(sql::quoteIdent(column));
         return QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 IN ('insert', 'recreate', 'repoint') AND %5\n"
-                              "  AND (%6) IS DISTINCT FROM (%7) AND %8\n  AND EXISTS (SELECT 1 FROM %9 p WHERE %10);")
+                              "  AND (%6) IS DISTINCT FROM (%7) AND %8\n  AND EXISTS (SELECT 1 FROM %9 p WHERE %10)")
             .arg(step.tableSql, pairs(QString(), step.fkColumns, QStringLiteral("s"), step.fkColumns, QStringLiteral(", ")), staging,
                  kAction, pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.primaryKey),
                  RestoreSql::prefixed(QStringLiteral("t"), step.fkColumns), RestoreSql::prefixed(QStringLiteral("s"), step.fkColumns),
@@ -75,13 +86,23 @@ QString ScriptRenderer::statement(const PlanStep &step)
             .arg(pairs(QStringLiteral("p"), step.parentColumns, QStringLiteral("s"), step.fkColumns));
     }
     case PlanStep::Kind::AdvanceSequence:
-        return QStringLiteral("SELECT setval(%1, x.m) FROM (SELECT max(%2) AS m FROM %3) x, %4 q WHERE x.m > q.last_value;")
+        return QStringLiteral("SELECT setval(%1, x.m) FROM (SELECT max(%2) AS m FROM %3) x, %4 q WHERE x.m > q.last_value")
             .arg(sql::quoteLiteral(step.sequenceSql), sql::quoteIdent(step.column), step.tableSql, step.sequenceSql);
     case PlanStep::Kind::SetConstraints:
-        return QStringLiteral("SET CONSTRAINTS %1 %2;")
+        return QStringLiteral("SET CONSTRAINTS %1 %2")
             .arg(step.constraints.join(QStringLiteral(", ")), step.deferred ? QStringLiteral("DEFERRED") : QStringLiteral("IMMEDIATE"));
     }
     return {};
+}
+
+} // namespace
+
+QString ScriptRenderer::statement(const PlanStep &step)
+{
+    QStringList named;
+    for (const QString &part : withParts(step))
+        named << QStringLiteral("\"_salvage_c%1\" AS (%2)").arg(named.size() + 1).arg(part);
+    return withClause(named) + mainStatement(step) + QLatin1Char(';');
 }
 
 QByteArray ScriptRenderer::render(const RestorePlan &plan, int lockTimeoutSeconds)
@@ -118,27 +139,27 @@ QByteArray ScriptRenderer::render(const RestorePlan &plan, int lockTimeoutSecond
         if (step.withNext && with.isEmpty()) {
             QStringList tables;
             for (qsizetype j = i; j < plan.steps.size() && (j == i || plan.steps.at(j - 1).withNext); ++j)
-                tables << plan.steps.at(j).table;
+                if (!tables.contains(plan.steps.at(j).table))
+                    tables << plan.steps.at(j).table;
             out += comment(QStringLiteral("one statement for %1: PostgreSQL checks the NOT NULL foreign keys between them at its end "
-                                          "(they cannot be deferred); its row count is that of its last INSERT")
+                                          "(they cannot be deferred); its row count is that of its last part")
                                .arg(tables.join(QStringLiteral(", "))))
                        .toUtf8();
         }
         out += comment(step.description).toUtf8();
+        if (step.withNext || !with.isEmpty()) {
+            for (const QString &part : withParts(step))
+                with << QStringLiteral("\"_salvage_w%1\" AS (%2)").arg(with.size() + 1).arg(part);
+        }
         if (step.withNext) {
             out += comment(QStringLiteral("rows: %1, written by the statement below").arg(step.expectedRows)).toUtf8();
-            QString part = statement(step);
-            part.chop(1);
-            with << QStringLiteral("\"_salvage_w%1\" AS (%2)").arg(with.size() + 1).arg(part);
+            with << QStringLiteral("\"_salvage_w%1\" AS (%2)").arg(with.size() + 1).arg(mainStatement(step));
             continue;
         }
         if (step.expectedRows >= 0)
             out += comment(QStringLiteral("expected rows: %1").arg(step.expectedRows)).toUtf8();
-        if (!with.isEmpty()) {
-            out += QStringLiteral("WITH %1\n").arg(with.join(QStringLiteral(",\n     "))).toUtf8();
-            with.clear();
-        }
-        out += statement(step).toUtf8() + "\n\n";
+        out += (with.isEmpty() ? statement(step) : withClause(with) + mainStatement(step) + QLatin1Char(';')).toUtf8() + "\n\n";
+        with.clear();
     }
     out += "COMMIT;\n";
     return out;

@@ -36,6 +36,7 @@ CREATE TABLE ring_c (id integer PRIMARY KEY, a integer NOT NULL REFERENCES ring_
 ALTER TABLE ring_a ADD CONSTRAINT ring_a_b FOREIGN KEY (b) REFERENCES ring_b ON DELETE CASCADE;
 ALTER TABLE ring_b ADD CONSTRAINT ring_b_c FOREIGN KEY (c) REFERENCES ring_c ON DELETE CASCADE;
 CREATE TABLE a_tag (id integer PRIMARY KEY, b integer NOT NULL REFERENCES ring_b ON DELETE CASCADE, label text);
+CREATE UNIQUE INDEX ring_a_label ON ring_a (label);
 WITH a AS (INSERT INTO ring_a VALUES (1, 1, 'a1'), (2, 2, 'a2')),
      b AS (INSERT INTO ring_b VALUES (1, 1, 'b1'), (2, 2, 'b2'))
 INSERT INTO ring_c VALUES (1, 1, 'c1'), (2, 2, 'c2');
@@ -190,6 +191,27 @@ private slots:
                                           "JOIN ring_b b ON b.id = a.b JOIN ring_c c ON c.id = b.c AND c.a = a.id")),
                      QStringLiteral("a1b1c1,a2b2c2"));
             QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(id || ':' || b, ',' ORDER BY id) FROM a_tag")), QStringLiteral("7:1,8:2"));
+        });
+    }
+
+    void recreatedRowInANotNullCycle()
+    {
+        // a1 was lost with its ring and made again as 9 (pointing at b2): giving it its original id
+        // and b1 back is part of the ring's one statement, since b1 is inserted there.
+        m_incident.build(QStringLiteral("tst_cycles_ring_recreated"), kRing,
+                         "DELETE FROM ring_a WHERE id = 1; INSERT INTO ring_a VALUES (9, 2, 'a1');");
+        const RestorePlan planned = m_incident.plan(QStringLiteral("ring_a WHERE id = 1"));
+        QCOMPARE(planned.counts.value(QStringLiteral("public.ring_a")).value(QStringLiteral("recreate")), 1);
+        QCOMPARE(planned.counts.value(QStringLiteral("public.ring_b")).value(QStringLiteral("insert")), 1);
+        QCOMPARE(planned.counts.value(QStringLiteral("public.ring_c")).value(QStringLiteral("insert")), 1);
+        const QByteArray script = ScriptRenderer::render(planned);
+        QVERIFY(script.contains("WITH \"_salvage_w1\" AS (UPDATE \"public\".\"ring_c\" c SET"));
+        previewRunUndo(script, [&] {
+            QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(id || ':' || b || ':' || label, ',' ORDER BY id) FROM ring_a")),
+                     QStringLiteral("1:1:a1,2:2:a2"));
+            QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(id || ':' || c || ':' || label, ',' ORDER BY id) FROM ring_b")),
+                     QStringLiteral("1:1:b1,2:2:b2"));
+            QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(id || ':' || a, ',' ORDER BY id) FROM ring_c")), QStringLiteral("1:1,2:2"));
         });
     }
 
