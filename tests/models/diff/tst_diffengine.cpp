@@ -110,6 +110,33 @@ private Q_SLOTS:
         QCOMPARE(diff->liveRows, qint64(2996));
     }
 
+    void partitionedTableIsComparedWhole()
+    {
+        auto &cluster = TestCluster::instance();
+        cluster.createDatabase(QStringLiteral("tst_diffengine_part_b"));
+        cluster.execute(QStringLiteral("tst_diffengine_part_b"), QStringLiteral(
+            "CREATE TABLE owner (id int PRIMARY KEY); INSERT INTO owner SELECT generate_series(1, 10);"
+            "CREATE TABLE ev (id bigint, at date, who int REFERENCES owner, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);"
+            "CREATE TABLE ev_a PARTITION OF ev FOR VALUES FROM ('2025-01-01') TO ('2025-07-01');"
+            "CREATE TABLE ev_b PARTITION OF ev FOR VALUES FROM ('2025-07-01') TO ('2026-01-01');"
+            "INSERT INTO ev SELECT g, date '2025-01-01' + g % 360, 1 + g % 10 FROM generate_series(1, 2000) g"));
+        copyDatabase(QStringLiteral("tst_diffengine_part_b"), QStringLiteral("tst_diffengine_part_l"));
+        cluster.execute(QStringLiteral("tst_diffengine_part_l"), QStringLiteral(
+            "UPDATE ev SET who = 10 WHERE who = 3; DELETE FROM ev WHERE id <= 5; "
+            "INSERT INTO ev VALUES (9000, '2025-12-31', 1)"));
+        const DiffResult result = runDiff(QStringLiteral("tst_diffengine_part_b"), QStringLiteral("tst_diffengine_part_l"));
+        // The partitions are the root's rows: one table, rows from every partition.
+        QVERIFY(!findTable(result, QStringLiteral("public.ev_a")));
+        const TableDiff *diff = findTable(result, QStringLiteral("public.ev"));
+        QVERIFY(diff);
+        QCOMPARE(diff->backupRows, qint64(2000));
+        QCOMPARE(diff->onlyInBackup, qint64(5));
+        QCOMPARE(diff->onlyInLive, qint64(1));
+        QCOMPARE(diff->changed, qint64(199)); // g % 10 == 2, but for id 2, deleted
+        QCOMPARE(result.moves().size(), 1);
+        QCOMPARE(result.moves().first().rows, qint64(199));
+    }
+
     void movesAndClassification()
     {
         auto &cluster = TestCluster::instance();
