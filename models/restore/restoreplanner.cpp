@@ -241,6 +241,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             for (const ClosureBuilder::Edge &edge : liveEdges)
                 if (edge.parent == table && edge.parentColumns == table->primaryKey && edge.columns.size() == 1)
                     step.children.append({edge.child->sqlName(), edge.columns.first()});
+            step.overridingSystemValue = overriding;
             step.description = QStringLiteral("%1: give %2 recreated rows their original id and backup values, re-pointing their rows")
                                    .arg(table->qualifiedName()).arg(count);
             plan.steps.append(step);

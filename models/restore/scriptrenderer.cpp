@@ -40,6 +40,19 @@ QString ScriptRenderer::statement(const PlanStep &step)
             ctes << QStringLiteral("\"_salvage_c%1\" AS (UPDATE %2 c SET %3 = s.%4 FROM %5 s WHERE %6 = 'recreate' AND c.%3 = s.\"_salvage_live\" RETURNING 1)")
                         .arg(ctes.size() + 1)
                         .arg(child.tableSql, sql::quoteIdent(child.column), sql::quoteIdent(step.primaryKey.first()), staging, kAction);
+        if (step.overridingSystemValue) {
+            // An UPDATE cannot write a GENERATED ALWAYS column: the recreated row is deleted and the
+            // original inserted by the same statement (the insert reads the delete first, so the
+            // unique keys they share are free). Its rows are re-pointed by that statement too, so
+            // the delete's ON DELETE actions, run at its end, find none of them.
+            ctes << QStringLiteral("\"_salvage_gone\" AS (DELETE FROM %1 t USING %2 s WHERE %3 = 'recreate' AND t.%4 = s.\"_salvage_live\" RETURNING 1)")
+                        .arg(step.tableSql, staging, kAction, sql::quoteIdent(step.primaryKey.first()));
+            return QStringLiteral("WITH ") + ctes.join(QStringLiteral(",\n     "))
+                + QStringLiteral("\nINSERT INTO %1 (%2) OVERRIDING SYSTEM VALUE\nSELECT %3 FROM %4 s WHERE %5 = 'recreate' "
+                                 "AND (SELECT count(*) FROM \"_salvage_gone\") >= 0;")
+                      .arg(step.tableSql, sql::quoteIdentList(step.columns), RestoreSql::prefixed(QStringLiteral("s"), step.columns),
+                           staging, kAction);
+        }
         const QString with = ctes.isEmpty() ? QString() : QStringLiteral("WITH ") + ctes.join(QStringLiteral(",\n     ")) + QLatin1Char('\n');
         return with + QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 = 'recreate' AND t.%5 = s.\"_salvage_live\";")
                           .arg(step.tableSql, pairs(QString(), step.columns, QStringLiteral("s"), step.columns, QStringLiteral(", ")),
