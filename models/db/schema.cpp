@@ -67,7 +67,13 @@ const Table *Schema::findTable(const QString &name) const
             found = &table;
         }
     }
-    return found;
+    if (found || !name.contains(QLatin1Char('"')))
+        return found;
+    // Typed the SQL way: "App Data"."User", "issue""s".
+    const QStringList parts = sql::splitQualifiedName(name);
+    if (parts.size() == 2)
+        return findTable(parts.first(), parts.last());
+    return parts.size() == 1 ? findTable(parts.first()) : nullptr;
 }
 
 QList<QPair<const Table *, const ForeignKey *>> Schema::referencing(const Table &target) const

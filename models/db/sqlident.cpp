@@ -30,6 +30,47 @@ QString quoteLiteral(const QString &value)
     return QLatin1Char('\'') + quoted + QLatin1Char('\'');
 }
 
+QStringList splitQualifiedName(const QString &text)
+{
+    QStringList parts;
+    QString part;
+    bool quoted = false;
+    bool partQuoted = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (quoted) {
+            if (c != QLatin1Char('"'))
+                part += c;
+            else if (i + 1 < text.size() && text.at(i + 1) == QLatin1Char('"'))
+                part += text.at(++i);
+            else
+                quoted = false;
+        } else if (c == QLatin1Char('"') && part.isEmpty() && !partQuoted) {
+            quoted = partQuoted = true;
+        } else if (c == QLatin1Char('.')) {
+            if (part.isEmpty())
+                return {};
+            parts << part;
+            part.clear();
+            partQuoted = false;
+        } else if (partQuoted || c.isSpace() || c == QLatin1Char('"')) {
+            return {}; // text after a closing quote, or a bare part with spaces or quotes
+        } else {
+            part += c;
+        }
+    }
+    if (quoted || part.isEmpty())
+        return {};
+    parts << part;
+    return parts;
+}
+
+QString qualifiedNamePattern()
+{
+    static const QString part = QStringLiteral(R"((?:"(?:[^"]|"")+"|[^\s".:]+))");
+    return part + QStringLiteral(R"((?:\.)") + part + QStringLiteral(")*");
+}
+
 QString quoteConninfoValue(const QString &value)
 {
     bool plain = !value.isEmpty();

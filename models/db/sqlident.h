@@ -18,6 +18,14 @@ QString quoteIdentList(const QStringList &identifiers);
 /// standard_conforming_strings on). Values sent to a server are bound instead.
 QString quoteLiteral(const QString &value);
 
+/// The parts of a possibly qualified name as an operator types it: `schema.table`,
+/// `"App Data"."User"`, `"issue""s"`. Quoted parts lose their quotes ("" becomes "); bare parts
+/// are kept as typed. Empty when the text is not such a name.
+QStringList splitQualifiedName(const QString &text);
+
+/// A regular-expression fragment matching one such name (bare parts stop at white space, '.' and ':').
+QString qualifiedNamePattern();
+
 /// A libpq conninfo value: bare when it is a safe word, otherwise single-quoted with escapes.
 QString quoteConninfoValue(const QString &value);
 

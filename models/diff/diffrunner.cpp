@@ -34,10 +34,8 @@ QList<QPair<const Table *, const Table *>> chooseTables(const Schema &backup, co
         const Table *other = live.findTable(table.schema, table.name);
         if (!other)
             notes << u"Table %1 exists only in backup and is not compared."_s.arg(table.qualifiedName());
-        else if (table.partitioned)
-            continue; // its partitions are compared one by one
         else
-            pairs.append(qMakePair(&table, other));
+            pairs.append(qMakePair(&table, other)); // a partitioned table is compared whole, through its root
     }
     for (const Table &table : live.tables) {
         if (!backup.findTable(table.schema, table.name))

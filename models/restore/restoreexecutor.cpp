@@ -5,6 +5,7 @@
 #include "db/pgsession.h"
 #include "db/schemareader.h"
 #include "db/pgraw.h"
+#include "db/sqlident.h"
 #include "restore/scriptparser.h"
 #include "restore/undorecorder.h"
 
@@ -18,19 +19,18 @@ namespace salvage {
 namespace {
 
 /// The table a statement writes: the last top-level INSERT INTO / UPDATE / DELETE FROM target.
-QString targetTable(const QString &sql)
+QString targetTable(const QString &statement)
 {
     static const QRegularExpression target(
-        QStringLiteral("(?:^|\\)\\s*)(?:INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+((?:\"(?:[^\"]|\"\")*\"|[A-Za-z_][A-Za-z_0-9$]*)"
-                       "(?:\\.(?:\"(?:[^\"]|\"\")*\"|[A-Za-z_][A-Za-z_0-9$]*))?)"),
+        QStringLiteral("(?:^|\\)\\s*)(?:INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(%1)").arg(sql::qualifiedNamePattern()),
         QRegularExpression::CaseInsensitiveOption);
     QString found;
-    auto matches = target.globalMatch(sql.trimmed());
+    auto matches = target.globalMatch(statement.trimmed());
     while (matches.hasNext())
         found = matches.next().captured(1);
     if (found.startsWith(QLatin1String("\"_salvage")) || found.startsWith(QLatin1String("_salvage")))
         return {};
-    return found.remove(QLatin1Char('"'));
+    return sql::splitQualifiedName(found).join(QLatin1Char('.')); // as Table::qualifiedName() spells it
 }
 
 bool isTransactionControl(const QString &sql)

@@ -213,6 +213,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                 step.columns = columns;
                 step.primaryKey = table->primaryKey;
                 step.expectedRows = count;
+                step.overridingSystemValue = overriding;
                 for (const ClosureBuilder::Edge &edge : liveEdges) {
                     if (edge.child != table || !insertOrder.setAfterInsert(edge))
                         continue;
@@ -233,7 +234,6 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             }
             if (const qint64 count = counts.value(QStringLiteral("insert"))) {
                 PlanStep step = tableStep(PlanStep::Kind::Insert, count);
-                step.overridingSystemValue = overriding;
                 step.description = QStringLiteral("%1: insert %2 rows missing from live").arg(table->qualifiedName()).arg(count);
                 inserts.append(step);
             }

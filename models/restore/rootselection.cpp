@@ -14,10 +14,12 @@ namespace salvage {
 RootSelection RootSelection::parse(const QString &text)
 {
     RootSelection root;
-    static const QRegularExpression where(QStringLiteral("^\\s*(\\S+)\\s+WHERE\\s+(.+)$"),
+    // The table may be typed the SQL way, quoted parts with spaces included.
+    const QString name = sql::qualifiedNamePattern();
+    static const QRegularExpression where(QStringLiteral("^\\s*(%1)\\s+WHERE\\s+(.+)$").arg(name),
                                           QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
-    static const QRegularExpression missing(QStringLiteral("^\\s*(\\S+)\\s+MISSING\\s*$"), QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression keys(QStringLiteral("^\\s*([^:\\s]+):(.+)$"));
+    static const QRegularExpression missing(QStringLiteral("^\\s*(%1)\\s+MISSING\\s*$").arg(name), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression keys(QStringLiteral("^\\s*(%1):(.+)$").arg(name));
     if (const auto match = where.match(text); match.hasMatch()) {
         root.table = match.captured(1);
         root.predicate = match.captured(2).trimmed();

@@ -33,18 +33,48 @@ QString comment(const QString &text)
     return QStringLiteral("-- ") + single + QLatin1Char('\n');
 }
 
-/// Data-modifying parts a step needs in its own statement: a recreate re-points the rows of the
-/// live row it replaces.
-QStringList withParts(const PlanStep &step)
+/// The values a row-writing step writes, in `columns` order.
+QString writtenValues(const PlanStep &step)
 {
-    QStringList parts;
+    QStringList values;
+    for (const QString &column : step.columns)
+        values << written(step, column);
+    return values.join(QStringLiteral(", "));
+}
+
+/// The part of a recreate's statement that deletes the live rows it replaces (GENERATED ALWAYS columns).
+QString goneName(const PlanStep &step)
+{
+    return sql::quoteIdent(step.stagingName + QStringLiteral("_gone"));
+}
+
+/// Data-modifying parts a step needs in its own statement, as (name, body): a recreate re-points
+/// the rows of the live row it replaces. An empty name is the caller's to give.
+QList<QPair<QString, QString>> withParts(const PlanStep &step)
+{
+    QList<QPair<QString, QString>> parts;
     if (step.kind != PlanStep::Kind::Recreate)
         return parts;
+    const QString staging = sql::quoteIdent(step.stagingName);
     for (const PlanChildRef &child : step.children)
-        parts << QStringLiteral("UPDATE %1 c SET %2 = s.%3 FROM %4 s WHERE %5 = 'recreate' AND c.%2 = s.\"_salvage_live\" RETURNING 1")
-                     .arg(child.tableSql, sql::quoteIdent(child.column), sql::quoteIdent(step.primaryKey.first()),
-                          sql::quoteIdent(step.stagingName), kAction);
+        parts.append({QString(), QStringLiteral("UPDATE %1 c SET %2 = s.%3 FROM %4 s WHERE %5 = 'recreate' AND c.%2 = s.\"_salvage_live\" RETURNING 1")
+                                     .arg(child.tableSql, sql::quoteIdent(child.column), sql::quoteIdent(step.primaryKey.first()),
+                                          staging, kAction)});
+    // An UPDATE cannot write a GENERATED ALWAYS column: the recreated row is deleted and the
+    // original inserted by the same statement (the insert reads the delete first, so the unique
+    // keys they share are free). Its rows are re-pointed by that statement too, so the delete's
+    // ON DELETE actions, run at its end, find none of them.
+    if (step.overridingSystemValue)
+        parts.append({goneName(step), QStringLiteral("DELETE FROM %1 t USING %2 s WHERE %3 = 'recreate' AND t.%4 = s.\"_salvage_live\" RETURNING 1")
+                                          .arg(step.tableSql, staging, kAction, sql::quoteIdent(step.primaryKey.first()))});
     return parts;
+}
+
+/// Appends `parts` to a WITH list; a part without a name becomes "PREFIXn", n counting the list.
+void nameParts(QStringList &named, const QList<QPair<QString, QString>> &parts, const QString &prefix)
+{
+    for (const auto &[name, body] : parts)
+        named << QStringLiteral("%1 AS (%2)").arg(name.isEmpty() ? QStringLiteral("\"%1%2\"").arg(prefix).arg(named.size() + 1) : name, body);
 }
 
 QString withClause(const QStringList &named)
@@ -58,6 +88,10 @@ QString mainStatement(const PlanStep &step)
     const QString staging = sql::quoteIdent(step.stagingName);
     switch (step.kind) {
     case PlanStep::Kind::Recreate: {
+        if (step.overridingSystemValue)
+            return QStringLiteral("INSERT INTO %1 (%2) OVERRIDING SYSTEM VALUE\nSELECT %3 FROM %4 s WHERE %5 = 'recreate' "
+                                  "AND (SELECT count(*) FROM %6) >= 0")
+                .arg(step.tableSql, sql::quoteIdentList(step.columns), writtenValues(step), staging, kAction, goneName(step));
         QStringList assignments;
         for (const QString &column : step.columns)
             assignments << QStringLiteral("%1 = %2").arg(sql::quoteIdent(column), written(step, column));
@@ -65,12 +99,9 @@ QString mainStatement(const PlanStep &step)
             .arg(step.tableSql, assignments.join(QStringLiteral(", ")), staging, kAction, sql::quoteIdent(step.primaryKey.first()));
     }
     case PlanStep::Kind::Insert: {
-        QStringList values;
-        for (const QString &column : step.columns)
-            values << written(step, column);
         return QStringLiteral("INSERT INTO %1 (%2)%3\nSELECT %4 FROM %5 s WHERE %6 = 'insert' ORDER BY %7\nON CONFLICT DO NOTHING")
             .arg(step.tableSql, sql::quoteIdentList(step.columns),
-                 step.overridingSystemValue ? QStringLiteral(" OVERRIDING SYSTEM VALUE") : QString(), values.join(QStringLiteral(", ")),
+                 step.overridingSystemValue ? QStringLiteral(" OVERRIDING SYSTEM VALUE") : QString(), writtenValues(step),
                  staging, kAction, RestoreSql::prefixed(QStringLiteral("s"), step.primaryKey));
     }
     case PlanStep::Kind::RestoreForeignKey: {
@@ -100,8 +131,7 @@ QString mainStatement(const PlanStep &step)
 QString ScriptRenderer::statement(const PlanStep &step)
 {
     QStringList named;
-    for (const QString &part : withParts(step))
-        named << QStringLiteral("\"_salvage_c%1\" AS (%2)").arg(named.size() + 1).arg(part);
+    nameParts(named, withParts(step), QStringLiteral("_salvage_c"));
     return withClause(named) + mainStatement(step) + QLatin1Char(';');
 }
 
@@ -147,13 +177,11 @@ QByteArray ScriptRenderer::render(const RestorePlan &plan, int lockTimeoutSecond
                        .toUtf8();
         }
         out += comment(step.description).toUtf8();
-        if (step.withNext || !with.isEmpty()) {
-            for (const QString &part : withParts(step))
-                with << QStringLiteral("\"_salvage_w%1\" AS (%2)").arg(with.size() + 1).arg(part);
-        }
+        if (step.withNext || !with.isEmpty())
+            nameParts(with, withParts(step), QStringLiteral("_salvage_w"));
         if (step.withNext) {
             out += comment(QStringLiteral("rows: %1, written by the statement below").arg(step.expectedRows)).toUtf8();
-            with << QStringLiteral("\"_salvage_w%1\" AS (%2)").arg(with.size() + 1).arg(mainStatement(step));
+            nameParts(with, {{QString(), mainStatement(step)}}, QStringLiteral("_salvage_w"));
             continue;
         }
         if (step.expectedRows >= 0)

@@ -39,11 +39,6 @@ void UndoRecorder::install()
 {
     m_session.exec(QStringLiteral("CREATE TEMP TABLE \"_salvage_undo_log\" (seq bigserial PRIMARY KEY, stmt integer, tbl oid, "
                                   "op text, old jsonb, new jsonb) ON COMMIT DROP"));
-    m_session.exec(QStringLiteral("CREATE FUNCTION pg_temp.\"_salvage_undo_row\"() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
-                                  "INSERT INTO %1 (stmt, tbl, op, old, new) VALUES (current_setting('salvage.stmt', true)::integer, "
-                                  "TG_RELID, TG_OP, to_jsonb(OLD), CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(NEW) END); "
-                                  "RETURN NULL; END $f$")
-                       .arg(kLog));
     int index = 0;
     for (const Table &table : m_schema.tables) {
         if (table.primaryKey.isEmpty())
@@ -53,17 +48,26 @@ void UndoRecorder::install()
         for (const QString &column : table.primaryKey)
             keys << QStringLiteral("%1, n.%2").arg(sql::quoteLiteral(column), sql::quoteIdent(column));
         const QString function = QStringLiteral("pg_temp.\"_salvage_undo_ins_%1\"").arg(++index);
+        const QString rowFunction = QStringLiteral("pg_temp.\"_salvage_undo_row_%1\"").arg(index);
+        // The table's own oid, not TG_RELID: on a partitioned table the row trigger runs on each
+        // partition, and undo writes through the table the schema knows.
+        const QString oid = QString::number(table.oid);
         // Inserted rows are logged set-wise from the statement's transition table: keys only.
         m_session.exec(QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
                                       "INSERT INTO %2 (stmt, tbl, op, new) SELECT current_setting('salvage.stmt', true)::integer, "
-                                      "TG_RELID, 'INSERT', jsonb_build_object(%3) FROM \"_salvage_new\" n; RETURN NULL; END $f$")
-                           .arg(function, kLog, keys.join(QStringLiteral(", "))));
+                                      "%3, 'INSERT', jsonb_build_object(%4) FROM \"_salvage_new\" n; RETURN NULL; END $f$")
+                           .arg(function, kLog, oid, keys.join(QStringLiteral(", "))));
+        m_session.exec(QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+                                      "INSERT INTO %2 (stmt, tbl, op, old, new) VALUES (current_setting('salvage.stmt', true)::integer, "
+                                      "%3, TG_OP, to_jsonb(OLD), CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(NEW) END); "
+                                      "RETURN NULL; END $f$")
+                           .arg(rowFunction, kLog, oid));
         m_session.exec(QStringLiteral("CREATE TRIGGER \"_salvage_undo_ins\" AFTER INSERT ON %1 REFERENCING NEW TABLE AS \"_salvage_new\" "
                                       "FOR EACH STATEMENT EXECUTE FUNCTION %2()")
                            .arg(table.sqlName(), function));
         m_session.exec(QStringLiteral("CREATE TRIGGER \"_salvage_undo_row\" AFTER UPDATE OR DELETE ON %1 "
-                                      "FOR EACH ROW EXECUTE FUNCTION pg_temp.\"_salvage_undo_row\"()")
-                           .arg(table.sqlName()));
+                                      "FOR EACH ROW EXECUTE FUNCTION %2()")
+                           .arg(table.sqlName(), rowFunction));
     }
 }
 
@@ -82,45 +86,54 @@ void UndoRecorder::remove() const
 
 QString UndoRecorder::undoStatement(int statement, const QList<QPair<quint32, QString>> &operations) const
 {
-    QStringList parts;
+    // Deletes first, inserts last (see below); %GATE% marks where a part may wait for the others.
+    QMap<int, QStringList> partsByOrder;
     for (const auto &[oid, operation] : operations) {
         const Table *table = m_tables.value(oid);
         if (!table)
             throw Error(QStringLiteral("The run changed a table Salvage cannot undo (oid %1).").arg(oid));
         const QString rows = QStringLiteral("\"_salvage_undo\" u, jsonb_populate_record(NULL::%1, u.%2) %3");
-        const QString where = QStringLiteral("u.stmt = %1 AND u.tbl = %2 AND u.op = '%3'").arg(statement).arg(oid).arg(operation);
+        const QString where = QStringLiteral("u.stmt = %1 AND u.tbl = %2 AND u.op = '%3'%GATE%").arg(statement).arg(oid).arg(operation);
         const QStringList columns = writableColumns(*table);
         if (operation == QLatin1String("INSERT")) {
-            parts << QStringLiteral("DELETE FROM %1 t USING %2 WHERE %3 AND %4")
-                         .arg(table->sqlName(), rows.arg(table->sqlName(), QStringLiteral("new"), QStringLiteral("n")), where,
-                              matchKey(QStringLiteral("t"), QStringLiteral("n"), table->primaryKey));
+            partsByOrder[0] << QStringLiteral("DELETE FROM %1 t USING %2 WHERE %3 AND %4")
+                                   .arg(table->sqlName(), rows.arg(table->sqlName(), QStringLiteral("new"), QStringLiteral("n")), where,
+                                        matchKey(QStringLiteral("t"), QStringLiteral("n"), table->primaryKey));
         } else if (operation == QLatin1String("UPDATE")) {
             QStringList assignments;
             for (const QString &column : columns)
                 if (table->column(column)->identity != QLatin1Char('a') || table->primaryKey.contains(column))
                     assignments << QStringLiteral("%1 = o.%1").arg(sql::quoteIdent(column));
-            parts << QStringLiteral("UPDATE %1 t SET %2 FROM %3, jsonb_populate_record(NULL::%1, u.new) n WHERE %4 AND %5")
-                         .arg(table->sqlName(), assignments.join(QStringLiteral(", ")),
-                              rows.arg(table->sqlName(), QStringLiteral("old"), QStringLiteral("o")), where,
-                              matchKey(QStringLiteral("t"), QStringLiteral("n"), table->primaryKey));
+            partsByOrder[1] << QStringLiteral("UPDATE %1 t SET %2 FROM %3, jsonb_populate_record(NULL::%1, u.new) n WHERE %4 AND %5")
+                                   .arg(table->sqlName(), assignments.join(QStringLiteral(", ")),
+                                        rows.arg(table->sqlName(), QStringLiteral("old"), QStringLiteral("o")), where,
+                                        matchKey(QStringLiteral("t"), QStringLiteral("n"), table->primaryKey));
         } else {
             QStringList values;
             for (const QString &column : columns)
                 values << QStringLiteral("o.") + sql::quoteIdent(column);
-            parts << QStringLiteral("INSERT INTO %1 (%2) OVERRIDING SYSTEM VALUE SELECT %3 FROM %4 WHERE %5 ORDER BY u.seq")
-                         .arg(table->sqlName(), sql::quoteIdentList(columns), values.join(QStringLiteral(", ")),
-                              rows.arg(table->sqlName(), QStringLiteral("old"), QStringLiteral("o")), where);
+            partsByOrder[2] << QStringLiteral("INSERT INTO %1 (%2) OVERRIDING SYSTEM VALUE SELECT %3 FROM %4 WHERE %5 ORDER BY u.seq")
+                                   .arg(table->sqlName(), sql::quoteIdentList(columns), values.join(QStringLiteral(", ")),
+                                        rows.arg(table->sqlName(), QStringLiteral("old"), QStringLiteral("o")), where);
         }
     }
-    // One statement per forward statement: foreign keys are checked at its end, as they were going forward.
-    QString result;
-    if (parts.size() > 1) {
-        QStringList ctes;
-        for (qsizetype i = 0; i + 1 < parts.size(); ++i)
-            ctes << QStringLiteral("\"_salvage_u%1\" AS (%2 RETURNING 1)").arg(i + 1).arg(parts.at(i));
-        result = QStringLiteral("WITH ") + ctes.join(QStringLiteral(",\n     ")) + QLatin1Char('\n');
+    QStringList parts;
+    for (const QStringList &ordered : std::as_const(partsByOrder))
+        parts << ordered;
+    // One statement per forward statement: foreign keys are checked at its end, as they were going
+    // forward. PostgreSQL runs the sub-statements a statement does not read after it, in no promised
+    // order; the last part reads every other one first, in order, so rows are deleted before the
+    // rows that share their unique keys are inserted back.
+    QStringList ctes;
+    QStringList gate;
+    for (qsizetype i = 0; i + 1 < parts.size(); ++i) {
+        ctes << QStringLiteral("\"_salvage_u%1\" AS (%2 RETURNING 1)").arg(i + 1).arg(QString(parts.at(i)).remove(QStringLiteral("%GATE%")));
+        gate << QStringLiteral("(SELECT count(*) FROM \"_salvage_u%1\")").arg(i + 1);
     }
-    return result + parts.last() + QLatin1Char(';');
+    QString last = parts.last();
+    last.replace(QStringLiteral("%GATE%"), gate.isEmpty() ? QString() : QStringLiteral(" AND ") + gate.join(QStringLiteral(" + ")) + QStringLiteral(" >= 0"));
+    const QString with = ctes.isEmpty() ? QString() : QStringLiteral("WITH ") + ctes.join(QStringLiteral(",\n     ")) + QLatin1Char('\n');
+    return with + last + QLatin1Char(';');
 }
 
 qint64 UndoRecorder::writeScript(const QString &path, const QString &title) const

@@ -271,7 +271,7 @@ private Q_SLOTS:
         PgSession observer(m_conninfo, PgSession::Options{});
         auto others = [&]() {
             return observer.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = 'tst_connection' "
-                                                "AND pid <> pg_backend_pid()"))[0][0].as<int>();
+                                                "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"))[0][0].as<int>();
         };
         const int before = others();
         for (int i = 0; i < 5; ++i)

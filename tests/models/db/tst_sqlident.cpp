@@ -26,6 +26,27 @@ private Q_SLOTS:
     }
     void qualified() { QCOMPARE(sql::qualified(QStringLiteral("a b"), QStringLiteral("c")), QStringLiteral("\"a b\".\"c\"")); }
     void literal() { QCOMPARE(sql::quoteLiteral(QStringLiteral("it's")), QStringLiteral("'it''s'")); }
+    void splitQualifiedName_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QStringList>("parts");
+        QTest::newRow("bare") << QStringLiteral("accounts") << QStringList{QStringLiteral("accounts")};
+        QTest::newRow("qualified") << QStringLiteral("public.accounts") << QStringList{QStringLiteral("public"), QStringLiteral("accounts")};
+        QTest::newRow("quoted with space") << QStringLiteral("\"App Data\".\"User\"")
+                                           << QStringList{QStringLiteral("App Data"), QStringLiteral("User")};
+        QTest::newRow("doubled quote") << QStringLiteral("\"issue\"\"s\"") << QStringList{QStringLiteral("issue\"s")};
+        QTest::newRow("dot inside quotes") << QStringLiteral("s.\"a.b\"") << QStringList{QStringLiteral("s"), QStringLiteral("a.b")};
+        QTest::newRow("bare with space") << QStringLiteral("App Data.User") << QStringList{};
+        QTest::newRow("unclosed") << QStringLiteral("\"App") << QStringList{};
+        QTest::newRow("text after quote") << QStringLiteral("\"a\"b") << QStringList{};
+        QTest::newRow("empty part") << QStringLiteral("a..b") << QStringList{};
+    }
+    void splitQualifiedName()
+    {
+        QFETCH(QString, text);
+        QFETCH(QStringList, parts);
+        QCOMPARE(sql::splitQualifiedName(text), parts);
+    }
     void conninfoValue()
     {
         QCOMPARE(sql::quoteConninfoValue(QStringLiteral("db1")), QStringLiteral("db1"));

@@ -1,8 +1,11 @@
 #pragma once
 
+#include "core/process.h"
+#include "db/pgcluster.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
 
+#include <QFileInfo>
 #include <QMap>
 
 namespace salvage::test {
@@ -19,6 +22,19 @@ inline QMap<QString, QString> tableDigests(const QString &conninfo)
         result.insert(table.qualifiedName(), QString::fromStdString(rows[0][0].as<std::string>()));
     }
     return result;
+}
+
+inline QString psql()
+{
+    const QString candidate = PgCluster::findBinDir() + QStringLiteral("/psql");
+    return QFileInfo::exists(candidate) ? candidate : QStringLiteral("/usr/bin/psql");
+}
+
+/// Runs a script file the way an operator would: `psql -v ON_ERROR_STOP=1 -f FILE`.
+inline ProcessResult runWithPsql(const QString &conninfo, const QString &file)
+{
+    return runProcess({psql(), {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"),
+                                QStringLiteral("-d"), conninfo, QStringLiteral("-f"), file}});
 }
 
 } // namespace salvage::test

@@ -1,29 +1,12 @@
 #pragma once
 
-#include "core/process.h"
-#include "db/pgcluster.h"
 #include "db/pgsession.h"
 #include "restore/restoreplanner.h"
 #include "restore/restoreverifier.h"
+#include "livesnapshot.h"
 #include "testcluster.h"
 
-#include <QFileInfo>
-
 namespace salvage::test {
-
-/// The psql that comes with the server under the tests.
-inline QString psql()
-{
-    const QString candidate = PgCluster::findBinDir() + QStringLiteral("/psql");
-    return QFileInfo::exists(candidate) ? candidate : QStringLiteral("/usr/bin/psql");
-}
-
-/// Runs a script file with psql the way an operator would: stop at the first error.
-inline ProcessResult runPsql(const QString &conninfo, const QString &path)
-{
-    return runProcess({psql(), {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"),
-                                QStringLiteral("-d"), conninfo, QStringLiteral("-f"), path}});
-}
 
 /// A pair of scratch databases for a small incident: BACKUP holds `schema`, LIVE holds `schema`
 /// and then `incident`.

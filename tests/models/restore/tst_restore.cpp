@@ -9,7 +9,6 @@
 #include "restore/restoreverifier.h"
 #include "restore/scriptrenderer.h"
 #include "livesnapshot.h"
-#include "smallincident.h"
 #include "testcluster.h"
 
 #include <QFile>
@@ -20,7 +19,6 @@
 
 using namespace salvage;
 using salvage::test::TestCluster;
-using salvage::test::psql;
 
 namespace {
 
@@ -160,9 +158,7 @@ private slots:
                                 [](const PlanListing &l) { return l.key == QLatin1String("61"); }));
         }
 
-        const ProcessResult undone = runProcess({psql(), {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
-                                                          QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-d"), m_liveConn,
-                                                          QStringLiteral("-f"), undo}});
+        const ProcessResult undone = salvage::test::runWithPsql(m_liveConn, undo);
         QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));
         QCOMPARE(snapshot(), before);
     }
@@ -192,9 +188,7 @@ private slots:
         QCOMPARE(value(QStringLiteral("SELECT string_agg(DISTINCT account_id::text, ',') FROM statuses WHERE id <= 60 AND id % 10 = 6")), graceStatusesOwner);
         QCOMPARE(value(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM follows GROUP BY account_id, target_account_id HAVING count(*) > 1) d")), QStringLiteral("0"));
         QCOMPARE(value(QStringLiteral("SELECT count(*) FROM statuses WHERE id <= 60 AND id % 10 NOT IN (6) AND account_id <> 1 + id % 10")), QStringLiteral("0"));
-        const ProcessResult undone = runProcess({psql(), {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
-                                                          QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-d"), m_liveConn,
-                                                          QStringLiteral("-f"), undo}});
+        const ProcessResult undone = salvage::test::runWithPsql(m_liveConn, undo);
         QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));
         QCOMPARE(snapshot(), before);
     }
@@ -206,9 +200,7 @@ private slots:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(planScript());
         file.close();
-        const ProcessResult result = runProcess({psql(), {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
-                                                          QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-d"), m_liveConn,
-                                                          QStringLiteral("-f"), path}});
+        const ProcessResult result = salvage::test::runWithPsql(m_liveConn, path);
         QVERIFY2(result.exitCode == 0, qPrintable(result.output));
         verifyRestored();
     }

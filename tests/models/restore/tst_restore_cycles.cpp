@@ -86,7 +86,7 @@ class TestRestoreCycles : public QObject
         checkCounts(run);
         checkRestored();
 
-        const ProcessResult undone = salvage::test::runPsql(m_incident.live(), undo);
+        const ProcessResult undone = salvage::test::runWithPsql(m_incident.live(), undo);
         QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));
         QCOMPARE(salvage::test::tableDigests(m_incident.live()), before);
     }
@@ -139,7 +139,7 @@ private slots:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(script);
         file.close();
-        const ProcessResult ran = salvage::test::runPsql(m_incident.live(), path);
+        const ProcessResult ran = salvage::test::runWithPsql(m_incident.live(), path);
         QVERIFY2(ran.exitCode == 0, qPrintable(ran.output));
         QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FROM box")), QStringLiteral("3"));
     }

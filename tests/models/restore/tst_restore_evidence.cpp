@@ -1,7 +1,7 @@
 // Restore semantics that rest on evidence in the data, on small schemas with their own names:
 // rows deleted since the backup stay deleted when the incident moved their siblings and not them
 // (unless a unique key explains why they were left behind) or when only keys ON DELETE SET NULL
-// link them to the lost rows.
+// link them to the lost rows, and features of other applications' schemas.
 #include "core/error.h"
 #include "db/pgsession.h"
 #include "restore/restoreexecutor.h"
@@ -62,6 +62,29 @@ const char *const kPostsLive = R"SQL(
 DELETE FROM post WHERE id IN (11, 14);
 DELETE FROM person WHERE pid = 4;
 DELETE FROM person WHERE pid = 1;
+)SQL";
+
+// Features of other applications' schemas: a GENERATED ALWAYS identity key, a stored generated
+// column, names that need quoting, a partitioned child table. Member 2 is merged into member 3 and
+// deleted; then someone signs up again with member 2's handle.
+const char *const kFeatures = R"SQL(
+CREATE SCHEMA "Club Data";
+CREATE TABLE "Club Data"."Member" (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, handle text NOT NULL,
+  search tsvector GENERATED ALWAYS AS (to_tsvector('simple', handle)) STORED);
+CREATE UNIQUE INDEX member_handle ON "Club Data"."Member" (lower(handle));
+CREATE TABLE "visit""s" (id bigint NOT NULL, day date NOT NULL,
+  member bigint NOT NULL REFERENCES "Club Data"."Member" ON DELETE CASCADE, PRIMARY KEY (id, day)) PARTITION BY RANGE (day);
+CREATE TABLE visits_h1 PARTITION OF "visit""s" FOR VALUES FROM ('2025-01-01') TO ('2025-07-01');
+CREATE TABLE visits_h2 PARTITION OF "visit""s" FOR VALUES FROM ('2025-07-01') TO ('2026-01-01');
+INSERT INTO "Club Data"."Member" (handle) VALUES ('Ann'), ('Bob'), ('Cy');
+INSERT INTO "visit""s" SELECT g, date '2025-01-01' + g * 30, 1 + g % 3 FROM generate_series(1, 12) g;
+)SQL";
+
+const char *const kFeaturesLive = R"SQL(
+UPDATE "visit""s" SET member = 3 WHERE member = 2;
+DELETE FROM "Club Data"."Member" WHERE id = 2;
+INSERT INTO "Club Data"."Member" (handle) VALUES ('bob');
+INSERT INTO "visit""s" VALUES (100, '2025-12-01', 4);
 )SQL";
 
 } // namespace
@@ -172,6 +195,24 @@ private slots:
         QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(id || ':' || author || ':' || coalesce(answers::text, '-'), ',' ORDER BY id) FROM post")),
                  QStringLiteral("10:1:-,11:2:10,12:3:10,13:2:11,14:3:11,15:1:12"));
         QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(id::text, ',' ORDER BY id) FROM mark")), QStringLiteral("100,101"));
+    }
+
+    void schemaFeaturesOfOtherApplications()
+    {
+        m_incident.build(QStringLiteral("tst_evidence_features"), kFeatures, kFeaturesLive);
+        const RestorePlan planned = m_incident.plan(QStringLiteral("\"Club Data\".\"Member\" WHERE id = 2"));
+        QCOMPARE(planned.counts.value(QStringLiteral("Club Data.Member")).value(QStringLiteral("recreate")), 1);
+        QCOMPARE(planned.counts.value(QStringLiteral("public.visit\"s")).value(QStringLiteral("repoint")), 4);
+        const auto before = salvage::test::tableDigests(m_incident.live());
+        run(planned);
+        // Bob has his id back, the newcomer's visit follows him, the generated column is computed.
+        QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(id || ':' || handle || ':' || search::text, ',' ORDER BY id) FROM \"Club Data\".\"Member\"")),
+                 QStringLiteral("1:Ann:'ann':1,2:Bob:'bob':1,3:Cy:'cy':1"));
+        QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(id || ':' || member, ',' ORDER BY id) FROM \"visit\"\"s\" WHERE member = 2 OR id = 100")),
+                 QStringLiteral("1:2,4:2,7:2,10:2,100:2"));
+        const ProcessResult undone = salvage::test::runWithPsql(m_incident.live(), m_dir.filePath(QStringLiteral("undo.sql")));
+        QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));
+        QCOMPARE(salvage::test::tableDigests(m_incident.live()), before);
     }
 };
 
