@@ -105,10 +105,13 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
     for (const auto &[child, reference] : schema.referencing(*root)) {
         if (control)
             control->throwIfCancelled();
-        if (reference->columns.size() != 1 || child->primaryKey.size() != 1 || reference->refColumns != root->primaryKey)
+        if (reference->columns.size() != 1 || child->primaryKey.isEmpty() || reference->refColumns != root->primaryKey)
             continue;
-        const QString childKey = sql::quoteIdent(child->primaryKey.first());
-        const QString childKeyType = child->column(child->primaryKey.first())->type;
+        // The child's key travels as JSON arrays, so that composite keys of any types work alike.
+        const QString childKey = QStringLiteral("jsonb_build_array(%1)::text").arg(sql::quoteIdentList(child->primaryKey));
+        QStringList elements;
+        for (int i = 0; i < child->primaryKey.size(); ++i)
+            elements << QStringLiteral("(e->>%1)::%2").arg(i).arg(child->column(child->primaryKey.at(i))->type);
         const QString pointer = sql::quoteIdent(reference->columns.first());
         const QString childName = child->schema == QLatin1String("public") ? child->name : child->qualifiedName();
         const QString via = QStringLiteral("%1.%2").arg(childName, reference->columns.first());
@@ -121,7 +124,7 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
             {
                 pqxx::read_transaction transaction(here.connection());
                 const pqxx::result rows = transaction.exec_params(
-                    QStringLiteral("SELECT %1::text FROM %2 WHERE %3 = $1 LIMIT %4")
+                    QStringLiteral("SELECT %1 FROM %2 WHERE %3 = $1 LIMIT %4")
                         .arg(childKey, child->sqlName(), pointer)
                         .arg(kMaxMovedKeys)
                         .toStdString(),
@@ -134,11 +137,11 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
                 continue;
             pqxx::read_transaction transaction(there.connection());
             const pqxx::result owners = transaction.exec_params(
-                QStringLiteral("SELECT %1::text, count(*) FROM %2 WHERE %3 = ANY($1::%4[]) AND %1 IS NOT NULL AND %1 IS DISTINCT FROM $2 "
-                               "GROUP BY %1 ORDER BY count(*) DESC, %1")
-                    .arg(pointer, child->sqlName(), childKey, childKeyType)
+                QStringLiteral("SELECT %1::text, count(*) FROM %2 WHERE (%3) IN (SELECT %4 FROM jsonb_array_elements($1::jsonb) e) "
+                               "AND %1 IS NOT NULL AND %1 IS DISTINCT FROM $2 GROUP BY %1 ORDER BY count(*) DESC, %1")
+                    .arg(pointer, child->sqlName(), sql::quoteIdentList(child->primaryKey), elements.join(QStringLiteral(", ")))
                     .toStdString(),
-                arrayLiteral(keys).toStdString(), key.first().toStdString());
+                QString(QLatin1Char('[') + keys.join(QLatin1Char(',')) + QLatin1Char(']')).toStdString(), key.first().toStdString());
             for (int i = 0; i < int(owners.size()); ++i) {
                 const QString owner = QString::fromUtf8(owners[i][0].c_str());
                 const qint64 count = owners[i][1].as<qint64>();

@@ -126,4 +126,24 @@ QList<const Table *> ClosureBuilder::tables() const
     return result;
 }
 
+QStringList ClosureBuilder::unkeyedReach() const
+{
+    QStringList notes;
+    for (const Edge &edge : m_edges) {
+        if (!edge.child->primaryKey.isEmpty() || m_rows.value(edge.parent->qualifiedName()) == 0)
+            continue;
+        const auto result = m_backup.exec(
+            QStringLiteral("SELECT count(*) FROM %1 c WHERE EXISTS (SELECT 1 FROM %2 p JOIN %3 k ON %4 WHERE %5)")
+                .arg(edge.child->sqlName(), edge.parent->sqlName(), sql::quoteIdent(m_keyTables.value(edge.parent->qualifiedName())),
+                     RestoreSql::equal(QStringLiteral("p"), edge.parent->primaryKey, QStringLiteral("k"), edge.parent->primaryKey),
+                     RestoreSql::equal(QStringLiteral("p"), edge.parentColumns, QStringLiteral("c"), edge.columns)));
+        const qint64 count = PgRaw::value(result, 0, 0).toLongLong();
+        if (count > 0)
+            notes << QStringLiteral("%1 backup rows of %2 reference the closure through %3 but are not restored: the table has "
+                                    "neither a primary key nor a unique index on NOT NULL columns to tell its rows apart.")
+                         .arg(count).arg(edge.child->qualifiedName(), edge.columns.join(QStringLiteral(", ")));
+    }
+    return notes;
+}
+
 } // namespace salvage

@@ -42,6 +42,8 @@ public:
     qint64 expand(JobControl *control);
 
     QList<const Table *> tables() const; ///< tables with at least one closure row, schema order
+    /// One line per link into a table without a row identity whose backup rows reference closure rows.
+    QStringList unkeyedReach() const;
     qint64 rows(const Table &table) const { return m_rows.value(table.qualifiedName()); }
     const QList<Edge> &edges() const { return m_edges; }
 

@@ -6,6 +6,7 @@
 #include "db/schemareader.h"
 #include "db/pgraw.h"
 #include "db/sqlident.h"
+#include "restore/rowidentity.h"
 #include "restore/scriptparser.h"
 #include "restore/undorecorder.h"
 
@@ -86,7 +87,8 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
         if (!probe.open(QIODevice::WriteOnly | QIODevice::Truncate))
             throw Error(QStringLiteral("Cannot write the undo script %1: %2.").arg(undoPath, probe.errorString()));
     }
-    const Schema schema = commit ? SchemaReader::read(m_live, control) : Schema{};
+    Schema schema = commit ? SchemaReader::read(m_live, control) : Schema{};
+    RowIdentity::adopt(schema); // undo tells rows apart as the plan did
     const PgRaw live(m_live.handle(), m_live.where());
     ExecutionReport report;
     int current = 0;

@@ -10,6 +10,7 @@
 #include "restore/insertorder.h"
 #include "restore/liveclassifier.h"
 #include "restore/restoresql.h"
+#include "restore/rowidentity.h"
 #include "db/pgraw.h"
 #include "restore/unknownowners.h"
 
@@ -71,8 +72,10 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
 {
     if (request.roots.isEmpty())
         throw Error(QStringLiteral("A restore plan needs at least one root."));
-    const Schema backupSchema = SchemaReader::read(m_backup, control);
-    const Schema liveSchema = SchemaReader::read(m_live, control);
+    Schema backupSchema = SchemaReader::read(m_backup, control);
+    Schema liveSchema = SchemaReader::read(m_live, control);
+    RowIdentity::adopt(backupSchema);
+    const QHash<QString, QString> identityNotes = RowIdentity::adopt(liveSchema);
     const PgRaw backup(m_backup.handle(), m_backup.where());
     const PgRaw live(m_live.handle(), m_live.where());
 
@@ -118,6 +121,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         plan.roots << root.toString();
     }
     plan.closureRows = closure.expand(control);
+    plan.warnings << closure.unkeyedReach();
 
     QList<const Table *> tables;
     QHash<QString, QString> staging;
@@ -129,6 +133,8 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             continue;
         }
         tables.append(table);
+        if (identityNotes.contains(table->qualifiedName()))
+            plan.warnings << identityNotes.value(table->qualifiedName());
         const QString name = stagingNames.value(table->qualifiedName());
         staging.insert(table->qualifiedName(), name);
         const QStringList columns = stagedColumns.value(table->qualifiedName());

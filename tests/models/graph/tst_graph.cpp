@@ -23,6 +23,8 @@ CREATE TABLE statuses (id bigint PRIMARY KEY, account_id bigint NOT NULL REFEREN
 CREATE TABLE follows (id bigint PRIMARY KEY, account_id bigint NOT NULL REFERENCES "Accounts" ON DELETE CASCADE,
                       target_account_id bigint NOT NULL REFERENCES "Accounts" ON DELETE CASCADE, UNIQUE (account_id, target_account_id));
 CREATE TABLE settings (account_id bigint PRIMARY KEY REFERENCES "Accounts" ON DELETE CASCADE, theme text);
+CREATE TABLE pins (account_id bigint NOT NULL REFERENCES "Accounts" ON DELETE CASCADE, status_id bigint, pinned_on date,
+                   PRIMARY KEY (status_id, pinned_on)); -- a composite key of two types
 )SQL";
 
 // Backup: three local accounts and a remote one; alice's statuses and follows are hers.
@@ -32,6 +34,7 @@ INSERT INTO statuses SELECT g, 1, NULL, 'alice ' || g FROM generate_series(1, 12
 INSERT INTO statuses SELECT 100 + g, 2, NULL, 'bob ' || g FROM generate_series(1, 5) g;
 INSERT INTO follows VALUES (1, 1, 2), (2, 1, 3), (3, 2, 1), (4, 3, 1);
 INSERT INTO settings VALUES (1, 'dark'), (2, 'light');
+INSERT INTO pins VALUES (1, 3, '2025-01-01'), (1, 4, '2025-01-02'), (2, 101, '2025-01-01');
 )SQL";
 
 // Live: a merge re-pointed alice's statuses and follows to the remote account, then deleted alice.
@@ -39,6 +42,7 @@ const char *const kIncident = R"SQL(
 UPDATE statuses SET account_id = 900 WHERE account_id = 1;
 UPDATE follows SET account_id = 900 WHERE account_id = 1;
 UPDATE follows SET target_account_id = 900 WHERE target_account_id = 1;
+UPDATE pins SET account_id = 900 WHERE account_id = 1;
 DELETE FROM "Accounts" WHERE id = 1;
 INSERT INTO "Accounts" VALUES (5, 'dave', NULL);
 INSERT INTO follows VALUES (9, 5, 900);
@@ -118,10 +122,11 @@ private Q_SLOTS:
         QCOMPARE(moved.size(), 1);
         QCOMPARE(moved.first().from, QStringLiteral("public.Accounts:1"));
         QCOMPARE(moved.first().to, graph.root);
-        QCOMPARE(moved.first().count, 16); // 12 statuses, 2 follows as follower, 2 as followed
+        QCOMPARE(moved.first().count, 18); // 12 statuses, 2 follows as follower, 2 as followed, 2 pins
         QVERIFY2(moved.first().via.contains(QStringLiteral("statuses.account_id ×12")), qPrintable(moved.first().via));
         QVERIFY(moved.first().via.contains(QStringLiteral("follows.account_id ×2")));
         QVERIFY(moved.first().via.contains(QStringLiteral("follows.target_account_id ×2")));
+        QVERIFY(moved.first().via.contains(QStringLiteral("pins.account_id ×2"))); // composite key
         // The group of statuses pointing at the remote account is new in LIVE.
         const GraphNode *group = graph.node(QStringLiteral("public.statuses:account_id=900"));
         QVERIFY(group);
@@ -152,7 +157,7 @@ private Q_SLOTS:
             const QJsonObject object = edge.toObject();
             movedAway = movedAway || (object.value(QStringLiteral("state")).toString() == QLatin1String("moved")
                                       && object.value(QStringLiteral("to")).toString() == QLatin1String("public.Accounts:900")
-                                      && object.value(QStringLiteral("rows")).toInt() == 16);
+                                      && object.value(QStringLiteral("rows")).toInt() == 18);
         }
         QVERIFY(movedAway);
 

@@ -20,7 +20,8 @@ private Q_SLOTS:
     {
         QVERIFY2(m_registry.errors().isEmpty(), qPrintable(m_registry.errors().join(u'\n')));
         for (const char *id : {"access_log", "rails_log", "sidekiq_log", "sidekiq8_log", "sidekiq_json", "postgresql_log",
-                               "postgresql_csvlog", "postgresql_jsonlog", "docker_json", "journald_json", "syslog_log"})
+                               "postgresql_csvlog", "postgresql_jsonlog", "docker_json", "journald_json", "syslog_log",
+                               "synapse_log"})
             QVERIFY2(m_registry.indexOf(QString::fromLatin1(id)) >= 0, id);
         // The ids the demo workspace writes.
         QCOMPARE(m_registry.indexOf(u"nginx-combined"_s), m_registry.indexOf(u"access_log"_s));
@@ -94,6 +95,28 @@ private Q_SLOTS:
         QVERIFY(e.keys.contains(LogKey{u"actor"_s, u"https://remote.example/users/alice#main-key"_s}));
         QCOMPARE(e.fields.value(u"status"_s), u"202"_s);
         QCOMPARE(e.fields.value(u"controller"_s), u"ActivityPub::InboxesController"_s);
+    }
+
+    void synapse()
+    {
+        // The Matrix homeserver: request context, user and IP from the access line; room ids anywhere.
+        const LogFormat &synapse = m_registry.formats().at(m_registry.indexOf(u"synapse"_s));
+        const LogEvent access = EventParser(&synapse, nullptr).parse(synapse.samples.at(0).line.toUtf8());
+        QVERIFY(access.keys.contains(LogKey{u"request"_s, u"GET-1234"_s}));
+        QVERIFY(access.keys.contains(LogKey{u"user"_s, u"@alice:example.org"_s}));
+        QVERIFY(access.keys.contains(LogKey{u"ip"_s, u"203.0.113.7"_s}));
+        QCOMPARE(access.fields.value(u"status"_s), u"200"_s);
+        QCOMPARE(access.fields.value(u"path"_s), u"/_matrix/client/v3/sync"_s);
+        QCOMPARE(access.lane, u"synapse.access.http.8008"_s);
+        const LogEvent rejected = EventParser(&synapse, nullptr).parse(synapse.samples.at(2).line.toUtf8());
+        QVERIFY(rejected.keys.contains(LogKey{u"room"_s, u"!hTyzDqZkAbcd:example.org"_s}));
+        // Contexts that are not requests (main, sentinel, background processes) are no correlation key.
+        const LogEvent startup = EventParser(&synapse, nullptr).parse(synapse.samples.at(1).line.toUtf8());
+        QVERIFY(startup.keys.isEmpty());
+        // A Python traceback continues the entry before it.
+        LineScanner scanner(&synapse, nullptr, {}, SourceClock());
+        const QByteArray traceback = "Traceback (most recent call last):";
+        QVERIFY(scanner.scan(traceback.constData(), traceback.constData() + traceback.size()).joinsPrevious);
     }
 
     void csvlogQuotedNewline()

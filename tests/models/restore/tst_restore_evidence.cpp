@@ -65,7 +65,8 @@ DELETE FROM person WHERE pid = 1;
 )SQL";
 
 // Features of other applications' schemas: a GENERATED ALWAYS identity key, a stored generated
-// column, names that need quoting, a partitioned child table. Member 2 is merged into member 3 and
+// column, names that need quoting, a partitioned child table, tables without a primary key (one
+// with a unique key on NOT NULL columns, one with nothing to tell its rows apart). Member 2 is merged into member 3 and
 // deleted; then someone signs up again with member 2's handle.
 const char *const kFeatures = R"SQL(
 CREATE SCHEMA "Club Data";
@@ -76,8 +77,12 @@ CREATE TABLE "visit""s" (id bigint NOT NULL, day date NOT NULL,
   member bigint NOT NULL REFERENCES "Club Data"."Member" ON DELETE CASCADE, PRIMARY KEY (id, day)) PARTITION BY RANGE (day);
 CREATE TABLE visits_h1 PARTITION OF "visit""s" FOR VALUES FROM ('2025-01-01') TO ('2025-07-01');
 CREATE TABLE visits_h2 PARTITION OF "visit""s" FOR VALUES FROM ('2025-07-01') TO ('2026-01-01');
+CREATE TABLE badge (member bigint NOT NULL REFERENCES "Club Data"."Member" ON DELETE CASCADE, kind text NOT NULL, UNIQUE (member, kind));
+CREATE TABLE scribble (member bigint REFERENCES "Club Data"."Member" ON DELETE CASCADE, note text);
 INSERT INTO "Club Data"."Member" (handle) VALUES ('Ann'), ('Bob'), ('Cy');
 INSERT INTO "visit""s" SELECT g, date '2025-01-01' + g * 30, 1 + g % 3 FROM generate_series(1, 12) g;
+INSERT INTO badge VALUES (1, 'gold'), (2, 'gold'), (2, 'silver'), (3, 'bronze');
+INSERT INTO scribble VALUES (2, 'hi'), (2, 'hi'), (1, 'x');
 )SQL";
 
 const char *const kFeaturesLive = R"SQL(
@@ -203,6 +208,9 @@ private slots:
         const RestorePlan planned = m_incident.plan(QStringLiteral("\"Club Data\".\"Member\" WHERE id = 2"));
         QCOMPARE(planned.counts.value(QStringLiteral("Club Data.Member")).value(QStringLiteral("recreate")), 1);
         QCOMPARE(planned.counts.value(QStringLiteral("public.visit\"s")).value(QStringLiteral("repoint")), 4);
+        QCOMPARE(planned.counts.value(QStringLiteral("public.badge")).value(QStringLiteral("insert")), 2);
+        QVERIFY2(planned.warnings.filter(QStringLiteral("2 backup rows of public.scribble")).size() == 1, qPrintable(planned.warnings.join(u'\n')));
+        QVERIFY(planned.warnings.filter(QStringLiteral("public.badge has no primary key")).size() == 1);
         const auto before = salvage::test::tableDigests(m_incident.live());
         run(planned);
         // Bob has his id back, the newcomer's visit follows him, the generated column is computed.
@@ -210,6 +218,7 @@ private slots:
                  QStringLiteral("1:Ann:'ann':1,2:Bob:'bob':1,3:Cy:'cy':1"));
         QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(id || ':' || member, ',' ORDER BY id) FROM \"visit\"\"s\" WHERE member = 2 OR id = 100")),
                  QStringLiteral("1:2,4:2,7:2,10:2,100:2"));
+        QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(kind, ',' ORDER BY kind) FROM badge WHERE member = 2")), QStringLiteral("gold,silver"));
         const ProcessResult undone = salvage::test::runWithPsql(m_incident.live(), m_dir.filePath(QStringLiteral("undo.sql")));
         QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));
         QCOMPARE(salvage::test::tableDigests(m_incident.live()), before);
