@@ -121,6 +121,8 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         plan.roots << root.toString();
     }
     plan.closureRows = closure.expand(control);
+    if (plan.closureRows == 0)
+        plan.warnings << QStringLiteral("The roots match no row in BACKUP: there is nothing to restore.");
     plan.warnings << closure.unkeyedReach();
 
     QList<const Table *> tables;
