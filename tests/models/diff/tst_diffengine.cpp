@@ -63,6 +63,51 @@ private Q_SLOTS:
             << QSet<QString>{QStringLiteral("Name 10")}
             << QSet<QString>{QStringLiteral("name 10"), QStringLiteral("Ünïcode ✓")}
             << QSet<QString>{QStringLiteral("Name 3999")};
+        // Key types of other applications' schemas: range bounds must sort and compare in the type.
+        QTest::newRow("numeric") << QStringLiteral(
+            "CREATE TABLE k (id numeric(20,4) PRIMARY KEY, v int);"
+            "INSERT INTO k SELECT g / 7.0, g FROM generate_series(-5000, 5000) g; ANALYZE k")
+            << QStringLiteral("DELETE FROM k WHERE v = -4900; UPDATE k SET v = 0 WHERE v = 4900; INSERT INTO k VALUES (99999.5, 1)")
+            << QSet<QString>{QStringLiteral("-700.0000")} << QSet<QString>{QStringLiteral("99999.5000")}
+            << QSet<QString>{QStringLiteral("700.0000")};
+        QTest::newRow("timestamptz") << QStringLiteral(
+            "CREATE TABLE k (at timestamptz PRIMARY KEY, v int);"
+            "INSERT INTO k SELECT timestamptz '2025-01-01 00:00:00+00' + g * interval '1 min', g FROM generate_series(1, 20000) g; ANALYZE k")
+            << QStringLiteral("DELETE FROM k WHERE v = 1; UPDATE k SET v = 0 WHERE v = 20000; INSERT INTO k VALUES ('2030-01-01 00:00:00+00', 1)")
+            << QSet<QString>{QStringLiteral("2025-01-01 00:01:00+00")} << QSet<QString>{QStringLiteral("2030-01-01 00:00:00+00")}
+            << QSet<QString>{QStringLiteral("2025-01-14 21:20:00+00")};
+        QTest::newRow("inet") << QStringLiteral(
+            "CREATE TABLE k (ip inet PRIMARY KEY, v int);"
+            "INSERT INTO k SELECT ('10.0.' || (g / 256) || '.' || (g %% 256))::inet, g FROM generate_series(0, 20000) g; ANALYZE k")
+            << QStringLiteral("DELETE FROM k WHERE v = 300; UPDATE k SET v = -1 WHERE v = 20000; INSERT INTO k VALUES ('::1', 1)")
+            << QSet<QString>{QStringLiteral("10.0.1.44/32")} << QSet<QString>{QStringLiteral("::1/128")}
+            << QSet<QString>{QStringLiteral("10.0.78.32/32")};
+        QTest::newRow("bytea") << QStringLiteral(
+            "CREATE TABLE k (b bytea PRIMARY KEY, v int);"
+            "INSERT INTO k SELECT decode(lpad(to_hex(g), 6, '0'), 'hex'), g FROM generate_series(1, 20000) g; ANALYZE k")
+            << QStringLiteral("DELETE FROM k WHERE v = 255; UPDATE k SET v = 0 WHERE v = 256; INSERT INTO k VALUES ('\\x00', 1)")
+            << QSet<QString>{QStringLiteral("\\x0000ff")} << QSet<QString>{QStringLiteral("\\x00")}
+            << QSet<QString>{QStringLiteral("\\x000100")};
+        QTest::newRow("enum and integer") << QStringLiteral(
+            "CREATE TYPE color AS ENUM ('red', 'green', 'blue');"
+            "CREATE TABLE k (c color, n int, v int, PRIMARY KEY (c, n));"
+            "INSERT INTO k SELECT (ARRAY['red','green','blue'])[1 + g %% 3]::color, g, g FROM generate_series(1, 9000) g; ANALYZE k")
+            << QStringLiteral("DELETE FROM k WHERE n = 3; UPDATE k SET v = 0 WHERE n = 8999; INSERT INTO k VALUES ('blue', 1, 1)")
+            << QSet<QString>{QStringLiteral("red|3")} << QSet<QString>{QStringLiteral("blue|1")}
+            << QSet<QString>{QStringLiteral("blue|8999")};
+        QTest::newRow("boolean and date") << QStringLiteral(
+            "CREATE TABLE k (flag boolean, d date, v int, PRIMARY KEY (flag, d));"
+            "INSERT INTO k SELECT g %% 2 = 0, date '2000-01-01' + g, g FROM generate_series(1, 20000) g; ANALYZE k")
+            << QStringLiteral("DELETE FROM k WHERE v = 1; UPDATE k SET v = 0 WHERE v = 2; INSERT INTO k VALUES (true, '1999-01-01', 1)")
+            << QSet<QString>{QStringLiteral("false|2000-01-02")} << QSet<QString>{QStringLiteral("true|1999-01-01")}
+            << QSet<QString>{QStringLiteral("true|2000-01-03")};
+        QTest::newRow("float with NaN and -0") << QStringLiteral(
+            "CREATE TABLE k (f float8 PRIMARY KEY, v int);"
+            "INSERT INTO k SELECT g / 3.0, g FROM generate_series(1, 20000) g;"
+            "INSERT INTO k VALUES ('NaN', 0), ('-Infinity', 0), ('-0', 0); ANALYZE k")
+            << QStringLiteral("UPDATE k SET v = 1 WHERE f = 'NaN' OR f = '-0'; DELETE FROM k WHERE f = '-Infinity'; INSERT INTO k VALUES ('Infinity', 1)")
+            << QSet<QString>{QStringLiteral("-Infinity")} << QSet<QString>{QStringLiteral("Infinity")}
+            << QSet<QString>{QStringLiteral("NaN"), QStringLiteral("-0")};
     }
 
     void keyTypes()
