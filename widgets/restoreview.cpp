@@ -26,6 +26,7 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QStyle>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -182,6 +183,16 @@ void RestoreView::showPlan(const RestorePlan &plan)
 {
     m_plan = plan;
     m_tree->clear();
+    // Warnings first and open: a table left out, counters to recompute — read before running.
+    if (!plan.warnings.isEmpty()) {
+        auto *warnings = new QTreeWidgetItem(m_tree, {tr("Warnings"), QString::number(plan.warnings.size())});
+        warnings->setIcon(0, style()->standardIcon(QStyle::SP_MessageBoxWarning));
+        for (const QString &warning : plan.warnings) {
+            auto *item = new QTreeWidgetItem(warnings, {warning});
+            item->setFirstColumnSpanned(true);
+            item->setToolTip(0, warning);
+        }
+    }
     for (const QString &table : plan.tableOrder) {
         const QMap<QString, qint64> counts = plan.counts.value(table);
         qint64 total = 0;

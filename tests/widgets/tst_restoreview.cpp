@@ -82,6 +82,15 @@ private slots:
             return !tree->findItems(QStringLiteral("public.accounts"), Qt::MatchExactly).isEmpty();
         }));
 
+        // Warnings open the plan tree, one row each.
+        QVERIFY(!plan.warnings.isEmpty());
+        QList<QTreeWidgetItem *> warnings;
+        for (QTreeWidget *tree : trees)
+            warnings << tree->findItems(QStringLiteral("Warnings"), Qt::MatchExactly);
+        QCOMPARE(warnings.size(), 1);
+        QCOMPARE(warnings.first()->childCount(), int(plan.warnings.size()));
+        QVERIFY(warnings.first()->isExpanded());
+
         QSignalSpy executed(&view, &RestoreView::executed);
         QVERIFY(preview->isEnabled());
         preview->click();
