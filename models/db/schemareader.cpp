@@ -64,11 +64,16 @@ Schema SchemaReader::read(PgSession &session, JobControl *control)
     pqxx::read_transaction transaction(session.connection());
     schema.database = QString::fromStdString(transaction.exec("SELECT current_database()")[0][0].as<std::string>());
 
+    // A partitioned table holds no rows itself: its estimate is its leaf partitions' (PostgreSQL 12+).
+    const std::string partitionRows = serverVersionNum >= 120000
+        ? R"(WHEN c.relkind = 'p' THEN (SELECT CASE WHEN bool_or(l.reltuples >= 0) THEN sum(greatest(l.reltuples, 0))::bigint ELSE -1 END
+                                      FROM pg_partition_tree(c.oid) t JOIN pg_class l ON l.oid = t.relid WHERE t.isleaf))"
+        : "";
     const std::string tablesSql = std::string(R"(
         SELECT c.oid, n.nspname, c.relname, c.relkind = 'p',
-               CASE WHEN c.reltuples < 0 THEN -1 ELSE c.reltuples::bigint END
+               CASE )") + partitionRows + R"( WHEN c.reltuples < 0 THEN -1 ELSE c.reltuples::bigint END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND )") + kUserRelations + R"(
+        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND )" + kUserRelations + R"(
         ORDER BY n.nspname, c.relname)";
     QHash<quint32, qsizetype> indexByOid;
     for (const auto &row : transaction.exec(tablesSql)) {

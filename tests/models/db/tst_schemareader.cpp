@@ -227,6 +227,8 @@ END $$;
 CREATE TABLE events (id bigint, at date NOT NULL, t1_id bigint REFERENCES t1, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
 CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+INSERT INTO events SELECT g, date '2024-06-01' + g % 300, NULL FROM generate_series(1, 3000) g;
+ANALYZE events_2024; ANALYZE events_2025;
 )SQL"));
         PgSession session(TestCluster::instance().conninfo(QStringLiteral("tst_schemareader_large")), PgSession::Options{});
         const Schema schema = SchemaReader::read(session);
@@ -235,6 +237,8 @@ CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO (
         QCOMPARE(schema.tables.size(), 101);
         QVERIFY(schema.findTable(QStringLiteral("events"))->partitioned);
         QVERIFY(!schema.findTable(QStringLiteral("events_2024")));
+        // Its estimate is its partitions' (only they were analysed).
+        QCOMPARE(schema.findTable(QStringLiteral("events"))->estimatedRows, qint64(3000));
         const int foreignKeys = count("SELECT count(*) FROM information_schema.table_constraints c JOIN pg_class r ON r.relname = c.table_name "
                                       "WHERE c.constraint_type = 'FOREIGN KEY' AND c.table_schema = 'public' AND NOT r.relispartition");
         QCOMPARE(schema.foreignKeyCount(), foreignKeys);
