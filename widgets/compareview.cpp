@@ -203,10 +203,16 @@ void CompareView::showResult(const DiffResult &result)
     m_moves->setRowCount(int(moves.size()));
     for (int i = 0; i < moves.size(); ++i) {
         const DiffMove &move = moves.at(i);
-        const QStringList cells{QLocale().toString(move.rows), move.table, move.column,
+        // A moved key column makes a new row: those rows are listed as lost and new, not changed.
+        const QString column = move.keyChanged ? tr("%1 (in the key)").arg(move.column) : move.column;
+        const QStringList cells{QLocale().toString(move.rows), move.table, column,
                                 move.from.value_or(QStringLiteral("NULL")), move.to.value_or(QStringLiteral("NULL"))};
-        for (int column = 0; column < cells.size(); ++column)
-            m_moves->setItem(i, column, new QTableWidgetItem(cells.at(column)));
+        for (int c = 0; c < cells.size(); ++c) {
+            auto *item = new QTableWidgetItem(cells.at(c));
+            if (move.keyChanged)
+                item->setToolTip(tr("Part of the primary key: each moved row shows as one lost and one new row."));
+            m_moves->setItem(i, c, item);
+        }
     }
 }
 

@@ -96,7 +96,8 @@ QJsonObject diffToJson(const DiffResult &result, bool withRows)
                                  {u"column"_s, move.column},
                                  {u"from"_s, jsonValue(move.from)},
                                  {u"to"_s, jsonValue(move.to)},
-                                 {u"rows"_s, move.rows}});
+                                 {u"rows"_s, move.rows},
+                                 {u"key_changed"_s, move.keyChanged}});
     }
     return QJsonObject{{u"tables"_s, tables}, {u"moves"_s, moves}};
 }
@@ -127,7 +128,8 @@ QString diffToText(const DiffResult &result, bool withRows)
     // Moves grouped by where they went: "6,625 rows of statuses.account_id moved from 101…298 to 900000".
     QMap<QString, QPair<qint64, QList<DiffValue>>> groups;
     for (const DiffMove &move : result.moves()) {
-        auto &group = groups[move.table + u'.' + move.column + u"\x1f"_s + text(move.to)];
+        auto &group = groups[move.table + u'.' + move.column + u"\x1f"_s + text(move.to) + u"\x1f"_s
+                             + (move.keyChanged ? u" (part of the key: listed as lost and new)"_s : QString())];
         group.first += move.rows;
         group.second << move.from;
     }
@@ -136,8 +138,8 @@ QString diffToText(const DiffResult &result, bool withRows)
     QList<QPair<qint64, QString>> lines;
     for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
         const QStringList parts = it.key().split(u'\x1f');
-        lines.append({it->first, u"  %1 rows of %2 moved from %3 to %4\n"_s.arg(number(it->first), parts.at(0),
-                                                                             fromSummary(it->second), parts.at(1))});
+        lines.append({it->first, u"  %1 rows of %2 moved from %3 to %4%5\n"_s.arg(number(it->first), parts.at(0),
+                                                                               fromSummary(it->second), parts.at(1), parts.at(2))});
     }
     std::stable_sort(lines.begin(), lines.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
     for (const auto &line : lines)

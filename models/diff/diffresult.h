@@ -38,6 +38,9 @@ struct DiffMove
     DiffValue from;  ///< backup value (columns comma-separated for composite keys)
     DiffValue to;    ///< live value
     qint64 rows = 0;
+    /// The column is part of the primary key: each moved row is listed as one row lost and one new
+    /// (every other column equal), since a new key is a new row.
+    bool keyChanged = false;
 };
 
 /// The comparison of one table.

@@ -136,7 +136,7 @@ TableDiff TableComparator::compare()
         m_sides.both([&](DiffSide &side) { leaves[side.which] = fetchLeaves(side, info[side.which], buckets); });
         compareLeaves(leaves[DiffSide::Backup], leaves[DiffSide::Live]);
     }
-    m_diff.moves = MoveSummarizer::summarize(m_diff.table, m_diff.columns, m_backup.foreignKeys, m_diff.rows);
+    m_diff.moves = MoveSummarizer::summarize(m_diff.table, m_diff.columns, m_diff.keyColumns, m_backup.foreignKeys, m_diff.rows);
     return m_diff;
 }
 

@@ -182,6 +182,34 @@ private Q_SLOTS:
         QCOMPARE(result.moves().first().rows, qint64(199));
     }
 
+    void movesThroughThePrimaryKey()
+    {
+        // A join table keyed by its two references: moving a row changes its key.
+        auto &cluster = TestCluster::instance();
+        cluster.createDatabase(QStringLiteral("tst_diffengine_rekey_b"));
+        cluster.execute(QStringLiteral("tst_diffengine_rekey_b"), QStringLiteral(
+            "CREATE TABLE person (id int PRIMARY KEY); INSERT INTO person SELECT generate_series(1, 10);"
+            "CREATE TABLE star (person int REFERENCES person, thing int, at date, PRIMARY KEY (person, thing));"
+            "INSERT INTO star SELECT 1 + g % 10, g, date '2025-01-01' + g FROM generate_series(1, 500) g"));
+        copyDatabase(QStringLiteral("tst_diffengine_rekey_b"), QStringLiteral("tst_diffengine_rekey_l"));
+        cluster.execute(QStringLiteral("tst_diffengine_rekey_l"), QStringLiteral(
+            "UPDATE star SET person = 9 WHERE person = 2;"         // 50 rows re-keyed: 2 → 9
+            "DELETE FROM star WHERE person = 3 AND thing < 100;"  // lost, not moved
+            "INSERT INTO star VALUES (4, 1000, '2025-01-01')"));  // new, not moved
+        const DiffResult result = runDiff(QStringLiteral("tst_diffengine_rekey_b"), QStringLiteral("tst_diffengine_rekey_l"));
+        const TableDiff *diff = findTable(result, QStringLiteral("public.star"));
+        QVERIFY(diff);
+        QCOMPARE(diff->onlyInBackup, qint64(60));
+        QCOMPARE(diff->onlyInLive, qint64(51));
+        QCOMPARE(diff->moves.size(), 1);
+        const DiffMove &move = diff->moves.first();
+        QCOMPARE(move.rows, qint64(50));
+        QCOMPARE(move.from, DiffValue(QStringLiteral("2")));
+        QCOMPARE(move.to, DiffValue(QStringLiteral("9")));
+        QVERIFY(move.keyChanged);
+        QVERIFY(!findTable(result, QStringLiteral("public.person"))->moves.size());
+    }
+
     void movesAndClassification()
     {
         auto &cluster = TestCluster::instance();
