@@ -91,7 +91,14 @@ DiffRowSelection DiffRowSelection::of(const TableDiff &table, const QList<int> &
 
 QString DiffRowSelection::restoreRoot() const
 {
-    return isEmpty() ? QString() : table + u" WHERE "_s + keyPredicate();
+    if (isEmpty())
+        return {};
+    // Plain when it reads back as itself; SQL-quoted when a part has spaces, dots or quotes.
+    const qsizetype dot = table.indexOf(u'.');
+    const QString name = sql::splitQualifiedName(table).join(u'.') == table
+        ? table
+        : sql::qualified(table.left(dot), table.mid(dot + 1));
+    return name + u" WHERE "_s + keyPredicate();
 }
 
 QString DiffRowSelection::keyPredicate() const

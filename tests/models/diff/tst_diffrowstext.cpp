@@ -1,6 +1,7 @@
 #include "diffcopy.h"
 
 #include "diff/diffrowstext.h"
+#include "restore/rootselection.h"
 
 #include <QTest>
 
@@ -60,6 +61,11 @@ private Q_SLOTS:
         table.table = QStringLiteral("public.t");
         QCOMPARE(DiffRowSelection::of(table, {0, 1, 0}).restoreRoot(), QStringLiteral("public.t WHERE \"id\" IN ('1', '2')"));
         QCOMPARE(DiffRowSelection::of(table, {1, 0}).graphRoot(), QStringLiteral("public.t:2"));
+        table.table = QStringLiteral("App Data.issue\"s"); // read back by the Restore view's root parser
+        const QString quoted = DiffRowSelection::of(table, {1}).restoreRoot();
+        QCOMPARE(quoted, QStringLiteral("\"App Data\".\"issue\"\"s\" WHERE \"id\" IN ('2')"));
+        QCOMPARE(RootSelection::parse(quoted).table, QStringLiteral("\"App Data\".\"issue\"\"s\""));
+        table.table = QStringLiteral("public.t");
         QVERIFY(DiffRowsText::insertStatements(table, {2}).startsWith(QStringLiteral("-- 1 selected row(s) exist only in live")));
         table.keyColumns.clear();
         QVERIFY(DiffRowSelection::of(table, {0}).restoreRoot().isEmpty());
