@@ -10,15 +10,15 @@ using namespace Qt::StringLiterals;
 namespace salvage {
 
 BucketSums BucketSums::fetch(DiffSide &side, const QString &table, const QString &bucketExpression,
-                             const QString &hashExpression, const QString &timeExpression,
+                             const QString &hashExpression, const QString &newestAggregate,
                              const std::optional<QString> &parameter)
 {
-    const QString time = timeExpression.isEmpty() ? u"NULL::float8"_s : timeExpression;
+    const QString newest = newestAggregate.isEmpty() ? u"NULL::float8"_s : newestAggregate;
     // Flat on purpose: a subquery with the whole row made the planner sort wide rows to group them.
     QString bucket = bucketExpression;
     bucket.replace(u"%HASH%"_s, hashExpression);
-    const QString query = u"SELECT %1, count(*), sum(%2)::text, max(%3) FILTER (WHERE %3 <= extract(epoch FROM now())) "
-                          u"FROM %4 GROUP BY 1"_s.arg(bucket, hashExpression, time, table);
+    const QString query =
+        u"SELECT %1, count(*), sum(%2)::text, %3 FROM %4 GROUP BY 1"_s.arg(bucket, hashExpression, newest, table);
     const std::string text = query.toStdString();
     const pqxx::result result = parameter ? side.txn().exec_params(text, parameter->toStdString())
                                           : side.txn().exec(text);
@@ -29,8 +29,8 @@ BucketSums BucketSums::fetch(DiffSide &side, const QString &table, const QString
         sums.rows += entry.rows;
         sums.buckets.insert(row[0].as<int>(), entry);
         if (!row[3].is_null()) {
-            const double newest = row[3].as<double>();
-            sums.newestTime = sums.newestTime ? std::max(*sums.newestTime, newest) : newest;
+            const double time = row[3].as<double>();
+            sums.newestTime = sums.newestTime ? std::max(*sums.newestTime, time) : time;
         }
     }
     return sums;

@@ -19,13 +19,14 @@ struct BucketSums
     };
     QHash<int, Bucket> buckets;
     qint64 rows = 0;
-    std::optional<double> newestTime; ///< max of the time expression, ignoring future values
+    std::optional<double> newestTime; ///< the newest aggregate over all buckets
 
-    /// Runs `SELECT bucket, count(*), sum(hash), max(time) … GROUP BY bucket` on `side`.
+    /// Runs `SELECT bucket, count(*), sum(hash), newest … GROUP BY bucket` on `side`, `newest`
+    /// being a float8 aggregate (RowClassifier::newestTimeAggregate()) or empty.
     /// `parameter` is bound as $1 when not null (the key-range thresholds); %HASH% in
     /// `bucketExpression` stands for the row hash.
     static BucketSums fetch(DiffSide &side, const QString &table, const QString &bucketExpression,
-                            const QString &hashExpression, const QString &timeExpression,
+                            const QString &hashExpression, const QString &newestAggregate,
                             const std::optional<QString> &parameter);
     /// Buckets whose count or hash sum differ between the sides, ascending.
     static QList<int> mismatches(const BucketSums &backup, const BucketSums &live);

@@ -46,7 +46,7 @@ private:
     /// Key and row hash of every row in the given buckets.
     Leaves fetchLeaves(DiffSide &side, const SideInfo &info, const QList<int> &buckets) const;
     void compareLeaves(const Leaves &backup, const Leaves &live);
-    QList<int> nextBatch(QList<int> &pending) const;
+    QList<int> nextBatch(QList<int> &pending, int maxBuckets) const;
 
     SidePair &m_sides;
     const Table &m_backup;
