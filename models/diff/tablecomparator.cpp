@@ -141,7 +141,11 @@ TableDiff TableComparator::compare()
     // one more sequential pass. Which one is cheaper depends on whether a range's rows lie together
     // in the heap (then a range costs about one page) or apart (a random page per row), and that
     // only shows when reading them: the first few ranges are timed, and the rest extrapolated.
-    m_useRanges = mismatchingRows * kRangeScanShare < std::max(m_diff.backupRows, m_diff.liveRows);
+    // SALVAGE_DIFF_LEAF_PATH=index|sequential forces one way (the tests run both: each must find
+    // exactly the same rows).
+    const QByteArray forcedPath = qgetenv("SALVAGE_DIFF_LEAF_PATH");
+    m_useRanges = forcedPath.isEmpty() ? mismatchingRows * kRangeScanShare < std::max(m_diff.backupRows, m_diff.liveRows)
+                                       : forcedPath == "index";
     QList<int> pending = mismatching;
     qsizetype rangesRead = 0;
     double rangesNs = 0;
@@ -156,7 +160,7 @@ TableDiff TableComparator::compare()
         m_sides.both([&](DiffSide &side) { leaves[side.which] = fetchLeaves(side, info[side.which], buckets); });
         clock.lap(qPrintable(u"key hashes of %1 ranges (%2)"_s.arg(buckets.size())
                                  .arg(m_useRanges ? u"index"_s : u"sequential"_s)));
-        if (m_useRanges) {
+        if (m_useRanges && forcedPath.isEmpty()) {
             rangesRead += buckets.size();
             rangesNs += double(batch.nsecsElapsed());
             m_useRanges = rangesNs / double(rangesRead) * double(pending.size()) < kSequentialPassShare * firstPassNs;
