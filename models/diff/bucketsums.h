@@ -1,9 +1,10 @@
 #pragma once
 
-#include <QHash>
+#include <QByteArray>
 #include <QList>
 #include <QString>
 #include <optional>
+#include <vector>
 
 namespace salvage {
 
@@ -14,13 +15,16 @@ struct BucketSums
 {
     struct Bucket
     {
+        int id = 0;
         qint64 rows = 0;
-        QString hashSum; ///< numeric, as text (sums of 64-bit hashes overflow bigint)
+        QByteArray hashSum; ///< numeric, as the server prints it (sums of 64-bit hashes overflow bigint)
     };
-    QHash<int, Bucket> buckets;
+    std::vector<Bucket> buckets; ///< ascending by id: a table's ranges can number a hundred thousand
     qint64 rows = 0;
     std::optional<double> newestTime; ///< the newest aggregate over all buckets
 
+    /// The rows in bucket `id`, 0 when it has none.
+    qint64 rowsIn(int id) const;
     /// Runs `SELECT bucket, count(*), sum(hash), newest … GROUP BY bucket` on `side`, `newest`
     /// being a float8 aggregate (RowClassifier::newestTimeAggregate()) or empty.
     /// `parameter` is bound as $1 when not null (the key-range thresholds); %HASH% in

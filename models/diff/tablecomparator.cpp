@@ -133,7 +133,7 @@ TableDiff TableComparator::compare()
     const QList<int> mismatching = BucketSums::mismatches(sums[DiffSide::Backup], sums[DiffSide::Live]);
     qint64 mismatchingRows = 0;
     for (int bucket : mismatching) {
-        const qint64 rows = std::max(sums[0].buckets.value(bucket).rows, sums[1].buckets.value(bucket).rows);
+        const qint64 rows = std::max(sums[0].rowsIn(bucket), sums[1].rowsIn(bucket));
         m_bucketRows.insert(bucket, rows);
         mismatchingRows += rows;
     }
