@@ -14,7 +14,10 @@
 #include <pqxx/prepared_statement>
 
 #include <QElapsedTimer>
+#include <QSet>
 
+#include <algorithm>
+#include <string_view>
 #include <utility>
 
 using namespace Qt::StringLiterals;
@@ -187,6 +190,7 @@ TableComparator::Leaves TableComparator::fetchLeaves(DiffSide &side, const SideI
                                                      const QList<int> &buckets) const
 {
     Leaves leaves;
+    leaves.keyCount = int(m_backup.primaryKey.size());
     if (!info.minKey || buckets.isEmpty())
         return leaves; // this side is empty
     QStringList keyNames;
@@ -229,18 +233,37 @@ TableComparator::Leaves TableComparator::fetchLeaves(DiffSide &side, const SideI
     }
     const QString query =
         u"SELECT %1, x.salvage_h FROM %2"_s.arg(RowFetcher::textColumns(m_backup.primaryKey, u"x"_s), source);
-    const pqxx::result result =
-        side.txn().exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(parameters));
-    const int keyCount = int(m_backup.primaryKey.size());
-    leaves.reserve(int(result.size()));
-    QStringList key;
-    for (const auto &row : result) {
-        key.clear();
-        for (int i = 0; i < keyCount; ++i)
-            key << QString::fromUtf8(row[i].c_str());
-        leaves.insert(RowFetcher::joinKey(key), row[keyCount].as<qint64>());
+    leaves.result = side.txn().exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(parameters));
+    leaves.rows.reserve(leaves.result.size());
+    leaves.fields.reserve(leaves.result.size() * std::size_t(leaves.keyCount));
+    for (int row = 0; row < int(leaves.result.size()); ++row) {
+        const pqxx::row fields = leaves.result[row];
+        for (int i = 0; i < leaves.keyCount; ++i)
+            leaves.fields.emplace_back(fields[i].c_str(), fields[i].size());
+        leaves.rows.emplace_back(row, fields[leaves.keyCount].as<qint64>());
     }
+    std::sort(leaves.rows.begin(), leaves.rows.end(),
+              [&leaves](const auto &a, const auto &b) { return leaves.compare(a.first, leaves, b.first) < 0; });
     return leaves;
+}
+
+int TableComparator::Leaves::compare(int a, const Leaves &other, int b) const
+{
+    for (int i = 0; i < keyCount; ++i) {
+        if (const int order = fields[std::size_t(a * keyCount + i)].compare(other.fields[std::size_t(b * keyCount + i)]))
+            return order;
+    }
+    return 0;
+}
+
+QStringList TableComparator::Leaves::key(int row) const
+{
+    QStringList parts;
+    for (int i = 0; i < keyCount; ++i) {
+        const std::string_view field = fields[std::size_t(row * keyCount + i)];
+        parts << QString::fromUtf8(field.data(), qsizetype(field.size()));
+    }
+    return parts;
 }
 
 void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
@@ -249,17 +272,28 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
     // versions of the rows it changes.
     QList<QStringList> differing[2]; // keys to fetch per side
     QList<QStringList> onlyBackup, onlyLive;
-    for (auto it = backup.cbegin(); it != backup.cend(); ++it) {
-        const auto other = live.constFind(it.key());
-        if (other == live.cend())
-            onlyBackup << RowFetcher::splitKey(it.key());
-        else if (other.value() != it.value())
-            differing[DiffSide::Backup] << RowFetcher::splitKey(it.key());
+    auto b = backup.rows.cbegin();
+    auto l = live.rows.cbegin();
+    while (b != backup.rows.cend() || l != live.rows.cend()) {
+        const int order = b == backup.rows.cend() ? 1
+                          : l == live.rows.cend() ? -1
+                                                  : backup.compare(b->first, live, l->first);
+        if (order < 0) {
+            onlyBackup << backup.key((b++)->first);
+        } else if (order > 0) {
+            onlyLive << live.key((l++)->first);
+        } else {
+            if (b->second != l->second)
+                differing[DiffSide::Backup] << backup.key(b->first);
+            ++b, ++l;
+        }
     }
-    for (auto it = live.cbegin(); it != live.cend(); ++it) {
-        if (!backup.contains(it.key()))
-            onlyLive << RowFetcher::splitKey(it.key());
-    }
+    // The fetched rows are told apart by these few keys only.
+    QSet<QString> onlyInBackup, onlyInLive;
+    for (const QStringList &key : std::as_const(onlyBackup))
+        onlyInBackup.insert(RowFetcher::joinKey(key));
+    for (const QStringList &key : std::as_const(onlyLive))
+        onlyInLive.insert(RowFetcher::joinKey(key));
     differing[DiffSide::Live] = differing[DiffSide::Backup] + onlyLive;
     differing[DiffSide::Backup] += onlyBackup;
     const RowFetcher fetcher(m_backup, m_diff.columns, m_classifier.timeExpression());
@@ -272,8 +306,7 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
             DiffRow row;
             row.key = RowFetcher::splitKey(it.key());
             row.backupValues = it->values;
-            const auto other = live.constFind(it.key());
-            if (other == live.cend()) {
+            if (onlyInBackup.contains(it.key())) {
                 row.status = DiffRow::Status::OnlyInBackup;
                 ++m_diff.onlyInBackup;
             } else {
@@ -289,7 +322,7 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
             m_diff.rows << row;
         }
         for (auto it = rows[DiffSide::Live].cbegin(); it != rows[DiffSide::Live].cend(); ++it) {
-            if (backup.contains(it.key()))
+            if (!onlyInLive.contains(it.key()))
                 continue;
             DiffRow row;
             row.status = DiffRow::Status::OnlyInLive;
