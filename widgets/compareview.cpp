@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QAction>
 #include <QSplitter>
@@ -92,15 +93,16 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
     movesLayout->addWidget(new QLabel(tr("Moves: foreign keys that point elsewhere in live"), movesBox));
     movesLayout->addWidget(m_moves);
     right->addWidget(movesBox);
-    auto *split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(m_tableList);
-    split->addWidget(right);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    m_split = new QSplitter(Qt::Horizontal, this);
+    m_split->addWidget(m_tableList);
+    m_split->addWidget(right);
+    m_split->setStretchFactor(0, 2);
+    m_split->setStretchFactor(1, 3);
+    connect(m_split, &QSplitter::splitterMoved, this, [this]() { m_splitMoved = true; });
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
-    layout->addWidget(split, 1);
+    layout->addWidget(m_split, 1);
 
     connect(m_compareButton, &QPushButton::clicked, this, &CompareView::compare);
     connect(m_cancelButton, &QPushButton::clicked, this, &CompareView::cancel);
@@ -195,10 +197,29 @@ void CompareView::cancel()
     m_job->cancel();
 }
 
+void CompareView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    fitTableList();
+}
+
+void CompareView::fitTableList()
+{
+    const int total = m_split->width();
+    if (m_splitMoved || total <= 0)
+        return;
+    m_tableList->resizeColumnsToContents();
+    const int wanted = m_tableList->horizontalHeader()->length() + 2 * m_tableList->frameWidth() +
+                       m_tableList->verticalScrollBar()->sizeHint().width();
+    const int list = std::clamp(wanted, total / 4, total / 2);
+    m_split->setSizes({list, total - list});
+}
+
 void CompareView::showResult(const DiffResult &result)
 {
     m_result = result;
     m_tables->setResult(result);
+    fitTableList();
     const QList<DiffMove> moves = result.moves();
     m_moves->setRowCount(int(moves.size()));
     for (int i = 0; i < moves.size(); ++i) {

@@ -9,6 +9,7 @@ class QComboBox;
 class QLabel;
 class QPushButton;
 class QSortFilterProxyModel;
+class QSplitter;
 class QTableView;
 class QTableWidget;
 
@@ -44,8 +45,14 @@ Q_SIGNALS:
     /// "Select these rows": the differing rows picked in the rows pane, for the other views.
     void rowsSelected(const salvage::DiffRowSelection &selection);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void showResult(const DiffResult &result);
+    /// Widens the table list to its columns (within a quarter to a half of the view) until the
+    /// operator moves the splitter: a splitter's first layout leaves it too narrow to read.
+    void fitTableList();
     void showSelectedTable();
     void applyFilter();
     void createRowActions();
@@ -61,6 +68,8 @@ private:
     QTableView *m_tableList;
     QTableView *m_rowView;
     QTableWidget *m_moves;
+    QSplitter *m_split;
+    bool m_splitMoved = false;
     QComboBox *m_filter;
     QLabel *m_status;
     QPushButton *m_compareButton;

@@ -34,4 +34,18 @@ QString arrayLiteral(const QList<int> &elements)
     return arrayLiteral(texts);
 }
 
+QString arrayLiteral(const QList<bool> &elements)
+{
+    QString out;
+    out.reserve(elements.size() * 2 + 2);
+    out += QLatin1Char('{');
+    for (qsizetype i = 0; i < elements.size(); ++i) {
+        if (i > 0)
+            out += QLatin1Char(',');
+        out += QLatin1Char(elements.at(i) ? 't' : 'f');
+    }
+    out += QLatin1Char('}');
+    return out;
+}
+
 } // namespace salvage

@@ -10,5 +10,6 @@ namespace salvage {
 /// server-side (`$1::text[]::bigint[]`) so that a whole batch travels in one statement.
 QString arrayLiteral(const QStringList &elements);
 QString arrayLiteral(const QList<int> &elements);
+QString arrayLiteral(const QList<bool> &elements); ///< '{t,f,…}', compact: it may have a flag per key range
 
 } // namespace salvage

@@ -1,9 +1,10 @@
 #pragma once
 
-#include <QHash>
+#include <QByteArray>
 #include <QList>
 #include <QString>
 #include <optional>
+#include <vector>
 
 namespace salvage {
 
@@ -14,18 +15,22 @@ struct BucketSums
 {
     struct Bucket
     {
+        int id = 0;
         qint64 rows = 0;
-        QString hashSum; ///< numeric, as text (sums of 64-bit hashes overflow bigint)
+        QByteArray hashSum; ///< numeric, as the server prints it (sums of 64-bit hashes overflow bigint)
     };
-    QHash<int, Bucket> buckets;
+    std::vector<Bucket> buckets; ///< ascending by id: a table's ranges can number a hundred thousand
     qint64 rows = 0;
-    std::optional<double> newestTime; ///< max of the time expression, ignoring future values
+    std::optional<double> newestTime; ///< the newest aggregate over all buckets
 
-    /// Runs `SELECT bucket, count(*), sum(hash), max(time) … GROUP BY bucket` on `side`.
+    /// The rows in bucket `id`, 0 when it has none.
+    qint64 rowsIn(int id) const;
+    /// Runs `SELECT bucket, count(*), sum(hash), newest … GROUP BY bucket` on `side`, `newest`
+    /// being a float8 aggregate (RowClassifier::newestTimeAggregate()) or empty.
     /// `parameter` is bound as $1 when not null (the key-range thresholds); %HASH% in
     /// `bucketExpression` stands for the row hash.
     static BucketSums fetch(DiffSide &side, const QString &table, const QString &bucketExpression,
-                            const QString &hashExpression, const QString &timeExpression,
+                            const QString &hashExpression, const QString &newestAggregate,
                             const std::optional<QString> &parameter);
     /// Buckets whose count or hash sum differ between the sides, ascending.
     static QList<int> mismatches(const BucketSums &backup, const BucketSums &live);

@@ -1,6 +1,7 @@
 #include "diff/keyrangepartitioner.h"
 
 #include "db/sqlident.h"
+#include "diff/rowhasher.h"
 #include "diff/sidepair.h"
 
 #include <QSet>
@@ -15,7 +16,6 @@ namespace {
 constexpr double kRowsPerBucket = 16;     // a mismatching range costs this many rows hashed again
 constexpr double kMaxFixedBuckets = 200000;
 constexpr double kMaxVariableBuckets = 600;
-constexpr double kSamplePerBucket = 2;    // sampled keys per range: enough to even out row sampling
 constexpr double kGuessRowsPerPage = 60;  // when the table was never analysed
 } // namespace
 
@@ -34,7 +34,7 @@ bool KeyRangePartitioner::isFixedWidth(const Column &column)
 }
 
 KeyRanges KeyRangePartitioner::partition(DiffSide &side, const Table &table, const Column &keyColumn, qint64 pages,
-                                         double reltuples)
+                                         double reltuples, int serverVersionNum)
 {
     KeyRanges ranges;
     ranges.column = keyColumn;
@@ -43,18 +43,18 @@ KeyRanges KeyRangePartitioner::partition(DiffSide &side, const Table &table, con
     const double buckets = std::min(maxBuckets, std::floor(rows / kRowsPerBucket));
     if (buckets < 2)
         return ranges;
-    const double percent = std::min(100.0, 100.0 * buckets * kSamplePerBucket / rows);
-    const qint64 step = std::max<qint64>(1, qint64(std::llround(rows * percent / 100.0 / buckets)));
+    const qint64 every = std::max<qint64>(1, std::llround(rows / buckets));
 
-    // Rows, not pages, are sampled: keys stored in key order would otherwise come in runs of a
-    // page each, and the ranges between the runs would be far larger than the rest.
+    // Keys are picked by their hash, not by TABLESAMPLE: a hash spreads the picks evenly whatever
+    // the physical order (a page sample brings keys stored in key order in runs), costs less than a
+    // random number per row, and lets the key index deliver the picks already sorted.
     const QString key = sql::quoteIdent(keyColumn.name);
-    const bool unique = table.primaryKey.size() == 1;
-    const QString query =
-        u"SELECT k::text FROM (SELECT k, row_number() OVER (ORDER BY k) AS rn FROM "
-        u"(SELECT %1 %2 AS k FROM %3 TABLESAMPLE BERNOULLI ($1::float8)) AS d) AS s "
-        u"WHERE rn % $2::bigint = 0 ORDER BY rn"_s.arg(unique ? QString() : u"DISTINCT"_s, key, table.sqlName());
-    const pqxx::result result = side.txn().exec_params(query.toStdString(), percent, step);
+    const QString hash = RowHasher({keyColumn}, serverVersionNum).hashExpression();
+    // d.k, qualified, sorts by the key rather than by the text output column of that name.
+    const QString query = u"SELECT d.k::text FROM (SELECT %1 t.%2 AS k FROM %3 AS t WHERE %4 % $1::bigint = 0) AS d "
+                          u"ORDER BY d.k"_s.arg(table.primaryKey.size() == 1 ? QString() : u"DISTINCT"_s, key,
+                                                table.sqlName(), hash);
+    const pqxx::result result = side.txn().exec_params(query.toStdString(), every);
     ranges.thresholds.reserve(int(result.size()));
     for (const auto &row : result)
         ranges.thresholds << QString::fromUtf8(row[0].c_str());

@@ -22,14 +22,14 @@ struct KeyRanges
     QString bucketExpression(int parameter, const QString &alias = {}) const;
 };
 
-/// Chooses key ranges of a few dozen rows each from a server-side sample of one side (ORDER BY the
-/// key over TABLESAMPLE BERNOULLI, every n-th distinct key), so no hashing pass is spent on them.
+/// Chooses key ranges of a few dozen rows each from a server-side sample of one side: the keys
+/// whose hash is a multiple of n, in key order, so no hashing pass is spent on them.
 class KeyRangePartitioner
 {
 public:
     /// `pages` and `reltuples` describe the table on `side` (reltuples < 0 when never analysed).
     static KeyRanges partition(DiffSide &side, const Table &table, const Column &keyColumn, qint64 pages,
-                               double reltuples);
+                               double reltuples, int serverVersionNum);
     /// Fixed-width keys allow many thresholds (width_bucket bisects them in place); variable-width
     /// ones are walked element by element, so they get fewer, larger ranges.
     static bool isFixedWidth(const Column &column);

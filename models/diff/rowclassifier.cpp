@@ -54,6 +54,16 @@ QString RowClassifier::timeExpression() const
     return u"extract(epoch FROM %1)::float8"_s.arg(sql::quoteIdent(m_creation->name));
 }
 
+QString RowClassifier::newestTimeAggregate() const
+{
+    if (!m_creation)
+        return {};
+    // The same instants timeExpression() compares: a timestamp or date column read as UTC. The
+    // conversion to float8 keeps the order, so the maximum converted is the converted maximum.
+    const QString now = m_creation->typeName == "timestamptz"_L1 ? u"now()"_s : u"(now() AT TIME ZONE 'UTC')"_s;
+    return u"extract(epoch FROM max(%1) FILTER (WHERE %1 <= %2))::float8"_s.arg(sql::quoteIdent(m_creation->name), now);
+}
+
 void RowClassifier::observeBackupMaxKey(const QString &maxKey)
 {
     bool ok = false;

@@ -19,6 +19,10 @@ public:
     /// A float8 SQL expression (seconds since the epoch) over the table's columns, empty when the
     /// table has no creation-like column.
     QString timeExpression() const;
+    /// An aggregate over the table's rows with the value of timeExpression() for its newest row
+    /// created no later than now, empty like timeExpression(). The column is aggregated in its own
+    /// type and converted once at the end: converting every row costs more than hashing it.
+    QString newestTimeAggregate() const;
     const Column *creationColumn() const { return m_creation; }
     /// Whether the single integer key orders rows by creation (serial or time-carrying id).
     bool hasIntegerKey() const { return m_integerKey; }

@@ -6,12 +6,18 @@
 #include "db/arrayliteral.h"
 #include "diff/bucketsums.h"
 #include "diff/movesummarizer.h"
+#include "diff/phaseclock.h"
 #include "diff/rowfetcher.h"
 #include "diff/rowhasher.h"
 #include "diff/sidepair.h"
 
 #include <pqxx/prepared_statement>
 
+#include <QElapsedTimer>
+#include <QSet>
+
+#include <algorithm>
+#include <string_view>
 #include <utility>
 
 using namespace Qt::StringLiterals;
@@ -22,7 +28,11 @@ namespace {
 constexpr qint64 kLeafBatchRows = 200000; // key hashes fetched per statement and side
 constexpr int kLeafBatchBuckets = 4000;
 constexpr int kRowBatch = 5000;           // whole rows fetched per statement and side
-constexpr qint64 kRangeScanShare = 64;    // index ranges only when they hold at most 1/64 of the rows
+constexpr qint64 kRangeScanShare = 2;     // index ranges are tried while they hold under half the rows
+constexpr int kProbeBuckets = 256;        // ranges read first through the index, to time that path
+// A sequential pass over the mismatching ranges costs about this share of the first pass (which
+// hashes every row; this one finds each row's range and hashes only the rows of those ranges).
+constexpr double kSequentialPassShare = 0.5;
 } // namespace
 
 TableComparator::TableComparator(SidePair &sides, const Table &backup, const Table &live, int serverVersionNum,
@@ -90,9 +100,11 @@ TableDiff TableComparator::compare()
     m_diff.keyColumns = m_backup.primaryKey;
     m_hashExpression = RowHasher(m_columns, m_serverVersionNum).hashExpression();
     const Column keyColumn = *m_backup.column(m_backup.primaryKey.first());
+    PhaseClock clock(m_diff.table);
 
     SideInfo info[2];
     m_sides.both([&](DiffSide &side) { info[side.which] = readInfo(side, keyColumn); });
+    clock.lap("bounds");
     if (info[DiffSide::Backup].maxKey)
         m_classifier.observeBackupMaxKey(*info[DiffSide::Backup].maxKey);
 
@@ -100,18 +112,23 @@ TableDiff TableComparator::compare()
     const DiffSide::Which sampled = info[DiffSide::Backup].minKey ? DiffSide::Backup : DiffSide::Live;
     m_sides.one(sampled, [&](DiffSide &side) {
         m_ranges = KeyRangePartitioner::partition(side, m_backup, keyColumn, info[sampled].pages,
-                                                  info[sampled].reltuples);
+                                                  info[sampled].reltuples, m_serverVersionNum);
     });
+    clock.lap(qPrintable(u"sample (%1 ranges)"_s.arg(m_ranges.bucketCount())));
 
     const QString thresholds = arrayLiteral(m_ranges.thresholds);
+    QElapsedTimer firstPass;
+    firstPass.start();
     BucketSums sums[2];
     m_sides.both([&](DiffSide &side) {
         sums[side.which] = BucketSums::fetch(side, m_backup.sqlName(), m_ranges.bucketExpression(1), m_hashExpression,
-                                             side.which == DiffSide::Backup ? m_classifier.timeExpression() : QString(),
+                                             side.which == DiffSide::Backup ? m_classifier.newestTimeAggregate() : QString(),
                                              thresholds);
     });
     m_diff.backupRows = sums[DiffSide::Backup].rows;
     m_diff.liveRows = sums[DiffSide::Live].rows;
+    const double firstPassNs = double(firstPass.nsecsElapsed());
+    clock.lap("range sums");
     m_backupNewest = sums[DiffSide::Backup].newestTime;
     if (m_classifier.keyCarriesTime() && info[DiffSide::Backup].maxKey)
         m_backupNewest = m_classifier.keyTime(*info[DiffSide::Backup].maxKey);
@@ -119,32 +136,50 @@ TableDiff TableComparator::compare()
     const QList<int> mismatching = BucketSums::mismatches(sums[DiffSide::Backup], sums[DiffSide::Live]);
     qint64 mismatchingRows = 0;
     for (int bucket : mismatching) {
-        const qint64 rows = std::max(sums[0].buckets.value(bucket).rows, sums[1].buckets.value(bucket).rows);
+        const qint64 rows = std::max(sums[0].rowsIn(bucket), sums[1].rowsIn(bucket));
         m_bucketRows.insert(bucket, rows);
         mismatchingRows += rows;
     }
-    // A few mismatching ranges are read through the key index; but each row found that way costs
-    // a random heap access (about as much as scanning a hundred rows in order), so differences
-    // scattered over more than a small part of the table are found with one more sequential pass.
-    m_useRanges = mismatchingRows * kRangeScanShare < std::max(m_diff.backupRows, m_diff.liveRows);
+    // Mismatching ranges are read through the key index while that is on course to cost less than
+    // one more sequential pass. Which one is cheaper depends on whether a range's rows lie together
+    // in the heap (then a range costs about one page) or apart (a random page per row), and that
+    // only shows when reading them: the first few ranges are timed, and the rest extrapolated.
+    // SALVAGE_DIFF_LEAF_PATH=index|sequential forces one way (the tests run both: each must find
+    // exactly the same rows).
+    const QByteArray forcedPath = qgetenv("SALVAGE_DIFF_LEAF_PATH");
+    m_useRanges = forcedPath.isEmpty() ? mismatchingRows * kRangeScanShare < std::max(m_diff.backupRows, m_diff.liveRows)
+                                       : forcedPath == "index";
     QList<int> pending = mismatching;
+    qsizetype rangesRead = 0;
+    double rangesNs = 0;
     while (!pending.isEmpty()) {
         m_control.throwIfCancelled();
-        const QList<int> buckets = m_useRanges ? nextBatch(pending) : std::exchange(pending, {});
+        const QList<int> buckets = m_useRanges ? nextBatch(pending, rangesRead == 0 ? kProbeBuckets : kLeafBatchBuckets)
+                                               : std::exchange(pending, {});
         // Keys and row hashes of the mismatching ranges only; the rest of the table is not hashed again.
         Leaves leaves[2];
+        QElapsedTimer batch;
+        batch.start();
         m_sides.both([&](DiffSide &side) { leaves[side.which] = fetchLeaves(side, info[side.which], buckets); });
+        clock.lap(qPrintable(u"key hashes of %1 ranges (%2)"_s.arg(buckets.size())
+                                 .arg(m_useRanges ? u"index"_s : u"sequential"_s)));
+        if (m_useRanges && forcedPath.isEmpty()) {
+            rangesRead += buckets.size();
+            rangesNs += double(batch.nsecsElapsed());
+            m_useRanges = rangesNs / double(rangesRead) * double(pending.size()) < kSequentialPassShare * firstPassNs;
+        }
         compareLeaves(leaves[DiffSide::Backup], leaves[DiffSide::Live]);
+        clock.lap("differing rows");
     }
     m_diff.moves = MoveSummarizer::summarize(m_diff.table, m_diff.columns, m_diff.keyColumns, m_backup.foreignKeys, m_diff.rows);
     return m_diff;
 }
 
-QList<int> TableComparator::nextBatch(QList<int> &pending) const
+QList<int> TableComparator::nextBatch(QList<int> &pending, int maxBuckets) const
 {
     QList<int> batch;
     qint64 rows = 0;
-    while (!pending.isEmpty() && batch.size() < kLeafBatchBuckets && (batch.isEmpty() || rows < kLeafBatchRows)) {
+    while (!pending.isEmpty() && batch.size() < maxBuckets && (batch.isEmpty() || rows < kLeafBatchRows)) {
         rows += m_bucketRows.value(pending.first());
         batch << pending.takeFirst();
     }
@@ -155,58 +190,80 @@ TableComparator::Leaves TableComparator::fetchLeaves(DiffSide &side, const SideI
                                                      const QList<int> &buckets) const
 {
     Leaves leaves;
+    leaves.keyCount = int(m_backup.primaryKey.size());
     if (!info.minKey || buckets.isEmpty())
         return leaves; // this side is empty
     QStringList keyNames;
     for (const QString &key : m_backup.primaryKey)
         keyNames << sql::quoteIdent(key);
-    std::vector<std::string> parameters{arrayLiteral(m_ranges.thresholds).toStdString()};
+    std::vector<std::string> parameters;
     QString source;
     if (m_useRanges) {
         // Bucket i spans [t(i), t(i+1)); the outer ones end at this side's own smallest and largest
-        // key, so every range is closed and the key index can serve it.
+        // key, so every range is bounded and the key index can serve it. The thresholds array is
+        // not sent again: parsing a hundred thousand of them costs more than reading a few ranges.
         QStringList lows, highs;
+        QList<bool> closed;
         const QStringList &t = m_ranges.thresholds;
         for (int bucket : buckets) {
             lows << (bucket == 0 ? *info.minKey : t.at(bucket - 1));
             highs << (bucket == t.size() ? *info.maxKey : t.at(bucket));
+            closed << (bucket == t.size());
         }
-        parameters.push_back(arrayLiteral(buckets).toStdString());
         parameters.push_back(arrayLiteral(lows).toStdString());
         parameters.push_back(arrayLiteral(highs).toStdString());
+        parameters.push_back(arrayLiteral(closed).toStdString());
         const QString key = sql::quoteIdent(m_ranges.column.name);
-        source = u"unnest($2::int[], $3::%1, $4::%1) AS r(salvage_b, salvage_lo, salvage_hi) "
-                 u"CROSS JOIN LATERAL (SELECT %2, %3 AS salvage_h FROM %4 "
-                 u"WHERE %5 >= r.salvage_lo AND %5 <= r.salvage_hi AND %6 = r.salvage_b) AS x"_s
-                     .arg(m_ranges.arrayType(), keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName(), key,
-                          m_ranges.bucketExpression(1));
+        // OFFSET 0 keeps one index scan per range: pulled up, the subquery would be hash-joined
+        // with a scan of the whole table (the planner cannot know that a range holds a few rows).
+        source = u"unnest($1::%1, $2::%1, $3::bool[]) AS r(salvage_lo, salvage_hi, salvage_closed) "
+                 u"CROSS JOIN LATERAL (SELECT %2, %3 AS salvage_h FROM %4 WHERE %5 >= r.salvage_lo "
+                 u"AND %5 <= r.salvage_hi AND (%5 < r.salvage_hi OR r.salvage_closed) OFFSET 0) AS x"_s
+                     .arg(m_ranges.arrayType(), keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName(), key);
     } else {
         // One sequential pass that finds each row's range first and hashes only the rows of
         // mismatching ones.
         QList<bool> wanted(m_ranges.bucketCount(), false);
         for (int bucket : buckets)
             wanted[bucket] = true;
-        QStringList flags;
-        for (bool flag : wanted)
-            flags << (flag ? u"t"_s : u"f"_s);
-        parameters.push_back(QString(u'{' + flags.join(u',') + u'}').toStdString());
+        parameters.push_back(arrayLiteral(m_ranges.thresholds).toStdString());
+        parameters.push_back(arrayLiteral(wanted).toStdString());
         source = u"(SELECT %1, %2 AS salvage_h FROM %3 WHERE ($2::bool[])[%4 + 1]) AS x"_s
                      .arg(keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName(), m_ranges.bucketExpression(1));
     }
     const QString query =
         u"SELECT %1, x.salvage_h FROM %2"_s.arg(RowFetcher::textColumns(m_backup.primaryKey, u"x"_s), source);
-    const pqxx::result result =
-        side.txn().exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(parameters));
-    const int keyCount = int(m_backup.primaryKey.size());
-    leaves.reserve(int(result.size()));
-    QStringList key;
-    for (const auto &row : result) {
-        key.clear();
-        for (int i = 0; i < keyCount; ++i)
-            key << QString::fromUtf8(row[i].c_str());
-        leaves.insert(RowFetcher::joinKey(key), row[keyCount].as<qint64>());
+    leaves.result = side.txn().exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(parameters));
+    leaves.rows.reserve(leaves.result.size());
+    leaves.fields.reserve(leaves.result.size() * std::size_t(leaves.keyCount));
+    for (int row = 0; row < int(leaves.result.size()); ++row) {
+        const pqxx::row fields = leaves.result[row];
+        for (int i = 0; i < leaves.keyCount; ++i)
+            leaves.fields.emplace_back(fields[i].c_str(), fields[i].size());
+        leaves.rows.emplace_back(row, fields[leaves.keyCount].as<qint64>());
     }
+    std::sort(leaves.rows.begin(), leaves.rows.end(),
+              [&leaves](const auto &a, const auto &b) { return leaves.compare(a.first, leaves, b.first) < 0; });
     return leaves;
+}
+
+int TableComparator::Leaves::compare(int a, const Leaves &other, int b) const
+{
+    for (int i = 0; i < keyCount; ++i) {
+        if (const int order = fields[std::size_t(a * keyCount + i)].compare(other.fields[std::size_t(b * keyCount + i)]))
+            return order;
+    }
+    return 0;
+}
+
+QStringList TableComparator::Leaves::key(int row) const
+{
+    QStringList parts;
+    for (int i = 0; i < keyCount; ++i) {
+        const std::string_view field = fields[std::size_t(row * keyCount + i)];
+        parts << QString::fromUtf8(field.data(), qsizetype(field.size()));
+    }
+    return parts;
 }
 
 void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
@@ -215,17 +272,28 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
     // versions of the rows it changes.
     QList<QStringList> differing[2]; // keys to fetch per side
     QList<QStringList> onlyBackup, onlyLive;
-    for (auto it = backup.cbegin(); it != backup.cend(); ++it) {
-        const auto other = live.constFind(it.key());
-        if (other == live.cend())
-            onlyBackup << RowFetcher::splitKey(it.key());
-        else if (other.value() != it.value())
-            differing[DiffSide::Backup] << RowFetcher::splitKey(it.key());
+    auto b = backup.rows.cbegin();
+    auto l = live.rows.cbegin();
+    while (b != backup.rows.cend() || l != live.rows.cend()) {
+        const int order = b == backup.rows.cend() ? 1
+                          : l == live.rows.cend() ? -1
+                                                  : backup.compare(b->first, live, l->first);
+        if (order < 0) {
+            onlyBackup << backup.key((b++)->first);
+        } else if (order > 0) {
+            onlyLive << live.key((l++)->first);
+        } else {
+            if (b->second != l->second)
+                differing[DiffSide::Backup] << backup.key(b->first);
+            ++b, ++l;
+        }
     }
-    for (auto it = live.cbegin(); it != live.cend(); ++it) {
-        if (!backup.contains(it.key()))
-            onlyLive << RowFetcher::splitKey(it.key());
-    }
+    // The fetched rows are told apart by these few keys only.
+    QSet<QString> onlyInBackup, onlyInLive;
+    for (const QStringList &key : std::as_const(onlyBackup))
+        onlyInBackup.insert(RowFetcher::joinKey(key));
+    for (const QStringList &key : std::as_const(onlyLive))
+        onlyInLive.insert(RowFetcher::joinKey(key));
     differing[DiffSide::Live] = differing[DiffSide::Backup] + onlyLive;
     differing[DiffSide::Backup] += onlyBackup;
     const RowFetcher fetcher(m_backup, m_diff.columns, m_classifier.timeExpression());
@@ -238,8 +306,7 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
             DiffRow row;
             row.key = RowFetcher::splitKey(it.key());
             row.backupValues = it->values;
-            const auto other = live.constFind(it.key());
-            if (other == live.cend()) {
+            if (onlyInBackup.contains(it.key())) {
                 row.status = DiffRow::Status::OnlyInBackup;
                 ++m_diff.onlyInBackup;
             } else {
@@ -255,7 +322,7 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
             m_diff.rows << row;
         }
         for (auto it = rows[DiffSide::Live].cbegin(); it != rows[DiffSide::Live].cend(); ++it) {
-            if (backup.contains(it.key()))
+            if (!onlyInLive.contains(it.key()))
                 continue;
             DiffRow row;
             row.status = DiffRow::Status::OnlyInLive;

@@ -7,6 +7,9 @@
 #include "diff/rowclassifier.h"
 
 #include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include <pqxx/result>
 
@@ -40,13 +43,25 @@ private:
         qint64 pages = 0;
         double reltuples = -1;
     };
-    using Leaves = QHash<QString, qint64>; ///< RowFetcher::joinKey(key) → row hash
+    /// Key and row hash of every row of some ranges, as the server sent them, in key order (the
+    /// fields' bytes): matched with the other side's by one merge, not by a map of strings.
+    struct Leaves
+    {
+        pqxx::result result; ///< key columns as text, then the row hash
+        int keyCount = 0;
+        std::vector<std::string_view> fields;     ///< keyCount key fields per result row, into `result`
+        std::vector<std::pair<int, qint64>> rows; ///< result row and its hash, sorted by key
+
+        /// Orders row `a` of this result against row `b` of `other` by key: <0, 0 or >0.
+        int compare(int a, const Leaves &other, int b) const;
+        QStringList key(int row) const;
+    };
 
     SideInfo readInfo(DiffSide &side, const Column &keyColumn) const;
     /// Key and row hash of every row in the given buckets.
     Leaves fetchLeaves(DiffSide &side, const SideInfo &info, const QList<int> &buckets) const;
     void compareLeaves(const Leaves &backup, const Leaves &live);
-    QList<int> nextBatch(QList<int> &pending) const;
+    QList<int> nextBatch(QList<int> &pending, int maxBuckets) const;
 
     SidePair &m_sides;
     const Table &m_backup;

@@ -9,7 +9,9 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QClipboard>
+#include <QHeaderView>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QTableView>
 #include <QTableWidget>
 #include <QAction>
@@ -53,6 +55,7 @@ private Q_SLOTS:
         open(backup, QStringLiteral("tst_compareview_b"));
         JobRegistry jobs;
         CompareView view(&live, &backup, &jobs);
+        view.resize(1400, 700);
         view.show();
         QSignalSpy finished(&view, &CompareView::finished);
         view.compare();
@@ -66,6 +69,11 @@ private Q_SLOTS:
         auto *moves = view.findChild<QTableWidget *>();
         QCOMPARE(moves->rowCount(), 1);
         QCOMPARE(moves->item(0, 0)->text(), QStringLiteral("10"));
+
+        // The table list opens wide enough for its names and counts (up to half the view).
+        auto *split = view.findChild<QSplitter *>(QString(), Qt::FindDirectChildrenOnly);
+        QVERIFY(split);
+        QTRY_VERIFY(tableList->width() >= std::min(tableList->horizontalHeader()->length(), split->width() / 2));
 
         // Select table b: its 12 differing rows appear side by side.
         const QModelIndexList matches = tableList->model()->match(tableList->model()->index(0, 0), Qt::DisplayRole,

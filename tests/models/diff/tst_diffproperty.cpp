@@ -101,14 +101,18 @@ private Q_SLOTS:
         QTest::addColumn<quint32>("seed");
         QTest::addColumn<int>("rows");
         QTest::addColumn<int>("operations");
-        QTest::newRow("few changes, small table") << 1u << 500 << 12;
-        QTest::newRow("some changes") << 2u << 3000 << 60;
-        QTest::newRow("scattered over most ranges") << 3u << 3000 << 1200;
-        QTest::newRow("larger table") << 4u << 40000 << 150;
-        QTest::newRow("few changes, larger table (index ranges)") << 5u << 40000 << 10;
+        QTest::addColumn<QByteArray>("path"); // forced way of reading mismatching ranges, or chosen
+        QTest::newRow("few changes, small table") << 1u << 500 << 12 << QByteArray();
+        QTest::newRow("some changes") << 2u << 3000 << 60 << QByteArray();
+        QTest::newRow("some changes, sequential pass") << 2u << 3000 << 60 << QByteArray("sequential");
+        QTest::newRow("scattered over most ranges") << 3u << 3000 << 1200 << QByteArray();
+        QTest::newRow("scattered over most ranges, index ranges") << 3u << 3000 << 1200 << QByteArray("index");
+        QTest::newRow("larger table") << 4u << 40000 << 150 << QByteArray();
+        QTest::newRow("larger table, sequential pass") << 4u << 40000 << 150 << QByteArray("sequential");
+        QTest::newRow("few changes, larger table (index ranges)") << 5u << 40000 << 10 << QByteArray("index");
         // SALVAGE_DIFF_SEED=N re-runs the mutations of any seed (e.g. one a failure printed).
         if (const quint32 seed = qEnvironmentVariableIntValue("SALVAGE_DIFF_SEED"); seed != 0)
-            QTest::addRow("SALVAGE_DIFF_SEED=%u", seed) << seed << 3000 << 300;
+            QTest::addRow("SALVAGE_DIFF_SEED=%u", seed) << seed << 3000 << 300 << QByteArray();
     }
 
     void reportsExactlyTheChanges()
@@ -116,6 +120,7 @@ private Q_SLOTS:
         QFETCH(quint32, seed);
         QFETCH(int, rows);
         QFETCH(int, operations);
+        QFETCH(QByteArray, path);
         auto &cluster = TestCluster::instance();
         const QString backupDb = QStringLiteral("tst_diffprop_backup");
         const QString liveDb = QStringLiteral("tst_diffprop_live");
@@ -136,7 +141,10 @@ private Q_SLOTS:
         qInfo("seed %u: %d rows, %d operations", seed, rows, operations);
         cluster.execute(liveDb, statements.join(QStringLiteral(";\n")));
 
+        if (!path.isEmpty())
+            qputenv("SALVAGE_DIFF_LEAF_PATH", path);
         const DiffResult result = runDiff(backupDb, liveDb);
+        qunsetenv("SALVAGE_DIFF_LEAF_PATH");
         QVERIFY(result.complete);
         const TableDiff *diff = findTable(result, QStringLiteral("Sch ema.Odd \"Tab\" ü"));
         QVERIFY(diff);
