@@ -21,7 +21,7 @@ private Q_SLOTS:
         QVERIFY2(m_registry.errors().isEmpty(), qPrintable(m_registry.errors().join(u'\n')));
         for (const char *id : {"access_log", "rails_log", "sidekiq_log", "sidekiq8_log", "sidekiq_json", "postgresql_log",
                                "postgresql_csvlog", "postgresql_jsonlog", "docker_json", "journald_json", "syslog_log",
-                               "synapse_log"})
+                               "synapse_log", "nginx_error_log"})
             QVERIFY2(m_registry.indexOf(QString::fromLatin1(id)) >= 0, id);
         // The ids the demo workspace writes.
         QCOMPARE(m_registry.indexOf(u"nginx-combined"_s), m_registry.indexOf(u"access_log"_s));
@@ -117,6 +117,18 @@ private Q_SLOTS:
         LineScanner scanner(&synapse, nullptr, {}, SourceClock());
         const QByteArray traceback = "Traceback (most recent call last):";
         QVERIFY(scanner.scan(traceback.constData(), traceback.constData() + traceback.size()).joinsPrevious);
+    }
+
+    void nginxErrorLog()
+    {
+        const LogFormat &nginx = m_registry.formats().at(m_registry.indexOf(u"nginx-error"_s));
+        const LogEvent e = EventParser(&nginx, nullptr).parse(nginx.samples.at(0).line.toUtf8());
+        QVERIFY(e.keys.contains(LogKey{u"ip"_s, u"198.51.100.7"_s}));
+        QCOMPARE(e.fields.value(u"path"_s), u"/api/v1/timelines/home"_s);
+        QCOMPARE(e.fields.value(u"upstream"_s), u"http://127.0.0.1:3000/api/v1/timelines/home"_s);
+        // An access log line is not taken for an error log line, nor the reverse.
+        const FormatDetector detector(m_registry);
+        QCOMPARE(m_registry.formats().at(detector.detectLines({nginx.samples.at(2).line}).format).id, u"nginx_error_log"_s);
     }
 
     void csvlogQuotedNewline()
