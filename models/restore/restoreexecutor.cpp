@@ -93,17 +93,23 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
     try {
         live.exec(QStringLiteral("BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"));
         live.exec(QStringLiteral("SET LOCAL lock_timeout = '%1s'").arg(m_lockTimeoutSeconds));
+        // Phases after the statements report as done = all of them, so progress never runs backwards.
+        const auto phase = [&](qint64 done, const QString &status) {
+            if (control)
+                control->setProgress(done, items.size(), status);
+        };
         std::optional<UndoRecorder> undo;
         if (commit) {
+            phase(0, QStringLiteral("preparing the undo log"));
             undo.emplace(schema, live);
             undo->install();
         }
         for (const ScriptItem &item : items) {
             ++current;
-            if (control) {
+            const QString description = item.comment.isEmpty() ? item.sql.left(80) : item.comment.section(QLatin1Char('\n'), 0, 0).mid(3);
+            if (control)
                 control->throwIfCancelled();
-                control->setProgress(current - 1, items.size(), item.comment.section(QLatin1Char('\n'), 0, 0));
-            }
+            phase(current - 1, description);
             report.errorLine = item.line;
             if (isTransactionControl(item.sql))
                 continue;
@@ -112,7 +118,7 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
             StatementOutcome outcome;
             outcome.line = item.line;
             outcome.expectedRows = item.expectedRows;
-            outcome.description = item.comment.isEmpty() ? item.sql.left(80) : item.comment.section(QLatin1Char('\n'), 0, 0).mid(3);
+            outcome.description = description;
             outcome.table = item.isCopy ? QString() : targetTable(item.sql);
             outcome.rows = item.isCopy ? live.copyIn(item.sql, item.copyData) : PgRaw::affected(live.exec(item.sql));
             if (!outcome.table.isEmpty())
@@ -123,11 +129,14 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
             control->throwIfCancelled();
         report.errorLine = 0;
         if (commit) {
+            phase(items.size(), QStringLiteral("writing the undo script"));
             report.undoRows = undo->writeScript(undoPath, QStringLiteral("run on %1 at %2")
                                                               .arg(m_live.where(), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)));
+            phase(items.size(), QStringLiteral("removing the undo log"));
             undo->remove();
             if (control)
                 control->throwIfCancelled();
+            phase(items.size(), QStringLiteral("committing"));
             live.exec(QStringLiteral("COMMIT"));
             report.committed = true;
         } else {

@@ -95,6 +95,13 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
 {
     if (request.roots.isEmpty())
         throw Error(QStringLiteral("A restore plan needs at least one root."));
+    const auto phase = [control](const QString &status) {
+        if (control) {
+            control->throwIfCancelled();
+            control->setProgress(0, -1, status);
+        }
+    };
+    phase(QStringLiteral("reading both schemas"));
     const Schema backupSchema = SchemaReader::read(m_backup, control);
     const Schema liveSchema = SchemaReader::read(m_live, control);
     const PgRaw backup(m_backup.handle(), m_backup.where());
@@ -137,6 +144,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     }
     liveTransaction.readOnly();
 
+    phase(QStringLiteral("closure in BACKUP"));
     for (const RootSelection &root : request.roots) {
         root.apply(backupSchema, closure, backup, live);
         plan.roots << root.toString();
@@ -153,6 +161,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             continue;
         }
         tables.append(table);
+        phase(QStringLiteral("staging %1 on LIVE").arg(table->qualifiedName()));
         const QString name = stagingNames.value(table->qualifiedName());
         staging.insert(table->qualifiedName(), name);
         const QStringList columns = stagedColumns.value(table->qualifiedName());
@@ -184,12 +193,14 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
 
     LiveClassifier classifier(liveSchema, live, staging, stagedColumns, liveEdges);
     for (const Table *table : order) {
+        phase(QStringLiteral("classifying %1").arg(table->qualifiedName()));
         classifier.classify(*table, policyFor(request, *table, liveEdges), !request.restoresDeleted(*table),
                             request.knownDeleted.value(table->qualifiedName()));
         if (control)
             control->throwIfCancelled();
     }
 
+    phase(QStringLiteral("counting and listing"));
     for (const Table *table : order) {
         const QString s = sql::quoteIdent(staging.value(table->qualifiedName()));
         const auto counted = live.exec(QStringLiteral("SELECT %1, count(*) FROM %2 GROUP BY 1 ORDER BY 1").arg(kAction, s));
@@ -216,6 +227,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         }
     }
 
+    phase(QStringLiteral("statements"));
     // Steps: per table recreate then insert, parents first; then foreign keys put back; then sequences.
     for (const Table *table : order) {
         const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
@@ -318,6 +330,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             + counts.value(QStringLiteral("repoint"));
         if (rows == 0)
             continue;
+        phase(QStringLiteral("script data of %1").arg(table->qualifiedName()));
         PlanStaging data;
         data.table = table->qualifiedName();
         data.tableSql = table->sqlName();
@@ -334,6 +347,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         data.rows = rows;
         plan.staging.append(data);
     }
+    phase(QStringLiteral("unknown owners and warnings"));
     for (const Table *table : order) {
         if (plan.counts[table->qualifiedName()].value(QStringLiteral("repoint")) == 0)
             continue;

@@ -3,6 +3,7 @@
 // copy of the schema, in one run on one private cluster. Prints both and the ratio (target <= 1.5x).
 //   restorebenchmark [ROWS]   (default 1000000)
 #include "core/error.h"
+#include "db/jobcontrol.h"
 #include "core/process.h"
 #include "db/pgcluster.h"
 #include "db/pgsession.h"
@@ -12,6 +13,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QTemporaryDir>
 #include <cstdio>
 
@@ -45,6 +47,57 @@ void run(const QString &tool, const QStringList &arguments)
     const ProcessResult result = runProcess({tool, arguments, QString(), 3600000});
     if (result.exitCode != 0)
         throw Error(QStringLiteral("%1 failed: %2").arg(tool, result.output.trimmed()));
+}
+
+/// Times the phases a job reports through its progress status: each status starts a phase that
+/// ends at the next one; repeated statuses add up.
+class PhaseTimer
+{
+public:
+    PhaseTimer() { m_timer.start(); }
+    JobControl::ProgressSink sink()
+    {
+        return [this](qint64, qint64, const QString &status) { enter(status); };
+    }
+    void enter(const QString &status)
+    {
+        close();
+        m_current = status.isEmpty() ? QStringLiteral("(no status)") : status.left(70);
+    }
+    void print(const char *title)
+    {
+        close();
+        m_current.clear();
+        printf("%s\n", title);
+        for (const auto &[label, nanoseconds] : std::as_const(m_phases))
+            if (nanoseconds >= 50'000'000)
+                printf("  %7.2f s  %s\n", double(nanoseconds) / 1e9, qPrintable(label));
+    }
+
+private:
+    void close()
+    {
+        const qint64 now = m_timer.nsecsElapsed();
+        if (!m_current.isEmpty()) {
+            auto found = std::find_if(m_phases.begin(), m_phases.end(), [&](const auto &phase) { return phase.first == m_current; });
+            if (found == m_phases.end())
+                m_phases.append({m_current, now - m_since});
+            else
+                found->second += now - m_since;
+        }
+        m_since = now;
+    }
+
+    QElapsedTimer m_timer;
+    QString m_current;
+    qint64 m_since = 0;
+    QList<QPair<QString, qint64>> m_phases;
+};
+
+QString loadAverage()
+{
+    QFile file(QStringLiteral("/proc/loadavg"));
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()).section(QLatin1Char(' '), 0, 2) : QStringLiteral("?");
 }
 
 } // namespace
@@ -96,19 +149,26 @@ int main(int argc, char *argv[])
                                                   dir.filePath(QStringLiteral("rows.dump"))});
         const double baseline = seconds(timer);
 
+        const QString loadBefore = loadAverage();
         timer.restart();
         QByteArray script;
+        PhaseTimer planPhases;
         {
             PgSession liveSession(live, PgSession::Options{true, QStringLiteral("LIVE"), 15});
             PgSession backupSession(backup, PgSession::Options{true, QStringLiteral("BACKUP"), 15});
             RestoreRequest request;
             request.roots << RootSelection::parse(QStringLiteral("accounts MISSING"));
-            script = ScriptRenderer::render(RestorePlanner(liveSession, backupSession).plan(request));
+            JobControl control(planPhases.sink());
+            const RestorePlan plan = RestorePlanner(liveSession, backupSession).plan(request, &control);
+            planPhases.enter(QStringLiteral("rendering the script"));
+            script = ScriptRenderer::render(plan);
         }
         const double planning = seconds(timer);
         timer.restart();
+        PhaseTimer runPhases;
         PgSession runSession(live, PgSession::Options::writable(QStringLiteral("LIVE")));
-        const ExecutionReport report = RestoreExecutor(runSession).run(script, dir.filePath(QStringLiteral("undo.sql")));
+        JobControl runControl(runPhases.sink());
+        const ExecutionReport report = RestoreExecutor(runSession).run(script, dir.filePath(QStringLiteral("undo.sql")), &runControl);
         const double running = seconds(timer);
         if (!report.committed)
             throw Error(QStringLiteral("the restore failed: %1").arg(report.error));
@@ -122,6 +182,9 @@ int main(int argc, char *argv[])
         printf("salvage restore run:           %.2f s  (ratio %.2fx; target <= 1.5x)\n", running, running / baseline);
         printf("salvage plan (closure+compare): %.2f s\n", planning);
         printf("salvage plan + run:            %.2f s  (ratio %.2fx)\n", planning + running, (planning + running) / baseline);
+        printf("load average before/after:     %s / %s\n", qPrintable(loadBefore), qPrintable(loadAverage()));
+        planPhases.print("plan phases (>= 0.05 s):");
+        runPhases.print("run phases (>= 0.05 s):");
         cluster.destroy();
     } catch (const std::exception &error) {
         fprintf(stderr, "%s\n", error.what());
