@@ -5,6 +5,7 @@
 #include "db/pgsession.h"
 #include "db/schemareader.h"
 #include "db/pgraw.h"
+#include "restore/restoresql.h"
 #include "restore/scriptparser.h"
 #include "restore/undorecorder.h"
 
@@ -91,6 +92,7 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
     ExecutionReport report;
     int current = 0;
     try {
+        RestoreSql::widenTempBuffers(live); // the staging tables and the undo log are temporary tables
         live.exec(QStringLiteral("BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"));
         live.exec(QStringLiteral("SET LOCAL lock_timeout = '%1s'").arg(m_lockTimeoutSeconds));
         // Phases after the statements report as done = all of them, so progress never runs backwards.

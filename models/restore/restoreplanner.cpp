@@ -171,14 +171,13 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         QStringList match;
         for (const QString &column : old->primaryKey)
             match << QStringLiteral("b.%1 = k.%1").arg(sql::quoteIdent(column));
-        QByteArray rows;
         // Roots travel with a flag: the operator chose them, so no evidence keeps them deleted.
-        backup.copyOut(QStringLiteral("COPY (SELECT %1, k.\"_salvage_round\" = 0 FROM %2 b JOIN %3 k ON %4) TO STDOUT")
-                           .arg(selected.join(QStringLiteral(", ")), old->sqlName(), sql::quoteIdent(closure.keyTable(*old)),
-                                match.join(QStringLiteral(" AND "))),
-                       [&](const char *chunk, int length) { rows.append(chunk, length); });
+        // Streamed from BACKUP into LIVE as it comes: both servers work at once, nothing is buffered.
         live.copyIn(QStringLiteral("COPY %1 (%2, \"_salvage_root\") FROM STDIN").arg(sql::quoteIdent(name), sql::quoteIdentList(columns)),
-                    rows);
+                    backup,
+                    QStringLiteral("COPY (SELECT %1, k.\"_salvage_round\" = 0 FROM %2 b JOIN %3 k ON %4) TO STDOUT")
+                        .arg(selected.join(QStringLiteral(", ")), old->sqlName(), sql::quoteIdent(closure.keyTable(*old)),
+                             match.join(QStringLiteral(" AND "))));
         live.exec(QStringLiteral("ANALYZE %1").arg(sql::quoteIdent(name)));
         if (control)
             control->throwIfCancelled();

@@ -14,8 +14,11 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QDir>
 #include <QTemporaryDir>
 #include <cstdio>
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace salvage;
 
@@ -64,10 +67,14 @@ public:
         close();
         m_current = status.isEmpty() ? QStringLiteral("(no status)") : status.left(70);
     }
-    void print(const char *title)
+    void stop()
     {
         close();
         m_current.clear();
+    }
+    void print(const char *title)
+    {
+        stop();
         printf("%s\n", title);
         for (const auto &[label, nanoseconds] : std::as_const(m_phases))
             if (nanoseconds >= 50'000'000)
@@ -93,6 +100,52 @@ private:
     qint64 m_since = 0;
     QList<QPair<QString, qint64>> m_phases;
 };
+
+/// utime + stime (+ cutime + cstime) of a process, in seconds.
+double processCpu(const QString &pid, bool children)
+{
+    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!file.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray text = file.readAll();
+    // Fields after the ")" that ends the command name: state is field 3, utime 14 ... cstime 17.
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+    double ticks = fields.value(11).toDouble() + fields.value(12).toDouble();
+    if (children)
+        ticks += fields.value(13).toDouble() + fields.value(14).toDouble();
+    return ticks / double(sysconf(_SC_CLK_TCK));
+}
+
+/// CPU the cluster used so far: the postmaster with its reaped children, plus the children still running.
+/// Less sensitive to other people's load on the machine than wall time.
+double clusterCpu(const QString &dataDir)
+{
+    QFile pidFile(dataDir + QStringLiteral("/postmaster.pid"));
+    if (!pidFile.open(QIODevice::ReadOnly))
+        return 0;
+    const QString postmaster = QString::fromLatin1(pidFile.readLine()).trimmed();
+    double total = processCpu(postmaster, true);
+    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        QFile status(QStringLiteral("/proc/%1/stat").arg(entry));
+        if (!entry.front().isDigit() || !status.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray text = status.readAll();
+        if (text.mid(text.lastIndexOf(')') + 2).split(' ').value(1) == postmaster.toLatin1())
+            total += processCpu(entry, false);
+    }
+    return total;
+}
+
+/// CPU of this process and its reaped children (pg_restore), in seconds.
+double ownCpu()
+{
+    rusage self{};
+    rusage children{};
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+    const auto seconds = [](const timeval &t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+    return seconds(self.ru_utime) + seconds(self.ru_stime) + seconds(children.ru_utime) + seconds(children.ru_stime);
+}
 
 QString loadAverage()
 {
@@ -142,12 +195,21 @@ int main(int argc, char *argv[])
         run(bin + QStringLiteral("/pg_dump"), {QStringLiteral("-Fc"), QStringLiteral("-d"), backup, QStringLiteral("-f"),
                                                dir.filePath(QStringLiteral("rows.dump")), QStringLiteral("--data-only"),
                                                QStringLiteral("-t"), QStringLiteral("accounts"), QStringLiteral("-t"), QStringLiteral("statuses")});
+        const QString dataDir = cluster.dataDir();
+        double cpu = clusterCpu(dataDir) + ownCpu();
+        const auto cpuSince = [&] {
+            const double now = clusterCpu(dataDir) + ownCpu();
+            const double used = now - cpu;
+            cpu = now;
+            return used;
+        };
         QElapsedTimer timer;
         timer.start();
         run(bin + QStringLiteral("/pg_restore"), {QStringLiteral("--data-only"), QStringLiteral("-d"),
                                                   cluster.conninfo(QStringLiteral("bench_empty")),
                                                   dir.filePath(QStringLiteral("rows.dump"))});
         const double baseline = seconds(timer);
+        const double baselineCpu = cpuSince();
 
         const QString loadBefore = loadAverage();
         timer.restart();
@@ -163,13 +225,16 @@ int main(int argc, char *argv[])
             planPhases.enter(QStringLiteral("rendering the script"));
             script = ScriptRenderer::render(plan);
         }
+        planPhases.stop();
         const double planning = seconds(timer);
+        const double planningCpu = cpuSince();
         timer.restart();
         PhaseTimer runPhases;
         PgSession runSession(live, PgSession::Options::writable(QStringLiteral("LIVE")));
         JobControl runControl(runPhases.sink());
         const ExecutionReport report = RestoreExecutor(runSession).run(script, dir.filePath(QStringLiteral("undo.sql")), &runControl);
         const double running = seconds(timer);
+        const double runningCpu = cpuSince();
         if (!report.committed)
             throw Error(QStringLiteral("the restore failed: %1").arg(report.error));
         qint64 written = 0;
@@ -182,6 +247,8 @@ int main(int argc, char *argv[])
         printf("salvage restore run:           %.2f s  (ratio %.2fx; target <= 1.5x)\n", running, running / baseline);
         printf("salvage plan (closure+compare): %.2f s\n", planning);
         printf("salvage plan + run:            %.2f s  (ratio %.2fx)\n", planning + running, (planning + running) / baseline);
+        printf("CPU, server + client:          pg_restore %.2f s, run %.2f s (ratio %.2fx), plan %.2f s\n", baselineCpu,
+               runningCpu, runningCpu / baselineCpu, planningCpu);
         printf("load average before/after:     %s / %s\n", qPrintable(loadBefore), qPrintable(loadAverage()));
         planPhases.print("plan phases (>= 0.05 s):");
         runPhases.print("run phases (>= 0.05 s):");
