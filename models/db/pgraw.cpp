@@ -77,6 +77,17 @@ void PgRaw::copyOut(const QString &sql, const std::function<void(const char *, i
             throw Error(errorMessage(nullptr));
         }
     }
+    finishCopyOut(false);
+}
+
+void PgRaw::finishCopyOut(bool discard) const
+{
+    if (discard) {
+        char *buffer = nullptr;
+        int length = 0;
+        while ((length = PQgetCopyData(m_connection, &buffer, 0)) > 0)
+            PQfreemem(buffer);
+    }
     Result end(PQgetResult(m_connection), PQclear);
     const bool ok = end && PQresultStatus(end.get()) == PGRES_COMMAND_OK;
     const QString message = ok ? QString() : errorMessage(end.get());
@@ -84,6 +95,42 @@ void PgRaw::copyOut(const QString &sql, const std::function<void(const char *, i
         PQclear(rest);
     if (!ok)
         throw Error(message);
+}
+
+qint64 PgRaw::copyIn(const QString &sql, const PgRaw &source, const QString &sourceSql) const
+{
+    Result start(PQexec(source.m_connection, sourceSql.toUtf8().constData()), PQclear);
+    if (!start || PQresultStatus(start.get()) != PGRES_COPY_OUT)
+        throw Error(source.errorMessage(start.get()));
+    bool ended = false;
+    qint64 count = 0;
+    try {
+        count = copyIn(sql, [&](QByteArray &chunk) {
+            chunk.clear();
+            // Many rows per PQputCopyData; rows arrive one per PQgetCopyData.
+            while (!ended && chunk.size() < 256 * 1024) {
+                char *buffer = nullptr;
+                const int length = PQgetCopyData(source.m_connection, &buffer, 0);
+                if (length > 0) {
+                    chunk.append(buffer, length);
+                    PQfreemem(buffer);
+                } else if (length == -1) {
+                    ended = true;
+                } else {
+                    throw Error(source.errorMessage(nullptr));
+                }
+            }
+            return !chunk.isEmpty();
+        });
+    } catch (...) {
+        try {
+            source.finishCopyOut(!ended);
+        } catch (...) {
+        }
+        throw;
+    }
+    source.finishCopyOut(false);
+    return count;
 }
 
 qint64 PgRaw::copyIn(const QString &sql, const QByteArray &data) const
@@ -105,11 +152,18 @@ qint64 PgRaw::copyIn(const QString &sql, const std::function<bool(QByteArray &)>
         throw Error(errorMessage(start.get()));
     QByteArray chunk;
     QString failure;
-    while (source(chunk)) {
-        if (!chunk.isEmpty() && PQputCopyData(m_connection, chunk.constData(), int(chunk.size())) != 1) {
-            failure = errorMessage(nullptr);
-            break;
+    try {
+        while (source(chunk)) {
+            if (!chunk.isEmpty() && PQputCopyData(m_connection, chunk.constData(), int(chunk.size())) != 1) {
+                failure = errorMessage(nullptr);
+                break;
+            }
         }
+    } catch (...) {
+        PQputCopyEnd(m_connection, "aborted: the data source failed");
+        while (PGresult *rest = PQgetResult(m_connection))
+            PQclear(rest);
+        throw;
     }
     PQputCopyEnd(m_connection, failure.isEmpty() ? nullptr : "aborted");
     Result end(PQgetResult(m_connection), PQclear);

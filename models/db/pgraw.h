@@ -32,13 +32,20 @@ public:
     void copyOut(const QString &sql, const std::function<void(const char *, int)> &sink) const;
     /// COPY … FROM STDIN fed from `data`; returns rows copied.
     qint64 copyIn(const QString &sql, const QByteArray &data) const;
-    /// COPY … FROM STDIN fed by repeated calls of `source` until it returns false.
+    /// COPY … FROM STDIN fed by repeated calls of `source` until it returns false. When `source`
+    /// throws, the COPY is aborted (nothing of it stays) and the exception passes on.
     qint64 copyIn(const QString &sql, const std::function<bool(QByteArray &chunk)> &source) const;
+    /// COPY … FROM STDIN fed, as it arrives, from `source`'s COPY … TO STDOUT `sourceSql` (another
+    /// session): both servers work at once and nothing is held in memory. Returns rows copied.
+    qint64 copyIn(const QString &sql, const PgRaw &source, const QString &sourceSql) const;
 
     PGconn *handle() const { return m_connection; }
     QString errorMessage(const PGresult *result) const;
 
 private:
+    /// Reads what is left of a COPY … TO STDOUT, then its result; throws when it failed.
+    void finishCopyOut(bool discard) const;
+
     PGconn *m_connection;
     QString m_where;
 };

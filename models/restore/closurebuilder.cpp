@@ -6,6 +6,8 @@
 #include "db/pgraw.h"
 #include "restore/restoresql.h"
 
+#include <QSet>
+
 namespace salvage {
 
 QList<ClosureBuilder::Edge> ClosureBuilder::edgesOf(const Schema &schema, const QList<RestoreRelation> &relations)
@@ -77,6 +79,9 @@ qint64 ClosureBuilder::addRoots(const Table &table, const QString &selectKeys)
                                           .arg(sql::quoteIdent(keys), selectKeys));
     const qint64 added = PgRaw::affected(result);
     m_rows[table.qualifiedName()] += added;
+    // Statistics make the first round hash-join the child table in its physical order: the keys
+    // then go into the key table's index in order (a nested loop per root scatters them).
+    m_backup.exec(QStringLiteral("ANALYZE %1").arg(sql::quoteIdent(keys)));
     return added;
 }
 
@@ -84,6 +89,7 @@ qint64 ClosureBuilder::expand(JobControl *control)
 {
     for (int round = 1;; ++round) {
         qint64 added = 0;
+        QSet<QString> grown;
         for (const Edge &edge : m_edges) {
             if (m_rows.value(edge.parent->qualifiedName()) == 0 || edge.child->primaryKey.isEmpty())
                 continue;
@@ -92,24 +98,35 @@ qint64 ClosureBuilder::expand(JobControl *control)
             const QString parentKeys = sql::quoteIdent(m_keyTables.value(edge.parent->qualifiedName()));
             const QString childKeys = sql::quoteIdent(keyTable(*edge.child));
             // Referencing the parent's primary key: join the key table directly; otherwise via the parent rows.
-            const QString from = edge.parentColumns == edge.parent->primaryKey
+            const bool byKey = edge.parentColumns == edge.parent->primaryKey;
+            const QString from = byKey
                 ? QStringLiteral("%1 c JOIN %2 k ON %3").arg(edge.child->sqlName(), parentKeys,
                                                              RestoreSql::equal(QStringLiteral("c"), edge.columns, QStringLiteral("k"), edge.parentColumns))
                 : QStringLiteral("%1 c JOIN %2 p ON %3 JOIN %4 k ON %5")
                       .arg(edge.child->sqlName(), edge.parent->sqlName(),
                            RestoreSql::equal(QStringLiteral("c"), edge.columns, QStringLiteral("p"), edge.parentColumns), parentKeys,
                            RestoreSql::equal(QStringLiteral("p"), edge.parent->primaryKey, QStringLiteral("k"), edge.parent->primaryKey));
+            // Keys already in the closure are left out by an anti-join. Through the parent's key a
+            // child row joins at most one parent row, so nothing repeats and a plain insert does
+            // (ON CONFLICT costs a speculative insertion per row); through other parent columns,
+            // which a declared relation may not keep unique, ON CONFLICT DO NOTHING drops repeats.
             const auto result = m_backup.exec(
-                // No DISTINCT: ON CONFLICT DO NOTHING drops the repeats without sorting a million keys first.
-                QStringLiteral("INSERT INTO %1 SELECT %2, %3 FROM %4 WHERE k.\"_salvage_round\" = %5 ON CONFLICT DO NOTHING")
+                QStringLiteral("INSERT INTO %1 SELECT %2, %3 FROM %4 WHERE k.\"_salvage_round\" = %5 "
+                               "AND NOT EXISTS (SELECT 1 FROM %1 x WHERE %6)%7")
                     .arg(childKeys, RestoreSql::prefixed(QStringLiteral("c"), edge.child->primaryKey)).arg(round)
-                    .arg(from).arg(round - 1));
+                    .arg(from).arg(round - 1)
+                    .arg(RestoreSql::equal(QStringLiteral("x"), QStringLiteral("c"), edge.child->primaryKey),
+                         byKey ? QString() : QStringLiteral(" ON CONFLICT DO NOTHING")));
             const qint64 count = PgRaw::affected(result);
             m_rows[edge.child->qualifiedName()] += count;
             added += count;
+            if (count > 0)
+                grown.insert(childKeys);
         }
         if (added == 0)
             break;
+        for (const QString &keys : std::as_const(grown))
+            m_backup.exec(QStringLiteral("ANALYZE %1").arg(keys));
     }
     qint64 total = 0;
     for (qint64 count : std::as_const(m_rows))

@@ -72,6 +72,13 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
 {
     if (request.roots.isEmpty())
         throw Error(QStringLiteral("A restore plan needs at least one root."));
+    const auto phase = [control](const QString &status) {
+        if (control) {
+            control->throwIfCancelled();
+            control->setProgress(0, -1, status);
+        }
+    };
+    phase(QStringLiteral("reading both schemas"));
     Schema backupSchema = SchemaReader::read(m_backup, control);
     Schema liveSchema = SchemaReader::read(m_live, control);
     RowIdentity::adopt(backupSchema);
@@ -107,8 +114,10 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         }
         const QString liveKeyType = table.primaryKey.size() == 1 ? table.column(table.primaryKey.first())->type : QStringLiteral("text");
         const QString name = QStringLiteral("_salvage_s_%1").arg(stagingNames.size() + 1);
+        // Half-full pages: the classifier's whole-table UPDATEs of unindexed columns then stay on the
+        // page (HOT, no index entry), four times cheaper on a million rows.
         live.exec(QStringLiteral("CREATE TEMP TABLE %1 (%2, %3 text, \"_salvage_live\" %4, \"_salvage_reason\" text, "
-                                 "\"_salvage_root\" boolean NOT NULL DEFAULT false, PRIMARY KEY (%5))")
+                                 "\"_salvage_root\" boolean NOT NULL DEFAULT false, PRIMARY KEY (%5)) WITH (fillfactor = 50)")
                       .arg(sql::quoteIdent(name), definitions.join(QStringLiteral(", ")), kAction, liveKeyType,
                            sql::quoteIdentList(table.primaryKey)));
         stagingNames.insert(table.qualifiedName(), name);
@@ -116,6 +125,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     }
     liveTransaction.readOnly();
 
+    phase(QStringLiteral("closure in BACKUP"));
     for (const RootSelection &root : request.roots) {
         root.apply(backupSchema, closure, backup, live);
         plan.roots << root.toString();
@@ -137,6 +147,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         tables.append(table);
         if (identityNotes.contains(table->qualifiedName()))
             plan.warnings << identityNotes.value(table->qualifiedName());
+        phase(QStringLiteral("staging %1 on LIVE").arg(table->qualifiedName()));
         const QString name = stagingNames.value(table->qualifiedName());
         staging.insert(table->qualifiedName(), name);
         const QStringList columns = stagedColumns.value(table->qualifiedName());
@@ -146,14 +157,13 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         QStringList match;
         for (const QString &column : old->primaryKey)
             match << QStringLiteral("b.%1 = k.%1").arg(sql::quoteIdent(column));
-        QByteArray rows;
         // Roots travel with a flag: the operator chose them, so no evidence keeps them deleted.
-        backup.copyOut(QStringLiteral("COPY (SELECT %1, k.\"_salvage_round\" = 0 FROM %2 b JOIN %3 k ON %4) TO STDOUT")
-                           .arg(selected.join(QStringLiteral(", ")), old->sqlName(), sql::quoteIdent(closure.keyTable(*old)),
-                                match.join(QStringLiteral(" AND "))),
-                       [&](const char *chunk, int length) { rows.append(chunk, length); });
+        // Streamed from BACKUP into LIVE as it comes: both servers work at once, nothing is buffered.
         live.copyIn(QStringLiteral("COPY %1 (%2, \"_salvage_root\") FROM STDIN").arg(sql::quoteIdent(name), sql::quoteIdentList(columns)),
-                    rows);
+                    backup,
+                    QStringLiteral("COPY (SELECT %1, k.\"_salvage_round\" = 0 FROM %2 b JOIN %3 k ON %4) TO STDOUT")
+                        .arg(selected.join(QStringLiteral(", ")), old->sqlName(), sql::quoteIdent(closure.keyTable(*old)),
+                             match.join(QStringLiteral(" AND "))));
         live.exec(QStringLiteral("ANALYZE %1").arg(sql::quoteIdent(name)));
         if (control)
             control->throwIfCancelled();
@@ -166,12 +176,14 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
 
     LiveClassifier classifier(liveSchema, live, staging, stagedColumns, liveEdges);
     for (const Table *table : order) {
+        phase(QStringLiteral("classifying %1").arg(table->qualifiedName()));
         classifier.classify(*table, policyFor(request, *table, liveEdges), !request.restoresDeleted(*table),
                             request.knownDeleted.value(table->qualifiedName()));
         if (control)
             control->throwIfCancelled();
     }
 
+    phase(QStringLiteral("counting and listing"));
     for (const Table *table : order) {
         const QString s = sql::quoteIdent(staging.value(table->qualifiedName()));
         const auto counted = live.exec(QStringLiteral("SELECT %1, count(*) FROM %2 GROUP BY 1 ORDER BY 1").arg(kAction, s));
@@ -198,6 +210,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         }
     }
 
+    phase(QStringLiteral("statements"));
     // Steps: per group of tables recreate then insert, parents first; then foreign keys put back;
     // then sequences. A cycle of NOT NULL keys is deferred for the run, or written in one statement.
     QStringList deferred;
@@ -330,6 +343,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             + counts.value(QStringLiteral("repoint"));
         if (rows == 0)
             continue;
+        phase(QStringLiteral("script data of %1").arg(table->qualifiedName()));
         PlanStaging data;
         data.table = table->qualifiedName();
         data.tableSql = table->sqlName();
@@ -346,6 +360,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         data.rows = rows;
         plan.staging.append(data);
     }
+    phase(QStringLiteral("unknown owners and warnings"));
     for (const Table *table : order) {
         if (plan.counts[table->qualifiedName()].value(QStringLiteral("repoint")) == 0)
             continue;

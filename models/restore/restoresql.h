@@ -23,9 +23,9 @@ public:
     static QString notNull(const QString &alias, const QStringList &columns);
     /// "concat_ws(',', a.x::text, …)": a key as text, for listings.
     static QString keyText(const QString &alias, const QStringList &columns);
-    /// Gives a planning session, before its first temporary table, 512 MB of local buffers: a
-    /// million-row closure in the default 8 MB goes through temporary files. Later it is refused:
-    /// kept as is.
+    /// Gives a planning or run session, before its first temporary table, 512 MB of local buffers:
+    /// a million-row closure or staging table in the default 8 MB goes through temporary files.
+    /// Later it is refused: kept as is.
     static void widenTempBuffers(const PgRaw &session);
 };
 

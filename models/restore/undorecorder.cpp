@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "db/sqlident.h"
 #include "db/pgraw.h"
+#include "restore/restoresql.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -24,6 +25,21 @@ QString matchKey(const QString &left, const QString &right, const QStringList &k
     return parts.join(QStringLiteral(" AND "));
 }
 
+/// The log of keys a run inserted into `table`, in pg_temp; the undo script loads it under the same name.
+QString insertedKeys(const Table &table)
+{
+    return QStringLiteral("\"_salvage_undo_i%1\"").arg(table.oid);
+}
+
+/// "stmt integer, key columns with their types".
+QString keyDefinitions(const Table &table)
+{
+    QStringList definitions{QStringLiteral("stmt integer")};
+    for (const QString &column : table.primaryKey)
+        definitions << sql::quoteIdent(column) + QLatin1Char(' ') + table.column(column)->type;
+    return definitions.join(QStringLiteral(", "));
+}
+
 QStringList writableColumns(const Table &table)
 {
     QStringList columns;
@@ -39,24 +55,25 @@ void UndoRecorder::install()
 {
     m_session.exec(QStringLiteral("CREATE TEMP TABLE \"_salvage_undo_log\" (seq bigserial PRIMARY KEY, stmt integer, tbl oid, "
                                   "op text, old jsonb, new jsonb) ON COMMIT DROP"));
-    int index = 0;
     for (const Table &table : m_schema.tables) {
         if (table.primaryKey.isEmpty())
             continue;
         m_tables.insert(table.oid, &table);
-        QStringList keys;
-        for (const QString &column : table.primaryKey)
-            keys << QStringLiteral("%1, n.%2").arg(sql::quoteLiteral(column), sql::quoteIdent(column));
-        const QString function = QStringLiteral("pg_temp.\"_salvage_undo_ins_%1\"").arg(++index);
-        const QString rowFunction = QStringLiteral("pg_temp.\"_salvage_undo_row_%1\"").arg(index);
+        const QString keys = insertedKeys(table);
+        m_session.exec(QStringLiteral("CREATE TEMP TABLE %1 (%2) ON COMMIT DROP").arg(keys, keyDefinitions(table)));
+        const QString function = QStringLiteral("pg_temp.\"_salvage_undo_ins_%1\"").arg(m_tables.size());
+        const QString rowFunction = QStringLiteral("pg_temp.\"_salvage_undo_row_%1\"").arg(m_tables.size());
         // The table's own oid, not TG_RELID: on a partitioned table the row trigger runs on each
         // partition, and undo writes through the table the schema knows.
         const QString oid = QString::number(table.oid);
-        // Inserted rows are logged set-wise from the statement's transition table: keys only.
+        // Inserted rows are logged set-wise from the statement's transition table, typed keys only in
+        // a log of their own (a million keys as jsonb cost seconds); the main log gets one marker row
+        // that places the statement's inserts among its other operations.
         m_session.exec(QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
-                                      "INSERT INTO %2 (stmt, tbl, op, new) SELECT current_setting('salvage.stmt', true)::integer, "
-                                      "%3, 'INSERT', jsonb_build_object(%4) FROM \"_salvage_new\" n; RETURN NULL; END $f$")
-                           .arg(function, kLog, oid, keys.join(QStringLiteral(", "))));
+                                      "INSERT INTO pg_temp.%2 SELECT current_setting('salvage.stmt', true)::integer, %3 FROM \"_salvage_new\" n; "
+                                      "IF FOUND THEN INSERT INTO %4 (stmt, tbl, op) VALUES (current_setting('salvage.stmt', true)::integer, "
+                                      "%5, 'INSERT'); END IF; RETURN NULL; END $f$")
+                           .arg(function, keys, RestoreSql::prefixed(QStringLiteral("n"), table.primaryKey), kLog, oid));
         m_session.exec(QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
                                       "INSERT INTO %2 (stmt, tbl, op, old, new) VALUES (current_setting('salvage.stmt', true)::integer, "
                                       "%3, TG_OP, to_jsonb(OLD), CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(NEW) END); "
@@ -96,9 +113,9 @@ QString UndoRecorder::undoStatement(int statement, const QList<QPair<quint32, QS
         const QString where = QStringLiteral("u.stmt = %1 AND u.tbl = %2 AND u.op = '%3'%GATE%").arg(statement).arg(oid).arg(operation);
         const QStringList columns = writableColumns(*table);
         if (operation == QLatin1String("INSERT")) {
-            partsByOrder[0] << QStringLiteral("DELETE FROM %1 t USING %2 WHERE %3 AND %4")
-                                   .arg(table->sqlName(), rows.arg(table->sqlName(), QStringLiteral("new"), QStringLiteral("n")), where,
-                                        matchKey(QStringLiteral("t"), QStringLiteral("n"), table->primaryKey));
+            partsByOrder[0] << QStringLiteral("DELETE FROM %1 t USING %2 k WHERE k.stmt = %3 AND %4%GATE%")
+                                   .arg(table->sqlName(), insertedKeys(*table)).arg(statement)
+                                   .arg(matchKey(QStringLiteral("t"), QStringLiteral("k"), table->primaryKey));
         } else if (operation == QLatin1String("UPDATE")) {
             QStringList assignments;
             for (const QString &column : columns)
@@ -155,12 +172,24 @@ qint64 UndoRecorder::writeScript(const QString &path, const QString &title) cons
               .arg(title)
               .toUtf8());
     qint64 rows = 0;
-    m_session.copyOut(QStringLiteral("COPY (SELECT seq, stmt, tbl, op, old, new FROM %1 ORDER BY seq) TO STDOUT").arg(kLog),
-                      [&](const char *chunk, int length) {
-                          write(QByteArray::fromRawData(chunk, length));
-                          ++rows;
-                      });
-    write("\\.\n");
+    const auto copy = [&](const QString &query) {
+        m_session.copyOut(QStringLiteral("COPY (%1) TO STDOUT").arg(query), [&](const char *chunk, int length) {
+            write(QByteArray::fromRawData(chunk, length));
+            ++rows;
+        });
+        write("\\.\n");
+    };
+    copy(QStringLiteral("SELECT seq, stmt, tbl, op, old, new FROM %1 WHERE op <> 'INSERT' ORDER BY seq").arg(kLog));
+    const auto inserted = m_session.exec(QStringLiteral("SELECT DISTINCT tbl FROM %1 WHERE op = 'INSERT' ORDER BY tbl").arg(kLog));
+    for (int row = 0; row < PgRaw::rows(inserted); ++row) {
+        const Table *table = m_tables.value(PgRaw::value(inserted, row, 0).toUInt());
+        if (!table)
+            continue;
+        const QString keys = insertedKeys(*table);
+        write(QStringLiteral("CREATE TEMP TABLE %1 (%2) ON COMMIT DROP;\nCOPY %1 FROM STDIN;\n").arg(keys, keyDefinitions(*table)).toUtf8());
+        copy(QStringLiteral("SELECT * FROM pg_temp.%1").arg(keys));
+        write(QStringLiteral("ANALYZE %1;\n").arg(keys).toUtf8());
+    }
 
     // Reverse order of statements; inside one, its operations grouped per table.
     const auto groups = m_session.exec(QStringLiteral("SELECT stmt, tbl, op FROM %1 GROUP BY stmt, tbl, op ORDER BY stmt DESC, min(seq) DESC")

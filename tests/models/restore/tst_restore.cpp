@@ -246,6 +246,33 @@ private slots:
         QVERIFY(!QFile::exists(undo));
     }
 
+    void rowInsertedAfterThePlanIsKept()
+    {
+        // The application re-creates a row the plan inserts, between plan and run: the run's insert
+        // (a plain INSERT first, then ON CONFLICT DO NOTHING as the script says) keeps that row.
+        const QByteArray script = planScript();
+        PgSession backup(m_backupConn, PgSession::Options{true, QStringLiteral("BACKUP"), 15});
+        const auto taken = backup.exec(QStringLiteral("SELECT min(id) FROM identities WHERE user_id IN (3, 4, 7)"));
+        const QString id = QString::fromStdString(taken[0][0].as<std::string>());
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM identities WHERE id = %1").arg(id)), QStringLiteral("0"));
+        {
+            PgSession writer(m_liveConn, PgSession::Options::writable(QStringLiteral("writer")));
+            writer.exec(QStringLiteral("INSERT INTO identities (id, user_id, provider, uid) VALUES (%1, NULL, 'concurrent', 'x')").arg(id));
+        }
+        const auto before = snapshot();
+        PgSession session(m_liveConn, PgSession::Options::writable(QStringLiteral("LIVE")));
+        const QString undo = m_dir.filePath(QStringLiteral("undo-conflict.sql"));
+        const ExecutionReport run = RestoreExecutor(session).run(script, undo);
+        QVERIFY2(run.committed, qPrintable(run.error));
+        QCOMPARE(run.rowsPerTable.value(QStringLiteral("public.identities")), 2);
+        QCOMPARE(value(QStringLiteral("SELECT provider || ':' || coalesce(user_id::text, 'null') FROM identities WHERE id = %1").arg(id)),
+                 QStringLiteral("concurrent:null"));
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM identities WHERE user_id IN (3, 4, 7)")), QStringLiteral("2"));
+        const ProcessResult undone = salvage::test::runWithPsql(m_liveConn, undo);
+        QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));
+        QCOMPARE(snapshot(), before);
+    }
+
     void concurrentWriterIsNotLost()
     {
         const QByteArray script = planScript();
