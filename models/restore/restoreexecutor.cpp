@@ -14,6 +14,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QRegularExpression>
+#include <exception>
 #include <optional>
 
 namespace salvage {
@@ -46,7 +47,7 @@ bool isTransactionControl(const QString &sql)
 /// as a plain INSERT under a savepoint: a speculative insertion per row costs a sixth of a
 /// million-row insert, and when nothing conflicts both insert the same rows. On any error the
 /// statement runs again as written, so the outcome is the statement's own.
-qint64 runStatement(const PgRaw &live, const QString &sql)
+qint64 runStatement(const PgRaw &live, const QString &sql, const JobControl *control)
 {
     static const QRegularExpression doNothing(QStringLiteral("^\\s*INSERT\\s+INTO\\b.*\\s+ON\\s+CONFLICT\\s+DO\\s+NOTHING\\s*$"),
                                               QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
@@ -61,7 +62,16 @@ qint64 runStatement(const PgRaw &live, const QString &sql)
         live.exec(QStringLiteral("RELEASE SAVEPOINT \"_salvage_insert\""));
         return rows;
     } catch (const Error &) {
-        live.exec(QStringLiteral("ROLLBACK TO SAVEPOINT \"_salvage_insert\""));
+        // A cancel is no conflict: it ends the run. A lost connection cannot roll back to the
+        // savepoint: the first error says what happened.
+        if (control && control->isCancelled())
+            throw;
+        const std::exception_ptr first = std::current_exception();
+        try {
+            live.exec(QStringLiteral("ROLLBACK TO SAVEPOINT \"_salvage_insert\""));
+        } catch (const Error &) {
+            std::rethrow_exception(first);
+        }
     }
     return PgRaw::affected(live.exec(sql));
 }
@@ -148,7 +158,7 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
             outcome.expectedRows = item.expectedRows;
             outcome.description = description;
             outcome.table = item.isCopy ? QString() : targetTable(item.sql);
-            outcome.rows = item.isCopy ? live.copyIn(item.sql, item.copyData) : runStatement(live, item.sql);
+            outcome.rows = item.isCopy ? live.copyIn(item.sql, item.copyData) : runStatement(live, item.sql, control);
             if (!outcome.table.isEmpty())
                 report.rowsPerTable[outcome.table] += qMax<qint64>(outcome.rows, 0);
             report.statements.append(outcome);
