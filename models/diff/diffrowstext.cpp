@@ -79,6 +79,7 @@ DiffRowSelection DiffRowSelection::of(const TableDiff &table, const QList<int> &
 {
     DiffRowSelection selection;
     selection.table = table.table;
+    selection.sqlName = table.sqlName;
     selection.keyColumns = table.keyColumns;
     if (table.keyColumns.isEmpty())
         return selection;
@@ -94,10 +95,7 @@ QString DiffRowSelection::restoreRoot() const
     if (isEmpty())
         return {};
     // Plain when it reads back as itself; SQL-quoted when a part has spaces, dots or quotes.
-    const qsizetype dot = table.indexOf(u'.');
-    const QString name = sql::splitQualifiedName(table).join(u'.') == table
-        ? table
-        : sql::qualified(table.left(dot), table.mid(dot + 1));
+    const QString name = sql::splitQualifiedName(table).join(u'.') == table ? table : sqlName;
     return name + u" WHERE "_s + keyPredicate();
 }
 

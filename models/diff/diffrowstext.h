@@ -29,6 +29,7 @@ QString insertStatements(const TableDiff &table, const QList<int> &rows);
 struct DiffRowSelection
 {
     QString table;           ///< "schema.table"
+    QString sqlName;         ///< "schema"."table", quoted
     QStringList keyColumns;
     QList<QStringList> keys; ///< one per row, in keyColumns order, as text
 

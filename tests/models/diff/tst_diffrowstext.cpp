@@ -62,6 +62,7 @@ private Q_SLOTS:
         QCOMPARE(DiffRowSelection::of(table, {0, 1, 0}).restoreRoot(), QStringLiteral("public.t WHERE \"id\" IN ('1', '2')"));
         QCOMPARE(DiffRowSelection::of(table, {1, 0}).graphRoot(), QStringLiteral("public.t:2"));
         table.table = QStringLiteral("App Data.issue\"s"); // read back by the Restore view's root parser
+        table.sqlName = QStringLiteral("\"App Data\".\"issue\"\"s\"");
         const QString quoted = DiffRowSelection::of(table, {1}).restoreRoot();
         QCOMPARE(quoted, QStringLiteral("\"App Data\".\"issue\"\"s\" WHERE \"id\" IN ('2')"));
         QCOMPARE(RootSelection::parse(quoted).table, QStringLiteral("\"App Data\".\"issue\"\"s\""));
