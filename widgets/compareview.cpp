@@ -225,7 +225,7 @@ void CompareView::showResult(const DiffResult &result)
     for (int i = 0; i < moves.size(); ++i) {
         const DiffMove &move = moves.at(i);
         // A moved key column makes a new row: those rows are listed as lost and new, not changed.
-        const QString column = move.keyChanged ? tr("%1 (in the key)").arg(move.column) : move.column;
+        const QString column = move.keyChanged ? tr("%1 (key)").arg(move.column) : move.column;
         const QStringList cells{QLocale().toString(move.rows), move.table, column,
                                 move.from.value_or(QStringLiteral("NULL")), move.to.value_or(QStringLiteral("NULL"))};
         for (int c = 0; c < cells.size(); ++c) {
