@@ -96,6 +96,13 @@ MainWindow::MainWindow(QWidget *parent)
         restore->addRoot(selection.restoreRoot());
         m_views->setCurrentWidget(restore);
     });
+    // A row followed into the logs: the timeline filters to the events carrying its values.
+    const auto showInTimeline = [this](const QString &rowName, const QStringList &values) {
+        m_timeline->showRow(rowName, values);
+        m_views->setCurrentWidget(m_timeline);
+    };
+    connect(graph, &GraphView::logsRequested, this, showInTimeline);
+    connect(compare, &CompareView::logsRequested, this, showInTimeline);
     addView(QStringLiteral("console"), tr("&SQL console"), new SqlConsole(m_live, m_backup, this));
     // The workspace's log sources go to the timeline, paths taken relative to the workspace file.
     connect(this, &MainWindow::workspaceOpened, this, [this](const Workspace &workspace) {

@@ -124,7 +124,7 @@ QWidget *TimelineView::makeToolbar()
     m_search->setPlaceholderText(tr("Search raw lines…"));
     m_search->setClearButtonEnabled(true);
     m_key = new QLineEdit(bar);
-    m_key->setPlaceholderText(tr("Key: request id, jid, account, IP, URI…"));
+    m_key->setPlaceholderText(tr("Key: request id, jid, account, IP, URI… (several: a | b)"));
     m_key->setClearButtonEnabled(true);
     m_level = new QComboBox(bar);
     m_level->addItem(tr("All levels"), int(LogLevel::Unknown));
@@ -251,6 +251,8 @@ void TimelineView::startCorrelation()
             if (const qsizetype n = timeline->subLanes(source).size(); n > 1 && n <= 8)
                 m_expanded.insert(source);
         applyFilter(true);
+        if (!m_pendingRow.first.isEmpty())
+            showRow(m_pendingRow.first, m_pendingRow.second);
         Q_EMIT correlated();
     });
     watcher->setFuture(QtConcurrent::run(m_pool, [timeline, cancel, jobs, job]() -> Result {
@@ -279,6 +281,35 @@ void TimelineView::setKeyFilter(const QString &value)
     applyFilter();
 }
 
+QStringList TimelineView::keysOf(const QString &text)
+{
+    QStringList keys;
+    for (const QString &key : text.split(kKeySeparator.toString()))
+        if (!key.trimmed().isEmpty())
+            keys << key.trimmed();
+    return keys;
+}
+
+void TimelineView::showRow(const QString &rowName, const QStringList &values)
+{
+    if (!m_timeline || !m_timeline->hasCorrelation()) {
+        m_pendingRow = {rowName, values};
+        m_status->setText(m_timeline || m_cancel ? tr("%1: its values are looked up in the logs when the parse pass is done…").arg(rowName)
+                                                 : tr("%1: the workspace has no log sources to look it up in.").arg(rowName));
+        return;
+    }
+    m_pendingRow = {};
+    const QStringList keys = m_timeline->keysAmong(values);
+    if (keys.isEmpty()) {
+        m_status->setText(tr("No log event carries any of the %n value(s) of %1 (ids, names, addresses); the filter is unchanged.", nullptr,
+                             int(values.size())).arg(rowName));
+        return;
+    }
+    m_key->setText(keys.join(kKeySeparator));
+    applyFilter();
+    m_status->setText(tr("%1 → keys %2 · %3").arg(rowName, keys.join(u", "_s), m_status->text()));
+}
+
 void TimelineView::applyFilter(bool keepView)
 {
     if (!m_model)
@@ -287,8 +318,8 @@ void TimelineView::applyFilter(bool keepView)
     filter.search = m_search->text().trimmed();
     // Keys and access-log levels come from the parse pass: until it is done they wait.
     const bool correlated = m_timeline->hasCorrelation();
-    if (correlated && !m_key->text().trimmed().isEmpty())
-        filter.keys = {m_key->text().trimmed()};
+    if (correlated)
+        filter.keys = keysOf(m_key->text());
     if (correlated)
         filter.minimumLevel = LogLevel(m_level->currentData().toInt());
     if (m_source->currentData().toInt() >= 0)

@@ -42,6 +42,12 @@ public:
     void setSources(const QList<LogSource> &sources);
     /// Filters every lane to events carrying `value` (and inferred links); empty clears.
     void setKeyFilter(const QString &value);
+    /// Filters every lane to the events that carry any of a database row's `values` as a key
+    /// (Timeline::keysAmong), and says which matched; waits for the parse pass when needed.
+    void showRow(const QString &rowName, const QStringList &values);
+    /// The key field holds one key or several separated by this (" | ").
+    static constexpr QStringView kKeySeparator = u" | ";
+    static QStringList keysOf(const QString &text);
     /// Stars, tags, comments and manual events; save them with annotations()->saveTo(workspace).
     Annotations *annotations() const { return m_annotations; }
     void loadAnnotations(const Workspace &workspace) { m_annotations->loadFrom(workspace); }
@@ -81,6 +87,7 @@ private:
     QComboBox *m_zone;
     QLabel *m_status;
     QSet<int> m_expanded; ///< sources whose sub-lanes show
+    QPair<QString, QStringList> m_pendingRow; ///< a showRow() waiting for the parse pass
     /// Runs indexing and the parse pass; not the global pool, which Qt's painting needs free.
     QThreadPool *m_pool;
     quint64 m_generation = 0;

@@ -2,6 +2,8 @@
 
 #include "db/sqlident.h"
 
+#include <QSet>
+
 using namespace Qt::StringLiterals;
 
 namespace salvage::DiffRowsText {
@@ -81,6 +83,17 @@ DiffRowSelection DiffRowSelection::of(const TableDiff &table, const QList<int> &
     selection.table = table.table;
     selection.sqlName = table.sqlName;
     selection.keyColumns = table.keyColumns;
+    QSet<QString> seen;
+    for (int index : rows) {
+        const DiffRow &row = table.rows.at(index);
+        for (const DiffValue &value : row.backupValues + row.liveValues) {
+            if (value && !value->isEmpty() && value->size() <= maxLogKeyLength && selection.logValues.size() < maxLogValues
+                && !seen.contains(*value)) {
+                seen.insert(*value);
+                selection.logValues << *value;
+            }
+        }
+    }
     if (table.keyColumns.isEmpty())
         return selection;
     for (int index : rows) {

@@ -79,6 +79,35 @@ QString GraphBuilder::labelColumn(const Table &table)
     return {};
 }
 
+QStringList GraphBuilder::identifyingColumns(const Table &table)
+{
+    static const QStringList kinds{QStringLiteral("int2"), QStringLiteral("int4"), QStringLiteral("int8"),
+                                   QStringLiteral("uuid"), QStringLiteral("inet"), QStringLiteral("cidr")};
+    QStringList columns;
+    for (const Column &column : table.columns) {
+        if (column.typeCategory == QLatin1Char('S') || kinds.contains(column.typeName))
+            columns << column.name;
+    }
+    return columns;
+}
+
+QStringList GraphBuilder::identifyingValues(const Table &table, const QStringList &columns, const QVariantList &values)
+{
+    QStringList out;
+    for (qsizetype i = 0; i < columns.size() && i < values.size(); ++i) {
+        if (!values.at(i).isValid())
+            continue;
+        QString text = values.at(i).toString();
+        // Logs write a single host's address bare; inet's text form adds "/32" or "/128".
+        if (table.column(columns.at(i))->typeName == QLatin1String("inet")
+            && (text.endsWith(QLatin1String("/32")) || text.endsWith(QLatin1String("/128"))))
+            text = text.section(QLatin1Char('/'), 0, 0);
+        if (!text.isEmpty() && text.size() <= maxIdentifyingLength && !out.contains(text))
+            out << text;
+    }
+    return out;
+}
+
 std::optional<QVariantList> GraphBuilder::fetchRow(const Table &table, const QStringList &keyColumns,
                                                   const QStringList &keyValues, const QStringList &wanted)
 {
@@ -137,6 +166,8 @@ RelationGraph GraphBuilder::build(const QString &tableName, const QStringList &k
             wanted << key2.columns;
         for (const auto &[child, key2] : m_schema.referencing(*visit.table))
             wanted << key2->refColumns;
+        const QStringList identifying = identifyingColumns(*visit.table);
+        wanted << identifying;
         wanted.removeDuplicates();
         const std::optional<QVariantList> row = fetchRow(*visit.table, visit.keyColumns, visit.keyValues, wanted);
         if (!row) {
@@ -151,6 +182,12 @@ RelationGraph GraphBuilder::build(const QString &tableName, const QStringList &k
             addNode(graph, {id, visit.table->qualifiedName(), visit.keyValues, text, false, 1, Presence::Both, {}});
         else if (GraphNode *node = graph.node(id))
             node->label = text;
+        if (GraphNode *node = graph.node(id)) {
+            QVariantList identifyingRow;
+            for (const QString &column : identifying)
+                identifyingRow << valueOf(column);
+            node->values = identifyingValues(*visit.table, identifying, identifyingRow);
+        }
         if (visit.depth >= m_options.depth || graph.nodes.size() >= m_options.maxNodes) {
             graph.truncated = graph.truncated || graph.nodes.size() >= m_options.maxNodes;
             continue;

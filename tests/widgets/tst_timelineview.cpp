@@ -62,6 +62,14 @@ private Q_SLOTS:
         table->selectRow(0);
         view.setKeyFilter({});
         QCOMPARE(table->model()->rowCount(), 4);
+        // A database row followed into the logs: the values the logs carry become keys (not pid 1).
+        view.showRow(u"public.jobs 7"_s, {u"7"_s, u"j1"_s, u"b2f7c3a1-4d5e"_s, u"1"_s});
+        QCOMPARE(view.filter().keys, (QStringList{u"j1"_s, u"b2f7c3a1-4d5e"_s}));
+        QCOMPARE(table->model()->rowCount(), 3);
+        // A row the logs do not know leaves the filter as it was.
+        view.showRow(u"public.jobs 8"_s, {u"8"_s});
+        QCOMPARE(table->model()->rowCount(), 3);
+        view.setKeyFilter({});
         QVERIFY(jobs.rowCount() >= 2); // the index job and the parse job
     }
 

@@ -60,6 +60,28 @@ private Q_SLOTS:
         QCOMPARE(timeline.level({0, 0}), LogLevel::Info);
     }
 
+    // A database row's values that the logs carry become keys: the actor and the address, not a
+    // number that only equals a process id.
+    void rowValuesBecomeKeys()
+    {
+        Timeline timeline;
+        timeline.setSources({
+            LogSource{m_files.write(u"rows-production.log"_s,
+                            "I, [2024-12-26T21:30:54.071002 #1514]  INFO -- : [b2f7c3a1-4d5e] method=POST path=/inbox status=202 duration=1.0 "
+                            "key=https://remote.example/users/alice#main-key\n"),
+                      {}, {}, {}, 0},
+            LogSource{m_files.write(u"rows-postgresql.log"_s,
+                            "2024-12-26 21:30:54.100 UTC [1514] LOG:  connection received: host=203.0.113.9 port=5000\n"),
+                      {}, {}, {}, 0},
+        });
+        timeline.build();
+        timeline.buildCorrelation();
+        QCOMPARE(timeline.correlation().kindsOf(u"1514"_s), QStringList{u"pid"_s});
+        QCOMPARE(timeline.keysAmong({u"42"_s, u"https://remote.example/users/alice"_s, u"1514"_s, u"b2f7c3a1-4d5e"_s, u"alice"_s,
+                                     u"https://remote.example/users/alice"_s}),
+                 (QStringList{u"https://remote.example/users/alice"_s, u"b2f7c3a1-4d5e"_s}));
+    }
+
     void spansFromStartDoneAndElapsed()
     {
         Timeline timeline;
