@@ -19,12 +19,12 @@ qint64 tickStep(qint64 spanMs, int width)
 {
     static const qint64 steps[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 15000, 30000, 60000, 120000,
                                    300000, 600000, 900000, 1800000, 3600000, 7200000, 10800000, 21600000, 43200000, 86400000,
-                                   172800000, 604800000};
+                                   172800000, 604800000, 1209600000, 2592000000, 7776000000, 31536000000};
     const double wanted = double(spanMs) * 120.0 / std::max(1, width);
     for (qint64 step : steps)
         if (double(step) >= wanted)
             return step;
-    return 604800000;
+    return std::end(steps)[-1];
 }
 
 } // namespace
@@ -112,7 +112,13 @@ void TimelineCanvas::paintHistogram(QPainter &painter)
     const int x0 = xAt(m_from, m_dataFrom, m_dataTo), x1 = xAt(m_to, m_dataFrom, m_dataTo);
     QColor view = palette().highlight().color();
     view.setAlpha(50);
-    painter.fillRect(QRect(QPoint(x0, 0), QPoint(std::max(x0 + 1, x1), histogramHeight)), view);
+    // Outlined and at least 3 px wide, so a zoom to minutes of a months-long log stays findable.
+    const QRect shown(QPoint(x0, 0), QPoint(std::max(x0 + 2, x1), histogramHeight - 1));
+    painter.fillRect(shown, view);
+    painter.setPen(palette().highlight().color());
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(shown);
+    painter.setPen(Qt::NoPen);
     if (m_drag == Drag::Brush) {
         view.setAlpha(110);
         painter.fillRect(QRect(QPoint(std::min(m_dragStartX, m_brushX), 0), QPoint(std::max(m_dragStartX, m_brushX), histogramHeight)), view);
