@@ -127,20 +127,29 @@ void TimelineCanvas::paintHistogram(QPainter &painter)
     painter.drawText(QRect(4, 0, labelWidth - 8, histogramHeight), Qt::AlignVCenter | Qt::AlignLeft, tr("All events"));
 }
 
+void TimelineCanvas::setDisplayZone(const QTimeZone &zone)
+{
+    m_zone = zone.isValid() ? zone : QTimeZone::utc();
+    update();
+}
+
 void TimelineCanvas::paintAxis(QPainter &painter, int top)
 {
     const qint64 step = tickStep(m_to - m_from, plotWidth());
     const QString pattern = step < 1000 ? u"HH:mm:ss.zzz"_s : step < 86400000 ? u"MM-dd HH:mm:ss"_s : u"yyyy-MM-dd"_s;
+    // Ticks fall on whole steps of the display zone's wall clock (midnight there, not in UTC).
+    const qint64 offsetMs = qint64(m_zone.offsetFromUtc(QDateTime::fromMSecsSinceEpoch(m_from, QTimeZone::utc()))) * 1000;
     painter.setPen(palette().mid().color());
-    for (qint64 t = (m_from / step + 1) * step; t < m_to; t += step) {
+    for (qint64 t = ((m_from + offsetMs) / step + 1) * step - offsetMs; t < m_to; t += step) {
         const int x = xAt(t, m_from, m_to);
         painter.drawLine(x, top, x, height());
         painter.setPen(palette().text().color());
-        painter.drawText(x + 3, top + axisHeight - 5, QDateTime::fromMSecsSinceEpoch(t, QTimeZone::utc()).toString(pattern));
+        painter.drawText(x + 3, top + axisHeight - 5, QDateTime::fromMSecsSinceEpoch(t, m_zone).toString(pattern));
         painter.setPen(palette().mid().color());
     }
     painter.setPen(palette().text().color());
-    painter.drawText(QRect(4, top, labelWidth - 8, axisHeight), Qt::AlignVCenter, tr("UTC"));
+    const QString zoneName = m_zone == QTimeZone::utc() ? u"UTC"_s : QString::fromUtf8(m_zone.id());
+    painter.drawText(QRect(4, top, labelWidth - 8, axisHeight), Qt::AlignVCenter, painter.fontMetrics().elidedText(zoneName, Qt::ElideMiddle, labelWidth - 8));
 }
 
 void TimelineCanvas::paintLane(QPainter &painter, const TimelineLane &lane, int top)

@@ -2,6 +2,7 @@
 
 #include "timeline/timelinelanes.h"
 
+#include <QTimeZone>
 #include <QWidget>
 
 #include <vector>
@@ -34,6 +35,8 @@ public:
     qint64 viewFrom() const { return m_from; }
     qint64 viewTo() const { return m_to; }
     void setCursor(qint64 instantMs);
+    /// The zone the axis labels and tick boundaries are in (UTC by default).
+    void setDisplayZone(const QTimeZone &zone);
     QSize sizeHint() const override;
 
 Q_SIGNALS:
@@ -68,6 +71,7 @@ private:
     int m_dragStartX = 0;
     qint64 m_dragFrom = 0, m_dragTo = 0;
     int m_brushX = 0;
+    QTimeZone m_zone = QTimeZone::utc();
 };
 
 } // namespace salvage

@@ -133,6 +133,7 @@ QWidget *TimelineView::makeToolbar()
     m_source = new QComboBox(bar);
     m_source->addItem(tr("All sources"), -1);
     m_zone = new QComboBox(bar);
+    m_zone->setObjectName(u"displayZone"_s);
     m_zone->addItem(u"UTC"_s, QByteArray("UTC"));
     m_zone->addItem(tr("Local (%1)").arg(QString::fromUtf8(QTimeZone::systemTimeZoneId())), QTimeZone::systemTimeZoneId());
     auto *note = new QPushButton(tr("Add note…"), bar);
@@ -149,6 +150,7 @@ QWidget *TimelineView::makeToolbar()
     connect(m_zone, &QComboBox::currentIndexChanged, this, [this] {
         if (m_model)
             m_model->setDisplayZone(QTimeZone(m_zone->currentData().toByteArray()));
+        m_canvas->setDisplayZone(QTimeZone(m_zone->currentData().toByteArray()));
     });
     connect(note, &QPushButton::clicked, this, &TimelineView::addNote);
     return bar;
@@ -216,6 +218,12 @@ void TimelineView::adoptTimeline(std::shared_ptr<Timeline> timeline)
     for (int i = 0; i < m_timeline->sourceCount(); ++i)
         m_source->addItem(m_timeline->source(i).label(), i);
     m_source->blockSignals(false);
+    // The sources' own zones are display choices too: the servers' wall clock is what people quote.
+    for (int i = 0; i < m_timeline->sourceCount(); ++i) {
+        const QByteArray zone = m_timeline->source(i).source().timeZone.toUtf8();
+        if (!zone.isEmpty() && m_zone->findData(zone) < 0 && QTimeZone(zone).isValid())
+            m_zone->addItem(QString::fromUtf8(zone), zone);
+    }
     applyFilter();
     m_table->resizeColumnsToContents();
     Q_EMIT indexed(qint64(m_timeline->merged().size()), m_timeline->sourceCount(), {});

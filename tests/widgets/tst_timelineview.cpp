@@ -6,6 +6,7 @@
 #include <QAbstractItemModel>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QComboBox>
 #include <QTest>
 
 #include "logfixture.h"
@@ -54,6 +55,9 @@ private Q_SLOTS:
         auto *table = view.findChild<QTableView *>();
         QVERIFY(table && table->model());
         QCOMPARE(table->model()->rowCount(), 4);
+        // A source's own zone is a display choice next to UTC and local time.
+        auto *zones = view.findChild<QComboBox *>(u"displayZone"_s);
+        QVERIFY(zones && zones->findData(QByteArray("Europe/Berlin")) >= 0);
         // A key typed while the parse pass runs applies when it is done.
         view.setKeyFilter(u"j1"_s);
         QVERIFY(correlated.count() > 0 || correlated.wait(30000));
