@@ -14,6 +14,14 @@ namespace {
 
 constexpr qsizetype parseLimit = 64 * 1024;
 
+/// An envelope's payload keeps the line end its program wrote (docker's "log"); events do not.
+QString withoutLineEnd(QString text)
+{
+    while (text.endsWith(u'\n') || text.endsWith(u'\r'))
+        text.chop(1);
+    return text;
+}
+
 void flatten(const QJsonObject &object, const QString &prefix, QHash<QString, QString> &fields)
 {
     for (auto it = object.begin(); it != object.end(); ++it) {
@@ -208,10 +216,7 @@ std::optional<QString> EventParser::payloadOf(const LogFormat &envelope, const Q
     QHash<QString, QString> fields;
     if (!extract(envelope, line, line, fields))
         return std::nullopt;
-    QString payload = fields.value(envelope.bodyField);
-    while (payload.endsWith(u'\n'))
-        payload.chop(1);
-    return payload;
+    return withoutLineEnd(fields.value(envelope.bodyField));
 }
 
 LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat, Detail detail) const
@@ -238,13 +243,11 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
     if (format.kind == LogFormat::Kind::Csv)
         rest.clear(); // the record's newlines are inside its fields
     event.originalTime = fields.value(format.timestampField);
+    addKeyValues(format, fields); // before the lane and level: Sidekiq's class=, lograge's status=
     event.level = format.levelOf(fields.value(format.levelField));
-    addKeyValues(format, fields); // before the lane: Sidekiq's class= is a key=value
     event.lane = fields.value(format.laneField);
     if (format.envelope && m_payload && !lineFormat) {
-        QString payload = fields.value(format.bodyField);
-        while (payload.endsWith(u'\n'))
-            payload.chop(1);
+        const QString payload = withoutLineEnd(fields.value(format.bodyField));
         QHash<QString, QString> inner;
         const qsizetype payloadNewline = payload.indexOf(u'\n');
         if (extract(*m_payload, payloadNewline < 0 ? payload : payload.left(payloadNewline), payload, inner)) {
@@ -264,9 +267,9 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
             fields.insert(inner);
         }
     }
-    event.body = stripAnsi(used->bodyField.isEmpty() ? first : fields.value(used->bodyField));
+    event.body = withoutLineEnd(stripAnsi(used->bodyField.isEmpty() ? first : fields.value(used->bodyField)));
     if (detail == Detail::Full) {
-        event.message = stripAnsi(messageOf(*used, fields));
+        event.message = withoutLineEnd(stripAnsi(messageOf(*used, fields)));
         if (event.message.isEmpty() && used->bodyField.isEmpty())
             event.message = event.body;
         if (!rest.isEmpty())

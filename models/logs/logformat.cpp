@@ -34,6 +34,7 @@ bool isPlainWord(const QString &word)
 void readSalvage(LogFormat &format, const QJsonObject &s, const QString &where)
 {
     format.envelope = s.value("envelope"_L1).toBool();
+    format.payloadOnly = s.value("payload-only"_L1).toBool();
     for (const QJsonValue &v : s.value("aliases"_L1).toArray())
         format.aliases.append(v.toString());
     format.messageTemplate = s.value("message"_L1).toString();
@@ -83,7 +84,7 @@ LogFormat readFormat(const QString &id, const QJsonObject &o, const QString &ori
     const QJsonObject regex = o.value("regex"_L1).toObject();
     for (auto it = regex.begin(); it != regex.end(); ++it) {
         QRegularExpression re = compile(it.value().toObject().value("pattern"_L1).toString(), where + u" regex \"%1\""_s.arg(it.key()));
-        if (!re.namedCaptureGroups().contains("timestamp"_L1))
+        if (!format.payloadOnly && !re.namedCaptureGroups().contains("timestamp"_L1))
             throw Error(u"%1: regex \"%2\" has no (?<timestamp>…) group."_s.arg(where, it.key()));
         format.patternGroups.append(re.namedCaptureGroups());
         format.patterns.append(re);
@@ -99,7 +100,7 @@ LogFormat readFormat(const QString &id, const QJsonObject &o, const QString &ori
     for (const QJsonValue &v : formats.isArray() ? formats.toArray() : QJsonArray{formats})
         if (!v.toString().isEmpty())
             format.timestampFormats.append(v.toString());
-    if (format.timestampFormats.isEmpty())
+    if (format.timestampFormats.isEmpty() && !format.payloadOnly)
         throw Error(u"%1 has no \"timestamp-format\"."_s.arg(where));
     try {
         format.timestamps = TimestampParser(format.timestampFormats, qint64(o.value("timestamp-divisor"_L1).toDouble(1)));

@@ -43,6 +43,7 @@ public:
     QString origin; ///< file it came from
     Kind kind = Kind::Text;
     bool envelope = false; ///< docker, journald, syslog: carries another format's line as payload
+    bool payloadOnly = false; ///< has no time of its own: only ever read inside an envelope
     QList<QRegularExpression> patterns;
     QList<QStringList> patternGroups; ///< named groups of each pattern, by capture number
     QStringList timestampFormats;
