@@ -93,7 +93,13 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
             Q_EMIT keyActivated(value);
         }
     });
-    connect(m_canvas, &TimelineCanvas::rangeBrushed, this, [this](qint64, qint64) { m_status->setText(tr("Zoomed to the brushed range.")); });
+    // The table follows a brushed range: its first event comes to the top.
+    connect(m_canvas, &TimelineCanvas::rangeBrushed, this, [this](qint64 from, qint64) {
+        m_status->setText(tr("Zoomed to the brushed range."));
+        if (m_model && m_model->rowCount() > 0)
+            m_table->scrollTo(m_model->index(std::min(m_model->rowAtInstant(from), m_model->rowCount() - 1), 0),
+                              QAbstractItemView::PositionAtTop);
+    });
     connect(m_canvas, &TimelineCanvas::subLanesToggled, this, [this](int source) {
         if (!m_expanded.remove(source))
             m_expanded.insert(source);

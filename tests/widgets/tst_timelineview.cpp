@@ -7,6 +7,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QComboBox>
+#include <QDateTime>
 #include <QTest>
 
 #include "logfixture.h"
@@ -75,6 +76,26 @@ private Q_SLOTS:
         QCOMPARE(table->model()->rowCount(), 3);
         view.setKeyFilter({});
         QVERIFY(jobs.rowCount() >= 2); // the index job and the parse job
+    }
+
+    // Brushing a range on the overview brings the table's first event of that range to the top.
+    void tableFollowsTheBrushedRange()
+    {
+        ShownView shown;
+        TimelineView &view = shown.view;
+        QSignalSpy correlated(&view, &TimelineView::correlated);
+        QByteArray lines;
+        for (int minute = 0; minute < 600; ++minute)
+            lines += u"2024-12-26T%1:%2:00.000Z pid=1 tid=a class=W jid=j%3 INFO: start\n"_s.arg(10 + minute / 60).arg(minute % 60, 2, 10, QChar(u'0')).arg(minute).toUtf8();
+        view.setSources({LogSource{m_files.write(u"many.log"_s, lines), u"sidekiq"_s, {}, {}, 0}});
+        QVERIFY(correlated.wait(30000)); // the parse pass refilters the table: brush after it, as people do
+        auto *table = view.findChild<QTableView *>();
+        QCOMPARE(table->model()->rowCount(), 600);
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(table->rowAt(0), 0);
+        const qint64 at = QDateTime::fromString(u"2024-12-26T15:00:00Z"_s, Qt::ISODate).toMSecsSinceEpoch();
+        Q_EMIT view.findChild<TimelineCanvas *>()->rangeBrushed(at, at + 600000);
+        QTRY_COMPARE(table->rowAt(0), 300); // 15:00 is the 300th minute
     }
 
     // Worker classes become sub-lanes under their source once parsed; a click on the label folds them.
