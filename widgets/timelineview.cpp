@@ -77,6 +77,8 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
     splitter->addWidget(lower);
     splitter->setStretchFactor(1, 1);
     layout->addWidget(splitter, 1);
+    // A long status (a row's keys) must never widen the window.
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     layout->addWidget(m_status);
 
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -321,7 +323,11 @@ void TimelineView::showRow(const QString &rowName, const QStringList &values)
     }
     m_key->setText(keys.join(kKeySeparator));
     applyFilter();
-    m_status->setText(tr("%1 → keys %2 · %3").arg(rowName, keys.join(u", "_s), m_status->text()));
+    constexpr int shown = 4;
+    QString named = keys.mid(0, shown).join(u", "_s);
+    if (keys.size() > shown)
+        named += tr(" and %n more", nullptr, int(keys.size() - shown));
+    m_status->setText(tr("%1 → keys %2 · %3").arg(rowName, named, m_status->text()));
 }
 
 void TimelineView::applyFilter(bool keepView)

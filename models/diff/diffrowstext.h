@@ -32,11 +32,9 @@ struct DiffRowSelection
     QString sqlName;         ///< "schema"."table", quoted
     QStringList keyColumns;
     QList<QStringList> keys; ///< one per row, in keyColumns order, as text
-    /// The rows' distinct non-NULL values on either side that could be log keys (at most
-    /// maxLogKeyLength characters; the first maxLogValues), for following them into the timeline.
+    /// The rows' non-NULL values on either side as a log would write them (LogKeyCandidates),
+    /// for following them into the timeline.
     QStringList logValues;
-    static constexpr int maxLogKeyLength = 256;
-    static constexpr int maxLogValues = 500;
 
     /// The given rows of `table`; empty (no keys) when the table has no primary key.
     static DiffRowSelection of(const TableDiff &table, const QList<int> &rows);

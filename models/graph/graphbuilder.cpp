@@ -4,6 +4,7 @@
 #include "db/jobcontrol.h"
 #include "db/pgsession.h"
 #include "db/sqlident.h"
+#include "logs/logkeycandidates.h"
 
 #include <QSet>
 #include <pqxx/transaction>
@@ -91,21 +92,13 @@ QStringList GraphBuilder::identifyingColumns(const Table &table)
     return columns;
 }
 
-QStringList GraphBuilder::identifyingValues(const Table &table, const QStringList &columns, const QVariantList &values)
+QStringList GraphBuilder::identifyingValues(const QVariantList &values)
 {
-    QStringList out;
-    for (qsizetype i = 0; i < columns.size() && i < values.size(); ++i) {
-        if (!values.at(i).isValid())
-            continue;
-        QString text = values.at(i).toString();
-        // Logs write a single host's address bare; inet's text form adds "/32" or "/128".
-        if (table.column(columns.at(i))->typeName == QLatin1String("inet")
-            && (text.endsWith(QLatin1String("/32")) || text.endsWith(QLatin1String("/128"))))
-            text = text.section(QLatin1Char('/'), 0, 0);
-        if (!text.isEmpty() && text.size() <= maxIdentifyingLength && !out.contains(text))
-            out << text;
-    }
-    return out;
+    LogKeyCandidates candidates;
+    for (const QVariant &value : values)
+        if (value.isValid())
+            candidates.add(value.toString());
+    return candidates.values();
 }
 
 std::optional<QVariantList> GraphBuilder::fetchRow(const Table &table, const QStringList &keyColumns,
@@ -186,7 +179,7 @@ RelationGraph GraphBuilder::build(const QString &tableName, const QStringList &k
             QVariantList identifyingRow;
             for (const QString &column : identifying)
                 identifyingRow << valueOf(column);
-            node->values = identifyingValues(*visit.table, identifying, identifyingRow);
+            node->values = identifyingValues(identifyingRow);
         }
         if (visit.depth >= m_options.depth || graph.nodes.size() >= m_options.maxNodes) {
             graph.truncated = graph.truncated || graph.nodes.size() >= m_options.maxNodes;
