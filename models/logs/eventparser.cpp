@@ -113,7 +113,8 @@ QString EventParser::stripAnsi(const QString &text)
     return QString(text).remove(ansi);
 }
 
-bool EventParser::extract(const LogFormat &format, const QString &first, const QString &whole, QHash<QString, QString> &fields)
+bool EventParser::extract(const LogFormat &format, const QString &first, const QString &whole, QHash<QString, QString> &fields,
+                          bool keysOnly)
 {
     switch (format.kind) {
     case LogFormat::Kind::Json: {
@@ -140,8 +141,9 @@ bool EventParser::extract(const LogFormat &format, const QString &first, const Q
             if (!match.hasMatch())
                 continue;
             const QStringList &names = p < format.patternGroups.size() ? format.patternGroups.at(p) : QStringList();
+            const QList<bool> *keep = keysOnly && p < format.keyPatternGroups.size() ? &format.keyPatternGroups.at(p) : nullptr;
             for (int group = 1; group < names.size(); ++group)
-                if (!names.at(group).isEmpty() && match.capturedStart(group) >= 0)
+                if (!names.at(group).isEmpty() && (!keep || keep->at(group)) && match.capturedStart(group) >= 0)
                     fields.insert(names.at(group), match.captured(group));
             return true;
         }
@@ -219,6 +221,19 @@ std::optional<QString> EventParser::payloadOf(const LogFormat &envelope, const Q
     return withoutLineEnd(fields.value(envelope.bodyField));
 }
 
+LogLevel EventParser::levelOf(const LogFormat &format, const QString &value) const
+{
+    if (format.levelMap.isEmpty() || !format.levelWords.isEmpty())
+        return format.levelOf(value); // no map, or a plain-word lookup: already cheap
+    QHash<QString, LogLevel> &seen = m_levels[&format];
+    if (const auto known = seen.constFind(value); known != seen.constEnd())
+        return *known;
+    const LogLevel level = format.levelOf(value);
+    if (seen.size() < 256)
+        seen.insert(value, level);
+    return level;
+}
+
 LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat, Detail detail) const
 {
     LogEvent event;
@@ -234,7 +249,8 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
 
     QHash<QString, QString> fields;
     const LogFormat *used = &format;
-    if (!extract(format, first, text, fields)) {
+    const bool keysOnly = detail == Detail::Keys;
+    if (!extract(format, first, text, fields, keysOnly)) {
         event.flags |= LogEvent::Unparsed;
         event.message = stripAnsi(text);
         event.body = event.message;
@@ -244,17 +260,17 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
         rest.clear(); // the record's newlines are inside its fields
     event.originalTime = fields.value(format.timestampField);
     addKeyValues(format, fields); // before the lane and level: Sidekiq's class=, lograge's status=
-    event.level = format.levelOf(fields.value(format.levelField));
+    event.level = levelOf(format, fields.value(format.levelField));
     event.lane = fields.value(format.laneField);
     if (format.envelope && m_payload && !lineFormat) {
         const QString payload = withoutLineEnd(fields.value(format.bodyField));
         QHash<QString, QString> inner;
         const qsizetype payloadNewline = payload.indexOf(u'\n');
-        if (extract(*m_payload, payloadNewline < 0 ? payload : payload.left(payloadNewline), payload, inner)) {
+        if (extract(*m_payload, payloadNewline < 0 ? payload : payload.left(payloadNewline), payload, inner, keysOnly)) {
             used = m_payload;
             event.format = m_payload->id;
             addKeyValues(*m_payload, inner);
-            const LogLevel level = m_payload->levelOf(inner.value(m_payload->levelField));
+            const LogLevel level = levelOf(*m_payload, inner.value(m_payload->levelField));
             if (level != LogLevel::Unknown)
                 event.level = level;
             if (inner.contains(m_payload->timestampField))

@@ -1,5 +1,7 @@
 #include "logformat.h"
 
+#include <QSet>
+
 #include "core/error.h"
 
 #include <QJsonArray>
@@ -68,6 +70,25 @@ void readSalvage(LogFormat &format, const QJsonObject &s, const QString &where)
         format.csvColumns.append(v.toString());
 }
 
+// The capture groups a Keys parse (the correlation pass) reads; the others are never copied out.
+void markKeyGroups(LogFormat &format)
+{
+    QSet<QString> wanted{format.levelField, format.bodyField, format.laneField, format.requestMethodField,
+                         format.requestPathField, format.requestStatusField, format.span.idField,
+                         format.span.labelField, format.span.elapsedField};
+    for (const QString &field : std::as_const(format.keyValueFields))
+        wanted.insert(field);
+    for (const auto &[field, kind] : std::as_const(format.keys))
+        wanted.insert(field);
+    wanted.remove(QString());
+    for (const QStringList &names : std::as_const(format.patternGroups)) {
+        QList<bool> keep;
+        for (const QString &name : names)
+            keep.append(wanted.contains(name));
+        format.keyPatternGroups.append(keep);
+    }
+}
+
 LogFormat readFormat(const QString &id, const QJsonObject &o, const QString &origin)
 {
     const QString where = u"Log format \"%1\" in %2"_s.arg(id, origin);
@@ -126,6 +147,7 @@ LogFormat readFormat(const QString &id, const QJsonObject &o, const QString &ori
         const QJsonObject sample = v.toObject();
         format.samples.append({sample.value("line"_L1).toString(), levelFromName(sample.value("level"_L1).toString())});
     }
+    markKeyGroups(format);
     return format;
 }
 

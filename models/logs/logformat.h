@@ -46,6 +46,7 @@ public:
     bool payloadOnly = false; ///< has no time of its own: only ever read inside an envelope
     QList<QRegularExpression> patterns;
     QList<QStringList> patternGroups; ///< named groups of each pattern, by capture number
+    QList<QList<bool>> keyPatternGroups; ///< per pattern and capture: read by a Keys parse
     QStringList timestampFormats;
     TimestampParser timestamps;
     QString timestampField = QStringLiteral("timestamp"); ///< regex group, JSON field or CSV column
