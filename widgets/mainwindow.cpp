@@ -13,6 +13,7 @@
 #include "restoreview.h"
 #include "timelineview.h"
 #include "timeline/annotations.h"
+#include "timeline/databaseevents.h"
 #include "jobspanel.h"
 #include "overviewpage.h"
 #include "passwordstore.h"
@@ -103,6 +104,10 @@ MainWindow::MainWindow(QWidget *parent)
     };
     connect(graph, &GraphView::logsRequested, this, showInTimeline);
     connect(compare, &CompareView::logsRequested, this, showInTimeline);
+    // What the databases date (the backup's point in time, rows created since) joins the logs.
+    connect(compare, &CompareView::finished, this, [this](const DiffResult &result) {
+        m_timeline->annotations()->replaceDerived(DatabaseEvents::idPrefix, DatabaseEvents::of(result));
+    });
     addView(QStringLiteral("console"), tr("&SQL console"), new SqlConsole(m_live, m_backup, this));
     // The workspace's log sources go to the timeline, paths taken relative to the workspace file.
     connect(this, &MainWindow::workspaceOpened, this, [this](const Workspace &workspace) {

@@ -24,6 +24,15 @@ public:
     static constexpr int laneHeight = 30;
     static constexpr int labelWidth = 140;
 
+    /// A vertical line across the lanes at a noted instant (the operator's notes, what the
+    /// databases date), labelled in the overview.
+    struct Marker
+    {
+        qint64 instantMs = 0;
+        QString text;
+        bool derived = false; ///< from the databases rather than the operator
+    };
+
     explicit TimelineCanvas(QWidget *parent = nullptr);
 
     /// New lanes; `keepView` keeps the zoom (a filter change or sub-lanes toggled), else the
@@ -35,6 +44,8 @@ public:
     qint64 viewFrom() const { return m_from; }
     qint64 viewTo() const { return m_to; }
     void setCursor(qint64 instantMs);
+    void setMarkers(QList<Marker> markers);
+    const QList<Marker> &markers() const { return m_markers; }
     /// The zone the axis labels and tick boundaries are in (UTC by default).
     void setDisplayZone(const QTimeZone &zone);
     QSize sizeHint() const override;
@@ -62,6 +73,7 @@ private:
     void paintHistogram(QPainter &painter);
     void paintAxis(QPainter &painter, int top);
     void paintLane(QPainter &painter, const TimelineLane &lane, int top);
+    void paintMarkers(QPainter &painter);
 
     std::vector<TimelineLane> m_lanes;
     qint64 m_dataFrom = 0, m_dataTo = 1;
@@ -72,6 +84,7 @@ private:
     qint64 m_dragFrom = 0, m_dragTo = 0;
     int m_brushX = 0;
     QTimeZone m_zone = QTimeZone::utc();
+    QList<Marker> m_markers;
 };
 
 } // namespace salvage

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "jobs/jobregistry.h"
 #include "timelinecanvas.h"
+#include "timeline/databaseevents.h"
 #include "timeline/timelinelanes.h"
 #include "timeline/timelinemodel.h"
 
@@ -102,6 +103,7 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
             m_table->scrollTo(m_model->index(std::min(m_model->rowAtInstant(from), m_model->rowCount() - 1), 0),
                               QAbstractItemView::PositionAtTop);
     });
+    connect(m_annotations, &Annotations::manualEventsChanged, this, &TimelineView::showMarkers);
     connect(m_canvas, &TimelineCanvas::subLanesToggled, this, [this](int source) {
         if (!m_expanded.remove(source))
             m_expanded.insert(source);
@@ -359,6 +361,19 @@ void TimelineView::rebuildLanes(bool keepView)
     for (int row = 0; row < m_model->rowCount(); ++row)
         rows.push_back(m_model->refAt(row));
     m_canvas->setLanes(timelineLanes(*m_timeline, rows, m_model->filter().keys, m_expanded), keepView);
+}
+
+void TimelineView::showMarkers()
+{
+    // The operator's notes and the backup's point in time; rows created since stay in the table,
+    // as their lines would crowd the backup's.
+    QList<TimelineCanvas::Marker> markers;
+    for (const Annotations::ManualEvent &event : m_annotations->manualEvents()) {
+        const bool derived = event.id.startsWith(DatabaseEvents::idPrefix);
+        if (!derived || event.id == DatabaseEvents::backupPointId)
+            markers.append({event.instantMs, derived ? tr("BACKUP taken") : event.text, derived});
+    }
+    m_canvas->setMarkers(std::move(markers));
 }
 
 void TimelineView::showDetail(int row)

@@ -69,6 +69,7 @@ private:
     void applyFilter(bool keepView = false);
     void rebuildLanes(bool keepView = false);
     void showDetail(int row);
+    void showMarkers();
     void addNote();
     QWidget *makeToolbar();
 

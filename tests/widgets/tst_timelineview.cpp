@@ -2,6 +2,7 @@
 #include "jobs/jobregistry.h"
 #include "timelinecanvas.h"
 #include "timelineview.h"
+#include "timeline/databaseevents.h"
 
 #include <QAbstractItemModel>
 #include <QSignalSpy>
@@ -76,6 +77,23 @@ private Q_SLOTS:
         QCOMPARE(table->model()->rowCount(), 3);
         view.setKeyFilter({});
         QVERIFY(jobs.rowCount() >= 2); // the index job and the parse job
+    }
+
+    // Notes and the backup's point in time are drawn across the lanes; rows created since are not.
+    void markersForNotesAndTheBackup()
+    {
+        ShownView shown;
+        Annotations *annotations = shown.view.annotations();
+        annotations->addManual(1000, u"deploy"_s);
+        Annotations::ManualEvent backup{DatabaseEvents::backupPointId.toString(), 500, u"BACKUP point in time"_s, {}, false};
+        Annotations::ManualEvent created{DatabaseEvents::idPrefix.toString() + u"new:public.t"_s, 700, u"rows"_s, {}, false};
+        annotations->replaceDerived(DatabaseEvents::idPrefix, {backup, created});
+        const QList<TimelineCanvas::Marker> markers = shown.view.findChild<TimelineCanvas *>()->markers();
+        QCOMPARE(markers.size(), 2);
+        QCOMPARE(markers.at(0).instantMs, 500);
+        QVERIFY(markers.at(0).derived);
+        QCOMPARE(markers.at(1).text, u"deploy"_s);
+        QVERIFY(!markers.at(1).derived);
     }
 
     // Brushing a range on the overview brings the table's first event of that range to the top.
