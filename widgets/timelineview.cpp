@@ -2,12 +2,18 @@
 
 #include "core/error.h"
 #include "jobs/jobregistry.h"
+#include "report/timelinereport.h"
+#include "jobs/backgroundjob.h"
 #include "timelinecanvas.h"
 #include "timeline/databaseevents.h"
 #include "timeline/timelinelanes.h"
 #include "timeline/timelinemodel.h"
 
 #include <QComboBox>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QFileInfo>
+#include <QFileDialog>
 #include <QDateTime>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
@@ -147,12 +153,16 @@ QWidget *TimelineView::makeToolbar()
     m_zone->addItem(u"UTC"_s, QByteArray("UTC"));
     m_zone->addItem(tr("Local (%1)").arg(QString::fromUtf8(QTimeZone::systemTimeZoneId())), QTimeZone::systemTimeZoneId());
     auto *note = new QPushButton(tr("Add note…"), bar);
+    auto *exportButton = new QPushButton(tr("Export…"), bar);
+    exportButton->setObjectName(u"exportTimeline"_s);
+    exportButton->setToolTip(tr("Write what the table shows as a postmortem: Markdown, HTML, CSV or Timesketch JSONL"));
     row->addWidget(m_search, 2);
     row->addWidget(m_key, 2);
     row->addWidget(m_level);
     row->addWidget(m_source);
     row->addWidget(m_zone);
     row->addWidget(note);
+    row->addWidget(exportButton);
     connect(m_search, &QLineEdit::returnPressed, this, [this] { applyFilter(); });
     connect(m_key, &QLineEdit::editingFinished, this, [this] { applyFilter(); });
     connect(m_level, &QComboBox::currentIndexChanged, this, [this] { applyFilter(); });
@@ -163,6 +173,7 @@ QWidget *TimelineView::makeToolbar()
         m_canvas->setDisplayZone(QTimeZone(m_zone->currentData().toByteArray()));
     });
     connect(note, &QPushButton::clicked, this, &TimelineView::addNote);
+    connect(exportButton, &QPushButton::clicked, this, &TimelineView::exportReport);
     return bar;
 }
 
@@ -424,6 +435,69 @@ void TimelineView::addNote()
         m_annotations->addManual(time.toMSecsSinceEpoch(), text.trimmed());
     if (m_model)
         rebuildLanes(true);
+}
+
+} // namespace salvage
+
+namespace salvage {
+
+void TimelineView::exportReport()
+{
+    if (!m_model) {
+        m_status->setText(tr("Nothing to export yet: the logs are still being indexed."));
+        return;
+    }
+    QString chosen;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the timeline"), {},
+                                                      tr("Markdown (*.md);;HTML (*.html);;CSV (*.csv);;Timesketch JSONL (*.jsonl)"), &chosen);
+    if (path.isEmpty())
+        return;
+    // The file's suffix decides; without one, the chosen filter does.
+    std::optional<ReportWriter::Format> format = ReportWriter::formatFromName(QFileInfo(path).suffix().toLower());
+    if (!format)
+        format = ReportWriter::formatFromName(chosen.section(u"*."_s, 1).section(u')', 0, 0));
+    exportTo(path, format.value_or(ReportWriter::Format::Markdown));
+}
+
+void TimelineView::exportTo(const QString &path, ReportWriter::Format format)
+{
+    if (!m_model) {
+        Q_EMIT exported(path, tr("Nothing to export yet."));
+        return;
+    }
+    // Taken here, on the GUI thread: the selection, its inferred partners and a copy of the marks.
+    const TimelineFilter filter = m_model->filter();
+    std::vector<EventRef> selection = m_timeline->select(filter);
+    QSet<EventRef> inferred;
+    m_timeline->keyed(filter.keys, &inferred);
+    const QJsonObject marks = m_annotations->toJson();
+    std::shared_ptr<Timeline> timeline = m_timeline;
+    m_status->setText(tr("Exporting %n event(s) to %1…", nullptr, int(std::min<size_t>(selection.size(), INT_MAX))).arg(path));
+    BackgroundJob::start<QString>(
+        m_jobs, tr("Export the timeline to %1").arg(QFileInfo(path).fileName()), tr("Timeline"),
+        [timeline, selection = std::move(selection), inferred = std::move(inferred), marks, path, format](JobControl &control) {
+            Annotations annotations;
+            annotations.loadJson(marks);
+            TimelineReport report(*timeline, &annotations);
+            report.setInferred(inferred);
+            QSaveFile file(path); // a cancelled or failed export leaves no half-written file
+            if (!file.open(QIODevice::WriteOnly))
+                throw Error(tr("Cannot write %1: %2").arg(path, file.errorString()));
+            ReportWriter writer(&file, format, tr("Incident timeline"));
+            report.write(writer, selection, report.sourceNotes(), &control);
+            if (!file.commit())
+                throw Error(tr("Cannot write %1: %2").arg(path, file.errorString()));
+            return path;
+        },
+        this,
+        [this](const QString &written) {
+            m_status->setText(tr("Exported to %1.").arg(written));
+            Q_EMIT exported(written, {});
+        },
+        [this, path](const QString &message, bool cancelled) {
+            m_status->setText(cancelled ? tr("Export cancelled; nothing was written.") : message);
+            Q_EMIT exported(path, cancelled ? tr("Cancelled.") : message);
+        });
 }
 
 } // namespace salvage

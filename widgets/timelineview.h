@@ -1,6 +1,7 @@
 #pragma once
 
 #include "timeline/annotations.h"
+#include "report/reportwriter.h"
 #include "timeline/timeline.h"
 #include "workspace/workspace.h"
 
@@ -51,6 +52,9 @@ public:
     /// Stars, tags, comments and manual events; save them with annotations()->saveTo(workspace).
     Annotations *annotations() const { return m_annotations; }
     void loadAnnotations(const Workspace &workspace) { m_annotations->loadFrom(workspace); }
+    /// Writes what the table shows (filters applied, stars, tags, comments and notes included)
+    /// as a postmortem to `path`, in the background; exported() tells how it went.
+    void exportTo(const QString &path, ReportWriter::Format format);
     /// The indexed timeline, or null while indexing (for exports).
     const Timeline *timeline() const { return m_timeline.get(); }
     const TimelineFilter &filter() const;
@@ -60,6 +64,8 @@ Q_SIGNALS:
     void indexed(qint64 events, int sources, const QString &error);
     /// The parse pass is done: key and level filters, spans and sub-lanes now apply.
     void correlated();
+    /// An export finished: `error` is empty when `path` was written.
+    void exported(const QString &path, const QString &error);
     /// The operator picked a key in the detail pane (other views may follow it).
     void keyActivated(const QString &value);
 
@@ -71,6 +77,7 @@ private:
     void showDetail(int row);
     void showMarkers();
     void addNote();
+    void exportReport();
     QWidget *makeToolbar();
 
     JobRegistry *m_jobs;

@@ -9,6 +9,7 @@
 #include <QTableView>
 #include <QComboBox>
 #include <QDateTime>
+#include <QFile>
 #include <QTest>
 
 #include "logfixture.h"
@@ -77,6 +78,38 @@ private Q_SLOTS:
         QCOMPARE(table->model()->rowCount(), 3);
         view.setKeyFilter({});
         QVERIFY(jobs.rowCount() >= 2); // the index job and the parse job
+    }
+
+    // The Export button's work: what the table shows, with the operator's marks, as a postmortem.
+    void exportsWithMarks()
+    {
+        ShownView shown;
+        TimelineView &view = shown.view;
+        QSignalSpy correlated(&view, &TimelineView::correlated);
+        view.setSources({LogSource{m_files.write(u"export-sidekiq.log"_s,
+                                                 "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
+                                                 "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"),
+                                   u"sidekiq"_s, {}, {}, 0}});
+        QVERIFY(correlated.wait(30000));
+        view.annotations()->setComment(view.timeline()->eventKey(view.timeline()->merged().front()), u"the merge starts"_s);
+        view.annotations()->addManual(QDateTime::fromString(u"2024-12-26T20:41:30Z"_s, Qt::ISODate).toMSecsSinceEpoch(), u"users report lost posts"_s);
+        QSignalSpy exported(&view, &TimelineView::exported);
+        const QString path = m_files.path(u"postmortem.md"_s);
+        view.exportTo(path, ReportWriter::Format::Markdown);
+        QVERIFY(exported.wait(30000));
+        QCOMPARE(exported.first().at(1).toString(), QString());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(file.readAll());
+        QVERIFY2(text.contains(u"users report lost posts"_s), qPrintable(text));
+        QVERIFY(text.contains(u"the merge starts"_s));
+        QVERIFY(text.contains(u"done"_s));
+        // A place that cannot be written: said, and nothing left behind.
+        const QString bad = m_files.path(u"no-such-dir/postmortem.md"_s);
+        view.exportTo(bad, ReportWriter::Format::Markdown);
+        QVERIFY(exported.wait(30000));
+        QVERIFY(!exported.last().at(1).toString().isEmpty());
+        QVERIFY(!QFile::exists(bad));
     }
 
     // Notes and the backup's point in time are drawn across the lanes; rows created since are not.
