@@ -23,7 +23,7 @@ Annotations::ManualEvent event(const QString &id, qint64 instantMs, const QStrin
     e.id = DatabaseEvents::idPrefix.toString() + id;
     e.instantMs = instantMs;
     e.text = text;
-    e.tags = {DatabaseEvents::tag.toString()};
+    e.tags = { DatabaseEvents::tag.toString() };
     e.starred = false;
     return e;
 }
@@ -35,7 +35,7 @@ QList<Annotations::ManualEvent> DatabaseEvents::of(const DiffResult &result)
     QList<Annotations::ManualEvent> events;
     if (result.backupTime)
         events.append(event(backupPointId.mid(idPrefix.size()).toString(), toMs(*result.backupTime),
-                            u"BACKUP point in time (the newest creation time found in BACKUP)"_s));
+            u"BACKUP point in time (the newest creation time found in BACKUP)"_s));
     for (const TableDiff &table : result.tables) {
         double first = INFINITY, last = -INFINITY;
         qint64 count = 0;
@@ -48,13 +48,15 @@ QList<Annotations::ManualEvent> DatabaseEvents::of(const DiffResult &result)
         }
         if (count == 0)
             continue;
-        const QString lastText = QDateTime::fromMSecsSinceEpoch(toMs(last), QTimeZone::utc()).toString(u"yyyy-MM-dd HH:mm:ss 'UTC'"_s);
+        const QString lastText
+            = QDateTime::fromMSecsSinceEpoch(toMs(last), QTimeZone::utc()).toString(u"yyyy-MM-dd HH:mm:ss 'UTC'"_s);
         events.append(event(u"new:"_s + table.table, toMs(first),
-                            u"%1: the first of %2 row(s) only in LIVE created after the backup (the last at %3)"_s
-                                .arg(table.table).arg(count).arg(lastText)));
+            u"%1: the first of %2 row(s) only in LIVE created after the backup (the last at %3)"_s.arg(table.table)
+                .arg(count)
+                .arg(lastText)));
     }
     std::stable_sort(events.begin(), events.end(),
-                     [](const Annotations::ManualEvent &a, const Annotations::ManualEvent &b) { return a.instantMs < b.instantMs; });
+        [](const Annotations::ManualEvent &a, const Annotations::ManualEvent &b) { return a.instantMs < b.instantMs; });
     return events;
 }
 

@@ -21,7 +21,7 @@ namespace {
 std::vector<TimelineLane> makeLanes(qint64 events, qint64 fromMs, qint64 spanMs)
 {
     std::vector<TimelineLane> lanes(3);
-    const char *names[] = {"nginx", "Rails", "Sidekiq"};
+    const char *names[] = { "nginx", "Rails", "Sidekiq" };
     quint64 seed = 7;
     for (qint64 i = 0; i < events; ++i) {
         seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -37,7 +37,7 @@ std::vector<TimelineLane> makeLanes(qint64 events, qint64 fromMs, qint64 spanMs)
     }
     // Jobs on the worker lane: a span every few minutes.
     for (qint64 t = fromMs; t < fromMs + spanMs; t += 180000)
-        lanes[2].spans.append(Span{u"job"_s, u"Worker"_s, 2, t, t + 4500, false, false, false});
+        lanes[2].spans.append(Span { u"job"_s, u"Worker"_s, 2, t, t + 4500, false, false, false });
     return lanes;
 }
 
@@ -75,15 +75,15 @@ int main(int argc, char **argv)
     const double setMs = double(timer.nsecsElapsed()) / 1e6;
     QImage image(canvas.size(), QImage::Format_ARGB32_Premultiplied);
     std::printf("%lld events in 3 lanes, %d spans, canvas 1600×400 (set lanes: %.1f ms)\n", events,
-                int(canvas.lanes()[2].spans.size()), setMs);
+        int(canvas.lanes()[2].spans.size()), setMs);
     std::printf("frame budget at 60 Hz: 16.7 ms\n");
     const struct
     {
         const char *name;
         qint64 from, to;
-    } views[] = {{"everything (3 days)", from, from + span},
-                 {"the dense hour", from + span / 2, from + span / 2 + 3600000},
-                 {"one second", from + span / 2 + 1800000, from + span / 2 + 1801000}};
+    } views[] = { { "everything (3 days)", from, from + span },
+        { "the dense hour", from + span / 2, from + span / 2 + 3600000 },
+        { "one second", from + span / 2 + 1800000, from + span / 2 + 1801000 } };
     for (const auto &view : views) {
         canvas.setView(view.from, view.to);
         std::printf("  %-22s %8.2f ms a frame\n", view.name, frameMs(canvas, image));
