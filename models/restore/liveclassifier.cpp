@@ -91,7 +91,7 @@ QString LiveClassifier::parentAvailable(const ClosureBuilder::Edge &edge, const 
     const QString parentStaging = staged(*edge.parent);
     if (!parentStaging.isEmpty()) {
         const QString pending = pendingCounts ? QStringLiteral(" OR m.%1 IS NULL").arg(kAction) : QString();
-        condition += QStringLiteral(" OR EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (m.%3 IN ('insert', 'recreate', 'rekey')%4))")
+        condition += QStringLiteral(" OR EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (m.%3 IN ('insert', 'recreate', 'rekey', 'follows')%4))")
                          .arg(sql::quoteIdent(parentStaging), RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, alias, edge.columns),
                               kAction, pending);
     }
@@ -419,12 +419,16 @@ qint64 LiveClassifier::foreignKeyUpdates(const ClosureBuilder::Edge &edge, bool 
     const Table &table = *edge.child;
     const QString s = sql::quoteIdent(staged(table));
     const QString insertRows = backEdge ? QStringLiteral(" OR s.%1 IN ('insert', 'recreate')").arg(kAction) : QString();
+    // A key ON UPDATE CASCADE to a moved copy the plan re-keys is put back by that statement.
+    const QString cascaded = m_movedKeys ? m_movedKeys->cascadesBack(edge, QStringLiteral("s"), QStringLiteral("l"), edge.columns)
+                                         : QStringLiteral("false");
     const auto result = m_session.exec(
         QStringLiteral("SELECT count(*) FROM %1 s LEFT JOIN %2 l ON %3 WHERE %4 AND %5 AND "
-                       "((s.%6 = 'repoint' AND (%7) IS DISTINCT FROM (%8))%9)")
+                       "((s.%6 = 'repoint' AND (%7) IS DISTINCT FROM (%8) AND NOT %10)%9)")
             .arg(s, table.sqlName(), RestoreSql::equal(QStringLiteral("s"), table.primaryKey, QStringLiteral("l"), table.primaryKey),
                  RestoreSql::notNull(QStringLiteral("s"), edge.columns), parentAvailable(edge, QStringLiteral("s"), false), kAction,
-                 RestoreSql::prefixed(QStringLiteral("s"), edge.columns), RestoreSql::prefixed(QStringLiteral("l"), edge.columns), insertRows));
+                 RestoreSql::prefixed(QStringLiteral("s"), edge.columns), RestoreSql::prefixed(QStringLiteral("l"), edge.columns), insertRows)
+            .arg(cascaded));
     return PgRaw::value(result, 0, 0).toLongLong();
 }
 

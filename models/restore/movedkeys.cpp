@@ -118,6 +118,18 @@ qint64 MovedKeys::find(const Table &table) const
             if (other.parent == edge.parent && other.parentColumns == edge.parentColumns && !insideKey(other)
                 && !staged(*other.child).isEmpty())
                 moved << moves(other, sql::quoteIdent(staged(*other.child)));
+        // A parent row the plan re-keys takes rows referencing it ON UPDATE CASCADE along: the
+        // incident's move did the same.
+        if (const QStringList parentKey = cascadingKey(edge); !parentKey.isEmpty()) {
+            QStringList pairs;
+            for (qsizetype i = 0; i < edge.columns.size(); ++i)
+                pairs << QStringLiteral("m.%1 AS \"_salvage_p%2\", m.%3 AS \"_salvage_t%2\"")
+                             .arg(sql::quoteIdent(edge.parentColumns.at(i)))
+                             .arg(i)
+                             .arg(sql::quoteIdent(parentKey.at(i)));
+            moved << QStringLiteral("SELECT DISTINCT %1 FROM %2 m WHERE m.%3 IN ('rekey', 'follows')")
+                         .arg(pairs.join(QStringLiteral(", ")), sql::quoteIdent(staged(*edge.parent)), kAction);
+        }
         if (moved.isEmpty())
             continue;
         QStringList byParent;
@@ -189,9 +201,50 @@ qint64 MovedKeys::find(const Table &table) const
     if (claimed == 0)
         return 0;
     keepReferencedCopies(table);
+    // Copies the cascade from a re-keyed parent brings back need no statement of their own.
+    for (const ClosureBuilder::Edge &edge : keyEdges(table)) {
+        QStringList copyColumns;
+        for (const QString &column : edge.columns)
+            copyColumns << liveKey.at(pk.indexOf(column));
+        const QString back = cascadesBack(edge, QStringLiteral("x"), QStringLiteral("x"), copyColumns);
+        if (back != QLatin1String("false"))
+            m_live.exec(QStringLiteral("UPDATE %1 x SET %2 = 'follows' WHERE x.%2 IS NULL AND x.%3 IS NOT NULL AND %4")
+                            .arg(s, kAction, sql::quoteIdent(liveKey.first()), back));
+    }
     m_live.exec(QStringLiteral("UPDATE %1 SET %2 = 'rekey' WHERE %2 IS NULL AND %3 IS NOT NULL")
                     .arg(s, kAction, sql::quoteIdent(liveKey.first())));
     return claimed;
+}
+
+QStringList MovedKeys::cascadingKey(const ClosureBuilder::Edge &edge) const
+{
+    if (!edge.foreignKey || edge.foreignKey->onUpdate != FkAction::Cascade || staged(*edge.parent).isEmpty())
+        return {};
+    const QStringList parentKey = liveKeyColumns(edge.parent->primaryKey);
+    QStringList result;
+    for (const QString &column : edge.parentColumns) {
+        const qsizetype position = edge.parent->primaryKey.indexOf(column);
+        if (position < 0)
+            return {};
+        result << parentKey.at(position);
+    }
+    return result;
+}
+
+QString MovedKeys::cascadesBack(
+    const ClosureBuilder::Edge &edge, const QString &backup, const QString &live, const QStringList &liveColumns) const
+{
+    const QStringList parentKey = cascadingKey(edge);
+    if (parentKey.isEmpty())
+        return QStringLiteral("false");
+    QStringList match;
+    for (qsizetype i = 0; i < edge.columns.size(); ++i)
+        match << QStringLiteral("m.%1 = %2.%3")
+                     .arg(sql::quoteIdent(edge.parentColumns.at(i)), backup, sql::quoteIdent(edge.columns.at(i)))
+              << QStringLiteral("m.%1 = %2.%3")
+                     .arg(sql::quoteIdent(parentKey.at(i)), live, sql::quoteIdent(liveColumns.at(i)));
+    return QStringLiteral("EXISTS (SELECT 1 FROM %1 m WHERE m.%2 IN ('rekey', 'follows') AND %3)")
+        .arg(sql::quoteIdent(staged(*edge.parent)), kAction, match.join(QStringLiteral(" AND ")));
 }
 
 void MovedKeys::keepReferencedCopies(const Table &table) const

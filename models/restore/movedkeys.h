@@ -34,16 +34,24 @@ public:
     QList<ClosureBuilder::Edge> keyEdges(const Table &table) const;
     /// Sets the live key columns of staged rows of `table` that are undecided or present in live to
     /// the key of their moved copy (each copy claimed once, undecided rows first), and marks the
-    /// undecided ones 'rekey'. Returns the rows given a copy (none: nothing else to check).
+    /// undecided ones 'rekey' ('follows' when a re-keyed parent's ON UPDATE CASCADE brings them
+    /// back). Returns the rows given a copy (none: nothing else to check).
     qint64 find(const Table &table) const;
     /// "user_id 2 -> 81; …": what the rows marked 'rekey' in `table` go back from and to.
     QString describe(const Table &table) const;
+    /// SQL condition: a row whose foreign key `edge` holds `backup`'s edge columns in BACKUP and
+    /// `live`'s `liveColumns` in live references, ON UPDATE CASCADE, the moved copy of its parent,
+    /// which the plan re-keys: the cascade puts it back. "false" when the key does not cascade.
+    QString cascadesBack(const ClosureBuilder::Edge &edge, const QString &backup, const QString &live,
+        const QStringList &liveColumns) const;
 
 private:
     QString staged(const Table &table) const { return m_staging.value(table.qualifiedName()); }
     /// Keys (as text, one list per primary key column) of `table` among `keys` (COPY text) that BACKUP holds.
     QList<QStringList> inBackup(const Table &table, const QByteArray &keys) const;
     void keepReferencedCopies(const Table &table) const;
+    /// The parent's live key columns an ON UPDATE CASCADE `edge` references (its staging's), else none.
+    QStringList cascadingKey(const ClosureBuilder::Edge &edge) const;
 
     const PgRaw &m_live;
     const PgRaw &m_backup;

@@ -201,7 +201,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         for (const QString &column : table->primaryKey)
             keyText << sql::quoteIdent(column) + QStringLiteral("::text");
         const auto listed = live.exec(QStringLiteral("SELECT concat_ws(',', %1), %2, coalesce(\"_salvage_reason\", '') FROM %3 "
-                                                     "WHERE %2 NOT IN ('present', 'insert', 'repoint', 'rekey') OR \"_salvage_reason\" IS NOT NULL "
+                                                     "WHERE %2 NOT IN ('present', 'insert', 'repoint', 'rekey', 'follows') OR \"_salvage_reason\" IS NOT NULL "
                                                      "ORDER BY %4 LIMIT 10000")
                                           .arg(keyText.join(QStringLiteral(", ")), kAction, s, keyOrder(table->primaryKey)));
         for (int row = 0; row < PgRaw::rows(listed); ++row) {

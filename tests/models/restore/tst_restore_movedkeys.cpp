@@ -20,6 +20,7 @@ namespace {
 // Person 81 is merged into person 2: its issues and memberships are re-pointed (a membership that 2
 // already holds, repo 8, cannot be and stays behind), then 81 is deleted. Membership (2, 8) is 2's
 // own from before the backup, with the same role as 81's; (2, 9) is one 2 made after the backup.
+// Notes (own key) and pins (keyed by the membership) follow their membership ON UPDATE CASCADE.
 const char *const kMembers = R"SQL(
 CREATE TABLE person (id integer PRIMARY KEY, login text NOT NULL UNIQUE);
 CREATE TABLE repo (id integer PRIMARY KEY, name text NOT NULL);
@@ -30,6 +31,12 @@ INSERT INTO person VALUES (1, 'owner'), (2, 'target'), (3, 'other'), (81, 'merge
 INSERT INTO repo VALUES (7, 'seven'), (8, 'eight'), (9, 'nine'), (10, 'ten');
 INSERT INTO "repo member" VALUES (1, 7, 'admin'), (81, 7, 'write'), (81, 8, 'read'), (2, 8, 'read'), (81, 10, 'read'), (3, 9, 'read');
 INSERT INTO issue VALUES (500, 81, 'first'), (501, 81, 'second'), (502, 2, 'own');
+CREATE TABLE "member note" (id integer PRIMARY KEY, "person id" integer NOT NULL, repo_id integer NOT NULL, body text,
+  FOREIGN KEY ("person id", repo_id) REFERENCES "repo member" ON UPDATE CASCADE ON DELETE CASCADE);
+CREATE TABLE pin ("person id" integer NOT NULL, repo_id integer NOT NULL, label text NOT NULL, PRIMARY KEY ("person id", repo_id, label),
+  FOREIGN KEY ("person id", repo_id) REFERENCES "repo member" ON UPDATE CASCADE ON DELETE CASCADE);
+INSERT INTO "member note" VALUES (900, 81, 7, 'on 7'), (901, 81, 8, 'on 8'), (902, 2, 8, 'own');
+INSERT INTO pin VALUES (81, 7, 'star'), (81, 10, 'star'), (2, 8, 'star');
 )SQL";
 
 const char *const kMerge = R"SQL(
@@ -42,6 +49,10 @@ UPDATE "repo member" m SET "person id" = 2 WHERE "person id" = 81
 const char *const kMembership
     = "SELECT string_agg(\"person id\" || ':' || repo_id || ':' || role, ',' ORDER BY \"person id\", repo_id) "
       "FROM \"repo member\"";
+const char *const kFollowers
+    = "SELECT (SELECT string_agg(id || ':' || \"person id\" || ':' || repo_id, ',' ORDER BY id) FROM \"member note\") "
+      "|| ' ' || "
+      "(SELECT string_agg(\"person id\" || ':' || repo_id, ',' ORDER BY \"person id\", repo_id) FROM pin)";
 
 } // namespace
 
@@ -83,6 +94,14 @@ private slots:
         QCOMPARE(members.value(QStringLiteral("rekey")), 2); // (81, 7) and (81, 10), from their copies under 2
         QCOMPARE(members.value(QStringLiteral("insert")), 1); // (81, 8): left behind, gone with 81; (2, 8) is 2's own
         QCOMPARE(planned.counts.value(QStringLiteral("public.issue")).value(QStringLiteral("repoint")), 2);
+        // The cascade from the re-keyed memberships brings their pins and notes back: no statement of their own.
+        QCOMPARE(planned.counts.value(QStringLiteral("public.pin")).value(QStringLiteral("follows")), 2);
+        QCOMPARE(planned.counts.value(QStringLiteral("public.member note")).value(QStringLiteral("insert")),
+            1); // 901, on (81, 8)
+        for (const PlanStep &other : planned.steps)
+            QVERIFY2(other.table != QLatin1String("public.pin")
+                    && (other.table != QLatin1String("public.member note") || other.kind == PlanStep::Kind::Insert),
+                qPrintable(other.description));
         const PlanStep *step = rekeyStep(planned);
         QVERIFY(step);
         QCOMPARE(step->expectedRows, 2);
@@ -101,6 +120,8 @@ private slots:
             QCOMPARE(
                 m_incident.value(QStringLiteral("SELECT string_agg(id || ':' || author, ',' ORDER BY id) FROM issue")),
                 QStringLiteral("500:81,501:81,502:2"));
+            QCOMPARE(m_incident.value(QString::fromLatin1(kFollowers)),
+                QStringLiteral("900:81:7,901:81:8,902:2:8 2:8,81:7,81:10"));
         });
 
         // psql runs the same script; afterwards nothing is left to restore.
