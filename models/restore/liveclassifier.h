@@ -13,7 +13,7 @@ class PgRaw;
 
 /// Decides, on LIVE and set-wise, what happens to each staged backup row of one table: sets the
 /// staging table's "_salvage_action" (present, repoint, insert, recreate, mapped, skipped,
-/// keep-newer, cascade, unrestorable, deleted-since, rekey), "_salvage_live" and "_salvage_reason".
+/// keep-newer, cascade, unrestorable, deleted-since, rekey, follows), "_salvage_live" and "_salvage_reason".
 class LiveClassifier
 {
 public:

@@ -37,6 +37,8 @@ CREATE TABLE pin ("person id" integer NOT NULL, repo_id integer NOT NULL, label 
   FOREIGN KEY ("person id", repo_id) REFERENCES "repo member" ON UPDATE CASCADE ON DELETE CASCADE);
 INSERT INTO "member note" VALUES (900, 81, 7, 'on 7'), (901, 81, 8, 'on 8'), (902, 2, 8, 'own');
 INSERT INTO pin VALUES (81, 7, 'star'), (81, 10, 'star'), (2, 8, 'star');
+CREATE TABLE review (id integer PRIMARY KEY, "person id" integer NOT NULL, repo_id integer NOT NULL,
+  FOREIGN KEY ("person id", repo_id) REFERENCES "repo member");
 )SQL";
 
 const char *const kMerge = R"SQL(
@@ -157,6 +159,31 @@ private slots:
         previewRunUndo(ScriptRenderer::render(planned), [&] {
             QCOMPARE(m_incident.value(QString::fromLatin1(kMembership)),
                 QStringLiteral("1:7:admin,2:7:write,2:8:read,2:9:read,3:9:read,81:7:read,81:8:read,81:10:read"));
+        });
+    }
+
+    void copyReferencedByAKeyThatDoesNotFollowStays()
+    {
+        // After the merge, 2 reviews repo 10 as a member: the review's key (ON UPDATE NO ACTION)
+        // would not follow the membership, so (2, 10) stays and (81, 10) is listed, not inserted.
+        m_incident.build(QStringLiteral("tst_movedkeys_referenced"), kMembers,
+            QByteArray(kMerge)
+                .append("INSERT INTO review VALUES (1, 2, 10); DELETE FROM person WHERE id = 81;")
+                .constData());
+        const RestorePlan planned = m_incident.plan(QStringLiteral("person:81"));
+        const QMap<QString, qint64> members = planned.counts.value(QStringLiteral("public.repo member"));
+        QCOMPARE(members.value(QStringLiteral("rekey")), 1);
+        QCOMPARE(members.value(QStringLiteral("kept-live")), 1);
+        QCOMPARE(planned.collisions.size(), 1);
+        const PlanListing &kept = planned.collisions.first();
+        QCOMPARE(kept.key, QStringLiteral("81,10"));
+        QVERIFY2(kept.reason.contains(QLatin1String("moved copy (2,10) stays"))
+                && kept.reason.contains(QLatin1String("public.review")),
+            qPrintable(kept.reason));
+
+        previewRunUndo(ScriptRenderer::render(planned), [&] {
+            QCOMPARE(m_incident.value(QString::fromLatin1(kMembership)),
+                QStringLiteral("1:7:admin,2:8:read,2:9:read,2:10:read,3:9:read,81:7:write,81:8:read"));
         });
     }
 };
