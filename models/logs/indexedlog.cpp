@@ -99,6 +99,42 @@ LogEvent IndexedLog::event(qint64 entry, EventParser::Detail detail) const
     return parsed(entry, EventParser(m_format, m_payload), entryBytes(entry), detail);
 }
 
+std::vector<bool> IndexedLog::entriesContaining(const QByteArray &lowerNeedle, const std::atomic_bool *cancel) const
+{
+    const qint64 count = m_index.count();
+    std::vector<bool> hits(size_t(count), false);
+    if (count == 0 || lowerNeedle.isEmpty())
+        return hits;
+    const qint64 last = m_index.end(count - 1);
+    const qint64 overlap = lowerNeedle.size() - 1; // a match may straddle two blocks
+    for (qint64 blockStart = m_index.offset(0); blockStart < last; blockStart += blockBytes) {
+        if (cancel && cancel->load())
+            throw Cancelled();
+        const QByteArray block = m_file->read(blockStart, std::min(blockBytes + overlap, last - blockStart)).toLower();
+        qint64 entry = 0;
+        for (qsizetype at = block.indexOf(lowerNeedle); at >= 0; at = block.indexOf(lowerNeedle, at)) {
+            const qint64 where = blockStart + at;
+            // The entry holding the match: the last one starting at or before it.
+            qint64 low = entry, high = count - 1;
+            while (low < high) {
+                const qint64 middle = (low + high + 1) / 2;
+                if (m_index.offset(middle) <= where)
+                    low = middle;
+                else
+                    high = middle - 1;
+            }
+            entry = low;
+            if (where + lowerNeedle.size() <= m_index.end(entry))
+                hits[size_t(entry)] = true;
+            // The rest of this entry cannot add anything: go on after it.
+            at = std::max<qsizetype>(at + 1, qsizetype(m_index.end(entry) - blockStart));
+            if (at >= block.size())
+                break;
+        }
+    }
+    return hits;
+}
+
 void IndexedLog::parseRange(qint64 first, qint64 last, EventParser::Detail detail,
                             const std::function<bool(qint64, const LogEvent &)> &visit) const
 {

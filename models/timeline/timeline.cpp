@@ -194,6 +194,11 @@ std::vector<EventRef> Timeline::select(const TimelineFilter &filter)
         buildCorrelation();
     const QSet<EventRef> keyedRefs = filter.keys.isEmpty() ? QSet<EventRef>() : keyed(filter.keys);
     const QByteArray needle = filter.search.toUtf8().toLower();
+    // The text search reads each file once in large blocks, not once per event.
+    std::vector<std::vector<bool>> found;
+    if (!needle.isEmpty())
+        for (const auto &log : m_sources)
+            found.push_back(log->entriesContaining(needle));
     auto first = std::lower_bound(m_merged.begin(), m_merged.end(), filter.fromMs,
                                   [this](const EventRef &ref, qint64 ms) { return instant(ref) < ms; });
     std::vector<EventRef> selected;
@@ -205,7 +210,7 @@ std::vector<EventRef> Timeline::select(const TimelineFilter &filter)
             continue;
         if (!filter.keys.isEmpty() && !keyedRefs.contains(ref))
             continue;
-        if (!needle.isEmpty() && !source(int(ref.source)).entryBytes(ref.entry).toLower().contains(needle))
+        if (!needle.isEmpty() && !found[ref.source][size_t(ref.entry)])
             continue;
         selected.push_back(ref);
     }

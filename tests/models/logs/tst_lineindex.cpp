@@ -195,6 +195,28 @@ private Q_SLOTS:
         QCOMPARE(log->event(0).message, u"start"_s);
     }
 
+    // The text search reads blocks: a match across a block border counts, case is ignored, a
+    // continuation line belongs to its entry.
+    void textSearchOverBlocks()
+    {
+        QByteArray bytes;
+        const QByteArray prefix = "2024-12-26T20:40:54.123Z pid=1 tid=a class=W jid=j INFO: ";
+        for (int i = 0; bytes.size() < (1 << 20) + 5000; ++i) {
+            QByteArray line = prefix + QByteArray::number(i);
+            line += QByteArray(99 - line.size(), ' ') + '\n'; // 100 bytes a line
+            bytes += line;
+        }
+        // Line 10485 starts at 1,048,500: bytes 70..79 of it straddle the 1 MiB border.
+        bytes.replace(1048500 + 70, 10, "Needle-XYZ");
+        const auto log = index(m_files.write(u"search.log"_s, bytes));
+        std::vector<bool> hits = log->entriesContaining("needle-xyz");
+        QCOMPARE(qsizetype(std::count(hits.begin(), hits.end(), true)), qsizetype(1));
+        QVERIFY(hits[10485]);
+        const auto joined = index(m_files.write(u"search-pg.log"_s, postgres()));
+        hits = joined->entriesContaining("already exists");
+        QVERIFY(std::find(hits.begin(), hits.end(), true) != hits.end()); // found in a DETAIL line
+    }
+
     void payloadOnlyFormatCannotBeChosenForAFile()
     {
         IndexedLog log(LogSource{m_files.write(u"bare-lograge.log"_s, "method=GET path=/ status=200\n"), {}, u"lograge"_s, {}, 0}, m_registry);
