@@ -450,8 +450,8 @@ namespace salvage {
 
 void TimelineView::exportReport()
 {
-    if (!m_model) {
-        m_status->setText(tr("Nothing to export yet: the logs are still being indexed."));
+    if (!m_model || !m_timeline->hasCorrelation()) {
+        m_status->setText(tr("Nothing to export yet: wait for the parse pass (see Jobs)."));
         return;
     }
     QString chosen;
@@ -468,8 +468,11 @@ void TimelineView::exportReport()
 
 void TimelineView::exportTo(const QString &path, ReportWriter::Format format)
 {
-    if (!m_model) {
-        Q_EMIT exported(path, tr("Nothing to export yet."));
+    // The parse pass installs its result into the timeline: an export reads it only after that.
+    if (!m_model || !m_timeline->hasCorrelation()) {
+        const QString why = tr("Nothing to export yet: wait for the parse pass (see Jobs).");
+        m_status->setText(why);
+        Q_EMIT exported(path, why);
         return;
     }
     // Taken here, on the GUI thread: the selection, its inferred partners and a copy of the marks.
