@@ -122,9 +122,11 @@ bool EventParser::extract(const LogFormat &format, const QString &first, const Q
         for (qsizetype i = 0; i < values.size() && i < format.csvColumns.size(); ++i)
             if (!values.at(i).isEmpty())
                 fields.insert(format.csvColumns.at(i), values.at(i));
-        TimestampFields ignored;
+        // The whole field is the timestamp: a text line with a timestamp and a comma is no record.
+        TimestampFields parsed;
         const QByteArray ts = fields.value(format.timestampField).toUtf8();
-        return format.timestamps.parseAt(ts.constData(), ts.constData() + ts.size(), ignored);
+        return format.timestamps.parseAt(ts.constData(), ts.constData() + ts.size(), parsed)
+            && parsed.length == ts.size();
     }
     case LogFormat::Kind::Text:
         for (qsizetype p = 0; p < format.patterns.size(); ++p) {
@@ -155,15 +157,31 @@ void EventParser::addKeyValues(const LogFormat &format, QHash<QString, QString> 
                 fields.insert(m.captured(1), value);
         }
     }
-    const QString body = fields.value(format.bodyField);
-    for (const QRegularExpression &re : format.bodyPatterns) {
-        const QRegularExpressionMatch m = re.match(body);
+    const auto apply = [&fields](const QRegularExpression &re, const QString &text) {
+        const QRegularExpressionMatch m = re.match(text);
         if (!m.hasMatch())
-            continue;
+            return;
         for (const QString &name : re.namedCaptureGroups())
             if (!name.isEmpty() && m.capturedStart(name) >= 0 && !fields.contains(name))
                 fields.insert(name, m.captured(name));
-    }
+    };
+    for (const auto &[field, re] : format.fieldPatterns)
+        if (fields.contains(field))
+            apply(re, fields.value(field));
+    const QString body = fields.value(format.bodyField);
+    for (const QRegularExpression &re : format.bodyPatterns)
+        apply(re, body);
+}
+
+QString EventParser::keyValue(const QString &kind, const QString &value)
+{
+    if (kind != "ip"_L1 || !value.contains(u':'))
+        return value;
+    // Sources write a client as 10.0.0.5, 10.0.0.5:51234 (csvlog, Apache) or [2001:db8::1]:443:
+    // the address alone is what correlates them.
+    static const QRegularExpression withPort(u"^(?:(\\d{1,3}(?:\\.\\d{1,3}){3})|\\[([0-9A-Fa-f:.]+)\\]):\\d+$"_s);
+    const QRegularExpressionMatch m = withPort.match(value);
+    return m.hasMatch() ? m.captured(1) + m.captured(2) : value;
 }
 
 QString EventParser::messageOf(const LogFormat &format, const QHash<QString, QString> &fields)
@@ -237,14 +255,40 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
     }
     if (format.kind == LogFormat::Kind::Csv)
         rest.clear(); // the record's newlines are inside its fields
+    if (format.partialLines && !rest.isEmpty()) {
+        // The further lines are the rest of a line docker cut: their bodies continue this one's.
+        QString &body = fields[format.bodyField];
+        for (const QString &line : rest.split(u'\n')) {
+            QHash<QString, QString> more;
+            if (extract(format, line, line, more))
+                body += more.value(format.bodyField);
+        }
+        rest.clear();
+    }
+    if (format.envelope && fields.contains(format.bodyField)) {
+        // docker's "log" keeps the line's newline; the payload and the message do not.
+        QString &payload = fields[format.bodyField];
+        while (payload.endsWith(u'\n'))
+            payload.chop(1);
+        if (format.octalEscapes && payload.contains(u'#')) {
+            // rsyslog wrote a multi-line message (a Python traceback) as one line: "…:#012  File…".
+            static const QRegularExpression escaped(u"#0(?!00)([0-3][0-7])"_s);
+            QString unescaped;
+            qsizetype last = 0;
+            for (const QRegularExpressionMatch &m : escaped.globalMatch(payload)) {
+                unescaped += QStringView(payload).mid(last, m.capturedStart() - last);
+                unescaped += QChar(m.capturedView(1).toUShort(nullptr, 8));
+                last = m.capturedEnd();
+            }
+            payload = unescaped + QStringView(payload).mid(last);
+        }
+    }
     event.originalTime = fields.value(format.timestampField);
     event.level = format.levelOf(fields.value(format.levelField));
     addKeyValues(format, fields); // before the lane: Sidekiq's class= is a key=value
     event.lane = fields.value(format.laneField);
     if (format.envelope && m_payload && !lineFormat) {
-        QString payload = fields.value(format.bodyField);
-        while (payload.endsWith(u'\n'))
-            payload.chop(1);
+        const QString payload = fields.value(format.bodyField);
         QHash<QString, QString> inner;
         const qsizetype payloadNewline = payload.indexOf(u'\n');
         if (extract(*m_payload, payloadNewline < 0 ? payload : payload.left(payloadNewline), payload, inner)) {
@@ -260,7 +304,7 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
                 event.lane = inner.value(m_payload->laneField);
             for (const auto &[field, kind] : format.keys)
                 if (!fields.value(field).isEmpty())
-                    event.keys.append({kind, fields.value(field)});
+                    event.keys.append({kind, keyValue(kind, fields.value(field))});
             fields.insert(inner);
         }
     }
@@ -273,7 +317,7 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
             event.message += u'\n' + stripAnsi(continuation(format, rest));
     }
     for (const auto &[field, kind] : used->keys) {
-        const QString value = fields.value(field);
+        const QString value = keyValue(kind, fields.value(field));
         if (!value.isEmpty() && value != "-"_L1 && !event.keys.contains(LogKey{kind, value}))
             event.keys.append({kind, value});
     }

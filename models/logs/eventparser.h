@@ -35,6 +35,8 @@ private:
     /// Fills `fields` from the first line (or the whole entry for CSV); false when nothing matched.
     static bool extract(const LogFormat &format, const QString &first, const QString &whole, QHash<QString, QString> &fields);
     static void addKeyValues(const LogFormat &format, QHash<QString, QString> &fields);
+    /// A key's value as it correlates across sources (an ip without its port).
+    static QString keyValue(const QString &kind, const QString &value);
     static QString continuation(const LogFormat &format, const QString &rest);
     static QString messageOf(const LogFormat &format, const QHash<QString, QString> &fields);
 

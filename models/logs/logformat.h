@@ -43,6 +43,8 @@ public:
     QString origin; ///< file it came from
     Kind kind = Kind::Text;
     bool envelope = false; ///< docker, journald, syslog: carries another format's line as payload
+    bool octalEscapes = false; ///< rsyslog writes control characters in the body as #ooo (#012: newline)
+    bool partialLines = false; ///< JSON: an entry whose body lacks its final newline goes on in the next line
     QList<QRegularExpression> patterns;
     QList<QStringList> patternGroups; ///< named groups of each pattern, by capture number
     QStringList timestampFormats;
@@ -58,6 +60,7 @@ public:
     QList<QByteArray> joinLevels;            ///< entries with these levels continue the previous one
     QStringList keyValueFields;
     QList<QRegularExpression> bodyPatterns;
+    QList<QPair<QString, QRegularExpression>> fieldPatterns; ///< field → regex whose named groups become fields
     QList<QPair<QString, QString>> keys;     ///< field → key kind (request, job, actor, …)
     QString requestMethodField, requestPathField, requestStatusField;
     SpanRule span;
