@@ -167,6 +167,8 @@ LineScanner::Result LineScanner::scan(const char *p, const char *end, const char
             if (findTime(*m_payload, p + fields.length, end, 256, inner) && inner.zone != TimestampFields::Zone::Naive)
                 fields = inner;
         }
+        if (m_ambiguous == 0 && fields.zone == TimestampFields::Zone::Abbreviation && TimestampParser::isAmbiguous(fields.abbreviation))
+            m_ambiguous = fields.abbreviation;
         result.instant = m_clock.toUtc(fields);
         result.joinsPrevious = joins;
         return result;

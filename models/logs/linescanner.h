@@ -30,6 +30,8 @@ public:
     /// its real end, read only to follow CSV quoting across lines.
     Result scan(const char *p, const char *end, const char *lineEnd = nullptr);
     const QList<const LogFormat *> &fallbacks() const { return m_fallbacks; }
+    /// The first ambiguous zone abbreviation (CST, IST…) seen, or 0 (TimestampParser::abbreviationName).
+    quint8 ambiguousAbbreviation() const { return m_ambiguous; }
 
 private:
     bool findTime(const LogFormat &format, const char *p, const char *end, int window, TimestampFields &out) const;
@@ -45,6 +47,7 @@ private:
     QHash<QByteArray, LogLevel> m_levelCache; ///< level-field values seen, for regex level maps
     bool m_inQuotes = false; ///< CSV: the previous line ended inside a quoted field
     bool m_partial = false;  ///< JSON with partial lines: the previous line's body had no final newline
+    quint8 m_ambiguous = 0;
 };
 
 /// The value bytes of `"field":` in a JSON line (string contents or a bare scalar), or an empty view.

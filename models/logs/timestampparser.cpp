@@ -115,6 +115,17 @@ const char *TimestampParser::abbreviationName(quint8 abbreviation)
     return abbreviation > 0 && abbreviation <= abbreviationCount ? abbreviations[abbreviation - 1].name : "";
 }
 
+int TimestampParser::abbreviationOffsetMinutes(quint8 abbreviation)
+{
+    return abbreviation > 0 && abbreviation <= abbreviationCount ? abbreviations[abbreviation - 1].offsetMinutes : 0;
+}
+
+bool TimestampParser::isAmbiguous(quint8 abbreviation)
+{
+    const QByteArrayView name(abbreviationName(abbreviation));
+    return name == "CST" || name == "CDT" || name == "IST" || name == "PST";
+}
+
 bool TimestampParser::parseOne(const QByteArray &format, const char *p, const char *end, TimestampFields &out) const
 {
     const char *const start = p;

@@ -41,6 +41,10 @@ public:
     static qint64 wallMs(const TimestampFields &fields);
     /// The zone abbreviation a parsed Abbreviation stands for ("CEST"), empty for 0.
     static const char *abbreviationName(quint8 abbreviation);
+    /// Minutes east of UTC the table gives an abbreviation.
+    static int abbreviationOffsetMinutes(quint8 abbreviation);
+    /// True for CST, CDT, IST and PST, which mean different offsets in different zones.
+    static bool isAmbiguous(quint8 abbreviation);
 
 private:
     bool parseOne(const QByteArray &format, const char *p, const char *end, TimestampFields &out) const;

@@ -268,6 +268,18 @@ private Q_SLOTS:
         }
     }
 
+    void ambiguousAbbreviationIsNamed()
+    {
+        // Without its zone, a Shanghai log's CST is read as US Central, 14 hours off: the summary says so.
+        for (const QString &file : {u"postgresql/shanghai-stderr.log"_s, u"postgresql/shanghai-csvlog.csv"_s}) {
+            const auto guessed = open(file);
+            QCOMPARE(guessed->index().instant(0), iso(u"2026-12-03T01:04:02.335Z"_s));
+            QVERIFY2(guessed->zoneDescription().contains(u"CST read as UTC-06:00 (ambiguous"_s), qPrintable(guessed->zoneDescription()));
+            QCOMPARE(open(file, u"Asia/Shanghai"_s)->zoneDescription(), u"Asia/Shanghai"_s);
+        }
+        QCOMPARE(open(u"postgresql/berlin-stderr.log"_s)->zoneDescription(), u"UTC (default)"_s);
+    }
+
     void nginx()
     {
         const auto access = open(u"nginx/access.log"_s);
