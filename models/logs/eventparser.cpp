@@ -184,21 +184,40 @@ QString EventParser::keyValue(const QString &kind, const QString &value)
     return m.hasMatch() ? m.captured(1) + m.captured(2) : value;
 }
 
-QString EventParser::messageOf(const LogFormat &format, const QHash<QString, QString> &fields)
+QString EventParser::fill(const QString &pattern, const QHash<QString, QString> &fields, bool *filled)
 {
-    if (format.messageTemplate.isEmpty())
-        return fields.value(format.bodyField);
     static const QRegularExpression placeholder(u"\\{([^}]+)\\}"_s);
     QString message;
     qsizetype last = 0;
-    for (const QRegularExpressionMatch &m : placeholder.globalMatch(format.messageTemplate)) {
-        message += QStringView(format.messageTemplate).mid(last, m.capturedStart() - last);
+    for (const QRegularExpressionMatch &m : placeholder.globalMatch(pattern)) {
+        message += QStringView(pattern).mid(last, m.capturedStart() - last);
         const QString value = fields.value(m.captured(1));
-        message += value == "-"_L1 ? QString() : value;
+        if (value != "-"_L1) {
+            message += value;
+            *filled = *filled || !value.isEmpty();
+        }
         last = m.capturedEnd();
     }
-    message += QStringView(format.messageTemplate).mid(last);
-    return message.simplified();
+    return message + QStringView(pattern).mid(last);
+}
+
+QString EventParser::messageOf(const LogFormat &format, const QHash<QString, QString> &fields)
+{
+    bool filled = false;
+    if (!format.messageLines.isEmpty()) {
+        // csvlog and jsonlog read like the stderr log: "DETAIL:  …" lines, newlines of a statement kept.
+        QStringList lines;
+        for (const QString &line : format.messageLines) {
+            filled = false;
+            const QString text = fill(line, fields, &filled);
+            if (filled)
+                lines.append(text);
+        }
+        return lines.join(u'\n');
+    }
+    if (format.messageTemplate.isEmpty())
+        return fields.value(format.bodyField);
+    return fill(format.messageTemplate, fields, &filled).simplified();
 }
 
 QString EventParser::continuation(const LogFormat &format, const QString &rest)

@@ -39,6 +39,8 @@ private:
     static QString keyValue(const QString &kind, const QString &value);
     static QString continuation(const LogFormat &format, const QString &rest);
     static QString messageOf(const LogFormat &format, const QHash<QString, QString> &fields);
+    /// `pattern` with its "{field}" placeholders filled; `filled` is set when one had a value.
+    static QString fill(const QString &pattern, const QHash<QString, QString> &fields, bool *filled);
 
     const LogFormat *m_format;
     const LogFormat *m_payload;

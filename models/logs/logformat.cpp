@@ -38,7 +38,11 @@ void readSalvage(LogFormat &format, const QJsonObject &s, const QString &where)
     format.partialLines = s.value("partial-lines"_L1).toBool();
     for (const QJsonValue &v : s.value("aliases"_L1).toArray())
         format.aliases.append(v.toString());
-    format.messageTemplate = s.value("message"_L1).toString();
+    if (s.value("message"_L1).isArray())
+        for (const QJsonValue &v : s.value("message"_L1).toArray())
+            format.messageLines.append(v.toString());
+    else
+        format.messageTemplate = s.value("message"_L1).toString();
     format.laneField = s.value("lane-field"_L1).toString();
     if (s.contains("timestamp-desc"_L1))
         format.timestampDesc = s.value("timestamp-desc"_L1).toString();

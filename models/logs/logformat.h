@@ -53,6 +53,7 @@ public:
     QString levelField;
     QString bodyField;
     QString messageTemplate;  ///< "{field} {field}", empty: the body field
+    QStringList messageLines; ///< instead: one line per template, kept when one of its fields has a value
     QString laneField;
     QString timestampDesc = QStringLiteral("Logged");
     QList<QPair<LogLevel, QRegularExpression>> levelMap;

@@ -192,27 +192,34 @@ private Q_SLOTS:
 
     void postgresThreeDestinationsAgree()
     {
-        // One server wrote the same errors to stderr, csvlog and jsonlog: same instants, same levels, same client.
+        // One server wrote the same errors to stderr, csvlog and jsonlog: same instants, levels, messages, client.
         QList<qint64> instants[3];
+        QStringList messages[3];
         int index = 0;
-        for (const QString &file : { u"postgresql/berlin-stderr.log"_s, u"postgresql/berlin-csvlog.csv"_s,
-                 u"postgresql/berlin-jsonlog.json"_s }) {
+        for (const QString &file :
+             { u"postgresql/berlin-stderr.log"_s, u"postgresql/berlin-csvlog.csv"_s, u"postgresql/berlin-jsonlog.json"_s }) {
             const auto log = open(file);
             for (qint64 i = 0; i < log->index().count(); ++i)
                 if (log->event(i).level >= LogLevel::Warning)
                     instants[index].append(log->index().instant(i));
+            for (const QString &text : { u"duplicate key value"_s, u"violates foreign key constraint"_s, u"custom warning"_s })
+                messages[index].append(find(*log, text).message);
             if (index > 0) {
                 const LogEvent fk = find(*log, u"violates foreign key constraint"_s);
-                QCOMPARE(
-                    fk.fields.value(u"detail"_s), u"Key (account_id)=(99) is not present in table \"accounts\"."_s);
+                QCOMPARE(fk.fields.value(u"detail"_s), u"Key (account_id)=(99) is not present in table \"accounts\"."_s);
                 QCOMPARE(keysOf(fk, u"ip"_s), QStringList { u"127.0.0.1"_s }); // csvlog writes 127.0.0.1:54316
                 QCOMPARE(keysOf(fk, u"user"_s), QStringList { u"postgres"_s });
+                // A statement over several lines keeps them (stderr indents them with a tab).
+                QCOMPARE(find(*log, u"duration: 0.090 ms"_s).message,
+                         u"duration: 0.090 ms  statement: SELECT * FROM accounts WHERE\n  id = 1\n  AND username = 'alice';"_s);
             }
             ++index;
         }
         QCOMPARE(instants[0].size(), 5); // four errors and a warning
         QCOMPARE(instants[1], instants[0]);
         QCOMPARE(instants[2], instants[0]);
+        QCOMPARE(messages[1], messages[0]);
+        QCOMPARE(messages[2], messages[0]);
     }
 
     void postgresCustomPrefixes_data()
