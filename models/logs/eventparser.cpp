@@ -201,6 +201,22 @@ QString EventParser::fill(const QString &pattern, const QHash<QString, QString> 
     return message + QStringView(pattern).mid(last);
 }
 
+QString EventParser::unescapeOctal(const QString &text)
+{
+    if (!text.contains(u'#'))
+        return text;
+    // rsyslog wrote a multi-line message (a Python traceback) as one line: "…:#012  File…".
+    static const QRegularExpression escaped(u"#0(?!00)([0-3][0-7])"_s);
+    QString unescaped;
+    qsizetype last = 0;
+    for (const QRegularExpressionMatch &m : escaped.globalMatch(text)) {
+        unescaped += QStringView(text).mid(last, m.capturedStart() - last);
+        unescaped += QChar(m.capturedView(1).toUShort(nullptr, 8));
+        last = m.capturedEnd();
+    }
+    return unescaped + QStringView(text).mid(last);
+}
+
 QString EventParser::messageOf(const LogFormat &format, const QHash<QString, QString> &fields)
 {
     bool filled = false;
@@ -220,16 +236,25 @@ QString EventParser::messageOf(const LogFormat &format, const QHash<QString, QSt
     return fill(format.messageTemplate, fields, &filled).simplified();
 }
 
-QString EventParser::continuation(const LogFormat &format, const QString &rest)
+QString EventParser::continuation(const LogFormat &format, const LogFormat *payload, const QString &rest)
 {
-    if (format.joinLevels.isEmpty())
+    const LogFormat &inner = payload ? *payload : format;
+    if (inner.joinLevels.isEmpty())
         return rest;
-    // Joined PostgreSQL lines (DETAIL, STATEMENT, …) repeat the prefix: keep "DETAIL:  text" only.
+    // Joined PostgreSQL lines (DETAIL, STATEMENT, …) repeat the prefix (and, through syslog, the
+    // envelope): keep "DETAIL:  text" only.
     QStringList lines = rest.split(u'\n');
     for (QString &line : lines) {
+        if (payload)
+            line = payloadOf(format, line).value_or(line);
         QHash<QString, QString> fields;
-        if (extract(format, line, line, fields) && fields.contains(format.levelField))
-            line = fields.value(format.levelField) + u":  "_s + fields.value(format.bodyField);
+        if (extract(inner, line, line, fields) && fields.contains(inner.levelField)) {
+            line = fields.value(inner.levelField) + u":  "_s + fields.value(inner.bodyField);
+        } else if (inner.continuationPattern.isValid() && !inner.continuationPattern.pattern().isEmpty()) {
+            const QRegularExpressionMatch m = inner.continuationPattern.match(line);
+            if (m.hasMatch())
+                line = m.captured(u"body"_s);
+        }
     }
     return lines.join(u'\n');
 }
@@ -248,7 +273,7 @@ std::optional<QString> EventParser::payloadOf(const LogFormat &envelope, const Q
     QString payload = fields.value(envelope.bodyField);
     while (payload.endsWith(u'\n'))
         payload.chop(1);
-    return payload;
+    return envelope.octalEscapes ? unescapeOctal(payload) : payload;
 }
 
 LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat, Detail detail) const
@@ -289,18 +314,8 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
         QString &payload = fields[format.bodyField];
         while (payload.endsWith(u'\n'))
             payload.chop(1);
-        if (format.octalEscapes && payload.contains(u'#')) {
-            // rsyslog wrote a multi-line message (a Python traceback) as one line: "…:#012  File…".
-            static const QRegularExpression escaped(u"#0(?!00)([0-3][0-7])"_s);
-            QString unescaped;
-            qsizetype last = 0;
-            for (const QRegularExpressionMatch &m : escaped.globalMatch(payload)) {
-                unescaped += QStringView(payload).mid(last, m.capturedStart() - last);
-                unescaped += QChar(m.capturedView(1).toUShort(nullptr, 8));
-                last = m.capturedEnd();
-            }
-            payload = unescaped + QStringView(payload).mid(last);
-        }
+        if (format.octalEscapes)
+            payload = unescapeOctal(payload);
     }
     event.originalTime = fields.value(format.timestampField);
     event.level = format.levelOf(fields.value(format.levelField));
@@ -333,7 +348,7 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
         if (event.message.isEmpty() && used->bodyField.isEmpty())
             event.message = event.body;
         if (!rest.isEmpty())
-            event.message += u'\n' + stripAnsi(continuation(format, rest));
+            event.message += u'\n' + stripAnsi(continuation(format, used != &format ? used : nullptr, rest));
     }
     for (const auto &[field, kind] : used->keys) {
         const QString value = keyValue(kind, fields.value(field));

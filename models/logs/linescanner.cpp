@@ -1,5 +1,7 @@
 #include "linescanner.h"
 
+#include "eventparser.h"
+
 #include <cstring>
 
 namespace salvage {
@@ -161,11 +163,19 @@ LineScanner::Result LineScanner::scan(const char *p, const char *end, const char
         result.level = m_format->kind == LogFormat::Kind::Json && (!m_payload || !m_format->levelField.isEmpty())
                            ? jsonLevel(*m_format, p, fieldsEnd)
                            : findLevel(levels, p, end, &joins);
-        if (m_payload && fields.zone == TimestampFields::Zone::Naive) {
+        const bool continuations = m_payload && !m_payload->continuationPattern.pattern().isEmpty();
+        if (m_payload && (fields.zone == TimestampFields::Zone::Naive || continuations)) {
             // A naive envelope time (BSD syslog) yields to an absolute one in the payload.
             TimestampFields inner;
-            if (findTime(*m_payload, p + fields.length, end, 256, inner) && inner.zone != TimestampFields::Zone::Naive)
+            const bool innerTime = findTime(*m_payload, p + fields.length, end, 256, inner);
+            if (innerTime && inner.zone != TimestampFields::Zone::Naive && fields.zone == TimestampFields::Zone::Naive)
                 fields = inner;
+            // PostgreSQL through syslog cuts a long or multi-line message into "[7-2] …" lines.
+            if (!innerTime && continuations) {
+                quint16 flags = 0;
+                const auto payload = EventParser::payloadOf(*m_format, EventParser::decode(QByteArrayView(p, end - p), &flags));
+                joins = joins || (payload && m_payload->continuationPattern.match(*payload).hasMatch());
+            }
         }
         if (m_ambiguous == 0 && fields.zone == TimestampFields::Zone::Abbreviation && TimestampParser::isAmbiguous(fields.abbreviation))
             m_ambiguous = fields.abbreviation;

@@ -36,6 +36,8 @@ void readSalvage(LogFormat &format, const QJsonObject &s, const QString &where)
     format.envelope = s.value("envelope"_L1).toBool();
     format.octalEscapes = s.value("octal-escapes"_L1).toBool();
     format.partialLines = s.value("partial-lines"_L1).toBool();
+    if (s.contains("continuation-pattern"_L1))
+        format.continuationPattern = compile(s.value("continuation-pattern"_L1).toString(), where + u" continuation-pattern"_s);
     for (const QJsonValue &v : s.value("aliases"_L1).toArray())
         format.aliases.append(v.toString());
     if (s.value("message"_L1).isArray())

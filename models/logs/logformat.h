@@ -45,6 +45,9 @@ public:
     bool envelope = false; ///< docker, journald, syslog: carries another format's line as payload
     bool octalEscapes = false; ///< rsyslog writes control characters in the body as #ooo (#012: newline)
     bool partialLines = false; ///< JSON: an entry whose body lacks its final newline goes on in the next line
+    /// A line continuing an entry (inside an envelope: a payload with no timestamp of its own that
+    /// matches); its (?<body>…) is what the message shows. Empty pattern: none.
+    QRegularExpression continuationPattern;
     QList<QRegularExpression> patterns;
     QList<QStringList> patternGroups; ///< named groups of each pattern, by capture number
     QStringList timestampFormats;

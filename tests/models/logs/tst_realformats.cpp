@@ -108,6 +108,9 @@ private Q_SLOTS:
                                 << u"2026-12-02T11:04:02.744Z"_s << u"2026-12-02T11:04:02.895Z"_s << true;
         QTest::newRow("pg NST") << u"postgresql/stjohns-stderr.log"_s << QString() << u"postgresql_log"_s << 19 << 25
                                 << u"2026-12-02T11:04:03.048Z"_s << u"2026-12-02T11:04:03.271Z"_s << true;
+        // log_destination = 'syslog' through rsyslog (RFC 3339 file): PostgreSQL's prefix after "[12-1] ".
+        QTest::newRow("pg through syslog") << u"postgresql/syslog-rsyslog.log"_s << QString() << u"syslog_log"_s << 21 << 29
+                                           << u"2026-12-02T11:42:58.995Z"_s << u"2026-12-02T11:42:59.179Z"_s << true;
         // nginx 1.22 and Apache 2.4 run with TZ=Europe/Berlin: access logs carry +0100, error logs are naive.
         QTest::newRow("nginx access") << u"nginx/access.log"_s << QString() << u"access_log"_s << 10 << 10
                                       << u"2026-12-02T11:00:34.000Z"_s << u"2026-12-02T11:00:50.000Z"_s << true;
@@ -251,6 +254,37 @@ private Q_SLOTS:
         for (qint64 i = 0; i < log->index().count(); ++i)
             for (const LogKey &key : log->event(i).keys)
                 QVERIFY2(!key.value.contains(u"unknown"_s) && !key.value.isEmpty(), qPrintable(key.value));
+    }
+
+    void postgresThroughSyslog()
+    {
+        const auto log = open(u"postgresql/syslog-rsyslog.log"_s);
+        QVERIFY(log->payload());
+        QCOMPARE(log->payload()->id, u"postgresql_log"_s);
+        const LogEvent unique = find(*log, u"duplicate key value"_s);
+        QCOMPARE(unique.level, LogLevel::Error);
+        QCOMPARE(unique.message, u"duplicate key value violates unique constraint \"notes_pkey\"\n"
+                                 "DETAIL:  Key (id)=(1) already exists.\n"
+                                 "STATEMENT:  INSERT INTO notes (id, body) VALUES (1, 'dup');"_s);
+        QCOMPARE(keysOf(unique, u"pid"_s), QStringList { u"11798"_s });
+        QCOMPARE(keysOf(unique, u"user"_s), QStringList { u"postgres"_s });
+        // A multi-line statement reaches syslog as "[10-2] #011…" parts: one entry again, as in the stderr log.
+        QCOMPARE(find(*log, u"incident diary"_s).message,
+                 u"duration: 6.024 ms  statement: INSERT INTO notes (body) VALUES ('incident diary:\n"
+                 "\t2026-12-02 10:00:00 UTC backup started\n\t2026-12-02 10:05:00 UTC, merge ran');"_s);
+        // Another program's line in the same syslog file stays an entry of its own.
+        QFile pg(QFINDTESTDATA(u"real/postgresql/syslog-rsyslog.log"_s));
+        QFile other(QFINDTESTDATA(u"real/syslog/rsyslog-rfc3339.log"_s));
+        QVERIFY(pg.open(QIODevice::ReadOnly) && other.open(QIODevice::ReadOnly));
+        QByteArrayList lines = pg.readAll().split('\n');
+        lines.insert(15, other.readAll().split('\n').at(5)); // cron, after "[10-1]" and its two parts
+        QFile mixed(m_dir.filePath(u"mixed-syslog.log"_s));
+        QVERIFY(mixed.open(QIODevice::WriteOnly) && mixed.write(lines.join('\n')) > 0);
+        mixed.close();
+        IndexedLog both(LogSource { mixed.fileName(), {}, {}, {}, 0 }, m_registry);
+        both.build();
+        QCOMPARE(both.index().count(), 22);
+        QCOMPARE(find(both, u"run-parts"_s).message, u"(root) CMD (run-parts /etc/cron.hourly)"_s);
     }
 
     void postgresPgBadgerLevels()
