@@ -151,6 +151,8 @@ void CompareView::createRowActions()
     m_rowView->addAction(separator);
     QAction *select = addAction(QStringLiteral("selectRows"), tr("Select these rows (restore roots, graph)"), {});
     select->setToolTip(tr("Adds the rows as a root in the Restore view and shows the first one in the Graph view"));
+    QAction *logs = addAction(QStringLiteral("showRowsInTimeline"), tr("Show in timeline"), {});
+    logs->setToolTip(tr("Filters the timeline to the log events that carry these rows' ids, names or addresses"));
 
     connect(copyCsv, &QAction::triggered, this, [this]() {
         if (const QList<int> rows = selectedRows(); !rows.isEmpty())
@@ -168,6 +170,15 @@ void CompareView::createRowActions()
             return;
         }
         Q_EMIT rowsSelected(selection);
+    });
+    connect(logs, &QAction::triggered, this, [this]() {
+        const QList<int> rows = selectedRows();
+        const DiffRowSelection selection = DiffRowSelection::of(m_rows->table(), rows);
+        if (selection.logValues.isEmpty()) {
+            m_status->setText(tr("Select some rows first."));
+            return;
+        }
+        Q_EMIT logsRequested(tr("%n row(s) of %1", nullptr, int(rows.size())).arg(selection.table), selection.logValues);
     });
 }
 

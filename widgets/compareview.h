@@ -42,6 +42,8 @@ Q_SIGNALS:
     void finished(const salvage::DiffResult &result);
     /// The operator asked to restore rows of a table (a restore root such as "public.accounts MISSING").
     void restoreRequested(const QString &root);
+    /// "Show in timeline" on rows: a name for people and the rows' values that could be log keys.
+    void logsRequested(const QString &rowName, const QStringList &values);
     /// "Select these rows": the differing rows picked in the rows pane, for the other views.
     void rowsSelected(const salvage::DiffRowSelection &selection);
 

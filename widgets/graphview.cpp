@@ -10,6 +10,7 @@
 #include "jobs/backgroundjob.h"
 
 #include <QCheckBox>
+#include <QContextMenuEvent>
 #include <QFileDialog>
 #include <QGraphicsPathItem>
 #include <QGraphicsRectItem>
@@ -20,6 +21,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
@@ -53,8 +55,20 @@ class ZoomingView : public QGraphicsView
 public:
     using QGraphicsView::QGraphicsView;
     std::function<void(const QString &nodeId)> onNodeActivated;
+    std::function<void(const QString &nodeId, const QPoint &globalPos)> onNodeMenu;
 
 protected:
+    void contextMenuEvent(QContextMenuEvent *event) override
+    {
+        for (QGraphicsItem *item = itemAt(event->pos()); item; item = item->parentItem()) {
+            if (item->data(0).isValid() && onNodeMenu) {
+                onNodeMenu(item->data(0).toString(), event->globalPos());
+                return;
+            }
+        }
+        QGraphicsView::contextMenuEvent(event);
+    }
+
     void mouseDoubleClickEvent(QMouseEvent *event) override
     {
         for (QGraphicsItem *item = itemAt(event->pos()); item; item = item->parentItem()) {
@@ -108,6 +122,18 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
         Q_EMIT rowActivated(node->table, node->key);
         showRoot(node->table + QLatin1Char(':') + node->key.join(QLatin1Char(',')));
     };
+    view->onNodeMenu = [this](const QString &id, const QPoint &globalPos) {
+        const GraphNode *node = m_graph.node(id);
+        if (!node || node->group)
+            return;
+        QMenu menu;
+        QAction *logs = menu.addAction(tr("Show in timeline"), this, [this, id] { showInTimeline(id); });
+        logs->setEnabled(!node->values.isEmpty());
+        logs->setToolTip(tr("Filter the timeline to the log events that carry this row's ids, names or addresses"));
+        const QString root = node->table + QLatin1Char(':') + node->key.join(QLatin1Char(','));
+        menu.addAction(tr("Centre the graph here"), this, [this, root] { showRoot(root); });
+        menu.exec(globalPos);
+    };
     m_view = view;
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setDragMode(QGraphicsView::ScrollHandDrag);
@@ -131,6 +157,14 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
     connect(drawButton, &QPushButton::clicked, this, &GraphView::draw);
     connect(m_root, &QLineEdit::returnPressed, this, &GraphView::draw);
     connect(exportButton, &QPushButton::clicked, this, &GraphView::exportGraph);
+}
+
+void GraphView::showInTimeline(const QString &nodeId)
+{
+    const GraphNode *node = m_graph.node(nodeId);
+    if (!node || node->group)
+        return;
+    Q_EMIT logsRequested(QStringLiteral("%1 %2 (%3)").arg(node->table, node->key.join(QLatin1Char(',')), node->label), node->values);
 }
 
 QString GraphView::statusText() const

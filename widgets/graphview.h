@@ -33,10 +33,14 @@ public Q_SLOTS:
     /// "accounts:42"; draws it with the current depth and overlay choice.
     void showRoot(const QString &root);
     void draw();
+    /// Asks for the log events that carry a node's row values (logsRequested).
+    void showInTimeline(const QString &nodeId);
 
 Q_SIGNALS:
     void graphReady();
     void rowActivated(const QString &table, const QStringList &key);
+    /// "Show in timeline" on a row node: its name for people and its identifying values.
+    void logsRequested(const QString &rowName, const QStringList &values);
 
 private:
     void render();

@@ -13,6 +13,7 @@
 #include "restoreview.h"
 #include "timelineview.h"
 #include "timeline/annotations.h"
+#include "timeline/databaseevents.h"
 #include "jobspanel.h"
 #include "overviewpage.h"
 #include "passwordstore.h"
@@ -95,6 +96,17 @@ MainWindow::MainWindow(QWidget *parent)
         graph->showRoot(selection.graphRoot());
         restore->addRoot(selection.restoreRoot());
         m_views->setCurrentWidget(restore);
+    });
+    // A row followed into the logs: the timeline filters to the events carrying its values.
+    const auto showInTimeline = [this](const QString &rowName, const QStringList &values) {
+        m_timeline->showRow(rowName, values);
+        m_views->setCurrentWidget(m_timeline);
+    };
+    connect(graph, &GraphView::logsRequested, this, showInTimeline);
+    connect(compare, &CompareView::logsRequested, this, showInTimeline);
+    // What the databases date (the backup's point in time, rows created since) joins the logs.
+    connect(compare, &CompareView::finished, this, [this](const DiffResult &result) {
+        m_timeline->annotations()->replaceDerived(DatabaseEvents::idPrefix, DatabaseEvents::of(result));
     });
     addView(QStringLiteral("console"), tr("&SQL console"), new SqlConsole(m_live, m_backup, this));
     // The workspace's log sources go to the timeline, paths taken relative to the workspace file.

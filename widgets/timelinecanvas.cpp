@@ -19,12 +19,12 @@ qint64 tickStep(qint64 spanMs, int width)
 {
     static const qint64 steps[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 15000, 30000, 60000, 120000,
                                    300000, 600000, 900000, 1800000, 3600000, 7200000, 10800000, 21600000, 43200000, 86400000,
-                                   172800000, 604800000};
+                                   172800000, 604800000, 1209600000, 2592000000, 7776000000, 31536000000};
     const double wanted = double(spanMs) * 120.0 / std::max(1, width);
     for (qint64 step : steps)
         if (double(step) >= wanted)
             return step;
-    return 604800000;
+    return std::end(steps)[-1];
 }
 
 } // namespace
@@ -112,7 +112,13 @@ void TimelineCanvas::paintHistogram(QPainter &painter)
     const int x0 = xAt(m_from, m_dataFrom, m_dataTo), x1 = xAt(m_to, m_dataFrom, m_dataTo);
     QColor view = palette().highlight().color();
     view.setAlpha(50);
-    painter.fillRect(QRect(QPoint(x0, 0), QPoint(std::max(x0 + 1, x1), histogramHeight)), view);
+    // Outlined and at least 3 px wide, so a zoom to minutes of a months-long log stays findable.
+    const QRect shown(QPoint(x0, 0), QPoint(std::max(x0 + 2, x1), histogramHeight - 1));
+    painter.fillRect(shown, view);
+    painter.setPen(palette().highlight().color());
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(shown);
+    painter.setPen(Qt::NoPen);
     if (m_drag == Drag::Brush) {
         view.setAlpha(110);
         painter.fillRect(QRect(QPoint(std::min(m_dragStartX, m_brushX), 0), QPoint(std::max(m_dragStartX, m_brushX), histogramHeight)), view);
@@ -121,20 +127,29 @@ void TimelineCanvas::paintHistogram(QPainter &painter)
     painter.drawText(QRect(4, 0, labelWidth - 8, histogramHeight), Qt::AlignVCenter | Qt::AlignLeft, tr("All events"));
 }
 
+void TimelineCanvas::setDisplayZone(const QTimeZone &zone)
+{
+    m_zone = zone.isValid() ? zone : QTimeZone::utc();
+    update();
+}
+
 void TimelineCanvas::paintAxis(QPainter &painter, int top)
 {
     const qint64 step = tickStep(m_to - m_from, plotWidth());
     const QString pattern = step < 1000 ? u"HH:mm:ss.zzz"_s : step < 86400000 ? u"MM-dd HH:mm:ss"_s : u"yyyy-MM-dd"_s;
+    // Ticks fall on whole steps of the display zone's wall clock (midnight there, not in UTC).
+    const qint64 offsetMs = qint64(m_zone.offsetFromUtc(QDateTime::fromMSecsSinceEpoch(m_from, QTimeZone::utc()))) * 1000;
     painter.setPen(palette().mid().color());
-    for (qint64 t = (m_from / step + 1) * step; t < m_to; t += step) {
+    for (qint64 t = ((m_from + offsetMs) / step + 1) * step - offsetMs; t < m_to; t += step) {
         const int x = xAt(t, m_from, m_to);
         painter.drawLine(x, top, x, height());
         painter.setPen(palette().text().color());
-        painter.drawText(x + 3, top + axisHeight - 5, QDateTime::fromMSecsSinceEpoch(t, QTimeZone::utc()).toString(pattern));
+        painter.drawText(x + 3, top + axisHeight - 5, QDateTime::fromMSecsSinceEpoch(t, m_zone).toString(pattern));
         painter.setPen(palette().mid().color());
     }
     painter.setPen(palette().text().color());
-    painter.drawText(QRect(4, top, labelWidth - 8, axisHeight), Qt::AlignVCenter, tr("UTC"));
+    const QString zoneName = m_zone == QTimeZone::utc() ? u"UTC"_s : QString::fromUtf8(m_zone.id());
+    painter.drawText(QRect(4, top, labelWidth - 8, axisHeight), Qt::AlignVCenter, painter.fontMetrics().elidedText(zoneName, Qt::ElideMiddle, labelWidth - 8));
 }
 
 void TimelineCanvas::paintLane(QPainter &painter, const TimelineLane &lane, int top)
@@ -186,10 +201,42 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
         paintLane(painter, lane, top);
         top += laneHeight;
     }
+    paintMarkers(painter);
     if (m_cursor >= m_from && m_cursor <= m_to) {
         painter.setPen(QPen(palette().highlight().color(), 2));
         const int x = xAt(m_cursor, m_from, m_to);
         painter.drawLine(x, histogramHeight, x, height());
+    }
+}
+
+void TimelineCanvas::setMarkers(QList<Marker> markers)
+{
+    m_markers = std::move(markers);
+    update();
+}
+
+void TimelineCanvas::paintMarkers(QPainter &painter)
+{
+    const QColor note(0xd3, 0x54, 0x00), database(0x8e, 0x44, 0xad);
+    int labelRight = labelWidth; // labels that would overlap the previous one are left out
+    for (const Marker &marker : std::as_const(m_markers)) {
+        if (marker.instantMs < m_from || marker.instantMs > m_to)
+            continue;
+        const int x = xAt(marker.instantMs, m_from, m_to);
+        const QColor colour = marker.derived ? database : note;
+        painter.setPen(QPen(colour, 1, Qt::DashLine));
+        painter.drawLine(x, histogramHeight + axisHeight, x, height());
+        // The label sits in the overview's top band, where lanes never draw.
+        const QString text = painter.fontMetrics().elidedText(marker.text, Qt::ElideRight, 220);
+        const int width = painter.fontMetrics().horizontalAdvance(text);
+        painter.setPen(colour);
+        painter.drawLine(x, 0, x, histogramHeight);
+        if (x + 3 >= labelRight && x + 3 + width <= labelWidth + plotWidth()) {
+            const QRect box(x + 1, 1, width + 4, painter.fontMetrics().height());
+            painter.fillRect(box, palette().base());
+            painter.drawText(box.adjusted(2, 0, 0, 0), Qt::AlignVCenter | Qt::AlignLeft, text);
+            labelRight = box.right() + 6;
+        }
     }
 }
 

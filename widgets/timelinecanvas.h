@@ -2,6 +2,7 @@
 
 #include "timeline/timelinelanes.h"
 
+#include <QTimeZone>
 #include <QWidget>
 
 #include <vector>
@@ -23,6 +24,15 @@ public:
     static constexpr int laneHeight = 30;
     static constexpr int labelWidth = 140;
 
+    /// A vertical line across the lanes at a noted instant (the operator's notes, what the
+    /// databases date), labelled in the overview.
+    struct Marker
+    {
+        qint64 instantMs = 0;
+        QString text;
+        bool derived = false; ///< from the databases rather than the operator
+    };
+
     explicit TimelineCanvas(QWidget *parent = nullptr);
 
     /// New lanes; `keepView` keeps the zoom (a filter change or sub-lanes toggled), else the
@@ -34,6 +44,10 @@ public:
     qint64 viewFrom() const { return m_from; }
     qint64 viewTo() const { return m_to; }
     void setCursor(qint64 instantMs);
+    void setMarkers(QList<Marker> markers);
+    const QList<Marker> &markers() const { return m_markers; }
+    /// The zone the axis labels and tick boundaries are in (UTC by default).
+    void setDisplayZone(const QTimeZone &zone);
     QSize sizeHint() const override;
 
 Q_SIGNALS:
@@ -59,6 +73,7 @@ private:
     void paintHistogram(QPainter &painter);
     void paintAxis(QPainter &painter, int top);
     void paintLane(QPainter &painter, const TimelineLane &lane, int top);
+    void paintMarkers(QPainter &painter);
 
     std::vector<TimelineLane> m_lanes;
     qint64 m_dataFrom = 0, m_dataTo = 1;
@@ -68,6 +83,8 @@ private:
     int m_dragStartX = 0;
     qint64 m_dragFrom = 0, m_dragTo = 0;
     int m_brushX = 0;
+    QTimeZone m_zone = QTimeZone::utc();
+    QList<Marker> m_markers;
 };
 
 } // namespace salvage

@@ -2,11 +2,18 @@
 
 #include "core/error.h"
 #include "jobs/jobregistry.h"
+#include "report/timelinereport.h"
+#include "jobs/backgroundjob.h"
 #include "timelinecanvas.h"
+#include "timeline/databaseevents.h"
 #include "timeline/timelinelanes.h"
 #include "timeline/timelinemodel.h"
 
 #include <QComboBox>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QFileInfo>
+#include <QFileDialog>
 #include <QDateTime>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
@@ -77,6 +84,8 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
     splitter->addWidget(lower);
     splitter->setStretchFactor(1, 1);
     layout->addWidget(splitter, 1);
+    // A long status (a row's keys) must never widen the window.
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     layout->addWidget(m_status);
 
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -93,7 +102,14 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
             Q_EMIT keyActivated(value);
         }
     });
-    connect(m_canvas, &TimelineCanvas::rangeBrushed, this, [this](qint64, qint64) { m_status->setText(tr("Zoomed to the brushed range.")); });
+    // The table follows a brushed range: its first event comes to the top.
+    connect(m_canvas, &TimelineCanvas::rangeBrushed, this, [this](qint64 from, qint64) {
+        m_status->setText(tr("Zoomed to the brushed range."));
+        if (m_model && m_model->rowCount() > 0)
+            m_table->scrollTo(m_model->index(std::min(m_model->rowAtInstant(from), m_model->rowCount() - 1), 0),
+                              QAbstractItemView::PositionAtTop);
+    });
+    connect(m_annotations, &Annotations::manualEventsChanged, this, &TimelineView::showMarkers);
     connect(m_canvas, &TimelineCanvas::subLanesToggled, this, [this](int source) {
         if (!m_expanded.remove(source))
             m_expanded.insert(source);
@@ -124,7 +140,7 @@ QWidget *TimelineView::makeToolbar()
     m_search->setPlaceholderText(tr("Search raw lines…"));
     m_search->setClearButtonEnabled(true);
     m_key = new QLineEdit(bar);
-    m_key->setPlaceholderText(tr("Key: request id, jid, account, IP, URI…"));
+    m_key->setPlaceholderText(tr("Key: request id, jid, account, IP, URI… (several: a | b)"));
     m_key->setClearButtonEnabled(true);
     m_level = new QComboBox(bar);
     m_level->addItem(tr("All levels"), int(LogLevel::Unknown));
@@ -133,15 +149,27 @@ QWidget *TimelineView::makeToolbar()
     m_source = new QComboBox(bar);
     m_source->addItem(tr("All sources"), -1);
     m_zone = new QComboBox(bar);
+    m_zone->setObjectName(u"displayZone"_s);
     m_zone->addItem(u"UTC"_s, QByteArray("UTC"));
     m_zone->addItem(tr("Local (%1)").arg(QString::fromUtf8(QTimeZone::systemTimeZoneId())), QTimeZone::systemTimeZoneId());
     auto *note = new QPushButton(tr("Add note…"), bar);
+    auto *exportButton = new QPushButton(tr("Export…"), bar);
+    exportButton->setObjectName(u"exportTimeline"_s);
+    exportButton->setToolTip(tr("Write what the table shows as a postmortem: Markdown, HTML, CSV or Timesketch JSONL"));
+    // The text fields keep room to type in; the combos give way (they show their choice elided).
+    m_search->setMinimumWidth(110);
+    m_key->setMinimumWidth(150);
+    for (QComboBox *combo : {m_level, m_source, m_zone}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(9);
+    }
     row->addWidget(m_search, 2);
     row->addWidget(m_key, 2);
     row->addWidget(m_level);
     row->addWidget(m_source);
     row->addWidget(m_zone);
     row->addWidget(note);
+    row->addWidget(exportButton);
     connect(m_search, &QLineEdit::returnPressed, this, [this] { applyFilter(); });
     connect(m_key, &QLineEdit::editingFinished, this, [this] { applyFilter(); });
     connect(m_level, &QComboBox::currentIndexChanged, this, [this] { applyFilter(); });
@@ -149,8 +177,10 @@ QWidget *TimelineView::makeToolbar()
     connect(m_zone, &QComboBox::currentIndexChanged, this, [this] {
         if (m_model)
             m_model->setDisplayZone(QTimeZone(m_zone->currentData().toByteArray()));
+        m_canvas->setDisplayZone(QTimeZone(m_zone->currentData().toByteArray()));
     });
     connect(note, &QPushButton::clicked, this, &TimelineView::addNote);
+    connect(exportButton, &QPushButton::clicked, this, &TimelineView::exportReport);
     return bar;
 }
 
@@ -216,6 +246,12 @@ void TimelineView::adoptTimeline(std::shared_ptr<Timeline> timeline)
     for (int i = 0; i < m_timeline->sourceCount(); ++i)
         m_source->addItem(m_timeline->source(i).label(), i);
     m_source->blockSignals(false);
+    // The sources' own zones are display choices too: the servers' wall clock is what people quote.
+    for (int i = 0; i < m_timeline->sourceCount(); ++i) {
+        const QByteArray zone = m_timeline->source(i).source().timeZone.toUtf8();
+        if (!zone.isEmpty() && m_zone->findData(zone) < 0 && QTimeZone(zone).isValid())
+            m_zone->addItem(QString::fromUtf8(zone), zone);
+    }
     applyFilter();
     m_table->resizeColumnsToContents();
     Q_EMIT indexed(qint64(m_timeline->merged().size()), m_timeline->sourceCount(), {});
@@ -251,6 +287,8 @@ void TimelineView::startCorrelation()
             if (const qsizetype n = timeline->subLanes(source).size(); n > 1 && n <= 8)
                 m_expanded.insert(source);
         applyFilter(true);
+        if (!m_pendingRow.first.isEmpty())
+            showRow(m_pendingRow.first, m_pendingRow.second);
         Q_EMIT correlated();
     });
     watcher->setFuture(QtConcurrent::run(m_pool, [timeline, cancel, jobs, job]() -> Result {
@@ -279,6 +317,39 @@ void TimelineView::setKeyFilter(const QString &value)
     applyFilter();
 }
 
+QStringList TimelineView::keysOf(const QString &text)
+{
+    QStringList keys;
+    for (const QString &key : text.split(kKeySeparator.toString()))
+        if (!key.trimmed().isEmpty())
+            keys << key.trimmed();
+    return keys;
+}
+
+void TimelineView::showRow(const QString &rowName, const QStringList &values)
+{
+    if (!m_timeline || !m_timeline->hasCorrelation()) {
+        m_pendingRow = {rowName, values};
+        m_status->setText(m_timeline || m_cancel ? tr("%1: its values are looked up in the logs when the parse pass is done…").arg(rowName)
+                                                 : tr("%1: the workspace has no log sources to look it up in.").arg(rowName));
+        return;
+    }
+    m_pendingRow = {};
+    const QStringList keys = m_timeline->keysAmong(values);
+    if (keys.isEmpty()) {
+        m_status->setText(tr("No log event carries any of the %n value(s) of %1 (ids, names, addresses); the filter is unchanged.", nullptr,
+                             int(values.size())).arg(rowName));
+        return;
+    }
+    m_key->setText(keys.join(kKeySeparator));
+    applyFilter();
+    constexpr int shown = 4;
+    QString named = keys.mid(0, shown).join(u", "_s);
+    if (keys.size() > shown)
+        named += tr(" and %n more", nullptr, int(keys.size() - shown));
+    m_status->setText(tr("%1 → keys %2 · %3").arg(rowName, named, m_status->text()));
+}
+
 void TimelineView::applyFilter(bool keepView)
 {
     if (!m_model)
@@ -287,8 +358,8 @@ void TimelineView::applyFilter(bool keepView)
     filter.search = m_search->text().trimmed();
     // Keys and access-log levels come from the parse pass: until it is done they wait.
     const bool correlated = m_timeline->hasCorrelation();
-    if (correlated && !m_key->text().trimmed().isEmpty())
-        filter.keys = {m_key->text().trimmed()};
+    if (correlated)
+        filter.keys = keysOf(m_key->text());
     if (correlated)
         filter.minimumLevel = LogLevel(m_level->currentData().toInt());
     if (m_source->currentData().toInt() >= 0)
@@ -308,6 +379,19 @@ void TimelineView::rebuildLanes(bool keepView)
     for (int row = 0; row < m_model->rowCount(); ++row)
         rows.push_back(m_model->refAt(row));
     m_canvas->setLanes(timelineLanes(*m_timeline, rows, m_model->filter().keys, m_expanded), keepView);
+}
+
+void TimelineView::showMarkers()
+{
+    // The operator's notes and the backup's point in time; rows created since stay in the table,
+    // as their lines would crowd the backup's.
+    QList<TimelineCanvas::Marker> markers;
+    for (const Annotations::ManualEvent &event : m_annotations->manualEvents()) {
+        const bool derived = event.id.startsWith(DatabaseEvents::idPrefix);
+        if (!derived || event.id == DatabaseEvents::backupPointId)
+            markers.append({event.instantMs, derived ? tr("BACKUP taken") : event.text, derived});
+    }
+    m_canvas->setMarkers(std::move(markers));
 }
 
 void TimelineView::showDetail(int row)
@@ -358,6 +442,69 @@ void TimelineView::addNote()
         m_annotations->addManual(time.toMSecsSinceEpoch(), text.trimmed());
     if (m_model)
         rebuildLanes(true);
+}
+
+} // namespace salvage
+
+namespace salvage {
+
+void TimelineView::exportReport()
+{
+    if (!m_model) {
+        m_status->setText(tr("Nothing to export yet: the logs are still being indexed."));
+        return;
+    }
+    QString chosen;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the timeline"), {},
+                                                      tr("Markdown (*.md);;HTML (*.html);;CSV (*.csv);;Timesketch JSONL (*.jsonl)"), &chosen);
+    if (path.isEmpty())
+        return;
+    // The file's suffix decides; without one, the chosen filter does.
+    std::optional<ReportWriter::Format> format = ReportWriter::formatFromName(QFileInfo(path).suffix().toLower());
+    if (!format)
+        format = ReportWriter::formatFromName(chosen.section(u"*."_s, 1).section(u')', 0, 0));
+    exportTo(path, format.value_or(ReportWriter::Format::Markdown));
+}
+
+void TimelineView::exportTo(const QString &path, ReportWriter::Format format)
+{
+    if (!m_model) {
+        Q_EMIT exported(path, tr("Nothing to export yet."));
+        return;
+    }
+    // Taken here, on the GUI thread: the selection, its inferred partners and a copy of the marks.
+    const TimelineFilter filter = m_model->filter();
+    std::vector<EventRef> selection = m_timeline->select(filter);
+    QSet<EventRef> inferred;
+    m_timeline->keyed(filter.keys, &inferred);
+    const QJsonObject marks = m_annotations->toJson();
+    std::shared_ptr<Timeline> timeline = m_timeline;
+    m_status->setText(tr("Exporting %n event(s) to %1…", nullptr, int(std::min<size_t>(selection.size(), INT_MAX))).arg(path));
+    BackgroundJob::start<QString>(
+        m_jobs, tr("Export the timeline to %1").arg(QFileInfo(path).fileName()), tr("Timeline"),
+        [timeline, selection = std::move(selection), inferred = std::move(inferred), marks, path, format](JobControl &control) {
+            Annotations annotations;
+            annotations.loadJson(marks);
+            TimelineReport report(*timeline, &annotations);
+            report.setInferred(inferred);
+            QSaveFile file(path); // a cancelled or failed export leaves no half-written file
+            if (!file.open(QIODevice::WriteOnly))
+                throw Error(tr("Cannot write %1: %2").arg(path, file.errorString()));
+            ReportWriter writer(&file, format, tr("Incident timeline"));
+            report.write(writer, selection, report.sourceNotes(), &control);
+            if (!file.commit())
+                throw Error(tr("Cannot write %1: %2").arg(path, file.errorString()));
+            return path;
+        },
+        this,
+        [this](const QString &written) {
+            m_status->setText(tr("Exported to %1.").arg(written));
+            Q_EMIT exported(written, {});
+        },
+        [this, path](const QString &message, bool cancelled) {
+            m_status->setText(cancelled ? tr("Export cancelled; nothing was written.") : message);
+            Q_EMIT exported(path, cancelled ? tr("Cancelled.") : message);
+        });
 }
 
 } // namespace salvage

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "timeline/annotations.h"
+#include "report/reportwriter.h"
 #include "timeline/timeline.h"
 #include "workspace/workspace.h"
 
@@ -42,9 +43,18 @@ public:
     void setSources(const QList<LogSource> &sources);
     /// Filters every lane to events carrying `value` (and inferred links); empty clears.
     void setKeyFilter(const QString &value);
+    /// Filters every lane to the events that carry any of a database row's `values` as a key
+    /// (Timeline::keysAmong), and says which matched; waits for the parse pass when needed.
+    void showRow(const QString &rowName, const QStringList &values);
+    /// The key field holds one key or several separated by this (" | ").
+    static constexpr QStringView kKeySeparator = u" | ";
+    static QStringList keysOf(const QString &text);
     /// Stars, tags, comments and manual events; save them with annotations()->saveTo(workspace).
     Annotations *annotations() const { return m_annotations; }
     void loadAnnotations(const Workspace &workspace) { m_annotations->loadFrom(workspace); }
+    /// Writes what the table shows (filters applied, stars, tags, comments and notes included)
+    /// as a postmortem to `path`, in the background; exported() tells how it went.
+    void exportTo(const QString &path, ReportWriter::Format format);
     /// The indexed timeline, or null while indexing (for exports).
     const Timeline *timeline() const { return m_timeline.get(); }
     const TimelineFilter &filter() const;
@@ -54,6 +64,8 @@ Q_SIGNALS:
     void indexed(qint64 events, int sources, const QString &error);
     /// The parse pass is done: key and level filters, spans and sub-lanes now apply.
     void correlated();
+    /// An export finished: `error` is empty when `path` was written.
+    void exported(const QString &path, const QString &error);
     /// The operator picked a key in the detail pane (other views may follow it).
     void keyActivated(const QString &value);
 
@@ -63,7 +75,9 @@ private:
     void applyFilter(bool keepView = false);
     void rebuildLanes(bool keepView = false);
     void showDetail(int row);
+    void showMarkers();
     void addNote();
+    void exportReport();
     QWidget *makeToolbar();
 
     JobRegistry *m_jobs;
@@ -81,6 +95,7 @@ private:
     QComboBox *m_zone;
     QLabel *m_status;
     QSet<int> m_expanded; ///< sources whose sub-lanes show
+    QPair<QString, QStringList> m_pendingRow; ///< a showRow() waiting for the parse pass
     /// Runs indexing and the parse pass; not the global pool, which Qt's painting needs free.
     QThreadPool *m_pool;
     quint64 m_generation = 0;

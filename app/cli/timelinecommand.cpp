@@ -2,7 +2,9 @@
 
 #include "core/error.h"
 #include "report/timelinereport.h"
+#include "timeline/annotations.h"
 #include "timeline/timeline.h"
+#include "workspace/workspace.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -96,6 +98,8 @@ int run(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.addOption({u"log"_s, u"a log file (repeatable; .gz read transparently)"_s, u"FILE"_s});
+    parser.addOption({u"workspace"_s, u"a workspace: its log sources (besides any --log) and its stars, tags, comments and notes"_s,
+                      u"FILE"_s});
     parser.addOption({u"source-tz"_s, u"IANA zone for FILE's naive timestamps (repeatable)"_s, u"FILE=ZONE"_s});
     parser.addOption({u"from"_s, u"only events at or after TS (ISO 8601; UTC without offset)"_s, u"TS"_s});
     parser.addOption({u"to"_s, u"only events at or before TS"_s, u"TS"_s});
@@ -105,8 +109,21 @@ int run(const QStringList &arguments)
     parseOrThrow(parser, u"timeline"_s, arguments, true);
 
     QStringList logs = parser.values(u"log"_s) + parser.positionalArguments(); // "--log a b c"
-    if (logs.isEmpty())
-        throw UsageError{u"timeline: give at least one --log FILE"_s};
+    // A workspace brings its sources (paths relative to it, as the GUI reads them, so the marks
+    // it keeps by "path#offset" find their events) and the operator's annotations.
+    QList<LogSource> workspaceSources;
+    Annotations annotations;
+    if (parser.isSet(u"workspace"_s)) {
+        const QString file = parser.value(u"workspace"_s);
+        const Workspace workspace = Workspace::load(file);
+        for (LogSource source : workspace.logs) {
+            source.path = Workspace::resolve(file, source.path);
+            workspaceSources.append(source);
+        }
+        annotations.loadFrom(workspace);
+    }
+    if (logs.isEmpty() && workspaceSources.isEmpty())
+        throw UsageError{u"timeline: give at least one --log FILE, or a --workspace with log sources"_s};
     const QString formatName = parser.value(u"format"_s);
     const auto reportFormat = ReportWriter::formatFromName(formatName);
     if (!reportFormat && formatName != "summary"_L1)
@@ -119,7 +136,7 @@ int run(const QStringList &arguments)
     filter.keys = parser.values(u"key"_s);
 
     Timeline timeline;
-    timeline.setSources(sourcesFrom(logs, parser.values(u"source-tz"_s)));
+    timeline.setSources(workspaceSources + sourcesFrom(logs, parser.values(u"source-tz"_s)));
     timeline.build();
     // Keys need the key index; reports also show inferred links (nginx ↔ Rails) from it.
     if (!filter.keys.isEmpty() || reportFormat)
@@ -136,7 +153,7 @@ int run(const QStringList &arguments)
         writeSummary(out, timeline, selection);
         return int(Success);
     }
-    TimelineReport report(timeline, nullptr);
+    TimelineReport report(timeline, &annotations);
     QSet<EventRef> inferred;
     timeline.keyed(filter.keys, &inferred);
     report.setInferred(std::move(inferred));

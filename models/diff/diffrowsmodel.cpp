@@ -91,8 +91,9 @@ QVariant DiffRowsModel::headerData(int section, Qt::Orientation orientation, int
     if (column >= m_table.columns.size())
         return {};
     const bool key = m_table.keyColumns.contains(m_table.columns.at(column));
-    return tr("%1%2 (%3)").arg(m_table.columns.at(column), key ? tr(" 🔑") : QString(),
-                               (section - 1) % 2 ? tr("live") : tr("backup"));
+    // Words, not an emoji: Debian's default fonts draw 🔑 as an empty box.
+    const QString side = (section - 1) % 2 ? tr("live") : tr("backup");
+    return key ? tr("%1 (key, %2)").arg(m_table.columns.at(column), side) : tr("%1 (%2)").arg(m_table.columns.at(column), side);
 }
 
 } // namespace salvage

@@ -1,6 +1,7 @@
 #include "diff/diffrowstext.h"
 
 #include "db/sqlident.h"
+#include "logs/logkeycandidates.h"
 
 using namespace Qt::StringLiterals;
 
@@ -81,6 +82,14 @@ DiffRowSelection DiffRowSelection::of(const TableDiff &table, const QList<int> &
     selection.table = table.table;
     selection.sqlName = table.sqlName;
     selection.keyColumns = table.keyColumns;
+    LogKeyCandidates candidates;
+    for (int index : rows) {
+        const DiffRow &row = table.rows.at(index);
+        for (const DiffValue &value : row.backupValues + row.liveValues)
+            if (value)
+                candidates.add(*value);
+    }
+    selection.logValues = candidates.values();
     if (table.keyColumns.isEmpty())
         return selection;
     for (int index : rows) {

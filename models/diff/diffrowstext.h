@@ -32,6 +32,9 @@ struct DiffRowSelection
     QString sqlName;         ///< "schema"."table", quoted
     QStringList keyColumns;
     QList<QStringList> keys; ///< one per row, in keyColumns order, as text
+    /// The rows' non-NULL values on either side as a log would write them (LogKeyCandidates),
+    /// for following them into the timeline.
+    QStringList logValues;
 
     /// The given rows of `table`; empty (no keys) when the table has no primary key.
     static DiffRowSelection of(const TableDiff &table, const QList<int> &rows);

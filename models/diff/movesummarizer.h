@@ -8,7 +8,8 @@ namespace salvage {
 /// Sums up changed rows whose foreign-key columns point elsewhere in live than in backup, per
 /// (table, column, backup value, live value): the fingerprint of a merge. A foreign key inside the
 /// primary key (a join table keyed by its two references) changes the row's key when it moves: such
-/// a row is a lost row and a new row equal in every other column, and is summed up as a move too.
+/// a row is a lost row and a new row equal in every other column, and is summed up as a move too
+/// (a restore gives such a moved copy its key back: MovedKeys).
 class MoveSummarizer
 {
 public:

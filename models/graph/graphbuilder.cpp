@@ -4,6 +4,7 @@
 #include "db/jobcontrol.h"
 #include "db/pgsession.h"
 #include "db/sqlident.h"
+#include "logs/logkeycandidates.h"
 
 #include <QSet>
 #include <pqxx/transaction>
@@ -79,6 +80,27 @@ QString GraphBuilder::labelColumn(const Table &table)
     return {};
 }
 
+QStringList GraphBuilder::identifyingColumns(const Table &table)
+{
+    static const QStringList kinds{QStringLiteral("int2"), QStringLiteral("int4"), QStringLiteral("int8"),
+                                   QStringLiteral("uuid"), QStringLiteral("inet"), QStringLiteral("cidr")};
+    QStringList columns;
+    for (const Column &column : table.columns) {
+        if (column.typeCategory == QLatin1Char('S') || kinds.contains(column.typeName))
+            columns << column.name;
+    }
+    return columns;
+}
+
+QStringList GraphBuilder::identifyingValues(const QVariantList &values)
+{
+    LogKeyCandidates candidates;
+    for (const QVariant &value : values)
+        if (value.isValid())
+            candidates.add(value.toString());
+    return candidates.values();
+}
+
 std::optional<QVariantList> GraphBuilder::fetchRow(const Table &table, const QStringList &keyColumns,
                                                   const QStringList &keyValues, const QStringList &wanted)
 {
@@ -137,6 +159,8 @@ RelationGraph GraphBuilder::build(const QString &tableName, const QStringList &k
             wanted << key2.columns;
         for (const auto &[child, key2] : m_schema.referencing(*visit.table))
             wanted << key2->refColumns;
+        const QStringList identifying = identifyingColumns(*visit.table);
+        wanted << identifying;
         wanted.removeDuplicates();
         const std::optional<QVariantList> row = fetchRow(*visit.table, visit.keyColumns, visit.keyValues, wanted);
         if (!row) {
@@ -151,6 +175,12 @@ RelationGraph GraphBuilder::build(const QString &tableName, const QStringList &k
             addNode(graph, {id, visit.table->qualifiedName(), visit.keyValues, text, false, 1, Presence::Both, {}});
         else if (GraphNode *node = graph.node(id))
             node->label = text;
+        if (GraphNode *node = graph.node(id)) {
+            QVariantList identifyingRow;
+            for (const QString &column : identifying)
+                identifyingRow << valueOf(column);
+            node->values = identifyingValues(identifyingRow);
+        }
         if (visit.depth >= m_options.depth || graph.nodes.size() >= m_options.maxNodes) {
             graph.truncated = graph.truncated || graph.nodes.size() >= m_options.maxNodes;
             continue;

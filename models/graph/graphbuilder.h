@@ -38,6 +38,11 @@ public:
     static QString nodeId(const Table &table, const QStringList &key);
     /// The text column that names a row to people (one in a unique key first), or empty.
     static QString labelColumn(const Table &table);
+    /// Columns whose values may name a row in a log line: integers, uuids, network addresses and text.
+    static QStringList identifyingColumns(const Table &table);
+    /// The non-NULL `values` (identifying columns' text) in the form a log would write them
+    /// (LogKeyCandidates).
+    static QStringList identifyingValues(const QVariantList &values);
 
 private:
     struct Visit

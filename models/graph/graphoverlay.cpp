@@ -23,6 +23,13 @@ QString edgeKey(const GraphEdge &edge)
 
 constexpr int kMaxMovedKeys = 2'000'000;
 
+void appendNew(QStringList &to, const QStringList &values)
+{
+    for (const QString &value : values)
+        if (!to.contains(value))
+            to << value;
+}
+
 } // namespace
 
 RelationGraph GraphOverlay::merge(const RelationGraph &backup, const RelationGraph &live)
@@ -40,6 +47,8 @@ RelationGraph GraphOverlay::merge(const RelationGraph &backup, const RelationGra
             existing->rows = node.rows; // LIVE's count, BACKUP's kept on the edges
             if (!node.label.isEmpty() && existing->label == existing->key.join(QLatin1Char(',')))
                 existing->label = node.label;
+            // Both sides' values: a row changed since the backup may appear in the logs under either.
+            appendNew(existing->values, node.values);
             continue;
         }
         GraphNode copy = node;
@@ -196,19 +205,33 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
         const QString type = table->column(table->primaryKey.first())->type;
         const QString labelColumn = GraphBuilder::labelColumn(*table);
         const QString label = labelColumn.isEmpty() ? QStringLiteral("NULL") : sql::quoteIdent(labelColumn) + QStringLiteral("::text");
-        // key → label (or a null QString) of the rows that exist on a side
+        const QStringList identifying = GraphBuilder::identifyingColumns(*table);
+        QString identifyingList;
+        for (const QString &column : identifying)
+            identifyingList += QStringLiteral(", ") + sql::quoteIdent(column) + QStringLiteral("::text");
+        struct Found
+        {
+            QString name;
+            QStringList values;
+        };
+        // key → label (or a null QString) and the log-key values of the rows that exist on a side
         auto present = [&](PgSession &session) {
-            QHash<QString, QString> found;
+            QHash<QString, Found> found;
             pqxx::read_transaction transaction(session.connection());
             const pqxx::result rows = transaction.exec_params(
-                QStringLiteral("SELECT %1::text, %4 FROM %2 WHERE %1 = ANY($1::%3[])").arg(pk, table->sqlName(), type, label).toStdString(),
+                QStringLiteral("SELECT %1::text, %4%5 FROM %2 WHERE %1 = ANY($1::%3[])").arg(pk, table->sqlName(), type, label, identifyingList).toStdString(),
                 arrayLiteral(it.value()).toStdString());
-            for (const auto &row : rows)
-                found.insert(QString::fromUtf8(row[0].c_str()), row[1].is_null() ? QString() : QString::fromUtf8(row[1].c_str()));
+            for (const auto &row : rows) {
+                QVariantList values;
+                for (int c = 0; c < identifying.size(); ++c)
+                    values << (row[2 + c].is_null() ? QVariant() : QVariant(QString::fromUtf8(row[2 + c].c_str())));
+                found.insert(QString::fromUtf8(row[0].c_str()), {row[1].is_null() ? QString() : QString::fromUtf8(row[1].c_str()),
+                                                                 GraphBuilder::identifyingValues(values)});
+            }
             return found;
         };
-        const QHash<QString, QString> inBackup = present(backup);
-        const QHash<QString, QString> inLive = present(live);
+        const QHash<QString, Found> inBackup = present(backup);
+        const QHash<QString, Found> inLive = present(live);
         for (GraphNode &node : graph.nodes) {
             if (node.table != it.key() || node.group || node.key.size() != 1)
                 continue;
@@ -216,9 +239,10 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
             const bool b = inBackup.contains(rowKey);
             const bool l = inLive.contains(rowKey);
             node.presence = b && l ? Presence::Both : b ? Presence::OnlyBackup : l ? Presence::OnlyLive : node.presence;
-            const QString name = l ? inLive.value(rowKey) : inBackup.value(rowKey);
+            const QString name = l ? inLive.value(rowKey).name : inBackup.value(rowKey).name;
             if (node.label == rowKey && !name.isEmpty())
                 node.label = name;
+            appendNew(node.values, inBackup.value(rowKey).values + inLive.value(rowKey).values);
         }
     }
 }

@@ -24,6 +24,9 @@ struct GraphNode
     qint64 rows = 1;
     Presence presence = Presence::Both;
     QPointF position;   ///< set by GraphLayout
+    /// The row's values that could name it in a log line (ids, uuids, addresses, short text), to
+    /// follow the row into the timeline; empty for groups.
+    QStringList values = {};
 };
 
 struct GraphEdge

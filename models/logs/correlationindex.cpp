@@ -50,14 +50,18 @@ void CorrelationIndex::add(EventRef ref, qint64 instantMs, const LogEvent &event
 
 void CorrelationIndex::merge(CorrelationIndex &&other)
 {
+    // The other index's kind bits in this one's numbering, looked up once rather than per token.
+    std::vector<quint32> bits;
+    for (const QString &kind : std::as_const(other.m_kindNames))
+        bits.push_back(kindBit(kind));
     std::vector<quint32> tokens(other.m_tokens.size());
     for (quint32 t = 0; t < other.m_tokens.size(); ++t) {
-        tokens[t] = m_tokens.intern(other.m_tokens.value(t));
+        tokens[t] = m_tokens.intern(other.m_tokens.bytes(t));
         if (tokens[t] >= m_kinds.size())
             m_kinds.resize(tokens[t] + 1, 0);
-        for (int bit = 0; bit < other.m_kindNames.size(); ++bit)
+        for (size_t bit = 0; bit < bits.size(); ++bit)
             if (other.m_kinds[t] & (1u << bit))
-                m_kinds[tokens[t]] |= kindBit(other.m_kindNames.at(bit));
+                m_kinds[tokens[t]] |= bits[bit];
     }
     for (const Posting &posting : other.m_postings)
         m_postings.push_back({tokens[posting.token], posting.ref});

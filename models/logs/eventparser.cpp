@@ -14,6 +14,14 @@ namespace {
 
 constexpr qsizetype parseLimit = 64 * 1024;
 
+/// An envelope's payload keeps the line end its program wrote (docker's "log"); events do not.
+QString withoutLineEnd(QString text)
+{
+    while (text.endsWith(u'\n') || text.endsWith(u'\r'))
+        text.chop(1);
+    return text;
+}
+
 void flatten(const QJsonObject &object, const QString &prefix, QHash<QString, QString> &fields)
 {
     for (auto it = object.begin(); it != object.end(); ++it) {
@@ -105,7 +113,8 @@ QString EventParser::stripAnsi(const QString &text)
     return QString(text).remove(ansi);
 }
 
-bool EventParser::extract(const LogFormat &format, const QString &first, const QString &whole, QHash<QString, QString> &fields)
+bool EventParser::extract(const LogFormat &format, const QString &first, const QString &whole, QHash<QString, QString> &fields,
+                          bool keysOnly)
 {
     switch (format.kind) {
     case LogFormat::Kind::Json: {
@@ -134,8 +143,9 @@ bool EventParser::extract(const LogFormat &format, const QString &first, const Q
             if (!match.hasMatch())
                 continue;
             const QStringList &names = p < format.patternGroups.size() ? format.patternGroups.at(p) : QStringList();
+            const QList<bool> *keep = keysOnly && p < format.keyPatternGroups.size() ? &format.keyPatternGroups.at(p) : nullptr;
             for (int group = 1; group < names.size(); ++group)
-                if (!names.at(group).isEmpty() && match.capturedStart(group) >= 0)
+                if (!names.at(group).isEmpty() && (!keep || keep->at(group)) && match.capturedStart(group) >= 0)
                     fields.insert(names.at(group), match.captured(group));
             return true;
         }
@@ -198,7 +208,8 @@ QString EventParser::fill(const QString &pattern, const QHash<QString, QString> 
         }
         last = m.capturedEnd();
     }
-    return message + QStringView(pattern).mid(last);
+    message += QStringView(pattern).mid(last);
+    return message;
 }
 
 QString EventParser::unescapeOctal(const QString &text)
@@ -214,7 +225,8 @@ QString EventParser::unescapeOctal(const QString &text)
         unescaped += QChar(m.capturedView(1).toUShort(nullptr, 8));
         last = m.capturedEnd();
     }
-    return unescaped + QStringView(text).mid(last);
+    unescaped += QStringView(text).mid(last);
+    return unescaped;
 }
 
 QString EventParser::messageOf(const LogFormat &format, const QHash<QString, QString> &fields)
@@ -270,10 +282,21 @@ std::optional<QString> EventParser::payloadOf(const LogFormat &envelope, const Q
     QHash<QString, QString> fields;
     if (!extract(envelope, line, line, fields))
         return std::nullopt;
-    QString payload = fields.value(envelope.bodyField);
-    while (payload.endsWith(u'\n'))
-        payload.chop(1);
+    const QString payload = withoutLineEnd(fields.value(envelope.bodyField));
     return envelope.octalEscapes ? unescapeOctal(payload) : payload;
+}
+
+LogLevel EventParser::levelOf(const LogFormat &format, const QString &value) const
+{
+    if (format.levelMap.isEmpty() || !format.levelWords.isEmpty())
+        return format.levelOf(value); // no map, or a plain-word lookup: already cheap
+    QHash<QString, LogLevel> &seen = m_levels[&format];
+    if (const auto known = seen.constFind(value); known != seen.constEnd())
+        return *known;
+    const LogLevel level = format.levelOf(value);
+    if (seen.size() < 256)
+        seen.insert(value, level);
+    return level;
 }
 
 LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat, Detail detail) const
@@ -291,7 +314,8 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
 
     QHash<QString, QString> fields;
     const LogFormat *used = &format;
-    if (!extract(format, first, text, fields)) {
+    const bool keysOnly = detail == Detail::Keys;
+    if (!extract(format, first, text, fields, keysOnly)) {
         event.flags |= LogEvent::Unparsed;
         event.message = stripAnsi(text);
         event.body = event.message;
@@ -309,27 +333,21 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
         }
         rest.clear();
     }
-    if (format.envelope && fields.contains(format.bodyField)) {
-        // docker's "log" keeps the line's newline; the payload and the message do not.
-        QString &payload = fields[format.bodyField];
-        while (payload.endsWith(u'\n'))
-            payload.chop(1);
-        if (format.octalEscapes)
-            payload = unescapeOctal(payload);
-    }
+    if (format.octalEscapes && fields.contains(format.bodyField))
+        fields[format.bodyField] = unescapeOctal(fields.value(format.bodyField));
     event.originalTime = fields.value(format.timestampField);
-    event.level = format.levelOf(fields.value(format.levelField));
-    addKeyValues(format, fields); // before the lane: Sidekiq's class= is a key=value
+    addKeyValues(format, fields); // before the lane and level: Sidekiq's class=, lograge's status=
+    event.level = levelOf(format, fields.value(format.levelField));
     event.lane = fields.value(format.laneField);
     if (format.envelope && m_payload && !lineFormat) {
-        const QString payload = fields.value(format.bodyField);
+        const QString payload = withoutLineEnd(fields.value(format.bodyField));
         QHash<QString, QString> inner;
         const qsizetype payloadNewline = payload.indexOf(u'\n');
-        if (extract(*m_payload, payloadNewline < 0 ? payload : payload.left(payloadNewline), payload, inner)) {
+        if (extract(*m_payload, payloadNewline < 0 ? payload : payload.left(payloadNewline), payload, inner, keysOnly)) {
             used = m_payload;
             event.format = m_payload->id;
             addKeyValues(*m_payload, inner);
-            const LogLevel level = m_payload->levelOf(inner.value(m_payload->levelField));
+            const LogLevel level = levelOf(*m_payload, inner.value(m_payload->levelField));
             if (level != LogLevel::Unknown)
                 event.level = level;
             if (inner.contains(m_payload->timestampField))
@@ -342,9 +360,9 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
             fields.insert(inner);
         }
     }
-    event.body = stripAnsi(used->bodyField.isEmpty() ? first : fields.value(used->bodyField));
+    event.body = withoutLineEnd(stripAnsi(used->bodyField.isEmpty() ? first : fields.value(used->bodyField)));
     if (detail == Detail::Full) {
-        event.message = stripAnsi(messageOf(*used, fields));
+        event.message = withoutLineEnd(stripAnsi(messageOf(*used, fields)));
         if (event.message.isEmpty() && used->bodyField.isEmpty())
             event.message = event.body;
         if (!rest.isEmpty())

@@ -9,7 +9,8 @@ namespace salvage {
 
 /// Turns the bytes of one index entry into a LogEvent with the file's format (and, for
 /// envelopes such as docker or syslog, the payload's format). Any bytes are accepted: invalid
-/// UTF-8, NUL and overlong text are replaced or cut and flagged, never fatal.
+/// UTF-8, NUL and overlong text are replaced or cut and flagged, never fatal. Not shared
+/// between threads: each keeps its own cache of level values.
 class EventParser
 {
 public:
@@ -33,7 +34,9 @@ public:
 
 private:
     /// Fills `fields` from the first line (or the whole entry for CSV); false when nothing matched.
-    static bool extract(const LogFormat &format, const QString &first, const QString &whole, QHash<QString, QString> &fields);
+    /// `keysOnly`: leaves out the regex groups a Keys parse never reads.
+    static bool extract(const LogFormat &format, const QString &first, const QString &whole, QHash<QString, QString> &fields,
+                        bool keysOnly = false);
     static void addKeyValues(const LogFormat &format, QHash<QString, QString> &fields);
     /// A key's value as it correlates across sources (an ip without its port).
     static QString keyValue(const QString &kind, const QString &value);
@@ -44,9 +47,13 @@ private:
     static QString messageOf(const LogFormat &format, const QHash<QString, QString> &fields);
     /// `pattern` with its "{field}" placeholders filled; `filled` is set when one had a value.
     static QString fill(const QString &pattern, const QHash<QString, QString> &fields, bool *filled);
+    /// format.levelOf(value), remembered: a regex level map (access-log statuses) costs more per
+    /// event than the rest of a parse, and sees few distinct values.
+    LogLevel levelOf(const LogFormat &format, const QString &value) const;
 
     const LogFormat *m_format;
     const LogFormat *m_payload;
+    mutable QHash<const LogFormat *, QHash<QString, LogLevel>> m_levels;
 };
 
 } // namespace salvage

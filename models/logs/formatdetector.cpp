@@ -15,13 +15,13 @@ FormatDetector::FormatDetector(const FormatRegistry &registry)
 {
 }
 
-int FormatDetector::best(const QStringList &lines, bool envelopes, int *matched) const
+int FormatDetector::best(const QStringList &lines, bool envelopes, int *matched, bool payloads) const
 {
     int bestIndex = -1;
     int bestCount = 0;
     const QList<LogFormat> &formats = m_registry.formats();
     for (int i = 0; i < formats.size(); ++i) {
-        if (formats.at(i).envelope != envelopes)
+        if (formats.at(i).envelope != envelopes || (formats.at(i).payloadOnly && !payloads))
             continue;
         int count = 0;
         for (const QString &line : lines)
@@ -38,7 +38,7 @@ int FormatDetector::best(const QStringList &lines, bool envelopes, int *matched)
 int FormatDetector::detectPayload(const QStringList &payloads) const
 {
     int matched = 0;
-    const int index = best(payloads, false, &matched);
+    const int index = best(payloads, false, &matched, true);
     return matched * 2 >= payloads.size() || matched >= 3 ? index : -1;
 }
 
@@ -55,7 +55,7 @@ FormatDetector::Result FormatDetector::detectLines(const QStringList &lines) con
             if (const auto payload = EventParser::payloadOf(format, line))
                 payloads.append(*payload);
         int payloadMatched = 0;
-        const int payload = best(payloads, false, &payloadMatched);
+        const int payload = best(payloads, false, &payloadMatched, true);
         result.format = envelope;
         result.matched = envelopeMatched;
         // Each program in a syslog file has its own shape: take the payload format only when most lines share it.

@@ -28,7 +28,8 @@ public:
     int detectPayload(const QStringList &payloads) const;
 
 private:
-    int best(const QStringList &lines, bool envelopes, int *matched) const;
+    /// `payloads`: the lines are payloads of an envelope, so payload-only formats may match too.
+    int best(const QStringList &lines, bool envelopes, int *matched, bool payloads = false) const;
     const FormatRegistry &m_registry;
 };
 

@@ -30,7 +30,7 @@ IndexedLog::IndexedLog(const LogSource &source, const FormatRegistry &registry)
 {
     const QDate modified = m_file->lastModified().date();
     if (modified.isValid())
-        m_clock.setReferenceDate(modified.year(), modified.month());
+        m_clock.setReferenceDate(modified.year(), modified.month(), modified.day());
 }
 
 QString IndexedLog::label() const
@@ -60,6 +60,9 @@ void IndexedLog::build(const std::atomic_bool *cancel)
         if (index < 0)
             throw Error(u"The log format \"%1\" chosen for %2 is not known."_s.arg(m_source.format, m_source.path));
         m_format = &formats.at(index);
+        if (m_format->payloadOnly)
+            throw Error(u"The log format \"%1\" chosen for %2 has no time of its own: it is read inside a journald, syslog or docker log, "
+                        "so leave the format to detection."_s.arg(m_source.format, m_source.path));
     } else {
         const FormatDetector::Result detected = FormatDetector(m_registry).detect(*m_file);
         if (detected.format >= 0) {
@@ -82,7 +85,7 @@ void IndexedLog::build(const std::atomic_bool *cancel)
     }
     m_fallbacks.clear();
     for (const LogFormat &f : formats)
-        if (!f.envelope && f.kind == LogFormat::Kind::Text && &f != m_format && &f != m_payload)
+        if (!f.envelope && !f.payloadOnly && f.kind == LogFormat::Kind::Text && &f != m_format && &f != m_payload)
             m_fallbacks.append(&f);
     LineScanner scanner(m_format, m_payload, m_fallbacks, m_clock);
     m_index.build(*m_file, scanner, cancel);

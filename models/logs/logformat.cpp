@@ -1,5 +1,7 @@
 #include "logformat.h"
 
+#include <QSet>
+
 #include "core/error.h"
 
 #include <QJsonArray>
@@ -38,6 +40,7 @@ void readSalvage(LogFormat &format, const QJsonObject &s, const QString &where)
     format.partialLines = s.value("partial-lines"_L1).toBool();
     if (s.contains("continuation-pattern"_L1))
         format.continuationPattern = compile(s.value("continuation-pattern"_L1).toString(), where + u" continuation-pattern"_s);
+    format.payloadOnly = s.value("payload-only"_L1).toBool();
     for (const QJsonValue &v : s.value("aliases"_L1).toArray())
         format.aliases.append(v.toString());
     if (s.value("message"_L1).isArray())
@@ -80,6 +83,25 @@ void readSalvage(LogFormat &format, const QJsonObject &s, const QString &where)
         format.csvColumns.append(v.toString());
 }
 
+// The capture groups a Keys parse (the correlation pass) reads; the others are never copied out.
+void markKeyGroups(LogFormat &format)
+{
+    QSet<QString> wanted{format.levelField, format.bodyField, format.laneField, format.requestMethodField,
+                         format.requestPathField, format.requestStatusField, format.span.idField,
+                         format.span.labelField, format.span.elapsedField};
+    for (const QString &field : std::as_const(format.keyValueFields))
+        wanted.insert(field);
+    for (const auto &[field, kind] : std::as_const(format.keys))
+        wanted.insert(field);
+    wanted.remove(QString());
+    for (const QStringList &names : std::as_const(format.patternGroups)) {
+        QList<bool> keep;
+        for (const QString &name : names)
+            keep.append(wanted.contains(name));
+        format.keyPatternGroups.append(keep);
+    }
+}
+
 LogFormat readFormat(const QString &id, const QJsonObject &o, const QString &origin)
 {
     const QString where = u"Log format \"%1\" in %2"_s.arg(id, origin);
@@ -96,7 +118,7 @@ LogFormat readFormat(const QString &id, const QJsonObject &o, const QString &ori
     const QJsonObject regex = o.value("regex"_L1).toObject();
     for (auto it = regex.begin(); it != regex.end(); ++it) {
         QRegularExpression re = compile(it.value().toObject().value("pattern"_L1).toString(), where + u" regex \"%1\""_s.arg(it.key()));
-        if (!re.namedCaptureGroups().contains("timestamp"_L1))
+        if (!format.payloadOnly && !re.namedCaptureGroups().contains("timestamp"_L1))
             throw Error(u"%1: regex \"%2\" has no (?<timestamp>…) group."_s.arg(where, it.key()));
         format.patternGroups.append(re.namedCaptureGroups());
         format.patterns.append(re);
@@ -112,7 +134,7 @@ LogFormat readFormat(const QString &id, const QJsonObject &o, const QString &ori
     for (const QJsonValue &v : formats.isArray() ? formats.toArray() : QJsonArray{formats})
         if (!v.toString().isEmpty())
             format.timestampFormats.append(v.toString());
-    if (format.timestampFormats.isEmpty())
+    if (format.timestampFormats.isEmpty() && !format.payloadOnly)
         throw Error(u"%1 has no \"timestamp-format\"."_s.arg(where));
     try {
         format.timestamps = TimestampParser(format.timestampFormats, qint64(o.value("timestamp-divisor"_L1).toDouble(1)));
@@ -138,6 +160,7 @@ LogFormat readFormat(const QString &id, const QJsonObject &o, const QString &ori
         const QJsonObject sample = v.toObject();
         format.samples.append({sample.value("line"_L1).toString(), levelFromName(sample.value("level"_L1).toString())});
     }
+    markKeyGroups(format);
     return format;
 }
 

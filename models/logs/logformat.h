@@ -48,8 +48,10 @@ public:
     /// A line continuing an entry (inside an envelope: a payload with no timestamp of its own that
     /// matches); its (?<body>…) is what the message shows. Empty pattern: none.
     QRegularExpression continuationPattern;
+    bool payloadOnly = false; ///< has no time of its own: only ever read inside an envelope
     QList<QRegularExpression> patterns;
     QList<QStringList> patternGroups; ///< named groups of each pattern, by capture number
+    QList<QList<bool>> keyPatternGroups; ///< per pattern and capture: read by a Keys parse
     QStringList timestampFormats;
     TimestampParser timestamps;
     QString timestampField = QStringLiteral("timestamp"); ///< regex group, JSON field or CSV column

@@ -12,10 +12,11 @@ SourceClock::SourceClock(const QTimeZone &zone, qint64 clockOffsetMs)
 {
 }
 
-void SourceClock::setReferenceDate(int year, int month)
+void SourceClock::setReferenceDate(int year, int month, int day)
 {
     m_referenceYear = year;
     m_referenceMonth = month;
+    m_referenceDay = day;
 }
 
 qint64 SourceClock::naiveToUtc(qint64 wallMs, const TimestampFields &f) const
@@ -54,8 +55,12 @@ qint64 SourceClock::toUtc(const TimestampFields &fields) const
     if (fields.zone == TimestampFields::Zone::Epoch)
         return fields.epochMs + m_clockOffsetMs;
     TimestampFields f = fields;
-    if (!f.hasYear)
-        f.year = f.month > m_referenceMonth ? m_referenceYear - 1 : m_referenceYear;
+    if (!f.hasYear) {
+        // A line is never written after its file was last changed: a later day of the year
+        // (beyond a day of zone difference) belongs to the year before.
+        const bool later = f.month > m_referenceMonth || (f.month == m_referenceMonth && f.day > m_referenceDay + 1);
+        f.year = later ? m_referenceYear - 1 : m_referenceYear;
+    }
     const qint64 wall = TimestampParser::wallMs(f);
     const qint64 utc = f.zone == TimestampFields::Zone::Naive ? naiveToUtc(wall, f)
         : f.zone == TimestampFields::Zone::Abbreviation       ? wall - abbreviationOffsetMs(wall, f)

@@ -15,9 +15,10 @@ public:
 
     /// UTC milliseconds since the epoch of `fields`, clock offset applied.
     qint64 toUtc(const TimestampFields &fields) const;
-    /// Year-less timestamps take this year, or the year before when their month lies after `month`
-    /// (a log written in January holds December lines of the previous year).
-    void setReferenceDate(int year, int month);
+    /// Year-less timestamps take this year, or the year before when their day lies after the
+    /// reference date, the file's last change (a log written in January holds December lines of
+    /// the previous year).
+    void setReferenceDate(int year, int month, int day = 31);
 
     const QTimeZone &zone() const { return m_zone; }
     qint64 clockOffsetMs() const { return m_clockOffsetMs; }
@@ -31,6 +32,7 @@ private:
     qint64 m_clockOffsetMs = 0;
     int m_referenceYear = 0;
     int m_referenceMonth = 12;
+    int m_referenceDay = 31;
     // One zone lookup per wall-clock hour: QTimeZone is far too slow to ask per line.
     mutable qint64 m_cachedHour = -1;
     mutable qint64 m_cachedOffsetMs = 0;

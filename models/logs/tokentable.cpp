@@ -6,21 +6,14 @@
 
 namespace salvage {
 
-namespace {
-size_t hashOf(const QByteArray &utf8)
-{
-    return qHash(QByteArrayView(utf8));
-}
-} // namespace
-
-bool TokenTable::equals(quint32 id, const QByteArray &utf8) const
+bool TokenTable::equals(quint32 id, QByteArrayView utf8) const
 {
     const qsizetype start = m_starts[id], length = m_starts[id + 1] - start;
     return length == utf8.size() && std::memcmp(m_arena.data() + start, utf8.constData(), size_t(length)) == 0;
 }
 
 // Slot holding `utf8`, or the empty slot where it belongs; -1 when the table has no slots yet.
-qint64 TokenTable::slotOf(const QByteArray &utf8, size_t hash) const
+qint64 TokenTable::slotOf(QByteArrayView utf8, size_t hash) const
 {
     if (m_slots.empty())
         return -1;
@@ -49,10 +42,14 @@ void TokenTable::grow()
 
 quint32 TokenTable::intern(QStringView value)
 {
-    const QByteArray utf8 = value.toUtf8();
+    return intern(QByteArrayView(value.toUtf8()));
+}
+
+quint32 TokenTable::intern(QByteArrayView utf8)
+{
     if ((size_t(size()) + 1) * 2 > m_slots.size())
         grow();
-    const qint64 slot = slotOf(utf8, hashOf(utf8));
+    const qint64 slot = slotOf(utf8, qHash(utf8));
     if (m_slots[size_t(slot)] != 0)
         return m_slots[size_t(slot)] - 1;
     const quint32 id = size();
@@ -65,13 +62,18 @@ quint32 TokenTable::intern(QStringView value)
 qint64 TokenTable::find(QStringView value) const
 {
     const QByteArray utf8 = value.toUtf8();
-    const qint64 slot = slotOf(utf8, hashOf(utf8));
+    const qint64 slot = slotOf(utf8, qHash(QByteArrayView(utf8)));
     return slot < 0 || m_slots[size_t(slot)] == 0 ? -1 : qint64(m_slots[size_t(slot)] - 1);
 }
 
 QString TokenTable::value(quint32 id) const
 {
-    return QString::fromUtf8(m_arena.data() + m_starts[id], m_starts[id + 1] - m_starts[id]);
+    return QString::fromUtf8(bytes(id));
+}
+
+QByteArrayView TokenTable::bytes(quint32 id) const
+{
+    return QByteArrayView(m_arena.data() + m_starts[id], m_starts[id + 1] - m_starts[id]);
 }
 
 qint64 TokenTable::memoryBytes() const

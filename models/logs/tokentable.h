@@ -14,15 +14,19 @@ class TokenTable
 public:
     /// The id of `value`, adding it when new.
     quint32 intern(QStringView value);
+    /// The same for a value already in UTF-8 (another table's bytes(): no conversion).
+    quint32 intern(QByteArrayView utf8);
     /// The id of `value`, or -1 when it was never interned.
     qint64 find(QStringView value) const;
     QString value(quint32 id) const;
+    /// The value's UTF-8 bytes, valid until the next intern().
+    QByteArrayView bytes(quint32 id) const;
     quint32 size() const { return quint32(m_starts.size() - 1); }
     qint64 memoryBytes() const;
 
 private:
-    qint64 slotOf(const QByteArray &utf8, size_t hash) const;
-    bool equals(quint32 id, const QByteArray &utf8) const;
+    qint64 slotOf(QByteArrayView utf8, size_t hash) const;
+    bool equals(quint32 id, QByteArrayView utf8) const;
     void grow();
 
     std::vector<char> m_arena;

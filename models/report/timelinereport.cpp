@@ -1,5 +1,7 @@
 #include "timelinereport.h"
 
+#include "db/jobcontrol.h"
+
 using namespace Qt::StringLiterals;
 
 namespace salvage {
@@ -69,7 +71,8 @@ QStringList TimelineReport::sourceNotes() const
     return notes;
 }
 
-void TimelineReport::write(ReportWriter &writer, const std::vector<EventRef> &selection, const QStringList &notes) const
+void TimelineReport::write(ReportWriter &writer, const std::vector<EventRef> &selection, const QStringList &notes,
+                           JobControl *control) const
 {
     QList<Annotations::ManualEvent> manual;
     if (m_annotations)
@@ -89,7 +92,12 @@ void TimelineReport::write(ReportWriter &writer, const std::vector<EventRef> &se
 
     writer.begin(highlights, notes);
     qsizetype next = 0;
+    qint64 done = 0;
     for (const EventRef &ref : selection) {
+        if (control && ++done % 4096 == 0) {
+            control->throwIfCancelled();
+            control->setProgress(done, qint64(selection.size()));
+        }
         const ReportEntry entry = entryFor(ref);
         while (next < manual.size() && manual.at(next).instantMs <= entry.instantMs)
             writer.add(entryFor(manual.at(next++)));

@@ -6,6 +6,8 @@
 
 namespace salvage {
 
+class JobControl;
+
 /// Exports a selection of a timeline with its annotations as a postmortem: turns events and
 /// manual notes into ReportEntry rows and streams them through a ReportWriter in time order.
 class TimelineReport
@@ -18,8 +20,10 @@ public:
 
     ReportEntry entryFor(EventRef ref) const;
     ReportEntry entryFor(const Annotations::ManualEvent &event) const;
-    /// Writes `selection` (merged order) plus the manual events between its first and last instants.
-    void write(ReportWriter &writer, const std::vector<EventRef> &selection, const QStringList &notes) const;
+    /// Writes `selection` (merged order) plus the manual events. `control` gets progress and
+    /// may cancel (salvage::Cancelled is thrown; the caller discards what was written).
+    void write(ReportWriter &writer, const std::vector<EventRef> &selection, const QStringList &notes,
+               JobControl *control = nullptr) const;
     /// One line per source: file, format, zone used for naive times.
     QStringList sourceNotes() const;
 

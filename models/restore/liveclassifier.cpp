@@ -3,6 +3,7 @@
 #include "db/arrayliteral.h"
 #include "db/sqlident.h"
 #include "db/pgraw.h"
+#include "restore/movedkeys.h"
 #include "restore/restoresql.h"
 
 namespace salvage {
@@ -63,8 +64,9 @@ bool nullsOnDelete(const ClosureBuilder::Edge &edge)
 } // namespace
 
 LiveClassifier::LiveClassifier(const Schema &live, const PgRaw &session, const QHash<QString, QString> &staging,
-                               const QHash<QString, QStringList> &columns, const QList<ClosureBuilder::Edge> &edges)
-    : m_schema(live), m_session(session), m_staging(staging), m_columns(columns), m_edges(edges)
+                               const QHash<QString, QStringList> &columns, const QList<ClosureBuilder::Edge> &edges,
+                               const MovedKeys *movedKeys)
+    : m_schema(live), m_session(session), m_staging(staging), m_columns(columns), m_edges(edges), m_movedKeys(movedKeys)
 {
 }
 
@@ -89,7 +91,7 @@ QString LiveClassifier::parentAvailable(const ClosureBuilder::Edge &edge, const 
     const QString parentStaging = staged(*edge.parent);
     if (!parentStaging.isEmpty()) {
         const QString pending = pendingCounts ? QStringLiteral(" OR m.%1 IS NULL").arg(kAction) : QString();
-        condition += QStringLiteral(" OR EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (m.%3 IN ('insert', 'recreate')%4))")
+        condition += QStringLiteral(" OR EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (m.%3 IN ('insert', 'recreate', 'rekey', 'follows')%4))")
                          .arg(sql::quoteIdent(parentStaging), RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, alias, edge.columns),
                               kAction, pending);
     }
@@ -121,6 +123,8 @@ void LiveClassifier::classify(const Table &table, RestorePolicy policy, bool kee
     // Rows kept deleted take their children with them (a self-reference needs another pass).
     if (keepDeleted && markDeletedSince(table, s, knownDeleted) > 0)
         markParents(table, s);
+    // A missing row whose moved copy (a new key) is in live gets that copy back rather than a second row.
+    const qint64 copies = m_movedKeys ? m_movedKeys->find(table) : 0;
     markCollisions(table, policy, s, QStringLiteral("%1 IS NULL").arg(kAction));
     update(QStringLiteral("UPDATE %1 SET %2 = 'insert' WHERE %2 IS NULL").arg(s, kAction));
 
@@ -139,6 +143,22 @@ void LiveClassifier::classify(const Table &table, RestorePolicy policy, bool kee
                             .arg(edge.columns.join(QLatin1Char(',')), edge.parent->qualifiedName())});
     }
     markCollisions(table, policy, s, QStringLiteral("%1 = 'repoint'").arg(kAction));
+    if (copies > 0) {
+        markCollisions(table, policy, s, QStringLiteral("%1 = 'rekey'").arg(kAction));
+        keepCopiesOfPresentRows(table, s);
+    }
+}
+
+void LiveClassifier::keepCopiesOfPresentRows(const Table &table, const QString &s)
+{
+    // The backup row is in live again (made anew after the incident): its moved copy cannot take
+    // its key back. Like a foreign key that cannot be put back, the live row stays as it is.
+    const QStringList liveKey = MovedKeys::liveKeyColumns(table.primaryKey);
+    m_session.exec(QStringLiteral("UPDATE %1 x SET %2 = CASE WHEN x.%2 = 'present' THEN 'kept-live' ELSE x.%2 END, "
+                                  "%3 = concat_ws('; ', x.%3, $1 || %4 || $2) WHERE x.%2 IN ('present', 'repoint') AND x.%5 IS NOT NULL")
+                       .arg(s, kAction, kReason, RestoreSql::keyText(QStringLiteral("x"), liveKey), sql::quoteIdent(liveKey.first())),
+                   {QStringLiteral("its moved copy ("), QStringLiteral(") stays in live under its new key: re-keying it back would duplicate "
+                                                                        "the primary key of this row, which live holds again")});
 }
 
 void LiveClassifier::markParents(const Table &table, const QString &s)
@@ -227,16 +247,10 @@ qint64 LiveClassifier::markDeletedThroughSetNull(const Table &table, const QStri
     return marked;
 }
 
-QString LiveClassifier::movedParents(const Table &table, const ClosureBuilder::Edge &edge, const QString &s) const
+QString LiveClassifier::movedParents(const Table &, const ClosureBuilder::Edge &edge, const QString &s) const
 {
     // Backup values of the edge whose present rows now point elsewhere in live, with where they went.
-    QStringList pairs;
-    for (qsizetype i = 0; i < edge.columns.size(); ++i)
-        pairs << QStringLiteral("s.%1 AS \"_salvage_p%2\", l.%1 AS \"_salvage_t%2\"").arg(sql::quoteIdent(edge.columns.at(i))).arg(i);
-    return QStringLiteral("SELECT DISTINCT %1 FROM %2 s JOIN %3 l ON %4 WHERE s.%5 = 'present' AND %6 AND %7 AND (%8) IS DISTINCT FROM (%9)")
-        .arg(pairs.join(QStringLiteral(", ")), s, table.sqlName(), RestoreSql::equal(QStringLiteral("s"), QStringLiteral("l"), table.primaryKey),
-             kAction, RestoreSql::notNull(QStringLiteral("s"), edge.columns), RestoreSql::notNull(QStringLiteral("l"), edge.columns),
-             RestoreSql::prefixed(QStringLiteral("s"), edge.columns), RestoreSql::prefixed(QStringLiteral("l"), edge.columns));
+    return MovedKeys::moves(edge, s, QStringLiteral("s.%1 = 'present'").arg(kAction));
 }
 
 QString LiveClassifier::substituted(const Table &table, const ClosureBuilder::Edge &edge, const QString &s) const
@@ -336,14 +350,28 @@ QString LiveClassifier::projectedLive(const Table &table) const
 void LiveClassifier::markCollisions(const Table &table, RestorePolicy policy, const QString &s, const QString &candidates)
 {
     const QStringList &pk = table.primaryKey;
-    const bool repoint = candidates.contains(QLatin1String("'repoint'"));
-    for (const UniqueKey &key : table.uniqueKeys) {
+    // A row whose moved copy takes its key back: that key is checked too, and the copy is not a collision with itself.
+    const bool rekey = candidates.contains(QLatin1String("'rekey'"));
+    const bool repoint = rekey || candidates.contains(QLatin1String("'repoint'"));
+    QList<UniqueKey> keys = table.uniqueKeys;
+    QString notItsCopy;
+    if (rekey) {
+        UniqueKey primary;
+        primary.columns = pk;
+        for (const QString &column : pk)
+            primary.elements << sql::quoteIdent(column);
+        keys.prepend(primary);
+        notItsCopy = QStringLiteral(" AND (%1) IS DISTINCT FROM (%2)")
+                         .arg(RestoreSql::prefixed(QStringLiteral("a"), MovedKeys::liveKeyColumns(table.primaryKey)), RestoreSql::prefixed(QStringLiteral("b"), pk));
+    }
+    for (const UniqueKey &key : std::as_const(keys)) {
         if (!comparable(key))
             continue;
         const QString predicate = keyPredicate(key);
         const QString keyColumns = sql::quoteIdentList(pk);
         const QString candidateRows = QStringLiteral("SELECT %1, %2 FROM %3 x WHERE %4%5")
-                                          .arg(keyColumns, keyElements(key), s, candidates, predicate);
+                                          .arg(rekey ? sql::quoteIdentList(pk + MovedKeys::liveKeyColumns(table.primaryKey)) : keyColumns,
+                                               keyElements(key), s, candidates, predicate);
         const QString liveRows = QStringLiteral("SELECT %1, %2 FROM %3 x WHERE true%4")
                                      .arg(keyColumns, keyElements(key), projectedLive(table), predicate);
         QStringList keyAliases;
@@ -356,7 +384,11 @@ void LiveClassifier::markCollisions(const Table &table, RestorePolicy policy, co
         QString action;
         QString reason;
         const bool singleKey = pk.size() == 1;
-        if (repoint) {
+        if (rekey) {
+            action = QStringLiteral("kept-live");
+            reason = QStringLiteral("its moved copy stays in live: re-keying it back would duplicate %1 of newer live row ")
+                         .arg(key.name.isEmpty() ? QStringLiteral("the primary key") : QStringLiteral("unique key ") + key.name);
+        } else if (repoint) {
             action = QStringLiteral("kept-live");
             reason = QStringLiteral("putting its foreign key back would duplicate unique key %1 of newer live row ").arg(key.name);
         } else if (policy == RestorePolicy::Restore && singleKey) {
@@ -376,7 +408,7 @@ void LiveClassifier::markCollisions(const Table &table, RestorePolicy policy, co
                                       "WHERE %13 AND s.%14")
                            .arg(s, kAction, kLive, kReason, RestoreSql::prefixed(QStringLiteral("a"), pk), keyAliases.join(QStringLiteral(", ")),
                                 liveKey, RestoreSql::keyText(QStringLiteral("b"), pk), candidateRows)
-                           .arg(liveRows, keyElementsMatch(key), RestoreSql::prefixed(QStringLiteral("b"), pk),
+                           .arg(liveRows, keyElementsMatch(key) + notItsCopy, RestoreSql::prefixed(QStringLiteral("b"), pk),
                                 keyMatch.join(QStringLiteral(" AND ")), candidates),
                        {action, reason});
     }
@@ -387,12 +419,16 @@ qint64 LiveClassifier::foreignKeyUpdates(const ClosureBuilder::Edge &edge, bool 
     const Table &table = *edge.child;
     const QString s = sql::quoteIdent(staged(table));
     const QString insertRows = backEdge ? QStringLiteral(" OR s.%1 IN ('insert', 'recreate')").arg(kAction) : QString();
+    // A key ON UPDATE CASCADE to a moved copy the plan re-keys is put back by that statement.
+    const QString cascaded = m_movedKeys ? m_movedKeys->cascadesBack(edge, QStringLiteral("s"), QStringLiteral("l"), edge.columns)
+                                         : QStringLiteral("false");
     const auto result = m_session.exec(
         QStringLiteral("SELECT count(*) FROM %1 s LEFT JOIN %2 l ON %3 WHERE %4 AND %5 AND "
-                       "((s.%6 = 'repoint' AND (%7) IS DISTINCT FROM (%8))%9)")
+                       "((s.%6 = 'repoint' AND (%7) IS DISTINCT FROM (%8) AND NOT %10)%9)")
             .arg(s, table.sqlName(), RestoreSql::equal(QStringLiteral("s"), table.primaryKey, QStringLiteral("l"), table.primaryKey),
                  RestoreSql::notNull(QStringLiteral("s"), edge.columns), parentAvailable(edge, QStringLiteral("s"), false), kAction,
-                 RestoreSql::prefixed(QStringLiteral("s"), edge.columns), RestoreSql::prefixed(QStringLiteral("l"), edge.columns), insertRows));
+                 RestoreSql::prefixed(QStringLiteral("s"), edge.columns), RestoreSql::prefixed(QStringLiteral("l"), edge.columns), insertRows)
+            .arg(cascaded));
     return PgRaw::value(result, 0, 0).toLongLong();
 }
 

@@ -8,18 +8,21 @@
 
 namespace salvage {
 
+class MovedKeys;
 class PgRaw;
 
 /// Decides, on LIVE and set-wise, what happens to each staged backup row of one table: sets the
 /// staging table's "_salvage_action" (present, repoint, insert, recreate, mapped, skipped,
-/// keep-newer, cascade, unrestorable, deleted-since), "_salvage_live" and "_salvage_reason".
+/// keep-newer, cascade, unrestorable, deleted-since, rekey, follows), "_salvage_live" and "_salvage_reason".
 class LiveClassifier
 {
 public:
     /// `staging` maps "schema.table" to the staging table name of every table already staged.
-    /// `columns` maps "schema.table" to its staged data columns.
+    /// `columns` maps "schema.table" to its staged data columns. `movedKeys`, when given, finds moved
+    /// copies of rows whose foreign key is part of their key.
     LiveClassifier(const Schema &live, const PgRaw &session, const QHash<QString, QString> &staging,
-                   const QHash<QString, QStringList> &columns, const QList<ClosureBuilder::Edge> &edges);
+                   const QHash<QString, QStringList> &columns, const QList<ClosureBuilder::Edge> &edges,
+                   const MovedKeys *movedKeys = nullptr);
 
     /// `keepDeleted`: look for rows deleted since the backup (markDeletedThroughSetNull, markDeletedSince); `knownDeleted`:
     /// keys an earlier plan found so.
@@ -40,6 +43,7 @@ private:
     QString parentGone(const Table &table, const QStringList &exceptColumns) const;
     QString movedParents(const Table &table, const ClosureBuilder::Edge &edge, const QString &s) const;
     QString substituted(const Table &table, const ClosureBuilder::Edge &edge, const QString &s) const;
+    void keepCopiesOfPresentRows(const Table &table, const QString &s);
     void markCollisions(const Table &table, RestorePolicy policy, const QString &s, const QString &candidates);
     QString projectedLive(const Table &table) const;
     QList<ClosureBuilder::Edge> edgesFrom(const Table &table) const;
@@ -50,6 +54,7 @@ private:
     QHash<QString, QString> m_staging;
     QHash<QString, QStringList> m_columns;
     QList<ClosureBuilder::Edge> m_edges;
+    const MovedKeys *m_movedKeys = nullptr;
 };
 
 } // namespace salvage

@@ -50,7 +50,8 @@ struct PlanChildRef
 /// One set-based statement of the script, as data; ScriptRenderer turns it into SQL.
 struct PlanStep
 {
-    enum class Kind { Recreate, Insert, RestoreForeignKey, AdvanceSequence, SetConstraints };
+    /// Rekey: moved copies of rows whose foreign key is part of their key get the backup key back.
+    enum class Kind { Recreate, Insert, RestoreForeignKey, AdvanceSequence, SetConstraints, Rekey };
     Kind kind = Kind::Insert;
     QString table;        ///< "schema.table"
     QString tableSql;
@@ -65,7 +66,7 @@ struct PlanStep
     bool deferred = false;        ///< SetConstraints: DEFERRED; else IMMEDIATE (checked now)
     bool overridingSystemValue = false;
     QList<PlanChildRef> children; ///< Recreate
-    QStringList fkColumns;        ///< RestoreForeignKey
+    QStringList fkColumns;        ///< RestoreForeignKey; Rekey: the key columns it writes back
     QString parentSql;            ///< RestoreForeignKey: referenced table, quoted
     QStringList parentColumns;
     QString sequenceSql;          ///< AdvanceSequence: quoted sequence name

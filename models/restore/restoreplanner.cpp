@@ -9,6 +9,7 @@
 #include "restore/derivedcounters.h"
 #include "restore/insertorder.h"
 #include "restore/liveclassifier.h"
+#include "restore/movedkeys.h"
 #include "restore/restoresql.h"
 #include "restore/rowidentity.h"
 #include "db/pgraw.h"
@@ -113,6 +114,10 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             }
         }
         const QString liveKeyType = table.primaryKey.size() == 1 ? table.column(table.primaryKey.first())->type : QStringLiteral("text");
+        // The key of the row's moved copy in live, when the incident changed its key (MovedKeys).
+        const QStringList liveKey = MovedKeys::liveKeyColumns(table.primaryKey);
+        for (qsizetype i = 0; i < liveKey.size(); ++i)
+            definitions << sql::quoteIdent(liveKey.at(i)) + QLatin1Char(' ') + table.column(table.primaryKey.at(i))->type;
         const QString name = QStringLiteral("_salvage_s_%1").arg(stagingNames.size() + 1);
         // Half-full pages: the classifier's whole-table UPDATEs of unindexed columns then stay on the
         // page (HOT, no index entry), four times cheaper on a million rows.
@@ -174,7 +179,8 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     for (const Table *table : order)
         plan.tableOrder << table->qualifiedName();
 
-    LiveClassifier classifier(liveSchema, live, staging, stagedColumns, liveEdges);
+    const MovedKeys movedKeys(live, backup, closure, staging, stagedColumns, liveEdges);
+    LiveClassifier classifier(liveSchema, live, staging, stagedColumns, liveEdges, &movedKeys);
     for (const Table *table : order) {
         phase(QStringLiteral("classifying %1").arg(table->qualifiedName()));
         classifier.classify(*table, policyFor(request, *table, liveEdges), !request.restoresDeleted(*table),
@@ -195,7 +201,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         for (const QString &column : table->primaryKey)
             keyText << sql::quoteIdent(column) + QStringLiteral("::text");
         const auto listed = live.exec(QStringLiteral("SELECT concat_ws(',', %1), %2, coalesce(\"_salvage_reason\", '') FROM %3 "
-                                                     "WHERE %2 NOT IN ('present', 'insert', 'repoint') OR \"_salvage_reason\" IS NOT NULL "
+                                                     "WHERE %2 NOT IN ('present', 'insert', 'repoint', 'rekey', 'follows') OR \"_salvage_reason\" IS NOT NULL "
                                                      "ORDER BY %4 LIMIT 10000")
                                           .arg(keyText.join(QStringLiteral(", ")), kAction, s, keyOrder(table->primaryKey)));
         for (int row = 0; row < PgRaw::rows(listed); ++row) {
@@ -211,11 +217,12 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     }
 
     phase(QStringLiteral("statements"));
-    // Steps: per group of tables recreate then insert, parents first; then foreign keys put back;
+    // Steps: per group of tables recreate, re-key moved copies, then insert, parents first; then foreign keys put back;
     // then sequences. A cycle of NOT NULL keys is deferred for the run, or written in one statement.
     QStringList deferred;
     for (const InsertOrder::Group &group : insertOrder.groups()) {
         QList<PlanStep> recreates;
+        QList<PlanStep> rekeys;
         QList<PlanStep> inserts;
         for (const Table *table : group.tables) {
             const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
@@ -253,13 +260,26 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                                        .arg(table->qualifiedName()).arg(count);
                 recreates.append(step);
             }
+            if (const qint64 count = counts.value(QStringLiteral("rekey"))) {
+                // Before the inserts: rows that reference the re-keyed ones by their backup key may follow.
+                PlanStep step = tableStep(PlanStep::Kind::Rekey, count);
+                step.nullColumns.clear();
+                for (const ClosureBuilder::Edge &edge : movedKeys.keyEdges(*table))
+                    for (const QString &column : edge.columns)
+                        if (!step.fkColumns.contains(column))
+                            step.fkColumns << column;
+                step.description = QStringLiteral("%1: %2 rows re-keyed back from their new owner to their backup one (%3): moved copies, "
+                                                  "their live key is not in BACKUP")
+                                       .arg(table->qualifiedName()).arg(count).arg(movedKeys.describe(*table));
+                rekeys.append(step);
+            }
             if (const qint64 count = counts.value(QStringLiteral("insert"))) {
                 PlanStep step = tableStep(PlanStep::Kind::Insert, count);
                 step.description = QStringLiteral("%1: insert %2 rows missing from live").arg(table->qualifiedName()).arg(count);
                 inserts.append(step);
             }
         }
-        QList<PlanStep> writes = recreates + inserts;
+        QList<PlanStep> writes = recreates + rekeys + inserts;
         if (group.cycle == InsertOrder::Cycle::OneStatement) {
             for (qsizetype i = 0; i + 1 < writes.size(); ++i)
                 writes[i].withNext = true;
@@ -339,8 +359,9 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     // The data the script carries: rows the statements act on, in key order (deterministic).
     for (const Table *table : order) {
         const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
+        const qint64 rekeyed = counts.value(QStringLiteral("rekey"));
         const qint64 rows = counts.value(QStringLiteral("insert")) + counts.value(QStringLiteral("recreate"))
-            + counts.value(QStringLiteral("repoint"));
+            + counts.value(QStringLiteral("repoint")) + rekeyed;
         if (rows == 0)
             continue;
         phase(QStringLiteral("script data of %1").arg(table->qualifiedName()));
@@ -349,7 +370,9 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         data.tableSql = table->sqlName();
         data.stagingName = staging.value(table->qualifiedName());
         data.columns = stagedColumns.value(table->qualifiedName()) << QStringLiteral("_salvage_action") << QStringLiteral("_salvage_live");
-        live.copyOut(QStringLiteral("COPY (SELECT %1 FROM %2 WHERE %3 IN ('insert', 'recreate', 'repoint') ORDER BY %4) TO STDOUT")
+        if (rekeyed > 0)
+            data.columns << MovedKeys::liveKeyColumns(table->primaryKey);
+        live.copyOut(QStringLiteral("COPY (SELECT %1 FROM %2 WHERE %3 IN ('insert', 'recreate', 'repoint', 'rekey') ORDER BY %4) TO STDOUT")
                          .arg(sql::quoteIdentList(data.columns), sql::quoteIdent(data.stagingName), kAction,
                               keyOrder(table->primaryKey)),
                      [&](const char *chunk, int length) { data.data.append(chunk, length); });
@@ -357,6 +380,9 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             data.types << table->column(column)->type;
         data.types << QStringLiteral("text")
                    << (table->primaryKey.size() == 1 ? table->column(table->primaryKey.first())->type : QStringLiteral("text"));
+        if (rekeyed > 0)
+            for (const QString &column : table->primaryKey)
+                data.types << table->column(column)->type;
         data.rows = rows;
         plan.staging.append(data);
     }

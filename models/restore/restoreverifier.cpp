@@ -26,7 +26,8 @@ Verification RestoreVerifier::verify(PgSession &live, PgSession &backup, const R
     const RestorePlan again = RestorePlanner(live, backup).plan(repeated, control);
     Verification result;
     for (auto it = again.counts.constBegin(); it != again.counts.constEnd(); ++it) {
-        const qint64 left = it->value(QStringLiteral("insert")) + it->value(QStringLiteral("recreate")) + it->value(QStringLiteral("repoint"));
+        const qint64 left = it->value(QStringLiteral("insert")) + it->value(QStringLiteral("recreate")) + it->value(QStringLiteral("repoint"))
+            + it->value(QStringLiteral("rekey"));
         if (left > 0)
             result.stillToRestore.insert(it.key(), left);
     }

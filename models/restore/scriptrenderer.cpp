@@ -1,6 +1,7 @@
 #include "restore/scriptrenderer.h"
 
 #include "db/sqlident.h"
+#include "restore/movedkeys.h"
 #include "restore/restoreplan.h"
 #include "restore/restoresql.h"
 
@@ -115,6 +116,12 @@ QString mainStatement(const PlanStep &step)
                  RestoreSql::prefixed(QStringLiteral("t"), step.fkColumns), RestoreSql::prefixed(QStringLiteral("s"), step.fkColumns),
                  notNull.join(QStringLiteral(" AND ")), step.parentSql)
             .arg(pairs(QStringLiteral("p"), step.parentColumns, QStringLiteral("s"), step.fkColumns));
+    }
+    case PlanStep::Kind::Rekey: {
+        const QStringList liveKey = MovedKeys::liveKeyColumns(step.primaryKey);
+        return QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 = 'rekey' AND %5")
+            .arg(step.tableSql, pairs(QString(), step.fkColumns, QStringLiteral("s"), step.fkColumns, QStringLiteral(", ")), staging, kAction,
+                 pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), liveKey));
     }
     case PlanStep::Kind::AdvanceSequence:
         return QStringLiteral("SELECT setval(%1, x.m) FROM (SELECT max(%2) AS m FROM %3) x, %4 q WHERE x.m > q.last_value")

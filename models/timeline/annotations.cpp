@@ -74,6 +74,19 @@ void Annotations::removeManual(const QString &id)
     Q_EMIT manualEventsChanged();
 }
 
+void Annotations::sortManual()
+{
+    std::stable_sort(m_manual.begin(), m_manual.end(), [](const ManualEvent &a, const ManualEvent &b) { return a.instantMs < b.instantMs; });
+}
+
+void Annotations::replaceDerived(QStringView idPrefix, const QList<ManualEvent> &events)
+{
+    m_manual.removeIf([idPrefix](const ManualEvent &e) { return e.id.startsWith(idPrefix); });
+    m_manual.append(events);
+    sortManual();
+    Q_EMIT manualEventsChanged();
+}
+
 QJsonObject Annotations::toJson() const
 {
     QJsonArray marks;
@@ -121,7 +134,7 @@ void Annotations::loadJson(const QJsonObject &object)
         m_manual.append(e);
         m_nextId = std::max(m_nextId, e.id.section(u'-', -1).toInt() + 1);
     }
-    std::stable_sort(m_manual.begin(), m_manual.end(), [](const ManualEvent &a, const ManualEvent &b) { return a.instantMs < b.instantMs; });
+    sortManual();
     Q_EMIT manualEventsChanged();
 }
 

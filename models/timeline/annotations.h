@@ -46,6 +46,9 @@ public:
     /// Adds a manual event and returns its id.
     QString addManual(qint64 instantMs, const QString &text, const QStringList &tags = {});
     void removeManual(const QString &id);
+    /// Replaces the events whose id starts with `idPrefix` (derived from elsewhere, such as
+    /// the databases) by `events`, keeping the operator's own.
+    void replaceDerived(QStringView idPrefix, const QList<ManualEvent> &events);
     /// Manual events sorted by instant.
     const QList<ManualEvent> &manualEvents() const { return m_manual; }
 
@@ -62,6 +65,7 @@ Q_SIGNALS:
 
 private:
     void store(const QString &eventKey, const Mark &mark);
+    void sortManual();
 
     QHash<QString, Mark> m_marks;
     QList<ManualEvent> m_manual;

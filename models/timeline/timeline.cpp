@@ -173,6 +173,20 @@ QSet<EventRef> Timeline::keyed(const QStringList &keys, QSet<EventRef> *inferred
     return refs;
 }
 
+QStringList Timeline::keysAmong(const QStringList &values) const
+{
+    QStringList keys;
+    for (const QString &value : values) {
+        if (keys.contains(value) || m_correlation.exact(value).empty())
+            continue;
+        QStringList kinds = m_correlation.kindsOf(value);
+        kinds.removeAll(u"pid"_s);
+        if (!kinds.isEmpty())
+            keys << value;
+    }
+    return keys;
+}
+
 std::vector<EventRef> Timeline::select(const TimelineFilter &filter)
 {
     // Keys need the correlation index; levels of access logs are only known after the same parse.

@@ -57,6 +57,11 @@ public:
     /// Refs that carry one of `keys`, plus their inferred partners (the latter also in `inferred`).
     QSet<EventRef> keyed(const QStringList &keys, QSet<EventRef> *inferred = nullptr) const;
 
+    /// Those of `values` (a database row's ids, names, addresses…) that some event carries as a
+    /// key, in their order: what links the row to the logs. Process-local kinds (pid) are not
+    /// counted, as any number may equal one by chance. Needs the correlation.
+    QStringList keysAmong(const QStringList &values) const;
+
     const CorrelationIndex &correlation() const { return m_correlation; }
     const QList<Span> &spans() const { return m_spans; }
     /// Sub-lanes of a source (worker classes, processes), after correlation; may be empty.

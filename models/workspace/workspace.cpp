@@ -82,7 +82,8 @@ QString Workspace::resolve(const QString &workspaceFile, const QString &path)
 {
     if (QDir::isAbsolutePath(path))
         return path;
-    return QFileInfo(workspaceFile).absoluteDir().absoluteFilePath(path);
+    // Cleaned: the timeline keys marks by path, and "case/../app.log" must name the file one way.
+    return QDir::cleanPath(QFileInfo(workspaceFile).absoluteDir().absoluteFilePath(path));
 }
 
 } // namespace salvage

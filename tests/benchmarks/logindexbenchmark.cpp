@@ -138,14 +138,19 @@ void timeQueries(Timeline &timeline)
         keyed.keys = {sample.keys.first().value};
     size_t keyRows = 0;
     const double keyMs = best([&] { keyRows = timeline.select(keyed).size(); });
+    TimelineFilter searched;
+    searched.search = u"statuses/1133?page=42 "_s;
+    size_t searchRows = 0;
+    const double searchMs = best([&] { searchRows = timeline.select(searched).size(); });
     std::fprintf(stderr, "  queries on %zu events (best of 5):\n"
                          "    viewport select (1%% of the span, %zu rows): %8.2f ms\n"
                          "    swimlanes of every event:               %8.2f ms\n"
                          "    histogram, 1600 bins over everything:   %8.2f ms\n"
                          "    one lane, 1600 bins over the viewport:  %8.3f ms\n"
-                         "    key filter %s (%zu rows): %8.2f ms\n",
+                         "    key filter %s (%zu rows): %8.2f ms\n"
+                         "    text search \"%s\" in every raw line (%zu rows): %8.2f ms\n",
                  all.size(), rows, selectMs, lanesMs, histogramMs, zoomedMs,
-                 qPrintable(keyed.keys.value(0, u"(none)"_s)), keyRows, keyMs);
+                 qPrintable(keyed.keys.value(0, u"(none)"_s)), keyRows, keyMs, qPrintable(searched.search), searchRows, searchMs);
 }
 
 // Child mode: index (and optionally parse) one file, print what was found.

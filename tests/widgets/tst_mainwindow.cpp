@@ -7,7 +7,9 @@
 #include "jobspanel.h"
 #include "mainwindow.h"
 #include "sourcepanel.h"
+#include "logfixture.h"
 #include "testcluster.h"
+#include "timelineview.h"
 
 #include <QAction>
 #include <QLabel>
@@ -180,6 +182,19 @@ private Q_SLOTS:
                                                    : QStringLiteral("\"public\".\"Odd\"\"T\" WHERE \"Key\" IN ('it''s', 'b')"));
         QCOMPARE(window.findChild<QLineEdit *>(QStringLiteral("graphRoot"))->text(), QStringLiteral("public.Odd\"T:") + first);
         QCOMPARE(window.findChild<QTabWidget *>()->currentWidget()->objectName(), QStringLiteral("restoreView"));
+
+        // The same rows followed into the logs: a request that names one of their keys.
+        salvage::test::LogFixture files;
+        auto *timeline = window.findChild<TimelineView *>();
+        QSignalSpy correlated(timeline, &TimelineView::correlated);
+        timeline->setSources({LogSource{files.write(QStringLiteral("production.log"),
+                                                    "I, [2024-12-26T21:30:54.071002 #1514]  INFO -- : method=GET path=/ status=200 "
+                                                    "duration=1.0 account_id=b\n"),
+                                        {}, {}, {}, 0}});
+        QVERIFY(correlated.wait(30000));
+        rows->findChild<QAction *>(QStringLiteral("showRowsInTimeline"))->trigger();
+        QCOMPARE(timeline->filter().keys, QStringList{QStringLiteral("b")});
+        QCOMPARE(window.findChild<QTabWidget *>()->currentWidget(), timeline);
     }
 };
 

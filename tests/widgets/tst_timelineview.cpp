@@ -2,10 +2,14 @@
 #include "jobs/jobregistry.h"
 #include "timelinecanvas.h"
 #include "timelineview.h"
+#include "timeline/databaseevents.h"
 
 #include <QAbstractItemModel>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QComboBox>
+#include <QDateTime>
+#include <QFile>
 #include <QTest>
 
 #include "logfixture.h"
@@ -54,6 +58,9 @@ private Q_SLOTS:
         auto *table = view.findChild<QTableView *>();
         QVERIFY(table && table->model());
         QCOMPARE(table->model()->rowCount(), 4);
+        // A source's own zone is a display choice next to UTC and local time.
+        auto *zones = view.findChild<QComboBox *>(u"displayZone"_s);
+        QVERIFY(zones && zones->findData(QByteArray("Europe/Berlin")) >= 0);
         // A key typed while the parse pass runs applies when it is done.
         view.setKeyFilter(u"j1"_s);
         QVERIFY(correlated.count() > 0 || correlated.wait(30000));
@@ -62,7 +69,84 @@ private Q_SLOTS:
         table->selectRow(0);
         view.setKeyFilter({});
         QCOMPARE(table->model()->rowCount(), 4);
+        // A database row followed into the logs: the values the logs carry become keys (not pid 1).
+        view.showRow(u"public.jobs 7"_s, {u"7"_s, u"j1"_s, u"b2f7c3a1-4d5e"_s, u"1"_s});
+        QCOMPARE(view.filter().keys, (QStringList{u"j1"_s, u"b2f7c3a1-4d5e"_s}));
+        QCOMPARE(table->model()->rowCount(), 3);
+        // A row the logs do not know leaves the filter as it was.
+        view.showRow(u"public.jobs 8"_s, {u"8"_s});
+        QCOMPARE(table->model()->rowCount(), 3);
+        view.setKeyFilter({});
         QVERIFY(jobs.rowCount() >= 2); // the index job and the parse job
+    }
+
+    // The Export button's work: what the table shows, with the operator's marks, as a postmortem.
+    void exportsWithMarks()
+    {
+        ShownView shown;
+        TimelineView &view = shown.view;
+        QSignalSpy correlated(&view, &TimelineView::correlated);
+        view.setSources({LogSource{m_files.write(u"export-sidekiq.log"_s,
+                                                 "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
+                                                 "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"),
+                                   u"sidekiq"_s, {}, {}, 0}});
+        QVERIFY(correlated.wait(30000));
+        view.annotations()->setComment(view.timeline()->eventKey(view.timeline()->merged().front()), u"the merge starts"_s);
+        view.annotations()->addManual(QDateTime::fromString(u"2024-12-26T20:41:30Z"_s, Qt::ISODate).toMSecsSinceEpoch(), u"users report lost posts"_s);
+        QSignalSpy exported(&view, &TimelineView::exported);
+        const QString path = m_files.path(u"postmortem.md"_s);
+        view.exportTo(path, ReportWriter::Format::Markdown);
+        QVERIFY(exported.wait(30000));
+        QCOMPARE(exported.first().at(1).toString(), QString());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(file.readAll());
+        QVERIFY2(text.contains(u"users report lost posts"_s), qPrintable(text));
+        QVERIFY(text.contains(u"the merge starts"_s));
+        QVERIFY(text.contains(u"done"_s));
+        // A place that cannot be written: said, and nothing left behind.
+        const QString bad = m_files.path(u"no-such-dir/postmortem.md"_s);
+        view.exportTo(bad, ReportWriter::Format::Markdown);
+        QVERIFY(exported.wait(30000));
+        QVERIFY(!exported.last().at(1).toString().isEmpty());
+        QVERIFY(!QFile::exists(bad));
+    }
+
+    // Notes and the backup's point in time are drawn across the lanes; rows created since are not.
+    void markersForNotesAndTheBackup()
+    {
+        ShownView shown;
+        Annotations *annotations = shown.view.annotations();
+        annotations->addManual(1000, u"deploy"_s);
+        Annotations::ManualEvent backup{DatabaseEvents::backupPointId.toString(), 500, u"BACKUP point in time"_s, {}, false};
+        Annotations::ManualEvent created{DatabaseEvents::idPrefix.toString() + u"new:public.t"_s, 700, u"rows"_s, {}, false};
+        annotations->replaceDerived(DatabaseEvents::idPrefix, {backup, created});
+        const QList<TimelineCanvas::Marker> markers = shown.view.findChild<TimelineCanvas *>()->markers();
+        QCOMPARE(markers.size(), 2);
+        QCOMPARE(markers.at(0).instantMs, 500);
+        QVERIFY(markers.at(0).derived);
+        QCOMPARE(markers.at(1).text, u"deploy"_s);
+        QVERIFY(!markers.at(1).derived);
+    }
+
+    // Brushing a range on the overview brings the table's first event of that range to the top.
+    void tableFollowsTheBrushedRange()
+    {
+        ShownView shown;
+        TimelineView &view = shown.view;
+        QSignalSpy correlated(&view, &TimelineView::correlated);
+        QByteArray lines;
+        for (int minute = 0; minute < 600; ++minute)
+            lines += u"2024-12-26T%1:%2:00.000Z pid=1 tid=a class=W jid=j%3 INFO: start\n"_s.arg(10 + minute / 60).arg(minute % 60, 2, 10, QChar(u'0')).arg(minute).toUtf8();
+        view.setSources({LogSource{m_files.write(u"many.log"_s, lines), u"sidekiq"_s, {}, {}, 0}});
+        QVERIFY(correlated.wait(30000)); // the parse pass refilters the table: brush after it, as people do
+        auto *table = view.findChild<QTableView *>();
+        QCOMPARE(table->model()->rowCount(), 600);
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(table->rowAt(0), 0);
+        const qint64 at = QDateTime::fromString(u"2024-12-26T15:00:00Z"_s, Qt::ISODate).toMSecsSinceEpoch();
+        Q_EMIT view.findChild<TimelineCanvas *>()->rangeBrushed(at, at + 600000);
+        QTRY_COMPARE(table->rowAt(0), 300); // 15:00 is the 300th minute
     }
 
     // Worker classes become sub-lanes under their source once parsed; a click on the label folds them.

@@ -61,6 +61,9 @@ private Q_SLOTS:
         table.table = QStringLiteral("public.t");
         QCOMPARE(DiffRowSelection::of(table, {0, 1, 0}).restoreRoot(), QStringLiteral("public.t WHERE \"id\" IN ('1', '2')"));
         QCOMPARE(DiffRowSelection::of(table, {1, 0}).graphRoot(), QStringLiteral("public.t:2"));
+        // Values to look up in the logs: distinct, both sides, no NULL and no empty text.
+        QCOMPARE(DiffRowSelection::of(table, {0, 1, 2}).logValues,
+                 (QStringList{QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("NULL"), QStringLiteral("3"), QStringLiteral("a,\"b\"\nc")}));
         table.table = QStringLiteral("App Data.issue\"s"); // read back by the Restore view's root parser
         table.sqlName = QStringLiteral("\"App Data\".\"issue\"\"s\"");
         const QString quoted = DiffRowSelection::of(table, {1}).restoreRoot();

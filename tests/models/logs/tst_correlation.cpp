@@ -1,5 +1,6 @@
 // Correlation keys (exact), nginx ↔ Rails links (inferred), and job spans.
 #include "logs/correlationindex.h"
+#include "logs/logkeycandidates.h"
 #include "logs/spanbuilder.h"
 #include "logs/tokentable.h"
 #include "timeline/timeline.h"
@@ -58,6 +59,37 @@ private Q_SLOTS:
         QCOMPARE(inferred, 1);
         // Access-log levels come from the parsed status.
         QCOMPARE(timeline.level({0, 0}), LogLevel::Info);
+    }
+
+    // A database row's values that the logs carry become keys: the actor and the address, not a
+    // number that only equals a process id.
+    void rowValuesBecomeKeys()
+    {
+        Timeline timeline;
+        timeline.setSources({
+            LogSource{m_files.write(u"rows-production.log"_s,
+                            "I, [2024-12-26T21:30:54.071002 #1514]  INFO -- : [b2f7c3a1-4d5e] method=POST path=/inbox status=202 duration=1.0 "
+                            "key=https://remote.example/users/alice#main-key remote_ip=203.0.113.9\n"),
+                      {}, {}, {}, 0},
+            LogSource{m_files.write(u"rows-postgresql.log"_s,
+                            "2024-12-26 21:30:54.100 UTC [1514] LOG:  connection received: host=203.0.113.9 port=5000\n"),
+                      {}, {}, {}, 0},
+        });
+        timeline.build();
+        timeline.buildCorrelation();
+        QCOMPARE(timeline.correlation().kindsOf(u"1514"_s), QStringList{u"pid"_s});
+        // A row's values as the database prints them: inet adds "/32" to a single host.
+        LogKeyCandidates row;
+        for (const QString &value : {u"42"_s, u"https://remote.example/users/alice"_s, u"1514"_s, u"b2f7c3a1-4d5e"_s, u"alice"_s,
+                                     u"https://remote.example/users/alice"_s, u"203.0.113.9/32"_s, QString(), QString(300, u'x')})
+            row.add(value);
+        QCOMPARE(row.values().size(), 6); // no duplicate, no empty value, nothing too long for a key
+        QCOMPARE(timeline.keysAmong(row.values()),
+                 (QStringList{u"https://remote.example/users/alice"_s, u"b2f7c3a1-4d5e"_s, u"203.0.113.9"_s}));
+        LogKeyCandidates addresses;
+        for (const QString &value : {u"2001:db8::1/128"_s, u"10.0.0.0/8"_s, u"2001:db8::/32"_s, u"::ffff:192.0.2.1/128"_s})
+            addresses.add(value);
+        QCOMPARE(addresses.values(), (QStringList{u"2001:db8::1"_s, u"10.0.0.0/8"_s, u"2001:db8::/32"_s, u"::ffff:192.0.2.1"_s}));
     }
 
     void spansFromStartDoneAndElapsed()

@@ -195,6 +195,12 @@ private Q_SLOTS:
         QCOMPARE(log->event(0).message, u"start"_s);
     }
 
+    void payloadOnlyFormatCannotBeChosenForAFile()
+    {
+        IndexedLog log(LogSource{m_files.write(u"bare-lograge.log"_s, "method=GET path=/ status=200\n"), {}, u"lograge"_s, {}, 0}, m_registry);
+        QVERIFY_THROWS_EXCEPTION(Error, log.build());
+    }
+
     void unreadableFileThrows()
     {
         QVERIFY_THROWS_EXCEPTION(Error, IndexedLog(LogSource{m_files.path(u"missing.log"_s), {}, {}, {}, 0}, m_registry));

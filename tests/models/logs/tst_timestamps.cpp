@@ -90,6 +90,10 @@ private Q_SLOTS:
         QCOMPARE(clock.toUtc(fields), iso("2024-12-06T07:01:02Z"));
         clock.setReferenceDate(2025, 12);
         QCOMPARE(clock.toUtc(fields), iso("2025-12-06T07:01:02Z"));
+        clock.setReferenceDate(2025, 12, 2); // written on 2 December: the 6th is last year's
+        QCOMPARE(clock.toUtc(fields), iso("2024-12-06T07:01:02Z"));
+        clock.setReferenceDate(2025, 12, 5); // a day's margin for zones: the 6th is this year's
+        QCOMPARE(clock.toUtc(fields), iso("2025-12-06T07:01:02Z"));
     }
 
     void scanFindsTimestampInsideLine()

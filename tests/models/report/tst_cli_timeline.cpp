@@ -1,4 +1,7 @@
 // salvage-cli timeline end to end: formats, zones, filters, sorting, exit codes.
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -55,6 +58,39 @@ private Q_SLOTS:
         QCOMPARE(rails.value("keys"_L1).toObject().value("request"_L1).toString(), u"b2f7c3a1-4d5e"_s);
         QCOMPARE(QJsonDocument::fromJson(lines.last()).object().value("message"_L1).toString(), u"done"_s);
         QCOMPARE(QJsonDocument::fromJson(lines.at(3)).object().value("level"_L1).toString(), u"error"_s); // the 502
+    }
+
+    // A workspace brings its log sources (relative to it) and the operator's marks into the export.
+    void workspaceMarksSurviveTheExport()
+    {
+        QDir dir(QFileInfo(m_access).absolutePath());
+        dir.mkpath(u"case"_s);
+        const QString workspace = dir.filePath(u"case/incident.salvage"_s);
+        // The event key is the resolved path and the entry's byte offset: the second access line.
+        const QString secondLine = m_access + u"#"_s + QString::number(QByteArray("203.0.113.9 - - [26/Dec/2024:20:30:54 +0000] "
+                                                                                  "\"POST /inbox HTTP/1.1\" 202 0 \"-\" \"http.rb\"\n").size());
+        const QJsonObject json{
+            {u"salvage_workspace"_s, 1},
+            {u"logs"_s, QJsonArray{QJsonObject{{u"path"_s, u"../access.log"_s}, {u"label"_s, u"nginx"_s}}}},
+            {u"sections"_s, QJsonObject{{u"annotations"_s, QJsonObject{{u"marks"_s, QJsonArray{QJsonObject{{u"event"_s, secondLine}, {u"starred"_s, true},
+                                                                                {u"comment"_s, u"the first 502"_s}}}},
+                                           {u"manual"_s, QJsonArray{QJsonObject{{u"id"_s, u"manual-1"_s}, {u"instant_ms"_s, 1735245000000.0},
+                                                                                 {u"text"_s, u"deploy, full downtime"_s}}}}}}}}};
+        QFile file(workspace);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QJsonDocument(json).toJson());
+        file.close();
+
+        const CliRun run = runCli({u"timeline"_s, u"--workspace"_s, workspace, u"--format"_s, u"jsonl"_s});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QList<QByteArray> lines = run.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 3); // two requests and the note
+        QVERIFY2(run.out.contains("deploy, full downtime"), run.out.constData());
+        const QJsonObject marked = QJsonDocument::fromJson(lines.last()).object();
+        QCOMPARE(marked.value("comment"_L1).toString(), u"the first 502"_s);
+        QVERIFY(marked.value("tag"_L1).toArray().contains(u"starred"_s));
+        const CliRun missing = runCli({u"timeline"_s, u"--workspace"_s, dir.filePath(u"nope.salvage"_s)});
+        QCOMPARE(missing.exitCode, 2);
     }
 
     // nginx ↔ Rails links made by time, method, path and status are exported, marked inferred.

@@ -6,6 +6,7 @@
 #include "restore/restoreexecutor.h"
 #include "restore/scriptrenderer.h"
 #include "livesnapshot.h"
+#include "previewrunundo.h"
 #include "smallincident.h"
 
 #include <QFile>
@@ -63,32 +64,10 @@ class TestRestoreCycles : public QObject
     QTemporaryDir m_dir;
     salvage::test::SmallIncident m_incident;
 
-    static void checkCounts(const ExecutionReport &report)
-    {
-        QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
-        for (const StatementOutcome &outcome : report.statements)
-            if (outcome.expectedRows >= 0)
-                QCOMPARE(outcome.rows, outcome.expectedRows);
-    }
-
     /// Preview (LIVE unchanged), run, then the undo script by psql gives LIVE back exactly.
     void previewRunUndo(const QByteArray &script, const std::function<void()> &checkRestored)
     {
-        const auto before = salvage::test::tableDigests(m_incident.live());
-        PgSession session(m_incident.live(), PgSession::Options::writable(QStringLiteral("LIVE")));
-        RestoreExecutor executor(session);
-        checkCounts(executor.preview(script));
-        QCOMPARE(salvage::test::tableDigests(m_incident.live()), before);
-
-        const QString undo = m_dir.filePath(QStringLiteral("undo.sql"));
-        const ExecutionReport run = executor.run(script, undo);
-        QVERIFY2(run.committed, qPrintable(run.error));
-        checkCounts(run);
-        checkRestored();
-
-        const ProcessResult undone = salvage::test::runWithPsql(m_incident.live(), undo);
-        QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));
-        QCOMPARE(salvage::test::tableDigests(m_incident.live()), before);
+        salvage::test::previewRunUndo(m_incident.live(), script, m_dir.filePath(QStringLiteral("undo.sql")), checkRestored);
     }
 
     /// kRing's rows as the backup holds them: each ring closed, nothing else, the tags on their b.
@@ -134,13 +113,7 @@ private slots:
         });
 
         // psql runs the same script: the deferred keys are checked by its own SET CONSTRAINTS … IMMEDIATE.
-        const QString path = m_dir.filePath(QStringLiteral("shelves.sql"));
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(script);
-        file.close();
-        const ProcessResult ran = salvage::test::runWithPsql(m_incident.live(), path);
-        QVERIFY2(ran.exitCode == 0, qPrintable(ran.output));
+        salvage::test::runScriptWithPsql(m_incident.live(), script, m_dir.filePath(QStringLiteral("shelves.sql")));
         QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FROM box")), QStringLiteral("3"));
     }
 

@@ -1,5 +1,6 @@
 // Merging sources on one axis, filters, annotations saved with the workspace, the table model.
 #include "timeline/annotations.h"
+#include "timeline/databaseevents.h"
 #include "timeline/timeline.h"
 #include "timeline/timelinemodel.h"
 #include "workspace/workspace.h"
@@ -114,6 +115,43 @@ private Q_SLOTS:
         QCOMPARE(loaded.starred(), QStringList{u"/x/a.log#120"_s});
         const QString id = loaded.addManual(0, u"new"_s);
         QCOMPARE(id, u"manual-3"_s); // ids continue after loaded ones
+    }
+
+    // What the databases date joins the notes; a new comparison replaces it, never the operator's notes.
+    void databaseEventsFromAComparison()
+    {
+        DiffResult result;
+        result.backupTime = double(ms("2024-05-02T00:59:58Z")) / 1000.0;
+        TableDiff accounts;
+        accounts.table = u"public.accounts"_s;
+        for (const char *at : {"2024-05-02T14:10:00Z", "2024-05-02T12:50:00Z", "2024-05-01T00:00:00Z"}) {
+            DiffRow row;
+            row.status = DiffRow::Status::OnlyInLive;
+            row.liveTime = double(ms(at)) / 1000.0;
+            row.origin = *row.liveTime > *result.backupTime ? DiffRow::Origin::NewSinceBackup : DiffRow::Origin::Unexplained;
+            accounts.rows.append(row);
+        }
+        TableDiff follows; // nothing new: no event
+        follows.table = u"public.follows"_s;
+        result.tables = {accounts, follows};
+
+        const QList<Annotations::ManualEvent> events = DatabaseEvents::of(result);
+        QCOMPARE(events.size(), 2);
+        QCOMPARE(events.at(0).id, DatabaseEvents::backupPointId.toString());
+        QCOMPARE(events.at(0).instantMs, ms("2024-05-02T00:59:58Z"));
+        QCOMPARE(events.at(1).instantMs, ms("2024-05-02T12:50:00Z")); // the first of the two new ones
+        QVERIFY2(events.at(1).text.contains(u"public.accounts: the first of 2 row(s)"_s), qPrintable(events.at(1).text));
+        QVERIFY(events.at(1).text.contains(u"2024-05-02 14:10:00 UTC"_s));
+        QVERIFY(!events.at(1).starred);
+
+        Annotations annotations;
+        annotations.addManual(ms("2024-05-02T12:41:00Z"), u"merge worker ran"_s);
+        annotations.replaceDerived(DatabaseEvents::idPrefix, events);
+        annotations.replaceDerived(DatabaseEvents::idPrefix, events); // again: replaced, not doubled
+        QCOMPARE(annotations.manualEvents().size(), 3);
+        QCOMPARE(annotations.manualEvents().at(1).text, u"merge worker ran"_s); // sorted by instant
+        annotations.replaceDerived(DatabaseEvents::idPrefix, {});
+        QCOMPARE(annotations.manualEvents().size(), 1);
     }
 
     void modelShowsEventsAndManualNotes()

@@ -33,6 +33,8 @@ private Q_SLOTS:
         QCOMPARE(loaded.logs, workspace.logs);
         QCOMPARE(loaded.section(QStringLiteral("annotations")).value(QStringLiteral("count")).toInt(), 2);
         QCOMPARE(Workspace::resolve(path, QStringLiteral("logs/nginx.log")), dir.filePath(QStringLiteral("logs/nginx.log")));
+        // One spelling per file: marks are keyed by the resolved path.
+        QCOMPARE(Workspace::resolve(path, QStringLiteral("logs/../logs/./nginx.log")), dir.filePath(QStringLiteral("logs/nginx.log")));
     }
 
     void badFiles()
