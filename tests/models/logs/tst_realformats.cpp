@@ -95,6 +95,8 @@ private Q_SLOTS:
         QTest::newRow("pg [%p-%l] prefix")
             << u"postgresql/pid-line-prefix.log"_s << QString() << u"postgresql_log"_s << 19 << 25
             << u"2026-12-02T11:05:46.000Z"_s << u"2026-12-02T11:05:46.000Z"_s << true;
+        QTest::newRow("pg < %m > prefix, EST") << u"postgresql/angle-prefix-new-york.log"_s << QString() << u"postgresql_log"_s << 19 << 25
+                                               << u"2026-12-02T11:52:05.548Z"_s << u"2026-12-02T11:52:05.683Z"_s << true;
         // Zones: Debian's prefix in Asia/Kathmandu (+0545), CST meaning China, WAT, NST (-03:30).
         QTest::newRow("pg +0545") << u"postgresql/kathmandu-debian-prefix.log"_s << QString() << u"postgresql_log"_s
                                   << 18 << 21 << u"2026-12-02T11:00:23.929Z"_s << u"2026-12-02T11:00:24.151Z"_s << true;
@@ -285,6 +287,14 @@ private Q_SLOTS:
         both.build();
         QCOMPARE(both.index().count(), 22);
         QCOMPARE(find(both, u"run-parts"_s).message, u"(root) CMD (run-parts /etc/cron.hourly)"_s);
+    }
+
+    void postgresPrefixAfterPunctuation()
+    {
+        // '< %m > ': the prefix does not start with the time.
+        QCOMPARE(find(*open(u"postgresql/angle-prefix-new-york.log"_s), u"duplicate key"_s).message,
+                 u"duplicate key value violates unique constraint \"notes_pkey\"\nDETAIL:  Key (id)=(1) already exists.\n"
+                 "STATEMENT:  INSERT INTO notes (id, body) VALUES (1, 'dup');"_s);
     }
 
     void postgresPgBadgerLevels()
