@@ -131,9 +131,11 @@ bool EventParser::extract(const LogFormat &format, const QString &first, const Q
         for (qsizetype i = 0; i < values.size() && i < format.csvColumns.size(); ++i)
             if (!values.at(i).isEmpty())
                 fields.insert(format.csvColumns.at(i), values.at(i));
-        TimestampFields ignored;
+        // The whole field is the timestamp: a text line with a timestamp and a comma is no record.
+        TimestampFields parsed;
         const QByteArray ts = fields.value(format.timestampField).toUtf8();
-        return format.timestamps.parseAt(ts.constData(), ts.constData() + ts.size(), ignored);
+        return format.timestamps.parseAt(ts.constData(), ts.constData() + ts.size(), parsed)
+            && parsed.length == ts.size();
     }
     case LogFormat::Kind::Text:
         for (qsizetype p = 0; p < format.patterns.size(); ++p) {
@@ -165,44 +167,106 @@ void EventParser::addKeyValues(const LogFormat &format, QHash<QString, QString> 
                 fields.insert(m.captured(1), value);
         }
     }
-    const QString body = fields.value(format.bodyField);
-    for (const QRegularExpression &re : format.bodyPatterns) {
-        const QRegularExpressionMatch m = re.match(body);
+    const auto apply = [&fields](const QRegularExpression &re, const QString &text) {
+        const QRegularExpressionMatch m = re.match(text);
         if (!m.hasMatch())
-            continue;
+            return;
         for (const QString &name : re.namedCaptureGroups())
             if (!name.isEmpty() && m.capturedStart(name) >= 0 && !fields.contains(name))
                 fields.insert(name, m.captured(name));
+    };
+    for (const auto &[field, re] : format.fieldPatterns)
+        if (fields.contains(field))
+            apply(re, fields.value(field));
+    const QString body = fields.value(format.bodyField);
+    for (const QRegularExpression &re : format.bodyPatterns)
+        apply(re, body);
+}
+
+QString EventParser::keyValue(const QString &kind, const QString &value)
+{
+    if (kind != "ip"_L1 || !value.contains(u':'))
+        return value;
+    // Sources write a client as 10.0.0.5, 10.0.0.5:51234 (csvlog, Apache) or [2001:db8::1]:443:
+    // the address alone is what correlates them.
+    static const QRegularExpression withPort(u"^(?:(\\d{1,3}(?:\\.\\d{1,3}){3})|\\[([0-9A-Fa-f:.]+)\\]):\\d+$"_s);
+    const QRegularExpressionMatch m = withPort.match(value);
+    return m.hasMatch() ? m.captured(1) + m.captured(2) : value;
+}
+
+QString EventParser::fill(const QString &pattern, const QHash<QString, QString> &fields, bool *filled)
+{
+    static const QRegularExpression placeholder(u"\\{([^}]+)\\}"_s);
+    QString message;
+    qsizetype last = 0;
+    for (const QRegularExpressionMatch &m : placeholder.globalMatch(pattern)) {
+        message += QStringView(pattern).mid(last, m.capturedStart() - last);
+        const QString value = fields.value(m.captured(1));
+        if (value != "-"_L1) {
+            message += value;
+            *filled = *filled || !value.isEmpty();
+        }
+        last = m.capturedEnd();
     }
+    message += QStringView(pattern).mid(last);
+    return message;
+}
+
+QString EventParser::unescapeOctal(const QString &text)
+{
+    if (!text.contains(u'#'))
+        return text;
+    // rsyslog wrote a multi-line message (a Python traceback) as one line: "…:#012  File…".
+    static const QRegularExpression escaped(u"#0(?!00)([0-3][0-7])"_s);
+    QString unescaped;
+    qsizetype last = 0;
+    for (const QRegularExpressionMatch &m : escaped.globalMatch(text)) {
+        unescaped += QStringView(text).mid(last, m.capturedStart() - last);
+        unescaped += QChar(m.capturedView(1).toUShort(nullptr, 8));
+        last = m.capturedEnd();
+    }
+    unescaped += QStringView(text).mid(last);
+    return unescaped;
 }
 
 QString EventParser::messageOf(const LogFormat &format, const QHash<QString, QString> &fields)
 {
+    bool filled = false;
+    if (!format.messageLines.isEmpty()) {
+        // csvlog and jsonlog read like the stderr log: "DETAIL:  …" lines, newlines of a statement kept.
+        QStringList lines;
+        for (const QString &line : format.messageLines) {
+            filled = false;
+            const QString text = fill(line, fields, &filled);
+            if (filled)
+                lines.append(text);
+        }
+        return lines.join(u'\n');
+    }
     if (format.messageTemplate.isEmpty())
         return fields.value(format.bodyField);
-    static const QRegularExpression placeholder(u"\\{([^}]+)\\}"_s);
-    QString message;
-    qsizetype last = 0;
-    for (const QRegularExpressionMatch &m : placeholder.globalMatch(format.messageTemplate)) {
-        message += QStringView(format.messageTemplate).mid(last, m.capturedStart() - last);
-        const QString value = fields.value(m.captured(1));
-        message += value == "-"_L1 ? QString() : value;
-        last = m.capturedEnd();
-    }
-    message += QStringView(format.messageTemplate).mid(last);
-    return message.simplified();
+    return fill(format.messageTemplate, fields, &filled).simplified();
 }
 
-QString EventParser::continuation(const LogFormat &format, const QString &rest)
+QString EventParser::continuation(const LogFormat &format, const LogFormat *payload, const QString &rest)
 {
-    if (format.joinLevels.isEmpty())
+    const LogFormat &inner = payload ? *payload : format;
+    if (inner.joinLevels.isEmpty())
         return rest;
-    // Joined PostgreSQL lines (DETAIL, STATEMENT, …) repeat the prefix: keep "DETAIL:  text" only.
+    // Joined PostgreSQL lines (DETAIL, STATEMENT, …) repeat the prefix (and, through syslog, the
+    // envelope): keep "DETAIL:  text" only.
     QStringList lines = rest.split(u'\n');
     for (QString &line : lines) {
+        if (payload)
+            line = payloadOf(format, line).value_or(line);
         QHash<QString, QString> fields;
-        if (extract(format, line, line, fields) && fields.contains(format.levelField))
-            line = fields.value(format.levelField) + u":  "_s + fields.value(format.bodyField);
+        if (extract(inner, line, line, fields) && fields.contains(inner.levelField)) {
+            line = fields.value(inner.levelField) + u":  "_s + fields.value(inner.bodyField);
+        } else if (inner.continuationPattern.isValid() && !inner.continuationPattern.pattern().isEmpty()) {
+            const QRegularExpressionMatch m = inner.continuationPattern.match(line);
+            if (m.hasMatch())
+                line = m.captured(u"body"_s);
+        }
     }
     return lines.join(u'\n');
 }
@@ -218,7 +282,8 @@ std::optional<QString> EventParser::payloadOf(const LogFormat &envelope, const Q
     QHash<QString, QString> fields;
     if (!extract(envelope, line, line, fields))
         return std::nullopt;
-    return withoutLineEnd(fields.value(envelope.bodyField));
+    const QString payload = withoutLineEnd(fields.value(envelope.bodyField));
+    return envelope.octalEscapes ? unescapeOctal(payload) : payload;
 }
 
 LogLevel EventParser::levelOf(const LogFormat &format, const QString &value) const
@@ -258,6 +323,18 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
     }
     if (format.kind == LogFormat::Kind::Csv)
         rest.clear(); // the record's newlines are inside its fields
+    if (format.partialLines && !rest.isEmpty()) {
+        // The further lines are the rest of a line docker cut: their bodies continue this one's.
+        QString &body = fields[format.bodyField];
+        for (const QString &line : rest.split(u'\n')) {
+            QHash<QString, QString> more;
+            if (extract(format, line, line, more))
+                body += more.value(format.bodyField);
+        }
+        rest.clear();
+    }
+    if (format.octalEscapes && fields.contains(format.bodyField))
+        fields[format.bodyField] = unescapeOctal(fields.value(format.bodyField));
     event.originalTime = fields.value(format.timestampField);
     addKeyValues(format, fields); // before the lane and level: Sidekiq's class=, lograge's status=
     event.level = levelOf(format, fields.value(format.levelField));
@@ -279,7 +356,7 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
                 event.lane = inner.value(m_payload->laneField);
             for (const auto &[field, kind] : format.keys)
                 if (!fields.value(field).isEmpty())
-                    event.keys.append({kind, fields.value(field)});
+                    event.keys.append({kind, keyValue(kind, fields.value(field))});
             fields.insert(inner);
         }
     }
@@ -289,10 +366,10 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
         if (event.message.isEmpty() && used->bodyField.isEmpty())
             event.message = event.body;
         if (!rest.isEmpty())
-            event.message += u'\n' + stripAnsi(continuation(format, rest));
+            event.message += u'\n' + stripAnsi(continuation(format, used != &format ? used : nullptr, rest));
     }
     for (const auto &[field, kind] : used->keys) {
-        const QString value = fields.value(field);
+        const QString value = keyValue(kind, fields.value(field));
         if (!value.isEmpty() && value != "-"_L1 && !event.keys.contains(LogKey{kind, value}))
             event.keys.append({kind, value});
     }

@@ -38,8 +38,15 @@ private:
     static bool extract(const LogFormat &format, const QString &first, const QString &whole, QHash<QString, QString> &fields,
                         bool keysOnly = false);
     static void addKeyValues(const LogFormat &format, QHash<QString, QString> &fields);
-    static QString continuation(const LogFormat &format, const QString &rest);
+    /// A key's value as it correlates across sources (an ip without its port).
+    static QString keyValue(const QString &kind, const QString &value);
+    /// The lines joined to an entry; `payload`: the format they carry inside the envelope `format`.
+    static QString continuation(const LogFormat &format, const LogFormat *payload, const QString &rest);
+    /// rsyslog's #ooo escapes of control characters (#012: newline, #011: tab) turned back.
+    static QString unescapeOctal(const QString &text);
     static QString messageOf(const LogFormat &format, const QHash<QString, QString> &fields);
+    /// `pattern` with its "{field}" placeholders filled; `filled` is set when one had a value.
+    static QString fill(const QString &pattern, const QHash<QString, QString> &fields, bool *filled);
     /// format.levelOf(value), remembered: a regex level map (access-log statuses) costs more per
     /// event than the rest of a parse, and sees few distinct values.
     LogLevel levelOf(const LogFormat &format, const QString &value) const;

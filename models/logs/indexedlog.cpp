@@ -40,7 +40,16 @@ QString IndexedLog::label() const
 
 QString IndexedLog::zoneDescription() const
 {
-    return m_source.timeZone.isEmpty() ? u"UTC (default)"_s : m_source.timeZone;
+    if (!m_source.timeZone.isEmpty())
+        return m_source.timeZone;
+    if (m_ambiguousAbbreviation == 0)
+        return u"UTC (default)"_s;
+    // CST is UTC+8 in a log written in China: only the source's zone tells, so say what was assumed.
+    const int minutes = TimestampParser::abbreviationOffsetMinutes(m_ambiguousAbbreviation);
+    return u"UTC (default); %1 read as UTC%2%3:%4 (ambiguous: give the source's zone)"_s
+        .arg(QString::fromLatin1(TimestampParser::abbreviationName(m_ambiguousAbbreviation)), minutes < 0 ? u"-"_s : u"+"_s)
+        .arg(qAbs(minutes) / 60, 2, 10, QChar(u'0'))
+        .arg(qAbs(minutes) % 60, 2, 10, QChar(u'0'));
 }
 
 void IndexedLog::build(const std::atomic_bool *cancel)
@@ -80,6 +89,7 @@ void IndexedLog::build(const std::atomic_bool *cancel)
             m_fallbacks.append(&f);
     LineScanner scanner(m_format, m_payload, m_fallbacks, m_clock);
     m_index.build(*m_file, scanner, cancel);
+    m_ambiguousAbbreviation = scanner.ambiguousAbbreviation();
 }
 
 namespace {

@@ -34,7 +34,8 @@ public:
     const LogFormat *format() const { return m_format; }
     const LogFormat *payload() const { return m_payload; }
     const SourceClock &clock() const { return m_clock; }
-    /// "Europe/Berlin" or "UTC (default)": how naive timestamps of this source were read.
+    /// "Europe/Berlin" or "UTC (default)": how naive timestamps of this source were read; without a
+    /// zone, also how an ambiguous abbreviation was read ("CST read as UTC-06:00").
     QString zoneDescription() const;
 
     QByteArray entryBytes(qint64 entry) const;
@@ -59,6 +60,7 @@ private:
     const LogFormat *m_payload = nullptr;
     QList<const LogFormat *> m_fallbacks;
     LineIndex m_index;
+    quint8 m_ambiguousAbbreviation = 0;
 };
 
 } // namespace salvage

@@ -25,7 +25,7 @@ void LineIndex::addLine(qint64 offset, const char *p, const char *end, LineScann
     ++m_lineCount;
     if (end > p && end[-1] == '\r')
         --end; // CRLF
-    const LineScanner::Result r = scanner.scan(p, std::min(end, p + prefixBytes));
+    const LineScanner::Result r = scanner.scan(p, std::min(end, p + prefixBytes), end);
     if (r.joinsPrevious && !m_offsets.empty()) {
         m_flags.back() |= quint8(Multiline | extraFlags);
         return;

@@ -1,5 +1,7 @@
 #include "linescanner.h"
 
+#include "eventparser.h"
+
 #include <cstring>
 
 namespace salvage {
@@ -51,8 +53,8 @@ bool LineScanner::findTime(const LogFormat &format, const char *p, const char *e
         const QByteArrayView value = jsonFieldBytes(p, end, key);
         return !value.isEmpty() && format.timestamps.parseAt(value.data(), value.data() + value.size(), out);
     }
-    if (format.kind == LogFormat::Kind::Csv)
-        return format.timestamps.parseAt(p, end, out);
+    if (format.kind == LogFormat::Kind::Csv) // the whole first column, not a prefix of it
+        return format.timestamps.parseAt(p, end, out) && p + out.length < end && p[out.length] == ',';
     return format.timestamps.scan(p, end, window, out) >= 0;
 }
 
@@ -98,24 +100,85 @@ LogLevel LineScanner::findLevel(const LogFormat &format, const char *p, const ch
     return LogLevel::Unknown;
 }
 
-LineScanner::Result LineScanner::scan(const char *p, const char *end)
+bool LineScanner::continuesCsvRecord(const char *p, const char *end, const char *lineEnd)
+{
+    // A line that starts inside a quoted field (a statement or message with newlines) continues the
+    // record whatever it looks like; "" inside a field toggles twice, so counting quotes is enough.
+    bool inside = false;
+    qsizetype separators = 0;
+    for (const char *q = p; q < lineEnd; ++q) {
+        if (*q == '"')
+            inside = !inside;
+        else if (*q == ',' && !inside)
+            ++separators;
+    }
+    if (!m_inQuotes) {
+        m_inQuotes = inside;
+        return false;
+    }
+    // Unless the line is a whole record of its own: the quoting was torn (a crash mid-write) and
+    // must not swallow the rest of the file.
+    TimestampFields ignored;
+    if (!inside && separators * 2 >= m_format->csvColumns.size() && findTime(*m_format, p, end, 0, ignored)) {
+        m_inQuotes = false;
+        return false;
+    }
+    m_inQuotes = !inside;
+    return true;
+}
+
+LineScanner::Result LineScanner::scan(const char *p, const char *end, const char *lineEnd)
 {
     Result result;
+    if (m_format->kind == LogFormat::Kind::Csv && continuesCsvRecord(p, end, lineEnd ? lineEnd : end)) {
+        result.joinsPrevious = true;
+        return result;
+    }
+    if (m_format->kind == LogFormat::Kind::Text && !m_format->timestamps.isEmpty() && p < end
+        && (*p == ' ' || *p == '\t')) {
+        // An indented line continues an entry (PostgreSQL's tab before each further line of a
+        // statement, tracebacks) even when it holds a timestamp of its own.
+        result.joinsPrevious = true;
+        return result;
+    }
     TimestampFields fields;
     const int window = m_format->kind == LogFormat::Kind::Text ? 256 : 0;
-    result.hasTime = findTime(*m_format, p, end, window, fields);
+    // A JSON line's fields come in any order: docker writes "time" after a "log" of up to 16 KB,
+    // journald its fields shuffled. Look for them in the whole line, not only its start.
+    const char *fieldsEnd = m_format->kind == LogFormat::Kind::Json && lineEnd ? lineEnd : end;
+    if (m_format->partialLines) {
+        // docker cuts a line longer than 16 KB into entries; all but the last lack the "\n".
+        const bool continues = m_partial;
+        const QByteArrayView body = jsonFieldBytes(p, fieldsEnd, '"' + m_format->bodyField.toUtf8() + '"');
+        m_partial = !body.isEmpty() && !body.endsWith("\\n");
+        if (continues) {
+            result.joinsPrevious = true;
+            return result;
+        }
+    }
+    result.hasTime = findTime(*m_format, p, fieldsEnd, window, fields);
     bool joins = false;
     if (result.hasTime) {
         const LogFormat &levels = m_payload ? *m_payload : *m_format;
-        result.level = m_payload && m_format->kind == LogFormat::Kind::Json && !m_format->levelField.isEmpty()
-                           ? jsonLevel(*m_format, p, end)
+        result.level = m_format->kind == LogFormat::Kind::Json && (!m_payload || !m_format->levelField.isEmpty())
+                           ? jsonLevel(*m_format, p, fieldsEnd)
                            : findLevel(levels, p, end, &joins);
-        if (m_payload && fields.zone == TimestampFields::Zone::Naive) {
+        const bool continuations = m_payload && !m_payload->continuationPattern.pattern().isEmpty();
+        if (m_payload && (fields.zone == TimestampFields::Zone::Naive || continuations)) {
             // A naive envelope time (BSD syslog) yields to an absolute one in the payload.
             TimestampFields inner;
-            if (findTime(*m_payload, p + fields.length, end, 256, inner) && inner.zone != TimestampFields::Zone::Naive)
+            const bool innerTime = findTime(*m_payload, p + fields.length, end, 256, inner);
+            if (innerTime && inner.zone != TimestampFields::Zone::Naive && fields.zone == TimestampFields::Zone::Naive)
                 fields = inner;
+            // PostgreSQL through syslog cuts a long or multi-line message into "[7-2] …" lines.
+            if (!innerTime && continuations) {
+                quint16 flags = 0;
+                const auto payload = EventParser::payloadOf(*m_format, EventParser::decode(QByteArrayView(p, end - p), &flags));
+                joins = joins || (payload && m_payload->continuationPattern.match(*payload).hasMatch());
+            }
         }
+        if (m_ambiguous == 0 && fields.zone == TimestampFields::Zone::Abbreviation && TimestampParser::isAmbiguous(fields.abbreviation))
+            m_ambiguous = fields.abbreviation;
         result.instant = m_clock.toUtc(fields);
         result.joinsPrevious = joins;
         return result;

@@ -26,12 +26,18 @@ public:
     /// tried, per line, when the locked format finds no timestamp in a line that is not indented.
     LineScanner(const LogFormat *format, const LogFormat *payload, QList<const LogFormat *> fallbacks, SourceClock clock);
 
-    Result scan(const char *p, const char *end);
+    /// Classifies the line [p, end); `lineEnd` (when the caller cut the line short for speed) is
+    /// its real end, read only to follow CSV quoting across lines.
+    Result scan(const char *p, const char *end, const char *lineEnd = nullptr);
     const QList<const LogFormat *> &fallbacks() const { return m_fallbacks; }
+    /// The first ambiguous zone abbreviation (CST, IST…) seen, or 0 (TimestampParser::abbreviationName).
+    quint8 ambiguousAbbreviation() const { return m_ambiguous; }
 
 private:
     bool findTime(const LogFormat &format, const char *p, const char *end, int window, TimestampFields &out) const;
     LogLevel findLevel(const LogFormat &format, const char *p, const char *end, bool *joins);
+    /// Follows CSV quoting over the whole line; true when the line continues the previous record.
+    bool continuesCsvRecord(const char *p, const char *end, const char *lineEnd);
     LogLevel jsonLevel(const LogFormat &format, const char *p, const char *end);
 
     const LogFormat *m_format;
@@ -39,6 +45,9 @@ private:
     QList<const LogFormat *> m_fallbacks;
     SourceClock m_clock;
     QHash<QByteArray, LogLevel> m_levelCache; ///< level-field values seen, for regex level maps
+    bool m_inQuotes = false; ///< CSV: the previous line ended inside a quoted field
+    bool m_partial = false;  ///< JSON with partial lines: the previous line's body had no final newline
+    quint8 m_ambiguous = 0;
 };
 
 /// The value bytes of `"field":` in a JSON line (string contents or a bare scalar), or an empty view.

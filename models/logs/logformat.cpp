@@ -36,10 +36,18 @@ bool isPlainWord(const QString &word)
 void readSalvage(LogFormat &format, const QJsonObject &s, const QString &where)
 {
     format.envelope = s.value("envelope"_L1).toBool();
+    format.octalEscapes = s.value("octal-escapes"_L1).toBool();
+    format.partialLines = s.value("partial-lines"_L1).toBool();
+    if (s.contains("continuation-pattern"_L1))
+        format.continuationPattern = compile(s.value("continuation-pattern"_L1).toString(), where + u" continuation-pattern"_s);
     format.payloadOnly = s.value("payload-only"_L1).toBool();
     for (const QJsonValue &v : s.value("aliases"_L1).toArray())
         format.aliases.append(v.toString());
-    format.messageTemplate = s.value("message"_L1).toString();
+    if (s.value("message"_L1).isArray())
+        for (const QJsonValue &v : s.value("message"_L1).toArray())
+            format.messageLines.append(v.toString());
+    else
+        format.messageTemplate = s.value("message"_L1).toString();
     format.laneField = s.value("lane-field"_L1).toString();
     if (s.contains("timestamp-desc"_L1))
         format.timestampDesc = s.value("timestamp-desc"_L1).toString();
@@ -49,6 +57,11 @@ void readSalvage(LogFormat &format, const QJsonObject &s, const QString &where)
         format.keyValueFields.append(v.toString());
     for (const QJsonValue &v : s.value("body-patterns"_L1).toArray())
         format.bodyPatterns.append(compile(v.toString(), where + u" body-patterns"_s));
+    // Like body-patterns, for another field (a free-form log_line_prefix holds pid, user, client…).
+    const QJsonObject fieldPatterns = s.value("field-patterns"_L1).toObject();
+    for (auto it = fieldPatterns.begin(); it != fieldPatterns.end(); ++it)
+        for (const QJsonValue &v : it.value().toArray())
+            format.fieldPatterns.append({it.key(), compile(v.toString(), where + u" field-patterns \"%1\""_s.arg(it.key()))});
     const QJsonObject keys = s.value("keys"_L1).toObject();
     for (auto it = keys.begin(); it != keys.end(); ++it)
         format.keys.append({it.key(), it.value().toString()});

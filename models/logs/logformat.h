@@ -43,6 +43,11 @@ public:
     QString origin; ///< file it came from
     Kind kind = Kind::Text;
     bool envelope = false; ///< docker, journald, syslog: carries another format's line as payload
+    bool octalEscapes = false; ///< rsyslog writes control characters in the body as #ooo (#012: newline)
+    bool partialLines = false; ///< JSON: an entry whose body lacks its final newline goes on in the next line
+    /// A line continuing an entry (inside an envelope: a payload with no timestamp of its own that
+    /// matches); its (?<body>…) is what the message shows. Empty pattern: none.
+    QRegularExpression continuationPattern;
     bool payloadOnly = false; ///< has no time of its own: only ever read inside an envelope
     QList<QRegularExpression> patterns;
     QList<QStringList> patternGroups; ///< named groups of each pattern, by capture number
@@ -53,6 +58,7 @@ public:
     QString levelField;
     QString bodyField;
     QString messageTemplate;  ///< "{field} {field}", empty: the body field
+    QStringList messageLines; ///< instead: one line per template, kept when one of its fields has a value
     QString laneField;
     QString timestampDesc = QStringLiteral("Logged");
     QList<QPair<LogLevel, QRegularExpression>> levelMap;
@@ -60,6 +66,7 @@ public:
     QList<QByteArray> joinLevels;            ///< entries with these levels continue the previous one
     QStringList keyValueFields;
     QList<QRegularExpression> bodyPatterns;
+    QList<QPair<QString, QRegularExpression>> fieldPatterns; ///< field → regex whose named groups become fields
     QList<QPair<QString, QString>> keys;     ///< field → key kind (request, job, actor, …)
     QString requestMethodField, requestPathField, requestStatusField;
     SpanRule span;

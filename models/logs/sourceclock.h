@@ -25,6 +25,7 @@ public:
 
 private:
     qint64 naiveToUtc(qint64 wallMs, const TimestampFields &fields) const;
+    qint64 abbreviationOffsetMs(qint64 wallMs, const TimestampFields &fields) const;
 
     QTimeZone m_zone;
     bool m_utc = true;
@@ -35,6 +36,10 @@ private:
     // One zone lookup per wall-clock hour: QTimeZone is far too slow to ask per line.
     mutable qint64 m_cachedHour = -1;
     mutable qint64 m_cachedOffsetMs = 0;
+    // The zone's abbreviation and offset for the last wall-clock hour an abbreviation was read in.
+    mutable qint64 m_abbreviationHour = -1;
+    mutable QByteArray m_zoneAbbreviation;
+    mutable qint64 m_zoneAbbreviationOffsetMs = 0;
 };
 
 } // namespace salvage

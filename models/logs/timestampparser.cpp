@@ -16,17 +16,22 @@ struct Abbreviation
     int offsetMinutes;
 };
 
-// Abbreviations PostgreSQL and syslog daemons print. CST and IST are ambiguous (US/China,
-// India/Ireland/Israel): the table gives the common reading; a source zone overrides it.
+// Abbreviations PostgreSQL and syslog daemons print (tzdata's; zones without one print "+0545").
+// CST, IST and PST are ambiguous (US/China/Cuba, India/Ireland/Israel, US/Philippines): the table
+// gives the common reading; a source zone that uses the abbreviation overrides it (SourceClock).
 constexpr Abbreviation abbreviations[] = {
     {"UTC", 0}, {"GMT", 0}, {"UT", 0}, {"Z", 0}, {"WET", 0}, {"WEST", 60}, {"BST", 60}, {"IST", 330},
     {"CET", 60}, {"CEST", 120}, {"MET", 60}, {"MEST", 120}, {"EET", 120}, {"EEST", 180}, {"MSK", 180},
     {"EST", -300}, {"EDT", -240}, {"CST", -360}, {"CDT", -300}, {"MST", -420}, {"MDT", -360},
-    {"PST", -480}, {"PDT", -420}, {"AKST", -540}, {"AKDT", -480}, {"HST", -600}, {"JST", 540},
+    {"PST", -480}, {"PDT", -420}, {"AKST", -540}, {"AKDT", -480}, {"HST", -600}, {"HDT", -540}, {"JST", 540},
     {"KST", 540}, {"HKT", 480}, {"SGT", 480}, {"AWST", 480}, {"ACST", 570}, {"ACDT", 630},
     {"AEST", 600}, {"AEDT", 660}, {"NZST", 720}, {"NZDT", 780}, {"SAST", 120}, {"WIB", 420},
-    {"BRT", -180}, {"ART", -180},
+    {"WITA", 480}, {"WIT", 540}, {"BRT", -180}, {"ART", -180}, {"WAT", 60}, {"CAT", 120}, {"EAT", 180},
+    {"PKT", 300}, {"IDT", 180}, {"AST", -240}, {"ADT", -180}, {"NST", -210}, {"NDT", -150},
+    {"ChST", 600}, {"SST", -660},
 };
+constexpr int abbreviationCount = int(sizeof(abbreviations) / sizeof(abbreviations[0]));
+static_assert(abbreviationCount < 256);
 
 constexpr const char *months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -103,6 +108,22 @@ qint64 TimestampParser::wallMs(const TimestampFields &f)
 {
     const qint64 days = daysFromCivil(f.year, f.month, f.day);
     return ((days * 24 + f.hour) * 60 + f.minute) * 60000 + qint64(f.second) * 1000 + f.micros / 1000;
+}
+
+const char *TimestampParser::abbreviationName(quint8 abbreviation)
+{
+    return abbreviation > 0 && abbreviation <= abbreviationCount ? abbreviations[abbreviation - 1].name : "";
+}
+
+int TimestampParser::abbreviationOffsetMinutes(quint8 abbreviation)
+{
+    return abbreviation > 0 && abbreviation <= abbreviationCount ? abbreviations[abbreviation - 1].offsetMinutes : 0;
+}
+
+bool TimestampParser::isAmbiguous(quint8 abbreviation)
+{
+    const QByteArrayView name(abbreviationName(abbreviation));
+    return name == "CST" || name == "CDT" || name == "IST" || name == "PST";
 }
 
 bool TimestampParser::parseOne(const QByteArray &format, const char *p, const char *end, TimestampFields &out) const
@@ -199,10 +220,12 @@ bool TimestampParser::parseOne(const QByteArray &format, const char *p, const ch
             if (n == 0 || n > 5)
                 return false;
             f.zone = TimestampFields::Zone::Naive; // unknown abbreviation: the source zone decides
-            for (const Abbreviation &a : abbreviations) {
-                if (qptrdiff(std::strlen(a.name)) == n && std::memcmp(a.name, word, size_t(n)) == 0) {
+            for (int a = 0; a < abbreviationCount; ++a) {
+                const char *name = abbreviations[a].name;
+                if (qptrdiff(std::strlen(name)) == n && std::memcmp(name, word, size_t(n)) == 0) {
                     f.zone = TimestampFields::Zone::Abbreviation;
-                    f.offsetSeconds = a.offsetMinutes * 60;
+                    f.offsetSeconds = abbreviations[a].offsetMinutes * 60;
+                    f.abbreviation = quint8(a + 1);
                 }
             }
             // A numeric suffix such as "+02" after an abbreviation-less zone is handled above.

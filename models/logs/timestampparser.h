@@ -14,6 +14,7 @@ struct TimestampFields
     int micros = 0;
     enum class Zone : quint8 { Naive, Offset, Abbreviation, Epoch } zone = Zone::Naive;
     int offsetSeconds = 0;   ///< east of UTC, for Offset and (resolved) Abbreviation
+    quint8 abbreviation = 0; ///< for Abbreviation: which one (TimestampParser::abbreviationName)
     qint64 epochMs = 0;      ///< for Epoch
     bool hasYear = true;     ///< false for BSD syslog ("Dec 26 20:40:54")
     int length = 0;          ///< bytes consumed
@@ -38,6 +39,12 @@ public:
     static qint64 daysFromCivil(int year, int month, int day);
     /// UTC milliseconds of fields taken as UTC wall time (before any offset).
     static qint64 wallMs(const TimestampFields &fields);
+    /// The zone abbreviation a parsed Abbreviation stands for ("CEST"), empty for 0.
+    static const char *abbreviationName(quint8 abbreviation);
+    /// Minutes east of UTC the table gives an abbreviation.
+    static int abbreviationOffsetMinutes(quint8 abbreviation);
+    /// True for CST, CDT, IST and PST, which mean different offsets in different zones.
+    static bool isAmbiguous(quint8 abbreviation);
 
 private:
     bool parseOne(const QByteArray &format, const char *p, const char *end, TimestampFields &out) const;

@@ -39,6 +39,20 @@ private Q_SLOTS:
         QTest::newRow("DST autumn: after the fold") << u"%Y-%m-%dT%H:%M:%S"_s << QByteArray("2024-10-27T03:00:00") << u"Europe/Berlin"_s << iso("2024-10-27T02:00:00Z");
         QTest::newRow("DST autumn: before the fold") << u"%Y-%m-%dT%H:%M:%S"_s << QByteArray("2024-10-27T01:59:59") << u"Europe/Berlin"_s << iso("2024-10-26T23:59:59Z");
         QTest::newRow("New York naive") << u"%Y-%m-%d %H:%M:%S"_s << QByteArray("2024-11-03 12:00:00") << u"America/New_York"_s << iso("2024-11-03T17:00:00Z");
+        // Abbreviations as PostgreSQL 15 prints them (tzdata): an ambiguous one means what the source zone means by it.
+        QTest::newRow("CST without a zone: US Central") << u"%Y-%m-%d %H:%M:%S.%L %Z"_s << QByteArray("2026-12-02 05:04:02.475 CST") << QString() << iso("2026-12-02T11:04:02.475Z");
+        QTest::newRow("CST in Asia/Shanghai") << u"%Y-%m-%d %H:%M:%S.%L %Z"_s << QByteArray("2026-12-02 19:04:02.475 CST") << u"Asia/Shanghai"_s << iso("2026-12-02T11:04:02.475Z");
+        QTest::newRow("CST in America/Chicago") << u"%Y-%m-%d %H:%M:%S.%L %Z"_s << QByteArray("2026-12-02 05:04:02.475 CST") << u"America/Chicago"_s << iso("2026-12-02T11:04:02.475Z");
+        QTest::newRow("IST in a Dublin summer") << u"%Y-%m-%d %H:%M:%S %Z"_s << QByteArray("2025-06-14 09:00:01 IST") << u"Europe/Dublin"_s << iso("2025-06-14T08:00:01Z");
+        QTest::newRow("IST in Jerusalem") << u"%Y-%m-%d %H:%M:%S %Z"_s << QByteArray("2025-01-14 09:00:01 IST") << u"Asia/Jerusalem"_s << iso("2025-01-14T07:00:01Z");
+        QTest::newRow("IST in Kolkata") << u"%Y-%m-%d %H:%M:%S %Z"_s << QByteArray("2025-01-14 09:00:01 IST") << u"Asia/Kolkata"_s << iso("2025-01-14T03:30:01Z");
+        QTest::newRow("CET inside the autumn fold") << u"%Y-%m-%d %H:%M:%S %Z"_s << QByteArray("2024-10-27 02:30:00 CET") << u"Europe/Berlin"_s << iso("2024-10-27T01:30:00Z");
+        QTest::newRow("CEST inside the autumn fold") << u"%Y-%m-%d %H:%M:%S %Z"_s << QByteArray("2024-10-27 02:30:00 CEST") << u"Europe/Berlin"_s << iso("2024-10-27T00:30:00Z");
+        QTest::newRow("CET read in another zone") << u"%Y-%m-%d %H:%M:%S %Z"_s << QByteArray("2024-12-26 21:31:00 CET") << u"Asia/Shanghai"_s << iso("2024-12-26T20:31:00Z");
+        QTest::newRow("WAT") << u"%Y-%m-%d %H:%M:%S.%L %Z"_s << QByteArray("2026-12-02 12:04:02.855 WAT") << QString() << iso("2026-12-02T11:04:02.855Z");
+        QTest::newRow("NST (-03:30)") << u"%Y-%m-%d %H:%M:%S.%L %Z"_s << QByteArray("2026-12-02 07:34:03.175 NST") << QString() << iso("2026-12-02T11:04:03.175Z");
+        QTest::newRow("numeric zone +0545") << u"%Y-%m-%d %H:%M:%S.%L %Z"_s << QByteArray("2026-12-02 16:45:24.043 +0545") << QString() << iso("2026-12-02T11:00:24.043Z");
+        QTest::newRow("offset +0100 (journalctl)") << u"%Y-%m-%dT%H:%M:%S.%f%z"_s << QByteArray("2026-12-02T12:04:35.641660+0100") << QString() << iso("2026-12-02T11:04:35.641Z");
         QTest::newRow("epoch micros") << u"%s"_s << QByteArray("1735245654123456") << QString() << iso("2024-12-26T20:40:54.123Z");
     }
     void instants()
