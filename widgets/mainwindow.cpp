@@ -104,6 +104,10 @@ MainWindow::MainWindow(QWidget *parent)
     };
     connect(graph, &GraphView::logsRequested, this, showInTimeline);
     connect(compare, &CompareView::logsRequested, this, showInTimeline);
+    // A restore committed on LIVE is part of the incident's story: a starred note at that instant.
+    connect(restore, &RestoreView::committedToLive, this, [this](const QString &note) {
+        m_timeline->annotations()->addManual(QDateTime::currentMSecsSinceEpoch(), note, {QStringLiteral("restore")});
+    });
     // What the databases date (the backup's point in time, rows created since) joins the logs.
     connect(compare, &CompareView::finished, this, [this](const DiffResult &result) {
         m_timeline->annotations()->replaceDerived(DatabaseEvents::idPrefix, DatabaseEvents::of(result));

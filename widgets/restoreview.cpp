@@ -299,10 +299,12 @@ void RestoreView::execute(const QString &title, const QByteArray &script, const 
             return commit ? executor.run(script, undoPath, &control) : executor.preview(script, &control);
         },
         this,
-        [this, undoPath](ExecutionReport report) {
+        [this, title, undoPath](ExecutionReport report) {
             if (report.committed && !undoPath.endsWith(QLatin1String(".redo.sql")))
                 m_lastUndo = undoPath;
             showReport(report);
+            if (report.committed)
+                Q_EMIT committedToLive(report.timelineNote(title, m_live->where(), undoPath));
         },
         [this](const QString &message, bool cancelled) {
             m_status->setText(cancelled ? tr("Cancelled; LIVE is unchanged.") : message);

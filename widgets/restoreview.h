@@ -37,6 +37,8 @@ public:
 Q_SIGNALS:
     void planned(const salvage::RestorePlan &plan);
     void executed(bool committed, const QString &summary);
+    /// A run or an undo was committed on LIVE: a sentence for the incident's timeline.
+    void committedToLive(const QString &note);
 
 private:
     void plan();

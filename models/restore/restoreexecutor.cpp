@@ -99,6 +99,18 @@ QString ExecutionReport::summary() const
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
+QString ExecutionReport::timelineNote(const QString &what, const QString &where, const QString &undoPath) const
+{
+    qint64 rows = 0;
+    for (qint64 count : rowsPerTable)
+        rows += count;
+    return QStringLiteral("%1 committed on %2: %L3 rows in %4 table(s); undo script %5")
+        .arg(what, where)
+        .arg(rows)
+        .arg(rowsPerTable.size())
+        .arg(undoPath);
+}
+
 ExecutionReport RestoreExecutor::preview(const QByteArray &script, JobControl *control)
 {
     return execute(script, QString(), false, control);

@@ -147,6 +147,14 @@ private slots:
         const ExecutionReport run = executor.run(script, undo);
         QVERIFY2(run.committed, qPrintable(run.error));
         verifyRestored();
+        // The sentence the incident's timeline keeps: rows summed over the tables, and the undo script.
+        qint64 touched = 0;
+        for (qint64 rows : run.rowsPerTable)
+            touched += rows;
+        QCOMPARE(run.timelineNote(QStringLiteral("Restore run"), QStringLiteral("LIVE (db)"), undo),
+                 QStringLiteral("Restore run committed on LIVE (db): %L1 rows in %2 table(s); undo script %3")
+                     .arg(touched).arg(run.rowsPerTable.size()).arg(undo));
+        QVERIFY(touched >= 6);
         {
             PgSession live(m_liveConn, PgSession::Options{true, QStringLiteral("LIVE"), 15});
             PgSession backup(m_backupConn, PgSession::Options{true, QStringLiteral("BACKUP"), 15});
