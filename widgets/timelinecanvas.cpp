@@ -220,17 +220,21 @@ void TimelineCanvas::paintMarkers(QPainter &painter)
     const QColor note(0xd3, 0x54, 0x00), database(0x8e, 0x44, 0xad);
     int labelRight = labelWidth; // labels that would overlap the previous one are left out
     for (const Marker &marker : std::as_const(m_markers)) {
-        if (marker.instantMs < m_from || marker.instantMs > m_to)
-            continue;
-        const int x = xAt(marker.instantMs, m_from, m_to);
         const QColor colour = marker.derived ? database : note;
-        painter.setPen(QPen(colour, 1, Qt::DashLine));
-        painter.drawLine(x, histogramHeight + axisHeight, x, height());
-        // The label sits in the overview's top band, where lanes never draw.
-        const QString text = painter.fontMetrics().elidedText(marker.text, Qt::ElideRight, 220);
-        const int width = painter.fontMetrics().horizontalAdvance(text);
+        // Across the lanes, where the view shows it.
+        if (marker.instantMs >= m_from && marker.instantMs <= m_to) {
+            const int x = xAt(marker.instantMs, m_from, m_to);
+            painter.setPen(QPen(colour, 1, Qt::DashLine));
+            painter.drawLine(x, histogramHeight + axisHeight, x, height());
+        }
+        // In the overview, which spans all the data, labelled.
+        if (marker.instantMs < m_dataFrom || marker.instantMs > m_dataTo)
+            continue;
+        const int x = xAt(marker.instantMs, m_dataFrom, m_dataTo);
         painter.setPen(colour);
         painter.drawLine(x, 0, x, histogramHeight);
+        const QString text = painter.fontMetrics().elidedText(marker.text, Qt::ElideRight, 220);
+        const int width = painter.fontMetrics().horizontalAdvance(text);
         if (x + 3 >= labelRight && x + 3 + width <= labelWidth + plotWidth()) {
             const QRect box(x + 1, 1, width + 4, painter.fontMetrics().height());
             painter.fillRect(box, palette().base());
