@@ -32,6 +32,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QTimer>
 #include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
@@ -122,6 +123,15 @@ MainWindow::MainWindow(QWidget *parent)
         if (!sources.isEmpty())
             m_timeline->setSources(sources);
     });
+
+    // Stars, tags, comments and notes are the night's work: they go into the open workspace file a
+    // second after each change, not only when the operator remembers "Save workspace".
+    m_annotationsAutosave = new QTimer(this);
+    m_annotationsAutosave->setSingleShot(true);
+    m_annotationsAutosave->setInterval(1000);
+    connect(m_annotationsAutosave, &QTimer::timeout, this, &MainWindow::saveAnnotations);
+    connect(m_timeline->annotations(), &Annotations::markChanged, m_annotationsAutosave, qOverload<>(&QTimer::start));
+    connect(m_timeline->annotations(), &Annotations::manualEventsChanged, m_annotationsAutosave, qOverload<>(&QTimer::start));
 
     m_liveStatus = new QLabel(this);
     m_backupStatus = new QLabel(this);
@@ -389,8 +399,40 @@ void MainWindow::saveSettings()
     settings.setValue(QStringLiteral("ui/state"), saveState());
 }
 
+void MainWindow::saveAnnotations()
+{
+    m_annotationsAutosave->stop();
+    if (m_workspacePath.isEmpty())
+        return; // no file yet: closing asks
+    try {
+        m_timeline->annotations()->saveTo(m_workspace);
+        m_workspace.save(m_workspacePath);
+    } catch (const Error &failure) {
+        statusBar()->showMessage(tr("Your notes could not be saved: %1").arg(failure.message()), 15000);
+    }
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_annotationsAutosave->isActive())
+        saveAnnotations();
+    if (m_workspacePath.isEmpty() && !m_timeline->annotations()->isEmpty()) {
+        const auto answer = QMessageBox::question(this, tr("Keep your notes?"),
+                                                  tr("The timeline has stars, tags, comments or notes that are in no workspace file yet. "
+                                                     "Save a workspace with them?"),
+                                                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        if (answer == QMessageBox::Cancel) {
+            event->ignore();
+            return;
+        }
+        if (answer == QMessageBox::Save) {
+            saveWorkspaceDialog();
+            if (m_workspacePath.isEmpty()) {
+                event->ignore(); // the save dialog was cancelled: stay open rather than lose them
+                return;
+            }
+        }
+    }
     saveSettings();
     m_live->cancelAll();
     m_backup->cancelAll();

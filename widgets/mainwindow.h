@@ -10,6 +10,7 @@ class QLabel;
 class QMenu;
 class QProgressBar;
 class QTabWidget;
+class QTimer;
 
 namespace salvage {
 
@@ -62,6 +63,8 @@ private:
     void updateStatus();
     void restoreSettings();
     void saveSettings();
+    /// Writes the timeline's annotations into the open workspace file (debounced after each change).
+    void saveAnnotations();
 
     Connection *m_live;
     Connection *m_backup;
@@ -81,6 +84,7 @@ private:
     QProgressBar *m_busy = nullptr;
     Workspace m_workspace;
     QString m_workspacePath;
+    QTimer *m_annotationsAutosave = nullptr;
 };
 
 } // namespace salvage

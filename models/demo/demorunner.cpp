@@ -135,10 +135,18 @@ DemoRunner::Result DemoRunner::run(const DemoParameters &parameters)
         result.rebuilt = true;
     }
 
-    // The port can change when the cluster restarts: the workspace is written on every run.
+    // The port can change when the cluster restarts: the workspace is written on every run, keeping
+    // the operator's annotations and other sections while the data they point at is the same.
     result.liveConninfo = cluster.conninfo(kLive);
     result.backupConninfo = cluster.conninfo(kBackup);
     Workspace workspace;
+    if (!result.rebuilt && QFile::exists(workspacePath())) {
+        try {
+            workspace = Workspace::load(workspacePath());
+        } catch (const Error &) {
+            workspace = Workspace(); // unreadable: written afresh
+        }
+    }
     workspace.live = {QStringLiteral("Demo live"), result.liveConninfo};
     workspace.backup = {QStringLiteral("Demo backup (T0)"), result.backupConninfo};
     workspace.logs = DemoLogWriter::sources();

@@ -12,6 +12,7 @@
 #include "timelineview.h"
 
 #include <QAction>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -145,6 +146,23 @@ private Q_SLOTS:
 
     // "Select these rows" in the Compare view: the rows become a restore root (key predicate with
     // quoted identifiers and literals) and the graph centres on the first of them.
+    // The operator's notes reach the open workspace file without "Save workspace".
+    void annotationsAreSavedIntoTheWorkspace()
+    {
+        QTemporaryDir dir;
+        Workspace workspace;
+        workspace.live = {QStringLiteral("live"), m_live};
+        const QString path = dir.filePath(QStringLiteral("incident.salvage"));
+        workspace.save(path);
+        MainWindow window;
+        QVERIFY(window.openWorkspace(path));
+        window.findChild<TimelineView *>()->annotations()->addManual(1735245000000, QStringLiteral("17:58 deploy, full downtime"));
+        QTRY_VERIFY_WITH_TIMEOUT(QString::fromUtf8(QJsonDocument(Workspace::load(path).section(QStringLiteral("annotations"))).toJson())
+                                     .contains(QStringLiteral("17:58 deploy, full downtime")),
+                                 10000);
+        QCOMPARE(Workspace::load(path).live.conninfo, m_live); // the rest of the workspace as it was
+    }
+
     void compareHandsSelectedRowsToRestoreAndGraph()
     {
         const QString ddl = QStringLiteral("CREATE TABLE \"Odd\"\"T\" (\"Key\" text PRIMARY KEY, v int);");

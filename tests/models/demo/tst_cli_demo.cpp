@@ -4,6 +4,10 @@
 #include "db/pgsession.h"
 #include "workspace/workspace.h"
 
+#include <QJsonObject>
+
+#include <QJsonArray>
+
 #include <QTemporaryDir>
 #include <QTest>
 #include <pqxx/nontransaction>
@@ -64,11 +68,16 @@ private Q_SLOTS:
 
     void sameParametersReuseTheDatabases()
     {
-        const Workspace before = Workspace::load(m_dir.path() + QStringLiteral("/workspace.salvage"));
+        const QString path = m_dir.path() + QStringLiteral("/workspace.salvage");
+        Workspace before = Workspace::load(path);
         mark(before.live.conninfo, "CREATE TABLE tst_cli_demo_mark ()");
+        // The operator's notes in the workspace survive a second run on the same data.
+        before.setSection(QStringLiteral("annotations"), QJsonObject{{QStringLiteral("manual"), QJsonArray{QStringLiteral("kept")}}});
+        before.save(path);
         const Run run = cli({QStringLiteral("demo"), QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--seed"), QStringLiteral("3")});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QCOMPARE(marks(before.live.conninfo), 1);
+        QCOMPARE(Workspace::load(path).section(QStringLiteral("annotations")), before.section(QStringLiteral("annotations")));
     }
 
     void otherParametersRebuild()
@@ -77,6 +86,7 @@ private Q_SLOTS:
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const Workspace workspace = Workspace::load(m_dir.path() + QStringLiteral("/workspace.salvage"));
         QCOMPARE(marks(workspace.live.conninfo), 0);
+        QVERIFY(workspace.section(QStringLiteral("annotations")).isEmpty()); // new data: marks would point at other events
     }
 
     void stopStopsTheCluster()
