@@ -138,6 +138,7 @@ QWidget *TimelineView::makeToolbar()
     row->setContentsMargins(4, 4, 4, 0);
     m_search = new QLineEdit(bar);
     m_search->setPlaceholderText(tr("Search raw lines…"));
+    m_search->setObjectName(u"searchRawLines"_s);
     m_search->setClearButtonEnabled(true);
     m_key = new QLineEdit(bar);
     m_key->setPlaceholderText(tr("Key: request id, jid, account, IP, URI… (several: a | b)"));
@@ -281,15 +282,11 @@ void TimelineView::startCorrelation()
             m_status->setText(tr("Parse pass cancelled: the lanes show every event; keys, spans and level filters are off."));
             return;
         }
-        timeline->adopt(std::move(*result));
-        // A few worker classes read best split out; many stay folded until asked for.
-        for (int source = 0; source < timeline->sourceCount(); ++source)
-            if (const qsizetype n = timeline->subLanes(source).size(); n > 1 && n <= 8)
-                m_expanded.insert(source);
-        applyFilter(true);
-        if (!m_pendingRow.first.isEmpty())
-            showRow(m_pendingRow.first, m_pendingRow.second);
-        Q_EMIT correlated();
+        m_pendingCorrelation = result;
+        m_pendingCorrelationFor = timeline;
+        // A search reading the timeline on another thread finishes first: adopt() changes what it reads.
+        if (m_searchesRunning == 0)
+            installCorrelation();
     });
     watcher->setFuture(QtConcurrent::run(m_pool, [timeline, cancel, jobs, job]() -> Result {
         try {
@@ -342,15 +339,31 @@ void TimelineView::showRow(const QString &rowName, const QStringList &values)
         return;
     }
     m_key->setText(keys.join(kKeySeparator));
-    applyFilter();
     constexpr int shown = 4;
     QString named = keys.mid(0, shown).join(u", "_s);
     if (keys.size() > shown)
         named += tr(" and %n more", nullptr, int(keys.size() - shown));
-    m_status->setText(tr("%1 → keys %2 · %3").arg(rowName, named, m_status->text()));
+    applyFilter(false, tr("%1 → keys %2").arg(rowName, named));
 }
 
-void TimelineView::applyFilter(bool keepView)
+void TimelineView::installCorrelation()
+{
+    const std::shared_ptr<CorrelationPass::Result> result = std::exchange(m_pendingCorrelation, nullptr);
+    const std::shared_ptr<Timeline> owner = std::exchange(m_pendingCorrelationFor, nullptr);
+    if (!result || owner != m_timeline)
+        return; // none, or computed for sources replaced since
+    m_timeline->adopt(std::move(*result));
+    // A few worker classes read best split out; many stay folded until asked for.
+    for (int source = 0; source < m_timeline->sourceCount(); ++source)
+        if (const qsizetype n = m_timeline->subLanes(source).size(); n > 1 && n <= 8)
+            m_expanded.insert(source);
+    applyFilter(true);
+    if (!m_pendingRow.first.isEmpty())
+        showRow(m_pendingRow.first, m_pendingRow.second);
+    Q_EMIT correlated();
+}
+
+void TimelineView::applyFilter(bool keepView, const QString &note)
 {
     if (!m_model)
         return;
@@ -364,12 +377,38 @@ void TimelineView::applyFilter(bool keepView)
         filter.minimumLevel = LogLevel(m_level->currentData().toInt());
     if (m_source->currentData().toInt() >= 0)
         filter.sources = {quint32(m_source->currentData().toInt())};
-    m_model->setFilter(filter);
+    const quint64 ticket = ++m_filterTicket;
+    if (filter.search.isEmpty()) {
+        // Times, sources, levels and keys are lookups in memory: milliseconds for a million events.
+        showSelection(filter, m_timeline->select(filter), keepView, note);
+        return;
+    }
+    // A text search reads every file: off the GUI thread, and the newest filter wins.
+    std::shared_ptr<Timeline> timeline = m_timeline;
+    ++m_searchesRunning;
+    m_status->setText(tr("Searching %n event(s) for “%1”…", nullptr, int(std::min<size_t>(timeline->merged().size(), INT_MAX))).arg(filter.search));
+    auto *watcher = new QFutureWatcher<std::vector<EventRef>>(this);
+    connect(watcher, &QFutureWatcher<std::vector<EventRef>>::finished, this, [this, watcher, ticket, timeline, filter, keepView, note] {
+        std::vector<EventRef> selected = watcher->result();
+        watcher->deleteLater();
+        --m_searchesRunning;
+        if (ticket == m_filterTicket && timeline == m_timeline)
+            showSelection(filter, std::move(selected), keepView, note);
+        if (m_searchesRunning == 0)
+            installCorrelation(); // a parse pass that finished meanwhile (it checks whose it is)
+    });
+    watcher->setFuture(QtConcurrent::run(m_pool, [timeline, filter] { return timeline->select(filter); }));
+}
+
+void TimelineView::showSelection(const TimelineFilter &filter, std::vector<EventRef> selected, bool keepView, const QString &note)
+{
+    m_model->setSelection(filter, std::move(selected));
     rebuildLanes(keepView);
     QString status = tr("%1 of %2 events").arg(m_model->rowCount()).arg(m_timeline->merged().size());
-    if (!correlated)
+    if (!m_timeline->hasCorrelation())
         status += tr(" · parsing for keys, spans and levels (see Jobs); key and level filters apply when it is done");
-    m_status->setText(status);
+    m_status->setText(note.isEmpty() ? status : note + u" · "_s + status);
+    Q_EMIT filtered();
 }
 
 void TimelineView::rebuildLanes(bool keepView)

@@ -64,6 +64,8 @@ Q_SIGNALS:
     void indexed(qint64 events, int sources, const QString &error);
     /// The parse pass is done: key and level filters, spans and sub-lanes now apply.
     void correlated();
+    /// The table and lanes show a new selection.
+    void filtered();
     /// An export finished: `error` is empty when `path` was written.
     void exported(const QString &path, const QString &error);
     /// The operator picked a key in the detail pane (other views may follow it).
@@ -72,7 +74,11 @@ Q_SIGNALS:
 private:
     void adoptTimeline(std::shared_ptr<Timeline> timeline);
     void startCorrelation();
-    void applyFilter(bool keepView = false);
+    /// Selects what the filter fields say (a text search off the GUI thread); `note` leads the status.
+    void applyFilter(bool keepView = false, const QString &note = {});
+    void showSelection(const TimelineFilter &filter, std::vector<EventRef> selected, bool keepView, const QString &note);
+    /// Installs a finished parse pass, unless a search still reads the timeline (then after it).
+    void installCorrelation();
     void rebuildLanes(bool keepView = false);
     void showDetail(int row);
     void showMarkers();
@@ -96,6 +102,10 @@ private:
     QLabel *m_status;
     QSet<int> m_expanded; ///< sources whose sub-lanes show
     QPair<QString, QStringList> m_pendingRow; ///< a showRow() waiting for the parse pass
+    std::shared_ptr<CorrelationPass::Result> m_pendingCorrelation; ///< finished, not yet installed
+    std::shared_ptr<Timeline> m_pendingCorrelationFor;             ///< the timeline it was computed for
+    int m_searchesRunning = 0;
+    quint64 m_filterTicket = 0; ///< the newest filter; older searches' results are dropped
     /// Runs indexing and the parse pass; not the global pool, which Qt's painting needs free.
     QThreadPool *m_pool;
     quint64 m_generation = 0;

@@ -20,27 +20,37 @@ TimelineModel::TimelineModel(Timeline *timeline, Annotations *annotations, QObje
 
 void TimelineModel::setFilter(const TimelineFilter &filter)
 {
-    beginResetModel();
+    setSelection(filter, m_timeline->select(filter));
+}
+
+void TimelineModel::setSelection(const TimelineFilter &filter, std::vector<EventRef> selected)
+{
     m_filter = filter;
-    m_events.clear();
+    m_selected = std::move(selected);
     m_inferred.clear();
-    m_rows = m_timeline->select(filter);
     if (!filter.keys.isEmpty())
         m_timeline->keyed(filter.keys, &m_inferred);
+    refresh();
+}
+
+void TimelineModel::refresh()
+{
+    beginResetModel();
+    m_events.clear();
     // Manual events join the rows in time order (filtered by time only: they carry no keys).
     const QList<Annotations::ManualEvent> &manual = m_annotations->manualEvents();
     std::vector<EventRef> rows;
-    rows.reserve(m_rows.size() + size_t(manual.size()));
+    rows.reserve(m_selected.size() + size_t(manual.size()));
     size_t next = 0;
     for (int i = 0; i < manual.size(); ++i) {
         const qint64 at = manual.at(i).instantMs;
-        if (at < filter.fromMs || at > filter.toMs)
+        if (at < m_filter.fromMs || at > m_filter.toMs)
             continue;
-        while (next < m_rows.size() && m_timeline->instant(m_rows[next]) <= at)
-            rows.push_back(m_rows[next++]);
+        while (next < m_selected.size() && m_timeline->instant(m_selected[next]) <= at)
+            rows.push_back(m_selected[next++]);
         rows.push_back({manualSource, quint32(i)});
     }
-    rows.insert(rows.end(), m_rows.begin() + qptrdiff(next), m_rows.end());
+    rows.insert(rows.end(), m_selected.begin() + qptrdiff(next), m_selected.end());
     m_rows = std::move(rows);
     endResetModel();
 }

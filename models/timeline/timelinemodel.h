@@ -31,8 +31,11 @@ public:
 
     /// Re-selects rows (after a filter change, or after the timeline was rebuilt).
     void setFilter(const TimelineFilter &filter);
+    /// Shows `selected` (Timeline::select(filter), computed elsewhere, e.g. off the GUI thread).
+    void setSelection(const TimelineFilter &filter, std::vector<EventRef> selected);
     const TimelineFilter &filter() const { return m_filter; }
-    void refresh() { setFilter(m_filter); }
+    /// Merges the manual events again (they changed); the log rows stay as selected.
+    void refresh();
     void setDisplayZone(const QTimeZone &zone);
     /// The log entry of a row; source == UINT32_MAX for manual events.
     EventRef refAt(int row) const { return m_rows.at(size_t(row)); }
@@ -57,7 +60,8 @@ private:
     Annotations *m_annotations;
     TimelineFilter m_filter;
     QTimeZone m_zone = QTimeZone::utc();
-    std::vector<EventRef> m_rows;
+    std::vector<EventRef> m_selected; ///< the log entries the filter selected
+    std::vector<EventRef> m_rows;     ///< m_selected with the manual events in time order
     QSet<EventRef> m_inferred;
     mutable QCache<EventRef, LogEvent> m_events{4096};
 };

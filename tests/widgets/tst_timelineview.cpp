@@ -10,6 +10,7 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QFile>
+#include <QLineEdit>
 #include <QTest>
 
 #include "logfixture.h"
@@ -110,6 +111,28 @@ private Q_SLOTS:
         QVERIFY(exported.wait(30000));
         QVERIFY(!exported.last().at(1).toString().isEmpty());
         QVERIFY(!QFile::exists(bad));
+    }
+
+    // A text search reads every file: it runs off the GUI thread and its result arrives later.
+    void searchRunsOffTheGuiThread()
+    {
+        ShownView shown;
+        TimelineView &view = shown.view;
+        QSignalSpy correlated(&view, &TimelineView::correlated);
+        QByteArray lines;
+        for (int i = 0; i < 500; ++i)
+            lines += "2024-12-26T20:40:54.123Z pid=1 tid=a class=W jid=j" + QByteArray::number(i) + " INFO: start\n";
+        view.setSources({LogSource{m_files.write(u"search-view.log"_s, lines), u"sidekiq"_s, {}, {}, 0}});
+        QVERIFY(correlated.wait(30000));
+        auto *table = view.findChild<QTableView *>();
+        QCOMPARE(table->model()->rowCount(), 500);
+        QSignalSpy filtered(&view, &TimelineView::filtered);
+        auto *search = view.findChild<QLineEdit *>(u"searchRawLines"_s);
+        search->setText(u"JID=J42 info"_s); // case is ignored
+        QTest::keyClick(search, Qt::Key_Return);
+        QCOMPARE(table->model()->rowCount(), 500); // not yet: the search runs on another thread
+        QVERIFY(filtered.wait(30000));
+        QCOMPARE(table->model()->rowCount(), 1);
     }
 
     // Notes and the backup's point in time are drawn across the lanes; rows created since are not.
