@@ -514,21 +514,22 @@ void TimelineView::exportTo(const QString &path, ReportWriter::Format format)
         Q_EMIT exported(path, why);
         return;
     }
-    // Taken here, on the GUI thread: the selection, its inferred partners and a copy of the marks.
+    // The marks are copied here, on the GUI thread; the timeline is only read from now on (its
+    // parse pass is installed), so the worker selects the events itself.
     const TimelineFilter filter = m_model->filter();
-    std::vector<EventRef> selection = m_timeline->select(filter);
-    QSet<EventRef> inferred;
-    m_timeline->keyed(filter.keys, &inferred);
     const QJsonObject marks = m_annotations->toJson();
     std::shared_ptr<Timeline> timeline = m_timeline;
-    m_status->setText(tr("Exporting %n event(s) to %1…", nullptr, int(std::min<size_t>(selection.size(), INT_MAX))).arg(path));
+    m_status->setText(tr("Exporting to %1…").arg(path));
     BackgroundJob::start<QString>(
         m_jobs, tr("Export the timeline to %1").arg(QFileInfo(path).fileName()), tr("Timeline"),
-        [timeline, selection = std::move(selection), inferred = std::move(inferred), marks, path, format](JobControl &control) {
+        [timeline, filter, marks, path, format](JobControl &control) {
+            const std::vector<EventRef> selection = timeline->select(filter);
+            QSet<EventRef> inferred;
+            timeline->keyed(filter.keys, &inferred);
             Annotations annotations;
             annotations.loadJson(marks);
             TimelineReport report(*timeline, &annotations);
-            report.setInferred(inferred);
+            report.setInferred(std::move(inferred));
             QSaveFile file(path); // a cancelled or failed export leaves no half-written file
             if (!file.open(QIODevice::WriteOnly))
                 throw Error(tr("Cannot write %1: %2").arg(path, file.errorString()));
