@@ -386,7 +386,7 @@ void TimelineView::applyFilter(bool keepView, const QString &note)
     // A text search reads every file: off the GUI thread, and the newest filter wins.
     std::shared_ptr<Timeline> timeline = m_timeline;
     ++m_searchesRunning;
-    m_status->setText(tr("Searching %n event(s) for “%1”…", nullptr, int(std::min<size_t>(timeline->merged().size(), INT_MAX))).arg(filter.search));
+    m_status->setText(tr("Searching %L1 events for “%2”…").arg(qint64(timeline->merged().size())).arg(filter.search));
     auto *watcher = new QFutureWatcher<std::vector<EventRef>>(this);
     connect(watcher, &QFutureWatcher<std::vector<EventRef>>::finished, this, [this, watcher, ticket, timeline, filter, keepView, note] {
         std::vector<EventRef> selected = watcher->result();
@@ -404,7 +404,7 @@ void TimelineView::showSelection(const TimelineFilter &filter, std::vector<Event
 {
     m_model->setSelection(filter, std::move(selected));
     rebuildLanes(keepView);
-    QString status = tr("%1 of %2 events").arg(m_model->rowCount()).arg(m_timeline->merged().size());
+    QString status = tr("%L1 of %L2 events").arg(m_model->rowCount()).arg(qint64(m_timeline->merged().size()));
     if (!m_timeline->hasCorrelation())
         status += tr(" · parsing for keys, spans and levels (see Jobs); key and level filters apply when it is done");
     m_status->setText(note.isEmpty() ? status : note + u" · "_s + status);
