@@ -11,6 +11,7 @@
 #include "compareview.h"
 #include "graphview.h"
 #include "restoreview.h"
+#include "logsourcesdialog.h"
 #include "timelineview.h"
 #include "timeline/annotations.h"
 #include "timeline/databaseevents.h"
@@ -116,12 +117,9 @@ MainWindow::MainWindow(QWidget *parent)
     addView(QStringLiteral("console"), tr("&SQL console"), new SqlConsole(m_live, m_backup, this));
     // The workspace's log sources go to the timeline, paths taken relative to the workspace file.
     connect(this, &MainWindow::workspaceOpened, this, [this](const Workspace &workspace) {
-        QList<LogSource> sources = workspace.logs;
-        for (LogSource &source : sources)
-            source.path = Workspace::resolve(m_workspacePath, source.path);
         m_timeline->loadAnnotations(workspace);
-        if (!sources.isEmpty())
-            m_timeline->setSources(sources);
+        if (!workspace.logs.isEmpty())
+            m_timeline->setSources(resolvedLogSources());
     });
 
     // Stars, tags, comments and notes are the night's work: they go into the open workspace file a
@@ -186,6 +184,8 @@ void MainWindow::createMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open workspace…"), QKeySequence::Open, this, &MainWindow::openWorkspaceDialog);
     file->addAction(tr("&Save workspace as…"), QKeySequence::SaveAs, this, &MainWindow::saveWorkspaceDialog);
+    file->addSeparator();
+    file->addAction(tr("&Log sources…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L), this, &MainWindow::editLogSources);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -397,6 +397,28 @@ void MainWindow::saveSettings()
     QSettings settings;
     settings.setValue(QStringLiteral("ui/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("ui/state"), saveState());
+}
+
+QList<LogSource> MainWindow::resolvedLogSources() const
+{
+    QList<LogSource> sources = m_workspace.logs;
+    for (LogSource &source : sources)
+        source.path = Workspace::resolve(m_workspacePath, source.path);
+    return sources;
+}
+
+void MainWindow::setLogSources(const QList<LogSource> &sources)
+{
+    m_workspace.logs = sources;
+    m_timeline->setSources(resolvedLogSources());
+    saveAnnotations(); // the sources are part of the open workspace file too
+}
+
+void MainWindow::editLogSources()
+{
+    LogSourcesDialog dialog(resolvedLogSources(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        setLogSources(dialog.sources());
 }
 
 void MainWindow::saveAnnotations()

@@ -41,6 +41,9 @@ public:
     /// Loads a workspace and connects both sides. Returns false (and says why) when it cannot.
     bool openWorkspace(const QString &path, QString *error = nullptr);
 
+    /// The timeline's log files (File ▸ Log sources…): indexed again, kept in the workspace.
+    void setLogSources(const QList<LogSource> &sources);
+
     /// Restores a pg_dump file into a scratch cluster Salvage manages and connects BACKUP to it.
     void loadBackupFromDump(const QString &dumpPath);
 
@@ -63,8 +66,12 @@ private:
     void updateStatus();
     void restoreSettings();
     void saveSettings();
-    /// Writes the timeline's annotations into the open workspace file (debounced after each change).
+    /// Writes the timeline's annotations (and the log sources) into the open workspace file,
+    /// debounced after each change; nothing when no file is open.
     void saveAnnotations();
+    void editLogSources();
+    /// The workspace's log sources with paths resolved against the workspace file.
+    QList<LogSource> resolvedLogSources() const;
 
     Connection *m_live;
     Connection *m_backup;

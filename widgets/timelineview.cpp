@@ -59,7 +59,7 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
     , m_table(new QTableView(this))
     , m_detail(new QTextBrowser(this))
     , m_raw(new QPlainTextEdit(this))
-    , m_status(new QLabel(tr("No log sources."), this))
+    , m_status(new QLabel(tr("No log sources: File ▸ Log sources… adds them."), this))
     , m_pool(new QThreadPool(this))
 {
     auto *layout = new QVBoxLayout(this);

@@ -8,10 +8,13 @@
 #include "mainwindow.h"
 #include "sourcepanel.h"
 #include "logfixture.h"
+#include "logsourcesdialog.h"
 #include "testcluster.h"
 #include "timelineview.h"
 
 #include <QAction>
+#include <QDialogButtonBox>
+#include <QTableWidget>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
@@ -146,6 +149,37 @@ private Q_SLOTS:
 
     // "Select these rows" in the Compare view: the rows become a restore root (key predicate with
     // quoted identifiers and literals) and the graph centres on the first of them.
+    // File ▸ Log sources…: add, remove, give a zone (checked), and the timeline indexes them.
+    void logSourcesAreEditedAndIndexed()
+    {
+        salvage::test::LogFixture files;
+        const QString rails = files.write(QStringLiteral("production.log"), salvage::test::LogFixture::railsLines());
+        const QString other = files.write(QStringLiteral("other.log"), "2024-12-26T20:40:54.123Z pid=1 tid=a class=W jid=j1 INFO: start\n");
+        LogSourcesDialog dialog({LogSource{rails, {}, QStringLiteral("rails-lograge"), {}, 0}}); // a format named by an alias
+        dialog.addFiles({other, rails}); // a file already listed is not added twice
+        QCOMPARE(dialog.sources().size(), 2);
+        auto *table = dialog.findChild<QTableWidget *>(QStringLiteral("logSources"));
+        auto *zone = qobject_cast<QLineEdit *>(table->cellWidget(0, LogSourcesDialog::Zone));
+        zone->setText(QStringLiteral("Europe/Berln"));
+        QVERIFY(dialog.problem().contains(QStringLiteral("Europe/Berln")));
+        QVERIFY(!dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
+        zone->setText(QStringLiteral("Europe/Berlin"));
+        QVERIFY(dialog.problem().isEmpty());
+        table->selectRow(1);
+        dialog.findChild<QPushButton *>(QStringLiteral("removeSource"))->click();
+        QCOMPARE(dialog.sources().size(), 1);
+        QCOMPARE(dialog.sources().first().timeZone, QStringLiteral("Europe/Berlin"));
+        QCOMPARE(dialog.sources().first().format, QStringLiteral("rails_log"));
+
+        MainWindow window;
+        auto *timeline = window.findChild<TimelineView *>();
+        QSignalSpy indexed(timeline, &TimelineView::indexed);
+        window.setLogSources(dialog.sources());
+        QVERIFY(indexed.wait(30000));
+        QCOMPARE(indexed.first().at(0).toLongLong(), qint64(2)); // the two Rails lines
+        QCOMPARE(window.workspace().logs.first().timeZone, QStringLiteral("Europe/Berlin"));
+    }
+
     // The operator's notes reach the open workspace file without "Save workspace".
     void annotationsAreSavedIntoTheWorkspace()
     {
