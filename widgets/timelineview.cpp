@@ -84,6 +84,7 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
     splitter->addWidget(lower);
     splitter->setStretchFactor(1, 1);
     layout->addWidget(splitter, 1);
+    m_status->setObjectName(u"timelineStatus"_s);
     // A long status (a row's keys) must never widen the window.
     m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     layout->addWidget(m_status);
@@ -253,6 +254,14 @@ void TimelineView::adoptTimeline(std::shared_ptr<Timeline> timeline)
         if (!zone.isEmpty() && m_zone->findData(zone) < 0 && QTimeZone(zone).isValid())
             m_zone->addItem(QString::fromUtf8(zone), zone);
     }
+    // What makes a source's times doubtful is said up front, with where to fix it.
+    QStringList caveats;
+    for (int i = 0; i < m_timeline->sourceCount(); ++i) {
+        caveats << m_timeline->source(i).caveats();
+        m_source->setItemData(i + 1, tr("%1 · naive times read as %2").arg(m_timeline->source(i).source().path, m_timeline->source(i).zoneDescription()),
+                              Qt::ToolTipRole);
+    }
+    m_caveats = caveats.isEmpty() ? QString() : tr("⚠ %1 (File ▸ Log sources…)").arg(caveats.join(u"; "_s));
     applyFilter();
     m_table->resizeColumnsToContents();
     Q_EMIT indexed(qint64(m_timeline->merged().size()), m_timeline->sourceCount(), {});
@@ -407,7 +416,10 @@ void TimelineView::showSelection(const TimelineFilter &filter, std::vector<Event
     QString status = tr("%L1 of %L2 events").arg(m_model->rowCount()).arg(qint64(m_timeline->merged().size()));
     if (!m_timeline->hasCorrelation())
         status += tr(" · parsing for keys, spans and levels (see Jobs); key and level filters apply when it is done");
-    m_status->setText(note.isEmpty() ? status : note + u" · "_s + status);
+    for (const QString &lead : {note, m_caveats})
+        if (!lead.isEmpty())
+            status = lead + u" · "_s + status;
+    m_status->setText(status);
     Q_EMIT filtered();
 }
 

@@ -105,6 +105,7 @@ private:
     std::shared_ptr<CorrelationPass::Result> m_pendingCorrelation; ///< finished, not yet installed
     std::shared_ptr<Timeline> m_pendingCorrelationFor;             ///< the timeline it was computed for
     int m_searchesRunning = 0;
+    QString m_caveats; ///< what makes a source's times doubtful, leading every status
     quint64 m_filterTicket = 0; ///< the newest filter; older searches' results are dropped
     /// Runs indexing and the parse pass; not the global pool, which Qt's painting needs free.
     QThreadPool *m_pool;

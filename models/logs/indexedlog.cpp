@@ -52,6 +52,18 @@ QString IndexedLog::zoneDescription() const
         .arg(qAbs(minutes) % 60, 2, 10, QChar(u'0'));
 }
 
+QStringList IndexedLog::caveats() const
+{
+    QStringList caveats;
+    if (m_format && m_format->id == u"plain"_s)
+        caveats << u"%1: no known log format, so its lines have no times"_s.arg(label());
+    if (m_source.timeZone.isEmpty() && m_ambiguousAbbreviation != 0)
+        caveats << u"%1: %2"_s.arg(label(), zoneDescription().section(u"; "_s, 1));
+    if (!m_file->damage().isEmpty())
+        caveats << u"%1: %2"_s.arg(label(), m_file->damage());
+    return caveats;
+}
+
 void IndexedLog::build(const std::atomic_bool *cancel)
 {
     const QList<LogFormat> &formats = m_registry.formats();

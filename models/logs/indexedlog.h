@@ -37,6 +37,10 @@ public:
     /// "Europe/Berlin" or "UTC (default)": how naive timestamps of this source were read; without a
     /// zone, also how an ambiguous abbreviation was read ("CST read as UTC-06:00").
     QString zoneDescription() const;
+    /// What an operator must know before trusting this source's times, in one sentence each:
+    /// unrecognised format (no instants), an ambiguous zone abbreviation read without a zone,
+    /// damage (a truncated .gz). Empty when nothing is wrong.
+    QStringList caveats() const;
 
     QByteArray entryBytes(qint64 entry) const;
     /// Per entry: whether its raw bytes contain `lowerNeedle` (ASCII case ignored; pass it

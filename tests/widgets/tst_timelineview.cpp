@@ -10,6 +10,7 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QTest>
 
@@ -111,6 +112,20 @@ private Q_SLOTS:
         QVERIFY(exported.wait(30000));
         QVERIFY(!exported.last().at(1).toString().isEmpty());
         QVERIFY(!QFile::exists(bad));
+    }
+
+    // A source whose times cannot be trusted is said up front, and stays said after filtering.
+    void caveatsLeadTheStatus()
+    {
+        ShownView shown;
+        TimelineView &view = shown.view;
+        QSignalSpy correlated(&view, &TimelineView::correlated);
+        view.setSources({LogSource{m_files.write(u"words.txt"_s, "just some words\n"), u"notes"_s, {}, {}, 0}});
+        QVERIFY(correlated.wait(30000));
+        auto *status = view.findChild<QLabel *>(u"timelineStatus"_s);
+        QVERIFY2(status->text().startsWith(u"⚠ notes: no known log format"_s), qPrintable(status->text()));
+        view.setKeyFilter({});
+        QVERIFY(status->text().startsWith(u"⚠"_s));
     }
 
     // A text search reads every file: it runs off the GUI thread and its result arrives later.

@@ -97,6 +97,22 @@ private Q_SLOTS:
         QVERIFY(!log->file().damage().isEmpty());
         QVERIFY(log->index().count() > 10);
         QVERIFY(log->index().count() < 4000);
+        QCOMPARE(log->caveats().size(), 1); // said up front in the Timeline view
+        QVERIFY(log->caveats().first().contains(log->file().damage()));
+    }
+
+    // What makes a source's times doubtful, one sentence each; nothing for a sound file.
+    void caveats()
+    {
+        QVERIFY(index(m_files.write(u"sound.log"_s, postgres()))->caveats().isEmpty());
+        const auto unknown = index(m_files.write(u"notes.txt"_s, "just some words\nand more words\n"));
+        QCOMPARE(unknown->caveats().size(), 1);
+        QVERIFY(unknown->caveats().first().contains(u"no known log format"_s));
+        const QByteArray cst = "2024-12-26 21:31:00.412 CST [48213] LOG:  checkpoint starting: time\n";
+        const auto ambiguous = index(m_files.write(u"cst.log"_s, cst));
+        QCOMPARE(ambiguous->caveats().size(), 1);
+        QVERIFY2(ambiguous->caveats().first().contains(u"CST read as UTC-06:00"_s), qPrintable(ambiguous->caveats().first()));
+        QVERIFY(index(m_files.write(u"cst-zoned.log"_s, cst), u"Asia/Shanghai"_s)->caveats().isEmpty());
     }
 
     void garbageNeverCrashes_data()
