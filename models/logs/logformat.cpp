@@ -83,6 +83,34 @@ void readSalvage(LogFormat &format, const QJsonObject &s, const QString &where)
         format.csvColumns.append(v.toString());
 }
 
+// What lnav's own format files say that Salvage can use, when the "salvage" object does not say
+// it already: the operation id and the values lnav marks as identifiers become correlation keys,
+// and a JSON format's "line-format" becomes the message.
+void readLnavExtras(LogFormat &format, const QJsonObject &o)
+{
+    auto addKey = [&format](const QString &field, const QString &kind) {
+        const bool known = std::any_of(format.keys.cbegin(), format.keys.cend(), [&](const auto &key) { return key.first == field; });
+        if (!field.isEmpty() && !known)
+            format.keys.append({field, kind});
+    };
+    addKey(o.value("opid-field"_L1).toString(), u"operation"_s);
+    const QJsonObject values = o.value("value"_L1).toObject();
+    for (auto it = values.begin(); it != values.end(); ++it)
+        if (it.value().toObject().value("identifier"_L1).toBool())
+            addKey(it.key(), it.key());
+    if (format.messageTemplate.isEmpty() && format.messageLines.isEmpty() && o.value("line-format"_L1).isArray()) {
+        QString message;
+        // lnav's own names for the time and the level map to this format's fields.
+        const QHash<QString, QString> special{{u"__timestamp__"_s, o.value("timestamp-field"_L1).toString(u"timestamp"_s)},
+                                              {u"__level__"_s, o.value("level-field"_L1).toString()}};
+        for (const QJsonValue &part : o.value("line-format"_L1).toArray()) {
+            const QString field = part.toObject().value("field"_L1).toString();
+            message += part.isString() ? part.toString() : u"{%1}"_s.arg(special.value(field, field));
+        }
+        format.messageTemplate = message;
+    }
+}
+
 // The capture groups a Keys parse (the correlation pass) reads; the others are never copied out.
 void markKeyGroups(LogFormat &format)
 {
@@ -110,6 +138,7 @@ LogFormat readFormat(const QString &id, const QJsonObject &o, const QString &ori
     format.origin = origin;
     format.title = o.value("title"_L1).toString(id);
     readSalvage(format, o.value("salvage"_L1).toObject(), where);
+    readLnavExtras(format, o);
     if (o.value("json"_L1).toBool())
         format.kind = LogFormat::Kind::Json;
     else if (!format.csvColumns.isEmpty())
@@ -134,8 +163,11 @@ LogFormat readFormat(const QString &id, const QJsonObject &o, const QString &ori
     for (const QJsonValue &v : formats.isArray() ? formats.toArray() : QJsonArray{formats})
         if (!v.toString().isEmpty())
             format.timestampFormats.append(v.toString());
+    // Like lnav, a format that names no timestamp format gets the common ISO 8601 shapes.
     if (format.timestampFormats.isEmpty() && !format.payloadOnly)
-        throw Error(u"%1 has no \"timestamp-format\"."_s.arg(where));
+        format.timestampFormats = {u"%Y-%m-%dT%H:%M:%S.%f%z"_s, u"%Y-%m-%dT%H:%M:%S%z"_s, u"%Y-%m-%dT%H:%M:%S.%f"_s,
+                                   u"%Y-%m-%dT%H:%M:%S"_s,      u"%Y-%m-%d %H:%M:%S.%f%z"_s, u"%Y-%m-%d %H:%M:%S%z"_s,
+                                   u"%Y-%m-%d %H:%M:%S.%f"_s,   u"%Y-%m-%d %H:%M:%S,%f"_s, u"%Y-%m-%d %H:%M:%S"_s};
     try {
         format.timestamps = TimestampParser(format.timestampFormats, qint64(o.value("timestamp-divisor"_L1).toDouble(1)));
     } catch (const Error &e) {

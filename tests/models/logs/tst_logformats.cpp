@@ -5,6 +5,8 @@
 #include "logs/formatregistry.h"
 #include "logs/linescanner.h"
 
+#include <QDateTime>
+#include <QFile>
 #include <QTest>
 
 using namespace salvage;
@@ -184,7 +186,6 @@ private Q_SLOTS:
         QTest::newRow("no format") << QByteArray("{\"$schema\":\"x\"}") << u"defines no format"_s;
         QTest::newRow("bad regex") << QByteArray("{\"f\":{\"regex\":{\"a\":{\"pattern\":\"(?<timestamp>\\\\d+\"}},\"timestamp-format\":[\"%s\"]}}") << u"invalid at offset"_s;
         QTest::newRow("no timestamp group") << QByteArray("{\"f\":{\"regex\":{\"a\":{\"pattern\":\"^(?<body>.*)$\"}},\"timestamp-format\":[\"%s\"]}}") << u"no (?<timestamp>"_s;
-        QTest::newRow("no timestamp format") << QByteArray("{\"f\":{\"regex\":{\"a\":{\"pattern\":\"^(?<timestamp>\\\\d+)\"}}}}") << u"no \"timestamp-format\""_s;
         QTest::newRow("unsupported conversion") << QByteArray("{\"f\":{\"json\":true,\"timestamp-format\":[\"%Q\"]}}") << u"does not support"_s;
         QTest::newRow("unknown level") << QByteArray("{\"f\":{\"json\":true,\"timestamp-format\":[\"%s\"],\"level\":{\"loud\":\"X\"}}}") << u"not a level name"_s;
         QTest::newRow("neither regex nor json") << QByteArray("{\"f\":{\"timestamp-format\":[\"%s\"]}}") << u"neither"_s;
@@ -200,6 +201,32 @@ private Q_SLOTS:
             QVERIFY2(e.message().contains(expected), qPrintable(e.message()));
             QVERIFY(e.message().contains(u"user.json"_s));
         }
+    }
+
+    // A format file written for lnav works as it is: its operation id and identifier values
+    // become keys, its line-format the message, and without a timestamp-format ISO 8601 is read.
+    void lnavFormatFile()
+    {
+        // Written to lnav's format schema, as an lnav user's own file would be.
+        QFile file(QFINDTESTDATA(u"lnav/myapp.json"_s));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray json = file.readAll();
+        const QList<LogFormat> formats = LogFormat::fromJson(json, u"lnav.json"_s);
+        QCOMPARE(formats.size(), 2);
+        const LogEvent e = EventParser(&formats.at(0), nullptr).parse(formats.at(0).samples.first().line.toUtf8());
+        QCOMPARE(levelName(e.level), levelName(LogLevel::Error));
+        QVERIFY(e.keys.contains(LogKey{u"operation"_s, u"r-1"_s}));
+        QVERIFY(e.keys.contains(LogKey{u"user"_s, u"alice"_s}));
+        QVERIFY(!std::any_of(e.keys.cbegin(), e.keys.cend(), [](const LogKey &k) { return k.kind == u"bytes"_s; }));
+        QCOMPARE(e.message, u"2024-12-26T20:30:54.123Z ERROR boom"_s);
+        const LogEvent t = EventParser(&formats.at(1), nullptr).parse(formats.at(1).samples.first().line.toUtf8());
+        QVERIFY(t.keys.contains(LogKey{u"operation"_s, u"op-7"_s}));
+        QCOMPARE(levelName(t.level), levelName(LogLevel::Warning));
+        LineScanner scanner(&formats.at(1), nullptr, {}, SourceClock());
+        const QByteArray line = formats.at(1).samples.first().line.toUtf8();
+        const LineScanner::Result r = scanner.scan(line.constData(), line.constData() + line.size());
+        QVERIFY(r.hasTime); // no timestamp-format given: ISO 8601 read all the same
+        QCOMPARE(r.instant, QDateTime::fromString(u"2024-12-26T19:30:54Z"_s, Qt::ISODate).toMSecsSinceEpoch());
     }
 
     void userDirectoryOverridesAndReportsErrors()
