@@ -52,9 +52,9 @@ void OverviewPage::refresh()
                        "LIVE stays read-only until a restore runs.</li>"
                        "<li><b>Compare</b> every table: rows lost, new since the backup, changed, and moved.</li>"
                        "<li><b>Graph</b> the relationships around the rows that matter.</li>"
-                       "<li><b>Timeline</b>: web, worker and database logs on one time axis.</li>"
+                       "<li><b>Timeline</b>: web, worker and database logs on one time axis (File ▸ Log sources… adds them).</li>"
                        "<li><b>Restore</b> selected rows: plan, review, dry run, run with an undo script.</li>"
-                       "<li><b>Report</b>: export the timeline and findings as a postmortem.</li>"
+                       "<li><b>Report</b>: export the timeline, your stars and notes as a postmortem (Timeline ▸ Export…).</li>"
                        "</ol>")
                         .arg(describe(m_live), describe(m_backup)));
 }
