@@ -1,34 +1,33 @@
 #include "timelineview.h"
 
 #include "core/error.h"
-#include "jobs/jobregistry.h"
-#include "report/timelinereport.h"
 #include "jobs/backgroundjob.h"
-#include "timelinecanvas.h"
+#include "jobs/jobregistry.h"
+#include "loghighlighter.h"
+#include "report/timelinereport.h"
 #include "timeline/databaseevents.h"
 #include "timeline/timelinelanes.h"
 #include "timeline/timelinemodel.h"
+#include "timelinecanvas.h"
 
 #include <QComboBox>
-#include <QJsonObject>
-#include <QSaveFile>
-#include <QFileInfo>
-#include <QFileDialog>
 #include <QDateTime>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontDatabase>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
-#include <QPlainTextEdit>
-#include <QFontDatabase>
-#include <QSplitter>
-#include "loghighlighter.h"
 #include <QThreadPool>
 #include <QTimeZone>
 #include <QUrl>
@@ -495,9 +494,6 @@ void TimelineView::addNote()
         rebuildLanes(true);
 }
 
-} // namespace salvage
-
-namespace salvage {
 
 void TimelineView::exportReport()
 {
