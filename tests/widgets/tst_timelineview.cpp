@@ -29,6 +29,13 @@ struct ShownView
         view.resize(1000, 700);
         view.show();
     }
+    /// Shows one log file and waits for its parse pass.
+    bool showParsed(const QString &path, const QString &label = u"sidekiq"_s)
+    {
+        QSignalSpy correlated(&view, &TimelineView::correlated);
+        view.setSources({LogSource{path, label, {}, {}, 0}});
+        return correlated.wait(30000);
+    }
 };
 
 class TestTimelineView : public QObject
@@ -87,12 +94,9 @@ private Q_SLOTS:
     {
         ShownView shown;
         TimelineView &view = shown.view;
-        QSignalSpy correlated(&view, &TimelineView::correlated);
-        view.setSources({LogSource{m_files.write(u"export-sidekiq.log"_s,
+        QVERIFY(shown.showParsed(m_files.write(u"export-sidekiq.log"_s,
                                                  "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
-                                                 "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"),
-                                   u"sidekiq"_s, {}, {}, 0}});
-        QVERIFY(correlated.wait(30000));
+                                                 "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"), u"sidekiq"_s));
         view.annotations()->setComment(view.timeline()->eventKey(view.timeline()->merged().front()), u"the merge starts"_s);
         view.annotations()->addManual(QDateTime::fromString(u"2024-12-26T20:41:30Z"_s, Qt::ISODate).toMSecsSinceEpoch(), u"users report lost posts"_s);
         QSignalSpy exported(&view, &TimelineView::exported);
@@ -119,9 +123,7 @@ private Q_SLOTS:
     {
         ShownView shown;
         TimelineView &view = shown.view;
-        QSignalSpy correlated(&view, &TimelineView::correlated);
-        view.setSources({LogSource{m_files.write(u"words.txt"_s, "just some words\n"), u"notes"_s, {}, {}, 0}});
-        QVERIFY(correlated.wait(30000));
+        QVERIFY(shown.showParsed(m_files.write(u"words.txt"_s, "just some words\n"), u"notes"_s));
         auto *status = view.findChild<QLabel *>(u"timelineStatus"_s);
         QVERIFY2(status->text().startsWith(u"⚠ notes: no known log format"_s), qPrintable(status->text()));
         view.setKeyFilter({});
@@ -133,12 +135,10 @@ private Q_SLOTS:
     {
         ShownView shown;
         TimelineView &view = shown.view;
-        QSignalSpy correlated(&view, &TimelineView::correlated);
         QByteArray lines;
         for (int i = 0; i < 500; ++i)
             lines += "2024-12-26T20:40:54.123Z pid=1 tid=a class=W jid=j" + QByteArray::number(i) + " INFO: start\n";
-        view.setSources({LogSource{m_files.write(u"search-view.log"_s, lines), u"sidekiq"_s, {}, {}, 0}});
-        QVERIFY(correlated.wait(30000));
+        QVERIFY(shown.showParsed(m_files.write(u"search-view.log"_s, lines), u"sidekiq"_s));
         auto *table = view.findChild<QTableView *>();
         QCOMPARE(table->model()->rowCount(), 500);
         QSignalSpy filtered(&view, &TimelineView::filtered);
@@ -172,12 +172,10 @@ private Q_SLOTS:
     {
         ShownView shown;
         TimelineView &view = shown.view;
-        QSignalSpy correlated(&view, &TimelineView::correlated);
         QByteArray lines;
         for (int minute = 0; minute < 600; ++minute)
             lines += u"2024-12-26T%1:%2:00.000Z pid=1 tid=a class=W jid=j%3 INFO: start\n"_s.arg(10 + minute / 60).arg(minute % 60, 2, 10, QChar(u'0')).arg(minute).toUtf8();
-        view.setSources({LogSource{m_files.write(u"many.log"_s, lines), u"sidekiq"_s, {}, {}, 0}});
-        QVERIFY(correlated.wait(30000)); // the parse pass refilters the table: brush after it, as people do
+        QVERIFY(shown.showParsed(m_files.write(u"many.log"_s, lines), u"sidekiq"_s));
         auto *table = view.findChild<QTableView *>();
         QCOMPARE(table->model()->rowCount(), 600);
         QVERIFY(QTest::qWaitForWindowExposed(&view));
@@ -192,13 +190,10 @@ private Q_SLOTS:
     {
         ShownView shown;
         TimelineView &view = shown.view;
-        QSignalSpy correlated(&view, &TimelineView::correlated);
-        view.setSources({LogSource{m_files.write(u"workers.log"_s,
+        QVERIFY(shown.showParsed(m_files.write(u"workers.log"_s,
             "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
             "2024-12-26T20:40:55.000Z pid=1 tid=b class=LinkCrawlWorker jid=j2 INFO: start\n"
-            "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"),
-            u"sidekiq"_s, {}, {}, 0}});
-        QVERIFY(correlated.wait(30000));
+            "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"), u"sidekiq"_s));
         auto *canvas = view.findChild<TimelineCanvas *>();
         QVERIFY(canvas);
         QCOMPARE(canvas->lanes().size(), size_t(3));
