@@ -45,6 +45,7 @@ namespace {
 struct BuildResult
 {
     std::shared_ptr<Timeline> timeline;
+    QStringList skipped; ///< files that could not be opened, one sentence each
     QString error;
 };
 
@@ -208,7 +209,7 @@ void TimelineView::setSources(const QList<LogSource> &sources)
             Q_EMIT indexed(0, 0, result.error);
             return;
         }
-        adoptTimeline(result.timeline);
+        adoptTimeline(result.timeline, result.skipped);
         startCorrelation();
     });
     m_status->setText(tr("Indexing %n log file(s)…", nullptr, int(sources.size())));
@@ -216,7 +217,7 @@ void TimelineView::setSources(const QList<LogSource> &sources)
         BuildResult result;
         try {
             auto timeline = std::make_shared<Timeline>();
-            timeline->setSources(sources);
+            result.skipped = timeline->setReadableSources(sources);
             timeline->build(cancel.get(), [jobs, job](int done, int total) {
                 QMetaObject::invokeMethod(jobs, [jobs, job, done, total] {
                     if (jobs)
@@ -231,7 +232,7 @@ void TimelineView::setSources(const QList<LogSource> &sources)
     }));
 }
 
-void TimelineView::adoptTimeline(std::shared_ptr<Timeline> timeline)
+void TimelineView::adoptTimeline(std::shared_ptr<Timeline> timeline, const QStringList &skipped)
 {
     m_timeline = std::move(timeline);
     auto *old = m_model;
@@ -254,7 +255,7 @@ void TimelineView::adoptTimeline(std::shared_ptr<Timeline> timeline)
             m_zone->addItem(QString::fromUtf8(zone), zone);
     }
     // What makes a source's times doubtful is said up front, with where to fix it.
-    QStringList caveats;
+    QStringList caveats = skipped;
     for (int i = 0; i < m_timeline->sourceCount(); ++i) {
         caveats << m_timeline->source(i).caveats();
         m_source->setItemData(i + 1, tr("%1 · naive times read as %2").arg(m_timeline->source(i).source().path, m_timeline->source(i).zoneDescription()),

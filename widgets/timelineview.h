@@ -72,7 +72,7 @@ Q_SIGNALS:
     void keyActivated(const QString &value);
 
 private:
-    void adoptTimeline(std::shared_ptr<Timeline> timeline);
+    void adoptTimeline(std::shared_ptr<Timeline> timeline, const QStringList &skipped);
     void startCorrelation();
     /// Selects what the filter fields say (a text search off the GUI thread); `note` leads the status.
     void applyFilter(bool keepView = false, const QString &note = {});

@@ -54,6 +54,28 @@ void Timeline::setSources(const QList<LogSource> &sources)
     std::vector<std::unique_ptr<IndexedLog>> opened;
     for (const LogSource &source : sources)
         opened.push_back(std::make_unique<IndexedLog>(source, m_registry));
+    install(std::move(opened));
+}
+
+QStringList Timeline::setReadableSources(const QList<LogSource> &sources)
+{
+    std::vector<std::unique_ptr<IndexedLog>> opened;
+    QStringList skipped;
+    for (const LogSource &source : sources) {
+        try {
+            opened.push_back(std::make_unique<IndexedLog>(source, m_registry));
+        } catch (const Error &error) {
+            skipped.append(error.message());
+        }
+    }
+    if (opened.empty() && !sources.isEmpty())
+        throw Error(skipped.join(u' '));
+    install(std::move(opened));
+    return skipped;
+}
+
+void Timeline::install(std::vector<std::unique_ptr<IndexedLog>> opened)
+{
     m_sources = std::move(opened);
     m_merged.clear();
     m_correlation = CorrelationIndex();

@@ -24,6 +24,9 @@ public:
 
     /// Opens every file; throws salvage::Error naming the first unreadable one.
     void setSources(const QList<LogSource> &sources);
+    /// Opens the files that can be opened and returns why each other one could not (an
+    /// investigation goes on without the one log it may not read); throws when none opens.
+    QStringList setReadableSources(const QList<LogSource> &sources);
     /// Detects formats and indexes all sources in parallel, then merges them. `progress` gets
     /// the count of sources done (from worker threads).
     void build(const std::atomic_bool *cancel = nullptr, const std::function<void(int, int)> &progress = {});
@@ -70,6 +73,7 @@ public:
     int subLane(EventRef ref) const;
 
 private:
+    void install(std::vector<std::unique_ptr<IndexedLog>> opened);
     void merge();
 
     FormatRegistry m_registry;

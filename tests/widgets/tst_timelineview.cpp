@@ -218,6 +218,20 @@ private Q_SLOTS:
         QVERIFY(indexed.wait(30000));
         QVERIFY(indexed.first().at(2).toString().contains(u"missing.log"_s));
     }
+
+    // One file that cannot be read does not take the others down: it is named, they are shown.
+    void oneUnreadableSourceAmongOthers()
+    {
+        ShownView shown;
+        QSignalSpy indexed(&shown.view, &TimelineView::indexed);
+        shown.view.setSources({LogSource{m_files.path(u"gone.log"_s), {}, {}, {}, 0},
+                               LogSource{m_files.write(u"here.log"_s, salvage::test::LogFixture::railsLines()), u"rails"_s, {}, {}, 0}});
+        QVERIFY(indexed.wait(30000));
+        QVERIFY(indexed.first().at(2).toString().isEmpty());
+        QCOMPARE(indexed.first().at(1).toInt(), 1);
+        QVERIFY2(shown.view.findChild<QLabel *>(u"timelineStatus"_s)->text().contains(u"gone.log"_s),
+                 qPrintable(shown.view.findChild<QLabel *>(u"timelineStatus"_s)->text()));
+    }
 };
 
 QTEST_MAIN(TestTimelineView)

@@ -1,4 +1,5 @@
 // Merging sources on one axis, filters, annotations saved with the workspace, the table model.
+#include "core/error.h"
 #include "timeline/annotations.h"
 #include "timeline/databaseevents.h"
 #include "timeline/timeline.h"
@@ -39,6 +40,19 @@ private Q_SLOTS:
                             "2024-12-26T20:40:53.000Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"),
                       u"sidekiq"_s, {}, {}, 1000},
         };
+    }
+
+    // The GUI goes on without a file it cannot read; with none readable it says why.
+    void readableSourcesOnly()
+    {
+        Timeline timeline;
+        const QStringList skipped = timeline.setReadableSources(
+            {LogSource{m_files.path(u"nope.log"_s), {}, {}, {}, 0}, LogSource{m_files.write(u"ok.log"_s, salvage::test::LogFixture::railsLines()), {}, {}, {}, 0},
+             LogSource{m_files.write(u"zoned.log"_s, salvage::test::LogFixture::railsLines()), {}, {}, u"Mars/Olympus"_s, 0}});
+        QCOMPARE(timeline.sourceCount(), 1);
+        QCOMPARE(skipped.size(), 2);
+        QVERIFY(skipped.first().contains(u"nope.log"_s));
+        QVERIFY_THROWS_EXCEPTION(Error, timeline.setReadableSources({LogSource{m_files.path(u"nope.log"_s), {}, {}, {}, 0}}));
     }
 
     void mergesAllSourcesByInstant()
