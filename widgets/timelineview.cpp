@@ -380,10 +380,10 @@ void TimelineView::applyFilter(bool keepView, const QString &note)
     filter.search = m_search->text().trimmed();
     // Keys and access-log levels come from the parse pass: until it is done they wait.
     const bool correlated = m_timeline->hasCorrelation();
-    if (correlated)
+    if (correlated) {
         filter.keys = keysOf(m_key->text());
-    if (correlated)
         filter.minimumLevel = LogLevel(m_level->currentData().toInt());
+    }
     if (m_source->currentData().toInt() >= 0)
         filter.sources = {quint32(m_source->currentData().toInt())};
     const quint64 ticket = ++m_filterTicket;

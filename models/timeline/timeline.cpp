@@ -217,10 +217,12 @@ std::vector<EventRef> Timeline::select(const TimelineFilter &filter)
     const QSet<EventRef> keyedRefs = filter.keys.isEmpty() ? QSet<EventRef>() : keyed(filter.keys);
     const QByteArray needle = filter.search.toUtf8().toLower();
     // The text search reads each file once in large blocks, not once per event.
-    std::vector<std::vector<bool>> found;
+    // Only the sources the filter keeps are read.
+    std::vector<std::vector<bool>> found(m_sources.size());
     if (!needle.isEmpty())
-        for (const auto &log : m_sources)
-            found.push_back(log->entriesContaining(needle));
+        for (size_t source = 0; source < m_sources.size(); ++source)
+            if (filter.sources.isEmpty() || filter.sources.contains(quint32(source)))
+                found[source] = m_sources[source]->entriesContaining(needle);
     auto first = std::lower_bound(m_merged.begin(), m_merged.end(), filter.fromMs,
                                   [this](const EventRef &ref, qint64 ms) { return instant(ref) < ms; });
     std::vector<EventRef> selected;
