@@ -26,6 +26,25 @@ bool parseRestorePolicy(const QString &name, RestorePolicy *policy)
     return false;
 }
 
+QString restoreBucketName(RestoreBucket bucket)
+{
+    switch (bucket) {
+    case RestoreBucket::Restored:
+        return QStringLiteral("restored");
+    case RestoreBucket::PutBack:
+        return QStringLiteral("put back");
+    case RestoreBucket::KeptDeleted:
+        return QStringLiteral("kept deleted");
+    case RestoreBucket::KeptLive:
+        return QStringLiteral("kept live");
+    case RestoreBucket::Conflict:
+        return QStringLiteral("conflict");
+    case RestoreBucket::Unrestorable:
+        return QStringLiteral("unrestorable");
+    }
+    return {};
+}
+
 qint64 RestorePlan::rowsToWrite() const
 {
     qint64 total = 0;

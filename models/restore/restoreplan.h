@@ -27,6 +27,23 @@ struct RestoreRelation
     QStringList parentColumns; ///< empty: the parent's primary key
 };
 
+/// A uniqueness the application enforces in code, without an index: "TABLE (expr, …)". Used like a
+/// unique index: for recreated entities, for collisions, and to recognise rows an incident skipped.
+struct DeclaredUnique
+{
+    QString table;           ///< "schema.table" or bare name
+    QStringList expressions; ///< SQL expressions over the table's columns, as a unique index would list them
+};
+
+/// A rule the application checks in code, as a boolean SQL condition over one row of the table that
+/// every row satisfies (e.g. "account_id <> target_account_id": no self-follow). A row an incident's
+/// re-pointing would have broken it for was skipped by the incident.
+struct DeclaredRule
+{
+    QString table;     ///< "schema.table" or bare name
+    QString condition; ///< SQL boolean expression over the table's columns
+};
+
 /// Staged backup rows of one table, carried as COPY text data (columns in `columns` order, then
 /// the action and the live key the planner decided).
 struct PlanStaging
@@ -85,6 +102,18 @@ struct PlanListing
     QString reason;
 };
 
+/// Where a differing closure row ends: every row of the closure that is missing from LIVE or differs
+/// from it lands in exactly one bucket, so the buckets of a table add up to its differing rows.
+enum class RestoreBucket {
+    Restored,     ///< missing from LIVE and the incident's doing: inserted (or a recreated entity given its id back)
+    PutBack,      ///< in LIVE, the incident's change undone: a foreign key put back, a moved copy re-keyed
+    KeptDeleted,  ///< missing from LIVE by life since the backup (or with a parent life deleted): stays deleted
+    KeptLive,     ///< in LIVE with changes life made since the backup: LIVE's values stay
+    Conflict,     ///< would collide with a newer LIVE row (unique key, recreated entity kept): the newer row stays
+    Unrestorable, ///< cannot be restored (its ON DELETE rule forbids it without a parent gone from everywhere, …)
+};
+QString restoreBucketName(RestoreBucket bucket); ///< "restored", "put back", "kept deleted", "kept live", "conflict", "unrestorable"
+
 /// The restore plan as data: what, why, how many, per table.
 struct RestorePlan
 {
@@ -103,6 +132,10 @@ struct RestorePlan
     QList<PlanListing> deletedSince;
     QStringList warnings;
     qint64 closureRows = 0;
+    /// Per table: closure rows missing from LIVE or differing from it, counted apart from the classification.
+    QMap<QString, qint64> differing;
+    /// Per table: the bucket each differing row ended in; each table's buckets add up to `differing`.
+    QMap<QString, QMap<RestoreBucket, qint64>> buckets;
 
     qint64 rowsToWrite() const;
     QString summary() const; ///< the human summary the CLI prints

@@ -19,6 +19,10 @@ struct RestoreRequest
     QList<RootSelection> roots;
     QHash<QString, RestorePolicy> policies; ///< by "schema.table" or bare name
     QList<RestoreRelation> relations;
+    QList<DeclaredUnique> uniques; ///< uniqueness the application enforces without an index
+    QList<DeclaredRule> rules;     ///< conditions the application checks on every row
+    /// Recompute counter caches (parent columns equal to a count of children) for the parents a plan touches.
+    bool recomputeCounters = true;
     /// Tables ("schema.table", bare name, or "*") whose rows deleted since the backup are restored anyway.
     QStringList restoreDeleted;
     /// Keys (as listed) an earlier plan found deleted since the backup, by "schema.table": a re-plan
