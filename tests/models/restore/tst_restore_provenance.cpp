@@ -178,20 +178,21 @@ private slots:
     }
 
     // Rule 1: a foreign key that differs is put back only when its backup value is a root or a
-    // restored row; ordinary edits (document moved to another team, current revision advanced,
-    // a reply emptied by SET NULL) are kept. One row per shape: id key, composite key, a key
-    // holding the moved column, no primary key.
+    // restored row (document 103's owner 12; its contact e-mail 802, emptied by SET NULL when the
+    // incident deleted the e-mail); ordinary edits (document moved to another team, current
+    // revision advanced, a reply emptied by SET NULL when its author deleted the parent) are kept. One row per shape:
+    // id key, composite key, a key holding the moved column, no primary key.
     void rule1_foreignKeysPutBackOnlyToRootsOrRestoredRows()
     {
         QString error;
         QVERIFY2(planAndRun(QStringLiteral("tst_prov_rule1"), &error), qPrintable(error));
         Expectations expect(m_incident);
         expect.rows(QStringLiteral("app.documents"), QStringLiteral("id = 100"),
-            QStringLiteral("(100,11,2,\"Q3 plan\",published,1,1,1)"));
+            QStringLiteral("(100,11,2,\"Q3 plan\",published,1,1,1,)"));
         expect.rows(QStringLiteral("app.documents"), QStringLiteral("id = 101"),
-            QStringLiteral("(101,11,1,\"Notes (final)\",published,2,2,0)"));
+            QStringLiteral("(101,11,1,\"Notes (final)\",published,2,2,0,)"));
         expect.rows(QStringLiteral("app.documents"), QStringLiteral("id = 103"),
-            QStringLiteral("(103,12,3,Spec,published,2,2,0)"));
+            QStringLiteral("(103,12,3,Spec,published,2,2,0,802)"));
         expect.rows(QStringLiteral("app.revisions"),
             QStringLiteral("(document_id, revno) IN ((100, 1), (103, 1), (103, 2), (104, 1), (104, 2), (104, 3))"),
             QStringLiteral(
@@ -208,7 +209,7 @@ private slots:
             QStringLiteral("app.document_watchers"), QStringLiteral("document_id = 100"), QStringLiteral("(100,11)"));
         // Created by a victim after the backup and moved by the incident: nothing in BACKUP says whose, so tom's.
         expect.rows(QStringLiteral("app.documents"), QStringLiteral("id = 105"),
-            QStringLiteral("(105,10,1,\"New idea\",draft,,0,0)"));
+            QStringLiteral("(105,10,1,\"New idea\",draft,,0,0,)"));
         expect.rows(QStringLiteral("app.revisions"), QStringLiteral("document_id = 101"),
             QStringLiteral("(101,1,11,\"notes v1\") (101,2,10,\"notes v2\")"));
         QVERIFY2(expect.ok(), expect.report().constData());
@@ -331,7 +332,7 @@ private slots:
         if (salvage::test::tableDigests(m_incident.live()) != before)
             expect.fail(QStringLiteral("Salvage run: LIVE changed"));
         expect.rows(QStringLiteral("app.documents"), QStringLiteral("id = 103"),
-            QStringLiteral("(103,3,3,Spec,published,2,2,0)"));
+            QStringLiteral("(103,3,3,Spec,published,2,2,0,)"));
 
         const auto copyBefore = salvage::test::tableDigests(copy.live());
         QFile file(m_dir.filePath(QStringLiteral("rule4.sql")));
@@ -401,10 +402,10 @@ private slots:
                 "(1,1,admin) (1,2,reader) (1,10,editor) (1,11,editor) (2,11,editor) (2,12,editor) (3,12,admin) "
                 "(3,13,reader)"));
         expect.rows(QStringLiteral("app.documents"), all,
-            QStringLiteral(
-                "(100,11,2,\"Q3 plan\",published,1,1,1) (101,11,1,\"Notes (final)\",published,2,2,0) "
-                "(103,12,3,Spec,published,2,2,0) (104,1,1,Handbook,published,1,3,3) (105,10,1,\"New idea\",draft,,0,0) "
-                "(106,2,2,\"Bob draft\",draft,1,1,0)"));
+            QStringLiteral("(100,11,2,\"Q3 plan\",published,1,1,1,) (101,11,1,\"Notes (final)\",published,2,2,0,) "
+                           "(103,12,3,Spec,published,2,2,0,802) (104,1,1,Handbook,published,1,3,3,804) (105,10,1,\"New "
+                           "idea\",draft,,0,0,) "
+                           "(106,2,2,\"Bob draft\",draft,1,1,0,)"));
         expect.rows(QStringLiteral("app.revisions"), all,
             QStringLiteral(
                 "(100,1,11,\"plan v1\") (101,1,11,\"notes v1\") (101,2,10,\"notes v2\") (103,1,12,\"spec v1\") "

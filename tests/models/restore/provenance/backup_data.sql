@@ -65,6 +65,10 @@ INSERT INTO app.user_emails (id, user_id, email) VALUES
   (802, 12, 'val@work.example'),  -- deleted with val -> restored (2b)
   (803, 10, 'tom@example.org'),
   (804, 1, 'alice@example.org');
+-- Deleting e-mail 802 with val empties document 103's contact (SET NULL): 802 is a row the plan
+-- restores, so the contact is put back to 802 (1: backup value is a restored row).
+UPDATE app.documents SET contact_email_id = 802 WHERE id = 103;
+UPDATE app.documents SET contact_email_id = 804 WHERE id = 104;
 INSERT INTO app.user_settings (user_id, name, value) VALUES
   (11, 'theme', 'dark'), (11, 'lang', 'fr'), -- deleted with vic -> restored (2b, composite key)
   (12, 'theme', 'light'),                    -- deleted with val -> restored (2b, composite key)
