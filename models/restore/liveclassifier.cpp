@@ -90,7 +90,9 @@ QString LiveClassifier::parentAvailable(
                                 RestoreSql::equal(QStringLiteral("p"), edge.parentColumns, alias, edge.columns));
     const QString parentStaging = staged(*edge.parent);
     if (!parentStaging.isEmpty()) {
-        const QString pending = pendingCounts ? QStringLiteral(" OR m.%1 IS NULL").arg(kAction) : QString();
+        // Undecided, or waiting for its own parent in a cycle.
+        const QString pending
+            = pendingCounts ? QStringLiteral(" OR m.%1 IS NULL OR m.%1 = 'waiting'").arg(kAction) : QString();
         condition += QStringLiteral(
             " OR EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (m.%3 IN ('insert', 'recreate', 'rekey', 'follows')%4))")
                          .arg(sql::quoteIdent(parentStaging),
@@ -143,6 +145,35 @@ void LiveClassifier::classify(
         markCollisions(table, policy, s, QStringLiteral("%1 = 'rekey'").arg(kAction));
         keepCopiesOfPresentRows(table, s);
     }
+}
+
+qint64 LiveClassifier::settle(const Table &table, RestorePolicy policy, const QString &rule)
+{
+    // Rows that waited for a parent in a table decided after theirs (a cycle): now it is decided.
+    const QString s = sql::quoteIdent(staged(table));
+    QStringList incident { QStringLiteral("false") };
+    for (const ClosureBuilder::Edge &edge : takingEdges(table))
+        incident << QStringLiteral("(%1 AND %2)")
+                        .arg(RestoreSql::notNull(QStringLiteral("x"), edge.columns),
+                            incidentParent(edge, QStringLiteral("x"), false));
+    const qint64 woken = update(QStringLiteral("UPDATE %1 x SET %2 = NULL WHERE x.%2 = 'waiting' AND (%3)")
+                                    .arg(s, kAction, incident.join(QStringLiteral(" OR "))));
+    if (woken == 0)
+        return 0;
+    markWithDeletedParents(table, s);
+    markParents(table, s);
+    markByProvenance(table, s, rule);
+    markCollisions(table, policy, s, QStringLiteral("%1 IS NULL").arg(kAction));
+    return update(QStringLiteral("UPDATE %1 SET %2 = 'insert' WHERE %2 IS NULL").arg(s, kAction));
+}
+
+void LiveClassifier::keepWaitingDeleted(const Table &table)
+{
+    m_session.exec(QStringLiteral("UPDATE %1 SET %2 = 'deleted-since', %3 = $1 WHERE %2 = 'waiting'")
+                       .arg(sql::quoteIdent(staged(table)), kAction, kReason),
+        { QStringLiteral(
+            "deleted since the backup: no parent it had in the backup is a root or restored, so the incident did not "
+            "take it") });
 }
 
 void LiveClassifier::markPutBack(const Table &table, const QString &s)
@@ -263,7 +294,10 @@ QString LiveClassifier::incidentParent(const ClosureBuilder::Edge &edge, const Q
     const QString parentStaging = staged(*edge.parent);
     if (parentStaging.isEmpty())
         return QStringLiteral("false");
-    const QString pending = pendingCounts ? QStringLiteral(" OR m.%1 IS NULL").arg(kAction) : QString();
+    // Only a row of the same table can still be undecided for a good reason (a self-reference is
+    // decided in passes); a parent table decided later, in a cycle, proves nothing yet.
+    const QString pending
+        = pendingCounts && edge.parent == edge.child ? QStringLiteral(" OR m.%1 IS NULL").arg(kAction) : QString();
     QString condition = QStringLiteral(
         "EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (m.%3 OR m.%4 IN ('insert', 'recreate', 'rekey', 'follows')%5))")
                             .arg(sql::quoteIdent(parentStaging),
@@ -377,6 +411,20 @@ qint64 LiveClassifier::markByProvenance(const Table &table, const QString &s, co
                     " (%1, ON DELETE %2): deleting that row would have emptied the key, not deleted this one")
                     .arg(edge.parent->qualifiedName(), fkActionSql(edge.foreignKey->onDelete).toUpper()) }));
     }
+    // A parent in a table decided later (a cycle) may yet be restored: the row waits for it (settle()).
+    QStringList waiting { QStringLiteral("false") };
+    for (const ClosureBuilder::Edge &edge : edges)
+        if (edge.parent != edge.child)
+            waiting << QStringLiteral(
+                "(%1 AND EXISTS (SELECT 1 FROM %2 m WHERE %3 AND (m.%4 IS NULL OR m.%4 = 'waiting')))")
+                           .arg(RestoreSql::notNull(QStringLiteral("x"), edge.columns),
+                               sql::quoteIdent(staged(*edge.parent)),
+                               RestoreSql::equal(
+                                   QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns),
+                               kAction);
+    update(
+        QStringLiteral("UPDATE %1 x SET %2 = 'waiting' WHERE %3 AND NOT (%4) AND (%5)")
+            .arg(s, kAction, undecided, incident.join(QStringLiteral(" OR ")), waiting.join(QStringLiteral(" OR "))));
     // No parent of it is a root or restored: every parent it had in the backup is still in live,
     // so life deleted it.
     marked += PgRaw::affected(m_session.exec(
@@ -413,6 +461,18 @@ qint64 LiveClassifier::markByProvenance(const Table &table, const QString &s, co
             "deleted since the backup: the incident re-pointed such rows of its parent, and re-pointing this one would "
             "have broken no key or rule, so it was gone before the incident ran") }));
     return marked;
+}
+
+QString LiveClassifier::beforeIncident(const Table &table, const QString &s) const
+{
+    // The table as the incident found it, as far as the plan knows: live, and the rows the plan
+    // brings back (or puts back) as BACKUP had them.
+    const QStringList columns = m_columns.value(table.qualifiedName());
+    return QStringLiteral(
+        "(SELECT %1 FROM %2 l UNION ALL SELECT %3 FROM %4 b WHERE b.%5 IS NULL OR b.%5 IN ('insert', 'recreate', "
+        "'rekey', 'follows', 'repoint'))")
+        .arg(sql::quoteIdentList(columns), table.sqlName(), RestoreSql::prefixed(QStringLiteral("b"), columns), s,
+            kAction);
 }
 
 QString LiveClassifier::substituted(
@@ -456,8 +516,10 @@ void LiveClassifier::markSkippedByIncident(
     // The incident moved none of this parent's rows anywhere: nothing was re-pointed for it, the
     // row went with its parent.
     update(QStringLiteral(
-        "UPDATE %1 x SET %2 = NULL WHERE x.%2 = 'unexplained' AND %3 AND NOT EXISTS (SELECT 1 FROM (%4) m WHERE %5)")
+        "UPDATE %1 x SET %2 = NULL WHERE x.%2 = 'unexplained' AND %3 AND %4 AND NOT EXISTS (SELECT 1 FROM (%5) m "
+        "WHERE %6)")
                .arg(s, kAction, RestoreSql::notNull(QStringLiteral("x"), edge.columns),
+                   incidentParent(edge, QStringLiteral("x"), true),
                    targets.isEmpty() ? QStringLiteral("SELECT NULL AS \"_salvage_p0\" WHERE false") : targets,
                    parentMatch.join(QStringLiteral(" AND "))));
     if (targets.isEmpty())
@@ -473,7 +535,7 @@ void LiveClassifier::markSkippedByIncident(
             compared << column;
     update(restore.arg(QStringLiteral(
         "SELECT DISTINCT %1 FROM (%2) y WHERE EXISTS (SELECT 1 FROM %3 l WHERE %4 AND ROW(%5)::text = ROW(%6)::text)")
-                           .arg(keys, sub, table.sqlName(),
+                           .arg(keys, sub, beforeIncident(table, s),
                                RestoreSql::equal(QStringLiteral("l"), QStringLiteral("y"), edge.columns),
                                RestoreSql::prefixed(QStringLiteral("l"), compared),
                                RestoreSql::prefixed(QStringLiteral("y"), compared))));
@@ -493,10 +555,10 @@ void LiveClassifier::markSkippedByIncident(
     for (const UniqueKey &key : std::as_const(uniqueKeys)) {
         if (!comparable(key))
             continue;
-        update(restore.arg(
-            QStringLiteral("SELECT DISTINCT %1 FROM (SELECT %2, %3 FROM (%4) y WHERE true%5) a "
-                           "JOIN (SELECT %3 FROM %6 y WHERE true%5) b ON %7")
-                .arg(keys, keys, keyElements(key), sub, keyPredicate(key), table.sqlName(), keyElementsMatch(key))));
+        update(restore.arg(QStringLiteral("SELECT DISTINCT %1 FROM (SELECT %2, %3 FROM (%4) y WHERE true%5) a "
+                                          "JOIN (SELECT %3 FROM %6 y WHERE true%5) b ON %7")
+                               .arg(keys, keys, keyElements(key), sub, keyPredicate(key), beforeIncident(table, s),
+                                   keyElementsMatch(key))));
     }
 
     // It would have referenced the target from two links at once (a self-follow).

@@ -30,6 +30,11 @@ public:
     /// the application checks on every row of the table (declared), AND-ed, or empty.
     void classify(const Table &table, RestorePolicy policy, bool keepDeleted, const QStringList &knownDeleted,
         const QString &rule = QString());
+    /// Decides the rows of `table` that waited for a parent in a table classified later (a cycle);
+    /// returns how many were restored. Call for every table until none is; then keepWaitingDeleted().
+    qint64 settle(const Table &table, RestorePolicy policy, const QString &rule = QString());
+    /// Rows still waiting: no parent turned out restored, they stay deleted.
+    void keepWaitingDeleted(const Table &table);
     /// "table.column: N rows … ordinary edits since the backup, kept": what life changed and the plan keeps.
     QStringList lifeNotes() const { return m_lifeNotes; }
     /// Rows a RestoreForeignKey step will update (moved back, or set after a cycle-breaking insert or recreate).
@@ -56,6 +61,8 @@ private:
     /// The incident re-pointed `edge` in this table: present rows (or moved copies) of a root or
     /// restored parent point elsewhere in live.
     bool repointedByIncident(const Table &table, const ClosureBuilder::Edge &edge, const QString &s) const;
+    /// The table as the incident found it, as far as the plan knows (live and the rows it brings back).
+    QString beforeIncident(const Table &table, const QString &s) const;
     QString substituted(
         const Table &table, const ClosureBuilder::Edge &edge, const QString &s, const QString &targets) const;
     void keepCopiesOfPresentRows(const Table &table, const QString &s);

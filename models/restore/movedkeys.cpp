@@ -122,7 +122,8 @@ qint64 MovedKeys::find(const Table &table) const
     QStringList equalOthers;
     for (const QString &column : others)
         equalOthers << QStringLiteral("(x.%1::text IS NOT DISTINCT FROM l.%1::text)::int").arg(sql::quoteIdent(column));
-    const QString sameOthers = others.isEmpty()
+    // With one other column or none there is nothing to weigh: the key decides.
+    const QString sameOthers = others.size() <= 1
         ? QStringLiteral("true")
         : QStringLiteral("2 * (%1) >= %2").arg(equalOthers.join(QStringLiteral(" + "))).arg(others.size());
     qint64 claimed = 0;

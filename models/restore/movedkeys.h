@@ -13,7 +13,8 @@ class PgRaw;
 /// key lies inside the primary key (a join table keyed by its two references): moving such a row
 /// gave it a new key. A copy's key is the backup row's key with the foreign key replaced by where
 /// the incident re-pointed the other rows of that parent (the pairs the re-point step puts back),
-/// at least half of its other columns are the backup row's (life may have edited the rest since),
+/// at least half of its other columns are the backup row's (life may have edited the rest since; with
+/// one other column or none, the key alone decides),
 /// and BACKUP does not hold its key (else it was the new owner's own row).
 class MovedKeys
 {

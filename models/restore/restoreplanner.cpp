@@ -253,6 +253,14 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             control->throwIfCancelled();
     }
 
+    // Cycles: rows that waited for a parent decided after them.
+    for (qint64 restored = 1; restored > 0;) {
+        restored = 0;
+        for (const Table *table : order)
+            restored += classifier.settle(*table, policyFor(request, *table, liveEdges), ruleFor(request, *table));
+    }
+    for (const Table *table : order)
+        classifier.keepWaitingDeleted(*table);
     plan.life = classifier.lifeNotes();
 
     phase(QStringLiteral("counting and listing"));
