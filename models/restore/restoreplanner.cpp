@@ -6,7 +6,9 @@
 #include "db/schemareader.h"
 #include "db/sqlident.h"
 #include "restore/closurebuilder.h"
-#include "restore/derivedcounters.h"
+#include "restore/countercaches.h"
+#include "restore/declaredrules.h"
+#include "restore/declareduniques.h"
 #include "restore/insertorder.h"
 #include "restore/liveclassifier.h"
 #include "restore/movedkeys.h"
@@ -84,6 +86,8 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     Schema liveSchema = SchemaReader::read(m_live, control);
     RowIdentity::adopt(backupSchema);
     const QHash<QString, QString> identityNotes = RowIdentity::adopt(liveSchema);
+    DeclaredUniques::adopt(liveSchema, request.uniques, m_live);
+    DeclaredRules::check(liveSchema, request.rules, m_live);
     const PgRaw backup(m_backup.handle(), m_backup.where());
     const PgRaw live(m_live.handle(), m_live.where());
 
@@ -396,7 +400,8 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                 plan.unrestorable << UnknownOwners::find(edge, *old, staging.value(table->qualifiedName()), closure.scratchTable(*old),
                                                          live, backup);
     }
-    plan.warnings << DerivedCounters::warnings(liveSchema, plan);
+    phase(QStringLiteral("counter caches"));
+    CounterCaches(liveSchema, backupSchema, liveEdges, live, backup, staging).addTo(plan, request.recomputeCounters);
     return plan;
 }
 
