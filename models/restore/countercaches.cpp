@@ -17,7 +17,7 @@ const QString kWritten = QStringLiteral("\"_salvage_action\" IN ('insert', 'recr
 
 bool isInteger(const Column &column)
 {
-    static const QStringList integers{QStringLiteral("int2"), QStringLiteral("int4"), QStringLiteral("int8")};
+    static const QStringList integers { QStringLiteral("int2"), QStringLiteral("int4"), QStringLiteral("int8") };
     return integers.contains(column.typeName) && column.generated.isNull() && column.identity.isNull();
 }
 
@@ -32,10 +32,10 @@ bool inForeignKey(const Table &table, const QString &column)
 /// `column` alone is a key of `table`: the table holds at most one row per value (1:1 with its parent).
 bool uniqueColumn(const Table &table, const QString &column)
 {
-    if (table.primaryKey == QStringList{column})
+    if (table.primaryKey == QStringList { column })
         return true;
     for (const UniqueKey &key : table.uniqueKeys)
-        if (key.valid && !key.partial && key.columns == QStringList{column})
+        if (key.valid && !key.partial && key.columns == QStringList { column })
             return true;
     return false;
 }
@@ -62,37 +62,41 @@ QList<CounterCaches::Counter> CounterCaches::detect(const ClosureBuilder::Edge &
             continue;
         for (const ForeignKey &key : table.foreignKeys)
             if (key.columns.size() == 1 && key.refSchema == edge.parent->schema && key.refTable == edge.parent->name
-                && key.refColumns == QStringList{parentKey} && uniqueColumn(table, key.columns.first()))
+                && key.refColumns == QStringList { parentKey } && uniqueColumn(table, key.columns.first()))
                 found << detectOn(edge, table, key.columns.first());
     }
     return found;
 }
 
-QList<CounterCaches::Counter> CounterCaches::detectOn(const ClosureBuilder::Edge &edge, const Table &holder, const QString &holderKey) const
+QList<CounterCaches::Counter> CounterCaches::detectOn(
+    const ClosureBuilder::Edge &edge, const Table &holder, const QString &holderKey) const
 {
     const QString countedColumn = edge.columns.first();
     if (holder.column(holderKey)->type != edge.child->column(countedColumn)->type)
         return {};
     QStringList candidates;
     for (const Column &column : holder.columns)
-        if (isInteger(column) && column.name != holderKey && !holder.primaryKey.contains(column.name) && !inForeignKey(holder, column.name))
+        if (isInteger(column) && column.name != holderKey && !holder.primaryKey.contains(column.name)
+            && !inForeignKey(holder, column.name))
             candidates << column.name;
     const Table *backupHolder = m_backup.findTable(holder.schema, holder.name);
     const Table *backupCounted = m_backup.findTable(edge.child->schema, edge.child->name);
-    if (candidates.isEmpty() || !hasColumns(backupHolder, candidates + QStringList{holderKey})
-        || !hasColumns(backupCounted, {countedColumn}))
+    if (candidates.isEmpty() || !hasColumns(backupHolder, candidates + QStringList { holderKey })
+        || !hasColumns(backupCounted, { countedColumn }))
         return {};
 
     // One pass over each table: per candidate, the rows equal to the count and those equal to a count above zero.
-    QStringList measures{QStringLiteral("count(*)")};
+    QStringList measures { QStringLiteral("count(*)") };
     for (const QString &column : candidates)
-        measures << QStringLiteral("count(*) FILTER (WHERE h.%1 = coalesce(c.n, 0)), count(*) FILTER (WHERE c.n > 0 AND h.%1 = c.n)")
+        measures << QStringLiteral(
+            "count(*) FILTER (WHERE h.%1 = coalesce(c.n, 0)), count(*) FILTER (WHERE c.n > 0 AND h.%1 = c.n)")
                         .arg(sql::quoteIdent(column));
-    const auto result = m_backupSession.exec(
-        QStringLiteral("SELECT %1 FROM %2 h LEFT JOIN (SELECT x.%3 AS k, count(*) AS n FROM %4 x WHERE x.%3 IS NOT NULL GROUP BY 1) c "
-                       "ON c.k = h.%5")
-            .arg(measures.join(QStringLiteral(", ")), backupHolder->sqlName(), sql::quoteIdent(countedColumn), backupCounted->sqlName(),
-                 sql::quoteIdent(holderKey)));
+    const auto result = m_backupSession.exec(QStringLiteral(
+        "SELECT %1 FROM %2 h LEFT JOIN (SELECT x.%3 AS k, count(*) AS n FROM %4 x WHERE x.%3 IS NOT NULL GROUP BY 1) c "
+        "ON c.k = h.%5")
+                                                 .arg(measures.join(QStringLiteral(", ")), backupHolder->sqlName(),
+                                                     sql::quoteIdent(countedColumn), backupCounted->sqlName(),
+                                                     sql::quoteIdent(holderKey)));
     const qint64 rows = PgRaw::value(result, 0, 0).toLongLong();
     QList<Counter> found;
     for (qsizetype i = 0; i < candidates.size(); ++i) {
@@ -101,7 +105,8 @@ QList<CounterCaches::Counter> CounterCaches::detectOn(const ClosureBuilder::Edge
         // Some row must count something: a column of zeros next to children that are rare is no counter.
         if (rows == 0 || counting == 0 || matching * 100 < qint64(kMinimumPercent) * rows)
             continue;
-        found.append({&holder, candidates.at(i), holderKey, edge.child, countedColumn, edge.parent, edge.parentColumns.first(), matching, rows});
+        found.append({ &holder, candidates.at(i), holderKey, edge.child, countedColumn, edge.parent,
+            edge.parentColumns.first(), matching, rows });
     }
     return found;
 }
@@ -114,7 +119,7 @@ PlanStep CounterCaches::recomputeStep(const RestorePlan &plan, const Counter &co
     step.tableSql = counter.holder->sqlName();
     step.primaryKey = counter.holder->primaryKey;
     step.column = counter.column;
-    step.fkColumns = {counter.holderKey};
+    step.fkColumns = { counter.holderKey };
     step.countedSql = counter.counted->sqlName();
     step.countedColumn = counter.countedColumn;
     step.keyType = counter.holder->column(counter.holderKey)->type;
@@ -129,11 +134,12 @@ PlanStep CounterCaches::recomputeStep(const RestorePlan &plan, const Counter &co
         if (!scripted.contains(table.qualifiedName()))
             return;
         const QString staging = sql::quoteIdent(m_staging.value(table.qualifiedName()));
-        step.touchedFrom.append({staging, column});
-        planned << QStringLiteral("SELECT s.%1 AS k FROM %2 s WHERE %3").arg(sql::quoteIdent(column), staging, kWritten);
+        step.touchedFrom.append({ staging, column });
+        planned
+            << QStringLiteral("SELECT s.%1 AS k FROM %2 s WHERE %3").arg(sql::quoteIdent(column), staging, kWritten);
     };
     touch(*counter.counted, counter.countedColumn); // their parent in BACKUP: it gains them back
-    touch(*counter.parent, counter.parentKey);      // restored parents come with BACKUP's counter
+    touch(*counter.parent, counter.parentKey); // restored parents come with BACKUP's counter
     if (counter.holder != counter.parent)
         touch(*counter.holder, counter.holderKey);
 
@@ -147,12 +153,13 @@ PlanStep CounterCaches::recomputeStep(const RestorePlan &plan, const Counter &co
         for (const QString &name : MovedKeys::liveKeyColumns(counted.primaryKey))
             liveKey << QStringLiteral("s.") + sql::quoteIdent(name);
         const auto left = m_liveSession.exec(
-            QStringLiteral("SELECT DISTINCT l.%1::text FROM %2 l JOIN %3 s ON (%4) = (%5) WHERE s.\"_salvage_action\" = 'repoint' "
-                           "AND l.%1 IS DISTINCT FROM s.%1 AND l.%1 IS NOT NULL "
-                           "UNION SELECT l.%1::text FROM %2 l JOIN %3 s ON (%4) = (%6) WHERE s.\"_salvage_action\" = 'rekey' "
-                           "AND l.%1 IS NOT NULL ORDER BY 1")
+            QStringLiteral(
+                "SELECT DISTINCT l.%1::text FROM %2 l JOIN %3 s ON (%4) = (%5) WHERE s.\"_salvage_action\" = 'repoint' "
+                "AND l.%1 IS DISTINCT FROM s.%1 AND l.%1 IS NOT NULL "
+                "UNION SELECT l.%1::text FROM %2 l JOIN %3 s ON (%4) = (%6) WHERE s.\"_salvage_action\" = 'rekey' "
+                "AND l.%1 IS NOT NULL ORDER BY 1")
                 .arg(column, counted.sqlName(), staging, RestoreSql::prefixed(QStringLiteral("l"), counted.primaryKey),
-                     RestoreSql::prefixed(QStringLiteral("s"), counted.primaryKey), liveKey.join(QStringLiteral(", "))));
+                    RestoreSql::prefixed(QStringLiteral("s"), counted.primaryKey), liveKey.join(QStringLiteral(", "))));
         for (int row = 0; row < PgRaw::rows(left); ++row)
             step.touchedKeys << PgRaw::value(left, row, 0);
     }
@@ -160,11 +167,13 @@ PlanStep CounterCaches::recomputeStep(const RestorePlan &plan, const Counter &co
         planned << QStringLiteral("SELECT unnest($1::%1[])").arg(step.keyType);
     *parents = 0;
     if (!planned.isEmpty()) {
-        const auto counted = m_liveSession.exec(QStringLiteral("SELECT count(DISTINCT k) FROM (%1) u(k)").arg(planned.join(QStringLiteral(" UNION ALL "))),
-                                                step.touchedKeys.isEmpty() ? QStringList() : QStringList{arrayLiteral(step.touchedKeys)});
+        const auto counted = m_liveSession.exec(
+            QStringLiteral("SELECT count(DISTINCT k) FROM (%1) u(k)").arg(planned.join(QStringLiteral(" UNION ALL "))),
+            step.touchedKeys.isEmpty() ? QStringList() : QStringList { arrayLiteral(step.touchedKeys) });
         *parents = PgRaw::value(counted, 0, 0).toLongLong();
     }
-    step.description = QStringLiteral("counter %1 recomputed for %2 parents (the count of %3.%4; equal to it in %5 of %6 BACKUP rows)")
+    step.description = QStringLiteral(
+        "counter %1 recomputed for %2 parents (the count of %3.%4; equal to it in %5 of %6 BACKUP rows)")
                            .arg(counter.name())
                            .arg(*parents)
                            .arg(counter.counted->qualifiedName(), counter.countedColumn)
@@ -188,13 +197,17 @@ void CounterCaches::addTo(RestorePlan &plan, bool recompute) const
             if (parents == 0)
                 continue;
             if (!recompute)
-                plan.warnings << QStringLiteral("%1 is a counter cache (the count of %2.%3 in %4 of %5 BACKUP rows) and is not recomputed "
-                                                "for the %6 parents the plan touches: recompute it after the restore.")
+                plan.warnings << QStringLiteral(
+                    "%1 is a counter cache (the count of %2.%3 in %4 of %5 BACKUP rows) and is not recomputed "
+                    "for the %6 parents the plan touches: recompute it after the restore.")
                                      .arg(counter.name(), counter.counted->qualifiedName(), counter.countedColumn)
-                                     .arg(counter.matching).arg(counter.rows).arg(parents);
+                                     .arg(counter.matching)
+                                     .arg(counter.rows)
+                                     .arg(parents);
             else if (counter.holder->primaryKey.isEmpty())
-                plan.warnings << QStringLiteral("%1 is a counter cache (the count of %2.%3) but its table has no row identity for the undo "
-                                                "script: recompute it after the restore.")
+                plan.warnings << QStringLiteral(
+                    "%1 is a counter cache (the count of %2.%3) but its table has no row identity for the undo "
+                    "script: recompute it after the restore.")
                                      .arg(counter.name(), counter.counted->qualifiedName(), counter.countedColumn);
             else
                 plan.steps.append(step);

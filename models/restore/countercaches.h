@@ -17,9 +17,14 @@ class CounterCaches
 {
 public:
     /// `staging`: the planner's staging table of each table, by qualified name, on `live`.
-    CounterCaches(const Schema &live, const Schema &backup, const QList<ClosureBuilder::Edge> &edges, const PgRaw &liveSession,
-                  const PgRaw &backupSession, const QHash<QString, QString> &staging)
-        : m_live(live), m_backup(backup), m_edges(edges), m_liveSession(liveSession), m_backupSession(backupSession), m_staging(staging)
+    CounterCaches(const Schema &live, const Schema &backup, const QList<ClosureBuilder::Edge> &edges,
+        const PgRaw &liveSession, const PgRaw &backupSession, const QHash<QString, QString> &staging)
+        : m_live(live)
+        , m_backup(backup)
+        , m_edges(edges)
+        , m_liveSession(liveSession)
+        , m_backupSession(backupSession)
+        , m_staging(staging)
     {
     }
 

@@ -28,7 +28,8 @@ QString typedTable(const Table &table)
 
 bool isInteger(const Column &column)
 {
-    return column.typeName == QLatin1String("int2") || column.typeName == QLatin1String("int4") || column.typeName == QLatin1String("int8");
+    return column.typeName == QLatin1String("int2") || column.typeName == QLatin1String("int4")
+        || column.typeName == QLatin1String("int8");
 }
 
 bool isText(const Column &column)
@@ -90,10 +91,11 @@ QList<KeyColumn> keyColumns(const Schema &schema)
         if (table.primaryKey.size() == 1)
             seen << table.primaryKey.first();
         for (const UniqueKey &key : table.uniqueKeys)
-            if (key.valid && !key.partial && !key.hasExpressions && key.columns.size() == 1 && !seen.contains(key.columns.first()))
+            if (key.valid && !key.partial && !key.hasExpressions && key.columns.size() == 1
+                && !seen.contains(key.columns.first()))
                 seen << key.columns.first();
         for (const QString &name : seen)
-            keys.append({&table, table.column(name)});
+            keys.append({ &table, table.column(name) });
     }
     return keys;
 }
@@ -104,12 +106,12 @@ bool nameSuggests(const Column &child, const KeyColumn &key)
     if (key.column->name.compare(child.name, Qt::CaseInsensitive) == 0)
         return true; // events.room_id → rooms.room_id
     const QString stem = child.name.toLower().chopped(3);
-    QStringList words{stem, stem.section(QLatin1Char('_'), -1)};
+    QStringList words { stem, stem.section(QLatin1Char('_'), -1) };
     const QString table = key.table->name.toLower();
     for (const QString &word : words) {
         if (word.isEmpty())
             continue;
-        for (const QString &form : QStringList{word, word + QLatin1Char('s'), word + QStringLiteral("es")})
+        for (const QString &form : QStringList { word, word + QLatin1Char('s'), word + QStringLiteral("es") })
             if (table == form || table.endsWith(QLatin1Char('_') + form))
                 return true;
     }
@@ -154,10 +156,13 @@ QList<DeclarationCandidate> relationCandidates(const PgRaw &session, const Table
             if (!contained(session, table, column, key, &values))
                 continue;
             const QString parent = typedTable(*key.table)
-                + (key.table->primaryKey == QStringList{key.column->name} ? QString() : QLatin1Char(':') + key.column->name);
-            found.append({DeclarationCandidate::Kind::Relation, QStringLiteral("%1.%2=%3").arg(typedTable(table), column.name, parent),
-                          QStringLiteral("all %1 distinct values of %2.%3 are in %4.%5; no foreign key says so")
-                              .arg(values).arg(table.qualifiedName(), column.name, key.table->qualifiedName(), key.column->name)});
+                + (key.table->primaryKey == QStringList { key.column->name } ? QString()
+                                                                             : QLatin1Char(':') + key.column->name);
+            found.append({ DeclarationCandidate::Kind::Relation,
+                QStringLiteral("%1.%2=%3").arg(typedTable(table), column.name, parent),
+                QStringLiteral("all %1 distinct values of %2.%3 are in %4.%5; no foreign key says so")
+                    .arg(values)
+                    .arg(table.qualifiedName(), column.name, key.table->qualifiedName(), key.column->name) });
             // A named parent that holds every value is the answer; without a name, a few are offered.
             if (named.contains(key) || ++accepted == 3)
                 break;
@@ -178,15 +183,15 @@ QList<DeclarationCandidate> uniqueCandidates(const PgRaw &session, const Table &
         if (isText(column) && column.generated.isNull())
             texts << column.name;
     for (const QString &text : texts)
-        if (!covered(table, {text}))
-            sets.append({text});
+        if (!covered(table, { text }))
+            sets.append({ text });
     for (const QString &key : foreignKeyColumns)
         for (const QString &text : texts)
-            if (key != text && !covered(table, {key, text}) && !covered(table, {key}) && !covered(table, {text}))
-                sets.append({key, text});
+            if (key != text && !covered(table, { key, text }) && !covered(table, { key }) && !covered(table, { text }))
+                sets.append({ key, text });
     if (sets.isEmpty())
         return {};
-    QStringList measures{QStringLiteral("count(*)")};
+    QStringList measures { QStringLiteral("count(*)") };
     for (const QStringList &set : sets) {
         QStringList notNull;
         QStringList quoted;
@@ -195,7 +200,9 @@ QList<DeclarationCandidate> uniqueCandidates(const PgRaw &session, const Table &
             quoted << sql::quoteIdent(column);
         }
         measures << QStringLiteral("count(*) FILTER (WHERE %1), count(DISTINCT (%2))")
-                        .arg(notNull.join(QStringLiteral(" AND ")), set.size() == 1 ? quoted.first() : QStringLiteral("ROW(%1)").arg(quoted.join(QStringLiteral(", "))));
+                        .arg(notNull.join(QStringLiteral(" AND ")),
+                            set.size() == 1 ? quoted.first()
+                                            : QStringLiteral("ROW(%1)").arg(quoted.join(QStringLiteral(", "))));
     }
     const auto result = session.exec(QStringLiteral("SELECT %1 FROM (SELECT * FROM %2 LIMIT %3) x")
                                          .arg(measures.join(QStringLiteral(", ")), table.sqlName())
@@ -219,8 +226,9 @@ QList<DeclarationCandidate> uniqueCandidates(const PgRaw &session, const Table &
         QStringList typedColumns;
         for (const QString &column : set)
             typedColumns << typed(column);
-        found.append({DeclarationCandidate::Kind::Unique, QStringLiteral("%1 (%2)").arg(typedTable(table), typedColumns.join(QStringLiteral(", "))),
-                      QStringLiteral("%1 rows, no NULL, no duplicate; no unique index covers it").arg(rows)});
+        found.append({ DeclarationCandidate::Kind::Unique,
+            QStringLiteral("%1 (%2)").arg(typedTable(table), typedColumns.join(QStringLiteral(", "))),
+            QStringLiteral("%1 rows, no NULL, no duplicate; no unique index covers it").arg(rows) });
     }
     return found;
 }
@@ -238,7 +246,8 @@ QList<DeclarationCandidate> DeclarationCandidates::find(PgSession &backup, JobCo
     for (const Table &table : schema.tables) {
         if (control) {
             control->throwIfCancelled();
-            control->setProgress(done++, schema.tables.size(), QStringLiteral("candidates in %1").arg(table.qualifiedName()));
+            control->setProgress(
+                done++, schema.tables.size(), QStringLiteral("candidates in %1").arg(table.qualifiedName()));
         }
         if (table.partitioned)
             continue; // its partitions hold the rows and are read as tables of their own
@@ -252,9 +261,9 @@ QJsonArray DeclarationCandidates::toJson(const QList<DeclarationCandidate> &cand
 {
     QJsonArray array;
     for (const DeclarationCandidate &candidate : candidates)
-        array.append(QJsonObject{{QStringLiteral("kind"), kindName(candidate.kind)},
-                                 {QStringLiteral("declaration"), candidate.declaration},
-                                 {QStringLiteral("evidence"), candidate.evidence}});
+        array.append(QJsonObject { { QStringLiteral("kind"), kindName(candidate.kind) },
+            { QStringLiteral("declaration"), candidate.declaration },
+            { QStringLiteral("evidence"), candidate.evidence } });
     return array;
 }
 

@@ -15,7 +15,7 @@ struct DeclarationCandidate
     enum class Kind { Relation, Unique };
     Kind kind = Kind::Relation;
     QString declaration; ///< as the CLI takes it: "CHILD.COL=PARENT:COL" or "TABLE (col, …)"
-    QString evidence;    ///< one sentence: what was measured
+    QString evidence; ///< one sentence: what was measured
 };
 
 /// Finds candidate declarations empirically on BACKUP: relations (a `*_id` column without a foreign

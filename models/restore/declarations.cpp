@@ -64,10 +64,10 @@ RestoreRelation Declarations::parseRelation(const QString &text)
     const qsizetype childDot = child.lastIndexOf(QLatin1Char('.'));
     if (childDot <= 0 || childDot + 1 >= child.size() || parent.isEmpty())
         throw Error(QStringLiteral("A relation is CHILD.COLUMN=PARENT[:COLUMN], not \"%1\".").arg(text));
-    RestoreRelation relation{child.left(childDot), {child.mid(childDot + 1)}, parent, {}};
+    RestoreRelation relation { child.left(childDot), { child.mid(childDot + 1) }, parent, {} };
     if (parent.contains(QLatin1Char(':'))) {
         relation.parentTable = parent.section(QLatin1Char(':'), 0, 0).trimmed();
-        relation.parentColumns = {parent.section(QLatin1Char(':'), 1).trimmed()};
+        relation.parentColumns = { parent.section(QLatin1Char(':'), 1).trimmed() };
         if (relation.parentTable.isEmpty() || relation.parentColumns.first().isEmpty())
             throw Error(QStringLiteral("A relation is CHILD.COLUMN=PARENT[:COLUMN], not \"%1\".").arg(text));
     }
@@ -76,32 +76,35 @@ RestoreRelation Declarations::parseRelation(const QString &text)
 
 DeclaredUnique Declarations::parseUnique(const QString &text)
 {
-    static const QRegularExpression shape(QStringLiteral("^\\s*(%1)\\s*\\((.*)\\)\\s*$").arg(sql::qualifiedNamePattern()),
-                                          QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression shape(
+        QStringLiteral("^\\s*(%1)\\s*\\((.*)\\)\\s*$").arg(sql::qualifiedNamePattern()),
+        QRegularExpression::DotMatchesEverythingOption);
     const auto match = shape.match(text);
     bool balanced = false;
     const QStringList expressions = match.hasMatch() ? splitTopLevel(match.captured(2), &balanced) : QStringList();
     if (!match.hasMatch() || !balanced || expressions.contains(QString()))
         throw Error(QStringLiteral("A declared uniqueness is TABLE (expression, …), not \"%1\".").arg(text));
-    return {match.captured(1), expressions};
+    return { match.captured(1), expressions };
 }
 
 DeclaredRule Declarations::parseRule(const QString &text)
 {
     static const QRegularExpression shape(QStringLiteral("^\\s*(%1)\\s*:(.*)$").arg(sql::qualifiedNamePattern()),
-                                          QRegularExpression::DotMatchesEverythingOption);
+        QRegularExpression::DotMatchesEverythingOption);
     const auto match = shape.match(text);
     bool balanced = false;
     if (match.hasMatch())
         splitTopLevel(match.captured(2), &balanced);
-    if (!match.hasMatch() || !balanced || match.captured(2).trimmed().isEmpty() || match.captured(2).trimmed().startsWith(QLatin1Char(':')))
+    if (!match.hasMatch() || !balanced || match.captured(2).trimmed().isEmpty()
+        || match.captured(2).trimmed().startsWith(QLatin1Char(':')))
         throw Error(QStringLiteral("A declared rule is TABLE: CONDITION, not \"%1\".").arg(text));
-    return {match.captured(1), match.captured(2).trimmed()};
+    return { match.captured(1), match.captured(2).trimmed() };
 }
 
 QString Declarations::text(const RestoreRelation &relation)
 {
-    QString text = QStringLiteral("%1.%2=%3").arg(relation.childTable, relation.columns.join(QLatin1Char(',')), relation.parentTable);
+    QString text = QStringLiteral("%1.%2=%3")
+                       .arg(relation.childTable, relation.columns.join(QLatin1Char(',')), relation.parentTable);
     if (!relation.parentColumns.isEmpty())
         text += QLatin1Char(':') + relation.parentColumns.join(QLatin1Char(','));
     return text;
@@ -135,9 +138,9 @@ void Declarations::saveTo(Workspace &workspace) const
     QJsonArray ruleTexts;
     for (const DeclaredRule &rule : rules)
         ruleTexts.append(text(rule));
-    workspace.setSection(kSection, {{QStringLiteral("relations"), relationTexts},
-                                    {QStringLiteral("uniques"), uniqueTexts},
-                                    {QStringLiteral("rules"), ruleTexts}});
+    workspace.setSection(kSection,
+        { { QStringLiteral("relations"), relationTexts }, { QStringLiteral("uniques"), uniqueTexts },
+            { QStringLiteral("rules"), ruleTexts } });
 }
 
 Declarations Declarations::loadFrom(const Workspace &workspace)

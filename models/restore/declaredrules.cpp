@@ -15,7 +15,7 @@ bool names(const Table &table, const QString &declared)
     if (declared == table.qualifiedName() || declared == table.name)
         return true;
     const QStringList parts = sql::splitQualifiedName(declared);
-    return parts == QStringList{table.schema, table.name} || parts == QStringList{table.name};
+    return parts == QStringList { table.schema, table.name } || parts == QStringList { table.name };
 }
 
 } // namespace
@@ -36,8 +36,8 @@ void check(const Schema &schema, const QList<DeclaredRule> &rules, PgSession &se
         const QString declaration = Declarations::text(rule);
         const Table &table = Declarations::tableOf(schema, rule.table, declaration);
         // WHERE wants a boolean: a condition of another type is refused by the server itself.
-        Declarations::checkByServer(raw, QStringLiteral("SELECT 1 FROM %1 WHERE (%2) LIMIT 0").arg(table.sqlName(), rule.condition),
-                                    declaration);
+        Declarations::checkByServer(raw,
+            QStringLiteral("SELECT 1 FROM %1 WHERE (%2) LIMIT 0").arg(table.sqlName(), rule.condition), declaration);
     }
 }
 

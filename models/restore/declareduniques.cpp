@@ -36,10 +36,11 @@ void adopt(Schema &schema, const QList<DeclaredUnique> &uniques, PgSession &sess
         QStringList selected;
         for (const QString &expression : unique.expressions)
             selected << QStringLiteral("(%1)").arg(expression);
-        Declarations::checkByServer(raw, QStringLiteral("SELECT %1 FROM %2 LIMIT 0").arg(selected.join(QStringLiteral(", ")), found.sqlName()),
-                                    declaration);
+        Declarations::checkByServer(raw,
+            QStringLiteral("SELECT %1 FROM %2 LIMIT 0").arg(selected.join(QStringLiteral(", ")), found.sqlName()),
+            declaration);
         const auto table = std::find_if(schema.tables.begin(), schema.tables.end(),
-                                        [&found](const Table &each) { return each.oid == found.oid && each.name == found.name; });
+            [&found](const Table &each) { return each.oid == found.oid && each.name == found.name; });
         UniqueKey key;
         key.name = QStringLiteral("declared: (%1)").arg(unique.expressions.join(QStringLiteral(", ")));
         key.elements = unique.expressions;
