@@ -6,7 +6,10 @@
 #include "restore/movedkeys.h"
 #include "restore/restoresql.h"
 
+#include <QMap>
 #include <QSet>
+
+#include <algorithm>
 
 namespace salvage {
 
@@ -187,30 +190,47 @@ void CounterCaches::addTo(RestorePlan &plan, bool recompute) const
     QSet<QString> scripted;
     for (const PlanStaging &staging : plan.staging)
         scripted.insert(staging.table);
+    QMap<QString, QList<Counter>> byColumn; // one counter column may match several counts
     for (const ClosureBuilder::Edge &edge : m_edges) {
         if (edge.columns.size() != 1 || edge.parentColumns.size() != 1
             || !(scripted.contains(edge.child->qualifiedName()) || scripted.contains(edge.parent->qualifiedName())))
             continue;
-        for (const Counter &counter : detect(edge)) {
-            qint64 parents = 0;
-            const PlanStep step = recomputeStep(plan, counter, &parents);
-            if (parents == 0)
-                continue;
-            if (!recompute)
-                plan.warnings << QStringLiteral(
-                    "%1 is a counter cache (the count of %2.%3 in %4 of %5 BACKUP rows) and is not recomputed "
-                    "for the %6 parents the plan touches: recompute it after the restore.")
-                                     .arg(counter.name(), counter.counted->qualifiedName(), counter.countedColumn)
-                                     .arg(counter.matching)
-                                     .arg(counter.rows)
-                                     .arg(parents);
-            else if (counter.holder->primaryKey.isEmpty())
-                plan.warnings << QStringLiteral(
-                    "%1 is a counter cache (the count of %2.%3) but its table has no row identity for the undo "
-                    "script: recompute it after the restore.")
-                                     .arg(counter.name(), counter.counted->qualifiedName(), counter.countedColumn);
-            else
-                plan.steps.append(step);
+        for (const Counter &counter : detect(edge))
+            byColumn[counter.name()].append(counter);
+    }
+    for (QList<Counter> counters : std::as_const(byColumn)) {
+        // The closest match counts; a tie (a symmetric relation: followers and followed alike) says nothing.
+        std::sort(counters.begin(), counters.end(),
+            [](const Counter &a, const Counter &b) { return a.matching > b.matching; });
+        const Counter &counter = counters.first();
+        qint64 parents = 0;
+        const PlanStep step = recomputeStep(plan, counter, &parents);
+        if (parents == 0)
+            continue;
+        if (counters.size() > 1 && counters.at(1).matching == counter.matching) {
+            QStringList counted;
+            for (const Counter &each : std::as_const(counters))
+                if (each.matching == counter.matching)
+                    counted << each.counted->qualifiedName() + QLatin1Char('.') + each.countedColumn;
+            plan.warnings << QStringLiteral(
+                "%1 looks like a counter cache, but of which rows is unclear (%2 fit alike in BACKUP): it is "
+                "not recomputed; recompute it after the restore.")
+                                 .arg(counter.name(), counted.join(QStringLiteral(", ")));
+        } else if (!recompute) {
+            plan.warnings << QStringLiteral(
+                "%1 is a counter cache (the count of %2.%3 in %4 of %5 BACKUP rows) and is not recomputed "
+                "for the %6 parents the plan touches: recompute it after the restore.")
+                                 .arg(counter.name(), counter.counted->qualifiedName(), counter.countedColumn)
+                                 .arg(counter.matching)
+                                 .arg(counter.rows)
+                                 .arg(parents);
+        } else if (counter.holder->primaryKey.isEmpty()) {
+            plan.warnings << QStringLiteral(
+                "%1 is a counter cache (the count of %2.%3) but its table has no row identity for the undo "
+                "script: recompute it after the restore.")
+                                 .arg(counter.name(), counter.counted->qualifiedName(), counter.countedColumn);
+        } else {
+            plan.steps.append(step);
         }
     }
 }
