@@ -24,14 +24,6 @@ bool isInteger(const Column &column)
     return integers.contains(column.typeName) && column.generated.isNull() && column.identity.isNull();
 }
 
-bool inForeignKey(const Table &table, const QString &column)
-{
-    for (const ForeignKey &key : table.foreignKeys)
-        if (key.columns.contains(column))
-            return true;
-    return false;
-}
-
 /// `column` alone is a key of `table`: the table holds at most one row per value (1:1 with its parent).
 bool uniqueColumn(const Table &table, const QString &column)
 {
@@ -80,7 +72,7 @@ QList<CounterCaches::Counter> CounterCaches::detectOn(
     QStringList candidates;
     for (const Column &column : holder.columns)
         if (isInteger(column) && column.name != holderKey && !holder.primaryKey.contains(column.name)
-            && !inForeignKey(holder, column.name))
+            && !holder.inForeignKey(column.name))
             candidates << column.name;
     const Table *backupHolder = m_backup.findTable(holder.schema, holder.name);
     const Table *backupCounted = m_backup.findTable(edge.child->schema, edge.child->name);

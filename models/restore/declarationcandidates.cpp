@@ -47,14 +47,6 @@ bool compatible(const Column &child, const Column &parent)
     return child.typeName == parent.typeName;
 }
 
-bool inForeignKey(const Table &table, const QString &column)
-{
-    for (const ForeignKey &key : table.foreignKeys)
-        if (key.columns.contains(column))
-            return true;
-    return false;
-}
-
 /// An existing key (primary or unique) whose columns all lie in `columns` already makes them unique.
 bool covered(const Table &table, const QStringList &columns)
 {
@@ -136,7 +128,7 @@ QList<DeclarationCandidate> relationCandidates(const PgRaw &session, const Table
     static const QRegularExpression idName(QStringLiteral("_id$"), QRegularExpression::CaseInsensitiveOption);
     QList<DeclarationCandidate> found;
     for (const Column &column : table.columns) {
-        if (!idName.match(column.name).hasMatch() || inForeignKey(table, column.name))
+        if (!idName.match(column.name).hasMatch() || table.inForeignKey(column.name))
             continue;
         QList<KeyColumn> named;
         QList<KeyColumn> others;
