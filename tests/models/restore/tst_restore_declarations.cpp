@@ -412,6 +412,14 @@ private slots:
             = QJsonDocument::fromJson(run.out).object().value(QStringLiteral("candidates")).toArray();
         QCOMPARE(listed.size(), found.size());
         QCOMPARE(listed.first().toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("relation"));
+        const auto text = salvage::test::runCli(
+            { QStringLiteral("restore"), QStringLiteral("candidates"), QStringLiteral("--backup"), backup });
+        QVERIFY2(text.exitCode == 0, text.err.constData());
+        QCOMPARE(text.out.count('\n'), found.size());
+        QVERIFY2(text.out.contains("relation cand.events.room_id=cand.rooms  -- all "), text.out.constData());
+        const auto badFormat = salvage::test::runCli({ QStringLiteral("restore"), QStringLiteral("candidates"),
+            QStringLiteral("--backup"), backup, QStringLiteral("--format"), QStringLiteral("xml") });
+        QCOMPARE(badFormat.exitCode, 2);
     }
 
     void cliOptions()
