@@ -1,5 +1,6 @@
 #include "restore/countercaches.h"
 
+#include "core/error.h"
 #include "db/arrayliteral.h"
 #include "db/pgraw.h"
 #include "db/sqlident.h"
@@ -47,7 +48,7 @@ bool hasColumns(const Table *table, const QStringList &columns)
 
 } // namespace
 
-QList<CounterCaches::Counter> CounterCaches::detect(const ClosureBuilder::Edge &edge) const
+QList<CounterCaches::Counter> CounterCaches::detect(const ClosureBuilder::Edge &edge)
 {
     const QString parentKey = edge.parentColumns.first();
     QList<Counter> found = detectOn(edge, *edge.parent, parentKey);
@@ -64,7 +65,7 @@ QList<CounterCaches::Counter> CounterCaches::detect(const ClosureBuilder::Edge &
 }
 
 QList<CounterCaches::Counter> CounterCaches::detectOn(
-    const ClosureBuilder::Edge &edge, const Table &holder, const QString &holderKey) const
+    const ClosureBuilder::Edge &edge, const Table &holder, const QString &holderKey)
 {
     const QString countedColumn = edge.columns.first();
     if (holder.column(holderKey)->type != edge.child->column(countedColumn)->type)
@@ -86,12 +87,24 @@ QList<CounterCaches::Counter> CounterCaches::detectOn(
         measures << QStringLiteral(
             "count(*) FILTER (WHERE h.%1 = coalesce(c.n, 0)), count(*) FILTER (WHERE c.n > 0 AND h.%1 = c.n)")
                         .arg(sql::quoteIdent(column));
-    const auto result = m_backupSession.exec(QStringLiteral(
-        "SELECT %1 FROM %2 h LEFT JOIN (SELECT x.%3 AS k, count(*) AS n FROM %4 x WHERE x.%3 IS NOT NULL GROUP BY 1) c "
-        "ON c.k = h.%5")
-                                                 .arg(measures.join(QStringLiteral(", ")), backupHolder->sqlName(),
-                                                     sql::quoteIdent(countedColumn), backupCounted->sqlName(),
-                                                     sql::quoteIdent(holderKey)));
+    const QString query = QStringLiteral(
+        "SELECT %1 FROM %2 h LEFT JOIN (SELECT x.%3 AS k, count(*) AS n FROM %4 x WHERE x.%3 IS NOT NULL "
+        "GROUP BY 1) c ON c.k = h.%5")
+                              .arg(measures.join(QStringLiteral(", ")), backupHolder->sqlName(),
+                                  sql::quoteIdent(countedColumn), backupCounted->sqlName(), sql::quoteIdent(holderKey));
+    // A guess must not cost the plan: BACKUP's columns may not compare as LIVE's do (a declared relation).
+    PgRaw::Result result;
+    m_backupSession.exec(QStringLiteral("SAVEPOINT \"_salvage_counter\""));
+    try {
+        result = m_backupSession.exec(query);
+        m_backupSession.exec(QStringLiteral("RELEASE SAVEPOINT \"_salvage_counter\""));
+    } catch (const Error &error) {
+        m_backupSession.exec(QStringLiteral("ROLLBACK TO SAVEPOINT \"_salvage_counter\""));
+        m_notes << QStringLiteral("Counter caches of %1 counting %2.%3 were not looked for: %4")
+                       .arg(holder.qualifiedName(), edge.child->qualifiedName(), countedColumn,
+                           error.message().simplified());
+        return {};
+    }
     const qint64 rows = PgRaw::value(result, 0, 0).toLongLong();
     QList<Counter> found;
     for (qsizetype i = 0; i < candidates.size(); ++i) {
@@ -177,7 +190,7 @@ PlanStep CounterCaches::recomputeStep(const RestorePlan &plan, const Counter &co
     return step;
 }
 
-void CounterCaches::addTo(RestorePlan &plan, bool recompute) const
+void CounterCaches::addTo(RestorePlan &plan, bool recompute)
 {
     QSet<QString> scripted;
     for (const PlanStaging &staging : plan.staging)
@@ -190,6 +203,8 @@ void CounterCaches::addTo(RestorePlan &plan, bool recompute) const
         for (const Counter &counter : detect(edge))
             byColumn[counter.name()].append(counter);
     }
+    plan.warnings << m_notes;
+    m_notes.clear();
     for (QList<Counter> counters : std::as_const(byColumn)) {
         // The closest match counts; a tie (a symmetric relation: followers and followed alike) says nothing.
         std::sort(counters.begin(), counters.end(),

@@ -47,15 +47,15 @@ public:
 
     /// Appends to `plan` one step per counter of the parents it touches; when `recompute` is off, a
     /// warning per counter instead.
-    void addTo(RestorePlan &plan, bool recompute) const;
+    void addTo(RestorePlan &plan, bool recompute);
 
     static constexpr int kMinimumPercent = 95;
 
 private:
     /// Counters the rows of `edge` keep, on the parent or on a table 1:1 with it.
-    QList<Counter> detect(const ClosureBuilder::Edge &edge) const;
+    QList<Counter> detect(const ClosureBuilder::Edge &edge);
     /// Counter columns of `holder`, its rows keyed by `holderKey`, for `edge`'s counted rows.
-    QList<Counter> detectOn(const ClosureBuilder::Edge &edge, const Table &holder, const QString &holderKey) const;
+    QList<Counter> detectOn(const ClosureBuilder::Edge &edge, const Table &holder, const QString &holderKey);
     /// Keys the plan's staged rows touch, and parents its re-pointed/re-keyed rows leave, as a step.
     PlanStep recomputeStep(const RestorePlan &plan, const Counter &counter, qint64 *parents) const;
 
@@ -65,6 +65,7 @@ private:
     const PgRaw &m_liveSession;
     const PgRaw &m_backupSession;
     const QHash<QString, QString> &m_staging;
+    QStringList m_notes; ///< what detection could not measure, for the plan's warnings
 };
 
 } // namespace salvage
