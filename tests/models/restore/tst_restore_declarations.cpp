@@ -304,6 +304,42 @@ private slots:
             });
     }
 
+    void declaredUniquenessExplainsARowTheMergeLeftBehind_data()
+    {
+        QTest::addColumn<bool>("declared");
+        QTest::newRow("declared: restored") << true;
+        QTest::newRow("not declared: kept deleted") << false;
+    }
+
+    void declaredUniquenessExplainsARowTheMergeLeftBehind()
+    {
+        QFETCH(bool, declared);
+        // Document 2 is merged into 1: its tags move, except "Draft", which 1 has as "draft" (the
+        // application allows one spelling per document, without an index); then 2 and what is left go.
+        const QString tags = QStringLiteral(
+            "CREATE TABLE app.tags (id integer PRIMARY KEY, document_id integer NOT NULL REFERENCES app.documents ON "
+            "DELETE CASCADE, "
+            "name text NOT NULL);"
+            "INSERT INTO app.tags VALUES (1, 1, 'draft'), (2, 2, 'Draft'), (3, 2, 'urgent'), (4, 2, 'legal');");
+        const QString merge = QStringLiteral(
+            "UPDATE app.tags t SET document_id = 1 WHERE document_id = 2 AND NOT EXISTS "
+            "(SELECT 1 FROM app.tags o WHERE o.document_id = 1 AND lower(o.name) = lower(t.name));"
+            "DELETE FROM app.revisions WHERE document_id = 2; DELETE FROM app.documents WHERE id = 2;");
+        TestCluster &cluster = TestCluster::instance();
+        m_backup = cluster.createDatabase(QStringLiteral("tst_declared_merge_backup"));
+        m_live = cluster.createDatabase(QStringLiteral("tst_declared_merge_live"));
+        cluster.execute(QStringLiteral("tst_declared_merge_backup"), QString::fromUtf8(kSchema) + tags);
+        cluster.execute(QStringLiteral("tst_declared_merge_live"), QString::fromUtf8(kSchema) + tags + merge);
+        RestoreRequest asked = request(QStringLiteral("app.documents:2"));
+        if (declared)
+            asked.uniques << Declarations::parseUnique(QStringLiteral("app.tags (document_id, lower(name))"));
+        const RestorePlan planned = plan(asked);
+        const QMap<QString, qint64> counts = planned.counts.value(QStringLiteral("app.tags"));
+        QCOMPARE(counts.value(QStringLiteral("repoint")), 2);
+        QCOMPARE(counts.value(QStringLiteral("insert")), declared ? 1 : 0);
+        QCOMPARE(counts.value(QStringLiteral("deleted-since")), declared ? 0 : 1);
+    }
+
     void counterCachesRecomputed()
     {
         build(QStringLiteral("tst_declared_counters"));
