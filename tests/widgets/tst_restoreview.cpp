@@ -37,6 +37,20 @@ QPushButton *button(QWidget *view, const QString &text)
     return nullptr;
 }
 
+/// Creates `name`_backup from `backup` and `name`_live from `backup` + `incident`, and opens both sides on them.
+bool openPair(const QString &name, const QString &backup, const QString &incident, Connection &live, Connection &backupSide)
+{
+    TestCluster &cluster = TestCluster::instance();
+    for (const QString &side : {QStringLiteral("_backup"), QStringLiteral("_live")}) {
+        cluster.createDatabase(name + side);
+        cluster.execute(name + side, backup);
+    }
+    cluster.execute(name + QStringLiteral("_live"), incident);
+    live.open(ConnectionProfile{{}, cluster.conninfo(name + QStringLiteral("_live"))});
+    backupSide.open(ConnectionProfile{{}, cluster.conninfo(name + QStringLiteral("_backup"))});
+    return QTest::qWaitFor([&] { return !live.schema().tables.isEmpty() && !backupSide.schema().tables.isEmpty(); }, 10000);
+}
+
 } // namespace
 
 class TestRestoreView : public QObject
@@ -46,18 +60,9 @@ class TestRestoreView : public QObject
 private slots:
     void planAndPreview()
     {
-        TestCluster &cluster = TestCluster::instance();
-        cluster.createDatabase(QStringLiteral("tst_restoreview_backup"));
-        cluster.execute(QStringLiteral("tst_restoreview_backup"), fixture("incident_backup.sql"));
-        cluster.createDatabase(QStringLiteral("tst_restoreview_live"));
-        cluster.execute(QStringLiteral("tst_restoreview_live"), fixture("incident_backup.sql"));
-        cluster.execute(QStringLiteral("tst_restoreview_live"), fixture("incident_live.sql"));
-
         Connection live(Side::Live);
         Connection backup(Side::Backup);
-        live.open(ConnectionProfile{{}, cluster.conninfo(QStringLiteral("tst_restoreview_live"))});
-        backup.open(ConnectionProfile{{}, cluster.conninfo(QStringLiteral("tst_restoreview_backup"))});
-        QTRY_VERIFY_WITH_TIMEOUT(!live.schema().tables.isEmpty() && !backup.schema().tables.isEmpty(), 10000);
+        QVERIFY(openPair(QStringLiteral("tst_restoreview"), fixture("incident_backup.sql"), fixture("incident_live.sql"), live, backup));
         JobRegistry jobs;
         RestoreView view(&live, &backup, &jobs);
         view.show();
@@ -101,7 +106,7 @@ private slots:
         QVERIFY(executed.wait(30000));
         QCOMPARE(executed.first().first().toBool(), false);
         QVERIFY(executed.first().at(1).toString().contains(QLatin1String("public.accounts: 6")));
-        PgSession check(cluster.conninfo(QStringLiteral("tst_restoreview_live")), PgSession::Options{true, {}, 15});
+        PgSession check(TestCluster::instance().conninfo(QStringLiteral("tst_restoreview_live")), PgSession::Options{true, {}, 15});
         QCOMPARE(check.exec(QStringLiteral("SELECT count(*) FROM accounts WHERE id BETWEEN 3 AND 8"))[0][0].as<int>(), 0);
     }
 
@@ -116,17 +121,11 @@ private slots:
             "CREATE TABLE app.rooms (room_id text PRIMARY KEY); CREATE TABLE app.events (event_id text NOT NULL, room_id text);"
             "INSERT INTO app.rooms SELECT '!r' || g FROM generate_series(1, 12) g;"
             "INSERT INTO app.events SELECT '$e' || g, '!r' || (1 + g % 12) FROM generate_series(1, 30) g;");
-        TestCluster &cluster = TestCluster::instance();
-        cluster.createDatabase(QStringLiteral("tst_restoreview_decl_backup"));
-        cluster.execute(QStringLiteral("tst_restoreview_decl_backup"), schema);
-        cluster.createDatabase(QStringLiteral("tst_restoreview_decl_live"));
-        cluster.execute(QStringLiteral("tst_restoreview_decl_live"),
-                        schema + QStringLiteral("UPDATE app.documents SET owner_id = 1 WHERE owner_id = 4; DELETE FROM app.users WHERE id = 4;"));
         Connection live(Side::Live);
         Connection backup(Side::Backup);
-        live.open(ConnectionProfile{{}, cluster.conninfo(QStringLiteral("tst_restoreview_decl_live"))});
-        backup.open(ConnectionProfile{{}, cluster.conninfo(QStringLiteral("tst_restoreview_decl_backup"))});
-        QTRY_VERIFY_WITH_TIMEOUT(!live.schema().tables.isEmpty() && !backup.schema().tables.isEmpty(), 10000);
+        QVERIFY(openPair(QStringLiteral("tst_restoreview_decl"), schema,
+                         QStringLiteral("UPDATE app.documents SET owner_id = 1 WHERE owner_id = 4; DELETE FROM app.users WHERE id = 4;"), live,
+                         backup));
         JobRegistry jobs;
         RestoreView view(&live, &backup, &jobs);
         view.show();
