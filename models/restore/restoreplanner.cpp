@@ -28,6 +28,11 @@ QString keyOrder(const QStringList &primaryKey)
     return sql::quoteIdentList(primaryKey);
 }
 
+bool policyChosen(const RestoreRequest &request, const Table &table)
+{
+    return request.policies.contains(table.qualifiedName()) || request.policies.contains(table.name);
+}
+
 RestorePolicy policyFor(const RestoreRequest &request, const Table &table, const QList<ClosureBuilder::Edge> &edges)
 {
     for (auto it = request.policies.constBegin(); it != request.policies.constEnd(); ++it)
@@ -244,7 +249,8 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     for (const Table *table : order) {
         phase(QStringLiteral("classifying %1").arg(table->qualifiedName()));
         classifier.classify(*table, policyFor(request, *table, liveEdges), !request.restoresDeleted(*table),
-            request.knownDeleted.value(table->qualifiedName()), DeclaredRules::conditionFor(*table, request.rules));
+            request.knownDeleted.value(table->qualifiedName()), DeclaredRules::conditionFor(*table, request.rules),
+            policyChosen(request, *table));
         if (control)
             control->throwIfCancelled();
     }
@@ -253,11 +259,14 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     for (qint64 restored = 1; restored > 0;) {
         restored = 0;
         for (const Table *table : order)
-            restored += classifier.settle(*table, policyFor(request, *table, liveEdges), DeclaredRules::conditionFor(*table, request.rules));
+            restored += classifier.settle(*table, policyFor(request, *table, liveEdges),
+                DeclaredRules::conditionFor(*table, request.rules), policyChosen(request, *table));
     }
     for (const Table *table : order)
         classifier.keepWaitingDeleted(*table);
     plan.life = classifier.lifeNotes();
+    for (const Table *table : order)
+        plan.collisions << classifier.lostDependants(*table);
 
     phase(QStringLiteral("counting and listing"));
     for (const Table *table : order) {
