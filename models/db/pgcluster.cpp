@@ -251,20 +251,21 @@ void PgCluster::start()
     }
 }
 
-void PgCluster::stop()
+void PgCluster::stop(bool immediate)
 {
     if (!isRunning())
         return;
+    // Immediate skips the shutdown checkpoint: only for a cluster whose files are removed next.
     runProcess({tool(QStringLiteral("pg_ctl")),
-                {QStringLiteral("stop"), QStringLiteral("-D"), m_dataDir, QStringLiteral("-m"), QStringLiteral("fast"),
-                 QStringLiteral("-w")},
+                {QStringLiteral("stop"), QStringLiteral("-D"), m_dataDir, QStringLiteral("-m"),
+                 immediate ? QStringLiteral("immediate") : QStringLiteral("fast"), QStringLiteral("-w")},
                 serverUser()});
 }
 
 void PgCluster::destroy()
 {
     if (exists())
-        stop();
+        stop(true);
     const QString link = m_baseDir + QStringLiteral("/pgdata");
     if (m_dataDir != link) {
         QDir(m_dataDir).removeRecursively();

@@ -25,8 +25,8 @@ public:
     void initialize();
     /// Starts the server unless it already runs; waits until it accepts connections. Throws salvage::Error.
     void start();
-    /// Fast shutdown; waits for it. Does nothing when not running.
-    void stop();
+    /// Fast shutdown, waited for; nothing when not running. `immediate` skips the checkpoint (a cluster about to be removed).
+    void stop(bool immediate = false);
 
     /// Stops the server and deletes its data (also where a link pointed to). For throwaway clusters.
     void destroy();
