@@ -37,7 +37,9 @@ int main(int argc, char *argv[])
         if (command->name != name)
             continue;
         try {
-            return command->run(arguments);
+            const int code = command->run(arguments);
+            flushStdout(); // output that never reached its file is a failure, not exit 0
+            return code;
         } catch (const UsageError &error) {
             printError(QStringLiteral("salvage-cli: ") + error.message);
             return UsageOrInput;

@@ -1,6 +1,7 @@
 #include "clicommand.h"
 
 #include "core/error.h"
+#include "core/inputfile.h"
 #include "db/pgsession.h"
 #include "restore/restoreexecutor.h"
 #include "restore/restoreplanner.h"
@@ -14,6 +15,7 @@ namespace {
 
 QByteArray readScript(const QString &path)
 {
+    InputFile::require(path, QStringLiteral("the script"));
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw UsageError{QStringLiteral("restore: cannot read %1: %2").arg(path, file.errorString())};
@@ -33,7 +35,7 @@ int plan(const QStringList &arguments)
                       QStringLiteral("restore TABLE's rows deleted since the backup anyway (the incident does not explain their absence); * for every table"),
                       QStringLiteral("TABLE")});
     parser.addOption({QStringLiteral("relation"), QStringLiteral("declared relation CHILD.COL=PARENT[.COL]"), QStringLiteral("REL")});
-    parser.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("write the script to FILE"), QStringLiteral("FILE")});
+    addOutputOptions(parser);
     parseOrThrow(parser, QStringLiteral("restore plan"), arguments);
 
     RestoreRequest request;
@@ -71,7 +73,7 @@ int plan(const QStringList &arguments)
     if (output.isEmpty()) {
         writeOutput(QString(), script);
     } else {
-        writeOutput(output, script);
+        writeOutput(parser, script);
         writeOutput(QString(), restorePlan.summary().toUtf8());
     }
     return int(Success);
@@ -84,13 +86,18 @@ int execute(const QStringList &arguments, bool run)
     parser.addOption({QStringLiteral("live"), QStringLiteral("LIVE conninfo"), QStringLiteral("CONN")});
     parser.addOption({QStringLiteral("script"), QStringLiteral("the restore script"), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("lock-timeout"), QStringLiteral("seconds to wait for a lock"), QStringLiteral("S"), QStringLiteral("10")});
-    if (run)
-        parser.addOption({QStringLiteral("undo"), QStringLiteral("where to write the undo script"), QStringLiteral("FILE")});
+    if (run) {
+        parser.addOption({QStringLiteral("undo"), QStringLiteral("where to write the undo script (a new file; see --force)"),
+                          QStringLiteral("FILE")});
+        parser.addOption({QStringLiteral("force"), QStringLiteral("replace the undo file when it exists")});
+    }
     parseOrThrow(parser, name, arguments);
+    const int lockTimeout = int(numberOption(parser, name, QStringLiteral("lock-timeout"), 1, 86400));
     const QByteArray script = readScript(required(parser, QStringLiteral("script")));
     const QString undo = run ? required(parser, QStringLiteral("undo")) : QString();
     PgSession live(required(parser, QStringLiteral("live")), PgSession::Options::writable(QStringLiteral("LIVE")));
-    RestoreExecutor executor(live, parser.value(QStringLiteral("lock-timeout")).toInt());
+    RestoreExecutor executor(live, lockTimeout);
+    executor.setReplaceExistingUndo(run && parser.isSet(QStringLiteral("force")));
     const ExecutionReport report = run ? executor.run(script, undo) : executor.preview(script);
     writeOutput(QString(), report.summary().toUtf8());
     if (!report.error.isEmpty())
