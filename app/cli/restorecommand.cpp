@@ -101,7 +101,8 @@ int execute(const QStringList &arguments, bool run)
     const ExecutionReport report = run ? executor.run(script, undo) : executor.preview(script);
     writeOutput(QString(), report.summary().toUtf8());
     if (!report.error.isEmpty())
-        throw Error(QStringLiteral("%1 failed at line %2: %3").arg(name).arg(report.errorLine).arg(report.error));
+        throw Error(report.errorLine > 0 ? QStringLiteral("%1 failed at line %2: %3").arg(name).arg(report.errorLine).arg(report.error)
+                                         : QStringLiteral("%1 failed: %2").arg(name, report.error)); // never "line 0"
     if (run)
         printLine(QStringLiteral("Undo script: %1 (%2 logged rows)").arg(undo).arg(report.undoRows));
     return int(Success);

@@ -287,6 +287,8 @@ QString PgCluster::conninfo(const QString &database) const
 void PgCluster::createDatabase(const QString &database, bool replace) const
 {
     PGconn *connection = PQconnectdb(conninfo(QStringLiteral("postgres")).toUtf8().constData());
+    // "database … does not exist, skipping" and the like are no news for the operator.
+    PQsetNoticeProcessor(connection, [](void *, const char *) {}, nullptr);
     auto run = [&](const QString &statement) {
         PGresult *result = PQexec(connection, statement.toUtf8().constData());
         const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;

@@ -95,7 +95,7 @@ QString ExecutionReport::summary() const
     for (auto it = rowsPerTable.constBegin(); it != rowsPerTable.constEnd(); ++it)
         lines << QStringLiteral("  %1: %2").arg(it.key()).arg(it.value());
     if (!error.isEmpty())
-        lines << QStringLiteral("Error at line %1: %2").arg(errorLine).arg(error);
+        lines << (errorLine > 0 ? QStringLiteral("Error at line %1: %2").arg(errorLine).arg(error) : QStringLiteral("Error: ") + error);
     lines << (committed ? QStringLiteral("Committed.") : QStringLiteral("Rolled back; LIVE is unchanged."));
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
