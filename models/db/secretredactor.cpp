@@ -7,7 +7,7 @@ namespace salvage {
 QString redactSecrets(const QString &text)
 {
     static const QRegularExpression uriUserInfo(
-        QStringLiteral("(postgres(?:ql)?://[^\\s:/@?]*:)[^\\s@]*@"), QRegularExpression::CaseInsensitiveOption);
+        QStringLiteral("(postgres(?:ql)?://[^\\s:/@?]*:)[^\\s]*@"), QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression uriQuery(
         QStringLiteral("([?&](?:ssl)?password=)[^&\\s\"']*"), QRegularExpression::CaseInsensitiveOption);
     // A quoted value runs to its closing quote (backslash escapes one), or to the end when unterminated;
