@@ -301,6 +301,28 @@ private Q_SLOTS:
             QStringLiteral("t:1") });
         QVERIFY2(!graph.out.contains("changed"), graph.out.constData());
     }
+
+    void loadDumpStdoutCarriesOnlyItsResult()
+    {
+        // A whole script loads: stdout is exactly the conninfo line, server notices never reach it.
+        const QByteArray script
+            = "-- PostgreSQL database dump\nDROP TABLE IF EXISTS not_there;\nCREATE TABLE t (id int);\n"
+              "DO $$ BEGIN RAISE NOTICE 'chatty server'; END $$;\n"
+              "COPY t (id) FROM stdin;\n1\n2\n\\.\n-- PostgreSQL database dump complete\n";
+        put(path(QStringLiteral("small.sql")), script);
+        CliRun run = cli({ QStringLiteral("load-dump"), QStringLiteral("--dump"), path(QStringLiteral("small.sql")),
+            QStringLiteral("--dir"), path(QStringLiteral("cluster")) });
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(run.out.count('\n'), 1);
+        QVERIFY2(run.out.startsWith("backup: ") && !run.out.contains("NOTICE"), run.out.constData());
+        // Cut short: exit 2, nothing on stdout, the reason on stderr.
+        put(path(QStringLiteral("small-cut.sql")), script.left(script.indexOf("2\n")));
+        run = cli({ QStringLiteral("load-dump"), QStringLiteral("--dump"), path(QStringLiteral("small-cut.sql")),
+            QStringLiteral("--dir"), path(QStringLiteral("cluster")) });
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(run.out.isEmpty());
+        QVERIFY2(run.err.contains("cut short"), run.err.constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliFiles)
