@@ -8,6 +8,7 @@
 #include "restore/restoreplanner.h"
 #include "restore/restoreverifier.h"
 #include "restore/scriptrenderer.h"
+#include "previewrunundo.h"
 #include "smallincident.h"
 
 #include <QTemporaryDir>
@@ -99,12 +100,13 @@ class TestRestoreEvidence : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
+    QString m_lastUndo; ///< the undo script of the last run()
     salvage::test::SmallIncident m_incident;
 
     void run(const RestorePlan &plan)
     {
         PgSession session(m_incident.live(), PgSession::Options::writable(QStringLiteral("LIVE")));
-        const ExecutionReport report = RestoreExecutor(session).run(ScriptRenderer::render(plan), m_dir.filePath(QStringLiteral("undo.sql")));
+        const ExecutionReport report = RestoreExecutor(session).run(ScriptRenderer::render(plan), m_lastUndo = salvage::test::freshUndoPath(m_dir.path()));
         QVERIFY2(report.committed, qPrintable(report.error));
         for (const StatementOutcome &outcome : report.statements)
             if (outcome.expectedRows >= 0)
@@ -219,7 +221,7 @@ private slots:
         QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(id || ':' || member, ',' ORDER BY id) FROM \"visit\"\"s\" WHERE member = 2 OR id = 100")),
                  QStringLiteral("1:2,4:2,7:2,10:2,100:2"));
         QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(kind, ',' ORDER BY kind) FROM badge WHERE member = 2")), QStringLiteral("gold,silver"));
-        const ProcessResult undone = salvage::test::runWithPsql(m_incident.live(), m_dir.filePath(QStringLiteral("undo.sql")));
+        const ProcessResult undone = salvage::test::runWithPsql(m_incident.live(), m_lastUndo);
         QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));
         QCOMPARE(salvage::test::tableDigests(m_incident.live()), before);
     }
