@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -322,6 +323,58 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, 2);
         QVERIFY(run.out.isEmpty());
         QVERIFY2(run.err.contains("cut short"), run.err.constData());
+    }
+
+    void aRealFullDiskIsAnError()
+    {
+        // A 64 KiB tmpfs that fills up (needs root; skipped elsewhere): ENOSPC, not EFBIG.
+        const QString mountPoint = path(QStringLiteral("tiny"));
+        QVERIFY(QDir().mkpath(mountPoint));
+        if (QProcess::execute(QStringLiteral("mount"),
+                { QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"), QStringLiteral("size=64k"),
+                    QStringLiteral("tmpfs"), mountPoint })
+            != 0)
+            QSKIP("cannot mount a tmpfs here (not root?)");
+        const auto unmount = qScopeGuard([&] { QProcess::execute(QStringLiteral("umount"), { mountPoint }); });
+        QByteArray log;
+        for (int i = 0; i < 20000; ++i)
+            log += QStringLiteral("2024-12-26 20:%1:%2 host app[1]: event number %3\n")
+                       .arg(i / 60 % 60, 2, 10, QLatin1Char('0'))
+                       .arg(i % 60, 2, 10, QLatin1Char('0'))
+                       .arg(i)
+                       .toUtf8();
+        put(path(QStringLiteral("big.log")), log);
+        const QString out = mountPoint + QStringLiteral("/timeline.md");
+        CliRun run = cli({ QStringLiteral("timeline"), QStringLiteral("--log"), path(QStringLiteral("big.log")),
+            QStringLiteral("--format"), QStringLiteral("markdown"), QStringLiteral("-o"), out });
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(out.toUtf8()) && run.err.contains("No space left on device"), run.err.constData());
+        QVERIFY(QDir(mountPoint).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).isEmpty());
+
+        // The undo script of a run that does not fit (2000 pre-images of 1000 bytes): rolled back,
+        // nothing left on the disk, LIVE unchanged.
+        TestCluster::instance().execute(QStringLiteral("tst_cli_files"),
+            QStringLiteral("INSERT INTO t SELECT g, repeat('w', 1000) FROM generate_series(1000, 2999) g"));
+        put(path(QStringLiteral("wide.sql")), "UPDATE t SET v = 'narrow' WHERE id >= 1000;\n");
+        run = cli({ QStringLiteral("restore"), QStringLiteral("run"), QStringLiteral("--live"), m_live,
+            QStringLiteral("--script"), path(QStringLiteral("wide.sql")), QStringLiteral("--undo"),
+            mountPoint + QStringLiteral("/undo.sql") });
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("No space left on device") && !run.err.contains("line 0"), run.err.constData());
+        QVERIFY(QDir(mountPoint).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).isEmpty());
+        const CliRun graph = cli({ QStringLiteral("graph"), QStringLiteral("--db"), m_live, QStringLiteral("--root"),
+            QStringLiteral("t:1000") });
+        QVERIFY2(graph.out.contains("wwww") && !graph.out.contains("narrow"), graph.out.left(400).constData());
+    }
+
+    void serverNoticesNeverReachStdout()
+    {
+        put(path(QStringLiteral("notice.sql")),
+            "DO $$ BEGIN RAISE NOTICE 'chatty server'; END $$;\nUPDATE t SET v = v WHERE id = 1;\n");
+        const CliRun run = cli({ QStringLiteral("restore"), QStringLiteral("preview"), QStringLiteral("--live"), m_live,
+            QStringLiteral("--script"), path(QStringLiteral("notice.sql")) });
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY2(!run.out.contains("chatty") && !run.out.contains("NOTICE"), run.out.constData());
     }
 };
 
