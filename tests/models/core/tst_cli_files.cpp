@@ -3,6 +3,7 @@
 // path and the system's reason, bad numbers and secrets in conninfo are handled.
 #include "clirun.h"
 #include "testcluster.h"
+#include "testfiles.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -17,6 +18,8 @@
 #include <sys/stat.h>
 
 using salvage::test::CliRun;
+using salvage::test::fileContents;
+using salvage::test::putFile;
 using salvage::test::TestCluster;
 
 class TestCliFiles : public QObject
@@ -28,17 +31,6 @@ class TestCliFiles : public QObject
 
     QString path(const QString &name) const { return m_dir.filePath(name); }
     static CliRun cli(const QStringList &arguments) { return salvage::test::runCli(arguments, 20000); }
-    static QByteArray contents(const QString &file)
-    {
-        QFile f(file);
-        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("<unreadable>");
-    }
-    static void put(const QString &file, const QByteArray &data)
-    {
-        QFile f(file);
-        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        f.write(data);
-    }
     QStringList leftovers() const
     {
         return QDir(m_dir.path()).entryList({ QStringLiteral("*salvage-tmp*") }, QDir::Files | QDir::Hidden);
@@ -78,7 +70,7 @@ private Q_SLOTS:
                        .arg(i)
                        .toUtf8();
         m_log = path(QStringLiteral("app.log"));
-        put(m_log, log);
+        putFile(m_log, log);
         m_live = TestCluster::instance().createDatabase(QStringLiteral("tst_cli_files"));
         TestCluster::instance().execute(QStringLiteral("tst_cli_files"),
             QStringLiteral("CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t VALUES (1, 'a');"));
@@ -87,16 +79,16 @@ private Q_SLOTS:
     void anExistingOutputIsKeptUnlessForced()
     {
         const QString out = path(QStringLiteral("timeline.csv"));
-        put(out, "precious");
+        putFile(out, "precious");
         CliRun run = cli({ QStringLiteral("timeline"), QStringLiteral("--log"), m_log, QStringLiteral("--format"),
             QStringLiteral("csv"), QStringLiteral("-o"), out });
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(run.err.contains("already exists") && run.err.contains("--force"), run.err.constData());
-        QCOMPARE(contents(out), QByteArray("precious"));
+        QCOMPARE(fileContents(out), QByteArray("precious"));
         run = cli({ QStringLiteral("timeline"), QStringLiteral("--log"), m_log, QStringLiteral("--format"),
             QStringLiteral("csv"), QStringLiteral("-o"), out, QStringLiteral("--force") });
         QVERIFY2(run.exitCode == 0, run.err.constData());
-        QVERIFY(contents(out).contains("event number 2999"));
+        QVERIFY(fileContents(out).contains("event number 2999"));
         QVERIFY(leftovers().isEmpty());
     }
 
@@ -191,7 +183,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QByteArray>("option");
-        put(path(QStringLiteral("empty.sql")), "SELECT 1;\n");
+        putFile(path(QStringLiteral("empty.sql")), "SELECT 1;\n");
         QTest::newRow("lock-timeout abc") << QStringList { QStringLiteral("restore"), QStringLiteral("preview"),
             QStringLiteral("--live"), m_live, QStringLiteral("--script"), path(QStringLiteral("empty.sql")),
             QStringLiteral("--lock-timeout"), QStringLiteral("abc") }
@@ -227,15 +219,15 @@ private Q_SLOTS:
 
     void anExistingUndoFileIsNeverTouched()
     {
-        put(path(QStringLiteral("restore.sql")), "UPDATE t SET v = 'b' WHERE id = 1;\n");
+        putFile(path(QStringLiteral("restore.sql")), "UPDATE t SET v = 'b' WHERE id = 1;\n");
         const QString undo = path(QStringLiteral("undo.sql"));
-        put(undo, "precious");
+        putFile(undo, "precious");
         const QStringList arguments { QStringLiteral("restore"), QStringLiteral("run"), QStringLiteral("--live"),
             m_live, QStringLiteral("--script"), path(QStringLiteral("restore.sql")), QStringLiteral("--undo"), undo };
         CliRun run = cli(arguments);
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(run.err.contains("already exists"), run.err.constData());
-        QCOMPARE(contents(undo), QByteArray("precious"));
+        QCOMPARE(fileContents(undo), QByteArray("precious"));
         QVERIFY(!run.err.contains("line 0"));
         QVERIFY(leftovers().isEmpty());
         // A device as the undo file: refused, and the device is still there.
@@ -254,8 +246,8 @@ private Q_SLOTS:
         // With --force the run replaces it with a whole undo script.
         run = cli(arguments + QStringList { QStringLiteral("--force") });
         QVERIFY2(run.exitCode == 0, run.err.constData());
-        QVERIFY(contents(undo).startsWith("-- Salvage undo script"));
-        QVERIFY(contents(undo).endsWith("COMMIT;\n"));
+        QVERIFY(fileContents(undo).startsWith("-- Salvage undo script"));
+        QVERIFY(fileContents(undo).endsWith("COMMIT;\n"));
         QVERIFY(leftovers().isEmpty());
     }
 
@@ -287,7 +279,7 @@ private Q_SLOTS:
     {
         // The undo script cannot be written (a file-size limit stands in for a full disk): the run
         // rolls back, leaves no undo file and no temporary file, and names no "line 0".
-        put(path(QStringLiteral("touch.sql")), "UPDATE t SET v = 'changed' WHERE id = 1;\n");
+        putFile(path(QStringLiteral("touch.sql")), "UPDATE t SET v = 'changed' WHERE id = 1;\n");
         const QString undo = path(QStringLiteral("full-undo.sql"));
         const CliRun run = cliWith(
             { QStringLiteral("restore"), QStringLiteral("run"), QStringLiteral("--live"), m_live,
@@ -310,14 +302,14 @@ private Q_SLOTS:
             = "-- PostgreSQL database dump\nDROP TABLE IF EXISTS not_there;\nCREATE TABLE t (id int);\n"
               "DO $$ BEGIN RAISE NOTICE 'chatty server'; END $$;\n"
               "COPY t (id) FROM stdin;\n1\n2\n\\.\n-- PostgreSQL database dump complete\n";
-        put(path(QStringLiteral("small.sql")), script);
+        putFile(path(QStringLiteral("small.sql")), script);
         CliRun run = cli({ QStringLiteral("load-dump"), QStringLiteral("--dump"), path(QStringLiteral("small.sql")),
             QStringLiteral("--dir"), path(QStringLiteral("cluster")) });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QCOMPARE(run.out.count('\n'), 1);
         QVERIFY2(run.out.startsWith("backup: ") && !run.out.contains("NOTICE"), run.out.constData());
         // Cut short: exit 2, nothing on stdout, the reason on stderr.
-        put(path(QStringLiteral("small-cut.sql")), script.left(script.indexOf("2\n")));
+        putFile(path(QStringLiteral("small-cut.sql")), script.left(script.indexOf("2\n")));
         run = cli({ QStringLiteral("load-dump"), QStringLiteral("--dump"), path(QStringLiteral("small-cut.sql")),
             QStringLiteral("--dir"), path(QStringLiteral("cluster")) });
         QCOMPARE(run.exitCode, 2);
@@ -343,7 +335,7 @@ private Q_SLOTS:
                        .arg(i % 60, 2, 10, QLatin1Char('0'))
                        .arg(i)
                        .toUtf8();
-        put(path(QStringLiteral("big.log")), log);
+        putFile(path(QStringLiteral("big.log")), log);
         const QString out = mountPoint + QStringLiteral("/timeline.md");
         CliRun run = cli({ QStringLiteral("timeline"), QStringLiteral("--log"), path(QStringLiteral("big.log")),
             QStringLiteral("--format"), QStringLiteral("markdown"), QStringLiteral("-o"), out });
@@ -355,7 +347,7 @@ private Q_SLOTS:
         // nothing left on the disk, LIVE unchanged.
         TestCluster::instance().execute(QStringLiteral("tst_cli_files"),
             QStringLiteral("INSERT INTO t SELECT g, repeat('w', 1000) FROM generate_series(1000, 2999) g"));
-        put(path(QStringLiteral("wide.sql")), "UPDATE t SET v = 'narrow' WHERE id >= 1000;\n");
+        putFile(path(QStringLiteral("wide.sql")), "UPDATE t SET v = 'narrow' WHERE id >= 1000;\n");
         run = cli({ QStringLiteral("restore"), QStringLiteral("run"), QStringLiteral("--live"), m_live,
             QStringLiteral("--script"), path(QStringLiteral("wide.sql")), QStringLiteral("--undo"),
             mountPoint + QStringLiteral("/undo.sql") });
@@ -369,7 +361,7 @@ private Q_SLOTS:
 
     void serverNoticesNeverReachStdout()
     {
-        put(path(QStringLiteral("notice.sql")),
+        putFile(path(QStringLiteral("notice.sql")),
             "DO $$ BEGIN RAISE NOTICE 'chatty server'; END $$;\nUPDATE t SET v = v WHERE id = 1;\n");
         const CliRun run = cli({ QStringLiteral("restore"), QStringLiteral("preview"), QStringLiteral("--live"), m_live,
             QStringLiteral("--script"), path(QStringLiteral("notice.sql")) });

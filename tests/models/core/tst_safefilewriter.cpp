@@ -1,6 +1,7 @@
 #include "core/error.h"
 #include "core/inputfile.h"
 #include "core/safefilewriter.h"
+#include "testfiles.h"
 
 #include <QDir>
 #include <QFile>
@@ -13,6 +14,8 @@
 #include <unistd.h>
 
 using namespace salvage;
+using salvage::test::fileContents;
+using salvage::test::putFile;
 
 class TestSafeFileWriter : public QObject
 {
@@ -20,17 +23,6 @@ class TestSafeFileWriter : public QObject
     QTemporaryDir m_dir;
 
     QString path(const QString &name) const { return m_dir.filePath(name); }
-    static QByteArray contents(const QString &file)
-    {
-        QFile f(file);
-        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("<unreadable>");
-    }
-    static void put(const QString &file, const QByteArray &data)
-    {
-        QFile f(file);
-        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        f.write(data);
-    }
     /// Only the files the test made: no temporary file of the writer is left behind.
     QStringList entries() const
     {
@@ -47,18 +39,18 @@ private Q_SLOTS:
     void writesANewFile()
     {
         SafeFileWriter::save(path(QStringLiteral("new.txt")), "hello\n");
-        QCOMPARE(contents(path(QStringLiteral("new.txt"))), QByteArray("hello\n"));
+        QCOMPARE(fileContents(path(QStringLiteral("new.txt"))), QByteArray("hello\n"));
         QCOMPARE(entries(), QStringList { QStringLiteral("new.txt") });
     }
 
     void keepsAnExistingFileUnlessAsked()
     {
-        put(path(QStringLiteral("undo.sql")), "precious");
+        putFile(path(QStringLiteral("undo.sql")), "precious");
         SafeFileWriter writer(path(QStringLiteral("undo.sql")));
         QVERIFY(!writer.open(QIODevice::WriteOnly));
         QVERIFY(writer.refusedExisting());
         QVERIFY2(writer.errorString().contains(QStringLiteral("already exists")), qPrintable(writer.errorString()));
-        QCOMPARE(contents(path(QStringLiteral("undo.sql"))), QByteArray("precious"));
+        QCOMPARE(fileContents(path(QStringLiteral("undo.sql"))), QByteArray("precious"));
         QCOMPARE(entries(), QStringList { QStringLiteral("undo.sql") });
     }
 
@@ -67,18 +59,18 @@ private Q_SLOTS:
         SafeFileWriter writer(path(QStringLiteral("race.txt")));
         QVERIFY(writer.open(QIODevice::WriteOnly));
         writer.write("ours");
-        put(path(QStringLiteral("race.txt")), "theirs");
+        putFile(path(QStringLiteral("race.txt")), "theirs");
         QVERIFY(!writer.commit());
-        QCOMPARE(contents(path(QStringLiteral("race.txt"))), QByteArray("theirs"));
+        QCOMPARE(fileContents(path(QStringLiteral("race.txt"))), QByteArray("theirs"));
         QCOMPARE(entries(), QStringList { QStringLiteral("race.txt") });
     }
 
     void replacesWhenAskedAndKeepsPermissions()
     {
-        put(path(QStringLiteral("report.md")), "old");
+        putFile(path(QStringLiteral("report.md")), "old");
         QVERIFY(::chmod(QFile::encodeName(path(QStringLiteral("report.md"))).constData(), 0640) == 0);
         SafeFileWriter::save(path(QStringLiteral("report.md")), "new", SafeFileWriter::Existing::Replace);
-        QCOMPARE(contents(path(QStringLiteral("report.md"))), QByteArray("new"));
+        QCOMPARE(fileContents(path(QStringLiteral("report.md"))), QByteArray("new"));
         struct stat status
         {
         };
@@ -88,11 +80,11 @@ private Q_SLOTS:
 
     void replacesTheFileBehindASymlink()
     {
-        put(path(QStringLiteral("target.txt")), "old");
+        putFile(path(QStringLiteral("target.txt")), "old");
         QVERIFY(QFile::link(path(QStringLiteral("target.txt")), path(QStringLiteral("link.txt"))));
         SafeFileWriter::save(path(QStringLiteral("link.txt")), "new", SafeFileWriter::Existing::Replace);
         QVERIFY(QFileInfo(path(QStringLiteral("link.txt"))).isSymLink());
-        QCOMPARE(contents(path(QStringLiteral("target.txt"))), QByteArray("new"));
+        QCOMPARE(fileContents(path(QStringLiteral("target.txt"))), QByteArray("new"));
     }
 
     void neverWritesIntoASpecialFile_data()
@@ -139,7 +131,7 @@ private Q_SLOTS:
     void aFailedWriteLeavesNothingAndSaysWhy()
     {
         // A file-size limit stands in for a full disk: write() fails with EFBIG.
-        put(path(QStringLiteral("kept.txt")), "before");
+        putFile(path(QStringLiteral("kept.txt")), "before");
         struct rlimit old
         {
         };
@@ -160,7 +152,7 @@ private Q_SLOTS:
         QVERIFY2(writer.errorString().contains(path(QStringLiteral("kept.txt")))
                 && writer.errorString().contains(QStringLiteral("File too large")),
             qPrintable(writer.errorString()));
-        QCOMPARE(contents(path(QStringLiteral("kept.txt"))), QByteArray("before"));
+        QCOMPARE(fileContents(path(QStringLiteral("kept.txt"))), QByteArray("before"));
         QCOMPARE(entries(), QStringList { QStringLiteral("kept.txt") });
     }
 
@@ -177,7 +169,7 @@ private Q_SLOTS:
 
     void inputMustBeARegularFile()
     {
-        put(path(QStringLiteral("log.txt")), "x");
+        putFile(path(QStringLiteral("log.txt")), "x");
         QVERIFY(QFile::link(path(QStringLiteral("log.txt")), path(QStringLiteral("log-link"))));
         QVERIFY(::mkfifo(QFile::encodeName(path(QStringLiteral("fifo"))).constData(), 0600) == 0);
         QCOMPARE(InputFile::problem(path(QStringLiteral("log.txt"))), QString());
