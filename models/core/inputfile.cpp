@@ -14,9 +14,7 @@ QString problem(const QString &path, Kind kind)
 {
     if (path.isEmpty())
         return QStringLiteral("no file name given");
-    struct stat status
-    {
-    };
+    struct stat status = {};
     if (::stat(QFile::encodeName(path).constData(), &status) != 0) { // follows symlinks
         if (errno == ENOENT)
             return QStringLiteral("it does not exist");

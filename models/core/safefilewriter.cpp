@@ -82,19 +82,15 @@ bool SafeFileWriter::open(OpenMode mode)
     if (m_path.isEmpty())
         return fail(QStringLiteral("no file name"));
     m_target = m_path;
-    struct stat link
-    {
-    };
-    if (::lstat(encoded(m_path).constData(), &link) == 0) {
-        struct stat target
-        {
-        };
-        if (S_ISLNK(link.st_mode)) {
+    struct stat entry = {};
+    if (::lstat(encoded(m_path).constData(), &entry) == 0) {
+        struct stat target = {};
+        if (S_ISLNK(entry.st_mode)) {
             if (::stat(encoded(m_path).constData(), &target) != 0)
                 return fail(QStringLiteral("it is a symbolic link to nothing (%1)").arg(systemReason(errno)));
             m_target = QFileInfo(m_path).canonicalFilePath(); // replace what the link points to, keep the link
         } else {
-            target = link;
+            target = entry;
         }
         if (!S_ISREG(target.st_mode))
             return fail(QStringLiteral("it is %1, not a regular file").arg(specialKind(target.st_mode)));
@@ -124,9 +120,7 @@ bool SafeFileWriter::open(OpenMode mode)
         m_temporary.clear();
         return fail(QStringLiteral("no free temporary name in %1").arg(directory));
     }
-    struct stat replaced
-    {
-    };
+    struct stat replaced = {};
     if (m_existing == Existing::Replace && ::stat(encoded(m_target).constData(), &replaced) == 0)
         ::fchmod(m_fd, replaced.st_mode & 07777); // a replaced file keeps its permissions
     m_failed = false;

@@ -45,10 +45,7 @@ class TestCliFiles : public QObject
         process.setChildProcessModifier([maxFileSize]() {
             if (maxFileSize > 0) {
                 std::signal(SIGXFSZ, SIG_IGN);
-                struct rlimit limit
-                {
-                    maxFileSize, maxFileSize
-                };
+                const struct rlimit limit = { maxFileSize, maxFileSize };
                 ::setrlimit(RLIMIT_FSIZE, &limit);
             }
         });
@@ -235,9 +232,7 @@ private Q_SLOTS:
             QStringLiteral("--script"), path(QStringLiteral("restore.sql")), QStringLiteral("--undo"),
             QStringLiteral("/dev/null"), QStringLiteral("--force") });
         QCOMPARE(run.exitCode, 2);
-        struct stat status
-        {
-        };
+        struct stat status = {};
         QVERIFY(::stat("/dev/null", &status) == 0 && S_ISCHR(status.st_mode));
         // LIVE was not written by either.
         run = cli({ QStringLiteral("graph"), QStringLiteral("--db"), m_live, QStringLiteral("--root"),

@@ -71,9 +71,7 @@ private Q_SLOTS:
         QVERIFY(::chmod(QFile::encodeName(path(QStringLiteral("report.md"))).constData(), 0640) == 0);
         SafeFileWriter::save(path(QStringLiteral("report.md")), "new", SafeFileWriter::Existing::Replace);
         QCOMPARE(fileContents(path(QStringLiteral("report.md"))), QByteArray("new"));
-        struct stat status
-        {
-        };
+        struct stat status = {};
         QVERIFY(::stat(QFile::encodeName(path(QStringLiteral("report.md"))).constData(), &status) == 0);
         QCOMPARE(int(status.st_mode & 0777), 0640);
     }
@@ -121,9 +119,7 @@ private Q_SLOTS:
         }
         QCOMPARE(entries(), before);
         if (kind == QLatin1String("device")) {
-            struct stat status
-            {
-            };
+            struct stat status = {};
             QVERIFY(::stat("/dev/null", &status) == 0 && S_ISCHR(status.st_mode)); // still the device
         }
     }
@@ -132,9 +128,7 @@ private Q_SLOTS:
     {
         // A file-size limit stands in for a full disk: write() fails with EFBIG.
         putFile(path(QStringLiteral("kept.txt")), "before");
-        struct rlimit old
-        {
-        };
+        struct rlimit old = {};
         QVERIFY(::getrlimit(RLIMIT_FSIZE, &old) == 0);
         const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
         struct rlimit small = old;
