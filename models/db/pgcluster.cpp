@@ -160,7 +160,9 @@ void PgCluster::initialize()
                           "logging_collector = off\n";
     if (!m_settings.durable)
         settings += "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n";
-    conf.write(settings);
+    // Appended to the file initdb just made (owned by the server's user, so not replaced); checked.
+    if (conf.write(settings) != settings.size() || !conf.flush())
+        throw Error(QStringLiteral("Cannot write %1: %2.").arg(conf.fileName(), conf.errorString()));
 }
 
 QString PgCluster::socketDir() const
