@@ -62,6 +62,9 @@ Schema SchemaReader::read(PgSession &session, JobControl *control)
     const int serverVersionNum = session.connection().server_version();
 
     pqxx::read_transaction transaction(session.connection());
+    // Types, defaults and index expressions are printed schema-qualified (unless in pg_catalog), so
+    // that SQL built from them (restore scripts run under search_path = '') never depends on it.
+    transaction.exec("SET LOCAL search_path = ''");
     schema.database = QString::fromStdString(transaction.exec("SELECT current_database()")[0][0].as<std::string>());
 
     // A partitioned table holds no rows itself: its estimate is its leaf partitions' (PostgreSQL 12+).

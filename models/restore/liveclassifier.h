@@ -13,7 +13,8 @@ class PgRaw;
 
 /// Decides, on LIVE and set-wise, what happens to each staged backup row of one table: sets the
 /// staging table's "_salvage_action" (present, repoint, insert, recreate, mapped, skipped,
-/// keep-newer, cascade, unrestorable, deleted-since, rekey, follows), "_salvage_live" and "_salvage_reason".
+/// keep-newer, cascade, unrestorable, deleted-since, rekey, follows; "unexplained" only while deciding),
+/// "_salvage_live" and "_salvage_reason".
 class LiveClassifier
 {
 public:
@@ -21,12 +22,21 @@ public:
     /// `columns` maps "schema.table" to its staged data columns. `movedKeys`, when given, finds moved
     /// copies of rows whose foreign key is part of their key.
     LiveClassifier(const Schema &live, const PgRaw &session, const QHash<QString, QString> &staging,
-                   const QHash<QString, QStringList> &columns, const QList<ClosureBuilder::Edge> &edges,
-                   const MovedKeys *movedKeys = nullptr);
+        const QHash<QString, QStringList> &columns, const QList<ClosureBuilder::Edge> &edges,
+        const MovedKeys *movedKeys = nullptr);
 
-    /// `keepDeleted`: look for rows deleted since the backup (markDeletedThroughSetNull, markDeletedSince); `knownDeleted`:
-    /// keys an earlier plan found so.
-    void classify(const Table &table, RestorePolicy policy, bool keepDeleted, const QStringList &knownDeleted);
+    /// `keepDeleted`: a missing row is restored only when the incident deleted it (markByProvenance);
+    /// `knownDeleted`: keys an earlier plan found deleted since the backup; `rule`: the conditions
+    /// the application checks on every row of the table (declared), AND-ed, or empty.
+    void classify(const Table &table, RestorePolicy policy, bool keepDeleted, const QStringList &knownDeleted,
+        const QString &rule = QString());
+    /// Decides the rows of `table` that waited for a parent in a table classified later (a cycle);
+    /// returns how many were restored. Call for every table until none is; then keepWaitingDeleted().
+    qint64 settle(const Table &table, RestorePolicy policy, const QString &rule = QString());
+    /// Rows still waiting: no parent turned out restored, they stay deleted.
+    void keepWaitingDeleted(const Table &table);
+    /// "table.column: N rows … ordinary edits since the backup, kept": what life changed and the plan keeps.
+    QStringList lifeNotes() const { return m_lifeNotes; }
     /// Rows a RestoreForeignKey step will update (moved back, or set after a cycle-breaking insert or recreate).
     qint64 foreignKeyUpdates(const ClosureBuilder::Edge &edge, bool backEdge) const;
 
@@ -35,14 +45,26 @@ public:
     QString parentAvailable(const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const;
 
 private:
-    void markParents(const Table &table, const QString &s);
-    qint64 markDeletedSince(const Table &table, const QString &s, const QStringList &knownDeleted);
-    qint64 markDeletedThroughSetNull(const Table &table, const QString &s);
-    /// SQL condition on alias x: a parent through a key not ON DELETE SET NULL/DEFAULT (but the one
-    /// on `exceptColumns`) is gone from live.
-    QString parentGone(const Table &table, const QStringList &exceptColumns) const;
-    QString movedParents(const Table &table, const ClosureBuilder::Edge &edge, const QString &s) const;
-    QString substituted(const Table &table, const ClosureBuilder::Edge &edge, const QString &s) const;
+    qint64 markParents(const Table &table, const QString &s);
+    void markPutBack(const Table &table, const QString &s);
+    qint64 markKnownDeleted(const Table &table, const QString &s, const QStringList &knownDeleted);
+    qint64 markWithDeletedParents(const Table &table, const QString &s);
+    qint64 markByProvenance(const Table &table, const QString &s, const QString &rule);
+    /// Unexplained rows the incident would have skipped when re-pointing `edge` go back to undecided.
+    void markSkippedByIncident(
+        const Table &table, const ClosureBuilder::Edge &edge, const QString &s, const QString &rule);
+    /// SQL condition: the parent of alias's `edge` is a root or a row the plan restores (or, with
+    /// `pendingCounts`, not decided yet).
+    QString incidentParent(const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const;
+    /// Links whose parent's deletion takes the row along (not ON DELETE SET NULL/DEFAULT), to staged tables.
+    QList<ClosureBuilder::Edge> takingEdges(const Table &table) const;
+    /// The incident re-pointed `edge` in this table: present rows (or moved copies) of a root or
+    /// restored parent point elsewhere in live.
+    bool repointedByIncident(const Table &table, const ClosureBuilder::Edge &edge, const QString &s) const;
+    /// The table as the incident found it, as far as the plan knows (live and the rows it brings back).
+    QString beforeIncident(const Table &table, const QString &s) const;
+    QString substituted(
+        const Table &table, const ClosureBuilder::Edge &edge, const QString &s, const QString &targets) const;
     void keepCopiesOfPresentRows(const Table &table, const QString &s);
     void markCollisions(const Table &table, RestorePolicy policy, const QString &s, const QString &candidates);
     QString projectedLive(const Table &table) const;
@@ -55,6 +77,7 @@ private:
     QHash<QString, QStringList> m_columns;
     QList<ClosureBuilder::Edge> m_edges;
     const MovedKeys *m_movedKeys = nullptr;
+    QStringList m_lifeNotes;
 };
 
 } // namespace salvage

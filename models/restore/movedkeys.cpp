@@ -67,6 +67,18 @@ QString MovedKeys::moves(const ClosureBuilder::Edge &edge, const QString &stagin
             RestoreSql::prefixed(QStringLiteral("l"), edge.columns));
 }
 
+QString MovedKeys::targets(const ClosureBuilder::Edge &edge) const
+{
+    // Where the incident re-pointed the parent's other rows: every staged link to the same parent
+    // key whose columns are outside its table's key (those rows keep their key when moved).
+    QStringList moved;
+    for (const ClosureBuilder::Edge &other : m_edges)
+        if (other.parent == edge.parent && other.parentColumns == edge.parentColumns && !insideKey(other)
+            && !staged(*other.child).isEmpty())
+            moved << moves(other, sql::quoteIdent(staged(*other.child)));
+    return moved.join(QStringLiteral(" UNION "));
+}
+
 QList<ClosureBuilder::Edge> MovedKeys::keyEdges(const Table &table) const
 {
     QList<ClosureBuilder::Edge> result;
@@ -104,20 +116,21 @@ qint64 MovedKeys::find(const Table &table) const
     for (const QString &column : m_columns.value(table.qualifiedName()))
         if (!pk.contains(column))
             others << column;
-    // The copy's other columns are the backup row's: the incident changed only its key.
-    const QString sameOthers = others.isEmpty() ? QStringLiteral("true")
-                                                : QStringLiteral("ROW(%1)::text = ROW(%2)::text")
-                                                      .arg(RestoreSql::prefixed(QStringLiteral("x"), others),
-                                                          RestoreSql::prefixed(QStringLiteral("l"), others));
+    // The copy's other columns are the backup row's, the incident changed only its key; life may have
+    // edited some of them since the backup (their newer values stay), but a row of the new owner's own
+    // that merely has the same key shares at most a few: at least half of them must still be equal.
+    QStringList equalOthers;
+    for (const QString &column : others)
+        equalOthers << QStringLiteral("(x.%1::text IS NOT DISTINCT FROM l.%1::text)::int").arg(sql::quoteIdent(column));
+    // With one other column or none there is nothing to weigh: the key decides.
+    const QString sameOthers = others.size() <= 1
+        ? QStringLiteral("true")
+        : QStringLiteral("2 * (%1) >= %2").arg(equalOthers.join(QStringLiteral(" + "))).arg(others.size());
     qint64 claimed = 0;
     for (const ClosureBuilder::Edge &edge : keyEdges(table)) {
-        // Where the incident re-pointed the parent's other rows: every staged link to the same parent
-        // key whose columns are outside its table's key (those rows keep their key when moved).
         QStringList moved;
-        for (const ClosureBuilder::Edge &other : m_edges)
-            if (other.parent == edge.parent && other.parentColumns == edge.parentColumns && !insideKey(other)
-                && !staged(*other.child).isEmpty())
-                moved << moves(other, sql::quoteIdent(staged(*other.child)));
+        if (const QString targets = this->targets(edge); !targets.isEmpty())
+            moved << targets;
         // A parent row the plan re-keys takes rows referencing it ON UPDATE CASCADE along: the
         // incident's move did the same.
         if (const QStringList parentKey = cascadingKey(edge); !parentKey.isEmpty()) {

@@ -13,8 +13,9 @@ class PgRaw;
 /// key lies inside the primary key (a join table keyed by its two references): moving such a row
 /// gave it a new key. A copy's key is the backup row's key with the foreign key replaced by where
 /// the incident re-pointed the other rows of that parent (the pairs the re-point step puts back),
-/// its other columns are the backup row's, and BACKUP does not hold its key (else it was the new
-/// owner's own row).
+/// at least half of its other columns are the backup row's (life may have edited the rest since; with
+/// one other column or none, the key alone decides),
+/// and BACKUP does not hold its key (else it was the new owner's own row).
 class MovedKeys
 {
 public:
@@ -30,6 +31,10 @@ public:
     static QString moves(
         const ClosureBuilder::Edge &edge, const QString &staging, const QString &condition = QStringLiteral("true"));
 
+    /// SELECT of (backup "_salvage_p<i>", live "_salvage_t<i>") pairs: where the incident re-pointed the
+    /// rows of each parent of `edge` in the closure's tables (links outside their table's key); empty
+    /// when no staged table links to that parent so.
+    QString targets(const ClosureBuilder::Edge &edge) const;
     /// Links of `table` to another table whose columns all lie in its primary key.
     QList<ClosureBuilder::Edge> keyEdges(const Table &table) const;
     /// Sets the live key columns of staged rows of `table` that are undecided or present in live to

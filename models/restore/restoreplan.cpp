@@ -17,7 +17,7 @@ QString restorePolicyName(RestorePolicy policy)
 
 bool parseRestorePolicy(const QString &name, RestorePolicy *policy)
 {
-    for (RestorePolicy candidate : {RestorePolicy::Restore, RestorePolicy::KeepLive, RestorePolicy::Skip}) {
+    for (RestorePolicy candidate : { RestorePolicy::Restore, RestorePolicy::KeepLive, RestorePolicy::Skip }) {
         if (restorePolicyName(candidate) == name.trimmed().toLower()) {
             *policy = candidate;
             return true;
@@ -70,18 +70,38 @@ QString RestorePlan::summary() const
             parts << QStringLiteral("%1 %2").arg(it.key()).arg(it.value());
         lines << QStringLiteral("  %1: %2").arg(table, parts.join(QStringLiteral(", ")));
     }
+    lines << QStringLiteral("What the plan does with each closure row that differs from LIVE:");
+    for (const QString &table : tableOrder) {
+        const qint64 differ = differing.value(table);
+        if (differ == 0)
+            continue;
+        QStringList parts;
+        const QMap<RestoreBucket, qint64> tableBuckets = buckets.value(table);
+        for (auto it = tableBuckets.constBegin(); it != tableBuckets.constEnd(); ++it)
+            parts << QStringLiteral("%1 %2").arg(restoreBucketName(it.key())).arg(it.value());
+        lines << QStringLiteral("  %1: %2 differ: %3").arg(table).arg(differ).arg(parts.join(QStringLiteral(", ")));
+    }
+    if (!life.isEmpty()) {
+        lines << QStringLiteral("Life since the backup (kept as LIVE has it):");
+        for (const QString &line : life)
+            lines << QStringLiteral("  %1").arg(line);
+    }
     lines << QStringLiteral("Statements:");
     for (const PlanStep &step : steps)
-        lines << (step.expectedRows < 0 ? QStringLiteral("  %1").arg(step.description)
-                                        : QStringLiteral("  %1 (%2 rows)%3").arg(step.description).arg(step.expectedRows)
-                                              .arg(step.withNext ? QStringLiteral(", in one statement with the next") : QString()));
+        lines << (step.expectedRows < 0
+                ? QStringLiteral("  %1").arg(step.description)
+                : QStringLiteral("  %1 (%2 rows)%3")
+                      .arg(step.description)
+                      .arg(step.expectedRows)
+                      .arg(step.withNext ? QStringLiteral(", in one statement with the next") : QString()));
     lines << QStringLiteral("Collisions: %1").arg(collisions.size());
     for (const PlanListing &listing : collisions)
         lines << QStringLiteral("  %1 (%2): %3 - %4").arg(listing.table, listing.key, listing.action, listing.reason);
     lines << QStringLiteral("Unrestorable or not restored: %1").arg(unrestorable.size());
     for (const PlanListing &listing : unrestorable)
         lines << QStringLiteral("  %1 (%2): %3 - %4").arg(listing.table, listing.key, listing.action, listing.reason);
-    lines << QStringLiteral("Deleted since the backup (the incident does not explain their absence; not restored): %1").arg(deletedSince.size());
+    lines << QStringLiteral("Deleted since the backup (the incident does not explain their absence; not restored): %1")
+                 .arg(deletedSince.size());
     for (const PlanListing &listing : deletedSince)
         lines << QStringLiteral("  %1 (%2): %3").arg(listing.table, listing.key, listing.reason);
     for (const QString &warning : warnings)

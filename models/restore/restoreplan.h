@@ -11,17 +11,17 @@ namespace salvage {
 
 /// What to do with a backup row whose unique key is held by a different live row.
 enum class RestorePolicy {
-    Restore,  ///< restore the original id, re-point the live row's children to it, replace the live row
+    Restore, ///< restore the original id, re-point the live row's children to it, replace the live row
     KeepLive, ///< keep the live row and map the restored row's children onto it
-    Skip,     ///< keep the live row, do not restore the backup one (listed)
+    Skip, ///< keep the live row, do not restore the backup one (listed)
 };
-QString restorePolicyName(RestorePolicy policy);        ///< "restore", "keep-live", "skip"
+QString restorePolicyName(RestorePolicy policy); ///< "restore", "keep-live", "skip"
 bool parseRestorePolicy(const QString &name, RestorePolicy *policy);
 
 /// A relation the schema does not declare (a column holding another table's key without a foreign key).
 struct RestoreRelation
 {
-    QString childTable;  ///< "schema.table" or bare name
+    QString childTable; ///< "schema.table" or bare name
     QStringList columns;
     QString parentTable;
     QStringList parentColumns; ///< empty: the parent's primary key
@@ -31,7 +31,7 @@ struct RestoreRelation
 /// unique index: for recreated entities, for collisions, and to recognise rows an incident skipped.
 struct DeclaredUnique
 {
-    QString table;           ///< "schema.table" or bare name
+    QString table; ///< "schema.table" or bare name
     QStringList expressions; ///< SQL expressions over the table's columns, as a unique index would list them
 };
 
@@ -40,7 +40,7 @@ struct DeclaredUnique
 /// re-pointing would have broken it for was skipped by the incident.
 struct DeclaredRule
 {
-    QString table;     ///< "schema.table" or bare name
+    QString table; ///< "schema.table" or bare name
     QString condition; ///< SQL boolean expression over the table's columns
 };
 
@@ -48,12 +48,12 @@ struct DeclaredRule
 /// the action and the live key the planner decided).
 struct PlanStaging
 {
-    QString table;       ///< "schema.table"
-    QString tableSql;    ///< quoted
+    QString table; ///< "schema.table"
+    QString tableSql; ///< quoted
     QString stagingName; ///< temporary table name, unquoted
     QStringList columns; ///< data columns, in COPY order
-    QStringList types;   ///< their SQL types, as format_type() prints them
-    QByteArray data;     ///< COPY text rows, each ending in '\n'
+    QStringList types; ///< their SQL types, as format_type() prints them
+    QByteArray data; ///< COPY text rows, each ending in '\n'
     qint64 rows = 0;
 };
 
@@ -68,28 +68,30 @@ struct PlanChildRef
 struct PlanStep
 {
     /// Rekey: moved copies of rows whose foreign key is part of their key get the backup key back.
-    enum class Kind { Recreate, Insert, RestoreForeignKey, AdvanceSequence, SetConstraints, Rekey };
+    /// CheckUnchanged: stops the run when LIVE no longer holds what the plan saw (rows it changes, keys it inserts).
+    enum class Kind { Recreate, Insert, RestoreForeignKey, AdvanceSequence, SetConstraints, Rekey, CheckUnchanged };
     Kind kind = Kind::Insert;
-    QString table;        ///< "schema.table"
+    QString table; ///< "schema.table"
     QString tableSql;
     QString stagingName;
-    QStringList columns;  ///< Insert/Recreate: columns written
+    QStringList columns; ///< Insert/Recreate: columns written
     QStringList primaryKey;
     QStringList nullColumns; ///< Insert/Recreate: columns written NULL and set by a later RestoreForeignKey (cycles)
     /// Insert/Recreate: written as part of the next step's statement (a cycle of NOT NULL keys that
     /// cannot be deferred: PostgreSQL checks them at the end of the statement).
     bool withNext = false;
-    QStringList constraints;      ///< SetConstraints: quoted, schema-qualified foreign key names
-    bool deferred = false;        ///< SetConstraints: DEFERRED; else IMMEDIATE (checked now)
+    QStringList constraints; ///< SetConstraints: quoted, schema-qualified foreign key names
+    bool deferred = false; ///< SetConstraints: DEFERRED; else IMMEDIATE (checked now)
     bool overridingSystemValue = false;
     QList<PlanChildRef> children; ///< Recreate
-    QStringList fkColumns;        ///< RestoreForeignKey; Rekey: the key columns it writes back
-    QString parentSql;            ///< RestoreForeignKey: referenced table, quoted
+    QStringList fkColumns; ///< RestoreForeignKey; Rekey: the key columns it writes back; CheckUnchanged: live keys of
+                           ///< moved copies
+    QString parentSql; ///< RestoreForeignKey: referenced table, quoted
     QStringList parentColumns;
-    QString sequenceSql;          ///< AdvanceSequence: quoted sequence name
-    QString column;               ///< AdvanceSequence: owning column
-    qint64 expectedRows = 0;      ///< -1: the statement writes no rows (SetConstraints)
-    QString description;          ///< one line saying what the statement does
+    QString sequenceSql; ///< AdvanceSequence: quoted sequence name
+    QString column; ///< AdvanceSequence: owning column
+    qint64 expectedRows = 0; ///< -1: the statement writes no rows (SetConstraints)
+    QString description; ///< one line saying what the statement does
 };
 
 /// A row the plan lists rather than silently handles: a collision and its resolution, or an
@@ -97,22 +99,24 @@ struct PlanStep
 struct PlanListing
 {
     QString table;
-    QString key;    ///< primary key values as text, comma-separated
-    QString action; ///< recreate, keep-live, skip, keep-newer, cascade, unrestorable, set-null, parent-gone, deleted-since
+    QString key; ///< primary key values as text, comma-separated
+    QString
+        action; ///< recreate, keep-live, skip, keep-newer, cascade, unrestorable, set-null, parent-gone, deleted-since
     QString reason;
 };
 
 /// Where a differing closure row ends: every row of the closure that is missing from LIVE or differs
 /// from it lands in exactly one bucket, so the buckets of a table add up to its differing rows.
 enum class RestoreBucket {
-    Restored,     ///< missing from LIVE and the incident's doing: inserted (or a recreated entity given its id back)
-    PutBack,      ///< in LIVE, the incident's change undone: a foreign key put back, a moved copy re-keyed
-    KeptDeleted,  ///< missing from LIVE by life since the backup (or with a parent life deleted): stays deleted
-    KeptLive,     ///< in LIVE with changes life made since the backup: LIVE's values stay
-    Conflict,     ///< would collide with a newer LIVE row (unique key, recreated entity kept): the newer row stays
+    Restored, ///< missing from LIVE and the incident's doing: inserted (or a recreated entity given its id back)
+    PutBack, ///< in LIVE, the incident's change undone: a foreign key put back, a moved copy re-keyed
+    KeptDeleted, ///< missing from LIVE by life since the backup (or with a parent life deleted): stays deleted
+    KeptLive, ///< in LIVE with changes life made since the backup: LIVE's values stay
+    Conflict, ///< would collide with a newer LIVE row (unique key, recreated entity kept): the newer row stays
     Unrestorable, ///< cannot be restored (its ON DELETE rule forbids it without a parent gone from everywhere, …)
 };
-QString restoreBucketName(RestoreBucket bucket); ///< "restored", "put back", "kept deleted", "kept live", "conflict", "unrestorable"
+QString restoreBucketName(
+    RestoreBucket bucket); ///< "restored", "put back", "kept deleted", "kept live", "conflict", "unrestorable"
 
 /// The restore plan as data: what, why, how many, per table.
 struct RestorePlan
@@ -136,6 +140,8 @@ struct RestorePlan
     QMap<QString, qint64> differing;
     /// Per table: the bucket each differing row ended in; each table's buckets add up to `differing`.
     QMap<QString, QMap<RestoreBucket, qint64>> buckets;
+    /// What life changed since the backup that the plan keeps (ordinary edits of foreign keys), one line each.
+    QStringList life;
 
     qint64 rowsToWrite() const;
     QString summary() const; ///< the human summary the CLI prints

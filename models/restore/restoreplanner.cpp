@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "db/jobcontrol.h"
+#include "db/pgraw.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
 #include "db/sqlident.h"
@@ -12,7 +13,6 @@
 #include "restore/movedkeys.h"
 #include "restore/restoresql.h"
 #include "restore/rowidentity.h"
-#include "db/pgraw.h"
 #include "restore/unknownowners.h"
 
 namespace salvage {
@@ -39,10 +39,67 @@ RestorePolicy policyFor(const RestoreRequest &request, const Table &table, const
     return RestorePolicy::Skip;
 }
 
+/// The conditions the application checks on every row of `table`, AND-ed; empty when none is declared.
+QString ruleFor(const RestoreRequest &request, const Table &table)
+{
+    QStringList conditions;
+    for (const DeclaredRule &rule : request.rules)
+        if (rule.table == table.qualifiedName() || rule.table == table.name)
+            conditions << QLatin1Char('(') + rule.condition + QLatin1Char(')');
+    return conditions.join(QStringLiteral(" AND "));
+}
+
+/// Marks the staged rows that LIVE does not hold as they are (missing, or any column different),
+/// before any decision touches the staging; returns how many. The buckets must add up to this.
+qint64 markDiffering(const PgRaw &live, const Table &table, const QString &staging, const QStringList &columns)
+{
+    const QString s = sql::quoteIdent(staging);
+    live.exec(
+        QStringLiteral("UPDATE %1 s SET \"_salvage_differs\" = NOT EXISTS (SELECT 1 FROM %2 l WHERE %3 AND "
+                       "ROW(%4)::text = ROW(%5)::text)")
+            .arg(s, table.sqlName(), RestoreSql::equal(QStringLiteral("s"), QStringLiteral("l"), table.primaryKey),
+                RestoreSql::prefixed(QStringLiteral("l"), columns),
+                RestoreSql::prefixed(QStringLiteral("s"), columns)));
+    return PgRaw::value(live.exec(QStringLiteral("SELECT count(*) FROM %1 WHERE \"_salvage_differs\"").arg(s)), 0, 0)
+        .toLongLong();
+}
+
+RestoreBucket bucketOf(const QString &action)
+{
+    if (action == QLatin1String("insert") || action == QLatin1String("recreate"))
+        return RestoreBucket::Restored;
+    if (action == QLatin1String("repoint") || action == QLatin1String("rekey") || action == QLatin1String("follows"))
+        return RestoreBucket::PutBack;
+    if (action == QLatin1String("deleted-since") || action == QLatin1String("cascade"))
+        return RestoreBucket::KeptDeleted;
+    if (action == QLatin1String("present") || action == QLatin1String("mapped"))
+        return RestoreBucket::KeptLive;
+    if (action == QLatin1String("skipped") || action == QLatin1String("kept-live"))
+        return RestoreBucket::Conflict;
+    return RestoreBucket::Unrestorable;
+}
+
+/// Records, for every row a statement will change in live (put back, re-keyed, recreated), a
+/// digest of the live row as the plan saw it: a run checks it first and stops if LIVE changed since.
+void markSeen(const PgRaw &live, const Table &table, const QString &s, const QStringList &columns)
+{
+    const QStringList &pk = table.primaryKey;
+    const QString digest = QStringLiteral("md5(ROW(%1)::text)").arg(RestoreSql::prefixed(QStringLiteral("l"), columns));
+    const QString assign = QStringLiteral("UPDATE %1 s SET \"_salvage_seen\" = %2 FROM %3 l WHERE s.%4 = '%5' AND %6");
+    live.exec(assign.arg(s, digest, table.sqlName(), kAction, QStringLiteral("repoint"),
+        RestoreSql::equal(QStringLiteral("s"), QStringLiteral("l"), pk)));
+    live.exec(assign.arg(s, digest, table.sqlName(), kAction, QStringLiteral("rekey"),
+        RestoreSql::equal(QStringLiteral("s"), MovedKeys::liveKeyColumns(pk), QStringLiteral("l"), pk)));
+    if (pk.size() == 1)
+        live.exec(assign.arg(s, digest, table.sqlName(), kAction, QStringLiteral("recreate"),
+            QStringLiteral("s.\"_salvage_live\" = l.%1").arg(sql::quoteIdent(pk.first()))));
+}
+
 class Transaction
 {
 public:
-    explicit Transaction(const PgRaw &session) : m_session(session)
+    explicit Transaction(const PgRaw &session)
+        : m_session(session)
     {
         RestoreSql::widenTempBuffers(m_session); // the closure and the staging are temporary tables
         // Temporary tables need a transaction that may create them; it turns read-only right after.
@@ -113,18 +170,22 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                 definitions << sql::quoteIdent(column.name) + QLatin1Char(' ') + column.type;
             }
         }
-        const QString liveKeyType = table.primaryKey.size() == 1 ? table.column(table.primaryKey.first())->type : QStringLiteral("text");
+        const QString liveKeyType
+            = table.primaryKey.size() == 1 ? table.column(table.primaryKey.first())->type : QStringLiteral("text");
         // The key of the row's moved copy in live, when the incident changed its key (MovedKeys).
         const QStringList liveKey = MovedKeys::liveKeyColumns(table.primaryKey);
         for (qsizetype i = 0; i < liveKey.size(); ++i)
-            definitions << sql::quoteIdent(liveKey.at(i)) + QLatin1Char(' ') + table.column(table.primaryKey.at(i))->type;
+            definitions << sql::quoteIdent(liveKey.at(i)) + QLatin1Char(' ')
+                    + table.column(table.primaryKey.at(i))->type;
         const QString name = QStringLiteral("_salvage_s_%1").arg(stagingNames.size() + 1);
         // Half-full pages: the classifier's whole-table UPDATEs of unindexed columns then stay on the
         // page (HOT, no index entry), four times cheaper on a million rows.
-        live.exec(QStringLiteral("CREATE TEMP TABLE %1 (%2, %3 text, \"_salvage_live\" %4, \"_salvage_reason\" text, "
-                                 "\"_salvage_root\" boolean NOT NULL DEFAULT false, PRIMARY KEY (%5)) WITH (fillfactor = 50)")
+        live.exec(QStringLiteral(
+            "CREATE TEMP TABLE %1 (%2, %3 text, \"_salvage_live\" %4, \"_salvage_reason\" text, "
+            "\"_salvage_root\" boolean NOT NULL DEFAULT false, \"_salvage_differs\" boolean, \"_salvage_seen\" text, "
+            "PRIMARY KEY (%5)) WITH (fillfactor = 50)")
                       .arg(sql::quoteIdent(name), definitions.join(QStringLiteral(", ")), kAction, liveKeyType,
-                           sql::quoteIdentList(table.primaryKey)));
+                          sql::quoteIdentList(table.primaryKey)));
         stagingNames.insert(table.qualifiedName(), name);
         stagedColumns.insert(table.qualifiedName(), columns);
     }
@@ -146,7 +207,8 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         const Table *table = liveSchema.findTable(old->schema, old->name);
         if (!table || !stagingNames.contains(table->qualifiedName())) {
             plan.warnings << QStringLiteral("%1 backup rows of %2 are not restored: the table is not in LIVE.")
-                                 .arg(closure.rows(*old)).arg(old->qualifiedName());
+                                 .arg(closure.rows(*old))
+                                 .arg(old->qualifiedName());
             continue;
         }
         tables.append(table);
@@ -164,12 +226,14 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             match << QStringLiteral("b.%1 = k.%1").arg(sql::quoteIdent(column));
         // Roots travel with a flag: the operator chose them, so no evidence keeps them deleted.
         // Streamed from BACKUP into LIVE as it comes: both servers work at once, nothing is buffered.
-        live.copyIn(QStringLiteral("COPY %1 (%2, \"_salvage_root\") FROM STDIN").arg(sql::quoteIdent(name), sql::quoteIdentList(columns)),
-                    backup,
-                    QStringLiteral("COPY (SELECT %1, k.\"_salvage_round\" = 0 FROM %2 b JOIN %3 k ON %4) TO STDOUT")
-                        .arg(selected.join(QStringLiteral(", ")), old->sqlName(), sql::quoteIdent(closure.keyTable(*old)),
-                             match.join(QStringLiteral(" AND "))));
+        live.copyIn(QStringLiteral("COPY %1 (%2, \"_salvage_root\") FROM STDIN")
+                        .arg(sql::quoteIdent(name), sql::quoteIdentList(columns)),
+            backup,
+            QStringLiteral("COPY (SELECT %1, k.\"_salvage_round\" = 0 FROM %2 b JOIN %3 k ON %4) TO STDOUT")
+                .arg(selected.join(QStringLiteral(", ")), old->sqlName(), sql::quoteIdent(closure.keyTable(*old)),
+                    match.join(QStringLiteral(" AND "))));
         live.exec(QStringLiteral("ANALYZE %1").arg(sql::quoteIdent(name)));
+        plan.differing.insert(table->qualifiedName(), markDiffering(live, *table, name, columns));
         if (control)
             control->throwIfCancelled();
     }
@@ -184,31 +248,51 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     for (const Table *table : order) {
         phase(QStringLiteral("classifying %1").arg(table->qualifiedName()));
         classifier.classify(*table, policyFor(request, *table, liveEdges), !request.restoresDeleted(*table),
-                            request.knownDeleted.value(table->qualifiedName()));
+            request.knownDeleted.value(table->qualifiedName()), ruleFor(request, *table));
         if (control)
             control->throwIfCancelled();
     }
 
+    // Cycles: rows that waited for a parent decided after them.
+    for (qint64 restored = 1; restored > 0;) {
+        restored = 0;
+        for (const Table *table : order)
+            restored += classifier.settle(*table, policyFor(request, *table, liveEdges), ruleFor(request, *table));
+    }
+    for (const Table *table : order)
+        classifier.keepWaitingDeleted(*table);
+    plan.life = classifier.lifeNotes();
+
     phase(QStringLiteral("counting and listing"));
     for (const Table *table : order) {
         const QString s = sql::quoteIdent(staging.value(table->qualifiedName()));
-        const auto counted = live.exec(QStringLiteral("SELECT %1, count(*) FROM %2 GROUP BY 1 ORDER BY 1").arg(kAction, s));
+        const auto counted
+            = live.exec(QStringLiteral("SELECT %1, \"_salvage_differs\", count(*) FROM %2 GROUP BY 1, 2 ORDER BY 1, 2")
+                            .arg(kAction, s));
         QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
-        for (int row = 0; row < PgRaw::rows(counted); ++row)
-            counts.insert(PgRaw::value(counted, row, 0), PgRaw::value(counted, row, 1).toLongLong());
+        for (int row = 0; row < PgRaw::rows(counted); ++row) {
+            const QString action = PgRaw::value(counted, row, 0);
+            const qint64 rows = PgRaw::value(counted, row, 2).toLongLong();
+            counts[action] += rows;
+            if (PgRaw::value(counted, row, 1) == QLatin1String("t"))
+                plan.buckets[table->qualifiedName()][bucketOf(action)] += rows;
+        }
+        markSeen(live, *table, s, stagedColumns.value(table->qualifiedName()));
 
         QStringList keyText;
         for (const QString &column : table->primaryKey)
             keyText << sql::quoteIdent(column) + QStringLiteral("::text");
-        const auto listed = live.exec(QStringLiteral("SELECT concat_ws(',', %1), %2, coalesce(\"_salvage_reason\", '') FROM %3 "
-                                                     "WHERE %2 NOT IN ('present', 'insert', 'repoint', 'rekey', 'follows') OR \"_salvage_reason\" IS NOT NULL "
-                                                     "ORDER BY %4 LIMIT 10000")
-                                          .arg(keyText.join(QStringLiteral(", ")), kAction, s, keyOrder(table->primaryKey)));
+        const auto listed = live.exec(QStringLiteral(
+            "SELECT concat_ws(',', %1), %2, coalesce(\"_salvage_reason\", '') FROM %3 "
+            "WHERE %2 NOT IN ('present', 'insert', 'repoint', 'rekey', 'follows') OR \"_salvage_reason\" IS NOT NULL "
+            "ORDER BY %4 LIMIT 10000")
+                                          .arg(keyText.join(QStringLiteral(", ")), kAction, s,
+                                              keyOrder(table->primaryKey)));
         for (int row = 0; row < PgRaw::rows(listed); ++row) {
-            const PlanListing listing{table->qualifiedName(), PgRaw::value(listed, row, 0), PgRaw::value(listed, row, 1),
-                                      PgRaw::value(listed, row, 2)};
-            static const QStringList collisionActions{QStringLiteral("recreate"), QStringLiteral("mapped"),
-                                                      QStringLiteral("skipped"), QStringLiteral("kept-live")};
+            const PlanListing listing { table->qualifiedName(), PgRaw::value(listed, row, 0),
+                PgRaw::value(listed, row, 1), PgRaw::value(listed, row, 2) };
+            static const QStringList collisionActions { QStringLiteral("recreate"), QStringLiteral("mapped"),
+                QStringLiteral("skipped"), QStringLiteral("kept-live") };
             if (listing.action == QLatin1String("deleted-since"))
                 plan.deletedSince.append(listing);
             else
@@ -255,9 +339,11 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                 PlanStep step = tableStep(PlanStep::Kind::Recreate, count);
                 for (const ClosureBuilder::Edge &edge : liveEdges)
                     if (edge.parent == table && edge.parentColumns == table->primaryKey && edge.columns.size() == 1)
-                        step.children.append({edge.child->sqlName(), edge.columns.first()});
-                step.description = QStringLiteral("%1: give %2 recreated rows their original id and backup values, re-pointing their rows")
-                                       .arg(table->qualifiedName()).arg(count);
+                        step.children.append({ edge.child->sqlName(), edge.columns.first() });
+                step.description = QStringLiteral(
+                    "%1: give %2 recreated rows their original id and backup values, re-pointing their rows")
+                                       .arg(table->qualifiedName())
+                                       .arg(count);
                 recreates.append(step);
             }
             if (const qint64 count = counts.value(QStringLiteral("rekey"))) {
@@ -268,14 +354,18 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                     for (const QString &column : edge.columns)
                         if (!step.fkColumns.contains(column))
                             step.fkColumns << column;
-                step.description = QStringLiteral("%1: %2 rows re-keyed back from their new owner to their backup one (%3): moved copies, "
-                                                  "their live key is not in BACKUP")
-                                       .arg(table->qualifiedName()).arg(count).arg(movedKeys.describe(*table));
+                step.description = QStringLiteral(
+                    "%1: %2 rows re-keyed back from their new owner to their backup one (%3): moved copies, "
+                    "their live key is not in BACKUP")
+                                       .arg(table->qualifiedName())
+                                       .arg(count)
+                                       .arg(movedKeys.describe(*table));
                 rekeys.append(step);
             }
             if (const qint64 count = counts.value(QStringLiteral("insert"))) {
                 PlanStep step = tableStep(PlanStep::Kind::Insert, count);
-                step.description = QStringLiteral("%1: insert %2 rows missing from live").arg(table->qualifiedName()).arg(count);
+                step.description
+                    = QStringLiteral("%1: insert %2 rows missing from live").arg(table->qualifiedName()).arg(count);
                 inserts.append(step);
             }
         }
@@ -292,6 +382,31 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         }
         plan.steps << writes;
     }
+    // Before any write: LIVE must still hold what the plan saw, or the run stops with nothing written.
+    QList<PlanStep> checks;
+    for (const Table *table : order) {
+        const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
+        const qint64 rows = counts.value(QStringLiteral("insert")) + counts.value(QStringLiteral("recreate"))
+            + counts.value(QStringLiteral("repoint")) + counts.value(QStringLiteral("rekey"));
+        if (rows == 0)
+            continue;
+        PlanStep step;
+        step.kind = PlanStep::Kind::CheckUnchanged;
+        step.table = table->qualifiedName();
+        step.tableSql = table->sqlName();
+        step.stagingName = staging.value(table->qualifiedName());
+        step.columns = stagedColumns.value(table->qualifiedName());
+        step.primaryKey = table->primaryKey;
+        if (counts.value(QStringLiteral("rekey")) > 0)
+            step.fkColumns = MovedKeys::liveKeyColumns(table->primaryKey);
+        step.expectedRows = -1;
+        step.description = QStringLiteral(
+            "%1: check that LIVE still holds what the plan saw (%2 rows to change, keys to insert still free)")
+                               .arg(table->qualifiedName())
+                               .arg(rows);
+        checks.append(step);
+    }
+    plan.steps = checks + plan.steps;
     const auto setConstraints = [&](bool defer, const QString &description) {
         PlanStep step;
         step.kind = PlanStep::Kind::SetConstraints;
@@ -302,8 +417,9 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         return step;
     };
     if (!deferred.isEmpty())
-        plan.steps.prepend(setConstraints(true, QStringLiteral("defer the NOT NULL foreign keys of a cycle to the end of the run "
-                                                               "(rows wait for their parents)")));
+        plan.steps.prepend(setConstraints(true,
+            QStringLiteral("defer the NOT NULL foreign keys of a cycle to the end of the run "
+                           "(rows wait for their parents)")));
     for (const Table *table : order) {
         for (const ClosureBuilder::Edge &edge : liveEdges) {
             if (edge.child != table)
@@ -321,28 +437,32 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             step.parentSql = edge.parent->sqlName();
             step.parentColumns = edge.parentColumns;
             step.expectedRows = count;
-            step.description = QStringLiteral("%1: put %2 back to its backup value (-> %3) in %4 rows")
-                                   .arg(table->qualifiedName(), edge.columns.join(QLatin1Char(',')), edge.parent->qualifiedName())
-                                   .arg(count);
+            step.description
+                = QStringLiteral("%1: put %2 back to its backup value (-> %3) in %4 rows")
+                      .arg(table->qualifiedName(), edge.columns.join(QLatin1Char(',')), edge.parent->qualifiedName())
+                      .arg(count);
             plan.steps.append(step);
         }
     }
     if (!deferred.isEmpty())
-        plan.steps.append(setConstraints(false, QStringLiteral("check the deferred foreign keys now, so that a violation names them "
-                                                               "here rather than at COMMIT")));
+        plan.steps.append(setConstraints(false,
+            QStringLiteral("check the deferred foreign keys now, so that a violation names them "
+                           "here rather than at COMMIT")));
     for (const Table *table : order) {
         const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
         if (counts.value(QStringLiteral("insert")) + counts.value(QStringLiteral("recreate")) == 0)
             continue;
         for (const Sequence &sequence : liveSchema.sequences) {
-            if (sequence.ownerSchema != table->schema || sequence.ownerTable != table->name || sequence.ownerColumn.isEmpty())
+            if (sequence.ownerSchema != table->schema || sequence.ownerTable != table->name
+                || sequence.ownerColumn.isEmpty())
                 continue;
             const QString column = sql::quoteIdent(sequence.ownerColumn);
-            const auto needed = live.exec(QStringLiteral("SELECT count(*) FROM (SELECT max(c) AS m FROM (SELECT %1 AS c FROM %2 UNION ALL "
-                                                         "SELECT %1 FROM %3 WHERE %4 IN ('insert', 'recreate')) u) x, %5 q "
-                                                         "WHERE x.m > q.last_value")
-                                              .arg(column, table->sqlName(), sql::quoteIdent(staging.value(table->qualifiedName())),
-                                                   kAction, sql::qualified(sequence.schema, sequence.name)));
+            const auto needed = live.exec(
+                QStringLiteral("SELECT count(*) FROM (SELECT max(c) AS m FROM (SELECT %1 AS c FROM %2 UNION ALL "
+                               "SELECT %1 FROM %3 WHERE %4 IN ('insert', 'recreate')) u) x, %5 q "
+                               "WHERE x.m > q.last_value")
+                    .arg(column, table->sqlName(), sql::quoteIdent(staging.value(table->qualifiedName())), kAction,
+                        sql::qualified(sequence.schema, sequence.name)));
             PlanStep step;
             step.kind = PlanStep::Kind::AdvanceSequence;
             step.table = table->qualifiedName();
@@ -369,17 +489,22 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         data.table = table->qualifiedName();
         data.tableSql = table->sqlName();
         data.stagingName = staging.value(table->qualifiedName());
-        data.columns = stagedColumns.value(table->qualifiedName()) << QStringLiteral("_salvage_action") << QStringLiteral("_salvage_live");
+        data.columns = stagedColumns.value(table->qualifiedName())
+            << QStringLiteral("_salvage_action") << QStringLiteral("_salvage_live") << QStringLiteral("_salvage_seen");
         if (rekeyed > 0)
             data.columns << MovedKeys::liveKeyColumns(table->primaryKey);
-        live.copyOut(QStringLiteral("COPY (SELECT %1 FROM %2 WHERE %3 IN ('insert', 'recreate', 'repoint', 'rekey') ORDER BY %4) TO STDOUT")
-                         .arg(sql::quoteIdentList(data.columns), sql::quoteIdent(data.stagingName), kAction,
-                              keyOrder(table->primaryKey)),
-                     [&](const char *chunk, int length) { data.data.append(chunk, length); });
+        live.copyOut(
+            QStringLiteral(
+                "COPY (SELECT %1 FROM %2 WHERE %3 IN ('insert', 'recreate', 'repoint', 'rekey') ORDER BY %4) TO STDOUT")
+                .arg(sql::quoteIdentList(data.columns), sql::quoteIdent(data.stagingName), kAction,
+                    keyOrder(table->primaryKey)),
+            [&](const char *chunk, int length) { data.data.append(chunk, length); });
         for (const QString &column : stagedColumns.value(table->qualifiedName()))
             data.types << table->column(column)->type;
         data.types << QStringLiteral("text")
-                   << (table->primaryKey.size() == 1 ? table->column(table->primaryKey.first())->type : QStringLiteral("text"));
+                   << (table->primaryKey.size() == 1 ? table->column(table->primaryKey.first())->type
+                                                     : QStringLiteral("text"))
+                   << QStringLiteral("text");
         if (rekeyed > 0)
             for (const QString &column : table->primaryKey)
                 data.types << table->column(column)->type;
@@ -393,8 +518,8 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         const Table *old = backupSchema.findTable(table->schema, table->name);
         for (const ClosureBuilder::Edge &edge : liveEdges)
             if (edge.child == table)
-                plan.unrestorable << UnknownOwners::find(edge, *old, staging.value(table->qualifiedName()), closure.scratchTable(*old),
-                                                         live, backup);
+                plan.unrestorable << UnknownOwners::find(
+                    edge, *old, staging.value(table->qualifiedName()), closure.scratchTable(*old), live, backup);
     }
     plan.warnings << DerivedCounters::warnings(liveSchema, plan);
     return plan;

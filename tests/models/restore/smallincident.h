@@ -24,9 +24,14 @@ public:
 
     RestorePlan plan(const QString &root, const QStringList &restoreDeleted = {}) const
     {
+        return plan(request(root, restoreDeleted));
+    }
+
+    RestorePlan plan(const RestoreRequest &request) const
+    {
         PgSession live(m_live, PgSession::Options{true, QStringLiteral("LIVE"), 15});
         PgSession backup(m_backup, PgSession::Options{true, QStringLiteral("BACKUP"), 15});
-        return RestorePlanner(live, backup).plan(request(root, restoreDeleted));
+        return RestorePlanner(live, backup).plan(request);
     }
 
     /// After a run: what still differs from BACKUP in the closure of `root`, `ran` being the plan that ran.
