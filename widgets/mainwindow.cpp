@@ -88,6 +88,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_timeline = new TimelineView(m_jobs, this);
     addView(QStringLiteral("timeline"), tr("&Timeline"), m_timeline);
     auto *restore = new RestoreView(m_live, m_backup, m_jobs, this);
+    m_restore = restore;
     addView(QStringLiteral("restore"), tr("&Restore"), restore);
     connect(compare, &CompareView::restoreRequested, this, [this, restore](const QString &root) {
         restore->addRoot(root);
@@ -117,6 +118,11 @@ MainWindow::MainWindow(QWidget *parent)
     addView(QStringLiteral("console"), tr("&SQL console"), new SqlConsole(m_live, m_backup, this));
     // The workspace's log sources go to the timeline, paths taken relative to the workspace file.
     connect(this, &MainWindow::workspaceOpened, this, [this](const Workspace &workspace) {
+        try {
+            m_restore->setDeclarations(Declarations::loadFrom(workspace));
+        } catch (const Error &failure) {
+            statusBar()->showMessage(failure.message(), 15000);
+        }
         m_timeline->loadAnnotations(workspace);
         if (!workspace.logs.isEmpty())
             m_timeline->setSources(resolvedLogSources());
@@ -130,6 +136,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_annotationsAutosave, &QTimer::timeout, this, &MainWindow::saveAnnotations);
     connect(m_timeline->annotations(), &Annotations::markChanged, m_annotationsAutosave, qOverload<>(&QTimer::start));
     connect(m_timeline->annotations(), &Annotations::manualEventsChanged, m_annotationsAutosave, qOverload<>(&QTimer::start));
+    connect(m_restore, &RestoreView::declarationsChanged, m_annotationsAutosave, qOverload<>(&QTimer::start));
 
     m_liveStatus = new QLabel(this);
     m_backupStatus = new QLabel(this);
@@ -349,6 +356,7 @@ void MainWindow::saveWorkspaceDialog()
         path += QStringLiteral(".salvage");
     try {
         m_timeline->annotations()->saveTo(m_workspace);
+        m_restore->declarations().saveTo(m_workspace);
         m_workspace.save(path, confirmed ? SafeFileWriter::Existing::Replace : SafeFileWriter::Existing::Keep);
         m_workspacePath = path;
         statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
@@ -430,6 +438,7 @@ void MainWindow::saveAnnotations()
         return; // no file yet: closing asks
     try {
         m_timeline->annotations()->saveTo(m_workspace);
+        m_restore->declarations().saveTo(m_workspace);
         m_workspace.save(m_workspacePath, SafeFileWriter::Existing::Replace); // its own file
     } catch (const Error &failure) {
         statusBar()->showMessage(tr("Your notes could not be saved: %1").arg(failure.message()), 15000);
@@ -440,9 +449,9 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (m_annotationsAutosave->isActive())
         saveAnnotations();
-    if (m_workspacePath.isEmpty() && !m_timeline->annotations()->isEmpty()) {
+    if (m_workspacePath.isEmpty() && (!m_timeline->annotations()->isEmpty() || !m_restore->declarations().isEmpty())) {
         const auto answer = QMessageBox::question(this, tr("Keep your notes?"),
-                                                  tr("The timeline has stars, tags, comments or notes that are in no workspace file yet. "
+                                                  tr("The timeline has stars, tags, comments or notes, or the Restore view declarations, that are in no workspace file yet. "
                                                      "Save a workspace with them?"),
                                                   QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
         if (answer == QMessageBox::Cancel) {

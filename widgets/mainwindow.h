@@ -20,6 +20,7 @@ class JobsPanel;
 class OverviewPage;
 class PasswordStore;
 class SourcePanel;
+class RestoreView;
 class TimelineView;
 
 /// The workbench window. It wires things together and owns nothing but wiring: the LIVE and BACKUP
@@ -82,6 +83,7 @@ private:
     JobsPanel *m_jobsPanel = nullptr;
     OverviewPage *m_overview = nullptr;
     TimelineView *m_timeline = nullptr;
+    RestoreView *m_restore = nullptr;
     QTabWidget *m_views = nullptr;
     QMenu *m_viewMenu = nullptr;
     QMenu *m_investigateMenu = nullptr;

@@ -1,6 +1,7 @@
 #include "restoreview.h"
 
 #include "core/error.h"
+#include "declarationspanel.h"
 #include "db/connection.h"
 #include "db/pgsession.h"
 #include "jobs/backgroundjob.h"
@@ -77,6 +78,8 @@ RestoreView::RestoreView(Connection *live, Connection *backup, JobRegistry *jobs
                                            tr("Rows deleted since the backup")});
     m_policies->horizontalHeader()->setStretchLastSection(true);
     m_policies->verticalHeader()->hide();
+    m_declarations = new DeclarationsPanel(backup, this);
+    connect(m_declarations, &DeclarationsPanel::changed, this, &RestoreView::declarationsChanged);
 
     auto *scriptPage = new QWidget(this);
     m_editor = new SqlEditor(scriptPage);
@@ -98,6 +101,7 @@ RestoreView::RestoreView(Connection *live, Connection *backup, JobRegistry *jobs
     m_tabs->addTab(m_unrestorable, tr("Not restored"));
     m_tabs->addTab(m_deletedSince, tr("Deleted since the backup"));
     m_tabs->addTab(m_policies, tr("Policies"));
+    m_tabs->addTab(m_declarations, tr("Declarations"));
     m_tabs->addTab(scriptPage, tr("Script"));
     m_tabs->addTab(m_output, tr("Preview / run"));
 
@@ -129,6 +133,16 @@ void RestoreView::addRoot(const QString &root)
 QString RestoreView::script() const
 {
     return m_editor->text();
+}
+
+Declarations RestoreView::declarations() const
+{
+    return m_declarations->declarations();
+}
+
+void RestoreView::setDeclarations(const Declarations &declarations)
+{
+    m_declarations->setDeclarations(declarations);
 }
 
 void RestoreView::setBusy(bool busy)
@@ -163,6 +177,8 @@ void RestoreView::plan()
         if (const auto *restore = qobject_cast<QCheckBox *>(m_policies->cellWidget(row, 2)); restore && restore->isChecked())
             request.restoreDeleted << m_policies->item(row, 0)->text();
     }
+    m_declarations->declarations().addTo(request);
+    request.recomputeCounters = m_declarations->recomputeCounters();
     setBusy(true);
     m_status->setText(tr("Planning: closure in BACKUP, comparison in LIVE…"));
     Connection *backup = m_backup;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "restore/declarations.h"
 #include "restore/restoreplan.h"
 
 #include <QWidget>
@@ -15,6 +16,7 @@ class QTreeWidget;
 namespace salvage {
 
 class Connection;
+class DeclarationsPanel;
 class JobRegistry;
 class SqlEditor;
 struct ExecutionReport;
@@ -33,12 +35,17 @@ public:
     /// Adds a root ("TABLE WHERE PREDICATE", "TABLE:KEY,…", "TABLE MISSING"), e.g. from the Compare view.
     void addRoot(const QString &root);
     QString script() const;
+    /// Declared relations, uniqueness and rules (the workspace's), used by every plan.
+    Declarations declarations() const;
+    void setDeclarations(const Declarations &declarations);
 
 Q_SIGNALS:
     void planned(const salvage::RestorePlan &plan);
     void executed(bool committed, const QString &summary);
     /// A run or an undo was committed on LIVE: a sentence for the incident's timeline.
     void committedToLive(const QString &note);
+    /// The operator added or removed a declaration: the workspace file should be saved.
+    void declarationsChanged();
 
 private:
     void plan();
@@ -59,6 +66,7 @@ private:
     QTreeWidget *m_unrestorable;
     QTreeWidget *m_deletedSince;
     QTableWidget *m_policies;
+    DeclarationsPanel *m_declarations;
     SqlEditor *m_editor;
     QCheckBox *m_unlock;
     QPlainTextEdit *m_output;

@@ -3,11 +3,16 @@
 #include "core/error.h"
 #include "core/inputfile.h"
 #include "db/pgsession.h"
+#include "restore/declarationcandidates.h"
+#include "restore/declarations.h"
 #include "restore/restoreexecutor.h"
 #include "restore/restoreplanner.h"
 #include "restore/scriptrenderer.h"
+#include "workspace/workspace.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace salvage::cli {
 
@@ -22,6 +27,48 @@ QByteArray readScript(const QString &path)
     return file.readAll();
 }
 
+/// The declarations of --workspace, then those of --relation, --unique and --rule; a malformed one is a usage error.
+Declarations declarations(const QCommandLineParser &parser)
+{
+    try {
+        Declarations declared;
+        if (parser.isSet(QStringLiteral("workspace")))
+            declared = Declarations::loadFrom(Workspace::load(parser.value(QStringLiteral("workspace"))));
+        for (const QString &relation : parser.values(QStringLiteral("relation")))
+            declared.relations << Declarations::parseRelation(relation);
+        for (const QString &unique : parser.values(QStringLiteral("unique")))
+            declared.uniques << Declarations::parseUnique(unique);
+        for (const QString &rule : parser.values(QStringLiteral("rule")))
+            declared.rules << Declarations::parseRule(rule);
+        return declared;
+    } catch (const Error &error) {
+        throw UsageError{QStringLiteral("restore plan: ") + error.message()};
+    }
+}
+
+int candidates(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("backup"), QStringLiteral("BACKUP conninfo"), QStringLiteral("CONN")});
+    parser.addOption({QStringLiteral("format"), QStringLiteral("json or text"), QStringLiteral("FORMAT"), QStringLiteral("text")});
+    parseOrThrow(parser, QStringLiteral("restore candidates"), arguments);
+    const QString format = parser.value(QStringLiteral("format"));
+    if (format != QLatin1String("json") && format != QLatin1String("text"))
+        throw UsageError{QStringLiteral("restore candidates: --format must be json or text, not %1").arg(format)};
+    PgSession backup(required(parser, QStringLiteral("backup")), PgSession::Options{true, QStringLiteral("BACKUP"), 15});
+    const QList<DeclarationCandidate> found = DeclarationCandidates::find(backup);
+    if (format == QLatin1String("json")) {
+        writeOutput(QString(), QJsonDocument(QJsonObject{{QStringLiteral("candidates"), DeclarationCandidates::toJson(found)}})
+                                   .toJson(QJsonDocument::Indented));
+        return int(Success);
+    }
+    for (const DeclarationCandidate &candidate : found)
+        printLine(QStringLiteral("%1 %2  -- %3")
+                      .arg(DeclarationCandidates::kindName(candidate.kind), -8)
+                      .arg(candidate.declaration, candidate.evidence));
+    return int(Success);
+}
+
 int plan(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -34,7 +81,14 @@ int plan(const QStringList &arguments)
     parser.addOption({QStringLiteral("restore-deleted"),
                       QStringLiteral("restore TABLE's rows deleted since the backup anyway (the incident does not explain their absence); * for every table"),
                       QStringLiteral("TABLE")});
-    parser.addOption({QStringLiteral("relation"), QStringLiteral("declared relation CHILD.COL=PARENT[.COL]"), QStringLiteral("REL")});
+    parser.addOption({QStringLiteral("relation"), QStringLiteral("declared relation CHILD.COL=PARENT[:COL]"), QStringLiteral("REL")});
+    parser.addOption({QStringLiteral("unique"), QStringLiteral("declared uniqueness \"TABLE (expr, …)\" the application enforces"),
+                      QStringLiteral("DECL")});
+    parser.addOption({QStringLiteral("rule"), QStringLiteral("declared rule \"TABLE: CONDITION\" every row satisfies"), QStringLiteral("DECL")});
+    parser.addOption({QStringLiteral("workspace"), QStringLiteral("a workspace: its declared relations, uniqueness and rules too"),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("no-recompute-counters"),
+                      QStringLiteral("leave counter caches (columns equal to a count of referencing rows) as they are")});
     addOutputOptions(parser);
     parseOrThrow(parser, QStringLiteral("restore plan"), arguments);
 
@@ -51,19 +105,8 @@ int plan(const QStringList &arguments)
         request.policies.insert(table, value);
     }
     request.restoreDeleted = parser.values(QStringLiteral("restore-deleted"));
-    for (const QString &relation : parser.values(QStringLiteral("relation"))) {
-        const QString child = relation.section(QLatin1Char('='), 0, 0);
-        const QString parent = relation.section(QLatin1Char('='), 1);
-        if (child.count(QLatin1Char('.')) < 1 || parent.isEmpty())
-            throw UsageError{QStringLiteral("restore plan: --relation must be CHILD.COLUMN=PARENT[.COLUMN], not %1").arg(relation)};
-        const qsizetype childDot = child.lastIndexOf(QLatin1Char('.'));
-        RestoreRelation declared{child.left(childDot), {child.mid(childDot + 1)}, parent, {}};
-        if (parent.contains(QLatin1Char(':'))) {
-            declared.parentTable = parent.section(QLatin1Char(':'), 0, 0);
-            declared.parentColumns = {parent.section(QLatin1Char(':'), 1)};
-        }
-        request.relations << declared;
-    }
+    request.recomputeCounters = !parser.isSet(QStringLiteral("no-recompute-counters"));
+    declarations(parser).addTo(request);
 
     PgSession live(required(parser, QStringLiteral("live")), PgSession::Options{true, QStringLiteral("LIVE"), 15});
     PgSession backup(required(parser, QStringLiteral("backup")), PgSession::Options{true, QStringLiteral("BACKUP"), 15});
@@ -111,17 +154,19 @@ int execute(const QStringList &arguments, bool run)
 } // namespace
 
 static const CliCommand restoreCommand(QStringLiteral("restore"),
-                                       QStringLiteral("plan, preview and run a selective restore (plan|preview|run)"),
+                                       QStringLiteral("plan, preview and run a selective restore (plan|candidates|preview|run)"),
                                        [](const QStringList &arguments) {
     const QString action = arguments.value(0);
     const QStringList rest = arguments.mid(1);
     if (action == QLatin1String("plan"))
         return plan(rest);
+    if (action == QLatin1String("candidates"))
+        return candidates(rest);
     if (action == QLatin1String("preview"))
         return execute(rest, false);
     if (action == QLatin1String("run"))
         return execute(rest, true);
-    throw UsageError{QStringLiteral("restore: expected plan, preview or run")};
+    throw UsageError{QStringLiteral("restore: expected plan, candidates, preview or run")};
 });
 
 } // namespace salvage::cli

@@ -35,6 +35,14 @@ const Column *Table::column(const QString &columnName) const
     return nullptr;
 }
 
+bool Table::inForeignKey(const QString &name) const
+{
+    for (const ForeignKey &key : foreignKeys)
+        if (key.columns.contains(name))
+            return true;
+    return false;
+}
+
 QStringList Table::columnNames() const
 {
     QStringList names;

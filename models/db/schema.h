@@ -73,6 +73,7 @@ struct Table
     QString sqlName() const; ///< "schema"."name", quoted
     const Column *column(const QString &name) const;
     QStringList columnNames() const;
+    bool inForeignKey(const QString &column) const; ///< some foreign key of this table holds `column`
 };
 
 /// A sequence and the column that owns it (serial or identity), when one does.

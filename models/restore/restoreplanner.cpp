@@ -7,7 +7,9 @@
 #include "db/schemareader.h"
 #include "db/sqlident.h"
 #include "restore/closurebuilder.h"
-#include "restore/derivedcounters.h"
+#include "restore/countercaches.h"
+#include "restore/declaredrules.h"
+#include "restore/declareduniques.h"
 #include "restore/insertorder.h"
 #include "restore/liveclassifier.h"
 #include "restore/movedkeys.h"
@@ -37,16 +39,6 @@ RestorePolicy policyFor(const RestoreRequest &request, const Table &table, const
         if (edge.parent == &table && edge.child != &table)
             return RestorePolicy::Restore;
     return RestorePolicy::Skip;
-}
-
-/// The conditions the application checks on every row of `table`, AND-ed; empty when none is declared.
-QString ruleFor(const RestoreRequest &request, const Table &table)
-{
-    QStringList conditions;
-    for (const DeclaredRule &rule : request.rules)
-        if (rule.table == table.qualifiedName() || rule.table == table.name)
-            conditions << QLatin1Char('(') + rule.condition + QLatin1Char(')');
-    return conditions.join(QStringLiteral(" AND "));
 }
 
 /// Marks the staged rows that LIVE does not hold as they are (missing, or any column different),
@@ -139,6 +131,10 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     phase(QStringLiteral("reading both schemas"));
     Schema backupSchema = SchemaReader::read(m_backup, control);
     Schema liveSchema = SchemaReader::read(m_live, control);
+    // Declared uniqueness first: on a table without a primary key it can be the rows' identity.
+    DeclaredUniques::adopt(backupSchema, request.uniques, m_backup);
+    DeclaredUniques::adopt(liveSchema, request.uniques, m_live);
+    DeclaredRules::check(liveSchema, request.rules, m_live);
     RowIdentity::adopt(backupSchema);
     const QHash<QString, QString> identityNotes = RowIdentity::adopt(liveSchema);
     const PgRaw backup(m_backup.handle(), m_backup.where());
@@ -248,7 +244,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     for (const Table *table : order) {
         phase(QStringLiteral("classifying %1").arg(table->qualifiedName()));
         classifier.classify(*table, policyFor(request, *table, liveEdges), !request.restoresDeleted(*table),
-            request.knownDeleted.value(table->qualifiedName()), ruleFor(request, *table));
+            request.knownDeleted.value(table->qualifiedName()), DeclaredRules::conditionFor(*table, request.rules));
         if (control)
             control->throwIfCancelled();
     }
@@ -257,7 +253,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     for (qint64 restored = 1; restored > 0;) {
         restored = 0;
         for (const Table *table : order)
-            restored += classifier.settle(*table, policyFor(request, *table, liveEdges), ruleFor(request, *table));
+            restored += classifier.settle(*table, policyFor(request, *table, liveEdges), DeclaredRules::conditionFor(*table, request.rules));
     }
     for (const Table *table : order)
         classifier.keepWaitingDeleted(*table);
@@ -521,7 +517,8 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                 plan.unrestorable << UnknownOwners::find(
                     edge, *old, staging.value(table->qualifiedName()), closure.scratchTable(*old), live, backup);
     }
-    plan.warnings << DerivedCounters::warnings(liveSchema, plan);
+    phase(QStringLiteral("counter caches"));
+    CounterCaches(liveSchema, backupSchema, liveEdges, live, backup, staging).addTo(plan, request.recomputeCounters);
     return plan;
 }
 

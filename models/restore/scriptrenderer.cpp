@@ -1,5 +1,6 @@
 #include "restore/scriptrenderer.h"
 
+#include "db/arrayliteral.h"
 #include "db/sqlident.h"
 #include "restore/movedkeys.h"
 #include "restore/restoreplan.h"
@@ -180,6 +181,18 @@ QString mainStatement(const PlanStep &step)
         for (int i = 1; body.contains(tag); ++i)
             tag = QStringLiteral("$salvage%1$").arg(i);
         return QStringLiteral("DO ") + tag + body + tag;
+    }
+    case PlanStep::Kind::RecomputeCounter: {
+        const QString count = QStringLiteral("(SELECT count(*) FROM %1 c WHERE c.%2 = h.%3)")
+                                  .arg(step.countedSql, sql::quoteIdent(step.countedColumn), sql::quoteIdent(step.fkColumns.first()));
+        QStringList touched;
+        for (const PlanChildRef &source : step.touchedFrom)
+            touched << QStringLiteral("SELECT s.%1 FROM %2 s").arg(sql::quoteIdent(source.column), source.tableSql);
+        if (!step.touchedKeys.isEmpty())
+            touched << QStringLiteral("SELECT unnest(%1::%2[])").arg(sql::quoteLiteral(arrayLiteral(step.touchedKeys)), step.keyType);
+        return QStringLiteral("UPDATE %1 h SET %2 = %3\nWHERE h.%4 IN (%5)\n  AND h.%2 IS DISTINCT FROM %3")
+            .arg(step.tableSql, sql::quoteIdent(step.column), count, sql::quoteIdent(step.fkColumns.first()),
+                 touched.join(QStringLiteral(" UNION ")));
     }
     case PlanStep::Kind::SetConstraints:
         return QStringLiteral("SET CONSTRAINTS %1 %2")

@@ -6,6 +6,8 @@
 #include "jobs/jobregistry.h"
 #include "jobspanel.h"
 #include "mainwindow.h"
+#include "restore/declarations.h"
+#include "restoreview.h"
 #include "sourcepanel.h"
 #include "logfixture.h"
 #include "logsourcesdialog.h"
@@ -195,6 +197,28 @@ private Q_SLOTS:
                                      .contains(QStringLiteral("17:58 deploy, full downtime")),
                                  10000);
         QCOMPARE(Workspace::load(path).live.conninfo, m_live); // the rest of the workspace as it was
+    }
+
+    void declarationsAreLoadedFromAndSavedIntoTheWorkspace()
+    {
+        QTemporaryDir dir;
+        Workspace workspace;
+        workspace.live = {QStringLiteral("live"), m_live};
+        Declarations declared;
+        declared.uniques << Declarations::parseUnique(QStringLiteral("accounts (lower(username))"));
+        declared.saveTo(workspace);
+        const QString path = dir.filePath(QStringLiteral("declared.salvage"));
+        workspace.save(path);
+        MainWindow window;
+        QVERIFY(window.openWorkspace(path));
+        auto *restore = window.findChild<RestoreView *>();
+        QVERIFY(restore->declarations() == declared);
+        // An added declaration reaches the file (the rest of the workspace as it was).
+        declared.relations << Declarations::parseRelation(QStringLiteral("statuses.account_id=accounts"));
+        restore->setDeclarations(declared);
+        Q_EMIT restore->declarationsChanged();
+        QTRY_VERIFY_WITH_TIMEOUT(Declarations::loadFrom(Workspace::load(path)) == declared, 10000);
+        QCOMPARE(Workspace::load(path).live.conninfo, m_live);
     }
 
     void compareHandsSelectedRowsToRestoreAndGraph()

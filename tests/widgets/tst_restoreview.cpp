@@ -3,11 +3,15 @@
 #include "db/connection.h"
 #include "db/pgsession.h"
 #include "jobs/jobregistry.h"
+#include "declarationspanel.h"
 #include "restoreview.h"
 #include "sqleditor.h"
 #include "testcluster.h"
 
 #include <QCheckBox>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
 #include <QFile>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -33,6 +37,20 @@ QPushButton *button(QWidget *view, const QString &text)
     return nullptr;
 }
 
+/// Creates `name`_backup from `backup` and `name`_live from `backup` + `incident`, and opens both sides on them.
+bool openPair(const QString &name, const QString &backup, const QString &incident, Connection &live, Connection &backupSide)
+{
+    TestCluster &cluster = TestCluster::instance();
+    for (const QString &side : {QStringLiteral("_backup"), QStringLiteral("_live")}) {
+        cluster.createDatabase(name + side);
+        cluster.execute(name + side, backup);
+    }
+    cluster.execute(name + QStringLiteral("_live"), incident);
+    live.open(ConnectionProfile{{}, cluster.conninfo(name + QStringLiteral("_live"))});
+    backupSide.open(ConnectionProfile{{}, cluster.conninfo(name + QStringLiteral("_backup"))});
+    return QTest::qWaitFor([&] { return !live.schema().tables.isEmpty() && !backupSide.schema().tables.isEmpty(); }, 10000);
+}
+
 } // namespace
 
 class TestRestoreView : public QObject
@@ -42,18 +60,9 @@ class TestRestoreView : public QObject
 private slots:
     void planAndPreview()
     {
-        TestCluster &cluster = TestCluster::instance();
-        cluster.createDatabase(QStringLiteral("tst_restoreview_backup"));
-        cluster.execute(QStringLiteral("tst_restoreview_backup"), fixture("incident_backup.sql"));
-        cluster.createDatabase(QStringLiteral("tst_restoreview_live"));
-        cluster.execute(QStringLiteral("tst_restoreview_live"), fixture("incident_backup.sql"));
-        cluster.execute(QStringLiteral("tst_restoreview_live"), fixture("incident_live.sql"));
-
         Connection live(Side::Live);
         Connection backup(Side::Backup);
-        live.open(ConnectionProfile{{}, cluster.conninfo(QStringLiteral("tst_restoreview_live"))});
-        backup.open(ConnectionProfile{{}, cluster.conninfo(QStringLiteral("tst_restoreview_backup"))});
-        QTRY_VERIFY_WITH_TIMEOUT(!live.schema().tables.isEmpty() && !backup.schema().tables.isEmpty(), 10000);
+        QVERIFY(openPair(QStringLiteral("tst_restoreview"), fixture("incident_backup.sql"), fixture("incident_live.sql"), live, backup));
         JobRegistry jobs;
         RestoreView view(&live, &backup, &jobs);
         view.show();
@@ -97,8 +106,87 @@ private slots:
         QVERIFY(executed.wait(30000));
         QCOMPARE(executed.first().first().toBool(), false);
         QVERIFY(executed.first().at(1).toString().contains(QLatin1String("public.accounts: 6")));
-        PgSession check(cluster.conninfo(QStringLiteral("tst_restoreview_live")), PgSession::Options{true, {}, 15});
+        PgSession check(TestCluster::instance().conninfo(QStringLiteral("tst_restoreview_live")), PgSession::Options{true, {}, 15});
         QCOMPARE(check.exec(QStringLiteral("SELECT count(*) FROM accounts WHERE id BETWEEN 3 AND 8"))[0][0].as<int>(), 0);
+    }
+
+    void declarationsTab()
+    {
+        // A counter cache (users.documents_count) and, without any foreign key, events pointing at rooms.
+        const QString schema = QStringLiteral(
+            "CREATE SCHEMA app; CREATE TABLE app.users (id integer PRIMARY KEY, name text NOT NULL, documents_count integer NOT NULL);"
+            "CREATE TABLE app.documents (id integer PRIMARY KEY, owner_id integer NOT NULL REFERENCES app.users);"
+            "INSERT INTO app.users SELECT g, 'user' || g, 2 FROM generate_series(1, 12) g;"
+            "INSERT INTO app.documents SELECT g, 1 + g % 12 FROM generate_series(1, 24) g;"
+            "CREATE TABLE app.rooms (room_id text PRIMARY KEY); CREATE TABLE app.events (event_id text NOT NULL, room_id text);"
+            "INSERT INTO app.rooms SELECT '!r' || g FROM generate_series(1, 12) g;"
+            "INSERT INTO app.events SELECT '$e' || g, '!r' || (1 + g % 12) FROM generate_series(1, 30) g;");
+        Connection live(Side::Live);
+        Connection backup(Side::Backup);
+        QVERIFY(openPair(QStringLiteral("tst_restoreview_decl"), schema,
+                         QStringLiteral("UPDATE app.documents SET owner_id = 1 WHERE owner_id = 4; DELETE FROM app.users WHERE id = 4;"), live,
+                         backup));
+        JobRegistry jobs;
+        RestoreView view(&live, &backup, &jobs);
+        view.show();
+        auto *panel = view.findChild<DeclarationsPanel *>();
+        QVERIFY(panel);
+        QSignalSpy changed(&view, &RestoreView::declarationsChanged);
+
+        // Typed: a malformed one is refused with the reason, a good one listed.
+        auto *text = panel->findChild<QLineEdit *>(QStringLiteral("declarationText"));
+        auto *kind = panel->findChild<QComboBox *>();
+        kind->setCurrentText(QStringLiteral("unique"));
+        text->setText(QStringLiteral("app.users lower(name)"));
+        button(panel, QStringLiteral("&Add"))->click();
+        QVERIFY(view.declarations().isEmpty());
+        const auto labels = panel->findChildren<QLabel *>();
+        QVERIFY(std::any_of(labels.cbegin(), labels.cend(), [](QLabel *label) { return label->text().contains(QLatin1String("TABLE (expression")); }));
+        text->setText(QStringLiteral("app.users (lower(name))"));
+        button(panel, QStringLiteral("&Add"))->click();
+        QCOMPARE(view.declarations().uniques.size(), 1);
+        QCOMPARE(changed.size(), 1);
+        auto *declared = panel->findChild<QTreeWidget *>(QStringLiteral("declared"));
+        QCOMPARE(declared->topLevelItemCount(), 1);
+        QCOMPARE(declared->topLevelItem(0)->text(1), QStringLiteral("app.users (lower(name))"));
+
+        // Candidates come from BACKUP off the GUI thread; one click accepts one.
+        QSignalSpy found(panel, &DeclarationsPanel::candidatesFound);
+        button(panel, QStringLiteral("&Find candidates in BACKUP"))->click();
+        QVERIFY(found.wait(30000));
+        auto *candidates = panel->findChild<QTreeWidget *>(QStringLiteral("candidates"));
+        const auto rooms = candidates->findItems(QStringLiteral("app.events.room_id=app.rooms"), Qt::MatchExactly, 1);
+        QCOMPARE(rooms.size(), 1);
+        auto *accept = qobject_cast<QPushButton *>(candidates->itemWidget(rooms.first(), 2));
+        QVERIFY(accept);
+        accept->click();
+        QCOMPARE(view.declarations().relations.size(), 1);
+        QCOMPARE(Declarations::text(view.declarations().relations.first()), QStringLiteral("app.events.room_id=app.rooms"));
+        QVERIFY(!accept->isEnabled());
+
+        // Removed again.
+        declared->findItems(QStringLiteral("app.events.room_id=app.rooms"), Qt::MatchExactly, 1).first()->setSelected(true);
+        button(panel, QStringLiteral("Re&move"))->click();
+        QVERIFY(view.declarations().relations.isEmpty());
+        QCOMPARE(changed.size(), 3);
+
+        // Counter caches: recomputed by default, a warning when the box is cleared.
+        QSignalSpy planned(&view, &RestoreView::planned);
+        view.addRoot(QStringLiteral("app.users:4"));
+        const auto counterSteps = [&planned] {
+            const auto plan = planned.last().first().value<RestorePlan>();
+            return std::count_if(plan.steps.cbegin(), plan.steps.cend(),
+                                 [](const PlanStep &step) { return step.kind == PlanStep::Kind::RecomputeCounter; });
+        };
+        button(&view, QStringLiteral("&Plan"))->click();
+        QVERIFY(planned.wait(30000));
+        QCOMPARE(counterSteps(), 1);
+        QVERIFY(view.script().contains(QLatin1String("counter app.users.documents_count recomputed for 2 parents")));
+        panel->findChild<QCheckBox *>(QStringLiteral("recomputeCounters"))->setChecked(false);
+        button(&view, QStringLiteral("&Plan"))->click();
+        QVERIFY(planned.wait(30000));
+        QCOMPARE(counterSteps(), 0);
+        QVERIFY(view.script().contains(QLatin1String("app.users.documents_count is a counter cache")));
     }
 };
 
