@@ -2,8 +2,8 @@
 
 #include "core/error.h"
 #include "db/jobcontrol.h"
-#include "db/sqlident.h"
 #include "db/pgraw.h"
+#include "db/sqlident.h"
 #include "restore/restoresql.h"
 
 #include <QSet>
@@ -17,7 +17,7 @@ QList<ClosureBuilder::Edge> ClosureBuilder::edgesOf(const Schema &schema, const 
         for (const ForeignKey &key : table.foreignKeys) {
             const Table *parent = schema.findTable(key.refSchema, key.refTable);
             if (parent)
-                edges.append({&table, key.columns, parent, key.refColumns, &key});
+                edges.append({ &table, key.columns, parent, key.refColumns, &key });
         }
     }
     for (const RestoreRelation &relation : relations) {
@@ -26,17 +26,20 @@ QList<ClosureBuilder::Edge> ClosureBuilder::edgesOf(const Schema &schema, const 
         if (!child || !parent)
             throw Error(QStringLiteral("The declared relation %1 -> %2 names a table that does not exist.")
                             .arg(relation.childTable, relation.parentTable));
-        const QStringList parentColumns = relation.parentColumns.isEmpty() ? parent->primaryKey : relation.parentColumns;
+        const QStringList parentColumns
+            = relation.parentColumns.isEmpty() ? parent->primaryKey : relation.parentColumns;
         if (parentColumns.size() != relation.columns.size())
             throw Error(QStringLiteral("The declared relation %1 -> %2 pairs a different number of columns.")
                             .arg(child->qualifiedName(), parent->qualifiedName()));
-        edges.append({child, relation.columns, parent, parentColumns});
+        edges.append({ child, relation.columns, parent, parentColumns });
     }
     return edges;
 }
 
 ClosureBuilder::ClosureBuilder(const Schema &schema, const PgRaw &backup, const QList<RestoreRelation> &relations)
-    : m_schema(schema), m_backup(backup), m_edges(edgesOf(schema, relations))
+    : m_schema(schema)
+    , m_backup(backup)
+    , m_edges(edgesOf(schema, relations))
 {
 }
 
@@ -51,9 +54,10 @@ void ClosureBuilder::createKeyTables()
             definitions << sql::quoteIdent(column) + QLatin1Char(' ') + table.column(column)->type;
         m_backup.exec(QStringLiteral("CREATE TEMP TABLE %1 (%2, \"_salvage_round\" integer NOT NULL, PRIMARY KEY (%3))")
                           .arg(sql::quoteIdent(keys), definitions.join(QStringLiteral(", ")),
-                               sql::quoteIdentList(table.primaryKey)));
-        m_backup.exec(QStringLiteral("CREATE TEMP TABLE %1 (%2)")
-                          .arg(sql::quoteIdent(keys + QStringLiteral("_scratch")), definitions.join(QStringLiteral(", "))));
+                              sql::quoteIdentList(table.primaryKey)));
+        m_backup.exec(
+            QStringLiteral("CREATE TEMP TABLE %1 (%2)")
+                .arg(sql::quoteIdent(keys + QStringLiteral("_scratch")), definitions.join(QStringLiteral(", "))));
         m_keyTables.insert(table.qualifiedName(), keys);
     }
 }
@@ -75,8 +79,9 @@ QString ClosureBuilder::scratchTable(const Table &table) const
 qint64 ClosureBuilder::addRoots(const Table &table, const QString &selectKeys)
 {
     const QString keys = keyTable(table);
-    const auto result = m_backup.exec(QStringLiteral("INSERT INTO %1 SELECT DISTINCT r.*, 0 FROM (%2) r ON CONFLICT DO NOTHING")
-                                          .arg(sql::quoteIdent(keys), selectKeys));
+    const auto result
+        = m_backup.exec(QStringLiteral("INSERT INTO %1 SELECT DISTINCT r.*, 0 FROM (%2) r ON CONFLICT DO NOTHING")
+                            .arg(sql::quoteIdent(keys), selectKeys));
     const qint64 added = PgRaw::affected(result);
     m_rows[table.qualifiedName()] += added;
     // Statistics make the first round hash-join the child table in its physical order: the keys
@@ -100,12 +105,15 @@ qint64 ClosureBuilder::expand(JobControl *control)
             // Referencing the parent's primary key: join the key table directly; otherwise via the parent rows.
             const bool byKey = edge.parentColumns == edge.parent->primaryKey;
             const QString from = byKey
-                ? QStringLiteral("%1 c JOIN %2 k ON %3").arg(edge.child->sqlName(), parentKeys,
-                                                             RestoreSql::equal(QStringLiteral("c"), edge.columns, QStringLiteral("k"), edge.parentColumns))
+                ? QStringLiteral("%1 c JOIN %2 k ON %3")
+                      .arg(edge.child->sqlName(), parentKeys,
+                          RestoreSql::equal(QStringLiteral("c"), edge.columns, QStringLiteral("k"), edge.parentColumns))
                 : QStringLiteral("%1 c JOIN %2 p ON %3 JOIN %4 k ON %5")
                       .arg(edge.child->sqlName(), edge.parent->sqlName(),
-                           RestoreSql::equal(QStringLiteral("c"), edge.columns, QStringLiteral("p"), edge.parentColumns), parentKeys,
-                           RestoreSql::equal(QStringLiteral("p"), edge.parent->primaryKey, QStringLiteral("k"), edge.parent->primaryKey));
+                          RestoreSql::equal(QStringLiteral("c"), edge.columns, QStringLiteral("p"), edge.parentColumns),
+                          parentKeys,
+                          RestoreSql::equal(QStringLiteral("p"), edge.parent->primaryKey, QStringLiteral("k"),
+                              edge.parent->primaryKey));
             // Keys already in the closure are left out by an anti-join. Through the parent's key a
             // child row joins at most one parent row, so nothing repeats and a plain insert does
             // (ON CONFLICT costs a speculative insertion per row); through other parent columns,
@@ -113,10 +121,12 @@ qint64 ClosureBuilder::expand(JobControl *control)
             const auto result = m_backup.exec(
                 QStringLiteral("INSERT INTO %1 SELECT %2, %3 FROM %4 WHERE k.\"_salvage_round\" = %5 "
                                "AND NOT EXISTS (SELECT 1 FROM %1 x WHERE %6)%7")
-                    .arg(childKeys, RestoreSql::prefixed(QStringLiteral("c"), edge.child->primaryKey)).arg(round)
-                    .arg(from).arg(round - 1)
+                    .arg(childKeys, RestoreSql::prefixed(QStringLiteral("c"), edge.child->primaryKey))
+                    .arg(round)
+                    .arg(from)
+                    .arg(round - 1)
                     .arg(RestoreSql::equal(QStringLiteral("x"), QStringLiteral("c"), edge.child->primaryKey),
-                         byKey ? QString() : QStringLiteral(" ON CONFLICT DO NOTHING")));
+                        byKey ? QString() : QStringLiteral(" ON CONFLICT DO NOTHING")));
             const qint64 count = PgRaw::affected(result);
             m_rows[edge.child->qualifiedName()] += count;
             added += count;
@@ -143,22 +153,40 @@ QList<const Table *> ClosureBuilder::tables() const
     return result;
 }
 
-QStringList ClosureBuilder::unkeyedReach() const
+QString ClosureBuilder::reaches(const Edge &edge, const QString &alias) const
+{
+    return QStringLiteral("EXISTS (SELECT 1 FROM %1 p JOIN %2 k ON %3 WHERE %4)")
+        .arg(edge.parent->sqlName(), sql::quoteIdent(m_keyTables.value(edge.parent->qualifiedName())),
+            RestoreSql::equal(
+                QStringLiteral("p"), edge.parent->primaryKey, QStringLiteral("k"), edge.parent->primaryKey),
+            RestoreSql::equal(QStringLiteral("p"), edge.parentColumns, alias, edge.columns));
+}
+
+QString ClosureBuilder::unkeyedRows(const Table &table) const
+{
+    QStringList reached;
+    for (const Edge &edge : m_edges)
+        if (edge.child == &table && m_rows.value(edge.parent->qualifiedName()) > 0)
+            reached << reaches(edge, QStringLiteral("c"));
+    return reached.isEmpty() ? QString() : reached.join(QStringLiteral(" OR "));
+}
+
+QStringList ClosureBuilder::unkeyedReach(const QStringList &handled) const
 {
     QStringList notes;
     for (const Edge &edge : m_edges) {
-        if (!edge.child->primaryKey.isEmpty() || m_rows.value(edge.parent->qualifiedName()) == 0)
+        if (!edge.child->primaryKey.isEmpty() || m_rows.value(edge.parent->qualifiedName()) == 0
+            || handled.contains(edge.child->qualifiedName()))
             continue;
-        const auto result = m_backup.exec(
-            QStringLiteral("SELECT count(*) FROM %1 c WHERE EXISTS (SELECT 1 FROM %2 p JOIN %3 k ON %4 WHERE %5)")
-                .arg(edge.child->sqlName(), edge.parent->sqlName(), sql::quoteIdent(m_keyTables.value(edge.parent->qualifiedName())),
-                     RestoreSql::equal(QStringLiteral("p"), edge.parent->primaryKey, QStringLiteral("k"), edge.parent->primaryKey),
-                     RestoreSql::equal(QStringLiteral("p"), edge.parentColumns, QStringLiteral("c"), edge.columns)));
+        const auto result = m_backup.exec(QStringLiteral("SELECT count(*) FROM %1 c WHERE %2")
+                                              .arg(edge.child->sqlName(), reaches(edge, QStringLiteral("c"))));
         const qint64 count = PgRaw::value(result, 0, 0).toLongLong();
         if (count > 0)
-            notes << QStringLiteral("%1 backup rows of %2 reference the closure through %3 but are not restored: the table has "
-                                    "neither a primary key nor a unique index on NOT NULL columns to tell its rows apart.")
-                         .arg(count).arg(edge.child->qualifiedName(), edge.columns.join(QStringLiteral(", ")));
+            notes << QStringLiteral(
+                "%1 backup rows of %2 reference the closure through %3 but are not restored: the table has "
+                "neither a primary key nor a unique index on NOT NULL columns to tell its rows apart.")
+                         .arg(count)
+                         .arg(edge.child->qualifiedName(), edge.columns.join(QStringLiteral(", ")));
     }
     return notes;
 }

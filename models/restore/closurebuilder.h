@@ -42,8 +42,12 @@ public:
     qint64 expand(JobControl *control);
 
     QList<const Table *> tables() const; ///< tables with at least one closure row, schema order
-    /// One line per link into a table without a row identity whose backup rows reference closure rows.
-    QStringList unkeyedReach() const;
+    /// One line per link into a table without a row identity whose backup rows reference closure
+    /// rows, but for the tables in `handled` (restored by whole rows, KeylessRows).
+    QStringList unkeyedReach(const QStringList &handled = {}) const;
+    /// SQL condition on alias c: a row of `table` (without a row identity) references a closure row;
+    /// empty when no link of it reaches the closure.
+    QString unkeyedRows(const Table &table) const;
     qint64 rows(const Table &table) const { return m_rows.value(table.qualifiedName()); }
     const QList<Edge> &edges() const { return m_edges; }
 
@@ -51,6 +55,9 @@ public:
     static QList<Edge> edgesOf(const Schema &schema, const QList<RestoreRelation> &relations);
 
 private:
+    /// SQL condition on `alias`: its `edge` columns reference a closure row of the edge's parent.
+    QString reaches(const Edge &edge, const QString &alias) const;
+
     const Schema &m_schema;
     const PgRaw &m_backup;
     QList<Edge> m_edges;

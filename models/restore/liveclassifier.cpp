@@ -102,8 +102,8 @@ QString LiveClassifier::parentAvailable(
     return QLatin1Char('(') + condition + QLatin1Char(')');
 }
 
-void LiveClassifier::classify(
-    const Table &table, RestorePolicy policy, bool keepDeleted, const QStringList &knownDeleted, const QString &rule)
+void LiveClassifier::classify(const Table &table, RestorePolicy policy, bool keepDeleted,
+    const QStringList &knownDeleted, const QString &rule, bool policyChosen)
 {
     const QString s = sql::quoteIdent(staged(table));
     const QStringList &pk = table.primaryKey;
@@ -137,7 +137,7 @@ void LiveClassifier::classify(
         if (!selfReferencing || changed == 0)
             break;
     }
-    markCollisions(table, policy, s, QStringLiteral("%1 IS NULL").arg(kAction));
+    markCollisions(table, policy, s, QStringLiteral("%1 IS NULL").arg(kAction), policyChosen);
     update(QStringLiteral("UPDATE %1 SET %2 = 'insert' WHERE %2 IS NULL").arg(s, kAction));
     markPutBack(table, s);
     markCollisions(table, policy, s, QStringLiteral("%1 = 'repoint'").arg(kAction));
@@ -147,7 +147,37 @@ void LiveClassifier::classify(
     }
 }
 
-qint64 LiveClassifier::settle(const Table &table, RestorePolicy policy, const QString &rule)
+QList<PlanListing> LiveClassifier::lostDependants(const Table &table) const
+{
+    // A restored parent whose backup dependant the plan skips (its unique key is someone else's now)
+    // comes back without it: a finding before the run, not an orphan after it.
+    QList<PlanListing> findings;
+    const QString s = sql::quoteIdent(staged(table));
+    for (const ClosureBuilder::Edge &edge : edgesFrom(table)) {
+        if (edge.parent == edge.child || staged(*edge.parent).isEmpty())
+            continue;
+        const auto rows = m_session.exec(QStringLiteral(
+            "SELECT %1, %2, x.%3 FROM %4 x JOIN %5 m ON %6 WHERE x.%7 = 'skipped' AND m.%7 IN ('insert', 'recreate') "
+            "ORDER BY 1, 2 LIMIT 10000")
+                                             .arg(RestoreSql::keyText(QStringLiteral("m"), edge.parent->primaryKey),
+                                                 RestoreSql::keyText(QStringLiteral("x"), table.primaryKey), kReason, s,
+                                                 sql::quoteIdent(staged(*edge.parent)),
+                                                 RestoreSql::equal(QStringLiteral("m"), edge.parentColumns,
+                                                     QStringLiteral("x"), edge.columns),
+                                                 kAction));
+        for (int row = 0; row < PgRaw::rows(rows); ++row)
+            findings.append(
+                { edge.parent->qualifiedName(), PgRaw::value(rows, row, 0), QStringLiteral("dependant-skipped"),
+                    QStringLiteral(
+                        "restored without its %1 row %2 (%3): merge (--policy %1=restore: the live row becomes this "
+                        "one's), remap (--policy %1=keep-live: this row's dependants use the live row) or skip (as "
+                        "planned: restored without it)")
+                        .arg(table.qualifiedName(), PgRaw::value(rows, row, 1), PgRaw::value(rows, row, 2)) });
+    }
+    return findings;
+}
+
+qint64 LiveClassifier::settle(const Table &table, RestorePolicy policy, const QString &rule, bool policyChosen)
 {
     // Rows that waited for a parent in a table decided after theirs (a cycle): now it is decided.
     const QString s = sql::quoteIdent(staged(table));
@@ -163,7 +193,7 @@ qint64 LiveClassifier::settle(const Table &table, RestorePolicy policy, const QS
     markWithDeletedParents(table, s);
     markParents(table, s);
     markByProvenance(table, s, rule);
-    markCollisions(table, policy, s, QStringLiteral("%1 IS NULL").arg(kAction));
+    markCollisions(table, policy, s, QStringLiteral("%1 IS NULL").arg(kAction), policyChosen);
     return update(QStringLiteral("UPDATE %1 SET %2 = 'insert' WHERE %2 IS NULL").arg(s, kAction));
 }
 
@@ -603,7 +633,7 @@ QString LiveClassifier::projectedLive(const Table &table) const
 }
 
 void LiveClassifier::markCollisions(
-    const Table &table, RestorePolicy policy, const QString &s, const QString &candidates)
+    const Table &table, RestorePolicy policy, const QString &s, const QString &candidates, bool policyChosen)
 {
     const QStringList &pk = table.primaryKey;
     // A row whose moved copy takes its key back: that key is checked too, and the copy is not a collision with itself.
@@ -626,12 +656,34 @@ void LiveClassifier::markCollisions(
             continue;
         const QString predicate = keyPredicate(key);
         const QString keyColumns = sql::quoteIdentList(pk);
+        // A live row that belongs to another parent than the backup row (someone else's e-mail that
+        // took a victim's address) is not taken from its owner unless the operator chose the policy.
+        QStringList owners;
+        // Roots are the operator's choice: taken over whatever they point at.
+        QStringList sameOwner { QStringLiteral("true") };
+        if (!policyChosen && !repoint && pk.size() == 1) {
+            sameOwner = QStringList { QStringLiteral("true") };
+            for (const ClosureBuilder::Edge &edge : edgesFrom(table)) {
+                if (edge.parent == edge.child || edge.columns.size() != 1 || staged(*edge.parent).isEmpty())
+                    continue;
+                sameOwner
+                    << QStringLiteral("a.\"_salvage_o%1\" IS NOT DISTINCT FROM b.\"_salvage_o%1\"").arg(owners.size());
+                owners << QStringLiteral(", x.%1 AS \"_salvage_o%2\"")
+                              .arg(sql::quoteIdent(edge.columns.first()))
+                              .arg(owners.size());
+            }
+        }
+        const QString ownerCheck = owners.isEmpty()
+            ? QStringLiteral("true")
+            : QStringLiteral("(a.%1 OR (%2))").arg(kRoot, sameOwner.join(QStringLiteral(" AND ")));
+        const QString candidateRoot = owners.isEmpty() ? QString() : QStringLiteral(", x.") + kRoot;
         const QString candidateRows
-            = QStringLiteral("SELECT %1, %2 FROM %3 x WHERE %4%5")
+            = QStringLiteral("SELECT %1, %2%6 FROM %3 x WHERE %4%5")
                   .arg(rekey ? sql::quoteIdentList(pk + MovedKeys::liveKeyColumns(table.primaryKey)) : keyColumns,
-                      keyElements(key), s, candidates, predicate);
-        const QString liveRows = QStringLiteral("SELECT %1, %2 FROM %3 x WHERE true%4")
-                                     .arg(keyColumns, keyElements(key), projectedLive(table), predicate);
+                      keyElements(key), s, candidates, predicate, owners.join(QString()) + candidateRoot);
+        const QString liveRows
+            = QStringLiteral("SELECT %1, %2%5 FROM %3 x WHERE true%4")
+                  .arg(keyColumns, keyElements(key), projectedLive(table), predicate, owners.join(QString()));
         QStringList keyAliases;
         for (qsizetype i = 0; i < pk.size(); ++i)
             keyAliases << QStringLiteral("a.%1 AS \"_salvage_k%2\"").arg(sql::quoteIdent(pk.at(i))).arg(i);
@@ -665,16 +717,22 @@ void LiveClassifier::markCollisions(
         const QString liveKey = singleKey ? QStringLiteral("b.") + sql::quoteIdent(pk.first()) : QStringLiteral("NULL");
         m_session.exec(
             QStringLiteral(
-                "UPDATE %1 s SET %2 = $1, %3 = c.\"_salvage_l\", %4 = concat_ws('; ', s.%4, $2 || c.\"_salvage_lkey\") "
-                "FROM (SELECT DISTINCT ON (%5) %6, %7 AS \"_salvage_l\", %8 AS \"_salvage_lkey\" "
+                "UPDATE %1 s SET %2 = CASE WHEN c.\"_salvage_same\" THEN $1 ELSE 'skipped' END, %3 = c.\"_salvage_l\", "
+                "%4 = concat_ws('; ', s.%4, CASE WHEN c.\"_salvage_same\" THEN $2 ELSE $3 END || c.\"_salvage_lkey\") "
+                "FROM (SELECT DISTINCT ON (%5) %6, %7 AS \"_salvage_l\", %8 AS \"_salvage_lkey\", %15 AS "
+                "\"_salvage_same\" "
                 "FROM (%9) a JOIN (%10) b ON %11 WHERE (%5) IS DISTINCT FROM (%12) ORDER BY %5, %12) c "
                 "WHERE %13 AND s.%14")
                 .arg(s, kAction, kLive, kReason, RestoreSql::prefixed(QStringLiteral("a"), pk),
                     keyAliases.join(QStringLiteral(", ")), liveKey, RestoreSql::keyText(QStringLiteral("b"), pk),
                     candidateRows)
                 .arg(liveRows, keyElementsMatch(key) + notItsCopy, RestoreSql::prefixed(QStringLiteral("b"), pk),
-                    keyMatch.join(QStringLiteral(" AND ")), candidates),
-            { action, reason });
+                    keyMatch.join(QStringLiteral(" AND ")), candidates, ownerCheck),
+            { action, reason,
+                QStringLiteral(
+                    "unique key %1 is held by a live row of another owner, which keeps it (choose a policy for %2 "
+                    "to take it over): live row ")
+                    .arg(key.name, table.qualifiedName()) });
     }
 }
 

@@ -28,12 +28,15 @@ public:
     /// `keepDeleted`: a missing row is restored only when the incident deleted it (markByProvenance);
     /// `knownDeleted`: keys an earlier plan found deleted since the backup; `rule`: the conditions
     /// the application checks on every row of the table (declared), AND-ed, or empty.
+    /// `policyChosen`: the operator chose `policy` for this table (a live row of another owner may then be taken over).
     void classify(const Table &table, RestorePolicy policy, bool keepDeleted, const QStringList &knownDeleted,
-        const QString &rule = QString());
+        const QString &rule = QString(), bool policyChosen = false);
     /// Decides the rows of `table` that waited for a parent in a table classified later (a cycle);
     /// returns how many were restored. Call for every table until none is; then keepWaitingDeleted().
-    qint64 settle(const Table &table, RestorePolicy policy, const QString &rule = QString());
+    qint64 settle(const Table &table, RestorePolicy policy, const QString &rule = QString(), bool policyChosen = false);
     /// Rows still waiting: no parent turned out restored, they stay deleted.
+    /// Restored parents of `table`'s rows that the plan skips: findings ("dependant-skipped") on the parent.
+    QList<PlanListing> lostDependants(const Table &table) const;
     void keepWaitingDeleted(const Table &table);
     /// "table.column: N rows … ordinary edits since the backup, kept": what life changed and the plan keeps.
     QStringList lifeNotes() const { return m_lifeNotes; }
@@ -66,7 +69,8 @@ private:
     QString substituted(
         const Table &table, const ClosureBuilder::Edge &edge, const QString &s, const QString &targets) const;
     void keepCopiesOfPresentRows(const Table &table, const QString &s);
-    void markCollisions(const Table &table, RestorePolicy policy, const QString &s, const QString &candidates);
+    void markCollisions(const Table &table, RestorePolicy policy, const QString &s, const QString &candidates,
+        bool policyChosen = false);
     QString projectedLive(const Table &table) const;
     QList<ClosureBuilder::Edge> edgesFrom(const Table &table) const;
     qint64 update(const QString &sql) const;

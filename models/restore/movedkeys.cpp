@@ -74,7 +74,7 @@ QString MovedKeys::targets(const ClosureBuilder::Edge &edge) const
     QStringList moved;
     for (const ClosureBuilder::Edge &other : m_edges)
         if (other.parent == edge.parent && other.parentColumns == edge.parentColumns && !insideKey(other)
-            && !staged(*other.child).isEmpty())
+            && !staged(*other.child).isEmpty() && !other.child->primaryKey.isEmpty())
             moved << moves(other, sql::quoteIdent(staged(*other.child)));
     return moved.join(QStringLiteral(" UNION "));
 }

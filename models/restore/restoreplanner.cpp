@@ -11,11 +11,14 @@
 #include "restore/declaredrules.h"
 #include "restore/declareduniques.h"
 #include "restore/insertorder.h"
+#include "restore/keylessrows.h"
 #include "restore/liveclassifier.h"
 #include "restore/movedkeys.h"
 #include "restore/restoresql.h"
 #include "restore/rowidentity.h"
 #include "restore/unknownowners.h"
+
+#include <list>
 
 namespace salvage {
 
@@ -26,6 +29,11 @@ const QString kAction = QStringLiteral("\"_salvage_action\"");
 QString keyOrder(const QStringList &primaryKey)
 {
     return sql::quoteIdentList(primaryKey);
+}
+
+bool policyChosen(const RestoreRequest &request, const Table &table)
+{
+    return request.policies.contains(table.qualifiedName()) || request.policies.contains(table.name);
 }
 
 RestorePolicy policyFor(const RestoreRequest &request, const Table &table, const QList<ClosureBuilder::Edge> &edges)
@@ -154,10 +162,22 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     const QList<ClosureBuilder::Edge> liveEdges = ClosureBuilder::edgesOf(liveSchema, request.relations);
     QHash<QString, QStringList> stagedColumns;
     QHash<QString, QString> stagingNames;
-    for (const Table &table : liveSchema.tables) {
-        const Table *old = backupSchema.findTable(table.schema, table.name);
-        if (!old || table.primaryKey.isEmpty())
+    // Tables with no row identity at all are staged whole, numbered (KeylessRows); std::list keeps
+    // their addresses.
+    std::list<Table> numberedTables;
+    QHash<QString, const Table *> keyless;
+    for (const Table &liveTable : liveSchema.tables) {
+        const Table *old = backupSchema.findTable(liveTable.schema, liveTable.name);
+        if (!old)
             continue;
+        if (liveTable.primaryKey.isEmpty() && old->primaryKey.isEmpty()) {
+            numberedTables.push_back(KeylessRows::numbered(liveTable));
+            keyless.insert(liveTable.qualifiedName(), &numberedTables.back());
+        } else if (liveTable.primaryKey.isEmpty()) {
+            continue;
+        }
+        const Table &table
+            = keyless.contains(liveTable.qualifiedName()) ? *keyless.value(liveTable.qualifiedName()) : liveTable;
         QStringList columns;
         QStringList definitions;
         for (const Column &column : table.columns) {
@@ -166,6 +186,9 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                 definitions << sql::quoteIdent(column.name) + QLatin1Char(' ') + column.type;
             }
         }
+        if (keyless.contains(table.qualifiedName()))
+            definitions << sql::quoteIdent(KeylessRows::numberColumn())
+                    + QStringLiteral(" bigint GENERATED ALWAYS AS IDENTITY");
         const QString liveKeyType
             = table.primaryKey.size() == 1 ? table.column(table.primaryKey.first())->type : QStringLiteral("text");
         // The key of the row's moved copy in live, when the incident changed its key (MovedKeys).
@@ -195,7 +218,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     plan.closureRows = closure.expand(control);
     if (plan.closureRows == 0)
         plan.warnings << QStringLiteral("The roots match no row in BACKUP: there is nothing to restore.");
-    plan.warnings << closure.unkeyedReach();
+    plan.warnings << closure.unkeyedReach(keyless.keys());
 
     QList<const Table *> tables;
     QHash<QString, QString> staging;
@@ -234,8 +257,31 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             control->throwIfCancelled();
     }
 
+    // Tables without a row identity: no row can reference them, they come last.
+    QList<const Table *> wholeRowTables;
+    for (const Table *table : std::as_const(keyless)) {
+        const Table *old = backupSchema.findTable(table->schema, table->name);
+        const QString reached = closure.unkeyedRows(*old);
+        if (reached.isEmpty())
+            continue;
+        phase(QStringLiteral("staging %1 on LIVE").arg(table->qualifiedName()));
+        const QString name = stagingNames.value(table->qualifiedName());
+        staging.insert(table->qualifiedName(), name);
+        const QStringList columns = stagedColumns.value(table->qualifiedName());
+        live.copyIn(QStringLiteral("COPY %1 (%2) FROM STDIN").arg(sql::quoteIdent(name), sql::quoteIdentList(columns)),
+            backup,
+            QStringLiteral("COPY (SELECT %1 FROM %2 c WHERE %3) TO STDOUT")
+                .arg(RestoreSql::prefixed(QStringLiteral("c"), columns), old->sqlName(), reached));
+        live.exec(QStringLiteral("ANALYZE %1").arg(sql::quoteIdent(name)));
+        wholeRowTables << table;
+        plan.warnings << QStringLiteral(
+            "%1 has no primary key and no unique key to tell its rows apart: its rows are compared and "
+            "restored whole (moves in it are not recognised).")
+                             .arg(table->qualifiedName());
+    }
+
     const InsertOrder insertOrder(tables, liveEdges);
-    const QList<const Table *> order = insertOrder.tables();
+    QList<const Table *> order = insertOrder.tables();
     for (const Table *table : order)
         plan.tableOrder << table->qualifiedName();
 
@@ -244,7 +290,8 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     for (const Table *table : order) {
         phase(QStringLiteral("classifying %1").arg(table->qualifiedName()));
         classifier.classify(*table, policyFor(request, *table, liveEdges), !request.restoresDeleted(*table),
-            request.knownDeleted.value(table->qualifiedName()), DeclaredRules::conditionFor(*table, request.rules));
+            request.knownDeleted.value(table->qualifiedName()), DeclaredRules::conditionFor(*table, request.rules),
+            policyChosen(request, *table));
         if (control)
             control->throwIfCancelled();
     }
@@ -253,11 +300,24 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     for (qint64 restored = 1; restored > 0;) {
         restored = 0;
         for (const Table *table : order)
-            restored += classifier.settle(*table, policyFor(request, *table, liveEdges), DeclaredRules::conditionFor(*table, request.rules));
+            restored += classifier.settle(*table, policyFor(request, *table, liveEdges),
+                DeclaredRules::conditionFor(*table, request.rules), policyChosen(request, *table));
     }
     for (const Table *table : order)
         classifier.keepWaitingDeleted(*table);
     plan.life = classifier.lifeNotes();
+    for (const Table *table : order)
+        plan.collisions << classifier.lostDependants(*table);
+
+    // Tables without a row identity, once every other table is decided: no row references them.
+    for (const Table *table : std::as_const(wholeRowTables)) {
+        phase(QStringLiteral("classifying %1").arg(table->qualifiedName()));
+        plan.differing.insert(table->qualifiedName(),
+            KeylessRows::classify(live, *table, staging.value(table->qualifiedName()),
+                stagedColumns.value(table->qualifiedName()), liveEdges, stagingNames));
+        order << table;
+        plan.tableOrder << table->qualifiedName();
+    }
 
     phase(QStringLiteral("counting and listing"));
     for (const Table *table : order) {
@@ -273,7 +333,8 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             if (PgRaw::value(counted, row, 1) == QLatin1String("t"))
                 plan.buckets[table->qualifiedName()][bucketOf(action)] += rows;
         }
-        markSeen(live, *table, s, stagedColumns.value(table->qualifiedName()));
+        if (!wholeRowTables.contains(table))
+            markSeen(live, *table, s, stagedColumns.value(table->qualifiedName()));
 
         QStringList keyText;
         for (const QString &column : table->primaryKey)
@@ -378,13 +439,34 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         }
         plan.steps << writes;
     }
+    for (const Table *table : std::as_const(wholeRowTables)) {
+        const qint64 count = plan.counts[table->qualifiedName()].value(QStringLiteral("insert"));
+        if (count == 0)
+            continue;
+        PlanStep step;
+        step.kind = PlanStep::Kind::Insert;
+        step.table = table->qualifiedName();
+        step.tableSql = table->sqlName();
+        step.stagingName = staging.value(table->qualifiedName());
+        step.columns = stagedColumns.value(table->qualifiedName());
+        step.primaryKey = table->primaryKey;
+        step.expectedRows = count;
+        for (const QString &column : std::as_const(step.columns))
+            step.overridingSystemValue
+                = step.overridingSystemValue || table->column(column)->identity == QLatin1Char('a');
+        step.description
+            = QStringLiteral("%1: insert %2 rows missing from live (whole rows: the table has no row identity)")
+                  .arg(table->qualifiedName())
+                  .arg(count);
+        plan.steps << step;
+    }
     // Before any write: LIVE must still hold what the plan saw, or the run stops with nothing written.
     QList<PlanStep> checks;
     for (const Table *table : order) {
         const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
         const qint64 rows = counts.value(QStringLiteral("insert")) + counts.value(QStringLiteral("recreate"))
             + counts.value(QStringLiteral("repoint")) + counts.value(QStringLiteral("rekey"));
-        if (rows == 0)
+        if (rows == 0 || wholeRowTables.contains(table)) // whole rows: no key to check, a duplicate is welcome
             continue;
         PlanStep step;
         step.kind = PlanStep::Kind::CheckUnchanged;
@@ -489,6 +571,8 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             << QStringLiteral("_salvage_action") << QStringLiteral("_salvage_live") << QStringLiteral("_salvage_seen");
         if (rekeyed > 0)
             data.columns << MovedKeys::liveKeyColumns(table->primaryKey);
+        if (wholeRowTables.contains(table))
+            data.columns << KeylessRows::numberColumn();
         live.copyOut(
             QStringLiteral(
                 "COPY (SELECT %1 FROM %2 WHERE %3 IN ('insert', 'recreate', 'repoint', 'rekey') ORDER BY %4) TO STDOUT")
@@ -504,6 +588,8 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         if (rekeyed > 0)
             for (const QString &column : table->primaryKey)
                 data.types << table->column(column)->type;
+        if (wholeRowTables.contains(table)) // the statements order the rows by their number
+            data.types << QStringLiteral("bigint");
         data.rows = rows;
         plan.staging.append(data);
     }
