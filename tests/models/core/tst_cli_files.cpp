@@ -2,6 +2,7 @@
 // --force, a special file is never opened, a write error (full disk, /dev/full) exits 2 with the
 // path and the system's reason, bad numbers and secrets in conninfo are handled.
 #include "clirun.h"
+#include "db/pgcluster.h"
 #include "testcluster.h"
 #include "testfiles.h"
 
@@ -362,6 +363,11 @@ private Q_SLOTS:
             QStringLiteral("--script"), path(QStringLiteral("notice.sql")) });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QVERIFY2(!run.out.contains("chatty") && !run.out.contains("NOTICE"), run.out.constData());
+    }
+
+    void cleanupTestCase()
+    {
+        salvage::PgCluster(path(QStringLiteral("cluster"))).destroy(); // the scratch cluster load-dump started
     }
 };
 
