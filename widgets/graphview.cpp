@@ -1,6 +1,7 @@
 #include "graphview.h"
 
 #include "core/error.h"
+#include "core/safefilewriter.h"
 #include "db/connection.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
@@ -24,7 +25,6 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSpinBox>
 #include <QVBoxLayout>
 #include <QWheelEvent>
@@ -358,9 +358,11 @@ void GraphView::exportGraph()
         QMessageBox::warning(this, tr("Export graph"), error.message());
         return;
     }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit())
-        QMessageBox::warning(this, tr("Export graph"), tr("Cannot write %1: %2").arg(path, file.errorString()));
+    try {
+        SafeFileWriter::save(path, data, SafeFileWriter::Existing::Replace); // the dialog confirmed replacing
+    } catch (const Error &error) {
+        QMessageBox::warning(this, tr("Export graph"), error.message());
+    }
 }
 
 } // namespace salvage

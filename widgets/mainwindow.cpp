@@ -350,12 +350,14 @@ void MainWindow::saveWorkspaceDialog()
     QString path = QFileDialog::getSaveFileName(this, tr("Save workspace"), m_workspacePath, tr("Salvage workspaces (*.salvage)"));
     if (path.isEmpty())
         return;
-    if (!path.endsWith(QLatin1String(".salvage")))
+    // The dialog confirmed replacing the name it returned, not one with the suffix added here.
+    const bool confirmed = path.endsWith(QLatin1String(".salvage"));
+    if (!confirmed)
         path += QStringLiteral(".salvage");
     try {
         m_timeline->annotations()->saveTo(m_workspace);
         m_restore->declarations().saveTo(m_workspace);
-        m_workspace.save(path);
+        m_workspace.save(path, confirmed ? SafeFileWriter::Existing::Replace : SafeFileWriter::Existing::Keep);
         m_workspacePath = path;
         statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
     } catch (const Error &failure) {
@@ -437,7 +439,7 @@ void MainWindow::saveAnnotations()
     try {
         m_timeline->annotations()->saveTo(m_workspace);
         m_restore->declarations().saveTo(m_workspace);
-        m_workspace.save(m_workspacePath);
+        m_workspace.save(m_workspacePath, SafeFileWriter::Existing::Replace); // its own file
     } catch (const Error &failure) {
         statusBar()->showMessage(tr("Your notes could not be saved: %1").arg(failure.message()), 15000);
     }

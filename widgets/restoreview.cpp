@@ -337,7 +337,8 @@ void RestoreView::showReport(const ExecutionReport &report)
         m_editor->markError(report.errorLine - 1, report.error);
     m_status->setText(report.error.isEmpty() ? (report.committed ? tr("Committed. Undo script: %1").arg(m_lastUndo)
                                                                  : tr("Preview done; rolled back."))
-                                             : tr("Failed at line %1: %2").arg(report.errorLine).arg(report.error));
+                                             : report.errorLine > 0 ? tr("Failed at line %1: %2").arg(report.errorLine).arg(report.error)
+                                                                    : tr("Failed: %1").arg(report.error));
     setBusy(false);
     Q_EMIT executed(report.committed, report.summary());
 }

@@ -1,6 +1,7 @@
 #include "timelineview.h"
 
 #include "core/error.h"
+#include "core/safefilewriter.h"
 #include "jobs/backgroundjob.h"
 #include "jobs/jobregistry.h"
 #include "loghighlighter.h"
@@ -24,7 +25,6 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
@@ -539,13 +539,14 @@ void TimelineView::exportTo(const QString &path, ReportWriter::Format format)
             annotations.loadJson(marks);
             TimelineReport report(*timeline, &annotations);
             report.setInferred(std::move(inferred));
-            QSaveFile file(path); // a cancelled or failed export leaves no half-written file
+            // A cancelled or failed export leaves no half-written file; the dialog confirmed replacing.
+            SafeFileWriter file(path, SafeFileWriter::Existing::Replace);
             if (!file.open(QIODevice::WriteOnly))
-                throw Error(tr("Cannot write %1: %2").arg(path, file.errorString()));
+                throw Error(file.errorString());
             ReportWriter writer(&file, format, tr("Incident timeline"));
             report.write(writer, selection, report.sourceNotes(), &control);
             if (!file.commit())
-                throw Error(tr("Cannot write %1: %2").arg(path, file.errorString()));
+                throw Error(file.errorString());
             return path;
         },
         this,

@@ -4,6 +4,9 @@
 #include <QString>
 #include <QStringList>
 #include <functional>
+#include <memory>
+
+class QIODevice;
 
 namespace salvage::cli {
 
@@ -33,8 +36,26 @@ void parseOrThrow(QCommandLineParser &parser, const QString &command, const QStr
                   bool allowPositional = false);
 /// The value of a mandatory option, or UsageError.
 QString required(const QCommandLineParser &parser, const QString &option);
-/// Writes text to -o FILE or stdout; UsageError when the file cannot be written.
-void writeOutput(const QString &path, const QByteArray &data);
+/// The whole number given to --OPTION (its default when not given), within [minimum, maximum];
+/// UsageError "COMMAND: --OPTION takes a whole number from MIN to MAX, not "TEXT"" otherwise.
+/// Every numeric option of every command goes through here.
+qint64 numberOption(
+    const QCommandLineParser &parser, const QString &command, const QString &option, qint64 minimum, qint64 maximum);
+/// Adds -o/--output FILE and --force (replace FILE when it exists; without it an existing file is kept).
+void addOutputOptions(QCommandLineParser &parser);
+/// Where -o points: a SafeFileWriter (a new temporary file renamed into place by finishOutput) or
+/// stdout for none or "-". UsageError when the file cannot be created or exists without --force.
+std::unique_ptr<QIODevice> openOutput(const QString &path, bool replace);
+std::unique_ptr<QIODevice> openOutput(const QCommandLineParser &parser);
+/// Checks every write to `output` and puts the file in place; UsageError with the path and the
+/// system's reason when anything failed (nothing is left behind then).
+void finishOutput(QIODevice &output);
+/// openOutput + write + finishOutput.
+void writeOutput(const QCommandLineParser &parser, const QByteArray &data);
+void writeOutput(const QString &path, const QByteArray &data, bool replace = false);
+/// Flushes stdout; UsageError "cannot write to standard output: REASON" when it failed (a full
+/// disk, /dev/full). main() calls it after every command.
+void flushStdout();
 
 void printLine(const QString &line);      ///< stdout
 void printError(const QString &line);     ///< stderr

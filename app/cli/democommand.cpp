@@ -4,6 +4,8 @@
 
 #include <QElapsedTimer>
 
+#include <limits>
+
 namespace salvage::cli {
 
 static const CliCommand demoCommand(QStringLiteral("demo"), QStringLiteral("build or reuse the demo incident (databases, logs, workspace)"),
@@ -25,15 +27,10 @@ static const CliCommand demoCommand(QStringLiteral("demo"), QStringLiteral("buil
         runner.stop();
         return int(Success);
     }
-    bool scaleOk = false;
-    bool seedOk = false;
     DemoParameters parameters;
-    parameters.scale = parser.value(QStringLiteral("scale")).toInt(&scaleOk);
-    parameters.seed = parser.value(QStringLiteral("seed")).toLongLong(&seedOk);
-    if (!scaleOk || parameters.scale < 1 || parameters.scale > 10000)
-        throw UsageError{QStringLiteral("demo: --scale must be a whole number from 1 to 10000")};
-    if (!seedOk)
-        throw UsageError{QStringLiteral("demo: --seed must be a whole number")};
+    parameters.scale = int(numberOption(parser, QStringLiteral("demo"), QStringLiteral("scale"), 1, 10000));
+    parameters.seed = numberOption(parser, QStringLiteral("demo"), QStringLiteral("seed"), std::numeric_limits<qint64>::min(),
+                                   std::numeric_limits<qint64>::max());
     const DemoRunner::Result result = runner.run(parameters);
     printLine(QStringLiteral("live: ") + result.liveConninfo);
     printLine(QStringLiteral("backup: ") + result.backupConninfo);

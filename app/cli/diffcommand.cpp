@@ -20,7 +20,7 @@ static const CliCommand diffCommand(u"diff"_s, u"compare every table of a backup
     parser.addOption({u"rows"_s, u"list every differing row"_s});
     parser.addOption({u"format"_s, u"json or text"_s, u"FORMAT"_s, u"text"_s});
     parser.addOption({u"exit-code"_s, u"exit 1 when there are differences"_s});
-    parser.addOption({{u"o"_s, u"output"_s}, u"write to FILE"_s, u"FILE"_s});
+    addOutputOptions(parser);
     parseOrThrow(parser, u"diff"_s, arguments);
     const QString format = parser.value(u"format"_s);
     if (format != "json"_L1 && format != "text"_L1)
@@ -35,7 +35,7 @@ static const CliCommand diffCommand(u"diff"_s, u"compare every table of a backup
     const bool rows = parser.isSet(u"rows"_s);
     const QByteArray out = format == "json"_L1 ? QJsonDocument(diffToJson(result, rows)).toJson(QJsonDocument::Indented)
                                                : diffToText(result, rows).toUtf8();
-    writeOutput(parser.value(u"output"_s), out);
+    writeOutput(parser, out);
     return int(parser.isSet(u"exit-code"_s) && result.hasDifferences() ? Finding : Success);
 });
 

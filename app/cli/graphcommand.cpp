@@ -21,18 +21,14 @@ static const CliCommand graphCommand(
         parser.addOption({QStringLiteral("fanout"), QStringLiteral("far-side rows per link table and moved owners shown (default 25)"), QStringLiteral("N"), QStringLiteral("25")});
         parser.addOption({QStringLiteral("moves-only"), QStringLiteral("keep only the root, the moves and the rows at their ends")});
         parser.addOption({QStringLiteral("format"), QStringLiteral("json, dot, graphml or svg"), QStringLiteral("FORMAT"), QStringLiteral("json")});
-        parser.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("write to FILE"), QStringLiteral("FILE")});
+        addOutputOptions(parser);
         parseOrThrow(parser, QStringLiteral("graph"), arguments);
         const QString format = parser.value(QStringLiteral("format"));
         if (!QStringList{QStringLiteral("json"), QStringLiteral("dot"), QStringLiteral("graphml"), QStringLiteral("svg")}.contains(format))
             throw UsageError{QStringLiteral("graph: --format must be json, dot, graphml or svg")};
-        bool depthOk = false;
-        bool fanoutOk = false;
         GraphBuilder::Options options;
-        options.depth = parser.value(QStringLiteral("depth")).toInt(&depthOk);
-        options.fanout = parser.value(QStringLiteral("fanout")).toInt(&fanoutOk);
-        if (!depthOk || options.depth < 0 || options.depth > 6 || !fanoutOk || options.fanout < 1)
-            throw UsageError{QStringLiteral("graph: --depth takes 0 to 6, --fanout a positive number")};
+        options.depth = int(numberOption(parser, QStringLiteral("graph"), QStringLiteral("depth"), 0, 6));
+        options.fanout = int(numberOption(parser, QStringLiteral("graph"), QStringLiteral("fanout"), 1, 100000));
         const auto [table, key] = GraphBuilder::parseRoot(required(parser, QStringLiteral("root")));
 
         PgSession primary(required(parser, QStringLiteral("db")), PgSession::Options{true, QStringLiteral("LIVE"), 15});
@@ -61,7 +57,7 @@ static const CliCommand graphCommand(
             out = graph.toGraphml().toUtf8();
         else
             out = GraphLayout::renderSvg(graph);
-        writeOutput(parser.value(QStringLiteral("output")), out);
+        writeOutput(parser, out);
         return int(Success);
     });
 

@@ -2,6 +2,7 @@
 #include "clicommand.h"
 
 #include "core/error.h"
+#include "db/secretredactor.h"
 
 #include <QCoreApplication>
 
@@ -37,18 +38,20 @@ int main(int argc, char *argv[])
         if (command->name != name)
             continue;
         try {
-            return command->run(arguments);
+            const int code = command->run(arguments);
+            flushStdout(); // output that never reached its file is a failure, not exit 0
+            return code;
         } catch (const UsageError &error) {
-            printError(QStringLiteral("salvage-cli: ") + error.message);
+            printError(QStringLiteral("salvage-cli: ") + salvage::redactSecrets(error.message));
             return UsageOrInput;
         } catch (const salvage::Cancelled &) {
             printError(QStringLiteral("salvage-cli: cancelled"));
             return UsageOrInput;
         } catch (const salvage::Error &error) {
-            printError(QStringLiteral("salvage-cli: ") + error.message());
+            printError(QStringLiteral("salvage-cli: ") + salvage::redactSecrets(error.message()));
             return UsageOrInput;
         } catch (const std::exception &error) {
-            printError(QStringLiteral("salvage-cli: ") + QString::fromUtf8(error.what()).trimmed());
+            printError(QStringLiteral("salvage-cli: ") + salvage::redactSecrets(QString::fromUtf8(error.what()).trimmed()));
             return UsageOrInput;
         }
     }

@@ -1,6 +1,7 @@
 #include "clicommand.h"
 
 #include "core/error.h"
+#include "core/inputfile.h"
 #include "db/pgsession.h"
 #include "restore/declarationcandidates.h"
 #include "restore/declarations.h"
@@ -19,6 +20,7 @@ namespace {
 
 QByteArray readScript(const QString &path)
 {
+    InputFile::require(path, QStringLiteral("the script"));
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw UsageError{QStringLiteral("restore: cannot read %1: %2").arg(path, file.errorString())};
@@ -87,7 +89,7 @@ int plan(const QStringList &arguments)
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("no-recompute-counters"),
                       QStringLiteral("leave counter caches (columns equal to a count of referencing rows) as they are")});
-    parser.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("write the script to FILE"), QStringLiteral("FILE")});
+    addOutputOptions(parser);
     parseOrThrow(parser, QStringLiteral("restore plan"), arguments);
 
     RestoreRequest request;
@@ -114,7 +116,7 @@ int plan(const QStringList &arguments)
     if (output.isEmpty()) {
         writeOutput(QString(), script);
     } else {
-        writeOutput(output, script);
+        writeOutput(parser, script);
         writeOutput(QString(), restorePlan.summary().toUtf8());
     }
     return int(Success);
@@ -127,17 +129,23 @@ int execute(const QStringList &arguments, bool run)
     parser.addOption({QStringLiteral("live"), QStringLiteral("LIVE conninfo"), QStringLiteral("CONN")});
     parser.addOption({QStringLiteral("script"), QStringLiteral("the restore script"), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("lock-timeout"), QStringLiteral("seconds to wait for a lock"), QStringLiteral("S"), QStringLiteral("10")});
-    if (run)
-        parser.addOption({QStringLiteral("undo"), QStringLiteral("where to write the undo script"), QStringLiteral("FILE")});
+    if (run) {
+        parser.addOption({QStringLiteral("undo"), QStringLiteral("where to write the undo script (a new file; see --force)"),
+                          QStringLiteral("FILE")});
+        parser.addOption({QStringLiteral("force"), QStringLiteral("replace the undo file when it exists")});
+    }
     parseOrThrow(parser, name, arguments);
+    const int lockTimeout = int(numberOption(parser, name, QStringLiteral("lock-timeout"), 1, 86400));
     const QByteArray script = readScript(required(parser, QStringLiteral("script")));
     const QString undo = run ? required(parser, QStringLiteral("undo")) : QString();
     PgSession live(required(parser, QStringLiteral("live")), PgSession::Options::writable(QStringLiteral("LIVE")));
-    RestoreExecutor executor(live, parser.value(QStringLiteral("lock-timeout")).toInt());
+    RestoreExecutor executor(live, lockTimeout);
+    executor.setReplaceExistingUndo(run && parser.isSet(QStringLiteral("force")));
     const ExecutionReport report = run ? executor.run(script, undo) : executor.preview(script);
     writeOutput(QString(), report.summary().toUtf8());
     if (!report.error.isEmpty())
-        throw Error(QStringLiteral("%1 failed at line %2: %3").arg(name).arg(report.errorLine).arg(report.error));
+        throw Error(report.errorLine > 0 ? QStringLiteral("%1 failed at line %2: %3").arg(name).arg(report.errorLine).arg(report.error)
+                                         : QStringLiteral("%1 failed: %2").arg(name, report.error)); // never "line 0"
     if (run)
         printLine(QStringLiteral("Undo script: %1 (%2 logged rows)").arg(undo).arg(report.undoRows));
     return int(Success);

@@ -13,7 +13,7 @@ static const CliCommand schemaCommand(QStringLiteral("schema"), QStringLiteral("
     QCommandLineParser parser;
     parser.addOption({QStringLiteral("db"), QStringLiteral("libpq conninfo or URI"), QStringLiteral("CONN")});
     parser.addOption({QStringLiteral("format"), QStringLiteral("json or text"), QStringLiteral("FORMAT"), QStringLiteral("text")});
-    parser.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("write to FILE"), QStringLiteral("FILE")});
+    addOutputOptions(parser);
     parseOrThrow(parser, QStringLiteral("schema"), arguments);
     const QString format = parser.value(QStringLiteral("format"));
     if (format != QLatin1String("json") && format != QLatin1String("text"))
@@ -24,7 +24,7 @@ static const CliCommand schemaCommand(QStringLiteral("schema"), QStringLiteral("
     const QByteArray out = format == QLatin1String("json")
                                ? QJsonDocument(schemaToJson(schema)).toJson(QJsonDocument::Indented)
                                : schemaToText(schema).toUtf8();
-    writeOutput(parser.value(QStringLiteral("output")), out);
+    writeOutput(parser, out);
     return int(Success);
 });
 

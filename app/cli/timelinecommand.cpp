@@ -1,6 +1,7 @@
 #include "clicommand.h"
 
 #include "core/error.h"
+#include "core/inputfile.h"
 #include "report/timelinereport.h"
 #include "timeline/annotations.h"
 #include "timeline/timeline.h"
@@ -10,6 +11,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QTimeZone>
+
+#include <memory>
 
 #include <cstdio>
 
@@ -61,7 +64,7 @@ QString utc(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s) + u" UTC"_s;
 }
 
-void writeSummary(QFile &out, const Timeline &timeline, const std::vector<EventRef> &selection)
+void writeSummary(QIODevice &out, const Timeline &timeline, const std::vector<EventRef> &selection)
 {
     std::vector<qint64> counts(size_t(timeline.sourceCount()), 0), first(counts.size(), 0), last(counts.size(), 0);
     for (const EventRef &ref : selection) {
@@ -105,7 +108,7 @@ int run(const QStringList &arguments)
     parser.addOption({u"to"_s, u"only events at or before TS"_s, u"TS"_s});
     parser.addOption({u"key"_s, u"only events carrying VALUE as a key, and inferred links (repeatable)"_s, u"VALUE"_s});
     parser.addOption({u"format"_s, u"markdown, html, csv, jsonl or summary"_s, u"FORMAT"_s, u"summary"_s});
-    parser.addOption({{u"o"_s, u"output"_s}, u"write to FILE"_s, u"FILE"_s});
+    addOutputOptions(parser);
     parseOrThrow(parser, u"timeline"_s, arguments, true);
 
     QStringList logs = parser.values(u"log"_s) + parser.positionalArguments(); // "--log a b c"
@@ -115,6 +118,7 @@ int run(const QStringList &arguments)
     Annotations annotations;
     if (parser.isSet(u"workspace"_s)) {
         const QString file = parser.value(u"workspace"_s);
+        InputFile::require(file, u"the workspace"_s);
         const Workspace workspace = Workspace::load(file);
         for (LogSource source : workspace.logs) {
             source.path = Workspace::resolve(file, source.path);
@@ -122,6 +126,8 @@ int run(const QStringList &arguments)
         }
         annotations.loadFrom(workspace);
     }
+    for (const QString &log : std::as_const(logs))
+        InputFile::require(log, u"the log"_s);
     if (logs.isEmpty() && workspaceSources.isEmpty())
         throw UsageError{u"timeline: give at least one --log FILE, or a --workspace with log sources"_s};
     const QString formatName = parser.value(u"format"_s);
@@ -143,22 +149,19 @@ int run(const QStringList &arguments)
         timeline.buildCorrelation();
     const std::vector<EventRef> selection = timeline.select(filter);
 
-    QFile out;
-    const QString path = parser.value(u"output"_s);
-    const bool opened = path.isEmpty() || path == "-"_L1 ? out.open(stdout, QIODevice::WriteOnly)
-                                                         : (out.setFileName(path), out.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    if (!opened)
-        throw UsageError{u"cannot write %1: %2"_s.arg(path, out.errorString())};
+    const std::unique_ptr<QIODevice> out = openOutput(parser);
     if (!reportFormat) {
-        writeSummary(out, timeline, selection);
+        writeSummary(*out, timeline, selection);
+        finishOutput(*out);
         return int(Success);
     }
     TimelineReport report(timeline, &annotations);
     QSet<EventRef> inferred;
     timeline.keyed(filter.keys, &inferred);
     report.setInferred(std::move(inferred));
-    ReportWriter writer(&out, *reportFormat, u"Incident timeline"_s);
+    ReportWriter writer(out.get(), *reportFormat, u"Incident timeline"_s);
     report.write(writer, selection, report.sourceNotes());
+    finishOutput(*out);
     return int(Success);
 }
 

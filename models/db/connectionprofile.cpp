@@ -1,5 +1,6 @@
 #include "connectionprofile.h"
 
+#include "db/secretredactor.h"
 #include "db/sqlident.h"
 
 #include <QHash>
@@ -59,7 +60,7 @@ QString ConnectionProfile::summary() const
 {
     const ParsedConninfo parsed = parse(conninfo);
     if (!parsed.error.isEmpty())
-        return conninfo.left(60);
+        return redactSecrets(conninfo).left(60); // libpq could not find the password in it; we still hide it
     // Fall back to what libpq would use, so the summary says where we really connect.
     auto pick = [&](const QString &keyword, const char *environment, const QString &fallback) {
         QString value = valueOf(parsed, keyword);
@@ -94,7 +95,9 @@ bool ConnectionProfile::embedsPassword() const
 QString ConnectionProfile::conninfoWithoutPassword() const
 {
     const ParsedConninfo parsed = parse(conninfo);
-    if (!parsed.error.isEmpty() || !embedsPassword())
+    if (!parsed.error.isEmpty())
+        return redactSecrets(conninfo);
+    if (!embedsPassword())
         return conninfo;
     QStringList parts;
     for (const auto &[key, value] : parsed.options) {

@@ -1,6 +1,7 @@
 #include "dberror.h"
 
 #include "core/error.h"
+#include "db/secretredactor.h"
 
 #include <QStringList>
 #include <pqxx/except>
@@ -31,7 +32,7 @@ bool mentions(const QString &text, const char *needle)
 
 } // namespace
 
-QString describeConnectFailure(const QString &libpqMessage, const QString &where)
+static QString connectFailure(const QString &libpqMessage, const QString &where)
 {
     const QString &m = libpqMessage;
     if (mentions(m, "password authentication failed"))
@@ -72,13 +73,13 @@ QString sqlStateOf(const std::exception &error)
     return {};
 }
 
-QString describeDatabaseError(const std::exception &error, const QString &where)
+static QString databaseError(const std::exception &error, const QString &where)
 {
     if (const auto *ours = dynamic_cast<const Error *>(&error))
         return ours->message();
     const QString message = QString::fromUtf8(error.what());
     if (dynamic_cast<const pqxx::broken_connection *>(&error))
-        return describeConnectFailure(message, where);
+        return connectFailure(message, where);
     const QString state = sqlStateOf(error);
     if (state == QLatin1String("25006"))
         return QStringLiteral("%1 is read-only in Salvage: it is written only inside a restore run (%2).")
@@ -89,10 +90,21 @@ QString describeDatabaseError(const std::exception &error, const QString &where)
         return QStringLiteral("%1: a lock could not be taken in time (another session holds it): %2")
             .arg(where, firstLine(message));
     if (state.startsWith(QLatin1String("57P")) || state.startsWith(QLatin1String("08")))
-        return describeConnectFailure(message, where);
+        return connectFailure(message, where);
     if (mentions(message, "server closed the connection") || mentions(message, "Lost connection"))
-        return describeConnectFailure(message, where);
+        return connectFailure(message, where);
     return QStringLiteral("%1: %2").arg(where, firstLine(message));
+}
+
+// A conninfo the operator typed may be quoted in any of these (libpq repeats an unparsable one).
+QString describeConnectFailure(const QString &libpqMessage, const QString &where)
+{
+    return redactSecrets(connectFailure(libpqMessage, where));
+}
+
+QString describeDatabaseError(const std::exception &error, const QString &where)
+{
+    return redactSecrets(databaseError(error, where));
 }
 
 } // namespace salvage

@@ -160,7 +160,9 @@ void PgCluster::initialize()
                           "logging_collector = off\n";
     if (!m_settings.durable)
         settings += "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n";
-    conf.write(settings);
+    // Appended to the file initdb just made (owned by the server's user, so not replaced); checked.
+    if (conf.write(settings) != settings.size() || !conf.flush())
+        throw Error(QStringLiteral("Cannot write %1: %2.").arg(conf.fileName(), conf.errorString()));
 }
 
 QString PgCluster::socketDir() const
@@ -288,6 +290,8 @@ QString PgCluster::conninfo(const QString &database) const
 void PgCluster::createDatabase(const QString &database, bool replace) const
 {
     PGconn *connection = PQconnectdb(conninfo(QStringLiteral("postgres")).toUtf8().constData());
+    // "database … does not exist, skipping" and the like are no news for the operator.
+    PQsetNoticeProcessor(connection, [](void *, const char *) {}, nullptr);
     auto run = [&](const QString &statement) {
         PGresult *result = PQexec(connection, statement.toUtf8().constData());
         const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "db/dberror.h"
+#include "db/secretredactor.h"
 #include "db/sqlident.h"
 
 #include <QStringList>
@@ -127,7 +128,7 @@ void PgSession::open(const QString &password)
     try {
         conninfo = effectiveConninfo(m_profile.conninfo, password, m_options.connectTimeoutSeconds);
     } catch (const Error &error) {
-        throw Error(QStringLiteral("%1: the connection string is not valid: %2").arg(where(), error.message()));
+        throw Error(redactSecrets(QStringLiteral("%1: the connection string is not valid: %2").arg(where(), error.message())));
     }
 
     try {

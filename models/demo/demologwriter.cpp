@@ -1,6 +1,7 @@
 #include "demologwriter.h"
 
 #include "core/error.h"
+#include "core/safefilewriter.h"
 #include "db/pgraw.h"
 #include "demo/demoparameters.h"
 #include "demo/demosql.h"
@@ -123,36 +124,47 @@ void DemoLogWriter::copyTo(const QString &relativePath, const QString &query, bo
 {
     const QString path = m_logsDir + QLatin1Char('/') + relativePath;
     QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile plain(path);
-    gzFile compressed = nullptr;
-    if (gzip)
-        compressed = gzopen(QFile::encodeName(path).constData(), "wb6");
-    else if (!plain.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        throw Error(QStringLiteral("Cannot write %1: %2.").arg(path, plain.errorString()));
-    if (gzip && !compressed)
-        throw Error(QStringLiteral("Cannot write %1.").arg(path));
+    // The demo's own log, rewritten on every build: whole or absent, like every file Salvage writes.
+    SafeFileWriter file(path, SafeFileWriter::Existing::Replace);
+    if (!file.open(QIODevice::WriteOnly))
+        throw Error(file.errorString());
+    z_stream stream{};
+    if (gzip && deflateInit2(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) // 16: a gzip header
+        throw Error(QStringLiteral("Cannot compress %1.").arg(path));
+    QByteArray out(1 << 16, Qt::Uninitialized);
+    const auto deflateInto = [&](const QByteArray &bytes, int flush) {
+        stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(bytes.constData()));
+        stream.avail_in = uInt(bytes.size());
+        do {
+            stream.next_out = reinterpret_cast<Bytef *>(out.data());
+            stream.avail_out = uInt(out.size());
+            ::deflate(&stream, flush);
+            file.write(out.constData(), out.size() - qsizetype(stream.avail_out)); // a failure is kept for commit()
+        } while (stream.avail_out == 0);
+    };
 
     // Stream: one row at a time from the server to the file, never the whole log in memory.
-    bool writeFailed = false;
     try {
         PgRaw(m_sql.session().handle()).copyOut(QStringLiteral("COPY (") + query + QStringLiteral(") TO STDOUT"),
                                                 [&](const char *buffer, int size) {
             // Each row ends with '\n', which unescaping keeps.
             const QByteArray line = unescapeCopyLine(buffer, size);
-            if (compressed)
-                writeFailed |= gzwrite(compressed, line.constData(), unsigned(line.size())) != int(line.size());
+            if (gzip)
+                deflateInto(line, Z_NO_FLUSH);
             else
-                writeFailed |= plain.write(line) != line.size();
+                file.write(line);
         });
     } catch (const Error &error) {
-        if (compressed)
-            gzclose(compressed);
+        if (gzip)
+            deflateEnd(&stream);
         throw Error(QStringLiteral("Demo (logs): cannot write %1: %2").arg(relativePath, error.message()));
     }
-    if (compressed)
-        writeFailed |= gzclose(compressed) != Z_OK;
-    if (writeFailed)
-        throw Error(QStringLiteral("Cannot write %1.").arg(path));
+    if (gzip) {
+        deflateInto({}, Z_FINISH);
+        deflateEnd(&stream);
+    }
+    if (!file.commit())
+        throw Error(file.errorString());
 }
 
 } // namespace salvage

@@ -1,6 +1,7 @@
 #include "demorunner.h"
 
 #include "core/error.h"
+#include "core/safefilewriter.h"
 #include "db/pgcluster.h"
 #include "db/pgsession.h"
 #include "db/sqlident.h"
@@ -17,7 +18,6 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <QThread>
 
 namespace salvage {
@@ -126,12 +126,7 @@ DemoRunner::Result DemoRunner::run(const DemoParameters &parameters)
     if (!upToDate(cluster, parameters)) {
         QFile::remove(recordPath());
         build(cluster, kBackup, kLive, m_dir + QStringLiteral("/logs"), parameters, m_progress);
-        QSaveFile file(recordPath());
-        if (!file.open(QIODevice::WriteOnly))
-            throw Error(QStringLiteral("Cannot write %1.").arg(recordPath()));
-        file.write(QJsonDocument(record(parameters)).toJson(QJsonDocument::Indented));
-        if (!file.commit())
-            throw Error(QStringLiteral("Cannot write %1.").arg(recordPath()));
+        SafeFileWriter::save(recordPath(), QJsonDocument(record(parameters)).toJson(QJsonDocument::Indented));
         result.rebuilt = true;
     }
 
@@ -150,7 +145,7 @@ DemoRunner::Result DemoRunner::run(const DemoParameters &parameters)
     workspace.live = {QStringLiteral("Demo live"), result.liveConninfo};
     workspace.backup = {QStringLiteral("Demo backup (T0)"), result.backupConninfo};
     workspace.logs = DemoLogWriter::sources();
-    workspace.save(workspacePath());
+    workspace.save(workspacePath(), SafeFileWriter::Existing::Replace); // the demo's own, rewritten every run
     return result;
 }
 

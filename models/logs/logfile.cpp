@@ -1,6 +1,7 @@
 #include "logfile.h"
 
 #include "core/error.h"
+#include "core/inputfile.h"
 
 #include <QFileInfo>
 #include <QTemporaryFile>
@@ -16,9 +17,8 @@ LogFile::LogFile(const QString &path)
     : m_path(path)
     , m_file(path)
 {
+    InputFile::require(path, u"the log file"_s); // a FIFO or /dev/zero would block or never end
     const QFileInfo info(path);
-    if (info.isDir())
-        throw Error(u"%1 is a directory, not a log file."_s.arg(path));
     if (!m_file.open(QIODevice::ReadOnly))
         throw Error(u"Cannot read the log file %1: %2."_s.arg(path, m_file.errorString()));
     m_modified = info.lastModified();

@@ -1,6 +1,7 @@
 #include "restore/restoreexecutor.h"
 
 #include "core/error.h"
+#include "core/safefilewriter.h"
 #include "db/jobcontrol.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
@@ -94,7 +95,7 @@ QString ExecutionReport::summary() const
     for (auto it = rowsPerTable.constBegin(); it != rowsPerTable.constEnd(); ++it)
         lines << QStringLiteral("  %1: %2").arg(it.key()).arg(it.value());
     if (!error.isEmpty())
-        lines << QStringLiteral("Error at line %1: %2").arg(errorLine).arg(error);
+        lines << (errorLine > 0 ? QStringLiteral("Error at line %1: %2").arg(errorLine).arg(error) : QStringLiteral("Error: ") + error);
     lines << (committed ? QStringLiteral("Committed.") : QStringLiteral("Rolled back; LIVE is unchanged."));
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
@@ -128,11 +129,13 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
     if (m_live.isReadOnly())
         throw Error(QStringLiteral("%1: a restore needs the run's own writable session.").arg(m_live.where()));
     const QList<ScriptItem> items = ScriptParser::parse(script);
-    // Refuse early, before touching LIVE, when the undo script cannot be created there.
+    // Refuse early, before touching LIVE, when the undo script cannot be created there (or would
+    // replace a file unasked): its temporary file is created now and renamed into place before COMMIT.
+    std::optional<SafeFileWriter> undoFile;
     if (commit) {
-        QFile probe(undoPath);
-        if (!probe.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            throw Error(QStringLiteral("Cannot write the undo script %1: %2.").arg(undoPath, probe.errorString()));
+        undoFile.emplace(undoPath, m_replaceUndo ? SafeFileWriter::Existing::Replace : SafeFileWriter::Existing::Keep);
+        if (!undoFile->open(QIODevice::WriteOnly))
+            throw Error(QStringLiteral("Cannot write the undo script: %1.").arg(undoFile->errorString()));
     }
     Schema schema = commit ? SchemaReader::read(m_live, control) : Schema{};
     RowIdentity::adopt(schema); // undo tells rows apart as the plan did
@@ -189,7 +192,7 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
         report.errorLine = 0;
         if (commit) {
             phase(items.size(), QStringLiteral("writing the undo script"));
-            report.undoRows = undo->writeScript(undoPath, QStringLiteral("run on %1 at %2")
+            report.undoRows = undo->writeScript(*undoFile, QStringLiteral("run on %1 at %2")
                                                               .arg(m_live.where(), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)));
             phase(items.size(), QStringLiteral("removing the undo log"));
             undo->remove();
@@ -206,8 +209,10 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
             live.exec(QStringLiteral("ROLLBACK"));
         } catch (...) {
         }
-        if (commit && !report.committed)
-            QFile::remove(undoPath);
+        // An uncommitted run leaves no undo script: its temporary file goes with undoFile, and a
+        // script already renamed into place is removed (it is ours: nothing was there, or --force).
+        if (undoFile && undoFile->isCommitted() && !report.committed)
+            QFile::remove(undoFile->targetPath());
         report.error = dynamic_cast<const Cancelled *>(&error) ? QStringLiteral("Cancelled.") : QString::fromUtf8(error.what());
     }
     return report;

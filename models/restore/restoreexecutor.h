@@ -49,12 +49,15 @@ public:
 
     ExecutionReport preview(const QByteArray &script, JobControl *control = nullptr);
     ExecutionReport run(const QByteArray &script, const QString &undoPath, JobControl *control = nullptr);
+    /// Lets run() replace an existing file at the undo path (asked for: --force, a confirmed dialog).
+    void setReplaceExistingUndo(bool replace) { m_replaceUndo = replace; }
 
 private:
     ExecutionReport execute(const QByteArray &script, const QString &undoPath, bool commit, JobControl *control);
 
     PgSession &m_live;
     int m_lockTimeoutSeconds;
+    bool m_replaceUndo = false;
 };
 
 } // namespace salvage

@@ -1,15 +1,12 @@
 #include "restore/undorecorder.h"
 
 #include "core/error.h"
+#include "core/safefilewriter.h"
 #include "db/sqlident.h"
 #include "db/pgraw.h"
 #include "restore/restoresql.h"
 
-#include <QFile>
-#include <QFileInfo>
 #include <QMap>
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace salvage {
 
@@ -153,14 +150,11 @@ QString UndoRecorder::undoStatement(int statement, const QList<QPair<quint32, QS
     return with + last + QLatin1Char(';');
 }
 
-qint64 UndoRecorder::writeScript(const QString &path, const QString &title) const
+qint64 UndoRecorder::writeScript(SafeFileWriter &file, const QString &title) const
 {
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        throw Error(QStringLiteral("Cannot write the undo script %1: %2.").arg(path, file.errorString()));
     auto write = [&](const QByteArray &bytes) {
         if (file.write(bytes) != bytes.size())
-            throw Error(QStringLiteral("Cannot write the undo script %1: %2.").arg(path, file.errorString()));
+            throw Error(QStringLiteral("Cannot write the undo script: %1.").arg(file.errorString()));
     };
     write(QStringLiteral("-- Salvage undo script: %1\n-- Run it with: psql -v ON_ERROR_STOP=1 -f THIS_FILE\n"
                          "-- Returns every row the run touched to its state before the run. Sequences are left advanced.\n"
@@ -207,14 +201,8 @@ qint64 UndoRecorder::writeScript(const QString &path, const QString &title) cons
         write(undoStatement(statement, byStatement.value(statement)).toUtf8() + "\n");
     }
     write("COMMIT;\n");
-    if (!file.flush() || ::fsync(file.handle()) != 0)
-        throw Error(QStringLiteral("Cannot flush the undo script %1 to disk.").arg(path));
-    file.close();
-    const int directory = ::open(QFileInfo(path).absolutePath().toLocal8Bit().constData(), O_RDONLY);
-    if (directory >= 0) {
-        ::fsync(directory);
-        ::close(directory);
-    }
+    if (!file.commit()) // fsynced and renamed into place, its directory fsynced
+        throw Error(QStringLiteral("Cannot write the undo script: %1.").arg(file.errorString()));
     return rows;
 }
 

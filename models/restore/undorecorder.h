@@ -8,6 +8,7 @@
 namespace salvage {
 
 class PgRaw;
+class SafeFileWriter;
 
 /// Records, inside a restore run's transaction, the pre-image of every row the run updates or
 /// deletes and the key of every row it inserts (triggers installed for the transaction only,
@@ -21,8 +22,8 @@ public:
     void install();
     /// Tags what the following statement logs, so that undo can reverse it as one statement.
     void beginStatement(int number) const;
-    /// Writes the undo script to `path` and flushes it to disk; throws when it cannot.
-    qint64 writeScript(const QString &path, const QString &title) const;
+    /// Writes the undo script to `file` (opened) and commits it: on disk, renamed into place; throws when it cannot.
+    qint64 writeScript(SafeFileWriter &file, const QString &title) const;
     /// Drops the triggers again (before COMMIT, so that nothing of them stays behind).
     void remove() const;
 

@@ -1,13 +1,13 @@
 #include "workspace.h"
 
 #include "core/error.h"
+#include "core/inputfile.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 namespace salvage {
 
@@ -55,6 +55,7 @@ Workspace Workspace::fromJson(const QJsonObject &object)
 
 Workspace Workspace::load(const QString &path)
 {
+    InputFile::require(path, QStringLiteral("the workspace"));
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw Error(QStringLiteral("Cannot open the workspace %1: %2.").arg(path, file.errorString()));
@@ -68,14 +69,9 @@ Workspace Workspace::load(const QString &path)
     return fromJson(document.object());
 }
 
-void Workspace::save(const QString &path) const
+void Workspace::save(const QString &path, SafeFileWriter::Existing existing) const
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw Error(QStringLiteral("Cannot write the workspace %1: %2.").arg(path, file.errorString()));
-    file.write(QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
-    if (!file.commit())
-        throw Error(QStringLiteral("Cannot write the workspace %1: %2.").arg(path, file.errorString()));
+    SafeFileWriter::save(path, QJsonDocument(toJson()).toJson(QJsonDocument::Indented), existing);
 }
 
 QString Workspace::resolve(const QString &workspaceFile, const QString &path)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/safefilewriter.h"
 #include "db/connectionprofile.h"
 
 #include <QJsonObject>
@@ -36,8 +37,8 @@ public:
 
     /// Throws salvage::Error with a clear sentence when the file is missing or not a workspace.
     static Workspace load(const QString &path);
-    /// Writes atomically (QSaveFile); throws salvage::Error when it cannot.
-    void save(const QString &path) const;
+    /// Writes atomically (SafeFileWriter); an existing file only with Existing::Replace; throws salvage::Error when it cannot.
+    void save(const QString &path, SafeFileWriter::Existing existing = SafeFileWriter::Existing::Keep) const;
 
     QJsonObject toJson() const;
     static Workspace fromJson(const QJsonObject &object);

@@ -112,6 +112,117 @@ private Q_SLOTS:
         QCOMPARE(session.exec(QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))[0][0].as<int>(), 0);
     }
 
+    QByteArray plainDump()
+    {
+        QFile file(dump({QStringLiteral("-Fp")}, QStringLiteral("plain-source.sql")));
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+
+    QString write(const QString &name, const QByteArray &bytes)
+    {
+        QFile file(m_dir.filePath(name));
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return {};
+        file.write(bytes);
+        return file.fileName();
+    }
+
+    static QByteArray gzipped(const QByteArray &plain)
+    {
+        QProcess gzip;
+        gzip.start(QStringLiteral("gzip"), {QStringLiteral("-c")});
+        gzip.write(plain);
+        gzip.closeWriteChannel();
+        gzip.waitForFinished(30000);
+        return gzip.readAllStandardOutput();
+    }
+
+    /// Loads `path`; the load must fail, say `expected`, and leave an empty database.
+    void failsAndLeavesNothing(const QString &path, const QString &database, const QString &expected)
+    {
+        JobControl control;
+        const QString clusterDir = m_dir.filePath(QStringLiteral("cluster"));
+        try {
+            DumpLoader::load(path, clusterDir, database, control);
+            QFAIL("a damaged dump must not load");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().contains(expected), qPrintable(error.message()));
+            QVERIFY2(!error.message().contains(QStringLiteral("line 0")), qPrintable(error.message()));
+        }
+        PgSession session(PgCluster(clusterDir).conninfo(database), PgSession::Options{});
+        QCOMPARE(session.exec(QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))[0][0].as<int>(), 0);
+    }
+
+    void aTruncatedPlainDumpFailsAndLeavesNothing_data()
+    {
+        QTest::addColumn<double>("share");
+        QTest::newRow("in the COPY data, at a line end") << 0.5;
+        QTest::newRow("near the end, after the data") << 0.97;
+    }
+
+    void aTruncatedPlainDumpFailsAndLeavesNothing()
+    {
+        QFETCH(double, share);
+        const QByteArray whole = plainDump();
+        QVERIFY(whole.contains("-- PostgreSQL database dump complete"));
+        qsizetype cut = qsizetype(double(whole.size()) * share);
+        cut = whole.indexOf('\n', cut) + 1; // a clean line end: psql alone would not notice
+        failsAndLeavesNothing(write(QStringLiteral("cut.sql"), whole.left(cut)), QStringLiteral("backup_cut_sql"),
+                              QStringLiteral("cut short"));
+    }
+
+    void aTruncatedGzipDumpFailsAndLeavesNothing()
+    {
+        const QByteArray compressed = gzipped(plainDump());
+        QVERIFY(compressed.size() > 1000);
+        failsAndLeavesNothing(write(QStringLiteral("cut.sql.gz"), compressed.left(compressed.size() * 2 / 3)),
+                              QStringLiteral("backup_cut_gz"), QStringLiteral("unexpected end of file"));
+    }
+
+    void aCorruptGzipDumpFailsAndLeavesNothing()
+    {
+        QByteArray compressed = gzipped(plainDump());
+        for (qsizetype i = compressed.size() / 2; i < compressed.size() / 2 + 64; ++i)
+            compressed[i] = char(compressed[i] ^ 0x5a);
+        failsAndLeavesNothing(write(QStringLiteral("corrupt.sql.gz"), compressed), QStringLiteral("backup_corrupt_gz"),
+                              QStringLiteral("damaged"));
+    }
+
+    void theFirstErrorIsNamedWithItsLine()
+    {
+        QByteArray script = plainDump();
+        const qsizetype at = script.indexOf("CREATE TABLE public.statuses");
+        QVERIFY(at > 0);
+        const int line = int(script.left(at).count('\n')) + 1;
+        script.insert(at, "SELEC broken;\n");
+        failsAndLeavesNothing(write(QStringLiteral("error.sql"), script), QStringLiteral("backup_error_sql"),
+                              QStringLiteral("line %1: syntax error").arg(line));
+    }
+
+    void ownershipOfRolesThatDoNotExistIsSkipped()
+    {
+        // As pg_restore --no-owner --no-privileges: a production dump names roles the scratch cluster lacks.
+        QByteArray script = plainDump();
+        script.replace("-- PostgreSQL database dump complete",
+                       "ALTER TABLE public.accounts OWNER TO no_such_role;\nGRANT SELECT ON TABLE public.accounts TO no_such_role;\n"
+                       "-- PostgreSQL database dump complete");
+        JobControl control;
+        const DumpLoader::Result result = DumpLoader::load(write(QStringLiteral("owned.sql"), script), m_dir.filePath(QStringLiteral("cluster")),
+                                                           QStringLiteral("backup_owned"), control);
+        QCOMPARE(checksum(result.conninfo), checksum(m_source));
+    }
+
+    void aMissingDumpSaysItDoesNotExist()
+    {
+        JobControl control;
+        try {
+            DumpLoader::load(m_dir.filePath(QStringLiteral("nope.dump")), m_dir.filePath(QStringLiteral("cluster")), QStringLiteral("x"), control);
+            QFAIL("a missing dump must not load");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().contains(QStringLiteral("does not exist")), qPrintable(error.message()));
+        }
+    }
+
     void cleanupTestCase()
     {
         PgCluster(m_dir.filePath(QStringLiteral("cluster"))).destroy();

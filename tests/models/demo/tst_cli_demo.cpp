@@ -73,7 +73,7 @@ private Q_SLOTS:
         mark(before.live.conninfo, "CREATE TABLE tst_cli_demo_mark ()");
         // The operator's notes in the workspace survive a second run on the same data.
         before.setSection(QStringLiteral("annotations"), QJsonObject{{QStringLiteral("manual"), QJsonArray{QStringLiteral("kept")}}});
-        before.save(path);
+        before.save(path, salvage::SafeFileWriter::Existing::Replace);
         const Run run = cli({QStringLiteral("demo"), QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--seed"), QStringLiteral("3")});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QCOMPARE(marks(before.live.conninfo), 1);

@@ -10,6 +10,13 @@
 
 namespace salvage::test {
 
+/// A new undo path in `directory` for each run: Salvage never replaces an existing undo file.
+inline QString freshUndoPath(const QString &directory)
+{
+    static int runs = 0;
+    return directory + QStringLiteral("/undo-%1.sql").arg(++runs);
+}
+
 /// Every statement wrote the rows its "-- expected rows" comment announced, and nothing failed.
 inline void checkCounts(const ExecutionReport &report)
 {

@@ -218,7 +218,7 @@ private slots:
         const QByteArray script = planScript(nullptr, { { QStringLiteral("accounts"), chosen } });
         const auto before = snapshot();
         PgSession session(m_liveConn, PgSession::Options::writable(QStringLiteral("LIVE")));
-        const QString undo = m_dir.filePath(QStringLiteral("undo-policy.sql"));
+        const QString undo = m_dir.filePath(QStringLiteral("undo-policy-%1.sql").arg(policy)); // one per data row: never replaced
         const ExecutionReport run = RestoreExecutor(session).run(script, undo);
         QVERIFY2(run.committed, qPrintable(run.error));
         QCOMPARE(value(QStringLiteral(

@@ -67,7 +67,7 @@ class TestRestoreCycles : public QObject
     /// Preview (LIVE unchanged), run, then the undo script by psql gives LIVE back exactly.
     void previewRunUndo(const QByteArray &script, const std::function<void()> &checkRestored)
     {
-        salvage::test::previewRunUndo(m_incident.live(), script, m_dir.filePath(QStringLiteral("undo.sql")), checkRestored);
+        salvage::test::previewRunUndo(m_incident.live(), script, salvage::test::freshUndoPath(m_dir.path()), checkRestored);
     }
 
     /// kRing's rows as the backup holds them: each ring closed, nothing else, the tags on their b.

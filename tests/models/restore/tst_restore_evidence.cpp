@@ -8,6 +8,7 @@
 #include "restore/restoreplanner.h"
 #include "restore/restoreverifier.h"
 #include "restore/scriptrenderer.h"
+#include "previewrunundo.h"
 #include "smallincident.h"
 
 #include <QTemporaryDir>
@@ -99,13 +100,14 @@ class TestRestoreEvidence : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
+    QString m_lastUndo; ///< the undo script of the last run()
     salvage::test::SmallIncident m_incident;
 
     void run(const RestorePlan &plan)
     {
         PgSession session(m_incident.live(), PgSession::Options::writable(QStringLiteral("LIVE")));
         const ExecutionReport report
-            = RestoreExecutor(session).run(ScriptRenderer::render(plan), m_dir.filePath(QStringLiteral("undo.sql")));
+            = RestoreExecutor(session).run(ScriptRenderer::render(plan), m_lastUndo = salvage::test::freshUndoPath(m_dir.path()));
         QVERIFY2(report.committed, qPrintable(report.error));
         for (const StatementOutcome &outcome : report.statements)
             if (outcome.expectedRows >= 0)
@@ -254,8 +256,7 @@ private slots:
             QStringLiteral("gold,silver"));
         QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(member || ':' || note, ',' ORDER BY member, note) FROM scribble")),
             QStringLiteral("1:x,2:hi,2:hi"));
-        const ProcessResult undone
-            = salvage::test::runWithPsql(m_incident.live(), m_dir.filePath(QStringLiteral("undo.sql")));
+        const ProcessResult undone = salvage::test::runWithPsql(m_incident.live(), m_lastUndo);
         QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));
         QCOMPARE(salvage::test::tableDigests(m_incident.live()), before);
     }

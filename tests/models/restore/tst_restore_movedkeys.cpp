@@ -70,7 +70,7 @@ class TestRestoreMovedKeys : public QObject
     {
         ExecutionReport preview;
         salvage::test::previewRunUndo(
-            m_incident.live(), script, m_dir.filePath(QStringLiteral("undo.sql")), checkRestored, &preview);
+            m_incident.live(), script, salvage::test::freshUndoPath(m_dir.path()), checkRestored, &preview);
         QVERIFY2(preview.summary().contains(QLatin1String("re-keyed back")), qPrintable(preview.summary()));
     }
 

@@ -122,7 +122,7 @@ class TestRestoreProvenance : public QObject
     QString run(const QString &live, const QByteArray &script)
     {
         PgSession session(live, PgSession::Options::writable(QStringLiteral("LIVE")));
-        const ExecutionReport report = RestoreExecutor(session).run(script, m_dir.filePath(QStringLiteral("undo.sql")));
+        const ExecutionReport report = RestoreExecutor(session).run(script, salvage::test::freshUndoPath(m_dir.path()));
         if (!report.committed)
             return report.error.isEmpty() ? QStringLiteral("not committed") : report.error;
         for (const StatementOutcome &outcome : report.statements)

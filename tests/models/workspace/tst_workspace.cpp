@@ -1,7 +1,9 @@
 #include "core/error.h"
 #include "workspace/workspace.h"
 
+#include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -46,6 +48,30 @@ private Q_SLOTS:
         junk.write("{\"not\": \"a workspace\"}");
         junk.close();
         QVERIFY_THROWS_EXCEPTION(Error, Workspace::load(junk.fileName()));
+        // A FIFO would block the reader: refused before it is opened.
+        QVERIFY(QProcess::execute(QStringLiteral("mkfifo"), {dir.filePath(QStringLiteral("fifo.salvage"))}) == 0);
+        try {
+            Workspace::load(dir.filePath(QStringLiteral("fifo.salvage")));
+            QFAIL("a FIFO is no workspace");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().contains(QStringLiteral("FIFO")), qPrintable(error.message()));
+        }
+    }
+
+    void anExistingFileIsReplacedOnlyWhenAsked()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("case.salvage"));
+        Workspace first;
+        first.live = {QStringLiteral("first"), QStringLiteral("host=db1")};
+        first.save(path);
+        Workspace second;
+        second.live = {QStringLiteral("second"), QStringLiteral("host=db2")};
+        QVERIFY_THROWS_EXCEPTION(Error, second.save(path));
+        QCOMPARE(Workspace::load(path).live.name, QStringLiteral("first"));
+        second.save(path, SafeFileWriter::Existing::Replace);
+        QCOMPARE(Workspace::load(path).live.name, QStringLiteral("second"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("case.salvage")});
     }
 };
 
