@@ -84,13 +84,18 @@ int execute(const QStringList &arguments, bool run)
     parser.addOption({QStringLiteral("live"), QStringLiteral("LIVE conninfo"), QStringLiteral("CONN")});
     parser.addOption({QStringLiteral("script"), QStringLiteral("the restore script"), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("lock-timeout"), QStringLiteral("seconds to wait for a lock"), QStringLiteral("S"), QStringLiteral("10")});
-    if (run)
+    if (run) {
         parser.addOption({QStringLiteral("undo"), QStringLiteral("where to write the undo script"), QStringLiteral("FILE")});
+        parser.addOption({ QStringLiteral("force-undo"),
+            QStringLiteral(
+                "run an undo script even over rows changed since its run (overwrites them; deletes cascade)") });
+    }
     parseOrThrow(parser, name, arguments);
     const QByteArray script = readScript(required(parser, QStringLiteral("script")));
     const QString undo = run ? required(parser, QStringLiteral("undo")) : QString();
     PgSession live(required(parser, QStringLiteral("live")), PgSession::Options::writable(QStringLiteral("LIVE")));
     RestoreExecutor executor(live, parser.value(QStringLiteral("lock-timeout")).toInt());
+    executor.setForceUndo(run && parser.isSet(QStringLiteral("force-undo")));
     const ExecutionReport report = run ? executor.run(script, undo) : executor.preview(script);
     writeOutput(QString(), report.summary().toUtf8());
     if (!report.error.isEmpty())

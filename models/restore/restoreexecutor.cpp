@@ -43,6 +43,19 @@ bool isTransactionControl(const QString &sql)
     return control.match(sql).hasMatch();
 }
 
+/// TRUNCATE is refused before LIVE is touched, in a preview too: no trigger sees the rows it
+/// removes, so undo could not put them back (a run also refuses it by trigger, in any form).
+void refuseTruncate(const QList<ScriptItem> &items)
+{
+    static const QRegularExpression truncate(QStringLiteral("^TRUNCATE\\b"), QRegularExpression::CaseInsensitiveOption);
+    for (const ScriptItem &item : items)
+        if (truncate.match(item.sql).hasMatch())
+            throw Error(QStringLiteral(
+                "Line %1: a restore script may not TRUNCATE: the undo script could not put the rows back "
+                "(delete them instead).")
+                            .arg(item.line));
+}
+
 /// Runs one statement; returns the rows it affected. An INSERT … ON CONFLICT DO NOTHING first runs
 /// as a plain INSERT under a savepoint: a speculative insertion per row costs a sixth of a
 /// million-row insert, and when nothing conflicts both insert the same rows. On any error the
@@ -128,6 +141,7 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
     if (m_live.isReadOnly())
         throw Error(QStringLiteral("%1: a restore needs the run's own writable session.").arg(m_live.where()));
     const QList<ScriptItem> items = ScriptParser::parse(script);
+    refuseTruncate(items);
     // Refuse early, before touching LIVE, when the undo script cannot be created there.
     if (commit) {
         QFile probe(undoPath);
@@ -143,6 +157,8 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
         RestoreSql::widenTempBuffers(live); // the staging tables and the undo log are temporary tables
         live.exec(QStringLiteral("BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"));
         live.exec(QStringLiteral("SET LOCAL lock_timeout = '%1s'").arg(m_lockTimeoutSeconds));
+        if (m_forceUndo) // read by an undo script's check (UndoGuard)
+            live.exec(QStringLiteral("SET LOCAL salvage.force_undo = 'on'"));
         // Phases after the statements report as done = all of them, so progress never runs backwards.
         const auto phase = [&](qint64 done, const QString &status) {
             if (control)

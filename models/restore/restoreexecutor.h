@@ -47,6 +47,10 @@ public:
     explicit RestoreExecutor(PgSession &live, int lockTimeoutSeconds = 10)
         : m_live(live), m_lockTimeoutSeconds(lockTimeoutSeconds) {}
 
+    /// Runs an undo script even over rows changed since its run (they are overwritten, and
+    /// deletes cascade); without it such a script stops and lists them.
+    void setForceUndo(bool force) { m_forceUndo = force; }
+
     ExecutionReport preview(const QByteArray &script, JobControl *control = nullptr);
     ExecutionReport run(const QByteArray &script, const QString &undoPath, JobControl *control = nullptr);
 
@@ -55,6 +59,7 @@ private:
 
     PgSession &m_live;
     int m_lockTimeoutSeconds;
+    bool m_forceUndo = false;
 };
 
 } // namespace salvage
