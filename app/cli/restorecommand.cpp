@@ -1,10 +1,12 @@
 #include "clicommand.h"
 
 #include "core/error.h"
+#include "db/jobcontrol.h"
 #include "db/pgsession.h"
 #include "restore/restoreexecutor.h"
 #include "restore/restoreplanner.h"
 #include "restore/scriptrenderer.h"
+#include "signalcancel.h"
 
 #include <QFile>
 
@@ -96,8 +98,16 @@ int execute(const QStringList &arguments, bool run)
     PgSession live(required(parser, QStringLiteral("live")), PgSession::Options::writable(QStringLiteral("LIVE")));
     RestoreExecutor executor(live, parser.value(QStringLiteral("lock-timeout")).toInt());
     executor.setForceUndo(run && parser.isSet(QStringLiteral("force-undo")));
-    const ExecutionReport report = run ? executor.run(script, undo) : executor.preview(script);
+    JobControl control;
+    const SignalCancel interrupt([&] {
+        control.requestCancel();
+        live.cancel();
+    });
+    const ExecutionReport report = run ? executor.run(script, undo, &control) : executor.preview(script, &control);
     writeOutput(QString(), report.summary().toUtf8());
+    if (interrupt.received() && !report.committed)
+        throw Error(
+            QStringLiteral("%1 interrupted by signal %2: %3").arg(name).arg(interrupt.received()).arg(report.error));
     if (!report.error.isEmpty())
         throw Error(QStringLiteral("%1 failed at line %2: %3").arg(name).arg(report.errorLine).arg(report.error));
     if (run)

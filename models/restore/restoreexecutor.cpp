@@ -2,10 +2,11 @@
 
 #include "core/error.h"
 #include "db/jobcontrol.h"
+#include "db/pgraw.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
-#include "db/pgraw.h"
 #include "db/sqlident.h"
+#include "restore/commitoutcome.h"
 #include "restore/restoresql.h"
 #include "restore/rowidentity.h"
 #include "restore/scriptparser.h"
@@ -108,7 +109,10 @@ QString ExecutionReport::summary() const
         lines << QStringLiteral("  %1: %2").arg(it.key()).arg(it.value());
     if (!error.isEmpty())
         lines << QStringLiteral("Error at line %1: %2").arg(errorLine).arg(error);
-    lines << (committed ? QStringLiteral("Committed.") : QStringLiteral("Rolled back; LIVE is unchanged."));
+    lines << (committed ? QStringLiteral("Committed.")
+            : commitUnknown
+            ? QStringLiteral("The connection was lost during COMMIT: LIVE may hold the run; the undo script is kept.")
+            : QStringLiteral("Rolled back; LIVE is unchanged."));
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
@@ -144,15 +148,20 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
     refuseTruncate(items);
     // Refuse early, before touching LIVE, when the undo script cannot be created there.
     if (commit) {
+        const bool existed = QFile::exists(undoPath);
         QFile probe(undoPath);
         if (!probe.open(QIODevice::WriteOnly | QIODevice::Truncate))
             throw Error(QStringLiteral("Cannot write the undo script %1: %2.").arg(undoPath, probe.errorString()));
+        if (!existed) // nothing under the asked name before the script is written (a killed run leaves none)
+            probe.remove();
     }
     Schema schema = commit ? SchemaReader::read(m_live, control) : Schema{};
     RowIdentity::adopt(schema); // undo tells rows apart as the plan did
     const PgRaw live(m_live.handle(), m_live.where());
     ExecutionReport report;
     int current = 0;
+    bool commitSent = false;
+    QString xid; // the run's transaction, to ask about when the answer to COMMIT is lost
     try {
         RestoreSql::widenTempBuffers(live); // the staging tables and the undo log are temporary tables
         live.exec(QStringLiteral("BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"));
@@ -212,19 +221,39 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
             if (control)
                 control->throwIfCancelled();
             phase(items.size(), QStringLiteral("committing"));
+            xid = PgRaw::value(live.exec(QStringLiteral("SELECT txid_current()::text")), 0, 0);
+            commitSent = true;
             live.exec(QStringLiteral("COMMIT"));
             report.committed = true;
         } else {
             live.exec(QStringLiteral("ROLLBACK"));
         }
     } catch (const std::exception &error) {
+        bool connected = true;
         try {
             live.exec(QStringLiteral("ROLLBACK"));
         } catch (...) {
+            connected = false;
         }
-        if (commit && !report.committed)
+        // A COMMIT whose answer was lost may have committed: the server is asked on a new connection.
+        // While that cannot be known, the undo script stays (it refuses to run, changing nothing, if
+        // LIVE does not hold the run).
+        if (commitSent && !connected) {
+            const CommitOutcome::Outcome outcome = CommitOutcome::ask(m_live.handle(), xid);
+            if (outcome == CommitOutcome::Outcome::Committed) {
+                report.committed = true;
+                return report;
+            }
+            report.commitUnknown = outcome == CommitOutcome::Outcome::Unknown;
+        }
+        if (commit && !report.committed && !report.commitUnknown)
             QFile::remove(undoPath);
         report.error = dynamic_cast<const Cancelled *>(&error) ? QStringLiteral("Cancelled.") : QString::fromUtf8(error.what());
+        if (report.commitUnknown)
+            report.error += QStringLiteral(
+                " The connection was lost during COMMIT: LIVE may hold the run. The undo script %1 is kept: it "
+                "undoes the run if it committed and refuses, changing nothing, if it did not.")
+                                .arg(undoPath);
     }
     return report;
 }

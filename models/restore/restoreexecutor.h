@@ -26,6 +26,7 @@ struct ExecutionReport
     QList<StatementOutcome> statements;
     QMap<QString, qint64> rowsPerTable;
     bool committed = false;
+    bool commitUnknown = false; ///< the connection was lost during COMMIT: LIVE may hold the run
     QString error;     ///< empty on success
     int errorLine = 0; ///< line of the failing statement
     qint64 undoRows = 0;
