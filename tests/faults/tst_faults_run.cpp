@@ -8,6 +8,7 @@
 #include "restore/restoreexecutor.h"
 
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <thread>
 
@@ -15,6 +16,7 @@ using namespace salvage;
 using salvage::test::entries;
 using salvage::test::FaultIncident;
 using salvage::test::Gate;
+using salvage::test::TestCluster;
 
 namespace {
 
@@ -137,26 +139,28 @@ private slots:
         PgSession session(m_incident.live(), PgSession::Options::writable(QStringLiteral("LIVE")));
         session.exec(QStringLiteral("SET synchronous_commit = on")); // the test cluster runs with it off
         RestoreExecutor executor(session);
-        std::thread killer;
+        // The terminating session is a psql of its own, started as COMMIT is about to be sent: it
+        // waits until the run's backend waits for the standby.
+        QProcess killer;
         JobControl control([&](qint64, qint64, const QString &status) {
             if (status != QLatin1String("committing"))
                 return;
             standby(QStringLiteral("salvage_fault_nobody"));
-            killer = std::thread([&] {
-                PgSession watcher = FaultIncident::admin();
-                const QDeadlineTimer deadline(30000);
-                while (!deadline.hasExpired()
-                    && m_incident.adminValue(watcher,
-                           QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 "
-                                          "AND wait_event = 'SyncRep'"))
-                        == QLatin1String("0"))
-                    QTest::qSleep(20);
-                m_incident.terminateLiveSessions();
-            });
+            killer.start(salvage::test::psql(),
+                { QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-d"),
+                    TestCluster::instance().conninfo(QStringLiteral("postgres")), QStringLiteral("-c"),
+                    QStringLiteral(
+                        "DO $$ BEGIN FOR i IN 1..300 LOOP PERFORM pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = '%1' AND wait_event = 'SyncRep'; EXIT WHEN FOUND; PERFORM pg_sleep(0.1); END "
+                        "LOOP; END $$")
+                        .arg(m_incident.liveDatabase()),
+                    // The terminated backend, its commit durable, waits for the standby again as it
+                    // exits (dropping its temporary tables): lift the wait.
+                    QStringLiteral("-c"), QStringLiteral("ALTER SYSTEM RESET synchronous_standby_names"),
+                    QStringLiteral("-c"), QStringLiteral("SELECT pg_reload_conf()") });
         });
         const ExecutionReport report = run(executor, m_incident.script(), &control);
-        if (killer.joinable())
-            killer.join();
+        killer.waitForFinished(60000);
         standby(QString());
 
         // Salvage asks the server on a new connection: the run committed, and says so.
