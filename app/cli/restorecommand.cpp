@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/inputfile.h"
+#include "db/jobcontrol.h"
 #include "db/pgsession.h"
 #include "restore/declarationcandidates.h"
 #include "restore/declarations.h"
@@ -9,6 +10,7 @@
 #include "restore/restoreplanner.h"
 #include "restore/scriptrenderer.h"
 #include "workspace/workspace.h"
+#include "signalcancel.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -133,6 +135,9 @@ int execute(const QStringList &arguments, bool run)
         parser.addOption({QStringLiteral("undo"), QStringLiteral("where to write the undo script (a new file; see --force)"),
                           QStringLiteral("FILE")});
         parser.addOption({QStringLiteral("force"), QStringLiteral("replace the undo file when it exists")});
+        parser.addOption({ QStringLiteral("force-undo"),
+            QStringLiteral(
+                "run an undo script even over rows changed since its run (overwrites them; deletes cascade)") });
     }
     parseOrThrow(parser, name, arguments);
     const int lockTimeout = int(numberOption(parser, name, QStringLiteral("lock-timeout"), 1, 86400));
@@ -141,8 +146,17 @@ int execute(const QStringList &arguments, bool run)
     PgSession live(required(parser, QStringLiteral("live")), PgSession::Options::writable(QStringLiteral("LIVE")));
     RestoreExecutor executor(live, lockTimeout);
     executor.setReplaceExistingUndo(run && parser.isSet(QStringLiteral("force")));
-    const ExecutionReport report = run ? executor.run(script, undo) : executor.preview(script);
+    executor.setForceUndo(run && parser.isSet(QStringLiteral("force-undo")));
+    JobControl control;
+    const SignalCancel interrupt([&] {
+        control.requestCancel();
+        live.cancel();
+    });
+    const ExecutionReport report = run ? executor.run(script, undo, &control) : executor.preview(script, &control);
     writeOutput(QString(), report.summary().toUtf8());
+    if (interrupt.received() && !report.committed)
+        throw Error(
+            QStringLiteral("%1 interrupted by signal %2: %3").arg(name).arg(interrupt.received()).arg(report.error));
     if (!report.error.isEmpty())
         throw Error(report.errorLine > 0 ? QStringLiteral("%1 failed at line %2: %3").arg(name).arg(report.errorLine).arg(report.error)
                                          : QStringLiteral("%1 failed: %2").arg(name, report.error)); // never "line 0"

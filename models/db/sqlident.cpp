@@ -30,6 +30,25 @@ QString quoteLiteral(const QString &value)
     return QLatin1Char('\'') + quoted + QLatin1Char('\'');
 }
 
+QStringList splitIdentifierList(const QString &text)
+{
+    QStringList names;
+    qsizetype start = 0;
+    bool quoted = false;
+    for (qsizetype i = 0; i <= text.size(); ++i) {
+        if (i < text.size() && text.at(i) == QLatin1Char('"'))
+            quoted = !quoted; // a doubled quote toggles twice
+        if (i < text.size() && (quoted || text.at(i) != QLatin1Char(',')))
+            continue;
+        const QStringList name = splitQualifiedName(text.mid(start, i - start).trimmed());
+        if (name.size() != 1)
+            return {};
+        names << name.first();
+        start = i + 1;
+    }
+    return names;
+}
+
 QStringList splitQualifiedName(const QString &text)
 {
     QStringList parts;

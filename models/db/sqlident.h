@@ -23,6 +23,9 @@ QString quoteLiteral(const QString &value);
 /// are kept as typed. Empty when the text is not such a name.
 QStringList splitQualifiedName(const QString &text);
 
+/// The names of a list as quoteIdentList() writes it (`"a", "b"`); empty when it is not one.
+QStringList splitIdentifierList(const QString &text);
+
 /// A regular-expression fragment matching one such name (bare parts stop at white space, '.' and ':').
 QString qualifiedNamePattern();
 

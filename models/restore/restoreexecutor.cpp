@@ -3,18 +3,21 @@
 #include "core/error.h"
 #include "core/safefilewriter.h"
 #include "db/jobcontrol.h"
+#include "db/pgraw.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
-#include "db/pgraw.h"
 #include "db/sqlident.h"
+#include "restore/commitoutcome.h"
 #include "restore/restoresql.h"
 #include "restore/rowidentity.h"
 #include "restore/scriptparser.h"
+#include "restore/scriptrenderer.h"
 #include "restore/undorecorder.h"
 
 #include <QDateTime>
 #include <QFile>
 #include <QRegularExpression>
+#include <algorithm>
 #include <exception>
 #include <optional>
 
@@ -42,6 +45,19 @@ bool isTransactionControl(const QString &sql)
     static const QRegularExpression control(QStringLiteral("^(BEGIN|START\\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)\\b"),
                                             QRegularExpression::CaseInsensitiveOption);
     return control.match(sql).hasMatch();
+}
+
+/// TRUNCATE is refused before LIVE is touched, in a preview too: no trigger sees the rows it
+/// removes, so undo could not put them back (a run also refuses it by trigger, in any form).
+void refuseTruncate(const QList<ScriptItem> &items)
+{
+    static const QRegularExpression truncate(QStringLiteral("^TRUNCATE\\b"), QRegularExpression::CaseInsensitiveOption);
+    for (const ScriptItem &item : items)
+        if (truncate.match(item.sql).hasMatch())
+            throw Error(QStringLiteral(
+                "Line %1: a restore script may not TRUNCATE: the undo script could not put the rows back "
+                "(delete them instead).")
+                            .arg(item.line));
 }
 
 /// Runs one statement; returns the rows it affected. An INSERT … ON CONFLICT DO NOTHING first runs
@@ -77,6 +93,31 @@ qint64 runStatement(const PgRaw &live, const QString &sql, const JobControl *con
     return PgRaw::affected(live.exec(sql));
 }
 
+/// Tables the plan told apart by columns that are no primary key (a declared unique key): the
+/// script's header names them ("-- identity: TABLE (COLUMNS)"), and the undo does the same.
+void adoptDeclaredIdentities(Schema &schema, const QByteArray &script)
+{
+    for (const QByteArray &raw : script.split('\n')) {
+        const QString line = QString::fromUtf8(raw);
+        if (line.startsWith(QLatin1String("BEGIN")))
+            break;
+        if (!line.startsWith(ScriptRenderer::identityMark()))
+            continue;
+        const QString rest = line.mid(ScriptRenderer::identityMark().size()).trimmed();
+        const qsizetype open = rest.lastIndexOf(QStringLiteral(" ("));
+        if (open < 0 || !rest.endsWith(QLatin1Char(')')))
+            continue;
+        const QStringList name = sql::splitQualifiedName(rest.left(open));
+        const QStringList columns = sql::splitIdentifierList(rest.mid(open + 2, rest.size() - open - 3));
+        if (name.size() != 2 || columns.isEmpty())
+            continue;
+        for (Table &table : schema.tables)
+            if (table.schema == name.first() && table.name == name.last() && table.primaryKey.isEmpty()
+                && std::all_of(columns.cbegin(), columns.cend(), [&table](const QString &column) { return table.column(column); }))
+                table.primaryKey = columns;
+    }
+}
+
 } // namespace
 
 QString ExecutionReport::summary() const
@@ -96,7 +137,10 @@ QString ExecutionReport::summary() const
         lines << QStringLiteral("  %1: %2").arg(it.key()).arg(it.value());
     if (!error.isEmpty())
         lines << (errorLine > 0 ? QStringLiteral("Error at line %1: %2").arg(errorLine).arg(error) : QStringLiteral("Error: ") + error);
-    lines << (committed ? QStringLiteral("Committed.") : QStringLiteral("Rolled back; LIVE is unchanged."));
+    lines << (committed ? QStringLiteral("Committed.")
+            : commitUnknown
+            ? QStringLiteral("The connection was lost during COMMIT: LIVE may hold the run; the undo script is kept.")
+            : QStringLiteral("Rolled back; LIVE is unchanged."));
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
@@ -129,6 +173,7 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
     if (m_live.isReadOnly())
         throw Error(QStringLiteral("%1: a restore needs the run's own writable session.").arg(m_live.where()));
     const QList<ScriptItem> items = ScriptParser::parse(script);
+    refuseTruncate(items);
     // Refuse early, before touching LIVE, when the undo script cannot be created there (or would
     // replace a file unasked): its temporary file is created now and renamed into place before COMMIT.
     std::optional<SafeFileWriter> undoFile;
@@ -138,14 +183,19 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
             throw Error(QStringLiteral("Cannot write the undo script: %1.").arg(undoFile->errorString()));
     }
     Schema schema = commit ? SchemaReader::read(m_live, control) : Schema{};
+    adoptDeclaredIdentities(schema, script);
     RowIdentity::adopt(schema); // undo tells rows apart as the plan did
     const PgRaw live(m_live.handle(), m_live.where());
     ExecutionReport report;
     int current = 0;
+    bool commitSent = false;
+    QString xid; // the run's transaction, to ask about when the answer to COMMIT is lost
     try {
         RestoreSql::widenTempBuffers(live); // the staging tables and the undo log are temporary tables
         live.exec(QStringLiteral("BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"));
         live.exec(QStringLiteral("SET LOCAL lock_timeout = '%1s'").arg(m_lockTimeoutSeconds));
+        if (m_forceUndo) // read by an undo script's check (UndoGuard)
+            live.exec(QStringLiteral("SET LOCAL salvage.force_undo = 'on'"));
         // Phases after the statements report as done = all of them, so progress never runs backwards.
         const auto phase = [&](qint64 done, const QString &status) {
             if (control)
@@ -199,21 +249,41 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
             if (control)
                 control->throwIfCancelled();
             phase(items.size(), QStringLiteral("committing"));
+            xid = PgRaw::value(live.exec(QStringLiteral("SELECT txid_current()::text")), 0, 0);
+            commitSent = true;
             live.exec(QStringLiteral("COMMIT"));
             report.committed = true;
         } else {
             live.exec(QStringLiteral("ROLLBACK"));
         }
     } catch (const std::exception &error) {
+        bool connected = true;
         try {
             live.exec(QStringLiteral("ROLLBACK"));
         } catch (...) {
+            connected = false;
+        }
+        // A COMMIT whose answer was lost may have committed: the server is asked on a new connection.
+        // While that cannot be known, the undo script stays (it refuses to run, changing nothing, if
+        // LIVE does not hold the run).
+        if (commitSent && !connected) {
+            const CommitOutcome::Outcome outcome = CommitOutcome::ask(m_live.handle(), xid);
+            if (outcome == CommitOutcome::Outcome::Committed) {
+                report.committed = true;
+                return report;
+            }
+            report.commitUnknown = outcome == CommitOutcome::Outcome::Unknown;
         }
         // An uncommitted run leaves no undo script: its temporary file goes with undoFile, and a
         // script already renamed into place is removed (it is ours: nothing was there, or --force).
-        if (undoFile && undoFile->isCommitted() && !report.committed)
+        if (undoFile && undoFile->isCommitted() && !report.committed && !report.commitUnknown)
             QFile::remove(undoFile->targetPath());
         report.error = dynamic_cast<const Cancelled *>(&error) ? QStringLiteral("Cancelled.") : QString::fromUtf8(error.what());
+        if (report.commitUnknown)
+            report.error += QStringLiteral(
+                " The connection was lost during COMMIT: LIVE may hold the run. The undo script %1 is kept: it "
+                "undoes the run if it committed and refuses, changing nothing, if it did not.")
+                                .arg(undoPath);
     }
     return report;
 }

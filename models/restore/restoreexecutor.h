@@ -26,6 +26,7 @@ struct ExecutionReport
     QList<StatementOutcome> statements;
     QMap<QString, qint64> rowsPerTable;
     bool committed = false;
+    bool commitUnknown = false; ///< the connection was lost during COMMIT: LIVE may hold the run
     QString error;     ///< empty on success
     int errorLine = 0; ///< line of the failing statement
     qint64 undoRows = 0;
@@ -47,6 +48,10 @@ public:
     explicit RestoreExecutor(PgSession &live, int lockTimeoutSeconds = 10)
         : m_live(live), m_lockTimeoutSeconds(lockTimeoutSeconds) {}
 
+    /// Runs an undo script even over rows changed since its run (they are overwritten, and
+    /// deletes cascade); without it such a script stops and lists them.
+    void setForceUndo(bool force) { m_forceUndo = force; }
+
     ExecutionReport preview(const QByteArray &script, JobControl *control = nullptr);
     ExecutionReport run(const QByteArray &script, const QString &undoPath, JobControl *control = nullptr);
     /// Lets run() replace an existing file at the undo path (asked for: --force, a confirmed dialog).
@@ -58,6 +63,7 @@ private:
     PgSession &m_live;
     int m_lockTimeoutSeconds;
     bool m_replaceUndo = false;
+    bool m_forceUndo = false;
 };
 
 } // namespace salvage

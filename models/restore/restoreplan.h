@@ -149,6 +149,9 @@ struct RestorePlan
     QMap<QString, QMap<RestoreBucket, qint64>> buckets;
     /// What life changed since the backup that the plan keeps (ordinary edits of foreign keys), one line each.
     QStringList life;
+    /// Tables without a primary key the plan tells apart by a unique key (an index, or a declared one):
+    /// "schema.table" → those columns. The script names them, so that a run's undo tells them apart alike.
+    QMap<QString, QStringList> identities;
 
     qint64 rowsToWrite() const;
     QString summary() const; ///< the human summary the CLI prints

@@ -231,8 +231,10 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             continue;
         }
         tables.append(table);
-        if (identityNotes.contains(table->qualifiedName()))
+        if (identityNotes.contains(table->qualifiedName())) {
             plan.warnings << identityNotes.value(table->qualifiedName());
+            plan.identities.insert(table->sqlName(), table->primaryKey);
+        }
         phase(QStringLiteral("staging %1 on LIVE").arg(table->qualifiedName()));
         const QString name = stagingNames.value(table->qualifiedName());
         staging.insert(table->qualifiedName(), name);

@@ -6,6 +6,8 @@
 #include "restore/restoreplan.h"
 #include "restore/restoresql.h"
 
+#include <algorithm>
+
 namespace salvage {
 
 namespace {
@@ -229,6 +231,12 @@ QByteArray ScriptRenderer::render(const RestorePlan &plan, int lockTimeoutSecond
                         .arg(plan.deletedSince.size()));
     for (const QString &warning : plan.warnings)
         head += comment(QStringLiteral("warning: %1").arg(warning));
+    for (auto it = plan.identities.constBegin(); it != plan.identities.constEnd(); ++it) {
+        const QString line = QStringLiteral("%1 %2 (%3)").arg(ScriptRenderer::identityMark(), it.key(), sql::quoteIdentList(it.value()));
+        // A name holding a line break cannot be said in a comment: its undo then refuses the table.
+        if (std::none_of(line.cbegin(), line.cend(), [](QChar c) { return c.category() == QChar::Other_Control || c == QChar(0x2028) || c == QChar(0x2029); }))
+            head += line + QLatin1Char('\n');
+    }
     // Every name below is schema-qualified, and values are compared as text the way the plan saw
     // them: the script pins what would otherwise depend on the session that runs it.
     head += QStringLiteral(

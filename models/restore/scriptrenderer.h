@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QString>
 
 namespace salvage {
 
@@ -16,6 +17,9 @@ class ScriptRenderer
 public:
     static QByteArray render(const RestorePlan &plan, int lockTimeoutSeconds = 10);
     static QString statement(const PlanStep &step);
+    /// Starts a header line "-- identity: TABLE (COLUMNS)": a table without a primary key the plan
+    /// told apart by these columns (a declared unique key, say), for the run's undo to do the same.
+    static QString identityMark() { return QStringLiteral("-- identity:"); }
 };
 
 } // namespace salvage

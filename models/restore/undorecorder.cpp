@@ -4,7 +4,9 @@
 #include "core/safefilewriter.h"
 #include "db/sqlident.h"
 #include "db/pgraw.h"
+#include "db/sqlident.h"
 #include "restore/restoresql.h"
+#include "restore/undoguard.h"
 
 #include <QMap>
 
@@ -26,6 +28,19 @@ QString matchKey(const QString &left, const QString &right, const QStringList &k
 QString insertedKeys(const Table &table)
 {
     return QStringLiteral("\"_salvage_undo_i%1\"").arg(table.oid);
+}
+
+/// The run's own log of those keys: another name, so that an undo script run by Salvage (which
+/// logs its own run) does not collide with it.
+QString runInsertedKeys(const Table &table)
+{
+    return QStringLiteral("pg_temp.\"_salvage_run_i%1\"").arg(table.oid);
+}
+
+/// The keys of every row the run touched in `table`, in the run's session.
+QString runTouchedKeys(const Table &table)
+{
+    return QStringLiteral("pg_temp.\"_salvage_run_k%1\"").arg(table.oid);
 }
 
 /// "stmt integer, key columns with their types".
@@ -52,11 +67,14 @@ void UndoRecorder::install()
 {
     m_session.exec(QStringLiteral("CREATE TEMP TABLE \"_salvage_undo_log\" (seq bigserial PRIMARY KEY, stmt integer, tbl oid, "
                                   "op text, old jsonb, new jsonb) ON COMMIT DROP"));
+    installRefusals();
     for (const Table &table : m_schema.tables) {
-        if (table.primaryKey.isEmpty())
+        if (table.primaryKey.isEmpty()) {
+            installAppendLog(table);
             continue;
+        }
         m_tables.insert(table.oid, &table);
-        const QString keys = insertedKeys(table);
+        const QString keys = runInsertedKeys(table);
         m_session.exec(QStringLiteral("CREATE TEMP TABLE %1 (%2) ON COMMIT DROP").arg(keys, keyDefinitions(table)));
         const QString function = QStringLiteral("pg_temp.\"_salvage_undo_ins_%1\"").arg(m_tables.size());
         const QString rowFunction = QStringLiteral("pg_temp.\"_salvage_undo_row_%1\"").arg(m_tables.size());
@@ -66,11 +84,13 @@ void UndoRecorder::install()
         // Inserted rows are logged set-wise from the statement's transition table, typed keys only in
         // a log of their own (a million keys as jsonb cost seconds); the main log gets one marker row
         // that places the statement's inserts among its other operations.
-        m_session.exec(QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
-                                      "INSERT INTO pg_temp.%2 SELECT current_setting('salvage.stmt', true)::integer, %3 FROM \"_salvage_new\" n; "
-                                      "IF FOUND THEN INSERT INTO %4 (stmt, tbl, op) VALUES (current_setting('salvage.stmt', true)::integer, "
-                                      "%5, 'INSERT'); END IF; RETURN NULL; END $f$")
-                           .arg(function, keys, RestoreSql::prefixed(QStringLiteral("n"), table.primaryKey), kLog, oid));
+        m_session.exec(
+            QStringLiteral(
+                "CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+                "INSERT INTO %2 SELECT current_setting('salvage.stmt', true)::integer, %3 FROM \"_salvage_new\" n; "
+                "IF FOUND THEN INSERT INTO %4 (stmt, tbl, op) VALUES (current_setting('salvage.stmt', true)::integer, "
+                "%5, 'INSERT'); END IF; RETURN NULL; END $f$")
+                .arg(function, keys, RestoreSql::prefixed(QStringLiteral("n"), table.primaryKey), kLog, oid));
         m_session.exec(QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
                                       "INSERT INTO %2 (stmt, tbl, op, old, new) VALUES (current_setting('salvage.stmt', true)::integer, "
                                       "%3, TG_OP, to_jsonb(OLD), CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(NEW) END); "
@@ -85,6 +105,50 @@ void UndoRecorder::install()
     }
 }
 
+void UndoRecorder::installAppendLog(const Table &table)
+{
+    // Rows nothing tells apart can still be taken back whole: each inserted row's image is logged
+    // ('APPEND'), and the undo deletes as many rows equal to it as the run inserted.
+    m_tables.insert(table.oid, &table);
+    const QString function = QStringLiteral("pg_temp.\"_salvage_undo_app_%1\"").arg(m_tables.size());
+    m_session.exec(QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+                                  "INSERT INTO %2 (stmt, tbl, op, new) VALUES (current_setting('salvage.stmt', true)::integer, "
+                                  "%3, 'APPEND', to_jsonb(NEW)); RETURN NULL; END $f$")
+                       .arg(function, kLog, QString::number(table.oid)));
+    m_session.exec(QStringLiteral("CREATE TRIGGER \"_salvage_undo_append\" AFTER INSERT ON %1 FOR EACH ROW EXECUTE FUNCTION %2()")
+                       .arg(table.sqlName(), function));
+}
+
+void UndoRecorder::installRefusals() const
+{
+    // What the undo script could not put back is refused while the run is still open, so the run
+    // fails there and commits nothing: TRUNCATE (no row trigger sees its rows) on every table, and
+    // any write, a cascade included, to a table whose rows cannot be told apart.
+    m_session.exec(QStringLiteral(
+        "CREATE OR REPLACE FUNCTION pg_temp.\"_salvage_refuse\"() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+        "RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'feature_not_supported'; END $f$"));
+    for (const Table &table : m_schema.tables) {
+        const QString truncate = QStringLiteral(
+            "Salvage refuses TRUNCATE of %1 in a restore run: the undo script could not put its rows back "
+            "(delete them instead).")
+                                     .arg(table.qualifiedName());
+        m_session.exec(
+            QStringLiteral("CREATE TRIGGER \"_salvage_undo_truncate\" BEFORE TRUNCATE ON %1 FOR EACH STATEMENT "
+                           "EXECUTE FUNCTION pg_temp.\"_salvage_refuse\"(%2)")
+                .arg(table.sqlName(), sql::quoteLiteral(truncate)));
+        if (!table.primaryKey.isEmpty())
+            continue;
+        const QString unkeyed = QStringLiteral(
+            "Salvage refuses to change or delete rows of %1 in a restore run: it has neither a primary key nor a unique "
+            "index on NOT NULL columns, so the undo script could not tell its rows apart (inserting is allowed).")
+                                    .arg(table.qualifiedName());
+        m_session.exec(QStringLiteral(
+            "CREATE TRIGGER \"_salvage_undo_unkeyed\" BEFORE UPDATE OR DELETE ON %1 FOR EACH ROW "
+            "EXECUTE FUNCTION pg_temp.\"_salvage_refuse\"(%2)")
+                           .arg(table.sqlName(), sql::quoteLiteral(unkeyed)));
+    }
+}
+
 void UndoRecorder::beginStatement(int number) const
 {
     m_session.exec(QStringLiteral("SELECT set_config('salvage.stmt', $1, true)"), {QString::number(number)});
@@ -93,8 +157,17 @@ void UndoRecorder::beginStatement(int number) const
 void UndoRecorder::remove() const
 {
     for (const Table *table : m_tables) {
+        if (table->primaryKey.isEmpty()) {
+            m_session.exec(QStringLiteral("DROP TRIGGER \"_salvage_undo_append\" ON %1").arg(table->sqlName()));
+            continue;
+        }
         m_session.exec(QStringLiteral("DROP TRIGGER \"_salvage_undo_ins\" ON %1").arg(table->sqlName()));
         m_session.exec(QStringLiteral("DROP TRIGGER \"_salvage_undo_row\" ON %1").arg(table->sqlName()));
+    }
+    for (const Table &table : m_schema.tables) {
+        m_session.exec(QStringLiteral("DROP TRIGGER \"_salvage_undo_truncate\" ON %1").arg(table.sqlName()));
+        if (table.primaryKey.isEmpty())
+            m_session.exec(QStringLiteral("DROP TRIGGER \"_salvage_undo_unkeyed\" ON %1").arg(table.sqlName()));
     }
 }
 
@@ -109,7 +182,12 @@ QString UndoRecorder::undoStatement(int statement, const QList<QPair<quint32, QS
         const QString rows = QStringLiteral("\"_salvage_undo\" u, jsonb_populate_record(NULL::%1, u.%2) %3");
         const QString where = QStringLiteral("u.stmt = %1 AND u.tbl = %2 AND u.op = '%3'%GATE%").arg(statement).arg(oid).arg(operation);
         const QStringList columns = writableColumns(*table);
-        if (operation == QLatin1String("INSERT")) {
+        if (operation == QLatin1String("APPEND")) {
+            partsByOrder[0] << QStringLiteral("DELETE FROM %1 t WHERE t.ctid IN (SELECT x.ctid FROM (SELECT r.ctid, to_jsonb(r) AS j, "
+                                              "row_number() OVER (PARTITION BY to_jsonb(r)) AS n FROM %1 r) x JOIN (SELECT u.new AS j, "
+                                              "count(*) AS c FROM \"_salvage_undo\" u WHERE %2 GROUP BY u.new) i ON x.j = i.j AND x.n <= i.c)")
+                                   .arg(table->sqlName(), where);
+        } else if (operation == QLatin1String("INSERT")) {
             partsByOrder[0] << QStringLiteral("DELETE FROM %1 t USING %2 k WHERE k.stmt = %3 AND %4%GATE%")
                                    .arg(table->sqlName(), insertedKeys(*table)).arg(statement)
                                    .arg(matchKey(QStringLiteral("t"), QStringLiteral("k"), table->primaryKey));
@@ -150,19 +228,78 @@ QString UndoRecorder::undoStatement(int statement, const QList<QPair<quint32, QS
     return with + last + QLatin1Char(';');
 }
 
+void UndoRecorder::writeGuard(const std::function<void(const QByteArray &)> &write) const
+{
+    const auto changed = m_session.exec(
+        QStringLiteral("SELECT tbl, bool_or(op = 'INSERT'), bool_or(op = 'UPDATE') FROM %1 GROUP BY tbl ORDER BY tbl")
+            .arg(kLog));
+    QList<UndoGuard::Changed> tables;
+    for (int row = 0; row < PgRaw::rows(changed); ++row)
+        if (const Table *table = m_tables.value(PgRaw::value(changed, row, 0).toUInt()); table && !table->primaryKey.isEmpty())
+            tables.append({ table, PgRaw::value(changed, row, 1) == QLatin1String("t"),
+                PgRaw::value(changed, row, 2) == QLatin1String("t") });
+    for (const UndoGuard::Changed &entry : std::as_const(tables)) {
+        const Table &table = *entry.table;
+        const QString key = sql::quoteIdentList(table.primaryKey);
+        const QString image = QStringLiteral(
+            "SELECT %1 FROM %2 u, jsonb_populate_record(NULL::%3, u.%4) r WHERE u.tbl = %5 AND u.%4 IS NOT NULL");
+        const QString oid = QString::number(table.oid);
+        m_session.exec(QStringLiteral("CREATE TEMP TABLE %1 ON COMMIT DROP AS SELECT DISTINCT * FROM (SELECT %2 FROM "
+                                      "%3 UNION ALL %4 UNION ALL %5) x")
+                           .arg(runTouchedKeys(table), key, runInsertedKeys(table),
+                               image.arg(RestoreSql::prefixed(QStringLiteral("r"), table.primaryKey), kLog,
+                                   table.sqlName(), QStringLiteral("old"), oid),
+                               image.arg(RestoreSql::prefixed(QStringLiteral("r"), table.primaryKey), kLog,
+                                   table.sqlName(), QStringLiteral("new"), oid)));
+        const QString keys = UndoGuard::touchedKeys(table);
+        const QString after = UndoGuard::afterImage(table);
+        write(QStringLiteral("CREATE TEMP TABLE %1 (%2) ON COMMIT DROP;\nCOPY %1 FROM STDIN;\n")
+                  .arg(keys, UndoGuard::keyDefinitions(table))
+                  .toUtf8());
+        copyInto(write, QStringLiteral("SELECT * FROM %1").arg(runTouchedKeys(table)));
+        // The rows as the run leaves them, in the table's own column types and order.
+        write(QStringLiteral(
+            "CREATE TEMP TABLE %1 ON COMMIT DROP AS SELECT * FROM %2 WITH NO DATA;\nCOPY %1 FROM STDIN;\n")
+                  .arg(after, table.sqlName())
+                  .toUtf8());
+        copyInto(write,
+            QStringLiteral("SELECT t.* FROM %1 t JOIN %2 k ON %3")
+                .arg(table.sqlName(), runTouchedKeys(table),
+                    RestoreSql::equal(QStringLiteral("t"), QStringLiteral("k"), table.primaryKey)));
+        write(QStringLiteral("ANALYZE %1;\nANALYZE %2;\n").arg(keys, after).toUtf8());
+    }
+    write(UndoGuard(m_schema, tables).render().toUtf8());
+}
+
+void UndoRecorder::copyInto(const std::function<void(const QByteArray &)> &write, const QString &query) const
+{
+    m_session.copyOut(QStringLiteral("COPY (%1) TO STDOUT").arg(query),
+        [&](const char *chunk, int length) { write(QByteArray::fromRawData(chunk, length)); });
+    write("\\.\n");
+}
+
 qint64 UndoRecorder::writeScript(SafeFileWriter &file, const QString &title) const
 {
     auto write = [&](const QByteArray &bytes) {
         if (file.write(bytes) != bytes.size())
             throw Error(QStringLiteral("Cannot write the undo script: %1.").arg(file.errorString()));
     };
-    write(QStringLiteral("-- Salvage undo script: %1\n-- Run it with: psql -v ON_ERROR_STOP=1 -f THIS_FILE\n"
-                         "-- Returns every row the run touched to its state before the run. Sequences are left advanced.\n"
-                         "BEGIN;\nSET LOCAL lock_timeout = '10s';\n"
-                         "-- Rows of a cycle of deferrable foreign keys go in reverse order: their keys are checked at COMMIT.\n"
-                         "SET CONSTRAINTS ALL DEFERRED;\n"
-                         "CREATE TEMP TABLE \"_salvage_undo\" (seq bigint, stmt integer, tbl oid, op text, old jsonb, new jsonb) ON COMMIT DROP;\n"
-                         "COPY \"_salvage_undo\" (seq, stmt, tbl, op, old, new) FROM STDIN;\n")
+    write(QStringLiteral(
+        "-- Salvage undo script: %1\n-- Run it with: psql -v ON_ERROR_STOP=1 -f THIS_FILE\n"
+        "-- Returns every row the run touched to its state before the run. Sequences are left advanced.\n"
+        "-- It first checks that those rows are as the run left them: if any was changed, deleted or\n"
+        "-- re-created since, or a newer row references one it deletes, it stops, lists them and changes\n"
+        "-- nothing. To undo anyway, overwriting those changes (and cascading deletes):\n"
+        "--   salvage-cli restore run --force-undo --script THIS_FILE ..., or\n"
+        "--   PGOPTIONS='-c salvage.force_undo=on' psql -v ON_ERROR_STOP=1 -f THIS_FILE\n"
+        "BEGIN;\nSET LOCAL lock_timeout = '10s';\n"
+        "-- Values are read and compared as the run printed them.\n"
+        "SET LOCAL DateStyle = 'ISO';\nSET LOCAL IntervalStyle = 'iso_8601';\nSET LOCAL extra_float_digits = 3;\n"
+        "-- Rows of a cycle of deferrable foreign keys go in reverse order: their keys are checked at COMMIT.\n"
+        "SET CONSTRAINTS ALL DEFERRED;\n"
+        "CREATE TEMP TABLE \"_salvage_undo\" (seq bigint, stmt integer, tbl oid, op text, old jsonb, new jsonb) ON "
+        "COMMIT DROP;\n"
+        "COPY \"_salvage_undo\" (seq, stmt, tbl, op, old, new) FROM STDIN;\n")
               .arg(title)
               .toUtf8());
     qint64 rows = 0;
@@ -181,9 +318,11 @@ qint64 UndoRecorder::writeScript(SafeFileWriter &file, const QString &title) con
             continue;
         const QString keys = insertedKeys(*table);
         write(QStringLiteral("CREATE TEMP TABLE %1 (%2) ON COMMIT DROP;\nCOPY %1 FROM STDIN;\n").arg(keys, keyDefinitions(*table)).toUtf8());
-        copy(QStringLiteral("SELECT * FROM pg_temp.%1").arg(keys));
+        copy(QStringLiteral("SELECT * FROM %1").arg(runInsertedKeys(*table)));
         write(QStringLiteral("ANALYZE %1;\n").arg(keys).toUtf8());
     }
+
+    writeGuard(write);
 
     // Reverse order of statements; inside one, its operations grouped per table.
     const auto groups = m_session.exec(QStringLiteral("SELECT stmt, tbl, op FROM %1 GROUP BY stmt, tbl, op ORDER BY stmt DESC, min(seq) DESC")

@@ -4,6 +4,7 @@
 
 #include <QHash>
 #include <QString>
+#include <functional>
 
 namespace salvage {
 
@@ -12,7 +13,9 @@ class SafeFileWriter;
 
 /// Records, inside a restore run's transaction, the pre-image of every row the run updates or
 /// deletes and the key of every row it inserts (triggers installed for the transaction only,
-/// calling functions in pg_temp), and writes them out as an undo script psql can run.
+/// calling functions in pg_temp), and writes them out as an undo script psql can run. The script
+/// carries the rows as the run left them and refuses to undo over later changes (UndoGuard).
+/// TRUNCATE, and writes to a table whose rows cannot be told apart, fail the run.
 class UndoRecorder
 {
 public:
@@ -28,6 +31,12 @@ public:
     void remove() const;
 
 private:
+    void installAppendLog(const Table &table);
+    void installRefusals() const;
+    /// The rows the run touched, as it leaves them, and the checks against changes since (UndoGuard).
+    void writeGuard(const std::function<void(const QByteArray &)> &write) const;
+    /// A COPY block's data and its end marker, from a query on the run's session.
+    void copyInto(const std::function<void(const QByteArray &)> &write, const QString &query) const;
     QString undoStatement(int statement, const QList<QPair<quint32, QString>> &operations) const;
 
     const Schema &m_schema;
