@@ -2,13 +2,15 @@
 
 #include "core/error.h"
 #include "db/jobcontrol.h"
+#include "db/pgraw.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
-#include "db/pgraw.h"
 #include "db/sqlident.h"
+#include "restore/ownedtransaction.h"
 #include "restore/restoresql.h"
 #include "restore/rowidentity.h"
 #include "restore/scriptparser.h"
+#include "restore/sequencesnapshot.h"
 #include "restore/undorecorder.h"
 
 #include <QDateTime>
@@ -25,7 +27,8 @@ namespace {
 QString targetTable(const QString &statement)
 {
     static const QRegularExpression target(
-        QStringLiteral("(?:^|\\)\\s*)(?:INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(%1)").arg(sql::qualifiedNamePattern()),
+        QStringLiteral("(?:^|\\)\\s*)(?:INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(%1)")
+            .arg(sql::qualifiedNamePattern()),
         QRegularExpression::CaseInsensitiveOption);
     QString found;
     auto matches = target.globalMatch(statement.trimmed());
@@ -36,24 +39,19 @@ QString targetTable(const QString &statement)
     return sql::splitQualifiedName(found).join(QLatin1Char('.')); // as Table::qualifiedName() spells it
 }
 
-bool isTransactionControl(const QString &sql)
-{
-    static const QRegularExpression control(QStringLiteral("^(BEGIN|START\\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)\\b"),
-                                            QRegularExpression::CaseInsensitiveOption);
-    return control.match(sql).hasMatch();
-}
-
 /// Runs one statement; returns the rows it affected. An INSERT … ON CONFLICT DO NOTHING first runs
 /// as a plain INSERT under a savepoint: a speculative insertion per row costs a sixth of a
 /// million-row insert, and when nothing conflicts both insert the same rows. On any error the
 /// statement runs again as written, so the outcome is the statement's own.
 qint64 runStatement(const PgRaw &live, const QString &sql, const JobControl *control)
 {
-    static const QRegularExpression doNothing(QStringLiteral("^\\s*INSERT\\s+INTO\\b.*\\s+ON\\s+CONFLICT\\s+DO\\s+NOTHING\\s*$"),
-                                              QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression doNothing(
+        QStringLiteral("^\\s*INSERT\\s+INTO\\b.*\\s+ON\\s+CONFLICT\\s+DO\\s+NOTHING\\s*$"),
+        QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
     if (!doNothing.match(sql).hasMatch())
         return PgRaw::affected(live.exec(sql));
-    static const QRegularExpression suffix(QStringLiteral("\\s+ON\\s+CONFLICT\\s+DO\\s+NOTHING\\s*$"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression suffix(
+        QStringLiteral("\\s+ON\\s+CONFLICT\\s+DO\\s+NOTHING\\s*$"), QRegularExpression::CaseInsensitiveOption);
     QString plain = sql;
     plain.remove(suffix);
     live.exec(QStringLiteral("SAVEPOINT \"_salvage_insert\""));
@@ -93,9 +91,20 @@ QString ExecutionReport::summary() const
     lines << QStringLiteral("Rows touched per table:");
     for (auto it = rowsPerTable.constBegin(); it != rowsPerTable.constEnd(); ++it)
         lines << QStringLiteral("  %1: %2").arg(it.key()).arg(it.value());
+    if (!sequencesPutBack.isEmpty())
+        lines << QStringLiteral("Sequences put back as they were: %1").arg(sequencesPutBack.join(QStringLiteral(", ")));
     if (!error.isEmpty())
         lines << QStringLiteral("Error at line %1: %2").arg(errorLine).arg(error);
-    lines << (committed ? QStringLiteral("Committed.") : QStringLiteral("Rolled back; LIVE is unchanged."));
+    if (committed)
+        lines << QStringLiteral("Committed.");
+    else if (transactionLost)
+        lines << QStringLiteral(
+            "LIVE MAY HAVE CHANGED: the transaction Salvage opened did not last to the end of the script; "
+            "compare LIVE with BACKUP before anything else.");
+    else if (sequencesAdvanced)
+        lines << QStringLiteral("Rolled back; LIVE's rows are unchanged, but its sequences may be left advanced.");
+    else
+        lines << QStringLiteral("Rolled back; LIVE is unchanged.");
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
@@ -123,7 +132,8 @@ ExecutionReport RestoreExecutor::run(const QByteArray &script, const QString &un
     return execute(script, undoPath, true, control);
 }
 
-ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString &undoPath, bool commit, JobControl *control)
+ExecutionReport RestoreExecutor::execute(
+    const QByteArray &script, const QString &undoPath, bool commit, JobControl *control)
 {
     if (m_live.isReadOnly())
         throw Error(QStringLiteral("%1: a restore needs the run's own writable session.").arg(m_live.where()));
@@ -134,15 +144,23 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
         if (!probe.open(QIODevice::WriteOnly | QIODevice::Truncate))
             throw Error(QStringLiteral("Cannot write the undo script %1: %2.").arg(undoPath, probe.errorString()));
     }
-    Schema schema = commit ? SchemaReader::read(m_live, control) : Schema{};
+    Schema schema = commit ? SchemaReader::read(m_live, control) : Schema {};
     RowIdentity::adopt(schema); // undo tells rows apart as the plan did
     const PgRaw live(m_live.handle(), m_live.where());
     ExecutionReport report;
+    OwnedTransaction transaction(live);
+    std::optional<SequenceSnapshot> sequences;
     int current = 0;
     try {
         RestoreSql::widenTempBuffers(live); // the staging tables and the undo log are temporary tables
-        live.exec(QStringLiteral("BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"));
+        transaction.begin();
         live.exec(QStringLiteral("SET LOCAL lock_timeout = '%1s'").arg(m_lockTimeoutSeconds));
+        if (!commit) {
+            // nextval and setval outlast a rollback: a preview puts every sequence back, also after
+            // a failed statement (rolled back to this savepoint first).
+            sequences = SequenceSnapshot::take(live);
+            live.exec(QStringLiteral("SAVEPOINT \"_salvage_preview\""));
+        }
         // Phases after the statements report as done = all of them, so progress never runs backwards.
         const auto phase = [&](qint64 done, const QString &status) {
             if (control)
@@ -156,13 +174,12 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
         }
         for (const ScriptItem &item : items) {
             ++current;
-            const QString description = item.comment.isEmpty() ? item.sql.left(80) : item.comment.section(QLatin1Char('\n'), 0, 0).mid(3);
+            const QString description
+                = item.comment.isEmpty() ? item.sql.left(80) : item.comment.section(QLatin1Char('\n'), 0, 0).mid(3);
             if (control)
                 control->throwIfCancelled();
             phase(current - 1, description);
             report.errorLine = item.line;
-            if (isTransactionControl(item.sql))
-                continue;
             if (undo)
                 undo->beginStatement(current);
             StatementOutcome outcome;
@@ -171,6 +188,7 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
             outcome.description = description;
             outcome.table = item.isCopy ? QString() : targetTable(item.sql);
             outcome.rows = item.isCopy ? live.copyIn(item.sql, item.copyData) : runStatement(live, item.sql, control);
+            transaction.checkOpen();
             if (!outcome.table.isEmpty())
                 report.rowsPerTable[outcome.table] += qMax<qint64>(outcome.rows, 0);
             report.statements.append(outcome);
@@ -183,14 +201,17 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
         try {
             live.exec(QStringLiteral("SET CONSTRAINTS ALL IMMEDIATE"));
         } catch (const Error &error) {
-            throw Error(QStringLiteral("a deferred foreign key fails at the end of the script (SET CONSTRAINTS ALL IMMEDIATE): %1")
+            throw Error(QStringLiteral(
+                "a deferred foreign key fails at the end of the script (SET CONSTRAINTS ALL IMMEDIATE): %1")
                             .arg(error.message()));
         }
         report.errorLine = 0;
+        transaction.verify();
         if (commit) {
             phase(items.size(), QStringLiteral("writing the undo script"));
-            report.undoRows = undo->writeScript(undoPath, QStringLiteral("run on %1 at %2")
-                                                              .arg(m_live.where(), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)));
+            report.undoRows = undo->writeScript(undoPath,
+                QStringLiteral("run on %1 at %2")
+                    .arg(m_live.where(), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)));
             phase(items.size(), QStringLiteral("removing the undo log"));
             undo->remove();
             if (control)
@@ -199,16 +220,31 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
             live.exec(QStringLiteral("COMMIT"));
             report.committed = true;
         } else {
+            report.sequencesPutBack = sequences->restore(live);
             live.exec(QStringLiteral("ROLLBACK"));
         }
     } catch (const std::exception &error) {
+        report.transactionLost = dynamic_cast<const TransactionLost *>(&error) != nullptr;
+        QString sequenceError;
+        if (sequences && !report.transactionLost) {
+            try {
+                live.exec(QStringLiteral("ROLLBACK TO SAVEPOINT \"_salvage_preview\""));
+                report.sequencesPutBack = sequences->restore(live);
+            } catch (const std::exception &failed) {
+                report.sequencesAdvanced = true;
+                sequenceError = QString::fromUtf8(failed.what());
+            }
+        }
         try {
             live.exec(QStringLiteral("ROLLBACK"));
         } catch (...) {
         }
         if (commit && !report.committed)
             QFile::remove(undoPath);
-        report.error = dynamic_cast<const Cancelled *>(&error) ? QStringLiteral("Cancelled.") : QString::fromUtf8(error.what());
+        report.error
+            = dynamic_cast<const Cancelled *>(&error) ? QStringLiteral("Cancelled.") : QString::fromUtf8(error.what());
+        if (!sequenceError.isEmpty())
+            report.error += QStringLiteral(" Sequences were not put back: %1").arg(sequenceError);
     }
     return report;
 }
