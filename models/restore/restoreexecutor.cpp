@@ -39,6 +39,15 @@ QString targetTable(const QString &statement)
     return sql::splitQualifiedName(found).join(QLatin1Char('.')); // as Table::qualifiedName() spells it
 }
 
+/// The line of the script's last text (its COMMIT, which the parser leaves out), for what fails at its end.
+int lastLine(const QByteArray &script)
+{
+    qsizetype end = script.size();
+    while (end > 0 && QChar::isSpace(uchar(script.at(end - 1))))
+        --end;
+    return int(script.left(end).count('\n')) + 1;
+}
+
 /// Runs one statement; returns the rows it affected. An INSERT … ON CONFLICT DO NOTHING first runs
 /// as a plain INSERT under a savepoint: a speculative insertion per row costs a sixth of a
 /// million-row insert, and when nothing conflicts both insert the same rows. On any error the
@@ -94,7 +103,8 @@ QString ExecutionReport::summary() const
     if (!sequencesPutBack.isEmpty())
         lines << QStringLiteral("Sequences put back as they were: %1").arg(sequencesPutBack.join(QStringLiteral(", ")));
     if (!error.isEmpty())
-        lines << QStringLiteral("Error at line %1: %2").arg(errorLine).arg(error);
+        lines << (errorLine > 0 ? QStringLiteral("Error at line %1: %2").arg(errorLine).arg(error)
+                                : QStringLiteral("Error: %1").arg(error));
     if (committed)
         lines << QStringLiteral("Committed.");
     else if (transactionLost)
@@ -197,7 +207,7 @@ ExecutionReport RestoreExecutor::execute(
             control->throwIfCancelled();
         // Deferred foreign keys are checked now rather than at COMMIT or never (a preview rolls
         // back): a violation is reported, at the script's end, before any undo is written.
-        report.errorLine = items.isEmpty() ? 0 : items.last().line;
+        report.errorLine = lastLine(script);
         try {
             live.exec(QStringLiteral("SET CONSTRAINTS ALL IMMEDIATE"));
         } catch (const Error &error) {

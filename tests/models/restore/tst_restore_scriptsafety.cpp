@@ -211,6 +211,30 @@ private slots:
         QCOMPARE(salvage::test::tableDigests(m_incident.live()), before);
         QVERIFY(report.summary().endsWith(QStringLiteral("Rolled back; LIVE is unchanged.\n")));
     }
+
+    /// Last, since it changes LIVE: the undo script a run writes has psql's envelope and nothing
+    /// the reader refuses, so the Restore view can preview it too.
+    void undoScriptIsAccepted()
+    {
+        const auto before = salvage::test::tableDigests(m_incident.live());
+        // Each run in a session of its own, as the Restore view opens them.
+        const auto execute = [this](const QByteArray &script, const QString &undo) {
+            PgSession session(m_incident.live(), PgSession::Options::writable(QStringLiteral("LIVE")));
+            RestoreExecutor executor(session);
+            return undo.isEmpty() ? executor.preview(script) : executor.run(script, undo);
+        };
+        const QString undo = m_dir.filePath(QStringLiteral("run-undo.sql"));
+        const ExecutionReport run = execute(m_script, undo);
+        QVERIFY2(run.committed, qPrintable(run.summary()));
+        QFile file(undo);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray script = file.readAll();
+        const ExecutionReport preview = execute(script, QString());
+        QVERIFY2(preview.error.isEmpty(), qPrintable(preview.summary()));
+        const ProcessResult undone = salvage::test::runWithPsql(m_incident.live(), undo);
+        QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));
+        QCOMPARE(salvage::test::tableDigests(m_incident.live()), before);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRestoreScriptSafety)
