@@ -2,9 +2,9 @@
 
 #include "core/error.h"
 #include "db/jobcontrol.h"
-#include "db/pgraw.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
+#include "db/pgraw.h"
 #include "db/sqlident.h"
 #include "restore/ownedtransaction.h"
 #include "restore/restoresql.h"
@@ -27,8 +27,7 @@ namespace {
 QString targetTable(const QString &statement)
 {
     static const QRegularExpression target(
-        QStringLiteral("(?:^|\\)\\s*)(?:INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(%1)")
-            .arg(sql::qualifiedNamePattern()),
+        QStringLiteral("(?:^|\\)\\s*)(?:INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(%1)").arg(sql::qualifiedNamePattern()),
         QRegularExpression::CaseInsensitiveOption);
     QString found;
     auto matches = target.globalMatch(statement.trimmed());
@@ -54,13 +53,11 @@ int lastLine(const QByteArray &script)
 /// statement runs again as written, so the outcome is the statement's own.
 qint64 runStatement(const PgRaw &live, const QString &sql, const JobControl *control)
 {
-    static const QRegularExpression doNothing(
-        QStringLiteral("^\\s*INSERT\\s+INTO\\b.*\\s+ON\\s+CONFLICT\\s+DO\\s+NOTHING\\s*$"),
-        QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression doNothing(QStringLiteral("^\\s*INSERT\\s+INTO\\b.*\\s+ON\\s+CONFLICT\\s+DO\\s+NOTHING\\s*$"),
+                                              QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
     if (!doNothing.match(sql).hasMatch())
         return PgRaw::affected(live.exec(sql));
-    static const QRegularExpression suffix(
-        QStringLiteral("\\s+ON\\s+CONFLICT\\s+DO\\s+NOTHING\\s*$"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression suffix(QStringLiteral("\\s+ON\\s+CONFLICT\\s+DO\\s+NOTHING\\s*$"), QRegularExpression::CaseInsensitiveOption);
     QString plain = sql;
     plain.remove(suffix);
     live.exec(QStringLiteral("SAVEPOINT \"_salvage_insert\""));
@@ -142,8 +139,7 @@ ExecutionReport RestoreExecutor::run(const QByteArray &script, const QString &un
     return execute(script, undoPath, true, control);
 }
 
-ExecutionReport RestoreExecutor::execute(
-    const QByteArray &script, const QString &undoPath, bool commit, JobControl *control)
+ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString &undoPath, bool commit, JobControl *control)
 {
     if (m_live.isReadOnly())
         throw Error(QStringLiteral("%1: a restore needs the run's own writable session.").arg(m_live.where()));
@@ -154,7 +150,7 @@ ExecutionReport RestoreExecutor::execute(
         if (!probe.open(QIODevice::WriteOnly | QIODevice::Truncate))
             throw Error(QStringLiteral("Cannot write the undo script %1: %2.").arg(undoPath, probe.errorString()));
     }
-    Schema schema = commit ? SchemaReader::read(m_live, control) : Schema {};
+    Schema schema = commit ? SchemaReader::read(m_live, control) : Schema{};
     RowIdentity::adopt(schema); // undo tells rows apart as the plan did
     const PgRaw live(m_live.handle(), m_live.where());
     ExecutionReport report;
@@ -184,8 +180,7 @@ ExecutionReport RestoreExecutor::execute(
         }
         for (const ScriptItem &item : items) {
             ++current;
-            const QString description
-                = item.comment.isEmpty() ? item.sql.left(80) : item.comment.section(QLatin1Char('\n'), 0, 0).mid(3);
+            const QString description = item.comment.isEmpty() ? item.sql.left(80) : item.comment.section(QLatin1Char('\n'), 0, 0).mid(3);
             if (control)
                 control->throwIfCancelled();
             phase(current - 1, description);
@@ -211,17 +206,15 @@ ExecutionReport RestoreExecutor::execute(
         try {
             live.exec(QStringLiteral("SET CONSTRAINTS ALL IMMEDIATE"));
         } catch (const Error &error) {
-            throw Error(QStringLiteral(
-                "a deferred foreign key fails at the end of the script (SET CONSTRAINTS ALL IMMEDIATE): %1")
+            throw Error(QStringLiteral("a deferred foreign key fails at the end of the script (SET CONSTRAINTS ALL IMMEDIATE): %1")
                             .arg(error.message()));
         }
         report.errorLine = 0;
         transaction.verify();
         if (commit) {
             phase(items.size(), QStringLiteral("writing the undo script"));
-            report.undoRows = undo->writeScript(undoPath,
-                QStringLiteral("run on %1 at %2")
-                    .arg(m_live.where(), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)));
+            report.undoRows = undo->writeScript(undoPath, QStringLiteral("run on %1 at %2")
+                                                              .arg(m_live.where(), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)));
             phase(items.size(), QStringLiteral("removing the undo log"));
             undo->remove();
             if (control)
@@ -251,8 +244,7 @@ ExecutionReport RestoreExecutor::execute(
         }
         if (commit && !report.committed)
             QFile::remove(undoPath);
-        report.error
-            = dynamic_cast<const Cancelled *>(&error) ? QStringLiteral("Cancelled.") : QString::fromUtf8(error.what());
+        report.error = dynamic_cast<const Cancelled *>(&error) ? QStringLiteral("Cancelled.") : QString::fromUtf8(error.what());
         if (!sequenceError.isEmpty())
             report.error += QStringLiteral(" Sequences were not put back: %1").arg(sequenceError);
     }

@@ -16,7 +16,7 @@ struct StatementOutcome
 {
     int line = 0;
     QString description; ///< its comment, or the start of its SQL
-    QString table; ///< the table it writes, "" for staging and settings
+    QString table;       ///< the table it writes, "" for staging and settings
     qint64 expectedRows = -1;
     qint64 rows = -1;
 };
@@ -27,7 +27,7 @@ struct ExecutionReport
     QList<StatementOutcome> statements;
     QMap<QString, qint64> rowsPerTable;
     bool committed = false;
-    QString error; ///< empty on success
+    QString error;     ///< empty on success
     int errorLine = 0; ///< line of the failing statement
     qint64 undoRows = 0;
     QStringList sequencesPutBack; ///< a preview's sequences that moved and were set back
@@ -52,10 +52,7 @@ class RestoreExecutor
 {
 public:
     explicit RestoreExecutor(PgSession &live, int lockTimeoutSeconds = 10)
-        : m_live(live)
-        , m_lockTimeoutSeconds(lockTimeoutSeconds)
-    {
-    }
+        : m_live(live), m_lockTimeoutSeconds(lockTimeoutSeconds) {}
 
     ExecutionReport preview(const QByteArray &script, JobControl *control = nullptr);
     ExecutionReport run(const QByteArray &script, const QString &undoPath, JobControl *control = nullptr);

@@ -11,14 +11,13 @@ namespace {
 
 const QString kAction = QStringLiteral("s.\"_salvage_action\"");
 
-QString pairs(const QString &left, const QStringList &leftColumns, const QString &right,
-    const QStringList &rightColumns, const QString &separator = QStringLiteral(" AND "))
+QString pairs(const QString &left, const QStringList &leftColumns, const QString &right, const QStringList &rightColumns,
+              const QString &separator = QStringLiteral(" AND "))
 {
     QStringList parts;
     for (qsizetype i = 0; i < leftColumns.size(); ++i)
-        parts << QStringLiteral("%1%2 = %3.%4")
-                     .arg(left.isEmpty() ? QString() : left + QLatin1Char('.'), sql::quoteIdent(leftColumns.at(i)),
-                         right, sql::quoteIdent(rightColumns.at(i)));
+        parts << QStringLiteral("%1%2 = %3.%4").arg(left.isEmpty() ? QString() : left + QLatin1Char('.'),
+                                                    sql::quoteIdent(leftColumns.at(i)), right, sql::quoteIdent(rightColumns.at(i)));
     return parts.join(separator);
 }
 
@@ -58,20 +57,16 @@ QList<QPair<QString, QString>> withParts(const PlanStep &step)
         return parts;
     const QString staging = sql::quoteIdent(step.stagingName);
     for (const PlanChildRef &child : step.children)
-        parts.append({ QString(),
-            QStringLiteral(
-                "UPDATE %1 c SET %2 = s.%3 FROM %4 s WHERE %5 = 'recreate' AND c.%2 = s.\"_salvage_live\" RETURNING 1")
-                .arg(child.tableSql, sql::quoteIdent(child.column), sql::quoteIdent(step.primaryKey.first()), staging,
-                    kAction) });
+        parts.append({QString(), QStringLiteral("UPDATE %1 c SET %2 = s.%3 FROM %4 s WHERE %5 = 'recreate' AND c.%2 = s.\"_salvage_live\" RETURNING 1")
+                                     .arg(child.tableSql, sql::quoteIdent(child.column), sql::quoteIdent(step.primaryKey.first()),
+                                          staging, kAction)});
     // An UPDATE cannot write a GENERATED ALWAYS column: the recreated row is deleted and the
     // original inserted by the same statement (the insert reads the delete first, so the unique
     // keys they share are free). Its rows are re-pointed by that statement too, so the delete's
     // ON DELETE actions, run at its end, find none of them.
     if (step.overridingSystemValue)
-        parts.append({ goneName(step),
-            QStringLiteral(
-                "DELETE FROM %1 t USING %2 s WHERE %3 = 'recreate' AND t.%4 = s.\"_salvage_live\" RETURNING 1")
-                .arg(step.tableSql, staging, kAction, sql::quoteIdent(step.primaryKey.first())) });
+        parts.append({goneName(step), QStringLiteral("DELETE FROM %1 t USING %2 s WHERE %3 = 'recreate' AND t.%4 = s.\"_salvage_live\" RETURNING 1")
+                                          .arg(step.tableSql, staging, kAction, sql::quoteIdent(step.primaryKey.first()))});
     return parts;
 }
 
@@ -79,14 +74,12 @@ QList<QPair<QString, QString>> withParts(const PlanStep &step)
 void nameParts(QStringList &named, const QList<QPair<QString, QString>> &parts, const QString &prefix)
 {
     for (const auto &[name, body] : parts)
-        named << QStringLiteral("%1 AS (%2)")
-                     .arg(name.isEmpty() ? QStringLiteral("\"%1%2\"").arg(prefix).arg(named.size() + 1) : name, body);
+        named << QStringLiteral("%1 AS (%2)").arg(name.isEmpty() ? QStringLiteral("\"%1%2\"").arg(prefix).arg(named.size() + 1) : name, body);
 }
 
 QString withClause(const QStringList &named)
 {
-    return named.isEmpty() ? QString()
-                           : QStringLiteral("WITH ") + named.join(QStringLiteral(",\n     ")) + QLatin1Char('\n');
+    return named.isEmpty() ? QString() : QStringLiteral("WITH ") + named.join(QStringLiteral(",\n     ")) + QLatin1Char('\n');
 }
 
 /// The step's own statement, without its WITH parts and its semicolon.
@@ -96,24 +89,20 @@ QString mainStatement(const PlanStep &step)
     switch (step.kind) {
     case PlanStep::Kind::Recreate: {
         if (step.overridingSystemValue)
-            return QStringLiteral(
-                "INSERT INTO %1 (%2) OVERRIDING SYSTEM VALUE\nSELECT %3 FROM %4 s WHERE %5 = 'recreate' "
-                "AND (SELECT count(*) FROM %6) >= 0")
-                .arg(step.tableSql, sql::quoteIdentList(step.columns), writtenValues(step), staging, kAction,
-                    goneName(step));
+            return QStringLiteral("INSERT INTO %1 (%2) OVERRIDING SYSTEM VALUE\nSELECT %3 FROM %4 s WHERE %5 = 'recreate' "
+                                  "AND (SELECT count(*) FROM %6) >= 0")
+                .arg(step.tableSql, sql::quoteIdentList(step.columns), writtenValues(step), staging, kAction, goneName(step));
         QStringList assignments;
         for (const QString &column : step.columns)
             assignments << QStringLiteral("%1 = %2").arg(sql::quoteIdent(column), written(step, column));
         return QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 = 'recreate' AND t.%5 = s.\"_salvage_live\"")
-            .arg(step.tableSql, assignments.join(QStringLiteral(", ")), staging, kAction,
-                sql::quoteIdent(step.primaryKey.first()));
+            .arg(step.tableSql, assignments.join(QStringLiteral(", ")), staging, kAction, sql::quoteIdent(step.primaryKey.first()));
     }
     case PlanStep::Kind::Insert: {
-        return QStringLiteral(
-            "INSERT INTO %1 (%2)%3\nSELECT %4 FROM %5 s WHERE %6 = 'insert' ORDER BY %7\nON CONFLICT DO NOTHING")
+        return QStringLiteral("INSERT INTO %1 (%2)%3\nSELECT %4 FROM %5 s WHERE %6 = 'insert' ORDER BY %7\nON CONFLICT DO NOTHING")
             .arg(step.tableSql, sql::quoteIdentList(step.columns),
-                step.overridingSystemValue ? QStringLiteral(" OVERRIDING SYSTEM VALUE") : QString(),
-                writtenValues(step), staging, kAction, RestoreSql::prefixed(QStringLiteral("s"), step.primaryKey));
+                 step.overridingSystemValue ? QStringLiteral(" OVERRIDING SYSTEM VALUE") : QString(), writtenValues(step),
+                 staging, kAction, RestoreSql::prefixed(QStringLiteral("s"), step.primaryKey));
     }
     case PlanStep::Kind::RestoreForeignKey: {
         QStringList notNull;
@@ -121,29 +110,24 @@ QString mainStatement(const PlanStep &step)
             notNull << QStringLiteral("s.%1 IS NOT NULL").arg(sql::quoteIdent(column));
         return QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 IN ('insert', 'recreate', 'repoint') AND %5\n"
                               "  AND (%6) IS DISTINCT FROM (%7) AND %8\n  AND EXISTS (SELECT 1 FROM %9 p WHERE %10)")
-            .arg(step.tableSql,
-                pairs(QString(), step.fkColumns, QStringLiteral("s"), step.fkColumns, QStringLiteral(", ")), staging,
-                kAction, pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.primaryKey),
-                RestoreSql::prefixed(QStringLiteral("t"), step.fkColumns),
-                RestoreSql::prefixed(QStringLiteral("s"), step.fkColumns), notNull.join(QStringLiteral(" AND ")),
-                step.parentSql)
+            .arg(step.tableSql, pairs(QString(), step.fkColumns, QStringLiteral("s"), step.fkColumns, QStringLiteral(", ")), staging,
+                 kAction, pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.primaryKey),
+                 RestoreSql::prefixed(QStringLiteral("t"), step.fkColumns), RestoreSql::prefixed(QStringLiteral("s"), step.fkColumns),
+                 notNull.join(QStringLiteral(" AND ")), step.parentSql)
             .arg(pairs(QStringLiteral("p"), step.parentColumns, QStringLiteral("s"), step.fkColumns));
     }
     case PlanStep::Kind::Rekey: {
         const QStringList liveKey = MovedKeys::liveKeyColumns(step.primaryKey);
         return QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 = 'rekey' AND %5")
-            .arg(step.tableSql,
-                pairs(QString(), step.fkColumns, QStringLiteral("s"), step.fkColumns, QStringLiteral(", ")), staging,
-                kAction, pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), liveKey));
+            .arg(step.tableSql, pairs(QString(), step.fkColumns, QStringLiteral("s"), step.fkColumns, QStringLiteral(", ")), staging, kAction,
+                 pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), liveKey));
     }
     case PlanStep::Kind::AdvanceSequence:
-        return QStringLiteral(
-            "SELECT setval(%1, x.m) FROM (SELECT max(%2) AS m FROM %3) x, %4 q WHERE x.m > q.last_value")
+        return QStringLiteral("SELECT setval(%1, x.m) FROM (SELECT max(%2) AS m FROM %3) x, %4 q WHERE x.m > q.last_value")
             .arg(sql::quoteLiteral(step.sequenceSql), sql::quoteIdent(step.column), step.tableSql, step.sequenceSql);
     case PlanStep::Kind::SetConstraints:
         return QStringLiteral("SET CONSTRAINTS %1 %2")
-            .arg(step.constraints.join(QStringLiteral(", ")),
-                step.deferred ? QStringLiteral("DEFERRED") : QStringLiteral("IMMEDIATE"));
+            .arg(step.constraints.join(QStringLiteral(", ")), step.deferred ? QStringLiteral("DEFERRED") : QStringLiteral("IMMEDIATE"));
     }
     return {};
 }
@@ -160,18 +144,12 @@ QString ScriptRenderer::statement(const PlanStep &step)
 QByteArray ScriptRenderer::render(const RestorePlan &plan, int lockTimeoutSeconds)
 {
     QString head;
-    head += comment(
-        QStringLiteral("Salvage restore script: BACKUP %1 -> LIVE %2").arg(plan.backupDatabase, plan.liveDatabase));
+    head += comment(QStringLiteral("Salvage restore script: BACKUP %1 -> LIVE %2").arg(plan.backupDatabase, plan.liveDatabase));
     for (const QString &root : plan.roots)
         head += comment(QStringLiteral("root: %1").arg(root));
-    head += comment(QStringLiteral(
-        "Run it with: psql -v ON_ERROR_STOP=1 -f THIS_FILE (one transaction; any error rolls everything back)."));
-    head += comment(QStringLiteral(
-        "Statements: %1; rows to write: %2; collisions: %3; not restored: %4; deleted since the backup: %5")
-                        .arg(plan.steps.size())
-                        .arg(plan.rowsToWrite())
-                        .arg(plan.collisions.size())
-                        .arg(plan.unrestorable.size())
+    head += comment(QStringLiteral("Run it with: psql -v ON_ERROR_STOP=1 -f THIS_FILE (one transaction; any error rolls everything back)."));
+    head += comment(QStringLiteral("Statements: %1; rows to write: %2; collisions: %3; not restored: %4; deleted since the backup: %5")
+                        .arg(plan.steps.size()).arg(plan.rowsToWrite()).arg(plan.collisions.size()).arg(plan.unrestorable.size())
                         .arg(plan.deletedSince.size()));
     for (const QString &warning : plan.warnings)
         head += comment(QStringLiteral("warning: %1").arg(warning));
@@ -181,13 +159,10 @@ QByteArray ScriptRenderer::render(const RestorePlan &plan, int lockTimeoutSecond
     for (const PlanStaging &staging : plan.staging) {
         QStringList definitions;
         for (qsizetype i = 0; i < staging.columns.size(); ++i)
-            definitions << sql::quoteIdent(staging.columns.at(i)) + QLatin1Char(' ')
-                    + staging.types.value(i, QStringLiteral("text"));
+            definitions << sql::quoteIdent(staging.columns.at(i)) + QLatin1Char(' ') + staging.types.value(i, QStringLiteral("text"));
         const QString name = sql::quoteIdent(staging.stagingName);
         out += comment(QStringLiteral("staging: %1 backup rows of %2").arg(staging.rows).arg(staging.table)).toUtf8();
-        out += QStringLiteral("CREATE TEMP TABLE %1 (%2) ON COMMIT DROP;\n")
-                   .arg(name, definitions.join(QStringLiteral(", ")))
-                   .toUtf8();
+        out += QStringLiteral("CREATE TEMP TABLE %1 (%2) ON COMMIT DROP;\n").arg(name, definitions.join(QStringLiteral(", "))).toUtf8();
         out += QStringLiteral("COPY %1 (%2) FROM STDIN;\n").arg(name, sql::quoteIdentList(staging.columns)).toUtf8();
         out += staging.data;
         out += "\\.\n";
@@ -202,11 +177,9 @@ QByteArray ScriptRenderer::render(const RestorePlan &plan, int lockTimeoutSecond
             for (qsizetype j = i; j < plan.steps.size() && (j == i || plan.steps.at(j - 1).withNext); ++j)
                 if (!tables.contains(plan.steps.at(j).table))
                     tables << plan.steps.at(j).table;
-            out += comment(
-                QStringLiteral(
-                    "one statement for %1: PostgreSQL checks the NOT NULL foreign keys between them at its end "
-                    "(they cannot be deferred); its row count is that of its last part")
-                    .arg(tables.join(QStringLiteral(", "))))
+            out += comment(QStringLiteral("one statement for %1: PostgreSQL checks the NOT NULL foreign keys between them at its end "
+                                          "(they cannot be deferred); its row count is that of its last part")
+                               .arg(tables.join(QStringLiteral(", "))))
                        .toUtf8();
         }
         out += comment(step.description).toUtf8();
@@ -214,13 +187,12 @@ QByteArray ScriptRenderer::render(const RestorePlan &plan, int lockTimeoutSecond
             nameParts(with, withParts(step), QStringLiteral("_salvage_w"));
         if (step.withNext) {
             out += comment(QStringLiteral("rows: %1, written by the statement below").arg(step.expectedRows)).toUtf8();
-            nameParts(with, { { QString(), mainStatement(step) } }, QStringLiteral("_salvage_w"));
+            nameParts(with, {{QString(), mainStatement(step)}}, QStringLiteral("_salvage_w"));
             continue;
         }
         if (step.expectedRows >= 0)
             out += comment(QStringLiteral("expected rows: %1").arg(step.expectedRows)).toUtf8();
-        out += (with.isEmpty() ? statement(step) : withClause(with) + mainStatement(step) + QLatin1Char(';')).toUtf8()
-            + "\n\n";
+        out += (with.isEmpty() ? statement(step) : withClause(with) + mainStatement(step) + QLatin1Char(';')).toUtf8() + "\n\n";
         with.clear();
     }
     out += "COMMIT;\n";

@@ -21,10 +21,8 @@ RestorePlan samplePlan()
     accounts.table = QStringLiteral("public.accounts");
     accounts.tableSql = QStringLiteral("\"public\".\"accounts\"");
     accounts.stagingName = QStringLiteral("_salvage_s_1");
-    accounts.columns = { QStringLiteral("id"), QStringLiteral("user name"), QStringLiteral("_salvage_action"),
-        QStringLiteral("_salvage_live") };
-    accounts.types
-        = { QStringLiteral("bigint"), QStringLiteral("text"), QStringLiteral("text"), QStringLiteral("bigint") };
+    accounts.columns = {QStringLiteral("id"), QStringLiteral("user name"), QStringLiteral("_salvage_action"), QStringLiteral("_salvage_live")};
+    accounts.types = {QStringLiteral("bigint"), QStringLiteral("text"), QStringLiteral("text"), QStringLiteral("bigint")};
     accounts.data = "3\to'brien\\ttab\tinsert\t\\N\n7\tgrace\trecreate\t20\n";
     accounts.rows = 2;
     plan.staging << accounts;
@@ -34,15 +32,15 @@ RestorePlan samplePlan()
     recreate.table = accounts.table;
     recreate.tableSql = accounts.tableSql;
     recreate.stagingName = accounts.stagingName;
-    recreate.columns = { QStringLiteral("id"), QStringLiteral("user name") };
-    recreate.primaryKey = { QStringLiteral("id") };
-    recreate.children = { { QStringLiteral("\"public\".\"statuses\""), QStringLiteral("account_id") } };
+    recreate.columns = {QStringLiteral("id"), QStringLiteral("user name")};
+    recreate.primaryKey = {QStringLiteral("id")};
+    recreate.children = {{QStringLiteral("\"public\".\"statuses\""), QStringLiteral("account_id")}};
     recreate.expectedRows = 1;
     recreate.description = QStringLiteral("public.accounts: give 1 recreated rows their original id");
     PlanStep insert = recreate;
     insert.kind = PlanStep::Kind::Insert;
     insert.children.clear();
-    insert.nullColumns = { QStringLiteral("user name") };
+    insert.nullColumns = {QStringLiteral("user name")};
     insert.overridingSystemValue = true;
     insert.description = QStringLiteral("public.accounts: insert 1 rows missing from live");
     PlanStep foreignKey;
@@ -50,10 +48,10 @@ RestorePlan samplePlan()
     foreignKey.table = QStringLiteral("public.statuses");
     foreignKey.tableSql = QStringLiteral("\"public\".\"statuses\"");
     foreignKey.stagingName = QStringLiteral("_salvage_s_2");
-    foreignKey.primaryKey = { QStringLiteral("id") };
-    foreignKey.fkColumns = { QStringLiteral("account_id") };
+    foreignKey.primaryKey = {QStringLiteral("id")};
+    foreignKey.fkColumns = {QStringLiteral("account_id")};
     foreignKey.parentSql = accounts.tableSql;
-    foreignKey.parentColumns = { QStringLiteral("id") };
+    foreignKey.parentColumns = {QStringLiteral("id")};
     foreignKey.expectedRows = 36;
     foreignKey.description = QStringLiteral("public.statuses: put account_id back");
     PlanStep sequence;
@@ -121,19 +119,18 @@ private slots:
         second.expectedRows = 5;
         PlanStep defer;
         defer.kind = PlanStep::Kind::SetConstraints;
-        defer.constraints = { QStringLiteral("\"public\".\"a_b\""), QStringLiteral("\"public\".\"b_a\"") };
+        defer.constraints = {QStringLiteral("\"public\".\"a_b\""), QStringLiteral("\"public\".\"b_a\"")};
         defer.deferred = true;
         defer.expectedRows = -1;
         defer.description = QStringLiteral("defer");
         PlanStep check = defer;
         check.deferred = false;
-        plan.steps = { defer, first, second, check };
+        plan.steps = {defer, first, second, check};
         QCOMPARE(plan.rowsToWrite(), 9);
 
         QList<ScriptItem> items = ScriptParser::parse(ScriptRenderer::render(plan));
         items.removeIf([](const ScriptItem &item) {
-            return item.isCopy || item.sql.startsWith(QLatin1String("CREATE"))
-                || item.sql.startsWith(QLatin1String("ANALYZE"));
+            return item.isCopy || item.sql.startsWith(QLatin1String("CREATE")) || item.sql.startsWith(QLatin1String("ANALYZE"));
         });
         QCOMPARE(items.size(), 4); // SET LOCAL, defer, the joined inserts, check (BEGIN and COMMIT are psql's)
         QCOMPARE(items.at(1).sql, QStringLiteral("SET CONSTRAINTS \"public\".\"a_b\", \"public\".\"b_a\" DEFERRED"));
