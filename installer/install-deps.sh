@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config ccache
     qt6-base-dev qt6-base-dev-tools qt6-svg-dev qt6-qpa-plugins libgl-dev
-    libpqxx-dev libpq-dev
+    libpqxx-dev libpq-dev libpg-query-dev
     libqscintilla2-qt6-dev
     qtkeychain-qt6-dev
     libgraphviz-dev graphviz

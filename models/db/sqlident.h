@@ -18,6 +18,12 @@ QString quoteIdentList(const QStringList &identifiers);
 /// standard_conforming_strings on). Values sent to a server are bound instead.
 QString quoteLiteral(const QString &value);
 
+/// Text safe on a "--" comment line of a generated script: every control character (C0, DEL, C1
+/// such as U+0085), the Unicode line and paragraph separators and the bidirectional overrides become
+/// \xNN or \uNNNN, so a name or a value can neither end the comment (psql ends it at CR as well as
+/// LF: what follows would run as SQL) nor hide text from the person who reads the script.
+QString commentText(const QString &text);
+
 /// The parts of a possibly qualified name as an operator types it: `schema.table`,
 /// `"App Data"."User"`, `"issue""s"`. Quoted parts lose their quotes ("" becomes "); bare parts
 /// are kept as typed. Empty when the text is not such a name.

@@ -8,10 +8,12 @@
 #include "db/schemareader.h"
 #include "db/sqlident.h"
 #include "restore/commitoutcome.h"
+#include "restore/ownedtransaction.h"
 #include "restore/restoresql.h"
 #include "restore/rowidentity.h"
 #include "restore/scriptparser.h"
 #include "restore/scriptrenderer.h"
+#include "restore/sequencesnapshot.h"
 #include "restore/undorecorder.h"
 
 #include <QDateTime>
@@ -40,11 +42,13 @@ QString targetTable(const QString &statement)
     return sql::splitQualifiedName(found).join(QLatin1Char('.')); // as Table::qualifiedName() spells it
 }
 
-bool isTransactionControl(const QString &sql)
+/// The line of the script's last text (its COMMIT, which the parser leaves out), for what fails at its end.
+int lastLine(const QByteArray &script)
 {
-    static const QRegularExpression control(QStringLiteral("^(BEGIN|START\\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)\\b"),
-                                            QRegularExpression::CaseInsensitiveOption);
-    return control.match(sql).hasMatch();
+    qsizetype end = script.size();
+    while (end > 0 && QChar::isSpace(uchar(script.at(end - 1))))
+        --end;
+    return int(script.left(end).count('\n')) + 1;
 }
 
 /// TRUNCATE is refused before LIVE is touched, in a preview too: no trigger sees the rows it
@@ -135,12 +139,23 @@ QString ExecutionReport::summary() const
     lines << QStringLiteral("Rows touched per table:");
     for (auto it = rowsPerTable.constBegin(); it != rowsPerTable.constEnd(); ++it)
         lines << QStringLiteral("  %1: %2").arg(it.key()).arg(it.value());
+    if (!sequencesPutBack.isEmpty())
+        lines << QStringLiteral("Sequences put back as they were: %1").arg(sequencesPutBack.join(QStringLiteral(", ")));
     if (!error.isEmpty())
-        lines << (errorLine > 0 ? QStringLiteral("Error at line %1: %2").arg(errorLine).arg(error) : QStringLiteral("Error: ") + error);
-    lines << (committed ? QStringLiteral("Committed.")
-            : commitUnknown
-            ? QStringLiteral("The connection was lost during COMMIT: LIVE may hold the run; the undo script is kept.")
-            : QStringLiteral("Rolled back; LIVE is unchanged."));
+        lines << (errorLine > 0 ? QStringLiteral("Error at line %1: %2").arg(errorLine).arg(error)
+                                : QStringLiteral("Error: %1").arg(error));
+    if (committed)
+        lines << QStringLiteral("Committed.");
+    else if (commitUnknown)
+        lines << QStringLiteral("The connection was lost during COMMIT: LIVE may hold the run; the undo script is kept.");
+    else if (transactionLost)
+        lines << QStringLiteral(
+            "LIVE MAY HAVE CHANGED: the transaction Salvage opened did not last to the end of the script; "
+            "compare LIVE with BACKUP before anything else.");
+    else if (sequencesAdvanced)
+        lines << QStringLiteral("Rolled back; LIVE's rows are unchanged, but its sequences may be left advanced.");
+    else
+        lines << QStringLiteral("Rolled back; LIVE is unchanged.");
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
@@ -187,15 +202,23 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
     RowIdentity::adopt(schema); // undo tells rows apart as the plan did
     const PgRaw live(m_live.handle(), m_live.where());
     ExecutionReport report;
+    OwnedTransaction transaction(live);
+    std::optional<SequenceSnapshot> sequences;
     int current = 0;
     bool commitSent = false;
     QString xid; // the run's transaction, to ask about when the answer to COMMIT is lost
     try {
         RestoreSql::widenTempBuffers(live); // the staging tables and the undo log are temporary tables
-        live.exec(QStringLiteral("BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"));
+        transaction.begin();
         live.exec(QStringLiteral("SET LOCAL lock_timeout = '%1s'").arg(m_lockTimeoutSeconds));
         if (m_forceUndo) // read by an undo script's check (UndoGuard)
             live.exec(QStringLiteral("SET LOCAL salvage.force_undo = 'on'"));
+        if (!commit) {
+            // nextval and setval outlast a rollback: a preview puts every sequence back, also after
+            // a failed statement (rolled back to this savepoint first).
+            sequences = SequenceSnapshot::take(live);
+            live.exec(QStringLiteral("SAVEPOINT \"_salvage_preview\""));
+        }
         // Phases after the statements report as done = all of them, so progress never runs backwards.
         const auto phase = [&](qint64 done, const QString &status) {
             if (control)
@@ -214,8 +237,6 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
                 control->throwIfCancelled();
             phase(current - 1, description);
             report.errorLine = item.line;
-            if (isTransactionControl(item.sql))
-                continue;
             if (undo)
                 undo->beginStatement(current);
             StatementOutcome outcome;
@@ -224,6 +245,7 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
             outcome.description = description;
             outcome.table = item.isCopy ? QString() : targetTable(item.sql);
             outcome.rows = item.isCopy ? live.copyIn(item.sql, item.copyData) : runStatement(live, item.sql, control);
+            transaction.checkOpen();
             if (!outcome.table.isEmpty())
                 report.rowsPerTable[outcome.table] += qMax<qint64>(outcome.rows, 0);
             report.statements.append(outcome);
@@ -232,7 +254,7 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
             control->throwIfCancelled();
         // Deferred foreign keys are checked now rather than at COMMIT or never (a preview rolls
         // back): a violation is reported, at the script's end, before any undo is written.
-        report.errorLine = items.isEmpty() ? 0 : items.last().line;
+        report.errorLine = lastLine(script);
         try {
             live.exec(QStringLiteral("SET CONSTRAINTS ALL IMMEDIATE"));
         } catch (const Error &error) {
@@ -240,6 +262,7 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
                             .arg(error.message()));
         }
         report.errorLine = 0;
+        transaction.verify();
         if (commit) {
             phase(items.size(), QStringLiteral("writing the undo script"));
             report.undoRows = undo->writeScript(*undoFile, QStringLiteral("run on %1 at %2")
@@ -254,10 +277,22 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
             live.exec(QStringLiteral("COMMIT"));
             report.committed = true;
         } else {
+            report.sequencesPutBack = sequences->restore(live);
             live.exec(QStringLiteral("ROLLBACK"));
         }
     } catch (const std::exception &error) {
         bool connected = true;
+        report.transactionLost = dynamic_cast<const TransactionLost *>(&error) != nullptr;
+        QString sequenceError;
+        if (sequences && !report.transactionLost) {
+            try {
+                live.exec(QStringLiteral("ROLLBACK TO SAVEPOINT \"_salvage_preview\""));
+                report.sequencesPutBack = sequences->restore(live);
+            } catch (const std::exception &failed) {
+                report.sequencesAdvanced = true;
+                sequenceError = QString::fromUtf8(failed.what());
+            }
+        }
         try {
             live.exec(QStringLiteral("ROLLBACK"));
         } catch (...) {
@@ -284,6 +319,8 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
                 " The connection was lost during COMMIT: LIVE may hold the run. The undo script %1 is kept: it "
                 "undoes the run if it committed and refuses, changing nothing, if it did not.")
                                 .arg(undoPath);
+        if (!sequenceError.isEmpty())
+            report.error += QStringLiteral(" Sequences were not put back: %1").arg(sequenceError);
     }
     return report;
 }

@@ -4,6 +4,7 @@
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <QStringList>
 
 namespace salvage {
 
@@ -30,6 +31,9 @@ struct ExecutionReport
     QString error;     ///< empty on success
     int errorLine = 0; ///< line of the failing statement
     qint64 undoRows = 0;
+    QStringList sequencesPutBack; ///< a preview's sequences that moved and were set back
+    bool sequencesAdvanced = false; ///< a preview could not put its sequences back
+    bool transactionLost = false; ///< the script ended Salvage's transaction: LIVE may have changed
 
     QString summary() const;
     /// One sentence for the incident's timeline: "Restore committed on WHERE: 17,600 rows in 12
@@ -40,6 +44,9 @@ struct ExecutionReport
 /// Runs a restore script on LIVE in one transaction, the way psql would for the subset the
 /// renderer writes (statements and COPY FROM STDIN blocks), edited scripts included. Preview
 /// rolls back; run writes and flushes an undo script before COMMIT and rolls back when it cannot.
+/// Salvage owns the transaction: the script's transaction control is refused (ScriptParser), each
+/// statement is sent on its own, and the transaction is proven to be the one it opened before it
+/// ends. A preview puts back every sequence the script moved.
 /// A failure, a cancel or a lost connection leaves LIVE as it was. The session must be writable:
 /// it is the run's own.
 class RestoreExecutor

@@ -9,17 +9,22 @@ namespace salvage {
 /// One statement of a restore script, with the COPY data that follows it when it is COPY … FROM STDIN.
 struct ScriptItem
 {
-    QString sql;         ///< without the trailing semicolon
+    QString sql; ///< exactly one statement, without the trailing semicolon
+    QString type; ///< PostgreSQL's parse node name: "InsertStmt", "CopyStmt", …
     QByteArray copyData; ///< COPY … FROM STDIN rows up to (not including) the "\." line
     bool isCopy = false;
-    QString comment;     ///< the "--" comment lines right before the statement
+    QString comment; ///< the "--" comment lines right before the statement
     qint64 expectedRows = -1; ///< from an "-- expected rows: N" comment
-    int line = 0;        ///< 1-based line where the statement starts
+    int line = 0; ///< 1-based line where the statement starts
 };
 
-/// Splits a script the way psql does for the subset Salvage writes and operators edit: statements
-/// ended by ';' outside quotes, comments and dollar quotes, and COPY FROM STDIN data ended by "\.".
-/// Other psql meta-commands are refused.
+/// Reads a restore script the way psql would for the subset Salvage writes and operators edit:
+/// statements split by PostgreSQL's own grammar (SqlGrammar), and COPY FROM STDIN data ended by a
+/// "\." line. Refused with the line number, before anything reaches a server: psql meta-commands,
+/// transaction control other than a BEGIN that opens the script and a COMMIT that ends it (the
+/// renderer's envelope for psql, left out of the items: Salvage runs the script in a transaction of
+/// its own), statements that cannot run inside a transaction block, and COPY to or from anything
+/// but the script itself.
 class ScriptParser
 {
 public:

@@ -31,11 +31,10 @@ QString written(const PlanStep &step, const QString &column)
     return step.nullColumns.contains(column) ? QStringLiteral("NULL") : QStringLiteral("s.") + sql::quoteIdent(column);
 }
 
+/// One comment line; names and values in `text` cannot end it (sql::commentText).
 QString comment(const QString &text)
 {
-    QString single = text;
-    single.replace(QLatin1Char('\n'), QLatin1Char(' '));
-    return QStringLiteral("-- ") + single + QLatin1Char('\n');
+    return QStringLiteral("-- ") + sql::commentText(text) + QLatin1Char('\n');
 }
 
 /// The values a row-writing step writes, in `columns` order.

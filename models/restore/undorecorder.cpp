@@ -300,7 +300,7 @@ qint64 UndoRecorder::writeScript(SafeFileWriter &file, const QString &title) con
         "CREATE TEMP TABLE \"_salvage_undo\" (seq bigint, stmt integer, tbl oid, op text, old jsonb, new jsonb) ON "
         "COMMIT DROP;\n"
         "COPY \"_salvage_undo\" (seq, stmt, tbl, op, old, new) FROM STDIN;\n")
-              .arg(title)
+              .arg(sql::commentText(title)) // the database name may hold a line break
               .toUtf8());
     qint64 rows = 0;
     const auto copy = [&](const QString &query) {

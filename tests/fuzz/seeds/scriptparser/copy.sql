@@ -1,0 +1,9 @@
+BEGIN;
+COPY t (a) FROM STDIN (FORMAT csv, ESCAPE'\');
+COMMIT;
+INSERT INTO t VALUES (1);
+-- '
+;
+zed
+\.
+COMMIT;

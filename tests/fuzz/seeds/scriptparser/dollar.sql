@@ -1,0 +1,2 @@
+DO $body$ BEGIN RAISE NOTICE '$$;'; END $body$;
+SELECT $a$ $b$ ; $b$ $a$;

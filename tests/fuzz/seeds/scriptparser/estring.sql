@@ -1,0 +1,2 @@
+SELECT E'it\'s;', e'\\';
+SELECT 2;
