@@ -1,5 +1,7 @@
 #include "diff/diffresult.h"
 
+#include "diff/moveranker.h"
+
 #include <algorithm>
 
 namespace salvage {
@@ -35,8 +37,16 @@ QList<DiffMove> DiffResult::moves() const
     QList<DiffMove> all;
     for (const TableDiff &table : tables)
         all += table.moves;
-    std::stable_sort(all.begin(), all.end(), [](const DiffMove &a, const DiffMove &b) { return a.rows > b.rows; });
+    MoveRanker::rank(all);
     return all;
+}
+
+QList<DiffFanIn> DiffResult::fanIn() const
+{
+    QList<DiffMove> all;
+    for (const TableDiff &table : tables)
+        all += table.moves;
+    return MoveRanker::rank(all);
 }
 
 void DiffResult::classify()

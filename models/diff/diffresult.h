@@ -41,6 +41,23 @@ struct DiffMove
     /// The column is part of the primary key: each moved row is listed as one row lost and one new
     /// (every other column equal), since a new key is a new row.
     bool keyChanged = false;
+    QString target; ///< the referenced table, "schema.table": `to` is a row of it
+    /// Set by DiffResult::moves() (MoveRanker), across all tables: how many distinct backup values
+    /// were re-pointed at `to` of `target`, and whether that target looks like an incident's.
+    qint64 fanIn = 0;
+    bool incident = true;
+};
+
+/// Every move into one row of one table, across the tables that reference it: "40 sources →
+/// public.users 42 across 9 tables". A merge shows as a large fan-in, life as scattered small ones.
+struct DiffFanIn
+{
+    QString table; ///< the referenced table, "schema.table"
+    DiffValue target; ///< the row's key as moves name it (`DiffMove::to`)
+    qint64 sources = 0; ///< distinct backup values re-pointed at it
+    qint64 rows = 0;
+    QStringList tables; ///< the referencing tables, sorted
+    bool incident = true;
 };
 
 /// The comparison of one table.
@@ -76,7 +93,9 @@ struct DiffResult
     bool complete = false;
 
     bool hasDifferences() const;
-    QList<DiffMove> moves() const; ///< every table's moves, largest first
+    /// Every table's moves, ranked by their target's fan-in (MoveRanker), then largest first.
+    QList<DiffMove> moves() const;
+    QList<DiffFanIn> fanIn() const; ///< one entry per moves' target, largest fan-in first
     /// Recomputes each only-in-live row's origin against backupTime (and each table's counts).
     void classify();
 };

@@ -1,7 +1,11 @@
 #include "diffcopy.h"
 
 #include "core/error.h"
+#include "diff/diffformat.h"
 #include "diff/diffresult.h"
+#include "diff/moveranker.h"
+
+#include <QJsonArray>
 
 #include <QSet>
 #include <QTest>
@@ -250,6 +254,82 @@ private Q_SLOTS:
         }
         QCOMPARE(moves, (QSet<QString>{QStringLiteral("2->900"), QStringLiteral("3->900")}));
         QCOMPARE(result.moves().size(), 2);
+    }
+
+    void movesRankedByFanIn()
+    {
+        // Three victims merged into user 42 through two tables, and five scattered one-row edits of
+        // items.group_id (life since the backup): the merge leads, the edits collapse into one line.
+        auto &cluster = TestCluster::instance();
+        const QString b = QStringLiteral("tst_diffengine_fanin_b");
+        const QString l = QStringLiteral("tst_diffengine_fanin_l");
+        cluster.createDatabase(b);
+        cluster.execute(b,
+            QStringLiteral("CREATE TABLE users (id int PRIMARY KEY); INSERT INTO users SELECT generate_series(1, 50);"
+                           "CREATE TABLE posts (id int PRIMARY KEY, user_id int REFERENCES users);"
+                           "INSERT INTO posts SELECT g, 1 + g % 50 FROM generate_series(1, 1000) g;"
+                           "CREATE TABLE comments (id int PRIMARY KEY, user_id int REFERENCES users);"
+                           "INSERT INTO comments SELECT g, 1 + g % 50 FROM generate_series(1, 500) g;"
+                           "CREATE TABLE groups (id int PRIMARY KEY); INSERT INTO groups SELECT generate_series(1, 20);"
+                           "CREATE TABLE items (id int PRIMARY KEY, group_id int REFERENCES groups);"
+                           "INSERT INTO items SELECT g, 1 + g % 20 FROM generate_series(1, 200) g"));
+        copyDatabase(b, l);
+        cluster.execute(l,
+            QStringLiteral("UPDATE posts SET user_id = 42 WHERE user_id IN (2, 3, 4);" // 60 rows
+                           "UPDATE comments SET user_id = 42 WHERE user_id IN (2, 3);" // 20 rows
+                           "DELETE FROM comments WHERE user_id = 4;"
+                           "DELETE FROM users WHERE id IN (2, 3, 4);"
+                           "UPDATE items SET group_id = 11 WHERE id = 1;" // from group 2
+                           "UPDATE items SET group_id = 12 WHERE id = 2;" // from group 3
+                           "UPDATE items SET group_id = 13 WHERE id = 3;"
+                           "UPDATE items SET group_id = 14 WHERE id = 4;"
+                           "UPDATE items SET group_id = 15 WHERE id = 5"));
+        const DiffResult result = runDiff(b, l);
+        const QList<DiffFanIn> fanIn = result.fanIn();
+        QCOMPARE(fanIn.size(), 6);
+        QCOMPARE(fanIn.first().table, QStringLiteral("public.users"));
+        QCOMPARE(fanIn.first().target, DiffValue(QStringLiteral("42")));
+        QCOMPARE(fanIn.first().sources, qint64(3)); // 2 and 3 moved in both tables count once
+        QCOMPARE(fanIn.first().rows, qint64(80));
+        QCOMPARE(
+            fanIn.first().tables, (QStringList { QStringLiteral("public.comments"), QStringLiteral("public.posts") }));
+        QVERIFY(fanIn.first().incident);
+        const QList<DiffMove> moves = result.moves();
+        QCOMPARE(moves.size(), 5 + 5); // posts 3 sources, comments 2, items 5
+        for (int i = 0; i < moves.size(); ++i) {
+            const bool merge = i < 5;
+            QCOMPARE(moves.at(i).target, merge ? QStringLiteral("public.users") : QStringLiteral("public.groups"));
+            QCOMPARE(moves.at(i).incident, merge);
+            QCOMPARE(moves.at(i).fanIn, merge ? qint64(3) : qint64(1));
+        }
+
+        const QString text = diffToText(result, false);
+        const QString lead = QStringLiteral("3 sources → public.users 42 across 2 tables (80 rows)");
+        QVERIFY2(text.contains(lead), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("60 rows of public.posts.user_id moved from 2, 3, 4 to 42")),
+            qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("5 ordinary edits of 1 column(s) (kept")), qPrintable(text));
+        QVERIFY2(text.indexOf(lead) < text.indexOf(QStringLiteral("ordinary edits")), qPrintable(text));
+        QVERIFY2(!text.contains(QStringLiteral("items.group_id moved")), qPrintable(text));
+
+        const QJsonObject json = diffToJson(result, false);
+        const QJsonArray jsonMoves = json.value(QStringLiteral("moves")).toArray();
+        QCOMPARE(jsonMoves.size(), 10); // every move kept
+        int ordinary = 0;
+        for (const QJsonValue &value : jsonMoves) {
+            const QJsonObject move = value.toObject();
+            const bool items = move.value(QStringLiteral("table")).toString() == QLatin1String("public.items");
+            QCOMPARE(move.value(QStringLiteral("incident")).toBool(), !items);
+            QCOMPARE(move.value(QStringLiteral("fan_in")).toInt(), items ? 1 : 3);
+            ordinary += items ? 1 : 0;
+        }
+        QCOMPARE(ordinary, 5);
+        const QJsonObject top = json.value(QStringLiteral("fan_in")).toArray().first().toObject();
+        QCOMPARE(top.value(QStringLiteral("table")).toString(), QStringLiteral("public.users"));
+        QCOMPARE(top.value(QStringLiteral("target")).toString(), QStringLiteral("42"));
+        QCOMPARE(top.value(QStringLiteral("sources")).toInt(), 3);
+        QCOMPARE(top.value(QStringLiteral("rows")).toInt(), 80);
+        QCOMPARE(top.value(QStringLiteral("tables")).toArray().size(), 2);
     }
 
     void identicalDatabases()
