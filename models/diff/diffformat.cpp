@@ -149,6 +149,8 @@ QJsonObject diffToJson(const DiffResult &result, bool withRows)
                            {u"only_in_backup"_s, table.onlyInBackup},
                            {u"only_in_live"_s, table.onlyInLive},
                            {u"changed"_s, table.changed}};
+        if (!table.keyIndex.isEmpty()) // `key` is a unique key's, not a primary key's: say which and why
+            object.insert(u"note"_s, table.notes.first());
         if (withRows) {
             QJsonArray rows;
             for (const DiffRow &row : table.rows) {

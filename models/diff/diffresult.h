@@ -64,7 +64,10 @@ struct DiffFanIn
 struct TableDiff
 {
     QString table;            ///< "schema.table"
-    QStringList keyColumns;   ///< empty when the table has no primary key (compared as a multiset)
+    /// The primary key, or the unique key that stands in for it (keyIndex); empty when the table
+    /// is compared as a multiset of whole rows.
+    QStringList keyColumns;
+    QString keyIndex; ///< the unique index keyColumns come from, empty for a primary key
     QStringList columns;      ///< the compared columns (present on both sides)
     QString sqlName;          ///< "schema"."table", quoted, for generated SQL
     QStringList generatedColumns; ///< compared columns the server computes (left out of INSERTs)
@@ -79,7 +82,7 @@ struct TableDiff
     QList<DiffRow> rows;      ///< the differing rows
     QList<DiffMove> moves;
 
-    bool hasPrimaryKey() const { return !keyColumns.isEmpty(); }
+    bool hasPrimaryKey() const { return !keyColumns.isEmpty(); } ///< or a unique key standing in for one
     bool identical() const { return onlyInBackup == 0 && onlyInLive == 0 && changed == 0; }
     qint64 movedRows() const;
 };

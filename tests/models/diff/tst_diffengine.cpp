@@ -332,6 +332,87 @@ private Q_SLOTS:
         QCOMPARE(top.value(QStringLiteral("tables")).toArray().size(), 2);
     }
 
+    void uniqueKeyWithoutNullsServesAsIdentity()
+    {
+        // No primary key, a unique constraint on a nullable column that holds no NULL: rows are
+        // matched by it, so edits are "changed" and a re-pointed foreign key is a move.
+        auto &cluster = TestCluster::instance();
+        const QString b = QStringLiteral("tst_diffengine_ukey_b");
+        const QString l = QStringLiteral("tst_diffengine_ukey_l");
+        cluster.createDatabase(b);
+        cluster.execute(b,
+            QStringLiteral(
+                "CREATE TABLE rooms (id int PRIMARY KEY); INSERT INTO rooms SELECT generate_series(1, 10);"
+                "CREATE TABLE members (name text, email text, room_id int REFERENCES rooms,"
+                "  CONSTRAINT members_name_key UNIQUE (name));"
+                "CREATE UNIQUE INDEX members_lower_email ON members (lower(email));" // an expression: not used
+                "INSERT INTO members SELECT 'm' || g, 'm' || g || '@example.org', 1 + g % 10 FROM generate_series(1, "
+                "300) g"));
+        copyDatabase(b, l);
+        cluster.execute(l,
+            QStringLiteral(
+                "UPDATE members SET room_id = 1 WHERE room_id IN (2, 3, 4);" // 90 rows from 3 sources
+                "UPDATE members SET email = 'new@example.org' WHERE name = 'm10';"
+                "DELETE FROM members WHERE name = 'm20'; INSERT INTO members VALUES ('m999', 'x@example.org', 5)"));
+        const DiffResult result = runDiff(b, l);
+        const TableDiff *diff = findTable(result, QStringLiteral("public.members"));
+        QVERIFY(diff);
+        QCOMPARE(diff->keyColumns, QStringList { QStringLiteral("name") });
+        QCOMPARE(diff->keyIndex, QStringLiteral("members_name_key"));
+        QCOMPARE(diff->changed, qint64(91));
+        QCOMPARE(diff->onlyInBackup, qint64(1));
+        QCOMPARE(diff->onlyInLive, qint64(1));
+        QCOMPARE(keys(*diff, DiffRow::Status::OnlyInBackup), QSet<QString> { QStringLiteral("m20") });
+        QCOMPARE(keys(*diff, DiffRow::Status::OnlyInLive), QSet<QString> { QStringLiteral("m999") });
+        QCOMPARE(diff->moves.size(), 3);
+        QCOMPARE(diff->movedRows(), qint64(90));
+        QVERIFY2(diff->notes.first().contains(
+                     QStringLiteral("unique index members_name_key (name), no NULLs on either side")),
+            qPrintable(diff->notes.join(u'\n')));
+        const QJsonArray tables = diffToJson(result, false).value(QStringLiteral("tables")).toArray();
+        bool sawMembers = false;
+        for (const QJsonValue &value : tables) {
+            const QJsonObject table = value.toObject();
+            if (table.value(QStringLiteral("table")).toString() != QLatin1String("public.members")) {
+                QVERIFY(!table.contains(QStringLiteral("note"))); // a primary key needs no note
+                continue;
+            }
+            sawMembers = true;
+            QCOMPARE(table.value(QStringLiteral("key")).toString(), QStringLiteral("name"));
+            QVERIFY(table.value(QStringLiteral("note"))
+                        .toString()
+                        .startsWith(QStringLiteral("No primary key: rows told apart")));
+        }
+        QVERIFY(sawMembers);
+    }
+
+    void uniqueKeyWithANullStaysAMultiset()
+    {
+        // One NULL in the unique column (on live only) and the key cannot tell rows apart: whole rows.
+        auto &cluster = TestCluster::instance();
+        const QString b = QStringLiteral("tst_diffengine_ukeynull_b");
+        const QString l = QStringLiteral("tst_diffengine_ukeynull_l");
+        cluster.createDatabase(b);
+        cluster.execute(b,
+            QStringLiteral("CREATE TABLE members (name text UNIQUE, email text);"
+                           "INSERT INTO members SELECT 'm' || g, 'e' || g FROM generate_series(1, 300) g"));
+        copyDatabase(b, l);
+        cluster.execute(l,
+            QStringLiteral("UPDATE members SET email = 'changed' WHERE name = 'm10'; INSERT INTO members VALUES (NULL, "
+                           "'anonymous')"));
+        const DiffResult result = runDiff(b, l);
+        const TableDiff *diff = findTable(result, QStringLiteral("public.members"));
+        QVERIFY(diff);
+        QVERIFY(!diff->hasPrimaryKey());
+        QVERIFY(diff->keyIndex.isEmpty());
+        QCOMPARE(diff->changed, qint64(0));
+        QCOMPARE(diff->onlyInBackup, qint64(1)); // m10's old row
+        QCOMPARE(diff->onlyInLive, qint64(2)); // m10's new row and the anonymous one
+        QVERIFY2(diff->notes.join(u'\n').contains(
+                     QStringLiteral("not used to tell rows apart: its columns hold NULL in live")),
+            qPrintable(diff->notes.join(u'\n')));
+    }
+
     void identicalDatabases()
     {
         auto &cluster = TestCluster::instance();
