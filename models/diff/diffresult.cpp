@@ -1,6 +1,7 @@
 #include "diff/diffresult.h"
 
 #include "diff/moveranker.h"
+#include "diff/parentorigin.h"
 
 #include <algorithm>
 
@@ -56,6 +57,8 @@ void DiffResult::classify()
         for (DiffRow &row : table.rows) {
             if (row.status != DiffRow::Status::OnlyInLive)
                 continue;
+            if (row.originFromParent) // judged again below, against the parents as they stand now
+                row.origin = DiffRow::Origin::Unexplained, row.originFromParent = false;
             // Rows that carry a time are judged against the backup's point in time; the others keep
             // what their key said (a serial key beyond the backup's largest).
             if (row.liveTime)
@@ -65,6 +68,7 @@ void DiffResult::classify()
                 table.newSinceBackup += row.multiplicity;
         }
     }
+    ParentOrigin::apply(tables);
 }
 
 } // namespace salvage

@@ -26,6 +26,7 @@ struct DiffRow
     int multiplicity = 1;            ///< tables without a primary key: how many surplus copies
     std::optional<double> liveTime;  ///< seconds since the epoch the row says it was created, when it says
     Origin origin = Origin::NotApplicable;
+    bool originFromParent = false; ///< NewSinceBackup because a row it references is (ParentOrigin)
 
     static QString statusName(Status status); ///< "only_in_backup", "only_in_live", "changed"
 };
@@ -60,6 +61,14 @@ struct DiffFanIn
     bool incident = true;
 };
 
+/// A foreign key of a compared table: `columns` of this table reference `refColumns` of `refTable`.
+struct DiffReference
+{
+    QStringList columns;
+    QString refTable; ///< "schema.table"
+    QStringList refColumns;
+};
+
 /// The comparison of one table.
 struct TableDiff
 {
@@ -81,6 +90,7 @@ struct TableDiff
     qint64 newSinceBackup = 0; ///< part of onlyInLive that the data dates after the backup
     QList<DiffRow> rows;      ///< the differing rows
     QList<DiffMove> moves;
+    QList<DiffReference> references; ///< the backup's foreign keys of this table
 
     bool hasPrimaryKey() const { return !keyColumns.isEmpty(); } ///< or a unique key standing in for one
     bool identical() const { return onlyInBackup == 0 && onlyInLive == 0 && changed == 0; }

@@ -97,6 +97,8 @@ DiffResult DiffRunner::run(PgSession &backup, PgSession &live, JobControl &contr
                 result.tables.last().notes << u"The primary keys differ between backup and live."_s;
             result.tables.last().notes << keyNotes;
         }
+        for (const ForeignKey &key : b.foreignKeys)
+            result.tables.last().references << DiffReference { key.columns, key.refQualifiedName(), key.refColumns };
         result.classify();
         if (onTable)
             onTable(result);

@@ -413,6 +413,51 @@ private Q_SLOTS:
             qPrintable(diff->notes.join(u'\n')));
     }
 
+    void childrenOfNewParentsAreNewSinceTheBackup()
+    {
+        // Join rows carry no time: those of a status created after the backup (and their own
+        // children, through a composite key) are new since the backup; one added to an old status
+        // stays unexplained.
+        auto &cluster = TestCluster::instance();
+        const QString b = QStringLiteral("tst_diffengine_kin_b");
+        const QString l = QStringLiteral("tst_diffengine_kin_l");
+        cluster.createDatabase(b);
+        cluster.execute(b,
+            QStringLiteral(
+                "CREATE TABLE statuses (id bigint PRIMARY KEY, created_at timestamptz);"
+                "INSERT INTO statuses SELECT g, timestamptz '2024-05-01 00:00:00+00' - g * interval '1 hour'"
+                "  FROM generate_series(1, 100) g;"
+                "CREATE TABLE tags (status_id bigint REFERENCES statuses, name text, PRIMARY KEY (status_id, name));"
+                "INSERT INTO tags SELECT g, 't' || g FROM generate_series(1, 100) g;"
+                "CREATE TABLE tag_votes (status_id bigint, name text, voter text, PRIMARY KEY (status_id, name, voter),"
+                "  FOREIGN KEY (status_id, name) REFERENCES tags);"
+                "CREATE TABLE notes (status_id bigint REFERENCES statuses, body text)")); // no key at all
+        copyDatabase(b, l);
+        cluster.execute(l,
+            QStringLiteral("INSERT INTO statuses VALUES (500, '2024-05-02 00:00:00+00');"
+                           "INSERT INTO tags VALUES (500, 'fresh'), (500, 'second'), (7, 'late');"
+                           "INSERT INTO tag_votes VALUES (500, 'fresh', 'ann'), (7, 'late', 'bob');"
+                           "INSERT INTO notes VALUES (500, 'on a new status'), (8, 'on an old status')"));
+        const DiffResult result = runDiff(b, l);
+        QCOMPARE(findTable(result, QStringLiteral("public.statuses"))->newSinceBackup, qint64(1));
+        const TableDiff *tags = findTable(result, QStringLiteral("public.tags"));
+        QCOMPARE(tags->onlyInLive, qint64(3));
+        QCOMPARE(tags->newSinceBackup, qint64(2));
+        for (const DiffRow &row : tags->rows)
+            QCOMPARE(row.origin,
+                row.key.first() == QLatin1String("500") ? DiffRow::Origin::NewSinceBackup
+                                                        : DiffRow::Origin::Unexplained);
+        const TableDiff *votes = findTable(result, QStringLiteral("public.tag_votes"));
+        QCOMPARE(votes->onlyInLive, qint64(2));
+        QCOMPARE(votes->newSinceBackup, qint64(1)); // ann's vote on the new status's tag
+        const TableDiff *notes = findTable(result, QStringLiteral("public.notes"));
+        QCOMPARE(notes->onlyInLive, qint64(2));
+        QCOMPARE(notes->newSinceBackup, qint64(1));
+        QVERIFY2(diffToText(result, false)
+                     .contains(QStringLiteral("Rows only in live: 5 new since the backup, 3 unexplained.")),
+            qPrintable(diffToText(result, false)));
+    }
+
     void identicalDatabases()
     {
         auto &cluster = TestCluster::instance();
