@@ -5,6 +5,7 @@
 #include "db/pgsession.h"
 #include "db/schemareader.h"
 #include "diff/multisetcomparator.h"
+#include "diff/sequenceorigin.h"
 #include "diff/sidepair.h"
 #include "diff/tablecomparator.h"
 #include "diff/uniquekeyidentity.h"
@@ -97,6 +98,7 @@ DiffResult DiffRunner::run(PgSession &backup, PgSession &live, JobControl &contr
                 result.tables.last().notes << u"The primary keys differ between backup and live."_s;
             result.tables.last().notes << keyNotes;
         }
+        sides.one(DiffSide::Backup, [&](DiffSide &side) { SequenceOrigin::apply(side, b, result.tables.last()); });
         for (const ForeignKey &key : b.foreignKeys)
             result.tables.last().references << DiffReference { key.columns, key.refQualifiedName(), key.refColumns };
         result.classify();

@@ -458,6 +458,35 @@ private Q_SLOTS:
             qPrintable(diffToText(result, false)));
     }
 
+    void serialValuesBeyondTheBackupsSequenceAreNew()
+    {
+        // No key to order by and no time: the serial id against the backup's sequence dates the row.
+        // Rows deleted at the end before the backup leave the sequence beyond the largest id.
+        auto &cluster = TestCluster::instance();
+        const QString b = QStringLiteral("tst_diffengine_seq_b");
+        const QString l = QStringLiteral("tst_diffengine_seq_l");
+        cluster.createDatabase(b);
+        cluster.execute(b,
+            QStringLiteral(
+                "CREATE TABLE events (id bigserial, room text, body text);"
+                "INSERT INTO events (room, body) SELECT 'r' || g % 7, 'e' || g FROM generate_series(1, 300) g;"
+                "DELETE FROM events WHERE id > 290")); // the sequence stands at 300
+        copyDatabase(b, l);
+        cluster.execute(l,
+            QStringLiteral("INSERT INTO events (room, body) VALUES ('r1', 'after the backup');" // id 301
+                           "INSERT INTO events VALUES (295, 'r2', 'written back with an old id')")); // not beyond 300
+        const DiffResult result = runDiff(b, l);
+        const TableDiff *events = findTable(result, QStringLiteral("public.events"));
+        QVERIFY(events);
+        QVERIFY(!events->hasPrimaryKey());
+        QCOMPARE(events->onlyInLive, qint64(2));
+        QCOMPARE(events->newSinceBackup, qint64(1));
+        for (const DiffRow &row : events->rows)
+            QCOMPARE(row.origin,
+                *row.liveValues.first() == QLatin1String("301") ? DiffRow::Origin::NewSinceBackup
+                                                                : DiffRow::Origin::Unexplained);
+    }
+
     void identicalDatabases()
     {
         auto &cluster = TestCluster::instance();
