@@ -29,6 +29,19 @@ class TestDiffEngine : public QObject
         return out;
     }
 
+    // A backup made by `create`, a copy of it changed by `change` as live, and their diff.
+    static DiffResult diffAfter(const QString &name, const QString &create, const QString &change)
+    {
+        auto &cluster = TestCluster::instance();
+        const QString backup = name + QStringLiteral("_b");
+        const QString live = name + QStringLiteral("_l");
+        cluster.createDatabase(backup);
+        cluster.execute(backup, create);
+        copyDatabase(backup, live);
+        cluster.execute(live, change);
+        return runDiff(backup, live);
+    }
+
 private Q_SLOTS:
     void keyTypes_data()
     {
@@ -260,11 +273,7 @@ private Q_SLOTS:
     {
         // Three victims merged into user 42 through two tables, and five scattered one-row edits of
         // items.group_id (life since the backup): the merge leads, the edits collapse into one line.
-        auto &cluster = TestCluster::instance();
-        const QString b = QStringLiteral("tst_diffengine_fanin_b");
-        const QString l = QStringLiteral("tst_diffengine_fanin_l");
-        cluster.createDatabase(b);
-        cluster.execute(b,
+        const DiffResult result = diffAfter(QStringLiteral("tst_diffengine_fanin"),
             QStringLiteral("CREATE TABLE users (id int PRIMARY KEY); INSERT INTO users SELECT generate_series(1, 50);"
                            "CREATE TABLE posts (id int PRIMARY KEY, user_id int REFERENCES users);"
                            "INSERT INTO posts SELECT g, 1 + g % 50 FROM generate_series(1, 1000) g;"
@@ -272,9 +281,7 @@ private Q_SLOTS:
                            "INSERT INTO comments SELECT g, 1 + g % 50 FROM generate_series(1, 500) g;"
                            "CREATE TABLE groups (id int PRIMARY KEY); INSERT INTO groups SELECT generate_series(1, 20);"
                            "CREATE TABLE items (id int PRIMARY KEY, group_id int REFERENCES groups);"
-                           "INSERT INTO items SELECT g, 1 + g % 20 FROM generate_series(1, 200) g"));
-        copyDatabase(b, l);
-        cluster.execute(l,
+                           "INSERT INTO items SELECT g, 1 + g % 20 FROM generate_series(1, 200) g"),
             QStringLiteral("UPDATE posts SET user_id = 42 WHERE user_id IN (2, 3, 4);" // 60 rows
                            "UPDATE comments SET user_id = 42 WHERE user_id IN (2, 3);" // 20 rows
                            "DELETE FROM comments WHERE user_id = 4;"
@@ -284,7 +291,6 @@ private Q_SLOTS:
                            "UPDATE items SET group_id = 13 WHERE id = 3;"
                            "UPDATE items SET group_id = 14 WHERE id = 4;"
                            "UPDATE items SET group_id = 15 WHERE id = 5"));
-        const DiffResult result = runDiff(b, l);
         const QList<DiffFanIn> fanIn = result.fanIn();
         QCOMPARE(fanIn.size(), 6);
         QCOMPARE(fanIn.first().table, QStringLiteral("public.users"));
@@ -336,25 +342,18 @@ private Q_SLOTS:
     {
         // No primary key, a unique constraint on a nullable column that holds no NULL: rows are
         // matched by it, so edits are "changed" and a re-pointed foreign key is a move.
-        auto &cluster = TestCluster::instance();
-        const QString b = QStringLiteral("tst_diffengine_ukey_b");
-        const QString l = QStringLiteral("tst_diffengine_ukey_l");
-        cluster.createDatabase(b);
-        cluster.execute(b,
+        const DiffResult result = diffAfter(QStringLiteral("tst_diffengine_ukey"),
             QStringLiteral(
                 "CREATE TABLE rooms (id int PRIMARY KEY); INSERT INTO rooms SELECT generate_series(1, 10);"
                 "CREATE TABLE members (name text, email text, room_id int REFERENCES rooms,"
                 "  CONSTRAINT members_name_key UNIQUE (name));"
                 "CREATE UNIQUE INDEX members_lower_email ON members (lower(email));" // an expression: not used
                 "INSERT INTO members SELECT 'm' || g, 'm' || g || '@example.org', 1 + g % 10 FROM generate_series(1, "
-                "300) g"));
-        copyDatabase(b, l);
-        cluster.execute(l,
+                "300) g"),
             QStringLiteral(
                 "UPDATE members SET room_id = 1 WHERE room_id IN (2, 3, 4);" // 90 rows from 3 sources
                 "UPDATE members SET email = 'new@example.org' WHERE name = 'm10';"
                 "DELETE FROM members WHERE name = 'm20'; INSERT INTO members VALUES ('m999', 'x@example.org', 5)"));
-        const DiffResult result = runDiff(b, l);
         const TableDiff *diff = findTable(result, QStringLiteral("public.members"));
         QVERIFY(diff);
         QCOMPARE(diff->keyColumns, QStringList { QStringLiteral("name") });
@@ -389,18 +388,11 @@ private Q_SLOTS:
     void uniqueKeyWithANullStaysAMultiset()
     {
         // One NULL in the unique column (on live only) and the key cannot tell rows apart: whole rows.
-        auto &cluster = TestCluster::instance();
-        const QString b = QStringLiteral("tst_diffengine_ukeynull_b");
-        const QString l = QStringLiteral("tst_diffengine_ukeynull_l");
-        cluster.createDatabase(b);
-        cluster.execute(b,
+        const DiffResult result = diffAfter(QStringLiteral("tst_diffengine_ukeynull"),
             QStringLiteral("CREATE TABLE members (name text UNIQUE, email text);"
-                           "INSERT INTO members SELECT 'm' || g, 'e' || g FROM generate_series(1, 300) g"));
-        copyDatabase(b, l);
-        cluster.execute(l,
+                           "INSERT INTO members SELECT 'm' || g, 'e' || g FROM generate_series(1, 300) g"),
             QStringLiteral("UPDATE members SET email = 'changed' WHERE name = 'm10'; INSERT INTO members VALUES (NULL, "
                            "'anonymous')"));
-        const DiffResult result = runDiff(b, l);
         const TableDiff *diff = findTable(result, QStringLiteral("public.members"));
         QVERIFY(diff);
         QVERIFY(!diff->hasPrimaryKey());
@@ -418,11 +410,7 @@ private Q_SLOTS:
         // Join rows carry no time: those of a status created after the backup (and their own
         // children, through a composite key) are new since the backup; one added to an old status
         // stays unexplained.
-        auto &cluster = TestCluster::instance();
-        const QString b = QStringLiteral("tst_diffengine_kin_b");
-        const QString l = QStringLiteral("tst_diffengine_kin_l");
-        cluster.createDatabase(b);
-        cluster.execute(b,
+        const DiffResult result = diffAfter(QStringLiteral("tst_diffengine_kin"),
             QStringLiteral(
                 "CREATE TABLE statuses (id bigint PRIMARY KEY, created_at timestamptz);"
                 "INSERT INTO statuses SELECT g, timestamptz '2024-05-01 00:00:00+00' - g * interval '1 hour'"
@@ -431,14 +419,11 @@ private Q_SLOTS:
                 "INSERT INTO tags SELECT g, 't' || g FROM generate_series(1, 100) g;"
                 "CREATE TABLE tag_votes (status_id bigint, name text, voter text, PRIMARY KEY (status_id, name, voter),"
                 "  FOREIGN KEY (status_id, name) REFERENCES tags);"
-                "CREATE TABLE notes (status_id bigint REFERENCES statuses, body text)")); // no key at all
-        copyDatabase(b, l);
-        cluster.execute(l,
+                "CREATE TABLE notes (status_id bigint REFERENCES statuses, body text)"), // no key at all
             QStringLiteral("INSERT INTO statuses VALUES (500, '2024-05-02 00:00:00+00');"
                            "INSERT INTO tags VALUES (500, 'fresh'), (500, 'second'), (7, 'late');"
                            "INSERT INTO tag_votes VALUES (500, 'fresh', 'ann'), (7, 'late', 'bob');"
                            "INSERT INTO notes VALUES (500, 'on a new status'), (8, 'on an old status')"));
-        const DiffResult result = runDiff(b, l);
         QCOMPARE(findTable(result, QStringLiteral("public.statuses"))->newSinceBackup, qint64(1));
         const TableDiff *tags = findTable(result, QStringLiteral("public.tags"));
         QCOMPARE(tags->onlyInLive, qint64(3));
@@ -462,20 +447,13 @@ private Q_SLOTS:
     {
         // No key to order by and no time: the serial id against the backup's sequence dates the row.
         // Rows deleted at the end before the backup leave the sequence beyond the largest id.
-        auto &cluster = TestCluster::instance();
-        const QString b = QStringLiteral("tst_diffengine_seq_b");
-        const QString l = QStringLiteral("tst_diffengine_seq_l");
-        cluster.createDatabase(b);
-        cluster.execute(b,
+        const DiffResult result = diffAfter(QStringLiteral("tst_diffengine_seq"),
             QStringLiteral(
                 "CREATE TABLE events (id bigserial, room text, body text);"
                 "INSERT INTO events (room, body) SELECT 'r' || g % 7, 'e' || g FROM generate_series(1, 300) g;"
-                "DELETE FROM events WHERE id > 290")); // the sequence stands at 300
-        copyDatabase(b, l);
-        cluster.execute(l,
+                "DELETE FROM events WHERE id > 290"), // the sequence stands at 300
             QStringLiteral("INSERT INTO events (room, body) VALUES ('r1', 'after the backup');" // id 301
                            "INSERT INTO events VALUES (295, 'r2', 'written back with an old id')")); // not beyond 300
-        const DiffResult result = runDiff(b, l);
         const TableDiff *events = findTable(result, QStringLiteral("public.events"));
         QVERIFY(events);
         QVERIFY(!events->hasPrimaryKey());
