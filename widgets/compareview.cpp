@@ -4,7 +4,9 @@
 #include "diff/diffjob.h"
 #include "diff/diffrowsmodel.h"
 #include "diff/difftablesmodel.h"
+#include "diff/moveranker.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
@@ -14,8 +16,8 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QSet>
 #include <QSortFilterProxyModel>
-#include <QAction>
 #include <QSplitter>
 #include <QTableView>
 #include <QTableWidget>
@@ -79,8 +81,9 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
     m_rowView->setSelectionMode(QAbstractItemView::ExtendedSelection);
     createRowActions();
 
-    m_moves = new QTableWidget(0, 5, this);
-    m_moves->setHorizontalHeaderLabels({tr("Rows"), tr("Table"), tr("Column"), tr("From (backup)"), tr("To (live)")});
+    m_moves = new QTableWidget(0, 6, this);
+    m_moves->setHorizontalHeaderLabels(
+        { tr("Rows"), tr("Table"), tr("Column"), tr("From (backup)"), tr("To (live)"), tr("Fan-in (sources)") });
     m_moves->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_moves->verticalHeader()->hide();
     m_moves->horizontalHeader()->setStretchLastSection(true);
@@ -90,7 +93,8 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
     auto *movesBox = new QWidget(right);
     auto *movesLayout = new QVBoxLayout(movesBox);
     movesLayout->setContentsMargins(0, 0, 0, 0);
-    movesLayout->addWidget(new QLabel(tr("Moves: foreign keys that point elsewhere in live"), movesBox));
+    movesLayout->addWidget(
+        new QLabel(tr("Moves: foreign keys that point elsewhere in live, largest fan-in first"), movesBox));
     movesLayout->addWidget(m_moves);
     right->addWidget(movesBox);
     m_split = new QSplitter(Qt::Horizontal, this);
@@ -231,20 +235,46 @@ void CompareView::showResult(const DiffResult &result)
     m_result = result;
     m_tables->setResult(result);
     fitTableList();
+    // The incident's moves, ranked by fan-in; life's scattered small re-points in one last row.
     const QList<DiffMove> moves = result.moves();
-    m_moves->setRowCount(int(moves.size()));
-    for (int i = 0; i < moves.size(); ++i) {
-        const DiffMove &move = moves.at(i);
+    QList<DiffMove> shown;
+    qint64 ordinaryRows = 0;
+    QSet<QString> ordinaryColumns;
+    for (const DiffMove &move : moves) {
+        if (move.incident) {
+            shown << move;
+        } else {
+            ordinaryRows += move.rows;
+            ordinaryColumns.insert(move.table + QLatin1Char('.') + move.column);
+        }
+    }
+    m_moves->clearSpans();
+    m_moves->setRowCount(int(shown.size()) + (ordinaryRows > 0 ? 1 : 0));
+    for (int i = 0; i < shown.size(); ++i) {
+        const DiffMove &move = shown.at(i);
         // A moved key column makes a new row: those rows are listed as lost and new, not changed.
         const QString column = move.keyChanged ? tr("%1 (key)").arg(move.column) : move.column;
-        const QStringList cells{QLocale().toString(move.rows), move.table, column,
-                                move.from.value_or(QStringLiteral("NULL")), move.to.value_or(QStringLiteral("NULL"))};
+        const QStringList cells { QLocale().toString(move.rows), move.table, column,
+            move.from.value_or(QStringLiteral("NULL")), move.to.value_or(QStringLiteral("NULL")),
+            QLocale().toString(move.fanIn) };
         for (int c = 0; c < cells.size(); ++c) {
             auto *item = new QTableWidgetItem(cells.at(c));
             if (move.keyChanged)
                 item->setToolTip(tr("Part of the primary key: each moved row shows as one lost and one new row."));
             m_moves->setItem(i, c, item);
         }
+    }
+    if (ordinaryRows > 0) {
+        const int row = int(shown.size());
+        m_moves->setItem(row, 0, new QTableWidgetItem(QLocale().toString(ordinaryRows)));
+        auto *summary = new QTableWidgetItem(
+            tr("ordinary edits of %n column(s) (kept: life since the backup)", nullptr, int(ordinaryColumns.size())));
+        summary->setToolTip(tr("Scattered small re-points: each target got fewer than %1 sources and at most %2 rows. "
+                               "salvage-cli diff --format json lists every one.")
+                                .arg(MoveRanker::kIncidentSources)
+                                .arg(MoveRanker::kOrdinaryEditRows));
+        m_moves->setItem(row, 1, summary);
+        m_moves->setSpan(row, 1, 1, m_moves->columnCount() - 1);
     }
 }
 

@@ -38,6 +38,10 @@ struct UniqueKey
     bool nullsNotDistinct = false;
     QString definition;    ///< pg_get_indexdef
     bool valid = true;     ///< false for an index left invalid by a failed CREATE INDEX CONCURRENTLY
+
+    /// Valid, not partial, plain columns only: its values can tell every row apart, as
+    /// PostgreSQL's REPLICA IDENTITY USING INDEX asks (callers add their rule about NULLs).
+    bool onPlainColumns() const { return valid && !partial && !hasExpressions && !columns.isEmpty(); }
 };
 
 struct ForeignKey

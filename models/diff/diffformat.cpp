@@ -1,10 +1,14 @@
 #include "diff/diffformat.h"
 
+#include "diff/moveranker.h"
+
 #include <QDateTime>
-#include <QTimeZone>
+#include <QHash>
 #include <QJsonArray>
 #include <QLocale>
 #include <QMap>
+#include <QSet>
+#include <QTimeZone>
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -58,6 +62,74 @@ QString fromSummary(QList<DiffValue> values)
     }
     return u"%1…%2 (%3 values)"_s.arg(text(values.first()), text(values.last())).arg(values.size());
 }
+
+// One line per column and target: "6,625 rows of public.statuses.account_id moved from 101…298 to 900000".
+QStringList moveLines(const QList<DiffMove> &moves)
+{
+    QMap<QString, QPair<qint64, QList<DiffValue>>> groups;
+    for (const DiffMove &move : moves) {
+        auto &group = groups[move.table + u'.' + move.column + u"\x1f"_s + text(move.to) + u"\x1f"_s
+            + (move.keyChanged ? u" (part of the key: listed as lost and new)"_s : QString())];
+        group.first += move.rows;
+        group.second << move.from;
+    }
+    QList<QPair<qint64, QString>> lines;
+    for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
+        const QStringList parts = it.key().split(u'\x1f');
+        lines.append({ it->first,
+            u"%1 rows of %2 moved from %3 to %4%5"_s.arg(
+                number(it->first), parts.at(0), fromSummary(it->second), parts.at(1), parts.at(2)) });
+    }
+    std::stable_sort(lines.begin(), lines.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    QStringList out;
+    for (const auto &line : lines)
+        out << line.second;
+    return out;
+}
+
+QString targetId(const QString &table, const DiffValue &value)
+{
+    return table + u'\x1f' + (value ? u"v"_s + *value : u"n"_s);
+}
+
+// The incident's targets first, largest fan-in first, each with its moves; the scattered small
+// re-points of life since the backup summed up in one line (every one is in the JSON).
+QString movesText(const DiffResult &result)
+{
+    const QList<DiffMove> moves = result.moves();
+    if (moves.isEmpty())
+        return {};
+    QHash<QString, QList<DiffMove>> byTarget;
+    for (const DiffMove &move : moves)
+        byTarget[targetId(move.target, move.to)] << move;
+    QString out = u"\nMoves, ranked by fan-in (distinct backup values re-pointed at one row, across tables):\n"_s;
+    qint64 ordinaryRows = 0;
+    QSet<QString> ordinaryColumns;
+    for (const DiffFanIn &target : result.fanIn()) {
+        const QList<DiffMove> into = byTarget.value(targetId(target.table, target.target));
+        if (!target.incident) {
+            ordinaryRows += target.rows;
+            for (const DiffMove &move : into)
+                ordinaryColumns.insert(move.table + u'.' + move.column);
+            continue;
+        }
+        out += u"  %1 %2 → %3 %4 across %5 %6 (%7 rows)\n"_s
+                   .arg(number(target.sources), target.sources == 1 ? u"source"_s : u"sources"_s, target.table,
+                       target.target ? *target.target : u"(set to NULL)"_s)
+                   .arg(target.tables.size())
+                   .arg(target.tables.size() == 1 ? u"table"_s : u"tables"_s, number(target.rows));
+        for (const QString &line : moveLines(into))
+            out += u"    "_s + line + u'\n';
+    }
+    if (ordinaryRows > 0)
+        out += u"  %1 ordinary edits of %2 column(s) (kept: life since the backup, put back by a restore only when "
+               u"they left a row it restores; each target got fewer than %3 sources and at most %4 rows)\n"_s
+                   .arg(number(ordinaryRows))
+                   .arg(ordinaryColumns.size())
+                   .arg(MoveRanker::kIncidentSources)
+                   .arg(MoveRanker::kOrdinaryEditRows);
+    return out;
+}
 } // namespace
 
 QString formatEpoch(double seconds)
@@ -77,6 +149,8 @@ QJsonObject diffToJson(const DiffResult &result, bool withRows)
                            {u"only_in_backup"_s, table.onlyInBackup},
                            {u"only_in_live"_s, table.onlyInLive},
                            {u"changed"_s, table.changed}};
+        if (!table.keyIndex.isEmpty()) // `key` is a unique key's, not a primary key's: say which and why
+            object.insert(u"note"_s, table.notes.first());
         if (withRows) {
             QJsonArray rows;
             for (const DiffRow &row : table.rows) {
@@ -92,14 +166,18 @@ QJsonObject diffToJson(const DiffResult &result, bool withRows)
     }
     QJsonArray moves;
     for (const DiffMove &move : result.moves()) {
-        moves.append(QJsonObject{{u"table"_s, move.table},
-                                 {u"column"_s, move.column},
-                                 {u"from"_s, jsonValue(move.from)},
-                                 {u"to"_s, jsonValue(move.to)},
-                                 {u"rows"_s, move.rows},
-                                 {u"key_changed"_s, move.keyChanged}});
+        moves.append(
+            QJsonObject { { u"table"_s, move.table }, { u"column"_s, move.column }, { u"from"_s, jsonValue(move.from) },
+                { u"to"_s, jsonValue(move.to) }, { u"rows"_s, move.rows }, { u"key_changed"_s, move.keyChanged },
+                { u"target"_s, move.target }, { u"fan_in"_s, move.fanIn }, { u"incident"_s, move.incident } });
     }
-    return QJsonObject{{u"tables"_s, tables}, {u"moves"_s, moves}};
+    QJsonArray fanIn;
+    for (const DiffFanIn &target : result.fanIn()) {
+        fanIn.append(QJsonObject { { u"table"_s, target.table }, { u"target"_s, jsonValue(target.target) },
+            { u"sources"_s, target.sources }, { u"rows"_s, target.rows },
+            { u"tables"_s, QJsonArray::fromStringList(target.tables) }, { u"incident"_s, target.incident } });
+    }
+    return QJsonObject { { u"tables"_s, tables }, { u"moves"_s, moves }, { u"fan_in"_s, fanIn } };
 }
 
 QString diffToText(const DiffResult &result, bool withRows)
@@ -125,25 +203,7 @@ QString diffToText(const DiffResult &result, bool withRows)
     out += u"%1 table(s) identical, %2 differ.\n"_s.arg(identical).arg(result.tables.size() - identical);
     out += u"Rows only in live: %1 new since the backup, %2 unexplained.\n"_s.arg(number(fresh), number(unexplained));
 
-    // Moves grouped by where they went: "6,625 rows of statuses.account_id moved from 101…298 to 900000".
-    QMap<QString, QPair<qint64, QList<DiffValue>>> groups;
-    for (const DiffMove &move : result.moves()) {
-        auto &group = groups[move.table + u'.' + move.column + u"\x1f"_s + text(move.to) + u"\x1f"_s
-                             + (move.keyChanged ? u" (part of the key: listed as lost and new)"_s : QString())];
-        group.first += move.rows;
-        group.second << move.from;
-    }
-    if (!groups.isEmpty())
-        out += u"\nMoves:\n"_s;
-    QList<QPair<qint64, QString>> lines;
-    for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
-        const QStringList parts = it.key().split(u'\x1f');
-        lines.append({it->first, u"  %1 rows of %2 moved from %3 to %4%5\n"_s.arg(number(it->first), parts.at(0),
-                                                                               fromSummary(it->second), parts.at(1), parts.at(2))});
-    }
-    std::stable_sort(lines.begin(), lines.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
-    for (const auto &line : lines)
-        out += line.second;
+    out += movesText(result);
 
     for (const TableDiff &table : result.tables) {
         for (const QString &note : table.notes)

@@ -1,5 +1,8 @@
 #include "diff/diffresult.h"
 
+#include "diff/moveranker.h"
+#include "diff/parentorigin.h"
+
 #include <algorithm>
 
 namespace salvage {
@@ -35,8 +38,16 @@ QList<DiffMove> DiffResult::moves() const
     QList<DiffMove> all;
     for (const TableDiff &table : tables)
         all += table.moves;
-    std::stable_sort(all.begin(), all.end(), [](const DiffMove &a, const DiffMove &b) { return a.rows > b.rows; });
+    MoveRanker::rank(all);
     return all;
+}
+
+QList<DiffFanIn> DiffResult::fanIn() const
+{
+    QList<DiffMove> all;
+    for (const TableDiff &table : tables)
+        all += table.moves;
+    return MoveRanker::rank(all);
 }
 
 void DiffResult::classify()
@@ -46,6 +57,8 @@ void DiffResult::classify()
         for (DiffRow &row : table.rows) {
             if (row.status != DiffRow::Status::OnlyInLive)
                 continue;
+            if (row.originFromParent) // judged again below, against the parents as they stand now
+                row.origin = DiffRow::Origin::Unexplained, row.originFromParent = false;
             // Rows that carry a time are judged against the backup's point in time; the others keep
             // what their key said (a serial key beyond the backup's largest).
             if (row.liveTime)
@@ -55,6 +68,7 @@ void DiffResult::classify()
                 table.newSinceBackup += row.multiplicity;
         }
     }
+    ParentOrigin::apply(tables);
 }
 
 } // namespace salvage

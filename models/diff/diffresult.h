@@ -26,6 +26,7 @@ struct DiffRow
     int multiplicity = 1;            ///< tables without a primary key: how many surplus copies
     std::optional<double> liveTime;  ///< seconds since the epoch the row says it was created, when it says
     Origin origin = Origin::NotApplicable;
+    bool originFromParent = false; ///< NewSinceBackup because a row it references is (ParentOrigin)
 
     static QString statusName(Status status); ///< "only_in_backup", "only_in_live", "changed"
 };
@@ -41,13 +42,41 @@ struct DiffMove
     /// The column is part of the primary key: each moved row is listed as one row lost and one new
     /// (every other column equal), since a new key is a new row.
     bool keyChanged = false;
+    QString target; ///< the referenced table, "schema.table": `to` is a row of it
+    /// Set by DiffResult::moves() (MoveRanker), across all tables: how many distinct backup values
+    /// were re-pointed at `to` of `target`, and whether that target looks like an incident's.
+    qint64 fanIn = 0;
+    bool incident = true;
+};
+
+/// Every move into one row of one table, across the tables that reference it: "40 sources →
+/// public.users 42 across 9 tables". A merge shows as a large fan-in, life as scattered small ones.
+struct DiffFanIn
+{
+    QString table; ///< the referenced table, "schema.table"
+    DiffValue target; ///< the row's key as moves name it (`DiffMove::to`)
+    qint64 sources = 0; ///< distinct backup values re-pointed at it
+    qint64 rows = 0;
+    QStringList tables; ///< the referencing tables, sorted
+    bool incident = true;
+};
+
+/// A foreign key of a compared table: `columns` of this table reference `refColumns` of `refTable`.
+struct DiffReference
+{
+    QStringList columns;
+    QString refTable; ///< "schema.table"
+    QStringList refColumns;
 };
 
 /// The comparison of one table.
 struct TableDiff
 {
     QString table;            ///< "schema.table"
-    QStringList keyColumns;   ///< empty when the table has no primary key (compared as a multiset)
+    /// The primary key, or the unique key that stands in for it (keyIndex); empty when the table
+    /// is compared as a multiset of whole rows.
+    QStringList keyColumns;
+    QString keyIndex; ///< the unique index keyColumns come from, empty for a primary key
     QStringList columns;      ///< the compared columns (present on both sides)
     QString sqlName;          ///< "schema"."table", quoted, for generated SQL
     QStringList generatedColumns; ///< compared columns the server computes (left out of INSERTs)
@@ -61,8 +90,9 @@ struct TableDiff
     qint64 newSinceBackup = 0; ///< part of onlyInLive that the data dates after the backup
     QList<DiffRow> rows;      ///< the differing rows
     QList<DiffMove> moves;
+    QList<DiffReference> references; ///< the backup's foreign keys of this table
 
-    bool hasPrimaryKey() const { return !keyColumns.isEmpty(); }
+    bool hasPrimaryKey() const { return !keyColumns.isEmpty(); } ///< or a unique key standing in for one
     bool identical() const { return onlyInBackup == 0 && onlyInLive == 0 && changed == 0; }
     qint64 movedRows() const;
 };
@@ -76,7 +106,9 @@ struct DiffResult
     bool complete = false;
 
     bool hasDifferences() const;
-    QList<DiffMove> moves() const; ///< every table's moves, largest first
+    /// Every table's moves, ranked by their target's fan-in (MoveRanker), then largest first.
+    QList<DiffMove> moves() const;
+    QList<DiffFanIn> fanIn() const; ///< one entry per moves' target, largest fan-in first
     /// Recomputes each only-in-live row's origin against backupTime (and each table's counts).
     void classify();
 };

@@ -5,8 +5,10 @@
 #include "db/pgsession.h"
 #include "db/schemareader.h"
 #include "diff/multisetcomparator.h"
+#include "diff/sequenceorigin.h"
 #include "diff/sidepair.h"
 #include "diff/tablecomparator.h"
+#include "diff/uniquekeyidentity.h"
 
 #include <algorithm>
 #include <future>
@@ -70,17 +72,35 @@ DiffResult DiffRunner::run(PgSession &backup, PgSession &live, JobControl &contr
         const bool keyed = !b.primaryKey.isEmpty() && b.primaryKey == l.primaryKey &&
                            std::all_of(b.primaryKey.cbegin(), b.primaryKey.cend(),
                                        [&](const QString &c) { return l.column(c) && b.column(c)->type == l.column(c)->type; });
-        if (keyed) {
-            TableComparator comparator(sides, b, l, version, control);
+        const auto compareByKey = [&](const Table &backupTable, const Table &liveTable) {
+            TableComparator comparator(sides, backupTable, liveTable, version, control);
             result.tables << comparator.compare();
             const auto newest = comparator.backupNewestTime();
             if (newest && (!result.backupTime || *newest > *result.backupTime))
                 result.backupTime = newest;
+        };
+        QStringList keyNotes;
+        const std::optional<UniqueKey> uniqueKey = b.primaryKey.isEmpty() && l.primaryKey.isEmpty()
+            ? UniqueKeyIdentity::choose(sides, b, l, keyNotes)
+            : std::nullopt;
+        if (keyed) {
+            compareByKey(b, l);
+        } else if (uniqueKey) {
+            // Compared exactly as by a primary key: the unique key stands in for it on both sides.
+            Table backupTable = b, liveTable = l;
+            backupTable.primaryKey = liveTable.primaryKey = uniqueKey->columns;
+            compareByKey(backupTable, liveTable);
+            result.tables.last().keyIndex = uniqueKey->name;
+            result.tables.last().notes.prepend(UniqueKeyIdentity::note(*uniqueKey));
         } else {
             result.tables << MultisetComparator(sides, b, l, version, control).compare();
             if (!b.primaryKey.isEmpty())
                 result.tables.last().notes << u"The primary keys differ between backup and live."_s;
+            result.tables.last().notes << keyNotes;
         }
+        sides.one(DiffSide::Backup, [&](DiffSide &side) { SequenceOrigin::apply(side, b, result.tables.last()); });
+        for (const ForeignKey &key : b.foreignKeys)
+            result.tables.last().references << DiffReference { key.columns, key.refQualifiedName(), key.refColumns };
         result.classify();
         if (onTable)
             onTable(result);

@@ -82,7 +82,7 @@ QList<DiffMove> MoveSummarizer::summarize(const QString &table, const QStringLis
             auto it = index.constFind(id);
             if (it == index.cend()) {
                 it = index.insert(id, moves.size());
-                moves.append(DiffMove{table, column, from, to, 0, inKey});
+                moves.append(DiffMove { table, column, from, to, 0, inKey, key.refQualifiedName() });
             }
             moves[*it].rows += 1;
         }

@@ -13,7 +13,7 @@ QHash<QString, QString> adopt(Schema &schema)
         if (!table.primaryKey.isEmpty())
             continue;
         for (const UniqueKey &key : table.uniqueKeys) {
-            const bool usable = key.valid && !key.partial && !key.hasExpressions && !key.columns.isEmpty()
+            const bool usable = key.onPlainColumns()
                 && std::all_of(key.columns.cbegin(), key.columns.cend(), [&table](const QString &name) {
                        const Column *column = table.column(name);
                        return column && !column->nullable;

@@ -69,6 +69,7 @@ private Q_SLOTS:
         auto *moves = view.findChild<QTableWidget *>();
         QCOMPARE(moves->rowCount(), 1);
         QCOMPARE(moves->item(0, 0)->text(), QStringLiteral("10"));
+        QCOMPARE(moves->item(0, 5)->text(), QStringLiteral("1")); // one source; ten rows make it an incident's
 
         // The table list opens wide enough for its names and counts (up to half the view).
         auto *split = view.findChild<QSplitter *>(QString(), Qt::FindDirectChildrenOnly);
@@ -122,6 +123,42 @@ private Q_SLOTS:
         tableList->actions().first()->trigger();
         QCOMPARE(restore.count(), 1);
         QCOMPARE(restore.first().first().toString(), QStringLiteral("public.b MISSING"));
+    }
+
+    void ordinaryEditsCollapseIntoOneRow()
+    {
+        // One merge (a 2, 3 → 1) and two one-row edits of b.a_id: the edits share one last row.
+        auto &cluster = TestCluster::instance();
+        cluster.createDatabase(QStringLiteral("tst_compareview_fan_b"));
+        cluster.createDatabase(QStringLiteral("tst_compareview_fan_l"));
+        const QString schema = QStringLiteral("CREATE TABLE a (id int PRIMARY KEY);"
+                                              "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a);"
+                                              "INSERT INTO a SELECT generate_series(1, 10);"
+                                              "INSERT INTO b SELECT g, 1 + g % 10 FROM generate_series(1, 100) g;");
+        cluster.execute(QStringLiteral("tst_compareview_fan_b"), schema);
+        cluster.execute(QStringLiteral("tst_compareview_fan_l"),
+            schema
+                + QStringLiteral("UPDATE b SET a_id = 1 WHERE a_id IN (2, 3, 4);"
+                                 "UPDATE b SET a_id = 8 WHERE id = 10; UPDATE b SET a_id = 9 WHERE id = 20"));
+        Connection live(Side::Live);
+        Connection backup(Side::Backup);
+        open(live, QStringLiteral("tst_compareview_fan_l"));
+        open(backup, QStringLiteral("tst_compareview_fan_b"));
+        JobRegistry jobs;
+        CompareView view(&live, &backup, &jobs);
+        QSignalSpy finished(&view, &CompareView::finished);
+        view.compare();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(view.result().moves().size(), 5);
+        auto *moves = view.findChild<QTableWidget *>();
+        QCOMPARE(moves->rowCount(), 4); // three merge moves, then the edits
+        for (int row = 0; row < 3; ++row) {
+            QCOMPARE(moves->item(row, 4)->text(), QStringLiteral("1"));
+            QCOMPARE(moves->item(row, 5)->text(), QStringLiteral("3"));
+        }
+        QCOMPARE(moves->item(3, 0)->text(), QStringLiteral("2"));
+        QVERIFY2(moves->item(3, 1)->text().startsWith(QStringLiteral("ordinary edits of 1 column")),
+            qPrintable(moves->item(3, 1)->text()));
     }
 
     void modelsPassTheTesterWhileGrowing()

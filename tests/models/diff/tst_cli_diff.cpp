@@ -42,7 +42,8 @@ private Q_SLOTS:
                              QStringLiteral("--format"), QStringLiteral("json")});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QJsonObject root = QJsonDocument::fromJson(run.out).object();
-        QCOMPARE(root.keys(), (QStringList{QStringLiteral("moves"), QStringLiteral("tables")}));
+        QCOMPARE(
+            root.keys(), (QStringList { QStringLiteral("fan_in"), QStringLiteral("moves"), QStringLiteral("tables") }));
         const QJsonArray tables = root.value(QStringLiteral("tables")).toArray();
         QCOMPARE(tables.size(), 2);
         const QJsonObject accounts = tables.at(0).toObject();
@@ -65,6 +66,9 @@ private Q_SLOTS:
             QCOMPARE(move.value(QStringLiteral("column")).toString(), QStringLiteral("account_id"));
             QCOMPARE(move.value(QStringLiteral("to")).toString(), QStringLiteral("900"));
             QCOMPARE(move.value(QStringLiteral("rows")).toInt(), 20);
+            QCOMPARE(move.value(QStringLiteral("target")).toString(), QStringLiteral("public.accounts"));
+            QCOMPARE(move.value(QStringLiteral("fan_in")).toInt(), 2);
+            QVERIFY(move.value(QStringLiteral("incident")).toBool()); // two sources, but 40 rows
             QVERIFY(move.value(QStringLiteral("from")).toString() == QLatin1String("5")
                     || move.value(QStringLiteral("from")).toString() == QLatin1String("6"));
         }
@@ -95,11 +99,28 @@ private Q_SLOTS:
         QVERIFY(sawNullText);
     }
 
+    void fanInSummarisesEachTarget()
+    {
+        const Run run = cli({ QStringLiteral("diff"), QStringLiteral("--live"), m_live, QStringLiteral("--backup"),
+            m_backup, QStringLiteral("--format"), QStringLiteral("json") });
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonArray fanIn = QJsonDocument::fromJson(run.out).object().value(QStringLiteral("fan_in")).toArray();
+        QCOMPARE(fanIn.size(), 1);
+        const QJsonObject target = fanIn.first().toObject();
+        QCOMPARE(target.value(QStringLiteral("table")).toString(), QStringLiteral("public.accounts"));
+        QCOMPARE(target.value(QStringLiteral("target")).toString(), QStringLiteral("900"));
+        QCOMPARE(target.value(QStringLiteral("sources")).toInt(), 2);
+        QCOMPARE(target.value(QStringLiteral("rows")).toInt(), 40);
+        QCOMPARE(target.value(QStringLiteral("tables")).toArray(), QJsonArray { QStringLiteral("public.statuses") });
+        QVERIFY(target.value(QStringLiteral("incident")).toBool());
+    }
+
     void textSummarySaysWhatMoved()
     {
         const Run run = cli({QStringLiteral("diff"), QStringLiteral("--live"), m_live, QStringLiteral("--backup"), m_backup});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QVERIFY2(run.out.contains("40 rows of public.statuses.account_id moved from 5, 6 to 900"), run.out.constData());
+        QVERIFY2(run.out.contains("2 sources → public.accounts 900 across 1 table (40 rows)"), run.out.constData());
         QVERIFY(run.out.contains("public.accounts"));
     }
 

@@ -1,7 +1,11 @@
 #include "diffcopy.h"
 
 #include "core/error.h"
+#include "diff/diffformat.h"
 #include "diff/diffresult.h"
+#include "diff/moveranker.h"
+
+#include <QJsonArray>
 
 #include <QSet>
 #include <QTest>
@@ -23,6 +27,19 @@ class TestDiffEngine : public QObject
                 out.insert(row.key.join(QLatin1Char('|')));
         }
         return out;
+    }
+
+    // A backup made by `create`, a copy of it changed by `change` as live, and their diff.
+    static DiffResult diffAfter(const QString &name, const QString &create, const QString &change)
+    {
+        auto &cluster = TestCluster::instance();
+        const QString backup = name + QStringLiteral("_b");
+        const QString live = name + QStringLiteral("_l");
+        cluster.createDatabase(backup);
+        cluster.execute(backup, create);
+        copyDatabase(backup, live);
+        cluster.execute(live, change);
+        return runDiff(backup, live);
     }
 
 private Q_SLOTS:
@@ -250,6 +267,202 @@ private Q_SLOTS:
         }
         QCOMPARE(moves, (QSet<QString>{QStringLiteral("2->900"), QStringLiteral("3->900")}));
         QCOMPARE(result.moves().size(), 2);
+    }
+
+    void movesRankedByFanIn()
+    {
+        // Three victims merged into user 42 through two tables, and five scattered one-row edits of
+        // items.group_id (life since the backup): the merge leads, the edits collapse into one line.
+        const DiffResult result = diffAfter(QStringLiteral("tst_diffengine_fanin"),
+            QStringLiteral("CREATE TABLE users (id int PRIMARY KEY); INSERT INTO users SELECT generate_series(1, 50);"
+                           "CREATE TABLE posts (id int PRIMARY KEY, user_id int REFERENCES users);"
+                           "INSERT INTO posts SELECT g, 1 + g % 50 FROM generate_series(1, 1000) g;"
+                           "CREATE TABLE comments (id int PRIMARY KEY, user_id int REFERENCES users);"
+                           "INSERT INTO comments SELECT g, 1 + g % 50 FROM generate_series(1, 500) g;"
+                           "CREATE TABLE groups (id int PRIMARY KEY); INSERT INTO groups SELECT generate_series(1, 20);"
+                           "CREATE TABLE items (id int PRIMARY KEY, group_id int REFERENCES groups);"
+                           "INSERT INTO items SELECT g, 1 + g % 20 FROM generate_series(1, 200) g"),
+            QStringLiteral("UPDATE posts SET user_id = 42 WHERE user_id IN (2, 3, 4);" // 60 rows
+                           "UPDATE comments SET user_id = 42 WHERE user_id IN (2, 3);" // 20 rows
+                           "DELETE FROM comments WHERE user_id = 4;"
+                           "DELETE FROM users WHERE id IN (2, 3, 4);"
+                           "UPDATE items SET group_id = 11 WHERE id = 1;" // from group 2
+                           "UPDATE items SET group_id = 12 WHERE id = 2;" // from group 3
+                           "UPDATE items SET group_id = 13 WHERE id = 3;"
+                           "UPDATE items SET group_id = 14 WHERE id = 4;"
+                           "UPDATE items SET group_id = 15 WHERE id = 5"));
+        const QList<DiffFanIn> fanIn = result.fanIn();
+        QCOMPARE(fanIn.size(), 6);
+        QCOMPARE(fanIn.first().table, QStringLiteral("public.users"));
+        QCOMPARE(fanIn.first().target, DiffValue(QStringLiteral("42")));
+        QCOMPARE(fanIn.first().sources, qint64(3)); // 2 and 3 moved in both tables count once
+        QCOMPARE(fanIn.first().rows, qint64(80));
+        QCOMPARE(
+            fanIn.first().tables, (QStringList { QStringLiteral("public.comments"), QStringLiteral("public.posts") }));
+        QVERIFY(fanIn.first().incident);
+        const QList<DiffMove> moves = result.moves();
+        QCOMPARE(moves.size(), 5 + 5); // posts 3 sources, comments 2, items 5
+        for (int i = 0; i < moves.size(); ++i) {
+            const bool merge = i < 5;
+            QCOMPARE(moves.at(i).target, merge ? QStringLiteral("public.users") : QStringLiteral("public.groups"));
+            QCOMPARE(moves.at(i).incident, merge);
+            QCOMPARE(moves.at(i).fanIn, merge ? qint64(3) : qint64(1));
+        }
+
+        const QString text = diffToText(result, false);
+        const QString lead = QStringLiteral("3 sources → public.users 42 across 2 tables (80 rows)");
+        QVERIFY2(text.contains(lead), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("60 rows of public.posts.user_id moved from 2, 3, 4 to 42")),
+            qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("5 ordinary edits of 1 column(s) (kept")), qPrintable(text));
+        QVERIFY2(text.indexOf(lead) < text.indexOf(QStringLiteral("ordinary edits")), qPrintable(text));
+        QVERIFY2(!text.contains(QStringLiteral("items.group_id moved")), qPrintable(text));
+
+        const QJsonObject json = diffToJson(result, false);
+        const QJsonArray jsonMoves = json.value(QStringLiteral("moves")).toArray();
+        QCOMPARE(jsonMoves.size(), 10); // every move kept
+        int ordinary = 0;
+        for (const QJsonValue &value : jsonMoves) {
+            const QJsonObject move = value.toObject();
+            const bool items = move.value(QStringLiteral("table")).toString() == QLatin1String("public.items");
+            QCOMPARE(move.value(QStringLiteral("incident")).toBool(), !items);
+            QCOMPARE(move.value(QStringLiteral("fan_in")).toInt(), items ? 1 : 3);
+            ordinary += items ? 1 : 0;
+        }
+        QCOMPARE(ordinary, 5);
+        const QJsonObject top = json.value(QStringLiteral("fan_in")).toArray().first().toObject();
+        QCOMPARE(top.value(QStringLiteral("table")).toString(), QStringLiteral("public.users"));
+        QCOMPARE(top.value(QStringLiteral("target")).toString(), QStringLiteral("42"));
+        QCOMPARE(top.value(QStringLiteral("sources")).toInt(), 3);
+        QCOMPARE(top.value(QStringLiteral("rows")).toInt(), 80);
+        QCOMPARE(top.value(QStringLiteral("tables")).toArray().size(), 2);
+    }
+
+    void uniqueKeyWithoutNullsServesAsIdentity()
+    {
+        // No primary key, a unique constraint on a nullable column that holds no NULL: rows are
+        // matched by it, so edits are "changed" and a re-pointed foreign key is a move.
+        const DiffResult result = diffAfter(QStringLiteral("tst_diffengine_ukey"),
+            QStringLiteral(
+                "CREATE TABLE rooms (id int PRIMARY KEY); INSERT INTO rooms SELECT generate_series(1, 10);"
+                "CREATE TABLE members (name text, email text, room_id int REFERENCES rooms,"
+                "  CONSTRAINT members_name_key UNIQUE (name));"
+                "CREATE UNIQUE INDEX members_lower_email ON members (lower(email));" // an expression: not used
+                "INSERT INTO members SELECT 'm' || g, 'm' || g || '@example.org', 1 + g % 10 FROM generate_series(1, "
+                "300) g"),
+            QStringLiteral(
+                "UPDATE members SET room_id = 1 WHERE room_id IN (2, 3, 4);" // 90 rows from 3 sources
+                "UPDATE members SET email = 'new@example.org' WHERE name = 'm10';"
+                "DELETE FROM members WHERE name = 'm20'; INSERT INTO members VALUES ('m999', 'x@example.org', 5)"));
+        const TableDiff *diff = findTable(result, QStringLiteral("public.members"));
+        QVERIFY(diff);
+        QCOMPARE(diff->keyColumns, QStringList { QStringLiteral("name") });
+        QCOMPARE(diff->keyIndex, QStringLiteral("members_name_key"));
+        QCOMPARE(diff->changed, qint64(91));
+        QCOMPARE(diff->onlyInBackup, qint64(1));
+        QCOMPARE(diff->onlyInLive, qint64(1));
+        QCOMPARE(keys(*diff, DiffRow::Status::OnlyInBackup), QSet<QString> { QStringLiteral("m20") });
+        QCOMPARE(keys(*diff, DiffRow::Status::OnlyInLive), QSet<QString> { QStringLiteral("m999") });
+        QCOMPARE(diff->moves.size(), 3);
+        QCOMPARE(diff->movedRows(), qint64(90));
+        QVERIFY2(diff->notes.first().contains(
+                     QStringLiteral("unique index members_name_key (name), no NULLs on either side")),
+            qPrintable(diff->notes.join(u'\n')));
+        const QJsonArray tables = diffToJson(result, false).value(QStringLiteral("tables")).toArray();
+        bool sawMembers = false;
+        for (const QJsonValue &value : tables) {
+            const QJsonObject table = value.toObject();
+            if (table.value(QStringLiteral("table")).toString() != QLatin1String("public.members")) {
+                QVERIFY(!table.contains(QStringLiteral("note"))); // a primary key needs no note
+                continue;
+            }
+            sawMembers = true;
+            QCOMPARE(table.value(QStringLiteral("key")).toString(), QStringLiteral("name"));
+            QVERIFY(table.value(QStringLiteral("note"))
+                        .toString()
+                        .startsWith(QStringLiteral("No primary key: rows told apart")));
+        }
+        QVERIFY(sawMembers);
+    }
+
+    void uniqueKeyWithANullStaysAMultiset()
+    {
+        // One NULL in the unique column (on live only) and the key cannot tell rows apart: whole rows.
+        const DiffResult result = diffAfter(QStringLiteral("tst_diffengine_ukeynull"),
+            QStringLiteral("CREATE TABLE members (name text UNIQUE, email text);"
+                           "INSERT INTO members SELECT 'm' || g, 'e' || g FROM generate_series(1, 300) g"),
+            QStringLiteral("UPDATE members SET email = 'changed' WHERE name = 'm10'; INSERT INTO members VALUES (NULL, "
+                           "'anonymous')"));
+        const TableDiff *diff = findTable(result, QStringLiteral("public.members"));
+        QVERIFY(diff);
+        QVERIFY(!diff->hasPrimaryKey());
+        QVERIFY(diff->keyIndex.isEmpty());
+        QCOMPARE(diff->changed, qint64(0));
+        QCOMPARE(diff->onlyInBackup, qint64(1)); // m10's old row
+        QCOMPARE(diff->onlyInLive, qint64(2)); // m10's new row and the anonymous one
+        QVERIFY2(diff->notes.join(u'\n').contains(
+                     QStringLiteral("not used to tell rows apart: its columns hold NULL in live")),
+            qPrintable(diff->notes.join(u'\n')));
+    }
+
+    void childrenOfNewParentsAreNewSinceTheBackup()
+    {
+        // Join rows carry no time: those of a status created after the backup (and their own
+        // children, through a composite key) are new since the backup; one added to an old status
+        // stays unexplained.
+        const DiffResult result = diffAfter(QStringLiteral("tst_diffengine_kin"),
+            QStringLiteral(
+                "CREATE TABLE statuses (id bigint PRIMARY KEY, created_at timestamptz);"
+                "INSERT INTO statuses SELECT g, timestamptz '2024-05-01 00:00:00+00' - g * interval '1 hour'"
+                "  FROM generate_series(1, 100) g;"
+                "CREATE TABLE tags (status_id bigint REFERENCES statuses, name text, PRIMARY KEY (status_id, name));"
+                "INSERT INTO tags SELECT g, 't' || g FROM generate_series(1, 100) g;"
+                "CREATE TABLE tag_votes (status_id bigint, name text, voter text, PRIMARY KEY (status_id, name, voter),"
+                "  FOREIGN KEY (status_id, name) REFERENCES tags);"
+                "CREATE TABLE notes (status_id bigint REFERENCES statuses, body text)"), // no key at all
+            QStringLiteral("INSERT INTO statuses VALUES (500, '2024-05-02 00:00:00+00');"
+                           "INSERT INTO tags VALUES (500, 'fresh'), (500, 'second'), (7, 'late');"
+                           "INSERT INTO tag_votes VALUES (500, 'fresh', 'ann'), (7, 'late', 'bob');"
+                           "INSERT INTO notes VALUES (500, 'on a new status'), (8, 'on an old status')"));
+        QCOMPARE(findTable(result, QStringLiteral("public.statuses"))->newSinceBackup, qint64(1));
+        const TableDiff *tags = findTable(result, QStringLiteral("public.tags"));
+        QCOMPARE(tags->onlyInLive, qint64(3));
+        QCOMPARE(tags->newSinceBackup, qint64(2));
+        for (const DiffRow &row : tags->rows)
+            QCOMPARE(row.origin,
+                row.key.first() == QLatin1String("500") ? DiffRow::Origin::NewSinceBackup
+                                                        : DiffRow::Origin::Unexplained);
+        const TableDiff *votes = findTable(result, QStringLiteral("public.tag_votes"));
+        QCOMPARE(votes->onlyInLive, qint64(2));
+        QCOMPARE(votes->newSinceBackup, qint64(1)); // ann's vote on the new status's tag
+        const TableDiff *notes = findTable(result, QStringLiteral("public.notes"));
+        QCOMPARE(notes->onlyInLive, qint64(2));
+        QCOMPARE(notes->newSinceBackup, qint64(1));
+        QVERIFY2(diffToText(result, false)
+                     .contains(QStringLiteral("Rows only in live: 5 new since the backup, 3 unexplained.")),
+            qPrintable(diffToText(result, false)));
+    }
+
+    void serialValuesBeyondTheBackupsSequenceAreNew()
+    {
+        // No key to order by and no time: the serial id against the backup's sequence dates the row.
+        // Rows deleted at the end before the backup leave the sequence beyond the largest id.
+        const DiffResult result = diffAfter(QStringLiteral("tst_diffengine_seq"),
+            QStringLiteral(
+                "CREATE TABLE events (id bigserial, room text, body text);"
+                "INSERT INTO events (room, body) SELECT 'r' || g % 7, 'e' || g FROM generate_series(1, 300) g;"
+                "DELETE FROM events WHERE id > 290"), // the sequence stands at 300
+            QStringLiteral("INSERT INTO events (room, body) VALUES ('r1', 'after the backup');" // id 301
+                           "INSERT INTO events VALUES (295, 'r2', 'written back with an old id')")); // not beyond 300
+        const TableDiff *events = findTable(result, QStringLiteral("public.events"));
+        QVERIFY(events);
+        QVERIFY(!events->hasPrimaryKey());
+        QCOMPARE(events->onlyInLive, qint64(2));
+        QCOMPARE(events->newSinceBackup, qint64(1));
+        for (const DiffRow &row : events->rows)
+            QCOMPARE(row.origin,
+                *row.liveValues.first() == QLatin1String("301") ? DiffRow::Origin::NewSinceBackup
+                                                                : DiffRow::Origin::Unexplained);
     }
 
     void identicalDatabases()
