@@ -363,28 +363,29 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     // Steps: per group of tables recreate, re-key moved copies, then insert, parents first; then foreign keys put back;
     // then sequences. A cycle of NOT NULL keys is deferred for the run, or written in one statement.
     QStringList deferred;
+    // Every step of a table starts alike: the table, its staging and staged columns, its key.
+    const auto stepFor = [&](PlanStep::Kind kind, const Table *table, qint64 expectedRows) {
+        PlanStep step;
+        step.kind = kind;
+        step.table = table->qualifiedName();
+        step.tableSql = table->sqlName();
+        step.stagingName = staging.value(table->qualifiedName());
+        step.columns = stagedColumns.value(table->qualifiedName());
+        step.primaryKey = table->primaryKey;
+        step.expectedRows = expectedRows;
+        for (const QString &column : std::as_const(step.columns))
+            step.overridingSystemValue = step.overridingSystemValue || table->column(column)->identity == QLatin1Char('a');
+        return step;
+    };
     for (const InsertOrder::Group &group : insertOrder.groups()) {
         QList<PlanStep> recreates;
         QList<PlanStep> rekeys;
         QList<PlanStep> inserts;
         for (const Table *table : group.tables) {
             const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
-            const QString name = staging.value(table->qualifiedName());
-            const QStringList columns = stagedColumns.value(table->qualifiedName());
-            bool overriding = false;
-            for (const QString &column : columns)
-                overriding = overriding || table->column(column)->identity == QLatin1Char('a');
             // Both row-writing steps of a table start alike: keys to later tables written NULL, set afterwards.
             const auto tableStep = [&](PlanStep::Kind kind, qint64 count) {
-                PlanStep step;
-                step.kind = kind;
-                step.table = table->qualifiedName();
-                step.tableSql = table->sqlName();
-                step.stagingName = name;
-                step.columns = columns;
-                step.primaryKey = table->primaryKey;
-                step.expectedRows = count;
-                step.overridingSystemValue = overriding;
+                PlanStep step = stepFor(kind, table, count);
                 for (const ClosureBuilder::Edge &edge : liveEdges) {
                     if (edge.child != table || !insertOrder.setAfterInsert(edge))
                         continue;
@@ -445,17 +446,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         const qint64 count = plan.counts[table->qualifiedName()].value(QStringLiteral("insert"));
         if (count == 0)
             continue;
-        PlanStep step;
-        step.kind = PlanStep::Kind::Insert;
-        step.table = table->qualifiedName();
-        step.tableSql = table->sqlName();
-        step.stagingName = staging.value(table->qualifiedName());
-        step.columns = stagedColumns.value(table->qualifiedName());
-        step.primaryKey = table->primaryKey;
-        step.expectedRows = count;
-        for (const QString &column : std::as_const(step.columns))
-            step.overridingSystemValue
-                = step.overridingSystemValue || table->column(column)->identity == QLatin1Char('a');
+        PlanStep step = stepFor(PlanStep::Kind::Insert, table, count);
         step.description
             = QStringLiteral("%1: insert %2 rows missing from live (whole rows: the table has no row identity)")
                   .arg(table->qualifiedName())
@@ -470,16 +461,10 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             + counts.value(QStringLiteral("repoint")) + counts.value(QStringLiteral("rekey"));
         if (rows == 0 || wholeRowTables.contains(table)) // whole rows: no key to check, a duplicate is welcome
             continue;
-        PlanStep step;
-        step.kind = PlanStep::Kind::CheckUnchanged;
-        step.table = table->qualifiedName();
-        step.tableSql = table->sqlName();
-        step.stagingName = staging.value(table->qualifiedName());
-        step.columns = stagedColumns.value(table->qualifiedName());
-        step.primaryKey = table->primaryKey;
+        PlanStep step = stepFor(PlanStep::Kind::CheckUnchanged, table, -1);
+        step.overridingSystemValue = false;
         if (counts.value(QStringLiteral("rekey")) > 0)
             step.fkColumns = MovedKeys::liveKeyColumns(table->primaryKey);
-        step.expectedRows = -1;
         step.description = QStringLiteral(
             "%1: check that LIVE still holds what the plan saw (%2 rows to change, keys to insert still free)")
                                .arg(table->qualifiedName())
