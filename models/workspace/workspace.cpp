@@ -9,11 +9,21 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <cmath>
+
 namespace salvage {
 
 namespace {
 constexpr int kFormatVersion = 1;
+
+/// Milliseconds as written; none when beyond qint64 (a hand-edited 1e300 must not reach an
+/// undefined conversion).
+qint64 clockOffsetMs(const QJsonValue &value)
+{
+    const double offset = value.toDouble();
+    return std::abs(offset) < 9.0e18 ? qint64(offset) : 0;
 }
+} // namespace
 
 QJsonObject Workspace::toJson() const
 {
@@ -47,7 +57,7 @@ Workspace Workspace::fromJson(const QJsonObject &object)
         workspace.logs.append({log.value(QStringLiteral("path")).toString(), log.value(QStringLiteral("label")).toString(),
                                log.value(QStringLiteral("format")).toString(),
                                log.value(QStringLiteral("time_zone")).toString(),
-                               qint64(log.value(QStringLiteral("clock_offset_ms")).toDouble())});
+                               clockOffsetMs(log.value(QStringLiteral("clock_offset_ms")))});
     }
     workspace.m_sections = object.value(QStringLiteral("sections")).toObject();
     return workspace;

@@ -21,6 +21,14 @@ private Q_SLOTS:
             << QStringLiteral("password='a\\'hunter2' x") << QStringLiteral("hunter2");
         QTest::newRow("unterminated quote")
             << QStringLiteral("password='hunter2 and more") << QStringLiteral("hunter2");
+        // Found by fuzz_conninfo / by reading it: text glued after the closing quote, and an unterminated
+        // value with a backslash or line break, were left in clear.
+        QTest::newRow("text glued after the quote")
+            << QStringLiteral("password='s3 cret's3cret2 x") << QStringLiteral("s3cret2");
+        QTest::newRow("unterminated, ending in a backslash")
+            << QStringLiteral("password='hunter2\\") << QStringLiteral("hunter2");
+        QTest::newRow("quoted, escaped line break")
+            << QStringLiteral("password='hun\\\nter2' x") << QStringLiteral("ter2");
         QTest::newRow("upper case") << QStringLiteral("PASSWORD=hunter2") << QStringLiteral("hunter2");
         QTest::newRow("sslpassword") << QStringLiteral("sslpassword=hunter2") << QStringLiteral("hunter2");
         QTest::newRow("postgresql URI") << QStringLiteral("in URI: \"postgresql://bob:hunter2@[bad\"")

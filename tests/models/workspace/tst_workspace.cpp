@@ -3,6 +3,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -37,6 +38,17 @@ private Q_SLOTS:
         QCOMPARE(Workspace::resolve(path, QStringLiteral("logs/nginx.log")), dir.filePath(QStringLiteral("logs/nginx.log")));
         // One spelling per file: marks are keyed by the resolved path.
         QCOMPARE(Workspace::resolve(path, QStringLiteral("logs/../logs/./nginx.log")), dir.filePath(QStringLiteral("logs/nginx.log")));
+    }
+
+    // Found by fuzz_workspace: a clock offset beyond qint64 (hand-edited) was an undefined conversion.
+    void anOffsetBeyondRangeIsNone()
+    {
+        const QJsonObject log{{QStringLiteral("path"), QStringLiteral("a.log")}, {QStringLiteral("clock_offset_ms"), 1e300}};
+        const QJsonObject negative{{QStringLiteral("path"), QStringLiteral("b.log")}, {QStringLiteral("clock_offset_ms"), -1e19}};
+        const Workspace workspace = Workspace::fromJson({{QStringLiteral("logs"), QJsonArray{log, negative}}});
+        QCOMPARE(workspace.logs.size(), 2);
+        QCOMPARE(workspace.logs.at(0).clockOffsetMs, 0);
+        QCOMPARE(workspace.logs.at(1).clockOffsetMs, 0);
     }
 
     void badFiles()
