@@ -32,8 +32,8 @@ struct UsageError
 
 /// Parses `arguments` (without program and command names); throws UsageError on unknown options
 /// or stray positional arguments when none are expected.
-void parseOrThrow(QCommandLineParser &parser, const QString &command, const QStringList &arguments,
-                  bool allowPositional = false);
+void parseOrThrow(
+    QCommandLineParser &parser, const QString &command, const QStringList &arguments, bool allowPositional = false);
 /// The value of a mandatory option, or UsageError.
 QString required(const QCommandLineParser &parser, const QString &option);
 /// The whole number given to --OPTION (its default when not given), within [minimum, maximum];
@@ -57,7 +57,7 @@ void writeOutput(const QString &path, const QByteArray &data, bool replace = fal
 /// disk, /dev/full). main() calls it after every command.
 void flushStdout();
 
-void printLine(const QString &line);      ///< stdout
-void printError(const QString &line);     ///< stderr
+void printLine(const QString &line); ///< stdout
+void printError(const QString &line); ///< stderr
 
 } // namespace salvage::cli

@@ -11,32 +11,33 @@ using namespace Qt::StringLiterals;
 
 namespace salvage::cli {
 
-static const CliCommand diffCommand(u"diff"_s, u"compare every table of a backup and a live database, row by row"_s,
-                                    [](const QStringList &arguments) {
-    QCommandLineParser parser;
-    parser.addOption({u"live"_s, u"libpq conninfo or URI of the live database"_s, u"CONN"_s});
-    parser.addOption({u"backup"_s, u"libpq conninfo or URI of the backup database"_s, u"CONN"_s});
-    parser.addOption({u"table"_s, u"compare only this table (schema.table or name); repeatable"_s, u"TABLE"_s});
-    parser.addOption({u"rows"_s, u"list every differing row"_s});
-    parser.addOption({u"format"_s, u"json or text"_s, u"FORMAT"_s, u"text"_s});
-    parser.addOption({u"exit-code"_s, u"exit 1 when there are differences"_s});
-    addOutputOptions(parser);
-    parseOrThrow(parser, u"diff"_s, arguments);
-    const QString format = parser.value(u"format"_s);
-    if (format != "json"_L1 && format != "text"_L1)
-        throw UsageError{u"diff: --format must be json or text"_s};
-    const QString liveConninfo = required(parser, u"live"_s);
-    const QString backupConninfo = required(parser, u"backup"_s);
+static const CliCommand diffCommand(
+    u"diff"_s, u"compare every table of a backup and a live database, row by row"_s, [](const QStringList &arguments) {
+        QCommandLineParser parser;
+        parser.addOption({ u"live"_s, u"libpq conninfo or URI of the live database"_s, u"CONN"_s });
+        parser.addOption({ u"backup"_s, u"libpq conninfo or URI of the backup database"_s, u"CONN"_s });
+        parser.addOption({ u"table"_s, u"compare only this table (schema.table or name); repeatable"_s, u"TABLE"_s });
+        parser.addOption({ u"rows"_s, u"list every differing row"_s });
+        parser.addOption({ u"format"_s, u"json or text"_s, u"FORMAT"_s, u"text"_s });
+        parser.addOption({ u"exit-code"_s, u"exit 1 when there are differences"_s });
+        addOutputOptions(parser);
+        parseOrThrow(parser, u"diff"_s, arguments);
+        const QString format = parser.value(u"format"_s);
+        if (format != "json"_L1 && format != "text"_L1)
+            throw UsageError { u"diff: --format must be json or text"_s };
+        const QString liveConninfo = required(parser, u"live"_s);
+        const QString backupConninfo = required(parser, u"backup"_s);
 
-    PgSession backup(backupConninfo, PgSession::Options{true, u"BACKUP"_s, 15});
-    PgSession live(liveConninfo, PgSession::Options{true, u"LIVE"_s, 15});
-    JobControl control;
-    const DiffResult result = DiffRunner::run(backup, live, control, parser.values(u"table"_s));
-    const bool rows = parser.isSet(u"rows"_s);
-    const QByteArray out = format == "json"_L1 ? QJsonDocument(diffToJson(result, rows)).toJson(QJsonDocument::Indented)
-                                               : diffToText(result, rows).toUtf8();
-    writeOutput(parser, out);
-    return int(parser.isSet(u"exit-code"_s) && result.hasDifferences() ? Finding : Success);
-});
+        PgSession backup(backupConninfo, PgSession::Options { true, u"BACKUP"_s, 15 });
+        PgSession live(liveConninfo, PgSession::Options { true, u"LIVE"_s, 15 });
+        JobControl control;
+        const DiffResult result = DiffRunner::run(backup, live, control, parser.values(u"table"_s));
+        const bool rows = parser.isSet(u"rows"_s);
+        const QByteArray out = format == "json"_L1
+            ? QJsonDocument(diffToJson(result, rows)).toJson(QJsonDocument::Indented)
+            : diffToText(result, rows).toUtf8();
+        writeOutput(parser, out);
+        return int(parser.isSet(u"exit-code"_s) && result.hasDifferences() ? Finding : Success);
+    });
 
 } // namespace salvage::cli

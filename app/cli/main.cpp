@@ -27,7 +27,8 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(SALVAGE_VERSION));
 
     QStringList arguments = QCoreApplication::arguments().mid(1);
-    if (arguments.isEmpty() || arguments.first() == QLatin1String("--help") || arguments.first() == QLatin1String("-h")) {
+    if (arguments.isEmpty() || arguments.first() == QLatin1String("--help")
+        || arguments.first() == QLatin1String("-h")) {
         printUsage();
         return arguments.isEmpty() ? UsageOrInput : Success;
     }
@@ -51,7 +52,8 @@ int main(int argc, char *argv[])
             printError(QStringLiteral("salvage-cli: ") + salvage::redactSecrets(error.message()));
             return UsageOrInput;
         } catch (const std::exception &error) {
-            printError(QStringLiteral("salvage-cli: ") + salvage::redactSecrets(QString::fromUtf8(error.what()).trimmed()));
+            printError(
+                QStringLiteral("salvage-cli: ") + salvage::redactSecrets(QString::fromUtf8(error.what()).trimmed()));
             return UsageOrInput;
         }
     }
