@@ -1,7 +1,7 @@
 #pragma once
 
 #include "db/connectionprofile.h"
-#include "db/jobcontrol.h"
+#include "jobs/jobcontrol.h"
 #include "db/schema.h"
 
 #include <QHash>

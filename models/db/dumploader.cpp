@@ -2,7 +2,7 @@
 
 #include "core/error.h"
 #include "core/inputfile.h"
-#include "db/jobcontrol.h"
+#include "jobs/jobcontrol.h"
 #include "db/pgcluster.h"
 
 #include <QFile>

@@ -1,6 +1,6 @@
 #include "schemareader.h"
 
-#include "db/jobcontrol.h"
+#include "jobs/jobcontrol.h"
 #include "db/pgsession.h"
 
 #include <QHash>

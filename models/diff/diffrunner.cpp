@@ -1,7 +1,7 @@
 #include "diff/diffrunner.h"
 
 #include "core/error.h"
-#include "db/jobcontrol.h"
+#include "jobs/jobcontrol.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
 #include "diff/multisetcomparator.h"

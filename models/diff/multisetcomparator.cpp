@@ -1,6 +1,6 @@
 #include "diff/multisetcomparator.h"
 
-#include "db/jobcontrol.h"
+#include "jobs/jobcontrol.h"
 #include "db/arrayliteral.h"
 #include "diff/bucketsums.h"
 #include "diff/rowfetcher.h"

@@ -2,7 +2,7 @@
 
 #include "core/error.h"
 #include "db/dberror.h"
-#include "db/jobcontrol.h"
+#include "jobs/jobcontrol.h"
 #include "db/pgsession.h"
 
 #include <atomic>

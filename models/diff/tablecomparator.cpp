@@ -1,7 +1,7 @@
 #include "diff/tablecomparator.h"
 
 #include "core/error.h"
-#include "db/jobcontrol.h"
+#include "jobs/jobcontrol.h"
 #include "db/sqlident.h"
 #include "db/arrayliteral.h"
 #include "diff/bucketsums.h"

@@ -1,7 +1,7 @@
 #include "graphbuilder.h"
 
 #include "core/error.h"
-#include "db/jobcontrol.h"
+#include "jobs/jobcontrol.h"
 #include "db/pgsession.h"
 #include "db/sqlident.h"
 #include "logs/logkeycandidates.h"

@@ -2,7 +2,7 @@
 
 #include "core/error.h"
 #include "db/arrayliteral.h"
-#include "db/jobcontrol.h"
+#include "jobs/jobcontrol.h"
 #include "db/pgsession.h"
 #include "db/sqlident.h"
 #include "graph/graphbuilder.h"

@@ -1,6 +1,6 @@
 #include "timelinereport.h"
 
-#include "db/jobcontrol.h"
+#include "jobs/jobcontrol.h"
 
 using namespace Qt::StringLiterals;
 

@@ -1,7 +1,7 @@
 #include "restore/closurebuilder.h"
 
 #include "core/error.h"
-#include "db/jobcontrol.h"
+#include "jobs/jobcontrol.h"
 #include "db/pgraw.h"
 #include "db/sqlident.h"
 #include "restore/restoresql.h"

@@ -1,6 +1,6 @@
 #include "restore/declarationcandidates.h"
 
-#include "db/jobcontrol.h"
+#include "jobs/jobcontrol.h"
 #include "db/pgraw.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"

@@ -2,7 +2,7 @@
 
 #include "core/error.h"
 #include "core/safefilewriter.h"
-#include "db/jobcontrol.h"
+#include "jobs/jobcontrol.h"
 #include "db/pgraw.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"

@@ -1,7 +1,7 @@
 #include "restore/restoreplanner.h"
 
 #include "core/error.h"
-#include "db/jobcontrol.h"
+#include "jobs/jobcontrol.h"
 #include "db/pgraw.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
