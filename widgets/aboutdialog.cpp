@@ -13,21 +13,22 @@ QString AboutDialog::versionsText()
 {
     return versionReport() + QStringLiteral("\nQScintilla %1").arg(QStringLiteral(QSCINTILLA_VERSION_STR))
 #ifdef SALVAGE_HAVE_KSYNTAXHIGHLIGHTING
-           + QStringLiteral(", KSyntaxHighlighting")
+        + QStringLiteral(", KSyntaxHighlighting")
 #else
-           + QStringLiteral(", built-in log highlighter (no KF6 SyntaxHighlighting)")
+        + QStringLiteral(", built-in log highlighter (no KF6 SyntaxHighlighting)")
 #endif
         ;
 }
 
-AboutDialog::AboutDialog(QWidget *parent) : QDialog(parent)
+AboutDialog::AboutDialog(QWidget *parent)
+    : QDialog(parent)
 {
     setWindowTitle(tr("About Salvage"));
     auto *title = new QLabel(QStringLiteral("<h2>Salvage %1</h2>").arg(QStringLiteral(SALVAGE_VERSION)), this);
     auto *text = new QLabel(tr("A workbench for data-loss incidents in PostgreSQL-backed services: live and backup "
                                "side by side, what differs and where rows moved, one timeline from every log, and "
                                "selective restores that are previewed, run in one transaction and can be undone."),
-                            this);
+        this);
     text->setWordWrap(true);
     auto *versions = new QLabel(versionsText(), this);
     versions->setObjectName(QStringLiteral("versions"));

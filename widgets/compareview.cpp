@@ -28,8 +28,12 @@
 namespace salvage {
 
 CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs, QWidget *parent)
-    : QWidget(parent), m_jobs(jobs), m_job(new DiffJob(live, backup, this)), m_tables(new DiffTablesModel(this)),
-      m_tablesProxy(new QSortFilterProxyModel(this)), m_rows(new DiffRowsModel(this))
+    : QWidget(parent)
+    , m_jobs(jobs)
+    , m_job(new DiffJob(live, backup, this))
+    , m_tables(new DiffTablesModel(this))
+    , m_tablesProxy(new QSortFilterProxyModel(this))
+    , m_rows(new DiffRowsModel(this))
 {
     m_compareButton = new QPushButton(tr("Compare"), this);
     m_cancelButton = new QPushButton(tr("Cancel"), this);
@@ -71,7 +75,8 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
     connect(restoreLost, &QAction::triggered, this, [this]() {
         const QModelIndex current = m_tableList->currentIndex();
         if (current.isValid())
-            Q_EMIT restoreRequested(current.siblingAtColumn(DiffTablesModel::Table).data().toString() + QStringLiteral(" MISSING"));
+            Q_EMIT restoreRequested(
+                current.siblingAtColumn(DiffTablesModel::Table).data().toString() + QStringLiteral(" MISSING"));
     });
 
     m_rowView = new QTableView(this);
@@ -111,7 +116,8 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
     connect(m_compareButton, &QPushButton::clicked, this, &CompareView::compare);
     connect(m_cancelButton, &QPushButton::clicked, this, &CompareView::cancel);
     connect(m_filter, &QComboBox::currentIndexChanged, this, &CompareView::applyFilter);
-    connect(m_tableList->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &CompareView::showSelectedTable);
+    connect(
+        m_tableList->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &CompareView::showSelectedTable);
     connect(m_job, &DiffJob::partial, this, [this](const DiffResult &result) {
         showResult(result);
         m_status->setText(tr("Comparing… %n table(s) done.", nullptr, int(result.tables.size())));
@@ -149,7 +155,7 @@ void CompareView::createRowActions()
     };
     QAction *copyCsv = addAction(QStringLiteral("copyRowsCsv"), tr("Copy rows as CSV"), QKeySequence::Copy);
     QAction *copySql = addAction(QStringLiteral("copyRowsSql"), tr("Copy backup rows as SQL INSERTs"),
-                                 QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     auto *separator = new QAction(m_rowView);
     separator->setSeparator(true);
     m_rowView->addAction(separator);
@@ -169,8 +175,9 @@ void CompareView::createRowActions()
     connect(select, &QAction::triggered, this, [this]() {
         const DiffRowSelection selection = DiffRowSelection::of(m_rows->table(), selectedRows());
         if (selection.isEmpty()) {
-            m_status->setText(m_rows->table().hasPrimaryKey() ? tr("Select some rows first.")
-                                                              : tr("Rows of a table without a primary key cannot be handed on."));
+            m_status->setText(m_rows->table().hasPrimaryKey()
+                    ? tr("Select some rows first.")
+                    : tr("Rows of a table without a primary key cannot be handed on."));
             return;
         }
         Q_EMIT rowsSelected(selection);
@@ -182,7 +189,8 @@ void CompareView::createRowActions()
             m_status->setText(tr("Select some rows first."));
             return;
         }
-        Q_EMIT logsRequested(tr("%n row(s) of %1", nullptr, int(rows.size())).arg(selection.table), selection.logValues);
+        Q_EMIT logsRequested(
+            tr("%n row(s) of %1", nullptr, int(rows.size())).arg(selection.table), selection.logValues);
     });
 }
 
@@ -224,10 +232,10 @@ void CompareView::fitTableList()
     if (m_splitMoved || total <= 0)
         return;
     m_tableList->resizeColumnsToContents();
-    const int wanted = m_tableList->horizontalHeader()->length() + 2 * m_tableList->frameWidth() +
-                       m_tableList->verticalScrollBar()->sizeHint().width();
+    const int wanted = m_tableList->horizontalHeader()->length() + 2 * m_tableList->frameWidth()
+        + m_tableList->verticalScrollBar()->sizeHint().width();
     const int list = std::clamp(wanted, total / 4, total / 2);
-    m_split->setSizes({list, total - list});
+    m_split->setSizes({ list, total - list });
 }
 
 void CompareView::showResult(const DiffResult &result)

@@ -16,7 +16,8 @@
 namespace salvage {
 
 ConnectDialog::ConnectDialog(Side side, const QList<ConnectionProfile> &recent, QWidget *parent)
-    : QDialog(parent), m_side(side)
+    : QDialog(parent)
+    , m_side(side)
 {
     setWindowTitle(tr("Connect the %1 database").arg(sideName(side)));
     setMinimumWidth(560);
@@ -28,7 +29,8 @@ ConnectDialog::ConnectDialog(Side side, const QList<ConnectionProfile> &recent, 
     m_recent->setEnabled(!recent.isEmpty());
 
     m_name = new QLineEdit(this);
-    m_name->setPlaceholderText(side == Side::Live ? tr("e.g. production primary") : tr("e.g. nightly backup, restored"));
+    m_name->setPlaceholderText(
+        side == Side::Live ? tr("e.g. production primary") : tr("e.g. nightly backup, restored"));
     m_conninfo = new QLineEdit(this);
     m_conninfo->setPlaceholderText(tr("host=db1 dbname=mastodon user=salvage   or   postgresql://…   or   service=…"));
     m_conninfo->setToolTip(tr("Any libpq connection string or URI. ~/.pgpass, PG* environment variables, "
@@ -39,7 +41,8 @@ ConnectDialog::ConnectDialog(Side side, const QList<ConnectionProfile> &recent, 
     m_remember = new QCheckBox(tr("Remember in the system keychain"), this);
     m_remember->setEnabled(PasswordStore::isAvailable());
     if (!PasswordStore::isAvailable())
-        m_remember->setToolTip(tr("No keychain is reachable in this session; the password is used once and forgotten."));
+        m_remember->setToolTip(
+            tr("No keychain is reachable in this session; the password is used once and forgotten."));
 
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
@@ -91,7 +94,7 @@ void ConnectDialog::setProfile(const ConnectionProfile &profile)
 
 ConnectionProfile ConnectDialog::profile() const
 {
-    return {m_name->text().trimmed(), m_conninfo->text().trimmed()};
+    return { m_name->text().trimmed(), m_conninfo->text().trimmed() };
 }
 
 QString ConnectDialog::password() const
@@ -115,8 +118,9 @@ void ConnectDialog::validate()
     const bool empty = m_conninfo->text().trimmed().isEmpty();
     m_connectButton->setEnabled(!empty && error.isEmpty());
     m_testButton->setEnabled(!empty && error.isEmpty() && !m_test.isRunning());
-    m_status->setText(empty ? QString() : error.isEmpty() ? tr("Will connect to %1.").arg(profile().summary())
-                                                          : tr("Not a valid connection string: %1").arg(error));
+    m_status->setText(empty   ? QString()
+            : error.isEmpty() ? tr("Will connect to %1.").arg(profile().summary())
+                              : tr("Not a valid connection string: %1").arg(error));
 }
 
 void ConnectDialog::testConnection()
@@ -130,13 +134,14 @@ void ConnectDialog::testConnection()
     const QString label = sideName(m_side);
     m_test.setFuture(QtConcurrent::run([candidate, typed, label]() -> QPair<bool, QString> {
         try {
-            PgSession session(candidate, typed, PgSession::Options{true, label, 10});
+            PgSession session(candidate, typed, PgSession::Options { true, label, 10 });
             const pqxx::result database = session.exec(QStringLiteral("SELECT current_database(), current_user"));
-            return {true, QObject::tr("Connected to PostgreSQL %1, database \"%2\" as %3; the session is read-only.")
-                              .arg(session.serverVersion(), QString::fromUtf8(database[0][0].c_str()),
-                                   QString::fromUtf8(database[0][1].c_str()))};
+            return { true,
+                QObject::tr("Connected to PostgreSQL %1, database \"%2\" as %3; the session is read-only.")
+                    .arg(session.serverVersion(), QString::fromUtf8(database[0][0].c_str()),
+                        QString::fromUtf8(database[0][1].c_str())) };
         } catch (const std::exception &error) {
-            return {false, QString::fromUtf8(error.what())};
+            return { false, QString::fromUtf8(error.what()) };
         }
     }));
 }

@@ -1,8 +1,8 @@
 #include "declarationspanel.h"
 
 #include "core/error.h"
-#include "db/jobcontrol.h"
 #include "db/pgsession.h"
+#include "jobs/jobcontrol.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -91,7 +91,10 @@ protected:
 } // namespace
 
 GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QWidget *parent)
-    : QWidget(parent), m_live(live), m_backup(backup), m_jobs(jobs)
+    : QWidget(parent)
+    , m_live(live)
+    , m_backup(backup)
+    , m_jobs(jobs)
 {
     m_root = new QLineEdit(this);
     m_root->setObjectName(QStringLiteral("graphRoot"));
@@ -112,7 +115,7 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
     auto *legend = new QLabel(tr("<span style='color:#c0392b'>■ only in BACKUP (lost)</span>  "
                                  "<span style='color:#27ae60'>■ only in LIVE (new)</span>  "
                                  "<span style='color:#d35400'>■ moved</span>"),
-                              this);
+        this);
     m_scene = new QGraphicsScene(this);
     auto *view = new ZoomingView(m_scene, this);
     view->onNodeActivated = [this](const QString &id) {
@@ -164,7 +167,8 @@ void GraphView::showInTimeline(const QString &nodeId)
     const GraphNode *node = m_graph.node(nodeId);
     if (!node || node->group)
         return;
-    Q_EMIT logsRequested(QStringLiteral("%1 %2 (%3)").arg(node->table, node->key.join(QLatin1Char(',')), node->label), node->values);
+    Q_EMIT logsRequested(
+        QStringLiteral("%1 %2 (%3)").arg(node->table, node->key.join(QLatin1Char(',')), node->label), node->values);
 }
 
 QString GraphView::statusText() const
@@ -209,7 +213,8 @@ void GraphView::draw()
             if (other) {
                 const std::unique_ptr<PgSession> backup = other->openSiblingSession();
                 const Schema backupSchema = SchemaReader::read(*backup, &control);
-                graph = GraphOverlay::merge(GraphBuilder(*backup, backupSchema, options).build(table, key, &control), graph);
+                graph = GraphOverlay::merge(
+                    GraphBuilder(*backup, backupSchema, options).build(table, key, &control), graph);
                 if (!graph.nodes.isEmpty())
                     GraphOverlay::addMoves(graph, *backup, *main, schema, table, key, options.fanout * 10, &control);
             }
@@ -248,11 +253,11 @@ void GraphView::render()
         label->setBrush(palette.color(QPalette::Text));
         const QRectF textBox = label->boundingRect();
         const QRectF box(node.position.x() - textBox.width() / 2 - 8, node.position.y() - textBox.height() / 2 - 5,
-                         textBox.width() + 16, textBox.height() + 10);
+            textBox.width() + 16, textBox.height() + 10);
         QPainterPath shape;
         shape.addRoundedRect(box, node.group ? 2 : 8, node.group ? 2 : 8);
         auto *frame = m_scene->addPath(shape, QPen(presenceColour(node.presence), node.id == m_graph.root ? 3 : 1.5),
-                                       palette.color(QPalette::Base));
+            palette.color(QPalette::Base));
         frame->setToolTip(QStringLiteral("%1 %2").arg(node.table, node.key.join(QLatin1Char(','))));
         frame->setData(0, node.id);
         label->setParentItem(frame);
@@ -280,7 +285,8 @@ void GraphView::render()
         } else {
             QLineF line(from, to);
             const QRectF target = boxes.value(edge.to);
-            line.setLength(qMax(0.0, line.length() - qMin(line.length() / 2, qMax(target.width(), target.height()) / 2)));
+            line.setLength(
+                qMax(0.0, line.length() - qMin(line.length() / 2, qMax(target.width(), target.height()) / 2)));
             path.moveTo(line.p1());
             path.lineTo(line.p2());
             last = line;
@@ -288,7 +294,7 @@ void GraphView::render()
         auto *item = m_scene->addPath(path, pen);
         item->setZValue(-1);
         const QLineF head(last.p2(), last.p1());
-        for (const double angle : {25.0, -25.0}) {
+        for (const double angle : { 25.0, -25.0 }) {
             QLineF wing = head;
             wing.setLength(9);
             wing.setAngle(head.angle() + angle);
@@ -296,7 +302,8 @@ void GraphView::render()
         }
         const QPointF labelAnchor = edge.labelPosition.isNull() ? path.pointAtPercent(0.5) : edge.labelPosition;
         QString text = edge.presence == Presence::Moved ? tr("moved") : edge.via;
-        if (edge.presence != Presence::Moved && edge.backupCount >= 0 && edge.liveCount >= 0 && edge.backupCount != edge.liveCount && edge.presence != Presence::Moved)
+        if (edge.presence != Presence::Moved && edge.backupCount >= 0 && edge.liveCount >= 0
+            && edge.backupCount != edge.liveCount && edge.presence != Presence::Moved)
             text += QStringLiteral(" %1→%2").arg(edge.backupCount).arg(edge.liveCount);
         else if (edge.count > 1)
             text += QStringLiteral(" ×%L1").arg(edge.count);
@@ -341,7 +348,7 @@ void GraphView::exportGraph()
         return;
     QString filter;
     const QString path = QFileDialog::getSaveFileName(this, tr("Export graph"), QString(),
-                                                      tr("SVG (*.svg);;Graphviz DOT (*.dot);;GraphML (*.graphml);;JSON (*.json)"), &filter);
+        tr("SVG (*.svg);;Graphviz DOT (*.dot);;GraphML (*.graphml);;JSON (*.json)"), &filter);
     if (path.isEmpty())
         return;
     QByteArray data;

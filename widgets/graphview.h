@@ -1,7 +1,7 @@
 #pragma once
 
-#include "db/jobcontrol.h"
 #include "graph/relationgraph.h"
+#include "jobs/jobcontrol.h"
 
 #include <QWidget>
 

@@ -44,7 +44,9 @@ public:
 
 } // namespace
 
-JobsPanel::JobsPanel(JobRegistry *registry, QWidget *parent) : QWidget(parent), m_registry(registry)
+JobsPanel::JobsPanel(JobRegistry *registry, QWidget *parent)
+    : QWidget(parent)
+    , m_registry(registry)
 {
     m_view = new QTableView(this);
     m_view->setModel(registry);
@@ -97,8 +99,8 @@ JobsPanel::JobsPanel(JobRegistry *registry, QWidget *parent) : QWidget(parent), 
 void JobsPanel::updateButtons()
 {
     const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-    m_cancel->setEnabled(rows.isEmpty() ? m_registry->runningCount() > 0
-                                        : rows.first().data(JobRegistry::CancellableRole).toBool());
+    m_cancel->setEnabled(
+        rows.isEmpty() ? m_registry->runningCount() > 0 : rows.first().data(JobRegistry::CancellableRole).toBool());
 }
 
 } // namespace salvage

@@ -26,7 +26,8 @@ QTextCharFormat styled(const QColor &colour, bool bold = false)
 
 } // namespace
 
-LogHighlighter::LogHighlighter(QTextDocument *document) : QSyntaxHighlighter(document)
+LogHighlighter::LogHighlighter(QTextDocument *document)
+    : QSyntaxHighlighter(document)
 {
     const bool dark = QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
     const QColor time = dark ? QColor(0x8a, 0xb4, 0xf8) : QColor(0x1a, 0x4f, 0x9c);
@@ -38,22 +39,24 @@ LogHighlighter::LogHighlighter(QTextDocument *document) : QSyntaxHighlighter(doc
     const QColor quiet = dark ? QColor(0x8a, 0x8d, 0x93) : QColor(0x70, 0x70, 0x70);
     using Option = QRegularExpression::PatternOption;
     auto rule = [this](const QString &pattern, const QTextCharFormat &style, int group = 0,
-                       QRegularExpression::PatternOptions options = Option::NoPatternOption) {
-        m_rules.append({QRegularExpression(pattern, options), style, group});
+                    QRegularExpression::PatternOptions options = Option::NoPatternOption) {
+        m_rules.append({ QRegularExpression(pattern, options), style, group });
     };
     // Later rules win where they overlap: levels and errors last.
-    rule(QStringLiteral(R"(\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d| [A-Z]{2,5})?)"), styled(time));
+    rule(QStringLiteral(R"(\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d| [A-Z]{2,5})?)"),
+        styled(time));
     rule(QStringLiteral(R"(\[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\])"), styled(time));
     rule(QStringLiteral(R"(\b\d+(?:\.\d+)?\b)"), styled(number));
     rule(QStringLiteral(R"(\b(?:\d{1,3}\.){3}\d{1,3}\b)"), styled(number));
-    rule(QStringLiteral(R"(\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{16,}\b)"), styled(number),
-         0, Option::CaseInsensitiveOption);
+    rule(QStringLiteral(R"(\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{16,}\b)"),
+        styled(number), 0, Option::CaseInsensitiveOption);
     rule(QStringLiteral(R"(([A-Za-z_][\w.-]*)=)"), styled(key), 1);
     rule(QStringLiteral(R"("(?:[^"\\]|\\.)*")"), styled(string));
     rule(QStringLiteral(R"(\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b)"), styled(key, true));
     rule(QStringLiteral(R"(\b(?:DEBUG|TRACE|LOG|INFO|NOTICE|STATEMENT|DETAIL|HINT|CONTEXT)\b)"), styled(quiet, true));
     rule(QStringLiteral(R"(\b(?:WARN|WARNING)\b|\bW, \[)"), styled(warning, true));
-    rule(QStringLiteral(R"(\b(?:ERROR|ERR|FATAL|PANIC|CRITICAL|fail)\b|\b[EF], \[| [45]\d\d (?=\d))"), styled(error, true));
+    rule(QStringLiteral(R"(\b(?:ERROR|ERR|FATAL|PANIC|CRITICAL|fail)\b|\b[EF], \[| [45]\d\d (?=\d))"),
+        styled(error, true));
 }
 
 void LogHighlighter::highlightBlock(const QString &text)
@@ -74,8 +77,8 @@ QSyntaxHighlighter *LogHighlighter::attach(QTextDocument *document)
     if (definition.isValid()) {
         auto *highlighter = new KSyntaxHighlighting::SyntaxHighlighter(document);
         const bool dark = QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
-        highlighter->setTheme(repository.defaultTheme(dark ? KSyntaxHighlighting::Repository::DarkTheme
-                                                           : KSyntaxHighlighting::Repository::LightTheme));
+        highlighter->setTheme(repository.defaultTheme(
+            dark ? KSyntaxHighlighting::Repository::DarkTheme : KSyntaxHighlighting::Repository::LightTheme));
         highlighter->setDefinition(definition);
         return highlighter;
     }

@@ -44,7 +44,8 @@ LogSourcesDialog::LogSourcesDialog(const QList<LogSource> &sources, QWidget *par
 {
     setWindowTitle(tr("Log sources"));
     m_table->setObjectName(u"logSources"_s);
-    m_table->setHorizontalHeaderLabels({tr("File"), tr("Lane"), tr("Format"), tr("Zone of naive times"), tr("Clock offset (ms)")});
+    m_table->setHorizontalHeaderLabels(
+        { tr("File"), tr("Lane"), tr("Format"), tr("Zone of naive times"), tr("Clock offset (ms)") });
     m_table->horizontalHeader()->setSectionResizeMode(File, QHeaderView::Stretch);
     m_table->setColumnWidth(Label, 130);
     m_table->setColumnWidth(Format, 200);
@@ -52,10 +53,11 @@ LogSourcesDialog::LogSourcesDialog(const QList<LogSource> &sources, QWidget *par
     m_table->setColumnWidth(ClockOffset, 130);
     m_table->verticalHeader()->hide();
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    auto *explanation = new QLabel(tr("Times written without an offset (Rails, some PostgreSQL prefixes) are read in the zone "
-                                      "given here, UTC when empty. A clock offset is added to every time of the file, to correct "
-                                      "a server whose clock was wrong."),
-                                   this);
+    auto *explanation
+        = new QLabel(tr("Times written without an offset (Rails, some PostgreSQL prefixes) are read in the zone "
+                        "given here, UTC when empty. A clock offset is added to every time of the file, to correct "
+                        "a server whose clock was wrong."),
+            this);
     explanation->setWordWrap(true);
     auto *add = new QPushButton(tr("Add files…"), this);
     auto *remove = new QPushButton(tr("Remove"), this);
@@ -74,11 +76,12 @@ LogSourcesDialog::LogSourcesDialog(const QList<LogSource> &sources, QWidget *par
     resize(1100, 380);
 
     for (const LogFormat &known : m_registry.formats())
-        m_formats.append({known.title, known.id});
+        m_formats.append({ known.title, known.id });
     for (const LogSource &source : sources)
         addRow(source);
     connect(add, &QPushButton::clicked, this, [this] {
-        addFiles(QFileDialog::getOpenFileNames(this, tr("Add log files"), {}, tr("Logs (*.log *.gz *.json *.csv *.txt);;All files (*)")));
+        addFiles(QFileDialog::getOpenFileNames(
+            this, tr("Add log files"), {}, tr("Logs (*.log *.gz *.json *.csv *.txt);;All files (*)")));
     });
     connect(remove, &QPushButton::clicked, this, &LogSourcesDialog::removeSelected);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &LogSourcesDialog::accept);
@@ -127,7 +130,7 @@ void LogSourcesDialog::addFiles(const QStringList &paths)
     for (const QString &path : paths) {
         const QString absolute = QFileInfo(path).absoluteFilePath();
         if (std::none_of(listed.begin(), listed.end(), [&](const LogSource &s) { return s.path == absolute; }))
-            addRow(LogSource{absolute, {}, {}, {}, 0});
+            addRow(LogSource { absolute, {}, {}, {}, 0 });
     }
     validate();
 }

@@ -1,43 +1,43 @@
 #include "mainwindow.h"
 
 #include "aboutdialog.h"
+#include "compareview.h"
 #include "connectdialog.h"
 #include "core/error.h"
 #include "db/connection.h"
 #include "db/dumploader.h"
-#include "jobs/backgroundjob.h"
 #include "db/recentconnections.h"
-#include "jobs/jobregistry.h"
-#include "compareview.h"
 #include "graphview.h"
-#include "restoreview.h"
-#include "logsourcesdialog.h"
-#include "timelineview.h"
-#include "timeline/annotations.h"
-#include "timeline/databaseevents.h"
+#include "jobs/backgroundjob.h"
+#include "jobs/jobregistry.h"
 #include "jobspanel.h"
+#include "logsourcesdialog.h"
 #include "overviewpage.h"
 #include "passwordstore.h"
+#include "restoreview.h"
 #include "sourcepanel.h"
 #include "sqlconsole.h"
 #include "theme.h"
+#include "timeline/annotations.h"
+#include "timeline/databaseevents.h"
+#include "timelineview.h"
 
 #include <QActionGroup>
-#include <QCryptographicHash>
-#include <QStandardPaths>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QCryptographicHash>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QTimer>
 #include <QProgressBar>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 
 namespace salvage {
 
@@ -53,18 +53,21 @@ struct ReservedView
 
 // Views the workbench is built around; each arrives as its own widget and takes its place here.
 const ReservedView kReservedViews[] = {
-    {"compare", QT_TRANSLATE_NOOP("MainWindow", "&Compare"), "backup vs live, every table", Qt::Key_1},
-    {"graph", QT_TRANSLATE_NOOP("MainWindow", "&Graph"), "relationships around chosen rows", Qt::Key_2},
-    {"timeline", QT_TRANSLATE_NOOP("MainWindow", "&Timeline"), "logs on one time axis", Qt::Key_3},
-    {"restore", QT_TRANSLATE_NOOP("MainWindow", "&Restore"), "plan, preview, run and undo", Qt::Key_4},
-    {"console", QT_TRANSLATE_NOOP("MainWindow", "&SQL console"), "read-only queries on either side", Qt::Key_5},
+    { "compare", QT_TRANSLATE_NOOP("MainWindow", "&Compare"), "backup vs live, every table", Qt::Key_1 },
+    { "graph", QT_TRANSLATE_NOOP("MainWindow", "&Graph"), "relationships around chosen rows", Qt::Key_2 },
+    { "timeline", QT_TRANSLATE_NOOP("MainWindow", "&Timeline"), "logs on one time axis", Qt::Key_3 },
+    { "restore", QT_TRANSLATE_NOOP("MainWindow", "&Restore"), "plan, preview, run and undo", Qt::Key_4 },
+    { "console", QT_TRANSLATE_NOOP("MainWindow", "&SQL console"), "read-only queries on either side", Qt::Key_5 },
 };
 
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), m_live(new Connection(Side::Live, this)), m_backup(new Connection(Side::Backup, this)),
-      m_jobs(new JobRegistry(this)), m_passwords(new PasswordStore(this))
+    : QMainWindow(parent)
+    , m_live(new Connection(Side::Live, this))
+    , m_backup(new Connection(Side::Backup, this))
+    , m_jobs(new JobRegistry(this))
+    , m_passwords(new PasswordStore(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
     setWindowTitle(tr("Salvage"));
@@ -109,7 +112,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(compare, &CompareView::logsRequested, this, showInTimeline);
     // A restore committed on LIVE is part of the incident's story: a starred note at that instant.
     connect(restore, &RestoreView::committedToLive, this, [this](const QString &note) {
-        m_timeline->annotations()->addManual(QDateTime::currentMSecsSinceEpoch(), note, {QStringLiteral("restore")});
+        m_timeline->annotations()->addManual(QDateTime::currentMSecsSinceEpoch(), note, { QStringLiteral("restore") });
     });
     // What the databases date (the backup's point in time, rows created since) joins the logs.
     connect(compare, &CompareView::finished, this, [this](const DiffResult &result) {
@@ -135,7 +138,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_annotationsAutosave->setInterval(1000);
     connect(m_annotationsAutosave, &QTimer::timeout, this, &MainWindow::saveAnnotations);
     connect(m_timeline->annotations(), &Annotations::markChanged, m_annotationsAutosave, qOverload<>(&QTimer::start));
-    connect(m_timeline->annotations(), &Annotations::manualEventsChanged, m_annotationsAutosave, qOverload<>(&QTimer::start));
+    connect(m_timeline->annotations(), &Annotations::manualEventsChanged, m_annotationsAutosave,
+        qOverload<>(&QTimer::start));
     connect(m_restore, &RestoreView::declarationsChanged, m_annotationsAutosave, qOverload<>(&QTimer::start));
 
     m_liveStatus = new QLabel(this);
@@ -192,16 +196,19 @@ void MainWindow::createMenus()
     file->addAction(tr("&Open workspace…"), QKeySequence::Open, this, &MainWindow::openWorkspaceDialog);
     file->addAction(tr("&Save workspace as…"), QKeySequence::SaveAs, this, &MainWindow::saveWorkspaceDialog);
     file->addSeparator();
-    file->addAction(tr("&Log sources…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L), this, &MainWindow::editLogSources);
+    file->addAction(
+        tr("&Log sources…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L), this, &MainWindow::editLogSources);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu *connectMenu = menuBar()->addMenu(tr("&Connect"));
-    connectMenu->addAction(tr("Connect &LIVE…"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this]() { showConnectDialog(Side::Live); });
-    connectMenu->addAction(tr("Connect &BACKUP…"), QKeySequence(Qt::CTRL | Qt::Key_B), this, [this]() { showConnectDialog(Side::Backup); });
+    connectMenu->addAction(
+        tr("Connect &LIVE…"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this]() { showConnectDialog(Side::Live); });
+    connectMenu->addAction(tr("Connect &BACKUP…"), QKeySequence(Qt::CTRL | Qt::Key_B), this,
+        [this]() { showConnectDialog(Side::Backup); });
     connectMenu->addAction(tr("Load BACKUP from a pg_&dump file…"), this, [this]() {
         const QString path = QFileDialog::getOpenFileName(this, tr("Load a backup dump"), QString(),
-                                                          tr("pg_dump files (*.dump *.backup *.sql *.sql.gz *.tar);;All files (*)"));
+            tr("pg_dump files (*.dump *.backup *.sql *.sql.gz *.tar);;All files (*)"));
         if (!path.isEmpty())
             loadBackupFromDump(path);
     });
@@ -228,7 +235,7 @@ void MainWindow::createMenus()
     QMenu *themeMenu = m_viewMenu->addMenu(tr("&Theme"));
     auto *themes = new QActionGroup(this);
     const theme::Choice current = theme::fromString(QSettings().value(QStringLiteral("ui/theme")).toString());
-    for (theme::Choice choice : {theme::Choice::System, theme::Choice::Light, theme::Choice::Dark}) {
+    for (theme::Choice choice : { theme::Choice::System, theme::Choice::Light, theme::Choice::Dark }) {
         const QString name = theme::toString(choice);
         QAction *action = themeMenu->addAction(name.at(0).toUpper() + name.mid(1));
         action->setCheckable(true);
@@ -264,35 +271,40 @@ void MainWindow::connectSide(Side side, const ConnectionProfile &profile, const 
     QSettings settings;
     RecentConnections(settings).remember(side, profile);
     if (side == Side::Live)
-        m_workspace.live = ConnectionProfile{profile.name, profile.conninfoWithoutPassword()};
+        m_workspace.live = ConnectionProfile { profile.name, profile.conninfoWithoutPassword() };
     else
-        m_workspace.backup = ConnectionProfile{profile.name, profile.conninfoWithoutPassword()};
+        m_workspace.backup = ConnectionProfile { profile.name, profile.conninfoWithoutPassword() };
     Connection *target = connection(side);
     if (!password.isEmpty() || profile.embedsPassword() || !PasswordStore::isAvailable()) {
         target->open(profile, password);
         return;
     }
-    m_passwords->read(profile.keychainKey(), [target, profile](const QString &stored) { target->open(profile, stored); });
+    m_passwords->read(
+        profile.keychainKey(), [target, profile](const QString &stored) { target->open(profile, stored); });
 }
 
 void MainWindow::loadBackupFromDump(const QString &dumpPath)
 {
     // One scratch cluster per dump file, so loading it again later finds it in place.
-    const QString key = QString::fromLatin1(QCryptographicHash::hash(dumpPath.toUtf8(), QCryptographicHash::Sha1).toHex().left(12));
-    const QString clusterDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/dumps/") + key;
+    const QString key
+        = QString::fromLatin1(QCryptographicHash::hash(dumpPath.toUtf8(), QCryptographicHash::Sha1).toHex().left(12));
+    const QString clusterDir
+        = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/dumps/") + key;
     const QString database = DumpLoader::databaseNameFor(dumpPath);
     const QString name = QFileInfo(dumpPath).fileName();
     statusBar()->showMessage(tr("Loading %1 into a scratch cluster…").arg(name));
     BackgroundJob::start<DumpLoader::Result>(
         m_jobs, tr("Load dump %1").arg(name), tr("BACKUP"),
-        [dumpPath, clusterDir, database](JobControl &control) { return DumpLoader::load(dumpPath, clusterDir, database, control); },
+        [dumpPath, clusterDir, database](
+            JobControl &control) { return DumpLoader::load(dumpPath, clusterDir, database, control); },
         this,
         [this, name](DumpLoader::Result result) {
             statusBar()->showMessage(result.warnings.isEmpty()
-                                         ? tr("Loaded %1.").arg(name)
-                                         : tr("Loaded %1 with %n warning(s); see the jobs panel.", nullptr, int(result.warnings.size())).arg(name),
-                                     15000);
-            connectSide(Side::Backup, ConnectionProfile{tr("dump %1").arg(name), result.conninfo});
+                    ? tr("Loaded %1.").arg(name)
+                    : tr("Loaded %1 with %n warning(s); see the jobs panel.", nullptr, int(result.warnings.size()))
+                          .arg(name),
+                15000);
+            connectSide(Side::Backup, ConnectionProfile { tr("dump %1").arg(name), result.conninfo });
         },
         [this](const QString &message, bool cancelled) {
             statusBar()->showMessage(cancelled ? tr("Loading the dump was cancelled.") : message, 15000);
@@ -337,7 +349,8 @@ bool MainWindow::openWorkspace(const QString &path, QString *error)
 
 void MainWindow::openWorkspaceDialog()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open workspace"), QString(), tr("Salvage workspaces (*.salvage);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open workspace"), QString(), tr("Salvage workspaces (*.salvage);;All files (*)"));
     if (path.isEmpty())
         return;
     QString error;
@@ -347,7 +360,8 @@ void MainWindow::openWorkspaceDialog()
 
 void MainWindow::saveWorkspaceDialog()
 {
-    QString path = QFileDialog::getSaveFileName(this, tr("Save workspace"), m_workspacePath, tr("Salvage workspaces (*.salvage)"));
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save workspace"), m_workspacePath, tr("Salvage workspaces (*.salvage)"));
     if (path.isEmpty())
         return;
     // The dialog confirmed replacing the name it returned, not one with the suffix added here.
@@ -384,7 +398,8 @@ void MainWindow::updateStatus()
     m_liveStatus->setText(describe(m_live));
     m_liveStatus->setToolTip(m_live->state() == Connection::State::Failed ? m_live->lastError() : m_live->where());
     m_backupStatus->setText(describe(m_backup));
-    m_backupStatus->setToolTip(m_backup->state() == Connection::State::Failed ? m_backup->lastError() : m_backup->where());
+    m_backupStatus->setToolTip(
+        m_backup->state() == Connection::State::Failed ? m_backup->lastError() : m_backup->where());
     const int running = m_jobs->runningCount();
     m_busy->setVisible(running > 0);
     m_busy->setFormat(tr("%n job(s)", nullptr, running));
@@ -395,9 +410,10 @@ void MainWindow::restoreSettings()
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("ui/geometry")).toByteArray())) {
         resize(1400, 860);
-        resizeDocks(findChildren<QDockWidget *>(QStringLiteral("jobsDock")), {170}, Qt::Vertical);
-        resizeDocks({findChild<QDockWidget *>(QStringLiteral("liveDock")), findChild<QDockWidget *>(QStringLiteral("backupDock"))},
-                    {330, 330}, Qt::Horizontal);
+        resizeDocks(findChildren<QDockWidget *>(QStringLiteral("jobsDock")), { 170 }, Qt::Vertical);
+        resizeDocks({ findChild<QDockWidget *>(QStringLiteral("liveDock")),
+                        findChild<QDockWidget *>(QStringLiteral("backupDock")) },
+            { 330, 330 }, Qt::Horizontal);
     }
     restoreState(settings.value(QStringLiteral("ui/state")).toByteArray());
 }
@@ -451,9 +467,10 @@ void MainWindow::closeEvent(QCloseEvent *event)
         saveAnnotations();
     if (m_workspacePath.isEmpty() && (!m_timeline->annotations()->isEmpty() || !m_restore->declarations().isEmpty())) {
         const auto answer = QMessageBox::question(this, tr("Keep your notes?"),
-                                                  tr("The timeline has stars, tags, comments or notes, or the Restore view declarations, that are in no workspace file yet. "
-                                                     "Save a workspace with them?"),
-                                                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+            tr("The timeline has stars, tags, comments or notes, or the Restore view declarations, that are in no "
+               "workspace file yet. "
+               "Save a workspace with them?"),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
         if (answer == QMessageBox::Cancel) {
             event->ignore();
             return;

@@ -8,7 +8,10 @@ namespace {
 const QString kService = QStringLiteral("salvage");
 }
 
-PasswordStore::PasswordStore(QObject *parent) : QObject(parent) {}
+PasswordStore::PasswordStore(QObject *parent)
+    : QObject(parent)
+{
+}
 
 bool PasswordStore::isAvailable()
 {
@@ -25,9 +28,8 @@ void PasswordStore::read(const QString &key, std::function<void(const QString &)
     job->setAutoDelete(true);
     job->setInsecureFallback(false);
     job->setKey(key);
-    connect(job, &QKeychain::Job::finished, this, [job, done = std::move(done)]() {
-        done(job->error() == QKeychain::NoError ? job->textData() : QString());
-    });
+    connect(job, &QKeychain::Job::finished, this,
+        [job, done = std::move(done)]() { done(job->error() == QKeychain::NoError ? job->textData() : QString()); });
     job->start();
 }
 

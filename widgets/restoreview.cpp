@@ -1,9 +1,9 @@
 #include "restoreview.h"
 
 #include "core/error.h"
-#include "declarationspanel.h"
 #include "db/connection.h"
 #include "db/pgsession.h"
+#include "declarationspanel.h"
 #include "jobs/backgroundjob.h"
 #include "jobs/jobregistry.h"
 #include "restore/restoreexecutor.h"
@@ -25,9 +25,9 @@
 #include <QSet>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableWidget>
-#include <QStyle>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -38,7 +38,8 @@ namespace {
 QTreeWidget *listingTree(QWidget *parent)
 {
     auto *tree = new QTreeWidget(parent);
-    tree->setHeaderLabels({QObject::tr("Table"), QObject::tr("Key"), QObject::tr("Resolution"), QObject::tr("Reason")});
+    tree->setHeaderLabels(
+        { QObject::tr("Table"), QObject::tr("Key"), QObject::tr("Resolution"), QObject::tr("Reason") });
     tree->setRootIsDecorated(false);
     tree->setUniformRowHeights(true);
     return tree;
@@ -48,18 +49,22 @@ void fillListing(QTreeWidget *tree, const QList<PlanListing> &listings)
 {
     tree->clear();
     for (const PlanListing &listing : listings)
-        tree->addTopLevelItem(new QTreeWidgetItem({listing.table, listing.key, listing.action, listing.reason}));
+        tree->addTopLevelItem(new QTreeWidgetItem({ listing.table, listing.key, listing.action, listing.reason }));
     tree->resizeColumnToContents(0);
 }
 
 } // namespace
 
 RestoreView::RestoreView(Connection *live, Connection *backup, JobRegistry *jobs, QWidget *parent)
-    : QWidget(parent), m_live(live), m_backup(backup), m_jobs(jobs)
+    : QWidget(parent)
+    , m_live(live)
+    , m_backup(backup)
+    , m_jobs(jobs)
 {
     m_roots = new QPlainTextEdit(this);
     m_roots->setObjectName(QStringLiteral("restoreRoots"));
-    m_roots->setPlaceholderText(tr("One root per line: accounts WHERE id BETWEEN 101 AND 298 · accounts:12,15 · accounts MISSING"));
+    m_roots->setPlaceholderText(
+        tr("One root per line: accounts WHERE id BETWEEN 101 AND 298 · accounts:12,15 · accounts MISSING"));
     m_roots->setMaximumHeight(80);
     m_planButton = new QPushButton(tr("&Plan"), this);
     m_previewButton = new QPushButton(tr("Pre&view"), this);
@@ -69,13 +74,13 @@ RestoreView::RestoreView(Connection *live, Connection *backup, JobRegistry *jobs
     m_status->setWordWrap(true);
 
     m_tree = new QTreeWidget(this);
-    m_tree->setHeaderLabels({tr("Table / action / row"), tr("Rows"), tr("Reason")});
+    m_tree->setHeaderLabels({ tr("Table / action / row"), tr("Rows"), tr("Reason") });
     m_collisions = listingTree(this);
     m_unrestorable = listingTree(this);
     m_deletedSince = listingTree(this);
     m_policies = new QTableWidget(0, 3, this);
-    m_policies->setHorizontalHeaderLabels({tr("Table"), tr("When a unique key is taken by a live row"),
-                                           tr("Rows deleted since the backup")});
+    m_policies->setHorizontalHeaderLabels(
+        { tr("Table"), tr("When a unique key is taken by a live row"), tr("Rows deleted since the backup") });
     m_policies->horizontalHeader()->setStretchLastSection(true);
     m_policies->verticalHeader()->hide();
     m_declarations = new DeclarationsPanel(backup, this);
@@ -106,7 +111,7 @@ RestoreView::RestoreView(Connection *live, Connection *backup, JobRegistry *jobs
     m_tabs->addTab(m_output, tr("Preview / run"));
 
     auto *buttons = new QHBoxLayout;
-    for (QPushButton *button : {m_planButton, m_previewButton, m_runButton, m_undoButton})
+    for (QPushButton *button : { m_planButton, m_previewButton, m_runButton, m_undoButton })
         buttons->addWidget(button);
     buttons->addStretch();
     auto *layout = new QVBoxLayout(this);
@@ -174,7 +179,8 @@ void RestoreView::plan()
         RestorePolicy policy;
         if (combo && combo->currentIndex() > 0 && parseRestorePolicy(combo->currentText(), &policy))
             request.policies.insert(m_policies->item(row, 0)->text(), policy);
-        if (const auto *restore = qobject_cast<QCheckBox *>(m_policies->cellWidget(row, 2)); restore && restore->isChecked())
+        if (const auto *restore = qobject_cast<QCheckBox *>(m_policies->cellWidget(row, 2));
+            restore && restore->isChecked())
             request.restoreDeleted << m_policies->item(row, 0)->text();
     }
     m_declarations->declarations().addTo(request);
@@ -201,10 +207,10 @@ void RestoreView::showPlan(const RestorePlan &plan)
     m_tree->clear();
     // Warnings first and open: a table left out, counters to recompute — read before running.
     if (!plan.warnings.isEmpty()) {
-        auto *warnings = new QTreeWidgetItem(m_tree, {tr("Warnings"), QString::number(plan.warnings.size())});
+        auto *warnings = new QTreeWidgetItem(m_tree, { tr("Warnings"), QString::number(plan.warnings.size()) });
         warnings->setIcon(0, style()->standardIcon(QStyle::SP_MessageBoxWarning));
         for (const QString &warning : plan.warnings) {
-            auto *item = new QTreeWidgetItem(warnings, {warning});
+            auto *item = new QTreeWidgetItem(warnings, { warning });
             item->setFirstColumnSpanned(true);
             item->setToolTip(0, warning);
         }
@@ -214,13 +220,13 @@ void RestoreView::showPlan(const RestorePlan &plan)
         qint64 total = 0;
         for (qint64 count : counts)
             total += count;
-        auto *tableItem = new QTreeWidgetItem(m_tree, {table, QString::number(total)});
+        auto *tableItem = new QTreeWidgetItem(m_tree, { table, QString::number(total) });
         for (auto it = counts.constBegin(); it != counts.constEnd(); ++it) {
-            auto *actionItem = new QTreeWidgetItem(tableItem, {it.key(), QString::number(it.value())});
-            for (const QList<PlanListing> *list : {&plan.collisions, &plan.unrestorable, &plan.deletedSince})
+            auto *actionItem = new QTreeWidgetItem(tableItem, { it.key(), QString::number(it.value()) });
+            for (const QList<PlanListing> *list : { &plan.collisions, &plan.unrestorable, &plan.deletedSince })
                 for (const PlanListing &listing : *list)
                     if (listing.table == table && listing.action == it.key())
-                        new QTreeWidgetItem(actionItem, {listing.key, QString(), listing.reason});
+                        new QTreeWidgetItem(actionItem, { listing.key, QString(), listing.reason });
         }
     }
     m_tree->expandToDepth(0);
@@ -235,7 +241,8 @@ void RestoreView::showPlan(const RestorePlan &plan)
     for (int row = 0; row < m_policies->rowCount(); ++row) {
         if (const auto *combo = qobject_cast<QComboBox *>(m_policies->cellWidget(row, 1)))
             chosen.insert(m_policies->item(row, 0)->text(), combo->currentIndex());
-        if (const auto *restore = qobject_cast<QCheckBox *>(m_policies->cellWidget(row, 2)); restore && restore->isChecked())
+        if (const auto *restore = qobject_cast<QCheckBox *>(m_policies->cellWidget(row, 2));
+            restore && restore->isChecked())
             restoreDeleted.insert(m_policies->item(row, 0)->text());
     }
     m_policies->setRowCount(0);
@@ -246,8 +253,8 @@ void RestoreView::showPlan(const RestorePlan &plan)
         name->setFlags(name->flags() & ~Qt::ItemIsEditable);
         m_policies->setItem(row, 0, name);
         auto *combo = new QComboBox(m_policies);
-        combo->addItems({tr("default"), restorePolicyName(RestorePolicy::Restore), restorePolicyName(RestorePolicy::KeepLive),
-                         restorePolicyName(RestorePolicy::Skip)});
+        combo->addItems({ tr("default"), restorePolicyName(RestorePolicy::Restore),
+            restorePolicyName(RestorePolicy::KeepLive), restorePolicyName(RestorePolicy::Skip) });
         combo->setCurrentIndex(chosen.value(table, 0));
         m_policies->setCellWidget(row, 1, combo);
         // Held back because the incident does not explain their absence; the operator may know better.
@@ -259,8 +266,12 @@ void RestoreView::showPlan(const RestorePlan &plan)
     m_editor->setText(QString::fromUtf8(ScriptRenderer::render(plan)));
     m_status->setText(tr("Plan: %1 rows to write in %2 statements; %3 collisions; %4 rows not restored; "
                          "%5 rows deleted since the backup kept deleted; %6 warnings.")
-                          .arg(plan.rowsToWrite()).arg(plan.steps.size()).arg(plan.collisions.size())
-                          .arg(plan.unrestorable.size()).arg(plan.deletedSince.size()).arg(plan.warnings.size()));
+                          .arg(plan.rowsToWrite())
+                          .arg(plan.steps.size())
+                          .arg(plan.collisions.size())
+                          .arg(plan.unrestorable.size())
+                          .arg(plan.deletedSince.size())
+                          .arg(plan.warnings.size()));
     if (!plan.warnings.isEmpty())
         m_output->setPlainText(plan.warnings.join(QLatin1Char('\n')));
     setBusy(false);
@@ -275,10 +286,11 @@ void RestoreView::preview()
 void RestoreView::run()
 {
     const QString where = m_live->where();
-    const auto answer = QMessageBox::warning(
-        this, tr("Run the restore"),
+    const auto answer = QMessageBox::warning(this, tr("Run the restore"),
         tr("Write to %1?\n\n%2 rows in %3 statements, in one transaction. An undo script is written before the commit.")
-            .arg(where).arg(m_plan.rowsToWrite()).arg(m_plan.steps.size()),
+            .arg(where)
+            .arg(m_plan.rowsToWrite())
+            .arg(m_plan.steps.size()),
         QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer != QMessageBox::Yes)
         return;
@@ -296,8 +308,10 @@ void RestoreView::undo()
         m_status->setText(tr("Cannot read the undo script %1.").arg(m_lastUndo));
         return;
     }
-    if (QMessageBox::warning(this, tr("Undo the last run"), tr("Run the undo script %1 on %2?").arg(m_lastUndo, m_live->where()),
-                             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
+    if (QMessageBox::warning(this, tr("Undo the last run"),
+            tr("Run the undo script %1 on %2?").arg(m_lastUndo, m_live->where()),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
+        != QMessageBox::Yes)
         return;
     execute(tr("Restore undo"), file.readAll(), m_lastUndo + QStringLiteral(".redo.sql"), true);
 }
@@ -335,10 +349,10 @@ void RestoreView::showReport(const ExecutionReport &report)
     m_editor->clearErrors();
     if (!report.error.isEmpty() && report.errorLine > 0)
         m_editor->markError(report.errorLine - 1, report.error);
-    m_status->setText(report.error.isEmpty() ? (report.committed ? tr("Committed. Undo script: %1").arg(m_lastUndo)
-                                                                 : tr("Preview done; rolled back."))
-                                             : report.errorLine > 0 ? tr("Failed at line %1: %2").arg(report.errorLine).arg(report.error)
-                                                                    : tr("Failed: %1").arg(report.error));
+    m_status->setText(report.error.isEmpty()
+            ? (report.committed ? tr("Committed. Undo script: %1").arg(m_lastUndo) : tr("Preview done; rolled back."))
+            : report.errorLine > 0 ? tr("Failed at line %1: %2").arg(report.errorLine).arg(report.error)
+                                   : tr("Failed: %1").arg(report.error));
     setBusy(false);
     Q_EMIT executed(report.committed, report.summary());
 }

@@ -14,8 +14,10 @@
 namespace salvage {
 
 SourcePanel::SourcePanel(Connection *connection, QWidget *parent)
-    : QWidget(parent), m_connection(connection), m_model(new SchemaTreeModel(this)),
-      m_proxy(new QSortFilterProxyModel(this))
+    : QWidget(parent)
+    , m_connection(connection)
+    , m_model(new SchemaTreeModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
 {
     const Side side = connection->side();
     setObjectName(sideName(side).toLower() + QStringLiteral("Panel"));
@@ -121,7 +123,8 @@ void SourcePanel::updateState()
         break;
     case Connection::State::Open:
         m_state->setText(tr("● connected, read-only"));
-        m_details->setText(tr("%1 — PostgreSQL %2").arg(m_connection->profile().displayName(), m_connection->serverVersion()));
+        m_details->setText(
+            tr("%1 — PostgreSQL %2").arg(m_connection->profile().displayName(), m_connection->serverVersion()));
         break;
     case Connection::State::Failed:
         m_state->setText(tr("✕ failed"));

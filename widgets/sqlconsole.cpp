@@ -18,7 +18,10 @@
 namespace salvage {
 
 SqlConsole::SqlConsole(Connection *live, Connection *backup, QWidget *parent)
-    : QWidget(parent), m_live(live), m_backup(backup), m_model(new QueryResultModel(this))
+    : QWidget(parent)
+    , m_live(live)
+    , m_backup(backup)
+    , m_model(new QueryResultModel(this))
 {
     m_side = new QComboBox(this);
     m_side->addItem(tr("on BACKUP"));
@@ -104,9 +107,10 @@ void SqlConsole::run()
         [this, done](QueryResult result) {
             m_model->setResult(result);
             m_grid->resizeColumnsToContents();
-            done(true, tr("%1 — %n row(s) in %2 ms", nullptr, int(result.rows.size()))
-                           .arg(result.status)
-                           .arg(result.elapsedMs));
+            done(true,
+                tr("%1 — %n row(s) in %2 ms", nullptr, int(result.rows.size()))
+                    .arg(result.status)
+                    .arg(result.elapsedMs));
         },
         [done](const QString &message, bool cancelled) { done(false, cancelled ? tr("Cancelled.") : message); });
 }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "db/jobcontrol.h"
+#include "jobs/jobcontrol.h"
 
 #include <QWidget>
 

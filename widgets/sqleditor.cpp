@@ -29,7 +29,10 @@ private:
     QByteArray m_names;
 };
 
-SqlEditor::SqlEditor(QWidget *parent) : QsciScintilla(parent), m_lexer(new SchemaSqlLexer(this)), m_apis(new QsciAPIs(m_lexer))
+SqlEditor::SqlEditor(QWidget *parent)
+    : QsciScintilla(parent)
+    , m_lexer(new SchemaSqlLexer(this))
+    , m_apis(new QsciAPIs(m_lexer))
 {
     const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     m_lexer->setDefaultFont(mono);

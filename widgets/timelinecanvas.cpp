@@ -17,9 +17,9 @@ namespace {
 // A tick step on the time axis that gives labels about 120 px apart.
 qint64 tickStep(qint64 spanMs, int width)
 {
-    static const qint64 steps[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 15000, 30000, 60000, 120000,
-                                   300000, 600000, 900000, 1800000, 3600000, 7200000, 10800000, 21600000, 43200000, 86400000,
-                                   172800000, 604800000, 1209600000, 2592000000, 7776000000, 31536000000};
+    static const qint64 steps[] = { 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 15000, 30000, 60000,
+        120000, 300000, 600000, 900000, 1800000, 3600000, 7200000, 10800000, 21600000, 43200000, 86400000, 172800000,
+        604800000, 1209600000, 2592000000, 7776000000, 31536000000 };
     const double wanted = double(spanMs) * 120.0 / std::max(1, width);
     for (qint64 step : steps)
         if (double(step) >= wanted)
@@ -39,7 +39,7 @@ TimelineCanvas::TimelineCanvas(QWidget *parent)
 
 QSize TimelineCanvas::sizeHint() const
 {
-    return {800, histogramHeight + axisHeight + laneHeight * int(std::max<size_t>(m_lanes.size(), 3)) + 4};
+    return { 800, histogramHeight + axisHeight + laneHeight * int(std::max<size_t>(m_lanes.size(), 3)) + 4 };
 }
 
 void TimelineCanvas::setLanes(std::vector<TimelineLane> lanes, bool keepView)
@@ -121,7 +121,9 @@ void TimelineCanvas::paintHistogram(QPainter &painter)
     painter.setPen(Qt::NoPen);
     if (m_drag == Drag::Brush) {
         view.setAlpha(110);
-        painter.fillRect(QRect(QPoint(std::min(m_dragStartX, m_brushX), 0), QPoint(std::max(m_dragStartX, m_brushX), histogramHeight)), view);
+        painter.fillRect(QRect(QPoint(std::min(m_dragStartX, m_brushX), 0),
+                             QPoint(std::max(m_dragStartX, m_brushX), histogramHeight)),
+            view);
     }
     painter.setPen(palette().text().color());
     painter.drawText(QRect(4, 0, labelWidth - 8, histogramHeight), Qt::AlignVCenter | Qt::AlignLeft, tr("All events"));
@@ -138,7 +140,8 @@ void TimelineCanvas::paintAxis(QPainter &painter, int top)
     const qint64 step = tickStep(m_to - m_from, plotWidth());
     const QString pattern = step < 1000 ? u"HH:mm:ss.zzz"_s : step < 86400000 ? u"MM-dd HH:mm:ss"_s : u"yyyy-MM-dd"_s;
     // Ticks fall on whole steps of the display zone's wall clock (midnight there, not in UTC).
-    const qint64 offsetMs = qint64(m_zone.offsetFromUtc(QDateTime::fromMSecsSinceEpoch(m_from, QTimeZone::utc()))) * 1000;
+    const qint64 offsetMs
+        = qint64(m_zone.offsetFromUtc(QDateTime::fromMSecsSinceEpoch(m_from, QTimeZone::utc()))) * 1000;
     painter.setPen(palette().mid().color());
     for (qint64 t = ((m_from + offsetMs) / step + 1) * step - offsetMs; t < m_to; t += step) {
         const int x = xAt(t, m_from, m_to);
@@ -149,7 +152,8 @@ void TimelineCanvas::paintAxis(QPainter &painter, int top)
     }
     painter.setPen(palette().text().color());
     const QString zoneName = m_zone == QTimeZone::utc() ? u"UTC"_s : QString::fromUtf8(m_zone.id());
-    painter.drawText(QRect(4, top, labelWidth - 8, axisHeight), Qt::AlignVCenter, painter.fontMetrics().elidedText(zoneName, Qt::ElideMiddle, labelWidth - 8));
+    painter.drawText(QRect(4, top, labelWidth - 8, axisHeight), Qt::AlignVCenter,
+        painter.fontMetrics().elidedText(zoneName, Qt::ElideMiddle, labelWidth - 8));
 }
 
 void TimelineCanvas::paintLane(QPainter &painter, const TimelineLane &lane, int top)
@@ -164,7 +168,7 @@ void TimelineCanvas::paintLane(QPainter &painter, const TimelineLane &lane, int 
         label = (lane.expanded ? u"▾ "_s : u"▸ "_s) + label;
     const int indent = lane.subLane >= 0 ? 16 : 4;
     painter.drawText(QRect(indent, top, labelWidth - indent - 4, laneHeight), Qt::AlignVCenter | Qt::AlignLeft,
-                     painter.fontMetrics().elidedText(label, Qt::ElideMiddle, labelWidth - indent - 4));
+        painter.fontMetrics().elidedText(label, Qt::ElideMiddle, labelWidth - indent - 4));
     // Spans first, as bars in the lower half; failed ones in red.
     const int barTop = top + laneHeight / 2 + 2;
     for (const Span &span : lane.spans) {
@@ -172,7 +176,8 @@ void TimelineCanvas::paintLane(QPainter &painter, const TimelineLane &lane, int 
             continue;
         const int x0 = std::max(labelWidth, xAt(span.startMs, m_from, m_to));
         const int x1 = std::min(labelWidth + w, xAt(span.open ? m_to : span.endMs, m_from, m_to));
-        painter.fillRect(QRect(x0, barTop, std::max(2, x1 - x0), laneHeight / 2 - 5), span.failed ? QColor(200, 60, 60) : QColor(90, 140, 210));
+        painter.fillRect(QRect(x0, barTop, std::max(2, x1 - x0), laneHeight / 2 - 5),
+            span.failed ? QColor(200, 60, 60) : QColor(90, 140, 210));
     }
     // Event density: one tick per pixel column holding events, darker for more.
     const QColor tick = palette().text().color();
@@ -251,7 +256,8 @@ void TimelineCanvas::wheelEvent(QWheelEvent *event)
         return;
     const qint64 pivot = instantAtX(x, m_from, m_to);
     const double factor = std::pow(0.8, event->angleDelta().y() / 120.0);
-    const qint64 span = std::clamp<qint64>(qint64(double(m_to - m_from) * factor), 10, std::max<qint64>(10, (m_dataTo - m_dataFrom) * 2));
+    const qint64 span = std::clamp<qint64>(
+        qint64(double(m_to - m_from) * factor), 10, std::max<qint64>(10, (m_dataTo - m_dataFrom) * 2));
     const double left = double(pivot - m_from) / double(std::max<qint64>(1, m_to - m_from));
     const qint64 from = pivot - qint64(left * double(span));
     setView(from, from + span);
@@ -263,7 +269,8 @@ void TimelineCanvas::mousePressEvent(QMouseEvent *event)
     const QPoint p = event->position().toPoint();
     if (p.x() < labelWidth) {
         const int lane = (p.y() - histogramHeight - axisHeight) / laneHeight;
-        if (p.y() >= histogramHeight + axisHeight && lane < int(m_lanes.size()) && m_lanes[size_t(lane)].subLaneCount > 0)
+        if (p.y() >= histogramHeight + axisHeight && lane < int(m_lanes.size())
+            && m_lanes[size_t(lane)].subLaneCount > 0)
             Q_EMIT subLanesToggled(m_lanes[size_t(lane)].source);
         return;
     }

@@ -66,7 +66,6 @@ protected:
     void mouseReleaseEvent(QMouseEvent *event) override;
 
 private:
-
     int plotWidth() const { return std::max(1, width() - labelWidth); }
     qint64 instantAtX(int x, qint64 from, qint64 to) const;
     int xAt(qint64 ms, qint64 from, qint64 to) const;

@@ -108,7 +108,7 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
         m_status->setText(tr("Zoomed to the brushed range."));
         if (m_model && m_model->rowCount() > 0)
             m_table->scrollTo(m_model->index(std::min(m_model->rowAtInstant(from), m_model->rowCount() - 1), 0),
-                              QAbstractItemView::PositionAtTop);
+                QAbstractItemView::PositionAtTop);
     });
     connect(m_annotations, &Annotations::manualEventsChanged, this, &TimelineView::showMarkers);
     connect(m_canvas, &TimelineCanvas::subLanesToggled, this, [this](int source) {
@@ -146,14 +146,15 @@ QWidget *TimelineView::makeToolbar()
     m_key->setClearButtonEnabled(true);
     m_level = new QComboBox(bar);
     m_level->addItem(tr("All levels"), int(LogLevel::Unknown));
-    for (LogLevel level : {LogLevel::Info, LogLevel::Warning, LogLevel::Error})
+    for (LogLevel level : { LogLevel::Info, LogLevel::Warning, LogLevel::Error })
         m_level->addItem(tr("%1 and above").arg(levelName(level)), int(level));
     m_source = new QComboBox(bar);
     m_source->addItem(tr("All sources"), -1);
     m_zone = new QComboBox(bar);
     m_zone->setObjectName(u"displayZone"_s);
     m_zone->addItem(u"UTC"_s, QByteArray("UTC"));
-    m_zone->addItem(tr("Local (%1)").arg(QString::fromUtf8(QTimeZone::systemTimeZoneId())), QTimeZone::systemTimeZoneId());
+    m_zone->addItem(
+        tr("Local (%1)").arg(QString::fromUtf8(QTimeZone::systemTimeZoneId())), QTimeZone::systemTimeZoneId());
     auto *note = new QPushButton(tr("Add note…"), bar);
     auto *exportButton = new QPushButton(tr("Export…"), bar);
     exportButton->setObjectName(u"exportTimeline"_s);
@@ -161,7 +162,7 @@ QWidget *TimelineView::makeToolbar()
     // The text fields keep room to type in; the combos give way (they show their choice elided).
     m_search->setMinimumWidth(110);
     m_key->setMinimumWidth(150);
-    for (QComboBox *combo : {m_level, m_source, m_zone}) {
+    for (QComboBox *combo : { m_level, m_source, m_zone }) {
         combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         combo->setMinimumContentsLength(9);
     }
@@ -194,7 +195,9 @@ void TimelineView::setSources(const QList<LogSource> &sources)
     const quint64 generation = ++m_generation;
     auto cancel = m_cancel;
     m_expanded.clear();
-    const int job = m_jobs ? m_jobs->add(tr("Index %n log file(s)", nullptr, int(sources.size())), tr("Timeline"), [cancel] { cancel->store(true); }) : -1;
+    const int job = m_jobs ? m_jobs->add(tr("Index %n log file(s)", nullptr, int(sources.size())), tr("Timeline"),
+                        [cancel] { cancel->store(true); })
+                           : -1;
     QPointer<JobRegistry> jobs(m_jobs);
     auto *watcher = new QFutureWatcher<BuildResult>(this);
     connect(watcher, &QFutureWatcher<BuildResult>::finished, this, [this, watcher, generation, job, jobs] {
@@ -219,10 +222,13 @@ void TimelineView::setSources(const QList<LogSource> &sources)
             auto timeline = std::make_shared<Timeline>();
             result.skipped = timeline->setReadableSources(sources);
             timeline->build(cancel.get(), [jobs, job](int done, int total) {
-                QMetaObject::invokeMethod(jobs, [jobs, job, done, total] {
-                    if (jobs)
-                        jobs->setProgress(job, done, total);
-                }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    jobs,
+                    [jobs, job, done, total] {
+                        if (jobs)
+                            jobs->setProgress(job, done, total);
+                    },
+                    Qt::QueuedConnection);
             });
             result.timeline = std::move(timeline);
         } catch (const Error &e) {
@@ -241,7 +247,7 @@ void TimelineView::adoptTimeline(std::shared_ptr<Timeline> timeline, const QStri
     m_table->setModel(m_model);
     delete old;
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex &current) { showDetail(current.row()); });
+        [this](const QModelIndex &current) { showDetail(current.row()); });
     m_source->blockSignals(true);
     while (m_source->count() > 1)
         m_source->removeItem(1);
@@ -258,8 +264,10 @@ void TimelineView::adoptTimeline(std::shared_ptr<Timeline> timeline, const QStri
     QStringList caveats = skipped;
     for (int i = 0; i < m_timeline->sourceCount(); ++i) {
         caveats << m_timeline->source(i).caveats();
-        m_source->setItemData(i + 1, tr("%1 · naive times read as %2").arg(m_timeline->source(i).source().path, m_timeline->source(i).zoneDescription()),
-                              Qt::ToolTipRole);
+        m_source->setItemData(i + 1,
+            tr("%1 · naive times read as %2")
+                .arg(m_timeline->source(i).source().path, m_timeline->source(i).zoneDescription()),
+            Qt::ToolTipRole);
     }
     m_caveats = caveats.isEmpty() ? QString() : tr("⚠ %1 (File ▸ Log sources…)").arg(caveats.join(u"; "_s));
     applyFilter();
@@ -274,9 +282,10 @@ void TimelineView::startCorrelation()
     auto cancel = m_cancel;
     std::shared_ptr<Timeline> timeline = m_timeline;
     const qint64 events = qint64(timeline->merged().size());
-    const int job = m_jobs ? m_jobs->add(tr("Parse %n event(s) for keys and spans", nullptr, int(std::min<qint64>(events, INT_MAX))),
-                                         tr("Timeline"), [cancel] { cancel->store(true); })
-                           : -1;
+    const int job = m_jobs
+        ? m_jobs->add(tr("Parse %n event(s) for keys and spans", nullptr, int(std::min<qint64>(events, INT_MAX))),
+            tr("Timeline"), [cancel] { cancel->store(true); })
+        : -1;
     QPointer<JobRegistry> jobs(m_jobs);
     using Result = std::shared_ptr<CorrelationPass::Result>;
     auto *watcher = new QFutureWatcher<Result>(this);
@@ -288,7 +297,8 @@ void TimelineView::startCorrelation()
         if (generation != m_generation || timeline != m_timeline)
             return;
         if (!result) {
-            m_status->setText(tr("Parse pass cancelled: the lanes show every event; keys, spans and level filters are off."));
+            m_status->setText(
+                tr("Parse pass cancelled: the lanes show every event; keys, spans and level filters are off."));
             return;
         }
         m_pendingCorrelation = result;
@@ -299,12 +309,16 @@ void TimelineView::startCorrelation()
     });
     watcher->setFuture(QtConcurrent::run(m_pool, [timeline, cancel, jobs, job]() -> Result {
         try {
-            return std::make_shared<CorrelationPass::Result>(timeline->correlate(cancel.get(), [jobs, job](qint64 done, qint64 total) {
-                QMetaObject::invokeMethod(jobs, [jobs, job, done, total] {
-                    if (jobs)
-                        jobs->setProgress(job, done, total);
-                }, Qt::QueuedConnection);
-            }));
+            return std::make_shared<CorrelationPass::Result>(
+                timeline->correlate(cancel.get(), [jobs, job](qint64 done, qint64 total) {
+                    QMetaObject::invokeMethod(
+                        jobs,
+                        [jobs, job, done, total] {
+                            if (jobs)
+                                jobs->setProgress(job, done, total);
+                        },
+                        Qt::QueuedConnection);
+                }));
         } catch (const Error &) {
             return {};
         }
@@ -335,16 +349,19 @@ QStringList TimelineView::keysOf(const QString &text)
 void TimelineView::showRow(const QString &rowName, const QStringList &values)
 {
     if (!m_timeline || !m_timeline->hasCorrelation()) {
-        m_pendingRow = {rowName, values};
-        m_status->setText(m_timeline || m_cancel ? tr("%1: its values are looked up in the logs when the parse pass is done…").arg(rowName)
-                                                 : tr("%1: the workspace has no log sources to look it up in.").arg(rowName));
+        m_pendingRow = { rowName, values };
+        m_status->setText(m_timeline || m_cancel
+                ? tr("%1: its values are looked up in the logs when the parse pass is done…").arg(rowName)
+                : tr("%1: the workspace has no log sources to look it up in.").arg(rowName));
         return;
     }
     m_pendingRow = {};
     const QStringList keys = m_timeline->keysAmong(values);
     if (keys.isEmpty()) {
-        m_status->setText(tr("No log event carries any of the %n value(s) of %1 (ids, names, addresses); the filter is unchanged.", nullptr,
-                             int(values.size())).arg(rowName));
+        m_status->setText(
+            tr("No log event carries any of the %n value(s) of %1 (ids, names, addresses); the filter is unchanged.",
+                nullptr, int(values.size()))
+                .arg(rowName));
         return;
     }
     m_key->setText(keys.join(kKeySeparator));
@@ -385,7 +402,7 @@ void TimelineView::applyFilter(bool keepView, const QString &note)
         filter.minimumLevel = LogLevel(m_level->currentData().toInt());
     }
     if (m_source->currentData().toInt() >= 0)
-        filter.sources = {quint32(m_source->currentData().toInt())};
+        filter.sources = { quint32(m_source->currentData().toInt()) };
     const quint64 ticket = ++m_filterTicket;
     if (filter.search.isEmpty()) {
         // Times, sources, levels and keys are lookups in memory: milliseconds for a million events.
@@ -397,26 +414,28 @@ void TimelineView::applyFilter(bool keepView, const QString &note)
     ++m_searchesRunning;
     m_status->setText(tr("Searching %L1 events for “%2”…").arg(qint64(timeline->merged().size())).arg(filter.search));
     auto *watcher = new QFutureWatcher<std::vector<EventRef>>(this);
-    connect(watcher, &QFutureWatcher<std::vector<EventRef>>::finished, this, [this, watcher, ticket, timeline, filter, keepView, note] {
-        std::vector<EventRef> selected = watcher->result();
-        watcher->deleteLater();
-        --m_searchesRunning;
-        if (ticket == m_filterTicket && timeline == m_timeline)
-            showSelection(filter, std::move(selected), keepView, note);
-        if (m_searchesRunning == 0)
-            installCorrelation(); // a parse pass that finished meanwhile (it checks whose it is)
-    });
+    connect(watcher, &QFutureWatcher<std::vector<EventRef>>::finished, this,
+        [this, watcher, ticket, timeline, filter, keepView, note] {
+            std::vector<EventRef> selected = watcher->result();
+            watcher->deleteLater();
+            --m_searchesRunning;
+            if (ticket == m_filterTicket && timeline == m_timeline)
+                showSelection(filter, std::move(selected), keepView, note);
+            if (m_searchesRunning == 0)
+                installCorrelation(); // a parse pass that finished meanwhile (it checks whose it is)
+        });
     watcher->setFuture(QtConcurrent::run(m_pool, [timeline, filter] { return timeline->select(filter); }));
 }
 
-void TimelineView::showSelection(const TimelineFilter &filter, std::vector<EventRef> selected, bool keepView, const QString &note)
+void TimelineView::showSelection(
+    const TimelineFilter &filter, std::vector<EventRef> selected, bool keepView, const QString &note)
 {
     m_model->setSelection(filter, std::move(selected));
     rebuildLanes(keepView);
     QString status = tr("%L1 of %L2 events").arg(m_model->rowCount()).arg(qint64(m_timeline->merged().size()));
     if (!m_timeline->hasCorrelation())
         status += tr(" · parsing for keys, spans and levels (see Jobs); key and level filters apply when it is done");
-    for (const QString &lead : {note, m_caveats})
+    for (const QString &lead : { note, m_caveats })
         if (!lead.isEmpty())
             status = lead + u" · "_s + status;
     m_status->setText(status);
@@ -440,7 +459,7 @@ void TimelineView::showMarkers()
     for (const Annotations::ManualEvent &event : m_annotations->manualEvents()) {
         const bool derived = event.id.startsWith(DatabaseEvents::idPrefix);
         if (!derived || event.id == DatabaseEvents::backupPointId)
-            markers.append({event.instantMs, derived ? tr("BACKUP taken") : event.text, derived});
+            markers.append({ event.instantMs, derived ? tr("BACKUP taken") : event.text, derived });
     }
     m_canvas->setMarkers(std::move(markers));
 }
@@ -454,18 +473,21 @@ void TimelineView::showDetail(int row)
     }
     const QModelIndex index = m_model->index(row, TimelineModel::Message);
     m_canvas->setCursor(index.data(TimelineModel::InstantRole).toLongLong());
-    QString html = u"<p><b>%1</b> · %2 · %3</p>"_s.arg(m_model->index(row, TimelineModel::Time).data().toString().toHtmlEscaped(),
-                                                      m_model->index(row, TimelineModel::Source).data().toString().toHtmlEscaped(),
-                                                      m_model->index(row, TimelineModel::Level).data().toString());
+    QString html = u"<p><b>%1</b> · %2 · %3</p>"_s.arg(
+        m_model->index(row, TimelineModel::Time).data().toString().toHtmlEscaped(),
+        m_model->index(row, TimelineModel::Source).data().toString().toHtmlEscaped(),
+        m_model->index(row, TimelineModel::Level).data().toString());
     const QString original = m_model->index(row, TimelineModel::Original).data().toString();
     if (!original.isEmpty())
         html += u"<p>As written: <code>%1</code></p>"_s.arg(original.toHtmlEscaped());
     if (index.data(TimelineModel::InferredRole).toBool())
-        html += tr("<p><i>Linked by inference (same method, path and status within seconds), not by a shared key.</i></p>");
+        html += tr(
+            "<p><i>Linked by inference (same method, path and status within seconds), not by a shared key.</i></p>");
     QStringList links;
     for (const QString &key : index.data(TimelineModel::KeysRole).toStringList()) {
         const QString value = key.section(u'=', 1);
-        links.append(u"<a href=\"key:%1\">%2</a>"_s.arg(QString::fromUtf8(QUrl::toPercentEncoding(value)), key.toHtmlEscaped()));
+        links.append(
+            u"<a href=\"key:%1\">%2</a>"_s.arg(QString::fromUtf8(QUrl::toPercentEncoding(value)), key.toHtmlEscaped()));
     }
     if (!links.isEmpty())
         html += tr("<p>Keys (click to filter every lane): %1</p>").arg(links.join(u" · "_s));
@@ -480,7 +502,7 @@ void TimelineView::addNote()
         at = m_table->currentIndex().data(TimelineModel::InstantRole).toLongLong();
     bool ok = false;
     const QString when = QInputDialog::getText(this, tr("Add note"), tr("Time (UTC, ISO 8601):"), QLineEdit::Normal,
-                                               QDateTime::fromMSecsSinceEpoch(at, QTimeZone::utc()).toString(Qt::ISODateWithMs), &ok);
+        QDateTime::fromMSecsSinceEpoch(at, QTimeZone::utc()).toString(Qt::ISODateWithMs), &ok);
     if (!ok)
         return;
     QDateTime time = QDateTime::fromString(when, Qt::ISODateWithMs);
@@ -495,7 +517,6 @@ void TimelineView::addNote()
         rebuildLanes(true);
 }
 
-
 void TimelineView::exportReport()
 {
     if (!m_model || !m_timeline->hasCorrelation()) {
@@ -504,7 +525,7 @@ void TimelineView::exportReport()
     }
     QString chosen;
     const QString path = QFileDialog::getSaveFileName(this, tr("Export the timeline"), {},
-                                                      tr("Markdown (*.md);;HTML (*.html);;CSV (*.csv);;Timesketch JSONL (*.jsonl)"), &chosen);
+        tr("Markdown (*.md);;HTML (*.html);;CSV (*.csv);;Timesketch JSONL (*.jsonl)"), &chosen);
     if (path.isEmpty())
         return;
     // The file's suffix decides; without one, the chosen filter does.

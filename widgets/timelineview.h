@@ -1,7 +1,7 @@
 #pragma once
 
-#include "timeline/annotations.h"
 #include "report/reportwriter.h"
+#include "timeline/annotations.h"
 #include "timeline/timeline.h"
 #include "workspace/workspace.h"
 
@@ -76,7 +76,8 @@ private:
     void startCorrelation();
     /// Selects what the filter fields say (a text search off the GUI thread); `note` leads the status.
     void applyFilter(bool keepView = false, const QString &note = {});
-    void showSelection(const TimelineFilter &filter, std::vector<EventRef> selected, bool keepView, const QString &note);
+    void showSelection(
+        const TimelineFilter &filter, std::vector<EventRef> selected, bool keepView, const QString &note);
     /// Installs a finished parse pass, unless a search still reads the timeline (then after it).
     void installCorrelation();
     void rebuildLanes(bool keepView = false);
@@ -103,7 +104,7 @@ private:
     QSet<int> m_expanded; ///< sources whose sub-lanes show
     QPair<QString, QStringList> m_pendingRow; ///< a showRow() waiting for the parse pass
     std::shared_ptr<CorrelationPass::Result> m_pendingCorrelation; ///< finished, not yet installed
-    std::shared_ptr<Timeline> m_pendingCorrelationFor;             ///< the timeline it was computed for
+    std::shared_ptr<Timeline> m_pendingCorrelationFor; ///< the timeline it was computed for
     int m_searchesRunning = 0;
     QString m_caveats; ///< what makes a source's times doubtful, leading every status
     quint64 m_filterTicket = 0; ///< the newest filter; older searches' results are dropped

@@ -1,9 +1,9 @@
 #include "clicommand.h"
 
-#include "db/jobcontrol.h"
 #include "db/pgsession.h"
 #include "diff/diffformat.h"
 #include "diff/diffrunner.h"
+#include "jobs/jobcontrol.h"
 
 #include <QJsonDocument>
 

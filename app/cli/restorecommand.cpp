@@ -2,8 +2,8 @@
 
 #include "core/error.h"
 #include "core/inputfile.h"
-#include "db/jobcontrol.h"
 #include "db/pgsession.h"
+#include "jobs/jobcontrol.h"
 #include "restore/declarationcandidates.h"
 #include "restore/declarations.h"
 #include "restore/restoreexecutor.h"

@@ -30,7 +30,8 @@ qint64 parseInstant(const QString &text, const QString &option)
         iso[10] = u'T';
     QDateTime time = QDateTime::fromString(iso, Qt::ISODateWithMs);
     if (!time.isValid())
-        throw UsageError{u"timeline: %1 \"%2\" is not an ISO 8601 time (e.g. 2024-12-26T20:30:00Z)"_s.arg(option, text)};
+        throw UsageError { u"timeline: %1 \"%2\" is not an ISO 8601 time (e.g. 2024-12-26T20:30:00Z)"_s.arg(
+            option, text) };
     if (time.timeSpec() == Qt::LocalTime)
         time.setTimeZone(QTimeZone::utc());
     return time.toMSecsSinceEpoch();
@@ -40,11 +41,11 @@ QList<LogSource> sourcesFrom(const QStringList &logs, const QStringList &zones)
 {
     QList<LogSource> sources;
     for (const QString &path : logs)
-        sources.append(LogSource{path, {}, {}, {}, 0});
+        sources.append(LogSource { path, {}, {}, {}, 0 });
     for (const QString &assignment : zones) {
         const qsizetype equals = assignment.lastIndexOf(u'=');
         if (equals <= 0 || equals == assignment.size() - 1)
-            throw UsageError{u"timeline: --source-tz takes FILE=ZONE, not \"%1\""_s.arg(assignment)};
+            throw UsageError { u"timeline: --source-tz takes FILE=ZONE, not \"%1\""_s.arg(assignment) };
         const QString file = assignment.left(equals);
         bool matched = false;
         for (LogSource &source : sources) {
@@ -54,7 +55,7 @@ QList<LogSource> sourcesFrom(const QStringList &logs, const QStringList &zones)
             }
         }
         if (!matched)
-            throw UsageError{u"timeline: --source-tz names \"%1\", which is not one of the --log files"_s.arg(file)};
+            throw UsageError { u"timeline: --source-tz names \"%1\", which is not one of the --log files"_s.arg(file) };
     }
     return sources;
 }
@@ -80,8 +81,10 @@ void writeSummary(QIODevice &out, const Timeline &timeline, const std::vector<Ev
         QString formatName = format->id;
         if (log.payload())
             formatName += u" in "_s + log.format()->id;
-        text += u"%1: %2 events (%3 lines), format %4, naive times as %5"_s.arg(log.source().path).arg(counts[size_t(i)])
-                    .arg(log.index().lineCount()).arg(formatName, log.zoneDescription());
+        text += u"%1: %2 events (%3 lines), format %4, naive times as %5"_s.arg(log.source().path)
+                    .arg(counts[size_t(i)])
+                    .arg(log.index().lineCount())
+                    .arg(formatName, log.zoneDescription());
         if (counts[size_t(i)] > 0)
             text += u", %1 .. %2"_s.arg(utc(first[size_t(i)]), utc(last[size_t(i)]));
         const qint64 undated = log.index().count() - log.index().timestampedCount();
@@ -100,14 +103,15 @@ void writeSummary(QIODevice &out, const Timeline &timeline, const std::vector<Ev
 int run(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.addOption({u"log"_s, u"a log file (repeatable; .gz read transparently)"_s, u"FILE"_s});
-    parser.addOption({u"workspace"_s, u"a workspace: its log sources (besides any --log) and its stars, tags, comments and notes"_s,
-                      u"FILE"_s});
-    parser.addOption({u"source-tz"_s, u"IANA zone for FILE's naive timestamps (repeatable)"_s, u"FILE=ZONE"_s});
-    parser.addOption({u"from"_s, u"only events at or after TS (ISO 8601; UTC without offset)"_s, u"TS"_s});
-    parser.addOption({u"to"_s, u"only events at or before TS"_s, u"TS"_s});
-    parser.addOption({u"key"_s, u"only events carrying VALUE as a key, and inferred links (repeatable)"_s, u"VALUE"_s});
-    parser.addOption({u"format"_s, u"markdown, html, csv, jsonl or summary"_s, u"FORMAT"_s, u"summary"_s});
+    parser.addOption({ u"log"_s, u"a log file (repeatable; .gz read transparently)"_s, u"FILE"_s });
+    parser.addOption({ u"workspace"_s,
+        u"a workspace: its log sources (besides any --log) and its stars, tags, comments and notes"_s, u"FILE"_s });
+    parser.addOption({ u"source-tz"_s, u"IANA zone for FILE's naive timestamps (repeatable)"_s, u"FILE=ZONE"_s });
+    parser.addOption({ u"from"_s, u"only events at or after TS (ISO 8601; UTC without offset)"_s, u"TS"_s });
+    parser.addOption({ u"to"_s, u"only events at or before TS"_s, u"TS"_s });
+    parser.addOption(
+        { u"key"_s, u"only events carrying VALUE as a key, and inferred links (repeatable)"_s, u"VALUE"_s });
+    parser.addOption({ u"format"_s, u"markdown, html, csv, jsonl or summary"_s, u"FORMAT"_s, u"summary"_s });
     addOutputOptions(parser);
     parseOrThrow(parser, u"timeline"_s, arguments, true);
 
@@ -129,11 +133,11 @@ int run(const QStringList &arguments)
     for (const QString &log : std::as_const(logs))
         InputFile::require(log, u"the log"_s);
     if (logs.isEmpty() && workspaceSources.isEmpty())
-        throw UsageError{u"timeline: give at least one --log FILE, or a --workspace with log sources"_s};
+        throw UsageError { u"timeline: give at least one --log FILE, or a --workspace with log sources"_s };
     const QString formatName = parser.value(u"format"_s);
     const auto reportFormat = ReportWriter::formatFromName(formatName);
     if (!reportFormat && formatName != "summary"_L1)
-        throw UsageError{u"timeline: --format must be markdown, html, csv, jsonl or summary"_s};
+        throw UsageError { u"timeline: --format must be markdown, html, csv, jsonl or summary"_s };
     TimelineFilter filter;
     if (parser.isSet(u"from"_s))
         filter.fromMs = parseInstant(parser.value(u"from"_s), u"--from"_s);
@@ -165,7 +169,8 @@ int run(const QStringList &arguments)
     return int(Success);
 }
 
-const CliCommand timelineCommand(u"timeline"_s, u"merge log files on one UTC time axis; filter by time and key; export"_s, run);
+const CliCommand timelineCommand(
+    u"timeline"_s, u"merge log files on one UTC time axis; filter by time and key; export"_s, run);
 
 } // namespace
 

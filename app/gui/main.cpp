@@ -18,12 +18,15 @@ int main(int argc, char *argv[])
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/salvage.svg")));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Investigate data loss in PostgreSQL-backed services and restore it."));
+    parser.setApplicationDescription(
+        QStringLiteral("Investigate data loss in PostgreSQL-backed services and restore it."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption({QStringLiteral("workspace"), QStringLiteral("Open a workspace file."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("live"), QStringLiteral("Connect LIVE (libpq conninfo or URI)."), QStringLiteral("CONN")});
-    parser.addOption({QStringLiteral("backup"), QStringLiteral("Connect BACKUP (libpq conninfo or URI)."), QStringLiteral("CONN")});
+    parser.addOption({ QStringLiteral("workspace"), QStringLiteral("Open a workspace file."), QStringLiteral("FILE") });
+    parser.addOption(
+        { QStringLiteral("live"), QStringLiteral("Connect LIVE (libpq conninfo or URI)."), QStringLiteral("CONN") });
+    parser.addOption({ QStringLiteral("backup"), QStringLiteral("Connect BACKUP (libpq conninfo or URI)."),
+        QStringLiteral("CONN") });
     parser.process(application);
 
     salvage::theme::apply(salvage::theme::fromString(QSettings().value(QStringLiteral("ui/theme")).toString()));
@@ -36,8 +39,8 @@ int main(int argc, char *argv[])
             QMessageBox::warning(&window, QStringLiteral("Salvage"), error);
     }
     if (parser.isSet(QStringLiteral("live")))
-        window.connectSide(salvage::Side::Live, {QString(), parser.value(QStringLiteral("live"))});
+        window.connectSide(salvage::Side::Live, { QString(), parser.value(QStringLiteral("live")) });
     if (parser.isSet(QStringLiteral("backup")))
-        window.connectSide(salvage::Side::Backup, {QString(), parser.value(QStringLiteral("backup"))});
+        window.connectSide(salvage::Side::Backup, { QString(), parser.value(QStringLiteral("backup")) });
     return application.exec();
 }

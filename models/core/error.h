@@ -9,7 +9,11 @@ namespace salvage {
 class Error : public std::exception
 {
 public:
-    explicit Error(QString message) : m_message(std::move(message)), m_utf8(m_message.toUtf8()) {}
+    explicit Error(QString message)
+        : m_message(std::move(message))
+        , m_utf8(m_message.toUtf8())
+    {
+    }
     const QString &message() const noexcept { return m_message; }
     const char *what() const noexcept override { return m_utf8.constData(); }
 
@@ -22,7 +26,10 @@ private:
 class Cancelled : public Error
 {
 public:
-    Cancelled() : Error(QStringLiteral("Cancelled.")) {}
+    Cancelled()
+        : Error(QStringLiteral("Cancelled."))
+    {
+    }
 };
 
 } // namespace salvage

@@ -16,12 +16,15 @@ struct ProcessResult
 struct ProcessRequest
 {
     ProcessRequest(QString program_, QStringList arguments_, QString runAsUser_ = {}, int timeoutMs_ = 120000)
-        : program(std::move(program_)), arguments(std::move(arguments_)), runAsUser(std::move(runAsUser_)), timeoutMs(timeoutMs_)
+        : program(std::move(program_))
+        , arguments(std::move(arguments_))
+        , runAsUser(std::move(runAsUser_))
+        , timeoutMs(timeoutMs_)
     {
     }
     QString program;
     QStringList arguments;
-    QString runAsUser;      ///< when set and we are root, run through runuser(1)
+    QString runAsUser; ///< when set and we are root, run through runuser(1)
     int timeoutMs = 120000;
 };
 

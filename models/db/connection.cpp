@@ -19,10 +19,12 @@ struct Connection::Job
     std::function<void()> deliver;
     FailureHandler onFailure;
     std::unique_ptr<JobControl> control;
-    std::atomic<bool> running{false};
+    std::atomic<bool> running { false };
 };
 
-Connection::Connection(Side side, QObject *parent) : QObject(parent), m_side(side)
+Connection::Connection(Side side, QObject *parent)
+    : QObject(parent)
+    , m_side(side)
 {
     m_thread = new QThread(this);
     m_thread->setObjectName(sideName(side) + QStringLiteral(" connection"));
@@ -68,7 +70,7 @@ void Connection::setState(State state, const QString &error)
 {
     m_state = state;
     if (state != State::Open && !m_schema.tables.isEmpty()) {
-        m_schema = Schema{};
+        m_schema = Schema {};
         m_schemaGeneration.next();
         Q_EMIT schemaChanged(m_schema);
     }
@@ -88,35 +90,45 @@ void Connection::open(const ConnectionProfile &profile, const QString &password)
     setState(State::Opening);
     const JobId id = ++m_nextJob;
     Q_EMIT jobQueued(id, QStringLiteral("Connect %1").arg(where()));
-    const PgSession::Options options{true, sideName(m_side), 15};
-    QMetaObject::invokeMethod(m_worker, [this, id, profile, password, options]() {
-        std::shared_ptr<PgSession> previous;
-        {
-            std::lock_guard lock(m_mutex);
-            previous = std::move(m_session);
-        }
-        previous.reset();
-        try {
-            auto session = std::make_shared<PgSession>(profile, password, options);
-            const QString version = session->serverVersion();
+    const PgSession::Options options { true, sideName(m_side), 15 };
+    QMetaObject::invokeMethod(
+        m_worker,
+        [this, id, profile, password, options]() {
+            std::shared_ptr<PgSession> previous;
             {
                 std::lock_guard lock(m_mutex);
-                m_session = session;
+                previous = std::move(m_session);
             }
-            QMetaObject::invokeMethod(this, [this, id, version]() {
-                m_serverVersion = version;
-                setState(State::Open);
-                Q_EMIT jobFinished(id, true, {});
-                refreshSchema();
-            }, Qt::QueuedConnection);
-        } catch (const std::exception &error) {
-            const QString message = describeDatabaseError(error, QStringLiteral("%1 (%2)").arg(sideName(m_side), profile.summary()));
-            QMetaObject::invokeMethod(this, [this, id, message]() {
-                setState(State::Failed, message);
-                Q_EMIT jobFinished(id, false, message);
-            }, Qt::QueuedConnection);
-        }
-    }, Qt::QueuedConnection);
+            previous.reset();
+            try {
+                auto session = std::make_shared<PgSession>(profile, password, options);
+                const QString version = session->serverVersion();
+                {
+                    std::lock_guard lock(m_mutex);
+                    m_session = session;
+                }
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, id, version]() {
+                        m_serverVersion = version;
+                        setState(State::Open);
+                        Q_EMIT jobFinished(id, true, {});
+                        refreshSchema();
+                    },
+                    Qt::QueuedConnection);
+            } catch (const std::exception &error) {
+                const QString message
+                    = describeDatabaseError(error, QStringLiteral("%1 (%2)").arg(sideName(m_side), profile.summary()));
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, id, message]() {
+                        setState(State::Failed, message);
+                        Q_EMIT jobFinished(id, false, message);
+                    },
+                    Qt::QueuedConnection);
+            }
+        },
+        Qt::QueuedConnection);
 }
 
 std::unique_ptr<PgSession> Connection::openSiblingSession() const
@@ -138,25 +150,28 @@ std::unique_ptr<PgSession> Connection::openSession(bool writable, const QString 
         profile = m_profile;
         password = m_password;
     }
-    return std::make_unique<PgSession>(profile, password,
-                                       writable ? PgSession::Options::writable(label) : PgSession::Options{true, label, 15});
+    return std::make_unique<PgSession>(
+        profile, password, writable ? PgSession::Options::writable(label) : PgSession::Options { true, label, 15 });
 }
 
 void Connection::close()
 {
     cancelAll();
-    QMetaObject::invokeMethod(m_worker, [this]() {
-        std::shared_ptr<PgSession> previous;
-        {
-            std::lock_guard lock(m_mutex);
-            previous = std::move(m_session);
-        }
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker,
+        [this]() {
+            std::shared_ptr<PgSession> previous;
+            {
+                std::lock_guard lock(m_mutex);
+                previous = std::move(m_session);
+            }
+        },
+        Qt::QueuedConnection);
     setState(State::Closed);
 }
 
-Connection::JobId Connection::enqueue(const QString &title, Work work, QObject *context,
-                                      std::function<void()> deliver, FailureHandler onFailure)
+Connection::JobId Connection::enqueue(
+    const QString &title, Work work, QObject *context, std::function<void()> deliver, FailureHandler onFailure)
 {
     auto job = std::make_shared<Job>();
     job->id = ++m_nextJob;
@@ -166,15 +181,15 @@ Connection::JobId Connection::enqueue(const QString &title, Work work, QObject *
     job->deliver = std::move(deliver);
     job->onFailure = std::move(onFailure);
     const JobId id = job->id;
-    job->control = std::make_unique<JobControl>([this, id](qint64 done, qint64 total, const QString &status) {
-        Q_EMIT jobProgress(id, done, total, status);
-    });
+    job->control = std::make_unique<JobControl>(
+        [this, id](qint64 done, qint64 total, const QString &status) { Q_EMIT jobProgress(id, done, total, status); });
     {
         std::lock_guard lock(m_mutex);
         m_jobs.insert(id, job);
     }
     Q_EMIT jobQueued(id, title);
-    QMetaObject::invokeMethod(m_worker, [this, job]() { runOnWorker(job); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [this, job]() { runOnWorker(job); }, Qt::QueuedConnection);
     return id;
 }
 
@@ -214,17 +229,20 @@ void Connection::runOnWorker(const std::shared_ptr<Job> &job)
         std::lock_guard lock(m_mutex);
         m_jobs.remove(job->id);
     }
-    QMetaObject::invokeMethod(this, [this, job, ok, cancelled, lost, message]() {
-        if (lost)
-            setState(State::Failed, message);
-        if (job->context) {
-            if (ok)
-                job->deliver();
-            else if (job->onFailure)
-                job->onFailure(message, cancelled);
-        }
-        Q_EMIT jobFinished(job->id, ok, message);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this, job, ok, cancelled, lost, message]() {
+            if (lost)
+                setState(State::Failed, message);
+            if (job->context) {
+                if (ok)
+                    job->deliver();
+                else if (job->onFailure)
+                    job->onFailure(message, cancelled);
+            }
+            Q_EMIT jobFinished(job->id, ok, message);
+        },
+        Qt::QueuedConnection);
 }
 
 void Connection::cancel(JobId id)

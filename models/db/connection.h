@@ -1,8 +1,8 @@
 #pragma once
 
 #include "db/connectionprofile.h"
-#include "jobs/jobcontrol.h"
 #include "db/schema.h"
+#include "jobs/jobcontrol.h"
 
 #include <QHash>
 #include <QObject>
@@ -10,8 +10,8 @@
 #include <QTimer>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <mutex>
+#include <optional>
 
 class QThread;
 
@@ -62,12 +62,18 @@ public:
     /// `context` is gone by then. `onFailure` gets one clear sentence (or cancelled=true).
     template <typename Result>
     JobId submit(const QString &title, std::function<Result(PgSession &, JobControl &)> work, QObject *context,
-                 std::function<void(Result)> onResult, FailureHandler onFailure = {})
+        std::function<void(Result)> onResult, FailureHandler onFailure = {})
     {
         auto box = std::make_shared<std::optional<Result>>();
         return enqueue(
-            title, [work = std::move(work), box](PgSession &session, JobControl &control) { box->emplace(work(session, control)); },
-            context, [box, onResult = std::move(onResult)]() { if (*box) onResult(std::move(**box)); },
+            title,
+            [work = std::move(work), box](
+                PgSession &session, JobControl &control) { box->emplace(work(session, control)); },
+            context,
+            [box, onResult = std::move(onResult)]() {
+                if (*box)
+                    onResult(std::move(**box));
+            },
             std::move(onFailure));
     }
 
@@ -85,8 +91,8 @@ Q_SIGNALS:
 
 private:
     struct Job;
-    JobId enqueue(const QString &title, Work work, QObject *context, std::function<void()> deliver,
-                  FailureHandler onFailure);
+    JobId enqueue(
+        const QString &title, Work work, QObject *context, std::function<void()> deliver, FailureHandler onFailure);
     void runOnWorker(const std::shared_ptr<Job> &job);
     std::unique_ptr<PgSession> openSession(bool writable, const QString &label) const;
     void setState(State state, const QString &error = {});

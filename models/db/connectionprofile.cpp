@@ -29,7 +29,7 @@ ParsedConninfo parse(const QString &conninfo)
     }
     for (PQconninfoOption *option = options; option->keyword; ++option) {
         if (option->val)
-            parsed.options.append({QString::fromUtf8(option->keyword), QString::fromUtf8(option->val)});
+            parsed.options.append({ QString::fromUtf8(option->keyword), QString::fromUtf8(option->val) });
     }
     PQconninfoFree(options);
     return parsed;
@@ -76,7 +76,7 @@ QString ConnectionProfile::summary() const
     const QString user = pick(QStringLiteral("user"), "PGUSER", QString());
     const QString database = pick(QStringLiteral("dbname"), "PGDATABASE", user);
     QString text = (user.isEmpty() ? QString() : user + QLatin1Char('@')) + host + QLatin1Char(':') + port
-                   + QLatin1Char('/') + database;
+        + QLatin1Char('/') + database;
     if (!service.isEmpty())
         text = QStringLiteral("service %1 (%2)").arg(service, text);
     return text;
@@ -114,12 +114,12 @@ QString ConnectionProfile::keychainKey() const
 
 QJsonObject ConnectionProfile::toJson() const
 {
-    return {{QStringLiteral("name"), name}, {QStringLiteral("conninfo"), conninfoWithoutPassword()}};
+    return { { QStringLiteral("name"), name }, { QStringLiteral("conninfo"), conninfoWithoutPassword() } };
 }
 
 ConnectionProfile ConnectionProfile::fromJson(const QJsonObject &object)
 {
-    return {object.value(QStringLiteral("name")).toString(), object.value(QStringLiteral("conninfo")).toString()};
+    return { object.value(QStringLiteral("name")).toString(), object.value(QStringLiteral("conninfo")).toString() };
 }
 
 } // namespace salvage

@@ -15,7 +15,7 @@ QString sideName(Side side); ///< "LIVE" / "BACKUP"
 /// A password typed by the operator is never part of a profile; it lives in the keychain.
 struct ConnectionProfile
 {
-    QString name;     ///< the operator's label; may be empty
+    QString name; ///< the operator's label; may be empty
     QString conninfo; ///< as typed
 
     /// Empty when libpq accepts the conninfo, otherwise libpq's complaint as one sentence.

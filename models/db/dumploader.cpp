@@ -2,8 +2,8 @@
 
 #include "core/error.h"
 #include "core/inputfile.h"
-#include "jobs/jobcontrol.h"
 #include "db/pgcluster.h"
+#include "jobs/jobcontrol.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -43,7 +43,7 @@ void waitFor(QProcess &process, JobControl &control, const std::function<void()>
 int tocEntries(const QString &tool, const QString &dumpPath)
 {
     QProcess list;
-    list.start(tool, {QStringLiteral("-l"), dumpPath});
+    list.start(tool, { QStringLiteral("-l"), dumpPath });
     list.waitForFinished(120000);
     int entries = 0;
     for (const QByteArray &line : list.readAllStandardOutput().split('\n')) {
@@ -93,8 +93,8 @@ private:
         }
         if (line.startsWith("COPY ") && line.trimmed().endsWith("FROM stdin;"))
             m_inCopy = true;
-        static const QRegularExpression ownershipOrPrivileges(
-            QStringLiteral("^(ALTER [^;]* OWNER TO [^;]*|GRANT [^;]*|REVOKE [^;]*|ALTER DEFAULT PRIVILEGES [^;]*);\\s*$"));
+        static const QRegularExpression ownershipOrPrivileges(QStringLiteral(
+            "^(ALTER [^;]* OWNER TO [^;]*|GRANT [^;]*|REVOKE [^;]*|ALTER DEFAULT PRIVILEGES [^;]*);\\s*$"));
         if (line.startsWith("ALTER ") || line.startsWith("GRANT ") || line.startsWith("REVOKE ")) {
             if (ownershipOrPrivileges.match(QString::fromUtf8(line)).hasMatch())
                 return {};
@@ -112,8 +112,8 @@ private:
 /// "line N: ERROR: …" of psql's first error ("psql:<stdin>:N: ERROR:  …"), or "".
 QString firstPsqlError(const QString &errors)
 {
-    static const QRegularExpression psqlError(QStringLiteral("^psql:[^\\n]*?:(\\d+): (?:ERROR|FATAL):\\s*(.*)$"),
-                                              QRegularExpression::MultilineOption);
+    static const QRegularExpression psqlError(
+        QStringLiteral("^psql:[^\\n]*?:(\\d+): (?:ERROR|FATAL):\\s*(.*)$"), QRegularExpression::MultilineOption);
     const QRegularExpressionMatch match = psqlError.match(errors);
     if (!match.hasMatch())
         return {};
@@ -171,8 +171,8 @@ QString DumpLoader::databaseNameFor(const QString &dumpPath)
     return QStringLiteral("backup_") + base.left(40);
 }
 
-DumpLoader::Result DumpLoader::load(const QString &dumpPath, const QString &clusterDir, const QString &database,
-                                    JobControl &control)
+DumpLoader::Result DumpLoader::load(
+    const QString &dumpPath, const QString &clusterDir, const QString &database, JobControl &control)
 {
     InputFile::require(dumpPath, QStringLiteral("the dump"), InputFile::Kind::RegularFileOrDirectory);
     const Format format = detect(dumpPath);
@@ -185,7 +185,7 @@ DumpLoader::Result DumpLoader::load(const QString &dumpPath, const QString &clus
     cluster.createDatabase(database, true);
     const QString conninfo = cluster.conninfo(database);
     const QString bin = PgCluster::findBinDir();
-    Result result{conninfo, database, {}};
+    Result result { conninfo, database, {} };
 
     auto dropPartial = [&]() {
         try {
@@ -201,14 +201,15 @@ DumpLoader::Result DumpLoader::load(const QString &dumpPath, const QString &clus
             // psql reads the script from us, so progress is the share of the file fed so far. One
             // transaction that stops at the first error: a failed load leaves nothing behind.
             process.start(bin + QStringLiteral("/psql"),
-                          {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"),
-                           QStringLiteral("--single-transaction"), QStringLiteral("-f"), QStringLiteral("-"), QStringLiteral("-d"),
-                           conninfo});
+                { QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"),
+                    QStringLiteral("--single-transaction"), QStringLiteral("-f"), QStringLiteral("-"),
+                    QStringLiteral("-d"), conninfo });
             if (!process.waitForStarted())
                 throw Error(QStringLiteral("Cannot run psql from %1.").arg(bin));
             gzFile input = gzopen(QFile::encodeName(dumpPath).constData(), "rb");
             if (!input)
-                throw Error(QStringLiteral("Cannot read %1: %2.").arg(dumpPath, QString::fromLocal8Bit(std::strerror(errno))));
+                throw Error(
+                    QStringLiteral("Cannot read %1: %2.").arg(dumpPath, QString::fromLocal8Bit(std::strerror(errno))));
             const auto stopPsql = [&]() { // before its stdin ends, so it never commits
                 process.kill();
                 process.waitForFinished(5000);
@@ -227,7 +228,8 @@ DumpLoader::Result DumpLoader::load(const QString &dumpPath, const QString &clus
                     stopPsql();
                     const QString at = feed.lines() == 0 ? QStringLiteral("before its first line ends")
                                                          : QStringLiteral("after line %1").arg(feed.lines());
-                    throw Error(QStringLiteral("Loading %1 stopped: the compressed data is damaged %2 (%3); nothing was loaded.")
+                    throw Error(QStringLiteral(
+                        "Loading %1 stopped: the compressed data is damaged %2 (%3); nothing was loaded.")
                                     .arg(dumpPath, at, why));
                 }
                 const QByteArray lines = feed.take(buffer.constData(), qMax(read, 0), read <= 0);
@@ -248,8 +250,9 @@ DumpLoader::Result DumpLoader::load(const QString &dumpPath, const QString &clus
             gzclose(input);
             if (feed.isTruncatedDump()) {
                 stopPsql();
-                throw Error(QStringLiteral("Loading %1 stopped: the dump is cut short — it ends at line %2 without pg_dump's closing "
-                                           "line; nothing was loaded.")
+                throw Error(QStringLiteral(
+                    "Loading %1 stopped: the dump is cut short — it ends at line %2 without pg_dump's closing "
+                    "line; nothing was loaded.")
                                 .arg(dumpPath)
                                 .arg(feed.lines()));
             }
@@ -265,8 +268,8 @@ DumpLoader::Result DumpLoader::load(const QString &dumpPath, const QString &clus
             }
         } else {
             const int entries = tocEntries(bin + QStringLiteral("/pg_restore"), dumpPath);
-            QStringList arguments{QStringLiteral("--no-owner"), QStringLiteral("--no-privileges"), QStringLiteral("--verbose"),
-                                  QStringLiteral("-d"), conninfo};
+            QStringList arguments { QStringLiteral("--no-owner"), QStringLiteral("--no-privileges"),
+                QStringLiteral("--verbose"), QStringLiteral("-d"), conninfo };
             if (format != Format::Tar)
                 arguments << QStringLiteral("--jobs=2");
             arguments << dumpPath;
@@ -276,13 +279,14 @@ DumpLoader::Result DumpLoader::load(const QString &dumpPath, const QString &clus
             int processed = 0;
             waitFor(process, control, [&]() {
                 const QString chunk = QString::fromUtf8(process.readAllStandardError());
-                processed += int(chunk.count(QLatin1String("processing item")) + chunk.count(QLatin1String("creating ")));
+                processed
+                    += int(chunk.count(QLatin1String("processing item")) + chunk.count(QLatin1String("creating ")));
                 errors += chunk;
                 control.setProgress(qMin(processed, entries), entries, QStringLiteral("restoring"));
             });
         }
-        static const QRegularExpression errorLine(QStringLiteral("^(?:pg_restore: error: |psql:.*ERROR:)(.*)$"),
-                                                  QRegularExpression::MultilineOption);
+        static const QRegularExpression errorLine(
+            QStringLiteral("^(?:pg_restore: error: |psql:.*ERROR:)(.*)$"), QRegularExpression::MultilineOption);
         for (auto match = errorLine.globalMatch(errors); match.hasNext();)
             result.warnings << match.next().captured(0).trimmed();
         // pg_restore exits 1 also when it skipped statements it could not run ("errors ignored on

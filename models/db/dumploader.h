@@ -28,7 +28,8 @@ public:
     /// Restores `dumpPath` into database `database` of the cluster under `clusterDir` (started when
     /// needed). Throws salvage::Error with one sentence, or Cancelled; a cancelled or failed load
     /// leaves no half-filled database behind.
-    static Result load(const QString &dumpPath, const QString &clusterDir, const QString &database, JobControl &control);
+    static Result load(
+        const QString &dumpPath, const QString &clusterDir, const QString &database, JobControl &control);
 
     /// A database name derived from the dump's file name ("mastodon_2024-12-26.dump" → "backup_mastodon_2024_12_26").
     static QString databaseNameFor(const QString &dumpPath);

@@ -24,7 +24,7 @@ int freeLoopbackPort()
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         return 0;
-    sockaddr_in address{};
+    sockaddr_in address {};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     address.sin_port = 0;
@@ -39,16 +39,19 @@ int freeLoopbackPort()
 
 QString shortHash(const QString &text)
 {
-    return QString::fromLatin1(
-        QCryptographicHash::hash(text.toUtf8(), QCryptographicHash::Sha1).toHex().left(12));
+    return QString::fromLatin1(QCryptographicHash::hash(text.toUtf8(), QCryptographicHash::Sha1).toHex().left(12));
 }
 
 } // namespace
 
-PgCluster::PgCluster(QString baseDir) : PgCluster(std::move(baseDir), Settings{}) {}
+PgCluster::PgCluster(QString baseDir)
+    : PgCluster(std::move(baseDir), Settings {})
+{
+}
 
 PgCluster::PgCluster(QString baseDir, Settings settings)
-    : m_baseDir(QDir(baseDir).absolutePath()), m_settings(std::move(settings))
+    : m_baseDir(QDir(baseDir).absolutePath())
+    , m_settings(std::move(settings))
 {
     m_dataDir = m_baseDir + QStringLiteral("/pgdata");
     // As root the data may live where the postgres user can reach it, behind a link (initialize()).
@@ -62,7 +65,7 @@ QString PgCluster::findBinDir()
     const QString fromEnvironment = qEnvironmentVariable("SALVAGE_PG_BINDIR");
     if (!fromEnvironment.isEmpty())
         return fromEnvironment;
-    const ProcessResult pgConfig = runProcess({QStringLiteral("pg_config"), {QStringLiteral("--bindir")}});
+    const ProcessResult pgConfig = runProcess({ QStringLiteral("pg_config"), { QStringLiteral("--bindir") } });
     const QString candidate = pgConfig.output.trimmed();
     if (pgConfig.exitCode == 0 && QFileInfo::exists(candidate + QStringLiteral("/initdb")))
         return candidate;
@@ -99,8 +102,8 @@ void PgCluster::prepareDirectory(const QString &path) const
         throw Error(QStringLiteral("Cannot create the directory %1.").arg(path));
     QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     if (runningAsRoot()) {
-        const ProcessResult chown = runProcess({QStringLiteral("chown"),
-                                                {QStringLiteral("postgres:postgres"), path}});
+        const ProcessResult chown
+            = runProcess({ QStringLiteral("chown"), { QStringLiteral("postgres:postgres"), path } });
         if (chown.exitCode != 0)
             throw Error(QStringLiteral("Cannot hand %1 to the postgres user: %2").arg(path, chown.output.trimmed()));
     }
@@ -121,13 +124,13 @@ void PgCluster::initialize()
     if (runningAsRoot()) {
         // The server runs as postgres, which may not reach a directory under /root: keep the data
         // where it can, and leave a link in the directory the operator chose.
-        const ProcessResult reach = runProcess({QStringLiteral("test"),
-                                                {QStringLiteral("-w"), m_baseDir},
-                                                QStringLiteral("postgres")});
+        const ProcessResult reach
+            = runProcess({ QStringLiteral("test"), { QStringLiteral("-w"), m_baseDir }, QStringLiteral("postgres") });
         if (reach.exitCode != 0) {
             // The link, not what it points to: a link left dangling (its data deleted) is replaced.
             const QString link = m_baseDir + QStringLiteral("/pgdata");
-            const QString target = QStringLiteral("/var/tmp/salvage-clusters/") + shortHash(m_baseDir) + QStringLiteral("/pgdata");
+            const QString target
+                = QStringLiteral("/var/tmp/salvage-clusters/") + shortHash(m_baseDir) + QStringLiteral("/pgdata");
             QDir().mkpath(QFileInfo(target).absolutePath());
             QFile::remove(link);
             QDir(target).removeRecursively();
@@ -138,12 +141,11 @@ void PgCluster::initialize()
     }
     prepareDirectory(m_dataDir);
 
-    const ProcessResult initdb = runProcess({tool(QStringLiteral("initdb")),
-                                             {QStringLiteral("-D"), m_dataDir, QStringLiteral("-U"), superuser(),
-                                              QStringLiteral("-A"), QStringLiteral("trust"), QStringLiteral("-E"),
-                                              QStringLiteral("UTF8"), QStringLiteral("--no-locale"),
-                                              QStringLiteral("--no-instructions")},
-                                             serverUser()});
+    const ProcessResult initdb = runProcess({ tool(QStringLiteral("initdb")),
+        { QStringLiteral("-D"), m_dataDir, QStringLiteral("-U"), superuser(), QStringLiteral("-A"),
+            QStringLiteral("trust"), QStringLiteral("-E"), QStringLiteral("UTF8"), QStringLiteral("--no-locale"),
+            QStringLiteral("--no-instructions") },
+        serverUser() });
     if (initdb.exitCode != 0)
         throw Error(QStringLiteral("initdb failed: %1").arg(initdb.output.trimmed()));
 
@@ -208,9 +210,8 @@ bool PgCluster::isRunning() const
 {
     if (!exists())
         return false;
-    const ProcessResult status = runProcess({tool(QStringLiteral("pg_ctl")),
-                                             {QStringLiteral("status"), QStringLiteral("-D"), m_dataDir},
-                                             serverUser()});
+    const ProcessResult status = runProcess({ tool(QStringLiteral("pg_ctl")),
+        { QStringLiteral("status"), QStringLiteral("-D"), m_dataDir }, serverUser() });
     return status.exitCode == 0;
 }
 
@@ -230,19 +231,20 @@ void PgCluster::start()
     if (!log.exists() && log.open(QIODevice::WriteOnly))
         log.close();
     if (runningAsRoot())
-        runProcess({QStringLiteral("chown"), {QStringLiteral("postgres:postgres"), logFile()}});
+        runProcess({ QStringLiteral("chown"), { QStringLiteral("postgres:postgres"), logFile() } });
 
-    QString options = QStringLiteral("-p %1 -k %2 -c listen_addresses=%3")
-                          .arg(port)
-                          .arg(sockets, m_settings.listenOnLoopback ? QStringLiteral("127.0.0.1") : QStringLiteral("''"));
+    QString options
+        = QStringLiteral("-p %1 -k %2 -c listen_addresses=%3")
+              .arg(port)
+              .arg(sockets, m_settings.listenOnLoopback ? QStringLiteral("127.0.0.1") : QStringLiteral("''"));
     QString serverLog = logFile();
-    if (runningAsRoot() && runProcess({QStringLiteral("test"), {QStringLiteral("-w"), serverLog}, serverUser()}).exitCode != 0)
+    if (runningAsRoot()
+        && runProcess({ QStringLiteral("test"), { QStringLiteral("-w"), serverLog }, serverUser() }).exitCode != 0)
         serverLog = m_dataDir + QStringLiteral("/postgresql.log");
-    const ProcessResult started = runProcess({tool(QStringLiteral("pg_ctl")),
-                                              {QStringLiteral("start"), QStringLiteral("-D"), m_dataDir,
-                                               QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("120"),
-                                               QStringLiteral("-l"), serverLog, QStringLiteral("-o"), options},
-                                              serverUser(), 150000});
+    const ProcessResult started = runProcess({ tool(QStringLiteral("pg_ctl")),
+        { QStringLiteral("start"), QStringLiteral("-D"), m_dataDir, QStringLiteral("-w"), QStringLiteral("-t"),
+            QStringLiteral("120"), QStringLiteral("-l"), serverLog, QStringLiteral("-o"), options },
+        serverUser(), 150000 });
     if (started.exitCode != 0) {
         QFile serverLogFile(serverLog);
         QString tail;
@@ -258,10 +260,10 @@ void PgCluster::stop(bool immediate)
     if (!isRunning())
         return;
     // Immediate skips the shutdown checkpoint: only for a cluster whose files are removed next.
-    runProcess({tool(QStringLiteral("pg_ctl")),
-                {QStringLiteral("stop"), QStringLiteral("-D"), m_dataDir, QStringLiteral("-m"),
-                 immediate ? QStringLiteral("immediate") : QStringLiteral("fast"), QStringLiteral("-w")},
-                serverUser()});
+    runProcess({ tool(QStringLiteral("pg_ctl")),
+        { QStringLiteral("stop"), QStringLiteral("-D"), m_dataDir, QStringLiteral("-m"),
+            immediate ? QStringLiteral("immediate") : QStringLiteral("fast"), QStringLiteral("-w") },
+        serverUser() });
 }
 
 void PgCluster::destroy()
@@ -291,7 +293,8 @@ void PgCluster::createDatabase(const QString &database, bool replace) const
 {
     PGconn *connection = PQconnectdb(conninfo(QStringLiteral("postgres")).toUtf8().constData());
     // "database … does not exist, skipping" and the like are no news for the operator.
-    PQsetNoticeProcessor(connection, [](void *, const char *) {}, nullptr);
+    PQsetNoticeProcessor(
+        connection, [](void *, const char *) {}, nullptr);
     auto run = [&](const QString &statement) {
         PGresult *result = PQexec(connection, statement.toUtf8().constData());
         const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;

@@ -12,8 +12,8 @@ class PgCluster
 public:
     struct Settings
     {
-        QString binDir;            ///< empty: found with pg_config --bindir or under /usr/lib/postgresql
-        bool durable = false;      ///< false: fsync off, a scratch cluster that is fast to fill
+        QString binDir; ///< empty: found with pg_config --bindir or under /usr/lib/postgresql
+        bool durable = false; ///< false: fsync off, a scratch cluster that is fast to fill
         bool listenOnLoopback = true;
     };
 
@@ -25,7 +25,8 @@ public:
     void initialize();
     /// Starts the server unless it already runs; waits until it accepts connections. Throws salvage::Error.
     void start();
-    /// Fast shutdown, waited for; nothing when not running. `immediate` skips the checkpoint (a cluster about to be removed).
+    /// Fast shutdown, waited for; nothing when not running. `immediate` skips the checkpoint (a cluster about to be
+    /// removed).
     void stop(bool immediate = false);
 
     /// Stops the server and deletes its data (also where a link pointed to). For throwaway clusters.

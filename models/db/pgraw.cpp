@@ -29,7 +29,7 @@ PgRaw::Result PgRaw::exec(const QString &sql, const QStringList &params) const
         pointers.push_back(param.isNull() ? nullptr : values.back().constData());
     }
     PGresult *raw = PQexecParams(m_connection, text.constData(), int(pointers.size()), nullptr,
-                                 pointers.empty() ? nullptr : pointers.data(), nullptr, nullptr, 0);
+        pointers.empty() ? nullptr : pointers.data(), nullptr, nullptr, 0);
     Result result(raw, PQclear);
     const ExecStatusType status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)

@@ -18,7 +18,11 @@ class PgRaw
 public:
     using Result = std::shared_ptr<PGresult>;
 
-    explicit PgRaw(PGconn *connection, QString where = {}) : m_connection(connection), m_where(std::move(where)) {}
+    explicit PgRaw(PGconn *connection, QString where = {})
+        : m_connection(connection)
+        , m_where(std::move(where))
+    {
+    }
 
     /// Runs one statement with bound text parameters; NULL when a parameter is a null QString.
     Result exec(const QString &sql, const QStringList &params = {}) const;

@@ -18,7 +18,11 @@ namespace salvage {
 class PgSession::Policy : public pqxx::connectionpolicy
 {
 public:
-    explicit Policy(const std::string &conninfo) : pqxx::connectionpolicy(conninfo) { t_lastConstructed = this; }
+    explicit Policy(const std::string &conninfo)
+        : pqxx::connectionpolicy(conninfo)
+    {
+        t_lastConstructed = this;
+    }
 
     handle do_startconnect(handle orig) override
     {
@@ -87,13 +91,15 @@ std::string effectiveConninfo(const QString &conninfo, const QString &password, 
 } // namespace
 
 PgSession::PgSession(const ConnectionProfile &profile, const QString &password, Options options)
-    : m_profile(profile), m_options(std::move(options))
+    : m_profile(profile)
+    , m_options(std::move(options))
 {
     open(password);
 }
 
 PgSession::PgSession(const QString &conninfo, Options options)
-    : m_profile{QString(), conninfo}, m_options(std::move(options))
+    : m_profile { QString(), conninfo }
+    , m_options(std::move(options))
 {
     open(QString());
 }
@@ -128,14 +134,14 @@ void PgSession::open(const QString &password)
     try {
         conninfo = effectiveConninfo(m_profile.conninfo, password, m_options.connectTimeoutSeconds);
     } catch (const Error &error) {
-        throw Error(redactSecrets(QStringLiteral("%1: the connection string is not valid: %2").arg(where(), error.message())));
+        throw Error(
+            redactSecrets(QStringLiteral("%1: the connection string is not valid: %2").arg(where(), error.message())));
     }
 
     try {
         Policy::t_lastConstructed = nullptr;
-        m_connection = ConnectionPtr(new SessionConnection(conninfo), [](pqxx::connection_base *connection) {
-            delete static_cast<SessionConnection *>(connection);
-        });
+        m_connection = ConnectionPtr(new SessionConnection(conninfo),
+            [](pqxx::connection_base *connection) { delete static_cast<SessionConnection *>(connection); });
         m_policy = Policy::t_lastConstructed;
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
@@ -164,8 +170,8 @@ void PgSession::open(const QString &password)
         if (m_options.readOnly) {
             const pqxx::result shown = exec(QStringLiteral("SHOW default_transaction_read_only"));
             if (shown.empty() || shown[0][0].as<std::string>() != "on")
-                throw Error(QStringLiteral("%1: could not make the session read-only; refusing to continue.")
-                                .arg(where()));
+                throw Error(
+                    QStringLiteral("%1: could not make the session read-only; refusing to continue.").arg(where()));
         }
     } catch (const Error &) {
         throw;

@@ -22,11 +22,11 @@ public:
     struct Options
     {
         bool readOnly = true; ///< default_transaction_read_only=on, verified after connecting
-        QString label;        ///< "LIVE", "BACKUP", … used in error messages
+        QString label; ///< "LIVE", "BACKUP", … used in error messages
         int connectTimeoutSeconds = 15;
 
         /// A session that may write: only for restore runs, the tests and the managed demo cluster.
-        static Options writable(QString label = {}) { return {false, std::move(label), 15}; }
+        static Options writable(QString label = {}) { return { false, std::move(label), 15 }; }
     };
 
     /// Connects; throws salvage::Error with one clear sentence when it cannot.
@@ -49,7 +49,7 @@ public:
     bool isReadOnly() const { return m_options.readOnly; }
     int backendPid() const;
     QString serverVersion() const; ///< "15.18"
-    QString where() const;         ///< "LIVE (user@host:5432/db)" for messages
+    QString where() const; ///< "LIVE (user@host:5432/db)" for messages
     const ConnectionProfile &profile() const { return m_profile; }
 
     /// Settings every Salvage session pins so that both sides print values identically.
@@ -64,7 +64,7 @@ private:
     Options m_options;
     // libpqxx 6's connection_base has no virtual destructor: the deleter destroys the concrete type.
     using ConnectionPtr = std::unique_ptr<pqxx::connection_base, void (*)(pqxx::connection_base *)>;
-    ConnectionPtr m_connection{nullptr, nullptr};
+    ConnectionPtr m_connection { nullptr, nullptr };
     Policy *m_policy = nullptr; ///< owned by m_connection
     mutable std::mutex m_cancelMutex;
     PGcancel *m_cancel = nullptr;

@@ -5,7 +5,10 @@
 
 namespace salvage {
 
-QueryResultModel::QueryResultModel(QObject *parent) : QAbstractTableModel(parent) {}
+QueryResultModel::QueryResultModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
 
 void QueryResultModel::setResult(const QueryResult &result)
 {

@@ -2,8 +2,8 @@
 
 #include "core/error.h"
 #include "db/dberror.h"
-#include "jobs/jobcontrol.h"
 #include "db/pgsession.h"
+#include "jobs/jobcontrol.h"
 
 #include <QElapsedTimer>
 #include <libpq-fe.h>
@@ -23,7 +23,8 @@ QueryResult QueryRunner::run(PgSession &session, const QString &sql, int maxRows
     QElapsedTimer timer;
     timer.start();
     if (!PQsendQuery(connection, sql.toUtf8().constData()))
-        throw Error(QStringLiteral("%1: %2").arg(session.where(), QString::fromUtf8(PQerrorMessage(connection)).trimmed()));
+        throw Error(
+            QStringLiteral("%1: %2").arg(session.where(), QString::fromUtf8(PQerrorMessage(connection)).trimmed()));
     PQsetSingleRowMode(connection);
 
     QueryResult result;
@@ -52,9 +53,10 @@ QueryResult QueryRunner::run(PgSession &session, const QString &sql, int maxRows
             QList<QVariant> row;
             row.reserve(PQnfields(part.get()));
             for (int column = 0; column < PQnfields(part.get()); ++column) {
-                row << (PQgetisnull(part.get(), 0, column) ? QVariant()
-                                                           : QVariant(QString::fromUtf8(PQgetvalue(part.get(), 0, column),
-                                                                                        PQgetlength(part.get(), 0, column))));
+                row << (PQgetisnull(part.get(), 0, column)
+                        ? QVariant()
+                        : QVariant(
+                            QString::fromUtf8(PQgetvalue(part.get(), 0, column), PQgetlength(part.get(), 0, column))));
             }
             result.rows.append(row);
             if (result.rows.size() % 1000 == 0)

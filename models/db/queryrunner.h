@@ -17,7 +17,7 @@ struct QueryResult
     QStringList columns;
     QList<QList<QVariant>> rows;
     bool truncated = false; ///< more rows existed than were kept
-    QString status;         ///< the command tag: "SELECT 42", "EXPLAIN", …
+    QString status; ///< the command tag: "SELECT 42", "EXPLAIN", …
     qint64 elapsedMs = 0;
 };
 

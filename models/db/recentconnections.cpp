@@ -6,7 +6,11 @@
 
 namespace salvage {
 
-RecentConnections::RecentConnections(QSettings &settings, int limit) : m_settings(settings), m_limit(limit) {}
+RecentConnections::RecentConnections(QSettings &settings, int limit)
+    : m_settings(settings)
+    , m_limit(limit)
+{
+}
 
 QString RecentConnections::key(Side side) const
 {
@@ -24,7 +28,7 @@ QList<ConnectionProfile> RecentConnections::list(Side side) const
 
 void RecentConnections::remember(Side side, const ConnectionProfile &profile)
 {
-    ConnectionProfile clean{profile.name, profile.conninfoWithoutPassword()};
+    ConnectionProfile clean { profile.name, profile.conninfoWithoutPassword() };
     QList<ConnectionProfile> profiles = list(side);
     profiles.removeAll(clean);
     profiles.prepend(clean);
@@ -34,7 +38,7 @@ void RecentConnections::remember(Side side, const ConnectionProfile &profile)
 void RecentConnections::forget(Side side, const ConnectionProfile &profile)
 {
     QList<ConnectionProfile> profiles = list(side);
-    profiles.removeAll(ConnectionProfile{profile.name, profile.conninfoWithoutPassword()});
+    profiles.removeAll(ConnectionProfile { profile.name, profile.conninfoWithoutPassword() });
     store(side, profiles);
 }
 

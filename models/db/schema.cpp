@@ -90,7 +90,7 @@ QList<QPair<const Table *, const ForeignKey *>> Schema::referencing(const Table 
     for (const Table &table : tables) {
         for (const ForeignKey &key : table.foreignKeys) {
             if (key.refSchema == target.schema && key.refTable == target.name)
-                found.append({&table, &key});
+                found.append({ &table, &key });
         }
     }
     return found;

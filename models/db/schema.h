@@ -16,28 +16,28 @@ QString fkActionSql(FkAction action); ///< "no action", "restrict", "cascade", "
 struct Column
 {
     QString name;
-    QString type;          ///< format_type(): "bigint", "character varying(255)", "timestamp with time zone"
-    QString typeName;      ///< pg_type.typname: "int8", "varchar", "timestamptz", "_text"
-    QChar typeCategory;    ///< pg_type.typcategory: N numeric, S string, D date/time, A array, U user, …
+    QString type; ///< format_type(): "bigint", "character varying(255)", "timestamp with time zone"
+    QString typeName; ///< pg_type.typname: "int8", "varchar", "timestamptz", "_text"
+    QChar typeCategory; ///< pg_type.typcategory: N numeric, S string, D date/time, A array, U user, …
     bool nullable = true;
-    QString defaultExpr;   ///< pg_get_expr of the default, empty when none
-    QChar identity;        ///< 'a' always, 'd' by default, null when not an identity column
-    QChar generated;       ///< 's' stored generated column, null otherwise
+    QString defaultExpr; ///< pg_get_expr of the default, empty when none
+    QChar identity; ///< 'a' always, 'd' by default, null when not an identity column
+    QChar generated; ///< 's' stored generated column, null otherwise
 };
 
 /// A unique constraint or unique index (the primary key is reported apart from these).
 struct UniqueKey
 {
-    QString name;          ///< the index name
-    QString constraintName;///< the constraint's name when it is a constraint, else empty
-    QStringList columns;   ///< plain key columns in order; empty entries stand for expressions
-    QStringList elements;  ///< every key element as PostgreSQL prints it (column names or expressions)
+    QString name; ///< the index name
+    QString constraintName; ///< the constraint's name when it is a constraint, else empty
+    QStringList columns; ///< plain key columns in order; empty entries stand for expressions
+    QStringList elements; ///< every key element as PostgreSQL prints it (column names or expressions)
     bool hasExpressions = false;
     bool partial = false;
-    QString predicate;     ///< the WHERE clause of a partial index
+    QString predicate; ///< the WHERE clause of a partial index
     bool nullsNotDistinct = false;
-    QString definition;    ///< pg_get_indexdef
-    bool valid = true;     ///< false for an index left invalid by a failed CREATE INDEX CONCURRENTLY
+    QString definition; ///< pg_get_indexdef
+    bool valid = true; ///< false for an index left invalid by a failed CREATE INDEX CONCURRENTLY
 
     /// Valid, not partial, plain columns only: its values can tell every row apart, as
     /// PostgreSQL's REPLICA IDENTITY USING INDEX asks (callers add their rule about NULLs).
@@ -97,7 +97,7 @@ struct Schema
 {
     QString database;
     QString serverVersion;
-    QList<Table> tables;       ///< sorted by schema, then name
+    QList<Table> tables; ///< sorted by schema, then name
     QList<Sequence> sequences; ///< sorted by schema, then name
 
     /// By "schema.name", or by bare name when exactly one schema has it.

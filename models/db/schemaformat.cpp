@@ -14,14 +14,13 @@ QJsonArray strings(const QStringList &list)
 
 QJsonObject columnJson(const Column &column)
 {
-    QJsonObject object{{QStringLiteral("name"), column.name},
-                       {QStringLiteral("type"), column.type},
-                       {QStringLiteral("nullable"), column.nullable}};
+    QJsonObject object { { QStringLiteral("name"), column.name }, { QStringLiteral("type"), column.type },
+        { QStringLiteral("nullable"), column.nullable } };
     if (!column.defaultExpr.isEmpty())
         object.insert(QStringLiteral("default"), column.defaultExpr);
     if (!column.identity.isNull())
-        object.insert(QStringLiteral("identity"), column.identity == QLatin1Char('a') ? QStringLiteral("always")
-                                                                                       : QStringLiteral("by default"));
+        object.insert(QStringLiteral("identity"),
+            column.identity == QLatin1Char('a') ? QStringLiteral("always") : QStringLiteral("by default"));
     if (!column.generated.isNull())
         object.insert(QStringLiteral("generated"), QStringLiteral("stored"));
     return object;
@@ -29,12 +28,10 @@ QJsonObject columnJson(const Column &column)
 
 QJsonObject uniqueKeyJson(const UniqueKey &key)
 {
-    QJsonObject object{{QStringLiteral("name"), key.name},
-                       {QStringLiteral("elements"), strings(key.elements)},
-                       {QStringLiteral("constraint"), !key.constraintName.isEmpty()},
-                       {QStringLiteral("expression"), key.hasExpressions},
-                       {QStringLiteral("partial"), key.partial},
-                       {QStringLiteral("definition"), key.definition}};
+    QJsonObject object { { QStringLiteral("name"), key.name }, { QStringLiteral("elements"), strings(key.elements) },
+        { QStringLiteral("constraint"), !key.constraintName.isEmpty() },
+        { QStringLiteral("expression"), key.hasExpressions }, { QStringLiteral("partial"), key.partial },
+        { QStringLiteral("definition"), key.definition } };
     if (key.partial)
         object.insert(QStringLiteral("predicate"), key.predicate);
     if (key.nullsNotDistinct)
@@ -46,13 +43,11 @@ QJsonObject uniqueKeyJson(const UniqueKey &key)
 
 QJsonObject foreignKeyJson(const ForeignKey &key)
 {
-    QJsonObject object{{QStringLiteral("name"), key.name},
-                       {QStringLiteral("columns"), strings(key.columns)},
-                       {QStringLiteral("ref_table"), key.refQualifiedName()},
-                       {QStringLiteral("ref_columns"), strings(key.refColumns)},
-                       {QStringLiteral("on_delete"), fkActionSql(key.onDelete)},
-                       {QStringLiteral("on_update"), fkActionSql(key.onUpdate)},
-                       {QStringLiteral("deferrable"), key.deferrable}};
+    QJsonObject object { { QStringLiteral("name"), key.name }, { QStringLiteral("columns"), strings(key.columns) },
+        { QStringLiteral("ref_table"), key.refQualifiedName() },
+        { QStringLiteral("ref_columns"), strings(key.refColumns) },
+        { QStringLiteral("on_delete"), fkActionSql(key.onDelete) },
+        { QStringLiteral("on_update"), fkActionSql(key.onUpdate) }, { QStringLiteral("deferrable"), key.deferrable } };
     if (key.initiallyDeferred)
         object.insert(QStringLiteral("initially_deferred"), true);
     if (!key.setNullColumns.isEmpty())
@@ -80,37 +75,32 @@ QJsonObject schemaToJson(const Schema &schema)
         QJsonArray foreignKeys;
         for (const ForeignKey &key : table.foreignKeys)
             foreignKeys.append(foreignKeyJson(key));
-        tables.append(QJsonObject{{QStringLiteral("schema"), table.schema},
-                                  {QStringLiteral("name"), table.name},
-                                  {QStringLiteral("estimated_rows"), double(table.estimatedRows)},
-                                  {QStringLiteral("partitioned"), table.partitioned},
-                                  {QStringLiteral("columns"), columns},
-                                  {QStringLiteral("primary_key"), strings(table.primaryKey)},
-                                  {QStringLiteral("unique"), unique},
-                                  {QStringLiteral("unique_keys"), uniqueKeys},
-                                  {QStringLiteral("foreign_keys"), foreignKeys}});
+        tables.append(QJsonObject { { QStringLiteral("schema"), table.schema }, { QStringLiteral("name"), table.name },
+            { QStringLiteral("estimated_rows"), double(table.estimatedRows) },
+            { QStringLiteral("partitioned"), table.partitioned }, { QStringLiteral("columns"), columns },
+            { QStringLiteral("primary_key"), strings(table.primaryKey) }, { QStringLiteral("unique"), unique },
+            { QStringLiteral("unique_keys"), uniqueKeys }, { QStringLiteral("foreign_keys"), foreignKeys } });
     }
     QJsonArray sequences;
     for (const Sequence &sequence : schema.sequences) {
-        QJsonObject object{{QStringLiteral("schema"), sequence.schema}, {QStringLiteral("name"), sequence.name}};
+        QJsonObject object { { QStringLiteral("schema"), sequence.schema }, { QStringLiteral("name"), sequence.name } };
         if (!sequence.ownerTable.isEmpty())
             object.insert(QStringLiteral("owned_by"),
-                          QString(sequence.ownerSchema + QLatin1Char('.') + sequence.ownerTable + QLatin1Char('.') + sequence.ownerColumn));
+                QString(sequence.ownerSchema + QLatin1Char('.') + sequence.ownerTable + QLatin1Char('.')
+                    + sequence.ownerColumn));
         sequences.append(object);
     }
-    return {{QStringLiteral("database"), schema.database},
-            {QStringLiteral("server_version"), schema.serverVersion},
-            {QStringLiteral("tables"), tables},
-            {QStringLiteral("sequences"), sequences}};
+    return { { QStringLiteral("database"), schema.database },
+        { QStringLiteral("server_version"), schema.serverVersion }, { QStringLiteral("tables"), tables },
+        { QStringLiteral("sequences"), sequences } };
 }
 
 QString schemaToText(const Schema &schema)
 {
     QString out;
     QTextStream stream(&out);
-    stream << "Database " << schema.database << " (PostgreSQL " << schema.serverVersion << "): "
-           << schema.tables.size() << " tables, " << schema.foreignKeyCount() << " foreign keys, "
-           << schema.sequences.size() << " sequences\n";
+    stream << "Database " << schema.database << " (PostgreSQL " << schema.serverVersion << "): " << schema.tables.size()
+           << " tables, " << schema.foreignKeyCount() << " foreign keys, " << schema.sequences.size() << " sequences\n";
     for (const Table &table : schema.tables) {
         stream << "\n" << table.qualifiedName();
         if (table.estimatedRows >= 0)

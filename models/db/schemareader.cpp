@@ -1,7 +1,7 @@
 #include "schemareader.h"
 
-#include "jobs/jobcontrol.h"
 #include "db/pgsession.h"
+#include "jobs/jobcontrol.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -74,9 +74,11 @@ Schema SchemaReader::read(PgSession &session, JobControl *control)
         : "";
     const std::string tablesSql = std::string(R"(
         SELECT c.oid, n.nspname, c.relname, c.relkind = 'p',
-               CASE )") + partitionRows + R"( WHEN c.reltuples < 0 THEN -1 ELSE c.reltuples::bigint END
+               CASE )")
+        + partitionRows + R"( WHEN c.reltuples < 0 THEN -1 ELSE c.reltuples::bigint END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND )" + kUserRelations + R"(
+        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND )"
+        + kUserRelations + R"(
         ORDER BY n.nspname, c.relname)";
     QHash<quint32, qsizetype> indexByOid;
     for (const auto &row : transaction.exec(tablesSql)) {
@@ -101,7 +103,7 @@ Schema SchemaReader::read(PgSession &session, JobControl *control)
         JOIN pg_type t ON t.oid = a.atttypid
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
         WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped AND )")
-                                   + kUserRelations + R"(
+        + kUserRelations + R"(
         ORDER BY a.attrelid, a.attnum)";
     for (const auto &row : transaction.exec(columnsSql)) {
         const auto found = indexByOid.constFind(row[0].as<quint32>());
@@ -127,7 +129,8 @@ Schema SchemaReader::read(PgSession &session, JobControl *control)
     const std::string indexesSql = R"(
         SELECT i.indrelid, ic.relname, i.indisprimary, con.conname, i.indpred IS NOT NULL,
                pg_get_expr(i.indpred, i.indrelid), i.indexprs IS NOT NULL, pg_get_indexdef(i.indexrelid),
-               )" + nullsNotDistinct + R"(, i.indisvalid,
+               )"
+        + nullsNotDistinct + R"(, i.indisvalid,
                (SELECT json_agg(coalesce(a.attname, '') ORDER BY k.ord)
                   FROM unnest(i.indkey[0:i.indnkeyatts - 1]) WITH ORDINALITY k(attnum, ord)
                   LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum <> 0),
@@ -139,7 +142,8 @@ Schema SchemaReader::read(PgSession &session, JobControl *control)
         JOIN pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.contype IN ('p', 'u')
                                    AND con.conrelid = i.indrelid
-        WHERE i.indisunique AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND )" + std::string(kUserRelations) + R"(
+        WHERE i.indisunique AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND )"
+        + std::string(kUserRelations) + R"(
         ORDER BY i.indrelid, i.indisprimary DESC, ic.relname)";
     for (const auto &row : transaction.exec(indexesSql)) {
         const auto found = indexByOid.constFind(row[0].as<quint32>());
@@ -179,13 +183,15 @@ Schema SchemaReader::read(PgSession &session, JobControl *control)
                (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
                   JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum),
                con.confdeltype, con.confupdtype, con.condeferrable, con.condeferred, con.convalidated,
-               )" + setNullColumns + R"(
+               )"
+        + setNullColumns + R"(
         FROM pg_constraint con
         JOIN pg_class c ON c.oid = con.conrelid
         JOIN pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_class rc ON rc.oid = con.confrelid
         JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-        WHERE con.contype = 'f' AND con.conparentid = 0 AND )" + std::string(kUserRelations) + R"(
+        WHERE con.contype = 'f' AND con.conparentid = 0 AND )"
+        + std::string(kUserRelations) + R"(
         ORDER BY con.conrelid, con.conname)";
     for (const auto &row : transaction.exec(foreignKeysSql)) {
         const auto found = indexByOid.constFind(row[0].as<quint32>());
@@ -216,11 +222,11 @@ Schema SchemaReader::read(PgSession &session, JobControl *control)
         LEFT JOIN pg_class t ON t.oid = d.refobjid
         LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace
         LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-        WHERE s.relkind = 'S' AND )") + kUserRelations + R"(
+        WHERE s.relkind = 'S' AND )")
+        + kUserRelations + R"(
         ORDER BY n.nspname, s.relname)";
     for (const auto &row : transaction.exec(sequencesSql)) {
-        schema.sequences.append(
-            {text(row[0]), text(row[1]), text(row[2]), text(row[3]), text(row[4])});
+        schema.sequences.append({ text(row[0]), text(row[1]), text(row[2]), text(row[3]), text(row[4]) });
     }
     transaction.commit();
     return schema;

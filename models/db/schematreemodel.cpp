@@ -1,9 +1,9 @@
 #include "schematreemodel.h"
 
-
 namespace salvage {
 
-SchemaTreeModel::Node *SchemaTreeModel::Node::add(Kind childKind, QString childName, QString childDetail, QString childTable)
+SchemaTreeModel::Node *SchemaTreeModel::Node::add(
+    Kind childKind, QString childName, QString childDetail, QString childTable)
 {
     auto child = std::make_unique<Node>(childKind, std::move(childName), std::move(childDetail), std::move(childTable));
     child->parent = this;
@@ -13,7 +13,8 @@ SchemaTreeModel::Node *SchemaTreeModel::Node::add(Kind childKind, QString childN
 }
 
 SchemaTreeModel::SchemaTreeModel(QObject *parent)
-    : QAbstractItemModel(parent), m_root(std::make_unique<Node>(Kind::Schema, QString(), QString(), QString()))
+    : QAbstractItemModel(parent)
+    , m_root(std::make_unique<Node>(Kind::Schema, QString(), QString(), QString()))
 {
 }
 
@@ -21,7 +22,7 @@ SchemaTreeModel::~SchemaTreeModel() = default;
 
 void SchemaTreeModel::clear()
 {
-    setSchema(Schema{});
+    setSchema(Schema {});
 }
 
 void SchemaTreeModel::setSchema(const Schema &schema)
@@ -51,10 +52,10 @@ void SchemaTreeModel::setSchema(const Schema &schema)
         }
         for (const ForeignKey &key : table.foreignKeys) {
             tableNode->add(Kind::ForeignKey, key.name,
-                           QStringLiteral("(%1) → %2 (%3), on delete %4")
-                               .arg(key.columns.join(QStringLiteral(", ")), key.refQualifiedName(),
-                                    key.refColumns.join(QStringLiteral(", ")), fkActionSql(key.onDelete)),
-                           table.qualifiedName());
+                QStringLiteral("(%1) → %2 (%3), on delete %4")
+                    .arg(key.columns.join(QStringLiteral(", ")), key.refQualifiedName(),
+                        key.refColumns.join(QStringLiteral(", ")), fkActionSql(key.onDelete)),
+                table.qualifiedName());
         }
         schemaNode->detail = tr("%n table(s)", nullptr, int(schemaNode->children.size()));
     }

@@ -36,7 +36,10 @@ private:
     struct Node
     {
         Node(Kind kind_, QString name_, QString detail_, QString table_)
-            : kind(kind_), name(std::move(name_)), detail(std::move(detail_)), table(std::move(table_))
+            : kind(kind_)
+            , name(std::move(name_))
+            , detail(std::move(detail_))
+            , table(std::move(table_))
         {
         }
         Kind kind;

@@ -25,7 +25,7 @@ void DemoActivity::apply()
 
     DemoStatuses statuses(m_sql, m_parameters);
     statuses.generate(m_parameters.statuses() + 1, m_parameters.statuses() + m_parameters.newStatuses(),
-                      DemoParameters::incidentMs() - 60000, true);
+        DemoParameters::incidentMs() - 60000, true);
     editStatuses();
     deleteStatuses();
     statuses.addNotifications(DemoParameters::backupMs(), DemoParameters::incidentMs());
@@ -49,7 +49,8 @@ logged AS (
   FROM chosen)
 UPDATE statuses s SET text = s.text || E'\n\n✏️ Edit: fixed a typo, «quotes» and all', edited_at = c.at, updated_at = c.at
 FROM chosen c WHERE c.id = s.id
-)SQL"), m_parameters.edits(), DemoParameters::backupMs(), windowMs());
+)SQL"),
+        m_parameters.edits(), DemoParameters::backupMs(), windowMs());
 }
 
 void DemoActivity::deleteStatuses()
@@ -73,7 +74,8 @@ jobs AS (
   INSERT INTO pg_temp.demo_jobs
   SELECT (at AT TIME ZONE 'UTC') + interval '90 ms', 0.412, 'RemovalWorker', pg_temp.jid('removal' || id), pg_temp.tid(id) FROM chosen)
 DELETE FROM statuses s USING chosen c WHERE c.id = s.id
-)SQL"), m_parameters.deletions(), DemoParameters::backupMs(), windowMs());
+)SQL"),
+        m_parameters.deletions(), DemoParameters::backupMs(), windowMs());
 }
 
 } // namespace salvage

@@ -12,7 +12,11 @@ class DemoSql;
 class DemoActivity
 {
 public:
-    DemoActivity(DemoSql &sql, const DemoParameters &parameters) : m_sql(sql), m_parameters(parameters) {}
+    DemoActivity(DemoSql &sql, const DemoParameters &parameters)
+        : m_sql(sql)
+        , m_parameters(parameters)
+    {
+    }
     void apply();
 
 private:

@@ -81,17 +81,17 @@ void DemoFunctions::install(DemoSql &sql, const DemoParameters &p)
 {
     const qint64 history = DemoParameters::backupMs() - DemoParameters::historyStartMs();
     const qint64 postWindow = DemoParameters::incidentMs() - DemoParameters::backupMs() - 120000;
-    const QMap<QString, QString> values{
-        {QStringLiteral("{SEED}"), QString::number(p.seed)},
-        {QStringLiteral("{NA}"), QString::number(p.accounts())},
-        {QStringLiteral("{N}"), QString::number(p.statuses())},
-        {QStringLiteral("{HS}"), QString::number(DemoParameters::historyStartMs())},
-        {QStringLiteral("{T0}"), QString::number(DemoParameters::backupMs())},
-        {QStringLiteral("{STEP}"), QString::number(double(history) / double(p.statuses()), 'f', 6)},
-        {QStringLiteral("{PSTEP}"), QString::number(double(postWindow) / double(p.newStatuses()), 'f', 6)},
-        {QStringLiteral("{ASTEP}"), QString::number(0.7 * double(history) / double(p.accounts()), 'f', 6)},
-        {QStringLiteral("{LOCAL}"), DemoParameters::localDomain()},
-        {QStringLiteral("{REMOTE}"), DemoParameters::remoteDomain()},
+    const QMap<QString, QString> values {
+        { QStringLiteral("{SEED}"), QString::number(p.seed) },
+        { QStringLiteral("{NA}"), QString::number(p.accounts()) },
+        { QStringLiteral("{N}"), QString::number(p.statuses()) },
+        { QStringLiteral("{HS}"), QString::number(DemoParameters::historyStartMs()) },
+        { QStringLiteral("{T0}"), QString::number(DemoParameters::backupMs()) },
+        { QStringLiteral("{STEP}"), QString::number(double(history) / double(p.statuses()), 'f', 6) },
+        { QStringLiteral("{PSTEP}"), QString::number(double(postWindow) / double(p.newStatuses()), 'f', 6) },
+        { QStringLiteral("{ASTEP}"), QString::number(0.7 * double(history) / double(p.accounts()), 'f', 6) },
+        { QStringLiteral("{LOCAL}"), DemoParameters::localDomain() },
+        { QStringLiteral("{REMOTE}"), DemoParameters::remoteDomain() },
     };
     QString script = QString::fromUtf8(kFunctions);
     for (auto it = values.begin(); it != values.end(); ++it)

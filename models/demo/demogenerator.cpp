@@ -19,16 +19,17 @@ void DemoGenerator::generateRows()
     const qint64 statusCount = m_parameters.statuses();
     const qint64 cap = DemoParameters::backupMs() - 1000;
     const DemoParameters parameters = m_parameters;
-    DemoParallel::run(m_sql.session().profile().conninfo, m_parameters, {
-        [&](DemoSql &sql) {
-            DemoGenerator accounts(sql, parameters);
-            accounts.addUsers(1, parameters.accounts());
-            accounts.addFollows(1, parameters.accounts(), DemoParameters::backupMs() - 60000);
-            accounts.addSmallRelations();
-        },
-        [&](DemoSql &sql) { DemoStatuses(sql, parameters).generate(1, statusCount / 2, cap, false); },
-        [&](DemoSql &sql) { DemoStatuses(sql, parameters).generate(statusCount / 2 + 1, statusCount, cap, false); },
-    });
+    DemoParallel::run(m_sql.session().profile().conninfo, m_parameters,
+        {
+            [&](DemoSql &sql) {
+                DemoGenerator accounts(sql, parameters);
+                accounts.addUsers(1, parameters.accounts());
+                accounts.addFollows(1, parameters.accounts(), DemoParameters::backupMs() - 60000);
+                accounts.addSmallRelations();
+            },
+            [&](DemoSql &sql) { DemoStatuses(sql, parameters).generate(1, statusCount / 2, cap, false); },
+            [&](DemoSql &sql) { DemoStatuses(sql, parameters).generate(statusCount / 2 + 1, statusCount, cap, false); },
+        });
     DemoStatuses(m_sql, m_parameters).removeDuplicateReblogs();
 }
 
@@ -72,16 +73,16 @@ FROM (SELECT k, CASE WHEN k > $3 THEN NULL ELSE pg_temp.acc_domain(k) END AS dom
                   ELSE pg_temp.acc_ms(k) END AS created
       FROM generate_series($1::bigint, $2::bigint) k) g
 )SQL"),
-              first, last, m_parameters.accounts(), startMs, DemoParameters::localDomain(),
-              startMs + spanMs, spanMs);
+        first, last, m_parameters.accounts(), startMs, DemoParameters::localDomain(), startMs + spanMs, spanMs);
 }
 
 void DemoGenerator::markVictims()
 {
     // The instance's oldest sign-up path never filled in `uri`: those local accounts carry ''.
-    m_sql.run(QStringLiteral("victims"), QStringLiteral(
-        "UPDATE accounts SET uri = '' WHERE id IN (SELECT id FROM accounts WHERE domain IS NULL "
-        "ORDER BY pg_temp.r(2, id) LIMIT $1)"), m_parameters.victims());
+    m_sql.run(QStringLiteral("victims"),
+        QStringLiteral("UPDATE accounts SET uri = '' WHERE id IN (SELECT id FROM accounts WHERE domain IS NULL "
+                       "ORDER BY pg_temp.r(2, id) LIMIT $1)"),
+        m_parameters.victims());
 }
 
 void DemoGenerator::addUsers(qint64 first, qint64 last)
@@ -100,13 +101,15 @@ SELECT (SELECT coalesce(max(id), 0) FROM users) + row_number() OVER (ORDER BY a.
   CASE WHEN pg_temp.r(39, a.id) < 0.7 THEN NULL ELSE '{en,de}'::character varying[] END,
   a.created_at, a.updated_at
 FROM accounts a WHERE a.id BETWEEN $1 AND $2 AND a.domain IS NULL
-)SQL"), first, last);
+)SQL"),
+        first, last);
     m_sql.run(QStringLiteral("identities"), QStringLiteral(R"SQL(
 INSERT INTO identities (id, user_id, provider, uid, created_at, updated_at)
 SELECT (SELECT coalesce(max(id), 0) FROM identities) + row_number() OVER (ORDER BY u.id),
        u.id, 'openid_connect', 'sub-' || md5(u.email), u.created_at, u.created_at
 FROM users u WHERE u.account_id BETWEEN $1 AND $2 AND pg_temp.r(40, u.account_id) < 0.1
-)SQL"), first, last);
+)SQL"),
+        first, last);
     m_sql.run(QStringLiteral("web settings"), QStringLiteral(R"SQL(
 INSERT INTO web_settings (id, data, user_id, created_at, updated_at)
 SELECT (SELECT coalesce(max(id), 0) FROM web_settings) + row_number() OVER (ORDER BY u.id),
@@ -116,7 +119,8 @@ SELECT (SELECT coalesce(max(id), 0) FROM web_settings) + row_number() OVER (ORDE
     'columns', jsonb_build_array(jsonb_build_object('id', 'COMPOSE', 'uuid', md5(u.email)::uuid))),
   u.id, u.created_at + interval '3 minutes', u.updated_at
 FROM users u WHERE u.account_id BETWEEN $1 AND $2 AND pg_temp.r(41, u.account_id) < 0.7
-)SQL"), first, last);
+)SQL"),
+        first, last);
 }
 
 void DemoGenerator::addFollows(qint64 first, qint64 last, qint64 capMs)
@@ -133,7 +137,8 @@ FROM (SELECT a * 64 + k AS id, a, pg_temp.follow_target(a, k) AS t
 JOIN accounts src ON src.id = f.a JOIN accounts dst ON dst.id = f.t
 CROSS JOIN LATERAL (SELECT greatest(src.created_at, dst.created_at)
   + pg_temp.r(46, f.id) * (pg_temp.ts($3::bigint) - greatest(src.created_at, dst.created_at))) m(made)
-)SQL"), first, last, capMs, DemoParameters::localDomain());
+)SQL"),
+        first, last, capMs, DemoParameters::localDomain());
 }
 
 void DemoGenerator::addSmallRelations()
@@ -150,15 +155,18 @@ FROM generate_series(1, $1::bigint) a WHERE pg_temp.r(%3, a) < %5
 )SQL");
     auto add = [&](const char *table, const char *columns, int stream, const char *values, const char *share) {
         m_sql.run(QString::fromLatin1(table),
-                  pairs.arg(QString::fromLatin1(table), QString::fromLatin1(columns), QString::number(stream),
-                            QString::fromLatin1(values), QString::fromLatin1(share))
-                      .replace(QStringLiteral("%%"), QStringLiteral("%")),
-                  accounts, capMs);
+            pairs
+                .arg(QString::fromLatin1(table), QString::fromLatin1(columns), QString::number(stream),
+                    QString::fromLatin1(values), QString::fromLatin1(share))
+                .replace(QStringLiteral("%%"), QStringLiteral("%")),
+            accounts, capMs);
     };
     add("follow_requests", "uri,", 50, "pg_temp.acc_uri(a) || '#follow_requests/' || a,", "0.03");
-    add("blocks", "uri,", 53, "CASE WHEN pg_temp.acc_local(a) THEN NULL ELSE pg_temp.acc_uri(a) || '#blocks/' || a END,", "0.02");
+    add("blocks", "uri,", 53,
+        "CASE WHEN pg_temp.acc_local(a) THEN NULL ELSE pg_temp.acc_uri(a) || '#blocks/' || a END,", "0.02");
     add("mutes", "hide_notifications, expires_at,", 56,
-        "pg_temp.r(59, a) < 0.8, CASE WHEN pg_temp.r(59, a) < 0.1 THEN pg_temp.ts($2::bigint + 86400000 * 7) END,", "0.03");
+        "pg_temp.r(59, a) < 0.8, CASE WHEN pg_temp.r(59, a) < 0.1 THEN pg_temp.ts($2::bigint + 86400000 * 7) END,",
+        "0.03");
 
     m_sql.run(QStringLiteral("lists"), QStringLiteral(R"SQL(
 INSERT INTO lists (id, account_id, title, replies_policy, exclusive, created_at, updated_at)
@@ -166,7 +174,8 @@ SELECT k, k, pg_temp.pick(ARRAY['Friends 💛', 'Postgres people', 'أصدقاء
        floor(pg_temp.r(62, k) * 3)::int, pg_temp.r(63, k) < 0.2,
        pg_temp.ts(pg_temp.acc_ms(k) + 86400000), pg_temp.ts(pg_temp.acc_ms(k) + 86400000)
 FROM generate_series(1, $1::bigint) k WHERE pg_temp.acc_local(k) AND pg_temp.r(60, k) < 0.08
-)SQL"), accounts);
+)SQL"),
+        accounts);
     m_sql.run(QStringLiteral("list accounts"), QStringLiteral(R"SQL(
 INSERT INTO list_accounts (id, list_id, account_id, follow_id)
 SELECT l.id * 4 + j, l.id, pg_temp.follow_target(l.account_id, j), l.account_id * 64 + j

@@ -13,7 +13,11 @@ class DemoSql;
 class DemoGenerator
 {
 public:
-    DemoGenerator(DemoSql &sql, const DemoParameters &parameters) : m_sql(sql), m_parameters(parameters) {}
+    DemoGenerator(DemoSql &sql, const DemoParameters &parameters)
+        : m_sql(sql)
+        , m_parameters(parameters)
+    {
+    }
 
     /// The instance as the backup at T0 saw it (statuses included), in tables without keys.
     void generateRows();

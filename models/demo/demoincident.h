@@ -16,7 +16,11 @@ class DemoSql;
 class DemoIncident
 {
 public:
-    DemoIncident(DemoSql &sql, const DemoParameters &parameters) : m_sql(sql), m_parameters(parameters) {}
+    DemoIncident(DemoSql &sql, const DemoParameters &parameters)
+        : m_sql(sql)
+        , m_parameters(parameters)
+    {
+    }
     void apply();
 
     /// The account the victims were merged into.

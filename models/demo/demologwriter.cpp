@@ -78,13 +78,27 @@ QByteArray unescapeCopyLine(const char *data, int size)
         }
         const char next = data[++i];
         switch (next) {
-        case 'n': out.append('\n'); break;
-        case 't': out.append('\t'); break;
-        case 'r': out.append('\r'); break;
-        case 'b': out.append('\b'); break;
-        case 'f': out.append('\f'); break;
-        case 'v': out.append('\v'); break;
-        default: out.append(next); break;
+        case 'n':
+            out.append('\n');
+            break;
+        case 't':
+            out.append('\t');
+            break;
+        case 'r':
+            out.append('\r');
+            break;
+        case 'b':
+            out.append('\b');
+            break;
+        case 'f':
+            out.append('\f');
+            break;
+        case 'v':
+            out.append('\v');
+            break;
+        default:
+            out.append(next);
+            break;
         }
     }
     return out;
@@ -96,26 +110,34 @@ QList<LogSource> DemoLogWriter::sources()
 {
     const QString zone = DemoParameters::serverTimeZone();
     return {
-        {QStringLiteral("logs/nginx/access.log.1.gz"), QStringLiteral("nginx (rotated)"), QStringLiteral("nginx-combined"), QString(), 0},
-        {QStringLiteral("logs/nginx/access.log"), QStringLiteral("nginx"), QStringLiteral("nginx-combined"), QString(), 0},
-        {QStringLiteral("logs/mastodon/production.log"), QStringLiteral("Rails"), QStringLiteral("rails-lograge"), zone, 0},
-        {QStringLiteral("logs/sidekiq/sidekiq.log"), QStringLiteral("Sidekiq"), QStringLiteral("sidekiq"), QStringLiteral("UTC"), 0},
-        {QStringLiteral("logs/postgresql/postgresql-15-main.log"), QStringLiteral("PostgreSQL"), QStringLiteral("postgresql-stderr"), zone, 0},
+        { QStringLiteral("logs/nginx/access.log.1.gz"), QStringLiteral("nginx (rotated)"),
+            QStringLiteral("nginx-combined"), QString(), 0 },
+        { QStringLiteral("logs/nginx/access.log"), QStringLiteral("nginx"), QStringLiteral("nginx-combined"), QString(),
+            0 },
+        { QStringLiteral("logs/mastodon/production.log"), QStringLiteral("Rails"), QStringLiteral("rails-lograge"),
+            zone, 0 },
+        { QStringLiteral("logs/sidekiq/sidekiq.log"), QStringLiteral("Sidekiq"), QStringLiteral("sidekiq"),
+            QStringLiteral("UTC"), 0 },
+        { QStringLiteral("logs/postgresql/postgresql-15-main.log"), QStringLiteral("PostgreSQL"),
+            QStringLiteral("postgresql-stderr"), zone, 0 },
     };
 }
 
 void DemoLogWriter::write()
 {
-    m_sql.script(QStringLiteral("log settings"), QStringLiteral("DROP TABLE IF EXISTS pg_temp.demo_render; "
-                                                                "CREATE TEMPORARY TABLE demo_render (tz text, rotation timestamptz)"));
-    m_sql.run(QStringLiteral("log settings"), QStringLiteral("INSERT INTO pg_temp.demo_render VALUES ($1, pg_temp.tstz($2))"),
-              DemoParameters::serverTimeZone(), DemoParameters::rotationMs());
+    m_sql.script(QStringLiteral("log settings"),
+        QStringLiteral("DROP TABLE IF EXISTS pg_temp.demo_render; "
+                       "CREATE TEMPORARY TABLE demo_render (tz text, rotation timestamptz)"));
+    m_sql.run(QStringLiteral("log settings"),
+        QStringLiteral("INSERT INTO pg_temp.demo_render VALUES ($1, pg_temp.tstz($2))"),
+        DemoParameters::serverTimeZone(), DemoParameters::rotationMs());
     const QString nginx = QString::fromUtf8(kNginx);
     copyTo(QStringLiteral("nginx/access.log.1.gz"), nginx.arg(QStringLiteral("q.at < c.rotation")), true);
     copyTo(QStringLiteral("nginx/access.log"), nginx.arg(QStringLiteral("q.at >= c.rotation")), false);
     copyTo(QStringLiteral("mastodon/production.log"), QString::fromUtf8(kRails), false);
     copyTo(QStringLiteral("sidekiq/sidekiq.log"), QString::fromUtf8(kSidekiq), false);
-    m_sql.run(QStringLiteral("log time zone"), QStringLiteral("SELECT set_config('TimeZone', $1, false)"), DemoParameters::serverTimeZone());
+    m_sql.run(QStringLiteral("log time zone"), QStringLiteral("SELECT set_config('TimeZone', $1, false)"),
+        DemoParameters::serverTimeZone());
     copyTo(QStringLiteral("postgresql/postgresql-15-main.log"), QString::fromUtf8(kPostgres), false);
     m_sql.script(QStringLiteral("log time zone"), QStringLiteral("SET TimeZone = 'UTC'"));
 }
@@ -128,7 +150,7 @@ void DemoLogWriter::copyTo(const QString &relativePath, const QString &query, bo
     SafeFileWriter file(path, SafeFileWriter::Existing::Replace);
     if (!file.open(QIODevice::WriteOnly))
         throw Error(file.errorString());
-    z_stream stream{};
+    z_stream stream {};
     if (gzip && deflateInit2(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) // 16: a gzip header
         throw Error(QStringLiteral("Cannot compress %1.").arg(path));
     QByteArray out(1 << 16, Qt::Uninitialized);
@@ -145,15 +167,16 @@ void DemoLogWriter::copyTo(const QString &relativePath, const QString &query, bo
 
     // Stream: one row at a time from the server to the file, never the whole log in memory.
     try {
-        PgRaw(m_sql.session().handle()).copyOut(QStringLiteral("COPY (") + query + QStringLiteral(") TO STDOUT"),
-                                                [&](const char *buffer, int size) {
-            // Each row ends with '\n', which unescaping keeps.
-            const QByteArray line = unescapeCopyLine(buffer, size);
-            if (gzip)
-                deflateInto(line, Z_NO_FLUSH);
-            else
-                file.write(line);
-        });
+        PgRaw(m_sql.session().handle())
+            .copyOut(
+                QStringLiteral("COPY (") + query + QStringLiteral(") TO STDOUT"), [&](const char *buffer, int size) {
+                    // Each row ends with '\n', which unescaping keeps.
+                    const QByteArray line = unescapeCopyLine(buffer, size);
+                    if (gzip)
+                        deflateInto(line, Z_NO_FLUSH);
+                    else
+                        file.write(line);
+                });
     } catch (const Error &error) {
         if (gzip)
             deflateEnd(&stream);

@@ -19,7 +19,11 @@ class DemoSql;
 class DemoLogWriter
 {
 public:
-    DemoLogWriter(DemoSql &sql, QString logsDir) : m_sql(sql), m_logsDir(std::move(logsDir)) {}
+    DemoLogWriter(DemoSql &sql, QString logsDir)
+        : m_sql(sql)
+        , m_logsDir(std::move(logsDir))
+    {
+    }
     void write();
 
     /// The files written, as workspace log sources (paths relative to the directory above logs/).

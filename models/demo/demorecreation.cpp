@@ -8,7 +8,8 @@ namespace salvage {
 void DemoRecreation::apply()
 {
     const qint64 startMs = DemoParameters::incidentMs() + 45 * 60000;
-    const qint64 stepMs = (DemoParameters::endMs() - 40 * 60000 - startMs) / qMax<qint64>(1, m_parameters.recreations());
+    const qint64 stepMs
+        = (DemoParameters::endMs() - 40 * 60000 - startMs) / qMax<qint64>(1, m_parameters.recreations());
     m_sql.run(QStringLiteral("returning victims"), QStringLiteral(R"SQL(
 CREATE TEMPORARY TABLE demo_returns AS
 SELECT v.*, (SELECT max(id) FROM accounts) + j + 1 AS new_account, (SELECT max(id) FROM users) + j + 1 AS new_user,
@@ -17,7 +18,8 @@ SELECT v.*, (SELECT max(id) FROM accounts) + j + 1 AS new_account, (SELECT max(i
 FROM (SELECT v.*, (row_number() OVER (ORDER BY pg_temp.r(100, v.account_id), v.account_id) - 1)::int AS j
       FROM pg_temp.demo_victims v WHERE v.email IS NOT NULL) v
 WHERE j < $1
-)SQL"), m_parameters.recreations(), startMs, stepMs);
+)SQL"),
+        m_parameters.recreations(), startMs, stepMs);
     m_sql.run(QStringLiteral("returning accounts"), QStringLiteral(R"SQL(
 INSERT INTO accounts (id, username, domain, display_name, note, uri, url, inbox_url, followers_url, fields, locked,
                       discoverable, created_at, updated_at)
@@ -25,7 +27,8 @@ SELECT new_account, new_username, NULL, initcap(regexp_replace(new_username, '[0
        'Lost my old account on ' || to_char(at, 'DD Mon') || E' 😢\nSame person, same "me".',
        'https://' || $1 || '/users/' || new_username, 'https://' || $1 || '/@' || new_username, '', '', NULL, false, true, at, at
 FROM pg_temp.demo_returns
-)SQL"), DemoParameters::localDomain());
+)SQL"),
+        DemoParameters::localDomain());
     m_sql.run(QStringLiteral("returning users"), QStringLiteral(R"SQL(
 INSERT INTO users (id, email, account_id, encrypted_password, sign_in_count, current_sign_in_at, current_sign_in_ip,
                    last_sign_in_ip, confirmed_at, locale, created_at, updated_at)
@@ -50,7 +53,8 @@ CROSS JOIN LATERAL (SELECT fo.target_account_id, row_number() OVER (ORDER BY m.r
                     FROM pg_temp.demo_moved m JOIN follows fo ON fo.id = m.row_id
                     WHERE m.victim = r.account_id AND m.tab = 'follows.account_id' AND fo.target_account_id <> r.new_account
                     ORDER BY m.row_id LIMIT 3) f
-)SQL"), DemoParameters::localDomain());
+)SQL"),
+        DemoParameters::localDomain());
     m_sql.run(QStringLiteral("returning posts"), QStringLiteral(R"SQL(
 INSERT INTO statuses (id, uri, url, text, created_at, updated_at, visibility, language, local, account_id)
 SELECT (ms << 16) | (65535 - j), 'https://' || $1 || '/users/' || new_username || '/statuses/' || ((ms << 16) | (65535 - j)),
@@ -59,7 +63,8 @@ SELECT (ms << 16) | (65535 - j), 'https://' || $1 || '/users/' || new_username |
                           E'حسابي اختفى!\nأبدأ من جديد', 'החשבון שלי נעלם. מתחילים מחדש 🙃', 'Back again. Lost every post from two years. 💔'], 101, j),
        pg_temp.ts(ms), pg_temp.ts(ms), 0, 'en', true, new_account
 FROM (SELECT *, (extract(epoch FROM at) * 1000)::bigint + 30 * 60000 AS ms FROM pg_temp.demo_returns) r
-)SQL"), DemoParameters::localDomain());
+)SQL"),
+        DemoParameters::localDomain());
 
     // What the web and worker logs saw of it.
     m_sql.run(QStringLiteral("returning requests"), QStringLiteral(R"SQL(

@@ -12,7 +12,11 @@ class DemoSql;
 class DemoRecreation
 {
 public:
-    DemoRecreation(DemoSql &sql, const DemoParameters &parameters) : m_sql(sql), m_parameters(parameters) {}
+    DemoRecreation(DemoSql &sql, const DemoParameters &parameters)
+        : m_sql(sql)
+        , m_parameters(parameters)
+    {
+    }
     void apply();
 
 private:

@@ -38,7 +38,7 @@ QJsonObject record(const DemoParameters &parameters)
 } // namespace
 
 void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const QString &liveDatabase,
-                       const QString &logsDir, const DemoParameters &parameters, const Progress &progress)
+    const QString &logsDir, const DemoParameters &parameters, const Progress &progress)
 {
     const auto step = [&](const char *what) {
         if (progress)
@@ -46,18 +46,24 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
     };
     step("backup at T0: rows");
     {
-        PgSession session(cluster.conninfo(QStringLiteral("postgres")), PgSession::Options::writable(QStringLiteral("DEMO")));
+        PgSession session(
+            cluster.conninfo(QStringLiteral("postgres")), PgSession::Options::writable(QStringLiteral("DEMO")));
         DemoSql sql(session);
-        for (const QString &database : {liveDatabase, backupDatabase}) {
-            if (sql.run(QStringLiteral("databases"), QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = $1"),
-                        database)[0][0].as<int>() > 0)
-                sql.script(QStringLiteral("databases"), QStringLiteral("DROP DATABASE %1 WITH (FORCE)").arg(sql::quoteIdent(database)));
+        for (const QString &database : { liveDatabase, backupDatabase }) {
+            if (sql.run(QStringLiteral("databases"),
+                       QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = $1"), database)[0][0]
+                    .as<int>()
+                > 0)
+                sql.script(QStringLiteral("databases"),
+                    QStringLiteral("DROP DATABASE %1 WITH (FORCE)").arg(sql::quoteIdent(database)));
         }
-        sql.script(QStringLiteral("databases"), QStringLiteral("CREATE DATABASE %1 TEMPLATE template0 ENCODING 'UTF8'")
-                                                    .arg(sql::quoteIdent(backupDatabase)));
+        sql.script(QStringLiteral("databases"),
+            QStringLiteral("CREATE DATABASE %1 TEMPLATE template0 ENCODING 'UTF8'")
+                .arg(sql::quoteIdent(backupDatabase)));
     }
     {
-        PgSession session(cluster.conninfo(backupDatabase), PgSession::Options::writable(QStringLiteral("DEMO BACKUP")));
+        PgSession session(
+            cluster.conninfo(backupDatabase), PgSession::Options::writable(QStringLiteral("DEMO BACKUP")));
         DemoSql sql(session);
         DemoGenerator generator(sql, parameters);
         generator.generateRows();
@@ -67,17 +73,21 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
     step("live as a copy of the backup");
     {
         // live starts as a file copy of the backup; only what happened after T0 is applied to it.
-        PgSession session(cluster.conninfo(QStringLiteral("postgres")), PgSession::Options::writable(QStringLiteral("DEMO")));
+        PgSession session(
+            cluster.conninfo(QStringLiteral("postgres")), PgSession::Options::writable(QStringLiteral("DEMO")));
         DemoSql sql(session);
         // The backup's session has closed, but its server process may still be on its way out.
         for (int attempt = 0; attempt < 100; ++attempt) {
-            if (sql.run(QStringLiteral("live"), QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = $1"),
-                        backupDatabase)[0][0].as<int>() == 0)
+            if (sql.run(QStringLiteral("live"),
+                       QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = $1"), backupDatabase)[0][0]
+                    .as<int>()
+                == 0)
                 break;
             QThread::msleep(50);
         }
-        sql.script(QStringLiteral("live"), QStringLiteral("CREATE DATABASE %1 TEMPLATE %2 STRATEGY FILE_COPY")
-                                                .arg(sql::quoteIdent(liveDatabase), sql::quoteIdent(backupDatabase)));
+        sql.script(QStringLiteral("live"),
+            QStringLiteral("CREATE DATABASE %1 TEMPLATE %2 STRATEGY FILE_COPY")
+                .arg(sql::quoteIdent(liveDatabase), sql::quoteIdent(backupDatabase)));
     }
     PgSession session(cluster.conninfo(liveDatabase), PgSession::Options::writable(QStringLiteral("DEMO LIVE")));
     DemoSql sql(session);
@@ -106,7 +116,7 @@ bool DemoRunner::upToDate(PgCluster &cluster, const DemoParameters &parameters) 
         if (!QFile::exists(Workspace::resolve(workspacePath(), source.path)))
             return false;
     }
-    PgSession session(cluster.conninfo(QStringLiteral("postgres")), PgSession::Options{});
+    PgSession session(cluster.conninfo(QStringLiteral("postgres")), PgSession::Options {});
     pqxx::nontransaction transaction(session.connection());
     const pqxx::result found = transaction.exec_params(
         "SELECT count(*) FROM pg_database WHERE datname IN ($1, $2)", kBackup.toStdString(), kLive.toStdString());
@@ -142,8 +152,8 @@ DemoRunner::Result DemoRunner::run(const DemoParameters &parameters)
             workspace = Workspace(); // unreadable: written afresh
         }
     }
-    workspace.live = {QStringLiteral("Demo live"), result.liveConninfo};
-    workspace.backup = {QStringLiteral("Demo backup (T0)"), result.backupConninfo};
+    workspace.live = { QStringLiteral("Demo live"), result.liveConninfo };
+    workspace.backup = { QStringLiteral("Demo backup (T0)"), result.backupConninfo };
     workspace.logs = DemoLogWriter::sources();
     workspace.save(workspacePath(), SafeFileWriter::Existing::Replace); // the demo's own, rewritten every run
     return result;

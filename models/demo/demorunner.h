@@ -18,7 +18,11 @@ public:
     /// Called with a short description as each step of a build begins.
     using Progress = std::function<void(const QString &step)>;
 
-    explicit DemoRunner(QString dir, Progress progress = {}) : m_dir(std::move(dir)), m_progress(std::move(progress)) {}
+    explicit DemoRunner(QString dir, Progress progress = {})
+        : m_dir(std::move(dir))
+        , m_progress(std::move(progress))
+    {
+    }
 
     struct Result
     {
@@ -36,7 +40,7 @@ public:
 
     /// Builds the two databases on `cluster` (replacing them) and the logs under `logsDir`.
     static void build(PgCluster &cluster, const QString &backupDatabase, const QString &liveDatabase,
-                      const QString &logsDir, const DemoParameters &parameters, const Progress &progress = {});
+        const QString &logsDir, const DemoParameters &parameters, const Progress &progress = {});
 
 private:
     bool upToDate(PgCluster &cluster, const DemoParameters &parameters) const;

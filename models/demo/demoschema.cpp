@@ -6,8 +6,8 @@
 #include <QMap>
 #include <QRegularExpression>
 
-#include <algorithm>
 #include <QStringList>
+#include <algorithm>
 
 namespace salvage {
 
@@ -228,7 +228,7 @@ void DemoSchema::createConstraints(DemoSql &sql)
     const QStringList indexes = statements(kIndexes);
     QList<QStringList> builds;
     for (const QString &index : indexes)
-        builds << QStringList{index};
+        builds << QStringList { index };
     DemoParallel::each(conninfo, builds, kMaintenanceSettings);
 
     static const QRegularExpression primaryIndex(QStringLiteral("^CREATE UNIQUE INDEX (\\w+_pkey) ON (\\w+) "));
@@ -240,7 +240,7 @@ void DemoSchema::createConstraints(DemoSql &sql)
         if (match.hasMatch()) {
             attach << QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 PRIMARY KEY USING INDEX %2")
                           .arg(match.captured(2), match.captured(1));
-            analyses << QStringList{QStringLiteral("ANALYZE %1").arg(match.captured(2))};
+            analyses << QStringList { QStringLiteral("ANALYZE %1").arg(match.captured(2)) };
         }
     }
     // Validating a table's keys locks it against its other validations: one group per table, the
@@ -254,7 +254,8 @@ void DemoSchema::createConstraints(DemoSql &sql)
     }
     sql.script(QStringLiteral("keys"), attach.join(QStringLiteral(";\n")));
     QList<QStringList> groups = validations.values();
-    std::stable_sort(groups.begin(), groups.end(), [](const QStringList &a, const QStringList &b) { return a.size() > b.size(); });
+    std::stable_sort(
+        groups.begin(), groups.end(), [](const QStringList &a, const QStringList &b) { return a.size() > b.size(); });
     DemoParallel::each(conninfo, groups, kMaintenanceSettings);
     DemoParallel::each(conninfo, analyses, kMaintenanceSettings);
 }

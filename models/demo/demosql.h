@@ -13,10 +13,12 @@ namespace salvage {
 class DemoSql
 {
 public:
-    explicit DemoSql(PgSession &session) : m_session(session) {}
+    explicit DemoSql(PgSession &session)
+        : m_session(session)
+    {
+    }
 
-    template<typename... Args>
-    pqxx::result run(const QString &step, const QString &statement, Args &&...args)
+    template <typename... Args> pqxx::result run(const QString &step, const QString &statement, Args &&...args)
     {
         try {
             pqxx::nontransaction transaction(m_session.connection());
@@ -35,8 +37,7 @@ public:
 
 private:
     // libpqxx binds std::string, not QString.
-    template<typename T>
-    static decltype(auto) param(T &&value)
+    template <typename T> static decltype(auto) param(T &&value)
     {
         if constexpr (std::is_same_v<std::decay_t<T>, QString>)
             return value.toStdString();

@@ -12,10 +12,11 @@ namespace {
 // per chunk into a temporary table (no WAL, session-local) that one statement per table reads.
 constexpr qint64 kChunk = 200000;
 
-const char *const kCreateValues =
-    "CREATE TEMPORARY TABLE IF NOT EXISTS demo_status_values (i bigint, acc bigint, kind int, parent bigint, "
-    "ms bigint, id bigint, favs int); "
-    "CREATE TEMPORARY TABLE IF NOT EXISTS demo_account_values (k bigint PRIMARY KEY, local boolean, uri text, web text)";
+const char *const kCreateValues
+    = "CREATE TEMPORARY TABLE IF NOT EXISTS demo_status_values (i bigint, acc bigint, kind int, parent bigint, "
+      "ms bigint, id bigint, favs int); "
+      "CREATE TEMPORARY TABLE IF NOT EXISTS demo_account_values (k bigint PRIMARY KEY, local boolean, uri text, web "
+      "text)";
 
 // The strings of each author, made once rather than once per status. $1: accounts, $2: the local domain.
 const char *const kAccountValues = R"SQL(
@@ -118,9 +119,10 @@ void DemoStatuses::generate(qint64 first, qint64 last, qint64 capMs, bool indexe
     // rows hanging off it (reblogs get no favourites, media, bookmarks or mentions).
     const QString skip = indexed ? QStringLiteral("ON CONFLICT DO NOTHING") : QString();
     m_sql.script(QStringLiteral("statuses"), QString::fromLatin1(kCreateValues));
-    if (m_sql.scalar(QStringLiteral("statuses"), QStringLiteral("SELECT count(*) FROM pg_temp.demo_account_values")) == 0) {
+    if (m_sql.scalar(QStringLiteral("statuses"), QStringLiteral("SELECT count(*) FROM pg_temp.demo_account_values"))
+        == 0) {
         m_sql.run(QStringLiteral("statuses"), QString::fromUtf8(kAccountValues), m_parameters.accounts(),
-                  DemoParameters::localDomain());
+            DemoParameters::localDomain());
         m_sql.script(QStringLiteral("statuses"), QStringLiteral("ANALYZE pg_temp.demo_account_values"));
     }
     for (qint64 from = first; from <= last; from += kChunk) {
@@ -140,10 +142,11 @@ void DemoStatuses::generate(qint64 first, qint64 last, qint64 capMs, bool indexe
 void DemoStatuses::removeDuplicateReblogs()
 {
     // Two reblogs of one status by one account: keep the first, as Mastodon's unique index would.
-    m_sql.run(QStringLiteral("duplicate reblogs"), QStringLiteral(
-        "DELETE FROM statuses WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER "
-        "(PARTITION BY account_id, reblog_of_id ORDER BY id) AS n FROM statuses WHERE reblog_of_id IS NOT NULL) r "
-        "WHERE n > 1)"));
+    m_sql.run(QStringLiteral("duplicate reblogs"),
+        QStringLiteral(
+            "DELETE FROM statuses WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER "
+            "(PARTITION BY account_id, reblog_of_id ORDER BY id) AS n FROM statuses WHERE reblog_of_id IS NOT NULL) r "
+            "WHERE n > 1)"));
 }
 
 void DemoStatuses::addNotifications(qint64 fromMs, qint64 toMs)
@@ -162,7 +165,8 @@ UNION ALL
 SELECT f.id * 4 + 3, f.id, 'Follow', f.target_account_id, f.account_id, 'follow', f.created_at, f.created_at
 FROM follows f JOIN accounts a ON a.id = f.target_account_id
 WHERE a.domain IS NULL AND f.created_at >= pg_temp.ts($1) AND f.created_at < pg_temp.ts($2)
-)SQL"), fromMs, toMs);
+)SQL"),
+        fromMs, toMs);
 }
 
 void DemoStatuses::addAccountStats()

@@ -12,7 +12,11 @@ class DemoSql;
 class DemoStatuses
 {
 public:
-    DemoStatuses(DemoSql &sql, const DemoParameters &parameters) : m_sql(sql), m_parameters(parameters) {}
+    DemoStatuses(DemoSql &sql, const DemoParameters &parameters)
+        : m_sql(sql)
+        , m_parameters(parameters)
+    {
+    }
 
     /// Statuses with index [first, last] and the rows hanging off them, all made before capMs.
     /// `indexed`: the unique indexes exist already, so a duplicate reblog is skipped on insert;

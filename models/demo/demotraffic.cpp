@@ -50,7 +50,8 @@ SELECT CASE WHEN a.domain IS NULL THEN t + interval '30 ms' ELSE t - interval '3
 FROM statuses s JOIN accounts a ON a.id = s.account_id LEFT JOIN users u ON u.account_id = a.id
 CROSS JOIN LATERAL (SELECT s.created_at AT TIME ZONE 'UTC') c(t)
 WHERE s.created_at >= pg_temp.ts($1) AND s.created_at < pg_temp.ts($2)
-)SQL"), fromMs, toMs);
+)SQL"),
+        fromMs, toMs);
     m_sql.run(QStringLiteral("status jobs"), QStringLiteral(R"SQL(
 INSERT INTO pg_temp.demo_jobs
 SELECT CASE WHEN a.domain IS NULL THEN t + interval '60 ms' ELSE t - interval '50 ms' END,
@@ -60,7 +61,8 @@ SELECT CASE WHEN a.domain IS NULL THEN t + interval '60 ms' ELSE t - interval '5
 FROM statuses s JOIN accounts a ON a.id = s.account_id
 CROSS JOIN LATERAL (SELECT s.created_at AT TIME ZONE 'UTC') c(t)
 WHERE s.created_at >= pg_temp.ts($1) AND s.created_at < pg_temp.ts($2)
-)SQL"), fromMs, toMs);
+)SQL"),
+        fromMs, toMs);
     m_sql.run(QStringLiteral("favourite and follow requests"), QStringLiteral(R"SQL(
 INSERT INTO pg_temp.demo_requests
 SELECT (f.created_at AT TIME ZONE 'UTC') + interval '25 ms', coalesce(u.current_sign_in_ip, pg_temp.ip(a.id)), 'POST',
@@ -76,7 +78,8 @@ SELECT (f.created_at AT TIME ZONE 'UTC') + interval '25 ms', coalesce(u.current_
   15 + pg_temp.r(89, f.id) * 40, 1 + pg_temp.r(90, f.id) * 8, pg_temp.r(91, f.id) * 20, NULL
 FROM follows f JOIN accounts a ON a.id = f.account_id AND a.domain IS NULL LEFT JOIN users u ON u.account_id = a.id
 WHERE f.created_at >= pg_temp.ts($1) AND f.created_at < pg_temp.ts($2)
-)SQL"), fromMs, toMs);
+)SQL"),
+        fromMs, toMs);
 
     // The server log: a checkpoint every five minutes, and the nightly pg_dump at T0.
     m_sql.run(QStringLiteral("server log"), QStringLiteral(R"SQL(
@@ -93,7 +96,8 @@ UNION ALL
 SELECT pg_temp.tstz($3::bigint), 40213, 0, 'LOG', 'connection authorized: user=backup database=mastodon_production application_name=pg_dump', NULL, NULL
 UNION ALL
 SELECT pg_temp.tstz($3::bigint + 191422), 40213, 1, 'LOG', 'disconnection: session time: 0:03:11.422 user=backup database=mastodon_production host=[local]', NULL, NULL
-)SQL"), fromMs, toMs, DemoParameters::backupMs());
+)SQL"),
+        fromMs, toMs, DemoParameters::backupMs());
 }
 
 } // namespace salvage

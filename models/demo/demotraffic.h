@@ -12,7 +12,11 @@ class DemoSql;
 class DemoTraffic
 {
 public:
-    DemoTraffic(DemoSql &sql, const DemoParameters &parameters) : m_sql(sql), m_parameters(parameters) {}
+    DemoTraffic(DemoSql &sql, const DemoParameters &parameters)
+        : m_sql(sql)
+        , m_parameters(parameters)
+    {
+    }
 
     /// pg_temp.demo_requests, demo_jobs, demo_pglog, demo_victims, demo_moved.
     void createEventTables();

@@ -10,22 +10,21 @@ using namespace Qt::StringLiterals;
 namespace salvage {
 
 BucketSums BucketSums::fetch(DiffSide &side, const QString &table, const QString &bucketExpression,
-                             const QString &hashExpression, const QString &newestAggregate,
-                             const std::optional<QString> &parameter)
+    const QString &hashExpression, const QString &newestAggregate, const std::optional<QString> &parameter)
 {
     const QString newest = newestAggregate.isEmpty() ? u"NULL::float8"_s : newestAggregate;
     // Flat on purpose: a subquery with the whole row made the planner sort wide rows to group them.
     QString bucket = bucketExpression;
     bucket.replace(u"%HASH%"_s, hashExpression);
-    const QString query =
-        u"SELECT %1, count(*), sum(%2)::text, %3 FROM %4 GROUP BY 1"_s.arg(bucket, hashExpression, newest, table);
+    const QString query
+        = u"SELECT %1, count(*), sum(%2)::text, %3 FROM %4 GROUP BY 1"_s.arg(bucket, hashExpression, newest, table);
     const std::string text = query.toStdString();
-    const pqxx::result result = parameter ? side.txn().exec_params(text, parameter->toStdString())
-                                          : side.txn().exec(text);
+    const pqxx::result result
+        = parameter ? side.txn().exec_params(text, parameter->toStdString()) : side.txn().exec(text);
     BucketSums sums;
     sums.buckets.reserve(result.size());
     for (const auto &row : result) {
-        Bucket entry{row[0].as<int>(), row[1].as<qint64>(), QByteArray(row[2].c_str(), qsizetype(row[2].size()))};
+        Bucket entry { row[0].as<int>(), row[1].as<qint64>(), QByteArray(row[2].c_str(), qsizetype(row[2].size())) };
         sums.rows += entry.rows;
         sums.buckets.push_back(std::move(entry));
         if (!row[3].is_null()) {
@@ -42,8 +41,8 @@ BucketSums BucketSums::fetch(DiffSide &side, const QString &table, const QString
 
 qint64 BucketSums::rowsIn(int id) const
 {
-    const auto it = std::lower_bound(buckets.cbegin(), buckets.cend(), id,
-                                     [](const Bucket &bucket, int wanted) { return bucket.id < wanted; });
+    const auto it = std::lower_bound(
+        buckets.cbegin(), buckets.cend(), id, [](const Bucket &bucket, int wanted) { return bucket.id < wanted; });
     return it != buckets.cend() && it->id == id ? it->rows : 0;
 }
 

@@ -30,8 +30,7 @@ struct BucketSums
     /// `parameter` is bound as $1 when not null (the key-range thresholds); %HASH% in
     /// `bucketExpression` stands for the row hash.
     static BucketSums fetch(DiffSide &side, const QString &table, const QString &bucketExpression,
-                            const QString &hashExpression, const QString &newestAggregate,
-                            const std::optional<QString> &parameter);
+        const QString &hashExpression, const QString &newestAggregate, const std::optional<QString> &parameter);
     /// Buckets whose count or hash sum differ between the sides, ascending.
     static QList<int> mismatches(const BucketSums &backup, const BucketSums &live);
 };

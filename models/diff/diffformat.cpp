@@ -135,28 +135,25 @@ QString movesText(const DiffResult &result)
 QString formatEpoch(double seconds)
 {
     return QDateTime::fromMSecsSinceEpoch(qint64(seconds * 1000.0), QTimeZone::utc()).toString(u"yyyy-MM-dd HH:mm:ss"_s)
-           + u" UTC"_s;
+        + u" UTC"_s;
 }
 
 QJsonObject diffToJson(const DiffResult &result, bool withRows)
 {
     QJsonArray tables;
     for (const TableDiff &table : result.tables) {
-        QJsonObject object{{u"table"_s, table.table},
-                           {u"key"_s, table.keyColumns.join(u',')},
-                           {u"backup_rows"_s, table.backupRows},
-                           {u"live_rows"_s, table.liveRows},
-                           {u"only_in_backup"_s, table.onlyInBackup},
-                           {u"only_in_live"_s, table.onlyInLive},
-                           {u"changed"_s, table.changed}};
+        QJsonObject object { { u"table"_s, table.table }, { u"key"_s, table.keyColumns.join(u',') },
+            { u"backup_rows"_s, table.backupRows }, { u"live_rows"_s, table.liveRows },
+            { u"only_in_backup"_s, table.onlyInBackup }, { u"only_in_live"_s, table.onlyInLive },
+            { u"changed"_s, table.changed } };
         if (!table.keyIndex.isEmpty()) // `key` is a unique key's, not a primary key's: say which and why
             object.insert(u"note"_s, table.notes.first());
         if (withRows) {
             QJsonArray rows;
             for (const DiffRow &row : table.rows) {
-                const QJsonObject entry{{u"key"_s, rowKey(table, row)},
-                                        {u"status"_s, DiffRow::statusName(row.status)},
-                                        {u"columns"_s, QJsonArray::fromStringList(row.changedColumns)}};
+                const QJsonObject entry { { u"key"_s, rowKey(table, row) },
+                    { u"status"_s, DiffRow::statusName(row.status) },
+                    { u"columns"_s, QJsonArray::fromStringList(row.changedColumns) } };
                 for (int copy = 0; copy < row.multiplicity; ++copy)
                     rows.append(entry);
             }
@@ -183,12 +180,18 @@ QJsonObject diffToJson(const DiffResult &result, bool withRows)
 QString diffToText(const DiffResult &result, bool withRows)
 {
     QString out;
-    out += result.backupTime ? u"Backup point in time (newest creation time in backup): %1\n"_s.arg(formatEpoch(*result.backupTime))
-                             : u"Backup point in time: not found (no creation timestamps or time-carrying keys)\n"_s;
+    out += result.backupTime
+        ? u"Backup point in time (newest creation time in backup): %1\n"_s.arg(formatEpoch(*result.backupTime))
+        : u"Backup point in time: not found (no creation timestamps or time-carrying keys)\n"_s;
     qint64 fresh = 0, unexplained = 0;
     int identical = 0;
-    out += u"\n%1 %2 %3 %4 %5 %6 %7\n"_s.arg(u"table"_s, -40).arg(u"backup"_s, 10).arg(u"live"_s, 10)
-               .arg(u"lost"_s, 9).arg(u"new"_s, 9).arg(u"changed"_s, 9).arg(u"moved"_s, 9);
+    out += u"\n%1 %2 %3 %4 %5 %6 %7\n"_s.arg(u"table"_s, -40)
+               .arg(u"backup"_s, 10)
+               .arg(u"live"_s, 10)
+               .arg(u"lost"_s, 9)
+               .arg(u"new"_s, 9)
+               .arg(u"changed"_s, 9)
+               .arg(u"moved"_s, 9);
     for (const TableDiff &table : result.tables) {
         fresh += table.newSinceBackup;
         unexplained += table.onlyInLive - table.newSinceBackup;
@@ -196,9 +199,13 @@ QString diffToText(const DiffResult &result, bool withRows)
             ++identical;
             continue;
         }
-        out += u"%1 %2 %3 %4 %5 %6 %7\n"_s.arg(table.table, -40).arg(number(table.backupRows), 10)
-                   .arg(number(table.liveRows), 10).arg(number(table.onlyInBackup), 9).arg(number(table.onlyInLive), 9)
-                   .arg(number(table.changed), 9).arg(number(table.movedRows()), 9);
+        out += u"%1 %2 %3 %4 %5 %6 %7\n"_s.arg(table.table, -40)
+                   .arg(number(table.backupRows), 10)
+                   .arg(number(table.liveRows), 10)
+                   .arg(number(table.onlyInBackup), 9)
+                   .arg(number(table.onlyInLive), 9)
+                   .arg(number(table.changed), 9)
+                   .arg(number(table.movedRows()), 9);
     }
     out += u"%1 table(s) identical, %2 differ.\n"_s.arg(identical).arg(result.tables.size() - identical);
     out += u"Rows only in live: %1 new since the backup, %2 unexplained.\n"_s.arg(number(fresh), number(unexplained));

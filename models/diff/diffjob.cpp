@@ -19,8 +19,8 @@ struct Rendezvous
     std::shared_future<PgSession *> lentFuture = lent.get_future().share();
     std::promise<void> done;
     std::shared_future<void> doneFuture = done.get_future().share();
-    std::atomic<bool> lentSet{false};
-    std::atomic<bool> doneSet{false};
+    std::atomic<bool> lentSet { false };
+    std::atomic<bool> doneSet { false };
 
     void finish()
     {
@@ -30,13 +30,17 @@ struct Rendezvous
     void refuse()
     {
         if (!lentSet.exchange(true))
-            lent.set_exception(std::make_exception_ptr(Error(QStringLiteral("The backup connection is not available."))));
+            lent.set_exception(
+                std::make_exception_ptr(Error(QStringLiteral("The backup connection is not available."))));
     }
 };
 constexpr auto kPoll = std::chrono::milliseconds(50);
 } // namespace
 
-DiffJob::DiffJob(Connection *live, Connection *backup, QObject *parent) : QObject(parent), m_live(live), m_backup(backup)
+DiffJob::DiffJob(Connection *live, Connection *backup, QObject *parent)
+    : QObject(parent)
+    , m_live(live)
+    , m_backup(backup)
 {
 }
 
@@ -63,8 +67,7 @@ void DiffJob::start(const QStringList &tables)
         [rendezvous](PgSession &session, JobControl &control) {
             if (!rendezvous->lentSet.exchange(true))
                 rendezvous->lent.set_value(&session);
-            while (rendezvous->doneFuture.wait_for(kPoll) != std::future_status::ready && !control.isCancelled()) {
-            }
+            while (rendezvous->doneFuture.wait_for(kPoll) != std::future_status::ready && !control.isCancelled()) { }
             // Cancelled here means the LIVE job is cancelled too (cancel() does both); it stops
             // using this session before its own job ends, so waiting for it is still right.
             rendezvous->doneFuture.wait();
@@ -80,7 +83,7 @@ void DiffJob::start(const QStringList &tables)
             {
                 std::shared_ptr<Rendezvous> rendezvous;
                 ~Release() { rendezvous->finish(); }
-            } release{rendezvous};
+            } release { rendezvous };
             while (rendezvous->lentFuture.wait_for(kPoll) != std::future_status::ready)
                 control.throwIfCancelled();
             PgSession *backup = rendezvous->lentFuture.get();

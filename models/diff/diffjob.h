@@ -25,7 +25,7 @@ public:
     bool isRunning() const { return m_running; }
 
 Q_SIGNALS:
-    void partial(const salvage::DiffResult &result);  ///< after each table
+    void partial(const salvage::DiffResult &result); ///< after each table
     void finished(const salvage::DiffResult &result);
     void failed(const QString &message, bool cancelled);
 

@@ -63,7 +63,7 @@ void DiffResult::classify()
             // what their key said (a serial key beyond the backup's largest).
             if (row.liveTime)
                 row.origin = backupTime && *row.liveTime > *backupTime ? DiffRow::Origin::NewSinceBackup
-                                                                        : DiffRow::Origin::Unexplained;
+                                                                       : DiffRow::Origin::Unexplained;
             if (row.origin == DiffRow::Origin::NewSinceBackup)
                 table.newSinceBackup += row.multiplicity;
         }

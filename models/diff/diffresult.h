@@ -19,12 +19,12 @@ struct DiffRow
     enum class Origin { NotApplicable, NewSinceBackup, Unexplained };
 
     Status status = Status::Changed;
-    QStringList key;                 ///< key values as text, in key-column order (all columns without a key)
-    QStringList changedColumns;      ///< for Changed rows
-    QList<DiffValue> backupValues;   ///< every compared column, empty when the row is not in backup
-    QList<DiffValue> liveValues;     ///< every compared column, empty when the row is not in live
-    int multiplicity = 1;            ///< tables without a primary key: how many surplus copies
-    std::optional<double> liveTime;  ///< seconds since the epoch the row says it was created, when it says
+    QStringList key; ///< key values as text, in key-column order (all columns without a key)
+    QStringList changedColumns; ///< for Changed rows
+    QList<DiffValue> backupValues; ///< every compared column, empty when the row is not in backup
+    QList<DiffValue> liveValues; ///< every compared column, empty when the row is not in live
+    int multiplicity = 1; ///< tables without a primary key: how many surplus copies
+    std::optional<double> liveTime; ///< seconds since the epoch the row says it was created, when it says
     Origin origin = Origin::NotApplicable;
     bool originFromParent = false; ///< NewSinceBackup because a row it references is (ParentOrigin)
 
@@ -34,10 +34,10 @@ struct DiffRow
 /// "N rows of table.column moved from X to Y": a foreign-key column that points elsewhere in live.
 struct DiffMove
 {
-    QString table;   ///< "schema.table"
-    QString column;  ///< the foreign-key columns, comma-separated
-    DiffValue from;  ///< backup value (columns comma-separated for composite keys)
-    DiffValue to;    ///< live value
+    QString table; ///< "schema.table"
+    QString column; ///< the foreign-key columns, comma-separated
+    DiffValue from; ///< backup value (columns comma-separated for composite keys)
+    DiffValue to; ///< live value
     qint64 rows = 0;
     /// The column is part of the primary key: each moved row is listed as one row lost and one new
     /// (every other column equal), since a new key is a new row.
@@ -72,23 +72,23 @@ struct DiffReference
 /// The comparison of one table.
 struct TableDiff
 {
-    QString table;            ///< "schema.table"
+    QString table; ///< "schema.table"
     /// The primary key, or the unique key that stands in for it (keyIndex); empty when the table
     /// is compared as a multiset of whole rows.
     QStringList keyColumns;
     QString keyIndex; ///< the unique index keyColumns come from, empty for a primary key
-    QStringList columns;      ///< the compared columns (present on both sides)
-    QString sqlName;          ///< "schema"."table", quoted, for generated SQL
+    QStringList columns; ///< the compared columns (present on both sides)
+    QString sqlName; ///< "schema"."table", quoted, for generated SQL
     QStringList generatedColumns; ///< compared columns the server computes (left out of INSERTs)
-    bool identityAlways = false;  ///< a column is GENERATED ALWAYS AS IDENTITY (INSERTs override it)
-    QStringList notes;        ///< schema drift and other caveats, one sentence each
+    bool identityAlways = false; ///< a column is GENERATED ALWAYS AS IDENTITY (INSERTs override it)
+    QStringList notes; ///< schema drift and other caveats, one sentence each
     qint64 backupRows = 0;
     qint64 liveRows = 0;
     qint64 onlyInBackup = 0;
     qint64 onlyInLive = 0;
     qint64 changed = 0;
     qint64 newSinceBackup = 0; ///< part of onlyInLive that the data dates after the backup
-    QList<DiffRow> rows;      ///< the differing rows
+    QList<DiffRow> rows; ///< the differing rows
     QList<DiffMove> moves;
     QList<DiffReference> references; ///< the backup's foreign keys of this table
 
@@ -102,7 +102,7 @@ struct DiffResult
 {
     QList<TableDiff> tables;
     std::optional<double> backupTime; ///< newest creation time found in backup, seconds since the epoch
-    QStringList notes;                ///< tables present on one side only, …
+    QStringList notes; ///< tables present on one side only, …
     bool complete = false;
 
     bool hasDifferences() const;

@@ -43,9 +43,12 @@ QVariant DiffRowsModel::data(const QModelIndex &index, int role) const
         if (role != Qt::DisplayRole)
             return {};
         switch (row.status) {
-        case DiffRow::Status::OnlyInBackup: return tr("lost");
-        case DiffRow::Status::Changed: return tr("changed");
-        case DiffRow::Status::OnlyInLive: break;
+        case DiffRow::Status::OnlyInBackup:
+            return tr("lost");
+        case DiffRow::Status::Changed:
+            return tr("changed");
+        case DiffRow::Status::OnlyInLive:
+            break;
         }
         return row.origin == DiffRow::Origin::NewSinceBackup ? tr("new since backup") : tr("new (unexplained)");
     }
@@ -93,7 +96,8 @@ QVariant DiffRowsModel::headerData(int section, Qt::Orientation orientation, int
     const bool key = m_table.keyColumns.contains(m_table.columns.at(column));
     // Words, not an emoji: Debian's default fonts draw 🔑 as an empty box.
     const QString side = (section - 1) % 2 ? tr("live") : tr("backup");
-    return key ? tr("%1 (key, %2)").arg(m_table.columns.at(column), side) : tr("%1 (%2)").arg(m_table.columns.at(column), side);
+    return key ? tr("%1 (key, %2)").arg(m_table.columns.at(column), side)
+               : tr("%1 (%2)").arg(m_table.columns.at(column), side);
 }
 
 } // namespace salvage

@@ -26,13 +26,13 @@ QString csvValue(const QList<DiffValue> &values, int column)
 
 QString csv(const TableDiff &table, const QList<int> &rows)
 {
-    QStringList header{csvField(u"status"_s)};
+    QStringList header { csvField(u"status"_s) };
     for (const QString &column : table.columns)
         header << csvField(column + u" (backup)"_s) << csvField(column + u" (live)"_s);
     QString text = header.join(u',') + u"\r\n"_s;
     for (int index : rows) {
         const DiffRow &row = table.rows.at(index);
-        QStringList fields{csvField(DiffRow::statusName(row.status))};
+        QStringList fields { csvField(DiffRow::statusName(row.status)) };
         for (int column = 0; column < table.columns.size(); ++column)
             fields << csvValue(row.backupValues, column) << csvValue(row.liveValues, column);
         text += fields.join(u',') + u"\r\n"_s;

@@ -28,8 +28,8 @@ QString insertStatements(const TableDiff &table, const QList<int> &rows);
 /// to the Restore and Graph views.
 struct DiffRowSelection
 {
-    QString table;           ///< "schema.table"
-    QString sqlName;         ///< "schema"."table", quoted
+    QString table; ///< "schema.table"
+    QString sqlName; ///< "schema"."table", quoted
     QStringList keyColumns;
     QList<QStringList> keys; ///< one per row, in keyColumns order, as text
     /// The rows' non-NULL values on either side as a log would write them (LogKeyCandidates),

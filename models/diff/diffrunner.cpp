@@ -1,7 +1,6 @@
 #include "diff/diffrunner.h"
 
 #include "core/error.h"
-#include "jobs/jobcontrol.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
 #include "diff/multisetcomparator.h"
@@ -9,6 +8,7 @@
 #include "diff/sidepair.h"
 #include "diff/tablecomparator.h"
 #include "diff/uniquekeyidentity.h"
+#include "jobs/jobcontrol.h"
 
 #include <algorithm>
 #include <future>
@@ -18,8 +18,8 @@ using namespace Qt::StringLiterals;
 namespace salvage {
 
 namespace {
-QList<QPair<const Table *, const Table *>> chooseTables(const Schema &backup, const Schema &live,
-                                                        const QStringList &wanted, QStringList &notes)
+QList<QPair<const Table *, const Table *>> chooseTables(
+    const Schema &backup, const Schema &live, const QStringList &wanted, QStringList &notes)
 {
     QList<QPair<const Table *, const Table *>> pairs;
     if (!wanted.isEmpty()) {
@@ -47,8 +47,8 @@ QList<QPair<const Table *, const Table *>> chooseTables(const Schema &backup, co
 }
 } // namespace
 
-DiffResult DiffRunner::run(PgSession &backup, PgSession &live, JobControl &control, const QStringList &tables,
-                           const TableSink &onTable)
+DiffResult DiffRunner::run(
+    PgSession &backup, PgSession &live, JobControl &control, const QStringList &tables, const TableSink &onTable)
 {
     DiffResult result;
     control.setProgress(0, -1, u"Reading both schemas"_s);
@@ -69,9 +69,9 @@ DiffResult DiffRunner::run(PgSession &backup, PgSession &live, JobControl &contr
         const Table &b = *pairs.at(i).first;
         const Table &l = *pairs.at(i).second;
         control.setProgress(i, pairs.size(), u"Comparing %1"_s.arg(b.qualifiedName()));
-        const bool keyed = !b.primaryKey.isEmpty() && b.primaryKey == l.primaryKey &&
-                           std::all_of(b.primaryKey.cbegin(), b.primaryKey.cend(),
-                                       [&](const QString &c) { return l.column(c) && b.column(c)->type == l.column(c)->type; });
+        const bool keyed = !b.primaryKey.isEmpty() && b.primaryKey == l.primaryKey
+            && std::all_of(b.primaryKey.cbegin(), b.primaryKey.cend(),
+                [&](const QString &c) { return l.column(c) && b.column(c)->type == l.column(c)->type; });
         const auto compareByKey = [&](const Table &backupTable, const Table &liveTable) {
             TableComparator comparator(sides, backupTable, liveTable, version, control);
             result.tables << comparator.compare();

@@ -23,7 +23,7 @@ public:
     /// `tables` as "schema.table" or a bare name; empty means every table both sides have.
     /// Throws salvage::Error (unknown table, server error) or Cancelled.
     static DiffResult run(PgSession &backup, PgSession &live, JobControl &control, const QStringList &tables = {},
-                          const TableSink &onTable = {});
+        const TableSink &onTable = {});
 };
 
 } // namespace salvage

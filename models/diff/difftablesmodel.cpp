@@ -8,8 +8,8 @@ void DiffTablesModel::setResult(const DiffResult &result)
 {
     // Results only grow while a diff runs: update the rows we have, append the new ones.
     const int common = int(std::min(m_tables.size(), result.tables.size()));
-    if (result.tables.size() < m_tables.size() ||
-        (common > 0 && m_tables.at(common - 1).table != result.tables.at(common - 1).table)) {
+    if (result.tables.size() < m_tables.size()
+        || (common > 0 && m_tables.at(common - 1).table != result.tables.at(common - 1).table)) {
         beginResetModel();
         m_tables = result.tables;
         endResetModel();
@@ -54,13 +54,26 @@ QVariant DiffTablesModel::data(const QModelIndex &index, int role) const
         if (role == Qt::ToolTipRole && !table.notes.isEmpty())
             return table.notes.join(QLatin1Char('\n'));
         break;
-    case Backup: number = table.backupRows; break;
-    case Live: number = table.liveRows; break;
-    case Lost: number = table.onlyInBackup; break;
-    case New: number = table.onlyInLive; break;
-    case Changed: number = table.changed; break;
-    case Moved: number = table.movedRows(); break;
-    default: break;
+    case Backup:
+        number = table.backupRows;
+        break;
+    case Live:
+        number = table.liveRows;
+        break;
+    case Lost:
+        number = table.onlyInBackup;
+        break;
+    case New:
+        number = table.onlyInLive;
+        break;
+    case Changed:
+        number = table.changed;
+        break;
+    case Moved:
+        number = table.movedRows();
+        break;
+    default:
+        break;
     }
     if (role == CategoryRole) {
         QStringList categories;
@@ -83,7 +96,9 @@ QVariant DiffTablesModel::data(const QModelIndex &index, int role) const
     if (role == Qt::TextAlignmentRole)
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole && index.column() == New && table.onlyInLive)
-        return tr("%1 new since the backup, %2 unexplained").arg(table.newSinceBackup).arg(table.onlyInLive - table.newSinceBackup);
+        return tr("%1 new since the backup, %2 unexplained")
+            .arg(table.newSinceBackup)
+            .arg(table.onlyInLive - table.newSinceBackup);
     return {};
 }
 
@@ -92,14 +107,22 @@ QVariant DiffTablesModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Table: return tr("Table");
-    case Backup: return tr("Backup rows");
-    case Live: return tr("Live rows");
-    case Lost: return tr("Lost");
-    case New: return tr("New");
-    case Changed: return tr("Changed");
-    case Moved: return tr("Moved");
-    default: return {};
+    case Table:
+        return tr("Table");
+    case Backup:
+        return tr("Backup rows");
+    case Live:
+        return tr("Live rows");
+    case Lost:
+        return tr("Lost");
+    case New:
+        return tr("New");
+    case Changed:
+        return tr("Changed");
+    case Moved:
+        return tr("Moved");
+    default:
+        return {};
     }
 }
 

@@ -13,10 +13,10 @@ using namespace Qt::StringLiterals;
 namespace salvage {
 
 namespace {
-constexpr double kRowsPerBucket = 16;     // a mismatching range costs this many rows hashed again
+constexpr double kRowsPerBucket = 16; // a mismatching range costs this many rows hashed again
 constexpr double kMaxFixedBuckets = 200000;
 constexpr double kMaxVariableBuckets = 600;
-constexpr double kGuessRowsPerPage = 60;  // when the table was never analysed
+constexpr double kGuessRowsPerPage = 60; // when the table was never analysed
 } // namespace
 
 QString KeyRanges::bucketExpression(int parameter, const QString &alias) const
@@ -27,14 +27,13 @@ QString KeyRanges::bucketExpression(int parameter, const QString &alias) const
 
 bool KeyRangePartitioner::isFixedWidth(const Column &column)
 {
-    static const QSet<QString> fixed{u"int2"_s, u"int4"_s, u"int8"_s, u"oid"_s, u"uuid"_s, u"date"_s,
-                                     u"timestamp"_s, u"timestamptz"_s, u"time"_s, u"float4"_s, u"float8"_s,
-                                     u"bool"_s, u"char"_s, u"money"_s};
+    static const QSet<QString> fixed { u"int2"_s, u"int4"_s, u"int8"_s, u"oid"_s, u"uuid"_s, u"date"_s, u"timestamp"_s,
+        u"timestamptz"_s, u"time"_s, u"float4"_s, u"float8"_s, u"bool"_s, u"char"_s, u"money"_s };
     return fixed.contains(column.typeName);
 }
 
-KeyRanges KeyRangePartitioner::partition(DiffSide &side, const Table &table, const Column &keyColumn, qint64 pages,
-                                         double reltuples, int serverVersionNum)
+KeyRanges KeyRangePartitioner::partition(
+    DiffSide &side, const Table &table, const Column &keyColumn, qint64 pages, double reltuples, int serverVersionNum)
 {
     KeyRanges ranges;
     ranges.column = keyColumn;
@@ -49,11 +48,11 @@ KeyRanges KeyRangePartitioner::partition(DiffSide &side, const Table &table, con
     // the physical order (a page sample brings keys stored in key order in runs), costs less than a
     // random number per row, and lets the key index deliver the picks already sorted.
     const QString key = sql::quoteIdent(keyColumn.name);
-    const QString hash = RowHasher({keyColumn}, serverVersionNum).hashExpression();
+    const QString hash = RowHasher({ keyColumn }, serverVersionNum).hashExpression();
     // d.k, qualified, sorts by the key rather than by the text output column of that name.
-    const QString query = u"SELECT d.k::text FROM (SELECT %1 t.%2 AS k FROM %3 AS t WHERE %4 % $1::bigint = 0) AS d "
-                          u"ORDER BY d.k"_s.arg(table.primaryKey.size() == 1 ? QString() : u"DISTINCT"_s, key,
-                                                table.sqlName(), hash);
+    const QString query
+        = u"SELECT d.k::text FROM (SELECT %1 t.%2 AS k FROM %3 AS t WHERE %4 % $1::bigint = 0) AS d "
+          u"ORDER BY d.k"_s.arg(table.primaryKey.size() == 1 ? QString() : u"DISTINCT"_s, key, table.sqlName(), hash);
     const pqxx::result result = side.txn().exec_params(query.toStdString(), every);
     ranges.thresholds.reserve(int(result.size()));
     for (const auto &row : result)

@@ -14,7 +14,7 @@ struct DiffSide;
 /// PostgreSQL's width_bucket() assigns rows to buckets in the column's own type and collation.
 struct KeyRanges
 {
-    Column column;          ///< the leading key column
+    Column column; ///< the leading key column
     QStringList thresholds; ///< ascending, distinct; empty means one bucket for the whole table
     int bucketCount() const { return int(thresholds.size()) + 1; }
     QString arrayType() const { return column.type + QStringLiteral("[]"); }
@@ -29,7 +29,7 @@ class KeyRangePartitioner
 public:
     /// `pages` and `reltuples` describe the table on `side` (reltuples < 0 when never analysed).
     static KeyRanges partition(DiffSide &side, const Table &table, const Column &keyColumn, qint64 pages,
-                               double reltuples, int serverVersionNum);
+        double reltuples, int serverVersionNum);
     /// Fixed-width keys allow many thresholds (width_bucket bisects them in place); variable-width
     /// ones are walked element by element, so they get fewer, larger ranges.
     static bool isFixedWidth(const Column &column);

@@ -46,14 +46,14 @@ QList<QPair<DiffValue, DiffValue>> rekeyedPairs(const QList<DiffRow> &rows, cons
         if (it == lost.end() || it->isEmpty())
             continue;
         const DiffRow *before = it->takeFirst();
-        pairs.append({referenceValue(before->backupValues, positions), referenceValue(row.liveValues, positions)});
+        pairs.append({ referenceValue(before->backupValues, positions), referenceValue(row.liveValues, positions) });
     }
     return pairs;
 }
 } // namespace
 
-QList<DiffMove> MoveSummarizer::summarize(const QString &table, const QStringList &columns, const QStringList &keyColumns,
-                                          const QList<ForeignKey> &foreignKeys, const QList<DiffRow> &rows)
+QList<DiffMove> MoveSummarizer::summarize(const QString &table, const QStringList &columns,
+    const QStringList &keyColumns, const QList<ForeignKey> &foreignKeys, const QList<DiffRow> &rows)
 {
     QList<DiffMove> moves;
     QHash<QString, qsizetype> index; // column \x1f from \x1f to → position in moves
@@ -65,20 +65,21 @@ QList<DiffMove> MoveSummarizer::summarize(const QString &table, const QStringLis
             continue; // a key column not compared on both sides
         const QString column = key.columns.join(QLatin1Char(','));
         const bool inKey = std::any_of(key.columns.cbegin(), key.columns.cend(),
-                                       [&keyColumns](const QString &c) { return keyColumns.contains(c); });
+            [&keyColumns](const QString &c) { return keyColumns.contains(c); });
         QList<QPair<DiffValue, DiffValue>> changes;
         if (inKey) {
             changes = rekeyedPairs(rows, positions);
         } else {
             for (const DiffRow &row : rows)
                 if (row.status == DiffRow::Status::Changed)
-                    changes.append({referenceValue(row.backupValues, positions), referenceValue(row.liveValues, positions)});
+                    changes.append(
+                        { referenceValue(row.backupValues, positions), referenceValue(row.liveValues, positions) });
         }
         for (const auto &[from, to] : std::as_const(changes)) {
             if (from == to)
                 continue;
             const QString id = column + QChar(0x1f) + (from ? QStringLiteral("v") + *from : QStringLiteral("n"))
-                               + QChar(0x1f) + (to ? QStringLiteral("v") + *to : QStringLiteral("n"));
+                + QChar(0x1f) + (to ? QStringLiteral("v") + *to : QStringLiteral("n"));
             auto it = index.constFind(id);
             if (it == index.cend()) {
                 it = index.insert(id, moves.size());

@@ -15,7 +15,7 @@ class MoveSummarizer
 public:
     /// `columns` names the entries of each row's value lists; `keyColumns` is the primary key.
     static QList<DiffMove> summarize(const QString &table, const QStringList &columns, const QStringList &keyColumns,
-                                     const QList<ForeignKey> &foreignKeys, const QList<DiffRow> &rows);
+        const QList<ForeignKey> &foreignKeys, const QList<DiffRow> &rows);
 };
 
 } // namespace salvage

@@ -1,12 +1,12 @@
 #include "diff/multisetcomparator.h"
 
-#include "jobs/jobcontrol.h"
 #include "db/arrayliteral.h"
 #include "diff/bucketsums.h"
 #include "diff/rowfetcher.h"
 #include "diff/rowhasher.h"
 #include "diff/sidepair.h"
 #include "diff/tablecomparator.h"
+#include "jobs/jobcontrol.h"
 
 using namespace Qt::StringLiterals;
 
@@ -23,9 +23,13 @@ struct Copies
 };
 } // namespace
 
-MultisetComparator::MultisetComparator(SidePair &sides, const Table &backup, const Table &live, int serverVersionNum,
-                                       JobControl &control)
-    : m_sides(sides), m_backup(backup), m_live(live), m_serverVersionNum(serverVersionNum), m_control(control)
+MultisetComparator::MultisetComparator(
+    SidePair &sides, const Table &backup, const Table &live, int serverVersionNum, JobControl &control)
+    : m_sides(sides)
+    , m_backup(backup)
+    , m_live(live)
+    , m_serverVersionNum(serverVersionNum)
+    , m_control(control)
 {
 }
 
@@ -51,8 +55,8 @@ TableDiff MultisetComparator::compare()
     const QList<int> mismatching = BucketSums::mismatches(sums[DiffSide::Backup], sums[DiffSide::Live]);
 
     const QString query = u"SELECT salvage_h, %1 FROM (SELECT %2 AS salvage_h, * FROM %3) AS r "
-                          u"WHERE %4 = ANY($1::int[])"_s.arg(RowFetcher::textColumns(diff.columns, u"r"_s), hash,
-                                                            m_backup.sqlName(), bucket);
+                          u"WHERE %4 = ANY($1::int[])"_s.arg(
+                              RowFetcher::textColumns(diff.columns, u"r"_s), hash, m_backup.sqlName(), bucket);
     for (int start = 0; start < mismatching.size(); start += kBucketBatch) {
         const std::string buckets = arrayLiteral(mismatching.mid(start, kBucketBatch)).toStdString();
         QHash<qint64, Copies> copies[2];
@@ -64,7 +68,7 @@ TableDiff MultisetComparator::compare()
                     entry.values = RowFetcher::values(row, 1, int(diff.columns.size()));
             }
         });
-        for (int which : {int(DiffSide::Backup), int(DiffSide::Live)}) {
+        for (int which : { int(DiffSide::Backup), int(DiffSide::Live) }) {
             const auto &mine = copies[which];
             const auto &theirs = copies[1 - which];
             for (auto it = mine.cbegin(); it != mine.cend(); ++it) {

@@ -13,8 +13,8 @@ class SidePair;
 class MultisetComparator
 {
 public:
-    MultisetComparator(SidePair &sides, const Table &backup, const Table &live, int serverVersionNum,
-                       JobControl &control);
+    MultisetComparator(
+        SidePair &sides, const Table &backup, const Table &live, int serverVersionNum, JobControl &control);
     TableDiff compare();
 
 private:

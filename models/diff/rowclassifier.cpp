@@ -21,8 +21,8 @@ bool isTimeType(const Column &column)
 int creationScore(const QString &name)
 {
     static const QRegularExpression strong(u"creat"_s, QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression weak(u"insert|regist|added|signed_?up|joined"_s,
-                                         QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression weak(
+        u"insert|regist|added|signed_?up|joined"_s, QRegularExpression::CaseInsensitiveOption);
     if (strong.match(name).hasMatch())
         return 2;
     return weak.match(name).hasMatch() ? 1 : 0;

@@ -1,7 +1,7 @@
 #include "diff/rowfetcher.h"
 
-#include "db/sqlident.h"
 #include "db/arrayliteral.h"
+#include "db/sqlident.h"
 #include "diff/sidepair.h"
 
 #include <pqxx/prepared_statement>
@@ -11,7 +11,9 @@ using namespace Qt::StringLiterals;
 namespace salvage {
 
 RowFetcher::RowFetcher(const Table &table, QStringList columns, QString timeExpression)
-    : m_table(table), m_columns(std::move(columns)), m_timeExpression(std::move(timeExpression))
+    : m_table(table)
+    , m_columns(std::move(columns))
+    , m_timeExpression(std::move(timeExpression))
 {
 }
 
@@ -64,12 +66,12 @@ QHash<QString, RowFetcher::Row> RowFetcher::fetch(DiffSide &side, const QList<QS
         keyOutputs << u"s.%1::text"_s.arg(sql::quoteIdent(column->name));
     }
     const QString time = m_timeExpression.isEmpty() ? u"NULL::float8"_s : m_timeExpression;
-    const QString query = u"SELECT %1, %2, %3 FROM %4 AS s "
-                          u"JOIN unnest(%5) AS u(%6) ON %7"_s
-                              .arg(keyOutputs.join(u", "_s), textColumns(m_columns, u"s"_s), time, m_table.sqlName(),
-                                   unnestArgs.join(u", "_s), aliases.join(u", "_s), conditions.join(u" AND "_s));
-    const pqxx::result result =
-        side.txn().exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(parameters));
+    const QString query
+        = u"SELECT %1, %2, %3 FROM %4 AS s "
+          u"JOIN unnest(%5) AS u(%6) ON %7"_s.arg(keyOutputs.join(u", "_s), textColumns(m_columns, u"s"_s), time,
+              m_table.sqlName(), unnestArgs.join(u", "_s), aliases.join(u", "_s), conditions.join(u" AND "_s));
+    const pqxx::result result
+        = side.txn().exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(parameters));
     const int keyCount = int(keyColumns.size());
     const int columnCount = int(m_columns.size());
     rows.reserve(int(result.size()));
@@ -77,7 +79,7 @@ QHash<QString, RowFetcher::Row> RowFetcher::fetch(DiffSide &side, const QList<QS
         QStringList key;
         for (int i = 0; i < keyCount; ++i)
             key << QString::fromUtf8(row[i].c_str());
-        Row fetched{values(row, keyCount, columnCount), std::nullopt};
+        Row fetched { values(row, keyCount, columnCount), std::nullopt };
         const auto &timeField = row[keyCount + columnCount];
         if (!timeField.is_null())
             fetched.time = timeField.as<double>();

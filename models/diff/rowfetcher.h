@@ -35,8 +35,7 @@ public:
     /// `s."a"::text, s."b"::text` for the given columns.
     static QString textColumns(const QStringList &columns, const QString &alias);
     /// Reads `count` text columns from `row` starting at `first`.
-    template <typename PqRow>
-    static QList<DiffValue> values(const PqRow &row, int first, int count)
+    template <typename PqRow> static QList<DiffValue> values(const PqRow &row, int first, int count)
     {
         QList<DiffValue> out;
         out.reserve(count);

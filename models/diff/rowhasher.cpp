@@ -14,26 +14,26 @@ namespace {
 // the column, %2 the seed.
 const QHash<QString, QString> &nativeHashes()
 {
-    static const QHash<QString, QString> hashes{
-        {u"int2"_s, u"hashint2extended(%1, %2)"_s},
-        {u"int4"_s, u"hashint4extended(%1, %2)"_s},
-        {u"int8"_s, u"hashint8extended(%1, %2)"_s},
-        {u"oid"_s, u"hashoidextended(%1, %2)"_s},
-        {u"bool"_s, u"hashint4extended(%1::int4, %2)"_s},
-        {u"char"_s, u"hashcharextended(%1, %2)"_s},
-        {u"text"_s, u"hashtextextended(%1 COLLATE \"C\", %2)"_s},
-        {u"varchar"_s, u"hashtextextended(%1 COLLATE \"C\", %2)"_s},
-        {u"name"_s, u"hashtextextended(%1::text COLLATE \"C\", %2)"_s},
-        {u"bpchar"_s, u"hashbpcharextended(%1 COLLATE \"C\", %2)"_s},
-        {u"uuid"_s, u"uuid_hash_extended(%1, %2)"_s},
-        {u"date"_s, u"timestamp_hash_extended(%1::timestamp, %2)"_s},
-        {u"time"_s, u"time_hash_extended(%1, %2)"_s},
-        {u"timestamp"_s, u"timestamp_hash_extended(%1, %2)"_s},
+    static const QHash<QString, QString> hashes {
+        { u"int2"_s, u"hashint2extended(%1, %2)"_s },
+        { u"int4"_s, u"hashint4extended(%1, %2)"_s },
+        { u"int8"_s, u"hashint8extended(%1, %2)"_s },
+        { u"oid"_s, u"hashoidextended(%1, %2)"_s },
+        { u"bool"_s, u"hashint4extended(%1::int4, %2)"_s },
+        { u"char"_s, u"hashcharextended(%1, %2)"_s },
+        { u"text"_s, u"hashtextextended(%1 COLLATE \"C\", %2)"_s },
+        { u"varchar"_s, u"hashtextextended(%1 COLLATE \"C\", %2)"_s },
+        { u"name"_s, u"hashtextextended(%1::text COLLATE \"C\", %2)"_s },
+        { u"bpchar"_s, u"hashbpcharextended(%1 COLLATE \"C\", %2)"_s },
+        { u"uuid"_s, u"uuid_hash_extended(%1, %2)"_s },
+        { u"date"_s, u"timestamp_hash_extended(%1::timestamp, %2)"_s },
+        { u"time"_s, u"time_hash_extended(%1, %2)"_s },
+        { u"timestamp"_s, u"timestamp_hash_extended(%1, %2)"_s },
         // The instant itself, whatever the session's time zone.
-        {u"timestamptz"_s, u"timestamp_hash_extended(%1 AT TIME ZONE 'UTC', %2)"_s},
+        { u"timestamptz"_s, u"timestamp_hash_extended(%1 AT TIME ZONE 'UTC', %2)"_s },
         // bytea's hash function is not callable from SQL; an array of one reaches it.
-        {u"bytea"_s, u"hash_array_extended(ARRAY[%1], %2)"_s},
-        {u"jsonb"_s, u"jsonb_hash_extended(%1, %2)"_s},
+        { u"bytea"_s, u"hash_array_extended(ARRAY[%1], %2)"_s },
+        { u"jsonb"_s, u"jsonb_hash_extended(%1, %2)"_s },
     };
     return hashes;
 }
@@ -61,7 +61,8 @@ qint64 nullMarker(int position)
 } // namespace
 
 RowHasher::RowHasher(QList<Column> columns, int serverVersionNum)
-    : m_columns(std::move(columns)), m_haveExtendedHashes(serverVersionNum >= 110000)
+    : m_columns(std::move(columns))
+    , m_haveExtendedHashes(serverVersionNum >= 110000)
 {
 }
 
@@ -79,8 +80,8 @@ QString RowHasher::columnHash(const Column &column, int position) const
         hash = u"hashtextextended(%1::text COLLATE \"C\", %2)"_s.arg(name, seed);
     } else if (column.typeName.startsWith(u'_')) {
         // Arrays hash their elements with the element type's function; collatable ones as bytes.
-        hash = u"hash_array_extended(%1%2, %3)"_s.arg(name, isCollatable(baseType(column)) ? u" COLLATE \"C\""_s : QString(),
-                                                     seed);
+        hash = u"hash_array_extended(%1%2, %3)"_s.arg(
+            name, isCollatable(baseType(column)) ? u" COLLATE \"C\""_s : QString(), seed);
     } else {
         hash = nativeHashes().value(baseType(column)).arg(name, seed);
     }

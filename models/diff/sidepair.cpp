@@ -2,8 +2,8 @@
 
 #include "core/error.h"
 #include "db/dberror.h"
-#include "jobs/jobcontrol.h"
 #include "db/pgsession.h"
+#include "jobs/jobcontrol.h"
 
 #include <atomic>
 #include <chrono>
@@ -12,7 +12,8 @@
 
 namespace salvage {
 
-SidePair::SidePair(PgSession &backup, PgSession &live, JobControl &control) : m_control(control)
+SidePair::SidePair(PgSession &backup, PgSession &live, JobControl &control)
+    : m_control(control)
 {
     m_backup.which = DiffSide::Backup;
     m_backup.session = &backup;
@@ -36,7 +37,7 @@ SidePair::SidePair(PgSession &backup, PgSession &live, JobControl &control) : m_
 SidePair::~SidePair()
 {
     // Aborting may block on a server still finishing a cancelled statement; never throw from here.
-    for (DiffSide *side : {&m_backup, &m_live}) {
+    for (DiffSide *side : { &m_backup, &m_live }) {
         try {
             side->transaction.reset();
         } catch (...) {
@@ -58,9 +59,9 @@ void SidePair::run(bool backup, bool live, const std::function<void(DiffSide &)>
 {
     m_control.throwIfCancelled();
     std::future<void> futures[2];
-    DiffSide *sides[2] = {&m_backup, &m_live};
-    const bool wanted[2] = {backup, live};
-    std::atomic<bool> failed{false};
+    DiffSide *sides[2] = { &m_backup, &m_live };
+    const bool wanted[2] = { backup, live };
+    std::atomic<bool> failed { false };
     for (int i = 0; i < 2; ++i) {
         if (wanted[i])
             futures[i] = std::async(std::launch::async, [&work, &failed, side = sides[i]] {

@@ -1,15 +1,15 @@
 #include "diff/tablecomparator.h"
 
 #include "core/error.h"
-#include "jobs/jobcontrol.h"
-#include "db/sqlident.h"
 #include "db/arrayliteral.h"
+#include "db/sqlident.h"
 #include "diff/bucketsums.h"
 #include "diff/movesummarizer.h"
 #include "diff/phaseclock.h"
 #include "diff/rowfetcher.h"
 #include "diff/rowhasher.h"
 #include "diff/sidepair.h"
+#include "jobs/jobcontrol.h"
 
 #include <pqxx/prepared_statement>
 
@@ -27,18 +27,22 @@ namespace salvage {
 namespace {
 constexpr qint64 kLeafBatchRows = 200000; // key hashes fetched per statement and side
 constexpr int kLeafBatchBuckets = 4000;
-constexpr int kRowBatch = 5000;           // whole rows fetched per statement and side
-constexpr qint64 kRangeScanShare = 2;     // index ranges are tried while they hold under half the rows
-constexpr int kProbeBuckets = 256;        // ranges read first through the index, to time that path
+constexpr int kRowBatch = 5000; // whole rows fetched per statement and side
+constexpr qint64 kRangeScanShare = 2; // index ranges are tried while they hold under half the rows
+constexpr int kProbeBuckets = 256; // ranges read first through the index, to time that path
 // A sequential pass over the mismatching ranges costs about this share of the first pass (which
 // hashes every row; this one finds each row's range and hashes only the rows of those ranges).
 constexpr double kSequentialPassShare = 0.5;
 } // namespace
 
-TableComparator::TableComparator(SidePair &sides, const Table &backup, const Table &live, int serverVersionNum,
-                                 JobControl &control)
-    : m_sides(sides), m_backup(backup), m_live(live), m_serverVersionNum(serverVersionNum), m_control(control),
-      m_classifier(backup)
+TableComparator::TableComparator(
+    SidePair &sides, const Table &backup, const Table &live, int serverVersionNum, JobControl &control)
+    : m_sides(sides)
+    , m_backup(backup)
+    , m_live(live)
+    , m_serverVersionNum(serverVersionNum)
+    , m_control(control)
+    , m_classifier(backup)
 {
 }
 
@@ -50,8 +54,8 @@ QList<Column> TableComparator::commonColumns(const Table &backup, const Table &l
         if (!other)
             diff.notes << u"Column %1 exists only in backup and is not compared."_s.arg(column.name);
         else if (other->type != column.type)
-            diff.notes << u"Column %1 is %2 in backup but %3 in live; compared as text."_s.arg(column.name, column.type,
-                                                                                             other->type);
+            diff.notes << u"Column %1 is %2 in backup but %3 in live; compared as text."_s.arg(
+                column.name, column.type, other->type);
         if (other) {
             if (!column.generated.isNull())
                 diff.generatedColumns << column.name;
@@ -74,11 +78,11 @@ TableComparator::SideInfo TableComparator::readInfo(DiffSide &side, const Column
     // ORDER BY … LIMIT 1 rather than min()/max(): uuid and other key types have no min(). The
     // ORDER BY is qualified so that it sorts by the key, not by the text output column of that name.
     const QString key = sql::quoteIdent(keyColumn.name);
-    const QString query = u"SELECT (SELECT t.%1::text FROM %2 AS t ORDER BY t.%1 LIMIT 1), "
-                          u"(SELECT t.%1::text FROM %2 AS t ORDER BY t.%1 DESC LIMIT 1), "
-                          u"pg_relation_size($1::regclass) / current_setting('block_size')::bigint, "
-                          u"(SELECT reltuples::float8 FROM pg_class WHERE oid = $1::regclass)"_s
-                              .arg(key, m_backup.sqlName());
+    const QString query
+        = u"SELECT (SELECT t.%1::text FROM %2 AS t ORDER BY t.%1 LIMIT 1), "
+          u"(SELECT t.%1::text FROM %2 AS t ORDER BY t.%1 DESC LIMIT 1), "
+          u"pg_relation_size($1::regclass) / current_setting('block_size')::bigint, "
+          u"(SELECT reltuples::float8 FROM pg_class WHERE oid = $1::regclass)"_s.arg(key, m_backup.sqlName());
     const pqxx::row row = side.txn().exec_params1(query.toStdString(), m_backup.sqlName().toStdString());
     SideInfo info;
     if (!row[0].is_null())
@@ -111,8 +115,8 @@ TableDiff TableComparator::compare()
     // Ranges come from one side's sample and are applied to both.
     const DiffSide::Which sampled = info[DiffSide::Backup].minKey ? DiffSide::Backup : DiffSide::Live;
     m_sides.one(sampled, [&](DiffSide &side) {
-        m_ranges = KeyRangePartitioner::partition(side, m_backup, keyColumn, info[sampled].pages,
-                                                  info[sampled].reltuples, m_serverVersionNum);
+        m_ranges = KeyRangePartitioner::partition(
+            side, m_backup, keyColumn, info[sampled].pages, info[sampled].reltuples, m_serverVersionNum);
     });
     clock.lap(qPrintable(u"sample (%1 ranges)"_s.arg(m_ranges.bucketCount())));
 
@@ -122,8 +126,7 @@ TableDiff TableComparator::compare()
     BucketSums sums[2];
     m_sides.both([&](DiffSide &side) {
         sums[side.which] = BucketSums::fetch(side, m_backup.sqlName(), m_ranges.bucketExpression(1), m_hashExpression,
-                                             side.which == DiffSide::Backup ? m_classifier.newestTimeAggregate() : QString(),
-                                             thresholds);
+            side.which == DiffSide::Backup ? m_classifier.newestTimeAggregate() : QString(), thresholds);
     });
     m_diff.backupRows = sums[DiffSide::Backup].rows;
     m_diff.liveRows = sums[DiffSide::Live].rows;
@@ -147,8 +150,9 @@ TableDiff TableComparator::compare()
     // SALVAGE_DIFF_LEAF_PATH=index|sequential forces one way (the tests run both: each must find
     // exactly the same rows).
     const QByteArray forcedPath = qgetenv("SALVAGE_DIFF_LEAF_PATH");
-    m_useRanges = forcedPath.isEmpty() ? mismatchingRows * kRangeScanShare < std::max(m_diff.backupRows, m_diff.liveRows)
-                                       : forcedPath == "index";
+    m_useRanges = forcedPath.isEmpty()
+        ? mismatchingRows * kRangeScanShare < std::max(m_diff.backupRows, m_diff.liveRows)
+        : forcedPath == "index";
     QList<int> pending = mismatching;
     qsizetype rangesRead = 0;
     double rangesNs = 0;
@@ -161,8 +165,8 @@ TableDiff TableComparator::compare()
         QElapsedTimer batch;
         batch.start();
         m_sides.both([&](DiffSide &side) { leaves[side.which] = fetchLeaves(side, info[side.which], buckets); });
-        clock.lap(qPrintable(u"key hashes of %1 ranges (%2)"_s.arg(buckets.size())
-                                 .arg(m_useRanges ? u"index"_s : u"sequential"_s)));
+        clock.lap(qPrintable(
+            u"key hashes of %1 ranges (%2)"_s.arg(buckets.size()).arg(m_useRanges ? u"index"_s : u"sequential"_s)));
         if (m_useRanges && forcedPath.isEmpty()) {
             rangesRead += buckets.size();
             rangesNs += double(batch.nsecsElapsed());
@@ -171,7 +175,8 @@ TableDiff TableComparator::compare()
         compareLeaves(leaves[DiffSide::Backup], leaves[DiffSide::Live]);
         clock.lap("differing rows");
     }
-    m_diff.moves = MoveSummarizer::summarize(m_diff.table, m_diff.columns, m_diff.keyColumns, m_backup.foreignKeys, m_diff.rows);
+    m_diff.moves
+        = MoveSummarizer::summarize(m_diff.table, m_diff.columns, m_diff.keyColumns, m_backup.foreignKeys, m_diff.rows);
     return m_diff;
 }
 
@@ -186,8 +191,8 @@ QList<int> TableComparator::nextBatch(QList<int> &pending, int maxBuckets) const
     return batch;
 }
 
-TableComparator::Leaves TableComparator::fetchLeaves(DiffSide &side, const SideInfo &info,
-                                                     const QList<int> &buckets) const
+TableComparator::Leaves TableComparator::fetchLeaves(
+    DiffSide &side, const SideInfo &info, const QList<int> &buckets) const
 {
     Leaves leaves;
     leaves.keyCount = int(m_backup.primaryKey.size());
@@ -218,8 +223,8 @@ TableComparator::Leaves TableComparator::fetchLeaves(DiffSide &side, const SideI
         // with a scan of the whole table (the planner cannot know that a range holds a few rows).
         source = u"unnest($1::%1, $2::%1, $3::bool[]) AS r(salvage_lo, salvage_hi, salvage_closed) "
                  u"CROSS JOIN LATERAL (SELECT %2, %3 AS salvage_h FROM %4 WHERE %5 >= r.salvage_lo "
-                 u"AND %5 <= r.salvage_hi AND (%5 < r.salvage_hi OR r.salvage_closed) OFFSET 0) AS x"_s
-                     .arg(m_ranges.arrayType(), keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName(), key);
+                 u"AND %5 <= r.salvage_hi AND (%5 < r.salvage_hi OR r.salvage_closed) OFFSET 0) AS x"_s.arg(
+                     m_ranges.arrayType(), keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName(), key);
     } else {
         // One sequential pass that finds each row's range first and hashes only the rows of
         // mismatching ones.
@@ -228,11 +233,11 @@ TableComparator::Leaves TableComparator::fetchLeaves(DiffSide &side, const SideI
             wanted[bucket] = true;
         parameters.push_back(arrayLiteral(m_ranges.thresholds).toStdString());
         parameters.push_back(arrayLiteral(wanted).toStdString());
-        source = u"(SELECT %1, %2 AS salvage_h FROM %3 WHERE ($2::bool[])[%4 + 1]) AS x"_s
-                     .arg(keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName(), m_ranges.bucketExpression(1));
+        source = u"(SELECT %1, %2 AS salvage_h FROM %3 WHERE ($2::bool[])[%4 + 1]) AS x"_s.arg(
+            keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName(), m_ranges.bucketExpression(1));
     }
-    const QString query =
-        u"SELECT %1, x.salvage_h FROM %2"_s.arg(RowFetcher::textColumns(m_backup.primaryKey, u"x"_s), source);
+    const QString query
+        = u"SELECT %1, x.salvage_h FROM %2"_s.arg(RowFetcher::textColumns(m_backup.primaryKey, u"x"_s), source);
     leaves.result = side.txn().exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(parameters));
     leaves.rows.reserve(leaves.result.size());
     leaves.fields.reserve(leaves.result.size() * std::size_t(leaves.keyCount));
@@ -243,14 +248,15 @@ TableComparator::Leaves TableComparator::fetchLeaves(DiffSide &side, const SideI
         leaves.rows.emplace_back(row, fields[leaves.keyCount].as<qint64>());
     }
     std::sort(leaves.rows.begin(), leaves.rows.end(),
-              [&leaves](const auto &a, const auto &b) { return leaves.compare(a.first, leaves, b.first) < 0; });
+        [&leaves](const auto &a, const auto &b) { return leaves.compare(a.first, leaves, b.first) < 0; });
     return leaves;
 }
 
 int TableComparator::Leaves::compare(int a, const Leaves &other, int b) const
 {
     for (int i = 0; i < keyCount; ++i) {
-        if (const int order = fields[std::size_t(a * keyCount + i)].compare(other.fields[std::size_t(b * keyCount + i)]))
+        if (const int order
+            = fields[std::size_t(a * keyCount + i)].compare(other.fields[std::size_t(b * keyCount + i)]))
             return order;
     }
     return 0;
@@ -276,7 +282,7 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
     auto l = live.rows.cbegin();
     while (b != backup.rows.cend() || l != live.rows.cend()) {
         const int order = b == backup.rows.cend() ? 1
-                          : l == live.rows.cend() ? -1
+            : l == live.rows.cend()               ? -1
                                                   : backup.compare(b->first, live, l->first);
         if (order < 0) {
             onlyBackup << backup.key((b++)->first);

@@ -25,8 +25,7 @@ class SidePair;
 class TableComparator
 {
 public:
-    TableComparator(SidePair &sides, const Table &backup, const Table &live, int serverVersionNum,
-                    JobControl &control);
+    TableComparator(SidePair &sides, const Table &backup, const Table &live, int serverVersionNum, JobControl &control);
 
     TableDiff compare();
     /// The newest creation time seen in this table of the backup (after compare()).
@@ -49,7 +48,7 @@ private:
     {
         pqxx::result result; ///< key columns as text, then the row hash
         int keyCount = 0;
-        std::vector<std::string_view> fields;     ///< keyCount key fields per result row, into `result`
+        std::vector<std::string_view> fields; ///< keyCount key fields per result row, into `result`
         std::vector<std::pair<int, qint64>> rows; ///< result row and its hash, sorted by key
 
         /// Orders row `a` of this result against row `b` of `other` by key: <0, 0 or >0.

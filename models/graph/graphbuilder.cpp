@@ -1,9 +1,9 @@
 #include "graphbuilder.h"
 
 #include "core/error.h"
-#include "jobs/jobcontrol.h"
 #include "db/pgsession.h"
 #include "db/sqlident.h"
+#include "jobs/jobcontrol.h"
 #include "logs/logkeycandidates.h"
 
 #include <QSet>
@@ -39,7 +39,9 @@ QString shortName(const Table &table)
 } // namespace
 
 GraphBuilder::GraphBuilder(PgSession &session, const Schema &schema, Options options)
-    : m_session(session), m_schema(schema), m_options(options)
+    : m_session(session)
+    , m_schema(schema)
+    , m_options(options)
 {
 }
 
@@ -47,8 +49,10 @@ std::pair<QString, QStringList> GraphBuilder::parseRoot(const QString &root)
 {
     const qsizetype colon = root.lastIndexOf(QLatin1Char(':'));
     if (colon <= 0 || colon == root.size() - 1)
-        throw Error(QStringLiteral("A root is TABLE:KEY (e.g. accounts:42, or TABLE:A,B for a composite key), not \"%1\".").arg(root));
-    return {root.left(colon), root.mid(colon + 1).split(QLatin1Char(','))};
+        throw Error(
+            QStringLiteral("A root is TABLE:KEY (e.g. accounts:42, or TABLE:A,B for a composite key), not \"%1\".")
+                .arg(root));
+    return { root.left(colon), root.mid(colon + 1).split(QLatin1Char(',')) };
 }
 
 QString GraphBuilder::nodeId(const Table &table, const QStringList &key)
@@ -82,8 +86,8 @@ QString GraphBuilder::labelColumn(const Table &table)
 
 QStringList GraphBuilder::identifyingColumns(const Table &table)
 {
-    static const QStringList kinds{QStringLiteral("int2"), QStringLiteral("int4"), QStringLiteral("int8"),
-                                   QStringLiteral("uuid"), QStringLiteral("inet"), QStringLiteral("cidr")};
+    static const QStringList kinds { QStringLiteral("int2"), QStringLiteral("int4"), QStringLiteral("int8"),
+        QStringLiteral("uuid"), QStringLiteral("inet"), QStringLiteral("cidr") };
     QStringList columns;
     for (const Column &column : table.columns) {
         if (column.typeCategory == QLatin1Char('S') || kinds.contains(column.typeName))
@@ -101,17 +105,18 @@ QStringList GraphBuilder::identifyingValues(const QVariantList &values)
     return candidates.values();
 }
 
-std::optional<QVariantList> GraphBuilder::fetchRow(const Table &table, const QStringList &keyColumns,
-                                                  const QStringList &keyValues, const QStringList &wanted)
+std::optional<QVariantList> GraphBuilder::fetchRow(
+    const Table &table, const QStringList &keyColumns, const QStringList &keyValues, const QStringList &wanted)
 {
     QStringList selected;
     for (const QString &column : wanted)
         selected << sql::quoteIdent(column) + QStringLiteral("::text");
     const QString query = QStringLiteral("SELECT %1 FROM %2 WHERE %3 LIMIT 1")
                               .arg(selected.isEmpty() ? QStringLiteral("1") : selected.join(QStringLiteral(", ")),
-                                   table.sqlName(), matchClause(keyColumns));
+                                  table.sqlName(), matchClause(keyColumns));
     pqxx::read_transaction transaction(m_session.connection());
-    const pqxx::result result = transaction.exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(toStd(keyValues)));
+    const pqxx::result result
+        = transaction.exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(toStd(keyValues)));
     if (result.empty())
         return std::nullopt;
     QVariantList values;
@@ -132,13 +137,16 @@ RelationGraph GraphBuilder::build(const QString &tableName, const QStringList &k
     if (!rootTable)
         throw Error(QStringLiteral("No table \"%1\" (or more than one schema has one: qualify it).").arg(tableName));
     if (rootTable->primaryKey.isEmpty())
-        throw Error(QStringLiteral("%1 has no primary key; a graph needs one to name its root row.").arg(rootTable->qualifiedName()));
+        throw Error(QStringLiteral("%1 has no primary key; a graph needs one to name its root row.")
+                        .arg(rootTable->qualifiedName()));
     if (rootTable->primaryKey.size() != key.size())
-        throw Error(QStringLiteral("%1's primary key has %2 column(s); give as many key values.").arg(rootTable->qualifiedName()).arg(rootTable->primaryKey.size()));
+        throw Error(QStringLiteral("%1's primary key has %2 column(s); give as many key values.")
+                        .arg(rootTable->qualifiedName())
+                        .arg(rootTable->primaryKey.size()));
 
     RelationGraph graph;
     graph.root = nodeId(*rootTable, key);
-    std::vector<Visit> queue{{rootTable, rootTable->primaryKey, key, 0}};
+    std::vector<Visit> queue { { rootTable, rootTable->primaryKey, key, 0 } };
     QSet<QString> expanded;
     for (size_t next = 0; next < queue.size(); ++next) {
         if (control)
@@ -165,14 +173,14 @@ RelationGraph GraphBuilder::build(const QString &tableName, const QStringList &k
         const std::optional<QVariantList> row = fetchRow(*visit.table, visit.keyColumns, visit.keyValues, wanted);
         if (!row) {
             if (next == 0)
-                return RelationGraph{graph.root, {}, {}, false};
+                return RelationGraph { graph.root, {}, {}, false };
             continue; // a dangling reference: the node stays, without expansion
         }
         auto valueOf = [&](const QString &column) { return row->at(wanted.indexOf(column)); };
         const QString text = label.isEmpty() || !valueOf(label).isValid() ? visit.keyValues.join(QLatin1Char(','))
                                                                           : valueOf(label).toString();
         if (next == 0)
-            addNode(graph, {id, visit.table->qualifiedName(), visit.keyValues, text, false, 1, Presence::Both, {}});
+            addNode(graph, { id, visit.table->qualifiedName(), visit.keyValues, text, false, 1, Presence::Both, {} });
         else if (GraphNode *node = graph.node(id))
             node->label = text;
         if (GraphNode *node = graph.node(id)) {
@@ -200,18 +208,21 @@ RelationGraph GraphBuilder::build(const QString &tableName, const QStringList &k
             if (!parent)
                 continue;
             const QString parentId = nodeId(*parent, values);
-            addNode(graph, {parentId, parent->qualifiedName(), values, values.join(QLatin1Char(',')), false, 1, Presence::Both, {}});
-            graph.edges.append({id, parentId, shortName(*visit.table) + QLatin1Char('.') + foreignKey.columns.join(QLatin1Char(',')),
-                                1, -1, -1, Presence::Both});
-            queue.push_back({parent, foreignKey.refColumns, values, visit.depth + 1});
+            addNode(graph,
+                { parentId, parent->qualifiedName(), values, values.join(QLatin1Char(',')), false, 1, Presence::Both,
+                    {} });
+            graph.edges.append(
+                { id, parentId, shortName(*visit.table) + QLatin1Char('.') + foreignKey.columns.join(QLatin1Char(',')),
+                    1, -1, -1, Presence::Both });
+            queue.push_back({ parent, foreignKey.refColumns, values, visit.depth + 1 });
         }
         expandChildren(graph, visit, id, *row, wanted, queue);
     }
     return graph;
 }
 
-void GraphBuilder::expandChildren(RelationGraph &graph, const Visit &visit, const QString &nodeId_, const QVariantList &row,
-                                  const QStringList &wanted, std::vector<Visit> &queue)
+void GraphBuilder::expandChildren(RelationGraph &graph, const Visit &visit, const QString &nodeId_,
+    const QVariantList &row, const QStringList &wanted, std::vector<Visit> &queue)
 {
     for (const auto &[child, reference] : m_schema.referencing(*visit.table)) {
         QStringList values;
@@ -226,9 +237,12 @@ void GraphBuilder::expandChildren(RelationGraph &graph, const Visit &visit, cons
         const std::vector<std::string> parameters = toStd(values);
         const QString where = matchClause(reference->columns);
         pqxx::read_transaction transaction(m_session.connection());
-        const qint64 total = transaction.exec_params(
-            QStringLiteral("SELECT count(*) FROM %1 WHERE %2").arg(child->sqlName(), where).toStdString(),
-            pqxx::prepare::make_dynamic_params(parameters))[0][0].as<qint64>();
+        const qint64 total
+            = transaction
+                  .exec_params(
+                      QStringLiteral("SELECT count(*) FROM %1 WHERE %2").arg(child->sqlName(), where).toStdString(),
+                      pqxx::prepare::make_dynamic_params(parameters))[0][0]
+                  .as<qint64>();
         if (total == 0)
             continue;
 
@@ -240,11 +254,14 @@ void GraphBuilder::expandChildren(RelationGraph &graph, const Visit &visit, cons
         }
         const QString childName = shortName(*child);
         if (links.isEmpty()) {
-            const QString groupId = child->qualifiedName() + QLatin1Char(':') + reference->columns.join(QLatin1Char(','))
-                                    + QLatin1Char('=') + values.join(QLatin1Char(','));
-            addNode(graph, {groupId, child->qualifiedName(), values, QStringLiteral("%L1 rows").arg(total), true, total, Presence::Both, {}});
-            graph.edges.append({groupId, nodeId_, childName + QLatin1Char('.') + reference->columns.join(QLatin1Char(',')),
-                                total, -1, -1, Presence::Both});
+            const QString groupId = child->qualifiedName() + QLatin1Char(':')
+                + reference->columns.join(QLatin1Char(',')) + QLatin1Char('=') + values.join(QLatin1Char(','));
+            addNode(graph,
+                { groupId, child->qualifiedName(), values, QStringLiteral("%L1 rows").arg(total), true, total,
+                    Presence::Both, {} });
+            graph.edges.append(
+                { groupId, nodeId_, childName + QLatin1Char('.') + reference->columns.join(QLatin1Char(',')), total, -1,
+                    -1, Presence::Both });
             continue;
         }
         for (const ForeignKey *link : links) {
@@ -257,13 +274,16 @@ void GraphBuilder::expandChildren(RelationGraph &graph, const Visit &visit, cons
                 selected << sql::quoteIdent(column) + QStringLiteral("::text");
                 notNull << sql::quoteIdent(column) + QStringLiteral(" IS NOT NULL");
             }
-            const QString query = QStringLiteral("SELECT %1, count(*) FROM %2 WHERE %3 AND %4 GROUP BY %5 ORDER BY count(*) DESC, %5 LIMIT %6")
+            const QString query = QStringLiteral(
+                "SELECT %1, count(*) FROM %2 WHERE %3 AND %4 GROUP BY %5 ORDER BY count(*) DESC, %5 LIMIT %6")
                                       .arg(selected.join(QStringLiteral(", ")), child->sqlName(), where,
-                                           notNull.join(QStringLiteral(" AND ")), sql::quoteIdentList(link->columns))
+                                          notNull.join(QStringLiteral(" AND ")), sql::quoteIdentList(link->columns))
                                       .arg(m_options.fanout + 1);
-            const pqxx::result groups = transaction.exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(parameters));
-            const QString via = QStringLiteral("%1.%2→%3").arg(childName, reference->columns.join(QLatin1Char(',')),
-                                                              link->columns.join(QLatin1Char(',')));
+            const pqxx::result groups
+                = transaction.exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(parameters));
+            const QString via
+                = QStringLiteral("%1.%2→%3")
+                      .arg(childName, reference->columns.join(QLatin1Char(',')), link->columns.join(QLatin1Char(',')));
             qint64 shown = 0;
             for (int i = 0; i < int(groups.size()) && i < m_options.fanout; ++i) {
                 QStringList farKey;
@@ -272,18 +292,25 @@ void GraphBuilder::expandChildren(RelationGraph &graph, const Visit &visit, cons
                 const qint64 count = groups[i][int(link->columns.size())].as<qint64>();
                 shown += count;
                 const QString farId = GraphBuilder::nodeId(*far, farKey);
-                addNode(graph, {farId, far->qualifiedName(), farKey, farKey.join(QLatin1Char(',')), false, 1, Presence::Both, {}});
-                graph.edges.append({nodeId_, farId, via, count, -1, -1, Presence::Both});
-                queue.push_back({far, link->refColumns, farKey, visit.depth + 1});
+                addNode(graph,
+                    { farId, far->qualifiedName(), farKey, farKey.join(QLatin1Char(',')), false, 1, Presence::Both,
+                        {} });
+                graph.edges.append({ nodeId_, farId, via, count, -1, -1, Presence::Both });
+                queue.push_back({ far, link->refColumns, farKey, visit.depth + 1 });
             }
             if (int(groups.size()) > m_options.fanout) {
-                const qint64 linked = transaction.exec_params(
-                    QStringLiteral("SELECT count(*) FROM %1 WHERE %2 AND %3").arg(child->sqlName(), where, notNull.join(QStringLiteral(" AND "))).toStdString(),
-                    pqxx::prepare::make_dynamic_params(parameters))[0][0].as<qint64>();
+                const qint64 linked
+                    = transaction
+                          .exec_params(QStringLiteral("SELECT count(*) FROM %1 WHERE %2 AND %3")
+                                           .arg(child->sqlName(), where, notNull.join(QStringLiteral(" AND ")))
+                                           .toStdString(),
+                              pqxx::prepare::make_dynamic_params(parameters))[0][0]
+                          .as<qint64>();
                 const QString moreId = QStringLiteral("%1:more-%2-%3").arg(far->qualifiedName(), via, nodeId_);
-                addNode(graph, {moreId, far->qualifiedName(), {}, QStringLiteral("+%L1 more rows").arg(linked - shown), true,
-                                linked - shown, Presence::Both, {}});
-                graph.edges.append({nodeId_, moreId, via, linked - shown, -1, -1, Presence::Both});
+                addNode(graph,
+                    { moreId, far->qualifiedName(), {}, QStringLiteral("+%L1 more rows").arg(linked - shown), true,
+                        linked - shown, Presence::Both, {} });
+                graph.edges.append({ nodeId_, moreId, via, linked - shown, -1, -1, Presence::Both });
             }
         }
     }

@@ -22,8 +22,8 @@ class GraphBuilder
 public:
     struct Options
     {
-        int depth = 1;     ///< how many steps from the root to expand
-        int fanout = 25;   ///< far-side rows shown per link table before "+N more"
+        int depth = 1; ///< how many steps from the root to expand
+        int fanout = 25; ///< far-side rows shown per link table before "+N more"
         int maxNodes = 120;
     };
 
@@ -53,11 +53,11 @@ private:
         int depth;
     };
     /// The row's `wanted` columns as text, NULL as an invalid QVariant; nullopt when there is no such row.
-    std::optional<QVariantList> fetchRow(const Table &table, const QStringList &keyColumns, const QStringList &keyValues,
-                                        const QStringList &wanted);
+    std::optional<QVariantList> fetchRow(
+        const Table &table, const QStringList &keyColumns, const QStringList &keyValues, const QStringList &wanted);
     void addNode(RelationGraph &graph, const GraphNode &node);
     void expandChildren(RelationGraph &graph, const Visit &visit, const QString &nodeId, const QVariantList &row,
-                        const QStringList &wanted, std::vector<Visit> &queue);
+        const QStringList &wanted, std::vector<Visit> &queue);
 
     PgSession &m_session;
     const Schema &m_schema;

@@ -27,12 +27,12 @@ void radialLayout(RelationGraph &graph)
     for (int i = 0; i < count; ++i) {
         GraphNode &node = graph.nodes[i];
         if (node.id == graph.root) {
-            node.position = {0, 0};
+            node.position = { 0, 0 };
             continue;
         }
         const double angle = 2 * M_PI * i / qMax(1, count);
         const double radius = 150 + 12 * count;
-        node.position = {radius * qCos(angle), radius * qSin(angle)};
+        node.position = { radius * qCos(angle), radius * qSin(angle) };
     }
 }
 
@@ -41,7 +41,8 @@ void radialLayout(RelationGraph &graph)
 class GraphvizSession
 {
 public:
-    explicit GraphvizSession(const RelationGraph &graph) : m_context(gvContext())
+    explicit GraphvizSession(const RelationGraph &graph)
+        : m_context(gvContext())
     {
         const QByteArray dot = graph.toDot().toUtf8();
         m_graph = agmemread(dot.constData());
@@ -110,7 +111,8 @@ void GraphLayout::layout(RelationGraph &graph)
             GraphEdge &target = graph.edges[index];
             QPointF tip;
             target.spline.clear();
-            for (const QString &part : QString::fromUtf8(agget(edge, const_cast<char *>("pos"))).split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            for (const QString &part :
+                QString::fromUtf8(agget(edge, const_cast<char *>("pos"))).split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
                 if (part.startsWith(QLatin1String("e,")))
                     tip = point(part.mid(2));
                 else if (!part.startsWith(QLatin1String("s,")))

@@ -2,10 +2,10 @@
 
 #include "core/error.h"
 #include "db/arrayliteral.h"
-#include "jobs/jobcontrol.h"
 #include "db/pgsession.h"
 #include "db/sqlident.h"
 #include "graph/graphbuilder.h"
+#include "jobs/jobcontrol.h"
 
 #include <QHash>
 #include <QMap>
@@ -92,14 +92,14 @@ RelationGraph GraphOverlay::merge(const RelationGraph &backup, const RelationGra
 }
 
 void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &live, const Schema &schema,
-                            const QString &tableName, const QStringList &key, int limit, JobControl *control)
+    const QString &tableName, const QStringList &key, int limit, JobControl *control)
 {
     const Table *root = schema.findTable(tableName);
     if (!root || root->primaryKey.size() != 1 || key.size() != 1)
         return; // moves are summed over single-column keys
     const QString rootId = GraphBuilder::nodeId(*root, key);
     if (!graph.node(rootId))
-        graph.nodes.append({rootId, root->qualifiedName(), key, key.first(), false, 1, Presence::Both, {}});
+        graph.nodes.append({ rootId, root->qualifiedName(), key, key.first(), false, 1, Presence::Both, {} });
 
     // One edge per other row and direction, summing every foreign key that moved: a merge of 198
     // accounts is 198 edges, each saying what moved ("statuses.account_id ×88, follows.account_id ×3").
@@ -117,7 +117,8 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
         if (reference->columns.size() != 1 || child->primaryKey.isEmpty() || reference->refColumns != root->primaryKey)
             continue;
         // The child's key travels as JSON arrays, so that composite keys of any types work alike.
-        const QString childKey = QStringLiteral("jsonb_build_array(%1)::text").arg(sql::quoteIdentList(child->primaryKey));
+        const QString childKey
+            = QStringLiteral("jsonb_build_array(%1)::text").arg(sql::quoteIdentList(child->primaryKey));
         QStringList elements;
         for (int i = 0; i < child->primaryKey.size(); ++i)
             elements << QStringLiteral("(e->>%1)::%2").arg(i).arg(child->column(child->primaryKey.at(i))->type);
@@ -126,18 +127,18 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
         const QString via = QStringLiteral("%1.%2").arg(childName, reference->columns.first());
 
         // in: the root's rows now; where did they point before? out: the root's rows before; where now?
-        for (const bool movedIn : {true, false}) {
+        for (const bool movedIn : { true, false }) {
             PgSession &here = movedIn ? live : backup;
             PgSession &there = movedIn ? backup : live;
             QStringList keys;
             {
                 pqxx::read_transaction transaction(here.connection());
-                const pqxx::result rows = transaction.exec_params(
-                    QStringLiteral("SELECT %1 FROM %2 WHERE %3 = $1 LIMIT %4")
-                        .arg(childKey, child->sqlName(), pointer)
-                        .arg(kMaxMovedKeys)
-                        .toStdString(),
-                    key.first().toStdString());
+                const pqxx::result rows
+                    = transaction.exec_params(QStringLiteral("SELECT %1 FROM %2 WHERE %3 = $1 LIMIT %4")
+                                                  .arg(childKey, child->sqlName(), pointer)
+                                                  .arg(kMaxMovedKeys)
+                                                  .toStdString(),
+                        key.first().toStdString());
                 keys.reserve(qsizetype(rows.size()));
                 for (const auto &row : rows)
                     keys << QString::fromUtf8(row[0].c_str());
@@ -146,15 +147,18 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
                 continue;
             pqxx::read_transaction transaction(there.connection());
             const pqxx::result owners = transaction.exec_params(
-                QStringLiteral("SELECT %1::text, count(*) FROM %2 WHERE (%3) IN (SELECT %4 FROM jsonb_array_elements($1::jsonb) e) "
+                QStringLiteral("SELECT %1::text, count(*) FROM %2 WHERE (%3) IN (SELECT %4 FROM "
+                               "jsonb_array_elements($1::jsonb) e) "
                                "AND %1 IS NOT NULL AND %1 IS DISTINCT FROM $2 GROUP BY %1 ORDER BY count(*) DESC, %1")
-                    .arg(pointer, child->sqlName(), sql::quoteIdentList(child->primaryKey), elements.join(QStringLiteral(", ")))
+                    .arg(pointer, child->sqlName(), sql::quoteIdentList(child->primaryKey),
+                        elements.join(QStringLiteral(", ")))
                     .toStdString(),
-                QString(QLatin1Char('[') + keys.join(QLatin1Char(',')) + QLatin1Char(']')).toStdString(), key.first().toStdString());
+                QString(QLatin1Char('[') + keys.join(QLatin1Char(',')) + QLatin1Char(']')).toStdString(),
+                key.first().toStdString());
             for (int i = 0; i < int(owners.size()); ++i) {
                 const QString owner = QString::fromUtf8(owners[i][0].c_str());
                 const qint64 count = owners[i][1].as<qint64>();
-                Moved &entry = moved[{movedIn, owner}];
+                Moved &entry = moved[{ movedIn, owner }];
                 entry.rows += count;
                 entry.parts << QStringLiteral("%1 ×%L2").arg(via).arg(count);
             }
@@ -164,8 +168,9 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
     // The owners that lost (or gained) the most rows get nodes; the rest share one node per direction.
     QList<QPair<QPair<bool, QString>, Moved>> ranked;
     for (auto it = moved.cbegin(); it != moved.cend(); ++it)
-        ranked.append({it.key(), it.value()});
-    std::stable_sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) { return a.second.rows > b.second.rows; });
+        ranked.append({ it.key(), it.value() });
+    std::stable_sort(
+        ranked.begin(), ranked.end(), [](const auto &a, const auto &b) { return a.second.rows > b.second.rows; });
     int shown = 0;
     for (const auto &[where, entry] : std::as_const(ranked)) {
         const auto &[movedIn, owner] = where;
@@ -175,20 +180,22 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
             continue;
         }
         ++shown;
-        const QString ownerId = GraphBuilder::nodeId(*root, {owner});
+        const QString ownerId = GraphBuilder::nodeId(*root, { owner });
         if (!graph.node(ownerId))
-            graph.nodes.append({ownerId, root->qualifiedName(), {owner}, owner, false, 1, Presence::Both, {}});
-        graph.edges.append({movedIn ? ownerId : rootId, movedIn ? rootId : ownerId,
-                            QStringLiteral("moved: ") + entry.parts.join(QStringLiteral(", ")), entry.rows,
-                            movedIn ? entry.rows : 0, movedIn ? 0 : entry.rows, Presence::Moved});
+            graph.nodes.append({ ownerId, root->qualifiedName(), { owner }, owner, false, 1, Presence::Both, {} });
+        graph.edges.append({ movedIn ? ownerId : rootId, movedIn ? rootId : ownerId,
+            QStringLiteral("moved: ") + entry.parts.join(QStringLiteral(", ")), entry.rows, movedIn ? entry.rows : 0,
+            movedIn ? 0 : entry.rows, Presence::Moved });
     }
     for (auto it = beyond.cbegin(); it != beyond.cend(); ++it) {
         const bool movedIn = it.key();
-        const QString moreId = QStringLiteral("%1:moved-%2").arg(root->qualifiedName(), movedIn ? QStringLiteral("in") : QStringLiteral("out"));
-        graph.nodes.append({moreId, root->qualifiedName(), {}, QStringLiteral("%L1 more rows").arg(it.value().second.size()), true,
-                            it.value().second.size(), Presence::Moved, {}});
-        graph.edges.append({movedIn ? moreId : rootId, movedIn ? rootId : moreId, QStringLiteral("moved"), it.value().first, -1, -1,
-                            Presence::Moved});
+        const QString moreId = QStringLiteral("%1:moved-%2")
+                                   .arg(root->qualifiedName(), movedIn ? QStringLiteral("in") : QStringLiteral("out"));
+        graph.nodes.append(
+            { moreId, root->qualifiedName(), {}, QStringLiteral("%L1 more rows").arg(it.value().second.size()), true,
+                it.value().second.size(), Presence::Moved, {} });
+        graph.edges.append({ movedIn ? moreId : rootId, movedIn ? rootId : moreId, QStringLiteral("moved"),
+            it.value().first, -1, -1, Presence::Moved });
     }
 
     // Which of the row nodes still exist in LIVE and BACKUP, one query per side and table.
@@ -204,7 +211,8 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
         const QString pk = sql::quoteIdent(table->primaryKey.first());
         const QString type = table->column(table->primaryKey.first())->type;
         const QString labelColumn = GraphBuilder::labelColumn(*table);
-        const QString label = labelColumn.isEmpty() ? QStringLiteral("NULL") : sql::quoteIdent(labelColumn) + QStringLiteral("::text");
+        const QString label
+            = labelColumn.isEmpty() ? QStringLiteral("NULL") : sql::quoteIdent(labelColumn) + QStringLiteral("::text");
         const QStringList identifying = GraphBuilder::identifyingColumns(*table);
         QString identifyingList;
         for (const QString &column : identifying)
@@ -218,15 +226,18 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
         auto present = [&](PgSession &session) {
             QHash<QString, Found> found;
             pqxx::read_transaction transaction(session.connection());
-            const pqxx::result rows = transaction.exec_params(
-                QStringLiteral("SELECT %1::text, %4%5 FROM %2 WHERE %1 = ANY($1::%3[])").arg(pk, table->sqlName(), type, label, identifyingList).toStdString(),
-                arrayLiteral(it.value()).toStdString());
+            const pqxx::result rows
+                = transaction.exec_params(QStringLiteral("SELECT %1::text, %4%5 FROM %2 WHERE %1 = ANY($1::%3[])")
+                                              .arg(pk, table->sqlName(), type, label, identifyingList)
+                                              .toStdString(),
+                    arrayLiteral(it.value()).toStdString());
             for (const auto &row : rows) {
                 QVariantList values;
                 for (int c = 0; c < identifying.size(); ++c)
                     values << (row[2 + c].is_null() ? QVariant() : QVariant(QString::fromUtf8(row[2 + c].c_str())));
-                found.insert(QString::fromUtf8(row[0].c_str()), {row[1].is_null() ? QString() : QString::fromUtf8(row[1].c_str()),
-                                                                 GraphBuilder::identifyingValues(values)});
+                found.insert(QString::fromUtf8(row[0].c_str()),
+                    { row[1].is_null() ? QString() : QString::fromUtf8(row[1].c_str()),
+                        GraphBuilder::identifyingValues(values) });
             }
             return found;
         };

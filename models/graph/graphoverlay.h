@@ -21,7 +21,7 @@ public:
     /// LIVE but referenced another row in BACKUP (moved in), and the reverse (moved away). Keys
     /// cross from one server to the other as one array parameter per foreign key.
     static void addMoves(RelationGraph &graph, PgSession &backup, PgSession &live, const Schema &schema,
-                         const QString &table, const QStringList &key, int limit, JobControl *control = nullptr);
+        const QString &table, const QStringList &key, int limit, JobControl *control = nullptr);
 };
 
 } // namespace salvage

@@ -41,7 +41,7 @@ RelationGraph RelationGraph::movesOnly() const
     focused.root = root;
     // Moves have their own limit (a "more rows" node); the node limit of the full walk does not apply.
     focused.truncated = false;
-    QSet<QString> keep{root};
+    QSet<QString> keep { root };
     for (const GraphEdge &edge : edges) {
         if (edge.presence != Presence::Moved)
             continue;
@@ -60,31 +60,24 @@ QJsonObject RelationGraph::toJson() const
 {
     QJsonArray nodeArray;
     for (const GraphNode &n : nodes) {
-        nodeArray.append(QJsonObject{{QStringLiteral("id"), n.id},
-                                     {QStringLiteral("table"), n.table},
-                                     {QStringLiteral("key"), QJsonArray::fromStringList(n.key)},
-                                     {QStringLiteral("label"), n.label},
-                                     {QStringLiteral("kind"), n.group ? QStringLiteral("group") : QStringLiteral("row")},
-                                     {QStringLiteral("rows"), double(n.rows)},
-                                     {QStringLiteral("state"), presenceName(n.presence)}});
+        nodeArray.append(QJsonObject { { QStringLiteral("id"), n.id }, { QStringLiteral("table"), n.table },
+            { QStringLiteral("key"), QJsonArray::fromStringList(n.key) }, { QStringLiteral("label"), n.label },
+            { QStringLiteral("kind"), n.group ? QStringLiteral("group") : QStringLiteral("row") },
+            { QStringLiteral("rows"), double(n.rows) }, { QStringLiteral("state"), presenceName(n.presence) } });
     }
     QJsonArray edgeArray;
     for (const GraphEdge &e : edges) {
-        QJsonObject object{{QStringLiteral("from"), e.from},
-                           {QStringLiteral("to"), e.to},
-                           {QStringLiteral("via"), e.via},
-                           {QStringLiteral("rows"), double(e.count)},
-                           {QStringLiteral("state"), presenceName(e.presence)}};
+        QJsonObject object { { QStringLiteral("from"), e.from }, { QStringLiteral("to"), e.to },
+            { QStringLiteral("via"), e.via }, { QStringLiteral("rows"), double(e.count) },
+            { QStringLiteral("state"), presenceName(e.presence) } };
         if (e.backupCount >= 0)
             object.insert(QStringLiteral("backup_rows"), double(e.backupCount));
         if (e.liveCount >= 0)
             object.insert(QStringLiteral("live_rows"), double(e.liveCount));
         edgeArray.append(object);
     }
-    return {{QStringLiteral("root"), root},
-            {QStringLiteral("truncated"), truncated},
-            {QStringLiteral("nodes"), nodeArray},
-            {QStringLiteral("edges"), edgeArray}};
+    return { { QStringLiteral("root"), root }, { QStringLiteral("truncated"), truncated },
+        { QStringLiteral("nodes"), nodeArray }, { QStringLiteral("edges"), edgeArray } };
 }
 
 namespace {
@@ -120,27 +113,28 @@ QString RelationGraph::toDot() const
     // Small graphs read best left to right; a large fan (a merge of hundreds of rows into one)
     // reads best as a circle around its root.
     const bool radial = nodes.size() > 12;
-    QString dot = QStringLiteral("digraph relations {\n  graph [%1];\n").arg(
-                      radial ? QStringLiteral("layout=twopi, root=%1, ranksep=3, overlap=false, splines=true").arg(dotQuote(root))
-                             : QStringLiteral("rankdir=LR, overlap=false, splines=true"))
-                  + QStringLiteral("  node [shape=box, style=\"rounded\", fontname=\"DejaVu Sans\", fontsize=10];\n"
-                                 "  edge [fontname=\"DejaVu Sans\", fontsize=9];\n");
+    QString dot = QStringLiteral("digraph relations {\n  graph [%1];\n")
+                      .arg(radial ? QStringLiteral("layout=twopi, root=%1, ranksep=3, overlap=false, splines=true")
+                                        .arg(dotQuote(root))
+                                  : QStringLiteral("rankdir=LR, overlap=false, splines=true"))
+        + QStringLiteral("  node [shape=box, style=\"rounded\", fontname=\"DejaVu Sans\", fontsize=10];\n"
+                         "  edge [fontname=\"DejaVu Sans\", fontsize=9];\n");
     for (const GraphNode &n : nodes) {
         QString label = n.table.section(QLatin1Char('.'), 1) + QLatin1Char('\n') + n.label;
         dot += QStringLiteral("  %1 [label=%2, color=%3%4%5];\n")
                    .arg(dotQuote(n.id), dotQuote(label), dotQuote(colour(n.presence)),
-                        n.group ? QStringLiteral(", shape=folder") : QString(),
-                        n.id == root ? QStringLiteral(", penwidth=2.5") : QString());
+                       n.group ? QStringLiteral(", shape=folder") : QString(),
+                       n.id == root ? QStringLiteral(", penwidth=2.5") : QString());
     }
     for (int index = 0; index < edges.size(); ++index) {
         const GraphEdge &e = edges.at(index);
         // A move's label says how many rows; what they were is in the tooltip.
         const QString label = e.presence == Presence::Moved ? QStringLiteral("moved ×%1").arg(e.count)
-                              : e.count > 1                 ? QStringLiteral("%1 ×%2").arg(e.via).arg(e.count)
+            : e.count > 1                                   ? QStringLiteral("%1 ×%2").arg(e.via).arg(e.count)
                                                             : e.via;
         dot += QStringLiteral("  %1 -> %2 [id=\"e%6\", label=%3, tooltip=%7, color=%4%5];\n")
                    .arg(dotQuote(e.from), dotQuote(e.to), dotQuote(label), dotQuote(colour(e.presence)),
-                        e.presence == Presence::OnlyBackup ? QStringLiteral(", style=dashed") : QString())
+                       e.presence == Presence::OnlyBackup ? QStringLiteral(", style=dashed") : QString())
                    .arg(index)
                    .arg(dotQuote(e.via));
     }
@@ -155,17 +149,16 @@ QString RelationGraph::toGraphml() const
     xml.writeStartDocument();
     xml.writeStartElement(QStringLiteral("graphml"));
     xml.writeDefaultNamespace(QStringLiteral("http://graphml.graphdrawing.org/xmlns"));
-    const QList<QPair<QString, QString>> keys{{QStringLiteral("table"), QStringLiteral("node")},
-                                              {QStringLiteral("label"), QStringLiteral("node")},
-                                              {QStringLiteral("rows"), QStringLiteral("all")},
-                                              {QStringLiteral("state"), QStringLiteral("all")},
-                                              {QStringLiteral("via"), QStringLiteral("edge")}};
+    const QList<QPair<QString, QString>> keys { { QStringLiteral("table"), QStringLiteral("node") },
+        { QStringLiteral("label"), QStringLiteral("node") }, { QStringLiteral("rows"), QStringLiteral("all") },
+        { QStringLiteral("state"), QStringLiteral("all") }, { QStringLiteral("via"), QStringLiteral("edge") } };
     for (const auto &[name, scope] : keys) {
         xml.writeStartElement(QStringLiteral("key"));
         xml.writeAttribute(QStringLiteral("id"), name);
         xml.writeAttribute(QStringLiteral("for"), scope);
         xml.writeAttribute(QStringLiteral("attr.name"), name);
-        xml.writeAttribute(QStringLiteral("attr.type"), name == QLatin1String("rows") ? QStringLiteral("long") : QStringLiteral("string"));
+        xml.writeAttribute(QStringLiteral("attr.type"),
+            name == QLatin1String("rows") ? QStringLiteral("long") : QStringLiteral("string"));
         xml.writeEndElement();
     }
     xml.writeStartElement(QStringLiteral("graph"));

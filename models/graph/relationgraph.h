@@ -16,14 +16,14 @@ QString presenceName(Presence presence); ///< "both", "only_in_backup", "only_in
 
 struct GraphNode
 {
-    QString id;         ///< "schema.table:key1,key2"
-    QString table;      ///< "schema.table"
-    QStringList key;    ///< the key values (as text) the node was reached by
-    QString label;      ///< a human label ("alice", "statuses (88 rows)")
+    QString id; ///< "schema.table:key1,key2"
+    QString table; ///< "schema.table"
+    QStringList key; ///< the key values (as text) the node was reached by
+    QString label; ///< a human label ("alice", "statuses (88 rows)")
     bool group = false; ///< true: stands for many rows of `table`, not one
     qint64 rows = 1;
     Presence presence = Presence::Both;
-    QPointF position;   ///< set by GraphLayout
+    QPointF position; ///< set by GraphLayout
     /// The row's values that could name it in a log line (ids, uuids, addresses, short text), to
     /// follow the row into the timeline; empty for groups.
     QStringList values = {};
@@ -32,16 +32,22 @@ struct GraphNode
 struct GraphEdge
 {
     GraphEdge() = default;
-    GraphEdge(QString from_, QString to_, QString via_, qint64 count_, qint64 backupCount_, qint64 liveCount_, Presence presence_)
-        : from(std::move(from_)), to(std::move(to_)), via(std::move(via_)), count(count_), backupCount(backupCount_),
-          liveCount(liveCount_), presence(presence_)
+    GraphEdge(QString from_, QString to_, QString via_, qint64 count_, qint64 backupCount_, qint64 liveCount_,
+        Presence presence_)
+        : from(std::move(from_))
+        , to(std::move(to_))
+        , via(std::move(via_))
+        , count(count_)
+        , backupCount(backupCount_)
+        , liveCount(liveCount_)
+        , presence(presence_)
     {
     }
 
     QString from;
     QString to;
-    QString via;          ///< "follows.account_id → target_account_id" or "statuses.account_id"
-    qint64 count = 1;     ///< rows behind the edge (live when overlaid, else the side's own)
+    QString via; ///< "follows.account_id → target_account_id" or "statuses.account_id"
+    qint64 count = 1; ///< rows behind the edge (live when overlaid, else the side's own)
     qint64 backupCount = -1;
     qint64 liveCount = -1;
     Presence presence = Presence::Both;

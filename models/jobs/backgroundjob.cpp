@@ -7,55 +7,58 @@
 namespace salvage {
 
 void BackgroundJob::launch(JobRegistry *registry, const QString &title, const QString &source,
-                           std::function<void(JobControl &)> work, QObject *context, std::function<void()> deliver,
-                           FailureHandler onFailure)
+    std::function<void(JobControl &)> work, QObject *context, std::function<void()> deliver, FailureHandler onFailure)
 {
     QPointer<JobRegistry> jobs(registry);
     QPointer<QObject> receiver(context);
     auto keyHolder = std::make_shared<int>(0);
     auto control = std::make_shared<JobControl>([jobs, keyHolder](qint64 done, qint64 total, const QString &status) {
         const int jobKey = *keyHolder;
-        QMetaObject::invokeMethod(jobs, [jobs, jobKey, done, total, status]() {
-            if (jobs)
-                jobs->setProgress(jobKey, done, total, status);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            jobs,
+            [jobs, jobKey, done, total, status]() {
+                if (jobs)
+                    jobs->setProgress(jobKey, done, total, status);
+            },
+            Qt::QueuedConnection);
     });
     // Written before the work starts, so the worker's progress calls see it.
     *keyHolder = registry ? registry->add(title, source, [control]() { control->requestCancel(); }) : 0;
     const int key = *keyHolder;
-    QThreadPool::globalInstance()->start([=, work = std::move(work), deliver = std::move(deliver),
-                                          onFailure = std::move(onFailure)]() {
-        bool ok = false;
-        bool cancelled = false;
-        QString message;
-        try {
-            work(*control);
-            ok = true;
-        } catch (const Cancelled &) {
-            cancelled = true;
-            message = QStringLiteral("Cancelled.");
-        } catch (const std::exception &error) {
-            cancelled = control->isCancelled();
-            message = cancelled ? QStringLiteral("Cancelled.") : QString::fromUtf8(error.what());
-        }
-        // The application object lives on the GUI thread; the receiver is checked there, where it
-        // can be deleted, not here.
-        QObject *target = QCoreApplication::instance();
-        if (!target)
-            return;
-        QMetaObject::invokeMethod(target,
-                                  [=]() {
-                                      if (jobs)
-                                          jobs->finish(key, ok, message);
-                                      if (!receiver)
-                                          return;
-                                      if (ok)
-                                          deliver();
-                                      else if (onFailure)
-                                          onFailure(message, cancelled);
-                                  },
-                                  Qt::QueuedConnection);
-    });
+    QThreadPool::globalInstance()->start(
+        [=, work = std::move(work), deliver = std::move(deliver), onFailure = std::move(onFailure)]() {
+            bool ok = false;
+            bool cancelled = false;
+            QString message;
+            try {
+                work(*control);
+                ok = true;
+            } catch (const Cancelled &) {
+                cancelled = true;
+                message = QStringLiteral("Cancelled.");
+            } catch (const std::exception &error) {
+                cancelled = control->isCancelled();
+                message = cancelled ? QStringLiteral("Cancelled.") : QString::fromUtf8(error.what());
+            }
+            // The application object lives on the GUI thread; the receiver is checked there, where it
+            // can be deleted, not here.
+            QObject *target = QCoreApplication::instance();
+            if (!target)
+                return;
+            QMetaObject::invokeMethod(
+                target,
+                [=]() {
+                    if (jobs)
+                        jobs->finish(key, ok, message);
+                    if (!receiver)
+                        return;
+                    if (ok)
+                        deliver();
+                    else if (onFailure)
+                        onFailure(message, cancelled);
+                },
+                Qt::QueuedConnection);
+        });
 }
 
 } // namespace salvage

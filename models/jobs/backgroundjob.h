@@ -22,19 +22,24 @@ public:
 
     template <typename Result>
     static void start(JobRegistry *registry, const QString &title, const QString &source,
-                      std::function<Result(JobControl &)> work, QObject *context,
-                      std::function<void(Result)> onResult, FailureHandler onFailure = {})
+        std::function<Result(JobControl &)> work, QObject *context, std::function<void(Result)> onResult,
+        FailureHandler onFailure = {})
     {
         auto box = std::make_shared<std::optional<Result>>();
-        launch(registry, title, source, [work = std::move(work), box](JobControl &control) { box->emplace(work(control)); },
-               context, [box, onResult = std::move(onResult)]() { if (*box) onResult(std::move(**box)); },
-               std::move(onFailure));
+        launch(
+            registry, title, source,
+            [work = std::move(work), box](JobControl &control) { box->emplace(work(control)); }, context,
+            [box, onResult = std::move(onResult)]() {
+                if (*box)
+                    onResult(std::move(**box));
+            },
+            std::move(onFailure));
     }
 
 private:
     static void launch(JobRegistry *registry, const QString &title, const QString &source,
-                       std::function<void(JobControl &)> work, QObject *context, std::function<void()> deliver,
-                       FailureHandler onFailure);
+        std::function<void(JobControl &)> work, QObject *context, std::function<void()> deliver,
+        FailureHandler onFailure);
 };
 
 } // namespace salvage

@@ -14,7 +14,10 @@ public:
     using ProgressSink = std::function<void(qint64 done, qint64 total, const QString &status)>;
 
     JobControl() = default;
-    explicit JobControl(ProgressSink sink) : m_sink(std::move(sink)) {}
+    explicit JobControl(ProgressSink sink)
+        : m_sink(std::move(sink))
+    {
+    }
 
     void requestCancel() noexcept { m_cancelled.store(true); }
     bool isCancelled() const noexcept { return m_cancelled.load(); }
@@ -25,7 +28,7 @@ public:
     void setProgress(qint64 done, qint64 total, const QString &status = {});
 
 private:
-    std::atomic<bool> m_cancelled{false};
+    std::atomic<bool> m_cancelled { false };
     ProgressSink m_sink;
 };
 

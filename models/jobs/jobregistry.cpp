@@ -8,7 +8,10 @@ namespace {
 constexpr int kKeepFinished = 50;
 }
 
-JobRegistry::JobRegistry(QObject *parent) : QAbstractTableModel(parent) {}
+JobRegistry::JobRegistry(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
 
 int JobRegistry::add(const QString &title, const QString &source, std::function<void()> cancel)
 {
@@ -77,12 +80,11 @@ void JobRegistry::track(Connection *connection)
         keys->insert(job, add(title, sideName(connection->side()), [connection, job]() { connection->cancel(job); }));
     });
     connect(connection, &Connection::jobProgress, this,
-            [this, keys](quint64 job, qint64 done, qint64 total, const QString &status) {
-                setProgress(keys->value(job, -1), done, total, status);
-            });
-    connect(connection, &Connection::jobFinished, this, [this, keys](quint64 job, bool ok, const QString &message) {
-        finish(keys->take(job), ok, message);
-    });
+        [this, keys](quint64 job, qint64 done, qint64 total, const QString &status) {
+            setProgress(keys->value(job, -1), done, total, status);
+        });
+    connect(connection, &Connection::jobFinished, this,
+        [this, keys](quint64 job, bool ok, const QString &message) { finish(keys->take(job), ok, message); });
 }
 
 void JobRegistry::cancel(int row)
@@ -95,9 +97,8 @@ void JobRegistry::cancel(int row)
 
 int JobRegistry::runningCount() const
 {
-    return int(std::count_if(m_entries.cbegin(), m_entries.cend(), [](const Entry &entry) {
-        return entry.state == State::Queued || entry.state == State::Running;
-    }));
+    return int(std::count_if(m_entries.cbegin(), m_entries.cend(),
+        [](const Entry &entry) { return entry.state == State::Queued || entry.state == State::Running; }));
 }
 
 void JobRegistry::prune()

@@ -26,11 +26,11 @@ void CorrelationIndex::addToken(QStringView value, const QString &kind, EventRef
     if (token >= m_kinds.size())
         m_kinds.resize(token + 1, 0);
     m_kinds[token] |= kindBit(kind);
-    m_postings.push_back({token, ref});
+    m_postings.push_back({ token, ref });
 }
 
 void CorrelationIndex::add(EventRef ref, qint64 instantMs, const LogEvent &event, const QString &methodField,
-                           const QString &pathField, const QString &statusField)
+    const QString &pathField, const QString &statusField)
 {
     for (const LogKey &key : event.keys) {
         addToken(key.value, key.kind, ref);
@@ -45,7 +45,7 @@ void CorrelationIndex::add(EventRef ref, qint64 instantMs, const LogEvent &event
     const QString path = event.fields.value(pathField);
     const QString status = event.fields.value(statusField);
     if (!method.isEmpty() && !path.isEmpty() && !status.isEmpty())
-        m_requests.push_back({ref, instantMs, qHashMulti(0, method, path, status)});
+        m_requests.push_back({ ref, instantMs, qHashMulti(0, method, path, status) });
 }
 
 void CorrelationIndex::merge(CorrelationIndex &&other)
@@ -64,7 +64,7 @@ void CorrelationIndex::merge(CorrelationIndex &&other)
                 m_kinds[tokens[t]] |= bits[bit];
     }
     for (const Posting &posting : other.m_postings)
-        m_postings.push_back({tokens[posting.token], posting.ref});
+        m_postings.push_back({ tokens[posting.token], posting.ref });
     m_requests.insert(m_requests.end(), other.m_requests.begin(), other.m_requests.end());
     other = CorrelationIndex();
 }
@@ -100,7 +100,8 @@ void CorrelationIndex::finish(qint64 windowMs)
     m_starts = std::move(starts);
 
     m_inferred.clear();
-    std::sort(m_requests.begin(), m_requests.end(), [](const Request &a, const Request &b) { return a.instantMs < b.instantMs; });
+    std::sort(m_requests.begin(), m_requests.end(),
+        [](const Request &a, const Request &b) { return a.instantMs < b.instantMs; });
     for (size_t i = 0; i < m_requests.size(); ++i) {
         const Request &a = m_requests[i];
         for (size_t j = i + 1; j < m_requests.size() && m_requests[j].instantMs - a.instantMs <= windowMs; ++j) {
@@ -119,7 +120,8 @@ std::span<const EventRef> CorrelationIndex::exact(const QString &value) const
     const qint64 token = m_tokens.find(value);
     if (token < 0 || size_t(token) + 1 >= m_starts.size())
         return {};
-    return std::span<const EventRef>(m_refs.data() + m_starts[size_t(token)], m_starts[size_t(token) + 1] - m_starts[size_t(token)]);
+    return std::span<const EventRef>(
+        m_refs.data() + m_starts[size_t(token)], m_starts[size_t(token) + 1] - m_starts[size_t(token)]);
 }
 
 QList<CorrelationLink> CorrelationIndex::related(const QString &value) const
@@ -129,14 +131,14 @@ QList<CorrelationLink> CorrelationIndex::related(const QString &value) const
     const std::span<const EventRef> refs = exact(value);
     for (const EventRef &ref : refs) {
         seen.insert(ref);
-        links.append({ref, ref, true, u"key %1"_s.arg(value)});
+        links.append({ ref, ref, true, u"key %1"_s.arg(value) });
     }
     for (const EventRef &ref : refs) {
         for (const EventRef &other : m_inferred.values(ref)) {
             if (seen.contains(other))
                 continue;
             seen.insert(other);
-            links.append({ref, other, false, inferredReason()});
+            links.append({ ref, other, false, inferredReason() });
         }
     }
     return links;
@@ -161,9 +163,10 @@ QString CorrelationIndex::inferredReason()
 
 qint64 CorrelationIndex::memoryBytes() const
 {
-    return m_tokens.memoryBytes() + qint64(m_kinds.capacity() * 4 + m_postings.capacity() * sizeof(Posting) + m_starts.capacity() * 4
-                                           + m_refs.capacity() * sizeof(EventRef) + m_requests.capacity() * sizeof(Request))
-           + m_inferred.size() * 48;
+    return m_tokens.memoryBytes()
+        + qint64(m_kinds.capacity() * 4 + m_postings.capacity() * sizeof(Posting) + m_starts.capacity() * 4
+            + m_refs.capacity() * sizeof(EventRef) + m_requests.capacity() * sizeof(Request))
+        + m_inferred.size() * 48;
 }
 
 } // namespace salvage

@@ -31,7 +31,7 @@ class CorrelationIndex
 public:
     /// Adds the keys of one event, and its request shape when the format declares one.
     void add(EventRef ref, qint64 instantMs, const LogEvent &event, const QString &methodField,
-             const QString &pathField, const QString &statusField);
+        const QString &pathField, const QString &statusField);
     /// Takes over everything `other` collected (per-chunk indexes built in parallel); call
     /// finish() after the last merge.
     void merge(CorrelationIndex &&other);
@@ -71,10 +71,10 @@ private:
     quint32 kindBit(const QString &kind);
 
     TokenTable m_tokens;
-    std::vector<quint32> m_kinds;     ///< per token, bit i: m_kindNames[i]
-    QStringList m_kindNames;          ///< few (request, job, ip, …)
-    std::vector<Posting> m_postings;  ///< until finish()
-    std::vector<quint32> m_starts;    ///< after finish(): token t's refs are m_refs[m_starts[t], m_starts[t + 1])
+    std::vector<quint32> m_kinds; ///< per token, bit i: m_kindNames[i]
+    QStringList m_kindNames; ///< few (request, job, ip, …)
+    std::vector<Posting> m_postings; ///< until finish()
+    std::vector<quint32> m_starts; ///< after finish(): token t's refs are m_refs[m_starts[t], m_starts[t + 1])
     std::vector<EventRef> m_refs;
     std::vector<Request> m_requests;
     QMultiHash<EventRef, EventRef> m_inferred;

@@ -28,7 +28,8 @@ CorrelationPass::CorrelationPass(std::vector<const IndexedLog *> sources)
 {
 }
 
-CorrelationPass::Result CorrelationPass::run(const std::atomic_bool *cancel, const std::function<void(qint64, qint64)> &progress) const
+CorrelationPass::Result CorrelationPass::run(
+    const std::atomic_bool *cancel, const std::function<void(qint64, qint64)> &progress) const
 {
     Result result;
     result.levels.resize(m_sources.size());
@@ -42,7 +43,7 @@ CorrelationPass::Result CorrelationPass::run(const std::atomic_bool *cancel, con
         result.levels[s].resize(size_t(count));
         result.lanes[s].assign(size_t(count), 0);
         for (qint64 first = 0; first < count; first += chunkEntries)
-            chunks.push_back({quint32(s), first, std::min(count, first + chunkEntries), {}});
+            chunks.push_back({ quint32(s), first, std::min(count, first + chunkEntries), {} });
     }
 
     // Requests are only linked across sources: with one source that has them, skip collecting.
@@ -69,7 +70,7 @@ CorrelationPass::Result CorrelationPass::run(const std::atomic_bool *cancel, con
         log.parseRange(chunk.first, chunk.last, EventParser::Detail::Keys, [&](qint64 entry, const LogEvent &event) {
             if ((entry & 1023) == 0 && cancel && cancel->load(std::memory_order_relaxed))
                 return false;
-            const EventRef ref{chunk.source, quint32(entry)};
+            const EventRef ref { chunk.source, quint32(entry) };
             levels[size_t(entry)] = quint8(event.level);
             if (!event.lane.isEmpty()) {
                 auto it = laneIds.constFind(event.lane);
@@ -85,8 +86,8 @@ CorrelationPass::Result CorrelationPass::run(const std::atomic_bool *cancel, con
                 }
                 lanes[size_t(entry)] = *it;
             }
-            partial.add(ref, event.instantMs, event, linkRequests ? format->requestMethodField : none, format->requestPathField,
-                        format->requestStatusField);
+            partial.add(ref, event.instantMs, event, linkRequests ? format->requestMethodField : none,
+                format->requestPathField, format->requestStatusField);
             chunk.spans.add(ref, event.instantMs, event, format->span);
             return true;
         });
@@ -123,7 +124,8 @@ CorrelationPass::Result CorrelationPass::run(const std::atomic_bool *cancel, con
         result.spans += builder.finish();
         i = next;
     }
-    std::sort(result.spans.begin(), result.spans.end(), [](const Span &a, const Span &b) { return a.startMs < b.startMs; });
+    std::sort(
+        result.spans.begin(), result.spans.end(), [](const Span &a, const Span &b) { return a.startMs < b.startMs; });
     result.index.finish();
     return result;
 }

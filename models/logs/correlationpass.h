@@ -23,7 +23,7 @@ public:
         QList<Span> spans;
         std::vector<std::vector<quint8>> levels; ///< per source, per entry: LogLevel
         std::vector<std::vector<quint16>> lanes; ///< per source, per entry: 0 none, else 1 + index in laneNames
-        std::vector<QStringList> laneNames;      ///< per source, sorted
+        std::vector<QStringList> laneNames; ///< per source, sorted
     };
 
     /// Sub-lanes kept per source; entries of further lane values get none.
@@ -33,7 +33,8 @@ public:
 
     /// Parses everything; `progress` gets entries done and the total, from worker threads.
     /// Throws salvage::Cancelled when `cancel` is set.
-    Result run(const std::atomic_bool *cancel = nullptr, const std::function<void(qint64, qint64)> &progress = {}) const;
+    Result run(
+        const std::atomic_bool *cancel = nullptr, const std::function<void(qint64, qint64)> &progress = {}) const;
 
 private:
     std::vector<const IndexedLog *> m_sources;

@@ -38,7 +38,9 @@ void flatten(const QJsonObject &object, const QString &prefix, QHash<QString, QS
                 allBytes = allBytes && v.isDouble() && v.toDouble() >= 0 && v.toDouble() < 256;
                 bytes.append(char(v.toInt()));
             }
-            fields.insert(name, allBytes ? QString::fromUtf8(bytes) : QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact)));
+            fields.insert(name,
+                allBytes ? QString::fromUtf8(bytes)
+                         : QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact)));
         } else if (value.isString()) {
             fields.insert(name, value.toString());
         } else if (!value.isNull()) {
@@ -113,8 +115,8 @@ QString EventParser::stripAnsi(const QString &text)
     return QString(text).remove(ansi);
 }
 
-bool EventParser::extract(const LogFormat &format, const QString &first, const QString &whole, QHash<QString, QString> &fields,
-                          bool keysOnly)
+bool EventParser::extract(
+    const LogFormat &format, const QString &first, const QString &whole, QHash<QString, QString> &fields, bool keysOnly)
 {
     switch (format.kind) {
     case LogFormat::Kind::Json: {
@@ -143,7 +145,8 @@ bool EventParser::extract(const LogFormat &format, const QString &first, const Q
             if (!match.hasMatch())
                 continue;
             const QStringList &names = p < format.patternGroups.size() ? format.patternGroups.at(p) : QStringList();
-            const QList<bool> *keep = keysOnly && p < format.keyPatternGroups.size() ? &format.keyPatternGroups.at(p) : nullptr;
+            const QList<bool> *keep
+                = keysOnly && p < format.keyPatternGroups.size() ? &format.keyPatternGroups.at(p) : nullptr;
             for (int group = 1; group < names.size(); ++group)
                 if (!names.at(group).isEmpty() && (!keep || keep->at(group)) && match.capturedStart(group) >= 0)
                     fields.insert(names.at(group), match.captured(group));
@@ -343,7 +346,8 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
         const QString payload = withoutLineEnd(fields.value(format.bodyField));
         QHash<QString, QString> inner;
         const qsizetype payloadNewline = payload.indexOf(u'\n');
-        if (extract(*m_payload, payloadNewline < 0 ? payload : payload.left(payloadNewline), payload, inner, keysOnly)) {
+        if (extract(
+                *m_payload, payloadNewline < 0 ? payload : payload.left(payloadNewline), payload, inner, keysOnly)) {
             used = m_payload;
             event.format = m_payload->id;
             addKeyValues(*m_payload, inner);
@@ -356,7 +360,7 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
                 event.lane = inner.value(m_payload->laneField);
             for (const auto &[field, kind] : format.keys)
                 if (!fields.value(field).isEmpty())
-                    event.keys.append({kind, keyValue(kind, fields.value(field))});
+                    event.keys.append({ kind, keyValue(kind, fields.value(field)) });
             fields.insert(inner);
         }
     }
@@ -370,8 +374,8 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
     }
     for (const auto &[field, kind] : used->keys) {
         const QString value = keyValue(kind, fields.value(field));
-        if (!value.isEmpty() && value != "-"_L1 && !event.keys.contains(LogKey{kind, value}))
-            event.keys.append({kind, value});
+        if (!value.isEmpty() && value != "-"_L1 && !event.keys.contains(LogKey { kind, value }))
+            event.keys.append({ kind, value });
     }
     event.fields = std::move(fields);
     return event;

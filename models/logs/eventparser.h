@@ -35,8 +35,8 @@ public:
 private:
     /// Fills `fields` from the first line (or the whole entry for CSV); false when nothing matched.
     /// `keysOnly`: leaves out the regex groups a Keys parse never reads.
-    static bool extract(const LogFormat &format, const QString &first, const QString &whole, QHash<QString, QString> &fields,
-                        bool keysOnly = false);
+    static bool extract(const LogFormat &format, const QString &first, const QString &whole,
+        QHash<QString, QString> &fields, bool keysOnly = false);
     static void addKeyValues(const LogFormat &format, QHash<QString, QString> &fields);
     /// A key's value as it correlates across sources (an ip without its port).
     static QString keyValue(const QString &kind, const QString &value);

@@ -13,9 +13,9 @@ class FormatDetector
 public:
     struct Result
     {
-        int format = -1;   ///< index in the registry; -1: nothing matched
-        int payload = -1;  ///< for an envelope, the payload's format, or -1 (plain text payload)
-        int matched = 0;   ///< sampled lines the chosen format matched
+        int format = -1; ///< index in the registry; -1: nothing matched
+        int payload = -1; ///< for an envelope, the payload's format, or -1 (plain text payload)
+        int matched = 0; ///< sampled lines the chosen format matched
         int sampled = 0;
     };
 

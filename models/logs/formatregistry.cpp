@@ -35,7 +35,7 @@ QString FormatRegistry::userDirectory()
 void FormatRegistry::loadDirectory(const QString &directory)
 {
     const QDir dir(directory);
-    for (const QString &name : dir.entryList({u"*.json"_s}, QDir::Files, QDir::Name)) {
+    for (const QString &name : dir.entryList({ u"*.json"_s }, QDir::Files, QDir::Name)) {
         QFile file(dir.filePath(name));
         try {
             if (!file.open(QIODevice::ReadOnly))

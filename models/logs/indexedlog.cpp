@@ -17,7 +17,8 @@ QTimeZone zoneOf(const QString &name)
         return QTimeZone::utc();
     const QTimeZone zone(name.toUtf8());
     if (!zone.isValid())
-        throw Error(u"\"%1\" is not a time zone this system knows (use an IANA name such as Europe/Berlin)."_s.arg(name));
+        throw Error(
+            u"\"%1\" is not a time zone this system knows (use an IANA name such as Europe/Berlin)."_s.arg(name));
     return zone;
 }
 } // namespace
@@ -47,7 +48,8 @@ QString IndexedLog::zoneDescription() const
     // CST is UTC+8 in a log written in China: only the source's zone tells, so say what was assumed.
     const int minutes = TimestampParser::abbreviationOffsetMinutes(m_ambiguousAbbreviation);
     return u"UTC (default); %1 read as UTC%2%3:%4 (ambiguous: give the source's zone)"_s
-        .arg(QString::fromLatin1(TimestampParser::abbreviationName(m_ambiguousAbbreviation)), minutes < 0 ? u"-"_s : u"+"_s)
+        .arg(QString::fromLatin1(TimestampParser::abbreviationName(m_ambiguousAbbreviation)),
+            minutes < 0 ? u"-"_s : u"+"_s)
         .arg(qAbs(minutes) / 60, 2, 10, QChar(u'0'))
         .arg(qAbs(minutes) % 60, 2, 10, QChar(u'0'));
 }
@@ -73,7 +75,8 @@ void IndexedLog::build(const std::atomic_bool *cancel)
             throw Error(u"The log format \"%1\" chosen for %2 is not known."_s.arg(m_source.format, m_source.path));
         m_format = &formats.at(index);
         if (m_format->payloadOnly)
-            throw Error(u"The log format \"%1\" chosen for %2 has no time of its own: it is read inside a journald, syslog or docker log, "
+            throw Error(u"The log format \"%1\" chosen for %2 has no time of its own: it is read inside a journald, "
+                        u"syslog or docker log, "
                         "so leave the format to detection."_s.arg(m_source.format, m_source.path));
     } else {
         const FormatDetector::Result detected = FormatDetector(m_registry).detect(*m_file);
@@ -158,7 +161,7 @@ std::vector<bool> IndexedLog::entriesContaining(const QByteArray &lowerNeedle, c
 }
 
 void IndexedLog::parseRange(qint64 first, qint64 last, EventParser::Detail detail,
-                            const std::function<bool(qint64, const LogEvent &)> &visit) const
+    const std::function<bool(qint64, const LogEvent &)> &visit) const
 {
     const EventParser parser(m_format, m_payload);
     QByteArray block;
@@ -171,13 +174,15 @@ void IndexedLog::parseRange(qint64 first, qint64 last, EventParser::Detail detai
             blockStart = start;
         }
         const qint64 at = start - blockStart;
-        const QByteArray bytes = QByteArray::fromRawData(block.constData() + at, std::min<qint64>(length, block.size() - at));
+        const QByteArray bytes
+            = QByteArray::fromRawData(block.constData() + at, std::min<qint64>(length, block.size() - at));
         if (!visit(entry, parsed(entry, parser, bytes, detail)))
             return;
     }
 }
 
-LogEvent IndexedLog::parsed(qint64 entry, const EventParser &parser, const QByteArray &bytes, EventParser::Detail detail) const
+LogEvent IndexedLog::parsed(
+    qint64 entry, const EventParser &parser, const QByteArray &bytes, EventParser::Detail detail) const
 {
     const int fallback = m_index.fallbackFormat(entry);
     LogEvent event = parser.parse(bytes, fallback >= 0 ? m_fallbacks.at(fallback) : nullptr, detail);

@@ -51,7 +51,7 @@ public:
     /// Parses entries [first, last) in file order, reading the file in large blocks rather than
     /// once per entry; `visit` returns false to stop.
     void parseRange(qint64 first, qint64 last, EventParser::Detail detail,
-                    const std::function<bool(qint64 entry, const LogEvent &event)> &visit) const;
+        const std::function<bool(qint64 entry, const LogEvent &event)> &visit) const;
 
 private:
     LogEvent parsed(qint64 entry, const EventParser &parser, const QByteArray &bytes, EventParser::Detail detail) const;

@@ -17,7 +17,8 @@ constexpr qint64 noInstant = std::numeric_limits<qint64>::min();
 qint64 LineIndex::memoryBytes() const
 {
     return qint64(m_offsets.capacity() * 8 + m_instants.capacity() * 8 + m_lines.capacity() * 4 + m_levels.capacity()
-                  + m_flags.capacity()) + m_fallback.size() * 32;
+               + m_flags.capacity())
+        + m_fallback.size() * 32;
 }
 
 void LineIndex::addLine(qint64 offset, const char *p, const char *end, LineScanner &scanner, quint8 extraFlags)
@@ -54,9 +55,9 @@ void LineIndex::build(const LogFile &file, LineScanner &scanner, const std::atom
     m_lines.reserve(guess);
 
     std::vector<char> buffer(size_t(blockSize + longLine));
-    qint64 base = 0;      // file offset of buffer[0]
-    qint64 filled = 0;    // bytes valid in buffer
-    qint64 pos = 0;       // start of the current line in buffer
+    qint64 base = 0; // file offset of buffer[0]
+    qint64 filled = 0; // bytes valid in buffer
+    qint64 pos = 0; // start of the current line in buffer
     bool eof = false;
     while (true) {
         if (cancel && cancel->load(std::memory_order_relaxed))
@@ -102,7 +103,8 @@ void LineIndex::build(const LogFile &file, LineScanner &scanner, const std::atom
         base += pos;
         filled -= pos;
         pos = 0;
-        const qint64 n = file.read(base + filled, buffer.data() + filled, std::min<qint64>(blockSize, qint64(buffer.size()) - filled));
+        const qint64 n = file.read(
+            base + filled, buffer.data() + filled, std::min<qint64>(blockSize, qint64(buffer.size()) - filled));
         if (n <= 0)
             eof = true;
         filled += std::max<qint64>(n, 0);

@@ -19,11 +19,11 @@ class LineIndex
 {
 public:
     enum Flag : quint8 {
-        NoTimestamp = 1,  ///< no timestamp found: inherits the previous entry's instant
-        Multiline = 2,    ///< has continuation lines
-        LongLine = 4,     ///< a line longer than the index reads; shown cut
-        Truncated = 8,    ///< the file ends inside this entry (no final newline)
-        Fallback = 16,    ///< parsed with another format than the file's
+        NoTimestamp = 1, ///< no timestamp found: inherits the previous entry's instant
+        Multiline = 2, ///< has continuation lines
+        LongLine = 4, ///< a line longer than the index reads; shown cut
+        Truncated = 8, ///< the file ends inside this entry (no final newline)
+        Fallback = 16, ///< parsed with another format than the file's
     };
 
     /// Reads `file` through `scanner`; `cancel` (optional) stops early when set.

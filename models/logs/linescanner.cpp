@@ -38,7 +38,8 @@ QByteArrayView jsonFieldBytes(const char *p, const char *end, const QByteArray &
     return QByteArrayView(start, q - start);
 }
 
-LineScanner::LineScanner(const LogFormat *format, const LogFormat *payload, QList<const LogFormat *> fallbacks, SourceClock clock)
+LineScanner::LineScanner(
+    const LogFormat *format, const LogFormat *payload, QList<const LogFormat *> fallbacks, SourceClock clock)
     : m_format(format)
     , m_payload(payload)
     , m_fallbacks(std::move(fallbacks))
@@ -46,7 +47,8 @@ LineScanner::LineScanner(const LogFormat *format, const LogFormat *payload, QLis
 {
 }
 
-bool LineScanner::findTime(const LogFormat &format, const char *p, const char *end, int window, TimestampFields &out) const
+bool LineScanner::findTime(
+    const LogFormat &format, const char *p, const char *end, int window, TimestampFields &out) const
 {
     if (format.kind == LogFormat::Kind::Json) {
         const QByteArray key = '"' + format.timestampField.toUtf8() + '"';
@@ -161,8 +163,8 @@ LineScanner::Result LineScanner::scan(const char *p, const char *end, const char
     if (result.hasTime) {
         const LogFormat &levels = m_payload ? *m_payload : *m_format;
         result.level = m_format->kind == LogFormat::Kind::Json && (!m_payload || !m_format->levelField.isEmpty())
-                           ? jsonLevel(*m_format, p, fieldsEnd)
-                           : findLevel(levels, p, end, &joins);
+            ? jsonLevel(*m_format, p, fieldsEnd)
+            : findLevel(levels, p, end, &joins);
         const bool continuations = m_payload && !m_payload->continuationPattern.pattern().isEmpty();
         if (m_payload && (fields.zone == TimestampFields::Zone::Naive || continuations)) {
             // A naive envelope time (BSD syslog) yields to an absolute one in the payload.
@@ -173,11 +175,13 @@ LineScanner::Result LineScanner::scan(const char *p, const char *end, const char
             // PostgreSQL through syslog cuts a long or multi-line message into "[7-2] …" lines.
             if (!innerTime && continuations) {
                 quint16 flags = 0;
-                const auto payload = EventParser::payloadOf(*m_format, EventParser::decode(QByteArrayView(p, end - p), &flags));
+                const auto payload
+                    = EventParser::payloadOf(*m_format, EventParser::decode(QByteArrayView(p, end - p), &flags));
                 joins = joins || (payload && m_payload->continuationPattern.match(*payload).hasMatch());
             }
         }
-        if (m_ambiguous == 0 && fields.zone == TimestampFields::Zone::Abbreviation && TimestampParser::isAmbiguous(fields.abbreviation))
+        if (m_ambiguous == 0 && fields.zone == TimestampFields::Zone::Abbreviation
+            && TimestampParser::isAmbiguous(fields.abbreviation))
             m_ambiguous = fields.abbreviation;
         result.instant = m_clock.toUtc(fields);
         result.joinsPrevious = joins;

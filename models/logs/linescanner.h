@@ -24,7 +24,8 @@ public:
 
     /// `format` is the file's locked format (an envelope when `payload` is set); `fallbacks` are
     /// tried, per line, when the locked format finds no timestamp in a line that is not indented.
-    LineScanner(const LogFormat *format, const LogFormat *payload, QList<const LogFormat *> fallbacks, SourceClock clock);
+    LineScanner(
+        const LogFormat *format, const LogFormat *payload, QList<const LogFormat *> fallbacks, SourceClock clock);
 
     /// Classifies the line [p, end); `lineEnd` (when the caller cut the line short for speed) is
     /// its real end, read only to follow CSV quoting across lines.
@@ -46,7 +47,7 @@ private:
     SourceClock m_clock;
     QHash<QByteArray, LogLevel> m_levelCache; ///< level-field values seen, for regex level maps
     bool m_inQuotes = false; ///< CSV: the previous line ended inside a quoted field
-    bool m_partial = false;  ///< JSON with partial lines: the previous line's body had no final newline
+    bool m_partial = false; ///< JSON with partial lines: the previous line's body had no final newline
     quint8 m_ambiguous = 0;
 };
 

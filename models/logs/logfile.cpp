@@ -22,7 +22,7 @@ LogFile::LogFile(const QString &path)
     if (!m_file.open(QIODevice::ReadOnly))
         throw Error(u"Cannot read the log file %1: %2."_s.arg(path, m_file.errorString()));
     m_modified = info.lastModified();
-    char magic[2] = {0, 0};
+    char magic[2] = { 0, 0 };
     if (m_file.peek(magic, 2) == 2 && uchar(magic[0]) == 0x1f && uchar(magic[1]) == 0x8b) {
         m_compressed = true;
         inflate(m_file);
@@ -41,7 +41,7 @@ void LogFile::inflate(QFile &source)
     m_inflated = std::make_unique<QTemporaryFile>();
     if (!m_inflated->open())
         throw Error(u"Cannot create a temporary file to decompress %1: %2."_s.arg(m_path, m_inflated->errorString()));
-    z_stream stream{};
+    z_stream stream {};
     if (inflateInit2(&stream, 15 + 32) != Z_OK) // 32: accept gzip headers
         throw Error(u"Cannot start decompressing %1."_s.arg(m_path));
     QByteArray in(1 << 16, Qt::Uninitialized);
@@ -58,7 +58,8 @@ void LogFile::inflate(QFile &source)
             stream.avail_out = uInt(out.size());
             const int status = ::inflate(&stream, Z_NO_FLUSH);
             if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) {
-                m_damage = u"The gzip data of %1 is corrupt after %2 bytes; the rest is ignored."_s.arg(m_path).arg(stream.total_out);
+                m_damage = u"The gzip data of %1 is corrupt after %2 bytes; the rest is ignored."_s.arg(m_path).arg(
+                    stream.total_out);
                 break;
             }
             m_inflated->write(out.constData(), out.size() - stream.avail_out);

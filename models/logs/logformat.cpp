@@ -18,7 +18,9 @@ QRegularExpression compile(const QString &pattern, const QString &where)
 {
     QRegularExpression re(pattern);
     if (!re.isValid())
-        throw Error(u"%1: the regular expression is invalid at offset %2: %3."_s.arg(where).arg(re.patternErrorOffset()).arg(re.errorString()));
+        throw Error(u"%1: the regular expression is invalid at offset %2: %3."_s.arg(where)
+                        .arg(re.patternErrorOffset())
+                        .arg(re.errorString()));
     re.optimize();
     return re;
 }
@@ -39,7 +41,8 @@ void readSalvage(LogFormat &format, const QJsonObject &s, const QString &where)
     format.octalEscapes = s.value("octal-escapes"_L1).toBool();
     format.partialLines = s.value("partial-lines"_L1).toBool();
     if (s.contains("continuation-pattern"_L1))
-        format.continuationPattern = compile(s.value("continuation-pattern"_L1).toString(), where + u" continuation-pattern"_s);
+        format.continuationPattern
+            = compile(s.value("continuation-pattern"_L1).toString(), where + u" continuation-pattern"_s);
     format.payloadOnly = s.value("payload-only"_L1).toBool();
     for (const QJsonValue &v : s.value("aliases"_L1).toArray())
         format.aliases.append(v.toString());
@@ -61,10 +64,11 @@ void readSalvage(LogFormat &format, const QJsonObject &s, const QString &where)
     const QJsonObject fieldPatterns = s.value("field-patterns"_L1).toObject();
     for (auto it = fieldPatterns.begin(); it != fieldPatterns.end(); ++it)
         for (const QJsonValue &v : it.value().toArray())
-            format.fieldPatterns.append({it.key(), compile(v.toString(), where + u" field-patterns \"%1\""_s.arg(it.key()))});
+            format.fieldPatterns.append(
+                { it.key(), compile(v.toString(), where + u" field-patterns \"%1\""_s.arg(it.key())) });
     const QJsonObject keys = s.value("keys"_L1).toObject();
     for (auto it = keys.begin(); it != keys.end(); ++it)
-        format.keys.append({it.key(), it.value().toString()});
+        format.keys.append({ it.key(), it.value().toString() });
     const QJsonObject request = s.value("request"_L1).toObject();
     format.requestMethodField = request.value("method"_L1).toString();
     format.requestPathField = request.value("path"_L1).toString();
@@ -89,9 +93,10 @@ void readSalvage(LogFormat &format, const QJsonObject &s, const QString &where)
 void readLnavExtras(LogFormat &format, const QJsonObject &o)
 {
     auto addKey = [&format](const QString &field, const QString &kind) {
-        const bool known = std::any_of(format.keys.cbegin(), format.keys.cend(), [&](const auto &key) { return key.first == field; });
+        const bool known = std::any_of(
+            format.keys.cbegin(), format.keys.cend(), [&](const auto &key) { return key.first == field; });
         if (!field.isEmpty() && !known)
-            format.keys.append({field, kind});
+            format.keys.append({ field, kind });
     };
     addKey(o.value("opid-field"_L1).toString(), u"operation"_s);
     const QJsonObject values = o.value("value"_L1).toObject();
@@ -101,8 +106,9 @@ void readLnavExtras(LogFormat &format, const QJsonObject &o)
     if (format.messageTemplate.isEmpty() && format.messageLines.isEmpty() && o.value("line-format"_L1).isArray()) {
         QString message;
         // lnav's own names for the time and the level map to this format's fields.
-        const QHash<QString, QString> special{{u"__timestamp__"_s, o.value("timestamp-field"_L1).toString(u"timestamp"_s)},
-                                              {u"__level__"_s, o.value("level-field"_L1).toString()}};
+        const QHash<QString, QString> special { { u"__timestamp__"_s,
+                                                    o.value("timestamp-field"_L1).toString(u"timestamp"_s) },
+            { u"__level__"_s, o.value("level-field"_L1).toString() } };
         for (const QJsonValue &part : o.value("line-format"_L1).toArray()) {
             const QString field = part.toObject().value("field"_L1).toString();
             message += part.isString() ? part.toString() : u"{%1}"_s.arg(special.value(field, field));
@@ -114,9 +120,9 @@ void readLnavExtras(LogFormat &format, const QJsonObject &o)
 // The capture groups a Keys parse (the correlation pass) reads; the others are never copied out.
 void markKeyGroups(LogFormat &format)
 {
-    QSet<QString> wanted{format.levelField, format.bodyField, format.laneField, format.requestMethodField,
-                         format.requestPathField, format.requestStatusField, format.span.idField,
-                         format.span.labelField, format.span.elapsedField};
+    QSet<QString> wanted { format.levelField, format.bodyField, format.laneField, format.requestMethodField,
+        format.requestPathField, format.requestStatusField, format.span.idField, format.span.labelField,
+        format.span.elapsedField };
     for (const QString &field : std::as_const(format.keyValueFields))
         wanted.insert(field);
     for (const auto &[field, kind] : std::as_const(format.keys))
@@ -146,7 +152,8 @@ LogFormat readFormat(const QString &id, const QJsonObject &o, const QString &ori
 
     const QJsonObject regex = o.value("regex"_L1).toObject();
     for (auto it = regex.begin(); it != regex.end(); ++it) {
-        QRegularExpression re = compile(it.value().toObject().value("pattern"_L1).toString(), where + u" regex \"%1\""_s.arg(it.key()));
+        QRegularExpression re
+            = compile(it.value().toObject().value("pattern"_L1).toString(), where + u" regex \"%1\""_s.arg(it.key()));
         if (!format.payloadOnly && !re.namedCaptureGroups().contains("timestamp"_L1))
             throw Error(u"%1: regex \"%2\" has no (?<timestamp>…) group."_s.arg(where, it.key()));
         format.patternGroups.append(re.namedCaptureGroups());
@@ -160,16 +167,17 @@ LogFormat readFormat(const QString &id, const QJsonObject &o, const QString &ori
     if (format.kind == LogFormat::Kind::Csv && !format.csvColumns.contains(format.timestampField))
         throw Error(u"%1: the timestamp field \"%2\" is not a CSV column."_s.arg(where, format.timestampField));
     const QJsonValue formats = o.value("timestamp-format"_L1);
-    for (const QJsonValue &v : formats.isArray() ? formats.toArray() : QJsonArray{formats})
+    for (const QJsonValue &v : formats.isArray() ? formats.toArray() : QJsonArray { formats })
         if (!v.toString().isEmpty())
             format.timestampFormats.append(v.toString());
     // Like lnav, a format that names no timestamp format gets the common ISO 8601 shapes.
     if (format.timestampFormats.isEmpty() && !format.payloadOnly)
-        format.timestampFormats = {u"%Y-%m-%dT%H:%M:%S.%f%z"_s, u"%Y-%m-%dT%H:%M:%S%z"_s, u"%Y-%m-%dT%H:%M:%S.%f"_s,
-                                   u"%Y-%m-%dT%H:%M:%S"_s,      u"%Y-%m-%d %H:%M:%S.%f%z"_s, u"%Y-%m-%d %H:%M:%S%z"_s,
-                                   u"%Y-%m-%d %H:%M:%S.%f"_s,   u"%Y-%m-%d %H:%M:%S,%f"_s, u"%Y-%m-%d %H:%M:%S"_s};
+        format.timestampFormats = { u"%Y-%m-%dT%H:%M:%S.%f%z"_s, u"%Y-%m-%dT%H:%M:%S%z"_s, u"%Y-%m-%dT%H:%M:%S.%f"_s,
+            u"%Y-%m-%dT%H:%M:%S"_s, u"%Y-%m-%d %H:%M:%S.%f%z"_s, u"%Y-%m-%d %H:%M:%S%z"_s, u"%Y-%m-%d %H:%M:%S.%f"_s,
+            u"%Y-%m-%d %H:%M:%S,%f"_s, u"%Y-%m-%d %H:%M:%S"_s };
     try {
-        format.timestamps = TimestampParser(format.timestampFormats, qint64(o.value("timestamp-divisor"_L1).toDouble(1)));
+        format.timestamps
+            = TimestampParser(format.timestampFormats, qint64(o.value("timestamp-divisor"_L1).toDouble(1)));
     } catch (const Error &e) {
         throw Error(where + u": "_s + e.message());
     }
@@ -180,9 +188,11 @@ LogFormat readFormat(const QString &id, const QJsonObject &o, const QString &ori
     for (auto it = levels.begin(); it != levels.end(); ++it) {
         const LogLevel level = levelFromName(it.key());
         if (level == LogLevel::Unknown)
-            throw Error(u"%1: \"%2\" is not a level name (use trace, debug, info, notice, warning, error, critical or fatal)."_s.arg(where, it.key()));
+            throw Error(
+                u"%1: \"%2\" is not a level name (use trace, debug, info, notice, warning, error, critical or fatal)."_s
+                    .arg(where, it.key()));
         const QString pattern = it.value().toString();
-        format.levelMap.append({level, compile(pattern, where + u" level \"%1\""_s.arg(it.key()))});
+        format.levelMap.append({ level, compile(pattern, where + u" level \"%1\""_s.arg(it.key())) });
         const QStringList words = pattern.split(u'|');
         if (std::all_of(words.begin(), words.end(), isPlainWord))
             for (const QString &word : words)
@@ -190,7 +200,8 @@ LogFormat readFormat(const QString &id, const QJsonObject &o, const QString &ori
     }
     for (const QJsonValue &v : o.value("sample"_L1).toArray()) {
         const QJsonObject sample = v.toObject();
-        format.samples.append({sample.value("line"_L1).toString(), levelFromName(sample.value("level"_L1).toString())});
+        format.samples.append(
+            { sample.value("line"_L1).toString(), levelFromName(sample.value("level"_L1).toString()) });
     }
     markKeyGroups(format);
     return format;
@@ -218,7 +229,9 @@ QList<LogFormat> LogFormat::fromJson(const QByteArray &json, const QString &orig
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError)
-        throw Error(u"The log format file %1 is not valid JSON at offset %2: %3."_s.arg(origin).arg(error.offset).arg(error.errorString()));
+        throw Error(u"The log format file %1 is not valid JSON at offset %2: %3."_s.arg(origin)
+                        .arg(error.offset)
+                        .arg(error.errorString()));
     if (!document.isObject())
         throw Error(u"The log format file %1 does not hold a JSON object."_s.arg(origin));
     QList<LogFormat> formats;

@@ -57,17 +57,17 @@ public:
     QString timestampField = QStringLiteral("timestamp"); ///< regex group, JSON field or CSV column
     QString levelField;
     QString bodyField;
-    QString messageTemplate;  ///< "{field} {field}", empty: the body field
+    QString messageTemplate; ///< "{field} {field}", empty: the body field
     QStringList messageLines; ///< instead: one line per template, kept when one of its fields has a value
     QString laneField;
     QString timestampDesc = QStringLiteral("Logged");
     QList<QPair<LogLevel, QRegularExpression>> levelMap;
     QHash<QByteArray, LogLevel> levelWords; ///< plain-word level values, looked up on raw bytes
-    QList<QByteArray> joinLevels;            ///< entries with these levels continue the previous one
+    QList<QByteArray> joinLevels; ///< entries with these levels continue the previous one
     QStringList keyValueFields;
     QList<QRegularExpression> bodyPatterns;
     QList<QPair<QString, QRegularExpression>> fieldPatterns; ///< field → regex whose named groups become fields
-    QList<QPair<QString, QString>> keys;     ///< field → key kind (request, job, actor, …)
+    QList<QPair<QString, QString>> keys; ///< field → key kind (request, job, actor, …)
     QString requestMethodField, requestPathField, requestStatusField;
     SpanRule span;
     QStringList csvColumns;

@@ -6,8 +6,8 @@ using namespace Qt::StringLiterals;
 
 namespace salvage {
 
-static const std::array<QLatin1String, 9> names = {"unknown"_L1, "trace"_L1, "debug"_L1, "info"_L1, "notice"_L1,
-                                                   "warning"_L1, "error"_L1, "critical"_L1, "fatal"_L1};
+static const std::array<QLatin1String, 9> names = { "unknown"_L1, "trace"_L1, "debug"_L1, "info"_L1, "notice"_L1,
+    "warning"_L1, "error"_L1, "critical"_L1, "fatal"_L1 };
 
 QString levelName(LogLevel level)
 {

@@ -12,7 +12,7 @@ void SpanBuilder::add(EventRef ref, qint64 instantMs, const LogEvent &event, con
     if (id.isEmpty())
         return;
     const QString body = event.body.section(u'\n', 0, 0).trimmed();
-    const QPair<quint32, QString> key{ref.source, id};
+    const QPair<quint32, QString> key { ref.source, id };
     if (rule.start.match(body).hasMatch()) {
         Span span;
         span.id = id;
@@ -45,7 +45,7 @@ void SpanBuilder::add(EventRef ref, qint64 instantMs, const LogEvent &event, con
 void SpanBuilder::append(SpanBuilder &&later)
 {
     for (Span &end : later.m_unstarted) {
-        const QPair<quint32, QString> key{end.source, end.id};
+        const QPair<quint32, QString> key { end.source, end.id };
         if (!m_open.contains(key)) {
             m_unstarted.append(end);
             continue;
@@ -70,7 +70,8 @@ QList<Span> SpanBuilder::finish()
     m_open.clear();
     m_done.clear();
     m_unstarted.clear();
-    std::sort(spans.begin(), spans.end(), [](const Span &a, const Span &b) { return a.startMs < b.startMs || (a.startMs == b.startMs && a.id < b.id); });
+    std::sort(spans.begin(), spans.end(),
+        [](const Span &a, const Span &b) { return a.startMs < b.startMs || (a.startMs == b.startMs && a.id < b.id); });
     return spans;
 }
 

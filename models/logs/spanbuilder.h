@@ -18,7 +18,7 @@ struct Span
     qint64 startMs = 0;
     qint64 endMs = 0;
     bool failed = false;
-    bool open = false;        ///< started, never ended (crash, still running, log cut)
+    bool open = false; ///< started, never ended (crash, still running, log cut)
     bool fromElapsed = false; ///< the start was computed from elapsed, no start line seen
 };
 

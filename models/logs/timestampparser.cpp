@@ -20,23 +20,75 @@ struct Abbreviation
 // CST, IST and PST are ambiguous (US/China/Cuba, India/Ireland/Israel, US/Philippines): the table
 // gives the common reading; a source zone that uses the abbreviation overrides it (SourceClock).
 constexpr Abbreviation abbreviations[] = {
-    {"UTC", 0}, {"GMT", 0}, {"UT", 0}, {"Z", 0}, {"WET", 0}, {"WEST", 60}, {"BST", 60}, {"IST", 330},
-    {"CET", 60}, {"CEST", 120}, {"MET", 60}, {"MEST", 120}, {"EET", 120}, {"EEST", 180}, {"MSK", 180},
-    {"EST", -300}, {"EDT", -240}, {"CST", -360}, {"CDT", -300}, {"MST", -420}, {"MDT", -360},
-    {"PST", -480}, {"PDT", -420}, {"AKST", -540}, {"AKDT", -480}, {"HST", -600}, {"HDT", -540}, {"JST", 540},
-    {"KST", 540}, {"HKT", 480}, {"SGT", 480}, {"AWST", 480}, {"ACST", 570}, {"ACDT", 630},
-    {"AEST", 600}, {"AEDT", 660}, {"NZST", 720}, {"NZDT", 780}, {"SAST", 120}, {"WIB", 420},
-    {"WITA", 480}, {"WIT", 540}, {"BRT", -180}, {"ART", -180}, {"WAT", 60}, {"CAT", 120}, {"EAT", 180},
-    {"PKT", 300}, {"IDT", 180}, {"AST", -240}, {"ADT", -180}, {"NST", -210}, {"NDT", -150},
-    {"ChST", 600}, {"SST", -660},
+    { "UTC", 0 },
+    { "GMT", 0 },
+    { "UT", 0 },
+    { "Z", 0 },
+    { "WET", 0 },
+    { "WEST", 60 },
+    { "BST", 60 },
+    { "IST", 330 },
+    { "CET", 60 },
+    { "CEST", 120 },
+    { "MET", 60 },
+    { "MEST", 120 },
+    { "EET", 120 },
+    { "EEST", 180 },
+    { "MSK", 180 },
+    { "EST", -300 },
+    { "EDT", -240 },
+    { "CST", -360 },
+    { "CDT", -300 },
+    { "MST", -420 },
+    { "MDT", -360 },
+    { "PST", -480 },
+    { "PDT", -420 },
+    { "AKST", -540 },
+    { "AKDT", -480 },
+    { "HST", -600 },
+    { "HDT", -540 },
+    { "JST", 540 },
+    { "KST", 540 },
+    { "HKT", 480 },
+    { "SGT", 480 },
+    { "AWST", 480 },
+    { "ACST", 570 },
+    { "ACDT", 630 },
+    { "AEST", 600 },
+    { "AEDT", 660 },
+    { "NZST", 720 },
+    { "NZDT", 780 },
+    { "SAST", 120 },
+    { "WIB", 420 },
+    { "WITA", 480 },
+    { "WIT", 540 },
+    { "BRT", -180 },
+    { "ART", -180 },
+    { "WAT", 60 },
+    { "CAT", 120 },
+    { "EAT", 180 },
+    { "PKT", 300 },
+    { "IDT", 180 },
+    { "AST", -240 },
+    { "ADT", -180 },
+    { "NST", -210 },
+    { "NDT", -150 },
+    { "ChST", 600 },
+    { "SST", -660 },
 };
 constexpr int abbreviationCount = int(sizeof(abbreviations) / sizeof(abbreviations[0]));
 static_assert(abbreviationCount < 256);
 
-constexpr const char *months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr const char *months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isAlpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+bool isAlpha(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
 
 // Reads exactly `width` digits.
 bool digits(const char *&p, const char *end, int width, int &value)
@@ -149,10 +201,23 @@ bool TimestampParser::parseOne(const QByteArray &format, const char *p, const ch
         }
         ++fmt;
         switch (*fmt) {
-        case 'Y': if (!digits(p, end, 4, f.year)) return false; f.hasYear = true; break;
-        case 'y': if (!digits(p, end, 2, f.year)) return false; f.year += 2000; f.hasYear = true; break;
-        case 'm': if (!digits(p, end, 2, f.month) || f.month < 1 || f.month > 12) return false; break;
-        case 'd': case 'e': // one or two digits: BSD syslog pads the day with a space
+        case 'Y':
+            if (!digits(p, end, 4, f.year))
+                return false;
+            f.hasYear = true;
+            break;
+        case 'y':
+            if (!digits(p, end, 2, f.year))
+                return false;
+            f.year += 2000;
+            f.hasYear = true;
+            break;
+        case 'm':
+            if (!digits(p, end, 2, f.month) || f.month < 1 || f.month > 12)
+                return false;
+            break;
+        case 'd':
+        case 'e': // one or two digits: BSD syslog pads the day with a space
             if (p >= end || !isDigit(*p))
                 return false;
             f.day = *p++ - '0';
@@ -161,9 +226,18 @@ bool TimestampParser::parseOne(const QByteArray &format, const char *p, const ch
             if (f.day < 1 || f.day > 31)
                 return false;
             break;
-        case 'H': if (!digits(p, end, 2, f.hour) || f.hour > 23) return false; break;
-        case 'M': if (!digits(p, end, 2, f.minute) || f.minute > 59) return false; break;
-        case 'S': if (!digits(p, end, 2, f.second) || f.second > 60) return false; break;
+        case 'H':
+            if (!digits(p, end, 2, f.hour) || f.hour > 23)
+                return false;
+            break;
+        case 'M':
+            if (!digits(p, end, 2, f.minute) || f.minute > 59)
+                return false;
+            break;
+        case 'S':
+            if (!digits(p, end, 2, f.second) || f.second > 60)
+                return false;
+            break;
         case 'T':
             if (!digits(p, end, 2, f.hour) || p >= end || *p++ != ':' || !digits(p, end, 2, f.minute) || p >= end
                 || *p++ != ':' || !digits(p, end, 2, f.second) || f.hour > 23 || f.minute > 59 || f.second > 60)
@@ -175,7 +249,8 @@ bool TimestampParser::parseOne(const QByteArray &format, const char *p, const ch
                 return false;
             f.hasYear = true;
             break;
-        case 'L': case 'f': { // fraction digits of any length: keep microseconds
+        case 'L':
+        case 'f': { // fraction digits of any length: keep microseconds
             int n = 0, value = 0;
             for (; p < end && isDigit(*p); ++p, ++n)
                 if (n < 6)
@@ -199,7 +274,8 @@ bool TimestampParser::parseOne(const QByteArray &format, const char *p, const ch
             p += 3;
             break;
         }
-        case 'a': case 'A':
+        case 'a':
+        case 'A':
             while (p < end && isAlpha(*p))
                 ++p;
             break;
@@ -247,9 +323,18 @@ bool TimestampParser::parseOne(const QByteArray &format, const char *p, const ch
             f.hasYear = true;
             break;
         }
-        case 'j': { int ignored = 0; if (!digits(p, end, 3, ignored)) return false; break; }
-        case '%': if (p >= end || *p++ != '%') return false; break;
-        default: return false;
+        case 'j': {
+            int ignored = 0;
+            if (!digits(p, end, 3, ignored))
+                return false;
+            break;
+        }
+        case '%':
+            if (p >= end || *p++ != '%')
+                return false;
+            break;
+        default:
+            return false;
         }
     }
     if (f.zone != TimestampFields::Zone::Epoch && (f.month == 0 || f.day == 0))

@@ -13,11 +13,11 @@ struct TimestampFields
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
     int micros = 0;
     enum class Zone : quint8 { Naive, Offset, Abbreviation, Epoch } zone = Zone::Naive;
-    int offsetSeconds = 0;   ///< east of UTC, for Offset and (resolved) Abbreviation
+    int offsetSeconds = 0; ///< east of UTC, for Offset and (resolved) Abbreviation
     quint8 abbreviation = 0; ///< for Abbreviation: which one (TimestampParser::abbreviationName)
-    qint64 epochMs = 0;      ///< for Epoch
-    bool hasYear = true;     ///< false for BSD syslog ("Dec 26 20:40:54")
-    int length = 0;          ///< bytes consumed
+    qint64 epochMs = 0; ///< for Epoch
+    bool hasYear = true; ///< false for BSD syslog ("Dec 26 20:40:54")
+    int length = 0; ///< bytes consumed
 };
 
 /// Parses timestamps on raw bytes with strptime-like formats (a subset of lnav's: %Y %m %d %e %H %M

@@ -30,8 +30,8 @@ private:
     void grow();
 
     std::vector<char> m_arena;
-    std::vector<qsizetype> m_starts{0}; ///< token i is m_arena[m_starts[i], m_starts[i + 1])
-    std::vector<quint32> m_slots;       ///< open addressing: id + 1, 0 = empty
+    std::vector<qsizetype> m_starts { 0 }; ///< token i is m_arena[m_starts[i], m_starts[i + 1])
+    std::vector<quint32> m_slots; ///< open addressing: id + 1, 0 = empty
 };
 
 } // namespace salvage

@@ -84,15 +84,19 @@ void ReportWriter::write(const QString &text)
 
 void ReportWriter::tableRow(const ReportEntry &e)
 {
-    const QString time = QDateTime::fromMSecsSinceEpoch(e.instantMs, QTimeZone::utc()).toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s);
-    const QString note = e.comment.isEmpty() ? e.tags.join(u", "_s) : (e.tags.isEmpty() ? e.comment : e.tags.join(u", "_s) + u": "_s + e.comment);
+    const QString time
+        = QDateTime::fromMSecsSinceEpoch(e.instantMs, QTimeZone::utc()).toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s);
+    const QString note = e.comment.isEmpty()
+        ? e.tags.join(u", "_s)
+        : (e.tags.isEmpty() ? e.comment : e.tags.join(u", "_s) + u": "_s + e.comment);
     if (m_format == Format::Markdown) {
-        write(u"| %1 | %2 | %3 | %4 | %5 | %6 | %7 |\n"_s.arg(time, markdownCell(e.source), levelName(e.level), markdownCell(e.message),
-                                                          markdownCell(keysAndLinks(e)), markdownCell(note), marks(e)));
+        write(u"| %1 | %2 | %3 | %4 | %5 | %6 | %7 |\n"_s.arg(time, markdownCell(e.source), levelName(e.level),
+            markdownCell(e.message), markdownCell(keysAndLinks(e)), markdownCell(note), marks(e)));
     } else {
-        write(u"<tr class=\"%1\"><td>%2</td><td>%3</td><td>%4</td><td><pre>%5</pre></td><td>%6</td><td>%7</td><td>%8</td></tr>\n"_s
-                  .arg(levelName(e.level), time, e.source.toHtmlEscaped(), levelName(e.level), e.message.toHtmlEscaped(),
-                       keysAndLinks(e).toHtmlEscaped(), note.toHtmlEscaped(), marks(e)));
+        write(
+            u"<tr class=\"%1\"><td>%2</td><td>%3</td><td>%4</td><td><pre>%5</pre></td><td>%6</td><td>%7</td><td>%8</td></tr>\n"_s
+                .arg(levelName(e.level), time, e.source.toHtmlEscaped(), levelName(e.level), e.message.toHtmlEscaped(),
+                    keysAndLinks(e).toHtmlEscaped(), note.toHtmlEscaped(), marks(e)));
     }
 }
 
@@ -109,22 +113,28 @@ void ReportWriter::begin(const QList<ReportEntry> &highlights, const QStringList
         for (const QString &note : notes)
             write(u"- %1\n"_s.arg(note));
         if (!highlights.isEmpty()) {
-            write(u"\n## Key events (UTC)\n\n| Time (UTC) | Source | Level | Event | Keys | Notes | |\n|---|---|---|---|---|---|---|\n"_s);
+            write(
+                u"\n## Key events (UTC)\n\n| Time (UTC) | Source | Level | Event | Keys | Notes | |\n|---|---|---|---|---|---|---|\n"_s);
             for (const ReportEntry &e : highlights)
                 tableRow(e);
         }
-        write(u"\n## Timeline (UTC)\n\n| Time (UTC) | Source | Level | Event | Keys | Notes | |\n|---|---|---|---|---|---|---|\n"_s);
+        write(
+            u"\n## Timeline (UTC)\n\n| Time (UTC) | Source | Level | Event | Keys | Notes | |\n|---|---|---|---|---|---|---|\n"_s);
         return;
     case Format::Html: {
-        write(u"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%1</title>\n"_s.arg(m_title.toHtmlEscaped()));
-        write(u"<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;"
-              "vertical-align:top}pre{margin:0;white-space:pre-wrap}.error,.fatal,.critical{background:#fee}.warning{background:#ffd}</style>"
+        write(
+            u"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%1</title>\n"_s.arg(m_title.toHtmlEscaped()));
+        write(u"<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid "
+              u"#ccc;padding:2px 6px;"
+              "vertical-align:top}pre{margin:0;white-space:pre-wrap}.error,.fatal,.critical{background:#fee}.warning{"
+              "background:#ffd}</style>"
               "</head><body>\n"_s);
         write(u"<h1>%1</h1>\n<ul>\n"_s.arg(m_title.toHtmlEscaped()));
         for (const QString &note : notes)
             write(u"<li>%1</li>\n"_s.arg(note.toHtmlEscaped()));
         write(u"</ul>\n"_s);
-        const QString head = u"<table><tr><th>Time (UTC)</th><th>Source</th><th>Level</th><th>Event</th><th>Keys</th><th>Notes</th><th></th></tr>\n"_s;
+        const QString head
+            = u"<table><tr><th>Time (UTC)</th><th>Source</th><th>Level</th><th>Event</th><th>Keys</th><th>Notes</th><th></th></tr>\n"_s;
         if (!highlights.isEmpty()) {
             write(u"<h2>Key events</h2>\n"_s + head);
             for (const ReportEntry &e : highlights)
@@ -145,11 +155,11 @@ void ReportWriter::add(const ReportEntry &e)
         tableRow(e);
         return;
     case Format::Csv:
-        write(QStringList{isoUtc(e.instantMs), QString::number(e.instantMs * 1000), csvCell(e.timestampDesc), csvCell(e.message),
-                          csvCell(e.source), levelName(e.level), csvCell(keysText(e.keys)), csvCell(e.tags.join(u',')),
-                          csvCell(e.comment), csvCell(e.originalTime)}
+        write(QStringList { isoUtc(e.instantMs), QString::number(e.instantMs * 1000), csvCell(e.timestampDesc),
+                  csvCell(e.message), csvCell(e.source), levelName(e.level), csvCell(keysText(e.keys)),
+                  csvCell(e.tags.join(u',')), csvCell(e.comment), csvCell(e.originalTime) }
                   .join(u',')
-              + u'\n');
+            + u'\n');
         return;
     case Format::Jsonl: {
         QJsonObject keys;
@@ -158,7 +168,7 @@ void ReportWriter::add(const ReportEntry &e)
             if (existing.isUndefined())
                 keys.insert(key.kind, key.value);
             else {
-                QJsonArray values = existing.isArray() ? existing.toArray() : QJsonArray{existing};
+                QJsonArray values = existing.isArray() ? existing.toArray() : QJsonArray { existing };
                 values.append(key.value);
                 keys.insert(key.kind, values);
             }
@@ -166,14 +176,9 @@ void ReportWriter::add(const ReportEntry &e)
         QJsonArray tags = QJsonArray::fromStringList(e.tags);
         if (e.starred)
             tags.append(u"starred"_s);
-        QJsonObject o{{u"message"_s, e.message},
-                      {u"datetime"_s, isoUtc(e.instantMs)},
-                      {u"timestamp"_s, e.instantMs * 1000},
-                      {u"timestamp_desc"_s, e.timestampDesc},
-                      {u"source"_s, e.source},
-                      {u"level"_s, levelName(e.level)},
-                      {u"keys"_s, keys},
-                      {u"tag"_s, tags}};
+        QJsonObject o { { u"message"_s, e.message }, { u"datetime"_s, isoUtc(e.instantMs) },
+            { u"timestamp"_s, e.instantMs * 1000 }, { u"timestamp_desc"_s, e.timestampDesc }, { u"source"_s, e.source },
+            { u"level"_s, levelName(e.level) }, { u"keys"_s, keys }, { u"tag"_s, tags } };
         if (!e.originalTime.isEmpty())
             o.insert(u"original_time"_s, e.originalTime);
         if (!e.comment.isEmpty())
@@ -185,8 +190,9 @@ void ReportWriter::add(const ReportEntry &e)
         if (!e.inferredLinks.isEmpty()) {
             QJsonArray links;
             for (const ReportLink &link : e.inferredLinks)
-                links.append(QJsonObject{{u"source"_s, link.source}, {u"line"_s, link.line}, {u"datetime"_s, isoUtc(link.instantMs)},
-                                         {u"link"_s, u"inferred"_s}, {u"reason"_s, link.reason}});
+                links.append(QJsonObject { { u"source"_s, link.source }, { u"line"_s, link.line },
+                    { u"datetime"_s, isoUtc(link.instantMs) }, { u"link"_s, u"inferred"_s },
+                    { u"reason"_s, link.reason } });
             o.insert(u"inferred_links"_s, links);
         }
         m_out->write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');

@@ -27,11 +27,11 @@ ReportEntry TimelineReport::entryFor(EventRef ref) const
     if (m_timeline.hasCorrelation()) {
         for (const EventRef &other : m_timeline.correlation().inferred(ref)) {
             const IndexedLog &log = m_timeline.source(int(other.source));
-            entry.inferredLinks.append({log.label(), log.index().line(other.entry), m_timeline.instant(other),
-                                        CorrelationIndex::inferredReason()});
+            entry.inferredLinks.append({ log.label(), log.index().line(other.entry), m_timeline.instant(other),
+                CorrelationIndex::inferredReason() });
         }
         std::sort(entry.inferredLinks.begin(), entry.inferredLinks.end(),
-                  [](const ReportLink &a, const ReportLink &b) { return a.instantMs < b.instantMs; });
+            [](const ReportLink &a, const ReportLink &b) { return a.instantMs < b.instantMs; });
     }
     if (m_annotations) {
         const Annotations::Mark mark = m_annotations->mark(m_timeline.eventKey(ref));
@@ -61,7 +61,8 @@ QStringList TimelineReport::sourceNotes() const
     for (int i = 0; i < m_timeline.sourceCount(); ++i) {
         const IndexedLog &log = m_timeline.source(i);
         const LogFormat *format = log.payload() ? log.payload() : log.format();
-        QString note = u"%1: %2, naive times read as %3"_s.arg(log.source().path, format ? format->title : u"unknown"_s, log.zoneDescription());
+        QString note = u"%1: %2, naive times read as %3"_s.arg(
+            log.source().path, format ? format->title : u"unknown"_s, log.zoneDescription());
         if (log.source().clockOffsetMs != 0)
             note += u", clock corrected by %1 ms"_s.arg(log.source().clockOffsetMs);
         if (!log.file().damage().isEmpty())
@@ -71,8 +72,8 @@ QStringList TimelineReport::sourceNotes() const
     return notes;
 }
 
-void TimelineReport::write(ReportWriter &writer, const std::vector<EventRef> &selection, const QStringList &notes,
-                           JobControl *control) const
+void TimelineReport::write(
+    ReportWriter &writer, const std::vector<EventRef> &selection, const QStringList &notes, JobControl *control) const
 {
     QList<Annotations::ManualEvent> manual;
     if (m_annotations)
@@ -88,7 +89,8 @@ void TimelineReport::write(ReportWriter &writer, const std::vector<EventRef> &se
     }
     for (const Annotations::ManualEvent &event : std::as_const(manual))
         highlights.append(entryFor(event));
-    std::stable_sort(highlights.begin(), highlights.end(), [](const ReportEntry &a, const ReportEntry &b) { return a.instantMs < b.instantMs; });
+    std::stable_sort(highlights.begin(), highlights.end(),
+        [](const ReportEntry &a, const ReportEntry &b) { return a.instantMs < b.instantMs; });
 
     writer.begin(highlights, notes);
     qsizetype next = 0;

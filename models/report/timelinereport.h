@@ -23,7 +23,7 @@ public:
     /// Writes `selection` (merged order) plus the manual events. `control` gets progress and
     /// may cancel (salvage::Cancelled is thrown; the caller discards what was written).
     void write(ReportWriter &writer, const std::vector<EventRef> &selection, const QStringList &notes,
-               JobControl *control = nullptr) const;
+        JobControl *control = nullptr) const;
     /// One line per source: file, format, zone used for naive times.
     QStringList sourceNotes() const;
 

@@ -1,9 +1,9 @@
 #include "restore/closurebuilder.h"
 
 #include "core/error.h"
-#include "jobs/jobcontrol.h"
 #include "db/pgraw.h"
 #include "db/sqlident.h"
+#include "jobs/jobcontrol.h"
 #include "restore/restoresql.h"
 
 #include <QSet>

@@ -1,10 +1,10 @@
 #include "restore/declarationcandidates.h"
 
-#include "jobs/jobcontrol.h"
 #include "db/pgraw.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
 #include "db/sqlident.h"
+#include "jobs/jobcontrol.h"
 #include "restore/declarations.h"
 
 #include <QJsonObject>

@@ -102,7 +102,7 @@ InsertOrder::InsertOrder(const QList<const Table *> &tables, const QList<Closure
         if (done.contains(group) || visiting.contains(group))
             return;
         visiting.insert(group);
-        for (const bool notNull : {true, false}) {
+        for (const bool notNull : { true, false }) {
             for (const ClosureBuilder::Edge &link : std::as_const(links)) {
                 const int parent = groupOf[link.parent];
                 if (groupOf[link.child] != group || parent == group || isNotNull(link) != notNull)
@@ -125,7 +125,8 @@ InsertOrder::InsertOrder(const QList<const Table *> &tables, const QList<Closure
             if (groupOf[link.child] == group && groupOf[link.parent] == group && isNotNull(link))
                 placed.keys << link;
         if (placed.tables.size() > 1)
-            placed.cycle = std::all_of(placed.keys.cbegin(), placed.keys.cend(), deferrable) ? Cycle::Deferred : Cycle::OneStatement;
+            placed.cycle = std::all_of(placed.keys.cbegin(), placed.keys.cend(), deferrable) ? Cycle::Deferred
+                                                                                             : Cycle::OneStatement;
         for (const Table *table : std::as_const(placed.tables))
             m_position.insert(table, int(m_position.size()));
         m_groups << placed;

@@ -15,15 +15,15 @@ class InsertOrder
 public:
     /// How the script gets the rows of a group past its NOT NULL cycle.
     enum class Cycle {
-        None,         ///< one table, or no cycle of NOT NULL keys
-        Deferred,     ///< SET CONSTRAINTS … DEFERRED, one INSERT per table, checked before the end
+        None, ///< one table, or no cycle of NOT NULL keys
+        Deferred, ///< SET CONSTRAINTS … DEFERRED, one INSERT per table, checked before the end
         OneStatement, ///< the INSERTs of every table as one statement: its keys are checked at its end
     };
     struct Group
     {
-        QList<const Table *> tables;          ///< in write order
+        QList<const Table *> tables; ///< in write order
         Cycle cycle = Cycle::None;
-        QList<ClosureBuilder::Edge> keys;     ///< the NOT NULL foreign keys between its tables
+        QList<ClosureBuilder::Edge> keys; ///< the NOT NULL foreign keys between its tables
     };
 
     InsertOrder(const QList<const Table *> &tables, const QList<ClosureBuilder::Edge> &edges);

@@ -2,11 +2,11 @@
 
 #include "core/error.h"
 #include "core/safefilewriter.h"
-#include "jobs/jobcontrol.h"
 #include "db/pgraw.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
 #include "db/sqlident.h"
+#include "jobs/jobcontrol.h"
 #include "restore/commitoutcome.h"
 #include "restore/ownedtransaction.h"
 #include "restore/restoresql.h"
@@ -31,7 +31,8 @@ namespace {
 QString targetTable(const QString &statement)
 {
     static const QRegularExpression target(
-        QStringLiteral("(?:^|\\)\\s*)(?:INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(%1)").arg(sql::qualifiedNamePattern()),
+        QStringLiteral("(?:^|\\)\\s*)(?:INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(%1)")
+            .arg(sql::qualifiedNamePattern()),
         QRegularExpression::CaseInsensitiveOption);
     QString found;
     auto matches = target.globalMatch(statement.trimmed());
@@ -70,11 +71,13 @@ void refuseTruncate(const QList<ScriptItem> &items)
 /// statement runs again as written, so the outcome is the statement's own.
 qint64 runStatement(const PgRaw &live, const QString &sql, const JobControl *control)
 {
-    static const QRegularExpression doNothing(QStringLiteral("^\\s*INSERT\\s+INTO\\b.*\\s+ON\\s+CONFLICT\\s+DO\\s+NOTHING\\s*$"),
-                                              QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression doNothing(
+        QStringLiteral("^\\s*INSERT\\s+INTO\\b.*\\s+ON\\s+CONFLICT\\s+DO\\s+NOTHING\\s*$"),
+        QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
     if (!doNothing.match(sql).hasMatch())
         return PgRaw::affected(live.exec(sql));
-    static const QRegularExpression suffix(QStringLiteral("\\s+ON\\s+CONFLICT\\s+DO\\s+NOTHING\\s*$"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression suffix(
+        QStringLiteral("\\s+ON\\s+CONFLICT\\s+DO\\s+NOTHING\\s*$"), QRegularExpression::CaseInsensitiveOption);
     QString plain = sql;
     plain.remove(suffix);
     live.exec(QStringLiteral("SAVEPOINT \"_salvage_insert\""));
@@ -117,7 +120,8 @@ void adoptDeclaredIdentities(Schema &schema, const QByteArray &script)
             continue;
         for (Table &table : schema.tables)
             if (table.schema == name.first() && table.name == name.last() && table.primaryKey.isEmpty()
-                && std::all_of(columns.cbegin(), columns.cend(), [&table](const QString &column) { return table.column(column); }))
+                && std::all_of(
+                    columns.cbegin(), columns.cend(), [&table](const QString &column) { return table.column(column); }))
                 table.primaryKey = columns;
     }
 }
@@ -147,7 +151,8 @@ QString ExecutionReport::summary() const
     if (committed)
         lines << QStringLiteral("Committed.");
     else if (commitUnknown)
-        lines << QStringLiteral("The connection was lost during COMMIT: LIVE may hold the run; the undo script is kept.");
+        lines << QStringLiteral(
+            "The connection was lost during COMMIT: LIVE may hold the run; the undo script is kept.");
     else if (transactionLost)
         lines << QStringLiteral(
             "LIVE MAY HAVE CHANGED: the transaction Salvage opened did not last to the end of the script; "
@@ -183,7 +188,8 @@ ExecutionReport RestoreExecutor::run(const QByteArray &script, const QString &un
     return execute(script, undoPath, true, control);
 }
 
-ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString &undoPath, bool commit, JobControl *control)
+ExecutionReport RestoreExecutor::execute(
+    const QByteArray &script, const QString &undoPath, bool commit, JobControl *control)
 {
     if (m_live.isReadOnly())
         throw Error(QStringLiteral("%1: a restore needs the run's own writable session.").arg(m_live.where()));
@@ -197,7 +203,7 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
         if (!undoFile->open(QIODevice::WriteOnly))
             throw Error(QStringLiteral("Cannot write the undo script: %1.").arg(undoFile->errorString()));
     }
-    Schema schema = commit ? SchemaReader::read(m_live, control) : Schema{};
+    Schema schema = commit ? SchemaReader::read(m_live, control) : Schema {};
     adoptDeclaredIdentities(schema, script);
     RowIdentity::adopt(schema); // undo tells rows apart as the plan did
     const PgRaw live(m_live.handle(), m_live.where());
@@ -232,7 +238,8 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
         }
         for (const ScriptItem &item : items) {
             ++current;
-            const QString description = item.comment.isEmpty() ? item.sql.left(80) : item.comment.section(QLatin1Char('\n'), 0, 0).mid(3);
+            const QString description
+                = item.comment.isEmpty() ? item.sql.left(80) : item.comment.section(QLatin1Char('\n'), 0, 0).mid(3);
             if (control)
                 control->throwIfCancelled();
             phase(current - 1, description);
@@ -258,15 +265,17 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
         try {
             live.exec(QStringLiteral("SET CONSTRAINTS ALL IMMEDIATE"));
         } catch (const Error &error) {
-            throw Error(QStringLiteral("a deferred foreign key fails at the end of the script (SET CONSTRAINTS ALL IMMEDIATE): %1")
+            throw Error(QStringLiteral(
+                "a deferred foreign key fails at the end of the script (SET CONSTRAINTS ALL IMMEDIATE): %1")
                             .arg(error.message()));
         }
         report.errorLine = 0;
         transaction.verify();
         if (commit) {
             phase(items.size(), QStringLiteral("writing the undo script"));
-            report.undoRows = undo->writeScript(*undoFile, QStringLiteral("run on %1 at %2")
-                                                              .arg(m_live.where(), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)));
+            report.undoRows = undo->writeScript(*undoFile,
+                QStringLiteral("run on %1 at %2")
+                    .arg(m_live.where(), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)));
             phase(items.size(), QStringLiteral("removing the undo log"));
             undo->remove();
             if (control)
@@ -313,7 +322,8 @@ ExecutionReport RestoreExecutor::execute(const QByteArray &script, const QString
         // script already renamed into place is removed (it is ours: nothing was there, or --force).
         if (undoFile && undoFile->isCommitted() && !report.committed && !report.commitUnknown)
             QFile::remove(undoFile->targetPath());
-        report.error = dynamic_cast<const Cancelled *>(&error) ? QStringLiteral("Cancelled.") : QString::fromUtf8(error.what());
+        report.error
+            = dynamic_cast<const Cancelled *>(&error) ? QStringLiteral("Cancelled.") : QString::fromUtf8(error.what());
         if (report.commitUnknown)
             report.error += QStringLiteral(
                 " The connection was lost during COMMIT: LIVE may hold the run. The undo script %1 is kept: it "

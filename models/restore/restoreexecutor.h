@@ -16,7 +16,7 @@ struct StatementOutcome
 {
     int line = 0;
     QString description; ///< its comment, or the start of its SQL
-    QString table;       ///< the table it writes, "" for staging and settings
+    QString table; ///< the table it writes, "" for staging and settings
     qint64 expectedRows = -1;
     qint64 rows = -1;
 };
@@ -28,7 +28,7 @@ struct ExecutionReport
     QMap<QString, qint64> rowsPerTable;
     bool committed = false;
     bool commitUnknown = false; ///< the connection was lost during COMMIT: LIVE may hold the run
-    QString error;     ///< empty on success
+    QString error; ///< empty on success
     int errorLine = 0; ///< line of the failing statement
     qint64 undoRows = 0;
     QStringList sequencesPutBack; ///< a preview's sequences that moved and were set back
@@ -53,7 +53,10 @@ class RestoreExecutor
 {
 public:
     explicit RestoreExecutor(PgSession &live, int lockTimeoutSeconds = 10)
-        : m_live(live), m_lockTimeoutSeconds(lockTimeoutSeconds) {}
+        : m_live(live)
+        , m_lockTimeoutSeconds(lockTimeoutSeconds)
+    {
+    }
 
     /// Runs an undo script even over rows changed since its run (they are overwritten, and
     /// deletes cascade); without it such a script stops and lists them.

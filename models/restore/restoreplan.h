@@ -71,7 +71,16 @@ struct PlanStep
     /// CheckUnchanged: stops the run when LIVE no longer holds what the plan saw (rows it changes, keys it inserts).
     /// RecomputeCounter: a counter cache (`column` of `tableSql`) set to the count of the rows
     /// referencing its row, for the rows whose key is in `touchedFrom` or `touchedKeys`.
-    enum class Kind { Recreate, Insert, RestoreForeignKey, AdvanceSequence, SetConstraints, Rekey, CheckUnchanged, RecomputeCounter };
+    enum class Kind {
+        Recreate,
+        Insert,
+        RestoreForeignKey,
+        AdvanceSequence,
+        SetConstraints,
+        Rekey,
+        CheckUnchanged,
+        RecomputeCounter
+    };
     Kind kind = Kind::Insert;
     QString table; ///< "schema.table"
     QString tableSql;
@@ -90,15 +99,15 @@ struct PlanStep
                            ///< moved copies
     QString parentSql; ///< RestoreForeignKey: referenced table, quoted
     QStringList parentColumns;
-    QString sequenceSql;          ///< AdvanceSequence: quoted sequence name
-    QString column;               ///< AdvanceSequence: owning column; RecomputeCounter: the counter
-    QString countedSql;           ///< RecomputeCounter: the table whose rows are counted, quoted
-    QString countedColumn;        ///< RecomputeCounter: its column that references the counter row by fkColumns.first()
+    QString sequenceSql; ///< AdvanceSequence: quoted sequence name
+    QString column; ///< AdvanceSequence: owning column; RecomputeCounter: the counter
+    QString countedSql; ///< RecomputeCounter: the table whose rows are counted, quoted
+    QString countedColumn; ///< RecomputeCounter: its column that references the counter row by fkColumns.first()
     QList<PlanChildRef> touchedFrom; ///< RecomputeCounter: staging tables (quoted) and columns holding touched keys
-    QStringList touchedKeys;      ///< RecomputeCounter: further touched keys as text (rows moved away from them)
-    QString keyType;              ///< RecomputeCounter: the SQL type of the key, for touchedKeys
-    qint64 expectedRows = 0;      ///< -1: the statement writes no rows (SetConstraints)
-    QString description;          ///< one line saying what the statement does
+    QStringList touchedKeys; ///< RecomputeCounter: further touched keys as text (rows moved away from them)
+    QString keyType; ///< RecomputeCounter: the SQL type of the key, for touchedKeys
+    qint64 expectedRows = 0; ///< -1: the statement writes no rows (SetConstraints)
+    QString description; ///< one line saying what the statement does
 };
 
 /// A row the plan lists rather than silently handles: a collision and its resolution, or an

@@ -1,11 +1,11 @@
 #include "restore/restoreplanner.h"
 
 #include "core/error.h"
-#include "jobs/jobcontrol.h"
 #include "db/pgraw.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
 #include "db/sqlident.h"
+#include "jobs/jobcontrol.h"
 #include "restore/closurebuilder.h"
 #include "restore/countercaches.h"
 #include "restore/declaredrules.h"
@@ -374,7 +374,8 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         step.primaryKey = table->primaryKey;
         step.expectedRows = expectedRows;
         for (const QString &column : std::as_const(step.columns))
-            step.overridingSystemValue = step.overridingSystemValue || table->column(column)->identity == QLatin1Char('a');
+            step.overridingSystemValue
+                = step.overridingSystemValue || table->column(column)->identity == QLatin1Char('a');
         return step;
     };
     for (const InsertOrder::Group &group : insertOrder.groups()) {

@@ -20,7 +20,7 @@ struct RestoreRequest
     QHash<QString, RestorePolicy> policies; ///< by "schema.table" or bare name
     QList<RestoreRelation> relations;
     QList<DeclaredUnique> uniques; ///< uniqueness the application enforces without an index
-    QList<DeclaredRule> rules;     ///< conditions the application checks on every row
+    QList<DeclaredRule> rules; ///< conditions the application checks on every row
     /// Recompute counter caches (parent columns equal to a count of children) for the parents a plan touches.
     bool recomputeCounters = true;
     /// Tables ("schema.table", bare name, or "*") whose rows deleted since the backup are restored anyway.
@@ -38,7 +38,11 @@ struct RestoreRequest
 class RestorePlanner
 {
 public:
-    RestorePlanner(PgSession &live, PgSession &backup) : m_live(live), m_backup(backup) {}
+    RestorePlanner(PgSession &live, PgSession &backup)
+        : m_live(live)
+        , m_backup(backup)
+    {
+    }
     RestorePlan plan(const RestoreRequest &request, JobControl *control = nullptr);
 
 private:

@@ -6,12 +6,13 @@
 
 namespace salvage {
 
-QString RestoreSql::equal(const QString &left, const QStringList &leftColumns, const QString &right, const QStringList &rightColumns)
+QString RestoreSql::equal(
+    const QString &left, const QStringList &leftColumns, const QString &right, const QStringList &rightColumns)
 {
     QStringList parts;
     for (qsizetype i = 0; i < leftColumns.size(); ++i)
-        parts << QStringLiteral("%1.%2 = %3.%4").arg(left, sql::quoteIdent(leftColumns.at(i)), right,
-                                                     sql::quoteIdent(rightColumns.at(i)));
+        parts << QStringLiteral("%1.%2 = %3.%4")
+                     .arg(left, sql::quoteIdent(leftColumns.at(i)), right, sql::quoteIdent(rightColumns.at(i)));
     return parts.join(QStringLiteral(" AND "));
 }
 

@@ -12,7 +12,8 @@ class RestoreSql
 {
 public:
     /// "l.a = r.x AND l.b = r.y" (pairs leftColumns[i] with rightColumns[i]).
-    static QString equal(const QString &left, const QStringList &leftColumns, const QString &right, const QStringList &rightColumns);
+    static QString equal(
+        const QString &left, const QStringList &leftColumns, const QString &right, const QStringList &rightColumns);
     static QString equal(const QString &left, const QString &right, const QStringList &columns)
     {
         return equal(left, columns, right, columns);

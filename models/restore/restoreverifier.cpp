@@ -9,15 +9,16 @@ QString Verification::summary() const
                            : QStringLiteral("Not complete: rows still differ from the backup without a reason."));
     for (auto it = stillToRestore.constBegin(); it != stillToRestore.constEnd(); ++it)
         lines << QStringLiteral("  %1: %2 rows would still be restored (edited script, or LIVE changed since the plan)")
-                     .arg(it.key()).arg(it.value());
+                     .arg(it.key())
+                     .arg(it.value());
     lines << QStringLiteral("Differences kept on purpose: %1").arg(explained.size());
     for (const PlanListing &listing : explained)
         lines << QStringLiteral("  %1 (%2): %3 - %4").arg(listing.table, listing.key, listing.action, listing.reason);
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
-Verification RestoreVerifier::verify(PgSession &live, PgSession &backup, const RestoreRequest &request, const RestorePlan *ran,
-                                     JobControl *control)
+Verification RestoreVerifier::verify(
+    PgSession &live, PgSession &backup, const RestoreRequest &request, const RestorePlan *ran, JobControl *control)
 {
     RestoreRequest repeated = request;
     if (ran)
@@ -26,8 +27,8 @@ Verification RestoreVerifier::verify(PgSession &live, PgSession &backup, const R
     const RestorePlan again = RestorePlanner(live, backup).plan(repeated, control);
     Verification result;
     for (auto it = again.counts.constBegin(); it != again.counts.constEnd(); ++it) {
-        const qint64 left = it->value(QStringLiteral("insert")) + it->value(QStringLiteral("recreate")) + it->value(QStringLiteral("repoint"))
-            + it->value(QStringLiteral("rekey"));
+        const qint64 left = it->value(QStringLiteral("insert")) + it->value(QStringLiteral("recreate"))
+            + it->value(QStringLiteral("repoint")) + it->value(QStringLiteral("rekey"));
         if (left > 0)
             result.stillToRestore.insert(it.key(), left);
     }

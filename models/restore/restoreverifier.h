@@ -12,7 +12,7 @@ class PgSession;
 struct Verification
 {
     QMap<QString, qint64> stillToRestore; ///< table → rows a new plan would still insert, recreate or put back
-    QList<PlanListing> explained;         ///< rows that differ on purpose (collisions kept, unrestorable, notes)
+    QList<PlanListing> explained; ///< rows that differ on purpose (collisions kept, unrestorable, notes)
     bool isComplete() const { return stillToRestore.isEmpty(); }
     QString summary() const;
 };
@@ -25,8 +25,8 @@ class RestoreVerifier
 public:
     /// `ran`: the plan the run carried out; the rows it kept deleted stay explained once the
     /// evidence (their moved siblings) has been put back by the run.
-    static Verification verify(PgSession &live, PgSession &backup, const RestoreRequest &request, const RestorePlan *ran = nullptr,
-                               JobControl *control = nullptr);
+    static Verification verify(PgSession &live, PgSession &backup, const RestoreRequest &request,
+        const RestorePlan *ran = nullptr, JobControl *control = nullptr);
 };
 
 } // namespace salvage

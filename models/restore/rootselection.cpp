@@ -1,11 +1,11 @@
 #include "restore/rootselection.h"
 
 #include "core/error.h"
+#include "db/pgraw.h"
 #include "db/schema.h"
 #include "db/sqlident.h"
 #include "restore/closurebuilder.h"
 #include "restore/copytext.h"
-#include "db/pgraw.h"
 
 #include <QRegularExpression>
 
@@ -17,8 +17,9 @@ RootSelection RootSelection::parse(const QString &text)
     // The table may be typed the SQL way, quoted parts with spaces included.
     const QString name = sql::qualifiedNamePattern();
     static const QRegularExpression where(QStringLiteral("^\\s*(%1)\\s+WHERE\\s+(.+)$").arg(name),
-                                          QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
-    static const QRegularExpression missing(QStringLiteral("^\\s*(%1)\\s+MISSING\\s*$").arg(name), QRegularExpression::CaseInsensitiveOption);
+        QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression missing(
+        QStringLiteral("^\\s*(%1)\\s+MISSING\\s*$").arg(name), QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression keys(QStringLiteral("^\\s*(%1):(.+)$").arg(name));
     if (const auto match = where.match(text); match.hasMatch()) {
         root.table = match.captured(1);
@@ -32,8 +33,9 @@ RootSelection RootSelection::parse(const QString &text)
         for (const QString &key : listed.captured(2).split(QLatin1Char(','), Qt::SkipEmptyParts))
             root.keys << key.trimmed();
     } else {
-        throw Error(QStringLiteral("The root \"%1\" is not \"TABLE WHERE PREDICATE\", \"TABLE:KEY,…\" or \"TABLE MISSING\".")
-                        .arg(text));
+        throw Error(
+            QStringLiteral("The root \"%1\" is not \"TABLE WHERE PREDICATE\", \"TABLE:KEY,…\" or \"TABLE MISSING\".")
+                .arg(text));
     }
     return root;
 }
@@ -51,21 +53,24 @@ QString RootSelection::toString() const
     return {};
 }
 
-qint64 RootSelection::apply(const Schema &backup, ClosureBuilder &closure, const PgRaw &backupSession, const PgRaw &live) const
+qint64 RootSelection::apply(
+    const Schema &backup, ClosureBuilder &closure, const PgRaw &backupSession, const PgRaw &live) const
 {
     const Table *found = backup.findTable(table);
     if (!found)
         throw Error(QStringLiteral("The root table %1 does not exist in BACKUP.").arg(table));
     const QString keyColumns = sql::quoteIdentList(found->primaryKey);
     if (kind == Kind::Predicate)
-        return closure.addRoots(*found, QStringLiteral("SELECT %1 FROM %2 WHERE (%3)").arg(keyColumns, found->sqlName(), predicate));
+        return closure.addRoots(
+            *found, QStringLiteral("SELECT %1 FROM %2 WHERE (%3)").arg(keyColumns, found->sqlName(), predicate));
 
     // Keys from the operator or from LIVE travel as COPY data into a temporary table.
     const QString listed = closure.scratchTable(*found);
     backupSession.exec(QStringLiteral("DELETE FROM %1").arg(sql::quoteIdent(listed)));
     if (kind == Kind::Keys) {
         if (found->primaryKey.size() != 1)
-            throw Error(QStringLiteral("Keys can only be listed for a table with a one-column primary key; use a predicate for %1.")
+            throw Error(QStringLiteral(
+                "Keys can only be listed for a table with a one-column primary key; use a predicate for %1.")
                             .arg(found->qualifiedName()));
         QByteArray data;
         for (const QString &key : keys)
@@ -74,7 +79,7 @@ qint64 RootSelection::apply(const Schema &backup, ClosureBuilder &closure, const
     } else {
         QByteArray data;
         live.copyOut(QStringLiteral("COPY (SELECT %1 FROM %2) TO STDOUT").arg(keyColumns, found->sqlName()),
-                     [&](const char *chunk, int length) { data.append(chunk, length); });
+            [&](const char *chunk, int length) { data.append(chunk, length); });
         backupSession.copyIn(QStringLiteral("COPY %1 FROM STDIN").arg(sql::quoteIdent(listed)), data);
     }
     QStringList match;
@@ -84,9 +89,10 @@ qint64 RootSelection::apply(const Schema &backup, ClosureBuilder &closure, const
     QStringList selected;
     for (const QString &column : found->primaryKey)
         selected << QStringLiteral("b.") + sql::quoteIdent(column);
-    return closure.addRoots(*found, QStringLiteral("SELECT %1 FROM %2 b WHERE %3 (SELECT 1 FROM %4 l WHERE %5)")
-                                        .arg(selected.join(QStringLiteral(", ")), found->sqlName(), condition,
-                                             sql::quoteIdent(listed), match.join(QStringLiteral(" AND "))));
+    return closure.addRoots(*found,
+        QStringLiteral("SELECT %1 FROM %2 b WHERE %3 (SELECT 1 FROM %4 l WHERE %5)")
+            .arg(selected.join(QStringLiteral(", ")), found->sqlName(), condition, sql::quoteIdent(listed),
+                match.join(QStringLiteral(" AND "))));
 }
 
 } // namespace salvage

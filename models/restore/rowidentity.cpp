@@ -21,8 +21,9 @@ QHash<QString, QString> adopt(Schema &schema)
             if (!usable)
                 continue;
             table.primaryKey = key.columns;
-            notes[table.qualifiedName()] = QStringLiteral("%1 has no primary key: its rows are told apart by the unique index %2 (%3).")
-                         .arg(table.qualifiedName(), key.name, key.columns.join(QStringLiteral(", ")));
+            notes[table.qualifiedName()]
+                = QStringLiteral("%1 has no primary key: its rows are told apart by the unique index %2 (%3).")
+                      .arg(table.qualifiedName(), key.name, key.columns.join(QStringLiteral(", ")));
             break;
         }
     }

@@ -184,16 +184,18 @@ QString mainStatement(const PlanStep &step)
         return QStringLiteral("DO ") + tag + body + tag;
     }
     case PlanStep::Kind::RecomputeCounter: {
-        const QString count = QStringLiteral("(SELECT count(*) FROM %1 c WHERE c.%2 = h.%3)")
-                                  .arg(step.countedSql, sql::quoteIdent(step.countedColumn), sql::quoteIdent(step.fkColumns.first()));
+        const QString count
+            = QStringLiteral("(SELECT count(*) FROM %1 c WHERE c.%2 = h.%3)")
+                  .arg(step.countedSql, sql::quoteIdent(step.countedColumn), sql::quoteIdent(step.fkColumns.first()));
         QStringList touched;
         for (const PlanChildRef &source : step.touchedFrom)
             touched << QStringLiteral("SELECT s.%1 FROM %2 s").arg(sql::quoteIdent(source.column), source.tableSql);
         if (!step.touchedKeys.isEmpty())
-            touched << QStringLiteral("SELECT unnest(%1::%2[])").arg(sql::quoteLiteral(arrayLiteral(step.touchedKeys)), step.keyType);
+            touched << QStringLiteral("SELECT unnest(%1::%2[])")
+                           .arg(sql::quoteLiteral(arrayLiteral(step.touchedKeys)), step.keyType);
         return QStringLiteral("UPDATE %1 h SET %2 = %3\nWHERE h.%4 IN (%5)\n  AND h.%2 IS DISTINCT FROM %3")
             .arg(step.tableSql, sql::quoteIdent(step.column), count, sql::quoteIdent(step.fkColumns.first()),
-                 touched.join(QStringLiteral(" UNION ")));
+                touched.join(QStringLiteral(" UNION ")));
     }
     case PlanStep::Kind::SetConstraints:
         return QStringLiteral("SET CONSTRAINTS %1 %2")
@@ -231,9 +233,12 @@ QByteArray ScriptRenderer::render(const RestorePlan &plan, int lockTimeoutSecond
     for (const QString &warning : plan.warnings)
         head += comment(QStringLiteral("warning: %1").arg(warning));
     for (auto it = plan.identities.constBegin(); it != plan.identities.constEnd(); ++it) {
-        const QString line = QStringLiteral("%1 %2 (%3)").arg(ScriptRenderer::identityMark(), it.key(), sql::quoteIdentList(it.value()));
+        const QString line = QStringLiteral("%1 %2 (%3)")
+                                 .arg(ScriptRenderer::identityMark(), it.key(), sql::quoteIdentList(it.value()));
         // A name holding a line break cannot be said in a comment: its undo then refuses the table.
-        if (std::none_of(line.cbegin(), line.cend(), [](QChar c) { return c.category() == QChar::Other_Control || c == QChar(0x2028) || c == QChar(0x2029); }))
+        if (std::none_of(line.cbegin(), line.cend(), [](QChar c) {
+                return c.category() == QChar::Other_Control || c == QChar(0x2028) || c == QChar(0x2029);
+            }))
             head += line + QLatin1Char('\n');
     }
     // Every name below is schema-qualified, and values are compared as text the way the plan saw

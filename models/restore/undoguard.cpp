@@ -117,7 +117,8 @@ QString UndoGuard::referencingRows(const Changed &parent, const Table &child, co
                         RestoreSql::equal(QStringLiteral("c"), QStringLiteral("k"), child.primaryKey));
     // Rows of a table without a row identity the run inserted (logged whole) go with the undo too.
     if (child.primaryKey.isEmpty())
-        from += QStringLiteral("\n  AND to_jsonb(c) NOT IN (SELECT u.new FROM \"_salvage_undo\" u WHERE u.tbl = %1 AND u.op = 'APPEND')")
+        from += QStringLiteral(
+            "\n  AND to_jsonb(c) NOT IN (SELECT u.new FROM \"_salvage_undo\" u WHERE u.tbl = %1 AND u.op = 'APPEND')")
                     .arg(child.oid);
     const QString rowText = child.primaryKey.isEmpty() ? QStringLiteral("ROW(c.*)::text")
                                                        : RestoreSql::keyText(QStringLiteral("c"), child.primaryKey);

@@ -2,7 +2,6 @@
 
 #include "core/error.h"
 #include "core/safefilewriter.h"
-#include "db/sqlident.h"
 #include "db/pgraw.h"
 #include "db/sqlident.h"
 #include "restore/restoresql.h"
@@ -46,7 +45,7 @@ QString runTouchedKeys(const Table &table)
 /// "stmt integer, key columns with their types".
 QString keyDefinitions(const Table &table)
 {
-    QStringList definitions{QStringLiteral("stmt integer")};
+    QStringList definitions { QStringLiteral("stmt integer") };
     for (const QString &column : table.primaryKey)
         definitions << sql::quoteIdent(column) + QLatin1Char(' ') + table.column(column)->type;
     return definitions.join(QStringLiteral(", "));
@@ -65,8 +64,9 @@ QStringList writableColumns(const Table &table)
 
 void UndoRecorder::install()
 {
-    m_session.exec(QStringLiteral("CREATE TEMP TABLE \"_salvage_undo_log\" (seq bigserial PRIMARY KEY, stmt integer, tbl oid, "
-                                  "op text, old jsonb, new jsonb) ON COMMIT DROP"));
+    m_session.exec(
+        QStringLiteral("CREATE TEMP TABLE \"_salvage_undo_log\" (seq bigserial PRIMARY KEY, stmt integer, tbl oid, "
+                       "op text, old jsonb, new jsonb) ON COMMIT DROP"));
     installRefusals();
     for (const Table &table : m_schema.tables) {
         if (table.primaryKey.isEmpty()) {
@@ -91,13 +91,15 @@ void UndoRecorder::install()
                 "IF FOUND THEN INSERT INTO %4 (stmt, tbl, op) VALUES (current_setting('salvage.stmt', true)::integer, "
                 "%5, 'INSERT'); END IF; RETURN NULL; END $f$")
                 .arg(function, keys, RestoreSql::prefixed(QStringLiteral("n"), table.primaryKey), kLog, oid));
-        m_session.exec(QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
-                                      "INSERT INTO %2 (stmt, tbl, op, old, new) VALUES (current_setting('salvage.stmt', true)::integer, "
-                                      "%3, TG_OP, to_jsonb(OLD), CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(NEW) END); "
-                                      "RETURN NULL; END $f$")
+        m_session.exec(QStringLiteral(
+            "CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+            "INSERT INTO %2 (stmt, tbl, op, old, new) VALUES (current_setting('salvage.stmt', true)::integer, "
+            "%3, TG_OP, to_jsonb(OLD), CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(NEW) END); "
+            "RETURN NULL; END $f$")
                            .arg(rowFunction, kLog, oid));
-        m_session.exec(QStringLiteral("CREATE TRIGGER \"_salvage_undo_ins\" AFTER INSERT ON %1 REFERENCING NEW TABLE AS \"_salvage_new\" "
-                                      "FOR EACH STATEMENT EXECUTE FUNCTION %2()")
+        m_session.exec(QStringLiteral(
+            "CREATE TRIGGER \"_salvage_undo_ins\" AFTER INSERT ON %1 REFERENCING NEW TABLE AS \"_salvage_new\" "
+            "FOR EACH STATEMENT EXECUTE FUNCTION %2()")
                            .arg(table.sqlName(), function));
         m_session.exec(QStringLiteral("CREATE TRIGGER \"_salvage_undo_row\" AFTER UPDATE OR DELETE ON %1 "
                                       "FOR EACH ROW EXECUTE FUNCTION %2()")
@@ -111,12 +113,14 @@ void UndoRecorder::installAppendLog(const Table &table)
     // ('APPEND'), and the undo deletes as many rows equal to it as the run inserted.
     m_tables.insert(table.oid, &table);
     const QString function = QStringLiteral("pg_temp.\"_salvage_undo_app_%1\"").arg(m_tables.size());
-    m_session.exec(QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
-                                  "INSERT INTO %2 (stmt, tbl, op, new) VALUES (current_setting('salvage.stmt', true)::integer, "
-                                  "%3, 'APPEND', to_jsonb(NEW)); RETURN NULL; END $f$")
-                       .arg(function, kLog, QString::number(table.oid)));
-    m_session.exec(QStringLiteral("CREATE TRIGGER \"_salvage_undo_append\" AFTER INSERT ON %1 FOR EACH ROW EXECUTE FUNCTION %2()")
-                       .arg(table.sqlName(), function));
+    m_session.exec(
+        QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+                       "INSERT INTO %2 (stmt, tbl, op, new) VALUES (current_setting('salvage.stmt', true)::integer, "
+                       "%3, 'APPEND', to_jsonb(NEW)); RETURN NULL; END $f$")
+            .arg(function, kLog, QString::number(table.oid)));
+    m_session.exec(
+        QStringLiteral("CREATE TRIGGER \"_salvage_undo_append\" AFTER INSERT ON %1 FOR EACH ROW EXECUTE FUNCTION %2()")
+            .arg(table.sqlName(), function));
 }
 
 void UndoRecorder::installRefusals() const
@@ -139,19 +143,20 @@ void UndoRecorder::installRefusals() const
         if (!table.primaryKey.isEmpty())
             continue;
         const QString unkeyed = QStringLiteral(
-            "Salvage refuses to change or delete rows of %1 in a restore run: it has neither a primary key nor a unique "
+            "Salvage refuses to change or delete rows of %1 in a restore run: it has neither a primary key nor a "
+            "unique "
             "index on NOT NULL columns, so the undo script could not tell its rows apart (inserting is allowed).")
                                     .arg(table.qualifiedName());
-        m_session.exec(QStringLiteral(
-            "CREATE TRIGGER \"_salvage_undo_unkeyed\" BEFORE UPDATE OR DELETE ON %1 FOR EACH ROW "
-            "EXECUTE FUNCTION pg_temp.\"_salvage_refuse\"(%2)")
-                           .arg(table.sqlName(), sql::quoteLiteral(unkeyed)));
+        m_session.exec(
+            QStringLiteral("CREATE TRIGGER \"_salvage_undo_unkeyed\" BEFORE UPDATE OR DELETE ON %1 FOR EACH ROW "
+                           "EXECUTE FUNCTION pg_temp.\"_salvage_refuse\"(%2)")
+                .arg(table.sqlName(), sql::quoteLiteral(unkeyed)));
     }
 }
 
 void UndoRecorder::beginStatement(int number) const
 {
-    m_session.exec(QStringLiteral("SELECT set_config('salvage.stmt', $1, true)"), {QString::number(number)});
+    m_session.exec(QStringLiteral("SELECT set_config('salvage.stmt', $1, true)"), { QString::number(number) });
 }
 
 void UndoRecorder::remove() const
@@ -180,33 +185,39 @@ QString UndoRecorder::undoStatement(int statement, const QList<QPair<quint32, QS
         if (!table)
             throw Error(QStringLiteral("The run changed a table Salvage cannot undo (oid %1).").arg(oid));
         const QString rows = QStringLiteral("\"_salvage_undo\" u, jsonb_populate_record(NULL::%1, u.%2) %3");
-        const QString where = QStringLiteral("u.stmt = %1 AND u.tbl = %2 AND u.op = '%3'%GATE%").arg(statement).arg(oid).arg(operation);
+        const QString where
+            = QStringLiteral("u.stmt = %1 AND u.tbl = %2 AND u.op = '%3'%GATE%").arg(statement).arg(oid).arg(operation);
         const QStringList columns = writableColumns(*table);
         if (operation == QLatin1String("APPEND")) {
-            partsByOrder[0] << QStringLiteral("DELETE FROM %1 t WHERE t.ctid IN (SELECT x.ctid FROM (SELECT r.ctid, to_jsonb(r) AS j, "
-                                              "row_number() OVER (PARTITION BY to_jsonb(r)) AS n FROM %1 r) x JOIN (SELECT u.new AS j, "
-                                              "count(*) AS c FROM \"_salvage_undo\" u WHERE %2 GROUP BY u.new) i ON x.j = i.j AND x.n <= i.c)")
+            partsByOrder[0] << QStringLiteral(
+                "DELETE FROM %1 t WHERE t.ctid IN (SELECT x.ctid FROM (SELECT r.ctid, to_jsonb(r) AS j, "
+                "row_number() OVER (PARTITION BY to_jsonb(r)) AS n FROM %1 r) x JOIN (SELECT u.new AS j, "
+                "count(*) AS c FROM \"_salvage_undo\" u WHERE %2 GROUP BY u.new) i ON x.j = i.j AND x.n <= i.c)")
                                    .arg(table->sqlName(), where);
         } else if (operation == QLatin1String("INSERT")) {
             partsByOrder[0] << QStringLiteral("DELETE FROM %1 t USING %2 k WHERE k.stmt = %3 AND %4%GATE%")
-                                   .arg(table->sqlName(), insertedKeys(*table)).arg(statement)
+                                   .arg(table->sqlName(), insertedKeys(*table))
+                                   .arg(statement)
                                    .arg(matchKey(QStringLiteral("t"), QStringLiteral("k"), table->primaryKey));
         } else if (operation == QLatin1String("UPDATE")) {
             QStringList assignments;
             for (const QString &column : columns)
                 if (table->column(column)->identity != QLatin1Char('a') || table->primaryKey.contains(column))
                     assignments << QStringLiteral("%1 = o.%1").arg(sql::quoteIdent(column));
-            partsByOrder[1] << QStringLiteral("UPDATE %1 t SET %2 FROM %3, jsonb_populate_record(NULL::%1, u.new) n WHERE %4 AND %5")
+            partsByOrder[1] << QStringLiteral(
+                "UPDATE %1 t SET %2 FROM %3, jsonb_populate_record(NULL::%1, u.new) n WHERE %4 AND %5")
                                    .arg(table->sqlName(), assignments.join(QStringLiteral(", ")),
-                                        rows.arg(table->sqlName(), QStringLiteral("old"), QStringLiteral("o")), where,
-                                        matchKey(QStringLiteral("t"), QStringLiteral("n"), table->primaryKey));
+                                       rows.arg(table->sqlName(), QStringLiteral("old"), QStringLiteral("o")), where,
+                                       matchKey(QStringLiteral("t"), QStringLiteral("n"), table->primaryKey));
         } else {
             QStringList values;
             for (const QString &column : columns)
                 values << QStringLiteral("o.") + sql::quoteIdent(column);
-            partsByOrder[2] << QStringLiteral("INSERT INTO %1 (%2) OVERRIDING SYSTEM VALUE SELECT %3 FROM %4 WHERE %5 ORDER BY u.seq")
-                                   .arg(table->sqlName(), sql::quoteIdentList(columns), values.join(QStringLiteral(", ")),
-                                        rows.arg(table->sqlName(), QStringLiteral("old"), QStringLiteral("o")), where);
+            partsByOrder[2] << QStringLiteral(
+                "INSERT INTO %1 (%2) OVERRIDING SYSTEM VALUE SELECT %3 FROM %4 WHERE %5 ORDER BY u.seq")
+                                   .arg(table->sqlName(), sql::quoteIdentList(columns),
+                                       values.join(QStringLiteral(", ")),
+                                       rows.arg(table->sqlName(), QStringLiteral("old"), QStringLiteral("o")), where);
         }
     }
     QStringList parts;
@@ -219,12 +230,18 @@ QString UndoRecorder::undoStatement(int statement, const QList<QPair<quint32, QS
     QStringList ctes;
     QStringList gate;
     for (qsizetype i = 0; i + 1 < parts.size(); ++i) {
-        ctes << QStringLiteral("\"_salvage_u%1\" AS (%2 RETURNING 1)").arg(i + 1).arg(QString(parts.at(i)).remove(QStringLiteral("%GATE%")));
+        ctes << QStringLiteral("\"_salvage_u%1\" AS (%2 RETURNING 1)")
+                    .arg(i + 1)
+                    .arg(QString(parts.at(i)).remove(QStringLiteral("%GATE%")));
         gate << QStringLiteral("(SELECT count(*) FROM \"_salvage_u%1\")").arg(i + 1);
     }
     QString last = parts.last();
-    last.replace(QStringLiteral("%GATE%"), gate.isEmpty() ? QString() : QStringLiteral(" AND ") + gate.join(QStringLiteral(" + ")) + QStringLiteral(" >= 0"));
-    const QString with = ctes.isEmpty() ? QString() : QStringLiteral("WITH ") + ctes.join(QStringLiteral(",\n     ")) + QLatin1Char('\n');
+    last.replace(QStringLiteral("%GATE%"),
+        gate.isEmpty() ? QString()
+                       : QStringLiteral(" AND ") + gate.join(QStringLiteral(" + ")) + QStringLiteral(" >= 0"));
+    const QString with = ctes.isEmpty()
+        ? QString()
+        : QStringLiteral("WITH ") + ctes.join(QStringLiteral(",\n     ")) + QLatin1Char('\n');
     return with + last + QLatin1Char(';');
 }
 
@@ -235,7 +252,8 @@ void UndoRecorder::writeGuard(const std::function<void(const QByteArray &)> &wri
             .arg(kLog));
     QList<UndoGuard::Changed> tables;
     for (int row = 0; row < PgRaw::rows(changed); ++row)
-        if (const Table *table = m_tables.value(PgRaw::value(changed, row, 0).toUInt()); table && !table->primaryKey.isEmpty())
+        if (const Table *table = m_tables.value(PgRaw::value(changed, row, 0).toUInt());
+            table && !table->primaryKey.isEmpty())
             tables.append({ table, PgRaw::value(changed, row, 1) == QLatin1String("t"),
                 PgRaw::value(changed, row, 2) == QLatin1String("t") });
     for (const UndoGuard::Changed &entry : std::as_const(tables)) {
@@ -311,13 +329,16 @@ qint64 UndoRecorder::writeScript(SafeFileWriter &file, const QString &title) con
         write("\\.\n");
     };
     copy(QStringLiteral("SELECT seq, stmt, tbl, op, old, new FROM %1 WHERE op <> 'INSERT' ORDER BY seq").arg(kLog));
-    const auto inserted = m_session.exec(QStringLiteral("SELECT DISTINCT tbl FROM %1 WHERE op = 'INSERT' ORDER BY tbl").arg(kLog));
+    const auto inserted
+        = m_session.exec(QStringLiteral("SELECT DISTINCT tbl FROM %1 WHERE op = 'INSERT' ORDER BY tbl").arg(kLog));
     for (int row = 0; row < PgRaw::rows(inserted); ++row) {
         const Table *table = m_tables.value(PgRaw::value(inserted, row, 0).toUInt());
         if (!table)
             continue;
         const QString keys = insertedKeys(*table);
-        write(QStringLiteral("CREATE TEMP TABLE %1 (%2) ON COMMIT DROP;\nCOPY %1 FROM STDIN;\n").arg(keys, keyDefinitions(*table)).toUtf8());
+        write(QStringLiteral("CREATE TEMP TABLE %1 (%2) ON COMMIT DROP;\nCOPY %1 FROM STDIN;\n")
+                  .arg(keys, keyDefinitions(*table))
+                  .toUtf8());
         copy(QStringLiteral("SELECT * FROM %1").arg(runInsertedKeys(*table)));
         write(QStringLiteral("ANALYZE %1;\n").arg(keys).toUtf8());
     }
@@ -325,15 +346,16 @@ qint64 UndoRecorder::writeScript(SafeFileWriter &file, const QString &title) con
     writeGuard(write);
 
     // Reverse order of statements; inside one, its operations grouped per table.
-    const auto groups = m_session.exec(QStringLiteral("SELECT stmt, tbl, op FROM %1 GROUP BY stmt, tbl, op ORDER BY stmt DESC, min(seq) DESC")
-                                           .arg(kLog));
+    const auto groups = m_session.exec(
+        QStringLiteral("SELECT stmt, tbl, op FROM %1 GROUP BY stmt, tbl, op ORDER BY stmt DESC, min(seq) DESC")
+            .arg(kLog));
     QMap<int, QList<QPair<quint32, QString>>> byStatement;
     QList<int> statementOrder;
     for (int row = 0; row < PgRaw::rows(groups); ++row) {
         const int statement = PgRaw::value(groups, row, 0).toInt();
         if (!byStatement.contains(statement))
             statementOrder << statement;
-        byStatement[statement].append({PgRaw::value(groups, row, 1).toUInt(), PgRaw::value(groups, row, 2)});
+        byStatement[statement].append({ PgRaw::value(groups, row, 1).toUInt(), PgRaw::value(groups, row, 2) });
     }
     for (int statement : std::as_const(statementOrder)) {
         write(QStringLiteral("-- undo of statement %1\n").arg(statement).toUtf8());

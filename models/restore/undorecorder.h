@@ -19,7 +19,11 @@ class SafeFileWriter;
 class UndoRecorder
 {
 public:
-    UndoRecorder(const Schema &live, const PgRaw &session) : m_schema(live), m_session(session) {}
+    UndoRecorder(const Schema &live, const PgRaw &session)
+        : m_schema(live)
+        , m_session(session)
+    {
+    }
 
     /// Creates the log and the triggers; the tables get a SHARE ROW EXCLUSIVE lock until commit.
     void install();

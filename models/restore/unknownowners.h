@@ -13,8 +13,8 @@ class PgRaw;
 class UnknownOwners
 {
 public:
-    static QList<PlanListing> find(const ClosureBuilder::Edge &liveEdge, const Table &backupTable, const QString &staging,
-                                   const QString &backupScratch, const PgRaw &live, const PgRaw &backup);
+    static QList<PlanListing> find(const ClosureBuilder::Edge &liveEdge, const Table &backupTable,
+        const QString &staging, const QString &backupScratch, const PgRaw &live, const PgRaw &backup);
 };
 
 } // namespace salvage

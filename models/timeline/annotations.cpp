@@ -61,8 +61,8 @@ QString Annotations::addManual(qint64 instantMs, const QString &text, const QStr
     event.instantMs = instantMs;
     event.text = text;
     event.tags = tags;
-    const auto at = std::upper_bound(m_manual.begin(), m_manual.end(), instantMs,
-                                     [](qint64 ms, const ManualEvent &e) { return ms < e.instantMs; });
+    const auto at = std::upper_bound(
+        m_manual.begin(), m_manual.end(), instantMs, [](qint64 ms, const ManualEvent &e) { return ms < e.instantMs; });
     m_manual.insert(at, event);
     Q_EMIT manualEventsChanged();
     return event.id;
@@ -76,7 +76,8 @@ void Annotations::removeManual(const QString &id)
 
 void Annotations::sortManual()
 {
-    std::stable_sort(m_manual.begin(), m_manual.end(), [](const ManualEvent &a, const ManualEvent &b) { return a.instantMs < b.instantMs; });
+    std::stable_sort(m_manual.begin(), m_manual.end(),
+        [](const ManualEvent &a, const ManualEvent &b) { return a.instantMs < b.instantMs; });
 }
 
 void Annotations::replaceDerived(QStringView idPrefix, const QList<ManualEvent> &events)
@@ -94,7 +95,7 @@ QJsonObject Annotations::toJson() const
     keys.sort();
     for (const QString &key : keys) {
         const Mark &m = m_marks[key];
-        QJsonObject o{{u"event"_s, key}, {u"starred"_s, m.starred}};
+        QJsonObject o { { u"event"_s, key }, { u"starred"_s, m.starred } };
         if (!m.tags.isEmpty())
             o.insert(u"tags"_s, QJsonArray::fromStringList(m.tags));
         if (!m.comment.isEmpty())
@@ -103,9 +104,9 @@ QJsonObject Annotations::toJson() const
     }
     QJsonArray manual;
     for (const ManualEvent &e : m_manual)
-        manual.append(QJsonObject{{u"id"_s, e.id}, {u"instant_ms"_s, e.instantMs}, {u"text"_s, e.text},
-                                  {u"tags"_s, QJsonArray::fromStringList(e.tags)}, {u"starred"_s, e.starred}});
-    return {{u"marks"_s, marks}, {u"manual"_s, manual}};
+        manual.append(QJsonObject { { u"id"_s, e.id }, { u"instant_ms"_s, e.instantMs }, { u"text"_s, e.text },
+            { u"tags"_s, QJsonArray::fromStringList(e.tags) }, { u"starred"_s, e.starred } });
+    return { { u"marks"_s, marks }, { u"manual"_s, manual } };
 }
 
 void Annotations::loadJson(const QJsonObject &object)

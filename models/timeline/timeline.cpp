@@ -111,28 +111,33 @@ void Timeline::merge()
         std::vector<quint32> &order = orders[s];
         order.resize(size_t(index.count()));
         std::iota(order.begin(), order.end(), quint32(0));
-        std::stable_sort(order.begin(), order.end(), [&index](quint32 a, quint32 b) { return index.instant(a) < index.instant(b); });
+        std::stable_sort(
+            order.begin(), order.end(), [&index](quint32 a, quint32 b) { return index.instant(a) < index.instant(b); });
     }
-    auto entryAt = [&](size_t s, size_t position) { return orders[s].empty() ? quint32(position) : orders[s][position]; };
+    auto entryAt
+        = [&](size_t s, size_t position) { return orders[s].empty() ? quint32(position) : orders[s][position]; };
 
     struct Head
     {
         qint64 instant;
         quint32 source;
         size_t position;
-        bool operator>(const Head &other) const { return instant != other.instant ? instant > other.instant : source > other.source; }
+        bool operator>(const Head &other) const
+        {
+            return instant != other.instant ? instant > other.instant : source > other.source;
+        }
     };
     std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
     for (size_t s = 0; s < m_sources.size(); ++s)
         if (m_sources[s]->index().count() > 0)
-            heads.push({m_sources[s]->index().instant(entryAt(s, 0)), quint32(s), 0});
+            heads.push({ m_sources[s]->index().instant(entryAt(s, 0)), quint32(s), 0 });
     m_merged.clear();
     m_merged.reserve(total);
     while (!heads.empty()) {
         Head head = heads.top();
         heads.pop();
         const LineIndex &index = m_sources[head.source]->index();
-        m_merged.push_back({head.source, entryAt(head.source, head.position)});
+        m_merged.push_back({ head.source, entryAt(head.source, head.position) });
         if (++head.position < size_t(index.count())) {
             head.instant = index.instant(entryAt(head.source, head.position));
             heads.push(head);
@@ -140,7 +145,8 @@ void Timeline::merge()
     }
 }
 
-CorrelationPass::Result Timeline::correlate(const std::atomic_bool *cancel, const std::function<void(qint64, qint64)> &progress) const
+CorrelationPass::Result Timeline::correlate(
+    const std::atomic_bool *cancel, const std::function<void(qint64, qint64)> &progress) const
 {
     std::vector<const IndexedLog *> sources;
     for (const auto &source : m_sources)
@@ -224,7 +230,7 @@ std::vector<EventRef> Timeline::select(const TimelineFilter &filter)
             if (filter.sources.isEmpty() || filter.sources.contains(quint32(source)))
                 found[source] = m_sources[source]->entriesContaining(needle);
     auto first = std::lower_bound(m_merged.begin(), m_merged.end(), filter.fromMs,
-                                  [this](const EventRef &ref, qint64 ms) { return instant(ref) < ms; });
+        [this](const EventRef &ref, qint64 ms) { return instant(ref) < ms; });
     std::vector<EventRef> selected;
     for (auto it = first; it != m_merged.end() && instant(*it) <= filter.toMs; ++it) {
         const EventRef ref = *it;

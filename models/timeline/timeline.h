@@ -34,8 +34,8 @@ public:
     /// and finds levels the index could not see (access-log statuses). Only reads the timeline:
     /// run it off the GUI thread while the lanes already show, then adopt() the result.
     /// `progress` gets entries done and the total (from worker threads).
-    CorrelationPass::Result correlate(const std::atomic_bool *cancel = nullptr,
-                                      const std::function<void(qint64, qint64)> &progress = {}) const;
+    CorrelationPass::Result correlate(
+        const std::atomic_bool *cancel = nullptr, const std::function<void(qint64, qint64)> &progress = {}) const;
     /// Installs what correlate() found.
     void adopt(CorrelationPass::Result &&result);
     /// correlate() and adopt() in one go.

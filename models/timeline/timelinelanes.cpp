@@ -19,8 +19,8 @@ void keepSpans(TimelineLane &lane, const QList<Span> &spans, const QStringList &
 
 } // namespace
 
-std::vector<TimelineLane> timelineLanes(const Timeline &timeline, const std::vector<EventRef> &rows, const QStringList &keys,
-                                        const QSet<int> &expanded)
+std::vector<TimelineLane> timelineLanes(
+    const Timeline &timeline, const std::vector<EventRef> &rows, const QStringList &keys, const QSet<int> &expanded)
 {
     const int sources = timeline.sourceCount();
     std::vector<TimelineLane> bySource(static_cast<size_t>(sources));

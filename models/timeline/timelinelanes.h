@@ -14,9 +14,9 @@ struct TimelineLane
 {
     QString label;
     int source = -1;
-    int subLane = -1;        ///< -1: the source's lane (all its events); else a worker class, process …
-    int subLaneCount = 0;    ///< on a source's lane: how many sub-lanes it has (0: nothing to expand)
-    bool expanded = false;   ///< on a source's lane: its sub-lanes follow
+    int subLane = -1; ///< -1: the source's lane (all its events); else a worker class, process …
+    int subLaneCount = 0; ///< on a source's lane: how many sub-lanes it has (0: nothing to expand)
+    bool expanded = false; ///< on a source's lane: its sub-lanes follow
     std::vector<qint64> instants;
     QList<Span> spans;
 };
@@ -24,8 +24,8 @@ struct TimelineLane
 /// Lays out the swimlanes of a filtered timeline: one lane per source, followed by its
 /// sub-lanes when the source is in `expanded`. Spans stay when they are named by one of `keys`
 /// or hold one of the lane's events (all spans without keys).
-std::vector<TimelineLane> timelineLanes(const Timeline &timeline, const std::vector<EventRef> &rows, const QStringList &keys,
-                                        const QSet<int> &expanded);
+std::vector<TimelineLane> timelineLanes(
+    const Timeline &timeline, const std::vector<EventRef> &rows, const QStringList &keys, const QSet<int> &expanded);
 
 /// Adds to each of `counts` the events of sorted `instants` in its slice of [fromMs, toMs)
 /// cut into counts.size() equal slices: one binary search per slice, so a million events

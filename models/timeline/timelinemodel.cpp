@@ -48,7 +48,7 @@ void TimelineModel::refresh()
             continue;
         while (next < m_selected.size() && m_timeline->instant(m_selected[next]) <= at)
             rows.push_back(m_selected[next++]);
-        rows.push_back({manualSource, quint32(i)});
+        rows.push_back({ manualSource, quint32(i) });
     }
     rows.insert(rows.end(), m_selected.begin() + qptrdiff(next), m_selected.end());
     m_rows = std::move(rows);
@@ -65,7 +65,8 @@ void TimelineModel::setDisplayZone(const QTimeZone &zone)
 int TimelineModel::rowAtInstant(qint64 instantMs) const
 {
     const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), instantMs, [this](const EventRef &ref, qint64 ms) {
-        const qint64 at = ref.source == manualSource ? m_annotations->manualEvents().at(ref.entry).instantMs : m_timeline->instant(ref);
+        const qint64 at = ref.source == manualSource ? m_annotations->manualEvents().at(ref.entry).instantMs
+                                                     : m_timeline->instant(ref);
         return at < ms;
     });
     return int(it - m_rows.begin());
@@ -100,20 +101,31 @@ QVariant TimelineModel::manualData(const Annotations::ManualEvent &event, int co
     switch (role) {
     case Qt::DisplayRole:
         switch (column) {
-        case Time: return formatInstant(event.instantMs);
-        case Source: return tr("(note)");
-        case Message: return event.text;
-        case Tags: return event.tags.join(u", "_s);
-        default: return {};
+        case Time:
+            return formatInstant(event.instantMs);
+        case Source:
+            return tr("(note)");
+        case Message:
+            return event.text;
+        case Tags:
+            return event.tags.join(u", "_s);
+        default:
+            return {};
         }
     case Qt::CheckStateRole:
         return column == Star ? QVariant(event.starred ? Qt::Checked : Qt::Unchecked) : QVariant();
-    case InstantRole: return event.instantMs;
-    case EventKeyRole: return event.id;
-    case RawRole: return event.text;
-    case SourceIndexRole: return -1;
-    case ManualRole: return true;
-    default: return {};
+    case InstantRole:
+        return event.instantMs;
+    case EventKeyRole:
+        return event.id;
+    case RawRole:
+        return event.text;
+    case SourceIndexRole:
+        return -1;
+    case ManualRole:
+        return true;
+    default:
+        return {};
     }
 }
 
@@ -126,17 +138,25 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
         return manualData(m_annotations->manualEvents().at(ref.entry), index.column(), role);
     const int column = index.column();
     switch (role) {
-    case InstantRole: return m_timeline->instant(ref);
-    case EventKeyRole: return m_timeline->eventKey(ref);
-    case LevelRole: return int(m_timeline->level(ref));
-    case SourceIndexRole: return int(ref.source);
-    case ManualRole: return false;
-    case InferredRole: return m_inferred.contains(ref);
-    default: break;
+    case InstantRole:
+        return m_timeline->instant(ref);
+    case EventKeyRole:
+        return m_timeline->eventKey(ref);
+    case LevelRole:
+        return int(m_timeline->level(ref));
+    case SourceIndexRole:
+        return int(ref.source);
+    case ManualRole:
+        return false;
+    case InferredRole:
+        return m_inferred.contains(ref);
+    default:
+        break;
     }
     if (role == Qt::CheckStateRole && column == Star)
         return m_annotations->mark(m_timeline->eventKey(ref)).starred ? Qt::Checked : Qt::Unchecked;
-    if (role != Qt::DisplayRole && role != Qt::EditRole && role != Qt::ToolTipRole && role != RawRole && role != KeysRole)
+    if (role != Qt::DisplayRole && role != Qt::EditRole && role != Qt::ToolTipRole && role != RawRole
+        && role != KeysRole)
         return {};
     if (column == Time && role == Qt::DisplayRole)
         return formatInstant(m_timeline->instant(ref));
@@ -155,11 +175,16 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
     if (role == KeysRole)
         return keys;
     switch (column) {
-    case Original: return event.originalTime;
-    case Level: return levelName(event.level);
-    case Message: return event.message.section(u'\n', 0, 0);
-    case Keys: return keys.join(u' ');
-    default: return {};
+    case Original:
+        return event.originalTime;
+    case Level:
+        return levelName(event.level);
+    case Message:
+        return event.message.section(u'\n', 0, 0);
+    case Keys:
+        return keys.join(u' ');
+    default:
+        return {};
     }
 }
 
@@ -168,16 +193,26 @@ QVariant TimelineModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Star: return tr("★");
-    case Time: return tr("Time (%1)").arg(QString::fromUtf8(m_zone.id()));
-    case Original: return tr("As written");
-    case Source: return tr("Source");
-    case Level: return tr("Level");
-    case Message: return tr("Message");
-    case Keys: return tr("Keys");
-    case Tags: return tr("Tags");
-    case Comment: return tr("Comment");
-    default: return {};
+    case Star:
+        return tr("★");
+    case Time:
+        return tr("Time (%1)").arg(QString::fromUtf8(m_zone.id()));
+    case Original:
+        return tr("As written");
+    case Source:
+        return tr("Source");
+    case Level:
+        return tr("Level");
+    case Message:
+        return tr("Message");
+    case Keys:
+        return tr("Keys");
+    case Tags:
+        return tr("Tags");
+    case Comment:
+        return tr("Comment");
+    default:
+        return {};
     }
 }
 

@@ -18,13 +18,13 @@ public:
     enum Column { Star, Time, Original, Source, Level, Message, Keys, Tags, Comment, ColumnCount };
     enum Role {
         InstantRole = Qt::UserRole + 1, ///< qint64 UTC ms
-        EventKeyRole,                   ///< Timeline::eventKey, or a manual event's id
-        RawRole,                        ///< the entry's original text
-        KeysRole,                       ///< QStringList of "kind=value"
-        LevelRole,                      ///< int(LogLevel)
-        SourceIndexRole,                ///< int, -1 for manual events
-        ManualRole,                     ///< bool
-        InferredRole,                   ///< bool: shown only through an inferred link
+        EventKeyRole, ///< Timeline::eventKey, or a manual event's id
+        RawRole, ///< the entry's original text
+        KeysRole, ///< QStringList of "kind=value"
+        LevelRole, ///< int(LogLevel)
+        SourceIndexRole, ///< int, -1 for manual events
+        ManualRole, ///< bool
+        InferredRole, ///< bool: shown only through an inferred link
     };
 
     TimelineModel(Timeline *timeline, Annotations *annotations, QObject *parent = nullptr);
@@ -61,9 +61,9 @@ private:
     TimelineFilter m_filter;
     QTimeZone m_zone = QTimeZone::utc();
     std::vector<EventRef> m_selected; ///< the log entries the filter selected
-    std::vector<EventRef> m_rows;     ///< m_selected with the manual events in time order
+    std::vector<EventRef> m_rows; ///< m_selected with the manual events in time order
     QSet<EventRef> m_inferred;
-    mutable QCache<EventRef, LogEvent> m_events{4096};
+    mutable QCache<EventRef, LogEvent> m_events { 4096 };
 };
 
 } // namespace salvage

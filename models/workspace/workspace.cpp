@@ -29,7 +29,7 @@ QJsonObject Workspace::toJson() const
 {
     QJsonArray logArray;
     for (const LogSource &source : logs) {
-        QJsonObject object{{QStringLiteral("path"), source.path}};
+        QJsonObject object { { QStringLiteral("path"), source.path } };
         if (!source.label.isEmpty())
             object.insert(QStringLiteral("label"), source.label);
         if (!source.format.isEmpty())
@@ -40,11 +40,9 @@ QJsonObject Workspace::toJson() const
             object.insert(QStringLiteral("clock_offset_ms"), double(source.clockOffsetMs));
         logArray.append(object);
     }
-    return {{QStringLiteral("salvage_workspace"), kFormatVersion},
-            {QStringLiteral("live"), live.toJson()},
-            {QStringLiteral("backup"), backup.toJson()},
-            {QStringLiteral("logs"), logArray},
-            {QStringLiteral("sections"), m_sections}};
+    return { { QStringLiteral("salvage_workspace"), kFormatVersion }, { QStringLiteral("live"), live.toJson() },
+        { QStringLiteral("backup"), backup.toJson() }, { QStringLiteral("logs"), logArray },
+        { QStringLiteral("sections"), m_sections } };
 }
 
 Workspace Workspace::fromJson(const QJsonObject &object)
@@ -54,10 +52,10 @@ Workspace Workspace::fromJson(const QJsonObject &object)
     workspace.backup = ConnectionProfile::fromJson(object.value(QStringLiteral("backup")).toObject());
     for (const QJsonValue &value : object.value(QStringLiteral("logs")).toArray()) {
         const QJsonObject log = value.toObject();
-        workspace.logs.append({log.value(QStringLiteral("path")).toString(), log.value(QStringLiteral("label")).toString(),
-                               log.value(QStringLiteral("format")).toString(),
-                               log.value(QStringLiteral("time_zone")).toString(),
-                               clockOffsetMs(log.value(QStringLiteral("clock_offset_ms")))});
+        workspace.logs.append(
+            { log.value(QStringLiteral("path")).toString(), log.value(QStringLiteral("label")).toString(),
+                log.value(QStringLiteral("format")).toString(), log.value(QStringLiteral("time_zone")).toString(),
+                clockOffsetMs(log.value(QStringLiteral("clock_offset_ms"))) });
     }
     workspace.m_sections = object.value(QStringLiteral("sections")).toObject();
     return workspace;
@@ -69,7 +67,7 @@ Workspace Workspace::load(const QString &path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw Error(QStringLiteral("Cannot open the workspace %1: %2.").arg(path, file.errorString()));
-    QJsonParseError error{};
+    QJsonParseError error {};
     const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
     if (error.error != QJsonParseError::NoError || !document.isObject()
         || !document.object().contains(QStringLiteral("salvage_workspace")))

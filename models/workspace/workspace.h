@@ -26,7 +26,8 @@ public:
 
     /// Throws salvage::Error with a clear sentence when the file is missing or not a workspace.
     static Workspace load(const QString &path);
-    /// Writes atomically (SafeFileWriter); an existing file only with Existing::Replace; throws salvage::Error when it cannot.
+    /// Writes atomically (SafeFileWriter); an existing file only with Existing::Replace; throws salvage::Error when it
+    /// cannot.
     void save(const QString &path, SafeFileWriter::Existing existing = SafeFileWriter::Existing::Keep) const;
 
     QJsonObject toJson() const;

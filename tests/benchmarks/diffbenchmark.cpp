@@ -9,13 +9,13 @@
 //   diffbenchmark --demo-dir DIR [--scale N]     (builds or reuses salvage-cli demo's databases)
 
 #include "core/error.h"
-#include "db/jobcontrol.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
 #include "db/sqlident.h"
 #include "demo/demoparameters.h"
 #include "demo/demorunner.h"
 #include "diff/diffrunner.h"
+#include "jobs/jobcontrol.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -64,21 +64,22 @@ double manualWay(const QString &backupConninfo, const QString &liveConninfo, con
     QTemporaryDir dir;
     QElapsedTimer timer;
     timer.start();
-    PgSession backup(backupConninfo, PgSession::Options{});
-    PgSession live(liveConninfo, PgSession::Options{});
+    PgSession backup(backupConninfo, PgSession::Options {});
+    PgSession live(liveConninfo, PgSession::Options {});
     int differing = 0;
     for (const Table &table : schema.tables) {
         if (table.partitioned)
             continue;
         const QStringList order = table.primaryKey.isEmpty() ? table.columnNames() : table.primaryKey;
-        const QString query = u"COPY (SELECT * FROM %1 ORDER BY %2) TO STDOUT"_s.arg(table.sqlName(), sql::quoteIdentList(order));
+        const QString query
+            = u"COPY (SELECT * FROM %1 ORDER BY %2) TO STDOUT"_s.arg(table.sqlName(), sql::quoteIdentList(order));
         const QString a = dir.filePath(table.qualifiedName() + u".backup"_s);
         const QString b = dir.filePath(table.qualifiedName() + u".live"_s);
         copyToFile(backup, query, a);
         copyToFile(live, query, b);
         QProcess diff;
         diff.setStandardOutputFile(QProcess::nullDevice());
-        diff.start(u"diff"_s, {a, b});
+        diff.start(u"diff"_s, { a, b });
         diff.waitForFinished(-1);
         differing += diff.exitCode() == 1 ? 1 : 0;
     }
@@ -91,8 +92,8 @@ double floorWay(const QString &backupConninfo, const QString &liveConninfo, cons
 {
     QElapsedTimer timer;
     timer.start();
-    for (const QString &conninfo : {backupConninfo, liveConninfo}) {
-        PgSession session(conninfo, PgSession::Options{});
+    for (const QString &conninfo : { backupConninfo, liveConninfo }) {
+        PgSession session(conninfo, PgSession::Options {});
         for (const Table &table : schema.tables) {
             if (!table.partitioned)
                 session.exec(u"SELECT count(*), sum(hashtext(t::text)) FROM %1 AS t"_s.arg(table.sqlName()));
@@ -105,8 +106,8 @@ double salvageWay(const QString &backupConninfo, const QString &liveConninfo, qi
 {
     QElapsedTimer timer;
     timer.start();
-    PgSession backup(backupConninfo, PgSession::Options{});
-    PgSession live(liveConninfo, PgSession::Options{});
+    PgSession backup(backupConninfo, PgSession::Options {});
+    PgSession live(liveConninfo, PgSession::Options {});
     JobControl control;
     const DiffResult result = DiffRunner::run(backup, live, control);
     const double seconds = double(timer.nsecsElapsed()) / 1e9;
@@ -116,7 +117,8 @@ double salvageWay(const QString &backupConninfo, const QString &liveConninfo, qi
         differences += table.onlyInBackup + table.onlyInLive + table.changed;
         *rows += table.backupRows + table.liveRows;
     }
-    out() << u"  (salvage: %1 tables, %2 differing rows, %3 moves)\n"_s.arg(result.tables.size()).arg(differences)
+    out() << u"  (salvage: %1 tables, %2 differing rows, %3 moves)\n"_s.arg(result.tables.size())
+                 .arg(differences)
                  .arg(result.moves().size());
     return seconds;
 }
@@ -128,11 +130,11 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
-    parser.addOption({u"live"_s, u"live conninfo"_s, u"CONN"_s});
-    parser.addOption({u"backup"_s, u"backup conninfo"_s, u"CONN"_s});
-    parser.addOption({u"demo-dir"_s, u"use (or build) the demo in DIR"_s, u"DIR"_s});
-    parser.addOption({u"scale"_s, u"demo scale"_s, u"N"_s, u"60"_s});
-    parser.addOption({u"repeat"_s, u"runs of each way (best is kept)"_s, u"N"_s, u"1"_s});
+    parser.addOption({ u"live"_s, u"live conninfo"_s, u"CONN"_s });
+    parser.addOption({ u"backup"_s, u"backup conninfo"_s, u"CONN"_s });
+    parser.addOption({ u"demo-dir"_s, u"use (or build) the demo in DIR"_s, u"DIR"_s });
+    parser.addOption({ u"scale"_s, u"demo scale"_s, u"N"_s, u"60"_s });
+    parser.addOption({ u"repeat"_s, u"runs of each way (best is kept)"_s, u"N"_s, u"1"_s });
     parser.process(app);
     try {
         QString live = parser.value(u"live"_s);
@@ -150,7 +152,7 @@ int main(int argc, char **argv)
         }
         Schema schema;
         {
-            PgSession session(backup, PgSession::Options{});
+            PgSession session(backup, PgSession::Options {});
             schema = SchemaReader::read(session);
         }
         const int repeat = std::max(1, parser.value(u"repeat"_s).toInt());
@@ -166,7 +168,8 @@ int main(int argc, char **argv)
         out() << u"salvage diff        %1 s\n"_s.arg(salvage, 0, 'f', 2);
         out() << u"floor (hashtext)    %1 s   salvage/floor  = %2x (target <= 1.0x, aim 0.4x)\n"_s.arg(floor, 0, 'f', 2)
                      .arg(salvage / floor, 0, 'f', 2);
-        out() << u"manual (COPY+diff)  %1 s   salvage/manual = %2x\n"_s.arg(manual, 0, 'f', 2).arg(salvage / manual, 0, 'f', 2);
+        out() << u"manual (COPY+diff)  %1 s   salvage/manual = %2x\n"_s.arg(manual, 0, 'f', 2)
+                     .arg(salvage / manual, 0, 'f', 2);
         out().flush();
     } catch (const Error &error) {
         out() << "diffbenchmark: " << error.message() << '\n';

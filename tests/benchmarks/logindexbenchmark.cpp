@@ -38,11 +38,13 @@ void generate(const QString &path, qint64 megabytes)
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         qFatal("cannot write %s", qPrintable(path));
-    static const char *paths[] = {"/inbox", "/api/v1/timelines/home", "/users/alice/statuses/1133", "/api/v1/accounts/9001/statuses",
-                                  "/.well-known/webfinger", "/api/v1/notifications", "/oauth/token", "/api/v2/search"};
-    static const char *methods[] = {"GET", "GET", "GET", "POST"};
-    static const int statuses[] = {200, 200, 200, 200, 202, 301, 404, 502};
-    static const char *months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static const char *paths[]
+        = { "/inbox", "/api/v1/timelines/home", "/users/alice/statuses/1133", "/api/v1/accounts/9001/statuses",
+              "/.well-known/webfinger", "/api/v1/notifications", "/oauth/token", "/api/v2/search" };
+    static const char *methods[] = { "GET", "GET", "GET", "POST" };
+    static const int statuses[] = { 200, 200, 200, 200, 202, 301, 404, 502 };
+    static const char *months[]
+        = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
     QByteArray block;
     block.reserve(1 << 20);
     qint64 written = 0;
@@ -55,10 +57,11 @@ void generate(const QString &path, qint64 megabytes)
         second += (r % 3 == 0) ? 1 : 0;
         const qint64 day = second / 86400, s = second % 86400;
         const int n = std::snprintf(line, sizeof line,
-            "%u.%u.%u.%u - - [%02d/%s/2024:%02d:%02d:%02d +0000] \"%s %s?page=%u HTTP/1.1\" %d %u \"-\" \"Mozilla/5.0 (X11; Linux x86_64) Mastodon/4.2.%u\"\n",
+            "%u.%u.%u.%u - - [%02d/%s/2024:%02d:%02d:%02d +0000] \"%s %s?page=%u HTTP/1.1\" %d %u \"-\" \"Mozilla/5.0 "
+            "(X11; Linux x86_64) Mastodon/4.2.%u\"\n",
             10 + r % 200, (r >> 3) % 256, (r >> 7) % 256, (r >> 11) % 256, int(1 + day % 28), months[(day / 28) % 12],
-            int(s / 3600), int(s / 60 % 60), int(s % 60), methods[r % 4], paths[(r >> 5) % 8], r % 1000, statuses[(r >> 9) % 8],
-            r % 50000, r % 9);
+            int(s / 3600), int(s / 60 % 60), int(s % 60), methods[r % 4], paths[(r >> 5) % 8], r % 1000,
+            statuses[(r >> 9) % 8], r % 50000, r % 9);
         block.append(line, n);
         if (block.size() > (1 << 20) - 512) {
             file.write(block);
@@ -80,7 +83,7 @@ Measure measure(const QString &program, const QStringList &arguments, const QStr
             setenv("HOME", home.toLocal8Bit().constData(), 1);
         if (!freopen("/dev/null", "w", stdout))
             _exit(127);
-        std::vector<QByteArray> storage{program.toLocal8Bit()};
+        std::vector<QByteArray> storage { program.toLocal8Bit() };
         for (const QString &a : arguments)
             storage.push_back(a.toLocal8Bit());
         std::vector<char *> argv;
@@ -91,7 +94,9 @@ Measure measure(const QString &program, const QStringList &arguments, const QStr
         _exit(127);
     }
     Measure m;
-    struct rusage usage{};
+    struct rusage usage
+    {
+    };
     wait4(pid, &m.status, 0, &usage);
     m.seconds = double(timer.nsecsElapsed()) / 1e9;
     m.peakKb = usage.ru_maxrss;
@@ -135,22 +140,23 @@ void timeQueries(Timeline &timeline)
     const LogEvent sample = timeline.event(all[all.size() / 2]);
     TimelineFilter keyed;
     if (!sample.keys.isEmpty())
-        keyed.keys = {sample.keys.first().value};
+        keyed.keys = { sample.keys.first().value };
     size_t keyRows = 0;
     const double keyMs = best([&] { keyRows = timeline.select(keyed).size(); });
     TimelineFilter searched;
     searched.search = u"statuses/1133?page=42 "_s;
     size_t searchRows = 0;
     const double searchMs = best([&] { searchRows = timeline.select(searched).size(); });
-    std::fprintf(stderr, "  queries on %zu events (best of 5):\n"
-                         "    viewport select (1%% of the span, %zu rows): %8.2f ms\n"
-                         "    swimlanes of every event:               %8.2f ms\n"
-                         "    histogram, 1600 bins over everything:   %8.2f ms\n"
-                         "    one lane, 1600 bins over the viewport:  %8.3f ms\n"
-                         "    key filter %s (%zu rows): %8.2f ms\n"
-                         "    text search \"%s\" in every raw line (%zu rows): %8.2f ms\n",
-                 all.size(), rows, selectMs, lanesMs, histogramMs, zoomedMs,
-                 qPrintable(keyed.keys.value(0, u"(none)"_s)), keyRows, keyMs, qPrintable(searched.search), searchRows, searchMs);
+    std::fprintf(stderr,
+        "  queries on %zu events (best of 5):\n"
+        "    viewport select (1%% of the span, %zu rows): %8.2f ms\n"
+        "    swimlanes of every event:               %8.2f ms\n"
+        "    histogram, 1600 bins over everything:   %8.2f ms\n"
+        "    one lane, 1600 bins over the viewport:  %8.3f ms\n"
+        "    key filter %s (%zu rows): %8.2f ms\n"
+        "    text search \"%s\" in every raw line (%zu rows): %8.2f ms\n",
+        all.size(), rows, selectMs, lanesMs, histogramMs, zoomedMs, qPrintable(keyed.keys.value(0, u"(none)"_s)),
+        keyRows, keyMs, qPrintable(searched.search), searchRows, searchMs);
 }
 
 // Child mode: index (and optionally parse) one file, print what was found.
@@ -159,17 +165,19 @@ int indexOnly(const QString &path, bool parse)
     QElapsedTimer timer;
     timer.start();
     Timeline timeline;
-    timeline.setSources({LogSource{path, {}, {}, {}, 0}});
+    timeline.setSources({ LogSource { path, {}, {}, {}, 0 } });
     timeline.build();
     const double indexMs = msSince(timer);
-    std::fprintf(stderr, "  salvage: %lld entries, format %s, index %.1f MB, built in %.0f ms\n", qint64(timeline.merged().size()),
-                 qPrintable(timeline.source(0).format()->id), double(timeline.source(0).index().memoryBytes()) / 1e6, indexMs);
+    std::fprintf(stderr, "  salvage: %lld entries, format %s, index %.1f MB, built in %.0f ms\n",
+        qint64(timeline.merged().size()), qPrintable(timeline.source(0).format()->id),
+        double(timeline.source(0).index().memoryBytes()) / 1e6, indexMs);
     if (parse && !timeline.merged().empty()) {
         timeline.buildCorrelation();
         const double parseMs = msSince(timer);
-        std::fprintf(stderr, "  parse pass: %.0f ms (%.0f events/s), correlation index %.1f MB for %lld tokens, %lld spans\n", parseMs,
-                     double(timeline.merged().size()) / (parseMs / 1000.0), double(timeline.correlation().memoryBytes()) / 1e6,
-                     qint64(timeline.correlation().tokenCount()), qint64(timeline.spans().size()));
+        std::fprintf(stderr,
+            "  parse pass: %.0f ms (%.0f events/s), correlation index %.1f MB for %lld tokens, %lld spans\n", parseMs,
+            double(timeline.merged().size()) / (parseMs / 1000.0), double(timeline.correlation().memoryBytes()) / 1e6,
+            qint64(timeline.correlation().tokenCount()), qint64(timeline.spans().size()));
         timeQueries(timeline);
     }
     return timeline.merged().empty() ? 1 : 0;
@@ -198,25 +206,26 @@ int main(int argc, char *argv[])
     }
     const double mb = double(QFileInfo(file).size()) / (1024.0 * 1024.0);
     // Warm the page cache so both read from memory.
-    measure(u"cat"_s, {file}, {});
+    measure(u"cat"_s, { file }, {});
 
-    QStringList ours{u"--index-only"_s, file};
+    QStringList ours { u"--index-only"_s, file };
     if (parse)
         ours.append(u"--parse"_s);
     const Measure salvage = measure(app.applicationFilePath(), ours, {});
     std::printf("file: %s (%.0f MB)\n", qPrintable(file), mb);
-    std::printf("salvage index%s: %6.2f s  %7.0f MB/s  peak RSS %6.1f MB (%.2f× file)\n", parse ? "+parse" : "", salvage.seconds,
-                mb / salvage.seconds, salvage.peakKb / 1024.0, salvage.peakKb / 1024.0 / mb);
+    std::printf("salvage index%s: %6.2f s  %7.0f MB/s  peak RSS %6.1f MB (%.2f× file)\n", parse ? "+parse" : "",
+        salvage.seconds, mb / salvage.seconds, salvage.peakKb / 1024.0, salvage.peakKb / 1024.0 / mb);
     const QString lnav = QStandardPaths::findExecutable(u"lnav"_s);
     if (lnav.isEmpty()) {
         std::printf("lnav: not installed (apt-get install -y lnav)\n");
         return 0;
     }
     QDir(work.path()).mkpath(u"home"_s);
-    const Measure theirs = measure(lnav, {u"-n"_s, u"-c"_s, u";SELECT count(*) FROM access_log"_s, file}, work.filePath(u"home"_s));
+    const Measure theirs
+        = measure(lnav, { u"-n"_s, u"-c"_s, u";SELECT count(*) FROM access_log"_s, file }, work.filePath(u"home"_s));
     std::printf("lnav  -n -c count(*):  %6.2f s  %7.0f MB/s  peak RSS %6.1f MB (%.2f× file)  exit %d\n", theirs.seconds,
-                mb / theirs.seconds, theirs.peakKb / 1024.0, theirs.peakKb / 1024.0 / mb, WEXITSTATUS(theirs.status));
-    std::printf("salvage vs lnav: %.1f× the speed at %.2f× the memory (target ≥ 3× at ≤ 0.3×)\n", theirs.seconds / salvage.seconds,
-                double(salvage.peakKb) / double(theirs.peakKb));
+        mb / theirs.seconds, theirs.peakKb / 1024.0, theirs.peakKb / 1024.0 / mb, WEXITSTATUS(theirs.status));
+    std::printf("salvage vs lnav: %.1f× the speed at %.2f× the memory (target ≥ 3× at ≤ 0.3×)\n",
+        theirs.seconds / salvage.seconds, double(salvage.peakKb) / double(theirs.peakKb));
     return 0;
 }

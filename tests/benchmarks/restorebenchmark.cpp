@@ -3,18 +3,18 @@
 // copy of the schema, in one run on one private cluster. Prints both and the ratio (target <= 1.5x).
 //   restorebenchmark [ROWS]   (default 1000000)
 #include "core/error.h"
-#include "db/jobcontrol.h"
 #include "core/process.h"
 #include "db/pgcluster.h"
 #include "db/pgsession.h"
+#include "jobs/jobcontrol.h"
 #include "restore/restoreexecutor.h"
 #include "restore/restoreplanner.h"
 #include "restore/scriptrenderer.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QDir>
 #include <QTemporaryDir>
 #include <cstdio>
 #include <sys/resource.h>
@@ -47,7 +47,7 @@ double seconds(const QElapsedTimer &timer)
 
 void run(const QString &tool, const QStringList &arguments)
 {
-    const ProcessResult result = runProcess({tool, arguments, QString(), 3600000});
+    const ProcessResult result = runProcess({ tool, arguments, QString(), 3600000 });
     if (result.exitCode != 0)
         throw Error(QStringLiteral("%1 failed: %2").arg(tool, result.output.trimmed()));
 }
@@ -86,9 +86,10 @@ private:
     {
         const qint64 now = m_timer.nsecsElapsed();
         if (!m_current.isEmpty()) {
-            auto found = std::find_if(m_phases.begin(), m_phases.end(), [&](const auto &phase) { return phase.first == m_current; });
+            auto found = std::find_if(
+                m_phases.begin(), m_phases.end(), [&](const auto &phase) { return phase.first == m_current; });
             if (found == m_phases.end())
-                m_phases.append({m_current, now - m_since});
+                m_phases.append({ m_current, now - m_since });
             else
                 found->second += now - m_since;
         }
@@ -139,8 +140,8 @@ double clusterCpu(const QString &dataDir)
 /// CPU of this process and its reaped children (pg_restore), in seconds.
 double ownCpu()
 {
-    rusage self{};
-    rusage children{};
+    rusage self {};
+    rusage children {};
     getrusage(RUSAGE_SELF, &self);
     getrusage(RUSAGE_CHILDREN, &children);
     const auto seconds = [](const timeval &t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
@@ -150,7 +151,8 @@ double ownCpu()
 QString loadAverage()
 {
     QFile file(QStringLiteral("/proc/loadavg"));
-    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()).section(QLatin1Char(' '), 0, 2) : QStringLiteral("?");
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()).section(QLatin1Char(' '), 0, 2)
+                                          : QStringLiteral("?");
 }
 
 } // namespace
@@ -165,20 +167,27 @@ int main(int argc, char *argv[])
         PgCluster cluster(dir.filePath(QStringLiteral("cluster")));
         cluster.start();
         const QString bin = PgCluster::findBinDir();
-        for (const char *name : {"bench_backup", "bench_empty"})
+        for (const char *name : { "bench_backup", "bench_empty" })
             cluster.createDatabase(QLatin1String(name));
         const QString backup = cluster.conninfo(QStringLiteral("bench_backup"));
         const QString schema = QString::fromUtf8(kSchema);
-        exec(backup, schema + QStringLiteral(
-            "INSERT INTO accounts (username, display_name) SELECT 'user' || g, 'User ' || g FROM generate_series(1, %1) g;"
-            "INSERT INTO statuses (account_id, text) SELECT 1 + g % %1, 'status number ' || g || ' with some text' FROM generate_series(1, %2) g;"
-            "UPDATE statuses SET in_reply_to_id = id - 1 WHERE id % 10 = 0; ANALYZE;").arg(accounts).arg(rows));
+        exec(backup,
+            schema
+                + QStringLiteral("INSERT INTO accounts (username, display_name) SELECT 'user' || g, 'User ' || g FROM "
+                                 "generate_series(1, %1) g;"
+                                 "INSERT INTO statuses (account_id, text) SELECT 1 + g % %1, 'status number ' || g || "
+                                 "' with some text' FROM generate_series(1, %2) g;"
+                                 "UPDATE statuses SET in_reply_to_id = id - 1 WHERE id % 10 = 0; ANALYZE;")
+                      .arg(accounts)
+                      .arg(rows));
         // A session (autovacuum, say) still on the template makes CREATE DATABASE fail: end it and retry.
         for (int attempt = 0;; ++attempt) {
             try {
                 exec(cluster.conninfo(QStringLiteral("postgres")),
-                     QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'bench_backup'"));
-                exec(cluster.conninfo(QStringLiteral("postgres")), QStringLiteral("CREATE DATABASE bench_live TEMPLATE bench_backup"));
+                    QStringLiteral(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'bench_backup'"));
+                exec(cluster.conninfo(QStringLiteral("postgres")),
+                    QStringLiteral("CREATE DATABASE bench_live TEMPLATE bench_backup"));
                 break;
             } catch (const std::exception &) {
                 if (attempt > 5)
@@ -192,9 +201,10 @@ int main(int argc, char *argv[])
 
         // Baseline: every row of the backup is a lost row here: dump them, restore data-only into an empty copy.
         exec(cluster.conninfo(QStringLiteral("bench_empty")), schema);
-        run(bin + QStringLiteral("/pg_dump"), {QStringLiteral("-Fc"), QStringLiteral("-d"), backup, QStringLiteral("-f"),
-                                               dir.filePath(QStringLiteral("rows.dump")), QStringLiteral("--data-only"),
-                                               QStringLiteral("-t"), QStringLiteral("accounts"), QStringLiteral("-t"), QStringLiteral("statuses")});
+        run(bin + QStringLiteral("/pg_dump"),
+            { QStringLiteral("-Fc"), QStringLiteral("-d"), backup, QStringLiteral("-f"),
+                dir.filePath(QStringLiteral("rows.dump")), QStringLiteral("--data-only"), QStringLiteral("-t"),
+                QStringLiteral("accounts"), QStringLiteral("-t"), QStringLiteral("statuses") });
         const QString dataDir = cluster.dataDir();
         double cpu = clusterCpu(dataDir) + ownCpu();
         const auto cpuSince = [&] {
@@ -205,9 +215,9 @@ int main(int argc, char *argv[])
         };
         QElapsedTimer timer;
         timer.start();
-        run(bin + QStringLiteral("/pg_restore"), {QStringLiteral("--data-only"), QStringLiteral("-d"),
-                                                  cluster.conninfo(QStringLiteral("bench_empty")),
-                                                  dir.filePath(QStringLiteral("rows.dump"))});
+        run(bin + QStringLiteral("/pg_restore"),
+            { QStringLiteral("--data-only"), QStringLiteral("-d"), cluster.conninfo(QStringLiteral("bench_empty")),
+                dir.filePath(QStringLiteral("rows.dump")) });
         const double baseline = seconds(timer);
         const double baselineCpu = cpuSince();
 
@@ -216,8 +226,8 @@ int main(int argc, char *argv[])
         QByteArray script;
         PhaseTimer planPhases;
         {
-            PgSession liveSession(live, PgSession::Options{true, QStringLiteral("LIVE"), 15});
-            PgSession backupSession(backup, PgSession::Options{true, QStringLiteral("BACKUP"), 15});
+            PgSession liveSession(live, PgSession::Options { true, QStringLiteral("LIVE"), 15 });
+            PgSession backupSession(backup, PgSession::Options { true, QStringLiteral("BACKUP"), 15 });
             RestoreRequest request;
             request.roots << RootSelection::parse(QStringLiteral("accounts MISSING"));
             JobControl control(planPhases.sink());
@@ -232,7 +242,8 @@ int main(int argc, char *argv[])
         PhaseTimer runPhases;
         PgSession runSession(live, PgSession::Options::writable(QStringLiteral("LIVE")));
         JobControl runControl(runPhases.sink());
-        const ExecutionReport report = RestoreExecutor(runSession).run(script, dir.filePath(QStringLiteral("undo.sql")), &runControl);
+        const ExecutionReport report
+            = RestoreExecutor(runSession).run(script, dir.filePath(QStringLiteral("undo.sql")), &runControl);
         const double running = seconds(timer);
         const double runningCpu = cpuSince();
         if (!report.committed)
@@ -246,9 +257,10 @@ int main(int argc, char *argv[])
         printf("pg_restore --data-only:        %.2f s\n", baseline);
         printf("salvage restore run:           %.2f s  (ratio %.2fx; target <= 1.5x)\n", running, running / baseline);
         printf("salvage plan (closure+compare): %.2f s\n", planning);
-        printf("salvage plan + run:            %.2f s  (ratio %.2fx)\n", planning + running, (planning + running) / baseline);
+        printf("salvage plan + run:            %.2f s  (ratio %.2fx)\n", planning + running,
+            (planning + running) / baseline);
         printf("CPU, server + client:          pg_restore %.2f s, run %.2f s (ratio %.2fx), plan %.2f s\n", baselineCpu,
-               runningCpu, runningCpu / baselineCpu, planningCpu);
+            runningCpu, runningCpu / baselineCpu, planningCpu);
         printf("load average before/after:     %s / %s\n", qPrintable(loadBefore), qPrintable(loadAverage()));
         planPhases.print("plan phases (>= 0.05 s):");
         runPhases.print("run phases (>= 0.05 s):");

@@ -127,7 +127,8 @@ private slots:
         QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
         QCOMPARE(cli.exitCode(), 2);
         const QByteArray err = cli.err();
-        QVERIFY2(err.contains(QByteArray("restore run interrupted by signal " + QByteArray::number(number))), err.constData());
+        QVERIFY2(err.contains(QByteArray("restore run interrupted by signal " + QByteArray::number(number))),
+            err.constData());
         gate.release();
         QVERIFY(m_incident.waitGone(backend)); // the server rolls back what the lost client began
         QCOMPARE(m_incident.digests(), m_before);

@@ -3,8 +3,8 @@
 // written, before COMMIT, during COMMIT, after COMMIT) and cancel at several points. Each case
 // compares every LIVE table before and after, and the files left where the undo script was asked for.
 #include "core/error.h"
-#include "db/jobcontrol.h"
 #include "faultincident.h"
+#include "jobs/jobcontrol.h"
 #include "restore/restoreexecutor.h"
 
 #include <QFile>

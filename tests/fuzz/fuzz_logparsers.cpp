@@ -17,7 +17,7 @@ static const QList<LogFormat> &formats()
     static const QList<LogFormat> all = [] {
         QList<LogFormat> loaded;
         const QDir dir(QStringLiteral(SALVAGE_FORMATS_DIR));
-        for (const QString &name : dir.entryList({QStringLiteral("*.json")})) {
+        for (const QString &name : dir.entryList({ QStringLiteral("*.json") })) {
             QFile file(dir.filePath(name));
             if (file.open(QIODevice::ReadOnly))
                 loaded += LogFormat::fromJson(file.readAll(), name);
@@ -53,7 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const EventParser parser(format, payload);
     const LogEvent event = parser.parse(QByteArray(begin, qsizetype(size)));
     (void)event;
-    const LogEvent keys = parser.parse(QByteArray(begin, qsizetype(size)), nullptr, EventParser::Detail::Keys); // the parse pass
+    const LogEvent keys
+        = parser.parse(QByteArray(begin, qsizetype(size)), nullptr, EventParser::Detail::Keys); // the parse pass
     (void)keys;
     TimestampFields fields;
     format->timestamps.scan(begin, end, 256, fields);

@@ -25,7 +25,7 @@ inline CliRun runCli(const QStringList &arguments, int timeoutMs = 60000)
     process.setProcessEnvironment(environment);
     process.start(QStringLiteral(SALVAGE_CLI), arguments);
     process.waitForFinished(timeoutMs);
-    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+    return { process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError() };
 }
 
 } // namespace salvage::test

@@ -35,7 +35,8 @@ public:
     /// A Rails request (Berlin local time) and an error, 20:30:54 and 20:31:00 UTC.
     static QByteArray railsLines()
     {
-        return "I, [2024-12-26T21:30:54.071002 #1514]  INFO -- : [b2f7c3a1-4d5e] method=POST path=/inbox status=202 duration=1.0\n"
+        return "I, [2024-12-26T21:30:54.071002 #1514]  INFO -- : [b2f7c3a1-4d5e] method=POST path=/inbox status=202 "
+               "duration=1.0\n"
                "E, [2024-12-26T21:31:00.000001 #1514] ERROR -- : [0f1e2d3c-4b5a] boom\n";
     }
 

@@ -51,7 +51,7 @@ QString TestCluster::createDatabase(const QString &database)
 
 void TestCluster::execute(const QString &database, const QString &sql)
 {
-    PgSession session(conninfo(database), PgSession::Options{false, QStringLiteral("test"), 15});
+    PgSession session(conninfo(database), PgSession::Options { false, QStringLiteral("test"), 15 });
     pqxx::work transaction(session.connection());
     transaction.exec(sql.toStdString());
     transaction.commit();

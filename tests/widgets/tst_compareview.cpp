@@ -7,6 +7,7 @@
 #include "jobs/jobregistry.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QHeaderView>
@@ -14,7 +15,6 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTableWidget>
-#include <QAction>
 #include <QTest>
 
 using namespace salvage;
@@ -26,7 +26,7 @@ class TestCompareView : public QObject
 
     static void open(Connection &connection, const QString &database)
     {
-        connection.open(ConnectionProfile{database, TestCluster::instance().conninfo(database)});
+        connection.open(ConnectionProfile { database, TestCluster::instance().conninfo(database) });
         QTRY_COMPARE_WITH_TIMEOUT(connection.state(), Connection::State::Open, 15000);
     }
 
@@ -36,15 +36,16 @@ private Q_SLOTS:
         auto &cluster = TestCluster::instance();
         cluster.createDatabase(QStringLiteral("tst_compareview_b"));
         cluster.createDatabase(QStringLiteral("tst_compareview_l"));
-        const QString schema = QStringLiteral(
-            "CREATE TABLE a (id int PRIMARY KEY, name text);"
-            "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a, note text);"
-            "INSERT INTO a SELECT g, 'a' || g FROM generate_series(1, 10) g;"
-            "INSERT INTO b SELECT g, 1 + g % 10, 'n' || g FROM generate_series(1, 100) g;");
+        const QString schema
+            = QStringLiteral("CREATE TABLE a (id int PRIMARY KEY, name text);"
+                             "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a, note text);"
+                             "INSERT INTO a SELECT g, 'a' || g FROM generate_series(1, 10) g;"
+                             "INSERT INTO b SELECT g, 1 + g % 10, 'n' || g FROM generate_series(1, 100) g;");
         cluster.execute(QStringLiteral("tst_compareview_b"), schema);
-        cluster.execute(QStringLiteral("tst_compareview_l"), schema +
-            QStringLiteral("UPDATE b SET a_id = 1 WHERE a_id = 2; UPDATE b SET note = '' WHERE id = 5;"
-                           "UPDATE b SET note = NULL WHERE id = 7; DELETE FROM a WHERE id = 2"));
+        cluster.execute(QStringLiteral("tst_compareview_l"),
+            schema
+                + QStringLiteral("UPDATE b SET a_id = 1 WHERE a_id = 2; UPDATE b SET note = '' WHERE id = 5;"
+                                 "UPDATE b SET note = NULL WHERE id = 7; DELETE FROM a WHERE id = 2"));
     }
 
     void comparesAndShowsRowsSideBySide()
@@ -62,7 +63,8 @@ private Q_SLOTS:
         QVERIFY(finished.wait(60000));
 
         auto *tableList = view.findChild<QTableView *>(QStringLiteral("compareTables"));
-        QAbstractItemModelTester tablesTester(tableList->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tablesTester(
+            tableList->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(view.result().tables.size(), 2);
         QCOMPARE(tableList->model()->rowCount(), 2);
         QCOMPARE(view.result().moves().size(), 1);
@@ -77,8 +79,8 @@ private Q_SLOTS:
         QTRY_VERIFY(tableList->width() >= std::min(tableList->horizontalHeader()->length(), split->width() / 2));
 
         // Select table b: its 12 differing rows appear side by side.
-        const QModelIndexList matches = tableList->model()->match(tableList->model()->index(0, 0), Qt::DisplayRole,
-                                                                  QStringLiteral("public.b"), 1, Qt::MatchExactly);
+        const QModelIndexList matches = tableList->model()->match(
+            tableList->model()->index(0, 0), Qt::DisplayRole, QStringLiteral("public.b"), 1, Qt::MatchExactly);
         QCOMPARE(matches.size(), 1);
         tableList->setCurrentIndex(matches.first());
         auto *rowView = view.findChild<QTableView *>(QStringLiteral("compareRows"));
@@ -114,8 +116,9 @@ private Q_SLOTS:
         QVERIFY(csv.contains(QStringLiteral(",NULL\r\n")));
         QVERIFY(csv.contains(QStringLiteral(",\"\"\r\n")));
         rowView->findChild<QAction *>(QStringLiteral("copyRowsSql"))->trigger();
-        QCOMPARE(QApplication::clipboard()->text().count(QStringLiteral("INSERT INTO \"public\".\"b\" (\"id\", \"a_id\", \"note\") VALUES (")),
-                 12);
+        QCOMPARE(QApplication::clipboard()->text().count(
+                     QStringLiteral("INSERT INTO \"public\".\"b\" (\"id\", \"a_id\", \"note\") VALUES (")),
+            12);
 
         // The table list hands its lost rows to the Restore view as a root.
         QSignalSpy restore(&view, &CompareView::restoreRequested);

@@ -16,19 +16,20 @@ class TestGraphView : public QObject
 private Q_SLOTS:
     void drawsTheOverlayOffTheGuiThread()
     {
-        const QString ddl = QStringLiteral("CREATE TABLE accounts (id bigint PRIMARY KEY, username text UNIQUE);"
-                                           "CREATE TABLE statuses (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts);"
-                                           "INSERT INTO accounts VALUES (1, 'alice'), (2, 'remote');"
-                                           "INSERT INTO statuses SELECT g, 1 FROM generate_series(1, 7) g;");
+        const QString ddl
+            = QStringLiteral("CREATE TABLE accounts (id bigint PRIMARY KEY, username text UNIQUE);"
+                             "CREATE TABLE statuses (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts);"
+                             "INSERT INTO accounts VALUES (1, 'alice'), (2, 'remote');"
+                             "INSERT INTO statuses SELECT g, 1 FROM generate_series(1, 7) g;");
         TestCluster::instance().createDatabase(QStringLiteral("tst_graphview_backup"));
         TestCluster::instance().createDatabase(QStringLiteral("tst_graphview_live"));
         TestCluster::instance().execute(QStringLiteral("tst_graphview_backup"), ddl);
         TestCluster::instance().execute(QStringLiteral("tst_graphview_live"),
-                                        ddl + QStringLiteral("UPDATE statuses SET account_id = 2; DELETE FROM accounts WHERE id = 1;"));
+            ddl + QStringLiteral("UPDATE statuses SET account_id = 2; DELETE FROM accounts WHERE id = 1;"));
         Connection live(Side::Live);
         Connection backup(Side::Backup);
-        live.open({QString(), TestCluster::instance().conninfo(QStringLiteral("tst_graphview_live"))});
-        backup.open({QString(), TestCluster::instance().conninfo(QStringLiteral("tst_graphview_backup"))});
+        live.open({ QString(), TestCluster::instance().conninfo(QStringLiteral("tst_graphview_live")) });
+        backup.open({ QString(), TestCluster::instance().conninfo(QStringLiteral("tst_graphview_backup")) });
         QTRY_COMPARE_WITH_TIMEOUT(live.state(), Connection::State::Open, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(backup.state(), Connection::State::Open, 10000);
 

@@ -26,7 +26,8 @@ private Q_SLOTS:
     {
         QTextDocument document;
         auto *highlighter = new LogHighlighter(&document);
-        const QString line = QStringLiteral("2024-05-02 14:41:07.123 CEST [812] ERROR:  duplicate key value jid=403379ed44f88ec4b2c20e13 \"quoted\"");
+        const QString line = QStringLiteral(
+            "2024-05-02 14:41:07.123 CEST [812] ERROR:  duplicate key value jid=403379ed44f88ec4b2c20e13 \"quoted\"");
         document.setPlainText(line);
         highlighter->rehighlight();
         const QTextCharFormat timestamp = formatAt(document, 2);

@@ -5,18 +5,17 @@
 #include "db/schematreemodel.h"
 #include "jobs/jobregistry.h"
 #include "jobspanel.h"
+#include "logfixture.h"
+#include "logsourcesdialog.h"
 #include "mainwindow.h"
 #include "restore/declarations.h"
 #include "restoreview.h"
 #include "sourcepanel.h"
-#include "logfixture.h"
-#include "logsourcesdialog.h"
 #include "testcluster.h"
 #include "timelineview.h"
 
 #include <QAction>
 #include <QDialogButtonBox>
-#include <QTableWidget>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
@@ -28,6 +27,7 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -50,8 +50,9 @@ private Q_SLOTS:
         QSettings().clear();
         m_backup = TestCluster::instance().createDatabase(QStringLiteral("tst_mainwindow_backup"));
         m_live = TestCluster::instance().createDatabase(QStringLiteral("tst_mainwindow_live"));
-        const QString ddl = QStringLiteral("CREATE TABLE accounts (id bigint PRIMARY KEY, username text);"
-                                           "CREATE TABLE statuses (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts)");
+        const QString ddl
+            = QStringLiteral("CREATE TABLE accounts (id bigint PRIMARY KEY, username text);"
+                             "CREATE TABLE statuses (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts)");
         TestCluster::instance().execute(QStringLiteral("tst_mainwindow_backup"), ddl);
         TestCluster::instance().execute(QStringLiteral("tst_mainwindow_live"), ddl);
     }
@@ -61,8 +62,8 @@ private Q_SLOTS:
         MainWindow window;
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.connectSide(Side::Live, ConnectionProfile{QStringLiteral("live db"), m_live});
-        window.connectSide(Side::Backup, ConnectionProfile{QStringLiteral("backup db"), m_backup});
+        window.connectSide(Side::Live, ConnectionProfile { QStringLiteral("live db"), m_live });
+        window.connectSide(Side::Backup, ConnectionProfile { QStringLiteral("backup db"), m_backup });
         QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Live)->state(), Connection::State::Open, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Backup)->state(), Connection::State::Open, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(window.sourcePanel(Side::Live)->schemaModel()->rowCount(), 1, 10000);
@@ -87,7 +88,8 @@ private Q_SLOTS:
     {
         MainWindow window;
         window.show();
-        window.connectSide(Side::Live, ConnectionProfile{{}, TestCluster::instance().conninfo(QStringLiteral("no_such_database"))});
+        window.connectSide(
+            Side::Live, ConnectionProfile { {}, TestCluster::instance().conninfo(QStringLiteral("no_such_database")) });
         QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Live)->state(), Connection::State::Failed, 15000);
         QVERIFY(window.sourcePanel(Side::Live)->stateText().contains(QStringLiteral("failed")));
         QVERIFY(window.connection(Side::Live)->lastError().contains(QStringLiteral("does not exist")));
@@ -97,8 +99,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         Workspace workspace;
-        workspace.live = {QStringLiteral("live"), m_live};
-        workspace.backup = {QStringLiteral("backup"), m_backup};
+        workspace.live = { QStringLiteral("live"), m_live };
+        workspace.backup = { QStringLiteral("backup"), m_backup };
         const QString path = dir.filePath(QStringLiteral("incident.salvage"));
         workspace.save(path);
         MainWindow window;
@@ -114,15 +116,15 @@ private Q_SLOTS:
 
     void connectDialogTestsOffTheGuiThread()
     {
-        ConnectDialog dialog(Side::Backup, {ConnectionProfile{QStringLiteral("recent one"), m_backup}});
-        dialog.setProfile(ConnectionProfile{QString(), m_backup});
+        ConnectDialog dialog(Side::Backup, { ConnectionProfile { QStringLiteral("recent one"), m_backup } });
+        dialog.setProfile(ConnectionProfile { QString(), m_backup });
         QSignalSpy finished(&dialog, &ConnectDialog::testFinished);
         dialog.testConnection();
         QVERIFY(finished.wait(15000));
         QVERIFY(finished.first().at(0).toBool());
         QVERIFY(dialog.testResult().contains(QStringLiteral("tst_mainwindow_backup")));
 
-        dialog.setProfile(ConnectionProfile{QString(), QStringLiteral("host=x bogus=1")});
+        dialog.setProfile(ConnectionProfile { QString(), QStringLiteral("host=x bogus=1") });
         auto *connectButton = dialog.findChildren<QPushButton *>().last();
         QVERIFY(!connectButton->isEnabled());
         QVERIFY(dialog.testResult().contains(QStringLiteral("Not a valid")));
@@ -156,9 +158,11 @@ private Q_SLOTS:
     {
         salvage::test::LogFixture files;
         const QString rails = files.write(QStringLiteral("production.log"), salvage::test::LogFixture::railsLines());
-        const QString other = files.write(QStringLiteral("other.log"), "2024-12-26T20:40:54.123Z pid=1 tid=a class=W jid=j1 INFO: start\n");
-        LogSourcesDialog dialog({LogSource{rails, {}, QStringLiteral("rails-lograge"), {}, 0}}); // a format named by an alias
-        dialog.addFiles({other, rails}); // a file already listed is not added twice
+        const QString other = files.write(
+            QStringLiteral("other.log"), "2024-12-26T20:40:54.123Z pid=1 tid=a class=W jid=j1 INFO: start\n");
+        LogSourcesDialog dialog(
+            { LogSource { rails, {}, QStringLiteral("rails-lograge"), {}, 0 } }); // a format named by an alias
+        dialog.addFiles({ other, rails }); // a file already listed is not added twice
         QCOMPARE(dialog.sources().size(), 2);
         auto *table = dialog.findChild<QTableWidget *>(QStringLiteral("logSources"));
         auto *zone = qobject_cast<QLineEdit *>(table->cellWidget(0, LogSourcesDialog::Zone));
@@ -187,15 +191,17 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         Workspace workspace;
-        workspace.live = {QStringLiteral("live"), m_live};
+        workspace.live = { QStringLiteral("live"), m_live };
         const QString path = dir.filePath(QStringLiteral("incident.salvage"));
         workspace.save(path);
         MainWindow window;
         QVERIFY(window.openWorkspace(path));
-        window.findChild<TimelineView *>()->annotations()->addManual(1735245000000, QStringLiteral("17:58 deploy, full downtime"));
-        QTRY_VERIFY_WITH_TIMEOUT(QString::fromUtf8(QJsonDocument(Workspace::load(path).section(QStringLiteral("annotations"))).toJson())
-                                     .contains(QStringLiteral("17:58 deploy, full downtime")),
-                                 10000);
+        window.findChild<TimelineView *>()->annotations()->addManual(
+            1735245000000, QStringLiteral("17:58 deploy, full downtime"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            QString::fromUtf8(QJsonDocument(Workspace::load(path).section(QStringLiteral("annotations"))).toJson())
+                .contains(QStringLiteral("17:58 deploy, full downtime")),
+            10000);
         QCOMPARE(Workspace::load(path).live.conninfo, m_live); // the rest of the workspace as it was
     }
 
@@ -203,7 +209,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         Workspace workspace;
-        workspace.live = {QStringLiteral("live"), m_live};
+        workspace.live = { QStringLiteral("live"), m_live };
         Declarations declared;
         declared.uniques << Declarations::parseUnique(QStringLiteral("accounts (lower(username))"));
         declared.saveTo(workspace);
@@ -225,13 +231,13 @@ private Q_SLOTS:
     {
         const QString ddl = QStringLiteral("CREATE TABLE \"Odd\"\"T\" (\"Key\" text PRIMARY KEY, v int);");
         TestCluster::instance().execute(QStringLiteral("tst_mainwindow_backup"),
-                                        ddl + QStringLiteral("INSERT INTO \"Odd\"\"T\" VALUES ('it''s', 1), ('b', 2), ('same', 0)"));
+            ddl + QStringLiteral("INSERT INTO \"Odd\"\"T\" VALUES ('it''s', 1), ('b', 2), ('same', 0)"));
         TestCluster::instance().execute(QStringLiteral("tst_mainwindow_live"),
-                                        ddl + QStringLiteral("INSERT INTO \"Odd\"\"T\" VALUES ('b', 3), ('same', 0)"));
+            ddl + QStringLiteral("INSERT INTO \"Odd\"\"T\" VALUES ('b', 3), ('same', 0)"));
         MainWindow window;
         window.show();
-        window.connectSide(Side::Live, ConnectionProfile{QStringLiteral("live db"), m_live});
-        window.connectSide(Side::Backup, ConnectionProfile{QStringLiteral("backup db"), m_backup});
+        window.connectSide(Side::Live, ConnectionProfile { QStringLiteral("live db"), m_live });
+        window.connectSide(Side::Backup, ConnectionProfile { QStringLiteral("backup db"), m_backup });
         QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Live)->state(), Connection::State::Open, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Backup)->state(), Connection::State::Open, 15000);
         auto *compare = window.findChild<CompareView *>();
@@ -240,8 +246,8 @@ private Q_SLOTS:
         QVERIFY(finished.wait(60000));
 
         auto *tables = compare->findChild<QTableView *>(QStringLiteral("compareTables"));
-        const QModelIndexList odd = tables->model()->match(tables->model()->index(0, 0), Qt::DisplayRole,
-                                                           QStringLiteral("public.Odd\"T"), 1, Qt::MatchExactly);
+        const QModelIndexList odd = tables->model()->match(
+            tables->model()->index(0, 0), Qt::DisplayRole, QStringLiteral("public.Odd\"T"), 1, Qt::MatchExactly);
         QCOMPARE(odd.size(), 1);
         tables->setCurrentIndex(odd.first());
         auto *rows = compare->findChild<QTableView *>(QStringLiteral("compareRows"));
@@ -252,24 +258,28 @@ private Q_SLOTS:
         QCOMPARE(selected.count(), 1);
 
         const QString first = rows->model()->index(0, 1).data().toString(); // the first row's backup key
-        const QString root = window.findChild<QPlainTextEdit *>(QStringLiteral("restoreRoots"))->toPlainText().trimmed();
+        const QString root
+            = window.findChild<QPlainTextEdit *>(QStringLiteral("restoreRoots"))->toPlainText().trimmed();
         // The table name has a quote: the root spells it the SQL way, as the root parser reads it.
-        QCOMPARE(root, first == QStringLiteral("b") ? QStringLiteral("\"public\".\"Odd\"\"T\" WHERE \"Key\" IN ('b', 'it''s')")
-                                                   : QStringLiteral("\"public\".\"Odd\"\"T\" WHERE \"Key\" IN ('it''s', 'b')"));
-        QCOMPARE(window.findChild<QLineEdit *>(QStringLiteral("graphRoot"))->text(), QStringLiteral("public.Odd\"T:") + first);
+        QCOMPARE(root,
+            first == QStringLiteral("b") ? QStringLiteral("\"public\".\"Odd\"\"T\" WHERE \"Key\" IN ('b', 'it''s')")
+                                         : QStringLiteral("\"public\".\"Odd\"\"T\" WHERE \"Key\" IN ('it''s', 'b')"));
+        QCOMPARE(window.findChild<QLineEdit *>(QStringLiteral("graphRoot"))->text(),
+            QStringLiteral("public.Odd\"T:") + first);
         QCOMPARE(window.findChild<QTabWidget *>()->currentWidget()->objectName(), QStringLiteral("restoreView"));
 
         // The same rows followed into the logs: a request that names one of their keys.
         salvage::test::LogFixture files;
         auto *timeline = window.findChild<TimelineView *>();
         QSignalSpy correlated(timeline, &TimelineView::correlated);
-        timeline->setSources({LogSource{files.write(QStringLiteral("production.log"),
-                                                    "I, [2024-12-26T21:30:54.071002 #1514]  INFO -- : method=GET path=/ status=200 "
-                                                    "duration=1.0 account_id=b\n"),
-                                        {}, {}, {}, 0}});
+        timeline->setSources(
+            { LogSource { files.write(QStringLiteral("production.log"),
+                              "I, [2024-12-26T21:30:54.071002 #1514]  INFO -- : method=GET path=/ status=200 "
+                              "duration=1.0 account_id=b\n"),
+                {}, {}, {}, 0 } });
         QVERIFY(correlated.wait(30000));
         rows->findChild<QAction *>(QStringLiteral("showRowsInTimeline"))->trigger();
-        QCOMPARE(timeline->filter().keys, QStringList{QStringLiteral("b")});
+        QCOMPARE(timeline->filter().keys, QStringList { QStringLiteral("b") });
         QCOMPARE(window.findChild<QTabWidget *>()->currentWidget(), timeline);
     }
 };

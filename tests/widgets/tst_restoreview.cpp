@@ -2,17 +2,17 @@
 // locked until unlocked, and a preview that rolls back.
 #include "db/connection.h"
 #include "db/pgsession.h"
-#include "jobs/jobregistry.h"
 #include "declarationspanel.h"
+#include "jobs/jobregistry.h"
 #include "restoreview.h"
 #include "sqleditor.h"
 #include "testcluster.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
-#include <QFile>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
@@ -38,17 +38,19 @@ QPushButton *button(QWidget *view, const QString &text)
 }
 
 /// Creates `name`_backup from `backup` and `name`_live from `backup` + `incident`, and opens both sides on them.
-bool openPair(const QString &name, const QString &backup, const QString &incident, Connection &live, Connection &backupSide)
+bool openPair(
+    const QString &name, const QString &backup, const QString &incident, Connection &live, Connection &backupSide)
 {
     TestCluster &cluster = TestCluster::instance();
-    for (const QString &side : {QStringLiteral("_backup"), QStringLiteral("_live")}) {
+    for (const QString &side : { QStringLiteral("_backup"), QStringLiteral("_live") }) {
         cluster.createDatabase(name + side);
         cluster.execute(name + side, backup);
     }
     cluster.execute(name + QStringLiteral("_live"), incident);
-    live.open(ConnectionProfile{{}, cluster.conninfo(name + QStringLiteral("_live"))});
-    backupSide.open(ConnectionProfile{{}, cluster.conninfo(name + QStringLiteral("_backup"))});
-    return QTest::qWaitFor([&] { return !live.schema().tables.isEmpty() && !backupSide.schema().tables.isEmpty(); }, 10000);
+    live.open(ConnectionProfile { {}, cluster.conninfo(name + QStringLiteral("_live")) });
+    backupSide.open(ConnectionProfile { {}, cluster.conninfo(name + QStringLiteral("_backup")) });
+    return QTest::qWaitFor(
+        [&] { return !live.schema().tables.isEmpty() && !backupSide.schema().tables.isEmpty(); }, 10000);
 }
 
 } // namespace
@@ -62,7 +64,8 @@ private slots:
     {
         Connection live(Side::Live);
         Connection backup(Side::Backup);
-        QVERIFY(openPair(QStringLiteral("tst_restoreview"), fixture("incident_backup.sql"), fixture("incident_live.sql"), live, backup));
+        QVERIFY(openPair(QStringLiteral("tst_restoreview"), fixture("incident_backup.sql"),
+            fixture("incident_live.sql"), live, backup));
         JobRegistry jobs;
         RestoreView view(&live, &backup, &jobs);
         view.show();
@@ -85,7 +88,7 @@ private slots:
         // Rows deleted since the backup have their own list and a per-table override.
         const auto policies = view.findChildren<QCheckBox *>();
         QVERIFY(std::any_of(policies.cbegin(), policies.cend(),
-                            [](QCheckBox *box) { return box->text() == QLatin1String("restore them too"); }));
+            [](QCheckBox *box) { return box->text() == QLatin1String("restore them too"); }));
         const auto trees = view.findChildren<QTreeWidget *>();
         QVERIFY(std::any_of(trees.cbegin(), trees.cend(), [](QTreeWidget *tree) {
             return !tree->findItems(QStringLiteral("public.accounts"), Qt::MatchExactly).isEmpty();
@@ -106,26 +109,31 @@ private slots:
         QVERIFY(executed.wait(30000));
         QCOMPARE(executed.first().first().toBool(), false);
         QVERIFY(executed.first().at(1).toString().contains(QLatin1String("public.accounts: 6")));
-        PgSession check(TestCluster::instance().conninfo(QStringLiteral("tst_restoreview_live")), PgSession::Options{true, {}, 15});
-        QCOMPARE(check.exec(QStringLiteral("SELECT count(*) FROM accounts WHERE id BETWEEN 3 AND 8"))[0][0].as<int>(), 0);
+        PgSession check(TestCluster::instance().conninfo(QStringLiteral("tst_restoreview_live")),
+            PgSession::Options { true, {}, 15 });
+        QCOMPARE(
+            check.exec(QStringLiteral("SELECT count(*) FROM accounts WHERE id BETWEEN 3 AND 8"))[0][0].as<int>(), 0);
     }
 
     void declarationsTab()
     {
         // A counter cache (users.documents_count) and, without any foreign key, events pointing at rooms.
         const QString schema = QStringLiteral(
-            "CREATE SCHEMA app; CREATE TABLE app.users (id integer PRIMARY KEY, name text NOT NULL, documents_count integer NOT NULL);"
+            "CREATE SCHEMA app; CREATE TABLE app.users (id integer PRIMARY KEY, name text NOT NULL, documents_count "
+            "integer NOT NULL);"
             "CREATE TABLE app.documents (id integer PRIMARY KEY, owner_id integer NOT NULL REFERENCES app.users);"
             "INSERT INTO app.users SELECT g, 'user' || g, 2 FROM generate_series(1, 12) g;"
             "INSERT INTO app.documents SELECT g, 1 + g % 12 FROM generate_series(1, 24) g;"
-            "CREATE TABLE app.rooms (room_id text PRIMARY KEY); CREATE TABLE app.events (event_id text NOT NULL, room_id text);"
+            "CREATE TABLE app.rooms (room_id text PRIMARY KEY); CREATE TABLE app.events (event_id text NOT NULL, "
+            "room_id text);"
             "INSERT INTO app.rooms SELECT '!r' || g FROM generate_series(1, 12) g;"
             "INSERT INTO app.events SELECT '$e' || g, '!r' || (1 + g % 12) FROM generate_series(1, 30) g;");
         Connection live(Side::Live);
         Connection backup(Side::Backup);
         QVERIFY(openPair(QStringLiteral("tst_restoreview_decl"), schema,
-                         QStringLiteral("UPDATE app.documents SET owner_id = 1 WHERE owner_id = 4; DELETE FROM app.users WHERE id = 4;"), live,
-                         backup));
+            QStringLiteral(
+                "UPDATE app.documents SET owner_id = 1 WHERE owner_id = 4; DELETE FROM app.users WHERE id = 4;"),
+            live, backup));
         JobRegistry jobs;
         RestoreView view(&live, &backup, &jobs);
         view.show();
@@ -141,7 +149,8 @@ private slots:
         button(panel, QStringLiteral("&Add"))->click();
         QVERIFY(view.declarations().isEmpty());
         const auto labels = panel->findChildren<QLabel *>();
-        QVERIFY(std::any_of(labels.cbegin(), labels.cend(), [](QLabel *label) { return label->text().contains(QLatin1String("TABLE (expression")); }));
+        QVERIFY(std::any_of(labels.cbegin(), labels.cend(),
+            [](QLabel *label) { return label->text().contains(QLatin1String("TABLE (expression")); }));
         text->setText(QStringLiteral("app.users (lower(name))"));
         button(panel, QStringLiteral("&Add"))->click();
         QCOMPARE(view.declarations().uniques.size(), 1);
@@ -161,11 +170,14 @@ private slots:
         QVERIFY(accept);
         accept->click();
         QCOMPARE(view.declarations().relations.size(), 1);
-        QCOMPARE(Declarations::text(view.declarations().relations.first()), QStringLiteral("app.events.room_id=app.rooms"));
+        QCOMPARE(
+            Declarations::text(view.declarations().relations.first()), QStringLiteral("app.events.room_id=app.rooms"));
         QVERIFY(!accept->isEnabled());
 
         // Removed again.
-        declared->findItems(QStringLiteral("app.events.room_id=app.rooms"), Qt::MatchExactly, 1).first()->setSelected(true);
+        declared->findItems(QStringLiteral("app.events.room_id=app.rooms"), Qt::MatchExactly, 1)
+            .first()
+            ->setSelected(true);
         button(panel, QStringLiteral("Re&move"))->click();
         QVERIFY(view.declarations().relations.isEmpty());
         QCOMPARE(changed.size(), 3);
@@ -176,7 +188,7 @@ private slots:
         const auto counterSteps = [&planned] {
             const auto plan = planned.last().first().value<RestorePlan>();
             return std::count_if(plan.steps.cbegin(), plan.steps.cend(),
-                                 [](const PlanStep &step) { return step.kind == PlanStep::Kind::RecomputeCounter; });
+                [](const PlanStep &step) { return step.kind == PlanStep::Kind::RecomputeCounter; });
         };
         button(&view, QStringLiteral("&Plan"))->click();
         QVERIFY(planned.wait(30000));

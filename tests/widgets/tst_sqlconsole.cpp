@@ -19,17 +19,17 @@ private Q_SLOTS:
     void initTestCase()
     {
         TestCluster::instance().createDatabase(QStringLiteral("tst_sqlconsole"));
-        TestCluster::instance().execute(QStringLiteral("tst_sqlconsole"), QStringLiteral(
-            "CREATE TABLE notes (id int PRIMARY KEY, body text);"
-            "INSERT INTO notes VALUES (1, NULL), (2, ''), (3, 'line one\nline two'), (4, 'שלום 👋');"
-            "CREATE TABLE big AS SELECT g AS id FROM generate_series(1, 50000) g"));
+        TestCluster::instance().execute(QStringLiteral("tst_sqlconsole"),
+            QStringLiteral("CREATE TABLE notes (id int PRIMARY KEY, body text);"
+                           "INSERT INTO notes VALUES (1, NULL), (2, ''), (3, 'line one\nline two'), (4, 'שלום 👋');"
+                           "CREATE TABLE big AS SELECT g AS id FROM generate_series(1, 50000) g"));
     }
 
     void runsQueriesAndKeepsNullDistinctFromEmpty()
     {
         Connection live(Side::Live);
         Connection backup(Side::Backup);
-        const ConnectionProfile profile{{}, TestCluster::instance().conninfo(QStringLiteral("tst_sqlconsole"))};
+        const ConnectionProfile profile { {}, TestCluster::instance().conninfo(QStringLiteral("tst_sqlconsole")) };
         live.open(profile);
         backup.open(profile);
         QTRY_VERIFY_WITH_TIMEOUT(!backup.schema().tables.isEmpty(), 10000);

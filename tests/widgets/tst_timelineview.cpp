@@ -1,17 +1,17 @@
 // The Timeline view indexes off the GUI thread, fills lanes and table, and filters by key.
 #include "jobs/jobregistry.h"
+#include "timeline/databaseevents.h"
 #include "timelinecanvas.h"
 #include "timelineview.h"
-#include "timeline/databaseevents.h"
 
 #include <QAbstractItemModel>
-#include <QSignalSpy>
-#include <QTableView>
 #include <QComboBox>
 #include <QDateTime>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSignalSpy>
+#include <QTableView>
 #include <QTest>
 
 #include "logfixture.h"
@@ -23,7 +23,7 @@ using namespace Qt::StringLiterals;
 struct ShownView
 {
     JobRegistry jobs;
-    TimelineView view{&jobs};
+    TimelineView view { &jobs };
     ShownView()
     {
         view.resize(1000, 700);
@@ -33,7 +33,7 @@ struct ShownView
     bool showParsed(const QString &path, const QString &label = u"sidekiq"_s)
     {
         QSignalSpy correlated(&view, &TimelineView::correlated);
-        view.setSources({LogSource{path, label, {}, {}, 0}});
+        view.setSources({ LogSource { path, label, {}, {}, 0 } });
         return correlated.wait(30000);
     }
 };
@@ -42,7 +42,6 @@ class TestTimelineView : public QObject
 {
     Q_OBJECT
     salvage::test::LogFixture m_files;
-
 
 private Q_SLOTS:
     void indexesAndFilters()
@@ -53,13 +52,13 @@ private Q_SLOTS:
         QSignalSpy indexed(&view, &TimelineView::indexed);
         QSignalSpy correlated(&view, &TimelineView::correlated);
         view.setSources({
-            LogSource{m_files.write(u"production.log"_s,
-                            salvage::test::LogFixture::railsLines()),
-                      u"rails"_s, {}, u"Europe/Berlin"_s, 0},
-            LogSource{m_files.write(u"sidekiq.log"_s,
-                            "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
-                            "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"),
-                      u"sidekiq"_s, {}, {}, 0},
+            LogSource { m_files.write(u"production.log"_s, salvage::test::LogFixture::railsLines()), u"rails"_s, {},
+                u"Europe/Berlin"_s, 0 },
+            LogSource {
+                m_files.write(u"sidekiq.log"_s,
+                    "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
+                    "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"),
+                u"sidekiq"_s, {}, {}, 0 },
         });
         QVERIFY(indexed.wait(30000));
         QCOMPARE(indexed.first().at(0).toLongLong(), qint64(4));
@@ -74,16 +73,16 @@ private Q_SLOTS:
         view.setKeyFilter(u"j1"_s);
         QVERIFY(correlated.count() > 0 || correlated.wait(30000));
         QCOMPARE(table->model()->rowCount(), 2);
-        QCOMPARE(view.filter().keys, QStringList{u"j1"_s});
+        QCOMPARE(view.filter().keys, QStringList { u"j1"_s });
         table->selectRow(0);
         view.setKeyFilter({});
         QCOMPARE(table->model()->rowCount(), 4);
         // A database row followed into the logs: the values the logs carry become keys (not pid 1).
-        view.showRow(u"public.jobs 7"_s, {u"7"_s, u"j1"_s, u"b2f7c3a1-4d5e"_s, u"1"_s});
-        QCOMPARE(view.filter().keys, (QStringList{u"j1"_s, u"b2f7c3a1-4d5e"_s}));
+        view.showRow(u"public.jobs 7"_s, { u"7"_s, u"j1"_s, u"b2f7c3a1-4d5e"_s, u"1"_s });
+        QCOMPARE(view.filter().keys, (QStringList { u"j1"_s, u"b2f7c3a1-4d5e"_s }));
         QCOMPARE(table->model()->rowCount(), 3);
         // A row the logs do not know leaves the filter as it was.
-        view.showRow(u"public.jobs 8"_s, {u"8"_s});
+        view.showRow(u"public.jobs 8"_s, { u"8"_s });
         QCOMPARE(table->model()->rowCount(), 3);
         view.setKeyFilter({});
         QVERIFY(jobs.rowCount() >= 2); // the index job and the parse job
@@ -94,11 +93,15 @@ private Q_SLOTS:
     {
         ShownView shown;
         TimelineView &view = shown.view;
-        QVERIFY(shown.showParsed(m_files.write(u"export-sidekiq.log"_s,
-                                                 "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
-                                                 "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"), u"sidekiq"_s));
-        view.annotations()->setComment(view.timeline()->eventKey(view.timeline()->merged().front()), u"the merge starts"_s);
-        view.annotations()->addManual(QDateTime::fromString(u"2024-12-26T20:41:30Z"_s, Qt::ISODate).toMSecsSinceEpoch(), u"users report lost posts"_s);
+        QVERIFY(shown.showParsed(
+            m_files.write(u"export-sidekiq.log"_s,
+                "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
+                "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"),
+            u"sidekiq"_s));
+        view.annotations()->setComment(
+            view.timeline()->eventKey(view.timeline()->merged().front()), u"the merge starts"_s);
+        view.annotations()->addManual(QDateTime::fromString(u"2024-12-26T20:41:30Z"_s, Qt::ISODate).toMSecsSinceEpoch(),
+            u"users report lost posts"_s);
         QSignalSpy exported(&view, &TimelineView::exported);
         const QString path = m_files.path(u"postmortem.md"_s);
         view.exportTo(path, ReportWriter::Format::Markdown);
@@ -156,9 +159,11 @@ private Q_SLOTS:
         ShownView shown;
         Annotations *annotations = shown.view.annotations();
         annotations->addManual(1000, u"deploy"_s);
-        Annotations::ManualEvent backup{DatabaseEvents::backupPointId.toString(), 500, u"BACKUP point in time"_s, {}, false};
-        Annotations::ManualEvent created{DatabaseEvents::idPrefix.toString() + u"new:public.t"_s, 700, u"rows"_s, {}, false};
-        annotations->replaceDerived(DatabaseEvents::idPrefix, {backup, created});
+        Annotations::ManualEvent backup { DatabaseEvents::backupPointId.toString(), 500, u"BACKUP point in time"_s, {},
+            false };
+        Annotations::ManualEvent created { DatabaseEvents::idPrefix.toString() + u"new:public.t"_s, 700, u"rows"_s, {},
+            false };
+        annotations->replaceDerived(DatabaseEvents::idPrefix, { backup, created });
         const QList<TimelineCanvas::Marker> markers = shown.view.findChild<TimelineCanvas *>()->markers();
         QCOMPARE(markers.size(), 2);
         QCOMPARE(markers.at(0).instantMs, 500);
@@ -174,7 +179,10 @@ private Q_SLOTS:
         TimelineView &view = shown.view;
         QByteArray lines;
         for (int minute = 0; minute < 600; ++minute)
-            lines += u"2024-12-26T%1:%2:00.000Z pid=1 tid=a class=W jid=j%3 INFO: start\n"_s.arg(10 + minute / 60).arg(minute % 60, 2, 10, QChar(u'0')).arg(minute).toUtf8();
+            lines += u"2024-12-26T%1:%2:00.000Z pid=1 tid=a class=W jid=j%3 INFO: start\n"_s.arg(10 + minute / 60)
+                         .arg(minute % 60, 2, 10, QChar(u'0'))
+                         .arg(minute)
+                         .toUtf8();
         QVERIFY(shown.showParsed(m_files.write(u"many.log"_s, lines), u"sidekiq"_s));
         auto *table = view.findChild<QTableView *>();
         QCOMPARE(table->model()->rowCount(), 600);
@@ -190,10 +198,12 @@ private Q_SLOTS:
     {
         ShownView shown;
         TimelineView &view = shown.view;
-        QVERIFY(shown.showParsed(m_files.write(u"workers.log"_s,
-            "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
-            "2024-12-26T20:40:55.000Z pid=1 tid=b class=LinkCrawlWorker jid=j2 INFO: start\n"
-            "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"), u"sidekiq"_s));
+        QVERIFY(shown.showParsed(
+            m_files.write(u"workers.log"_s,
+                "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
+                "2024-12-26T20:40:55.000Z pid=1 tid=b class=LinkCrawlWorker jid=j2 INFO: start\n"
+                "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"),
+            u"sidekiq"_s));
         auto *canvas = view.findChild<TimelineCanvas *>();
         QVERIFY(canvas);
         QCOMPARE(canvas->lanes().size(), size_t(3));
@@ -201,7 +211,8 @@ private Q_SLOTS:
         QCOMPARE(canvas->lanes().at(1).instants.size(), size_t(2));
         QCOMPARE(canvas->lanes().at(1).spans.size(), 1);
         QCOMPARE(canvas->lanes().at(2).label, u"LinkCrawlWorker"_s);
-        const QPoint label(20, TimelineCanvas::histogramHeight + TimelineCanvas::axisHeight + TimelineCanvas::laneHeight / 2);
+        const QPoint label(
+            20, TimelineCanvas::histogramHeight + TimelineCanvas::axisHeight + TimelineCanvas::laneHeight / 2);
         QTest::mouseClick(canvas, Qt::LeftButton, {}, label);
         QCOMPARE(canvas->lanes().size(), size_t(1));
         QCOMPARE(canvas->lanes().at(0).subLaneCount, 2);
@@ -214,7 +225,7 @@ private Q_SLOTS:
         JobRegistry jobs;
         TimelineView view(&jobs);
         QSignalSpy indexed(&view, &TimelineView::indexed);
-        view.setSources({LogSource{m_files.path(u"missing.log"_s), {}, {}, {}, 0}});
+        view.setSources({ LogSource { m_files.path(u"missing.log"_s), {}, {}, {}, 0 } });
         QVERIFY(indexed.wait(30000));
         QVERIFY(indexed.first().at(2).toString().contains(u"missing.log"_s));
     }
@@ -224,13 +235,14 @@ private Q_SLOTS:
     {
         ShownView shown;
         QSignalSpy indexed(&shown.view, &TimelineView::indexed);
-        shown.view.setSources({LogSource{m_files.path(u"gone.log"_s), {}, {}, {}, 0},
-                               LogSource{m_files.write(u"here.log"_s, salvage::test::LogFixture::railsLines()), u"rails"_s, {}, {}, 0}});
+        shown.view.setSources({ LogSource { m_files.path(u"gone.log"_s), {}, {}, {}, 0 },
+            LogSource {
+                m_files.write(u"here.log"_s, salvage::test::LogFixture::railsLines()), u"rails"_s, {}, {}, 0 } });
         QVERIFY(indexed.wait(30000));
         QVERIFY(indexed.first().at(2).toString().isEmpty());
         QCOMPARE(indexed.first().at(1).toInt(), 1);
         QVERIFY2(shown.view.findChild<QLabel *>(u"timelineStatus"_s)->text().contains(u"gone.log"_s),
-                 qPrintable(shown.view.findChild<QLabel *>(u"timelineStatus"_s)->text()));
+            qPrintable(shown.view.findChild<QLabel *>(u"timelineStatus"_s)->text()));
     }
 };
 

@@ -17,7 +17,7 @@ class TestCliSchema : public QObject
 private Q_SLOTS:
     void version()
     {
-        const Run run = cli({QStringLiteral("--version")});
+        const Run run = cli({ QStringLiteral("--version") });
         QCOMPARE(run.exitCode, 0);
         QVERIFY(run.out.startsWith("salvage "));
         QVERIFY(run.out.contains("Qt 6."));
@@ -28,10 +28,12 @@ private Q_SLOTS:
     void schemaJson()
     {
         const QString conninfo = TestCluster::instance().createDatabase(QStringLiteral("tst_cli_schema"));
-        TestCluster::instance().execute(QStringLiteral("tst_cli_schema"), QStringLiteral(
-            "CREATE TABLE parent (id bigint PRIMARY KEY, email text UNIQUE);"
-            "CREATE TABLE child (id bigint PRIMARY KEY, parent_id bigint REFERENCES parent ON DELETE SET NULL)"));
-        const Run run = cli({QStringLiteral("schema"), QStringLiteral("--db"), conninfo, QStringLiteral("--format"), QStringLiteral("json")});
+        TestCluster::instance().execute(QStringLiteral("tst_cli_schema"),
+            QStringLiteral(
+                "CREATE TABLE parent (id bigint PRIMARY KEY, email text UNIQUE);"
+                "CREATE TABLE child (id bigint PRIMARY KEY, parent_id bigint REFERENCES parent ON DELETE SET NULL)"));
+        const Run run = cli({ QStringLiteral("schema"), QStringLiteral("--db"), conninfo, QStringLiteral("--format"),
+            QStringLiteral("json") });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QJsonArray tables = QJsonDocument::fromJson(run.out).object().value(QStringLiteral("tables")).toArray();
         QCOMPARE(tables.size(), 2);
@@ -42,18 +44,20 @@ private Q_SLOTS:
         QCOMPARE(key.value(QStringLiteral("on_delete")).toString(), QStringLiteral("set null"));
         QCOMPARE(key.value(QStringLiteral("columns")).toArray().first().toString(), QStringLiteral("parent_id"));
         QCOMPARE(tables.at(1).toObject().value(QStringLiteral("unique")).toArray().first().toArray().first().toString(),
-                 QStringLiteral("email"));
+            QStringLiteral("email"));
         QCOMPARE(child.value(QStringLiteral("columns")).toArray().size(), 2);
     }
 
     void badInputExitsTwoWithOneLine_data()
     {
         QTest::addColumn<QStringList>("arguments");
-        QTest::newRow("no db") << QStringList{QStringLiteral("schema")};
-        QTest::newRow("unreachable") << QStringList{QStringLiteral("schema"), QStringLiteral("--db"), QStringLiteral("host=/nonexistent port=9 dbname=x")};
-        QTest::newRow("bad format") << QStringList{QStringLiteral("schema"), QStringLiteral("--db"), QStringLiteral("dbname=x"), QStringLiteral("--format"), QStringLiteral("xml")};
-        QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")};
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("schema"), QStringLiteral("--bogus")};
+        QTest::newRow("no db") << QStringList { QStringLiteral("schema") };
+        QTest::newRow("unreachable") << QStringList { QStringLiteral("schema"), QStringLiteral("--db"),
+            QStringLiteral("host=/nonexistent port=9 dbname=x") };
+        QTest::newRow("bad format") << QStringList { QStringLiteral("schema"), QStringLiteral("--db"),
+            QStringLiteral("dbname=x"), QStringLiteral("--format"), QStringLiteral("xml") };
+        QTest::newRow("unknown command") << QStringList { QStringLiteral("frobnicate") };
+        QTest::newRow("unknown option") << QStringList { QStringLiteral("schema"), QStringLiteral("--bogus") };
     }
     void badInputExitsTwoWithOneLine()
     {

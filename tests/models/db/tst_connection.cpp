@@ -6,8 +6,8 @@
 
 #include <QElapsedTimer>
 #include <QFile>
-#include <QTemporaryDir>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <pqxx/transaction>
 
@@ -54,7 +54,7 @@ private:
     void openOrFail(Connection &connection)
     {
         QSignalSpy spy(&connection, &Connection::stateChanged);
-        connection.open(ConnectionProfile{QStringLiteral("test"), m_conninfo});
+        connection.open(ConnectionProfile { QStringLiteral("test"), m_conninfo });
         QTRY_COMPARE_WITH_TIMEOUT(connection.state(), Connection::State::Open, 15000);
     }
 
@@ -62,8 +62,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_conninfo = TestCluster::instance().createDatabase(QStringLiteral("tst_connection"));
-        TestCluster::instance().execute(QStringLiteral("tst_connection"),
-                                        QStringLiteral("CREATE TABLE t (id int PRIMARY KEY, v text)"));
+        TestCluster::instance().execute(
+            QStringLiteral("tst_connection"), QStringLiteral("CREATE TABLE t (id int PRIMARY KEY, v text)"));
     }
 
     void openRunsJobsOffTheCallingThread()
@@ -80,7 +80,11 @@ private Q_SLOTS:
                 jobThread = QThread::currentThread();
                 return SchemaReader::read(session, &control);
             },
-            this, [&](Schema value) { schema = value; delivered = true; });
+            this,
+            [&](Schema value) {
+                schema = value;
+                delivered = true;
+            });
         QTRY_VERIFY_WITH_TIMEOUT(delivered, 10000);
         QVERIFY(jobThread != QThread::currentThread());
         QVERIFY(schema.findTable(QStringLiteral("t")));
@@ -91,9 +95,10 @@ private Q_SLOTS:
         Connection connection(Side::Live);
         openOrFail(connection);
         auto outcome = runQuery(connection, this,
-                                QStringLiteral("SELECT current_setting('TimeZone') || ' ' || current_setting('DateStyle') || ' ' || "
-                                               "current_setting('IntervalStyle') || ' ' || current_setting('extra_float_digits') || ' ' || "
-                                               "current_setting('bytea_output') || ' ' || current_setting('default_transaction_read_only')"));
+            QStringLiteral(
+                "SELECT current_setting('TimeZone') || ' ' || current_setting('DateStyle') || ' ' || "
+                "current_setting('IntervalStyle') || ' ' || current_setting('extra_float_digits') || ' ' || "
+                "current_setting('bytea_output') || ' ' || current_setting('default_transaction_read_only')"));
         QTRY_VERIFY_WITH_TIMEOUT(outcome->done, 10000);
         QVERIFY2(outcome->ok, qPrintable(outcome->message));
         QCOMPARE(outcome->value, QStringLiteral("UTC ISO, YMD iso_8601 3 hex on"));
@@ -164,11 +169,13 @@ private Q_SLOTS:
         QTest::addColumn<QString>("conninfo");
         QTest::addColumn<QString>("expected");
         const PgCluster &cluster = TestCluster::instance().cluster();
-        QTest::newRow("unknown database") << cluster.conninfo(QStringLiteral("no_such_db")) << QStringLiteral("does not exist");
+        QTest::newRow("unknown database")
+            << cluster.conninfo(QStringLiteral("no_such_db")) << QStringLiteral("does not exist");
         QTest::newRow("server down") << QStringLiteral("host=/nonexistent/socket/dir port=1 user=x dbname=y")
                                      << QStringLiteral("not running or not reachable");
-        QTest::newRow("ssl required") << QStringLiteral("host=127.0.0.1 port=%1 user=salvage dbname=postgres sslmode=require").arg(cluster.port())
-                                      << QStringLiteral("SSL");
+        QTest::newRow("ssl required")
+            << QStringLiteral("host=127.0.0.1 port=%1 user=salvage dbname=postgres sslmode=require").arg(cluster.port())
+            << QStringLiteral("SSL");
         QTest::newRow("bad conninfo") << QStringLiteral("host=x nonsense_key=1") << QStringLiteral("not valid");
     }
 
@@ -177,7 +184,7 @@ private Q_SLOTS:
         QFETCH(QString, conninfo);
         QFETCH(QString, expected);
         Connection connection(Side::Live);
-        connection.open(ConnectionProfile{{}, conninfo});
+        connection.open(ConnectionProfile { {}, conninfo });
         QTRY_COMPARE_WITH_TIMEOUT(connection.state(), Connection::State::Failed, 20000);
         QVERIFY2(connection.lastError().contains(expected), qPrintable(connection.lastError()));
         QVERIFY(connection.lastError().startsWith(QStringLiteral("LIVE")));
@@ -188,7 +195,7 @@ private Q_SLOTS:
     {
         // A role that must log in with a password, reached over TCP where scram is enforced.
         TestCluster::instance().execute(QStringLiteral("tst_connection"),
-                                        QStringLiteral("DROP ROLE IF EXISTS pw_user; CREATE ROLE pw_user LOGIN PASSWORD 'right'"));
+            QStringLiteral("DROP ROLE IF EXISTS pw_user; CREATE ROLE pw_user LOGIN PASSWORD 'right'"));
         PgSession admin(m_conninfo, PgSession::Options::writable());
         admin.exec(QStringLiteral("ALTER SYSTEM SET password_encryption = 'scram-sha-256'"));
         const PgCluster &cluster = TestCluster::instance().cluster();
@@ -205,13 +212,16 @@ private Q_SLOTS:
         QTest::qWait(200);
 
         Connection connection(Side::Backup);
-        connection.open(ConnectionProfile{{}, QStringLiteral("host=127.0.0.1 port=%1 user=pw_user dbname=postgres").arg(cluster.port())},
-                        QStringLiteral("wrong"));
+        connection.open(ConnectionProfile { {},
+                            QStringLiteral("host=127.0.0.1 port=%1 user=pw_user dbname=postgres").arg(cluster.port()) },
+            QStringLiteral("wrong"));
         QTRY_COMPARE_WITH_TIMEOUT(connection.state(), Connection::State::Failed, 15000);
-        QVERIFY2(connection.lastError().contains(QStringLiteral("wrong user name or password")), qPrintable(connection.lastError()));
+        QVERIFY2(connection.lastError().contains(QStringLiteral("wrong user name or password")),
+            qPrintable(connection.lastError()));
 
-        connection.open(ConnectionProfile{{}, QStringLiteral("postgresql://pw_user@127.0.0.1:%1/postgres").arg(cluster.port())},
-                        QStringLiteral("right"));
+        connection.open(
+            ConnectionProfile { {}, QStringLiteral("postgresql://pw_user@127.0.0.1:%1/postgres").arg(cluster.port()) },
+            QStringLiteral("right"));
         QTRY_COMPARE_WITH_TIMEOUT(connection.state(), Connection::State::Open, 15000);
     }
 
@@ -228,23 +238,26 @@ private Q_SLOTS:
         pgpass.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
         QFile services(dir.filePath(QStringLiteral("services")));
         QVERIFY(services.open(QIODevice::WriteOnly));
-        services.write(QStringLiteral("[incident]\nhost=127.0.0.1\nport=%1\nuser=pw_user\ndbname=postgres\n").arg(cluster.port()).toUtf8());
+        services.write(QStringLiteral("[incident]\nhost=127.0.0.1\nport=%1\nuser=pw_user\ndbname=postgres\n")
+                           .arg(cluster.port())
+                           .toUtf8());
         services.close();
         qputenv("PGPASSFILE", pgpass.fileName().toUtf8());
         qputenv("PGSERVICEFILE", services.fileName().toUtf8());
 
         Connection viaService(Side::Backup);
-        viaService.open(ConnectionProfile{{}, QStringLiteral("service=incident")});
+        viaService.open(ConnectionProfile { {}, QStringLiteral("service=incident") });
         QTRY_COMPARE_WITH_TIMEOUT(viaService.state(), Connection::State::Open, 15000);
 
         qputenv("PGHOST", "127.0.0.1");
         qputenv("PGPORT", QByteArray::number(cluster.port()));
         qputenv("PGUSER", "pw_user");
         Connection viaEnvironment(Side::Backup);
-        viaEnvironment.open(ConnectionProfile{{}, QStringLiteral("dbname=postgres")});
+        viaEnvironment.open(ConnectionProfile { {}, QStringLiteral("dbname=postgres") });
         QTRY_COMPARE_WITH_TIMEOUT(viaEnvironment.state(), Connection::State::Open, 15000);
-        QCOMPARE(viaEnvironment.profile().summary(), QStringLiteral("pw_user@127.0.0.1:%1/postgres").arg(cluster.port()));
-        for (const char *name : {"PGPASSFILE", "PGSERVICEFILE", "PGHOST", "PGPORT", "PGUSER"})
+        QCOMPARE(
+            viaEnvironment.profile().summary(), QStringLiteral("pw_user@127.0.0.1:%1/postgres").arg(cluster.port()));
+        for (const char *name : { "PGPASSFILE", "PGSERVICEFILE", "PGHOST", "PGPORT", "PGUSER" })
             qunsetenv(name);
     }
 
@@ -268,14 +281,16 @@ private Q_SLOTS:
 
     void destroyedSessionsCloseTheirConnections()
     {
-        PgSession observer(m_conninfo, PgSession::Options{});
+        PgSession observer(m_conninfo, PgSession::Options {});
         auto others = [&]() {
-            return observer.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = 'tst_connection' "
-                                                "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"))[0][0].as<int>();
+            return observer
+                .exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = 'tst_connection' "
+                                     "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"))[0][0]
+                .as<int>();
         };
         const int before = others();
         for (int i = 0; i < 5; ++i)
-            PgSession session(m_conninfo, PgSession::Options{});
+            PgSession session(m_conninfo, PgSession::Options {});
         // Backends of earlier tests may still be exiting: the count must fall back to at most what it was.
         QTRY_VERIFY_WITH_TIMEOUT(others() <= before, 5000);
     }

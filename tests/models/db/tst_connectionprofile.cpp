@@ -14,32 +14,33 @@ class TestConnectionProfile : public QObject
 private Q_SLOTS:
     void summaryOfConninfo()
     {
-        const ConnectionProfile profile{{}, QStringLiteral("host=db1 port=5433 user=mastodon dbname=prod")};
+        const ConnectionProfile profile { {}, QStringLiteral("host=db1 port=5433 user=mastodon dbname=prod") };
         QVERIFY(profile.validationError().isEmpty());
         QCOMPARE(profile.summary(), QStringLiteral("mastodon@db1:5433/prod"));
         QCOMPARE(profile.displayName(), profile.summary());
     }
     void summaryOfUri()
     {
-        const ConnectionProfile profile{QStringLiteral("prod"), QStringLiteral("postgresql://app@db2:6432/main?sslmode=require")};
+        const ConnectionProfile profile { QStringLiteral("prod"),
+            QStringLiteral("postgresql://app@db2:6432/main?sslmode=require") };
         QVERIFY(profile.validationError().isEmpty());
         QCOMPARE(profile.summary(), QStringLiteral("app@db2:6432/main"));
         QCOMPARE(profile.displayName(), QStringLiteral("prod"));
     }
     void service()
     {
-        const ConnectionProfile profile{{}, QStringLiteral("service=backup")};
+        const ConnectionProfile profile { {}, QStringLiteral("service=backup") };
         QVERIFY(profile.summary().startsWith(QStringLiteral("service backup")));
     }
     void invalid()
     {
-        const ConnectionProfile profile{{}, QStringLiteral("host=db1 bogus_option=1")};
+        const ConnectionProfile profile { {}, QStringLiteral("host=db1 bogus_option=1") };
         QVERIFY(!profile.validationError().isEmpty());
         QVERIFY(profile.validationError().contains(QStringLiteral("bogus_option")));
     }
     void passwordIsNeverKept()
     {
-        const ConnectionProfile profile{{}, QStringLiteral("host=db1 user=u password='s3 cret' dbname=d")};
+        const ConnectionProfile profile { {}, QStringLiteral("host=db1 user=u password='s3 cret' dbname=d") };
         QVERIFY(profile.embedsPassword());
         QVERIFY(!profile.conninfoWithoutPassword().contains(QStringLiteral("s3 cret")));
         QVERIFY(!profile.summary().contains(QStringLiteral("s3")));
@@ -49,7 +50,7 @@ private Q_SLOTS:
         QSettings settings(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
         RecentConnections recent(settings);
         recent.remember(Side::Live, profile);
-        recent.remember(Side::Live, ConnectionProfile{{}, QStringLiteral("host=db2")});
+        recent.remember(Side::Live, ConnectionProfile { {}, QStringLiteral("host=db2") });
         recent.remember(Side::Live, profile);
         const QList<ConnectionProfile> list = recent.list(Side::Live);
         QCOMPARE(list.size(), 2);

@@ -1,8 +1,8 @@
 #include "core/error.h"
 #include "db/dumploader.h"
-#include "db/jobcontrol.h"
 #include "db/pgcluster.h"
 #include "db/pgsession.h"
+#include "jobs/jobcontrol.h"
 #include "testcluster.h"
 
 #include <QFile>
@@ -24,7 +24,8 @@ private:
     {
         const QString path = m_dir.filePath(name);
         QProcess process;
-        process.start(PgCluster::findBinDir() + QStringLiteral("/pg_dump"), QStringList{QStringLiteral("-d"), m_source, QStringLiteral("-f"), path} + arguments);
+        process.start(PgCluster::findBinDir() + QStringLiteral("/pg_dump"),
+            QStringList { QStringLiteral("-d"), m_source, QStringLiteral("-f"), path } + arguments);
         process.waitForFinished(60000);
         if (process.exitCode() != 0)
             qWarning("%s", process.readAllStandardError().constData());
@@ -33,9 +34,10 @@ private:
 
     static QString checksum(const QString &conninfo)
     {
-        PgSession session(conninfo, PgSession::Options{});
-        const pqxx::result result = session.exec(QStringLiteral(
-            "SELECT (SELECT count(*) FROM accounts) || ':' || (SELECT md5(string_agg(s::text, ',' ORDER BY id)) FROM statuses s)"));
+        PgSession session(conninfo, PgSession::Options {});
+        const pqxx::result result
+            = session.exec(QStringLiteral("SELECT (SELECT count(*) FROM accounts) || ':' || (SELECT "
+                                          "md5(string_agg(s::text, ',' ORDER BY id)) FROM statuses s)"));
         return QString::fromStdString(result[0][0].c_str());
     }
 
@@ -44,11 +46,13 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_source = TestCluster::instance().createDatabase(QStringLiteral("tst_dumploader_src"));
-        TestCluster::instance().execute(QStringLiteral("tst_dumploader_src"), QStringLiteral(
-            "CREATE TABLE accounts (id bigint PRIMARY KEY, username text NOT NULL);"
-            "CREATE TABLE statuses (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts ON DELETE CASCADE, text text);"
-            "INSERT INTO accounts SELECT g, 'user' || g FROM generate_series(1, 200) g;"
-            "INSERT INTO statuses SELECT g, 1 + g % 200, CASE WHEN g % 7 = 0 THEN NULL ELSE 'it''s ' || g || ' 🌍' END FROM generate_series(1, 5000) g;"));
+        TestCluster::instance().execute(QStringLiteral("tst_dumploader_src"),
+            QStringLiteral("CREATE TABLE accounts (id bigint PRIMARY KEY, username text NOT NULL);"
+                           "CREATE TABLE statuses (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts ON "
+                           "DELETE CASCADE, text text);"
+                           "INSERT INTO accounts SELECT g, 'user' || g FROM generate_series(1, 200) g;"
+                           "INSERT INTO statuses SELECT g, 1 + g % 200, CASE WHEN g % 7 = 0 THEN NULL ELSE 'it''s ' || "
+                           "g || ' 🌍' END FROM generate_series(1, 5000) g;"));
     }
 
     void loadsEveryFormat_data()
@@ -56,12 +60,16 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("format");
-        QTest::newRow("custom") << QStringList{QStringLiteral("-Fc")} << QStringLiteral("db.dump") << int(DumpLoader::Format::Custom);
-        QTest::newRow("directory") << QStringList{QStringLiteral("-Fd")} << QStringLiteral("db.dir") << int(DumpLoader::Format::Directory);
-        QTest::newRow("tar") << QStringList{QStringLiteral("-Ft")} << QStringLiteral("db.tar") << int(DumpLoader::Format::Tar);
-        QTest::newRow("plain") << QStringList{QStringLiteral("-Fp")} << QStringLiteral("db.sql") << int(DumpLoader::Format::PlainSql);
-        QTest::newRow("gzip") << QStringList{QStringLiteral("-Fp"), QStringLiteral("-Z"), QStringLiteral("6")} << QStringLiteral("db.sql.gz")
-                              << int(DumpLoader::Format::GzipSql);
+        QTest::newRow("custom") << QStringList { QStringLiteral("-Fc") } << QStringLiteral("db.dump")
+                                << int(DumpLoader::Format::Custom);
+        QTest::newRow("directory") << QStringList { QStringLiteral("-Fd") } << QStringLiteral("db.dir")
+                                   << int(DumpLoader::Format::Directory);
+        QTest::newRow("tar") << QStringList { QStringLiteral("-Ft") } << QStringLiteral("db.tar")
+                             << int(DumpLoader::Format::Tar);
+        QTest::newRow("plain") << QStringList { QStringLiteral("-Fp") } << QStringLiteral("db.sql")
+                               << int(DumpLoader::Format::PlainSql);
+        QTest::newRow("gzip") << QStringList { QStringLiteral("-Fp"), QStringLiteral("-Z"), QStringLiteral("6") }
+                              << QStringLiteral("db.sql.gz") << int(DumpLoader::Format::GzipSql);
     }
 
     void loadsEveryFormat()
@@ -74,7 +82,8 @@ private Q_SLOTS:
         qint64 lastDone = -1;
         JobControl control([&lastDone](qint64 done, qint64, const QString &) { lastDone = done; });
         const QString database = DumpLoader::databaseNameFor(path);
-        const DumpLoader::Result result = DumpLoader::load(path, m_dir.filePath(QStringLiteral("cluster")), database, control);
+        const DumpLoader::Result result
+            = DumpLoader::load(path, m_dir.filePath(QStringLiteral("cluster")), database, control);
         QVERIFY(lastDone > 0);
         QCOMPARE(checksum(result.conninfo), checksum(m_source));
     }
@@ -87,12 +96,13 @@ private Q_SLOTS:
         junk.close();
         QCOMPARE(DumpLoader::detect(junk.fileName()), DumpLoader::Format::Unknown);
         JobControl control;
-        QVERIFY_THROWS_EXCEPTION(Error, DumpLoader::load(junk.fileName(), m_dir.filePath(QStringLiteral("cluster")), QStringLiteral("x"), control));
+        QVERIFY_THROWS_EXCEPTION(Error,
+            DumpLoader::load(junk.fileName(), m_dir.filePath(QStringLiteral("cluster")), QStringLiteral("x"), control));
     }
 
     void aTruncatedArchiveFailsAndLeavesNothingHalfLoaded()
     {
-        const QString path = dump({QStringLiteral("-Fc"), QStringLiteral("-Z0")}, QStringLiteral("whole.dump"));
+        const QString path = dump({ QStringLiteral("-Fc"), QStringLiteral("-Z0") }, QStringLiteral("whole.dump"));
         QFile whole(path);
         QVERIFY(whole.open(QIODevice::ReadOnly));
         const QByteArray bytes = whole.readAll();
@@ -108,13 +118,15 @@ private Q_SLOTS:
         } catch (const Error &error) {
             QVERIFY2(!error.message().isEmpty(), "the failure says why");
         }
-        PgSession session(PgCluster(clusterDir).conninfo(QStringLiteral("backup_cut")), PgSession::Options{});
-        QCOMPARE(session.exec(QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))[0][0].as<int>(), 0);
+        PgSession session(PgCluster(clusterDir).conninfo(QStringLiteral("backup_cut")), PgSession::Options {});
+        QCOMPARE(
+            session.exec(QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))[0][0].as<int>(),
+            0);
     }
 
     QByteArray plainDump()
     {
-        QFile file(dump({QStringLiteral("-Fp")}, QStringLiteral("plain-source.sql")));
+        QFile file(dump({ QStringLiteral("-Fp") }, QStringLiteral("plain-source.sql")));
         return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
     }
 
@@ -130,7 +142,7 @@ private Q_SLOTS:
     static QByteArray gzipped(const QByteArray &plain)
     {
         QProcess gzip;
-        gzip.start(QStringLiteral("gzip"), {QStringLiteral("-c")});
+        gzip.start(QStringLiteral("gzip"), { QStringLiteral("-c") });
         gzip.write(plain);
         gzip.closeWriteChannel();
         gzip.waitForFinished(30000);
@@ -149,8 +161,10 @@ private Q_SLOTS:
             QVERIFY2(error.message().contains(expected), qPrintable(error.message()));
             QVERIFY2(!error.message().contains(QStringLiteral("line 0")), qPrintable(error.message()));
         }
-        PgSession session(PgCluster(clusterDir).conninfo(database), PgSession::Options{});
-        QCOMPARE(session.exec(QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))[0][0].as<int>(), 0);
+        PgSession session(PgCluster(clusterDir).conninfo(database), PgSession::Options {});
+        QCOMPARE(
+            session.exec(QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))[0][0].as<int>(),
+            0);
     }
 
     void aTruncatedPlainDumpFailsAndLeavesNothing_data()
@@ -168,7 +182,7 @@ private Q_SLOTS:
         qsizetype cut = qsizetype(double(whole.size()) * share);
         cut = whole.indexOf('\n', cut) + 1; // a clean line end: psql alone would not notice
         failsAndLeavesNothing(write(QStringLiteral("cut.sql"), whole.left(cut)), QStringLiteral("backup_cut_sql"),
-                              QStringLiteral("cut short"));
+            QStringLiteral("cut short"));
     }
 
     void aTruncatedGzipDumpFailsAndLeavesNothing()
@@ -176,7 +190,7 @@ private Q_SLOTS:
         const QByteArray compressed = gzipped(plainDump());
         QVERIFY(compressed.size() > 1000);
         failsAndLeavesNothing(write(QStringLiteral("cut.sql.gz"), compressed.left(compressed.size() * 2 / 3)),
-                              QStringLiteral("backup_cut_gz"), QStringLiteral("unexpected end of file"));
+            QStringLiteral("backup_cut_gz"), QStringLiteral("unexpected end of file"));
     }
 
     void aCorruptGzipDumpFailsAndLeavesNothing()
@@ -185,7 +199,7 @@ private Q_SLOTS:
         for (qsizetype i = compressed.size() / 2; i < compressed.size() / 2 + 64; ++i)
             compressed[i] = char(compressed[i] ^ 0x5a);
         failsAndLeavesNothing(write(QStringLiteral("corrupt.sql.gz"), compressed), QStringLiteral("backup_corrupt_gz"),
-                              QStringLiteral("damaged"));
+            QStringLiteral("damaged"));
     }
 
     void theFirstErrorIsNamedWithItsLine()
@@ -196,7 +210,7 @@ private Q_SLOTS:
         const int line = int(script.left(at).count('\n')) + 1;
         script.insert(at, "SELEC broken;\n");
         failsAndLeavesNothing(write(QStringLiteral("error.sql"), script), QStringLiteral("backup_error_sql"),
-                              QStringLiteral("line %1: syntax error").arg(line));
+            QStringLiteral("line %1: syntax error").arg(line));
     }
 
     void ownershipOfRolesThatDoNotExistIsSkipped()
@@ -204,11 +218,12 @@ private Q_SLOTS:
         // As pg_restore --no-owner --no-privileges: a production dump names roles the scratch cluster lacks.
         QByteArray script = plainDump();
         script.replace("-- PostgreSQL database dump complete",
-                       "ALTER TABLE public.accounts OWNER TO no_such_role;\nGRANT SELECT ON TABLE public.accounts TO no_such_role;\n"
-                       "-- PostgreSQL database dump complete");
+            "ALTER TABLE public.accounts OWNER TO no_such_role;\nGRANT SELECT ON TABLE public.accounts TO "
+            "no_such_role;\n"
+            "-- PostgreSQL database dump complete");
         JobControl control;
-        const DumpLoader::Result result = DumpLoader::load(write(QStringLiteral("owned.sql"), script), m_dir.filePath(QStringLiteral("cluster")),
-                                                           QStringLiteral("backup_owned"), control);
+        const DumpLoader::Result result = DumpLoader::load(write(QStringLiteral("owned.sql"), script),
+            m_dir.filePath(QStringLiteral("cluster")), QStringLiteral("backup_owned"), control);
         QCOMPARE(checksum(result.conninfo), checksum(m_source));
     }
 
@@ -216,17 +231,15 @@ private Q_SLOTS:
     {
         JobControl control;
         try {
-            DumpLoader::load(m_dir.filePath(QStringLiteral("nope.dump")), m_dir.filePath(QStringLiteral("cluster")), QStringLiteral("x"), control);
+            DumpLoader::load(m_dir.filePath(QStringLiteral("nope.dump")), m_dir.filePath(QStringLiteral("cluster")),
+                QStringLiteral("x"), control);
             QFAIL("a missing dump must not load");
         } catch (const Error &error) {
             QVERIFY2(error.message().contains(QStringLiteral("does not exist")), qPrintable(error.message()));
         }
     }
 
-    void cleanupTestCase()
-    {
-        PgCluster(m_dir.filePath(QStringLiteral("cluster"))).destroy();
-    }
+    void cleanupTestCase() { PgCluster(m_dir.filePath(QStringLiteral("cluster"))).destroy(); }
 };
 
 QTEST_GUILESS_MAIN(TestDumpLoader)

@@ -19,10 +19,10 @@ private Q_SLOTS:
     void schemaTree()
     {
         TestCluster::instance().createDatabase(QStringLiteral("tst_models"));
-        TestCluster::instance().execute(QStringLiteral("tst_models"), QStringLiteral(
-            "CREATE SCHEMA s2; CREATE TABLE a (id int PRIMARY KEY, name text UNIQUE);"
-            "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a); CREATE TABLE s2.c (x int)"));
-        PgSession session(TestCluster::instance().conninfo(QStringLiteral("tst_models")), PgSession::Options{});
+        TestCluster::instance().execute(QStringLiteral("tst_models"),
+            QStringLiteral("CREATE SCHEMA s2; CREATE TABLE a (id int PRIMARY KEY, name text UNIQUE);"
+                           "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a); CREATE TABLE s2.c (x int)"));
+        PgSession session(TestCluster::instance().conninfo(QStringLiteral("tst_models")), PgSession::Options {});
         const Schema schema = SchemaReader::read(session);
 
         SchemaTreeModel model;
@@ -49,7 +49,7 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&registry, QAbstractItemModelTester::FailureReportingMode::QtTest);
         Connection connection(Side::Backup);
         registry.track(&connection);
-        connection.open(ConnectionProfile{{}, TestCluster::instance().conninfo(QStringLiteral("tst_models_jobs"))});
+        connection.open(ConnectionProfile { {}, TestCluster::instance().conninfo(QStringLiteral("tst_models_jobs")) });
         QTRY_COMPARE_WITH_TIMEOUT(connection.state(), Connection::State::Open, 10000);
         QTRY_COMPARE(registry.runningCount(), 0);
         QCOMPARE(registry.rowCount(), 2); // the connect, and the schema read that follows every open
@@ -85,25 +85,27 @@ private Q_SLOTS:
         JobRegistry registry;
         QAbstractItemModelTester tester(&registry, QAbstractItemModelTester::FailureReportingMode::QtTest);
         int value = 0;
-        BackgroundJob::start<int>(&registry, QStringLiteral("count"), QStringLiteral("logs"),
-                                  [](JobControl &control) {
-                                      control.setProgress(1, 2);
-                                      return 42;
-                                  },
-                                  this, [&value](int result) { value = result; });
+        BackgroundJob::start<int>(
+            &registry, QStringLiteral("count"), QStringLiteral("logs"),
+            [](JobControl &control) {
+                control.setProgress(1, 2);
+                return 42;
+            },
+            this, [&value](int result) { value = result; });
         QTRY_COMPARE(value, 42);
         QTRY_COMPARE(registry.runningCount(), 0);
 
         bool cancelled = false;
-        BackgroundJob::start<int>(&registry, QStringLiteral("endless"), QStringLiteral("logs"),
-                                  [](JobControl &control) {
-                                      while (true) {
-                                          control.throwIfCancelled();
-                                          QThread::msleep(5);
-                                      }
-                                      return 0;
-                                  },
-                                  this, [](int) {}, [&cancelled](const QString &, bool wasCancelled) { cancelled = wasCancelled; });
+        BackgroundJob::start<int>(
+            &registry, QStringLiteral("endless"), QStringLiteral("logs"),
+            [](JobControl &control) {
+                while (true) {
+                    control.throwIfCancelled();
+                    QThread::msleep(5);
+                }
+                return 0;
+            },
+            this, [](int) {}, [&cancelled](const QString &, bool wasCancelled) { cancelled = wasCancelled; });
         QCOMPARE(registry.runningCount(), 1);
         registry.cancel(0);
         QTRY_VERIFY(cancelled);

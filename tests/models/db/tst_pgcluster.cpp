@@ -25,9 +25,9 @@ private Q_SLOTS:
         QVERIFY(cluster.port() > 0);
         cluster.createDatabase(QStringLiteral("Odd Name"));
         {
-            PgSession session(cluster.conninfo(QStringLiteral("Odd Name")), PgSession::Options{});
+            PgSession session(cluster.conninfo(QStringLiteral("Odd Name")), PgSession::Options {});
             QCOMPARE(QString::fromStdString(session.exec(QStringLiteral("SELECT current_database()"))[0][0].c_str()),
-                     QStringLiteral("Odd Name"));
+                QStringLiteral("Odd Name"));
             // Never the OS superuser: the server runs unprivileged.
             const pqxx::result user = session.exec(QStringLiteral("SELECT current_user"));
             QCOMPARE(QString::fromStdString(user[0][0].c_str()), cluster.superuser());
@@ -42,7 +42,7 @@ private Q_SLOTS:
         QVERIFY(!cluster.isRunning());
         // It restarts with its data.
         cluster.start();
-        PgSession session(cluster.conninfo(QStringLiteral("Odd Name")), PgSession::Options{});
+        PgSession session(cluster.conninfo(QStringLiteral("Odd Name")), PgSession::Options {});
         QVERIFY(session.backendPid() > 0);
         const QString data = cluster.dataDir();
         cluster.destroy();
@@ -62,7 +62,7 @@ private Q_SLOTS:
         QVERIFY(!again.exists());
         again.start();
         QVERIFY(again.isRunning());
-        PgSession session(again.conninfo(QStringLiteral("postgres")), PgSession::Options{});
+        PgSession session(again.conninfo(QStringLiteral("postgres")), PgSession::Options {});
         QVERIFY(session.backendPid() > 0);
         again.destroy();
     }
@@ -70,7 +70,7 @@ private Q_SLOTS:
     void missingBinariesGiveAClearError()
     {
         QTemporaryDir dir;
-        PgCluster cluster(dir.path(), PgCluster::Settings{QStringLiteral("/nonexistent/bin")});
+        PgCluster cluster(dir.path(), PgCluster::Settings { QStringLiteral("/nonexistent/bin") });
         try {
             cluster.start();
             QFAIL("start() should have failed");

@@ -60,7 +60,7 @@ private Q_SLOTS:
     {
         m_conninfo = TestCluster::instance().createDatabase(QStringLiteral("tst_schemareader"));
         TestCluster::instance().execute(QStringLiteral("tst_schemareader"), QString::fromUtf8(kSchema));
-        PgSession session(m_conninfo, PgSession::Options{});
+        PgSession session(m_conninfo, PgSession::Options {});
         m_schema = SchemaReader::read(session);
     }
 
@@ -76,15 +76,16 @@ private Q_SLOTS:
     void columnsAndIdentity()
     {
         const Table *accounts = m_schema.findTable(QStringLiteral("accounts"));
-        QCOMPARE(accounts->columnNames(), (QStringList{QStringLiteral("id"), QStringLiteral("username"), QStringLiteral("domain"),
-                                                       QStringLiteral("uri"), QStringLiteral("created_at")}));
+        QCOMPARE(accounts->columnNames(),
+            (QStringList { QStringLiteral("id"), QStringLiteral("username"), QStringLiteral("domain"),
+                QStringLiteral("uri"), QStringLiteral("created_at") }));
         QCOMPARE(accounts->column(QStringLiteral("id"))->identity, QLatin1Char('d'));
         QCOMPARE(accounts->column(QStringLiteral("id"))->type, QStringLiteral("bigint"));
         QVERIFY(!accounts->column(QStringLiteral("username"))->nullable);
         QVERIFY(accounts->column(QStringLiteral("domain"))->nullable);
         QCOMPARE(accounts->column(QStringLiteral("created_at"))->type, QStringLiteral("timestamp with time zone"));
         QCOMPARE(accounts->column(QStringLiteral("uri"))->defaultExpr, QStringLiteral("''::text"));
-        QCOMPARE(accounts->primaryKey, QStringList{QStringLiteral("id")});
+        QCOMPARE(accounts->primaryKey, QStringList { QStringLiteral("id") });
     }
 
     void expressionAndPartialUniqueIndexes()
@@ -96,7 +97,7 @@ private Q_SLOTS:
                 if (key.name == name)
                     return key;
             }
-            return UniqueKey{};
+            return UniqueKey {};
         };
         const UniqueKey lower = byName(QStringLiteral("index_accounts_on_username_and_domain_lower"));
         QCOMPARE(lower.name, QStringLiteral("index_accounts_on_username_and_domain_lower"));
@@ -105,17 +106,17 @@ private Q_SLOTS:
         QCOMPARE(lower.elements.size(), 2);
         QCOMPARE(lower.elements.at(0), QStringLiteral("lower(username)"));
         QVERIFY(lower.elements.at(1).contains(QStringLiteral("COALESCE")));
-        QCOMPARE(lower.columns, (QStringList{QString(), QString()}));
+        QCOMPARE(lower.columns, (QStringList { QString(), QString() }));
         const UniqueKey partial = byName(QStringLiteral("index_accounts_on_uri_partial"));
         QVERIFY(partial.partial);
-        QCOMPARE(partial.columns, QStringList{QStringLiteral("uri")});
+        QCOMPARE(partial.columns, QStringList { QStringLiteral("uri") });
         QVERIFY(partial.predicate.contains(QStringLiteral("uri <> ''")));
         QVERIFY(partial.constraintName.isEmpty());
 
         const Table *users = m_schema.findTable(QStringLiteral("users"));
         QCOMPARE(users->uniqueKeys.size(), 1);
         QCOMPARE(users->uniqueKeys.first().constraintName, QStringLiteral("users_email_key"));
-        QCOMPARE(users->uniqueKeys.first().columns, QStringList{QStringLiteral("email")});
+        QCOMPARE(users->uniqueKeys.first().columns, QStringList { QStringLiteral("email") });
     }
 
     void selfReferencingForeignKeys()
@@ -141,14 +142,14 @@ private Q_SLOTS:
         QVERIFY(items);
         QCOMPARE(items->foreignKeys.size(), 1);
         const ForeignKey &key = items->foreignKeys.first();
-        QCOMPARE(key.columns, (QStringList{QStringLiteral("region"), QStringLiteral("order_no")}));
+        QCOMPARE(key.columns, (QStringList { QStringLiteral("region"), QStringLiteral("order_no") }));
         QCOMPARE(key.refSchema, QStringLiteral("Other Schema"));
         QCOMPARE(key.refTable, QStringLiteral("Weird \"Table\" été"));
-        QCOMPARE(key.refColumns, (QStringList{QStringLiteral("Region"), QStringLiteral("order no")}));
+        QCOMPARE(key.refColumns, (QStringList { QStringLiteral("Region"), QStringLiteral("order no") }));
         QCOMPARE(key.onDelete, FkAction::Restrict);
         QCOMPARE(key.onUpdate, FkAction::Cascade);
         const Table *weird = m_schema.findTable(key.refSchema, key.refTable);
-        QCOMPARE(weird->primaryKey, (QStringList{QStringLiteral("Region"), QStringLiteral("order no")}));
+        QCOMPARE(weird->primaryKey, (QStringList { QStringLiteral("Region"), QStringLiteral("order no") }));
         QCOMPARE(weird->sqlName(), QStringLiteral("\"Other Schema\".\"Weird \"\"Table\"\" été\""));
     }
 
@@ -156,7 +157,7 @@ private Q_SLOTS:
     {
         // What we quote must name the very same table when sent back.
         const Table *weird = m_schema.findTable(QStringLiteral("Other Schema"), QStringLiteral("Weird \"Table\" été"));
-        PgSession session(m_conninfo, PgSession::Options{});
+        PgSession session(m_conninfo, PgSession::Options {});
         const pqxx::result result = session.exec(QStringLiteral("SELECT count(*) FROM %1").arg(weird->sqlName()));
         QCOMPARE(result[0][0].as<int>(), 0);
     }
@@ -174,8 +175,10 @@ private Q_SLOTS:
         bool sawIdentity = false;
         bool sawSerial = false;
         for (const Sequence &sequence : m_schema.sequences) {
-            sawIdentity = sawIdentity || (sequence.ownerTable == QLatin1String("accounts") && sequence.ownerColumn == QLatin1String("id"));
-            sawSerial = sawSerial || (sequence.ownerTable == QLatin1String("users") && sequence.ownerColumn == QLatin1String("id"));
+            sawIdentity = sawIdentity
+                || (sequence.ownerTable == QLatin1String("accounts") && sequence.ownerColumn == QLatin1String("id"));
+            sawSerial = sawSerial
+                || (sequence.ownerTable == QLatin1String("users") && sequence.ownerColumn == QLatin1String("id"));
         }
         QVERIFY(sawIdentity);
         QVERIFY(sawSerial);
@@ -196,11 +199,13 @@ private Q_SLOTS:
         const QJsonArray keys = statuses.value(QStringLiteral("foreign_keys")).toArray();
         QCOMPARE(keys.size(), 3);
         for (const QJsonValue &key : keys) {
-            QCOMPARE(key.toObject().value(QStringLiteral("ref_table")).toString().section(QLatin1Char('.'), 0, 0), QStringLiteral("public"));
-            QVERIFY(QStringList({QStringLiteral("cascade"), QStringLiteral("set null")})
+            QCOMPARE(key.toObject().value(QStringLiteral("ref_table")).toString().section(QLatin1Char('.'), 0, 0),
+                QStringLiteral("public"));
+            QVERIFY(QStringList({ QStringLiteral("cascade"), QStringLiteral("set null") })
                         .contains(key.toObject().value(QStringLiteral("on_delete")).toString()));
         }
-        QVERIFY(schemaToText(m_schema).contains(QStringLiteral("foreign key (account_id) -> public.accounts (id) on delete cascade")));
+        QVERIFY(schemaToText(m_schema).contains(
+            QStringLiteral("foreign key (account_id) -> public.accounts (id) on delete cascade")));
     }
 
     void agreesWithTheInformationSchemaOnALargeSchema()
@@ -230,7 +235,8 @@ CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO (
 INSERT INTO events SELECT g, date '2024-06-01' + g % 300, NULL FROM generate_series(1, 3000) g;
 ANALYZE events_2024; ANALYZE events_2025;
 )SQL"));
-        PgSession session(TestCluster::instance().conninfo(QStringLiteral("tst_schemareader_large")), PgSession::Options{});
+        PgSession session(
+            TestCluster::instance().conninfo(QStringLiteral("tst_schemareader_large")), PgSession::Options {});
         const Schema schema = SchemaReader::read(session);
         auto count = [&](const char *sql) { return session.exec(QString::fromLatin1(sql))[0][0].as<int>(); };
         // Partitions are part of their parent, not tables of their own.
@@ -239,8 +245,9 @@ ANALYZE events_2024; ANALYZE events_2025;
         QVERIFY(!schema.findTable(QStringLiteral("events_2024")));
         // Its estimate is its partitions' (only they were analysed).
         QCOMPARE(schema.findTable(QStringLiteral("events"))->estimatedRows, qint64(3000));
-        const int foreignKeys = count("SELECT count(*) FROM information_schema.table_constraints c JOIN pg_class r ON r.relname = c.table_name "
-                                      "WHERE c.constraint_type = 'FOREIGN KEY' AND c.table_schema = 'public' AND NOT r.relispartition");
+        const int foreignKeys = count(
+            "SELECT count(*) FROM information_schema.table_constraints c JOIN pg_class r ON r.relname = c.table_name "
+            "WHERE c.constraint_type = 'FOREIGN KEY' AND c.table_schema = 'public' AND NOT r.relispartition");
         QCOMPARE(schema.foreignKeyCount(), foreignKeys);
         QVERIFY(foreignKeys > 100);
         int unique = 0;
@@ -254,7 +261,9 @@ ANALYZE events_2024; ANALYZE events_2025;
                 composite += key.columns.size() > 1 ? 1 : 0;
             }
         }
-        QCOMPARE(unique, count("SELECT count(*) FROM information_schema.table_constraints WHERE constraint_type = 'UNIQUE' AND table_schema = 'public'"));
+        QCOMPARE(unique,
+            count("SELECT count(*) FROM information_schema.table_constraints WHERE constraint_type = 'UNIQUE' AND "
+                  "table_schema = 'public'"));
         QCOMPARE(composite, 14);
     }
 

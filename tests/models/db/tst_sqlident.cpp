@@ -24,22 +24,28 @@ private Q_SLOTS:
         QFETCH(QString, quoted);
         QCOMPARE(sql::quoteIdent(identifier), quoted);
     }
-    void qualified() { QCOMPARE(sql::qualified(QStringLiteral("a b"), QStringLiteral("c")), QStringLiteral("\"a b\".\"c\"")); }
+    void qualified()
+    {
+        QCOMPARE(sql::qualified(QStringLiteral("a b"), QStringLiteral("c")), QStringLiteral("\"a b\".\"c\""));
+    }
     void literal() { QCOMPARE(sql::quoteLiteral(QStringLiteral("it's")), QStringLiteral("'it''s'")); }
     void splitQualifiedName_data()
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QStringList>("parts");
-        QTest::newRow("bare") << QStringLiteral("accounts") << QStringList{QStringLiteral("accounts")};
-        QTest::newRow("qualified") << QStringLiteral("public.accounts") << QStringList{QStringLiteral("public"), QStringLiteral("accounts")};
+        QTest::newRow("bare") << QStringLiteral("accounts") << QStringList { QStringLiteral("accounts") };
+        QTest::newRow("qualified") << QStringLiteral("public.accounts")
+                                   << QStringList { QStringLiteral("public"), QStringLiteral("accounts") };
         QTest::newRow("quoted with space") << QStringLiteral("\"App Data\".\"User\"")
-                                           << QStringList{QStringLiteral("App Data"), QStringLiteral("User")};
-        QTest::newRow("doubled quote") << QStringLiteral("\"issue\"\"s\"") << QStringList{QStringLiteral("issue\"s")};
-        QTest::newRow("dot inside quotes") << QStringLiteral("s.\"a.b\"") << QStringList{QStringLiteral("s"), QStringLiteral("a.b")};
-        QTest::newRow("bare with space") << QStringLiteral("App Data.User") << QStringList{};
-        QTest::newRow("unclosed") << QStringLiteral("\"App") << QStringList{};
-        QTest::newRow("text after quote") << QStringLiteral("\"a\"b") << QStringList{};
-        QTest::newRow("empty part") << QStringLiteral("a..b") << QStringList{};
+                                           << QStringList { QStringLiteral("App Data"), QStringLiteral("User") };
+        QTest::newRow("doubled quote") << QStringLiteral("\"issue\"\"s\"")
+                                       << QStringList { QStringLiteral("issue\"s") };
+        QTest::newRow("dot inside quotes")
+            << QStringLiteral("s.\"a.b\"") << QStringList { QStringLiteral("s"), QStringLiteral("a.b") };
+        QTest::newRow("bare with space") << QStringLiteral("App Data.User") << QStringList {};
+        QTest::newRow("unclosed") << QStringLiteral("\"App") << QStringList {};
+        QTest::newRow("text after quote") << QStringLiteral("\"a\"b") << QStringList {};
+        QTest::newRow("empty part") << QStringLiteral("a..b") << QStringList {};
     }
     void splitQualifiedName()
     {

@@ -28,21 +28,21 @@ class TestCliDemo : public QObject
     }
     static int marks(const QString &conninfo)
     {
-        PgSession session(conninfo, PgSession::Options{});
-        return session.exec(QStringLiteral("SELECT count(*) FROM pg_tables WHERE tablename = 'tst_cli_demo_mark'"))[0][0].as<int>();
+        PgSession session(conninfo, PgSession::Options {});
+        return session
+            .exec(QStringLiteral("SELECT count(*) FROM pg_tables WHERE tablename = 'tst_cli_demo_mark'"))[0][0]
+            .as<int>();
     }
 
     QTemporaryDir m_dir;
 
 private Q_SLOTS:
-    void cleanupTestCase()
-    {
-        PgCluster(m_dir.path()).destroy();
-    }
+    void cleanupTestCase() { PgCluster(m_dir.path()).destroy(); }
 
     void buildsPrintsTwoLinesAndWritesTheWorkspace()
     {
-        const Run run = cli({QStringLiteral("demo"), QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--seed"), QStringLiteral("3")});
+        const Run run = cli({ QStringLiteral("demo"), QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--seed"),
+            QStringLiteral("3") });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QList<QByteArray> lines = run.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 2);
@@ -54,15 +54,17 @@ private Q_SLOTS:
         QCOMPARE(workspace.backup.conninfo, QString::fromUtf8(lines[1].mid(8)));
         QCOMPARE(workspace.logs.size(), 5);
         for (const auto &source : workspace.logs) {
-            QVERIFY2(QFile::exists(Workspace::resolve(m_dir.path() + QStringLiteral("/workspace.salvage"), source.path)), qPrintable(source.path));
+            QVERIFY2(
+                QFile::exists(Workspace::resolve(m_dir.path() + QStringLiteral("/workspace.salvage"), source.path)),
+                qPrintable(source.path));
             QVERIFY(!source.format.isEmpty());
         }
         // Rails logs naive local time: its source zone must be given.
         const auto rails = std::find_if(workspace.logs.begin(), workspace.logs.end(),
-                                        [](const auto &s) { return s.path.contains(QLatin1String("production.log")); });
+            [](const auto &s) { return s.path.contains(QLatin1String("production.log")); });
         QCOMPARE(rails->timeZone, QStringLiteral("Europe/Berlin"));
 
-        PgSession live(workspace.live.conninfo, PgSession::Options{});
+        PgSession live(workspace.live.conninfo, PgSession::Options {});
         QVERIFY(live.exec(QStringLiteral("SELECT count(*) FROM statuses"))[0][0].as<int>() > 10000);
     }
 
@@ -72,27 +74,33 @@ private Q_SLOTS:
         Workspace before = Workspace::load(path);
         mark(before.live.conninfo, "CREATE TABLE tst_cli_demo_mark ()");
         // The operator's notes in the workspace survive a second run on the same data.
-        before.setSection(QStringLiteral("annotations"), QJsonObject{{QStringLiteral("manual"), QJsonArray{QStringLiteral("kept")}}});
+        before.setSection(QStringLiteral("annotations"),
+            QJsonObject { { QStringLiteral("manual"), QJsonArray { QStringLiteral("kept") } } });
         before.save(path, salvage::SafeFileWriter::Existing::Replace);
-        const Run run = cli({QStringLiteral("demo"), QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--seed"), QStringLiteral("3")});
+        const Run run = cli({ QStringLiteral("demo"), QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--seed"),
+            QStringLiteral("3") });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QCOMPARE(marks(before.live.conninfo), 1);
-        QCOMPARE(Workspace::load(path).section(QStringLiteral("annotations")), before.section(QStringLiteral("annotations")));
+        QCOMPARE(Workspace::load(path).section(QStringLiteral("annotations")),
+            before.section(QStringLiteral("annotations")));
     }
 
     void otherParametersRebuild()
     {
-        const Run run = cli({QStringLiteral("demo"), QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--seed"), QStringLiteral("4")});
+        const Run run = cli({ QStringLiteral("demo"), QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--seed"),
+            QStringLiteral("4") });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const Workspace workspace = Workspace::load(m_dir.path() + QStringLiteral("/workspace.salvage"));
         QCOMPARE(marks(workspace.live.conninfo), 0);
-        QVERIFY(workspace.section(QStringLiteral("annotations")).isEmpty()); // new data: marks would point at other events
+        QVERIFY(
+            workspace.section(QStringLiteral("annotations")).isEmpty()); // new data: marks would point at other events
     }
 
     void stopStopsTheCluster()
     {
         QVERIFY(PgCluster(m_dir.path()).isRunning());
-        const Run run = cli({QStringLiteral("demo"), QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--stop")});
+        const Run run
+            = cli({ QStringLiteral("demo"), QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--stop") });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QVERIFY(run.out.isEmpty());
         QVERIFY(!PgCluster(m_dir.path()).isRunning());
@@ -101,11 +109,11 @@ private Q_SLOTS:
     void badUsageExitsTwo_data()
     {
         QTest::addColumn<QStringList>("arguments");
-        QTest::newRow("no dir") << QStringList{QStringLiteral("demo")};
-        QTest::newRow("scale zero") << QStringList{QStringLiteral("demo"), QStringLiteral("--dir"), QStringLiteral("/tmp/x"),
-                                                   QStringLiteral("--scale"), QStringLiteral("0")};
-        QTest::newRow("seed text") << QStringList{QStringLiteral("demo"), QStringLiteral("--dir"), QStringLiteral("/tmp/x"),
-                                                  QStringLiteral("--seed"), QStringLiteral("abc")};
+        QTest::newRow("no dir") << QStringList { QStringLiteral("demo") };
+        QTest::newRow("scale zero") << QStringList { QStringLiteral("demo"), QStringLiteral("--dir"),
+            QStringLiteral("/tmp/x"), QStringLiteral("--scale"), QStringLiteral("0") };
+        QTest::newRow("seed text") << QStringList { QStringLiteral("demo"), QStringLiteral("--dir"),
+            QStringLiteral("/tmp/x"), QStringLiteral("--seed"), QStringLiteral("abc") };
     }
     void badUsageExitsTwo()
     {

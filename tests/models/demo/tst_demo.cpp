@@ -16,11 +16,10 @@ using salvage::test::TestCluster;
 
 namespace {
 
-const DemoParameters kParameters{7, 1};
+const DemoParameters kParameters { 7, 1 };
 
 /// The first column of a query's rows as strings, for small result sets.
-template<typename... Args>
-QStringList column(PgSession &session, const QString &sql, const Args &...arguments)
+template <typename... Args> QStringList column(PgSession &session, const QString &sql, const Args &...arguments)
 {
     pqxx::nontransaction transaction(session.connection());
     const pqxx::result result = transaction.exec_params(sql.toStdString(), arguments...);
@@ -30,8 +29,7 @@ QStringList column(PgSession &session, const QString &sql, const Args &...argume
     return values;
 }
 
-template<typename... Args>
-qint64 number(PgSession &session, const QString &sql, const Args &...arguments)
+template <typename... Args> qint64 number(PgSession &session, const QString &sql, const Args &...arguments)
 {
     return column(session, sql, arguments...).value(0).toLongLong();
 }
@@ -46,9 +44,14 @@ std::string array(const QStringList &values)
 QMap<QString, QString> fingerprint(PgSession &session)
 {
     QMap<QString, QString> sums;
-    for (const QString &table : column(session, QStringLiteral("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))) {
-        sums.insert(table, column(session, QStringLiteral("SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM public.%1 t")
-                                               .arg(table)).value(0));
+    for (const QString &table :
+        column(session, QStringLiteral("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))) {
+        sums.insert(table,
+            column(session,
+                QStringLiteral(
+                    "SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM public.%1 t")
+                    .arg(table))
+                .value(0));
     }
     return sums;
 }
@@ -66,40 +69,54 @@ class TestDemo : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        DemoRunner::build(TestCluster::instance().cluster(), QStringLiteral("tst_demo_backup"), QStringLiteral("tst_demo_live"),
-                          m_logs.path(), kParameters);
-        m_backup = std::make_unique<PgSession>(TestCluster::instance().conninfo(QStringLiteral("tst_demo_backup")), PgSession::Options{});
-        m_live = std::make_unique<PgSession>(TestCluster::instance().conninfo(QStringLiteral("tst_demo_live")), PgSession::Options{});
-        m_victims = column(*m_backup, QStringLiteral("SELECT id FROM accounts WHERE domain IS NULL AND uri = '' ORDER BY id"));
+        DemoRunner::build(TestCluster::instance().cluster(), QStringLiteral("tst_demo_backup"),
+            QStringLiteral("tst_demo_live"), m_logs.path(), kParameters);
+        m_backup = std::make_unique<PgSession>(
+            TestCluster::instance().conninfo(QStringLiteral("tst_demo_backup")), PgSession::Options {});
+        m_live = std::make_unique<PgSession>(
+            TestCluster::instance().conninfo(QStringLiteral("tst_demo_live")), PgSession::Options {});
+        m_victims = column(
+            *m_backup, QStringLiteral("SELECT id FROM accounts WHERE domain IS NULL AND uri = '' ORDER BY id"));
     }
 
     void victimsGoneFromLivePresentInBackup()
     {
         QCOMPARE(m_victims.size(), int(kParameters.victims()));
-        QCOMPARE(number(*m_live, QStringLiteral("SELECT count(*) FROM accounts WHERE id = ANY($1::bigint[])"), array(m_victims)), 0);
-        QCOMPARE(number(*m_live, QStringLiteral("SELECT count(*) FROM users WHERE account_id = ANY($1::bigint[])"), array(m_victims)), 0);
-        QVERIFY(number(*m_backup, QStringLiteral("SELECT count(*) FROM users WHERE account_id = ANY($1::bigint[])"), array(m_victims))
-                == m_victims.size());
-        QVERIFY(number(*m_backup, QStringLiteral("SELECT count(*) FROM web_settings w JOIN users u ON u.id = w.user_id "
-                                                 "WHERE u.account_id = ANY($1::bigint[])"), array(m_victims)) > 0);
+        QCOMPARE(number(*m_live, QStringLiteral("SELECT count(*) FROM accounts WHERE id = ANY($1::bigint[])"),
+                     array(m_victims)),
+            0);
+        QCOMPARE(number(*m_live, QStringLiteral("SELECT count(*) FROM users WHERE account_id = ANY($1::bigint[])"),
+                     array(m_victims)),
+            0);
+        QVERIFY(number(*m_backup, QStringLiteral("SELECT count(*) FROM users WHERE account_id = ANY($1::bigint[])"),
+                    array(m_victims))
+            == m_victims.size());
+        QVERIFY(number(*m_backup,
+                    QStringLiteral("SELECT count(*) FROM web_settings w JOIN users u ON u.id = w.user_id "
+                                   "WHERE u.account_id = ANY($1::bigint[])"),
+                    array(m_victims))
+            > 0);
     }
 
     void victimsStatusesBelongToTheRemoteAccount()
     {
-        const QStringList statuses = column(*m_backup, QStringLiteral(
-            "SELECT id FROM statuses WHERE reblog_of_id IS NULL AND account_id = ANY($1::bigint[])"), array(m_victims));
+        const QStringList statuses = column(*m_backup,
+            QStringLiteral("SELECT id FROM statuses WHERE reblog_of_id IS NULL AND account_id = ANY($1::bigint[])"),
+            array(m_victims));
         QVERIFY(statuses.size() > 100);
-        const QStringList owners = column(*m_live, QStringLiteral(
-            "SELECT DISTINCT account_id FROM statuses WHERE id = ANY($1::bigint[])"), array(statuses));
+        const QStringList owners = column(*m_live,
+            QStringLiteral("SELECT DISTINCT account_id FROM statuses WHERE id = ANY($1::bigint[])"), array(statuses));
         QCOMPARE(owners.size(), 1);
-        QCOMPARE(number(*m_live, QStringLiteral("SELECT count(*) FROM statuses WHERE id = ANY($1::bigint[])"), array(statuses)),
-                 qint64(statuses.size()));
+        QCOMPARE(number(*m_live, QStringLiteral("SELECT count(*) FROM statuses WHERE id = ANY($1::bigint[])"),
+                     array(statuses)),
+            qint64(statuses.size()));
         // The owner is a remote account that existed at T0.
-        QCOMPARE(column(*m_backup, QStringLiteral("SELECT domain FROM accounts WHERE id = $1::bigint"), owners.first().toStdString()),
-                 QStringList{DemoParameters::remoteDomain()});
+        QCOMPARE(column(*m_backup, QStringLiteral("SELECT domain FROM accounts WHERE id = $1::bigint"),
+                     owners.first().toStdString()),
+            QStringList { DemoParameters::remoteDomain() });
         // Their follows moved too, except those the unique index refused.
-        const qint64 followsBefore = number(*m_backup, QStringLiteral("SELECT count(*) FROM follows WHERE account_id = ANY($1::bigint[])"),
-                                            array(m_victims));
+        const qint64 followsBefore = number(*m_backup,
+            QStringLiteral("SELECT count(*) FROM follows WHERE account_id = ANY($1::bigint[])"), array(m_victims));
         QVERIFY(followsBefore > 0);
     }
 
@@ -115,88 +132,108 @@ private Q_SLOTS:
     void postT0RowsOnlyInLive()
     {
         QFETCH(QString, table);
-        const QString sql = QStringLiteral("SELECT count(*) FROM %1 WHERE created_at >= '2024-05-02 01:00:00'").arg(table);
+        const QString sql
+            = QStringLiteral("SELECT count(*) FROM %1 WHERE created_at >= '2024-05-02 01:00:00'").arg(table);
         QCOMPARE(number(*m_backup, sql), 0);
         QVERIFY(number(*m_live, sql) > 0);
     }
 
     void recreatedAccountsReuseUsernamesAndEmails()
     {
-        const QStringList usernames = column(*m_backup, QStringLiteral(
-            "SELECT lower(username) FROM accounts WHERE id = ANY($1::bigint[])"), array(m_victims));
-        const QStringList emails = column(*m_backup, QStringLiteral(
-            "SELECT email FROM users WHERE account_id = ANY($1::bigint[])"), array(m_victims));
+        const QStringList usernames = column(*m_backup,
+            QStringLiteral("SELECT lower(username) FROM accounts WHERE id = ANY($1::bigint[])"), array(m_victims));
+        const QStringList emails = column(*m_backup,
+            QStringLiteral("SELECT email FROM users WHERE account_id = ANY($1::bigint[])"), array(m_victims));
         // Same username, new id, same e-mail.
-        const qint64 sameName = number(*m_live, QStringLiteral(
-            "SELECT count(*) FROM accounts a JOIN users u ON u.account_id = a.id WHERE a.domain IS NULL "
-            "AND lower(a.username) = ANY($1::text[])"), array(usernames));
+        const qint64 sameName = number(*m_live,
+            QStringLiteral("SELECT count(*) FROM accounts a JOIN users u ON u.account_id = a.id WHERE a.domain IS NULL "
+                           "AND lower(a.username) = ANY($1::text[])"),
+            array(usernames));
         QCOMPARE(sameName, kParameters.recreations() - 1);
-        QCOMPARE(number(*m_live, QStringLiteral("SELECT count(*) FROM users WHERE email = ANY($1::text[])"), array(emails)),
-                 kParameters.recreations());
+        QCOMPARE(
+            number(*m_live, QStringLiteral("SELECT count(*) FROM users WHERE email = ANY($1::text[])"), array(emails)),
+            kParameters.recreations());
         // Exactly one came back under another username with the same e-mail.
-        const QStringList renamed = column(*m_live, QStringLiteral(
-            "SELECT a.username FROM accounts a JOIN users u ON u.account_id = a.id "
-            "WHERE u.email = ANY($1::text[]) AND NOT lower(a.username) = ANY($2::text[])"), array(emails), array(usernames));
+        const QStringList renamed = column(*m_live,
+            QStringLiteral("SELECT a.username FROM accounts a JOIN users u ON u.account_id = a.id "
+                           "WHERE u.email = ANY($1::text[]) AND NOT lower(a.username) = ANY($2::text[])"),
+            array(emails), array(usernames));
         QCOMPARE(renamed.size(), 1);
         QVERIFY(renamed.first().endsWith(QLatin1String("_again")));
         // Some follows were made again, with fresh settings.
-        QVERIFY(number(*m_live, QStringLiteral("SELECT count(*) FROM follows f JOIN users u ON u.account_id = f.account_id "
-                                               "WHERE u.email = ANY($1::text[])"), array(emails)) > 0);
-        QCOMPARE(number(*m_live, QStringLiteral("SELECT count(*) FROM web_settings w JOIN users u ON u.id = w.user_id "
-                                                "WHERE u.email = ANY($1::text[]) AND w.data->>'onboarded' = 'false'"), array(emails)),
-                 kParameters.recreations());
+        QVERIFY(number(*m_live,
+                    QStringLiteral("SELECT count(*) FROM follows f JOIN users u ON u.account_id = f.account_id "
+                                   "WHERE u.email = ANY($1::text[])"),
+                    array(emails))
+            > 0);
+        QCOMPARE(number(*m_live,
+                     QStringLiteral("SELECT count(*) FROM web_settings w JOIN users u ON u.id = w.user_id "
+                                    "WHERE u.email = ANY($1::text[]) AND w.data->>'onboarded' = 'false'"),
+                     array(emails)),
+            kParameters.recreations());
     }
 
     void deletedOnPurposeWithTheirReblogs()
     {
         // Candidates: posts of remaining local accounts in the 60 days before T0 that were reblogged.
-        const QStringList candidates = column(*m_backup, QStringLiteral(
-            "SELECT s.id FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE a.domain IS NULL AND a.uri <> '' "
-            "AND s.reblog_of_id IS NULL AND s.created_at >= timestamp '2024-05-02 01:00' - interval '60 days' "
-            "AND EXISTS (SELECT 1 FROM statuses r WHERE r.reblog_of_id = s.id)"));
-        const QStringList present = column(*m_live, QStringLiteral("SELECT id FROM statuses WHERE id = ANY($1::bigint[])"),
-                                           array(candidates));
+        const QStringList candidates = column(*m_backup,
+            QStringLiteral(
+                "SELECT s.id FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE a.domain IS NULL AND a.uri "
+                "<> '' "
+                "AND s.reblog_of_id IS NULL AND s.created_at >= timestamp '2024-05-02 01:00' - interval '60 days' "
+                "AND EXISTS (SELECT 1 FROM statuses r WHERE r.reblog_of_id = s.id)"));
+        const QStringList present = column(
+            *m_live, QStringLiteral("SELECT id FROM statuses WHERE id = ANY($1::bigint[])"), array(candidates));
         QStringList deleted;
         for (const QString &id : candidates)
             if (!present.contains(id))
                 deleted << id;
         QCOMPARE(deleted.size(), int(kParameters.deletions()));
-        const qint64 reblogs = number(*m_backup, QStringLiteral("SELECT count(*) FROM statuses WHERE reblog_of_id = ANY($1::bigint[])"),
-                                      array(deleted));
+        const qint64 reblogs = number(*m_backup,
+            QStringLiteral("SELECT count(*) FROM statuses WHERE reblog_of_id = ANY($1::bigint[])"), array(deleted));
         QVERIFY(reblogs >= deleted.size());
-        QCOMPARE(number(*m_live, QStringLiteral("SELECT count(*) FROM statuses WHERE reblog_of_id = ANY($1::bigint[])"), array(deleted)), 0);
+        QCOMPARE(number(*m_live, QStringLiteral("SELECT count(*) FROM statuses WHERE reblog_of_id = ANY($1::bigint[])"),
+                     array(deleted)),
+            0);
     }
 
     void editsAfterT0()
     {
         QCOMPARE(number(*m_backup, QStringLiteral("SELECT count(*) FROM statuses WHERE edited_at IS NOT NULL")), 0);
-        QCOMPARE(number(*m_live, QStringLiteral("SELECT count(*) FROM statuses WHERE edited_at >= '2024-05-02 01:00:00'")),
-                 kParameters.edits());
+        QCOMPARE(
+            number(*m_live, QStringLiteral("SELECT count(*) FROM statuses WHERE edited_at >= '2024-05-02 01:00:00'")),
+            kParameters.edits());
     }
 
     void statusIdsCarryTheirTime()
     {
         // Snowflake ids: milliseconds since the epoch in the high bits.
-        QCOMPARE(number(*m_backup, QStringLiteral("SELECT count(*) FROM statuses WHERE (id >> 16) <> "
-                                                  "(extract(epoch FROM created_at) * 1000)::bigint")), 0);
+        QCOMPARE(number(*m_backup,
+                     QStringLiteral("SELECT count(*) FROM statuses WHERE (id >> 16) <> "
+                                    "(extract(epoch FROM created_at) * 1000)::bigint")),
+            0);
     }
 
     void textIsRealistic()
     {
-        QVERIFY(number(*m_backup, QStringLiteral("SELECT count(*) FROM statuses WHERE text LIKE '%\"%' AND text LIKE E'%\\n%'")) > 0);
-        QVERIFY(number(*m_backup, QStringLiteral("SELECT count(*) FROM statuses WHERE text ~ '[\\u0590-\\u06FF]'")) > 0);
+        QVERIFY(number(*m_backup,
+                    QStringLiteral("SELECT count(*) FROM statuses WHERE text LIKE '%\"%' AND text LIKE E'%\\n%'"))
+            > 0);
+        QVERIFY(
+            number(*m_backup, QStringLiteral("SELECT count(*) FROM statuses WHERE text ~ '[\\u0590-\\u06FF]'")) > 0);
         QVERIFY(number(*m_backup, QStringLiteral("SELECT count(*) FROM statuses WHERE text LIKE '%🦣%'")) > 0);
         QVERIFY(number(*m_backup, QStringLiteral("SELECT count(*) FROM accounts WHERE fields IS NULL")) > 0);
-        QVERIFY(number(*m_backup, QStringLiteral("SELECT count(*) FROM users WHERE family(current_sign_in_ip) = 6")) > 0);
+        QVERIFY(
+            number(*m_backup, QStringLiteral("SELECT count(*) FROM users WHERE family(current_sign_in_ip) = 6")) > 0);
     }
 
     void sameSeedSameData()
     {
         QTemporaryDir logs;
-        DemoRunner::build(TestCluster::instance().cluster(), QStringLiteral("tst_demo_backup2"), QStringLiteral("tst_demo_live2"),
-                          logs.path(), kParameters);
-        PgSession backup(TestCluster::instance().conninfo(QStringLiteral("tst_demo_backup2")), PgSession::Options{});
-        PgSession live(TestCluster::instance().conninfo(QStringLiteral("tst_demo_live2")), PgSession::Options{});
+        DemoRunner::build(TestCluster::instance().cluster(), QStringLiteral("tst_demo_backup2"),
+            QStringLiteral("tst_demo_live2"), logs.path(), kParameters);
+        PgSession backup(TestCluster::instance().conninfo(QStringLiteral("tst_demo_backup2")), PgSession::Options {});
+        PgSession live(TestCluster::instance().conninfo(QStringLiteral("tst_demo_live2")), PgSession::Options {});
         const auto backupSums = fingerprint(backup);
         QCOMPARE(backupSums.size(), 19);
         QCOMPARE(backupSums, fingerprint(*m_backup));
@@ -207,9 +244,9 @@ private Q_SLOTS:
     void otherSeedOtherData()
     {
         QTemporaryDir logs;
-        DemoRunner::build(TestCluster::instance().cluster(), QStringLiteral("tst_demo_backup3"), QStringLiteral("tst_demo_live3"),
-                          logs.path(), DemoParameters{8, 1});
-        PgSession backup(TestCluster::instance().conninfo(QStringLiteral("tst_demo_backup3")), PgSession::Options{});
+        DemoRunner::build(TestCluster::instance().cluster(), QStringLiteral("tst_demo_backup3"),
+            QStringLiteral("tst_demo_live3"), logs.path(), DemoParameters { 8, 1 });
+        PgSession backup(TestCluster::instance().conninfo(QStringLiteral("tst_demo_backup3")), PgSession::Options {});
         const auto sums = fingerprint(backup);
         const auto first = fingerprint(*m_backup);
         QVERIFY(sums.value(QStringLiteral("statuses")) != first.value(QStringLiteral("statuses")));

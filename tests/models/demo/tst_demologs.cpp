@@ -22,7 +22,7 @@ using salvage::test::TestCluster;
 
 namespace {
 
-const DemoParameters kParameters{11, 1};
+const DemoParameters kParameters { 11, 1 };
 const QTimeZone kServerZone(DemoParameters::serverTimeZone().toUtf8());
 
 QStringList readLines(const QString &path)
@@ -65,7 +65,8 @@ QDateTime nginxTime(const QRegularExpressionMatch &m)
 {
     QDateTime local = QLocale::c().toDateTime(m.captured(3), QStringLiteral("dd/MMM/yyyy:HH:mm:ss"));
     const QString offset = m.captured(4);
-    const int seconds = (offset.mid(1, 2).toInt() * 60 + offset.mid(3, 2).toInt()) * 60 * (offset.startsWith(QLatin1Char('-')) ? -1 : 1);
+    const int seconds = (offset.mid(1, 2).toInt() * 60 + offset.mid(3, 2).toInt()) * 60
+        * (offset.startsWith(QLatin1Char('-')) ? -1 : 1);
     local.setOffsetFromUtc(seconds);
     return local.toUTC();
 }
@@ -78,7 +79,8 @@ QDateTime naiveLocal(const QString &text, const QString &format)
 
 QDateTime utcColumn(const char *text)
 {
-    QDateTime value = QDateTime::fromString(QString::fromLatin1(text).replace(QLatin1Char(' '), QLatin1Char('T')), Qt::ISODateWithMs);
+    QDateTime value = QDateTime::fromString(
+        QString::fromLatin1(text).replace(QLatin1Char(' '), QLatin1Char('T')), Qt::ISODateWithMs);
     value.setTimeSpec(Qt::UTC);
     return value;
 }
@@ -110,19 +112,22 @@ class TestDemoLogs : public QObject
         for (const auto &m : matches(QStringLiteral("sidekiq/sidekiq.log"), kSidekiq)) {
             if (m.captured(4) != QLatin1String("AccountMergingWorker"))
                 continue;
-            (m.captured(7) == QLatin1String("start") ? start : done) = QDateTime::fromString(m.captured(1), Qt::ISODateWithMs);
+            (m.captured(7) == QLatin1String("start") ? start : done)
+                = QDateTime::fromString(m.captured(1), Qt::ISODateWithMs);
         }
-        return {start, done};
+        return { start, done };
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(kServerZone.isValid());
-        DemoRunner::build(TestCluster::instance().cluster(), QStringLiteral("tst_demologs_backup"), QStringLiteral("tst_demologs_live"),
-                          logs(), kParameters);
-        m_backup = std::make_unique<PgSession>(TestCluster::instance().conninfo(QStringLiteral("tst_demologs_backup")), PgSession::Options{});
-        m_live = std::make_unique<PgSession>(TestCluster::instance().conninfo(QStringLiteral("tst_demologs_live")), PgSession::Options{});
+        DemoRunner::build(TestCluster::instance().cluster(), QStringLiteral("tst_demologs_backup"),
+            QStringLiteral("tst_demologs_live"), logs(), kParameters);
+        m_backup = std::make_unique<PgSession>(
+            TestCluster::instance().conninfo(QStringLiteral("tst_demologs_backup")), PgSession::Options {});
+        m_live = std::make_unique<PgSession>(
+            TestCluster::instance().conninfo(QStringLiteral("tst_demologs_live")), PgSession::Options {});
     }
 
     void everyLineParses_data()
@@ -197,7 +202,8 @@ private Q_SLOTS:
         bool afterDelete = false;
         QDateTime deleteTime;
         for (const auto &m : matches(QStringLiteral("postgresql/postgresql-15-main.log"), kPostgres)) {
-            if (m.captured(4) == QLatin1String("LOG") && m.captured(5).contains(QLatin1String("DELETE FROM \"accounts\""))) {
+            if (m.captured(4) == QLatin1String("LOG")
+                && m.captured(5).contains(QLatin1String("DELETE FROM \"accounts\""))) {
                 afterDelete = true;
                 QCOMPARE(m.captured(2), QStringLiteral("CEST"));
                 deleteTime = naiveLocal(m.captured(1), QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
@@ -218,7 +224,8 @@ private Q_SLOTS:
     {
         pqxx::nontransaction live(m_live->connection());
         const QString remote = QString::fromUtf8(live.exec_params("SELECT min(id) FROM accounts WHERE domain = $1",
-                                                                  DemoParameters::remoteDomain().toStdString())[0][0].c_str());
+                                                         DemoParameters::remoteDomain().toStdString())[0][0]
+                                                     .c_str());
         const auto lines = matches(QStringLiteral("postgresql/postgresql-15-main.log"), kPostgres);
         int errors = 0;
         for (qsizetype i = 0; i + 2 < lines.size(); ++i) {
@@ -232,16 +239,19 @@ private Q_SLOTS:
         }
         QVERIFY(errors > 0);
         // The autovacuum report continues on tab-indented lines.
-        QVERIFY(std::any_of(lines.begin(), lines.end(), [](const auto &m) { return m.captured(6).startsWith(QLatin1String("tuples: ")); }));
+        QVERIFY(std::any_of(lines.begin(), lines.end(),
+            [](const auto &m) { return m.captured(6).startsWith(QLatin1String("tuples: ")); }));
     }
 
     void inboxDeliveryPrecedesTheMergeInNginxAndRails()
     {
         const auto [start, done] = mergeJob();
         pqxx::nontransaction live(m_live->connection());
-        const QString remoteKey = QString::fromUtf8(live.exec_params("SELECT uri || '#main-key' FROM accounts WHERE id = "
-                                                                     "(SELECT min(id) FROM accounts WHERE domain = $1)",
-                                                                     DemoParameters::remoteDomain().toStdString())[0][0].c_str());
+        const QString remoteKey
+            = QString::fromUtf8(live.exec_params("SELECT uri || '#main-key' FROM accounts WHERE id = "
+                                                 "(SELECT min(id) FROM accounts WHERE domain = $1)",
+                                        DemoParameters::remoteDomain().toStdString())[0][0]
+                                    .c_str());
         QDateTime railsTime;
         for (const auto &m : matches(QStringLiteral("mastodon/production.log"), kRails)) {
             const QDateTime at = naiveLocal(m.captured(2).left(23), QStringLiteral("yyyy-MM-dd'T'HH:mm:ss.zzz"));
@@ -262,15 +272,18 @@ private Q_SLOTS:
     {
         // Every status a local account wrote between T0 and the incident has its POST in the Rails log.
         pqxx::nontransaction live(m_live->connection());
-        const int created = live.exec(
-            "SELECT count(*) FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE a.domain IS NULL "
-            "AND s.reblog_of_id IS NULL AND s.created_at >= '2024-05-02 01:00' AND s.created_at < '2024-05-02 12:40'")[0][0].as<int>();
+        const int created
+            = live.exec("SELECT count(*) FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE a.domain IS NULL "
+                        "AND s.reblog_of_id IS NULL AND s.created_at >= '2024-05-02 01:00' AND s.created_at < "
+                        "'2024-05-02 12:40'")[0][0]
+                  .as<int>();
         const QDateTime from = QDateTime::fromMSecsSinceEpoch(DemoParameters::backupMs(), Qt::UTC);
         const QDateTime to = QDateTime::fromMSecsSinceEpoch(DemoParameters::incidentMs() - 60000, Qt::UTC);
         int posts = 0;
         for (const auto &m : matches(QStringLiteral("mastodon/production.log"), kRails)) {
             const QDateTime at = naiveLocal(m.captured(2).left(23), QStringLiteral("yyyy-MM-dd'T'HH:mm:ss.zzz"));
-            if (m.captured(8) == QLatin1String("/api/v1/statuses") && m.captured(7) == QLatin1String("POST") && at >= from && at < to)
+            if (m.captured(8) == QLatin1String("/api/v1/statuses") && m.captured(7) == QLatin1String("POST")
+                && at >= from && at < to)
                 ++posts;
         }
         QVERIFY(created > 0);

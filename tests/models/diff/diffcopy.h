@@ -2,10 +2,10 @@
 
 #include "testcluster.h"
 
-#include "db/jobcontrol.h"
 #include "db/pgsession.h"
 #include "db/sqlident.h"
 #include "diff/diffrunner.h"
+#include "jobs/jobcontrol.h"
 
 #include <QString>
 
@@ -14,7 +14,8 @@ namespace salvage::test {
 /// A database and a copy of it made with CREATE DATABASE … TEMPLATE, the diff tests' backup/live pair.
 inline QString copyDatabase(const QString &from, const QString &to)
 {
-    PgSession admin(TestCluster::instance().conninfo(QStringLiteral("postgres")), PgSession::Options::writable(QStringLiteral("admin")));
+    PgSession admin(TestCluster::instance().conninfo(QStringLiteral("postgres")),
+        PgSession::Options::writable(QStringLiteral("admin")));
     admin.exec(QStringLiteral("DROP DATABASE IF EXISTS ") + sql::quoteIdent(to));
     admin.exec(QStringLiteral("CREATE DATABASE %1 TEMPLATE %2").arg(sql::quoteIdent(to), sql::quoteIdent(from)));
     return TestCluster::instance().conninfo(to);
@@ -22,8 +23,9 @@ inline QString copyDatabase(const QString &from, const QString &to)
 
 inline DiffResult runDiff(const QString &backupDb, const QString &liveDb, const QStringList &tables = {})
 {
-    PgSession backup(TestCluster::instance().conninfo(backupDb), PgSession::Options{true, QStringLiteral("BACKUP"), 15});
-    PgSession live(TestCluster::instance().conninfo(liveDb), PgSession::Options{true, QStringLiteral("LIVE"), 15});
+    PgSession backup(
+        TestCluster::instance().conninfo(backupDb), PgSession::Options { true, QStringLiteral("BACKUP"), 15 });
+    PgSession live(TestCluster::instance().conninfo(liveDb), PgSession::Options { true, QStringLiteral("LIVE"), 15 });
     JobControl control;
     return DiffRunner::run(backup, live, control, tables);
 }

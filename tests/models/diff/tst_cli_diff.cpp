@@ -22,24 +22,25 @@ private Q_SLOTS:
     {
         auto &cluster = TestCluster::instance();
         m_backup = cluster.createDatabase(QStringLiteral("tst_cli_diff_b"));
-        cluster.execute(QStringLiteral("tst_cli_diff_b"), QStringLiteral(
-            "CREATE TABLE accounts (id bigint PRIMARY KEY, username text);"
-            "CREATE TABLE statuses (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts, text text);"
-            "INSERT INTO accounts SELECT g, 'user' || g FROM generate_series(1, 20) g;"
-            "INSERT INTO accounts VALUES (900, 'remote');"
-            "INSERT INTO statuses SELECT g, 1 + g % 20, 'hello ' || g FROM generate_series(1, 400) g"));
+        cluster.execute(QStringLiteral("tst_cli_diff_b"),
+            QStringLiteral(
+                "CREATE TABLE accounts (id bigint PRIMARY KEY, username text);"
+                "CREATE TABLE statuses (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts, text text);"
+                "INSERT INTO accounts SELECT g, 'user' || g FROM generate_series(1, 20) g;"
+                "INSERT INTO accounts VALUES (900, 'remote');"
+                "INSERT INTO statuses SELECT g, 1 + g % 20, 'hello ' || g FROM generate_series(1, 400) g"));
         m_live = salvage::test::copyDatabase(QStringLiteral("tst_cli_diff_b"), QStringLiteral("tst_cli_diff_l"));
-        cluster.execute(QStringLiteral("tst_cli_diff_l"), QStringLiteral(
-            "UPDATE statuses SET account_id = 900 WHERE account_id IN (5, 6);"
-            "DELETE FROM accounts WHERE id IN (5, 6);"
-            "UPDATE statuses SET text = NULL WHERE id = 1;"
-            "INSERT INTO statuses VALUES (1000, 900, 'new')"));
+        cluster.execute(QStringLiteral("tst_cli_diff_l"),
+            QStringLiteral("UPDATE statuses SET account_id = 900 WHERE account_id IN (5, 6);"
+                           "DELETE FROM accounts WHERE id IN (5, 6);"
+                           "UPDATE statuses SET text = NULL WHERE id = 1;"
+                           "INSERT INTO statuses VALUES (1000, 900, 'new')"));
     }
 
     void jsonReportsTablesAndMoves()
     {
-        const Run run = cli({QStringLiteral("diff"), QStringLiteral("--live"), m_live, QStringLiteral("--backup"), m_backup,
-                             QStringLiteral("--format"), QStringLiteral("json")});
+        const Run run = cli({ QStringLiteral("diff"), QStringLiteral("--live"), m_live, QStringLiteral("--backup"),
+            m_backup, QStringLiteral("--format"), QStringLiteral("json") });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QJsonObject root = QJsonDocument::fromJson(run.out).object();
         QCOMPARE(
@@ -47,9 +48,10 @@ private Q_SLOTS:
         const QJsonArray tables = root.value(QStringLiteral("tables")).toArray();
         QCOMPARE(tables.size(), 2);
         const QJsonObject accounts = tables.at(0).toObject();
-        QCOMPARE(accounts.keys(), (QStringList{QStringLiteral("backup_rows"), QStringLiteral("changed"), QStringLiteral("key"),
-                                               QStringLiteral("live_rows"), QStringLiteral("only_in_backup"),
-                                               QStringLiteral("only_in_live"), QStringLiteral("table")}));
+        QCOMPARE(accounts.keys(),
+            (QStringList { QStringLiteral("backup_rows"), QStringLiteral("changed"), QStringLiteral("key"),
+                QStringLiteral("live_rows"), QStringLiteral("only_in_backup"), QStringLiteral("only_in_live"),
+                QStringLiteral("table") }));
         QCOMPARE(accounts.value(QStringLiteral("table")).toString(), QStringLiteral("public.accounts"));
         QCOMPARE(accounts.value(QStringLiteral("key")).toString(), QStringLiteral("id"));
         QCOMPARE(accounts.value(QStringLiteral("backup_rows")).toInt(), 21);
@@ -70,15 +72,15 @@ private Q_SLOTS:
             QCOMPARE(move.value(QStringLiteral("fan_in")).toInt(), 2);
             QVERIFY(move.value(QStringLiteral("incident")).toBool()); // two sources, but 40 rows
             QVERIFY(move.value(QStringLiteral("from")).toString() == QLatin1String("5")
-                    || move.value(QStringLiteral("from")).toString() == QLatin1String("6"));
+                || move.value(QStringLiteral("from")).toString() == QLatin1String("6"));
         }
     }
 
     void rowsListEachDifference()
     {
-        const Run run = cli({QStringLiteral("diff"), QStringLiteral("--live"), m_live, QStringLiteral("--backup"), m_backup,
-                             QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("--rows"),
-                             QStringLiteral("--table"), QStringLiteral("statuses")});
+        const Run run = cli({ QStringLiteral("diff"), QStringLiteral("--live"), m_live, QStringLiteral("--backup"),
+            m_backup, QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("--rows"),
+            QStringLiteral("--table"), QStringLiteral("statuses") });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QJsonArray tables = QJsonDocument::fromJson(run.out).object().value(QStringLiteral("tables")).toArray();
         QCOMPARE(tables.size(), 1);
@@ -90,7 +92,7 @@ private Q_SLOTS:
             const QString id = row.value(QStringLiteral("key")).toObject().value(QStringLiteral("id")).toString();
             if (id == QLatin1String("1")) {
                 QCOMPARE(row.value(QStringLiteral("status")).toString(), QStringLiteral("changed"));
-                QCOMPARE(row.value(QStringLiteral("columns")).toArray(), QJsonArray{QStringLiteral("text")});
+                QCOMPARE(row.value(QStringLiteral("columns")).toArray(), QJsonArray { QStringLiteral("text") });
                 sawNullText = true;
             } else if (id == QLatin1String("1000")) {
                 QCOMPARE(row.value(QStringLiteral("status")).toString(), QStringLiteral("only_in_live"));
@@ -117,7 +119,8 @@ private Q_SLOTS:
 
     void textSummarySaysWhatMoved()
     {
-        const Run run = cli({QStringLiteral("diff"), QStringLiteral("--live"), m_live, QStringLiteral("--backup"), m_backup});
+        const Run run
+            = cli({ QStringLiteral("diff"), QStringLiteral("--live"), m_live, QStringLiteral("--backup"), m_backup });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QVERIFY2(run.out.contains("40 rows of public.statuses.account_id moved from 5, 6 to 900"), run.out.constData());
         QVERIFY2(run.out.contains("2 sources → public.accounts 900 across 1 table (40 rows)"), run.out.constData());
@@ -138,8 +141,9 @@ private Q_SLOTS:
         QFETCH(QString, liveDb);
         QFETCH(bool, exitCodeOption);
         QFETCH(int, expected);
-        QStringList arguments{QStringLiteral("diff"), QStringLiteral("--live"), TestCluster::instance().conninfo(liveDb),
-                              QStringLiteral("--backup"), m_backup, QStringLiteral("--format"), QStringLiteral("json")};
+        QStringList arguments { QStringLiteral("diff"), QStringLiteral("--live"),
+            TestCluster::instance().conninfo(liveDb), QStringLiteral("--backup"), m_backup, QStringLiteral("--format"),
+            QStringLiteral("json") };
         if (exitCodeOption)
             arguments << QStringLiteral("--exit-code");
         const Run run = cli(arguments);
@@ -150,13 +154,14 @@ private Q_SLOTS:
     void errorsExitTwo_data()
     {
         QTest::addColumn<QStringList>("arguments");
-        QTest::newRow("no live") << QStringList{QStringLiteral("diff"), QStringLiteral("--backup"), QStringLiteral("dbname=x")};
-        QTest::newRow("bad format") << QStringList{QStringLiteral("diff"), QStringLiteral("--live"), QStringLiteral("dbname=x"),
-                                                   QStringLiteral("--backup"), QStringLiteral("dbname=x"),
-                                                   QStringLiteral("--format"), QStringLiteral("xml")};
-        QTest::newRow("unreachable") << QStringList{QStringLiteral("diff"), QStringLiteral("--live"),
-                                                    QStringLiteral("host=/nonexistent port=9 dbname=x"),
-                                                    QStringLiteral("--backup"), QStringLiteral("host=/nonexistent port=9 dbname=x")};
+        QTest::newRow("no live") << QStringList { QStringLiteral("diff"), QStringLiteral("--backup"),
+            QStringLiteral("dbname=x") };
+        QTest::newRow("bad format") << QStringList { QStringLiteral("diff"), QStringLiteral("--live"),
+            QStringLiteral("dbname=x"), QStringLiteral("--backup"), QStringLiteral("dbname=x"),
+            QStringLiteral("--format"), QStringLiteral("xml") };
+        QTest::newRow("unreachable") << QStringList { QStringLiteral("diff"), QStringLiteral("--live"),
+            QStringLiteral("host=/nonexistent port=9 dbname=x"), QStringLiteral("--backup"),
+            QStringLiteral("host=/nonexistent port=9 dbname=x") };
     }
     void errorsExitTwo()
     {
@@ -169,8 +174,8 @@ private Q_SLOTS:
 
     void unknownTableExitsTwo()
     {
-        const Run run = cli({QStringLiteral("diff"), QStringLiteral("--live"), m_live, QStringLiteral("--backup"), m_backup,
-                             QStringLiteral("--table"), QStringLiteral("nosuch")});
+        const Run run = cli({ QStringLiteral("diff"), QStringLiteral("--live"), m_live, QStringLiteral("--backup"),
+            m_backup, QStringLiteral("--table"), QStringLiteral("nosuch") });
         QCOMPARE(run.exitCode, 2);
         QVERIFY(run.err.contains("nosuch"));
     }

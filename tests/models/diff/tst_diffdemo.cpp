@@ -22,7 +22,7 @@ class TestDiffDemo : public QObject
 
     static QSet<QString> column(const QString &database, const QString &query)
     {
-        PgSession session(TestCluster::instance().conninfo(database), PgSession::Options{});
+        PgSession session(TestCluster::instance().conninfo(database), PgSession::Options {});
         QSet<QString> values;
         for (const auto &row : session.exec(query))
             values.insert(QString::fromUtf8(row[0].c_str()));
@@ -35,15 +35,15 @@ private Q_SLOTS:
         m_parameters.seed = 7;
         m_parameters.scale = 1;
         DemoRunner::build(TestCluster::instance().cluster(), QStringLiteral("tst_diffdemo_backup"),
-                          QStringLiteral("tst_diffdemo_live"), m_logs.path(), m_parameters);
+            QStringLiteral("tst_diffdemo_live"), m_logs.path(), m_parameters);
         m_result = runDiff(QStringLiteral("tst_diffdemo_backup"), QStringLiteral("tst_diffdemo_live"));
         QVERIFY(m_result.complete);
     }
 
     void lostAccountsAreTheVictims()
     {
-        const QSet<QString> victims = column(QStringLiteral("tst_diffdemo_backup"), QStringLiteral(
-            "SELECT id FROM accounts WHERE domain IS NULL AND uri = ''"));
+        const QSet<QString> victims = column(QStringLiteral("tst_diffdemo_backup"),
+            QStringLiteral("SELECT id FROM accounts WHERE domain IS NULL AND uri = ''"));
         QCOMPARE(victims.size(), int(m_parameters.victims()));
         const TableDiff *accounts = findTable(m_result, QStringLiteral("public.accounts"));
         QVERIFY(accounts);
@@ -61,15 +61,17 @@ private Q_SLOTS:
 
     void statusesMovedIntoTheRemoteAccount()
     {
-        const QSet<QString> victims = column(QStringLiteral("tst_diffdemo_backup"), QStringLiteral(
-            "SELECT id FROM accounts WHERE domain IS NULL AND uri = ''"));
-        const QString remote = *column(QStringLiteral("tst_diffdemo_backup"), QStringLiteral(
-            "SELECT min(id) FROM accounts WHERE domain = 'fedi.example.org'")).cbegin();
+        const QSet<QString> victims = column(QStringLiteral("tst_diffdemo_backup"),
+            QStringLiteral("SELECT id FROM accounts WHERE domain IS NULL AND uri = ''"));
+        const QString remote = *column(QStringLiteral("tst_diffdemo_backup"),
+            QStringLiteral("SELECT min(id) FROM accounts WHERE domain = 'fedi.example.org'"))
+                                    .cbegin();
         // Statuses that belonged to a victim at the backup and belong to the remote account now.
-        const QSet<QString> before = column(QStringLiteral("tst_diffdemo_backup"), QStringLiteral(
-            "SELECT s.id FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE a.domain IS NULL AND a.uri = ''"));
-        const QSet<QString> after = column(QStringLiteral("tst_diffdemo_live"), QStringLiteral(
-            "SELECT id FROM statuses WHERE account_id = %1").arg(remote));
+        const QSet<QString> before = column(QStringLiteral("tst_diffdemo_backup"),
+            QStringLiteral("SELECT s.id FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE a.domain IS NULL "
+                           "AND a.uri = ''"));
+        const QSet<QString> after = column(QStringLiteral("tst_diffdemo_live"),
+            QStringLiteral("SELECT id FROM statuses WHERE account_id = %1").arg(remote));
         const qint64 expected = (QSet<QString>(before) &= after).size();
         QVERIFY(expected > 0);
 
@@ -88,7 +90,8 @@ private Q_SLOTS:
     {
         QVERIFY(m_result.backupTime);
         const double t0 = double(DemoParameters::backupMs()) / 1000.0;
-        QVERIFY2(*m_result.backupTime <= t0 && *m_result.backupTime > t0 - 86400, qPrintable(QString::number(*m_result.backupTime)));
+        QVERIFY2(*m_result.backupTime <= t0 && *m_result.backupTime > t0 - 86400,
+            qPrintable(QString::number(*m_result.backupTime)));
     }
 };
 

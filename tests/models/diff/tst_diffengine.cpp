@@ -50,81 +50,95 @@ private Q_SLOTS:
         QTest::addColumn<QSet<QString>>("lost");
         QTest::addColumn<QSet<QString>>("added");
         QTest::addColumn<QSet<QString>>("changed");
-        QTest::newRow("composite") << QStringLiteral(
-            "CREATE TABLE k (a int, b text, v int, PRIMARY KEY (a, b));"
-            "INSERT INTO k SELECT g %% 5, 'k' || g, g FROM generate_series(1, 3000) g; ANALYZE k")
+        QTest::newRow("composite")
+            << QStringLiteral("CREATE TABLE k (a int, b text, v int, PRIMARY KEY (a, b));"
+                              "INSERT INTO k SELECT g %% 5, 'k' || g, g FROM generate_series(1, 3000) g; ANALYZE k")
             << QStringLiteral("DELETE FROM k WHERE a = 1 AND b = 'k11'; UPDATE k SET v = 0 WHERE a = 2 AND b = 'k12';"
                               "INSERT INTO k VALUES (9, 'k11', 1)")
-            << QSet<QString>{QStringLiteral("1|k11")} << QSet<QString>{QStringLiteral("9|k11")}
-            << QSet<QString>{QStringLiteral("2|k12")};
+            << QSet<QString> { QStringLiteral("1|k11") } << QSet<QString> { QStringLiteral("9|k11") }
+            << QSet<QString> { QStringLiteral("2|k12") };
         // Keys past the largest one in text order ("9999" > "100000") must still be found.
-        QTest::newRow("bigint, new keys past the text-order maximum") << QStringLiteral(
-            "CREATE TABLE k (id bigint PRIMARY KEY, v int);"
-            "INSERT INTO k SELECT g, g FROM generate_series(1, 40000) g; ANALYZE k")
+        QTest::newRow("bigint, new keys past the text-order maximum")
+            << QStringLiteral("CREATE TABLE k (id bigint PRIMARY KEY, v int);"
+                              "INSERT INTO k SELECT g, g FROM generate_series(1, 40000) g; ANALYZE k")
             << QStringLiteral("INSERT INTO k VALUES (100000, 1), (2000000, 2); UPDATE k SET v = 0 WHERE id = 5")
-            << QSet<QString>{} << QSet<QString>{QStringLiteral("100000"), QStringLiteral("2000000")}
-            << QSet<QString>{QStringLiteral("5")};
+            << QSet<QString> {} << QSet<QString> { QStringLiteral("100000"), QStringLiteral("2000000") }
+            << QSet<QString> { QStringLiteral("5") };
         QTest::newRow("uuid") << QStringLiteral(
             "CREATE TABLE k (id uuid PRIMARY KEY, v int);"
             "INSERT INTO k SELECT md5(g::text)::uuid, g FROM generate_series(1, 5000) g; ANALYZE k")
-            << QStringLiteral("DELETE FROM k WHERE v = 7; UPDATE k SET v = -1 WHERE v = 1;"
-                              "INSERT INTO k VALUES ('00000000-0000-0000-0000-000000000001', 1)")
-            << QSet<QString>{QStringLiteral("8f14e45f-ceea-167a-5a36-dedd4bea2543")}
-            << QSet<QString>{QStringLiteral("00000000-0000-0000-0000-000000000001")}
-            << QSet<QString>{QStringLiteral("c4ca4238-a0b9-2382-0dcc-509a6f75849b")};
-        QTest::newRow("text with collation") << QStringLiteral(
-            "CREATE TABLE k (name text COLLATE \"C\" PRIMARY KEY, v int);"
-            "INSERT INTO k SELECT 'Name ' || g, g FROM generate_series(1, 4000) g; ANALYZE k")
+                              << QStringLiteral("DELETE FROM k WHERE v = 7; UPDATE k SET v = -1 WHERE v = 1;"
+                                                "INSERT INTO k VALUES ('00000000-0000-0000-0000-000000000001', 1)")
+                              << QSet<QString> { QStringLiteral("8f14e45f-ceea-167a-5a36-dedd4bea2543") }
+                              << QSet<QString> { QStringLiteral("00000000-0000-0000-0000-000000000001") }
+                              << QSet<QString> { QStringLiteral("c4ca4238-a0b9-2382-0dcc-509a6f75849b") };
+        QTest::newRow("text with collation")
+            << QStringLiteral("CREATE TABLE k (name text COLLATE \"C\" PRIMARY KEY, v int);"
+                              "INSERT INTO k SELECT 'Name ' || g, g FROM generate_series(1, 4000) g; ANALYZE k")
             << QStringLiteral("DELETE FROM k WHERE v = 10; UPDATE k SET v = 0 WHERE v = 3999;"
                               "INSERT INTO k VALUES ('name 10', 10), ('Ünïcode ✓', 1)")
-            << QSet<QString>{QStringLiteral("Name 10")}
-            << QSet<QString>{QStringLiteral("name 10"), QStringLiteral("Ünïcode ✓")}
-            << QSet<QString>{QStringLiteral("Name 3999")};
+            << QSet<QString> { QStringLiteral("Name 10") }
+            << QSet<QString> { QStringLiteral("name 10"), QStringLiteral("Ünïcode ✓") }
+            << QSet<QString> { QStringLiteral("Name 3999") };
         // Key types of other applications' schemas: range bounds must sort and compare in the type.
         QTest::newRow("numeric") << QStringLiteral(
             "CREATE TABLE k (id numeric(20,4) PRIMARY KEY, v int);"
             "INSERT INTO k SELECT g / 7.0, g FROM generate_series(-5000, 5000) g; ANALYZE k")
-            << QStringLiteral("DELETE FROM k WHERE v = -4900; UPDATE k SET v = 0 WHERE v = 4900; INSERT INTO k VALUES (99999.5, 1)")
-            << QSet<QString>{QStringLiteral("-700.0000")} << QSet<QString>{QStringLiteral("99999.5000")}
-            << QSet<QString>{QStringLiteral("700.0000")};
+                                 << QStringLiteral("DELETE FROM k WHERE v = -4900; UPDATE k SET v = 0 WHERE v = 4900; "
+                                                   "INSERT INTO k VALUES (99999.5, 1)")
+                                 << QSet<QString> { QStringLiteral("-700.0000") }
+                                 << QSet<QString> { QStringLiteral("99999.5000") }
+                                 << QSet<QString> { QStringLiteral("700.0000") };
         QTest::newRow("timestamptz") << QStringLiteral(
             "CREATE TABLE k (at timestamptz PRIMARY KEY, v int);"
-            "INSERT INTO k SELECT timestamptz '2025-01-01 00:00:00+00' + g * interval '1 min', g FROM generate_series(1, 20000) g; ANALYZE k")
-            << QStringLiteral("DELETE FROM k WHERE v = 1; UPDATE k SET v = 0 WHERE v = 20000; INSERT INTO k VALUES ('2030-01-01 00:00:00+00', 1)")
-            << QSet<QString>{QStringLiteral("2025-01-01 00:01:00+00")} << QSet<QString>{QStringLiteral("2030-01-01 00:00:00+00")}
-            << QSet<QString>{QStringLiteral("2025-01-14 21:20:00+00")};
-        QTest::newRow("inet") << QStringLiteral(
-            "CREATE TABLE k (ip inet PRIMARY KEY, v int);"
-            "INSERT INTO k SELECT ('10.0.' || (g / 256) || '.' || (g %% 256))::inet, g FROM generate_series(0, 20000) g; ANALYZE k")
-            << QStringLiteral("DELETE FROM k WHERE v = 300; UPDATE k SET v = -1 WHERE v = 20000; INSERT INTO k VALUES ('::1', 1)")
-            << QSet<QString>{QStringLiteral("10.0.1.44/32")} << QSet<QString>{QStringLiteral("::1/128")}
-            << QSet<QString>{QStringLiteral("10.0.78.32/32")};
-        QTest::newRow("bytea") << QStringLiteral(
-            "CREATE TABLE k (b bytea PRIMARY KEY, v int);"
-            "INSERT INTO k SELECT decode(lpad(to_hex(g), 6, '0'), 'hex'), g FROM generate_series(1, 20000) g; ANALYZE k")
-            << QStringLiteral("DELETE FROM k WHERE v = 255; UPDATE k SET v = 0 WHERE v = 256; INSERT INTO k VALUES ('\\x00', 1)")
-            << QSet<QString>{QStringLiteral("\\x0000ff")} << QSet<QString>{QStringLiteral("\\x00")}
-            << QSet<QString>{QStringLiteral("\\x000100")};
-        QTest::newRow("enum and integer") << QStringLiteral(
-            "CREATE TYPE color AS ENUM ('red', 'green', 'blue');"
-            "CREATE TABLE k (c color, n int, v int, PRIMARY KEY (c, n));"
-            "INSERT INTO k SELECT (ARRAY['red','green','blue'])[1 + g %% 3]::color, g, g FROM generate_series(1, 9000) g; ANALYZE k")
-            << QStringLiteral("DELETE FROM k WHERE n = 3; UPDATE k SET v = 0 WHERE n = 8999; INSERT INTO k VALUES ('blue', 1, 1)")
-            << QSet<QString>{QStringLiteral("red|3")} << QSet<QString>{QStringLiteral("blue|1")}
-            << QSet<QString>{QStringLiteral("blue|8999")};
+            "INSERT INTO k SELECT timestamptz '2025-01-01 00:00:00+00' + g * interval '1 min', g FROM "
+            "generate_series(1, 20000) g; ANALYZE k")
+                                     << QStringLiteral("DELETE FROM k WHERE v = 1; UPDATE k SET v = 0 WHERE v = 20000; "
+                                                       "INSERT INTO k VALUES ('2030-01-01 00:00:00+00', 1)")
+                                     << QSet<QString> { QStringLiteral("2025-01-01 00:01:00+00") }
+                                     << QSet<QString> { QStringLiteral("2030-01-01 00:00:00+00") }
+                                     << QSet<QString> { QStringLiteral("2025-01-14 21:20:00+00") };
+        QTest::newRow("inet")
+            << QStringLiteral("CREATE TABLE k (ip inet PRIMARY KEY, v int);"
+                              "INSERT INTO k SELECT ('10.0.' || (g / 256) || '.' || (g %% 256))::inet, g FROM "
+                              "generate_series(0, 20000) g; ANALYZE k")
+            << QStringLiteral(
+                   "DELETE FROM k WHERE v = 300; UPDATE k SET v = -1 WHERE v = 20000; INSERT INTO k VALUES ('::1', 1)")
+            << QSet<QString> { QStringLiteral("10.0.1.44/32") } << QSet<QString> { QStringLiteral("::1/128") }
+            << QSet<QString> { QStringLiteral("10.0.78.32/32") };
+        QTest::newRow("bytea")
+            << QStringLiteral("CREATE TABLE k (b bytea PRIMARY KEY, v int);"
+                              "INSERT INTO k SELECT decode(lpad(to_hex(g), 6, '0'), 'hex'), g FROM generate_series(1, "
+                              "20000) g; ANALYZE k")
+            << QStringLiteral(
+                   "DELETE FROM k WHERE v = 255; UPDATE k SET v = 0 WHERE v = 256; INSERT INTO k VALUES ('\\x00', 1)")
+            << QSet<QString> { QStringLiteral("\\x0000ff") } << QSet<QString> { QStringLiteral("\\x00") }
+            << QSet<QString> { QStringLiteral("\\x000100") };
+        QTest::newRow("enum and integer")
+            << QStringLiteral("CREATE TYPE color AS ENUM ('red', 'green', 'blue');"
+                              "CREATE TABLE k (c color, n int, v int, PRIMARY KEY (c, n));"
+                              "INSERT INTO k SELECT (ARRAY['red','green','blue'])[1 + g %% 3]::color, g, g FROM "
+                              "generate_series(1, 9000) g; ANALYZE k")
+            << QStringLiteral(
+                   "DELETE FROM k WHERE n = 3; UPDATE k SET v = 0 WHERE n = 8999; INSERT INTO k VALUES ('blue', 1, 1)")
+            << QSet<QString> { QStringLiteral("red|3") } << QSet<QString> { QStringLiteral("blue|1") }
+            << QSet<QString> { QStringLiteral("blue|8999") };
         QTest::newRow("boolean and date") << QStringLiteral(
             "CREATE TABLE k (flag boolean, d date, v int, PRIMARY KEY (flag, d));"
             "INSERT INTO k SELECT g %% 2 = 0, date '2000-01-01' + g, g FROM generate_series(1, 20000) g; ANALYZE k")
-            << QStringLiteral("DELETE FROM k WHERE v = 1; UPDATE k SET v = 0 WHERE v = 2; INSERT INTO k VALUES (true, '1999-01-01', 1)")
-            << QSet<QString>{QStringLiteral("false|2000-01-02")} << QSet<QString>{QStringLiteral("true|1999-01-01")}
-            << QSet<QString>{QStringLiteral("true|2000-01-03")};
-        QTest::newRow("float with NaN and -0") << QStringLiteral(
-            "CREATE TABLE k (f float8 PRIMARY KEY, v int);"
-            "INSERT INTO k SELECT g / 3.0, g FROM generate_series(1, 20000) g;"
-            "INSERT INTO k VALUES ('NaN', 0), ('-Infinity', 0), ('-0', 0); ANALYZE k")
-            << QStringLiteral("UPDATE k SET v = 1 WHERE f = 'NaN' OR f = '-0'; DELETE FROM k WHERE f = '-Infinity'; INSERT INTO k VALUES ('Infinity', 1)")
-            << QSet<QString>{QStringLiteral("-Infinity")} << QSet<QString>{QStringLiteral("Infinity")}
-            << QSet<QString>{QStringLiteral("NaN"), QStringLiteral("-0")};
+                                          << QStringLiteral("DELETE FROM k WHERE v = 1; UPDATE k SET v = 0 WHERE v = "
+                                                            "2; INSERT INTO k VALUES (true, '1999-01-01', 1)")
+                                          << QSet<QString> { QStringLiteral("false|2000-01-02") }
+                                          << QSet<QString> { QStringLiteral("true|1999-01-01") }
+                                          << QSet<QString> { QStringLiteral("true|2000-01-03") };
+        QTest::newRow("float with NaN and -0")
+            << QStringLiteral("CREATE TABLE k (f float8 PRIMARY KEY, v int);"
+                              "INSERT INTO k SELECT g / 3.0, g FROM generate_series(1, 20000) g;"
+                              "INSERT INTO k VALUES ('NaN', 0), ('-Infinity', 0), ('-0', 0); ANALYZE k")
+            << QStringLiteral("UPDATE k SET v = 1 WHERE f = 'NaN' OR f = '-0'; DELETE FROM k WHERE f = '-Infinity'; "
+                              "INSERT INTO k VALUES ('Infinity', 1)")
+            << QSet<QString> { QStringLiteral("-Infinity") } << QSet<QString> { QStringLiteral("Infinity") }
+            << QSet<QString> { QStringLiteral("NaN"), QStringLiteral("-0") };
     }
 
     void keyTypes()
@@ -136,10 +150,12 @@ private Q_SLOTS:
         QFETCH(QSet<QString>, changed);
         auto &cluster = TestCluster::instance();
         cluster.createDatabase(QStringLiteral("tst_diffengine_keys_b"));
-        cluster.execute(QStringLiteral("tst_diffengine_keys_b"), create.replace(QStringLiteral("%%"), QStringLiteral("%")));
+        cluster.execute(
+            QStringLiteral("tst_diffengine_keys_b"), create.replace(QStringLiteral("%%"), QStringLiteral("%")));
         copyDatabase(QStringLiteral("tst_diffengine_keys_b"), QStringLiteral("tst_diffengine_keys_l"));
         cluster.execute(QStringLiteral("tst_diffengine_keys_l"), change);
-        const DiffResult result = runDiff(QStringLiteral("tst_diffengine_keys_b"), QStringLiteral("tst_diffengine_keys_l"));
+        const DiffResult result
+            = runDiff(QStringLiteral("tst_diffengine_keys_b"), QStringLiteral("tst_diffengine_keys_l"));
         const TableDiff *diff = findTable(result, QStringLiteral("public.k"));
         QVERIFY(diff);
         QVERIFY(diff->hasPrimaryKey());
@@ -152,21 +168,23 @@ private Q_SLOTS:
     {
         auto &cluster = TestCluster::instance();
         cluster.createDatabase(QStringLiteral("tst_diffengine_bag_b"));
-        cluster.execute(QStringLiteral("tst_diffengine_bag_b"), QStringLiteral(
-            "CREATE TABLE bag (a int, b text, j json);"
-            "INSERT INTO bag VALUES (1, 'x', '{}'), (1, 'x', '{}'), (1, 'x', '{}'), (2, NULL, NULL), (3, '', '[1]');"
-            "INSERT INTO bag SELECT g, 'filler', NULL FROM generate_series(10, 3000) g"));
+        cluster.execute(QStringLiteral("tst_diffengine_bag_b"),
+            QStringLiteral("CREATE TABLE bag (a int, b text, j json);"
+                           "INSERT INTO bag VALUES (1, 'x', '{}'), (1, 'x', '{}'), (1, 'x', '{}'), (2, NULL, NULL), "
+                           "(3, '', '[1]');"
+                           "INSERT INTO bag SELECT g, 'filler', NULL FROM generate_series(10, 3000) g"));
         copyDatabase(QStringLiteral("tst_diffengine_bag_b"), QStringLiteral("tst_diffengine_bag_l"));
-        cluster.execute(QStringLiteral("tst_diffengine_bag_l"), QStringLiteral(
-            "DELETE FROM bag WHERE ctid = (SELECT min(ctid) FROM bag WHERE a = 1);"
-            "UPDATE bag SET b = '' WHERE a = 2; INSERT INTO bag VALUES (4, 'new', '{}')"));
-        const DiffResult result = runDiff(QStringLiteral("tst_diffengine_bag_b"), QStringLiteral("tst_diffengine_bag_l"));
+        cluster.execute(QStringLiteral("tst_diffengine_bag_l"),
+            QStringLiteral("DELETE FROM bag WHERE ctid = (SELECT min(ctid) FROM bag WHERE a = 1);"
+                           "UPDATE bag SET b = '' WHERE a = 2; INSERT INTO bag VALUES (4, 'new', '{}')"));
+        const DiffResult result
+            = runDiff(QStringLiteral("tst_diffengine_bag_b"), QStringLiteral("tst_diffengine_bag_l"));
         const TableDiff *diff = findTable(result, QStringLiteral("public.bag"));
         QVERIFY(diff);
         QVERIFY(!diff->hasPrimaryKey());
         QVERIFY(!diff->notes.isEmpty());
         QCOMPARE(diff->onlyInBackup, qint64(2)); // one copy of (1,x) and (2,NULL)
-        QCOMPARE(diff->onlyInLive, qint64(2));   // (2,'') and (4,new)
+        QCOMPARE(diff->onlyInLive, qint64(2)); // (2,'') and (4,new)
         QCOMPARE(diff->changed, qint64(0));
         QCOMPARE(diff->backupRows, qint64(2996));
         QCOMPARE(diff->liveRows, qint64(2996));
@@ -176,17 +194,20 @@ private Q_SLOTS:
     {
         auto &cluster = TestCluster::instance();
         cluster.createDatabase(QStringLiteral("tst_diffengine_part_b"));
-        cluster.execute(QStringLiteral("tst_diffengine_part_b"), QStringLiteral(
-            "CREATE TABLE owner (id int PRIMARY KEY); INSERT INTO owner SELECT generate_series(1, 10);"
-            "CREATE TABLE ev (id bigint, at date, who int REFERENCES owner, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);"
-            "CREATE TABLE ev_a PARTITION OF ev FOR VALUES FROM ('2025-01-01') TO ('2025-07-01');"
-            "CREATE TABLE ev_b PARTITION OF ev FOR VALUES FROM ('2025-07-01') TO ('2026-01-01');"
-            "INSERT INTO ev SELECT g, date '2025-01-01' + g % 360, 1 + g % 10 FROM generate_series(1, 2000) g"));
+        cluster.execute(QStringLiteral("tst_diffengine_part_b"),
+            QStringLiteral(
+                "CREATE TABLE owner (id int PRIMARY KEY); INSERT INTO owner SELECT generate_series(1, 10);"
+                "CREATE TABLE ev (id bigint, at date, who int REFERENCES owner, PRIMARY KEY (id, at)) PARTITION BY "
+                "RANGE (at);"
+                "CREATE TABLE ev_a PARTITION OF ev FOR VALUES FROM ('2025-01-01') TO ('2025-07-01');"
+                "CREATE TABLE ev_b PARTITION OF ev FOR VALUES FROM ('2025-07-01') TO ('2026-01-01');"
+                "INSERT INTO ev SELECT g, date '2025-01-01' + g % 360, 1 + g % 10 FROM generate_series(1, 2000) g"));
         copyDatabase(QStringLiteral("tst_diffengine_part_b"), QStringLiteral("tst_diffengine_part_l"));
-        cluster.execute(QStringLiteral("tst_diffengine_part_l"), QStringLiteral(
-            "UPDATE ev SET who = 10 WHERE who = 3; DELETE FROM ev WHERE id <= 5; "
-            "INSERT INTO ev VALUES (9000, '2025-12-31', 1)"));
-        const DiffResult result = runDiff(QStringLiteral("tst_diffengine_part_b"), QStringLiteral("tst_diffengine_part_l"));
+        cluster.execute(QStringLiteral("tst_diffengine_part_l"),
+            QStringLiteral("UPDATE ev SET who = 10 WHERE who = 3; DELETE FROM ev WHERE id <= 5; "
+                           "INSERT INTO ev VALUES (9000, '2025-12-31', 1)"));
+        const DiffResult result
+            = runDiff(QStringLiteral("tst_diffengine_part_b"), QStringLiteral("tst_diffengine_part_l"));
         // The partitions are the root's rows: one table, rows from every partition.
         QVERIFY(!findTable(result, QStringLiteral("public.ev_a")));
         const TableDiff *diff = findTable(result, QStringLiteral("public.ev"));
@@ -204,16 +225,18 @@ private Q_SLOTS:
         // A join table keyed by its two references: moving a row changes its key.
         auto &cluster = TestCluster::instance();
         cluster.createDatabase(QStringLiteral("tst_diffengine_rekey_b"));
-        cluster.execute(QStringLiteral("tst_diffengine_rekey_b"), QStringLiteral(
-            "CREATE TABLE person (id int PRIMARY KEY); INSERT INTO person SELECT generate_series(1, 10);"
-            "CREATE TABLE star (person int REFERENCES person, thing int, at date, PRIMARY KEY (person, thing));"
-            "INSERT INTO star SELECT 1 + g % 10, g, date '2025-01-01' + g FROM generate_series(1, 500) g"));
+        cluster.execute(QStringLiteral("tst_diffengine_rekey_b"),
+            QStringLiteral(
+                "CREATE TABLE person (id int PRIMARY KEY); INSERT INTO person SELECT generate_series(1, 10);"
+                "CREATE TABLE star (person int REFERENCES person, thing int, at date, PRIMARY KEY (person, thing));"
+                "INSERT INTO star SELECT 1 + g % 10, g, date '2025-01-01' + g FROM generate_series(1, 500) g"));
         copyDatabase(QStringLiteral("tst_diffengine_rekey_b"), QStringLiteral("tst_diffengine_rekey_l"));
-        cluster.execute(QStringLiteral("tst_diffengine_rekey_l"), QStringLiteral(
-            "UPDATE star SET person = 9 WHERE person = 2;"         // 50 rows re-keyed: 2 → 9
-            "DELETE FROM star WHERE person = 3 AND thing < 100;"  // lost, not moved
-            "INSERT INTO star VALUES (4, 1000, '2025-01-01')"));  // new, not moved
-        const DiffResult result = runDiff(QStringLiteral("tst_diffengine_rekey_b"), QStringLiteral("tst_diffengine_rekey_l"));
+        cluster.execute(QStringLiteral("tst_diffengine_rekey_l"),
+            QStringLiteral("UPDATE star SET person = 9 WHERE person = 2;" // 50 rows re-keyed: 2 → 9
+                           "DELETE FROM star WHERE person = 3 AND thing < 100;" // lost, not moved
+                           "INSERT INTO star VALUES (4, 1000, '2025-01-01')")); // new, not moved
+        const DiffResult result
+            = runDiff(QStringLiteral("tst_diffengine_rekey_b"), QStringLiteral("tst_diffengine_rekey_l"));
         const TableDiff *diff = findTable(result, QStringLiteral("public.star"));
         QVERIFY(diff);
         QCOMPARE(diff->onlyInBackup, qint64(60));
@@ -233,21 +256,24 @@ private Q_SLOTS:
         const QString b = QStringLiteral("tst_diffengine_moves_b");
         const QString l = QStringLiteral("tst_diffengine_moves_l");
         cluster.createDatabase(b);
-        cluster.execute(b, QStringLiteral(
-            "CREATE TABLE people (id bigint PRIMARY KEY, name text, created_at timestamptz);"
-            "CREATE TABLE posts (id bigserial PRIMARY KEY, person_id bigint REFERENCES people, body text);"
-            "INSERT INTO people SELECT g, 'p' || g, timestamptz '2024-05-01 00:00:00+00' - g * interval '1 hour' "
-            "  FROM generate_series(1, 50) g;"
-            "INSERT INTO posts (person_id, body) SELECT 1 + g % 50, 'post ' || g FROM generate_series(1, 2000) g"));
+        cluster.execute(b,
+            QStringLiteral(
+                "CREATE TABLE people (id bigint PRIMARY KEY, name text, created_at timestamptz);"
+                "CREATE TABLE posts (id bigserial PRIMARY KEY, person_id bigint REFERENCES people, body text);"
+                "INSERT INTO people SELECT g, 'p' || g, timestamptz '2024-05-01 00:00:00+00' - g * interval '1 hour' "
+                "  FROM generate_series(1, 50) g;"
+                "INSERT INTO posts (person_id, body) SELECT 1 + g % 50, 'post ' || g FROM generate_series(1, 2000) g"));
         copyDatabase(b, l);
-        cluster.execute(l, QStringLiteral(
-            "INSERT INTO people VALUES (900, 'remote', '2024-05-02 00:00:00+00'), (901, 'recreated', '2024-04-01 00:00:00+00');"
-            "UPDATE posts SET person_id = 900 WHERE person_id IN (2, 3);"
-            "DELETE FROM people WHERE id IN (2, 3);"
-            "INSERT INTO posts (person_id, body) VALUES (900, 'after')"));
+        cluster.execute(l,
+            QStringLiteral("INSERT INTO people VALUES (900, 'remote', '2024-05-02 00:00:00+00'), (901, 'recreated', "
+                           "'2024-04-01 00:00:00+00');"
+                           "UPDATE posts SET person_id = 900 WHERE person_id IN (2, 3);"
+                           "DELETE FROM people WHERE id IN (2, 3);"
+                           "INSERT INTO posts (person_id, body) VALUES (900, 'after')"));
         const DiffResult result = runDiff(b, l);
         QVERIFY(result.backupTime);
-        QCOMPARE(qint64(*result.backupTime), QDateTime::fromString(QStringLiteral("2024-04-30T23:00:00Z"), Qt::ISODate).toSecsSinceEpoch());
+        QCOMPARE(qint64(*result.backupTime),
+            QDateTime::fromString(QStringLiteral("2024-04-30T23:00:00Z"), Qt::ISODate).toSecsSinceEpoch());
         const TableDiff *people = findTable(result, QStringLiteral("public.people"));
         QVERIFY(people);
         QCOMPARE(people->onlyInBackup, qint64(2));
@@ -265,7 +291,7 @@ private Q_SLOTS:
             QCOMPARE(move.rows, qint64(40));
             moves.insert(*move.from + QStringLiteral("->") + *move.to);
         }
-        QCOMPARE(moves, (QSet<QString>{QStringLiteral("2->900"), QStringLiteral("3->900")}));
+        QCOMPARE(moves, (QSet<QString> { QStringLiteral("2->900"), QStringLiteral("3->900") }));
         QCOMPARE(result.moves().size(), 2);
     }
 
@@ -469,11 +495,13 @@ private Q_SLOTS:
     {
         auto &cluster = TestCluster::instance();
         cluster.createDatabase(QStringLiteral("tst_diffengine_same_b"));
-        cluster.execute(QStringLiteral("tst_diffengine_same_b"), QStringLiteral(
-            "CREATE TABLE t (id int PRIMARY KEY, f float8, j json); INSERT INTO t SELECT g, g / 3.0, '{\"a\": 1}' "
-            "FROM generate_series(1, 1000) g; CREATE TABLE e (x int)"));
+        cluster.execute(QStringLiteral("tst_diffengine_same_b"),
+            QStringLiteral(
+                "CREATE TABLE t (id int PRIMARY KEY, f float8, j json); INSERT INTO t SELECT g, g / 3.0, '{\"a\": 1}' "
+                "FROM generate_series(1, 1000) g; CREATE TABLE e (x int)"));
         copyDatabase(QStringLiteral("tst_diffengine_same_b"), QStringLiteral("tst_diffengine_same_l"));
-        const DiffResult result = runDiff(QStringLiteral("tst_diffengine_same_b"), QStringLiteral("tst_diffengine_same_l"));
+        const DiffResult result
+            = runDiff(QStringLiteral("tst_diffengine_same_b"), QStringLiteral("tst_diffengine_same_l"));
         QCOMPARE(result.tables.size(), 2);
         QVERIFY(!result.hasDifferences());
         QCOMPARE(findTable(result, QStringLiteral("public.t"))->backupRows, qint64(1000));
@@ -484,21 +512,24 @@ private Q_SLOTS:
         auto &cluster = TestCluster::instance();
         const QString b = QStringLiteral("tst_diffengine_cancel_b");
         cluster.createDatabase(b);
-        cluster.execute(b, QStringLiteral(
-            "CREATE TABLE big (id bigint PRIMARY KEY, t text); INSERT INTO big SELECT g, repeat('x', 200) || g "
-            "FROM generate_series(1, 400000) g; ANALYZE big;"
-            "CREATE TABLE big2 (LIKE big INCLUDING ALL); INSERT INTO big2 SELECT * FROM big"));
+        cluster.execute(b,
+            QStringLiteral(
+                "CREATE TABLE big (id bigint PRIMARY KEY, t text); INSERT INTO big SELECT g, repeat('x', 200) || g "
+                "FROM generate_series(1, 400000) g; ANALYZE big;"
+                "CREATE TABLE big2 (LIKE big INCLUDING ALL); INSERT INTO big2 SELECT * FROM big"));
         copyDatabase(b, QStringLiteral("tst_diffengine_cancel_l"));
-        cluster.execute(QStringLiteral("tst_diffengine_cancel_l"), QStringLiteral("UPDATE big SET t = t || 'y' WHERE id % 3 = 0"));
+        cluster.execute(
+            QStringLiteral("tst_diffengine_cancel_l"), QStringLiteral("UPDATE big SET t = t || 'y' WHERE id % 3 = 0"));
 
-        PgSession backup(cluster.conninfo(b), PgSession::Options{true, QStringLiteral("BACKUP"), 15});
-        PgSession live(cluster.conninfo(QStringLiteral("tst_diffengine_cancel_l")), PgSession::Options{true, QStringLiteral("LIVE"), 15});
-        std::atomic<bool> comparing{false};
+        PgSession backup(cluster.conninfo(b), PgSession::Options { true, QStringLiteral("BACKUP"), 15 });
+        PgSession live(cluster.conninfo(QStringLiteral("tst_diffengine_cancel_l")),
+            PgSession::Options { true, QStringLiteral("LIVE"), 15 });
+        std::atomic<bool> comparing { false };
         JobControl control([&comparing](qint64, qint64, const QString &status) {
             if (status.startsWith(QStringLiteral("Comparing")))
                 comparing = true;
         });
-        std::atomic<int> outcome{0}; // 1 finished, 2 cancelled, 3 other error
+        std::atomic<int> outcome { 0 }; // 1 finished, 2 cancelled, 3 other error
         std::thread runner([&] {
             try {
                 DiffRunner::run(backup, live, control);
@@ -517,7 +548,8 @@ private Q_SLOTS:
         // Nothing of ours is left running on either server: neither session nor a parallel worker of
         // theirs. (Autovacuum may well be busy on these databases: not ours, not counted.)
         // (A cancelled backend reports its new state a moment after the client has seen the error.)
-        PgSession probe(cluster.conninfo(QStringLiteral("postgres")), PgSession::Options{true, QStringLiteral("probe"), 15});
+        PgSession probe(
+            cluster.conninfo(QStringLiteral("postgres")), PgSession::Options { true, QStringLiteral("probe"), 15 });
         const std::string ours = std::to_string(backup.backendPid()) + "," + std::to_string(live.backendPid());
         auto active = [&probe, &ours]() {
             const pqxx::result busy = probe.exec(QStringLiteral(
@@ -525,7 +557,8 @@ private Q_SLOTS:
                 "WHERE state <> 'idle' AND (pid = ANY('{%1}'::int[]) OR leader_pid = ANY('{%1}'::int[]))")
                                                      .arg(QString::fromStdString(ours)));
             for (const auto &row : busy) // says what is still busy when the comparison fails
-                qInfo("busy: %s | %s | %s %s | %s", row[0].c_str(), row[1].c_str(), row[2].c_str(), row[3].c_str(), row[4].c_str());
+                qInfo("busy: %s | %s | %s %s | %s", row[0].c_str(), row[1].c_str(), row[2].c_str(), row[3].c_str(),
+                    row[4].c_str());
             return int(busy.size());
         };
         QTRY_COMPARE_WITH_TIMEOUT(active(), 0, 5000);
@@ -536,8 +569,9 @@ private Q_SLOTS:
         auto &cluster = TestCluster::instance();
         cluster.createDatabase(QStringLiteral("tst_diffengine_err_b"));
         cluster.createDatabase(QStringLiteral("tst_diffengine_err_l"));
-        QVERIFY_THROWS_EXCEPTION(Error, runDiff(QStringLiteral("tst_diffengine_err_b"), QStringLiteral("tst_diffengine_err_l"),
-                                                {QStringLiteral("nosuchtable")}));
+        QVERIFY_THROWS_EXCEPTION(Error,
+            runDiff(QStringLiteral("tst_diffengine_err_b"), QStringLiteral("tst_diffengine_err_l"),
+                { QStringLiteral("nosuchtable") }));
     }
 };
 

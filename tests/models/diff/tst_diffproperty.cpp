@@ -57,38 +57,40 @@ class TestDiffProperty : public QObject
                 expected.onlyInLive.insert(QString::number(id + 1000000));
                 break;
             case 2:
-                change(id, {QStringLiteral("Näme")},
-                       QStringLiteral("\"Näme\" = CASE WHEN \"Näme\" IS NULL THEN '' ELSE NULL END"));
+                change(id, { QStringLiteral("Näme") },
+                    QStringLiteral("\"Näme\" = CASE WHEN \"Näme\" IS NULL THEN '' ELSE NULL END"));
                 break;
             case 3:
-                change(id, {QStringLiteral("f")}, QStringLiteral("f = CASE WHEN f = 0 THEN '-0'::float8 ELSE 'NaN' END"));
+                change(id, { QStringLiteral("f") },
+                    QStringLiteral("f = CASE WHEN f = 0 THEN '-0'::float8 ELSE 'NaN' END"));
                 break;
             case 4:
-                change(id, {QStringLiteral("ts")}, QStringLiteral("ts = ts + interval '1 microsecond'"));
+                change(id, { QStringLiteral("ts") }, QStringLiteral("ts = ts + interval '1 microsecond'"));
                 break;
             case 5: // the same jsonb written with its keys in another order is not a change
                 change(id, {}, QStringLiteral("j = ('{\"b\": \"x\", \"a\": ' || id || '}')::jsonb"));
                 break;
             case 6:
-                change(id, {QStringLiteral("arr")}, QStringLiteral("arr = arr || 7"));
+                change(id, { QStringLiteral("arr") }, QStringLiteral("arr = arr || 7"));
                 break;
             case 7:
-                change(id, {QStringLiteral("b")}, QStringLiteral("b = b || '\\x00'::bytea"));
+                change(id, { QStringLiteral("b") }, QStringLiteral("b = b || '\\x00'::bytea"));
                 break;
             case 8:
-                change(id, {QStringLiteral("note")}, QStringLiteral("note = 'שלום 👋 مرحبا ' || id"));
+                change(id, { QStringLiteral("note") }, QStringLiteral("note = 'שלום 👋 مرحبا ' || id"));
                 break;
             case 9:
                 statements << QStringLiteral("INSERT INTO %1 (id, \"Näme\", \"select\") VALUES (%2, 'new', 1)")
-                                  .arg(table()).arg(2000000 + inserted);
+                                  .arg(table())
+                                  .arg(2000000 + inserted);
                 expected.onlyInLive.insert(QString::number(2000000 + inserted++));
                 break;
             case 10:
-                change(id, {QStringLiteral("n")}, QStringLiteral("n = n + 0.001"));
+                change(id, { QStringLiteral("n") }, QStringLiteral("n = n + 0.001"));
                 break;
             default:
-                change(id, {QStringLiteral("Näme"), QStringLiteral("select")},
-                       QStringLiteral("\"Näme\" = coalesce(\"Näme\", '') || 'NULL', \"select\" = -\"select\""));
+                change(id, { QStringLiteral("Näme"), QStringLiteral("select") },
+                    QStringLiteral("\"Näme\" = coalesce(\"Näme\", '') || 'NULL', \"select\" = -\"select\""));
                 break;
             }
         }
@@ -125,15 +127,21 @@ private Q_SLOTS:
         const QString backupDb = QStringLiteral("tst_diffprop_backup");
         const QString liveDb = QStringLiteral("tst_diffprop_live");
         cluster.createDatabase(backupDb);
-        cluster.execute(backupDb, QStringLiteral(
-            "CREATE SCHEMA \"Sch ema\";"
-            "CREATE TABLE %1 (id bigint PRIMARY KEY, \"Näme\" text, f float8, ts timestamptz, j jsonb, arr int[], "
-            "  b bytea, n numeric, note text, \"select\" int);"
-            "INSERT INTO %1 SELECT g, CASE g %% 3 WHEN 0 THEN NULL WHEN 1 THEN '' ELSE 'name ' || g END, "
-            "  CASE WHEN g %% 2 = 0 THEN 0 ELSE g / 7.0 END, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute', "
-            "  jsonb_build_object('a', g, 'b', 'x'), ARRAY[g, g + 1], decode(md5(g::text), 'hex'), g / 3.0, 'note ' || g, g "
-            "FROM generate_series(1, %2) g;"
-            "ANALYZE %1;").arg(table()).arg(rows).replace(QStringLiteral("%%"), QStringLiteral("%")));
+        cluster.execute(backupDb,
+            QStringLiteral(
+                "CREATE SCHEMA \"Sch ema\";"
+                "CREATE TABLE %1 (id bigint PRIMARY KEY, \"Näme\" text, f float8, ts timestamptz, j jsonb, arr int[], "
+                "  b bytea, n numeric, note text, \"select\" int);"
+                "INSERT INTO %1 SELECT g, CASE g %% 3 WHEN 0 THEN NULL WHEN 1 THEN '' ELSE 'name ' || g END, "
+                "  CASE WHEN g %% 2 = 0 THEN 0 ELSE g / 7.0 END, timestamptz '2024-01-01 00:00:00+00' + g * interval "
+                "'1 minute', "
+                "  jsonb_build_object('a', g, 'b', 'x'), ARRAY[g, g + 1], decode(md5(g::text), 'hex'), g / 3.0, 'note "
+                "' || g, g "
+                "FROM generate_series(1, %2) g;"
+                "ANALYZE %1;")
+                .arg(table())
+                .arg(rows)
+                .replace(QStringLiteral("%%"), QStringLiteral("%")));
         copyDatabase(backupDb, liveDb);
         QStringList statements;
         const Expected expected = mutate(seed, rows, operations, statements);
@@ -183,14 +191,18 @@ private Q_SLOTS:
         const QString backupDb = QStringLiteral("tst_diffprop_null_b");
         const QString liveDb = QStringLiteral("tst_diffprop_null_l");
         cluster.createDatabase(backupDb);
-        cluster.execute(backupDb, QStringLiteral(
-            "CREATE TABLE t (id int PRIMARY KEY, a text, b text, f float4, i interval, x int);"
-            "INSERT INTO t VALUES (1, NULL, 'x', 0, '1 day', NULL), (2, '', 'x', 1, '1 day', 1), (3, 'NULL', 'x', 0, '1 day', 1),"
-            "  (4, '\\N', NULL, 0, '1 day', 1), (5, 'a', 'b', 0, '1 day', 1), (6, 'a', 'b', 0, '1 day', 0)"));
+        cluster.execute(backupDb,
+            QStringLiteral(
+                "CREATE TABLE t (id int PRIMARY KEY, a text, b text, f float4, i interval, x int);"
+                "INSERT INTO t VALUES (1, NULL, 'x', 0, '1 day', NULL), (2, '', 'x', 1, '1 day', 1), (3, 'NULL', 'x', "
+                "0, '1 day', 1),"
+                "  (4, '\\N', NULL, 0, '1 day', 1), (5, 'a', 'b', 0, '1 day', 1), (6, 'a', 'b', 0, '1 day', 0)"));
         copyDatabase(backupDb, liveDb);
-        cluster.execute(liveDb, QStringLiteral(
-            "UPDATE t SET a = '' WHERE id = 1; UPDATE t SET a = NULL WHERE id = 2; UPDATE t SET a = NULL WHERE id = 3;"
-            "UPDATE t SET b = '' WHERE id = 4; UPDATE t SET i = '24 hours' WHERE id = 5; UPDATE t SET x = NULL WHERE id = 6;"));
+        cluster.execute(liveDb,
+            QStringLiteral("UPDATE t SET a = '' WHERE id = 1; UPDATE t SET a = NULL WHERE id = 2; UPDATE t SET a = "
+                           "NULL WHERE id = 3;"
+                           "UPDATE t SET b = '' WHERE id = 4; UPDATE t SET i = '24 hours' WHERE id = 5; UPDATE t SET x "
+                           "= NULL WHERE id = 6;"));
         const DiffResult result = runDiff(backupDb, liveDb);
         const TableDiff *diff = findTable(result, QStringLiteral("public.t"));
         QVERIFY(diff);

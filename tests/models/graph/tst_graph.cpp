@@ -60,30 +60,34 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_backup = TestCluster::instance().createDatabase(QStringLiteral("tst_graph_backup"));
-        TestCluster::instance().execute(QStringLiteral("tst_graph_backup"), QString::fromUtf8(kSchema) + QString::fromUtf8(kBackupData));
+        TestCluster::instance().execute(
+            QStringLiteral("tst_graph_backup"), QString::fromUtf8(kSchema) + QString::fromUtf8(kBackupData));
         m_live = TestCluster::instance().createDatabase(QStringLiteral("tst_graph_live"));
         TestCluster::instance().execute(QStringLiteral("tst_graph_live"),
-                                        QString::fromUtf8(kSchema) + QString::fromUtf8(kBackupData) + QString::fromUtf8(kIncident));
+            QString::fromUtf8(kSchema) + QString::fromUtf8(kBackupData) + QString::fromUtf8(kIncident));
     }
 
     void parsesRoots()
     {
-        QCOMPARE(GraphBuilder::parseRoot(QStringLiteral("accounts:12")), (std::pair{QStringLiteral("accounts"), QStringList{QStringLiteral("12")}}));
-        QCOMPARE(GraphBuilder::parseRoot(QStringLiteral("s.t:a,b")).second, (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+        QCOMPARE(GraphBuilder::parseRoot(QStringLiteral("accounts:12")),
+            (std::pair { QStringLiteral("accounts"), QStringList { QStringLiteral("12") } }));
+        QCOMPARE(GraphBuilder::parseRoot(QStringLiteral("s.t:a,b")).second,
+            (QStringList { QStringLiteral("a"), QStringLiteral("b") }));
         QVERIFY_THROWS_EXCEPTION(Error, GraphBuilder::parseRoot(QStringLiteral("accounts")));
     }
 
     void oneSide()
     {
-        PgSession session(m_backup, PgSession::Options{});
+        PgSession session(m_backup, PgSession::Options {});
         const Schema schema = SchemaReader::read(session);
-        const RelationGraph graph = GraphBuilder(session, schema, {}).build(QStringLiteral("Accounts"), {QStringLiteral("1")});
+        const RelationGraph graph
+            = GraphBuilder(session, schema, {}).build(QStringLiteral("Accounts"), { QStringLiteral("1") });
         QCOMPARE(graph.root, QStringLiteral("public.Accounts:1"));
         QCOMPARE(graph.node(graph.root)->label, QStringLiteral("alice")); // the unique text column names the row
         // What the row may be called in a log line: its id and its text, not a NULL note.
-        QCOMPARE(graph.node(graph.root)->values, (QStringList{QStringLiteral("1"), QStringLiteral("alice")}));
+        QCOMPARE(graph.node(graph.root)->values, (QStringList { QStringLiteral("1"), QStringLiteral("alice") }));
         QCOMPARE(graph.node(QStringLiteral("public.Accounts:2"))->values,
-                 (QStringList{QStringLiteral("2"), QStringLiteral("bob"), QStringLiteral("it's \"bob\"")}));
+            (QStringList { QStringLiteral("2"), QStringLiteral("bob"), QStringLiteral("it's \"bob\"") }));
         // statuses: a group of 12; settings: a group of 1; follows is a link table: bob and carol, both ways.
         const GraphNode *statuses = graph.node(QStringLiteral("public.statuses:account_id=1"));
         QVERIFY(statuses && statuses->group);
@@ -97,26 +101,29 @@ private Q_SLOTS:
         QCOMPARE(followEdges, 4); // alice→bob, alice→carol as follower; bob, carol as followers
         QVERIFY(graph.toDot().contains(QStringLiteral("\"public.Accounts:1\"")));
 
-        const RelationGraph missing = GraphBuilder(session, schema, {}).build(QStringLiteral("Accounts"), {QStringLiteral("77")});
+        const RelationGraph missing
+            = GraphBuilder(session, schema, {}).build(QStringLiteral("Accounts"), { QStringLiteral("77") });
         QVERIFY(missing.nodes.isEmpty());
-        QVERIFY_THROWS_EXCEPTION(Error, GraphBuilder(session, schema, {}).build(QStringLiteral("nope"), {QStringLiteral("1")}));
+        QVERIFY_THROWS_EXCEPTION(
+            Error, GraphBuilder(session, schema, {}).build(QStringLiteral("nope"), { QStringLiteral("1") }));
     }
 
     void overlayShowsLostNewAndMoved()
     {
-        PgSession backup(m_backup, PgSession::Options{});
-        PgSession live(m_live, PgSession::Options{});
+        PgSession backup(m_backup, PgSession::Options {});
+        PgSession live(m_live, PgSession::Options {});
         const Schema schema = SchemaReader::read(live);
-        const QStringList root{QStringLiteral("900")};
-        RelationGraph graph = GraphOverlay::merge(GraphBuilder(backup, schema, {}).build(QStringLiteral("Accounts"), root),
-                                                  GraphBuilder(live, schema, {}).build(QStringLiteral("Accounts"), root));
+        const QStringList root { QStringLiteral("900") };
+        RelationGraph graph
+            = GraphOverlay::merge(GraphBuilder(backup, schema, {}).build(QStringLiteral("Accounts"), root),
+                GraphBuilder(live, schema, {}).build(QStringLiteral("Accounts"), root));
         GraphOverlay::addMoves(graph, backup, live, schema, QStringLiteral("Accounts"), root, 100);
 
         // The twelve statuses moved from alice, who is gone from LIVE.
         const GraphNode *alice = graph.node(QStringLiteral("public.Accounts:1"));
         QVERIFY(alice);
         QCOMPARE(alice->presence, Presence::OnlyBackup);
-        QCOMPARE(alice->values, (QStringList{QStringLiteral("1"), QStringLiteral("alice")})); // read from BACKUP
+        QCOMPARE(alice->values, (QStringList { QStringLiteral("1"), QStringLiteral("alice") })); // read from BACKUP
         QCOMPARE(graph.node(QStringLiteral("public.Accounts:5"))->presence, Presence::OnlyLive);
         // One edge from alice to the remote account sums everything that moved.
         QList<GraphEdge> moved;
@@ -151,8 +158,9 @@ private Q_SLOTS:
     void cli()
     {
         QProcess process;
-        process.start(QStringLiteral(SALVAGE_CLI), {QStringLiteral("graph"), QStringLiteral("--db"), m_live, QStringLiteral("--compare"), m_backup,
-                                                    QStringLiteral("--root"), QStringLiteral("Accounts:1")});
+        process.start(QStringLiteral(SALVAGE_CLI),
+            { QStringLiteral("graph"), QStringLiteral("--db"), m_live, QStringLiteral("--compare"), m_backup,
+                QStringLiteral("--root"), QStringLiteral("Accounts:1") });
         QVERIFY(process.waitForFinished(30000));
         QCOMPARE(process.exitCode(), 0);
         const QJsonObject json = QJsonDocument::fromJson(process.readAllStandardOutput()).object();
@@ -160,14 +168,17 @@ private Q_SLOTS:
         bool movedAway = false;
         for (const QJsonValue &edge : json.value(QStringLiteral("edges")).toArray()) {
             const QJsonObject object = edge.toObject();
-            movedAway = movedAway || (object.value(QStringLiteral("state")).toString() == QLatin1String("moved")
-                                      && object.value(QStringLiteral("to")).toString() == QLatin1String("public.Accounts:900")
-                                      && object.value(QStringLiteral("rows")).toInt() == 18);
+            movedAway = movedAway
+                || (object.value(QStringLiteral("state")).toString() == QLatin1String("moved")
+                    && object.value(QStringLiteral("to")).toString() == QLatin1String("public.Accounts:900")
+                    && object.value(QStringLiteral("rows")).toInt() == 18);
         }
         QVERIFY(movedAway);
 
         QProcess bad;
-        bad.start(QStringLiteral(SALVAGE_CLI), {QStringLiteral("graph"), QStringLiteral("--db"), m_live, QStringLiteral("--root"), QStringLiteral("Accounts:1")});
+        bad.start(QStringLiteral(SALVAGE_CLI),
+            { QStringLiteral("graph"), QStringLiteral("--db"), m_live, QStringLiteral("--root"),
+                QStringLiteral("Accounts:1") });
         QVERIFY(bad.waitForFinished(30000));
         QCOMPARE(bad.exitCode(), 2);
         QVERIFY(bad.readAllStandardError().contains("no row"));

@@ -24,26 +24,28 @@ class TestCorrelation : public QObject
     Q_OBJECT
     salvage::test::LogFixture m_files;
 
-
 private Q_SLOTS:
     void keysAndInferredLinks()
     {
         Timeline timeline;
         timeline.setSources({
-            LogSource{m_files.write(u"access.log"_s,
-                            "203.0.113.9 - - [26/Dec/2024:20:30:54 +0000] \"POST /inbox HTTP/1.1\" 202 0 \"-\" \"http.rb\"\n"
-                            "203.0.113.9 - - [26/Dec/2024:20:35:00 +0000] \"POST /inbox HTTP/1.1\" 202 0 \"-\" \"http.rb\"\n"),
-                      {}, {}, {}, 0},
-            LogSource{m_files.write(u"production.log"_s,
-                            "I, [2024-12-26T21:30:54.071002 #1514]  INFO -- : [b2f7c3a1-4d5e] method=POST path=/inbox format=*/* status=202 duration=12.84 key=https://remote.example/users/alice#main-key\n"
-                            "I, [2024-12-26T21:30:55.000000 #1514]  INFO -- : [b2f7c3a1-4d5e] Completed 202 Accepted in 13ms\n"),
-                      {}, {}, u"Europe/Berlin"_s, 0},
+            LogSource {
+                m_files.write(u"access.log"_s,
+                    "203.0.113.9 - - [26/Dec/2024:20:30:54 +0000] \"POST /inbox HTTP/1.1\" 202 0 \"-\" \"http.rb\"\n"
+                    "203.0.113.9 - - [26/Dec/2024:20:35:00 +0000] \"POST /inbox HTTP/1.1\" 202 0 \"-\" \"http.rb\"\n"),
+                {}, {}, {}, 0 },
+            LogSource { m_files.write(u"production.log"_s,
+                            "I, [2024-12-26T21:30:54.071002 #1514]  INFO -- : [b2f7c3a1-4d5e] method=POST path=/inbox "
+                            "format=*/* status=202 duration=12.84 key=https://remote.example/users/alice#main-key\n"
+                            "I, [2024-12-26T21:30:55.000000 #1514]  INFO -- : [b2f7c3a1-4d5e] Completed 202 Accepted "
+                            "in 13ms\n"),
+                {}, {}, u"Europe/Berlin"_s, 0 },
         });
         timeline.build();
         timeline.buildCorrelation();
         const CorrelationIndex &index = timeline.correlation();
         QCOMPARE(index.exact(u"b2f7c3a1-4d5e"_s).size(), size_t(2));
-        QCOMPARE(index.kindsOf(u"b2f7c3a1-4d5e"_s), QStringList{u"request"_s});
+        QCOMPARE(index.kindsOf(u"b2f7c3a1-4d5e"_s), QStringList { u"request"_s });
         QCOMPARE(index.exact(u"https://remote.example/users/alice"_s).size(), size_t(1)); // actor without #main-key
         QCOMPARE(index.exact(u"203.0.113.9"_s).size(), size_t(2));
         // The first nginx line (20:30:54) is inferred to be the Rails request; the second (20:35) is not.
@@ -54,11 +56,11 @@ private Q_SLOTS:
             if (link.exact)
                 continue;
             ++inferred;
-            QCOMPARE(link.to, (EventRef{0, 0}));
+            QCOMPARE(link.to, (EventRef { 0, 0 }));
         }
         QCOMPARE(inferred, 1);
         // Access-log levels come from the parsed status.
-        QCOMPARE(timeline.level({0, 0}), LogLevel::Info);
+        QCOMPARE(timeline.level({ 0, 0 }), LogLevel::Info);
     }
 
     // A database row's values that the logs carry become keys: the actor and the address, not a
@@ -67,39 +69,46 @@ private Q_SLOTS:
     {
         Timeline timeline;
         timeline.setSources({
-            LogSource{m_files.write(u"rows-production.log"_s,
-                            "I, [2024-12-26T21:30:54.071002 #1514]  INFO -- : [b2f7c3a1-4d5e] method=POST path=/inbox status=202 duration=1.0 "
+            LogSource { m_files.write(u"rows-production.log"_s,
+                            "I, [2024-12-26T21:30:54.071002 #1514]  INFO -- : [b2f7c3a1-4d5e] method=POST path=/inbox "
+                            "status=202 duration=1.0 "
                             "key=https://remote.example/users/alice#main-key remote_ip=203.0.113.9\n"),
-                      {}, {}, {}, 0},
-            LogSource{m_files.write(u"rows-postgresql.log"_s,
-                            "2024-12-26 21:30:54.100 UTC [1514] LOG:  connection received: host=203.0.113.9 port=5000\n"),
-                      {}, {}, {}, 0},
+                {}, {}, {}, 0 },
+            LogSource {
+                m_files.write(u"rows-postgresql.log"_s,
+                    "2024-12-26 21:30:54.100 UTC [1514] LOG:  connection received: host=203.0.113.9 port=5000\n"),
+                {}, {}, {}, 0 },
         });
         timeline.build();
         timeline.buildCorrelation();
-        QCOMPARE(timeline.correlation().kindsOf(u"1514"_s), QStringList{u"pid"_s});
+        QCOMPARE(timeline.correlation().kindsOf(u"1514"_s), QStringList { u"pid"_s });
         // A row's values as the database prints them: inet adds "/32" to a single host.
         LogKeyCandidates row;
-        for (const QString &value : {u"42"_s, u"https://remote.example/users/alice"_s, u"1514"_s, u"b2f7c3a1-4d5e"_s, u"alice"_s,
-                                     u"https://remote.example/users/alice"_s, u"203.0.113.9/32"_s, QString(), QString(300, u'x')})
+        for (const QString &value :
+            { u"42"_s, u"https://remote.example/users/alice"_s, u"1514"_s, u"b2f7c3a1-4d5e"_s, u"alice"_s,
+                u"https://remote.example/users/alice"_s, u"203.0.113.9/32"_s, QString(), QString(300, u'x') })
             row.add(value);
         QCOMPARE(row.values().size(), 6); // no duplicate, no empty value, nothing too long for a key
         QCOMPARE(timeline.keysAmong(row.values()),
-                 (QStringList{u"https://remote.example/users/alice"_s, u"b2f7c3a1-4d5e"_s, u"203.0.113.9"_s}));
+            (QStringList { u"https://remote.example/users/alice"_s, u"b2f7c3a1-4d5e"_s, u"203.0.113.9"_s }));
         LogKeyCandidates addresses;
-        for (const QString &value : {u"2001:db8::1/128"_s, u"10.0.0.0/8"_s, u"2001:db8::/32"_s, u"::ffff:192.0.2.1/128"_s})
+        for (const QString &value :
+            { u"2001:db8::1/128"_s, u"10.0.0.0/8"_s, u"2001:db8::/32"_s, u"::ffff:192.0.2.1/128"_s })
             addresses.add(value);
-        QCOMPARE(addresses.values(), (QStringList{u"2001:db8::1"_s, u"10.0.0.0/8"_s, u"2001:db8::/32"_s, u"::ffff:192.0.2.1"_s}));
+        QCOMPARE(addresses.values(),
+            (QStringList { u"2001:db8::1"_s, u"10.0.0.0/8"_s, u"2001:db8::/32"_s, u"::ffff:192.0.2.1"_s }));
     }
 
     void spansFromStartDoneAndElapsed()
     {
         Timeline timeline;
-        timeline.setSources({LogSource{m_files.write(u"sidekiq.log"_s,
-            "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
-            "2024-12-26T20:40:55.000Z pid=1 tid=b class=LinkCrawlWorker jid=j2 INFO: start\n"
-            "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"
-            "2024-12-26T20:41:00.000Z pid=1 tid=c class=PollWorker jid=j3 elapsed=0.25 INFO: fail\n"), {}, {}, {}, 0}});
+        timeline.setSources({ LogSource {
+            m_files.write(u"sidekiq.log"_s,
+                "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
+                "2024-12-26T20:40:55.000Z pid=1 tid=b class=LinkCrawlWorker jid=j2 INFO: start\n"
+                "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n"
+                "2024-12-26T20:41:00.000Z pid=1 tid=c class=PollWorker jid=j3 elapsed=0.25 INFO: fail\n"),
+            {}, {}, {}, 0 } });
         timeline.build();
         timeline.buildCorrelation();
         const QList<Span> spans = timeline.spans();
@@ -138,10 +147,14 @@ private Q_SLOTS:
         QByteArray text;
         const int jobs = 25000, lag = 2500; // a job ends 2 500 jobs (10 000 lines, 25 s) after it starts
         auto at = [](qint64 ms) -> QByteArray {
-            return QDateTime::fromMSecsSinceEpoch(1735245654000LL + ms, QTimeZone::utc()).toString(u"yyyy-MM-ddTHH:mm:ss.zzz"_s).toUtf8() + 'Z';
+            return QDateTime::fromMSecsSinceEpoch(1735245654000LL + ms, QTimeZone::utc())
+                       .toString(u"yyyy-MM-ddTHH:mm:ss.zzz"_s)
+                       .toUtf8()
+                + 'Z';
         };
         auto line = [](const QByteArray &time, int job, const QByteArray &tail) -> QByteArray {
-            return time + " pid=1 tid=a class=" + (job % 3 == 0 ? "PollWorker" : "MergeWorker") + " jid=j" + QByteArray::number(job) + ' ' + tail + '\n';
+            return time + " pid=1 tid=a class=" + (job % 3 == 0 ? "PollWorker" : "MergeWorker") + " jid=j"
+                + QByteArray::number(job) + ' ' + tail + '\n';
         };
         for (int j = 0; j < jobs + lag; ++j) {
             if (j < jobs) {
@@ -154,7 +167,7 @@ private Q_SLOTS:
             }
         }
         Timeline timeline;
-        timeline.setSources({LogSource{m_files.write(u"big-sidekiq.log"_s, text), {}, {}, {}, 0}});
+        timeline.setSources({ LogSource { m_files.write(u"big-sidekiq.log"_s, text), {}, {}, {}, 0 } });
         timeline.build();
         QCOMPARE(timeline.merged().size(), size_t(jobs * 4));
         std::atomic<qint64> reported = 0;
@@ -175,13 +188,13 @@ private Q_SLOTS:
         QVERIFY(std::is_sorted(account.begin(), account.end()));
         QCOMPARE(timeline.correlation().exact(u"j12345"_s).size(), size_t(4));
         // Worker classes become sub-lanes, sorted.
-        QCOMPARE(timeline.subLanes(0), (QStringList{u"MergeWorker"_s, u"PollWorker"_s}));
-        QCOMPARE(timeline.subLane({0, 0}), 1);
-        QCOMPARE(timeline.subLane({0, 2}), 0);
+        QCOMPARE(timeline.subLanes(0), (QStringList { u"MergeWorker"_s, u"PollWorker"_s }));
+        QCOMPARE(timeline.subLane({ 0, 0 }), 1);
+        QCOMPARE(timeline.subLane({ 0, 2 }), 0);
         const std::vector<TimelineLane> folded = timelineLanes(timeline, timeline.merged(), {}, {});
         QCOMPARE(folded.size(), size_t(1));
         QCOMPARE(folded.front().subLaneCount, 2);
-        const std::vector<TimelineLane> lanes = timelineLanes(timeline, timeline.merged(), {}, {0});
+        const std::vector<TimelineLane> lanes = timelineLanes(timeline, timeline.merged(), {}, { 0 });
         QCOMPARE(lanes.size(), size_t(3));
         QCOMPARE(lanes[1].label, u"MergeWorker"_s);
         QCOMPARE(lanes[1].instants.size() + lanes[2].instants.size(), lanes[0].instants.size());
@@ -197,7 +210,7 @@ private Q_SLOTS:
         QByteArray text;
         for (int i = 0; i < 70000; ++i)
             text += "2024-12-26T20:40:54.123Z pid=1 tid=a class=W jid=j" + QByteArray::number(i) + " INFO: start\n";
-        timeline.setSources({LogSource{m_files.write(u"cancel.log"_s, text), {}, {}, {}, 0}});
+        timeline.setSources({ LogSource { m_files.write(u"cancel.log"_s, text), {}, {}, {}, 0 } });
         timeline.build();
         std::atomic_bool cancel = true;
         QVERIFY_THROWS_EXCEPTION(Cancelled, timeline.correlate(&cancel));

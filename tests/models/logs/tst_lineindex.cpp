@@ -19,7 +19,7 @@ class TestLineIndex : public QObject
 
     std::unique_ptr<IndexedLog> index(const QString &path, const QString &zone = {})
     {
-        auto log = std::make_unique<IndexedLog>(LogSource{path, {}, {}, zone, 0}, m_registry);
+        auto log = std::make_unique<IndexedLog>(LogSource { path, {}, {}, zone, 0 }, m_registry);
         log->build();
         return log;
     }
@@ -44,24 +44,29 @@ private Q_SLOTS:
         QCOMPARE(log->index().level(0), LogLevel::Error);
         QCOMPARE(log->index().level(1), LogLevel::Info);
         const LogEvent e = log->event(0);
-        QCOMPARE(e.message, u"duplicate key value violates unique constraint \"x\"\nDETAIL:  Key (id)=(1) already exists.\n"
-                            "STATEMENT:  INSERT INTO accounts (id)\n\tVALUES (1)"_s);
+        QCOMPARE(e.message,
+            u"duplicate key value violates unique constraint \"x\"\nDETAIL:  Key (id)=(1) already exists.\n"
+            "STATEMENT:  INSERT INTO accounts (id)\n\tVALUES (1)"_s);
         QVERIFY(e.raw.startsWith(u"2024-12-26 21:31:00.412 CET [48213] ERROR:"_s)); // original text kept
-        QCOMPARE(e.instantMs, QDateTime::fromString(u"2024-12-26T20:31:00.412Z"_s, Qt::ISODateWithMs).toMSecsSinceEpoch());
+        QCOMPARE(
+            e.instantMs, QDateTime::fromString(u"2024-12-26T20:31:00.412Z"_s, Qt::ISODateWithMs).toMSecsSinceEpoch());
         QCOMPARE(log->index().line(1), 5);
     }
 
     void rubyBacktraceJoins()
     {
         const auto log = index(m_files.write(u"production.log"_s,
-            "E, [2024-12-26T21:31:00.000001 #1514] ERROR -- : [0f1e2d3c-4b5a] NoMethodError (undefined method `id' for nil)\n"
-            "app/models/account.rb:12:in `merge!'\n"
-            "  app/workers/account_merging_worker.rb:9:in `perform'\n"
-            "I, [2024-12-26T21:31:01.000001 #1514]  INFO -- : next\n"), u"Europe/Berlin"_s);
+                                   "E, [2024-12-26T21:31:00.000001 #1514] ERROR -- : [0f1e2d3c-4b5a] NoMethodError "
+                                   "(undefined method `id' for nil)\n"
+                                   "app/models/account.rb:12:in `merge!'\n"
+                                   "  app/workers/account_merging_worker.rb:9:in `perform'\n"
+                                   "I, [2024-12-26T21:31:01.000001 #1514]  INFO -- : next\n"),
+            u"Europe/Berlin"_s);
         QCOMPARE(log->format()->id, u"rails_log"_s);
         QCOMPARE(log->index().count(), 2);
         QVERIFY(log->event(0).message.endsWith(u"account_merging_worker.rb:9:in `perform'"_s));
-        QCOMPARE(log->event(0).instantMs, QDateTime::fromString(u"2024-12-26T20:31:00.000Z"_s, Qt::ISODateWithMs).toMSecsSinceEpoch());
+        QCOMPARE(log->event(0).instantMs,
+            QDateTime::fromString(u"2024-12-26T20:31:00.000Z"_s, Qt::ISODateWithMs).toMSecsSinceEpoch());
     }
 
     void gzipReadTransparently()
@@ -111,7 +116,8 @@ private Q_SLOTS:
         const QByteArray cst = "2024-12-26 21:31:00.412 CST [48213] LOG:  checkpoint starting: time\n";
         const auto ambiguous = index(m_files.write(u"cst.log"_s, cst));
         QCOMPARE(ambiguous->caveats().size(), 1);
-        QVERIFY2(ambiguous->caveats().first().contains(u"CST read as UTC-06:00"_s), qPrintable(ambiguous->caveats().first()));
+        QVERIFY2(ambiguous->caveats().first().contains(u"CST read as UTC-06:00"_s),
+            qPrintable(ambiguous->caveats().first()));
         QVERIFY(index(m_files.write(u"cst-zoned.log"_s, cst), u"Asia/Shanghai"_s)->caveats().isEmpty());
     }
 
@@ -120,10 +126,15 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<int>("entries");
         const QByteArray good = "2024-12-26T20:40:54.123Z pid=1 tid=a class=W jid=abc INFO: start\n";
-        QTest::newRow("invalid UTF-8") << QByteArray(good + "2024-12-26T20:40:55.123Z pid=1 tid=a class=W jid=abc INFO: caf\xe9 \xff\xfe\n") << 2;
-        QTest::newRow("NUL bytes") << QByteArray(good + QByteArray("2024-12-26T20:40:55.123Z pid=1 tid=a jid=abc INFO: a\0b\n", 55)) << 2;
+        QTest::newRow("invalid UTF-8") << QByteArray(
+            good + "2024-12-26T20:40:55.123Z pid=1 tid=a class=W jid=abc INFO: caf\xe9 \xff\xfe\n")
+                                       << 2;
+        QTest::newRow("NUL bytes") << QByteArray(
+            good + QByteArray("2024-12-26T20:40:55.123Z pid=1 tid=a jid=abc INFO: a\0b\n", 55))
+                                   << 2;
         QTest::newRow("CRLF") << QByteArray("2024-12-26T20:40:54.123Z pid=1 tid=a class=W jid=abc INFO: start\r\n"
-                                            "2024-12-26T20:40:55.123Z pid=1 tid=a class=W jid=abc INFO: done\r\n") << 2;
+                                            "2024-12-26T20:40:55.123Z pid=1 tid=a class=W jid=abc INFO: done\r\n")
+                              << 2;
         QTest::newRow("truncated last line") << QByteArray(good + "2024-12-26T20:40:55.123Z pid=1 tid=a cla") << 2;
         QTest::newRow("empty") << QByteArray() << 0;
         QTest::newRow("only newlines") << QByteArray("\n\n\n") << 3; // unrecognised: every line stands alone
@@ -190,11 +201,18 @@ private Q_SLOTS:
         QTest::addColumn<QString>("envelope");
         QTest::addColumn<QString>("payload");
         QTest::addColumn<qint64>("instant");
-        const QByteArray sk = "2024-12-26T20:40:54.123Z pid=7 tid=gsq2r class=AccountMergingWorker jid=0b5a7c1d INFO: start";
+        const QByteArray sk
+            = "2024-12-26T20:40:54.123Z pid=7 tid=gsq2r class=AccountMergingWorker jid=0b5a7c1d INFO: start";
         const qint64 at = QDateTime::fromString(u"2024-12-26T20:40:54.123Z"_s, Qt::ISODateWithMs).toMSecsSinceEpoch();
-        QTest::newRow("docker") << QByteArray("{\"log\":\"" + sk + "\\n\",\"stream\":\"stdout\",\"time\":\"2024-12-26T20:40:54.123456789Z\"}\n") << u"docker_json"_s << u"sidekiq_log"_s << at;
-        QTest::newRow("journald") << QByteArray("{\"__REALTIME_TIMESTAMP\":\"1735245654123456\",\"PRIORITY\":\"6\",\"SYSLOG_IDENTIFIER\":\"sidekiq\",\"MESSAGE\":\"" + sk + "\"}\n") << u"journald_json"_s << u"sidekiq_log"_s << at;
-        QTest::newRow("syslog") << QByteArray("Dec 26 21:40:54 web1 sidekiq[1514]: " + sk + "\n") << u"syslog_log"_s << u"sidekiq_log"_s << at;
+        QTest::newRow("docker") << QByteArray(
+            "{\"log\":\"" + sk + "\\n\",\"stream\":\"stdout\",\"time\":\"2024-12-26T20:40:54.123456789Z\"}\n")
+                                << u"docker_json"_s << u"sidekiq_log"_s << at;
+        QTest::newRow("journald") << QByteArray("{\"__REALTIME_TIMESTAMP\":\"1735245654123456\",\"PRIORITY\":\"6\","
+                                                "\"SYSLOG_IDENTIFIER\":\"sidekiq\",\"MESSAGE\":\""
+            + sk + "\"}\n") << u"journald_json"_s
+                                  << u"sidekiq_log"_s << at;
+        QTest::newRow("syslog") << QByteArray("Dec 26 21:40:54 web1 sidekiq[1514]: " + sk + "\n") << u"syslog_log"_s
+                                << u"sidekiq_log"_s << at;
     }
     void dockerJournaldSyslogEnvelopes()
     {
@@ -235,15 +253,19 @@ private Q_SLOTS:
 
     void payloadOnlyFormatCannotBeChosenForAFile()
     {
-        IndexedLog log(LogSource{m_files.write(u"bare-lograge.log"_s, "method=GET path=/ status=200\n"), {}, u"lograge"_s, {}, 0}, m_registry);
+        IndexedLog log(LogSource { m_files.write(u"bare-lograge.log"_s, "method=GET path=/ status=200\n"), {},
+                           u"lograge"_s, {}, 0 },
+            m_registry);
         QVERIFY_THROWS_EXCEPTION(Error, log.build());
     }
 
     void unreadableFileThrows()
     {
-        QVERIFY_THROWS_EXCEPTION(Error, IndexedLog(LogSource{m_files.path(u"missing.log"_s), {}, {}, {}, 0}, m_registry));
-        QVERIFY_THROWS_EXCEPTION(Error, IndexedLog(LogSource{m_files.path({}), {}, {}, {}, 0}, m_registry));
-        QVERIFY_THROWS_EXCEPTION(Error, IndexedLog(LogSource{m_files.write(u"z.log"_s, "x\n"), {}, {}, u"Mars/Olympus"_s, 0}, m_registry));
+        QVERIFY_THROWS_EXCEPTION(
+            Error, IndexedLog(LogSource { m_files.path(u"missing.log"_s), {}, {}, {}, 0 }, m_registry));
+        QVERIFY_THROWS_EXCEPTION(Error, IndexedLog(LogSource { m_files.path({}), {}, {}, {}, 0 }, m_registry));
+        QVERIFY_THROWS_EXCEPTION(Error,
+            IndexedLog(LogSource { m_files.write(u"z.log"_s, "x\n"), {}, {}, u"Mars/Olympus"_s, 0 }, m_registry));
     }
 };
 

@@ -23,16 +23,17 @@ class TestLogFormats : public QObject
         const FormatDetector::Result r = FormatDetector(m_registry).detectLines(lines);
         if (r.format < 0 || !m_registry.formats().at(r.format).envelope || r.payload < 0)
             return {};
-        return EventParser(&m_registry.formats().at(r.format), &m_registry.formats().at(r.payload)).parse(lines.first().toUtf8());
+        return EventParser(&m_registry.formats().at(r.format), &m_registry.formats().at(r.payload))
+            .parse(lines.first().toUtf8());
     }
 
 private Q_SLOTS:
     void builtInsLoad()
     {
         QVERIFY2(m_registry.errors().isEmpty(), qPrintable(m_registry.errors().join(u'\n')));
-        for (const char *id : {"access_log", "rails_log", "sidekiq_log", "sidekiq8_log", "sidekiq_json", "postgresql_log",
-                               "postgresql_csvlog", "postgresql_jsonlog", "docker_json", "journald_json", "syslog_log",
-                               "synapse_log", "nginx_error_log"})
+        for (const char *id : { "access_log", "rails_log", "sidekiq_log", "sidekiq8_log", "sidekiq_json",
+                 "postgresql_log", "postgresql_csvlog", "postgresql_jsonlog", "docker_json", "journald_json",
+                 "syslog_log", "synapse_log", "nginx_error_log" })
             QVERIFY2(m_registry.indexOf(QString::fromLatin1(id)) >= 0, id);
         // The ids the demo workspace writes.
         QCOMPARE(m_registry.indexOf(u"nginx-combined"_s), m_registry.indexOf(u"access_log"_s));
@@ -67,8 +68,8 @@ private Q_SLOTS:
             QCOMPARE(levelName(event.level), levelName(s.level));
         if (f.payloadOnly) {
             // No time of its own: never detected on a bare line, only inside an envelope.
-            QCOMPARE(FormatDetector(m_registry).detectLines({s.line}).format == format, false);
-            QCOMPARE(FormatDetector(m_registry).detectPayload({s.line}), format);
+            QCOMPARE(FormatDetector(m_registry).detectLines({ s.line }).format == format, false);
+            QCOMPARE(FormatDetector(m_registry).detectPayload({ s.line }), format);
             return;
         }
         QVERIFY2(!event.originalTime.isEmpty(), "the timestamp is kept as written");
@@ -80,21 +81,24 @@ private Q_SLOTS:
         QVERIFY(!r.joinsPrevious);
         QVERIFY(r.instant > 946684800000LL); // after 2000-01-01
         // Detection picks this format for its own samples.
-        const FormatDetector::Result detected = FormatDetector(m_registry).detectLines({s.line});
+        const FormatDetector::Result detected = FormatDetector(m_registry).detectLines({ s.line });
         QCOMPARE(m_registry.formats().at(detected.format).id, f.id);
     }
 
     void envelopePayloads()
     {
         // docker carrying Sidekiq, journald carrying Sidekiq, syslog carrying Sidekiq.
-        const QString sidekiq = u"2024-12-26T20:40:54.123Z pid=7 tid=gsq2r class=AccountMergingWorker jid=0b5a7c1d2e3f405162738495 INFO: start"_s;
-        const QStringList docker = {u"{\"log\":\"%1\\n\",\"stream\":\"stdout\",\"time\":\"2024-12-26T20:40:54.123456789Z\"}"_s.arg(sidekiq)};
-        const QStringList syslog = {u"Dec 26 20:40:54 web1 sidekiq[1514]: "_s + sidekiq};
-        for (const QStringList &lines : {docker, syslog}) {
+        const QString sidekiq
+            = u"2024-12-26T20:40:54.123Z pid=7 tid=gsq2r class=AccountMergingWorker jid=0b5a7c1d2e3f405162738495 INFO: start"_s;
+        const QStringList docker = {
+            u"{\"log\":\"%1\\n\",\"stream\":\"stdout\",\"time\":\"2024-12-26T20:40:54.123456789Z\"}"_s.arg(sidekiq)
+        };
+        const QStringList syslog = { u"Dec 26 20:40:54 web1 sidekiq[1514]: "_s + sidekiq };
+        for (const QStringList &lines : { docker, syslog }) {
             const LogEvent e = firstInEnvelope(lines);
             QCOMPARE(e.format, u"sidekiq_log"_s);
             QCOMPARE(e.message, u"start"_s);
-            QVERIFY(e.keys.contains(LogKey{u"job"_s, u"0b5a7c1d2e3f405162738495"_s}));
+            QVERIFY(e.keys.contains(LogKey { u"job"_s, u"0b5a7c1d2e3f405162738495"_s }));
             QCOMPARE(e.lane, u"AccountMergingWorker"_s);
         }
     }
@@ -103,8 +107,8 @@ private Q_SLOTS:
     {
         const LogFormat &rails = m_registry.formats().at(m_registry.indexOf(u"rails_log"_s));
         const LogEvent e = EventParser(&rails, nullptr).parse(rails.samples.at(1).line.toUtf8());
-        QVERIFY(e.keys.contains(LogKey{u"request"_s, u"b2f7c3a1-4d5e-4f60-9a7b-8c9d0e1f2a3b"_s}));
-        QVERIFY(e.keys.contains(LogKey{u"actor"_s, u"https://remote.example/users/alice#main-key"_s}));
+        QVERIFY(e.keys.contains(LogKey { u"request"_s, u"b2f7c3a1-4d5e-4f60-9a7b-8c9d0e1f2a3b"_s }));
+        QVERIFY(e.keys.contains(LogKey { u"actor"_s, u"https://remote.example/users/alice#main-key"_s }));
         QCOMPARE(e.fields.value(u"status"_s), u"202"_s);
         QCOMPARE(e.fields.value(u"controller"_s), u"ActivityPub::InboxesController"_s);
     }
@@ -116,14 +120,15 @@ private Q_SLOTS:
         const QString line = u"[b2f7c3a1-4d5e-4f60-8a7b-1c2d3e4f5a6b] method=POST path=/inbox format=*/* "
                              "controller=ActivityPub::InboxesController action=create status=502 duration=12.84 "
                              "key=https://remote.example/users/alice#main-key"_s;
-        const QStringList syslog = {u"Dec 26 20:30:54 mastodon bundle[1514]: "_s + line,
-                                    u"Dec 26 20:30:55 mastodon bundle[1514]: method=GET path=/health format=html status=200 duration=0.5"_s};
-        const QStringList docker = {u"{\"log\":\"%1\\n\",\"stream\":\"stdout\",\"time\":\"2024-12-26T20:30:54.071002Z\"}"_s.arg(line)};
-        for (const QStringList &lines : {syslog, docker}) {
+        const QStringList syslog = { u"Dec 26 20:30:54 mastodon bundle[1514]: "_s + line,
+            u"Dec 26 20:30:55 mastodon bundle[1514]: method=GET path=/health format=html status=200 duration=0.5"_s };
+        const QStringList docker
+            = { u"{\"log\":\"%1\\n\",\"stream\":\"stdout\",\"time\":\"2024-12-26T20:30:54.071002Z\"}"_s.arg(line) };
+        for (const QStringList &lines : { syslog, docker }) {
             const LogEvent e = firstInEnvelope(lines);
             QCOMPARE(e.format, u"lograge_payload"_s);
-            QVERIFY(e.keys.contains(LogKey{u"request"_s, u"b2f7c3a1-4d5e-4f60-8a7b-1c2d3e4f5a6b"_s}));
-            QVERIFY(e.keys.contains(LogKey{u"actor"_s, u"https://remote.example/users/alice#main-key"_s}));
+            QVERIFY(e.keys.contains(LogKey { u"request"_s, u"b2f7c3a1-4d5e-4f60-8a7b-1c2d3e4f5a6b"_s }));
+            QVERIFY(e.keys.contains(LogKey { u"actor"_s, u"https://remote.example/users/alice#main-key"_s }));
             QCOMPARE(levelName(e.level), levelName(LogLevel::Error));
             QCOMPARE(e.fields.value(u"path"_s), u"/inbox"_s);
         }
@@ -136,14 +141,14 @@ private Q_SLOTS:
         // The Matrix homeserver: request context, user and IP from the access line; room ids anywhere.
         const LogFormat &synapse = m_registry.formats().at(m_registry.indexOf(u"synapse"_s));
         const LogEvent access = EventParser(&synapse, nullptr).parse(synapse.samples.at(0).line.toUtf8());
-        QVERIFY(access.keys.contains(LogKey{u"request"_s, u"GET-1234"_s}));
-        QVERIFY(access.keys.contains(LogKey{u"user"_s, u"@alice:example.org"_s}));
-        QVERIFY(access.keys.contains(LogKey{u"ip"_s, u"203.0.113.7"_s}));
+        QVERIFY(access.keys.contains(LogKey { u"request"_s, u"GET-1234"_s }));
+        QVERIFY(access.keys.contains(LogKey { u"user"_s, u"@alice:example.org"_s }));
+        QVERIFY(access.keys.contains(LogKey { u"ip"_s, u"203.0.113.7"_s }));
         QCOMPARE(access.fields.value(u"status"_s), u"200"_s);
         QCOMPARE(access.fields.value(u"path"_s), u"/_matrix/client/v3/sync"_s);
         QCOMPARE(access.lane, u"synapse.access.http.8008"_s);
         const LogEvent rejected = EventParser(&synapse, nullptr).parse(synapse.samples.at(2).line.toUtf8());
-        QVERIFY(rejected.keys.contains(LogKey{u"room"_s, u"!hTyzDqZkAbcd:example.org"_s}));
+        QVERIFY(rejected.keys.contains(LogKey { u"room"_s, u"!hTyzDqZkAbcd:example.org"_s }));
         // Contexts that are not requests (main, sentinel, background processes) are no correlation key.
         const LogEvent startup = EventParser(&synapse, nullptr).parse(synapse.samples.at(1).line.toUtf8());
         QVERIFY(startup.keys.isEmpty());
@@ -157,25 +162,29 @@ private Q_SLOTS:
     {
         const LogFormat &nginx = m_registry.formats().at(m_registry.indexOf(u"nginx-error"_s));
         const LogEvent e = EventParser(&nginx, nullptr).parse(nginx.samples.at(0).line.toUtf8());
-        QVERIFY(e.keys.contains(LogKey{u"ip"_s, u"198.51.100.7"_s}));
+        QVERIFY(e.keys.contains(LogKey { u"ip"_s, u"198.51.100.7"_s }));
         QCOMPARE(e.fields.value(u"path"_s), u"/api/v1/timelines/home"_s);
         QCOMPARE(e.fields.value(u"upstream"_s), u"http://127.0.0.1:3000/api/v1/timelines/home"_s);
         // An access log line is not taken for an error log line, nor the reverse.
         const FormatDetector detector(m_registry);
-        QCOMPARE(m_registry.formats().at(detector.detectLines({nginx.samples.at(2).line}).format).id, u"nginx_error_log"_s);
+        QCOMPARE(m_registry.formats().at(detector.detectLines({ nginx.samples.at(2).line }).format).id,
+            u"nginx_error_log"_s);
     }
 
     void csvlogQuotedNewline()
     {
         const LogFormat &csv = m_registry.formats().at(m_registry.indexOf(u"postgresql_csvlog"_s));
-        const QByteArray record = "2025-06-14 09:00:02.500 CEST,\"u\",\"db\",2040,\"10.0.0.5:1\",684d.7f8,3,\"INSERT\",2025-06-14 08:59:58 CEST,5/1,0,"
-                                  "ERROR,23505,\"dup \"\"key\"\"\",\"Key (id)=(1)\nalready exists.\",,,,,\"INSERT INTO t\nVALUES (1)\",,,\"psql\",\"client backend\",,0";
+        const QByteArray record
+            = "2025-06-14 09:00:02.500 CEST,\"u\",\"db\",2040,\"10.0.0.5:1\",684d.7f8,3,\"INSERT\",2025-06-14 08:59:58 "
+              "CEST,5/1,0,"
+              "ERROR,23505,\"dup \"\"key\"\"\",\"Key (id)=(1)\nalready exists.\",,,,,\"INSERT INTO t\nVALUES "
+              "(1)\",,,\"psql\",\"client backend\",,0";
         const LogEvent e = EventParser(&csv, nullptr).parse(record);
         QCOMPARE(e.level, LogLevel::Error);
         QCOMPARE(e.fields.value(u"message"_s), u"dup \"key\""_s);
         QCOMPARE(e.fields.value(u"detail"_s), u"Key (id)=(1)\nalready exists."_s);
         QCOMPARE(e.fields.value(u"query"_s), u"INSERT INTO t\nVALUES (1)"_s);
-        QVERIFY(e.keys.contains(LogKey{u"user"_s, u"u"_s}));
+        QVERIFY(e.keys.contains(LogKey { u"user"_s, u"u"_s }));
     }
 
     void invalidDefinitions_data()
@@ -184,11 +193,19 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QTest::newRow("not json") << QByteArray("{") << u"not valid JSON"_s;
         QTest::newRow("no format") << QByteArray("{\"$schema\":\"x\"}") << u"defines no format"_s;
-        QTest::newRow("bad regex") << QByteArray("{\"f\":{\"regex\":{\"a\":{\"pattern\":\"(?<timestamp>\\\\d+\"}},\"timestamp-format\":[\"%s\"]}}") << u"invalid at offset"_s;
-        QTest::newRow("no timestamp group") << QByteArray("{\"f\":{\"regex\":{\"a\":{\"pattern\":\"^(?<body>.*)$\"}},\"timestamp-format\":[\"%s\"]}}") << u"no (?<timestamp>"_s;
-        QTest::newRow("unsupported conversion") << QByteArray("{\"f\":{\"json\":true,\"timestamp-format\":[\"%Q\"]}}") << u"does not support"_s;
-        QTest::newRow("unknown level") << QByteArray("{\"f\":{\"json\":true,\"timestamp-format\":[\"%s\"],\"level\":{\"loud\":\"X\"}}}") << u"not a level name"_s;
-        QTest::newRow("neither regex nor json") << QByteArray("{\"f\":{\"timestamp-format\":[\"%s\"]}}") << u"neither"_s;
+        QTest::newRow("bad regex") << QByteArray(
+            "{\"f\":{\"regex\":{\"a\":{\"pattern\":\"(?<timestamp>\\\\d+\"}},\"timestamp-format\":[\"%s\"]}}")
+                                   << u"invalid at offset"_s;
+        QTest::newRow("no timestamp group")
+            << QByteArray("{\"f\":{\"regex\":{\"a\":{\"pattern\":\"^(?<body>.*)$\"}},\"timestamp-format\":[\"%s\"]}}")
+            << u"no (?<timestamp>"_s;
+        QTest::newRow("unsupported conversion")
+            << QByteArray("{\"f\":{\"json\":true,\"timestamp-format\":[\"%Q\"]}}") << u"does not support"_s;
+        QTest::newRow("unknown level") << QByteArray(
+            "{\"f\":{\"json\":true,\"timestamp-format\":[\"%s\"],\"level\":{\"loud\":\"X\"}}}")
+                                       << u"not a level name"_s;
+        QTest::newRow("neither regex nor json")
+            << QByteArray("{\"f\":{\"timestamp-format\":[\"%s\"]}}") << u"neither"_s;
     }
     void invalidDefinitions()
     {
@@ -215,12 +232,12 @@ private Q_SLOTS:
         QCOMPARE(formats.size(), 2);
         const LogEvent e = EventParser(&formats.at(0), nullptr).parse(formats.at(0).samples.first().line.toUtf8());
         QCOMPARE(levelName(e.level), levelName(LogLevel::Error));
-        QVERIFY(e.keys.contains(LogKey{u"operation"_s, u"r-1"_s}));
-        QVERIFY(e.keys.contains(LogKey{u"user"_s, u"alice"_s}));
+        QVERIFY(e.keys.contains(LogKey { u"operation"_s, u"r-1"_s }));
+        QVERIFY(e.keys.contains(LogKey { u"user"_s, u"alice"_s }));
         QVERIFY(!std::any_of(e.keys.cbegin(), e.keys.cend(), [](const LogKey &k) { return k.kind == u"bytes"_s; }));
         QCOMPARE(e.message, u"2024-12-26T20:30:54.123Z ERROR boom"_s);
         const LogEvent t = EventParser(&formats.at(1), nullptr).parse(formats.at(1).samples.first().line.toUtf8());
-        QVERIFY(t.keys.contains(LogKey{u"operation"_s, u"op-7"_s}));
+        QVERIFY(t.keys.contains(LogKey { u"operation"_s, u"op-7"_s }));
         QCOMPARE(levelName(t.level), levelName(LogLevel::Warning));
         LineScanner scanner(&formats.at(1), nullptr, {}, SourceClock());
         const QByteArray line = formats.at(1).samples.first().line.toUtf8();
@@ -234,7 +251,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QFile good(dir.filePath(u"mine.json"_s));
         QVERIFY(good.open(QIODevice::WriteOnly));
-        good.write("{\"access_log\":{\"title\":\"Mine\",\"regex\":{\"a\":{\"pattern\":\"^(?<timestamp>\\\\d+) (?<body>.*)$\"}},\"timestamp-format\":[\"%s\"],\"body-field\":\"body\"}}");
+        good.write("{\"access_log\":{\"title\":\"Mine\",\"regex\":{\"a\":{\"pattern\":\"^(?<timestamp>\\\\d+) "
+                   "(?<body>.*)$\"}},\"timestamp-format\":[\"%s\"],\"body-field\":\"body\"}}");
         good.close();
         QFile bad(dir.filePath(u"broken.json"_s));
         QVERIFY(bad.open(QIODevice::WriteOnly));

@@ -95,8 +95,9 @@ private Q_SLOTS:
         QTest::newRow("pg [%p-%l] prefix")
             << u"postgresql/pid-line-prefix.log"_s << QString() << u"postgresql_log"_s << 19 << 25
             << u"2026-12-02T11:05:46.000Z"_s << u"2026-12-02T11:05:46.000Z"_s << true;
-        QTest::newRow("pg < %m > prefix, EST") << u"postgresql/angle-prefix-new-york.log"_s << QString() << u"postgresql_log"_s << 19 << 25
-                                               << u"2026-12-02T11:52:05.548Z"_s << u"2026-12-02T11:52:05.683Z"_s << true;
+        QTest::newRow("pg < %m > prefix, EST")
+            << u"postgresql/angle-prefix-new-york.log"_s << QString() << u"postgresql_log"_s << 19 << 25
+            << u"2026-12-02T11:52:05.548Z"_s << u"2026-12-02T11:52:05.683Z"_s << true;
         // Zones: Debian's prefix in Asia/Kathmandu (+0545), CST meaning China, WAT, NST (-03:30).
         QTest::newRow("pg +0545") << u"postgresql/kathmandu-debian-prefix.log"_s << QString() << u"postgresql_log"_s
                                   << 18 << 21 << u"2026-12-02T11:00:23.929Z"_s << u"2026-12-02T11:00:24.151Z"_s << true;
@@ -111,8 +112,9 @@ private Q_SLOTS:
         QTest::newRow("pg NST") << u"postgresql/stjohns-stderr.log"_s << QString() << u"postgresql_log"_s << 19 << 25
                                 << u"2026-12-02T11:04:03.048Z"_s << u"2026-12-02T11:04:03.271Z"_s << true;
         // log_destination = 'syslog' through rsyslog (RFC 3339 file): PostgreSQL's prefix after "[12-1] ".
-        QTest::newRow("pg through syslog") << u"postgresql/syslog-rsyslog.log"_s << QString() << u"syslog_log"_s << 21 << 29
-                                           << u"2026-12-02T11:42:58.995Z"_s << u"2026-12-02T11:42:59.179Z"_s << true;
+        QTest::newRow("pg through syslog")
+            << u"postgresql/syslog-rsyslog.log"_s << QString() << u"syslog_log"_s << 21 << 29
+            << u"2026-12-02T11:42:58.995Z"_s << u"2026-12-02T11:42:59.179Z"_s << true;
         // nginx 1.22 and Apache 2.4 run with TZ=Europe/Berlin: access logs carry +0100, error logs are naive.
         QTest::newRow("nginx access") << u"nginx/access.log"_s << QString() << u"access_log"_s << 10 << 10
                                       << u"2026-12-02T11:00:34.000Z"_s << u"2026-12-02T11:00:50.000Z"_s << true;
@@ -137,8 +139,9 @@ private Q_SLOTS:
         // docker 20.10 json-file, a busybox container (an image imported from a local tarball).
         QTest::newRow("docker json-file") << u"docker/plain-json.log"_s << QString() << u"docker_json"_s << 10 << 10
                                           << u"2026-12-02T11:10:51.998Z"_s << u"2026-12-02T11:10:51.999Z"_s << false;
-        QTest::newRow("docker json-file, Sidekiq") << u"docker/sidekiq-json.log"_s << QString() << u"docker_json"_s << 8 << 9
-                                                   << u"2026-12-02T11:10:56.146Z"_s << u"2026-12-02T11:10:56.147Z"_s << false;
+        QTest::newRow("docker json-file, Sidekiq")
+            << u"docker/sidekiq-json.log"_s << QString() << u"docker_json"_s << 8 << 9 << u"2026-12-02T11:10:56.146Z"_s
+            << u"2026-12-02T11:10:56.147Z"_s << false;
         QTest::newRow("journalctl short") << u"journald/short-utc.txt"_s << QString() << u"syslog_log"_s << 12 << 13
                                           << u"2026-12-02T11:04:30.000Z"_s << u"2026-12-02T11:04:41.000Z"_s << false;
     }
@@ -160,8 +163,8 @@ private Q_SLOTS:
         for (qint64 i = 0; i < log->index().count(); ++i) {
             const LogEvent e = log->event(i);
             const QByteArray where = file.toUtf8() + ':' + QByteArray::number(e.line);
-            QVERIFY2(
-                !(e.flags & (quint16(LogEvent::Unparsed) | LineIndex::NoTimestamp | LineIndex::Fallback)), where.constData());
+            QVERIFY2(!(e.flags & (quint16(LogEvent::Unparsed) | LineIndex::NoTimestamp | LineIndex::Fallback)),
+                where.constData());
             QVERIFY2(!e.originalTime.isEmpty(), where.constData());
             QVERIFY2(!levels || e.level != LogLevel::Unknown, where.constData());
             // Instants lie within the capture, never hours away (a misread zone).
@@ -201,22 +204,24 @@ private Q_SLOTS:
         QList<qint64> instants[3];
         QStringList messages[3];
         int index = 0;
-        for (const QString &file :
-             { u"postgresql/berlin-stderr.log"_s, u"postgresql/berlin-csvlog.csv"_s, u"postgresql/berlin-jsonlog.json"_s }) {
+        for (const QString &file : { u"postgresql/berlin-stderr.log"_s, u"postgresql/berlin-csvlog.csv"_s,
+                 u"postgresql/berlin-jsonlog.json"_s }) {
             const auto log = open(file);
             for (qint64 i = 0; i < log->index().count(); ++i)
                 if (log->event(i).level >= LogLevel::Warning)
                     instants[index].append(log->index().instant(i));
-            for (const QString &text : { u"duplicate key value"_s, u"violates foreign key constraint"_s, u"custom warning"_s })
+            for (const QString &text :
+                { u"duplicate key value"_s, u"violates foreign key constraint"_s, u"custom warning"_s })
                 messages[index].append(find(*log, text).message);
             if (index > 0) {
                 const LogEvent fk = find(*log, u"violates foreign key constraint"_s);
-                QCOMPARE(fk.fields.value(u"detail"_s), u"Key (account_id)=(99) is not present in table \"accounts\"."_s);
+                QCOMPARE(
+                    fk.fields.value(u"detail"_s), u"Key (account_id)=(99) is not present in table \"accounts\"."_s);
                 QCOMPARE(keysOf(fk, u"ip"_s), QStringList { u"127.0.0.1"_s }); // csvlog writes 127.0.0.1:54316
                 QCOMPARE(keysOf(fk, u"user"_s), QStringList { u"postgres"_s });
                 // A statement over several lines keeps them (stderr indents them with a tab).
                 QCOMPARE(find(*log, u"duration: 0.090 ms"_s).message,
-                         u"duration: 0.090 ms  statement: SELECT * FROM accounts WHERE\n  id = 1\n  AND username = 'alice';"_s);
+                    u"duration: 0.090 ms  statement: SELECT * FROM accounts WHERE\n  id = 1\n  AND username = 'alice';"_s);
             }
             ++index;
         }
@@ -265,15 +270,16 @@ private Q_SLOTS:
         QCOMPARE(log->payload()->id, u"postgresql_log"_s);
         const LogEvent unique = find(*log, u"duplicate key value"_s);
         QCOMPARE(unique.level, LogLevel::Error);
-        QCOMPARE(unique.message, u"duplicate key value violates unique constraint \"notes_pkey\"\n"
-                                 "DETAIL:  Key (id)=(1) already exists.\n"
-                                 "STATEMENT:  INSERT INTO notes (id, body) VALUES (1, 'dup');"_s);
+        QCOMPARE(unique.message,
+            u"duplicate key value violates unique constraint \"notes_pkey\"\n"
+            "DETAIL:  Key (id)=(1) already exists.\n"
+            "STATEMENT:  INSERT INTO notes (id, body) VALUES (1, 'dup');"_s);
         QCOMPARE(keysOf(unique, u"pid"_s), QStringList { u"11798"_s });
         QCOMPARE(keysOf(unique, u"user"_s), QStringList { u"postgres"_s });
         // A multi-line statement reaches syslog as "[10-2] #011…" parts: one entry again, as in the stderr log.
         QCOMPARE(find(*log, u"incident diary"_s).message,
-                 u"duration: 6.024 ms  statement: INSERT INTO notes (body) VALUES ('incident diary:\n"
-                 "\t2026-12-02 10:00:00 UTC backup started\n\t2026-12-02 10:05:00 UTC, merge ran');"_s);
+            u"duration: 6.024 ms  statement: INSERT INTO notes (body) VALUES ('incident diary:\n"
+            "\t2026-12-02 10:00:00 UTC backup started\n\t2026-12-02 10:05:00 UTC, merge ran');"_s);
         // Another program's line in the same syslog file stays an entry of its own.
         QFile pg(QFINDTESTDATA(u"real/postgresql/syslog-rsyslog.log"_s));
         QFile other(QFINDTESTDATA(u"real/syslog/rsyslog-rfc3339.log"_s));
@@ -293,8 +299,8 @@ private Q_SLOTS:
     {
         // '< %m > ': the prefix does not start with the time.
         QCOMPARE(find(*open(u"postgresql/angle-prefix-new-york.log"_s), u"duplicate key"_s).message,
-                 u"duplicate key value violates unique constraint \"notes_pkey\"\nDETAIL:  Key (id)=(1) already exists.\n"
-                 "STATEMENT:  INSERT INTO notes (id, body) VALUES (1, 'dup');"_s);
+            u"duplicate key value violates unique constraint \"notes_pkey\"\nDETAIL:  Key (id)=(1) already exists.\n"
+            "STATEMENT:  INSERT INTO notes (id, body) VALUES (1, 'dup');"_s);
     }
 
     void postgresPgBadgerLevels()
@@ -322,10 +328,11 @@ private Q_SLOTS:
     void ambiguousAbbreviationIsNamed()
     {
         // Without its zone, a Shanghai log's CST is read as US Central, 14 hours off: the summary says so.
-        for (const QString &file : {u"postgresql/shanghai-stderr.log"_s, u"postgresql/shanghai-csvlog.csv"_s}) {
+        for (const QString &file : { u"postgresql/shanghai-stderr.log"_s, u"postgresql/shanghai-csvlog.csv"_s }) {
             const auto guessed = open(file);
             QCOMPARE(guessed->index().instant(0), iso(u"2026-12-03T01:04:02.335Z"_s));
-            QVERIFY2(guessed->zoneDescription().contains(u"CST read as UTC-06:00 (ambiguous"_s), qPrintable(guessed->zoneDescription()));
+            QVERIFY2(guessed->zoneDescription().contains(u"CST read as UTC-06:00 (ambiguous"_s),
+                qPrintable(guessed->zoneDescription()));
             QCOMPARE(open(file, u"Asia/Shanghai"_s)->zoneDescription(), u"Asia/Shanghai"_s);
         }
         QCOMPARE(open(u"postgresql/berlin-stderr.log"_s)->zoneDescription(), u"UTC (default)"_s);
@@ -391,7 +398,8 @@ private Q_SLOTS:
         QCOMPARE(keysOf(ssh, u"host"_s), QStringList { u"vm"_s });
         QCOMPARE(find(*precise, u"tag with slash"_s).lane, u"app/worker.1"_s);
         // rsyslog escapes the newlines of one message as #012: shown as the lines they were.
-        QCOMPARE(find(*precise, u"Traceback"_s).message, u"Traceback (most recent call last):\n  File \"x.py\", line 1\nValueError: boom"_s);
+        QCOMPARE(find(*precise, u"Traceback"_s).message,
+            u"Traceback (most recent call last):\n  File \"x.py\", line 1\nValueError: boom"_s);
     }
 
     void journald()

@@ -11,7 +11,6 @@
 #include "clirun.h"
 #include "logfixture.h"
 
-
 using namespace Qt::StringLiterals;
 using salvage::test::CliRun;
 using salvage::test::runCli;
@@ -22,31 +21,31 @@ class TestCliTimeline : public QObject
     salvage::test::LogFixture m_files;
     QString m_access, m_rails, m_sidekiqGz;
 
-
 private Q_SLOTS:
     void initTestCase()
     {
         m_access = m_files.write(u"access.log"_s,
-                         "203.0.113.9 - - [26/Dec/2024:20:30:54 +0000] \"POST /inbox HTTP/1.1\" 202 0 \"-\" \"http.rb\"\n"
-                         "198.51.100.7 - - [26/Dec/2024:21:31:02 +0100] \"GET /api/v1/accounts/9001 HTTP/2.0\" 502 157 \"-\" \"curl\"\n");
-        m_rails = m_files.write(u"production.log"_s,
-                        salvage::test::LogFixture::railsLines());
-        const QByteArray sidekiq = "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
-                                   "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n";
+            "203.0.113.9 - - [26/Dec/2024:20:30:54 +0000] \"POST /inbox HTTP/1.1\" 202 0 \"-\" \"http.rb\"\n"
+            "198.51.100.7 - - [26/Dec/2024:21:31:02 +0100] \"GET /api/v1/accounts/9001 HTTP/2.0\" 502 157 \"-\" "
+            "\"curl\"\n");
+        m_rails = m_files.write(u"production.log"_s, salvage::test::LogFixture::railsLines());
+        const QByteArray sidekiq
+            = "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
+              "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 INFO: done\n";
         m_sidekiqGz = m_files.writeGzip(u"sidekiq.log.1.gz"_s, sidekiq);
     }
 
     void jsonlSortedWithZones()
     {
-        const CliRun run = runCli({u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_rails, u"--log"_s, m_sidekiqGz,
-                             u"--source-tz"_s, u"production.log=Europe/Berlin"_s, u"--format"_s, u"jsonl"_s});
+        const CliRun run = runCli({ u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_rails, u"--log"_s, m_sidekiqGz,
+            u"--source-tz"_s, u"production.log=Europe/Berlin"_s, u"--format"_s, u"jsonl"_s });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QList<QByteArray> lines = run.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 6);
         QString previous;
         for (const QByteArray &line : lines) {
             const QJsonObject o = QJsonDocument::fromJson(line).object();
-            for (const char *field : {"datetime", "timestamp_desc", "message", "source", "level", "keys"})
+            for (const char *field : { "datetime", "timestamp_desc", "message", "source", "level", "keys" })
                 QVERIFY2(o.contains(QLatin1String(field)), field);
             const QString datetime = o.value("datetime"_L1).toString();
             QVERIFY(datetime.endsWith(u"+00:00"_s));
@@ -67,21 +66,26 @@ private Q_SLOTS:
         dir.mkpath(u"case"_s);
         const QString workspace = dir.filePath(u"case/incident.salvage"_s);
         // The event key is the resolved path and the entry's byte offset: the second access line.
-        const QString secondLine = m_access + u"#"_s + QString::number(QByteArray("203.0.113.9 - - [26/Dec/2024:20:30:54 +0000] "
-                                                                                  "\"POST /inbox HTTP/1.1\" 202 0 \"-\" \"http.rb\"\n").size());
-        const QJsonObject json{
-            {u"salvage_workspace"_s, 1},
-            {u"logs"_s, QJsonArray{QJsonObject{{u"path"_s, u"../access.log"_s}, {u"label"_s, u"nginx"_s}}}},
-            {u"sections"_s, QJsonObject{{u"annotations"_s, QJsonObject{{u"marks"_s, QJsonArray{QJsonObject{{u"event"_s, secondLine}, {u"starred"_s, true},
-                                                                                {u"comment"_s, u"the first 502"_s}}}},
-                                           {u"manual"_s, QJsonArray{QJsonObject{{u"id"_s, u"manual-1"_s}, {u"instant_ms"_s, 1735245000000.0},
-                                                                                 {u"text"_s, u"deploy, full downtime"_s}}}}}}}}};
+        const QString secondLine = m_access + u"#"_s
+            + QString::number(QByteArray("203.0.113.9 - - [26/Dec/2024:20:30:54 +0000] "
+                                         "\"POST /inbox HTTP/1.1\" 202 0 \"-\" \"http.rb\"\n")
+                                  .size());
+        const QJsonObject json { { u"salvage_workspace"_s, 1 },
+            { u"logs"_s, QJsonArray { QJsonObject { { u"path"_s, u"../access.log"_s }, { u"label"_s, u"nginx"_s } } } },
+            { u"sections"_s,
+                QJsonObject { { u"annotations"_s,
+                    QJsonObject { { u"marks"_s,
+                                      QJsonArray { QJsonObject { { u"event"_s, secondLine }, { u"starred"_s, true },
+                                          { u"comment"_s, u"the first 502"_s } } } },
+                        { u"manual"_s,
+                            QJsonArray { QJsonObject { { u"id"_s, u"manual-1"_s }, { u"instant_ms"_s, 1735245000000.0 },
+                                { u"text"_s, u"deploy, full downtime"_s } } } } } } } } };
         QFile file(workspace);
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(QJsonDocument(json).toJson());
         file.close();
 
-        const CliRun run = runCli({u"timeline"_s, u"--workspace"_s, workspace, u"--format"_s, u"jsonl"_s});
+        const CliRun run = runCli({ u"timeline"_s, u"--workspace"_s, workspace, u"--format"_s, u"jsonl"_s });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QList<QByteArray> lines = run.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 3); // two requests and the note
@@ -89,15 +93,15 @@ private Q_SLOTS:
         const QJsonObject marked = QJsonDocument::fromJson(lines.last()).object();
         QCOMPARE(marked.value("comment"_L1).toString(), u"the first 502"_s);
         QVERIFY(marked.value("tag"_L1).toArray().contains(u"starred"_s));
-        const CliRun missing = runCli({u"timeline"_s, u"--workspace"_s, dir.filePath(u"nope.salvage"_s)});
+        const CliRun missing = runCli({ u"timeline"_s, u"--workspace"_s, dir.filePath(u"nope.salvage"_s) });
         QCOMPARE(missing.exitCode, 2);
     }
 
     // nginx ↔ Rails links made by time, method, path and status are exported, marked inferred.
     void inferredLinksInExports()
     {
-        CliRun run = runCli({u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_rails, u"--source-tz"_s, u"production.log=Europe/Berlin"_s,
-                             u"--key"_s, u"b2f7c3a1-4d5e"_s, u"--format"_s, u"jsonl"_s});
+        CliRun run = runCli({ u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_rails, u"--source-tz"_s,
+            u"production.log=Europe/Berlin"_s, u"--key"_s, u"b2f7c3a1-4d5e"_s, u"--format"_s, u"jsonl"_s });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QList<QByteArray> lines = run.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 2);
@@ -110,19 +114,22 @@ private Q_SLOTS:
         QCOMPARE(link.value("datetime"_L1).toString(), u"2024-12-26T20:30:54.071+00:00"_s);
         const QJsonObject rails = QJsonDocument::fromJson(lines.at(1)).object();
         QVERIFY(!rails.contains("link"_L1)); // carries the key itself
-        QCOMPARE(rails.value("inferred_links"_L1).toArray().at(0).toObject().value("source"_L1).toString(), u"access.log"_s);
+        QCOMPARE(
+            rails.value("inferred_links"_L1).toArray().at(0).toObject().value("source"_L1).toString(), u"access.log"_s);
 
-        run = runCli({u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_rails, u"--source-tz"_s, u"production.log=Europe/Berlin"_s,
-                      u"--format"_s, u"markdown"_s});
+        run = runCli({ u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_rails, u"--source-tz"_s,
+            u"production.log=Europe/Berlin"_s, u"--format"_s, u"markdown"_s });
         QVERIFY2(run.exitCode == 0, run.err.constData());
-        QVERIFY2(run.out.contains("| POST /inbox 202 http.rb | ip=203.0.113.9 ↔ production.log:1 (inferred) |"), run.out.constData());
+        QVERIFY2(run.out.contains("| POST /inbox 202 http.rb | ip=203.0.113.9 ↔ production.log:1 (inferred) |"),
+            run.out.constData());
     }
 
     void sidekiqJsonMessageNamesTheWorker()
     {
         const QString log = m_files.write(u"sidekiq.json"_s,
-            "{\"ts\":\"2024-12-26T20:40:54.123Z\",\"pid\":1,\"tid\":\"a\",\"lvl\":\"INFO\",\"msg\":\"start\",\"ctx\":{\"class\":\"AccountMergingWorker\",\"jid\":\"j1\"}}\n");
-        const CliRun run = runCli({u"timeline"_s, u"--log"_s, log, u"--format"_s, u"jsonl"_s});
+            "{\"ts\":\"2024-12-26T20:40:54.123Z\",\"pid\":1,\"tid\":\"a\",\"lvl\":\"INFO\",\"msg\":\"start\",\"ctx\":{"
+            "\"class\":\"AccountMergingWorker\",\"jid\":\"j1\"}}\n");
+        const CliRun run = runCli({ u"timeline"_s, u"--log"_s, log, u"--format"_s, u"jsonl"_s });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QJsonObject o = QJsonDocument::fromJson(run.out.trimmed()).object();
         QCOMPARE(o.value("message"_L1).toString(), u"AccountMergingWorker start"_s);
@@ -131,19 +138,20 @@ private Q_SLOTS:
 
     void sourceTzMatchesPathAsGiven()
     {
-        const CliRun run = runCli({u"timeline"_s, u"--log"_s, m_rails, u"--source-tz"_s, m_rails + u"=America/New_York"_s, u"--format"_s, u"jsonl"_s});
+        const CliRun run = runCli({ u"timeline"_s, u"--log"_s, m_rails, u"--source-tz"_s,
+            m_rails + u"=America/New_York"_s, u"--format"_s, u"jsonl"_s });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QVERIFY(run.out.contains("\"datetime\":\"2024-12-27T02:30:54.071+00:00\""));
     }
 
     void keyAndTimeFilters()
     {
-        CliRun run = runCli({u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_rails, u"--source-tz"_s, u"production.log=Europe/Berlin"_s,
-                       u"--key"_s, u"b2f7c3a1-4d5e"_s, u"--format"_s, u"csv"_s});
+        CliRun run = runCli({ u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_rails, u"--source-tz"_s,
+            u"production.log=Europe/Berlin"_s, u"--key"_s, u"b2f7c3a1-4d5e"_s, u"--format"_s, u"csv"_s });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QCOMPARE(run.out.trimmed().split('\n').size(), 3); // header, the Rails line, the inferred nginx line
-        run = runCli({u"timeline"_s, u"--log"_s, m_access, m_sidekiqGz, u"--from"_s, u"2024-12-26T20:31:00Z"_s,
-                   u"--to"_s, u"2024-12-26 21:40:55+01:00"_s, u"--format"_s, u"jsonl"_s});
+        run = runCli({ u"timeline"_s, u"--log"_s, m_access, m_sidekiqGz, u"--from"_s, u"2024-12-26T20:31:00Z"_s,
+            u"--to"_s, u"2024-12-26 21:40:55+01:00"_s, u"--format"_s, u"jsonl"_s });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QCOMPARE(run.out.trimmed().split('\n').size(), 2); // the 502 and the job start
     }
@@ -151,7 +159,8 @@ private Q_SLOTS:
     void summaryAndOutputFile()
     {
         const QString out = m_files.path(u"summary.txt"_s);
-        const CliRun run = runCli({u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_sidekiqGz, u"--format"_s, u"summary"_s, u"-o"_s, out});
+        const CliRun run = runCli({ u"timeline"_s, u"--log"_s, m_access, u"--log"_s, m_sidekiqGz, u"--format"_s,
+            u"summary"_s, u"-o"_s, out });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QFile file(out);
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -164,7 +173,7 @@ private Q_SLOTS:
 
     void markdownReport()
     {
-        const CliRun run = runCli({u"timeline"_s, u"--log"_s, m_rails, u"--format"_s, u"markdown"_s});
+        const CliRun run = runCli({ u"timeline"_s, u"--log"_s, m_rails, u"--format"_s, u"markdown"_s });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QVERIFY(run.out.startsWith("# Incident timeline"));
         QVERIFY(run.out.contains("| 2024-12-26 21:31:00.000 | production.log | error | boom |"));
@@ -173,13 +182,17 @@ private Q_SLOTS:
     void badInputExitsTwoWithOneLine_data()
     {
         QTest::addColumn<QStringList>("arguments");
-        QTest::newRow("no log") << QStringList{u"timeline"_s};
-        QTest::newRow("missing file") << QStringList{u"timeline"_s, u"--log"_s, u"/nonexistent/x.log"_s};
-        QTest::newRow("directory") << QStringList{u"timeline"_s, u"--log"_s, u"/"_s};
-        QTest::newRow("bad format") << QStringList{u"timeline"_s, u"--log"_s, u"/dev/null"_s, u"--format"_s, u"xml"_s};
-        QTest::newRow("bad zone") << QStringList{u"timeline"_s, u"--log"_s, u"/dev/null"_s, u"--source-tz"_s, u"null=Mars/Base"_s};
-        QTest::newRow("tz for unknown file") << QStringList{u"timeline"_s, u"--log"_s, u"/dev/null"_s, u"--source-tz"_s, u"x.log=UTC"_s};
-        QTest::newRow("bad time") << QStringList{u"timeline"_s, u"--log"_s, u"/dev/null"_s, u"--from"_s, u"yesterday"_s};
+        QTest::newRow("no log") << QStringList { u"timeline"_s };
+        QTest::newRow("missing file") << QStringList { u"timeline"_s, u"--log"_s, u"/nonexistent/x.log"_s };
+        QTest::newRow("directory") << QStringList { u"timeline"_s, u"--log"_s, u"/"_s };
+        QTest::newRow("bad format") << QStringList { u"timeline"_s, u"--log"_s, u"/dev/null"_s, u"--format"_s,
+            u"xml"_s };
+        QTest::newRow("bad zone") << QStringList { u"timeline"_s, u"--log"_s, u"/dev/null"_s, u"--source-tz"_s,
+            u"null=Mars/Base"_s };
+        QTest::newRow("tz for unknown file")
+            << QStringList { u"timeline"_s, u"--log"_s, u"/dev/null"_s, u"--source-tz"_s, u"x.log=UTC"_s };
+        QTest::newRow("bad time") << QStringList { u"timeline"_s, u"--log"_s, u"/dev/null"_s, u"--from"_s,
+            u"yesterday"_s };
     }
     void badInputExitsTwoWithOneLine()
     {

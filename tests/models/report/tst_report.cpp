@@ -21,17 +21,17 @@ class TestReport : public QObject
         request.source = u"production.log"_s;
         request.level = LogLevel::Info;
         request.message = u"Started POST \"/inbox\" | for 203.0.113.9"_s;
-        request.keys = {{u"request"_s, u"b2f7"_s}, {u"ip"_s, u"203.0.113.9"_s}};
+        request.keys = { { u"request"_s, u"b2f7"_s }, { u"ip"_s, u"203.0.113.9"_s } };
         request.timestampDesc = u"Logged"_s;
         ReportEntry merge;
         merge.instantMs = 1735245654123;
         merge.source = u"sidekiq.log"_s;
         merge.level = LogLevel::Error;
         merge.message = u"AccountMergingWorker, <merged>"_s;
-        merge.keys = {{u"job"_s, u"j1"_s}, {u"job"_s, u"j2"_s}};
+        merge.keys = { { u"job"_s, u"j1"_s }, { u"job"_s, u"j2"_s } };
         merge.timestampDesc = u"Logged"_s;
         merge.starred = true;
-        merge.tags = {u"cause"_s};
+        merge.tags = { u"cause"_s };
         merge.comment = u"the clue"_s;
         ReportEntry note;
         note.instantMs = 1735235880000;
@@ -40,7 +40,7 @@ class TestReport : public QObject
         note.timestampDesc = u"Noted by the operator"_s;
         note.manual = true;
         note.starred = true;
-        return {note, request, merge};
+        return { note, request, merge };
     }
 
     static QByteArray render(ReportWriter::Format format)
@@ -49,7 +49,7 @@ class TestReport : public QObject
         buffer.open(QIODevice::WriteOnly);
         ReportWriter writer(&buffer, format, u"Incident"_s);
         const QList<ReportEntry> all = entries();
-        writer.begin({all.at(0), all.at(2)}, {u"sidekiq.log: naive times read as UTC (default)"_s});
+        writer.begin({ all.at(0), all.at(2) }, { u"sidekiq.log: naive times read as UTC (default)"_s });
         for (const ReportEntry &e : all)
             writer.add(e);
         writer.finish();
@@ -59,25 +59,33 @@ class TestReport : public QObject
 private Q_SLOTS:
     void markdown()
     {
-        const QByteArray expected =
-            "# Incident\n\n- sidekiq.log: naive times read as UTC (default)\n\n"
-            "## Key events (UTC)\n\n| Time (UTC) | Source | Level | Event | Keys | Notes | |\n|---|---|---|---|---|---|---|\n"
-            "| 2024-12-26 17:58:00.000 | note | unknown | deploy, full downtime |  |  | note \xe2\x98\x85 |\n"
-            "| 2024-12-26 20:40:54.123 | sidekiq.log | error | AccountMergingWorker, <merged> | job=j1 job=j2 | cause: the clue | \xe2\x98\x85 |\n"
-            "\n## Timeline (UTC)\n\n| Time (UTC) | Source | Level | Event | Keys | Notes | |\n|---|---|---|---|---|---|---|\n"
-            "| 2024-12-26 17:58:00.000 | note | unknown | deploy, full downtime |  |  | note \xe2\x98\x85 |\n"
-            "| 2024-12-26 20:30:54.058 | production.log | info | Started POST \"/inbox\" \\| for 203.0.113.9 | request=b2f7 ip=203.0.113.9 |  |  |\n"
-            "| 2024-12-26 20:40:54.123 | sidekiq.log | error | AccountMergingWorker, <merged> | job=j1 job=j2 | cause: the clue | \xe2\x98\x85 |\n";
+        const QByteArray expected
+            = "# Incident\n\n- sidekiq.log: naive times read as UTC (default)\n\n"
+              "## Key events (UTC)\n\n| Time (UTC) | Source | Level | Event | Keys | Notes | "
+              "|\n|---|---|---|---|---|---|---|\n"
+              "| 2024-12-26 17:58:00.000 | note | unknown | deploy, full downtime |  |  | note \xe2\x98\x85 |\n"
+              "| 2024-12-26 20:40:54.123 | sidekiq.log | error | AccountMergingWorker, <merged> | job=j1 job=j2 | "
+              "cause: the clue | \xe2\x98\x85 |\n"
+              "\n## Timeline (UTC)\n\n| Time (UTC) | Source | Level | Event | Keys | Notes | "
+              "|\n|---|---|---|---|---|---|---|\n"
+              "| 2024-12-26 17:58:00.000 | note | unknown | deploy, full downtime |  |  | note \xe2\x98\x85 |\n"
+              "| 2024-12-26 20:30:54.058 | production.log | info | Started POST \"/inbox\" \\| for 203.0.113.9 | "
+              "request=b2f7 ip=203.0.113.9 |  |  |\n"
+              "| 2024-12-26 20:40:54.123 | sidekiq.log | error | AccountMergingWorker, <merged> | job=j1 job=j2 | "
+              "cause: the clue | \xe2\x98\x85 |\n";
         QCOMPARE(render(ReportWriter::Format::Markdown), expected);
     }
 
     void csv()
     {
-        const QByteArray expected =
-            "datetime,timestamp,timestamp_desc,message,source,level,keys,tag,comment,original_time\n"
-            "2024-12-26T17:58:00.000+00:00,1735235880000000,Noted by the operator,\"deploy, full downtime\",note,unknown,,,,\n"
-            "2024-12-26T20:30:54.058+00:00,1735245054058000,Logged,\"Started POST \"\"/inbox\"\" | for 203.0.113.9\",production.log,info,request=b2f7 ip=203.0.113.9,,,2024-12-26T21:30:54.058125\n"
-            "2024-12-26T20:40:54.123+00:00,1735245654123000,Logged,\"AccountMergingWorker, <merged>\",sidekiq.log,error,job=j1 job=j2,cause,the clue,\n";
+        const QByteArray expected
+            = "datetime,timestamp,timestamp_desc,message,source,level,keys,tag,comment,original_time\n"
+              "2024-12-26T17:58:00.000+00:00,1735235880000000,Noted by the operator,\"deploy, full "
+              "downtime\",note,unknown,,,,\n"
+              "2024-12-26T20:30:54.058+00:00,1735245054058000,Logged,\"Started POST \"\"/inbox\"\" | for "
+              "203.0.113.9\",production.log,info,request=b2f7 ip=203.0.113.9,,,2024-12-26T21:30:54.058125\n"
+              "2024-12-26T20:40:54.123+00:00,1735245654123000,Logged,\"AccountMergingWorker, "
+              "<merged>\",sidekiq.log,error,job=j1 job=j2,cause,the clue,\n";
         QCOMPARE(render(ReportWriter::Format::Csv), expected);
     }
 
@@ -89,14 +97,16 @@ private Q_SLOTS:
         QCOMPARE(merge.value("datetime"_L1).toString(), u"2024-12-26T20:40:54.123+00:00"_s);
         QCOMPARE(merge.value("timestamp_desc"_L1).toString(), u"Logged"_s);
         QCOMPARE(merge.value("message"_L1).toString(), u"AccountMergingWorker, <merged>"_s);
-        QCOMPARE(merge.value("tag"_L1).toVariant().toStringList(), (QStringList{u"cause"_s, u"starred"_s}));
+        QCOMPARE(merge.value("tag"_L1).toVariant().toStringList(), (QStringList { u"cause"_s, u"starred"_s }));
         QCOMPARE(merge.value("comment"_L1).toString(), u"the clue"_s);
-        QCOMPARE(merge.value("keys"_L1).toObject().value("job"_L1).toVariant().toStringList(), (QStringList{u"j1"_s, u"j2"_s}));
+        QCOMPARE(merge.value("keys"_L1).toObject().value("job"_L1).toVariant().toStringList(),
+            (QStringList { u"j1"_s, u"j2"_s }));
         QCOMPARE(merge.value("level"_L1).toString(), u"error"_s);
         QCOMPARE(merge.value("source"_L1).toString(), u"sidekiq.log"_s);
         const QJsonObject note = QJsonDocument::fromJson(lines.at(0)).object();
         QVERIFY(note.value("manual"_L1).toBool());
-        QCOMPARE(QDateTime::fromString(note.value("datetime"_L1).toString(), Qt::ISODateWithMs).toMSecsSinceEpoch(), qint64(1735235880000));
+        QCOMPARE(QDateTime::fromString(note.value("datetime"_L1).toString(), Qt::ISODateWithMs).toMSecsSinceEpoch(),
+            qint64(1735235880000));
     }
 
     void htmlEscapes()

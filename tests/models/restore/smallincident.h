@@ -1,9 +1,9 @@
 #pragma once
 
 #include "db/pgsession.h"
+#include "livesnapshot.h"
 #include "restore/restoreplanner.h"
 #include "restore/restoreverifier.h"
-#include "livesnapshot.h"
 #include "testcluster.h"
 
 namespace salvage::test {
@@ -29,23 +29,23 @@ public:
 
     RestorePlan plan(const RestoreRequest &request) const
     {
-        PgSession live(m_live, PgSession::Options{true, QStringLiteral("LIVE"), 15});
-        PgSession backup(m_backup, PgSession::Options{true, QStringLiteral("BACKUP"), 15});
+        PgSession live(m_live, PgSession::Options { true, QStringLiteral("LIVE"), 15 });
+        PgSession backup(m_backup, PgSession::Options { true, QStringLiteral("BACKUP"), 15 });
         return RestorePlanner(live, backup).plan(request);
     }
 
     /// After a run: what still differs from BACKUP in the closure of `root`, `ran` being the plan that ran.
     Verification verify(const QString &root, const RestorePlan &ran) const
     {
-        PgSession live(m_live, PgSession::Options{true, QStringLiteral("LIVE"), 15});
-        PgSession backup(m_backup, PgSession::Options{true, QStringLiteral("BACKUP"), 15});
+        PgSession live(m_live, PgSession::Options { true, QStringLiteral("LIVE"), 15 });
+        PgSession backup(m_backup, PgSession::Options { true, QStringLiteral("BACKUP"), 15 });
         return RestoreVerifier::verify(live, backup, request(root, {}), &ran);
     }
 
     /// The first value a query returns on LIVE, "" for NULL or no row.
     QString value(const QString &sql) const
     {
-        PgSession session(m_live, PgSession::Options{true, QStringLiteral("LIVE"), 15});
+        PgSession session(m_live, PgSession::Options { true, QStringLiteral("LIVE"), 15 });
         const auto rows = session.exec(sql);
         return rows.empty() || rows[0][0].is_null() ? QString() : QString::fromStdString(rows[0][0].as<std::string>());
     }

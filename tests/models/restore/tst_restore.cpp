@@ -1,9 +1,9 @@
 // The restore engine end to end on a Mastodon-shaped incident: plan, preview, run, undo by psql, failure paths.
 #include "core/error.h"
 #include "core/process.h"
-#include "db/jobcontrol.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
+#include "jobs/jobcontrol.h"
 #include "livesnapshot.h"
 #include "restore/restoreexecutor.h"
 #include "restore/restoreplanner.h"
@@ -145,18 +145,21 @@ private slots:
         QCOMPARE(plan.counts.value(QStringLiteral("public.accounts")).value(QStringLiteral("recreate")), 1);
         QCOMPARE(plan.counts.value(QStringLiteral("public.accounts")).value(QStringLiteral("insert")), 5);
         QVERIFY(std::any_of(plan.unrestorable.cbegin(), plan.unrestorable.cend(),
-                            [](const PlanListing &l) { return l.key == QLatin1String("61") && l.action == QLatin1String("cascade"); }));
-        QVERIFY(std::any_of(plan.unrestorable.cbegin(), plan.unrestorable.cend(),
-                            [](const PlanListing &l) { return l.key == QLatin1String("101") && l.action == QLatin1String("unknown-owner"); }));
-        QVERIFY(std::any_of(plan.collisions.cbegin(), plan.collisions.cend(),
-                            [](const PlanListing &l) { return l.table == QLatin1String("public.follows") && l.action == QLatin1String("skipped"); }));
+            [](const PlanListing &l) { return l.key == QLatin1String("61") && l.action == QLatin1String("cascade"); }));
+        QVERIFY(std::any_of(plan.unrestorable.cbegin(), plan.unrestorable.cend(), [](const PlanListing &l) {
+            return l.key == QLatin1String("101") && l.action == QLatin1String("unknown-owner");
+        }));
+        QVERIFY(std::any_of(plan.collisions.cbegin(), plan.collisions.cend(), [](const PlanListing &l) {
+            return l.table == QLatin1String("public.follows") && l.action == QLatin1String("skipped");
+        }));
         // account_stats keeps counters 1:1 with accounts: statuses_count is recomputed; followers_count fits the
         // follows of either column alike (the fixture's follows are symmetric): named in a warning.
         QVERIFY(std::any_of(plan.steps.cbegin(), plan.steps.cend(), [](const PlanStep &step) {
             return step.kind == PlanStep::Kind::RecomputeCounter && step.table == QLatin1String("public.account_stats")
                 && step.column == QLatin1String("statuses_count");
         }));
-        QVERIFY(!plan.warnings.filter(QStringLiteral("public.account_stats.followers_count looks like a counter cache")).isEmpty());
+        QVERIFY(!plan.warnings.filter(QStringLiteral("public.account_stats.followers_count looks like a counter cache"))
+                     .isEmpty());
 
         const auto before = snapshot();
         PgSession session(m_liveConn, PgSession::Options::writable(QStringLiteral("LIVE")));
@@ -218,7 +221,8 @@ private slots:
         const QByteArray script = planScript(nullptr, { { QStringLiteral("accounts"), chosen } });
         const auto before = snapshot();
         PgSession session(m_liveConn, PgSession::Options::writable(QStringLiteral("LIVE")));
-        const QString undo = m_dir.filePath(QStringLiteral("undo-policy-%1.sql").arg(policy)); // one per data row: never replaced
+        const QString undo
+            = m_dir.filePath(QStringLiteral("undo-policy-%1.sql").arg(policy)); // one per data row: never replaced
         const ExecutionReport run = RestoreExecutor(session).run(script, undo);
         QVERIFY2(run.committed, qPrintable(run.error));
         QCOMPARE(value(QStringLiteral(

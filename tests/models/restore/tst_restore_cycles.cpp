@@ -3,10 +3,10 @@
 // at its nullable key whatever the tables' order, and deferred keys checked before a preview ends.
 #include "core/error.h"
 #include "db/pgsession.h"
-#include "restore/restoreexecutor.h"
-#include "restore/scriptrenderer.h"
 #include "livesnapshot.h"
 #include "previewrunundo.h"
+#include "restore/restoreexecutor.h"
+#include "restore/scriptrenderer.h"
 #include "smallincident.h"
 
 #include <QFile>
@@ -67,28 +67,32 @@ class TestRestoreCycles : public QObject
     /// Preview (LIVE unchanged), run, then the undo script by psql gives LIVE back exactly.
     void previewRunUndo(const QByteArray &script, const std::function<void()> &checkRestored)
     {
-        salvage::test::previewRunUndo(m_incident.live(), script, salvage::test::freshUndoPath(m_dir.path()), checkRestored);
+        salvage::test::previewRunUndo(
+            m_incident.live(), script, salvage::test::freshUndoPath(m_dir.path()), checkRestored);
     }
 
     /// kRing's rows as the backup holds them: each ring closed, nothing else, the tags on their b.
     void checkRingAsInBackup()
     {
-        QCOMPARE(m_incident.value(QStringLiteral(
-                     "SELECT (SELECT string_agg(a.id || a.label || b.id || b.label || c.id || c.label, ',' ORDER BY a.id) FROM ring_a a "
-                     "JOIN ring_b b ON b.id = a.b JOIN ring_c c ON c.id = b.c AND c.a = a.id) || ' ' || "
-                     "((SELECT count(*) FROM ring_a) + (SELECT count(*) FROM ring_b) + (SELECT count(*) FROM ring_c)) || ' ' || "
-                     "(SELECT string_agg(id || ':' || b, ',' ORDER BY id) FROM a_tag)")),
-                 QStringLiteral("1a11b11c1,2a22b22c2 6 7:1,8:2"));
+        QCOMPARE(m_incident.value(
+                     QStringLiteral("SELECT (SELECT string_agg(a.id || a.label || b.id || b.label || c.id || c.label, "
+                                    "',' ORDER BY a.id) FROM ring_a a "
+                                    "JOIN ring_b b ON b.id = a.b JOIN ring_c c ON c.id = b.c AND c.a = a.id) || ' ' || "
+                                    "((SELECT count(*) FROM ring_a) + (SELECT count(*) FROM ring_b) + (SELECT count(*) "
+                                    "FROM ring_c)) || ' ' || "
+                                    "(SELECT string_agg(id || ':' || b, ',' ORDER BY id) FROM a_tag)")),
+            QStringLiteral("1a11b11c1,2a22b22c2 6 7:1,8:2"));
     }
 
     /// kGroups' rows as the backup holds them: groups with their captains, members with their groups.
     void checkGroupsAsInBackup()
     {
-        QCOMPARE(m_incident.value(QStringLiteral(
-                     "SELECT (SELECT string_agg(g.gid || ':' || g.name || ':' || coalesce(m.name, '-'), ',' ORDER BY g.gid) "
-                     "FROM a_group g LEFT JOIN b_member m ON m.mid = g.captain) || ' ' || "
-                     "(SELECT string_agg(mid || ':' || grp, ',' ORDER BY mid) FROM b_member)")),
-                 QStringLiteral("1:red:ben,2:blue:cal 11:1,12:1,21:2"));
+        QCOMPARE(
+            m_incident.value(QStringLiteral(
+                "SELECT (SELECT string_agg(g.gid || ':' || g.name || ':' || coalesce(m.name, '-'), ',' ORDER BY g.gid) "
+                "FROM a_group g LEFT JOIN b_member m ON m.mid = g.captain) || ' ' || "
+                "(SELECT string_agg(mid || ':' || grp, ',' ORDER BY mid) FROM b_member)")),
+            QStringLiteral("1:red:ben,2:blue:cal 11:1,12:1,21:2"));
     }
 
 private slots:
@@ -102,14 +106,19 @@ private slots:
         QCOMPARE(planned.counts.value(QStringLiteral("public.shelf")).value(QStringLiteral("insert")), 1);
         QCOMPARE(planned.counts.value(QStringLiteral("public.box")).value(QStringLiteral("insert")), 2);
         const QByteArray script = ScriptRenderer::render(planned);
-        QVERIFY(script.contains("SET CONSTRAINTS \"public\".\"box_shelf_fkey\", \"public\".\"shelf_first_box\" DEFERRED;")
-                || script.contains("SET CONSTRAINTS \"public\".\"shelf_first_box\", \"public\".\"box_shelf_fkey\" DEFERRED;"));
+        QVERIFY(
+            script.contains("SET CONSTRAINTS \"public\".\"box_shelf_fkey\", \"public\".\"shelf_first_box\" DEFERRED;")
+            || script.contains(
+                "SET CONSTRAINTS \"public\".\"shelf_first_box\", \"public\".\"box_shelf_fkey\" DEFERRED;"));
         QVERIFY(script.contains(" IMMEDIATE;"));
         QVERIFY(!script.contains("WITH \"_salvage_w1\""));
         previewRunUndo(script, [&] {
-            QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(sid || ':' || label || ':' || first_box, ',' ORDER BY sid) FROM shelf")),
-                     QStringLiteral("1:top:10,2:bottom:20"));
-            QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(bid || ':' || shelf, ',' ORDER BY bid) FROM box")), QStringLiteral("10:1,11:1,20:2"));
+            QCOMPARE(m_incident.value(QStringLiteral(
+                         "SELECT string_agg(sid || ':' || label || ':' || first_box, ',' ORDER BY sid) FROM shelf")),
+                QStringLiteral("1:top:10,2:bottom:20"));
+            QCOMPARE(
+                m_incident.value(QStringLiteral("SELECT string_agg(bid || ':' || shelf, ',' ORDER BY bid) FROM box")),
+                QStringLiteral("10:1,11:1,20:2"));
         });
 
         // psql runs the same script: the deferred keys are checked by its own SET CONSTRAINTS … IMMEDIATE.
@@ -156,8 +165,8 @@ private slots:
         QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FROM ring_c")), QStringLiteral("1"));
         QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FROM a_tag")), QStringLiteral("1"));
         const RestorePlan planned = m_incident.plan(QStringLiteral("ring_a MISSING"));
-        for (const QString &table : {QStringLiteral("public.ring_a"), QStringLiteral("public.ring_b"), QStringLiteral("public.ring_c"),
-                                     QStringLiteral("public.a_tag")})
+        for (const QString &table : { QStringLiteral("public.ring_a"), QStringLiteral("public.ring_b"),
+                 QStringLiteral("public.ring_c"), QStringLiteral("public.a_tag") })
             QCOMPARE(planned.counts.value(table).value(QStringLiteral("insert")), 1);
         QCOMPARE(planned.tableOrder.last(), QStringLiteral("public.a_tag"));
         qsizetype joined = 0;
@@ -178,7 +187,8 @@ private slots:
         m_incident.build(QStringLiteral("tst_cycles_nullable"), kGroups, "DELETE FROM a_group;");
         QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FROM b_member")), QStringLiteral("0"));
         const RestorePlan planned = m_incident.plan(QStringLiteral("a_group MISSING"));
-        QCOMPARE(planned.tableOrder, (QStringList{QStringLiteral("public.a_group"), QStringLiteral("public.b_member")}));
+        QCOMPARE(
+            planned.tableOrder, (QStringList { QStringLiteral("public.a_group"), QStringLiteral("public.b_member") }));
         QCOMPARE(planned.counts.value(QStringLiteral("public.b_member")).value(QStringLiteral("insert")), 3);
         previewRunUndo(ScriptRenderer::render(planned), [&] { checkGroupsAsInBackup(); });
     }
@@ -192,13 +202,15 @@ private slots:
         QTest::addColumn<int>("insertedRows");
         // Group "red" was lost with its members and made again under a new id, with no captain: the
         // recreated row gets its original id first, its captain (inserted later) afterwards.
-        QTest::newRow("nullable key") << QByteArray(kGroups)
-                                      << QByteArray("DELETE FROM a_group WHERE gid = 1; INSERT INTO a_group VALUES (7, 'red', NULL);")
-                                      << QStringLiteral("a_group WHERE gid = 1") << QStringLiteral("public.b_member") << 2;
+        QTest::newRow("nullable key") << QByteArray(
+            kGroups) << QByteArray("DELETE FROM a_group WHERE gid = 1; INSERT INTO a_group VALUES (7, 'red', NULL);")
+                                      << QStringLiteral("a_group WHERE gid = 1") << QStringLiteral("public.b_member")
+                                      << 2;
         // a1 was lost with its ring and made again as 9 (pointing at b2): giving it its original id
         // and b1 back is part of the ring's one statement, where b1 is inserted.
         QTest::newRow("NOT NULL keys that cannot be deferred")
-            << QByteArray(kRing) << QByteArray("DELETE FROM ring_a WHERE id = 1; INSERT INTO ring_a VALUES (9, 2, 'a1');")
+            << QByteArray(kRing)
+            << QByteArray("DELETE FROM ring_a WHERE id = 1; INSERT INTO ring_a VALUES (9, 2, 'a1');")
             << QStringLiteral("ring_a WHERE id = 1") << QStringLiteral("public.ring_b") << 1;
     }
     void recreatedRowInACycle()
@@ -213,7 +225,8 @@ private slots:
         const RestorePlan planned = m_incident.plan(root);
         QCOMPARE(planned.counts.value(QStringLiteral("public.") + table).value(QStringLiteral("recreate")), 1);
         QCOMPARE(planned.counts.value(inserted).value(QStringLiteral("insert")), insertedRows);
-        previewRunUndo(ScriptRenderer::render(planned), [&] { table == QLatin1String("a_group") ? checkGroupsAsInBackup() : checkRingAsInBackup(); });
+        previewRunUndo(ScriptRenderer::render(planned),
+            [&] { table == QLatin1String("a_group") ? checkGroupsAsInBackup() : checkRingAsInBackup(); });
     }
 };
 

@@ -463,7 +463,8 @@ private slots:
         build(QStringLiteral("tst_declared_cli"));
         const QStringList base { QStringLiteral("restore"), QStringLiteral("plan"), QStringLiteral("--live"), m_live,
             QStringLiteral("--backup"), m_backup, QStringLiteral("--root"), QStringLiteral("app.users:4"),
-            QStringLiteral("-o"), m_dir.filePath(QStringLiteral("cli.sql")), QStringLiteral("--force") }; // one file, rewritten
+            QStringLiteral("-o"), m_dir.filePath(QStringLiteral("cli.sql")),
+            QStringLiteral("--force") }; // one file, rewritten
         for (const QStringList &malformed :
             { QStringList { QStringLiteral("--unique"), QStringLiteral("app.users lower(name)") },
                 QStringList { QStringLiteral("--rule"), QStringLiteral("app.stars") },

@@ -4,11 +4,11 @@
 // link them to the lost rows, and features of other applications' schemas.
 #include "core/error.h"
 #include "db/pgsession.h"
+#include "previewrunundo.h"
 #include "restore/restoreexecutor.h"
 #include "restore/restoreplanner.h"
 #include "restore/restoreverifier.h"
 #include "restore/scriptrenderer.h"
-#include "previewrunundo.h"
 #include "smallincident.h"
 
 #include <QTemporaryDir>
@@ -106,8 +106,8 @@ class TestRestoreEvidence : public QObject
     void run(const RestorePlan &plan)
     {
         PgSession session(m_incident.live(), PgSession::Options::writable(QStringLiteral("LIVE")));
-        const ExecutionReport report
-            = RestoreExecutor(session).run(ScriptRenderer::render(plan), m_lastUndo = salvage::test::freshUndoPath(m_dir.path()));
+        const ExecutionReport report = RestoreExecutor(session).run(
+            ScriptRenderer::render(plan), m_lastUndo = salvage::test::freshUndoPath(m_dir.path()));
         QVERIFY2(report.committed, qPrintable(report.error));
         for (const StatementOutcome &outcome : report.statements)
             if (outcome.expectedRows >= 0)
@@ -239,7 +239,8 @@ private slots:
         QCOMPARE(planned.counts.value(QStringLiteral("public.badge")).value(QStringLiteral("insert")), 2);
         // Nothing tells scribble's rows apart: they are compared and restored whole, duplicates included.
         QCOMPARE(planned.counts.value(QStringLiteral("public.scribble")).value(QStringLiteral("insert")), 2);
-        QVERIFY2(planned.warnings.filter(QStringLiteral("public.scribble has no primary key and no unique key")).size() == 1,
+        QVERIFY2(
+            planned.warnings.filter(QStringLiteral("public.scribble has no primary key and no unique key")).size() == 1,
             qPrintable(planned.warnings.join(u'\n')));
         QVERIFY(planned.warnings.filter(QStringLiteral("public.badge has no primary key")).size() == 1);
         const auto before = salvage::test::tableDigests(m_incident.live());
@@ -254,7 +255,8 @@ private slots:
         QCOMPARE(
             m_incident.value(QStringLiteral("SELECT string_agg(kind, ',' ORDER BY kind) FROM badge WHERE member = 2")),
             QStringLiteral("gold,silver"));
-        QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(member || ':' || note, ',' ORDER BY member, note) FROM scribble")),
+        QCOMPARE(m_incident.value(QStringLiteral(
+                     "SELECT string_agg(member || ':' || note, ',' ORDER BY member, note) FROM scribble")),
             QStringLiteral("1:x,2:hi,2:hi"));
         const ProcessResult undone = salvage::test::runWithPsql(m_incident.live(), m_lastUndo);
         QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));

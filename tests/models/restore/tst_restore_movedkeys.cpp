@@ -103,7 +103,8 @@ private slots:
         for (const PlanStep &other : planned.steps)
             QVERIFY2(other.kind == PlanStep::Kind::CheckUnchanged
                     || (other.table != QLatin1String("public.pin")
-                        && (other.table != QLatin1String("public.member note") || other.kind == PlanStep::Kind::Insert)),
+                        && (other.table != QLatin1String("public.member note")
+                            || other.kind == PlanStep::Kind::Insert)),
                 qPrintable(other.description));
         const PlanStep *step = rekeyStep(planned);
         QVERIFY(step);

@@ -161,7 +161,8 @@ private slots:
             = salvage::test::runCli(arguments + QStringList { QStringLiteral("--force-undo") });
         if (!forcible) {
             QCOMPARE(forced.exitCode, 2);
-            QVERIFY2(forced.err.contains("Salvage refuses to change or delete rows of public.notes"), forced.err.constData());
+            QVERIFY2(forced.err.contains("Salvage refuses to change or delete rows of public.notes"),
+                forced.err.constData());
             QCOMPARE(digests(), changed);
             return;
         }
@@ -230,9 +231,11 @@ private slots:
         // whose rows the undo could not tell apart.
         PgSession session(m_incident.live(), PgSession::Options::writable(QStringLiteral("LIVE")));
         const QString undo = m_dir.filePath(QStringLiteral("undo-keyless.sql"));
-        const ExecutionReport report = RestoreExecutor(session).run(QByteArray("DELETE FROM accounts WHERE id = 1;\n"), undo);
+        const ExecutionReport report
+            = RestoreExecutor(session).run(QByteArray("DELETE FROM accounts WHERE id = 1;\n"), undo);
         QVERIFY(!report.committed);
-        QVERIFY2(report.error.contains(QLatin1String("Salvage refuses to change or delete rows of public.notes in a restore run")),
+        QVERIFY2(report.error.contains(
+                     QLatin1String("Salvage refuses to change or delete rows of public.notes in a restore run")),
             qPrintable(report.error));
         QCOMPARE(report.errorLine, 1);
         QCOMPARE(digests(), m_beforeRun);
@@ -250,13 +253,15 @@ private slots:
         }
         const auto before = digests();
         const QString undo = m_dir.filePath(QStringLiteral("undo-keyless-insert.sql"));
-        const ExecutionReport report
-            = RestoreExecutor(session).run(QByteArray("INSERT INTO notes VALUES (1, 'twice'), (1, 'twice'), (1, 'once');\n"), undo);
+        const ExecutionReport report = RestoreExecutor(session).run(
+            QByteArray("INSERT INTO notes VALUES (1, 'twice'), (1, 'twice'), (1, 'once');\n"), undo);
         QVERIFY2(report.committed, qPrintable(report.error));
-        QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FROM notes WHERE note = 'twice'")), QStringLiteral("3"));
+        QCOMPARE(
+            m_incident.value(QStringLiteral("SELECT count(*) FROM notes WHERE note = 'twice'")), QStringLiteral("3"));
         const ProcessResult undone = salvage::test::runWithPsql(m_incident.live(), undo);
         QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));
-        QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FROM notes WHERE note = 'twice'")), QStringLiteral("1"));
+        QCOMPARE(
+            m_incident.value(QStringLiteral("SELECT count(*) FROM notes WHERE note = 'twice'")), QStringLiteral("1"));
         QCOMPARE(digests(), before);
     }
 };

@@ -16,17 +16,20 @@ private Q_SLOTS:
         QTest::addColumn<int>("kind");
         QTest::addColumn<QString>("table");
         QTest::addColumn<QString>("rest");
-        QTest::newRow("predicate") << QStringLiteral("accounts WHERE id BETWEEN 101 AND 298") << int(RootSelection::Kind::Predicate)
-                                   << QStringLiteral("accounts") << QStringLiteral("id BETWEEN 101 AND 298");
-        QTest::newRow("quoted, with spaces") << QStringLiteral("\"App Data\".\"User\" where \"user name\" = 'a b'")
-                                             << int(RootSelection::Kind::Predicate) << QStringLiteral("\"App Data\".\"User\"")
-                                             << QStringLiteral("\"user name\" = 'a b'");
+        QTest::newRow("predicate") << QStringLiteral("accounts WHERE id BETWEEN 101 AND 298")
+                                   << int(RootSelection::Kind::Predicate) << QStringLiteral("accounts")
+                                   << QStringLiteral("id BETWEEN 101 AND 298");
+        QTest::newRow("quoted, with spaces")
+            << QStringLiteral("\"App Data\".\"User\" where \"user name\" = 'a b'")
+            << int(RootSelection::Kind::Predicate) << QStringLiteral("\"App Data\".\"User\"")
+            << QStringLiteral("\"user name\" = 'a b'");
         QTest::newRow("keys") << QStringLiteral("public.accounts:101, 102") << int(RootSelection::Kind::Keys)
                               << QStringLiteral("public.accounts") << QStringLiteral("101|102");
         QTest::newRow("quoted keys") << QStringLiteral("\"we:ird\":a") << int(RootSelection::Kind::Keys)
                                      << QStringLiteral("\"we:ird\"") << QStringLiteral("a");
-        QTest::newRow("missing") << QStringLiteral("  \"issue\"\"s\" MISSING ") << int(RootSelection::Kind::OnlyInBackup)
-                                 << QStringLiteral("\"issue\"\"s\"") << QString();
+        QTest::newRow("missing") << QStringLiteral("  \"issue\"\"s\" MISSING ")
+                                 << int(RootSelection::Kind::OnlyInBackup) << QStringLiteral("\"issue\"\"s\"")
+                                 << QString();
     }
     void parse()
     {

@@ -126,22 +126,26 @@ private slots:
         step.kind = PlanStep::Kind::RecomputeCounter;
         step.tableSql = QStringLiteral("\"app\".\"users\"");
         step.column = QStringLiteral("documents count");
-        step.fkColumns = {QStringLiteral("id")};
+        step.fkColumns = { QStringLiteral("id") };
         step.countedSql = QStringLiteral("\"app\".\"documents\"");
         step.countedColumn = QStringLiteral("owner_id");
-        step.touchedFrom = {{QStringLiteral("\"_salvage_s_2\""), QStringLiteral("owner_id")}, {QStringLiteral("\"_salvage_s_1\""), QStringLiteral("id")}};
-        step.touchedKeys = {QStringLiteral("1"), QStringLiteral("9")};
+        step.touchedFrom = { { QStringLiteral("\"_salvage_s_2\""), QStringLiteral("owner_id") },
+            { QStringLiteral("\"_salvage_s_1\""), QStringLiteral("id") } };
+        step.touchedKeys = { QStringLiteral("1"), QStringLiteral("9") };
         step.keyType = QStringLiteral("integer");
         step.expectedRows = -1;
-        const QString count = QStringLiteral("(SELECT count(*) FROM \"app\".\"documents\" c WHERE c.\"owner_id\" = h.\"id\")");
+        const QString count
+            = QStringLiteral("(SELECT count(*) FROM \"app\".\"documents\" c WHERE c.\"owner_id\" = h.\"id\")");
         QCOMPARE(ScriptRenderer::statement(step),
-                 QStringLiteral("UPDATE \"app\".\"users\" h SET \"documents count\" = %1\n"
-                                "WHERE h.\"id\" IN (SELECT s.\"owner_id\" FROM \"_salvage_s_2\" s UNION SELECT s.\"id\" FROM \"_salvage_s_1\" s "
-                                "UNION SELECT unnest('{\"1\",\"9\"}'::integer[]))\n  AND h.\"documents count\" IS DISTINCT FROM %1;")
-                     .arg(count));
+            QStringLiteral(
+                "UPDATE \"app\".\"users\" h SET \"documents count\" = %1\n"
+                "WHERE h.\"id\" IN (SELECT s.\"owner_id\" FROM \"_salvage_s_2\" s UNION SELECT s.\"id\" FROM "
+                "\"_salvage_s_1\" s "
+                "UNION SELECT unnest('{\"1\",\"9\"}'::integer[]))\n  AND h.\"documents count\" IS DISTINCT FROM %1;")
+                .arg(count));
         // No expected count: the renderer writes none, so a run does not compare one.
         RestorePlan plan = samplePlan();
-        plan.steps = {step};
+        plan.steps = { step };
         for (const ScriptItem &item : ScriptParser::parse(ScriptRenderer::render(plan)))
             QCOMPARE(item.expectedRows, -1);
     }

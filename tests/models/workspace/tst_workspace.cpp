@@ -18,10 +18,11 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         Workspace workspace;
-        workspace.live = {QStringLiteral("prod"), QStringLiteral("host=db1 dbname=mastodon password=secret")};
-        workspace.backup = {QString(), QStringLiteral("postgresql://restore@db2/mastodon_backup")};
-        workspace.logs.append({QStringLiteral("logs/nginx.log"), QStringLiteral("web"), QString(), QStringLiteral("Europe/Berlin"), 1500});
-        workspace.setSection(QStringLiteral("annotations"), {{QStringLiteral("count"), 2}});
+        workspace.live = { QStringLiteral("prod"), QStringLiteral("host=db1 dbname=mastodon password=secret") };
+        workspace.backup = { QString(), QStringLiteral("postgresql://restore@db2/mastodon_backup") };
+        workspace.logs.append({ QStringLiteral("logs/nginx.log"), QStringLiteral("web"), QString(),
+            QStringLiteral("Europe/Berlin"), 1500 });
+        workspace.setSection(QStringLiteral("annotations"), { { QStringLiteral("count"), 2 } });
         const QString path = dir.filePath(QStringLiteral("incident.salvage"));
         workspace.save(path);
 
@@ -35,17 +36,21 @@ private Q_SLOTS:
         QCOMPARE(loaded.backup, workspace.backup);
         QCOMPARE(loaded.logs, workspace.logs);
         QCOMPARE(loaded.section(QStringLiteral("annotations")).value(QStringLiteral("count")).toInt(), 2);
-        QCOMPARE(Workspace::resolve(path, QStringLiteral("logs/nginx.log")), dir.filePath(QStringLiteral("logs/nginx.log")));
+        QCOMPARE(
+            Workspace::resolve(path, QStringLiteral("logs/nginx.log")), dir.filePath(QStringLiteral("logs/nginx.log")));
         // One spelling per file: marks are keyed by the resolved path.
-        QCOMPARE(Workspace::resolve(path, QStringLiteral("logs/../logs/./nginx.log")), dir.filePath(QStringLiteral("logs/nginx.log")));
+        QCOMPARE(Workspace::resolve(path, QStringLiteral("logs/../logs/./nginx.log")),
+            dir.filePath(QStringLiteral("logs/nginx.log")));
     }
 
     // Found by fuzz_workspace: a clock offset beyond qint64 (hand-edited) was an undefined conversion.
     void anOffsetBeyondRangeIsNone()
     {
-        const QJsonObject log{{QStringLiteral("path"), QStringLiteral("a.log")}, {QStringLiteral("clock_offset_ms"), 1e300}};
-        const QJsonObject negative{{QStringLiteral("path"), QStringLiteral("b.log")}, {QStringLiteral("clock_offset_ms"), -1e19}};
-        const Workspace workspace = Workspace::fromJson({{QStringLiteral("logs"), QJsonArray{log, negative}}});
+        const QJsonObject log { { QStringLiteral("path"), QStringLiteral("a.log") },
+            { QStringLiteral("clock_offset_ms"), 1e300 } };
+        const QJsonObject negative { { QStringLiteral("path"), QStringLiteral("b.log") },
+            { QStringLiteral("clock_offset_ms"), -1e19 } };
+        const Workspace workspace = Workspace::fromJson({ { QStringLiteral("logs"), QJsonArray { log, negative } } });
         QCOMPARE(workspace.logs.size(), 2);
         QCOMPARE(workspace.logs.at(0).clockOffsetMs, 0);
         QCOMPARE(workspace.logs.at(1).clockOffsetMs, 0);
@@ -61,7 +66,7 @@ private Q_SLOTS:
         junk.close();
         QVERIFY_THROWS_EXCEPTION(Error, Workspace::load(junk.fileName()));
         // A FIFO would block the reader: refused before it is opened.
-        QVERIFY(QProcess::execute(QStringLiteral("mkfifo"), {dir.filePath(QStringLiteral("fifo.salvage"))}) == 0);
+        QVERIFY(QProcess::execute(QStringLiteral("mkfifo"), { dir.filePath(QStringLiteral("fifo.salvage")) }) == 0);
         try {
             Workspace::load(dir.filePath(QStringLiteral("fifo.salvage")));
             QFAIL("a FIFO is no workspace");
@@ -75,15 +80,16 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("case.salvage"));
         Workspace first;
-        first.live = {QStringLiteral("first"), QStringLiteral("host=db1")};
+        first.live = { QStringLiteral("first"), QStringLiteral("host=db1") };
         first.save(path);
         Workspace second;
-        second.live = {QStringLiteral("second"), QStringLiteral("host=db2")};
+        second.live = { QStringLiteral("second"), QStringLiteral("host=db2") };
         QVERIFY_THROWS_EXCEPTION(Error, second.save(path));
         QCOMPARE(Workspace::load(path).live.name, QStringLiteral("first"));
         second.save(path, SafeFileWriter::Existing::Replace);
         QCOMPARE(Workspace::load(path).live.name, QStringLiteral("second"));
-        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("case.salvage")});
+        QCOMPARE(
+            QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList { QStringLiteral("case.salvage") });
     }
 };
 
