@@ -2,6 +2,7 @@
 #include "signalcancel.h"
 
 #include "backup/pitrrecovery.h"
+#include "backup/pitrsource.h"
 #include "core/error.h"
 #include "jobs/jobcontrol.h"
 
@@ -41,6 +42,10 @@ int pitr(const QStringList &arguments)
     parser.addOption({ QStringLiteral("base"), QStringLiteral("base backup: pg_basebackup's directory or base.tar"),
         QStringLiteral("DIR|FILE") });
     parser.addOption({ QStringLiteral("wal"), QStringLiteral("WAL archive directory"), QStringLiteral("DIR") });
+    parser.addOption({ QStringLiteral("pgbackrest"), QStringLiteral("recover from this pgBackRest stanza instead"),
+        QStringLiteral("STANZA") });
+    parser.addOption({ QStringLiteral("repo"),
+        QStringLiteral("pgBackRest repository path (default: pgBackRest's configuration)"), QStringLiteral("DIR") });
     parser.addOption(
         { QStringLiteral("target-time"), QStringLiteral("recover to this instant (with zone)"), QStringLiteral("TS") });
     parser.addOption(
@@ -57,12 +62,19 @@ int pitr(const QStringList &arguments)
     parseOrThrow(parser, QStringLiteral("backup pitr"), arguments);
 
     PitrRecovery::Request request;
-    request.baseBackup = required(parser, QStringLiteral("base"));
-    request.walArchive = required(parser, QStringLiteral("wal"));
+    const bool pgBackRest = parser.isSet(QStringLiteral("pgbackrest"));
+    if (pgBackRest == (parser.isSet(QStringLiteral("base")) || parser.isSet(QStringLiteral("wal"))))
+        throw UsageError { QStringLiteral("backup pitr: give --base and --wal, or --pgbackrest STANZA") };
     request.clusterDir = required(parser, QStringLiteral("dir"));
     request.target = targetFrom(parser);
     request.database = parser.value(QStringLiteral("database"));
     request.replaceExisting = parser.isSet(QStringLiteral("force"));
+    if (pgBackRest)
+        request.source = std::make_shared<PgBackRestSource>(
+            parser.value(QStringLiteral("pgbackrest")), parser.value(QStringLiteral("repo")));
+    else
+        request.source = std::make_shared<ArchiveDirectorySource>(
+            required(parser, QStringLiteral("base")), required(parser, QStringLiteral("wal")));
 
     JobControl control;
     const SignalCancel interrupt([&] { control.requestCancel(); });

@@ -1,6 +1,7 @@
 #include "basebackup.h"
 
 #include "core/error.h"
+#include "core/process.h"
 #include "jobs/jobcontrol.h"
 
 #include <QDir>
@@ -14,28 +15,6 @@ namespace salvage {
 
 namespace {
 
-/// Runs a program to completion, polling for cancel (a copy of a large backup takes minutes).
-void runCancellable(const QString &program, const QStringList &arguments, JobControl &control, const QString &what)
-{
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.setStandardInputFile(QProcess::nullDevice());
-    process.start(program, arguments);
-    if (!process.waitForStarted(10000))
-        throw Error(QStringLiteral("Cannot start %1 to %2.").arg(program, what));
-    while (!process.waitForFinished(200)) {
-        if (process.state() == QProcess::NotRunning)
-            break;
-        if (control.isCancelled()) {
-            process.kill();
-            process.waitForFinished(5000);
-            throw Cancelled();
-        }
-    }
-    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
-        throw Error(QStringLiteral("Could not %1: %2").arg(what, QString::fromLocal8Bit(process.readAll()).trimmed()));
-}
-
 QString tarBeside(const QFileInfo &base, const QString &stem)
 {
     for (const QString &suffix :
@@ -48,6 +27,33 @@ QString tarBeside(const QFileInfo &base, const QString &stem)
 }
 
 } // namespace
+
+void runCancellable(const ProcessRequest &request, JobControl &control, const QString &what)
+{
+    QString program = request.program;
+    QStringList arguments = request.arguments;
+    if (!request.runAsUser.isEmpty() && runningAsRoot()) {
+        arguments = QStringList { QStringLiteral("-u"), request.runAsUser, QStringLiteral("--"), program } + arguments;
+        program = QStringLiteral("runuser");
+    }
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.setStandardInputFile(QProcess::nullDevice());
+    process.start(program, arguments);
+    if (!process.waitForStarted(10000))
+        throw Error(QStringLiteral("Cannot start %1 to %2.").arg(request.program, what));
+    while (!process.waitForFinished(200)) {
+        if (process.state() == QProcess::NotRunning)
+            break;
+        if (control.isCancelled()) {
+            process.kill();
+            process.waitForFinished(5000);
+            throw Cancelled();
+        }
+    }
+    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
+        throw Error(QStringLiteral("Could not %1: %2").arg(what, QString::fromLocal8Bit(process.readAll()).trimmed()));
+}
 
 BaseBackup::BaseBackup(QString path)
     : m_path(std::move(path))
@@ -74,19 +80,20 @@ void BaseBackup::unpackInto(const QString &dataDir, JobControl &control) const
     control.setProgress(0, -1, QStringLiteral("Unpacking the base backup"));
     if (!m_isTar) {
         // The contents, not the directory: dataDir exists already (its place and mode are ours).
-        runCancellable(QStringLiteral("cp"),
-            { QStringLiteral("-R"), QStringLiteral("--preserve=mode,timestamps"), QStringLiteral("--no-dereference"),
-                m_path + QStringLiteral("/."), dataDir },
+        runCancellable({ QStringLiteral("cp"),
+                           { QStringLiteral("-R"), QStringLiteral("--preserve=mode,timestamps"),
+                               QStringLiteral("--no-dereference"), m_path + QStringLiteral("/."), dataDir } },
             control, QStringLiteral("copy the base backup"));
     } else {
         // GNU tar recognises gzip, lz4 and zstd by itself when reading a file.
-        runCancellable(QStringLiteral("tar"), { QStringLiteral("-xf"), m_path, QStringLiteral("-C"), dataDir }, control,
-            QStringLiteral("extract the base backup"));
+        runCancellable({ QStringLiteral("tar"), { QStringLiteral("-xf"), m_path, QStringLiteral("-C"), dataDir } },
+            control, QStringLiteral("extract the base backup"));
         const QString wal = tarBeside(QFileInfo(m_path), QStringLiteral("pg_wal"));
         if (!wal.isEmpty())
-            runCancellable(QStringLiteral("tar"),
-                { QStringLiteral("-xf"), wal, QStringLiteral("-C"), dataDir + QStringLiteral("/pg_wal") }, control,
-                QStringLiteral("extract the base backup's WAL"));
+            runCancellable(
+                { QStringLiteral("tar"),
+                    { QStringLiteral("-xf"), wal, QStringLiteral("-C"), dataDir + QStringLiteral("/pg_wal") } },
+                control, QStringLiteral("extract the base backup's WAL"));
     }
     // A backup taken from a running server may hold these; a server would trip over them.
     for (const char *stale : { "postmaster.pid", "postmaster.opts", "standby.signal" })

@@ -1,6 +1,7 @@
 #include "pitrrecovery.h"
 
 #include "backup/basebackup.h"
+#include "backup/pitrsource.h"
 #include "core/error.h"
 #include "core/process.h"
 #include "db/pgcluster.h"
@@ -26,13 +27,6 @@ QString confString(QString value)
     return QLatin1Char('\'') + value + QLatin1Char('\'');
 }
 
-/// One word for /bin/sh, which runs restore_command.
-QString shellWord(QString value)
-{
-    value.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
-    return QLatin1Char('\'') + value + QLatin1Char('\'');
-}
-
 /// The server programs for the backup's major version: recovery needs the same major release.
 QString serverBinDir(int major)
 {
@@ -50,22 +44,6 @@ QString serverBinDir(int major)
     throw Error(QStringLiteral("The base backup is from PostgreSQL %1, and this machine has no server programs of "
                                "that version: install Debian's \"postgresql-%1\".")
                     .arg(major));
-}
-
-bool isSegmentName(const QString &name)
-{
-    static const QRegularExpression segment(QStringLiteral("^[0-9A-F]{24}$"));
-    return segment.match(name).hasMatch();
-}
-
-/// Segments in the archive from `first` on: the most recovery could replay (for progress).
-int segmentsFrom(const QString &archive, const QString &first)
-{
-    int count = 0;
-    const QStringList names = QDir(archive).entryList(QDir::Files);
-    for (const QString &name : names)
-        count += isSegmentName(name) && name.mid(8) >= first.mid(8) ? 1 : 0;
-    return count;
 }
 
 void writeFile(const QString &path, const QByteArray &content)
@@ -88,9 +66,7 @@ void writeRecoveryConfiguration(const PgCluster &cluster, const PitrRecovery::Re
                 throw Error(QStringLiteral("Cannot set aside the backup's %1.").arg(QLatin1String(name)));
         }
     }
-    QString archive = QDir(request.walArchive).absolutePath();
-    archive.replace(QLatin1Char('%'), QStringLiteral("%%")); // restore_command's own escape
-    const QString restoreCommand = QStringLiteral("cp %1/%f \"%p\"").arg(shellWord(archive));
+    const QString restoreCommand = request.source->restoreCommand(dataDir);
     QByteArray conf = "# Written by Salvage for point-in-time recovery; the backup's own files are *.salvage-orig.\n";
     conf += cluster.managedSettings();
     conf += "archive_mode = off\n"
@@ -228,7 +204,7 @@ QString replayFailure(const PitrRecovery::Request &request, const ReplayWatcher 
     QString hint;
     if (reason.contains(QLatin1String("before configured recovery target was reached")))
         hint = watcher.lastSegment.isEmpty()
-            ? QStringLiteral(" No WAL segment could be restored from %1.").arg(request.walArchive)
+            ? QStringLiteral(" No WAL segment could be restored from %1.").arg(request.source->describe())
             : QStringLiteral(" The archive ends, or a segment is missing, after %1.").arg(watcher.lastSegment);
     return QStringLiteral("Recovery to %1 failed: %2.%3").arg(request.target.describe(), reason, hint);
 }
@@ -237,10 +213,8 @@ QString replayFailure(const PitrRecovery::Request &request, const ReplayWatcher 
 
 PitrRecovery::Result PitrRecovery::recover(const Request &request, JobControl &control)
 {
-    const BaseBackup base(request.baseBackup);
-    if (!QFileInfo(request.walArchive).isDir())
-        throw Error(QStringLiteral("The WAL archive %1 is not a directory.").arg(request.walArchive));
-
+    if (!request.source)
+        throw Error(QStringLiteral("No backup source was given."));
     PgCluster scratch(request.clusterDir);
     if (scratch.exists() || QFileInfo::exists(scratch.dataDir())) {
         if (!request.replaceExisting)
@@ -251,7 +225,7 @@ PitrRecovery::Result PitrRecovery::recover(const Request &request, JobControl &c
     scratch.prepareDataDirectory();
     // From here on a failure or cancel leaves nothing behind.
     try {
-        base.unpackInto(scratch.dataDir(), control);
+        request.source->placeBase(scratch.dataDir(), request.target, control);
         const int major = BaseBackup::majorVersion(scratch.dataDir());
         const BaseBackup::Label label = BaseBackup::readLabel(scratch.dataDir());
         if (request.target.kind == PitrTarget::Kind::Time && label.startTime.isValid()
@@ -259,11 +233,7 @@ PitrRecovery::Result PitrRecovery::recover(const Request &request, JobControl &c
             throw Error(QStringLiteral("The target %1 is before the base backup began (%2 UTC): recovery can only go "
                                        "forward from a base backup; use an older one.")
                             .arg(request.target.describe(), label.startTime.toString(Qt::ISODate)));
-        if (!QFileInfo::exists(request.walArchive + QLatin1Char('/') + label.startWalFile)
-            && !QFileInfo::exists(scratch.dataDir() + QStringLiteral("/pg_wal/") + label.startWalFile))
-            throw Error(QStringLiteral("WAL segment %1, where the base backup begins, is neither in %2 nor in the "
-                                       "backup: the archive does not belong to this backup or is incomplete.")
-                            .arg(label.startWalFile, request.walArchive));
+        request.source->checkPlaced(scratch.dataDir(), label);
 
         PgCluster::Settings settings;
         settings.binDir = serverBinDir(major);
@@ -271,17 +241,20 @@ PitrRecovery::Result PitrRecovery::recover(const Request &request, JobControl &c
         PgCluster replaying(request.clusterDir, settings);
         writeRecoveryConfiguration(replaying, request, replaying.dataDir());
 
-        const int total = segmentsFrom(request.walArchive, label.startWalFile);
+        const int total = request.source->segmentsFrom(label.startWalFile);
         ReplayWatcher watcher(replaying.prepareServerLog());
         replaying.start();
         for (int tick = 0;; ++tick) {
             control.throwIfCancelled();
             watcher.poll();
             control.setProgress(watcher.segments, total,
-                QStringLiteral("Replaying WAL to %1: %2 of at most %3 segments")
-                    .arg(request.target.describe())
-                    .arg(watcher.segments)
-                    .arg(total));
+                total < 0 ? QStringLiteral("Replaying WAL to %1: %2 segments")
+                                .arg(request.target.describe())
+                                .arg(watcher.segments)
+                          : QStringLiteral("Replaying WAL to %1: %2 of at most %3 segments")
+                                .arg(request.target.describe())
+                                .arg(watcher.segments)
+                                .arg(total));
             if (watcher.ready)
                 break;
             if (tick % 5 == 4 && !replaying.isRunning()) {

@@ -4,10 +4,12 @@
 
 #include <QString>
 #include <QStringList>
+#include <memory>
 
 namespace salvage {
 
 class JobControl;
+class PitrSource;
 
 /// BACKUP as of any instant: a base backup plus a WAL archive replayed up to a target, in a
 /// scratch cluster Salvage manages like the load-dump one (same directory scheme, port choice,
@@ -18,8 +20,7 @@ class PitrRecovery
 public:
     struct Request
     {
-        QString baseBackup; ///< directory (-Fp) or base.tar[.gz] (-Ft)
-        QString walArchive; ///< the directory archive_command copies segments into
+        std::shared_ptr<const PitrSource> source; ///< a base backup and WAL archive, or pgBackRest
         PitrTarget target;
         QString clusterDir; ///< the scratch cluster's directory
         bool replaceExisting = false; ///< a cluster already in clusterDir is removed first; otherwise an error

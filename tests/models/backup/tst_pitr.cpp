@@ -2,6 +2,7 @@
 // base backup is taken, rows are written in three phases separated by recorded instants, and
 // recovery to each instant must hold exactly the rows committed before it.
 #include "backup/pitrrecovery.h"
+#include "backup/pitrsource.h"
 #include "core/error.h"
 #include "core/process.h"
 #include "db/pgcluster.h"
@@ -10,6 +11,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -78,14 +80,15 @@ class TestPitr : public QObject
     QString m_baseTar;
     QString m_t0, m_t1, m_t2; ///< instants between the phases, as the server printed them
     QString m_lastSegment;
+    QString m_pgBackRest; ///< the program, when installed
+    QString m_repo;
 
     QString source(const QString &sql) { return queryValue(m_source->conninfo(QStringLiteral("shop")), sql); }
 
     PitrRecovery::Result recoverTo(const QString &time, const QString &name, const QString &base = {})
     {
         PitrRecovery::Request request;
-        request.baseBackup = base.isEmpty() ? m_base : base;
-        request.walArchive = m_archive;
+        request.source = std::make_shared<ArchiveDirectorySource>(base.isEmpty() ? m_base : base, m_archive);
         request.target = PitrTarget::time(time);
         request.clusterDir = m_tmp.filePath(name);
         request.database = QStringLiteral("shop");
@@ -103,11 +106,29 @@ private Q_SLOTS:
         m_archive = reachableDir(m_work + QStringLiteral("/archive"));
         QFile conf(m_source->dataDir() + QStringLiteral("/postgresql.conf"));
         QVERIFY(conf.open(QIODevice::Append));
-        conf.write(QStringLiteral("archive_mode = on\narchive_command = 'cp %p %1/%f'\narchive_timeout = 0\n")
-                       .arg(m_archive)
-                       .toUtf8());
+        // With pgBackRest installed, the same WAL also goes into a pgBackRest repository.
+        m_pgBackRest = QStandardPaths::findExecutable(QStringLiteral("pgbackrest"));
+        m_repo = reachableDir(m_work + QStringLiteral("/pgbackrest"));
+        const QString pgBackRestOptions = QStringLiteral("--stanza=salvage --repo1-path=%1 --pg1-path=%2 "
+                                                         "--log-level-file=off --log-level-console=warn")
+                                              .arg(m_repo, m_source->dataDir());
+        const QString push = m_pgBackRest.isEmpty()
+            ? QString()
+            : QStringLiteral(" && %1 %2 archive-push %p").arg(m_pgBackRest, pgBackRestOptions);
+        conf.write(
+            QStringLiteral("archive_mode = on\narchive_command = 'cp %p %1/%f%2'\n").arg(m_archive, push).toUtf8());
         conf.close();
         m_source->start();
+        const QStringList pgBackRestConnection { QStringLiteral("--stanza=salvage"),
+            QStringLiteral("--repo1-path=") + m_repo, QStringLiteral("--pg1-path=") + m_source->dataDir(),
+            QStringLiteral("--pg1-socket-path=") + m_source->socketDir(),
+            QStringLiteral("--pg1-port=") + QString::number(m_source->port()),
+            QStringLiteral("--pg1-user=") + m_source->superuser(), QStringLiteral("--log-level-file=off") };
+        if (!m_pgBackRest.isEmpty()) {
+            const ProcessResult created = runProcess(
+                { m_pgBackRest, pgBackRestConnection + QStringList { QStringLiteral("stanza-create") }, serverUser() });
+            QVERIFY2(created.exitCode == 0, qPrintable(created.output));
+        }
         m_source->createDatabase(QStringLiteral("shop"));
         source(QStringLiteral("CREATE TABLE items (id int PRIMARY KEY, phase int NOT NULL)"));
         source(QStringLiteral("INSERT INTO items SELECT g, 0 FROM generate_series(1, 100) g"));
@@ -131,6 +152,14 @@ private Q_SLOTS:
             serverUser() });
         QVERIFY2(tar.exitCode == 0, qPrintable(tar.output));
         m_baseTar = tarDir + QStringLiteral("/base.tar");
+        if (!m_pgBackRest.isEmpty()) {
+            const ProcessResult backup = runProcess({ m_pgBackRest,
+                pgBackRestConnection
+                    + QStringList { QStringLiteral("--type=full"), QStringLiteral("--start-fast"),
+                        QStringLiteral("backup") },
+                serverUser(), 300000 });
+            QVERIFY2(backup.exitCode == 0, qPrintable(backup.output));
+        }
 
         // Three phases; each instant is read after the phase's commit and before the next one's.
         QThread::msleep(50);
@@ -191,6 +220,23 @@ private Q_SLOTS:
         PgCluster(m_tmp.filePath(QStringLiteral("pitrtar"))).destroy();
     }
 
+    void recoversFromAPgBackRestStanza()
+    {
+        if (m_pgBackRest.isEmpty())
+            QSKIP("pgBackRest is not installed (Debian package pgbackrest; installer/install-deps.sh installs it)");
+        PitrRecovery::Request request;
+        request.source = std::make_shared<PgBackRestSource>(QStringLiteral("salvage"), m_repo);
+        request.target = PitrTarget::time(m_t1);
+        request.clusterDir = m_tmp.filePath(QStringLiteral("pgbackrest"));
+        request.database = QStringLiteral("shop");
+        JobControl control;
+        const PitrRecovery::Result result = PitrRecovery::recover(request, control);
+        QVERIFY(result.segmentsReplayed > 0);
+        QCOMPARE(queryValue(result.conninfo, QStringLiteral("SELECT count(*) FROM items")), QStringLiteral("150"));
+        PgCluster(request.clusterDir).destroy();
+        QVERIFY_THROWS_EXCEPTION(Error, PgBackRestSource(QStringLiteral("nosuchstanza"), m_repo));
+    }
+
     void aTargetBeforeTheBaseBackupIsRefusedAndLeavesNothing()
     {
         const QString dir = m_tmp.filePath(QStringLiteral("early"));
@@ -215,8 +261,7 @@ private Q_SLOTS:
             runProcess(
                 { QStringLiteral("chown"), { QStringLiteral("-R"), QStringLiteral("postgres:postgres"), gappy } });
         PitrRecovery::Request request;
-        request.baseBackup = m_base;
-        request.walArchive = gappy;
+        request.source = std::make_shared<ArchiveDirectorySource>(m_base, gappy);
         request.target = PitrTarget::time(m_t2);
         request.clusterDir = m_tmp.filePath(QStringLiteral("gap"));
         JobControl control;
@@ -234,8 +279,7 @@ private Q_SLOTS:
     void cancelDuringReplayLeavesNoClusterAndNoFiles()
     {
         PitrRecovery::Request request;
-        request.baseBackup = m_base;
-        request.walArchive = m_archive;
+        request.source = std::make_shared<ArchiveDirectorySource>(m_base, m_archive);
         request.target = PitrTarget::time(m_t2);
         request.clusterDir = m_tmp.filePath(QStringLiteral("cancelled"));
         JobControl *self = nullptr;
