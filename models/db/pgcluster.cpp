@@ -252,7 +252,6 @@ void PgCluster::start()
     if (port == 0)
         throw Error(QStringLiteral("No free TCP port on the loopback interface."));
 
-
     QString options
         = QStringLiteral("-p %1 -k %2 -c listen_addresses=%3")
               .arg(port)
