@@ -62,20 +62,18 @@ int pitr(const QStringList &arguments)
     parseOrThrow(parser, QStringLiteral("backup pitr"), arguments);
 
     PitrRecovery::Request request;
-    const bool pgBackRest = parser.isSet(QStringLiteral("pgbackrest"));
-    if (pgBackRest == (parser.isSet(QStringLiteral("base")) || parser.isSet(QStringLiteral("wal"))))
+    PitrSourceSpec source;
+    source.baseBackup = parser.value(QStringLiteral("base"));
+    source.walArchive = parser.value(QStringLiteral("wal"));
+    source.pgBackRestStanza = parser.value(QStringLiteral("pgbackrest"));
+    source.pgBackRestRepo = parser.value(QStringLiteral("repo"));
+    if (source.isPgBackRest() == (parser.isSet(QStringLiteral("base")) || parser.isSet(QStringLiteral("wal"))))
         throw UsageError { QStringLiteral("backup pitr: give --base and --wal, or --pgbackrest STANZA") };
     request.clusterDir = required(parser, QStringLiteral("dir"));
     request.target = targetFrom(parser);
     request.database = parser.value(QStringLiteral("database"));
     request.replaceExisting = parser.isSet(QStringLiteral("force"));
-    if (pgBackRest)
-        request.source = std::make_shared<PgBackRestSource>(
-            parser.value(QStringLiteral("pgbackrest")), parser.value(QStringLiteral("repo")));
-    else
-        request.source = std::make_shared<ArchiveDirectorySource>(
-            required(parser, QStringLiteral("base")), required(parser, QStringLiteral("wal")));
-
+    request.source = source.make();
     JobControl control;
     const SignalCancel interrupt([&] { control.requestCancel(); });
     const PitrRecovery::Result result = PitrRecovery::recover(request, control);

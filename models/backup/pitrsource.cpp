@@ -163,4 +163,19 @@ QString PgBackRestSource::restoreCommand(const QString &dataDir) const
     return words.join(QLatin1Char(' ')) + QStringLiteral(" archive-get %f \"%p\"");
 }
 
+std::shared_ptr<const PitrSource> PitrSourceSpec::make() const
+{
+    if (isPgBackRest())
+        return std::make_shared<PgBackRestSource>(pgBackRestStanza, pgBackRestRepo);
+    if (baseBackup.isEmpty() || walArchive.isEmpty())
+        throw Error(QStringLiteral("Name a base backup and a WAL archive, or a pgBackRest stanza."));
+    return std::make_shared<ArchiveDirectorySource>(baseBackup, walArchive);
+}
+
+QString PitrSourceSpec::identity() const
+{
+    return isPgBackRest() ? QStringLiteral("pgbackrest:%1:%2").arg(pgBackRestStanza, pgBackRestRepo)
+                          : QStringLiteral("base:%1:%2").arg(baseBackup, walArchive);
+}
+
 } // namespace salvage

@@ -4,6 +4,7 @@
 #include "backup/pitrtarget.h"
 
 #include <QString>
+#include <memory>
 
 namespace salvage {
 
@@ -66,6 +67,20 @@ private:
 
     QString m_stanza;
     QString m_repoPath;
+};
+
+/// What the operator named as the source, before anything is checked; make() checks it (it may
+/// run pgbackrest, so off the GUI thread). Shared by the CLI and the GUI.
+struct PitrSourceSpec
+{
+    QString baseBackup, walArchive; ///< a base backup and an archive directory
+    QString pgBackRestStanza, pgBackRestRepo; ///< or a pgBackRest stanza (repo empty: its configuration's)
+
+    bool isPgBackRest() const { return !pgBackRestStanza.isEmpty(); }
+    /// Throws salvage::Error with one sentence.
+    std::shared_ptr<const PitrSource> make() const;
+    /// A stable text naming source and nothing else, e.g. for a directory name.
+    QString identity() const;
 };
 
 /// One word for /bin/sh, inside restore_command (so a % is doubled).
