@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "aboutdialog.h"
+#include "backup/pitrevents.h"
 #include "backup/pitrrecovery.h"
 #include "compareview.h"
 #include "connectdialog.h"
@@ -353,8 +354,9 @@ void MainWindow::recoverBackupAsOf(const QDateTime &instant)
             return PitrRecovery::recover(request, control);
         },
         this,
-        [this, what](PitrRecovery::Result result) {
+        [this, what, target = request.target](PitrRecovery::Result result) {
             statusBar()->showMessage(tr("BACKUP recovered as of %1: %2").arg(what, result.stoppedAt), 15000);
+            m_timeline->annotations()->replaceDerived(PitrEvents::idPrefix, PitrEvents::of(result, target));
             connectSide(Side::Backup, ConnectionProfile { tr("as of %1").arg(what), result.conninfo });
         },
         [this](const QString &message, bool cancelled) {

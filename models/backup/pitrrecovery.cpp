@@ -197,6 +197,21 @@ QString chooseDatabase(const QStringList &databases, const QString &wanted)
                     .arg(candidates.join(QStringLiteral(", "))));
 }
 
+/// "recovery stopping before commit of transaction 727, time 2026-12-03 06:10:32.398134+00" → that instant.
+QDateTime commitTimeIn(const QString &stoppedAt)
+{
+    static const QRegularExpression time(
+        QStringLiteral("time (\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2})(\\.\\d{1,3})?\\d*([+-]\\d{2}(:?\\d{2})?)"));
+    const QRegularExpressionMatch match = time.match(stoppedAt);
+    if (!match.hasMatch())
+        return {};
+    try {
+        return PitrTarget::time(match.captured(1) + match.captured(2) + match.captured(3)).instant;
+    } catch (const Error &) {
+        return {};
+    }
+}
+
 QString replayFailure(const PitrRecovery::Request &request, const ReplayWatcher &watcher)
 {
     QString reason
@@ -275,6 +290,8 @@ PitrRecovery::Result PitrRecovery::recover(const Request &request, JobControl &c
         result.database = chooseDatabase(result.databases, request.database);
         result.conninfo = recovered.conninfo(result.database);
         result.stoppedAt = watcher.stoppedAt;
+        result.stoppedAtTime = commitTimeIn(watcher.stoppedAt);
+        result.baseBackupStarted = label.startTime;
         result.segmentsReplayed = watcher.segments;
         return result;
     } catch (...) {

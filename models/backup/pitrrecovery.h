@@ -2,6 +2,7 @@
 
 #include "backup/pitrtarget.h"
 
+#include <QDateTime>
 #include <QString>
 #include <QStringList>
 #include <memory>
@@ -32,6 +33,8 @@ public:
         QString conninfo;
         QString database;
         QString stoppedAt; ///< the server's own words: "recovery stopping before commit of transaction …"
+        QDateTime stoppedAtTime; ///< the commit time in stoppedAt (UTC); invalid when it named none
+        QDateTime baseBackupStarted; ///< from backup_label (UTC); invalid when its zone was not UTC
         int segmentsReplayed = 0;
         QStringList databases; ///< every database the recovered cluster holds
     };

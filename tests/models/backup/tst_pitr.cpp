@@ -1,6 +1,7 @@
 // Point-in-time recovery on real clusters: a source cluster archives its WAL into a directory, a
 // base backup is taken, rows are written in three phases separated by recorded instants, and
 // recovery to each instant must hold exactly the rows committed before it.
+#include "backup/pitrevents.h"
 #include "backup/pitrrecovery.h"
 #include "backup/pitrsource.h"
 #include "core/error.h"
@@ -204,6 +205,16 @@ private Q_SLOTS:
         QCOMPARE(result.database, QStringLiteral("shop"));
         QVERIFY2(
             result.stoppedAt.contains(QStringLiteral("recovery stopping before commit")), qPrintable(result.stoppedAt));
+        // On the timeline: the base backup began before the instant, and replay stopped at the
+        // first commit after it (the next phase's).
+        const QDateTime target = PitrTarget::time(time).instant;
+        QVERIFY(result.baseBackupStarted.isValid() && result.baseBackupStarted <= target);
+        QVERIFY2(result.stoppedAtTime > target && result.stoppedAtTime < target.addSecs(10),
+            qPrintable(result.stoppedAtTime.toString(Qt::ISODateWithMs)));
+        const QList<Annotations::ManualEvent> events = PitrEvents::of(result, PitrTarget::time(time));
+        QCOMPARE(events.size(), 2);
+        QCOMPARE(events.at(1).instantMs, result.stoppedAtTime.toMSecsSinceEpoch());
+        QVERIFY(events.at(1).id.startsWith(PitrEvents::idPrefix));
         QCOMPARE(queryValue(result.conninfo,
                      QStringLiteral("SELECT string_agg(phase || ':' || n, ',' ORDER BY phase) FROM (SELECT phase, "
                                     "count(*) n FROM items GROUP BY phase) p")),
