@@ -279,12 +279,15 @@ PitrRecovery::Result PitrRecovery::recover(const Request &request, JobControl &c
             QThread::msleep(200);
         }
 
+        control.setProgress(watcher.segments, total, QStringLiteral("Promoted; adding Salvage's role"));
         replaying.stop();
         addSalvageRole(replaying, settings.binDir);
+        control.setProgress(watcher.segments, total, QStringLiteral("Starting the recovered BACKUP"));
         settings.waitUntilReady = true;
         PgCluster recovered(request.clusterDir, settings);
         recovered.start();
 
+        control.setProgress(watcher.segments, total, QStringLiteral("Listing the recovered databases"));
         Result result;
         result.databases = databasesOf(recovered);
         result.database = chooseDatabase(result.databases, request.database);

@@ -108,7 +108,14 @@ double salvageRecovery(const QString &base, const QString &archive, const QStrin
     request.target = PitrTarget::time(target);
     request.clusterDir = dir;
     request.database = QStringLiteral("bench");
-    JobControl control;
+    // Each new kind of status, with when it began: where the time goes.
+    QString lastPhase;
+    JobControl control([&](qint64, qint64, const QString &status) {
+        const QString phase = status.section(QLatin1Char(' '), 0, 1);
+        if (phase != lastPhase)
+            std::printf("    %6.2f s  %s\n", timer.nsecsElapsed() / 1e9, qPrintable(phase));
+        lastPhase = phase;
+    });
     const PitrRecovery::Result result = PitrRecovery::recover(request, control);
     const double seconds = timer.nsecsElapsed() / 1e9;
     std::printf("  (salvage replayed %d segments; %s)\n", result.segmentsReplayed, qPrintable(result.stoppedAt));
