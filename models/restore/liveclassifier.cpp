@@ -7,12 +7,13 @@
 #include "restore/restoresql.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace salvage {
 
 namespace {
 
-const QString kAction = QStringLiteral("\"_salvage_action\"");
+const QString kAction = rowActionColumn();
 const QString kLive = QStringLiteral("\"_salvage_live\"");
 const QString kReason = QStringLiteral("\"_salvage_reason\"");
 const QString kRoot = QStringLiteral("\"_salvage_root\"");
@@ -73,6 +74,13 @@ qint64 LiveClassifier::update(const QString &sql) const
     return PgRaw::affected(m_session.exec(sql));
 }
 
+qint64 LiveClassifier::insertUndecided(const QString &s) const
+{
+    // Every other decision is taken: a row still undecided is the incident's doing and goes back in.
+    return update(
+        QStringLiteral("UPDATE %1 SET %2 WHERE %3 IS NULL").arg(s, rowActionIs(QString(), RowAction::Insert), kAction));
+}
+
 QList<ClosureBuilder::Edge> LiveClassifier::edgesFrom(const Table &table) const
 {
     QList<ClosureBuilder::Edge> result;
@@ -91,13 +99,13 @@ QString LiveClassifier::parentAvailable(
     const QString parentStaging = staged(*edge.parent);
     if (!parentStaging.isEmpty()) {
         // Undecided, or waiting for its own parent in a cycle.
-        const QString pending
-            = pendingCounts ? QStringLiteral(" OR m.%1 IS NULL OR m.%1 = 'waiting'").arg(kAction) : QString();
-        condition += QStringLiteral(
-            " OR EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (m.%3 IN ('insert', 'recreate', 'rekey', 'follows')%4))")
+        const QString pending = pendingCounts ? QStringLiteral(" OR m.%1 IS NULL OR %2")
+                                                    .arg(kAction, rowActionIs(QStringLiteral("m"), RowAction::Waiting))
+                                              : QString();
+        condition += QStringLiteral(" OR EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (%3%4))")
                          .arg(sql::quoteIdent(parentStaging),
-                             RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, alias, edge.columns), kAction,
-                             pending);
+                             RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, alias, edge.columns),
+                             rowActionIn(QStringLiteral("m"), restoredRowActions()), pending);
     }
     return QLatin1Char('(') + condition + QLatin1Char(')');
 }
@@ -114,13 +122,15 @@ void LiveClassifier::classify(const Table &table, RestorePolicy policy, bool kee
         if (parentStaging.isEmpty() || edge.parent == edge.child || edge.columns.size() != 1
             || edge.parentColumns != edge.parent->primaryKey)
             continue;
-        update(QStringLiteral("UPDATE %1 s SET %2 = m.%3 FROM %4 m WHERE m.%5 = 'mapped' AND s.%2 = m.%6")
-                   .arg(s, sql::quoteIdent(edge.columns.first()), kLive, sql::quoteIdent(parentStaging), kAction,
-                       sql::quoteIdent(edge.parentColumns.first())));
+        update(
+            QStringLiteral("UPDATE %1 s SET %2 = m.%3 FROM %4 m WHERE %5 AND s.%2 = m.%6")
+                .arg(s, sql::quoteIdent(edge.columns.first()), kLive, sql::quoteIdent(parentStaging),
+                    rowActionIs(QStringLiteral("m"), RowAction::Mapped), sql::quoteIdent(edge.parentColumns.first())));
     }
 
-    update(QStringLiteral("UPDATE %1 s SET %2 = 'present' FROM %3 l WHERE %4")
-               .arg(s, kAction, table.sqlName(), RestoreSql::equal(QStringLiteral("s"), pk, QStringLiteral("l"), pk)));
+    update(QStringLiteral("UPDATE %1 s SET %2 FROM %3 l WHERE %4")
+               .arg(s, rowActionIs(QString(), RowAction::Present), table.sqlName(),
+                   RestoreSql::equal(QStringLiteral("s"), pk, QStringLiteral("l"), pk)));
     // A missing row whose moved copy (a new key) is in live: the incident re-keyed it, the copy comes back.
     const qint64 copies = m_movedKeys ? m_movedKeys->find(table) : 0;
     if (keepDeleted)
@@ -137,12 +147,12 @@ void LiveClassifier::classify(const Table &table, RestorePolicy policy, bool kee
         if (!selfReferencing || changed == 0)
             break;
     }
-    markCollisions(table, policy, s, QStringLiteral("%1 IS NULL").arg(kAction), policyChosen);
-    update(QStringLiteral("UPDATE %1 SET %2 = 'insert' WHERE %2 IS NULL").arg(s, kAction));
+    markCollisions(table, policy, s, std::nullopt, policyChosen);
+    insertUndecided(s);
     markPutBack(table, s);
-    markCollisions(table, policy, s, QStringLiteral("%1 = 'repoint'").arg(kAction));
+    markCollisions(table, policy, s, RowAction::Repoint);
     if (copies > 0) {
-        markCollisions(table, policy, s, QStringLiteral("%1 = 'rekey'").arg(kAction));
+        markCollisions(table, policy, s, RowAction::Rekey);
         keepCopiesOfPresentRows(table, s);
     }
 }
@@ -156,23 +166,21 @@ QList<PlanListing> LiveClassifier::lostDependants(const Table &table) const
     for (const ClosureBuilder::Edge &edge : edgesFrom(table)) {
         if (edge.parent == edge.child || staged(*edge.parent).isEmpty())
             continue;
-        const auto rows = m_session.exec(QStringLiteral(
-            "SELECT %1, %2, x.%3 FROM %4 x JOIN %5 m ON %6 WHERE x.%7 = 'skipped' AND m.%7 IN ('insert', 'recreate') "
-            "ORDER BY 1, 2 LIMIT 10000")
-                                             .arg(RestoreSql::keyText(QStringLiteral("m"), edge.parent->primaryKey),
-                                                 RestoreSql::keyText(QStringLiteral("x"), table.primaryKey), kReason, s,
-                                                 sql::quoteIdent(staged(*edge.parent)),
-                                                 RestoreSql::equal(QStringLiteral("m"), edge.parentColumns,
-                                                     QStringLiteral("x"), edge.columns),
-                                                 kAction));
+        const auto rows = m_session.exec(
+            QStringLiteral("SELECT %1, %2, x.%3 FROM %4 x JOIN %5 m ON %6 WHERE %7 AND %8 ORDER BY 1, 2 LIMIT 10000")
+                .arg(RestoreSql::keyText(QStringLiteral("m"), edge.parent->primaryKey),
+                    RestoreSql::keyText(QStringLiteral("x"), table.primaryKey), kReason, s,
+                    sql::quoteIdent(staged(*edge.parent)),
+                    RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns),
+                    rowActionIs(QStringLiteral("x"), RowAction::Skipped),
+                    rowActionIn(QStringLiteral("m"), { RowAction::Insert, RowAction::Recreate })));
         for (int row = 0; row < PgRaw::rows(rows); ++row)
-            findings.append(
-                { edge.parent->qualifiedName(), PgRaw::value(rows, row, 0), QStringLiteral("dependant-skipped"),
-                    QStringLiteral(
-                        "restored without its %1 row %2 (%3): merge (--policy %1=restore: the live row becomes this "
-                        "one's), remap (--policy %1=keep-live: this row's dependants use the live row) or skip (as "
-                        "planned: restored without it)")
-                        .arg(table.qualifiedName(), PgRaw::value(rows, row, 1), PgRaw::value(rows, row, 2)) });
+            findings.append({ edge.parent->qualifiedName(), PgRaw::value(rows, row, 0), RowAction::DependantSkipped,
+                QStringLiteral(
+                    "restored without its %1 row %2 (%3): merge (--policy %1=restore: the live row becomes this "
+                    "one's), remap (--policy %1=keep-live: this row's dependants use the live row) or skip (as "
+                    "planned: restored without it)")
+                    .arg(table.qualifiedName(), PgRaw::value(rows, row, 1), PgRaw::value(rows, row, 2)) });
     }
     return findings;
 }
@@ -186,21 +194,23 @@ qint64 LiveClassifier::settle(const Table &table, RestorePolicy policy, const QS
         incident << QStringLiteral("(%1 AND %2)")
                         .arg(RestoreSql::notNull(QStringLiteral("x"), edge.columns),
                             incidentParent(edge, QStringLiteral("x"), false));
-    const qint64 woken = update(QStringLiteral("UPDATE %1 x SET %2 = NULL WHERE x.%2 = 'waiting' AND (%3)")
-                                    .arg(s, kAction, incident.join(QStringLiteral(" OR "))));
+    const qint64 woken = update(QStringLiteral("UPDATE %1 x SET %2 = NULL WHERE %3 AND (%4)")
+                                    .arg(s, kAction, rowActionIs(QStringLiteral("x"), RowAction::Waiting),
+                                        incident.join(QStringLiteral(" OR "))));
     if (woken == 0)
         return 0;
     markWithDeletedParents(table, s);
     markParents(table, s);
     markByProvenance(table, s, rule);
-    markCollisions(table, policy, s, QStringLiteral("%1 IS NULL").arg(kAction), policyChosen);
-    return update(QStringLiteral("UPDATE %1 SET %2 = 'insert' WHERE %2 IS NULL").arg(s, kAction));
+    markCollisions(table, policy, s, std::nullopt, policyChosen);
+    return insertUndecided(s);
 }
 
 void LiveClassifier::keepWaitingDeleted(const Table &table)
 {
-    m_session.exec(QStringLiteral("UPDATE %1 SET %2 = 'deleted-since', %3 = $1 WHERE %2 = 'waiting'")
-                       .arg(sql::quoteIdent(staged(table)), kAction, kReason),
+    m_session.exec(QStringLiteral("UPDATE %1 SET %2, %3 = $1 WHERE %4")
+                       .arg(sql::quoteIdent(staged(table)), rowActionIs(QString(), RowAction::DeletedSince), kReason,
+                           rowActionIs(QString(), RowAction::Waiting)),
         { QStringLiteral(
             "deleted since the backup: no parent it had in the backup is a root or restored, so the incident did not "
             "take it") });
@@ -213,6 +223,7 @@ void LiveClassifier::markPutBack(const Table &table, const QString &s)
     // made since the backup, and life wins.
     const QStringList &pk = table.primaryKey;
     const QString sameKey = RestoreSql::equal(QStringLiteral("s"), pk, QStringLiteral("l"), pk);
+    const QString presentOrPutBack = rowActionIn(QStringLiteral("s"), { RowAction::Present, RowAction::Repoint });
     const auto moved = [](const ClosureBuilder::Edge &edge) {
         return QStringLiteral("(%1) IS DISTINCT FROM (%2) AND %3")
             .arg(RestoreSql::prefixed(QStringLiteral("s"), edge.columns),
@@ -220,18 +231,15 @@ void LiveClassifier::markPutBack(const Table &table, const QString &s)
                 RestoreSql::notNull(QStringLiteral("s"), edge.columns));
     };
     for (const ClosureBuilder::Edge &edge : edgesFrom(table)) {
-        update(QStringLiteral(
-            "UPDATE %1 s SET %2 = 'repoint' FROM %3 l WHERE s.%2 IN ('present', 'repoint') AND %4 AND %5 AND %6 AND %7")
-                   .arg(s, kAction, table.sqlName(), sameKey, moved(edge),
+        update(QStringLiteral("UPDATE %1 s SET %2 FROM %3 l WHERE %8 AND %4 AND %5 AND %6 AND %7")
+                   .arg(s, rowActionIs(QString(), RowAction::Repoint), table.sqlName(), sameKey, moved(edge),
                        incidentParent(edge, QStringLiteral("s"), false),
-                       parentAvailable(edge, QStringLiteral("s"), false)));
-        m_session.exec(
-            QStringLiteral(
-                "UPDATE %1 s SET %2 = concat_ws('; ', s.%2, $1::text) FROM %3 l WHERE s.%4 IN ('present', 'repoint') "
-                "AND %5 AND %6 AND %7 AND NOT %8")
-                .arg(s, kReason, table.sqlName(), kAction, sameKey, moved(edge),
-                    incidentParent(edge, QStringLiteral("s"), false),
-                    parentAvailable(edge, QStringLiteral("s"), false)),
+                       parentAvailable(edge, QStringLiteral("s"), false), presentOrPutBack));
+        m_session.exec(QStringLiteral("UPDATE %1 s SET %2 = concat_ws('; ', s.%2, $1::text) FROM %3 l WHERE %4 "
+                                      "AND %5 AND %6 AND %7 AND NOT %8")
+                           .arg(s, kReason, table.sqlName(), presentOrPutBack, sameKey, moved(edge),
+                               incidentParent(edge, QStringLiteral("s"), false),
+                               parentAvailable(edge, QStringLiteral("s"), false)),
             { QStringLiteral("moved %1 not put back: its original %2 row is gone from live")
                     .arg(edge.columns.join(QLatin1Char(',')), edge.parent->qualifiedName()) });
     }
@@ -241,13 +249,13 @@ void LiveClassifier::markPutBack(const Table &table, const QString &s)
         QStringList assignments;
         for (const QString &column : edge.columns)
             assignments << QStringLiteral("%1 = l.%1").arg(sql::quoteIdent(column));
-        const qint64 edits
-            = update(QStringLiteral("UPDATE %1 s SET %2 FROM %3 l WHERE s.%4 = 'repoint' AND %5 AND %6 AND NOT %7")
-                         .arg(s, assignments.join(QStringLiteral(", ")), table.sqlName(), kAction, sameKey, moved(edge),
-                             incidentParent(edge, QStringLiteral("s"), false)));
-        const auto kept
-            = m_session.exec(QStringLiteral("SELECT count(*) FROM %1 s JOIN %2 l ON %3 WHERE s.%4 = 'present' AND %5")
-                                 .arg(s, table.sqlName(), sameKey, kAction, moved(edge)));
+        const qint64 edits = update(QStringLiteral("UPDATE %1 s SET %2 FROM %3 l WHERE %4 AND %5 AND %6 AND NOT %7")
+                                        .arg(s, assignments.join(QStringLiteral(", ")), table.sqlName(),
+                                            rowActionIs(QStringLiteral("s"), RowAction::Repoint), sameKey, moved(edge),
+                                            incidentParent(edge, QStringLiteral("s"), false)));
+        const auto kept = m_session.exec(
+            QStringLiteral("SELECT count(*) FROM %1 s JOIN %2 l ON %3 WHERE %4 AND %5")
+                .arg(s, table.sqlName(), sameKey, rowActionIs(QStringLiteral("s"), RowAction::Present), moved(edge)));
         const qint64 count = edits + PgRaw::value(kept, 0, 0).toLongLong();
         if (count > 0)
             m_lifeNotes << QStringLiteral(
@@ -264,12 +272,12 @@ void LiveClassifier::keepCopiesOfPresentRows(const Table &table, const QString &
     // The backup row is in live again (made anew after the incident): its moved copy cannot take
     // its key back. Like a foreign key that cannot be put back, the live row stays as it is.
     const QStringList liveKey = MovedKeys::liveKeyColumns(table.primaryKey);
-    m_session.exec(
-        QStringLiteral(
-            "UPDATE %1 x SET %2 = CASE WHEN x.%2 = 'present' THEN 'kept-live' ELSE x.%2 END, "
-            "%3 = concat_ws('; ', x.%3, $1 || %4 || $2) WHERE x.%2 IN ('present', 'repoint') AND x.%5 IS NOT NULL")
-            .arg(s, kAction, kReason, RestoreSql::keyText(QStringLiteral("x"), liveKey),
-                sql::quoteIdent(liveKey.first())),
+    m_session.exec(QStringLiteral("UPDATE %1 x SET %2 = CASE WHEN %6 THEN %7 ELSE x.%2 END, "
+                                  "%3 = concat_ws('; ', x.%3, $1 || %4 || $2) WHERE %8 AND x.%5 IS NOT NULL")
+                       .arg(s, kAction, kReason, RestoreSql::keyText(QStringLiteral("x"), liveKey),
+                           sql::quoteIdent(liveKey.first()), rowActionIs(QStringLiteral("x"), RowAction::Present),
+                           rowActionSql(RowAction::KeptLive),
+                           rowActionIn(QStringLiteral("x"), { RowAction::Present, RowAction::Repoint })),
         { QStringLiteral("its moved copy ("),
             QStringLiteral(") stays in live under its new key: re-keying it back would duplicate "
                            "the primary key of this row, which live holds again") });
@@ -292,9 +300,9 @@ qint64 LiveClassifier::markParents(const Table &table, const QString &s)
             const QString key = RestoreSql::keyText(QStringLiteral("s"), edge.columns);
             if (onDelete == FkAction::Cascade) {
                 changed += PgRaw::affected(
-                    m_session.exec(QStringLiteral("UPDATE %1 s SET %2 = 'cascade', %3 = $1 || ' = ' || %4 || '; ON "
+                    m_session.exec(QStringLiteral("UPDATE %1 s SET %2, %3 = $1 || ' = ' || %4 || '; ON "
                                                   "DELETE CASCADE would have deleted this row' WHERE %5")
-                                       .arg(s, kAction, kReason, key, condition),
+                                       .arg(s, rowActionIs(QString(), RowAction::Cascade), kReason, key, condition),
                         { parent }));
             } else if (onDelete == FkAction::SetNull) {
                 QStringList assignments;
@@ -306,11 +314,11 @@ qint64 LiveClassifier::markParents(const Table &table, const QString &s)
                                        .arg(s, assignments.join(QStringLiteral(", ")), kReason, key, condition),
                         { parent }));
             } else {
-                changed += PgRaw::affected(
-                    m_session.exec(QStringLiteral("UPDATE %1 s SET %2 = 'unrestorable', %3 = $1 || ' = ' || %4 || '; "
-                                                  "its ON DELETE rule forbids the row without it' WHERE %5")
-                                       .arg(s, kAction, kReason, key, condition),
-                        { parent }));
+                changed += PgRaw::affected(m_session.exec(
+                    QStringLiteral("UPDATE %1 s SET %2, %3 = $1 || ' = ' || %4 || '; "
+                                   "its ON DELETE rule forbids the row without it' WHERE %5")
+                        .arg(s, rowActionIs(QString(), RowAction::Unrestorable), kReason, key, condition),
+                    { parent }));
             }
         }
     }
@@ -328,16 +336,15 @@ QString LiveClassifier::incidentParent(const ClosureBuilder::Edge &edge, const Q
     // decided in passes); a parent table decided later, in a cycle, proves nothing yet.
     const QString pending
         = pendingCounts && edge.parent == edge.child ? QStringLiteral(" OR m.%1 IS NULL").arg(kAction) : QString();
-    QString condition = QStringLiteral(
-        "EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (m.%3 OR m.%4 IN ('insert', 'recreate', 'rekey', 'follows')%5))")
+    QString condition = QStringLiteral("EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (m.%3 OR %4%5))")
                             .arg(sql::quoteIdent(parentStaging),
                                 RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, alias, edge.columns), kRoot,
-                                kAction, pending);
+                                rowActionIn(QStringLiteral("m"), restoredRowActions()), pending);
     // A row mapped onto its live entity (keep-live) had its children pointed at that live row.
     if (edge.columns.size() == 1 && edge.parentColumns == edge.parent->primaryKey)
-        condition
-            += QStringLiteral(" OR EXISTS (SELECT 1 FROM %1 m WHERE m.%2 = 'mapped' AND m.%3 = %4.%5)")
-                   .arg(sql::quoteIdent(parentStaging), kAction, kLive, alias, sql::quoteIdent(edge.columns.first()));
+        condition += QStringLiteral(" OR EXISTS (SELECT 1 FROM %1 m WHERE %2 AND m.%3 = %4.%5)")
+                         .arg(sql::quoteIdent(parentStaging), rowActionIs(QStringLiteral("m"), RowAction::Mapped),
+                             kLive, alias, sql::quoteIdent(edge.columns.first()));
     return QLatin1Char('(') + condition + QLatin1Char(')');
 }
 
@@ -364,15 +371,16 @@ bool LiveClassifier::repointedByIncident(const Table &table, const ClosureBuilde
         const QStringList liveKey = MovedKeys::liveKeyColumns(pk);
         for (const QString &column : edge.columns)
             copyColumns << liveKey.at(pk.indexOf(column));
-        sql = QStringLiteral(
-            "SELECT EXISTS (SELECT 1 FROM %1 s WHERE s.%2 IN ('rekey', 'follows') AND (%3) IS DISTINCT FROM (%4))")
-                  .arg(s, kAction, RestoreSql::prefixed(QStringLiteral("s"), edge.columns),
+        sql = QStringLiteral("SELECT EXISTS (SELECT 1 FROM %1 s WHERE %2 AND (%3) IS DISTINCT FROM (%4))")
+                  .arg(s, rowActionIn(QStringLiteral("s"), { RowAction::Rekey, RowAction::Follows }),
+                      RestoreSql::prefixed(QStringLiteral("s"), edge.columns),
                       RestoreSql::prefixed(QStringLiteral("s"), copyColumns));
     } else {
-        sql = QStringLiteral("SELECT EXISTS (SELECT 1 FROM %1 s JOIN %2 l ON %3 WHERE s.%4 = 'present' AND %5 AND (%6) "
+        sql = QStringLiteral("SELECT EXISTS (SELECT 1 FROM %1 s JOIN %2 l ON %3 WHERE %4 AND %5 AND (%6) "
                              "IS DISTINCT FROM (%7) "
                              "AND %8)")
-                  .arg(s, table.sqlName(), RestoreSql::equal(QStringLiteral("s"), pk, QStringLiteral("l"), pk), kAction,
+                  .arg(s, table.sqlName(), RestoreSql::equal(QStringLiteral("s"), pk, QStringLiteral("l"), pk),
+                      rowActionIs(QStringLiteral("s"), RowAction::Present),
                       RestoreSql::notNull(QStringLiteral("s"), edge.columns),
                       RestoreSql::prefixed(QStringLiteral("s"), edge.columns),
                       RestoreSql::prefixed(QStringLiteral("l"), edge.columns),
@@ -386,9 +394,9 @@ qint64 LiveClassifier::markKnownDeleted(const Table &table, const QString &s, co
     if (knownDeleted.isEmpty())
         return 0;
     return PgRaw::affected(m_session.exec(
-        QStringLiteral(
-            "UPDATE %1 s SET %2 = 'deleted-since', %3 = $1 WHERE s.%2 IS NULL AND NOT s.%4 AND %5 = ANY ($2::text[])")
-            .arg(s, kAction, kReason, kRoot, RestoreSql::keyText(QStringLiteral("s"), table.primaryKey)),
+        QStringLiteral("UPDATE %1 s SET %2 = %6, %3 = $1 WHERE s.%2 IS NULL AND NOT s.%4 AND %5 = ANY ($2::text[])")
+            .arg(s, kAction, kReason, kRoot, RestoreSql::keyText(QStringLiteral("s"), table.primaryKey),
+                rowActionSql(RowAction::DeletedSince)),
         { QStringLiteral("deleted since the backup, as the plan before the run found"), arrayLiteral(knownDeleted) }));
 }
 
@@ -398,12 +406,13 @@ qint64 LiveClassifier::markWithDeletedParents(const Table &table, const QString 
     qint64 marked = 0;
     for (const ClosureBuilder::Edge &edge : takingEdges(table)) {
         marked += PgRaw::affected(m_session.exec(
-            QStringLiteral(
-                "UPDATE %1 x SET %2 = 'deleted-since', %3 = $1 || %4 || $2 WHERE x.%2 IS NULL AND NOT x.%5 AND %6 "
-                "AND EXISTS (SELECT 1 FROM %7 m WHERE %8 AND m.%2 IN ('deleted-since', 'cascade'))")
+            QStringLiteral("UPDATE %1 x SET %2 = %9, %3 = $1 || %4 || $2 WHERE x.%2 IS NULL AND NOT x.%5 AND %6 "
+                           "AND EXISTS (SELECT 1 FROM %7 m WHERE %8 AND %10)")
                 .arg(s, kAction, kReason, RestoreSql::keyText(QStringLiteral("x"), edge.columns), kRoot,
                     RestoreSql::notNull(QStringLiteral("x"), edge.columns), sql::quoteIdent(staged(*edge.parent)),
-                    RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns)),
+                    RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns),
+                    rowActionSql(RowAction::DeletedSince))
+                .arg(rowActionIn(QStringLiteral("m"), { RowAction::DeletedSince, RowAction::Cascade })),
             { QStringLiteral("deleted since the backup with its parent %1 (%2 = ")
                     .arg(edge.parent->qualifiedName(), edge.columns.join(QLatin1Char(','))),
                 QStringLiteral("), which is not restored") }));
@@ -429,9 +438,10 @@ qint64 LiveClassifier::markByProvenance(const Table &table, const QString &s, co
         if (!nullsOnDelete(edge) || staged(*edge.parent).isEmpty())
             continue;
         marked += PgRaw::affected(m_session.exec(
-            QStringLiteral("UPDATE %1 x SET %2 = 'deleted-since', %3 = $1 || %4 || $2 WHERE %5 AND NOT (%6) AND %7 "
+            QStringLiteral("UPDATE %1 x SET %2, %3 = $1 || %4 || $2 WHERE %5 AND NOT (%6) AND %7 "
                            "AND EXISTS (SELECT 1 FROM %8 m WHERE %9)")
-                .arg(s, kAction, kReason, RestoreSql::keyText(QStringLiteral("x"), edge.columns), undecided,
+                .arg(s, rowActionIs(QString(), RowAction::DeletedSince), kReason,
+                    RestoreSql::keyText(QStringLiteral("x"), edge.columns), undecided,
                     incident.join(QStringLiteral(" OR ")), RestoreSql::notNull(QStringLiteral("x"), edge.columns),
                     sql::quoteIdent(staged(*edge.parent)),
                     RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns)),
@@ -445,21 +455,20 @@ qint64 LiveClassifier::markByProvenance(const Table &table, const QString &s, co
     QStringList waiting { QStringLiteral("false") };
     for (const ClosureBuilder::Edge &edge : edges)
         if (edge.parent != edge.child)
-            waiting << QStringLiteral(
-                "(%1 AND EXISTS (SELECT 1 FROM %2 m WHERE %3 AND (m.%4 IS NULL OR m.%4 = 'waiting')))")
+            waiting << QStringLiteral("(%1 AND EXISTS (SELECT 1 FROM %2 m WHERE %3 AND (m.%4 IS NULL OR %5)))")
                            .arg(RestoreSql::notNull(QStringLiteral("x"), edge.columns),
                                sql::quoteIdent(staged(*edge.parent)),
                                RestoreSql::equal(
                                    QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns),
-                               kAction);
-    update(
-        QStringLiteral("UPDATE %1 x SET %2 = 'waiting' WHERE %3 AND NOT (%4) AND (%5)")
-            .arg(s, kAction, undecided, incident.join(QStringLiteral(" OR ")), waiting.join(QStringLiteral(" OR "))));
+                               kAction, rowActionIs(QStringLiteral("m"), RowAction::Waiting));
+    update(QStringLiteral("UPDATE %1 x SET %2 WHERE %3 AND NOT (%4) AND (%5)")
+               .arg(s, rowActionIs(QString(), RowAction::Waiting), undecided, incident.join(QStringLiteral(" OR ")),
+                   waiting.join(QStringLiteral(" OR "))));
     // No parent of it is a root or restored: every parent it had in the backup is still in live,
     // so life deleted it.
-    marked += PgRaw::affected(m_session.exec(
-        QStringLiteral("UPDATE %1 x SET %2 = 'deleted-since', %3 = $1 WHERE %4 AND NOT (%5)")
-            .arg(s, kAction, kReason, undecided, incident.join(QStringLiteral(" OR "))),
+    marked += PgRaw::affected(m_session.exec(QStringLiteral("UPDATE %1 x SET %2, %3 = $1 WHERE %4 AND NOT (%5)")
+                                                 .arg(s, rowActionIs(QString(), RowAction::DeletedSince), kReason,
+                                                     undecided, incident.join(QStringLiteral(" OR "))),
         { QStringLiteral(
             "deleted since the backup: no parent it had in the backup is a root or restored (they are in live, or life "
             "deleted them), so the incident did not take it") }));
@@ -480,13 +489,14 @@ qint64 LiveClassifier::markByProvenance(const Table &table, const QString &s, co
     }
     if (repointed.isEmpty())
         return marked;
-    update(QStringLiteral("UPDATE %1 x SET %2 = 'unexplained' WHERE %3 AND NOT (%4)")
-               .arg(s, kAction, undecided, wentWithParent.join(QStringLiteral(" OR "))));
+    update(QStringLiteral("UPDATE %1 x SET %2 WHERE %3 AND NOT (%4)")
+               .arg(s, rowActionIs(QString(), RowAction::Unexplained), undecided,
+                   wentWithParent.join(QStringLiteral(" OR "))));
     for (const ClosureBuilder::Edge &edge : std::as_const(repointed))
         markSkippedByIncident(table, edge, s, rule);
-    marked += PgRaw::affected(m_session.exec(
-        QStringLiteral("UPDATE %1 x SET %2 = 'deleted-since', %3 = $1 WHERE x.%2 = 'unexplained'")
-            .arg(s, kAction, kReason),
+    marked += PgRaw::affected(m_session.exec(QStringLiteral("UPDATE %1 x SET %2, %3 = $1 WHERE %4")
+                                                 .arg(s, rowActionIs(QString(), RowAction::DeletedSince), kReason,
+                                                     rowActionIs(QStringLiteral("x"), RowAction::Unexplained)),
         { QStringLiteral(
             "deleted since the backup: the incident re-pointed such rows of its parent, and re-pointing this one would "
             "have broken no key or rule, so it was gone before the incident ran") }));
@@ -498,11 +508,9 @@ QString LiveClassifier::beforeIncident(const Table &table, const QString &s) con
     // The table as the incident found it, as far as the plan knows: live, and the rows the plan
     // brings back (or puts back) as BACKUP had them.
     const QStringList columns = m_columns.value(table.qualifiedName());
-    return QStringLiteral(
-        "(SELECT %1 FROM %2 l UNION ALL SELECT %3 FROM %4 b WHERE b.%5 IS NULL OR b.%5 IN ('insert', 'recreate', "
-        "'rekey', 'follows', 'repoint'))")
+    return QStringLiteral("(SELECT %1 FROM %2 l UNION ALL SELECT %3 FROM %4 b WHERE b.%5 IS NULL OR %6)")
         .arg(sql::quoteIdentList(columns), table.sqlName(), RestoreSql::prefixed(QStringLiteral("b"), columns), s,
-            kAction);
+            kAction, rowActionIn(QStringLiteral("b"), restoredRowActions() << RowAction::Repoint));
 }
 
 QString LiveClassifier::substituted(
@@ -523,8 +531,9 @@ QString LiveClassifier::substituted(
     // The row's own key, apart from the substituted columns (the key may hold them).
     for (qsizetype i = 0; i < table.primaryKey.size(); ++i)
         columns << QStringLiteral("x.%1 AS \"_salvage_k%2\"").arg(sql::quoteIdent(table.primaryKey.at(i))).arg(i);
-    return QStringLiteral("SELECT %1 FROM %2 x JOIN (%3) m ON %4 WHERE x.%5 = 'unexplained'")
-        .arg(columns.join(QStringLiteral(", ")), s, targets, match.join(QStringLiteral(" AND ")), kAction);
+    return QStringLiteral("SELECT %1 FROM %2 x JOIN (%3) m ON %4 WHERE %5")
+        .arg(columns.join(QStringLiteral(", ")), s, targets, match.join(QStringLiteral(" AND ")),
+            rowActionIs(QStringLiteral("x"), RowAction::Unexplained));
 }
 
 void LiveClassifier::markSkippedByIncident(
@@ -538,20 +547,21 @@ void LiveClassifier::markSkippedByIncident(
         ownKey << QStringLiteral("\"_salvage_k%1\"").arg(i);
         ownKeyMatch << QStringLiteral("x.%1 = c.\"_salvage_k%2\"").arg(sql::quoteIdent(pk.at(i))).arg(i);
     }
-    const QString restore = QStringLiteral("UPDATE %1 x SET %2 = NULL FROM (%3) c WHERE x.%2 = 'unexplained' AND %4")
-                                .arg(s, kAction, QStringLiteral("%1"), ownKeyMatch.join(QStringLiteral(" AND ")));
+    const QString restore = QStringLiteral("UPDATE %1 x SET %2 = NULL FROM (%3) c WHERE %5 AND %4")
+                                .arg(s, kAction, QStringLiteral("%1"), ownKeyMatch.join(QStringLiteral(" AND ")),
+                                    rowActionIs(QStringLiteral("x"), RowAction::Unexplained));
     QStringList parentMatch;
     for (qsizetype i = 0; i < edge.columns.size(); ++i)
         parentMatch << QStringLiteral("x.%1 = m.\"_salvage_p%2\"").arg(sql::quoteIdent(edge.columns.at(i))).arg(i);
     // The incident moved none of this parent's rows anywhere: nothing was re-pointed for it, the
     // row went with its parent.
-    update(QStringLiteral(
-        "UPDATE %1 x SET %2 = NULL WHERE x.%2 = 'unexplained' AND %3 AND %4 AND NOT EXISTS (SELECT 1 FROM (%5) m "
-        "WHERE %6)")
-               .arg(s, kAction, RestoreSql::notNull(QStringLiteral("x"), edge.columns),
-                   incidentParent(edge, QStringLiteral("x"), true),
-                   targets.isEmpty() ? QStringLiteral("SELECT NULL AS \"_salvage_p0\" WHERE false") : targets,
-                   parentMatch.join(QStringLiteral(" AND "))));
+    update(
+        QStringLiteral("UPDATE %1 x SET %2 = NULL WHERE %7 AND %3 AND %4 AND NOT EXISTS (SELECT 1 FROM (%5) m "
+                       "WHERE %6)")
+            .arg(s, kAction, RestoreSql::notNull(QStringLiteral("x"), edge.columns),
+                incidentParent(edge, QStringLiteral("x"), true),
+                targets.isEmpty() ? QStringLiteral("SELECT NULL AS \"_salvage_p0\" WHERE false") : targets,
+                parentMatch.join(QStringLiteral(" AND ")), rowActionIs(QStringLiteral("x"), RowAction::Unexplained)));
     if (targets.isEmpty())
         return;
     const QString sub = substituted(table, edge, s, targets);
@@ -620,8 +630,9 @@ QString LiveClassifier::projectedLive(const Table &table) const
                 || edge.parentColumns != edge.parent->primaryKey)
                 continue;
             const QString alias = QStringLiteral("m%1").arg(joins.size());
-            joins << QStringLiteral("LEFT JOIN %1 %2 ON %2.%3 = 'recreate' AND %2.%4 = l.%5")
-                         .arg(sql::quoteIdent(parentStaging), alias, kAction, kLive, sql::quoteIdent(column.name));
+            joins << QStringLiteral("LEFT JOIN %1 %2 ON %3 AND %2.%4 = l.%5")
+                         .arg(sql::quoteIdent(parentStaging), alias, rowActionIs(alias, RowAction::Recreate), kLive,
+                             sql::quoteIdent(column.name));
             expression = QStringLiteral("coalesce(%1.%2, %3)")
                              .arg(alias, sql::quoteIdent(edge.parentColumns.first()), expression);
             break;
@@ -633,12 +644,13 @@ QString LiveClassifier::projectedLive(const Table &table) const
 }
 
 void LiveClassifier::markCollisions(
-    const Table &table, RestorePolicy policy, const QString &s, const QString &candidates, bool policyChosen)
+    const Table &table, RestorePolicy policy, const QString &s, std::optional<RowAction> decided, bool policyChosen)
 {
     const QStringList &pk = table.primaryKey;
+    const QString candidates = decided ? rowActionIs(QString(), *decided) : QStringLiteral("%1 IS NULL").arg(kAction);
     // A row whose moved copy takes its key back: that key is checked too, and the copy is not a collision with itself.
-    const bool rekey = candidates.contains(QLatin1String("'rekey'"));
-    const bool repoint = rekey || candidates.contains(QLatin1String("'repoint'"));
+    const bool rekey = decided == RowAction::Rekey;
+    const bool repoint = rekey || decided == RowAction::Repoint;
     QList<UniqueKey> keys = table.uniqueKeys;
     QString notItsCopy;
     if (rekey) {
@@ -691,33 +703,33 @@ void LiveClassifier::markCollisions(
         for (qsizetype i = 0; i < pk.size(); ++i)
             keyMatch << QStringLiteral("s.%1 = c.\"_salvage_k%2\"").arg(sql::quoteIdent(pk.at(i))).arg(i);
 
-        QString action;
+        RowAction action;
         QString reason;
         const bool singleKey = pk.size() == 1;
         if (rekey) {
-            action = QStringLiteral("kept-live");
+            action = RowAction::KeptLive;
             reason = QStringLiteral(
                 "its moved copy stays in live: re-keying it back would duplicate %1 of newer live row ")
                          .arg(key.name.isEmpty() ? QStringLiteral("the primary key")
                                                  : QStringLiteral("unique key ") + key.name);
         } else if (repoint) {
-            action = QStringLiteral("kept-live");
+            action = RowAction::KeptLive;
             reason = QStringLiteral("putting its foreign key back would duplicate unique key %1 of newer live row ")
                          .arg(key.name);
         } else if (policy == RestorePolicy::Restore && singleKey) {
-            action = QStringLiteral("recreate");
+            action = RowAction::Recreate;
             reason = QStringLiteral("recreated entity: unique key %1 matches live row ").arg(key.name);
         } else if (policy == RestorePolicy::KeepLive && singleKey) {
-            action = QStringLiteral("mapped");
+            action = RowAction::Mapped;
             reason = QStringLiteral("keep-live: mapped onto live row with the same %1, live row ").arg(key.name);
         } else {
-            action = QStringLiteral("skipped");
+            action = RowAction::Skipped;
             reason = QStringLiteral("unique key %1 is taken by newer live row ").arg(key.name);
         }
         const QString liveKey = singleKey ? QStringLiteral("b.") + sql::quoteIdent(pk.first()) : QStringLiteral("NULL");
         m_session.exec(
             QStringLiteral(
-                "UPDATE %1 s SET %2 = CASE WHEN c.\"_salvage_same\" THEN $1 ELSE 'skipped' END, %3 = c.\"_salvage_l\", "
+                "UPDATE %1 s SET %2 = CASE WHEN c.\"_salvage_same\" THEN $1 ELSE %16 END, %3 = c.\"_salvage_l\", "
                 "%4 = concat_ws('; ', s.%4, CASE WHEN c.\"_salvage_same\" THEN $2 ELSE $3 END || c.\"_salvage_lkey\") "
                 "FROM (SELECT DISTINCT ON (%5) %6, %7 AS \"_salvage_l\", %8 AS \"_salvage_lkey\", %15 AS "
                 "\"_salvage_same\" "
@@ -727,8 +739,8 @@ void LiveClassifier::markCollisions(
                     keyAliases.join(QStringLiteral(", ")), liveKey, RestoreSql::keyText(QStringLiteral("b"), pk),
                     candidateRows)
                 .arg(liveRows, keyElementsMatch(key) + notItsCopy, RestoreSql::prefixed(QStringLiteral("b"), pk),
-                    keyMatch.join(QStringLiteral(" AND ")), candidates, ownerCheck),
-            { action, reason,
+                    keyMatch.join(QStringLiteral(" AND ")), candidates, ownerCheck, rowActionSql(RowAction::Skipped)),
+            { rowActionName(action), reason,
                 QStringLiteral(
                     "unique key %1 is held by a live row of another owner, which keeps it (choose a policy for %2 "
                     "to take it over): live row ")
@@ -740,18 +752,20 @@ qint64 LiveClassifier::foreignKeyUpdates(const ClosureBuilder::Edge &edge, bool 
 {
     const Table &table = *edge.child;
     const QString s = sql::quoteIdent(staged(table));
-    const QString insertRows = backEdge ? QStringLiteral(" OR s.%1 IN ('insert', 'recreate')").arg(kAction) : QString();
+    const QString insertRows = backEdge
+        ? QStringLiteral(" OR ") + rowActionIn(QStringLiteral("s"), { RowAction::Insert, RowAction::Recreate })
+        : QString();
     // A key ON UPDATE CASCADE to a moved copy the plan re-keys is put back by that statement.
     const QString cascaded = m_movedKeys
         ? m_movedKeys->cascadesBack(edge, QStringLiteral("s"), QStringLiteral("l"), edge.columns)
         : QStringLiteral("false");
     const auto result = m_session.exec(
         QStringLiteral("SELECT count(*) FROM %1 s LEFT JOIN %2 l ON %3 WHERE %4 AND %5 AND "
-                       "((s.%6 = 'repoint' AND (%7) IS DISTINCT FROM (%8) AND NOT %10)%9)")
+                       "((%6 AND (%7) IS DISTINCT FROM (%8) AND NOT %10)%9)")
             .arg(s, table.sqlName(),
                 RestoreSql::equal(QStringLiteral("s"), table.primaryKey, QStringLiteral("l"), table.primaryKey),
                 RestoreSql::notNull(QStringLiteral("s"), edge.columns),
-                parentAvailable(edge, QStringLiteral("s"), false), kAction,
+                parentAvailable(edge, QStringLiteral("s"), false), rowActionIs(QStringLiteral("s"), RowAction::Repoint),
                 RestoreSql::prefixed(QStringLiteral("s"), edge.columns),
                 RestoreSql::prefixed(QStringLiteral("l"), edge.columns), insertRows)
             .arg(cascaded));

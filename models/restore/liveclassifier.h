@@ -6,15 +6,15 @@
 
 #include <QHash>
 
+#include <optional>
+
 namespace salvage {
 
 class MovedKeys;
 class PgRaw;
 
 /// Decides, on LIVE and set-wise, what happens to each staged backup row of one table: sets the
-/// staging table's "_salvage_action" (present, repoint, insert, recreate, mapped, skipped,
-/// keep-newer, cascade, unrestorable, deleted-since, rekey, follows; "unexplained" only while deciding),
-/// "_salvage_live" and "_salvage_reason".
+/// staging table's "_salvage_action" (a RowAction), "_salvage_live" and "_salvage_reason".
 class LiveClassifier
 {
 public:
@@ -69,8 +69,11 @@ private:
     QString substituted(
         const Table &table, const ClosureBuilder::Edge &edge, const QString &s, const QString &targets) const;
     void keepCopiesOfPresentRows(const Table &table, const QString &s);
-    void markCollisions(const Table &table, RestorePolicy policy, const QString &s, const QString &candidates,
+    /// Collisions of the rows with action `decided` (none: the undecided rows) with unique keys of live rows.
+    void markCollisions(const Table &table, RestorePolicy policy, const QString &s, std::optional<RowAction> decided,
         bool policyChosen = false);
+    /// The rows still undecided become inserts; returns how many.
+    qint64 insertUndecided(const QString &s) const;
     QString projectedLive(const Table &table) const;
     QList<ClosureBuilder::Edge> edgesFrom(const Table &table) const;
     qint64 update(const QString &sql) const;

@@ -24,7 +24,7 @@ namespace salvage {
 
 namespace {
 
-const QString kAction = QStringLiteral("\"_salvage_action\"");
+const QString kAction = rowActionColumn();
 
 QString keyOrder(const QStringList &primaryKey)
 {
@@ -64,19 +64,13 @@ qint64 markDiffering(const PgRaw &live, const Table &table, const QString &stagi
         .toLongLong();
 }
 
-RestoreBucket bucketOf(const QString &action)
+/// A staging row's action as PostgreSQL returns it.
+RowAction actionOf(const QString &text)
 {
-    if (action == QLatin1String("insert") || action == QLatin1String("recreate"))
-        return RestoreBucket::Restored;
-    if (action == QLatin1String("repoint") || action == QLatin1String("rekey") || action == QLatin1String("follows"))
-        return RestoreBucket::PutBack;
-    if (action == QLatin1String("deleted-since") || action == QLatin1String("cascade"))
-        return RestoreBucket::KeptDeleted;
-    if (action == QLatin1String("present") || action == QLatin1String("mapped"))
-        return RestoreBucket::KeptLive;
-    if (action == QLatin1String("skipped") || action == QLatin1String("kept-live"))
-        return RestoreBucket::Conflict;
-    return RestoreBucket::Unrestorable;
+    RowAction action;
+    if (!parseRowAction(text, &action))
+        throw Error(QStringLiteral("The restore plan found a staged row with an unknown action \"%1\".").arg(text));
+    return action;
 }
 
 /// Records, for every row a statement will change in live (put back, re-keyed, recreated), a
@@ -85,13 +79,13 @@ void markSeen(const PgRaw &live, const Table &table, const QString &s, const QSt
 {
     const QStringList &pk = table.primaryKey;
     const QString digest = QStringLiteral("md5(ROW(%1)::text)").arg(RestoreSql::prefixed(QStringLiteral("l"), columns));
-    const QString assign = QStringLiteral("UPDATE %1 s SET \"_salvage_seen\" = %2 FROM %3 l WHERE s.%4 = '%5' AND %6");
-    live.exec(assign.arg(s, digest, table.sqlName(), kAction, QStringLiteral("repoint"),
+    const QString assign = QStringLiteral("UPDATE %1 s SET \"_salvage_seen\" = %2 FROM %3 l WHERE %4 AND %5");
+    live.exec(assign.arg(s, digest, table.sqlName(), rowActionIs(QStringLiteral("s"), RowAction::Repoint),
         RestoreSql::equal(QStringLiteral("s"), QStringLiteral("l"), pk)));
-    live.exec(assign.arg(s, digest, table.sqlName(), kAction, QStringLiteral("rekey"),
+    live.exec(assign.arg(s, digest, table.sqlName(), rowActionIs(QStringLiteral("s"), RowAction::Rekey),
         RestoreSql::equal(QStringLiteral("s"), MovedKeys::liveKeyColumns(pk), QStringLiteral("l"), pk)));
     if (pk.size() == 1)
-        live.exec(assign.arg(s, digest, table.sqlName(), kAction, QStringLiteral("recreate"),
+        live.exec(assign.arg(s, digest, table.sqlName(), rowActionIs(QStringLiteral("s"), RowAction::Recreate),
             QStringLiteral("s.\"_salvage_live\" = l.%1").arg(sql::quoteIdent(pk.first()))));
 }
 
@@ -327,13 +321,13 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         const auto counted
             = live.exec(QStringLiteral("SELECT %1, \"_salvage_differs\", count(*) FROM %2 GROUP BY 1, 2 ORDER BY 1, 2")
                             .arg(kAction, s));
-        QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
+        QMap<RowAction, qint64> &counts = plan.counts[table->qualifiedName()];
         for (int row = 0; row < PgRaw::rows(counted); ++row) {
-            const QString action = PgRaw::value(counted, row, 0);
+            const RowAction action = actionOf(PgRaw::value(counted, row, 0));
             const qint64 rows = PgRaw::value(counted, row, 2).toLongLong();
             counts[action] += rows;
             if (PgRaw::value(counted, row, 1) == QLatin1String("t"))
-                plan.buckets[table->qualifiedName()][bucketOf(action)] += rows;
+                plan.buckets[table->qualifiedName()][restoreBucketOf(action)] += rows;
         }
         if (!wholeRowTables.contains(table))
             markSeen(live, *table, s, stagedColumns.value(table->qualifiedName()));
@@ -341,18 +335,19 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         QStringList keyText;
         for (const QString &column : table->primaryKey)
             keyText << sql::quoteIdent(column) + QStringLiteral("::text");
-        const auto listed = live.exec(QStringLiteral(
-            "SELECT concat_ws(',', %1), %2, coalesce(\"_salvage_reason\", '') FROM %3 "
-            "WHERE %2 NOT IN ('present', 'insert', 'repoint', 'rekey', 'follows') OR \"_salvage_reason\" IS NOT NULL "
-            "ORDER BY %4 LIMIT 10000")
-                                          .arg(keyText.join(QStringLiteral(", ")), kAction, s,
-                                              keyOrder(table->primaryKey)));
+        const auto listed
+            = live.exec(QStringLiteral("SELECT concat_ws(',', %1), %2, coalesce(\"_salvage_reason\", '') FROM %3 "
+                                       "WHERE NOT (%5) OR \"_salvage_reason\" IS NOT NULL ORDER BY %4 LIMIT 10000")
+                            .arg(keyText.join(QStringLiteral(", ")), kAction, s, keyOrder(table->primaryKey),
+                                rowActionIn(QString(),
+                                    { RowAction::Present, RowAction::Insert, RowAction::Repoint, RowAction::Rekey,
+                                        RowAction::Follows })));
         for (int row = 0; row < PgRaw::rows(listed); ++row) {
             const PlanListing listing { table->qualifiedName(), PgRaw::value(listed, row, 0),
-                PgRaw::value(listed, row, 1), PgRaw::value(listed, row, 2) };
-            static const QStringList collisionActions { QStringLiteral("recreate"), QStringLiteral("mapped"),
-                QStringLiteral("skipped"), QStringLiteral("kept-live") };
-            if (listing.action == QLatin1String("deleted-since"))
+                actionOf(PgRaw::value(listed, row, 1)), PgRaw::value(listed, row, 2) };
+            static const QList<RowAction> collisionActions { RowAction::Recreate, RowAction::Mapped, RowAction::Skipped,
+                RowAction::KeptLive };
+            if (listing.action == RowAction::DeletedSince)
                 plan.deletedSince.append(listing);
             else
                 (collisionActions.contains(listing.action) ? plan.collisions : plan.unrestorable).append(listing);
@@ -383,7 +378,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         QList<PlanStep> rekeys;
         QList<PlanStep> inserts;
         for (const Table *table : group.tables) {
-            const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
+            const QMap<RowAction, qint64> &counts = plan.counts[table->qualifiedName()];
             // Both row-writing steps of a table start alike: keys to later tables written NULL, set afterwards.
             const auto tableStep = [&](PlanStep::Kind kind, qint64 count) {
                 PlanStep step = stepFor(kind, table, count);
@@ -396,7 +391,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                 }
                 return step;
             };
-            if (const qint64 count = counts.value(QStringLiteral("recreate"))) {
+            if (const qint64 count = counts.value(RowAction::Recreate)) {
                 PlanStep step = tableStep(PlanStep::Kind::Recreate, count);
                 for (const ClosureBuilder::Edge &edge : liveEdges)
                     if (edge.parent == table && edge.parentColumns == table->primaryKey && edge.columns.size() == 1)
@@ -407,7 +402,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                                        .arg(count);
                 recreates.append(step);
             }
-            if (const qint64 count = counts.value(QStringLiteral("rekey"))) {
+            if (const qint64 count = counts.value(RowAction::Rekey)) {
                 // Before the inserts: rows that reference the re-keyed ones by their backup key may follow.
                 PlanStep step = tableStep(PlanStep::Kind::Rekey, count);
                 step.nullColumns.clear();
@@ -423,7 +418,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
                                        .arg(movedKeys.describe(*table));
                 rekeys.append(step);
             }
-            if (const qint64 count = counts.value(QStringLiteral("insert"))) {
+            if (const qint64 count = counts.value(RowAction::Insert)) {
                 PlanStep step = tableStep(PlanStep::Kind::Insert, count);
                 step.description
                     = QStringLiteral("%1: insert %2 rows missing from live").arg(table->qualifiedName()).arg(count);
@@ -444,7 +439,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
         plan.steps << writes;
     }
     for (const Table *table : std::as_const(wholeRowTables)) {
-        const qint64 count = plan.counts[table->qualifiedName()].value(QStringLiteral("insert"));
+        const qint64 count = plan.counts[table->qualifiedName()].value(RowAction::Insert);
         if (count == 0)
             continue;
         PlanStep step = stepFor(PlanStep::Kind::Insert, table, count);
@@ -457,14 +452,13 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     // Before any write: LIVE must still hold what the plan saw, or the run stops with nothing written.
     QList<PlanStep> checks;
     for (const Table *table : order) {
-        const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
-        const qint64 rows = counts.value(QStringLiteral("insert")) + counts.value(QStringLiteral("recreate"))
-            + counts.value(QStringLiteral("repoint")) + counts.value(QStringLiteral("rekey"));
+        const QMap<RowAction, qint64> &counts = plan.counts[table->qualifiedName()];
+        const qint64 rows = plan.rowsWritten(table->qualifiedName());
         if (rows == 0 || wholeRowTables.contains(table)) // whole rows: no key to check, a duplicate is welcome
             continue;
         PlanStep step = stepFor(PlanStep::Kind::CheckUnchanged, table, -1);
         step.overridingSystemValue = false;
-        if (counts.value(QStringLiteral("rekey")) > 0)
+        if (counts.value(RowAction::Rekey) > 0)
             step.fkColumns = MovedKeys::liveKeyColumns(table->primaryKey);
         step.description = QStringLiteral(
             "%1: check that LIVE still holds what the plan saw (%2 rows to change, keys to insert still free)")
@@ -515,8 +509,8 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             QStringLiteral("check the deferred foreign keys now, so that a violation names them "
                            "here rather than at COMMIT")));
     for (const Table *table : order) {
-        const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
-        if (counts.value(QStringLiteral("insert")) + counts.value(QStringLiteral("recreate")) == 0)
+        const QMap<RowAction, qint64> &counts = plan.counts[table->qualifiedName()];
+        if (counts.value(RowAction::Insert) + counts.value(RowAction::Recreate) == 0)
             continue;
         for (const Sequence &sequence : liveSchema.sequences) {
             if (sequence.ownerSchema != table->schema || sequence.ownerTable != table->name
@@ -525,9 +519,10 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             const QString column = sql::quoteIdent(sequence.ownerColumn);
             const auto needed = live.exec(
                 QStringLiteral("SELECT count(*) FROM (SELECT max(c) AS m FROM (SELECT %1 AS c FROM %2 UNION ALL "
-                               "SELECT %1 FROM %3 WHERE %4 IN ('insert', 'recreate')) u) x, %5 q "
+                               "SELECT %1 FROM %3 WHERE %4) u) x, %5 q "
                                "WHERE x.m > q.last_value")
-                    .arg(column, table->sqlName(), sql::quoteIdent(staging.value(table->qualifiedName())), kAction,
+                    .arg(column, table->sqlName(), sql::quoteIdent(staging.value(table->qualifiedName())),
+                        rowActionIn(QString(), { RowAction::Insert, RowAction::Recreate }),
                         sql::qualified(sequence.schema, sequence.name)));
             PlanStep step;
             step.kind = PlanStep::Kind::AdvanceSequence;
@@ -544,10 +539,9 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
 
     // The data the script carries: rows the statements act on, in key order (deterministic).
     for (const Table *table : order) {
-        const QMap<QString, qint64> &counts = plan.counts[table->qualifiedName()];
-        const qint64 rekeyed = counts.value(QStringLiteral("rekey"));
-        const qint64 rows = counts.value(QStringLiteral("insert")) + counts.value(QStringLiteral("recreate"))
-            + counts.value(QStringLiteral("repoint")) + rekeyed;
+        const QMap<RowAction, qint64> &counts = plan.counts[table->qualifiedName()];
+        const qint64 rekeyed = counts.value(RowAction::Rekey);
+        const qint64 rows = plan.rowsWritten(table->qualifiedName());
         if (rows == 0)
             continue;
         phase(QStringLiteral("script data of %1").arg(table->qualifiedName()));
@@ -561,11 +555,9 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
             data.columns << MovedKeys::liveKeyColumns(table->primaryKey);
         if (wholeRowTables.contains(table))
             data.columns << KeylessRows::numberColumn();
-        live.copyOut(
-            QStringLiteral(
-                "COPY (SELECT %1 FROM %2 WHERE %3 IN ('insert', 'recreate', 'repoint', 'rekey') ORDER BY %4) TO STDOUT")
-                .arg(sql::quoteIdentList(data.columns), sql::quoteIdent(data.stagingName), kAction,
-                    keyOrder(table->primaryKey)),
+        live.copyOut(QStringLiteral("COPY (SELECT %1 FROM %2 WHERE %3 ORDER BY %4) TO STDOUT")
+                         .arg(sql::quoteIdentList(data.columns), sql::quoteIdent(data.stagingName),
+                             rowActionIn(QString(), writtenRowActions()), keyOrder(table->primaryKey)),
             [&](const char *chunk, int length) { data.data.append(chunk, length); });
         for (const QString &column : stagedColumns.value(table->qualifiedName()))
             data.types << table->column(column)->type;
@@ -583,7 +575,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     }
     phase(QStringLiteral("unknown owners and warnings"));
     for (const Table *table : order) {
-        if (plan.counts[table->qualifiedName()].value(QStringLiteral("repoint")) == 0)
+        if (plan.counts[table->qualifiedName()].value(RowAction::Repoint) == 0)
             continue;
         const Table *old = backupSchema.findTable(table->schema, table->name);
         for (const ClosureBuilder::Edge &edge : liveEdges)
