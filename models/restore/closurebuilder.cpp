@@ -199,4 +199,13 @@ QStringList ClosureBuilder::unkeyedReach(const QStringList &handled) const
     return notes;
 }
 
+QList<ClosureBuilder::Edge> ClosureBuilder::edgesFrom(const QList<Edge> &edges, const Table &child)
+{
+    QList<Edge> result;
+    for (const Edge &edge : edges)
+        if (edge.child->qualifiedName() == child.qualifiedName())
+            result.append(edge);
+    return result;
+}
+
 } // namespace salvage

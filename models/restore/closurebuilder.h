@@ -57,6 +57,8 @@ public:
 
     /// Every link between two tables: foreign keys plus resolved declared relations.
     static QList<Edge> edgesOf(const Schema &schema, const QList<RestoreRelation> &relations);
+    /// The links of `edges` whose child is `child`.
+    static QList<Edge> edgesFrom(const QList<Edge> &edges, const Table &child);
 
 private:
     /// SQL condition on `alias`: its `edge` columns reference a closure row of the edge's parent.

@@ -4,6 +4,7 @@
 
 #include "db/pgraw.h"
 #include "db/pgsession.h"
+#include "db/sqlident.h"
 #include "restore/closurebuilder.h"
 #include "restore/declarations.h"
 #include "restore/insertorder.h"
@@ -11,6 +12,7 @@
 #include "restore/movedkeys.h"
 #include "restore/planschemas.h"
 #include "restore/planstatements.h"
+#include "restore/provenancerules.h"
 #include "restore/restoreplanner.h"
 #include "restore/rootselection.h"
 #include "restore/stagingarea.h"
@@ -273,6 +275,33 @@ private Q_SLOTS:
                 QStringLiteral("NULL"));
         // Note 6's author is still in LIVE: restored as it was.
         QCOMPARE(steps.action(QStringLiteral("notes"), QStringLiteral("6")), QStringLiteral("insert"));
+    }
+
+    void provenance()
+    {
+        // Life deleted reply 100 (its status 10 is still in LIVE); the incident deleted status 11,
+        // which took reply 101 along. The root's status comes back, and the reply that went with
+        // it; reply 100 stays deleted.
+        Steps steps(QStringLiteral("tst_steps_provenance"), kThread,
+            "DELETE FROM a_replies WHERE id = 100; DELETE FROM b_statuses WHERE id = 11;",
+            request(QStringLiteral("c_accounts:1")));
+        steps.stage();
+        for (const Table *table : steps.order->tables())
+            if (table->name != QLatin1String("a_replies"))
+                steps.classifier->classify(*table, RestorePolicy::Skip, true, {});
+        QCOMPARE(steps.action(QStringLiteral("b_statuses"), QStringLiteral("11")), QStringLiteral("insert"));
+        const Table &replies = steps.table(QStringLiteral("a_replies"));
+        const QString s = sql::quoteIdent(steps.staging->staged().value(replies.qualifiedName()));
+        ProvenanceRules rules(
+            *steps.live, steps.staging->staged(), steps.staging->columns(), steps.edges, steps.movedKeys.get());
+        QCOMPARE(rules.markWithDeletedParents(replies, s), qint64(0));
+        QCOMPARE(rules.markByProvenance(replies, s, {}), qint64(1));
+        const QString kept = steps.action(QStringLiteral("a_replies"), QStringLiteral("100"), true);
+        QVERIFY2(kept.startsWith(QStringLiteral("deleted-since: deleted since the backup: no parent it had in the "
+                                                "backup is a root or restored")),
+            qPrintable(kept));
+        QCOMPARE(steps.action(QStringLiteral("a_replies"), QStringLiteral("101")), QStringLiteral("(undecided)"));
+        QCOMPARE(rules.wakeWaiting(replies, s), qint64(0));
     }
 
     void ordering()
