@@ -26,7 +26,8 @@ using namespace salvage;
 
 namespace {
 
-/// The steps of a plan up to the staging, on two scratch databases, in planning transactions that
+/// The steps of a plan up to the staging, on two scratch databases (made anew for each test, one
+/// pair for all: the cluster keeps fewer databases), in planning transactions that
 /// roll back; each test goes on with the step it checks.
 class Steps
 {
@@ -148,7 +149,7 @@ private Q_SLOTS:
         RestoreRequest declared = request(QStringLiteral("c_accounts:1"));
         declared.uniques << Declarations::parseUnique(QStringLiteral("b_statuses (account_id, lower(body))"));
         const QByteArray schema = QByteArray(kThread) + kTags;
-        Steps steps(QStringLiteral("tst_steps_identity"), schema.constData(), "", declared);
+        Steps steps(QStringLiteral("tst_steps"), schema.constData(), "", declared);
         QCOMPARE(steps.table(QStringLiteral("tags")).primaryKey, QStringList { QStringLiteral("name") });
         QCOMPARE(steps.schemas.backup.findTable(QStringLiteral("public"), QStringLiteral("tags"))->primaryKey,
             QStringList { QStringLiteral("name") });
@@ -181,7 +182,7 @@ private Q_SLOTS:
     void compareWithLive()
     {
         // Status 10 and its reply are gone, status 11 was edited, the rest is as BACKUP had it.
-        Steps steps(QStringLiteral("tst_steps_compare"), kThread,
+        Steps steps(QStringLiteral("tst_steps"), kThread,
             "DELETE FROM b_statuses WHERE id = 10; UPDATE b_statuses SET body = 'B' WHERE id = 11;",
             request(QStringLiteral("c_accounts:1")));
         steps.stage();
@@ -216,7 +217,7 @@ private Q_SLOTS:
             QVERIFY(parseRestorePolicy(policy, &value));
             chosen.policies.insert(QStringLiteral("c_accounts"), value);
         }
-        Steps steps(QStringLiteral("tst_steps_collide"), kThread,
+        Steps steps(QStringLiteral("tst_steps"), kThread,
             "DELETE FROM c_accounts WHERE id = 1; INSERT INTO c_accounts VALUES (3, 'alice');", chosen);
         QCOMPARE(chosen.collisionPolicy(steps.table(QStringLiteral("a_replies")), steps.edges), RestorePolicy::Skip);
         QCOMPARE(chosen.choosesPolicy(steps.table(QStringLiteral("c_accounts"))), !policy.isEmpty());
@@ -257,7 +258,7 @@ private Q_SLOTS:
             "INSERT INTO authors VALUES (1), (2); INSERT INTO notes VALUES (5, 1), (6, 2);")
                                       .arg(rule)
                                       .toUtf8();
-        Steps steps(QStringLiteral("tst_steps_ondelete"), schema.constData(),
+        Steps steps(QStringLiteral("tst_steps"), schema.constData(),
             "DELETE FROM notes WHERE id = 5; DELETE FROM authors WHERE id = 1; DELETE FROM notes WHERE id = 6;",
             request(QStringLiteral("notes WHERE id IN (5, 6)")));
         steps.stage();
@@ -282,7 +283,7 @@ private Q_SLOTS:
         // Life deleted reply 100 (its status 10 is still in LIVE); the incident deleted status 11,
         // which took reply 101 along. The root's status comes back, and the reply that went with
         // it; reply 100 stays deleted.
-        Steps steps(QStringLiteral("tst_steps_provenance"), kThread,
+        Steps steps(QStringLiteral("tst_steps"), kThread,
             "DELETE FROM a_replies WHERE id = 100; DELETE FROM b_statuses WHERE id = 11;",
             request(QStringLiteral("c_accounts:1")));
         steps.stage();
@@ -308,7 +309,7 @@ private Q_SLOTS:
     {
         // Everything of alice's is gone: checks first, then parents before children whatever the
         // schema's order, then the sequence advanced past the restored ids.
-        Steps steps(QStringLiteral("tst_steps_order"), kThread,
+        Steps steps(QStringLiteral("tst_steps"), kThread,
             "DELETE FROM c_accounts WHERE id = 1; SELECT setval('c_accounts_id_seq', 1, false);",
             request(QStringLiteral("c_accounts:1")));
         steps.stage();
