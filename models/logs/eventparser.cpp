@@ -1,5 +1,7 @@
 #include "eventparser.h"
 
+#include "tabletag.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -115,8 +117,8 @@ QString EventParser::stripAnsi(const QString &text)
     return QString(text).remove(ansi);
 }
 
-bool EventParser::extract(
-    const LogFormat &format, const QString &first, const QString &whole, QHash<QString, QString> &fields, bool keysOnly)
+bool EventParser::extract(const LogFormat &format, const QString &first, const QString &whole,
+    QHash<QString, QString> &fields, bool keysOnly, QJsonObject *json)
 {
     switch (format.kind) {
     case LogFormat::Kind::Json: {
@@ -124,6 +126,8 @@ bool EventParser::extract(
         if (!document.isObject())
             return false;
         flatten(document.object(), {}, fields);
+        if (json)
+            *json = document.object();
         return fields.contains(format.timestampField);
     }
     case LogFormat::Kind::Csv: {
@@ -302,6 +306,57 @@ LogLevel EventParser::levelOf(const LogFormat &format, const QString &value) con
     return level;
 }
 
+QString EventParser::tagOf(const QString &field, const QString &kind)
+{
+    // Request, job and session ids end in "_id" too, but name no row.
+    if (LogKeyExtractor::isTraceKind(kind))
+        return {};
+    return TableTag::stemOf(field.mid(field.lastIndexOf(u'/') + 1));
+}
+
+const QSet<QString> &EventParser::keyedFields(const LogFormat &format) const
+{
+    auto it = m_keyedFields.find(&format);
+    if (it == m_keyedFields.end()) {
+        QSet<QString> names;
+        for (const auto &[field, kind] : format.keys)
+            names.insert(field);
+        it = m_keyedFields.insert(&format, names);
+    }
+    return *it;
+}
+
+void EventParser::addRowKeys(const LogFormat &format, const QHash<QString, QString> &fields, const QString &text,
+    const QJsonObject &json, LogEvent &event) const
+{
+    if (!format.requestPathField.isEmpty()) {
+        LogKeyExtractor::fromPath(fields.value(format.requestPathField), event.keys);
+    } else if (format.kind == LogFormat::Kind::Json) {
+        // JSON access logs name the path in many ways; "request" is the whole request line.
+        for (const auto name : { "path"_L1, "uri"_L1, "url"_L1, "request_uri"_L1, "request"_L1 }) {
+            const QString value = fields.value(name);
+            if (value.startsWith(u'/') || value.contains("://"_L1)) {
+                LogKeyExtractor::fromPath(value, event.keys);
+                break;
+            }
+            if (const qsizetype space = value.indexOf(u" /"_s); space > 0 && name == "request"_L1) {
+                LogKeyExtractor::fromPath(QStringView(value).mid(space + 1).split(u' ').value(0), event.keys);
+                break;
+            }
+        }
+    }
+    if (text.contains("parameters: $"_L1))
+        m_keys.fromStatement(format.kind == LogFormat::Kind::Text ? text : messageOf(format, fields), event.keys);
+    const QSet<QString> &skip = keyedFields(format);
+    if (format.kind == LogFormat::Kind::Json) {
+        LogKeyExtractor::fromJson(json, skip, event.keys);
+    } else {
+        if (!format.keyValueFields.isEmpty())
+            LogKeyExtractor::fromFields(fields, skip, event.keys);
+        LogKeyExtractor::fromText(event.body, event.keys);
+    }
+}
+
 LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat, Detail detail) const
 {
     LogEvent event;
@@ -316,9 +371,10 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
     event.timestampDesc = format.timestampDesc;
 
     QHash<QString, QString> fields;
+    QJsonObject json, innerJson;
     const LogFormat *used = &format;
     const bool keysOnly = detail == Detail::Keys;
-    if (!extract(format, first, text, fields, keysOnly)) {
+    if (!extract(format, first, text, fields, keysOnly, &json)) {
         event.flags |= LogEvent::Unparsed;
         event.message = stripAnsi(text);
         event.body = event.message;
@@ -346,8 +402,8 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
         const QString payload = withoutLineEnd(fields.value(format.bodyField));
         QHash<QString, QString> inner;
         const qsizetype payloadNewline = payload.indexOf(u'\n');
-        if (extract(
-                *m_payload, payloadNewline < 0 ? payload : payload.left(payloadNewline), payload, inner, keysOnly)) {
+        if (extract(*m_payload, payloadNewline < 0 ? payload : payload.left(payloadNewline), payload, inner, keysOnly,
+                &innerJson)) {
             used = m_payload;
             event.format = m_payload->id;
             addKeyValues(*m_payload, inner);
@@ -360,7 +416,7 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
                 event.lane = inner.value(m_payload->laneField);
             for (const auto &[field, kind] : format.keys)
                 if (!fields.value(field).isEmpty())
-                    event.keys.append({ kind, keyValue(kind, fields.value(field)) });
+                    event.keys.append({ kind, keyValue(kind, fields.value(field)), tagOf(field, kind) });
             fields.insert(inner);
         }
     }
@@ -374,9 +430,11 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
     }
     for (const auto &[field, kind] : used->keys) {
         const QString value = keyValue(kind, fields.value(field));
-        if (!value.isEmpty() && value != "-"_L1 && !event.keys.contains(LogKey { kind, value }))
-            event.keys.append({ kind, value });
+        const LogKey key { kind, value, tagOf(field, kind) };
+        if (!value.isEmpty() && value != "-"_L1 && !event.keys.contains(key))
+            event.keys.append(key);
     }
+    addRowKeys(*used, fields, text, used == &format ? json : innerJson, event);
     event.fields = std::move(fields);
     return event;
 }

@@ -2,6 +2,7 @@
 
 #include "logevent.h"
 #include "logformat.h"
+#include "logkeyextractor.h"
 
 #include <optional>
 
@@ -35,8 +36,16 @@ public:
 private:
     /// Fills `fields` from the first line (or the whole entry for CSV); false when nothing matched.
     /// `keysOnly`: leaves out the regex groups a Keys parse never reads.
+    /// `json`: the parsed object of a JSON line, for the keys read from it.
     static bool extract(const LogFormat &format, const QString &first, const QString &whole,
-        QHash<QString, QString> &fields, bool keysOnly = false);
+        QHash<QString, QString> &fields, bool keysOnly = false, QJsonObject *json = nullptr);
+    /// The keys that name rows (LogKeyExtractor) in an entry parsed with `format`.
+    void addRowKeys(const LogFormat &format, const QHash<QString, QString> &fields, const QString &text,
+        const QJsonObject &json, LogEvent &event) const;
+    /// The table tag of a field the format keys as `kind`: "account" for ctx/account_id.
+    static QString tagOf(const QString &field, const QString &kind);
+    /// The fields `format` names as keys: not read again as row keys.
+    const QSet<QString> &keyedFields(const LogFormat &format) const;
     static void addKeyValues(const LogFormat &format, QHash<QString, QString> &fields);
     /// A key's value as it correlates across sources (an ip without its port).
     static QString keyValue(const QString &kind, const QString &value);
@@ -54,6 +63,8 @@ private:
     const LogFormat *m_format;
     const LogFormat *m_payload;
     mutable QHash<const LogFormat *, QHash<QString, LogLevel>> m_levels;
+    mutable QHash<const LogFormat *, QSet<QString>> m_keyedFields;
+    LogKeyExtractor m_keys;
 };
 
 } // namespace salvage
