@@ -15,7 +15,7 @@ struct LogKey
 {
     QString kind;
     QString value;
-    QString table;
+    QString table = {};
 
     bool operator==(const LogKey &other) const = default;
 };

@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <functional>
 
 using namespace Qt::StringLiterals;
@@ -59,15 +60,12 @@ QString tableOfQualifier(const QString &name, const QHash<QString, QString> &ali
     return aliases.value(name.toLower(), name.toLower());
 }
 
+// "schema"."Table" → table: quotes dropped, the last part of a qualified name, lower case.
 QString unquote(QString name)
 {
+    name.remove(u'"');
     name = name.trimmed();
-    if (name.size() >= 2 && name.startsWith(u'"') && name.endsWith(u'"'))
-        name = name.mid(1, name.size() - 2);
-    const qsizetype dot = name.lastIndexOf(u'.');
-    if (dot >= 0)
-        name = unquote(name.mid(dot + 1));
-    return name.toLower();
+    return name.mid(name.lastIndexOf(u'.') + 1).trimmed().toLower();
 }
 
 } // namespace
@@ -79,7 +77,7 @@ bool LogKeyExtractor::isRowRole(const QString &kind)
 
 bool LogKeyExtractor::isTraceKind(const QString &kind)
 {
-    return kind == "request"_L1 || kind == "job"_L1 || kind == "batch"_L1 || kind == "session"_L1;
+    return kind == "request"_L1 || kind == "job"_L1 || kind == "batch"_L1 || kind == "session"_L1 || kind == "pid"_L1;
 }
 
 bool LogKeyExtractor::isKeyValue(QStringView value)
@@ -87,7 +85,8 @@ bool LogKeyExtractor::isKeyValue(QStringView value)
     if (value.isEmpty() || value.size() > 128 || value == u"-")
         return false;
     for (const QChar c : value)
-        if (c.isSpace() || c == QChar::ReplacementCharacter || c.category() == QChar::Other_Control)
+        if (c.isSpace() || c == QChar::ReplacementCharacter || c == QChar(0x2400)
+            || c.category() == QChar::Other_Control)
             return false;
     return true;
 }
@@ -117,24 +116,29 @@ bool LogKeyExtractor::isIdLike(QStringView segment)
 
 void LogKeyExtractor::fromPath(QStringView path, QList<LogKey> &keys)
 {
+    // Most paths carry no id: leave them at one scan for a digit.
+    if (std::none_of(path.begin(), path.end(), [](QChar c) { return c >= u'0' && c <= u'9'; }))
+        return;
     if (const qsizetype scheme = path.indexOf(u"://"); scheme >= 0) {
         const qsizetype slash = path.indexOf(u'/', scheme + 3);
         path = slash < 0 ? QStringView() : path.mid(slash);
     }
     if (const qsizetype query = path.indexOf(u'?'); query >= 0)
         path = path.left(query);
-    QString resource, parent;
+    QStringView resource, parent;
+    const auto word = [](QStringView view) { return view.toString().toLower().replace(u'-', u'_'); };
     for (QStringView segment : path.tokenize(u'/', Qt::SkipEmptyParts)) {
         if (const qsizetype dot = segment.lastIndexOf(u'.'); dot > 0 && segment.size() - dot <= 6)
             segment = segment.left(dot); // /statuses/123.json
         if (!resource.isEmpty() && isIdLike(segment)) {
-            addKey(keys, pathRole, segment.toString(), parent.isEmpty() ? resource : parent + u'/' + resource);
+            addKey(keys, pathRole, segment.toString(),
+                parent.isEmpty() ? word(resource) : word(parent) + u'/' + word(resource));
             parent = resource;
-            resource.clear();
+            resource = {};
         } else if (isResourceWord(segment)) {
-            resource = segment.toString().toLower().replace(u'-', u'_');
+            resource = segment;
         } else {
-            resource.clear(); // "v1", "@alice": no resource for what follows
+            resource = {}; // "v1", "@alice": no resource for what follows
         }
     }
 }
@@ -266,34 +270,41 @@ void LogKeyExtractor::fromFields(const QHash<QString, QString> &fields, const QS
     }
 }
 
+void LogKeyExtractor::fromArguments(const QString &text, qsizetype open, QList<LogKey> &keys)
+{
+    // The list up to its closing bracket, quotes and nesting respected; none when it is cut.
+    qsizetype end = open, depth = 0;
+    bool quoted = false;
+    for (; end < text.size(); ++end) {
+        const QChar c = text.at(end);
+        if (c == u'\\' && quoted)
+            ++end;
+        else if (c == u'"')
+            quoted = !quoted;
+        else if (!quoted && c == u'[')
+            ++depth;
+        else if (!quoted && c == u']' && --depth == 0)
+            break;
+    }
+    if (end >= text.size())
+        return;
+    const QString list = text.mid(open, end - open + 1);
+    const QJsonDocument parsed = QJsonDocument::fromJson(list.toUtf8());
+    if (parsed.isArray()) {
+        QJsonObject holder;
+        holder.insert(u"args"_s, parsed.array());
+        fromJson(holder, {}, keys);
+        return;
+    }
+    // Ruby's inspect (symbols, single quotes): the plain items.
+    for (QStringView item : QStringView(list).mid(1, list.size() - 2).tokenize(u','))
+        addKey(keys, argumentRole, item.trimmed().toString().remove(u'"').remove(u'\'').remove(u'[').remove(u']'), {});
+}
+
 void LogKeyExtractor::fromText(const QString &text, QList<LogKey> &keys)
 {
-    if (const qsizetype at = text.indexOf("args=["_L1); at >= 0) {
-        // The list up to its closing bracket, quotes and nesting respected.
-        qsizetype end = at + 5, depth = 0;
-        bool quoted = false;
-        for (; end < text.size(); ++end) {
-            const QChar c = text.at(end);
-            if (c == u'\\' && quoted)
-                ++end;
-            else if (c == u'"')
-                quoted = !quoted;
-            else if (!quoted && c == u'[')
-                ++depth;
-            else if (!quoted && c == u']' && --depth == 0)
-                break;
-        }
-        const QString list = text.mid(at + 5, end - at - 4);
-        const QJsonDocument parsed = QJsonDocument::fromJson(list.toUtf8());
-        if (parsed.isArray()) {
-            QJsonObject holder;
-            holder.insert(u"args"_s, parsed.array());
-            fromJson(holder, {}, keys);
-        } else {
-            for (QStringView item : QStringView(list).mid(1, list.size() - 2).tokenize(u','))
-                addKey(keys, argumentRole, item.trimmed().toString().remove(u'"').remove(u'\''), {});
-        }
-    }
+    if (const qsizetype at = text.indexOf("args=["_L1); at >= 0)
+        fromArguments(text, at + 5, keys);
     if (!text.contains("_id\""_L1))
         return;
     static const QRegularExpression member(u"\"(\\w+_id)\"\\s*(?:=>|:)\\s*\"?([\\w.:@-]{1,128})"_s);

@@ -23,7 +23,7 @@ public:
     static const QString argumentRole;
     /// The roles above: keys that name a row, looked up per table.
     static bool isRowRole(const QString &kind);
-    /// Kinds of ids that trace work rather than name a row (request, job, batch, session).
+    /// Kinds of ids that trace work rather than name a row (request, job, batch, session, pid).
     static bool isTraceKind(const QString &kind);
 
     /// Bind parameters in `text` (the entry with its DETAIL line, or csvlog's composed message),
@@ -46,6 +46,8 @@ public:
     static bool isKeyValue(QStringView value);
 
 private:
+    /// The elements of the list whose '[' is at `open` in `text`, as arguments.
+    static void fromArguments(const QString &text, qsizetype open, QList<LogKey> &keys);
     /// Per parameter number: the table tag of the column it is compared with or stored in.
     QHash<int, QString> parameterTables(const QString &statement) const;
 

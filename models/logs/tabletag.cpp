@@ -48,11 +48,10 @@ QString TableTag::singular(const QString &word)
 
 QString TableTag::stemOf(const QString &column)
 {
-    const QString name = column.toLower();
-    if (name.endsWith("_ids"_L1) && name.size() > 4)
-        return name.chopped(4);
-    if (name.endsWith("_id"_L1) && name.size() > 3)
-        return name.chopped(3);
+    // Called for every keyed field of every event: no allocation unless it is an id column.
+    for (const auto suffix : { "_id"_L1, "_ids"_L1 })
+        if (column.size() > suffix.size() && column.endsWith(suffix, Qt::CaseInsensitive))
+            return column.chopped(suffix.size()).toLower();
     return {};
 }
 
