@@ -345,8 +345,14 @@ void EventParser::addRowKeys(const LogFormat &format, const QHash<QString, QStri
             }
         }
     }
-    if (text.contains("parameters: $"_L1))
-        m_keys.fromStatement(format.kind == LogFormat::Kind::Text ? text : messageOf(format, fields), event.keys);
+    const bool parameters = text.contains("parameters: $"_L1), constraint = text.contains("Key ("_L1);
+    if (parameters || constraint) {
+        const QString statement = format.kind == LogFormat::Kind::Text ? text : messageOf(format, fields);
+        if (parameters)
+            m_keys.fromStatement(statement, event.keys);
+        if (constraint)
+            m_keys.fromConstraint(statement, event.keys);
+    }
     const QSet<QString> &skip = keyedFields(format);
     if (format.kind == LogFormat::Kind::Json) {
         LogKeyExtractor::fromJson(json, skip, event.keys);

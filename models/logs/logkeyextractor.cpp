@@ -17,6 +17,7 @@ const QString LogKeyExtractor::parameterRole = u"parameter"_s;
 const QString LogKeyExtractor::pathRole = u"path"_s;
 const QString LogKeyExtractor::fieldRole = u"field"_s;
 const QString LogKeyExtractor::argumentRole = u"argument"_s;
+const QString LogKeyExtractor::constraintRole = u"constraint"_s;
 
 namespace {
 
@@ -72,7 +73,8 @@ QString unquote(QString name)
 
 bool LogKeyExtractor::isRowRole(const QString &kind)
 {
-    return kind == parameterRole || kind == pathRole || kind == fieldRole || kind == argumentRole;
+    return kind == parameterRole || kind == pathRole || kind == fieldRole || kind == argumentRole
+        || kind == constraintRole;
 }
 
 bool LogKeyExtractor::isTraceKind(const QString &kind)
@@ -220,6 +222,36 @@ void LogKeyExtractor::fromStatement(const QString &text, QList<LogKey> &keys) co
         if (m.capturedStart(2) < 0)
             continue; // NULL
         addKey(keys, parameterRole, m.captured(2).replace("''"_L1, "'"_L1), tables.value(m.capturedView(1).toInt()));
+    }
+}
+
+void LogKeyExtractor::fromConstraint(const QString &text, QList<LogKey> &keys) const
+{
+    const qsizetype at = text.indexOf("Key ("_L1);
+    if (at < 0)
+        return;
+    // "Key (account_id, target_account_id)=(1004, 10) already exists." (or "is not present in
+    // table"): plain columns only, an expression index's key is left alone.
+    static const QRegularExpression detail(u"Key \\(([\\w\", ]+)\\)=\\(([^()\\n]*)\\)"_s);
+    const QRegularExpressionMatch m = detail.match(text, at);
+    if (!m.hasMatch())
+        return;
+    const QStringList columns = m.captured(1).split(u',');
+    const QStringList values = m.captured(2).split(u", "_s);
+    if (columns.size() != values.size())
+        return; // a value with ", " in it: which is which is unknown
+    static const QRegularExpression statementLine(u"(?:\\bstatement|STATEMENT|QUERY): +([^\\n]+)"_s);
+    static const QRegularExpression relation(
+        u"\\b(?:FROM|INTO|UPDATE)\\s+(?:ONLY\\s+)?((?:\"[^\"]+\"|\\w+)(?:\\s*\\.\\s*(?:\"[^\"]+\"|\\w+))?)"_s,
+        QRegularExpression::CaseInsensitiveOption);
+    const QRegularExpressionMatch statement = statementLine.match(text);
+    const QRegularExpressionMatch table
+        = statement.hasMatch() ? relation.match(statement.captured(1)) : QRegularExpressionMatch();
+    const QString main = table.hasMatch() ? unquote(table.captured(1)) : QString();
+    for (qsizetype i = 0; i < columns.size(); ++i) {
+        const QString column = unquote(columns.at(i));
+        const QString stem = TableTag::stemOf(column);
+        addKey(keys, constraintRole, values.at(i).trimmed(), stem.isEmpty() ? main : stem);
     }
 }
 

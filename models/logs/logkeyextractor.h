@@ -9,11 +9,10 @@
 namespace salvage {
 
 /// Finds the row ids a log line carries outside its format's named fields, each with the role
-/// it plays and a tag for the table it most likely names (TableTag): bind parameters of a logged
-/// statement ("parameters: $1 = '44'", tagged by the column they are compared with or stored
-/// in), ids in a URL path after their resource (/accounts/44), "*_id" fields of JSON and
-/// key=value lines, and job arguments (args=[44]). Keeps a cache of the statements it has
-/// read: one per thread, like EventParser.
+/// it plays (parameter, path, field, argument, constraint) and a tag for the table it most likely names (TableTag):
+/// bind parameters of a logged statement ("parameters: $1 = '44'", tagged by the column they are compared with or
+/// stored in), ids in a URL path after their resource (/accounts/44), "*_id" fields of JSON and key=value lines, and
+/// job arguments (args=[44]). Keeps a cache of the statements it has read: one per thread, like EventParser.
 class LogKeyExtractor
 {
 public:
@@ -21,6 +20,7 @@ public:
     static const QString pathRole;
     static const QString fieldRole;
     static const QString argumentRole;
+    static const QString constraintRole;
     /// The roles above: keys that name a row, looked up per table.
     static bool isRowRole(const QString &kind);
     /// Kinds of ids that trace work rather than name a row (request, job, batch, session, pid).
@@ -29,6 +29,9 @@ public:
     /// Bind parameters in `text` (the entry with its DETAIL line, or csvlog's composed message),
     /// tagged from the statement they belong to. Cheap when `text` has no "parameters: $".
     void fromStatement(const QString &text, QList<LogKey> &keys) const;
+    /// The values of a unique or foreign key violation's DETAIL ("Key (account_id, target_account_id)=
+    /// (1004, 10) already exists."), tagged by column, "id" and plain columns by the statement's table.
+    void fromConstraint(const QString &text, QList<LogKey> &keys) const;
     /// Ids in a URL or path, each tagged with the resource before it ("orders/items" when nested).
     static void fromPath(QStringView path, QList<LogKey> &keys);
     /// "*_id" and "*_ids" members (at any depth), "id" of an object named after a resource, and

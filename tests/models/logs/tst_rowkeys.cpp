@@ -142,7 +142,23 @@ private Q_SLOTS:
                           "$2 = '17'\n"
                           "2024-05-02 14:41:07.723 CEST [23817] STATEMENT:  UPDATE \"follows\" SET \"account_id\" = "
                           "$1 WHERE \"follows\".\"id\" = $2")
-            << QStringList { u"parameter 17 follows"_s, u"parameter 9001 account"_s };
+            << QStringList { u"constraint 10 target_account"_s, u"constraint 1004 account"_s, u"parameter 17 follows"_s,
+                   u"parameter 9001 account"_s };
+        QTest::newRow("pg csvlog: unique violation, key of a plain column")
+            << u"postgresql_csvlog"_s
+            << QByteArray("2025-06-14 09:00:02.500 CEST,\"mastodon\",\"mastodon_production\",2040,\"10.0.0.5:51234\","
+                          "684d1f2a.7f8,3,\"INSERT\",2025-06-14 08:59:58 CEST,5/112,0,ERROR,23505,\"duplicate key "
+                          "value violates unique constraint \"\"index_accounts_on_uri\"\"\",\"Key "
+                          "(uri)=(https://remote.example/users/alice) already exists.\",,,,,\"INSERT INTO accounts "
+                          "(uri) VALUES ($1)\",,,\"puma: cluster worker 0\",\"client backend\",,0")
+            << QStringList { u"constraint https://remote.example/users/alice accounts"_s };
+        QTest::newRow("pg stderr: expression index key is left alone")
+            << u"postgresql_log"_s
+            << QByteArray("2024-12-26 21:31:00.412 CET [48213] ERROR:  duplicate key value violates unique constraint "
+                          "\"index_accounts_on_username_and_domain_lower\"\n"
+                          "2024-12-26 21:31:00.412 CET [48213] DETAIL:  Key (lower(username::text), "
+                          "COALESCE(lower(domain::text), ''::text))=(alice, ) already exists.")
+            << QStringList();
         QTest::newRow("pg csvlog: message and detail")
             << u"postgresql_csvlog"_s << pgCsv << QStringList { u"parameter 44 account"_s };
         QTest::newRow("nginx combined: id after its resource")
