@@ -440,7 +440,9 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
         if (!value.isEmpty() && value != "-"_L1 && !event.keys.contains(key))
             event.keys.append(key);
     }
-    addRowKeys(*used, fields, text, used == &format ? json : innerJson, event);
+    // A one-line text entry holds its statement or path in the body: scan that, not the prefix too.
+    const bool bodyOnly = used->kind == LogFormat::Kind::Text && rest.isEmpty();
+    addRowKeys(*used, fields, bodyOnly ? event.body : text, used == &format ? json : innerJson, event);
     event.fields = std::move(fields);
     return event;
 }
