@@ -6,7 +6,6 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 
-#include <algorithm>
 #include <functional>
 
 using namespace Qt::StringLiterals;
@@ -119,7 +118,10 @@ bool LogKeyExtractor::isIdLike(QStringView segment)
 void LogKeyExtractor::fromPath(QStringView path, QList<LogKey> &keys)
 {
     // Most paths carry no id: leave them at one scan for a digit.
-    if (std::none_of(path.begin(), path.end(), [](QChar c) { return c >= u'0' && c <= u'9'; }))
+    const char16_t *c = path.utf16(), *end = c + path.size();
+    while (c != end && (*c < u'0' || *c > u'9'))
+        ++c;
+    if (c == end)
         return;
     if (const qsizetype scheme = path.indexOf(u"://"); scheme >= 0) {
         const qsizetype slash = path.indexOf(u'/', scheme + 3);
