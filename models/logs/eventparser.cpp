@@ -306,22 +306,19 @@ LogLevel EventParser::levelOf(const LogFormat &format, const QString &value) con
     return level;
 }
 
-QString EventParser::tagOf(const QString &field, const QString &kind)
+const EventParser::FormatKeys &EventParser::formatKeys(const LogFormat &format) const
 {
-    // Request, job and session ids end in "_id" too, but name no row.
-    if (LogKeyExtractor::isTraceKind(kind))
-        return {};
-    return TableTag::stemOf(field.mid(field.lastIndexOf(u'/') + 1));
-}
-
-const QSet<QString> &EventParser::keyedFields(const LogFormat &format) const
-{
-    auto it = m_keyedFields.find(&format);
-    if (it == m_keyedFields.end()) {
-        QSet<QString> names;
-        for (const auto &[field, kind] : format.keys)
-            names.insert(field);
-        it = m_keyedFields.insert(&format, names);
+    auto it = m_formatKeys.find(&format);
+    if (it == m_formatKeys.end()) {
+        FormatKeys keys;
+        for (const auto &[field, kind] : format.keys) {
+            keys.fields.insert(field);
+            // Request, job and session ids end in "_id" too, but name no row.
+            keys.tags << (LogKeyExtractor::isTraceKind(kind)
+                    ? QString()
+                    : TableTag::stemOf(field.mid(field.lastIndexOf(u'/') + 1)));
+        }
+        it = m_formatKeys.insert(&format, keys);
     }
     return *it;
 }
@@ -353,7 +350,7 @@ void EventParser::addRowKeys(const LogFormat &format, const QHash<QString, QStri
         if (constraint)
             m_keys.fromConstraint(statement, event.keys);
     }
-    const QSet<QString> &skip = keyedFields(format);
+    const QSet<QString> &skip = formatKeys(format).fields;
     if (format.kind == LogFormat::Kind::Json) {
         LogKeyExtractor::fromJson(json, skip, event.keys);
     } else {
@@ -420,9 +417,12 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
                 event.originalTime = inner.value(m_payload->timestampField);
             if (!inner.value(m_payload->laneField).isEmpty())
                 event.lane = inner.value(m_payload->laneField);
-            for (const auto &[field, kind] : format.keys)
+            const QStringList &tags = formatKeys(format).tags;
+            for (qsizetype k = 0; k < format.keys.size(); ++k) {
+                const auto &[field, kind] = format.keys.at(k);
                 if (!fields.value(field).isEmpty())
-                    event.keys.append({ kind, keyValue(kind, fields.value(field)), tagOf(field, kind) });
+                    event.keys.append({ kind, keyValue(kind, fields.value(field)), tags.at(k) });
+            }
             fields.insert(inner);
         }
     }
@@ -434,9 +434,11 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
         if (!rest.isEmpty())
             event.message += u'\n' + stripAnsi(continuation(format, used != &format ? used : nullptr, rest));
     }
-    for (const auto &[field, kind] : used->keys) {
+    const QStringList &tags = formatKeys(*used).tags;
+    for (qsizetype k = 0; k < used->keys.size(); ++k) {
+        const auto &[field, kind] = used->keys.at(k);
         const QString value = keyValue(kind, fields.value(field));
-        const LogKey key { kind, value, tagOf(field, kind) };
+        const LogKey key { kind, value, tags.at(k) };
         if (!value.isEmpty() && value != "-"_L1 && !event.keys.contains(key))
             event.keys.append(key);
     }

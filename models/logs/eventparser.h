@@ -42,10 +42,14 @@ private:
     /// The keys that name rows (LogKeyExtractor) in an entry parsed with `format`.
     void addRowKeys(const LogFormat &format, const QHash<QString, QString> &fields, const QString &text,
         const QJsonObject &json, LogEvent &event) const;
-    /// The table tag of a field the format keys as `kind`: "account" for ctx/account_id.
-    static QString tagOf(const QString &field, const QString &kind);
-    /// The fields `format` names as keys: not read again as row keys.
-    const QSet<QString> &keyedFields(const LogFormat &format) const;
+    /// What a format's keys need per event, worked out once: the fields it keys (not read again
+    /// as row keys) and each key's table tag ("account" for ctx/account_id), in format.keys order.
+    struct FormatKeys
+    {
+        QSet<QString> fields;
+        QStringList tags;
+    };
+    const FormatKeys &formatKeys(const LogFormat &format) const;
     static void addKeyValues(const LogFormat &format, QHash<QString, QString> &fields);
     /// A key's value as it correlates across sources (an ip without its port).
     static QString keyValue(const QString &kind, const QString &value);
@@ -63,7 +67,7 @@ private:
     const LogFormat *m_format;
     const LogFormat *m_payload;
     mutable QHash<const LogFormat *, QHash<QString, LogLevel>> m_levels;
-    mutable QHash<const LogFormat *, QSet<QString>> m_keyedFields;
+    mutable QHash<const LogFormat *, FormatKeys> m_formatKeys;
     LogKeyExtractor m_keys;
 };
 
