@@ -2,6 +2,8 @@
 
 #include "core/error.h"
 #include "core/inputfile.h"
+#include "db/pgsession.h"
+#include "db/schemareader.h"
 #include "report/timelinereport.h"
 #include "timeline/annotations.h"
 #include "timeline/timeline.h"
@@ -65,7 +67,49 @@ QString utc(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s) + u" UTC"_s;
 }
 
-void writeSummary(QIODevice &out, const Timeline &timeline, const std::vector<EventRef> &selection)
+// Per --key: how many selected events carry it, in which roles and as which table's id.
+QString keyLines(const Timeline &timeline, const QStringList &keys, const std::vector<EventRef> &selection)
+{
+    const QSet<EventRef> selected(selection.begin(), selection.end());
+    QString text;
+    for (const QString &key : keys) {
+        const auto qualified = timeline.correlation().exact(key).empty() ? Timeline::tableKey(key) : std::nullopt;
+        const QString value = qualified ? qualified->second : key;
+        QMap<QString, qint64> roles;
+        qint64 exact = 0, inferred = 0;
+        for (const CorrelationLink &link : timeline.keyLinks(key)) {
+            if (!selected.contains(link.to))
+                continue;
+            if (!link.exact) {
+                ++inferred;
+                continue;
+            }
+            ++exact;
+            QSet<QString> seen;
+            for (const LogKey &carried : timeline.event(link.to).keys) {
+                const QString table = timeline.tableOf(carried);
+                const QString role = table.isEmpty() ? carried.kind : carried.kind + u" of "_s + table;
+                if (carried.value == value && !seen.contains(role)) {
+                    seen.insert(role);
+                    ++roles[role];
+                }
+            }
+        }
+        QStringList parts;
+        for (auto it = roles.cbegin(); it != roles.cend(); ++it)
+            parts << u"%1 %2"_s.arg(it.key()).arg(it.value());
+        text += u"key %1: %2 events"_s.arg(key).arg(exact);
+        if (!parts.isEmpty())
+            text += u" (%1)"_s.arg(parts.join(u", "_s));
+        if (inferred > 0)
+            text += u", %1 inferred"_s.arg(inferred);
+        text += u'\n';
+    }
+    return text;
+}
+
+void writeSummary(
+    QIODevice &out, const Timeline &timeline, const QStringList &keys, const std::vector<EventRef> &selection)
 {
     std::vector<qint64> counts(size_t(timeline.sourceCount()), 0), first(counts.size(), 0), last(counts.size(), 0);
     for (const EventRef &ref : selection) {
@@ -94,6 +138,7 @@ void writeSummary(QIODevice &out, const Timeline &timeline, const std::vector<Ev
             text += u", "_s + log.file().damage();
         text += u'\n';
     }
+    text += keyLines(timeline, keys, selection);
     text += u"total: %1 events"_s.arg(selection.size());
     if (!selection.empty())
         text += u", %1 .. %2"_s.arg(utc(timeline.instant(selection.front())), utc(timeline.instant(selection.back())));
@@ -111,6 +156,11 @@ int run(const QStringList &arguments)
     parser.addOption({ u"to"_s, u"only events at or before TS"_s, u"TS"_s });
     parser.addOption(
         { u"key"_s, u"only events carrying VALUE as a key, and inferred links (repeatable)"_s, u"VALUE"_s });
+    parser.addOption(
+        { u"table"_s, u"read each --key as an id of TABLE (as --key TABLE:VALUE): events whose key is tagged with it"_s,
+            u"TABLE"_s });
+    parser.addOption(
+        { u"db"_s, u"a database whose table names resolve the keys' tables (libpq conninfo or URI)"_s, u"CONN"_s });
     parser.addOption({ u"format"_s, u"markdown, html, csv, jsonl or summary"_s, u"FORMAT"_s, u"summary"_s });
     addOutputOptions(parser);
     parseOrThrow(parser, u"timeline"_s, arguments, true);
@@ -144,8 +194,23 @@ int run(const QStringList &arguments)
     if (parser.isSet(u"to"_s))
         filter.toMs = parseInstant(parser.value(u"to"_s), u"--to"_s);
     filter.keys = parser.values(u"key"_s);
+    if (parser.isSet(u"table"_s)) {
+        const QString table = parser.value(u"table"_s).trimmed();
+        if (filter.keys.isEmpty() || table.isEmpty() || table.contains(u':'))
+            throw UsageError { u"timeline: --table takes a table name and needs at least one --key"_s };
+        for (QString &key : filter.keys)
+            if (!Timeline::tableKey(key))
+                key = table + u':' + key;
+    }
 
     Timeline timeline;
+    if (parser.isSet(u"db"_s)) {
+        PgSession session(parser.value(u"db"_s), PgSession::Options { true, u"Database"_s, 15 });
+        QStringList tables;
+        for (const Table &table : SchemaReader::read(session).tables)
+            tables << table.name;
+        timeline.setTableNames(tables);
+    }
     timeline.setSources(workspaceSources + sourcesFrom(logs, parser.values(u"source-tz"_s)));
     timeline.build();
     // Keys need the key index; reports also show inferred links (nginx ↔ Rails) from it.
@@ -155,7 +220,7 @@ int run(const QStringList &arguments)
 
     const std::unique_ptr<QIODevice> out = openOutput(parser);
     if (!reportFormat) {
-        writeSummary(*out, timeline, selection);
+        writeSummary(*out, timeline, filter.keys, selection);
         finishOutput(*out);
         return int(Success);
     }

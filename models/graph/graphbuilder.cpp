@@ -96,9 +96,11 @@ QStringList GraphBuilder::identifyingColumns(const Table &table)
     return columns;
 }
 
-QStringList GraphBuilder::identifyingValues(const QVariantList &values)
+QStringList GraphBuilder::identifyingValues(const QVariantList &values, const QStringList &rowIds)
 {
     LogKeyCandidates candidates;
+    for (qsizetype i = 0; i + 1 < rowIds.size(); i += 2)
+        candidates.addRowId(rowIds.at(i), rowIds.at(i + 1));
     for (const QVariant &value : values)
         if (value.isValid())
             candidates.add(value.toString());
@@ -187,7 +189,14 @@ RelationGraph GraphBuilder::build(const QString &tableName, const QStringList &k
             QVariantList identifyingRow;
             for (const QString &column : identifying)
                 identifyingRow << valueOf(column);
-            node->values = identifyingValues(identifyingRow);
+            // Its ids with the tables they name (its key, what it references), then the rest.
+            QStringList rowIds;
+            if (visit.keyValues.size() == 1)
+                rowIds << visit.table->name << visit.keyValues.first();
+            for (const ForeignKey &reference : visit.table->foreignKeys)
+                if (reference.columns.size() == 1 && valueOf(reference.columns.first()).isValid())
+                    rowIds << reference.refTable << valueOf(reference.columns.first()).toString();
+            node->values = identifyingValues(identifyingRow, rowIds);
         }
         if (visit.depth >= m_options.depth || graph.nodes.size() >= m_options.maxNodes) {
             graph.truncated = graph.truncated || graph.nodes.size() >= m_options.maxNodes;

@@ -1,5 +1,7 @@
 #include "reportwriter.h"
 
+#include "logs/logkeyextractor.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,7 +18,7 @@ QString keysText(const QList<LogKey> &keys)
 {
     QStringList parts;
     for (const LogKey &key : keys)
-        parts.append(key.kind + u'=' + key.value);
+        parts.append(key.kind + u'=' + (key.table.isEmpty() ? key.value : key.table + u':' + key.value));
     return parts.join(u' ');
 }
 
@@ -173,12 +175,20 @@ void ReportWriter::add(const ReportEntry &e)
                 keys.insert(key.kind, values);
             }
         }
+        // Row ids with their role and the table they most likely name (null: none known).
+        QJsonArray rowKeys;
+        for (const LogKey &key : e.keys)
+            if (!key.table.isEmpty() || LogKeyExtractor::isRowRole(key.kind))
+                rowKeys.append(QJsonObject { { u"role"_s, key.kind }, { u"value"_s, key.value },
+                    { u"table"_s, key.table.isEmpty() ? QJsonValue() : QJsonValue(key.table) } });
         QJsonArray tags = QJsonArray::fromStringList(e.tags);
         if (e.starred)
             tags.append(u"starred"_s);
         QJsonObject o { { u"message"_s, e.message }, { u"datetime"_s, isoUtc(e.instantMs) },
             { u"timestamp"_s, e.instantMs * 1000 }, { u"timestamp_desc"_s, e.timestampDesc }, { u"source"_s, e.source },
             { u"level"_s, levelName(e.level) }, { u"keys"_s, keys }, { u"tag"_s, tags } };
+        if (!rowKeys.isEmpty())
+            o.insert(u"row_keys"_s, rowKeys);
         if (!e.originalTime.isEmpty())
             o.insert(u"original_time"_s, e.originalTime);
         if (!e.comment.isEmpty())

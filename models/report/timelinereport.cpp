@@ -22,6 +22,8 @@ ReportEntry TimelineReport::entryFor(EventRef ref) const
     entry.level = event.level;
     entry.message = event.message;
     entry.keys = event.keys;
+    for (LogKey &key : entry.keys)
+        key.table = m_timeline.tableOf(key); // the table it names, as the schema spells it
     entry.timestampDesc = event.timestampDesc;
     entry.inferred = m_inferred.contains(ref);
     if (m_timeline.hasCorrelation()) {

@@ -1,6 +1,9 @@
 #include "timeline.h"
 
 #include "core/error.h"
+#include "logs/tabletag.h"
+
+#include <QRegularExpression>
 
 #include <QMutex>
 #include <QThread>
@@ -188,11 +191,40 @@ QString Timeline::eventKey(EventRef ref) const
     return log.source().path + u'#' + QString::number(log.index().offset(ref.entry));
 }
 
+std::optional<std::pair<QString, QString>> Timeline::tableKey(const QString &key)
+{
+    static const QRegularExpression form(u"^(?:[A-Za-z_][\\w$]*\\.)?([A-Za-z_][\\w$]*):(.+)$"_s);
+    const QRegularExpressionMatch m = form.match(key.trimmed());
+    if (!m.hasMatch())
+        return std::nullopt;
+    return std::pair { m.captured(1).toLower(), m.captured(2) };
+}
+
+QList<CorrelationLink> Timeline::keyLinks(const QString &key) const
+{
+    if (m_correlation.exact(key).empty())
+        if (const auto qualified = tableKey(key))
+            return m_correlation.relatedIn(qualified->first, qualified->second, m_tables);
+    return m_correlation.related(key);
+}
+
+void Timeline::setTableNames(const QStringList &tables)
+{
+    m_tables.clear();
+    for (const QString &table : tables)
+        m_tables.insert(table.toLower());
+}
+
+QString Timeline::tableOf(const LogKey &key) const
+{
+    return key.table.isEmpty() ? QString() : TableTag::resolve(key.table, m_tables);
+}
+
 QSet<EventRef> Timeline::keyed(const QStringList &keys, QSet<EventRef> *inferred) const
 {
     QSet<EventRef> refs;
     for (const QString &key : keys) {
-        for (const CorrelationLink &link : m_correlation.related(key)) {
+        for (const CorrelationLink &link : keyLinks(key)) {
             refs.insert(link.to);
             if (!link.exact && inferred)
                 inferred->insert(link.to);
@@ -204,8 +236,18 @@ QSet<EventRef> Timeline::keyed(const QStringList &keys, QSet<EventRef> *inferred
 QStringList Timeline::keysAmong(const QStringList &values) const
 {
     QStringList keys;
+    static const QRegularExpression number(u"^-?\\d+$"_s);
     for (const QString &value : values) {
-        if (keys.contains(value) || m_correlation.exact(value).empty())
+        if (keys.contains(value))
+            continue;
+        if (m_correlation.exact(value).empty()) {
+            const auto qualified = tableKey(value);
+            if (qualified && !m_correlation.exactIn(qualified->first, qualified->second, m_tables).empty())
+                keys << value;
+            continue;
+        }
+        // A number names a row only with its table: bare, it is any table's id 44.
+        if (number.match(value).hasMatch())
             continue;
         QStringList kinds = m_correlation.kindsOf(value);
         kinds.removeAll(u"pid"_s);

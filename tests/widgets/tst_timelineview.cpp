@@ -88,6 +88,47 @@ private Q_SLOTS:
         QVERIFY(jobs.rowCount() >= 2); // the index job and the parse job
     }
 
+    // "Show in timeline" on an account row (Compare or Graph give "accounts:44" with the row's
+    // values): its request, its DELETE statement and the job that got it as an argument; not
+    // status 44, and not by the bare 44.
+    void accountRowFindsItsEvents()
+    {
+        ShownView shown;
+        TimelineView &view = shown.view;
+        QSignalSpy correlated(&view, &TimelineView::correlated);
+        view.setSources({
+            LogSource { m_files.write(u"row-access.log"_s,
+                            "198.51.100.7 - - [02/May/2024:14:41:05 +0200] \"GET /api/v1/accounts/44/statuses "
+                            "HTTP/1.1\" 200 157 \"-\" \"curl\"\n"
+                            "198.51.100.8 - - [02/May/2024:14:41:06 +0200] \"GET /api/v1/statuses/44 HTTP/1.1\" 200 "
+                            "157 \"-\" \"curl\"\n"),
+                u"nginx"_s, {}, {}, 0 },
+            LogSource { m_files.write(u"row-postgresql.log"_s,
+                            "2024-05-02 14:41:07.698 CEST [23817] LOG:  duration: 69.628 ms  execute a44: DELETE FROM "
+                            "\"accounts\" WHERE \"accounts\".\"id\" = $1\n"
+                            "2024-05-02 14:41:07.698 CEST [23817] DETAIL:  parameters: $1 = '44'\n"),
+                u"postgresql"_s, {}, {}, 0 },
+            LogSource { m_files.write(u"row-sidekiq.log"_s,
+                            "2024-05-02T12:41:07.000Z pid=7 tid=1sat class=AccountMergingWorker jid=403379ed44f8 INFO: "
+                            "start args=[44]\n"),
+                u"sidekiq"_s, {}, {}, 0 },
+        });
+        QVERIFY(correlated.wait(30000));
+        auto *table = view.findChild<QTableView *>();
+        QCOMPARE(table->model()->rowCount(), 4);
+        view.showRow(u"public.accounts 44 (alice)"_s, { u"accounts:44"_s, u"44"_s, u"alice"_s });
+        QCOMPARE(view.filter().keys, QStringList { u"accounts:44"_s });
+        QCOMPARE(table->model()->rowCount(), 3);
+        QString shownText;
+        for (int row = 0; row < 3; ++row)
+            for (int column = 0; column < table->model()->columnCount(); ++column)
+                shownText += table->model()->index(row, column).data().toString() + u'\n';
+        QVERIFY2(shownText.contains(u"accounts/44"_s) && shownText.contains(u"DELETE FROM"_s)
+                && shownText.contains(u"argument=44"_s),
+            qPrintable(shownText));
+        QVERIFY(!shownText.contains(u"statuses/44"_s));
+    }
+
     // The Export button's work: what the table shows, with the operator's marks, as a postmortem.
     void exportsWithMarks()
     {

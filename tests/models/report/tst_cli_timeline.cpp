@@ -156,6 +156,25 @@ private Q_SLOTS:
         QCOMPARE(run.out.trimmed().split('\n').size(), 2); // the 502 and the job start
     }
 
+    // A row id in a path is a key with its role and table: --key VALUE finds it in any role,
+    // --table (or TABLE:VALUE) only as an id of that table; the summary and the JSON say which.
+    void rowIdWithRoleAndTable()
+    {
+        CliRun run = runCli({ u"timeline"_s, u"--log"_s, m_access, u"--key"_s, u"9001"_s });
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY2(run.out.contains("key 9001: 1 events (path of accounts 1)\n"), run.out.constData());
+        run = runCli({ u"timeline"_s, u"--log"_s, m_access, u"--key"_s, u"9001"_s, u"--table"_s, u"accounts"_s,
+            u"--format"_s, u"jsonl"_s });
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(run.out.trimmed().count('\n'), 0);
+        const QJsonArray rowKeys = QJsonDocument::fromJson(run.out).object().value("row_keys"_L1).toArray();
+        QCOMPARE(rowKeys.size(), 1);
+        QCOMPARE(rowKeys.at(0).toObject(),
+            (QJsonObject { { u"role"_s, u"path"_s }, { u"value"_s, u"9001"_s }, { u"table"_s, u"accounts"_s } }));
+        run = runCli({ u"timeline"_s, u"--log"_s, m_access, u"--key"_s, u"statuses:9001"_s });
+        QVERIFY2(run.out.contains("key statuses:9001: 0 events\n"), run.out.constData());
+    }
+
     void summaryAndOutputFile()
     {
         const QString out = m_files.path(u"summary.txt"_s);
@@ -191,6 +210,8 @@ private Q_SLOTS:
             u"null=Mars/Base"_s };
         QTest::newRow("tz for unknown file")
             << QStringList { u"timeline"_s, u"--log"_s, u"/dev/null"_s, u"--source-tz"_s, u"x.log=UTC"_s };
+        QTest::newRow("table without key")
+            << QStringList { u"timeline"_s, u"--log"_s, u"/dev/null"_s, u"--table"_s, u"accounts"_s };
         QTest::newRow("bad time") << QStringList { u"timeline"_s, u"--log"_s, u"/dev/null"_s, u"--from"_s,
             u"yesterday"_s };
     }
