@@ -118,7 +118,11 @@ MainWindow::MainWindow(QWidget *parent)
     connect(compare, &CompareView::finished, this, [this](const DiffResult &result) {
         m_timeline->annotations()->replaceDerived(DatabaseEvents::idPrefix, DatabaseEvents::of(result));
     });
-    addView(QStringLiteral("console"), tr("&SQL console"), new SqlConsole(m_live, m_backup, this));
+    auto *console = new SqlConsole(m_live, m_backup, this);
+    addView(QStringLiteral("console"), tr("&SQL console"), console);
+    // The console runs on the side the operator last clicked into.
+    connect(m_livePanel, &SourcePanel::sideSelected, console, &SqlConsole::setSide);
+    connect(m_backupPanel, &SourcePanel::sideSelected, console, &SqlConsole::setSide);
     // The workspace's log sources go to the timeline, paths taken relative to the workspace file.
     connect(this, &MainWindow::workspaceOpened, this, [this](const Workspace &workspace) {
         try {

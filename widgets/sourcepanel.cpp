@@ -1,7 +1,9 @@
 #include "sourcepanel.h"
 
 #include "db/schematreemodel.h"
+#include "statecolours.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -28,8 +30,7 @@ SourcePanel::SourcePanel(Connection *connection, QWidget *parent)
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
     m_title->setFont(titleFont);
     // LIVE is the database that can be harmed: it gets the warm colour in every palette.
-    const QColor accent = side == Side::Live ? QColor(0xd3, 0x54, 0x00) : QColor(0x2e, 0x86, 0xc1);
-    m_title->setStyleSheet(QStringLiteral("color: %1;").arg(accent.name()));
+    showAccent();
     m_state = new QLabel(this);
     m_state->setObjectName(QStringLiteral("state"));
     m_details = new QLabel(this);
@@ -80,6 +81,8 @@ SourcePanel::SourcePanel(Connection *connection, QWidget *parent)
         if (!text.isEmpty())
             m_tree->expandToDepth(0);
     });
+    // A click in this side's tree makes it the side the window works on (the SQL console follows).
+    connect(m_tree, &QTreeView::pressed, this, [this]() { Q_EMIT sideSelected(m_connection->side()); });
     connect(m_tree, &QTreeView::activated, this, [this](const QModelIndex &index) {
         const QString table = index.data(SchemaTreeModel::QualifiedTableRole).toString();
         if (!table.isEmpty())
@@ -97,6 +100,19 @@ SourcePanel::SourcePanel(Connection *connection, QWidget *parent)
     });
     connect(m_connection, &Connection::schemaFailed, m_details, &QLabel::setText);
     updateState();
+}
+
+void SourcePanel::showAccent()
+{
+    m_title->setStyleSheet(
+        QStringLiteral("color: %1;").arg(StateColours::side(m_connection->side(), palette()).name()));
+}
+
+void SourcePanel::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        showAccent();
 }
 
 const Schema &SourcePanel::schema() const

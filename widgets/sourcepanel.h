@@ -31,9 +31,15 @@ public:
 Q_SIGNALS:
     void connectRequested(salvage::Side side);
     void tableActivated(const QString &qualifiedTable);
+    /// The operator clicked into this side (its schema tree): other views follow that side.
+    void sideSelected(salvage::Side side);
+
+protected:
+    void changeEvent(QEvent *event) override;
 
 private:
     void updateState();
+    void showAccent();
 
     Connection *m_connection;
     SchemaTreeModel *m_model;

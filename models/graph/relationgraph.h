@@ -63,12 +63,19 @@ struct RelationGraph
     QList<GraphNode> nodes;
     QList<GraphEdge> edges;
     bool truncated = false; ///< the node limit stopped the walk
+    qint64 folded = 0; ///< rows folded into "N more" nodes by aggregated()
 
     const GraphNode *node(const QString &id) const;
     GraphNode *node(const QString &id);
 
     /// The root, the moved edges and the rows at their ends: the picture of a merge, without the rest.
     RelationGraph movesOnly() const;
+    /// The incident's picture: the root, the moves and the lost edges (only in BACKUP), and the rows
+    /// at their ends.
+    RelationGraph incidentView() const;
+    /// At most `perRelation` leaf rows per (row, relation, table, state); the rest of each such
+    /// fan becomes one "N more" group node carrying their row count. Moves keep their own limit.
+    RelationGraph aggregated(int perRelation) const;
 
     QJsonObject toJson() const;
     QString toDot() const;
