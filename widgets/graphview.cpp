@@ -102,7 +102,7 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
     m_root = new QLineEdit(this);
     m_root->setObjectName(QStringLiteral("graphRoot"));
     m_root->setPlaceholderText(tr("root row, e.g. accounts:42"));
-    m_root->setMinimumWidth(160);
+    m_root->setMinimumWidth(m_root->fontMetrics().averageCharWidth() * 14);
     m_depth = new QSpinBox(this);
     m_depth->setRange(0, 4);
     m_depth->setValue(1);
@@ -112,7 +112,7 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
     m_overlay->setToolTip(tr("Draw the graph on LIVE and BACKUP and mark what was lost, is new, or moved"));
     m_scope = new QComboBox(this);
     m_scope->setObjectName(QStringLiteral("graphScope"));
-    m_scope->addItem(tr("Incident: moves and lost rows"), int(Scope::Incident));
+    m_scope->addItem(tr("Incident"), int(Scope::Incident));
     m_scope->addItem(tr("Moves only"), int(Scope::MovesOnly));
     m_scope->addItem(tr("Everything"), int(Scope::Everything));
     m_scope->setToolTip(tr("Incident: the root, the moves and what exists only in BACKUP (needs BACKUP overlaid).\n"
@@ -124,6 +124,7 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
     m_legend = new QLabel(StateColours::legendHtml(palette()), this);
+    m_legend->setWordWrap(true);
     m_scene = new QGraphicsScene(this);
     auto *view = new ZoomingView(m_scene, this);
     view->onNodeActivated = [this](const QString &id) {
@@ -149,20 +150,25 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setDragMode(QGraphicsView::ScrollHandDrag);
 
+    // Two short rows rather than one long one: the view must fit between the docks at 1280 px.
     auto *toolbar = new QHBoxLayout;
     toolbar->addWidget(m_root, 2);
     toolbar->addWidget(m_depth);
-    toolbar->addWidget(m_overlay);
-    toolbar->addWidget(m_scope);
     toolbar->addWidget(m_drawButton);
     toolbar->addWidget(m_cancelButton);
-    toolbar->addWidget(exportButton);
+    auto *options = new QHBoxLayout;
+    options->addWidget(new QLabel(tr("Show:"), this));
+    options->addWidget(m_scope);
+    options->addWidget(m_overlay);
+    options->addWidget(exportButton);
+    options->addStretch(1);
     auto *statusRow = new QHBoxLayout;
     statusRow->addWidget(m_status, 1);
     statusRow->addWidget(m_legend);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(toolbar);
+    layout->addLayout(options);
     layout->addLayout(statusRow);
     layout->addWidget(m_view, 1);
 

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "aboutdialog.h"
+#include "compactlayout.h"
 #include "compareview.h"
 #include "connectdialog.h"
 #include "core/error.h"
@@ -33,6 +34,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -258,6 +260,7 @@ void MainWindow::createMenus()
 
 void MainWindow::addView(const QString &id, const QString &title, QWidget *view)
 {
+    compactLayout(view);
     const int tab = m_views->addTab(view, QString(title).remove(QLatin1Char('&')));
     QAction *action = m_viewActions.value(id);
     if (!action) {
@@ -413,11 +416,17 @@ void MainWindow::restoreSettings()
 {
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("ui/geometry")).toByteArray())) {
-        resize(1400, 860);
-        resizeDocks(findChildren<QDockWidget *>(QStringLiteral("jobsDock")), { 170 }, Qt::Vertical);
+        // A first start fills most of the screen it is on; docks are sized in characters and lines,
+        // so that a 4K screen's larger fonts get room too.
+        const QRect available = screen()->availableGeometry();
+        resize(available.width() * 9 / 10, available.height() * 9 / 10);
+        const QFontMetrics metrics = fontMetrics();
+        resizeDocks(
+            findChildren<QDockWidget *>(QStringLiteral("jobsDock")), { metrics.lineSpacing() * 8 }, Qt::Vertical);
+        const int dockWidth = qMin(metrics.averageCharWidth() * 34, available.width() / 5);
         resizeDocks({ findChild<QDockWidget *>(QStringLiteral("liveDock")),
                         findChild<QDockWidget *>(QStringLiteral("backupDock")) },
-            { 330, 330 }, Qt::Horizontal);
+            { dockWidth, dockWidth }, Qt::Horizontal);
     }
     restoreState(settings.value(QStringLiteral("ui/state")).toByteArray());
 }

@@ -8,8 +8,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPushButton>
 #include <QSortFilterProxyModel>
+#include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -37,9 +37,13 @@ SourcePanel::SourcePanel(Connection *connection, QWidget *parent)
     m_details->setWordWrap(true);
     m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    m_connect = new QPushButton(tr("Connect…"), this);
-    m_disconnect = new QPushButton(tr("Disconnect"), this);
-    m_reload = new QPushButton(tr("Reload"), this);
+    // Tool buttons: as wide as their text, so that the dock can be narrow on a 1280-pixel screen.
+    m_connect = new QToolButton(this);
+    m_connect->setText(tr("Connect…"));
+    m_disconnect = new QToolButton(this);
+    m_disconnect->setText(tr("Disconnect"));
+    m_reload = new QToolButton(this);
+    m_reload->setText(tr("Reload"));
     m_reload->setToolTip(tr("Read the schema again"));
 
     m_filter = new QLineEdit(this);
@@ -73,9 +77,9 @@ SourcePanel::SourcePanel(Connection *connection, QWidget *parent)
     layout->addWidget(m_filter);
     layout->addWidget(m_tree, 1);
 
-    connect(m_connect, &QPushButton::clicked, this, [this]() { Q_EMIT connectRequested(m_connection->side()); });
-    connect(m_disconnect, &QPushButton::clicked, m_connection, &Connection::close);
-    connect(m_reload, &QPushButton::clicked, m_connection, &Connection::refreshSchema);
+    connect(m_connect, &QToolButton::clicked, this, [this]() { Q_EMIT connectRequested(m_connection->side()); });
+    connect(m_disconnect, &QToolButton::clicked, m_connection, &Connection::close);
+    connect(m_reload, &QToolButton::clicked, m_connection, &Connection::refreshSchema);
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_proxy->setFilterFixedString(text);
         if (!text.isEmpty())

@@ -7,7 +7,7 @@
 
 class QLabel;
 class QLineEdit;
-class QPushButton;
+class QToolButton;
 class QSortFilterProxyModel;
 class QTreeView;
 
@@ -47,9 +47,9 @@ private:
     QLabel *m_title;
     QLabel *m_state;
     QLabel *m_details;
-    QPushButton *m_connect;
-    QPushButton *m_disconnect;
-    QPushButton *m_reload;
+    QToolButton *m_connect;
+    QToolButton *m_disconnect;
+    QToolButton *m_reload;
     QLineEdit *m_filter;
     QTreeView *m_tree;
 };

@@ -160,8 +160,8 @@ QWidget *TimelineView::makeToolbar()
     exportButton->setObjectName(u"exportTimeline"_s);
     exportButton->setToolTip(tr("Write what the table shows as a postmortem: Markdown, HTML, CSV or Timesketch JSONL"));
     // The text fields keep room to type in; the combos give way (they show their choice elided).
-    m_search->setMinimumWidth(110);
-    m_key->setMinimumWidth(150);
+    m_search->setMinimumWidth(m_search->fontMetrics().averageCharWidth() * 14);
+    m_key->setMinimumWidth(m_key->fontMetrics().averageCharWidth() * 18);
     for (QComboBox *combo : { m_level, m_source, m_zone }) {
         combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         combo->setMinimumContentsLength(9);
