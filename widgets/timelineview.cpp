@@ -5,6 +5,7 @@
 #include "jobs/backgroundjob.h"
 #include "jobs/jobregistry.h"
 #include "loghighlighter.h"
+#include "markdelegate.h"
 #include "report/timelinereport.h"
 #include "timeline/databaseevents.h"
 #include "timeline/timelinelanes.h"
@@ -95,6 +96,9 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(false);
+    // Levels and stars in the palette's colours (readable in the dark theme too).
+    m_table->setItemDelegate(new MarkDelegate(m_table));
+    m_table->setItemDelegateForColumn(TimelineModel::Star, new StarDelegate(m_table));
     m_detail->setOpenLinks(false);
     connect(m_detail, &QTextBrowser::anchorClicked, this, [this](const QUrl &url) {
         if (url.scheme() == "key"_L1) {
