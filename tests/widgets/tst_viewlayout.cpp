@@ -1,14 +1,17 @@
 // Layout and palette of the views: the window fits a 1280×800 screen, and the marks' colours come
 // from the palette and stay readable in the light and the dark theme.
 #include "mainwindow.h"
+#include "markdelegate.h"
 #include "statecolours.h"
 #include "theme.h"
 
 #include <QApplication>
 #include <QScreen>
 #include <QSettings>
+#include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTest>
 #include <cmath>
 
@@ -121,6 +124,55 @@ private Q_SLOTS:
         QVERIFY(StateColours::background(Mark::Lost, palette) != StateColours::background(Mark::Changed, palette));
         // The palette's link colour is readable on its base (key links in the timeline).
         QVERIFY(contrast(palette.color(QPalette::Link), base) >= 3.0);
+        theme::apply(theme::Choice::System);
+    }
+
+    void starsShowAndToggleInTheDarkTheme()
+    {
+        theme::apply(theme::Choice::Dark);
+        QStandardItemModel model(2, 2);
+        for (int row = 0; row < 2; ++row) {
+            auto *star = new QStandardItem;
+            star->setCheckable(true);
+            star->setCheckState(row == 0 ? Qt::Checked : Qt::Unchecked);
+            model.setItem(row, 0, star);
+            model.setItem(row, 1, new QStandardItem(QStringLiteral("event %1").arg(row)));
+        }
+        QTableView view;
+        view.setModel(&model);
+        view.setItemDelegate(new MarkDelegate(&view));
+        view.setItemDelegateForColumn(0, new StarDelegate(&view));
+        view.resize(400, 200);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+
+        // The starred row's glyph is drawn in the star colour, visible on the dark base.
+        const QColor starColour = StateColours::foreground(Mark::Warning, view.palette());
+        auto hasColour = [&](const QRect &cell, const QColor &colour) {
+            const QImage image = view.viewport()->grab().toImage();
+            for (int y = cell.top(); y <= cell.bottom(); ++y)
+                for (int x = cell.left(); x <= cell.right(); ++x) {
+                    const QColor pixel = image.pixelColor(x, y);
+                    if (qAbs(pixel.red() - colour.red()) < 30 && qAbs(pixel.green() - colour.green()) < 30
+                        && qAbs(pixel.blue() - colour.blue()) < 30)
+                        return true;
+                }
+            return false;
+        };
+        view.clearSelection();
+        QVERIFY(hasColour(view.visualRect(model.index(0, 0)), starColour));
+        QVERIFY(!hasColour(view.visualRect(model.index(1, 0)), starColour));
+        QCOMPARE(model.index(0, 0).data(Qt::DisplayRole).toString(), QString()); // the glyph is the delegate's
+
+        // A click toggles the star either way; so does Space.
+        QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, view.visualRect(model.index(1, 0)).center());
+        QCOMPARE(model.item(1, 0)->checkState(), Qt::Checked);
+        QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, view.visualRect(model.index(0, 0)).center());
+        QCOMPARE(model.item(0, 0)->checkState(), Qt::Unchecked);
+        QVERIFY(hasColour(view.visualRect(model.index(1, 0)), starColour));
+        view.setCurrentIndex(model.index(1, 0));
+        QTest::keyClick(view.viewport(), Qt::Key_Space);
+        QCOMPARE(model.item(1, 0)->checkState(), Qt::Unchecked);
         theme::apply(theme::Choice::System);
     }
 };
