@@ -109,6 +109,9 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
     m_moves->horizontalHeader()->setStretchLastSection(true);
     m_moves->setWordWrap(false);
     m_moves->setTextElideMode(Qt::ElideMiddle); // a name's start and end say more than its middle
+    // The moved keys and their names first; where they moved, after.
+    m_moves->horizontalHeader()->moveSection(3, 1);
+    m_moves->horizontalHeader()->moveSection(4, 2);
     m_movesSummary = new QLabel(tr("Moves: foreign keys that point elsewhere in live, largest fan-in first"), this);
     m_movesSummary->setObjectName(QStringLiteral("movesSummary"));
     m_movesSummary->setWordWrap(true);

@@ -124,7 +124,6 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
     m_legend = new QLabel(StateColours::legendHtml(palette()), this);
-    m_legend->setWordWrap(true);
     m_scene = new QGraphicsScene(this);
     auto *view = new ZoomingView(m_scene, this);
     view->onNodeActivated = [this](const QString &id) {

@@ -5,6 +5,7 @@
 #include <QSet>
 #include <QXmlStreamWriter>
 #include <algorithm>
+#include <climits>
 #include <functional>
 
 namespace salvage {
@@ -75,10 +76,12 @@ RelationGraph RelationGraph::incidentView() const
         return edge.presence == Presence::Moved || edge.presence == Presence::OnlyBackup;
     });
     focused.truncated = truncated;
-    return focused;
+    // A lost edge to a row that still exists (a victim's status, now someone else's) is context:
+    // one node per relation says how many; the rows lost themselves stay in sight.
+    return focused.foldFans([](const GraphNode &leaf) { return leaf.presence == Presence::Both ? 0 : INT_MAX; });
 }
 
-RelationGraph RelationGraph::aggregated(int perRelation) const
+RelationGraph RelationGraph::foldFans(const std::function<int(const GraphNode &leaf)> &limitFor) const
 {
     QHash<QString, int> degree;
     for (const GraphEdge &edge : edges) {
@@ -106,9 +109,10 @@ RelationGraph RelationGraph::aggregated(int perRelation) const
         if (!leafIsTarget && !isLeaf(edge.from))
             continue;
         const QString anchor = leafIsTarget ? edge.from : edge.to;
-        const QString leafTable = node(leafIsTarget ? edge.to : edge.from)->table;
+        const GraphNode *leaf = node(leafIsTarget ? edge.to : edge.from);
+        const QString leafTable = leaf->table;
         const QString fanKey = QStringList { anchor, edge.via, leafTable, presenceName(edge.presence),
-            leafIsTarget ? QStringLiteral(">") : QStringLiteral("<") }
+            presenceName(leaf->presence), leafIsTarget ? QStringLiteral(">") : QStringLiteral("<") }
                                    .join(QChar(0x1f));
         Fan &fan = fans[fanKey];
         if (fan.edges.isEmpty()) {
@@ -125,6 +129,8 @@ RelationGraph RelationGraph::aggregated(int perRelation) const
     QList<GraphEdge> moreEdges;
     for (const QString &fanKey : std::as_const(order)) {
         const Fan &fan = fans.value(fanKey);
+        const GraphEdge &sample = edges.at(fan.edges.first());
+        const int perRelation = limitFor(*node(fan.leafIsTarget ? sample.to : sample.from));
         if (fan.edges.size() <= perRelation)
             continue;
         // The heaviest edges stay; the rest are summed into one node.
@@ -143,9 +149,13 @@ RelationGraph RelationGraph::aggregated(int perRelation) const
         const QString table = node(fan.leafIsTarget ? first.to : first.from)->table;
         const QString moreId
             = QStringLiteral("%1:more-%2-%3-%4").arg(table, first.via, presenceName(first.presence), fan.anchor);
-        GraphNode more { moreId, table, {}, QStringLiteral("%L1 more").arg(hidden), true, rows, first.presence, {} };
+        // Rows that still exist, folded whole, are context; the rest of a fan of lost rows is "N more".
+        const QString label = perRelation > 0 ? QStringLiteral("%L1 more").arg(hidden)
+                                              : QStringLiteral("%L1 rows, still in LIVE").arg(hidden);
+        GraphNode more { moreId, table, {}, label, true, rows, perRelation > 0 ? first.presence : Presence::Both, {} };
         result.nodes.append(more);
-        result.folded += hidden;
+        if (perRelation > 0)
+            result.folded += hidden;
         moreEdges.append({ fan.leafIsTarget ? fan.anchor : moreId, fan.leafIsTarget ? moreId : fan.anchor, first.via,
             rows, -1, -1, first.presence });
     }
@@ -156,6 +166,11 @@ RelationGraph RelationGraph::aggregated(int perRelation) const
     result.edges.append(moreEdges);
     result.nodes.removeIf([&](const GraphNode &candidate) { return droppedNodes.contains(candidate.id); });
     return result;
+}
+
+RelationGraph RelationGraph::aggregated(int perRelation) const
+{
+    return foldFans([perRelation](const GraphNode &) { return perRelation; });
 }
 
 QJsonObject RelationGraph::toJson() const
