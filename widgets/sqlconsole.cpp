@@ -28,7 +28,7 @@ SqlConsole::SqlConsole(Connection *live, Connection *backup, QWidget *parent)
 {
     m_side = new QComboBox(this);
     m_side->setObjectName(QStringLiteral("consoleSide"));
-    m_side->addItem(tr("Choose LIVE or BACKUP…"));
+    m_side->addItem(tr("Choose a side…"));
     m_side->addItem(tr("on LIVE (read-only)"), int(Side::Live));
     m_side->addItem(tr("on BACKUP"), int(Side::Backup));
     m_side->setToolTip(tr("The database the statement runs on; follows the side last chosen in the window"));
@@ -45,6 +45,7 @@ SqlConsole::SqlConsole(Connection *live, Connection *backup, QWidget *parent)
     m_cancel->setEnabled(false);
     m_status = new QLabel(this);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setWordWrap(true); // a long error must never widen the window
     m_grid = new QTableView(this);
     m_grid->setModel(m_model);
     m_grid->setAlternatingRowColors(true);

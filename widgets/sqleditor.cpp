@@ -83,6 +83,11 @@ bool SqlEditor::event(QEvent *event)
 {
     if (event->type() == QEvent::ApplicationPaletteChange || event->type() == QEvent::PaletteChange)
         applyPalette();
+    // An open completion list is a popup: under a window manager it takes the next click outside
+    // it, so the first click on Run after typing would only close it. Close it when the pointer
+    // or the focus leaves the editor.
+    if ((event->type() == QEvent::Leave || event->type() == QEvent::FocusOut) && isListActive())
+        cancelList();
     return QsciScintilla::event(event);
 }
 

@@ -490,8 +490,10 @@ void TimelineView::showDetail(int row)
     QStringList links;
     for (const QString &key : index.data(TimelineModel::KeysRole).toStringList()) {
         const QString value = key.section(u'=', 1);
+        // The link colour named from the palette: a rich-text default may not follow a dark theme.
         links.append(
-            u"<a href=\"key:%1\">%2</a>"_s.arg(QString::fromUtf8(QUrl::toPercentEncoding(value)), key.toHtmlEscaped()));
+            u"<a style=\"color:%3\" href=\"key:%1\">%2</a>"_s.arg(QString::fromUtf8(QUrl::toPercentEncoding(value)),
+                key.toHtmlEscaped(), m_detail->palette().color(QPalette::Link).name()));
     }
     if (!links.isEmpty())
         html += tr("<p>Keys (click to filter every lane): %1</p>").arg(links.join(u" · "_s));

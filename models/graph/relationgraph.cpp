@@ -151,6 +151,7 @@ RelationGraph RelationGraph::foldFans(const std::function<int(const GraphNode &l
             = QStringLiteral("%1:more-%2-%3-%4").arg(table, first.via, presenceName(first.presence), fan.anchor);
         // Rows that still exist, folded whole, are context; the rest of a fan of lost rows is "N more".
         const QString label = perRelation > 0 ? QStringLiteral("%L1 more").arg(hidden)
+            : hidden == 1                     ? QStringLiteral("1 row, still in LIVE")
                                               : QStringLiteral("%L1 rows, still in LIVE").arg(hidden);
         GraphNode more { moreId, table, {}, label, true, rows, perRelation > 0 ? first.presence : Presence::Both, {} };
         result.nodes.append(more);
