@@ -3,6 +3,7 @@
 #include "aboutdialog.h"
 #include "backup/pitrevents.h"
 #include "backup/pitrrecovery.h"
+#include "compactlayout.h"
 #include "compareview.h"
 #include "connectdialog.h"
 #include "core/error.h"
@@ -36,6 +37,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -121,7 +123,11 @@ MainWindow::MainWindow(QWidget *parent)
     connect(compare, &CompareView::finished, this, [this](const DiffResult &result) {
         m_timeline->annotations()->replaceDerived(DatabaseEvents::idPrefix, DatabaseEvents::of(result));
     });
-    addView(QStringLiteral("console"), tr("&SQL console"), new SqlConsole(m_live, m_backup, this));
+    auto *console = new SqlConsole(m_live, m_backup, this);
+    addView(QStringLiteral("console"), tr("&SQL console"), console);
+    // The console runs on the side the operator last clicked into.
+    connect(m_livePanel, &SourcePanel::sideSelected, console, &SqlConsole::setSide);
+    connect(m_backupPanel, &SourcePanel::sideSelected, console, &SqlConsole::setSide);
     // The workspace's log sources go to the timeline, paths taken relative to the workspace file.
     connect(this, &MainWindow::workspaceOpened, this, [this](const Workspace &workspace) {
         try {
@@ -259,6 +265,7 @@ void MainWindow::createMenus()
 
 void MainWindow::addView(const QString &id, const QString &title, QWidget *view)
 {
+    compactLayout(view);
     const int tab = m_views->addTab(view, QString(title).remove(QLatin1Char('&')));
     QAction *action = m_viewActions.value(id);
     if (!action) {
@@ -463,11 +470,17 @@ void MainWindow::restoreSettings()
 {
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("ui/geometry")).toByteArray())) {
-        resize(1400, 860);
-        resizeDocks(findChildren<QDockWidget *>(QStringLiteral("jobsDock")), { 170 }, Qt::Vertical);
+        // A first start fills most of the screen it is on; docks are sized in characters and lines,
+        // so that a 4K screen's larger fonts get room too.
+        const QRect available = screen()->availableGeometry();
+        resize(available.width() * 9 / 10, available.height() * 9 / 10);
+        const QFontMetrics metrics = fontMetrics();
+        resizeDocks(
+            findChildren<QDockWidget *>(QStringLiteral("jobsDock")), { metrics.lineSpacing() * 8 }, Qt::Vertical);
+        const int dockWidth = qMin(metrics.averageCharWidth() * 34, available.width() / 5);
         resizeDocks({ findChild<QDockWidget *>(QStringLiteral("liveDock")),
                         findChild<QDockWidget *>(QStringLiteral("backupDock")) },
-            { 330, 330 }, Qt::Horizontal);
+            { dockWidth, dockWidth }, Qt::Horizontal);
     }
     restoreState(settings.value(QStringLiteral("ui/state")).toByteArray());
 }

@@ -5,6 +5,7 @@
 #include "jobs/backgroundjob.h"
 #include "jobs/jobregistry.h"
 #include "loghighlighter.h"
+#include "markdelegate.h"
 #include "report/timelinereport.h"
 #include "timeline/databaseevents.h"
 #include "timeline/timelinelanes.h"
@@ -95,6 +96,9 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(false);
+    // Levels and stars in the palette's colours (readable in the dark theme too).
+    m_table->setItemDelegate(new MarkDelegate(m_table));
+    m_table->setItemDelegateForColumn(TimelineModel::Star, new StarDelegate(m_table));
     m_detail->setOpenLinks(false);
     connect(m_detail, &QTextBrowser::anchorClicked, this, [this](const QUrl &url) {
         if (url.scheme() == "key"_L1) {
@@ -160,8 +164,8 @@ QWidget *TimelineView::makeToolbar()
     exportButton->setObjectName(u"exportTimeline"_s);
     exportButton->setToolTip(tr("Write what the table shows as a postmortem: Markdown, HTML, CSV or Timesketch JSONL"));
     // The text fields keep room to type in; the combos give way (they show their choice elided).
-    m_search->setMinimumWidth(110);
-    m_key->setMinimumWidth(150);
+    m_search->setMinimumWidth(m_search->fontMetrics().averageCharWidth() * 14);
+    m_key->setMinimumWidth(m_key->fontMetrics().averageCharWidth() * 18);
     for (QComboBox *combo : { m_level, m_source, m_zone }) {
         combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         combo->setMinimumContentsLength(9);
@@ -486,8 +490,10 @@ void TimelineView::showDetail(int row)
     QStringList links;
     for (const QString &key : index.data(TimelineModel::KeysRole).toStringList()) {
         const QString value = key.section(u'=', 1);
+        // The link colour named from the palette: a rich-text default may not follow a dark theme.
         links.append(
-            u"<a href=\"key:%1\">%2</a>"_s.arg(QString::fromUtf8(QUrl::toPercentEncoding(value)), key.toHtmlEscaped()));
+            u"<a style=\"color:%3\" href=\"key:%1\">%2</a>"_s.arg(QString::fromUtf8(QUrl::toPercentEncoding(value)),
+                key.toHtmlEscaped(), m_detail->palette().color(QPalette::Link).name()));
     }
     if (!links.isEmpty())
         html += tr("<p>Keys (click to filter every lane): %1</p>").arg(links.join(u" · "_s));

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "db/pgsession.h"
+#include "db/rowlabels.h"
 #include "db/sqlident.h"
 #include "jobs/jobcontrol.h"
 #include "logs/logkeycandidates.h"
@@ -62,21 +63,10 @@ QString GraphBuilder::nodeId(const Table &table, const QStringList &key)
 
 QString GraphBuilder::labelColumn(const Table &table)
 {
-    // A text column that identifies the row to people: one in a unique key first (usernames,
-    // e-mails, slugs), else the first text column.
-    for (const UniqueKey &key : table.uniqueKeys) {
-        for (const QString &column : key.columns) {
-            const Column *candidate = table.column(column);
-            if (candidate && candidate->typeCategory == QLatin1Char('S'))
-                return column;
-        }
-        for (const QString &element : key.elements) {
-            for (const Column &candidate : table.columns) {
-                if (candidate.typeCategory == QLatin1Char('S') && element.contains(candidate.name))
-                    return candidate.name;
-            }
-        }
-    }
+    // A unique text column names the row to people (usernames, e-mails, slugs); else the first
+    // text column that is not the key.
+    if (const QString unique = RowLabels::labelColumn(table); !unique.isEmpty())
+        return unique;
     for (const Column &column : table.columns) {
         if (column.typeCategory == QLatin1Char('S') && !table.primaryKey.contains(column.name))
             return column.name;
