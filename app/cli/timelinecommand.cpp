@@ -2,7 +2,10 @@
 
 #include "core/error.h"
 #include "core/inputfile.h"
-#include "report/timelinereport.h"
+#include "db/pgsession.h"
+#include "diff/diffrunner.h"
+#include "jobs/jobcontrol.h"
+#include "report/timelineexport.h"
 #include "timeline/annotations.h"
 #include "timeline/timeline.h"
 #include "workspace/workspace.h"
@@ -81,10 +84,10 @@ void writeSummary(QIODevice &out, const Timeline &timeline, const std::vector<Ev
         QString formatName = format->id;
         if (log.payload())
             formatName += u" in "_s + log.format()->id;
-        text += u"%1: %2 events (%3 lines), format %4, naive times as %5"_s.arg(log.source().path)
+        text += u"%1: %2 events (%3 lines), format %4, %5"_s.arg(log.source().path)
                     .arg(counts[size_t(i)])
                     .arg(log.index().lineCount())
-                    .arg(formatName, log.zoneDescription());
+                    .arg(formatName, log.timesDescription());
         if (counts[size_t(i)] > 0)
             text += u", %1 .. %2"_s.arg(utc(first[size_t(i)]), utc(last[size_t(i)]));
         const qint64 undated = log.index().count() - log.index().timestampedCount();
@@ -112,6 +115,9 @@ int run(const QStringList &arguments)
     parser.addOption(
         { u"key"_s, u"only events carrying VALUE as a key, and inferred links (repeatable)"_s, u"VALUE"_s });
     parser.addOption({ u"format"_s, u"markdown, html, csv, jsonl or summary"_s, u"FORMAT"_s, u"summary"_s });
+    parser.addOption(
+        { u"live"_s, u"with --backup: compare the databases for the postmortem's loss table and moves"_s, u"CONN"_s });
+    parser.addOption({ u"backup"_s, u"with --live: the backup to compare with"_s, u"CONN"_s });
     addOutputOptions(parser);
     parseOrThrow(parser, u"timeline"_s, arguments, true);
 
@@ -120,8 +126,10 @@ int run(const QStringList &arguments)
     // it keeps by "path#offset" find their events) and the operator's annotations.
     QList<LogSource> workspaceSources;
     Annotations annotations;
+    TimelineExportRequest request;
     if (parser.isSet(u"workspace"_s)) {
         const QString file = parser.value(u"workspace"_s);
+        request.inputs.workspaceDirectory = QFileInfo(file).absolutePath();
         InputFile::require(file, u"the workspace"_s);
         const Workspace workspace = Workspace::load(file);
         for (LogSource source : workspace.logs) {
@@ -144,6 +152,8 @@ int run(const QStringList &arguments)
     if (parser.isSet(u"to"_s))
         filter.toMs = parseInstant(parser.value(u"to"_s), u"--to"_s);
     filter.keys = parser.values(u"key"_s);
+    if (parser.isSet(u"live"_s) != parser.isSet(u"backup"_s))
+        throw UsageError { u"timeline: --live and --backup go together"_s };
 
     Timeline timeline;
     timeline.setSources(workspaceSources + sourcesFrom(logs, parser.values(u"source-tz"_s)));
@@ -151,21 +161,31 @@ int run(const QStringList &arguments)
     // Keys need the key index; reports also show inferred links (nginx ↔ Rails) from it.
     if (!filter.keys.isEmpty() || reportFormat)
         timeline.buildCorrelation();
-    const std::vector<EventRef> selection = timeline.select(filter);
 
-    const std::unique_ptr<QIODevice> out = openOutput(parser);
     if (!reportFormat) {
-        writeSummary(*out, timeline, selection);
+        const std::unique_ptr<QIODevice> out = openOutput(parser);
+        writeSummary(*out, timeline, timeline.select(filter));
         finishOutput(*out);
         return int(Success);
     }
-    TimelineReport report(timeline, &annotations);
-    QSet<EventRef> inferred;
-    timeline.keyed(filter.keys, &inferred);
-    report.setInferred(std::move(inferred));
-    ReportWriter writer(out.get(), *reportFormat, u"Incident timeline"_s);
-    report.write(writer, selection, report.sourceNotes());
-    finishOutput(*out);
+    request.format = *reportFormat;
+    request.filter = filter;
+    if (parser.isSet(u"live"_s)) {
+        PgSession backup(parser.value(u"backup"_s), PgSession::Options { true, u"BACKUP"_s, 15 });
+        PgSession live(parser.value(u"live"_s), PgSession::Options { true, u"LIVE"_s, 15 });
+        JobControl control;
+        request.inputs.diff = DiffRunner::run(backup, live, control);
+    }
+    // The same export as the Timeline view's; a file gets its figures next to it.
+    const QString output = parser.value(u"output"_s);
+    if (output.isEmpty() || output == "-"_L1) {
+        const std::unique_ptr<QIODevice> out = openOutput(parser);
+        TimelineExport::toDevice(timeline, annotations, request, *out);
+        finishOutput(*out);
+        return int(Success);
+    }
+    TimelineExport::toFile(timeline, annotations, request, output,
+        parser.isSet(u"force"_s) ? SafeFileWriter::Existing::Replace : SafeFileWriter::Existing::Keep);
     return int(Success);
 }
 
