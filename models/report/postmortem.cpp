@@ -91,28 +91,32 @@ void PostmortemSummarizer::describeDiff(PostmortemSummary &summary) const
     }
     const DiffResult &diff = *m_inputs.diff;
     summary.losses = lossesOf(diff);
-    qint64 lost = 0, added = 0, changed = 0;
+    qint64 lost = 0, added = 0, changed = 0, moved = 0;
     for (const TableLoss &loss : std::as_const(summary.losses)) {
         lost += loss.lost;
         added += loss.added;
         changed += loss.changed;
+        moved += loss.moved;
     }
-    summary.what << u"%L1 rows lost, %L2 new and %L3 changed across %4 of %5 tables (BACKUP → LIVE)."_s.arg(lost)
+    // A re-pointed row is a changed row: said within the changed count, not added to it.
+    summary.what << u"%L1 rows lost, %L2 new and %L3 changed%4 across %5 of %6 tables (BACKUP → LIVE)."_s.arg(lost)
                         .arg(added)
                         .arg(changed)
+                        .arg(moved > 0 ? u" (%L1 of them re-pointed)"_s.arg(moved) : QString())
                         .arg(summary.losses.size())
                         .arg(diff.tables.size());
     if (!summary.losses.isEmpty() && summary.losses.first().lost > 0) {
         const TableLoss &top = summary.losses.first();
         summary.what << u"Most rows were lost from %1 (%L2)."_s.arg(top.table).arg(top.lost);
     }
-    const QList<DiffFanIn> fanIn = diff.fanIn();
+    QList<DiffFanIn> fanIn = diff.fanIn();
+    fanIn.removeIf([](const DiffFanIn &fan) { return !fan.target; }); // cleared references point at no row
     if (!fanIn.isEmpty() && fanIn.first().incident) {
         const DiffFanIn &top = fanIn.first();
         summary.what << u"Largest fan-in: %L1 rows of %2 re-pointed from %L3 %4 to %4 %5."_s.arg(top.rows)
                             .arg(top.tables.join(u", "_s))
                             .arg(top.sources)
-                            .arg(bare(top.table), top.target.value_or(u"NULL"_s));
+                            .arg(bare(top.table), *top.target);
     }
     if (diff.backupTime)
         summary.when << u"The backup's newest row dates from %1."_s.arg(utc(qint64(*diff.backupTime * 1000)));

@@ -25,7 +25,8 @@ QString esc(const QString &text)
 QString hhmm(qint64 ms, qint64 span)
 {
     const QDateTime time = QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
-    return time.toString(span > 2 * 86400000LL ? u"MM-dd HH:mm"_s : span > 600000 ? u"HH:mm"_s : u"HH:mm:ss"_s);
+    // Over half a day the date tells the ticks apart.
+    return time.toString(span > 43200000LL ? u"MM-dd HH:mm"_s : span > 600000 ? u"HH:mm"_s : u"HH:mm:ss"_s);
 }
 
 GraphNode rowNode(const QString &id, const QString &table, const QString &value, Presence presence)
@@ -115,9 +116,12 @@ QByteArray PostmortemFigures::eventsHistogram(const Timeline &timeline, const Po
     }
     for (int tick = 0; tick <= 4; ++tick) {
         const double x = left + (width - left - right) * tick / 4.0;
-        svg += u"<text x=\"%1\" y=\"%2\" text-anchor=\"middle\">%3</text>\n"_s.arg(x, 0, 'f', 1)
+        // The end ticks stay inside the picture.
+        const QString anchor = tick == 0 ? u"start"_s : tick == 4 ? u"end"_s : u"middle"_s;
+        svg += u"<text x=\"%1\" y=\"%2\" text-anchor=\"%4\">%3</text>\n"_s.arg(x, 0, 'f', 1)
                    .arg(top + plot + 14)
-                   .arg(hhmm(from + span * tick / 4, span));
+                   .arg(hhmm(from + span * tick / 4, span))
+                   .arg(anchor);
     }
     if (summary.incidentWindow) {
         const auto [first, last] = *summary.incidentWindow;
@@ -213,9 +217,12 @@ RelationGraph PostmortemFigures::movesGraph(const DiffResult &diff, int maxTarge
     const QList<DiffMove> moves = diff.moves();
     int targets = 0;
     for (const DiffFanIn &fan : diff.fanIn()) {
+        // Rows whose reference was cleared (NULL) point at no row: a loss, but not a move into one.
+        if (!fan.target)
+            continue;
         if (!fan.incident || targets++ >= maxTargets)
             break;
-        const QString target = fan.target.value_or(u"NULL"_s);
+        const QString target = *fan.target;
         const QString targetId = fan.table + u':' + target;
         if (graph.root.isEmpty())
             graph.root = targetId;
