@@ -261,8 +261,11 @@ void TimelineView::adoptTimeline(std::shared_ptr<Timeline> timeline, const QStri
         [this](const QModelIndex &current) { showDetail(current.row()); });
     // A new tag or comment widens its column when the text needs it.
     connect(m_annotations, &Annotations::markChanged, m_model, [this] {
+        // Up to a third of the table: the message stays in sight; longer text shows in its tooltip.
+        const int cap = std::max(200, m_table->viewport()->width() / 3);
         for (int column : { TimelineModel::Tags, TimelineModel::Comment })
-            m_table->setColumnWidth(column, std::max(m_table->columnWidth(column), contentWidth(m_table, column)));
+            m_table->setColumnWidth(
+                column, std::max(m_table->columnWidth(column), std::min(cap, contentWidth(m_table, column))));
     });
     m_source->blockSignals(true);
     while (m_source->count() > 1)
@@ -650,10 +653,13 @@ void TimelineView::showRowMenu(const QPoint &pos)
     menu.setObjectName(u"timelineRowMenu"_s);
     QAction *starAction = menu.addAction(starred ? tr("Unstar") : tr("Star"), this,
         [this, star, starred] { m_model->setData(star, starred ? Qt::Unchecked : Qt::Checked, Qt::CheckStateRole); });
-    QAction *tagAction
-        = menu.addAction(tr("Tag…"), this, [this, row] { m_table->edit(m_model->index(row, TimelineModel::Tags)); });
-    QAction *commentAction = menu.addAction(
-        tr("Comment…"), this, [this, row] { m_table->edit(m_model->index(row, TimelineModel::Comment)); });
+    const auto editCell = [this, row](int column) {
+        const QModelIndex cell = m_model->index(row, column);
+        m_table->setCurrentIndex(cell);
+        m_table->edit(cell);
+    };
+    QAction *tagAction = menu.addAction(tr("Tag…"), this, [editCell] { editCell(TimelineModel::Tags); });
+    QAction *commentAction = menu.addAction(tr("Comment…"), this, [editCell] { editCell(TimelineModel::Comment); });
     // Manual events are marked where they were written, not here.
     for (QAction *action : { starAction, tagAction, commentAction })
         action->setEnabled(!manual);

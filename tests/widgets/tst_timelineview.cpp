@@ -10,6 +10,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -290,6 +291,7 @@ private Q_SLOTS:
     {
         ShownView shown;
         TimelineView &view = shown.view;
+        view.resize(1280, 800); // the smallest screen the issue was walked at
         QVERIFY(shown.showParsed(m_files.write(u"columns.log"_s, kTwoJobLines)));
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         auto *table = view.findChild<QTableView *>();
@@ -302,10 +304,20 @@ private Q_SLOTS:
             QVERIFY2(right <= table->viewport()->width(),
                 qPrintable(u"%1 ends at %2 of %3"_s.arg(column).arg(right).arg(table->viewport()->width())));
         }
-        // A long comment widens its column to fit.
-        const QString comment = u"the merge re-pointed every follow of the victims to account 9001"_s;
+        // A comment widens its column to fit, up to a third of the table: the message stays in sight.
+        const QString comment = u"re-pointed follows"_s;
+        const int before = table->columnWidth(TimelineModel::Comment);
         view.annotations()->setComment(view.timeline()->eventKey(view.timeline()->merged().front()), comment);
         QVERIFY(table->columnWidth(TimelineModel::Comment) >= table->fontMetrics().horizontalAdvance(comment));
+        view.annotations()->setComment(view.timeline()->eventKey(view.timeline()->merged().back()),
+            u"the merge re-pointed every follow of the victims to account 9001, then deleted them"_s);
+        QVERIFY(table->columnWidth(TimelineModel::Comment) > before);
+        QVERIFY(table->columnWidth(TimelineModel::Comment) <= std::max(200, table->viewport()->width() / 3));
+        QVERIFY(table->columnViewportPosition(TimelineModel::Message) < table->viewport()->width());
+        // Looked at by people too: the view at 1280×800 goes into the build tree.
+        const QDir screenshots(QCoreApplication::applicationDirPath() + u"/screenshots"_s);
+        QVERIFY(screenshots.mkpath(u"."_s));
+        QVERIFY(shown.view.grab().save(screenshots.filePath(u"timeline-marks-columns.png"_s)));
     }
 
     // Right-click on a row: star, tag, comment, copy a key, follow it into another view.
@@ -328,7 +340,18 @@ private Q_SLOTS:
             actionNamed(menu, u"Star"_s)->trigger();
         });
         QVERIFY(view.annotations()->mark(key).starred);
-        withRowMenu(table, 0, [](QMenu *menu) { QVERIFY(actionNamed(menu, u"Unstar"_s)); });
+        withRowMenu(table, 0, [](QMenu *menu) {
+            QVERIFY(actionNamed(menu, u"Unstar"_s));
+            const QDir screenshots(QCoreApplication::applicationDirPath() + u"/screenshots"_s);
+            QVERIFY(screenshots.mkpath(u"."_s));
+            QVERIFY(menu->grab().save(screenshots.filePath(u"timeline-row-menu.png"_s)));
+        });
+        // Tag… and Comment… open the cell's editor.
+        withRowMenu(table, 0, [](QMenu *menu) { actionNamed(menu, u"Comment…"_s)->trigger(); });
+        QCOMPARE(table->currentIndex().column(), int(TimelineModel::Comment));
+        auto *editor = table->viewport()->findChild<QLineEdit *>();
+        QVERIFY(editor && editor->isVisible());
+        QTest::keyClick(editor, Qt::Key_Escape);
         withRowMenu(table, 0, [](QMenu *menu) {
             QMenu *copy = actionNamed(menu, u"Copy key"_s)->menu();
             actionNamed(copy, u"job=j1"_s)->trigger();
