@@ -42,6 +42,14 @@ private:
     QString m_live;
     QString m_backup;
 
+    void connectBoth(MainWindow &window)
+    {
+        window.connectSide(Side::Live, ConnectionProfile { QStringLiteral("live db"), m_live });
+        window.connectSide(Side::Backup, ConnectionProfile { QStringLiteral("backup db"), m_backup });
+        QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Live)->state(), Connection::State::Open, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Backup)->state(), Connection::State::Open, 15000);
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -236,10 +244,9 @@ private Q_SLOTS:
             ddl + QStringLiteral("INSERT INTO \"Odd\"\"T\" VALUES ('b', 3), ('same', 0)"));
         MainWindow window;
         window.show();
-        window.connectSide(Side::Live, ConnectionProfile { QStringLiteral("live db"), m_live });
-        window.connectSide(Side::Backup, ConnectionProfile { QStringLiteral("backup db"), m_backup });
-        QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Live)->state(), Connection::State::Open, 15000);
-        QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Backup)->state(), Connection::State::Open, 15000);
+        connectBoth(window);
+        if (QTest::currentTestFailed())
+            return;
         auto *compare = window.findChild<CompareView *>();
         QSignalSpy finished(compare, &CompareView::finished);
         compare->compare();
@@ -293,10 +300,9 @@ private Q_SLOTS:
             QStringLiteral("tst_mainwindow_live"), QStringLiteral("INSERT INTO accounts VALUES (8, 'bob')"));
         MainWindow window;
         window.show();
-        window.connectSide(Side::Live, ConnectionProfile { QStringLiteral("live db"), m_live });
-        window.connectSide(Side::Backup, ConnectionProfile { QStringLiteral("backup db"), m_backup });
-        QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Live)->state(), Connection::State::Open, 15000);
-        QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Backup)->state(), Connection::State::Open, 15000);
+        connectBoth(window);
+        if (QTest::currentTestFailed())
+            return;
         QTRY_VERIFY_WITH_TIMEOUT(window.connection(Side::Live)->schema().findTable(QStringLiteral("accounts")), 15000);
         auto *compare = window.findChild<CompareView *>();
         QSignalSpy finished(compare, &CompareView::finished);
