@@ -61,7 +61,7 @@ public:
     void exportTo(const QString &path, ReportWriter::Format format,
         SafeFileWriter::Existing existing = SafeFileWriter::Existing::Replace);
     /// The databases' comparison, for the postmortem's loss table, moves graph and incident window.
-    void setComparison(const DiffResult &result) { m_comparison = result; }
+    void setComparison(const DiffResult &result) { m_comparison = std::make_shared<const DiffResult>(result); }
     /// Where "Add note…" puts a note unless changed: the selected event's time, else the last
     /// event shown in the detail pane, else the first row's; the wall clock only with no events.
     qint64 noteDefaultInstant() const;
@@ -120,7 +120,7 @@ private:
     QComboBox *m_zone;
     QLabel *m_status;
     QSet<int> m_expanded; ///< sources whose sub-lanes show
-    std::optional<DiffResult> m_comparison;
+    std::shared_ptr<const DiffResult> m_comparison;
     std::optional<qint64> m_detailInstant; ///< the event last shown in the detail pane
     QPair<QString, QStringList> m_pendingRow; ///< a showRow() waiting for the parse pass
     std::shared_ptr<CorrelationPass::Result> m_pendingCorrelation; ///< finished, not yet installed

@@ -174,7 +174,7 @@ int run(const QStringList &arguments)
         PgSession backup(parser.value(u"backup"_s), PgSession::Options { true, u"BACKUP"_s, 15 });
         PgSession live(parser.value(u"live"_s), PgSession::Options { true, u"LIVE"_s, 15 });
         JobControl control;
-        request.inputs.diff = DiffRunner::run(backup, live, control);
+        request.inputs.diff = std::make_shared<const DiffResult>(DiffRunner::run(backup, live, control));
     }
     // The same export as the Timeline view's; a file gets its figures next to it.
     const QString output = parser.value(u"output"_s);

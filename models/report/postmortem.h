@@ -7,6 +7,7 @@
 #include <QList>
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -20,7 +21,7 @@ class Timeline;
 /// restores done.
 struct PostmortemInputs
 {
-    std::optional<DiffResult> diff;
+    std::shared_ptr<const DiffResult> diff; ///< null: not compared (shared: the GUI hands it to a job)
     QString workspaceDirectory; ///< searched for undo*.sql; empty: none
 };
 

@@ -36,10 +36,10 @@ QString TimelineExport::figureFileName(const QString &reportPath, const QString 
     return QFileInfo(reportPath).completeBaseName() + u'-' + figure + u".svg"_s;
 }
 
-void TimelineExport::write(Timeline &timeline, const Annotations &annotations, const TimelineExportRequest &request,
-    QIODevice &out, PostmortemSummary *summary, JobControl *control)
+void TimelineExport::write(const Timeline &timeline, const Annotations &annotations,
+    const TimelineExportRequest &request, const std::vector<EventRef> &selection, QIODevice &out,
+    const PostmortemSummary *summary, JobControl *control)
 {
-    const std::vector<EventRef> selection = timeline.select(request.filter);
     QSet<EventRef> inferred;
     timeline.keyed(request.filter.keys, &inferred);
     TimelineReport report(timeline, &annotations);
@@ -53,12 +53,12 @@ void TimelineExport::write(Timeline &timeline, const Annotations &annotations, c
 void TimelineExport::toDevice(Timeline &timeline, const Annotations &annotations, const TimelineExportRequest &request,
     QIODevice &out, JobControl *control)
 {
+    // Selected once: a text search reads every file.
+    const std::vector<EventRef> selection = timeline.select(request.filter);
     std::optional<PostmortemSummary> summary;
-    if (hasSummary(request.format)) {
-        const std::vector<EventRef> selection = timeline.select(request.filter);
+    if (hasSummary(request.format))
         summary = PostmortemSummarizer(timeline, annotations, request.inputs).summarize(selection);
-    }
-    write(timeline, annotations, request, out, summary ? &*summary : nullptr, control);
+    write(timeline, annotations, request, selection, out, summary ? &*summary : nullptr, control);
 }
 
 QStringList TimelineExport::toFile(Timeline &timeline, const Annotations &annotations,
@@ -67,10 +67,10 @@ QStringList TimelineExport::toFile(Timeline &timeline, const Annotations &annota
     // Every file is opened first, so that one that exists stops the export before anything lands.
     const std::unique_ptr<SafeFileWriter> report = openWriter(path, existing);
     QStringList written { path };
+    const std::vector<EventRef> selection = timeline.select(request.filter);
     std::optional<PostmortemSummary> summary;
     std::vector<std::unique_ptr<SafeFileWriter>> figures;
     if (hasSummary(request.format)) {
-        const std::vector<EventRef> selection = timeline.select(request.filter);
         summary = PostmortemSummarizer(timeline, annotations, request.inputs).summarize(selection);
         if (control)
             control->throwIfCancelled();
@@ -84,7 +84,7 @@ QStringList TimelineExport::toFile(Timeline &timeline, const Annotations &annota
             written.append(figurePath);
         }
     }
-    write(timeline, annotations, request, *report, summary ? &*summary : nullptr, control);
+    write(timeline, annotations, request, selection, *report, summary ? &*summary : nullptr, control);
     for (const std::unique_ptr<SafeFileWriter> &figure : figures)
         if (!figure->commit())
             throw Error(figure->errorString());

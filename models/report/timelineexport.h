@@ -42,8 +42,8 @@ public:
     static QString figureFileName(const QString &reportPath, const QString &figure);
 
 private:
-    static void write(Timeline &timeline, const Annotations &annotations, const TimelineExportRequest &request,
-        QIODevice &out, PostmortemSummary *summary, JobControl *control);
+    static void write(const Timeline &timeline, const Annotations &annotations, const TimelineExportRequest &request,
+        const std::vector<EventRef> &selection, QIODevice &out, const PostmortemSummary *summary, JobControl *control);
 };
 
 } // namespace salvage
