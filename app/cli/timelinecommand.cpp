@@ -184,8 +184,19 @@ int run(const QStringList &arguments)
         finishOutput(*out);
         return int(Success);
     }
-    TimelineExport::toFile(timeline, annotations, request, output,
-        parser.isSet(u"force"_s) ? SafeFileWriter::Existing::Replace : SafeFileWriter::Existing::Keep);
+    const bool force = parser.isSet(u"force"_s);
+    const bool existed = QFileInfo::exists(output);
+    try {
+        TimelineExport::toFile(timeline, annotations, request, output,
+            force ? SafeFileWriter::Existing::Replace : SafeFileWriter::Existing::Keep);
+    } catch (const Cancelled &) {
+        throw;
+    } catch (const Error &failure) {
+        // A file kept because it exists: say how to replace it, as every -o does.
+        if (!force && existed)
+            throw UsageError { failure.message() + u" (--force replaces it)"_s };
+        throw;
+    }
     return int(Success);
 }
 

@@ -85,11 +85,13 @@ QStringList TimelineExport::toFile(Timeline &timeline, const Annotations &annota
         }
     }
     write(timeline, annotations, request, selection, *report, summary ? &*summary : nullptr, control);
-    for (const std::unique_ptr<SafeFileWriter> &figure : figures)
-        if (!figure->commit())
-            throw Error(figure->errorString());
+    // The report first: when it fails (a full disk) nothing is put in place, the figures' temporary
+    // files go with their writers.
     if (!report->commit())
         throw Error(report->errorString());
+    for (const std::unique_ptr<SafeFileWriter> &figure : figures)
+        if (!figure->commit())
+            throw Error(figure->errorString() + u" (the report %1 was written without it)"_s.arg(path));
     return written;
 }
 

@@ -27,11 +27,10 @@ class TimelineExport
 {
 public:
     /// Writes the report to `path` and, for Markdown and HTML, each figure to "<name>-<figure>.svg"
-    /// beside it, every file through SafeFileWriter; the figures are put in place first, the report
-    /// last (a report never points at a figure that is missing). Returns the files written, the
-    /// report first.
-    /// Throws salvage::Error naming the file (one that exists and `existing` is Keep, a write
-    /// error) or Cancelled.
+    /// beside it, every file through SafeFileWriter, all opened (an existing one refused unless
+    /// `existing` is Replace) and written before any is put in place; the report is put in place
+    /// first, so a failure there leaves nothing behind. Returns the files written, the report first.
+    /// Throws salvage::Error naming the file, or Cancelled.
     static QStringList toFile(Timeline &timeline, const Annotations &annotations, const TimelineExportRequest &request,
         const QString &path, SafeFileWriter::Existing existing = SafeFileWriter::Existing::Keep,
         JobControl *control = nullptr);
