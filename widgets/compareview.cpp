@@ -420,4 +420,17 @@ void CompareView::applyFilter()
     m_tablesProxy->setFilterRegularExpression(m_filter->currentData().toString());
 }
 
+void CompareView::showTable(const QString &table)
+{
+    for (int row = 0; row < m_tables->rowCount(); ++row) {
+        const TableDiff *diff = m_tables->tableAt(row);
+        if (!diff || diff->table != table)
+            continue;
+        if (!m_tablesProxy->mapFromSource(m_tables->index(row, 0)).isValid())
+            m_filter->setCurrentIndex(0); // "All tables"
+        m_tableList->setCurrentIndex(m_tablesProxy->mapFromSource(m_tables->index(row, 0)));
+        return;
+    }
+}
+
 } // namespace salvage

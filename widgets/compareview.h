@@ -38,6 +38,8 @@ public Q_SLOTS:
     /// Starts (or restarts) the comparison of all tables.
     void compare();
     void cancel();
+    /// Selects `table` ("schema.table") in the table list, clearing the filter that hides it.
+    void showTable(const QString &table);
 
 Q_SIGNALS:
     void finished(const salvage::DiffResult &result);

@@ -24,6 +24,7 @@
 #include "theme.h"
 #include "timeline/annotations.h"
 #include "timeline/databaseevents.h"
+#include "timeline/keytable.h"
 #include "timelineview.h"
 
 #include <QActionGroup>
@@ -122,7 +123,29 @@ MainWindow::MainWindow(QWidget *parent)
     // What the databases date (the backup's point in time, rows created since) joins the logs.
     connect(compare, &CompareView::finished, this, [this](const DiffResult &result) {
         m_timeline->annotations()->replaceDerived(DatabaseEvents::idPrefix, DatabaseEvents::of(result));
+        m_timeline->setComparison(result); // the postmortem's loss table, moves and incident window
     });
+    // A timeline row's key followed into the databases: the table its kind names, on LIVE's schema.
+    const auto tableFor = [this](const QString &kind) {
+        const QString table = KeyTable::forKind(kind, m_live->schema());
+        if (table.isEmpty())
+            statusBar()->showMessage(tr("No table answers to the key kind “%1” on LIVE.").arg(kind), 8000);
+        return table;
+    };
+    connect(m_timeline, &TimelineView::graphRequested, this,
+        [this, graph, tableFor](const QString &kind, const QString &value) {
+            if (const QString table = tableFor(kind); !table.isEmpty()) {
+                graph->showRoot(table + QLatin1Char(':') + value);
+                m_views->setCurrentWidget(graph);
+            }
+        });
+    connect(m_timeline, &TimelineView::compareRequested, this,
+        [this, compare, tableFor](const QString &kind, const QString &) {
+            if (const QString table = tableFor(kind); !table.isEmpty()) {
+                compare->showTable(table);
+                m_views->setCurrentWidget(compare);
+            }
+        });
     auto *console = new SqlConsole(m_live, m_backup, this);
     addView(QStringLiteral("console"), tr("&SQL console"), console);
     // The console runs on the side the operator last clicked into.

@@ -4,6 +4,9 @@
 #include "core/inputfile.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
+#include "diff/diffrunner.h"
+#include "jobs/jobcontrol.h"
+#include "report/timelineexport.h"
 #include "report/timelinereport.h"
 #include "timeline/annotations.h"
 #include "timeline/timeline.h"
@@ -125,10 +128,10 @@ void writeSummary(
         QString formatName = format->id;
         if (log.payload())
             formatName += u" in "_s + log.format()->id;
-        text += u"%1: %2 events (%3 lines), format %4, naive times as %5"_s.arg(log.source().path)
+        text += u"%1: %2 events (%3 lines), format %4, %5"_s.arg(log.source().path)
                     .arg(counts[size_t(i)])
                     .arg(log.index().lineCount())
-                    .arg(formatName, log.zoneDescription());
+                    .arg(formatName, log.timesDescription());
         if (counts[size_t(i)] > 0)
             text += u", %1 .. %2"_s.arg(utc(first[size_t(i)]), utc(last[size_t(i)]));
         const qint64 undated = log.index().count() - log.index().timestampedCount();
@@ -162,6 +165,9 @@ int run(const QStringList &arguments)
     parser.addOption(
         { u"db"_s, u"a database whose table names resolve the keys' tables (libpq conninfo or URI)"_s, u"CONN"_s });
     parser.addOption({ u"format"_s, u"markdown, html, csv, jsonl or summary"_s, u"FORMAT"_s, u"summary"_s });
+    parser.addOption(
+        { u"live"_s, u"with --backup: compare the databases for the postmortem's loss table and moves"_s, u"CONN"_s });
+    parser.addOption({ u"backup"_s, u"with --live: the backup to compare with"_s, u"CONN"_s });
     addOutputOptions(parser);
     parseOrThrow(parser, u"timeline"_s, arguments, true);
 
@@ -170,8 +176,10 @@ int run(const QStringList &arguments)
     // it keeps by "path#offset" find their events) and the operator's annotations.
     QList<LogSource> workspaceSources;
     Annotations annotations;
+    TimelineExportRequest request;
     if (parser.isSet(u"workspace"_s)) {
         const QString file = parser.value(u"workspace"_s);
+        request.inputs.workspaceDirectory = QFileInfo(file).absolutePath();
         InputFile::require(file, u"the workspace"_s);
         const Workspace workspace = Workspace::load(file);
         for (LogSource source : workspace.logs) {
@@ -202,6 +210,8 @@ int run(const QStringList &arguments)
             if (!Timeline::tableKey(key))
                 key = table + u':' + key;
     }
+    if (parser.isSet(u"live"_s) != parser.isSet(u"backup"_s))
+        throw UsageError { u"timeline: --live and --backup go together"_s };
 
     Timeline timeline;
     if (parser.isSet(u"db"_s)) {
@@ -216,21 +226,42 @@ int run(const QStringList &arguments)
     // Keys need the key index; reports also show inferred links (nginx ↔ Rails) from it.
     if (!filter.keys.isEmpty() || reportFormat)
         timeline.buildCorrelation();
-    const std::vector<EventRef> selection = timeline.select(filter);
 
-    const std::unique_ptr<QIODevice> out = openOutput(parser);
     if (!reportFormat) {
-        writeSummary(*out, timeline, filter.keys, selection);
+        const std::unique_ptr<QIODevice> out = openOutput(parser);
+        writeSummary(*out, timeline, filter.keys, timeline.select(filter));
         finishOutput(*out);
         return int(Success);
     }
-    TimelineReport report(timeline, &annotations);
-    QSet<EventRef> inferred;
-    timeline.keyed(filter.keys, &inferred);
-    report.setInferred(std::move(inferred));
-    ReportWriter writer(out.get(), *reportFormat, u"Incident timeline"_s);
-    report.write(writer, selection, report.sourceNotes());
-    finishOutput(*out);
+    request.format = *reportFormat;
+    request.filter = filter;
+    if (parser.isSet(u"live"_s)) {
+        PgSession backup(parser.value(u"backup"_s), PgSession::Options { true, u"BACKUP"_s, 15 });
+        PgSession live(parser.value(u"live"_s), PgSession::Options { true, u"LIVE"_s, 15 });
+        JobControl control;
+        request.inputs.diff = std::make_shared<const DiffResult>(DiffRunner::run(backup, live, control));
+    }
+    // The same export as the Timeline view's; a file gets its figures next to it.
+    const QString output = parser.value(u"output"_s);
+    if (output.isEmpty() || output == "-"_L1) {
+        const std::unique_ptr<QIODevice> out = openOutput(parser);
+        TimelineExport::toDevice(timeline, annotations, request, *out);
+        finishOutput(*out);
+        return int(Success);
+    }
+    const bool force = parser.isSet(u"force"_s);
+    const bool existed = QFileInfo::exists(output);
+    try {
+        TimelineExport::toFile(timeline, annotations, request, output,
+            force ? SafeFileWriter::Existing::Replace : SafeFileWriter::Existing::Keep);
+    } catch (const Cancelled &) {
+        throw;
+    } catch (const Error &failure) {
+        // A file kept because it exists: say how to replace it, as every -o does.
+        if (!force && existed)
+            throw UsageError { failure.message() + u" (--force replaces it)"_s };
+        throw;
+    }
     return int(Success);
 }
 

@@ -220,6 +220,35 @@ QString Timeline::tableOf(const LogKey &key) const
     return key.table.isEmpty() ? QString() : TableTag::resolve(key.table, m_tables);
 }
 
+std::optional<EventRef> Timeline::refOf(const QString &eventKey) const
+{
+    const qsizetype hash = eventKey.lastIndexOf(u'#');
+    if (hash <= 0)
+        return std::nullopt;
+    const QStringView path = QStringView(eventKey).left(hash);
+    bool ok = false;
+    const qint64 offset = QStringView(eventKey).mid(hash + 1).toLongLong(&ok);
+    if (!ok)
+        return std::nullopt;
+    for (int i = 0; i < sourceCount(); ++i) {
+        const LineIndex &index = source(i).index();
+        if (source(i).source().path != path)
+            continue;
+        // Entries start at increasing offsets: a binary search finds the one the key names.
+        qint64 low = 0, high = index.count();
+        while (low < high) {
+            const qint64 middle = (low + high) / 2;
+            if (index.offset(middle) < offset)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        if (low < index.count() && index.offset(low) == offset)
+            return EventRef { quint32(i), quint32(low) };
+    }
+    return std::nullopt;
+}
+
 QSet<EventRef> Timeline::keyed(const QStringList &keys, QSet<EventRef> *inferred) const
 {
     QSet<EventRef> refs;

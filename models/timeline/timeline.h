@@ -54,6 +54,9 @@ public:
     LogEvent event(EventRef ref) const { return source(int(ref.source)).event(ref.entry); }
     /// A stable name for an entry that survives re-indexing: "path#byte offset".
     QString eventKey(EventRef ref) const;
+    /// The entry an eventKey() names, or nullopt when no source has it (a mark on a log no longer
+    /// among the sources).
+    std::optional<EventRef> refOf(const QString &eventKey) const;
 
     /// Entries passing `filter`, in merged order. Key and level filters need buildCorrelation()
     /// (done here when missing).

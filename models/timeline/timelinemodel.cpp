@@ -183,6 +183,7 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
     if (column == Source && role == Qt::DisplayRole)
         return m_timeline->source(int(ref.source)).label();
     if (column == Tags || column == Comment) {
+        // The tooltip shows the whole mark when the column cuts it.
         const Annotations::Mark mark = m_annotations->mark(m_timeline->eventKey(ref));
         return column == Tags ? mark.tags.join(u", "_s) : mark.comment;
     }
