@@ -57,6 +57,8 @@ public:
     void exportTo(const QString &path, ReportWriter::Format format);
     /// The indexed timeline, or null while indexing (for exports).
     const Timeline *timeline() const { return m_timeline.get(); }
+    /// The same, shared: a background reader keeps it alive if the sources are replaced meanwhile.
+    std::shared_ptr<const Timeline> sharedTimeline() const { return m_timeline; }
     const TimelineFilter &filter() const;
 
 Q_SIGNALS:

@@ -119,6 +119,9 @@ struct PlanListing
     QString
         action; ///< recreate, keep-live, skip, keep-newer, cascade, unrestorable, set-null, parent-gone, deleted-since
     QString reason;
+    /// dependant-skipped: the table of the dependant the restored row comes back without; the
+    /// choices (merge, remap) are that table's policy.
+    QString dependantTable;
 };
 
 /// Where a differing closure row ends: every row of the closure that is missing from LIVE or differs
