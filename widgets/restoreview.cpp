@@ -101,6 +101,7 @@ RestoreView::RestoreView(Connection *live, Connection *backup, JobRegistry *jobs
 
     m_output = new QPlainTextEdit(this);
     m_output->setReadOnly(true);
+    m_output->setObjectName(QStringLiteral("restoreOutput"));
     m_lostDependants = new LostDependantsPanel(this);
     connect(m_lostDependants, &LostDependantsPanel::policyChosen, this, &RestoreView::choosePolicy);
     m_findings = new Banner(this);
