@@ -45,7 +45,7 @@ QPushButton *Banner::addButton(const QString &text)
 void Banner::changeEvent(QEvent *event)
 {
     QFrame::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange && !m_applying)
+    if ((event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) && !m_applying)
         applyColours();
 }
 

@@ -35,6 +35,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -460,11 +461,16 @@ void MainWindow::restoreSettings()
 {
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("ui/geometry")).toByteArray())) {
-        resize(1400, 860);
-        resizeDocks(findChildren<QDockWidget *>(QStringLiteral("jobsDock")), { 170 }, Qt::Vertical);
+        // Within the screen (a fixed 1400 px cut the BACKUP dock off at 1280×800), most of it on a large one.
+        const QSize available = screen() ? screen()->availableGeometry().size() : QSize(1400, 860);
+        resize(std::min(std::max(1400, available.width() * 4 / 5), available.width()),
+            std::min(std::max(860, available.height() * 4 / 5), available.height()));
+        const int side = std::clamp(width() / 5, 220, 420);
+        resizeDocks(
+            findChildren<QDockWidget *>(QStringLiteral("jobsDock")), { std::min(170, height() / 5) }, Qt::Vertical);
         resizeDocks({ findChild<QDockWidget *>(QStringLiteral("liveDock")),
                         findChild<QDockWidget *>(QStringLiteral("backupDock")) },
-            { 330, 330 }, Qt::Horizontal);
+            { side, side }, Qt::Horizontal);
     }
     restoreState(settings.value(QStringLiteral("ui/state")).toByteArray());
 }

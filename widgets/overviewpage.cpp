@@ -109,6 +109,11 @@ OverviewPage::OverviewPage(Connection *live, Connection *backup, JobRegistry *jo
         QStringLiteral("overviewTables"), m_incident);
     m_fanIns = findingsTable(
         { tr("Move (fan-in)"), tr("Rows"), tr("Open in") }, QStringLiteral("overviewFanIns"), m_incident);
+    // The move is the finding; the tables it reached are detail, elided to the width left.
+    m_fanIns->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_fanIns->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    m_fanIns->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_tables->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto *incident = new QVBoxLayout(m_incident);
     incident->setContentsMargins(0, 0, 0, 0);
     incident->addWidget(m_progress);
@@ -337,7 +342,7 @@ void OverviewPage::updateWindow()
     }
     m_window->setText(tr("Logs: looking for the lost rows' keys…"));
     const std::shared_ptr<const Timeline> timeline = m_timeline;
-    const QStringList keys = m_summary.lostKeys;
+    const QMap<QString, QStringList> keys = m_summary.lostKeys;
     BackgroundJob::start<std::optional<IncidentWindow>>(
         m_jobs, tr("Overview: when the logs saw the lost rows"), tr("logs"),
         [timeline, keys](JobControl &control) { return IncidentWindow::of(*timeline, keys, &control); }, this,

@@ -73,6 +73,7 @@ RestoreView::RestoreView(Connection *live, Connection *backup, JobRegistry *jobs
     m_runButton = new QPushButton(tr("&Run…"), this);
     m_undoButton = new QPushButton(tr("&Undo last run…"), this);
     m_status = new QLabel(tr("Choose root rows in BACKUP, then plan."), this);
+    m_status->setObjectName(QStringLiteral("restoreStatus"));
     m_status->setWordWrap(true);
 
     m_tree = new QTreeWidget(this);

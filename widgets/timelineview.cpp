@@ -160,11 +160,11 @@ QWidget *TimelineView::makeToolbar()
     exportButton->setObjectName(u"exportTimeline"_s);
     exportButton->setToolTip(tr("Write what the table shows as a postmortem: Markdown, HTML, CSV or Timesketch JSONL"));
     // The text fields keep room to type in; the combos give way (they show their choice elided).
-    m_search->setMinimumWidth(110);
-    m_key->setMinimumWidth(150);
+    m_search->setMinimumWidth(90);
+    m_key->setMinimumWidth(120);
     for (QComboBox *combo : { m_level, m_source, m_zone }) {
         combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        combo->setMinimumContentsLength(9);
+        combo->setMinimumContentsLength(6); // the toolbar fits beside both docks at 1280 pixels
     }
     row->addWidget(m_search, 2);
     row->addWidget(m_key, 2);

@@ -55,8 +55,11 @@ IncidentFinding fanInFinding(const DiffFanIn &fanIn, const QList<DiffMove> &move
 {
     IncidentFinding finding;
     const QString target = fanIn.target.value_or(QStringLiteral("NULL"));
-    finding.title = QObject::tr("%1 %2' rows → %3 %4")
-                        .arg(QLocale().toString(fanIn.sources), shortName(fanIn.table), shortName(fanIn.table), target);
+    finding.title = fanIn.target
+        ? QObject::tr("%1 %2' rows → %3 %4")
+              .arg(QLocale().toString(fanIn.sources), shortName(fanIn.table), shortName(fanIn.table), target)
+        : QObject::tr("%1 %2' rows → NULL (links cleared)")
+              .arg(QLocale().toString(fanIn.sources), shortName(fanIn.table));
     finding.detail = QObject::tr("%1 rows re-pointed in %n table(s): %2", nullptr, int(fanIn.tables.size()))
                          .arg(QLocale().toString(fanIn.rows), fanIn.tables.join(QStringLiteral(", ")));
     finding.graphRoot = fanIn.target ? fanIn.table + QLatin1Char(':') + target : QString();
@@ -109,9 +112,10 @@ IncidentSummary IncidentSummary::of(const DiffResult &result, int top)
         summary.tables << tableFinding(*table);
         if (table->keyColumns.size() != 1)
             continue; // a log names a row by one id, not by a tuple or a whole row
+        QStringList &keys = summary.lostKeys[table->table];
         for (const DiffRow &row : table->rows)
-            if (row.status == DiffRow::Status::OnlyInBackup && summary.lostKeys.size() < kLostKeys)
-                summary.lostKeys << row.key.first();
+            if (row.status == DiffRow::Status::OnlyInBackup && keys.size() < kLostKeys)
+                keys << row.key.first();
     }
 
     const QList<DiffMove> moves = result.moves();

@@ -3,6 +3,7 @@
 #include "diff/diffresult.h"
 
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -36,8 +37,9 @@ struct IncidentSummary
     int tablesDiffering = 0;
     QList<IncidentFinding> tables; ///< most rows lost first, then changed, then new
     QList<IncidentFinding> fanIns; ///< largest incident fan-in first
-    /// Key values of the lost rows of the tables listed: what "an event touching a lost row" carries.
-    QStringList lostKeys;
+    /// Per listed table ("schema.table"), the key values of its lost rows: what "an event touching a
+    /// lost row" carries (single-column keys only).
+    QMap<QString, QStringList> lostKeys;
 
     /// Rows handed to the Timeline per finding, and lost keys kept for the log window.
     static constexpr int kLogRows = 200;
