@@ -163,7 +163,6 @@ void OverviewPage::refresh()
         // Another pair of databases is another incident: compare again once both are back.
         m_compareAsked = false;
         m_compared = false;
-        ++m_summaryTicket;
         return;
     }
     if (!m_compareAsked && !m_live->schema().tables.isEmpty() && !m_backup->schema().tables.isEmpty())
@@ -202,15 +201,9 @@ void OverviewPage::showComparison(const DiffResult &result)
         m_progress->setValue(int(result.tables.size()));
         m_progress->setFormat(tr("Comparing… %1 of %2 tables").arg(result.tables.size()).arg(total));
     }
-    // Summing a large comparison and picking its rows' log values is work: off the GUI thread.
-    const quint64 ticket = ++m_summaryTicket;
-    const bool complete = result.complete;
-    BackgroundJob::start<IncidentSummary>(
-        nullptr, tr("Overview"), QString(), [result](JobControl &) { return IncidentSummary::of(result); }, this,
-        [this, ticket, complete](IncidentSummary summary) {
-            if (ticket == m_summaryTicket)
-                showSummary(summary, complete);
-        });
+    // On the GUI thread: bounded work (the top tables, at most kLogRows rows each, and the ranked moves
+    // Compare ranks here too). Summing a copy on the thread pool raced with the views sharing its data.
+    showSummary(IncidentSummary::of(result), result.complete);
 }
 
 void OverviewPage::comparisonFailed(const QString &message)

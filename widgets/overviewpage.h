@@ -76,7 +76,6 @@ private:
     IncidentSummary m_summary;
     bool m_compareAsked = false;
     bool m_compared = false; ///< a complete comparison is shown
-    quint64 m_summaryTicket = 0; ///< the newest summary; older ones are dropped
     quint64 m_windowTicket = 0;
     std::shared_ptr<const Timeline> m_timeline;
     QElapsedTimer m_comparisonClock;
