@@ -112,6 +112,7 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
     auto *drawButton = new QPushButton(tr("Draw"), this);
     auto *exportButton = new QPushButton(tr("Export…"), this);
     m_status = new QLabel(this);
+    m_status->setWordWrap(true); // a long count line must not widen the window past a 1280-pixel screen
     auto *legend = new QLabel(tr("<span style='color:#c0392b'>■ only in BACKUP (lost)</span>  "
                                  "<span style='color:#27ae60'>■ only in LIVE (new)</span>  "
                                  "<span style='color:#d35400'>■ moved</span>"),
