@@ -64,10 +64,12 @@ bool openPair(
 void confirmNextMessageBox()
 {
     QTimer::singleShot(20, []() {
-        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget()))
-            box->button(QMessageBox::Yes)->click();
-        else
-            confirmNextMessageBox();
+        for (QWidget *widget : QApplication::topLevelWidgets())
+            if (auto *box = qobject_cast<QMessageBox *>(widget); box && box->isVisible()) {
+                box->button(QMessageBox::Yes)->click();
+                return;
+            }
+        confirmNextMessageBox();
     });
 }
 
