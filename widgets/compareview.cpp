@@ -143,6 +143,7 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
     connect(m_job, &DiffJob::partial, this, [this](const DiffResult &result) {
         showResult(result);
         m_status->setText(tr("Comparing… %n table(s) done.", nullptr, int(result.tables.size())));
+        Q_EMIT progressed(result);
     });
     connect(m_job, &DiffJob::finished, this, [this](const DiffResult &result) {
         showResult(result);
@@ -162,6 +163,7 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
         m_compareButton->setEnabled(true);
         m_cancelButton->setEnabled(false);
         m_status->setText(cancelled ? tr("Cancelled; the tables compared so far are shown.") : message);
+        Q_EMIT failed(message, cancelled);
     });
 }
 
@@ -244,6 +246,21 @@ void CompareView::compare()
 void CompareView::cancel()
 {
     m_job->cancel();
+}
+
+void CompareView::selectTable(const QString &table)
+{
+    for (int pass = 0; pass < 2; ++pass) {
+        for (int row = 0; row < m_tablesProxy->rowCount(); ++row) {
+            const QModelIndex index = m_tablesProxy->index(row, DiffTablesModel::Table);
+            if (index.data().toString() == table) {
+                m_tableList->setCurrentIndex(index);
+                m_tableList->scrollTo(index);
+                return;
+            }
+        }
+        m_filter->setCurrentIndex(0); // hidden by the filter: show every table and look again
+    }
 }
 
 void CompareView::showEvent(QShowEvent *event)
@@ -418,19 +435,6 @@ void CompareView::showSelectedTable()
 void CompareView::applyFilter()
 {
     m_tablesProxy->setFilterRegularExpression(m_filter->currentData().toString());
-}
-
-void CompareView::showTable(const QString &table)
-{
-    for (int row = 0; row < m_tables->rowCount(); ++row) {
-        const TableDiff *diff = m_tables->tableAt(row);
-        if (!diff || diff->table != table)
-            continue;
-        if (!m_tablesProxy->mapFromSource(m_tables->index(row, 0)).isValid())
-            m_filter->setCurrentIndex(0); // "All tables"
-        m_tableList->setCurrentIndex(m_tablesProxy->mapFromSource(m_tables->index(row, 0)));
-        return;
-    }
 }
 
 } // namespace salvage

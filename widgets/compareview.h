@@ -38,11 +38,14 @@ public Q_SLOTS:
     /// Starts (or restarts) the comparison of all tables.
     void compare();
     void cancel();
-    /// Selects `table` ("schema.table") in the table list, clearing the filter that hides it.
-    void showTable(const QString &table);
+    /// Shows `table` ("schema.table") in the table list and its rows, whatever the filter hid.
+    void selectTable(const QString &table);
 
 Q_SIGNALS:
     void finished(const salvage::DiffResult &result);
+    /// The comparison so far, after each table.
+    void progressed(const salvage::DiffResult &result);
+    void failed(const QString &message, bool cancelled);
     /// The operator asked to restore rows of a table (a restore root such as "public.accounts MISSING").
     void restoreRequested(const QString &root);
     /// "Show in timeline" on rows: a name for people and the rows' values that could be log keys.

@@ -52,6 +52,7 @@ DeclarationsPanel::DeclarationsPanel(Connection *backup, QWidget *parent)
     auto *remove = new QPushButton(tr("Re&move"), this);
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
+    // Short enough for a 1280-pixel screen (a check box does not wrap); the rest in the tooltip.
     m_recompute = new QCheckBox(tr("Recompute counter caches of the parents the plan touches"), this);
     m_recompute->setToolTip(tr("Counter caches: columns equal to a count of referencing rows"));
     m_recompute->setObjectName(QStringLiteral("recomputeCounters"));

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "db/connection.h"
 #include "db/dumploader.h"
+#include "db/queryresultmodel.h"
 #include "db/recentconnections.h"
 #include "graphview.h"
 #include "jobs/backgroundjob.h"
@@ -21,6 +22,7 @@
 #include "restoreview.h"
 #include "sourcepanel.h"
 #include "sqlconsole.h"
+#include "stalemarks.h"
 #include "theme.h"
 #include "timeline/annotations.h"
 #include "timeline/databaseevents.h"
@@ -84,7 +86,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_views = new QTabWidget(this);
     m_views->setDocumentMode(true);
-    m_overview = new OverviewPage(m_live, m_backup, m_views);
+    m_overview = new OverviewPage(m_live, m_backup, m_jobs, m_views);
     m_views->addTab(m_overview, tr("Overview"));
     setCentralWidget(m_views);
 
@@ -142,7 +144,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_timeline, &TimelineView::compareRequested, this,
         [this, compare, tableFor](const QString &kind, const QString &) {
             if (const QString table = tableFor(kind); !table.isEmpty()) {
-                compare->showTable(table);
+                compare->selectTable(table);
                 m_views->setCurrentWidget(compare);
             }
         });
@@ -151,6 +153,7 @@ MainWindow::MainWindow(QWidget *parent)
     // The console runs on the side the operator last clicked into.
     connect(m_livePanel, &SourcePanel::sideSelected, console, &SqlConsole::setSide);
     connect(m_backupPanel, &SourcePanel::sideSelected, console, &SqlConsole::setSide);
+    wireOverview(compare, graph, console);
     // The workspace's log sources go to the timeline, paths taken relative to the workspace file.
     connect(this, &MainWindow::workspaceOpened, this, [this](const Workspace &workspace) {
         try {
@@ -200,6 +203,53 @@ Connection *MainWindow::connection(Side side) const
 SourcePanel *MainWindow::sourcePanel(Side side) const
 {
     return side == Side::Live ? m_livePanel : m_backupPanel;
+}
+
+void MainWindow::wireOverview(CompareView *compare, GraphView *graph, SqlConsole *console)
+{
+    // One diff for both: the overview asks Compare's job to run and reads its progress.
+    connect(m_overview, &OverviewPage::comparisonWanted, compare, &CompareView::compare);
+    connect(compare, &CompareView::progressed, m_overview, &OverviewPage::showComparison);
+    connect(compare, &CompareView::finished, m_overview, &OverviewPage::showComparison);
+    connect(compare, &CompareView::failed, m_overview,
+        [this](const QString &message, bool) { m_overview->comparisonFailed(message); });
+    connect(m_overview, &OverviewPage::compareRequested, this, [this, compare](const QString &table) {
+        compare->selectTable(table);
+        m_views->setCurrentWidget(compare);
+    });
+    connect(m_overview, &OverviewPage::graphRequested, this, [this, graph](const QString &root) {
+        graph->showRoot(root);
+        m_views->setCurrentWidget(graph);
+    });
+    connect(m_overview, &OverviewPage::timelineRequested, this, [this](const QString &name, const QStringList &values) {
+        m_timeline->showRow(name, values);
+        m_views->setCurrentWidget(m_timeline);
+    });
+    connect(m_overview, &OverviewPage::restoreRequested, this, [this](const QString &root) {
+        m_restore->addRoot(root);
+        m_views->setCurrentWidget(m_restore);
+    });
+    const auto timelineReady = [this]() { m_overview->setTimeline(m_timeline->sharedTimeline()); };
+    connect(m_timeline, &TimelineView::indexed, m_overview, timelineReady);
+    connect(m_timeline, &TimelineView::correlated, m_overview, timelineReady);
+
+    // A restore or an undo committed on LIVE: what the views read from LIVE before is out of date.
+    m_stale = new StaleMarks(this);
+    m_stale->track(compare,
+        { [compare]() { return !compare->result().tables.isEmpty(); }, [this]() { m_overview->recompare(); },
+            [this]() { return m_overview->lastComparisonMs() >= 0 && m_overview->lastComparisonMs() < 30000; } });
+    m_stale->track(m_overview, { [this]() { return m_overview->hasComparison(); }, {}, {}, compare });
+    m_stale->track(m_timeline, { [compare]() { return !compare->result().tables.isEmpty(); }, {}, {}, compare });
+    m_stale->track(graph, { [graph]() { return !graph->graph().nodes.isEmpty(); }, [graph]() { graph->draw(); }, {} });
+    m_stale->track(console,
+        { [console]() { return console->resultModel()->columnCount() > 0; }, [console]() { console->run(); }, {} });
+    connect(compare, &CompareView::finished, m_stale, [this, compare]() { m_stale->markFresh(compare); });
+    connect(graph, &GraphView::graphReady, m_stale, [this, graph]() { m_stale->markFresh(graph); });
+    connect(console, &SqlConsole::finished, m_stale, [this, console]() { m_stale->markFresh(console); });
+    connect(m_restore, &RestoreView::committedToLive, m_stale, [this](const QString &note) {
+        m_stale->markStale(tr("LIVE changed at %1 (%2).")
+                               .arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")), note));
+    });
 }
 
 void MainWindow::createDocks()

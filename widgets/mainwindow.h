@@ -15,12 +15,16 @@ class QTimer;
 
 namespace salvage {
 
+class CompareView;
 class Connection;
+class GraphView;
 class JobRegistry;
 class JobsPanel;
 class OverviewPage;
 class PasswordStore;
 class SourcePanel;
+class SqlConsole;
+class StaleMarks;
 class RestoreView;
 class TimelineView;
 
@@ -65,6 +69,8 @@ protected:
 private:
     void createMenus();
     void createDocks();
+    /// The overview's findings open the views; a restore marks what it made out of date.
+    void wireOverview(CompareView *compare, GraphView *graph, SqlConsole *console);
     void showConnectDialog(Side side);
     void openWorkspaceDialog();
     void saveWorkspaceDialog();
@@ -88,6 +94,7 @@ private:
     OverviewPage *m_overview = nullptr;
     TimelineView *m_timeline = nullptr;
     RestoreView *m_restore = nullptr;
+    StaleMarks *m_stale = nullptr;
     QTabWidget *m_views = nullptr;
     QMenu *m_viewMenu = nullptr;
     QMenu *m_investigateMenu = nullptr;

@@ -1,11 +1,13 @@
 #include "restoreview.h"
 
+#include "banner.h"
 #include "core/error.h"
 #include "db/connection.h"
 #include "db/pgsession.h"
 #include "declarationspanel.h"
 #include "jobs/backgroundjob.h"
 #include "jobs/jobregistry.h"
+#include "lostdependantspanel.h"
 #include "restore/restoreexecutor.h"
 #include "restore/restoreplanner.h"
 #include "restore/scriptrenderer.h"
@@ -72,6 +74,7 @@ RestoreView::RestoreView(Connection *live, Connection *backup, JobRegistry *jobs
     m_runButton = new QPushButton(tr("&Run…"), this);
     m_undoButton = new QPushButton(tr("&Undo last run…"), this);
     m_status = new QLabel(tr("Choose root rows in BACKUP, then plan."), this);
+    m_status->setObjectName(QStringLiteral("restoreStatus"));
     m_status->setWordWrap(true);
 
     m_tree = new QTreeWidget(this);
@@ -100,10 +103,18 @@ RestoreView::RestoreView(Connection *live, Connection *backup, JobRegistry *jobs
 
     m_output = new QPlainTextEdit(this);
     m_output->setReadOnly(true);
+    m_output->setObjectName(QStringLiteral("restoreOutput"));
+    m_lostDependants = new LostDependantsPanel(this);
+    connect(m_lostDependants, &LostDependantsPanel::policyChosen, this, &RestoreView::choosePolicy);
+    m_findings = new Banner(this);
+    m_findings->setObjectName(QStringLiteral("lostDependantsBanner"));
+    connect(m_findings->addButton(tr("Review…")), &QPushButton::clicked, this,
+        [this]() { m_tabs->setCurrentWidget(m_lostDependants); });
 
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(m_tree, tr("Plan"));
     m_tabs->addTab(m_collisions, tr("Collisions"));
+    m_tabs->addTab(m_lostDependants, tr("Lost dependants"));
     m_tabs->addTab(m_unrestorable, tr("Not restored"));
     m_tabs->addTab(m_deletedSince, tr("Deleted since the backup"));
     m_tabs->addTab(m_policies, tr("Policies"));
@@ -120,6 +131,7 @@ RestoreView::RestoreView(Connection *live, Connection *backup, JobRegistry *jobs
     layout->addWidget(m_roots);
     layout->addLayout(buttons);
     layout->addWidget(m_status);
+    layout->addWidget(m_findings);
     layout->addWidget(m_tabs, 1);
 
     connect(m_planButton, &QPushButton::clicked, this, &RestoreView::plan);
@@ -155,9 +167,19 @@ void RestoreView::setBusy(bool busy)
 {
     m_planButton->setEnabled(!busy);
     const bool haveScript = !m_editor->text().trimmed().isEmpty();
-    m_previewButton->setEnabled(!busy && haveScript);
-    m_runButton->setEnabled(!busy && haveScript);
-    m_undoButton->setEnabled(!busy && !m_lastUndo.isEmpty());
+    m_previewButton->setEnabled(!busy && haveScript && !m_planRan);
+    m_runButton->setEnabled(!busy && haveScript && !m_planRan);
+    m_undoButton->setEnabled(!busy && !lastUndo().isEmpty());
+    m_undoButton->setToolTip(lastUndo());
+}
+
+void RestoreView::choosePolicy(const QString &table, RestorePolicy policy)
+{
+    for (int row = 0; row < m_policies->rowCount(); ++row)
+        if (m_policies->item(row, 0)->text() == table)
+            if (auto *combo = qobject_cast<QComboBox *>(m_policies->cellWidget(row, 1)))
+                combo->setCurrentText(restorePolicyName(policy));
+    plan();
 }
 
 void RestoreView::plan()
@@ -205,6 +227,15 @@ void RestoreView::plan()
 void RestoreView::showPlan(const RestorePlan &plan)
 {
     m_plan = plan;
+    m_planRan = false;
+    m_lostDependants->setPlan(plan, false);
+    const int lost = m_lostDependants->findingCount();
+    m_findings->setVisible(lost > 0);
+    if (lost > 0)
+        m_findings->showMessage(
+            tr("<b>%n restored row(s) would come back without a dependant</b> they had in BACKUP: merge, remap or "
+               "skip before running.",
+                nullptr, lost));
     m_tree->clear();
     // Warnings first and open: a table left out, counters to recompute — read before running.
     if (!plan.warnings.isEmpty()) {
@@ -304,17 +335,18 @@ void RestoreView::run()
 
 void RestoreView::undo()
 {
-    QFile file(m_lastUndo);
+    const QString undoPath = lastUndo();
+    QFile file(undoPath);
     if (!file.open(QIODevice::ReadOnly)) {
-        m_status->setText(tr("Cannot read the undo script %1.").arg(m_lastUndo));
+        m_status->setText(tr("Cannot read the undo script %1.").arg(undoPath));
         return;
     }
     if (QMessageBox::warning(this, tr("Undo the last run"),
-            tr("Run the undo script %1 on %2?").arg(m_lastUndo, m_live->where()),
-            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
+            tr("Run the undo script %1 on %2?").arg(undoPath, m_live->where()), QMessageBox::Yes | QMessageBox::Cancel,
+            QMessageBox::Cancel)
         != QMessageBox::Yes)
         return;
-    execute(tr("Restore undo"), file.readAll(), m_lastUndo + QStringLiteral(".redo.sql"), true);
+    execute(tr("Restore undo"), file.readAll(), undoPath + QStringLiteral(".redo.sql"), true);
 }
 
 void RestoreView::execute(const QString &title, const QByteArray &script, const QString &undoPath, bool commit)
@@ -331,8 +363,15 @@ void RestoreView::execute(const QString &title, const QByteArray &script, const 
         },
         this,
         [this, title, undoPath](ExecutionReport report) {
-            if (report.committed && !undoPath.endsWith(QLatin1String(".redo.sql")))
-                m_lastUndo = undoPath;
+            const bool isUndo = undoPath.endsWith(QLatin1String(".redo.sql"));
+            if (report.committed) {
+                // LIVE moved on: the plan described LIVE before it. Only a run that changed rows can be undone.
+                m_planRan = true;
+                if (isUndo)
+                    m_undoScripts.removeAll(undoPath.chopped(int(qstrlen(".redo.sql"))));
+                else if (report.undoRows > 0)
+                    m_undoScripts << undoPath;
+            }
             showReport(report);
             if (report.committed)
                 Q_EMIT committedToLive(report.timelineNote(title, m_live->where(), undoPath));
@@ -345,13 +384,26 @@ void RestoreView::execute(const QString &title, const QByteArray &script, const 
 
 void RestoreView::showReport(const ExecutionReport &report)
 {
-    m_output->setPlainText(report.summary());
+    // What the plan restores without a dependant is part of what the run did.
+    const QString lost
+        = report.committed || report.error.isEmpty() ? LostDependantsPanel::reportText(m_plan) : QString();
+    m_output->setPlainText(report.summary() + lost);
     m_tabs->setCurrentWidget(m_output);
+    if (report.committed) {
+        m_lostDependants->setPlan(m_plan, true);
+        if (!lost.isEmpty())
+            m_findings->showMessage(tr("<b>%n row(s) were restored without a dependant</b> they had in BACKUP.",
+                nullptr, m_lostDependants->findingCount()));
+    }
     m_editor->clearErrors();
     if (!report.error.isEmpty() && report.errorLine > 0)
         m_editor->markError(report.errorLine - 1, report.error);
     m_status->setText(report.error.isEmpty()
-            ? (report.committed ? tr("Committed. Undo script: %1").arg(m_lastUndo) : tr("Preview done; rolled back."))
+            ? (report.committed
+                    ? (report.undoRows == 0 ? tr("Committed; no row changed.") : tr("Committed.")) + QLatin1Char(' ')
+                        + (lastUndo().isEmpty() ? tr("Nothing left to undo; plan again to restore more.")
+                                                : tr("Undo last run: %1. Plan again to restore more.").arg(lastUndo()))
+                    : tr("Preview done; rolled back."))
             : report.errorLine > 0 ? tr("Failed at line %1: %2").arg(report.errorLine).arg(report.error)
                                    : tr("Failed: %1").arg(report.error));
     setBusy(false);

@@ -15,7 +15,9 @@ class QTreeWidget;
 
 namespace salvage {
 
+class Banner;
 class Connection;
+class LostDependantsPanel;
 class DeclarationsPanel;
 class JobRegistry;
 class SqlEditor;
@@ -38,6 +40,8 @@ public:
     /// Declared relations, uniqueness and rules (the workspace's), used by every plan.
     Declarations declarations() const;
     void setDeclarations(const Declarations &declarations);
+    /// The undo script "Undo last run" runs: the last run that changed rows; empty when none.
+    QString lastUndo() const { return m_undoScripts.isEmpty() ? QString() : m_undoScripts.last(); }
 
 Q_SIGNALS:
     void planned(const salvage::RestorePlan &plan);
@@ -56,6 +60,8 @@ private:
     void execute(const QString &title, const QByteArray &script, const QString &undoPath, bool commit);
     void showReport(const ExecutionReport &report);
     void setBusy(bool busy);
+    /// The operator chose how `table`'s dependants come back (a lost-dependant finding): plan again.
+    void choosePolicy(const QString &table, RestorePolicy policy);
 
     Connection *m_live;
     Connection *m_backup;
@@ -76,8 +82,13 @@ private:
     QPushButton *m_previewButton;
     QPushButton *m_runButton;
     QPushButton *m_undoButton;
+    Banner *m_findings;
+    LostDependantsPanel *m_lostDependants;
     RestorePlan m_plan;
-    QString m_lastUndo;
+    /// A plan is consumed by its run: Run waits for a new plan (LIVE is no longer what it saw).
+    bool m_planRan = false;
+    /// Undo scripts of the committed runs that changed rows, newest last; an undo run pops its own.
+    QStringList m_undoScripts;
 };
 
 } // namespace salvage

@@ -180,7 +180,7 @@ QWidget *TimelineView::makeToolbar()
     m_key->setMinimumWidth(m_key->fontMetrics().averageCharWidth() * 18);
     for (QComboBox *combo : { m_level, m_source, m_zone }) {
         combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        combo->setMinimumContentsLength(9);
+        combo->setMinimumContentsLength(6); // the toolbar fits beside both docks at 1280 pixels
     }
     row->addWidget(m_search, 2);
     row->addWidget(m_key, 2);

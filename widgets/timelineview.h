@@ -67,6 +67,8 @@ public:
     qint64 noteDefaultInstant() const;
     /// The indexed timeline, or null while indexing (for exports).
     const Timeline *timeline() const { return m_timeline.get(); }
+    /// The same, shared: a background reader keeps it alive if the sources are replaced meanwhile.
+    std::shared_ptr<const Timeline> sharedTimeline() const { return m_timeline; }
     const TimelineFilter &filter() const;
 
 Q_SIGNALS:

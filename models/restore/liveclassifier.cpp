@@ -135,6 +135,8 @@ QList<PlanListing> LiveClassifier::lostDependants(const Table &table) const
                     "one's), remap (--policy %1=keep-live: this row's dependants use the live row) or skip (as "
                     "planned: restored without it)")
                     .arg(table.qualifiedName(), PgRaw::value(rows, row, 1), PgRaw::value(rows, row, 2)) });
+        for (qsizetype i = findings.size() - PgRaw::rows(rows); i < findings.size(); ++i)
+            findings[i].dependantTable = table.qualifiedName();
     }
     return findings;
 }

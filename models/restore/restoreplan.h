@@ -120,6 +120,9 @@ struct PlanListing
     QString key; ///< primary key values as text, comma-separated
     RowAction action = RowAction::Unrestorable;
     QString reason;
+    /// dependant-skipped: the table of the dependant the restored row comes back without; the
+    /// choices (merge, remap) are that table's policy.
+    QString dependantTable;
 };
 
 /// Where a differing closure row ends: every row of the closure that is missing from LIVE or differs

@@ -1,9 +1,11 @@
 // The Restore view on the incident fixture: plan from a root, the plan tree and lists, the script
 // locked until unlocked, and a preview that rolls back.
+#include "banner.h"
 #include "db/connection.h"
 #include "db/pgsession.h"
 #include "declarationspanel.h"
 #include "jobs/jobregistry.h"
+#include "lostdependantspanel.h"
 #include "restoreview.h"
 #include "sqleditor.h"
 #include "testcluster.h"
@@ -13,9 +15,14 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableWidget>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
 
 using namespace salvage;
@@ -53,6 +60,25 @@ bool openPair(
         [&] { return !live.schema().tables.isEmpty() && !backupSide.schema().tables.isEmpty(); }, 10000);
 }
 
+/// Answers the next confirmation (Run, Undo) with Yes as soon as it shows.
+void confirmNextMessageBox()
+{
+    QTimer::singleShot(20, []() {
+        for (QWidget *widget : QApplication::topLevelWidgets())
+            if (auto *box = qobject_cast<QMessageBox *>(widget); box && box->isVisible()) {
+                box->button(QMessageBox::Yes)->click();
+                return;
+            }
+        confirmNextMessageBox();
+    });
+}
+
+int liveCount(const QString &database, const QString &sql)
+{
+    PgSession check(TestCluster::instance().conninfo(database), PgSession::Options { true, {}, 15 });
+    return check.exec(sql)[0][0].as<int>();
+}
+
 } // namespace
 
 class TestRestoreView : public QObject
@@ -60,6 +86,163 @@ class TestRestoreView : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); } // undo scripts go to a test directory
+
+    // A plan is consumed by its run; "Undo last run" means the last run that changed rows, and an
+    // undo takes its run off the list.
+    void runConsumesThePlanAndUndoMeansTheLastRunThatChangedRows()
+    {
+        Connection live(Side::Live);
+        Connection backup(Side::Backup);
+        const QString liveDb = QStringLiteral("tst_restoreview_run_live");
+        QVERIFY(openPair(QStringLiteral("tst_restoreview_run"), fixture("incident_backup.sql"),
+            fixture("incident_live.sql"), live, backup));
+        JobRegistry jobs;
+        RestoreView view(&live, &backup, &jobs);
+        view.show();
+        QPushButton *run = button(&view, QStringLiteral("&Run…"));
+        QPushButton *preview = button(&view, QStringLiteral("Pre&view"));
+        QPushButton *undo = button(&view, QStringLiteral("&Undo last run…"));
+        const QString restored = QStringLiteral("SELECT count(*) FROM accounts WHERE id BETWEEN 3 AND 8");
+
+        QSignalSpy planned(&view, &RestoreView::planned);
+        QSignalSpy executed(&view, &RestoreView::executed);
+        view.addRoot(QStringLiteral("accounts WHERE id BETWEEN 3 AND 8"));
+        button(&view, QStringLiteral("&Plan"))->click();
+        QVERIFY(planned.wait(30000));
+        QVERIFY(run->isEnabled());
+        QVERIFY(!undo->isEnabled());
+        confirmNextMessageBox();
+        run->click();
+        QVERIFY(executed.wait(60000));
+        QVERIFY(executed.last().first().toBool());
+        QCOMPARE(liveCount(liveDb, restored), 6);
+        const QString firstUndo = view.lastUndo();
+        QVERIFY(QFile::exists(firstUndo));
+        // The plan is spent: a second click would commit a no-op.
+        QVERIFY(!run->isEnabled());
+        QVERIFY(!preview->isEnabled());
+        QVERIFY(undo->isEnabled());
+
+        // A new plan over rows already back writes nothing; its run changes no row and leaves undo alone.
+        button(&view, QStringLiteral("&Plan"))->click();
+        QVERIFY(planned.wait(30000));
+        QCOMPARE(planned.last().first().value<RestorePlan>().rowsToWrite(), 0);
+        QVERIFY(run->isEnabled());
+        confirmNextMessageBox();
+        run->click();
+        QVERIFY(executed.wait(60000));
+        QVERIFY(executed.last().first().toBool());
+        QVERIFY(!run->isEnabled());
+        QCOMPARE(view.lastUndo(), firstUndo);
+
+        // Undo runs the first run's undo script, and then nothing is left to undo.
+        confirmNextMessageBox();
+        undo->click();
+        QVERIFY(executed.wait(60000));
+        QVERIFY(executed.last().first().toBool());
+        QCOMPARE(liveCount(liveDb, restored), 0);
+        QVERIFY(view.lastUndo().isEmpty());
+        QVERIFY(!undo->isEnabled());
+        QVERIFY(!run->isEnabled());
+    }
+
+    // A restored user whose e-mail row cannot come back (a newcomer registered the address): flagged
+    // before the run with merge / remap / skip, each a policy of the dependant's table and a new plan;
+    // after the run, in its report.
+    void lostDependantsBeforeAndAfterTheRun()
+    {
+        const QString schema = QStringLiteral(
+            "CREATE TABLE users (id integer PRIMARY KEY, handle text NOT NULL UNIQUE);"
+            "CREATE TABLE user_emails (id integer PRIMARY KEY, user_id integer NOT NULL REFERENCES users ON DELETE "
+            "CASCADE, email text NOT NULL UNIQUE);"
+            "INSERT INTO users VALUES (1, 'alice'), (2, 'bob'), (12, 'val');"
+            "INSERT INTO user_emails VALUES (701, 1, 'alice@example.org'), (702, 2, 'bob@example.org'), "
+            "(801, 12, 'val@example.org');");
+        Connection live(Side::Live);
+        Connection backup(Side::Backup);
+        QVERIFY(openPair(QStringLiteral("tst_restoreview_lost"), schema,
+            QStringLiteral("DELETE FROM users WHERE id = 12; INSERT INTO users VALUES (20, 'val2');"
+                           "INSERT INTO user_emails VALUES (805, 20, 'val@example.org');"),
+            live, backup));
+        JobRegistry jobs;
+        RestoreView view(&live, &backup, &jobs);
+        view.resize(1100, 700);
+        view.show();
+        QSignalSpy planned(&view, &RestoreView::planned);
+        view.addRoot(QStringLiteral("users:12"));
+        button(&view, QStringLiteral("&Plan"))->click();
+        QVERIFY(planned.wait(30000));
+        const QList<PlanListing> findings = LostDependantsPanel::of(planned.last().first().value<RestorePlan>());
+        QCOMPARE(findings.size(), 1);
+        QCOMPARE(findings.first().table, QStringLiteral("public.users"));
+        QCOMPARE(findings.first().key, QStringLiteral("12"));
+        QCOMPARE(findings.first().dependantTable, QStringLiteral("public.user_emails"));
+
+        // Flagged above the tabs, listed in its own tab with the choices.
+        auto *banner = view.findChild<Banner *>(QStringLiteral("lostDependantsBanner"));
+        QVERIFY(banner->isVisible());
+        QVERIFY(banner->text().contains(QLatin1String("without a dependant")));
+        auto *tree = view.findChild<QTreeWidget *>(QStringLiteral("lostDependants"));
+        QCOMPARE(tree->topLevelItemCount(), 1);
+        QTreeWidgetItem *group = tree->topLevelItem(0);
+        QCOMPARE(group->text(0), QStringLiteral("public.user_emails"));
+        QCOMPARE(group->childCount(), 1);
+        QCOMPARE(group->child(0)->text(0), QStringLiteral("public.users 12"));
+        QVERIFY(group->child(0)->text(2).contains(QLatin1String("801")));
+        button(banner, QStringLiteral("Review…"))->click();
+        QVERIFY(tree->isVisible());
+
+        // Merge: the dependant's table gets the policy "restore" and a new plan, where nothing is lost.
+        const auto policyOf = [&view](const QString &table) {
+            auto *policies = view.findChild<QTableWidget *>();
+            for (int row = 0; row < policies->rowCount(); ++row)
+                if (policies->item(row, 0)->text() == table)
+                    return qobject_cast<QComboBox *>(policies->cellWidget(row, 1))->currentText();
+            return QString();
+        };
+        tree->itemWidget(group, 1)->findChild<QPushButton *>(QStringLiteral("choice-restore"))->click();
+        QVERIFY(planned.wait(30000));
+        QCOMPARE(policyOf(QStringLiteral("public.user_emails")), QStringLiteral("restore"));
+        QVERIFY(LostDependantsPanel::of(planned.last().first().value<RestorePlan>()).isEmpty());
+        QVERIFY(!banner->isVisible());
+        QCOMPARE(tree->topLevelItemCount(), 0);
+
+        // Skip: as first planned, the user comes back without the address.
+        view.findChild<QTabWidget *>()->setCurrentIndex(0);
+        auto *policies = view.findChild<QTableWidget *>();
+        for (int row = 0; row < policies->rowCount(); ++row)
+            qobject_cast<QComboBox *>(policies->cellWidget(row, 1))->setCurrentIndex(0);
+        button(&view, QStringLiteral("&Plan"))->click();
+        QVERIFY(planned.wait(30000));
+        QCOMPARE(tree->topLevelItemCount(), 1);
+        tree->itemWidget(tree->topLevelItem(0), 1)->findChild<QPushButton *>(QStringLiteral("choice-skip"))->click();
+        QVERIFY(planned.wait(30000));
+        QCOMPARE(policyOf(QStringLiteral("public.user_emails")), QStringLiteral("skip"));
+        QCOMPARE(LostDependantsPanel::of(planned.last().first().value<RestorePlan>()).size(), 1);
+
+        // After the run: in its report, and the banner says what was done.
+        QSignalSpy executed(&view, &RestoreView::executed);
+        confirmNextMessageBox();
+        button(&view, QStringLiteral("&Run…"))->click();
+        QVERIFY(executed.wait(60000));
+        QVERIFY(executed.last().first().toBool());
+        const QString report = view.findChild<QPlainTextEdit *>(QStringLiteral("restoreOutput"))->toPlainText();
+        QVERIFY2(report.contains(QLatin1String("Restored without a dependant")), qPrintable(report));
+        QVERIFY(report.contains(QLatin1String("public.users 12")));
+        QVERIFY(banner->isVisible());
+        QVERIFY(banner->text().contains(QLatin1String("were restored without a dependant")));
+        QVERIFY(tree->itemWidget(tree->topLevelItem(0), 1) == nullptr); // no choices left after the run
+        QCOMPARE(liveCount(QStringLiteral("tst_restoreview_lost_live"),
+                     QStringLiteral("SELECT count(*) FROM users "
+                                    "WHERE id = 12")),
+            1);
+        QCOMPARE(
+            liveCount(QStringLiteral("tst_restoreview_lost_live"),
+                QStringLiteral("SELECT count(*) FROM user_emails WHERE email = 'val@example.org' AND user_id = 20")),
+            1);
+    }
+
     void planAndPreview()
     {
         Connection live(Side::Live);
