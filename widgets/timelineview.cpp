@@ -200,11 +200,11 @@ void TimelineView::setSources(const QList<LogSource> &sources)
                            : -1;
     QPointer<JobRegistry> jobs(m_jobs);
     auto *watcher = new QFutureWatcher<BuildResult>(this);
-    connect(watcher, &QFutureWatcher<BuildResult>::finished, this, [this, watcher, generation, job, jobs] {
+    connect(watcher, &QFutureWatcher<BuildResult>::finished, this, [this, watcher, generation, job, jobs, cancel] {
         const BuildResult result = watcher->result();
         watcher->deleteLater();
         if (jobs && job >= 0)
-            jobs->finish(job, result.error.isEmpty(), result.error);
+            jobs->finish(job, jobOutcome(result.error.isEmpty(), cancel->load()), result.error);
         if (generation != m_generation)
             return; // a newer setSources() won
         if (!result.error.isEmpty()) {
@@ -293,7 +293,7 @@ void TimelineView::startCorrelation()
         const Result result = watcher->result();
         watcher->deleteLater();
         if (jobs && job >= 0)
-            jobs->finish(job, bool(result), result ? QString() : tr("Cancelled."));
+            jobs->finish(job, result ? JobOutcome::Finished : JobOutcome::Cancelled);
         if (generation != m_generation || timeline != m_timeline)
             return;
         if (!result) {

@@ -112,7 +112,7 @@ void Connection::open(const ConnectionProfile &profile, const QString &password)
                     [this, id, version]() {
                         m_serverVersion = version;
                         setState(State::Open);
-                        Q_EMIT jobFinished(id, true, {});
+                        Q_EMIT jobFinished(id, JobOutcome::Finished, {});
                         refreshSchema();
                     },
                     Qt::QueuedConnection);
@@ -123,7 +123,7 @@ void Connection::open(const ConnectionProfile &profile, const QString &password)
                     this,
                     [this, id, message]() {
                         setState(State::Failed, message);
-                        Q_EMIT jobFinished(id, false, message);
+                        Q_EMIT jobFinished(id, JobOutcome::Failed, message);
                     },
                     Qt::QueuedConnection);
             }
@@ -240,7 +240,7 @@ void Connection::runOnWorker(const std::shared_ptr<Job> &job)
                 else if (job->onFailure)
                     job->onFailure(message, cancelled);
             }
-            Q_EMIT jobFinished(job->id, ok, message);
+            Q_EMIT jobFinished(job->id, jobOutcome(ok, cancelled), message);
         },
         Qt::QueuedConnection);
 }

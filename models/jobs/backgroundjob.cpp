@@ -49,7 +49,7 @@ void BackgroundJob::launch(JobRegistry *registry, const QString &title, const QS
                 target,
                 [=]() {
                     if (jobs)
-                        jobs->finish(key, ok, message);
+                        jobs->finish(key, jobOutcome(ok, cancelled), message);
                     if (!receiver)
                         return;
                     if (ok)

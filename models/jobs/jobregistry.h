@@ -1,5 +1,7 @@
 #pragma once
 
+#include "jobs/joboutcome.h"
+
 #include <QAbstractTableModel>
 #include <QDateTime>
 #include <functional>
@@ -24,7 +26,8 @@ public:
     /// Registers a job and returns its key. `cancel` may be empty for jobs that cannot stop.
     int add(const QString &title, const QString &source, std::function<void()> cancel = {});
     void setProgress(int key, qint64 done, qint64 total, const QString &status = {});
-    void finish(int key, bool ok, const QString &message = {});
+    /// Ends a job; `message` is what the jobs panel shows for a failure.
+    void finish(int key, JobOutcome outcome, const QString &message = {});
     /// Lists the jobs of `connection` as they come and go.
     void track(Connection *connection);
 
