@@ -1,5 +1,6 @@
 #pragma once
 
+#include "jobs/joboutcome.h"
 #include "report/reportwriter.h"
 #include "timeline/annotations.h"
 #include "timeline/timeline.h"
@@ -9,11 +10,9 @@
 #include <QSet>
 #include <QWidget>
 
-#include <atomic>
 #include <memory>
 
 class QComboBox;
-class QThreadPool;
 class QLabel;
 class QLineEdit;
 class QTableView;
@@ -24,6 +23,7 @@ namespace salvage {
 
 class JobRegistry;
 class TimelineCanvas;
+class TimelineLoader;
 class TimelineModel;
 
 /// The Timeline: every log source on one UTC axis in swimlanes (spans as bars, a histogram
@@ -72,14 +72,13 @@ Q_SIGNALS:
     void keyActivated(const QString &value);
 
 private:
+    void indexFinished(JobOutcome outcome, const QString &message, const QStringList &skipped);
     void adoptTimeline(std::shared_ptr<Timeline> timeline, const QStringList &skipped);
-    void startCorrelation();
+    void parseFinished(JobOutcome outcome, const QString &message);
     /// Selects what the filter fields say (a text search off the GUI thread); `note` leads the status.
     void applyFilter(bool keepView = false, const QString &note = {});
     void showSelection(
         const TimelineFilter &filter, std::vector<EventRef> selected, bool keepView, const QString &note);
-    /// Installs a finished parse pass, unless a search still reads the timeline (then after it).
-    void installCorrelation();
     void rebuildLanes(bool keepView = false);
     void showDetail(int row);
     void showMarkers();
@@ -88,6 +87,8 @@ private:
     QWidget *makeToolbar();
 
     JobRegistry *m_jobs;
+    /// Indexes, parses and searches off the GUI thread; the view starts it and shows what it finds.
+    TimelineLoader *m_loader;
     Annotations *m_annotations;
     std::shared_ptr<Timeline> m_timeline;
     TimelineModel *m_model = nullptr;
@@ -103,15 +104,13 @@ private:
     QLabel *m_status;
     QSet<int> m_expanded; ///< sources whose sub-lanes show
     QPair<QString, QStringList> m_pendingRow; ///< a showRow() waiting for the parse pass
-    std::shared_ptr<CorrelationPass::Result> m_pendingCorrelation; ///< finished, not yet installed
-    std::shared_ptr<Timeline> m_pendingCorrelationFor; ///< the timeline it was computed for
-    int m_searchesRunning = 0;
     QString m_caveats; ///< what makes a source's times doubtful, leading every status
-    quint64 m_filterTicket = 0; ///< the newest filter; older searches' results are dropped
-    /// Runs indexing and the parse pass; not the global pool, which Qt's painting needs free.
-    QThreadPool *m_pool;
-    quint64 m_generation = 0;
-    std::shared_ptr<std::atomic_bool> m_cancel;
+    /// How the newest filter's rows are to be shown when they come.
+    struct
+    {
+        bool keepView = false;
+        QString note;
+    } m_shownAs;
 };
 
 } // namespace salvage

@@ -2,9 +2,11 @@
 
 #include "core/error.h"
 #include "core/inputfile.h"
+#include "jobs/jobcontrol.h"
 #include "report/timelinereport.h"
 #include "timeline/annotations.h"
 #include "timeline/timeline.h"
+#include "timeline/timelineloader.h"
 #include "workspace/workspace.h"
 
 #include <QDateTime>
@@ -145,12 +147,14 @@ int run(const QStringList &arguments)
         filter.toMs = parseInstant(parser.value(u"to"_s), u"--to"_s);
     filter.keys = parser.values(u"key"_s);
 
-    Timeline timeline;
-    timeline.setSources(workspaceSources + sourcesFrom(logs, parser.values(u"source-tz"_s)));
-    timeline.build();
+    // The Timeline view's steps, run here one after the other.
+    const QList<LogSource> sources = workspaceSources + sourcesFrom(logs, parser.values(u"source-tz"_s));
+    JobControl control;
+    const auto loaded = TimelineLoader::index(sources, TimelineLoader::Unreadable::Fail, control).timeline;
+    Timeline &timeline = *loaded;
     // Keys need the key index; reports also show inferred links (nginx ↔ Rails) from it.
     if (!filter.keys.isEmpty() || reportFormat)
-        timeline.buildCorrelation();
+        timeline.adopt(TimelineLoader::parse(timeline, control));
     const std::vector<EventRef> selection = timeline.select(filter);
 
     const std::unique_ptr<QIODevice> out = openOutput(parser);

@@ -6,8 +6,9 @@
 
 namespace salvage {
 
-void BackgroundJob::launch(JobRegistry *registry, const QString &title, const QString &source,
-    std::function<void(JobControl &)> work, QObject *context, std::function<void()> deliver, FailureHandler onFailure)
+std::shared_ptr<JobControl> BackgroundJob::launch(JobRegistry *registry, const QString &title, const QString &source,
+    std::function<void(JobControl &)> work, QObject *context, std::function<void()> deliver, FailureHandler onFailure,
+    QThreadPool *pool)
 {
     QPointer<JobRegistry> jobs(registry);
     QPointer<QObject> receiver(context);
@@ -25,8 +26,8 @@ void BackgroundJob::launch(JobRegistry *registry, const QString &title, const QS
     // Written before the work starts, so the worker's progress calls see it.
     *keyHolder = registry ? registry->add(title, source, [control]() { control->requestCancel(); }) : 0;
     const int key = *keyHolder;
-    QThreadPool::globalInstance()->start(
-        [=, work = std::move(work), deliver = std::move(deliver), onFailure = std::move(onFailure)]() {
+    (pool ? pool : QThreadPool::globalInstance())
+        ->start([=, work = std::move(work), deliver = std::move(deliver), onFailure = std::move(onFailure)]() {
             bool ok = false;
             bool cancelled = false;
             QString message;
@@ -59,6 +60,7 @@ void BackgroundJob::launch(JobRegistry *registry, const QString &title, const QS
                 },
                 Qt::QueuedConnection);
         });
+    return control;
 }
 
 } // namespace salvage

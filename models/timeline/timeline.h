@@ -54,9 +54,9 @@ public:
     /// A stable name for an entry that survives re-indexing: "path#byte offset".
     QString eventKey(EventRef ref) const;
 
-    /// Entries passing `filter`, in merged order. Key and level filters need buildCorrelation()
-    /// (done here when missing).
-    std::vector<EventRef> select(const TimelineFilter &filter);
+    /// Entries passing `filter`, in merged order. Only reads, so searches may run on several
+    /// threads; key and level filters need the correlation (throws salvage::Error without it).
+    std::vector<EventRef> select(const TimelineFilter &filter) const;
     /// Refs that carry one of `keys`, plus their inferred partners (the latter also in `inferred`).
     QSet<EventRef> keyed(const QStringList &keys, QSet<EventRef> *inferred = nullptr) const;
 
