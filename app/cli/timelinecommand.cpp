@@ -126,10 +126,7 @@ int run(const QStringList &arguments)
         const QString file = parser.value(u"workspace"_s);
         InputFile::require(file, u"the workspace"_s);
         const Workspace workspace = Workspace::load(file);
-        for (LogSource source : workspace.logs) {
-            source.path = Workspace::resolve(file, source.path);
-            workspaceSources.append(source);
-        }
+        workspaceSources = workspace.resolvedLogs(file);
         annotations.loadFrom(workspace);
     }
     for (const QString &log : std::as_const(logs))
