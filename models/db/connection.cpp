@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "db/dberror.h"
+#include "db/logcategory.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
 
@@ -110,6 +111,7 @@ void Connection::open(const ConnectionProfile &profile, const QString &password)
                 QMetaObject::invokeMethod(
                     this,
                     [this, id, version]() {
+                        qCInfo(lcDb).noquote() << where() << "open, server" << version;
                         m_serverVersion = version;
                         setState(State::Open);
                         Q_EMIT jobFinished(id, JobOutcome::Finished, {});
@@ -122,6 +124,7 @@ void Connection::open(const ConnectionProfile &profile, const QString &password)
                 QMetaObject::invokeMethod(
                     this,
                     [this, id, message]() {
+                        qCInfo(lcDb).noquote() << sideName(m_side) << "could not open:" << message;
                         setState(State::Failed, message);
                         Q_EMIT jobFinished(id, JobOutcome::Failed, message);
                     },
@@ -220,7 +223,11 @@ void Connection::runOnWorker(const std::shared_ptr<Job> &job)
         }
         job->running = false;
     }
+    if (!ok)
+        qCDebug(lcDb).noquote() << sideName(m_side) << "job" << job->title << (cancelled ? "cancelled" : "failed:")
+                                << message;
     if (lost) {
+        qCWarning(lcDb).noquote() << sideName(m_side) << "lost its connection:" << message;
         std::lock_guard lock(m_mutex);
         if (m_session == session)
             m_session.reset();

@@ -1,6 +1,7 @@
 #include "graphlayout.h"
 
 #include "core/error.h"
+#include "graph/logcategory.h"
 
 #include <QHash>
 #include <QMutex>
@@ -123,7 +124,9 @@ void GraphLayout::layout(RelationGraph &graph)
             target.labelPosition = point(QString::fromUtf8(agget(edge, const_cast<char *>("lp"))));
         }
     }
+    qCDebug(lcGraph) << "Graphviz laid out" << graph.nodes.size() << "nodes," << graph.edges.size() << "edges";
 #else
+    qCDebug(lcGraph) << "no Graphviz in this build: a radial layout for" << graph.nodes.size() << "nodes";
     radialLayout(graph);
 #endif
     Q_UNUSED(&radialLayout);

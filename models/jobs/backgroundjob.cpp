@@ -1,6 +1,9 @@
 #include "backgroundjob.h"
 
 #include "core/error.h"
+#include "jobs/logcategory.h"
+
+#include <QElapsedTimer>
 
 #include <QCoreApplication>
 
@@ -31,6 +34,8 @@ std::shared_ptr<JobControl> BackgroundJob::launch(JobRegistry *registry, const Q
             bool ok = false;
             bool cancelled = false;
             QString message;
+            QElapsedTimer clock;
+            clock.start();
             try {
                 work(*control);
                 ok = true;
@@ -41,6 +46,11 @@ std::shared_ptr<JobControl> BackgroundJob::launch(JobRegistry *registry, const Q
                 cancelled = control->isCancelled();
                 message = cancelled ? QStringLiteral("Cancelled.") : QString::fromUtf8(error.what());
             }
+            qCDebug(lcJobs).noquote() << title
+                                      << (ok                 ? "finished"
+                                                 : cancelled ? "cancelled"
+                                                             : "failed")
+                                      << "in" << clock.elapsed() << "ms" << message;
             // The application object lives on the GUI thread; the receiver is checked there, where it
             // can be deleted, not here.
             QObject *target = QCoreApplication::instance();

@@ -2,6 +2,9 @@
 
 #include "core/error.h"
 #include "jobs/backgroundjob.h"
+#include "timeline/logcategory.h"
+
+#include <QElapsedTimer>
 
 #include <QThreadPool>
 
@@ -12,6 +15,8 @@ namespace salvage {
 TimelineLoader::Indexed TimelineLoader::index(
     const QList<LogSource> &sources, Unreadable unreadable, JobControl &control)
 {
+    QElapsedTimer clock;
+    clock.start();
     Indexed indexed { std::make_shared<Timeline>(), {} };
     if (unreadable == Unreadable::Skip)
         indexed.skipped = indexed.timeline->setReadableSources(sources);
@@ -20,14 +25,20 @@ TimelineLoader::Indexed TimelineLoader::index(
     control.throwIfCancelled();
     indexed.timeline->build(
         control.cancelFlag(), [&control](int done, int total) { control.setProgress(done, total); });
+    qCDebug(lcTimeline) << "indexed" << indexed.timeline->sourceCount() << "sources,"
+                        << indexed.timeline->merged().size() << "events in" << clock.elapsed() << "ms,"
+                        << indexed.skipped.size() << "files skipped";
     return indexed;
 }
 
 CorrelationPass::Result TimelineLoader::parse(const Timeline &timeline, JobControl &control)
 {
+    QElapsedTimer clock;
+    clock.start();
     CorrelationPass::Result result = timeline.correlate(
         control.cancelFlag(), [&control](qint64 done, qint64 total) { control.setProgress(done, total); });
     control.throwIfCancelled(); // a pass stopped early is not a result
+    qCDebug(lcTimeline) << "parse pass over" << timeline.merged().size() << "events in" << clock.elapsed() << "ms";
     return result;
 }
 
@@ -137,8 +148,16 @@ void TimelineLoader::select(const TimelineFilter &filter)
             installParse(); // a parse pass that finished meanwhile (it checks whose it is)
     };
     BackgroundJob::start<std::vector<EventRef>>(
-        nullptr, {}, {}, [timeline, filter](JobControl &) { return timeline->select(filter); }, this,
-        [searched](std::vector<EventRef> events) { searched(&events); },
+        nullptr, tr("Search the timeline"), tr("Timeline"),
+        [timeline, filter](JobControl &) {
+            QElapsedTimer clock;
+            clock.start();
+            std::vector<EventRef> events = timeline->select(filter);
+            qCDebug(lcTimeline) << "search for" << filter.search << "found" << events.size() << "events in"
+                                << clock.elapsed() << "ms";
+            return events;
+        },
+        this, [searched](std::vector<EventRef> events) { searched(&events); },
         [searched](const QString &, bool) { searched(nullptr); }, m_pool);
 }
 

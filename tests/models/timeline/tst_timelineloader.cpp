@@ -3,7 +3,11 @@
 #include "core/error.h"
 #include "jobs/jobcontrol.h"
 #include "jobs/jobregistry.h"
+#include "timeline/logcategory.h"
 #include "timeline/timelineloader.h"
+
+#include <QLoggingCategory>
+#include <QRegularExpression>
 
 #include <QSignalSpy>
 #include <QTest>
@@ -60,6 +64,22 @@ private Q_SLOTS:
         JobControl cancelled;
         cancelled.requestCancel();
         QVERIFY_THROWS_EXCEPTION(Cancelled, TimelineLoader::parse(*indexed.timeline, cancelled));
+    }
+
+    // Diagnostics go to the room's category, off until QT_LOGGING_RULES (or these rules) turn them on.
+    void logsToItsCategory()
+    {
+        QCOMPARE(QByteArray(lcTimeline().categoryName()), QByteArray("salvage.timeline"));
+        if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+            QVERIFY(!lcTimeline().isDebugEnabled());
+        QLoggingCategory::setFilterRules(u"salvage.timeline.debug=true"_s);
+        QVERIFY(lcTimeline().isDebugEnabled());
+        QTest::ignoreMessage(QtDebugMsg, QRegularExpression(u"^indexed 1 sources, 2 events in \\d+ ms"_s));
+        JobControl control;
+        TimelineLoader::index({ LogSource { m_files.write(u"logged.log"_s, sidekiqLines(2)), {}, {}, {}, 0 } },
+            TimelineLoader::Unreadable::Fail, control);
+        QLoggingCategory::setFilterRules({});
+        QVERIFY(!lcTimeline().isDebugEnabled());
     }
 
     // The view's way: indexed, then the parse pass installed; both listed as jobs that are done.
