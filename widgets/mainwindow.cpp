@@ -1,6 +1,8 @@
 #include "mainwindow.h"
 
 #include "aboutdialog.h"
+#include "backup/pitrevents.h"
+#include "backup/pitrrecovery.h"
 #include "compareview.h"
 #include "connectdialog.h"
 #include "core/error.h"
@@ -14,6 +16,7 @@
 #include "logsourcesdialog.h"
 #include "overviewpage.h"
 #include "passwordstore.h"
+#include "pitrdialog.h"
 #include "restoreview.h"
 #include "sourcepanel.h"
 #include "sqlconsole.h"
@@ -212,6 +215,8 @@ void MainWindow::createMenus()
         if (!path.isEmpty())
             loadBackupFromDump(path);
     });
+    connectMenu->addAction(
+        tr("BACKUP as of an &instant (WAL archive, pgBackRest)…"), this, [this]() { recoverBackupAsOf(); });
     connectMenu->addSeparator();
     connectMenu->addAction(tr("Disconnect both"), this, [this]() {
         m_live->close();
@@ -308,6 +313,55 @@ void MainWindow::loadBackupFromDump(const QString &dumpPath)
         },
         [this](const QString &message, bool cancelled) {
             statusBar()->showMessage(cancelled ? tr("Loading the dump was cancelled.") : message, 15000);
+        });
+}
+
+void MainWindow::recoverBackupAsOf(const QDateTime &instant)
+{
+    QSettings settings;
+    PitrDialog dialog(this);
+    PitrSourceSpec last;
+    last.baseBackup = settings.value(QStringLiteral("pitr/base")).toString();
+    last.walArchive = settings.value(QStringLiteral("pitr/wal")).toString();
+    last.pgBackRestStanza = settings.value(QStringLiteral("pitr/stanza")).toString();
+    last.pgBackRestRepo = settings.value(QStringLiteral("pitr/repo")).toString();
+    dialog.setSource(last);
+    if (instant.isValid())
+        dialog.setTargetTime(instant);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const PitrSourceSpec source = dialog.source();
+    settings.setValue(QStringLiteral("pitr/base"), source.baseBackup);
+    settings.setValue(QStringLiteral("pitr/wal"), source.walArchive);
+    settings.setValue(QStringLiteral("pitr/stanza"), source.pgBackRestStanza);
+    settings.setValue(QStringLiteral("pitr/repo"), source.pgBackRestRepo);
+
+    PitrRecovery::Request request;
+    request.target = dialog.target();
+    request.database = dialog.database();
+    // One scratch cluster per source: recovering it again (another target) replaces Salvage's own copy.
+    const QString key = QString::fromLatin1(
+        QCryptographicHash::hash(source.identity().toUtf8(), QCryptographicHash::Sha1).toHex().left(12));
+    request.clusterDir
+        = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/pitr/") + key;
+    request.replaceExisting = true;
+    const QString what = request.target.describe();
+    statusBar()->showMessage(tr("Recovering BACKUP as of %1…").arg(what));
+    BackgroundJob::start<PitrRecovery::Result>(
+        m_jobs, tr("BACKUP as of %1").arg(what), tr("BACKUP"),
+        [source, request](JobControl &control) mutable {
+            request.source = source.make();
+            return PitrRecovery::recover(request, control);
+        },
+        this,
+        [this, what, target = request.target](PitrRecovery::Result result) {
+            statusBar()->showMessage(tr("BACKUP recovered as of %1: %2").arg(what, result.stoppedAt), 15000);
+            m_timeline->annotations()->replaceDerived(PitrEvents::idPrefix, PitrEvents::of(result, target));
+            connectSide(Side::Backup, ConnectionProfile { tr("as of %1").arg(what), result.conninfo });
+        },
+        [this](const QString &message, bool cancelled) {
+            statusBar()->showMessage(
+                cancelled ? tr("The recovery was cancelled; nothing is left of it.") : message, 15000);
         });
 }
 
