@@ -328,8 +328,7 @@ void GraphView::render()
     const QPalette palette = this->palette();
     QHash<QString, QRectF> boxes;
     for (const GraphNode &node : std::as_const(m_graph.nodes)) {
-        const QString text = node.table.section(QLatin1Char('.'), 1) + QLatin1Char('\n') + node.label;
-        auto *label = new QGraphicsSimpleTextItem(text);
+        auto *label = new QGraphicsSimpleTextItem(nodeLabel(node));
         label->setBrush(palette.color(QPalette::Text));
         const QRectF textBox = label->boundingRect();
         const QRectF box(node.position.x() - textBox.width() / 2 - 8, node.position.y() - textBox.height() / 2 - 5,
@@ -382,14 +381,8 @@ void GraphView::render()
             m_scene->addLine(wing, pen)->setZValue(-1);
         }
         const QPointF labelAnchor = edge.labelPosition.isNull() ? path.pointAtPercent(0.5) : edge.labelPosition;
-        QString text = edge.presence == Presence::Moved ? tr("moved") : edge.via;
-        if (edge.presence != Presence::Moved && edge.backupCount >= 0 && edge.liveCount >= 0
-            && edge.backupCount != edge.liveCount && edge.presence != Presence::Moved)
-            text += QStringLiteral(" %1→%2").arg(edge.backupCount).arg(edge.liveCount);
-        else if (edge.count > 1)
-            text += QStringLiteral(" ×%L1").arg(edge.count);
         item->setToolTip(edge.via);
-        auto *label = m_scene->addSimpleText(text);
+        auto *label = m_scene->addSimpleText(edgeLabel(edge));
         label->setToolTip(edge.via);
         label->setBrush(StateColours::foreground(markOf(edge.presence), palette));
         QFont font = label->font();

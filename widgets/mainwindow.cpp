@@ -567,10 +567,7 @@ void MainWindow::saveSettings()
 
 QList<LogSource> MainWindow::resolvedLogSources() const
 {
-    QList<LogSource> sources = m_workspace.logs;
-    for (LogSource &source : sources)
-        source.path = Workspace::resolve(m_workspacePath, source.path);
-    return sources;
+    return m_workspace.resolvedLogs(m_workspacePath);
 }
 
 void MainWindow::setLogSources(const QList<LogSource> &sources)

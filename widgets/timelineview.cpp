@@ -10,6 +10,7 @@
 #include "report/timelinereport.h"
 #include "timeline/databaseevents.h"
 #include "timeline/timelinelanes.h"
+#include "timeline/timelineloader.h"
 #include "timeline/timelinemodel.h"
 #include "timelinecanvas.h"
 
@@ -20,7 +21,6 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -33,26 +33,15 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
-#include <QThreadPool>
 #include <QTimeZone>
 #include <QUrl>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
-
-#include <climits>
 
 using namespace Qt::StringLiterals;
 
 namespace salvage {
 
 namespace {
-
-struct BuildResult
-{
-    std::shared_ptr<Timeline> timeline;
-    QStringList skipped; ///< files that could not be opened, one sentence each
-    QString error;
-};
 
 // The widest cell of a column (QTableView hides the hint QAbstractItemView offers).
 int contentWidth(const QAbstractItemView *view, int column)
@@ -65,14 +54,20 @@ int contentWidth(const QAbstractItemView *view, int column)
 TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
     : QWidget(parent)
     , m_jobs(jobs)
+    , m_loader(new TimelineLoader(jobs, this))
     , m_annotations(new Annotations(this))
     , m_canvas(new TimelineCanvas(this))
     , m_table(new QTableView(this))
     , m_detail(new QTextBrowser(this))
     , m_raw(new QPlainTextEdit(this))
     , m_status(new QLabel(tr("No log sources: File ▸ Log sources… adds them."), this))
-    , m_pool(new QThreadPool(this))
 {
+    connect(m_loader, &TimelineLoader::indexed, this, &TimelineView::indexFinished);
+    connect(m_loader, &TimelineLoader::correlated, this, &TimelineView::parseFinished);
+    connect(m_loader, &TimelineLoader::selected, this,
+        [this](const TimelineFilter &filter, const std::vector<EventRef> &events) {
+            showSelection(filter, events, m_shownAs.keepView, m_shownAs.note);
+        });
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(makeToolbar());
@@ -142,11 +137,7 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
     });
 }
 
-TimelineView::~TimelineView()
-{
-    if (m_cancel)
-        m_cancel->store(true);
-}
+TimelineView::~TimelineView() = default; // the loader, a child, cancels its jobs
 
 QWidget *TimelineView::makeToolbar()
 {
@@ -205,53 +196,19 @@ QWidget *TimelineView::makeToolbar()
 
 void TimelineView::setSources(const QList<LogSource> &sources)
 {
-    if (m_cancel)
-        m_cancel->store(true);
-    m_cancel = std::make_shared<std::atomic_bool>(false);
-    const quint64 generation = ++m_generation;
-    auto cancel = m_cancel;
     m_expanded.clear();
-    const int job = m_jobs ? m_jobs->add(tr("Index %n log file(s)", nullptr, int(sources.size())), tr("Timeline"),
-                        [cancel] { cancel->store(true); })
-                           : -1;
-    QPointer<JobRegistry> jobs(m_jobs);
-    auto *watcher = new QFutureWatcher<BuildResult>(this);
-    connect(watcher, &QFutureWatcher<BuildResult>::finished, this, [this, watcher, generation, job, jobs] {
-        const BuildResult result = watcher->result();
-        watcher->deleteLater();
-        if (jobs && job >= 0)
-            jobs->finish(job, result.error.isEmpty(), result.error);
-        if (generation != m_generation)
-            return; // a newer setSources() won
-        if (!result.error.isEmpty()) {
-            m_status->setText(result.error);
-            Q_EMIT indexed(0, 0, result.error);
-            return;
-        }
-        adoptTimeline(result.timeline, result.skipped);
-        startCorrelation();
-    });
     m_status->setText(tr("Indexing %n log file(s)…", nullptr, int(sources.size())));
-    watcher->setFuture(QtConcurrent::run(m_pool, [sources, cancel, jobs, job] {
-        BuildResult result;
-        try {
-            auto timeline = std::make_shared<Timeline>();
-            result.skipped = timeline->setReadableSources(sources);
-            timeline->build(cancel.get(), [jobs, job](int done, int total) {
-                QMetaObject::invokeMethod(
-                    jobs,
-                    [jobs, job, done, total] {
-                        if (jobs)
-                            jobs->setProgress(job, done, total);
-                    },
-                    Qt::QueuedConnection);
-            });
-            result.timeline = std::move(timeline);
-        } catch (const Error &e) {
-            result.error = e.message();
-        }
-        return result;
-    }));
+    m_loader->load(sources);
+}
+
+void TimelineView::indexFinished(JobOutcome outcome, const QString &message, const QStringList &skipped)
+{
+    if (outcome != JobOutcome::Finished) {
+        m_status->setText(message);
+        Q_EMIT indexed(0, 0, message);
+        return;
+    }
+    adoptTimeline(m_loader->timeline(), skipped);
 }
 
 void TimelineView::adoptTimeline(std::shared_ptr<Timeline> timeline, const QStringList &skipped)
@@ -299,54 +256,26 @@ void TimelineView::adoptTimeline(std::shared_ptr<Timeline> timeline, const QStri
     Q_EMIT indexed(qint64(m_timeline->merged().size()), m_timeline->sourceCount(), {});
 }
 
-// The parse pass runs while the lanes already show; the timeline is only read until adopt().
-void TimelineView::startCorrelation()
+void TimelineView::parseFinished(JobOutcome outcome, const QString &message)
 {
-    const quint64 generation = m_generation;
-    auto cancel = m_cancel;
-    std::shared_ptr<Timeline> timeline = m_timeline;
-    const qint64 events = qint64(timeline->merged().size());
-    const int job = m_jobs
-        ? m_jobs->add(tr("Parse %n event(s) for keys and spans", nullptr, int(std::min<qint64>(events, INT_MAX))),
-            tr("Timeline"), [cancel] { cancel->store(true); })
-        : -1;
-    QPointer<JobRegistry> jobs(m_jobs);
-    using Result = std::shared_ptr<CorrelationPass::Result>;
-    auto *watcher = new QFutureWatcher<Result>(this);
-    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, generation, job, jobs, timeline] {
-        const Result result = watcher->result();
-        watcher->deleteLater();
-        if (jobs && job >= 0)
-            jobs->finish(job, bool(result), result ? QString() : tr("Cancelled."));
-        if (generation != m_generation || timeline != m_timeline)
-            return;
-        if (!result) {
-            m_status->setText(
-                tr("Parse pass cancelled: the lanes show every event; keys, spans and level filters are off."));
-            return;
-        }
-        m_pendingCorrelation = result;
-        m_pendingCorrelationFor = timeline;
-        // A search reading the timeline on another thread finishes first: adopt() changes what it reads.
-        if (m_searchesRunning == 0)
-            installCorrelation();
-    });
-    watcher->setFuture(QtConcurrent::run(m_pool, [timeline, cancel, jobs, job]() -> Result {
-        try {
-            return std::make_shared<CorrelationPass::Result>(
-                timeline->correlate(cancel.get(), [jobs, job](qint64 done, qint64 total) {
-                    QMetaObject::invokeMethod(
-                        jobs,
-                        [jobs, job, done, total] {
-                            if (jobs)
-                                jobs->setProgress(job, done, total);
-                        },
-                        Qt::QueuedConnection);
-                }));
-        } catch (const Error &) {
-            return {};
-        }
-    }));
+    if (outcome == JobOutcome::Cancelled) {
+        m_status->setText(
+            tr("Parse pass cancelled: the lanes show every event; keys, spans and level filters are off."));
+        return;
+    }
+    if (outcome == JobOutcome::Failed) {
+        m_status->setText(tr("Parse pass failed: %1 The lanes show every event; keys, spans and level filters are off.")
+                              .arg(message));
+        return;
+    }
+    // A few worker classes read best split out; many stay folded until asked for.
+    for (int source = 0; source < m_timeline->sourceCount(); ++source)
+        if (const qsizetype n = m_timeline->subLanes(source).size(); n > 1 && n <= 8)
+            m_expanded.insert(source);
+    applyFilter(true);
+    if (!m_pendingRow.first.isEmpty())
+        showRow(m_pendingRow.first, m_pendingRow.second);
+    Q_EMIT correlated();
 }
 
 const TimelineFilter &TimelineView::filter() const
@@ -374,7 +303,7 @@ void TimelineView::showRow(const QString &rowName, const QStringList &values)
 {
     if (!m_timeline || !m_timeline->hasCorrelation()) {
         m_pendingRow = { rowName, values };
-        m_status->setText(m_timeline || m_cancel
+        m_status->setText(m_timeline || m_loader->isLoading()
                 ? tr("%1: its values are looked up in the logs when the parse pass is done…").arg(rowName)
                 : tr("%1: the workspace has no log sources to look it up in.").arg(rowName));
         return;
@@ -396,23 +325,6 @@ void TimelineView::showRow(const QString &rowName, const QStringList &values)
     applyFilter(false, tr("%1 → keys %2").arg(rowName, named));
 }
 
-void TimelineView::installCorrelation()
-{
-    const std::shared_ptr<CorrelationPass::Result> result = std::exchange(m_pendingCorrelation, nullptr);
-    const std::shared_ptr<Timeline> owner = std::exchange(m_pendingCorrelationFor, nullptr);
-    if (!result || owner != m_timeline)
-        return; // none, or computed for sources replaced since
-    m_timeline->adopt(std::move(*result));
-    // A few worker classes read best split out; many stay folded until asked for.
-    for (int source = 0; source < m_timeline->sourceCount(); ++source)
-        if (const qsizetype n = m_timeline->subLanes(source).size(); n > 1 && n <= 8)
-            m_expanded.insert(source);
-    applyFilter(true);
-    if (!m_pendingRow.first.isEmpty())
-        showRow(m_pendingRow.first, m_pendingRow.second);
-    Q_EMIT correlated();
-}
-
 void TimelineView::applyFilter(bool keepView, const QString &note)
 {
     if (!m_model)
@@ -427,28 +339,11 @@ void TimelineView::applyFilter(bool keepView, const QString &note)
     }
     if (m_source->currentData().toInt() >= 0)
         filter.sources = { quint32(m_source->currentData().toInt()) };
-    const quint64 ticket = ++m_filterTicket;
-    if (filter.search.isEmpty()) {
-        // Times, sources, levels and keys are lookups in memory: milliseconds for a million events.
-        showSelection(filter, m_timeline->select(filter), keepView, note);
-        return;
-    }
-    // A text search reads every file: off the GUI thread, and the newest filter wins.
-    std::shared_ptr<Timeline> timeline = m_timeline;
-    ++m_searchesRunning;
-    m_status->setText(tr("Searching %L1 events for “%2”…").arg(qint64(timeline->merged().size())).arg(filter.search));
-    auto *watcher = new QFutureWatcher<std::vector<EventRef>>(this);
-    connect(watcher, &QFutureWatcher<std::vector<EventRef>>::finished, this,
-        [this, watcher, ticket, timeline, filter, keepView, note] {
-            std::vector<EventRef> selected = watcher->result();
-            watcher->deleteLater();
-            --m_searchesRunning;
-            if (ticket == m_filterTicket && timeline == m_timeline)
-                showSelection(filter, std::move(selected), keepView, note);
-            if (m_searchesRunning == 0)
-                installCorrelation(); // a parse pass that finished meanwhile (it checks whose it is)
-        });
-    watcher->setFuture(QtConcurrent::run(m_pool, [timeline, filter] { return timeline->select(filter); }));
+    m_shownAs = { keepView, note };
+    if (!filter.search.isEmpty()) // it reads every file: the loader searches off the GUI thread
+        m_status->setText(
+            tr("Searching %L1 events for “%2”…").arg(qint64(m_timeline->merged().size())).arg(filter.search));
+    m_loader->select(filter);
 }
 
 void TimelineView::showSelection(

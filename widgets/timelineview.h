@@ -2,6 +2,7 @@
 
 #include "core/safefilewriter.h"
 #include "diff/diffresult.h"
+#include "jobs/joboutcome.h"
 #include "report/reportwriter.h"
 #include "timeline/annotations.h"
 #include "timeline/timeline.h"
@@ -11,12 +12,10 @@
 #include <QSet>
 #include <QWidget>
 
-#include <atomic>
 #include <memory>
 #include <optional>
 
 class QComboBox;
-class QThreadPool;
 class QLabel;
 class QLineEdit;
 class QTableView;
@@ -27,6 +26,7 @@ namespace salvage {
 
 class JobRegistry;
 class TimelineCanvas;
+class TimelineLoader;
 class TimelineModel;
 
 /// The Timeline: every log source on one UTC axis in swimlanes (spans as bars, a histogram
@@ -88,14 +88,13 @@ Q_SIGNALS:
     void compareRequested(const QString &kind, const QString &value);
 
 private:
+    void indexFinished(JobOutcome outcome, const QString &message, const QStringList &skipped);
     void adoptTimeline(std::shared_ptr<Timeline> timeline, const QStringList &skipped);
-    void startCorrelation();
+    void parseFinished(JobOutcome outcome, const QString &message);
     /// Selects what the filter fields say (a text search off the GUI thread); `note` leads the status.
     void applyFilter(bool keepView = false, const QString &note = {});
     void showSelection(
         const TimelineFilter &filter, std::vector<EventRef> selected, bool keepView, const QString &note);
-    /// Installs a finished parse pass, unless a search still reads the timeline (then after it).
-    void installCorrelation();
     void rebuildLanes(bool keepView = false);
     void showDetail(int row);
     void showMarkers();
@@ -108,6 +107,8 @@ private:
     QWidget *makeToolbar();
 
     JobRegistry *m_jobs;
+    /// Indexes, parses and searches off the GUI thread; the view starts it and shows what it finds.
+    TimelineLoader *m_loader;
     Annotations *m_annotations;
     std::shared_ptr<Timeline> m_timeline;
     TimelineModel *m_model = nullptr;
@@ -125,15 +126,13 @@ private:
     std::shared_ptr<const DiffResult> m_comparison;
     std::optional<qint64> m_detailInstant; ///< the event last shown in the detail pane
     QPair<QString, QStringList> m_pendingRow; ///< a showRow() waiting for the parse pass
-    std::shared_ptr<CorrelationPass::Result> m_pendingCorrelation; ///< finished, not yet installed
-    std::shared_ptr<Timeline> m_pendingCorrelationFor; ///< the timeline it was computed for
-    int m_searchesRunning = 0;
     QString m_caveats; ///< what makes a source's times doubtful, leading every status
-    quint64 m_filterTicket = 0; ///< the newest filter; older searches' results are dropped
-    /// Runs indexing and the parse pass; not the global pool, which Qt's painting needs free.
-    QThreadPool *m_pool;
-    quint64 m_generation = 0;
-    std::shared_ptr<std::atomic_bool> m_cancel;
+    /// How the newest filter's rows are to be shown when they come.
+    struct
+    {
+        bool keepView = false;
+        QString note;
+    } m_shownAs;
 };
 
 } // namespace salvage

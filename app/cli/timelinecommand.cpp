@@ -10,6 +10,7 @@
 #include "report/timelinereport.h"
 #include "timeline/annotations.h"
 #include "timeline/timeline.h"
+#include "timeline/timelineloader.h"
 #include "workspace/workspace.h"
 
 #include <QDateTime>
@@ -182,10 +183,7 @@ int run(const QStringList &arguments)
         request.inputs.workspaceDirectory = QFileInfo(file).absolutePath();
         InputFile::require(file, u"the workspace"_s);
         const Workspace workspace = Workspace::load(file);
-        for (LogSource source : workspace.logs) {
-            source.path = Workspace::resolve(file, source.path);
-            workspaceSources.append(source);
-        }
+        workspaceSources = workspace.resolvedLogs(file);
         annotations.loadFrom(workspace);
     }
     for (const QString &log : std::as_const(logs))
@@ -213,7 +211,11 @@ int run(const QStringList &arguments)
     if (parser.isSet(u"live"_s) != parser.isSet(u"backup"_s))
         throw UsageError { u"timeline: --live and --backup go together"_s };
 
-    Timeline timeline;
+    // The Timeline view's steps, run here one after the other.
+    const QList<LogSource> sources = workspaceSources + sourcesFrom(logs, parser.values(u"source-tz"_s));
+    JobControl control;
+    const auto loaded = TimelineLoader::index(sources, TimelineLoader::Unreadable::Fail, control).timeline;
+    Timeline &timeline = *loaded;
     if (parser.isSet(u"db"_s)) {
         PgSession session(parser.value(u"db"_s), PgSession::Options { true, u"Database"_s, 15 });
         QStringList tables;
@@ -221,11 +223,9 @@ int run(const QStringList &arguments)
             tables << table.name;
         timeline.setTableNames(tables);
     }
-    timeline.setSources(workspaceSources + sourcesFrom(logs, parser.values(u"source-tz"_s)));
-    timeline.build();
     // Keys need the key index; reports also show inferred links (nginx ↔ Rails) from it.
     if (!filter.keys.isEmpty() || reportFormat)
-        timeline.buildCorrelation();
+        timeline.adopt(TimelineLoader::parse(timeline, control));
 
     if (!reportFormat) {
         const std::unique_ptr<QIODevice> out = openOutput(parser);
@@ -238,7 +238,6 @@ int run(const QStringList &arguments)
     if (parser.isSet(u"live"_s)) {
         PgSession backup(parser.value(u"backup"_s), PgSession::Options { true, u"BACKUP"_s, 15 });
         PgSession live(parser.value(u"live"_s), PgSession::Options { true, u"LIVE"_s, 15 });
-        JobControl control;
         request.inputs.diff = std::make_shared<const DiffResult>(DiffRunner::run(backup, live, control));
     }
     // The same export as the Timeline view's; a file gets its figures next to it.

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "db/dberror.h"
+#include "db/logcategory.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
 
@@ -110,9 +111,10 @@ void Connection::open(const ConnectionProfile &profile, const QString &password)
                 QMetaObject::invokeMethod(
                     this,
                     [this, id, version]() {
+                        qCInfo(lcDb).noquote() << where() << "open, server" << version;
                         m_serverVersion = version;
                         setState(State::Open);
-                        Q_EMIT jobFinished(id, true, {});
+                        Q_EMIT jobFinished(id, JobOutcome::Finished, {});
                         refreshSchema();
                     },
                     Qt::QueuedConnection);
@@ -122,8 +124,9 @@ void Connection::open(const ConnectionProfile &profile, const QString &password)
                 QMetaObject::invokeMethod(
                     this,
                     [this, id, message]() {
+                        qCInfo(lcDb).noquote() << sideName(m_side) << "could not open:" << message;
                         setState(State::Failed, message);
-                        Q_EMIT jobFinished(id, false, message);
+                        Q_EMIT jobFinished(id, JobOutcome::Failed, message);
                     },
                     Qt::QueuedConnection);
             }
@@ -221,7 +224,11 @@ void Connection::runOnWorker(const std::shared_ptr<Job> &job)
         }
         job->running = false;
     }
+    if (!ok)
+        qCDebug(lcDb).noquote() << sideName(m_side) << "job" << job->title << (cancelled ? "cancelled" : "failed:")
+                                << message;
     if (lost) {
+        qCWarning(lcDb).noquote() << sideName(m_side) << "lost its connection:" << message;
         std::lock_guard lock(m_mutex);
         if (m_session == session)
             m_session.reset();
@@ -241,7 +248,7 @@ void Connection::runOnWorker(const std::shared_ptr<Job> &job)
                 else if (job->onFailure)
                     job->onFailure(message, cancelled);
             }
-            Q_EMIT jobFinished(job->id, ok, message);
+            Q_EMIT jobFinished(job->id, jobOutcome(ok, cancelled), message);
         },
         Qt::QueuedConnection);
 }

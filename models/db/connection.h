@@ -3,6 +3,7 @@
 #include "db/connectionprofile.h"
 #include "db/schema.h"
 #include "jobs/jobcontrol.h"
+#include "jobs/joboutcome.h"
 
 #include <QHash>
 #include <QObject>
@@ -87,7 +88,7 @@ Q_SIGNALS:
     void schemaFailed(const QString &message);
     void jobQueued(quint64 job, const QString &title);
     void jobProgress(quint64 job, qint64 done, qint64 total, const QString &status);
-    void jobFinished(quint64 job, bool ok, const QString &message);
+    void jobFinished(quint64 job, salvage::JobOutcome outcome, const QString &message);
 
 private:
     struct Job;

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
+#include "diff/logcategory.h"
 #include "diff/multisetcomparator.h"
 #include "diff/sequenceorigin.h"
 #include "diff/sidepair.h"
@@ -102,6 +103,10 @@ DiffResult DiffRunner::run(
         for (const ForeignKey &key : b.foreignKeys)
             result.tables.last().references << DiffReference { key.columns, key.refQualifiedName(), key.refColumns };
         result.classify();
+        qCDebug(lcDiff) << "compared" << b.qualifiedName()
+                        << (keyed              ? "by primary key"
+                                   : uniqueKey ? "by unique key"
+                                               : "as multisets");
         if (onTable)
             onTable(result);
     }

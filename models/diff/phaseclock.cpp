@@ -1,12 +1,12 @@
 #include "diff/phaseclock.h"
 
-#include <cstdio>
+#include "diff/logcategory.h"
 
 namespace salvage {
 
 PhaseClock::PhaseClock(QString table)
     : m_table(std::move(table))
-    , m_enabled(qEnvironmentVariableIsSet("SALVAGE_DIFF_TIMING"))
+    , m_enabled(lcDiffTiming().isDebugEnabled())
 {
     if (m_enabled)
         m_timer.start();
@@ -16,9 +16,7 @@ void PhaseClock::lap(const char *phase)
 {
     if (!m_enabled)
         return;
-    std::fprintf(
-        stderr, "diff timing: %s %s %.3f s\n", qPrintable(m_table), phase, double(m_timer.nsecsElapsed()) / 1e9);
-    std::fflush(stderr);
+    qCDebug(lcDiffTiming, "%s %s %.3f s", qPrintable(m_table), phase, double(m_timer.nsecsElapsed()) / 1e9);
     m_timer.restart();
 }
 

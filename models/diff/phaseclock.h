@@ -5,8 +5,9 @@
 
 namespace salvage {
 
-/// Prints how long each phase of one table's comparison took, on stderr, when the environment
-/// variable SALVAGE_DIFF_TIMING is set: measuring where a diff spends its time needs no profiler.
+/// Logs how long each phase of one table's comparison took, when the logging category
+/// salvage.diff.timing is on (QT_LOGGING_RULES="salvage.diff.timing.debug=true"): measuring where a
+/// diff spends its time needs no profiler.
 class PhaseClock
 {
 public:

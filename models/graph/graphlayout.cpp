@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "jobs/jobcontrol.h"
+#include "graph/logcategory.h"
 
 #include <QHash>
 #include <QMutex>
@@ -137,8 +138,10 @@ void GraphLayout::layout(RelationGraph &graph, JobControl *control)
             target.labelPosition = point(QString::fromUtf8(agget(edge, const_cast<char *>("lp"))));
         }
     }
+    qCDebug(lcGraph) << "Graphviz laid out" << graph.nodes.size() << "nodes," << graph.edges.size() << "edges";
 #else
     Q_UNUSED(control);
+    qCDebug(lcGraph) << "no Graphviz in this build: a radial layout for" << graph.nodes.size() << "nodes";
     radialLayout(graph);
 #endif
     Q_UNUSED(&radialLayout);

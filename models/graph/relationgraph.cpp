@@ -226,6 +226,22 @@ QString colour(Presence presence)
 
 } // namespace
 
+QString nodeLabel(const GraphNode &node)
+{
+    return node.table.section(u'.', 1) + u'\n' + node.label;
+}
+
+QString edgeLabel(const GraphEdge &edge)
+{
+    if (edge.presence == Presence::Moved)
+        return QStringLiteral("moved ×%1").arg(edge.count);
+    if (edge.backupCount >= 0 && edge.liveCount >= 0 && edge.backupCount != edge.liveCount)
+        return QStringLiteral("%1 %2→%3").arg(edge.via).arg(edge.backupCount).arg(edge.liveCount);
+    if (edge.count > 1)
+        return QStringLiteral("%1 ×%2").arg(edge.via).arg(edge.count);
+    return edge.via;
+}
+
 QString RelationGraph::toDot() const
 {
     // Small graphs read best left to right; a large fan (a merge of hundreds of rows into one)
@@ -238,20 +254,15 @@ QString RelationGraph::toDot() const
         + QStringLiteral("  node [shape=box, style=\"rounded\", fontname=\"DejaVu Sans\", fontsize=10];\n"
                          "  edge [fontname=\"DejaVu Sans\", fontsize=9];\n");
     for (const GraphNode &n : nodes) {
-        QString label = n.table.section(QLatin1Char('.'), 1) + QLatin1Char('\n') + n.label;
         dot += QStringLiteral("  %1 [label=%2, color=%3%4%5];\n")
-                   .arg(dotQuote(n.id), dotQuote(label), dotQuote(colour(n.presence)),
+                   .arg(dotQuote(n.id), dotQuote(nodeLabel(n)), dotQuote(colour(n.presence)),
                        n.group ? QStringLiteral(", shape=folder") : QString(),
                        n.id == root ? QStringLiteral(", penwidth=2.5") : QString());
     }
     for (int index = 0; index < edges.size(); ++index) {
         const GraphEdge &e = edges.at(index);
-        // A move's label says how many rows; what they were is in the tooltip.
-        const QString label = e.presence == Presence::Moved ? QStringLiteral("moved ×%1").arg(e.count)
-            : e.count > 1                                   ? QStringLiteral("%1 ×%2").arg(e.via).arg(e.count)
-                                                            : e.via;
         dot += QStringLiteral("  %1 -> %2 [id=\"e%6\", label=%3, tooltip=%7, color=%4%5];\n")
-                   .arg(dotQuote(e.from), dotQuote(e.to), dotQuote(label), dotQuote(colour(e.presence)),
+                   .arg(dotQuote(e.from), dotQuote(e.to), dotQuote(edgeLabel(e)), dotQuote(colour(e.presence)),
                        e.presence == Presence::OnlyBackup ? QStringLiteral(", style=dashed") : QString())
                    .arg(index)
                    .arg(dotQuote(e.via));

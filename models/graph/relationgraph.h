@@ -56,6 +56,13 @@ struct GraphEdge
     QPointF labelPosition; ///< set by GraphLayout
 };
 
+/// The text on a node, the same in the Graph view and in the DOT/SVG export (Graphviz sizes the
+/// boxes from it): the table without its schema, then the row's label.
+QString nodeLabel(const GraphNode &node);
+/// The text on an edge, the same in the view and the export: a move says how many rows (which
+/// foreign keys moved is in `via`, the tooltip); counts that differ between BACKUP and LIVE show both.
+QString edgeLabel(const GraphEdge &edge);
+
 /// The relationships around one root row: which rows reference it and which it references,
 /// through which foreign keys, with counts. Plain value; layout and rendering are separate.
 struct RelationGraph

@@ -1,6 +1,9 @@
 #include "backgroundjob.h"
 
 #include "core/error.h"
+#include "jobs/logcategory.h"
+
+#include <QElapsedTimer>
 
 #include <QCoreApplication>
 #include <QMutex>
@@ -59,7 +62,8 @@ QThreadPool *BackgroundJob::pool()
 }
 
 BackgroundJob::Canceller BackgroundJob::launch(JobRegistry *registry, const QString &title, const QString &source,
-    std::function<void(JobControl &)> work, QObject *context, std::function<void()> deliver, FailureHandler onFailure)
+    std::function<void(JobControl &)> work, QObject *context, std::function<void()> deliver, FailureHandler onFailure,
+    QThreadPool *threads)
 {
     QPointer<JobRegistry> jobs(registry);
     QPointer<QObject> receiver(context);
@@ -82,14 +86,15 @@ BackgroundJob::Canceller BackgroundJob::launch(JobRegistry *registry, const QStr
         if (!phase->compare_exchange_strong(expected, Phase::Abandoned))
             return;
         if (jobs)
-            jobs->finish(*keyHolder, false, QStringLiteral("Cancelled."));
+            jobs->finish(*keyHolder, JobOutcome::Cancelled, QStringLiteral("Cancelled."));
         if (receiver && onFailure)
             onFailure(QStringLiteral("Cancelled."), true);
     };
     // Written before the work starts, so the worker's progress calls see it.
     *keyHolder = registry ? registry->add(title, source, cancel) : 0;
     const int key = *keyHolder;
-    QThreadPool *threads = pool();
+    if (!threads)
+        threads = pool();
     if (registry && threads->activeThreadCount() >= threads->maxThreadCount()) {
         registry->setWaiting(key,
             QCoreApplication::translate("BackgroundJob", "waiting for a free thread; busy with: %1")
@@ -104,6 +109,8 @@ BackgroundJob::Canceller BackgroundJob::launch(JobRegistry *registry, const QStr
         bool ok = false;
         bool cancelled = false;
         QString message;
+        QElapsedTimer clock;
+        clock.start();
         try {
             work(*control);
             ok = true;
@@ -115,6 +122,8 @@ BackgroundJob::Canceller BackgroundJob::launch(JobRegistry *registry, const QStr
             message = cancelled ? QStringLiteral("Cancelled.") : QString::fromUtf8(error.what());
         }
         runningTitles().remove(title);
+        qCDebug(lcJobs).noquote() << title << (ok ? "finished" : cancelled ? "cancelled" : "failed") << "in"
+                                  << clock.elapsed() << "ms" << message;
         // The application object lives on the GUI thread; the receiver is checked there, where it
         // can be deleted, not here.
         QObject *target = QCoreApplication::instance();
@@ -124,7 +133,7 @@ BackgroundJob::Canceller BackgroundJob::launch(JobRegistry *registry, const QStr
             target,
             [=]() {
                 if (jobs)
-                    jobs->finish(key, ok, message);
+                    jobs->finish(key, jobOutcome(ok, cancelled), message);
                 if (!receiver)
                     return;
                 if (ok)

@@ -13,9 +13,10 @@
 namespace salvage {
 
 /// Runs work that needs no database connection (loading a dump, indexing logs, laying out a graph)
-/// on a thread pool of its own, listed in the jobs panel with progress and cancel. The value comes
-/// back to `context`'s thread, or is dropped when `context` is gone. A job that waits for a free
-/// thread says which jobs it waits for; cancelled while it waits, it ends at once and never runs.
+/// on a thread pool (its own, pool(), unless `threads` is given), listed in the jobs panel with
+/// progress and cancel. The value comes back to `context`'s thread, or is dropped when `context` is
+/// gone. A job that waits for a free thread says which jobs it waits for; cancelled while it waits,
+/// it ends at once and never runs.
 class BackgroundJob
 {
 public:
@@ -26,7 +27,7 @@ public:
     template <typename Result>
     static Canceller start(JobRegistry *registry, const QString &title, const QString &source,
         std::function<Result(JobControl &)> work, QObject *context, std::function<void(Result)> onResult,
-        FailureHandler onFailure = {})
+        FailureHandler onFailure = {}, QThreadPool *threads = nullptr)
     {
         auto box = std::make_shared<std::optional<Result>>();
         return launch(
@@ -36,7 +37,7 @@ public:
                 if (*box)
                     onResult(std::move(**box));
             },
-            std::move(onFailure));
+            std::move(onFailure), threads);
     }
 
     /// The pool background jobs run on (more threads than cores: most jobs wait on a database).
@@ -45,7 +46,7 @@ public:
 private:
     static Canceller launch(JobRegistry *registry, const QString &title, const QString &source,
         std::function<void(JobControl &)> work, QObject *context, std::function<void()> deliver,
-        FailureHandler onFailure);
+        FailureHandler onFailure, QThreadPool *threads);
 };
 
 } // namespace salvage

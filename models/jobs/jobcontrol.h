@@ -21,6 +21,8 @@ public:
 
     void requestCancel() noexcept { m_cancelled.store(true); }
     bool isCancelled() const noexcept { return m_cancelled.load(); }
+    /// The flag itself, for loops that poll an atomic (Timeline::build, CorrelationPass).
+    const std::atomic_bool *cancelFlag() const noexcept { return &m_cancelled; }
     /// Throws salvage::Cancelled when cancel was requested.
     void throwIfCancelled() const;
 
@@ -28,7 +30,7 @@ public:
     void setProgress(qint64 done, qint64 total, const QString &status = {});
 
 private:
-    std::atomic<bool> m_cancelled { false };
+    std::atomic_bool m_cancelled { false };
     ProgressSink m_sink;
 };
 

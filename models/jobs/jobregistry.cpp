@@ -67,14 +67,23 @@ void JobRegistry::setWaiting(int key, const QString &reason)
     changed(row);
 }
 
-void JobRegistry::finish(int key, bool ok, const QString &message)
+void JobRegistry::finish(int key, JobOutcome outcome, const QString &message)
 {
     const int row = rowOf(key);
     if (row < 0)
         return;
     Entry &entry = m_entries[row];
-    const bool cancelled = !ok && message == QLatin1String("Cancelled.");
-    entry.state = ok ? State::Done : cancelled ? State::Cancelled : State::Failed;
+    switch (outcome) {
+    case JobOutcome::Finished:
+        entry.state = State::Done;
+        break;
+    case JobOutcome::Failed:
+        entry.state = State::Failed;
+        break;
+    case JobOutcome::Cancelled:
+        entry.state = State::Cancelled;
+        break;
+    }
     entry.status = message;
     entry.ended = QDateTime::currentDateTimeUtc();
     entry.cancel = nullptr;
@@ -104,7 +113,8 @@ void JobRegistry::track(Connection *connection)
             setProgress(keys->value(job, -1), done, total, status);
         });
     connect(connection, &Connection::jobFinished, this,
-        [this, keys](quint64 job, bool ok, const QString &message) { finish(keys->take(job), ok, message); });
+        [this, keys](
+            quint64 job, JobOutcome outcome, const QString &message) { finish(keys->take(job), outcome, message); });
 }
 
 void JobRegistry::cancel(int row)

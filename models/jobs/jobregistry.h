@@ -1,5 +1,7 @@
 #pragma once
 
+#include "jobs/joboutcome.h"
+
 #include <QAbstractTableModel>
 #include <QDateTime>
 #include <functional>
@@ -26,7 +28,8 @@ public:
     void setProgress(int key, qint64 done, qint64 total, const QString &status = {});
     /// A job that has not started yet says what it waits for (it stays queued).
     void setWaiting(int key, const QString &reason);
-    void finish(int key, bool ok, const QString &message = {});
+    /// Ends a job; `message` is what the jobs panel shows for a failure.
+    void finish(int key, JobOutcome outcome, const QString &message = {});
     /// Lists the jobs of `connection` as they come and go.
     void track(Connection *connection);
 

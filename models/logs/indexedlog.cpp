@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "formatdetector.h"
 #include "linescanner.h"
+#include "logs/logcategory.h"
 
 #include <QFileInfo>
 
@@ -120,6 +121,9 @@ void IndexedLog::build(const std::atomic_bool *cancel)
     m_naiveTimes = scanner.naiveTimes();
     m_zonedTimes = scanner.zonedTimes();
     m_firstOffset = scanner.firstOffset();
+    const QString format = m_payload ? m_payload->id + u" in "_s + m_format->id : m_format->id;
+    qCDebug(lcLogs).noquote() << m_source.path << "read as" << format << m_index.count() << "entries,"
+                              << m_index.timestampedCount() << "with a time";
 }
 
 namespace {

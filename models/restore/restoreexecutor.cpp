@@ -8,6 +8,7 @@
 #include "db/sqlident.h"
 #include "jobs/jobcontrol.h"
 #include "restore/commitoutcome.h"
+#include "restore/logcategory.h"
 #include "restore/ownedtransaction.h"
 #include "restore/restoresql.h"
 #include "restore/rowidentity.h"
@@ -227,6 +228,7 @@ ExecutionReport RestoreExecutor::execute(
         }
         // Phases after the statements report as done = all of them, so progress never runs backwards.
         const auto phase = [&](qint64 done, const QString &status) {
+            qCDebug(lcRestore).noquote() << status;
             if (control)
                 control->setProgress(done, items.size(), status);
         };

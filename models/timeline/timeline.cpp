@@ -286,11 +286,11 @@ QStringList Timeline::keysAmong(const QStringList &values) const
     return keys;
 }
 
-std::vector<EventRef> Timeline::select(const TimelineFilter &filter)
+std::vector<EventRef> Timeline::select(const TimelineFilter &filter) const
 {
     // Keys need the correlation index; levels of access logs are only known after the same parse.
     if ((!filter.keys.isEmpty() || filter.minimumLevel != LogLevel::Unknown) && !m_correlated)
-        buildCorrelation();
+        throw Error(u"Key and level filters need the parse pass of the logs first."_s);
     const QSet<EventRef> keyedRefs = filter.keys.isEmpty() ? QSet<EventRef>() : keyed(filter.keys);
     const QByteArray needle = filter.search.toUtf8().toLower();
     // The text search reads each file once in large blocks, not once per event.

@@ -58,9 +58,9 @@ public:
     /// among the sources).
     std::optional<EventRef> refOf(const QString &eventKey) const;
 
-    /// Entries passing `filter`, in merged order. Key and level filters need buildCorrelation()
-    /// (done here when missing).
-    std::vector<EventRef> select(const TimelineFilter &filter);
+    /// Entries passing `filter`, in merged order. Only reads, so searches may run on several
+    /// threads; key and level filters need the correlation (throws salvage::Error without it).
+    std::vector<EventRef> select(const TimelineFilter &filter) const;
     /// Refs that carry one of `keys`, plus their inferred partners (the latter also in `inferred`).
     /// A key is a value ("44", carried in any role) or a table and a value ("accounts:44": an id
     /// of that table, see keyLinks).

@@ -90,4 +90,12 @@ QString Workspace::resolve(const QString &workspaceFile, const QString &path)
     return QDir::cleanPath(QFileInfo(workspaceFile).absoluteDir().absoluteFilePath(path));
 }
 
+QList<LogSource> Workspace::resolvedLogs(const QString &workspaceFile) const
+{
+    QList<LogSource> sources = logs;
+    for (LogSource &source : sources)
+        source.path = resolve(workspaceFile, source.path);
+    return sources;
+}
+
 } // namespace salvage

@@ -34,6 +34,9 @@ public:
     static Workspace fromJson(const QJsonObject &object);
     /// `path` resolved against the directory of the workspace file.
     static QString resolve(const QString &workspaceFile, const QString &path);
+    /// The log sources with their paths resolved against `workspaceFile`, as the GUI and the CLI
+    /// read them (the timeline keys the operator's marks by these paths).
+    QList<LogSource> resolvedLogs(const QString &workspaceFile) const;
 
 private:
     QJsonObject m_sections;

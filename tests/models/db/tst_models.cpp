@@ -1,3 +1,4 @@
+#include "core/error.h"
 #include "db/connection.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
@@ -76,7 +77,7 @@ private Q_SLOTS:
         const int local = registry.add(QStringLiteral("index logs"), QStringLiteral("logs"));
         registry.setProgress(local, 50, 200);
         QCOMPARE(registry.index(0, JobRegistry::ProgressColumn).data().toString(), QStringLiteral("25%"));
-        registry.finish(local, false, QStringLiteral("unreadable file"));
+        registry.finish(local, JobOutcome::Failed, QStringLiteral("unreadable file"));
         QCOMPARE(registry.index(0, JobRegistry::StateColumn).data().toString(), QStringLiteral("unreadable file"));
     }
 
@@ -110,6 +111,22 @@ private Q_SLOTS:
         registry.cancel(0);
         QTRY_VERIFY(cancelled);
         QTRY_COMPARE(registry.index(0, JobRegistry::StateColumn).data().toString(), QStringLiteral("cancelled"));
+
+        // Cancel is the job's state, not its message: a failure that reads "Cancelled." failed.
+        bool failed = false;
+        cancelled = true;
+        BackgroundJob::start<int>(
+            &registry, QStringLiteral("odd failure"), QStringLiteral("logs"),
+            [](JobControl &) -> int { throw Error(QStringLiteral("Cancelled.")); }, this, [](int) {},
+            [&failed, &cancelled](const QString &, bool wasCancelled) {
+                failed = true;
+                cancelled = wasCancelled;
+            });
+        QTRY_VERIFY(failed);
+        QVERIFY(!cancelled);
+        QTRY_COMPARE(registry.runningCount(), 0);
+        QCOMPARE(registry.index(0, JobRegistry::StateColumn).data().toString(), QStringLiteral("Cancelled."));
+        QCOMPARE(registry.index(0, 0).data(JobRegistry::ProgressRole).toInt(), -2); // failed, not done
     }
 };
 

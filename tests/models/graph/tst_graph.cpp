@@ -67,6 +67,32 @@ private Q_SLOTS:
             QString::fromUtf8(kSchema) + QString::fromUtf8(kBackupData) + QString::fromUtf8(kIncident));
     }
 
+    // One caption per node and edge: the view draws it, the DOT export (and so Graphviz's layout) carries it.
+    void labelsAreBuiltOnce()
+    {
+        RelationGraph graph;
+        graph.root = QStringLiteral("public.accounts:1");
+        GraphNode alice;
+        alice.id = graph.root;
+        alice.table = QStringLiteral("public.accounts");
+        alice.label = QStringLiteral("alice");
+        graph.nodes = { alice };
+        graph.edges = { GraphEdge(
+                            graph.root, graph.root, QStringLiteral("statuses.account_id"), 3, -1, -1, Presence::Both),
+            GraphEdge(graph.root, graph.root, QStringLiteral("follows.account_id"), 4, 5, 4, Presence::Both),
+            GraphEdge(graph.root, graph.root, QStringLiteral("statuses.account_id ×12"), 12, -1, -1, Presence::Moved),
+            GraphEdge(graph.root, graph.root, QStringLiteral("settings.account_id"), 1, -1, -1, Presence::Both) };
+        QCOMPARE(nodeLabel(alice), QStringLiteral("accounts\nalice"));
+        const QStringList expected { QStringLiteral("statuses.account_id ×3"), QStringLiteral("follows.account_id 5→4"),
+            QStringLiteral("moved ×12"), QStringLiteral("settings.account_id") };
+        const QString dot = graph.toDot();
+        QVERIFY2(dot.contains(QStringLiteral("label=\"accounts\\nalice\"")), qPrintable(dot));
+        for (int i = 0; i < graph.edges.size(); ++i) {
+            QCOMPARE(edgeLabel(graph.edges.at(i)), expected.at(i));
+            QVERIFY2(dot.contains(QStringLiteral("label=\"%1\"").arg(expected.at(i))), qPrintable(dot));
+        }
+    }
+
     void parsesRoots()
     {
         QCOMPARE(GraphBuilder::parseRoot(QStringLiteral("accounts:12")),

@@ -110,6 +110,7 @@ private Q_SLOTS:
         Timeline timeline;
         timeline.setSources(m_sources);
         timeline.build();
+        timeline.buildCorrelation(); // keys, and the levels of access logs
         QCOMPARE(int(timeline.select(filter).size()), count);
     }
 
@@ -206,6 +207,7 @@ private Q_SLOTS:
 
         TimelineFilter key;
         key.keys = { u"b2f7c3a1-4d5e"_s };
+        timeline.buildCorrelation();
         model.setFilter(key);
         QCOMPARE(model.rowCount(), 3); // the two keyed events, and the note: notes always show as context
         QVERIFY(model.data(model.index(0, TimelineModel::Message), TimelineModel::InferredRole)

@@ -41,6 +41,12 @@ private Q_SLOTS:
         // One spelling per file: marks are keyed by the resolved path.
         QCOMPARE(Workspace::resolve(path, QStringLiteral("logs/../logs/./nginx.log")),
             dir.filePath(QStringLiteral("logs/nginx.log")));
+        // The sources as the GUI and the CLI open them: paths resolved, the rest as saved.
+        const QList<LogSource> resolved = loaded.resolvedLogs(path);
+        QCOMPARE(resolved.size(), 1);
+        QCOMPARE(resolved.first().path, dir.filePath(QStringLiteral("logs/nginx.log")));
+        QCOMPARE(resolved.first().timeZone, QStringLiteral("Europe/Berlin"));
+        QCOMPARE(resolved.first().clockOffsetMs, qint64(1500));
     }
 
     // Found by fuzz_workspace: a clock offset beyond qint64 (hand-edited) was an undefined conversion.

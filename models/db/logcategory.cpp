@@ -1,0 +1,3 @@
+#include "db/logcategory.h"
+
+Q_LOGGING_CATEGORY(lcDb, "salvage.db", QtWarningMsg)

@@ -1,0 +1,3 @@
+#include "graph/logcategory.h"
+
+Q_LOGGING_CATEGORY(lcGraph, "salvage.graph", QtWarningMsg)

@@ -1,0 +1,3 @@
+#include "jobs/logcategory.h"
+
+Q_LOGGING_CATEGORY(lcJobs, "salvage.jobs", QtWarningMsg)

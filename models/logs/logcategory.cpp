@@ -1,0 +1,3 @@
+#include "logs/logcategory.h"
+
+Q_LOGGING_CATEGORY(lcLogs, "salvage.logs", QtWarningMsg)
