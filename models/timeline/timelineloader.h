@@ -1,5 +1,6 @@
 #pragma once
 
+#include "jobs/backgroundjob.h"
 #include "jobs/joboutcome.h"
 #include "timeline/timeline.h"
 
