@@ -10,6 +10,7 @@
 #include "restore/restoreplanner.h"
 #include "restore/scriptrenderer.h"
 #include "sqleditor.h"
+#include "undorefuseddialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -303,36 +304,58 @@ void RestoreView::run()
 
 void RestoreView::undo()
 {
-    QFile file(m_lastUndo);
-    if (!file.open(QIODevice::ReadOnly)) {
-        m_status->setText(tr("Cannot read the undo script %1.").arg(m_lastUndo));
-        return;
-    }
     if (QMessageBox::warning(this, tr("Undo the last run"),
             tr("Run the undo script %1 on %2?").arg(m_lastUndo, m_live->where()),
             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
         != QMessageBox::Yes)
         return;
-    execute(tr("Restore undo"), file.readAll(), m_lastUndo + QStringLiteral(".redo.sql"), true);
+    runUndo(false);
 }
 
-void RestoreView::execute(const QString &title, const QByteArray &script, const QString &undoPath, bool commit)
+void RestoreView::runUndo(bool force)
+{
+    QFile file(m_lastUndo);
+    if (!file.open(QIODevice::ReadOnly)) {
+        m_status->setText(tr("Cannot read the undo script %1.").arg(m_lastUndo));
+        return;
+    }
+    execute(force ? tr("Restore undo (forced)") : tr("Restore undo"), file.readAll(),
+        m_lastUndo + QStringLiteral(".redo.sql"), true, force);
+}
+
+void RestoreView::offerForcedUndo(const UndoGuard::Refusal &refusal)
+{
+    UndoRefusedDialog dialog(refusal, m_live->where(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        runUndo(true);
+}
+
+void RestoreView::execute(
+    const QString &title, const QByteArray &script, const QString &undoPath, bool commit, bool forceUndo)
 {
     setBusy(true);
     m_status->setText(tr("%1 on %2…").arg(title, m_live->where()));
     Connection *live = m_live;
     BackgroundJob::start<ExecutionReport>(
         m_jobs, title, live->where(),
-        [live, script, undoPath, commit](JobControl &control) {
+        [live, script, undoPath, commit, forceUndo](JobControl &control) {
             const std::unique_ptr<PgSession> session = live->openRunSession();
             RestoreExecutor executor(*session);
+            executor.setForceUndo(forceUndo);
             return commit ? executor.run(script, undoPath, &control) : executor.preview(script, &control);
         },
         this,
-        [this, title, undoPath](ExecutionReport report) {
-            if (report.committed && !undoPath.endsWith(QLatin1String(".redo.sql")))
+        [this, title, undoPath, forceUndo](ExecutionReport report) {
+            const bool isUndo = undoPath.endsWith(QLatin1String(".redo.sql"));
+            if (report.committed && !isUndo)
                 m_lastUndo = undoPath;
             showReport(report);
+            if (isUndo && !forceUndo && !report.committed) {
+                // After this job has finished: the dialog may start the forced undo as a new one.
+                if (const auto refusal = UndoGuard::refusalIn(report.error))
+                    QMetaObject::invokeMethod(
+                        this, [this, refusal = *refusal] { offerForcedUndo(refusal); }, Qt::QueuedConnection);
+            }
             if (report.committed)
                 Q_EMIT committedToLive(report.timelineNote(title, m_live->where(), undoPath));
         },
