@@ -12,6 +12,7 @@
 #include "restore/restoreplanner.h"
 #include "restore/scriptrenderer.h"
 #include "sqleditor.h"
+#include "undorefuseddialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -336,33 +337,51 @@ void RestoreView::run()
 void RestoreView::undo()
 {
     const QString undoPath = lastUndo();
-    QFile file(undoPath);
-    if (!file.open(QIODevice::ReadOnly)) {
-        m_status->setText(tr("Cannot read the undo script %1.").arg(undoPath));
+    if (undoPath.isEmpty())
         return;
-    }
     if (QMessageBox::warning(this, tr("Undo the last run"),
             tr("Run the undo script %1 on %2?").arg(undoPath, m_live->where()), QMessageBox::Yes | QMessageBox::Cancel,
             QMessageBox::Cancel)
         != QMessageBox::Yes)
         return;
-    execute(tr("Restore undo"), file.readAll(), undoPath + QStringLiteral(".redo.sql"), true);
+    runUndo(false);
 }
 
-void RestoreView::execute(const QString &title, const QByteArray &script, const QString &undoPath, bool commit)
+void RestoreView::runUndo(bool force)
+{
+    const QString undoPath = lastUndo();
+    QFile file(undoPath);
+    if (!file.open(QIODevice::ReadOnly)) {
+        m_status->setText(tr("Cannot read the undo script %1.").arg(undoPath));
+        return;
+    }
+    execute(force ? tr("Restore undo (forced)") : tr("Restore undo"), file.readAll(),
+        undoPath + QStringLiteral(".redo.sql"), true, force);
+}
+
+void RestoreView::offerForcedUndo(const UndoGuard::Refusal &refusal)
+{
+    UndoRefusedDialog dialog(refusal, m_live->where(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        runUndo(true);
+}
+
+void RestoreView::execute(
+    const QString &title, const QByteArray &script, const QString &undoPath, bool commit, bool forceUndo)
 {
     setBusy(true);
     m_status->setText(tr("%1 on %2…").arg(title, m_live->where()));
     Connection *live = m_live;
     BackgroundJob::start<ExecutionReport>(
         m_jobs, title, live->where(),
-        [live, script, undoPath, commit](JobControl &control) {
+        [live, script, undoPath, commit, forceUndo](JobControl &control) {
             const std::unique_ptr<PgSession> session = live->openRunSession();
             RestoreExecutor executor(*session);
+            executor.setForceUndo(forceUndo);
             return commit ? executor.run(script, undoPath, &control) : executor.preview(script, &control);
         },
         this,
-        [this, title, undoPath](ExecutionReport report) {
+        [this, title, undoPath, forceUndo](ExecutionReport report) {
             const bool isUndo = undoPath.endsWith(QLatin1String(".redo.sql"));
             if (report.committed) {
                 // LIVE moved on: the plan described LIVE before it. Only a run that changed rows can be undone.
@@ -373,6 +392,12 @@ void RestoreView::execute(const QString &title, const QByteArray &script, const 
                     m_undoScripts << undoPath;
             }
             showReport(report);
+            if (isUndo && !forceUndo && !report.committed) {
+                // After this job has finished: the dialog may start the forced undo as a new one.
+                if (const auto refusal = UndoGuard::refusalIn(report.error))
+                    QMetaObject::invokeMethod(
+                        this, [this, refusal = *refusal] { offerForcedUndo(refusal); }, Qt::QueuedConnection);
+            }
             if (report.committed)
                 Q_EMIT committedToLive(report.timelineNote(title, m_live->where(), undoPath));
         },

@@ -2,6 +2,7 @@
 
 #include "restore/declarations.h"
 #include "restore/restoreplan.h"
+#include "restore/undoguard.h"
 
 #include <QWidget>
 
@@ -57,7 +58,12 @@ private:
     void preview();
     void run();
     void undo();
-    void execute(const QString &title, const QByteArray &script, const QString &undoPath, bool commit);
+    /// Runs the last run's undo script; forced, it overwrites rows changed since the run.
+    void runUndo(bool force);
+    /// The undo was refused over rows changed since the run: lists them, offers to undo anyway.
+    void offerForcedUndo(const UndoGuard::Refusal &refusal);
+    void execute(
+        const QString &title, const QByteArray &script, const QString &undoPath, bool commit, bool forceUndo = false);
     void showReport(const ExecutionReport &report);
     void setBusy(bool busy);
     /// The operator chose how `table`'s dependants come back (a lost-dependant finding): plan again.

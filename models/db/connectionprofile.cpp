@@ -44,6 +44,19 @@ QString valueOf(const ParsedConninfo &parsed, const QString &keyword)
     return {};
 }
 
+/// `conninfo` (which libpq parsed as `parsed`) rebuilt without its password, or as it is without one.
+QString withoutPassword(const QString &conninfo, const ParsedConninfo &parsed)
+{
+    if (valueOf(parsed, QStringLiteral("password")).isEmpty())
+        return conninfo;
+    QStringList parts;
+    for (const auto &[key, value] : parsed.options) {
+        if (key != QLatin1String("password"))
+            parts << key + QLatin1Char('=') + sql::quoteConninfoValue(value);
+    }
+    return parts.join(QLatin1Char(' '));
+}
+
 } // namespace
 
 QString sideName(Side side)
@@ -53,7 +66,16 @@ QString sideName(Side side)
 
 QString ConnectionProfile::validationError() const
 {
-    return parse(conninfo).error;
+    const QString error = parse(conninfo).error;
+    if (error.isEmpty())
+        return error;
+    // libpq quotes the part it could not read, which may be a password (a URI's "user:se%zz@"):
+    // say what is wrong with the text as it reads with its secrets hidden.
+    const QString redacted = redactSecrets(conninfo);
+    const QString redactedError = parse(redacted).error;
+    if (redactedError.isEmpty())
+        return QStringLiteral("a password in it cannot be read (an unterminated quote or a bad escape)");
+    return redactSecrets(redactedError);
 }
 
 QString ConnectionProfile::summary() const
@@ -95,16 +117,14 @@ bool ConnectionProfile::embedsPassword() const
 QString ConnectionProfile::conninfoWithoutPassword() const
 {
     const ParsedConninfo parsed = parse(conninfo);
-    if (!parsed.error.isEmpty())
-        return redactSecrets(conninfo);
-    if (!embedsPassword())
-        return conninfo;
-    QStringList parts;
-    for (const auto &[key, value] : parsed.options) {
-        if (key != QLatin1String("password"))
-            parts << key + QLatin1Char('=') + sql::quoteConninfoValue(value);
-    }
-    return parts.join(QLatin1Char(' '));
+    if (parsed.error.isEmpty())
+        return withoutPassword(conninfo, parsed);
+    // libpq cannot say where a password in it ends: hide whatever looks like one. When the
+    // unreadable part was the password itself (`password='x`), the redacted text is one libpq
+    // accepts, with "***" for a password: drop that too, so the placeholder is never sent.
+    const QString redacted = redactSecrets(conninfo);
+    const ParsedConninfo reparsed = parse(redacted);
+    return reparsed.error.isEmpty() ? withoutPassword(redacted, reparsed) : redacted;
 }
 
 QString ConnectionProfile::keychainKey() const

@@ -18,13 +18,16 @@ struct ConnectionProfile
     QString name; ///< the operator's label; may be empty
     QString conninfo; ///< as typed
 
-    /// Empty when libpq accepts the conninfo, otherwise libpq's complaint as one sentence.
+    /// Empty when libpq accepts the conninfo, otherwise libpq's complaint as one sentence, about
+    /// the text with its secrets hidden (never quoting a password it could not read).
     QString validationError() const;
     /// "user@host:port/dbname" from the parsed conninfo (never shows a password).
     QString summary() const;
     /// The label when given, else the summary.
     QString displayName() const;
-    /// The conninfo with any password=… removed, for saving and showing.
+    /// The conninfo with any password=… removed, for saving and showing. One libpq rejects is
+    /// returned with every secret hidden, and never as one libpq would accept with a placeholder
+    /// for a password (`password='x` gives an empty conninfo, not `password=***`).
     QString conninfoWithoutPassword() const;
     /// True when the conninfo itself carries a password (it is then not saved as typed).
     bool embedsPassword() const;

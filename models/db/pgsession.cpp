@@ -133,9 +133,10 @@ void PgSession::open(const QString &password)
     std::string conninfo;
     try {
         conninfo = effectiveConninfo(m_profile.conninfo, password, m_options.connectTimeoutSeconds);
-    } catch (const Error &error) {
-        throw Error(
-            redactSecrets(QStringLiteral("%1: the connection string is not valid: %2").arg(where(), error.message())));
+    } catch (const Error &) {
+        // libpq's own message may quote a password it could not read; the profile's does not.
+        throw Error(redactSecrets(
+            QStringLiteral("%1: the connection string is not valid: %2").arg(where(), m_profile.validationError())));
     }
 
     try {

@@ -40,12 +40,22 @@ void radialLayout(RelationGraph &graph)
 }
 
 #ifdef SALVAGE_HAVE_GRAPHVIZ
-/// One Graphviz context and graph for the duration of a call.
+/// Graphviz's context for the whole process. A context keeps the font names of its layouts, and
+/// graphviz 2.42's pango plugin remembers the last one across contexts: freeing a context and
+/// making a new one left it dangling (AddressSanitizer: heap-use-after-free in tst_graph). Used
+/// under graphvizMutex(), as every Graphviz call is.
+GVC_t *sharedContext()
+{
+    static GVC_t *const context = gvContext();
+    return context;
+}
+
+/// The process's Graphviz context and a graph for the duration of a call.
 class GraphvizSession
 {
 public:
     explicit GraphvizSession(const RelationGraph &graph)
-        : m_context(gvContext())
+        : m_context(sharedContext())
     {
         const QByteArray dot = graph.toDot().toUtf8();
         m_graph = agmemread(dot.constData());
@@ -62,7 +72,6 @@ public:
             gvFreeLayout(m_context, m_graph);
             agclose(m_graph);
         }
-        gvFreeContext(m_context);
     }
     GVC_t *context() const { return m_context; }
     Agraph_t *graph() const { return m_graph; }

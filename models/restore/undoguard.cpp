@@ -3,6 +3,8 @@
 #include "db/sqlident.h"
 #include "restore/restoresql.h"
 
+#include <QRegularExpression>
+
 #include <algorithm>
 
 namespace salvage {
@@ -12,6 +14,8 @@ namespace {
 const QString kConflicts = QStringLiteral("\"_salvage_undo_conflicts\"");
 /// How many conflicts the refusal names; the count says how many there are.
 constexpr int kListed = 100;
+/// How the gate's error begins; refusalIn() reads it back.
+const QString kRefused = QStringLiteral("Undo refused, nothing was changed: ");
 
 QString insertedKeys(const Table &table)
 {
@@ -151,14 +155,28 @@ QString UndoGuard::render() const
         "  IF current_setting('salvage.force_undo', true) = 'on' THEN\n"
         "    RAISE WARNING 'Undo forced over % row(s) changed since the run: %', conflicts, listing;\n"
         "  ELSE\n"
-        "    RAISE EXCEPTION 'Undo refused, nothing was changed: % row(s) changed since the run: %', conflicts, "
-        "listing\n"
+        "    RAISE EXCEPTION '%3% row(s) changed since the run: %', conflicts, listing\n"
         "      USING HINT = 'To undo anyway, overwriting those changes: salvage-cli restore run --force-undo, or "
         "PGOPTIONS=''-c salvage.force_undo=on'' psql.';\n"
         "  END IF;\nEND\n$salvage$;\n")
                   .arg(kConflicts)
-                  .arg(kListed);
+                  .arg(kListed)
+                  .arg(kRefused);
     return script;
+}
+
+std::optional<UndoGuard::Refusal> UndoGuard::refusalIn(const QString &error)
+{
+    static const QRegularExpression refusal(QRegularExpression::escape(kRefused)
+        + QStringLiteral("(\\d+) row\\(s\\) changed since the run: (.*?)(?=\\s+HINT:|\\s+CONTEXT:|\\n|$)"));
+    // The listing ends at the line's end, or where the server's HINT follows on the same line.
+    const QRegularExpressionMatch match = refusal.match(error);
+    if (!match.hasMatch())
+        return std::nullopt;
+    // Conflicts are joined by "; ", which a conflict's own text may hold ("…since the run; references
+    // …"): a new one starts where a "table (key)=(" follows.
+    static const QRegularExpression separator(QStringLiteral("; (?=[^;]*=\\()"));
+    return Refusal { match.captured(1).toLongLong(), match.captured(2).split(separator) };
 }
 
 } // namespace salvage

@@ -5,6 +5,9 @@
 #include <QList>
 #include <QSet>
 #include <QString>
+#include <QStringList>
+
+#include <optional>
 
 namespace salvage {
 
@@ -40,6 +43,16 @@ public:
 
     /// The conflict table, one check per changed table and per foreign key into it, and the gate.
     QString render() const;
+
+    /// What a rendered gate refused: how many rows changed since the run, and those it names
+    /// (the first 100), each as "public.statuses (id)=(10) changed since the run: body".
+    struct Refusal
+    {
+        qint64 count = 0;
+        QStringList rows;
+    };
+    /// The refusal an undo run's error reports, or nothing for any other error.
+    static std::optional<Refusal> refusalIn(const QString &error);
 
 private:
     QString changedRows(const Table &table) const;

@@ -74,7 +74,16 @@ Workspace Workspace::load(const QString &path)
         throw Error(QStringLiteral("%1 is not a Salvage workspace.").arg(path));
     if (document.object().value(QStringLiteral("salvage_workspace")).toInt() > kFormatVersion)
         throw Error(QStringLiteral("%1 was written by a newer Salvage.").arg(path));
-    return fromJson(document.object());
+    Workspace workspace = fromJson(document.object());
+    // Refused rather than repaired: a malformed conninfo may hide where a password ends.
+    const auto requireValid = [&path](Side side, const ConnectionProfile &profile) {
+        if (!profile.conninfo.isEmpty() && !profile.validationError().isEmpty())
+            throw Error(QStringLiteral("%1: the %2 connection string is not valid: %3. Correct it in the file.")
+                            .arg(path, sideName(side), profile.validationError()));
+    };
+    requireValid(Side::Live, workspace.live);
+    requireValid(Side::Backup, workspace.backup);
+    return workspace;
 }
 
 void Workspace::save(const QString &path, SafeFileWriter::Existing existing) const

@@ -1,5 +1,5 @@
 // The Restore view on the incident fixture: plan from a root, the plan tree and lists, the script
-// locked until unlocked, and a preview that rolls back.
+// locked until unlocked, a preview that rolls back, and an undo refused over later changes.
 #include "banner.h"
 #include "db/connection.h"
 #include "db/pgsession.h"
@@ -9,12 +9,15 @@
 #include "restoreview.h"
 #include "sqleditor.h"
 #include "testcluster.h"
+#include "undorefuseddialog.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -77,6 +80,26 @@ int liveCount(const QString &database, const QString &sql)
 {
     PgSession check(TestCluster::instance().conninfo(database), PgSession::Options { true, {}, 15 });
     return check.exec(sql)[0][0].as<int>();
+}
+
+/// Acts on the next modal dialog of type T once it is shown (its exec() blocks the caller).
+template <typename T> void onNextModal(std::function<void(T *)> act)
+{
+    auto *timer = new QTimer;
+    timer->setInterval(20);
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, act] {
+        if (auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget())) {
+            timer->deleteLater();
+            timer->stop();
+            act(dialog);
+        }
+    });
+    timer->start();
+}
+
+void answerMessageBox(QMessageBox::StandardButton answer)
+{
+    onNextModal<QMessageBox>([answer](QMessageBox *box) { box->button(answer)->click(); });
 }
 
 } // namespace
@@ -382,6 +405,75 @@ private slots:
         QVERIFY(planned.wait(30000));
         QCOMPARE(counterSteps(), 0);
         QVERIFY(view.script().contains(QLatin1String("app.users.documents_count is a counter cache")));
+    }
+
+    // "Undo last run…" over a row changed since the run: the undo is refused and changes nothing; a
+    // dialog lists the row and keeps LIVE by default; "undo anyway" runs it forced.
+    void undoRefusedOffersToUndoAnyway()
+    {
+        QStandardPaths::setTestModeEnabled(true); // the run's undo script goes to a test location
+        Connection live(Side::Live);
+        Connection backup(Side::Backup);
+        QVERIFY(openPair(QStringLiteral("tst_restoreview_undo"), fixture("incident_backup.sql"),
+            fixture("incident_live.sql"), live, backup));
+        JobRegistry jobs;
+        RestoreView view(&live, &backup, &jobs);
+        view.show();
+        const auto liveValue = [](const QString &sql) {
+            PgSession check(TestCluster::instance().conninfo(QStringLiteral("tst_restoreview_undo_live")),
+                PgSession::Options { true, {}, 15 });
+            return QString::fromUtf8(check.exec(sql)[0][0].c_str());
+        };
+        const QString restored = QStringLiteral("SELECT count(*) FROM accounts WHERE id BETWEEN 3 AND 8");
+
+        QSignalSpy planned(&view, &RestoreView::planned);
+        view.addRoot(QStringLiteral("accounts WHERE id BETWEEN 3 AND 8"));
+        button(&view, QStringLiteral("&Plan"))->click();
+        QVERIFY(planned.wait(30000));
+        QSignalSpy executed(&view, &RestoreView::executed);
+        answerMessageBox(QMessageBox::Yes);
+        button(&view, QStringLiteral("&Run…"))->click();
+        QVERIFY(executed.wait(60000));
+        QCOMPARE(executed.last().first().toBool(), true);
+        QCOMPARE(liveValue(restored), QStringLiteral("6"));
+
+        // Changed since the run: the undo would overwrite it.
+        TestCluster::instance().execute(QStringLiteral("tst_restoreview_undo_live"),
+            QStringLiteral("UPDATE accounts SET display_name = 'edited since the run' WHERE id = 3"));
+        QStringList listed; // what the refusal dialog showed
+        const auto undoOnce = [&](const char *buttonName) {
+            listed.clear();
+            answerMessageBox(QMessageBox::Yes);
+            onNextModal<UndoRefusedDialog>([&listed, buttonName](UndoRefusedDialog *dialog) {
+                auto *rows = dialog->findChild<QListWidget *>(QStringLiteral("refusedRows"));
+                for (int i = 0; rows && i < rows->count(); ++i)
+                    listed << rows->item(i)->text();
+                dialog->findChild<QPushButton *>(QLatin1String(buttonName))->click();
+            });
+            button(&view, QStringLiteral("&Undo last run…"))->click();
+        };
+
+        // Refused, listed, kept: LIVE as it was after the change.
+        const qsizetype before = executed.size();
+        undoOnce("keepLive");
+        QVERIFY(executed.wait(60000));
+        QCOMPARE(executed.last().first().toBool(), false);
+        QVERIFY(QTest::qWaitFor([&] { return !listed.isEmpty(); }, 10000));
+        QCOMPARE(
+            listed, QStringList { QStringLiteral("public.accounts (id)=(3) changed since the run: display_name") });
+        QTest::qWait(200); // no forced undo follows
+        QCOMPARE(executed.size(), before + 1);
+        QCOMPARE(liveValue(restored), QStringLiteral("6"));
+        QCOMPARE(liveValue(QStringLiteral("SELECT display_name FROM accounts WHERE id = 3")),
+            QStringLiteral("edited since the run"));
+
+        // Undo anyway: the run is undone, the change since overwritten.
+        undoOnce("undoAnyway");
+        QVERIFY(QTest::qWaitFor([&] { return executed.size() == before + 3; }, 60000));
+        QCOMPARE(executed.at(before + 1).first().toBool(), false); // refused again
+        QCOMPARE(executed.last().first().toBool(), true); // then forced
+        QCOMPARE(listed.size(), 1);
+        QCOMPARE(liveValue(restored), QStringLiteral("0"));
     }
 };
 

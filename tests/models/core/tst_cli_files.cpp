@@ -254,6 +254,9 @@ private Q_SLOTS:
         QTest::newRow("unparsable quoted") << QStringLiteral("host=/nonexistent password='hunter2 x");
         QTest::newRow("unparsable URI") << QStringLiteral("postgresql://bob:hunter2@[bad");
         QTest::newRow("URI query") << QStringLiteral("postgres://bob@/db?host=/nonexistent&password=hunter2&x");
+        // libpq quotes the token it cannot decode: here the password itself.
+        QTest::newRow("bad escape in a URI password")
+            << QStringLiteral("postgresql://bob:hunter2%zz@/db?host=/nonexistent");
         QTest::newRow("failing connection") << QStringLiteral("postgresql://bob:hunter2@/db?host=/nonexistent&port=1");
     }
 

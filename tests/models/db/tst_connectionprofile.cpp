@@ -7,6 +7,7 @@
 #include <QTest>
 
 using namespace salvage;
+using namespace Qt::StringLiterals;
 
 class TestConnectionProfile : public QObject
 {
@@ -61,6 +62,41 @@ private Q_SLOTS:
         QFile raw(settings.fileName());
         QVERIFY(raw.open(QIODevice::ReadOnly));
         QVERIFY(!raw.readAll().contains("s3 cret"));
+    }
+
+    // A conninfo libpq rejects: the error says so without quoting a secret, and what is saved of it
+    // holds no part of a secret, nor a placeholder libpq would send as a password (`password=***`).
+    void malformedConninfoKeepsNoSecret_data()
+    {
+        QTest::addColumn<QString>("conninfo");
+        QTest::addColumn<QString>("saved"); // conninfoWithoutPassword(), in libpq's order of keywords
+        QTest::addColumn<bool>("rejected"); // what is saved is still a conninfo libpq rejects
+        QTest::newRow("unterminated password")
+            << u"host=db1 user=u password='s3cret"_s << u"user=u host=db1"_s << false;
+        QTest::newRow("only an unterminated password") << u"password='s3cret"_s << QString() << false;
+        QTest::newRow("final backslash") << u"host=db1 password='s3cret\\"_s << u"host=db1"_s << false;
+        QTest::newRow("unterminated host swallows the password")
+            << u"host='db1 password=s3cret"_s << u"host='db1 password=***"_s << true;
+        QTest::newRow("bad escape in a URI password")
+            << u"postgresql://u:s3%zzcret@db1/d"_s << u"user=u dbname=d host=db1"_s << false;
+    }
+    void malformedConninfoKeepsNoSecret()
+    {
+        QFETCH(QString, conninfo);
+        QFETCH(QString, saved);
+        QFETCH(bool, rejected);
+        const ConnectionProfile profile { {}, conninfo };
+        const QString error = profile.validationError();
+        QVERIFY(!error.isEmpty());
+        QVERIFY2(!error.contains(u"cret"_s), qPrintable(error));
+        const QString stripped = profile.conninfoWithoutPassword();
+        QCOMPARE(stripped, saved);
+        const ConnectionProfile reloaded { {}, stripped };
+        QVERIFY2(!reloaded.embedsPassword(), qPrintable(stripped));
+        QCOMPARE(reloaded.validationError().isEmpty(), !rejected);
+        QCOMPARE(reloaded.conninfoWithoutPassword(), stripped); // saving again changes nothing
+        QVERIFY(!QJsonDocument(profile.toJson()).toJson().contains("cret"));
+        QVERIFY(!profile.summary().contains(u"cret"_s));
     }
 };
 

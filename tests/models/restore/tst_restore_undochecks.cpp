@@ -7,6 +7,7 @@
 #include "livesnapshot.h"
 #include "restore/restoreexecutor.h"
 #include "restore/scriptrenderer.h"
+#include "restore/undoguard.h"
 #include "smallincident.h"
 
 #include <QFile>
@@ -138,6 +139,13 @@ private slots:
         QVERIFY(!refused.committed);
         QVERIFY2(refused.error.contains(QLatin1String("Undo refused, nothing was changed")), qPrintable(refused.error));
         QVERIFY2(refused.error.contains(listed), qPrintable(refused.error));
+        // As the GUI lists them (UndoGuard::refusalIn): one entry per row, whole.
+        const std::optional<UndoGuard::Refusal> refusal = UndoGuard::refusalIn(refused.error);
+        QVERIFY(refusal);
+        QCOMPARE(refusal->rows.size(), refusal->count);
+        QVERIFY2(std::any_of(refusal->rows.cbegin(), refusal->rows.cend(),
+                     [&listed](const QString &row) { return row.startsWith(listed); }),
+            qPrintable(refusal->rows.join(u'|')));
         QCOMPARE(digests(), changed);
         QVERIFY(!QFile::exists(undo + QStringLiteral(".redo.sql")));
 

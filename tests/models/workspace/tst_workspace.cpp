@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -78,6 +79,29 @@ private Q_SLOTS:
             QFAIL("a FIFO is no workspace");
         } catch (const Error &error) {
             QVERIFY2(error.message().contains(QStringLiteral("FIFO")), qPrintable(error.message()));
+        }
+    }
+
+    // A hand-edited conninfo libpq rejects is refused when the workspace is opened, with a message
+    // that names the side and quotes no secret (saving it could not tell where its password ends).
+    void aMalformedConninfoIsRefused()
+    {
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("bad.salvage")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        const QJsonObject document { { QStringLiteral("salvage_workspace"), 1 },
+            { QStringLiteral("live"), QJsonObject { { QStringLiteral("conninfo"), QStringLiteral("host=db1") } } },
+            { QStringLiteral("backup"),
+                QJsonObject { { QStringLiteral("conninfo"), QStringLiteral("host=db2 password='s3cret") } } } };
+        file.write(QJsonDocument(document).toJson());
+        file.close();
+        try {
+            Workspace::load(file.fileName());
+            QFAIL("a malformed conninfo was accepted");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().contains(QStringLiteral("BACKUP connection string is not valid")),
+                qPrintable(error.message()));
+            QVERIFY2(!error.message().contains(QStringLiteral("cret")), qPrintable(error.message()));
         }
     }
 
