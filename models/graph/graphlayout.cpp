@@ -1,8 +1,8 @@
 #include "graphlayout.h"
 
 #include "core/error.h"
-#include "jobs/jobcontrol.h"
 #include "graph/logcategory.h"
+#include "jobs/jobcontrol.h"
 
 #include <QHash>
 #include <QMutex>

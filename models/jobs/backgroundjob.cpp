@@ -122,8 +122,11 @@ BackgroundJob::Canceller BackgroundJob::launch(JobRegistry *registry, const QStr
             message = cancelled ? QStringLiteral("Cancelled.") : QString::fromUtf8(error.what());
         }
         runningTitles().remove(title);
-        qCDebug(lcJobs).noquote() << title << (ok ? "finished" : cancelled ? "cancelled" : "failed") << "in"
-                                  << clock.elapsed() << "ms" << message;
+        qCDebug(lcJobs).noquote() << title
+                                  << (ok                 ? "finished"
+                                             : cancelled ? "cancelled"
+                                                         : "failed")
+                                  << "in" << clock.elapsed() << "ms" << message;
         // The application object lives on the GUI thread; the receiver is checked there, where it
         // can be deleted, not here.
         QObject *target = QCoreApplication::instance();
