@@ -22,7 +22,7 @@ const DemoParameters kParameters { 7, 1 };
 template <typename... Args> QStringList column(PgSession &session, const QString &sql, const Args &...arguments)
 {
     pqxx::nontransaction transaction(session.connection());
-    const pqxx::result result = transaction.exec_params(sql.toStdString(), arguments...);
+    const pqxx::result result = pqxxcompat::execParams(transaction, sql.toStdString(), arguments...);
     QStringList values;
     for (const auto &row : result)
         values << (row[0].is_null() ? QString() : QString::fromUtf8(row[0].c_str()));
@@ -255,4 +255,5 @@ private Q_SLOTS:
 };
 
 QTEST_GUILESS_MAIN(TestDemo)
+#include "db/pqxxcompat.h"
 #include "tst_demo.moc"

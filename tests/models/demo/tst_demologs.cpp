@@ -180,7 +180,7 @@ private Q_SLOTS:
             "SELECT '{' || string_agg(s.id::text, ',') || '}' FROM statuses s JOIN accounts a ON a.id = s.account_id "
             "WHERE a.domain IS NULL AND a.uri = '' AND s.reblog_of_id IS NULL");
         pqxx::nontransaction live(m_live->connection());
-        const pqxx::result span = live.exec_params(
+        const pqxx::result span = pqxxcompat::execParams(live,
             "SELECT min(updated_at)::text, max(updated_at)::text, count(*) FROM statuses WHERE id = ANY($1::bigint[])",
             victimStatuses[0][0].as<std::string>());
         QVERIFY(span[0][2].as<int>() > 0);
@@ -223,8 +223,8 @@ private Q_SLOTS:
     void uniqueViolationsNameTheRemoteAccount()
     {
         pqxx::nontransaction live(m_live->connection());
-        const QString remote = QString::fromUtf8(live.exec_params("SELECT min(id) FROM accounts WHERE domain = $1",
-                                                         DemoParameters::remoteDomain().toStdString())[0][0]
+        const QString remote = QString::fromUtf8(pqxxcompat::execParams(
+            live, "SELECT min(id) FROM accounts WHERE domain = $1", DemoParameters::remoteDomain().toStdString())[0][0]
                                                      .c_str());
         const auto lines = matches(QStringLiteral("postgresql/postgresql-15-main.log"), kPostgres);
         int errors = 0;
@@ -247,11 +247,11 @@ private Q_SLOTS:
     {
         const auto [start, done] = mergeJob();
         pqxx::nontransaction live(m_live->connection());
-        const QString remoteKey
-            = QString::fromUtf8(live.exec_params("SELECT uri || '#main-key' FROM accounts WHERE id = "
-                                                 "(SELECT min(id) FROM accounts WHERE domain = $1)",
-                                        DemoParameters::remoteDomain().toStdString())[0][0]
-                                    .c_str());
+        const QString remoteKey = QString::fromUtf8(pqxxcompat::execParams(live,
+            "SELECT uri || '#main-key' FROM accounts WHERE id = "
+            "(SELECT min(id) FROM accounts WHERE domain = $1)",
+            DemoParameters::remoteDomain().toStdString())[0][0]
+                                                        .c_str());
         QDateTime railsTime;
         for (const auto &m : matches(QStringLiteral("mastodon/production.log"), kRails)) {
             const QDateTime at = naiveLocal(m.captured(2).left(23), QStringLiteral("yyyy-MM-dd'T'HH:mm:ss.zzz"));
@@ -293,4 +293,5 @@ private Q_SLOTS:
 };
 
 QTEST_GUILESS_MAIN(TestDemoLogs)
+#include "db/pqxxcompat.h"
 #include "tst_demologs.moc"
