@@ -8,10 +8,11 @@ class QsciAPIs;
 
 namespace salvage {
 
-class SchemaSqlLexer;
+class SqlLexer;
 
-/// The SQL editor used wherever Salvage shows SQL (console, restore scripts): PostgreSQL-flavoured
-/// highlighting whose keyword sets carry the schema's table and column names, completion fed
+/// The SQL editor used wherever Salvage shows SQL (console, restore scripts): PostgreSQL
+/// highlighting (KSyntaxHighlighting's definition and theme when built with KF6 SyntaxHighlighting,
+/// Scintilla's SQL lexer otherwise) that marks the schema's table and column names, completion fed
 /// from the schema, line numbers, error markers, and find. Read-only until unlocked when asked.
 class SqlEditor : public QsciScintilla
 {
@@ -37,7 +38,7 @@ private:
     void applyPalette();
     bool event(QEvent *event) override;
 
-    SchemaSqlLexer *m_lexer;
+    SqlLexer *m_lexer;
     QsciAPIs *m_apis;
     int m_errorMarker = 0;
 };
