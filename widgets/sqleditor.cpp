@@ -93,7 +93,12 @@ SqlEditor::SqlEditor(QWidget *parent)
     applyPalette();
 }
 
-SqlEditor::~SqlEditor() = default;
+SqlEditor::~SqlEditor()
+{
+    // QsciAPIs prepares completions on a thread that calls the lexer; as the lexer's child it would
+    // be stopped only once the lexer is half destroyed. Stop it first.
+    delete m_apis;
+}
 
 void SqlEditor::applyPalette()
 {

@@ -32,7 +32,7 @@ class TestSqlHighlighting : public QObject
         for (int i = 0; i <= occurrence; ++i)
             at = sql.indexOf(word, at + 1);
         Q_ASSERT(at >= 0);
-        return int(editor.SendScintilla(QsciScintillaBase::SCI_GETSTYLEAT, at));
+        return int(editor.SendScintilla(QsciScintillaBase::SCI_GETSTYLEAT, static_cast<unsigned long>(at)));
     }
 
     static KSyntaxHighlighting::Theme theme(bool dark)
@@ -56,7 +56,7 @@ private Q_SLOTS:
         QVERIFY(styleAt(editor, "display_name") != select);
         QVERIFY(styleAt(editor, "lines") != select); // inside the comment
         QCOMPARE(lexer->description(styleAt(editor, "lines")), lexer->description(styleAt(editor, "two")));
-        QCOMPARE(lexer->description(styleAt(editor, "'lost'")), QStringLiteral("String"));
+        QVERIFY(lexer->description(styleAt(editor, "'lost'")).contains(QLatin1String("string"), Qt::CaseInsensitive));
 
         // Coloured as the light theme colours keywords (the test runs with a light palette).
         const KSyntaxHighlighting::Theme light = theme(false);
