@@ -12,6 +12,7 @@
 using salvage::DemoParameters;
 using salvage::DemoRunner;
 using salvage::PgSession;
+namespace pqxxcompat = salvage::pqxxcompat;
 using salvage::test::TestCluster;
 
 namespace {
@@ -255,5 +256,4 @@ private Q_SLOTS:
 };
 
 QTEST_GUILESS_MAIN(TestDemo)
-#include "db/pqxxcompat.h"
 #include "tst_demo.moc"

@@ -18,6 +18,7 @@
 using salvage::DemoParameters;
 using salvage::DemoRunner;
 using salvage::PgSession;
+namespace pqxxcompat = salvage::pqxxcompat;
 using salvage::test::TestCluster;
 
 namespace {
@@ -293,5 +294,4 @@ private Q_SLOTS:
 };
 
 QTEST_GUILESS_MAIN(TestDemoLogs)
-#include "db/pqxxcompat.h"
 #include "tst_demologs.moc"
