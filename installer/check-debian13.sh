@@ -89,7 +89,7 @@ mount_into_root
 say "installing dependencies (installer/install-deps.sh)"
 in_root bash /salvage/installer/install-deps.sh
 in_root dpkg-query -W -f='check-debian13: ${Package} ${Version}\n' libpqxx-dev qt6-base-dev \
-    libkf6syntaxhighlighting-dev postgresql-common libqscintilla2-qt6-dev libpg-query-dev
+    libkf6syntaxhighlighting-dev postgresql libqscintilla2-qt6-dev libpg-query-dev g++
 installed=$(date +%s)
 
 # The CI preset's settings (warnings are errors, no debug info), plus ccache: the root is kept.
