@@ -68,7 +68,7 @@ QDateTime nginxTime(const QRegularExpressionMatch &m)
     const QString offset = m.captured(4);
     const int seconds = (offset.mid(1, 2).toInt() * 60 + offset.mid(3, 2).toInt()) * 60
         * (offset.startsWith(QLatin1Char('-')) ? -1 : 1);
-    local.setOffsetFromUtc(seconds);
+    local.setTimeZone(QTimeZone(seconds));
     return local.toUTC();
 }
 
@@ -82,7 +82,7 @@ QDateTime utcColumn(const char *text)
 {
     QDateTime value = QDateTime::fromString(
         QString::fromLatin1(text).replace(QLatin1Char(' '), QLatin1Char('T')), Qt::ISODateWithMs);
-    value.setTimeSpec(Qt::UTC);
+    value.setTimeZone(QTimeZone::utc());
     return value;
 }
 
@@ -162,7 +162,7 @@ private Q_SLOTS:
 
     void rotationSplitsNginx()
     {
-        const QDateTime rotation = QDateTime::fromMSecsSinceEpoch(DemoParameters::rotationMs(), Qt::UTC);
+        const QDateTime rotation = QDateTime::fromMSecsSinceEpoch(DemoParameters::rotationMs(), QTimeZone::utc());
         for (const auto &m : matches(QStringLiteral("nginx/access.log.1.gz"), kNginx))
             QVERIFY(nginxTime(m) < rotation);
         for (const auto &m : matches(QStringLiteral("nginx/access.log"), kNginx)) {
@@ -278,8 +278,8 @@ private Q_SLOTS:
                         "AND s.reblog_of_id IS NULL AND s.created_at >= '2024-05-02 01:00' AND s.created_at < "
                         "'2024-05-02 12:40'")[0][0]
                   .as<int>();
-        const QDateTime from = QDateTime::fromMSecsSinceEpoch(DemoParameters::backupMs(), Qt::UTC);
-        const QDateTime to = QDateTime::fromMSecsSinceEpoch(DemoParameters::incidentMs() - 60000, Qt::UTC);
+        const QDateTime from = QDateTime::fromMSecsSinceEpoch(DemoParameters::backupMs(), QTimeZone::utc());
+        const QDateTime to = QDateTime::fromMSecsSinceEpoch(DemoParameters::incidentMs() - 60000, QTimeZone::utc());
         int posts = 0;
         for (const auto &m : matches(QStringLiteral("mastodon/production.log"), kRails)) {
             const QDateTime at = naiveLocal(m.captured(2).left(23), QStringLiteral("yyyy-MM-dd'T'HH:mm:ss.zzz"));
