@@ -1,10 +1,13 @@
 #include "compareview.h"
 
+#include "db/connection.h"
+#include "db/rowlabels.h"
 #include "diff/diffformat.h"
 #include "diff/diffjob.h"
 #include "diff/diffrowsmodel.h"
 #include "diff/difftablesmodel.h"
 #include "diff/moveranker.h"
+#include "markdelegate.h"
 
 #include <QAction>
 #include <QApplication>
@@ -29,6 +32,8 @@ namespace salvage {
 
 CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs, QWidget *parent)
     : QWidget(parent)
+    , m_live(live)
+    , m_backup(backup)
     , m_jobs(jobs)
     , m_job(new DiffJob(live, backup, this))
     , m_tables(new DiffTablesModel(this))
@@ -62,6 +67,12 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
     m_tableList = new QTableView(this);
     m_tableList->setObjectName(QStringLiteral("compareTables"));
     m_tableList->setModel(m_tablesProxy);
+    m_tableList->setItemDelegate(new MarkDelegate(m_tableList));
+    // What differs first, the sizes last: at 1280 pixels the counts that matter stay in sight.
+    for (const int column :
+        { DiffTablesModel::Lost, DiffTablesModel::New, DiffTablesModel::Changed, DiffTablesModel::Moved })
+        m_tableList->horizontalHeader()->moveSection(
+            m_tableList->horizontalHeader()->visualIndex(column), column - DiffTablesModel::Lost + 1);
     m_tableList->setSortingEnabled(true);
     m_tableList->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_tableList->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -82,24 +93,35 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
     m_rowView = new QTableView(this);
     m_rowView->setObjectName(QStringLiteral("compareRows"));
     m_rowView->setModel(m_rows);
+    m_rowView->setItemDelegate(new MarkDelegate(m_rowView));
+    m_rowView->verticalHeader()->setDefaultSectionSize(m_rowView->fontMetrics().height() + 6);
     m_rowView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_rowView->setSelectionMode(QAbstractItemView::ExtendedSelection);
     createRowActions();
 
     m_moves = new QTableWidget(0, 6, this);
+    m_moves->setObjectName(QStringLiteral("compareMoves"));
     m_moves->setHorizontalHeaderLabels(
         { tr("Rows"), tr("Table"), tr("Column"), tr("From (backup)"), tr("To (live)"), tr("Fan-in (sources)") });
     m_moves->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_moves->verticalHeader()->hide();
+    m_moves->verticalHeader()->setDefaultSectionSize(m_moves->fontMetrics().height() + 6);
     m_moves->horizontalHeader()->setStretchLastSection(true);
+    m_moves->setWordWrap(false);
+    m_moves->setTextElideMode(Qt::ElideMiddle); // a name's start and end say more than its middle
+    // The moved keys and their names first; where they moved, after.
+    m_moves->horizontalHeader()->moveSection(3, 1);
+    m_moves->horizontalHeader()->moveSection(4, 2);
+    m_movesSummary = new QLabel(tr("Moves: foreign keys that point elsewhere in live, largest fan-in first"), this);
+    m_movesSummary->setObjectName(QStringLiteral("movesSummary"));
+    m_movesSummary->setWordWrap(true);
 
     auto *right = new QSplitter(Qt::Vertical, this);
     right->addWidget(m_rowView);
     auto *movesBox = new QWidget(right);
     auto *movesLayout = new QVBoxLayout(movesBox);
     movesLayout->setContentsMargins(0, 0, 0, 0);
-    movesLayout->addWidget(
-        new QLabel(tr("Moves: foreign keys that point elsewhere in live, largest fan-in first"), movesBox));
+    movesLayout->addWidget(m_movesSummary);
     movesLayout->addWidget(m_moves);
     right->addWidget(movesBox);
     m_split = new QSplitter(Qt::Horizontal, this);
@@ -133,6 +155,7 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
                               .arg(QLocale().toString(lost), QLocale().toString(fresh), QLocale().toString(changed))
                               .arg(result.tables.size())
                               .arg(result.backupTime ? formatEpoch(*result.backupTime) : tr("not found")));
+        fetchMoveLabels();
         Q_EMIT finished(result);
     });
     connect(m_job, &DiffJob::failed, this, [this](const QString &message, bool cancelled) {
@@ -209,6 +232,9 @@ void CompareView::compare()
     m_tables->setResult(m_result);
     m_rows->clear();
     m_moves->setRowCount(0);
+    m_liveLabels.clear();
+    m_backupLabels.clear();
+    ++m_labelsGeneration;
     m_compareButton->setEnabled(false);
     m_cancelButton->setEnabled(true);
     m_status->setText(tr("Comparing…"));
@@ -243,19 +269,50 @@ void CompareView::showResult(const DiffResult &result)
     m_result = result;
     m_tables->setResult(result);
     fitTableList();
+    showMoves();
+}
+
+QString CompareView::withLabel(const QString &table, const DiffValue &value, bool preferLive) const
+{
+    if (!value)
+        return QStringLiteral("NULL");
+    const QString key = table + QChar(0x1f) + *value;
+    const QHash<QString, QString> &first = preferLive ? m_liveLabels : m_backupLabels;
+    const QHash<QString, QString> &second = preferLive ? m_backupLabels : m_liveLabels;
+    const QString label = first.value(key, second.value(key));
+    return label.isEmpty() ? *value : QStringLiteral("%1 · %2").arg(*value, label);
+}
+
+void CompareView::showMoves()
+{
     // The incident's moves, ranked by fan-in; life's scattered small re-points in one last row.
-    const QList<DiffMove> moves = result.moves();
+    const QList<DiffMove> moves = m_result.moves();
     QList<DiffMove> shown;
     qint64 ordinaryRows = 0;
+    qint64 incidentRows = 0;
     QSet<QString> ordinaryColumns;
+    QSet<QString> sources;
+    QSet<QString> targets;
     for (const DiffMove &move : moves) {
         if (move.incident) {
             shown << move;
+            incidentRows += move.rows;
+            sources.insert(move.target + QChar(0x1f) + move.from.value_or(QString()));
+            targets.insert(move.target + QChar(0x1f) + move.to.value_or(QString()));
         } else {
             ordinaryRows += move.rows;
             ordinaryColumns.insert(move.table + QLatin1Char('.') + move.column);
         }
     }
+    if (moves.isEmpty())
+        m_movesSummary->setText(tr("Moves: foreign keys that point elsewhere in live, largest fan-in first"));
+    else
+        m_movesSummary->setText(tr("Moves: %1 rows re-pointed in %2 moves, from %3 rows to %4 (largest fan-in first)")
+                                    .arg(QLocale().toString(incidentRows))
+                                    .arg(QLocale().toString(qsizetype(shown.size())))
+                                    .arg(QLocale().toString(qsizetype(sources.size())))
+                                    .arg(QLocale().toString(qsizetype(targets.size())))
+            + (ordinaryRows > 0 ? tr("; %1 rows of ordinary edits").arg(QLocale().toString(ordinaryRows)) : QString()));
     m_moves->clearSpans();
     m_moves->setRowCount(int(shown.size()) + (ordinaryRows > 0 ? 1 : 0));
     for (int i = 0; i < shown.size(); ++i) {
@@ -263,18 +320,24 @@ void CompareView::showResult(const DiffResult &result)
         // A moved key column makes a new row: those rows are listed as lost and new, not changed.
         const QString column = move.keyChanged ? tr("%1 (key)").arg(move.column) : move.column;
         const QStringList cells { QLocale().toString(move.rows), move.table, column,
-            move.from.value_or(QStringLiteral("NULL")), move.to.value_or(QStringLiteral("NULL")),
+            withLabel(move.target, move.from, false), withLabel(move.target, move.to, true),
             QLocale().toString(move.fanIn) };
         for (int c = 0; c < cells.size(); ++c) {
             auto *item = new QTableWidgetItem(cells.at(c));
-            if (move.keyChanged)
-                item->setToolTip(tr("Part of the primary key: each moved row shows as one lost and one new row."));
+            item->setToolTip(move.keyChanged
+                    ? tr("%1\nPart of the primary key: each moved row shows as one lost and one new row.")
+                          .arg(cells.at(c))
+                    : cells.at(c));
+            if (c == 0 || c == 5)
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             m_moves->setItem(i, c, item);
         }
     }
     if (ordinaryRows > 0) {
         const int row = int(shown.size());
-        m_moves->setItem(row, 0, new QTableWidgetItem(QLocale().toString(ordinaryRows)));
+        auto *rows = new QTableWidgetItem(QLocale().toString(ordinaryRows));
+        rows->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        m_moves->setItem(row, 0, rows);
         auto *summary = new QTableWidgetItem(
             tr("ordinary edits of %n column(s) (kept: life since the backup)", nullptr, int(ordinaryColumns.size())));
         summary->setToolTip(tr("Scattered small re-points: each target got fewer than %1 sources and at most %2 rows. "
@@ -283,6 +346,62 @@ void CompareView::showResult(const DiffResult &result)
                                 .arg(MoveRanker::kOrdinaryEditRows));
         m_moves->setItem(row, 1, summary);
         m_moves->setSpan(row, 1, 1, m_moves->columnCount() - 1);
+    }
+    // Whole values and names, not "…": the pane scrolls sideways instead.
+    m_moves->resizeColumnsToContents();
+}
+
+void CompareView::fetchMoveLabels()
+{
+    // The referenced rows' keys per target table, for the tables whose foreign key is one column.
+    QHash<QString, QStringList> keysByTable;
+    QHash<QString, QString> keyColumnOf;
+    const Schema &schema = m_live->schema().tables.isEmpty() ? m_backup->schema() : m_live->schema();
+    for (const DiffMove &move : m_result.moves()) {
+        if (!move.incident || move.column.contains(QLatin1Char(',')))
+            continue;
+        const Table *table = schema.findTable(move.table);
+        if (!table)
+            continue;
+        for (const ForeignKey &key : table->foreignKeys) {
+            if (key.columns == QStringList { move.column } && key.refColumns.size() == 1)
+                keyColumnOf.insert(move.target, key.refColumns.first());
+        }
+        for (const DiffValue &value : { move.from, move.to }) {
+            if (value && !keysByTable[move.target].contains(*value))
+                keysByTable[move.target] << *value;
+        }
+    }
+    if (keysByTable.isEmpty())
+        return;
+    const quint64 generation = ++m_labelsGeneration;
+    for (Connection *side : { m_live, m_backup }) {
+        if (side->state() != Connection::State::Open)
+            continue;
+        const Schema sideSchema = side->schema();
+        const bool live = side == m_live;
+        side->submit<QHash<QString, QString>>(
+            tr("Names of the moved rows' owners"),
+            [sideSchema, keysByTable, keyColumnOf](PgSession &session, JobControl &control) {
+                QHash<QString, QString> labels;
+                for (auto it = keysByTable.cbegin(); it != keysByTable.cend(); ++it) {
+                    const Table *table = sideSchema.findTable(it.key());
+                    if (!table || !keyColumnOf.contains(it.key()))
+                        continue;
+                    const QHash<QString, QString> found
+                        = RowLabels::fetch(session, *table, keyColumnOf.value(it.key()), it.value(), &control);
+                    for (auto row = found.cbegin(); row != found.cend(); ++row)
+                        labels.insert(it.key() + QChar(0x1f) + row.key(), row.value());
+                }
+                return labels;
+            },
+            this,
+            [this, generation, live](QHash<QString, QString> labels) {
+                if (generation != m_labelsGeneration)
+                    return;
+                (live ? m_liveLabels : m_backupLabels) = std::move(labels);
+                showMoves();
+            });
     }
 }
 
@@ -299,6 +418,19 @@ void CompareView::showSelectedTable()
 void CompareView::applyFilter()
 {
     m_tablesProxy->setFilterRegularExpression(m_filter->currentData().toString());
+}
+
+void CompareView::showTable(const QString &table)
+{
+    for (int row = 0; row < m_tables->rowCount(); ++row) {
+        const TableDiff *diff = m_tables->tableAt(row);
+        if (!diff || diff->table != table)
+            continue;
+        if (!m_tablesProxy->mapFromSource(m_tables->index(row, 0)).isValid())
+            m_filter->setCurrentIndex(0); // "All tables"
+        m_tableList->setCurrentIndex(m_tablesProxy->mapFromSource(m_tables->index(row, 0)));
+        return;
+    }
 }
 
 } // namespace salvage

@@ -3,6 +3,7 @@
 #include "diff/diffresult.h"
 #include "diff/diffrowstext.h"
 
+#include <QHash>
 #include <QWidget>
 
 class QComboBox;
@@ -37,6 +38,8 @@ public Q_SLOTS:
     /// Starts (or restarts) the comparison of all tables.
     void compare();
     void cancel();
+    /// Selects `table` ("schema.table") in the table list, clearing the filter that hides it.
+    void showTable(const QString &table);
 
 Q_SIGNALS:
     void finished(const salvage::DiffResult &result);
@@ -52,6 +55,13 @@ protected:
 
 private:
     void showResult(const DiffResult &result);
+    /// The Moves pane: the incident's moves with the names of the rows they left and joined, a
+    /// sum of what moved, and life's small re-points in one line.
+    void showMoves();
+    /// Looks up, on each side, the names (label column) of the rows the moves point at.
+    void fetchMoveLabels();
+    /// "44 · alice": a moved key with the name of its row on `side`'s preferred database.
+    QString withLabel(const QString &table, const DiffValue &value, bool preferLive) const;
     /// Widens the table list to its columns (within a quarter to a half of the view) until the
     /// operator moves the splitter: a splitter's first layout leaves it too narrow to read.
     void fitTableList();
@@ -61,6 +71,8 @@ private:
     /// The rows picked in the rows pane, as indexes into the shown table's rows, in view order.
     QList<int> selectedRows() const;
 
+    Connection *m_live;
+    Connection *m_backup;
     JobRegistry *m_jobs;
     DiffJob *m_job;
     DiffResult m_result;
@@ -70,6 +82,11 @@ private:
     QTableView *m_tableList;
     QTableView *m_rowView;
     QTableWidget *m_moves;
+    QLabel *m_movesSummary;
+    /// "schema.table\x1fkey" → label, as each side names the row.
+    QHash<QString, QString> m_liveLabels;
+    QHash<QString, QString> m_backupLabels;
+    quint64 m_labelsGeneration = 0;
     QSplitter *m_split;
     bool m_splitMoved = false;
     QComboBox *m_filter;

@@ -52,9 +52,8 @@ DeclarationsPanel::DeclarationsPanel(Connection *backup, QWidget *parent)
     auto *remove = new QPushButton(tr("Re&move"), this);
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
-    m_recompute = new QCheckBox(
-        tr("Recompute counter caches (columns equal to a count of referencing rows) for the parents the plan touches"),
-        this);
+    m_recompute = new QCheckBox(tr("Recompute counter caches of the parents the plan touches"), this);
+    m_recompute->setToolTip(tr("Counter caches: columns equal to a count of referencing rows"));
     m_recompute->setObjectName(QStringLiteral("recomputeCounters"));
     m_recompute->setChecked(true);
 
@@ -77,10 +76,11 @@ DeclarationsPanel::DeclarationsPanel(Connection *backup, QWidget *parent)
     search->addWidget(m_cancel);
     search->addWidget(m_progress, 1);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(
-        new QLabel(tr("What the database does not declare: uniqueness and rules the application enforces in code, "
-                      "relations without a foreign key. Saved in the workspace."),
-            this));
+    auto *intro = new QLabel(tr("What the database does not declare: uniqueness and rules the application enforces "
+                                "in code, relations without a foreign key. Saved in the workspace."),
+        this);
+    intro->setWordWrap(true); // never wider than the view
+    layout->addWidget(intro);
     layout->addWidget(m_declared, 1);
     layout->addLayout(entry);
     layout->addWidget(m_message);

@@ -9,9 +9,12 @@
 #include "graph/graphlayout.h"
 #include "graph/graphoverlay.h"
 #include "jobs/backgroundjob.h"
+#include "statecolours.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QContextMenuEvent>
+#include <QCoreApplication>
 #include <QFileDialog>
 #include <QGraphicsPathItem>
 #include <QGraphicsRectItem>
@@ -34,19 +37,19 @@ namespace salvage {
 
 namespace {
 
-QColor presenceColour(Presence presence)
+Mark markOf(Presence presence)
 {
     switch (presence) {
     case Presence::OnlyBackup:
-        return QColor(0xc0, 0x39, 0x2b);
+        return Mark::Lost;
     case Presence::OnlyLive:
-        return QColor(0x27, 0xae, 0x60);
+        return Mark::New;
     case Presence::Moved:
-        return QColor(0xd3, 0x54, 0x00);
+        return Mark::Moved;
     case Presence::Both:
         break;
     }
-    return QColor(0x5d, 0x6d, 0x7e);
+    return Mark::Null; // present on both sides: quieter than the marks
 }
 
 /// A QGraphicsView that zooms with the wheel around the cursor and reports double-clicked nodes.
@@ -99,7 +102,7 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
     m_root = new QLineEdit(this);
     m_root->setObjectName(QStringLiteral("graphRoot"));
     m_root->setPlaceholderText(tr("root row, e.g. accounts:42"));
-    m_root->setMinimumWidth(160);
+    m_root->setMinimumWidth(m_root->fontMetrics().averageCharWidth() * 14);
     m_depth = new QSpinBox(this);
     m_depth->setRange(0, 4);
     m_depth->setValue(1);
@@ -107,15 +110,20 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
     m_overlay = new QCheckBox(tr("Overlay BACKUP"), this);
     m_overlay->setChecked(true);
     m_overlay->setToolTip(tr("Draw the graph on LIVE and BACKUP and mark what was lost, is new, or moved"));
-    m_movesOnly = new QCheckBox(tr("Moves only"), this);
-    m_movesOnly->setToolTip(tr("Keep the root, the moved rows' owners and the moves: the picture of a merge"));
-    auto *drawButton = new QPushButton(tr("Draw"), this);
+    m_scope = new QComboBox(this);
+    m_scope->setObjectName(QStringLiteral("graphScope"));
+    m_scope->addItem(tr("Incident"), int(Scope::Incident));
+    m_scope->addItem(tr("Moves only"), int(Scope::MovesOnly));
+    m_scope->addItem(tr("Everything"), int(Scope::Everything));
+    m_scope->setToolTip(tr("Incident: the root, the moves and what exists only in BACKUP (needs BACKUP overlaid).\n"
+                           "Moves only: the picture of a merge. Everything: every foreign key around the row."));
+    m_drawButton = new QPushButton(tr("Draw"), this);
+    m_cancelButton = new QPushButton(tr("Cancel"), this);
+    m_cancelButton->setEnabled(false);
     auto *exportButton = new QPushButton(tr("Export…"), this);
     m_status = new QLabel(this);
-    auto *legend = new QLabel(tr("<span style='color:#c0392b'>■ only in BACKUP (lost)</span>  "
-                                 "<span style='color:#27ae60'>■ only in LIVE (new)</span>  "
-                                 "<span style='color:#d35400'>■ moved</span>"),
-        this);
+    m_status->setWordWrap(true);
+    m_legend = new QLabel(StateColours::legendHtml(palette()), this);
     m_scene = new QGraphicsScene(this);
     auto *view = new ZoomingView(m_scene, this);
     view->onNodeActivated = [this](const QString &id) {
@@ -141,23 +149,34 @@ GraphView::GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QW
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setDragMode(QGraphicsView::ScrollHandDrag);
 
+    // Two short rows rather than one long one: the view must fit between the docks at 1280 px.
     auto *toolbar = new QHBoxLayout;
     toolbar->addWidget(m_root, 2);
     toolbar->addWidget(m_depth);
-    toolbar->addWidget(m_overlay);
-    toolbar->addWidget(m_movesOnly);
-    toolbar->addWidget(drawButton);
-    toolbar->addWidget(exportButton);
+    toolbar->addWidget(m_drawButton);
+    toolbar->addWidget(m_cancelButton);
+    auto *options = new QHBoxLayout;
+    options->addWidget(new QLabel(tr("Show:"), this));
+    options->addWidget(m_scope);
+    options->addWidget(m_overlay);
+    options->addWidget(exportButton);
+    options->addStretch(1);
     auto *statusRow = new QHBoxLayout;
     statusRow->addWidget(m_status, 1);
-    statusRow->addWidget(legend);
+    statusRow->addWidget(m_legend);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(toolbar);
+    layout->addLayout(options);
     layout->addLayout(statusRow);
     layout->addWidget(m_view, 1);
 
-    connect(drawButton, &QPushButton::clicked, this, &GraphView::draw);
+    connect(m_drawButton, &QPushButton::clicked, this, &GraphView::draw);
+    connect(m_cancelButton, &QPushButton::clicked, this, &GraphView::cancel);
+    connect(m_scope, &QComboBox::activated, this, [this]() {
+        if (!m_root->text().trimmed().isEmpty())
+            draw();
+    });
     connect(m_root, &QLineEdit::returnPressed, this, &GraphView::draw);
     connect(exportButton, &QPushButton::clicked, this, &GraphView::exportGraph);
 }
@@ -174,6 +193,41 @@ void GraphView::showInTimeline(const QString &nodeId)
 QString GraphView::statusText() const
 {
     return m_status->text();
+}
+
+void GraphView::setScope(Scope scope)
+{
+    m_scope->setCurrentIndex(m_scope->findData(int(scope)));
+}
+
+GraphView::Scope GraphView::scope() const
+{
+    return Scope(m_scope->currentData().toInt());
+}
+
+void GraphView::cancel()
+{
+    // A copy: cancelling a waiting draw reports at once, which clears m_cancelDraw while it runs.
+    if (const BackgroundJob::Canceller cancelDraw = m_cancelDraw)
+        cancelDraw();
+}
+
+void GraphView::setDrawing(bool drawing)
+{
+    m_cancelButton->setEnabled(drawing);
+    if (!drawing)
+        m_cancelDraw = nullptr;
+}
+
+void GraphView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    // The marks' colours come from the palette: draw again in the new one.
+    if (event->type() == QEvent::PaletteChange) {
+        m_legend->setText(StateColours::legendHtml(palette()));
+        if (!m_graph.nodes.isEmpty())
+            render();
+    }
 }
 
 void GraphView::showRoot(const QString &root)
@@ -193,48 +247,74 @@ void GraphView::draw()
         return;
     }
     const bool overlay = m_overlay->isChecked() && m_backup->state() == Connection::State::Open;
-    const bool movesOnly = m_movesOnly->isChecked() && overlay;
+    // Without BACKUP there are no moves nor lost rows to show: everything on the one side.
+    const Scope scope = overlay ? this->scope() : Scope::Everything;
     if (m_live->state() != Connection::State::Open && !overlay) {
         m_status->setText(tr("Connect LIVE (and BACKUP to overlay) first."));
         return;
     }
+    cancel(); // a new draw supersedes the one still running
     const quint64 generation = m_generation.next();
     GraphBuilder::Options options;
     options.depth = m_depth->value();
     Connection *primary = m_live->state() == Connection::State::Open ? m_live : m_backup;
     Connection *other = overlay && primary == m_live ? m_backup : nullptr;
     m_status->setText(tr("Drawing %1…").arg(m_root->text()));
-    BackgroundJob::start<RelationGraph>(
+    // Each stage goes to the jobs panel and to this view's status line, as it starts.
+    QPointer<GraphView> guard(this);
+    auto stage = [guard, generation](JobControl &control, int step, const QString &text) {
+        control.throwIfCancelled();
+        control.setProgress(step, 5, text);
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [guard, generation, step, text]() {
+                if (guard && guard->m_generation.isCurrent(generation))
+                    guard->m_status->setText(tr("Drawing (%1 of 5): %2…").arg(step + 1).arg(text));
+            },
+            Qt::QueuedConnection);
+    };
+    setDrawing(true);
+    m_cancelDraw = BackgroundJob::start<RelationGraph>(
         m_jobs, tr("Graph around %1").arg(m_root->text()), tr("graph"),
-        [primary, other, table, key, options, movesOnly](JobControl &control) {
+        [primary, other, table, key, options, scope, stage](JobControl &control) {
+            stage(control, 0, tr("reading the schema"));
             const std::unique_ptr<PgSession> main = primary->openSiblingSession();
             const Schema schema = SchemaReader::read(*main, &control);
+            stage(control, 1, tr("walking %1").arg(sideName(primary->side())));
             RelationGraph graph = GraphBuilder(*main, schema, options).build(table, key, &control);
             if (other) {
+                stage(control, 2, tr("walking BACKUP"));
                 const std::unique_ptr<PgSession> backup = other->openSiblingSession();
                 const Schema backupSchema = SchemaReader::read(*backup, &control);
                 graph = GraphOverlay::merge(
                     GraphBuilder(*backup, backupSchema, options).build(table, key, &control), graph);
+                stage(control, 3, tr("finding the moves"));
                 if (!graph.nodes.isEmpty())
                     GraphOverlay::addMoves(graph, *backup, *main, schema, table, key, options.fanout * 10, &control);
             }
-            control.throwIfCancelled();
-            if (movesOnly)
+            if (scope == Scope::MovesOnly)
                 graph = graph.movesOnly();
-            GraphLayout::layout(graph);
+            else if (scope == Scope::Incident)
+                graph = graph.incidentView();
+            graph = graph.aggregated(kPerRelation);
+            stage(control, 4, tr("laying out %n node(s)", nullptr, int(graph.nodes.size())));
+            GraphLayout::layout(graph, &control);
             return graph;
         },
         this,
         [this, generation](RelationGraph graph) {
             if (!m_generation.isCurrent(generation))
                 return;
+            setDrawing(false);
             m_graph = std::move(graph);
             render();
             Q_EMIT graphReady();
         },
         [this, generation](const QString &message, bool cancelled) {
-            if (m_generation.isCurrent(generation))
-                m_status->setText(cancelled ? tr("Cancelled.") : message);
+            if (!m_generation.isCurrent(generation))
+                return;
+            setDrawing(false);
+            m_status->setText(cancelled ? tr("Cancelled.") : message);
         });
 }
 
@@ -256,8 +336,9 @@ void GraphView::render()
             textBox.width() + 16, textBox.height() + 10);
         QPainterPath shape;
         shape.addRoundedRect(box, node.group ? 2 : 8, node.group ? 2 : 8);
-        auto *frame = m_scene->addPath(shape, QPen(presenceColour(node.presence), node.id == m_graph.root ? 3 : 1.5),
-            palette.color(QPalette::Base));
+        auto *frame = m_scene->addPath(shape,
+            QPen(StateColours::foreground(markOf(node.presence), palette), node.id == m_graph.root ? 3 : 1.5),
+            StateColours::background(node.presence == Presence::Both ? Mark::None : markOf(node.presence), palette));
         frame->setToolTip(QStringLiteral("%1 %2").arg(node.table, node.key.join(QLatin1Char(','))));
         frame->setData(0, node.id);
         label->setParentItem(frame);
@@ -269,7 +350,7 @@ void GraphView::render()
             continue;
         const QPointF from = boxes.value(edge.from).center();
         const QPointF to = boxes.value(edge.to).center();
-        QPen pen(presenceColour(edge.presence), edge.presence == Presence::Moved ? 2 : 1.2);
+        QPen pen(StateColours::foreground(markOf(edge.presence), palette), edge.presence == Presence::Moved ? 2 : 1.2);
         if (edge.presence == Presence::OnlyBackup)
             pen.setStyle(Qt::DashLine);
         // Graphviz's spline when there is one (control points, then the arrow tip); else a straight line.
@@ -310,7 +391,7 @@ void GraphView::render()
         item->setToolTip(edge.via);
         auto *label = m_scene->addSimpleText(text);
         label->setToolTip(edge.via);
-        label->setBrush(presenceColour(edge.presence));
+        label->setBrush(StateColours::foreground(markOf(edge.presence), palette));
         QFont font = label->font();
         font.setPointSizeF(font.pointSizeF() * 0.85);
         label->setFont(font);
@@ -331,6 +412,11 @@ void GraphView::render()
         newEdges += edge.presence == Presence::OnlyLive;
         moved += edge.presence == Presence::Moved;
     }
+    QString notes;
+    if (m_graph.folded > 0)
+        notes += tr(" — %L1 rows folded into \u201cmore\u201d nodes").arg(m_graph.folded);
+    if (m_graph.truncated)
+        notes += tr(" — node limit reached");
     m_status->setText(tr("%1 nodes (%2 only in BACKUP, %3 only in LIVE), %4 edges (%5 lost, %6 new, %7 moved)%8")
                           .arg(m_graph.nodes.size())
                           .arg(lostRows)
@@ -339,7 +425,7 @@ void GraphView::render()
                           .arg(lostEdges)
                           .arg(newEdges)
                           .arg(moved)
-                          .arg(m_graph.truncated ? tr(" — node limit reached") : QString()));
+                          .arg(notes));
 }
 
 void GraphView::exportGraph()

@@ -57,8 +57,9 @@ JobsPanel::JobsPanel(JobRegistry *registry, QWidget *parent)
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setSectionResizeMode(JobRegistry::TitleColumn, QHeaderView::Stretch);
     m_view->horizontalHeader()->setSectionResizeMode(JobRegistry::StateColumn, QHeaderView::Stretch);
-    m_view->setColumnWidth(JobRegistry::SourceColumn, 80);
-    m_view->setColumnWidth(JobRegistry::ProgressColumn, 140);
+    // In characters, not pixels: a 4K screen's larger font gets wider columns too.
+    m_view->setColumnWidth(JobRegistry::SourceColumn, m_view->fontMetrics().averageCharWidth() * 11);
+    m_view->setColumnWidth(JobRegistry::ProgressColumn, m_view->fontMetrics().averageCharWidth() * 20);
     m_view->setItemDelegateForColumn(JobRegistry::ProgressColumn, new ProgressDelegate(m_view));
     m_view->setWordWrap(false);
 

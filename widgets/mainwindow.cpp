@@ -1,6 +1,9 @@
 #include "mainwindow.h"
 
 #include "aboutdialog.h"
+#include "backup/pitrevents.h"
+#include "backup/pitrrecovery.h"
+#include "compactlayout.h"
 #include "compareview.h"
 #include "connectdialog.h"
 #include "core/error.h"
@@ -14,12 +17,14 @@
 #include "logsourcesdialog.h"
 #include "overviewpage.h"
 #include "passwordstore.h"
+#include "pitrdialog.h"
 #include "restoreview.h"
 #include "sourcepanel.h"
 #include "sqlconsole.h"
 #include "theme.h"
 #include "timeline/annotations.h"
 #include "timeline/databaseevents.h"
+#include "timeline/keytable.h"
 #include "timelineview.h"
 
 #include <QActionGroup>
@@ -33,6 +38,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -117,8 +123,34 @@ MainWindow::MainWindow(QWidget *parent)
     // What the databases date (the backup's point in time, rows created since) joins the logs.
     connect(compare, &CompareView::finished, this, [this](const DiffResult &result) {
         m_timeline->annotations()->replaceDerived(DatabaseEvents::idPrefix, DatabaseEvents::of(result));
+        m_timeline->setComparison(result); // the postmortem's loss table, moves and incident window
     });
-    addView(QStringLiteral("console"), tr("&SQL console"), new SqlConsole(m_live, m_backup, this));
+    // A timeline row's key followed into the databases: the table its kind names, on LIVE's schema.
+    const auto tableFor = [this](const QString &kind) {
+        const QString table = KeyTable::forKind(kind, m_live->schema());
+        if (table.isEmpty())
+            statusBar()->showMessage(tr("No table answers to the key kind “%1” on LIVE.").arg(kind), 8000);
+        return table;
+    };
+    connect(m_timeline, &TimelineView::graphRequested, this,
+        [this, graph, tableFor](const QString &kind, const QString &value) {
+            if (const QString table = tableFor(kind); !table.isEmpty()) {
+                graph->showRoot(table + QLatin1Char(':') + value);
+                m_views->setCurrentWidget(graph);
+            }
+        });
+    connect(m_timeline, &TimelineView::compareRequested, this,
+        [this, compare, tableFor](const QString &kind, const QString &) {
+            if (const QString table = tableFor(kind); !table.isEmpty()) {
+                compare->showTable(table);
+                m_views->setCurrentWidget(compare);
+            }
+        });
+    auto *console = new SqlConsole(m_live, m_backup, this);
+    addView(QStringLiteral("console"), tr("&SQL console"), console);
+    // The console runs on the side the operator last clicked into.
+    connect(m_livePanel, &SourcePanel::sideSelected, console, &SqlConsole::setSide);
+    connect(m_backupPanel, &SourcePanel::sideSelected, console, &SqlConsole::setSide);
     // The workspace's log sources go to the timeline, paths taken relative to the workspace file.
     connect(this, &MainWindow::workspaceOpened, this, [this](const Workspace &workspace) {
         try {
@@ -212,6 +244,8 @@ void MainWindow::createMenus()
         if (!path.isEmpty())
             loadBackupFromDump(path);
     });
+    connectMenu->addAction(
+        tr("BACKUP as of an &instant (WAL archive, pgBackRest)…"), this, [this]() { recoverBackupAsOf(); });
     connectMenu->addSeparator();
     connectMenu->addAction(tr("Disconnect both"), this, [this]() {
         m_live->close();
@@ -254,6 +288,7 @@ void MainWindow::createMenus()
 
 void MainWindow::addView(const QString &id, const QString &title, QWidget *view)
 {
+    compactLayout(view);
     const int tab = m_views->addTab(view, QString(title).remove(QLatin1Char('&')));
     QAction *action = m_viewActions.value(id);
     if (!action) {
@@ -308,6 +343,55 @@ void MainWindow::loadBackupFromDump(const QString &dumpPath)
         },
         [this](const QString &message, bool cancelled) {
             statusBar()->showMessage(cancelled ? tr("Loading the dump was cancelled.") : message, 15000);
+        });
+}
+
+void MainWindow::recoverBackupAsOf(const QDateTime &instant)
+{
+    QSettings settings;
+    PitrDialog dialog(this);
+    PitrSourceSpec last;
+    last.baseBackup = settings.value(QStringLiteral("pitr/base")).toString();
+    last.walArchive = settings.value(QStringLiteral("pitr/wal")).toString();
+    last.pgBackRestStanza = settings.value(QStringLiteral("pitr/stanza")).toString();
+    last.pgBackRestRepo = settings.value(QStringLiteral("pitr/repo")).toString();
+    dialog.setSource(last);
+    if (instant.isValid())
+        dialog.setTargetTime(instant);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const PitrSourceSpec source = dialog.source();
+    settings.setValue(QStringLiteral("pitr/base"), source.baseBackup);
+    settings.setValue(QStringLiteral("pitr/wal"), source.walArchive);
+    settings.setValue(QStringLiteral("pitr/stanza"), source.pgBackRestStanza);
+    settings.setValue(QStringLiteral("pitr/repo"), source.pgBackRestRepo);
+
+    PitrRecovery::Request request;
+    request.target = dialog.target();
+    request.database = dialog.database();
+    // One scratch cluster per source: recovering it again (another target) replaces Salvage's own copy.
+    const QString key = QString::fromLatin1(
+        QCryptographicHash::hash(source.identity().toUtf8(), QCryptographicHash::Sha1).toHex().left(12));
+    request.clusterDir
+        = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/pitr/") + key;
+    request.replaceExisting = true;
+    const QString what = request.target.describe();
+    statusBar()->showMessage(tr("Recovering BACKUP as of %1…").arg(what));
+    BackgroundJob::start<PitrRecovery::Result>(
+        m_jobs, tr("BACKUP as of %1").arg(what), tr("BACKUP"),
+        [source, request](JobControl &control) mutable {
+            request.source = source.make();
+            return PitrRecovery::recover(request, control);
+        },
+        this,
+        [this, what, target = request.target](PitrRecovery::Result result) {
+            statusBar()->showMessage(tr("BACKUP recovered as of %1: %2").arg(what, result.stoppedAt), 15000);
+            m_timeline->annotations()->replaceDerived(PitrEvents::idPrefix, PitrEvents::of(result, target));
+            connectSide(Side::Backup, ConnectionProfile { tr("as of %1").arg(what), result.conninfo });
+        },
+        [this](const QString &message, bool cancelled) {
+            statusBar()->showMessage(
+                cancelled ? tr("The recovery was cancelled; nothing is left of it.") : message, 15000);
         });
 }
 
@@ -409,11 +493,17 @@ void MainWindow::restoreSettings()
 {
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("ui/geometry")).toByteArray())) {
-        resize(1400, 860);
-        resizeDocks(findChildren<QDockWidget *>(QStringLiteral("jobsDock")), { 170 }, Qt::Vertical);
+        // A first start fills most of the screen it is on; docks are sized in characters and lines,
+        // so that a 4K screen's larger fonts get room too.
+        const QRect available = screen()->availableGeometry();
+        resize(available.width() * 9 / 10, available.height() * 9 / 10);
+        const QFontMetrics metrics = fontMetrics();
+        resizeDocks(
+            findChildren<QDockWidget *>(QStringLiteral("jobsDock")), { metrics.lineSpacing() * 8 }, Qt::Vertical);
+        const int dockWidth = qMin(metrics.averageCharWidth() * 34, available.width() / 5);
         resizeDocks({ findChild<QDockWidget *>(QStringLiteral("liveDock")),
                         findChild<QDockWidget *>(QStringLiteral("backupDock")) },
-            { 330, 330 }, Qt::Horizontal);
+            { dockWidth, dockWidth }, Qt::Horizontal);
     }
     restoreState(settings.value(QStringLiteral("ui/state")).toByteArray());
 }

@@ -3,6 +3,7 @@
 #include "db/connectionprofile.h"
 #include "workspace/workspace.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QMainWindow>
 
@@ -47,6 +48,9 @@ public:
 
     /// Restores a pg_dump file into a scratch cluster Salvage manages and connects BACKUP to it.
     void loadBackupFromDump(const QString &dumpPath);
+    /// Asks for a base backup / WAL archive (or pgBackRest stanza) and a target, then recovers
+    /// BACKUP to it in a background job. `instant`, when valid, prefills the target time.
+    void recoverBackupAsOf(const QDateTime &instant = {});
 
     /// Adds an investigation view as a tab with an entry in the Investigate menu.
     /// `id` matches one of the reserved entries (compare, graph, timeline, restore, console).

@@ -49,7 +49,8 @@ void fillListing(QTreeWidget *tree, const QList<PlanListing> &listings)
 {
     tree->clear();
     for (const PlanListing &listing : listings)
-        tree->addTopLevelItem(new QTreeWidgetItem({ listing.table, listing.key, listing.action, listing.reason }));
+        tree->addTopLevelItem(
+            new QTreeWidgetItem({ listing.table, listing.key, rowActionName(listing.action), listing.reason }));
     tree->resizeColumnToContents(0);
 }
 
@@ -216,13 +217,13 @@ void RestoreView::showPlan(const RestorePlan &plan)
         }
     }
     for (const QString &table : plan.tableOrder) {
-        const QMap<QString, qint64> counts = plan.counts.value(table);
+        const QMap<RowAction, qint64> counts = plan.counts.value(table);
         qint64 total = 0;
         for (qint64 count : counts)
             total += count;
         auto *tableItem = new QTreeWidgetItem(m_tree, { table, QString::number(total) });
         for (auto it = counts.constBegin(); it != counts.constEnd(); ++it) {
-            auto *actionItem = new QTreeWidgetItem(tableItem, { it.key(), QString::number(it.value()) });
+            auto *actionItem = new QTreeWidgetItem(tableItem, { rowActionName(it.key()), QString::number(it.value()) });
             for (const QList<PlanListing> *list : { &plan.collisions, &plan.unrestorable, &plan.deletedSince })
                 for (const PlanListing &listing : *list)
                     if (listing.table == table && listing.action == it.key())

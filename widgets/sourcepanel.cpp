@@ -1,13 +1,15 @@
 #include "sourcepanel.h"
 
 #include "db/schematreemodel.h"
+#include "statecolours.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPushButton>
 #include <QSortFilterProxyModel>
+#include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -28,17 +30,20 @@ SourcePanel::SourcePanel(Connection *connection, QWidget *parent)
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
     m_title->setFont(titleFont);
     // LIVE is the database that can be harmed: it gets the warm colour in every palette.
-    const QColor accent = side == Side::Live ? QColor(0xd3, 0x54, 0x00) : QColor(0x2e, 0x86, 0xc1);
-    m_title->setStyleSheet(QStringLiteral("color: %1;").arg(accent.name()));
+    showAccent();
     m_state = new QLabel(this);
     m_state->setObjectName(QStringLiteral("state"));
     m_details = new QLabel(this);
     m_details->setWordWrap(true);
     m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    m_connect = new QPushButton(tr("Connect…"), this);
-    m_disconnect = new QPushButton(tr("Disconnect"), this);
-    m_reload = new QPushButton(tr("Reload"), this);
+    // Tool buttons: as wide as their text, so that the dock can be narrow on a 1280-pixel screen.
+    m_connect = new QToolButton(this);
+    m_connect->setText(tr("Connect…"));
+    m_disconnect = new QToolButton(this);
+    m_disconnect->setText(tr("Disconnect"));
+    m_reload = new QToolButton(this);
+    m_reload->setText(tr("Reload"));
     m_reload->setToolTip(tr("Read the schema again"));
 
     m_filter = new QLineEdit(this);
@@ -72,14 +77,16 @@ SourcePanel::SourcePanel(Connection *connection, QWidget *parent)
     layout->addWidget(m_filter);
     layout->addWidget(m_tree, 1);
 
-    connect(m_connect, &QPushButton::clicked, this, [this]() { Q_EMIT connectRequested(m_connection->side()); });
-    connect(m_disconnect, &QPushButton::clicked, m_connection, &Connection::close);
-    connect(m_reload, &QPushButton::clicked, m_connection, &Connection::refreshSchema);
+    connect(m_connect, &QToolButton::clicked, this, [this]() { Q_EMIT connectRequested(m_connection->side()); });
+    connect(m_disconnect, &QToolButton::clicked, m_connection, &Connection::close);
+    connect(m_reload, &QToolButton::clicked, m_connection, &Connection::refreshSchema);
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_proxy->setFilterFixedString(text);
         if (!text.isEmpty())
             m_tree->expandToDepth(0);
     });
+    // A click in this side's tree makes it the side the window works on (the SQL console follows).
+    connect(m_tree, &QTreeView::pressed, this, [this]() { Q_EMIT sideSelected(m_connection->side()); });
     connect(m_tree, &QTreeView::activated, this, [this](const QModelIndex &index) {
         const QString table = index.data(SchemaTreeModel::QualifiedTableRole).toString();
         if (!table.isEmpty())
@@ -97,6 +104,19 @@ SourcePanel::SourcePanel(Connection *connection, QWidget *parent)
     });
     connect(m_connection, &Connection::schemaFailed, m_details, &QLabel::setText);
     updateState();
+}
+
+void SourcePanel::showAccent()
+{
+    m_title->setStyleSheet(
+        QStringLiteral("color: %1;").arg(StateColours::side(m_connection->side(), palette()).name()));
+}
+
+void SourcePanel::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        showAccent();
 }
 
 const Schema &SourcePanel::schema() const

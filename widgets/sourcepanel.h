@@ -7,7 +7,7 @@
 
 class QLabel;
 class QLineEdit;
-class QPushButton;
+class QToolButton;
 class QSortFilterProxyModel;
 class QTreeView;
 
@@ -31,9 +31,15 @@ public:
 Q_SIGNALS:
     void connectRequested(salvage::Side side);
     void tableActivated(const QString &qualifiedTable);
+    /// The operator clicked into this side (its schema tree): other views follow that side.
+    void sideSelected(salvage::Side side);
+
+protected:
+    void changeEvent(QEvent *event) override;
 
 private:
     void updateState();
+    void showAccent();
 
     Connection *m_connection;
     SchemaTreeModel *m_model;
@@ -41,9 +47,9 @@ private:
     QLabel *m_title;
     QLabel *m_state;
     QLabel *m_details;
-    QPushButton *m_connect;
-    QPushButton *m_disconnect;
-    QPushButton *m_reload;
+    QToolButton *m_connect;
+    QToolButton *m_disconnect;
+    QToolButton *m_reload;
     QLineEdit *m_filter;
     QTreeView *m_tree;
 };

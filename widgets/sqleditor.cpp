@@ -10,6 +10,7 @@
 #include <QFontDatabase>
 #include <QPalette>
 #include <QSet>
+#include <QTimer>
 #include <Qsci/qsciapis.h>
 #include <Qsci/qscilexersql.h>
 
@@ -73,7 +74,21 @@ SqlEditor::SqlEditor(QWidget *parent)
     : QsciScintilla(parent)
     , m_lexer(makeLexer(this))
     , m_apis(new QsciAPIs(m_lexer->lexer()))
+    , m_prepareTimer(new QTimer(this))
 {
+    // QScintilla prepares completion on a thread of its own that must never overlap another
+    // preparation nor outlive the editor: schemas arriving together make one preparation, started
+    // once the event loop is idle, and the next waits for the one running.
+    m_prepareTimer->setSingleShot(true);
+    m_prepareTimer->setInterval(50);
+    connect(m_prepareTimer, &QTimer::timeout, this, &SqlEditor::prepareCompletion);
+    const auto prepared = [this]() {
+        m_preparing = false;
+        if (m_words != m_preparedWords)
+            m_prepareTimer->start();
+    };
+    connect(m_apis, &QsciAPIs::apiPreparationFinished, this, prepared);
+    connect(m_apis, &QsciAPIs::apiPreparationCancelled, this, prepared);
     setLexer(m_lexer->lexer());
     setUtf8(true);
     setMarginType(0, NumberMargin);
@@ -95,9 +110,21 @@ SqlEditor::SqlEditor(QWidget *parent)
 
 SqlEditor::~SqlEditor()
 {
-    // QsciAPIs prepares completions on a thread that calls the lexer; as the lexer's child it would
-    // be stopped only once the lexer is half destroyed. Stop it first.
-    delete m_apis;
+    m_prepareTimer->stop();
+    if (m_preparing)
+        m_apis->cancelPreparation();
+}
+
+void SqlEditor::prepareCompletion()
+{
+    if (m_preparing || m_words == m_preparedWords)
+        return;
+    m_apis->clear();
+    for (const QString &word : std::as_const(m_words))
+        m_apis->add(word);
+    m_preparedWords = m_words;
+    m_preparing = true;
+    m_apis->prepare();
 }
 
 void SqlEditor::applyPalette()
@@ -116,26 +143,28 @@ bool SqlEditor::event(QEvent *event)
 {
     if (event->type() == QEvent::ApplicationPaletteChange || event->type() == QEvent::PaletteChange)
         applyPalette();
+    // An open completion list is a popup: under a window manager it takes the next click outside
+    // it, so the first click on Run after typing would only close it. Close it when the pointer
+    // or the focus leaves the editor.
+    if ((event->type() == QEvent::Leave || event->type() == QEvent::FocusOut) && isListActive())
+        cancelList();
     return QsciScintilla::event(event);
 }
 
 void SqlEditor::setSchema(const Schema &schema)
 {
     QSet<QString> names;
-    m_apis->clear();
     for (const Table &table : schema.tables) {
         names.insert(table.name);
-        m_apis->add(table.name);
-        for (const Column &column : table.columns) {
+        for (const Column &column : table.columns)
             names.insert(column.name);
-            m_apis->add(column.name);
-        }
     }
-    m_apis->prepare(); // QScintilla prepares on its own thread
     QStringList sorted(names.cbegin(), names.cend());
     sorted.sort();
     m_lexer->setNames(sorted);
     recolor();
+    m_words = sorted;
+    m_prepareTimer->start();
 }
 
 void SqlEditor::markError(int line, const QString &message)

@@ -5,6 +5,7 @@
 #include <Qsci/qsciscintilla.h>
 
 class QsciAPIs;
+class QTimer;
 
 namespace salvage {
 
@@ -37,9 +38,15 @@ public:
 private:
     void applyPalette();
     bool event(QEvent *event) override;
+    /// Hands the latest names to QScintilla's completion, one preparation at a time.
+    void prepareCompletion();
 
     SqlLexer *m_lexer;
     QsciAPIs *m_apis;
+    QTimer *m_prepareTimer;
+    QStringList m_words; ///< the names completion should offer
+    QStringList m_preparedWords; ///< the names of the last preparation started
+    bool m_preparing = false;
     int m_errorMarker = 0;
 };
 

@@ -5,12 +5,16 @@
 #include "jobs/backgroundjob.h"
 #include "jobs/jobregistry.h"
 #include "loghighlighter.h"
+#include "markdelegate.h"
+#include "report/timelineexport.h"
 #include "report/timelinereport.h"
 #include "timeline/databaseevents.h"
 #include "timeline/timelinelanes.h"
 #include "timeline/timelinemodel.h"
 #include "timelinecanvas.h"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDateTime>
 #include <QFileDialog>
@@ -23,6 +27,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
@@ -48,6 +53,12 @@ struct BuildResult
     QStringList skipped; ///< files that could not be opened, one sentence each
     QString error;
 };
+
+// The widest cell of a column (QTableView hides the hint QAbstractItemView offers).
+int contentWidth(const QAbstractItemView *view, int column)
+{
+    return view->sizeHintForColumn(column);
+}
 
 } // namespace
 
@@ -95,6 +106,11 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(false);
+    // Levels and stars in the palette's colours (readable in the dark theme too).
+    m_table->setItemDelegate(new MarkDelegate(m_table));
+    m_table->setItemDelegateForColumn(TimelineModel::Star, new StarDelegate(m_table));
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QWidget::customContextMenuRequested, this, &TimelineView::showRowMenu);
     m_detail->setOpenLinks(false);
     connect(m_detail, &QTextBrowser::anchorClicked, this, [this](const QUrl &url) {
         if (url.scheme() == "key"_L1) {
@@ -160,8 +176,8 @@ QWidget *TimelineView::makeToolbar()
     exportButton->setObjectName(u"exportTimeline"_s);
     exportButton->setToolTip(tr("Write what the table shows as a postmortem: Markdown, HTML, CSV or Timesketch JSONL"));
     // The text fields keep room to type in; the combos give way (they show their choice elided).
-    m_search->setMinimumWidth(110);
-    m_key->setMinimumWidth(150);
+    m_search->setMinimumWidth(m_search->fontMetrics().averageCharWidth() * 14);
+    m_key->setMinimumWidth(m_key->fontMetrics().averageCharWidth() * 18);
     for (QComboBox *combo : { m_level, m_source, m_zone }) {
         combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         combo->setMinimumContentsLength(9);
@@ -248,6 +264,14 @@ void TimelineView::adoptTimeline(std::shared_ptr<Timeline> timeline, const QStri
     delete old;
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this](const QModelIndex &current) { showDetail(current.row()); });
+    // A new tag or comment widens its column when the text needs it.
+    connect(m_annotations, &Annotations::markChanged, m_model, [this] {
+        // Up to a third of the table: the message stays in sight; longer text shows in its tooltip.
+        const int cap = std::max(200, m_table->viewport()->width() / 3);
+        for (int column : { TimelineModel::Tags, TimelineModel::Comment })
+            m_table->setColumnWidth(
+                column, std::max(m_table->columnWidth(column), std::min(cap, contentWidth(m_table, column))));
+    });
     m_source->blockSignals(true);
     while (m_source->count() > 1)
         m_source->removeItem(1);
@@ -271,7 +295,7 @@ void TimelineView::adoptTimeline(std::shared_ptr<Timeline> timeline, const QStri
     }
     m_caveats = caveats.isEmpty() ? QString() : tr("⚠ %1 (File ▸ Log sources…)").arg(caveats.join(u"; "_s));
     applyFilter();
-    m_table->resizeColumnsToContents();
+    fitColumns();
     Q_EMIT indexed(qint64(m_timeline->merged().size()), m_timeline->sourceCount(), {});
 }
 
@@ -432,7 +456,10 @@ void TimelineView::showSelection(
 {
     m_model->setSelection(filter, std::move(selected));
     rebuildLanes(keepView);
-    QString status = tr("%L1 of %L2 events").arg(m_model->rowCount()).arg(qint64(m_timeline->merged().size()));
+    // Notes and database events share the table but are not log events: counted apart.
+    QString status = tr("%L1 of %L2 events").arg(m_model->eventCount()).arg(qint64(m_timeline->merged().size()));
+    if (m_model->noteCount() > 0)
+        status += m_model->noteCount() == 1 ? tr(" · 1 note") : tr(" · %L1 notes").arg(m_model->noteCount());
     if (!m_timeline->hasCorrelation())
         status += tr(" · parsing for keys, spans and levels (see Jobs); key and level filters apply when it is done");
     for (const QString &lead : { note, m_caveats })
@@ -472,7 +499,8 @@ void TimelineView::showDetail(int row)
         return;
     }
     const QModelIndex index = m_model->index(row, TimelineModel::Message);
-    m_canvas->setCursor(index.data(TimelineModel::InstantRole).toLongLong());
+    m_detailInstant = index.data(TimelineModel::InstantRole).toLongLong();
+    m_canvas->setCursor(*m_detailInstant);
     QString html = u"<p><b>%1</b> · %2 · %3</p>"_s.arg(
         m_model->index(row, TimelineModel::Time).data().toString().toHtmlEscaped(),
         m_model->index(row, TimelineModel::Source).data().toString().toHtmlEscaped(),
@@ -486,8 +514,10 @@ void TimelineView::showDetail(int row)
     QStringList links;
     for (const QString &key : index.data(TimelineModel::KeysRole).toStringList()) {
         const QString value = key.section(u'=', 1);
+        // The link colour named from the palette: a rich-text default may not follow a dark theme.
         links.append(
-            u"<a href=\"key:%1\">%2</a>"_s.arg(QString::fromUtf8(QUrl::toPercentEncoding(value)), key.toHtmlEscaped()));
+            u"<a style=\"color:%3\" href=\"key:%1\">%2</a>"_s.arg(QString::fromUtf8(QUrl::toPercentEncoding(value)),
+                key.toHtmlEscaped(), m_detail->palette().color(QPalette::Link).name()));
     }
     if (!links.isEmpty())
         html += tr("<p>Keys (click to filter every lane): %1</p>").arg(links.join(u" · "_s));
@@ -495,11 +525,27 @@ void TimelineView::showDetail(int row)
     m_raw->setPlainText(index.data(TimelineModel::RawRole).toString());
 }
 
+qint64 TimelineView::noteDefaultInstant() const
+{
+    if (m_model) {
+        const QModelIndexList selected
+            = m_table->selectionModel() ? m_table->selectionModel()->selectedRows() : QModelIndexList();
+        if (!selected.isEmpty())
+            return selected.first().data(TimelineModel::InstantRole).toLongLong();
+        if (m_table->currentIndex().isValid())
+            return m_table->currentIndex().data(TimelineModel::InstantRole).toLongLong();
+        // A filter or a new note resets the table's selection; the event read last still counts.
+        if (m_detailInstant)
+            return *m_detailInstant;
+        if (m_model->rowCount() > 0)
+            return m_model->index(0, TimelineModel::Time).data(TimelineModel::InstantRole).toLongLong();
+    }
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
 void TimelineView::addNote()
 {
-    qint64 at = QDateTime::currentMSecsSinceEpoch();
-    if (m_model && m_table->currentIndex().isValid())
-        at = m_table->currentIndex().data(TimelineModel::InstantRole).toLongLong();
+    const qint64 at = noteDefaultInstant();
     bool ok = false;
     const QString when = QInputDialog::getText(this, tr("Add note"), tr("Time (UTC, ISO 8601):"), QLineEdit::Normal,
         QDateTime::fromMSecsSinceEpoch(at, QTimeZone::utc()).toString(Qt::ISODateWithMs), &ok);
@@ -535,7 +581,7 @@ void TimelineView::exportReport()
     exportTo(path, format.value_or(ReportWriter::Format::Markdown));
 }
 
-void TimelineView::exportTo(const QString &path, ReportWriter::Format format)
+void TimelineView::exportTo(const QString &path, ReportWriter::Format format, SafeFileWriter::Existing existing)
 {
     // The parse pass installs its result into the timeline: an export reads it only after that.
     if (!m_model || !m_timeline->hasCorrelation()) {
@@ -544,41 +590,109 @@ void TimelineView::exportTo(const QString &path, ReportWriter::Format format)
         Q_EMIT exported(path, why);
         return;
     }
-    // The marks are copied here, on the GUI thread; the timeline is only read from now on (its
-    // parse pass is installed), so the worker selects the events itself.
-    const TimelineFilter filter = m_model->filter();
+    // The marks and the comparison are copied here, on the GUI thread; the worker selects the
+    // events, draws the figures and writes every file (TimelineExport, as salvage-cli timeline).
+    TimelineExportRequest request;
+    request.format = format;
+    request.filter = m_model->filter();
+    request.title = tr("Incident timeline");
+    request.inputs.diff = m_comparison;
     const QJsonObject marks = m_annotations->toJson();
     std::shared_ptr<Timeline> timeline = m_timeline;
     m_status->setText(tr("Exporting to %1…").arg(path));
-    BackgroundJob::start<QString>(
+    BackgroundJob::start<QStringList>(
         m_jobs, tr("Export the timeline to %1").arg(QFileInfo(path).fileName()), tr("Timeline"),
-        [timeline, filter, marks, path, format](JobControl &control) {
-            const std::vector<EventRef> selection = timeline->select(filter);
-            QSet<EventRef> inferred;
-            timeline->keyed(filter.keys, &inferred);
+        [timeline, request, marks, path, existing](JobControl &control) {
             Annotations annotations;
             annotations.loadJson(marks);
-            TimelineReport report(*timeline, &annotations);
-            report.setInferred(std::move(inferred));
-            // A cancelled or failed export leaves no half-written file; the dialog confirmed replacing.
-            SafeFileWriter file(path, SafeFileWriter::Existing::Replace);
-            if (!file.open(QIODevice::WriteOnly))
-                throw Error(file.errorString());
-            ReportWriter writer(&file, format, tr("Incident timeline"));
-            report.write(writer, selection, report.sourceNotes(), &control);
-            if (!file.commit())
-                throw Error(file.errorString());
-            return path;
+            return TimelineExport::toFile(*timeline, annotations, request, path, existing, &control);
         },
         this,
-        [this](const QString &written) {
-            m_status->setText(tr("Exported to %1.").arg(written));
-            Q_EMIT exported(written, {});
+        [this](const QStringList &written) {
+            m_status->setText(written.size() > 1
+                    ? tr("Exported to %1 with %n figure(s) beside it.", nullptr, int(written.size() - 1))
+                          .arg(written.first())
+                    : tr("Exported to %1.").arg(written.first()));
+            Q_EMIT exported(written.first(), {});
         },
         [this, path](const QString &message, bool cancelled) {
             m_status->setText(cancelled ? tr("Export cancelled; nothing was written.") : message);
             Q_EMIT exported(path, cancelled ? tr("Cancelled.") : message);
         });
+}
+
+void TimelineView::fitColumns()
+{
+    if (!m_model)
+        return;
+    m_table->resizeColumnsToContents();
+    QHeaderView *header = m_table->horizontalHeader();
+    // Tags and comments are the operator's own: never a sliver. Room for a few words, more if written.
+    const int minimum = m_table->fontMetrics().horizontalAdvance(u"incident, cause"_s) + 16;
+    for (int column : { TimelineModel::Tags, TimelineModel::Comment }) {
+        m_table->setColumnHidden(column, false);
+        m_table->setColumnWidth(
+            column, std::max({ minimum, contentWidth(m_table, column), header->sectionSizeHint(column) }));
+    }
+    // The message and the keys would push the marks out of sight: capped, the rest elided (tooltip).
+    const int room = std::max(m_table->viewport()->width(), 640);
+    m_table->setColumnWidth(
+        TimelineModel::Message, std::min(m_table->columnWidth(TimelineModel::Message), room * 2 / 5));
+    m_table->setColumnWidth(TimelineModel::Keys, std::min(m_table->columnWidth(TimelineModel::Keys), room / 5));
+    // The operator's marks lead the row (star, tags, comment), in sight however narrow the table;
+    // the time as written, also in the detail pane, goes last.
+    header->moveSection(header->visualIndex(TimelineModel::Tags), header->visualIndex(TimelineModel::Star) + 1);
+    header->moveSection(header->visualIndex(TimelineModel::Comment), header->visualIndex(TimelineModel::Tags) + 1);
+    header->moveSection(header->visualIndex(TimelineModel::Original), header->count() - 1);
+}
+
+void TimelineView::showRowMenu(const QPoint &pos)
+{
+    const QModelIndex index = m_table->indexAt(pos);
+    if (!m_model || !index.isValid())
+        return;
+    const int row = index.row();
+    m_table->selectRow(row);
+    const bool manual = index.data(TimelineModel::ManualRole).toBool();
+    const QModelIndex star = m_model->index(row, TimelineModel::Star);
+    const bool starred = star.data(Qt::CheckStateRole).toInt() == Qt::Checked;
+    QMenu menu(this);
+    menu.setObjectName(u"timelineRowMenu"_s);
+    QAction *starAction = menu.addAction(starred ? tr("Unstar") : tr("Star"), this,
+        [this, star, starred] { m_model->setData(star, starred ? Qt::Unchecked : Qt::Checked, Qt::CheckStateRole); });
+    const auto editCell = [this, row](int column) {
+        const QModelIndex cell = m_model->index(row, column);
+        m_table->setCurrentIndex(cell);
+        m_table->edit(cell);
+    };
+    QAction *tagAction = menu.addAction(tr("Tag…"), this, [editCell] { editCell(TimelineModel::Tags); });
+    QAction *commentAction = menu.addAction(tr("Comment…"), this, [editCell] { editCell(TimelineModel::Comment); });
+    // Manual events are marked where they were written, not here.
+    for (QAction *action : { starAction, tagAction, commentAction })
+        action->setEnabled(!manual);
+    menu.addSeparator();
+    const QStringList keys = index.data(TimelineModel::KeysRole).toStringList();
+    QMenu *copy = menu.addMenu(tr("Copy key"));
+    QMenu *timeline = menu.addMenu(tr("Show in timeline"));
+    QMenu *graph = menu.addMenu(tr("Show in graph"));
+    QMenu *compare = menu.addMenu(tr("Show in compare"));
+    for (const QString &key : keys) {
+        const QString kind = key.section(u'=', 0, 0);
+        const QString value = key.section(u'=', 1);
+        copy->addAction(key, this, [value] { QGuiApplication::clipboard()->setText(value); });
+        timeline->addAction(key, this, [this, value] {
+            setKeyFilter(value);
+            Q_EMIT keyActivated(value);
+        });
+        graph->addAction(key, this, [this, kind, value] { Q_EMIT graphRequested(kind, value); });
+        compare->addAction(key, this, [this, kind, value] { Q_EMIT compareRequested(kind, value); });
+    }
+    copy->addSeparator();
+    copy->addAction(tr("Event reference (file#offset)"), this,
+        [index] { QGuiApplication::clipboard()->setText(index.data(TimelineModel::EventKeyRole).toString()); });
+    for (QMenu *sub : { timeline, graph, compare })
+        sub->setEnabled(!keys.isEmpty());
+    menu.exec(m_table->viewport()->mapToGlobal(pos));
 }
 
 } // namespace salvage

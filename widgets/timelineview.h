@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/safefilewriter.h"
+#include "diff/diffresult.h"
 #include "report/reportwriter.h"
 #include "timeline/annotations.h"
 #include "timeline/timeline.h"
@@ -11,6 +13,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 class QComboBox;
 class QThreadPool;
@@ -52,9 +55,16 @@ public:
     /// Stars, tags, comments and manual events; save them with annotations()->saveTo(workspace).
     Annotations *annotations() const { return m_annotations; }
     void loadAnnotations(const Workspace &workspace) { m_annotations->loadFrom(workspace); }
-    /// Writes what the table shows (filters applied, stars, tags, comments and notes included)
-    /// as a postmortem to `path`, in the background; exported() tells how it went.
-    void exportTo(const QString &path, ReportWriter::Format format);
+    /// Writes what the table shows (filters applied; every marked event and note under "Key
+    /// events") as a postmortem to `path` with TimelineExport, the CLI's export, in the background;
+    /// Markdown and HTML get the summary and figures beside the file. exported() tells how it went.
+    void exportTo(const QString &path, ReportWriter::Format format,
+        SafeFileWriter::Existing existing = SafeFileWriter::Existing::Replace);
+    /// The databases' comparison, for the postmortem's loss table, moves graph and incident window.
+    void setComparison(const DiffResult &result) { m_comparison = std::make_shared<const DiffResult>(result); }
+    /// Where "Add note…" puts a note unless changed: the selected event's time, else the last
+    /// event shown in the detail pane, else the first row's; the wall clock only with no events.
+    qint64 noteDefaultInstant() const;
     /// The indexed timeline, or null while indexing (for exports).
     const Timeline *timeline() const { return m_timeline.get(); }
     const TimelineFilter &filter() const;
@@ -70,6 +80,10 @@ Q_SIGNALS:
     void exported(const QString &path, const QString &error);
     /// The operator picked a key in the detail pane (other views may follow it).
     void keyActivated(const QString &value);
+    /// "Show in graph" / "Show in compare" on a row's key ("account", "44"): the main window
+    /// finds the table the kind names and routes it.
+    void graphRequested(const QString &kind, const QString &value);
+    void compareRequested(const QString &kind, const QString &value);
 
 private:
     void adoptTimeline(std::shared_ptr<Timeline> timeline, const QStringList &skipped);
@@ -85,6 +99,10 @@ private:
     void showMarkers();
     void addNote();
     void exportReport();
+    /// Star, tag, comment, copy key, show in graph / timeline / compare, on the row at `pos`.
+    void showRowMenu(const QPoint &pos);
+    /// Tags and comments visible and wide enough to read; message and keys capped to leave room.
+    void fitColumns();
     QWidget *makeToolbar();
 
     JobRegistry *m_jobs;
@@ -102,6 +120,8 @@ private:
     QComboBox *m_zone;
     QLabel *m_status;
     QSet<int> m_expanded; ///< sources whose sub-lanes show
+    std::shared_ptr<const DiffResult> m_comparison;
+    std::optional<qint64> m_detailInstant; ///< the event last shown in the detail pane
     QPair<QString, QStringList> m_pendingRow; ///< a showRow() waiting for the parse pass
     std::shared_ptr<CorrelationPass::Result> m_pendingCorrelation; ///< finished, not yet installed
     std::shared_ptr<Timeline> m_pendingCorrelationFor; ///< the timeline it was computed for

@@ -2,6 +2,11 @@
 
 #include "core/error.h"
 #include "core/inputfile.h"
+#include "db/pgsession.h"
+#include "db/schemareader.h"
+#include "diff/diffrunner.h"
+#include "jobs/jobcontrol.h"
+#include "report/timelineexport.h"
 #include "report/timelinereport.h"
 #include "timeline/annotations.h"
 #include "timeline/timeline.h"
@@ -65,7 +70,49 @@ QString utc(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s) + u" UTC"_s;
 }
 
-void writeSummary(QIODevice &out, const Timeline &timeline, const std::vector<EventRef> &selection)
+// Per --key: how many selected events carry it, in which roles and as which table's id.
+QString keyLines(const Timeline &timeline, const QStringList &keys, const std::vector<EventRef> &selection)
+{
+    const QSet<EventRef> selected(selection.begin(), selection.end());
+    QString text;
+    for (const QString &key : keys) {
+        const auto qualified = timeline.correlation().exact(key).empty() ? Timeline::tableKey(key) : std::nullopt;
+        const QString value = qualified ? qualified->second : key;
+        QMap<QString, qint64> roles;
+        qint64 exact = 0, inferred = 0;
+        for (const CorrelationLink &link : timeline.keyLinks(key)) {
+            if (!selected.contains(link.to))
+                continue;
+            if (!link.exact) {
+                ++inferred;
+                continue;
+            }
+            ++exact;
+            QSet<QString> seen;
+            for (const LogKey &carried : timeline.event(link.to).keys) {
+                const QString table = timeline.tableOf(carried);
+                const QString role = table.isEmpty() ? carried.kind : carried.kind + u" of "_s + table;
+                if (carried.value == value && !seen.contains(role)) {
+                    seen.insert(role);
+                    ++roles[role];
+                }
+            }
+        }
+        QStringList parts;
+        for (auto it = roles.cbegin(); it != roles.cend(); ++it)
+            parts << u"%1 %2"_s.arg(it.key()).arg(it.value());
+        text += u"key %1: %2 events"_s.arg(key).arg(exact);
+        if (!parts.isEmpty())
+            text += u" (%1)"_s.arg(parts.join(u", "_s));
+        if (inferred > 0)
+            text += u", %1 inferred"_s.arg(inferred);
+        text += u'\n';
+    }
+    return text;
+}
+
+void writeSummary(
+    QIODevice &out, const Timeline &timeline, const QStringList &keys, const std::vector<EventRef> &selection)
 {
     std::vector<qint64> counts(size_t(timeline.sourceCount()), 0), first(counts.size(), 0), last(counts.size(), 0);
     for (const EventRef &ref : selection) {
@@ -81,10 +128,10 @@ void writeSummary(QIODevice &out, const Timeline &timeline, const std::vector<Ev
         QString formatName = format->id;
         if (log.payload())
             formatName += u" in "_s + log.format()->id;
-        text += u"%1: %2 events (%3 lines), format %4, naive times as %5"_s.arg(log.source().path)
+        text += u"%1: %2 events (%3 lines), format %4, %5"_s.arg(log.source().path)
                     .arg(counts[size_t(i)])
                     .arg(log.index().lineCount())
-                    .arg(formatName, log.zoneDescription());
+                    .arg(formatName, log.timesDescription());
         if (counts[size_t(i)] > 0)
             text += u", %1 .. %2"_s.arg(utc(first[size_t(i)]), utc(last[size_t(i)]));
         const qint64 undated = log.index().count() - log.index().timestampedCount();
@@ -94,6 +141,7 @@ void writeSummary(QIODevice &out, const Timeline &timeline, const std::vector<Ev
             text += u", "_s + log.file().damage();
         text += u'\n';
     }
+    text += keyLines(timeline, keys, selection);
     text += u"total: %1 events"_s.arg(selection.size());
     if (!selection.empty())
         text += u", %1 .. %2"_s.arg(utc(timeline.instant(selection.front())), utc(timeline.instant(selection.back())));
@@ -111,7 +159,15 @@ int run(const QStringList &arguments)
     parser.addOption({ u"to"_s, u"only events at or before TS"_s, u"TS"_s });
     parser.addOption(
         { u"key"_s, u"only events carrying VALUE as a key, and inferred links (repeatable)"_s, u"VALUE"_s });
+    parser.addOption(
+        { u"table"_s, u"read each --key as an id of TABLE (as --key TABLE:VALUE): events whose key is tagged with it"_s,
+            u"TABLE"_s });
+    parser.addOption(
+        { u"db"_s, u"a database whose table names resolve the keys' tables (libpq conninfo or URI)"_s, u"CONN"_s });
     parser.addOption({ u"format"_s, u"markdown, html, csv, jsonl or summary"_s, u"FORMAT"_s, u"summary"_s });
+    parser.addOption(
+        { u"live"_s, u"with --backup: compare the databases for the postmortem's loss table and moves"_s, u"CONN"_s });
+    parser.addOption({ u"backup"_s, u"with --live: the backup to compare with"_s, u"CONN"_s });
     addOutputOptions(parser);
     parseOrThrow(parser, u"timeline"_s, arguments, true);
 
@@ -120,8 +176,10 @@ int run(const QStringList &arguments)
     // it keeps by "path#offset" find their events) and the operator's annotations.
     QList<LogSource> workspaceSources;
     Annotations annotations;
+    TimelineExportRequest request;
     if (parser.isSet(u"workspace"_s)) {
         const QString file = parser.value(u"workspace"_s);
+        request.inputs.workspaceDirectory = QFileInfo(file).absolutePath();
         InputFile::require(file, u"the workspace"_s);
         const Workspace workspace = Workspace::load(file);
         for (LogSource source : workspace.logs) {
@@ -144,28 +202,66 @@ int run(const QStringList &arguments)
     if (parser.isSet(u"to"_s))
         filter.toMs = parseInstant(parser.value(u"to"_s), u"--to"_s);
     filter.keys = parser.values(u"key"_s);
+    if (parser.isSet(u"table"_s)) {
+        const QString table = parser.value(u"table"_s).trimmed();
+        if (filter.keys.isEmpty() || table.isEmpty() || table.contains(u':'))
+            throw UsageError { u"timeline: --table takes a table name and needs at least one --key"_s };
+        for (QString &key : filter.keys)
+            if (!Timeline::tableKey(key))
+                key = table + u':' + key;
+    }
+    if (parser.isSet(u"live"_s) != parser.isSet(u"backup"_s))
+        throw UsageError { u"timeline: --live and --backup go together"_s };
 
     Timeline timeline;
+    if (parser.isSet(u"db"_s)) {
+        PgSession session(parser.value(u"db"_s), PgSession::Options { true, u"Database"_s, 15 });
+        QStringList tables;
+        for (const Table &table : SchemaReader::read(session).tables)
+            tables << table.name;
+        timeline.setTableNames(tables);
+    }
     timeline.setSources(workspaceSources + sourcesFrom(logs, parser.values(u"source-tz"_s)));
     timeline.build();
     // Keys need the key index; reports also show inferred links (nginx ↔ Rails) from it.
     if (!filter.keys.isEmpty() || reportFormat)
         timeline.buildCorrelation();
-    const std::vector<EventRef> selection = timeline.select(filter);
 
-    const std::unique_ptr<QIODevice> out = openOutput(parser);
     if (!reportFormat) {
-        writeSummary(*out, timeline, selection);
+        const std::unique_ptr<QIODevice> out = openOutput(parser);
+        writeSummary(*out, timeline, filter.keys, timeline.select(filter));
         finishOutput(*out);
         return int(Success);
     }
-    TimelineReport report(timeline, &annotations);
-    QSet<EventRef> inferred;
-    timeline.keyed(filter.keys, &inferred);
-    report.setInferred(std::move(inferred));
-    ReportWriter writer(out.get(), *reportFormat, u"Incident timeline"_s);
-    report.write(writer, selection, report.sourceNotes());
-    finishOutput(*out);
+    request.format = *reportFormat;
+    request.filter = filter;
+    if (parser.isSet(u"live"_s)) {
+        PgSession backup(parser.value(u"backup"_s), PgSession::Options { true, u"BACKUP"_s, 15 });
+        PgSession live(parser.value(u"live"_s), PgSession::Options { true, u"LIVE"_s, 15 });
+        JobControl control;
+        request.inputs.diff = std::make_shared<const DiffResult>(DiffRunner::run(backup, live, control));
+    }
+    // The same export as the Timeline view's; a file gets its figures next to it.
+    const QString output = parser.value(u"output"_s);
+    if (output.isEmpty() || output == "-"_L1) {
+        const std::unique_ptr<QIODevice> out = openOutput(parser);
+        TimelineExport::toDevice(timeline, annotations, request, *out);
+        finishOutput(*out);
+        return int(Success);
+    }
+    const bool force = parser.isSet(u"force"_s);
+    const bool existed = QFileInfo::exists(output);
+    try {
+        TimelineExport::toFile(timeline, annotations, request, output,
+            force ? SafeFileWriter::Existing::Replace : SafeFileWriter::Existing::Keep);
+    } catch (const Cancelled &) {
+        throw;
+    } catch (const Error &failure) {
+        // A file kept because it exists: say how to replace it, as every -o does.
+        if (!force && existed)
+            throw UsageError { failure.message() + u" (--force replaces it)"_s };
+        throw;
+    }
     return int(Success);
 }
 

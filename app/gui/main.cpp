@@ -27,9 +27,15 @@ int main(int argc, char *argv[])
         { QStringLiteral("live"), QStringLiteral("Connect LIVE (libpq conninfo or URI)."), QStringLiteral("CONN") });
     parser.addOption({ QStringLiteral("backup"), QStringLiteral("Connect BACKUP (libpq conninfo or URI)."),
         QStringLiteral("CONN") });
+    parser.addOption({ QStringLiteral("theme"),
+        QStringLiteral("Colours for this run: system, light or dark (View > Theme keeps a choice)."),
+        QStringLiteral("THEME") });
     parser.process(application);
 
-    salvage::theme::apply(salvage::theme::fromString(QSettings().value(QStringLiteral("ui/theme")).toString()));
+    const QString theme = parser.isSet(QStringLiteral("theme"))
+        ? parser.value(QStringLiteral("theme"))
+        : QSettings().value(QStringLiteral("ui/theme")).toString();
+    salvage::theme::apply(salvage::theme::fromString(theme));
 
     salvage::MainWindow window;
     window.show();

@@ -24,12 +24,17 @@ ProcessResult runProcess(const ProcessRequest &request)
 
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
-    process.setStandardInputFile(QProcess::nullDevice());
+    if (request.input.isEmpty())
+        process.setStandardInputFile(QProcess::nullDevice());
     process.start(program, arguments);
     ProcessResult result;
     if (!process.waitForStarted(10000))
         return result;
     result.started = true;
+    if (!request.input.isEmpty()) {
+        process.write(request.input);
+        process.closeWriteChannel();
+    }
     if (!process.waitForFinished(request.timeoutMs)) {
         process.kill();
         process.waitForFinished(2000);

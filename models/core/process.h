@@ -26,6 +26,7 @@ struct ProcessRequest
     QStringList arguments;
     QString runAsUser; ///< when set and we are root, run through runuser(1)
     int timeoutMs = 120000;
+    QByteArray input; ///< written to the program's stdin, which is then closed (empty: /dev/null)
 };
 
 ProcessResult runProcess(const ProcessRequest &request);

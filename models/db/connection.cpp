@@ -210,6 +210,7 @@ void Connection::runOnWorker(const std::shared_ptr<Job> &job)
         message = QStringLiteral("%1 is not connected.").arg(where());
     } else {
         job->running = true;
+        job->control->setProgress(0, -1); // running now, no longer "queued"
         try {
             job->work(*session, *job->control);
             ok = true;

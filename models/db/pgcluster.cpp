@@ -118,6 +118,42 @@ void PgCluster::initialize()
 {
     if (exists())
         return;
+    prepareDataDirectory();
+
+    const ProcessResult initdb = runProcess({ tool(QStringLiteral("initdb")),
+        { QStringLiteral("-D"), m_dataDir, QStringLiteral("-U"), superuser(), QStringLiteral("-A"),
+            QStringLiteral("trust"), QStringLiteral("-E"), QStringLiteral("UTF8"), QStringLiteral("--no-locale"),
+            QStringLiteral("--no-instructions") },
+        serverUser() });
+    if (initdb.exitCode != 0)
+        throw Error(QStringLiteral("initdb failed: %1").arg(initdb.output.trimmed()));
+
+    QFile conf(m_dataDir + QStringLiteral("/postgresql.conf"));
+    if (!conf.open(QIODevice::Append))
+        throw Error(QStringLiteral("Cannot write %1.").arg(conf.fileName()));
+    const QByteArray settings = managedSettings();
+    // Appended to the file initdb just made (owned by the server's user, so not replaced); checked.
+    if (conf.write(settings) != settings.size() || !conf.flush())
+        throw Error(QStringLiteral("Cannot write %1: %2.").arg(conf.fileName(), conf.errorString()));
+}
+
+QByteArray PgCluster::managedSettings() const
+{
+    QByteArray settings = "\n# Salvage-managed cluster\n"
+                          "max_connections = 60\n"
+                          "shared_buffers = 256MB\n"
+                          "work_mem = 64MB\n"
+                          "maintenance_work_mem = 256MB\n"
+                          "max_wal_size = 4GB\n"
+                          "checkpoint_timeout = 30min\n"
+                          "logging_collector = off\n";
+    if (!m_settings.durable)
+        settings += "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n";
+    return settings;
+}
+
+void PgCluster::prepareDataDirectory()
+{
     if (!QDir().mkpath(m_baseDir))
         throw Error(QStringLiteral("Cannot create the directory %1.").arg(m_baseDir));
 
@@ -140,31 +176,6 @@ void PgCluster::initialize()
         }
     }
     prepareDirectory(m_dataDir);
-
-    const ProcessResult initdb = runProcess({ tool(QStringLiteral("initdb")),
-        { QStringLiteral("-D"), m_dataDir, QStringLiteral("-U"), superuser(), QStringLiteral("-A"),
-            QStringLiteral("trust"), QStringLiteral("-E"), QStringLiteral("UTF8"), QStringLiteral("--no-locale"),
-            QStringLiteral("--no-instructions") },
-        serverUser() });
-    if (initdb.exitCode != 0)
-        throw Error(QStringLiteral("initdb failed: %1").arg(initdb.output.trimmed()));
-
-    QFile conf(m_dataDir + QStringLiteral("/postgresql.conf"));
-    if (!conf.open(QIODevice::Append))
-        throw Error(QStringLiteral("Cannot write %1.").arg(conf.fileName()));
-    QByteArray settings = "\n# Salvage-managed cluster\n"
-                          "max_connections = 60\n"
-                          "shared_buffers = 256MB\n"
-                          "work_mem = 64MB\n"
-                          "maintenance_work_mem = 256MB\n"
-                          "max_wal_size = 4GB\n"
-                          "checkpoint_timeout = 30min\n"
-                          "logging_collector = off\n";
-    if (!m_settings.durable)
-        settings += "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n";
-    // Appended to the file initdb just made (owned by the server's user, so not replaced); checked.
-    if (conf.write(settings) != settings.size() || !conf.flush())
-        throw Error(QStringLiteral("Cannot write %1: %2.").arg(conf.fileName(), conf.errorString()));
 }
 
 QString PgCluster::socketDir() const
@@ -191,6 +202,21 @@ int PgCluster::port() const
 QString PgCluster::logFile() const
 {
     return m_baseDir + QStringLiteral("/postgresql.log");
+}
+
+QString PgCluster::prepareServerLog() const
+{
+    // The log lives in the base directory; postgres must be able to write it.
+    QFile log(logFile());
+    if (!log.exists() && log.open(QIODevice::WriteOnly))
+        log.close();
+    if (runningAsRoot())
+        runProcess({ QStringLiteral("chown"), { QStringLiteral("postgres:postgres"), logFile() } });
+    // As root the server runs as postgres, which may still not reach the base directory.
+    if (runningAsRoot()
+        && runProcess({ QStringLiteral("test"), { QStringLiteral("-w"), logFile() }, serverUser() }).exitCode != 0)
+        return m_dataDir + QStringLiteral("/postgresql.log");
+    return logFile();
 }
 
 void PgCluster::readPidFile(int *port, QString *socketDir) const
@@ -226,24 +252,17 @@ void PgCluster::start()
     if (port == 0)
         throw Error(QStringLiteral("No free TCP port on the loopback interface."));
 
-    // The log lives in the base directory; postgres must be able to write it.
-    QFile log(logFile());
-    if (!log.exists() && log.open(QIODevice::WriteOnly))
-        log.close();
-    if (runningAsRoot())
-        runProcess({ QStringLiteral("chown"), { QStringLiteral("postgres:postgres"), logFile() } });
-
     QString options
         = QStringLiteral("-p %1 -k %2 -c listen_addresses=%3")
               .arg(port)
               .arg(sockets, m_settings.listenOnLoopback ? QStringLiteral("127.0.0.1") : QStringLiteral("''"));
-    QString serverLog = logFile();
-    if (runningAsRoot()
-        && runProcess({ QStringLiteral("test"), { QStringLiteral("-w"), serverLog }, serverUser() }).exitCode != 0)
-        serverLog = m_dataDir + QStringLiteral("/postgresql.log");
+    const QString serverLog = prepareServerLog();
+    const QStringList waiting = m_settings.waitUntilReady
+        ? QStringList { QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("120") }
+        : QStringList { QStringLiteral("-W") };
     const ProcessResult started = runProcess({ tool(QStringLiteral("pg_ctl")),
-        { QStringLiteral("start"), QStringLiteral("-D"), m_dataDir, QStringLiteral("-w"), QStringLiteral("-t"),
-            QStringLiteral("120"), QStringLiteral("-l"), serverLog, QStringLiteral("-o"), options },
+        QStringList { QStringLiteral("start"), QStringLiteral("-D"), m_dataDir } + waiting
+            + QStringList { QStringLiteral("-l"), serverLog, QStringLiteral("-o"), options },
         serverUser(), 150000 });
     if (started.exitCode != 0) {
         QFile serverLogFile(serverLog);

@@ -15,6 +15,9 @@ public:
         QString binDir; ///< empty: found with pg_config --bindir or under /usr/lib/postgresql
         bool durable = false; ///< false: fsync off, a scratch cluster that is fast to fill
         bool listenOnLoopback = true;
+        /// false: start() returns once the server process is launched, for a server that replays
+        /// WAL first and is watched through its log (point-in-time recovery).
+        bool waitUntilReady = true;
     };
 
     /// `baseDir` holds the cluster; it is created when missing.
@@ -23,6 +26,12 @@ public:
 
     /// Runs initdb unless the cluster already exists. Throws salvage::Error.
     void initialize();
+    /// The server settings every managed cluster runs with (memory, checkpoints, fsync off unless
+    /// durable), as postgresql.conf lines.
+    QByteArray managedSettings() const;
+    /// Creates the (empty) data directory where the server's user can reach it, without initdb: for
+    /// data that comes from elsewhere (a base backup). Throws salvage::Error.
+    void prepareDataDirectory();
     /// Starts the server unless it already runs; waits until it accepts connections. Throws salvage::Error.
     void start();
     /// Fast shutdown, waited for; nothing when not running. `immediate` skips the checkpoint (a cluster about to be
@@ -41,6 +50,9 @@ public:
     int port() const;
     QString superuser() const { return QStringLiteral("salvage"); }
     QString logFile() const;
+    /// Creates logFile() for the server's user and returns the log the server will write: that one,
+    /// or one in the data directory when the server's user cannot reach the base directory.
+    QString prepareServerLog() const;
 
     /// A libpq conninfo for `database` on this cluster (socket, port, superuser).
     QString conninfo(const QString &database) const;

@@ -1,7 +1,7 @@
 #include "diff/diffrowsmodel.h"
 
-#include <QBrush>
-#include <QColor>
+#include "core/mark.h"
+
 #include <QFont>
 
 namespace salvage {
@@ -40,6 +40,10 @@ QVariant DiffRowsModel::data(const QModelIndex &index, int role) const
         return {};
     const DiffRow &row = m_table.rows.at(index.row());
     if (index.column() == 0) {
+        if (role == MarkRole)
+            return int(row.status == DiffRow::Status::OnlyInBackup ? Mark::Lost
+                    : row.status == DiffRow::Status::Changed       ? Mark::Changed
+                                                                   : Mark::New);
         if (role != Qt::DisplayRole)
             return {};
         switch (row.status) {
@@ -73,10 +77,11 @@ QVariant DiffRowsModel::data(const QModelIndex &index, int role) const
             return font;
         }
         return {};
-    case Qt::ForegroundRole:
-        return present && !value ? QBrush(QColor(128, 128, 128)) : QVariant();
-    case Qt::BackgroundRole:
-        return changed ? QBrush(live ? QColor(255, 235, 160, 140) : QColor(255, 200, 200, 140)) : QVariant();
+    case MarkRole:
+        // The view colours from its palette: a changed cell's old value as lost, its new one as changed.
+        if (changed)
+            return int(live ? Mark::Changed : Mark::Lost);
+        return int(present && !value ? Mark::Null : Mark::None);
     default:
         return {};
     }

@@ -85,6 +85,17 @@ DiffRowSelection DiffRowSelection::of(const TableDiff &table, const QList<int> &
     LogKeyCandidates candidates;
     for (int index : rows) {
         const DiffRow &row = table.rows.at(index);
+        // Its ids first, with the tables they name: the key, then what it references.
+        if (table.keyColumns.size() == 1)
+            candidates.addRowId(table.table, row.key.value(0));
+        for (const DiffReference &reference : table.references) {
+            const qsizetype column = table.columns.indexOf(reference.columns.value(0));
+            if (reference.columns.size() != 1 || column < 0)
+                continue;
+            for (const QList<DiffValue> *values : { &row.backupValues, &row.liveValues })
+                if (column < values->size() && values->at(column))
+                    candidates.addRowId(reference.refTable, *values->at(column));
+        }
         for (const DiffValue &value : row.backupValues + row.liveValues)
             if (value)
                 candidates.add(*value);

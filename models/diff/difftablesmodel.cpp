@@ -1,5 +1,7 @@
 #include "diff/difftablesmodel.h"
 
+#include "core/mark.h"
+
 #include <QLocale>
 
 namespace salvage {
@@ -93,6 +95,20 @@ QVariant DiffTablesModel::data(const QModelIndex &index, int role) const
         return QLocale().toString(number);
     if (role == SortRole)
         return number;
+    if (role == MarkRole && number > 0) {
+        switch (index.column()) {
+        case Lost:
+            return int(Mark::Lost);
+        case New:
+            return int(Mark::New);
+        case Changed:
+            return int(Mark::Changed);
+        case Moved:
+            return int(Mark::Moved);
+        default:
+            break;
+        }
+    }
     if (role == Qt::TextAlignmentRole)
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole && index.column() == New && table.onlyInLive)

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "db/pgsession.h"
 #include "db/pqxxcompat.h"
+#include "db/rowlabels.h"
 #include "db/sqlident.h"
 #include "jobs/jobcontrol.h"
 #include "logs/logkeycandidates.h"
@@ -63,21 +64,10 @@ QString GraphBuilder::nodeId(const Table &table, const QStringList &key)
 
 QString GraphBuilder::labelColumn(const Table &table)
 {
-    // A text column that identifies the row to people: one in a unique key first (usernames,
-    // e-mails, slugs), else the first text column.
-    for (const UniqueKey &key : table.uniqueKeys) {
-        for (const QString &column : key.columns) {
-            const Column *candidate = table.column(column);
-            if (candidate && candidate->typeCategory == QLatin1Char('S'))
-                return column;
-        }
-        for (const QString &element : key.elements) {
-            for (const Column &candidate : table.columns) {
-                if (candidate.typeCategory == QLatin1Char('S') && element.contains(candidate.name))
-                    return candidate.name;
-            }
-        }
-    }
+    // A unique text column names the row to people (usernames, e-mails, slugs); else the first
+    // text column that is not the key.
+    if (const QString unique = RowLabels::labelColumn(table); !unique.isEmpty())
+        return unique;
     for (const Column &column : table.columns) {
         if (column.typeCategory == QLatin1Char('S') && !table.primaryKey.contains(column.name))
             return column.name;
@@ -97,9 +87,11 @@ QStringList GraphBuilder::identifyingColumns(const Table &table)
     return columns;
 }
 
-QStringList GraphBuilder::identifyingValues(const QVariantList &values)
+QStringList GraphBuilder::identifyingValues(const QVariantList &values, const QStringList &rowIds)
 {
     LogKeyCandidates candidates;
+    for (qsizetype i = 0; i + 1 < rowIds.size(); i += 2)
+        candidates.addRowId(rowIds.at(i), rowIds.at(i + 1));
     for (const QVariant &value : values)
         if (value.isValid())
             candidates.add(value.toString());
@@ -187,7 +179,14 @@ RelationGraph GraphBuilder::build(const QString &tableName, const QStringList &k
             QVariantList identifyingRow;
             for (const QString &column : identifying)
                 identifyingRow << valueOf(column);
-            node->values = identifyingValues(identifyingRow);
+            // Its ids with the tables they name (its key, what it references), then the rest.
+            QStringList rowIds;
+            if (visit.keyValues.size() == 1)
+                rowIds << visit.table->name << visit.keyValues.first();
+            for (const ForeignKey &reference : visit.table->foreignKeys)
+                if (reference.columns.size() == 1 && valueOf(reference.columns.first()).isValid())
+                    rowIds << reference.refTable << valueOf(reference.columns.first()).toString();
+            node->values = identifyingValues(identifyingRow, rowIds);
         }
         if (visit.depth >= m_options.depth || graph.nodes.size() >= m_options.maxNodes) {
             graph.truncated = graph.truncated || graph.nodes.size() >= m_options.maxNodes;

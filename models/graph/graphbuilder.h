@@ -41,8 +41,8 @@ public:
     /// Columns whose values may name a row in a log line: integers, uuids, network addresses and text.
     static QStringList identifyingColumns(const Table &table);
     /// The non-NULL `values` (identifying columns' text) in the form a log would write them
-    /// (LogKeyCandidates).
-    static QStringList identifyingValues(const QVariantList &values);
+    /// (LogKeyCandidates), after the row's ids `rowIds` (pairs of table and value) as "table:value".
+    static QStringList identifyingValues(const QVariantList &values, const QStringList &rowIds = {});
 
 private:
     struct Visit

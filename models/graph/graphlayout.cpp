@@ -1,10 +1,12 @@
 #include "graphlayout.h"
 
 #include "core/error.h"
+#include "jobs/jobcontrol.h"
 
 #include <QHash>
 #include <QMutex>
 #include <QtMath>
+#include <mutex>
 
 #ifdef SALVAGE_HAVE_GRAPHVIZ
 #include <graphviz/cgraph.h>
@@ -81,10 +83,22 @@ bool GraphLayout::hasGraphviz()
 #endif
 }
 
-void GraphLayout::layout(RelationGraph &graph)
+void GraphLayout::layout(RelationGraph &graph, JobControl *control)
 {
 #ifdef SALVAGE_HAVE_GRAPHVIZ
-    QMutexLocker lock(&graphvizMutex());
+    std::unique_lock<QMutex> lock(graphvizMutex(), std::defer_lock);
+    if (!lock.try_lock()) {
+        if (control)
+            control->setProgress(
+                0, -1, QStringLiteral("waiting for another graph's layout (Graphviz lays out one at a time)"));
+        while (!graphvizMutex().tryLock(100)) {
+            if (control)
+                control->throwIfCancelled();
+        }
+        lock = std::unique_lock<QMutex>(graphvizMutex(), std::adopt_lock);
+    }
+    if (control)
+        control->setProgress(0, -1, QStringLiteral("laying out %1 nodes").arg(graph.nodes.size()));
     GraphvizSession session(graph);
     // "pos" is filled in by attaching the layout as attributes.
     gvRender(session.context(), session.graph(), "dot", nullptr);
@@ -124,6 +138,7 @@ void GraphLayout::layout(RelationGraph &graph)
         }
     }
 #else
+    Q_UNUSED(control);
     radialLayout(graph);
 #endif
     Q_UNUSED(&radialLayout);

@@ -238,7 +238,7 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
                     values << (row[2 + c].is_null() ? QVariant() : QVariant(QString::fromUtf8(row[2 + c].c_str())));
                 found.insert(QString::fromUtf8(row[0].c_str()),
                     { row[1].is_null() ? QString() : QString::fromUtf8(row[1].c_str()),
-                        GraphBuilder::identifyingValues(values) });
+                        GraphBuilder::identifyingValues(values, { table->name, QString::fromUtf8(row[0].c_str()) }) });
             }
             return found;
         };

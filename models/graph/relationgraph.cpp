@@ -1,8 +1,12 @@
 #include "relationgraph.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QSet>
 #include <QXmlStreamWriter>
+#include <algorithm>
+#include <climits>
+#include <functional>
 
 namespace salvage {
 
@@ -35,25 +39,139 @@ GraphNode *RelationGraph::node(const QString &id)
     return const_cast<GraphNode *>(std::as_const(*this).node(id));
 }
 
-RelationGraph RelationGraph::movesOnly() const
+namespace {
+
+/// The edges `keep` accepts and the nodes at their ends, with the root.
+RelationGraph edgesWhere(const RelationGraph &graph, const std::function<bool(const GraphEdge &)> &keepEdge)
 {
     RelationGraph focused;
-    focused.root = root;
-    // Moves have their own limit (a "more rows" node); the node limit of the full walk does not apply.
-    focused.truncated = false;
-    QSet<QString> keep { root };
-    for (const GraphEdge &edge : edges) {
-        if (edge.presence != Presence::Moved)
+    focused.root = graph.root;
+    focused.folded = graph.folded;
+    QSet<QString> keep { graph.root };
+    for (const GraphEdge &edge : graph.edges) {
+        if (!keepEdge(edge))
             continue;
         focused.edges.append(edge);
         keep.insert(edge.from);
         keep.insert(edge.to);
     }
-    for (const GraphNode &candidate : nodes) {
+    for (const GraphNode &candidate : graph.nodes) {
         if (keep.contains(candidate.id))
             focused.nodes.append(candidate);
     }
     return focused;
+}
+
+} // namespace
+
+RelationGraph RelationGraph::movesOnly() const
+{
+    // Moves have their own limit (a "more rows" node); the node limit of the full walk does not apply.
+    return edgesWhere(*this, [](const GraphEdge &edge) { return edge.presence == Presence::Moved; });
+}
+
+RelationGraph RelationGraph::incidentView() const
+{
+    RelationGraph focused = edgesWhere(*this, [](const GraphEdge &edge) {
+        return edge.presence == Presence::Moved || edge.presence == Presence::OnlyBackup;
+    });
+    focused.truncated = truncated;
+    // A lost edge to a row that still exists (a victim's status, now someone else's) is context:
+    // one node per relation says how many; the rows lost themselves stay in sight.
+    return focused.foldFans([](const GraphNode &leaf) { return leaf.presence == Presence::Both ? 0 : INT_MAX; });
+}
+
+RelationGraph RelationGraph::foldFans(const std::function<int(const GraphNode &leaf)> &limitFor) const
+{
+    QHash<QString, int> degree;
+    for (const GraphEdge &edge : edges) {
+        ++degree[edge.from];
+        ++degree[edge.to];
+    }
+    // A leaf is a row node with one edge: folding it away hides nothing else.
+    auto isLeaf = [&](const QString &id) {
+        const GraphNode *candidate = node(id);
+        return id != root && candidate && !candidate->group && degree.value(id) == 1;
+    };
+    struct Fan
+    {
+        QString anchor;
+        bool leafIsTarget = true;
+        QList<int> edges;
+    };
+    QHash<QString, Fan> fans;
+    QStringList order;
+    for (int index = 0; index < edges.size(); ++index) {
+        const GraphEdge &edge = edges.at(index);
+        if (edge.presence == Presence::Moved)
+            continue;
+        const bool leafIsTarget = isLeaf(edge.to);
+        if (!leafIsTarget && !isLeaf(edge.from))
+            continue;
+        const QString anchor = leafIsTarget ? edge.from : edge.to;
+        const GraphNode *leaf = node(leafIsTarget ? edge.to : edge.from);
+        const QString leafTable = leaf->table;
+        const QString fanKey = QStringList { anchor, edge.via, leafTable, presenceName(edge.presence),
+            presenceName(leaf->presence), leafIsTarget ? QStringLiteral(">") : QStringLiteral("<") }
+                                   .join(QChar(0x1f));
+        Fan &fan = fans[fanKey];
+        if (fan.edges.isEmpty()) {
+            fan.anchor = anchor;
+            fan.leafIsTarget = leafIsTarget;
+            order << fanKey;
+        }
+        fan.edges << index;
+    }
+    QSet<int> droppedEdges;
+    QSet<QString> droppedNodes;
+    RelationGraph result = *this;
+    result.edges.clear();
+    QList<GraphEdge> moreEdges;
+    for (const QString &fanKey : std::as_const(order)) {
+        const Fan &fan = fans.value(fanKey);
+        const GraphEdge &sample = edges.at(fan.edges.first());
+        const int perRelation = limitFor(*node(fan.leafIsTarget ? sample.to : sample.from));
+        if (fan.edges.size() <= perRelation)
+            continue;
+        // The heaviest edges stay; the rest are summed into one node.
+        QList<int> ranked = fan.edges;
+        std::stable_sort(
+            ranked.begin(), ranked.end(), [this](int a, int b) { return edges.at(a).count > edges.at(b).count; });
+        qint64 rows = 0;
+        const GraphEdge &first = edges.at(ranked.first());
+        for (int i = perRelation; i < ranked.size(); ++i) {
+            const GraphEdge &edge = edges.at(ranked.at(i));
+            droppedEdges.insert(ranked.at(i));
+            droppedNodes.insert(fan.leafIsTarget ? edge.to : edge.from);
+            rows += edge.count;
+        }
+        const qint64 hidden = ranked.size() - perRelation;
+        const QString table = node(fan.leafIsTarget ? first.to : first.from)->table;
+        const QString moreId
+            = QStringLiteral("%1:more-%2-%3-%4").arg(table, first.via, presenceName(first.presence), fan.anchor);
+        // Rows that still exist, folded whole, are context; the rest of a fan of lost rows is "N more".
+        const QString label = perRelation > 0 ? QStringLiteral("%L1 more").arg(hidden)
+            : hidden == 1                     ? QStringLiteral("1 row, still in LIVE")
+                                              : QStringLiteral("%L1 rows, still in LIVE").arg(hidden);
+        GraphNode more { moreId, table, {}, label, true, rows, perRelation > 0 ? first.presence : Presence::Both, {} };
+        result.nodes.append(more);
+        if (perRelation > 0)
+            result.folded += hidden;
+        moreEdges.append({ fan.leafIsTarget ? fan.anchor : moreId, fan.leafIsTarget ? moreId : fan.anchor, first.via,
+            rows, -1, -1, first.presence });
+    }
+    for (int index = 0; index < edges.size(); ++index) {
+        if (!droppedEdges.contains(index))
+            result.edges.append(edges.at(index));
+    }
+    result.edges.append(moreEdges);
+    result.nodes.removeIf([&](const GraphNode &candidate) { return droppedNodes.contains(candidate.id); });
+    return result;
+}
+
+RelationGraph RelationGraph::aggregated(int perRelation) const
+{
+    return foldFans([perRelation](const GraphNode &) { return perRelation; });
 }
 
 QJsonObject RelationGraph::toJson() const

@@ -6,6 +6,7 @@
 #include <QPointF>
 #include <QString>
 #include <QStringList>
+#include <functional>
 
 namespace salvage {
 
@@ -63,14 +64,28 @@ struct RelationGraph
     QList<GraphNode> nodes;
     QList<GraphEdge> edges;
     bool truncated = false; ///< the node limit stopped the walk
+    qint64 folded = 0; ///< rows folded into "N more" nodes by aggregated()
 
     const GraphNode *node(const QString &id) const;
     GraphNode *node(const QString &id);
 
     /// The root, the moved edges and the rows at their ends: the picture of a merge, without the rest.
     RelationGraph movesOnly() const;
+    /// The incident's picture: the root, the moves and the lost edges (only in BACKUP), and the rows
+    /// at their ends; lost edges to rows that still exist are summed up per relation.
+    RelationGraph incidentView() const;
+    /// At most `perRelation` leaf rows per (row, relation, table, state); the rest of each such
+    /// fan becomes one "N more" group node carrying their row count. Moves keep their own limit.
+    RelationGraph aggregated(int perRelation) const;
 
     QJsonObject toJson() const;
+
+private:
+    /// Folds each fan of leaf rows (same row, relation, table and states) beyond `limitFor(leaf)`
+    /// into one group node; a limit of 0 folds the whole fan into a "N rows, still in LIVE" node.
+    RelationGraph foldFans(const std::function<int(const GraphNode &leaf)> &limitFor) const;
+
+public:
     QString toDot() const;
     QString toGraphml() const;
 };

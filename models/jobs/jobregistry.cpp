@@ -58,6 +58,15 @@ void JobRegistry::setProgress(int key, qint64 done, qint64 total, const QString 
     changed(row);
 }
 
+void JobRegistry::setWaiting(int key, const QString &reason)
+{
+    const int row = rowOf(key);
+    if (row < 0 || m_entries.at(row).state != State::Queued)
+        return;
+    m_entries[row].status = reason;
+    changed(row);
+}
+
 void JobRegistry::finish(int key, bool ok, const QString &message)
 {
     const int row = rowOf(key);
@@ -77,7 +86,18 @@ void JobRegistry::track(Connection *connection)
 {
     auto keys = std::make_shared<QHash<quint64, int>>();
     connect(connection, &Connection::jobQueued, this, [this, connection, keys](quint64 job, const QString &title) {
-        keys->insert(job, add(title, sideName(connection->side()), [connection, job]() { connection->cancel(job); }));
+        // A connection runs one job at a time: a job behind another says which one it waits for.
+        QString ahead;
+        for (auto it = keys->cbegin(); it != keys->cend() && ahead.isEmpty(); ++it) {
+            const int row = rowOf(it.value());
+            if (row >= 0)
+                ahead = m_entries.at(row).title;
+        }
+        const int key = add(title, sideName(connection->side()), [connection, job]() { connection->cancel(job); });
+        keys->insert(job, key);
+        if (!ahead.isEmpty())
+            setWaiting(key,
+                tr("waiting for \u201c%1\u201d (one query at a time on %2)").arg(ahead, sideName(connection->side())));
     });
     connect(connection, &Connection::jobProgress, this,
         [this, keys](quint64 job, qint64 done, qint64 total, const QString &status) {
@@ -91,8 +111,10 @@ void JobRegistry::cancel(int row)
 {
     if (row < 0 || row >= m_entries.size())
         return;
-    if (m_entries.at(row).cancel)
-        m_entries.at(row).cancel();
+    // A copy: cancelling may finish the job, which drops the entry's function while it runs.
+    const std::function<void()> cancelJob = m_entries.at(row).cancel;
+    if (cancelJob)
+        cancelJob();
 }
 
 int JobRegistry::runningCount() const
@@ -148,7 +170,7 @@ QVariant JobRegistry::data(const QModelIndex &index, int role) const
         case StateColumn:
             switch (entry.state) {
             case State::Queued:
-                return tr("queued");
+                return entry.status.isEmpty() ? tr("queued") : tr("queued: %1").arg(entry.status);
             case State::Running:
                 return entry.status.isEmpty() ? tr("running") : entry.status;
             case State::Done: {

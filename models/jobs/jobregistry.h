@@ -24,6 +24,8 @@ public:
     /// Registers a job and returns its key. `cancel` may be empty for jobs that cannot stop.
     int add(const QString &title, const QString &source, std::function<void()> cancel = {});
     void setProgress(int key, qint64 done, qint64 total, const QString &status = {});
+    /// A job that has not started yet says what it waits for (it stays queued).
+    void setWaiting(int key, const QString &reason);
     void finish(int key, bool ok, const QString &message = {});
     /// Lists the jobs of `connection` as they come and go.
     void track(Connection *connection);

@@ -1,5 +1,8 @@
 #include "correlationindex.h"
 
+#include "logkeyextractor.h"
+#include "tabletag.h"
+
 #include <QSet>
 
 #include <algorithm>
@@ -34,6 +37,13 @@ void CorrelationIndex::add(EventRef ref, qint64 instantMs, const LogEvent &event
 {
     for (const LogKey &key : event.keys) {
         addToken(key.value, key.kind, ref);
+        // The same value once more under its table tag, or as a row id of no known table.
+        if (!key.table.isEmpty()) {
+            addToken(qualified(key.table, key.value), key.kind, ref);
+            m_tags.insert(key.table);
+        } else if (LogKeyExtractor::isRowRole(key.kind)) {
+            addToken(qualified({}, key.value), key.kind, ref);
+        }
         // An actor's key id (".../users/alice#main-key") also names the actor itself.
         const qsizetype hash = key.value.indexOf(u'#');
         if (hash > 0 && key.value.startsWith("http"_L1))
@@ -66,6 +76,7 @@ void CorrelationIndex::merge(CorrelationIndex &&other)
     for (const Posting &posting : other.m_postings)
         m_postings.push_back({ tokens[posting.token], posting.ref });
     m_requests.insert(m_requests.end(), other.m_requests.begin(), other.m_requests.end());
+    m_tags.unite(other.m_tags);
     other = CorrelationIndex();
 }
 
@@ -124,14 +135,47 @@ std::span<const EventRef> CorrelationIndex::exact(const QString &value) const
         m_refs.data() + m_starts[size_t(token)], m_starts[size_t(token) + 1] - m_starts[size_t(token)]);
 }
 
+QString CorrelationIndex::qualified(const QString &tag, const QString &value)
+{
+    return tag + QChar(0x1f) + value;
+}
+
+std::vector<EventRef> CorrelationIndex::exactIn(
+    const QString &table, const QString &value, const QSet<QString> &tables) const
+{
+    std::vector<EventRef> refs;
+    const auto take = [&](const QString &token) {
+        const std::span<const EventRef> found = exact(token);
+        refs.insert(refs.end(), found.begin(), found.end());
+    };
+    for (const QString &tag : m_tags)
+        if (TableTag::names(tag, table, tables))
+            take(qualified(tag, value));
+    take(qualified({}, value));
+    std::sort(refs.begin(), refs.end());
+    refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+    return refs;
+}
+
 QList<CorrelationLink> CorrelationIndex::related(const QString &value) const
+{
+    const std::span<const EventRef> refs = exact(value);
+    return linked(std::vector<EventRef>(refs.begin(), refs.end()), u"key %1"_s.arg(value));
+}
+
+QList<CorrelationLink> CorrelationIndex::relatedIn(
+    const QString &table, const QString &value, const QSet<QString> &tables) const
+{
+    return linked(exactIn(table, value, tables), u"key %1 of %2"_s.arg(value, table));
+}
+
+QList<CorrelationLink> CorrelationIndex::linked(const std::vector<EventRef> &refs, const QString &reason) const
 {
     QList<CorrelationLink> links;
     QSet<EventRef> seen;
-    const std::span<const EventRef> refs = exact(value);
     for (const EventRef &ref : refs) {
         seen.insert(ref);
-        links.append({ ref, ref, true, u"key %1"_s.arg(value) });
+        links.append({ ref, ref, true, reason });
     }
     for (const EventRef &ref : refs) {
         for (const EventRef &other : m_inferred.values(ref)) {

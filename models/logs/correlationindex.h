@@ -5,6 +5,7 @@
 #include "tokentable.h"
 
 #include <QHash>
+#include <QSet>
 #include <QStringList>
 
 #include <span>
@@ -44,8 +45,16 @@ public:
     std::span<const EventRef> exact(const QString &value) const;
     /// Events inferred to be the same request as `ref`.
     QList<EventRef> inferred(EventRef ref) const { return m_inferred.values(ref); }
+    /// Events carrying `value` as an id of `table` (lower case): keys whose table tag names it
+    /// (TableTag::names against the schema's `tables`, lenient when empty), plus row ids of no
+    /// known table (a job's arguments), in (source, entry) order.
+    std::vector<EventRef> exactIn(const QString &table, const QString &value, const QSet<QString> &tables) const;
     /// Exact events for `value` and the events inferred from them, each marked.
     QList<CorrelationLink> related(const QString &value) const;
+    /// The same for `value` as an id of `table` (exactIn).
+    QList<CorrelationLink> relatedIn(const QString &table, const QString &value, const QSet<QString> &tables) const;
+    /// Table tags of every key seen (TableTag), for matching against a schema.
+    const QSet<QString> &tags() const { return m_tags; }
     /// Kinds a value was seen as (e.g. "request"), sorted.
     QStringList kindsOf(const QString &value) const;
     qsizetype tokenCount() const { return m_tokens.size(); }
@@ -68,6 +77,9 @@ private:
         EventRef ref;
     };
     void addToken(QStringView value, const QString &kind, EventRef ref);
+    /// The token of `value` under a table tag (empty tag: a row id of no known table).
+    static QString qualified(const QString &tag, const QString &value);
+    QList<CorrelationLink> linked(const std::vector<EventRef> &refs, const QString &reason) const;
     quint32 kindBit(const QString &kind);
 
     TokenTable m_tokens;
@@ -78,6 +90,7 @@ private:
     std::vector<EventRef> m_refs;
     std::vector<Request> m_requests;
     QMultiHash<EventRef, EventRef> m_inferred;
+    QSet<QString> m_tags; ///< few: the resources and columns the logs name
 };
 
 } // namespace salvage

@@ -1,5 +1,7 @@
 #include "eventparser.h"
 
+#include "tabletag.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -115,8 +117,8 @@ QString EventParser::stripAnsi(const QString &text)
     return QString(text).remove(ansi);
 }
 
-bool EventParser::extract(
-    const LogFormat &format, const QString &first, const QString &whole, QHash<QString, QString> &fields, bool keysOnly)
+bool EventParser::extract(const LogFormat &format, const QString &first, const QString &whole,
+    QHash<QString, QString> &fields, bool keysOnly, QJsonObject *json)
 {
     switch (format.kind) {
     case LogFormat::Kind::Json: {
@@ -124,6 +126,8 @@ bool EventParser::extract(
         if (!document.isObject())
             return false;
         flatten(document.object(), {}, fields);
+        if (json)
+            *json = document.object();
         return fields.contains(format.timestampField);
     }
     case LogFormat::Kind::Csv: {
@@ -302,6 +306,60 @@ LogLevel EventParser::levelOf(const LogFormat &format, const QString &value) con
     return level;
 }
 
+const EventParser::FormatKeys &EventParser::formatKeys(const LogFormat &format) const
+{
+    auto it = m_formatKeys.find(&format);
+    if (it == m_formatKeys.end()) {
+        FormatKeys keys;
+        for (const auto &[field, kind] : format.keys) {
+            keys.fields.insert(field);
+            // Request, job and session ids end in "_id" too, but name no row.
+            keys.tags << (LogKeyExtractor::isTraceKind(kind)
+                    ? QString()
+                    : TableTag::stemOf(field.mid(field.lastIndexOf(u'/') + 1)));
+        }
+        it = m_formatKeys.insert(&format, keys);
+    }
+    return *it;
+}
+
+void EventParser::addRowKeys(const LogFormat &format, const QHash<QString, QString> &fields, const QString &text,
+    const QJsonObject &json, LogEvent &event) const
+{
+    if (!format.requestPathField.isEmpty()) {
+        LogKeyExtractor::fromPath(fields.value(format.requestPathField), event.keys);
+    } else if (format.kind == LogFormat::Kind::Json) {
+        // JSON access logs name the path in many ways; "request" is the whole request line.
+        for (const auto name : { "path"_L1, "uri"_L1, "url"_L1, "request_uri"_L1, "request"_L1 }) {
+            const QString value = fields.value(name);
+            if (value.startsWith(u'/') || value.contains("://"_L1)) {
+                LogKeyExtractor::fromPath(value, event.keys);
+                break;
+            }
+            if (const qsizetype space = value.indexOf(u" /"_s); space > 0 && name == "request"_L1) {
+                LogKeyExtractor::fromPath(QStringView(value).mid(space + 1).split(u' ').value(0), event.keys);
+                break;
+            }
+        }
+    }
+    const bool parameters = text.contains("parameters: $"_L1), constraint = text.contains("Key ("_L1);
+    if (parameters || constraint) {
+        const QString statement = format.kind == LogFormat::Kind::Text ? text : messageOf(format, fields);
+        if (parameters)
+            m_keys.fromStatement(statement, event.keys);
+        if (constraint)
+            m_keys.fromConstraint(statement, event.keys);
+    }
+    const QSet<QString> &skip = formatKeys(format).fields;
+    if (format.kind == LogFormat::Kind::Json) {
+        LogKeyExtractor::fromJson(json, skip, event.keys);
+    } else {
+        if (!format.keyValueFields.isEmpty())
+            LogKeyExtractor::fromFields(fields, skip, event.keys);
+        LogKeyExtractor::fromText(event.body, event.keys);
+    }
+}
+
 LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat, Detail detail) const
 {
     LogEvent event;
@@ -316,9 +374,10 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
     event.timestampDesc = format.timestampDesc;
 
     QHash<QString, QString> fields;
+    QJsonObject json, innerJson;
     const LogFormat *used = &format;
     const bool keysOnly = detail == Detail::Keys;
-    if (!extract(format, first, text, fields, keysOnly)) {
+    if (!extract(format, first, text, fields, keysOnly, &json)) {
         event.flags |= LogEvent::Unparsed;
         event.message = stripAnsi(text);
         event.body = event.message;
@@ -346,8 +405,8 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
         const QString payload = withoutLineEnd(fields.value(format.bodyField));
         QHash<QString, QString> inner;
         const qsizetype payloadNewline = payload.indexOf(u'\n');
-        if (extract(
-                *m_payload, payloadNewline < 0 ? payload : payload.left(payloadNewline), payload, inner, keysOnly)) {
+        if (extract(*m_payload, payloadNewline < 0 ? payload : payload.left(payloadNewline), payload, inner, keysOnly,
+                &innerJson)) {
             used = m_payload;
             event.format = m_payload->id;
             addKeyValues(*m_payload, inner);
@@ -358,9 +417,12 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
                 event.originalTime = inner.value(m_payload->timestampField);
             if (!inner.value(m_payload->laneField).isEmpty())
                 event.lane = inner.value(m_payload->laneField);
-            for (const auto &[field, kind] : format.keys)
+            const QStringList &tags = formatKeys(format).tags;
+            for (qsizetype k = 0; k < format.keys.size(); ++k) {
+                const auto &[field, kind] = format.keys.at(k);
                 if (!fields.value(field).isEmpty())
-                    event.keys.append({ kind, keyValue(kind, fields.value(field)) });
+                    event.keys.append({ kind, keyValue(kind, fields.value(field)), tags.at(k) });
+            }
             fields.insert(inner);
         }
     }
@@ -372,11 +434,17 @@ LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat
         if (!rest.isEmpty())
             event.message += u'\n' + stripAnsi(continuation(format, used != &format ? used : nullptr, rest));
     }
-    for (const auto &[field, kind] : used->keys) {
+    const QStringList &tags = formatKeys(*used).tags;
+    for (qsizetype k = 0; k < used->keys.size(); ++k) {
+        const auto &[field, kind] = used->keys.at(k);
         const QString value = keyValue(kind, fields.value(field));
-        if (!value.isEmpty() && value != "-"_L1 && !event.keys.contains(LogKey { kind, value }))
-            event.keys.append({ kind, value });
+        const LogKey key { kind, value, tags.at(k) };
+        if (!value.isEmpty() && value != "-"_L1 && !event.keys.contains(key))
+            event.keys.append(key);
     }
+    // A one-line text entry holds its statement or path in the body: scan that, not the prefix too.
+    const bool bodyOnly = used->kind == LogFormat::Kind::Text && rest.isEmpty();
+    addRowKeys(*used, fields, bodyOnly ? event.body : text, used == &format ? json : innerJson, event);
     event.fields = std::move(fields);
     return event;
 }

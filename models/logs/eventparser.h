@@ -2,6 +2,7 @@
 
 #include "logevent.h"
 #include "logformat.h"
+#include "logkeyextractor.h"
 
 #include <optional>
 
@@ -35,8 +36,20 @@ public:
 private:
     /// Fills `fields` from the first line (or the whole entry for CSV); false when nothing matched.
     /// `keysOnly`: leaves out the regex groups a Keys parse never reads.
+    /// `json`: the parsed object of a JSON line, for the keys read from it.
     static bool extract(const LogFormat &format, const QString &first, const QString &whole,
-        QHash<QString, QString> &fields, bool keysOnly = false);
+        QHash<QString, QString> &fields, bool keysOnly = false, QJsonObject *json = nullptr);
+    /// The keys that name rows (LogKeyExtractor) in an entry parsed with `format`.
+    void addRowKeys(const LogFormat &format, const QHash<QString, QString> &fields, const QString &text,
+        const QJsonObject &json, LogEvent &event) const;
+    /// What a format's keys need per event, worked out once: the fields it keys (not read again
+    /// as row keys) and each key's table tag ("account" for ctx/account_id), in format.keys order.
+    struct FormatKeys
+    {
+        QSet<QString> fields;
+        QStringList tags;
+    };
+    const FormatKeys &formatKeys(const LogFormat &format) const;
     static void addKeyValues(const LogFormat &format, QHash<QString, QString> &fields);
     /// A key's value as it correlates across sources (an ip without its port).
     static QString keyValue(const QString &kind, const QString &value);
@@ -54,6 +67,8 @@ private:
     const LogFormat *m_format;
     const LogFormat *m_payload;
     mutable QHash<const LogFormat *, QHash<QString, LogLevel>> m_levels;
+    mutable QHash<const LogFormat *, FormatKeys> m_formatKeys;
+    LogKeyExtractor m_keys;
 };
 
 } // namespace salvage

@@ -54,6 +54,18 @@ QString IndexedLog::zoneDescription() const
         .arg(qAbs(minutes) % 60, 2, 10, QChar(u'0'));
 }
 
+QString IndexedLog::timesDescription() const
+{
+    const QString zoned
+        = m_firstOffset.isEmpty() ? u"times carry their zone"_s : u"times carry their offset (%1)"_s.arg(m_firstOffset);
+    const QString naive = u"naive times read as "_s + zoneDescription();
+    if (m_zonedTimes > 0 && m_naiveTimes == 0)
+        return zoned;
+    if (m_zonedTimes > 0)
+        return u"%1; %L2 %3"_s.arg(zoned).arg(m_naiveTimes).arg(naive);
+    return naive;
+}
+
 QStringList IndexedLog::caveats() const
 {
     QStringList caveats;
@@ -105,6 +117,9 @@ void IndexedLog::build(const std::atomic_bool *cancel)
     LineScanner scanner(m_format, m_payload, m_fallbacks, m_clock);
     m_index.build(*m_file, scanner, cancel);
     m_ambiguousAbbreviation = scanner.ambiguousAbbreviation();
+    m_naiveTimes = scanner.naiveTimes();
+    m_zonedTimes = scanner.zonedTimes();
+    m_firstOffset = scanner.firstOffset();
 }
 
 namespace {

@@ -37,6 +37,10 @@ public:
     /// "Europe/Berlin" or "UTC (default)": how naive timestamps of this source were read; without a
     /// zone, also how an ambiguous abbreviation was read ("CST read as UTC-06:00").
     QString zoneDescription() const;
+    /// How this source's times were read, for a report: "times carry their offset (+02:00)" when
+    /// every timestamp had one (naive does not describe them), "naive times read as Europe/Berlin"
+    /// when none had, and both halves when the log mixes them.
+    QString timesDescription() const;
     /// What an operator must know before trusting this source's times, in one sentence each:
     /// unrecognised format (no instants), an ambiguous zone abbreviation read without a zone,
     /// damage (a truncated .gz). Empty when nothing is wrong.
@@ -65,6 +69,9 @@ private:
     QList<const LogFormat *> m_fallbacks;
     LineIndex m_index;
     quint8 m_ambiguousAbbreviation = 0;
+    qint64 m_naiveTimes = 0;
+    qint64 m_zonedTimes = 0;
+    QString m_firstOffset;
 };
 
 } // namespace salvage

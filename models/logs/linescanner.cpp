@@ -183,6 +183,7 @@ LineScanner::Result LineScanner::scan(const char *p, const char *end, const char
         if (m_ambiguous == 0 && fields.zone == TimestampFields::Zone::Abbreviation
             && TimestampParser::isAmbiguous(fields.abbreviation))
             m_ambiguous = fields.abbreviation;
+        countZone(fields);
         result.instant = m_clock.toUtc(fields);
         result.joinsPrevious = joins;
         return result;
@@ -197,6 +198,7 @@ LineScanner::Result LineScanner::scan(const char *p, const char *end, const char
         if (findTime(*m_fallbacks.at(i), p, end, 64, fields)) {
             result.hasTime = true;
             result.fallbackFormat = i;
+            countZone(fields);
             result.instant = m_clock.toUtc(fields);
             result.level = findLevel(*m_fallbacks.at(i), p, end, nullptr);
             return result;
@@ -204,6 +206,20 @@ LineScanner::Result LineScanner::scan(const char *p, const char *end, const char
     }
     result.joinsPrevious = canJoin;
     return result;
+}
+
+void LineScanner::countZone(const TimestampFields &fields)
+{
+    if (fields.zone == TimestampFields::Zone::Naive) {
+        ++m_naive;
+        return;
+    }
+    ++m_zoned;
+    if (m_firstOffset.isEmpty() && fields.zone == TimestampFields::Zone::Offset) {
+        const int minutes = fields.offsetSeconds / 60;
+        m_firstOffset
+            = QString::asprintf("%c%02d:%02d", minutes < 0 ? '-' : '+', qAbs(minutes) / 60, qAbs(minutes) % 60);
+    }
 }
 
 } // namespace salvage

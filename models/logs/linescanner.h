@@ -33,6 +33,12 @@ public:
     const QList<const LogFormat *> &fallbacks() const { return m_fallbacks; }
     /// The first ambiguous zone abbreviation (CST, IST…) seen, or 0 (TimestampParser::abbreviationName).
     quint8 ambiguousAbbreviation() const { return m_ambiguous; }
+    /// Timestamps read so far that carried no zone (read in the source's zone) and that carried
+    /// their own (an offset, an abbreviation, an epoch): whether "naive" describes the source.
+    qint64 naiveTimes() const { return m_naive; }
+    qint64 zonedTimes() const { return m_zoned; }
+    /// The first offset written in the log ("+02:00"), empty when none was seen.
+    const QString &firstOffset() const { return m_firstOffset; }
 
 private:
     bool findTime(const LogFormat &format, const char *p, const char *end, int window, TimestampFields &out) const;
@@ -49,6 +55,10 @@ private:
     bool m_inQuotes = false; ///< CSV: the previous line ended inside a quoted field
     bool m_partial = false; ///< JSON with partial lines: the previous line's body had no final newline
     quint8 m_ambiguous = 0;
+    qint64 m_naive = 0;
+    qint64 m_zoned = 0;
+    QString m_firstOffset;
+    void countZone(const TimestampFields &fields);
 };
 
 /// The value bytes of `"field":` in a JSON line (string contents or a bare scalar), or an empty view.

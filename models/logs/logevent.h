@@ -8,11 +8,14 @@
 
 namespace salvage {
 
-/// A correlation key found in an event: kind (request, job, actor, account, user, ip, …) and value.
+/// A correlation key found in an event: kind (request, job, actor, account, user, ip, …, or
+/// the role of a row id: parameter, path, field, argument), value, and the table it most likely
+/// names as the log wrote it (TableTag: "accounts", "account", "orders/items"), may be empty.
 struct LogKey
 {
     QString kind;
     QString value;
+    QString table = {};
 
     bool operator==(const LogKey &other) const = default;
 };

@@ -17,4 +17,11 @@ void LogKeyCandidates::add(const QString &value)
     m_values << text;
 }
 
+void LogKeyCandidates::addRowId(const QString &table, const QString &value)
+{
+    if (value.isEmpty() || value.size() > maxLength)
+        return;
+    add(table.mid(table.lastIndexOf(u'.') + 1) + u':' + value);
+}
+
 } // namespace salvage

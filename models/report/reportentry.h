@@ -31,6 +31,11 @@ struct ReportEntry
     bool manual = false;
     QStringList tags;
     QString comment;
+
+    /// The message as Timesketch lists it, alone: what happened and to what. The worker (class)
+    /// leads when the message does not name it, and the keys it does not mention follow
+    /// ("AccountMergingWorker done (job=j1, account=44)" rather than a bare "done").
+    QString standaloneMessage() const;
 };
 
 } // namespace salvage

@@ -1,10 +1,13 @@
 #include "reportwriter.h"
 
+#include "logs/logkeyextractor.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimeZone>
+#include <QUrl>
 
 using namespace Qt::StringLiterals;
 
@@ -16,7 +19,7 @@ QString keysText(const QList<LogKey> &keys)
 {
     QStringList parts;
     for (const LogKey &key : keys)
-        parts.append(key.kind + u'=' + key.value);
+        parts.append(key.kind + u'=' + (key.table.isEmpty() ? key.value : key.table + u':' + key.value));
     return parts.join(u' ');
 }
 
@@ -100,6 +103,53 @@ void ReportWriter::tableRow(const ReportEntry &e)
     }
 }
 
+void ReportWriter::writeSummary()
+{
+    if (!m_summary)
+        return;
+    const PostmortemSummary &s = *m_summary;
+    const bool html = m_format == Format::Html;
+    const std::pair<QString, const QStringList *> sections[] = { { u"What happened"_s, &s.what },
+        { u"When"_s, &s.when }, { u"How far it reached"_s, &s.reach }, { u"What was restored"_s, &s.restored } };
+    write(html ? u"<div class=\"summary\">\n<h2>Summary</h2>\n"_s : u"\n## Summary\n"_s);
+    for (const auto &[heading, lines] : sections) {
+        if (lines->isEmpty())
+            continue;
+        write(html ? u"<h3>%1</h3>\n<ul>\n"_s.arg(heading) : u"\n### %1\n\n"_s.arg(heading));
+        for (const QString &line : *lines)
+            write(html ? u"<li>%1</li>\n"_s.arg(line.toHtmlEscaped()) : u"- %1\n"_s.arg(line));
+        if (html)
+            write(u"</ul>\n"_s);
+    }
+    if (!s.losses.isEmpty()) {
+        write(html
+                ? u"<h3>Loss per table</h3>\n<table><tr><th>Table</th><th>Lost</th><th>New</th><th>Changed</th>"
+                  "<th>Moved</th></tr>\n"_s
+                : u"\n### Loss per table\n\n| Table | Lost | New | Changed | Moved |\n|---|---:|---:|---:|---:|\n"_s);
+        for (const TableLoss &loss : s.losses) {
+            const QString row = html ? u"<tr><td>%1</td><td>%L2</td><td>%L3</td><td>%L4</td><td>%L5</td></tr>\n"_s
+                                     : u"| %1 | %L2 | %L3 | %L4 | %L5 |\n"_s;
+            write(row.arg(html ? loss.table.toHtmlEscaped() : markdownCell(loss.table))
+                      .arg(loss.lost)
+                      .arg(loss.added)
+                      .arg(loss.changed)
+                      .arg(loss.moved));
+        }
+        if (html)
+            write(u"</table>\n"_s);
+    }
+    for (const PostmortemFigure &figure : s.figures) {
+        if (figure.fileName.isEmpty())
+            continue;
+        const QString link = QString::fromUtf8(QUrl::toPercentEncoding(figure.fileName));
+        write(html ? u"<figure><img src=\"%1\" alt=\"%2\"><figcaption>%2</figcaption></figure>\n"_s.arg(
+                  link, figure.caption.toHtmlEscaped())
+                   : u"\n![%1](%2)\n"_s.arg(figure.caption, link));
+    }
+    if (html)
+        write(u"</div>\n"_s);
+}
+
 void ReportWriter::begin(const QList<ReportEntry> &highlights, const QStringList &notes)
 {
     switch (m_format) {
@@ -112,6 +162,7 @@ void ReportWriter::begin(const QList<ReportEntry> &highlights, const QStringList
         write(u"# %1\n\n"_s.arg(m_title));
         for (const QString &note : notes)
             write(u"- %1\n"_s.arg(note));
+        writeSummary();
         if (!highlights.isEmpty()) {
             write(
                 u"\n## Key events (UTC)\n\n| Time (UTC) | Source | Level | Event | Keys | Notes | |\n|---|---|---|---|---|---|---|\n"_s);
@@ -127,12 +178,14 @@ void ReportWriter::begin(const QList<ReportEntry> &highlights, const QStringList
         write(u"<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid "
               u"#ccc;padding:2px 6px;"
               "vertical-align:top}pre{margin:0;white-space:pre-wrap}.error,.fatal,.critical{background:#fee}.warning{"
-              "background:#ffd}</style>"
+              "background:#ffd}.summary{max-width:60em}figure{margin:1em 0}figure img{max-width:100%;border:1px solid "
+              "#ddd}figcaption{color:#555;font-size:90%}</style>"
               "</head><body>\n"_s);
         write(u"<h1>%1</h1>\n<ul>\n"_s.arg(m_title.toHtmlEscaped()));
         for (const QString &note : notes)
             write(u"<li>%1</li>\n"_s.arg(note.toHtmlEscaped()));
         write(u"</ul>\n"_s);
+        writeSummary();
         const QString head
             = u"<table><tr><th>Time (UTC)</th><th>Source</th><th>Level</th><th>Event</th><th>Keys</th><th>Notes</th><th></th></tr>\n"_s;
         if (!highlights.isEmpty()) {
@@ -156,7 +209,7 @@ void ReportWriter::add(const ReportEntry &e)
         return;
     case Format::Csv:
         write(QStringList { isoUtc(e.instantMs), QString::number(e.instantMs * 1000), csvCell(e.timestampDesc),
-                  csvCell(e.message), csvCell(e.source), levelName(e.level), csvCell(keysText(e.keys)),
+                  csvCell(e.standaloneMessage()), csvCell(e.source), levelName(e.level), csvCell(keysText(e.keys)),
                   csvCell(e.tags.join(u',')), csvCell(e.comment), csvCell(e.originalTime) }
                   .join(u',')
             + u'\n');
@@ -173,12 +226,20 @@ void ReportWriter::add(const ReportEntry &e)
                 keys.insert(key.kind, values);
             }
         }
+        // Row ids with their role and the table they most likely name (null: none known).
+        QJsonArray rowKeys;
+        for (const LogKey &key : e.keys)
+            if (!key.table.isEmpty() || LogKeyExtractor::isRowRole(key.kind))
+                rowKeys.append(QJsonObject { { u"role"_s, key.kind }, { u"value"_s, key.value },
+                    { u"table"_s, key.table.isEmpty() ? QJsonValue() : QJsonValue(key.table) } });
         QJsonArray tags = QJsonArray::fromStringList(e.tags);
         if (e.starred)
             tags.append(u"starred"_s);
-        QJsonObject o { { u"message"_s, e.message }, { u"datetime"_s, isoUtc(e.instantMs) },
+        QJsonObject o { { u"message"_s, e.standaloneMessage() }, { u"datetime"_s, isoUtc(e.instantMs) },
             { u"timestamp"_s, e.instantMs * 1000 }, { u"timestamp_desc"_s, e.timestampDesc }, { u"source"_s, e.source },
             { u"level"_s, levelName(e.level) }, { u"keys"_s, keys }, { u"tag"_s, tags } };
+        if (!rowKeys.isEmpty())
+            o.insert(u"row_keys"_s, rowKeys);
         if (!e.originalTime.isEmpty())
             o.insert(u"original_time"_s, e.originalTime);
         if (!e.comment.isEmpty())

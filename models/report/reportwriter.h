@@ -1,5 +1,6 @@
 #pragma once
 
+#include "postmortem.h"
 #include "reportentry.h"
 
 #include <QIODevice>
@@ -24,6 +25,9 @@ public:
     /// Writes the header; `highlights` (starred and manual) open Markdown and HTML reports,
     /// `notes` are lines about the sources (files, zones) printed under the title.
     void begin(const QList<ReportEntry> &highlights, const QStringList &notes);
+    /// A one-page summary (what happened, when, how far, what was restored; the loss table and
+    /// the figures written) that Markdown and HTML put first, after the title. Call before begin().
+    void setSummary(PostmortemSummary summary) { m_summary = std::move(summary); }
     void add(const ReportEntry &entry);
     void finish();
 
@@ -33,10 +37,12 @@ public:
 private:
     void write(const QString &text);
     void tableRow(const ReportEntry &entry);
+    void writeSummary();
 
     QIODevice *m_out;
     Format m_format;
     QString m_title;
+    std::optional<PostmortemSummary> m_summary;
 };
 
 } // namespace salvage

@@ -22,6 +22,8 @@ ReportEntry TimelineReport::entryFor(EventRef ref) const
     entry.level = event.level;
     entry.message = event.message;
     entry.keys = event.keys;
+    for (LogKey &key : entry.keys)
+        key.table = m_timeline.tableOf(key); // the table it names, as the schema spells it
     entry.timestampDesc = event.timestampDesc;
     entry.inferred = m_inferred.contains(ref);
     if (m_timeline.hasCorrelation()) {
@@ -61,8 +63,8 @@ QStringList TimelineReport::sourceNotes() const
     for (int i = 0; i < m_timeline.sourceCount(); ++i) {
         const IndexedLog &log = m_timeline.source(i);
         const LogFormat *format = log.payload() ? log.payload() : log.format();
-        QString note = u"%1: %2, naive times read as %3"_s.arg(
-            log.source().path, format ? format->title : u"unknown"_s, log.zoneDescription());
+        QString note
+            = u"%1: %2, %3"_s.arg(log.source().path, format ? format->title : u"unknown"_s, log.timesDescription());
         if (log.source().clockOffsetMs != 0)
             note += u", clock corrected by %1 ms"_s.arg(log.source().clockOffsetMs);
         if (!log.file().damage().isEmpty())
@@ -72,27 +74,29 @@ QStringList TimelineReport::sourceNotes() const
     return notes;
 }
 
+QList<ReportEntry> TimelineReport::highlights() const
+{
+    QList<ReportEntry> entries;
+    if (!m_annotations)
+        return entries;
+    // Every marked event, whether the filter shows it or not: the marks are the night's findings.
+    for (const QString &key : m_annotations->marked())
+        if (const std::optional<EventRef> ref = m_timeline.refOf(key))
+            entries.append(entryFor(*ref));
+    for (const Annotations::ManualEvent &event : m_annotations->manualEvents())
+        entries.append(entryFor(event));
+    std::stable_sort(entries.begin(), entries.end(),
+        [](const ReportEntry &a, const ReportEntry &b) { return a.instantMs < b.instantMs; });
+    return entries;
+}
+
 void TimelineReport::write(
     ReportWriter &writer, const std::vector<EventRef> &selection, const QStringList &notes, JobControl *control) const
 {
     QList<Annotations::ManualEvent> manual;
     if (m_annotations)
         manual = m_annotations->manualEvents();
-    // Highlights: starred events of the selection and every manual event, in time order.
-    QList<ReportEntry> highlights;
-    if (m_annotations && !m_annotations->starred().isEmpty()) {
-        const QStringList starred = m_annotations->starred();
-        const QSet<QString> keys(starred.begin(), starred.end());
-        for (const EventRef &ref : selection)
-            if (keys.contains(m_timeline.eventKey(ref)))
-                highlights.append(entryFor(ref));
-    }
-    for (const Annotations::ManualEvent &event : std::as_const(manual))
-        highlights.append(entryFor(event));
-    std::stable_sort(highlights.begin(), highlights.end(),
-        [](const ReportEntry &a, const ReportEntry &b) { return a.instantMs < b.instantMs; });
-
-    writer.begin(highlights, notes);
+    writer.begin(highlights(), notes);
     qsizetype next = 0;
     qint64 done = 0;
     for (const EventRef &ref : selection) {

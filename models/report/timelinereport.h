@@ -24,8 +24,11 @@ public:
     /// may cancel (salvage::Cancelled is thrown; the caller discards what was written).
     void write(ReportWriter &writer, const std::vector<EventRef> &selection, const QStringList &notes,
         JobControl *control = nullptr) const;
-    /// One line per source: file, format, zone used for naive times.
+    /// One line per source: file, format, how its times were read (IndexedLog::timesDescription).
     QStringList sourceNotes() const;
+    /// Key events: every event with a star, tag or comment (whatever the filter shows) and every
+    /// manual event, in time order.
+    QList<ReportEntry> highlights() const;
 
 private:
     const Timeline &m_timeline;

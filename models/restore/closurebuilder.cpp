@@ -5,6 +5,7 @@
 #include "db/sqlident.h"
 #include "jobs/jobcontrol.h"
 #include "restore/restoresql.h"
+#include "restore/rootselection.h"
 
 #include <QSet>
 
@@ -88,6 +89,13 @@ qint64 ClosureBuilder::addRoots(const Table &table, const QString &selectKeys)
     // then go into the key table's index in order (a nested loop per root scatters them).
     m_backup.exec(QStringLiteral("ANALYZE %1").arg(sql::quoteIdent(keys)));
     return added;
+}
+
+qint64 ClosureBuilder::expandFrom(const QList<RootSelection> &roots, const PgRaw &live, JobControl *control)
+{
+    for (const RootSelection &root : roots)
+        root.apply(m_schema, *this, m_backup, live);
+    return expand(control);
 }
 
 qint64 ClosureBuilder::expand(JobControl *control)
@@ -189,6 +197,15 @@ QStringList ClosureBuilder::unkeyedReach(const QStringList &handled) const
                          .arg(edge.child->qualifiedName(), edge.columns.join(QStringLiteral(", ")));
     }
     return notes;
+}
+
+QList<ClosureBuilder::Edge> ClosureBuilder::edgesFrom(const QList<Edge> &edges, const Table &child)
+{
+    QList<Edge> result;
+    for (const Edge &edge : edges)
+        if (edge.child->qualifiedName() == child.qualifiedName())
+            result.append(edge);
+    return result;
 }
 
 } // namespace salvage

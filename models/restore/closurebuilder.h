@@ -10,6 +10,7 @@ namespace salvage {
 
 class JobControl;
 class PgRaw;
+struct RootSelection;
 
 /// The closure of chosen root rows over foreign keys (and declared relations), followed downward
 /// through BACKUP: rows referencing a root, rows referencing those, … Computed set-wise in
@@ -40,6 +41,9 @@ public:
     qint64 addRoots(const Table &table, const QString &selectKeys);
     /// Follows the edges until no new row joins; returns the closure size.
     qint64 expand(JobControl *control);
+    /// The plan's closure step: adds the rows each root selects (`live` answers TABLE MISSING), then
+    /// expands; returns the closure size.
+    qint64 expandFrom(const QList<RootSelection> &roots, const PgRaw &live, JobControl *control);
 
     QList<const Table *> tables() const; ///< tables with at least one closure row, schema order
     /// One line per link into a table without a row identity whose backup rows reference closure
@@ -53,6 +57,8 @@ public:
 
     /// Every link between two tables: foreign keys plus resolved declared relations.
     static QList<Edge> edgesOf(const Schema &schema, const QList<RestoreRelation> &relations);
+    /// The links of `edges` whose child is `child`.
+    static QList<Edge> edgesFrom(const QList<Edge> &edges, const Table &child);
 
 private:
     /// SQL condition on `alias`: its `edge` columns reference a closure row of the edge's parent.

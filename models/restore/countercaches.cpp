@@ -6,6 +6,7 @@
 #include "db/sqlident.h"
 #include "restore/movedkeys.h"
 #include "restore/restoresql.h"
+#include "restore/rowaction.h"
 
 #include <QMap>
 #include <QSet>
@@ -17,7 +18,7 @@ namespace salvage {
 namespace {
 
 /// The rows a script's staging table carries: those its statements write.
-const QString kWritten = QStringLiteral("\"_salvage_action\" IN ('insert', 'recreate', 'repoint', 'rekey')");
+const QString kWritten = rowActionIn(QString(), writtenRowActions());
 
 bool isInteger(const Column &column)
 {
@@ -161,13 +162,14 @@ PlanStep CounterCaches::recomputeStep(const RestorePlan &plan, const Counter &co
         for (const QString &name : MovedKeys::liveKeyColumns(counted.primaryKey))
             liveKey << QStringLiteral("s.") + sql::quoteIdent(name);
         const auto left = m_liveSession.exec(
-            QStringLiteral(
-                "SELECT DISTINCT l.%1::text FROM %2 l JOIN %3 s ON (%4) = (%5) WHERE s.\"_salvage_action\" = 'repoint' "
-                "AND l.%1 IS DISTINCT FROM s.%1 AND l.%1 IS NOT NULL "
-                "UNION SELECT l.%1::text FROM %2 l JOIN %3 s ON (%4) = (%6) WHERE s.\"_salvage_action\" = 'rekey' "
-                "AND l.%1 IS NOT NULL ORDER BY 1")
+            QStringLiteral("SELECT DISTINCT l.%1::text FROM %2 l JOIN %3 s ON (%4) = (%5) WHERE %7 "
+                           "AND l.%1 IS DISTINCT FROM s.%1 AND l.%1 IS NOT NULL "
+                           "UNION SELECT l.%1::text FROM %2 l JOIN %3 s ON (%4) = (%6) WHERE %8 "
+                           "AND l.%1 IS NOT NULL ORDER BY 1")
                 .arg(column, counted.sqlName(), staging, RestoreSql::prefixed(QStringLiteral("l"), counted.primaryKey),
-                    RestoreSql::prefixed(QStringLiteral("s"), counted.primaryKey), liveKey.join(QStringLiteral(", "))));
+                    RestoreSql::prefixed(QStringLiteral("s"), counted.primaryKey), liveKey.join(QStringLiteral(", ")),
+                    rowActionIs(QStringLiteral("s"), RowAction::Repoint),
+                    rowActionIs(QStringLiteral("s"), RowAction::Rekey)));
         for (int row = 0; row < PgRaw::rows(left); ++row)
             step.touchedKeys << PgRaw::value(left, row, 0);
     }

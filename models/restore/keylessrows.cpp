@@ -3,12 +3,13 @@
 #include "db/pgraw.h"
 #include "db/sqlident.h"
 #include "restore/restoresql.h"
+#include "restore/rowaction.h"
 
 namespace salvage {
 
 namespace {
 
-const QString kAction = QStringLiteral("\"_salvage_action\"");
+const QString kAction = rowActionColumn();
 const QString kReason = QStringLiteral("\"_salvage_reason\"");
 
 } // namespace
@@ -35,10 +36,10 @@ qint64 KeylessRows::classify(const PgRaw &live, const Table &table, const QStrin
     const QString row = QStringLiteral("ROW(%1)::text").arg(RestoreSql::prefixed(QStringLiteral("x"), columns));
     // The k-th copy of a row is present when LIVE holds it at least k times.
     live.exec(QStringLiteral(
-        "UPDATE %1 s SET %2 = 'present' FROM (SELECT a.n FROM (SELECT x.%3 AS n, %4 AS r, row_number() OVER "
+        "UPDATE %1 s SET %2 = %6 FROM (SELECT a.n FROM (SELECT x.%3 AS n, %4 AS r, row_number() OVER "
         "(PARTITION BY %4 ORDER BY x.%3) AS k FROM %1 x) a JOIN (SELECT %4 AS r, count(*) AS c FROM %5 x "
         "WHERE %4 IN (SELECT %4 FROM %1 x) GROUP BY 1) b ON a.r = b.r AND a.k <= b.c) m WHERE s.%3 = m.n")
-                  .arg(s, kAction, n, row, table.sqlName()));
+                  .arg(s, kAction, n, row, table.sqlName(), rowActionSql(RowAction::Present)));
     live.exec(QStringLiteral("UPDATE %1 SET \"_salvage_differs\" = %2 IS NULL").arg(s, kAction));
 
     QStringList incident { QStringLiteral("false") };
@@ -53,32 +54,29 @@ qint64 KeylessRows::classify(const PgRaw &live, const Table &table, const QStrin
         QString restored = QStringLiteral("false");
         if (!parentStaging.isEmpty()) {
             restored
-                = QStringLiteral(
-                    "EXISTS (SELECT 1 FROM %1 m WHERE %2 AND m.%3 IN ('insert', 'recreate', 'rekey', 'follows'))")
+                = QStringLiteral("EXISTS (SELECT 1 FROM %1 m WHERE %2 AND %3)")
                       .arg(sql::quoteIdent(parentStaging),
                           RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns),
-                          kAction);
-            incident << QStringLiteral(
-                "(%1 AND EXISTS (SELECT 1 FROM %2 m WHERE %3 AND (m.\"_salvage_root\" OR m.%4 IN ('insert', "
-                "'recreate', 'rekey', 'follows'))))")
+                          rowActionIn(QStringLiteral("m"), restoredRowActions()));
+            incident << QStringLiteral("(%1 AND EXISTS (SELECT 1 FROM %2 m WHERE %3 AND (m.\"_salvage_root\" OR %4)))")
                             .arg(RestoreSql::notNull(QStringLiteral("x"), edge.columns), sql::quoteIdent(parentStaging),
                                 RestoreSql::equal(
                                     QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns),
-                                kAction);
+                                rowActionIn(QStringLiteral("m"), restoredRowActions()));
         }
         // A parent gone from LIVE and not restored: its ON DELETE rule decides.
         const bool cascades = edge.foreignKey && edge.foreignKey->onDelete == FkAction::Cascade;
         live.exec(
             QStringLiteral("UPDATE %1 x SET %2 = $1, %3 = $2 WHERE x.%2 IS NULL AND %4 AND NOT %5 AND NOT %6")
                 .arg(s, kAction, kReason, RestoreSql::notNull(QStringLiteral("x"), edge.columns), inLive, restored),
-            { cascades ? QStringLiteral("cascade") : QStringLiteral("unrestorable"),
+            { rowActionName(cascades ? RowAction::Cascade : RowAction::Unrestorable),
                 QStringLiteral("parent %1 (%2) is gone from live and not restored")
                     .arg(edge.parent->qualifiedName(), edge.columns.join(QLatin1Char(','))) });
     }
-    live.exec(QStringLiteral("UPDATE %1 x SET %2 = 'insert' WHERE x.%2 IS NULL AND (%3)")
-                  .arg(s, kAction, incident.join(QStringLiteral(" OR "))));
-    live.exec(
-        QStringLiteral("UPDATE %1 x SET %2 = 'deleted-since', %3 = $1 WHERE x.%2 IS NULL").arg(s, kAction, kReason),
+    live.exec(QStringLiteral("UPDATE %1 x SET %2 = %4 WHERE x.%2 IS NULL AND (%3)")
+                  .arg(s, kAction, incident.join(QStringLiteral(" OR ")), rowActionSql(RowAction::Insert)));
+    live.exec(QStringLiteral("UPDATE %1 x SET %2 = %4, %3 = $1 WHERE x.%2 IS NULL")
+                  .arg(s, kAction, kReason, rowActionSql(RowAction::DeletedSince)),
         { QStringLiteral(
             "deleted since the backup: no parent it had in the backup is a root or restored, so the incident did "
             "not take it (a table without a row identity: compared as whole rows)") });

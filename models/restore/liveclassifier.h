@@ -2,9 +2,12 @@
 
 #include "db/schema.h"
 #include "restore/closurebuilder.h"
+#include "restore/provenancerules.h"
 #include "restore/restoreplan.h"
 
 #include <QHash>
+
+#include <optional>
 
 namespace salvage {
 
@@ -12,9 +15,9 @@ class MovedKeys;
 class PgRaw;
 
 /// Decides, on LIVE and set-wise, what happens to each staged backup row of one table: sets the
-/// staging table's "_salvage_action" (present, repoint, insert, recreate, mapped, skipped,
-/// keep-newer, cascade, unrestorable, deleted-since, rekey, follows; "unexplained" only while deciding),
-/// "_salvage_live" and "_salvage_reason".
+/// staging table's "_salvage_action" (a RowAction), "_salvage_live" and "_salvage_reason". Present
+/// rows, foreign keys put back, ON DELETE rules for gone parents and unique-key collisions are its
+/// own; which missing rows the incident took is ProvenanceRules'.
 class LiveClassifier
 {
 public:
@@ -25,7 +28,7 @@ public:
         const QHash<QString, QStringList> &columns, const QList<ClosureBuilder::Edge> &edges,
         const MovedKeys *movedKeys = nullptr);
 
-    /// `keepDeleted`: a missing row is restored only when the incident deleted it (markByProvenance);
+    /// `keepDeleted`: a missing row is restored only when the incident deleted it (ProvenanceRules);
     /// `knownDeleted`: keys an earlier plan found deleted since the backup; `rule`: the conditions
     /// the application checks on every row of the table (declared), AND-ed, or empty.
     /// `policyChosen`: the operator chose `policy` for this table (a live row of another owner may then be taken over).
@@ -34,9 +37,9 @@ public:
     /// Decides the rows of `table` that waited for a parent in a table classified later (a cycle);
     /// returns how many were restored. Call for every table until none is; then keepWaitingDeleted().
     qint64 settle(const Table &table, RestorePolicy policy, const QString &rule = QString(), bool policyChosen = false);
-    /// Rows still waiting: no parent turned out restored, they stay deleted.
     /// Restored parents of `table`'s rows that the plan skips: findings ("dependant-skipped") on the parent.
     QList<PlanListing> lostDependants(const Table &table) const;
+    /// Rows still waiting: no parent turned out restored, they stay deleted.
     void keepWaitingDeleted(const Table &table);
     /// "table.column: N rows … ordinary edits since the backup, kept": what life changed and the plan keeps.
     QStringList lifeNotes() const { return m_lifeNotes; }
@@ -50,29 +53,13 @@ public:
 private:
     qint64 markParents(const Table &table, const QString &s);
     void markPutBack(const Table &table, const QString &s);
-    qint64 markKnownDeleted(const Table &table, const QString &s, const QStringList &knownDeleted);
-    qint64 markWithDeletedParents(const Table &table, const QString &s);
-    qint64 markByProvenance(const Table &table, const QString &s, const QString &rule);
-    /// Unexplained rows the incident would have skipped when re-pointing `edge` go back to undecided.
-    void markSkippedByIncident(
-        const Table &table, const ClosureBuilder::Edge &edge, const QString &s, const QString &rule);
-    /// SQL condition: the parent of alias's `edge` is a root or a row the plan restores (or, with
-    /// `pendingCounts`, not decided yet).
-    QString incidentParent(const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const;
-    /// Links whose parent's deletion takes the row along (not ON DELETE SET NULL/DEFAULT), to staged tables.
-    QList<ClosureBuilder::Edge> takingEdges(const Table &table) const;
-    /// The incident re-pointed `edge` in this table: present rows (or moved copies) of a root or
-    /// restored parent point elsewhere in live.
-    bool repointedByIncident(const Table &table, const ClosureBuilder::Edge &edge, const QString &s) const;
-    /// The table as the incident found it, as far as the plan knows (live and the rows it brings back).
-    QString beforeIncident(const Table &table, const QString &s) const;
-    QString substituted(
-        const Table &table, const ClosureBuilder::Edge &edge, const QString &s, const QString &targets) const;
     void keepCopiesOfPresentRows(const Table &table, const QString &s);
-    void markCollisions(const Table &table, RestorePolicy policy, const QString &s, const QString &candidates,
+    /// Collisions of the rows with action `decided` (none: the undecided rows) with unique keys of live rows.
+    void markCollisions(const Table &table, RestorePolicy policy, const QString &s, std::optional<RowAction> decided,
         bool policyChosen = false);
+    /// The rows still undecided become inserts; returns how many.
+    qint64 insertUndecided(const QString &s) const;
     QString projectedLive(const Table &table) const;
-    QList<ClosureBuilder::Edge> edgesFrom(const Table &table) const;
     qint64 update(const QString &sql) const;
 
     const Schema &m_schema;
@@ -82,6 +69,7 @@ private:
     QList<ClosureBuilder::Edge> m_edges;
     const MovedKeys *m_movedKeys = nullptr;
     QStringList m_lifeNotes;
+    ProvenanceRules m_provenance; ///< which missing rows the incident took
 };
 
 } // namespace salvage

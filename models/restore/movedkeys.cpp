@@ -4,6 +4,7 @@
 #include "db/pgraw.h"
 #include "db/sqlident.h"
 #include "restore/restoresql.h"
+#include "restore/rowaction.h"
 
 #include <algorithm>
 
@@ -11,7 +12,7 @@ namespace salvage {
 
 namespace {
 
-const QString kAction = QStringLiteral("\"_salvage_action\"");
+const QString kAction = rowActionColumn();
 
 /// Every column of the link is part of its table's primary key: moving the row changes its key.
 bool insideKey(const ClosureBuilder::Edge &edge)
@@ -140,8 +141,9 @@ qint64 MovedKeys::find(const Table &table) const
                              .arg(sql::quoteIdent(edge.parentColumns.at(i)))
                              .arg(i)
                              .arg(sql::quoteIdent(parentKey.at(i)));
-            moved << QStringLiteral("SELECT DISTINCT %1 FROM %2 m WHERE m.%3 IN ('rekey', 'follows')")
-                         .arg(pairs.join(QStringLiteral(", ")), sql::quoteIdent(staged(*edge.parent)), kAction);
+            moved << QStringLiteral("SELECT DISTINCT %1 FROM %2 m WHERE %3")
+                         .arg(pairs.join(QStringLiteral(", ")), sql::quoteIdent(staged(*edge.parent)),
+                             rowActionIn(QStringLiteral("m"), { RowAction::Rekey, RowAction::Follows }));
         }
         if (moved.isEmpty())
             continue;
@@ -158,8 +160,9 @@ qint64 MovedKeys::find(const Table &table) const
         const QString from = QStringLiteral("%1 x JOIN (%2) m ON %3 JOIN %4 l ON %5")
                                  .arg(s, moved.join(QStringLiteral(" UNION ")), byParent.join(QStringLiteral(" AND ")),
                                      table.sqlName(), byCopy.join(QStringLiteral(" AND ")));
-        const QString where = QStringLiteral("(x.%1 IS NULL OR x.%1 = 'present') AND x.%2 IS NULL AND %3")
-                                  .arg(kAction, sql::quoteIdent(liveKey.first()), sameOthers);
+        const QString where
+            = QStringLiteral("(x.%1 IS NULL OR x.%1 = %4) AND x.%2 IS NULL AND %3")
+                  .arg(kAction, sql::quoteIdent(liveKey.first()), sameOthers, rowActionSql(RowAction::Present));
         QByteArray candidates;
         m_live.copyOut(QStringLiteral("COPY (SELECT DISTINCT %1 FROM %2 WHERE %3) TO STDOUT")
                            .arg(RestoreSql::prefixed(QStringLiteral("l"), pk), from, where),
@@ -221,11 +224,11 @@ qint64 MovedKeys::find(const Table &table) const
             copyColumns << liveKey.at(pk.indexOf(column));
         const QString back = cascadesBack(edge, QStringLiteral("x"), QStringLiteral("x"), copyColumns);
         if (back != QLatin1String("false"))
-            m_live.exec(QStringLiteral("UPDATE %1 x SET %2 = 'follows' WHERE x.%2 IS NULL AND x.%3 IS NOT NULL AND %4")
-                            .arg(s, kAction, sql::quoteIdent(liveKey.first()), back));
+            m_live.exec(QStringLiteral("UPDATE %1 x SET %2 = %5 WHERE x.%2 IS NULL AND x.%3 IS NOT NULL AND %4")
+                            .arg(s, kAction, sql::quoteIdent(liveKey.first()), back, rowActionSql(RowAction::Follows)));
     }
-    m_live.exec(QStringLiteral("UPDATE %1 SET %2 = 'rekey' WHERE %2 IS NULL AND %3 IS NOT NULL")
-                    .arg(s, kAction, sql::quoteIdent(liveKey.first())));
+    m_live.exec(QStringLiteral("UPDATE %1 SET %2 = %4 WHERE %2 IS NULL AND %3 IS NOT NULL")
+                    .arg(s, kAction, sql::quoteIdent(liveKey.first()), rowActionSql(RowAction::Rekey)));
     return claimed;
 }
 
@@ -256,8 +259,10 @@ QString MovedKeys::cascadesBack(
                      .arg(sql::quoteIdent(edge.parentColumns.at(i)), backup, sql::quoteIdent(edge.columns.at(i)))
               << QStringLiteral("m.%1 = %2.%3")
                      .arg(sql::quoteIdent(parentKey.at(i)), live, sql::quoteIdent(liveColumns.at(i)));
-    return QStringLiteral("EXISTS (SELECT 1 FROM %1 m WHERE m.%2 IN ('rekey', 'follows') AND %3)")
-        .arg(sql::quoteIdent(staged(*edge.parent)), kAction, match.join(QStringLiteral(" AND ")));
+    return QStringLiteral("EXISTS (SELECT 1 FROM %1 m WHERE %2 AND %3)")
+        .arg(sql::quoteIdent(staged(*edge.parent)),
+            rowActionIn(QStringLiteral("m"), { RowAction::Rekey, RowAction::Follows }),
+            match.join(QStringLiteral(" AND ")));
 }
 
 void MovedKeys::keepReferencedCopies(const Table &table) const
@@ -283,10 +288,10 @@ void MovedKeys::keepReferencedCopies(const Table &table) const
             continue;
         m_live.exec(
             QStringLiteral(
-                "UPDATE %1 x SET %2 = 'kept-live', \"_salvage_reason\" = concat_ws('; ', x.\"_salvage_reason\", "
+                "UPDATE %1 x SET %2 = %7, \"_salvage_reason\" = concat_ws('; ', x.\"_salvage_reason\", "
                 "$1 || %3 || $2) WHERE x.%2 IS NULL AND x.%4 IS NOT NULL AND EXISTS (SELECT 1 FROM %5 d WHERE %6)")
                 .arg(s, kAction, RestoreSql::keyText(QStringLiteral("x"), liveKey), sql::quoteIdent(liveKey.first()),
-                    edge.child->sqlName(), match.join(QStringLiteral(" AND "))),
+                    edge.child->sqlName(), match.join(QStringLiteral(" AND ")), rowActionSql(RowAction::KeptLive)),
             { QStringLiteral("its moved copy ("),
                 QStringLiteral(
                     ") stays in live under its new key: rows of %1 reference it through %2, which does not follow "
@@ -308,10 +313,11 @@ QString MovedKeys::describe(const Table &table) const
         const auto found = m_live.exec(
             QStringLiteral("SELECT array_to_string((array_agg(DISTINCT f ORDER BY f))[1:3], ', '), count(DISTINCT f), "
                            "array_to_string((array_agg(DISTINCT b ORDER BY b))[1:3], ', '), count(DISTINCT b) "
-                           "FROM (SELECT %1 AS f, %2 AS b FROM %3 x WHERE x.%4 = 'rekey' AND (%5) IS DISTINCT FROM "
+                           "FROM (SELECT %1 AS f, %2 AS b FROM %3 x WHERE %4 AND (%5) IS DISTINCT FROM "
                            "(%6)) y HAVING count(*) > 0")
                 .arg(RestoreSql::keyText(QStringLiteral("x"), copyColumns),
-                    RestoreSql::keyText(QStringLiteral("x"), edge.columns), s, kAction,
+                    RestoreSql::keyText(QStringLiteral("x"), edge.columns), s,
+                    rowActionIs(QStringLiteral("x"), RowAction::Rekey),
                     RestoreSql::prefixed(QStringLiteral("x"), edge.columns),
                     RestoreSql::prefixed(QStringLiteral("x"), copyColumns)));
         if (PgRaw::rows(found) == 0)

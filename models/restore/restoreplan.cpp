@@ -45,12 +45,50 @@ QString restoreBucketName(RestoreBucket bucket)
     return {};
 }
 
+RestoreBucket restoreBucketOf(RowAction action)
+{
+    switch (action) {
+    case RowAction::Insert:
+    case RowAction::Recreate:
+        return RestoreBucket::Restored;
+    case RowAction::Repoint:
+    case RowAction::Rekey:
+    case RowAction::Follows:
+        return RestoreBucket::PutBack;
+    case RowAction::DeletedSince:
+    case RowAction::Cascade:
+        return RestoreBucket::KeptDeleted;
+    case RowAction::Present:
+    case RowAction::Mapped:
+        return RestoreBucket::KeptLive;
+    case RowAction::Skipped:
+    case RowAction::KeptLive:
+        return RestoreBucket::Conflict;
+    case RowAction::Unrestorable:
+    case RowAction::DependantSkipped:
+    case RowAction::UnknownOwner:
+    case RowAction::Unexplained:
+    case RowAction::Waiting:
+        break;
+    }
+    return RestoreBucket::Unrestorable;
+}
+
 qint64 RestorePlan::rowsToWrite() const
 {
     qint64 total = 0;
     for (const PlanStep &step : steps)
         if (step.kind != PlanStep::Kind::AdvanceSequence && step.expectedRows > 0)
             total += step.expectedRows;
+    return total;
+}
+
+qint64 RestorePlan::rowsWritten(const QString &table) const
+{
+    const QMap<RowAction, qint64> tableCounts = counts.value(table);
+    qint64 total = 0;
+    for (RowAction action : writtenRowActions())
+        total += tableCounts.value(action);
     return total;
 }
 
@@ -67,7 +105,7 @@ QString RestorePlan::summary() const
             continue;
         QStringList parts;
         for (auto it = found->constBegin(); it != found->constEnd(); ++it)
-            parts << QStringLiteral("%1 %2").arg(it.key()).arg(it.value());
+            parts << QStringLiteral("%1 %2").arg(rowActionName(it.key())).arg(it.value());
         lines << QStringLiteral("  %1: %2").arg(table, parts.join(QStringLiteral(", ")));
     }
     lines << QStringLiteral("What the plan does with each closure row that differs from LIVE:");
@@ -96,10 +134,12 @@ QString RestorePlan::summary() const
                       .arg(step.withNext ? QStringLiteral(", in one statement with the next") : QString()));
     lines << QStringLiteral("Collisions: %1").arg(collisions.size());
     for (const PlanListing &listing : collisions)
-        lines << QStringLiteral("  %1 (%2): %3 - %4").arg(listing.table, listing.key, listing.action, listing.reason);
+        lines << QStringLiteral("  %1 (%2): %3 - %4")
+                     .arg(listing.table, listing.key, rowActionName(listing.action), listing.reason);
     lines << QStringLiteral("Unrestorable or not restored: %1").arg(unrestorable.size());
     for (const PlanListing &listing : unrestorable)
-        lines << QStringLiteral("  %1 (%2): %3 - %4").arg(listing.table, listing.key, listing.action, listing.reason);
+        lines << QStringLiteral("  %1 (%2): %3 - %4")
+                     .arg(listing.table, listing.key, rowActionName(listing.action), listing.reason);
     lines << QStringLiteral("Deleted since the backup (the incident does not explain their absence; not restored): %1")
                  .arg(deletedSince.size());
     for (const PlanListing &listing : deletedSince)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "restore/rowaction.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QMap>
@@ -116,8 +118,7 @@ struct PlanListing
 {
     QString table;
     QString key; ///< primary key values as text, comma-separated
-    QString
-        action; ///< recreate, keep-live, skip, keep-newer, cascade, unrestorable, set-null, parent-gone, deleted-since
+    RowAction action = RowAction::Unrestorable;
     QString reason;
 };
 
@@ -133,6 +134,8 @@ enum class RestoreBucket {
 };
 QString restoreBucketName(
     RestoreBucket bucket); ///< "restored", "put back", "kept deleted", "kept live", "conflict", "unrestorable"
+/// The bucket a differing row with a decided action lands in.
+RestoreBucket restoreBucketOf(RowAction action);
 
 /// The restore plan as data: what, why, how many, per table.
 struct RestorePlan
@@ -141,7 +144,7 @@ struct RestorePlan
     QString backupDatabase;
     QStringList roots;
     QStringList tableOrder; ///< dependency order, parents first
-    QMap<QString, QMap<QString, qint64>> counts; ///< table → action → rows
+    QMap<QString, QMap<RowAction, qint64>> counts; ///< table → action → rows
     QList<PlanStaging> staging;
     QList<PlanStep> steps;
     QList<PlanListing> collisions;
@@ -163,6 +166,8 @@ struct RestorePlan
     QMap<QString, QStringList> identities;
 
     qint64 rowsToWrite() const;
+    /// Rows of `table` a statement writes (inserted, recreated, put back, re-keyed).
+    qint64 rowsWritten(const QString &table) const;
     QString summary() const; ///< the human summary the CLI prints
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "restore/closurebuilder.h"
 #include "restore/restoreplan.h"
 #include "restore/rootselection.h"
 
@@ -30,11 +31,18 @@ struct RestoreRequest
     QHash<QString, QStringList> knownDeleted;
 
     bool restoresDeleted(const Table &table) const;
+    /// The operator chose a collision policy for `table` (a live row of another owner may then be taken over).
+    bool choosesPolicy(const Table &table) const;
+    /// The policy for `table`'s unique-key collisions: the operator's, else `restore` for a table
+    /// other rows reference (its entities are worth their original id), else `skip`.
+    RestorePolicy collisionPolicy(const Table &table, const QList<ClosureBuilder::Edge> &edges) const;
 };
 
-/// Builds a RestorePlan: the closure of the roots in BACKUP, staged on LIVE (temporary tables in
-/// a read-only transaction) and compared there set-wise, row by row decisions taken in SQL.
-/// Neither database is changed.
+/// Builds a RestorePlan, in steps: the schemas with row identities (PlanSchemas); the closure of
+/// the roots in BACKUP (ClosureBuilder); the closure staged on LIVE and compared with it
+/// (StagingArea, temporary tables in a read-only transaction); the order of writing (InsertOrder);
+/// row by row decisions taken set-wise in SQL: collisions, ON DELETE rules, provenance
+/// (LiveClassifier); the statements in order (PlanStatements). Neither database is changed.
 class RestorePlanner
 {
 public:

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "db/pgraw.h"
+#include "db/schema.h"
 #include "db/sqlident.h"
 
 namespace salvage {
@@ -14,6 +15,34 @@ QString RestoreSql::equal(
         parts << QStringLiteral("%1.%2 = %3.%4")
                      .arg(left, sql::quoteIdent(leftColumns.at(i)), right, sql::quoteIdent(rightColumns.at(i)));
     return parts.join(QStringLiteral(" AND "));
+}
+
+bool RestoreSql::comparable(const UniqueKey &key)
+{
+    return key.valid && !key.elements.isEmpty() && !key.elements.contains(QString());
+}
+
+QString RestoreSql::keyElements(const UniqueKey &key)
+{
+    QStringList elements;
+    for (qsizetype i = 0; i < key.elements.size(); ++i)
+        elements << QStringLiteral("(%1) AS \"_salvage_e%2\"").arg(key.elements.at(i)).arg(i);
+    return elements.join(QStringLiteral(", "));
+}
+
+QString RestoreSql::keyElementsMatch(const UniqueKey &key)
+{
+    QStringList match;
+    for (qsizetype i = 0; i < key.elements.size(); ++i)
+        match << (key.nullsNotDistinct ? QStringLiteral("a.\"_salvage_e%1\" IS NOT DISTINCT FROM b.\"_salvage_e%1\"")
+                                       : QStringLiteral("a.\"_salvage_e%1\" = b.\"_salvage_e%1\""))
+                     .arg(i);
+    return match.join(QStringLiteral(" AND "));
+}
+
+QString RestoreSql::keyPredicate(const UniqueKey &key)
+{
+    return key.partial ? QStringLiteral(" AND (%1)").arg(key.predicate) : QString();
 }
 
 QString RestoreSql::prefixed(const QString &alias, const QStringList &columns)

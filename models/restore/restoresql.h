@@ -6,6 +6,7 @@
 namespace salvage {
 
 class PgRaw;
+struct UniqueKey;
 
 /// Small SQL fragments the restore classes build over lists of quoted columns.
 class RestoreSql
@@ -24,6 +25,14 @@ public:
     static QString notNull(const QString &alias, const QStringList &columns);
     /// "concat_ws(',', a.x::text, …)": a key as text, for listings.
     static QString keyText(const QString &alias, const QStringList &columns);
+    /// A unique key PostgreSQL can evaluate over any row source with the table's column names.
+    static bool comparable(const UniqueKey &key);
+    /// "(element) AS "_salvage_e0", …": the key's elements, named.
+    static QString keyElements(const UniqueKey &key);
+    /// "a."_salvage_e0" = b."_salvage_e0" AND …", NULLs equal when the key says so.
+    static QString keyElementsMatch(const UniqueKey &key);
+    /// " AND (predicate)" of a partial key, else empty.
+    static QString keyPredicate(const UniqueKey &key);
     /// Gives a planning or run session, before its first temporary table, 512 MB of local buffers:
     /// a million-row closure or staging table in the default 8 MB goes through temporary files.
     /// Later it is refused: kept as is.

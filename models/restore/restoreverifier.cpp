@@ -13,7 +13,8 @@ QString Verification::summary() const
                      .arg(it.value());
     lines << QStringLiteral("Differences kept on purpose: %1").arg(explained.size());
     for (const PlanListing &listing : explained)
-        lines << QStringLiteral("  %1 (%2): %3 - %4").arg(listing.table, listing.key, listing.action, listing.reason);
+        lines << QStringLiteral("  %1 (%2): %3 - %4")
+                     .arg(listing.table, listing.key, rowActionName(listing.action), listing.reason);
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
@@ -27,8 +28,7 @@ Verification RestoreVerifier::verify(
     const RestorePlan again = RestorePlanner(live, backup).plan(repeated, control);
     Verification result;
     for (auto it = again.counts.constBegin(); it != again.counts.constEnd(); ++it) {
-        const qint64 left = it->value(QStringLiteral("insert")) + it->value(QStringLiteral("recreate"))
-            + it->value(QStringLiteral("repoint")) + it->value(QStringLiteral("rekey"));
+        const qint64 left = again.rowsWritten(it.key());
         if (left > 0)
             result.stillToRestore.insert(it.key(), left);
     }

@@ -12,7 +12,11 @@ namespace salvage {
 
 namespace {
 
-const QString kAction = QStringLiteral("s.\"_salvage_action\"");
+/// `s."_salvage_action" = 'insert'`: the staged rows a statement acts on.
+QString stagedAs(RowAction action)
+{
+    return rowActionIs(QStringLiteral("s"), action);
+}
 
 QString pairs(const QString &left, const QStringList &leftColumns, const QString &right,
     const QStringList &rightColumns, const QString &separator = QStringLiteral(" AND "))
@@ -62,19 +66,18 @@ QList<QPair<QString, QString>> withParts(const PlanStep &step)
     const QString staging = sql::quoteIdent(step.stagingName);
     for (const PlanChildRef &child : step.children)
         parts.append({ QString(),
-            QStringLiteral(
-                "UPDATE %1 c SET %2 = s.%3 FROM %4 s WHERE %5 = 'recreate' AND c.%2 = s.\"_salvage_live\" RETURNING 1")
+            QStringLiteral("UPDATE %1 c SET %2 = s.%3 FROM %4 s WHERE %5 AND c.%2 = s.\"_salvage_live\" RETURNING 1")
                 .arg(child.tableSql, sql::quoteIdent(child.column), sql::quoteIdent(step.primaryKey.first()), staging,
-                    kAction) });
+                    stagedAs(RowAction::Recreate)) });
     // An UPDATE cannot write a GENERATED ALWAYS column: the recreated row is deleted and the
     // original inserted by the same statement (the insert reads the delete first, so the unique
     // keys they share are free). Its rows are re-pointed by that statement too, so the delete's
     // ON DELETE actions, run at its end, find none of them.
     if (step.overridingSystemValue)
         parts.append({ goneName(step),
-            QStringLiteral(
-                "DELETE FROM %1 t USING %2 s WHERE %3 = 'recreate' AND t.%4 = s.\"_salvage_live\" RETURNING 1")
-                .arg(step.tableSql, staging, kAction, sql::quoteIdent(step.primaryKey.first())) });
+            QStringLiteral("DELETE FROM %1 t USING %2 s WHERE %3 AND t.%4 = s.\"_salvage_live\" RETURNING 1")
+                .arg(
+                    step.tableSql, staging, stagedAs(RowAction::Recreate), sql::quoteIdent(step.primaryKey.first())) });
     return parts;
 }
 
@@ -99,34 +102,34 @@ QString mainStatement(const PlanStep &step)
     switch (step.kind) {
     case PlanStep::Kind::Recreate: {
         if (step.overridingSystemValue)
-            return QStringLiteral(
-                "INSERT INTO %1 (%2) OVERRIDING SYSTEM VALUE\nSELECT %3 FROM %4 s WHERE %5 = 'recreate' "
-                "AND (SELECT count(*) FROM %6) >= 0")
-                .arg(step.tableSql, sql::quoteIdentList(step.columns), writtenValues(step), staging, kAction,
-                    goneName(step));
+            return QStringLiteral("INSERT INTO %1 (%2) OVERRIDING SYSTEM VALUE\nSELECT %3 FROM %4 s WHERE %5 "
+                                  "AND (SELECT count(*) FROM %6) >= 0")
+                .arg(step.tableSql, sql::quoteIdentList(step.columns), writtenValues(step), staging,
+                    stagedAs(RowAction::Recreate), goneName(step));
         QStringList assignments;
         for (const QString &column : step.columns)
             assignments << QStringLiteral("%1 = %2").arg(sql::quoteIdent(column), written(step, column));
-        return QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 = 'recreate' AND t.%5 = s.\"_salvage_live\"")
-            .arg(step.tableSql, assignments.join(QStringLiteral(", ")), staging, kAction,
+        return QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 AND t.%5 = s.\"_salvage_live\"")
+            .arg(step.tableSql, assignments.join(QStringLiteral(", ")), staging, stagedAs(RowAction::Recreate),
                 sql::quoteIdent(step.primaryKey.first()));
     }
     case PlanStep::Kind::Insert: {
-        return QStringLiteral(
-            "INSERT INTO %1 (%2)%3\nSELECT %4 FROM %5 s WHERE %6 = 'insert' ORDER BY %7\nON CONFLICT DO NOTHING")
+        return QStringLiteral("INSERT INTO %1 (%2)%3\nSELECT %4 FROM %5 s WHERE %6 ORDER BY %7\nON CONFLICT DO NOTHING")
             .arg(step.tableSql, sql::quoteIdentList(step.columns),
                 step.overridingSystemValue ? QStringLiteral(" OVERRIDING SYSTEM VALUE") : QString(),
-                writtenValues(step), staging, kAction, RestoreSql::prefixed(QStringLiteral("s"), step.primaryKey));
+                writtenValues(step), staging, stagedAs(RowAction::Insert),
+                RestoreSql::prefixed(QStringLiteral("s"), step.primaryKey));
     }
     case PlanStep::Kind::RestoreForeignKey: {
         QStringList notNull;
         for (const QString &column : step.fkColumns)
             notNull << QStringLiteral("s.%1 IS NOT NULL").arg(sql::quoteIdent(column));
-        return QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 IN ('insert', 'recreate', 'repoint') AND %5\n"
+        return QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 AND %5\n"
                               "  AND (%6) IS DISTINCT FROM (%7) AND %8\n  AND EXISTS (SELECT 1 FROM %9 p WHERE %10)")
             .arg(step.tableSql,
                 pairs(QString(), step.fkColumns, QStringLiteral("s"), step.fkColumns, QStringLiteral(", ")), staging,
-                kAction, pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.primaryKey),
+                rowActionIn(QStringLiteral("s"), { RowAction::Insert, RowAction::Recreate, RowAction::Repoint }),
+                pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.primaryKey),
                 RestoreSql::prefixed(QStringLiteral("t"), step.fkColumns),
                 RestoreSql::prefixed(QStringLiteral("s"), step.fkColumns), notNull.join(QStringLiteral(" AND ")),
                 step.parentSql)
@@ -134,10 +137,10 @@ QString mainStatement(const PlanStep &step)
     }
     case PlanStep::Kind::Rekey: {
         const QStringList liveKey = MovedKeys::liveKeyColumns(step.primaryKey);
-        return QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 = 'rekey' AND %5")
+        return QStringLiteral("UPDATE %1 t SET %2\nFROM %3 s WHERE %4 AND %5")
             .arg(step.tableSql,
                 pairs(QString(), step.fkColumns, QStringLiteral("s"), step.fkColumns, QStringLiteral(", ")), staging,
-                kAction, pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), liveKey));
+                stagedAs(RowAction::Rekey), pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), liveKey));
     }
     case PlanStep::Kind::AdvanceSequence:
         return QStringLiteral(
@@ -148,22 +151,22 @@ QString mainStatement(const PlanStep &step)
                                    .arg(RestoreSql::prefixed(QStringLiteral("t"), step.columns));
         const QString row = QStringLiteral("SELECT 1 FROM %1 t WHERE %2").arg(step.tableSql);
         QStringList changed;
-        changed << QStringLiteral("(%1 = 'repoint' AND NOT EXISTS (%2 AND %3))")
-                       .arg(kAction,
+        changed << QStringLiteral("(%1 AND NOT EXISTS (%2 AND %3))")
+                       .arg(stagedAs(RowAction::Repoint),
                            row.arg(pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.primaryKey)),
                            digest)
-                << QStringLiteral("(%1 = 'insert' AND EXISTS (%2))")
-                       .arg(kAction,
+                << QStringLiteral("(%1 AND EXISTS (%2))")
+                       .arg(stagedAs(RowAction::Insert),
                            row.arg(pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.primaryKey)));
         if (!step.fkColumns.isEmpty())
-            changed << QStringLiteral("(%1 = 'rekey' AND NOT EXISTS (%2 AND %3))")
-                           .arg(kAction,
+            changed << QStringLiteral("(%1 AND NOT EXISTS (%2 AND %3))")
+                           .arg(stagedAs(RowAction::Rekey),
                                row.arg(
                                    pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.fkColumns)),
                                digest);
         if (step.primaryKey.size() == 1)
-            changed << QStringLiteral("(%1 = 'recreate' AND NOT EXISTS (%2 AND %3))")
-                           .arg(kAction,
+            changed << QStringLiteral("(%1 AND NOT EXISTS (%2 AND %3))")
+                           .arg(stagedAs(RowAction::Recreate),
                                row.arg(QStringLiteral("t.%1 = s.\"_salvage_live\"")
                                            .arg(sql::quoteIdent(step.primaryKey.first()))),
                                digest);
@@ -263,7 +266,7 @@ QByteArray ScriptRenderer::render(const RestorePlan &plan, int lockTimeoutSecond
         out += QStringLiteral("COPY %1 (%2) FROM STDIN;\n").arg(name, sql::quoteIdentList(staging.columns)).toUtf8();
         out += staging.data;
         out += "\\.\n";
-        out += QStringLiteral("CREATE INDEX ON %1 (\"_salvage_action\");\nANALYZE %1;\n\n").arg(name).toUtf8();
+        out += QStringLiteral("CREATE INDEX ON %1 (%2);\nANALYZE %1;\n\n").arg(name, rowActionColumn()).toUtf8();
     }
     // Steps marked withNext become data-modifying WITH parts of the next one: one statement.
     QStringList with;

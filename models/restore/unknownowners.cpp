@@ -3,6 +3,7 @@
 #include "db/pgraw.h"
 #include "db/sqlident.h"
 #include "restore/restoresql.h"
+#include "restore/rowaction.h"
 
 namespace salvage {
 
@@ -13,13 +14,13 @@ QList<PlanListing> UnknownOwners::find(const ClosureBuilder::Edge &liveEdge, con
     const QStringList &pk = table.primaryKey;
     const QString s = sql::quoteIdent(staging);
     // Parents that received moved rows: the live values of foreign keys the plan puts back.
-    const QString donors
-        = QStringLiteral("SELECT %1 FROM %2 s JOIN %3 l2 ON %4 WHERE s.\"_salvage_action\" = 'repoint' "
-                         "AND (%5) IS DISTINCT FROM (%6)")
-              .arg(RestoreSql::prefixed(QStringLiteral("l2"), liveEdge.columns), s, table.sqlName(),
-                  RestoreSql::equal(QStringLiteral("s"), QStringLiteral("l2"), pk),
-                  RestoreSql::prefixed(QStringLiteral("s"), liveEdge.columns),
-                  RestoreSql::prefixed(QStringLiteral("l2"), liveEdge.columns));
+    const QString donors = QStringLiteral("SELECT %1 FROM %2 s JOIN %3 l2 ON %4 WHERE %7 "
+                                          "AND (%5) IS DISTINCT FROM (%6)")
+                               .arg(RestoreSql::prefixed(QStringLiteral("l2"), liveEdge.columns), s, table.sqlName(),
+                                   RestoreSql::equal(QStringLiteral("s"), QStringLiteral("l2"), pk),
+                                   RestoreSql::prefixed(QStringLiteral("s"), liveEdge.columns),
+                                   RestoreSql::prefixed(QStringLiteral("l2"), liveEdge.columns),
+                                   rowActionIs(QStringLiteral("s"), RowAction::Repoint));
     QByteArray keys;
     live.copyOut(
         QStringLiteral(
@@ -44,7 +45,7 @@ QList<PlanListing> UnknownOwners::find(const ClosureBuilder::Edge &liveEdge, con
                 RestoreSql::prefixed(QStringLiteral("k"), pk)));
     QList<PlanListing> result;
     for (int row = 0; row < PgRaw::rows(created); ++row)
-        result.append({ table.qualifiedName(), PgRaw::value(created, row, 0), QStringLiteral("unknown-owner"),
+        result.append({ table.qualifiedName(), PgRaw::value(created, row, 0), RowAction::UnknownOwner,
             QStringLiteral("created after the backup and now under a %1 row that received moved rows (%2): "
                            "if it was moved too, its original owner is not in the backup; left as it is")
                 .arg(liveEdge.parent->qualifiedName(), liveEdge.columns.join(QLatin1Char(','))) });

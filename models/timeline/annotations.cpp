@@ -54,6 +54,13 @@ QStringList Annotations::starred() const
     return keys;
 }
 
+QStringList Annotations::marked() const
+{
+    QStringList keys = m_marks.keys(); // empty marks are never stored
+    keys.sort();
+    return keys;
+}
+
 QString Annotations::addManual(qint64 instantMs, const QString &text, const QStringList &tags)
 {
     ManualEvent event;

@@ -41,6 +41,8 @@ public:
     void setComment(const QString &eventKey, const QString &comment);
     /// Event keys with a star, sorted.
     QStringList starred() const;
+    /// Event keys with any mark (a star, a tag or a comment), sorted: what a postmortem must show.
+    QStringList marked() const;
     bool isEmpty() const { return m_marks.isEmpty() && m_manual.isEmpty(); }
 
     /// Adds a manual event and returns its id.

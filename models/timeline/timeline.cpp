@@ -1,6 +1,9 @@
 #include "timeline.h"
 
 #include "core/error.h"
+#include "logs/tabletag.h"
+
+#include <QRegularExpression>
 
 #include <QMutex>
 #include <QThread>
@@ -188,11 +191,69 @@ QString Timeline::eventKey(EventRef ref) const
     return log.source().path + u'#' + QString::number(log.index().offset(ref.entry));
 }
 
+std::optional<std::pair<QString, QString>> Timeline::tableKey(const QString &key)
+{
+    static const QRegularExpression form(u"^(?:[A-Za-z_][\\w$]*\\.)?([A-Za-z_][\\w$]*):(.+)$"_s);
+    const QRegularExpressionMatch m = form.match(key.trimmed());
+    if (!m.hasMatch())
+        return std::nullopt;
+    return std::pair { m.captured(1).toLower(), m.captured(2) };
+}
+
+QList<CorrelationLink> Timeline::keyLinks(const QString &key) const
+{
+    if (m_correlation.exact(key).empty())
+        if (const auto qualified = tableKey(key))
+            return m_correlation.relatedIn(qualified->first, qualified->second, m_tables);
+    return m_correlation.related(key);
+}
+
+void Timeline::setTableNames(const QStringList &tables)
+{
+    m_tables.clear();
+    for (const QString &table : tables)
+        m_tables.insert(table.toLower());
+}
+
+QString Timeline::tableOf(const LogKey &key) const
+{
+    return key.table.isEmpty() ? QString() : TableTag::resolve(key.table, m_tables);
+}
+
+std::optional<EventRef> Timeline::refOf(const QString &eventKey) const
+{
+    const qsizetype hash = eventKey.lastIndexOf(u'#');
+    if (hash <= 0)
+        return std::nullopt;
+    const QStringView path = QStringView(eventKey).left(hash);
+    bool ok = false;
+    const qint64 offset = QStringView(eventKey).mid(hash + 1).toLongLong(&ok);
+    if (!ok)
+        return std::nullopt;
+    for (int i = 0; i < sourceCount(); ++i) {
+        const LineIndex &index = source(i).index();
+        if (source(i).source().path != path)
+            continue;
+        // Entries start at increasing offsets: a binary search finds the one the key names.
+        qint64 low = 0, high = index.count();
+        while (low < high) {
+            const qint64 middle = (low + high) / 2;
+            if (index.offset(middle) < offset)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        if (low < index.count() && index.offset(low) == offset)
+            return EventRef { quint32(i), quint32(low) };
+    }
+    return std::nullopt;
+}
+
 QSet<EventRef> Timeline::keyed(const QStringList &keys, QSet<EventRef> *inferred) const
 {
     QSet<EventRef> refs;
     for (const QString &key : keys) {
-        for (const CorrelationLink &link : m_correlation.related(key)) {
+        for (const CorrelationLink &link : keyLinks(key)) {
             refs.insert(link.to);
             if (!link.exact && inferred)
                 inferred->insert(link.to);
@@ -204,8 +265,18 @@ QSet<EventRef> Timeline::keyed(const QStringList &keys, QSet<EventRef> *inferred
 QStringList Timeline::keysAmong(const QStringList &values) const
 {
     QStringList keys;
+    static const QRegularExpression number(u"^-?\\d+$"_s);
     for (const QString &value : values) {
-        if (keys.contains(value) || m_correlation.exact(value).empty())
+        if (keys.contains(value))
+            continue;
+        if (m_correlation.exact(value).empty()) {
+            const auto qualified = tableKey(value);
+            if (qualified && !m_correlation.exactIn(qualified->first, qualified->second, m_tables).empty())
+                keys << value;
+            continue;
+        }
+        // A number names a row only with its table: bare, it is any table's id 44.
+        if (number.match(value).hasMatch())
             continue;
         QStringList kinds = m_correlation.kindsOf(value);
         kinds.removeAll(u"pid"_s);

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace salvage {
@@ -53,16 +54,37 @@ public:
     LogEvent event(EventRef ref) const { return source(int(ref.source)).event(ref.entry); }
     /// A stable name for an entry that survives re-indexing: "path#byte offset".
     QString eventKey(EventRef ref) const;
+    /// The entry an eventKey() names, or nullopt when no source has it (a mark on a log no longer
+    /// among the sources).
+    std::optional<EventRef> refOf(const QString &eventKey) const;
 
     /// Entries passing `filter`, in merged order. Key and level filters need buildCorrelation()
     /// (done here when missing).
     std::vector<EventRef> select(const TimelineFilter &filter);
     /// Refs that carry one of `keys`, plus their inferred partners (the latter also in `inferred`).
+    /// A key is a value ("44", carried in any role) or a table and a value ("accounts:44": an id
+    /// of that table, see keyLinks).
     QSet<EventRef> keyed(const QStringList &keys, QSet<EventRef> *inferred = nullptr) const;
+    /// The events `key` selects and their inferred partners. "TABLE:VALUE" (when no event
+    /// carries the text as it is) selects the events whose key VALUE is tagged with a name of
+    /// TABLE (a path's resource, a statement's column or relation, a field's stem), or is a row
+    /// id of no known table (a job's argument).
+    QList<CorrelationLink> keyLinks(const QString &key) const;
+    /// "TABLE:VALUE" split into lower-case table (schema prefix dropped) and value; nothing
+    /// when `key` is not of that form.
+    static std::optional<std::pair<QString, QString>> tableKey(const QString &key);
 
-    /// Those of `values` (a database row's ids, names, addresses…) that some event carries as a
-    /// key, in their order: what links the row to the logs. Process-local kinds (pid) are not
-    /// counted, as any number may equal one by chance. Needs the correlation.
+    /// The schema's table names (introspected), to resolve the tags of keys: without them,
+    /// tags are matched by their word forms alone.
+    void setTableNames(const QStringList &tables);
+    /// The table `key` most likely names (its tag resolved against the table names), or empty.
+    QString tableOf(const LogKey &key) const;
+
+    /// Those of `values` (a database row's ids, names, addresses…, and "TABLE:VALUE" ids) that
+    /// some event carries as a key, in their order: what links the row to the logs. Process-local
+    /// kinds (pid) are not counted, as any number may equal one by chance; nor is a bare number
+    /// that is only a row id in the logs (a path or parameter of any table): it counts qualified
+    /// by its table. Needs the correlation.
     QStringList keysAmong(const QStringList &values) const;
 
     const CorrelationIndex &correlation() const { return m_correlation; }
@@ -84,6 +106,7 @@ private:
     std::vector<std::vector<quint16>> m_lanes;
     std::vector<QStringList> m_laneNames;
     bool m_correlated = false;
+    QSet<QString> m_tables; ///< lower case
 };
 
 } // namespace salvage

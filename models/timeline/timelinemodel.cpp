@@ -1,5 +1,7 @@
 #include "timelinemodel.h"
 
+#include "core/mark.h"
+
 #include <QDateTime>
 
 using namespace Qt::StringLiterals;
@@ -129,6 +131,22 @@ QVariant TimelineModel::manualData(const Annotations::ManualEvent &event, int co
     }
 }
 
+namespace {
+
+/// Errors and warnings stand out in the table; views colour them from their palette.
+Mark markOf(LogLevel level)
+{
+    if (level >= LogLevel::Error)
+        return Mark::Error;
+    if (level == LogLevel::Warning)
+        return Mark::Warning;
+    if (level == LogLevel::Trace || level == LogLevel::Debug)
+        return Mark::Debug;
+    return Mark::None;
+}
+
+} // namespace
+
 QVariant TimelineModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
@@ -144,6 +162,8 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
         return m_timeline->eventKey(ref);
     case LevelRole:
         return int(m_timeline->level(ref));
+    case MarkRole:
+        return column == Level || column == Message ? int(markOf(m_timeline->level(ref))) : int(Mark::None);
     case SourceIndexRole:
         return int(ref.source);
     case ManualRole:
@@ -163,6 +183,7 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
     if (column == Source && role == Qt::DisplayRole)
         return m_timeline->source(int(ref.source)).label();
     if (column == Tags || column == Comment) {
+        // The tooltip shows the whole mark when the column cuts it.
         const Annotations::Mark mark = m_annotations->mark(m_timeline->eventKey(ref));
         return column == Tags ? mark.tags.join(u", "_s) : mark.comment;
     }

@@ -42,6 +42,10 @@ public:
     /// First row at or after `instantMs`.
     int rowAtInstant(qint64 instantMs) const;
 
+    /// Log events among the rows (rowCount() also counts the manual events shown between them).
+    qint64 eventCount() const { return qint64(m_selected.size()); }
+    qint64 noteCount() const { return qint64(m_rows.size() - m_selected.size()); }
+
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;

@@ -5,12 +5,15 @@
 #include "diff/diffrowsmodel.h"
 #include "diff/difftablesmodel.h"
 #include "jobs/jobregistry.h"
+#include "statecolours.h"
+#include "theme.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QHeaderView>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QTableView>
@@ -46,6 +49,76 @@ private Q_SLOTS:
             schema
                 + QStringLiteral("UPDATE b SET a_id = 1 WHERE a_id = 2; UPDATE b SET note = '' WHERE id = 5;"
                                  "UPDATE b SET note = NULL WHERE id = 7; DELETE FROM a WHERE id = 2"));
+    }
+
+    void movesPaneNamesTheRowsAndSumsTheMoves()
+    {
+        // The label column is found, not named: the unique expression index on lower(handle), not
+        // the first text column (bio).
+        auto &cluster = TestCluster::instance();
+        cluster.createDatabase(QStringLiteral("tst_compareview_moves_b"));
+        cluster.createDatabase(QStringLiteral("tst_compareview_moves_l"));
+        const QString longName = QStringLiteral("a_remote_account_with_a_name_far_too_long_for_a_narrow_column");
+        const QString schema = QStringLiteral(
+            "CREATE TABLE people (id int PRIMARY KEY, bio text, handle text NOT NULL);"
+            "CREATE UNIQUE INDEX people_handle ON people (lower(handle));"
+            "CREATE TABLE posts (id int PRIMARY KEY, person_id int REFERENCES people);"
+            "INSERT INTO people VALUES (1, 'x', 'alice'), (2, 'y', 'bob'), (3, 'z', 'carol'), (4, 'r', '%1');"
+            "INSERT INTO posts SELECT g, 2 FROM generate_series(1, 12) g;"
+            "INSERT INTO posts SELECT 100 + g, 3 FROM generate_series(1, 9) g;")
+                                   .arg(longName);
+        cluster.execute(QStringLiteral("tst_compareview_moves_b"), schema);
+        cluster.execute(QStringLiteral("tst_compareview_moves_l"),
+            schema + QStringLiteral("UPDATE posts SET person_id = 4; DELETE FROM people WHERE id IN (2, 3);"));
+        Connection live(Side::Live);
+        Connection backup(Side::Backup);
+        open(live, QStringLiteral("tst_compareview_moves_l"));
+        open(backup, QStringLiteral("tst_compareview_moves_b"));
+        QTRY_VERIFY_WITH_TIMEOUT(!live.schema().tables.isEmpty() && !backup.schema().tables.isEmpty(), 10000);
+        theme::apply(theme::Choice::Dark);
+        JobRegistry jobs;
+        CompareView view(&live, &backup, &jobs);
+        view.resize(1100, 700);
+        view.show();
+        QSignalSpy finished(&view, &CompareView::finished);
+        view.compare();
+        QVERIFY(finished.wait(60000));
+
+        auto *moves = view.findChild<QTableWidget *>(QStringLiteral("compareMoves"));
+        QCOMPARE(moves->rowCount(), 2);
+        // Names arrive from both sides: the victims' from BACKUP (gone from LIVE), the target's from LIVE.
+        QTRY_COMPARE_WITH_TIMEOUT(moves->item(0, 3)->text(), QStringLiteral("2 · bob"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(moves->item(1, 3)->text(), QStringLiteral("3 · carol"), 10000);
+        QCOMPARE(moves->item(0, 4)->text(), QStringLiteral("4 · ") + longName);
+        // The sum of what moved.
+        const QString summary = view.findChild<QLabel *>(QStringLiteral("movesSummary"))->text();
+        QVERIFY2(
+            summary.contains(QStringLiteral("21 rows re-pointed in 2 moves, from 2 rows to 1")), qPrintable(summary));
+        // Whole values: the column is as wide as its longest name.
+        QVERIFY(moves->columnWidth(4) >= moves->fontMetrics().horizontalAdvance(moves->item(0, 4)->text()));
+        QCOMPARE(moves->item(0, 4)->toolTip(), moves->item(0, 4)->text());
+
+        // Lost rows are tinted from the (dark) palette, not a fixed light colour.
+        auto *tableList = view.findChild<QTableView *>(QStringLiteral("compareTables"));
+        QModelIndex lost;
+        for (int row = 0; row < tableList->model()->rowCount(); ++row) {
+            const QModelIndex index = tableList->model()->index(row, DiffTablesModel::Lost);
+            if (index.data(DiffTablesModel::SortRole).toLongLong() > 0)
+                lost = index;
+        }
+        QVERIFY(lost.isValid());
+        QCOMPARE(lost.data(MarkRole).toInt(), int(Mark::Lost));
+        tableList->clearSelection();
+        tableList->setCurrentIndex({});
+        const QImage image = tableList->viewport()->grab().toImage();
+        const QRect cell = tableList->visualRect(lost);
+        const QColor painted = image.pixelColor(cell.left() + 3, cell.center().y());
+        const QColor expected = StateColours::background(Mark::Lost, tableList->palette());
+        QVERIFY2(qAbs(painted.red() - expected.red()) < 8 && qAbs(painted.green() - expected.green()) < 8
+                && qAbs(painted.blue() - expected.blue()) < 8,
+            qPrintable(painted.name() + QStringLiteral(" vs ") + expected.name()));
+        QVERIFY(expected.lightness() < 128); // a dark tint under the dark theme's light text
+        theme::apply(theme::Choice::System);
     }
 
     void comparesAndShowsRowsSideBySide()

@@ -1,9 +1,12 @@
 #include "db/connection.h"
 #include "graphview.h"
+#include "jobs/backgroundjob.h"
 #include "jobs/jobregistry.h"
 #include "testcluster.h"
 
+#include <QComboBox>
 #include <QGraphicsView>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -51,6 +54,145 @@ private Q_SLOTS:
 
         view.showRoot(QStringLiteral("not a root"));
         QVERIFY(view.statusText().contains(QStringLiteral("TABLE:KEY")));
+    }
+
+    void opensOnTheIncidentAndFoldsALargeFan()
+    {
+        // Account 1 followed 30 accounts and had 40 statuses in BACKUP; LIVE lost it (the cascade took
+        // its rows) and re-pointed account 50's statuses at account 2.
+        const QString ddl = QStringLiteral(
+            "CREATE TABLE accounts (id bigint PRIMARY KEY, username text UNIQUE);"
+            "CREATE TABLE follows (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts ON DELETE CASCADE,"
+            "  target_account_id bigint REFERENCES accounts ON DELETE CASCADE);"
+            "CREATE TABLE statuses (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts ON DELETE CASCADE);"
+            "INSERT INTO accounts SELECT g, 'user' || g FROM generate_series(1, 60) g;"
+            "INSERT INTO follows SELECT g, 1, g + 1 FROM generate_series(1, 30) g;"
+            "INSERT INTO statuses SELECT g, 1 FROM generate_series(1, 40) g;"
+            "INSERT INTO follows VALUES (99, 40, 2);"
+            "INSERT INTO statuses SELECT 100 + g, 50 FROM generate_series(1, 5) g;");
+        TestCluster::instance().createDatabase(QStringLiteral("tst_graphview_fan_backup"));
+        TestCluster::instance().createDatabase(QStringLiteral("tst_graphview_fan_live"));
+        TestCluster::instance().execute(QStringLiteral("tst_graphview_fan_backup"), ddl);
+        TestCluster::instance().execute(QStringLiteral("tst_graphview_fan_live"),
+            ddl + QStringLiteral("DELETE FROM accounts WHERE id = 1; UPDATE statuses SET account_id = 2;"));
+        Connection live(Side::Live);
+        Connection backup(Side::Backup);
+        live.open({ QString(), TestCluster::instance().conninfo(QStringLiteral("tst_graphview_fan_live")) });
+        backup.open({ QString(), TestCluster::instance().conninfo(QStringLiteral("tst_graphview_fan_backup")) });
+        QTRY_COMPARE_WITH_TIMEOUT(live.state(), Connection::State::Open, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(backup.state(), Connection::State::Open, 10000);
+
+        JobRegistry jobs;
+        GraphView view(&live, &backup, &jobs);
+        view.resize(1000, 700);
+        view.show();
+        QCOMPARE(view.scope(), GraphView::Scope::Incident);
+        QSignalSpy ready(&view, &GraphView::graphReady);
+
+        // The victim: every edge lost. The accounts it followed still exist: one node says how many.
+        view.showRoot(QStringLiteral("accounts:1"));
+        QVERIFY(ready.wait(15000));
+        const RelationGraph &victim = view.graph();
+        const GraphNode *stillThere = nullptr;
+        for (const GraphEdge &edge : victim.edges) {
+            QCOMPARE(edge.presence, Presence::OnlyBackup);
+            const GraphNode *to = victim.node(edge.to);
+            if (!edge.via.startsWith(QLatin1String("follows")))
+                continue;
+            QVERIFY2(to->group, qPrintable(to->id)); // no single followed account is drawn
+            if (to->label == QLatin1String("25 rows, still in LIVE"))
+                stillThere = to;
+        }
+        QVERIFY(stillThere);
+        QVERIFY2(victim.nodes.size() <= 6, qPrintable(QString::number(victim.nodes.size())));
+
+        // Everything around the victim: 30 followed accounts are 12 rows and one "13 more" node.
+        view.setScope(GraphView::Scope::Everything);
+        view.draw();
+        QVERIFY(ready.wait(15000));
+        int followed = 0;
+        const GraphNode *more = nullptr;
+        for (const GraphEdge &edge : view.graph().edges) {
+            const GraphNode *to = view.graph().node(edge.to);
+            if (!edge.via.startsWith(QLatin1String("follows")))
+                continue;
+            if (to->group && to->label == QLatin1String("13 more"))
+                more = to;
+            else if (!to->group)
+                ++followed;
+        }
+        QCOMPARE(followed, GraphView::kPerRelation);
+        QVERIFY(more);
+        QVERIFY2(view.statusText().contains(QStringLiteral("13 rows folded")), qPrintable(view.statusText()));
+        view.setScope(GraphView::Scope::Incident);
+
+        // The merge target: the incident view keeps the move and drops the unchanged follows.
+        view.showRoot(QStringLiteral("accounts:2"));
+        QVERIFY(ready.wait(15000));
+        bool moved = false;
+        for (const GraphEdge &edge : view.graph().edges) {
+            QVERIFY2(edge.presence == Presence::Moved || edge.presence == Presence::OnlyBackup, qPrintable(edge.via));
+            moved = moved || (edge.presence == Presence::Moved && edge.from == QLatin1String("public.accounts:50"));
+        }
+        QVERIFY(moved);
+        QCOMPARE(view.graph().node(QStringLiteral("public.accounts:50"))->label, QStringLiteral("user50"));
+
+        // Everything: the unchanged edges come back.
+        view.setScope(GraphView::Scope::Everything);
+        view.draw();
+        QVERIFY(ready.wait(15000));
+        bool unchanged = false;
+        for (const GraphEdge &edge : view.graph().edges)
+            unchanged = unchanged || edge.presence == Presence::Both;
+        QVERIFY(unchanged);
+    }
+
+    void aDrawWaitingForAThreadSaysWhyAndCancelsAtOnce()
+    {
+        Connection live(Side::Live);
+        Connection backup(Side::Backup);
+        live.open({ QString(), TestCluster::instance().conninfo(QStringLiteral("tst_graphview_fan_live")) });
+        QTRY_COMPARE_WITH_TIMEOUT(live.state(), Connection::State::Open, 10000);
+        JobRegistry jobs;
+        // Every thread of the background pool busy with a job that waits for the test.
+        QSemaphore release;
+        const int threads = BackgroundJob::pool()->maxThreadCount();
+        for (int i = 0; i < threads; ++i) {
+            BackgroundJob::start<int>(
+                &jobs, QStringLiteral("blocker %1").arg(i), QStringLiteral("test"),
+                [&release](JobControl &) {
+                    release.acquire();
+                    return 0;
+                },
+                this, [](int) {});
+        }
+        for (int row = 0; row < threads; ++row)
+            QTRY_COMPARE_WITH_TIMEOUT(
+                jobs.index(row, JobRegistry::StateColumn).data().toString(), QStringLiteral("running"), 5000);
+
+        GraphView view(&live, &backup, &jobs);
+        view.showRoot(QStringLiteral("accounts:2"));
+        // The newest job is the first row: queued, and it says what it waits for.
+        const QString state = jobs.index(0, JobRegistry::StateColumn).data().toString();
+        QVERIFY2(
+            state.contains(QStringLiteral("waiting for a free thread")) && state.contains(QStringLiteral("blocker")),
+            qPrintable(state));
+        QVERIFY(jobs.index(0, 0).data(JobRegistry::CancellableRole).toBool());
+        jobs.cancel(0);
+        QCOMPARE(jobs.index(0, JobRegistry::StateColumn).data().toString(), QStringLiteral("cancelled"));
+        QCOMPARE(view.statusText(), QStringLiteral("Cancelled."));
+
+        release.release(threads);
+        QTRY_COMPARE_WITH_TIMEOUT(jobs.runningCount(), 0, 5000);
+        // Its turn came and went: the cancelled draw never ran nor reported again.
+        QTest::qWait(200);
+        QCOMPARE(view.statusText(), QStringLiteral("Cancelled."));
+
+        // A draw running reports its stage, not "queued".
+        QSignalSpy ready(&view, &GraphView::graphReady);
+        view.showRoot(QStringLiteral("accounts:2"));
+        QVERIFY(ready.wait(15000));
+        QVERIFY(jobs.index(0, JobRegistry::StateColumn).data().toString().startsWith(QStringLiteral("done")));
     }
 };
 

@@ -1,18 +1,27 @@
 // The Timeline view indexes off the GUI thread, fills lanes and table, and filters by key.
 #include "jobs/jobregistry.h"
 #include "timeline/databaseevents.h"
+#include "timeline/timelinemodel.h"
 #include "timelinecanvas.h"
 #include "timelineview.h"
 
 #include <QAbstractItemModel>
+#include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
+#include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
+#include <QTimer>
 
 #include "logfixture.h"
 
@@ -37,6 +46,35 @@ struct ShownView
         return correlated.wait(30000);
     }
 };
+
+// Two job lines of one worker, 20:40:54.123 and 20:40:58.623 UTC.
+const QByteArray kTwoJobLines = "2024-12-26T20:40:54.123Z pid=1 tid=a class=AccountMergingWorker jid=j1 INFO: start\n"
+                                "2024-12-26T20:40:58.623Z pid=1 tid=a class=AccountMergingWorker jid=j1 elapsed=4.5 "
+                                "INFO: done\n";
+
+// Opens the context menu of `row` and hands it to `use` while it is open (it runs its own loop).
+void withRowMenu(QTableView *table, int row, const std::function<void(QMenu *)> &use)
+{
+    bool used = false;
+    QTimer::singleShot(0, table, [&] {
+        auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+        QVERIFY(menu);
+        use(menu);
+        used = true;
+        menu->close();
+    });
+    const QPoint at = table->visualRect(table->model()->index(row, 5)).center();
+    Q_EMIT table->customContextMenuRequested(at);
+    QVERIFY(used);
+}
+
+QAction *actionNamed(QMenu *menu, const QString &text)
+{
+    for (QAction *action : menu->actions())
+        if (action->text() == text)
+            return action;
+    return nullptr;
+}
 
 class TestTimelineView : public QObject
 {
@@ -86,6 +124,47 @@ private Q_SLOTS:
         QCOMPARE(table->model()->rowCount(), 3);
         view.setKeyFilter({});
         QVERIFY(jobs.rowCount() >= 2); // the index job and the parse job
+    }
+
+    // "Show in timeline" on an account row (Compare or Graph give "accounts:44" with the row's
+    // values): its request, its DELETE statement and the job that got it as an argument; not
+    // status 44, and not by the bare 44.
+    void accountRowFindsItsEvents()
+    {
+        ShownView shown;
+        TimelineView &view = shown.view;
+        QSignalSpy correlated(&view, &TimelineView::correlated);
+        view.setSources({
+            LogSource { m_files.write(u"row-access.log"_s,
+                            "198.51.100.7 - - [02/May/2024:14:41:05 +0200] \"GET /api/v1/accounts/44/statuses "
+                            "HTTP/1.1\" 200 157 \"-\" \"curl\"\n"
+                            "198.51.100.8 - - [02/May/2024:14:41:06 +0200] \"GET /api/v1/statuses/44 HTTP/1.1\" 200 "
+                            "157 \"-\" \"curl\"\n"),
+                u"nginx"_s, {}, {}, 0 },
+            LogSource { m_files.write(u"row-postgresql.log"_s,
+                            "2024-05-02 14:41:07.698 CEST [23817] LOG:  duration: 69.628 ms  execute a44: DELETE FROM "
+                            "\"accounts\" WHERE \"accounts\".\"id\" = $1\n"
+                            "2024-05-02 14:41:07.698 CEST [23817] DETAIL:  parameters: $1 = '44'\n"),
+                u"postgresql"_s, {}, {}, 0 },
+            LogSource { m_files.write(u"row-sidekiq.log"_s,
+                            "2024-05-02T12:41:07.000Z pid=7 tid=1sat class=AccountMergingWorker jid=403379ed44f8 INFO: "
+                            "start args=[44]\n"),
+                u"sidekiq"_s, {}, {}, 0 },
+        });
+        QVERIFY(correlated.wait(30000));
+        auto *table = view.findChild<QTableView *>();
+        QCOMPARE(table->model()->rowCount(), 4);
+        view.showRow(u"public.accounts 44 (alice)"_s, { u"accounts:44"_s, u"44"_s, u"alice"_s });
+        QCOMPARE(view.filter().keys, QStringList { u"accounts:44"_s });
+        QCOMPARE(table->model()->rowCount(), 3);
+        QString shownText;
+        for (int row = 0; row < 3; ++row)
+            for (int column = 0; column < table->model()->columnCount(); ++column)
+                shownText += table->model()->index(row, column).data().toString() + u'\n';
+        QVERIFY2(shownText.contains(u"accounts/44"_s) && shownText.contains(u"DELETE FROM"_s)
+                && shownText.contains(u"argument=44"_s),
+            qPrintable(shownText));
+        QVERIFY(!shownText.contains(u"statuses/44"_s));
     }
 
     // The Export button's work: what the table shows, with the operator's marks, as a postmortem.
@@ -218,6 +297,164 @@ private Q_SLOTS:
         QCOMPARE(canvas->lanes().at(0).subLaneCount, 2);
         QTest::mouseClick(canvas, Qt::LeftButton, {}, label);
         QCOMPARE(canvas->lanes().size(), size_t(3));
+    }
+
+    // "Add note…" starts at the selected event's time, also after the table was reset under it.
+    void noteTimeIsTheSelectedEvents()
+    {
+        ShownView shown;
+        TimelineView &view = shown.view;
+        QVERIFY(shown.showParsed(m_files.write(u"note-time.log"_s, kTwoJobLines)));
+        auto *table = view.findChild<QTableView *>();
+        table->selectRow(1);
+        const qint64 second
+            = QDateTime::fromString(u"2024-12-26T20:40:58.623Z"_s, Qt::ISODateWithMs).toMSecsSinceEpoch();
+        QCOMPARE(view.noteDefaultInstant(), second);
+        view.annotations()->addManual(1000, u"an earlier note"_s); // resets the table and its selection
+        QVERIFY(!table->selectionModel()->hasSelection());
+        QCOMPARE(view.noteDefaultInstant(), second);
+        // The dialog the button opens shows that time.
+        QString shownTime;
+        QTimer::singleShot(0, &view, [&shownTime] {
+            auto *dialog = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            shownTime = dialog->textValue();
+            dialog->reject();
+        });
+        for (QPushButton *button : view.findChildren<QPushButton *>())
+            if (button->text() == u"Add note…"_s)
+                button->click();
+        QCOMPARE(shownTime, u"2024-12-26T20:40:58.623+00:00"_s);
+    }
+
+    // Tags and comments are columns to read and write: shown, wide enough, in sight.
+    void tagAndCommentColumnsAreVisible()
+    {
+        ShownView shown;
+        TimelineView &view = shown.view;
+        view.resize(1280, 800); // the smallest screen the issue was walked at
+        QVERIFY(shown.showParsed(m_files.write(u"columns.log"_s, kTwoJobLines)));
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto *table = view.findChild<QTableView *>();
+        const int minimum = table->fontMetrics().horizontalAdvance(u"incident, cause"_s);
+        for (int column : { TimelineModel::Tags, TimelineModel::Comment }) {
+            QVERIFY(!table->isColumnHidden(column));
+            QVERIFY2(table->columnWidth(column) >= minimum, qPrintable(QString::number(table->columnWidth(column))));
+            // In sight without scrolling sideways.
+            const int right = table->columnViewportPosition(column) + table->columnWidth(column);
+            QVERIFY2(right <= table->viewport()->width(),
+                qPrintable(u"%1 ends at %2 of %3"_s.arg(column).arg(right).arg(table->viewport()->width())));
+        }
+        // A comment widens its column to fit, up to a third of the table: the message stays in sight.
+        const QString comment = u"re-pointed follows"_s;
+        const int before = table->columnWidth(TimelineModel::Comment);
+        view.annotations()->setComment(view.timeline()->eventKey(view.timeline()->merged().front()), comment);
+        QVERIFY(table->columnWidth(TimelineModel::Comment) >= table->fontMetrics().horizontalAdvance(comment));
+        view.annotations()->setComment(view.timeline()->eventKey(view.timeline()->merged().back()),
+            u"the merge re-pointed every follow of the victims to account 9001, then deleted them"_s);
+        QVERIFY(table->columnWidth(TimelineModel::Comment) > before);
+        QVERIFY(table->columnWidth(TimelineModel::Comment) <= std::max(200, table->viewport()->width() / 3));
+        QVERIFY(table->columnViewportPosition(TimelineModel::Message) < table->viewport()->width());
+        // Looked at by people too: the view at 1280×800 goes into the build tree.
+        const QDir screenshots(QCoreApplication::applicationDirPath() + u"/screenshots"_s);
+        QVERIFY(screenshots.mkpath(u"."_s));
+        QVERIFY(shown.view.grab().save(screenshots.filePath(u"timeline-marks-columns.png"_s)));
+    }
+
+    // Right-click on a row: star, tag, comment, copy a key, follow it into another view.
+    void rowContextMenu()
+    {
+        ShownView shown;
+        TimelineView &view = shown.view;
+        QVERIFY(shown.showParsed(m_files.write(u"menu.log"_s, kTwoJobLines)));
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto *table = view.findChild<QTableView *>();
+        const QString key = view.timeline()->eventKey(view.timeline()->merged().front());
+        withRowMenu(table, 0, [](QMenu *menu) {
+            QStringList texts;
+            for (QAction *action : menu->actions())
+                if (!action->isSeparator())
+                    texts << action->text();
+            QCOMPARE(texts,
+                (QStringList { u"Star"_s, u"Tag…"_s, u"Comment…"_s, u"Copy key"_s, u"Show in timeline"_s,
+                    u"Show in graph"_s, u"Show in compare"_s }));
+            actionNamed(menu, u"Star"_s)->trigger();
+        });
+        QVERIFY(view.annotations()->mark(key).starred);
+        withRowMenu(table, 0, [](QMenu *menu) {
+            QVERIFY(actionNamed(menu, u"Unstar"_s));
+            const QDir screenshots(QCoreApplication::applicationDirPath() + u"/screenshots"_s);
+            QVERIFY(screenshots.mkpath(u"."_s));
+            QVERIFY(menu->grab().save(screenshots.filePath(u"timeline-row-menu.png"_s)));
+        });
+        // Tag… and Comment… open the cell's editor.
+        withRowMenu(table, 0, [](QMenu *menu) { actionNamed(menu, u"Comment…"_s)->trigger(); });
+        QCOMPARE(table->currentIndex().column(), int(TimelineModel::Comment));
+        auto *editor = table->viewport()->findChild<QLineEdit *>();
+        QVERIFY(editor && editor->isVisible());
+        QTest::keyClick(editor, Qt::Key_Escape);
+        withRowMenu(table, 0, [](QMenu *menu) {
+            QMenu *copy = actionNamed(menu, u"Copy key"_s)->menu();
+            actionNamed(copy, u"job=j1"_s)->trigger();
+        });
+        QCOMPARE(QGuiApplication::clipboard()->text(), u"j1"_s);
+        QSignalSpy graph(&view, &TimelineView::graphRequested);
+        QSignalSpy compare(&view, &TimelineView::compareRequested);
+        withRowMenu(table, 0, [](QMenu *menu) {
+            actionNamed(actionNamed(menu, u"Show in graph"_s)->menu(), u"class=AccountMergingWorker"_s)->trigger();
+            actionNamed(actionNamed(menu, u"Show in compare"_s)->menu(), u"job=j1"_s)->trigger();
+        });
+        QCOMPARE(graph.size(), 1);
+        QCOMPARE(graph.first(), (QVariantList { u"class"_s, u"AccountMergingWorker"_s }));
+        QCOMPARE(compare.first(), (QVariantList { u"job"_s, u"j1"_s }));
+        withRowMenu(table, 1,
+            [](QMenu *menu) { actionNamed(actionNamed(menu, u"Show in timeline"_s)->menu(), u"job=j1"_s)->trigger(); });
+        QCOMPARE(view.filter().keys, QStringList { u"j1"_s });
+    }
+
+    // Notes share the table but are not log events: "2 of 2 events · 3 notes", never "5 of 2".
+    void countsEventsApartFromNotes()
+    {
+        ShownView shown;
+        TimelineView &view = shown.view;
+        QVERIFY(shown.showParsed(m_files.write(u"count.log"_s, kTwoJobLines)));
+        for (int i = 0; i < 3; ++i)
+            view.annotations()->addManual(1735245654000 + i, u"note %1"_s.arg(i));
+        view.setKeyFilter({});
+        auto *status = view.findChild<QLabel *>(u"timelineStatus"_s);
+        QVERIFY2(status->text().endsWith(u"2 of 2 events · 3 notes"_s), qPrintable(status->text()));
+        view.setKeyFilter(u"nothing-carries-this"_s);
+        QVERIFY2(status->text().endsWith(u"0 of 2 events · 3 notes"_s), qPrintable(status->text()));
+    }
+
+    // The GUI exports through TimelineExport, as the CLI does: marks the filter hides are key
+    // events, and HTML gets its summary and figures beside it.
+    void exportHoldsHiddenMarksAndFigures()
+    {
+        ShownView shown;
+        TimelineView &view = shown.view;
+        QVERIFY(shown.showParsed(m_files.write(u"gui-export.log"_s,
+            kTwoJobLines + "2024-12-26T20:41:10.000Z pid=1 tid=b class=LinkCrawlWorker jid=j2 INFO: start\n")));
+        const Timeline *timeline = view.timeline();
+        view.annotations()->setStarred(timeline->eventKey(timeline->merged().front()), true);
+        view.annotations()->setComment(timeline->eventKey(timeline->merged().front()), u"the merge starts"_s);
+        view.setKeyFilter(u"j2"_s); // hides the starred event
+        QSignalSpy exported(&view, &TimelineView::exported);
+        const QString path = m_files.path(u"gui-postmortem.html"_s);
+        view.exportTo(path, ReportWriter::Format::Html);
+        QVERIFY(exported.wait(30000));
+        QCOMPARE(exported.first().at(1).toString(), QString());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString html = QString::fromUtf8(file.readAll());
+        const QString keyEvents = html.section(u"<h2>Key events</h2>"_s, 1).section(u"<h2>Timeline</h2>"_s, 0, 0);
+        const QString rows = html.section(u"<h2>Timeline</h2>"_s, 1);
+        QVERIFY2(keyEvents.contains(u"the merge starts"_s), qPrintable(html));
+        QVERIFY(!rows.contains(u"the merge starts"_s));
+        QVERIFY(rows.contains(u"LinkCrawlWorker"_s));
+        QVERIFY(html.contains(u"<h2>Summary</h2>"_s));
+        QVERIFY(html.contains(u"<img src=\"gui-postmortem-events.svg\""_s));
+        QVERIFY(QFile::exists(m_files.path(u"gui-postmortem-events.svg"_s)));
     }
 
     void unreadableSourceReportsError()

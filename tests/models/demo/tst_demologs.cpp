@@ -3,9 +3,12 @@
 #include "testcluster.h"
 
 #include "db/pgsession.h"
+#include "db/schemareader.h"
 #include "demo/demologwriter.h"
 #include "demo/demoparameters.h"
 #include "demo/demorunner.h"
+#include "logs/logkeycandidates.h"
+#include "timeline/timeline.h"
 
 #include <QDir>
 #include <QRegularExpression>
@@ -219,6 +222,49 @@ private Q_SLOTS:
             afterDelete = false;
         }
         QCOMPARE(deleted, victims);
+    }
+
+    // docs/demo.md's story: "Show in timeline" on a lost account (the Compare row gives its id
+    // with its table, "accounts:ID") finds the statement that deleted it through its bind
+    // parameter, and no other victim's.
+    void showInTimelineFindsTheVictimsDelete()
+    {
+        salvage::Timeline timeline;
+        QList<salvage::LogSource> sources = salvage::DemoLogWriter::sources();
+        for (salvage::LogSource &source : sources)
+            source.path = m_dir.path() + QLatin1Char('/') + source.path;
+        timeline.setSources(sources);
+        timeline.build();
+        timeline.buildCorrelation();
+        QStringList tables;
+        for (const salvage::Table &table : salvage::SchemaReader::read(*m_backup).tables)
+            tables << table.name;
+        timeline.setTableNames(tables);
+
+        pqxx::nontransaction backup(m_backup->connection());
+        int checked = 0;
+        for (const auto &row :
+            backup.exec("SELECT id::text, username FROM accounts WHERE domain IS NULL AND uri = '' ORDER BY id")) {
+            const QString id = QString::fromUtf8(row[0].c_str());
+            salvage::LogKeyCandidates candidates;
+            candidates.addRowId(QStringLiteral("public.accounts"), id);
+            candidates.add(id);
+            candidates.add(QString::fromUtf8(row[1].c_str()));
+            const QStringList keys = timeline.keysAmong(candidates.values());
+            QVERIFY2(keys.contains(QStringLiteral("accounts:") + id), qPrintable(keys.join(QLatin1Char(' '))));
+            QVERIFY(!keys.contains(id)); // a bare number is any table's row
+            int deletes = 0;
+            for (const salvage::EventRef &ref : timeline.keyed({ QStringLiteral("accounts:") + id })) {
+                const salvage::LogEvent event = timeline.event(ref);
+                if (!event.message.contains(QLatin1String("DELETE FROM \"accounts\"")))
+                    continue;
+                ++deletes;
+                QVERIFY2(event.message.contains(QStringLiteral("$1 = '%1'").arg(id)), qPrintable(event.message));
+            }
+            QCOMPARE(deletes, 1);
+            ++checked;
+        }
+        QCOMPARE(checked, int(kParameters.victims()));
     }
 
     void uniqueViolationsNameTheRemoteAccount()

@@ -63,10 +63,28 @@ private Q_SLOTS:
         QCOMPARE(DiffRowSelection::of(table, { 0, 1, 0 }).restoreRoot(),
             QStringLiteral("public.t WHERE \"id\" IN ('1', '2')"));
         QCOMPARE(DiffRowSelection::of(table, { 1, 0 }).graphRoot(), QStringLiteral("public.t:2"));
-        // Values to look up in the logs: distinct, both sides, no NULL and no empty text.
+        // Values to look up in the logs: distinct, both sides, no NULL and no empty text; each
+        // row's key first, with its table (a bare number is any table's row).
         QCOMPARE(DiffRowSelection::of(table, { 0, 1, 2 }).logValues,
-            (QStringList { QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("NULL"), QStringLiteral("3"),
-                QStringLiteral("a,\"b\"\nc") }));
+            (QStringList { QStringLiteral("t:1"), QStringLiteral("1"), QStringLiteral("t:2"), QStringLiteral("2"),
+                QStringLiteral("NULL"), QStringLiteral("t:3"), QStringLiteral("3"), QStringLiteral("a,\"b\"\nc") }));
+        {
+            // A reference names the row it points at: "accounts:44" for account_id 44.
+            TableDiff statuses;
+            statuses.table = QStringLiteral("public.statuses");
+            statuses.columns = { QStringLiteral("id"), QStringLiteral("account_id") };
+            statuses.keyColumns = { QStringLiteral("id") };
+            statuses.references = { DiffReference {
+                { QStringLiteral("account_id") }, QStringLiteral("public.accounts"), { QStringLiteral("id") } } };
+            DiffRow status;
+            status.status = DiffRow::Status::OnlyInBackup;
+            status.key = { QStringLiteral("5") };
+            status.backupValues = { QStringLiteral("5"), QStringLiteral("44") };
+            statuses.rows = { status };
+            QCOMPARE(DiffRowSelection::of(statuses, { 0 }).logValues,
+                (QStringList { QStringLiteral("statuses:5"), QStringLiteral("accounts:44"), QStringLiteral("5"),
+                    QStringLiteral("44") }));
+        }
         table.table = QStringLiteral("App Data.issue\"s"); // read back by the Restore view's root parser
         table.sqlName = QStringLiteral("\"App Data\".\"issue\"\"s\"");
         const QString quoted = DiffRowSelection::of(table, { 1 }).restoreRoot();

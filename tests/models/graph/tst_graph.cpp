@@ -84,10 +84,13 @@ private Q_SLOTS:
             = GraphBuilder(session, schema, {}).build(QStringLiteral("Accounts"), { QStringLiteral("1") });
         QCOMPARE(graph.root, QStringLiteral("public.Accounts:1"));
         QCOMPARE(graph.node(graph.root)->label, QStringLiteral("alice")); // the unique text column names the row
-        // What the row may be called in a log line: its id and its text, not a NULL note.
-        QCOMPARE(graph.node(graph.root)->values, (QStringList { QStringLiteral("1"), QStringLiteral("alice") }));
+        // What the row may be called in a log line: its id with its table, its id and its text, not
+        // a NULL note.
+        QCOMPARE(graph.node(graph.root)->values,
+            (QStringList { QStringLiteral("Accounts:1"), QStringLiteral("1"), QStringLiteral("alice") }));
         QCOMPARE(graph.node(QStringLiteral("public.Accounts:2"))->values,
-            (QStringList { QStringLiteral("2"), QStringLiteral("bob"), QStringLiteral("it's \"bob\"") }));
+            (QStringList { QStringLiteral("Accounts:2"), QStringLiteral("2"), QStringLiteral("bob"),
+                QStringLiteral("it's \"bob\"") }));
         // statuses: a group of 12; settings: a group of 1; follows is a link table: bob and carol, both ways.
         const GraphNode *statuses = graph.node(QStringLiteral("public.statuses:account_id=1"));
         QVERIFY(statuses && statuses->group);
@@ -123,7 +126,9 @@ private Q_SLOTS:
         const GraphNode *alice = graph.node(QStringLiteral("public.Accounts:1"));
         QVERIFY(alice);
         QCOMPARE(alice->presence, Presence::OnlyBackup);
-        QCOMPARE(alice->values, (QStringList { QStringLiteral("1"), QStringLiteral("alice") })); // read from BACKUP
+        QCOMPARE(alice->values,
+            (QStringList {
+                QStringLiteral("Accounts:1"), QStringLiteral("1"), QStringLiteral("alice") })); // read from BACKUP
         QCOMPARE(graph.node(QStringLiteral("public.Accounts:5"))->presence, Presence::OnlyLive);
         // One edge from alice to the remote account sums everything that moved.
         QList<GraphEdge> moved;

@@ -142,13 +142,14 @@ private Q_SLOTS:
         const LogFormat &synapse = m_registry.formats().at(m_registry.indexOf(u"synapse"_s));
         const LogEvent access = EventParser(&synapse, nullptr).parse(synapse.samples.at(0).line.toUtf8());
         QVERIFY(access.keys.contains(LogKey { u"request"_s, u"GET-1234"_s }));
-        QVERIFY(access.keys.contains(LogKey { u"user"_s, u"@alice:example.org"_s }));
+        QVERIFY(
+            access.keys.contains(LogKey { u"user"_s, u"@alice:example.org"_s, u"user"_s })); // user_id: a row of users
         QVERIFY(access.keys.contains(LogKey { u"ip"_s, u"203.0.113.7"_s }));
         QCOMPARE(access.fields.value(u"status"_s), u"200"_s);
         QCOMPARE(access.fields.value(u"path"_s), u"/_matrix/client/v3/sync"_s);
         QCOMPARE(access.lane, u"synapse.access.http.8008"_s);
         const LogEvent rejected = EventParser(&synapse, nullptr).parse(synapse.samples.at(2).line.toUtf8());
-        QVERIFY(rejected.keys.contains(LogKey { u"room"_s, u"!hTyzDqZkAbcd:example.org"_s }));
+        QVERIFY(rejected.keys.contains(LogKey { u"room"_s, u"!hTyzDqZkAbcd:example.org"_s, u"room"_s }));
         // Contexts that are not requests (main, sentinel, background processes) are no correlation key.
         const LogEvent startup = EventParser(&synapse, nullptr).parse(synapse.samples.at(1).line.toUtf8());
         QVERIFY(startup.keys.isEmpty());

@@ -338,6 +338,33 @@ private Q_SLOTS:
         QCOMPARE(open(u"postgresql/berlin-stderr.log"_s)->zoneDescription(), u"UTC (default)"_s);
     }
 
+    // A report calls a source's times naive only when they are: an offset, a zone abbreviation or
+    // an epoch carries its own zone (issue #13: nginx's "+0200" was called naive).
+    void timesDescriptionPerFormat_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("nginx access") << u"nginx/access.log"_s << u"times carry their offset (+01:00)"_s;
+        QTest::newRow("nginx error") << u"nginx/error.log"_s << u"naive times read as UTC (default)"_s;
+        QTest::newRow("apache access") << u"apache/access.log"_s << u"times carry their offset (+01:00)"_s;
+        QTest::newRow("apache error") << u"apache/error.log"_s << u"naive times read as UTC (default)"_s;
+        QTest::newRow("postgres CET") << u"postgresql/berlin-stderr.log"_s << u"times carry their zone"_s;
+        QTest::newRow("postgres +0545") << u"postgresql/kathmandu-debian-prefix.log"_s
+                                        << u"times carry their offset (+05:45)"_s;
+        QTest::newRow("journald json") << u"journald/journal.json"_s << u"times carry their zone"_s;
+        QTest::newRow("syslog traditional")
+            << u"syslog/rsyslog-traditional.log"_s << u"naive times read as UTC (default)"_s;
+        QTest::newRow("syslog rfc3339") << u"syslog/rsyslog-rfc3339.log"_s << u"times carry their offset"_s;
+    }
+    void timesDescriptionPerFormat()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, expected);
+        const QString description = open(file)->timesDescription();
+        QVERIFY2(description.startsWith(expected), qPrintable(description));
+        QCOMPARE(description.contains(u"naive"_s), expected.startsWith(u"naive"_s));
+    }
+
     void nginx()
     {
         const auto access = open(u"nginx/access.log"_s);

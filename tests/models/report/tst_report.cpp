@@ -83,9 +83,10 @@ private Q_SLOTS:
               "2024-12-26T17:58:00.000+00:00,1735235880000000,Noted by the operator,\"deploy, full "
               "downtime\",note,unknown,,,,\n"
               "2024-12-26T20:30:54.058+00:00,1735245054058000,Logged,\"Started POST \"\"/inbox\"\" | for "
-              "203.0.113.9\",production.log,info,request=b2f7 ip=203.0.113.9,,,2024-12-26T21:30:54.058125\n"
+              "203.0.113.9 (request=b2f7)\",production.log,info,request=b2f7 "
+              "ip=203.0.113.9,,,2024-12-26T21:30:54.058125\n"
               "2024-12-26T20:40:54.123+00:00,1735245654123000,Logged,\"AccountMergingWorker, "
-              "<merged>\",sidekiq.log,error,job=j1 job=j2,cause,the clue,\n";
+              "<merged> (job=j1, job=j2)\",sidekiq.log,error,job=j1 job=j2,cause,the clue,\n";
         QCOMPARE(render(ReportWriter::Format::Csv), expected);
     }
 
@@ -96,7 +97,8 @@ private Q_SLOTS:
         const QJsonObject merge = QJsonDocument::fromJson(lines.at(2)).object();
         QCOMPARE(merge.value("datetime"_L1).toString(), u"2024-12-26T20:40:54.123+00:00"_s);
         QCOMPARE(merge.value("timestamp_desc"_L1).toString(), u"Logged"_s);
-        QCOMPARE(merge.value("message"_L1).toString(), u"AccountMergingWorker, <merged>"_s);
+        // Timesketch lists the message alone: the keys it does not name come with it.
+        QCOMPARE(merge.value("message"_L1).toString(), u"AccountMergingWorker, <merged> (job=j1, job=j2)"_s);
         QCOMPARE(merge.value("tag"_L1).toVariant().toStringList(), (QStringList { u"cause"_s, u"starred"_s }));
         QCOMPARE(merge.value("comment"_L1).toString(), u"the clue"_s);
         QCOMPARE(merge.value("keys"_L1).toObject().value("job"_L1).toVariant().toStringList(),
@@ -117,6 +119,68 @@ private Q_SLOTS:
         QVERIFY(!html.contains("<merged>"));
         QCOMPARE(html.count("<table>"), 2);
         QVERIFY(html.trimmed().endsWith("</html>"));
+    }
+
+    // Timesketch lists the message alone: a bare "done" must say what finished, and on what.
+    void standaloneMessage_data()
+    {
+        QTest::addColumn<QString>("message");
+        QTest::addColumn<QStringList>("keys");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("bare worker line")
+            << u"done"_s << QStringList { u"class=AccountMergingWorker"_s, u"job=j1"_s, u"account=44"_s }
+            << u"AccountMergingWorker done (job=j1, account=44)"_s;
+        QTest::newRow("names its class") << u"AccountMergingWorker start"_s
+                                         << QStringList { u"class=AccountMergingWorker"_s, u"job=j1"_s }
+                                         << u"AccountMergingWorker start (job=j1)"_s;
+        QTest::newRow("names every key") << u"GET /api/v1/accounts/44 from 203.0.113.9"_s
+                                         << QStringList { u"account=44"_s, u"ip=203.0.113.9"_s }
+                                         << u"GET /api/v1/accounts/44 from 203.0.113.9"_s;
+        QTest::newRow("no message") << QString() << QStringList { u"request=b2f7"_s } << u"(request=b2f7)"_s;
+        QTest::newRow("a key twice") << u"merged"_s << QStringList { u"job=j1"_s, u"job=j1"_s } << u"merged (job=j1)"_s;
+    }
+    void standaloneMessage()
+    {
+        QFETCH(QString, message);
+        QFETCH(QStringList, keys);
+        QFETCH(QString, expected);
+        ReportEntry entry;
+        entry.message = message;
+        for (const QString &key : keys)
+            entry.keys.append({ key.section(u'=', 0, 0), key.section(u'=', 1) });
+        QCOMPARE(entry.standaloneMessage(), expected);
+    }
+
+    // The summary opens Markdown and HTML: its sections, the loss table, the figures written.
+    void summaryOpensTheReport()
+    {
+        PostmortemSummary summary;
+        summary.what << u"3 rows lost"_s;
+        summary.when << u"First event touching a lost row: 20:40 UTC"_s;
+        summary.restored << u"Nothing restored yet"_s;
+        summary.losses.append({ u"public.accounts"_s, 3, 0, 0, 0 });
+        summary.figures.append({ u"events"_s, u"Events per source"_s, "<svg/>", u"report-events.svg"_s });
+        summary.figures.append({ u"moves"_s, u"Not written"_s, "<svg/>", QString() });
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        ReportWriter writer(&buffer, ReportWriter::Format::Markdown, u"Incident"_s);
+        writer.setSummary(summary);
+        writer.begin({}, {});
+        writer.finish();
+        QCOMPARE(buffer.data(),
+            QByteArray(
+                "# Incident\n\n\n## Summary\n\n### What happened\n\n- 3 rows lost\n\n### When\n\n- First event "
+                "touching a lost row: 20:40 UTC\n\n### What was restored\n\n- Nothing restored yet\n\n### Loss "
+                "per table\n\n| Table | Lost | New | Changed | Moved |\n|---|---:|---:|---:|---:|\n| "
+                "public.accounts | 3 | 0 | 0 | 0 |\n\n![Events per source](report-events.svg)\n\n## Timeline "
+                "(UTC)\n\n| Time (UTC) | Source | Level | Event | Keys | Notes | |\n|---|---|---|---|---|---|---|\n"));
+        // CSV and JSONL are event lists for other tools: no summary in them.
+        QBuffer csv;
+        csv.open(QIODevice::WriteOnly);
+        ReportWriter csvWriter(&csv, ReportWriter::Format::Csv, u"Incident"_s);
+        csvWriter.setSummary(summary);
+        csvWriter.begin({}, {});
+        QVERIFY(!csv.data().contains("rows lost"));
     }
 
     void formatNames()

@@ -142,15 +142,14 @@ private slots:
         RestorePlan plan;
         const QByteArray script = planScript(&plan);
         QCOMPARE(script, planScript()); // deterministic
-        QCOMPARE(plan.counts.value(QStringLiteral("public.accounts")).value(QStringLiteral("recreate")), 1);
-        QCOMPARE(plan.counts.value(QStringLiteral("public.accounts")).value(QStringLiteral("insert")), 5);
+        QCOMPARE(plan.counts.value(QStringLiteral("public.accounts")).value(RowAction::Recreate), 1);
+        QCOMPARE(plan.counts.value(QStringLiteral("public.accounts")).value(RowAction::Insert), 5);
         QVERIFY(std::any_of(plan.unrestorable.cbegin(), plan.unrestorable.cend(),
-            [](const PlanListing &l) { return l.key == QLatin1String("61") && l.action == QLatin1String("cascade"); }));
-        QVERIFY(std::any_of(plan.unrestorable.cbegin(), plan.unrestorable.cend(), [](const PlanListing &l) {
-            return l.key == QLatin1String("101") && l.action == QLatin1String("unknown-owner");
-        }));
+            [](const PlanListing &l) { return l.key == QLatin1String("61") && l.action == RowAction::Cascade; }));
+        QVERIFY(std::any_of(plan.unrestorable.cbegin(), plan.unrestorable.cend(),
+            [](const PlanListing &l) { return l.key == QLatin1String("101") && l.action == RowAction::UnknownOwner; }));
         QVERIFY(std::any_of(plan.collisions.cbegin(), plan.collisions.cend(), [](const PlanListing &l) {
-            return l.table == QLatin1String("public.follows") && l.action == QLatin1String("skipped");
+            return l.table == QLatin1String("public.follows") && l.action == RowAction::Skipped;
         }));
         // account_stats keeps counters 1:1 with accounts: statuses_count is recomputed; followers_count fits the
         // follows of either column alike (the fixture's follows are symmetric): named in a warning.

@@ -103,8 +103,8 @@ private slots:
         m_incident.build(QStringLiteral("tst_cycles_deferrable"), kShelves, "DELETE FROM shelf WHERE sid = 1;");
         QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FROM box")), QStringLiteral("1"));
         const RestorePlan planned = m_incident.plan(QStringLiteral("shelf MISSING"));
-        QCOMPARE(planned.counts.value(QStringLiteral("public.shelf")).value(QStringLiteral("insert")), 1);
-        QCOMPARE(planned.counts.value(QStringLiteral("public.box")).value(QStringLiteral("insert")), 2);
+        QCOMPARE(planned.counts.value(QStringLiteral("public.shelf")).value(RowAction::Insert), 1);
+        QCOMPARE(planned.counts.value(QStringLiteral("public.box")).value(RowAction::Insert), 2);
         const QByteArray script = ScriptRenderer::render(planned);
         QVERIFY(
             script.contains("SET CONSTRAINTS \"public\".\"box_shelf_fkey\", \"public\".\"shelf_first_box\" DEFERRED;")
@@ -167,7 +167,7 @@ private slots:
         const RestorePlan planned = m_incident.plan(QStringLiteral("ring_a MISSING"));
         for (const QString &table : { QStringLiteral("public.ring_a"), QStringLiteral("public.ring_b"),
                  QStringLiteral("public.ring_c"), QStringLiteral("public.a_tag") })
-            QCOMPARE(planned.counts.value(table).value(QStringLiteral("insert")), 1);
+            QCOMPARE(planned.counts.value(table).value(RowAction::Insert), 1);
         QCOMPARE(planned.tableOrder.last(), QStringLiteral("public.a_tag"));
         qsizetype joined = 0;
         for (const PlanStep &step : planned.steps) {
@@ -189,7 +189,7 @@ private slots:
         const RestorePlan planned = m_incident.plan(QStringLiteral("a_group MISSING"));
         QCOMPARE(
             planned.tableOrder, (QStringList { QStringLiteral("public.a_group"), QStringLiteral("public.b_member") }));
-        QCOMPARE(planned.counts.value(QStringLiteral("public.b_member")).value(QStringLiteral("insert")), 3);
+        QCOMPARE(planned.counts.value(QStringLiteral("public.b_member")).value(RowAction::Insert), 3);
         previewRunUndo(ScriptRenderer::render(planned), [&] { checkGroupsAsInBackup(); });
     }
 
@@ -223,8 +223,8 @@ private slots:
         const QString table = root.section(QLatin1Char(' '), 0, 0);
         m_incident.build(QStringLiteral("tst_cycles_recreated_") + table, schema.constData(), incident.constData());
         const RestorePlan planned = m_incident.plan(root);
-        QCOMPARE(planned.counts.value(QStringLiteral("public.") + table).value(QStringLiteral("recreate")), 1);
-        QCOMPARE(planned.counts.value(inserted).value(QStringLiteral("insert")), insertedRows);
+        QCOMPARE(planned.counts.value(QStringLiteral("public.") + table).value(RowAction::Recreate), 1);
+        QCOMPARE(planned.counts.value(inserted).value(RowAction::Insert), insertedRows);
         previewRunUndo(ScriptRenderer::render(planned),
             [&] { table == QLatin1String("a_group") ? checkGroupsAsInBackup() : checkRingAsInBackup(); });
     }

@@ -281,20 +281,20 @@ private slots:
         build(QStringLiteral("tst_declared_unique"));
         // Without the declaration nothing says USER7 is user 7 again: user 7 would come back next to it.
         const RestorePlan plain = plan(request(QStringLiteral("app.users:7")));
-        QCOMPARE(plain.counts.value(QStringLiteral("app.users")).value(QStringLiteral("insert")), 1);
+        QCOMPARE(plain.counts.value(QStringLiteral("app.users")).value(RowAction::Insert), 1);
         QVERIFY(plain.collisions.isEmpty());
 
         RestoreRequest declared = request(QStringLiteral("app.users:7"));
         declared.uniques << Declarations::parseUnique(QStringLiteral("app.users (lower(name))"));
         const RestorePlan planned = plan(declared);
-        QCOMPARE(planned.counts.value(QStringLiteral("app.users")).value(QStringLiteral("insert")), 0);
+        QCOMPARE(planned.counts.value(QStringLiteral("app.users")).value(RowAction::Insert), 0);
         QCOMPARE(planned.collisions.size(), 1);
         QCOMPARE(planned.collisions.first().table, QStringLiteral("app.users"));
         QCOMPARE(planned.collisions.first().key, QStringLiteral("7"));
         QVERIFY2(planned.collisions.first().reason.contains(QLatin1String("declared: (lower(name))")),
             qPrintable(planned.collisions.first().reason));
         // Users are parents: the backup user takes its id back from the re-registration, its documents follow.
-        QCOMPARE(planned.counts.value(QStringLiteral("app.users")).value(QStringLiteral("recreate")), 1);
+        QCOMPARE(planned.counts.value(QStringLiteral("app.users")).value(RowAction::Recreate), 1);
         salvage::test::previewRunUndo(
             m_live, ScriptRenderer::render(planned), m_dir.filePath(QStringLiteral("unique-undo.sql")), [&] {
                 QCOMPARE(value(m_live,
@@ -334,10 +334,10 @@ private slots:
         if (declared)
             asked.uniques << Declarations::parseUnique(QStringLiteral("app.tags (document_id, lower(name))"));
         const RestorePlan planned = plan(asked);
-        const QMap<QString, qint64> counts = planned.counts.value(QStringLiteral("app.tags"));
-        QCOMPARE(counts.value(QStringLiteral("repoint")), 2);
-        QCOMPARE(counts.value(QStringLiteral("insert")), declared ? 1 : 0);
-        QCOMPARE(counts.value(QStringLiteral("deleted-since")), declared ? 0 : 1);
+        const QMap<RowAction, qint64> counts = planned.counts.value(QStringLiteral("app.tags"));
+        QCOMPARE(counts.value(RowAction::Repoint), 2);
+        QCOMPARE(counts.value(RowAction::Insert), declared ? 1 : 0);
+        QCOMPARE(counts.value(RowAction::DeletedSince), declared ? 0 : 1);
     }
 
     void counterCachesRecomputed()
@@ -346,7 +346,7 @@ private slots:
         QCOMPARE(
             value(m_live, QString::fromLatin1(kCountersRight)), QStringLiteral("0")); // user 1 counts 4's documents
         const RestorePlan planned = plan(request(QStringLiteral("app.users:4")));
-        QCOMPARE(planned.counts.value(QStringLiteral("app.documents")).value(QStringLiteral("repoint")), 3);
+        QCOMPARE(planned.counts.value(QStringLiteral("app.documents")).value(RowAction::Repoint), 3);
         const QList<const PlanStep *> steps = counterSteps(planned);
         QStringList names;
         for (const PlanStep *step : steps)

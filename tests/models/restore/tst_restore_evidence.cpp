@@ -114,7 +114,7 @@ class TestRestoreEvidence : public QObject
                 QCOMPARE(outcome.rows, outcome.expectedRows);
     }
 
-    static QStringList keys(const QList<PlanListing> &listings, const QString &table, const QString &action)
+    static QStringList keys(const QList<PlanListing> &listings, const QString &table, RowAction action)
     {
         QStringList result;
         for (const PlanListing &listing : listings)
@@ -132,19 +132,18 @@ private slots:
         const RestorePlan planned = m_incident.plan(QStringLiteral("Owner WHERE oid = 2"));
         // 21 was thrown away by its owner; 23 (a copy of it) and note 100 (on it) went with it: life's
         // doing, all kept deleted.
-        QCOMPARE(keys(planned.deletedSince, QStringLiteral("public.item"), QStringLiteral("deleted-since")),
+        QCOMPARE(keys(planned.deletedSince, QStringLiteral("public.item"), RowAction::DeletedSince),
             (QStringList { QStringLiteral("21"), QStringLiteral("23") }));
         QVERIFY(planned.deletedSince.first().reason.contains(QLatin1String("gone before the incident ran")));
         QVERIFY(planned.summary().contains(QLatin1String("Deleted since the backup")));
         QVERIFY(
             planned.deletedSince.at(1).reason.contains(QLatin1String("with its parent public.item (copy_of = 21)")));
-        QCOMPARE(keys(planned.deletedSince, QStringLiteral("public.note"), QStringLiteral("deleted-since")),
+        QCOMPARE(keys(planned.deletedSince, QStringLiteral("public.note"), RowAction::DeletedSince),
             QStringList { QStringLiteral("100") });
         QVERIFY(planned.unrestorable.isEmpty());
-        QCOMPARE(
-            planned.counts.value(QStringLiteral("public.item")).value(QStringLiteral("insert")), 1); // 22, left behind
-        QCOMPARE(planned.counts.value(QStringLiteral("public.item")).value(QStringLiteral("repoint")), 2);
-        QCOMPARE(planned.counts.value(QStringLiteral("public.card")).value(QStringLiteral("insert")),
+        QCOMPARE(planned.counts.value(QStringLiteral("public.item")).value(RowAction::Insert), 1); // 22, left behind
+        QCOMPARE(planned.counts.value(QStringLiteral("public.item")).value(RowAction::Repoint), 2);
+        QCOMPARE(planned.counts.value(QStringLiteral("public.card")).value(RowAction::Insert),
             1); // nothing moved there
 
         run(planned);
@@ -179,7 +178,7 @@ private slots:
     {
         m_incident.build(QStringLiteral("tst_evidence_setnull"), kPosts, kPostsLive);
         const RestorePlan planned = m_incident.plan(QStringLiteral("person WHERE pid = 1"));
-        QCOMPARE(keys(planned.deletedSince, QStringLiteral("public.post"), QStringLiteral("deleted-since")),
+        QCOMPARE(keys(planned.deletedSince, QStringLiteral("public.post"), RowAction::DeletedSince),
             (QStringList { QStringLiteral("11"), QStringLiteral("14") }));
         for (const PlanListing &listing : planned.deletedSince) {
             if (listing.table != QLatin1String("public.post"))
@@ -189,13 +188,13 @@ private slots:
                                                                                 : QLatin1String("answers = 11")),
                 qPrintable(listing.reason));
         }
-        QCOMPARE(keys(planned.unrestorable, QStringLiteral("public.post"), QStringLiteral("cascade")),
+        QCOMPARE(keys(planned.unrestorable, QStringLiteral("public.post"), RowAction::Cascade),
             QStringList { QStringLiteral("16") });
         // Mark 100 was on post 11, which life deleted: it went with it.
-        QCOMPARE(keys(planned.deletedSince, QStringLiteral("public.mark"), QStringLiteral("deleted-since")),
+        QCOMPARE(keys(planned.deletedSince, QStringLiteral("public.mark"), RowAction::DeletedSince),
             QStringList { QStringLiteral("100") });
-        QCOMPARE(planned.counts.value(QStringLiteral("public.post")).value(QStringLiteral("insert")), 2); // 10, 15
-        QCOMPARE(planned.counts.value(QStringLiteral("public.post")).value(QStringLiteral("repoint")),
+        QCOMPARE(planned.counts.value(QStringLiteral("public.post")).value(RowAction::Insert), 2); // 10, 15
+        QCOMPARE(planned.counts.value(QStringLiteral("public.post")).value(RowAction::Repoint),
             1); // 12 answers 10 again
 
         run(planned);
@@ -215,10 +214,10 @@ private slots:
         m_incident.build(QStringLiteral("tst_evidence_setnull_override"), kPosts, kPostsLive);
         // A root is the operator's choice: no evidence keeps it deleted (its answer 14 is, as before).
         const RestorePlan rooted = m_incident.plan(QStringLiteral("post WHERE id = 11"));
-        QCOMPARE(keys(rooted.deletedSince, QStringLiteral("public.post"), QStringLiteral("deleted-since")),
+        QCOMPARE(keys(rooted.deletedSince, QStringLiteral("public.post"), RowAction::DeletedSince),
             QStringList { QStringLiteral("14") });
-        QCOMPARE(rooted.counts.value(QStringLiteral("public.post")).value(QStringLiteral("insert")), 1);
-        QCOMPARE(rooted.counts.value(QStringLiteral("public.mark")).value(QStringLiteral("insert")), 1);
+        QCOMPARE(rooted.counts.value(QStringLiteral("public.post")).value(RowAction::Insert), 1);
+        QCOMPARE(rooted.counts.value(QStringLiteral("public.mark")).value(RowAction::Insert), 1);
 
         const RestorePlan planned = m_incident.plan(QStringLiteral("person WHERE pid = 1"), { QStringLiteral("*") });
         QVERIFY(planned.deletedSince.isEmpty());
@@ -234,11 +233,11 @@ private slots:
     {
         m_incident.build(QStringLiteral("tst_evidence_features"), kFeatures, kFeaturesLive);
         const RestorePlan planned = m_incident.plan(QStringLiteral("\"Club Data\".\"Member\" WHERE id = 2"));
-        QCOMPARE(planned.counts.value(QStringLiteral("Club Data.Member")).value(QStringLiteral("recreate")), 1);
-        QCOMPARE(planned.counts.value(QStringLiteral("public.visit\"s")).value(QStringLiteral("repoint")), 4);
-        QCOMPARE(planned.counts.value(QStringLiteral("public.badge")).value(QStringLiteral("insert")), 2);
+        QCOMPARE(planned.counts.value(QStringLiteral("Club Data.Member")).value(RowAction::Recreate), 1);
+        QCOMPARE(planned.counts.value(QStringLiteral("public.visit\"s")).value(RowAction::Repoint), 4);
+        QCOMPARE(planned.counts.value(QStringLiteral("public.badge")).value(RowAction::Insert), 2);
         // Nothing tells scribble's rows apart: they are compared and restored whole, duplicates included.
-        QCOMPARE(planned.counts.value(QStringLiteral("public.scribble")).value(QStringLiteral("insert")), 2);
+        QCOMPARE(planned.counts.value(QStringLiteral("public.scribble")).value(RowAction::Insert), 2);
         QVERIFY2(
             planned.warnings.filter(QStringLiteral("public.scribble has no primary key and no unique key")).size() == 1,
             qPrintable(planned.warnings.join(u'\n')));

@@ -92,13 +92,13 @@ private slots:
         QCOMPARE(m_incident.value(QString::fromLatin1(kMembership)),
             QStringLiteral("1:7:admin,2:7:write,2:8:read,2:9:read,2:10:read,3:9:read"));
         const RestorePlan planned = m_incident.plan(QStringLiteral("person:81"));
-        const QMap<QString, qint64> members = planned.counts.value(QStringLiteral("public.repo member"));
-        QCOMPARE(members.value(QStringLiteral("rekey")), 2); // (81, 7) and (81, 10), from their copies under 2
-        QCOMPARE(members.value(QStringLiteral("insert")), 1); // (81, 8): left behind, gone with 81; (2, 8) is 2's own
-        QCOMPARE(planned.counts.value(QStringLiteral("public.issue")).value(QStringLiteral("repoint")), 2);
+        const QMap<RowAction, qint64> members = planned.counts.value(QStringLiteral("public.repo member"));
+        QCOMPARE(members.value(RowAction::Rekey), 2); // (81, 7) and (81, 10), from their copies under 2
+        QCOMPARE(members.value(RowAction::Insert), 1); // (81, 8): left behind, gone with 81; (2, 8) is 2's own
+        QCOMPARE(planned.counts.value(QStringLiteral("public.issue")).value(RowAction::Repoint), 2);
         // The cascade from the re-keyed memberships brings their pins and notes back: no statement of their own.
-        QCOMPARE(planned.counts.value(QStringLiteral("public.pin")).value(QStringLiteral("follows")), 2);
-        QCOMPARE(planned.counts.value(QStringLiteral("public.member note")).value(QStringLiteral("insert")),
+        QCOMPARE(planned.counts.value(QStringLiteral("public.pin")).value(RowAction::Follows), 2);
+        QCOMPARE(planned.counts.value(QStringLiteral("public.member note")).value(RowAction::Insert),
             1); // 901, on (81, 8)
         for (const PlanStep &other : planned.steps)
             QVERIFY2(other.kind == PlanStep::Kind::CheckUnchanged
@@ -146,15 +146,15 @@ private slots:
                         "INSERT INTO \"repo member\" VALUES (81, 7, 'read');")
                 .constData());
         const RestorePlan planned = m_incident.plan(QStringLiteral("person:81"));
-        const QMap<QString, qint64> members = planned.counts.value(QStringLiteral("public.repo member"));
-        QCOMPARE(members.value(QStringLiteral("rekey")), 1);
-        QCOMPARE(members.value(QStringLiteral("kept-live")), 1);
-        QCOMPARE(members.value(QStringLiteral("insert")), 1);
+        const QMap<RowAction, qint64> members = planned.counts.value(QStringLiteral("public.repo member"));
+        QCOMPARE(members.value(RowAction::Rekey), 1);
+        QCOMPARE(members.value(RowAction::KeptLive), 1);
+        QCOMPARE(members.value(RowAction::Insert), 1);
         QCOMPARE(planned.collisions.size(), 1);
         const PlanListing &kept = planned.collisions.first();
         QCOMPARE(kept.table, QStringLiteral("public.repo member"));
         QCOMPARE(kept.key, QStringLiteral("81,7"));
-        QCOMPARE(kept.action, QStringLiteral("kept-live"));
+        QCOMPARE(kept.action, RowAction::KeptLive);
         QVERIFY2(kept.reason.contains(QLatin1String("moved copy (2,7) stays")), qPrintable(kept.reason));
         QVERIFY(planned.summary().contains(kept.reason));
 
@@ -173,9 +173,9 @@ private slots:
                 .append("INSERT INTO review VALUES (1, 2, 10); DELETE FROM person WHERE id = 81;")
                 .constData());
         const RestorePlan planned = m_incident.plan(QStringLiteral("person:81"));
-        const QMap<QString, qint64> members = planned.counts.value(QStringLiteral("public.repo member"));
-        QCOMPARE(members.value(QStringLiteral("rekey")), 1);
-        QCOMPARE(members.value(QStringLiteral("kept-live")), 1);
+        const QMap<RowAction, qint64> members = planned.counts.value(QStringLiteral("public.repo member"));
+        QCOMPARE(members.value(RowAction::Rekey), 1);
+        QCOMPARE(members.value(RowAction::KeptLive), 1);
         QCOMPARE(planned.collisions.size(), 1);
         const PlanListing &kept = planned.collisions.first();
         QCOMPARE(kept.key, QStringLiteral("81,10"));

@@ -362,7 +362,7 @@ private slots:
         if (!finding) {
             QStringList listed;
             for (const PlanListing &listing : m_plan.collisions + m_plan.unrestorable)
-                listed << QStringLiteral("%1 %2 %3").arg(listing.table, listing.key, listing.action);
+                listed << QStringLiteral("%1 %2 %3").arg(listing.table, listing.key, rowActionName(listing.action));
             expect.fail(QStringLiteral(
                 "plan: expected a finding on app.users 12 (dependant app.user_emails 801 skipped), got none; "
                 "collisions and unrestorable: %1")

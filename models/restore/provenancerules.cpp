@@ -1,0 +1,366 @@
+#include "restore/provenancerules.h"
+
+#include "db/arrayliteral.h"
+#include "db/pgraw.h"
+#include "db/sqlident.h"
+#include "restore/movedkeys.h"
+#include "restore/restoresql.h"
+#include "restore/rowaction.h"
+
+#include <algorithm>
+
+namespace salvage {
+
+namespace {
+
+const QString kAction = rowActionColumn();
+const QString kLive = QStringLiteral("\"_salvage_live\"");
+const QString kReason = QStringLiteral("\"_salvage_reason\"");
+const QString kRoot = QStringLiteral("\"_salvage_root\"");
+
+/// Deleting the parent only empties the key: the row itself stays.
+bool nullsOnDelete(const ClosureBuilder::Edge &edge)
+{
+    return edge.foreignKey
+        && (edge.foreignKey->onDelete == FkAction::SetNull || edge.foreignKey->onDelete == FkAction::SetDefault);
+}
+
+} // namespace
+
+ProvenanceRules::ProvenanceRules(const PgRaw &session, const QHash<QString, QString> &staging,
+    const QHash<QString, QStringList> &columns, const QList<ClosureBuilder::Edge> &edges, const MovedKeys *movedKeys)
+    : m_session(session)
+    , m_staging(staging)
+    , m_columns(columns)
+    , m_edges(edges)
+    , m_movedKeys(movedKeys)
+{
+}
+
+qint64 ProvenanceRules::update(const QString &sql) const
+{
+    return PgRaw::affected(m_session.exec(sql));
+}
+
+qint64 ProvenanceRules::wakeWaiting(const Table &table, const QString &s) const
+{
+    QStringList incident { QStringLiteral("false") };
+    for (const ClosureBuilder::Edge &edge : takingEdges(table))
+        incident << QStringLiteral("(%1 AND %2)")
+                        .arg(RestoreSql::notNull(QStringLiteral("x"), edge.columns),
+                            incidentParent(edge, QStringLiteral("x"), false));
+    return update(QStringLiteral("UPDATE %1 x SET %2 = NULL WHERE %3 AND (%4)")
+                      .arg(s, kAction, rowActionIs(QStringLiteral("x"), RowAction::Waiting),
+                          incident.join(QStringLiteral(" OR "))));
+}
+
+void ProvenanceRules::keepWaitingDeleted(const Table &, const QString &s) const
+{
+    m_session.exec(QStringLiteral("UPDATE %1 SET %2, %3 = $1 WHERE %4")
+                       .arg(s, rowActionIs(QString(), RowAction::DeletedSince), kReason,
+                           rowActionIs(QString(), RowAction::Waiting)),
+        { QStringLiteral(
+            "deleted since the backup: no parent it had in the backup is a root or restored, so the incident did not "
+            "take it") });
+}
+
+QString ProvenanceRules::incidentParent(
+    const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const
+{
+    // The parent is a root or a row the plan restores (or, while its own table is being decided,
+    // not yet decided): what the incident did to it, the plan undoes.
+    const QString parentStaging = staged(*edge.parent);
+    if (parentStaging.isEmpty())
+        return QStringLiteral("false");
+    // Only a row of the same table can still be undecided for a good reason (a self-reference is
+    // decided in passes); a parent table decided later, in a cycle, proves nothing yet.
+    const QString pending
+        = pendingCounts && edge.parent == edge.child ? QStringLiteral(" OR m.%1 IS NULL").arg(kAction) : QString();
+    QString condition = QStringLiteral("EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (m.%3 OR %4%5))")
+                            .arg(sql::quoteIdent(parentStaging),
+                                RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, alias, edge.columns), kRoot,
+                                rowActionIn(QStringLiteral("m"), restoredRowActions()), pending);
+    // A row mapped onto its live entity (keep-live) had its children pointed at that live row.
+    if (edge.columns.size() == 1 && edge.parentColumns == edge.parent->primaryKey)
+        condition += QStringLiteral(" OR EXISTS (SELECT 1 FROM %1 m WHERE %2 AND m.%3 = %4.%5)")
+                         .arg(sql::quoteIdent(parentStaging), rowActionIs(QStringLiteral("m"), RowAction::Mapped),
+                             kLive, alias, sql::quoteIdent(edge.columns.first()));
+    return QLatin1Char('(') + condition + QLatin1Char(')');
+}
+
+QList<ClosureBuilder::Edge> ProvenanceRules::takingEdges(const Table &table) const
+{
+    // Deleting the parent through such a link deletes the row or needs it gone first; a link ON
+    // DELETE SET NULL/DEFAULT would only have emptied the key.
+    QList<ClosureBuilder::Edge> result;
+    for (const ClosureBuilder::Edge &edge : ClosureBuilder::edgesFrom(m_edges, table))
+        if (!nullsOnDelete(edge) && !staged(*edge.parent).isEmpty())
+            result.append(edge);
+    return result;
+}
+
+bool ProvenanceRules::repointedByIncident(const Table &table, const ClosureBuilder::Edge &edge, const QString &s)
+{
+    const QString cached
+        = QStringLiteral("%1|%2|%3")
+              .arg(table.qualifiedName(), edge.columns.join(QLatin1Char(',')), edge.parent->qualifiedName());
+    if (const auto found = m_repointed.constFind(cached); found != m_repointed.constEnd())
+        return *found;
+    const QStringList &pk = table.primaryKey;
+    const qsizetype inKey = std::count_if(
+        edge.columns.cbegin(), edge.columns.cend(), [&pk](const QString &column) { return pk.contains(column); });
+    QString sql;
+    if (inKey == edge.columns.size()) {
+        // The link lies in the key: the incident's moves are the moved copies found for this link.
+        QStringList copyColumns;
+        const QStringList liveKey = MovedKeys::liveKeyColumns(pk);
+        for (const QString &column : edge.columns)
+            copyColumns << liveKey.at(pk.indexOf(column));
+        sql = QStringLiteral("SELECT EXISTS (SELECT 1 FROM %1 s WHERE %2 AND (%3) IS DISTINCT FROM (%4))")
+                  .arg(s, rowActionIn(QStringLiteral("s"), { RowAction::Rekey, RowAction::Follows }),
+                      RestoreSql::prefixed(QStringLiteral("s"), edge.columns),
+                      RestoreSql::prefixed(QStringLiteral("s"), copyColumns));
+    } else {
+        sql = QStringLiteral("SELECT EXISTS (SELECT 1 FROM %1 s JOIN %2 l ON %3 WHERE %4 AND %5 AND (%6) "
+                             "IS DISTINCT FROM (%7) "
+                             "AND %8)")
+                  .arg(s, table.sqlName(), RestoreSql::equal(QStringLiteral("s"), pk, QStringLiteral("l"), pk),
+                      rowActionIs(QStringLiteral("s"), RowAction::Present),
+                      RestoreSql::notNull(QStringLiteral("s"), edge.columns),
+                      RestoreSql::prefixed(QStringLiteral("s"), edge.columns),
+                      RestoreSql::prefixed(QStringLiteral("l"), edge.columns),
+                      incidentParent(edge, QStringLiteral("s"), false));
+    }
+    const bool repointed = PgRaw::value(m_session.exec(sql), 0, 0) == QLatin1String("t");
+    m_repointed.insert(cached, repointed);
+    return repointed;
+}
+
+qint64 ProvenanceRules::markKnownDeleted(const Table &table, const QString &s, const QStringList &knownDeleted) const
+{
+    if (knownDeleted.isEmpty())
+        return 0;
+    return PgRaw::affected(m_session.exec(
+        QStringLiteral("UPDATE %1 s SET %2 = %6, %3 = $1 WHERE s.%2 IS NULL AND NOT s.%4 AND %5 = ANY ($2::text[])")
+            .arg(s, kAction, kReason, kRoot, RestoreSql::keyText(QStringLiteral("s"), table.primaryKey),
+                rowActionSql(RowAction::DeletedSince)),
+        { QStringLiteral("deleted since the backup, as the plan before the run found"), arrayLiteral(knownDeleted) }));
+}
+
+qint64 ProvenanceRules::markWithDeletedParents(const Table &table, const QString &s) const
+{
+    // A parent life deleted since the backup took this row along (or needed it gone first).
+    qint64 marked = 0;
+    for (const ClosureBuilder::Edge &edge : takingEdges(table)) {
+        marked += PgRaw::affected(m_session.exec(
+            QStringLiteral("UPDATE %1 x SET %2 = %9, %3 = $1 || %4 || $2 WHERE x.%2 IS NULL AND NOT x.%5 AND %6 "
+                           "AND EXISTS (SELECT 1 FROM %7 m WHERE %8 AND %10)")
+                .arg(s, kAction, kReason, RestoreSql::keyText(QStringLiteral("x"), edge.columns), kRoot,
+                    RestoreSql::notNull(QStringLiteral("x"), edge.columns), sql::quoteIdent(staged(*edge.parent)),
+                    RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns),
+                    rowActionSql(RowAction::DeletedSince))
+                .arg(rowActionIn(QStringLiteral("m"), { RowAction::DeletedSince, RowAction::Cascade })),
+            { QStringLiteral("deleted since the backup with its parent %1 (%2 = ")
+                    .arg(edge.parent->qualifiedName(), edge.columns.join(QLatin1Char(','))),
+                QStringLiteral("), which is not restored") }));
+    }
+    return marked;
+}
+
+qint64 ProvenanceRules::markByProvenance(const Table &table, const QString &s, const QString &rule)
+{
+    // A missing row comes back only when the incident deleted it. Rows the operator chose (roots)
+    // always do.
+    const QList<ClosureBuilder::Edge> edges = takingEdges(table);
+    const QString undecided = QStringLiteral("x.%1 IS NULL AND NOT x.%2").arg(kAction, kRoot);
+    QStringList incident { QStringLiteral("false") };
+    for (const ClosureBuilder::Edge &edge : edges)
+        incident << QStringLiteral("(%1 AND %2)")
+                        .arg(RestoreSql::notNull(QStringLiteral("x"), edge.columns),
+                            incidentParent(edge, QStringLiteral("x"), true));
+    qint64 marked = 0;
+    // In the closure only through keys ON DELETE SET NULL: deleting such a parent would have emptied
+    // the key, not deleted the row.
+    for (const ClosureBuilder::Edge &edge : ClosureBuilder::edgesFrom(m_edges, table)) {
+        if (!nullsOnDelete(edge) || staged(*edge.parent).isEmpty())
+            continue;
+        marked += PgRaw::affected(m_session.exec(
+            QStringLiteral("UPDATE %1 x SET %2, %3 = $1 || %4 || $2 WHERE %5 AND NOT (%6) AND %7 "
+                           "AND EXISTS (SELECT 1 FROM %8 m WHERE %9)")
+                .arg(s, rowActionIs(QString(), RowAction::DeletedSince), kReason,
+                    RestoreSql::keyText(QStringLiteral("x"), edge.columns), undecided,
+                    incident.join(QStringLiteral(" OR ")), RestoreSql::notNull(QStringLiteral("x"), edge.columns),
+                    sql::quoteIdent(staged(*edge.parent)),
+                    RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns)),
+            { QStringLiteral("deleted since the backup: it is in the closure only through %1 = ")
+                    .arg(edge.columns.join(QLatin1Char(','))),
+                QStringLiteral(
+                    " (%1, ON DELETE %2): deleting that row would have emptied the key, not deleted this one")
+                    .arg(edge.parent->qualifiedName(), fkActionSql(edge.foreignKey->onDelete).toUpper()) }));
+    }
+    // A parent in a table decided later (a cycle) may yet be restored: the row waits for it (settle()).
+    QStringList waiting { QStringLiteral("false") };
+    for (const ClosureBuilder::Edge &edge : edges)
+        if (edge.parent != edge.child)
+            waiting << QStringLiteral("(%1 AND EXISTS (SELECT 1 FROM %2 m WHERE %3 AND (m.%4 IS NULL OR %5)))")
+                           .arg(RestoreSql::notNull(QStringLiteral("x"), edge.columns),
+                               sql::quoteIdent(staged(*edge.parent)),
+                               RestoreSql::equal(
+                                   QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns),
+                               kAction, rowActionIs(QStringLiteral("m"), RowAction::Waiting));
+    update(QStringLiteral("UPDATE %1 x SET %2 WHERE %3 AND NOT (%4) AND (%5)")
+               .arg(s, rowActionIs(QString(), RowAction::Waiting), undecided, incident.join(QStringLiteral(" OR ")),
+                   waiting.join(QStringLiteral(" OR "))));
+    // No parent of it is a root or restored: every parent it had in the backup is still in live,
+    // so life deleted it.
+    marked += PgRaw::affected(m_session.exec(QStringLiteral("UPDATE %1 x SET %2, %3 = $1 WHERE %4 AND NOT (%5)")
+                                                 .arg(s, rowActionIs(QString(), RowAction::DeletedSince), kReason,
+                                                     undecided, incident.join(QStringLiteral(" OR "))),
+        { QStringLiteral(
+            "deleted since the backup: no parent it had in the backup is a root or restored (they are in live, or life "
+            "deleted them), so the incident did not take it") }));
+
+    // It went with a root or restored parent through a link the incident did not re-point in this
+    // table (a cascade, or deleted so that the parent could go): restored. Through a link the
+    // incident did re-point, it was either skipped by the incident or already gone.
+    QList<ClosureBuilder::Edge> repointed;
+    QStringList wentWithParent { QStringLiteral("false") };
+    for (const ClosureBuilder::Edge &edge : edges) {
+        const QString through = QStringLiteral("(%1 AND %2)")
+                                    .arg(RestoreSql::notNull(QStringLiteral("x"), edge.columns),
+                                        incidentParent(edge, QStringLiteral("x"), true));
+        if (repointedByIncident(table, edge, s))
+            repointed << edge;
+        else
+            wentWithParent << through;
+    }
+    if (repointed.isEmpty())
+        return marked;
+    update(QStringLiteral("UPDATE %1 x SET %2 WHERE %3 AND NOT (%4)")
+               .arg(s, rowActionIs(QString(), RowAction::Unexplained), undecided,
+                   wentWithParent.join(QStringLiteral(" OR "))));
+    for (const ClosureBuilder::Edge &edge : std::as_const(repointed))
+        markSkippedByIncident(table, edge, s, rule);
+    marked += PgRaw::affected(m_session.exec(QStringLiteral("UPDATE %1 x SET %2, %3 = $1 WHERE %4")
+                                                 .arg(s, rowActionIs(QString(), RowAction::DeletedSince), kReason,
+                                                     rowActionIs(QStringLiteral("x"), RowAction::Unexplained)),
+        { QStringLiteral(
+            "deleted since the backup: the incident re-pointed such rows of its parent, and re-pointing this one would "
+            "have broken no key or rule, so it was gone before the incident ran") }));
+    return marked;
+}
+
+QString ProvenanceRules::beforeIncident(const Table &table, const QString &s) const
+{
+    // The table as the incident found it, as far as the plan knows: live, and the rows the plan
+    // brings back (or puts back) as BACKUP had them.
+    const QStringList columns = m_columns.value(table.qualifiedName());
+    return QStringLiteral("(SELECT %1 FROM %2 l UNION ALL SELECT %3 FROM %4 b WHERE b.%5 IS NULL OR %6)")
+        .arg(sql::quoteIdentList(columns), table.sqlName(), RestoreSql::prefixed(QStringLiteral("b"), columns), s,
+            kAction, rowActionIn(QStringLiteral("b"), restoredRowActions() << RowAction::Repoint));
+}
+
+QString ProvenanceRules::substituted(
+    const Table &table, const ClosureBuilder::Edge &edge, const QString &s, const QString &targets) const
+{
+    // Rows still unexplained, as the incident would have made them: the link re-pointed to where it
+    // re-pointed the parent's other rows.
+    QStringList columns;
+    QStringList match;
+    for (const QString &column : m_columns.value(table.qualifiedName())) {
+        const qsizetype position = edge.columns.indexOf(column);
+        columns << (position < 0
+                ? QStringLiteral("x.") + sql::quoteIdent(column)
+                : QStringLiteral("m.\"_salvage_t%1\" AS %2").arg(position).arg(sql::quoteIdent(column)));
+    }
+    for (qsizetype i = 0; i < edge.columns.size(); ++i)
+        match << QStringLiteral("x.%1 = m.\"_salvage_p%2\"").arg(sql::quoteIdent(edge.columns.at(i))).arg(i);
+    // The row's own key, apart from the substituted columns (the key may hold them).
+    for (qsizetype i = 0; i < table.primaryKey.size(); ++i)
+        columns << QStringLiteral("x.%1 AS \"_salvage_k%2\"").arg(sql::quoteIdent(table.primaryKey.at(i))).arg(i);
+    return QStringLiteral("SELECT %1 FROM %2 x JOIN (%3) m ON %4 WHERE %5")
+        .arg(columns.join(QStringLiteral(", ")), s, targets, match.join(QStringLiteral(" AND ")),
+            rowActionIs(QStringLiteral("x"), RowAction::Unexplained));
+}
+
+void ProvenanceRules::markSkippedByIncident(
+    const Table &table, const ClosureBuilder::Edge &edge, const QString &s, const QString &rule) const
+{
+    const QStringList &pk = table.primaryKey;
+    const QString targets = m_movedKeys ? m_movedKeys->targets(edge) : QString();
+    QStringList ownKey;
+    QStringList ownKeyMatch;
+    for (qsizetype i = 0; i < pk.size(); ++i) {
+        ownKey << QStringLiteral("\"_salvage_k%1\"").arg(i);
+        ownKeyMatch << QStringLiteral("x.%1 = c.\"_salvage_k%2\"").arg(sql::quoteIdent(pk.at(i))).arg(i);
+    }
+    const QString restore = QStringLiteral("UPDATE %1 x SET %2 = NULL FROM (%3) c WHERE %5 AND %4")
+                                .arg(s, kAction, QStringLiteral("%1"), ownKeyMatch.join(QStringLiteral(" AND ")),
+                                    rowActionIs(QStringLiteral("x"), RowAction::Unexplained));
+    QStringList parentMatch;
+    for (qsizetype i = 0; i < edge.columns.size(); ++i)
+        parentMatch << QStringLiteral("x.%1 = m.\"_salvage_p%2\"").arg(sql::quoteIdent(edge.columns.at(i))).arg(i);
+    // The incident moved none of this parent's rows anywhere: nothing was re-pointed for it, the
+    // row went with its parent.
+    update(
+        QStringLiteral("UPDATE %1 x SET %2 = NULL WHERE %7 AND %3 AND %4 AND NOT EXISTS (SELECT 1 FROM (%5) m "
+                       "WHERE %6)")
+            .arg(s, kAction, RestoreSql::notNull(QStringLiteral("x"), edge.columns),
+                incidentParent(edge, QStringLiteral("x"), true),
+                targets.isEmpty() ? QStringLiteral("SELECT NULL AS \"_salvage_p0\" WHERE false") : targets,
+                parentMatch.join(QStringLiteral(" AND ")), rowActionIs(QStringLiteral("x"), RowAction::Unexplained)));
+    if (targets.isEmpty())
+        return;
+    const QString sub = substituted(table, edge, s, targets);
+    const QString keys = ownKey.join(QStringLiteral(", "));
+
+    // The row it would have become already exists at the target (the same values but the moved
+    // link and a surrogate id): another victim's moved row, or the target's own.
+    QStringList compared;
+    for (const QString &column : m_columns.value(table.qualifiedName()))
+        if (!(pk.size() == 1 && pk.first() == column && !edge.columns.contains(column)))
+            compared << column;
+    update(restore.arg(QStringLiteral(
+        "SELECT DISTINCT %1 FROM (%2) y WHERE EXISTS (SELECT 1 FROM %3 l WHERE %4 AND ROW(%5)::text = ROW(%6)::text)")
+                           .arg(keys, sub, beforeIncident(table, s),
+                               RestoreSql::equal(QStringLiteral("l"), QStringLiteral("y"), edge.columns),
+                               RestoreSql::prefixed(QStringLiteral("l"), compared),
+                               RestoreSql::prefixed(QStringLiteral("y"), compared))));
+
+    // It would have duplicated a unique key (a real one, a declared one, or the primary key when the
+    // link lies in it).
+    QList<UniqueKey> uniqueKeys = table.uniqueKeys;
+    if (std::all_of(
+            edge.columns.cbegin(), edge.columns.cend(), [&pk](const QString &column) { return pk.contains(column); })) {
+        UniqueKey primary;
+        primary.valid = true;
+        primary.columns = pk;
+        for (const QString &column : pk)
+            primary.elements << sql::quoteIdent(column);
+        uniqueKeys.prepend(primary);
+    }
+    for (const UniqueKey &key : std::as_const(uniqueKeys)) {
+        if (!RestoreSql::comparable(key))
+            continue;
+        update(restore.arg(QStringLiteral("SELECT DISTINCT %1 FROM (SELECT %2, %3 FROM (%4) y WHERE true%5) a "
+                                          "JOIN (SELECT %3 FROM %6 y WHERE true%5) b ON %7")
+                               .arg(keys, keys, RestoreSql::keyElements(key), sub, RestoreSql::keyPredicate(key),
+                                   beforeIncident(table, s), RestoreSql::keyElementsMatch(key))));
+    }
+
+    // It would have referenced the target from two links at once (a self-follow).
+    for (const ClosureBuilder::Edge &other : ClosureBuilder::edgesFrom(m_edges, table)) {
+        if (other.columns == edge.columns || other.parent != edge.parent || other.parentColumns != edge.parentColumns)
+            continue;
+        update(restore.arg(QStringLiteral("SELECT DISTINCT %1 FROM (%2) y WHERE (%3) = (%4)")
+                               .arg(keys, sub, RestoreSql::prefixed(QStringLiteral("y"), other.columns),
+                                   RestoreSql::prefixed(QStringLiteral("y"), edge.columns))));
+    }
+
+    // It would have broken a rule the application checks in code.
+    if (!rule.isEmpty())
+        update(restore.arg(
+            QStringLiteral("SELECT DISTINCT %1 FROM (%2) y WHERE NOT coalesce((%3), true)").arg(keys, sub, rule)));
+}
+
+} // namespace salvage

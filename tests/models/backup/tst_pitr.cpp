@@ -1,0 +1,341 @@
+// Point-in-time recovery on real clusters: a source cluster archives its WAL into a directory, a
+// base backup is taken, rows are written in three phases separated by recorded instants, and
+// recovery to each instant must hold exactly the rows committed before it.
+#include "backup/pitrevents.h"
+#include "backup/pitrrecovery.h"
+#include "backup/pitrsource.h"
+#include "core/error.h"
+#include "core/process.h"
+#include "db/pgcluster.h"
+#include "jobs/jobcontrol.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <libpq-fe.h>
+
+using namespace salvage;
+
+namespace {
+
+QString queryValue(const QString &conninfo, const QString &sql)
+{
+    PGconn *connection = PQconnectdb(conninfo.toUtf8().constData());
+    if (PQstatus(connection) != CONNECTION_OK) {
+        const QString error = QString::fromUtf8(PQerrorMessage(connection));
+        PQfinish(connection);
+        throw Error(error);
+    }
+    PGresult *result = PQexec(connection, sql.toUtf8().constData());
+    const ExecStatusType status = PQresultStatus(result);
+    QString value;
+    if (status == PGRES_TUPLES_OK && PQntuples(result) > 0)
+        value = QString::fromUtf8(PQgetvalue(result, 0, 0));
+    const QString error = QString::fromUtf8(PQresultErrorMessage(result));
+    PQclear(result);
+    PQfinish(connection);
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+        throw Error(error);
+    return value;
+}
+
+QString serverUser()
+{
+    return runningAsRoot() ? QStringLiteral("postgres") : QString();
+}
+
+/// A directory the server's user can write (under /root it could not).
+QString reachableDir(const QString &path)
+{
+    QDir().mkpath(path);
+    if (runningAsRoot())
+        runProcess({ QStringLiteral("chown"), { QStringLiteral("postgres:postgres"), path } });
+    return path;
+}
+
+bool anyServerOn(const QString &dir)
+{
+    QProcess pgrep;
+    pgrep.start(QStringLiteral("pgrep"),
+        { QStringLiteral("-f"), QStringLiteral("postgres -D .*") + QFileInfo(dir).fileName() });
+    pgrep.waitForFinished();
+    return !pgrep.readAllStandardOutput().trimmed().isEmpty();
+}
+
+} // namespace
+
+class TestPitr : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+    std::unique_ptr<PgCluster> m_source;
+    QString m_work; ///< where the server's user can write: archive, base backups
+    QString m_archive;
+    QString m_base;
+    QString m_baseTar;
+    QString m_t0, m_t1, m_t2; ///< instants between the phases, as the server printed them
+    QString m_lastSegment;
+    QString m_pgBackRest; ///< the program, when installed
+    QString m_repo;
+
+    QString source(const QString &sql) { return queryValue(m_source->conninfo(QStringLiteral("shop")), sql); }
+
+    PitrRecovery::Result recoverTo(const QString &time, const QString &name, const QString &base = {})
+    {
+        PitrRecovery::Request request;
+        request.source = std::make_shared<ArchiveDirectorySource>(base.isEmpty() ? m_base : base, m_archive);
+        request.target = PitrTarget::time(time);
+        request.clusterDir = m_tmp.filePath(name);
+        request.database = QStringLiteral("shop");
+        JobControl control;
+        return PitrRecovery::recover(request, control);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_tmp.isValid());
+        m_source = std::make_unique<PgCluster>(m_tmp.filePath(QStringLiteral("source")));
+        m_source->initialize();
+        m_work = reachableDir(QFileInfo(m_source->dataDir()).absolutePath() + QStringLiteral("/work"));
+        m_archive = reachableDir(m_work + QStringLiteral("/archive"));
+        QFile conf(m_source->dataDir() + QStringLiteral("/postgresql.conf"));
+        QVERIFY(conf.open(QIODevice::Append));
+        // With pgBackRest installed, the same WAL also goes into a pgBackRest repository.
+        m_pgBackRest = QStandardPaths::findExecutable(QStringLiteral("pgbackrest"));
+        m_repo = reachableDir(m_work + QStringLiteral("/pgbackrest"));
+        const QString pgBackRestOptions = QStringLiteral("--stanza=salvage --repo1-path=%1 --pg1-path=%2 "
+                                                         "--log-level-file=off --log-level-console=warn")
+                                              .arg(m_repo, m_source->dataDir());
+        const QString push = m_pgBackRest.isEmpty()
+            ? QString()
+            : QStringLiteral(" && %1 %2 archive-push %p").arg(m_pgBackRest, pgBackRestOptions);
+        conf.write(
+            QStringLiteral("archive_mode = on\narchive_command = 'cp %p %1/%f%2'\n").arg(m_archive, push).toUtf8());
+        conf.close();
+        m_source->start();
+        const QStringList pgBackRestConnection { QStringLiteral("--stanza=salvage"),
+            QStringLiteral("--repo1-path=") + m_repo, QStringLiteral("--pg1-path=") + m_source->dataDir(),
+            QStringLiteral("--pg1-socket-path=") + m_source->socketDir(),
+            QStringLiteral("--pg1-port=") + QString::number(m_source->port()),
+            QStringLiteral("--pg1-user=") + m_source->superuser(), QStringLiteral("--log-level-file=off") };
+        if (!m_pgBackRest.isEmpty()) {
+            const ProcessResult created = runProcess(
+                { m_pgBackRest, pgBackRestConnection + QStringList { QStringLiteral("stanza-create") }, serverUser() });
+            QVERIFY2(created.exitCode == 0, qPrintable(created.output));
+        }
+        m_source->createDatabase(QStringLiteral("shop"));
+        source(QStringLiteral("CREATE TABLE items (id int PRIMARY KEY, phase int NOT NULL)"));
+        source(QStringLiteral("INSERT INTO items SELECT g, 0 FROM generate_series(1, 100) g"));
+
+        const QStringList connection { QStringLiteral("-h"), m_source->socketDir(), QStringLiteral("-p"),
+            QString::number(m_source->port()), QStringLiteral("-U"), m_source->superuser(), QStringLiteral("-c"),
+            QStringLiteral("fast") };
+        const QString bin = PgCluster::findBinDir();
+        m_base = m_work + QStringLiteral("/base");
+        ProcessResult plain = runProcess({ bin + QStringLiteral("/pg_basebackup"),
+            QStringList {
+                QStringLiteral("-D"), m_base, QStringLiteral("-Fp"), QStringLiteral("-X"), QStringLiteral("none") }
+                + connection,
+            serverUser() });
+        QVERIFY2(plain.exitCode == 0, qPrintable(plain.output));
+        const QString tarDir = m_work + QStringLiteral("/basetar");
+        ProcessResult tar = runProcess({ bin + QStringLiteral("/pg_basebackup"),
+            QStringList {
+                QStringLiteral("-D"), tarDir, QStringLiteral("-Ft"), QStringLiteral("-X"), QStringLiteral("none") }
+                + connection,
+            serverUser() });
+        QVERIFY2(tar.exitCode == 0, qPrintable(tar.output));
+        m_baseTar = tarDir + QStringLiteral("/base.tar");
+        if (!m_pgBackRest.isEmpty()) {
+            const ProcessResult backup = runProcess({ m_pgBackRest,
+                pgBackRestConnection
+                    + QStringList { QStringLiteral("--type=full"), QStringLiteral("--start-fast"),
+                        QStringLiteral("backup") },
+                serverUser(), 300000 });
+            QVERIFY2(backup.exitCode == 0, qPrintable(backup.output));
+        }
+
+        // Three phases; each instant is read after the phase's commit and before the next one's.
+        QThread::msleep(50);
+        m_t0 = source(QStringLiteral("SELECT clock_timestamp()::text"));
+        QThread::msleep(50);
+        source(QStringLiteral("INSERT INTO items SELECT g, 1 FROM generate_series(101, 150) g"));
+        QThread::msleep(50);
+        m_t1 = source(QStringLiteral("SELECT clock_timestamp()::text"));
+        QThread::msleep(50);
+        source(QStringLiteral("INSERT INTO items SELECT g, 2 FROM generate_series(151, 170) g"));
+        QThread::msleep(50);
+        m_t2 = source(QStringLiteral("SELECT clock_timestamp()::text"));
+        QThread::msleep(50);
+        source(QStringLiteral("INSERT INTO items SELECT g, 3 FROM generate_series(171, 175) g"));
+        m_lastSegment = source(QStringLiteral("SELECT pg_walfile_name(pg_switch_wal())"));
+        for (int wait = 0; wait < 300 && !QFileInfo::exists(m_archive + QLatin1Char('/') + m_lastSegment); ++wait)
+            QThread::msleep(100);
+        QVERIFY2(QFileInfo::exists(m_archive + QLatin1Char('/') + m_lastSegment), "the last segment was not archived");
+    }
+
+    void cleanupTestCase()
+    {
+        if (m_source)
+            m_source->destroy();
+    }
+
+    void recoversExactlyTheRowsCommittedBeforeEachInstant_data()
+    {
+        QTest::addColumn<int>("instant");
+        QTest::addColumn<QString>("phases");
+        QTest::newRow("before phase 1") << 0 << "0:100";
+        QTest::newRow("after phase 1") << 1 << "0:100,1:50";
+        QTest::newRow("after phase 2") << 2 << "0:100,1:50,2:20";
+    }
+    void recoversExactlyTheRowsCommittedBeforeEachInstant()
+    {
+        QFETCH(int, instant);
+        QFETCH(QString, phases);
+        const QString time = QList<QString> { m_t0, m_t1, m_t2 }.at(instant);
+        const QString dir = QStringLiteral("pitr%1").arg(instant);
+        const PitrRecovery::Result result = recoverTo(time, dir);
+        QCOMPARE(result.database, QStringLiteral("shop"));
+        QVERIFY2(
+            result.stoppedAt.contains(QStringLiteral("recovery stopping before commit")), qPrintable(result.stoppedAt));
+        // On the timeline: the base backup began before the instant, and replay stopped at the
+        // first commit after it (the next phase's).
+        const QDateTime target = PitrTarget::time(time).instant;
+        QVERIFY(result.baseBackupStarted.isValid() && result.baseBackupStarted <= target);
+        QVERIFY2(result.stoppedAtTime > target && result.stoppedAtTime < target.addSecs(10),
+            qPrintable(result.stoppedAtTime.toString(Qt::ISODateWithMs)));
+        const QList<Annotations::ManualEvent> events = PitrEvents::of(result, PitrTarget::time(time));
+        QCOMPARE(events.size(), 2);
+        QCOMPARE(events.at(1).instantMs, result.stoppedAtTime.toMSecsSinceEpoch());
+        QVERIFY(events.at(1).id.startsWith(PitrEvents::idPrefix));
+        QCOMPARE(queryValue(result.conninfo,
+                     QStringLiteral("SELECT string_agg(phase || ':' || n, ',' ORDER BY phase) FROM (SELECT phase, "
+                                    "count(*) n FROM items GROUP BY phase) p")),
+            phases);
+        // The recovered server must not archive into the operator's archive.
+        QCOMPARE(queryValue(result.conninfo, QStringLiteral("SHOW archive_mode")), QStringLiteral("off"));
+        PgCluster(m_tmp.filePath(dir)).destroy();
+    }
+
+    void recoversFromATarBaseBackup()
+    {
+        const PitrRecovery::Result result = recoverTo(m_t1, QStringLiteral("pitrtar"), m_baseTar);
+        QCOMPARE(queryValue(result.conninfo, QStringLiteral("SELECT count(*) FROM items")), QStringLiteral("150"));
+        PgCluster(m_tmp.filePath(QStringLiteral("pitrtar"))).destroy();
+    }
+
+    void recoversFromAPgBackRestStanza()
+    {
+        if (m_pgBackRest.isEmpty())
+            QSKIP("pgBackRest is not installed (Debian package pgbackrest; installer/install-deps.sh installs it)");
+        PitrRecovery::Request request;
+        request.source = std::make_shared<PgBackRestSource>(QStringLiteral("salvage"), m_repo);
+        request.target = PitrTarget::time(m_t1);
+        request.clusterDir = m_tmp.filePath(QStringLiteral("pgbackrest"));
+        request.database = QStringLiteral("shop");
+        JobControl control;
+        const PitrRecovery::Result result = PitrRecovery::recover(request, control);
+        QVERIFY(result.segmentsReplayed > 0);
+        QCOMPARE(queryValue(result.conninfo, QStringLiteral("SELECT count(*) FROM items")), QStringLiteral("150"));
+        PgCluster(request.clusterDir).destroy();
+        QVERIFY_THROWS_EXCEPTION(Error, PgBackRestSource(QStringLiteral("nosuchstanza"), m_repo));
+    }
+
+    void aTargetBeforeTheBaseBackupIsRefusedAndLeavesNothing()
+    {
+        const QString dir = m_tmp.filePath(QStringLiteral("early"));
+        try {
+            recoverTo(QStringLiteral("2001-01-01 00:00:00+00"), QStringLiteral("early"));
+            QFAIL("recovery to a time before the base backup succeeded");
+        } catch (const Error &error) {
+            QVERIFY2(QString::fromUtf8(error.what()).contains(QStringLiteral("before the base backup")), error.what());
+        }
+        QVERIFY(!PgCluster(dir).exists());
+        QVERIFY(!anyServerOn(dir));
+    }
+
+    void aMissingSegmentGivesTheServersReasonAndLeavesNothing()
+    {
+        // A copy of the archive without the segment that holds phase 2's commit onwards.
+        const QString gappy = reachableDir(m_work + QStringLiteral("/gappy"));
+        for (const QString &name : QDir(m_archive).entryList(QDir::Files))
+            if (name != m_lastSegment)
+                QFile::copy(m_archive + QLatin1Char('/') + name, gappy + QLatin1Char('/') + name);
+        if (runningAsRoot()) // copies made as root: the server's user must read them
+            runProcess(
+                { QStringLiteral("chown"), { QStringLiteral("-R"), QStringLiteral("postgres:postgres"), gappy } });
+        PitrRecovery::Request request;
+        request.source = std::make_shared<ArchiveDirectorySource>(m_base, gappy);
+        request.target = PitrTarget::time(m_t2);
+        request.clusterDir = m_tmp.filePath(QStringLiteral("gap"));
+        JobControl control;
+        try {
+            PitrRecovery::recover(request, control);
+            QFAIL("recovery past a missing segment succeeded");
+        } catch (const Error &error) {
+            const QString message = QString::fromUtf8(error.what());
+            QVERIFY2(message.contains(QStringLiteral("before configured recovery target was reached")), error.what());
+        }
+        QVERIFY(!PgCluster(request.clusterDir).exists());
+        QVERIFY(!anyServerOn(request.clusterDir));
+    }
+
+    void cancelDuringReplayLeavesNoClusterAndNoFiles()
+    {
+        PitrRecovery::Request request;
+        request.source = std::make_shared<ArchiveDirectorySource>(m_base, m_archive);
+        request.target = PitrTarget::time(m_t2);
+        request.clusterDir = m_tmp.filePath(QStringLiteral("cancelled"));
+        JobControl *self = nullptr;
+        JobControl control([&](qint64, qint64, const QString &status) {
+            if (status.startsWith(QStringLiteral("Replaying")))
+                self->requestCancel();
+        });
+        self = &control;
+        QVERIFY_THROWS_EXCEPTION(Cancelled, PitrRecovery::recover(request, control));
+        QVERIFY(!PgCluster(request.clusterDir).exists());
+        QVERIFY(!anyServerOn(request.clusterDir));
+    }
+
+    void anExistingClusterIsNotReplacedUnasked()
+    {
+        const PitrRecovery::Result first = recoverTo(m_t1, QStringLiteral("twice"));
+        QVERIFY_THROWS_EXCEPTION(Error, recoverTo(m_t2, QStringLiteral("twice")));
+        QCOMPARE(queryValue(first.conninfo, QStringLiteral("SELECT count(*) FROM items")), QStringLiteral("150"));
+        PgCluster(m_tmp.filePath(QStringLiteral("twice"))).destroy();
+    }
+
+    void theCliPrintsTheBackupConninfo()
+    {
+        QProcess cli;
+        cli.start(QStringLiteral(SALVAGE_CLI),
+            { QStringLiteral("backup"), QStringLiteral("pitr"), QStringLiteral("--base"), m_base,
+                QStringLiteral("--wal"), m_archive, QStringLiteral("--target-time"), m_t1, QStringLiteral("--dir"),
+                m_tmp.filePath(QStringLiteral("cli")) });
+        QVERIFY(cli.waitForFinished(300000));
+        const QString out = QString::fromUtf8(cli.readAllStandardOutput());
+        QVERIFY2(cli.exitCode() == 0, qPrintable(QString::fromUtf8(cli.readAllStandardError())));
+        QVERIFY(out.startsWith(QStringLiteral("backup: ")));
+        QCOMPARE(queryValue(out.mid(8).trimmed(), QStringLiteral("SELECT count(*) FROM items")), QStringLiteral("150"));
+        PgCluster(m_tmp.filePath(QStringLiteral("cli"))).destroy();
+
+        cli.start(QStringLiteral(SALVAGE_CLI),
+            { QStringLiteral("backup"), QStringLiteral("pitr"), QStringLiteral("--base"), m_base,
+                QStringLiteral("--wal"), m_archive, QStringLiteral("--target-time"),
+                QStringLiteral("2026-12-03 05:00:00"), QStringLiteral("--dir"),
+                m_tmp.filePath(QStringLiteral("cli2")) });
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 2);
+        QVERIFY(QString::fromUtf8(cli.readAllStandardError()).contains(QStringLiteral("no zone")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPitr)
+#include "tst_pitr.moc"
