@@ -5,6 +5,8 @@
 #include <QTextDocument>
 
 #ifdef SALVAGE_HAVE_KSYNTAXHIGHLIGHTING
+#include "kf6/syntaxrepository.h"
+
 #include <KSyntaxHighlighting/Definition>
 #include <KSyntaxHighlighting/Repository>
 #include <KSyntaxHighlighting/SyntaxHighlighter>
@@ -72,7 +74,7 @@ void LogHighlighter::highlightBlock(const QString &text)
 QSyntaxHighlighter *LogHighlighter::attach(QTextDocument *document)
 {
 #ifdef SALVAGE_HAVE_KSYNTAXHIGHLIGHTING
-    static KSyntaxHighlighting::Repository repository;
+    KSyntaxHighlighting::Repository &repository = syntaxRepository();
     const KSyntaxHighlighting::Definition definition = repository.definitionForName(QStringLiteral("Log File"));
     if (definition.isValid()) {
         auto *highlighter = new KSyntaxHighlighting::SyntaxHighlighter(document);

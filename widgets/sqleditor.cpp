@@ -1,5 +1,10 @@
 #include "sqleditor.h"
 
+#include "sqllexer.h"
+#ifdef SALVAGE_HAVE_KSYNTAXHIGHLIGHTING
+#include "kf6/themedsqllexer.h"
+#endif
+
 #include <QApplication>
 #include <QEvent>
 #include <QFontDatabase>
@@ -11,11 +16,21 @@
 
 namespace salvage {
 
+namespace {
+
 /// QsciLexerSQL whose fifth keyword set holds the schema's names (QScintilla wants them lower case).
-class SchemaSqlLexer : public QsciLexerSQL
+class SchemaSqlLexer : public QsciLexerSQL, public SqlLexer
 {
 public:
-    using QsciLexerSQL::QsciLexerSQL;
+    explicit SchemaSqlLexer(QObject *parent)
+        : QsciLexerSQL(parent)
+    {
+        const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+        setDefaultFont(mono);
+        setFont(mono);
+    }
+
+    QsciLexer *lexer() override { return this; }
 
     const char *keywords(int set) const override
     {
@@ -24,16 +39,41 @@ public:
         return QsciLexerSQL::keywords(set);
     }
 
-    void setNames(const QStringList &names) { m_names = names.join(QLatin1Char(' ')).toLower().toUtf8(); }
+    void setNames(const QStringList &names) override { m_names = names.join(QLatin1Char(' ')).toLower().toUtf8(); }
+
+    void applyPalette(const QPalette &palette) override
+    {
+        const bool dark = palette.color(QPalette::Base).lightness() < 128;
+        setPaper(palette.color(QPalette::Base));
+        setColor(palette.color(QPalette::Text));
+        setColor(dark ? QColor(0x6c, 0xb6, 0xff) : QColor(0x00, 0x33, 0x99), Keyword);
+        setColor(dark ? QColor(0xe5, 0xc0, 0x7b) : QColor(0x80, 0x50, 0x00), KeywordSet5);
+        setColor(dark ? QColor(0x98, 0xc3, 0x79) : QColor(0x20, 0x70, 0x20), SingleQuotedString);
+        setColor(dark ? QColor(0x98, 0xc3, 0x79) : QColor(0x20, 0x70, 0x20), DoubleQuotedString);
+        setColor(dark ? QColor(0x7f, 0x84, 0x8e) : QColor(0x70, 0x70, 0x70), Comment);
+        setColor(dark ? QColor(0x7f, 0x84, 0x8e) : QColor(0x70, 0x70, 0x70), CommentLine);
+        setColor(dark ? QColor(0xd1, 0x9a, 0x66) : QColor(0x99, 0x00, 0x99), Number);
+    }
 
 private:
     QByteArray m_names;
 };
 
+SqlLexer *makeLexer(QObject *parent)
+{
+#ifdef SALVAGE_HAVE_KSYNTAXHIGHLIGHTING
+    if (SqlLexer *themed = ThemedSqlLexer::create(parent))
+        return themed;
+#endif
+    return new SchemaSqlLexer(parent);
+}
+
+} // namespace
+
 SqlEditor::SqlEditor(QWidget *parent)
     : QsciScintilla(parent)
-    , m_lexer(new SchemaSqlLexer(this))
-    , m_apis(new QsciAPIs(m_lexer))
+    , m_lexer(makeLexer(this))
+    , m_apis(new QsciAPIs(m_lexer->lexer()))
     , m_prepareTimer(new QTimer(this))
 {
     // QScintilla prepares completion on a thread of its own that must never overlap another
@@ -49,10 +89,7 @@ SqlEditor::SqlEditor(QWidget *parent)
     };
     connect(m_apis, &QsciAPIs::apiPreparationFinished, this, prepared);
     connect(m_apis, &QsciAPIs::apiPreparationCancelled, this, prepared);
-    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    m_lexer->setDefaultFont(mono);
-    m_lexer->setFont(mono);
-    setLexer(m_lexer);
+    setLexer(m_lexer->lexer());
     setUtf8(true);
     setMarginType(0, NumberMargin);
     setMarginWidth(0, QStringLiteral("00000"));
@@ -93,16 +130,7 @@ void SqlEditor::prepareCompletion()
 void SqlEditor::applyPalette()
 {
     const QPalette palette = QApplication::palette();
-    const bool dark = palette.color(QPalette::Base).lightness() < 128;
-    m_lexer->setPaper(palette.color(QPalette::Base));
-    m_lexer->setColor(palette.color(QPalette::Text));
-    m_lexer->setColor(dark ? QColor(0x6c, 0xb6, 0xff) : QColor(0x00, 0x33, 0x99), QsciLexerSQL::Keyword);
-    m_lexer->setColor(dark ? QColor(0xe5, 0xc0, 0x7b) : QColor(0x80, 0x50, 0x00), QsciLexerSQL::KeywordSet5);
-    m_lexer->setColor(dark ? QColor(0x98, 0xc3, 0x79) : QColor(0x20, 0x70, 0x20), QsciLexerSQL::SingleQuotedString);
-    m_lexer->setColor(dark ? QColor(0x98, 0xc3, 0x79) : QColor(0x20, 0x70, 0x20), QsciLexerSQL::DoubleQuotedString);
-    m_lexer->setColor(dark ? QColor(0x7f, 0x84, 0x8e) : QColor(0x70, 0x70, 0x70), QsciLexerSQL::Comment);
-    m_lexer->setColor(dark ? QColor(0x7f, 0x84, 0x8e) : QColor(0x70, 0x70, 0x70), QsciLexerSQL::CommentLine);
-    m_lexer->setColor(dark ? QColor(0xd1, 0x9a, 0x66) : QColor(0x99, 0x00, 0x99), QsciLexerSQL::Number);
+    m_lexer->applyPalette(palette);
     setMarginsBackgroundColor(palette.color(QPalette::Window));
     setMarginsForegroundColor(palette.color(QPalette::PlaceholderText));
     setCaretForegroundColor(palette.color(QPalette::Text));

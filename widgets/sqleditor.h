@@ -9,10 +9,11 @@ class QTimer;
 
 namespace salvage {
 
-class SchemaSqlLexer;
+class SqlLexer;
 
-/// The SQL editor used wherever Salvage shows SQL (console, restore scripts): PostgreSQL-flavoured
-/// highlighting whose keyword sets carry the schema's table and column names, completion fed
+/// The SQL editor used wherever Salvage shows SQL (console, restore scripts): PostgreSQL
+/// highlighting (KSyntaxHighlighting's definition and theme when built with KF6 SyntaxHighlighting,
+/// Scintilla's SQL lexer otherwise) that marks the schema's table and column names, completion fed
 /// from the schema, line numbers, error markers, and find. Read-only until unlocked when asked.
 class SqlEditor : public QsciScintilla
 {
@@ -40,7 +41,7 @@ private:
     /// Hands the latest names to QScintilla's completion, one preparation at a time.
     void prepareCompletion();
 
-    SchemaSqlLexer *m_lexer;
+    SqlLexer *m_lexer;
     QsciAPIs *m_apis;
     QTimer *m_prepareTimer;
     QStringList m_words; ///< the names completion should offer

@@ -7,56 +7,11 @@
 
 #include <QStringList>
 #include <libpq-fe.h>
-#include <pqxx/basic_connection>
-#include <pqxx/connectionpolicy>
 #include <pqxx/nontransaction>
 
 namespace salvage {
 
-/// Connects like libpqxx's connect_direct and remembers the libpq handle, which libpqxx 6 keeps
-/// private, so that cancel requests and COPY streaming can reach it.
-class PgSession::Policy : public pqxx::connectionpolicy
-{
-public:
-    explicit Policy(const std::string &conninfo)
-        : pqxx::connectionpolicy(conninfo)
-    {
-        t_lastConstructed = this;
-    }
-
-    handle do_startconnect(handle orig) override
-    {
-        if (orig)
-            return orig;
-        PGconn *connection = PQconnectdb(options().c_str());
-        if (!connection)
-            throw std::bad_alloc();
-        if (PQstatus(connection) != CONNECTION_OK) {
-            const std::string message = PQerrorMessage(connection);
-            PQfinish(connection);
-            throw pqxx::broken_connection(message);
-        }
-        raw = connection;
-        return connection;
-    }
-
-    handle do_dropconnect(handle orig) noexcept override
-    {
-        raw = nullptr;
-        return pqxx::connectionpolicy::do_dropconnect(orig);
-    }
-
-    PGconn *raw = nullptr;
-    // The connection constructs its policy inside its own constructor; this is how the session
-    // finds it again, on the same thread, right after.
-    static thread_local Policy *t_lastConstructed;
-};
-
-thread_local PgSession::Policy *PgSession::Policy::t_lastConstructed = nullptr;
-
 namespace {
-
-using SessionConnection = pqxx::basic_connection_base<PgSession::Policy>;
 
 /// The operator's conninfo or URI rewritten as key=value pairs, plus a typed password and our defaults.
 std::string effectiveConninfo(const QString &conninfo, const QString &password, int timeoutSeconds)
@@ -140,27 +95,27 @@ void PgSession::open(const QString &password)
     }
 
     try {
-        Policy::t_lastConstructed = nullptr;
-        m_connection = ConnectionPtr(new SessionConnection(conninfo),
-            [](pqxx::connection_base *connection) { delete static_cast<SessionConnection *>(connection); });
-        m_policy = Policy::t_lastConstructed;
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-        // A silent reconnect would come back without our pinned settings and read-only guard;
-        // a lost connection must surface as an error instead.
-        m_connection->inhibit_reactivation(true);
-#pragma GCC diagnostic pop
+        // Opened here rather than by libpqxx, which keeps the libpq handle to itself: cancel
+        // requests and COPY streaming need it.
+        PGconn *raw = PQconnectdb(conninfo.c_str());
+        if (!raw)
+            throw std::bad_alloc();
+        if (PQstatus(raw) != CONNECTION_OK) {
+            const std::string message = PQerrorMessage(raw);
+            PQfinish(raw);
+            throw pqxx::broken_connection(message);
+        }
+        m_raw = raw;
+        m_connection = pqxxcompat::adopt(m_raw);
     } catch (const Error &) {
         throw;
     } catch (const std::exception &error) {
         throw Error(describeConnectFailure(QString::fromUtf8(error.what()), where()));
     }
-    if (!m_policy || !m_policy->raw)
-        throw Error(QStringLiteral("%1: the connection did not open.").arg(where()));
 
     {
         std::lock_guard lock(m_cancelMutex);
-        m_cancel = PQgetCancel(m_policy->raw);
+        m_cancel = PQgetCancel(m_raw);
     }
 
     try {
@@ -181,14 +136,14 @@ void PgSession::open(const QString &password)
     }
 }
 
-pqxx::connection_base &PgSession::connection()
+pqxxcompat::Connection &PgSession::connection()
 {
     return *m_connection;
 }
 
 PGconn *PgSession::handle() const
 {
-    return m_policy ? m_policy->raw : nullptr;
+    return m_raw;
 }
 
 void PgSession::cancel() const noexcept

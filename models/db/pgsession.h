@@ -1,12 +1,12 @@
 #pragma once
 
 #include "db/connectionprofile.h"
+#include "db/pqxxcompat.h"
 
 #include <QString>
 #include <memory>
 #include <mutex>
 
-#include <pqxx/connection_base>
 #include <pqxx/result>
 
 typedef struct pg_conn PGconn;
@@ -36,7 +36,7 @@ public:
     PgSession(const PgSession &) = delete;
     PgSession &operator=(const PgSession &) = delete;
 
-    pqxx::connection_base &connection();
+    pqxxcompat::Connection &connection();
     /// The libpq handle underneath, for COPY streaming and parameter status.
     PGconn *handle() const;
 
@@ -55,17 +55,13 @@ public:
     /// Settings every Salvage session pins so that both sides print values identically.
     static QString pinnedSettingsSql();
 
-    class Policy; ///< libpqxx connection policy that keeps the libpq handle
-
 private:
     void open(const QString &password);
 
     ConnectionProfile m_profile;
     Options m_options;
-    // libpqxx 6's connection_base has no virtual destructor: the deleter destroys the concrete type.
-    using ConnectionPtr = std::unique_ptr<pqxx::connection_base, void (*)(pqxx::connection_base *)>;
-    ConnectionPtr m_connection { nullptr, nullptr };
-    Policy *m_policy = nullptr; ///< owned by m_connection
+    PGconn *m_raw = nullptr; ///< owned by m_connection; null once libpqxx has dropped it
+    pqxxcompat::ConnectionPtr m_connection { nullptr, nullptr };
     mutable std::mutex m_cancelMutex;
     PGcancel *m_cancel = nullptr;
 };

@@ -2,6 +2,7 @@
 
 #include "db/arrayliteral.h"
 #include "db/pgsession.h"
+#include "db/pqxxcompat.h"
 #include "db/sqlident.h"
 #include "jobs/jobcontrol.h"
 
@@ -66,7 +67,7 @@ QHash<QString, QString> RowLabels::fetch(
     if (control)
         control->throwIfCancelled();
     pqxx::read_transaction transaction(session.connection());
-    const pqxx::result rows = transaction.exec_params(
+    const pqxx::result rows = pqxxcompat::execParams(transaction,
         QStringLiteral("SELECT %1::text, %2::text FROM %3 WHERE %1 = ANY($1::%4[]) AND %2 IS NOT NULL")
             .arg(sql::quoteIdent(keyColumn), sql::quoteIdent(label), table.sqlName(), key->type)
             .toStdString(),

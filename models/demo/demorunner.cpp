@@ -4,6 +4,7 @@
 #include "core/safefilewriter.h"
 #include "db/pgcluster.h"
 #include "db/pgsession.h"
+#include "db/pqxxcompat.h"
 #include "db/sqlident.h"
 #include "demo/demoactivity.h"
 #include "demo/demofunctions.h"
@@ -118,7 +119,7 @@ bool DemoRunner::upToDate(PgCluster &cluster, const DemoParameters &parameters) 
     }
     PgSession session(cluster.conninfo(QStringLiteral("postgres")), PgSession::Options {});
     pqxx::nontransaction transaction(session.connection());
-    const pqxx::result found = transaction.exec_params(
+    const pqxx::result found = pqxxcompat::execParams(transaction,
         "SELECT count(*) FROM pg_database WHERE datname IN ($1, $2)", kBackup.toStdString(), kLive.toStdString());
     return found[0][0].as<int>() == 2;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/pgsession.h"
+#include "db/pqxxcompat.h"
 
 #include <QString>
 #include <pqxx/nontransaction>
@@ -22,7 +23,7 @@ public:
     {
         try {
             pqxx::nontransaction transaction(m_session.connection());
-            return transaction.exec_params(statement.toStdString(), param(std::forward<Args>(args))...);
+            return pqxxcompat::execParams(transaction, statement.toStdString(), param(std::forward<Args>(args))...);
         } catch (const std::exception &error) {
             fail(step, error);
         }

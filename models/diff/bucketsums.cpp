@@ -1,5 +1,6 @@
 #include "diff/bucketsums.h"
 
+#include "db/pqxxcompat.h"
 #include "diff/sidepair.h"
 
 #include <algorithm>
@@ -20,7 +21,7 @@ BucketSums BucketSums::fetch(DiffSide &side, const QString &table, const QString
         = u"SELECT %1, count(*), sum(%2)::text, %3 FROM %4 GROUP BY 1"_s.arg(bucket, hashExpression, newest, table);
     const std::string text = query.toStdString();
     const pqxx::result result
-        = parameter ? side.txn().exec_params(text, parameter->toStdString()) : side.txn().exec(text);
+        = parameter ? pqxxcompat::execParams(side.txn(), text, parameter->toStdString()) : side.txn().exec(text);
     BucketSums sums;
     sums.buckets.reserve(result.size());
     for (const auto &row : result) {

@@ -1,5 +1,6 @@
 #include "diff/keyrangepartitioner.h"
 
+#include "db/pqxxcompat.h"
 #include "db/sqlident.h"
 #include "diff/rowhasher.h"
 #include "diff/sidepair.h"
@@ -53,7 +54,7 @@ KeyRanges KeyRangePartitioner::partition(
     const QString query
         = u"SELECT d.k::text FROM (SELECT %1 t.%2 AS k FROM %3 AS t WHERE %4 % $1::bigint = 0) AS d "
           u"ORDER BY d.k"_s.arg(table.primaryKey.size() == 1 ? QString() : u"DISTINCT"_s, key, table.sqlName(), hash);
-    const pqxx::result result = side.txn().exec_params(query.toStdString(), every);
+    const pqxx::result result = pqxxcompat::execParams(side.txn(), query.toStdString(), every);
     ranges.thresholds.reserve(int(result.size()));
     for (const auto &row : result)
         ranges.thresholds << QString::fromUtf8(row[0].c_str());

@@ -1,6 +1,7 @@
 #include "diff/multisetcomparator.h"
 
 #include "db/arrayliteral.h"
+#include "db/pqxxcompat.h"
 #include "diff/bucketsums.h"
 #include "diff/rowfetcher.h"
 #include "diff/rowhasher.h"
@@ -61,7 +62,7 @@ TableDiff MultisetComparator::compare()
         const std::string buckets = arrayLiteral(mismatching.mid(start, kBucketBatch)).toStdString();
         QHash<qint64, Copies> copies[2];
         m_sides.both([&](DiffSide &side) {
-            const pqxx::result result = side.txn().exec_params(query.toStdString(), buckets);
+            const pqxx::result result = pqxxcompat::execParams(side.txn(), query.toStdString(), buckets);
             for (const auto &row : result) {
                 Copies &entry = copies[side.which][row[0].as<qint64>()];
                 if (entry.count++ == 0)

@@ -1,10 +1,9 @@
 #include "diff/rowfetcher.h"
 
 #include "db/arrayliteral.h"
+#include "db/pqxxcompat.h"
 #include "db/sqlident.h"
 #include "diff/sidepair.h"
-
-#include <pqxx/prepared_statement>
 
 using namespace Qt::StringLiterals;
 
@@ -70,8 +69,7 @@ QHash<QString, RowFetcher::Row> RowFetcher::fetch(DiffSide &side, const QList<QS
         = u"SELECT %1, %2, %3 FROM %4 AS s "
           u"JOIN unnest(%5) AS u(%6) ON %7"_s.arg(keyOutputs.join(u", "_s), textColumns(m_columns, u"s"_s), time,
               m_table.sqlName(), unnestArgs.join(u", "_s), aliases.join(u", "_s), conditions.join(u" AND "_s));
-    const pqxx::result result
-        = side.txn().exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(parameters));
+    const pqxx::result result = pqxxcompat::execParamList(side.txn(), query.toStdString(), parameters);
     const int keyCount = int(keyColumns.size());
     const int columnCount = int(m_columns.size());
     rows.reserve(int(result.size()));

@@ -1,5 +1,6 @@
 #include "diff/sequenceorigin.h"
 
+#include "db/pqxxcompat.h"
 #include "diff/sidepair.h"
 
 #include <algorithm>
@@ -28,7 +29,7 @@ void apply(DiffSide &backup, const Table &table, TableDiff &diff)
                               "JOIN pg_sequences AS ps ON format('%I.%I', ps.schemaname, ps.sequencename)::regclass "
                               "  = q.seq::regclass "
                               "WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped";
-    const pqxx::result result = backup.txn().exec_params(query, table.sqlName().toStdString());
+    const pqxx::result result = pqxxcompat::execParams(backup.txn(), query, table.sqlName().toStdString());
     QList<QPair<qsizetype, qint64>> sequences; // column position in diff.columns, backup's last value
     for (const auto &row : result) {
         const qsizetype position = diff.columns.indexOf(QString::fromUtf8(row[0].c_str()));

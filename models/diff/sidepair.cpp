@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "db/dberror.h"
 #include "db/pgsession.h"
+#include "db/pqxxcompat.h"
 #include "jobs/jobcontrol.h"
 
 #include <atomic>
@@ -22,8 +23,7 @@ SidePair::SidePair(PgSession &backup, PgSession &live, JobControl &control)
     // Both snapshots are taken concurrently, then every query of the diff sees the same data even
     // while live keeps changing.
     both([](DiffSide &side) {
-        side.transaction = std::make_unique<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(
-            side.session->connection(), "salvage diff");
+        side.transaction = std::make_unique<pqxxcompat::ReadOnlySnapshot>(side.session->connection(), "salvage diff");
         // The planner cannot estimate how few buckets there are and would sort whole tables to
         // group them; hashing the groups is always right here.
         side.transaction->exec("SET LOCAL enable_sort = off");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "db/pqxxcompat.h"
 #include <QString>
 #include <functional>
 #include <memory>
@@ -17,7 +18,7 @@ struct DiffSide
     enum Which { Backup = 0, Live = 1 };
     Which which = Backup;
     PgSession *session = nullptr;
-    std::unique_ptr<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>> transaction;
+    std::unique_ptr<pqxxcompat::ReadOnlySnapshot> transaction;
 
     pqxx::transaction_base &txn() { return *transaction; }
     QString name() const { return which == Backup ? QStringLiteral("backup") : QStringLiteral("live"); }

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "db/arrayliteral.h"
+#include "db/pqxxcompat.h"
 #include "db/sqlident.h"
 #include "diff/bucketsums.h"
 #include "diff/movesummarizer.h"
@@ -10,8 +11,6 @@
 #include "diff/rowhasher.h"
 #include "diff/sidepair.h"
 #include "jobs/jobcontrol.h"
-
-#include <pqxx/prepared_statement>
 
 #include <QElapsedTimer>
 #include <QSet>
@@ -83,7 +82,8 @@ TableComparator::SideInfo TableComparator::readInfo(DiffSide &side, const Column
           u"(SELECT t.%1::text FROM %2 AS t ORDER BY t.%1 DESC LIMIT 1), "
           u"pg_relation_size($1::regclass) / current_setting('block_size')::bigint, "
           u"(SELECT reltuples::float8 FROM pg_class WHERE oid = $1::regclass)"_s.arg(key, m_backup.sqlName());
-    const pqxx::row row = side.txn().exec_params1(query.toStdString(), m_backup.sqlName().toStdString());
+    const pqxx::row row
+        = pqxxcompat::execParamsOneRow(side.txn(), query.toStdString(), m_backup.sqlName().toStdString());
     SideInfo info;
     if (!row[0].is_null())
         info.minKey = QString::fromUtf8(row[0].c_str());
@@ -238,7 +238,7 @@ TableComparator::Leaves TableComparator::fetchLeaves(
     }
     const QString query
         = u"SELECT %1, x.salvage_h FROM %2"_s.arg(RowFetcher::textColumns(m_backup.primaryKey, u"x"_s), source);
-    leaves.result = side.txn().exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(parameters));
+    leaves.result = pqxxcompat::execParamList(side.txn(), query.toStdString(), parameters);
     leaves.rows.reserve(leaves.result.size());
     leaves.fields.reserve(leaves.result.size() * std::size_t(leaves.keyCount));
     for (int row = 0; row < int(leaves.result.size()); ++row) {

@@ -1,5 +1,6 @@
 #include "diff/uniquekeyidentity.h"
 
+#include "db/pqxxcompat.h"
 #include "db/sqlident.h"
 #include "diff/sidepair.h"
 
@@ -37,7 +38,8 @@ std::optional<UniqueKey> UniqueKeyIdentity::choose(
             = u"SELECT EXISTS (SELECT 1 FROM %1 WHERE %2)"_s.arg(backup.sqlName(), nullTests.join(u" OR "_s))
                   .toStdString();
         bool hasNull[2] = { false, false };
-        sides.both([&](DiffSide &side) { hasNull[side.which] = side.txn().exec1(query)[0].as<bool>(); });
+        sides.both(
+            [&](DiffSide &side) { hasNull[side.which] = pqxxcompat::execOneRow(side.txn(), query)[0].as<bool>(); });
         if (!hasNull[DiffSide::Backup] && !hasNull[DiffSide::Live])
             return key;
         notes << u"Unique index %1 (%2) not used to tell rows apart: its columns hold NULL in %3."_s.arg(key.name,

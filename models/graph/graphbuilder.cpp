@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "db/pgsession.h"
+#include "db/pqxxcompat.h"
 #include "db/rowlabels.h"
 #include "db/sqlident.h"
 #include "jobs/jobcontrol.h"
@@ -107,8 +108,7 @@ std::optional<QVariantList> GraphBuilder::fetchRow(
                               .arg(selected.isEmpty() ? QStringLiteral("1") : selected.join(QStringLiteral(", ")),
                                   table.sqlName(), matchClause(keyColumns));
     pqxx::read_transaction transaction(m_session.connection());
-    const pqxx::result result
-        = transaction.exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(toStd(keyValues)));
+    const pqxx::result result = pqxxcompat::execParamList(transaction, query.toStdString(), toStd(keyValues));
     if (result.empty())
         return std::nullopt;
     QVariantList values;
@@ -236,12 +236,10 @@ void GraphBuilder::expandChildren(RelationGraph &graph, const Visit &visit, cons
         const std::vector<std::string> parameters = toStd(values);
         const QString where = matchClause(reference->columns);
         pqxx::read_transaction transaction(m_session.connection());
-        const qint64 total
-            = transaction
-                  .exec_params(
-                      QStringLiteral("SELECT count(*) FROM %1 WHERE %2").arg(child->sqlName(), where).toStdString(),
-                      pqxx::prepare::make_dynamic_params(parameters))[0][0]
-                  .as<qint64>();
+        const qint64 total = pqxxcompat::execParamList(transaction,
+            QStringLiteral("SELECT count(*) FROM %1 WHERE %2").arg(child->sqlName(), where).toStdString(),
+            parameters)[0][0]
+                                 .as<qint64>();
         if (total == 0)
             continue;
 
@@ -278,8 +276,7 @@ void GraphBuilder::expandChildren(RelationGraph &graph, const Visit &visit, cons
                                       .arg(selected.join(QStringLiteral(", ")), child->sqlName(), where,
                                           notNull.join(QStringLiteral(" AND ")), sql::quoteIdentList(link->columns))
                                       .arg(m_options.fanout + 1);
-            const pqxx::result groups
-                = transaction.exec_params(query.toStdString(), pqxx::prepare::make_dynamic_params(parameters));
+            const pqxx::result groups = pqxxcompat::execParamList(transaction, query.toStdString(), parameters);
             const QString via
                 = QStringLiteral("%1.%2→%3")
                       .arg(childName, reference->columns.join(QLatin1Char(',')), link->columns.join(QLatin1Char(',')));
@@ -298,13 +295,12 @@ void GraphBuilder::expandChildren(RelationGraph &graph, const Visit &visit, cons
                 queue.push_back({ far, link->refColumns, farKey, visit.depth + 1 });
             }
             if (int(groups.size()) > m_options.fanout) {
-                const qint64 linked
-                    = transaction
-                          .exec_params(QStringLiteral("SELECT count(*) FROM %1 WHERE %2 AND %3")
-                                           .arg(child->sqlName(), where, notNull.join(QStringLiteral(" AND ")))
-                                           .toStdString(),
-                              pqxx::prepare::make_dynamic_params(parameters))[0][0]
-                          .as<qint64>();
+                const qint64 linked = pqxxcompat::execParamList(transaction,
+                    QStringLiteral("SELECT count(*) FROM %1 WHERE %2 AND %3")
+                        .arg(child->sqlName(), where, notNull.join(QStringLiteral(" AND ")))
+                        .toStdString(),
+                    parameters)[0][0]
+                                          .as<qint64>();
                 const QString moreId = QStringLiteral("%1:more-%2-%3").arg(far->qualifiedName(), via, nodeId_);
                 addNode(graph,
                     { moreId, far->qualifiedName(), {}, QStringLiteral("+%L1 more rows").arg(linked - shown), true,

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "db/arrayliteral.h"
 #include "db/pgsession.h"
+#include "db/pqxxcompat.h"
 #include "db/sqlident.h"
 #include "graph/graphbuilder.h"
 #include "jobs/jobcontrol.h"
@@ -133,12 +134,12 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
             QStringList keys;
             {
                 pqxx::read_transaction transaction(here.connection());
-                const pqxx::result rows
-                    = transaction.exec_params(QStringLiteral("SELECT %1 FROM %2 WHERE %3 = $1 LIMIT %4")
-                                                  .arg(childKey, child->sqlName(), pointer)
-                                                  .arg(kMaxMovedKeys)
-                                                  .toStdString(),
-                        key.first().toStdString());
+                const pqxx::result rows = pqxxcompat::execParams(transaction,
+                    QStringLiteral("SELECT %1 FROM %2 WHERE %3 = $1 LIMIT %4")
+                        .arg(childKey, child->sqlName(), pointer)
+                        .arg(kMaxMovedKeys)
+                        .toStdString(),
+                    key.first().toStdString());
                 keys.reserve(qsizetype(rows.size()));
                 for (const auto &row : rows)
                     keys << QString::fromUtf8(row[0].c_str());
@@ -146,7 +147,7 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
             if (keys.isEmpty())
                 continue;
             pqxx::read_transaction transaction(there.connection());
-            const pqxx::result owners = transaction.exec_params(
+            const pqxx::result owners = pqxxcompat::execParams(transaction,
                 QStringLiteral("SELECT %1::text, count(*) FROM %2 WHERE (%3) IN (SELECT %4 FROM "
                                "jsonb_array_elements($1::jsonb) e) "
                                "AND %1 IS NOT NULL AND %1 IS DISTINCT FROM $2 GROUP BY %1 ORDER BY count(*) DESC, %1")
@@ -226,11 +227,11 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
         auto present = [&](PgSession &session) {
             QHash<QString, Found> found;
             pqxx::read_transaction transaction(session.connection());
-            const pqxx::result rows
-                = transaction.exec_params(QStringLiteral("SELECT %1::text, %4%5 FROM %2 WHERE %1 = ANY($1::%3[])")
-                                              .arg(pk, table->sqlName(), type, label, identifyingList)
-                                              .toStdString(),
-                    arrayLiteral(it.value()).toStdString());
+            const pqxx::result rows = pqxxcompat::execParams(transaction,
+                QStringLiteral("SELECT %1::text, %4%5 FROM %2 WHERE %1 = ANY($1::%3[])")
+                    .arg(pk, table->sqlName(), type, label, identifyingList)
+                    .toStdString(),
+                arrayLiteral(it.value()).toStdString());
             for (const auto &row : rows) {
                 QVariantList values;
                 for (int c = 0; c < identifying.size(); ++c)

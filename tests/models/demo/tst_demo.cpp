@@ -12,6 +12,7 @@
 using salvage::DemoParameters;
 using salvage::DemoRunner;
 using salvage::PgSession;
+namespace pqxxcompat = salvage::pqxxcompat;
 using salvage::test::TestCluster;
 
 namespace {
@@ -22,7 +23,7 @@ const DemoParameters kParameters { 7, 1 };
 template <typename... Args> QStringList column(PgSession &session, const QString &sql, const Args &...arguments)
 {
     pqxx::nontransaction transaction(session.connection());
-    const pqxx::result result = transaction.exec_params(sql.toStdString(), arguments...);
+    const pqxx::result result = pqxxcompat::execParams(transaction, sql.toStdString(), arguments...);
     QStringList values;
     for (const auto &row : result)
         values << (row[0].is_null() ? QString() : QString::fromUtf8(row[0].c_str()));

@@ -21,6 +21,7 @@
 using salvage::DemoParameters;
 using salvage::DemoRunner;
 using salvage::PgSession;
+namespace pqxxcompat = salvage::pqxxcompat;
 using salvage::test::TestCluster;
 
 namespace {
@@ -70,7 +71,7 @@ QDateTime nginxTime(const QRegularExpressionMatch &m)
     const QString offset = m.captured(4);
     const int seconds = (offset.mid(1, 2).toInt() * 60 + offset.mid(3, 2).toInt()) * 60
         * (offset.startsWith(QLatin1Char('-')) ? -1 : 1);
-    local.setOffsetFromUtc(seconds);
+    local.setTimeZone(QTimeZone(seconds));
     return local.toUTC();
 }
 
@@ -84,7 +85,7 @@ QDateTime utcColumn(const char *text)
 {
     QDateTime value = QDateTime::fromString(
         QString::fromLatin1(text).replace(QLatin1Char(' '), QLatin1Char('T')), Qt::ISODateWithMs);
-    value.setTimeSpec(Qt::UTC);
+    value.setTimeZone(QTimeZone::utc());
     return value;
 }
 
@@ -164,7 +165,7 @@ private Q_SLOTS:
 
     void rotationSplitsNginx()
     {
-        const QDateTime rotation = QDateTime::fromMSecsSinceEpoch(DemoParameters::rotationMs(), Qt::UTC);
+        const QDateTime rotation = QDateTime::fromMSecsSinceEpoch(DemoParameters::rotationMs(), QTimeZone::utc());
         for (const auto &m : matches(QStringLiteral("nginx/access.log.1.gz"), kNginx))
             QVERIFY(nginxTime(m) < rotation);
         for (const auto &m : matches(QStringLiteral("nginx/access.log"), kNginx)) {
@@ -183,7 +184,7 @@ private Q_SLOTS:
             "SELECT '{' || string_agg(s.id::text, ',') || '}' FROM statuses s JOIN accounts a ON a.id = s.account_id "
             "WHERE a.domain IS NULL AND a.uri = '' AND s.reblog_of_id IS NULL");
         pqxx::nontransaction live(m_live->connection());
-        const pqxx::result span = live.exec_params(
+        const pqxx::result span = pqxxcompat::execParams(live,
             "SELECT min(updated_at)::text, max(updated_at)::text, count(*) FROM statuses WHERE id = ANY($1::bigint[])",
             victimStatuses[0][0].as<std::string>());
         QVERIFY(span[0][2].as<int>() > 0);
@@ -269,8 +270,8 @@ private Q_SLOTS:
     void uniqueViolationsNameTheRemoteAccount()
     {
         pqxx::nontransaction live(m_live->connection());
-        const QString remote = QString::fromUtf8(live.exec_params("SELECT min(id) FROM accounts WHERE domain = $1",
-                                                         DemoParameters::remoteDomain().toStdString())[0][0]
+        const QString remote = QString::fromUtf8(pqxxcompat::execParams(
+            live, "SELECT min(id) FROM accounts WHERE domain = $1", DemoParameters::remoteDomain().toStdString())[0][0]
                                                      .c_str());
         const auto lines = matches(QStringLiteral("postgresql/postgresql-15-main.log"), kPostgres);
         int errors = 0;
@@ -293,11 +294,11 @@ private Q_SLOTS:
     {
         const auto [start, done] = mergeJob();
         pqxx::nontransaction live(m_live->connection());
-        const QString remoteKey
-            = QString::fromUtf8(live.exec_params("SELECT uri || '#main-key' FROM accounts WHERE id = "
-                                                 "(SELECT min(id) FROM accounts WHERE domain = $1)",
-                                        DemoParameters::remoteDomain().toStdString())[0][0]
-                                    .c_str());
+        const QString remoteKey = QString::fromUtf8(pqxxcompat::execParams(live,
+            "SELECT uri || '#main-key' FROM accounts WHERE id = "
+            "(SELECT min(id) FROM accounts WHERE domain = $1)",
+            DemoParameters::remoteDomain().toStdString())[0][0]
+                                                        .c_str());
         QDateTime railsTime;
         for (const auto &m : matches(QStringLiteral("mastodon/production.log"), kRails)) {
             const QDateTime at = naiveLocal(m.captured(2).left(23), QStringLiteral("yyyy-MM-dd'T'HH:mm:ss.zzz"));
@@ -323,8 +324,8 @@ private Q_SLOTS:
                         "AND s.reblog_of_id IS NULL AND s.created_at >= '2024-05-02 01:00' AND s.created_at < "
                         "'2024-05-02 12:40'")[0][0]
                   .as<int>();
-        const QDateTime from = QDateTime::fromMSecsSinceEpoch(DemoParameters::backupMs(), Qt::UTC);
-        const QDateTime to = QDateTime::fromMSecsSinceEpoch(DemoParameters::incidentMs() - 60000, Qt::UTC);
+        const QDateTime from = QDateTime::fromMSecsSinceEpoch(DemoParameters::backupMs(), QTimeZone::utc());
+        const QDateTime to = QDateTime::fromMSecsSinceEpoch(DemoParameters::incidentMs() - 60000, QTimeZone::utc());
         int posts = 0;
         for (const auto &m : matches(QStringLiteral("mastodon/production.log"), kRails)) {
             const QDateTime at = naiveLocal(m.captured(2).left(23), QStringLiteral("yyyy-MM-dd'T'HH:mm:ss.zzz"));
