@@ -11,6 +11,8 @@
 #include "jobs/backgroundjob.h"
 #include "statecolours.h"
 
+#include <optional>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QContextMenuEvent>
@@ -257,8 +259,12 @@ void GraphView::draw()
     const quint64 generation = m_generation.next();
     GraphBuilder::Options options;
     options.depth = m_depth->value();
-    Connection *primary = m_live->state() == Connection::State::Open ? m_live : m_backup;
-    Connection *other = overlay && primary == m_live ? m_backup : nullptr;
+    // The job holds recipes, not the connections: it may outlive this view and them.
+    const Connection *primaryConnection = m_live->state() == Connection::State::Open ? m_live : m_backup;
+    const Connection::SessionRecipe primary = primaryConnection->siblingRecipe();
+    const QString primarySide = sideName(primaryConnection->side());
+    const std::optional<Connection::SessionRecipe> other
+        = overlay && primaryConnection == m_live ? std::optional(m_backup->siblingRecipe()) : std::nullopt;
     m_status->setText(tr("Drawing %1…").arg(m_root->text()));
     // Each stage goes to the jobs panel and to this view's status line, as it starts.
     QPointer<GraphView> guard(this);
@@ -276,15 +282,15 @@ void GraphView::draw()
     setDrawing(true);
     m_cancelDraw = BackgroundJob::start<RelationGraph>(
         m_jobs, tr("Graph around %1").arg(m_root->text()), tr("graph"),
-        [primary, other, table, key, options, scope, stage](JobControl &control) {
+        [primary, primarySide, other, table, key, options, scope, stage](JobControl &control) {
             stage(control, 0, tr("reading the schema"));
-            const std::unique_ptr<PgSession> main = primary->openSiblingSession();
+            const std::unique_ptr<PgSession> main = primary.open();
             const Schema schema = SchemaReader::read(*main, &control);
-            stage(control, 1, tr("walking %1").arg(sideName(primary->side())));
+            stage(control, 1, tr("walking %1").arg(primarySide));
             RelationGraph graph = GraphBuilder(*main, schema, options).build(table, key, &control);
             if (other) {
                 stage(control, 2, tr("walking BACKUP"));
-                const std::unique_ptr<PgSession> backup = other->openSiblingSession();
+                const std::unique_ptr<PgSession> backup = other->open();
                 const Schema backupSchema = SchemaReader::read(*backup, &control);
                 graph = GraphOverlay::merge(
                     GraphBuilder(*backup, backupSchema, options).build(table, key, &control), graph);

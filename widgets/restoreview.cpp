@@ -211,11 +211,12 @@ void RestoreView::plan()
     request.recomputeCounters = m_declarations->recomputeCounters();
     setBusy(true);
     m_status->setText(tr("Planning: closure in BACKUP, comparison in LIVE…"));
-    Connection *backup = m_backup;
+    // Recipes, not connections: the job may outlive this view.
+    const Connection::SessionRecipe backup = m_backup->siblingRecipe();
     m_live->submit<RestorePlan>(
         tr("Restore plan"),
         [backup, request](PgSession &live, JobControl &control) {
-            const std::unique_ptr<PgSession> backupSession = backup->openSiblingSession();
+            const std::unique_ptr<PgSession> backupSession = backup.open();
             return RestorePlanner(live, *backupSession).plan(request, &control);
         },
         this, [this](RestorePlan result) { showPlan(result); },
@@ -371,11 +372,11 @@ void RestoreView::execute(
 {
     setBusy(true);
     m_status->setText(tr("%1 on %2…").arg(title, m_live->where()));
-    Connection *live = m_live;
+    const Connection::SessionRecipe live = m_live->runRecipe();
     BackgroundJob::start<ExecutionReport>(
-        m_jobs, title, live->where(),
+        m_jobs, title, m_live->where(),
         [live, script, undoPath, commit, forceUndo](JobControl &control) {
-            const std::unique_ptr<PgSession> session = live->openRunSession();
+            const std::unique_ptr<PgSession> session = live.open();
             RestoreExecutor executor(*session);
             executor.setForceUndo(forceUndo);
             return commit ? executor.run(script, undoPath, &control) : executor.preview(script, &control);

@@ -136,23 +136,32 @@ void Connection::open(const ConnectionProfile &profile, const QString &password)
 
 std::unique_ptr<PgSession> Connection::openSiblingSession() const
 {
-    return openSession(false, sideName(m_side));
+    return siblingRecipe().open();
 }
 
 std::unique_ptr<PgSession> Connection::openRunSession() const
 {
-    return openSession(true, sideName(m_side) + QStringLiteral(" (restore run)"));
+    return runRecipe().open();
 }
 
-std::unique_ptr<PgSession> Connection::openSession(bool writable, const QString &label) const
+Connection::SessionRecipe Connection::siblingRecipe() const
 {
-    ConnectionProfile profile;
-    QString password;
-    {
-        std::lock_guard lock(m_mutex);
-        profile = m_profile;
-        password = m_password;
-    }
+    return recipe(false, sideName(m_side));
+}
+
+Connection::SessionRecipe Connection::runRecipe() const
+{
+    return recipe(true, sideName(m_side) + QStringLiteral(" (restore run)"));
+}
+
+Connection::SessionRecipe Connection::recipe(bool writable, const QString &label) const
+{
+    std::lock_guard lock(m_mutex);
+    return { m_profile, m_password, writable, label };
+}
+
+std::unique_ptr<PgSession> Connection::SessionRecipe::open() const
+{
     return std::make_unique<PgSession>(
         profile, password, writable ? PgSession::Options::writable(label) : PgSession::Options { true, label, 15 });
 }

@@ -52,6 +52,20 @@ public:
     void open(const ConnectionProfile &profile, const QString &password = {});
     void close();
 
+    /// What opening a session later takes, copied now: a background job holds this, never the
+    /// Connection, which is gone when its window closes first.
+    struct SessionRecipe
+    {
+        ConnectionProfile profile;
+        QString password;
+        bool writable = false;
+        QString label;
+        /// Throws salvage::Error.
+        std::unique_ptr<PgSession> open() const;
+    };
+    SessionRecipe siblingRecipe() const;
+    SessionRecipe runRecipe() const;
+
     /// A second read-only session to the same database, for work that needs both sides at once or
     /// runs in parallel (graph overlays, comparisons). Callable from any thread; throws salvage::Error.
     std::unique_ptr<PgSession> openSiblingSession() const;
@@ -95,7 +109,7 @@ private:
     JobId enqueue(
         const QString &title, Work work, QObject *context, std::function<void()> deliver, FailureHandler onFailure);
     void runOnWorker(const std::shared_ptr<Job> &job);
-    std::unique_ptr<PgSession> openSession(bool writable, const QString &label) const;
+    SessionRecipe recipe(bool writable, const QString &label) const;
     void setState(State state, const QString &error = {});
     void resendCancels();
 
