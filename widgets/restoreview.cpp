@@ -18,6 +18,7 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
+#include <QFileInfo>
 #include <QFile>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -330,8 +331,11 @@ void RestoreView::run()
         return;
     const QString directory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     QDir().mkpath(directory);
-    const QString undoPath = QDir(directory).filePath(
-        QStringLiteral("undo-%1.sql").arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"))));
+    // A new name for every run: two runs in one second must not meet (an undo script is never replaced).
+    const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"));
+    QString undoPath = QDir(directory).filePath(QStringLiteral("undo-%1.sql").arg(stamp));
+    for (int n = 2; QFileInfo::exists(undoPath); ++n)
+        undoPath = QDir(directory).filePath(QStringLiteral("undo-%1-%2.sql").arg(stamp).arg(n));
     execute(tr("Restore run"), m_editor->text().toUtf8(), undoPath, true);
 }
 
