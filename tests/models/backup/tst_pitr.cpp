@@ -236,12 +236,21 @@ private Q_SLOTS:
         if (m_pgBackRest.isEmpty())
             QSKIP("pgBackRest is not installed (Debian package pgbackrest; installer/install-deps.sh installs it)");
         PitrRecovery::Request request;
-        request.source = std::make_shared<PgBackRestSource>(QStringLiteral("salvage"), m_repo);
+        try {
+            request.source = std::make_shared<PgBackRestSource>(QStringLiteral("salvage"), m_repo);
+        } catch (const Error &error) {
+            QFAIL(error.what());
+        }
         request.target = PitrTarget::time(m_t1);
         request.clusterDir = m_tmp.filePath(QStringLiteral("pgbackrest"));
         request.database = QStringLiteral("shop");
         JobControl control;
-        const PitrRecovery::Result result = PitrRecovery::recover(request, control);
+        PitrRecovery::Result result;
+        try {
+            result = PitrRecovery::recover(request, control);
+        } catch (const Error &error) {
+            QFAIL(error.what()); // the reason, not "unhandled exception"
+        }
         QVERIFY(result.segmentsReplayed > 0);
         QCOMPARE(queryValue(result.conninfo, QStringLiteral("SELECT count(*) FROM items")), QStringLiteral("150"));
         PgCluster(request.clusterDir).destroy();
