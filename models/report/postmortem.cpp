@@ -60,15 +60,22 @@ QStringList PostmortemSummarizer::lostValues(const DiffResult &diff)
             values.append(value);
         }
     };
+    // A number names a row only with its table (Timeline::keysAmong): "accounts:44", not 44.
+    const auto qualified = [](const QString &table, const QString &value) {
+        return value.isEmpty() ? value : table + u':' + value;
+    };
     for (const TableDiff &table : diff.tables) {
         for (const DiffRow &row : table.rows)
             if (row.status == DiffRow::Status::OnlyInBackup && table.hasPrimaryKey())
                 for (const QString &value : row.key)
-                    add(value);
+                    add(row.key.size() == 1 ? qualified(table.table, value) : value);
         for (const DiffMove &move : table.moves)
-            if (move.from)
-                for (const QString &value : move.from->split(u','))
-                    add(value.trimmed());
+            if (move.from) {
+                const QStringList values = move.from->split(u',');
+                for (const QString &value : values)
+                    add(values.size() == 1 && !move.target.isEmpty() ? qualified(move.target, value.trimmed())
+                                                                    : value.trimmed());
+            }
     }
     return values;
 }
