@@ -12,7 +12,7 @@ class JobControl;
 class Timeline;
 
 /// When the logs saw an incident's rows: the first and the last event carrying one of their key
-/// values as a key of their table's kind (account 44 as an "account", not as any 44). For the Overview.
+/// values as an id of their table ("accounts:44", not any 44; Timeline::keysAmong). For the Overview.
 struct IncidentWindow
 {
     qint64 first = 0; ///< UTC milliseconds, as Timeline::instant()
@@ -24,8 +24,6 @@ struct IncidentWindow
     /// when no event carries any of them.
     static std::optional<IncidentWindow> of(
         const Timeline &timeline, const QMap<QString, QStringList> &keys, JobControl *control = nullptr);
-    /// The kind a log gives a table's keys: "public.statuses" → "status", "identities" → "identity".
-    static QString kindOf(const QString &table);
 };
 
 } // namespace salvage

@@ -236,6 +236,7 @@ private Q_SLOTS:
         QVERIFY(graphReady.wait(60000));
         auto *console = window.findChild<SqlConsole *>();
         QSignalSpy queried(console, &SqlConsole::finished);
+        console->setSide(Side::Live); // the console never assumes a side
         console->editor()->setText(QStringLiteral("SELECT count(*) FROM accounts"));
         console->run();
         QVERIFY(queried.wait(30000));
