@@ -71,10 +71,10 @@ QStringList PostmortemSummarizer::lostValues(const DiffResult &diff)
                     add(row.key.size() == 1 ? qualified(table.table, value) : value);
         for (const DiffMove &move : table.moves)
             if (move.from) {
-                const QStringList values = move.from->split(u',');
-                for (const QString &value : values)
-                    add(values.size() == 1 && !move.target.isEmpty() ? qualified(move.target, value.trimmed())
-                                                                    : value.trimmed());
+                const QStringList parts = move.from->split(u',');
+                for (const QString &value : parts)
+                    add(parts.size() == 1 && !move.target.isEmpty() ? qualified(move.target, value.trimmed())
+                                                                   : value.trimmed());
             }
     }
     return values;

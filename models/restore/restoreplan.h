@@ -122,7 +122,7 @@ struct PlanListing
     QString reason;
     /// dependant-skipped: the table of the dependant the restored row comes back without; the
     /// choices (merge, remap) are that table's policy.
-    QString dependantTable;
+    QString dependantTable = {};
 };
 
 /// Where a differing closure row ends: every row of the closure that is missing from LIVE or differs
