@@ -61,9 +61,8 @@ QStringList PostmortemSummarizer::lostValues(const DiffResult &diff)
         }
     };
     // A number names a row only with its table (Timeline::keysAmong): "accounts:44", not 44.
-    const auto qualified = [](const QString &table, const QString &value) {
-        return value.isEmpty() ? value : table + u':' + value;
-    };
+    const auto qualified
+        = [](const QString &table, const QString &value) { return value.isEmpty() ? value : table + u':' + value; };
     for (const TableDiff &table : diff.tables) {
         for (const DiffRow &row : table.rows)
             if (row.status == DiffRow::Status::OnlyInBackup && table.hasPrimaryKey())
@@ -74,7 +73,7 @@ QStringList PostmortemSummarizer::lostValues(const DiffResult &diff)
                 const QStringList parts = move.from->split(u',');
                 for (const QString &value : parts)
                     add(parts.size() == 1 && !move.target.isEmpty() ? qualified(move.target, value.trimmed())
-                                                                   : value.trimmed());
+                                                                    : value.trimmed());
             }
     }
     return values;
