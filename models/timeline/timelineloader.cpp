@@ -51,7 +51,9 @@ TimelineLoader::TimelineLoader(JobRegistry *jobs, QObject *parent)
 
 TimelineLoader::~TimelineLoader()
 {
-    // The pool (a child) waits for its workers when it goes; cancelled, they end soon.
+    // The pool (a child) waits for its workers when it goes; cancelled, they end soon. A newer
+    // generation first, so that a job ended by the cancel itself reports to no one.
+    ++m_generation;
     cancel();
 }
 
@@ -63,8 +65,10 @@ void TimelineLoader::cancel()
 
 void TimelineLoader::load(const QList<LogSource> &sources)
 {
-    cancel();
+    // A newer generation before the cancel: a job still waiting ends inside cancel() and must find
+    // its load superseded, not report "cancelled" for this one.
     const quint64 generation = ++m_generation;
+    cancel();
     m_loading = true;
     m_cancel = BackgroundJob::start<Indexed>(
         m_jobs, tr("Index %n log file(s)", nullptr, int(sources.size())), tr("Timeline"),
