@@ -35,6 +35,15 @@ struct Rendezvous
     }
 };
 constexpr auto kPoll = std::chrono::milliseconds(50);
+
+// Held by the LIVE job's function: when that function is destroyed without having run (its
+// connection closed first, as when the window closes mid-comparison), the BACKUP job, which waits
+// for it, is let go instead of blocking its thread, and so the window's close, forever.
+struct FinishWhenDropped
+{
+    std::shared_ptr<Rendezvous> rendezvous;
+    ~FinishWhenDropped() { rendezvous->finish(); }
+};
 } // namespace
 
 DiffJob::DiffJob(Connection *live, Connection *backup, QObject *parent)
@@ -78,7 +87,9 @@ void DiffJob::start(const QStringList &tables)
     const QPointer<DiffJob> self(this);
     m_liveJob = m_live->submit<DiffResult>(
         tr("Compare backup with live"),
-        [rendezvous, tables, self, generation](PgSession &live, JobControl &control) {
+        [rendezvous, tables, self, generation,
+            dropped = std::make_shared<FinishWhenDropped>(FinishWhenDropped { rendezvous })](
+            PgSession &live, JobControl &control) {
             struct Release
             {
                 std::shared_ptr<Rendezvous> rendezvous;
