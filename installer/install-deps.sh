@@ -13,7 +13,7 @@ packages=(
     qtkeychain-qt6-dev
     libgraphviz-dev graphviz
     zlib1g-dev
-    postgresql postgresql-client pgbackrest
+    postgresql postgresql-client pgbackrest barman
     xvfb xauth imagemagick fonts-dejavu-core
     lnav
 )

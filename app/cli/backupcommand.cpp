@@ -46,6 +46,10 @@ int pitr(const QStringList &arguments)
         QStringLiteral("STANZA") });
     parser.addOption({ QStringLiteral("repo"),
         QStringLiteral("pgBackRest repository path (default: pgBackRest's configuration)"), QStringLiteral("DIR") });
+    parser.addOption({ QStringLiteral("barman"), QStringLiteral("recover from this Barman server instead"),
+        QStringLiteral("SERVER") });
+    parser.addOption({ QStringLiteral("barman-config"),
+        QStringLiteral("Barman's configuration file (default: Barman's own)"), QStringLiteral("FILE") });
     parser.addOption(
         { QStringLiteral("target-time"), QStringLiteral("recover to this instant (with zone)"), QStringLiteral("TS") });
     parser.addOption(
@@ -67,8 +71,12 @@ int pitr(const QStringList &arguments)
     source.walArchive = parser.value(QStringLiteral("wal"));
     source.pgBackRestStanza = parser.value(QStringLiteral("pgbackrest"));
     source.pgBackRestRepo = parser.value(QStringLiteral("repo"));
-    if (source.isPgBackRest() == (parser.isSet(QStringLiteral("base")) || parser.isSet(QStringLiteral("wal"))))
-        throw UsageError { QStringLiteral("backup pitr: give --base and --wal, or --pgbackrest STANZA") };
+    source.barmanServer = parser.value(QStringLiteral("barman"));
+    source.barmanConfig = parser.value(QStringLiteral("barman-config"));
+    const bool fromDirectory = parser.isSet(QStringLiteral("base")) || parser.isSet(QStringLiteral("wal"));
+    if (int(fromDirectory) + int(source.isPgBackRest()) + int(source.isBarman()) != 1)
+        throw UsageError { QStringLiteral(
+            "backup pitr: give --base and --wal, or --pgbackrest STANZA, or --barman SERVER") };
     request.clusterDir = required(parser, QStringLiteral("dir"));
     request.target = targetFrom(parser);
     request.database = parser.value(QStringLiteral("database"));

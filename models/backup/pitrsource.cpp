@@ -8,8 +8,13 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QStandardPaths>
+#include <QTimeZone>
+
+#include <algorithm>
 
 namespace salvage {
 
@@ -163,19 +168,163 @@ QString PgBackRestSource::restoreCommand(const QString &dataDir) const
     return words.join(QLatin1Char(' ')) + QStringLiteral(" archive-get %f \"%p\"");
 }
 
+// --- Barman ---
+
+namespace {
+
+QString barmanProgram()
+{
+    const QString program = QStandardPaths::findExecutable(QStringLiteral("barman"));
+    if (program.isEmpty())
+        throw Error(QStringLiteral("Barman is not installed (Debian package \"barman\")."));
+    return program;
+}
+
+/// Barman's answer in -f json, or its error: {"_ERROR": ["Unknown server 'x'"]} or a plain line.
+QJsonObject barmanJson(const ProcessResult &result, const QString &what)
+{
+    const qsizetype brace = result.output.indexOf(QLatin1Char('{'));
+    const QJsonObject answer
+        = brace < 0 ? QJsonObject() : QJsonDocument::fromJson(result.output.mid(brace).toUtf8()).object();
+    QStringList errors;
+    for (const QJsonValue &error : answer.value(QStringLiteral("_ERROR")).toArray())
+        errors << error.toString();
+    if (result.exitCode != 0 || answer.isEmpty() || !errors.isEmpty())
+        throw Error(QStringLiteral("Barman cannot %1: %2")
+                        .arg(what, errors.isEmpty() ? result.output.trimmed() : errors.join(QStringLiteral("; "))));
+    return answer;
+}
+
+} // namespace
+
+BarmanSource::BarmanSource(const QString &server, const QString &configFile)
+    : m_server(server)
+    , m_config(configFile.isEmpty() ? QString() : QFileInfo(configFile).absoluteFilePath())
+{
+    static const QRegularExpression name(QStringLiteral("^[A-Za-z0-9_.-]+$"));
+    if (!name.match(server).hasMatch())
+        throw Error(QStringLiteral("\"%1\" is not a Barman server name.").arg(server));
+    const QString config = m_config.isEmpty() ? QStringLiteral("/etc/barman.conf") : m_config;
+    if (!QFileInfo(config).isReadable())
+        throw Error(QStringLiteral("Barman's configuration %1 cannot be read.").arg(config));
+    m_user = QSettings(config, QSettings::IniFormat)
+                 .value(QStringLiteral("barman/barman_user"), QStringLiteral("barman"))
+                 .toString();
+    const QJsonObject listing = barmanJson(
+        runProcess(barman({ QStringLiteral("-f"), QStringLiteral("json"), QStringLiteral("list-backups"), m_server })),
+        QStringLiteral("list server ") + m_server);
+    for (const QJsonValue &entry : listing.value(m_server).toArray()) {
+        const QJsonObject backup = entry.toObject();
+        if (backup.value(QStringLiteral("status")).toString() == QLatin1String("DONE"))
+            m_backups << Backup { backup.value(QStringLiteral("backup_id")).toString(),
+                backup.value(QStringLiteral("end_time_timestamp")).toString().toLongLong() };
+    }
+    if (m_backups.isEmpty())
+        throw Error(QStringLiteral("Barman server %1 has no finished backup to recover from.").arg(server));
+    std::sort(m_backups.begin(), m_backups.end(),
+        [](const Backup &a, const Backup &b) { return a.endEpochSeconds < b.endEpochSeconds; });
+}
+
+ProcessRequest BarmanSource::barman(const QStringList &arguments, int timeoutMs) const
+{
+    QStringList all;
+    if (!m_config.isEmpty())
+        all << QStringLiteral("-c") << m_config;
+    return { barmanProgram(), all + arguments, runningAsRoot() ? m_user : QString(), timeoutMs };
+}
+
+QString BarmanSource::describe() const
+{
+    return QStringLiteral("Barman server %1").arg(m_server);
+}
+
+BarmanSource::Backup BarmanSource::backupFor(const PitrTarget &target) const
+{
+    if (target.kind != PitrTarget::Kind::Time)
+        return m_backups.first();
+    const qint64 targetSeconds = target.instant.toMSecsSinceEpoch() / 1000;
+    for (auto backup = m_backups.crbegin(); backup != m_backups.crend(); ++backup)
+        if (backup->endEpochSeconds < targetSeconds)
+            return *backup;
+    throw Error(QStringLiteral("Barman server %1 has no backup that ended before %2 (the oldest ended %3 UTC).")
+                    .arg(m_server, target.describe(),
+                        QDateTime::fromSecsSinceEpoch(m_backups.first().endEpochSeconds, QTimeZone::utc())
+                            .toString(Qt::ISODate)));
+}
+
+void BarmanSource::placeBase(const QString &dataDir, const PitrTarget &target, JobControl &control) const
+{
+    const Backup backup = backupFor(target);
+    control.setProgress(0, -1, QStringLiteral("Barman restores backup %1").arg(backup.id));
+    // Barman writes as its own user; PitrRecovery hands the directory to the server's user afterwards.
+    if (runningAsRoot()) {
+        const ProcessResult chown = runProcess({ QStringLiteral("chown"), { m_user, dataDir } });
+        if (chown.exitCode != 0)
+            throw Error(QStringLiteral("Cannot hand %1 to Barman's user %2: %3").arg(dataDir, m_user, chown.output));
+    }
+    // --get-wal: no WAL is copied now; replay fetches what it needs.
+    ProcessRequest recover
+        = barman({ QStringLiteral("recover"), QStringLiteral("--get-wal"), m_server, backup.id, dataDir }, 0);
+    runCancellable(recover, control, QStringLiteral("restore backup %1 with Barman").arg(backup.id));
+}
+
+void BarmanSource::checkPlaced(const QString &, const BaseBackup::Label &label) const
+{
+    const ProcessResult peek = runProcess(barman(
+        { QStringLiteral("get-wal"), QStringLiteral("--peek"), QStringLiteral("1"), m_server, label.startWalFile }));
+    if (peek.exitCode != 0 || !peek.output.contains(label.startWalFile))
+        throw Error(QStringLiteral("WAL segment %1, where the base backup begins, is not in Barman server %2's "
+                                   "archive (has `barman cron` archived the incoming WAL?).")
+                        .arg(label.startWalFile, m_server));
+}
+
+QString BarmanSource::restoreCommand(const QString &) const
+{
+    QStringList words;
+    const QString serverUserName = runningAsRoot() ? QStringLiteral("postgres") : QString();
+    if (!serverUserName.isEmpty() && m_user != serverUserName)
+        words << QStringLiteral("sudo -n -u") << restoreCommandWord(m_user);
+    words << restoreCommandWord(barmanProgram());
+    if (!m_config.isEmpty())
+        words << QStringLiteral("-c") << restoreCommandWord(m_config);
+    words << QStringLiteral("get-wal") << restoreCommandWord(m_server) << QStringLiteral("%f > \"%p\"");
+    return words.join(QLatin1Char(' '));
+}
+
+int BarmanSource::segmentsFrom(const QString &startWalFile) const
+{
+    static const QRegularExpression segment(QStringLiteral("^[0-9A-F]{24}$"), QRegularExpression::MultilineOption);
+    const ProcessResult peek = runProcess(barman(
+        { QStringLiteral("get-wal"), QStringLiteral("--peek"), QStringLiteral("100000"), m_server, startWalFile }));
+    if (peek.exitCode != 0)
+        return -1;
+    int count = 0;
+    for (auto match = segment.globalMatch(peek.output); match.hasNext(); match.next())
+        ++count;
+    return count;
+}
+
 std::shared_ptr<const PitrSource> PitrSourceSpec::make() const
 {
+    if (int(isPgBackRest()) + int(isBarman()) + int(!baseBackup.isEmpty() || !walArchive.isEmpty()) > 1)
+        throw Error(QStringLiteral("Name one source: a base backup and WAL archive, a pgBackRest stanza or a Barman "
+                                   "server."));
     if (isPgBackRest())
         return std::make_shared<PgBackRestSource>(pgBackRestStanza, pgBackRestRepo);
+    if (isBarman())
+        return std::make_shared<BarmanSource>(barmanServer, barmanConfig);
     if (baseBackup.isEmpty() || walArchive.isEmpty())
-        throw Error(QStringLiteral("Name a base backup and a WAL archive, or a pgBackRest stanza."));
+        throw Error(QStringLiteral("Name a base backup and a WAL archive, a pgBackRest stanza or a Barman server."));
     return std::make_shared<ArchiveDirectorySource>(baseBackup, walArchive);
 }
 
 QString PitrSourceSpec::identity() const
 {
-    return isPgBackRest() ? QStringLiteral("pgbackrest:%1:%2").arg(pgBackRestStanza, pgBackRestRepo)
-                          : QStringLiteral("base:%1:%2").arg(baseBackup, walArchive);
+    if (isPgBackRest())
+        return QStringLiteral("pgbackrest:%1:%2").arg(pgBackRestStanza, pgBackRestRepo);
+    if (isBarman())
+        return QStringLiteral("barman:%1:%2").arg(barmanServer, barmanConfig);
+    return QStringLiteral("base:%1:%2").arg(baseBackup, walArchive);
 }
 
 } // namespace salvage

@@ -83,6 +83,14 @@ class TestPitr : public QObject
     QString m_lastSegment;
     QString m_pgBackRest; ///< the program, when installed
     QString m_repo;
+    QString m_barman; ///< the program, when installed
+    QString m_barmanConfig;
+
+    ProcessResult barman(const QStringList &arguments)
+    {
+        return runProcess(
+            { m_barman, QStringList { QStringLiteral("-c"), m_barmanConfig } + arguments, serverUser(), 300000 });
+    }
 
     QString source(const QString &sql) { return queryValue(m_source->conninfo(QStringLiteral("shop")), sql); }
 
@@ -116,10 +124,39 @@ private Q_SLOTS:
         const QString push = m_pgBackRest.isEmpty()
             ? QString()
             : QStringLiteral(" && %1 %2 archive-push %p").arg(m_pgBackRest, pgBackRestOptions);
-        conf.write(
-            QStringLiteral("archive_mode = on\narchive_command = 'cp %p %1/%f%2'\n").arg(m_archive, push).toUtf8());
+        // With Barman installed, a Barman server "salvage" of its own (local, no ssh): the archive
+        // command also copies into its incoming directory, `barman archive-wal` files the segments.
+        m_barman = QStandardPaths::findExecutable(QStringLiteral("barman"));
+        QString toBarman;
+        if (!m_barman.isEmpty()) {
+            const QString home = reachableDir(m_work + QStringLiteral("/barman"));
+            const QString incoming = reachableDir(home + QStringLiteral("/salvage/incoming"));
+            reachableDir(home + QStringLiteral("/salvage"));
+            toBarman = QStringLiteral("cp %p %1/%f && ").arg(incoming);
+        }
+        conf.write(QStringLiteral("archive_mode = on\narchive_command = '%3cp %p %1/%f%2'\n")
+                       .arg(m_archive, push, toBarman)
+                       .toUtf8());
         conf.close();
         m_source->start();
+        if (!m_barman.isEmpty()) { // the port is known once the server runs
+            m_barmanConfig = m_work + QStringLiteral("/barman.conf");
+            QFile barmanConf(m_barmanConfig);
+            QVERIFY(barmanConf.open(QIODevice::WriteOnly));
+            const QString connection = QStringLiteral("host=%1 port=%2 user=%3 dbname=postgres")
+                                           .arg(m_source->socketDir())
+                                           .arg(m_source->port())
+                                           .arg(m_source->superuser());
+            barmanConf.write(QStringLiteral("[barman]\nbarman_home = %1\nbarman_user = %2\nlog_file = %1/barman.log\n"
+                                            "log_level = INFO\n[salvage]\ndescription = Salvage's test source\n"
+                                            "conninfo = %3\nstreaming_conninfo = %3\nbackup_method = postgres\n"
+                                            "archiver = on\npath_prefix = %4\n")
+                                 .arg(m_work + QStringLiteral("/barman"),
+                                     serverUser().isEmpty() ? qEnvironmentVariable("USER") : serverUser(), connection,
+                                     PgCluster::findBinDir())
+                                 .toUtf8());
+            QVERIFY(barmanConf.flush());
+        }
         const QStringList pgBackRestConnection { QStringLiteral("--stanza=salvage"),
             QStringLiteral("--repo1-path=") + m_repo, QStringLiteral("--pg1-path=") + m_source->dataDir(),
             QStringLiteral("--pg1-socket-path=") + m_source->socketDir(),
@@ -153,6 +190,14 @@ private Q_SLOTS:
             serverUser() });
         QVERIFY2(tar.exitCode == 0, qPrintable(tar.output));
         m_baseTar = tarDir + QStringLiteral("/base.tar");
+        if (!m_barman.isEmpty()) {
+            const ProcessResult switched = barman({ QStringLiteral("switch-wal"), QStringLiteral("--force"),
+                QStringLiteral("--archive"), QStringLiteral("salvage") });
+            QVERIFY2(switched.exitCode == 0, qPrintable(switched.output));
+            const ProcessResult backup
+                = barman({ QStringLiteral("backup"), QStringLiteral("--wait"), QStringLiteral("salvage") });
+            QVERIFY2(backup.exitCode == 0, qPrintable(backup.output));
+        }
         if (!m_pgBackRest.isEmpty()) {
             const ProcessResult backup = runProcess({ m_pgBackRest,
                 pgBackRestConnection
@@ -160,10 +205,10 @@ private Q_SLOTS:
                         QStringLiteral("backup") },
                 serverUser(), 300000 });
             QVERIFY2(backup.exitCode == 0, qPrintable(backup.output));
-            // pgBackRest keeps a backup's stop time in whole seconds and picks a set that stopped
-            // before the target: the phases begin in a later second.
-            QThread::msleep(1100);
         }
+        // pgBackRest and Barman keep a backup's stop time in whole seconds and pick one that stopped
+        // before the target: the phases begin in a later second.
+        QThread::msleep(1100);
 
         // Three phases; each instant is read after the phase's commit and before the next one's.
         QThread::msleep(50);
@@ -182,6 +227,10 @@ private Q_SLOTS:
         for (int wait = 0; wait < 300 && !QFileInfo::exists(m_archive + QLatin1Char('/') + m_lastSegment); ++wait)
             QThread::msleep(100);
         QVERIFY2(QFileInfo::exists(m_archive + QLatin1Char('/') + m_lastSegment), "the last segment was not archived");
+        if (!m_barman.isEmpty()) { // what `barman cron` does every minute
+            const ProcessResult filed = barman({ QStringLiteral("archive-wal"), QStringLiteral("salvage") });
+            QVERIFY2(filed.exitCode == 0, qPrintable(filed.output));
+        }
     }
 
     void cleanupTestCase()
@@ -258,6 +307,83 @@ private Q_SLOTS:
         QCOMPARE(queryValue(result.conninfo, QStringLiteral("SELECT count(*) FROM items")), QStringLiteral("150"));
         PgCluster(request.clusterDir).destroy();
         QVERIFY_THROWS_EXCEPTION(Error, PgBackRestSource(QStringLiteral("nosuchstanza"), m_repo));
+    }
+
+    void recoversFromABarmanServer()
+    {
+        if (m_barman.isEmpty())
+            QSKIP("Barman is not installed (Debian package barman; installer/install-deps.sh installs it)");
+        PitrRecovery::Request request;
+        std::shared_ptr<BarmanSource> barmanSource;
+        try {
+            barmanSource = std::make_shared<BarmanSource>(QStringLiteral("salvage"), m_barmanConfig);
+        } catch (const Error &error) {
+            QFAIL(error.what());
+        }
+        request.source = barmanSource;
+        request.target = PitrTarget::time(m_t1);
+        request.clusterDir = m_tmp.filePath(QStringLiteral("barman"));
+        request.database = QStringLiteral("shop");
+        JobControl control;
+        PitrRecovery::Result result;
+        try {
+            result = PitrRecovery::recover(request, control);
+        } catch (const Error &error) {
+            QFAIL(error.what());
+        }
+        QVERIFY(result.segmentsReplayed > 0);
+        QCOMPARE(queryValue(result.conninfo,
+                     QStringLiteral("SELECT string_agg(phase || ':' || n, ',' ORDER BY phase) FROM (SELECT phase, "
+                                    "count(*) n FROM items GROUP BY phase) p")),
+            QStringLiteral("0:100,1:50"));
+        QCOMPARE(queryValue(result.conninfo, QStringLiteral("SHOW archive_mode")), QStringLiteral("off"));
+        PgCluster(request.clusterDir).destroy();
+
+        // The same through the CLI, to the next instant.
+        QProcess cli;
+        cli.start(QStringLiteral(SALVAGE_CLI),
+            { QStringLiteral("backup"), QStringLiteral("pitr"), QStringLiteral("--barman"), QStringLiteral("salvage"),
+                QStringLiteral("--barman-config"), m_barmanConfig, QStringLiteral("--target-time"), m_t2,
+                QStringLiteral("--dir"), m_tmp.filePath(QStringLiteral("barmancli")) });
+        QVERIFY(cli.waitForFinished(300000));
+        QVERIFY2(cli.exitCode() == 0, qPrintable(QString::fromUtf8(cli.readAllStandardError())));
+        const QString out = QString::fromUtf8(cli.readAllStandardOutput());
+        QVERIFY(out.startsWith(QStringLiteral("backup: ")));
+        QCOMPARE(queryValue(out.mid(8).trimmed(), QStringLiteral("SELECT count(*) FROM items")), QStringLiteral("170"));
+        PgCluster(m_tmp.filePath(QStringLiteral("barmancli"))).destroy();
+    }
+
+    void aBarmanSourceThatCannotServeSaysWhy()
+    {
+        if (m_barman.isEmpty())
+            QSKIP("Barman is not installed (Debian package barman; installer/install-deps.sh installs it)");
+        const auto refusal = [](const std::function<void()> &attempt) {
+            try {
+                attempt();
+            } catch (const Error &error) {
+                return QString::fromUtf8(error.what());
+            }
+            return QString();
+        };
+        QString why = refusal([&] { BarmanSource(QStringLiteral("nosuchserver"), m_barmanConfig); });
+        QVERIFY2(why.contains(QStringLiteral("Unknown server")), qPrintable(why));
+        why = refusal([&] { BarmanSource(QStringLiteral("salvage"), m_work + QStringLiteral("/missing.conf")); });
+        QVERIFY2(why.contains(QStringLiteral("cannot be read")), qPrintable(why));
+        const BarmanSource barmanSource(QStringLiteral("salvage"), m_barmanConfig);
+        why = refusal([&] { barmanSource.backupFor(PitrTarget::time(QStringLiteral("2001-01-01 00:00:00+00"))); });
+        QVERIFY2(why.contains(QStringLiteral("no backup that ended before")), qPrintable(why));
+        // Nothing is placed for a target no backup precedes.
+        const QString dir = reachableDir(m_work + QStringLiteral("/barman-early"));
+        JobControl control;
+        why = refusal(
+            [&] { barmanSource.placeBase(dir, PitrTarget::time(QStringLiteral("2001-01-01 00:00:00+00")), control); });
+        QVERIFY(!why.isEmpty());
+        QVERIFY(QDir(dir).isEmpty());
+        // A WAL segment Barman does not hold.
+        BaseBackup::Label label;
+        label.startWalFile = QStringLiteral("0000000100000000000000FE");
+        why = refusal([&] { barmanSource.checkPlaced(dir, label); });
+        QVERIFY2(why.contains(QStringLiteral("is not in Barman server salvage")), qPrintable(why));
     }
 
     void aTargetBeforeTheBaseBackupIsRefusedAndLeavesNothing()
@@ -346,6 +472,17 @@ private Q_SLOTS:
         QVERIFY(cli.waitForFinished(60000));
         QCOMPARE(cli.exitCode(), 2);
         QVERIFY(QString::fromUtf8(cli.readAllStandardError()).contains(QStringLiteral("no zone")));
+
+        // One source at a time.
+        cli.start(QStringLiteral(SALVAGE_CLI),
+            { QStringLiteral("backup"), QStringLiteral("pitr"), QStringLiteral("--base"), m_base,
+                QStringLiteral("--wal"), m_archive, QStringLiteral("--barman"), QStringLiteral("salvage"),
+                QStringLiteral("--target-time"), m_t1, QStringLiteral("--dir"),
+                m_tmp.filePath(QStringLiteral("cli3")) });
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 2);
+        QVERIFY(QString::fromUtf8(cli.readAllStandardError()).contains(QStringLiteral("--barman SERVER")));
+        QVERIFY(!QFileInfo::exists(m_tmp.filePath(QStringLiteral("cli3"))));
     }
 };
 
