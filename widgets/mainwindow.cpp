@@ -45,6 +45,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimeZone>
 #include <QTimer>
 
 namespace salvage {
@@ -141,6 +142,8 @@ MainWindow::MainWindow(QWidget *parent)
                 m_views->setCurrentWidget(graph);
             }
         });
+    connect(m_timeline, &TimelineView::backupAsOfRequested, this,
+        [this](qint64 instantMs) { recoverBackupAsOf(QDateTime::fromMSecsSinceEpoch(instantMs, QTimeZone::utc())); });
     connect(m_timeline, &TimelineView::compareRequested, this,
         [this, compare, tableFor](const QString &kind, const QString &) {
             if (const QString table = tableFor(kind); !table.isEmpty()) {
@@ -295,7 +298,7 @@ void MainWindow::createMenus()
             loadBackupFromDump(path);
     });
     connectMenu->addAction(
-        tr("BACKUP as of an &instant (WAL archive, pgBackRest)…"), this, [this]() { recoverBackupAsOf(); });
+        tr("BACKUP as of an &instant (WAL archive, pgBackRest, Barman)…"), this, [this]() { recoverBackupAsOf(); });
     connectMenu->addSeparator();
     connectMenu->addAction(tr("Disconnect both"), this, [this]() {
         m_live->close();
@@ -396,7 +399,7 @@ void MainWindow::loadBackupFromDump(const QString &dumpPath)
         });
 }
 
-void MainWindow::recoverBackupAsOf(const QDateTime &instant)
+void MainWindow::recoverBackupAsOf(const QDateTime &event)
 {
     QSettings settings;
     PitrDialog dialog(this);
@@ -405,9 +408,11 @@ void MainWindow::recoverBackupAsOf(const QDateTime &instant)
     last.walArchive = settings.value(QStringLiteral("pitr/wal")).toString();
     last.pgBackRestStanza = settings.value(QStringLiteral("pitr/stanza")).toString();
     last.pgBackRestRepo = settings.value(QStringLiteral("pitr/repo")).toString();
+    last.barmanServer = settings.value(QStringLiteral("pitr/barman")).toString();
+    last.barmanConfig = settings.value(QStringLiteral("pitr/barmanConfig")).toString();
     dialog.setSource(last);
-    if (instant.isValid())
-        dialog.setTargetTime(instant);
+    if (event.isValid())
+        dialog.setTargetJustBefore(event);
     if (dialog.exec() != QDialog::Accepted)
         return;
     const PitrSourceSpec source = dialog.source();
@@ -415,6 +420,8 @@ void MainWindow::recoverBackupAsOf(const QDateTime &instant)
     settings.setValue(QStringLiteral("pitr/wal"), source.walArchive);
     settings.setValue(QStringLiteral("pitr/stanza"), source.pgBackRestStanza);
     settings.setValue(QStringLiteral("pitr/repo"), source.pgBackRestRepo);
+    settings.setValue(QStringLiteral("pitr/barman"), source.barmanServer);
+    settings.setValue(QStringLiteral("pitr/barmanConfig"), source.barmanConfig);
 
     PitrRecovery::Request request;
     request.target = dialog.target();

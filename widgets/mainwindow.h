@@ -52,9 +52,10 @@ public:
 
     /// Restores a pg_dump file into a scratch cluster Salvage manages and connects BACKUP to it.
     void loadBackupFromDump(const QString &dumpPath);
-    /// Asks for a base backup / WAL archive (or pgBackRest stanza) and a target, then recovers
-    /// BACKUP to it in a background job. `instant`, when valid, prefills the target time.
-    void recoverBackupAsOf(const QDateTime &instant = {});
+    /// Asks for a source (base backup and WAL archive, pgBackRest, Barman) and a target, then recovers
+    /// BACKUP to it in a background job. `event`, when valid, prefills the target: just before it,
+    /// by a margin the operator chooses (the Timeline's "BACKUP as of just before this event…").
+    void recoverBackupAsOf(const QDateTime &event = {});
 
     /// Adds an investigation view as a tab with an entry in the Investigate menu.
     /// `id` matches one of the reserved entries (compare, graph, timeline, restore, console).

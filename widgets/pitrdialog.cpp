@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QDialogButtonBox>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -54,9 +55,11 @@ PitrDialog::PitrDialog(QWidget *parent)
 
     m_fromDirectory = new QRadioButton(tr("Base backup and WAL archive directory"), this);
     m_fromPgBackRest = new QRadioButton(tr("pgBackRest stanza"), this);
+    m_fromBarman = new QRadioButton(tr("Barman server (on this machine)"), this);
     m_fromDirectory->setChecked(true);
     layout->addWidget(m_fromDirectory);
     layout->addWidget(m_fromPgBackRest);
+    layout->addWidget(m_fromBarman);
 
     m_sourcePages = new QStackedWidget(this);
     auto *directoryPage = new QWidget(m_sourcePages);
@@ -82,6 +85,16 @@ PitrDialog::PitrDialog(QWidget *parent)
         return QFileDialog::getExistingDirectory(this, tr("pgBackRest repository"));
     }));
     m_sourcePages->addWidget(pgBackRestPage);
+    auto *barmanPage = new QWidget(m_sourcePages);
+    auto *barmanForm = new QFormLayout(barmanPage);
+    m_barmanServer = new QLineEdit(barmanPage);
+    m_barmanConfig = new QLineEdit(barmanPage);
+    m_barmanConfig->setPlaceholderText(tr("empty: Barman's own (/etc/barman.conf)"));
+    barmanForm->addRow(tr("Server:"), m_barmanServer);
+    barmanForm->addRow(tr("Configuration:"), pathRow(m_barmanConfig, barmanPage, [this]() {
+        return QFileDialog::getOpenFileName(this, tr("Barman configuration file"));
+    }));
+    m_sourcePages->addWidget(barmanPage);
     layout->addWidget(m_sourcePages);
 
     auto *targetForm = new QFormLayout;
@@ -103,6 +116,19 @@ PitrDialog::PitrDialog(QWidget *parent)
     m_targetPages->addWidget(m_time);
     m_targetPages->addWidget(m_targetText);
     targetForm->addRow(QString(), m_targetPages);
+    m_marginRow = new QWidget(this);
+    auto *marginLayout = new QHBoxLayout(m_marginRow);
+    marginLayout->setContentsMargins(0, 0, 0, 0);
+    m_margin = new QDoubleSpinBox(m_marginRow);
+    m_margin->setObjectName(QStringLiteral("margin"));
+    m_margin->setRange(0.001, 86400);
+    m_margin->setDecimals(3);
+    m_margin->setSuffix(tr(" s"));
+    m_margin->setValue(1.0);
+    marginLayout->addWidget(m_margin);
+    marginLayout->addWidget(new QLabel(tr("before the event"), m_marginRow), 1);
+    m_marginRow->hide();
+    targetForm->addRow(QString(), m_marginRow);
     m_database = new QLineEdit(this);
     m_database->setPlaceholderText(tr("empty: the one database the backup holds"));
     targetForm->addRow(tr("Database:"), m_database);
@@ -119,28 +145,35 @@ PitrDialog::PitrDialog(QWidget *parent)
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
-    connect(m_fromPgBackRest, &QRadioButton::toggled, this, [this](bool on) {
-        m_sourcePages->setCurrentIndex(on ? 1 : 0);
-        validate();
-    });
+    for (QRadioButton *choice : { m_fromDirectory, m_fromPgBackRest, m_fromBarman })
+        connect(choice, &QRadioButton::toggled, this, [this]() {
+            m_sourcePages->setCurrentIndex(m_fromBarman->isChecked() ? 2 : m_fromPgBackRest->isChecked() ? 1 : 0);
+            validate();
+        });
     connect(m_targetKind, &QComboBox::currentIndexChanged, this, [this](int kind) {
         m_targetPages->setCurrentIndex(kind == Time ? 0 : 1);
         validate();
     });
-    for (QLineEdit *edit : { m_base, m_wal, m_stanza, m_repo, m_targetText, m_database })
+    for (QLineEdit *edit :
+        { m_base, m_wal, m_stanza, m_repo, m_barmanServer, m_barmanConfig, m_targetText, m_database })
         connect(edit, &QLineEdit::textChanged, this, &PitrDialog::validate);
     connect(m_time, &QDateTimeEdit::dateTimeChanged, this, &PitrDialog::validate);
+    connect(m_margin, &QDoubleSpinBox::valueChanged, this, [this](double seconds) {
+        if (m_event.isValid())
+            setTargetTime(m_event.addMSecs(-qRound64(seconds * 1000)));
+    });
     validate();
 }
 
 void PitrDialog::setSource(const PitrSourceSpec &source)
 {
-    m_fromPgBackRest->setChecked(source.isPgBackRest());
-    m_fromDirectory->setChecked(!source.isPgBackRest());
+    (source.isBarman() ? m_fromBarman : source.isPgBackRest() ? m_fromPgBackRest : m_fromDirectory)->setChecked(true);
     m_base->setText(source.baseBackup);
     m_wal->setText(source.walArchive);
     m_stanza->setText(source.pgBackRestStanza);
     m_repo->setText(source.pgBackRestRepo);
+    m_barmanServer->setText(source.barmanServer);
+    m_barmanConfig->setText(source.barmanConfig);
 }
 
 void PitrDialog::setTargetTime(const QDateTime &instant)
@@ -149,12 +182,29 @@ void PitrDialog::setTargetTime(const QDateTime &instant)
     m_time->setDateTime(instant.toUTC());
 }
 
+void PitrDialog::setTargetJustBefore(const QDateTime &event)
+{
+    m_event = event.toUTC();
+    m_marginRow->setToolTip(
+        tr("The event is at %1 UTC.").arg(m_event.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"))));
+    m_marginRow->show();
+    setTargetTime(m_event.addMSecs(-qRound64(m_margin->value() * 1000)));
+}
+
+double PitrDialog::marginSeconds() const
+{
+    return m_margin->value();
+}
+
 PitrSourceSpec PitrDialog::source() const
 {
     PitrSourceSpec spec;
     if (m_fromPgBackRest->isChecked()) {
         spec.pgBackRestStanza = m_stanza->text().trimmed();
         spec.pgBackRestRepo = m_repo->text().trimmed();
+    } else if (m_fromBarman->isChecked()) {
+        spec.barmanServer = m_barmanServer->text().trimmed();
+        spec.barmanConfig = m_barmanConfig->text().trimmed();
     } else {
         spec.baseBackup = m_base->text().trimmed();
         spec.walArchive = m_wal->text().trimmed();
@@ -186,10 +236,12 @@ void PitrDialog::validate()
 {
     QString problem;
     const PitrSourceSpec spec = source();
-    if (spec.isPgBackRest() ? spec.pgBackRestStanza.isEmpty()
-                            : (spec.baseBackup.isEmpty() || spec.walArchive.isEmpty()))
-        problem = m_fromPgBackRest->isChecked() ? tr("Name the pgBackRest stanza.")
-                                                : tr("Name the base backup and the WAL archive.");
+    if (m_fromPgBackRest->isChecked() && !spec.isPgBackRest())
+        problem = tr("Name the pgBackRest stanza.");
+    else if (m_fromBarman->isChecked() && !spec.isBarman())
+        problem = tr("Name the Barman server.");
+    else if (m_fromDirectory->isChecked() && (spec.baseBackup.isEmpty() || spec.walArchive.isEmpty()))
+        problem = tr("Name the base backup and the WAL archive.");
     if (problem.isEmpty()) {
         try {
             target();

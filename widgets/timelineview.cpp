@@ -587,6 +587,10 @@ void TimelineView::showRowMenu(const QPoint &pos)
         [index] { QGuiApplication::clipboard()->setText(index.data(TimelineModel::EventKeyRole).toString()); });
     for (QMenu *sub : { timeline, graph, compare })
         sub->setEnabled(!keys.isEmpty());
+    menu.addSeparator();
+    const qint64 instantMs = index.data(TimelineModel::InstantRole).toLongLong();
+    menu.addAction(
+        tr("BACKUP as of just before this event…"), this, [this, instantMs] { Q_EMIT backupAsOfRequested(instantMs); });
     menu.exec(m_table->viewport()->mapToGlobal(pos));
 }
 

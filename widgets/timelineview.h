@@ -86,6 +86,8 @@ Q_SIGNALS:
     /// finds the table the kind names and routes it.
     void graphRequested(const QString &kind, const QString &value);
     void compareRequested(const QString &kind, const QString &value);
+    /// "BACKUP as of just before this event…": the event's instant (UTC ms).
+    void backupAsOfRequested(qint64 eventInstantMs);
 
 private:
     void indexFinished(JobOutcome outcome, const QString &message, const QStringList &skipped);

@@ -2,6 +2,7 @@
 
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRadioButton>
@@ -65,6 +66,24 @@ private Q_SLOTS:
         QCOMPARE(dialog.target().value, QStringLiteral("2026-12-03 02:12:09.500+00"));
     }
 
+    void justBeforeAnEventTakesTheChosenMargin()
+    {
+        PitrDialog dialog;
+        const QDateTime event = QDateTime::fromString(QStringLiteral("2026-12-03T04:12:09.500Z"), Qt::ISODateWithMs);
+        dialog.setTargetJustBefore(event);
+        QCOMPARE(dialog.marginSeconds(), 1.0); // the default
+        QCOMPARE(dialog.target().value, QStringLiteral("2026-12-03 04:12:08.500+00"));
+        auto *margin = dialog.findChild<QDoubleSpinBox *>(QStringLiteral("margin"));
+        QVERIFY(margin && margin->isVisibleTo(&dialog));
+        margin->setValue(0.25);
+        QCOMPARE(dialog.target().value, QStringLiteral("2026-12-03 04:12:09.250+00"));
+        margin->setValue(60);
+        QCOMPARE(dialog.target().value, QStringLiteral("2026-12-03 04:11:09.500+00"));
+        // Without an event there is no margin to choose.
+        PitrDialog plain;
+        QVERIFY(!plain.findChild<QDoubleSpinBox *>(QStringLiteral("margin"))->isVisibleTo(&plain));
+    }
+
     void aPgBackRestStanzaIsASource()
     {
         PitrDialog dialog;
@@ -75,6 +94,25 @@ private Q_SLOTS:
         QCOMPARE(dialog.source().pgBackRestStanza, QStringLiteral("main"));
         QVERIFY(okButton(dialog)->isEnabled());
         dialog.findChildren<QRadioButton *>().first()->setChecked(true); // back to a base backup: empty
+        QVERIFY(!okButton(dialog)->isEnabled());
+    }
+
+    void aBarmanServerIsASource()
+    {
+        PitrDialog dialog;
+        PitrSourceSpec source;
+        source.barmanServer = QStringLiteral("pg");
+        source.barmanConfig = QStringLiteral("/etc/barman.d/pg.conf");
+        dialog.setSource(source);
+        QVERIFY(dialog.source().isBarman());
+        QVERIFY(!dialog.source().isPgBackRest());
+        QCOMPARE(dialog.source().barmanConfig, source.barmanConfig);
+        QVERIFY(okButton(dialog)->isEnabled());
+        QCOMPARE(dialog.source().identity(), QStringLiteral("barman:pg:/etc/barman.d/pg.conf"));
+        // The server's name is what the form needs.
+        for (QLineEdit *edit : dialog.findChildren<QLineEdit *>())
+            if (edit->text() == QLatin1String("pg"))
+                edit->clear();
         QVERIFY(!okButton(dialog)->isEnabled());
     }
 };

@@ -377,7 +377,7 @@ private Q_SLOTS:
                     texts << action->text();
             QCOMPARE(texts,
                 (QStringList { u"Star"_s, u"Tag…"_s, u"Comment…"_s, u"Copy key"_s, u"Show in timeline"_s,
-                    u"Show in graph"_s, u"Show in compare"_s }));
+                    u"Show in graph"_s, u"Show in compare"_s, u"BACKUP as of just before this event…"_s }));
             actionNamed(menu, u"Star"_s)->trigger();
         });
         QVERIFY(view.annotations()->mark(key).starred);
@@ -410,6 +410,23 @@ private Q_SLOTS:
         withRowMenu(table, 1,
             [](QMenu *menu) { actionNamed(actionNamed(menu, u"Show in timeline"_s)->menu(), u"job=j1"_s)->trigger(); });
         QCOMPARE(view.filter().keys, QStringList { u"j1"_s });
+    }
+
+    // "BACKUP as of just before this event…" hands the main window the event's own instant (the
+    // margin is chosen in the PITR dialog).
+    void backupAsOfJustBeforeAnEvent()
+    {
+        ShownView shown;
+        TimelineView &view = shown.view;
+        QVERIFY(shown.showParsed(m_files.write(u"pitr.log"_s, kTwoJobLines)));
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto *table = view.findChild<QTableView *>();
+        QSignalSpy requested(&view, &TimelineView::backupAsOfRequested);
+        withRowMenu(
+            table, 1, [](QMenu *menu) { actionNamed(menu, u"BACKUP as of just before this event…"_s)->trigger(); });
+        QCOMPARE(requested.size(), 1);
+        QCOMPARE(requested.first().first().toLongLong(),
+            QDateTime::fromString(u"2024-12-26T20:40:58.623Z"_s, Qt::ISODateWithMs).toMSecsSinceEpoch());
     }
 
     // Notes share the table but are not log events: "2 of 2 events · 3 notes", never "5 of 2".
