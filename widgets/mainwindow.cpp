@@ -426,7 +426,8 @@ void MainWindow::recoverBackupAsOf(const QDateTime &event)
     PitrRecovery::Request request;
     request.target = dialog.target();
     request.database = dialog.database();
-    // One scratch cluster per source: recovering it again (another target) replaces Salvage's own copy.
+    // One scratch cluster per source, left paused at its target: a later target continues its replay,
+    // an earlier one replaces Salvage's own copy.
     const QString key = QString::fromLatin1(
         QCryptographicHash::hash(source.identity().toUtf8(), QCryptographicHash::Sha1).toHex().left(12));
     request.clusterDir
@@ -438,11 +439,12 @@ void MainWindow::recoverBackupAsOf(const QDateTime &event)
         m_jobs, tr("BACKUP as of %1").arg(what), tr("BACKUP"),
         [source, request](JobControl &control) mutable {
             request.source = source.make();
-            return PitrRecovery::recover(request, control);
+            return PitrRecovery::retarget(request, control); // a later target continues the paused replay
         },
         this,
         [this, what, target = request.target](PitrRecovery::Result result) {
-            statusBar()->showMessage(tr("BACKUP recovered as of %1: %2").arg(what, result.stoppedAt), 15000);
+            statusBar()->showMessage(
+                tr("BACKUP recovered as of %1 (%2): %3").arg(what, result.howReached, result.stoppedAt), 15000);
             m_timeline->annotations()->replaceDerived(PitrEvents::idPrefix, PitrEvents::of(result, target));
             connectSide(Side::Backup, ConnectionProfile { tr("as of %1").arg(what), result.conninfo });
         },

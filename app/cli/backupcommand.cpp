@@ -63,6 +63,9 @@ int pitr(const QStringList &arguments)
     parser.addOption({ QStringLiteral("database"),
         QStringLiteral("database to connect BACKUP to (default: the only one)"), QStringLiteral("NAME") });
     parser.addOption({ QStringLiteral("force"), QStringLiteral("replace a cluster already in --dir") });
+    parser.addOption({ QStringLiteral("retarget"),
+        QStringLiteral("leave the recovery paused at its target; a paused recovery in --dir continues replay to a "
+                       "later target, an earlier one is restored afresh") });
     parseOrThrow(parser, QStringLiteral("backup pitr"), arguments);
 
     PitrRecovery::Request request;
@@ -84,7 +87,11 @@ int pitr(const QStringList &arguments)
     request.source = source.make();
     JobControl control;
     const SignalCancel interrupt([&] { control.requestCancel(); });
-    const PitrRecovery::Result result = PitrRecovery::recover(request, control);
+    const bool retarget = parser.isSet(QStringLiteral("retarget"));
+    const PitrRecovery::Result result
+        = retarget ? PitrRecovery::retarget(request, control) : PitrRecovery::recover(request, control);
+    if (retarget)
+        printError(result.howReached);
     printError(QStringLiteral("replayed %1 WAL segments; %2")
                    .arg(result.segmentsReplayed)
                    .arg(result.stoppedAt.isEmpty() ? QStringLiteral("reached the end of the WAL") : result.stoppedAt));

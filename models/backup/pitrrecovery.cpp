@@ -1,17 +1,25 @@
 #include "pitrrecovery.h"
 
 #include "backup/basebackup.h"
+#include "backup/bootstrapsuperuser.h"
 #include "backup/pitrsource.h"
 #include "core/error.h"
 #include "core/process.h"
+#include "core/safefilewriter.h"
 #include "db/pgcluster.h"
+#include "db/sqlident.h"
 #include "jobs/jobcontrol.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QThread>
+
+#include <algorithm>
+#include <optional>
 
 #include <libpq-fe.h>
 
@@ -56,7 +64,7 @@ void writeFile(const QString &path, const QByteArray &content)
 
 /// The backup's own configuration would archive into the operator's archive, load libraries this
 /// machine lacks and listen where it listened: it is set aside (kept as *.salvage-orig) for ours.
-void writeRecoveryConfiguration(const PgCluster &cluster, const PitrRecovery::Request &request, const QString &dataDir)
+void setAsideBackupConfiguration(const QString &dataDir)
 {
     for (const char *name : { "postgresql.conf", "postgresql.auto.conf", "pg_hba.conf", "pg_ident.conf" }) {
         const QString path = dataDir + QLatin1Char('/') + QLatin1String(name);
@@ -66,14 +74,47 @@ void writeRecoveryConfiguration(const PgCluster &cluster, const PitrRecovery::Re
                 throw Error(QStringLiteral("Cannot set aside the backup's %1.").arg(QLatin1String(name)));
         }
     }
+}
+
+/// A hot standby refuses to run with fewer connections, workers, senders, prepared transactions or
+/// locks than the primary had: the values pg_control recorded, where they exceed our defaults.
+QByteArray hotStandbyMinimums(const QString &binDir, const QString &dataDir)
+{
+    const ProcessResult control = runProcess({ binDir + QStringLiteral("/pg_controldata"), { dataDir },
+        runningAsRoot() ? QStringLiteral("postgres") : QString() });
+    QByteArray lines;
+    const QList<std::pair<QString, QString>> settings { { QStringLiteral("max_connections"),
+                                                            QStringLiteral("max_connections") },
+        { QStringLiteral("max_worker_processes"), QStringLiteral("max_worker_processes") },
+        { QStringLiteral("max_wal_senders"), QStringLiteral("max_wal_senders") },
+        { QStringLiteral("max_prepared_xacts"), QStringLiteral("max_prepared_transactions") },
+        { QStringLiteral("max_locks_per_xact"), QStringLiteral("max_locks_per_transaction") } };
+    for (const auto &[shown, setting] : settings) {
+        const QRegularExpression line(
+            QStringLiteral("^%1 setting:\\s+(\\d+)").arg(shown), QRegularExpression::MultilineOption);
+        int value = line.match(control.output).captured(1).toInt();
+        if (setting == QLatin1String("max_connections"))
+            value = std::max(value, 60); // managedSettings()'
+        if (value > 0 || setting == QLatin1String("max_prepared_transactions"))
+            lines += QStringLiteral("%1 = %2\n").arg(setting).arg(value).toUtf8();
+    }
+    return lines;
+}
+
+/// Salvage's own configuration for replay to request.target (written afresh for every target).
+void writeRecoveryConfiguration(
+    const PgCluster &cluster, const PitrRecovery::Request &request, const QString &binDir, const QString &dataDir)
+{
     const QString restoreCommand = request.source->restoreCommand(dataDir);
     QByteArray conf = "# Written by Salvage for point-in-time recovery; the backup's own files are *.salvage-orig.\n";
     conf += cluster.managedSettings();
     conf += "archive_mode = off\n"
             "shared_preload_libraries = ''\n"
-            "hot_standby = off\n"
-            "recovery_target_action = 'promote'\n"
             "recovery_target_timeline = 'latest'\n";
+    if (request.pauseAtTarget) // paused, it answers read-only queries and can replay further later
+        conf += "hot_standby = on\nrecovery_target_action = 'pause'\n" + hotStandbyMinimums(binDir, dataDir);
+    else
+        conf += "hot_standby = off\nrecovery_target_action = 'promote'\n";
     conf += QStringLiteral("restore_command = %1\n").arg(confString(restoreCommand)).toUtf8();
     conf += QStringLiteral("%1 = %2\n").arg(request.target.settingName(), confString(request.target.value)).toUtf8();
     writeFile(dataDir + QStringLiteral("/postgresql.conf"), conf);
@@ -118,7 +159,8 @@ public:
     QString lastSegment;
     QString stoppedAt;
     QStringList fatal;
-    bool ready = false;
+    bool ready = false; ///< promoted and accepting connections
+    bool paused = false; ///< recovery_target_action = pause reached
 
 private:
     void take(const QString &line)
@@ -133,6 +175,8 @@ private:
             fatal << line.mid(line.indexOf(QLatin1Char(':'), line.indexOf(QLatin1String("FATAL:"))) + 1).trimmed();
         } else if (line.contains(QLatin1String("database system is ready to accept connections"))) {
             ready = true;
+        } else if (line.contains(QLatin1String("pausing at the end of recovery"))) {
+            paused = true;
         }
     }
 
@@ -161,9 +205,18 @@ void addSalvageRole(const PgCluster &cluster, const QString &binDir)
             QStringLiteral("Cannot add Salvage's role to the recovered cluster: %1").arg(result.output.trimmed()));
 }
 
-QStringList databasesOf(const PgCluster &cluster)
+/// The cluster's conninfo as `role` (a paused recovery has no role of Salvage's).
+QString conninfoAs(const PgCluster &cluster, const QString &database, const QString &role)
 {
-    PGconn *connection = PQconnectdb(cluster.conninfo(QStringLiteral("template1")).toUtf8().constData());
+    return QStringLiteral("host=%1 port=%2 user=%3 dbname=%4")
+        .arg(sql::quoteConninfoValue(cluster.socketDir()))
+        .arg(cluster.port())
+        .arg(sql::quoteConninfoValue(role), sql::quoteConninfoValue(database));
+}
+
+QStringList databasesOf(const PgCluster &cluster, const QString &role)
+{
+    PGconn *connection = PQconnectdb(conninfoAs(cluster, QStringLiteral("template1"), role).toUtf8().constData());
     QStringList names;
     if (PQstatus(connection) == CONNECTION_OK) {
         PGresult *result = PQexec(
@@ -224,6 +277,127 @@ QString replayFailure(const PitrRecovery::Request &request, const ReplayWatcher 
     return QStringLiteral("Recovery to %1 failed: %2.%3").arg(request.target.describe(), reason, hint);
 }
 
+/// What a paused recovery needs to be continued, next to its data (removed with it).
+struct PausedRecovery
+{
+    QString source; ///< PitrSource::describe()
+    PitrTarget target;
+    QString role;
+    QString startWalFile;
+    QDateTime baseBackupStarted;
+
+    static QString path(const QString &dataDir) { return dataDir + QStringLiteral("/salvage-pitr.json"); }
+
+    void save(const QString &dataDir) const
+    {
+        const QJsonObject state { { QStringLiteral("source"), source },
+            { QStringLiteral("targetKind"), target.settingName() }, { QStringLiteral("target"), target.value },
+            { QStringLiteral("role"), role }, { QStringLiteral("startWalFile"), startWalFile },
+            { QStringLiteral("baseBackupStarted"), baseBackupStarted.toString(Qt::ISODateWithMs) } };
+        SafeFileWriter::save(path(dataDir), QJsonDocument(state).toJson(), SafeFileWriter::Existing::Replace);
+    }
+
+    /// Nothing when the directory holds no paused recovery Salvage made (or a promoted one).
+    static std::optional<PausedRecovery> load(const QString &dataDir)
+    {
+        QFile file(path(dataDir));
+        if (!file.open(QIODevice::ReadOnly) || !QFileInfo::exists(dataDir + QStringLiteral("/recovery.signal")))
+            return std::nullopt;
+        const QJsonObject state = QJsonDocument::fromJson(file.readAll()).object();
+        const QList<std::pair<QString, PitrTarget (*)(const QString &)>> kinds {
+            { QStringLiteral("recovery_target_time"), &PitrTarget::time },
+            { QStringLiteral("recovery_target_xid"), &PitrTarget::xid },
+            { QStringLiteral("recovery_target_lsn"), &PitrTarget::lsn },
+            { QStringLiteral("recovery_target_name"), &PitrTarget::name }
+        };
+        PausedRecovery paused;
+        paused.source = state.value(QStringLiteral("source")).toString();
+        paused.role = state.value(QStringLiteral("role")).toString();
+        paused.startWalFile = state.value(QStringLiteral("startWalFile")).toString();
+        paused.baseBackupStarted
+            = QDateTime::fromString(state.value(QStringLiteral("baseBackupStarted")).toString(), Qt::ISODateWithMs);
+        try {
+            for (const auto &[setting, make] : kinds)
+                if (state.value(QStringLiteral("targetKind")).toString() == setting)
+                    paused.target = make(state.value(QStringLiteral("target")).toString());
+        } catch (const Error &) {
+            return std::nullopt;
+        }
+        if (paused.role.isEmpty() || paused.target.value.isEmpty())
+            return std::nullopt;
+        return paused;
+    }
+};
+
+/// "0/3000060" → a number that orders WAL positions.
+quint64 lsnValue(const QString &lsn)
+{
+    return (lsn.section(QLatin1Char('/'), 0, 0).toULongLong(nullptr, 16) << 32)
+        | lsn.section(QLatin1Char('/'), 1, 1).toULongLong(nullptr, 16);
+}
+
+/// Replay can only go forward: a target at or after the one reached continues, anything else (an
+/// earlier one, or transaction ids and restore point names, which have no order) starts afresh.
+bool reachableByContinuing(const PitrTarget &from, const PitrTarget &to)
+{
+    if (from.kind == PitrTarget::Kind::Time && to.kind == PitrTarget::Kind::Time)
+        return to.instant >= from.instant;
+    if (from.kind == PitrTarget::Kind::Lsn && to.kind == PitrTarget::Kind::Lsn)
+        return lsnValue(to.value) >= lsnValue(from.value);
+    return false;
+}
+
+/// Starts the configured server in request.clusterDir and follows its log until it is promoted
+/// (or paused at the target); then the recovered BACKUP is running and its result is filled in.
+PitrRecovery::Result replayAndOpen(const PitrRecovery::Request &request, PgCluster::Settings settings,
+    const QString &startWalFile, QString role, JobControl &control)
+{
+    settings.waitUntilReady = false;
+    PgCluster replaying(request.clusterDir, settings);
+    const int total = request.source->segmentsFrom(startWalFile);
+    ReplayWatcher watcher(replaying.prepareServerLog());
+    replaying.start();
+    for (int tick = 0;; ++tick) {
+        control.throwIfCancelled();
+        watcher.poll();
+        control.setProgress(watcher.segments, total,
+            total < 0 ? QStringLiteral("Replaying WAL to %1: %2 segments")
+                            .arg(request.target.describe())
+                            .arg(watcher.segments)
+                      : QStringLiteral("Replaying WAL to %1: %2 of at most %3 segments")
+                            .arg(request.target.describe())
+                            .arg(watcher.segments)
+                            .arg(total));
+        if (request.pauseAtTarget ? watcher.paused : watcher.ready)
+            break;
+        if (tick % 5 == 4 && !replaying.isRunning()) {
+            watcher.poll();
+            throw Error(replayFailure(request, watcher));
+        }
+        QThread::msleep(200);
+    }
+
+    if (!request.pauseAtTarget) {
+        control.setProgress(watcher.segments, total, QStringLiteral("Promoted; adding Salvage's role"));
+        replaying.stop();
+        addSalvageRole(replaying, settings.binDir);
+        control.setProgress(watcher.segments, total, QStringLiteral("Starting the recovered BACKUP"));
+        settings.waitUntilReady = true;
+        PgCluster(request.clusterDir, settings).start();
+        role = replaying.superuser();
+    }
+
+    control.setProgress(watcher.segments, total, QStringLiteral("Listing the recovered databases"));
+    PitrRecovery::Result result;
+    result.databases = databasesOf(replaying, role);
+    result.database = chooseDatabase(result.databases, request.database);
+    result.conninfo = conninfoAs(replaying, result.database, role);
+    result.stoppedAt = watcher.stoppedAt;
+    result.stoppedAtTime = commitTimeIn(watcher.stoppedAt);
+    result.segmentsReplayed = watcher.segments;
+    return result;
+}
+
 } // namespace
 
 PitrRecovery::Result PitrRecovery::recover(const Request &request, JobControl &control)
@@ -252,50 +426,68 @@ PitrRecovery::Result PitrRecovery::recover(const Request &request, JobControl &c
 
         PgCluster::Settings settings;
         settings.binDir = serverBinDir(major);
-        settings.waitUntilReady = false;
-        PgCluster replaying(request.clusterDir, settings);
-        writeRecoveryConfiguration(replaying, request, replaying.dataDir());
-
-        const int total = request.source->segmentsFrom(label.startWalFile);
-        ReplayWatcher watcher(replaying.prepareServerLog());
-        replaying.start();
-        for (int tick = 0;; ++tick) {
-            control.throwIfCancelled();
-            watcher.poll();
-            control.setProgress(watcher.segments, total,
-                total < 0 ? QStringLiteral("Replaying WAL to %1: %2 segments")
-                                .arg(request.target.describe())
-                                .arg(watcher.segments)
-                          : QStringLiteral("Replaying WAL to %1: %2 of at most %3 segments")
-                                .arg(request.target.describe())
-                                .arg(watcher.segments)
-                                .arg(total));
-            if (watcher.ready)
-                break;
-            if (tick % 5 == 4 && !replaying.isRunning()) {
-                watcher.poll();
-                throw Error(replayFailure(request, watcher));
-            }
-            QThread::msleep(200);
-        }
-
-        control.setProgress(watcher.segments, total, QStringLiteral("Promoted; adding Salvage's role"));
-        replaying.stop();
-        addSalvageRole(replaying, settings.binDir);
-        control.setProgress(watcher.segments, total, QStringLiteral("Starting the recovered BACKUP"));
-        settings.waitUntilReady = true;
-        PgCluster recovered(request.clusterDir, settings);
-        recovered.start();
-
-        control.setProgress(watcher.segments, total, QStringLiteral("Listing the recovered databases"));
-        Result result;
-        result.databases = databasesOf(recovered);
-        result.database = chooseDatabase(result.databases, request.database);
-        result.conninfo = recovered.conninfo(result.database);
-        result.stoppedAt = watcher.stoppedAt;
-        result.stoppedAtTime = commitTimeIn(watcher.stoppedAt);
+        const QString dataDir = PgCluster(request.clusterDir, settings).dataDir();
+        // Read before replay: a paused recovery is read-only and gets no role of Salvage's.
+        const QString role = request.pauseAtTarget ? bootstrapSuperuser(dataDir) : QString();
+        setAsideBackupConfiguration(dataDir);
+        writeRecoveryConfiguration(PgCluster(request.clusterDir, settings), request, settings.binDir, dataDir);
+        Result result = replayAndOpen(request, settings, label.startWalFile, role, control);
         result.baseBackupStarted = label.startTime;
-        result.segmentsReplayed = watcher.segments;
+        if (request.pauseAtTarget)
+            PausedRecovery { request.source->describe(), request.target, role, label.startWalFile, label.startTime }
+                .save(dataDir);
+        return result;
+    } catch (...) {
+        PgCluster(request.clusterDir).destroy();
+        throw;
+    }
+}
+
+PitrRecovery::Result PitrRecovery::retarget(const Request &request, JobControl &control)
+{
+    if (!request.source)
+        throw Error(QStringLiteral("No backup source was given."));
+    Request paused = request;
+    paused.pauseAtTarget = true;
+    const PgCluster existing(request.clusterDir);
+    const std::optional<PausedRecovery> previous
+        = existing.exists() ? PausedRecovery::load(existing.dataDir()) : std::nullopt;
+    QString fresh;
+    if (!previous)
+        fresh = existing.exists() ? QStringLiteral("fresh restore: %1 holds no paused recovery").arg(request.clusterDir)
+                                  : QStringLiteral("fresh restore: nothing to continue");
+    else if (previous->source != request.source->describe())
+        fresh = QStringLiteral("fresh restore: the paused recovery is of %1").arg(previous->source);
+    else if (!reachableByContinuing(previous->target, request.target))
+        fresh = previous->target.kind == request.target.kind
+                && (request.target.kind == PitrTarget::Kind::Time || request.target.kind == PitrTarget::Kind::Lsn)
+            ? QStringLiteral("fresh restore: the new target is earlier than %1").arg(previous->target.describe())
+            : QStringLiteral("fresh restore: %1 and %2 cannot be ordered")
+                  .arg(previous->target.describe(), request.target.describe());
+    if (!fresh.isEmpty()) {
+        if (existing.exists() && !request.replaceExisting && !previous)
+            throw Error(QStringLiteral("%1 already holds a cluster; choose another directory or replace it (--force).")
+                            .arg(request.clusterDir));
+        paused.replaceExisting = true; // Salvage's own paused copy of this source, or asked
+        Result result = recover(paused, control);
+        result.howReached = fresh;
+        return result;
+    }
+
+    // Continue: the same data directory, the new target; the server replays from its last restartpoint.
+    try {
+        PgCluster::Settings settings;
+        settings.binDir = serverBinDir(BaseBackup::majorVersion(existing.dataDir()));
+        PgCluster(request.clusterDir, settings).stop();
+        writeRecoveryConfiguration(
+            PgCluster(request.clusterDir, settings), paused, settings.binDir, existing.dataDir());
+        Result result = replayAndOpen(paused, settings, previous->startWalFile, previous->role, control);
+        result.baseBackupStarted = previous->baseBackupStarted;
+        result.howReached = QStringLiteral("continued replay from %1 to %2")
+                                .arg(previous->target.describe(), request.target.describe());
+        PausedRecovery next = *previous;
+        next.target = request.target;
+        next.save(existing.dataDir());
         return result;
     } catch (...) {
         PgCluster(request.clusterDir).destroy();

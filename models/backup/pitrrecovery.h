@@ -26,6 +26,9 @@ public:
         QString clusterDir; ///< the scratch cluster's directory
         bool replaceExisting = false; ///< a cluster already in clusterDir is removed first; otherwise an error
         QString database; ///< empty: the one non-template database, or a clear error naming them
+        /// Stop paused at the target (a read-only hot standby, logged into as the backup's own
+        /// bootstrap superuser) instead of promoting, so that retarget() can continue replay.
+        bool pauseAtTarget = false;
     };
 
     struct Result
@@ -37,11 +40,19 @@ public:
         QDateTime baseBackupStarted; ///< from backup_label (UTC); invalid when its zone was not UTC
         int segmentsReplayed = 0;
         QStringList databases; ///< every database the recovered cluster holds
+        QString howReached; ///< retarget(): "continued replay from … to …" or "fresh restore: …"
     };
 
     /// Throws salvage::Error with one sentence (and the server's FATAL lines) or Cancelled; on any
     /// failure or cancel nothing is left running and the scratch cluster's files are removed.
     static Result recover(const Request &request, JobControl &control);
+
+    /// Moves the recovery in request.clusterDir to request.target and leaves it paused there. A
+    /// paused recovery of the same source continues replay when the new target is a later instant
+    /// or WAL position (the server restarts from its last restartpoint with the new target; the base
+    /// is not restored again); otherwise the base is restored afresh, replacing Salvage's copy.
+    /// howReached says which. Failure and cancel leave nothing, as recover().
+    static Result retarget(const Request &request, JobControl &control);
 };
 
 } // namespace salvage

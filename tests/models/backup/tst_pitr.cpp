@@ -1,6 +1,7 @@
 // Point-in-time recovery on real clusters: a source cluster archives its WAL into a directory, a
 // base backup is taken, rows are written in three phases separated by recorded instants, and
 // recovery to each instant must hold exactly the rows committed before it.
+#include "backup/bootstrapsuperuser.h"
 #include "backup/pitrevents.h"
 #include "backup/pitrrecovery.h"
 #include "backup/pitrsource.h"
@@ -384,6 +385,62 @@ private Q_SLOTS:
         label.startWalFile = QStringLiteral("0000000100000000000000FE");
         why = refusal([&] { barmanSource.checkPlaced(dir, label); });
         QVERIFY2(why.contains(QStringLiteral("is not in Barman server salvage")), qPrintable(why));
+    }
+
+    void retargetContinuesToALaterTargetAndRestoresAfreshForAnEarlierOne()
+    {
+        // A paused recovery is read-only: Salvage logs in as the backup's bootstrap superuser.
+        QCOMPARE(bootstrapSuperuser(m_base), m_source->superuser());
+        const QString phases = QStringLiteral("SELECT string_agg(phase || ':' || n, ',' ORDER BY phase) FROM (SELECT "
+                                              "phase, count(*) n FROM items GROUP BY phase) p");
+        PitrRecovery::Request request;
+        request.source = std::make_shared<ArchiveDirectorySource>(m_base, m_archive);
+        request.target = PitrTarget::time(m_t0);
+        request.clusterDir = m_tmp.filePath(QStringLiteral("retarget"));
+        request.database = QStringLiteral("shop");
+        JobControl control;
+        PitrRecovery::Result result;
+        try {
+            result = PitrRecovery::retarget(request, control);
+        } catch (const Error &error) {
+            QFAIL(error.what());
+        }
+        QCOMPARE(result.howReached, QStringLiteral("fresh restore: nothing to continue"));
+        QCOMPARE(queryValue(result.conninfo, phases), QStringLiteral("0:100"));
+        QCOMPARE(queryValue(result.conninfo, QStringLiteral("SELECT pg_is_in_recovery()")), QStringLiteral("t"));
+        // A file of ours in the data directory: a fresh restore would not keep it.
+        const QString marker = PgCluster(request.clusterDir).dataDir() + QStringLiteral("/salvage-test-marker");
+        QVERIFY(QFile(marker).open(QIODevice::WriteOnly));
+
+        // Later: the same cluster replays on.
+        request.target = PitrTarget::time(m_t2);
+        try {
+            result = PitrRecovery::retarget(request, control);
+        } catch (const Error &error) {
+            QFAIL(error.what());
+        }
+        QCOMPARE(result.howReached,
+            QStringLiteral("continued replay from %1 to %2")
+                .arg(PitrTarget::time(m_t0).describe(), PitrTarget::time(m_t2).describe()));
+        QCOMPARE(queryValue(result.conninfo, phases), QStringLiteral("0:100,1:50,2:20"));
+        QVERIFY(QFileInfo::exists(marker));
+        QVERIFY2(result.stoppedAtTime > PitrTarget::time(m_t2).instant, qPrintable(result.stoppedAt));
+
+        // Earlier, through the CLI: a fresh restore, and it says so.
+        QProcess cli;
+        cli.start(QStringLiteral(SALVAGE_CLI),
+            { QStringLiteral("backup"), QStringLiteral("pitr"), QStringLiteral("--base"), m_base,
+                QStringLiteral("--wal"), m_archive, QStringLiteral("--target-time"), m_t1, QStringLiteral("--dir"),
+                request.clusterDir, QStringLiteral("--retarget") });
+        QVERIFY(cli.waitForFinished(300000));
+        const QString err = QString::fromUtf8(cli.readAllStandardError());
+        QVERIFY2(cli.exitCode() == 0, qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("fresh restore: the new target is earlier than ")), qPrintable(err));
+        const QString out = QString::fromUtf8(cli.readAllStandardOutput());
+        QVERIFY(out.startsWith(QStringLiteral("backup: ")));
+        QCOMPARE(queryValue(out.mid(8).trimmed(), phases), QStringLiteral("0:100,1:50"));
+        QVERIFY(!QFileInfo::exists(marker));
+        PgCluster(request.clusterDir).destroy();
     }
 
     void aTargetBeforeTheBaseBackupIsRefusedAndLeavesNothing()
