@@ -2,12 +2,12 @@
 
 #include "core/error.h"
 #include "core/process.h"
+#include "jobs/cancellableprocess.h"
 #include "jobs/jobcontrol.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QTimeZone>
 
@@ -27,33 +27,6 @@ QString tarBeside(const QFileInfo &base, const QString &stem)
 }
 
 } // namespace
-
-void runCancellable(const ProcessRequest &request, JobControl &control, const QString &what)
-{
-    QString program = request.program;
-    QStringList arguments = request.arguments;
-    if (!request.runAsUser.isEmpty() && runningAsRoot()) {
-        arguments = QStringList { QStringLiteral("-u"), request.runAsUser, QStringLiteral("--"), program } + arguments;
-        program = QStringLiteral("runuser");
-    }
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.setStandardInputFile(QProcess::nullDevice());
-    process.start(program, arguments);
-    if (!process.waitForStarted(10000))
-        throw Error(QStringLiteral("Cannot start %1 to %2.").arg(request.program, what));
-    while (!process.waitForFinished(200)) {
-        if (process.state() == QProcess::NotRunning)
-            break;
-        if (control.isCancelled()) {
-            process.kill();
-            process.waitForFinished(5000);
-            throw Cancelled();
-        }
-    }
-    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
-        throw Error(QStringLiteral("Could not %1: %2").arg(what, QString::fromLocal8Bit(process.readAll()).trimmed()));
-}
 
 BaseBackup::BaseBackup(QString path)
     : m_path(std::move(path))

@@ -6,11 +6,6 @@
 namespace salvage {
 
 class JobControl;
-struct ProcessRequest;
-
-/// Runs a program to completion (as request.runAsUser when root), polling for cancel: copies and
-/// restores of large backups take minutes. Throws salvage::Error "Could not WHAT: output" or Cancelled.
-void runCancellable(const ProcessRequest &request, JobControl &control, const QString &what);
 
 /// A base backup as pg_basebackup writes it: a directory (-Fp) or base.tar[.gz] (-Ft, with
 /// pg_wal.tar[.gz] beside it when WAL was included). Unpacked into a data directory of ours; the

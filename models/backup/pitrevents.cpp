@@ -6,13 +6,8 @@ namespace {
 
 Annotations::ManualEvent event(const QString &id, const QDateTime &instant, const QString &text)
 {
-    Annotations::ManualEvent e;
-    e.id = PitrEvents::idPrefix.toString() + id;
-    e.instantMs = instant.toMSecsSinceEpoch();
-    e.text = text;
-    e.tags = { PitrEvents::tag.toString() };
-    e.starred = false;
-    return e;
+    return Annotations::ManualEvent::derived(
+        PitrEvents::idPrefix, id, instant.toMSecsSinceEpoch(), text, PitrEvents::tag);
 }
 
 } // namespace

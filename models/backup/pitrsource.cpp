@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/process.h"
+#include "jobs/cancellableprocess.h"
 #include "jobs/jobcontrol.h"
 
 #include <QDir>
@@ -25,6 +26,27 @@ QString restoreCommandWord(const QString &value)
     quoted.replace(QLatin1Char('%'), QStringLiteral("%%"));
     return QLatin1Char('\'') + quoted + QLatin1Char('\'');
 }
+
+namespace {
+
+/// A stanza or server name goes into command lines and restore_command: letters, digits, _ . - only.
+void requireSimpleName(const QString &name, const QString &what)
+{
+    static const QRegularExpression simple(QStringLiteral("^[A-Za-z0-9_.-]+$"));
+    if (!simple.match(name).hasMatch())
+        throw Error(QStringLiteral("\"%1\" is not a %2 name.").arg(name, what));
+}
+
+/// The program's path; its Debian package has the same name.
+QString installedProgram(const QString &name, const QString &product)
+{
+    const QString program = QStandardPaths::findExecutable(name);
+    if (program.isEmpty())
+        throw Error(QStringLiteral("%1 is not installed (Debian package \"%2\").").arg(product, name));
+    return program;
+}
+
+} // namespace
 
 void PitrSource::checkPlaced(const QString &, const BaseBackup::Label &) const { }
 
@@ -83,10 +105,7 @@ namespace {
 
 QString pgBackRestProgram()
 {
-    const QString program = QStandardPaths::findExecutable(QStringLiteral("pgbackrest"));
-    if (program.isEmpty())
-        throw Error(QStringLiteral("pgBackRest is not installed (Debian package \"pgbackrest\")."));
-    return program;
+    return installedProgram(QStringLiteral("pgbackrest"), QStringLiteral("pgBackRest"));
 }
 
 QString serverUser()
@@ -115,9 +134,7 @@ PgBackRestSource::PgBackRestSource(const QString &stanza, const QString &repoPat
     : m_stanza(stanza)
     , m_repoPath(repoPath.isEmpty() ? QString() : QDir(repoPath).absolutePath())
 {
-    static const QRegularExpression name(QStringLiteral("^[A-Za-z0-9_.-]+$"));
-    if (!name.match(stanza).hasMatch())
-        throw Error(QStringLiteral("\"%1\" is not a pgBackRest stanza name.").arg(stanza));
+    requireSimpleName(stanza, QStringLiteral("pgBackRest stanza"));
     const ProcessResult info = runProcess({ pgBackRestProgram(),
         commonOptions() + QStringList { QStringLiteral("--output=json"), QStringLiteral("info") }, serverUser() });
     const QJsonArray stanzas = QJsonDocument::fromJson(info.output.toUtf8()).array();
@@ -174,10 +191,7 @@ namespace {
 
 QString barmanProgram()
 {
-    const QString program = QStandardPaths::findExecutable(QStringLiteral("barman"));
-    if (program.isEmpty())
-        throw Error(QStringLiteral("Barman is not installed (Debian package \"barman\")."));
-    return program;
+    return installedProgram(QStringLiteral("barman"), QStringLiteral("Barman"));
 }
 
 /// Barman's answer in -f json, or its error: {"_ERROR": ["Unknown server 'x'"]} or a plain line.
@@ -201,9 +215,7 @@ BarmanSource::BarmanSource(const QString &server, const QString &configFile)
     : m_server(server)
     , m_config(configFile.isEmpty() ? QString() : QFileInfo(configFile).absoluteFilePath())
 {
-    static const QRegularExpression name(QStringLiteral("^[A-Za-z0-9_.-]+$"));
-    if (!name.match(server).hasMatch())
-        throw Error(QStringLiteral("\"%1\" is not a Barman server name.").arg(server));
+    requireSimpleName(server, QStringLiteral("Barman server"));
     const QString config = m_config.isEmpty() ? QStringLiteral("/etc/barman.conf") : m_config;
     if (!QFileInfo(config).isReadable())
         throw Error(QStringLiteral("Barman's configuration %1 cannot be read.").arg(config));

@@ -10,17 +10,19 @@ bool runningAsRoot()
     return ::geteuid() == 0;
 }
 
+QStringList commandLine(const ProcessRequest &request)
+{
+    const QStringList direct = QStringList { request.program } + request.arguments;
+    if (request.runAsUser.isEmpty() || !runningAsRoot())
+        return direct;
+    return QStringList { QStringLiteral("runuser"), QStringLiteral("-u"), request.runAsUser, QStringLiteral("--") }
+    + direct;
+}
+
 ProcessResult runProcess(const ProcessRequest &request)
 {
-    QString program = request.program;
-    QStringList arguments = request.arguments;
-    if (!request.runAsUser.isEmpty() && runningAsRoot()) {
-        arguments.prepend(program);
-        arguments.prepend(QStringLiteral("--"));
-        arguments.prepend(request.runAsUser);
-        arguments.prepend(QStringLiteral("-u"));
-        program = QStringLiteral("runuser");
-    }
+    QStringList arguments = commandLine(request);
+    const QString program = arguments.takeFirst();
 
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);

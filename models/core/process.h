@@ -31,6 +31,10 @@ struct ProcessRequest
 
 ProcessResult runProcess(const ProcessRequest &request);
 
+/// The program and its arguments as started: through runuser(1) when request.runAsUser is set and
+/// we are root.
+QStringList commandLine(const ProcessRequest &request);
+
 /// True when this process runs with effective uid 0.
 bool runningAsRoot();
 

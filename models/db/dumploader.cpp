@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/inputfile.h"
 #include "db/pgcluster.h"
+#include "jobs/cancellableprocess.h"
 #include "jobs/jobcontrol.h"
 
 #include <QFile>
@@ -22,22 +23,6 @@ QString lastLines(const QString &text, int count)
 {
     QStringList lines = text.trimmed().split(QLatin1Char('\n'));
     return lines.mid(qMax(0, int(lines.size()) - count)).join(QLatin1Char(' '));
-}
-
-/// Waits for `process`, polling for cancel; kills it when cancelled.
-void waitFor(QProcess &process, JobControl &control, const std::function<void()> &onOutput)
-{
-    while (!process.waitForFinished(100)) {
-        if (process.state() == QProcess::NotRunning)
-            break;
-        onOutput();
-        if (control.isCancelled()) {
-            process.kill();
-            process.waitForFinished(5000);
-            throw Cancelled();
-        }
-    }
-    onOutput();
 }
 
 int tocEntries(const QString &tool, const QString &dumpPath)
@@ -257,7 +242,7 @@ DumpLoader::Result DumpLoader::load(
                                 .arg(feed.lines()));
             }
             process.closeWriteChannel();
-            waitFor(process, control, [&]() {
+            waitCancellable(process, control, [&]() {
                 errors += QString::fromUtf8(process.readAllStandardError());
                 process.readAllStandardOutput();
             });
@@ -277,7 +262,7 @@ DumpLoader::Result DumpLoader::load(
             if (!process.waitForStarted())
                 throw Error(QStringLiteral("Cannot run pg_restore from %1.").arg(bin));
             int processed = 0;
-            waitFor(process, control, [&]() {
+            waitCancellable(process, control, [&]() {
                 const QString chunk = QString::fromUtf8(process.readAllStandardError());
                 processed
                     += int(chunk.count(QLatin1String("processing item")) + chunk.count(QLatin1String("creating ")));

@@ -31,6 +31,14 @@ public:
         QString text;
         QStringList tags;
         bool starred = true; ///< manual events are highlights unless unstarred
+
+        /// An event derived from elsewhere (the databases, a recovery): id `idPrefix + id` (so
+        /// replaceDerived finds it), one tag, not starred.
+        static ManualEvent derived(
+            QStringView idPrefix, const QString &id, qint64 instantMs, const QString &text, QStringView tag)
+        {
+            return { idPrefix.toString() + id, instantMs, text, { tag.toString() }, false };
+        }
     };
 
     explicit Annotations(QObject *parent = nullptr);

@@ -19,13 +19,7 @@ qint64 toMs(double seconds)
 
 Annotations::ManualEvent event(const QString &id, qint64 instantMs, const QString &text)
 {
-    Annotations::ManualEvent e;
-    e.id = DatabaseEvents::idPrefix.toString() + id;
-    e.instantMs = instantMs;
-    e.text = text;
-    e.tags = { DatabaseEvents::tag.toString() };
-    e.starred = false;
-    return e;
+    return Annotations::ManualEvent::derived(DatabaseEvents::idPrefix, id, instantMs, text, DatabaseEvents::tag);
 }
 
 } // namespace
