@@ -222,6 +222,13 @@ BarmanSource::BarmanSource(const QString &server, const QString &configFile)
     m_user = QSettings(config, QSettings::IniFormat)
                  .value(QStringLiteral("barman/barman_user"), QStringLiteral("barman"))
                  .toString();
+    // The recovering server (postgres when we are root) runs get-wal; as another user only through sudo.
+    if (runningAsRoot() && m_user != QLatin1String("postgres")
+        && QStandardPaths::findExecutable(QStringLiteral("sudo")).isEmpty())
+        throw Error(QStringLiteral("Barman runs as %1 and the recovering server as postgres, which can fetch WAL "
+                                   "only through \"sudo -n -u %1 barman get-wal\": install sudo and allow it, or "
+                                   "set barman_user = postgres.")
+                        .arg(m_user));
     const QJsonObject listing = barmanJson(
         runProcess(barman({ QStringLiteral("-f"), QStringLiteral("json"), QStringLiteral("list-backups"), m_server })),
         QStringLiteral("list server ") + m_server);
