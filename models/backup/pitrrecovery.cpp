@@ -465,7 +465,9 @@ PitrRecovery::Result PitrRecovery::retarget(const Request &request, JobControl &
             : QStringLiteral("fresh restore: %1 and %2 cannot be ordered")
                   .arg(previous->target.describe(), request.target.describe());
     if (!fresh.isEmpty()) {
-        if (existing.exists() && !request.replaceExisting && !previous)
+        // Only a paused recovery of this very source is Salvage's to replace unasked.
+        if (existing.exists() && !request.replaceExisting
+            && (!previous || previous->source != request.source->describe()))
             throw Error(QStringLiteral("%1 already holds a cluster; choose another directory or replace it (--force).")
                             .arg(request.clusterDir));
         paused.replaceExisting = true; // Salvage's own paused copy of this source, or asked

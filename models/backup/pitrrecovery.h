@@ -50,7 +50,8 @@ public:
     /// Moves the recovery in request.clusterDir to request.target and leaves it paused there. A
     /// paused recovery of the same source continues replay when the new target is a later instant
     /// or WAL position (the server restarts from its last restartpoint with the new target; the base
-    /// is not restored again); otherwise the base is restored afresh, replacing Salvage's copy.
+    /// is not restored again); otherwise the base is restored afresh, replacing Salvage's paused copy
+    /// of this source (anything else in clusterDir only with replaceExisting).
     /// howReached says which. Failure and cancel leave nothing, as recover().
     static Result retarget(const Request &request, JobControl &control);
 };

@@ -438,6 +438,13 @@ private Q_SLOTS:
         QVERIFY(out.startsWith(QStringLiteral("backup: ")));
         QCOMPARE(queryValue(out.mid(8).trimmed(), phases), QStringLiteral("0:100,1:50"));
         QVERIFY(!QFileInfo::exists(marker));
+
+        // A paused recovery of another source is not replaced unasked.
+        request.source
+            = std::make_shared<ArchiveDirectorySource>(m_base, reachableDir(m_work + QStringLiteral("/other")));
+        JobControl control;
+        QVERIFY_THROWS_EXCEPTION(Error, PitrRecovery::retarget(request, control));
+        QCOMPARE(queryValue(out.mid(8).trimmed(), phases), QStringLiteral("0:100,1:50"));
         PgCluster(request.clusterDir).destroy();
     }
 
