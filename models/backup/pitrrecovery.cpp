@@ -94,7 +94,7 @@ QByteArray hotStandbyMinimums(const QString &binDir, const QString &dataDir)
             QStringLiteral("^%1 setting:\\s+(\\d+)").arg(shown), QRegularExpression::MultilineOption);
         int value = line.match(control.output).captured(1).toInt();
         if (setting == QLatin1String("max_connections"))
-            value = std::max(value, 60); // managedSettings()'
+            value = std::max(value, 60); // what managedSettings() asks for
         if (value > 0 || setting == QLatin1String("max_prepared_transactions"))
             lines += QStringLiteral("%1 = %2\n").arg(setting).arg(value).toUtf8();
     }
