@@ -261,7 +261,7 @@ private Q_SLOTS:
         const CorrelationPass::Result serial = CorrelationPass(logs, qint64(1) << 40, 1).run();
         const CorrelationPass::Result parallel = CorrelationPass(logs, 3, 4).run();
 
-        QVERIFY(serial.index.tokenCount() > 500);
+        QVERIFY(serial.index.tokenCount() > 300); // the jobs alone are 300
         QVERIFY(serial.index.inferredLinkCount() > 0);
         QVERIFY(serial.spans.size() >= 295);
         QCOMPARE(parallel.levels, serial.levels);
