@@ -223,8 +223,11 @@ int run(const QStringList &arguments)
             tables << table.name;
         timeline.setTableNames(tables);
     }
-    // Keys need the key index; reports also show inferred links (nginx ↔ Rails) from it.
-    if (!filter.keys.isEmpty() || reportFormat)
+    // Keys need the key index; reports also show inferred links (nginx ↔ Rails) from it, and a
+    // Markdown or HTML summary its spans and levels. A CSV or JSONL event list without keys reads
+    // each event's own parse: it needs the pass only when there are links to infer.
+    const bool eventList = reportFormat == ReportWriter::Format::Csv || reportFormat == ReportWriter::Format::Jsonl;
+    if (!filter.keys.isEmpty() || (reportFormat && (!eventList || timeline.linksRequests())))
         timeline.adopt(TimelineLoader::parse(timeline, control));
 
     if (!reportFormat) {

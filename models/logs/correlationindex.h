@@ -58,6 +58,8 @@ public:
     /// Kinds a value was seen as (e.g. "request"), sorted.
     QStringList kindsOf(const QString &value) const;
     qsizetype tokenCount() const { return m_tokens.size(); }
+    /// The value of token `id` (0 to tokenCount() - 1): with exact(), every posting can be listed.
+    QString tokenValue(quint32 id) const { return m_tokens.value(id); }
     qsizetype inferredLinkCount() const { return m_inferred.size() / 2; }
     /// Approximate heap bytes held.
     qint64 memoryBytes() const;

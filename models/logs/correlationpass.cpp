@@ -11,8 +11,6 @@ namespace salvage {
 
 namespace {
 
-constexpr qint64 chunkEntries = 32 * 1024;
-
 struct Chunk
 {
     quint32 source;
@@ -23,9 +21,21 @@ struct Chunk
 
 } // namespace
 
-CorrelationPass::CorrelationPass(std::vector<const IndexedLog *> sources)
+CorrelationPass::CorrelationPass(std::vector<const IndexedLog *> sources, qint64 chunkEntries, int threads)
     : m_sources(std::move(sources))
+    , m_chunkEntries(std::max<qint64>(1, chunkEntries))
+    , m_threads(threads > 0 ? threads : QThread::idealThreadCount())
 {
+}
+
+bool CorrelationPass::linksRequests(const std::vector<const IndexedLog *> &sources)
+{
+    int requestSources = 0;
+    for (const IndexedLog *log : sources) {
+        const LogFormat *format = log->payload() ? log->payload() : log->format();
+        requestSources += format->requestMethodField.isEmpty() ? 0 : 1;
+    }
+    return requestSources > 1;
 }
 
 CorrelationPass::Result CorrelationPass::run(
@@ -42,24 +52,19 @@ CorrelationPass::Result CorrelationPass::run(
         total += count;
         result.levels[s].resize(size_t(count));
         result.lanes[s].assign(size_t(count), 0);
-        for (qint64 first = 0; first < count; first += chunkEntries)
-            chunks.push_back({ quint32(s), first, std::min(count, first + chunkEntries), {} });
+        for (qint64 first = 0; first < count; first += m_chunkEntries)
+            chunks.push_back({ quint32(s), first, std::min(count, first + m_chunkEntries), {} });
     }
 
     // Requests are only linked across sources: with one source that has them, skip collecting.
-    int requestSources = 0;
-    for (const IndexedLog *log : m_sources) {
-        const LogFormat *format = log->payload() ? log->payload() : log->format();
-        requestSources += format->requestMethodField.isEmpty() ? 0 : 1;
-    }
-    const bool linkRequests = requestSources > 1;
+    const bool linkRequests = linksRequests(m_sources);
     const QString none; // no method field: CorrelationIndex::add skips the request shape
 
     QMutex mutex; // guards result.index and result.laneNames
     std::atomic<qint64> done = 0;
     // A pool of our own: Qt's raster painting uses the global one, and the GUI must not wait on us.
     QThreadPool pool;
-    pool.setMaxThreadCount(QThread::idealThreadCount());
+    pool.setMaxThreadCount(m_threads);
     QtConcurrent::blockingMap(&pool, chunks, [&](Chunk &chunk) {
         const IndexedLog &log = *m_sources[chunk.source];
         const LogFormat *format = log.payload() ? log.payload() : log.format();

@@ -29,7 +29,17 @@ public:
     /// Sub-lanes kept per source; entries of further lane values get none.
     static constexpr int maxLanes = 64;
 
-    explicit CorrelationPass(std::vector<const IndexedLog *> sources);
+    /// Entries a chunk holds: a chunk is the unit of parallel work.
+    static constexpr qint64 defaultChunkEntries = 32 * 1024;
+
+    /// `threads`: workers at most (0: one per core); with 1 and chunks as large as the sources,
+    /// the pass is serial (what tests compare the parallel pass with).
+    explicit CorrelationPass(
+        std::vector<const IndexedLog *> sources, qint64 chunkEntries = defaultChunkEntries, int threads = 0);
+
+    /// True when two or more sources log requests (method, path, status): only then does the pass
+    /// infer links between events (an nginx line and the Rails request it became).
+    static bool linksRequests(const std::vector<const IndexedLog *> &sources);
 
     /// Parses everything; `progress` gets entries done and the total, from worker threads.
     /// Throws salvage::Cancelled when `cancel` is set.
@@ -38,6 +48,8 @@ public:
 
 private:
     std::vector<const IndexedLog *> m_sources;
+    qint64 m_chunkEntries;
+    int m_threads;
 };
 
 } // namespace salvage

@@ -201,21 +201,35 @@ QString EventParser::keyValue(const QString &kind, const QString &value)
     return m.hasMatch() ? m.captured(1) + m.captured(2) : value;
 }
 
-QString EventParser::fill(const QString &pattern, const QHash<QString, QString> &fields, bool *filled)
+const EventParser::TemplateParts &EventParser::templateParts(const QString &pattern) const
 {
+    auto known = m_templates.constFind(pattern);
+    if (known != m_templates.constEnd())
+        return *known;
     static const QRegularExpression placeholder(u"\\{([^}]+)\\}"_s);
-    QString message;
+    TemplateParts parts;
     qsizetype last = 0;
     for (const QRegularExpressionMatch &m : placeholder.globalMatch(pattern)) {
-        message += QStringView(pattern).mid(last, m.capturedStart() - last);
-        const QString value = fields.value(m.captured(1));
+        parts.append({ pattern.mid(last, m.capturedStart() - last), m.captured(1) });
+        last = m.capturedEnd();
+    }
+    parts.append({ pattern.mid(last), QString() });
+    return *m_templates.insert(pattern, parts);
+}
+
+QString EventParser::fill(const QString &pattern, const QHash<QString, QString> &fields, bool *filled) const
+{
+    QString message;
+    for (const auto &[text, field] : templateParts(pattern)) {
+        message += text;
+        if (field.isEmpty())
+            continue;
+        const QString value = fields.value(field);
         if (value != "-"_L1) {
             message += value;
             *filled = *filled || !value.isEmpty();
         }
-        last = m.capturedEnd();
     }
-    message += QStringView(pattern).mid(last);
     return message;
 }
 
@@ -236,7 +250,7 @@ QString EventParser::unescapeOctal(const QString &text)
     return unescaped;
 }
 
-QString EventParser::messageOf(const LogFormat &format, const QHash<QString, QString> &fields)
+QString EventParser::messageOf(const LogFormat &format, const QHash<QString, QString> &fields) const
 {
     bool filled = false;
     if (!format.messageLines.isEmpty()) {

@@ -57,9 +57,14 @@ private:
     static QString continuation(const LogFormat &format, const LogFormat *payload, const QString &rest);
     /// rsyslog's #ooo escapes of control characters (#012: newline, #011: tab) turned back.
     static QString unescapeOctal(const QString &text);
-    static QString messageOf(const LogFormat &format, const QHash<QString, QString> &fields);
+    QString messageOf(const LogFormat &format, const QHash<QString, QString> &fields) const;
     /// `pattern` with its "{field}" placeholders filled; `filled` is set when one had a value.
-    static QString fill(const QString &pattern, const QHash<QString, QString> &fields, bool *filled);
+    QString fill(const QString &pattern, const QHash<QString, QString> &fields, bool *filled) const;
+    /// A message template cut once into literal text and field names: (text, field) pairs, the
+    /// field empty after the last literal. Matching the placeholders per event cost more than
+    /// filling them.
+    using TemplateParts = QList<QPair<QString, QString>>;
+    const TemplateParts &templateParts(const QString &pattern) const;
     /// format.levelOf(value), remembered: a regex level map (access-log statuses) costs more per
     /// event than the rest of a parse, and sees few distinct values.
     LogLevel levelOf(const LogFormat &format, const QString &value) const;
@@ -68,6 +73,7 @@ private:
     const LogFormat *m_payload;
     mutable QHash<const LogFormat *, QHash<QString, LogLevel>> m_levels;
     mutable QHash<const LogFormat *, FormatKeys> m_formatKeys;
+    mutable QHash<QString, TemplateParts> m_templates;
     LogKeyExtractor m_keys;
 };
 

@@ -1,6 +1,7 @@
 #include "indexedlog.h"
 
 #include "core/error.h"
+#include "eventreader.h"
 #include "formatdetector.h"
 #include "linescanner.h"
 #include "logs/logcategory.h"
@@ -126,12 +127,6 @@ void IndexedLog::build(const std::atomic_bool *cancel)
                               << m_index.timestampedCount() << "with a time";
 }
 
-namespace {
-// Long lines are read only as far as the parser looks.
-constexpr qint64 entryLimit = 64 * 1024 + 1;
-constexpr qint64 blockBytes = 1 << 20;
-} // namespace
-
 QByteArray IndexedLog::entryBytes(qint64 entry) const
 {
     const qint64 start = m_index.offset(entry);
@@ -182,22 +177,10 @@ std::vector<bool> IndexedLog::entriesContaining(const QByteArray &lowerNeedle, c
 void IndexedLog::parseRange(qint64 first, qint64 last, EventParser::Detail detail,
     const std::function<bool(qint64, const LogEvent &)> &visit) const
 {
-    const EventParser parser(m_format, m_payload);
-    QByteArray block;
-    qint64 blockStart = 0;
-    for (qint64 entry = first; entry < last; ++entry) {
-        const qint64 start = m_index.offset(entry);
-        const qint64 length = std::min<qint64>(m_index.end(entry) - start, entryLimit);
-        if (start < blockStart || start + length > blockStart + block.size()) {
-            block = m_file->read(start, std::max(blockBytes, length));
-            blockStart = start;
-        }
-        const qint64 at = start - blockStart;
-        const QByteArray bytes
-            = QByteArray::fromRawData(block.constData() + at, std::min<qint64>(length, block.size() - at));
-        if (!visit(entry, parsed(entry, parser, bytes, detail)))
+    EventReader reader(*this);
+    for (qint64 entry = first; entry < last; ++entry)
+        if (!visit(entry, reader.event(entry, detail)))
             return;
-    }
 }
 
 LogEvent IndexedLog::parsed(

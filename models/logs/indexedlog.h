@@ -58,6 +58,11 @@ public:
         const std::function<bool(qint64 entry, const LogEvent &event)> &visit) const;
 
 private:
+    friend class EventReader;
+    /// Entries are parsed up to this many bytes (long lines are cut); files are read in blocks.
+    static constexpr qint64 entryLimit = 64 * 1024 + 1;
+    static constexpr qint64 blockBytes = 1 << 20;
+
     LogEvent parsed(qint64 entry, const EventParser &parser, const QByteArray &bytes, EventParser::Detail detail) const;
 
     LogSource m_source;

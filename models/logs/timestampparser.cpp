@@ -156,6 +156,19 @@ qint64 TimestampParser::daysFromCivil(int y, int m, int d)
     return era * 146097 + qint64(doe) - 719468;
 }
 
+TimestampParser::CivilDate TimestampParser::civilFromDays(qint64 days)
+{
+    days += 719468;
+    const qint64 era = (days >= 0 ? days : days - 146096) / 146097;
+    const unsigned doe = unsigned(days - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const int day = int(doy - (153 * mp + 2) / 5 + 1);
+    const int month = int(mp < 10 ? mp + 3 : mp - 9);
+    return { int(qint64(yoe) + era * 400 + (month <= 2 ? 1 : 0)), month, day };
+}
+
 qint64 TimestampParser::wallMs(const TimestampFields &f)
 {
     const qint64 days = daysFromCivil(f.year, f.month, f.day);

@@ -37,6 +37,12 @@ public:
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
     static qint64 daysFromCivil(int year, int month, int day);
+    struct CivilDate
+    {
+        int year, month, day;
+    };
+    /// The date `days` after 1970-01-01: the inverse of daysFromCivil.
+    static CivilDate civilFromDays(qint64 days);
     /// UTC milliseconds of fields taken as UTC wall time (before any offset).
     static qint64 wallMs(const TimestampFields &fields);
     /// The zone abbreviation a parsed Abbreviation stands for ("CEST"), empty for 0.

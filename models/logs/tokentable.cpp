@@ -40,9 +40,27 @@ void TokenTable::grow()
     m_slots = std::move(table);
 }
 
+namespace {
+// Short ASCII values (addresses, ids: nearly every token) are narrowed on the stack; others
+// go through QString's UTF-8 conversion.
+template <typename Use> auto withUtf8(QStringView value, Use use)
+{
+    constexpr qsizetype stackBytes = 128;
+    if (value.size() <= stackBytes) {
+        char narrow[stackBytes];
+        qsizetype i = 0;
+        for (const char16_t *c = value.utf16(); i < value.size() && c[i] < 0x80; ++i)
+            narrow[i] = char(c[i]);
+        if (i == value.size())
+            return use(QByteArrayView(narrow, i));
+    }
+    return use(QByteArrayView(value.toUtf8()));
+}
+} // namespace
+
 quint32 TokenTable::intern(QStringView value)
 {
-    return intern(QByteArrayView(value.toUtf8()));
+    return withUtf8(value, [this](QByteArrayView utf8) { return intern(utf8); });
 }
 
 quint32 TokenTable::intern(QByteArrayView utf8)
@@ -61,9 +79,10 @@ quint32 TokenTable::intern(QByteArrayView utf8)
 
 qint64 TokenTable::find(QStringView value) const
 {
-    const QByteArray utf8 = value.toUtf8();
-    const qint64 slot = slotOf(utf8, qHash(QByteArrayView(utf8)));
-    return slot < 0 || m_slots[size_t(slot)] == 0 ? -1 : qint64(m_slots[size_t(slot)] - 1);
+    return withUtf8(value, [this](QByteArrayView utf8) {
+        const qint64 slot = slotOf(utf8, qHash(utf8));
+        return slot < 0 || m_slots[size_t(slot)] == 0 ? qint64(-1) : qint64(m_slots[size_t(slot)] - 1);
+    });
 }
 
 QString TokenTable::value(quint32 id) const

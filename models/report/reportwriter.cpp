@@ -1,11 +1,10 @@
 #include "reportwriter.h"
 
+#include "compactjson.h"
 #include "logs/logkeyextractor.h"
+#include "logs/timestampparser.h"
 
 #include <QDateTime>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QTimeZone>
 #include <QUrl>
 
@@ -77,12 +76,138 @@ ReportWriter::ReportWriter(QIODevice *out, Format format, QString title)
 
 QString ReportWriter::isoUtc(qint64 ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(u"yyyy-MM-ddTHH:mm:ss.zzz"_s) + u"+00:00"_s;
+    // Years 1970 to 9999 by hand (a row each: QDateTime's formatting costs more than the rest of
+    // the row); QDateTime's output for any other.
+    constexpr qint64 msPerDay = 86'400'000, year10000 = 253'402'300'800'000;
+    if (ms < 0 || ms >= year10000)
+        return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(u"yyyy-MM-ddTHH:mm:ss.zzz"_s)
+            + u"+00:00"_s;
+    const TimestampParser::CivilDate date = TimestampParser::civilFromDays(ms / msPerDay);
+    const qint64 inDay = ms % msPerDay;
+    char16_t text[29];
+    const auto put = [&text](int at, qint64 value, int digits) {
+        for (int i = digits - 1; i >= 0; --i, value /= 10)
+            text[at + i] = char16_t(u'0' + value % 10);
+    };
+    put(0, date.year, 4);
+    text[4] = u'-';
+    put(5, date.month, 2);
+    text[7] = u'-';
+    put(8, date.day, 2);
+    text[10] = u'T';
+    put(11, inDay / 3'600'000, 2);
+    text[13] = u':';
+    put(14, inDay / 60'000 % 60, 2);
+    text[16] = u':';
+    put(17, inDay / 1000 % 60, 2);
+    text[19] = u'.';
+    put(20, inDay % 1000, 3);
+    const char16_t zone[] = u"+00:00";
+    std::copy(zone, zone + 6, text + 23);
+    return QString(reinterpret_cast<const QChar *>(text), 29);
 }
 
 void ReportWriter::write(const QString &text)
 {
-    m_out->write(text.toUtf8());
+    m_buffer.append(text.toUtf8());
+    flushIfFull();
+}
+
+void ReportWriter::flushIfFull()
+{
+    if (m_buffer.size() >= (1 << 20))
+        flush();
+}
+
+void ReportWriter::flush()
+{
+    m_out->write(m_buffer);
+    m_buffer.clear();
+}
+
+// Members in QJsonObject's order (sorted by name), as the document per row wrote them before.
+void ReportWriter::jsonLine(const ReportEntry &e)
+{
+    CompactJson json(m_buffer);
+    json.beginObject();
+    if (!e.comment.isEmpty())
+        json.key(u"comment").value(e.comment);
+    json.key(u"datetime").value(isoUtc(e.instantMs));
+    if (!e.inferredLinks.isEmpty()) {
+        json.key(u"inferred_links").beginArray();
+        for (const ReportLink &link : e.inferredLinks)
+            json.beginObject()
+                .key(u"datetime")
+                .value(isoUtc(link.instantMs))
+                .key(u"line")
+                .value(link.line)
+                .key(u"link")
+                .value(u"inferred")
+                .key(u"reason")
+                .value(link.reason)
+                .key(u"source")
+                .value(link.source)
+                .endObject();
+        json.endArray();
+    }
+    // Values by kind (an array when a kind repeats), kinds sorted, values in the event's order.
+    std::vector<const LogKey *> byKind;
+    for (const LogKey &key : e.keys)
+        byKind.push_back(&key);
+    std::stable_sort(byKind.begin(), byKind.end(), [](const LogKey *a, const LogKey *b) { return a->kind < b->kind; });
+    json.key(u"keys").beginObject();
+    for (size_t i = 0; i < byKind.size();) {
+        size_t next = i + 1;
+        while (next < byKind.size() && byKind[next]->kind == byKind[i]->kind)
+            ++next;
+        json.key(byKind[i]->kind);
+        if (next - i == 1) {
+            json.value(byKind[i]->value);
+        } else {
+            json.beginArray();
+            for (size_t k = i; k < next; ++k)
+                json.value(byKind[k]->value);
+            json.endArray();
+        }
+        i = next;
+    }
+    json.endObject();
+    json.key(u"level").value(levelName(e.level));
+    if (e.inferred)
+        json.key(u"link").value(u"inferred");
+    if (e.manual)
+        json.key(u"manual").boolean(true);
+    json.key(u"message").value(e.standaloneMessage());
+    if (!e.originalTime.isEmpty())
+        json.key(u"original_time").value(e.originalTime);
+    // Row ids with their role and the table they most likely name (null: none known).
+    bool rowKeys = false;
+    for (const LogKey &key : e.keys) {
+        if (key.table.isEmpty() && !LogKeyExtractor::isRowRole(key.kind))
+            continue;
+        if (!rowKeys)
+            json.key(u"row_keys").beginArray();
+        rowKeys = true;
+        json.beginObject().key(u"role").value(key.kind).key(u"table");
+        if (key.table.isEmpty())
+            json.null();
+        else
+            json.value(key.table);
+        json.key(u"value").value(key.value).endObject();
+    }
+    if (rowKeys)
+        json.endArray();
+    json.key(u"source").value(e.source);
+    json.key(u"tag").beginArray();
+    for (const QString &tag : e.tags)
+        json.value(tag);
+    if (e.starred)
+        json.value(u"starred");
+    json.endArray();
+    json.key(u"timestamp").value(e.instantMs * 1000);
+    json.key(u"timestamp_desc").value(e.timestampDesc);
+    json.endObject();
+    m_buffer.append('\n');
 }
 
 void ReportWriter::tableRow(const ReportEntry &e)
@@ -214,51 +339,10 @@ void ReportWriter::add(const ReportEntry &e)
                   .join(u',')
             + u'\n');
         return;
-    case Format::Jsonl: {
-        QJsonObject keys;
-        for (const LogKey &key : e.keys) {
-            const QJsonValue existing = keys.value(key.kind);
-            if (existing.isUndefined())
-                keys.insert(key.kind, key.value);
-            else {
-                QJsonArray values = existing.isArray() ? existing.toArray() : QJsonArray { existing };
-                values.append(key.value);
-                keys.insert(key.kind, values);
-            }
-        }
-        // Row ids with their role and the table they most likely name (null: none known).
-        QJsonArray rowKeys;
-        for (const LogKey &key : e.keys)
-            if (!key.table.isEmpty() || LogKeyExtractor::isRowRole(key.kind))
-                rowKeys.append(QJsonObject { { u"role"_s, key.kind }, { u"value"_s, key.value },
-                    { u"table"_s, key.table.isEmpty() ? QJsonValue() : QJsonValue(key.table) } });
-        QJsonArray tags = QJsonArray::fromStringList(e.tags);
-        if (e.starred)
-            tags.append(u"starred"_s);
-        QJsonObject o { { u"message"_s, e.standaloneMessage() }, { u"datetime"_s, isoUtc(e.instantMs) },
-            { u"timestamp"_s, e.instantMs * 1000 }, { u"timestamp_desc"_s, e.timestampDesc }, { u"source"_s, e.source },
-            { u"level"_s, levelName(e.level) }, { u"keys"_s, keys }, { u"tag"_s, tags } };
-        if (!rowKeys.isEmpty())
-            o.insert(u"row_keys"_s, rowKeys);
-        if (!e.originalTime.isEmpty())
-            o.insert(u"original_time"_s, e.originalTime);
-        if (!e.comment.isEmpty())
-            o.insert(u"comment"_s, e.comment);
-        if (e.manual)
-            o.insert(u"manual"_s, true);
-        if (e.inferred)
-            o.insert(u"link"_s, u"inferred"_s);
-        if (!e.inferredLinks.isEmpty()) {
-            QJsonArray links;
-            for (const ReportLink &link : e.inferredLinks)
-                links.append(QJsonObject { { u"source"_s, link.source }, { u"line"_s, link.line },
-                    { u"datetime"_s, isoUtc(link.instantMs) }, { u"link"_s, u"inferred"_s },
-                    { u"reason"_s, link.reason } });
-            o.insert(u"inferred_links"_s, links);
-        }
-        m_out->write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
+    case Format::Jsonl:
+        jsonLine(e);
+        flushIfFull();
         return;
-    }
     }
 }
 
@@ -266,6 +350,7 @@ void ReportWriter::finish()
 {
     if (m_format == Format::Html)
         write(u"</table>\n</body></html>\n"_s);
+    flush();
 }
 
 } // namespace salvage

@@ -29,6 +29,7 @@ public:
     /// the figures written) that Markdown and HTML put first, after the title. Call before begin().
     void setSummary(PostmortemSummary summary) { m_summary = std::move(summary); }
     void add(const ReportEntry &entry);
+    /// Ends the report and writes what is still buffered (rows go out in blocks of about 1 MB).
     void finish();
 
     /// "2024-12-26T20:30:54.058+00:00"
@@ -36,6 +37,9 @@ public:
 
 private:
     void write(const QString &text);
+    void jsonLine(const ReportEntry &entry);
+    void flushIfFull();
+    void flush();
     void tableRow(const ReportEntry &entry);
     void writeSummary();
 
@@ -43,6 +47,7 @@ private:
     Format m_format;
     QString m_title;
     std::optional<PostmortemSummary> m_summary;
+    QByteArray m_buffer;
 };
 
 } // namespace salvage

@@ -9,33 +9,45 @@ namespace salvage {
 TimelineReport::TimelineReport(const Timeline &timeline, const Annotations *annotations)
     : m_timeline(timeline)
     , m_annotations(annotations)
+    , m_marks(annotations && !annotations->marked().isEmpty())
+    , m_readers(size_t(timeline.sourceCount()))
 {
+    for (int i = 0; i < timeline.sourceCount(); ++i)
+        m_labels.append(timeline.source(i).label());
 }
 
 ReportEntry TimelineReport::entryFor(EventRef ref) const
 {
-    const LogEvent event = m_timeline.event(ref);
+    std::unique_ptr<EventReader> &reader = m_readers[ref.source];
+    if (!reader)
+        reader = std::make_unique<EventReader>(m_timeline.source(int(ref.source)));
+    const LogEvent event = reader->event(ref.entry);
     ReportEntry entry;
     entry.instantMs = event.instantMs;
     entry.originalTime = event.originalTime;
-    entry.source = m_timeline.source(int(ref.source)).label();
+    entry.source = m_labels.at(ref.source);
     entry.level = event.level;
     entry.message = event.message;
     entry.keys = event.keys;
-    for (LogKey &key : entry.keys)
-        key.table = m_timeline.tableOf(key); // the table it names, as the schema spells it
+    for (LogKey &key : entry.keys) {
+        // The table it names, as the schema spells it.
+        auto table = m_tables.constFind(key.table);
+        if (table == m_tables.constEnd())
+            table = m_tables.insert(key.table, m_timeline.tableOf(key));
+        key.table = *table;
+    }
     entry.timestampDesc = event.timestampDesc;
     entry.inferred = m_inferred.contains(ref);
     if (m_timeline.hasCorrelation()) {
         for (const EventRef &other : m_timeline.correlation().inferred(ref)) {
             const IndexedLog &log = m_timeline.source(int(other.source));
-            entry.inferredLinks.append({ log.label(), log.index().line(other.entry), m_timeline.instant(other),
-                CorrelationIndex::inferredReason() });
+            entry.inferredLinks.append({ m_labels.at(other.source), log.index().line(other.entry),
+                m_timeline.instant(other), CorrelationIndex::inferredReason() });
         }
         std::sort(entry.inferredLinks.begin(), entry.inferredLinks.end(),
             [](const ReportLink &a, const ReportLink &b) { return a.instantMs < b.instantMs; });
     }
-    if (m_annotations) {
+    if (m_marks) {
         const Annotations::Mark mark = m_annotations->mark(m_timeline.eventKey(ref));
         entry.starred = mark.starred;
         entry.tags = mark.tags;

@@ -1,8 +1,12 @@
 #pragma once
 
+#include "logs/eventreader.h"
 #include "reportwriter.h"
 #include "timeline/annotations.h"
 #include "timeline/timeline.h"
+
+#include <memory>
+#include <vector>
 
 namespace salvage {
 
@@ -10,6 +14,7 @@ class JobControl;
 
 /// Exports a selection of a timeline with its annotations as a postmortem: turns events and
 /// manual notes into ReportEntry rows and streams them through a ReportWriter in time order.
+/// Reads each source in blocks as the rows come: not shared between threads.
 class TimelineReport
 {
 public:
@@ -33,7 +38,11 @@ public:
 private:
     const Timeline &m_timeline;
     const Annotations *m_annotations;
+    bool m_marks = false; ///< some event is marked: look each one up
     QSet<EventRef> m_inferred;
+    mutable std::vector<std::unique_ptr<EventReader>> m_readers; ///< per source, made on first use
+    QStringList m_labels; ///< per source
+    mutable QHash<QString, QString> m_tables; ///< Timeline::tableOf per key tag: few tags, many rows
 };
 
 } // namespace salvage

@@ -148,6 +148,14 @@ void Timeline::merge()
     }
 }
 
+bool Timeline::linksRequests() const
+{
+    std::vector<const IndexedLog *> sources;
+    for (const auto &source : m_sources)
+        sources.push_back(source.get());
+    return CorrelationPass::linksRequests(sources);
+}
+
 CorrelationPass::Result Timeline::correlate(
     const std::atomic_bool *cancel, const std::function<void(qint64, qint64)> &progress) const
 {

@@ -42,6 +42,9 @@ public:
     /// correlate() and adopt() in one go.
     void buildCorrelation(const std::atomic_bool *cancel = nullptr) { adopt(correlate(cancel)); }
     bool hasCorrelation() const { return m_correlated; }
+    /// True when the parse pass may link events of different sources without a shared key (two
+    /// or more sources log requests): an event list without key filters needs the pass only then.
+    bool linksRequests() const;
 
     int sourceCount() const { return int(m_sources.size()); }
     const IndexedLog &source(int index) const { return *m_sources.at(size_t(index)); }

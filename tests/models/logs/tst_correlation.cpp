@@ -1,5 +1,6 @@
 // Correlation keys (exact), nginx ↔ Rails links (inferred), and job spans.
 #include "logs/correlationindex.h"
+#include "logs/correlationpass.h"
 #include "logs/logkeycandidates.h"
 #include "logs/spanbuilder.h"
 #include "logs/tokentable.h"
@@ -9,6 +10,7 @@
 #include "core/error.h"
 
 #include <QDateTime>
+#include <QDirIterator>
 #include <QTest>
 #include <QTimeZone>
 
@@ -215,6 +217,77 @@ private Q_SLOTS:
         std::atomic_bool cancel = true;
         QVERIFY_THROWS_EXCEPTION(Cancelled, timeline.correlate(&cancel));
         QVERIFY(!timeline.hasCorrelation());
+    }
+
+    // The parse pass cut into many small chunks on several threads finds exactly what one serial
+    // pass over whole sources finds, on a mix of every real format, multi-line entries, spans and
+    // lanes crossing chunk borders and requests linked across sources.
+    void parallelPassEqualsSerial()
+    {
+        QList<LogSource> sources;
+        QDirIterator files(QStringLiteral(SALVAGE_SOURCE_DIR) + u"/tests/models/logs/real"_s, QDir::Files,
+            QDirIterator::Subdirectories);
+        while (files.hasNext()) {
+            const QString file = files.next();
+            if (!file.endsWith(u".md"_s))
+                sources.append(LogSource { file, {}, {}, {}, 0 });
+        }
+        QByteArray sidekiq;
+        for (int j = 0; j < 300; ++j) {
+            const QByteArray time = QDateTime::fromMSecsSinceEpoch(1735245654000LL + j * 10, QTimeZone::utc())
+                                        .toString(u"yyyy-MM-ddTHH:mm:ss.zzz"_s)
+                                        .toUtf8();
+            const QByteArray job = " pid=1 tid=a class=" + QByteArray(j % 3 ? "MergeWorker" : "PollWorker") + " jid=j";
+            sidekiq += time + "Z" + job + QByteArray::number(j) + " account_id=" + QByteArray::number(j % 7)
+                + " INFO: start\n";
+            if (j >= 5)
+                sidekiq += time + "Z" + job + QByteArray::number(j - 5) + " elapsed=0.05 INFO: done\n";
+        }
+        sources.append(LogSource { m_files.write(u"mixed-sidekiq.log"_s, sidekiq), {}, {}, {}, 0 });
+        sources.append(LogSource { m_files.write(u"mixed-access.log"_s,
+                                       "203.0.113.9 - - [26/Dec/2024:20:30:54 +0000] \"POST /inbox HTTP/1.1\" 202 0 "
+                                       "\"-\" \"http.rb\"\n"
+                                       "198.51.100.7 - - [26/Dec/2024:20:31:02 +0000] \"GET /api/v1/accounts/9001 "
+                                       "HTTP/2.0\" 502 157 \"-\" \"curl\"\n"),
+            {}, {}, {}, 0 });
+        sources.append(LogSource { m_files.write(u"mixed-production.log"_s, salvage::test::LogFixture::railsLines()),
+            {}, {}, u"Europe/Berlin"_s, 0 });
+        Timeline timeline;
+        timeline.setSources(sources);
+        timeline.build();
+        std::vector<const IndexedLog *> logs;
+        for (int i = 0; i < timeline.sourceCount(); ++i)
+            logs.push_back(&timeline.source(i));
+        const CorrelationPass::Result serial = CorrelationPass(logs, qint64(1) << 40, 1).run();
+        const CorrelationPass::Result parallel = CorrelationPass(logs, 3, 4).run();
+
+        QVERIFY(serial.index.tokenCount() > 300); // the jobs alone are 300
+        QVERIFY(serial.index.inferredLinkCount() > 0);
+        QVERIFY(serial.spans.size() >= 295);
+        QCOMPARE(parallel.levels, serial.levels);
+        QCOMPARE(parallel.lanes, serial.lanes);
+        QCOMPARE(parallel.laneNames, serial.laneNames);
+        QCOMPARE(parallel.spans.size(), serial.spans.size());
+        for (qsizetype i = 0; i < serial.spans.size(); ++i) {
+            const Span &a = parallel.spans.at(i), &b = serial.spans.at(i);
+            QCOMPARE(std::tie(a.id, a.label, a.source, a.startMs, a.endMs, a.failed, a.open, a.fromElapsed),
+                std::tie(b.id, b.label, b.source, b.startMs, b.endMs, b.failed, b.open, b.fromElapsed));
+        }
+        QCOMPARE(parallel.index.tokenCount(), serial.index.tokenCount());
+        QCOMPARE(parallel.index.tags(), serial.index.tags());
+        QCOMPARE(parallel.index.inferredLinkCount(), serial.index.inferredLinkCount());
+        for (quint32 token = 0; token < quint32(serial.index.tokenCount()); ++token) {
+            const QString value = serial.index.tokenValue(token);
+            const std::span<const EventRef> a = parallel.index.exact(value), b = serial.index.exact(value);
+            QVERIFY2(std::equal(a.begin(), a.end(), b.begin(), b.end()), qPrintable(value));
+            QCOMPARE(parallel.index.kindsOf(value), serial.index.kindsOf(value));
+            for (const EventRef &ref : b) {
+                QList<EventRef> x = parallel.index.inferred(ref), y = serial.index.inferred(ref);
+                std::sort(x.begin(), x.end());
+                std::sort(y.begin(), y.end());
+                QCOMPARE(x, y);
+            }
+        }
     }
 };
 

@@ -1,10 +1,13 @@
 // Postmortem exports against golden text: Markdown, HTML, CSV and Timesketch JSONL.
+#include "report/compactjson.h"
 #include "report/reportwriter.h"
 
 #include <QBuffer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace salvage;
 using namespace Qt::StringLiterals;
@@ -109,6 +112,127 @@ private Q_SLOTS:
         QVERIFY(note.value("manual"_L1).toBool());
         QCOMPARE(QDateTime::fromString(note.value("datetime"_L1).toString(), Qt::ISODateWithMs).toMSecsSinceEpoch(),
             qint64(1735235880000));
+    }
+
+    // The JSONL rows are written by hand (CompactJson), byte for byte what QJsonDocument writes:
+    // every UTF-16 code unit alone (controls, quotes, lone surrogates), pairs, and whole rows.
+    void compactJsonWritesWhatQJsonDocumentWrites()
+    {
+        QStringList texts { QString(), u"plain ascii"_s, u"\"quoted\" \\ back\u00e9 \u2028 \U0001F600"_s };
+        for (char32_t unit = 0; unit <= 0xffff; ++unit)
+            texts.append(QString(QChar(char16_t(unit))));
+        texts.append(QString(QChar(0xd83d)) + QChar(0xde00) + QChar(0xdc00) + u'x' + QChar(0xd800));
+        for (const QString &text : std::as_const(texts)) {
+            QByteArray ours;
+            CompactJson json(ours);
+            json.beginObject().key(u"k").value(text).key(u"n").value(qint64(-1735245054058000)).endObject();
+            const QByteArray theirs
+                = QJsonDocument(QJsonObject { { u"k"_s, text }, { u"n"_s, qint64(-1735245054058000) } })
+                      .toJson(QJsonDocument::Compact);
+            QCOMPARE(ours, theirs);
+        }
+        QByteArray nested;
+        CompactJson(nested)
+            .beginObject()
+            .key(u"a")
+            .beginArray()
+            .endArray()
+            .key(u"b")
+            .beginObject()
+            .key(u"c")
+            .null()
+            .endObject()
+            .key(u"d")
+            .beginArray()
+            .boolean(true)
+            .beginObject()
+            .endObject()
+            .value(u"x")
+            .endArray()
+            .endObject();
+        QCOMPARE(nested, QByteArray(R"({"a":[],"b":{"c":null},"d":[true,{},"x"]})"));
+    }
+
+    // Every row of the JSONL export, against the document the export built per row before.
+    void jsonlRowsAsQJsonDocument()
+    {
+        QList<ReportEntry> all = entries();
+        ReportEntry keyed = all.at(0);
+        keyed.keys = { { u"path"_s, u"44"_s, u"accounts"_s }, { u"ip"_s, u"10.0.0.1"_s }, { u"parameter"_s, u"7"_s },
+            { u"path"_s, u"45"_s, u"statuses"_s }, { u"ip"_s, u"10.0.0.2"_s } };
+        keyed.inferred = true;
+        keyed.inferredLinks = { { u"access.log"_s, 12, 1735245054000, u"same request"_s } };
+        keyed.tags = { u"cause"_s };
+        all.append(keyed);
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        ReportWriter writer(&buffer, ReportWriter::Format::Jsonl, u"Incident"_s);
+        writer.begin({}, {});
+        for (const ReportEntry &e : std::as_const(all))
+            writer.add(e);
+        writer.finish();
+        const QList<QByteArray> lines = buffer.data().split('\n');
+        QCOMPARE(lines.size(), all.size() + 1);
+        for (qsizetype i = 0; i < all.size(); ++i) {
+            const ReportEntry &e = all.at(i);
+            QJsonObject keys;
+            for (const LogKey &key : e.keys) {
+                const QJsonValue existing = keys.value(key.kind);
+                if (existing.isUndefined()) {
+                    keys.insert(key.kind, key.value);
+                } else {
+                    QJsonArray values = existing.isArray() ? existing.toArray() : QJsonArray { existing };
+                    values.append(key.value);
+                    keys.insert(key.kind, values);
+                }
+            }
+            QJsonArray rowKeys;
+            for (const LogKey &key : e.keys)
+                if (!key.table.isEmpty() || key.kind == "parameter"_L1 || key.kind == "path"_L1)
+                    rowKeys.append(QJsonObject { { u"role"_s, key.kind }, { u"value"_s, key.value },
+                        { u"table"_s, key.table.isEmpty() ? QJsonValue() : QJsonValue(key.table) } });
+            QJsonArray tags = QJsonArray::fromStringList(e.tags);
+            if (e.starred)
+                tags.append(u"starred"_s);
+            QJsonObject o { { u"message"_s, e.standaloneMessage() },
+                { u"datetime"_s, ReportWriter::isoUtc(e.instantMs) }, { u"timestamp"_s, e.instantMs * 1000 },
+                { u"timestamp_desc"_s, e.timestampDesc }, { u"source"_s, e.source }, { u"level"_s, levelName(e.level) },
+                { u"keys"_s, keys }, { u"tag"_s, tags } };
+            if (!rowKeys.isEmpty())
+                o.insert(u"row_keys"_s, rowKeys);
+            if (!e.originalTime.isEmpty())
+                o.insert(u"original_time"_s, e.originalTime);
+            if (!e.comment.isEmpty())
+                o.insert(u"comment"_s, e.comment);
+            if (e.manual)
+                o.insert(u"manual"_s, true);
+            if (e.inferred)
+                o.insert(u"link"_s, u"inferred"_s);
+            QJsonArray links;
+            for (const ReportLink &link : e.inferredLinks)
+                links.append(QJsonObject { { u"source"_s, link.source }, { u"line"_s, link.line },
+                    { u"datetime"_s, ReportWriter::isoUtc(link.instantMs) }, { u"link"_s, u"inferred"_s },
+                    { u"reason"_s, link.reason } });
+            if (!links.isEmpty())
+                o.insert(u"inferred_links"_s, links);
+            QCOMPARE(lines.at(i), QJsonDocument(o).toJson(QJsonDocument::Compact));
+        }
+    }
+
+    // The hand-made ISO time against QDateTime's, around the years, leap days and the edges.
+    void isoUtcAsQDateTime()
+    {
+        QList<qint64> instants { 0, 1, 999, 86'399'999, 951'782'400'000, 951'868'799'999, 1735245054058,
+            4'107'542'399'999, 253'402'300'799'999, 253'402'300'800'000, -1, -86'400'001 };
+        quint64 seed = 1;
+        for (int i = 0; i < 20000; ++i) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            instants.append(qint64(seed >> 16) % 253'402'300'800'000);
+        }
+        for (const qint64 ms : std::as_const(instants))
+            QCOMPARE(ReportWriter::isoUtc(ms),
+                QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(u"yyyy-MM-ddTHH:mm:ss.zzz"_s)
+                    + u"+00:00"_s);
     }
 
     void htmlEscapes()

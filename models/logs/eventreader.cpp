@@ -1,0 +1,35 @@
+#include "eventreader.h"
+
+#include "indexedlog.h"
+
+namespace salvage {
+
+EventReader::EventReader(const IndexedLog &log)
+    : m_log(log)
+    , m_parser(log.format(), log.payload())
+{
+}
+
+QByteArray EventReader::bytes(qint64 entry)
+{
+    const LineIndex &index = m_log.index();
+    const qint64 start = index.offset(entry);
+    const qint64 length = std::min<qint64>(index.end(entry) - start, IndexedLog::entryLimit);
+    const qint64 blockEnd = m_blockStart + m_block.size();
+    if (start < m_blockStart || start + length > blockEnd) {
+        // A large block when reading on from the last one; the entry alone after a jump (a time
+        // window's first event, an unsorted source read in time order), so jumps stay cheap.
+        const bool onwards = start >= blockEnd && start - blockEnd < IndexedLog::blockBytes / 16;
+        m_block = m_log.file().read(start, onwards ? std::max(IndexedLog::blockBytes, length) : length);
+        m_blockStart = start;
+    }
+    const qint64 at = start - m_blockStart;
+    return QByteArray::fromRawData(m_block.constData() + at, std::min<qint64>(length, m_block.size() - at));
+}
+
+LogEvent EventReader::event(qint64 entry, EventParser::Detail detail)
+{
+    return m_log.parsed(entry, m_parser, bytes(entry), detail);
+}
+
+} // namespace salvage
