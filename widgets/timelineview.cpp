@@ -201,6 +201,14 @@ void TimelineView::setSources(const QList<LogSource> &sources)
     m_loader->load(sources);
 }
 
+void TimelineView::setTableNames(const QStringList &tables)
+{
+    m_loader->setTableNames(tables);
+    // A key filter of the form TABLE:VALUE may select other events now.
+    if (m_timeline && m_timeline->hasCorrelation() && !keysOf(m_key->text()).isEmpty())
+        applyFilter(true);
+}
+
 void TimelineView::indexFinished(JobOutcome outcome, const QString &message, const QStringList &skipped)
 {
     if (outcome != JobOutcome::Finished) {

@@ -44,6 +44,9 @@ public:
 
     /// Indexes `sources` in the background; the view fills when done (newer calls win).
     void setSources(const QList<LogSource> &sources);
+    /// The databases' table names: a row key's tag ("/orders/17/items/5") resolves to the table
+    /// the schema has ("order_items"), as `salvage-cli timeline --db` does.
+    void setTableNames(const QStringList &tables);
     /// Filters every lane to events carrying `value` (and inferred links); empty clears.
     void setKeyFilter(const QString &value);
     /// Filters every lane to the events that carry any of a database row's `values` as a key
