@@ -231,7 +231,7 @@ private Q_SLOTS:
             if (i % 7 == 0)
                 QCoreApplication::processEvents();
         }
-        QVERIFY(finished.wait(60000)); // Compare's own complete result reaches the overview too
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 60000); // Compare's own complete result reaches the overview too
         overview->showComparison(complete);
         QTRY_VERIFY_WITH_TIMEOUT(!overview->isSummarizing() && overview->hasComparison(), 30000);
         const IncidentSummary &shown = overview->summary();

@@ -153,7 +153,8 @@ private Q_SLOTS:
         m_shots = qEnvironmentVariable("SALVAGE_SCREENSHOTS");
         if (!m_shots.isEmpty()) {
             QDir().mkpath(m_shots);
-            const QSize screen = QGuiApplication::primaryScreen()->size();
+            const QSize screen
+                = QGuiApplication::primaryScreen()->size() * QGuiApplication::primaryScreen()->devicePixelRatio();
             m_shotTag = u"%1x%2"_s.arg(screen.width()).arg(screen.height());
         }
         if (qEnvironmentVariable("SALVAGE_THEME") == "dark"_L1) {
