@@ -129,6 +129,7 @@ private:
     std::shared_ptr<const DiffResult> m_comparison;
     std::optional<qint64> m_detailInstant; ///< the event last shown in the detail pane
     QPair<QString, QStringList> m_pendingRow; ///< a showRow() waiting for the parse pass
+    bool m_showFirstEvent = false; ///< select the first log event the next selection shows (showRow)
     QString m_caveats; ///< what makes a source's times doubtful, leading every status
     /// How the newest filter's rows are to be shown when they come.
     struct
