@@ -295,6 +295,20 @@ private Q_SLOTS:
         shoot(u"3-timeline-victim"_s);
     }
 
+    // The fan-in's Timeline entry: the remote account and the victims, each as an id of accounts.
+    void fanInInTheTimeline()
+    {
+        views()->setCurrentWidget(find<OverviewPage>());
+        auto *timeline = find<TimelineView>();
+        entry(find<QTableWidget>(u"overviewFanIns"_s), 0, "openTimeline")->click();
+        QCOMPARE(views()->currentWidget(), timeline);
+        QTRY_VERIFY_WITH_TIMEOUT(timeline->filter().keys.contains(u"accounts:"_s + m_victim), 30000);
+        for (const QString &key : timeline->filter().keys)
+            QVERIFY2(key.startsWith("accounts:"_L1), qPrintable(key));
+        auto *model = qobject_cast<TimelineModel *>(timeline->findChild<QTableView *>()->model());
+        QVERIFY(model->eventCount() >= m_victims.size()); // at least each victim's DELETE
+    }
+
     // Graph: the fan-in's entry opens the incident's view: the remote account and the rows moved onto it.
     void graphShowsTheMerge()
     {
