@@ -14,9 +14,10 @@ void compactLayout(QWidget *view)
             combo->setMinimumContentsLength(12);
         }
     }
+    // Whole tab names and scroll arrows: elided, the Restore view's nine tabs read "P…", "S…" at 1280 px.
     for (QTabWidget *tabs : view->findChildren<QTabWidget *>()) {
         tabs->setUsesScrollButtons(true);
-        tabs->setElideMode(Qt::ElideRight);
+        tabs->setElideMode(Qt::ElideNone);
     }
 }
 

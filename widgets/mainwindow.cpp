@@ -118,6 +118,17 @@ MainWindow::MainWindow(QWidget *parent)
         m_views->setCurrentWidget(m_timeline);
     };
     connect(graph, &GraphView::logsRequested, this, showInTimeline);
+    // Row keys in the logs name tables by their path or column words; the schemas say which exist.
+    const auto tableNames = [this]() {
+        QStringList names;
+        for (const Connection *side : { m_live, m_backup })
+            for (const Table &table : side->schema().tables)
+                if (!names.contains(table.name))
+                    names << table.name;
+        m_timeline->setTableNames(names);
+    };
+    connect(m_live, &Connection::schemaChanged, this, tableNames);
+    connect(m_backup, &Connection::schemaChanged, this, tableNames);
     connect(compare, &CompareView::logsRequested, this, showInTimeline);
     // A restore committed on LIVE is part of the incident's story: a starred note at that instant.
     connect(restore, &RestoreView::committedToLive, this, [this](const QString &note) {

@@ -163,6 +163,8 @@ void OverviewPage::refresh()
         // Another pair of databases is another incident: compare again once both are back.
         m_compareAsked = false;
         m_compared = false;
+        m_waitingSummary.reset();
+        ++m_summaryTicket; // a summary still running is of the databases before
         return;
     }
     if (!m_compareAsked && !m_live->schema().tables.isEmpty() && !m_backup->schema().tables.isEmpty())
@@ -179,6 +181,8 @@ void OverviewPage::recompare()
     m_progress->setVisible(true);
     m_progress->setFormat(tr("Comparing…"));
     m_comparisonClock.start();
+    m_waitingSummary.reset();
+    ++m_summaryTicket; // a summary still running is of the comparison before
     m_totals->setText(tr("Comparing every table of BACKUP with LIVE…"));
     Q_EMIT comparisonWanted();
 }
@@ -201,9 +205,43 @@ void OverviewPage::showComparison(const DiffResult &result)
         m_progress->setValue(int(result.tables.size()));
         m_progress->setFormat(tr("Comparing… %1 of %2 tables").arg(result.tables.size()).arg(total));
     }
-    // On the GUI thread: bounded work (the top tables, at most kLogRows rows each, and the ranked moves
-    // Compare ranks here too). Summing a copy on the thread pool raced with the views sharing its data.
-    showSummary(IncidentSummary::of(result), result.complete);
+    summarize(result);
+}
+
+void OverviewPage::summarize(const DiffResult &result)
+{
+    // Summing every table and ranking the moves is work: off the GUI thread, on a copy of the result
+    // (plain values, nothing that reaches a Connection). One job at a time; while it runs, newer
+    // progress replaces what waits, so the newest (the complete one last) is always shown.
+    const quint64 ticket = ++m_summaryTicket;
+    if (m_summarizing) {
+        m_waitingSummary = result;
+        return;
+    }
+    m_summarizing = true;
+    const bool complete = result.complete;
+    BackgroundJob::start<IncidentSummary>(
+        complete ? m_jobs : nullptr, tr("Overview: the incident at a glance"), tr("comparison"),
+        [result](JobControl &) { return IncidentSummary::of(result); }, this,
+        [this, ticket, complete](IncidentSummary summary) {
+            summaryDone();
+            if (ticket == m_summaryTicket)
+                showSummary(summary, complete);
+        },
+        [this, ticket](const QString &message, bool) {
+            summaryDone();
+            if (ticket == m_summaryTicket)
+                m_totals->setText(tr("The summary failed: %1").arg(message.toHtmlEscaped()));
+        });
+}
+
+void OverviewPage::summaryDone()
+{
+    m_summarizing = false;
+    if (std::optional<DiffResult> next = std::exchange(m_waitingSummary, std::nullopt)) {
+        --m_summaryTicket; // summarize() counts it again
+        summarize(*next);
+    }
 }
 
 void OverviewPage::comparisonFailed(const QString &message)

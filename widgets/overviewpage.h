@@ -6,6 +6,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 class QLabel;
 class QProgressBar;
@@ -39,6 +40,8 @@ public:
     const IncidentSummary &summary() const { return m_summary; }
     bool hasComparison() const { return m_compared; }
     QString windowText() const;
+    /// A summary is being computed in the background (hasComparison() waits for it).
+    bool isSummarizing() const { return m_summarizing; }
     /// How long the last whole comparison took, in ms; -1 when none has finished yet.
     qint64 lastComparisonMs() const { return m_lastComparisonMs; }
 
@@ -56,6 +59,9 @@ Q_SIGNALS:
 
 private:
     bool bothOpen() const;
+    /// Sums `result` in a background job and shows it, unless a newer result came meanwhile.
+    void summarize(const DiffResult &result);
+    void summaryDone();
     void showSummary(const IncidentSummary &summary, bool complete);
     void fillFindings(QTableWidget *table, const QList<IncidentFinding> &findings, bool counts);
     QWidget *entries(const IncidentFinding &finding);
@@ -76,6 +82,9 @@ private:
     IncidentSummary m_summary;
     bool m_compareAsked = false;
     bool m_compared = false; ///< a complete comparison is shown
+    quint64 m_summaryTicket = 0; ///< the newest result given to summarize(); older summaries are dropped
+    bool m_summarizing = false;
+    std::optional<DiffResult> m_waitingSummary; ///< the newest result, while a summary job runs
     quint64 m_windowTicket = 0;
     std::shared_ptr<const Timeline> m_timeline;
     QElapsedTimer m_comparisonClock;

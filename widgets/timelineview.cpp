@@ -89,6 +89,8 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
     lower->setStretchFactor(1, 2);
     splitter->addWidget(lower);
     splitter->setStretchFactor(1, 1);
+    // The events are what the operator reads: the table gets more of the height than the lanes.
+    splitter->setSizes({ 400, 600 });
     layout->addWidget(splitter, 1);
     m_status->setObjectName(u"timelineStatus"_s);
     // A long status (a row's keys) must never widen the window.
@@ -199,6 +201,14 @@ void TimelineView::setSources(const QList<LogSource> &sources)
     m_expanded.clear();
     m_status->setText(tr("Indexing %n log file(s)…", nullptr, int(sources.size())));
     m_loader->load(sources);
+}
+
+void TimelineView::setTableNames(const QStringList &tables)
+{
+    m_loader->setTableNames(tables);
+    // A key filter of the form TABLE:VALUE may select other events now.
+    if (m_timeline && m_timeline->hasCorrelation() && !keysOf(m_key->text()).isEmpty())
+        applyFilter(true);
 }
 
 void TimelineView::indexFinished(JobOutcome outcome, const QString &message, const QStringList &skipped)
@@ -322,6 +332,7 @@ void TimelineView::showRow(const QString &rowName, const QStringList &values)
     QString named = keys.mid(0, shown).join(u", "_s);
     if (keys.size() > shown)
         named += tr(" and %n more", nullptr, int(keys.size() - shown));
+    m_showFirstEvent = true; // the row's first log event, not the databases' notes above it
     applyFilter(false, tr("%1 → keys %2").arg(rowName, named));
 }
 
@@ -361,6 +372,13 @@ void TimelineView::showSelection(
         if (!lead.isEmpty())
             status = lead + u" · "_s + status;
     m_status->setText(status);
+    if (std::exchange(m_showFirstEvent, false))
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            if (!m_model->index(row, 0).data(TimelineModel::ManualRole).toBool()) {
+                m_table->selectRow(row);
+                m_table->scrollTo(m_model->index(row, 0), QAbstractItemView::PositionAtTop);
+                break;
+            }
     Q_EMIT filtered();
 }
 
@@ -465,7 +483,7 @@ void TimelineView::exportReport()
         return;
     }
     QString chosen;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export the timeline"), {},
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the timeline"), tr("postmortem.md"),
         tr("Markdown (*.md);;HTML (*.html);;CSV (*.csv);;Timesketch JSONL (*.jsonl)"), &chosen);
     if (path.isEmpty())
         return;

@@ -44,6 +44,9 @@ public:
 
     /// Indexes `sources` in the background; the view fills when done (newer calls win).
     void setSources(const QList<LogSource> &sources);
+    /// The databases' table names: a row key's tag ("/orders/17/items/5") resolves to the table
+    /// the schema has ("order_items"), as `salvage-cli timeline --db` does.
+    void setTableNames(const QStringList &tables);
     /// Filters every lane to events carrying `value` (and inferred links); empty clears.
     void setKeyFilter(const QString &value);
     /// Filters every lane to the events that carry any of a database row's `values` as a key
@@ -128,6 +131,7 @@ private:
     std::shared_ptr<const DiffResult> m_comparison;
     std::optional<qint64> m_detailInstant; ///< the event last shown in the detail pane
     QPair<QString, QStringList> m_pendingRow; ///< a showRow() waiting for the parse pass
+    bool m_showFirstEvent = false; ///< select the first log event the next selection shows (showRow)
     QString m_caveats; ///< what makes a source's times doubtful, leading every status
     /// How the newest filter's rows are to be shown when they come.
     struct

@@ -1,6 +1,7 @@
 #include "incidentsummary.h"
 
 #include "diff/diffrowstext.h"
+#include "logs/logkeycandidates.h"
 
 #include <QLocale>
 #include <QObject>
@@ -82,9 +83,13 @@ IncidentFinding fanInFinding(const DiffFanIn &fanIn, const QList<DiffMove> &move
         finding.restoreRoot = fanIn.table + QLatin1Char(':') + sources.join(QLatin1Char(','));
     finding.logName = QObject::tr("%1 %2 and the %n row(s) moved to it", nullptr, int(sources.size()))
                           .arg(shortName(fanIn.table), target);
+    // Ids of the target table: a bare number names a row only with its table (Timeline::keysAmong).
+    LogKeyCandidates values;
     if (fanIn.target)
-        finding.logValues << target;
-    finding.logValues += sources.mid(0, IncidentSummary::kLogRows);
+        values.addRowId(fanIn.table, target);
+    for (const QString &source : sources.mid(0, IncidentSummary::kLogRows))
+        values.addRowId(fanIn.table, source);
+    finding.logValues = values.values();
     return finding;
 }
 

@@ -61,18 +61,16 @@ QStringList PostmortemSummarizer::lostValues(const DiffResult &diff)
         }
     };
     // A number names a row only with its table (Timeline::keysAmong): "accounts:44", not 44.
-    const auto qualified
-        = [](const QString &table, const QString &value) { return value.isEmpty() ? value : table + u':' + value; };
     for (const TableDiff &table : diff.tables) {
         for (const DiffRow &row : table.rows)
             if (row.status == DiffRow::Status::OnlyInBackup && table.hasPrimaryKey())
                 for (const QString &value : row.key)
-                    add(row.key.size() == 1 ? qualified(table.table, value) : value);
+                    add(row.key.size() == 1 ? Timeline::rowKey(table.table, value) : value);
         for (const DiffMove &move : table.moves)
             if (move.from) {
                 const QStringList parts = move.from->split(u',');
                 for (const QString &value : parts)
-                    add(parts.size() == 1 && !move.target.isEmpty() ? qualified(move.target, value.trimmed())
+                    add(parts.size() == 1 && !move.target.isEmpty() ? Timeline::rowKey(move.target, value.trimmed())
                                                                     : value.trimmed());
             }
     }

@@ -22,7 +22,7 @@ std::optional<IncidentWindow> IncidentWindow::of(
         // A bare number means a row only with its table: 44 as an account, not as a status.
         QStringList qualified;
         for (const QString &value : table.value())
-            qualified << table.key() + QLatin1Char(':') + value;
+            qualified << Timeline::rowKey(table.key(), value);
         const QStringList found = timeline.keysAmong(qualified);
         window.keys += found.size();
         if (found.isEmpty())

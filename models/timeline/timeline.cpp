@@ -208,24 +208,30 @@ std::optional<std::pair<QString, QString>> Timeline::tableKey(const QString &key
     return std::pair { m.captured(1).toLower(), m.captured(2) };
 }
 
+QString Timeline::rowKey(const QString &table, const QString &value)
+{
+    return value.isEmpty() ? QString() : table + u':' + value;
+}
+
 QList<CorrelationLink> Timeline::keyLinks(const QString &key) const
 {
     if (m_correlation.exact(key).empty())
         if (const auto qualified = tableKey(key))
-            return m_correlation.relatedIn(qualified->first, qualified->second, m_tables);
+            return m_correlation.relatedIn(qualified->first, qualified->second, *m_tables.load());
     return m_correlation.related(key);
 }
 
 void Timeline::setTableNames(const QStringList &tables)
 {
-    m_tables.clear();
+    QSet<QString> names;
     for (const QString &table : tables)
-        m_tables.insert(table.toLower());
+        names.insert(table.toLower());
+    m_tables.store(std::make_shared<const QSet<QString>>(std::move(names)));
 }
 
 QString Timeline::tableOf(const LogKey &key) const
 {
-    return key.table.isEmpty() ? QString() : TableTag::resolve(key.table, m_tables);
+    return key.table.isEmpty() ? QString() : TableTag::resolve(key.table, *m_tables.load());
 }
 
 std::optional<EventRef> Timeline::refOf(const QString &eventKey) const
@@ -279,7 +285,7 @@ QStringList Timeline::keysAmong(const QStringList &values) const
             continue;
         if (m_correlation.exact(value).empty()) {
             const auto qualified = tableKey(value);
-            if (qualified && !m_correlation.exactIn(qualified->first, qualified->second, m_tables).empty())
+            if (qualified && !m_correlation.exactIn(qualified->first, qualified->second, *m_tables.load()).empty())
                 keys << value;
             continue;
         }

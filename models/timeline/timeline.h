@@ -76,9 +76,15 @@ public:
     /// "TABLE:VALUE" split into lower-case table (schema prefix dropped) and value; nothing
     /// when `key` is not of that form.
     static std::optional<std::pair<QString, QString>> tableKey(const QString &key);
+    /// The other way: `value` as an id of `table` ("schema.table" or "table"), "table:value" as
+    /// keysAmong() and keyLinks() take it (a bare number names a row only with its table); empty
+    /// for an empty value.
+    static QString rowKey(const QString &table, const QString &value);
 
     /// The schema's table names (introspected), to resolve the tags of keys: without them,
-    /// tags are matched by their word forms alone.
+    /// tags are matched by their word forms alone. May be called while other threads read the
+    /// timeline (a connection's schema comes after the logs were indexed): they see the old
+    /// names or the new ones.
     void setTableNames(const QStringList &tables);
     /// The table `key` most likely names (its tag resolved against the table names), or empty.
     QString tableOf(const LogKey &key) const;
@@ -109,7 +115,8 @@ private:
     std::vector<std::vector<quint16>> m_lanes;
     std::vector<QStringList> m_laneNames;
     bool m_correlated = false;
-    QSet<QString> m_tables; ///< lower case
+    /// Lower case; swapped whole, so that readers on other threads keep the set they loaded.
+    std::atomic<std::shared_ptr<const QSet<QString>>> m_tables { std::make_shared<const QSet<QString>>() };
 };
 
 } // namespace salvage

@@ -77,6 +77,7 @@ void TimelineLoader::load(const QList<LogSource> &sources)
             if (generation != m_generation)
                 return; // a newer load() won
             m_timeline = std::move(loaded.timeline);
+            m_timeline->setTableNames(m_tableNames); // before any other thread reads it
             // Started first, so that cancel() from a slot of indexed() reaches it.
             startParse(generation);
             Q_EMIT indexed(JobOutcome::Finished, {}, loaded.skipped);
@@ -129,6 +130,13 @@ void TimelineLoader::installParse()
     m_timeline->adopt(std::move(*result));
     m_loading = false;
     Q_EMIT correlated(JobOutcome::Finished, {});
+}
+
+void TimelineLoader::setTableNames(const QStringList &tables)
+{
+    m_tableNames = tables;
+    if (m_timeline)
+        m_timeline->setTableNames(tables); // searches may be reading it: the names are swapped whole
 }
 
 void TimelineLoader::select(const TimelineFilter &filter)

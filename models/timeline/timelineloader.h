@@ -45,6 +45,9 @@ public:
     /// Indexes `sources`, then runs the parse pass; indexed() and correlated() tell how each
     /// ended. A newer load() cancels this one, whose results are then dropped.
     void load(const QList<LogSource> &sources);
+    /// The databases' table names, for the tags of row keys (Timeline::setTableNames): given to
+    /// the timeline indexed now and to every one indexed later.
+    void setTableNames(const QStringList &tables);
     /// Cancels the indexing or parse pass in progress (correlated() or indexed() says Cancelled).
     void cancel();
     /// An indexing or parse pass of the newest load() is running.
@@ -77,6 +80,7 @@ private:
     /// Runs the jobs; not Qt's global pool, which painting needs free.
     QThreadPool *m_pool;
     std::shared_ptr<Timeline> m_timeline;
+    QStringList m_tableNames;
     BackgroundJob::Canceller m_cancel; ///< cancels the indexing or parse pass in progress
     quint64 m_generation = 0; ///< the newest load()
     quint64 m_ticket = 0; ///< the newest select()

@@ -13,6 +13,7 @@
 #include "restoreview.h"
 #include "sourcepanel.h"
 #include "testcluster.h"
+#include "timeline/timelinemodel.h"
 #include "timelineview.h"
 
 #include <QAction>
@@ -291,6 +292,42 @@ private Q_SLOTS:
         const QByteArray html = file.readAll();
         QVERIFY2(html.contains("<tr><td>public.accounts</td><td>1</td>"), html.constData());
         QVERIFY(html.contains("First event touching a lost row: 2024-12-26 20:40:54.123 UTC"));
+    }
+
+    // Row keys name tables by their words ("/orders/17/items/5"); the connected schemas say which
+    // tables exist, as `salvage-cli timeline --db` does: item 5 is a row of order_items.
+    void timelineResolvesRowKeysWithTheSchemasTables()
+    {
+        const QString shop = TestCluster::instance().createDatabase(QStringLiteral("tst_mainwindow_shop"));
+        TestCluster::instance().execute(QStringLiteral("tst_mainwindow_shop"),
+            QStringLiteral("CREATE TABLE orders (id bigint PRIMARY KEY);"
+                           "CREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint REFERENCES orders)"));
+        salvage::test::LogFixture files;
+        const QString access = files.write(QStringLiteral("access.log"),
+            "203.0.113.5 - - [02/May/2024:14:41:05 +0200] \"DELETE /orders/17/items/5 HTTP/1.1\" 204 0 \"-\" \"shop\"\n"
+            "203.0.113.5 - - [02/May/2024:14:41:07 +0200] \"GET /orders/5 HTTP/1.1\" 200 90 \"-\" \"shop\"\n");
+        const QString postgres = files.write(QStringLiteral("postgresql.log"),
+            "2024-05-02 14:41:06.100 CEST [300] LOG:  execute <unnamed>: DELETE FROM \"order_items\" WHERE "
+            "\"order_items\".\"id\" = $1\n"
+            "2024-05-02 14:41:06.100 CEST [300] DETAIL:  parameters: $1 = '5'\n");
+        MainWindow window;
+        window.show();
+        auto *timeline = window.findChild<TimelineView *>();
+        QSignalSpy correlated(timeline, &TimelineView::correlated);
+        window.setLogSources({ LogSource { access, {}, {}, {}, 0 }, LogSource { postgres, {}, {}, {}, 0 } });
+        QVERIFY(correlated.wait(30000));
+        window.connectSide(Side::Live, ConnectionProfile { QStringLiteral("shop"), shop });
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.connection(Side::Live)->schema().findTable(QStringLiteral("order_items")), 15000);
+        timeline->setKeyFilter(QStringLiteral("order_items:5"));
+        auto *model = qobject_cast<TimelineModel *>(timeline->findChild<QTableView *>()->model());
+        // The request that deleted the item and the statement; not GET /orders/5.
+        QTRY_COMPARE(model->eventCount(), 2);
+        QStringList messages;
+        for (int row = 0; row < model->rowCount(); ++row)
+            messages << model->index(row, TimelineModel::Message).data().toString();
+        QVERIFY2(!messages.join(QLatin1Char('\n')).contains(QLatin1String("GET /orders/5")),
+            qPrintable(messages.join(QLatin1Char('\n'))));
     }
 
     void compareHandsSelectedRowsToRestoreAndGraph()

@@ -9,6 +9,7 @@
 #include "jobs/jobregistry.h"
 #include "logfixture.h"
 #include "mainwindow.h"
+#include "modaldialogs.h"
 #include "overviewpage.h"
 #include "restoreview.h"
 #include "sourcepanel.h"
@@ -39,6 +40,7 @@
 
 using namespace salvage;
 using namespace Qt::StringLiterals;
+using salvage::test::confirmNextMessageBox;
 using salvage::test::TestCluster;
 
 namespace {
@@ -67,18 +69,6 @@ void connectPair(MainWindow &window, const QString &name)
         ConnectionProfile { name + QStringLiteral(" live"), cluster.conninfo(name + QStringLiteral("_live")) });
     window.connectSide(Side::Backup,
         ConnectionProfile { name + QStringLiteral(" backup"), cluster.conninfo(name + QStringLiteral("_backup")) });
-}
-
-void confirmNextMessageBox()
-{
-    QTimer::singleShot(20, []() {
-        for (QWidget *widget : QApplication::topLevelWidgets())
-            if (auto *box = qobject_cast<QMessageBox *>(widget); box && box->isVisible()) {
-                box->button(QMessageBox::Yes)->click();
-                return;
-            }
-        confirmNextMessageBox();
-    });
 }
 
 /// The "Open in" button `name` of row `row` of an overview table.
@@ -216,6 +206,44 @@ private Q_SLOTS:
         // Account 2 is not lost; a lost row of another table with key 2 is not account 2.
         QVERIFY2(overview->windowText().contains(QLatin1String("2 events carrying 2 of")),
             qPrintable(overview->windowText()));
+    }
+
+    // The totals are summed off the GUI thread, one job at a time, the newest result winning: fed
+    // hundreds of partial results while Compare runs again, it always ends on the complete one.
+    void summaryIsComputedOffTheGuiThreadManyTimes()
+    {
+        MainWindow window;
+        window.show();
+        auto *overview = window.findChild<OverviewPage *>();
+        connectPair(window, QStringLiteral("tst_overview"));
+        QTRY_VERIFY_WITH_TIMEOUT(overview->hasComparison(), 60000);
+        auto *compare = window.findChild<CompareView *>();
+        const DiffResult complete = compare->result();
+        QVERIFY(complete.complete);
+        const IncidentSummary expected = IncidentSummary::of(complete);
+        QSignalSpy finished(compare, &CompareView::finished);
+        compare->compare(); // the views share the next result meanwhile
+        for (int i = 0; i < 400; ++i) {
+            DiffResult partial = complete;
+            partial.complete = false;
+            partial.tables = complete.tables.mid(0, i % (complete.tables.size() + 1));
+            overview->showComparison(partial);
+            if (i % 7 == 0)
+                QCoreApplication::processEvents();
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 60000); // Compare's own complete result reaches the overview too
+        overview->showComparison(complete);
+        QTRY_VERIFY_WITH_TIMEOUT(!overview->isSummarizing() && overview->hasComparison(), 30000);
+        const IncidentSummary &shown = overview->summary();
+        QCOMPARE(shown.lost, expected.lost);
+        QCOMPARE(shown.fresh, expected.fresh);
+        QCOMPARE(shown.changed, expected.changed);
+        QCOMPARE(shown.moved, expected.moved);
+        QCOMPARE(shown.tablesCompared, expected.tablesCompared);
+        QCOMPARE(shown.fanIns.first().title, expected.fanIns.first().title);
+        QVERIFY(overview->findChild<QLabel *>(QStringLiteral("overviewTotals"))
+                    ->text()
+                    .contains(QStringLiteral("<b>%1</b> rows lost").arg(expected.lost)));
     }
 
     // After a restore: Compare (cheap here) and what follows from it refresh at once; the graph

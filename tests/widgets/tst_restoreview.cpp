@@ -6,6 +6,7 @@
 #include "declarationspanel.h"
 #include "jobs/jobregistry.h"
 #include "lostdependantspanel.h"
+#include "modaldialogs.h"
 #include "restoreview.h"
 #include "sqleditor.h"
 #include "testcluster.h"
@@ -29,6 +30,9 @@
 #include <QTreeWidget>
 
 using namespace salvage;
+using salvage::test::answerNextMessageBox;
+using salvage::test::confirmNextMessageBox;
+using salvage::test::onNextModal;
 using salvage::test::TestCluster;
 
 namespace {
@@ -63,43 +67,10 @@ bool openPair(
         [&] { return !live.schema().tables.isEmpty() && !backupSide.schema().tables.isEmpty(); }, 10000);
 }
 
-/// Answers the next confirmation (Run, Undo) with Yes as soon as it shows.
-void confirmNextMessageBox()
-{
-    QTimer::singleShot(20, []() {
-        for (QWidget *widget : QApplication::topLevelWidgets())
-            if (auto *box = qobject_cast<QMessageBox *>(widget); box && box->isVisible()) {
-                box->button(QMessageBox::Yes)->click();
-                return;
-            }
-        confirmNextMessageBox();
-    });
-}
-
 int liveCount(const QString &database, const QString &sql)
 {
     PgSession check(TestCluster::instance().conninfo(database), PgSession::Options { true, {}, 15 });
     return check.exec(sql)[0][0].as<int>();
-}
-
-/// Acts on the next modal dialog of type T once it is shown (its exec() blocks the caller).
-template <typename T> void onNextModal(std::function<void(T *)> act)
-{
-    auto *timer = new QTimer;
-    timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, timer, [timer, act] {
-        if (auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget())) {
-            timer->deleteLater();
-            timer->stop();
-            act(dialog);
-        }
-    });
-    timer->start();
-}
-
-void answerMessageBox(QMessageBox::StandardButton answer)
-{
-    onNextModal<QMessageBox>([answer](QMessageBox *box) { box->button(answer)->click(); });
 }
 
 } // namespace
@@ -431,7 +402,7 @@ private slots:
         button(&view, QStringLiteral("&Plan"))->click();
         QVERIFY(planned.wait(30000));
         QSignalSpy executed(&view, &RestoreView::executed);
-        answerMessageBox(QMessageBox::Yes);
+        answerNextMessageBox(QMessageBox::Yes);
         button(&view, QStringLiteral("&Run…"))->click();
         QVERIFY(executed.wait(60000));
         QCOMPARE(executed.last().first().toBool(), true);
@@ -443,7 +414,7 @@ private slots:
         QStringList listed; // what the refusal dialog showed
         const auto undoOnce = [&](const char *buttonName) {
             listed.clear();
-            answerMessageBox(QMessageBox::Yes);
+            answerNextMessageBox(QMessageBox::Yes);
             onNextModal<UndoRefusedDialog>([&listed, buttonName](UndoRefusedDialog *dialog) {
                 auto *rows = dialog->findChild<QListWidget *>(QStringLiteral("refusedRows"));
                 for (int i = 0; rows && i < rows->count(); ++i)
