@@ -200,8 +200,18 @@ ALTER TABLE list_accounts ADD CONSTRAINT fk_rails_85fee9d6ab FOREIGN KEY (accoun
 ALTER TABLE list_accounts ADD CONSTRAINT fk_rails_e54e356c88 FOREIGN KEY (list_id) REFERENCES lists (id) ON DELETE CASCADE;
 )SQL";
 
-// One session per core builds; the cores are shared out between sessions, not within one.
-const char *const kMaintenanceSettings = "SET maintenance_work_mem = '512MB'; SET max_parallel_maintenance_workers = 0";
+// One session per core builds; the cores are shared out between sessions, not within one. Each
+// session may sort in memory about half the largest table's size (512 MB to 2 GB): enough for the
+// ten million text keys of statuses (uri) at scale 300, and for foreign-key checks to hash in one
+// batch (PostgreSQL runs them with maintenance_work_mem as their work_mem).
+QString maintenanceSettings(DemoSql &sql)
+{
+    const qint64 largest = sql.scalar(QStringLiteral("settings"),
+        QStringLiteral("SELECT max(pg_relation_size(oid)) FROM pg_class WHERE relkind = 'r' AND relnamespace = "
+                       "'public'::regnamespace"));
+    const qint64 megabytes = std::clamp<qint64>(largest / 2 / (1024 * 1024), 512, 2048);
+    return QStringLiteral("SET maintenance_work_mem = '%1MB'; SET max_parallel_maintenance_workers = 0").arg(megabytes);
+}
 
 QStringList statements(const char *script)
 {
@@ -211,6 +221,29 @@ QStringList statements(const char *script)
             list << statement.trimmed();
     }
     return list;
+}
+
+/// The index builds, one group each, the costliest first so that no long build starts last: by the
+/// size of the table, a text key (uri) counting three times an integer one.
+QList<QStringList> largestFirst(DemoSql &sql, const QStringList &indexes)
+{
+    static const QRegularExpression onTable(QStringLiteral(" ON (\\w+) \\(([^)]*)"));
+    QMap<QString, qint64> sizes;
+    for (const auto &row : sql.run(QStringLiteral("indexes"),
+             QStringLiteral("SELECT relname, pg_relation_size(oid) FROM pg_class WHERE relkind = 'r' AND "
+                            "relnamespace = 'public'::regnamespace")))
+        sizes.insert(QString::fromUtf8(row[0].c_str()), row[1].as<qint64>());
+    QList<QPair<qint64, QString>> weighted;
+    for (const QString &index : indexes) {
+        const QRegularExpressionMatch match = onTable.match(index);
+        weighted.append(
+            { sizes.value(match.captured(1)) * (match.captured(2) == QStringLiteral("uri") ? 3 : 1), index });
+    }
+    std::stable_sort(weighted.begin(), weighted.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    QList<QStringList> groups;
+    for (const auto &[weight, index] : weighted)
+        groups << QStringList { index };
+    return groups;
 }
 
 } // namespace
@@ -225,39 +258,38 @@ void DemoSchema::createConstraints(DemoSql &sql)
     // Index builds and foreign-key checks are the slow part; they run on as many sessions as the
     // server has cores, and everything that needs a table to itself is quick and runs in between.
     const QString conninfo = sql.session().profile().conninfo;
+    const QString settings = maintenanceSettings(sql);
     const QStringList indexes = statements(kIndexes);
-    QList<QStringList> builds;
-    for (const QString &index : indexes)
-        builds << QStringList { index };
-    DemoParallel::each(conninfo, builds, kMaintenanceSettings);
+    DemoParallel::each(conninfo, largestFirst(sql, indexes), settings);
 
     static const QRegularExpression primaryIndex(QStringLiteral("^CREATE UNIQUE INDEX (\\w+_pkey) ON (\\w+) "));
     static const QRegularExpression foreignKey(QStringLiteral("^ALTER TABLE (\\w+) ADD CONSTRAINT (\\w+) "));
     QStringList attach;
-    QList<QStringList> analyses;
+    QStringList tables;
     for (const QString &index : indexes) {
         const QRegularExpressionMatch match = primaryIndex.match(index);
         if (match.hasMatch()) {
             attach << QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 PRIMARY KEY USING INDEX %2")
                           .arg(match.captured(2), match.captured(1));
-            analyses << QStringList { QStringLiteral("ANALYZE %1").arg(match.captured(2)) };
+            tables << match.captured(2);
         }
     }
-    // Validating a table's keys locks it against its other validations: one group per table, the
-    // largest first so that the longest chain starts at once.
-    QMap<QString, QStringList> validations;
+    // Validating a table's keys locks it against its other validations and its ANALYZE: one group
+    // per table, the largest first so that the longest chain starts at once.
+    QMap<QString, QStringList> groups;
     for (const QString &key : statements(kForeignKeys)) {
         attach << key + QStringLiteral(" NOT VALID");
         const QRegularExpressionMatch match = foreignKey.match(key);
-        validations[match.captured(1)]
+        groups[match.captured(1)]
             << QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(match.captured(1), match.captured(2));
     }
+    for (const QString &table : tables)
+        groups[table] << QStringLiteral("ANALYZE %1").arg(table);
     sql.script(QStringLiteral("keys"), attach.join(QStringLiteral(";\n")));
-    QList<QStringList> groups = validations.values();
+    QList<QStringList> chains = groups.values();
     std::stable_sort(
-        groups.begin(), groups.end(), [](const QStringList &a, const QStringList &b) { return a.size() > b.size(); });
-    DemoParallel::each(conninfo, groups, kMaintenanceSettings);
-    DemoParallel::each(conninfo, analyses, kMaintenanceSettings);
+        chains.begin(), chains.end(), [](const QStringList &a, const QStringList &b) { return a.size() > b.size(); });
+    DemoParallel::each(conninfo, chains, settings);
 }
 
 void DemoSchema::advanceSequences(DemoSql &sql)
