@@ -223,6 +223,19 @@ QStringList statements(const char *script)
     return list;
 }
 
+/// The tables foreign keys point at: their primary keys exist before the rows (see createTables).
+QStringList referencedTables()
+{
+    static const QRegularExpression references(QStringLiteral(" REFERENCES (\\w+) "));
+    QStringList tables;
+    for (const QString &key : statements(kForeignKeys)) {
+        const QString table = references.match(key).captured(1);
+        if (!tables.contains(table))
+            tables << table;
+    }
+    return tables;
+}
+
 /// The index builds, one group each, the costliest first so that no long build starts last: by the
 /// size of the table, a text key (uri) counting three times an integer one.
 QList<QStringList> largestFirst(DemoSql &sql, const QStringList &indexes)
@@ -250,46 +263,50 @@ QList<QStringList> largestFirst(DemoSql &sql, const QStringList &indexes)
 
 void DemoSchema::createTables(DemoSql &sql)
 {
-    sql.script(QStringLiteral("tables"), QString::fromUtf8(kTables));
+    // The foreign keys are made on the empty tables, so they are valid without a check of every
+    // row afterwards (the slowest part of building the keys, and a chain of scans of statuses
+    // that ran one after another). That needs the primary keys they point at now; the rows come
+    // in key order, so those indexes grow at their right edge. The rows are loaded without
+    // firing the key triggers (loadWithoutKeyChecks): the generator makes every reference point
+    // at a row that exists, which tst_demo checks for every foreign key.
+    QStringList script { QString::fromUtf8(kTables) };
+    for (const QString &table : referencedTables())
+        script << QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %1_pkey PRIMARY KEY (id)").arg(table);
+    script << statements(kForeignKeys);
+    sql.script(QStringLiteral("tables"), script.join(QStringLiteral(";\n")));
+}
+
+void DemoSchema::loadWithoutKeyChecks(DemoSql &sql)
+{
+    // As pg_restore --disable-triggers does for a data-only restore (superuser; this session only).
+    sql.script(QStringLiteral("settings"), QStringLiteral("SET session_replication_role = replica"));
 }
 
 void DemoSchema::createConstraints(DemoSql &sql)
 {
-    // Index builds and foreign-key checks are the slow part; they run on as many sessions as the
-    // server has cores, and everything that needs a table to itself is quick and runs in between.
+    // Index builds are the slow part; they run on as many sessions as the server has cores, and
+    // what needs a table to itself is quick and runs in between.
     const QString conninfo = sql.session().profile().conninfo;
     const QString settings = maintenanceSettings(sql);
-    const QStringList indexes = statements(kIndexes);
-    DemoParallel::each(conninfo, largestFirst(sql, indexes), settings);
-
     static const QRegularExpression primaryIndex(QStringLiteral("^CREATE UNIQUE INDEX (\\w+_pkey) ON (\\w+) "));
-    static const QRegularExpression foreignKey(QStringLiteral("^ALTER TABLE (\\w+) ADD CONSTRAINT (\\w+) "));
+    const QStringList madeWithTheTable = referencedTables();
+    QStringList indexes;
     QStringList attach;
-    QStringList tables;
-    for (const QString &index : indexes) {
+    QList<QStringList> analyses;
+    for (const QString &index : statements(kIndexes)) {
         const QRegularExpressionMatch match = primaryIndex.match(index);
         if (match.hasMatch()) {
+            analyses << QStringList { QStringLiteral("ANALYZE %1").arg(match.captured(2)) };
+            if (madeWithTheTable.contains(match.captured(2)))
+                continue;
             attach << QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 PRIMARY KEY USING INDEX %2")
                           .arg(match.captured(2), match.captured(1));
-            tables << match.captured(2);
         }
+        indexes << index;
     }
-    // Validating a table's keys locks it against its other validations and its ANALYZE: one group
-    // per table, the largest first so that the longest chain starts at once.
-    QMap<QString, QStringList> groups;
-    for (const QString &key : statements(kForeignKeys)) {
-        attach << key + QStringLiteral(" NOT VALID");
-        const QRegularExpressionMatch match = foreignKey.match(key);
-        groups[match.captured(1)]
-            << QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT %2").arg(match.captured(1), match.captured(2));
-    }
-    for (const QString &table : tables)
-        groups[table] << QStringLiteral("ANALYZE %1").arg(table);
+    DemoParallel::each(conninfo, largestFirst(sql, indexes), settings);
     sql.script(QStringLiteral("keys"), attach.join(QStringLiteral(";\n")));
-    QList<QStringList> chains = groups.values();
-    std::stable_sort(
-        chains.begin(), chains.end(), [](const QStringList &a, const QStringList &b) { return a.size() > b.size(); });
-    DemoParallel::each(conninfo, chains, settings);
+    DemoParallel::each(conninfo, analyses, settings);
 }
 
 void DemoSchema::advanceSequences(DemoSql &sql)
