@@ -202,8 +202,7 @@ ALTER TABLE list_accounts ADD CONSTRAINT fk_rails_e54e356c88 FOREIGN KEY (list_i
 
 // One session per core builds; the cores are shared out between sessions, not within one. Each
 // session may sort in memory about half the largest table's size (512 MB to 2 GB): enough for the
-// ten million text keys of statuses (uri) at scale 300, and for foreign-key checks to hash in one
-// batch (PostgreSQL runs them with maintenance_work_mem as their work_mem).
+// ten million text keys of statuses (uri) at scale 300.
 QString maintenanceSettings(DemoSql &sql)
 {
     const qint64 largest = sql.scalar(QStringLiteral("settings"),
@@ -265,8 +264,8 @@ void DemoSchema::createTables(DemoSql &sql)
 {
     // The foreign keys are made on the empty tables, so they are valid without a check of every
     // row afterwards (the slowest part of building the keys, and a chain of scans of statuses
-    // that ran one after another). That needs the primary keys they point at now; the rows come
-    // in key order, so those indexes grow at their right edge. The rows are loaded without
+    // that ran one after another). That needs the primary keys they point at now; each loading
+    // session writes its rows in key order, so those indexes grow at an edge. The rows are loaded without
     // firing the key triggers (loadWithoutKeyChecks): the generator makes every reference point
     // at a row that exists, which tst_demo checks for every foreign key.
     QStringList script { QString::fromUtf8(kTables) };
