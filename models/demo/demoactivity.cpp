@@ -34,13 +34,15 @@ void DemoActivity::apply()
 
 void DemoActivity::editStatuses()
 {
-    // Recent posts of accounts that still exist after the incident get an edit after T0.
+    // Recent posts of accounts that still exist after the incident get an edit after T0. (A status
+    // id is a snowflake of its creation time: the id range finds the window through the key.)
     m_sql.run(QStringLiteral("edits"), QStringLiteral(R"SQL(
 WITH chosen AS (
   SELECT s.id, pg_temp.ts($2::bigint + floor(pg_temp.r(93, s.id) * $3)::bigint) AS at, u.current_sign_in_ip AS ip, a.id AS account
   FROM statuses s JOIN accounts a ON a.id = s.account_id AND a.domain IS NULL AND a.uri <> ''
   LEFT JOIN users u ON u.account_id = a.id
   WHERE s.reblog_of_id IS NULL AND s.created_at < pg_temp.ts($2) AND s.created_at >= pg_temp.ts($2 - 14 * 86400000::bigint)
+    AND s.id < ($2::bigint << 16) AND s.id >= (($2 - 14 * 86400000::bigint) << 16)
   ORDER BY pg_temp.r(92, s.id), s.id LIMIT $1),
 logged AS (
   INSERT INTO pg_temp.demo_requests
@@ -63,6 +65,7 @@ WITH chosen AS (
   FROM statuses s JOIN accounts a ON a.id = s.account_id AND a.domain IS NULL AND a.uri <> ''
   LEFT JOIN users u ON u.account_id = a.id
   WHERE s.reblog_of_id IS NULL AND s.created_at < pg_temp.ts($2) AND s.created_at >= pg_temp.ts($2 - 60 * 86400000::bigint)
+    AND s.id < ($2::bigint << 16) AND s.id >= (($2 - 60 * 86400000::bigint) << 16)
     AND EXISTS (SELECT 1 FROM statuses r WHERE r.reblog_of_id = s.id AND r.created_at < pg_temp.ts($2))
   ORDER BY pg_temp.r(94, s.id), s.id LIMIT $1),
 logged AS (

@@ -19,9 +19,10 @@ public:
     {
     }
 
-    /// The instance as the backup at T0 saw it (statuses included), in tables without keys.
+    /// The instance as the backup at T0 saw it (statuses, notifications and account stats
+    /// included), in tables without keys.
     void generateRows();
-    /// Then the keys, indexes and foreign keys, notifications, account stats and sequences.
+    /// Then the keys, indexes and foreign keys, statistics and sequences.
     void buildKeys();
 
     /// Accounts [first, last]; ids above accounts() are local sign-ups created in [startMs, startMs + spanMs).

@@ -12,11 +12,11 @@
 
 namespace salvage {
 
-void DemoParallel::each(const QString &conninfo, const QList<QStringList> &groups, const char *settings)
+void DemoParallel::each(const QString &conninfo, const QList<QStringList> &groups, const QString &settings)
 {
     std::atomic<qsizetype> next = 0;
     const auto worker = [&](DemoSql &sql) {
-        sql.script(QStringLiteral("settings"), QString::fromLatin1(settings));
+        sql.script(QStringLiteral("settings"), settings);
         for (qsizetype i = next++; i < groups.size(); i = next++) {
             for (const QString &statement : groups.at(i))
                 sql.script(QStringLiteral("indexes and keys"), statement);

@@ -22,7 +22,7 @@ public:
     /// Runs independent groups of statements, one session per core each taking the next group and
     /// running it in order, after `settings` on each session. Returns when all are done; rethrows
     /// the first failure. Statements that would wait for each other's locks belong in one group.
-    static void each(const QString &conninfo, const QList<QStringList> &groups, const char *settings);
+    static void each(const QString &conninfo, const QList<QStringList> &groups, const QString &settings);
 
 private:
     static void start(const QString &conninfo, const QList<Step> &steps, const Step &prepare);

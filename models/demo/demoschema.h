@@ -4,13 +4,17 @@ namespace salvage {
 
 class DemoSql;
 
-/// The Mastodon-shaped schema of the demo: tables first (so they fill fast), then the keys,
-/// unique and expression indexes and foreign keys with Mastodon's ON DELETE rules, then the
-/// sequences advanced past the generated ids.
+/// The Mastodon-shaped schema of the demo: tables with the foreign keys (Mastodon's ON DELETE
+/// rules) and the primary keys they need first, then the other keys, unique and expression
+/// indexes once the rows are in, then the sequences advanced past the generated ids.
 class DemoSchema
 {
 public:
+    /// The tables, the primary keys that foreign keys point at, and the foreign keys.
     static void createTables(DemoSql &sql);
+    /// For a session that fills the tables: the foreign keys' triggers do not fire.
+    static void loadWithoutKeyChecks(DemoSql &sql);
+    /// The other indexes and primary keys, then statistics.
     static void createConstraints(DemoSql &sql);
     static void advanceSequences(DemoSql &sql);
 };

@@ -30,7 +30,8 @@ $$ SELECT pg_temp.pick('{1s9k,1sat,1sb9,1sc1,1scp,1sdh}'::text[], 81, k) $$;
 void DemoTraffic::record(qint64 fromMs, qint64 toMs)
 {
     // A local author's request ends 30 ms after the row is written; a remote one's inbox POST
-    // comes 300 ms before its worker writes the row.
+    // comes 300 ms before its worker writes the row. A status id is a snowflake of its creation
+    // time (ms << 16 | seq): the same window as an id range lets the primary key find the rows.
     m_sql.run(QStringLiteral("status requests"), QStringLiteral(R"SQL(
 INSERT INTO pg_temp.demo_requests
 SELECT CASE WHEN a.domain IS NULL THEN t + interval '30 ms' ELSE t - interval '300 ms' END,
@@ -50,6 +51,7 @@ SELECT CASE WHEN a.domain IS NULL THEN t + interval '30 ms' ELSE t - interval '3
 FROM statuses s JOIN accounts a ON a.id = s.account_id LEFT JOIN users u ON u.account_id = a.id
 CROSS JOIN LATERAL (SELECT s.created_at AT TIME ZONE 'UTC') c(t)
 WHERE s.created_at >= pg_temp.ts($1) AND s.created_at < pg_temp.ts($2)
+  AND s.id >= ($1::bigint << 16) AND s.id < ($2::bigint << 16)
 )SQL"),
         fromMs, toMs);
     m_sql.run(QStringLiteral("status jobs"), QStringLiteral(R"SQL(
@@ -61,6 +63,7 @@ SELECT CASE WHEN a.domain IS NULL THEN t + interval '60 ms' ELSE t - interval '5
 FROM statuses s JOIN accounts a ON a.id = s.account_id
 CROSS JOIN LATERAL (SELECT s.created_at AT TIME ZONE 'UTC') c(t)
 WHERE s.created_at >= pg_temp.ts($1) AND s.created_at < pg_temp.ts($2)
+  AND s.id >= ($1::bigint << 16) AND s.id < ($2::bigint << 16)
 )SQL"),
         fromMs, toMs);
     m_sql.run(QStringLiteral("favourite and follow requests"), QStringLiteral(R"SQL(

@@ -2,6 +2,7 @@
 #include "testcluster.h"
 
 #include "db/pgsession.h"
+#include "db/sqlident.h"
 #include "demo/demoparameters.h"
 #include "demo/demorunner.h"
 
@@ -204,6 +205,32 @@ private Q_SLOTS:
         QCOMPARE(
             number(*m_live, QStringLiteral("SELECT count(*) FROM statuses WHERE edited_at >= '2024-05-02 01:00:00'")),
             kParameters.edits());
+    }
+
+    void everyForeignKeyHolds()
+    {
+        // The backup's foreign keys are made on the empty tables and its rows loaded without
+        // firing their triggers (DemoSchema): every reference must still find its row.
+        const QString keys = QStringLiteral(
+            "SELECT c.conname, c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text, r.attname "
+            "FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+            "JOIN pg_attribute r ON r.attrelid = c.confrelid AND r.attnum = c.confkey[1] "
+            "WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace AND c.convalidated "
+            "AND cardinality(c.conkey) = 1 ORDER BY 1");
+        for (PgSession *session : { m_backup.get(), m_live.get() }) {
+            pqxx::nontransaction transaction(session->connection());
+            const pqxx::result found = transaction.exec(keys.toStdString());
+            QCOMPARE(found.size(), 32); // all of them, each validated
+            for (const auto &key : found) {
+                const auto name
+                    = [&](int column) { return salvage::sql::quoteIdent(QString::fromUtf8(key[column].c_str())); };
+                const QString orphans
+                    = QStringLiteral("SELECT count(*) FROM %1 t WHERE t.%2 IS NOT NULL AND NOT EXISTS "
+                                     "(SELECT 1 FROM %3 p WHERE p.%4 = t.%2)")
+                          .arg(name(1), name(2), name(3), name(4));
+                QVERIFY2(transaction.exec(orphans.toStdString())[0][0].as<qint64>() == 0, key[0].c_str());
+            }
+        }
     }
 
     void statusIdsCarryTheirTime()
