@@ -45,9 +45,9 @@ public:
     QStringList wholeRowTableNames() const { return m_keyless.keys(); }
 
 private:
-    /// Marks the staged rows that LIVE does not hold as they are (missing, or any column
+    /// Marks the `staged` rows that LIVE does not hold as they are (missing, or any column
     /// different); returns how many. The plan's buckets must add up to this.
-    qint64 markDiffering(const Table &table, const QString &staging, const QStringList &columns) const;
+    qint64 markDiffering(const Table &table, const QString &staging, const QStringList &columns, qint64 staged) const;
     void phase(const QString &status) const;
 
     const PlanSchemas &m_schemas;
