@@ -20,6 +20,28 @@ StagingArea::StagingArea(const PlanSchemas &schemas, const PgRaw &live, const Pg
 {
 }
 
+bool StagingArea::binaryCopyFits(const Table &live, const Table &backup, const QStringList &columns)
+{
+    // PostgreSQL's own scalar types, the same in both databases: their binary form is the value
+    // itself and reads back exactly (a timestamp as microseconds, no text to print and parse).
+    // Arrays, composites and enums carry or need type oids, which differ between databases, and
+    // a different type on the other side reads differently: those go as text.
+    static const QStringList scalars { QStringLiteral("bool"), QStringLiteral("int2"), QStringLiteral("int4"),
+        QStringLiteral("int8"), QStringLiteral("float4"), QStringLiteral("float8"), QStringLiteral("numeric"),
+        QStringLiteral("text"), QStringLiteral("varchar"), QStringLiteral("bpchar"), QStringLiteral("bytea"),
+        QStringLiteral("date"), QStringLiteral("time"), QStringLiteral("timestamp"), QStringLiteral("timestamptz"),
+        QStringLiteral("interval"), QStringLiteral("uuid"), QStringLiteral("json"), QStringLiteral("jsonb") };
+    for (const QString &name : columns) {
+        const Column *mine = live.column(name);
+        const Column *theirs = backup.column(name);
+        if (!mine || !theirs || mine->type != theirs->type || mine->typeName != theirs->typeName
+            || !scalars.contains(mine->typeName) || mine->type.contains(QLatin1Char('.'))
+            || mine->type.contains(QLatin1Char('"')))
+            return false;
+    }
+    return true;
+}
+
 void StagingArea::phase(const QString &status) const
 {
     if (m_phase)
@@ -101,13 +123,14 @@ QList<const Table *> StagingArea::stageClosure(const ClosureBuilder &closure, Re
             match << QStringLiteral("b.%1 = k.%1").arg(sql::quoteIdent(column));
         // Roots travel with a flag: the operator chose them, so no evidence keeps them deleted.
         // Streamed from BACKUP into LIVE as it comes: both servers work at once, nothing is buffered.
-        const qint64 staged
-            = m_live.copyIn(QStringLiteral("COPY %1 (%2, %3) FROM STDIN")
-                                .arg(sql::quoteIdent(name), sql::quoteIdentList(columns), StagingColumn::root()),
-                m_backup,
-                QStringLiteral("COPY (SELECT %1, k.\"_salvage_round\" = 0 FROM %2 b JOIN %3 k ON %4) TO STDOUT")
-                    .arg(selected.join(QStringLiteral(", ")), old->sqlName(), sql::quoteIdent(closure.keyTable(*old)),
-                        match.join(QStringLiteral(" AND "))));
+        const QString format = binaryCopyFits(*table, *old, columns) ? QStringLiteral(" (FORMAT binary)") : QString();
+        const qint64 staged = m_live.copyIn(
+            QStringLiteral("COPY %1 (%2, %3) FROM STDIN%4")
+                .arg(sql::quoteIdent(name), sql::quoteIdentList(columns), StagingColumn::root(), format),
+            m_backup,
+            QStringLiteral("COPY (SELECT %1, k.\"_salvage_round\" = 0 FROM %2 b JOIN %3 k ON %4) TO STDOUT%5")
+                .arg(selected.join(QStringLiteral(", ")), old->sqlName(), sql::quoteIdent(closure.keyTable(*old)),
+                    match.join(QStringLiteral(" AND ")), format));
         m_live.exec(QStringLiteral("ANALYZE %1").arg(sql::quoteIdent(name)));
         plan.differing.insert(table->qualifiedName(), markDiffering(*table, name, columns, staged));
     }

@@ -49,6 +49,8 @@ private:
     /// different); returns how many. The plan's buckets must add up to this.
     qint64 markDiffering(const Table &table, const QString &staging, const QStringList &columns, qint64 staged) const;
     void phase(const QString &status) const;
+    /// The staged columns can travel from BACKUP to LIVE in COPY's binary format.
+    static bool binaryCopyFits(const Table &live, const Table &backup, const QStringList &columns);
 
     const PlanSchemas &m_schemas;
     const PgRaw &m_live;
