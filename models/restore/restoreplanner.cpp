@@ -41,18 +41,24 @@ RowAction actionOf(const QString &text)
 
 /// Records, for every row a statement will change in live (put back, re-keyed, recreated), a
 /// digest of the live row as the plan saw it: a run checks it first and stops if LIVE changed since.
-void markSeen(const PgRaw &live, const Table &table, const QString &s, const QStringList &columns)
+/// `counts` are the table's rows per action: an action no row has needs no pass over the table.
+void markSeen(const PgRaw &live, const Table &table, const QString &s, const QStringList &columns,
+    const QMap<RowAction, qint64> &counts)
 {
     const QStringList &pk = table.primaryKey;
     const QString digest = QStringLiteral("md5(ROW(%1)::text)").arg(RestoreSql::prefixed(QStringLiteral("l"), columns));
-    const QString assign = QStringLiteral("UPDATE %1 s SET \"_salvage_seen\" = %2 FROM %3 l WHERE %4 AND %5");
-    live.exec(assign.arg(s, digest, table.sqlName(), rowActionIs(QStringLiteral("s"), RowAction::Repoint),
-        RestoreSql::equal(QStringLiteral("s"), QStringLiteral("l"), pk)));
-    live.exec(assign.arg(s, digest, table.sqlName(), rowActionIs(QStringLiteral("s"), RowAction::Rekey),
-        RestoreSql::equal(QStringLiteral("s"), MovedKeys::liveKeyColumns(pk), QStringLiteral("l"), pk)));
-    if (pk.size() == 1)
+    const QString assign = QStringLiteral("UPDATE %1 s SET %6 = %2 FROM %3 l WHERE %4 AND %5");
+    if (counts.value(RowAction::Repoint) > 0)
+        live.exec(assign.arg(s, digest, table.sqlName(), rowActionIs(QStringLiteral("s"), RowAction::Repoint),
+            RestoreSql::equal(QStringLiteral("s"), QStringLiteral("l"), pk), StagingColumn::seen()));
+    if (counts.value(RowAction::Rekey) > 0)
+        live.exec(assign.arg(s, digest, table.sqlName(), rowActionIs(QStringLiteral("s"), RowAction::Rekey),
+            RestoreSql::equal(QStringLiteral("s"), MovedKeys::liveKeyColumns(pk), QStringLiteral("l"), pk),
+            StagingColumn::seen()));
+    if (pk.size() == 1 && counts.value(RowAction::Recreate) > 0)
         live.exec(assign.arg(s, digest, table.sqlName(), rowActionIs(QStringLiteral("s"), RowAction::Recreate),
-            QStringLiteral("s.\"_salvage_live\" = l.%1").arg(sql::quoteIdent(pk.first()))));
+            QStringLiteral("s.%1 = l.%2").arg(StagingColumn::live(), sql::quoteIdent(pk.first())),
+            StagingColumn::seen()));
 }
 
 /// Decides every staged row of `order` (the tables with a row identity, in write order): collisions
@@ -99,7 +105,7 @@ void countAndList(const PgRaw &live, const StagingArea &staging, const QList<con
                 plan.buckets[table->qualifiedName()][restoreBucketOf(action)] += rows;
         }
         if (!wholeRows.contains(table))
-            markSeen(live, *table, s, staging.columns().value(table->qualifiedName()));
+            markSeen(live, *table, s, staging.columns().value(table->qualifiedName()), counts);
 
         QStringList keyText;
         for (const QString &column : table->primaryKey)
