@@ -4,7 +4,7 @@
 #include "db/pgraw.h"
 #include "db/schema.h"
 #include "db/sqlident.h"
-#include "restore/restoreplanner.h"
+#include "restore/restorerequest.h"
 #include "workspace/workspace.h"
 
 #include <QJsonArray>

@@ -4,15 +4,9 @@
 #include "db/sqlident.h"
 #include "restore/restoresql.h"
 #include "restore/rowaction.h"
+#include "restore/stagingcolumns.h"
 
 namespace salvage {
-
-namespace {
-
-const QString kAction = rowActionColumn();
-const QString kReason = QStringLiteral("\"_salvage_reason\"");
-
-} // namespace
 
 Table KeylessRows::numbered(const Table &table)
 {
@@ -39,8 +33,8 @@ qint64 KeylessRows::classify(const PgRaw &live, const Table &table, const QStrin
         "UPDATE %1 s SET %2 = %6 FROM (SELECT a.n FROM (SELECT x.%3 AS n, %4 AS r, row_number() OVER "
         "(PARTITION BY %4 ORDER BY x.%3) AS k FROM %1 x) a JOIN (SELECT %4 AS r, count(*) AS c FROM %5 x "
         "WHERE %4 IN (SELECT %4 FROM %1 x) GROUP BY 1) b ON a.r = b.r AND a.k <= b.c) m WHERE s.%3 = m.n")
-                  .arg(s, kAction, n, row, table.sqlName(), rowActionSql(RowAction::Present)));
-    live.exec(QStringLiteral("UPDATE %1 SET \"_salvage_differs\" = %2 IS NULL").arg(s, kAction));
+                  .arg(s, StagingColumn::action(), n, row, table.sqlName(), rowActionSql(RowAction::Present)));
+    live.exec(QStringLiteral("UPDATE %1 SET \"_salvage_differs\" = %2 IS NULL").arg(s, StagingColumn::action()));
 
     QStringList incident { QStringLiteral("false") };
     for (const ClosureBuilder::Edge &edge : edges) {
@@ -66,17 +60,18 @@ qint64 KeylessRows::classify(const PgRaw &live, const Table &table, const QStrin
         }
         // A parent gone from LIVE and not restored: its ON DELETE rule decides.
         const bool cascades = edge.foreignKey && edge.foreignKey->onDelete == FkAction::Cascade;
-        live.exec(
-            QStringLiteral("UPDATE %1 x SET %2 = $1, %3 = $2 WHERE x.%2 IS NULL AND %4 AND NOT %5 AND NOT %6")
-                .arg(s, kAction, kReason, RestoreSql::notNull(QStringLiteral("x"), edge.columns), inLive, restored),
+        live.exec(QStringLiteral("UPDATE %1 x SET %2 = $1, %3 = $2 WHERE x.%2 IS NULL AND %4 AND NOT %5 AND NOT %6")
+                      .arg(s, StagingColumn::action(), StagingColumn::reason(),
+                          RestoreSql::notNull(QStringLiteral("x"), edge.columns), inLive, restored),
             { rowActionName(cascades ? RowAction::Cascade : RowAction::Unrestorable),
                 QStringLiteral("parent %1 (%2) is gone from live and not restored")
                     .arg(edge.parent->qualifiedName(), edge.columns.join(QLatin1Char(','))) });
     }
-    live.exec(QStringLiteral("UPDATE %1 x SET %2 = %4 WHERE x.%2 IS NULL AND (%3)")
-                  .arg(s, kAction, incident.join(QStringLiteral(" OR ")), rowActionSql(RowAction::Insert)));
+    live.exec(
+        QStringLiteral("UPDATE %1 x SET %2 = %4 WHERE x.%2 IS NULL AND (%3)")
+            .arg(s, StagingColumn::action(), incident.join(QStringLiteral(" OR ")), rowActionSql(RowAction::Insert)));
     live.exec(QStringLiteral("UPDATE %1 x SET %2 = %4, %3 = $1 WHERE x.%2 IS NULL")
-                  .arg(s, kAction, kReason, rowActionSql(RowAction::DeletedSince)),
+                  .arg(s, StagingColumn::action(), StagingColumn::reason(), rowActionSql(RowAction::DeletedSince)),
         { QStringLiteral(
             "deleted since the backup: no parent it had in the backup is a root or restored, so the incident did "
             "not take it (a table without a row identity: compared as whole rows)") });

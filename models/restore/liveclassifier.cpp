@@ -4,20 +4,12 @@
 #include "db/sqlident.h"
 #include "restore/movedkeys.h"
 #include "restore/restoresql.h"
+#include "restore/stagingcolumns.h"
 
 #include <algorithm>
 #include <optional>
 
 namespace salvage {
-
-namespace {
-
-const QString kAction = rowActionColumn();
-const QString kLive = QStringLiteral("\"_salvage_live\"");
-const QString kReason = QStringLiteral("\"_salvage_reason\"");
-const QString kRoot = QStringLiteral("\"_salvage_root\"");
-
-} // namespace
 
 LiveClassifier::LiveClassifier(const Schema &live, const PgRaw &session, const QHash<QString, QString> &staging,
     const QHash<QString, QStringList> &columns, const QList<ClosureBuilder::Edge> &edges, const MovedKeys *movedKeys)
@@ -39,28 +31,44 @@ qint64 LiveClassifier::update(const QString &sql) const
 qint64 LiveClassifier::insertUndecided(const QString &s) const
 {
     // Every other decision is taken: a row still undecided is the incident's doing and goes back in.
-    return update(
-        QStringLiteral("UPDATE %1 SET %2 WHERE %3 IS NULL").arg(s, rowActionIs(QString(), RowAction::Insert), kAction));
+    return update(QStringLiteral("UPDATE %1 SET %2 WHERE %3 IS NULL")
+                      .arg(s, rowActionIs(QString(), RowAction::Insert), StagingColumn::action()));
+}
+
+QStringList LiveClassifier::parentSources(
+    const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const
+{
+    QStringList sources { QStringLiteral("EXISTS (SELECT 1 FROM %1 p WHERE %2)")
+                              .arg(edge.parent->sqlName(),
+                                  RestoreSql::equal(QStringLiteral("p"), edge.parentColumns, alias, edge.columns)) };
+    const QString parentStaging = staged(*edge.parent);
+    if (!parentStaging.isEmpty()) {
+        // Undecided, or waiting for its own parent in a cycle.
+        const QString pending = pendingCounts
+            ? QStringLiteral(" OR m.%1 IS NULL OR %2")
+                  .arg(StagingColumn::action(), rowActionIs(QStringLiteral("m"), RowAction::Waiting))
+            : QString();
+        sources << QStringLiteral("EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (%3%4))")
+                       .arg(sql::quoteIdent(parentStaging),
+                           RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, alias, edge.columns),
+                           rowActionIn(QStringLiteral("m"), restoredRowActions()), pending);
+    }
+    return sources;
 }
 
 QString LiveClassifier::parentAvailable(
     const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const
 {
-    QString condition = QStringLiteral("EXISTS (SELECT 1 FROM %1 p WHERE %2)")
-                            .arg(edge.parent->sqlName(),
-                                RestoreSql::equal(QStringLiteral("p"), edge.parentColumns, alias, edge.columns));
-    const QString parentStaging = staged(*edge.parent);
-    if (!parentStaging.isEmpty()) {
-        // Undecided, or waiting for its own parent in a cycle.
-        const QString pending = pendingCounts ? QStringLiteral(" OR m.%1 IS NULL OR %2")
-                                                    .arg(kAction, rowActionIs(QStringLiteral("m"), RowAction::Waiting))
-                                              : QString();
-        condition += QStringLiteral(" OR EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (%3%4))")
-                         .arg(sql::quoteIdent(parentStaging),
-                             RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, alias, edge.columns),
-                             rowActionIn(QStringLiteral("m"), restoredRowActions()), pending);
-    }
-    return QLatin1Char('(') + condition + QLatin1Char(')');
+    return QLatin1Char('(') + parentSources(edge, alias, pendingCounts).join(QStringLiteral(" OR ")) + QLatin1Char(')');
+}
+
+QString LiveClassifier::parentMissing(const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const
+{
+    // NOT (EXISTS … OR EXISTS …) as NOT EXISTS … AND NOT EXISTS …: the same rows, but PostgreSQL
+    // turns these into anti-joins (a hash or a merge over the whole set), where an OR leaves a
+    // lookup per row, a million index probes into LIVE's parent table.
+    return QStringLiteral("(NOT ") + parentSources(edge, alias, pendingCounts).join(QStringLiteral(" AND NOT "))
+        + QLatin1Char(')');
 }
 
 void LiveClassifier::classify(const Table &table, RestorePolicy policy, bool keepDeleted,
@@ -78,7 +86,7 @@ void LiveClassifier::classify(const Table &table, RestorePolicy policy, bool kee
             continue;
         update(
             QStringLiteral("UPDATE %1 s SET %2 = m.%3 FROM %4 m WHERE %5 AND s.%2 = m.%6")
-                .arg(s, sql::quoteIdent(edge.columns.first()), kLive, sql::quoteIdent(parentStaging),
+                .arg(s, sql::quoteIdent(edge.columns.first()), StagingColumn::live(), sql::quoteIdent(parentStaging),
                     rowActionIs(QStringLiteral("m"), RowAction::Mapped), sql::quoteIdent(edge.parentColumns.first())));
     }
 
@@ -109,6 +117,15 @@ void LiveClassifier::classify(const Table &table, RestorePolicy policy, bool kee
         markCollisions(table, policy, s, RowAction::Rekey);
         keepCopiesOfPresentRows(table, s);
     }
+    analyze(s);
+}
+
+void LiveClassifier::analyze(const QString &s) const
+{
+    // The statistics taken when the table was staged say every row is undecided: later statements
+    // that pick rows by their action (other tables' decisions, counts, the script's data) would be
+    // planned for none of them, nested loops over a million.
+    m_session.exec(QStringLiteral("ANALYZE %1").arg(s));
 }
 
 QList<PlanListing> LiveClassifier::lostDependants(const Table &table) const
@@ -123,7 +140,7 @@ QList<PlanListing> LiveClassifier::lostDependants(const Table &table) const
         const auto rows = m_session.exec(
             QStringLiteral("SELECT %1, %2, x.%3 FROM %4 x JOIN %5 m ON %6 WHERE %7 AND %8 ORDER BY 1, 2 LIMIT 10000")
                 .arg(RestoreSql::keyText(QStringLiteral("m"), edge.parent->primaryKey),
-                    RestoreSql::keyText(QStringLiteral("x"), table.primaryKey), kReason, s,
+                    RestoreSql::keyText(QStringLiteral("x"), table.primaryKey), StagingColumn::reason(), s,
                     sql::quoteIdent(staged(*edge.parent)),
                     RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns),
                     rowActionIs(QStringLiteral("x"), RowAction::Skipped),
@@ -153,7 +170,9 @@ qint64 LiveClassifier::settle(const Table &table, RestorePolicy policy, const QS
     markParents(table, s);
     m_provenance.markByProvenance(table, s, rule);
     markCollisions(table, policy, s, std::nullopt, policyChosen);
-    return insertUndecided(s);
+    const qint64 inserted = insertUndecided(s);
+    analyze(s);
+    return inserted;
 }
 
 void LiveClassifier::keepWaitingDeleted(const Table &table)
@@ -181,10 +200,10 @@ void LiveClassifier::markPutBack(const Table &table, const QString &s)
                        m_provenance.incidentParent(edge, QStringLiteral("s"), false),
                        parentAvailable(edge, QStringLiteral("s"), false), presentOrPutBack));
         m_session.exec(QStringLiteral("UPDATE %1 s SET %2 = concat_ws('; ', s.%2, $1::text) FROM %3 l WHERE %4 "
-                                      "AND %5 AND %6 AND %7 AND NOT %8")
-                           .arg(s, kReason, table.sqlName(), presentOrPutBack, sameKey, moved(edge),
+                                      "AND %5 AND %6 AND %7 AND %8")
+                           .arg(s, StagingColumn::reason(), table.sqlName(), presentOrPutBack, sameKey, moved(edge),
                                m_provenance.incidentParent(edge, QStringLiteral("s"), false),
-                               parentAvailable(edge, QStringLiteral("s"), false)),
+                               parentMissing(edge, QStringLiteral("s"), false)),
             { QStringLiteral("moved %1 not put back: its original %2 row is gone from live")
                     .arg(edge.columns.join(QLatin1Char(',')), edge.parent->qualifiedName()) });
     }
@@ -219,9 +238,9 @@ void LiveClassifier::keepCopiesOfPresentRows(const Table &table, const QString &
     const QStringList liveKey = MovedKeys::liveKeyColumns(table.primaryKey);
     m_session.exec(QStringLiteral("UPDATE %1 x SET %2 = CASE WHEN %6 THEN %7 ELSE x.%2 END, "
                                   "%3 = concat_ws('; ', x.%3, $1 || %4 || $2) WHERE %8 AND x.%5 IS NOT NULL")
-                       .arg(s, kAction, kReason, RestoreSql::keyText(QStringLiteral("x"), liveKey),
-                           sql::quoteIdent(liveKey.first()), rowActionIs(QStringLiteral("x"), RowAction::Present),
-                           rowActionSql(RowAction::KeptLive),
+                       .arg(s, StagingColumn::action(), StagingColumn::reason(),
+                           RestoreSql::keyText(QStringLiteral("x"), liveKey), sql::quoteIdent(liveKey.first()),
+                           rowActionIs(QStringLiteral("x"), RowAction::Present), rowActionSql(RowAction::KeptLive),
                            rowActionIn(QStringLiteral("x"), { RowAction::Present, RowAction::Repoint })),
         { QStringLiteral("its moved copy ("),
             QStringLiteral(") stays in live under its new key: re-keying it back would duplicate "
@@ -237,33 +256,35 @@ qint64 LiveClassifier::markParents(const Table &table, const QString &s)
             const FkAction onDelete = foreignKey ? foreignKey->onDelete : FkAction::NoAction;
             const QStringList setNull
                 = foreignKey && !foreignKey->setNullColumns.isEmpty() ? foreignKey->setNullColumns : edge.columns;
-            const QString condition = QStringLiteral("s.%1 IS NULL AND %2 AND NOT %3")
-                                          .arg(kAction, RestoreSql::notNull(QStringLiteral("s"), edge.columns),
-                                              parentAvailable(edge, QStringLiteral("s"), true));
+            const QString condition
+                = QStringLiteral("s.%1 IS NULL AND %2 AND %3")
+                      .arg(StagingColumn::action(), RestoreSql::notNull(QStringLiteral("s"), edge.columns),
+                          parentMissing(edge, QStringLiteral("s"), true));
             const QString parent = QStringLiteral("parent %1 (%2) is gone from live")
                                        .arg(edge.parent->qualifiedName(), edge.columns.join(QLatin1Char(',')));
             const QString key = RestoreSql::keyText(QStringLiteral("s"), edge.columns);
             if (onDelete == FkAction::Cascade) {
-                changed += PgRaw::affected(
-                    m_session.exec(QStringLiteral("UPDATE %1 s SET %2, %3 = $1 || ' = ' || %4 || '; ON "
-                                                  "DELETE CASCADE would have deleted this row' WHERE %5")
-                                       .arg(s, rowActionIs(QString(), RowAction::Cascade), kReason, key, condition),
-                        { parent }));
+                changed += PgRaw::affected(m_session.exec(
+                    QStringLiteral("UPDATE %1 s SET %2, %3 = $1 || ' = ' || %4 || '; ON "
+                                   "DELETE CASCADE would have deleted this row' WHERE %5")
+                        .arg(s, rowActionIs(QString(), RowAction::Cascade), StagingColumn::reason(), key, condition),
+                    { parent }));
             } else if (onDelete == FkAction::SetNull) {
                 QStringList assignments;
                 for (const QString &column : setNull)
                     assignments << sql::quoteIdent(column) + QStringLiteral(" = NULL");
-                changed += PgRaw::affected(
-                    m_session.exec(QStringLiteral("UPDATE %1 s SET %2, %3 = concat_ws('; ', s.%3, $1 || ' = ' || %4 || "
-                                                  "'; restored with it set to NULL (ON DELETE SET NULL)') WHERE %5")
-                                       .arg(s, assignments.join(QStringLiteral(", ")), kReason, key, condition),
-                        { parent }));
-            } else {
                 changed += PgRaw::affected(m_session.exec(
-                    QStringLiteral("UPDATE %1 s SET %2, %3 = $1 || ' = ' || %4 || '; "
-                                   "its ON DELETE rule forbids the row without it' WHERE %5")
-                        .arg(s, rowActionIs(QString(), RowAction::Unrestorable), kReason, key, condition),
+                    QStringLiteral("UPDATE %1 s SET %2, %3 = concat_ws('; ', s.%3, $1 || ' = ' || %4 || "
+                                   "'; restored with it set to NULL (ON DELETE SET NULL)') WHERE %5")
+                        .arg(s, assignments.join(QStringLiteral(", ")), StagingColumn::reason(), key, condition),
                     { parent }));
+            } else {
+                changed += PgRaw::affected(
+                    m_session.exec(QStringLiteral("UPDATE %1 s SET %2, %3 = $1 || ' = ' || %4 || '; "
+                                                  "its ON DELETE rule forbids the row without it' WHERE %5")
+                                       .arg(s, rowActionIs(QString(), RowAction::Unrestorable), StagingColumn::reason(),
+                                           key, condition),
+                        { parent }));
             }
         }
     }
@@ -285,8 +306,8 @@ QString LiveClassifier::projectedLive(const Table &table) const
                 continue;
             const QString alias = QStringLiteral("m%1").arg(joins.size());
             joins << QStringLiteral("LEFT JOIN %1 %2 ON %3 AND %2.%4 = l.%5")
-                         .arg(sql::quoteIdent(parentStaging), alias, rowActionIs(alias, RowAction::Recreate), kLive,
-                             sql::quoteIdent(column.name));
+                         .arg(sql::quoteIdent(parentStaging), alias, rowActionIs(alias, RowAction::Recreate),
+                             StagingColumn::live(), sql::quoteIdent(column.name));
             expression = QStringLiteral("coalesce(%1.%2, %3)")
                              .arg(alias, sql::quoteIdent(edge.parentColumns.first()), expression);
             break;
@@ -301,7 +322,8 @@ void LiveClassifier::markCollisions(
     const Table &table, RestorePolicy policy, const QString &s, std::optional<RowAction> decided, bool policyChosen)
 {
     const QStringList &pk = table.primaryKey;
-    const QString candidates = decided ? rowActionIs(QString(), *decided) : QStringLiteral("%1 IS NULL").arg(kAction);
+    const QString candidates
+        = decided ? rowActionIs(QString(), *decided) : QStringLiteral("%1 IS NULL").arg(StagingColumn::action());
     // A row whose moved copy takes its key back: that key is checked too, and the copy is not a collision with itself.
     const bool rekey = decided == RowAction::Rekey;
     const bool repoint = rekey || decided == RowAction::Repoint;
@@ -341,8 +363,8 @@ void LiveClassifier::markCollisions(
         }
         const QString ownerCheck = owners.isEmpty()
             ? QStringLiteral("true")
-            : QStringLiteral("(a.%1 OR (%2))").arg(kRoot, sameOwner.join(QStringLiteral(" AND ")));
-        const QString candidateRoot = owners.isEmpty() ? QString() : QStringLiteral(", x.") + kRoot;
+            : QStringLiteral("(a.%1 OR (%2))").arg(StagingColumn::root(), sameOwner.join(QStringLiteral(" AND ")));
+        const QString candidateRoot = owners.isEmpty() ? QString() : QStringLiteral(", x.") + StagingColumn::root();
         const QString candidateRows
             = QStringLiteral("SELECT %1, %2%6 FROM %3 x WHERE %4%5")
                   .arg(rekey ? sql::quoteIdentList(pk + MovedKeys::liveKeyColumns(table.primaryKey)) : keyColumns,
@@ -389,9 +411,9 @@ void LiveClassifier::markCollisions(
                 "\"_salvage_same\" "
                 "FROM (%9) a JOIN (%10) b ON %11 WHERE (%5) IS DISTINCT FROM (%12) ORDER BY %5, %12) c "
                 "WHERE %13 AND s.%14")
-                .arg(s, kAction, kLive, kReason, RestoreSql::prefixed(QStringLiteral("a"), pk),
-                    keyAliases.join(QStringLiteral(", ")), liveKey, RestoreSql::keyText(QStringLiteral("b"), pk),
-                    candidateRows)
+                .arg(s, StagingColumn::action(), StagingColumn::live(), StagingColumn::reason(),
+                    RestoreSql::prefixed(QStringLiteral("a"), pk), keyAliases.join(QStringLiteral(", ")), liveKey,
+                    RestoreSql::keyText(QStringLiteral("b"), pk), candidateRows)
                 .arg(liveRows, RestoreSql::keyElementsMatch(key) + notItsCopy,
                     RestoreSql::prefixed(QStringLiteral("b"), pk), keyMatch.join(QStringLiteral(" AND ")), candidates,
                     ownerCheck, rowActionSql(RowAction::Skipped)),

@@ -49,8 +49,12 @@ public:
     QString staged(const Table &table) const { return m_staging.value(table.qualifiedName()); }
     /// SQL condition: the parent of s's edge columns exists in live or is restored by the plan.
     QString parentAvailable(const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const;
+    /// SQL condition: NOT parentAvailable(), spelled so that PostgreSQL can take it set-wise.
+    QString parentMissing(const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const;
 
 private:
+    /// The EXISTS conditions parentAvailable() ORs: the parent in live, or restored (or pending) in its staging.
+    QStringList parentSources(const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const;
     qint64 markParents(const Table &table, const QString &s);
     void markPutBack(const Table &table, const QString &s);
     void keepCopiesOfPresentRows(const Table &table, const QString &s);
@@ -61,6 +65,8 @@ private:
     qint64 insertUndecided(const QString &s) const;
     QString projectedLive(const Table &table) const;
     qint64 update(const QString &sql) const;
+    /// Fresh statistics of a staging table whose rows were just decided.
+    void analyze(const QString &s) const;
 
     const Schema &m_schema;
     const PgRaw &m_session;

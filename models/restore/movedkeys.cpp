@@ -5,14 +5,13 @@
 #include "db/sqlident.h"
 #include "restore/restoresql.h"
 #include "restore/rowaction.h"
+#include "restore/stagingcolumns.h"
 
 #include <algorithm>
 
 namespace salvage {
 
 namespace {
-
-const QString kAction = rowActionColumn();
 
 /// Every column of the link is part of its table's primary key: moving the row changes its key.
 bool insideKey(const ClosureBuilder::Edge &edge)
@@ -160,9 +159,9 @@ qint64 MovedKeys::find(const Table &table) const
         const QString from = QStringLiteral("%1 x JOIN (%2) m ON %3 JOIN %4 l ON %5")
                                  .arg(s, moved.join(QStringLiteral(" UNION ")), byParent.join(QStringLiteral(" AND ")),
                                      table.sqlName(), byCopy.join(QStringLiteral(" AND ")));
-        const QString where
-            = QStringLiteral("(x.%1 IS NULL OR x.%1 = %4) AND x.%2 IS NULL AND %3")
-                  .arg(kAction, sql::quoteIdent(liveKey.first()), sameOthers, rowActionSql(RowAction::Present));
+        const QString where = QStringLiteral("(x.%1 IS NULL OR x.%1 = %4) AND x.%2 IS NULL AND %3")
+                                  .arg(StagingColumn::action(), sql::quoteIdent(liveKey.first()), sameOthers,
+                                      rowActionSql(RowAction::Present));
         QByteArray candidates;
         m_live.copyOut(QStringLiteral("COPY (SELECT DISTINCT %1 FROM %2 WHERE %3) TO STDOUT")
                            .arg(RestoreSql::prefixed(QStringLiteral("l"), pk), from, where),
@@ -208,7 +207,7 @@ qint64 MovedKeys::find(const Table &table) const
                            "ORDER BY %3, d.\"_salvage_free\" DESC, %14) c WHERE %15")
                 .arg(s, assign.join(QStringLiteral(", ")), claimedKeys.join(QStringLiteral(", ")),
                     RestoreSql::prefixed(QStringLiteral("x"), pk), backupKey.join(QStringLiteral(", ")),
-                    copyKey.join(QStringLiteral(", ")), kAction, from, where)
+                    copyKey.join(QStringLiteral(", ")), StagingColumn::action(), from, where)
                 .arg(unnested.join(QStringLiteral(", ")), unnestNames.join(QStringLiteral(", ")),
                     heldMatch.join(QStringLiteral(" AND ")), RestoreSql::prefixed(QStringLiteral("l"), pk),
                     claimingKeys.join(QStringLiteral(", ")), match.join(QStringLiteral(" AND "))),
@@ -225,10 +224,11 @@ qint64 MovedKeys::find(const Table &table) const
         const QString back = cascadesBack(edge, QStringLiteral("x"), QStringLiteral("x"), copyColumns);
         if (back != QLatin1String("false"))
             m_live.exec(QStringLiteral("UPDATE %1 x SET %2 = %5 WHERE x.%2 IS NULL AND x.%3 IS NOT NULL AND %4")
-                            .arg(s, kAction, sql::quoteIdent(liveKey.first()), back, rowActionSql(RowAction::Follows)));
+                            .arg(s, StagingColumn::action(), sql::quoteIdent(liveKey.first()), back,
+                                rowActionSql(RowAction::Follows)));
     }
     m_live.exec(QStringLiteral("UPDATE %1 SET %2 = %4 WHERE %2 IS NULL AND %3 IS NOT NULL")
-                    .arg(s, kAction, sql::quoteIdent(liveKey.first()), rowActionSql(RowAction::Rekey)));
+                    .arg(s, StagingColumn::action(), sql::quoteIdent(liveKey.first()), rowActionSql(RowAction::Rekey)));
     return claimed;
 }
 
@@ -290,8 +290,9 @@ void MovedKeys::keepReferencedCopies(const Table &table) const
             QStringLiteral(
                 "UPDATE %1 x SET %2 = %7, \"_salvage_reason\" = concat_ws('; ', x.\"_salvage_reason\", "
                 "$1 || %3 || $2) WHERE x.%2 IS NULL AND x.%4 IS NOT NULL AND EXISTS (SELECT 1 FROM %5 d WHERE %6)")
-                .arg(s, kAction, RestoreSql::keyText(QStringLiteral("x"), liveKey), sql::quoteIdent(liveKey.first()),
-                    edge.child->sqlName(), match.join(QStringLiteral(" AND ")), rowActionSql(RowAction::KeptLive)),
+                .arg(s, StagingColumn::action(), RestoreSql::keyText(QStringLiteral("x"), liveKey),
+                    sql::quoteIdent(liveKey.first()), edge.child->sqlName(), match.join(QStringLiteral(" AND ")),
+                    rowActionSql(RowAction::KeptLive)),
             { QStringLiteral("its moved copy ("),
                 QStringLiteral(
                     ") stays in live under its new key: rows of %1 reference it through %2, which does not follow "

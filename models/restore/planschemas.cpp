@@ -4,7 +4,7 @@
 #include "db/schemareader.h"
 #include "restore/declaredrules.h"
 #include "restore/declareduniques.h"
-#include "restore/restoreplanner.h"
+#include "restore/restorerequest.h"
 #include "restore/rowidentity.h"
 
 namespace salvage {

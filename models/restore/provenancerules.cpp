@@ -6,17 +6,13 @@
 #include "restore/movedkeys.h"
 #include "restore/restoresql.h"
 #include "restore/rowaction.h"
+#include "restore/stagingcolumns.h"
 
 #include <algorithm>
 
 namespace salvage {
 
 namespace {
-
-const QString kAction = rowActionColumn();
-const QString kLive = QStringLiteral("\"_salvage_live\"");
-const QString kReason = QStringLiteral("\"_salvage_reason\"");
-const QString kRoot = QStringLiteral("\"_salvage_root\"");
 
 /// Deleting the parent only empties the key: the row itself stays.
 bool nullsOnDelete(const ClosureBuilder::Edge &edge)
@@ -50,42 +46,66 @@ qint64 ProvenanceRules::wakeWaiting(const Table &table, const QString &s) const
                         .arg(RestoreSql::notNull(QStringLiteral("x"), edge.columns),
                             incidentParent(edge, QStringLiteral("x"), false));
     return update(QStringLiteral("UPDATE %1 x SET %2 = NULL WHERE %3 AND (%4)")
-                      .arg(s, kAction, rowActionIs(QStringLiteral("x"), RowAction::Waiting),
+                      .arg(s, StagingColumn::action(), rowActionIs(QStringLiteral("x"), RowAction::Waiting),
                           incident.join(QStringLiteral(" OR "))));
 }
 
 void ProvenanceRules::keepWaitingDeleted(const Table &, const QString &s) const
 {
     m_session.exec(QStringLiteral("UPDATE %1 SET %2, %3 = $1 WHERE %4")
-                       .arg(s, rowActionIs(QString(), RowAction::DeletedSince), kReason,
+                       .arg(s, rowActionIs(QString(), RowAction::DeletedSince), StagingColumn::reason(),
                            rowActionIs(QString(), RowAction::Waiting)),
         { QStringLiteral(
             "deleted since the backup: no parent it had in the backup is a root or restored, so the incident did not "
             "take it") });
 }
 
-QString ProvenanceRules::incidentParent(
+QStringList ProvenanceRules::incidentSources(
     const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const
 {
     // The parent is a root or a row the plan restores (or, while its own table is being decided,
     // not yet decided): what the incident did to it, the plan undoes.
     const QString parentStaging = staged(*edge.parent);
     if (parentStaging.isEmpty())
-        return QStringLiteral("false");
+        return {};
     // Only a row of the same table can still be undecided for a good reason (a self-reference is
     // decided in passes); a parent table decided later, in a cycle, proves nothing yet.
-    const QString pending
-        = pendingCounts && edge.parent == edge.child ? QStringLiteral(" OR m.%1 IS NULL").arg(kAction) : QString();
-    QString condition = QStringLiteral("EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (m.%3 OR %4%5))")
-                            .arg(sql::quoteIdent(parentStaging),
-                                RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, alias, edge.columns), kRoot,
-                                rowActionIn(QStringLiteral("m"), restoredRowActions()), pending);
+    const QString pending = pendingCounts && edge.parent == edge.child
+        ? QStringLiteral(" OR m.%1 IS NULL").arg(StagingColumn::action())
+        : QString();
+    QStringList sources { QStringLiteral("EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (m.%3 OR %4%5))")
+                              .arg(sql::quoteIdent(parentStaging),
+                                  RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, alias, edge.columns),
+                                  StagingColumn::root(), rowActionIn(QStringLiteral("m"), restoredRowActions()),
+                                  pending) };
     // A row mapped onto its live entity (keep-live) had its children pointed at that live row.
     if (edge.columns.size() == 1 && edge.parentColumns == edge.parent->primaryKey)
-        condition += QStringLiteral(" OR EXISTS (SELECT 1 FROM %1 m WHERE %2 AND m.%3 = %4.%5)")
-                         .arg(sql::quoteIdent(parentStaging), rowActionIs(QStringLiteral("m"), RowAction::Mapped),
-                             kLive, alias, sql::quoteIdent(edge.columns.first()));
-    return QLatin1Char('(') + condition + QLatin1Char(')');
+        sources << QStringLiteral("EXISTS (SELECT 1 FROM %1 m WHERE %2 AND m.%3 = %4.%5)")
+                       .arg(sql::quoteIdent(parentStaging), rowActionIs(QStringLiteral("m"), RowAction::Mapped),
+                           StagingColumn::live(), alias, sql::quoteIdent(edge.columns.first()));
+    return sources;
+}
+
+QString ProvenanceRules::incidentParent(
+    const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const
+{
+    const QStringList sources = incidentSources(edge, alias, pendingCounts);
+    return sources.isEmpty() ? QStringLiteral("false")
+                             : QLatin1Char('(') + sources.join(QStringLiteral(" OR ")) + QLatin1Char(')');
+}
+
+QString ProvenanceRules::noIncidentParent(
+    const QList<ClosureBuilder::Edge> &edges, const QString &alias, bool pendingCounts) const
+{
+    // NOT of "(edge columns NOT NULL AND incidentParent) OR …" over the links: each EXISTS compares
+    // every edge column with "=", so a NULL makes it false and the NOT NULL test adds nothing.
+    // Spelled as NOT EXISTS … AND NOT EXISTS … so that PostgreSQL takes them as anti-joins over
+    // the whole staging table rather than one lookup per row.
+    QStringList absent { QStringLiteral("true") };
+    for (const ClosureBuilder::Edge &edge : edges)
+        for (const QString &source : incidentSources(edge, alias, pendingCounts))
+            absent << QStringLiteral("NOT ") + source;
+    return QLatin1Char('(') + absent.join(QStringLiteral(" AND ")) + QLatin1Char(')');
 }
 
 QList<ClosureBuilder::Edge> ProvenanceRules::takingEdges(const Table &table) const
@@ -142,8 +162,8 @@ qint64 ProvenanceRules::markKnownDeleted(const Table &table, const QString &s, c
         return 0;
     return PgRaw::affected(m_session.exec(
         QStringLiteral("UPDATE %1 s SET %2 = %6, %3 = $1 WHERE s.%2 IS NULL AND NOT s.%4 AND %5 = ANY ($2::text[])")
-            .arg(s, kAction, kReason, kRoot, RestoreSql::keyText(QStringLiteral("s"), table.primaryKey),
-                rowActionSql(RowAction::DeletedSince)),
+            .arg(s, StagingColumn::action(), StagingColumn::reason(), StagingColumn::root(),
+                RestoreSql::keyText(QStringLiteral("s"), table.primaryKey), rowActionSql(RowAction::DeletedSince)),
         { QStringLiteral("deleted since the backup, as the plan before the run found"), arrayLiteral(knownDeleted) }));
 }
 
@@ -155,7 +175,8 @@ qint64 ProvenanceRules::markWithDeletedParents(const Table &table, const QString
         marked += PgRaw::affected(m_session.exec(
             QStringLiteral("UPDATE %1 x SET %2 = %9, %3 = $1 || %4 || $2 WHERE x.%2 IS NULL AND NOT x.%5 AND %6 "
                            "AND EXISTS (SELECT 1 FROM %7 m WHERE %8 AND %10)")
-                .arg(s, kAction, kReason, RestoreSql::keyText(QStringLiteral("x"), edge.columns), kRoot,
+                .arg(s, StagingColumn::action(), StagingColumn::reason(),
+                    RestoreSql::keyText(QStringLiteral("x"), edge.columns), StagingColumn::root(),
                     RestoreSql::notNull(QStringLiteral("x"), edge.columns), sql::quoteIdent(staged(*edge.parent)),
                     RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns),
                     rowActionSql(RowAction::DeletedSince))
@@ -172,12 +193,10 @@ qint64 ProvenanceRules::markByProvenance(const Table &table, const QString &s, c
     // A missing row comes back only when the incident deleted it. Rows the operator chose (roots)
     // always do.
     const QList<ClosureBuilder::Edge> edges = takingEdges(table);
-    const QString undecided = QStringLiteral("x.%1 IS NULL AND NOT x.%2").arg(kAction, kRoot);
-    QStringList incident { QStringLiteral("false") };
-    for (const ClosureBuilder::Edge &edge : edges)
-        incident << QStringLiteral("(%1 AND %2)")
-                        .arg(RestoreSql::notNull(QStringLiteral("x"), edge.columns),
-                            incidentParent(edge, QStringLiteral("x"), true));
+    const QString undecided
+        = QStringLiteral("x.%1 IS NULL AND NOT x.%2").arg(StagingColumn::action(), StagingColumn::root());
+    // No parent of it is a root or restored (nor, in the same table, undecided).
+    const QString noIncident = noIncidentParent(edges, QStringLiteral("x"), true);
     qint64 marked = 0;
     // In the closure only through keys ON DELETE SET NULL: deleting such a parent would have emptied
     // the key, not deleted the row.
@@ -185,12 +204,11 @@ qint64 ProvenanceRules::markByProvenance(const Table &table, const QString &s, c
         if (!nullsOnDelete(edge) || staged(*edge.parent).isEmpty())
             continue;
         marked += PgRaw::affected(m_session.exec(
-            QStringLiteral("UPDATE %1 x SET %2, %3 = $1 || %4 || $2 WHERE %5 AND NOT (%6) AND %7 "
+            QStringLiteral("UPDATE %1 x SET %2, %3 = $1 || %4 || $2 WHERE %5 AND %6 AND %7 "
                            "AND EXISTS (SELECT 1 FROM %8 m WHERE %9)")
-                .arg(s, rowActionIs(QString(), RowAction::DeletedSince), kReason,
-                    RestoreSql::keyText(QStringLiteral("x"), edge.columns), undecided,
-                    incident.join(QStringLiteral(" OR ")), RestoreSql::notNull(QStringLiteral("x"), edge.columns),
-                    sql::quoteIdent(staged(*edge.parent)),
+                .arg(s, rowActionIs(QString(), RowAction::DeletedSince), StagingColumn::reason(),
+                    RestoreSql::keyText(QStringLiteral("x"), edge.columns), undecided, noIncident,
+                    RestoreSql::notNull(QStringLiteral("x"), edge.columns), sql::quoteIdent(staged(*edge.parent)),
                     RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns)),
             { QStringLiteral("deleted since the backup: it is in the closure only through %1 = ")
                     .arg(edge.columns.join(QLatin1Char(','))),
@@ -207,15 +225,15 @@ qint64 ProvenanceRules::markByProvenance(const Table &table, const QString &s, c
                                sql::quoteIdent(staged(*edge.parent)),
                                RestoreSql::equal(
                                    QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns),
-                               kAction, rowActionIs(QStringLiteral("m"), RowAction::Waiting));
-    update(QStringLiteral("UPDATE %1 x SET %2 WHERE %3 AND NOT (%4) AND (%5)")
-               .arg(s, rowActionIs(QString(), RowAction::Waiting), undecided, incident.join(QStringLiteral(" OR ")),
+                               StagingColumn::action(), rowActionIs(QStringLiteral("m"), RowAction::Waiting));
+    update(QStringLiteral("UPDATE %1 x SET %2 WHERE %3 AND %4 AND (%5)")
+               .arg(s, rowActionIs(QString(), RowAction::Waiting), undecided, noIncident,
                    waiting.join(QStringLiteral(" OR "))));
     // No parent of it is a root or restored: every parent it had in the backup is still in live,
     // so life deleted it.
-    marked += PgRaw::affected(m_session.exec(QStringLiteral("UPDATE %1 x SET %2, %3 = $1 WHERE %4 AND NOT (%5)")
-                                                 .arg(s, rowActionIs(QString(), RowAction::DeletedSince), kReason,
-                                                     undecided, incident.join(QStringLiteral(" OR "))),
+    marked += PgRaw::affected(m_session.exec(
+        QStringLiteral("UPDATE %1 x SET %2, %3 = $1 WHERE %4 AND %5")
+            .arg(s, rowActionIs(QString(), RowAction::DeletedSince), StagingColumn::reason(), undecided, noIncident),
         { QStringLiteral(
             "deleted since the backup: no parent it had in the backup is a root or restored (they are in live, or life "
             "deleted them), so the incident did not take it") }));
@@ -224,26 +242,20 @@ qint64 ProvenanceRules::markByProvenance(const Table &table, const QString &s, c
     // table (a cascade, or deleted so that the parent could go): restored. Through a link the
     // incident did re-point, it was either skipped by the incident or already gone.
     QList<ClosureBuilder::Edge> repointed;
-    QStringList wentWithParent { QStringLiteral("false") };
-    for (const ClosureBuilder::Edge &edge : edges) {
-        const QString through = QStringLiteral("(%1 AND %2)")
-                                    .arg(RestoreSql::notNull(QStringLiteral("x"), edge.columns),
-                                        incidentParent(edge, QStringLiteral("x"), true));
-        if (repointedByIncident(table, edge, s))
-            repointed << edge;
-        else
-            wentWithParent << through;
-    }
+    QList<ClosureBuilder::Edge> notRepointed;
+    for (const ClosureBuilder::Edge &edge : edges)
+        (repointedByIncident(table, edge, s) ? repointed : notRepointed) << edge;
     if (repointed.isEmpty())
         return marked;
-    update(QStringLiteral("UPDATE %1 x SET %2 WHERE %3 AND NOT (%4)")
+    update(QStringLiteral("UPDATE %1 x SET %2 WHERE %3 AND %4")
                .arg(s, rowActionIs(QString(), RowAction::Unexplained), undecided,
-                   wentWithParent.join(QStringLiteral(" OR "))));
+                   noIncidentParent(notRepointed, QStringLiteral("x"), true)));
     for (const ClosureBuilder::Edge &edge : std::as_const(repointed))
         markSkippedByIncident(table, edge, s, rule);
-    marked += PgRaw::affected(m_session.exec(QStringLiteral("UPDATE %1 x SET %2, %3 = $1 WHERE %4")
-                                                 .arg(s, rowActionIs(QString(), RowAction::DeletedSince), kReason,
-                                                     rowActionIs(QStringLiteral("x"), RowAction::Unexplained)),
+    marked += PgRaw::affected(m_session.exec(
+        QStringLiteral("UPDATE %1 x SET %2, %3 = $1 WHERE %4")
+            .arg(s, rowActionIs(QString(), RowAction::DeletedSince), StagingColumn::reason(),
+                rowActionIs(QStringLiteral("x"), RowAction::Unexplained)),
         { QStringLiteral(
             "deleted since the backup: the incident re-pointed such rows of its parent, and re-pointing this one would "
             "have broken no key or rule, so it was gone before the incident ran") }));
@@ -257,7 +269,7 @@ QString ProvenanceRules::beforeIncident(const Table &table, const QString &s) co
     const QStringList columns = m_columns.value(table.qualifiedName());
     return QStringLiteral("(SELECT %1 FROM %2 l UNION ALL SELECT %3 FROM %4 b WHERE b.%5 IS NULL OR %6)")
         .arg(sql::quoteIdentList(columns), table.sqlName(), RestoreSql::prefixed(QStringLiteral("b"), columns), s,
-            kAction, rowActionIn(QStringLiteral("b"), restoredRowActions() << RowAction::Repoint));
+            StagingColumn::action(), rowActionIn(QStringLiteral("b"), restoredRowActions() << RowAction::Repoint));
 }
 
 QString ProvenanceRules::substituted(
@@ -294,9 +306,10 @@ void ProvenanceRules::markSkippedByIncident(
         ownKey << QStringLiteral("\"_salvage_k%1\"").arg(i);
         ownKeyMatch << QStringLiteral("x.%1 = c.\"_salvage_k%2\"").arg(sql::quoteIdent(pk.at(i))).arg(i);
     }
-    const QString restore = QStringLiteral("UPDATE %1 x SET %2 = NULL FROM (%3) c WHERE %5 AND %4")
-                                .arg(s, kAction, QStringLiteral("%1"), ownKeyMatch.join(QStringLiteral(" AND ")),
-                                    rowActionIs(QStringLiteral("x"), RowAction::Unexplained));
+    const QString restore
+        = QStringLiteral("UPDATE %1 x SET %2 = NULL FROM (%3) c WHERE %5 AND %4")
+              .arg(s, StagingColumn::action(), QStringLiteral("%1"), ownKeyMatch.join(QStringLiteral(" AND ")),
+                  rowActionIs(QStringLiteral("x"), RowAction::Unexplained));
     QStringList parentMatch;
     for (qsizetype i = 0; i < edge.columns.size(); ++i)
         parentMatch << QStringLiteral("x.%1 = m.\"_salvage_p%2\"").arg(sql::quoteIdent(edge.columns.at(i))).arg(i);
@@ -305,7 +318,7 @@ void ProvenanceRules::markSkippedByIncident(
     update(
         QStringLiteral("UPDATE %1 x SET %2 = NULL WHERE %7 AND %3 AND %4 AND NOT EXISTS (SELECT 1 FROM (%5) m "
                        "WHERE %6)")
-            .arg(s, kAction, RestoreSql::notNull(QStringLiteral("x"), edge.columns),
+            .arg(s, StagingColumn::action(), RestoreSql::notNull(QStringLiteral("x"), edge.columns),
                 incidentParent(edge, QStringLiteral("x"), true),
                 targets.isEmpty() ? QStringLiteral("SELECT NULL AS \"_salvage_p0\" WHERE false") : targets,
                 parentMatch.join(QStringLiteral(" AND ")), rowActionIs(QStringLiteral("x"), RowAction::Unexplained)));

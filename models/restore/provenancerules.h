@@ -42,8 +42,13 @@ public:
     /// SQL condition: the parent of alias's `edge` is a root or a row the plan restores (or, with
     /// `pendingCounts`, not decided yet).
     QString incidentParent(const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const;
+    /// SQL condition: no link of `edges` has such a parent (NOT of their incidentParent()s, OR-ed),
+    /// spelled so that PostgreSQL can take it set-wise.
+    QString noIncidentParent(const QList<ClosureBuilder::Edge> &edges, const QString &alias, bool pendingCounts) const;
 
 private:
+    /// The EXISTS conditions incidentParent() ORs (none when the parent is not staged).
+    QStringList incidentSources(const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const;
     /// Unexplained rows the incident would have skipped when re-pointing `edge` go back to undecided.
     void markSkippedByIncident(
         const Table &table, const ClosureBuilder::Edge &edge, const QString &s, const QString &rule) const;

@@ -218,6 +218,7 @@ ExecutionReport RestoreExecutor::execute(
         RestoreSql::widenTempBuffers(live); // the staging tables and the undo log are temporary tables
         transaction.begin();
         live.exec(QStringLiteral("SET LOCAL lock_timeout = '%1s'").arg(m_lockTimeoutSeconds));
+        live.exec(QStringLiteral("SET LOCAL jit = off")); // each statement runs once: compiling it costs more
         if (m_forceUndo) // read by an undo script's check (UndoGuard)
             live.exec(QStringLiteral("SET LOCAL salvage.force_undo = 'on'"));
         if (!commit) {

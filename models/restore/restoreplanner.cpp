@@ -16,6 +16,7 @@
 #include "restore/planstatements.h"
 #include "restore/restoresql.h"
 #include "restore/stagingarea.h"
+#include "restore/stagingcolumns.h"
 #include "restore/unknownowners.h"
 
 #include <functional>
@@ -23,8 +24,6 @@
 namespace salvage {
 
 namespace {
-
-const QString kAction = rowActionColumn();
 
 QString keyOrder(const QStringList &primaryKey)
 {
@@ -42,18 +41,24 @@ RowAction actionOf(const QString &text)
 
 /// Records, for every row a statement will change in live (put back, re-keyed, recreated), a
 /// digest of the live row as the plan saw it: a run checks it first and stops if LIVE changed since.
-void markSeen(const PgRaw &live, const Table &table, const QString &s, const QStringList &columns)
+/// `counts` are the table's rows per action: an action no row has needs no pass over the table.
+void markSeen(const PgRaw &live, const Table &table, const QString &s, const QStringList &columns,
+    const QMap<RowAction, qint64> &counts)
 {
     const QStringList &pk = table.primaryKey;
     const QString digest = QStringLiteral("md5(ROW(%1)::text)").arg(RestoreSql::prefixed(QStringLiteral("l"), columns));
-    const QString assign = QStringLiteral("UPDATE %1 s SET \"_salvage_seen\" = %2 FROM %3 l WHERE %4 AND %5");
-    live.exec(assign.arg(s, digest, table.sqlName(), rowActionIs(QStringLiteral("s"), RowAction::Repoint),
-        RestoreSql::equal(QStringLiteral("s"), QStringLiteral("l"), pk)));
-    live.exec(assign.arg(s, digest, table.sqlName(), rowActionIs(QStringLiteral("s"), RowAction::Rekey),
-        RestoreSql::equal(QStringLiteral("s"), MovedKeys::liveKeyColumns(pk), QStringLiteral("l"), pk)));
-    if (pk.size() == 1)
+    const QString assign = QStringLiteral("UPDATE %1 s SET %6 = %2 FROM %3 l WHERE %4 AND %5");
+    if (counts.value(RowAction::Repoint) > 0)
+        live.exec(assign.arg(s, digest, table.sqlName(), rowActionIs(QStringLiteral("s"), RowAction::Repoint),
+            RestoreSql::equal(QStringLiteral("s"), QStringLiteral("l"), pk), StagingColumn::seen()));
+    if (counts.value(RowAction::Rekey) > 0)
+        live.exec(assign.arg(s, digest, table.sqlName(), rowActionIs(QStringLiteral("s"), RowAction::Rekey),
+            RestoreSql::equal(QStringLiteral("s"), MovedKeys::liveKeyColumns(pk), QStringLiteral("l"), pk),
+            StagingColumn::seen()));
+    if (pk.size() == 1 && counts.value(RowAction::Recreate) > 0)
         live.exec(assign.arg(s, digest, table.sqlName(), rowActionIs(QStringLiteral("s"), RowAction::Recreate),
-            QStringLiteral("s.\"_salvage_live\" = l.%1").arg(sql::quoteIdent(pk.first()))));
+            QStringLiteral("s.%1 = l.%2").arg(StagingColumn::live(), sql::quoteIdent(pk.first())),
+            StagingColumn::seen()));
 }
 
 /// Decides every staged row of `order` (the tables with a row identity, in write order): collisions
@@ -90,7 +95,7 @@ void countAndList(const PgRaw &live, const StagingArea &staging, const QList<con
         const QString s = sql::quoteIdent(staging.staged().value(table->qualifiedName()));
         const auto counted
             = live.exec(QStringLiteral("SELECT %1, \"_salvage_differs\", count(*) FROM %2 GROUP BY 1, 2 ORDER BY 1, 2")
-                            .arg(kAction, s));
+                            .arg(StagingColumn::action(), s));
         QMap<RowAction, qint64> &counts = plan.counts[table->qualifiedName()];
         for (int row = 0; row < PgRaw::rows(counted); ++row) {
             const RowAction action = actionOf(PgRaw::value(counted, row, 0));
@@ -100,18 +105,18 @@ void countAndList(const PgRaw &live, const StagingArea &staging, const QList<con
                 plan.buckets[table->qualifiedName()][restoreBucketOf(action)] += rows;
         }
         if (!wholeRows.contains(table))
-            markSeen(live, *table, s, staging.columns().value(table->qualifiedName()));
+            markSeen(live, *table, s, staging.columns().value(table->qualifiedName()), counts);
 
         QStringList keyText;
         for (const QString &column : table->primaryKey)
             keyText << sql::quoteIdent(column) + QStringLiteral("::text");
-        const auto listed
-            = live.exec(QStringLiteral("SELECT concat_ws(',', %1), %2, coalesce(\"_salvage_reason\", '') FROM %3 "
-                                       "WHERE NOT (%5) OR \"_salvage_reason\" IS NOT NULL ORDER BY %4 LIMIT 10000")
-                            .arg(keyText.join(QStringLiteral(", ")), kAction, s, keyOrder(table->primaryKey),
-                                rowActionIn(QString(),
-                                    { RowAction::Present, RowAction::Insert, RowAction::Repoint, RowAction::Rekey,
-                                        RowAction::Follows })));
+        const auto listed = live.exec(
+            QStringLiteral("SELECT concat_ws(',', %1), %2, coalesce(\"_salvage_reason\", '') FROM %3 "
+                           "WHERE NOT (%5) OR \"_salvage_reason\" IS NOT NULL ORDER BY %4 LIMIT 10000")
+                .arg(keyText.join(QStringLiteral(", ")), StagingColumn::action(), s, keyOrder(table->primaryKey),
+                    rowActionIn(QString(),
+                        { RowAction::Present, RowAction::Insert, RowAction::Repoint, RowAction::Rekey,
+                            RowAction::Follows })));
         for (int row = 0; row < PgRaw::rows(listed); ++row) {
             const PlanListing listing { table->qualifiedName(), PgRaw::value(listed, row, 0),
                 actionOf(PgRaw::value(listed, row, 1)), PgRaw::value(listed, row, 2) };
@@ -169,6 +174,9 @@ public:
         RestoreSql::widenTempBuffers(m_session); // the closure and the staging are temporary tables
         // Temporary tables need a transaction that may create them; it turns read-only right after.
         m_session.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ WRITE"));
+        // The planning statements are estimated dear (a lookup per staged row) and run once each:
+        // compiling them (JIT) cost more than running them, up to 2 s a statement on 200,000 rows.
+        m_session.exec(QStringLiteral("SET LOCAL jit = off"));
     }
     ~Transaction()
     {
@@ -184,30 +192,6 @@ private:
 };
 
 } // namespace
-
-bool RestoreRequest::restoresDeleted(const Table &table) const
-{
-    return restoreDeleted.contains(QStringLiteral("*")) || restoreDeleted.contains(table.qualifiedName())
-        || restoreDeleted.contains(table.name);
-}
-
-bool RestoreRequest::choosesPolicy(const Table &table) const
-{
-    return policies.contains(table.qualifiedName()) || policies.contains(table.name);
-}
-
-RestorePolicy RestoreRequest::collisionPolicy(const Table &table, const QList<ClosureBuilder::Edge> &edges) const
-{
-    for (auto it = policies.constBegin(); it != policies.constEnd(); ++it)
-        if (it.key() == table.qualifiedName() || it.key() == table.name)
-            return it.value();
-    // A table other rows point at holds entities worth their original id; a leaf row taken by a
-    // newer live row (a re-made follow) is simply the newer version of it.
-    for (const ClosureBuilder::Edge &edge : edges)
-        if (edge.parent == &table && edge.child != &table)
-            return RestorePolicy::Restore;
-    return RestorePolicy::Skip;
-}
 
 RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *control)
 {

@@ -45,10 +45,12 @@ public:
     QStringList wholeRowTableNames() const { return m_keyless.keys(); }
 
 private:
-    /// Marks the staged rows that LIVE does not hold as they are (missing, or any column
+    /// Marks the `staged` rows that LIVE does not hold as they are (missing, or any column
     /// different); returns how many. The plan's buckets must add up to this.
-    qint64 markDiffering(const Table &table, const QString &staging, const QStringList &columns) const;
+    qint64 markDiffering(const Table &table, const QString &staging, const QStringList &columns, qint64 staged) const;
     void phase(const QString &status) const;
+    /// The staged columns can travel from BACKUP to LIVE in COPY's binary format.
+    static bool binaryCopyFits(const Table &live, const Table &backup, const QStringList &columns);
 
     const PlanSchemas &m_schemas;
     const PgRaw &m_live;

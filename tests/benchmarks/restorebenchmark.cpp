@@ -1,7 +1,9 @@
-// Restore benchmark (issue 5): Salvage plans and runs a restore of ROWS statuses plus their
+// Restore benchmark (issues 5 and 14): Salvage plans and runs a restore of ROWS statuses plus their
 // accounts, and pg_restore --data-only loads the same rows (a pg_dump -Fc of them) into an empty
-// copy of the schema, in one run on one private cluster. Prints both and the ratio (target <= 1.5x).
-//   restorebenchmark [ROWS]   (default 1000000)
+// copy of the schema, at each size in one run on one private cluster. Prints plan, run and
+// plan + run next to pg_restore, with the load average (targets: run <= 1.5x pg_restore,
+// plan + run <= 2x, plan <= 0.5x the run).
+//   restorebenchmark [ROWS ...]   (default 100000 300000 1000000)
 #include "core/error.h"
 #include "core/process.h"
 #include "db/pgcluster.h"
@@ -15,6 +17,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <cstdio>
 #include <sys/resource.h>
@@ -155,115 +158,162 @@ QString loadAverage()
                                           : QStringLiteral("?");
 }
 
+/// One size's figures, all from the same run.
+struct Figures
+{
+    qint64 rows = 0; ///< rows restored (accounts + statuses)
+    double scriptMb = 0;
+    double baseline = 0; ///< pg_restore --data-only, wall
+    double planning = 0;
+    double running = 0;
+    double baselineCpu = 0;
+    double planningCpu = 0;
+    double runningCpu = 0;
+    QString loadBefore;
+    QString loadAfter;
+};
+
+/// Plans and runs the restore of `rows` statuses (and their accounts) next to pg_restore of the
+/// same rows, in fresh databases of `cluster` (dropped afterwards).
+Figures measure(PgCluster &cluster, const QTemporaryDir &dir, qint64 rows)
+{
+    const qint64 accounts = qMax<qint64>(rows / 50, 1);
+    const QString bin = PgCluster::findBinDir();
+    const QString postgres = cluster.conninfo(QStringLiteral("postgres"));
+    for (const char *name : { "bench_backup", "bench_empty" })
+        cluster.createDatabase(QLatin1String(name));
+    const QString backup = cluster.conninfo(QStringLiteral("bench_backup"));
+    const QString schema = QString::fromUtf8(kSchema);
+    exec(backup,
+        schema
+            + QStringLiteral("INSERT INTO accounts (username, display_name) SELECT 'user' || g, 'User ' || g FROM "
+                             "generate_series(1, %1) g;"
+                             "INSERT INTO statuses (account_id, text) SELECT 1 + g % %1, 'status number ' || g || "
+                             "' with some text' FROM generate_series(1, %2) g;"
+                             "UPDATE statuses SET in_reply_to_id = id - 1 WHERE id % 10 = 0; ANALYZE;")
+                  .arg(accounts)
+                  .arg(rows));
+    // A session (autovacuum, say) still on the template makes CREATE DATABASE fail: end it and retry.
+    for (int attempt = 0;; ++attempt) {
+        try {
+            exec(postgres,
+                QStringLiteral(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'bench_backup'"));
+            exec(postgres, QStringLiteral("DROP DATABASE IF EXISTS bench_live"));
+            exec(postgres, QStringLiteral("CREATE DATABASE bench_live TEMPLATE bench_backup"));
+            break;
+        } catch (const std::exception &) {
+            if (attempt > 5)
+                throw;
+        }
+    }
+    const QString live = cluster.conninfo(QStringLiteral("bench_live"));
+    // The incident: every account (and by cascade every status) is gone from live.
+    exec(live, QStringLiteral("DELETE FROM accounts"));
+    exec(live, QStringLiteral("VACUUM ANALYZE"));
+
+    // Baseline: every row of the backup is a lost row here: dump them, restore data-only into an empty copy.
+    exec(cluster.conninfo(QStringLiteral("bench_empty")), schema);
+    const QString dump = dir.filePath(QStringLiteral("rows.dump"));
+    QFile::remove(dump);
+    run(bin + QStringLiteral("/pg_dump"),
+        { QStringLiteral("-Fc"), QStringLiteral("-d"), backup, QStringLiteral("-f"), dump,
+            QStringLiteral("--data-only"), QStringLiteral("-t"), QStringLiteral("accounts"), QStringLiteral("-t"),
+            QStringLiteral("statuses") });
+    const QString dataDir = cluster.dataDir();
+    double cpu = clusterCpu(dataDir) + ownCpu();
+    const auto cpuSince = [&] {
+        const double now = clusterCpu(dataDir) + ownCpu();
+        const double used = now - cpu;
+        cpu = now;
+        return used;
+    };
+    Figures figures;
+    figures.loadBefore = loadAverage();
+    QElapsedTimer timer;
+    timer.start();
+    run(bin + QStringLiteral("/pg_restore"),
+        { QStringLiteral("--data-only"), QStringLiteral("-d"), cluster.conninfo(QStringLiteral("bench_empty")), dump });
+    figures.baseline = seconds(timer);
+    figures.baselineCpu = cpuSince();
+
+    timer.restart();
+    QByteArray script;
+    PhaseTimer planPhases;
+    {
+        PgSession liveSession(live, PgSession::Options { true, QStringLiteral("LIVE"), 15 });
+        PgSession backupSession(backup, PgSession::Options { true, QStringLiteral("BACKUP"), 15 });
+        RestoreRequest request;
+        request.roots << RootSelection::parse(QStringLiteral("accounts MISSING"));
+        JobControl control(planPhases.sink());
+        const RestorePlan plan = RestorePlanner(liveSession, backupSession).plan(request, &control);
+        planPhases.enter(QStringLiteral("rendering the script"));
+        script = ScriptRenderer::render(plan);
+    }
+    planPhases.stop();
+    figures.planning = seconds(timer);
+    figures.planningCpu = cpuSince();
+    timer.restart();
+    PhaseTimer runPhases;
+    ExecutionReport report;
+    {
+        PgSession runSession(live, PgSession::Options::writable(QStringLiteral("LIVE")));
+        JobControl runControl(runPhases.sink());
+        report = RestoreExecutor(runSession).run(script, dir.filePath(QStringLiteral("undo.sql")), &runControl);
+    }
+    figures.running = seconds(timer);
+    figures.runningCpu = cpuSince();
+    figures.loadAfter = loadAverage();
+    if (!report.committed)
+        throw Error(QStringLiteral("the restore failed: %1").arg(report.error));
+    for (qint64 count : std::as_const(report.rowsPerTable))
+        figures.rows += count;
+    figures.scriptMb = double(script.size()) / 1e6;
+    QFile::remove(dir.filePath(QStringLiteral("undo.sql")));
+
+    printf("\n%lld rows restored (%lld accounts + %lld statuses), script %.1f MB\n", figures.rows, accounts, rows,
+        figures.scriptMb);
+    printf("  pg_restore --data-only %.2f s; plan %.2f s; run %.2f s (CPU, server + client: %.2f / %.2f / %.2f s)\n",
+        figures.baseline, figures.planning, figures.running, figures.baselineCpu, figures.planningCpu,
+        figures.runningCpu);
+    planPhases.print("  plan phases (>= 0.05 s):");
+    runPhases.print("  run phases (>= 0.05 s):");
+    fflush(stdout);
+    for (const char *name : { "bench_live", "bench_backup", "bench_empty" })
+        exec(postgres, QStringLiteral("DROP DATABASE %1").arg(QLatin1String(name)));
+    return figures;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
     QCoreApplication application(argc, argv);
-    const qint64 rows = argc > 1 ? QByteArray(argv[1]).toLongLong() : 1000000;
-    const qint64 accounts = qMax<qint64>(rows / 50, 1);
+    QList<qint64> sizes;
+    for (int i = 1; i < argc; ++i)
+        sizes << QByteArray(argv[i]).toLongLong();
+    if (sizes.isEmpty())
+        sizes = { 100000, 300000, 1000000 };
     QTemporaryDir dir;
     try {
         PgCluster cluster(dir.filePath(QStringLiteral("cluster")));
         cluster.start();
-        const QString bin = PgCluster::findBinDir();
-        for (const char *name : { "bench_backup", "bench_empty" })
-            cluster.createDatabase(QLatin1String(name));
-        const QString backup = cluster.conninfo(QStringLiteral("bench_backup"));
-        const QString schema = QString::fromUtf8(kSchema);
-        exec(backup,
-            schema
-                + QStringLiteral("INSERT INTO accounts (username, display_name) SELECT 'user' || g, 'User ' || g FROM "
-                                 "generate_series(1, %1) g;"
-                                 "INSERT INTO statuses (account_id, text) SELECT 1 + g % %1, 'status number ' || g || "
-                                 "' with some text' FROM generate_series(1, %2) g;"
-                                 "UPDATE statuses SET in_reply_to_id = id - 1 WHERE id % 10 = 0; ANALYZE;")
-                      .arg(accounts)
-                      .arg(rows));
-        // A session (autovacuum, say) still on the template makes CREATE DATABASE fail: end it and retry.
-        for (int attempt = 0;; ++attempt) {
-            try {
-                exec(cluster.conninfo(QStringLiteral("postgres")),
-                    QStringLiteral(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'bench_backup'"));
-                exec(cluster.conninfo(QStringLiteral("postgres")),
-                    QStringLiteral("CREATE DATABASE bench_live TEMPLATE bench_backup"));
-                break;
-            } catch (const std::exception &) {
-                if (attempt > 5)
-                    throw;
-            }
+        QList<Figures> all;
+        for (qint64 rows : std::as_const(sizes))
+            all << measure(cluster, dir, rows);
+        // Targets (issue 14): run <= 1.5x pg_restore, plan + run <= 2x, plan <= 0.5x the run.
+        printf("\n%10s %8s %8s %8s %11s %9s %12s %9s  %s\n", "rows", "plan s", "run s", "pg_rst s", "run/pg_rst",
+            "plan/run", "plan+run/pg", "CPU run/pg", "load before / after");
+        for (const Figures &f : std::as_const(all))
+            printf("%10lld %8.2f %8.2f %8.2f %10.2fx %8.2fx %11.2fx %9.2fx  %s / %s\n", f.rows, f.planning, f.running,
+                f.baseline, f.running / f.baseline, f.planning / f.running, (f.planning + f.running) / f.baseline,
+                f.runningCpu / f.baselineCpu, qPrintable(f.loadBefore), qPrintable(f.loadAfter));
+        printf("targets: run/pg_restore <= 1.5x, plan/run <= 0.5x, (plan+run)/pg_restore <= 2x\n");
+        if (const QString keep = qEnvironmentVariable("RESTOREBENCH_LOG"); !keep.isEmpty()) { // with PGOPTIONS, say
+            const QFileInfo inBase(cluster.logFile());
+            QFile::copy(
+                inBase.size() > 0 ? inBase.filePath() : cluster.dataDir() + QStringLiteral("/postgresql.log"), keep);
         }
-        const QString live = cluster.conninfo(QStringLiteral("bench_live"));
-        // The incident: every account (and by cascade every status) is gone from live.
-        exec(live, QStringLiteral("DELETE FROM accounts"));
-        exec(live, QStringLiteral("VACUUM ANALYZE"));
-
-        // Baseline: every row of the backup is a lost row here: dump them, restore data-only into an empty copy.
-        exec(cluster.conninfo(QStringLiteral("bench_empty")), schema);
-        run(bin + QStringLiteral("/pg_dump"),
-            { QStringLiteral("-Fc"), QStringLiteral("-d"), backup, QStringLiteral("-f"),
-                dir.filePath(QStringLiteral("rows.dump")), QStringLiteral("--data-only"), QStringLiteral("-t"),
-                QStringLiteral("accounts"), QStringLiteral("-t"), QStringLiteral("statuses") });
-        const QString dataDir = cluster.dataDir();
-        double cpu = clusterCpu(dataDir) + ownCpu();
-        const auto cpuSince = [&] {
-            const double now = clusterCpu(dataDir) + ownCpu();
-            const double used = now - cpu;
-            cpu = now;
-            return used;
-        };
-        QElapsedTimer timer;
-        timer.start();
-        run(bin + QStringLiteral("/pg_restore"),
-            { QStringLiteral("--data-only"), QStringLiteral("-d"), cluster.conninfo(QStringLiteral("bench_empty")),
-                dir.filePath(QStringLiteral("rows.dump")) });
-        const double baseline = seconds(timer);
-        const double baselineCpu = cpuSince();
-
-        const QString loadBefore = loadAverage();
-        timer.restart();
-        QByteArray script;
-        PhaseTimer planPhases;
-        {
-            PgSession liveSession(live, PgSession::Options { true, QStringLiteral("LIVE"), 15 });
-            PgSession backupSession(backup, PgSession::Options { true, QStringLiteral("BACKUP"), 15 });
-            RestoreRequest request;
-            request.roots << RootSelection::parse(QStringLiteral("accounts MISSING"));
-            JobControl control(planPhases.sink());
-            const RestorePlan plan = RestorePlanner(liveSession, backupSession).plan(request, &control);
-            planPhases.enter(QStringLiteral("rendering the script"));
-            script = ScriptRenderer::render(plan);
-        }
-        planPhases.stop();
-        const double planning = seconds(timer);
-        const double planningCpu = cpuSince();
-        timer.restart();
-        PhaseTimer runPhases;
-        PgSession runSession(live, PgSession::Options::writable(QStringLiteral("LIVE")));
-        JobControl runControl(runPhases.sink());
-        const ExecutionReport report
-            = RestoreExecutor(runSession).run(script, dir.filePath(QStringLiteral("undo.sql")), &runControl);
-        const double running = seconds(timer);
-        const double runningCpu = cpuSince();
-        if (!report.committed)
-            throw Error(QStringLiteral("the restore failed: %1").arg(report.error));
-        qint64 written = 0;
-        for (qint64 count : report.rowsPerTable)
-            written += count;
-
-        printf("rows restored:                 %lld (%lld accounts + %lld statuses)\n", written, accounts, rows);
-        printf("script size:                   %.1f MB\n", double(script.size()) / 1e6);
-        printf("pg_restore --data-only:        %.2f s\n", baseline);
-        printf("salvage restore run:           %.2f s  (ratio %.2fx; target <= 1.5x)\n", running, running / baseline);
-        printf("salvage plan (closure+compare): %.2f s\n", planning);
-        printf("salvage plan + run:            %.2f s  (ratio %.2fx)\n", planning + running,
-            (planning + running) / baseline);
-        printf("CPU, server + client:          pg_restore %.2f s, run %.2f s (ratio %.2fx), plan %.2f s\n", baselineCpu,
-            runningCpu, runningCpu / baselineCpu, planningCpu);
-        printf("load average before/after:     %s / %s\n", qPrintable(loadBefore), qPrintable(loadAverage()));
-        planPhases.print("plan phases (>= 0.05 s):");
-        runPhases.print("run phases (>= 0.05 s):");
         cluster.destroy();
     } catch (const std::exception &error) {
         fprintf(stderr, "%s\n", error.what());
