@@ -104,6 +104,9 @@ CorrelationPass::Result CorrelationPass::run(
         if (progress)
             progress(now, total);
     });
+    // Every chunk ends with its fetch_add: acquiring `done` makes the workers' writes visible here
+    // in a way ThreadSanitizer sees too (blockingMap's own hand-over is inside uninstrumented Qt).
+    (void)done.load(std::memory_order_acquire);
     if (cancel && cancel->load())
         throw Cancelled();
 
