@@ -1,5 +1,6 @@
 #include "diff/keyrangepartitioner.h"
 
+#include "db/arrayliteral.h"
 #include "db/pqxxcompat.h"
 #include "db/sqlident.h"
 #include "diff/rowhasher.h"
@@ -8,6 +9,8 @@
 #include <QSet>
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -18,12 +21,120 @@ constexpr double kRowsPerBucket = 16; // a mismatching range costs this many row
 constexpr double kMaxFixedBuckets = 200000;
 constexpr double kMaxVariableBuckets = 600;
 constexpr double kGuessRowsPerPage = 60; // when the table was never analysed
+// Even ranges are given up when the histogram shows a stretch of keys this much denser than the
+// average: a mismatching range there would read that many times the rows again.
+constexpr double kMaxDensityRatio = 4;
+
+// pg_stats.histogram_bounds of an integer column, "{1,17,40}"; empty when it is not one.
+std::vector<qint64> integerBounds(const QString &histogram)
+{
+    std::vector<qint64> bounds;
+    if (histogram.size() < 2 || !histogram.startsWith(u'{') || !histogram.endsWith(u'}'))
+        return {};
+    for (const QStringView part : QStringView(histogram).sliced(1, histogram.size() - 2).split(u',')) {
+        bool ok = false;
+        bounds.push_back(part.toLongLong(&ok));
+        if (!ok)
+            return {};
+    }
+    return bounds;
+}
+
+// The most rows one range of `step` keys holds on a side, as its histogram tells: every stretch
+// between two bounds holds the same share of the rows.
+double densestRange(const std::vector<qint64> &bounds, double rows, qint64 step)
+{
+    const double perStretch = rows / double(bounds.size() - 1);
+    double densest = 0;
+    for (std::size_t i = 0; i + 1 < bounds.size(); ++i) {
+        const double width = std::max(double(bounds[i + 1]) - double(bounds[i]), double(step));
+        densest = std::max(densest, perStretch * double(step) / width);
+    }
+    return densest;
+}
 } // namespace
+
+int KeyRanges::bucketCount() const
+{
+    return even() ? int((last - origin) / step) + 1 : int(thresholds.size()) + 1;
+}
+
+std::optional<QString> KeyRanges::thresholdsParameter() const
+{
+    if (even())
+        return std::nullopt;
+    return arrayLiteral(thresholds);
+}
+
+KeyRanges::Span KeyRanges::span(int bucket, const QString &minKey, const QString &maxKey) const
+{
+    if (even()) {
+        // Closed at the range's last key, which never passes the largest key of either side.
+        const qint64 low = origin + qint64(bucket) * step;
+        return { QString::number(low), QString::number(std::min(last - low, step - 1) + low), true };
+    }
+    // The outer ranges end at this side's own smallest and largest key, so every range is bounded
+    // and the key index can serve it.
+    return { bucket == 0 ? minKey : thresholds.at(bucket - 1),
+        bucket == thresholds.size() ? maxKey : thresholds.at(bucket), bucket == thresholds.size() };
+}
 
 QString KeyRanges::bucketExpression(int parameter, const QString &alias) const
 {
     const QString column = (alias.isEmpty() ? QString() : alias + u'.') + sql::quoteIdent(this->column.name);
+    if (even()) {
+        // In the column's own type when the difference fits it: a cast is one more call per row.
+        const bool fits = this->column.typeName == "int8"_L1
+            || (last - origin <= std::numeric_limits<qint32>::max() && origin >= std::numeric_limits<qint32>::min()
+                && origin <= std::numeric_limits<qint32>::max());
+        return u"((%1%2 - (%3)) / %4)"_s.arg(column, fits ? QString() : u"::int8"_s).arg(origin).arg(step);
+    }
     return u"width_bucket(%1, $%2::%3)"_s.arg(column).arg(parameter).arg(arrayType());
+}
+
+bool KeyRangePartitioner::isInteger(const Column &column)
+{
+    return column.typeName == "int2"_L1 || column.typeName == "int4"_L1 || column.typeName == "int8"_L1;
+}
+
+std::optional<KeyRanges> KeyRangePartitioner::even(
+    const Column &keyColumn, const KeyBounds &backup, const KeyBounds &live)
+{
+    if (!isInteger(keyColumn))
+        return std::nullopt;
+    KeyRanges ranges;
+    ranges.column = keyColumn;
+    bool any = false;
+    for (const KeyBounds *side : { &backup, &live }) {
+        if (!side->minKey || !side->maxKey)
+            continue;
+        const qint64 low = side->minKey->toLongLong(), high = side->maxKey->toLongLong();
+        ranges.origin = any ? std::min(ranges.origin, low) : low;
+        ranges.last = any ? std::max(ranges.last, high) : high;
+        any = true;
+    }
+    qint64 width = 0;
+    // The server computes key - origin in bigint: the keys must not span more than it holds.
+    if (!any || __builtin_sub_overflow(ranges.last, ranges.origin, &width))
+        return std::nullopt;
+    const double rows = std::max(backup.reltuples, live.reltuples);
+    const double buckets = std::min(kMaxFixedBuckets, std::floor(rows / kRowsPerBucket));
+    if (buckets < 2)
+        return std::nullopt; // one range for the whole table: the thresholds' way needs no sample either
+    ranges.step = std::max<qint64>(1, qint64(std::ceil((double(width) + 1) / buckets)));
+    // Without a histogram nothing says the keys are spread evenly.
+    bool judged = false;
+    for (const KeyBounds *side : { &backup, &live }) {
+        const std::vector<qint64> bounds = integerBounds(side->histogram);
+        if (bounds.size() < 3 || side->reltuples <= 0)
+            continue;
+        if (densestRange(bounds, side->reltuples, ranges.step) > kMaxDensityRatio * kRowsPerBucket)
+            return std::nullopt;
+        judged = true;
+    }
+    if (!judged)
+        return std::nullopt;
+    return ranges;
 }
 
 bool KeyRangePartitioner::isFixedWidth(const Column &column)
@@ -34,11 +145,12 @@ bool KeyRangePartitioner::isFixedWidth(const Column &column)
 }
 
 KeyRanges KeyRangePartitioner::partition(
-    DiffSide &side, const Table &table, const Column &keyColumn, qint64 pages, double reltuples, int serverVersionNum)
+    DiffSide &side, const Table &table, const Column &keyColumn, const KeyBounds &bounds, int serverVersionNum)
 {
     KeyRanges ranges;
     ranges.column = keyColumn;
-    const double rows = reltuples > 0 ? reltuples : double(std::max<qint64>(pages, 1)) * kGuessRowsPerPage;
+    const double rows
+        = bounds.reltuples > 0 ? bounds.reltuples : double(std::max<qint64>(bounds.pages, 1)) * kGuessRowsPerPage;
     const double maxBuckets = isFixedWidth(keyColumn) ? kMaxFixedBuckets : kMaxVariableBuckets;
     const double buckets = std::min(maxBuckets, std::floor(rows / kRowsPerBucket));
     if (buckets < 2)
