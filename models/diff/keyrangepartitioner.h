@@ -26,7 +26,8 @@ struct KeyBounds
 /// that bucket 0 holds keys below t1, bucket i keys in [ti, ti+1) and bucket M keys from tM up
 /// (PostgreSQL's width_bucket() assigns rows to them in the column's own type and collation), or,
 /// for integer keys spread evenly, ranges of `step` keys from `origin` on: bucket i holds keys in
-/// [origin + i·step, origin + (i+1)·step), computed by one subtraction and one division a row.
+/// [origin + i·step, origin + (i+1)·step), computed by one subtraction and one division a row, up
+/// to `split`; past it (the keys LIVE wrote after the backup) ranges of `tailStep` keys follow.
 struct KeyRanges
 {
     Column column; ///< the leading key column
@@ -34,8 +35,11 @@ struct KeyRanges
     qint64 origin = 0; ///< even ranges: the smallest key on either side
     qint64 step = 0; ///< even ranges: keys per range; 0 when the ranges are thresholds
     qint64 last = 0; ///< even ranges: the largest key on either side
+    qint64 split = 0; ///< even ranges: the last key of the ranges of `step` keys (`last` without a tail)
+    qint64 tailStep = 0; ///< even ranges: keys per range past `split`, 0 when there is no tail
 
     bool even() const { return step > 0; }
+    int headBuckets() const; ///< even ranges: the ranges of `step` keys, up to `split`
     int bucketCount() const;
     QString arrayType() const { return column.type + QStringLiteral("[]"); }
     /// The bucket of a row, over the column unqualified or prefixed by `alias.`; thresholds are
