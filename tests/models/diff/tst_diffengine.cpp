@@ -77,9 +77,10 @@ private Q_SLOTS:
                               "DELETE FROM k WHERE id = 40000; UPDATE k SET v = 0 WHERE id = 1")
             << QSet<QString> { QStringLiteral("40000") } << appended << QSet<QString> { QStringLiteral("1") };
         QTest::newRow("int4 over its whole range")
-            << QStringLiteral("CREATE TABLE k (id int PRIMARY KEY, v int);"
-                              "INSERT INTO k SELECT -2147483648 + g * 107374, g FROM generate_series(0, 40000) g;"
-                              "ANALYZE k")
+            << QStringLiteral(
+                   "CREATE TABLE k (id int PRIMARY KEY, v int);"
+                   "INSERT INTO k SELECT -2147483648 + g::bigint * 107374, g FROM generate_series(0, 40000) g;"
+                   "ANALYZE k")
             << QStringLiteral("INSERT INTO k VALUES (2147483647, 1); DELETE FROM k WHERE id = -2147483648;"
                               "UPDATE k SET v = 0 WHERE v = 40000")
             << QSet<QString> { QStringLiteral("-2147483648") } << QSet<QString> { QStringLiteral("2147483647") }
@@ -92,10 +93,11 @@ private Q_SLOTS:
             << QSet<QString> { QStringLiteral("-32768") } << QSet<QString> { QStringLiteral("0") }
             << QSet<QString> { QStringLiteral("32767") };
         QTest::newRow("bigint with a dense cluster of keys")
-            << QStringLiteral("CREATE TABLE k (id bigint PRIMARY KEY, v int);"
-                              "INSERT INTO k SELECT g, g FROM generate_series(1, 20000) g;"
-                              "INSERT INTO k SELECT 1000000000000 + g * 1000000, g FROM generate_series(1, 20000) g;"
-                              "ANALYZE k")
+            << QStringLiteral(
+                   "CREATE TABLE k (id bigint PRIMARY KEY, v int);"
+                   "INSERT INTO k SELECT g, g FROM generate_series(1, 20000) g;"
+                   "INSERT INTO k SELECT 1000000000000 + g::bigint * 1000000, g FROM generate_series(1, 20000) g;"
+                   "ANALYZE k")
             << QStringLiteral("DELETE FROM k WHERE id = 7; UPDATE k SET v = -1 WHERE id = 1000000000000 + 7 * 1000000;"
                               "INSERT INTO k VALUES (500000000000, 1)")
             << QSet<QString> { QStringLiteral("7") } << QSet<QString> { QStringLiteral("500000000000") }
