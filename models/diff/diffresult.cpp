@@ -7,27 +7,6 @@
 
 namespace salvage {
 
-QString DiffRow::statusName(Status status)
-{
-    switch (status) {
-    case Status::OnlyInBackup:
-        return QStringLiteral("only_in_backup");
-    case Status::OnlyInLive:
-        return QStringLiteral("only_in_live");
-    case Status::Changed:
-        break;
-    }
-    return QStringLiteral("changed");
-}
-
-qint64 TableDiff::movedRows() const
-{
-    qint64 total = 0;
-    for (const DiffMove &move : moves)
-        total += move.rows;
-    return total;
-}
-
 bool DiffResult::hasDifferences() const
 {
     return std::any_of(tables.cbegin(), tables.cend(), [](const TableDiff &table) { return !table.identical(); });

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "diff/diffresult.h"
+#include "diff/diffmove.h"
 
 namespace salvage {
 

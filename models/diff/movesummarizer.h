@@ -1,7 +1,8 @@
 #pragma once
 
 #include "db/schema.h"
-#include "diff/diffresult.h"
+#include "diff/diffmove.h"
+#include "diff/diffrow.h"
 
 namespace salvage {
 

@@ -1,6 +1,6 @@
 #include "diff/parentorigin.h"
 
-#include "diff/rowfetcher.h"
+#include "diff/joinedkey.h"
 
 #include <QHash>
 #include <QSet>
@@ -37,7 +37,7 @@ void apply(QList<TableDiff> &tables)
             continue;
         for (const DiffRow &row : table.rows) {
             if (row.status == DiffRow::Status::OnlyInLive && row.origin == DiffRow::Origin::NewSinceBackup)
-                fresh[table.table].insert(RowFetcher::joinKey(row.key));
+                fresh[table.table].insert(JoinedKey::join(row.key));
         }
     }
     // Each pass dates one more level of descendants; a pass that dates nothing ends it.
@@ -54,13 +54,13 @@ void apply(QList<TableDiff> &tables)
                     if (!parent || parentRows == fresh.cend())
                         continue;
                     const QStringList key = parentKey(table, row, reference, parent->keyColumns);
-                    if (key.isEmpty() || !parentRows->contains(RowFetcher::joinKey(key)))
+                    if (key.isEmpty() || !parentRows->contains(JoinedKey::join(key)))
                         continue;
                     row.origin = DiffRow::Origin::NewSinceBackup;
                     row.originFromParent = true;
                     table.newSinceBackup += row.multiplicity;
                     if (table.hasPrimaryKey())
-                        fresh[table.table].insert(RowFetcher::joinKey(row.key));
+                        fresh[table.table].insert(JoinedKey::join(row.key));
                     dated = true;
                     break;
                 }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "diff/diffresult.h"
+#include "diff/tablediff.h"
 
 namespace salvage {
 

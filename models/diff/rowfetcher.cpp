@@ -3,6 +3,7 @@
 #include "db/arrayliteral.h"
 #include "db/pqxxcompat.h"
 #include "db/sqlident.h"
+#include "diff/joinedkey.h"
 #include "diff/sidepair.h"
 
 using namespace Qt::StringLiterals;
@@ -16,26 +17,6 @@ RowFetcher::RowFetcher(const Table &table, QStringList columns, QString timeExpr
 {
 }
 
-QString RowFetcher::joinKey(const QStringList &key)
-{
-    QString joined;
-    for (const QString &part : key)
-        joined += QString::number(part.size()) + u':' + part;
-    return joined;
-}
-
-QStringList RowFetcher::splitKey(const QString &joined)
-{
-    QStringList key;
-    for (qsizetype at = 0; at < joined.size();) {
-        const qsizetype colon = joined.indexOf(u':', at);
-        const qsizetype length = QStringView(joined).sliced(at, colon - at).toLongLong();
-        key << joined.sliced(colon + 1, length);
-        at = colon + 1 + length;
-    }
-    return key;
-}
-
 QString RowFetcher::textColumns(const QStringList &columns, const QString &alias)
 {
     QStringList parts;
@@ -46,11 +27,10 @@ QString RowFetcher::textColumns(const QStringList &columns, const QString &alias
 
 QHash<QString, RowFetcher::Row> RowFetcher::fetch(DiffSide &side, const QList<QStringList> &keys) const
 {
-    QHash<QString, Row> rows;
     if (keys.isEmpty())
-        return rows;
+        return {};
     const QStringList &keyColumns = m_table.primaryKey;
-    QStringList unnestArgs, aliases, conditions, keyOutputs;
+    QStringList unnestArgs, aliases, conditions;
     std::vector<std::string> parameters;
     for (int i = 0; i < keyColumns.size(); ++i) {
         const Column *column = m_table.column(keyColumns.at(i));
@@ -62,15 +42,38 @@ QHash<QString, RowFetcher::Row> RowFetcher::fetch(DiffSide &side, const QList<QS
         unnestArgs << u"$%1::text[]"_s.arg(i + 1);
         aliases << u"salvage_k%1"_s.arg(i);
         conditions << u"s.%1 = u.salvage_k%2::%3"_s.arg(sql::quoteIdent(column->name)).arg(i).arg(column->type);
-        keyOutputs << u"s.%1::text"_s.arg(sql::quoteIdent(column->name));
     }
-    const QString time = m_timeExpression.isEmpty() ? u"NULL::float8"_s : m_timeExpression;
+    const QString query = u"SELECT %1 FROM %2 AS s JOIN unnest(%3) AS u(%4) ON %5"_s.arg(
+        selectList(), m_table.sqlName(), unnestArgs.join(u", "_s), aliases.join(u", "_s), conditions.join(u" AND "_s));
+    return read(pqxxcompat::execParamList(side.txn(), query.toStdString(), parameters));
+}
+
+QHash<QString, RowFetcher::Row> RowFetcher::fetchRanges(DiffSide &side, const Column &rangeColumn,
+    const QStringList &lows, const QStringList &highs, const QList<bool> &closed) const
+{
+    if (lows.isEmpty())
+        return {};
+    const QString key = sql::quoteIdent(rangeColumn.name);
+    // OFFSET 0 keeps one index range scan per range (as TableComparator's key hashes do).
     const QString query
-        = u"SELECT %1, %2, %3 FROM %4 AS s "
-          u"JOIN unnest(%5) AS u(%6) ON %7"_s.arg(keyOutputs.join(u", "_s), textColumns(m_columns, u"s"_s), time,
-              m_table.sqlName(), unnestArgs.join(u", "_s), aliases.join(u", "_s), conditions.join(u" AND "_s));
-    const pqxx::result result = pqxxcompat::execParamList(side.txn(), query.toStdString(), parameters);
-    const int keyCount = int(keyColumns.size());
+        = u"SELECT %1 FROM unnest($1::%2[], $2::%2[], $3::bool[]) AS r(salvage_lo, salvage_hi, salvage_closed) "
+          u"CROSS JOIN LATERAL (SELECT * FROM %3 AS t WHERE t.%4 >= r.salvage_lo AND t.%4 <= r.salvage_hi "
+          u"AND (t.%4 < r.salvage_hi OR r.salvage_closed) OFFSET 0) AS s"_s.arg(
+              selectList(), rangeColumn.type, m_table.sqlName(), key);
+    return read(pqxxcompat::execParamList(side.txn(), query.toStdString(),
+        { arrayLiteral(lows).toStdString(), arrayLiteral(highs).toStdString(), arrayLiteral(closed).toStdString() }));
+}
+
+QString RowFetcher::selectList() const
+{
+    const QString time = m_timeExpression.isEmpty() ? u"NULL::float8"_s : m_timeExpression;
+    return u"%1, %2, %3"_s.arg(textColumns(m_table.primaryKey, u"s"_s), textColumns(m_columns, u"s"_s), time);
+}
+
+QHash<QString, RowFetcher::Row> RowFetcher::read(const pqxx::result &result) const
+{
+    QHash<QString, Row> rows;
+    const int keyCount = int(m_table.primaryKey.size());
     const int columnCount = int(m_columns.size());
     rows.reserve(int(result.size()));
     for (const auto &row : result) {
@@ -81,7 +84,7 @@ QHash<QString, RowFetcher::Row> RowFetcher::fetch(DiffSide &side, const QList<QS
         const auto &timeField = row[keyCount + columnCount];
         if (!timeField.is_null())
             fetched.time = timeField.as<double>();
-        rows.insert(joinKey(key), std::move(fetched));
+        rows.insert(JoinedKey::join(key), std::move(fetched));
     }
     return rows;
 }

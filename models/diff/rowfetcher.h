@@ -1,12 +1,14 @@
 #pragma once
 
 #include "db/schema.h"
-#include "diff/diffresult.h"
+#include "diff/diffvalue.h"
 
 #include <QHash>
 #include <QList>
 #include <QStringList>
 #include <optional>
+
+#include <pqxx/result>
 
 namespace salvage {
 
@@ -25,13 +27,14 @@ public:
 
     RowFetcher(const Table &table, QStringList columns, QString timeExpression);
 
-    /// The rows of `keys` that exist on `side`, by joinKey(key).
+    /// The rows of `keys` that exist on `side`, by JoinedKey::join(key).
     QHash<QString, Row> fetch(DiffSide &side, const QList<QStringList> &keys) const;
+    /// Every row on `side` whose `rangeColumn` (the leading key column) lies in one of the ranges
+    /// [lows[i], highs[i]] (highs[i] itself only when closed[i]), by JoinedKey::join(key): ranges
+    /// that only this side has rows in are read whole, with no key hashes read first.
+    QHash<QString, Row> fetchRanges(DiffSide &side, const Column &rangeColumn, const QStringList &lows,
+        const QStringList &highs, const QList<bool> &closed) const;
 
-    /// An unambiguous map key for a list of key values.
-    static QString joinKey(const QStringList &key);
-    /// The key values joinKey() was made from.
-    static QStringList splitKey(const QString &joined);
     /// `s."a"::text, s."b"::text` for the given columns.
     static QString textColumns(const QStringList &columns, const QString &alias);
     /// Reads `count` text columns from `row` starting at `first`.
@@ -45,6 +48,9 @@ public:
     }
 
 private:
+    QString selectList() const; ///< key columns, compared columns, time: all as `read` expects
+    QHash<QString, Row> read(const pqxx::result &result) const;
+
     const Table &m_table;
     QStringList m_columns;
     QString m_timeExpression;

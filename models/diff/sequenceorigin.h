@@ -1,7 +1,7 @@
 #pragma once
 
 #include "db/schema.h"
-#include "diff/diffresult.h"
+#include "diff/tablediff.h"
 
 namespace salvage {
 

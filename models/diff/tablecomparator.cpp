@@ -5,6 +5,7 @@
 #include "db/pqxxcompat.h"
 #include "db/sqlident.h"
 #include "diff/bucketsums.h"
+#include "diff/joinedkey.h"
 #include "diff/movesummarizer.h"
 #include "diff/phaseclock.h"
 #include "diff/rowfetcher.h"
@@ -72,25 +73,29 @@ QList<Column> TableComparator::commonColumns(const Table &backup, const Table &l
     return common;
 }
 
-TableComparator::SideInfo TableComparator::readInfo(DiffSide &side, const Column &keyColumn) const
+KeyBounds TableComparator::readInfo(DiffSide &side, const Column &keyColumn) const
 {
     // ORDER BY … LIMIT 1 rather than min()/max(): uuid and other key types have no min(). The
     // ORDER BY is qualified so that it sorts by the key, not by the text output column of that name.
     const QString key = sql::quoteIdent(keyColumn.name);
-    const QString query
-        = u"SELECT (SELECT t.%1::text FROM %2 AS t ORDER BY t.%1 LIMIT 1), "
-          u"(SELECT t.%1::text FROM %2 AS t ORDER BY t.%1 DESC LIMIT 1), "
-          u"pg_relation_size($1::regclass) / current_setting('block_size')::bigint, "
-          u"(SELECT reltuples::float8 FROM pg_class WHERE oid = $1::regclass)"_s.arg(key, m_backup.sqlName());
+    const QString query = u"SELECT (SELECT t.%1::text FROM %2 AS t ORDER BY t.%1 LIMIT 1), "
+                          u"(SELECT t.%1::text FROM %2 AS t ORDER BY t.%1 DESC LIMIT 1), "
+                          u"pg_relation_size($1::regclass) / current_setting('block_size')::bigint, "
+                          u"(SELECT reltuples::float8 FROM pg_class WHERE oid = $1::regclass), "
+                          u"(SELECT histogram_bounds::text FROM pg_stats WHERE schemaname = $2 AND tablename = $3 "
+                          u"AND attname = $4 AND NOT inherited)"_s.arg(key, m_backup.sqlName());
     const pqxx::row row
-        = pqxxcompat::execParamsOneRow(side.txn(), query.toStdString(), m_backup.sqlName().toStdString());
-    SideInfo info;
+        = pqxxcompat::execParamsOneRow(side.txn(), query.toStdString(), m_backup.sqlName().toStdString(),
+            m_backup.schema.toStdString(), m_backup.name.toStdString(), keyColumn.name.toStdString());
+    KeyBounds info;
     if (!row[0].is_null())
         info.minKey = QString::fromUtf8(row[0].c_str());
     if (!row[1].is_null())
         info.maxKey = QString::fromUtf8(row[1].c_str());
     info.pages = row[2].as<qint64>();
     info.reltuples = row[3].is_null() ? -1 : row[3].as<double>();
+    if (!row[4].is_null())
+        info.histogram = QString::fromUtf8(row[4].c_str());
     return info;
 }
 
@@ -106,21 +111,26 @@ TableDiff TableComparator::compare()
     const Column keyColumn = *m_backup.column(m_backup.primaryKey.first());
     PhaseClock clock(m_diff.table);
 
-    SideInfo info[2];
+    KeyBounds info[2];
     m_sides.both([&](DiffSide &side) { info[side.which] = readInfo(side, keyColumn); });
     clock.lap("bounds");
     if (info[DiffSide::Backup].maxKey)
         m_classifier.observeBackupMaxKey(*info[DiffSide::Backup].maxKey);
 
-    // Ranges come from one side's sample and are applied to both.
-    const DiffSide::Which sampled = info[DiffSide::Backup].minKey ? DiffSide::Backup : DiffSide::Live;
-    m_sides.one(sampled, [&](DiffSide &side) {
-        m_ranges = KeyRangePartitioner::partition(
-            side, m_backup, keyColumn, info[sampled].pages, info[sampled].reltuples, m_serverVersionNum);
-    });
-    clock.lap(qPrintable(u"sample (%1 ranges)"_s.arg(m_ranges.bucketCount())));
+    // Even ranges from both sides' bounds where the key allows, else thresholds from one side's
+    // sample, applied to both.
+    if (const auto even = KeyRangePartitioner::even(keyColumn, info[DiffSide::Backup], info[DiffSide::Live])) {
+        m_ranges = *even;
+        clock.lap(qPrintable(u"even ranges (%1 of %2 keys)"_s.arg(m_ranges.bucketCount()).arg(m_ranges.step)));
+    } else {
+        const DiffSide::Which sampled = info[DiffSide::Backup].minKey ? DiffSide::Backup : DiffSide::Live;
+        m_sides.one(sampled, [&](DiffSide &side) {
+            m_ranges = KeyRangePartitioner::partition(side, m_backup, keyColumn, info[sampled], m_serverVersionNum);
+        });
+        clock.lap(qPrintable(u"sample (%1 ranges)"_s.arg(m_ranges.bucketCount())));
+    }
 
-    const QString thresholds = arrayLiteral(m_ranges.thresholds);
+    const std::optional<QString> thresholds = m_ranges.thresholdsParameter();
     QElapsedTimer firstPass;
     firstPass.start();
     BucketSums sums[2];
@@ -136,13 +146,24 @@ TableDiff TableComparator::compare()
     if (m_classifier.keyCarriesTime() && info[DiffSide::Backup].maxKey)
         m_backupNewest = m_classifier.keyTime(*info[DiffSide::Backup].maxKey);
 
-    const QList<int> mismatching = BucketSums::mismatches(sums[DiffSide::Backup], sums[DiffSide::Live]);
+    // Ranges with rows on one side only (keys written after the backup beyond its largest, a range
+    // the incident emptied) hold nothing but differing rows: they are read whole, once, rather than
+    // their key hashes first and then their rows by key.
+    QList<int> pending, oneSided[2];
     qint64 mismatchingRows = 0;
-    for (int bucket : mismatching) {
-        const qint64 rows = std::max(sums[0].rowsIn(bucket), sums[1].rowsIn(bucket));
-        m_bucketRows.insert(bucket, rows);
-        mismatchingRows += rows;
+    for (int bucket : BucketSums::mismatches(sums[DiffSide::Backup], sums[DiffSide::Live])) {
+        const qint64 backupRows = sums[DiffSide::Backup].rowsIn(bucket), liveRows = sums[DiffSide::Live].rowsIn(bucket);
+        m_bucketRows.insert(bucket, std::max(backupRows, liveRows));
+        if (backupRows == 0 || liveRows == 0) {
+            oneSided[backupRows == 0 ? DiffSide::Live : DiffSide::Backup] << bucket;
+            continue;
+        }
+        pending << bucket;
+        mismatchingRows += std::max(backupRows, liveRows);
     }
+    readOneSided(oneSided, info);
+    clock.lap(qPrintable(
+        u"rows of %1 one-sided ranges"_s.arg(oneSided[DiffSide::Backup].size() + oneSided[DiffSide::Live].size())));
     // Mismatching ranges are read through the key index while that is on course to cost less than
     // one more sequential pass. Which one is cheaper depends on whether a range's rows lie together
     // in the heap (then a range costs about one page) or apart (a random page per row), and that
@@ -153,13 +174,13 @@ TableDiff TableComparator::compare()
     m_useRanges = forcedPath.isEmpty()
         ? mismatchingRows * kRangeScanShare < std::max(m_diff.backupRows, m_diff.liveRows)
         : forcedPath == "index";
-    QList<int> pending = mismatching;
     qsizetype rangesRead = 0;
     double rangesNs = 0;
     while (!pending.isEmpty()) {
         m_control.throwIfCancelled();
-        const QList<int> buckets = m_useRanges ? nextBatch(pending, rangesRead == 0 ? kProbeBuckets : kLeafBatchBuckets)
-                                               : std::exchange(pending, {});
+        const QList<int> buckets = m_useRanges
+            ? nextBatch(pending, rangesRead == 0 ? kProbeBuckets : kLeafBatchBuckets, kLeafBatchRows)
+            : std::exchange(pending, {});
         // Keys and row hashes of the mismatching ranges only; the rest of the table is not hashed again.
         Leaves leaves[2];
         QElapsedTimer batch;
@@ -180,11 +201,11 @@ TableDiff TableComparator::compare()
     return m_diff;
 }
 
-QList<int> TableComparator::nextBatch(QList<int> &pending, int maxBuckets) const
+QList<int> TableComparator::nextBatch(QList<int> &pending, int maxBuckets, qint64 maxRows) const
 {
     QList<int> batch;
     qint64 rows = 0;
-    while (!pending.isEmpty() && batch.size() < maxBuckets && (batch.isEmpty() || rows < kLeafBatchRows)) {
+    while (!pending.isEmpty() && batch.size() < maxBuckets && (batch.isEmpty() || rows < maxRows)) {
         rows += m_bucketRows.value(pending.first());
         batch << pending.takeFirst();
     }
@@ -192,7 +213,7 @@ QList<int> TableComparator::nextBatch(QList<int> &pending, int maxBuckets) const
 }
 
 TableComparator::Leaves TableComparator::fetchLeaves(
-    DiffSide &side, const SideInfo &info, const QList<int> &buckets) const
+    DiffSide &side, const KeyBounds &info, const QList<int> &buckets) const
 {
     Leaves leaves;
     leaves.keyCount = int(m_backup.primaryKey.size());
@@ -204,16 +225,15 @@ TableComparator::Leaves TableComparator::fetchLeaves(
     std::vector<std::string> parameters;
     QString source;
     if (m_useRanges) {
-        // Bucket i spans [t(i), t(i+1)); the outer ones end at this side's own smallest and largest
-        // key, so every range is bounded and the key index can serve it. The thresholds array is
-        // not sent again: parsing a hundred thousand of them costs more than reading a few ranges.
+        // Each range's ends travel, not the thresholds array: parsing a hundred thousand of them
+        // costs more than reading a few ranges.
         QStringList lows, highs;
         QList<bool> closed;
-        const QStringList &t = m_ranges.thresholds;
         for (int bucket : buckets) {
-            lows << (bucket == 0 ? *info.minKey : t.at(bucket - 1));
-            highs << (bucket == t.size() ? *info.maxKey : t.at(bucket));
-            closed << (bucket == t.size());
+            const KeyRanges::Span span = m_ranges.span(bucket, *info.minKey, *info.maxKey);
+            lows << span.low;
+            highs << span.high;
+            closed << span.closed;
         }
         parameters.push_back(arrayLiteral(lows).toStdString());
         parameters.push_back(arrayLiteral(highs).toStdString());
@@ -231,10 +251,13 @@ TableComparator::Leaves TableComparator::fetchLeaves(
         QList<bool> wanted(m_ranges.bucketCount(), false);
         for (int bucket : buckets)
             wanted[bucket] = true;
-        parameters.push_back(arrayLiteral(m_ranges.thresholds).toStdString());
+        if (const auto thresholds = m_ranges.thresholdsParameter())
+            parameters.push_back(thresholds->toStdString());
         parameters.push_back(arrayLiteral(wanted).toStdString());
-        source = u"(SELECT %1, %2 AS salvage_h FROM %3 WHERE ($2::bool[])[%4 + 1]) AS x"_s.arg(
-            keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName(), m_ranges.bucketExpression(1));
+        source = u"(SELECT %1, %2 AS salvage_h FROM %3 WHERE ($%4::bool[])[%5 + 1]) AS x"_s
+                     .arg(keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName())
+                     .arg(parameters.size())
+                     .arg(m_ranges.bucketExpression(1));
     }
     const QString query
         = u"SELECT %1, x.salvage_h FROM %2"_s.arg(RowFetcher::textColumns(m_backup.primaryKey, u"x"_s), source);
@@ -297,9 +320,9 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
     // The fetched rows are told apart by these few keys only.
     QSet<QString> onlyInBackup, onlyInLive;
     for (const QStringList &key : std::as_const(onlyBackup))
-        onlyInBackup.insert(RowFetcher::joinKey(key));
+        onlyInBackup.insert(JoinedKey::join(key));
     for (const QStringList &key : std::as_const(onlyLive))
-        onlyInLive.insert(RowFetcher::joinKey(key));
+        onlyInLive.insert(JoinedKey::join(key));
     differing[DiffSide::Live] = differing[DiffSide::Backup] + onlyLive;
     differing[DiffSide::Backup] += onlyBackup;
     const RowFetcher fetcher(m_backup, m_diff.columns, m_classifier.timeExpression());
@@ -309,43 +332,88 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
             rows[side.which] = fetcher.fetch(side, differing[side.which].mid(start, kRowBatch));
         });
         for (auto it = rows[DiffSide::Backup].cbegin(); it != rows[DiffSide::Backup].cend(); ++it) {
-            DiffRow row;
-            row.key = RowFetcher::splitKey(it.key());
-            row.backupValues = it->values;
-            if (onlyInBackup.contains(it.key())) {
-                row.status = DiffRow::Status::OnlyInBackup;
-                ++m_diff.onlyInBackup;
-            } else {
-                row.liveValues = rows[DiffSide::Live].value(it.key()).values;
-                for (int i = 0; i < m_diff.columns.size() && i < row.liveValues.size(); ++i) {
-                    if (row.backupValues.at(i) != row.liveValues.at(i))
-                        row.changedColumns << m_diff.columns.at(i);
-                }
-                if (row.changedColumns.isEmpty())
-                    continue; // equal text, a hash of equal values that differ in form only
-                ++m_diff.changed;
-            }
-            m_diff.rows << row;
+            if (onlyInBackup.contains(it.key()))
+                addOnlyInBackup(it.key(), *it);
+            else
+                addChanged(it.key(), *it, rows[DiffSide::Live].value(it.key()));
         }
         for (auto it = rows[DiffSide::Live].cbegin(); it != rows[DiffSide::Live].cend(); ++it) {
-            if (!onlyInLive.contains(it.key()))
-                continue;
-            DiffRow row;
-            row.status = DiffRow::Status::OnlyInLive;
-            row.key = RowFetcher::splitKey(it.key());
-            row.liveValues = it->values;
-            row.origin = DiffRow::Origin::Unexplained;
-            if (m_classifier.keyCarriesTime())
-                row.liveTime = m_classifier.keyTime(row.key.first());
-            else if (m_classifier.creationColumn())
-                row.liveTime = it->time;
-            else if (m_classifier.keyBeyondBackup(row.key.first()))
-                row.origin = DiffRow::Origin::NewSinceBackup;
-            ++m_diff.onlyInLive;
-            m_diff.rows << row;
+            if (onlyInLive.contains(it.key()))
+                addOnlyInLive(it.key(), *it);
         }
         m_control.throwIfCancelled();
     }
+}
+
+void TableComparator::readOneSided(const QList<int> (&buckets)[2], const KeyBounds (&info)[2])
+{
+    const RowFetcher fetcher(m_backup, m_diff.columns, m_classifier.timeExpression());
+    QList<int> pending[2] = { buckets[0], buckets[1] };
+    while (!pending[DiffSide::Backup].isEmpty() || !pending[DiffSide::Live].isEmpty()) {
+        m_control.throwIfCancelled();
+        QList<int> batch[2];
+        for (QList<int> &side : pending)
+            batch[&side - pending] = nextBatch(side, kLeafBatchBuckets, kRowBatch);
+        QHash<QString, RowFetcher::Row> rows[2];
+        m_sides.both([&](DiffSide &side) {
+            QStringList lows, highs;
+            QList<bool> closed;
+            for (int bucket : std::as_const(batch[side.which])) {
+                const KeyRanges::Span span = m_ranges.span(bucket, *info[side.which].minKey, *info[side.which].maxKey);
+                lows << span.low;
+                highs << span.high;
+                closed << span.closed;
+            }
+            rows[side.which] = fetcher.fetchRanges(side, m_ranges.column, lows, highs, closed);
+        });
+        for (auto it = rows[DiffSide::Backup].cbegin(); it != rows[DiffSide::Backup].cend(); ++it)
+            addOnlyInBackup(it.key(), *it);
+        for (auto it = rows[DiffSide::Live].cbegin(); it != rows[DiffSide::Live].cend(); ++it)
+            addOnlyInLive(it.key(), *it);
+    }
+}
+
+void TableComparator::addOnlyInBackup(const QString &key, const RowFetcher::Row &fetched)
+{
+    DiffRow row;
+    row.status = DiffRow::Status::OnlyInBackup;
+    row.key = JoinedKey::split(key);
+    row.backupValues = fetched.values;
+    ++m_diff.onlyInBackup;
+    m_diff.rows << row;
+}
+
+void TableComparator::addChanged(const QString &key, const RowFetcher::Row &backup, const RowFetcher::Row &live)
+{
+    DiffRow row;
+    row.key = JoinedKey::split(key);
+    row.backupValues = backup.values;
+    row.liveValues = live.values;
+    for (int i = 0; i < m_diff.columns.size() && i < row.liveValues.size(); ++i) {
+        if (row.backupValues.at(i) != row.liveValues.at(i))
+            row.changedColumns << m_diff.columns.at(i);
+    }
+    if (row.changedColumns.isEmpty())
+        return; // equal text, a hash of equal values that differ in form only
+    ++m_diff.changed;
+    m_diff.rows << row;
+}
+
+void TableComparator::addOnlyInLive(const QString &key, const RowFetcher::Row &fetched)
+{
+    DiffRow row;
+    row.status = DiffRow::Status::OnlyInLive;
+    row.key = JoinedKey::split(key);
+    row.liveValues = fetched.values;
+    row.origin = DiffRow::Origin::Unexplained;
+    if (m_classifier.keyCarriesTime())
+        row.liveTime = m_classifier.keyTime(row.key.first());
+    else if (m_classifier.creationColumn())
+        row.liveTime = fetched.time;
+    else if (m_classifier.keyBeyondBackup(row.key.first()))
+        row.origin = DiffRow::Origin::NewSinceBackup;
+    ++m_diff.onlyInLive;
+    m_diff.rows << row;
 }
 
 } // namespace salvage

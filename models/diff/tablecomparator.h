@@ -2,9 +2,10 @@
 
 #include "db/schema.h"
 #include "diff/bucketsums.h"
-#include "diff/diffresult.h"
 #include "diff/keyrangepartitioner.h"
 #include "diff/rowclassifier.h"
+#include "diff/rowfetcher.h"
+#include "diff/tablediff.h"
 
 #include <optional>
 #include <string_view>
@@ -35,13 +36,6 @@ public:
     static QList<Column> commonColumns(const Table &backup, const Table &live, TableDiff &diff);
 
 private:
-    struct SideInfo
-    {
-        std::optional<QString> minKey;
-        std::optional<QString> maxKey;
-        qint64 pages = 0;
-        double reltuples = -1;
-    };
     /// Key and row hash of every row of some ranges, as the server sent them, in key order (the
     /// fields' bytes): matched with the other side's by one merge, not by a map of strings.
     struct Leaves
@@ -56,11 +50,18 @@ private:
         QStringList key(int row) const;
     };
 
-    SideInfo readInfo(DiffSide &side, const Column &keyColumn) const;
+    KeyBounds readInfo(DiffSide &side, const Column &keyColumn) const;
     /// Key and row hash of every row in the given buckets.
-    Leaves fetchLeaves(DiffSide &side, const SideInfo &info, const QList<int> &buckets) const;
+    Leaves fetchLeaves(DiffSide &side, const KeyBounds &info, const QList<int> &buckets) const;
     void compareLeaves(const Leaves &backup, const Leaves &live);
-    QList<int> nextBatch(QList<int> &pending, int maxBuckets) const;
+    /// Takes buckets off the front of `pending` up to `maxBuckets` or about `maxRows` rows.
+    QList<int> nextBatch(QList<int> &pending, int maxBuckets, qint64 maxRows) const;
+    /// Every row of the ranges that hold rows on one side only (per side), read whole.
+    void readOneSided(const QList<int> (&buckets)[2], const KeyBounds (&info)[2]);
+    void addOnlyInBackup(const QString &key, const RowFetcher::Row &row);
+    void addOnlyInLive(const QString &key, const RowFetcher::Row &row);
+    /// Adds the row unless its values are equal as text (a hash of values that differ in form only).
+    void addChanged(const QString &key, const RowFetcher::Row &backup, const RowFetcher::Row &live);
 
     SidePair &m_sides;
     const Table &m_backup;

@@ -3,7 +3,9 @@
 //       files, then GNU diff on each pair;
 //   (b) floor: every table's rows hashed once per side, sequentially, with
 //       SELECT count(*), sum(hashtext(t::text)) FROM t.
-// Target: Salvage at or under the floor; aim 0.4x.
+// Target: Salvage at or under the floor; aim 0.4x. Each way prints the 1-minute load average
+// before and after it (the machine is shared: compare only figures of the same run), and the
+// process's peak RSS after Salvage's diff (the floor runs first and holds next to nothing).
 //
 //   diffbenchmark --live CONN --backup CONN
 //   diffbenchmark --demo-dir DIR [--scale N]     (builds or reuses salvage-cli demo's databases)
@@ -26,6 +28,7 @@
 #include <QTextStream>
 
 #include <libpq-fe.h>
+#include <sys/resource.h>
 
 using namespace salvage;
 using namespace Qt::StringLiterals;
@@ -36,6 +39,33 @@ QTextStream &out()
 {
     static QTextStream stream(stdout);
     return stream;
+}
+
+QString loadAverage()
+{
+    QFile file(u"/proc/loadavg"_s);
+    if (!file.open(QIODevice::ReadOnly))
+        return u"?"_s;
+    return QString::fromLatin1(file.readAll()).section(u' ', 0, 0);
+}
+
+double peakRssMb()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_maxrss) / 1024.0; // kilobytes on Linux
+}
+
+// Runs one way, printing the load average around it.
+template <typename Way> double timed(const char *name, Way way)
+{
+    const QString before = loadAverage();
+    const double seconds = way();
+    out() << u"  %1: %2 s, load %3 -> %4\n"_s.arg(QString::fromLatin1(name))
+                 .arg(seconds, 0, 'f', 2)
+                 .arg(before, loadAverage());
+    out().flush();
+    return seconds;
 }
 
 // Streams one COPY … TO STDOUT into `path`.
@@ -135,6 +165,7 @@ int main(int argc, char **argv)
     parser.addOption({ u"demo-dir"_s, u"use (or build) the demo in DIR"_s, u"DIR"_s });
     parser.addOption({ u"scale"_s, u"demo scale"_s, u"N"_s, u"60"_s });
     parser.addOption({ u"repeat"_s, u"runs of each way (best is kept)"_s, u"N"_s, u"1"_s });
+    parser.addOption({ u"no-manual"_s, u"skip the manual way (COPY + GNU diff)"_s });
     parser.process(app);
     try {
         QString live = parser.value(u"live"_s);
@@ -160,16 +191,19 @@ int main(int argc, char **argv)
         qint64 rows = 0;
         for (int i = 0; i < repeat; ++i) {
             // Interleaved so that cache warmth and machine load hit every way alike.
-            floor = std::min(floor, floorWay(backup, live, schema));
-            salvage = std::min(salvage, salvageWay(backup, live, &rows));
-            manual = std::min(manual, manualWay(backup, live, schema));
+            floor = std::min(floor, timed("floor", [&] { return floorWay(backup, live, schema); }));
+            salvage = std::min(salvage, timed("salvage", [&] { return salvageWay(backup, live, &rows); }));
+            out() << u"  peak RSS after salvage's diff: %1 MB\n"_s.arg(peakRssMb(), 0, 'f', 0);
+            if (!parser.isSet(u"no-manual"_s))
+                manual = std::min(manual, timed("manual", [&] { return manualWay(backup, live, schema); }));
         }
         out() << u"rows compared (both sides): %1\n"_s.arg(rows);
         out() << u"salvage diff        %1 s\n"_s.arg(salvage, 0, 'f', 2);
         out() << u"floor (hashtext)    %1 s   salvage/floor  = %2x (target <= 1.0x, aim 0.4x)\n"_s.arg(floor, 0, 'f', 2)
                      .arg(salvage / floor, 0, 'f', 2);
-        out() << u"manual (COPY+diff)  %1 s   salvage/manual = %2x\n"_s.arg(manual, 0, 'f', 2)
-                     .arg(salvage / manual, 0, 'f', 2);
+        if (!parser.isSet(u"no-manual"_s))
+            out() << u"manual (COPY+diff)  %1 s   salvage/manual = %2x\n"_s.arg(manual, 0, 'f', 2)
+                         .arg(salvage / manual, 0, 'f', 2);
         out().flush();
     } catch (const Error &error) {
         out() << "diffbenchmark: " << error.message() << '\n';

@@ -64,6 +64,44 @@ private Q_SLOTS:
             << QStringLiteral("INSERT INTO k VALUES (100000, 1), (2000000, 2); UPDATE k SET v = 0 WHERE id = 5")
             << QSet<QString> {} << QSet<QString> { QStringLiteral("100000"), QStringLiteral("2000000") }
             << QSet<QString> { QStringLiteral("5") };
+        // Even key ranges (integer keys, both sides' bounds): many new rows past the backup's
+        // largest key, int4 keys over the type's whole range (computed in bigint), negative
+        // smallints, and a dense cluster of keys (the ranges are sampled instead).
+        QSet<QString> appended;
+        for (int id = 40001; id <= 45000; ++id)
+            appended.insert(QString::number(id));
+        QTest::newRow("bigint, thousands of rows past the backup's largest key")
+            << QStringLiteral("CREATE TABLE k (id bigint PRIMARY KEY, v int);"
+                              "INSERT INTO k SELECT g, g FROM generate_series(1, 40000) g; ANALYZE k")
+            << QStringLiteral("INSERT INTO k SELECT g, g FROM generate_series(40001, 45000) g;"
+                              "DELETE FROM k WHERE id = 40000; UPDATE k SET v = 0 WHERE id = 1")
+            << QSet<QString> { QStringLiteral("40000") } << appended << QSet<QString> { QStringLiteral("1") };
+        QTest::newRow("int4 over its whole range")
+            << QStringLiteral(
+                   "CREATE TABLE k (id int PRIMARY KEY, v int);"
+                   "INSERT INTO k SELECT -2147483648 + g::bigint * 107374, g FROM generate_series(0, 40000) g;"
+                   "ANALYZE k")
+            << QStringLiteral("INSERT INTO k VALUES (2147483647, 1); DELETE FROM k WHERE id = -2147483648;"
+                              "UPDATE k SET v = 0 WHERE v = 40000")
+            << QSet<QString> { QStringLiteral("-2147483648") } << QSet<QString> { QStringLiteral("2147483647") }
+            << QSet<QString> { QStringLiteral("2147476352") };
+        QTest::newRow("negative smallint")
+            << QStringLiteral("CREATE TABLE k (id smallint PRIMARY KEY, v int);"
+                              "INSERT INTO k SELECT g, g FROM generate_series(-32768, 32767) g WHERE g <> 0; ANALYZE k")
+            << QStringLiteral("INSERT INTO k VALUES (0, 0); DELETE FROM k WHERE id = -32768;"
+                              "UPDATE k SET v = 0 WHERE id = 32767")
+            << QSet<QString> { QStringLiteral("-32768") } << QSet<QString> { QStringLiteral("0") }
+            << QSet<QString> { QStringLiteral("32767") };
+        QTest::newRow("bigint with a dense cluster of keys")
+            << QStringLiteral(
+                   "CREATE TABLE k (id bigint PRIMARY KEY, v int);"
+                   "INSERT INTO k SELECT g, g FROM generate_series(1, 20000) g;"
+                   "INSERT INTO k SELECT 1000000000000 + g::bigint * 1000000, g FROM generate_series(1, 20000) g;"
+                   "ANALYZE k")
+            << QStringLiteral("DELETE FROM k WHERE id = 7; UPDATE k SET v = -1 WHERE id = 1000000000000 + 7 * 1000000;"
+                              "INSERT INTO k VALUES (500000000000, 1)")
+            << QSet<QString> { QStringLiteral("7") } << QSet<QString> { QStringLiteral("500000000000") }
+            << QSet<QString> { QStringLiteral("1000007000000") };
         QTest::newRow("uuid") << QStringLiteral(
             "CREATE TABLE k (id uuid PRIMARY KEY, v int);"
             "INSERT INTO k SELECT md5(g::text)::uuid, g FROM generate_series(1, 5000) g; ANALYZE k")

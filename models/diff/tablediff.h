@@ -1,0 +1,51 @@
+#pragma once
+
+#include "diff/diffmove.h"
+#include "diff/diffrow.h"
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+namespace salvage {
+
+/// A foreign key of a compared table: `columns` of this table reference `refColumns` of `refTable`.
+struct DiffReference
+{
+    QStringList columns;
+    QString refTable; ///< "schema.table"
+    QStringList refColumns;
+};
+
+/// The comparison of one table.
+struct TableDiff
+{
+    QString table; ///< "schema.table"
+    /// The primary key, or the unique key that stands in for it (keyIndex); empty when the table
+    /// is compared as a multiset of whole rows.
+    QStringList keyColumns;
+    QString keyIndex; ///< the unique index keyColumns come from, empty for a primary key
+    QStringList columns; ///< the compared columns (present on both sides)
+    QString sqlName; ///< "schema"."table", quoted, for generated SQL
+    QStringList generatedColumns; ///< compared columns the server computes (left out of INSERTs)
+    bool identityAlways = false; ///< a column is GENERATED ALWAYS AS IDENTITY (INSERTs override it)
+    QStringList notes; ///< schema drift and other caveats, one sentence each
+    qint64 backupRows = 0;
+    qint64 liveRows = 0;
+    qint64 onlyInBackup = 0;
+    qint64 onlyInLive = 0;
+    qint64 changed = 0;
+    qint64 newSinceBackup = 0; ///< part of onlyInLive that the data dates after the backup
+    QList<DiffRow> rows; ///< the differing rows
+    QList<DiffMove> moves;
+    QList<DiffReference> references; ///< the backup's foreign keys of this table
+
+    bool hasPrimaryKey() const { return !keyColumns.isEmpty(); } ///< or a unique key standing in for one
+    bool identical() const { return onlyInBackup == 0 && onlyInLive == 0 && changed == 0; }
+    qint64 movedRows() const;
+};
+
+} // namespace salvage
+
+Q_DECLARE_METATYPE(salvage::TableDiff)
