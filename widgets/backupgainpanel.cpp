@@ -4,10 +4,9 @@
 #include "jobs/backgroundjob.h"
 #include "jobs/jobcontrol.h"
 
-#include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
-#include <QTableWidget>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 namespace salvage {
@@ -20,12 +19,13 @@ BackupGainPanel::BackupGainPanel(JobRegistry *jobs, QWidget *parent)
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("backupGainSummary"));
     m_summary->setWordWrap(true);
-    m_table = new QTableWidget(0, 5, this);
+    // A flat tree, not a QTableWidget: Compare's own table widget stays the one findChild finds.
+    m_table = new QTreeWidget(this);
     m_table->setObjectName(QStringLiteral("backupGainTable"));
+    m_table->setColumnCount(5);
+    m_table->setRootIsDecorated(false);
+    m_table->setUniformRowHeights(true);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_summary);
@@ -48,7 +48,7 @@ void BackupGainPanel::setOtherBackup(const ConnectionProfile &other)
     if (m_cancel)
         m_cancel();
     m_gain.reset();
-    m_table->setRowCount(0);
+    m_table->clear();
     m_summary->setText(
         tr("Recoverable from each BACKUP: %1 is compared after the next comparison.").arg(other.displayName()));
     setVisible(hasOtherBackup());
@@ -99,22 +99,22 @@ void BackupGainPanel::show(const BackupGain &gain)
                           "%1 does not.")
                            .arg(gain.secondName, locale.toString(gain.totalOnlyFromSecond()), gain.firstName,
                                locale.toString(gain.totalOnlyFromFirst())));
-    m_table->setHorizontalHeaderLabels(
+    m_table->setHeaderLabels(
         { tr("Table"), tr("Only in %1").arg(gain.secondName), tr("Lost, in %1").arg(gain.secondName),
             tr("Lost, in %1").arg(gain.firstName), tr("Only in %1").arg(gain.firstName) });
-    m_table->setRowCount(int(gain.tables.size()));
-    for (int row = 0; row < gain.tables.size(); ++row) {
-        const BackupGain::Table &table = gain.tables[row];
+    m_table->clear();
+    for (const BackupGain::Table &table : gain.tables) {
+        auto *item = new QTreeWidgetItem(m_table);
+        item->setText(0, table.table);
         const qint64 counts[]
             = { table.onlyFromSecond, table.lostFromSecond, table.lostFromFirst, table.onlyFromFirst };
-        m_table->setItem(row, 0, new QTableWidgetItem(table.table));
         for (int column = 0; column < 4; ++column) {
-            auto *item = new QTableWidgetItem(locale.toString(counts[column]));
-            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            m_table->setItem(row, column + 1, item);
+            item->setText(column + 1, locale.toString(counts[column]));
+            item->setTextAlignment(column + 1, Qt::AlignRight | Qt::AlignVCenter);
         }
     }
-    m_table->resizeColumnsToContents();
+    for (int column = 0; column < m_table->columnCount(); ++column)
+        m_table->resizeColumnToContents(column);
 }
 
 } // namespace salvage

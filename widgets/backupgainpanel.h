@@ -8,7 +8,7 @@
 #include <memory>
 
 class QLabel;
-class QTableWidget;
+class QTreeWidget;
 
 namespace salvage {
 
@@ -46,7 +46,7 @@ private:
     std::function<void()> m_cancel;
     quint64 m_generation = 0;
     QLabel *m_summary;
-    QTableWidget *m_table;
+    QTreeWidget *m_table;
 };
 
 } // namespace salvage

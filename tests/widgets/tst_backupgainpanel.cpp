@@ -8,8 +8,8 @@
 
 #include <QLabel>
 #include <QSignalSpy>
-#include <QTableWidget>
 #include <QTest>
+#include <QTreeWidget>
 
 using namespace salvage;
 using salvage::test::TestCluster;
@@ -68,14 +68,14 @@ private Q_SLOTS:
         view.compare();
         QVERIFY(computed.wait(60000));
 
-        auto *table = view.findChild<QTableWidget *>(QStringLiteral("backupGainTable"));
-        QCOMPARE(table->rowCount(), 1);
-        QCOMPARE(table->item(0, 0)->text(), QStringLiteral("public.items"));
-        QCOMPARE(table->item(0, 1)->text(), QStringLiteral("2")); // only in PITR: 12, 13
-        QCOMPARE(table->item(0, 2)->text(), QStringLiteral("4")); // lost, in PITR: 5, 6, 12, 13
-        QCOMPARE(table->item(0, 3)->text(), QStringLiteral("3")); // lost, in nightly: 3, 5, 6
-        QCOMPARE(table->item(0, 4)->text(), QStringLiteral("1")); // only in nightly: 3, deleted on purpose
-        QCOMPARE(table->horizontalHeaderItem(1)->text(), QStringLiteral("Only in PITR"));
+        auto *table = view.findChild<QTreeWidget *>(QStringLiteral("backupGainTable"));
+        QCOMPARE(table->topLevelItemCount(), 1);
+        QCOMPARE(table->topLevelItem(0)->text(0), QStringLiteral("public.items"));
+        QCOMPARE(table->topLevelItem(0)->text(1), QStringLiteral("2")); // only in PITR: 12, 13
+        QCOMPARE(table->topLevelItem(0)->text(2), QStringLiteral("4")); // lost, in PITR: 5, 6, 12, 13
+        QCOMPARE(table->topLevelItem(0)->text(3), QStringLiteral("3")); // lost, in nightly: 3, 5, 6
+        QCOMPARE(table->topLevelItem(0)->text(4), QStringLiteral("1")); // only in nightly: 3, deleted on purpose
+        QCOMPARE(table->headerItem()->text(1), QStringLiteral("Only in PITR"));
         const QString summary = view.findChild<QLabel *>(QStringLiteral("backupGainSummary"))->text();
         QVERIFY2(summary.contains(QStringLiteral("PITR holds 2 lost rows that tst_gainpanel_nightly does not")),
             qPrintable(summary));
