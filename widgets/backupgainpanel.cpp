@@ -97,8 +97,8 @@ void BackupGainPanel::show(const BackupGain &gain)
     const QLocale locale;
     m_summary->setText(tr("Recoverable from each BACKUP: %1 holds %2 lost rows that %3 does not; %3 holds %4 that "
                           "%1 does not.")
-                           .arg(gain.secondName, locale.toString(gain.totalOnlyFromSecond()), gain.firstName,
-                               locale.toString(gain.totalOnlyFromFirst())));
+                           .arg(gain.secondName, locale.toString(gain.total(&BackupGain::Table::onlyFromSecond)),
+                               gain.firstName, locale.toString(gain.total(&BackupGain::Table::onlyFromFirst))));
     m_table->setHeaderLabels(
         { tr("Table"), tr("Only in %1").arg(gain.secondName), tr("Lost, in %1").arg(gain.secondName),
             tr("Lost, in %1").arg(gain.firstName), tr("Only in %1").arg(gain.firstName) });

@@ -66,20 +66,12 @@ qint64 countMissing(PgSession &session, const TableDiff &diff, const QList<QStri
 
 } // namespace
 
-qint64 BackupGain::totalOnlyFromSecond() const
+qint64 BackupGain::total(qint64 Table::*count) const
 {
-    qint64 total = 0;
+    qint64 sum = 0;
     for (const Table &table : tables)
-        total += table.onlyFromSecond;
-    return total;
-}
-
-qint64 BackupGain::totalOnlyFromFirst() const
-{
-    qint64 total = 0;
-    for (const Table &table : tables)
-        total += table.onlyFromFirst;
-    return total;
+        sum += table.*count;
+    return sum;
 }
 
 BackupGain BackupGain::compute(

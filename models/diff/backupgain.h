@@ -31,8 +31,8 @@ struct BackupGain
     QList<Table> tables; ///< the tables where either BACKUP recovers a row, largest gain first
     QStringList notes; ///< tables left out (no key to compare rows by, or on one BACKUP only)
 
-    qint64 totalOnlyFromSecond() const;
-    qint64 totalOnlyFromFirst() const;
+    /// One count summed over the tables, e.g. total(&Table::onlyFromSecond).
+    qint64 total(qint64 Table::*count) const;
 
     /// `firstDiff`: the first BACKUP against LIVE (Compare's result). Compares the second BACKUP
     /// against LIVE (DiffRunner), then counts, set-wise in each BACKUP, the other's lost keys that

@@ -9,8 +9,6 @@
 #include <QTimeZone>
 #include <QUrl>
 
-#include <numeric>
-
 using namespace Qt::StringLiterals;
 
 namespace salvage {
@@ -177,12 +175,10 @@ void ReportWriter::writeGain(const BackupGain &gain)
                   .arg(table.onlyFromSecond)
                   .arg(table.onlyFromFirst));
     write(row.arg(html ? u"<b>all tables</b>"_s : u"**all tables**"_s)
-              .arg(std::accumulate(gain.tables.begin(), gain.tables.end(), qint64(0),
-                  [](qint64 sum, const BackupGain::Table &t) { return sum + t.lostFromFirst; }))
-              .arg(std::accumulate(gain.tables.begin(), gain.tables.end(), qint64(0),
-                  [](qint64 sum, const BackupGain::Table &t) { return sum + t.lostFromSecond; }))
-              .arg(gain.totalOnlyFromSecond())
-              .arg(gain.totalOnlyFromFirst()));
+              .arg(gain.total(&BackupGain::Table::lostFromFirst))
+              .arg(gain.total(&BackupGain::Table::lostFromSecond))
+              .arg(gain.total(&BackupGain::Table::onlyFromSecond))
+              .arg(gain.total(&BackupGain::Table::onlyFromFirst)));
     if (html)
         write(u"</table>\n"_s);
 }

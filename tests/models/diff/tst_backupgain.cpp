@@ -89,7 +89,7 @@ private Q_SLOTS:
         for (const BackupGain::Table &t : gain.tables)
             qInfo("%s: lost %lld in nightly, %lld in PITR; only in PITR %lld, only in nightly %lld",
                 qPrintable(t.table), t.lostFromFirst, t.lostFromSecond, t.onlyFromSecond, t.onlyFromFirst);
-        QCOMPARE(gain.totalOnlyFromSecond(), expectedTotal);
+        QCOMPARE(gain.total(&BackupGain::Table::onlyFromSecond), expectedTotal);
         // The day's writes the merge took with the victims (their notifications of the day, at least)
         // are only in the PITR BACKUP; the statuses their authors deleted on purpose during the day
         // look lost against the nightly one but not against the PITR one.
