@@ -1,13 +1,19 @@
 // Compare with a second BACKUP known: after the comparison it shows, per table, the lost rows each
-// BACKUP holds and how many only one of them does (nightly vs PITR in the demo).
+// BACKUP holds and how many only one of them does (nightly vs PITR in the demo); the window offers
+// a workspace's other BACKUPs and keeps both known when BACKUP switches between them.
 #include "testcluster.h"
 
 #include "compareview.h"
 #include "db/connection.h"
+#include "db/recentconnections.h"
 #include "jobs/jobregistry.h"
+#include "mainwindow.h"
+#include "workspace/workspace.h"
 
 #include <QLabel>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
 
@@ -27,6 +33,8 @@ class TestBackupGainPanel : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        QCoreApplication::setOrganizationName(QStringLiteral("salvage-tests-backupgain"));
+        QSettings().clear();
         auto &cluster = TestCluster::instance();
         const QString schema = QStringLiteral("CREATE TABLE items (id int PRIMARY KEY, note text);");
         // nightly: 1–10. PITR, just before the incident: 11–15 written during the day, 3 deleted on
@@ -82,6 +90,37 @@ private Q_SLOTS:
 
         view.setOtherBackup({});
         QVERIFY(panel->isHidden());
+    }
+
+    void windowKeepsBothBackupsKnown()
+    {
+        const ConnectionProfile nightly { QStringLiteral("nightly"),
+            TestCluster::instance().conninfo(QStringLiteral("tst_gainpanel_nightly")) };
+        const ConnectionProfile pitr { QStringLiteral("PITR"),
+            TestCluster::instance().conninfo(QStringLiteral("tst_gainpanel_pitr")) };
+        QTemporaryDir dir;
+        Workspace workspace;
+        workspace.live
+            = { QStringLiteral("live"), TestCluster::instance().conninfo(QStringLiteral("tst_gainpanel_live")) };
+        workspace.backup = nightly;
+        workspace.otherBackups = { pitr };
+        const QString path = dir.filePath(QStringLiteral("two.salvage"));
+        workspace.save(path);
+        MainWindow window;
+        QVERIFY(window.openWorkspace(path));
+        // The Connect dialog lists both, the connected one first.
+        QSettings settings;
+        const QList<ConnectionProfile> recent = RecentConnections(settings).list(Side::Backup);
+        QVERIFY(recent.size() >= 2);
+        QCOMPARE(recent[0].conninfo, nightly.conninfo);
+        QCOMPARE(recent[1].conninfo, pitr.conninfo);
+        QVERIFY(!window.findChild<QWidget *>(QStringLiteral("backupGain"))->isHidden());
+        // Switching BACKUP to the PITR one keeps the nightly one as the other.
+        window.connectSide(Side::Backup, pitr);
+        QCOMPARE(window.workspace().backup.conninfo, pitr.conninfo);
+        QCOMPARE(window.workspace().otherBackups.size(), 1);
+        QCOMPARE(window.workspace().otherBackups[0].conninfo, nightly.conninfo);
+        QTRY_COMPARE_WITH_TIMEOUT(window.connection(Side::Backup)->state(), Connection::State::Open, 15000);
     }
 };
 
