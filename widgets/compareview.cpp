@@ -1,5 +1,6 @@
 #include "compareview.h"
 
+#include "backupgainpanel.h"
 #include "db/connection.h"
 #include "db/rowlabels.h"
 #include "diff/diffformat.h"
@@ -124,6 +125,9 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
     movesLayout->addWidget(m_movesSummary);
     movesLayout->addWidget(m_moves);
     right->addWidget(movesBox);
+    m_gain = new BackupGainPanel(jobs, right);
+    right->addWidget(m_gain);
+    connect(m_gain, &BackupGainPanel::computed, this, &CompareView::backupGainComputed);
     m_split = new QSplitter(Qt::Horizontal, this);
     m_split->addWidget(m_tableList);
     m_split->addWidget(right);
@@ -157,6 +161,9 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
                               .arg(result.tables.size())
                               .arg(result.backupTime ? formatEpoch(*result.backupTime) : tr("not found")));
         fetchMoveLabels();
+        if (m_gain->hasOtherBackup() && result.complete)
+            m_gain->compute(
+                result, m_backup->siblingRecipe(), m_backup->profile().displayName(), m_live->siblingRecipe());
         Q_EMIT finished(result);
     });
     connect(m_job, &DiffJob::failed, this, [this](const QString &message, bool cancelled) {
@@ -165,6 +172,11 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
         m_status->setText(cancelled ? tr("Cancelled; the tables compared so far are shown.") : message);
         Q_EMIT failed(message, cancelled);
     });
+}
+
+void CompareView::setOtherBackup(const ConnectionProfile &other)
+{
+    m_gain->setOtherBackup(other);
 }
 
 void CompareView::createRowActions()

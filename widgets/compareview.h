@@ -1,5 +1,7 @@
 #pragma once
 
+#include "db/connectionprofile.h"
+#include "diff/backupgain.h"
 #include "diff/diffresult.h"
 #include "diff/diffrowstext.h"
 
@@ -16,6 +18,7 @@ class QTableWidget;
 
 namespace salvage {
 
+class BackupGainPanel;
 class Connection;
 class DiffJob;
 class DiffRowsModel;
@@ -40,6 +43,9 @@ public Q_SLOTS:
     void cancel();
     /// Shows `table` ("schema.table") in the table list and its rows, whatever the filter hid.
     void selectTable(const QString &table);
+    /// A second BACKUP of the same data: after each comparison, what it recovers beside BACKUP
+    /// (BackupGainPanel). An empty conninfo: none.
+    void setOtherBackup(const salvage::ConnectionProfile &other);
 
 Q_SIGNALS:
     void finished(const salvage::DiffResult &result);
@@ -52,6 +58,8 @@ Q_SIGNALS:
     void logsRequested(const QString &rowName, const QStringList &values);
     /// "Select these rows": the differing rows picked in the rows pane, for the other views.
     void rowsSelected(const salvage::DiffRowSelection &selection);
+    /// What the second BACKUP recovers beside BACKUP, after a comparison.
+    void backupGainComputed(std::shared_ptr<const salvage::BackupGain> gain);
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -86,6 +94,7 @@ private:
     QTableView *m_rowView;
     QTableWidget *m_moves;
     QLabel *m_movesSummary;
+    BackupGainPanel *m_gain;
     /// "schema.table\x1fkey" → label, as each side names the row.
     QHash<QString, QString> m_liveLabels;
     QHash<QString, QString> m_backupLabels;

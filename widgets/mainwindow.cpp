@@ -138,7 +138,10 @@ MainWindow::MainWindow(QWidget *parent)
     connect(compare, &CompareView::finished, this, [this](const DiffResult &result) {
         m_timeline->annotations()->replaceDerived(DatabaseEvents::idPrefix, DatabaseEvents::of(result));
         m_timeline->setComparison(result); // the postmortem's loss table, moves and incident window
+        m_timeline->setBackupGain(nullptr); // until the second BACKUP's count for this comparison comes
     });
+    connect(this, &MainWindow::otherBackupChanged, compare, &CompareView::setOtherBackup);
+    connect(compare, &CompareView::backupGainComputed, m_timeline, &TimelineView::setBackupGain);
     // A timeline row's key followed into the databases: the table its kind names, on LIVE's schema.
     const auto tableFor = [this](const QString &kind) {
         const QString table = KeyTable::forKind(kind, m_live->schema());
@@ -372,7 +375,7 @@ void MainWindow::connectSide(Side side, const ConnectionProfile &profile, const 
     if (side == Side::Live)
         m_workspace.live = ConnectionProfile { profile.name, profile.conninfoWithoutPassword() };
     else
-        m_workspace.backup = ConnectionProfile { profile.name, profile.conninfoWithoutPassword() };
+        switchBackup(ConnectionProfile { profile.name, profile.conninfoWithoutPassword() });
     Connection *target = connection(side);
     if (!password.isEmpty() || profile.embedsPassword() || !PasswordStore::isAvailable()) {
         target->open(profile, password);
@@ -380,6 +383,22 @@ void MainWindow::connectSide(Side side, const ConnectionProfile &profile, const 
     }
     m_passwords->read(
         profile.keychainKey(), [target, profile](const QString &stored) { target->open(profile, stored); });
+}
+
+void MainWindow::switchBackup(const ConnectionProfile &backup)
+{
+    // Switching to one of the workspace's other BACKUPs puts the one left into their place, so the
+    // workspace keeps knowing both and Compare counts what the other recovers.
+    const auto other = std::find_if(m_workspace.otherBackups.begin(), m_workspace.otherBackups.end(),
+        [&backup](const ConnectionProfile &known) { return known.conninfo == backup.conninfo; });
+    if (other != m_workspace.otherBackups.end()) {
+        if (m_workspace.backup.conninfo.isEmpty())
+            m_workspace.otherBackups.erase(other);
+        else
+            *other = m_workspace.backup;
+    }
+    m_workspace.backup = backup;
+    Q_EMIT otherBackupChanged(m_workspace.otherBackups.value(0));
 }
 
 void MainWindow::loadBackupFromDump(const QString &dumpPath)
@@ -492,6 +511,11 @@ bool MainWindow::openWorkspace(const QString &path, QString *error)
     m_workspacePath = QFileInfo(path).absoluteFilePath();
     setWindowTitle(tr("Salvage — %1").arg(QFileInfo(path).completeBaseName()));
     const Workspace loaded = m_workspace;
+    // The other BACKUPs are offered in the Connect dialog (behind the one connected now).
+    QSettings settings;
+    for (const ConnectionProfile &other : loaded.otherBackups)
+        RecentConnections(settings).remember(Side::Backup, other);
+    Q_EMIT otherBackupChanged(loaded.otherBackups.value(0));
     if (!loaded.live.conninfo.isEmpty())
         connectSide(Side::Live, loaded.live);
     if (!loaded.backup.conninfo.isEmpty())

@@ -63,12 +63,16 @@ public:
 
 Q_SIGNALS:
     void workspaceOpened(const salvage::Workspace &workspace);
+    /// The workspace's first other BACKUP (empty when none), for Compare's "recoverable from each BACKUP".
+    void otherBackupChanged(const salvage::ConnectionProfile &other);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void createMenus();
+    /// Makes `backup` the workspace's BACKUP, swapping it with an other BACKUP it is one of.
+    void switchBackup(const ConnectionProfile &backup);
     void createDocks();
     /// The overview's findings open the views; a restore marks what it made out of date.
     void wireOverview(CompareView *compare, GraphView *graph, SqlConsole *console);

@@ -510,6 +510,7 @@ void TimelineView::exportTo(const QString &path, ReportWriter::Format format, Sa
     request.filter = m_model->filter();
     request.title = tr("Incident timeline");
     request.inputs.diff = m_comparison;
+    request.inputs.gain = m_backupGain;
     const QJsonObject marks = m_annotations->toJson();
     std::shared_ptr<Timeline> timeline = m_timeline;
     m_status->setText(tr("Exporting to %1…").arg(path));

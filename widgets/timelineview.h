@@ -65,6 +65,8 @@ public:
         SafeFileWriter::Existing existing = SafeFileWriter::Existing::Replace);
     /// The databases' comparison, for the postmortem's loss table, moves graph and incident window.
     void setComparison(const DiffResult &result) { m_comparison = std::make_shared<const DiffResult>(result); }
+    /// What a second BACKUP recovers beside BACKUP, for the postmortem's table; null: none.
+    void setBackupGain(std::shared_ptr<const BackupGain> gain) { m_backupGain = std::move(gain); }
     /// Where "Add note…" puts a note unless changed: the selected event's time, else the last
     /// event shown in the detail pane, else the first row's; the wall clock only with no events.
     qint64 noteDefaultInstant() const;
@@ -129,6 +131,7 @@ private:
     QLabel *m_status;
     QSet<int> m_expanded; ///< sources whose sub-lanes show
     std::shared_ptr<const DiffResult> m_comparison;
+    std::shared_ptr<const BackupGain> m_backupGain;
     std::optional<qint64> m_detailInstant; ///< the event last shown in the detail pane
     QPair<QString, QStringList> m_pendingRow; ///< a showRow() waiting for the parse pass
     bool m_showFirstEvent = false; ///< select the first log event the next selection shows (showRow)

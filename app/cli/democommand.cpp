@@ -18,9 +18,12 @@ static const CliCommand demoCommand(QStringLiteral("demo"),
                 QStringLiteral("N"), QStringLiteral("1") });
         parser.addOption({ QStringLiteral("seed"), QStringLiteral("seed of the generated data"), QStringLiteral("S"),
             QStringLiteral("1") });
-        parser.addOption({ QStringLiteral("stop"), QStringLiteral("stop the demo's cluster") });
+        parser.addOption({ QStringLiteral("stop"), QStringLiteral("stop the demo's clusters") });
+        parser.addOption({ QStringLiteral("no-pitr"),
+            QStringLiteral(
+                "no WAL archive and no BACKUP as of 1 s before the merge (half the disk at large scales)") });
         parseOrThrow(parser, QStringLiteral("demo"), arguments);
-        // Progress goes to stderr: stdout carries exactly the two conninfo lines.
+        // Progress goes to stderr: stdout carries exactly the conninfo lines.
         QElapsedTimer clock;
         clock.start();
         DemoRunner runner(required(parser, QStringLiteral("dir")), [&clock](const QString &step) {
@@ -34,9 +37,12 @@ static const CliCommand demoCommand(QStringLiteral("demo"),
         parameters.scale = int(numberOption(parser, QStringLiteral("demo"), QStringLiteral("scale"), 1, 10000));
         parameters.seed = numberOption(parser, QStringLiteral("demo"), QStringLiteral("seed"),
             std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max());
+        runner.setPointInTimeBackup(!parser.isSet(QStringLiteral("no-pitr")));
         const DemoRunner::Result result = runner.run(parameters);
         printLine(QStringLiteral("live: ") + result.liveConninfo);
         printLine(QStringLiteral("backup: ") + result.backupConninfo);
+        if (!result.pitrBackupConninfo.isEmpty())
+            printLine(QStringLiteral("backup-pitr: ") + result.pitrBackupConninfo);
         if (result.rebuilt)
             printError(QStringLiteral("demo: built in %1 s").arg(double(clock.elapsed()) / 1000.0, 0, 'f', 1));
         return int(Success);

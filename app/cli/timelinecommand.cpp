@@ -4,6 +4,7 @@
 #include "core/inputfile.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
+#include "diff/backupgain.h"
 #include "diff/diffrunner.h"
 #include "jobs/jobcontrol.h"
 #include "report/timelineexport.h"
@@ -169,6 +170,10 @@ int run(const QStringList &arguments)
     parser.addOption(
         { u"live"_s, u"with --backup: compare the databases for the postmortem's loss table and moves"_s, u"CONN"_s });
     parser.addOption({ u"backup"_s, u"with --live: the backup to compare with"_s, u"CONN"_s });
+    parser.addOption({ u"other-backup"_s,
+        u"with --live and --backup: a second backup (e.g. as of just before the incident); the report says "
+        "what each recovers"_s,
+        u"CONN"_s });
     addOutputOptions(parser);
     parseOrThrow(parser, u"timeline"_s, arguments, true);
 
@@ -210,6 +215,8 @@ int run(const QStringList &arguments)
     }
     if (parser.isSet(u"live"_s) != parser.isSet(u"backup"_s))
         throw UsageError { u"timeline: --live and --backup go together"_s };
+    if (parser.isSet(u"other-backup"_s) && !parser.isSet(u"live"_s))
+        throw UsageError { u"timeline: --other-backup needs --live and --backup"_s };
 
     // The Timeline view's steps, run here one after the other.
     const QList<LogSource> sources = workspaceSources + sourcesFrom(logs, parser.values(u"source-tz"_s));
@@ -242,6 +249,14 @@ int run(const QStringList &arguments)
         PgSession backup(parser.value(u"backup"_s), PgSession::Options { true, u"BACKUP"_s, 15 });
         PgSession live(parser.value(u"live"_s), PgSession::Options { true, u"LIVE"_s, 15 });
         request.inputs.diff = std::make_shared<const DiffResult>(DiffRunner::run(backup, live, control));
+        if (parser.isSet(u"other-backup"_s)) {
+            PgSession other(parser.value(u"other-backup"_s), PgSession::Options { true, u"other BACKUP"_s, 15 });
+            auto gain
+                = std::make_shared<BackupGain>(BackupGain::compute(*request.inputs.diff, backup, other, live, control));
+            gain->firstName = u"--backup"_s;
+            gain->secondName = u"--other-backup"_s;
+            request.inputs.gain = gain;
+        }
     }
     // The same export as the Timeline view's; a file gets its figures next to it.
     const QString output = parser.value(u"output"_s);

@@ -11,6 +11,7 @@
 #include "demo/demogenerator.h"
 #include "demo/demoincident.h"
 #include "demo/demologwriter.h"
+#include "demo/demopitr.h"
 #include "demo/demorecreation.h"
 #include "demo/demosql.h"
 #include "demo/demotraffic.h"
@@ -28,6 +29,7 @@ namespace {
 constexpr int kGeneratorVersion = 1; // bump when the generated data changes: existing demos rebuild
 const QString kBackup = QStringLiteral("backup");
 const QString kLive = QStringLiteral("live");
+const QString kMergeStarted = QStringLiteral("merge_started_at"); // in demo.json, with a WAL archive
 
 QJsonObject record(const DemoParameters &parameters)
 {
@@ -39,7 +41,7 @@ QJsonObject record(const DemoParameters &parameters)
 } // namespace
 
 void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const QString &liveDatabase,
-    const QString &logsDir, const DemoParameters &parameters, const Progress &progress)
+    const QString &logsDir, const DemoParameters &parameters, const Progress &progress, const Moments &moments)
 {
     const auto step = [&](const char *what) {
         if (progress)
@@ -90,6 +92,8 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
             QStringLiteral("CREATE DATABASE %1 TEMPLATE %2 STRATEGY FILE_COPY")
                 .arg(sql::quoteIdent(liveDatabase), sql::quoteIdent(backupDatabase)));
     }
+    if (moments.atBackupTime)
+        moments.atBackupTime();
     PgSession session(cluster.conninfo(liveDatabase), PgSession::Options::writable(QStringLiteral("DEMO LIVE")));
     DemoSql sql(session);
     DemoFunctions::install(sql, parameters);
@@ -98,6 +102,8 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
     step("activity after T0");
     DemoActivity(sql, parameters).apply();
     traffic.record(DemoParameters::rotationMs() - 86400000, DemoParameters::incidentMs());
+    if (moments.beforeIncident)
+        moments.beforeIncident();
     step("the merge incident");
     DemoIncident(sql, parameters).apply();
     step("recreated accounts");
@@ -108,20 +114,30 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
     DemoLogWriter(sql, logsDir).write();
 }
 
-bool DemoRunner::upToDate(PgCluster &cluster, const DemoParameters &parameters) const
+std::optional<QDateTime> DemoRunner::upToDate(PgCluster &cluster, const DemoParameters &parameters) const
 {
     QFile file(recordPath());
-    if (!file.open(QIODevice::ReadOnly) || QJsonDocument::fromJson(file.readAll()).object() != record(parameters))
-        return false;
+    if (!file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    QJsonObject saved = QJsonDocument::fromJson(file.readAll()).object();
+    const QDateTime mergeStarted
+        = QDateTime::fromString(saved.take(kMergeStarted).toString(), Qt::ISODateWithMs).toUTC();
+    if (saved != record(parameters))
+        return std::nullopt;
+    // A demo built without its WAL archive cannot get one later: the base backup belongs at T0.
+    if (m_pitr && (!mergeStarted.isValid() || !DemoPitr(cluster, m_dir).hasSource()))
+        return std::nullopt;
     for (const LogSource &source : DemoLogWriter::sources()) {
         if (!QFile::exists(Workspace::resolve(workspacePath(), source.path)))
-            return false;
+            return std::nullopt;
     }
     PgSession session(cluster.conninfo(QStringLiteral("postgres")), PgSession::Options {});
     pqxx::nontransaction transaction(session.connection());
     const pqxx::result found = pqxxcompat::execParams(transaction,
         "SELECT count(*) FROM pg_database WHERE datname IN ($1, $2)", kBackup.toStdString(), kLive.toStdString());
-    return found[0][0].as<int>() == 2;
+    if (found[0][0].as<int>() != 2)
+        return std::nullopt;
+    return m_pitr ? mergeStarted : QDateTime();
 }
 
 DemoRunner::Result DemoRunner::run(const DemoParameters &parameters)
@@ -132,13 +148,38 @@ DemoRunner::Result DemoRunner::run(const DemoParameters &parameters)
         throw Error(QStringLiteral("Cannot create the directory %1.").arg(m_dir));
     PgCluster cluster(m_dir);
     cluster.start();
+    DemoPitr pitr(cluster, m_dir);
+    if (m_pitr)
+        pitr.enableArchiving();
 
     Result result;
-    if (!upToDate(cluster, parameters)) {
+    std::optional<QDateTime> mergeStarted = upToDate(cluster, parameters);
+    if (!mergeStarted) {
         QFile::remove(recordPath());
-        build(cluster, kBackup, kLive, m_dir + QStringLiteral("/logs"), parameters, m_progress);
-        SafeFileWriter::save(recordPath(), QJsonDocument(record(parameters)).toJson(QJsonDocument::Indented));
+        QJsonObject built = record(parameters);
+        Moments moments;
+        if (m_pitr) {
+            pitr.removeRecovered(); // recovered from the data being replaced
+            moments.atBackupTime = [&]() {
+                if (m_progress)
+                    m_progress(QStringLiteral("base backup at T0, WAL archive from here on"));
+                pitr.takeBaseBackup();
+            };
+            moments.beforeIncident = [&]() { mergeStarted = pitr.markIncidentStart(); };
+        }
+        build(cluster, kBackup, kLive, m_dir + QStringLiteral("/logs"), parameters, m_progress, moments);
+        if (m_pitr) {
+            pitr.finishArchive();
+            built.insert(kMergeStarted, mergeStarted->toString(Qt::ISODateWithMs));
+        }
+        SafeFileWriter::save(recordPath(), QJsonDocument(built).toJson(QJsonDocument::Indented));
         result.rebuilt = true;
+    }
+    if (m_pitr) {
+        if (m_progress)
+            m_progress(QStringLiteral("BACKUP as of 1 s before the merge"));
+        result.pitrTarget = DemoPitr::targetFor(*mergeStarted);
+        result.pitrBackupConninfo = pitr.ensureRecovered(result.pitrTarget, kLive);
     }
 
     // The port can change when the cluster restarts: the workspace is written on every run, keeping
@@ -155,6 +196,9 @@ DemoRunner::Result DemoRunner::run(const DemoParameters &parameters)
     }
     workspace.live = { QStringLiteral("Demo live"), result.liveConninfo };
     workspace.backup = { QStringLiteral("Demo backup (T0)"), result.backupConninfo };
+    workspace.otherBackups.clear();
+    if (!result.pitrBackupConninfo.isEmpty())
+        workspace.otherBackups.append({ DemoPitr::profileName(), result.pitrBackupConninfo });
     workspace.logs = DemoLogWriter::sources();
     workspace.save(workspacePath(), SafeFileWriter::Existing::Replace); // the demo's own, rewritten every run
     return result;
@@ -162,7 +206,9 @@ DemoRunner::Result DemoRunner::run(const DemoParameters &parameters)
 
 void DemoRunner::stop()
 {
-    PgCluster(m_dir).stop();
+    PgCluster cluster(m_dir);
+    cluster.stop();
+    DemoPitr(cluster, m_dir).removeRecovered();
 }
 
 } // namespace salvage

@@ -81,6 +81,7 @@ PostmortemSummary PostmortemSummarizer::summarize(const std::vector<EventRef> &s
 {
     PostmortemSummary summary;
     describeDiff(summary);
+    summary.gain = m_inputs.gain;
     describeReach(summary, selection);
     describeRestores(summary);
     return summary;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "diff/backupgain.h"
 #include "diff/diffresult.h"
 #include "logs/eventref.h"
 
@@ -22,6 +23,8 @@ class Timeline;
 struct PostmortemInputs
 {
     std::shared_ptr<const DiffResult> diff; ///< null: not compared (shared: the GUI hands it to a job)
+    /// What a second BACKUP recovers beside the compared one (e.g. nightly vs PITR); null: none known.
+    std::shared_ptr<const BackupGain> gain;
     QString workspaceDirectory; ///< searched for undo*.sql; empty: none
 };
 
@@ -53,6 +56,7 @@ struct PostmortemSummary
     QStringList reach;
     QStringList restored;
     QList<TableLoss> losses;
+    std::shared_ptr<const BackupGain> gain; ///< "recoverable from each BACKUP", when a second one was compared
     QList<PostmortemFigure> figures;
     /// First and last event touching a lost row, when the diff and the logs share keys.
     std::optional<std::pair<qint64, qint64>> incidentWindow;

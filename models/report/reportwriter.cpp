@@ -263,6 +263,8 @@ void ReportWriter::writeSummary()
         if (html)
             write(u"</table>\n"_s);
     }
+    if (s.gain && !s.gain->tables.isEmpty())
+        writeGain(*s.gain);
     for (const PostmortemFigure &figure : s.figures) {
         if (figure.fileName.isEmpty())
             continue;
@@ -273,6 +275,37 @@ void ReportWriter::writeSummary()
     }
     if (html)
         write(u"</div>\n"_s);
+}
+
+void ReportWriter::writeGain(const BackupGain &gain)
+{
+    const bool html = m_format == Format::Html;
+    const auto cell = [html](const QString &text) { return html ? text.toHtmlEscaped() : markdownCell(text); };
+    const QString first = cell(gain.firstName), second = cell(gain.secondName);
+    const QString heading = u"Recoverable from %1 vs %2"_s;
+    // Rows lost in LIVE that each BACKUP holds, and how many only one of them does.
+    if (html)
+        write(u"<h3>%1</h3>\n<table><tr><th>Table</th><th>Lost, in %2</th><th>Lost, in %3</th><th>Only in %3</th>"
+              "<th>Only in %2</th></tr>\n"_s.arg(heading.arg(first, second), first, second));
+    else
+        write(
+            u"\n### %1\n\n| Table | Lost, in %2 | Lost, in %3 | Only in %3 | Only in %2 |\n|---|---:|---:|---:|---:|\n"_s
+                .arg(heading.arg(first, second), first, second));
+    const QString row = html ? u"<tr><td>%1</td><td>%L2</td><td>%L3</td><td>%L4</td><td>%L5</td></tr>\n"_s
+                             : u"| %1 | %L2 | %L3 | %L4 | %L5 |\n"_s;
+    for (const BackupGain::Table &table : gain.tables)
+        write(row.arg(cell(table.table))
+                  .arg(table.lostFromFirst)
+                  .arg(table.lostFromSecond)
+                  .arg(table.onlyFromSecond)
+                  .arg(table.onlyFromFirst));
+    write(row.arg(html ? u"<b>all tables</b>"_s : u"**all tables**"_s)
+              .arg(gain.total(&BackupGain::Table::lostFromFirst))
+              .arg(gain.total(&BackupGain::Table::lostFromSecond))
+              .arg(gain.total(&BackupGain::Table::onlyFromSecond))
+              .arg(gain.total(&BackupGain::Table::onlyFromFirst)));
+    if (html)
+        write(u"</table>\n"_s);
 }
 
 void ReportWriter::begin(const QList<ReportEntry> &highlights, const QStringList &notes)

@@ -42,6 +42,8 @@ private:
     void flush();
     void tableRow(const ReportEntry &entry);
     void writeSummary();
+    /// The table "Recoverable from FIRST vs SECOND", per table and in all.
+    void writeGain(const BackupGain &gain);
 
     QIODevice *m_out;
     Format m_format;

@@ -40,9 +40,16 @@ QJsonObject Workspace::toJson() const
             object.insert(QStringLiteral("clock_offset_ms"), double(source.clockOffsetMs));
         logArray.append(object);
     }
-    return { { QStringLiteral("salvage_workspace"), kFormatVersion }, { QStringLiteral("live"), live.toJson() },
-        { QStringLiteral("backup"), backup.toJson() }, { QStringLiteral("logs"), logArray },
-        { QStringLiteral("sections"), m_sections } };
+    QJsonObject object { { QStringLiteral("salvage_workspace"), kFormatVersion },
+        { QStringLiteral("live"), live.toJson() }, { QStringLiteral("backup"), backup.toJson() },
+        { QStringLiteral("logs"), logArray }, { QStringLiteral("sections"), m_sections } };
+    if (!otherBackups.isEmpty()) {
+        QJsonArray others;
+        for (const ConnectionProfile &profile : otherBackups)
+            others.append(profile.toJson());
+        object.insert(QStringLiteral("other_backups"), others);
+    }
+    return object;
 }
 
 Workspace Workspace::fromJson(const QJsonObject &object)
@@ -50,6 +57,8 @@ Workspace Workspace::fromJson(const QJsonObject &object)
     Workspace workspace;
     workspace.live = ConnectionProfile::fromJson(object.value(QStringLiteral("live")).toObject());
     workspace.backup = ConnectionProfile::fromJson(object.value(QStringLiteral("backup")).toObject());
+    for (const QJsonValue &value : object.value(QStringLiteral("other_backups")).toArray())
+        workspace.otherBackups.append(ConnectionProfile::fromJson(value.toObject()));
     for (const QJsonValue &value : object.value(QStringLiteral("logs")).toArray()) {
         const QJsonObject log = value.toObject();
         workspace.logs.append(
@@ -83,6 +92,8 @@ Workspace Workspace::load(const QString &path)
     };
     requireValid(Side::Live, workspace.live);
     requireValid(Side::Backup, workspace.backup);
+    for (const ConnectionProfile &other : workspace.otherBackups)
+        requireValid(Side::Backup, other);
     return workspace;
 }
 

@@ -18,6 +18,9 @@ class Workspace
 public:
     ConnectionProfile live;
     ConnectionProfile backup;
+    /// Other BACKUPs of the same data the operator can switch to (e.g. the demo's point-in-time one
+    /// beside its nightly dump); offered in the Connect dialog, compared for what each recovers.
+    QList<ConnectionProfile> otherBackups;
     QList<LogSource> logs;
 
     /// A feature's own section, e.g. section("annotations"); empty object when absent.

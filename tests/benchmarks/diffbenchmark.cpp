@@ -173,7 +173,9 @@ int main(int argc, char **argv)
         if (parser.isSet(u"demo-dir"_s)) {
             DemoParameters parameters;
             parameters.scale = parser.value(u"scale"_s).toInt();
-            const DemoRunner::Result demo = DemoRunner(parser.value(u"demo-dir"_s)).run(parameters);
+            DemoRunner runner(parser.value(u"demo-dir"_s));
+            runner.setPointInTimeBackup(false); // the diff needs no WAL archive, nor its disk at scale 300
+            const DemoRunner::Result demo = runner.run(parameters);
             live = demo.liveConninfo;
             backup = demo.backupConninfo;
         }

@@ -37,21 +37,28 @@ class TestCliDemo : public QObject
     QTemporaryDir m_dir;
 
 private Q_SLOTS:
-    void cleanupTestCase() { PgCluster(m_dir.path()).destroy(); }
+    void cleanupTestCase()
+    {
+        PgCluster(m_dir.path() + QStringLiteral("/pitr")).destroy();
+        PgCluster(m_dir.path()).destroy();
+    }
 
-    void buildsPrintsTwoLinesAndWritesTheWorkspace()
+    void buildsPrintsThreeLinesAndWritesTheWorkspace()
     {
         const Run run = cli({ QStringLiteral("demo"), QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--seed"),
             QStringLiteral("3") });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QList<QByteArray> lines = run.out.trimmed().split('\n');
-        QCOMPARE(lines.size(), 2);
+        QCOMPARE(lines.size(), 3);
         QVERIFY(lines[0].startsWith("live: "));
         QVERIFY(lines[1].startsWith("backup: "));
+        QVERIFY(lines[2].startsWith("backup-pitr: "));
 
         const Workspace workspace = Workspace::load(m_dir.path() + QStringLiteral("/workspace.salvage"));
         QCOMPARE(workspace.live.conninfo, QString::fromUtf8(lines[0].mid(6)));
         QCOMPARE(workspace.backup.conninfo, QString::fromUtf8(lines[1].mid(8)));
+        QCOMPARE(workspace.otherBackups.size(), 1);
+        QCOMPARE(workspace.otherBackups[0].conninfo, QString::fromUtf8(lines[2].mid(13)));
         QCOMPARE(workspace.logs.size(), 5);
         for (const auto &source : workspace.logs) {
             QVERIFY2(
@@ -66,6 +73,20 @@ private Q_SLOTS:
 
         PgSession live(workspace.live.conninfo, PgSession::Options {});
         QVERIFY(live.exec(QStringLiteral("SELECT count(*) FROM statuses"))[0][0].as<int>() > 10000);
+        // The point-in-time BACKUP is live as it was before the merge: every account the merge
+        // deleted is there, and so is the morning's activity the nightly backup has not.
+        PgSession pitr(workspace.otherBackups[0].conninfo, PgSession::Options {});
+        PgSession nightly(workspace.backup.conninfo, PgSession::Options {});
+        const auto count = [](PgSession &session, const char *sql) {
+            return session.exec(QString::fromLatin1(sql))[0][0].as<qint64>();
+        };
+        const char *accounts = "SELECT count(*) FROM accounts";
+        const char *statuses = "SELECT count(*) FROM statuses";
+        QVERIFY(count(pitr, accounts) > count(live, accounts));
+        QVERIFY(count(pitr, accounts) > count(nightly, accounts));
+        QVERIFY(count(pitr, statuses) > count(nightly, statuses));
+        const char *newest = "SELECT extract(epoch FROM max(updated_at))::bigint FROM statuses";
+        QVERIFY(count(pitr, newest) < count(live, newest)); // nothing of the merge (12:41) or after
     }
 
     void sameParametersReuseTheDatabases()
@@ -104,6 +125,7 @@ private Q_SLOTS:
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QVERIFY(run.out.isEmpty());
         QVERIFY(!PgCluster(m_dir.path()).isRunning());
+        QVERIFY(!PgCluster(m_dir.path() + QStringLiteral("/pitr")).exists());
     }
 
     void badUsageExitsTwo_data()

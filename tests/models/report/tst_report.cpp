@@ -307,6 +307,47 @@ private Q_SLOTS:
         QVERIFY(!csv.data().contains("rows lost"));
     }
 
+    // With a second BACKUP compared (the demo's nightly and PITR ones), the summary says what each
+    // recovers, per table and in all, in Markdown and HTML.
+    void gainTableInTheSummary()
+    {
+        auto gain = std::make_shared<BackupGain>();
+        gain->firstName = u"nightly"_s;
+        gain->secondName = u"PITR | 1 s before"_s;
+        gain->tables.append({ u"public.notifications"_s, 40, 75, 0, 35 });
+        gain->tables.append({ u"public.statuses"_s, 12, 3, 10, 1 });
+        PostmortemSummary summary;
+        summary.gain = gain;
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        ReportWriter writer(&buffer, ReportWriter::Format::Markdown, u"Incident"_s);
+        writer.setSummary(summary);
+        writer.begin({}, {});
+        QVERIFY2(
+            buffer.data().contains(
+                "### Recoverable from nightly vs PITR \\| 1 s before\n\n| Table | Lost, in nightly | Lost, in "
+                "PITR \\| 1 s before | Only in PITR \\| 1 s before | Only in nightly |\n|---|---:|---:|---:|---:|\n"
+                "| public.notifications | 40 | 75 | 35 | 0 |\n| public.statuses | 12 | 3 | 1 | 10 |\n"
+                "| **all tables** | 52 | 78 | 36 | 10 |\n"),
+            buffer.data().constData());
+        QBuffer html;
+        html.open(QIODevice::WriteOnly);
+        ReportWriter htmlWriter(&html, ReportWriter::Format::Html, u"Incident"_s);
+        htmlWriter.setSummary(summary);
+        htmlWriter.begin({}, {});
+        QVERIFY2(html.data().contains("<tr><td>public.notifications</td><td>40</td><td>75</td><td>35</td><td>0</td>"
+                                      "</tr>"),
+            html.data().constData());
+        // No second BACKUP, no table.
+        summary.gain.reset();
+        QBuffer without;
+        without.open(QIODevice::WriteOnly);
+        ReportWriter plain(&without, ReportWriter::Format::Markdown, u"Incident"_s);
+        plain.setSummary(summary);
+        plain.begin({}, {});
+        QVERIFY(!without.data().contains("Recoverable from"));
+    }
+
     void formatNames()
     {
         QCOMPARE(ReportWriter::formatFromName(u"jsonl"_s), ReportWriter::Format::Jsonl);

@@ -50,6 +50,36 @@ private Q_SLOTS:
         QCOMPARE(resolved.first().clockOffsetMs, qint64(1500));
     }
 
+    // A second BACKUP (the demo's PITR one) is kept with its name, without a password; one that
+    // libpq rejects is refused like the main ones.
+    void otherBackupsRoundTrip()
+    {
+        QTemporaryDir dir;
+        Workspace workspace;
+        workspace.backup = { QStringLiteral("nightly"), QStringLiteral("host=db2 dbname=backup") };
+        workspace.otherBackups.append(
+            { QStringLiteral("as of 1 s before"), QStringLiteral("host=/tmp/p port=5 dbname=live password=secret") });
+        const QString path = dir.filePath(QStringLiteral("two.salvage"));
+        workspace.save(path);
+        const Workspace loaded = Workspace::load(path);
+        QCOMPARE(loaded.otherBackups.size(), 1);
+        QCOMPARE(loaded.otherBackups[0].name, QStringLiteral("as of 1 s before"));
+        QVERIFY(loaded.otherBackups[0].conninfo.contains(QStringLiteral("dbname=live")));
+        QVERIFY(!loaded.otherBackups[0].embedsPassword());
+        // Without any, the file has no such key (older readers see nothing new).
+        workspace.otherBackups.clear();
+        QVERIFY(!workspace.toJson().contains(QStringLiteral("other_backups")));
+
+        QJsonObject bad = loaded.toJson();
+        bad.insert(QStringLiteral("other_backups"),
+            QJsonArray { QJsonObject { { QStringLiteral("conninfo"), QStringLiteral("host='unterminated") } } });
+        QFile file(dir.filePath(QStringLiteral("bad.salvage")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QJsonDocument(bad).toJson());
+        file.close();
+        QVERIFY_THROWS_EXCEPTION(Error, Workspace::load(file.fileName()));
+    }
+
     // Found by fuzz_workspace: a clock offset beyond qint64 (hand-edited) was an undefined conversion.
     void anOffsetBeyondRangeIsNone()
     {
