@@ -33,6 +33,13 @@ constexpr int kProbeBuckets = 256; // ranges read first through the index, to ti
 // A sequential pass over the mismatching ranges costs about this share of the first pass (which
 // hashes every row; this one finds each row's range and hashes only the rows of those ranges).
 constexpr double kSequentialPassShare = 0.5;
+
+QStringList sortedKeys(const QHash<QString, RowFetcher::Row> &rows)
+{
+    QStringList keys = rows.keys();
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
 } // namespace
 
 TableComparator::TableComparator(
@@ -331,15 +338,22 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
         m_sides.both([&](DiffSide &side) {
             rows[side.which] = fetcher.fetch(side, differing[side.which].mid(start, kRowBatch));
         });
-        for (auto it = rows[DiffSide::Backup].cbegin(); it != rows[DiffSide::Backup].cend(); ++it) {
-            if (onlyInBackup.contains(it.key()))
-                addOnlyInBackup(it.key(), *it);
+        // In the keys' order, not the hash's: the same databases give the same listing every run.
+        for (const QStringList &key : differing[DiffSide::Backup].mid(start, kRowBatch)) {
+            const QString joined = JoinedKey::join(key);
+            const auto it = rows[DiffSide::Backup].constFind(joined);
+            if (it == rows[DiffSide::Backup].cend())
+                continue;
+            if (onlyInBackup.contains(joined))
+                addOnlyInBackup(joined, *it);
             else
-                addChanged(it.key(), *it, rows[DiffSide::Live].value(it.key()));
+                addChanged(joined, *it, rows[DiffSide::Live].value(joined));
         }
-        for (auto it = rows[DiffSide::Live].cbegin(); it != rows[DiffSide::Live].cend(); ++it) {
-            if (onlyInLive.contains(it.key()))
-                addOnlyInLive(it.key(), *it);
+        for (const QStringList &key : differing[DiffSide::Live].mid(start, kRowBatch)) {
+            const QString joined = JoinedKey::join(key);
+            const auto it = rows[DiffSide::Live].constFind(joined);
+            if (it != rows[DiffSide::Live].cend() && onlyInLive.contains(joined))
+                addOnlyInLive(joined, *it);
         }
         m_control.throwIfCancelled();
     }
@@ -366,10 +380,11 @@ void TableComparator::readOneSided(const QList<int> (&buckets)[2], const KeyBoun
             }
             rows[side.which] = fetcher.fetchRanges(side, m_ranges.column, lows, highs, closed);
         });
-        for (auto it = rows[DiffSide::Backup].cbegin(); it != rows[DiffSide::Backup].cend(); ++it)
-            addOnlyInBackup(it.key(), *it);
-        for (auto it = rows[DiffSide::Live].cbegin(); it != rows[DiffSide::Live].cend(); ++it)
-            addOnlyInLive(it.key(), *it);
+        // Sorted, not in the hash's order, so that every run lists the rows alike.
+        for (const QString &key : sortedKeys(rows[DiffSide::Backup]))
+            addOnlyInBackup(key, rows[DiffSide::Backup].value(key));
+        for (const QString &key : sortedKeys(rows[DiffSide::Live]))
+            addOnlyInLive(key, rows[DiffSide::Live].value(key));
     }
 }
 
