@@ -304,6 +304,8 @@ private Q_SLOTS:
         ReportWriter csvWriter(&csv, ReportWriter::Format::Csv, u"Incident"_s);
         csvWriter.setSummary(summary);
         csvWriter.begin({}, {});
+        csvWriter.finish();
+        QVERIFY(!csv.data().isEmpty());
         QVERIFY(!csv.data().contains("rows lost"));
     }
 
@@ -323,6 +325,7 @@ private Q_SLOTS:
         ReportWriter writer(&buffer, ReportWriter::Format::Markdown, u"Incident"_s);
         writer.setSummary(summary);
         writer.begin({}, {});
+        writer.finish(); // the writer buffers: what it wrote is whole after finish()
         QVERIFY2(
             buffer.data().contains(
                 "### Recoverable from nightly vs PITR \\| 1 s before\n\n| Table | Lost, in nightly | Lost, in "
@@ -335,6 +338,7 @@ private Q_SLOTS:
         ReportWriter htmlWriter(&html, ReportWriter::Format::Html, u"Incident"_s);
         htmlWriter.setSummary(summary);
         htmlWriter.begin({}, {});
+        htmlWriter.finish();
         QVERIFY2(html.data().contains("<tr><td>public.notifications</td><td>40</td><td>75</td><td>35</td><td>0</td>"
                                       "</tr>"),
             html.data().constData());
@@ -345,6 +349,8 @@ private Q_SLOTS:
         ReportWriter plain(&without, ReportWriter::Format::Markdown, u"Incident"_s);
         plain.setSummary(summary);
         plain.begin({}, {});
+        plain.finish();
+        QVERIFY(without.data().contains("## Summary"));
         QVERIFY(!without.data().contains("Recoverable from"));
     }
 
