@@ -31,8 +31,10 @@ static const CliCommand diffCommand(
         PgSession backup(backupConninfo, PgSession::Options { true, u"BACKUP"_s, 15 });
         PgSession live(liveConninfo, PgSession::Options { true, u"LIVE"_s, 15 });
         JobControl control;
-        const DiffResult result = DiffRunner::run(backup, live, control, parser.values(u"table"_s));
         const bool rows = parser.isSet(u"rows"_s);
+        // Without --rows only counts are printed: the rows are not kept (memory stays flat).
+        const DiffResult result = DiffRunner::run(
+            backup, live, control, parser.values(u"table"_s), {}, rows ? RowRetention::Whole : RowRetention::Counts);
         const QByteArray out = format == "json"_L1
             ? QJsonDocument(diffToJson(result, rows)).toJson(QJsonDocument::Indented)
             : diffToText(result, rows).toUtf8();

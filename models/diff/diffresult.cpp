@@ -32,7 +32,7 @@ QList<DiffFanIn> DiffResult::fanIn() const
 void DiffResult::classify()
 {
     for (TableDiff &table : tables) {
-        table.newSinceBackup = 0;
+        table.newSinceBackup = table.settledNewSinceBackup;
         for (DiffRow &row : table.rows) {
             if (row.status != DiffRow::Status::OnlyInLive)
                 continue;

@@ -5,11 +5,14 @@
 #include "db/schemareader.h"
 #include "diff/logcategory.h"
 #include "diff/multisetcomparator.h"
+#include "diff/rowpruner.h"
 #include "diff/sequenceorigin.h"
 #include "diff/sidepair.h"
 #include "diff/tablecomparator.h"
 #include "diff/uniquekeyidentity.h"
 #include "jobs/jobcontrol.h"
+
+#include <QSet>
 
 #include <algorithm>
 #include <future>
@@ -48,8 +51,8 @@ QList<QPair<const Table *, const Table *>> chooseTables(
 }
 } // namespace
 
-DiffResult DiffRunner::run(
-    PgSession &backup, PgSession &live, JobControl &control, const QStringList &tables, const TableSink &onTable)
+DiffResult DiffRunner::run(PgSession &backup, PgSession &live, JobControl &control, const QStringList &tables,
+    const TableSink &onTable, RowRetention retention)
 {
     DiffResult result;
     control.setProgress(0, -1, u"Reading both schemas"_s);
@@ -64,6 +67,11 @@ DiffResult DiffRunner::run(
     const Schema liveSchemaValue = liveSchema.get();
     const auto pairs = chooseTables(backupSchema, liveSchemaValue, tables, result.notes);
     const int version = std::min(backup.connection().server_version(), live.connection().server_version());
+    QSet<QString> referenced; // tables a compared table's foreign key points at (ParentOrigin reads their keys)
+    for (const auto &pair : pairs) {
+        for (const ForeignKey &key : pair.first->foreignKeys)
+            referenced.insert(key.refQualifiedName());
+    }
 
     SidePair sides(backup, live, control);
     for (int i = 0; i < pairs.size(); ++i) {
@@ -74,7 +82,7 @@ DiffResult DiffRunner::run(
             && std::all_of(b.primaryKey.cbegin(), b.primaryKey.cend(),
                 [&](const QString &c) { return l.column(c) && b.column(c)->type == l.column(c)->type; });
         const auto compareByKey = [&](const Table &backupTable, const Table &liveTable) {
-            TableComparator comparator(sides, backupTable, liveTable, version, control);
+            TableComparator comparator(sides, backupTable, liveTable, version, control, retention);
             result.tables << comparator.compare();
             const auto newest = comparator.backupNewestTime();
             if (newest && (!result.backupTime || *newest > *result.backupTime))
@@ -102,6 +110,8 @@ DiffResult DiffRunner::run(
         sides.one(DiffSide::Backup, [&](DiffSide &side) { SequenceOrigin::apply(side, b, result.tables.last()); });
         for (const ForeignKey &key : b.foreignKeys)
             result.tables.last().references << DiffReference { key.columns, key.refQualifiedName(), key.refColumns };
+        if (retention == RowRetention::Counts)
+            RowPruner::prune(result.tables.last(), referenced.contains(b.qualifiedName()));
         result.classify();
         qCDebug(lcDiff) << "compared" << b.qualifiedName()
                         << (keyed              ? "by primary key"

@@ -21,9 +21,11 @@ public:
     using TableSink = std::function<void(const DiffResult &result)>;
 
     /// `tables` as "schema.table" or a bare name; empty means every table both sides have.
+    /// With RowRetention::Counts every count, time and move is the same but the rows are not kept
+    /// (RowPruner): memory no longer grows with the differences.
     /// Throws salvage::Error (unknown table, server error) or Cancelled.
     static DiffResult run(PgSession &backup, PgSession &live, JobControl &control, const QStringList &tables = {},
-        const TableSink &onTable = {});
+        const TableSink &onTable = {}, RowRetention retention = RowRetention::Whole);
 };
 
 } // namespace salvage

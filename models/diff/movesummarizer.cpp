@@ -1,6 +1,5 @@
 #include "diff/movesummarizer.h"
 
-#include <QHash>
 #include <algorithm>
 
 namespace salvage {
@@ -52,44 +51,77 @@ QList<QPair<DiffValue, DiffValue>> rekeyedPairs(const QList<DiffRow> &rows, cons
 }
 } // namespace
 
+MoveSummarizer::MoveSummarizer(
+    const QString &table, const QStringList &columns, const QStringList &keyColumns, QList<ForeignKey> foreignKeys)
+    : m_table(table)
+{
+    for (ForeignKey &key : foreignKeys) {
+        KeyMoves entry;
+        for (const QString &column : std::as_const(key.columns))
+            entry.positions << int(columns.indexOf(column));
+        if (entry.positions.contains(-1))
+            continue; // a key column not compared on both sides
+        entry.column = key.columns.join(QLatin1Char(','));
+        entry.inKey = std::any_of(key.columns.cbegin(), key.columns.cend(),
+            [&keyColumns](const QString &c) { return keyColumns.contains(c); });
+        entry.key = std::move(key);
+        m_keys << std::move(entry);
+    }
+}
+
+bool MoveSummarizer::pairsLostAndNew() const
+{
+    return std::any_of(m_keys.cbegin(), m_keys.cend(), [](const KeyMoves &key) { return key.inKey; });
+}
+
+void MoveSummarizer::add(const DiffRow &row)
+{
+    if (row.status != DiffRow::Status::Changed)
+        return;
+    for (qsizetype key = 0; key < m_keys.size(); ++key) {
+        const QList<int> &positions = m_keys.at(key).positions;
+        if (!m_keys.at(key).inKey)
+            count(key, referenceValue(row.backupValues, positions), referenceValue(row.liveValues, positions));
+    }
+}
+
+void MoveSummarizer::count(qsizetype key, const DiffValue &from, const DiffValue &to)
+{
+    if (from == to)
+        return;
+    KeyMoves &entry = m_keys[key];
+    const QString id = entry.column + QChar(0x1f) + (from ? QStringLiteral("v") + *from : QStringLiteral("n"))
+        + QChar(0x1f) + (to ? QStringLiteral("v") + *to : QStringLiteral("n"));
+    auto it = m_index.constFind(id);
+    if (it == m_index.cend()) {
+        it = m_index.insert(id, { key, entry.moves.size() });
+        entry.moves.append(DiffMove { m_table, entry.column, from, to, 0, entry.inKey, entry.key.refQualifiedName() });
+    }
+    m_keys[it->first].moves[it->second].rows += 1;
+}
+
+QList<DiffMove> MoveSummarizer::finish(const QList<DiffRow> &rows)
+{
+    QList<DiffMove> moves;
+    for (qsizetype key = 0; key < m_keys.size(); ++key) {
+        if (m_keys.at(key).inKey) {
+            for (const auto &[from, to] : rekeyedPairs(rows, m_keys.at(key).positions))
+                count(key, from, to);
+        }
+    }
+    for (const KeyMoves &key : std::as_const(m_keys))
+        moves += key.moves;
+    std::stable_sort(moves.begin(), moves.end(), [](const DiffMove &a, const DiffMove &b) { return a.rows > b.rows; });
+    return moves;
+}
+
 QList<DiffMove> MoveSummarizer::summarize(const QString &table, const QStringList &columns,
     const QStringList &keyColumns, const QList<ForeignKey> &foreignKeys, const QList<DiffRow> &rows)
 {
-    QList<DiffMove> moves;
-    QHash<QString, qsizetype> index; // column \x1f from \x1f to → position in moves
-    for (const ForeignKey &key : foreignKeys) {
-        QList<int> positions;
-        for (const QString &column : key.columns)
-            positions << int(columns.indexOf(column));
-        if (positions.contains(-1))
-            continue; // a key column not compared on both sides
-        const QString column = key.columns.join(QLatin1Char(','));
-        const bool inKey = std::any_of(key.columns.cbegin(), key.columns.cend(),
-            [&keyColumns](const QString &c) { return keyColumns.contains(c); });
-        QList<QPair<DiffValue, DiffValue>> changes;
-        if (inKey) {
-            changes = rekeyedPairs(rows, positions);
-        } else {
-            for (const DiffRow &row : rows)
-                if (row.status == DiffRow::Status::Changed)
-                    changes.append(
-                        { referenceValue(row.backupValues, positions), referenceValue(row.liveValues, positions) });
-        }
-        for (const auto &[from, to] : std::as_const(changes)) {
-            if (from == to)
-                continue;
-            const QString id = column + QChar(0x1f) + (from ? QStringLiteral("v") + *from : QStringLiteral("n"))
-                + QChar(0x1f) + (to ? QStringLiteral("v") + *to : QStringLiteral("n"));
-            auto it = index.constFind(id);
-            if (it == index.cend()) {
-                it = index.insert(id, moves.size());
-                moves.append(DiffMove { table, column, from, to, 0, inKey, key.refQualifiedName() });
-            }
-            moves[*it].rows += 1;
-        }
-    }
-    std::stable_sort(moves.begin(), moves.end(), [](const DiffMove &a, const DiffMove &b) { return a.rows > b.rows; });
-    return moves;
+    MoveSummarizer summarizer(table, columns, keyColumns, foreignKeys);
+    for (const DiffRow &row : rows)
+        summarizer.add(row);
+    return summarizer.finish(rows);
 }
 
 } // namespace salvage

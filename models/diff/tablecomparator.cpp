@@ -42,14 +42,15 @@ QStringList sortedKeys(const QHash<QString, RowFetcher::Row> &rows)
 }
 } // namespace
 
-TableComparator::TableComparator(
-    SidePair &sides, const Table &backup, const Table &live, int serverVersionNum, JobControl &control)
+TableComparator::TableComparator(SidePair &sides, const Table &backup, const Table &live, int serverVersionNum,
+    JobControl &control, RowRetention retention)
     : m_sides(sides)
     , m_backup(backup)
     , m_live(live)
     , m_serverVersionNum(serverVersionNum)
     , m_control(control)
     , m_classifier(backup)
+    , m_retention(retention)
 {
 }
 
@@ -114,6 +115,7 @@ TableDiff TableComparator::compare()
     for (const Column &column : m_columns)
         m_diff.columns << column.name;
     m_diff.keyColumns = m_backup.primaryKey;
+    m_moves.emplace(m_diff.table, m_diff.columns, m_diff.keyColumns, m_backup.foreignKeys);
     m_hashExpression = RowHasher(m_columns, m_serverVersionNum).hashExpression();
     const Column keyColumn = *m_backup.column(m_backup.primaryKey.first());
     PhaseClock clock(m_diff.table);
@@ -203,8 +205,7 @@ TableDiff TableComparator::compare()
         compareLeaves(leaves[DiffSide::Backup], leaves[DiffSide::Live]);
         clock.lap("differing rows");
     }
-    m_diff.moves
-        = MoveSummarizer::summarize(m_diff.table, m_diff.columns, m_diff.keyColumns, m_backup.foreignKeys, m_diff.rows);
+    m_diff.moves = m_moves->finish(m_diff.rows);
     return m_diff;
 }
 
@@ -395,7 +396,7 @@ void TableComparator::addOnlyInBackup(const QString &key, const RowFetcher::Row 
     row.key = JoinedKey::split(key);
     row.backupValues = fetched.values;
     ++m_diff.onlyInBackup;
-    m_diff.rows << row;
+    keep(std::move(row));
 }
 
 void TableComparator::addChanged(const QString &key, const RowFetcher::Row &backup, const RowFetcher::Row &live)
@@ -411,7 +412,8 @@ void TableComparator::addChanged(const QString &key, const RowFetcher::Row &back
     if (row.changedColumns.isEmpty())
         return; // equal text, a hash of equal values that differ in form only
     ++m_diff.changed;
-    m_diff.rows << row;
+    m_moves->add(row);
+    keep(std::move(row));
 }
 
 void TableComparator::addOnlyInLive(const QString &key, const RowFetcher::Row &fetched)
@@ -428,7 +430,16 @@ void TableComparator::addOnlyInLive(const QString &key, const RowFetcher::Row &f
     else if (m_classifier.keyBeyondBackup(row.key.first()))
         row.origin = DiffRow::Origin::NewSinceBackup;
     ++m_diff.onlyInLive;
-    m_diff.rows << row;
+    m_diff.rows << row; // kept in any case: SequenceOrigin and RowPruner judge it after the table
+}
+
+void TableComparator::keep(DiffRow &&row)
+{
+    // A counts-only diff keeps lost rows only to pair them with new ones into moves, changed rows never.
+    const bool needed = m_retention == RowRetention::Whole
+        || (row.status == DiffRow::Status::OnlyInBackup && m_moves->pairsLostAndNew());
+    if (needed)
+        m_diff.rows << std::move(row);
 }
 
 } // namespace salvage

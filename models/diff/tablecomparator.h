@@ -3,6 +3,7 @@
 #include "db/schema.h"
 #include "diff/bucketsums.h"
 #include "diff/keyrangepartitioner.h"
+#include "diff/movesummarizer.h"
 #include "diff/rowclassifier.h"
 #include "diff/rowfetcher.h"
 #include "diff/tablediff.h"
@@ -26,7 +27,10 @@ class SidePair;
 class TableComparator
 {
 public:
-    TableComparator(SidePair &sides, const Table &backup, const Table &live, int serverVersionNum, JobControl &control);
+    /// With RowRetention::Counts, changed and lost rows are counted (and their moves summed up) but
+    /// not kept, unless the table's moves pair lost and new rows; RowPruner thins the rest after.
+    TableComparator(SidePair &sides, const Table &backup, const Table &live, int serverVersionNum, JobControl &control,
+        RowRetention retention = RowRetention::Whole);
 
     TableDiff compare();
     /// The newest creation time seen in this table of the backup (after compare()).
@@ -62,6 +66,8 @@ private:
     void addOnlyInLive(const QString &key, const RowFetcher::Row &row);
     /// Adds the row unless its values are equal as text (a hash of values that differ in form only).
     void addChanged(const QString &key, const RowFetcher::Row &backup, const RowFetcher::Row &live);
+    /// Keeps a lost or changed row unless a counts-only diff has no more use for it.
+    void keep(DiffRow &&row);
 
     SidePair &m_sides;
     const Table &m_backup;
@@ -69,7 +75,9 @@ private:
     int m_serverVersionNum;
     JobControl &m_control;
     RowClassifier m_classifier;
+    RowRetention m_retention;
     TableDiff m_diff;
+    std::optional<MoveSummarizer> m_moves; ///< from compare() on
     QList<Column> m_columns;
     QString m_hashExpression;
     KeyRanges m_ranges;

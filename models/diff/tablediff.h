@@ -18,6 +18,14 @@ struct DiffReference
     QStringList refColumns;
 };
 
+/// What a diff keeps of its differing rows.
+enum class RowRetention {
+    Whole, ///< every differing row with its values (the Compare view, `diff --rows`, the restore)
+    /// Counts only: rows leave as soon as no count can change through them (RowPruner); what stays
+    /// are rows only in live whose origin may still change, with their key, time and foreign keys.
+    Counts,
+};
+
 /// The comparison of one table.
 struct TableDiff
 {
@@ -37,7 +45,9 @@ struct TableDiff
     qint64 onlyInLive = 0;
     qint64 changed = 0;
     qint64 newSinceBackup = 0; ///< part of onlyInLive that the data dates after the backup
-    QList<DiffRow> rows; ///< the differing rows
+    qint64 settledNewSinceBackup = 0; ///< part of newSinceBackup from rows no longer kept (Counts)
+    RowRetention retention = RowRetention::Whole;
+    QList<DiffRow> rows; ///< the differing rows (with RowRetention::Counts, only those RowPruner keeps)
     QList<DiffMove> moves;
     QList<DiffReference> references; ///< the backup's foreign keys of this table
 

@@ -5,7 +5,9 @@
 //       SELECT count(*), sum(hashtext(t::text)) FROM t.
 // Target: Salvage at or under the floor; aim 0.4x. Each way prints the 1-minute load average
 // before and after it (the machine is shared: compare only figures of the same run), and the
-// process's peak RSS after Salvage's diff (the floor runs first and holds next to nothing).
+// process's peak RSS after Salvage's diff (the floor runs first and holds next to nothing). The diff
+// asks for counts only, as `salvage-cli diff` without --rows; --whole-rows also runs it keeping
+// every differing row (the Compare view's way) after it, so both peaks come from one run.
 //
 //   diffbenchmark --live CONN --backup CONN
 //   diffbenchmark --demo-dir DIR [--scale N]     (builds or reuses salvage-cli demo's databases)
@@ -132,14 +134,14 @@ double floorWay(const QString &backupConninfo, const QString &liveConninfo, cons
     return double(timer.nsecsElapsed()) / 1e9;
 }
 
-double salvageWay(const QString &backupConninfo, const QString &liveConninfo, qint64 *rows)
+double salvageWay(const QString &backupConninfo, const QString &liveConninfo, RowRetention retention, qint64 *rows)
 {
     QElapsedTimer timer;
     timer.start();
     PgSession backup(backupConninfo, PgSession::Options {});
     PgSession live(liveConninfo, PgSession::Options {});
     JobControl control;
-    const DiffResult result = DiffRunner::run(backup, live, control);
+    const DiffResult result = DiffRunner::run(backup, live, control, {}, {}, retention);
     const double seconds = double(timer.nsecsElapsed()) / 1e9;
     qint64 differences = 0;
     *rows = 0;
@@ -166,6 +168,8 @@ int main(int argc, char **argv)
     parser.addOption({ u"scale"_s, u"demo scale"_s, u"N"_s, u"60"_s });
     parser.addOption({ u"repeat"_s, u"runs of each way (best is kept)"_s, u"N"_s, u"1"_s });
     parser.addOption({ u"no-manual"_s, u"skip the manual way (COPY + GNU diff)"_s });
+    parser.addOption(
+        { u"whole-rows"_s, u"also diff keeping every row (the Compare view's way), after the counts-only diff"_s });
     parser.process(app);
     try {
         QString live = parser.value(u"live"_s);
@@ -189,18 +193,26 @@ int main(int argc, char **argv)
             schema = SchemaReader::read(session);
         }
         const int repeat = std::max(1, parser.value(u"repeat"_s).toInt());
-        double salvage = 1e300, floor = 1e300, manual = 1e300;
+        double salvage = 1e300, floor = 1e300, manual = 1e300, whole = 1e300;
         qint64 rows = 0;
         for (int i = 0; i < repeat; ++i) {
             // Interleaved so that cache warmth and machine load hit every way alike.
             floor = std::min(floor, timed("floor", [&] { return floorWay(backup, live, schema); }));
-            salvage = std::min(salvage, timed("salvage", [&] { return salvageWay(backup, live, &rows); }));
+            salvage = std::min(
+                salvage, timed("salvage", [&] { return salvageWay(backup, live, RowRetention::Counts, &rows); }));
             out() << u"  peak RSS after salvage's diff: %1 MB\n"_s.arg(peakRssMb(), 0, 'f', 0);
+            if (parser.isSet(u"whole-rows"_s)) {
+                whole = std::min(whole,
+                    timed("salvage, rows kept", [&] { return salvageWay(backup, live, RowRetention::Whole, &rows); }));
+                out() << u"  peak RSS after it: %1 MB\n"_s.arg(peakRssMb(), 0, 'f', 0);
+            }
             if (!parser.isSet(u"no-manual"_s))
                 manual = std::min(manual, timed("manual", [&] { return manualWay(backup, live, schema); }));
         }
         out() << u"rows compared (both sides): %1\n"_s.arg(rows);
         out() << u"salvage diff        %1 s\n"_s.arg(salvage, 0, 'f', 2);
+        if (parser.isSet(u"whole-rows"_s))
+            out() << u"rows kept           %1 s   /floor = %2x\n"_s.arg(whole, 0, 'f', 2).arg(whole / floor, 0, 'f', 2);
         out() << u"floor (hashtext)    %1 s   salvage/floor  = %2x (target <= 1.0x, aim 0.4x)\n"_s.arg(floor, 0, 'f', 2)
                      .arg(salvage / floor, 0, 'f', 2);
         if (!parser.isSet(u"no-manual"_s))

@@ -21,13 +21,14 @@ inline QString copyDatabase(const QString &from, const QString &to)
     return TestCluster::instance().conninfo(to);
 }
 
-inline DiffResult runDiff(const QString &backupDb, const QString &liveDb, const QStringList &tables = {})
+inline DiffResult runDiff(const QString &backupDb, const QString &liveDb, const QStringList &tables = {},
+    RowRetention retention = RowRetention::Whole)
 {
     PgSession backup(
         TestCluster::instance().conninfo(backupDb), PgSession::Options { true, QStringLiteral("BACKUP"), 15 });
     PgSession live(TestCluster::instance().conninfo(liveDb), PgSession::Options { true, QStringLiteral("LIVE"), 15 });
     JobControl control;
-    return DiffRunner::run(backup, live, control, tables);
+    return DiffRunner::run(backup, live, control, tables, {}, retention);
 }
 
 inline const TableDiff *findTable(const DiffResult &result, const QString &name)

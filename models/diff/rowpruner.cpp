@@ -1,0 +1,52 @@
+#include "diff/rowpruner.h"
+
+namespace salvage {
+
+namespace {
+// Every value at `positions` (the columns ParentOrigin reads), the others NULL; none after the last.
+QList<DiffValue> onlyAt(const QList<DiffValue> &values, const QList<qsizetype> &positions)
+{
+    QList<DiffValue> kept;
+    for (qsizetype position : positions) {
+        if (position < 0 || position >= values.size())
+            continue;
+        if (kept.size() <= position)
+            kept.resize(position + 1);
+        kept[position] = values.at(position);
+    }
+    return kept;
+}
+} // namespace
+
+void RowPruner::prune(TableDiff &table, bool referenced)
+{
+    table.retention = RowRetention::Counts;
+    QList<qsizetype> parentColumns;
+    for (const DiffReference &reference : std::as_const(table.references)) {
+        for (const QString &column : reference.columns)
+            parentColumns << table.columns.indexOf(column);
+    }
+    QList<DiffRow> kept;
+    for (DiffRow &row : table.rows) {
+        if (row.status != DiffRow::Status::OnlyInLive)
+            continue; // counted, its moves summed up
+        // Neither a time (judged again against the backup's) nor a parent's (judged again when the
+        // parents change): the origin is final. ParentOrigin still reads it when it is new and a
+        // table references this one, or when it is unexplained and a parent may date it.
+        if (!row.liveTime && !row.originFromParent) {
+            const bool fresh = row.origin == DiffRow::Origin::NewSinceBackup;
+            if (fresh ? !referenced : table.references.isEmpty()) {
+                if (fresh)
+                    table.settledNewSinceBackup += row.multiplicity;
+                continue;
+            }
+        }
+        row.backupValues.clear();
+        row.changedColumns.clear();
+        row.liveValues = row.liveTime ? QList<DiffValue>() : onlyAt(row.liveValues, parentColumns);
+        kept << std::move(row);
+    }
+    table.rows = std::move(kept);
+}
+
+} // namespace salvage

@@ -1,0 +1,138 @@
+// A counts-only diff (RowRetention::Counts: `salvage-cli diff` without --rows, diffbenchmark) keeps
+// no row it has no more use for, and reports exactly what a diff keeping every row reports.
+
+#include "diffcopy.h"
+
+#include "diff/diffformat.h"
+#include "diff/diffresult.h"
+
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace salvage;
+using namespace salvage::test;
+
+class TestDiffCounts : public QObject
+{
+    Q_OBJECT
+
+    static QString pair(const QString &name, const QString &create, const QString &change)
+    {
+        auto &cluster = TestCluster::instance();
+        cluster.createDatabase(name + QStringLiteral("_b"));
+        cluster.execute(name + QStringLiteral("_b"), create);
+        copyDatabase(name + QStringLiteral("_b"), name + QStringLiteral("_l"));
+        cluster.execute(name + QStringLiteral("_l"), change);
+        return name;
+    }
+
+    static QByteArray json(const DiffResult &result)
+    {
+        return QJsonDocument(diffToJson(result, false)).toJson(QJsonDocument::Indented);
+    }
+
+private Q_SLOTS:
+    void largeDiffIsCountedWithoutKeepingRows()
+    {
+        // 200,000 differing rows: 100,000 changed, 50,000 lost, 50,000 new past the backup's largest
+        // key. No time, no foreign key: not one of them can change a count after its table.
+        const QString name = pair(QStringLiteral("tst_diffcounts_large"),
+            QStringLiteral(
+                "CREATE TABLE big (id int PRIMARY KEY, v int, body text);"
+                "INSERT INTO big SELECT g, g, repeat('x', 40) FROM generate_series(1, 300000) g; ANALYZE big"),
+            QStringLiteral("UPDATE big SET v = -v WHERE id <= 100000; DELETE FROM big WHERE id > 250000;"
+                           "INSERT INTO big SELECT g, g, 'new' FROM generate_series(300001, 350000) g; ANALYZE big"));
+        const DiffResult result
+            = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"), {}, RowRetention::Counts);
+        const TableDiff *big = findTable(result, QStringLiteral("public.big"));
+        QVERIFY(big);
+        QCOMPARE(big->retention, RowRetention::Counts);
+        QCOMPARE(big->backupRows, qint64(300000));
+        QCOMPARE(big->liveRows, qint64(300000));
+        QCOMPARE(big->changed, qint64(100000));
+        QCOMPARE(big->onlyInBackup, qint64(50000));
+        QCOMPARE(big->onlyInLive, qint64(50000));
+        QCOMPARE(big->newSinceBackup, qint64(50000)); // keys beyond the backup's largest
+        QCOMPARE(big->rows.size(), 0); // counted, none kept
+        QVERIFY(diffToText(result, false).contains(QStringLiteral("Rows only in live: 50,000 new since the backup")));
+    }
+
+    void countsEqualTheWholeDiff()
+    {
+        // Every count that depends on rows after their table: times judged against the newest backup
+        // time of a table compared later (a_late's rows), children dated by new parents, through a
+        // composite key and without a key, serial values against the sequence, moves through a
+        // plain column and through the primary key.
+        const QString name = pair(QStringLiteral("tst_diffcounts_same"),
+            QStringLiteral(
+                "CREATE TABLE a_late (id int PRIMARY KEY, created_at timestamptz);"
+                "INSERT INTO a_late SELECT g, timestamptz '2024-01-01 00:00:00+00' - g * interval '1 hour'"
+                "  FROM generate_series(1, 100) g;"
+                "CREATE TABLE a_late_child (parent_id int REFERENCES a_late, note text, PRIMARY KEY (parent_id, note));"
+                "CREATE TABLE people (id bigint PRIMARY KEY, name text, created_at timestamptz);"
+                "INSERT INTO people SELECT g, 'p' || g, timestamptz '2024-05-01 00:00:00+00' - g * interval '1 hour'"
+                "  FROM generate_series(1, 50) g;"
+                "CREATE TABLE posts (id bigserial PRIMARY KEY, person_id bigint REFERENCES people, body text);"
+                "INSERT INTO posts (person_id, body) SELECT 1 + g % 50, 'post ' || g FROM generate_series(1, 2000) g;"
+                "CREATE TABLE tags (person_id bigint REFERENCES people, name text, PRIMARY KEY (person_id, name));"
+                "INSERT INTO tags SELECT g, 't' || g FROM generate_series(1, 50) g;"
+                "CREATE TABLE tag_votes (person_id bigint, name text, voter text, PRIMARY KEY (person_id, name, voter),"
+                "  FOREIGN KEY (person_id, name) REFERENCES tags);"
+                "CREATE TABLE notes (person_id bigint REFERENCES people, body text);"
+                "CREATE TABLE star (person bigint REFERENCES people, thing int, PRIMARY KEY (person, thing));"
+                "INSERT INTO star SELECT 1 + g % 10, g FROM generate_series(1, 500) g;"
+                "CREATE TABLE events (id bigserial, room text, body text);"
+                "INSERT INTO events (room, body) SELECT 'r' || g % 7, 'e' || g FROM generate_series(1, 300) g;"
+                "DELETE FROM events WHERE id > 290"),
+            QStringLiteral(
+                // New after a_late's own newest row, older than people's: unexplained in the end.
+                "INSERT INTO a_late VALUES (500, '2024-02-01 00:00:00+00');"
+                "INSERT INTO a_late_child VALUES (500, 'child of a row the backup outdates'), (1, 'old parent');"
+                "INSERT INTO people VALUES (900, 'remote', '2024-05-02 00:00:00+00'), (901, 'recreated', "
+                "'2024-04-01 00:00:00+00');"
+                "UPDATE posts SET person_id = 900 WHERE person_id IN (2, 3);"
+                "UPDATE star SET person = 9 WHERE person = 2;"
+                "DELETE FROM tags WHERE person_id IN (2, 3);"
+                "DELETE FROM people WHERE id IN (2, 3);"
+                "INSERT INTO posts (person_id, body) VALUES (900, 'after');"
+                "INSERT INTO tags VALUES (900, 'fresh'), (901, 'old'), (7, 'late');"
+                "INSERT INTO tag_votes VALUES (900, 'fresh', 'ann'), (7, 'late', 'bob');"
+                "INSERT INTO notes VALUES (900, 'on a new person'), (8, 'on an old person');"
+                "INSERT INTO events (room, body) VALUES ('r1', 'after the backup');"
+                "INSERT INTO events VALUES (295, 'r2', 'written back with an old id')"));
+        const DiffResult whole = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"));
+        const DiffResult counts
+            = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"), {}, RowRetention::Counts);
+
+        // The scenario does what it says, so that the comparison below compares something.
+        QCOMPARE(findTable(whole, QStringLiteral("public.a_late"))->newSinceBackup, qint64(0));
+        QCOMPARE(findTable(whole, QStringLiteral("public.people"))->newSinceBackup, qint64(1));
+        QCOMPARE(findTable(whole, QStringLiteral("public.tag_votes"))->newSinceBackup, qint64(1));
+        QCOMPARE(findTable(whole, QStringLiteral("public.notes"))->newSinceBackup, qint64(1));
+        QCOMPARE(findTable(whole, QStringLiteral("public.events"))->newSinceBackup, qint64(1));
+        QCOMPARE(findTable(whole, QStringLiteral("public.star"))->moves.size(), 1);
+        QCOMPARE(findTable(whole, QStringLiteral("public.posts"))->moves.size(), 2);
+
+        QCOMPARE(json(counts), json(whole));
+        QCOMPARE(diffToText(counts, false), diffToText(whole, false));
+        qsizetype kept = 0, all = 0;
+        for (const TableDiff &table : counts.tables) {
+            QCOMPARE(table.retention, RowRetention::Counts);
+            const TableDiff *other = findTable(whole, table.table);
+            QVERIFY(other);
+            QCOMPARE(table.newSinceBackup, other->newSinceBackup);
+            for (const DiffRow &row : table.rows) {
+                QCOMPARE(row.status, DiffRow::Status::OnlyInLive);
+                QVERIFY(row.backupValues.isEmpty());
+                QVERIFY(row.liveValues.size() <= table.columns.size());
+            }
+            kept += table.rows.size();
+            all += other->rows.size();
+        }
+        QVERIFY2(kept < all / 2, qPrintable(QStringLiteral("%1 of %2 rows kept").arg(kept).arg(all)));
+        QCOMPARE(findTable(counts, QStringLiteral("public.posts"))->rows.size(), 0); // none can change
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDiffCounts)
+#include "tst_diffcounts.moc"
