@@ -430,7 +430,11 @@ void TableComparator::addOnlyInLive(const QString &key, const RowFetcher::Row &f
     else if (m_classifier.keyBeyondBackup(row.key.first()))
         row.origin = DiffRow::Origin::NewSinceBackup;
     ++m_diff.onlyInLive;
-    m_diff.rows << row; // kept in any case: SequenceOrigin and RowPruner judge it after the table
+    // Kept in any case: SequenceOrigin and RowPruner judge it after the table. A row with a time
+    // needs none of its values for that (nor does a counts-only diff, unless moves pair it).
+    if (row.liveTime && m_retention == RowRetention::Counts && !m_moves->pairsLostAndNew())
+        row.liveValues.clear();
+    m_diff.rows << row;
 }
 
 void TableComparator::keep(DiffRow &&row)
