@@ -289,6 +289,12 @@ private Q_SLOTS:
             phases);
         // The recovered server must not archive into the operator's archive.
         QCOMPARE(queryValue(result.conninfo, QStringLiteral("SHOW archive_mode")), QStringLiteral("off"));
+        // Salvage's role was added while the promoted server ran: no stop and restart after replay.
+        QFile log(PgCluster(m_tmp.filePath(dir)).prepareServerLog());
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QByteArray lines = log.readAll();
+        QVERIFY2(lines.contains("database system is ready to accept connections"), lines.right(2000).constData());
+        QVERIFY2(!lines.contains("database system is shut down"), lines.right(2000).constData());
         PgCluster(m_tmp.filePath(dir)).destroy();
     }
 
