@@ -412,11 +412,11 @@ PitrRecovery::Result replayAndOpen(const PitrRecovery::Request &request, PgClust
                             .arg(total));
         if (request.pauseAtTarget ? watcher.paused : watcher.ready)
             break;
-        if (tick % 5 == 4 && !replaying.isRunning()) {
+        if (tick % 20 == 19 && !replaying.isRunning()) { // about once a second
             watcher.poll();
             throw Error(replayFailure(request, watcher));
         }
-        QThread::msleep(200);
+        QThread::msleep(50); // promotion is seen within 50 ms: a log read is cheap, a small recovery is ~1 s
     }
 
     if (!request.pauseAtTarget) {
