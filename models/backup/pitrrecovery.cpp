@@ -207,7 +207,7 @@ void addSalvageRoleSingleUser(const PgCluster &cluster, const QString &binDir)
 
 /// The same while the promoted server runs, logged in (trust, private socket: Salvage's own
 /// pg_hba) as the backup's bootstrap superuser. False when that role cannot log in (replay renamed
-/// it, or it is NOLOGIN): then the caller falls back to single-user mode.
+/// it, or it is NOLOGIN) or cannot create roles: then the caller falls back to single-user mode.
 bool addSalvageRoleOnline(const PgCluster &cluster, const QString &bootstrapRole)
 {
     if (bootstrapRole.isEmpty())
@@ -239,9 +239,9 @@ bool addSalvageRoleOnline(const PgCluster &cluster, const QString &bootstrapRole
         const bool exists = run(QStringLiteral("SELECT FROM pg_roles WHERE rolname = $1"), role);
         run(QStringLiteral("%1 ROLE %2 SUPERUSER LOGIN")
                 .arg(exists ? QStringLiteral("ALTER") : QStringLiteral("CREATE"), sql::quoteIdent(role)));
-    } catch (...) {
+    } catch (const Error &) { // e.g. the role lost SUPERUSER during replay: single-user mode can still do it
         PQfinish(connection);
-        throw;
+        return false;
     }
     PQfinish(connection);
     return true;
