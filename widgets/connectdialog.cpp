@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "db/pgsession.h"
 #include "passwordstore.h"
+#include "pitrform.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -11,6 +12,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QTabWidget>
+#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace salvage {
@@ -53,14 +56,30 @@ ConnectDialog::ConnectDialog(Side side, const QList<ConnectionProfile> &recent, 
     m_connectButton = buttons->addButton(tr("&Connect"), QDialogButtonBox::AcceptRole);
     m_connectButton->setDefault(true);
 
-    auto *form = new QFormLayout(this);
+    auto *serverPage = new QWidget(this);
+    auto *form = new QFormLayout(serverPage);
     form->addRow(tr("Recent:"), m_recent);
     form->addRow(tr("Name:"), m_name);
     form->addRow(tr("Connection:"), m_conninfo);
     form->addRow(tr("Password:"), m_password);
     form->addRow(QString(), m_remember);
-    form->addRow(m_status);
-    form->addRow(buttons);
+    auto *layout = new QVBoxLayout(this);
+    if (side == Side::Backup) {
+        setMinimumWidth(std::max(560, fontMetrics().averageCharWidth() * 80)); // paths are long
+        m_tabs = new QTabWidget(this);
+        m_tabs->addTab(serverPage, tr("&Server or restored copy"));
+        m_pitr = new PitrForm(m_tabs);
+        m_pitr->setContentsMargins(6, 6, 6, 6);
+        m_tabs->addTab(m_pitr, tr("As of an &instant (WAL archive, pgBackRest, Barman)"));
+        layout->addWidget(m_tabs);
+        connect(m_tabs, &QTabWidget::currentChanged, this, &ConnectDialog::validate);
+        connect(m_pitr, &PitrForm::changed, this, &ConnectDialog::validate);
+    } else {
+        form->setContentsMargins(0, 0, 0, 0);
+        layout->addWidget(serverPage);
+    }
+    layout->addWidget(m_status);
+    layout->addWidget(buttons);
 
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -112,8 +131,33 @@ QString ConnectDialog::testResult() const
     return m_status->text();
 }
 
+bool ConnectDialog::recoversAsOfInstant() const
+{
+    return m_tabs && m_tabs->currentWidget() == m_pitr;
+}
+
+void ConnectDialog::showPitrTab()
+{
+    if (m_tabs)
+        m_tabs->setCurrentWidget(m_pitr);
+}
+
 void ConnectDialog::validate()
 {
+    m_status->setStyleSheet(QString());
+    if (recoversAsOfInstant()) {
+        const QString problem = m_pitr->problem();
+        m_connectButton->setText(tr("&Recover"));
+        m_connectButton->setEnabled(problem.isEmpty());
+        m_testButton->hide(); // the recovered cluster does not exist yet
+        m_status->setText(problem.isEmpty() ? tr("Will replay the backup to %1 in a scratch cluster Salvage manages "
+                                                 "and connect BACKUP to it. Your backups are only read.")
+                                                  .arg(m_pitr->target().describe())
+                                            : problem);
+        return;
+    }
+    m_connectButton->setText(tr("&Connect"));
+    m_testButton->show();
     const QString error = profile().validationError();
     const bool empty = m_conninfo->text().trimmed().isEmpty();
     m_connectButton->setEnabled(!empty && error.isEmpty());

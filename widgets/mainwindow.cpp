@@ -19,6 +19,7 @@
 #include "overviewpage.h"
 #include "passwordstore.h"
 #include "pitrdialog.h"
+#include "pitrform.h"
 #include "restoreview.h"
 #include "sourcepanel.h"
 #include "sqlconsole.h"
@@ -429,10 +430,12 @@ void MainWindow::loadBackupFromDump(const QString &dumpPath)
         });
 }
 
-void MainWindow::recoverBackupAsOf(const QDateTime &event)
+namespace {
+
+/// The PITR source last recovered from, offered again.
+PitrSourceSpec rememberedPitrSource()
 {
     QSettings settings;
-    PitrDialog dialog(this);
     PitrSourceSpec last;
     last.baseBackup = settings.value(QStringLiteral("pitr/base")).toString();
     last.walArchive = settings.value(QStringLiteral("pitr/wal")).toString();
@@ -440,22 +443,39 @@ void MainWindow::recoverBackupAsOf(const QDateTime &event)
     last.pgBackRestRepo = settings.value(QStringLiteral("pitr/repo")).toString();
     last.barmanServer = settings.value(QStringLiteral("pitr/barman")).toString();
     last.barmanConfig = settings.value(QStringLiteral("pitr/barmanConfig")).toString();
-    dialog.setSource(last);
-    if (event.isValid())
-        dialog.setTargetJustBefore(event);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    const PitrSourceSpec source = dialog.source();
+    return last;
+}
+
+void rememberPitrSource(const PitrSourceSpec &source)
+{
+    QSettings settings;
     settings.setValue(QStringLiteral("pitr/base"), source.baseBackup);
     settings.setValue(QStringLiteral("pitr/wal"), source.walArchive);
     settings.setValue(QStringLiteral("pitr/stanza"), source.pgBackRestStanza);
     settings.setValue(QStringLiteral("pitr/repo"), source.pgBackRestRepo);
     settings.setValue(QStringLiteral("pitr/barman"), source.barmanServer);
     settings.setValue(QStringLiteral("pitr/barmanConfig"), source.barmanConfig);
+}
 
+} // namespace
+
+void MainWindow::recoverBackupAsOf(const QDateTime &event)
+{
+    PitrDialog dialog(this);
+    dialog.setSource(rememberedPitrSource());
+    if (event.isValid())
+        dialog.setTargetJustBefore(event);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    startBackupRecovery(dialog.source(), dialog.target(), dialog.database());
+}
+
+void MainWindow::startBackupRecovery(const PitrSourceSpec &source, const PitrTarget &target, const QString &database)
+{
+    rememberPitrSource(source);
     PitrRecovery::Request request;
-    request.target = dialog.target();
-    request.database = dialog.database();
+    request.target = target;
+    request.database = database;
     // One scratch cluster per source, left paused at its target: a later target continues its replay,
     // an earlier one replaces Salvage's own copy.
     const QString key = QString::fromLatin1(
@@ -472,7 +492,7 @@ void MainWindow::recoverBackupAsOf(const QDateTime &event)
             return PitrRecovery::retarget(request, control); // a later target continues the paused replay
         },
         this,
-        [this, what, target = request.target](PitrRecovery::Result result) {
+        [this, what, target](PitrRecovery::Result result) {
             statusBar()->showMessage(
                 tr("BACKUP recovered as of %1 (%2): %3").arg(what, result.howReached, result.stoppedAt), 15000);
             m_timeline->annotations()->replaceDerived(PitrEvents::idPrefix, PitrEvents::of(result, target));
@@ -491,8 +511,14 @@ void MainWindow::showConnectDialog(Side side)
     const ConnectionProfile current = connection(side)->profile();
     if (!current.conninfo.isEmpty())
         dialog.setProfile(current);
+    if (PitrForm *pitr = dialog.pitrForm())
+        pitr->setSource(rememberedPitrSource());
     if (dialog.exec() != QDialog::Accepted)
         return;
+    if (dialog.recoversAsOfInstant()) {
+        startBackupRecovery(dialog.pitrForm()->source(), dialog.pitrForm()->target(), dialog.pitrForm()->database());
+        return;
+    }
     if (dialog.rememberPassword())
         m_passwords->write(dialog.profile().keychainKey(), dialog.password());
     connectSide(side, dialog.profile(), dialog.password());

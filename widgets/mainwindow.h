@@ -1,5 +1,7 @@
 #pragma once
 
+#include "backup/pitrsource.h"
+#include "backup/pitrtarget.h"
 #include "db/connectionprofile.h"
 #include "workspace/workspace.h"
 
@@ -56,6 +58,9 @@ public:
     /// BACKUP to it in a background job. `event`, when valid, prefills the target: just before it,
     /// by a margin the operator chooses (the Timeline's "BACKUP as of just before this event…").
     void recoverBackupAsOf(const QDateTime &event = {});
+    /// The recovery job behind both "BACKUP as of an instant" and the Connect dialog's PITR tab:
+    /// one scratch cluster per source, left paused at its target, BACKUP connected to it.
+    void startBackupRecovery(const PitrSourceSpec &source, const PitrTarget &target, const QString &database);
 
     /// Adds an investigation view as a tab with an entry in the Investigate menu.
     /// `id` matches one of the reserved entries (compare, graph, timeline, restore, console).

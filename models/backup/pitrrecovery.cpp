@@ -186,14 +186,14 @@ private:
 };
 
 /// Replay ends in a promoted cluster whose roles are the source's: give Salvage its own superuser,
-/// through single-user mode (which needs no role to log in as).
-void addSalvageRole(const PgCluster &cluster, const QString &binDir)
+/// through single-user mode (which needs no role to log in as). Needs the server stopped.
+void addSalvageRoleSingleUser(const PgCluster &cluster, const QString &binDir)
 {
     const QString role = cluster.superuser();
     const QByteArray statement = QStringLiteral(
-        "DO $salvage$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%1') THEN CREATE ROLE %1 SUPERUSER "
-        "LOGIN; ELSE ALTER ROLE %1 SUPERUSER LOGIN; END IF; END $salvage$;\n")
-                                     .arg(role)
+        "DO $salvage$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = %1) THEN CREATE ROLE %2 SUPERUSER "
+        "LOGIN; ELSE ALTER ROLE %2 SUPERUSER LOGIN; END IF; END $salvage$;\n")
+                                     .arg(sql::quoteLiteral(role), sql::quoteIdent(role))
                                      .toUtf8();
     ProcessRequest single(binDir + QStringLiteral("/postgres"),
         { QStringLiteral("--single"), QStringLiteral("-D"), cluster.dataDir(), QStringLiteral("template1") },
@@ -203,6 +203,48 @@ void addSalvageRole(const PgCluster &cluster, const QString &binDir)
     if (result.exitCode != 0 || result.output.contains(QLatin1String("ERROR:")))
         throw Error(
             QStringLiteral("Cannot add Salvage's role to the recovered cluster: %1").arg(result.output.trimmed()));
+}
+
+/// The same while the promoted server runs, logged in (trust, private socket: Salvage's own
+/// pg_hba) as the backup's bootstrap superuser. False when that role cannot log in (replay renamed
+/// it, or it is NOLOGIN) or cannot create roles: then the caller falls back to single-user mode.
+bool addSalvageRoleOnline(const PgCluster &cluster, const QString &bootstrapRole)
+{
+    if (bootstrapRole.isEmpty())
+        return false;
+    const QString conninfo = QStringLiteral("host=%1 port=%2 user=%3 dbname=template1 connect_timeout=10")
+                                 .arg(sql::quoteConninfoValue(cluster.socketDir()))
+                                 .arg(cluster.port())
+                                 .arg(sql::quoteConninfoValue(bootstrapRole));
+    PGconn *connection = PQconnectdb(conninfo.toUtf8().constData());
+    const auto run = [connection](const QString &statement, const QString &parameter = {}) {
+        const QByteArray value = parameter.toUtf8();
+        const char *values[] = { value.constData() };
+        PGresult *result = PQexecParams(connection, statement.toUtf8().constData(), parameter.isNull() ? 0 : 1, nullptr,
+            parameter.isNull() ? nullptr : values, nullptr, nullptr, 0);
+        const ExecStatusType status = PQresultStatus(result);
+        const bool found = status == PGRES_TUPLES_OK && PQntuples(result) > 0;
+        const QString error = QString::fromUtf8(PQresultErrorMessage(result)).trimmed();
+        PQclear(result);
+        if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+            throw Error(QStringLiteral("Cannot add Salvage's role to the recovered cluster: %1").arg(error));
+        return found;
+    };
+    if (PQstatus(connection) != CONNECTION_OK) {
+        PQfinish(connection);
+        return false;
+    }
+    try {
+        const QString role = cluster.superuser();
+        const bool exists = run(QStringLiteral("SELECT FROM pg_roles WHERE rolname = $1"), role);
+        run(QStringLiteral("%1 ROLE %2 SUPERUSER LOGIN")
+                .arg(exists ? QStringLiteral("ALTER") : QStringLiteral("CREATE"), sql::quoteIdent(role)));
+    } catch (const Error &) { // e.g. the role lost SUPERUSER during replay: single-user mode can still do it
+        PQfinish(connection);
+        return false;
+    }
+    PQfinish(connection);
+    return true;
 }
 
 /// The cluster's conninfo as `role` (a paused recovery has no role of Salvage's).
@@ -370,20 +412,23 @@ PitrRecovery::Result replayAndOpen(const PitrRecovery::Request &request, PgClust
                             .arg(total));
         if (request.pauseAtTarget ? watcher.paused : watcher.ready)
             break;
-        if (tick % 5 == 4 && !replaying.isRunning()) {
+        if (tick % 20 == 19 && !replaying.isRunning()) { // about once a second
             watcher.poll();
             throw Error(replayFailure(request, watcher));
         }
-        QThread::msleep(200);
+        QThread::msleep(50); // promotion is seen within 50 ms: a log read is cheap, a small recovery is ~1 s
     }
 
     if (!request.pauseAtTarget) {
         control.setProgress(watcher.segments, total, QStringLiteral("Promoted; adding Salvage's role"));
-        replaying.stop();
-        addSalvageRole(replaying, settings.binDir);
-        control.setProgress(watcher.segments, total, QStringLiteral("Starting the recovered BACKUP"));
-        settings.waitUntilReady = true;
-        PgCluster(request.clusterDir, settings).start();
+        // Online, as the bootstrap superuser: no stop and restart (0.3-0.4 s of a small recovery).
+        if (!addSalvageRoleOnline(replaying, role)) {
+            replaying.stop();
+            addSalvageRoleSingleUser(replaying, settings.binDir);
+            control.setProgress(watcher.segments, total, QStringLiteral("Starting the recovered BACKUP"));
+            settings.waitUntilReady = true;
+            PgCluster(request.clusterDir, settings).start();
+        }
         role = replaying.superuser();
     }
 
@@ -427,8 +472,15 @@ PitrRecovery::Result PitrRecovery::recover(const Request &request, JobControl &c
         PgCluster::Settings settings;
         settings.binDir = serverBinDir(major);
         const QString dataDir = PgCluster(request.clusterDir, settings).dataDir();
-        // Read before replay: a paused recovery is read-only and gets no role of Salvage's.
-        const QString role = request.pauseAtTarget ? bootstrapSuperuser(dataDir) : QString();
+        // Read before replay: a paused recovery is read-only and gets no role of Salvage's, and a
+        // promoted one is logged into as this role to add Salvage's (single-user mode when unreadable).
+        QString role;
+        try {
+            role = bootstrapSuperuser(dataDir);
+        } catch (const Error &) {
+            if (request.pauseAtTarget)
+                throw;
+        }
         setAsideBackupConfiguration(dataDir);
         writeRecoveryConfiguration(PgCluster(request.clusterDir, settings), request, settings.binDir, dataDir);
         Result result = replayAndOpen(request, settings, label.startWalFile, role, control);

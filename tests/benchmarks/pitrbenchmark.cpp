@@ -1,5 +1,5 @@
 // Point-in-time recovery benchmark (issue 15): the time Salvage takes to reach a target instant
-// (`PitrRecovery`: unpack, configure, replay, promote, add its role, restart) next to the plain
+// (`PitrRecovery`: unpack, configure, replay, promote, add its role online) next to the plain
 // manual way on the same base backup and archive (copy the base, recovery.signal, restore_command
 // and recovery_target_time in postgresql.auto.conf, pg_ctl start, wait until promoted). Goal: ≤ 1.1×.
 //   pitrbenchmark [ROWS] [REPEAT]   (default 2000000 rows of WAL after the base backup, 2 runs each way)

@@ -289,6 +289,12 @@ private Q_SLOTS:
             phases);
         // The recovered server must not archive into the operator's archive.
         QCOMPARE(queryValue(result.conninfo, QStringLiteral("SHOW archive_mode")), QStringLiteral("off"));
+        // Salvage's role was added while the promoted server ran: no stop and restart after replay.
+        QFile log(PgCluster(m_tmp.filePath(dir)).prepareServerLog());
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QByteArray lines = log.readAll();
+        QVERIFY2(lines.contains("database system is ready to accept connections"), lines.right(2000).constData());
+        QVERIFY2(!lines.contains("database system is shut down"), lines.right(2000).constData());
         PgCluster(m_tmp.filePath(dir)).destroy();
     }
 
@@ -545,6 +551,39 @@ private Q_SLOTS:
         QCOMPARE(cli.exitCode(), 2);
         QVERIFY(QString::fromUtf8(cli.readAllStandardError()).contains(QStringLiteral("--barman SERVER")));
         QVERIFY(!QFileInfo::exists(m_tmp.filePath(QStringLiteral("cli3"))));
+    }
+
+    /// Last: it renames the source's bootstrap superuser (and back) after every other test's targets.
+    /// At the target the role the base backup named cannot log in, so the role is added in
+    /// single-user mode with a restart, the fallback of adding it online.
+    void aBootstrapRoleRenamedDuringReplayFallsBackToSingleUserMode()
+    {
+        if (!m_source->isRunning())
+            m_source->start();
+        source(QStringLiteral("CREATE ROLE salvage_other SUPERUSER LOGIN"));
+        const QString other = m_source->conninfo(QStringLiteral("shop"))
+                                  .replace(QStringLiteral("user=salvage"), QStringLiteral("user=salvage_other"));
+        queryValue(other, QStringLiteral("ALTER ROLE salvage RENAME TO bootstrap_renamed"));
+        QThread::msleep(50);
+        const QString renamed = queryValue(other, QStringLiteral("SELECT clock_timestamp()::text"));
+        QThread::msleep(50);
+        queryValue(other, QStringLiteral("ALTER ROLE bootstrap_renamed RENAME TO salvage")); // the commit after it
+        const QString last = source(QStringLiteral("SELECT pg_walfile_name(pg_switch_wal())"));
+        for (int wait = 0; wait < 300 && !QFileInfo::exists(m_archive + QLatin1Char('/') + last); ++wait)
+            QThread::msleep(100);
+        QVERIFY2(QFileInfo::exists(m_archive + QLatin1Char('/') + last), "the last segment was not archived");
+
+        const PitrRecovery::Result result = recoverTo(renamed, QStringLiteral("pitrrenamed"));
+        QCOMPARE(queryValue(result.conninfo, QStringLiteral("SELECT rolname FROM pg_roles WHERE oid = 10")),
+            QStringLiteral("bootstrap_renamed"));
+        QCOMPARE(
+            queryValue(result.conninfo, QStringLiteral("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")),
+            QStringLiteral("t"));
+        QCOMPARE(queryValue(result.conninfo, QStringLiteral("SELECT count(*) FROM items")), QStringLiteral("175"));
+        QFile log(PgCluster(m_tmp.filePath(QStringLiteral("pitrrenamed"))).prepareServerLog());
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QVERIFY2(log.readAll().contains("database system is shut down"), "the fallback restarts the server");
+        PgCluster(m_tmp.filePath(QStringLiteral("pitrrenamed"))).destroy();
     }
 };
 
