@@ -89,8 +89,8 @@ class TestPitr : public QObject
     QString m_barmanConfig;
 
     /// Runs Barman; an empty string when it succeeded, otherwise what went wrong. A call that has not
-    /// finished after timeoutSeconds is stopped: the test fails with that, well before QtTest's
-    /// 300 s watchdog would abort it without a reason.
+    /// finished after timeoutSeconds is stopped: the test fails with that, before QtTest's watchdog
+    /// (QTEST_FUNCTION_TIMEOUT, tests/models/backup/CMakeLists.txt) would abort it without a reason.
     QString barmanFailure(const QStringList &arguments, int timeoutSeconds = 60)
     {
         const ProcessResult result = runProcess({ m_barman,
@@ -227,7 +227,7 @@ private Q_SLOTS:
                 QStringLiteral("salvage") };
             QString failure = barmanFailure(switchWal);
             QVERIFY2(failure.isEmpty(), qPrintable(failure));
-            failure = barmanFailure({ QStringLiteral("backup"), QStringLiteral("salvage") }, 120);
+            failure = barmanFailure({ QStringLiteral("backup"), QStringLiteral("salvage") }, 240);
             QVERIFY2(failure.isEmpty(), qPrintable(failure));
             failure = barmanFailure(switchWal);
             QVERIFY2(failure.isEmpty(), qPrintable(failure));
@@ -246,9 +246,9 @@ private Q_SLOTS:
                 pgBackRestConnection
                     + QStringList { QStringLiteral("--type=full"), QStringLiteral("--start-fast"),
                         QStringLiteral("backup") },
-                serverUser(), 120000 });
+                serverUser(), 300000 });
             QVERIFY2(backup.exitCode == 0,
-                qPrintable(QStringLiteral("pgbackrest backup (stopped after 120 s) failed: ") + backup.output));
+                qPrintable(QStringLiteral("pgbackrest backup did not succeed within 300 s: ") + backup.output));
         }
         // pgBackRest and Barman keep a backup's stop time in whole seconds and pick one that stopped
         // before the target: the phases begin in a later second.
