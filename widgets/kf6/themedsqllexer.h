@@ -18,6 +18,9 @@ namespace salvage {
 class ThemedSqlLexer : public QsciLexerCustom, public SqlLexer, private KSyntaxHighlighting::AbstractHighlighter
 {
     Q_OBJECT
+    // KSyntaxHighlighting declares AbstractHighlighter a Qt interface (Q_DECLARE_INTERFACE): moc wants
+    // it listed, so that qobject_cast to it works as for KSyntaxHighlighting's own highlighters.
+    Q_INTERFACES(KSyntaxHighlighting::AbstractHighlighter)
 public:
     /// Null when KSyntaxHighlighting has no PostgreSQL definition.
     static ThemedSqlLexer *create(QObject *parent);

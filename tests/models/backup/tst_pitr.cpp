@@ -88,10 +88,19 @@ class TestPitr : public QObject
     QString m_barman; ///< the program, when installed
     QString m_barmanConfig;
 
-    ProcessResult barman(const QStringList &arguments)
+    /// Runs Barman; an empty string when it succeeded, otherwise what went wrong. A call that has not
+    /// finished after timeoutSeconds is stopped: the test fails with that, before QtTest's watchdog
+    /// (QTEST_FUNCTION_TIMEOUT, tests/models/backup/CMakeLists.txt) would abort it without a reason.
+    QString barmanFailure(const QStringList &arguments, int timeoutSeconds = 60)
     {
-        return runProcess(
-            { m_barman, QStringList { QStringLiteral("-c"), m_barmanConfig } + arguments, serverUser(), 300000 });
+        const ProcessResult result = runProcess({ m_barman,
+            QStringList { QStringLiteral("-c"), m_barmanConfig } + arguments, serverUser(), timeoutSeconds * 1000 });
+        if (result.exitCode == 0)
+            return {};
+        const QString how = result.started && result.exitCode == -1
+            ? QStringLiteral("did not finish within %1 s").arg(timeoutSeconds)
+            : QStringLiteral("failed");
+        return QStringLiteral("barman %1 %2: %3").arg(arguments.join(QLatin1Char(' ')), how, result.output);
     }
 
     /// Runs a recovery; its salvage::Error becomes the test's failure message (the reason, not
@@ -207,12 +216,30 @@ private Q_SLOTS:
         QVERIFY2(tar.exitCode == 0, qPrintable(tar.output));
         m_baseTar = tarDir + QStringLiteral("/base.tar");
         if (!m_barman.isEmpty()) {
-            const ProcessResult switched = barman({ QStringLiteral("switch-wal"), QStringLiteral("--force"),
-                QStringLiteral("--archive"), QStringLiteral("salvage") });
-            QVERIFY2(switched.exitCode == 0, qPrintable(switched.output));
-            const ProcessResult backup
-                = barman({ QStringLiteral("backup"), QStringLiteral("--wait"), QStringLiteral("salvage") });
-            QVERIFY2(backup.exitCode == 0, qPrintable(backup.output));
+            // Not `barman backup --wait`: Barman takes the backup's end from pg_current_wal_lsn() after
+            // pg_basebackup, whose pg_backup_stop() has just switched segments. On an idle server that
+            // is the first byte of a new, empty segment, which PostgreSQL 17 names as that segment
+            // (PostgreSQL 15 named the one before, already archived); Barman's own pg_switch_wal()
+            // does nothing on an empty segment, so --wait (no timeout by default) waits forever.
+            // switch-wal --force checkpoints first, so its switch closes the segment the backup ends in.
+            const QStringList switchWal { QStringLiteral("switch-wal"), QStringLiteral("--force"),
+                QStringLiteral("--archive"), QStringLiteral("--archive-timeout"), QStringLiteral("45"),
+                QStringLiteral("salvage") };
+            QString failure = barmanFailure(switchWal);
+            QVERIFY2(failure.isEmpty(), qPrintable(failure));
+            failure = barmanFailure({ QStringLiteral("backup"), QStringLiteral("salvage") }, 240);
+            QVERIFY2(failure.isEmpty(), qPrintable(failure));
+            failure = barmanFailure(switchWal);
+            QVERIFY2(failure.isEmpty(), qPrintable(failure));
+            // WAITING_FOR_WALS becomes DONE once Barman finds the backup's WAL (`barman cron` would).
+            failure = barmanFailure(
+                { QStringLiteral("check-backup"), QStringLiteral("salvage"), QStringLiteral("latest") });
+            QVERIFY2(failure.isEmpty(), qPrintable(failure));
+            const ProcessResult listed = runProcess({ m_barman,
+                { QStringLiteral("-c"), m_barmanConfig, QStringLiteral("-f"), QStringLiteral("json"),
+                    QStringLiteral("list-backups"), QStringLiteral("salvage") },
+                serverUser(), 60000 });
+            QVERIFY2(listed.output.contains(QStringLiteral("\"status\": \"DONE\"")), qPrintable(listed.output));
         }
         if (!m_pgBackRest.isEmpty()) {
             const ProcessResult backup = runProcess({ m_pgBackRest,
@@ -220,7 +247,8 @@ private Q_SLOTS:
                     + QStringList { QStringLiteral("--type=full"), QStringLiteral("--start-fast"),
                         QStringLiteral("backup") },
                 serverUser(), 300000 });
-            QVERIFY2(backup.exitCode == 0, qPrintable(backup.output));
+            QVERIFY2(backup.exitCode == 0,
+                qPrintable(QStringLiteral("pgbackrest backup did not succeed within 300 s: ") + backup.output));
         }
         // pgBackRest and Barman keep a backup's stop time in whole seconds and pick one that stopped
         // before the target: the phases begin in a later second.
@@ -244,8 +272,8 @@ private Q_SLOTS:
             QThread::msleep(100);
         QVERIFY2(QFileInfo::exists(m_archive + QLatin1Char('/') + m_lastSegment), "the last segment was not archived");
         if (!m_barman.isEmpty()) { // what `barman cron` does every minute
-            const ProcessResult filed = barman({ QStringLiteral("archive-wal"), QStringLiteral("salvage") });
-            QVERIFY2(filed.exitCode == 0, qPrintable(filed.output));
+            const QString failure = barmanFailure({ QStringLiteral("archive-wal"), QStringLiteral("salvage") });
+            QVERIFY2(failure.isEmpty(), qPrintable(failure));
         }
     }
 
@@ -339,7 +367,7 @@ private Q_SLOTS:
                 QStringLiteral("--barman-config"), m_barmanConfig, QStringLiteral("--target-time"), m_t1,
                 QStringLiteral("--database"), QStringLiteral("shop"), QStringLiteral("--dir"),
                 m_tmp.filePath(QStringLiteral("barman")) });
-        QVERIFY(cli.waitForFinished(300000));
+        QVERIFY2(cli.waitForFinished(240000), "salvage-cli did not finish within 240 s");
         const QString err = QString::fromUtf8(cli.readAllStandardError());
         QVERIFY2(cli.exitCode() == 0, qPrintable(err));
         const QRegularExpressionMatch replayed
@@ -436,7 +464,7 @@ private Q_SLOTS:
             { QStringLiteral("backup"), QStringLiteral("pitr"), QStringLiteral("--base"), m_base,
                 QStringLiteral("--wal"), m_archive, QStringLiteral("--target-time"), m_t1, QStringLiteral("--dir"),
                 request.clusterDir, QStringLiteral("--retarget") });
-        QVERIFY(cli.waitForFinished(300000));
+        QVERIFY2(cli.waitForFinished(240000), "salvage-cli did not finish within 240 s");
         const QString err = QString::fromUtf8(cli.readAllStandardError());
         QVERIFY2(cli.exitCode() == 0, qPrintable(err));
         QVERIFY2(err.contains(QStringLiteral("fresh restore: the new target is earlier than ")), qPrintable(err));
@@ -525,7 +553,7 @@ private Q_SLOTS:
             { QStringLiteral("backup"), QStringLiteral("pitr"), QStringLiteral("--base"), m_base,
                 QStringLiteral("--wal"), m_archive, QStringLiteral("--target-time"), m_t1, QStringLiteral("--dir"),
                 m_tmp.filePath(QStringLiteral("cli")) });
-        QVERIFY(cli.waitForFinished(300000));
+        QVERIFY2(cli.waitForFinished(240000), "salvage-cli did not finish within 240 s");
         const QString out = QString::fromUtf8(cli.readAllStandardOutput());
         QVERIFY2(cli.exitCode() == 0, qPrintable(QString::fromUtf8(cli.readAllStandardError())));
         QVERIFY(out.startsWith(QStringLiteral("backup: ")));
