@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -290,8 +291,7 @@ private Q_SLOTS:
         QCOMPARE(canvas->lanes().at(1).instants.size(), size_t(2));
         QCOMPARE(canvas->lanes().at(1).spans.size(), 1);
         QCOMPARE(canvas->lanes().at(2).label, u"LinkCrawlWorker"_s);
-        const QPoint label(
-            20, TimelineCanvas::histogramHeight + TimelineCanvas::axisHeight + TimelineCanvas::laneHeight / 2);
+        const QPoint label(20, TimelineCanvas::histogramHeight + TimelineCanvas::axisHeight + canvas->laneHeight() / 2);
         QTest::mouseClick(canvas, Qt::LeftButton, {}, label);
         QCOMPARE(canvas->lanes().size(), size_t(1));
         QCOMPARE(canvas->lanes().at(0).subLaneCount, 2);
@@ -336,7 +336,7 @@ private Q_SLOTS:
         QVERIFY(shown.showParsed(m_files.write(u"columns.log"_s, kTwoJobLines)));
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         auto *table = view.findChild<QTableView *>();
-        const int minimum = table->fontMetrics().horizontalAdvance(u"incident, cause"_s);
+        const int minimum = table->fontMetrics().horizontalAdvance(u"incident"_s);
         for (int column : { TimelineModel::Tags, TimelineModel::Comment }) {
             QVERIFY(!table->isColumnHidden(column));
             QVERIFY2(table->columnWidth(column) >= minimum, qPrintable(QString::number(table->columnWidth(column))));
@@ -359,6 +359,49 @@ private Q_SLOTS:
         const QDir screenshots(QCoreApplication::applicationDirPath() + u"/screenshots"_s);
         QVERIFY(screenshots.mkpath(u"."_s));
         QVERIFY(shown.view.grab().save(screenshots.filePath(u"timeline-marks-columns.png"_s)));
+    }
+
+    // At 1280×800 the view gets about 790×600 pixels between the docks: the events get the room
+    // (many rows, the message the widest column, the detail pane under the table), the lanes shrink
+    // and scroll; on a wide screen the detail pane goes beside the table.
+    void eventsGetTheRoomOnASmallScreen()
+    {
+        QByteArray lines;
+        const char *classes[] = { "MergeWorker", "LinkCrawlWorker", "PollWorker", "FeedWorker", "PushWorker",
+            "MailWorker", "PurgeWorker" };
+        for (int i = 0; i < 80; ++i)
+            lines += QByteArray("2024-12-26T20:40:%1.000Z pid=1 tid=a class=%2 jid=j%3 INFO: start\n")
+                         .replace("%1", QByteArray::number(10 + i % 50))
+                         .replace("%2", classes[i % 7])
+                         .replace("%3", QByteArray::number(i));
+        ShownView shown;
+        TimelineView &view = shown.view;
+        view.resize(790, 600);
+        QVERIFY(shown.showParsed(m_files.write(u"room.log"_s, lines)));
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto *table = view.findChild<QTableView *>();
+        auto *canvas = view.findChild<TimelineCanvas *>();
+        QCOMPARE(canvas->lanes().size(), size_t(8)); // the source and its seven worker classes
+        const int rows = table->viewport()->height() / table->verticalHeader()->defaultSectionSize();
+        QVERIFY2(rows >= 9, qPrintable(QString::number(rows)));
+        const int messageRight
+            = table->columnViewportPosition(TimelineModel::Message) + table->columnWidth(TimelineModel::Message);
+        QVERIFY2(table->columnWidth(TimelineModel::Message) >= table->viewport()->width() * 35 / 100,
+            qPrintable(u"%1 of %2"_s.arg(table->columnWidth(TimelineModel::Message)).arg(table->viewport()->width())));
+        QVERIFY(messageRight <= table->viewport()->width() + 1);
+        auto *detail = view.findChild<QWidget *>(u"timelineDetail"_s);
+        QVERIFY(detail->mapTo(&view, QPoint()).y() > table->mapTo(&view, QPoint()).y() + table->height() / 2);
+        // Every lane stays readable (a line of text) and reachable (scrolled when they overflow).
+        QVERIFY(canvas->laneHeight() >= canvas->fontMetrics().height());
+        const bool overflow = canvas->laneHeight() * int(canvas->lanes().size())
+            > canvas->height() - TimelineCanvas::histogramHeight - TimelineCanvas::axisHeight;
+        QCOMPARE(canvas->laneScrollBar()->isVisible(), overflow);
+
+        view.resize(1800, 1000);
+        QTRY_VERIFY(detail->mapTo(&view, QPoint()).x() > table->mapTo(&view, QPoint()).x() + table->width() / 2);
+        QTRY_VERIFY(table->columnViewportPosition(TimelineModel::Message) + table->columnWidth(TimelineModel::Message)
+            <= table->viewport()->width() + 1);
+        QVERIFY(!canvas->laneScrollBar()->isVisible());
     }
 
     // Right-click on a row: star, tag, comment, copy a key, follow it into another view.
