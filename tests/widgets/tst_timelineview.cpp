@@ -1,5 +1,6 @@
 // The Timeline view indexes off the GUI thread, fills lanes and table, and filters by key.
 #include "jobs/jobregistry.h"
+#include "report/reportwriter.h"
 #include "timeline/databaseevents.h"
 #include "timeline/timelinemodel.h"
 #include "timelinecanvas.h"
@@ -14,6 +15,8 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -199,6 +202,45 @@ private Q_SLOTS:
         QVERIFY(exported.wait(30000));
         QVERIFY(!exported.last().at(1).toString().isEmpty());
         QVERIFY(!QFile::exists(bad));
+    }
+
+    // What the export says of each line stands on its own: nginx times with their offset are not
+    // "naive", and a worker's Timesketch message names the class and the job, not a bare "start".
+    void exportsSayWhatEachLineIs()
+    {
+        JobRegistry jobs;
+        TimelineView view(&jobs);
+        QSignalSpy correlated(&view, &TimelineView::correlated);
+        view.setSources(
+            { LogSource { m_files.write(u"access.log"_s,
+                              "198.51.100.37 - - [26/Dec/2024:21:40:50 +0100] \"POST /inbox HTTP/1.1\" 202 0 "
+                              "\"-\" \"http.rb/5.1.1\"\n"),
+                  u"nginx"_s, {}, {}, 0 },
+                LogSource { m_files.write(u"workers.log"_s, kTwoJobLines), u"sidekiq"_s, {}, {}, 0 } });
+        QVERIFY(correlated.wait(30000));
+        QCOMPARE(view.timeline()->merged().size(), size_t(3));
+        QSignalSpy exported(&view, &TimelineView::exported);
+        const QString markdown = m_files.path(u"lines.md"_s);
+        view.exportTo(markdown, ReportWriter::Format::Markdown);
+        QVERIFY(exported.wait(30000));
+        QFile md(markdown);
+        QVERIFY(md.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(md.readAll());
+        QVERIFY2(!text.contains(u"naive"_s), qPrintable(text));
+        const QString jsonl = m_files.path(u"lines.jsonl"_s);
+        view.exportTo(jsonl, ReportWriter::Format::Jsonl);
+        QVERIFY(exported.wait(30000));
+        QFile lines(jsonl);
+        QVERIFY(lines.open(QIODevice::ReadOnly));
+        int workerLines = 0;
+        for (const QByteArray &line : lines.readAll().split('\n')) {
+            const QString message = QJsonDocument::fromJson(line).object().value(u"message"_s).toString();
+            if (!message.contains(u"INFO"_s) && !line.contains("AccountMergingWorker"))
+                continue;
+            ++workerLines;
+            QVERIFY2(message.contains(u"AccountMergingWorker"_s) && message.contains(u"j1"_s), qPrintable(message));
+        }
+        QCOMPARE(workerLines, 2);
     }
 
     // A source whose times cannot be trusted is said up front, and stays said after filtering.
