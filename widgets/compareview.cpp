@@ -459,6 +459,13 @@ void CompareView::showSelectedTable()
         m_rows->setTable(*table);
     else
         m_rows->clear();
+    // Each column as wide as its header ("username (backup)") and values, up to 30 characters: the
+    // header was clipped at the default width; longer values elide and show whole in the tooltip.
+    const int widest = m_rowView->fontMetrics().averageCharWidth() * 30;
+    for (int column = 0; column < m_rows->columnCount(); ++column) {
+        m_rowView->resizeColumnToContents(column);
+        m_rowView->setColumnWidth(column, std::min(m_rowView->columnWidth(column), widest));
+    }
 }
 
 void CompareView::applyFilter()

@@ -177,6 +177,9 @@ private Q_SLOTS:
         QAbstractItemModelTester rowsTester(rows, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(rows->rowCount(), 12);
         QCOMPARE(rows->columnCount(), 7); // status + 3 columns × (backup, live)
+        for (int column = 0; column < rows->columnCount(); ++column) // headers whole, not clipped
+            QVERIFY(rowView->columnWidth(column)
+                >= rowView->fontMetrics().horizontalAdvance(rows->headerData(column, Qt::Horizontal).toString()));
         bool sawEmpty = false, sawNull = false;
         for (int row = 0; row < rows->rowCount(); ++row) {
             const QModelIndex liveNote = rows->index(row, 6);
