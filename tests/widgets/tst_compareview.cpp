@@ -1,3 +1,4 @@
+#include "openconnection.h"
 #include "testcluster.h"
 
 #include "compareview.h"
@@ -20,17 +21,12 @@
 #include <QTest>
 
 using namespace salvage;
+using salvage::test::openConnection;
 using salvage::test::TestCluster;
 
 class TestCompareView : public QObject
 {
     Q_OBJECT
-
-    static void open(Connection &connection, const QString &database)
-    {
-        connection.open(ConnectionProfile { database, TestCluster::instance().conninfo(database) });
-        QTRY_COMPARE_WITH_TIMEOUT(connection.state(), Connection::State::Open, 15000);
-    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -73,8 +69,8 @@ private Q_SLOTS:
             schema + QStringLiteral("UPDATE posts SET person_id = 4; DELETE FROM people WHERE id IN (2, 3);"));
         Connection live(Side::Live);
         Connection backup(Side::Backup);
-        open(live, QStringLiteral("tst_compareview_moves_l"));
-        open(backup, QStringLiteral("tst_compareview_moves_b"));
+        openConnection(live, QStringLiteral("tst_compareview_moves_l"));
+        openConnection(backup, QStringLiteral("tst_compareview_moves_b"));
         QTRY_VERIFY_WITH_TIMEOUT(!live.schema().tables.isEmpty() && !backup.schema().tables.isEmpty(), 10000);
         theme::apply(theme::Choice::Dark);
         JobRegistry jobs;
@@ -126,8 +122,8 @@ private Q_SLOTS:
     {
         Connection live(Side::Live);
         Connection backup(Side::Backup);
-        open(live, QStringLiteral("tst_compareview_l"));
-        open(backup, QStringLiteral("tst_compareview_b"));
+        openConnection(live, QStringLiteral("tst_compareview_l"));
+        openConnection(backup, QStringLiteral("tst_compareview_b"));
         JobRegistry jobs;
         CompareView view(&live, &backup, &jobs);
         view.resize(1400, 700);
@@ -237,8 +233,8 @@ private Q_SLOTS:
                                  "UPDATE b SET a_id = 8 WHERE id = 10; UPDATE b SET a_id = 9 WHERE id = 20"));
         Connection live(Side::Live);
         Connection backup(Side::Backup);
-        open(live, QStringLiteral("tst_compareview_fan_l"));
-        open(backup, QStringLiteral("tst_compareview_fan_b"));
+        openConnection(live, QStringLiteral("tst_compareview_fan_l"));
+        openConnection(backup, QStringLiteral("tst_compareview_fan_b"));
         JobRegistry jobs;
         CompareView view(&live, &backup, &jobs);
         QSignalSpy finished(&view, &CompareView::finished);

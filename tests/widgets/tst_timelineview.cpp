@@ -72,6 +72,18 @@ void withRowMenu(QTableView *table, int row, const std::function<void(QMenu *)> 
     QVERIFY(used);
 }
 
+// Exports what `view` shows to `path` in `format`, waits, and returns the file's text; empty when
+// the export reported an error or wrote nothing (the callers' checks of the text then fail).
+QString exportedText(TimelineView &view, const QString &path, ReportWriter::Format format)
+{
+    QSignalSpy exported(&view, &TimelineView::exported);
+    view.exportTo(path, format);
+    if (!exported.wait(30000) || !exported.first().at(1).toString().isEmpty())
+        return {};
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+}
+
 QAction *actionNamed(QMenu *menu, const QString &text)
 {
     for (QAction *action : menu->actions())
@@ -185,18 +197,12 @@ private Q_SLOTS:
             view.timeline()->eventKey(view.timeline()->merged().front()), u"the merge starts"_s);
         view.annotations()->addManual(QDateTime::fromString(u"2024-12-26T20:41:30Z"_s, Qt::ISODate).toMSecsSinceEpoch(),
             u"users report lost posts"_s);
-        QSignalSpy exported(&view, &TimelineView::exported);
-        const QString path = m_files.path(u"postmortem.md"_s);
-        view.exportTo(path, ReportWriter::Format::Markdown);
-        QVERIFY(exported.wait(30000));
-        QCOMPARE(exported.first().at(1).toString(), QString());
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QString text = QString::fromUtf8(file.readAll());
+        const QString text = exportedText(view, m_files.path(u"postmortem.md"_s), ReportWriter::Format::Markdown);
         QVERIFY2(text.contains(u"users report lost posts"_s), qPrintable(text));
         QVERIFY(text.contains(u"the merge starts"_s));
         QVERIFY(text.contains(u"done"_s));
         // A place that cannot be written: said, and nothing left behind.
+        QSignalSpy exported(&view, &TimelineView::exported);
         const QString bad = m_files.path(u"no-such-dir/postmortem.md"_s);
         view.exportTo(bad, ReportWriter::Format::Markdown);
         QVERIFY(exported.wait(30000));
@@ -219,21 +225,12 @@ private Q_SLOTS:
                 LogSource { m_files.write(u"workers.log"_s, kTwoJobLines), u"sidekiq"_s, {}, {}, 0 } });
         QVERIFY(correlated.wait(30000));
         QCOMPARE(view.timeline()->merged().size(), size_t(3));
-        QSignalSpy exported(&view, &TimelineView::exported);
-        const QString markdown = m_files.path(u"lines.md"_s);
-        view.exportTo(markdown, ReportWriter::Format::Markdown);
-        QVERIFY(exported.wait(30000));
-        QFile md(markdown);
-        QVERIFY(md.open(QIODevice::ReadOnly));
-        const QString text = QString::fromUtf8(md.readAll());
+        const QString text = exportedText(view, m_files.path(u"lines.md"_s), ReportWriter::Format::Markdown);
+        QVERIFY(!text.isEmpty());
         QVERIFY2(!text.contains(u"naive"_s), qPrintable(text));
-        const QString jsonl = m_files.path(u"lines.jsonl"_s);
-        view.exportTo(jsonl, ReportWriter::Format::Jsonl);
-        QVERIFY(exported.wait(30000));
-        QFile lines(jsonl);
-        QVERIFY(lines.open(QIODevice::ReadOnly));
+        const QString jsonl = exportedText(view, m_files.path(u"lines.jsonl"_s), ReportWriter::Format::Jsonl);
         int workerLines = 0;
-        for (const QByteArray &line : lines.readAll().split('\n')) {
+        for (const QByteArray &line : jsonl.toUtf8().split('\n')) {
             const QString message = QJsonDocument::fromJson(line).object().value(u"message"_s).toString();
             if (!message.contains(u"INFO"_s) && !line.contains("AccountMergingWorker"))
                 continue;
@@ -541,14 +538,7 @@ private Q_SLOTS:
         view.annotations()->setStarred(timeline->eventKey(timeline->merged().front()), true);
         view.annotations()->setComment(timeline->eventKey(timeline->merged().front()), u"the merge starts"_s);
         view.setKeyFilter(u"j2"_s); // hides the starred event
-        QSignalSpy exported(&view, &TimelineView::exported);
-        const QString path = m_files.path(u"gui-postmortem.html"_s);
-        view.exportTo(path, ReportWriter::Format::Html);
-        QVERIFY(exported.wait(30000));
-        QCOMPARE(exported.first().at(1).toString(), QString());
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QString html = QString::fromUtf8(file.readAll());
+        const QString html = exportedText(view, m_files.path(u"gui-postmortem.html"_s), ReportWriter::Format::Html);
         const QString keyEvents = html.section(u"<h2>Key events</h2>"_s, 1).section(u"<h2>Timeline</h2>"_s, 0, 0);
         const QString rows = html.section(u"<h2>Timeline</h2>"_s, 1);
         QVERIFY2(keyEvents.contains(u"the merge starts"_s), qPrintable(html));
