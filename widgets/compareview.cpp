@@ -78,7 +78,7 @@ CompareView::CompareView(Connection *live, Connection *backup, JobRegistry *jobs
     m_tableList->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_tableList->setSelectionMode(QAbstractItemView::SingleSelection);
     m_tableList->verticalHeader()->hide();
-    m_tableList->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_tableList->setTextElideMode(Qt::ElideLeft); // "…media_attachments": a name's end tells tables apart
     m_tableList->verticalHeader()->setDefaultSectionSize(m_tableList->fontMetrics().height() + 6);
     // Hand the lost rows of a table to the Restore view.
     m_tableList->setContextMenuPolicy(Qt::ActionsContextMenu);
@@ -281,15 +281,32 @@ void CompareView::showEvent(QShowEvent *event)
     fitTableList();
 }
 
+void CompareView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitTableList();
+}
+
 void CompareView::fitTableList()
 {
     const int total = m_split->width();
     if (m_splitMoved || total <= 0)
         return;
     m_tableList->resizeColumnsToContents();
-    const int wanted = m_tableList->horizontalHeader()->length() + 2 * m_tableList->frameWidth()
-        + m_tableList->verticalScrollBar()->sizeHint().width();
-    const int list = std::clamp(wanted, total / 4, total / 2);
+    // The name and the four counts that matter (lost, new, changed, moved) are what must show; the
+    // sizes after them may scroll. Up to 55 % of the view; past that the name gives way, elided at
+    // its start ("…media_attachments"), so that Moved stays in sight.
+    const QHeaderView *header = m_tableList->horizontalHeader();
+    int counts = 0;
+    for (const int column :
+        { DiffTablesModel::Lost, DiffTablesModel::New, DiffTablesModel::Changed, DiffTablesModel::Moved })
+        counts += header->sectionSize(column);
+    const int chrome = 2 * m_tableList->frameWidth() + m_tableList->verticalScrollBar()->sizeHint().width();
+    const int name = header->sectionSize(DiffTablesModel::Table);
+    const int list = std::clamp(name + counts + chrome, total / 4, total * 11 / 20);
+    const int shortestName = m_tableList->fontMetrics().averageCharWidth() * 12;
+    if (name + counts + chrome > list)
+        m_tableList->setColumnWidth(DiffTablesModel::Table, std::max(shortestName, list - counts - chrome));
     m_split->setSizes({ list, total - list });
 }
 
@@ -442,6 +459,13 @@ void CompareView::showSelectedTable()
         m_rows->setTable(*table);
     else
         m_rows->clear();
+    // Each column as wide as its header ("username (backup)") and values, up to 30 characters: the
+    // header was clipped at the default width; longer values elide and show whole in the tooltip.
+    const int widest = m_rowView->fontMetrics().averageCharWidth() * 30;
+    for (int column = 0; column < m_rows->columnCount(); ++column) {
+        m_rowView->resizeColumnToContents(column);
+        m_rowView->setColumnWidth(column, std::min(m_rowView->columnWidth(column), widest));
+    }
 }
 
 void CompareView::applyFilter()

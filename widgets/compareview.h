@@ -63,6 +63,7 @@ Q_SIGNALS:
 
 protected:
     void showEvent(QShowEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void showResult(const DiffResult &result);
@@ -73,8 +74,8 @@ private:
     void fetchMoveLabels();
     /// "44 · alice": a moved key with the name of its row on `side`'s preferred database.
     QString withLabel(const QString &table, const DiffValue &value, bool preferLive) const;
-    /// Widens the table list to its columns (within a quarter to a half of the view) until the
-    /// operator moves the splitter: a splitter's first layout leaves it too narrow to read.
+    /// Widens the table list to its name and counts (within a quarter to 55 % of the view; the name
+    /// elided when more is needed) until the operator moves the splitter.
     void fitTableList();
     void showSelectedTable();
     void applyFilter();

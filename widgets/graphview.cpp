@@ -8,6 +8,7 @@
 #include "graph/graphbuilder.h"
 #include "graph/graphlayout.h"
 #include "graph/graphoverlay.h"
+#include "graphgeometry.h"
 #include "jobs/backgroundjob.h"
 #include "statecolours.h"
 
@@ -29,6 +30,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPainterPathStroker>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -53,6 +55,49 @@ Mark markOf(Presence presence)
     }
     return Mark::Null; // present on both sides: quieter than the marks
 }
+
+/// Edge labels are a little smaller than the nodes' text.
+QFont edgeLabelFont(QFont font)
+{
+    font.setPointSizeF(font.pointSizeF() * 0.85);
+    return font;
+}
+
+/// An edge, easy to hover (a band wider than its line), that shows its label while hovered when
+/// the label had no room of its own.
+class EdgeItem : public QGraphicsPathItem
+{
+public:
+    EdgeItem(const QPainterPath &path, QGraphicsItem *hoverLabel)
+        : QGraphicsPathItem(path)
+        , m_hoverLabel(hoverLabel)
+    {
+        setAcceptHoverEvents(true);
+    }
+    QPainterPath shape() const override
+    {
+        QPainterPathStroker band;
+        band.setWidth(8);
+        return band.createStroke(path());
+    }
+
+protected:
+    void hoverEnterEvent(QGraphicsSceneHoverEvent *event) override
+    {
+        if (m_hoverLabel)
+            m_hoverLabel->setVisible(true);
+        QGraphicsPathItem::hoverEnterEvent(event);
+    }
+    void hoverLeaveEvent(QGraphicsSceneHoverEvent *event) override
+    {
+        if (m_hoverLabel)
+            m_hoverLabel->setVisible(false);
+        QGraphicsPathItem::hoverLeaveEvent(event);
+    }
+
+private:
+    QGraphicsItem *m_hoverLabel;
+};
 
 /// A QGraphicsView that zooms with the wheel around the cursor and reports double-clicked nodes.
 class ZoomingView : public QGraphicsView
@@ -280,9 +325,12 @@ void GraphView::draw()
             Qt::QueuedConnection);
     };
     setDrawing(true);
-    m_cancelDraw = BackgroundJob::start<RelationGraph>(
+    // Label sizes are measured in the fonts the scene draws in, by the job, with the layout.
+    const QFont nodeFont = m_view->font();
+    const QFont labelFont = edgeLabelFont(nodeFont);
+    m_cancelDraw = BackgroundJob::start<DrawnGraph>(
         m_jobs, tr("Graph around %1").arg(m_root->text()), tr("graph"),
-        [primary, primarySide, other, table, key, options, scope, stage](JobControl &control) {
+        [primary, primarySide, other, table, key, options, scope, stage, nodeFont, labelFont](JobControl &control) {
             stage(control, 0, tr("reading the schema"));
             const std::unique_ptr<PgSession> main = primary.open();
             const Schema schema = SchemaReader::read(*main, &control);
@@ -305,14 +353,16 @@ void GraphView::draw()
             graph = graph.aggregated(kPerRelation);
             stage(control, 4, tr("laying out %n node(s)", nullptr, int(graph.nodes.size())));
             GraphLayout::layout(graph, &control);
-            return graph;
+            GraphGeometry geometry = GraphGeometry::compute(graph, nodeFont, labelFont);
+            return DrawnGraph { std::move(graph), std::move(geometry) };
         },
         this,
-        [this, generation](RelationGraph graph) {
+        [this, generation](DrawnGraph drawn) {
             if (!m_generation.isCurrent(generation))
                 return;
             setDrawing(false);
-            m_graph = std::move(graph);
+            m_graph = std::move(drawn.graph);
+            m_geometry = std::move(drawn.geometry);
             render();
             Q_EMIT graphReady();
         },
@@ -332,13 +382,10 @@ void GraphView::render()
         return;
     }
     const QPalette palette = this->palette();
-    QHash<QString, QRectF> boxes;
+    const QFont nodeFont = m_view->font();
+    const QFont labelFont = edgeLabelFont(nodeFont);
     for (const GraphNode &node : std::as_const(m_graph.nodes)) {
-        auto *label = new QGraphicsSimpleTextItem(nodeLabel(node));
-        label->setBrush(palette.color(QPalette::Text));
-        const QRectF textBox = label->boundingRect();
-        const QRectF box(node.position.x() - textBox.width() / 2 - 8, node.position.y() - textBox.height() / 2 - 5,
-            textBox.width() + 16, textBox.height() + 10);
+        const QRectF box = m_geometry.boxes.value(node.id);
         QPainterPath shape;
         shape.addRoundedRect(box, node.group ? 2 : 8, node.group ? 2 : 8);
         auto *frame = m_scene->addPath(shape,
@@ -346,55 +393,46 @@ void GraphView::render()
             StateColours::background(node.presence == Presence::Both ? Mark::None : markOf(node.presence), palette));
         frame->setToolTip(QStringLiteral("%1 %2").arg(node.table, node.key.join(QLatin1Char(','))));
         frame->setData(0, node.id);
-        label->setParentItem(frame);
-        label->setPos(box.left() + 8, box.top() + 5);
-        boxes.insert(node.id, box);
+        auto *label = new QGraphicsSimpleTextItem(nodeLabel(node), frame);
+        label->setFont(nodeFont);
+        label->setBrush(palette.color(QPalette::Text));
+        label->setPos(box.left() + GraphGeometry::kPadX, box.top() + GraphGeometry::kPadY);
     }
-    for (const GraphEdge &edge : std::as_const(m_graph.edges)) {
-        if (!boxes.contains(edge.from) || !boxes.contains(edge.to))
+    for (qsizetype i = 0; i < m_graph.edges.size() && i < m_geometry.edges.size(); ++i) {
+        const GraphEdge &edge = m_graph.edges.at(i);
+        const GraphGeometry::Edge &drawn = m_geometry.edges.at(i);
+        if (drawn.path.isEmpty())
             continue;
-        const QPointF from = boxes.value(edge.from).center();
-        const QPointF to = boxes.value(edge.to).center();
         QPen pen(StateColours::foreground(markOf(edge.presence), palette), edge.presence == Presence::Moved ? 2 : 1.2);
         if (edge.presence == Presence::OnlyBackup)
             pen.setStyle(Qt::DashLine);
-        // Graphviz's spline when there is one (control points, then the arrow tip); else a straight line.
-        QPainterPath path;
-        QLineF last;
-        if (edge.spline.size() >= 5) {
-            path.moveTo(edge.spline.at(0));
-            int i = 1;
-            for (; i + 2 < edge.spline.size() - 1; i += 3)
-                path.cubicTo(edge.spline.at(i), edge.spline.at(i + 1), edge.spline.at(i + 2));
-            path.lineTo(edge.spline.last());
-            last = QLineF(edge.spline.at(edge.spline.size() - 2), edge.spline.last());
-        } else {
-            QLineF line(from, to);
-            const QRectF target = boxes.value(edge.to);
-            line.setLength(
-                qMax(0.0, line.length() - qMin(line.length() / 2, qMax(target.width(), target.height()) / 2)));
-            path.moveTo(line.p1());
-            path.lineTo(line.p2());
-            last = line;
-        }
-        auto *item = m_scene->addPath(path, pen);
+        auto *label = new QGraphicsSimpleTextItem(drawn.label);
+        label->setFont(labelFont);
+        label->setBrush(StateColours::foreground(markOf(edge.presence), palette));
+        label->setToolTip(edge.via);
+        label->setData(0, QStringLiteral("edgeLabel"));
+        auto *item = new EdgeItem(drawn.path, drawn.labelBox ? nullptr : label);
+        item->setPen(pen);
         item->setZValue(-1);
-        const QLineF head(last.p2(), last.p1());
+        item->setToolTip(drawn.labelBox ? edge.via : QStringLiteral("%1\n%2").arg(drawn.label, edge.via));
+        m_scene->addItem(item);
+        const QLineF head(drawn.last.p2(), drawn.last.p1());
         for (const double angle : { 25.0, -25.0 }) {
             QLineF wing = head;
             wing.setLength(9);
             wing.setAngle(head.angle() + angle);
             m_scene->addLine(wing, pen)->setZValue(-1);
         }
-        const QPointF labelAnchor = edge.labelPosition.isNull() ? path.pointAtPercent(0.5) : edge.labelPosition;
-        item->setToolTip(edge.via);
-        auto *label = m_scene->addSimpleText(edgeLabel(edge));
-        label->setToolTip(edge.via);
-        label->setBrush(StateColours::foreground(markOf(edge.presence), palette));
-        QFont font = label->font();
-        font.setPointSizeF(font.pointSizeF() * 0.85);
-        label->setFont(font);
-        label->setPos(labelAnchor - QPointF(label->boundingRect().width() / 2, label->boundingRect().height() / 2));
+        m_scene->addItem(label);
+        if (drawn.labelBox) {
+            label->setPos(drawn.labelBox->topLeft() + QPointF(2, 1));
+        } else {
+            // Shown while the edge is hovered, over the rest, near the pointer's end of the edge.
+            const QRectF box = label->boundingRect();
+            label->setPos(drawn.path.pointAtPercent(0.5) - QPointF(box.width() / 2, box.height() / 2));
+            label->setZValue(2);
+            label->setVisible(false);
+        }
     }
     m_view->fitInView(m_scene->itemsBoundingRect().adjusted(-20, -20, 20, 20), Qt::KeepAspectRatio);
     int lostRows = 0;
@@ -416,6 +454,8 @@ void GraphView::render()
         notes += tr(" — %L1 rows folded into \u201cmore\u201d nodes").arg(m_graph.folded);
     if (m_graph.truncated)
         notes += tr(" — node limit reached");
+    if (m_geometry.hiddenLabels > 0)
+        notes += tr(" — %n edge label(s) shown on hover (no room beside the edge)", nullptr, m_geometry.hiddenLabels);
     m_status->setText(tr("%1 nodes (%2 only in BACKUP, %3 only in LIVE), %4 edges (%5 lost, %6 new, %7 moved)%8")
                           .arg(m_graph.nodes.size())
                           .arg(lostRows)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "graph/relationgraph.h"
+#include "graphgeometry.h"
 #include "jobs/backgroundjob.h"
 #include "jobs/jobcontrol.h"
 
@@ -32,6 +33,8 @@ public:
     GraphView(Connection *live, Connection *backup, JobRegistry *jobs, QWidget *parent = nullptr);
 
     const RelationGraph &graph() const { return m_graph; }
+    /// The drawn graph's geometry: node boxes, edge paths, placed labels.
+    const GraphGeometry &geometry() const { return m_geometry; }
     QString statusText() const;
 
     /// What a draw shows: the incident (moves and lost edges), the moves alone, or every edge.
@@ -60,6 +63,12 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    /// What a draw's job hands back: the graph and where its pieces go.
+    struct DrawnGraph
+    {
+        RelationGraph graph;
+        GraphGeometry geometry;
+    };
     void render();
     void setDrawing(bool drawing);
     void exportGraph();
@@ -78,6 +87,7 @@ private:
     QGraphicsScene *m_scene;
     QGraphicsView *m_view;
     RelationGraph m_graph;
+    GraphGeometry m_geometry; ///< where m_graph's pieces go, computed with its layout
     Generation m_generation;
     BackgroundJob::Canceller m_cancelDraw;
 };

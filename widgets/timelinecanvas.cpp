@@ -1,8 +1,11 @@
 #include "timelinecanvas.h"
 
+#include "statecolours.h"
+
 #include <QDateTime>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QScrollBar>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -31,15 +34,55 @@ qint64 tickStep(qint64 spanMs, int width)
 
 TimelineCanvas::TimelineCanvas(QWidget *parent)
     : QWidget(parent)
+    , m_laneScroll(new QScrollBar(Qt::Vertical, this))
 {
     setMouseTracking(false);
-    setMinimumHeight(histogramHeight + axisHeight + laneHeight);
+    setMinimumHeight(lanesTop + preferredLaneHeight);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    m_laneScroll->hide();
+    connect(m_laneScroll, &QScrollBar::valueChanged, this, qOverload<>(&QWidget::update));
 }
 
 QSize TimelineCanvas::sizeHint() const
 {
-    return { 800, histogramHeight + axisHeight + laneHeight * int(std::max<size_t>(m_lanes.size(), 3)) + 4 };
+    return { 800, lanesTop + preferredLaneHeight * int(std::max<size_t>(m_lanes.size(), 3)) + 4 };
+}
+
+int TimelineCanvas::laneHeight() const
+{
+    const int smallest = fontMetrics().height() + 6;
+    const int fitting = (height() - lanesTop) / std::max(1, int(m_lanes.size()));
+    return std::max(smallest, std::min(preferredLaneHeight, fitting));
+}
+
+int TimelineCanvas::plotWidth() const
+{
+    return std::max(1, width() - labelWidth - (m_laneScroll->isVisible() ? m_laneScroll->width() : 0));
+}
+
+int TimelineCanvas::laneAt(int y) const
+{
+    if (y < lanesTop)
+        return -1;
+    const int lane = (y - lanesTop + m_laneScroll->value()) / laneHeight();
+    return lane < int(m_lanes.size()) ? lane : -1;
+}
+
+void TimelineCanvas::updateLaneScroll()
+{
+    const int overflow = laneHeight() * int(m_lanes.size()) - (height() - lanesTop);
+    m_laneScroll->setRange(0, std::max(0, overflow));
+    m_laneScroll->setPageStep(std::max(1, height() - lanesTop));
+    m_laneScroll->setSingleStep(laneHeight());
+    const int barWidth = m_laneScroll->sizeHint().width();
+    m_laneScroll->setGeometry(width() - barWidth, lanesTop, barWidth, std::max(0, height() - lanesTop));
+    m_laneScroll->setVisible(overflow > 0);
+}
+
+void TimelineCanvas::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    updateLaneScroll();
 }
 
 void TimelineCanvas::setLanes(std::vector<TimelineLane> lanes, bool keepView)
@@ -59,6 +102,7 @@ void TimelineCanvas::setLanes(std::vector<TimelineLane> lanes, bool keepView)
     m_dataFrom -= margin;
     m_dataTo += margin;
     updateGeometry();
+    updateLaneScroll();
     if (keepView)
         update();
     else
@@ -159,25 +203,26 @@ void TimelineCanvas::paintAxis(QPainter &painter, int top)
 void TimelineCanvas::paintLane(QPainter &painter, const TimelineLane &lane, int top)
 {
     const int w = plotWidth();
+    const int h = laneHeight();
     if (lane.subLane >= 0)
-        painter.fillRect(QRect(0, top, width(), laneHeight), palette().alternateBase());
+        painter.fillRect(QRect(0, top, width(), h), palette().alternateBase());
     painter.setPen(palette().text().color());
     // Sources with sub-lanes get a disclosure mark; sub-lanes are indented under their source.
     QString label = lane.label;
     if (lane.subLaneCount > 0)
         label = (lane.expanded ? u"▾ "_s : u"▸ "_s) + label;
     const int indent = lane.subLane >= 0 ? 16 : 4;
-    painter.drawText(QRect(indent, top, labelWidth - indent - 4, laneHeight), Qt::AlignVCenter | Qt::AlignLeft,
+    painter.drawText(QRect(indent, top, labelWidth - indent - 4, h), Qt::AlignVCenter | Qt::AlignLeft,
         painter.fontMetrics().elidedText(label, Qt::ElideMiddle, labelWidth - indent - 4));
     // Spans first, as bars in the lower half; failed ones in red.
-    const int barTop = top + laneHeight / 2 + 2;
+    const int barTop = top + h / 2 + 2;
     for (const Span &span : lane.spans) {
         if (span.endMs < m_from || span.startMs > m_to)
             continue;
         const int x0 = std::max(labelWidth, xAt(span.startMs, m_from, m_to));
         const int x1 = std::min(labelWidth + w, xAt(span.open ? m_to : span.endMs, m_from, m_to));
-        painter.fillRect(QRect(x0, barTop, std::max(2, x1 - x0), laneHeight / 2 - 5),
-            span.failed ? QColor(200, 60, 60) : QColor(90, 140, 210));
+        painter.fillRect(QRect(x0, barTop, std::max(2, x1 - x0), h / 2 - 5),
+            StateColours::foreground(span.failed ? Mark::Error : Mark::Info, palette()));
     }
     // Event density: one tick per pixel column holding events, darker for more.
     const QColor tick = palette().text().color();
@@ -189,10 +234,10 @@ void TimelineCanvas::paintLane(QPainter &painter, const TimelineLane &lane, int 
             continue;
         QColor c = tick;
         c.setAlpha(std::min(255, 90 + int(std::log2(double(n) + 1) * 30)));
-        painter.fillRect(QRect(labelWidth + x, top + 4, 1, laneHeight / 2 - 4), c);
+        painter.fillRect(QRect(labelWidth + x, top + 4, 1, h / 2 - 4), c);
     }
     painter.setPen(palette().mid().color());
-    painter.drawLine(0, top + laneHeight - 1, width(), top + laneHeight - 1);
+    painter.drawLine(0, top + h - 1, width(), top + h - 1);
 }
 
 void TimelineCanvas::paintEvent(QPaintEvent *)
@@ -201,11 +246,16 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
     painter.fillRect(rect(), palette().window());
     paintHistogram(painter);
     paintAxis(painter, histogramHeight);
-    int top = histogramHeight + axisHeight;
+    painter.save();
+    painter.setClipRect(0, lanesTop, width(), height() - lanesTop);
+    int top = lanesTop - m_laneScroll->value();
+    const int step = laneHeight();
     for (const TimelineLane &lane : m_lanes) {
-        paintLane(painter, lane, top);
-        top += laneHeight;
+        if (top + step > lanesTop && top < height())
+            paintLane(painter, lane, top);
+        top += step;
     }
+    painter.restore();
     paintMarkers(painter);
     if (m_cursor >= m_from && m_cursor <= m_to) {
         painter.setPen(QPen(palette().highlight().color(), 2));
@@ -252,8 +302,13 @@ void TimelineCanvas::paintMarkers(QPainter &painter)
 void TimelineCanvas::wheelEvent(QWheelEvent *event)
 {
     const int x = int(event->position().x());
-    if (x < labelWidth)
+    if (x < labelWidth) {
+        // Over the labels the wheel scrolls the lanes (when they do not fit); elsewhere it zooms.
+        if (m_laneScroll->isVisible())
+            m_laneScroll->setValue(m_laneScroll->value() - event->angleDelta().y() / 120 * laneHeight());
+        event->accept();
         return;
+    }
     const qint64 pivot = instantAtX(x, m_from, m_to);
     const double factor = std::pow(0.8, event->angleDelta().y() / 120.0);
     const qint64 span = std::clamp<qint64>(
@@ -268,9 +323,8 @@ void TimelineCanvas::mousePressEvent(QMouseEvent *event)
 {
     const QPoint p = event->position().toPoint();
     if (p.x() < labelWidth) {
-        const int lane = (p.y() - histogramHeight - axisHeight) / laneHeight;
-        if (p.y() >= histogramHeight + axisHeight && lane < int(m_lanes.size())
-            && m_lanes[size_t(lane)].subLaneCount > 0)
+        const int lane = laneAt(p.y());
+        if (lane >= 0 && m_lanes[size_t(lane)].subLaneCount > 0)
             Q_EMIT subLanesToggled(m_lanes[size_t(lane)].source);
         return;
     }
@@ -306,8 +360,8 @@ void TimelineCanvas::mouseReleaseEvent(QMouseEvent *event)
         const qint64 half = (m_to - m_from) / 2;
         setView(at - half, at + half);
     } else if (m_drag == Drag::Pan && std::abs(p.x() - m_dragStartX) <= 3) {
-        const int lane = (p.y() - histogramHeight - axisHeight) / laneHeight;
-        if (lane >= 0 && lane < int(m_lanes.size()))
+        const int lane = laneAt(p.y());
+        if (lane >= 0)
             Q_EMIT instantClicked(lane, instantAtX(p.x(), m_from, m_to));
     }
     m_drag = Drag::None;

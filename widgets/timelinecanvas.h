@@ -5,6 +5,8 @@
 #include <QTimeZone>
 #include <QWidget>
 
+class QScrollBar;
+
 #include <vector>
 
 namespace salvage {
@@ -13,15 +15,17 @@ namespace salvage {
 /// range), and one swimlane per source with event density and job spans as bars, with
 /// collapsible sub-lanes per worker class or process (click the ▸ label). Zoom with the wheel
 /// from days down to milliseconds, pan by dragging a lane. Per-pixel counts come from binary
-/// searches over sorted instants, so a million events paint as fast as a hundred.
+/// searches over sorted instants, so a million events paint as fast as a hundred. Lanes shrink to
+/// a line of text when the canvas is short and scroll (wheel over the labels) when still too many.
 class TimelineCanvas : public QWidget
 {
     Q_OBJECT
 public:
-    /// Geometry, in pixels: the histogram on top, the axis, then one row per lane.
+    /// Geometry, in pixels: the histogram on top, the axis, then one row per lane (this high when
+    /// there is room; down to a line of text when not).
     static constexpr int histogramHeight = 44;
     static constexpr int axisHeight = 18;
-    static constexpr int laneHeight = 30;
+    static constexpr int preferredLaneHeight = 30;
     static constexpr int labelWidth = 140;
 
     /// A vertical line across the lanes at a noted instant (the operator's notes, what the
@@ -49,6 +53,10 @@ public:
     /// The zone the axis labels and tick boundaries are in (UTC by default).
     void setDisplayZone(const QTimeZone &zone);
     QSize sizeHint() const override;
+    /// The height each lane gets now: the preferred one, less when the canvas is short.
+    int laneHeight() const;
+    /// The lanes' vertical scroll, shown when they do not fit even at their smallest.
+    QScrollBar *laneScrollBar() const { return m_laneScroll; }
 
 Q_SIGNALS:
     /// A range brushed on the histogram.
@@ -64,9 +72,14 @@ protected:
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
-    int plotWidth() const { return std::max(1, width() - labelWidth); }
+    int plotWidth() const;
+    static constexpr int lanesTop = histogramHeight + axisHeight;
+    /// The lane under `y` (widget coordinates), or -1.
+    int laneAt(int y) const;
+    void updateLaneScroll();
     qint64 instantAtX(int x, qint64 from, qint64 to) const;
     int xAt(qint64 ms, qint64 from, qint64 to) const;
     void paintHistogram(QPainter &painter);
@@ -84,6 +97,7 @@ private:
     int m_brushX = 0;
     QTimeZone m_zone = QTimeZone::utc();
     QList<Marker> m_markers;
+    QScrollBar *m_laneScroll;
 };
 
 } // namespace salvage

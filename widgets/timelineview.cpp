@@ -71,27 +71,28 @@ TimelineView::TimelineView(JobRegistry *jobs, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(makeToolbar());
-    auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(m_canvas);
-    auto *lower = new QSplitter(Qt::Horizontal, splitter);
-    lower->addWidget(m_table);
+    m_split = new QSplitter(Qt::Vertical, this);
+    m_split->addWidget(m_canvas);
+    m_lower = new QSplitter(Qt::Vertical, m_split);
+    m_lower->addWidget(m_table);
     // The entry as written, highlighted (KF6 SyntaxHighlighting when built with it).
     m_raw->setReadOnly(true);
     m_raw->setObjectName(QStringLiteral("rawLines"));
     m_raw->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_raw->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     LogHighlighter::attach(m_raw->document());
-    auto *detailSplit = new QSplitter(Qt::Vertical, this);
-    detailSplit->addWidget(m_detail);
-    detailSplit->addWidget(m_raw);
-    lower->addWidget(detailSplit);
-    lower->setStretchFactor(0, 3);
-    lower->setStretchFactor(1, 2);
-    splitter->addWidget(lower);
-    splitter->setStretchFactor(1, 1);
-    // The events are what the operator reads: the table gets more of the height than the lanes.
-    splitter->setSizes({ 400, 600 });
-    layout->addWidget(splitter, 1);
+    m_detailSplit = new QSplitter(Qt::Horizontal, this);
+    m_detailSplit->setObjectName(u"timelineDetail"_s);
+    m_detailSplit->addWidget(m_detail);
+    m_detailSplit->addWidget(m_raw);
+    m_lower->addWidget(m_detailSplit);
+    m_lower->setStretchFactor(0, 1);
+    m_split->addWidget(m_lower);
+    m_split->setStretchFactor(1, 1);
+    for (QSplitter *splitter : { m_split, m_lower })
+        connect(splitter, &QSplitter::splitterMoved, this, [this] { m_panesMoved = true; });
+    m_table->viewport()->installEventFilter(this);
+    layout->addWidget(m_split, 1);
     m_status->setObjectName(u"timelineStatus"_s);
     // A long status (a row's keys) must never widen the window.
     m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
@@ -238,6 +239,7 @@ void TimelineView::adoptTimeline(std::shared_ptr<Timeline> timeline, const QStri
         for (int column : { TimelineModel::Tags, TimelineModel::Comment })
             m_table->setColumnWidth(
                 column, std::max(m_table->columnWidth(column), std::min(cap, contentWidth(m_table, column))));
+        fitMessageColumn();
     });
     m_source->blockSignals(true);
     while (m_source->count() > 1)
@@ -541,23 +543,81 @@ void TimelineView::fitColumns()
         return;
     m_table->resizeColumnsToContents();
     QHeaderView *header = m_table->horizontalHeader();
-    // Tags and comments are the operator's own: never a sliver. Room for a few words, more if written.
-    const int minimum = m_table->fontMetrics().horizontalAdvance(u"incident, cause"_s) + 16;
+    // Tags and comments are the operator's own: never a sliver; their header and a word when empty,
+    // more when written.
+    const int minimum = m_table->fontMetrics().horizontalAdvance(u"incident"_s) + 16;
     for (int column : { TimelineModel::Tags, TimelineModel::Comment }) {
         m_table->setColumnHidden(column, false);
         m_table->setColumnWidth(
             column, std::max({ minimum, contentWidth(m_table, column), header->sectionSizeHint(column) }));
     }
-    // The message and the keys would push the marks out of sight: capped, the rest elided (tooltip).
     const int room = std::max(m_table->viewport()->width(), 640);
-    m_table->setColumnWidth(
-        TimelineModel::Message, std::min(m_table->columnWidth(TimelineModel::Message), room * 2 / 5));
     m_table->setColumnWidth(TimelineModel::Keys, std::min(m_table->columnWidth(TimelineModel::Keys), room / 5));
     // The operator's marks lead the row (star, tags, comment), in sight however narrow the table;
     // the time as written, also in the detail pane, goes last.
     header->moveSection(header->visualIndex(TimelineModel::Tags), header->visualIndex(TimelineModel::Star) + 1);
     header->moveSection(header->visualIndex(TimelineModel::Comment), header->visualIndex(TimelineModel::Tags) + 1);
     header->moveSection(header->visualIndex(TimelineModel::Original), header->count() - 1);
+    fitMessageColumn();
+}
+
+void TimelineView::fitMessageColumn()
+{
+    if (!m_model)
+        return;
+    // The message takes what the columns before it leave of the table's width (keys and the time
+    // as written follow past the edge): the text the operator reads is never the narrow one.
+    const QHeaderView *header = m_table->horizontalHeader();
+    int before = 0;
+    for (int visual = 0; visual < header->visualIndex(TimelineModel::Message); ++visual)
+        if (!header->isSectionHidden(header->logicalIndex(visual)))
+            before += header->sectionSize(header->logicalIndex(visual));
+    const int minimum = m_table->fontMetrics().averageCharWidth() * 30;
+    m_table->setColumnWidth(TimelineModel::Message, std::max(minimum, m_table->viewport()->width() - before));
+}
+
+void TimelineView::arrangePanes()
+{
+    // The detail pane sits beside the table when the view is wide (a 4K screen), under it
+    // otherwise: the table keeps the width its messages need.
+    const bool beside = width() >= fontMetrics().averageCharWidth() * 170;
+    const Qt::Orientation orientation = beside ? Qt::Horizontal : Qt::Vertical;
+    const bool turned = m_lower->orientation() != orientation;
+    if (turned) {
+        m_lower->setOrientation(orientation);
+        m_detailSplit->setOrientation(beside ? Qt::Vertical : Qt::Horizontal);
+    }
+    if ((m_panesMoved && !turned) || !isVisible())
+        return;
+    // The lanes get what they ask for up to two fifths of the height (they shrink, then scroll);
+    // the events get the rest, nearly three quarters of it for the table.
+    const int total = m_split->height();
+    const int lanes = std::min(m_canvas->sizeHint().height(), total * 2 / 5);
+    m_split->setSizes({ lanes, total - lanes });
+    const int lower = beside ? m_lower->width() : total - lanes;
+    const int table = lower * (beside ? 62 : 72) / 100;
+    m_lower->setSizes({ table, lower - table });
+    const int detail = beside ? m_detailSplit->height() : m_detailSplit->width();
+    m_detailSplit->setSizes({ detail / 2, detail - detail / 2 });
+}
+
+void TimelineView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    arrangePanes();
+}
+
+void TimelineView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    arrangePanes();
+}
+
+bool TimelineView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize)
+        fitMessageColumn();
+    return QWidget::eventFilter(watched, event);
 }
 
 void TimelineView::showRowMenu(const QPoint &pos)

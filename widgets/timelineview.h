@@ -21,6 +21,7 @@ class QLineEdit;
 class QTableView;
 class QTextBrowser;
 class QPlainTextEdit;
+class QSplitter;
 
 namespace salvage {
 
@@ -76,6 +77,11 @@ public:
     std::shared_ptr<const Timeline> sharedTimeline() const { return m_timeline; }
     const TimelineFilter &filter() const;
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 Q_SIGNALS:
     /// Indexing finished: `events` entries over `sources` sources (or failed with `error`).
     void indexed(qint64 events, int sources, const QString &error);
@@ -109,8 +115,11 @@ private:
     void exportReport();
     /// Star, tag, comment, copy key, show in graph / timeline / compare, on the row at `pos`.
     void showRowMenu(const QPoint &pos);
-    /// Tags and comments visible and wide enough to read; message and keys capped to leave room.
+    /// Tags and comments visible and wide enough to read; keys capped; the message fills the rest.
     void fitColumns();
+    void fitMessageColumn();
+    /// Splitter sizes for the view's size (lanes, table, detail) until the operator moves one.
+    void arrangePanes();
     QWidget *makeToolbar();
 
     JobRegistry *m_jobs;
@@ -121,6 +130,10 @@ private:
     TimelineModel *m_model = nullptr;
     TimelineCanvas *m_canvas;
     QTableView *m_table;
+    QSplitter *m_split = nullptr; ///< lanes over events
+    QSplitter *m_lower = nullptr; ///< the table and the detail pane
+    QSplitter *m_detailSplit = nullptr; ///< the detail text and the raw lines
+    bool m_panesMoved = false; ///< the operator sized the panes: keep them
     QTextBrowser *m_detail;
     QPlainTextEdit *m_raw;
     QLineEdit *m_search;

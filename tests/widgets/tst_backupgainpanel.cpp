@@ -1,6 +1,7 @@
 // Compare with a second BACKUP known: after the comparison it shows, per table, the lost rows each
 // BACKUP holds and how many only one of them does (nightly vs PITR in the demo); the window offers
 // a workspace's other BACKUPs and keeps both known when BACKUP switches between them.
+#include "openconnection.h"
 #include "testcluster.h"
 
 #include "compareview.h"
@@ -18,17 +19,12 @@
 #include <QTreeWidget>
 
 using namespace salvage;
+using salvage::test::openConnection;
 using salvage::test::TestCluster;
 
 class TestBackupGainPanel : public QObject
 {
     Q_OBJECT
-
-    static void open(Connection &connection, const QString &database)
-    {
-        connection.open(ConnectionProfile { database, TestCluster::instance().conninfo(database) });
-        QTRY_COMPARE_WITH_TIMEOUT(connection.state(), Connection::State::Open, 15000);
-    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -58,8 +54,8 @@ private Q_SLOTS:
     {
         Connection live(Side::Live);
         Connection nightly(Side::Backup);
-        open(live, QStringLiteral("tst_gainpanel_live"));
-        open(nightly, QStringLiteral("tst_gainpanel_nightly"));
+        openConnection(live, QStringLiteral("tst_gainpanel_live"));
+        openConnection(nightly, QStringLiteral("tst_gainpanel_nightly"));
         QTRY_VERIFY_WITH_TIMEOUT(!live.schema().tables.isEmpty() && !nightly.schema().tables.isEmpty(), 10000);
         JobRegistry jobs;
         CompareView view(&live, &nightly, &jobs);

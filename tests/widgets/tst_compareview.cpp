@@ -1,3 +1,4 @@
+#include "openconnection.h"
 #include "testcluster.h"
 
 #include "compareview.h"
@@ -15,23 +16,17 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QSignalSpy>
-#include <QSplitter>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
 
 using namespace salvage;
+using salvage::test::openConnection;
 using salvage::test::TestCluster;
 
 class TestCompareView : public QObject
 {
     Q_OBJECT
-
-    static void open(Connection &connection, const QString &database)
-    {
-        connection.open(ConnectionProfile { database, TestCluster::instance().conninfo(database) });
-        QTRY_COMPARE_WITH_TIMEOUT(connection.state(), Connection::State::Open, 15000);
-    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -44,9 +39,11 @@ private Q_SLOTS:
                              "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a, note text);"
                              "INSERT INTO a SELECT g, 'a' || g FROM generate_series(1, 10) g;"
                              "INSERT INTO b SELECT g, 1 + g % 10, 'n' || g FROM generate_series(1, 100) g;");
-        cluster.execute(QStringLiteral("tst_compareview_b"), schema);
+        const QString longName
+            = QStringLiteral("CREATE TABLE a_table_named_longer_than_media_attachments (id int PRIMARY KEY);");
+        cluster.execute(QStringLiteral("tst_compareview_b"), schema + longName);
         cluster.execute(QStringLiteral("tst_compareview_l"),
-            schema
+            longName + schema
                 + QStringLiteral("UPDATE b SET a_id = 1 WHERE a_id = 2; UPDATE b SET note = '' WHERE id = 5;"
                                  "UPDATE b SET note = NULL WHERE id = 7; DELETE FROM a WHERE id = 2"));
     }
@@ -72,8 +69,8 @@ private Q_SLOTS:
             schema + QStringLiteral("UPDATE posts SET person_id = 4; DELETE FROM people WHERE id IN (2, 3);"));
         Connection live(Side::Live);
         Connection backup(Side::Backup);
-        open(live, QStringLiteral("tst_compareview_moves_l"));
-        open(backup, QStringLiteral("tst_compareview_moves_b"));
+        openConnection(live, QStringLiteral("tst_compareview_moves_l"));
+        openConnection(backup, QStringLiteral("tst_compareview_moves_b"));
         QTRY_VERIFY_WITH_TIMEOUT(!live.schema().tables.isEmpty() && !backup.schema().tables.isEmpty(), 10000);
         theme::apply(theme::Choice::Dark);
         JobRegistry jobs;
@@ -125,8 +122,8 @@ private Q_SLOTS:
     {
         Connection live(Side::Live);
         Connection backup(Side::Backup);
-        open(live, QStringLiteral("tst_compareview_l"));
-        open(backup, QStringLiteral("tst_compareview_b"));
+        openConnection(live, QStringLiteral("tst_compareview_l"));
+        openConnection(backup, QStringLiteral("tst_compareview_b"));
         JobRegistry jobs;
         CompareView view(&live, &backup, &jobs);
         view.resize(1400, 700);
@@ -138,18 +135,33 @@ private Q_SLOTS:
         auto *tableList = view.findChild<QTableView *>(QStringLiteral("compareTables"));
         QAbstractItemModelTester tablesTester(
             tableList->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QCOMPARE(view.result().tables.size(), 2);
-        QCOMPARE(tableList->model()->rowCount(), 2);
+        QCOMPARE(view.result().tables.size(), 3);
+        QCOMPARE(tableList->model()->rowCount(), 3);
         QCOMPARE(view.result().moves().size(), 1);
         auto *moves = view.findChild<QTableWidget *>();
         QCOMPARE(moves->rowCount(), 1);
         QCOMPARE(moves->item(0, 0)->text(), QStringLiteral("10"));
         QCOMPARE(moves->item(0, 5)->text(), QStringLiteral("1")); // one source; ten rows make it an incident's
 
-        // The table list opens wide enough for its names and counts (up to half the view).
-        auto *split = view.findChild<QSplitter *>(QString(), Qt::FindDirectChildrenOnly);
-        QVERIFY(split);
-        QTRY_VERIFY(tableList->width() >= std::min(tableList->horizontalHeader()->length(), split->width() / 2));
+        // The table list opens wide enough for its names and the four counts, Moved included; at
+        // 1280×800 the view gets about 790 pixels between the docks: a long name gives way (elided).
+        const QHeaderView *header = tableList->horizontalHeader();
+        const auto movedEnd = [header] {
+            return header->sectionViewportPosition(DiffTablesModel::Moved)
+                + header->sectionSize(DiffTablesModel::Moved);
+        };
+        for (const QSize size : { QSize(1400, 700), QSize(790, 560) }) {
+            view.resize(size);
+            QTRY_VERIFY2(movedEnd() <= tableList->viewport()->width(),
+                qPrintable(QStringLiteral("at %1 px: Moved ends at %2 of %3")
+                               .arg(size.width())
+                               .arg(movedEnd())
+                               .arg(tableList->viewport()->width())));
+        }
+        QVERIFY(header->sectionSize(DiffTablesModel::Table) >= tableList->fontMetrics().averageCharWidth() * 12);
+        view.resize(1400, 700);
+        const QAbstractItemView *list = tableList; // sizeHintForColumn is public there
+        QTRY_VERIFY(header->sectionSize(DiffTablesModel::Table) >= list->sizeHintForColumn(DiffTablesModel::Table));
 
         // Select table b: its 12 differing rows appear side by side.
         const QModelIndexList matches = tableList->model()->match(
@@ -161,6 +173,9 @@ private Q_SLOTS:
         QAbstractItemModelTester rowsTester(rows, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(rows->rowCount(), 12);
         QCOMPARE(rows->columnCount(), 7); // status + 3 columns × (backup, live)
+        for (int column = 0; column < rows->columnCount(); ++column) // headers whole, not clipped
+            QVERIFY(rowView->columnWidth(column)
+                >= rowView->fontMetrics().horizontalAdvance(rows->headerData(column, Qt::Horizontal).toString()));
         bool sawEmpty = false, sawNull = false;
         for (int row = 0; row < rows->rowCount(); ++row) {
             const QModelIndex liveNote = rows->index(row, 6);
@@ -218,8 +233,8 @@ private Q_SLOTS:
                                  "UPDATE b SET a_id = 8 WHERE id = 10; UPDATE b SET a_id = 9 WHERE id = 20"));
         Connection live(Side::Live);
         Connection backup(Side::Backup);
-        open(live, QStringLiteral("tst_compareview_fan_l"));
-        open(backup, QStringLiteral("tst_compareview_fan_b"));
+        openConnection(live, QStringLiteral("tst_compareview_fan_l"));
+        openConnection(backup, QStringLiteral("tst_compareview_fan_b"));
         JobRegistry jobs;
         CompareView view(&live, &backup, &jobs);
         QSignalSpy finished(&view, &CompareView::finished);

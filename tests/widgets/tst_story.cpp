@@ -25,6 +25,9 @@
 #include <QAction>
 #include <QDir>
 #include <QFileDialog>
+#include <QGraphicsItem>
+#include <QGraphicsScene>
+#include <QGraphicsView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -327,6 +330,15 @@ private Q_SLOTS:
         QVERIFY(moved > 0);
         // A picture, not a hairball: the folded fans keep it small.
         QVERIFY2(drawn.nodes.size() <= 120, qPrintable(QString::number(drawn.nodes.size())));
+        // Readable labels: none shown covers another (those with no room appear on hover).
+        QList<QRectF> labels;
+        for (QGraphicsItem *item : find<QGraphicsView>()->scene()->items())
+            if (item->data(0).toString() == "edgeLabel"_L1 && item->isVisible()) {
+                for (const QRectF &other : std::as_const(labels))
+                    QVERIFY(!other.intersects(item->sceneBoundingRect()));
+                labels << item->sceneBoundingRect();
+            }
+        QVERIFY(labels.size() >= moved); // every move keeps its count in sight
         shoot(u"4-graph"_s);
     }
 

@@ -1,5 +1,6 @@
 // The Timeline view indexes off the GUI thread, fills lanes and table, and filters by key.
 #include "jobs/jobregistry.h"
+#include "report/reportwriter.h"
 #include "timeline/databaseevents.h"
 #include "timeline/timelinemodel.h"
 #include "timelinecanvas.h"
@@ -14,10 +15,13 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -66,6 +70,18 @@ void withRowMenu(QTableView *table, int row, const std::function<void(QMenu *)> 
     const QPoint at = table->visualRect(table->model()->index(row, 5)).center();
     Q_EMIT table->customContextMenuRequested(at);
     QVERIFY(used);
+}
+
+// Exports what `view` shows to `path` in `format`, waits, and returns the file's text; empty when
+// the export reported an error or wrote nothing (the callers' checks of the text then fail).
+QString exportedText(TimelineView &view, const QString &path, ReportWriter::Format format)
+{
+    QSignalSpy exported(&view, &TimelineView::exported);
+    view.exportTo(path, format);
+    if (!exported.wait(30000) || !exported.first().at(1).toString().isEmpty())
+        return {};
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
 }
 
 QAction *actionNamed(QMenu *menu, const QString &text)
@@ -181,23 +197,47 @@ private Q_SLOTS:
             view.timeline()->eventKey(view.timeline()->merged().front()), u"the merge starts"_s);
         view.annotations()->addManual(QDateTime::fromString(u"2024-12-26T20:41:30Z"_s, Qt::ISODate).toMSecsSinceEpoch(),
             u"users report lost posts"_s);
-        QSignalSpy exported(&view, &TimelineView::exported);
-        const QString path = m_files.path(u"postmortem.md"_s);
-        view.exportTo(path, ReportWriter::Format::Markdown);
-        QVERIFY(exported.wait(30000));
-        QCOMPARE(exported.first().at(1).toString(), QString());
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QString text = QString::fromUtf8(file.readAll());
+        const QString text = exportedText(view, m_files.path(u"postmortem.md"_s), ReportWriter::Format::Markdown);
         QVERIFY2(text.contains(u"users report lost posts"_s), qPrintable(text));
         QVERIFY(text.contains(u"the merge starts"_s));
         QVERIFY(text.contains(u"done"_s));
         // A place that cannot be written: said, and nothing left behind.
+        QSignalSpy exported(&view, &TimelineView::exported);
         const QString bad = m_files.path(u"no-such-dir/postmortem.md"_s);
         view.exportTo(bad, ReportWriter::Format::Markdown);
         QVERIFY(exported.wait(30000));
         QVERIFY(!exported.last().at(1).toString().isEmpty());
         QVERIFY(!QFile::exists(bad));
+    }
+
+    // What the export says of each line stands on its own: nginx times with their offset are not
+    // "naive", and a worker's Timesketch message names the class and the job, not a bare "start".
+    void exportsSayWhatEachLineIs()
+    {
+        JobRegistry jobs;
+        TimelineView view(&jobs);
+        QSignalSpy correlated(&view, &TimelineView::correlated);
+        view.setSources(
+            { LogSource { m_files.write(u"access.log"_s,
+                              "198.51.100.37 - - [26/Dec/2024:21:40:50 +0100] \"POST /inbox HTTP/1.1\" 202 0 "
+                              "\"-\" \"http.rb/5.1.1\"\n"),
+                  u"nginx"_s, {}, {}, 0 },
+                LogSource { m_files.write(u"workers.log"_s, kTwoJobLines), u"sidekiq"_s, {}, {}, 0 } });
+        QVERIFY(correlated.wait(30000));
+        QCOMPARE(view.timeline()->merged().size(), size_t(3));
+        const QString text = exportedText(view, m_files.path(u"lines.md"_s), ReportWriter::Format::Markdown);
+        QVERIFY(!text.isEmpty());
+        QVERIFY2(!text.contains(u"naive"_s), qPrintable(text));
+        const QString jsonl = exportedText(view, m_files.path(u"lines.jsonl"_s), ReportWriter::Format::Jsonl);
+        int workerLines = 0;
+        for (const QByteArray &line : jsonl.toUtf8().split('\n')) {
+            const QString message = QJsonDocument::fromJson(line).object().value(u"message"_s).toString();
+            if (!message.contains(u"INFO"_s) && !line.contains("AccountMergingWorker"))
+                continue;
+            ++workerLines;
+            QVERIFY2(message.contains(u"AccountMergingWorker"_s) && message.contains(u"j1"_s), qPrintable(message));
+        }
+        QCOMPARE(workerLines, 2);
     }
 
     // A source whose times cannot be trusted is said up front, and stays said after filtering.
@@ -290,8 +330,7 @@ private Q_SLOTS:
         QCOMPARE(canvas->lanes().at(1).instants.size(), size_t(2));
         QCOMPARE(canvas->lanes().at(1).spans.size(), 1);
         QCOMPARE(canvas->lanes().at(2).label, u"LinkCrawlWorker"_s);
-        const QPoint label(
-            20, TimelineCanvas::histogramHeight + TimelineCanvas::axisHeight + TimelineCanvas::laneHeight / 2);
+        const QPoint label(20, TimelineCanvas::histogramHeight + TimelineCanvas::axisHeight + canvas->laneHeight() / 2);
         QTest::mouseClick(canvas, Qt::LeftButton, {}, label);
         QCOMPARE(canvas->lanes().size(), size_t(1));
         QCOMPARE(canvas->lanes().at(0).subLaneCount, 2);
@@ -336,7 +375,7 @@ private Q_SLOTS:
         QVERIFY(shown.showParsed(m_files.write(u"columns.log"_s, kTwoJobLines)));
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         auto *table = view.findChild<QTableView *>();
-        const int minimum = table->fontMetrics().horizontalAdvance(u"incident, cause"_s);
+        const int minimum = table->fontMetrics().horizontalAdvance(u"incident"_s);
         for (int column : { TimelineModel::Tags, TimelineModel::Comment }) {
             QVERIFY(!table->isColumnHidden(column));
             QVERIFY2(table->columnWidth(column) >= minimum, qPrintable(QString::number(table->columnWidth(column))));
@@ -359,6 +398,49 @@ private Q_SLOTS:
         const QDir screenshots(QCoreApplication::applicationDirPath() + u"/screenshots"_s);
         QVERIFY(screenshots.mkpath(u"."_s));
         QVERIFY(shown.view.grab().save(screenshots.filePath(u"timeline-marks-columns.png"_s)));
+    }
+
+    // At 1280×800 the view gets about 790×600 pixels between the docks: the events get the room
+    // (many rows, the message the widest column, the detail pane under the table), the lanes shrink
+    // and scroll; on a wide screen the detail pane goes beside the table.
+    void eventsGetTheRoomOnASmallScreen()
+    {
+        QByteArray lines;
+        const char *classes[] = { "MergeWorker", "LinkCrawlWorker", "PollWorker", "FeedWorker", "PushWorker",
+            "MailWorker", "PurgeWorker" };
+        for (int i = 0; i < 80; ++i)
+            lines += QByteArray("2024-12-26T20:40:%1.000Z pid=1 tid=a class=%2 jid=j%3 INFO: start\n")
+                         .replace("%1", QByteArray::number(10 + i % 50))
+                         .replace("%2", classes[i % 7])
+                         .replace("%3", QByteArray::number(i));
+        ShownView shown;
+        TimelineView &view = shown.view;
+        view.resize(790, 600);
+        QVERIFY(shown.showParsed(m_files.write(u"room.log"_s, lines)));
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto *table = view.findChild<QTableView *>();
+        auto *canvas = view.findChild<TimelineCanvas *>();
+        QCOMPARE(canvas->lanes().size(), size_t(8)); // the source and its seven worker classes
+        const int rows = table->viewport()->height() / table->verticalHeader()->defaultSectionSize();
+        QVERIFY2(rows >= 9, qPrintable(QString::number(rows)));
+        const int messageRight
+            = table->columnViewportPosition(TimelineModel::Message) + table->columnWidth(TimelineModel::Message);
+        QVERIFY2(table->columnWidth(TimelineModel::Message) >= table->viewport()->width() * 35 / 100,
+            qPrintable(u"%1 of %2"_s.arg(table->columnWidth(TimelineModel::Message)).arg(table->viewport()->width())));
+        QVERIFY(messageRight <= table->viewport()->width() + 1);
+        auto *detail = view.findChild<QWidget *>(u"timelineDetail"_s);
+        QVERIFY(detail->mapTo(&view, QPoint()).y() > table->mapTo(&view, QPoint()).y() + table->height() / 2);
+        // Every lane stays readable (a line of text) and reachable (scrolled when they overflow).
+        QVERIFY(canvas->laneHeight() >= canvas->fontMetrics().height());
+        const bool overflow = canvas->laneHeight() * int(canvas->lanes().size())
+            > canvas->height() - TimelineCanvas::histogramHeight - TimelineCanvas::axisHeight;
+        QCOMPARE(canvas->laneScrollBar()->isVisible(), overflow);
+
+        view.resize(1800, 1000);
+        QTRY_VERIFY(detail->mapTo(&view, QPoint()).x() > table->mapTo(&view, QPoint()).x() + table->width() / 2);
+        QTRY_VERIFY(table->columnViewportPosition(TimelineModel::Message) + table->columnWidth(TimelineModel::Message)
+            <= table->viewport()->width() + 1);
+        QVERIFY(!canvas->laneScrollBar()->isVisible());
     }
 
     // Right-click on a row: star, tag, comment, copy a key, follow it into another view.
@@ -456,14 +538,7 @@ private Q_SLOTS:
         view.annotations()->setStarred(timeline->eventKey(timeline->merged().front()), true);
         view.annotations()->setComment(timeline->eventKey(timeline->merged().front()), u"the merge starts"_s);
         view.setKeyFilter(u"j2"_s); // hides the starred event
-        QSignalSpy exported(&view, &TimelineView::exported);
-        const QString path = m_files.path(u"gui-postmortem.html"_s);
-        view.exportTo(path, ReportWriter::Format::Html);
-        QVERIFY(exported.wait(30000));
-        QCOMPARE(exported.first().at(1).toString(), QString());
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QString html = QString::fromUtf8(file.readAll());
+        const QString html = exportedText(view, m_files.path(u"gui-postmortem.html"_s), ReportWriter::Format::Html);
         const QString keyEvents = html.section(u"<h2>Key events</h2>"_s, 1).section(u"<h2>Timeline</h2>"_s, 0, 0);
         const QString rows = html.section(u"<h2>Timeline</h2>"_s, 1);
         QVERIFY2(keyEvents.contains(u"the merge starts"_s), qPrintable(html));

@@ -4,8 +4,10 @@
 #include "markdelegate.h"
 #include "statecolours.h"
 #include "theme.h"
+#include "timelinecanvas.h"
 
 #include <QApplication>
+#include <QHeaderView>
 #include <QScreen>
 #include <QSettings>
 #include <QStandardItemModel>
@@ -92,6 +94,37 @@ private Q_SLOTS:
         const QRect available = window.screen()->availableGeometry();
         QVERIFY2(
             window.width() <= qMax(available.width(), minimum.width()), qPrintable(QString::number(window.width())));
+    }
+
+    // A 4K desktop without scaling sets a large font: every table's rows and the timeline's lanes
+    // grow with it (row heights are measured in the font, never fixed pixels).
+    void rowsFollowALargeFont()
+    {
+        const QFont normal = QApplication::font();
+        QFont large = normal;
+        large.setPixelSize(30);
+        QApplication::setFont(large);
+        {
+            MainWindow window;
+            window.resize(3840, 2160);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            const QList<QTableView *> tables = window.findChildren<QTableView *>();
+            QVERIFY(tables.size() >= 5);
+            for (QTableView *table : tables) {
+                const int text = table->fontMetrics().height();
+                QVERIFY(text >= 30);
+                QVERIFY2(table->verticalHeader()->defaultSectionSize() >= text,
+                    qPrintable(QStringLiteral("%1: rows of %2 px for text of %3 px")
+                                   .arg(table->objectName())
+                                   .arg(table->verticalHeader()->defaultSectionSize())
+                                   .arg(text)));
+            }
+            auto *canvas = window.findChild<TimelineCanvas *>();
+            QVERIFY(canvas);
+            QVERIFY(canvas->laneHeight() >= canvas->fontMetrics().height());
+        }
+        QApplication::setFont(normal);
     }
 
     void marksAreReadableInEveryTheme_data()
