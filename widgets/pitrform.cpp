@@ -13,6 +13,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QStackedWidget>
+#include <QTimeZone>
 #include <QVBoxLayout>
 
 namespace salvage {
@@ -112,7 +113,13 @@ PitrForm::PitrForm(QWidget *parent)
     timeLayout->setContentsMargins(0, 0, 0, 0);
     m_time = new QDateTimeEdit(timeRow);
     m_time->setObjectName(QStringLiteral("targetTime"));
-    m_time->setTimeSpec(Qt::UTC); // a wall-clock value; m_zone says where
+    // A wall-clock value shown in UTC; m_zone says where. Qt 6.7 replaced setTimeSpec (deprecated in
+    // Debian 13's Qt 6.8, absent before 6.7 in Debian 12's Qt 6.4).
+#if QT_VERSION >= QT_VERSION_CHECK(6, 7, 0)
+    m_time->setTimeZone(QTimeZone::utc());
+#else
+    m_time->setTimeSpec(Qt::UTC);
+#endif
     m_time->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
     m_time->setCalendarPopup(true);
     m_time->setDateTime(QDateTime::currentDateTimeUtc());
@@ -185,7 +192,7 @@ void PitrForm::setTargetTime(const QDateTime &instant)
 {
     m_targetKind->setCurrentIndex(Time);
     const QDateTime wall = instant.toTimeZone(m_shownZone);
-    m_time->setDateTime(QDateTime(wall.date(), wall.time(), Qt::UTC));
+    m_time->setDateTime(QDateTime(wall.date(), wall.time(), QTimeZone::utc()));
 }
 
 void PitrForm::setTargetJustBefore(const QDateTime &event)

@@ -25,6 +25,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace salvage;
 
@@ -49,7 +50,7 @@ void fillPitrTab(ConnectDialog *dialog, const QString &dir)
     form->findChild<QLineEdit *>(QStringLiteral("walArchive"))->setText(dir + QStringLiteral("/wal"));
     form->setTimeZone(QTimeZone("Europe/Berlin"));
     form->findChild<QDateTimeEdit *>(QStringLiteral("targetTime"))
-        ->setDateTime(QDateTime(QDate(2026, 12, 3), QTime(4, 12, 9, 500), Qt::UTC));
+        ->setDateTime(QDateTime(QDate(2026, 12, 3), QTime(4, 12, 9, 500), QTimeZone::utc()));
 }
 
 } // namespace
