@@ -10,6 +10,10 @@
 // Usage: logindexbenchmark [--mb N] [--queries] [--no-export] [FILE]
 //        logindexbenchmark --dump FILE...   the parse pass's whole result as text, in an order that does
 //                                           not depend on threads: to compare two builds byte for byte
+//        logindexbenchmark --paths FILE [whole|bytes]   the parse pass's reading of every entry, on one thread,
+//                                           by a whole Keys parse and from the bytes (EventParser::keysOf), each
+//                                           timed in CPU; one of them alone for callgrind
+#include "logs/eventreader.h"
 #include "logs/indexedlog.h"
 #include "timeline/timeline.h"
 #include "timeline/timelinelanes.h"
@@ -25,6 +29,7 @@
 #include <QThread>
 
 #include <cstdio>
+#include <ctime>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -250,6 +255,44 @@ int dump(const QStringList &paths)
     return 0;
 }
 
+// Thread CPU seconds.
+double threadCpu()
+{
+    timespec now {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return double(now.tv_sec) + double(now.tv_nsec) / 1e9;
+}
+
+// The parse pass's reading of every entry of `path` into a correlation index, on this thread: by a
+// whole Keys parse of each (as before EventParser::keysOf) and from the bytes where keysOf applies.
+int comparePaths(const QString &path, const QString &only)
+{
+    Timeline timeline;
+    timeline.setSources({ LogSource { path, {}, {}, {}, 0 } });
+    timeline.build();
+    const IndexedLog &log = timeline.source(0);
+    const LogFormat &format = log.payload() ? *log.payload() : *log.format();
+    for (const bool whole : { true, false }) {
+        if (!only.isEmpty() && (only == "whole"_L1) != whole)
+            continue;
+        const double start = threadCpu();
+        EventReader reader(log);
+        CorrelationIndex index;
+        qint64 fromBytes = 0;
+        for (qint64 entry = 0; entry < log.index().count(); ++entry) {
+            const LogEvent *event = nullptr;
+            index.add(EventRef { 0, quint32(entry) },
+                reader.keys(entry, whole, {}, format.requestPathField, format.requestStatusField, &event));
+            fromBytes += event ? 0 : 1;
+        }
+        index.finish();
+        std::fprintf(stderr, "  %s: %.3f s CPU, %lld tokens, %lld of %lld entries read from their bytes\n",
+            whole ? "whole Keys parse" : "from the bytes  ", threadCpu() - start, qint64(index.tokenCount()), fromBytes,
+            log.index().count());
+    }
+    return 0;
+}
+
 // One row of the table: Salvage next to lnav, speed and memory as ratios.
 void row(const char *what, const Measure &ours, const Measure &theirs)
 {
@@ -280,6 +323,8 @@ int main(int argc, char *argv[])
     const bool parse = args.removeAll(u"--parse"_s) > 0;
     const bool queries = args.removeAll(u"--queries"_s) > 0;
     const bool exportToo = args.removeAll(u"--no-export"_s) == 0;
+    if (args.size() >= 2 && args.first() == "--paths"_L1)
+        return comparePaths(args.at(1), args.value(2));
     if (args.size() >= 2 && args.first() == "--dump"_L1)
         return dump(args.mid(1));
     if (args.size() == 2 && args.first() == "--index-only"_L1)
