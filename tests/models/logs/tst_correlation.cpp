@@ -304,18 +304,19 @@ private Q_SLOTS:
         const QByteArray line = "203.0.113.9 - - [26/Dec/2024:20:30:54 +0000] \"GET /accounts/44/statuses/12 "
                                 "HTTP/1.1\" 502 0 \"-\" \"curl\"";
         QByteArray odd;
-        for (const QByteArray &variant :
-            { line, line + "\r", QByteArray(line).replace("203.0.113.9", "[2001:db8::1]:443"),
-                QByteArray(line).replace("203.0.113.9", "10.0.0.5:51234"),
-                QByteArray(line).replace("203.0.113.9", "2001:db8::7"), QByteArray(line).replace(" - - ", " - frank "),
-                QByteArray(line).replace("curl", "cu\xff\xferl"), QByteArray(line).replace("curl", "cu\0rl"),
-                QByteArray(line).replace("curl", "\x1b[31mcurl\x1b[0m"),
-                QByteArray(line).replace("/accounts/44", "/accounts/44?x=args=[1,2]"),
-                QByteArray(line).replace("/accounts/44", "/x/\"user_id\":5"),
-                QByteArray(line).replace("/accounts/44", "/parameters: $1"),
-                QByteArray(line).replace("/accounts/44", "/users/alice/statuses/1133.json"),
-                QByteArray(line).replace("curl", QByteArray(70000, 'x')), QByteArray("not an access line at all"),
-                QByteArray(line).replace("/accounts/44", "https://remote.example/users/bob#main-key/9") })
+        for (const QByteArray &variant : QList<QByteArray> { line, QByteArray(line + "\r"),
+                 QByteArray(line).replace("203.0.113.9", "[2001:db8::1]:443"),
+                 QByteArray(line).replace("203.0.113.9", "10.0.0.5:51234"),
+                 QByteArray(line).replace("203.0.113.9", "2001:db8::7"), QByteArray(line).replace(" - - ", " - frank "),
+                 QByteArray(line).replace("curl", "cu\xff\xferl"),
+                 QByteArray(line).replace("curl", QByteArray("cu\0rl", 5)),
+                 QByteArray(line).replace("curl", "\x1b[31mcurl\x1b[0m"),
+                 QByteArray(line).replace("/accounts/44", "/accounts/44?x=args=[1,2]"),
+                 QByteArray(line).replace("/accounts/44", "/x/\"user_id\":5"),
+                 QByteArray(line).replace("/accounts/44", "/parameters: $1"),
+                 QByteArray(line).replace("/accounts/44", "/users/alice/statuses/1133.json"),
+                 QByteArray(line).replace("curl", QByteArray(70000, 'x')), QByteArray("not an access line at all"),
+                 QByteArray(line).replace("/accounts/44", "https://remote.example/users/bob#main-key/9") })
             odd += variant + "\n";
         files.append(m_files.write(u"odd-access.log"_s, odd));
 
@@ -346,7 +347,7 @@ private Q_SLOTS:
                         qPrintable(where + u" key "_s + QString::fromUtf8(b.keys[k].value)));
             }
         }
-        QVERIFY(read > 40); // the access logs' lines, most of the odd ones
+        QVERIFY(read >= 26); // the 18 lines of the real access logs, 8 of the odd ones
         QVERIFY(parsed > 100); // everything else
     }
 };
