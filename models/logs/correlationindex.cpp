@@ -23,39 +23,44 @@ quint32 CorrelationIndex::kindBit(const QString &kind)
     return 1u << at;
 }
 
-void CorrelationIndex::addToken(QStringView value, const QString &kind, EventRef ref)
+void CorrelationIndex::addToken(QByteArrayView utf8, const QString &kind, EventRef ref)
 {
-    const quint32 token = m_tokens.intern(value);
+    const quint32 token = m_tokens.intern(utf8);
     if (token >= m_kinds.size())
         m_kinds.resize(token + 1, 0);
     m_kinds[token] |= kindBit(kind);
     m_postings.push_back({ token, ref });
 }
 
-void CorrelationIndex::add(EventRef ref, qint64 instantMs, const LogEvent &event, const QString &methodField,
-    const QString &pathField, const QString &statusField)
+void CorrelationIndex::add(EventRef ref, const EventKeys &event)
 {
-    for (const LogKey &key : event.keys) {
+    for (const EventKeys::Key &key : event.keys) {
         addToken(key.value, key.kind, ref);
-        // The same value once more under its table tag, or as a row id of no known table.
-        if (!key.table.isEmpty()) {
-            addToken(qualified(key.table, key.value), key.kind, ref);
-            m_tags.insert(key.table);
-        } else if (LogKeyExtractor::isRowRole(key.kind)) {
-            addToken(qualified({}, key.value), key.kind, ref);
+        // The same value once more under its table tag, or as a row id of no known table: the
+        // bytes of qualified(tag, value), built in a buffer kept from key to key.
+        const bool tagged = !key.table.isEmpty();
+        if (tagged || LogKeyExtractor::isRowRole(key.kind)) {
+            m_qualified.truncate(0);
+            for (const QChar c : key.table) {
+                if (c.unicode() >= 0x80) {
+                    m_qualified = key.table.toUtf8();
+                    break;
+                }
+                m_qualified.append(char(c.unicode()));
+            }
+            m_qualified.append(char(0x1f));
+            m_qualified.append(key.value);
+            addToken(m_qualified, key.kind, ref);
+            if (tagged)
+                m_tags.insert(key.table);
         }
         // An actor's key id (".../users/alice#main-key") also names the actor itself.
-        const qsizetype hash = key.value.indexOf(u'#');
-        if (hash > 0 && key.value.startsWith("http"_L1))
-            addToken(QStringView(key.value).left(hash), key.kind, ref);
+        const qsizetype hash = key.value.indexOf('#');
+        if (hash > 0 && key.value.startsWith("http"))
+            addToken(QByteArrayView(key.value).first(hash), key.kind, ref);
     }
-    if (methodField.isEmpty())
-        return;
-    const QString method = event.fields.value(methodField);
-    const QString path = event.fields.value(pathField);
-    const QString status = event.fields.value(statusField);
-    if (!method.isEmpty() && !path.isEmpty() && !status.isEmpty())
-        m_requests.push_back({ ref, instantMs, qHashMulti(0, method, path, status) });
+    if (!event.method.isEmpty() && !event.path.isEmpty() && !event.status.isEmpty())
+        m_requests.push_back({ ref, event.instantMs, qHashMulti(0, event.method, event.path, event.status) });
 }
 
 void CorrelationIndex::merge(CorrelationIndex &&other)

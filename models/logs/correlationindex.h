@@ -1,7 +1,7 @@
 #pragma once
 
+#include "eventkeys.h"
 #include "eventref.h"
-#include "logevent.h"
 #include "tokentable.h"
 
 #include <QHash>
@@ -30,9 +30,8 @@ struct CorrelationLink
 class CorrelationIndex
 {
 public:
-    /// Adds the keys of one event, and its request shape when the format declares one.
-    void add(EventRef ref, qint64 instantMs, const LogEvent &event, const QString &methodField,
-        const QString &pathField, const QString &statusField);
+    /// Adds the keys of one event, and its request shape when it has one.
+    void add(EventRef ref, const EventKeys &event);
     /// Takes over everything `other` collected (per-chunk indexes built in parallel); call
     /// finish() after the last merge.
     void merge(CorrelationIndex &&other);
@@ -78,7 +77,7 @@ private:
         quint32 token;
         EventRef ref;
     };
-    void addToken(QStringView value, const QString &kind, EventRef ref);
+    void addToken(QByteArrayView utf8, const QString &kind, EventRef ref);
     /// The token of `value` under a table tag (empty tag: a row id of no known table).
     static QString qualified(const QString &tag, const QString &value);
     QList<CorrelationLink> linked(const std::vector<EventRef> &refs, const QString &reason) const;
@@ -93,6 +92,7 @@ private:
     std::vector<Request> m_requests;
     QMultiHash<EventRef, EventRef> m_inferred;
     QSet<QString> m_tags; ///< few: the resources and columns the logs name
+    QByteArray m_qualified; ///< add()'s buffer for a tag, U+001F and a value in UTF-8
 };
 
 } // namespace salvage

@@ -1,6 +1,7 @@
 #include "correlationpass.h"
 
 #include "core/error.h"
+#include "eventreader.h"
 
 #include <QMutex>
 #include <QThread>
@@ -58,7 +59,7 @@ CorrelationPass::Result CorrelationPass::run(
 
     // Requests are only linked across sources: with one source that has them, skip collecting.
     const bool linkRequests = linksRequests(m_sources);
-    const QString none; // no method field: CorrelationIndex::add skips the request shape
+    const QString none; // no method field: no request shapes
 
     QMutex mutex; // guards result.index and result.laneNames
     std::atomic<qint64> done = 0;
@@ -72,30 +73,35 @@ CorrelationPass::Result CorrelationPass::run(
         std::vector<quint16> &lanes = result.lanes[chunk.source];
         QHash<QString, quint16> laneIds; // this chunk's view of the source's lane names
         CorrelationIndex partial;
-        log.parseRange(chunk.first, chunk.last, EventParser::Detail::Keys, [&](qint64 entry, const LogEvent &event) {
+        EventReader reader(log);
+        const bool spans = format->span.isValid(); // span rules read the whole event
+        const QString &methodField = linkRequests ? format->requestMethodField : none;
+        for (qint64 entry = chunk.first; entry < chunk.last; ++entry) {
             if ((entry & 1023) == 0 && cancel && cancel->load(std::memory_order_relaxed))
-                return false;
+                break;
             const EventRef ref { chunk.source, quint32(entry) };
-            levels[size_t(entry)] = quint8(event.level);
-            if (!event.lane.isEmpty()) {
-                auto it = laneIds.constFind(event.lane);
+            const LogEvent *event = nullptr;
+            const EventKeys &keys
+                = reader.keys(entry, spans, methodField, format->requestPathField, format->requestStatusField, &event);
+            levels[size_t(entry)] = quint8(keys.level);
+            if (!keys.lane.isEmpty()) {
+                auto it = laneIds.constFind(keys.lane);
                 if (it == laneIds.constEnd()) {
                     const QMutexLocker lock(&mutex);
                     QStringList &names = result.laneNames[chunk.source];
-                    qsizetype at = names.indexOf(event.lane);
+                    qsizetype at = names.indexOf(keys.lane);
                     if (at < 0 && names.size() < maxLanes) {
-                        names.append(event.lane);
+                        names.append(keys.lane);
                         at = names.size() - 1;
                     }
-                    it = laneIds.insert(event.lane, quint16(at + 1));
+                    it = laneIds.insert(keys.lane, quint16(at + 1));
                 }
                 lanes[size_t(entry)] = *it;
             }
-            partial.add(ref, event.instantMs, event, linkRequests ? format->requestMethodField : none,
-                format->requestPathField, format->requestStatusField);
-            chunk.spans.add(ref, event.instantMs, event, format->span);
-            return true;
-        });
+            partial.add(ref, keys);
+            if (event)
+                chunk.spans.add(ref, keys.instantMs, *event, format->span);
+        }
         {
             const QMutexLocker lock(&mutex);
             result.index.merge(std::move(partial));

@@ -8,6 +8,8 @@
 #include <QRegularExpression>
 #include <QStringDecoder>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace salvage {
@@ -79,6 +81,44 @@ QStringList csvRecord(const QString &text)
     }
     values.append(current.trimmed());
     return values;
+}
+
+// One line's fields as views into its bytes (keysOf): few, so found by name in a list. A name
+// set twice keeps the later value, as QHash::insert does.
+class FieldViews
+{
+public:
+    void set(const QString &name, QByteArrayView value)
+    {
+        for (auto &[known, view] : m_fields)
+            if (*known == name) {
+                view = value;
+                return;
+            }
+        m_fields.append({ &name, value });
+    }
+    QByteArrayView value(const QString &name) const
+    {
+        for (const auto &[known, view] : m_fields)
+            if (*known == name)
+                return view;
+        return {};
+    }
+
+private:
+    QVarLengthArray<std::pair<const QString *, QByteArrayView>, 16> m_fields;
+};
+
+// True for ASCII without NUL, CR, newline or ESC: what decode() and stripAnsi() leave as it is,
+// and what a regex reads the same as bytes or as text.
+bool isPlainLine(QByteArrayView line)
+{
+    unsigned odd = 0; // no branch per byte: the loop is vectorised
+    for (const char c : line) {
+        const auto u = uchar(c);
+        odd |= unsigned(u >= 0x80) | unsigned(u == 0) | unsigned(u == '\r') | unsigned(u == '\n') | unsigned(u == 0x1b);
+    }
+    return odd == 0;
 }
 
 } // namespace
@@ -320,7 +360,7 @@ LogLevel EventParser::levelOf(const LogFormat &format, const QString &value) con
     return level;
 }
 
-const EventParser::FormatKeys &EventParser::formatKeys(const LogFormat &format) const
+EventParser::FormatKeys &EventParser::formatKeys(const LogFormat &format) const
 {
     auto it = m_formatKeys.find(&format);
     if (it == m_formatKeys.end()) {
@@ -332,6 +372,9 @@ const EventParser::FormatKeys &EventParser::formatKeys(const LogFormat &format) 
                     ? QString()
                     : TableTag::stemOf(field.mid(field.lastIndexOf(u'/') + 1)));
         }
+        keys.lineKeys = format.kind == LogFormat::Kind::Text && !format.envelope && !format.octalEscapes
+            && !format.partialLines && format.keyValueFields.isEmpty() && format.fieldPatterns.isEmpty()
+            && format.bodyPatterns.isEmpty() && !format.span.isValid();
         it = m_formatKeys.insert(&format, keys);
     }
     return *it;
@@ -372,6 +415,95 @@ void EventParser::addRowKeys(const LogFormat &format, const QHash<QString, QStri
             LogKeyExtractor::fromFields(fields, skip, event.keys);
         LogKeyExtractor::fromText(event.body, event.keys);
     }
+}
+
+bool EventParser::keysOf(QByteArrayView entry, const LogFormat *lineFormat, const QString &methodField,
+    const QString &pathField, const QString &statusField, EventKeys &keys) const
+{
+    const LogFormat &format = lineFormat ? *lineFormat : *m_format;
+    if (entry.size() > parseLimit)
+        return false;
+    FormatKeys &known = formatKeys(format);
+    if (!known.lineKeys)
+        return false;
+    QByteArrayView line = entry;
+    while (!line.isEmpty() && (line.back() == '\n' || line.back() == '\r'))
+        line.chop(1);
+    if (line.isEmpty() || !isPlainLine(line))
+        return false;
+
+    // ASCII: the text's offsets are the bytes' offsets.
+    m_line.resize(line.size());
+    char16_t *text = reinterpret_cast<char16_t *>(m_line.data());
+    for (qsizetype i = 0; i < line.size(); ++i)
+        text[i] = uchar(line[i]);
+    FieldViews fields;
+    bool matched = false;
+    for (qsizetype p = 0; p < format.patterns.size() && !matched; ++p) {
+        const QRegularExpressionMatch match = format.patterns.at(p).match(m_line);
+        if (!match.hasMatch())
+            continue;
+        matched = true;
+        const QStringList &names = p < format.patternGroups.size() ? format.patternGroups.at(p) : QStringList();
+        const QList<bool> *keep = p < format.keyPatternGroups.size() ? &format.keyPatternGroups.at(p) : nullptr;
+        for (int group = 1; group < names.size(); ++group) {
+            const qsizetype start = match.capturedStart(group);
+            if (!names.at(group).isEmpty() && (!keep || keep->at(group)) && start >= 0)
+                fields.set(names.at(group), line.sliced(start, match.capturedEnd(group) - start));
+        }
+    }
+    if (!matched)
+        return false; // unparsed: parse() says how
+    const QByteArrayView body = format.bodyField.isEmpty() ? line : fields.value(format.bodyField);
+    if (body.contains("parameters: $") || body.contains("Key (") || body.contains("args=[") || body.contains("_id\""))
+        return false; // a statement, a constraint or arguments: LogKeyExtractor reads them
+
+    const QByteArrayView level = fields.value(format.levelField);
+    if (const auto seen = known.levels.constFind(QByteArray::fromRawData(level.data(), level.size()));
+        seen != known.levels.constEnd()) {
+        keys.level = *seen;
+    } else {
+        keys.level = format.levelOf(QString::fromLatin1(level));
+        if (known.levels.size() < 256)
+            known.levels.insert(level.toByteArray(), keys.level);
+    }
+    keys.lane = QString::fromLatin1(fields.value(format.laneField));
+    for (qsizetype k = 0; k < format.keys.size(); ++k) {
+        const QString &kind = format.keys.at(k).second;
+        const QByteArrayView view = fields.value(format.keys.at(k).first);
+        QByteArray value = QByteArray::fromRawData(view.data(), view.size());
+        if (kind == "ip"_L1 && value.contains(':'))
+            value = keyValue(kind, QString::fromLatin1(value)).toLatin1();
+        if (value.isEmpty() || value == "-")
+            continue;
+        const auto same = [&](const EventKeys::Key &key) {
+            return key.kind == kind && key.value == value && key.table == known.tags.at(k);
+        };
+        if (std::none_of(keys.keys.begin(), keys.keys.end(), same))
+            keys.keys.append({ kind, value, known.tags.at(k) });
+    }
+    if (!format.requestPathField.isEmpty()) {
+        // fromPath() finds nothing in a path without a digit: spare it the text.
+        const QByteArrayView path = fields.value(format.requestPathField);
+        if (std::any_of(path.begin(), path.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            m_pathKeys.clear();
+            LogKeyExtractor::fromPath(QString::fromLatin1(path), m_pathKeys);
+            for (const LogKey &key : std::as_const(m_pathKeys)) {
+                const QByteArray value = key.value.toUtf8();
+                const auto same = [&](const EventKeys::Key &other) {
+                    return other.kind == key.kind && other.value == value && other.table == key.table;
+                };
+                if (std::none_of(keys.keys.begin(), keys.keys.end(), same))
+                    keys.keys.append({ key.kind, value, key.table });
+            }
+        }
+    }
+    if (!methodField.isEmpty()) {
+        keys.method = QString::fromLatin1(fields.value(methodField));
+        keys.path = QString::fromLatin1(fields.value(pathField));
+        keys.status = QString::fromLatin1(fields.value(statusField));
+    }
+    return true;
 }
 
 LogEvent EventParser::parse(const QByteArray &entry, const LogFormat *lineFormat, Detail detail) const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "eventkeys.h"
 #include "logevent.h"
 #include "logformat.h"
 #include "logkeyextractor.h"
@@ -23,6 +24,15 @@ public:
 
     /// Parses `entry`; `lineFormat` overrides the file's format (per-line fallback).
     LogEvent parse(const QByteArray &entry, const LogFormat *lineFormat = nullptr, Detail detail = Detail::Full) const;
+
+    /// What the parse pass needs of `entry`, read from its bytes without building a LogEvent, when
+    /// the common case applies: one line of ASCII text (no NUL, CR, ANSI colour) matching a pattern
+    /// of a text format that has no envelope, key=value fields, field or body patterns or span
+    /// rule, with no statement, constraint or argument list in its body. The same as a Keys
+    /// parse() then (without the index's instant and level); false when it does not apply.
+    /// `methodField` empty: no request shape.
+    bool keysOf(QByteArrayView entry, const LogFormat *lineFormat, const QString &methodField, const QString &pathField,
+        const QString &statusField, EventKeys &keys) const;
 
     /// True when `line` is in `format` (regex match, JSON with the timestamp field, CSV record).
     static bool matches(const LogFormat &format, const QString &line);
@@ -48,8 +58,10 @@ private:
     {
         QSet<QString> fields;
         QStringList tags;
+        bool lineKeys = false; ///< keysOf() may read its lines
+        QHash<QByteArray, LogLevel> levels; ///< keysOf()'s levelOf(), remembered
     };
-    const FormatKeys &formatKeys(const LogFormat &format) const;
+    FormatKeys &formatKeys(const LogFormat &format) const;
     static void addKeyValues(const LogFormat &format, QHash<QString, QString> &fields);
     /// A key's value as it correlates across sources (an ip without its port).
     static QString keyValue(const QString &kind, const QString &value);
@@ -74,6 +86,8 @@ private:
     mutable QHash<const LogFormat *, QHash<QString, LogLevel>> m_levels;
     mutable QHash<const LogFormat *, FormatKeys> m_formatKeys;
     mutable QHash<QString, TemplateParts> m_templates;
+    mutable QString m_line; ///< keysOf()'s line as text, its buffer kept from line to line
+    mutable QList<LogKey> m_pathKeys; ///< keysOf()'s keys of a path, the same
     LogKeyExtractor m_keys;
 };
 

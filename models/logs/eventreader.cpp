@@ -32,4 +32,23 @@ LogEvent EventReader::event(qint64 entry, EventParser::Detail detail)
     return m_log.parsed(entry, m_parser, bytes(entry), detail);
 }
 
+const EventKeys &EventReader::keys(qint64 entry, bool wholeEvent, const QString &methodField, const QString &pathField,
+    const QString &statusField, const LogEvent **event)
+{
+    const QByteArray entryBytes = bytes(entry);
+    m_keys.clear();
+    if (!wholeEvent
+        && m_parser.keysOf(entryBytes, m_log.lineFormat(entry), methodField, pathField, statusField, m_keys)) {
+        m_keys.instantMs = m_log.index().instant(entry);
+        if (m_keys.level == LogLevel::Unknown)
+            m_keys.level = m_log.index().level(entry);
+        *event = nullptr;
+        return m_keys;
+    }
+    m_event = m_log.parsed(entry, m_parser, entryBytes, EventParser::Detail::Keys);
+    m_keys.assign(m_event, methodField, pathField, statusField);
+    *event = &m_event;
+    return m_keys;
+}
+
 } // namespace salvage

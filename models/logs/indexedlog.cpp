@@ -174,20 +174,16 @@ std::vector<bool> IndexedLog::entriesContaining(const QByteArray &lowerNeedle, c
     return hits;
 }
 
-void IndexedLog::parseRange(qint64 first, qint64 last, EventParser::Detail detail,
-    const std::function<bool(qint64, const LogEvent &)> &visit) const
+const LogFormat *IndexedLog::lineFormat(qint64 entry) const
 {
-    EventReader reader(*this);
-    for (qint64 entry = first; entry < last; ++entry)
-        if (!visit(entry, reader.event(entry, detail)))
-            return;
+    const int fallback = m_index.fallbackFormat(entry);
+    return fallback >= 0 ? m_fallbacks.at(fallback) : nullptr;
 }
 
 LogEvent IndexedLog::parsed(
     qint64 entry, const EventParser &parser, const QByteArray &bytes, EventParser::Detail detail) const
 {
-    const int fallback = m_index.fallbackFormat(entry);
-    LogEvent event = parser.parse(bytes, fallback >= 0 ? m_fallbacks.at(fallback) : nullptr, detail);
+    LogEvent event = parser.parse(bytes, lineFormat(entry), detail);
     event.instantMs = m_index.instant(entry);
     event.flags |= m_index.flags(entry);
     event.line = m_index.line(entry);

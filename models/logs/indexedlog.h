@@ -52,10 +52,6 @@ public:
     /// read per entry: the text search over a million events.
     std::vector<bool> entriesContaining(const QByteArray &lowerNeedle, const std::atomic_bool *cancel = nullptr) const;
     LogEvent event(qint64 entry, EventParser::Detail detail = EventParser::Detail::Full) const;
-    /// Parses entries [first, last) in file order, reading the file in large blocks rather than
-    /// once per entry; `visit` returns false to stop.
-    void parseRange(qint64 first, qint64 last, EventParser::Detail detail,
-        const std::function<bool(qint64 entry, const LogEvent &event)> &visit) const;
 
 private:
     friend class EventReader;
@@ -63,6 +59,8 @@ private:
     static constexpr qint64 entryLimit = 64 * 1024 + 1;
     static constexpr qint64 blockBytes = 1 << 20;
 
+    /// The format an entry was indexed with when not the file's (per-line fallback), else nullptr.
+    const LogFormat *lineFormat(qint64 entry) const;
     LogEvent parsed(qint64 entry, const EventParser &parser, const QByteArray &bytes, EventParser::Detail detail) const;
 
     LogSource m_source;

@@ -8,6 +8,12 @@
 // With --queries the parse child also times the queries the Timeline view makes on every
 // event: a viewport select, the swimlanes, the histogram, a key filter and a text search.
 // Usage: logindexbenchmark [--mb N] [--queries] [--no-export] [FILE]
+//        logindexbenchmark --dump FILE...   the parse pass's whole result as text, in an order that does
+//                                           not depend on threads: to compare two builds byte for byte
+//        logindexbenchmark --paths FILE [whole|bytes]   the parse pass's reading of every entry, on one thread,
+//                                           by a whole Keys parse and from the bytes (EventParser::keysOf), each
+//                                           timed in CPU; one of them alone for callgrind
+#include "logs/eventreader.h"
 #include "logs/indexedlog.h"
 #include "timeline/timeline.h"
 #include "timeline/timelinelanes.h"
@@ -19,9 +25,11 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTextStream>
 #include <QThread>
 
 #include <cstdio>
+#include <ctime>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -203,6 +211,88 @@ int indexOnly(const QString &path, bool parse, bool queries)
     return timeline.merged().empty() ? 1 : 0;
 }
 
+// The parse pass over `paths` as one timeline, printed whole: every token with its kinds and
+// events, levels and sub-lanes per event, spans, inferred links and table tags.
+int dump(const QStringList &paths)
+{
+    QList<LogSource> sources;
+    for (const QString &path : paths)
+        sources.append(LogSource { path, {}, {}, {}, 0 });
+    Timeline timeline;
+    timeline.setSources(sources);
+    timeline.build();
+    timeline.buildCorrelation();
+    QTextStream out(stdout);
+    const CorrelationIndex &index = timeline.correlation();
+    QStringList tokens;
+    for (quint32 t = 0; t < quint32(index.tokenCount()); ++t)
+        tokens.append(index.tokenValue(t));
+    tokens.sort();
+    for (const QString &token : std::as_const(tokens)) {
+        out << "token " << QString(token).replace(QChar(0x1f), u'|') << " kinds " << index.kindsOf(token).join(u',')
+            << " events";
+        for (const EventRef &ref : index.exact(token))
+            out << ' ' << ref.source << ':' << ref.entry;
+        out << '\n';
+    }
+    for (const EventRef &ref : timeline.merged()) {
+        QList<EventRef> inferred = index.inferred(ref);
+        std::sort(inferred.begin(), inferred.end());
+        out << "event " << ref.source << ':' << ref.entry << " level " << int(timeline.level(ref)) << " lane "
+            << timeline.subLane(ref) << " inferred";
+        for (const EventRef &other : inferred)
+            out << ' ' << other.source << ':' << other.entry;
+        out << '\n';
+    }
+    for (int s = 0; s < timeline.sourceCount(); ++s)
+        out << "lanes " << s << ' ' << timeline.subLanes(s).join(u',') << '\n';
+    for (const Span &span : timeline.spans())
+        out << "span " << span.id << ' ' << span.label << ' ' << span.source << ' ' << span.startMs << ' ' << span.endMs
+            << ' ' << span.failed << span.open << span.fromElapsed << '\n';
+    QStringList tags = index.tags().values();
+    tags.sort();
+    out << "tags " << tags.join(u',') << '\n';
+    return 0;
+}
+
+// Thread CPU seconds.
+double threadCpu()
+{
+    timespec now {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return double(now.tv_sec) + double(now.tv_nsec) / 1e9;
+}
+
+// The parse pass's reading of every entry of `path` into a correlation index, on this thread: by a
+// whole Keys parse of each (as before EventParser::keysOf) and from the bytes where keysOf applies.
+int comparePaths(const QString &path, const QString &only)
+{
+    Timeline timeline;
+    timeline.setSources({ LogSource { path, {}, {}, {}, 0 } });
+    timeline.build();
+    const IndexedLog &log = timeline.source(0);
+    const LogFormat &format = log.payload() ? *log.payload() : *log.format();
+    for (const bool whole : { true, false }) {
+        if (!only.isEmpty() && (only == "whole"_L1) != whole)
+            continue;
+        const double start = threadCpu();
+        EventReader reader(log);
+        CorrelationIndex index;
+        qint64 fromBytes = 0;
+        for (qint64 entry = 0; entry < log.index().count(); ++entry) {
+            const LogEvent *event = nullptr;
+            index.add(EventRef { 0, quint32(entry) },
+                reader.keys(entry, whole, {}, format.requestPathField, format.requestStatusField, &event));
+            fromBytes += event ? 0 : 1;
+        }
+        index.finish();
+        std::fprintf(stderr, "  %s: %.3f s CPU, %lld tokens, %lld of %lld entries read from their bytes\n",
+            whole ? "whole Keys parse" : "from the bytes  ", threadCpu() - start, qint64(index.tokenCount()), fromBytes,
+            log.index().count());
+    }
+    return 0;
+}
+
 // One row of the table: Salvage next to lnav, speed and memory as ratios.
 void row(const char *what, const Measure &ours, const Measure &theirs)
 {
@@ -233,6 +323,10 @@ int main(int argc, char *argv[])
     const bool parse = args.removeAll(u"--parse"_s) > 0;
     const bool queries = args.removeAll(u"--queries"_s) > 0;
     const bool exportToo = args.removeAll(u"--no-export"_s) == 0;
+    if (args.size() >= 2 && args.first() == "--paths"_L1)
+        return comparePaths(args.at(1), args.value(2));
+    if (args.size() >= 2 && args.first() == "--dump"_L1)
+        return dump(args.mid(1));
     if (args.size() == 2 && args.first() == "--index-only"_L1)
         return indexOnly(args.at(1), parse, queries);
     qint64 megabytes = 200;

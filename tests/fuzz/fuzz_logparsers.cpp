@@ -1,5 +1,6 @@
 // Feeds arbitrary bytes to every built-in format: the index's line scanner, the event parser
-// (regex, JSON, CSV, envelopes with payloads) and the timestamp parser must never crash.
+// (regex, JSON, CSV, envelopes with payloads) and the timestamp parser must never crash, and the
+// parse pass's reading of a line from its bytes (keysOf) must find what a Keys parse finds.
 #include "core/error.h"
 #include "logs/eventparser.h"
 #include "logs/linescanner.h"
@@ -60,7 +61,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)event;
     const LogEvent keys
         = parser.parse(QByteArray(begin, qsizetype(size)), nullptr, EventParser::Detail::Keys); // the parse pass
-    (void)keys;
+    EventKeys read, parsed;
+    const QByteArray bytes(begin, qsizetype(size));
+    if (parser.keysOf(
+            bytes, nullptr, format->requestMethodField, format->requestPathField, format->requestStatusField, read)) {
+        parsed.assign(keys, format->requestMethodField, format->requestPathField, format->requestStatusField);
+        bool same = read.level == parsed.level && read.lane == parsed.lane && read.method == parsed.method
+            && read.path == parsed.path && read.status == parsed.status && read.keys.size() == parsed.keys.size();
+        for (qsizetype k = 0; same && k < read.keys.size(); ++k)
+            same = read.keys[k].kind == parsed.keys[k].kind && read.keys[k].value == parsed.keys[k].value
+                && read.keys[k].table == parsed.keys[k].table;
+        if (!same)
+            qFatal("keysOf differs from a Keys parse");
+    }
     TimestampFields fields;
     format->timestamps.scan(begin, end, 256, fields);
     return 0;

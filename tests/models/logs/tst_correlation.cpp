@@ -1,6 +1,7 @@
 // Correlation keys (exact), nginx ↔ Rails links (inferred), and job spans.
 #include "logs/correlationindex.h"
 #include "logs/correlationpass.h"
+#include "logs/eventreader.h"
 #include "logs/logkeycandidates.h"
 #include "logs/spanbuilder.h"
 #include "logs/tokentable.h"
@@ -288,6 +289,66 @@ private Q_SLOTS:
                 QCOMPARE(x, y);
             }
         }
+    }
+
+    // The pass reads plain one-line entries from their bytes (EventParser::keysOf): it must find
+    // what a whole Keys parse finds, and leave every other entry to that parse.
+    void lineKeysEqualParse()
+    {
+        QStringList files;
+        QDirIterator real(QStringLiteral(SALVAGE_SOURCE_DIR) + u"/tests/models/logs/real"_s, QDir::Files,
+            QDirIterator::Subdirectories);
+        while (real.hasNext())
+            if (const QString file = real.next(); !file.endsWith(u".md"_s))
+                files.append(file);
+        const QByteArray line = "203.0.113.9 - - [26/Dec/2024:20:30:54 +0000] \"GET /accounts/44/statuses/12 "
+                                "HTTP/1.1\" 502 0 \"-\" \"curl\"";
+        QByteArray odd;
+        for (const QByteArray &variant : QList<QByteArray> { line, QByteArray(line + "\r"),
+                 QByteArray(line).replace("203.0.113.9", "[2001:db8::1]:443"),
+                 QByteArray(line).replace("203.0.113.9", "10.0.0.5:51234"),
+                 QByteArray(line).replace("203.0.113.9", "2001:db8::7"), QByteArray(line).replace(" - - ", " - frank "),
+                 QByteArray(line).replace("curl", "cu\xff\xferl"),
+                 QByteArray(line).replace("curl", QByteArray("cu\0rl", 5)),
+                 QByteArray(line).replace("curl", "\x1b[31mcurl\x1b[0m"),
+                 QByteArray(line).replace("/accounts/44", "/accounts/44?x=args=[1,2]"),
+                 QByteArray(line).replace("/accounts/44", "/x/\"user_id\":5"),
+                 QByteArray(line).replace("/accounts/44", "/parameters: $1"),
+                 QByteArray(line).replace("/accounts/44", "/users/alice/statuses/1133.json"),
+                 QByteArray(line).replace("curl", QByteArray(70000, 'x')), QByteArray("not an access line at all"),
+                 QByteArray(line).replace("/accounts/44", "https://remote.example/users/bob#main-key/9") })
+            odd += variant + "\n";
+        files.append(m_files.write(u"odd-access.log"_s, odd));
+
+        qint64 read = 0, parsed = 0;
+        for (const QString &file : std::as_const(files)) {
+            Timeline timeline;
+            timeline.setSources({ LogSource { file, {}, {}, {}, 0 } });
+            timeline.build();
+            const IndexedLog &log = timeline.source(0);
+            const LogFormat &format = log.payload() ? *log.payload() : *log.format();
+            const QString &method = format.requestMethodField;
+            EventReader fast(log), whole(log);
+            for (qint64 entry = 0; entry < log.index().count(); ++entry) {
+                const LogEvent *event = nullptr, *wholeEvent = nullptr;
+                const EventKeys &a
+                    = fast.keys(entry, false, method, format.requestPathField, format.requestStatusField, &event);
+                const EventKeys &b
+                    = whole.keys(entry, true, method, format.requestPathField, format.requestStatusField, &wholeEvent);
+                QVERIFY(wholeEvent);
+                ++(event ? parsed : read);
+                const QString where = file + u" entry "_s + QString::number(entry);
+                QVERIFY2(a.instantMs == b.instantMs && a.level == b.level && a.lane == b.lane, qPrintable(where));
+                QVERIFY2(a.method == b.method && a.path == b.path && a.status == b.status, qPrintable(where));
+                QCOMPARE(a.keys.size(), b.keys.size());
+                for (qsizetype k = 0; k < a.keys.size(); ++k)
+                    QVERIFY2(a.keys[k].kind == b.keys[k].kind && a.keys[k].value == b.keys[k].value
+                            && a.keys[k].table == b.keys[k].table,
+                        qPrintable(where + u" key "_s + QString::fromUtf8(b.keys[k].value)));
+            }
+        }
+        QVERIFY(read >= 26); // the 18 lines of the real access logs, 8 of the odd ones
+        QVERIFY(parsed > 100); // everything else
     }
 };
 
