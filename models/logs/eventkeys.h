@@ -5,6 +5,8 @@
 #include <QByteArray>
 #include <QVarLengthArray>
 
+#include <algorithm>
+
 namespace salvage {
 
 /// What the parse pass (CorrelationPass) keeps of an entry: its instant, level, sub-lane, keys
@@ -26,6 +28,13 @@ struct EventKeys
     /// The request's method, path and status, when the pass asked for them (else empty).
     QString method, path, status;
 
+    /// Adds the key unless the entry has it already (a field and its path may name the same).
+    void addUnique(const QString &kind, const QByteArray &value, const QString &table)
+    {
+        const auto same = [&](const Key &key) { return key.kind == kind && key.value == value && key.table == table; };
+        if (std::none_of(keys.begin(), keys.end(), same))
+            keys.append({ kind, value, table });
+    }
     void clear()
     {
         level = LogLevel::Unknown;

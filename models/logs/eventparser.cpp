@@ -476,11 +476,7 @@ bool EventParser::keysOf(QByteArrayView entry, const LogFormat *lineFormat, cons
             value = keyValue(kind, QString::fromLatin1(value)).toLatin1();
         if (value.isEmpty() || value == "-")
             continue;
-        const auto same = [&](const EventKeys::Key &key) {
-            return key.kind == kind && key.value == value && key.table == known.tags.at(k);
-        };
-        if (std::none_of(keys.keys.begin(), keys.keys.end(), same))
-            keys.keys.append({ kind, value, known.tags.at(k) });
+        keys.addUnique(kind, value, known.tags.at(k));
     }
     if (!format.requestPathField.isEmpty()) {
         // fromPath() finds nothing in a path without a digit: spare it the text.
@@ -488,14 +484,8 @@ bool EventParser::keysOf(QByteArrayView entry, const LogFormat *lineFormat, cons
         if (std::any_of(path.begin(), path.end(), [](char c) { return c >= '0' && c <= '9'; })) {
             m_pathKeys.clear();
             LogKeyExtractor::fromPath(QString::fromLatin1(path), m_pathKeys);
-            for (const LogKey &key : std::as_const(m_pathKeys)) {
-                const QByteArray value = key.value.toUtf8();
-                const auto same = [&](const EventKeys::Key &other) {
-                    return other.kind == key.kind && other.value == value && other.table == key.table;
-                };
-                if (std::none_of(keys.keys.begin(), keys.keys.end(), same))
-                    keys.keys.append({ key.kind, value, key.table });
-            }
+            for (const LogKey &key : std::as_const(m_pathKeys))
+                keys.addUnique(key.kind, key.value.toUtf8(), key.table);
         }
     }
     if (!methodField.isEmpty()) {
