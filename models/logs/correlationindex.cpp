@@ -11,6 +11,28 @@ using namespace Qt::StringLiterals;
 
 namespace salvage {
 
+namespace {
+
+/// Between a table tag and a value in a qualified token (qualified(), and add()'s bytes of it).
+constexpr char16_t kTagSeparator = 0x1f;
+
+/// `out` = qualified(tag, value) in UTF-8, without a QString: tags are nearly always ASCII.
+void setQualifiedUtf8(QByteArray &out, const QString &tag, QByteArrayView valueUtf8)
+{
+    out.truncate(0);
+    for (const QChar c : tag) {
+        if (c.unicode() >= 0x80) {
+            out = tag.toUtf8();
+            break;
+        }
+        out.append(char(c.unicode()));
+    }
+    out.append(char(kTagSeparator));
+    out.append(valueUtf8);
+}
+
+} // namespace
+
 quint32 CorrelationIndex::kindBit(const QString &kind)
 {
     qsizetype at = m_kindNames.indexOf(kind);
@@ -36,20 +58,11 @@ void CorrelationIndex::add(EventRef ref, const EventKeys &event)
 {
     for (const EventKeys::Key &key : event.keys) {
         addToken(key.value, key.kind, ref);
-        // The same value once more under its table tag, or as a row id of no known table: the
-        // bytes of qualified(tag, value), built in a buffer kept from key to key.
+        // The same value once more under its table tag, or as a row id of no known table (in a
+        // buffer kept from key to key).
         const bool tagged = !key.table.isEmpty();
         if (tagged || LogKeyExtractor::isRowRole(key.kind)) {
-            m_qualified.truncate(0);
-            for (const QChar c : key.table) {
-                if (c.unicode() >= 0x80) {
-                    m_qualified = key.table.toUtf8();
-                    break;
-                }
-                m_qualified.append(char(c.unicode()));
-            }
-            m_qualified.append(char(0x1f));
-            m_qualified.append(key.value);
+            setQualifiedUtf8(m_qualified, key.table, key.value);
             addToken(m_qualified, key.kind, ref);
             if (tagged)
                 m_tags.insert(key.table);
@@ -142,7 +155,7 @@ std::span<const EventRef> CorrelationIndex::exact(const QString &value) const
 
 QString CorrelationIndex::qualified(const QString &tag, const QString &value)
 {
-    return tag + QChar(0x1f) + value;
+    return tag + QChar(kTagSeparator) + value;
 }
 
 std::vector<EventRef> CorrelationIndex::exactIn(
