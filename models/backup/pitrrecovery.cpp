@@ -7,6 +7,7 @@
 #include "core/process.h"
 #include "core/safefilewriter.h"
 #include "db/pgcluster.h"
+#include "db/pgraw.h"
 #include "db/sqlident.h"
 #include "jobs/jobcontrol.h"
 
@@ -19,6 +20,7 @@
 #include <QThread>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 
 #include <libpq-fe.h>
@@ -205,48 +207,6 @@ void addSalvageRoleSingleUser(const PgCluster &cluster, const QString &binDir)
             QStringLiteral("Cannot add Salvage's role to the recovered cluster: %1").arg(result.output.trimmed()));
 }
 
-/// The same while the promoted server runs, logged in (trust, private socket: Salvage's own
-/// pg_hba) as the backup's bootstrap superuser. False when that role cannot log in (replay renamed
-/// it, or it is NOLOGIN) or cannot create roles: then the caller falls back to single-user mode.
-bool addSalvageRoleOnline(const PgCluster &cluster, const QString &bootstrapRole)
-{
-    if (bootstrapRole.isEmpty())
-        return false;
-    const QString conninfo = QStringLiteral("host=%1 port=%2 user=%3 dbname=template1 connect_timeout=10")
-                                 .arg(sql::quoteConninfoValue(cluster.socketDir()))
-                                 .arg(cluster.port())
-                                 .arg(sql::quoteConninfoValue(bootstrapRole));
-    PGconn *connection = PQconnectdb(conninfo.toUtf8().constData());
-    const auto run = [connection](const QString &statement, const QString &parameter = {}) {
-        const QByteArray value = parameter.toUtf8();
-        const char *values[] = { value.constData() };
-        PGresult *result = PQexecParams(connection, statement.toUtf8().constData(), parameter.isNull() ? 0 : 1, nullptr,
-            parameter.isNull() ? nullptr : values, nullptr, nullptr, 0);
-        const ExecStatusType status = PQresultStatus(result);
-        const bool found = status == PGRES_TUPLES_OK && PQntuples(result) > 0;
-        const QString error = QString::fromUtf8(PQresultErrorMessage(result)).trimmed();
-        PQclear(result);
-        if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
-            throw Error(QStringLiteral("Cannot add Salvage's role to the recovered cluster: %1").arg(error));
-        return found;
-    };
-    if (PQstatus(connection) != CONNECTION_OK) {
-        PQfinish(connection);
-        return false;
-    }
-    try {
-        const QString role = cluster.superuser();
-        const bool exists = run(QStringLiteral("SELECT FROM pg_roles WHERE rolname = $1"), role);
-        run(QStringLiteral("%1 ROLE %2 SUPERUSER LOGIN")
-                .arg(exists ? QStringLiteral("ALTER") : QStringLiteral("CREATE"), sql::quoteIdent(role)));
-    } catch (const Error &) { // e.g. the role lost SUPERUSER during replay: single-user mode can still do it
-        PQfinish(connection);
-        return false;
-    }
-    PQfinish(connection);
-    return true;
-}
-
 /// The cluster's conninfo as `role` (a paused recovery has no role of Salvage's).
 QString conninfoAs(const PgCluster &cluster, const QString &database, const QString &role)
 {
@@ -254,6 +214,32 @@ QString conninfoAs(const PgCluster &cluster, const QString &database, const QStr
         .arg(sql::quoteConninfoValue(cluster.socketDir()))
         .arg(cluster.port())
         .arg(sql::quoteConninfoValue(role), sql::quoteConninfoValue(database));
+}
+
+/// The same while the promoted server runs, logged in (trust, private socket: Salvage's own
+/// pg_hba) as the backup's bootstrap superuser. False when that role cannot log in (replay renamed
+/// it, or it is NOLOGIN) or cannot create roles: then the caller falls back to single-user mode.
+bool addSalvageRoleOnline(const PgCluster &cluster, const QString &bootstrapRole)
+{
+    if (bootstrapRole.isEmpty())
+        return false;
+    const QString conninfo
+        = conninfoAs(cluster, QStringLiteral("template1"), bootstrapRole) + QStringLiteral(" connect_timeout=10");
+    const std::unique_ptr<PGconn, decltype(&PQfinish)> connection(
+        PQconnectdb(conninfo.toUtf8().constData()), &PQfinish);
+    if (PQstatus(connection.get()) != CONNECTION_OK)
+        return false;
+    try {
+        const PgRaw server(connection.get());
+        const QString role = cluster.superuser();
+        const bool exists
+            = PgRaw::rows(server.exec(QStringLiteral("SELECT FROM pg_roles WHERE rolname = $1"), { role })) > 0;
+        server.exec(QStringLiteral("%1 ROLE %2 SUPERUSER LOGIN")
+                        .arg(exists ? QStringLiteral("ALTER") : QStringLiteral("CREATE"), sql::quoteIdent(role)));
+    } catch (const Error &) { // e.g. the role lost SUPERUSER during replay: single-user mode can still do it
+        return false;
+    }
+    return true;
 }
 
 QStringList databasesOf(const PgCluster &cluster, const QString &role)
