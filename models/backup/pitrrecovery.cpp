@@ -12,6 +12,7 @@
 #include "jobs/jobcontrol.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -385,7 +386,10 @@ PitrRecovery::Result replayAndOpen(const PitrRecovery::Request &request, PgClust
     const int total = request.source->segmentsFrom(startWalFile);
     ReplayWatcher watcher(replaying.prepareServerLog());
     replaying.start();
-    for (int tick = 0;; ++tick) {
+    QElapsedTimer sinceStart;
+    sinceStart.start();
+    bool seenRunning = false;
+    for (;;) {
         control.throwIfCancelled();
         watcher.poll();
         control.setProgress(watcher.segments, total,
@@ -398,7 +402,12 @@ PitrRecovery::Result replayAndOpen(const PitrRecovery::Request &request, PgClust
                             .arg(total));
         if (request.pauseAtTarget ? watcher.paused : watcher.ready)
             break;
-        if (tick % 20 == 19 && !replaying.isRunning()) { // about once a second
+        // A look at the lock file's process, cheap enough for every tick. `pg_ctl start -W` returns
+        // before the server writes that file: no file yet is a server still starting, unless it
+        // logged why it stopped.
+        const bool running = replaying.isRunning();
+        seenRunning = seenRunning || running;
+        if (!running && (seenRunning || !watcher.fatal.isEmpty() || sinceStart.elapsed() > 30000)) {
             watcher.poll();
             throw Error(replayFailure(request, watcher));
         }

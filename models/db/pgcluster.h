@@ -67,7 +67,7 @@ private:
     QString tool(const QString &name) const;
     QString serverUser() const;
     void prepareDirectory(const QString &path) const;
-    void readPidFile(int *port, QString *socketDir) const;
+    void readPidFile(int *port, QString *socketDir, qint64 *pid = nullptr) const;
 
     QString m_baseDir;
     QString m_dataDir;

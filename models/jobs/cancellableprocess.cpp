@@ -27,11 +27,11 @@ void waitCancellable(QProcess &process, JobControl &control, const std::function
 
 void runCancellable(const ProcessRequest &request, JobControl &control, const QString &what)
 {
-    QStringList command = commandLine(request);
     QProcess process;
+    prepareProcess(process, request);
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.setStandardInputFile(QProcess::nullDevice());
-    process.start(command.takeFirst(), command);
+    process.start();
     if (!process.waitForStarted(10000))
         throw Error(QStringLiteral("Cannot start %1 to %2.").arg(request.program, what));
     waitCancellable(process, control);

@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -65,6 +66,37 @@ private Q_SLOTS:
         PgSession session(again.conninfo(QStringLiteral("postgres")), PgSession::Options {});
         QVERIFY(session.backendPid() > 0);
         again.destroy();
+    }
+
+    void aLockFileLeftByADeadServerIsNotARunningOne()
+    {
+        // What a crash leaves: postmaster.pid naming a process that is gone. And one naming a
+        // live process that is not ours (pid 1): running, as pg_ctl status would say.
+        QTemporaryDir dir;
+        PgCluster cluster(dir.path());
+        cluster.start();
+        cluster.stop();
+        QProcess gone;
+        gone.start(QStringLiteral("true"), {});
+        QVERIFY(gone.waitForStarted());
+        const qint64 gonePid = gone.processId();
+        QVERIFY(gone.waitForFinished());
+        const QString lockFile = cluster.dataDir() + QStringLiteral("/postmaster.pid");
+        const auto writeLock = [&](qint64 pid) {
+            QFile lock(lockFile);
+            QVERIFY(lock.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            lock.write(QByteArray::number(pid) + '\n' + cluster.dataDir().toUtf8() + "\n0\n5432\n/tmp\n");
+        };
+        writeLock(gonePid);
+        QVERIFY(!cluster.isRunning());
+        writeLock(1);
+        QVERIFY(cluster.isRunning());
+        writeLock(gonePid);
+        cluster.start(); // the server replaces a stale lock file itself
+        QVERIFY(cluster.isRunning());
+        PgSession session(cluster.conninfo(QStringLiteral("postgres")), PgSession::Options {});
+        QVERIFY(session.backendPid() > 0);
+        cluster.destroy();
     }
 
     void missingBinariesGiveAClearError()
