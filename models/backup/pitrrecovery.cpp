@@ -455,6 +455,7 @@ PitrRecovery::Result PitrRecovery::recover(const Request &request, JobControl &c
     // From here on a failure or cancel leaves nothing behind.
     try {
         request.source->placeBase(scratch.dataDir(), request.target, control);
+        control.setProgress(0, -1, QStringLiteral("Configuring recovery to %1").arg(request.target.describe()));
         const int major = BaseBackup::majorVersion(scratch.dataDir());
         const BaseBackup::Label label = BaseBackup::readLabel(scratch.dataDir());
         if (request.target.kind == PitrTarget::Kind::Time && label.startTime.isValid()

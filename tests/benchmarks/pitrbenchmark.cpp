@@ -70,6 +70,7 @@ double manualRecovery(const QString &base, const QString &archive, const QString
     cluster.prepareDataDirectory();
     runProcess({ QStringLiteral("cp"), { QStringLiteral("-R"), base + QStringLiteral("/."), cluster.dataDir() },
         serverUser(), 3600000 });
+    std::printf("    %6.2f s  copied (manual)\n", timer.nsecsElapsed() / 1e9);
     QFile autoConf(cluster.dataDir() + QStringLiteral("/postgresql.auto.conf"));
     if (!autoConf.open(QIODevice::Append))
         throw Error(QStringLiteral("cannot write postgresql.auto.conf"));
@@ -85,6 +86,7 @@ double manualRecovery(const QString &base, const QString &archive, const QString
         runProcess({ QStringLiteral("chown"),
             { QStringLiteral("-R"), QStringLiteral("postgres:postgres"), cluster.dataDir() } });
     cluster.start();
+    std::printf("    %6.2f s  started, replaying (manual)\n", timer.nsecsElapsed() / 1e9);
     // The source's superuser is Salvage's own (the source is a managed cluster), so psql-style polling works.
     for (;;) {
         try {
