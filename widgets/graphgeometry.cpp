@@ -16,16 +16,17 @@ QSizeF textSize(const QFontMetricsF &metrics, const QString &text)
 
 /// Graphviz's spline when there is one (control points, then the arrow tip); else a straight
 /// line from centre to centre, stopped at the target's frame.
-GraphGeometry::Edge edgePath(const GraphEdge &edge, const QRectF &from, const QRectF &to)
+GraphGeometry::Edge edgePath(const GraphEdge &edge, const QRectF &from, const QRectF &to, qreal scale)
 {
     GraphGeometry::Edge drawn;
     if (edge.spline.size() >= 5) {
-        drawn.path.moveTo(edge.spline.at(0));
-        int i = 1;
+        const auto at = [&edge, scale](qsizetype i) { return edge.spline.at(i) * scale; };
+        drawn.path.moveTo(at(0));
+        qsizetype i = 1;
         for (; i + 2 < edge.spline.size() - 1; i += 3)
-            drawn.path.cubicTo(edge.spline.at(i), edge.spline.at(i + 1), edge.spline.at(i + 2));
-        drawn.path.lineTo(edge.spline.last());
-        drawn.last = QLineF(edge.spline.at(edge.spline.size() - 2), edge.spline.last());
+            drawn.path.cubicTo(at(i), at(i + 1), at(i + 2));
+        drawn.path.lineTo(at(edge.spline.size() - 1));
+        drawn.last = QLineF(at(edge.spline.size() - 2), at(edge.spline.size() - 1));
     } else {
         QLineF line(from.center(), to.center());
         line.setLength(qMax(0.0, line.length() - qMin(line.length() / 2, qMax(to.width(), to.height()) / 2)));
@@ -57,18 +58,28 @@ GraphGeometry GraphGeometry::compute(const RelationGraph &graph, const QFont &no
 {
     GraphGeometry geometry;
     const QFontMetricsF nodeMetrics(nodeFont);
+    QHash<QString, QSizeF> sizes;
+    for (const GraphNode &node : graph.nodes)
+        sizes.insert(node.id, textSize(nodeMetrics, nodeLabel(node)) + QSizeF(2 * kPadX, 2 * kPadY));
+    // The layout made room for its own font's boxes (Graphviz's points); ours are drawn in this
+    // font's pixels, larger on most screens: spread the layout until every box fits its room.
+    qreal scale = 1;
+    for (const GraphNode &node : graph.nodes)
+        if (node.layoutSize.width() > 0 && node.layoutSize.height() > 0)
+            scale = std::max({ scale, sizes.value(node.id).width() / node.layoutSize.width(),
+                sizes.value(node.id).height() / node.layoutSize.height() });
+    geometry.scale = scale;
     for (const GraphNode &node : graph.nodes) {
-        const QSizeF text = textSize(nodeMetrics, nodeLabel(node));
-        geometry.boxes.insert(node.id,
-            QRectF(node.position.x() - text.width() / 2 - kPadX, node.position.y() - text.height() / 2 - kPadY,
-                text.width() + 2 * kPadX, text.height() + 2 * kPadY));
+        const QSizeF size = sizes.value(node.id);
+        geometry.boxes.insert(
+            node.id, QRectF(node.position * scale - QPointF(size.width() / 2, size.height() / 2), size));
     }
     geometry.edges.resize(graph.edges.size());
     for (qsizetype i = 0; i < graph.edges.size(); ++i) {
         const GraphEdge &edge = graph.edges.at(i);
         if (!geometry.boxes.contains(edge.from) || !geometry.boxes.contains(edge.to))
             continue;
-        geometry.edges[i] = edgePath(edge, geometry.boxes.value(edge.from), geometry.boxes.value(edge.to));
+        geometry.edges[i] = edgePath(edge, geometry.boxes.value(edge.from), geometry.boxes.value(edge.to), scale);
         geometry.edges[i].label = edgeLabel(edge);
     }
 
@@ -94,7 +105,7 @@ GraphGeometry GraphGeometry::compute(const RelationGraph &graph, const QFont &no
         const QSizeF size = textSize(labelMetrics, edge.label) + QSizeF(4, 2);
         QList<QPointF> anchors;
         if (!graph.edges.at(i).labelPosition.isNull())
-            anchors << graph.edges.at(i).labelPosition;
+            anchors << graph.edges.at(i).labelPosition * scale;
         for (const qreal along : kAlong)
             anchors << edge.path.pointAtPercent(along);
         for (const QPointF &anchor : std::as_const(anchors)) {

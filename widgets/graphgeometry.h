@@ -30,6 +30,7 @@ struct GraphGeometry
     QHash<QString, QRectF> boxes; ///< node id → its frame
     QList<Edge> edges; ///< in the graph's edge order
     int hiddenLabels = 0;
+    qreal scale = 1; ///< the layout's units to the scene's pixels: its boxes made room for ours
 
     /// Moved edges' labels are placed first, then lost, then the rest, larger counts first.
     static GraphGeometry compute(const RelationGraph &graph, const QFont &nodeFont, const QFont &labelFont);

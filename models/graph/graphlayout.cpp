@@ -112,15 +112,21 @@ void GraphLayout::layout(RelationGraph &graph, JobControl *control)
     GraphvizSession session(graph);
     // "pos" is filled in by attaching the layout as attributes.
     gvRender(session.context(), session.graph(), "dot", nullptr);
-    QHash<QString, QPointF> positions;
+    QHash<QString, std::pair<QPointF, QSizeF>> placed;
     for (Agnode_t *node = agfstnode(session.graph()); node; node = agnxtnode(session.graph(), node)) {
         const QString pos = QString::fromUtf8(agget(node, const_cast<char *>("pos")));
         const QStringList xy = pos.split(QLatin1Char(','));
+        // width and height are in inches; positions in points.
+        const QSizeF size(QString::fromUtf8(agget(node, const_cast<char *>("width"))).toDouble() * 72,
+            QString::fromUtf8(agget(node, const_cast<char *>("height"))).toDouble() * 72);
         if (xy.size() == 2)
-            positions.insert(QString::fromUtf8(agnameof(node)), QPointF(xy.at(0).toDouble(), -xy.at(1).toDouble()));
+            placed.insert(
+                QString::fromUtf8(agnameof(node)), { QPointF(xy.at(0).toDouble(), -xy.at(1).toDouble()), size });
     }
-    for (GraphNode &node : graph.nodes)
-        node.position = positions.value(node.id);
+    for (GraphNode &node : graph.nodes) {
+        node.position = placed.value(node.id).first;
+        node.layoutSize = placed.value(node.id).second;
+    }
     // Edges: "e,x,y p0 p1 p2 p3 …" — an arrow end point, then the B-spline's control points.
     auto point = [](const QString &text) {
         const QStringList xy = text.split(QLatin1Char(','));

@@ -4,6 +4,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QPointF>
+#include <QSizeF>
 #include <QString>
 #include <QStringList>
 #include <functional>
@@ -25,6 +26,9 @@ struct GraphNode
     qint64 rows = 1;
     Presence presence = Presence::Both;
     QPointF position; ///< set by GraphLayout
+    /// The box the layout made room for around position (Graphviz's width and height, in its
+    /// points); empty when the layout gives none (the radial layout without Graphviz).
+    QSizeF layoutSize = {};
     /// The row's values that could name it in a log line (ids, uuids, addresses, short text), to
     /// follow the row into the timeline; empty for groups.
     QStringList values = {};

@@ -15,47 +15,57 @@
 using namespace salvage;
 using salvage::test::TestCluster;
 
+namespace {
+
+/// The incident's star (docs/demo.md): twenty victims' rows moved onto one account, and lost
+/// edges from groups still in LIVE converging on it; laid out.
+RelationGraph incidentStar()
+{
+    const auto node = [](const QString &id, const QString &label, bool group, Presence presence) {
+        GraphNode n;
+        n.id = id;
+        n.table = id.section(QLatin1Char(':'), 0, 0);
+        n.key = { id.section(QLatin1Char(':'), 1) };
+        n.label = label;
+        n.group = group;
+        n.presence = presence;
+        return n;
+    };
+    RelationGraph graph;
+    graph.root = QStringLiteral("public.accounts:10");
+    graph.nodes << node(graph.root, QStringLiteral("hana10"), false, Presence::Both);
+    for (int i = 0; i < 20; ++i) {
+        const QString id = QStringLiteral("public.accounts:%1").arg(100 + i);
+        graph.nodes << node(id, QStringLiteral("victim%1").arg(i), false, Presence::OnlyBackup);
+        graph.edges << GraphEdge(
+            id, graph.root, QStringLiteral("statuses.account_id"), 20 + i, -1, -1, Presence::Moved);
+    }
+    const QStringList vias { QStringLiteral("follows.target_account_id→account_id"),
+        QStringLiteral("media_attachments.account_id→status_id"), QStringLiteral("statuses.in_reply_to_id→account_id"),
+        QStringLiteral("favourites.account_id→status_id"), QStringLiteral("statuses.account_id→conversation_id"),
+        QStringLiteral("follows.account_id→target_account_id"), QStringLiteral("mentions.account_id→status_id"),
+        QStringLiteral("bookmarks.account_id→status_id"), QStringLiteral("blocks.account_id→target_account_id"),
+        QStringLiteral("lists.account_id→list_id"), QStringLiteral("mutes.account_id→target_account_id") };
+    for (int i = 0; i < vias.size(); ++i) {
+        const QString id = QStringLiteral("public.statuses:group%1").arg(i);
+        graph.nodes << node(id, QStringLiteral("%1 rows, still in LIVE").arg(4 + i), true, Presence::Both);
+        graph.edges << GraphEdge(id, graph.root, vias.at(i), 1 + i % 3, -1, -1, Presence::OnlyBackup);
+    }
+    GraphLayout::layout(graph);
+    return graph;
+}
+
+} // namespace
+
 class TestGraphView : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    // The incident's star (docs/demo.md): twenty victims' rows moved onto one account, and lost
-    // edges from groups still in LIVE converging on it. No label covers a node or another label;
-    // those with no room are counted (shown on hover), and every move keeps its label.
+    // No label covers a node or another label; those with no room are counted (shown on hover),
+    // and every move keeps its label.
     void edgeLabelsNeverOverlap()
     {
-        const auto node = [](const QString &id, const QString &label, bool group, Presence presence) {
-            GraphNode n;
-            n.id = id;
-            n.table = id.section(QLatin1Char(':'), 0, 0);
-            n.key = { id.section(QLatin1Char(':'), 1) };
-            n.label = label;
-            n.group = group;
-            n.presence = presence;
-            return n;
-        };
-        RelationGraph graph;
-        graph.root = QStringLiteral("public.accounts:10");
-        graph.nodes << node(graph.root, QStringLiteral("hana10"), false, Presence::Both);
-        for (int i = 0; i < 20; ++i) {
-            const QString id = QStringLiteral("public.accounts:%1").arg(100 + i);
-            graph.nodes << node(id, QStringLiteral("victim%1").arg(i), false, Presence::OnlyBackup);
-            graph.edges << GraphEdge(
-                id, graph.root, QStringLiteral("statuses.account_id"), 20 + i, -1, -1, Presence::Moved);
-        }
-        const QStringList vias { QStringLiteral("follows.target_account_id→account_id"),
-            QStringLiteral("media_attachments.account_id→status_id"),
-            QStringLiteral("statuses.in_reply_to_id→account_id"), QStringLiteral("favourites.account_id→status_id"),
-            QStringLiteral("statuses.account_id→conversation_id"),
-            QStringLiteral("follows.account_id→target_account_id"), QStringLiteral("mentions.account_id→status_id"),
-            QStringLiteral("bookmarks.account_id→status_id"), QStringLiteral("blocks.account_id→target_account_id"),
-            QStringLiteral("lists.account_id→list_id"), QStringLiteral("mutes.account_id→target_account_id") };
-        for (int i = 0; i < vias.size(); ++i) {
-            const QString id = QStringLiteral("public.statuses:group%1").arg(i);
-            graph.nodes << node(id, QStringLiteral("%1 rows, still in LIVE").arg(4 + i), true, Presence::Both);
-            graph.edges << GraphEdge(id, graph.root, vias.at(i), 1 + i % 3, -1, -1, Presence::OnlyBackup);
-        }
-        GraphLayout::layout(graph);
+        const RelationGraph graph = incidentStar();
         const QFont font;
         QFont small = font;
         small.setPointSizeF(font.pointSizeF() * 0.85);
@@ -77,6 +87,30 @@ private Q_SLOTS:
         }
         QCOMPARE(labels.size() + geometry.hiddenLabels, int(graph.edges.size()));
         QVERIFY(labels.size() > 20); // some lost edges keep their labels too
+    }
+
+    // Graphviz made room for boxes in its own font and points; the view draws them in its font's
+    // pixels. At any font size no box may cover another (the "N rows, still in LIVE" groups did).
+    void nodeBoxesNeverOverlap_data()
+    {
+        QTest::addColumn<qreal>("pointSize");
+        QTest::newRow("small") << 7.0;
+        QTest::newRow("default") << QFont().pointSizeF();
+        QTest::newRow("large") << 22.0;
+    }
+    void nodeBoxesNeverOverlap()
+    {
+        QFETCH(qreal, pointSize);
+        const RelationGraph graph = incidentStar();
+        QFont font;
+        font.setPointSizeF(pointSize);
+        const GraphGeometry geometry = GraphGeometry::compute(graph, font, font);
+        QCOMPARE(geometry.boxes.size(), graph.nodes.size());
+        const QList<QString> ids = geometry.boxes.keys();
+        for (qsizetype a = 0; a < ids.size(); ++a)
+            for (qsizetype b = a + 1; b < ids.size(); ++b)
+                QVERIFY2(!geometry.boxes.value(ids.at(a)).intersects(geometry.boxes.value(ids.at(b))),
+                    qPrintable(ids.at(a) + QStringLiteral(" covers ") + ids.at(b)));
     }
 
     void drawsTheOverlayOffTheGuiThread()
