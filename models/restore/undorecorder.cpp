@@ -8,6 +8,7 @@
 #include "restore/undoguard.h"
 
 #include <QMap>
+#include <QSet>
 
 namespace salvage {
 
@@ -257,14 +258,20 @@ QString UndoRecorder::undoStatement(int statement, const QList<QPair<quint32, QS
 void UndoRecorder::writeGuard(const std::function<void(const QByteArray &)> &write) const
 {
     const auto changed = m_session.exec(
-        QStringLiteral("SELECT tbl, bool_or(op = 'INSERT'), bool_or(op = 'UPDATE') FROM %1 GROUP BY tbl ORDER BY tbl")
+        QStringLiteral("SELECT tbl, bool_or(op = 'INSERT'), bool_or(op = 'UPDATE'), bool_or(op IN ('UPDATE', "
+                       "'DELETE')) FROM %1 GROUP BY tbl ORDER BY tbl")
             .arg(kLog));
     QList<UndoGuard::Changed> tables;
-    for (int row = 0; row < PgRaw::rows(changed); ++row)
+    QSet<quint32> imaged; // tables with pre- or post-images in the log, not only inserts
+    for (int row = 0; row < PgRaw::rows(changed); ++row) {
         if (const Table *table = m_tables.value(PgRaw::value(changed, row, 0).toUInt());
-            table && !table->primaryKey.isEmpty())
+            table && !table->primaryKey.isEmpty()) {
             tables.append({ table, PgRaw::value(changed, row, 1) == QLatin1String("t"),
                 PgRaw::value(changed, row, 2) == QLatin1String("t") });
+            if (PgRaw::value(changed, row, 3) == QLatin1String("t"))
+                imaged.insert(table->oid);
+        }
+    }
     for (const UndoGuard::Changed &entry : std::as_const(tables)) {
         const Table &table = *entry.table;
         const QString keys = UndoGuard::touchedKeys(table);
@@ -280,12 +287,29 @@ void UndoRecorder::writeGuard(const std::function<void(const QByteArray &)> &wri
                   .arg(after, table.sqlName())
                   .toUtf8());
         copyInto(write,
-            QStringLiteral("SELECT t.* FROM %1 t WHERE (%2) IN (%3)")
-                .arg(table.sqlName(), RestoreSql::prefixed(QStringLiteral("t"), table.primaryKey),
-                    touchedKeySelect(entry, runInsertedKeys(table), kLog)));
+            QStringLiteral("SELECT t.* FROM %1 t WHERE EXISTS (SELECT 1 FROM %2 k WHERE %3)")
+                .arg(table.sqlName(), touchedKeysOfRun(entry, imaged.contains(table.oid)),
+                    RestoreSql::equal(QStringLiteral("t"), QStringLiteral("k"), table.primaryKey)));
         write(QStringLiteral("ANALYZE %1;\nANALYZE %2;\n").arg(keys, after).toUtf8());
     }
     write(UndoGuard(m_schema, tables).render().toUtf8());
+}
+
+QString UndoRecorder::touchedKeysOfRun(const UndoGuard::Changed &changed, bool imaged) const
+{
+    const Table &table = *changed.table;
+    // Only inserted, the keys are distinct already: a key inserted twice was deleted or re-keyed
+    // in between, which logs an image.
+    QString keys = runInsertedKeys(table);
+    if (imaged) {
+        keys = QStringLiteral("pg_temp.\"_salvage_run_k%1\"").arg(table.oid);
+        m_session.exec(QStringLiteral("CREATE TEMP TABLE %1 ON COMMIT DROP AS SELECT DISTINCT * FROM (%2) x")
+                           .arg(keys, touchedKeySelect(changed, runInsertedKeys(table), kLog)));
+    }
+    // Without statistics PostgreSQL takes the keys for a few hundred and fetches the rows by an
+    // index probe each (three times slower on 300,000 rows).
+    m_session.exec(QStringLiteral("ANALYZE %1").arg(keys));
+    return keys;
 }
 
 void UndoRecorder::copyInto(const std::function<void(const QByteArray &)> &write, const QString &query) const
