@@ -277,7 +277,8 @@ void UndoRecorder::writeGuard(const std::function<void(const QByteArray &)> &wri
         const QString keys = UndoGuard::touchedKeys(table);
         const QString after = UndoGuard::afterImage(table);
         // The script derives the touched keys from the logs it carries already, as the run does
-        // below: shipping them again cost a second COPY of every inserted key and a DISTINCT here.
+        // below: shipping them cost a second COPY of every inserted key (and the run a DISTINCT
+        // over them, which a table only inserted into does without).
         write(QStringLiteral("CREATE TEMP TABLE %1 ON COMMIT DROP AS SELECT DISTINCT * FROM (%2) x;\n")
                   .arg(keys, touchedKeySelect(entry, insertedKeys(table), QStringLiteral("\"_salvage_undo\"")))
                   .toUtf8());
