@@ -47,14 +47,6 @@ QString UndoGuard::afterImage(const Table &table)
     return QStringLiteral("pg_temp.\"_salvage_undo_a%1\"").arg(table.oid);
 }
 
-QString UndoGuard::keyDefinitions(const Table &table)
-{
-    QStringList definitions;
-    for (const QString &column : table.primaryKey)
-        definitions << sql::quoteIdent(column) + QLatin1Char(' ') + table.column(column)->type;
-    return definitions.join(QStringLiteral(", "));
-}
-
 bool UndoGuard::isChanged(const Table &table) const
 {
     return std::any_of(m_changed.cbegin(), m_changed.cend(),

@@ -12,13 +12,13 @@
 namespace salvage {
 
 /// The part of an undo script that refuses to undo over what changed after the run. The script
-/// carries, per table the run changed, the keys of the rows it touched ("_salvage_undo_k<oid>")
-/// and those rows as the run left them ("_salvage_undo_a<oid>"). Before any undo statement, the
-/// rendered SQL lists every conflict: a touched row changed or deleted since, a key the run
-/// emptied that is taken again, a row of any table that references a row the undo deletes or
-/// re-keys and that the run did not write (added or re-pointed since, so it would cascade or
-/// block). With any conflict the script stops, naming them, and changes nothing — unless the
-/// session says `salvage.force_undo = on` (salvage-cli restore run --force-undo).
+/// carries, per table the run changed, the rows it touched as the run left them
+/// ("_salvage_undo_a<oid>"), and derives their keys ("_salvage_undo_k<oid>") from its logs.
+/// Before any undo statement, the rendered SQL lists every conflict: a touched row changed or
+/// deleted since, a key the run emptied that is taken again, a row of any table that references a
+/// row the undo deletes or re-keys and that the run did not write (added or re-pointed since, so
+/// it would cascade or block). With any conflict the script stops, naming them, and changes
+/// nothing — unless the session says `salvage.force_undo = on` (salvage-cli restore run --force-undo).
 class UndoGuard
 {
 public:
@@ -38,8 +38,6 @@ public:
 
     static QString touchedKeys(const Table &table);
     static QString afterImage(const Table &table);
-    /// "key columns with their types", for the touched keys' table.
-    static QString keyDefinitions(const Table &table);
 
     /// The conflict table, one check per changed table and per foreign key into it, and the gate.
     QString render() const;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/schema.h"
+#include "restore/undoguard.h"
 
 #include <QHash>
 #include <QString>
@@ -39,6 +40,9 @@ private:
     void installRefusals() const;
     /// The rows the run touched, as it leaves them, and the checks against changes since (UndoGuard).
     void writeGuard(const std::function<void(const QByteArray &)> &write) const;
+    /// The run's table of the keys it touched in `changed`'s table (`imaged`: it has pre- or
+    /// post-images, not only inserts), with statistics.
+    QString touchedKeysOfRun(const UndoGuard::Changed &changed, bool imaged) const;
     /// A COPY block's data and its end marker, from a query on the run's session.
     void copyInto(const std::function<void(const QByteArray &)> &write, const QString &query) const;
     QString undoStatement(int statement, const QList<QPair<quint32, QString>> &operations) const;

@@ -195,6 +195,54 @@ private slots:
         QCOMPARE(digests(), m_beforeRun);
     }
 
+    void emptiedKeyTaken_data()
+    {
+        // The undo derives the keys a run touched from its logs: those of rows it deleted or
+        // re-keyed come from their pre-images. A key the run emptied and someone took since stops it.
+        QTest::addColumn<QByteArray>("script");
+        QTest::addColumn<QString>("since");
+        const QString retaken
+            = QStringLiteral("INSERT INTO statuses VALUES (12, 1, 'written after the run', NULL, NULL)");
+        QTest::newRow("deleted, clean") << QByteArray("DELETE FROM statuses WHERE id = 12;\n") << QString();
+        QTest::newRow("deleted, key taken") << QByteArray("DELETE FROM statuses WHERE id = 12;\n") << retaken;
+        QTest::newRow("re-keyed, clean") << QByteArray("UPDATE statuses SET id = 13 WHERE id = 12;\n") << QString();
+        QTest::newRow("re-keyed, key taken") << QByteArray("UPDATE statuses SET id = 13 WHERE id = 12;\n") << retaken;
+    }
+
+    void emptiedKeyTaken()
+    {
+        QFETCH(QByteArray, script);
+        QFETCH(QString, since);
+        const QString undo
+            = m_dir.filePath(QStringLiteral("undo-emptied-%1.sql").arg(QString::fromUtf8(QTest::currentDataTag())));
+        QFile::remove(undo);
+        {
+            PgSession session(m_incident.live(), PgSession::Options::writable(QStringLiteral("LIVE")));
+            const ExecutionReport report = RestoreExecutor(session).run(script, undo);
+            QVERIFY2(report.committed, qPrintable(report.error));
+        }
+        QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FROM statuses WHERE id = 12")), QStringLiteral("0"));
+        if (since.isEmpty()) {
+            const ProcessResult undone = salvage::test::runWithPsql(m_incident.live(), undo);
+            QVERIFY2(undone.exitCode == 0, qPrintable(undone.output));
+            QCOMPARE(digests(), m_beforeRun);
+            return;
+        }
+        change(since);
+        const auto changed = digests();
+        const ProcessResult refused = salvage::test::runWithPsql(m_incident.live(), undo);
+        QVERIFY(refused.exitCode != 0);
+        QVERIFY2(refused.output.contains(QLatin1String("public.statuses (id)=(12) added since the run under a key the "
+                                                       "run emptied")),
+            qPrintable(refused.output));
+        QCOMPARE(digests(), changed);
+        const ExecutionReport salvageRefused = runUndo(undo, false);
+        QVERIFY(!salvageRefused.committed);
+        QVERIFY2(salvageRefused.error.contains(QLatin1String("(id)=(12) added since the run under a key")),
+            qPrintable(salvageRefused.error));
+        QCOMPARE(digests(), changed);
+    }
+
     void truncateRefused_data()
     {
         QTest::addColumn<QByteArray>("script");
