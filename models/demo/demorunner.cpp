@@ -73,6 +73,10 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
         step("backup: keys, indexes and foreign keys");
         generator.buildKeys();
     }
+    // The base backup is taken before live exists: it copies the backup database once, and
+    // recovery makes live from the WAL record of the file copy below, as this cluster did.
+    if (moments.atBackupTime)
+        moments.atBackupTime();
     step("live as a copy of the backup");
     {
         // live starts as a file copy of the backup; only what happened after T0 is applied to it.
@@ -92,8 +96,6 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
             QStringLiteral("CREATE DATABASE %1 TEMPLATE %2 STRATEGY FILE_COPY")
                 .arg(sql::quoteIdent(liveDatabase), sql::quoteIdent(backupDatabase)));
     }
-    if (moments.atBackupTime)
-        moments.atBackupTime();
     PgSession session(cluster.conninfo(liveDatabase), PgSession::Options::writable(QStringLiteral("DEMO LIVE")));
     DemoSql sql(session);
     DemoFunctions::install(sql, parameters);

@@ -281,6 +281,11 @@ void DemoSchema::loadWithoutKeyChecks(DemoSql &sql)
     sql.script(QStringLiteral("settings"), QStringLiteral("SET session_replication_role = replica"));
 }
 
+void DemoSchema::checkKeysAgain(DemoSql &sql)
+{
+    sql.script(QStringLiteral("settings"), QStringLiteral("SET session_replication_role = origin"));
+}
+
 void DemoSchema::createConstraints(DemoSql &sql)
 {
     // Index builds are the slow part; they run on as many sessions as the server has cores, and
