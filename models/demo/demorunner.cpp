@@ -13,6 +13,7 @@
 #include "demo/demologwriter.h"
 #include "demo/demopitr.h"
 #include "demo/demorecreation.h"
+#include "demo/demoschema.h"
 #include "demo/demosql.h"
 #include "demo/demotraffic.h"
 #include "workspace/workspace.h"
@@ -110,7 +111,7 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
     DemoIncident(sql, parameters).apply();
     step("recreated accounts");
     DemoRecreation(sql, parameters).apply();
-    sql.script(QStringLiteral("statistics"), QStringLiteral("ANALYZE"));
+    DemoSchema::analyze(sql);
     step("logs");
     QDir(logsDir).removeRecursively();
     DemoLogWriter(sql, logsDir).write();

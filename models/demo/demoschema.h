@@ -18,6 +18,8 @@ public:
     static void checkKeysAgain(DemoSql &sql);
     /// The other indexes and primary keys, then statistics.
     static void createConstraints(DemoSql &sql);
+    /// Statistics of every table of the schema, several tables at once.
+    static void analyze(DemoSql &sql);
     static void advanceSequences(DemoSql &sql);
 };
 
