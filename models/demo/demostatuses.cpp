@@ -9,12 +9,13 @@ namespace salvage {
 namespace {
 
 // Statuses are made in chunks. The per-status values every table derives from are computed once
-// per chunk into a temporary table (no WAL, session-local) that one statement per table reads.
+// per chunk into a temporary table (no WAL, session-local) that one statement per table reads;
+// `created` is pg_temp.ts(ms), which four tables write twice each.
 constexpr qint64 kChunk = 200000;
 
 const char *const kCreateValues
     = "CREATE TEMPORARY TABLE IF NOT EXISTS demo_status_values (i bigint, acc bigint, kind int, parent bigint, "
-      "ms bigint, id bigint, favs int); "
+      "ms bigint, id bigint, favs int, created timestamp); "
       "CREATE TEMPORARY TABLE IF NOT EXISTS demo_account_values (k bigint PRIMARY KEY, local boolean, uri text, web "
       "text)";
 
@@ -29,7 +30,7 @@ FROM generate_series(1, $1::bigint) k
 const char *const kValues = R"SQL(
 INSERT INTO pg_temp.demo_status_values
 SELECT i, acc, kind, parent, ms, pg_temp.status_id_at(ms, i),
-       CASE WHEN kind = 2 THEN 0 ELSE floor(4 * pg_temp.r(60, i) ^ 4)::int END
+       CASE WHEN kind = 2 THEN 0 ELSE floor(4 * pg_temp.r(60, i) ^ 4)::int END, pg_temp.ts(ms)
 FROM (SELECT i, pg_temp.status_account(i) AS acc, pg_temp.status_kind(i) AS kind, pg_temp.status_parent(i) AS parent,
              pg_temp.status_ms(i) AS ms FROM generate_series($1::bigint, $2::bigint) i OFFSET 0) v
 )SQL";
@@ -37,7 +38,7 @@ FROM (SELECT i, pg_temp.status_account(i) AS acc, pg_temp.status_kind(i) AS kind
 // One statement per table, each reading the chunk's values as g (%1 in statuses: the conflict clause).
 const char *const kConversations = R"SQL(
 INSERT INTO conversations (id, uri, created_at, updated_at)
-SELECT i, CASE WHEN a.local THEN NULL ELSE a.uri || '/contexts/' || i END, pg_temp.ts(ms), pg_temp.ts(ms)
+SELECT i, CASE WHEN a.local THEN NULL ELSE a.uri || '/contexts/' || i END, created, created
 FROM pg_temp.demo_status_values g JOIN pg_temp.demo_account_values a ON a.k = g.acc WHERE kind = 0 AND pg_temp.r(70, i) < 0.3
 )SQL";
 
@@ -48,7 +49,7 @@ INSERT INTO statuses (id, uri, url, text, created_at, updated_at, in_reply_to_id
 SELECT id,
   a.uri || '/statuses/' || id || CASE WHEN kind = 2 THEN '/activity' ELSE '' END,
   CASE WHEN kind <> 2 THEN a.web || '/' || id END,
-  CASE WHEN kind = 2 THEN '' ELSE pg_temp.status_body(i) END, pg_temp.ts(ms), pg_temp.ts(ms),
+  CASE WHEN kind = 2 THEN '' ELSE pg_temp.status_body(i) END, created, created,
   CASE WHEN kind = 1 THEN pg_temp.status_id(parent) END,
   CASE WHEN kind = 2 THEN pg_temp.status_id(parent) END,
   pg_temp.r(18, i) < 0.05,
@@ -102,14 +103,14 @@ FROM pg_temp.demo_status_values g WHERE kind <> 2 AND pg_temp.r(63, i) < 0.03
 
 const char *const kMentions = R"SQL(
 INSERT INTO mentions (id, status_id, account_id, silent, created_at, updated_at)
-SELECT i, id, mentioned, false, pg_temp.ts(ms), pg_temp.ts(ms)
+SELECT i, id, mentioned, false, created, created
 FROM pg_temp.demo_status_values g CROSS JOIN LATERAL (SELECT pg_temp.status_account(parent)) p(mentioned)
 WHERE kind = 1 AND mentioned <> acc
 )SQL";
 
 const char *const kStatusStats = R"SQL(
 INSERT INTO status_stats (id, status_id, replies_count, reblogs_count, favourites_count, created_at, updated_at)
-SELECT i, id, 0, 0, favs, pg_temp.ts(ms), pg_temp.ts(least(ms + 86400000, $1::bigint))
+SELECT i, id, 0, 0, favs, created, pg_temp.ts(least(ms + 86400000, $1::bigint))
 FROM pg_temp.demo_status_values g WHERE favs > 0
 )SQL";
 
