@@ -16,7 +16,8 @@ void DemoParallel::each(const QString &conninfo, const QList<QStringList> &group
 {
     std::atomic<qsizetype> next = 0;
     const auto worker = [&](DemoSql &sql) {
-        sql.script(QStringLiteral("settings"), settings);
+        if (!settings.isEmpty())
+            sql.script(QStringLiteral("settings"), settings);
         for (qsizetype i = next++; i < groups.size(); i = next++) {
             for (const QString &statement : groups.at(i))
                 sql.script(QStringLiteral("indexes and keys"), statement);

@@ -20,7 +20,7 @@ public:
     /// Returns when every step has finished; rethrows the first failure.
     static void run(const QString &conninfo, const DemoParameters &parameters, const QList<Step> &steps);
     /// Runs independent groups of statements, one session per core each taking the next group and
-    /// running it in order, after `settings` on each session. Returns when all are done; rethrows
+    /// running it in order, after `settings` (if any) on each session. Returns when all are done; rethrows
     /// the first failure. Statements that would wait for each other's locks belong in one group.
     static void each(const QString &conninfo, const QList<QStringList> &groups, const QString &settings);
 

@@ -13,6 +13,7 @@
 #include "demo/demologwriter.h"
 #include "demo/demopitr.h"
 #include "demo/demorecreation.h"
+#include "demo/demoschema.h"
 #include "demo/demosql.h"
 #include "demo/demotraffic.h"
 #include "workspace/workspace.h"
@@ -73,6 +74,10 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
         step("backup: keys, indexes and foreign keys");
         generator.buildKeys();
     }
+    // The base backup is taken before live exists: it copies the backup database once, and
+    // recovery makes live from the WAL record of the file copy below, as this cluster did.
+    if (moments.atBackupTime)
+        moments.atBackupTime();
     step("live as a copy of the backup");
     {
         // live starts as a file copy of the backup; only what happened after T0 is applied to it.
@@ -92,8 +97,6 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
             QStringLiteral("CREATE DATABASE %1 TEMPLATE %2 STRATEGY FILE_COPY")
                 .arg(sql::quoteIdent(liveDatabase), sql::quoteIdent(backupDatabase)));
     }
-    if (moments.atBackupTime)
-        moments.atBackupTime();
     PgSession session(cluster.conninfo(liveDatabase), PgSession::Options::writable(QStringLiteral("DEMO LIVE")));
     DemoSql sql(session);
     DemoFunctions::install(sql, parameters);
@@ -108,7 +111,7 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
     DemoIncident(sql, parameters).apply();
     step("recreated accounts");
     DemoRecreation(sql, parameters).apply();
-    sql.script(QStringLiteral("statistics"), QStringLiteral("ANALYZE"));
+    DemoSchema::analyze(sql);
     step("logs");
     QDir(logsDir).removeRecursively();
     DemoLogWriter(sql, logsDir).write();

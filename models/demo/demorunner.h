@@ -46,8 +46,8 @@ public:
 
     QString workspacePath() const { return m_dir + QStringLiteral("/workspace.salvage"); }
 
-    /// The two moments of a build a point-in-time BACKUP needs: live just copied from the backup
-    /// (the nightly backup's time, T0), and the merge about to begin.
+    /// The two moments of a build a point-in-time BACKUP needs: the backup database complete and
+    /// live about to be copied from it (the nightly backup's time, T0), and the merge about to begin.
     struct Moments
     {
         std::function<void()> atBackupTime;

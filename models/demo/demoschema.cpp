@@ -1,5 +1,6 @@
 #include "demoschema.h"
 
+#include "db/sqlident.h"
 #include "demo/demoparallel.h"
 #include "demo/demosql.h"
 
@@ -281,6 +282,11 @@ void DemoSchema::loadWithoutKeyChecks(DemoSql &sql)
     sql.script(QStringLiteral("settings"), QStringLiteral("SET session_replication_role = replica"));
 }
 
+void DemoSchema::checkKeysAgain(DemoSql &sql)
+{
+    sql.script(QStringLiteral("settings"), QStringLiteral("SET session_replication_role = origin"));
+}
+
 void DemoSchema::createConstraints(DemoSql &sql)
 {
     // Index builds are the slow part; they run on as many sessions as the server has cores, and
@@ -291,11 +297,9 @@ void DemoSchema::createConstraints(DemoSql &sql)
     const QStringList madeWithTheTable = referencedTables();
     QStringList indexes;
     QStringList attach;
-    QList<QStringList> analyses;
     for (const QString &index : statements(kIndexes)) {
         const QRegularExpressionMatch match = primaryIndex.match(index);
         if (match.hasMatch()) {
-            analyses << QStringList { QStringLiteral("ANALYZE %1").arg(match.captured(2)) };
             if (madeWithTheTable.contains(match.captured(2)))
                 continue;
             attach << QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 PRIMARY KEY USING INDEX %2")
@@ -305,7 +309,21 @@ void DemoSchema::createConstraints(DemoSql &sql)
     }
     DemoParallel::each(conninfo, largestFirst(sql, indexes), settings);
     sql.script(QStringLiteral("keys"), attach.join(QStringLiteral(";\n")));
-    DemoParallel::each(conninfo, analyses, settings);
+    analyze(sql);
+}
+
+void DemoSchema::analyze(DemoSql &sql)
+{
+    // One table per statement, the largest first, on one session per core (a database-wide
+    // ANALYZE runs them one after another on one).
+    QList<QStringList> analyses;
+    for (const auto &row : sql.run(QStringLiteral("statistics"),
+             QStringLiteral("SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = "
+                            "'public'::regnamespace ORDER BY pg_relation_size(oid) DESC, relname")))
+        analyses << QStringList {
+            QStringLiteral("ANALYZE public.%1").arg(sql::quoteIdent(QString::fromUtf8(row[0].c_str())))
+        };
+    DemoParallel::each(sql.session().profile().conninfo, analyses, QString());
 }
 
 void DemoSchema::advanceSequences(DemoSql &sql)

@@ -14,8 +14,12 @@ public:
     static void createTables(DemoSql &sql);
     /// For a session that fills the tables: the foreign keys' triggers do not fire.
     static void loadWithoutKeyChecks(DemoSql &sql);
+    /// Undoes loadWithoutKeyChecks: the keys are checked and their ON DELETE rules act again.
+    static void checkKeysAgain(DemoSql &sql);
     /// The other indexes and primary keys, then statistics.
     static void createConstraints(DemoSql &sql);
+    /// Statistics of every table of the schema, several tables at once.
+    static void analyze(DemoSql &sql);
     static void advanceSequences(DemoSql &sql);
 };
 

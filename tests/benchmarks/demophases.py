@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Demo generation, per phase: wall seconds and the CPU seconds of the demo's PostgreSQL cluster.
 
-    tests/benchmarks/demophases.py build-release/app/salvage-cli DIR SCALE
+    tests/benchmarks/demophases.py build-release/app/salvage-cli DIR SCALE [--no-pitr]
 
 Runs `salvage-cli demo --dir DIR --scale SCALE` on a DIR that does not exist yet (initdb included)
 and prints, for each phase the CLI announces on stderr, its wall time and the CPU time the
@@ -44,9 +44,10 @@ def cluster_cpu(postmaster):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5) or sys.argv[4:] not in ([], ['--no-pitr']):
         sys.exit(__doc__)
-    cli, directory, scale = sys.argv[1:]
+    cli, directory, scale = sys.argv[1:4]
+    extra = sys.argv[4:]  # --no-pitr: no WAL archive, base backup or recovered cluster (disk space)
     if os.path.exists(directory):
         sys.exit(f'{directory} exists: a reused demo is not a measurement')
     samples = []
@@ -76,7 +77,7 @@ def main():
     load_before = os.getloadavg()
     start = time.time()
     marks = [('cluster start (initdb included)', start)]
-    process = subprocess.Popen([cli, 'demo', '--dir', directory, '--scale', scale], stdout=subprocess.DEVNULL,
+    process = subprocess.Popen([cli, 'demo', '--dir', directory, '--scale', scale] + extra, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
     for line in process.stderr:
         line = line.rstrip('\n')

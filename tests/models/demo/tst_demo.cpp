@@ -210,7 +210,8 @@ private Q_SLOTS:
     void everyForeignKeyHolds()
     {
         // The backup's foreign keys are made on the empty tables and its rows loaded without
-        // firing their triggers (DemoSchema): every reference must still find its row.
+        // firing their triggers (DemoSchema), as are live's new rows after T0 (DemoActivity):
+        // every reference must still find its row.
         const QString keys = QStringLiteral(
             "SELECT c.conname, c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text, r.attname "
             "FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
