@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "db/pgsession.h"
 #include "db/schemareader.h"
+#include "diff/difflanes.h"
 #include "diff/logcategory.h"
 #include "diff/multisetcomparator.h"
 #include "diff/rowpruner.h"
@@ -15,7 +16,13 @@
 #include <QSet>
 
 #include <algorithm>
+#include <condition_variable>
+#include <exception>
 #include <future>
+#include <mutex>
+#include <numeric>
+#include <optional>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -51,6 +58,60 @@ QList<QPair<const Table *, const Table *>> chooseTables(
 }
 } // namespace
 
+namespace {
+// One table's comparison, as a lane hands it over: everything that needs only this table is done.
+struct ComparedTable
+{
+    TableDiff diff;
+    std::optional<double> backupNewest;
+};
+
+ComparedTable compareTable(SidePair &sides, const Table &b, const Table &l, int version, JobControl &control,
+    RowRetention retention, bool referenced)
+{
+    ComparedTable compared;
+    const bool keyed = !b.primaryKey.isEmpty() && b.primaryKey == l.primaryKey
+        && std::all_of(b.primaryKey.cbegin(), b.primaryKey.cend(),
+            [&](const QString &c) { return l.column(c) && b.column(c)->type == l.column(c)->type; });
+    const auto compareByKey = [&](const Table &backupTable, const Table &liveTable) {
+        TableComparator comparator(sides, backupTable, liveTable, version, control, retention);
+        compared.diff = comparator.compare();
+        compared.backupNewest = comparator.backupNewestTime();
+    };
+    QStringList keyNotes;
+    const std::optional<UniqueKey> uniqueKey = b.primaryKey.isEmpty() && l.primaryKey.isEmpty()
+        ? UniqueKeyIdentity::choose(sides, b, l, keyNotes)
+        : std::nullopt;
+    if (keyed) {
+        compareByKey(b, l);
+    } else if (uniqueKey) {
+        // Compared exactly as by a primary key: the unique key stands in for it on both sides.
+        Table backupTable = b, liveTable = l;
+        backupTable.primaryKey = liveTable.primaryKey = uniqueKey->columns;
+        compareByKey(backupTable, liveTable);
+        compared.diff.keyIndex = uniqueKey->name;
+        compared.diff.notes.prepend(UniqueKeyIdentity::note(*uniqueKey));
+    } else {
+        compared.diff = MultisetComparator(sides, b, l, version, control).compare();
+        if (!b.primaryKey.isEmpty())
+            compared.diff.notes << u"The primary keys differ between backup and live."_s;
+        compared.diff.notes << keyNotes;
+    }
+    sides.one(DiffSide::Backup, [&](DiffSide &side) { SequenceOrigin::apply(side, b, compared.diff); });
+    for (const ForeignKey &key : b.foreignKeys)
+        compared.diff.references << DiffReference { key.columns, key.refQualifiedName(), key.refColumns };
+    // Needs nothing of the other tables: what can still change with them (times judged against the
+    // backup's, parents' dating) is kept.
+    if (retention == RowRetention::Counts)
+        RowPruner::prune(compared.diff, referenced);
+    qCDebug(lcDiff) << "compared" << b.qualifiedName()
+                    << (keyed              ? "by primary key"
+                               : uniqueKey ? "by unique key"
+                                           : "as multisets");
+    return compared;
+}
+} // namespace
+
 DiffResult DiffRunner::run(PgSession &backup, PgSession &live, JobControl &control, const QStringList &tables,
     const TableSink &onTable, RowRetention retention)
 {
@@ -74,52 +135,82 @@ DiffResult DiffRunner::run(PgSession &backup, PgSession &live, JobControl &contr
     }
 
     SidePair sides(backup, live, control);
-    for (int i = 0; i < pairs.size(); ++i) {
-        const Table &b = *pairs.at(i).first;
-        const Table &l = *pairs.at(i).second;
-        control.setProgress(i, pairs.size(), u"Comparing %1"_s.arg(b.qualifiedName()));
-        const bool keyed = !b.primaryKey.isEmpty() && b.primaryKey == l.primaryKey
-            && std::all_of(b.primaryKey.cbegin(), b.primaryKey.cend(),
-                [&](const QString &c) { return l.column(c) && b.column(c)->type == l.column(c)->type; });
-        const auto compareByKey = [&](const Table &backupTable, const Table &liveTable) {
-            TableComparator comparator(sides, backupTable, liveTable, version, control, retention);
-            result.tables << comparator.compare();
-            const auto newest = comparator.backupNewestTime();
-            if (newest && (!result.backupTime || *newest > *result.backupTime))
-                result.backupTime = newest;
-        };
-        QStringList keyNotes;
-        const std::optional<UniqueKey> uniqueKey = b.primaryKey.isEmpty() && l.primaryKey.isEmpty()
-            ? UniqueKeyIdentity::choose(sides, b, l, keyNotes)
-            : std::nullopt;
-        if (keyed) {
-            compareByKey(b, l);
-        } else if (uniqueKey) {
-            // Compared exactly as by a primary key: the unique key stands in for it on both sides.
-            Table backupTable = b, liveTable = l;
-            backupTable.primaryKey = liveTable.primaryKey = uniqueKey->columns;
-            compareByKey(backupTable, liveTable);
-            result.tables.last().keyIndex = uniqueKey->name;
-            result.tables.last().notes.prepend(UniqueKeyIdentity::note(*uniqueKey));
-        } else {
-            result.tables << MultisetComparator(sides, b, l, version, control).compare();
-            if (!b.primaryKey.isEmpty())
-                result.tables.last().notes << u"The primary keys differ between backup and live."_s;
-            result.tables.last().notes << keyNotes;
+    DiffLanes lanes(sides, backup, live, control, std::min<int>(DiffLanes::wanted(), int(pairs.size())));
+    // The largest tables start first, so that no lane is left with one at the end while the others
+    // idle; the results are taken in the tables' own order all the same.
+    QList<int> order(pairs.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&pairs](int a, int b) {
+        return std::max(pairs.at(a).first->estimatedRows, pairs.at(a).second->estimatedRows)
+            > std::max(pairs.at(b).first->estimatedRows, pairs.at(b).second->estimatedRows);
+    });
+    std::mutex mutex;
+    std::condition_variable finished;
+    std::vector<std::optional<ComparedTable>> compared(std::size_t(pairs.size()));
+    std::exception_ptr failure;
+    qsizetype next = 0;
+    bool stop = false;
+    const auto lane = [&](SidePair &pair) {
+        for (;;) {
+            int index = 0;
+            {
+                const std::lock_guard lock(mutex);
+                if (stop || next == order.size())
+                    return;
+                index = order.at(next++);
+            }
+            try {
+                ComparedTable table = compareTable(pair, *pairs.at(index).first, *pairs.at(index).second, version,
+                    control, retention, referenced.contains(pairs.at(index).first->qualifiedName()));
+                const std::lock_guard lock(mutex);
+                compared[std::size_t(index)] = std::move(table);
+            } catch (...) {
+                const std::lock_guard lock(mutex);
+                if (!failure)
+                    failure = std::current_exception();
+                stop = true;
+            }
+            finished.notify_all();
         }
-        sides.one(DiffSide::Backup, [&](DiffSide &side) { SequenceOrigin::apply(side, b, result.tables.last()); });
-        for (const ForeignKey &key : b.foreignKeys)
-            result.tables.last().references << DiffReference { key.columns, key.refQualifiedName(), key.refColumns };
-        if (retention == RowRetention::Counts)
-            RowPruner::prune(result.tables.last(), referenced.contains(b.qualifiedName()));
-        result.classify();
-        qCDebug(lcDiff) << "compared" << b.qualifiedName()
-                        << (keyed              ? "by primary key"
-                                   : uniqueKey ? "by unique key"
-                                               : "as multisets");
-        if (onTable)
-            onTable(result);
+    };
+    std::vector<std::future<void>> workers;
+    for (int i = 0; i < lanes.size(); ++i)
+        workers.push_back(std::async(std::launch::async, lane, std::ref(lanes.lane(i))));
+    // Stops the other lanes' statements and waits for every lane before anything is thrown.
+    const auto stopLanes = [&] {
+        {
+            const std::lock_guard lock(mutex);
+            stop = true;
+        }
+        lanes.cancelAll();
+        for (std::future<void> &worker : workers)
+            worker.wait();
+    };
+    try {
+        for (int i = 0; i < pairs.size(); ++i) {
+            control.setProgress(i, pairs.size(), u"Comparing %1"_s.arg(pairs.at(i).first->qualifiedName()));
+            ComparedTable table;
+            {
+                std::unique_lock lock(mutex);
+                finished.wait(lock, [&] { return compared[std::size_t(i)].has_value() || failure; });
+                if (failure)
+                    std::rethrow_exception(failure);
+                table = std::move(*compared[std::size_t(i)]);
+                compared[std::size_t(i)].reset();
+            }
+            result.tables << std::move(table.diff);
+            if (table.backupNewest && (!result.backupTime || *table.backupNewest > *result.backupTime))
+                result.backupTime = table.backupNewest;
+            result.classify();
+            if (onTable)
+                onTable(result);
+        }
+    } catch (...) {
+        stopLanes();
+        throw;
     }
+    for (std::future<void> &worker : workers)
+        worker.get();
     result.complete = true;
     control.setProgress(pairs.size(), pairs.size(), u"Compared %1 tables"_s.arg(pairs.size()));
     return result;

@@ -10,10 +10,11 @@ namespace salvage {
 class JobControl;
 class PgSession;
 
-/// Compares all (or the chosen) tables of BACKUP and LIVE, one table after another, both servers
-/// working at the same time on their own sessions. Reports progress per table through the
-/// JobControl, hands each finished table to `onTable` while the rest still runs, and stops both
-/// servers at once on cancel. Memory grows with the differences, not with the tables.
+/// Compares all (or the chosen) tables of BACKUP and LIVE, both servers working at the same time on
+/// their own sessions, and several tables at once on more sessions inside the same snapshots
+/// (DiffLanes). Reports progress per table through the JobControl, hands each finished table to
+/// `onTable` in the tables' order while the rest still runs, and stops every server at once on
+/// cancel. Memory grows with the differences, not with the tables.
 class DiffRunner
 {
 public:
