@@ -67,14 +67,16 @@ struct ComparedTable
 };
 
 ComparedTable compareTable(SidePair &sides, const Table &b, const Table &l, int version, JobControl &control,
-    RowRetention retention, bool referenced)
+    RowRetention retention, bool referenced, const RowSink &onRow)
 {
+    const RowSink *sink = onRow ? &onRow : nullptr;
     ComparedTable compared;
     const bool keyed = !b.primaryKey.isEmpty() && b.primaryKey == l.primaryKey
         && std::all_of(b.primaryKey.cbegin(), b.primaryKey.cend(),
             [&](const QString &c) { return l.column(c) && b.column(c)->type == l.column(c)->type; });
     const auto compareByKey = [&](const Table &backupTable, const Table &liveTable) {
         TableComparator comparator(sides, backupTable, liveTable, version, control, retention);
+        comparator.setRowSink(sink);
         compared.diff = comparator.compare();
         compared.backupNewest = comparator.backupNewestTime();
     };
@@ -92,7 +94,9 @@ ComparedTable compareTable(SidePair &sides, const Table &b, const Table &l, int 
         compared.diff.keyIndex = uniqueKey->name;
         compared.diff.notes.prepend(UniqueKeyIdentity::note(*uniqueKey));
     } else {
-        compared.diff = MultisetComparator(sides, b, l, version, control).compare();
+        MultisetComparator comparator(sides, b, l, version, control);
+        comparator.setRowSink(sink);
+        compared.diff = comparator.compare();
         if (!b.primaryKey.isEmpty())
             compared.diff.notes << u"The primary keys differ between backup and live."_s;
         compared.diff.notes << keyNotes;
@@ -113,7 +117,7 @@ ComparedTable compareTable(SidePair &sides, const Table &b, const Table &l, int 
 } // namespace
 
 DiffResult DiffRunner::run(PgSession &backup, PgSession &live, JobControl &control, const QStringList &tables,
-    const TableSink &onTable, RowRetention retention)
+    const TableSink &onTable, RowRetention retention, const RowSink &onRow)
 {
     DiffResult result;
     control.setProgress(0, -1, u"Reading both schemas"_s);
@@ -161,7 +165,7 @@ DiffResult DiffRunner::run(PgSession &backup, PgSession &live, JobControl &contr
             }
             try {
                 ComparedTable table = compareTable(pair, *pairs.at(index).first, *pairs.at(index).second, version,
-                    control, retention, referenced.contains(pairs.at(index).first->qualifiedName()));
+                    control, retention, referenced.contains(pairs.at(index).first->qualifiedName()), onRow);
                 const std::lock_guard lock(mutex);
                 compared[std::size_t(index)] = std::move(table);
             } catch (...) {

@@ -24,9 +24,11 @@ public:
     /// `tables` as "schema.table" or a bare name; empty means every table both sides have.
     /// With RowRetention::Counts every count, time and move is the same but the rows are not kept
     /// (RowPruner): memory no longer grows with the differences.
+    /// `onRow` hears every differing row as it is found (RowSink), several tables at once, so that
+    /// a counts-only diff can still list every row without keeping them (`diff --rows`).
     /// Throws salvage::Error (unknown table, server error) or Cancelled.
     static DiffResult run(PgSession &backup, PgSession &live, JobControl &control, const QStringList &tables = {},
-        const TableSink &onTable = {}, RowRetention retention = RowRetention::Whole);
+        const TableSink &onTable = {}, RowRetention retention = RowRetention::Whole, const RowSink &onRow = {});
 };
 
 } // namespace salvage

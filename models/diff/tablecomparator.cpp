@@ -430,6 +430,8 @@ void TableComparator::addOnlyInLive(const QString &key, const RowFetcher::Row &f
     else if (m_classifier.keyBeyondBackup(row.key.first()))
         row.origin = DiffRow::Origin::NewSinceBackup;
     ++m_diff.onlyInLive;
+    if (m_rowSink)
+        (*m_rowSink)(m_diff, row);
     // Kept in any case: SequenceOrigin and RowPruner judge it after the table. A row with a time
     // needs none of its values for that (nor does a counts-only diff, unless moves pair it).
     if (row.liveTime && m_retention == RowRetention::Counts && !m_moves->pairsLostAndNew())
@@ -439,6 +441,8 @@ void TableComparator::addOnlyInLive(const QString &key, const RowFetcher::Row &f
 
 void TableComparator::keep(DiffRow &&row)
 {
+    if (m_rowSink)
+        (*m_rowSink)(m_diff, row);
     // A counts-only diff keeps lost rows only to pair them with new ones into moves, changed rows never.
     const bool needed = m_retention == RowRetention::Whole
         || (row.status == DiffRow::Status::OnlyInBackup && m_moves->pairsLostAndNew());
