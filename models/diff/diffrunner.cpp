@@ -14,6 +14,7 @@
 #include "jobs/jobcontrol.h"
 
 #include <QSet>
+#include <QThread>
 
 #include <algorithm>
 #include <condition_variable>
@@ -23,6 +24,10 @@
 #include <numeric>
 #include <optional>
 #include <vector>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 using namespace Qt::StringLiterals;
 
@@ -59,6 +64,21 @@ QList<QPair<const Table *, const Table *>> chooseTables(
 } // namespace
 
 namespace {
+// The lanes and both sides run on threads of their own, started anew for every step: glibc gives
+// such threads up to eight arenas a core, each keeping the high-water mark of what its threads
+// allocated, which cost 70 MB of resident memory at demo scale 100 (218 MB against 146 MB with
+// one arena a core). Process-wide, once; it bounds only arenas not yet created.
+void limitMallocArenas()
+{
+#ifdef __GLIBC__
+    static std::once_flag once;
+    std::call_once(once, [] { mallopt(M_ARENA_MAX, std::max(2, QThread::idealThreadCount())); });
+#endif
+}
+
+// Estimated rows from which a table counts as large for the lanes (50,000 ranges of 16 rows).
+constexpr qint64 kLargeTableRows = 800000;
+
 // One table's comparison, as a lane hands it over: everything that needs only this table is done.
 struct ComparedTable
 {
@@ -119,6 +139,7 @@ ComparedTable compareTable(SidePair &sides, const Table &b, const Table &l, int 
 DiffResult DiffRunner::run(PgSession &backup, PgSession &live, JobControl &control, const QStringList &tables,
     const TableSink &onTable, RowRetention retention, const RowSink &onRow)
 {
+    limitMallocArenas();
     DiffResult result;
     control.setProgress(0, -1, u"Reading both schemas"_s);
     auto liveSchema = std::async(std::launch::async, [&live, &control] { return SchemaReader::read(live, &control); });
@@ -152,22 +173,42 @@ DiffResult DiffRunner::run(PgSession &backup, PgSession &live, JobControl &contr
     std::condition_variable finished;
     std::vector<std::optional<ComparedTable>> compared(std::size_t(pairs.size()));
     std::exception_ptr failure;
-    qsizetype next = 0;
+    // A large table holds its ranges' sums and key hashes (tens of megabytes a side) while it is
+    // compared: one at a time, the smaller ones beside it, so that memory stays what one lane needs.
+    const auto large = [&pairs](int index) {
+        const qint64 rows = std::max(pairs.at(index).first->estimatedRows, pairs.at(index).second->estimatedRows);
+        return rows < 0 || rows >= kLargeTableRows; // never analysed: it may be large
+    };
+    std::vector<bool> started(std::size_t(pairs.size()), false);
+    qsizetype unstarted = pairs.size();
+    bool largeInFlight = false;
     bool stop = false;
+    // The next table a lane may start, with `mutex` held; -1 when it must wait for a large one.
+    const auto nextTable = [&]() -> int {
+        for (const int index : std::as_const(order)) {
+            if (!started[std::size_t(index)] && (!largeInFlight || !large(index)))
+                return index;
+        }
+        return -1;
+    };
     const auto lane = [&](SidePair &pair) {
         for (;;) {
-            int index = 0;
+            int index = -1;
             {
-                const std::lock_guard lock(mutex);
-                if (stop || next == order.size())
+                std::unique_lock lock(mutex);
+                finished.wait(lock, [&] { return stop || unstarted == 0 || (index = nextTable()) >= 0; });
+                if (stop || index < 0)
                     return;
-                index = order.at(next++);
+                started[std::size_t(index)] = true;
+                --unstarted;
+                largeInFlight = largeInFlight || large(index);
             }
             try {
                 ComparedTable table = compareTable(pair, *pairs.at(index).first, *pairs.at(index).second, version,
                     control, retention, referenced.contains(pairs.at(index).first->qualifiedName()), onRow);
                 const std::lock_guard lock(mutex);
                 compared[std::size_t(index)] = std::move(table);
+                largeInFlight = largeInFlight && !large(index);
             } catch (...) {
                 const std::lock_guard lock(mutex);
                 if (!failure)

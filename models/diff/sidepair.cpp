@@ -13,6 +13,28 @@
 
 namespace salvage {
 
+void DiffSide::compiled(int serverVersionNum, const std::function<void()> &work)
+{
+    if (serverVersionNum < 110000) {
+        work();
+        return;
+    }
+    static const char *const names[] = { "jit", "jit_above_cost", "jit_inline_above_cost", "jit_optimize_above_cost",
+        "max_parallel_workers_per_gather" };
+    static const char *const values[] = { "on", "0", "0", "0", "0" };
+    const pqxx::row before = pqxxcompat::execOneRow(txn(),
+        "SELECT current_setting('jit'), current_setting('jit_above_cost'), current_setting('jit_inline_above_cost'), "
+        "current_setting('jit_optimize_above_cost'), current_setting('max_parallel_workers_per_gather')");
+    std::string previous[5];
+    for (int i = 0; i < 5; ++i) {
+        previous[i] = before[i].c_str();
+        pqxxcompat::execParams(txn(), "SELECT set_config($1, $2, true)", std::string(names[i]), std::string(values[i]));
+    }
+    work();
+    for (int i = 0; i < 5; ++i)
+        pqxxcompat::execParams(txn(), "SELECT set_config($1, $2, true)", std::string(names[i]), previous[i]);
+}
+
 SidePair::SidePair(PgSession &backup, PgSession &live, JobControl &control, const Snapshots *imported)
     : m_control(control)
 {

@@ -25,6 +25,12 @@ struct DiffSide
 
     pqxx::transaction_base &txn() { return *transaction; }
     QString name() const { return which == Backup ? QStringLiteral("backup") : QStringLiteral("live"); }
+
+    /// Runs `work` with the statement compiled to machine code by the server's JIT (inlined and
+    /// optimised, where the server has it; from PostgreSQL 11 on) and in this backend alone, then
+    /// puts both settings back: for one pass over a large table, where it saves a third of the CPU
+    /// (the compilation costs a few hundred milliseconds, in every parallel worker).
+    void compiled(int serverVersionNum, const std::function<void()> &work);
 };
 
 /// Runs the same step on BACKUP and LIVE at the same time, each on its own thread and session, and

@@ -632,6 +632,32 @@ private Q_SLOTS:
         }
     }
 
+    // A large table's first pass runs JIT-compiled in one backend; the settings are put back after.
+    void compiledPassRestoresTheSettings()
+    {
+        auto &cluster = TestCluster::instance();
+        const QString b = QStringLiteral("tst_diffengine_jit_b");
+        cluster.createDatabase(b);
+        PgSession backup(cluster.conninfo(b), PgSession::Options { true, QStringLiteral("BACKUP"), 15 });
+        PgSession live(cluster.conninfo(b), PgSession::Options { true, QStringLiteral("LIVE"), 15 });
+        JobControl control;
+        SidePair sides(backup, live, control);
+        const auto settings = [](DiffSide &side) {
+            const pqxx::row row = pqxxcompat::execOneRow(side.txn(),
+                "SELECT current_setting('jit') || ' ' || current_setting('max_parallel_workers_per_gather')");
+            return QString::fromUtf8(row[0].c_str());
+        };
+        QString before, during, after;
+        sides.one(DiffSide::Backup, [&](DiffSide &side) {
+            before = settings(side);
+            side.compiled(backup.connection().server_version(), [&] { during = settings(side); });
+            after = settings(side);
+        });
+        QVERIFY(before.startsWith(QStringLiteral("off "))); // SidePair turns it off for every other query
+        QCOMPARE(during, QStringLiteral("on 0"));
+        QCOMPARE(after, before);
+    }
+
     // Tables compared side by side give the very diff one lane gives (taken in the tables' order).
     void lanesGiveTheSameDiff()
     {
