@@ -35,8 +35,8 @@ constexpr int kProbeBuckets = 256; // ranges read first through the index, to ti
 constexpr double kSequentialPassShare = 0.5;
 // From this many rows a side the first pass is JIT-compiled in one backend (DiffSide::compiled):
 // statuses at demo scale 100 (3.3 M rows) 1.8 s of CPU against 2.6 s interpreted and 2.9 s with two
-// parallel workers; the compilation (about 0.4 s) pays off from about a million rows.
-constexpr double kCompiledPassRows = 1000000;
+// parallel workers, at scale 30 (1 M rows) 0.94-1.08 s against 1.30-1.57 s with the workers.
+constexpr double kCompiledPassRows = 800000;
 
 QStringList sortedKeys(const QHash<QString, RowFetcher::Row> &rows)
 {
