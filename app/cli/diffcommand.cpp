@@ -2,6 +2,7 @@
 
 #include "db/pgsession.h"
 #include "diff/diffformat.h"
+#include "diff/diffjsonstream.h"
 #include "diff/diffrunner.h"
 #include "jobs/jobcontrol.h"
 
@@ -32,6 +33,16 @@ static const CliCommand diffCommand(
         PgSession live(liveConninfo, PgSession::Options { true, u"LIVE"_s, 15 });
         JobControl control;
         const bool rows = parser.isSet(u"rows"_s);
+        if (rows && format == "json"_L1) {
+            // Listed as they are found and spooled to a temporary file, not kept: memory stays flat.
+            DiffJsonStream stream;
+            const DiffResult result = DiffRunner::run(
+                backup, live, control, parser.values(u"table"_s), {}, RowRetention::Counts, stream.sink());
+            const std::unique_ptr<QIODevice> output = openOutput(parser);
+            stream.write(result, *output);
+            finishOutput(*output);
+            return int(parser.isSet(u"exit-code"_s) && result.hasDifferences() ? Finding : Success);
+        }
         // Without --rows only counts are printed: the rows are not kept (memory stays flat).
         const DiffResult result = DiffRunner::run(
             backup, live, control, parser.values(u"table"_s), {}, rows ? RowRetention::Whole : RowRetention::Counts);

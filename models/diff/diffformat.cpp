@@ -138,6 +138,12 @@ QString formatEpoch(double seconds)
         + u" UTC"_s;
 }
 
+QJsonObject diffRowToJson(const TableDiff &table, const DiffRow &row)
+{
+    return QJsonObject { { u"key"_s, rowKey(table, row) }, { u"status"_s, DiffRow::statusName(row.status) },
+        { u"columns"_s, QJsonArray::fromStringList(row.changedColumns) } };
+}
+
 QJsonObject diffToJson(const DiffResult &result, bool withRows)
 {
     QJsonArray tables;
@@ -151,9 +157,7 @@ QJsonObject diffToJson(const DiffResult &result, bool withRows)
         if (withRows) {
             QJsonArray rows;
             for (const DiffRow &row : table.rows) {
-                const QJsonObject entry { { u"key"_s, rowKey(table, row) },
-                    { u"status"_s, DiffRow::statusName(row.status) },
-                    { u"columns"_s, QJsonArray::fromStringList(row.changedColumns) } };
+                const QJsonObject entry = diffRowToJson(table, row);
                 for (int copy = 0; copy < row.multiplicity; ++copy)
                     rows.append(entry);
             }

@@ -10,6 +10,8 @@ namespace salvage {
 /// The CLI's stable JSON (README "diff") and a readable text summary of a DiffResult.
 QJsonObject diffToJson(const DiffResult &result, bool withRows);
 QString diffToText(const DiffResult &result, bool withRows);
+/// One entry of a table's "rows" in diffToJson (listed `row.multiplicity` times there).
+QJsonObject diffRowToJson(const TableDiff &table, const DiffRow &row);
 /// "2024-03-01 12:00:00 UTC" for a time in seconds since the epoch.
 QString formatEpoch(double seconds);
 

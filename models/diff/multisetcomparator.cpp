@@ -88,6 +88,8 @@ TableDiff MultisetComparator::compare()
                     row.origin = DiffRow::Origin::Unexplained;
                     diff.onlyInLive += surplus;
                 }
+                if (m_rowSink)
+                    (*m_rowSink)(diff, row);
                 diff.rows << row;
             }
         }

@@ -15,6 +15,9 @@ class MultisetComparator
 public:
     MultisetComparator(
         SidePair &sides, const Table &backup, const Table &live, int serverVersionNum, JobControl &control);
+    /// `sink` hears every differing row as it is found (it must outlive compare()).
+    void setRowSink(const RowSink *sink) { m_rowSink = sink; }
+
     TableDiff compare();
 
 private:
@@ -23,6 +26,7 @@ private:
     const Table &m_live;
     int m_serverVersionNum;
     JobControl &m_control;
+    const RowSink *m_rowSink = nullptr;
 };
 
 } // namespace salvage

@@ -13,7 +13,29 @@
 
 namespace salvage {
 
-SidePair::SidePair(PgSession &backup, PgSession &live, JobControl &control)
+void DiffSide::compiled(int serverVersionNum, const std::function<void()> &work)
+{
+    if (serverVersionNum < 110000) {
+        work();
+        return;
+    }
+    static const char *const names[] = { "jit", "jit_above_cost", "jit_inline_above_cost", "jit_optimize_above_cost",
+        "max_parallel_workers_per_gather" };
+    static const char *const values[] = { "on", "0", "0", "0", "0" };
+    const pqxx::row before = pqxxcompat::execOneRow(txn(),
+        "SELECT current_setting('jit'), current_setting('jit_above_cost'), current_setting('jit_inline_above_cost'), "
+        "current_setting('jit_optimize_above_cost'), current_setting('max_parallel_workers_per_gather')");
+    std::string previous[5];
+    for (int i = 0; i < 5; ++i) {
+        previous[i] = before[i].c_str();
+        pqxxcompat::execParams(txn(), "SELECT set_config($1, $2, true)", std::string(names[i]), std::string(values[i]));
+    }
+    work();
+    for (int i = 0; i < 5; ++i)
+        pqxxcompat::execParams(txn(), "SELECT set_config($1, $2, true)", std::string(names[i]), previous[i]);
+}
+
+SidePair::SidePair(PgSession &backup, PgSession &live, JobControl &control, const Snapshots *imported)
     : m_control(control)
 {
     m_backup.which = DiffSide::Backup;
@@ -22,8 +44,11 @@ SidePair::SidePair(PgSession &backup, PgSession &live, JobControl &control)
     m_live.session = &live;
     // Both snapshots are taken concurrently, then every query of the diff sees the same data even
     // while live keeps changing.
-    both([](DiffSide &side) {
+    both([imported](DiffSide &side) {
         side.transaction = std::make_unique<pqxxcompat::ReadOnlySnapshot>(side.session->connection(), "salvage diff");
+        // The server's own id, quoted all the same (SET TRANSACTION SNAPSHOT takes no parameter).
+        if (imported)
+            side.transaction->exec("SET TRANSACTION SNAPSHOT " + side.transaction->quote((*imported)[side.which]));
         // The planner cannot estimate how few buckets there are and would sort whole tables to
         // group them; hashing the groups is always right here.
         side.transaction->exec("SET LOCAL enable_sort = off");
@@ -32,6 +57,30 @@ SidePair::SidePair(PgSession &backup, PgSession &live, JobControl &control)
         // Room to group a large table's ranges in memory rather than in batches on disk.
         side.transaction->exec("SET LOCAL work_mem = '64MB'");
     });
+}
+
+std::optional<SidePair::Snapshots> SidePair::exportSnapshots()
+{
+    Snapshots snapshots;
+    std::atomic<bool> exportable { true };
+    // Asked first: a failed pg_export_snapshot() would abort the snapshot this pair still needs.
+    both([&](DiffSide &side) {
+        const pqxx::row row = pqxxcompat::execOneRow(side.txn(), "SELECT NOT pg_is_in_recovery()");
+        if (!row[0].as<bool>())
+            exportable.store(false);
+    });
+    if (!exportable)
+        return std::nullopt;
+    both([&](DiffSide &side) {
+        snapshots[side.which] = pqxxcompat::execOneRow(side.txn(), "SELECT pg_export_snapshot()")[0].c_str();
+    });
+    return snapshots;
+}
+
+void SidePair::cancel() const
+{
+    m_backup.session->cancel();
+    m_live.session->cancel();
 }
 
 SidePair::~SidePair()

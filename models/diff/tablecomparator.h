@@ -32,6 +32,9 @@ public:
     TableComparator(SidePair &sides, const Table &backup, const Table &live, int serverVersionNum, JobControl &control,
         RowRetention retention = RowRetention::Whole);
 
+    /// `sink` hears every differing row as it is found (it must outlive compare()).
+    void setRowSink(const RowSink *sink) { m_rowSink = sink; }
+
     TableDiff compare();
     /// The newest creation time seen in this table of the backup (after compare()).
     std::optional<double> backupNewestTime() const { return m_backupNewest; }
@@ -84,6 +87,7 @@ private:
     QHash<int, qint64> m_bucketRows; ///< larger side's count per bucket, to size batches
     std::optional<double> m_backupNewest;
     bool m_useRanges = true; ///< index range scans rather than sequential passes
+    const RowSink *m_rowSink = nullptr;
 };
 
 } // namespace salvage

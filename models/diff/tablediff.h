@@ -7,6 +7,7 @@
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
+#include <functional>
 
 namespace salvage {
 
@@ -55,6 +56,11 @@ struct TableDiff
     bool identical() const { return onlyInBackup == 0 && onlyInLive == 0 && changed == 0; }
     qint64 movedRows() const;
 };
+
+/// Hears every differing row of a table as RowRetention::Whole would list it, in the same order, as
+/// the comparison finds it (with its values, whatever the retention). `table` is the table being
+/// compared, its columns and key filled in, its rows not. Called on the comparing threads.
+using RowSink = std::function<void(const TableDiff &table, const DiffRow &row)>;
 
 } // namespace salvage
 

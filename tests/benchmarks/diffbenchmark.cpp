@@ -5,7 +5,9 @@
 //       SELECT count(*), sum(hashtext(t::text)) FROM t.
 // Target: Salvage at or under the floor; aim 0.4x. Each way prints the 1-minute load average
 // before and after it (the machine is shared: compare only figures of the same run), and the
-// process's peak RSS after Salvage's diff (the floor runs first and holds next to nothing). The diff
+// process's peak RSS after Salvage's diff (the floor runs first and holds next to nothing), and
+// the CPU seconds of the servers (when they run on this machine and the user may read
+// data_directory) and of this process each way took. The diff
 // asks for counts only, as `salvage-cli diff` without --rows; --whole-rows also runs it keeping
 // every differing row (the Compare view's way) after it, so both peaks come from one run.
 //
@@ -31,6 +33,7 @@
 
 #include <libpq-fe.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 using namespace salvage;
 using namespace Qt::StringLiterals;
@@ -51,6 +54,66 @@ QString loadAverage()
     return QString::fromLatin1(file.readAll()).section(u' ', 0, 0);
 }
 
+// CPU seconds used so far by the PostgreSQL server whose data directory is `dataDirectory`: the
+// postmaster, its children and every child it has reaped (backends and parallel workers that
+// finished), read from /proc. Negative when the server is not on this machine or not readable.
+double serverCpuSeconds(const QString &dataDirectory)
+{
+    QFile pidFile(dataDirectory + u"/postmaster.pid"_s);
+    if (dataDirectory.isEmpty() || !pidFile.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray postmaster = pidFile.readLine().trimmed();
+    const double ticks = double(sysconf(_SC_CLK_TCK));
+    // Fields after the command's closing parenthesis: utime is the 12th, then stime, cutime, cstime.
+    const auto fields = [](const QString &pid) {
+        QFile stat(u"/proc/%1/stat"_s.arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            return QList<QByteArray>();
+        const QByteArray line = stat.readAll();
+        return line.mid(line.lastIndexOf(')') + 2).split(' ');
+    };
+    const QList<QByteArray> own = fields(QString::fromLatin1(postmaster));
+    if (own.size() < 15)
+        return -1;
+    double total = own.at(11).toDouble() + own.at(12).toDouble() + own.at(13).toDouble() + own.at(14).toDouble();
+    QFile children(u"/proc/%1/task/%1/children"_s.arg(QString::fromLatin1(postmaster)));
+    if (children.open(QIODevice::ReadOnly)) {
+        for (const QByteArray &child : children.readAll().split(' ')) {
+            const QList<QByteArray> theirs
+                = child.trimmed().isEmpty() ? QList<QByteArray>() : fields(QString::fromLatin1(child));
+            if (theirs.size() >= 13)
+                total += theirs.at(11).toDouble() + theirs.at(12).toDouble();
+        }
+    }
+    return total / ticks;
+}
+
+double clientCpuSeconds()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// Both servers' data directories (one when both databases are on one cluster, as in the demo).
+QStringList dataDirectories(const QStringList &conninfos)
+{
+    QStringList directories;
+    for (const QString &conninfo : conninfos) {
+        try {
+            PgSession session(conninfo, PgSession::Options {});
+            const QString directory
+                = QString::fromStdString(session.exec(u"SELECT current_setting('data_directory')"_s)[0][0].c_str());
+            if (!directories.contains(directory))
+                directories << directory;
+        } catch (const Error &) {
+            // not allowed to read it: no server CPU figures
+        }
+    }
+    return directories;
+}
+
 double peakRssMb()
 {
     rusage usage {};
@@ -58,14 +121,33 @@ double peakRssMb()
     return double(usage.ru_maxrss) / 1024.0; // kilobytes on Linux
 }
 
-// Runs one way, printing the load average around it.
+QStringList g_dataDirectories; // the servers whose CPU each way reports
+
+double serversCpu()
+{
+    double total = 0;
+    for (const QString &directory : std::as_const(g_dataDirectories)) {
+        const double seconds = serverCpuSeconds(directory);
+        if (seconds < 0)
+            return -1;
+        total += seconds;
+    }
+    return g_dataDirectories.isEmpty() ? -1 : total;
+}
+
+// Runs one way, printing the load average around it and the CPU seconds of the servers and of
+// this process (the client) it took.
 template <typename Way> double timed(const char *name, Way way)
 {
     const QString before = loadAverage();
+    const double serverBefore = serversCpu(), clientBefore = clientCpuSeconds();
     const double seconds = way();
-    out() << u"  %1: %2 s, load %3 -> %4\n"_s.arg(QString::fromLatin1(name))
+    const double server = serversCpu() - serverBefore, client = clientCpuSeconds() - clientBefore;
+    out() << u"  %1: %2 s, load %3 -> %4, CPU: servers %5, client %6 s\n"_s.arg(QString::fromLatin1(name))
                  .arg(seconds, 0, 'f', 2)
-                 .arg(before, loadAverage());
+                 .arg(before, loadAverage())
+                 .arg(serverBefore < 0 ? u"?"_s : QString::number(server, 'f', 2))
+                 .arg(client, 0, 'f', 2);
     out().flush();
     return seconds;
 }
@@ -187,6 +269,7 @@ int main(int argc, char **argv)
             out() << "diffbenchmark: give --live and --backup, or --demo-dir\n";
             return 2;
         }
+        g_dataDirectories = dataDirectories({ backup, live });
         Schema schema;
         {
             PgSession session(backup, PgSession::Options {});

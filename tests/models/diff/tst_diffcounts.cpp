@@ -4,8 +4,10 @@
 #include "diffcopy.h"
 
 #include "diff/diffformat.h"
+#include "diff/diffjsonstream.h"
 #include "diff/diffresult.h"
 
+#include <QBuffer>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -83,7 +85,8 @@ private Q_SLOTS:
                 "INSERT INTO star SELECT 1 + g % 10, g FROM generate_series(1, 500) g;"
                 "CREATE TABLE events (id bigserial, room text, body text);"
                 "INSERT INTO events (room, body) SELECT 'r' || g % 7, 'e' || g FROM generate_series(1, 300) g;"
-                "DELETE FROM events WHERE id > 290"),
+                "DELETE FROM events WHERE id > 290;"
+                "CREATE TABLE untouched (id int PRIMARY KEY); INSERT INTO untouched SELECT generate_series(1, 10)"),
             QStringLiteral(
                 // New after a_late's own newest row, older than people's: unexplained in the end.
                 "INSERT INTO a_late VALUES (500, '2024-02-01 00:00:00+00');"
@@ -114,6 +117,22 @@ private Q_SLOTS:
         QCOMPARE(findTable(whole, QStringLiteral("public.posts"))->moves.size(), 2);
 
         QCOMPARE(json(counts), json(whole));
+        // `diff --rows --format json`: a counts-only diff whose rows are spooled as they come writes
+        // the very document of the diff that kept them.
+        DiffJsonStream stream;
+        PgSession backup(TestCluster::instance().conninfo(name + QStringLiteral("_b")),
+            PgSession::Options { true, QStringLiteral("BACKUP"), 15 });
+        PgSession live(TestCluster::instance().conninfo(name + QStringLiteral("_l")),
+            PgSession::Options { true, QStringLiteral("LIVE"), 15 });
+        JobControl control;
+        const DiffResult streamed = DiffRunner::run(backup, live, control, {}, {}, RowRetention::Counts, stream.sink());
+        QBuffer written;
+        written.open(QIODevice::WriteOnly);
+        stream.write(streamed, written);
+        const QByteArray wholeJson = QJsonDocument(diffToJson(whole, true)).toJson(QJsonDocument::Indented);
+        QVERIFY(wholeJson.contains("\"rows\": [\n            ]")); // the untouched table's
+        QVERIFY(wholeJson.contains("\"status\": \"only_in_backup\""));
+        QCOMPARE(written.data(), wholeJson);
         QCOMPARE(diffToText(counts, false), diffToText(whole, false));
         qsizetype kept = 0, all = 0;
         for (const TableDiff &table : counts.tables) {
