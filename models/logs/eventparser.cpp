@@ -1,5 +1,6 @@
 #include "eventparser.h"
 
+#include "combinedlinematcher.h"
 #include "tabletag.h"
 
 #include <QJsonArray>
@@ -375,6 +376,8 @@ EventParser::FormatKeys &EventParser::formatKeys(const LogFormat &format) const
         keys.lineKeys = format.kind == LogFormat::Kind::Text && !format.envelope && !format.octalEscapes
             && !format.partialLines && format.keyValueFields.isEmpty() && format.fieldPatterns.isEmpty()
             && format.bodyPatterns.isEmpty() && !format.span.isValid();
+        for (const QRegularExpression &pattern : format.patterns)
+            keys.combined.append(CombinedLineMatcher::reads(pattern));
         it = m_formatKeys.insert(&format, keys);
     }
     return *it;
@@ -432,25 +435,41 @@ bool EventParser::keysOf(QByteArrayView entry, const LogFormat *lineFormat, cons
     if (line.isEmpty() || !isPlainLine(line))
         return false;
 
-    // ASCII: the text's offsets are the bytes' offsets.
-    m_line.resize(line.size());
-    char16_t *text = reinterpret_cast<char16_t *>(m_line.data());
-    for (qsizetype i = 0; i < line.size(); ++i)
-        text[i] = uchar(line[i]);
     FieldViews fields;
-    bool matched = false;
+    bool matched = false, widened = false;
     for (qsizetype p = 0; p < format.patterns.size() && !matched; ++p) {
+        const QStringList &names = p < format.patternGroups.size() ? format.patternGroups.at(p) : QStringList();
+        const QList<bool> *keep = p < format.keyPatternGroups.size() ? &format.keyPatternGroups.at(p) : nullptr;
+        const auto take = [&](const auto &start, const auto &end) {
+            for (int group = 1; group < names.size(); ++group)
+                if (!names.at(group).isEmpty() && (!keep || keep->at(group)) && start(group) >= 0)
+                    fields.set(names.at(group), line.sliced(start(group), end(group) - start(group)));
+        };
+        if (p < known.combined.size() && known.combined.at(p)) {
+            CombinedLineMatcher::Groups groups;
+            const CombinedLineMatcher::Result result = CombinedLineMatcher::match(line, groups);
+            if (result == CombinedLineMatcher::Result::NoMatch)
+                continue;
+            if (result == CombinedLineMatcher::Result::Match) {
+                matched = true;
+                take([&](int group) { return groups.start[size_t(group)]; },
+                    [&](int group) { return groups.end[size_t(group)]; });
+                continue;
+            }
+        }
+        if (!widened) { // ASCII: the text's offsets are the bytes' offsets.
+            m_line.resize(line.size());
+            char16_t *text = reinterpret_cast<char16_t *>(m_line.data());
+            for (qsizetype i = 0; i < line.size(); ++i)
+                text[i] = uchar(line[i]);
+            widened = true;
+        }
         const QRegularExpressionMatch match = format.patterns.at(p).match(m_line);
         if (!match.hasMatch())
             continue;
         matched = true;
-        const QStringList &names = p < format.patternGroups.size() ? format.patternGroups.at(p) : QStringList();
-        const QList<bool> *keep = p < format.keyPatternGroups.size() ? &format.keyPatternGroups.at(p) : nullptr;
-        for (int group = 1; group < names.size(); ++group) {
-            const qsizetype start = match.capturedStart(group);
-            if (!names.at(group).isEmpty() && (!keep || keep->at(group)) && start >= 0)
-                fields.set(names.at(group), line.sliced(start, match.capturedEnd(group) - start));
-        }
+        take(
+            [&](int group) { return match.capturedStart(group); }, [&](int group) { return match.capturedEnd(group); });
     }
     if (!matched)
         return false; // unparsed: parse() says how

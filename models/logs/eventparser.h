@@ -59,6 +59,7 @@ private:
         QSet<QString> fields;
         QStringList tags;
         bool lineKeys = false; ///< keysOf() may read its lines
+        QList<bool> combined; ///< per pattern: CombinedLineMatcher reads it
         QHash<QByteArray, LogLevel> levels; ///< keysOf()'s levelOf(), remembered
     };
     FormatKeys &formatKeys(const LogFormat &format) const;
