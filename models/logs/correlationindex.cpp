@@ -6,6 +6,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <numeric>
 
 using namespace Qt::StringLiterals;
 
@@ -51,7 +52,9 @@ void CorrelationIndex::addToken(QByteArrayView utf8, const QString &kind, EventR
     if (token >= m_kinds.size())
         m_kinds.resize(token + 1, 0);
     m_kinds[token] |= kindBit(kind);
-    m_postings.push_back({ token, ref });
+    if (m_blocks.empty() || m_blocks.back().source != ref.source)
+        m_blocks.push_back({ ref.source, {} });
+    m_blocks.back().postings.push_back({ token, ref.entry });
 }
 
 void CorrelationIndex::add(EventRef ref, const EventKeys &event)
@@ -91,8 +94,12 @@ void CorrelationIndex::merge(CorrelationIndex &&other)
             if (other.m_kinds[t] & (1u << bit))
                 m_kinds[tokens[t]] |= bits[bit];
     }
-    for (const Posting &posting : other.m_postings)
-        m_postings.push_back({ tokens[posting.token], posting.ref });
+    for (PostingBlock &block : other.m_blocks) {
+        for (Posting &posting : block.postings)
+            posting.token = tokens[posting.token];
+        block.postings.shrink_to_fit();
+        m_blocks.push_back(std::move(block));
+    }
     m_requests.insert(m_requests.end(), other.m_requests.begin(), other.m_requests.end());
     m_tags.unite(other.m_tags);
     other = CorrelationIndex();
@@ -100,20 +107,28 @@ void CorrelationIndex::merge(CorrelationIndex &&other)
 
 void CorrelationIndex::finish(qint64 windowMs)
 {
-    // Counting sort of the postings by token; each token's refs sorted, duplicates dropped.
+    // Counting sort of the postings by token, each block let go once placed; each token's refs
+    // sorted, duplicates dropped.
     const quint32 tokens = m_tokens.size();
+    m_tokens.squeeze(); // before the layout's columns: the peak is here
+    m_kinds.shrink_to_fit();
     std::vector<quint32> starts(size_t(tokens) + 1, 0);
-    for (const Posting &posting : m_postings)
-        ++starts[posting.token + 1];
+    for (const PostingBlock &block : m_blocks)
+        for (const Posting &posting : block.postings)
+            ++starts[posting.token + 1];
     for (quint32 t = 0; t < tokens; ++t)
         starts[t + 1] += starts[t];
-    std::vector<EventRef> refs(m_postings.size());
-    {
-        std::vector<quint32> next(starts.begin(), starts.end() - 1);
-        for (const Posting &posting : m_postings)
-            refs[next[posting.token]++] = posting.ref;
+    std::vector<EventRef> refs(starts[tokens]);
+    for (PostingBlock &block : m_blocks) {
+        for (const Posting &posting : block.postings)
+            refs[starts[posting.token]++] = { block.source, posting.entry };
+        std::vector<Posting>().swap(block.postings);
     }
-    std::vector<Posting>().swap(m_postings);
+    std::vector<PostingBlock>().swap(m_blocks);
+    // Each start has moved on to the next token's: shift them back.
+    for (quint32 t = tokens; t > 0; --t)
+        starts[t] = starts[t - 1];
+    starts[0] = 0;
     quint32 out = 0;
     for (quint32 t = 0; t < tokens; ++t) {
         const auto first = refs.begin() + starts[t], last = refs.begin() + starts[t + 1];
@@ -226,9 +241,12 @@ QString CorrelationIndex::inferredReason()
 qint64 CorrelationIndex::memoryBytes() const
 {
     return m_tokens.memoryBytes()
-        + qint64(m_kinds.capacity() * 4 + m_postings.capacity() * sizeof(Posting) + m_starts.capacity() * 4
-            + m_refs.capacity() * sizeof(EventRef) + m_requests.capacity() * sizeof(Request))
-        + m_inferred.size() * 48;
+        + qint64(m_kinds.capacity() * 4 + m_starts.capacity() * 4 + m_refs.capacity() * sizeof(EventRef)
+            + m_requests.capacity() * sizeof(Request))
+        + m_inferred.size() * 48
+        + std::accumulate(m_blocks.begin(), m_blocks.end(), qint64(0), [](qint64 sum, const PostingBlock &block) {
+              return sum + qint64(block.postings.capacity() * sizeof(Posting));
+          });
 }
 
 } // namespace salvage

@@ -75,7 +75,14 @@ private:
     struct Posting
     {
         quint32 token;
-        EventRef ref;
+        quint32 entry;
+    };
+    /// Postings of one source in the order they were added: a chunk's, kept as a block when
+    /// merged, so collecting them never copies a growing whole.
+    struct PostingBlock
+    {
+        quint32 source;
+        std::vector<Posting> postings;
     };
     void addToken(QByteArrayView utf8, const QString &kind, EventRef ref);
     /// The token of `value` under a table tag (empty tag: a row id of no known table).
@@ -86,7 +93,7 @@ private:
     TokenTable m_tokens;
     std::vector<quint32> m_kinds; ///< per token, bit i: m_kindNames[i]
     QStringList m_kindNames; ///< few (request, job, ip, …)
-    std::vector<Posting> m_postings; ///< until finish()
+    std::vector<PostingBlock> m_blocks; ///< until finish()
     std::vector<quint32> m_starts; ///< after finish(): token t's refs are m_refs[m_starts[t], m_starts[t + 1])
     std::vector<EventRef> m_refs;
     std::vector<Request> m_requests;

@@ -52,7 +52,6 @@ CorrelationPass::Result CorrelationPass::run(
         const qint64 count = m_sources[s]->index().count();
         total += count;
         result.levels[s].resize(size_t(count));
-        result.lanes[s].assign(size_t(count), 0);
         for (qint64 first = 0; first < count; first += m_chunkEntries)
             chunks.push_back({ quint32(s), first, std::min(count, first + m_chunkEntries), {} });
     }
@@ -88,6 +87,10 @@ CorrelationPass::Result CorrelationPass::run(
                 auto it = laneIds.constFind(keys.lane);
                 if (it == laneIds.constEnd()) {
                     const QMutexLocker lock(&mutex);
+                    // Most sources have no sub-lanes: the column is made by the first chunk that
+                    // meets one (every chunk that writes to it has taken the mutex since).
+                    if (lanes.empty())
+                        lanes.assign(size_t(log.index().count()), 0);
                     QStringList &names = result.laneNames[chunk.source];
                     qsizetype at = names.indexOf(keys.lane);
                     if (at < 0 && names.size() < maxLanes) {
