@@ -499,13 +499,20 @@ bool EventParser::keysOf(QByteArrayView entry, const LogFormat *lineFormat, cons
     }
     if (!format.requestPathField.isEmpty()) {
         // fromPath() finds nothing in a path without a digit: spare it the text.
-        const QByteArrayView path = fields.value(format.requestPathField);
-        if (std::any_of(path.begin(), path.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-            m_pathKeys.clear();
-            LogKeyExtractor::fromPath(QString::fromLatin1(path), m_pathKeys);
-            for (const LogKey &key : std::as_const(m_pathKeys))
-                keys.addUnique(key.kind, key.value.toUtf8(), key.table);
-        }
+        // The ids stay views into the line; their table tags are few, so made once.
+        LogKeyExtractor::fromAsciiPath(QLatin1StringView(fields.value(format.requestPathField)),
+            [&](QLatin1StringView id, QLatin1StringView parent, QLatin1StringView resource) {
+                QByteArray &name = m_pathTableName;
+                name.truncate(0);
+                name.append(parent.data(), parent.size()).append('/').append(resource.data(), resource.size());
+                auto table = m_pathTables.constFind(name);
+                if (table == m_pathTables.constEnd()) {
+                    if (m_pathTables.size() >= 1024)
+                        m_pathTables.clear();
+                    table = m_pathTables.insert(name, LogKeyExtractor::pathTable(parent, resource));
+                }
+                keys.addUnique(LogKeyExtractor::pathRole, QByteArray::fromRawData(id.data(), id.size()), *table);
+            });
     }
     if (!methodField.isEmpty()) {
         keys.method = QString::fromLatin1(fields.value(methodField));

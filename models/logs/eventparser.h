@@ -88,7 +88,8 @@ private:
     mutable QHash<const LogFormat *, FormatKeys> m_formatKeys;
     mutable QHash<QString, TemplateParts> m_templates;
     mutable QString m_line; ///< keysOf()'s line as text, its buffer kept from line to line
-    mutable QList<LogKey> m_pathKeys; ///< keysOf()'s keys of a path, the same
+    mutable QHash<QByteArray, QString> m_pathTables; ///< keysOf()'s table tags of path ids, by "parent/resource"
+    mutable QByteArray m_pathTableName; ///< its key, the buffer kept from id to id
     LogKeyExtractor m_keys;
 };
 

@@ -37,14 +37,86 @@ bool isAsciiLetter(char16_t c)
     return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z');
 }
 
-bool isResourceWord(QStringView segment)
+template <typename View> bool isResourceWord(View segment)
 {
-    if (segment.isEmpty() || !isAsciiLetter(segment.utf16()[0]))
+    if (segment.isEmpty() || !isAsciiLetter(segment.at(0).unicode()))
         return false;
-    for (const char16_t c : std::u16string_view(segment.utf16(), size_t(segment.size())))
+    for (qsizetype i = 0; i < segment.size(); ++i) {
+        const char16_t c = segment.at(i).unicode();
         if (!(isAsciiLetter(c) || c == u'_' || c == u'-'))
             return false;
+    }
     return true;
+}
+
+template <typename View> bool idLike(View segment)
+{
+    if (segment.isEmpty() || segment.size() > 64)
+        return false;
+    int digits = 0, letters = 0, hyphens = 0;
+    for (qsizetype i = 0; i < segment.size(); ++i) {
+        const char16_t c = segment.at(i).unicode();
+        if (c >= u'0' && c <= u'9')
+            ++digits;
+        else if (isAsciiLetter(c))
+            ++letters;
+        else if (c == u'-' || c == u'_')
+            ++hyphens;
+        else
+            return false;
+    }
+    if (letters == 0 && hyphens == 0)
+        return segment.size() <= 20;
+    if (segment.size() == 36 && hyphens == 4) // a UUID
+        return true;
+    // Hashes and other opaque ids mix letters and digits; "v1", "v2.1" and words do not qualify.
+    return segment.size() >= 8 && digits > 0 && letters > 0;
+}
+
+// An id's table tag: the resource before it, after its parent when nested ("orders/items").
+template <typename View> QString pathTableOf(View parent, View resource)
+{
+    const auto word = [](View view) { return QString().append(view).toLower().replace(u'-', u'_'); };
+    return parent.isEmpty() ? word(resource) : word(parent) + u'/' + word(resource);
+}
+
+// The ids of a path (fromPath) as views into it: found(id, parent, resource) for each.
+template <typename View, typename Found> void forEachPathId(View path, Found found)
+{
+    // Most paths carry no id: leave them at one scan for a digit.
+    qsizetype digit = 0;
+    while (digit < path.size() && (path.at(digit).unicode() < u'0' || path.at(digit).unicode() > u'9'))
+        ++digit;
+    if (digit == path.size())
+        return;
+    if (const qsizetype scheme = path.indexOf(QLatin1StringView("://")); scheme >= 0) {
+        const qsizetype slash = path.indexOf(QChar(u'/'), scheme + 3);
+        path = slash < 0 ? View() : path.mid(slash);
+    }
+    if (const qsizetype query = path.indexOf(QChar(u'?')); query >= 0)
+        path = path.left(query);
+    View resource, parent;
+    // Segments by hand: this runs for every request line, and a tokenizer costs more than the scan.
+    for (qsizetype start = 0; start < path.size();) {
+        qsizetype stop = path.indexOf(QChar(u'/'), start);
+        if (stop < 0)
+            stop = path.size();
+        View segment = path.sliced(start, stop - start);
+        start = stop + 1;
+        if (segment.isEmpty())
+            continue;
+        if (const qsizetype dot = segment.lastIndexOf(QChar(u'.')); dot > 0 && segment.size() - dot <= 6)
+            segment = segment.left(dot); // /statuses/123.json
+        if (!resource.isEmpty() && idLike(segment)) {
+            found(segment, parent, resource);
+            parent = resource;
+            resource = {};
+        } else if (isResourceWord(segment)) {
+            resource = segment;
+        } else {
+            resource = {}; // "v1", "@alice": no resource for what follows
+        }
+    }
 }
 
 // A JSON scalar as a key: integers without a fraction, strings as they are.
@@ -100,65 +172,25 @@ bool LogKeyExtractor::isKeyValue(QStringView value)
 
 bool LogKeyExtractor::isIdLike(QStringView segment)
 {
-    if (segment.isEmpty() || segment.size() > 64)
-        return false;
-    int digits = 0, letters = 0, hyphens = 0;
-    for (const char16_t c : std::u16string_view(segment.utf16(), size_t(segment.size()))) {
-        if (c >= u'0' && c <= u'9')
-            ++digits;
-        else if (isAsciiLetter(c))
-            ++letters;
-        else if (c == u'-' || c == u'_')
-            ++hyphens;
-        else
-            return false;
-    }
-    if (letters == 0 && hyphens == 0)
-        return segment.size() <= 20;
-    if (segment.size() == 36 && hyphens == 4) // a UUID
-        return true;
-    // Hashes and other opaque ids mix letters and digits; "v1", "v2.1" and words do not qualify.
-    return segment.size() >= 8 && digits > 0 && letters > 0;
+    return idLike(segment);
+}
+
+QString LogKeyExtractor::pathTable(QLatin1StringView parent, QLatin1StringView resource)
+{
+    return pathTableOf(parent, resource);
 }
 
 void LogKeyExtractor::fromPath(QStringView path, QList<LogKey> &keys)
 {
-    // Most paths carry no id: leave them at one scan for a digit.
-    const char16_t *c = path.utf16(), *end = c + path.size();
-    while (c != end && (*c < u'0' || *c > u'9'))
-        ++c;
-    if (c == end)
-        return;
-    if (const qsizetype scheme = path.indexOf(u"://"); scheme >= 0) {
-        const qsizetype slash = path.indexOf(u'/', scheme + 3);
-        path = slash < 0 ? QStringView() : path.mid(slash);
-    }
-    if (const qsizetype query = path.indexOf(u'?'); query >= 0)
-        path = path.left(query);
-    QStringView resource, parent;
-    const auto word = [](QStringView view) { return view.toString().toLower().replace(u'-', u'_'); };
-    // Segments by hand: this runs for every request line, and a tokenizer costs more than the scan.
-    for (qsizetype start = 0; start < path.size();) {
-        qsizetype stop = path.indexOf(u'/', start);
-        if (stop < 0)
-            stop = path.size();
-        QStringView segment = path.sliced(start, stop - start);
-        start = stop + 1;
-        if (segment.isEmpty())
-            continue;
-        if (const qsizetype dot = segment.lastIndexOf(u'.'); dot > 0 && segment.size() - dot <= 6)
-            segment = segment.left(dot); // /statuses/123.json
-        if (!resource.isEmpty() && isIdLike(segment)) {
-            addKey(keys, pathRole, segment.toString(),
-                parent.isEmpty() ? word(resource) : word(parent) + u'/' + word(resource));
-            parent = resource;
-            resource = {};
-        } else if (isResourceWord(segment)) {
-            resource = segment;
-        } else {
-            resource = {}; // "v1", "@alice": no resource for what follows
-        }
-    }
+    forEachPathId(path, [&](QStringView id, QStringView parent, QStringView resource) {
+        addKey(keys, pathRole, id.toString(), pathTableOf(parent, resource));
+    });
+}
+
+void LogKeyExtractor::fromAsciiPath(QLatin1StringView path,
+    const std::function<void(QLatin1StringView id, QLatin1StringView parent, QLatin1StringView resource)> &found)
+{
+    forEachPathId(path, found);
 }
 
 QHash<int, QString> LogKeyExtractor::parameterTables(const QString &statement) const
