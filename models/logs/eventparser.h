@@ -60,6 +60,14 @@ private:
         QStringList tags;
         bool lineKeys = false; ///< keysOf() may read its lines
         QList<bool> combined; ///< per pattern: CombinedLineMatcher reads it
+        /// Per pattern, the capture group (or -1) of each field keysOf() reads.
+        struct PatternFields
+        {
+            int body = -1, level = -1, lane = -1, path = -1;
+            QList<int> keys; ///< in format.keys order
+        };
+        QList<PatternFields> patternFields;
+        QList<bool> ipKeys; ///< per format.keys: an "ip" key (its port is cut)
         QHash<QByteArray, LogLevel> levels; ///< keysOf()'s levelOf(), remembered
     };
     FormatKeys &formatKeys(const LogFormat &format) const;
