@@ -1,5 +1,7 @@
 #include "combinedlinematcher.h"
 
+#include <cstring>
+
 using namespace Qt::StringLiterals;
 
 namespace salvage {
@@ -29,7 +31,7 @@ bool isDigit(char c)
 class Scan
 {
 public:
-    Scan(QByteArrayView line, CombinedLineMatcher::Groups & groups)
+    Scan(QByteArrayView line, CombinedLineMatcher::Groups &groups)
         : m_p(line.data())
         , m_n(line.size())
         , m_groups(groups)
@@ -49,6 +51,17 @@ public:
         ++m_at;
         return true;
     }
+    /// Bytes up to (not including) `stop` or the end, found with memchr; false when fewer than
+    /// `minimum`.
+    bool untilByte(char stop, qsizetype minimum, int group = 0)
+    {
+        const qsizetype start = m_at;
+        const void *found = std::memchr(m_p + m_at, stop, size_t(m_n - m_at));
+        m_at = found ? static_cast<const char *>(found) - m_p : m_n;
+        if (group)
+            set(group, start, m_at);
+        return m_at - start >= minimum;
+    }
     /// Bytes up to (not including) one of `stops` or the end; false when fewer than `minimum`.
     template <typename Stop> bool until(Stop stop, qsizetype minimum, int group = 0)
     {
@@ -64,26 +77,11 @@ public:
         m_groups.start[size_t(group)] = start;
         m_groups.end[size_t(group)] = end;
     }
-    void unset(int group)
-    {
-        set(group, -1, -1);
-    }
-    qsizetype at() const
-    {
-        return m_at;
-    }
-    void seek(qsizetype at)
-    {
-        m_at = at;
-    }
-    qsizetype size() const
-    {
-        return m_n;
-    }
-    char byte(qsizetype at) const
-    {
-        return m_p[at];
-    }
+    void unset(int group) { set(group, -1, -1); }
+    qsizetype at() const { return m_at; }
+    void seek(qsizetype at) { m_at = at; }
+    qsizetype size() const { return m_n; }
+    char byte(qsizetype at) const { return m_p[at]; }
 
 private:
     const char *m_p;
@@ -104,12 +102,11 @@ CombinedLineMatcher::Result CombinedLineMatcher::match(QByteArrayView line, Grou
     groups.start.fill(-1);
     groups.end.fill(-1);
     Scan s(line, groups);
-    const auto space = [](char c) { return c == ' '; };
     // ^(?<c_ip>[^ ]+) [^ ]+ (?<cs_username>[^ ]+) \[(?<timestamp>[^\]]+)\] "
-    if (!s.until(space, 1, Ip) || !s.expect(' ') || !s.until(space, 1) || !s.expect(' ') || !s.until(space, 1, Username)
-        || !s.expect(' ') || !s.expect('['))
+    if (!s.untilByte(' ', 1, Ip) || !s.expect(' ') || !s.untilByte(' ', 1) || !s.expect(' ')
+        || !s.untilByte(' ', 1, Username) || !s.expect(' ') || !s.expect('['))
         return Result::NoMatch;
-    if (!s.until([](char c) { return c == ']'; }, 1, Timestamp) || !s.expect(']') || !s.expect(' ') || !s.expect('"'))
+    if (!s.untilByte(']', 1, Timestamp) || !s.expect(']') || !s.expect(' ') || !s.expect('"'))
         return Result::NoMatch;
     // (?<cs_method>[A-Z]+) (?<cs_uri_stem>[^ "?]*)(?:\?(?<cs_uri_query>[^ "]*))? (?<cs_version>[^"]*)"
     if (!s.until([](char c) { return c < 'A' || c > 'Z'; }, 1, Method) || !s.expect(' '))
@@ -119,7 +116,7 @@ CombinedLineMatcher::Result CombinedLineMatcher::match(QByteArrayView line, Grou
     // the space: no match either way.
     if (s.expect('?'))
         s.until([](char c) { return c == ' ' || c == '"'; }, 0, Query);
-    if (!s.expect(' ') || !s.until([](char c) { return c == '"'; }, 0, Version) || !s.expect('"') || !s.expect(' '))
+    if (!s.expect(' ') || !s.untilByte('"', 0, Version) || !s.expect('"') || !s.expect(' '))
         return Result::NoMatch;
     // (?<sc_status>\d{3}) (?<sc_bytes>\d+|-)
     const qsizetype status = s.at();
@@ -135,11 +132,16 @@ CombinedLineMatcher::Result CombinedLineMatcher::match(QByteArrayView line, Grou
     // (?: "(?<cs_referer>[^"]*)" "(?<cs_user_agent>(?:[^"\\]|\\.)*)")? — the rest (.*$) matches
     // whatever follows, so the group is kept whenever it matches.
     const qsizetype afterBytes = s.at();
-    bool quoted = s.expect(' ') && s.expect('"') && s.until([](char c) { return c == '"'; }, 0, Referer)
-        && s.expect('"') && s.expect(' ') && s.expect('"');
+    bool quoted = s.expect(' ') && s.expect('"') && s.untilByte('"', 0, Referer) && s.expect('"') && s.expect(' ')
+        && s.expect('"');
     if (quoted) {
         const qsizetype agent = s.at();
         qsizetype at = agent;
+        // Most agents hold no backslash: then the closing quote is the first one.
+        const char *from = line.data() + agent;
+        const auto *quote = static_cast<const char *>(std::memchr(from, '"', size_t(s.size() - agent)));
+        if (quote && !std::memchr(from, '\\', size_t(quote - from)))
+            at = quote - line.data();
         while (at < s.size() && s.byte(at) != '"') {
             if (s.byte(at) == '\\') {
                 if (at + 1 < s.size() && mayEndLine(s.byte(at + 1)))

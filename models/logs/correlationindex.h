@@ -32,6 +32,8 @@ class CorrelationIndex
 public:
     /// Adds the keys of one event, and its request shape when it has one.
     void add(EventRef ref, const EventKeys &event);
+    /// Makes room for `tokens` distinct values (a chunk's entries: mostly one new address each).
+    void reserve(quint32 tokens) { m_tokens.reserve(tokens); }
     /// Takes over everything `other` collected (per-chunk indexes built in parallel); call
     /// finish() after the last merge.
     void merge(CorrelationIndex &&other);

@@ -72,6 +72,7 @@ CorrelationPass::Result CorrelationPass::run(
         std::vector<quint16> &lanes = result.lanes[chunk.source];
         QHash<QString, quint16> laneIds; // this chunk's view of the source's lane names
         CorrelationIndex partial;
+        partial.reserve(quint32(chunk.last - chunk.first));
         EventReader reader(log);
         const bool spans = format->span.isValid(); // span rules read the whole event
         const QString &methodField = linkRequests ? format->requestMethodField : none;

@@ -26,10 +26,26 @@ qint64 TokenTable::slotOf(QByteArrayView utf8, size_t hash) const
     }
 }
 
-void TokenTable::grow()
+namespace {
+// Room for `count` values at most three quarters full: with the tags, probes past other values
+// stay cheap.
+size_t slotsFor(size_t count)
 {
-    // Keep the load under three quarters: with the tags, probes past other values stay cheap.
-    const size_t count = std::max<size_t>(64, m_slots.size() * 2);
+    size_t room = 64;
+    while (count * 4 > room * 3)
+        room *= 2;
+    return room;
+}
+} // namespace
+
+void TokenTable::reserve(quint32 count)
+{
+    if (slotsFor(count) > m_slots.size())
+        grow(slotsFor(count));
+}
+
+void TokenTable::grow(size_t count)
+{
     std::vector<quint32> table(count, 0);
     std::vector<quint8> tags(count, 0);
     const size_t mask = count - 1;
@@ -71,7 +87,7 @@ quint32 TokenTable::intern(QStringView value)
 quint32 TokenTable::intern(QByteArrayView utf8)
 {
     if ((size_t(size()) + 1) * 4 > m_slots.size() * 3)
-        grow();
+        grow(slotsFor(size_t(size()) + 1));
     const size_t hash = qHash(utf8);
     const qint64 slot = slotOf(utf8, hash);
     if (m_slots[size_t(slot)] != 0)

@@ -23,13 +23,15 @@ public:
     QByteArrayView bytes(quint32 id) const;
     quint32 size() const { return quint32(m_starts.size() - 1); }
     qint64 memoryBytes() const;
+    /// Makes room for `count` values in all without growing the table again (a chunk's worth).
+    void reserve(quint32 count);
     /// Gives back what the arena and offsets hold beyond their size (when no more are added).
     void squeeze();
 
 private:
     qint64 slotOf(QByteArrayView utf8, size_t hash) const;
     bool equals(quint32 id, QByteArrayView utf8) const;
-    void grow();
+    void grow(size_t slots);
     /// Where token `i` starts in the arena (i = size(): where the next one would).
     qsizetype start(quint32 i) const
     {
