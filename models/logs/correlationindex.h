@@ -8,7 +8,6 @@
 #include <QSet>
 #include <QStringList>
 
-#include <span>
 #include <vector>
 
 namespace salvage {
@@ -43,7 +42,7 @@ public:
     static constexpr qint64 inferenceWindowMs = 2000;
 
     /// Events carrying `value` as a key (exact), in (source, entry) order.
-    std::span<const EventRef> exact(const QString &value) const;
+    std::vector<EventRef> exact(const QString &value) const;
     /// Events inferred to be the same request as `ref`.
     QList<EventRef> inferred(EventRef ref) const { return m_inferred.values(ref); }
     /// Events carrying `value` as an id of `table` (lower case): keys whose table tag names it
@@ -97,7 +96,10 @@ private:
     QStringList m_kindNames; ///< few (request, job, ip, …)
     std::vector<PostingBlock> m_blocks; ///< until finish()
     std::vector<quint32> m_starts; ///< after finish(): token t's refs are m_refs[m_starts[t], m_starts[t + 1])
-    std::vector<EventRef> m_refs;
+    /// Each ref as its position among all entries, source after source: source s's entry e is
+    /// m_sourceStarts[s] + e (4 bytes a ref instead of 8).
+    std::vector<quint32> m_refs;
+    std::vector<quint32> m_sourceStarts;
     std::vector<Request> m_requests;
     QMultiHash<EventRef, EventRef> m_inferred;
     QSet<QString> m_tags; ///< few: the resources and columns the logs name
