@@ -389,6 +389,8 @@ LogLevel EventParser::levelOf(const LogFormat &format, const QString &value) con
 
 EventParser::FormatKeys &EventParser::formatKeys(const LogFormat &format) const
 {
+    if (&format == m_lastFormat) // nearly always the file's own format: spare the lookup
+        return *m_lastFormatKeys;
     auto it = m_formatKeys.find(&format);
     if (it == m_formatKeys.end()) {
         FormatKeys keys;
@@ -415,6 +417,8 @@ EventParser::FormatKeys &EventParser::formatKeys(const LogFormat &format) const
             keys.ipKeys.append(kind == "ip"_L1);
         it = m_formatKeys.insert(&format, keys);
     }
+    m_lastFormat = &format; // valid until the next insert, which sets it again
+    m_lastFormatKeys = &*it;
     return *it;
 }
 

@@ -21,6 +21,9 @@ public:
     enum class Detail { Full, Keys };
 
     EventParser(const LogFormat *format, const LogFormat *payload);
+    // A copy would share the caches' pointer into this one's (formatKeys()).
+    EventParser(const EventParser &) = delete;
+    EventParser &operator=(const EventParser &) = delete;
 
     /// Parses `entry`; `lineFormat` overrides the file's format (per-line fallback).
     LogEvent parse(const QByteArray &entry, const LogFormat *lineFormat = nullptr, Detail detail = Detail::Full) const;
@@ -94,6 +97,8 @@ private:
     const LogFormat *m_payload;
     mutable QHash<const LogFormat *, QHash<QString, LogLevel>> m_levels;
     mutable QHash<const LogFormat *, FormatKeys> m_formatKeys;
+    mutable const LogFormat *m_lastFormat = nullptr; ///< formatKeys()'s last answer
+    mutable FormatKeys *m_lastFormatKeys = nullptr;
     mutable QHash<QString, TemplateParts> m_templates;
     mutable QString m_line; ///< keysOf()'s line as text, its buffer kept from line to line
     mutable QHash<QByteArray, QString> m_pathTables; ///< keysOf()'s table tags of path ids, by "parent/resource"
