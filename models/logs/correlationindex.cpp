@@ -1,11 +1,14 @@
 #include "correlationindex.h"
 
+#include "core/error.h"
 #include "logkeyextractor.h"
 #include "tabletag.h"
 
 #include <QSet>
 
 #include <algorithm>
+#include <limits>
+#include <numeric>
 
 using namespace Qt::StringLiterals;
 
@@ -51,7 +54,9 @@ void CorrelationIndex::addToken(QByteArrayView utf8, const QString &kind, EventR
     if (token >= m_kinds.size())
         m_kinds.resize(token + 1, 0);
     m_kinds[token] |= kindBit(kind);
-    m_postings.push_back({ token, ref });
+    if (m_blocks.empty() || m_blocks.back().source != ref.source)
+        m_blocks.push_back({ ref.source, {} });
+    m_blocks.back().postings.push_back({ token, ref.entry });
 }
 
 void CorrelationIndex::add(EventRef ref, const EventKeys &event)
@@ -91,8 +96,12 @@ void CorrelationIndex::merge(CorrelationIndex &&other)
             if (other.m_kinds[t] & (1u << bit))
                 m_kinds[tokens[t]] |= bits[bit];
     }
-    for (const Posting &posting : other.m_postings)
-        m_postings.push_back({ tokens[posting.token], posting.ref });
+    for (PostingBlock &block : other.m_blocks) {
+        for (Posting &posting : block.postings)
+            posting.token = tokens[posting.token];
+        block.postings.shrink_to_fit();
+        m_blocks.push_back(std::move(block));
+    }
     m_requests.insert(m_requests.end(), other.m_requests.begin(), other.m_requests.end());
     m_tags.unite(other.m_tags);
     other = CorrelationIndex();
@@ -100,20 +109,44 @@ void CorrelationIndex::merge(CorrelationIndex &&other)
 
 void CorrelationIndex::finish(qint64 windowMs)
 {
-    // Counting sort of the postings by token; each token's refs sorted, duplicates dropped.
+    // Counting sort of the postings by token, each block let go once placed; each token's refs
+    // sorted, duplicates dropped.
     const quint32 tokens = m_tokens.size();
+    m_tokens.squeeze(); // before the layout's columns: the peak is here
+    m_kinds.shrink_to_fit();
     std::vector<quint32> starts(size_t(tokens) + 1, 0);
-    for (const Posting &posting : m_postings)
-        ++starts[posting.token + 1];
+    for (const PostingBlock &block : m_blocks)
+        for (const Posting &posting : block.postings)
+            ++starts[posting.token + 1];
     for (quint32 t = 0; t < tokens; ++t)
         starts[t + 1] += starts[t];
-    std::vector<EventRef> refs(m_postings.size());
-    {
-        std::vector<quint32> next(starts.begin(), starts.end() - 1);
-        for (const Posting &posting : m_postings)
-            refs[next[posting.token]++] = posting.ref;
+    // A ref is kept as its position among all sources' entries, source after source: 4 bytes.
+    std::vector<qint64> ends; // per source: last entry seen + 1
+    for (const PostingBlock &block : m_blocks) {
+        if (ends.size() <= block.source)
+            ends.resize(block.source + 1, 0);
+        for (const Posting &posting : block.postings)
+            ends[block.source] = std::max<qint64>(ends[block.source], qint64(posting.entry) + 1);
     }
-    std::vector<Posting>().swap(m_postings);
+    m_sourceStarts.assign(1, 0);
+    for (const qint64 end : ends) {
+        const qint64 next = qint64(m_sourceStarts.back()) + end;
+        if (next > std::numeric_limits<quint32>::max())
+            throw Error(u"More than 4 billion log events to correlate."_s);
+        m_sourceStarts.push_back(quint32(next));
+    }
+    std::vector<quint32> refs(starts[tokens]);
+    for (PostingBlock &block : m_blocks) {
+        const quint32 base = m_sourceStarts[block.source];
+        for (const Posting &posting : block.postings)
+            refs[starts[posting.token]++] = base + posting.entry;
+        std::vector<Posting>().swap(block.postings);
+    }
+    std::vector<PostingBlock>().swap(m_blocks);
+    // Each start has moved on to the next token's: shift them back.
+    for (quint32 t = tokens; t > 0; --t)
+        starts[t] = starts[t - 1];
+    starts[0] = 0;
     quint32 out = 0;
     for (quint32 t = 0; t < tokens; ++t) {
         const auto first = refs.begin() + starts[t], last = refs.begin() + starts[t + 1];
@@ -144,13 +177,20 @@ void CorrelationIndex::finish(qint64 windowMs)
     std::vector<Request>().swap(m_requests); // only needed to find the links
 }
 
-std::span<const EventRef> CorrelationIndex::exact(const QString &value) const
+std::vector<EventRef> CorrelationIndex::exact(const QString &value) const
 {
     const qint64 token = m_tokens.find(value);
     if (token < 0 || size_t(token) + 1 >= m_starts.size())
         return {};
-    return std::span<const EventRef>(
-        m_refs.data() + m_starts[size_t(token)], m_starts[size_t(token) + 1] - m_starts[size_t(token)]);
+    std::vector<EventRef> refs;
+    refs.reserve(m_starts[size_t(token) + 1] - m_starts[size_t(token)]);
+    quint32 source = 0; // positions ascend: the source only moves on
+    for (quint32 i = m_starts[size_t(token)]; i < m_starts[size_t(token) + 1]; ++i) {
+        while (m_refs[i] >= m_sourceStarts[source + 1])
+            ++source;
+        refs.push_back({ source, m_refs[i] - m_sourceStarts[source] });
+    }
+    return refs;
 }
 
 QString CorrelationIndex::qualified(const QString &tag, const QString &value)
@@ -163,7 +203,7 @@ std::vector<EventRef> CorrelationIndex::exactIn(
 {
     std::vector<EventRef> refs;
     const auto take = [&](const QString &token) {
-        const std::span<const EventRef> found = exact(token);
+        const std::vector<EventRef> found = exact(token);
         refs.insert(refs.end(), found.begin(), found.end());
     };
     for (const QString &tag : m_tags)
@@ -177,8 +217,7 @@ std::vector<EventRef> CorrelationIndex::exactIn(
 
 QList<CorrelationLink> CorrelationIndex::related(const QString &value) const
 {
-    const std::span<const EventRef> refs = exact(value);
-    return linked(std::vector<EventRef>(refs.begin(), refs.end()), u"key %1"_s.arg(value));
+    return linked(exact(value), u"key %1"_s.arg(value));
 }
 
 QList<CorrelationLink> CorrelationIndex::relatedIn(
@@ -226,9 +265,12 @@ QString CorrelationIndex::inferredReason()
 qint64 CorrelationIndex::memoryBytes() const
 {
     return m_tokens.memoryBytes()
-        + qint64(m_kinds.capacity() * 4 + m_postings.capacity() * sizeof(Posting) + m_starts.capacity() * 4
-            + m_refs.capacity() * sizeof(EventRef) + m_requests.capacity() * sizeof(Request))
-        + m_inferred.size() * 48;
+        + qint64(m_kinds.capacity() * 4 + m_starts.capacity() * 4 + m_refs.capacity() * 4
+            + m_sourceStarts.capacity() * 4 + m_requests.capacity() * sizeof(Request))
+        + m_inferred.size() * 48
+        + std::accumulate(m_blocks.begin(), m_blocks.end(), qint64(0), [](qint64 sum, const PostingBlock &block) {
+              return sum + qint64(block.postings.capacity() * sizeof(Posting));
+          });
 }
 
 } // namespace salvage

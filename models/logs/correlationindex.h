@@ -8,7 +8,6 @@
 #include <QSet>
 #include <QStringList>
 
-#include <span>
 #include <vector>
 
 namespace salvage {
@@ -32,6 +31,8 @@ class CorrelationIndex
 public:
     /// Adds the keys of one event, and its request shape when it has one.
     void add(EventRef ref, const EventKeys &event);
+    /// Makes room for `tokens` distinct values (a chunk's entries: mostly one new address each).
+    void reserve(quint32 tokens) { m_tokens.reserve(tokens); }
     /// Takes over everything `other` collected (per-chunk indexes built in parallel); call
     /// finish() after the last merge.
     void merge(CorrelationIndex &&other);
@@ -41,7 +42,7 @@ public:
     static constexpr qint64 inferenceWindowMs = 2000;
 
     /// Events carrying `value` as a key (exact), in (source, entry) order.
-    std::span<const EventRef> exact(const QString &value) const;
+    std::vector<EventRef> exact(const QString &value) const;
     /// Events inferred to be the same request as `ref`.
     QList<EventRef> inferred(EventRef ref) const { return m_inferred.values(ref); }
     /// Events carrying `value` as an id of `table` (lower case): keys whose table tag names it
@@ -75,7 +76,14 @@ private:
     struct Posting
     {
         quint32 token;
-        EventRef ref;
+        quint32 entry;
+    };
+    /// Postings of one source in the order they were added: a chunk's, kept as a block when
+    /// merged, so collecting them never copies a growing whole.
+    struct PostingBlock
+    {
+        quint32 source;
+        std::vector<Posting> postings;
     };
     void addToken(QByteArrayView utf8, const QString &kind, EventRef ref);
     /// The token of `value` under a table tag (empty tag: a row id of no known table).
@@ -86,9 +94,12 @@ private:
     TokenTable m_tokens;
     std::vector<quint32> m_kinds; ///< per token, bit i: m_kindNames[i]
     QStringList m_kindNames; ///< few (request, job, ip, …)
-    std::vector<Posting> m_postings; ///< until finish()
+    std::vector<PostingBlock> m_blocks; ///< until finish()
     std::vector<quint32> m_starts; ///< after finish(): token t's refs are m_refs[m_starts[t], m_starts[t + 1])
-    std::vector<EventRef> m_refs;
+    /// Each ref as its position among all entries, source after source: source s's entry e is
+    /// m_sourceStarts[s] + e (4 bytes a ref instead of 8).
+    std::vector<quint32> m_refs;
+    std::vector<quint32> m_sourceStarts;
     std::vector<Request> m_requests;
     QMultiHash<EventRef, EventRef> m_inferred;
     QSet<QString> m_tags; ///< few: the resources and columns the logs name

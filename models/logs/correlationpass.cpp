@@ -52,7 +52,6 @@ CorrelationPass::Result CorrelationPass::run(
         const qint64 count = m_sources[s]->index().count();
         total += count;
         result.levels[s].resize(size_t(count));
-        result.lanes[s].assign(size_t(count), 0);
         for (qint64 first = 0; first < count; first += m_chunkEntries)
             chunks.push_back({ quint32(s), first, std::min(count, first + m_chunkEntries), {} });
     }
@@ -73,6 +72,7 @@ CorrelationPass::Result CorrelationPass::run(
         std::vector<quint16> &lanes = result.lanes[chunk.source];
         QHash<QString, quint16> laneIds; // this chunk's view of the source's lane names
         CorrelationIndex partial;
+        partial.reserve(quint32(chunk.last - chunk.first));
         EventReader reader(log);
         const bool spans = format->span.isValid(); // span rules read the whole event
         const QString &methodField = linkRequests ? format->requestMethodField : none;
@@ -88,6 +88,10 @@ CorrelationPass::Result CorrelationPass::run(
                 auto it = laneIds.constFind(keys.lane);
                 if (it == laneIds.constEnd()) {
                     const QMutexLocker lock(&mutex);
+                    // Most sources have no sub-lanes: the column is made by the first chunk that
+                    // meets one (every chunk that writes to it has taken the mutex since).
+                    if (lanes.empty())
+                        lanes.assign(size_t(log.index().count()), 0);
                     QStringList &names = result.laneNames[chunk.source];
                     qsizetype at = names.indexOf(keys.lane);
                     if (at < 0 && names.size() < maxLanes) {

@@ -22,7 +22,8 @@ public:
         CorrelationIndex index;
         QList<Span> spans;
         std::vector<std::vector<quint8>> levels; ///< per source, per entry: LogLevel
-        std::vector<std::vector<quint16>> lanes; ///< per source, per entry: 0 none, else 1 + index in laneNames
+        /// Per source, per entry: 0 none, else 1 + index in laneNames; empty for a source without sub-lanes.
+        std::vector<std::vector<quint16>> lanes;
         std::vector<QStringList> laneNames; ///< per source, sorted
     };
 

@@ -1,5 +1,6 @@
 #include "eventparser.h"
 
+#include "combinedlinematcher.h"
 #include "tabletag.h"
 
 #include <QJsonArray>
@@ -9,6 +10,8 @@
 #include <QStringDecoder>
 
 #include <algorithm>
+#include <cstring>
+#include <string_view>
 
 using namespace Qt::StringLiterals;
 
@@ -83,39 +86,63 @@ QStringList csvRecord(const QString &text)
     return values;
 }
 
-// One line's fields as views into its bytes (keysOf): few, so found by name in a list. A name
-// set twice keeps the later value, as QHash::insert does.
-class FieldViews
+// One line's capture groups as views into its bytes (keysOf), by group number: the fields keysOf
+// reads are known by group (FormatKeys::PatternFields), so no name is compared per line.
+class LineGroups
 {
 public:
-    void set(const QString &name, QByteArrayView value)
+    explicit LineGroups(QByteArrayView line)
+        : m_line(line)
     {
-        for (auto &[known, view] : m_fields)
-            if (*known == name) {
-                view = value;
-                return;
-            }
-        m_fields.append({ &name, value });
     }
-    QByteArrayView value(const QString &name) const
+    template <typename Start, typename End> void set(qsizetype count, Start start, End end)
     {
-        for (const auto &[known, view] : m_fields)
-            if (*known == name)
-                return view;
-        return {};
+        m_spans.resize(count);
+        for (int group = 0; group < count; ++group)
+            m_spans[group] = { start(group), end(group) };
+    }
+    /// Empty when the group is -1 or took no part.
+    QByteArrayView value(int group) const
+    {
+        if (group < 0 || group >= m_spans.size() || m_spans[group].first < 0)
+            return {};
+        return m_line.sliced(m_spans[group].first, m_spans[group].second - m_spans[group].first);
     }
 
 private:
-    QVarLengthArray<std::pair<const QString *, QByteArrayView>, 16> m_fields;
+    QByteArrayView m_line;
+    QVarLengthArray<std::pair<qsizetype, qsizetype>, 16> m_spans;
 };
+
+// The capture group of pattern `p` that keysOf() reads for `field`: -1 when it has none, or a
+// Keys parse leaves it out.
+int groupOf(const LogFormat &format, qsizetype p, const QString &field)
+{
+    if (field.isEmpty() || p >= format.patternGroups.size())
+        return -1;
+    const qsizetype group = format.patternGroups.at(p).indexOf(field);
+    const bool kept = p >= format.keyPatternGroups.size() || format.keyPatternGroups.at(p).value(group);
+    return group > 0 && kept ? int(group) : -1;
+}
 
 // True for ASCII without NUL, CR, newline or ESC: what decode() and stripAnsi() leave as it is,
 // and what a regex reads the same as bytes or as text.
 bool isPlainLine(QByteArrayView line)
 {
-    unsigned odd = 0; // no branch per byte: the loop is vectorised
-    for (const char c : line) {
-        const auto u = uchar(c);
+    // Eight bytes at a time (the compiler does not vectorise the byte loop at -O2): a byte with
+    // the high bit, or a zero byte in the word or in the word xor CR, LF or ESC repeated.
+    constexpr quint64 ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    const auto hasZero = [](quint64 v) { return (v - ones) & ~v & highs; };
+    quint64 odd = 0;
+    qsizetype i = 0;
+    for (; i + 8 <= line.size(); i += 8) {
+        quint64 w;
+        std::memcpy(&w, line.data() + i, 8);
+        odd |= (w & highs) | hasZero(w) | hasZero(w ^ (ones * '\r')) | hasZero(w ^ (ones * '\n'))
+            | hasZero(w ^ (ones * 0x1b));
+    }
+    for (; i < line.size(); ++i) {
+        const auto u = uchar(line[i]);
         odd |= unsigned(u >= 0x80) | unsigned(u == 0) | unsigned(u == '\r') | unsigned(u == '\n') | unsigned(u == 0x1b);
     }
     return odd == 0;
@@ -362,6 +389,8 @@ LogLevel EventParser::levelOf(const LogFormat &format, const QString &value) con
 
 EventParser::FormatKeys &EventParser::formatKeys(const LogFormat &format) const
 {
+    if (&format == m_lastFormat) // nearly always the file's own format: spare the lookup
+        return *m_lastFormatKeys;
     auto it = m_formatKeys.find(&format);
     if (it == m_formatKeys.end()) {
         FormatKeys keys;
@@ -375,8 +404,21 @@ EventParser::FormatKeys &EventParser::formatKeys(const LogFormat &format) const
         keys.lineKeys = format.kind == LogFormat::Kind::Text && !format.envelope && !format.octalEscapes
             && !format.partialLines && format.keyValueFields.isEmpty() && format.fieldPatterns.isEmpty()
             && format.bodyPatterns.isEmpty() && !format.span.isValid();
+        for (qsizetype p = 0; p < format.patterns.size(); ++p) {
+            keys.combined.append(CombinedLineMatcher::reads(format.patterns.at(p)));
+            FormatKeys::PatternFields fields { groupOf(format, p, format.bodyField),
+                groupOf(format, p, format.levelField), groupOf(format, p, format.laneField),
+                groupOf(format, p, format.requestPathField), {} };
+            for (const auto &[field, kind] : format.keys)
+                fields.keys.append(groupOf(format, p, field));
+            keys.patternFields.append(fields);
+        }
+        for (const auto &[field, kind] : format.keys)
+            keys.ipKeys.append(kind == "ip"_L1);
         it = m_formatKeys.insert(&format, keys);
     }
+    m_lastFormat = &format; // valid until the next insert, which sets it again
+    m_lastFormatKeys = &*it;
     return *it;
 }
 
@@ -432,33 +474,49 @@ bool EventParser::keysOf(QByteArrayView entry, const LogFormat *lineFormat, cons
     if (line.isEmpty() || !isPlainLine(line))
         return false;
 
-    // ASCII: the text's offsets are the bytes' offsets.
-    m_line.resize(line.size());
-    char16_t *text = reinterpret_cast<char16_t *>(m_line.data());
-    for (qsizetype i = 0; i < line.size(); ++i)
-        text[i] = uchar(line[i]);
-    FieldViews fields;
-    bool matched = false;
-    for (qsizetype p = 0; p < format.patterns.size() && !matched; ++p) {
+    LineGroups groups(line);
+    qsizetype matched = -1;
+    bool widened = false;
+    for (qsizetype p = 0; p < format.patterns.size() && matched < 0; ++p) {
+        if (p < known.combined.size() && known.combined.at(p)) {
+            CombinedLineMatcher::Groups spans;
+            const CombinedLineMatcher::Result result = CombinedLineMatcher::match(line, spans);
+            if (result == CombinedLineMatcher::Result::NoMatch)
+                continue;
+            if (result == CombinedLineMatcher::Result::Match) {
+                matched = p;
+                groups.set(
+                    CombinedLineMatcher::groupCount + 1, [&](int group) { return spans.start[size_t(group)]; },
+                    [&](int group) { return spans.end[size_t(group)]; });
+                continue;
+            }
+        }
+        if (!widened) { // ASCII: the text's offsets are the bytes' offsets.
+            m_line.resize(line.size());
+            char16_t *text = reinterpret_cast<char16_t *>(m_line.data());
+            for (qsizetype i = 0; i < line.size(); ++i)
+                text[i] = uchar(line[i]);
+            widened = true;
+        }
         const QRegularExpressionMatch match = format.patterns.at(p).match(m_line);
         if (!match.hasMatch())
             continue;
-        matched = true;
-        const QStringList &names = p < format.patternGroups.size() ? format.patternGroups.at(p) : QStringList();
-        const QList<bool> *keep = p < format.keyPatternGroups.size() ? &format.keyPatternGroups.at(p) : nullptr;
-        for (int group = 1; group < names.size(); ++group) {
-            const qsizetype start = match.capturedStart(group);
-            if (!names.at(group).isEmpty() && (!keep || keep->at(group)) && start >= 0)
-                fields.set(names.at(group), line.sliced(start, match.capturedEnd(group) - start));
-        }
+        matched = p;
+        groups.set(
+            match.lastCapturedIndex() + 1, [&](int group) { return match.capturedStart(group); },
+            [&](int group) { return match.capturedEnd(group); });
     }
-    if (!matched)
+    if (matched < 0 || matched >= known.patternFields.size())
         return false; // unparsed: parse() says how
-    const QByteArrayView body = format.bodyField.isEmpty() ? line : fields.value(format.bodyField);
-    if (body.contains("parameters: $") || body.contains("Key (") || body.contains("args=[") || body.contains("_id\""))
+    const FormatKeys::PatternFields &fields = known.patternFields.at(matched);
+    const QByteArrayView body = format.bodyField.isEmpty() ? line : groups.value(fields.body);
+    // std::string_view's search: QByteArrayView's costs more to set up than a short body takes.
+    const std::string_view bodyText(body.data(), size_t(body.size()));
+    if (bodyText.find("parameters: $") != bodyText.npos || bodyText.find("Key (") != bodyText.npos
+        || bodyText.find("args=[") != bodyText.npos || bodyText.find("_id\"") != bodyText.npos)
         return false; // a statement, a constraint or arguments: LogKeyExtractor reads them
 
-    const QByteArrayView level = fields.value(format.levelField);
+    const QByteArrayView level = groups.value(fields.level);
     if (const auto seen = known.levels.constFind(QByteArray::fromRawData(level.data(), level.size()));
         seen != known.levels.constEnd()) {
         keys.level = *seen;
@@ -467,31 +525,37 @@ bool EventParser::keysOf(QByteArrayView entry, const LogFormat *lineFormat, cons
         if (known.levels.size() < 256)
             known.levels.insert(level.toByteArray(), keys.level);
     }
-    keys.lane = QString::fromLatin1(fields.value(format.laneField));
+    keys.lane = QString::fromLatin1(groups.value(fields.lane));
     for (qsizetype k = 0; k < format.keys.size(); ++k) {
         const QString &kind = format.keys.at(k).second;
-        const QByteArrayView view = fields.value(format.keys.at(k).first);
+        const QByteArrayView view = groups.value(fields.keys.at(k));
         QByteArray value = QByteArray::fromRawData(view.data(), view.size());
-        if (kind == "ip"_L1 && value.contains(':'))
+        if (known.ipKeys.at(k) && value.contains(':'))
             value = keyValue(kind, QString::fromLatin1(value)).toLatin1();
         if (value.isEmpty() || value == "-")
             continue;
         keys.addUnique(kind, value, known.tags.at(k));
     }
     if (!format.requestPathField.isEmpty()) {
-        // fromPath() finds nothing in a path without a digit: spare it the text.
-        const QByteArrayView path = fields.value(format.requestPathField);
-        if (std::any_of(path.begin(), path.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-            m_pathKeys.clear();
-            LogKeyExtractor::fromPath(QString::fromLatin1(path), m_pathKeys);
-            for (const LogKey &key : std::as_const(m_pathKeys))
-                keys.addUnique(key.kind, key.value.toUtf8(), key.table);
-        }
+        // The ids stay views into the line; their table tags are few, so made once.
+        LogKeyExtractor::fromAsciiPath(QLatin1StringView(groups.value(fields.path)),
+            [&](QLatin1StringView id, QLatin1StringView parent, QLatin1StringView resource) {
+                QByteArray &name = m_pathTableName;
+                name.truncate(0);
+                name.append(parent.data(), parent.size()).append('/').append(resource.data(), resource.size());
+                auto table = m_pathTables.constFind(name);
+                if (table == m_pathTables.constEnd()) {
+                    if (m_pathTables.size() >= 1024)
+                        m_pathTables.clear();
+                    table = m_pathTables.insert(name, LogKeyExtractor::pathTable(parent, resource));
+                }
+                keys.addUnique(LogKeyExtractor::pathRole, QByteArray::fromRawData(id.data(), id.size()), *table);
+            });
     }
     if (!methodField.isEmpty()) {
-        keys.method = QString::fromLatin1(fields.value(methodField));
-        keys.path = QString::fromLatin1(fields.value(pathField));
-        keys.status = QString::fromLatin1(fields.value(statusField));
+        keys.method = QString::fromLatin1(groups.value(groupOf(format, matched, methodField)));
+        keys.path = QString::fromLatin1(groups.value(groupOf(format, matched, pathField)));
+        keys.status = QString::fromLatin1(groups.value(groupOf(format, matched, statusField)));
     }
     return true;
 }

@@ -21,6 +21,9 @@ public:
     enum class Detail { Full, Keys };
 
     EventParser(const LogFormat *format, const LogFormat *payload);
+    // A copy would share the caches' pointer into this one's (formatKeys()).
+    EventParser(const EventParser &) = delete;
+    EventParser &operator=(const EventParser &) = delete;
 
     /// Parses `entry`; `lineFormat` overrides the file's format (per-line fallback).
     LogEvent parse(const QByteArray &entry, const LogFormat *lineFormat = nullptr, Detail detail = Detail::Full) const;
@@ -59,6 +62,15 @@ private:
         QSet<QString> fields;
         QStringList tags;
         bool lineKeys = false; ///< keysOf() may read its lines
+        QList<bool> combined; ///< per pattern: CombinedLineMatcher reads it
+        /// Per pattern, the capture group (or -1) of each field keysOf() reads.
+        struct PatternFields
+        {
+            int body = -1, level = -1, lane = -1, path = -1;
+            QList<int> keys; ///< in format.keys order
+        };
+        QList<PatternFields> patternFields;
+        QList<bool> ipKeys; ///< per format.keys: an "ip" key (its port is cut)
         QHash<QByteArray, LogLevel> levels; ///< keysOf()'s levelOf(), remembered
     };
     FormatKeys &formatKeys(const LogFormat &format) const;
@@ -85,9 +97,12 @@ private:
     const LogFormat *m_payload;
     mutable QHash<const LogFormat *, QHash<QString, LogLevel>> m_levels;
     mutable QHash<const LogFormat *, FormatKeys> m_formatKeys;
+    mutable const LogFormat *m_lastFormat = nullptr; ///< formatKeys()'s last answer
+    mutable FormatKeys *m_lastFormatKeys = nullptr;
     mutable QHash<QString, TemplateParts> m_templates;
     mutable QString m_line; ///< keysOf()'s line as text, its buffer kept from line to line
-    mutable QList<LogKey> m_pathKeys; ///< keysOf()'s keys of a path, the same
+    mutable QHash<QByteArray, QString> m_pathTables; ///< keysOf()'s table tags of path ids, by "parent/resource"
+    mutable QByteArray m_pathTableName; ///< its key, the buffer kept from id to id
     LogKeyExtractor m_keys;
 };
 

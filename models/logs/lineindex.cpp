@@ -3,6 +3,7 @@
 #include "linescanner.h"
 #include "logfile.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -16,8 +17,8 @@ constexpr qint64 noInstant = std::numeric_limits<qint64>::min();
 
 qint64 LineIndex::memoryBytes() const
 {
-    return qint64(m_offsets.capacity() * 8 + m_instants.capacity() * 8 + m_lines.capacity() * 4 + m_levels.capacity()
-               + m_flags.capacity())
+    return qint64(m_offsets.capacity() * 8 + m_instants.capacity() * 8 + m_lines.capacity() * 4
+               + m_lineSteps.capacity() * 16 + m_levels.capacity() + m_flags.capacity())
         + m_fallback.size() * 32;
 }
 
@@ -129,6 +130,29 @@ void LineIndex::finish()
     const qint64 firstInstant = first == m_instants.end() ? 0 : *first;
     for (auto it = m_instants.begin(); it != first; ++it)
         *it = firstInstant;
+
+    // Line numbers as steps where they stop following the entries (joined lines, skipped ones),
+    // unless there are many: 4 bytes an entry saved on most files.
+    std::vector<std::pair<qint64, qint64>> steps;
+    for (size_t entry = 0; entry < m_lines.size(); ++entry) {
+        const qint64 gap = qint64(m_lines[entry]) - qint64(entry);
+        if (!steps.empty() && steps.back().second == gap)
+            continue;
+        if (steps.size() >= m_lines.size() / 16 + 1)
+            return; // dense: keep the column
+        steps.push_back({ qint64(entry), gap });
+    }
+    m_lineSteps = std::move(steps);
+    std::vector<quint32>().swap(m_lines);
+}
+
+qint64 LineIndex::line(qint64 entry) const
+{
+    if (m_lineSteps.empty())
+        return m_lines[size_t(entry)];
+    const auto after = std::upper_bound(m_lineSteps.begin(), m_lineSteps.end(), entry,
+        [](qint64 value, const std::pair<qint64, qint64> &step) { return value < step.first; });
+    return entry + std::prev(after)->second;
 }
 
 } // namespace salvage

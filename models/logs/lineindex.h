@@ -38,7 +38,7 @@ public:
     void setLevel(qint64 entry, LogLevel level) { m_levels[size_t(entry)] = quint8(level); }
     quint8 flags(qint64 entry) const { return m_flags[size_t(entry)]; }
     /// 1-based line number where the entry starts.
-    qint64 line(qint64 entry) const { return m_lines[size_t(entry)]; }
+    qint64 line(qint64 entry) const;
     /// Index into the scanner's fallback formats, or -1 for the file's own format.
     int fallbackFormat(qint64 entry) const { return m_fallback.value(entry, -1); }
 
@@ -57,7 +57,9 @@ private:
 
     std::vector<qint64> m_offsets;
     std::vector<qint64> m_instants;
-    std::vector<quint32> m_lines;
+    std::vector<quint32> m_lines; ///< per entry while building; after it only when m_lineSteps would not be small
+    /// (first entry, line - entry from there on): a file with one entry per line needs one step.
+    std::vector<std::pair<qint64, qint64>> m_lineSteps;
     std::vector<quint8> m_levels;
     std::vector<quint8> m_flags;
     QHash<qint64, int> m_fallback;

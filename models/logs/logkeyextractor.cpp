@@ -37,14 +37,101 @@ bool isAsciiLetter(char16_t c)
     return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z');
 }
 
-bool isResourceWord(QStringView segment)
+// The path walk below works on std::basic_string_view: UTF-16 for fromPath(), bytes for the parse
+// pass (fromAsciiPath), with the standard library's plain searches.
+template <typename Char> using View = std::basic_string_view<Char>;
+
+template <typename Char> bool isResourceWord(View<Char> segment)
 {
-    if (segment.isEmpty() || !isAsciiLetter(segment.utf16()[0]))
+    if (segment.empty() || !isAsciiLetter(char16_t(segment[0])))
         return false;
-    for (const char16_t c : std::u16string_view(segment.utf16(), size_t(segment.size())))
-        if (!(isAsciiLetter(c) || c == u'_' || c == u'-'))
+    for (const Char c : segment)
+        if (!(isAsciiLetter(char16_t(c)) || c == Char('_') || c == Char('-')))
             return false;
     return true;
+}
+
+template <typename Char> bool idLike(View<Char> segment)
+{
+    if (segment.empty() || segment.size() > 64)
+        return false;
+    int digits = 0, letters = 0, hyphens = 0;
+    for (const Char c : segment) {
+        if (c >= Char('0') && c <= Char('9'))
+            ++digits;
+        else if (isAsciiLetter(char16_t(c)))
+            ++letters;
+        else if (c == Char('-') || c == Char('_'))
+            ++hyphens;
+        else
+            return false;
+    }
+    if (letters == 0 && hyphens == 0)
+        return segment.size() <= 20;
+    if (segment.size() == 36 && hyphens == 4) // a UUID
+        return true;
+    // Hashes and other opaque ids mix letters and digits; "v1", "v2.1" and words do not qualify.
+    return segment.size() >= 8 && digits > 0 && letters > 0;
+}
+
+// An id's table tag: the resource before it, after its parent when nested ("orders/items").
+template <typename Char> QString pathTableOf(View<Char> parent, View<Char> resource)
+{
+    const auto word = [](View<Char> view) {
+        QString text(qsizetype(view.size()), Qt::Uninitialized);
+        for (size_t i = 0; i < view.size(); ++i) { // resource words: ASCII letters, '_' and '-'
+            const auto c = char16_t(view[i]);
+            text[qsizetype(i)] = QChar(c == u'-' ? u'_' : c >= u'A' && c <= u'Z' ? char16_t(c + 32) : c);
+        }
+        return text;
+    };
+    return parent.empty() ? word(resource) : word(parent) + u'/' + word(resource);
+}
+
+// The ids of a path (fromPath) as views into it: found(id, parent, resource) for each.
+template <typename Char, typename Found> void forEachPathId(View<Char> path, Found found)
+{
+    // Most paths carry no id: leave them at one scan for a digit.
+    if (std::none_of(path.begin(), path.end(), [](Char c) { return c >= Char('0') && c <= Char('9'); }))
+        return;
+    for (size_t colon = path.find(Char(':')); colon != path.npos; colon = path.find(Char(':'), colon + 1)) {
+        if (colon + 2 < path.size() && path[colon + 1] == Char('/') && path[colon + 2] == Char('/')) {
+            const size_t slash = path.find(Char('/'), colon + 3); // "://": the path after the host
+            path = slash == path.npos ? View<Char>() : path.substr(slash);
+            break;
+        }
+    }
+    path = path.substr(0, path.find(Char('?')));
+    View<Char> resource, parent;
+    // Segments by hand: this runs for every request line, and a tokenizer costs more than the scan.
+    for (size_t start = 0; start < path.size();) {
+        const size_t stop = std::min(path.find(Char('/'), start), path.size());
+        View<Char> segment = path.substr(start, stop - start);
+        start = stop + 1;
+        if (segment.empty())
+            continue;
+        if (const size_t dot = segment.rfind(Char('.')); dot != segment.npos && dot > 0 && segment.size() - dot <= 6)
+            segment = segment.substr(0, dot); // /statuses/123.json
+        if (!resource.empty() && idLike(segment)) {
+            found(segment, parent, resource);
+            parent = resource;
+            resource = {};
+        } else if (isResourceWord(segment)) {
+            resource = segment;
+        } else {
+            resource = {}; // "v1", "@alice": no resource for what follows
+        }
+    }
+}
+
+View<char16_t> utf16(QStringView text)
+{
+    return View<char16_t>(text.utf16(), size_t(text.size()));
+}
+
+QLatin1StringView latin1(View<char> text)
+{
+    return QLatin1StringView(text.data(), qsizetype(text.size()));
 }
 
 // A JSON scalar as a key: integers without a fraction, strings as they are.
@@ -100,65 +187,30 @@ bool LogKeyExtractor::isKeyValue(QStringView value)
 
 bool LogKeyExtractor::isIdLike(QStringView segment)
 {
-    if (segment.isEmpty() || segment.size() > 64)
-        return false;
-    int digits = 0, letters = 0, hyphens = 0;
-    for (const char16_t c : std::u16string_view(segment.utf16(), size_t(segment.size()))) {
-        if (c >= u'0' && c <= u'9')
-            ++digits;
-        else if (isAsciiLetter(c))
-            ++letters;
-        else if (c == u'-' || c == u'_')
-            ++hyphens;
-        else
-            return false;
-    }
-    if (letters == 0 && hyphens == 0)
-        return segment.size() <= 20;
-    if (segment.size() == 36 && hyphens == 4) // a UUID
-        return true;
-    // Hashes and other opaque ids mix letters and digits; "v1", "v2.1" and words do not qualify.
-    return segment.size() >= 8 && digits > 0 && letters > 0;
+    return idLike(utf16(segment));
+}
+
+QString LogKeyExtractor::pathTable(QLatin1StringView parent, QLatin1StringView resource)
+{
+    return pathTableOf(
+        View<char>(parent.data(), size_t(parent.size())), View<char>(resource.data(), size_t(resource.size())));
 }
 
 void LogKeyExtractor::fromPath(QStringView path, QList<LogKey> &keys)
 {
-    // Most paths carry no id: leave them at one scan for a digit.
-    const char16_t *c = path.utf16(), *end = c + path.size();
-    while (c != end && (*c < u'0' || *c > u'9'))
-        ++c;
-    if (c == end)
-        return;
-    if (const qsizetype scheme = path.indexOf(u"://"); scheme >= 0) {
-        const qsizetype slash = path.indexOf(u'/', scheme + 3);
-        path = slash < 0 ? QStringView() : path.mid(slash);
-    }
-    if (const qsizetype query = path.indexOf(u'?'); query >= 0)
-        path = path.left(query);
-    QStringView resource, parent;
-    const auto word = [](QStringView view) { return view.toString().toLower().replace(u'-', u'_'); };
-    // Segments by hand: this runs for every request line, and a tokenizer costs more than the scan.
-    for (qsizetype start = 0; start < path.size();) {
-        qsizetype stop = path.indexOf(u'/', start);
-        if (stop < 0)
-            stop = path.size();
-        QStringView segment = path.sliced(start, stop - start);
-        start = stop + 1;
-        if (segment.isEmpty())
-            continue;
-        if (const qsizetype dot = segment.lastIndexOf(u'.'); dot > 0 && segment.size() - dot <= 6)
-            segment = segment.left(dot); // /statuses/123.json
-        if (!resource.isEmpty() && isIdLike(segment)) {
-            addKey(keys, pathRole, segment.toString(),
-                parent.isEmpty() ? word(resource) : word(parent) + u'/' + word(resource));
-            parent = resource;
-            resource = {};
-        } else if (isResourceWord(segment)) {
-            resource = segment;
-        } else {
-            resource = {}; // "v1", "@alice": no resource for what follows
-        }
-    }
+    forEachPathId(utf16(path), [&](View<char16_t> id, View<char16_t> parent, View<char16_t> resource) {
+        addKey(keys, pathRole, QString(reinterpret_cast<const QChar *>(id.data()), qsizetype(id.size())),
+            pathTableOf(parent, resource));
+    });
+}
+
+void LogKeyExtractor::fromAsciiPath(QLatin1StringView path,
+    const std::function<void(QLatin1StringView id, QLatin1StringView parent, QLatin1StringView resource)> &found)
+{
+    forEachPathId(
+        View<char>(path.data(), size_t(path.size())), [&](View<char> id, View<char> parent, View<char> resource) {
+            found(latin1(id), latin1(parent), latin1(resource));
+        });
 }
 
 QHash<int, QString> LogKeyExtractor::parameterTables(const QString &statement) const

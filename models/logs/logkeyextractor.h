@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QSet>
 
+#include <functional>
+
 namespace salvage {
 
 /// Finds the row ids a log line carries outside its format's named fields, each with the role
@@ -34,6 +36,12 @@ public:
     void fromConstraint(const QString &text, QList<LogKey> &keys) const;
     /// Ids in a URL or path, each tagged with the resource before it ("orders/items" when nested).
     static void fromPath(QStringView path, QList<LogKey> &keys);
+    /// The same over an ASCII path, for the parse pass: `found(id, parent, resource)` with views
+    /// into `path` for each id (every id of a path is a key value); pathTable() is its table tag.
+    static void fromAsciiPath(QLatin1StringView path,
+        const std::function<void(QLatin1StringView id, QLatin1StringView parent, QLatin1StringView resource)> &found);
+    /// The table tag fromPath() gives an id after `resource` after `parent` ("orders/items").
+    static QString pathTable(QLatin1StringView parent, QLatin1StringView resource);
     /// "*_id" and "*_ids" members (at any depth), "id" of an object named after a resource, and
     /// the elements of "args"; `skip`: member paths ("ctx/jid") the format already keys.
     static void fromJson(const QJsonObject &object, const QSet<QString> &skip, QList<LogKey> &keys);

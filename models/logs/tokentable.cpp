@@ -8,8 +8,8 @@ namespace salvage {
 
 bool TokenTable::equals(quint32 id, QByteArrayView utf8) const
 {
-    const qsizetype start = m_starts[id], length = m_starts[id + 1] - start;
-    return length == utf8.size() && std::memcmp(m_arena.data() + start, utf8.constData(), size_t(length)) == 0;
+    const qsizetype from = start(id), length = start(id + 1) - from;
+    return length == utf8.size() && std::memcmp(m_arena.data() + from, utf8.constData(), size_t(length)) == 0;
 }
 
 // Slot holding `utf8`, or the empty slot where it belongs; -1 when the table has no slots yet.
@@ -18,26 +18,47 @@ qint64 TokenTable::slotOf(QByteArrayView utf8, size_t hash) const
     if (m_slots.empty())
         return -1;
     const size_t mask = m_slots.size() - 1;
+    const quint8 tag = tagOf(hash);
     for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
-        const quint32 entry = m_slots[slot];
-        if (entry == 0 || equals(entry - 1, utf8))
+        const quint8 seen = m_tags[slot];
+        if (seen == 0 || (seen == tag && equals(m_slots[slot] - 1, utf8)))
             return qint64(slot);
     }
 }
 
-void TokenTable::grow()
+namespace {
+// Room for `count` values at most three quarters full: with the tags, probes past other values
+// stay cheap.
+size_t slotsFor(size_t count)
 {
-    // Keep the load under one half: probes stay short.
-    std::vector<quint32> table(std::max<size_t>(64, m_slots.size() * 2), 0);
-    const size_t mask = table.size() - 1;
+    size_t room = 64;
+    while (count * 4 > room * 3)
+        room *= 2;
+    return room;
+}
+} // namespace
+
+void TokenTable::reserve(quint32 count)
+{
+    if (slotsFor(count) > m_slots.size())
+        grow(slotsFor(count));
+}
+
+void TokenTable::grow(size_t count)
+{
+    std::vector<quint32> table(count, 0);
+    std::vector<quint8> tags(count, 0);
+    const size_t mask = count - 1;
     for (quint32 id = 0; id < size(); ++id) {
-        const QByteArrayView bytes(m_arena.data() + m_starts[id], m_starts[id + 1] - m_starts[id]);
-        size_t slot = qHash(bytes) & mask;
-        while (table[slot] != 0)
+        const size_t hash = qHash(bytes(id));
+        size_t slot = hash & mask;
+        while (tags[slot] != 0)
             slot = (slot + 1) & mask;
         table[slot] = id + 1;
+        tags[slot] = tagOf(hash);
     }
     m_slots = std::move(table);
+    m_tags = std::move(tags);
 }
 
 namespace {
@@ -65,15 +86,21 @@ quint32 TokenTable::intern(QStringView value)
 
 quint32 TokenTable::intern(QByteArrayView utf8)
 {
-    if ((size_t(size()) + 1) * 2 > m_slots.size())
-        grow();
-    const qint64 slot = slotOf(utf8, qHash(utf8));
+    if ((size_t(size()) + 1) * 4 > m_slots.size() * 3)
+        grow(slotsFor(size_t(size()) + 1));
+    const size_t hash = qHash(utf8);
+    const qint64 slot = slotOf(utf8, hash);
     if (m_slots[size_t(slot)] != 0)
         return m_slots[size_t(slot)] - 1;
     const quint32 id = size();
+    const qsizetype before = qsizetype(m_arena.size());
     m_arena.insert(m_arena.end(), utf8.begin(), utf8.end());
-    m_starts.push_back(qsizetype(m_arena.size()));
+    const qsizetype after = qsizetype(m_arena.size());
+    if ((before >> 32) != (after >> 32))
+        m_wraps.push_back(id + 1); // token id + 1 starts past the next 4 GB
+    m_starts.push_back(quint32(after));
     m_slots[size_t(slot)] = id + 1;
+    m_tags[size_t(slot)] = tagOf(hash);
     return id;
 }
 
@@ -92,12 +119,20 @@ QString TokenTable::value(quint32 id) const
 
 QByteArrayView TokenTable::bytes(quint32 id) const
 {
-    return QByteArrayView(m_arena.data() + m_starts[id], m_starts[id + 1] - m_starts[id]);
+    const qsizetype from = start(id);
+    return QByteArrayView(m_arena.data() + from, start(id + 1) - from);
+}
+
+void TokenTable::squeeze()
+{
+    m_arena.shrink_to_fit();
+    m_starts.shrink_to_fit();
 }
 
 qint64 TokenTable::memoryBytes() const
 {
-    return qint64(m_arena.capacity() + m_starts.capacity() * sizeof(qsizetype) + m_slots.capacity() * sizeof(quint32));
+    return qint64(m_arena.capacity() + m_starts.capacity() * sizeof(quint32) + m_wraps.capacity() * sizeof(quint32)
+        + m_slots.capacity() * (sizeof(quint32) + sizeof(quint8)));
 }
 
 } // namespace salvage

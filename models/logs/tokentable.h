@@ -23,15 +23,34 @@ public:
     QByteArrayView bytes(quint32 id) const;
     quint32 size() const { return quint32(m_starts.size() - 1); }
     qint64 memoryBytes() const;
+    /// Makes room for `count` values in all without growing the table again (a chunk's worth).
+    void reserve(quint32 count);
+    /// Gives back what the arena and offsets hold beyond their size (when no more are added).
+    void squeeze();
 
 private:
     qint64 slotOf(QByteArrayView utf8, size_t hash) const;
     bool equals(quint32 id, QByteArrayView utf8) const;
-    void grow();
+    void grow(size_t slots);
+    /// Where token `i` starts in the arena (i = size(): where the next one would).
+    qsizetype start(quint32 i) const
+    {
+        qsizetype high = 0; // the arena rarely passes 4 GB: then count the wraps before i
+        for (const quint32 wrap : m_wraps)
+            high += wrap <= i ? qsizetype(1) << 32 : 0;
+        return high + m_starts[i];
+    }
+    static quint8 tagOf(size_t hash) { return quint8(hash >> 56) | 1; }
 
     std::vector<char> m_arena;
-    std::vector<qsizetype> m_starts { 0 }; ///< token i is m_arena[m_starts[i], m_starts[i + 1])
-    std::vector<quint32> m_slots; ///< open addressing: id + 1, 0 = empty
+    /// Token i is m_arena[start(i), start(i + 1)): the low 32 bits of the offsets, 4 bytes a
+    /// token instead of 8; m_wraps holds each i whose offset passed another 4 GB.
+    std::vector<quint32> m_starts { 0 };
+    std::vector<quint32> m_wraps;
+    /// Open addressing: id + 1, 0 = empty; m_tags holds 8 bits of each slot's hash (never 0),
+    /// so a probe compares bytes only when they agree, and the table can be fuller.
+    std::vector<quint32> m_slots;
+    std::vector<quint8> m_tags;
 };
 
 } // namespace salvage

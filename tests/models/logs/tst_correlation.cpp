@@ -1,7 +1,9 @@
 // Correlation keys (exact), nginx ↔ Rails links (inferred), and job spans.
+#include "logs/combinedlinematcher.h"
 #include "logs/correlationindex.h"
 #include "logs/correlationpass.h"
 #include "logs/eventreader.h"
+#include "logs/formatregistry.h"
 #include "logs/logkeycandidates.h"
 #include "logs/spanbuilder.h"
 #include "logs/tokentable.h"
@@ -12,6 +14,8 @@
 
 #include <QDateTime>
 #include <QDirIterator>
+#include <QFile>
+#include <QRandomGenerator>
 #include <QTest>
 #include <QTimeZone>
 
@@ -186,7 +190,7 @@ private Q_SLOTS:
             QVERIFY2(!span.open && !span.fromElapsed, qPrintable(span.id));
             QCOMPARE(span.endMs - span.startMs, qint64(25000));
         }
-        const std::span<const EventRef> account = timeline.correlation().exact(u"42"_s);
+        const std::vector<EventRef> account = timeline.correlation().exact(u"42"_s);
         QCOMPARE(account.size(), size_t(jobs));
         QVERIFY(std::is_sorted(account.begin(), account.end()));
         QCOMPARE(timeline.correlation().exact(u"j12345"_s).size(), size_t(4));
@@ -279,7 +283,7 @@ private Q_SLOTS:
         QCOMPARE(parallel.index.inferredLinkCount(), serial.index.inferredLinkCount());
         for (quint32 token = 0; token < quint32(serial.index.tokenCount()); ++token) {
             const QString value = serial.index.tokenValue(token);
-            const std::span<const EventRef> a = parallel.index.exact(value), b = serial.index.exact(value);
+            const std::vector<EventRef> a = parallel.index.exact(value), b = serial.index.exact(value);
             QVERIFY2(std::equal(a.begin(), a.end(), b.begin(), b.end()), qPrintable(value));
             QCOMPARE(parallel.index.kindsOf(value), serial.index.kindsOf(value));
             for (const EventRef &ref : b) {
@@ -349,6 +353,82 @@ private Q_SLOTS:
         }
         QVERIFY(read >= 26); // the 18 lines of the real access logs, 8 of the odd ones
         QVERIFY(parsed > 100); // everything else
+    }
+
+    // The hand-written matcher of the access log's "combined" pattern against the regex, group by
+    // group, over the real access lines and thousands of mutations of them (quotes, backslashes,
+    // spaces, brackets, digits and control bytes put in, taken out or swapped).
+    void combinedMatcherEqualsRegex()
+    {
+        const FormatRegistry registry = FormatRegistry::standard();
+        const int at = registry.indexOf(u"access_log"_s);
+        QVERIFY(at >= 0);
+        const LogFormat &format = registry.formats().at(at);
+        QVERIFY(CombinedLineMatcher::reads(format.patterns.at(0)));
+        QVERIFY(!CombinedLineMatcher::reads(format.patterns.at(1))); // "malformed" keeps its regex
+        const QRegularExpression &regex = format.patterns.at(0);
+        QCOMPARE(regex.captureCount(), CombinedLineMatcher::groupCount);
+
+        QList<QByteArray> lines;
+        for (const char *name :
+            { "/tests/models/logs/real/nginx/access.log", "/tests/models/logs/real/apache/access.log" }) {
+            QFile file(QStringLiteral(SALVAGE_SOURCE_DIR) + QString::fromLatin1(name));
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            for (const QByteArray &line : file.readAll().split('\n'))
+                if (!line.isEmpty())
+                    lines.append(line);
+        }
+        const QByteArray line = "203.0.113.9 - - [26/Dec/2024:20:30:54 +0000] \"GET /accounts/44?x=1 HTTP/1.1\" 502 0 "
+                                "\"-\" \"cu\\\"rl\\\\\"";
+        lines << line << QByteArray(line).replace("?x=1", "?x=\"1") << QByteArray(line).replace(" 0 ", " - ")
+              << QByteArray(line).replace("cu", "cu\\\v") << QByteArray(line + "\f") << QByteArray(line).chopped(1)
+              << QByteArray(line).replace("\"-\" ", "");
+        const QByteArray inserts(" \"?\\[]-0129AZaz\t\v\f\r\x01\x7f", 21);
+        QRandomGenerator random(14);
+        const qsizetype real = lines.size();
+        for (int i = 0; i < 30000; ++i) {
+            QByteArray mutated = lines.at(random.bounded(real));
+            for (int edits = 1 + random.bounded(3); edits > 0 && !mutated.isEmpty(); --edits) {
+                const qsizetype where = random.bounded(mutated.size());
+                const char c = inserts.at(random.bounded(inserts.size()));
+                switch (random.bounded(3)) {
+                case 0:
+                    mutated.insert(where, c);
+                    break;
+                case 1:
+                    mutated.remove(where, 1);
+                    break;
+                default:
+                    mutated[where] = c;
+                }
+            }
+            lines.append(mutated);
+        }
+
+        int matches = 0, misses = 0, unsure = 0;
+        for (const QByteArray &bytes : std::as_const(lines)) {
+            CombinedLineMatcher::Groups groups;
+            const CombinedLineMatcher::Result result = CombinedLineMatcher::match(bytes, groups);
+            const QRegularExpressionMatch m = regex.match(QString::fromLatin1(bytes));
+            const QString where = QString::fromLatin1(bytes.toPercentEncoding(" \"?[]-/:.+();"));
+            if (result == CombinedLineMatcher::Result::Unsure) {
+                ++unsure;
+                continue;
+            }
+            QVERIFY2(m.hasMatch() == (result == CombinedLineMatcher::Result::Match), qPrintable(where));
+            if (!m.hasMatch()) {
+                ++misses;
+                continue;
+            }
+            ++matches;
+            for (int group = 1; group <= CombinedLineMatcher::groupCount; ++group)
+                QVERIFY2(m.capturedStart(group) == groups.start[size_t(group)]
+                        && m.capturedEnd(group) == groups.end[size_t(group)],
+                    qPrintable(where + u" group "_s + QString::number(group)));
+        }
+        // Both outcomes are common, so a matcher that always answers one way fails.
+        QVERIFY2(matches > 5000 && misses > 5000 && unsure > 100,
+            qPrintable(u"%1 %2 %3"_s.arg(matches).arg(misses).arg(unsure)));
     }
 };
 
