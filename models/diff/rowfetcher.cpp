@@ -6,15 +6,22 @@
 #include "diff/joinedkey.h"
 #include "diff/sidepair.h"
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace salvage {
 
-RowFetcher::RowFetcher(const Table &table, QStringList columns, QString timeExpression)
+RowFetcher::RowFetcher(
+    const Table &table, QStringList columns, QString timeExpression, QList<Need> needs, QList<bool> digested)
     : m_table(table)
     , m_columns(std::move(columns))
     , m_timeExpression(std::move(timeExpression))
+    , m_needs(std::move(needs))
+    , m_digested(std::move(digested))
 {
+    if (m_timeExpression.isEmpty())
+        std::replace(m_needs.begin(), m_needs.end(), Need::WhenUndated, Need::Value); // no time, none undated
 }
 
 QString RowFetcher::textColumns(const QStringList &columns, const QString &alias)
@@ -67,7 +74,22 @@ QHash<QString, RowFetcher::Row> RowFetcher::fetchRanges(DiffSide &side, const Co
 QString RowFetcher::selectList() const
 {
     const QString time = m_timeExpression.isEmpty() ? u"NULL::float8"_s : m_timeExpression;
-    return u"%1, %2, %3"_s.arg(textColumns(m_table.primaryKey, u"s"_s), textColumns(m_columns, u"s"_s), time);
+    QStringList values, digested;
+    for (qsizetype i = 0; i < m_columns.size(); ++i) {
+        const QString text = u"s."_s + sql::quoteIdent(m_columns.at(i)) + u"::text"_s;
+        const Need need = m_needs.value(i, Need::Value);
+        if (need == Need::Value)
+            values << text;
+        else if (need == Need::Nothing)
+            values << u"NULL::text"_s;
+        else
+            values << u"CASE WHEN (%1) IS NULL THEN %2 END"_s.arg(time, text);
+        if (m_digested.value(i, false))
+            digested << text;
+    }
+    // ROW(…)::text quotes every value and tells NULL from '': equal digests, equal texts.
+    const QString digest = digested.isEmpty() ? u"NULL::text"_s : u"md5(ROW(%1)::text)"_s.arg(digested.join(u", "_s));
+    return u"%1, %2, %3, %4"_s.arg(textColumns(m_table.primaryKey, u"s"_s), values.join(u", "_s), time, digest);
 }
 
 QHash<QString, RowFetcher::Row> RowFetcher::read(const pqxx::result &result) const
@@ -80,10 +102,13 @@ QHash<QString, RowFetcher::Row> RowFetcher::read(const pqxx::result &result) con
         QStringList key;
         for (int i = 0; i < keyCount; ++i)
             key << QString::fromUtf8(row[i].c_str());
-        Row fetched { values(row, keyCount, columnCount), std::nullopt };
+        Row fetched { values(row, keyCount, columnCount), std::nullopt, {} };
         const auto &timeField = row[keyCount + columnCount];
         if (!timeField.is_null())
             fetched.time = timeField.as<double>();
+        const auto &digestField = row[keyCount + columnCount + 1];
+        if (!digestField.is_null())
+            fetched.digest = QByteArray(digestField.c_str(), qsizetype(digestField.size()));
         rows.insert(JoinedKey::join(key), std::move(fetched));
     }
     return rows;

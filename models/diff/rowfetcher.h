@@ -14,18 +14,32 @@ namespace salvage {
 
 struct DiffSide;
 
-/// Fetches whole rows of one table by primary key, a batch per statement (the keys travel as
-/// text arrays and are joined server-side), every value as text with NULL kept apart.
+/// Fetches rows of one table by primary key, a batch per statement (the keys travel as text arrays
+/// and are joined server-side), every value as text with NULL kept apart. A counts-only diff asks
+/// for fewer columns (Need): the others come back as NULL, and a digest stands in for their text.
 class RowFetcher
 {
 public:
+    /// What of a column's value a fetch needs.
+    enum class Need {
+        Value, ///< its text
+        Nothing, ///< NULL in its place
+        WhenUndated, ///< its text when the time expression is NULL (an undated row), else NULL
+    };
+
     struct Row
     {
         QList<DiffValue> values;
         std::optional<double> time; ///< the classifier's time expression, when there is one
+        /// md5 of the text of the digested columns, when there are any: equal digests, equal text
+        /// in those columns.
+        QByteArray digest;
     };
 
-    RowFetcher(const Table &table, QStringList columns, QString timeExpression);
+    /// `needs` (one per column, empty for Need::Value everywhere) narrows the fetch; `digested`
+    /// (one per column) names the columns the digest covers.
+    RowFetcher(const Table &table, QStringList columns, QString timeExpression, QList<Need> needs = {},
+        QList<bool> digested = {});
 
     /// The rows of `keys` that exist on `side`, by JoinedKey::join(key).
     QHash<QString, Row> fetch(DiffSide &side, const QList<QStringList> &keys) const;
@@ -54,6 +68,8 @@ private:
     const Table &m_table;
     QStringList m_columns;
     QString m_timeExpression;
+    QList<Need> m_needs;
+    QList<bool> m_digested;
 };
 
 } // namespace salvage

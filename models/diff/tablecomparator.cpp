@@ -120,6 +120,13 @@ TableDiff TableComparator::compare()
         m_diff.columns << column.name;
     m_diff.keyColumns = m_backup.primaryKey;
     m_moves.emplace(m_diff.table, m_diff.columns, m_diff.keyColumns, m_backup.foreignKeys);
+    m_comparedByValue = QList<bool>(m_diff.columns.size(), true);
+    if (m_retention == RowRetention::Counts && !m_rowSink && !m_moves->pairsLostAndNew()) {
+        // Changed rows are told by their foreign keys (for moves) and one digest of the rest.
+        for (qsizetype i = 0; i < m_diff.columns.size(); ++i)
+            m_comparedByValue[i] = std::any_of(m_backup.foreignKeys.cbegin(), m_backup.foreignKeys.cend(),
+                [&](const ForeignKey &key) { return key.columns.contains(m_diff.columns.at(i)); });
+    }
     m_hashExpression = RowHasher(m_columns, m_serverVersionNum).hashExpression();
     const Column keyColumn = *m_backup.column(m_backup.primaryKey.first());
     PhaseClock clock(m_diff.table);
@@ -345,11 +352,11 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
         onlyInLive.insert(JoinedKey::join(key));
     differing[DiffSide::Live] = differing[DiffSide::Backup] + onlyLive;
     differing[DiffSide::Backup] += onlyBackup;
-    const RowFetcher fetcher(m_backup, m_diff.columns, m_classifier.timeExpression());
+    const RowFetcher fetchers[2] = { fetcher(DiffSide::Backup), fetcher(DiffSide::Live) };
     for (int start = 0; start < std::max(differing[0].size(), differing[1].size()); start += kRowBatch) {
         QHash<QString, RowFetcher::Row> rows[2];
         m_sides.both([&](DiffSide &side) {
-            rows[side.which] = fetcher.fetch(side, differing[side.which].mid(start, kRowBatch));
+            rows[side.which] = fetchers[side.which].fetch(side, differing[side.which].mid(start, kRowBatch));
         });
         // In the keys' order, not the hash's: the same databases give the same listing every run.
         for (const QStringList &key : differing[DiffSide::Backup].mid(start, kRowBatch)) {
@@ -374,7 +381,7 @@ void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
 
 void TableComparator::readOneSided(const QList<int> (&buckets)[2], const KeyBounds (&info)[2])
 {
-    const RowFetcher fetcher(m_backup, m_diff.columns, m_classifier.timeExpression());
+    const RowFetcher fetchers[2] = { fetcher(DiffSide::Backup), fetcher(DiffSide::Live) };
     QList<int> pending[2] = { buckets[0], buckets[1] };
     while (!pending[DiffSide::Backup].isEmpty() || !pending[DiffSide::Live].isEmpty()) {
         m_control.throwIfCancelled();
@@ -391,7 +398,7 @@ void TableComparator::readOneSided(const QList<int> (&buckets)[2], const KeyBoun
                 highs << span.high;
                 closed << span.closed;
             }
-            rows[side.which] = fetcher.fetchRanges(side, m_ranges.column, lows, highs, closed);
+            rows[side.which] = fetchers[side.which].fetchRanges(side, m_ranges.column, lows, highs, closed);
         });
         // Sorted, not in the hash's order, so that every run lists the rows alike.
         for (const QString &key : sortedKeys(rows[DiffSide::Backup]))
@@ -418,10 +425,10 @@ void TableComparator::addChanged(const QString &key, const RowFetcher::Row &back
     row.backupValues = backup.values;
     row.liveValues = live.values;
     for (int i = 0; i < m_diff.columns.size() && i < row.liveValues.size(); ++i) {
-        if (row.backupValues.at(i) != row.liveValues.at(i))
+        if (m_comparedByValue.at(i) && row.backupValues.at(i) != row.liveValues.at(i))
             row.changedColumns << m_diff.columns.at(i);
     }
-    if (row.changedColumns.isEmpty())
+    if (row.changedColumns.isEmpty() && backup.digest == live.digest)
         return; // equal text, a hash of equal values that differ in form only
     ++m_diff.changed;
     m_moves->add(row);
@@ -449,6 +456,25 @@ void TableComparator::addOnlyInLive(const QString &key, const RowFetcher::Row &f
     if (row.liveTime && m_retention == RowRetention::Counts && !m_moves->pairsLostAndNew())
         row.liveValues.clear();
     m_diff.rows << row;
+}
+
+RowFetcher TableComparator::fetcher(DiffSide::Which side) const
+{
+    using Need = RowFetcher::Need;
+    QList<Need> needs;
+    QList<bool> digested;
+    if (m_comparedByValue.contains(false)) {
+        // A lost row is only counted. A row only in live is dated by its key or time column, else
+        // SequenceOrigin, ParentOrigin and RowPruner read its values (addOnlyInLive).
+        const Need rest = side == DiffSide::Backup || m_classifier.keyCarriesTime() ? Need::Nothing
+            : m_classifier.creationColumn()                                         ? Need::WhenUndated
+                                                                                    : Need::Value;
+        for (bool byValue : m_comparedByValue) {
+            needs << (byValue ? Need::Value : rest);
+            digested << !byValue;
+        }
+    }
+    return RowFetcher(m_backup, m_diff.columns, m_classifier.timeExpression(), needs, digested);
 }
 
 void TableComparator::keep(DiffRow &&row)

@@ -6,6 +6,7 @@
 #include "diff/movesummarizer.h"
 #include "diff/rowclassifier.h"
 #include "diff/rowfetcher.h"
+#include "diff/sidepair.h"
 #include "diff/tablediff.h"
 
 #include <optional>
@@ -18,8 +19,6 @@
 namespace salvage {
 
 class JobControl;
-struct DiffSide;
-class SidePair;
 
 /// Compares one table of BACKUP and LIVE by primary key: count and hash per key range on both
 /// servers at once, then keys and row hashes of the mismatching ranges only, then whole rows of
@@ -71,6 +70,10 @@ private:
     void addChanged(const QString &key, const RowFetcher::Row &backup, const RowFetcher::Row &live);
     /// Keeps a lost or changed row unless a counts-only diff has no more use for it.
     void keep(DiffRow &&row);
+    /// Fetches the rows of one side: whole, or in a counts-only diff only what its counts, times
+    /// and moves read (the foreign-key columns, the values of undated rows only in live) and a
+    /// digest of the rest, which tells a changed row without its values.
+    RowFetcher fetcher(DiffSide::Which side) const;
 
     SidePair &m_sides;
     const Table &m_backup;
@@ -82,6 +85,7 @@ private:
     TableDiff m_diff;
     std::optional<MoveSummarizer> m_moves; ///< from compare() on
     QList<Column> m_columns;
+    QList<bool> m_comparedByValue; ///< per column, whether addChanged() compares its text (else the digest)
     QString m_hashExpression;
     KeyRanges m_ranges;
     QHash<int, qint64> m_bucketRows; ///< larger side's count per bucket, to size batches

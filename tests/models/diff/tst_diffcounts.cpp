@@ -76,6 +76,7 @@ private Q_SLOTS:
                 "  FROM generate_series(1, 50) g;"
                 "CREATE TABLE posts (id bigserial PRIMARY KEY, person_id bigint REFERENCES people, body text);"
                 "INSERT INTO posts (person_id, body) SELECT 1 + g % 50, 'post ' || g FROM generate_series(1, 2000) g;"
+                "UPDATE posts SET body = NULL WHERE id IN (10, 11);"
                 "CREATE TABLE tags (person_id bigint REFERENCES people, name text, PRIMARY KEY (person_id, name));"
                 "INSERT INTO tags SELECT g, 't' || g FROM generate_series(1, 50) g;"
                 "CREATE TABLE tag_votes (person_id bigint, name text, voter text, PRIMARY KEY (person_id, name, voter),"
@@ -98,6 +99,10 @@ private Q_SLOTS:
                 "DELETE FROM tags WHERE person_id IN (2, 3);"
                 "DELETE FROM people WHERE id IN (2, 3);"
                 "INSERT INTO posts (person_id, body) VALUES (900, 'after');"
+                // Changed in a column a counts-only diff does not fetch (its digest tells): NULL to '',
+                // NULL to text, text to text; and a row only in live without a time, fetched whole.
+                "UPDATE posts SET body = '' WHERE id = 10; UPDATE posts SET body = 'x' WHERE id IN (11, 12);"
+                "INSERT INTO people VALUES (902, 'undated', NULL);"
                 "INSERT INTO tags VALUES (900, 'fresh'), (901, 'old'), (7, 'late');"
                 "INSERT INTO tag_votes VALUES (900, 'fresh', 'ann'), (7, 'late', 'bob');"
                 "INSERT INTO notes VALUES (900, 'on a new person'), (8, 'on an old person');"
@@ -115,6 +120,8 @@ private Q_SLOTS:
         QCOMPARE(findTable(whole, QStringLiteral("public.events"))->newSinceBackup, qint64(1));
         QCOMPARE(findTable(whole, QStringLiteral("public.star"))->moves.size(), 1);
         QCOMPARE(findTable(whole, QStringLiteral("public.posts"))->moves.size(), 2);
+        QCOMPARE(findTable(whole, QStringLiteral("public.posts"))->changed, qint64(83)); // 80 moved, 3 edited
+        QCOMPARE(findTable(counts, QStringLiteral("public.posts"))->changed, qint64(83));
 
         QCOMPARE(json(counts), json(whole));
         // `diff --rows --format json`: a counts-only diff whose rows are spooled as they come writes
