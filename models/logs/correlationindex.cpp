@@ -107,8 +107,18 @@ void CorrelationIndex::add(EventRef ref, const EventKeys &event)
         m_requests.push_back({ ref, event.instantMs, qHashMulti(0, event.method, event.path, event.status) });
 }
 
-void CorrelationIndex::merge(CorrelationIndex &&other)
+void CorrelationIndex::merge(CorrelationIndex &&other, double share)
 {
+    if (m_tokens.size() == 0 && share > 0) {
+        // Every chunk brings mostly new values (addresses): the whole is about the first one over
+        // its share, with a quarter to spare. Capped: a guess from a small chunk may be far off.
+        const double scale = 1.25 / std::min(1.0, share);
+        constexpr double maxBytes = 512.0 * 1024 * 1024;
+        const double bytes = std::min(maxBytes, double(other.m_tokens.byteCount()) * scale);
+        const double count = std::min(maxBytes / 8, double(other.m_tokens.size()) * scale);
+        m_tokens.reserveValues(quint32(count), qsizetype(bytes));
+        m_kinds.reserve(size_t(count));
+    }
     // The other index's kind bits in this one's numbering, looked up once rather than per token.
     std::vector<quint32> bits;
     for (const QString &kind : std::as_const(other.m_kindNames))
@@ -148,8 +158,6 @@ void CorrelationIndex::finish(qint64 windowMs)
     // Counting sort of the postings by token, each block let go once placed; each token's refs
     // sorted, duplicates dropped.
     const quint32 tokens = m_tokens.size();
-    m_tokens.squeeze(); // before the layout's columns: the peak is here
-    m_kinds.shrink_to_fit();
     std::vector<quint32> starts(size_t(tokens) + 1, 0);
     for (const PostingBlock &block : m_blocks)
         for (const quint32 token : block.tokens)

@@ -34,8 +34,9 @@ public:
     /// Makes room for `tokens` distinct values (a chunk's entries: mostly one new address each).
     void reserve(quint32 tokens) { m_tokens.reserve(tokens); }
     /// Takes over everything `other` collected (per-chunk indexes built in parallel); call
-    /// finish() after the last merge.
-    void merge(CorrelationIndex &&other);
+    /// finish() after the last merge. `share` (optional): the part of all entries `other` covers;
+    /// the first merge reserves room for the whole from it.
+    void merge(CorrelationIndex &&other, double share = 0);
     /// Lays out the postings and computes inferred links: same method, path and status in
     /// different sources within `windowMs`. Lookups need it.
     void finish(qint64 windowMs = inferenceWindowMs);

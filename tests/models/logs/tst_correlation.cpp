@@ -145,6 +145,17 @@ private Q_SLOTS:
         QCOMPARE(table.value(ids[4999]), u"10.0.19.135"_s);
         QCOMPARE(table.value(table.intern(u"ü#ß"_s)), u"ü#ß"_s);
         QCOMPARE(table.size(), quint32(5001));
+
+        // Reserved for fewer values and bytes than come: the table grows past it as before.
+        TokenTable reserved;
+        reserved.reserveValues(10, 40);
+        qsizetype bytes = 0;
+        for (quint32 t = 0; t < table.size(); ++t) {
+            QCOMPARE(reserved.intern(table.bytes(t)), t);
+            bytes += table.bytes(t).size();
+        }
+        QCOMPARE(reserved.byteCount(), bytes);
+        QCOMPARE(reserved.value(4999), u"10.0.19.135"_s);
     }
 
     // More distinct sets of kinds than a byte numbers (1023 from ten kinds), some added in a second
