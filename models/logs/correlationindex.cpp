@@ -53,10 +53,36 @@ void CorrelationIndex::addToken(QByteArrayView utf8, const QString &kind, EventR
     const quint32 token = m_tokens.intern(utf8);
     if (token >= m_kinds.size())
         m_kinds.resize(token + 1, 0);
-    m_kinds[token] |= kindBit(kind);
-    if (m_blocks.empty() || m_blocks.back().source != ref.source)
-        m_blocks.push_back({ ref.source, {} });
-    m_blocks.back().postings.push_back({ token, ref.entry });
+    addKinds(token, kindBit(kind));
+    if (m_blocks.empty() || m_blocks.back().source != ref.source || ref.entry < m_blocks.back().firstEntry
+        || ref.entry - m_blocks.back().firstEntry > std::numeric_limits<quint16>::max())
+        m_blocks.push_back({ ref.source, ref.entry, {}, {} });
+    PostingBlock &block = m_blocks.back();
+    block.tokens.push_back(token);
+    block.entries.push_back(quint16(ref.entry - block.firstEntry));
+}
+
+void CorrelationIndex::addKinds(quint32 token, quint32 bits)
+{
+    const quint32 was = kindBitsOf(token);
+    if ((was & bits) == bits)
+        return;
+    const quint32 now = was | bits;
+    quint8 &set = m_kinds[token];
+    if (set != manyKindSets) {
+        const auto known = std::find(m_kindSets.begin(), m_kindSets.end(), now);
+        if (known != m_kindSets.end()) {
+            set = quint8(known - m_kindSets.begin());
+            return;
+        }
+        if (m_kindSets.size() < manyKindSets) {
+            m_kindSets.push_back(now);
+            set = quint8(m_kindSets.size() - 1);
+            return;
+        }
+        set = manyKindSets;
+    }
+    m_otherKinds.insert(token, now);
 }
 
 void CorrelationIndex::add(EventRef ref, const EventKeys &event)
@@ -81,25 +107,45 @@ void CorrelationIndex::add(EventRef ref, const EventKeys &event)
         m_requests.push_back({ ref, event.instantMs, qHashMulti(0, event.method, event.path, event.status) });
 }
 
-void CorrelationIndex::merge(CorrelationIndex &&other)
+void CorrelationIndex::merge(CorrelationIndex &&other, double share)
 {
+    if (m_tokens.size() == 0 && share > 0) {
+        // Every chunk brings mostly new values (addresses): the whole is about the first one over
+        // its share, with a quarter to spare. Capped: a guess from a small chunk may be far off.
+        const double scale = 1.25 / std::min(1.0, share);
+        constexpr double maxBytes = 512.0 * 1024 * 1024;
+        const double bytes = std::min(maxBytes, double(other.m_tokens.byteCount()) * scale);
+        const double count = std::min(maxBytes / 8, double(other.m_tokens.size()) * scale);
+        m_tokens.reserveValues(quint32(count), qsizetype(bytes));
+        m_kinds.reserve(size_t(count));
+    }
     // The other index's kind bits in this one's numbering, looked up once rather than per token.
     std::vector<quint32> bits;
     for (const QString &kind : std::as_const(other.m_kindNames))
         bits.push_back(kindBit(kind));
+    const auto translated = [&](quint32 theirs) {
+        quint32 mine = 0;
+        for (size_t bit = 0; bit < bits.size(); ++bit)
+            if (theirs & (1u << bit))
+                mine |= bits[bit];
+        return mine;
+    };
+    std::vector<quint32> sets; // the other index's kind sets, translated
+    for (const quint32 set : other.m_kindSets)
+        sets.push_back(translated(set));
     std::vector<quint32> tokens(other.m_tokens.size());
     for (quint32 t = 0; t < other.m_tokens.size(); ++t) {
         tokens[t] = m_tokens.intern(other.m_tokens.bytes(t));
         if (tokens[t] >= m_kinds.size())
             m_kinds.resize(tokens[t] + 1, 0);
-        for (size_t bit = 0; bit < bits.size(); ++bit)
-            if (other.m_kinds[t] & (1u << bit))
-                m_kinds[tokens[t]] |= bits[bit];
+        const quint8 set = other.m_kinds[t];
+        addKinds(tokens[t], set == manyKindSets ? translated(other.m_otherKinds.value(t)) : sets[set]);
     }
     for (PostingBlock &block : other.m_blocks) {
-        for (Posting &posting : block.postings)
-            posting.token = tokens[posting.token];
-        block.postings.shrink_to_fit();
+        for (quint32 &token : block.tokens)
+            token = tokens[token];
+        block.tokens.shrink_to_fit();
+        block.entries.shrink_to_fit();
         m_blocks.push_back(std::move(block));
     }
     m_requests.insert(m_requests.end(), other.m_requests.begin(), other.m_requests.end());
@@ -112,12 +158,10 @@ void CorrelationIndex::finish(qint64 windowMs)
     // Counting sort of the postings by token, each block let go once placed; each token's refs
     // sorted, duplicates dropped.
     const quint32 tokens = m_tokens.size();
-    m_tokens.squeeze(); // before the layout's columns: the peak is here
-    m_kinds.shrink_to_fit();
     std::vector<quint32> starts(size_t(tokens) + 1, 0);
     for (const PostingBlock &block : m_blocks)
-        for (const Posting &posting : block.postings)
-            ++starts[posting.token + 1];
+        for (const quint32 token : block.tokens)
+            ++starts[token + 1];
     for (quint32 t = 0; t < tokens; ++t)
         starts[t + 1] += starts[t];
     // A ref is kept as its position among all sources' entries, source after source: 4 bytes.
@@ -125,8 +169,9 @@ void CorrelationIndex::finish(qint64 windowMs)
     for (const PostingBlock &block : m_blocks) {
         if (ends.size() <= block.source)
             ends.resize(block.source + 1, 0);
-        for (const Posting &posting : block.postings)
-            ends[block.source] = std::max<qint64>(ends[block.source], qint64(posting.entry) + 1);
+        if (!block.entries.empty())
+            ends[block.source] = std::max<qint64>(ends[block.source],
+                qint64(block.firstEntry) + *std::max_element(block.entries.begin(), block.entries.end()) + 1);
     }
     m_sourceStarts.assign(1, 0);
     for (const qint64 end : ends) {
@@ -137,10 +182,11 @@ void CorrelationIndex::finish(qint64 windowMs)
     }
     std::vector<quint32> refs(starts[tokens]);
     for (PostingBlock &block : m_blocks) {
-        const quint32 base = m_sourceStarts[block.source];
-        for (const Posting &posting : block.postings)
-            refs[starts[posting.token]++] = base + posting.entry;
-        std::vector<Posting>().swap(block.postings);
+        const quint32 base = m_sourceStarts[block.source] + block.firstEntry;
+        for (size_t i = 0; i < block.tokens.size(); ++i)
+            refs[starts[block.tokens[i]]++] = base + block.entries[i];
+        std::vector<quint32>().swap(block.tokens);
+        std::vector<quint16>().swap(block.entries);
     }
     std::vector<PostingBlock>().swap(m_blocks);
     // Each start has moved on to the next token's: shift them back.
@@ -249,7 +295,7 @@ QStringList CorrelationIndex::kindsOf(const QString &value) const
 {
     QStringList kinds;
     const qint64 token = m_tokens.find(value);
-    const quint32 bits = token < 0 ? 0 : m_kinds[size_t(token)];
+    const quint32 bits = token < 0 ? 0 : kindBitsOf(quint32(token));
     for (int bit = 0; bit < m_kindNames.size(); ++bit)
         if (bits & (1u << bit))
             kinds.append(m_kindNames.at(bit));
@@ -265,11 +311,11 @@ QString CorrelationIndex::inferredReason()
 qint64 CorrelationIndex::memoryBytes() const
 {
     return m_tokens.memoryBytes()
-        + qint64(m_kinds.capacity() * 4 + m_starts.capacity() * 4 + m_refs.capacity() * 4
+        + qint64(m_kinds.capacity() + m_kindSets.capacity() * 4 + m_starts.capacity() * 4 + m_refs.capacity() * 4
             + m_sourceStarts.capacity() * 4 + m_requests.capacity() * sizeof(Request))
-        + m_inferred.size() * 48
+        + (m_inferred.size() + m_otherKinds.size()) * 48
         + std::accumulate(m_blocks.begin(), m_blocks.end(), qint64(0), [](qint64 sum, const PostingBlock &block) {
-              return sum + qint64(block.postings.capacity() * sizeof(Posting));
+              return sum + qint64(block.tokens.capacity() * 4 + block.entries.capacity() * 2);
           });
 }
 

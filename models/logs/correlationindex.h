@@ -34,8 +34,9 @@ public:
     /// Makes room for `tokens` distinct values (a chunk's entries: mostly one new address each).
     void reserve(quint32 tokens) { m_tokens.reserve(tokens); }
     /// Takes over everything `other` collected (per-chunk indexes built in parallel); call
-    /// finish() after the last merge.
-    void merge(CorrelationIndex &&other);
+    /// finish() after the last merge. `share` (optional): the part of all entries `other` covers;
+    /// the first merge reserves room for the whole from it.
+    void merge(CorrelationIndex &&other, double share = 0);
     /// Lays out the postings and computes inferred links: same method, path and status in
     /// different sources within `windowMs`. Lookups need it.
     void finish(qint64 windowMs = inferenceWindowMs);
@@ -73,26 +74,36 @@ private:
         qint64 instantMs;
         size_t shape; ///< hash of "METHOD path status": 8 bytes a request instead of a string
     };
-    struct Posting
-    {
-        quint32 token;
-        quint32 entry;
-    };
-    /// Postings of one source in the order they were added: a chunk's, kept as a block when
-    /// merged, so collecting them never copies a growing whole.
+    /// Postings of one source in the order they were added, entries as 2-byte steps from the
+    /// block's first (6 bytes a posting instead of 8): a chunk's, kept as a block when merged,
+    /// so collecting them never copies a growing whole.
     struct PostingBlock
     {
         quint32 source;
-        std::vector<Posting> postings;
+        quint32 firstEntry;
+        std::vector<quint32> tokens;
+        std::vector<quint16> entries; ///< entry - firstEntry
     };
     void addToken(QByteArrayView utf8, const QString &kind, EventRef ref);
     /// The token of `value` under a table tag (empty tag: a row id of no known table).
     static QString qualified(const QString &tag, const QString &value);
     QList<CorrelationLink> linked(const std::vector<EventRef> &refs, const QString &reason) const;
     quint32 kindBit(const QString &kind);
+    quint32 kindBitsOf(quint32 token) const
+    {
+        return m_kinds[token] == manyKindSets ? m_otherKinds.value(token) : m_kindSets[m_kinds[token]];
+    }
+    /// Adds the kinds in `bits` to token `token` (which m_kinds already holds).
+    void addKinds(quint32 token, quint32 bits);
 
     TokenTable m_tokens;
-    std::vector<quint32> m_kinds; ///< per token, bit i: m_kindNames[i]
+    /// Kinds of token t: m_kindSets[m_kinds[t]], bit i for m_kindNames[i]; a token whose set is
+    /// not among the first 255 distinct ones is marked manyKindSets and kept in m_otherKinds.
+    /// One byte a token instead of four.
+    std::vector<quint8> m_kinds;
+    std::vector<quint32> m_kindSets { 0 };
+    QHash<quint32, quint32> m_otherKinds;
+    static constexpr quint8 manyKindSets = 255;
     QStringList m_kindNames; ///< few (request, job, ip, …)
     std::vector<PostingBlock> m_blocks; ///< until finish()
     std::vector<quint32> m_starts; ///< after finish(): token t's refs are m_refs[m_starts[t], m_starts[t + 1])

@@ -108,7 +108,8 @@ CorrelationPass::Result CorrelationPass::run(
         }
         {
             const QMutexLocker lock(&mutex);
-            result.index.merge(std::move(partial));
+            result.index.merge(
+                std::move(partial), double(chunk.last - chunk.first) / double(std::max<qint64>(1, total)));
         }
         const qint64 now = done.fetch_add(chunk.last - chunk.first) + (chunk.last - chunk.first);
         if (progress)

@@ -17,9 +17,9 @@ constexpr qint64 noInstant = std::numeric_limits<qint64>::min();
 
 qint64 LineIndex::memoryBytes() const
 {
-    return qint64(m_offsets.capacity() * 8 + m_instants.capacity() * 8 + m_lines.capacity() * 4
+    return qint64(m_buildingOffsets.capacity() * 8 + m_buildingInstants.capacity() * 8 + m_lines.capacity() * 4
                + m_lineSteps.capacity() * 16 + m_levels.capacity() + m_flags.capacity())
-        + m_fallback.size() * 32;
+        + m_offsets.memoryBytes() + m_instants.memoryBytes() + m_fallback.size() * 32;
 }
 
 void LineIndex::addLine(qint64 offset, const char *p, const char *end, LineScanner &scanner, quint8 extraFlags)
@@ -28,12 +28,12 @@ void LineIndex::addLine(qint64 offset, const char *p, const char *end, LineScann
     if (end > p && end[-1] == '\r')
         --end; // CRLF
     const LineScanner::Result r = scanner.scan(p, std::min(end, p + prefixBytes), end);
-    if (r.joinsPrevious && !m_offsets.empty()) {
+    if (r.joinsPrevious && !m_flags.empty()) {
         m_flags.back() |= quint8(Multiline | extraFlags);
         return;
     }
-    m_offsets.push_back(offset);
-    m_instants.push_back(r.hasTime ? r.instant : noInstant);
+    m_buildingOffsets.push_back(offset);
+    m_buildingInstants.push_back(r.hasTime ? r.instant : noInstant);
     m_levels.push_back(quint8(r.level));
     m_lines.push_back(quint32(std::min<qint64>(m_lineCount, std::numeric_limits<quint32>::max())));
     m_flags.push_back(quint8((r.hasTime ? 0 : NoTimestamp) | (r.fallbackFormat >= 0 ? Fallback : 0) | extraFlags));
@@ -49,8 +49,8 @@ void LineIndex::build(const LogFile &file, LineScanner &scanner, const std::atom
     m_fileSize = file.size();
     // Reserve from a guess of 120 bytes a line, to avoid regrowing the columns many times.
     const size_t guess = size_t(std::min<qint64>(m_fileSize / 120 + 16, 1 << 24));
-    m_offsets.reserve(guess);
-    m_instants.reserve(guess);
+    m_buildingOffsets.reserve(guess);
+    m_buildingInstants.reserve(guess);
     m_levels.reserve(guess);
     m_flags.reserve(guess);
     m_lines.reserve(guess);
@@ -117,7 +117,8 @@ void LineIndex::finish()
 {
     // Entries without a timestamp take the previous entry's instant (leading ones the first found).
     qint64 previous = noInstant;
-    for (qint64 &instant : m_instants) {
+    std::vector<qint64> &instants = m_buildingInstants;
+    for (qint64 &instant : instants) {
         if (instant == noInstant)
             instant = previous;
         else {
@@ -126,10 +127,17 @@ void LineIndex::finish()
             previous = instant;
         }
     }
-    const auto first = std::find_if(m_instants.begin(), m_instants.end(), [](qint64 i) { return i != noInstant; });
-    const qint64 firstInstant = first == m_instants.end() ? 0 : *first;
-    for (auto it = m_instants.begin(); it != first; ++it)
+    const auto first = std::find_if(instants.begin(), instants.end(), [](qint64 i) { return i != noInstant; });
+    const qint64 firstInstant = first == instants.end() ? 0 : *first;
+    for (auto it = instants.begin(); it != first; ++it)
         *it = firstInstant;
+    // Packed to 4 bytes an entry (plus a base per block): the columns are most of the index.
+    m_offsets = DeltaColumn(m_buildingOffsets);
+    std::vector<qint64>().swap(m_buildingOffsets);
+    m_instants = DeltaColumn(instants);
+    std::vector<qint64>().swap(instants);
+    m_levels.shrink_to_fit();
+    m_flags.shrink_to_fit();
 
     // Line numbers as steps where they stop following the entries (joined lines, skipped ones),
     // unless there are many: 4 bytes an entry saved on most files.

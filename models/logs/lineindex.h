@@ -1,5 +1,6 @@
 #pragma once
 
+#include "deltacolumn.h"
 #include "loglevel.h"
 
 #include <QHash>
@@ -29,7 +30,7 @@ public:
     /// Reads `file` through `scanner`; `cancel` (optional) stops early when set.
     void build(const LogFile &file, LineScanner &scanner, const std::atomic_bool *cancel = nullptr);
 
-    qint64 count() const { return qint64(m_offsets.size()); }
+    qint64 count() const { return qint64(m_levels.size()); }
     qint64 offset(qint64 entry) const { return m_offsets[size_t(entry)]; }
     /// End (exclusive) of the entry's bytes, trailing newline included.
     qint64 end(qint64 entry) const { return entry + 1 < count() ? m_offsets[size_t(entry + 1)] : m_fileSize; }
@@ -55,8 +56,11 @@ private:
     void addLine(qint64 offset, const char *p, const char *end, LineScanner &scanner, quint8 extraFlags);
     void finish();
 
-    std::vector<qint64> m_offsets;
-    std::vector<qint64> m_instants;
+    /// While building, 8 bytes an entry; finish() packs them into m_offsets and m_instants.
+    std::vector<qint64> m_buildingOffsets;
+    std::vector<qint64> m_buildingInstants;
+    DeltaColumn m_offsets;
+    DeltaColumn m_instants;
     std::vector<quint32> m_lines; ///< per entry while building; after it only when m_lineSteps would not be small
     /// (first entry, line - entry from there on): a file with one entry per line needs one step.
     std::vector<std::pair<qint64, qint64>> m_lineSteps;

@@ -123,15 +123,16 @@ QByteArrayView TokenTable::bytes(quint32 id) const
     return QByteArrayView(m_arena.data() + from, start(id + 1) - from);
 }
 
-void TokenTable::squeeze()
+void TokenTable::reserveValues(quint32 count, qsizetype bytes)
 {
-    m_arena.shrink_to_fit();
-    m_starts.shrink_to_fit();
+    m_arena.reserve(size_t(bytes));
+    m_starts.reserve(size_t(count) + 1);
 }
 
 qint64 TokenTable::memoryBytes() const
 {
-    return qint64(m_arena.capacity() + m_starts.capacity() * sizeof(quint32) + m_wraps.capacity() * sizeof(quint32)
+    // The arena and offsets by size: their reserve beyond it is never written (reserveValues).
+    return qint64(m_arena.size() + m_starts.size() * sizeof(quint32) + m_wraps.capacity() * sizeof(quint32)
         + m_slots.capacity() * (sizeof(quint32) + sizeof(quint8)));
 }
 

@@ -25,8 +25,12 @@ public:
     qint64 memoryBytes() const;
     /// Makes room for `count` values in all without growing the table again (a chunk's worth).
     void reserve(quint32 count);
-    /// Gives back what the arena and offsets hold beyond their size (when no more are added).
-    void squeeze();
+    /// Reserves the arena and offsets for `count` values of `bytes` in all, so that they are not
+    /// copied as they grow (a copy holds both at once). Only address space: a page is not memory
+    /// until it is written, so a generous guess costs nothing.
+    void reserveValues(quint32 count, qsizetype bytes);
+    /// Bytes of all values.
+    qsizetype byteCount() const { return start(size()); }
 
 private:
     qint64 slotOf(QByteArrayView utf8, size_t hash) const;

@@ -145,6 +145,74 @@ private Q_SLOTS:
         QCOMPARE(table.value(ids[4999]), u"10.0.19.135"_s);
         QCOMPARE(table.value(table.intern(u"ü#ß"_s)), u"ü#ß"_s);
         QCOMPARE(table.size(), quint32(5001));
+
+        // Reserved for fewer values and bytes than come: the table grows past it as before.
+        TokenTable reserved;
+        reserved.reserveValues(10, 40);
+        qsizetype bytes = 0;
+        for (quint32 t = 0; t < table.size(); ++t) {
+            QCOMPARE(reserved.intern(table.bytes(t)), t);
+            bytes += table.bytes(t).size();
+        }
+        QCOMPARE(reserved.byteCount(), bytes);
+        QCOMPARE(reserved.value(4999), u"10.0.19.135"_s);
+    }
+
+    // More distinct sets of kinds than a byte numbers (1023 from ten kinds), some added in a second
+    // index whose kinds are numbered the other way round and merged: every token keeps its own.
+    void kindsBeyondAByteOfSets()
+    {
+        QStringList names;
+        for (int k = 0; k < 10; ++k)
+            names.append(u"kind%1"_s.arg(k));
+        const auto fill = [&](CorrelationIndex &index, int from, int to, bool reversed) {
+            for (int v = from; v < to; ++v) {
+                EventKeys keys;
+                for (int k = 0; k < 10; ++k) {
+                    const int bit = reversed ? 9 - k : k;
+                    if (v & (1 << bit))
+                        keys.keys.append({ names.at(bit), "v" + QByteArray::number(v), {} });
+                }
+                index.add({ 0, quint32(v) }, keys);
+            }
+        };
+        CorrelationIndex index, other;
+        fill(index, 1, 700, false);
+        fill(other, 600, 1024, true);
+        index.merge(std::move(other));
+        index.finish();
+        for (int v = 1; v < 1024; ++v) {
+            QStringList expected;
+            for (int k = 0; k < 10; ++k)
+                if (v & (1 << k))
+                    expected.append(names.at(k));
+            expected.sort();
+            QCOMPARE(index.kindsOf(u"v%1"_s.arg(v)), expected);
+            const std::vector<EventRef> refs = index.exact(u"v%1"_s.arg(v));
+            QCOMPARE(refs.size(), size_t(1));
+            QCOMPARE(refs.front().entry, quint32(v));
+        }
+    }
+
+    // Entries more than 65,535 apart in one source's postings start a new block of them.
+    void postingsFarApart()
+    {
+        CorrelationIndex index;
+        const std::vector<quint32> entries { 0, 5, 70000, 70001, 200000, 4000000000u };
+        for (const quint32 entry : entries) {
+            EventKeys keys;
+            keys.keys.append({ u"ip"_s, "10.0.0.1", {} });
+            index.add({ 1, entry }, keys);
+        }
+        EventKeys first;
+        first.keys.append({ u"ip"_s, "10.0.0.2", {} });
+        index.add({ 0, 3 }, first);
+        index.finish();
+        std::vector<EventRef> expected;
+        for (const quint32 entry : entries)
+            expected.push_back({ 1, entry });
+        QCOMPARE(index.exact(u"10.0.0.1"_s), expected);
+        QCOMPARE(index.exact(u"10.0.0.2"_s), std::vector<EventRef>({ { 0, 3 } }));
     }
 
     // 100 000 entries are parsed in several chunks in parallel: jobs that start in one chunk

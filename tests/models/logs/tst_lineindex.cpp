@@ -1,10 +1,15 @@
 // The index over real files: multi-line joins, gzip, and garbage that must never crash.
 #include "core/error.h"
+#include "logs/deltacolumn.h"
 #include "logs/indexedlog.h"
 
+#include <QDateTime>
 #include <QTest>
+#include <QTimeZone>
 
 #include "logfixture.h"
+
+#include <limits>
 
 #include <zlib.h>
 
@@ -186,6 +191,52 @@ private Q_SLOTS:
         QCOMPARE(log->index().count(), 3);
         QVERIFY(log->index().flags(2) & LineIndex::Fallback);
         QCOMPARE(log->event(2).format, u"rails_log"_s);
+    }
+
+    // The columns keep 4-byte steps from a base per block of entries: blocks whose instants lie
+    // weeks apart, negative and extreme values are kept whole, and every value comes back.
+    void deltaColumnKeepsEveryValue()
+    {
+        std::vector<qint64> values;
+        for (qint64 i = 0; i < 5000; ++i)
+            values.push_back(1'700'000'000'000 + i * 1000); // narrow
+        for (qint64 i = 0; i < 5000; ++i)
+            values.push_back(1'700'000'000'000 + i * 86'400'000); // a day apart: wide
+        values.push_back(std::numeric_limits<qint64>::min());
+        values.push_back(std::numeric_limits<qint64>::max());
+        values.push_back(-5);
+        for (qint64 i = 0; i < 4100; ++i)
+            values.push_back(-(qint64(1) << 31) + i); // down to INT32_MIN from the block's base
+        const DeltaColumn column(values);
+        QCOMPARE(column.size(), values.size());
+        for (size_t i = 0; i < values.size(); ++i)
+            QCOMPARE(column[i], values[i]);
+        QVERIFY(DeltaColumn(std::vector<qint64>()).empty());
+    }
+
+    // A file whose entries lie years apart after a leading line without a timestamp: offsets and
+    // instants read back exactly.
+    void instantsYearsApart()
+    {
+        QByteArray bytes = "no time on this line\n";
+        std::vector<qint64> offsets { 0 }, instants;
+        const QDateTime start(QDate(1990, 1, 1), QTime(0, 0), QTimeZone::utc());
+        for (int i = 0; i < 9000; ++i) {
+            // A second apart for 5000 entries, then a day apart.
+            const QDateTime at = i < 5000 ? start.addSecs(i) : start.addDays(i - 4999);
+            offsets.push_back(bytes.size());
+            instants.push_back(at.toMSecsSinceEpoch());
+            bytes
+                += at.toString(Qt::ISODateWithMs).toUtf8() + " pid=1 tid=a INFO: entry " + QByteArray::number(i) + "\n";
+        }
+        instants.insert(instants.begin(), instants.front()); // the leading line takes the first instant
+        const auto log = index(m_files.write(u"years.log"_s, bytes));
+        QCOMPARE(log->index().count(), qint64(offsets.size()));
+        for (size_t i = 0; i < offsets.size(); ++i) {
+            QCOMPARE(log->index().offset(qint64(i)), offsets[i]);
+            QCOMPARE(log->index().instant(qint64(i)), instants[i]);
+        }
+        QCOMPARE(log->index().end(qint64(offsets.size()) - 1), qint64(bytes.size()));
     }
 
     void unsortedFileIsReportedUnsorted()
