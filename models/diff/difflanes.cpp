@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "db/pgsession.h"
+#include "db/sqlident.h"
 #include "diff/logcategory.h"
 
 #include <libpq-fe.h>
@@ -19,9 +20,8 @@ QString sameConninfo(PGconn *connection)
     for (const PQconninfoOption *option = options ? options.get() : nullptr; option && option->keyword; ++option) {
         if (!option->val || !*option->val)
             continue;
-        QString value = QString::fromUtf8(option->val);
-        value.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('\''), QStringLiteral("\\'"));
-        parts << QString::fromUtf8(option->keyword) + QStringLiteral("='") + value + QLatin1Char('\'');
+        parts << QString::fromUtf8(option->keyword) + QLatin1Char('=')
+                + sql::quoteConninfoValue(QString::fromUtf8(option->val));
     }
     return parts.join(QLatin1Char(' '));
 }
