@@ -1,6 +1,7 @@
 #include "compareview.h"
 
 #include "backupgainpanel.h"
+#include "core/error.h"
 #include "db/connection.h"
 #include "db/rowlabels.h"
 #include "diff/diffformat.h"
@@ -201,14 +202,19 @@ void CompareView::createRowActions()
     QAction *logs = addAction(QStringLiteral("showRowsInTimeline"), tr("Show in timeline"), {});
     logs->setToolTip(tr("Filters the timeline to the log events that carry these rows' ids, names or addresses"));
 
-    connect(copyCsv, &QAction::triggered, this, [this]() {
-        if (const QList<int> rows = selectedRows(); !rows.isEmpty())
-            QApplication::clipboard()->setText(DiffRowsText::csv(m_rows->table(), rows));
-    });
-    connect(copySql, &QAction::triggered, this, [this]() {
-        if (const QList<int> rows = selectedRows(); !rows.isEmpty())
-            QApplication::clipboard()->setText(DiffRowsText::insertStatements(m_rows->table(), rows));
-    });
+    // The values of a spooled diff are read back from its temporary file, which can fail.
+    const auto copy = [this](QString (*text)(const TableDiff &, const QList<int> &)) {
+        const QList<int> rows = selectedRows();
+        if (rows.isEmpty())
+            return;
+        try {
+            QApplication::clipboard()->setText(text(m_rows->table(), rows));
+        } catch (const Error &e) {
+            m_status->setText(e.message());
+        }
+    };
+    connect(copyCsv, &QAction::triggered, this, [copy]() { copy(&DiffRowsText::csv); });
+    connect(copySql, &QAction::triggered, this, [copy]() { copy(&DiffRowsText::insertStatements); });
     connect(select, &QAction::triggered, this, [this]() {
         const DiffRowSelection selection = DiffRowSelection::of(m_rows->table(), selectedRows());
         if (selection.isEmpty()) {

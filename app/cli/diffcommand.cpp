@@ -43,9 +43,10 @@ static const CliCommand diffCommand(
             finishOutput(*output);
             return int(parser.isSet(u"exit-code"_s) && result.hasDifferences() ? Finding : Success);
         }
-        // Without --rows only counts are printed: the rows are not kept (memory stays flat).
+        // Without --rows only counts are printed: the rows are not kept (memory stays flat). The text
+        // lists keys, not values: those go to the spool, off memory.
         const DiffResult result = DiffRunner::run(
-            backup, live, control, parser.values(u"table"_s), {}, rows ? RowRetention::Whole : RowRetention::Counts);
+            backup, live, control, parser.values(u"table"_s), {}, rows ? RowRetention::Spooled : RowRetention::Counts);
         const QByteArray out = format == "json"_L1
             ? QJsonDocument(diffToJson(result, rows)).toJson(QJsonDocument::Indented)
             : diffToText(result, rows).toUtf8();

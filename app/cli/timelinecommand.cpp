@@ -248,7 +248,8 @@ int run(const QStringList &arguments)
     if (parser.isSet(u"live"_s)) {
         PgSession backup(parser.value(u"backup"_s), PgSession::Options { true, u"BACKUP"_s, 15 });
         PgSession live(parser.value(u"live"_s), PgSession::Options { true, u"LIVE"_s, 15 });
-        request.inputs.diff = std::make_shared<const DiffResult>(DiffRunner::run(backup, live, control));
+        request.inputs.diff = std::make_shared<const DiffResult>(
+            DiffRunner::run(backup, live, control, {}, {}, RowRetention::Spooled)); // keys and times, not values
         if (parser.isSet(u"other-backup"_s)) {
             PgSession other(parser.value(u"other-backup"_s), PgSession::Options { true, u"other BACKUP"_s, 15 });
             auto gain

@@ -29,8 +29,9 @@ QJsonObject rowKey(const TableDiff &table, const DiffRow &row)
             key.insert(table.keyColumns.at(i), row.key.at(i));
         return key;
     }
-    // Without a key a row is identified by all its values.
-    const QList<DiffValue> &values = row.backupValues.isEmpty() ? row.liveValues : row.backupValues;
+    // Without a key a row is identified by all its values (read back when they were spooled).
+    const DiffRowValues sides = table.values(row);
+    const QList<DiffValue> &values = sides.backup.isEmpty() ? sides.live : sides.backup;
     for (int i = 0; i < table.columns.size() && i < values.size(); ++i)
         key.insert(table.columns.at(i), jsonValue(values.at(i)));
     return key;

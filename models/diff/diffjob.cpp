@@ -98,15 +98,20 @@ void DiffJob::start(const QStringList &tables)
             while (rendezvous->lentFuture.wait_for(kPoll) != std::future_status::ready)
                 control.throwIfCancelled();
             PgSession *backup = rendezvous->lentFuture.get();
-            return DiffRunner::run(*backup, live, control, tables, [self, generation](const DiffResult &soFar) {
-                QMetaObject::invokeMethod(
-                    self.data(),
-                    [self, generation, soFar] {
-                        if (self && self->m_generation == generation)
-                            Q_EMIT self->partial(soFar);
-                    },
-                    Qt::QueuedConnection);
-            });
+            // The view reads the values of the rows it shows from the spool: a diff of millions of
+            // differing rows holds their keys in memory, not their values.
+            return DiffRunner::run(
+                *backup, live, control, tables,
+                [self, generation](const DiffResult &soFar) {
+                    QMetaObject::invokeMethod(
+                        self.data(),
+                        [self, generation, soFar] {
+                            if (self && self->m_generation == generation)
+                                Q_EMIT self->partial(soFar);
+                        },
+                        Qt::QueuedConnection);
+                },
+                RowRetention::Spooled);
         },
         this,
         [this, generation](DiffResult result) {

@@ -25,6 +25,9 @@ struct DiffRow
     std::optional<double> liveTime; ///< seconds since the epoch the row says it was created, when it says
     Origin origin = Origin::NotApplicable;
     bool originFromParent = false; ///< NewSinceBackup because a row it references is (ParentOrigin)
+    /// RowRetention::Spooled: where its values are in TableDiff::spool (the lists above then hold
+    /// only what ParentOrigin reads); -1 when they are in the lists.
+    qint64 spooledAt = -1;
 
     static QString statusName(Status status); ///< "only_in_backup", "only_in_live", "changed"
 };

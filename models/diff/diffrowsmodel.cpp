@@ -1,5 +1,6 @@
 #include "diff/diffrowsmodel.h"
 
+#include "core/error.h"
 #include "core/mark.h"
 
 #include <QFont>
@@ -10,6 +11,7 @@ void DiffRowsModel::setTable(const TableDiff &table)
 {
     beginResetModel();
     m_table = table;
+    m_values.clear();
     endResetModel();
 }
 
@@ -28,10 +30,19 @@ int DiffRowsModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : 1 + 2 * int(m_table.columns.size());
 }
 
-DiffValue DiffRowsModel::valueAt(const DiffRow &row, int column, bool live) const
+const DiffRowValues &DiffRowsModel::valuesOf(int row, QString &error) const
 {
-    const QList<DiffValue> &values = live ? row.liveValues : row.backupValues;
-    return column < values.size() ? values.at(column) : DiffValue();
+    static const DiffRowValues none;
+    if (const DiffRowValues *cached = m_values.object(row))
+        return *cached;
+    try {
+        auto *values = new DiffRowValues(m_table.values(m_table.rows.at(row)));
+        m_values.insert(row, values);
+        return *values;
+    } catch (const Error &e) {
+        error = e.message();
+        return none;
+    }
 }
 
 QVariant DiffRowsModel::data(const QModelIndex &index, int role) const
@@ -58,8 +69,15 @@ QVariant DiffRowsModel::data(const QModelIndex &index, int role) const
     }
     const int column = (index.column() - 1) / 2;
     const bool live = (index.column() - 1) % 2 == 1;
-    const bool present = live ? !row.liveValues.isEmpty() : !row.backupValues.isEmpty();
-    const DiffValue value = valueAt(row, column, live);
+    // The row's status says which sides it is on: a spooled row holds no values in memory.
+    const bool present = live ? row.status != DiffRow::Status::OnlyInBackup : row.status != DiffRow::Status::OnlyInLive;
+    QString error;
+    const QList<DiffValue> &values = present
+        ? (live ? valuesOf(index.row(), error).live : valuesOf(index.row(), error).backup)
+        : QList<DiffValue>();
+    const DiffValue value = column < values.size() ? values.at(column) : DiffValue();
+    if (!error.isEmpty())
+        return role == Qt::DisplayRole || role == Qt::ToolTipRole ? QVariant(error) : QVariant();
     const bool changed = row.changedColumns.contains(m_table.columns.at(column));
     switch (role) {
     case Qt::DisplayRole:

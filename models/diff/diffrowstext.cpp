@@ -1,6 +1,8 @@
 #include "diff/diffrowstext.h"
 
+#include "core/error.h"
 #include "db/sqlident.h"
+#include "diff/logcategory.h"
 #include "logs/logkeycandidates.h"
 
 using namespace Qt::StringLiterals;
@@ -32,9 +34,10 @@ QString csv(const TableDiff &table, const QList<int> &rows)
     QString text = header.join(u',') + u"\r\n"_s;
     for (int index : rows) {
         const DiffRow &row = table.rows.at(index);
+        const DiffRowValues values = table.values(row);
         QStringList fields { csvField(DiffRow::statusName(row.status)) };
         for (int column = 0; column < table.columns.size(); ++column)
-            fields << csvValue(row.backupValues, column) << csvValue(row.liveValues, column);
+            fields << csvValue(values.backup, column) << csvValue(values.live, column);
         text += fields.join(u',') + u"\r\n"_s;
     }
     return text;
@@ -56,13 +59,14 @@ QString insertStatements(const TableDiff &table, const QList<int> &rows)
     int liveOnly = 0;
     for (int index : rows) {
         const DiffRow &row = table.rows.at(index);
-        if (row.backupValues.isEmpty()) {
+        if (row.status == DiffRow::Status::OnlyInLive) {
             ++liveOnly;
             continue;
         }
+        const QList<DiffValue> backup = table.values(row).backup;
         QStringList values;
         for (int column : inserted) {
-            const DiffValue value = column < row.backupValues.size() ? row.backupValues.at(column) : DiffValue();
+            const DiffValue value = column < backup.size() ? backup.at(column) : DiffValue();
             values << (value ? sql::quoteLiteral(*value) : u"NULL"_s);
         }
         text += head + values.join(u", "_s) + u");\n"_s;
@@ -88,15 +92,23 @@ DiffRowSelection DiffRowSelection::of(const TableDiff &table, const QList<int> &
         // Its ids first, with the tables they name: the key, then what it references.
         if (table.keyColumns.size() == 1)
             candidates.addRowId(table.table, row.key.value(0));
+        DiffRowValues values;
+        try {
+            values = table.values(row);
+        } catch (const Error &e) {
+            // Only the values followed into the logs are missing: the keys, which the actions
+            // need, are in memory.
+            qCWarning(lcDiff) << "selection without the row's values:" << e.message();
+        }
         for (const DiffReference &reference : table.references) {
             const qsizetype column = table.columns.indexOf(reference.columns.value(0));
             if (reference.columns.size() != 1 || column < 0)
                 continue;
-            for (const QList<DiffValue> *values : { &row.backupValues, &row.liveValues })
-                if (column < values->size() && values->at(column))
-                    candidates.addRowId(reference.refTable, *values->at(column));
+            for (const QList<DiffValue> *side : { &values.backup, &values.live })
+                if (column < side->size() && side->at(column))
+                    candidates.addRowId(reference.refTable, *side->at(column));
         }
-        for (const DiffValue &value : row.backupValues + row.liveValues)
+        for (const DiffValue &value : values.backup + values.live)
             if (value)
                 candidates.add(*value);
     }

@@ -9,7 +9,8 @@
 namespace salvage {
 
 /// Text made from some differing rows of one table (`rows` are indexes into table.rows): for the
-/// clipboard, and the selection handed from the Compare view to the other views.
+/// clipboard, and the selection handed from the Compare view to the other views. csv() and
+/// insertStatements() throw salvage::Error when a spooled row's values cannot be read back.
 namespace DiffRowsText {
 
 /// CSV with a header, one line per row as the rows pane shows it: status, then each column's

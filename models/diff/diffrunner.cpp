@@ -4,6 +4,7 @@
 #include "db/pgsession.h"
 #include "db/schemareader.h"
 #include "diff/difflanes.h"
+#include "diff/diffvaluespool.h"
 #include "diff/logcategory.h"
 #include "diff/multisetcomparator.h"
 #include "diff/rowpruner.h"
@@ -87,7 +88,7 @@ struct ComparedTable
 };
 
 ComparedTable compareTable(SidePair &sides, const Table &b, const Table &l, int version, JobControl &control,
-    RowRetention retention, bool referenced, const RowSink &onRow)
+    RowRetention retention, bool referenced, const RowSink &onRow, const std::shared_ptr<DiffValueSpool> &spool)
 {
     const RowSink *sink = onRow ? &onRow : nullptr;
     ComparedTable compared;
@@ -128,6 +129,8 @@ ComparedTable compareTable(SidePair &sides, const Table &b, const Table &l, int 
     // backup's, parents' dating) is kept.
     if (retention == RowRetention::Counts)
         RowPruner::prune(compared.diff, referenced);
+    else if (retention == RowRetention::Spooled)
+        DiffValueSpool::spool(spool, compared.diff);
     qCDebug(lcDiff) << "compared" << b.qualifiedName()
                     << (keyed              ? "by primary key"
                                : uniqueKey ? "by unique key"
@@ -159,6 +162,7 @@ DiffResult DiffRunner::run(PgSession &backup, PgSession &live, JobControl &contr
             referenced.insert(key.refQualifiedName());
     }
 
+    const auto spool = retention == RowRetention::Spooled ? std::make_shared<DiffValueSpool>() : nullptr;
     SidePair sides(backup, live, control);
     DiffLanes lanes(sides, backup, live, control, std::min<int>(DiffLanes::wanted(), int(pairs.size())));
     // The largest tables start first, so that no lane is left with one at the end while the others
@@ -205,7 +209,7 @@ DiffResult DiffRunner::run(PgSession &backup, PgSession &live, JobControl &contr
             }
             try {
                 ComparedTable table = compareTable(pair, *pairs.at(index).first, *pairs.at(index).second, version,
-                    control, retention, referenced.contains(pairs.at(index).first->qualifiedName()), onRow);
+                    control, retention, referenced.contains(pairs.at(index).first->qualifiedName()), onRow, spool);
                 const std::lock_guard lock(mutex);
                 compared[std::size_t(index)] = std::move(table);
                 largeInFlight = largeInFlight && !large(index);

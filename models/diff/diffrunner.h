@@ -23,7 +23,8 @@ public:
 
     /// `tables` as "schema.table" or a bare name; empty means every table both sides have.
     /// With RowRetention::Counts every count, time and move is the same but the rows are not kept
-    /// (RowPruner): memory no longer grows with the differences.
+    /// (RowPruner): memory no longer grows with the differences. With RowRetention::Spooled every
+    /// row is kept but its values go to a temporary file a table at a time (DiffValueSpool).
     /// `onRow` hears every differing row as it is found (RowSink), several tables at once, so that
     /// a counts-only diff can still list every row without keeping them (`diff --rows`).
     /// Throws salvage::Error (unknown table, server error) or Cancelled.

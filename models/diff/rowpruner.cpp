@@ -2,9 +2,17 @@
 
 namespace salvage {
 
-namespace {
-// Every value at `positions` (the columns ParentOrigin reads), the others NULL; none after the last.
-QList<DiffValue> onlyAt(const QList<DiffValue> &values, const QList<qsizetype> &positions)
+QList<qsizetype> RowPruner::parentColumns(const TableDiff &table)
+{
+    QList<qsizetype> positions;
+    for (const DiffReference &reference : std::as_const(table.references)) {
+        for (const QString &column : reference.columns)
+            positions << table.columns.indexOf(column);
+    }
+    return positions;
+}
+
+QList<DiffValue> RowPruner::onlyAt(const QList<DiffValue> &values, const QList<qsizetype> &positions)
 {
     QList<DiffValue> kept;
     for (qsizetype position : positions) {
@@ -16,16 +24,11 @@ QList<DiffValue> onlyAt(const QList<DiffValue> &values, const QList<qsizetype> &
     }
     return kept;
 }
-} // namespace
 
 void RowPruner::prune(TableDiff &table, bool referenced)
 {
     table.retention = RowRetention::Counts;
-    QList<qsizetype> parentColumns;
-    for (const DiffReference &reference : std::as_const(table.references)) {
-        for (const QString &column : reference.columns)
-            parentColumns << table.columns.indexOf(column);
-    }
+    const QList<qsizetype> parentColumns = RowPruner::parentColumns(table);
     QList<DiffRow> kept;
     for (DiffRow &row : table.rows) {
         if (row.status != DiffRow::Status::OnlyInLive)

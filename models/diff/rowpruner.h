@@ -15,6 +15,11 @@ public:
     /// `referenced`: a table compared in the same diff has a foreign key to this one (ParentOrigin
     /// then looks up this table's new rows by key).
     static void prune(TableDiff &table, bool referenced);
+
+    /// The positions in table.columns of its foreign keys' columns: what ParentOrigin reads.
+    static QList<qsizetype> parentColumns(const TableDiff &table);
+    /// Every value at `positions`, the others NULL; none after the last.
+    static QList<DiffValue> onlyAt(const QList<DiffValue> &values, const QList<qsizetype> &positions);
 };
 
 } // namespace salvage

@@ -482,7 +482,7 @@ void TableComparator::keep(DiffRow &&row)
     if (m_rowSink)
         (*m_rowSink)(m_diff, row);
     // A counts-only diff keeps lost rows only to pair them with new ones into moves, changed rows never.
-    const bool needed = m_retention == RowRetention::Whole
+    const bool needed = m_retention != RowRetention::Counts
         || (row.status == DiffRow::Status::OnlyInBackup && m_moves->pairsLostAndNew());
     if (needed)
         m_diff.rows << std::move(row);

@@ -8,8 +8,11 @@
 #include <QString>
 #include <QStringList>
 #include <functional>
+#include <memory>
 
 namespace salvage {
+
+class DiffValueSpool;
 
 /// A foreign key of a compared table: `columns` of this table reference `refColumns` of `refTable`.
 struct DiffReference
@@ -21,10 +24,19 @@ struct DiffReference
 
 /// What a diff keeps of its differing rows.
 enum class RowRetention {
-    Whole, ///< every differing row with its values (the Compare view, `diff --rows`, the restore)
+    Whole, ///< every differing row with its values (`diff --rows --format text`, the tests)
+    /// Every differing row, its values on disk (DiffValueSpool): the Compare view reads those it shows.
+    Spooled,
     /// Counts only: rows leave as soon as no count can change through them (RowPruner); what stays
     /// are rows only in live whose origin may still change, with their key, time and foreign keys.
     Counts,
+};
+
+/// A differing row's values on each side; a side the row is not on is empty.
+struct DiffRowValues
+{
+    QList<DiffValue> backup;
+    QList<DiffValue> live;
 };
 
 /// The comparison of one table.
@@ -51,10 +63,14 @@ struct TableDiff
     QList<DiffRow> rows; ///< the differing rows (with RowRetention::Counts, only those RowPruner keeps)
     QList<DiffMove> moves;
     QList<DiffReference> references; ///< the backup's foreign keys of this table
+    std::shared_ptr<const DiffValueSpool> spool; ///< where spooled rows' values are (RowRetention::Spooled)
 
     bool hasPrimaryKey() const { return !keyColumns.isEmpty(); } ///< or a unique key standing in for one
     bool identical() const { return onlyInBackup == 0 && onlyInLive == 0 && changed == 0; }
     qint64 movedRows() const;
+    /// `row`'s values, read back from the spool when it was spooled; throws salvage::Error when
+    /// they cannot be.
+    DiffRowValues values(const DiffRow &row) const;
 };
 
 /// Hears every differing row of a table as RowRetention::Whole would list it, in the same order, as

@@ -250,8 +250,11 @@ int main(int argc, char **argv)
     parser.addOption({ u"scale"_s, u"demo scale"_s, u"N"_s, u"60"_s });
     parser.addOption({ u"repeat"_s, u"runs of each way (best is kept)"_s, u"N"_s, u"1"_s });
     parser.addOption({ u"no-manual"_s, u"skip the manual way (COPY + GNU diff)"_s });
-    parser.addOption(
-        { u"whole-rows"_s, u"also diff keeping every row (the Compare view's way), after the counts-only diff"_s });
+    parser.addOption({ u"spooled-rows"_s,
+        u"also diff keeping every row with its values spooled to disk (the Compare view's way), after the "
+        u"counts-only diff"_s });
+    parser.addOption({ u"whole-rows"_s,
+        u"also diff keeping every row with its values in memory, last (its peak RSS is the highest)"_s });
     parser.process(app);
     try {
         QString live = parser.value(u"live"_s);
@@ -276,7 +279,7 @@ int main(int argc, char **argv)
             schema = SchemaReader::read(session);
         }
         const int repeat = std::max(1, parser.value(u"repeat"_s).toInt());
-        double salvage = 1e300, floor = 1e300, manual = 1e300, whole = 1e300;
+        double salvage = 1e300, floor = 1e300, manual = 1e300, spooled = 1e300, whole = 1e300;
         qint64 rows = 0;
         for (int i = 0; i < repeat; ++i) {
             // Interleaved so that cache warmth and machine load hit every way alike.
@@ -284,6 +287,12 @@ int main(int argc, char **argv)
             salvage = std::min(
                 salvage, timed("salvage", [&] { return salvageWay(backup, live, RowRetention::Counts, &rows); }));
             out() << u"  peak RSS after salvage's diff: %1 MB\n"_s.arg(peakRssMb(), 0, 'f', 0);
+            if (parser.isSet(u"spooled-rows"_s)) {
+                spooled = std::min(spooled, timed("salvage, rows kept, values spooled", [&] {
+                    return salvageWay(backup, live, RowRetention::Spooled, &rows);
+                }));
+                out() << u"  peak RSS after it: %1 MB\n"_s.arg(peakRssMb(), 0, 'f', 0);
+            }
             if (parser.isSet(u"whole-rows"_s)) {
                 whole = std::min(whole,
                     timed("salvage, rows kept", [&] { return salvageWay(backup, live, RowRetention::Whole, &rows); }));
@@ -294,6 +303,9 @@ int main(int argc, char **argv)
         }
         out() << u"rows compared (both sides): %1\n"_s.arg(rows);
         out() << u"salvage diff        %1 s\n"_s.arg(salvage, 0, 'f', 2);
+        if (parser.isSet(u"spooled-rows"_s))
+            out() << u"rows kept, spooled  %1 s   /floor = %2x\n"_s.arg(spooled, 0, 'f', 2)
+                         .arg(spooled / floor, 0, 'f', 2);
         if (parser.isSet(u"whole-rows"_s))
             out() << u"rows kept           %1 s   /floor = %2x\n"_s.arg(whole, 0, 'f', 2).arg(whole / floor, 0, 'f', 2);
         out() << u"floor (hashtext)    %1 s   salvage/floor  = %2x (target <= 1.0x, aim 0.4x)\n"_s.arg(floor, 0, 'f', 2)

@@ -59,13 +59,13 @@ private Q_SLOTS:
         QVERIFY(diffToText(result, false).contains(QStringLiteral("Rows only in live: 50000 new since the backup")));
     }
 
-    void countsEqualTheWholeDiff()
+    // Every count that depends on rows after their table: times judged against the newest backup
+    // time of a table compared later (a_late's rows), children dated by new parents, through a
+    // composite key and without a key, serial values against the sequence, moves through a plain
+    // column and through the primary key. Returns the pair's name.
+    static QString richPair()
     {
-        // Every count that depends on rows after their table: times judged against the newest backup
-        // time of a table compared later (a_late's rows), children dated by new parents, through a
-        // composite key and without a key, serial values against the sequence, moves through a
-        // plain column and through the primary key.
-        const QString name = pair(QStringLiteral("tst_diffcounts_same"),
+        return pair(QStringLiteral("tst_diffcounts_same"),
             QStringLiteral(
                 "CREATE TABLE a_late (id int PRIMARY KEY, created_at timestamptz);"
                 "INSERT INTO a_late SELECT g, timestamptz '2024-01-01 00:00:00+00' - g * interval '1 hour'"
@@ -108,6 +108,11 @@ private Q_SLOTS:
                 "INSERT INTO notes VALUES (900, 'on a new person'), (8, 'on an old person');"
                 "INSERT INTO events (room, body) VALUES ('r1', 'after the backup');"
                 "INSERT INTO events VALUES (295, 'r2', 'written back with an old id')"));
+    }
+
+    void countsEqualTheWholeDiff()
+    {
+        const QString name = richPair();
         const DiffResult whole = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"));
         const DiffResult counts
             = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"), {}, RowRetention::Counts);
@@ -157,6 +162,45 @@ private Q_SLOTS:
         }
         QVERIFY2(kept < all / 2, qPrintable(QStringLiteral("%1 of %2 rows kept").arg(kept).arg(all)));
         QCOMPARE(findTable(counts, QStringLiteral("public.posts"))->rows.size(), 0); // none can change
+    }
+
+    void spooledEqualsTheWholeDiff()
+    {
+        // The Compare view's diff (RowRetention::Spooled): every row kept, its values on disk and
+        // read back equal to the whole diff's; every count the same, ParentOrigin's dating included,
+        // which reads the foreign keys' values the spooled rows keep in memory.
+        const QString name = richPair();
+        const DiffResult whole = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"));
+        const DiffResult spooled
+            = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"), {}, RowRetention::Spooled);
+        QCOMPARE(diffToText(spooled, true), diffToText(whole, true));
+        QCOMPARE(QJsonDocument(diffToJson(spooled, true)).toJson(), QJsonDocument(diffToJson(whole, true)).toJson());
+        qsizetype rows = 0, inMemory = 0;
+        for (const TableDiff &table : spooled.tables) {
+            QCOMPARE(table.retention, RowRetention::Spooled);
+            const TableDiff *other = findTable(whole, table.table);
+            QVERIFY(other);
+            QCOMPARE(table.newSinceBackup, other->newSinceBackup);
+            QCOMPARE(table.rows.size(), other->rows.size());
+            for (qsizetype i = 0; i < table.rows.size(); ++i) {
+                const DiffRow &row = table.rows.at(i);
+                const DiffRow &expected = other->rows.at(i);
+                QCOMPARE(row.key, expected.key);
+                QCOMPARE(row.status, expected.status);
+                QCOMPARE(row.origin, expected.origin);
+                QVERIFY(row.spooledAt >= 0);
+                QVERIFY(row.backupValues.isEmpty());
+                inMemory += std::count_if(row.liveValues.cbegin(), row.liveValues.cend(),
+                    [](const DiffValue &value) { return value.has_value(); });
+                const DiffRowValues values = table.values(row);
+                QCOMPARE(values.backup, expected.backupValues);
+                QCOMPARE(values.live, expected.liveValues);
+                rows += 1;
+            }
+        }
+        QVERIFY(rows > 100);
+        QVERIFY2(
+            inMemory < rows / 4, qPrintable(QStringLiteral("%1 values in memory for %2 rows").arg(inMemory).arg(rows)));
     }
 };
 
