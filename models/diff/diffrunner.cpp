@@ -98,6 +98,7 @@ ComparedTable compareTable(SidePair &sides, const Table &b, const Table &l, int 
     const auto compareByKey = [&](const Table &backupTable, const Table &liveTable) {
         TableComparator comparator(sides, backupTable, liveTable, version, control, retention);
         comparator.setRowSink(sink);
+        comparator.setValueSpool(spool);
         compared.diff = comparator.compare();
         compared.backupNewest = comparator.backupNewestTime();
     };

@@ -48,7 +48,8 @@ public:
     bool values(QList<DiffValue> &out)
     {
         qint32 count = 0;
-        if (!integer(count) || count < 0)
+        // A damaged count is refused before anything is reserved for it: a value takes 4 bytes at least.
+        if (!integer(count) || count < 0 || count > (m_bytes.size() - m_at) / qsizetype(sizeof count))
             return false;
         out.reserve(count);
         for (qint32 i = 0; i < count; ++i) {
@@ -88,43 +89,64 @@ DiffValueSpool::DiffValueSpool()
         throw Error(u"Cannot create a temporary file for the differing rows' values: %1"_s.arg(m_file.errorString()));
 }
 
-void DiffValueSpool::append(const QByteArray &records)
+qint64 DiffValueSpool::append(const QByteArray &records)
 {
+    const std::lock_guard lock(m_mutex);
     if (!m_file.seek(m_end) || m_file.write(records) != records.size() || !m_file.flush())
         throw Error(
             u"Cannot write the differing rows' values to %1: %2"_s.arg(m_file.fileName(), m_file.errorString()));
+    const qint64 start = m_end;
     m_end += records.size();
+    return start;
+}
+
+DiffValueSpool::TableWriter::TableWriter(std::shared_ptr<DiffValueSpool> spool, TableDiff &table)
+    : m_spool(std::move(spool))
+    , m_table(table)
+    , m_parentColumns(RowPruner::parentColumns(table))
+{
+    m_table.spool = m_spool;
+    m_table.retention = RowRetention::Spooled;
+}
+
+void DiffValueSpool::TableWriter::add(qsizetype index)
+{
+    DiffRow &row = m_table.rows[index];
+    const qsizetype start = m_block.size();
+    putInt(m_block, 0); // the record's size, known once it is written
+    putValues(m_block, row.backupValues);
+    putValues(m_block, row.liveValues);
+    const qint32 size = qToLittleEndian(qint32(m_block.size() - start - qsizetype(sizeof(qint32))));
+    std::memcpy(m_block.data() + start, &size, sizeof size);
+    m_placed.append({ index, start });
+    row.backupValues.clear();
+    // ParentOrigin dates undated rows only in live by their parents (a dated one by its time).
+    row.liveValues = row.status == DiffRow::Status::OnlyInLive && !row.liveTime
+        ? RowPruner::onlyAt(row.liveValues, m_parentColumns)
+        : QList<DiffValue>();
+    if (m_block.size() >= kBlockBytes)
+        flush();
+}
+
+void DiffValueSpool::TableWriter::flush()
+{
+    if (m_block.isEmpty())
+        return;
+    const qint64 start = m_spool->append(m_block);
+    for (const auto &[index, offset] : std::as_const(m_placed))
+        m_table.rows[index].spooledAt = start + offset;
+    m_block.clear();
+    m_placed.clear();
 }
 
 void DiffValueSpool::spool(const std::shared_ptr<DiffValueSpool> &self, TableDiff &table)
 {
-    const QList<qsizetype> parentColumns = RowPruner::parentColumns(table);
-    const std::lock_guard lock(self->m_mutex);
-    QByteArray block;
-    qint64 blockStart = self->m_end;
-    for (DiffRow &row : table.rows) {
-        const qsizetype start = block.size();
-        putInt(block, 0); // the record's size, known once it is written
-        putValues(block, row.backupValues);
-        putValues(block, row.liveValues);
-        const qint32 size = qToLittleEndian(qint32(block.size() - start - qsizetype(sizeof(qint32))));
-        std::memcpy(block.data() + start, &size, sizeof size);
-        row.spooledAt = blockStart + start;
-        row.backupValues.clear();
-        // ParentOrigin dates undated rows only in live by their parents (a dated one by its time).
-        row.liveValues = row.status == DiffRow::Status::OnlyInLive && !row.liveTime
-            ? RowPruner::onlyAt(row.liveValues, parentColumns)
-            : QList<DiffValue>();
-        if (block.size() >= kBlockBytes) {
-            self->append(block);
-            block.clear();
-            blockStart = self->m_end;
-        }
+    TableWriter writer(self, table);
+    for (qsizetype i = 0; i < table.rows.size(); ++i) {
+        if (table.rows.at(i).spooledAt < 0)
+            writer.add(i);
     }
-    if (!block.isEmpty())
-        self->append(block);
-    table.spool = self;
-    table.retention = RowRetention::Spooled;
+    writer.flush();
 }
 
 DiffRowValues DiffValueSpool::read(qint64 at) const

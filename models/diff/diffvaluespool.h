@@ -19,9 +19,29 @@ public:
     DiffValueSpool(const DiffValueSpool &) = delete;
     DiffValueSpool &operator=(const DiffValueSpool &) = delete;
 
-    /// Writes the values of every row of `table` and keeps in memory only what ParentOrigin still
-    /// reads (the foreign keys' values of undated rows only in live); `table.spool` is set to `self`.
-    /// Throws salvage::Error when the file cannot be written (the disk full).
+    /// One table's rows on their way to the spool, gathered into blocks of about a megabyte; each
+    /// block is written under the spool's lock and its rows then learn where their records are.
+    /// Rows keep in memory only what ParentOrigin still reads: the foreign keys' values of undated
+    /// rows only in live. Throws salvage::Error when the file cannot be written (the disk full).
+    class TableWriter
+    {
+    public:
+        /// Marks `table` as spooled to `spool`; `table` must stay where it is until flush().
+        TableWriter(std::shared_ptr<DiffValueSpool> spool, TableDiff &table);
+        /// Spools the values of table.rows[row].
+        void add(qsizetype row);
+        /// Writes what is gathered: every row added has its DiffRow::spooledAt.
+        void flush();
+
+    private:
+        std::shared_ptr<DiffValueSpool> m_spool;
+        TableDiff &m_table;
+        QList<qsizetype> m_parentColumns;
+        QByteArray m_block;
+        QList<QPair<qsizetype, qsizetype>> m_placed; ///< a row of the block and its record's offset in it
+    };
+
+    /// Spools every row of `table` not spooled yet (TableWriter).
     static void spool(const std::shared_ptr<DiffValueSpool> &self, TableDiff &table);
 
     /// The values of the record at `at` (a DiffRow::spooledAt); throws salvage::Error when the
@@ -29,7 +49,8 @@ public:
     DiffRowValues read(qint64 at) const;
 
 private:
-    void append(const QByteArray &records); ///< with m_mutex held
+    /// Writes `records` at the end of the file and returns where they start.
+    qint64 append(const QByteArray &records);
 
     mutable std::mutex m_mutex;
     mutable QTemporaryFile m_file;

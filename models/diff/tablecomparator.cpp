@@ -120,6 +120,8 @@ TableDiff TableComparator::compare()
         m_diff.columns << column.name;
     m_diff.keyColumns = m_backup.primaryKey;
     m_moves.emplace(m_diff.table, m_diff.columns, m_diff.keyColumns, m_backup.foreignKeys);
+    if (m_valueSpool)
+        m_spoolWriter.emplace(m_valueSpool, m_diff);
     m_comparedByValue = QList<bool>(m_diff.columns.size(), true);
     if (m_retention == RowRetention::Counts && !m_rowSink && !m_moves->pairsLostAndNew()) {
         // Changed rows are told by their foreign keys (for moves) and one digest of the rest.
@@ -225,6 +227,8 @@ TableDiff TableComparator::compare()
         clock.lap("differing rows");
     }
     m_diff.moves = m_moves->finish(m_diff.rows);
+    if (m_spoolWriter)
+        m_spoolWriter->flush(); // before m_diff leaves
     return m_diff;
 }
 
@@ -456,6 +460,7 @@ void TableComparator::addOnlyInLive(const QString &key, const RowFetcher::Row &f
     if (row.liveTime && m_retention == RowRetention::Counts && !m_moves->pairsLostAndNew())
         row.liveValues.clear();
     m_diff.rows << row;
+    spoolIfSettled();
 }
 
 RowFetcher TableComparator::fetcher(DiffSide::Which side) const
@@ -484,8 +489,23 @@ void TableComparator::keep(DiffRow &&row)
     // A counts-only diff keeps lost rows only to pair them with new ones into moves, changed rows never.
     const bool needed = m_retention != RowRetention::Counts
         || (row.status == DiffRow::Status::OnlyInBackup && m_moves->pairsLostAndNew());
-    if (needed)
+    if (needed) {
         m_diff.rows << std::move(row);
+        spoolIfSettled();
+    }
+}
+
+void TableComparator::spoolIfSettled()
+{
+    if (!m_spoolWriter)
+        return;
+    // Still read after the table: an undated new row's values by SequenceOrigin and ParentOrigin,
+    // lost and new rows' by the moves that pair them (MoveSummarizer::finish).
+    const DiffRow &row = m_diff.rows.constLast();
+    const bool undatedNew = row.status == DiffRow::Status::OnlyInLive && !row.liveTime;
+    const bool paired = row.status != DiffRow::Status::Changed && m_moves->pairsLostAndNew();
+    if (!undatedNew && !paired)
+        m_spoolWriter->add(m_diff.rows.size() - 1);
 }
 
 } // namespace salvage

@@ -2,6 +2,7 @@
 
 #include "db/schema.h"
 #include "diff/bucketsums.h"
+#include "diff/diffvaluespool.h"
 #include "diff/keyrangepartitioner.h"
 #include "diff/movesummarizer.h"
 #include "diff/rowclassifier.h"
@@ -33,6 +34,9 @@ public:
 
     /// `sink` hears every differing row as it is found (it must outlive compare()).
     void setRowSink(const RowSink *sink) { m_rowSink = sink; }
+    /// RowRetention::Spooled: rows whose values nothing in this table reads any more go to `spool`
+    /// as they are found (the rest after the table: DiffValueSpool::spool).
+    void setValueSpool(std::shared_ptr<DiffValueSpool> spool) { m_valueSpool = std::move(spool); }
 
     TableDiff compare();
     /// The newest creation time seen in this table of the backup (after compare()).
@@ -70,6 +74,8 @@ private:
     void addChanged(const QString &key, const RowFetcher::Row &backup, const RowFetcher::Row &live);
     /// Keeps a lost or changed row unless a counts-only diff has no more use for it.
     void keep(DiffRow &&row);
+    /// Spools the last row kept when nothing of this table reads its values any more.
+    void spoolIfSettled();
     /// Fetches the rows of one side: whole, or in a counts-only diff only what its counts, times
     /// and moves read (the foreign-key columns, the values of undated rows only in live) and a
     /// digest of the rest, which tells a changed row without its values.
@@ -83,6 +89,8 @@ private:
     RowClassifier m_classifier;
     RowRetention m_retention;
     TableDiff m_diff;
+    std::shared_ptr<DiffValueSpool> m_valueSpool;
+    std::optional<DiffValueSpool::TableWriter> m_spoolWriter; ///< from compare() on, with m_valueSpool
     std::optional<MoveSummarizer> m_moves; ///< from compare() on
     QList<Column> m_columns;
     QList<bool> m_comparedByValue; ///< per column, whether addChanged() compares its text (else the digest)

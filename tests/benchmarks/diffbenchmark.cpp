@@ -32,6 +32,7 @@
 #include <QTextStream>
 
 #include <libpq-fe.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -119,6 +120,19 @@ double peakRssMb()
     rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
     return double(usage.ru_maxrss) / 1024.0; // kilobytes on Linux
+}
+
+// Resident memory now, after handing freed memory back to the system: what a result still holds.
+double residentMb()
+{
+    malloc_trim(0);
+    QFile status(u"/proc/self/status"_s);
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
+    return 0;
 }
 
 QStringList g_dataDirectories; // the servers whose CPU each way reports
@@ -218,6 +232,7 @@ double floorWay(const QString &backupConninfo, const QString &liveConninfo, cons
 
 double salvageWay(const QString &backupConninfo, const QString &liveConninfo, RowRetention retention, qint64 *rows)
 {
+    const double residentBefore = residentMb();
     QElapsedTimer timer;
     timer.start();
     PgSession backup(backupConninfo, PgSession::Options {});
@@ -225,6 +240,7 @@ double salvageWay(const QString &backupConninfo, const QString &liveConninfo, Ro
     JobControl control;
     const DiffResult result = DiffRunner::run(backup, live, control, {}, {}, retention);
     const double seconds = double(timer.nsecsElapsed()) / 1e9;
+    out() << u"  memory the result holds: %1 MB\n"_s.arg(residentMb() - residentBefore, 0, 'f', 0);
     qint64 differences = 0;
     *rows = 0;
     for (const TableDiff &table : result.tables) {
