@@ -27,25 +27,31 @@ QStringList parentKey(
 }
 } // namespace
 
-void apply(QList<TableDiff> &tables)
+void apply(const QList<TableDiff> &tables, Origins &origins)
 {
     QHash<QString, const TableDiff *> byName;
     QHash<QString, QSet<QString>> fresh; // table → joined keys of its rows new since the backup
-    for (const TableDiff &table : std::as_const(tables)) {
+    for (qsizetype t = 0; t < tables.size(); ++t) {
+        const TableDiff &table = tables.at(t);
         byName.insert(table.table, &table);
         if (!table.hasPrimaryKey())
             continue;
-        for (const DiffRow &row : table.rows) {
-            if (row.status == DiffRow::Status::OnlyInLive && row.origin == DiffRow::Origin::NewSinceBackup)
+        for (qsizetype i = 0; i < table.rows.size(); ++i) {
+            const DiffRow &row = table.rows.at(i);
+            if (row.status == DiffRow::Status::OnlyInLive
+                && origins[std::size_t(t)][std::size_t(i)].origin == DiffRow::Origin::NewSinceBackup)
                 fresh[table.table].insert(JoinedKey::join(row.key));
         }
     }
     // Each pass dates one more level of descendants; a pass that dates nothing ends it.
     for (bool dated = !fresh.isEmpty(); dated;) {
         dated = false;
-        for (TableDiff &table : tables) {
-            for (DiffRow &row : table.rows) {
-                if (row.status != DiffRow::Status::OnlyInLive || row.origin != DiffRow::Origin::Unexplained
+        for (qsizetype t = 0; t < tables.size(); ++t) {
+            const TableDiff &table = tables.at(t);
+            for (qsizetype i = 0; i < table.rows.size(); ++i) {
+                const DiffRow &row = table.rows.at(i);
+                RowOrigin &origin = origins[std::size_t(t)][std::size_t(i)];
+                if (row.status != DiffRow::Status::OnlyInLive || origin.origin != DiffRow::Origin::Unexplained
                     || row.liveTime)
                     continue;
                 for (const DiffReference &reference : std::as_const(table.references)) {
@@ -56,9 +62,7 @@ void apply(QList<TableDiff> &tables)
                     const QStringList key = parentKey(table, row, reference, parent->keyColumns);
                     if (key.isEmpty() || !parentRows->contains(JoinedKey::join(key)))
                         continue;
-                    row.origin = DiffRow::Origin::NewSinceBackup;
-                    row.originFromParent = true;
-                    table.newSinceBackup += row.multiplicity;
+                    origin = { DiffRow::Origin::NewSinceBackup, true };
                     if (table.hasPrimaryKey())
                         fresh[table.table].insert(JoinedKey::join(row.key));
                     dated = true;

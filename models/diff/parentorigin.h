@@ -2,6 +2,8 @@
 
 #include "diff/tablediff.h"
 
+#include <vector>
+
 namespace salvage {
 
 /// Dates the rows of child tables that carry no time of their own (a join row, a tag of a status):
@@ -9,8 +11,20 @@ namespace salvage {
 /// backup cannot be older than its parent, so it is new since the backup too, not "unexplained".
 /// Followed down any number of levels. Rows whose own creation time says otherwise keep it.
 namespace ParentOrigin {
-/// Marks such rows NewSinceBackup (originFromParent) and adds them to their table's count.
-void apply(QList<TableDiff> &tables);
+
+/// A row's origin as DiffResult::classify() decides it, apart from the row itself.
+struct RowOrigin
+{
+    DiffRow::Origin origin = DiffRow::Origin::NotApplicable;
+    bool fromParent = false;
+};
+/// One entry per row of each table, in the tables' and rows' order.
+using Origins = std::vector<std::vector<RowOrigin>>;
+
+/// Marks in `origins` the rows only in live that are unexplained and undated, and whose parent is
+/// new since the backup, NewSinceBackup (fromParent). The rows themselves are not written.
+void apply(const QList<TableDiff> &tables, Origins &origins);
+
 } // namespace ParentOrigin
 
 } // namespace salvage

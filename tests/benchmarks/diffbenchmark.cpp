@@ -136,6 +136,7 @@ double residentMb()
 }
 
 QStringList g_dataDirectories; // the servers whose CPU each way reports
+bool g_holdPartials = false; // --hold-partials
 
 double serversCpu()
 {
@@ -238,7 +239,11 @@ double salvageWay(const QString &backupConninfo, const QString &liveConninfo, Ro
     PgSession backup(backupConninfo, PgSession::Options {});
     PgSession live(liveConninfo, PgSession::Options {});
     JobControl control;
-    const DiffResult result = DiffRunner::run(backup, live, control, {}, {}, retention);
+    // The Compare view holds the result so far while the rest is compared (DiffJob::partial).
+    DiffResult held;
+    const auto hold = [&held](const DiffResult &soFar) { held = soFar; };
+    const DiffResult result = DiffRunner::run(
+        backup, live, control, {}, g_holdPartials ? DiffRunner::TableSink(hold) : DiffRunner::TableSink(), retention);
     const double seconds = double(timer.nsecsElapsed()) / 1e9;
     out() << u"  memory the result holds: %1 MB\n"_s.arg(residentMb() - residentBefore, 0, 'f', 0);
     qint64 differences = 0;
@@ -266,6 +271,8 @@ int main(int argc, char **argv)
     parser.addOption({ u"scale"_s, u"demo scale"_s, u"N"_s, u"60"_s });
     parser.addOption({ u"repeat"_s, u"runs of each way (best is kept)"_s, u"N"_s, u"1"_s });
     parser.addOption({ u"no-manual"_s, u"skip the manual way (COPY + GNU diff)"_s });
+    parser.addOption({ u"hold-partials"_s,
+        u"keep a copy of the result after each table while the rest is compared, as the Compare view does"_s });
     parser.addOption({ u"spooled-rows"_s,
         u"also diff keeping every row with its values spooled to disk (the Compare view's way), after the "
         u"counts-only diff"_s });
@@ -289,6 +296,7 @@ int main(int argc, char **argv)
             return 2;
         }
         g_dataDirectories = dataDirectories({ backup, live });
+        g_holdPartials = parser.isSet(u"hold-partials"_s);
         Schema schema;
         {
             PgSession session(backup, PgSession::Options {});
