@@ -140,7 +140,7 @@ double msSince(QElapsedTimer &timer)
 // The view's queries over every event, each timed (best of 5: the machine is shared).
 void timeQueries(Timeline &timeline)
 {
-    const std::vector<EventRef> &all = timeline.merged();
+    const MergedOrder &all = timeline.merged();
     const qint64 first = timeline.instant(all.front()), last = timeline.instant(all.back());
     auto best = [](const std::function<void()> &query) {
         double fastest = 1e30;
@@ -158,7 +158,8 @@ void timeQueries(Timeline &timeline)
     size_t rows = 0;
     const double selectMs = best([&] { rows = timeline.select(viewport).size(); });
     std::vector<TimelineLane> lanes;
-    const double lanesMs = best([&] { lanes = timelineLanes(timeline, all, {}, {}); });
+    const std::vector<EventRef> rowsOfAll = all.toVector();
+    const double lanesMs = best([&] { lanes = timelineLanes(timeline, rowsOfAll, {}, {}); });
     const double histogramMs = best([&] { histogram(lanes, first, last, 1600); });
     const double zoomedMs = best([&] {
         std::vector<qint64> counts(1600, 0);
@@ -235,7 +236,7 @@ int dump(const QStringList &paths)
             out << ' ' << ref.source << ':' << ref.entry;
         out << '\n';
     }
-    for (const EventRef &ref : timeline.merged()) {
+    for (const EventRef ref : timeline.merged()) {
         QList<EventRef> inferred = index.inferred(ref);
         std::sort(inferred.begin(), inferred.end());
         out << "event " << ref.source << ':' << ref.entry << " level " << int(timeline.level(ref)) << " lane "

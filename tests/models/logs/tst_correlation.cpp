@@ -266,10 +266,10 @@ private Q_SLOTS:
         QCOMPARE(timeline.subLanes(0), (QStringList { u"MergeWorker"_s, u"PollWorker"_s }));
         QCOMPARE(timeline.subLane({ 0, 0 }), 1);
         QCOMPARE(timeline.subLane({ 0, 2 }), 0);
-        const std::vector<TimelineLane> folded = timelineLanes(timeline, timeline.merged(), {}, {});
+        const std::vector<TimelineLane> folded = timelineLanes(timeline, timeline.merged().toVector(), {}, {});
         QCOMPARE(folded.size(), size_t(1));
         QCOMPARE(folded.front().subLaneCount, 2);
-        const std::vector<TimelineLane> lanes = timelineLanes(timeline, timeline.merged(), {}, { 0 });
+        const std::vector<TimelineLane> lanes = timelineLanes(timeline, timeline.merged().toVector(), {}, { 0 });
         QCOMPARE(lanes.size(), size_t(3));
         QCOMPARE(lanes[1].label, u"MergeWorker"_s);
         QCOMPARE(lanes[1].instants.size() + lanes[2].instants.size(), lanes[0].instants.size());
