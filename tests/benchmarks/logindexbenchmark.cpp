@@ -8,6 +8,7 @@
 // With --queries the parse child also times the queries the Timeline view makes on every
 // event: a viewport select, the swimlanes, the histogram, a key filter and a text search.
 // Usage: logindexbenchmark [--mb N] [--queries] [--no-export] [FILE]
+//        logindexbenchmark [--mb N] --generate FILE   writes the generated log (200 MB) to FILE
 //        logindexbenchmark --dump FILE...   the parse pass's whole result as text, in an order that does
 //                                           not depend on threads: to compare two builds byte for byte
 //        logindexbenchmark --paths FILE [whole|bytes]   the parse pass's reading of every entry, on one thread,
@@ -334,6 +335,10 @@ int main(int argc, char *argv[])
     if (const qsizetype at = args.indexOf(u"--mb"_s); at >= 0 && at + 1 < args.size()) {
         megabytes = args.at(at + 1).toLongLong();
         args.remove(at, 2);
+    }
+    if (args.size() == 2 && args.first() == "--generate"_L1) {
+        generate(args.at(1), megabytes);
+        return 0;
     }
     QTemporaryDir work;
     QString file = args.value(0);
