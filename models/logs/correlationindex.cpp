@@ -10,6 +10,10 @@
 #include <limits>
 #include <numeric>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 using namespace Qt::StringLiterals;
 
 namespace salvage {
@@ -32,6 +36,19 @@ void setQualifiedUtf8(QByteArray &out, const QString &tag, QByteArrayView valueU
     }
     out.append(char(kTagSeparator));
     out.append(valueUtf8);
+}
+
+/// Postings finish() lays out between two releaseFreedPages() (3 MB of blocks).
+constexpr size_t releaseEvery = size_t(1) << 19;
+
+/// Gives the pages of freed heap memory back to the system. glibc keeps what is freed in its
+/// arenas, resident; finish() frees the postings block by block as their refs are written, and
+/// without this both would stay in memory at once.
+void releaseFreedPages()
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 } // namespace
@@ -156,7 +173,9 @@ void CorrelationIndex::merge(CorrelationIndex &&other, double share)
 void CorrelationIndex::finish(qint64 windowMs)
 {
     // Counting sort of the postings by token, each block let go once placed; each token's refs
-    // sorted, duplicates dropped.
+    // sorted, duplicates dropped. What the chunks freed goes back first: the layout's columns
+    // come on top of what is resident now.
+    releaseFreedPages();
     const quint32 tokens = m_tokens.size();
     std::vector<quint32> starts(size_t(tokens) + 1, 0);
     for (const PostingBlock &block : m_blocks)
@@ -180,13 +199,20 @@ void CorrelationIndex::finish(qint64 windowMs)
             throw Error(u"More than 4 billion log events to correlate."_s);
         m_sourceStarts.push_back(quint32(next));
     }
-    std::vector<quint32> refs(starts[tokens]);
+    // The refs' pages become memory as they are written, while the blocks' pages go back.
+    decltype(m_refs) refs(starts[tokens]);
+    size_t freed = 0; // postings freed since the last release
     for (PostingBlock &block : m_blocks) {
         const quint32 base = m_sourceStarts[block.source] + block.firstEntry;
         for (size_t i = 0; i < block.tokens.size(); ++i)
             refs[starts[block.tokens[i]]++] = base + block.entries[i];
+        freed += block.tokens.size();
         std::vector<quint32>().swap(block.tokens);
         std::vector<quint16>().swap(block.entries);
+        if (freed >= releaseEvery) {
+            releaseFreedPages();
+            freed = 0;
+        }
     }
     std::vector<PostingBlock>().swap(m_blocks);
     // Each start has moved on to the next token's: shift them back.
@@ -221,6 +247,7 @@ void CorrelationIndex::finish(qint64 windowMs)
         }
     }
     std::vector<Request>().swap(m_requests); // only needed to find the links
+    releaseFreedPages();
 }
 
 std::vector<EventRef> CorrelationIndex::exact(const QString &value) const

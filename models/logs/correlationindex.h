@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/uninitializedallocator.h"
 #include "eventkeys.h"
 #include "eventref.h"
 #include "tokentable.h"
@@ -108,8 +109,9 @@ private:
     std::vector<PostingBlock> m_blocks; ///< until finish()
     std::vector<quint32> m_starts; ///< after finish(): token t's refs are m_refs[m_starts[t], m_starts[t + 1])
     /// Each ref as its position among all entries, source after source: source s's entry e is
-    /// m_sourceStarts[s] + e (4 bytes a ref instead of 8).
-    std::vector<quint32> m_refs;
+    /// m_sourceStarts[s] + e (4 bytes a ref instead of 8). Not zeroed first: finish() writes its
+    /// pages as it lets the postings go.
+    std::vector<quint32, UninitializedAllocator<quint32>> m_refs;
     std::vector<quint32> m_sourceStarts;
     std::vector<Request> m_requests;
     QMultiHash<EventRef, EventRef> m_inferred;

@@ -52,7 +52,7 @@ QString svgOpen(int width, int height)
 
 QByteArray PostmortemFigures::eventsHistogram(const Timeline &timeline, const PostmortemSummary &summary, int buckets)
 {
-    const std::vector<EventRef> &merged = timeline.merged();
+    const MergedOrder &merged = timeline.merged();
     if (merged.empty() || buckets <= 0)
         return {};
     qint64 from = timeline.instant(merged.front()), to = timeline.instant(merged.back());
@@ -68,9 +68,9 @@ QByteArray PostmortemFigures::eventsHistogram(const Timeline &timeline, const Po
     const int sources = timeline.sourceCount();
     std::vector<std::vector<qint64>> counts(size_t(sources), std::vector<qint64>(size_t(buckets), 0));
     const auto begin = std::lower_bound(merged.begin(), merged.end(), from,
-        [&timeline](const EventRef &ref, qint64 ms) { return timeline.instant(ref) < ms; });
+        [&timeline](EventRef ref, qint64 ms) { return timeline.instant(ref) < ms; });
     for (auto it = begin; it != merged.end() && timeline.instant(*it) <= to; ++it)
-        ++counts[it->source][size_t(std::min<qint64>(buckets - 1, (timeline.instant(*it) - from) / step))];
+        ++counts[(*it).source][size_t(std::min<qint64>(buckets - 1, (timeline.instant(*it) - from) / step))];
     qint64 peak = 1;
     for (int b = 0; b < buckets; ++b) {
         qint64 total = 0;

@@ -86,7 +86,7 @@ QStringList Timeline::setReadableSources(const QList<LogSource> &sources)
 void Timeline::install(std::vector<std::unique_ptr<IndexedLog>> opened)
 {
     m_sources = std::move(opened);
-    m_merged.clear();
+    m_merged = MergedOrder();
     m_correlation = CorrelationIndex();
     m_spans.clear();
     m_lanes.clear();
@@ -109,6 +109,20 @@ void Timeline::build(const std::atomic_bool *cancel, const std::function<void(in
 
 void Timeline::merge()
 {
+    std::vector<qint64> counts;
+    for (const auto &source : m_sources)
+        counts.push_back(source->index().count());
+    // One source in file order (one log, or the others empty) is its own merge: nothing to keep.
+    const auto hasEntries = [](qint64 count) { return count > 0; };
+    if (std::count_if(counts.begin(), counts.end(), hasEntries) <= 1) {
+        const auto only = std::find_if(counts.begin(), counts.end(), hasEntries);
+        const size_t source = size_t(only - counts.begin());
+        if (only == counts.end() || m_sources[source]->index().isSorted()) {
+            m_merged = MergedOrder::fileOrder(
+                quint32(only == counts.end() ? 0 : source), size_t(only == counts.end() ? 0 : *only));
+            return;
+        }
+    }
     // Per source, entries in instant order (a stable sort only when the file is out of order).
     std::vector<std::vector<quint32>> orders(m_sources.size());
     size_t total = 0;
@@ -140,18 +154,19 @@ void Timeline::merge()
     for (size_t s = 0; s < m_sources.size(); ++s)
         if (m_sources[s]->index().count() > 0)
             heads.push({ m_sources[s]->index().instant(entryAt(s, 0)), quint32(s), 0 });
-    m_merged.clear();
+    m_merged = MergedOrder(counts);
     m_merged.reserve(total);
     while (!heads.empty()) {
         Head head = heads.top();
         heads.pop();
         const LineIndex &index = m_sources[head.source]->index();
-        m_merged.push_back({ head.source, entryAt(head.source, head.position) });
+        m_merged.append({ head.source, entryAt(head.source, head.position) });
         if (++head.position < size_t(index.count())) {
             head.instant = index.instant(entryAt(head.source, head.position));
             heads.push(head);
         }
     }
+    m_merged.finish();
 }
 
 bool Timeline::linksRequests() const
@@ -320,8 +335,8 @@ std::vector<EventRef> Timeline::select(const TimelineFilter &filter) const
         for (size_t source = 0; source < m_sources.size(); ++source)
             if (filter.sources.isEmpty() || filter.sources.contains(quint32(source)))
                 found[source] = m_sources[source]->entriesContaining(needle);
-    auto first = std::lower_bound(m_merged.begin(), m_merged.end(), filter.fromMs,
-        [this](const EventRef &ref, qint64 ms) { return instant(ref) < ms; });
+    auto first = std::lower_bound(
+        m_merged.begin(), m_merged.end(), filter.fromMs, [this](EventRef ref, qint64 ms) { return instant(ref) < ms; });
     std::vector<EventRef> selected;
     for (auto it = first; it != m_merged.end() && instant(*it) <= filter.toMs; ++it) {
         const EventRef ref = *it;

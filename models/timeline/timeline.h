@@ -5,6 +5,7 @@
 #include "logs/formatregistry.h"
 #include "logs/indexedlog.h"
 #include "logs/spanbuilder.h"
+#include "mergedorder.h"
 #include "timelinefilter.h"
 
 #include <atomic>
@@ -51,7 +52,7 @@ public:
     const FormatRegistry &registry() const { return m_registry; }
 
     /// Every entry of every source, sorted by instant (ties: source order, then file order).
-    const std::vector<EventRef> &merged() const { return m_merged; }
+    const MergedOrder &merged() const { return m_merged; }
     qint64 instant(EventRef ref) const { return source(int(ref.source)).index().instant(ref.entry); }
     LogLevel level(EventRef ref) const { return source(int(ref.source)).index().level(ref.entry); }
     LogEvent event(EventRef ref) const { return source(int(ref.source)).event(ref.entry); }
@@ -109,7 +110,7 @@ private:
 
     FormatRegistry m_registry;
     std::vector<std::unique_ptr<IndexedLog>> m_sources;
-    std::vector<EventRef> m_merged;
+    MergedOrder m_merged;
     CorrelationIndex m_correlation;
     QList<Span> m_spans;
     std::vector<std::vector<quint16>> m_lanes;

@@ -8,6 +8,7 @@
 // With --queries the parse child also times the queries the Timeline view makes on every
 // event: a viewport select, the swimlanes, the histogram, a key filter and a text search.
 // Usage: logindexbenchmark [--mb N] [--queries] [--no-export] [FILE]
+//        logindexbenchmark [--mb N] --generate FILE   writes the generated log (200 MB) to FILE
 //        logindexbenchmark --dump FILE...   the parse pass's whole result as text, in an order that does
 //                                           not depend on threads: to compare two builds byte for byte
 //        logindexbenchmark --paths FILE [whole|bytes]   the parse pass's reading of every entry, on one thread,
@@ -140,7 +141,7 @@ double msSince(QElapsedTimer &timer)
 // The view's queries over every event, each timed (best of 5: the machine is shared).
 void timeQueries(Timeline &timeline)
 {
-    const std::vector<EventRef> &all = timeline.merged();
+    const MergedOrder &all = timeline.merged();
     const qint64 first = timeline.instant(all.front()), last = timeline.instant(all.back());
     auto best = [](const std::function<void()> &query) {
         double fastest = 1e30;
@@ -158,7 +159,8 @@ void timeQueries(Timeline &timeline)
     size_t rows = 0;
     const double selectMs = best([&] { rows = timeline.select(viewport).size(); });
     std::vector<TimelineLane> lanes;
-    const double lanesMs = best([&] { lanes = timelineLanes(timeline, all, {}, {}); });
+    const std::vector<EventRef> rowsOfAll = all.toVector();
+    const double lanesMs = best([&] { lanes = timelineLanes(timeline, rowsOfAll, {}, {}); });
     const double histogramMs = best([&] { histogram(lanes, first, last, 1600); });
     const double zoomedMs = best([&] {
         std::vector<qint64> counts(1600, 0);
@@ -235,7 +237,7 @@ int dump(const QStringList &paths)
             out << ' ' << ref.source << ':' << ref.entry;
         out << '\n';
     }
-    for (const EventRef &ref : timeline.merged()) {
+    for (const EventRef ref : timeline.merged()) {
         QList<EventRef> inferred = index.inferred(ref);
         std::sort(inferred.begin(), inferred.end());
         out << "event " << ref.source << ':' << ref.entry << " level " << int(timeline.level(ref)) << " lane "
@@ -333,6 +335,10 @@ int main(int argc, char *argv[])
     if (const qsizetype at = args.indexOf(u"--mb"_s); at >= 0 && at + 1 < args.size()) {
         megabytes = args.at(at + 1).toLongLong();
         args.remove(at, 2);
+    }
+    if (args.size() == 2 && args.first() == "--generate"_L1) {
+        generate(args.at(1), megabytes);
+        return 0;
     }
     QTemporaryDir work;
     QString file = args.value(0);

@@ -67,7 +67,7 @@ private Q_SLOTS:
         Timeline timeline;
         timeline.setSources(m_sources);
         timeline.build();
-        const std::vector<EventRef> &merged = timeline.merged();
+        const MergedOrder &merged = timeline.merged();
         QCOMPARE(merged.size(), size_t(6));
         for (size_t i = 1; i < merged.size(); ++i)
             QVERIFY(timeline.instant(merged[i - 1]) <= timeline.instant(merged[i]));
