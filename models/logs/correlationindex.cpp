@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <limits>
 #include <numeric>
+#include <tuple>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -234,8 +235,10 @@ void CorrelationIndex::finish(qint64 windowMs)
     m_starts = std::move(starts);
 
     m_inferred.clear();
+    // Ties broken by the event, not left in the order the chunks were merged (whichever thread
+    // finished first): the links, and the exports that list them, are the same on every run.
     std::sort(m_requests.begin(), m_requests.end(),
-        [](const Request &a, const Request &b) { return a.instantMs < b.instantMs; });
+        [](const Request &a, const Request &b) { return std::tie(a.instantMs, a.ref) < std::tie(b.instantMs, b.ref); });
     for (size_t i = 0; i < m_requests.size(); ++i) {
         const Request &a = m_requests[i];
         for (size_t j = i + 1; j < m_requests.size() && m_requests[j].instantMs - a.instantMs <= windowMs; ++j) {
