@@ -326,10 +326,14 @@ std::optional<LeafMatch> TableComparator::streamLeaves(const KeyBounds (&info)[2
     std::size_t position[2] = { 0, 0 };
     bool more[2] = { open[0], open[1] };
     bool ordered[2] = { true, true };
-    const std::string fetch = "FETCH " + std::to_string(kLeafBatchRows) + " FROM salvage_leaves";
+    // SALVAGE_DIFF_LEAF_BATCH=N: rows a FETCH (the tests take a few, to cross many batches).
+    const qint64 batchRows = qEnvironmentVariableIntValue("SALVAGE_DIFF_LEAF_BATCH") > 0
+        ? qEnvironmentVariableIntValue("SALVAGE_DIFF_LEAF_BATCH")
+        : kLeafBatchRows;
+    const std::string fetch = "FETCH " + std::to_string(batchRows) + " FROM salvage_leaves";
     const auto refill = [&](DiffSide &side) {
         Leaves next = Leaves::read(side.txn().exec(fetch), keyCount, true);
-        more[side.which] = qint64(next.result.size()) == kLeafBatchRows;
+        more[side.which] = qint64(next.result.size()) == batchRows;
         ordered[side.which] = next.inOrder(&leaves[side.which]);
         leaves[side.which] = std::move(next);
         position[side.which] = 0;
