@@ -72,6 +72,7 @@ QList<Column> TableComparator::commonColumns(const Table &backup, const Table &l
                 diff.generatedColumns << column.name;
             diff.identityAlways = diff.identityAlways || column.identity == u'a';
             Column compared = column;
+            compared.nullable = column.nullable || other->nullable; // RowHasher skips NULL on NOT NULL columns
             if (other->type != column.type)
                 compared.typeName = u"text"_s, compared.typeCategory = u'S';
             common << compared;
