@@ -492,9 +492,11 @@ void TableComparator::addOnlyInLive(const QString &key, const RowFetcher::Row &f
         (*m_rowSink)(m_diff, row);
     // Kept in any case: SequenceOrigin and RowPruner judge it after the table. A row with a time
     // needs none of its values for that (nor does a counts-only diff, unless moves pair it).
+    // Assigned, not clear()ed: Qt 6's clear() keeps the list's capacity (a shared one is even
+    // reallocated at it), 32 bytes a column for every row kept to the diff's end.
     if (row.liveTime && m_retention == RowRetention::Counts && !m_moves->pairsLostAndNew())
-        row.liveValues.clear();
-    m_diff.rows << row;
+        row.liveValues = QList<DiffValue>();
+    m_diff.rows << std::move(row);
 }
 
 RowFetcher TableComparator::fetcher(DiffSide::Which side) const
