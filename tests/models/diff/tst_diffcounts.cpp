@@ -12,6 +12,7 @@
 
 #include <QBuffer>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QTest>
 
 using namespace salvage;
@@ -68,6 +69,10 @@ private Q_SLOTS:
         // time of a table compared later (a_late's rows), children dated by new parents, through a
         // composite key and without a key, serial values against the sequence, moves through a
         // plain column and through the primary key.
+        // One way of reading mismatching ranges for all three diffs: the way is chosen by timing,
+        // and moves that tie are listed in the order their rows were found (it failed under load).
+        qputenv("SALVAGE_DIFF_LEAF_PATH", "index");
+        const auto unset = qScopeGuard([] { qunsetenv("SALVAGE_DIFF_LEAF_PATH"); });
         const QString name = pair(QStringLiteral("tst_diffcounts_same"),
             QStringLiteral(
                 "CREATE TABLE a_late (id int PRIMARY KEY, created_at timestamptz);"
