@@ -119,7 +119,7 @@ void DiffValueSpool::TableWriter::add(qsizetype index)
     const qint32 size = qToLittleEndian(qint32(m_block.size() - start - qsizetype(sizeof(qint32))));
     std::memcpy(m_block.data() + start, &size, sizeof size);
     m_placed.append({ index, start });
-    row.backupValues.clear();
+    row.backupValues = QList<DiffValue>(); // not clear(): Qt 6 keeps the capacity
     // ParentOrigin dates undated rows only in live by their parents (a dated one by its time).
     row.liveValues = row.status == DiffRow::Status::OnlyInLive && !row.liveTime
         ? RowPruner::onlyAt(row.liveValues, m_parentColumns)

@@ -50,8 +50,11 @@ QHash<QString, RowFetcher::Row> RowFetcher::fetch(DiffSide &side, const QList<QS
         aliases << u"salvage_k%1"_s.arg(i);
         conditions << u"s.%1 = u.salvage_k%2::%3"_s.arg(sql::quoteIdent(column->name)).arg(i).arg(column->type);
     }
-    const QString query = u"SELECT %1 FROM %2 AS s JOIN unnest(%3) AS u(%4) ON %5"_s.arg(
-        selectList(), m_table.sqlName(), unnestArgs.join(u", "_s), aliases.join(u", "_s), conditions.join(u" AND "_s));
+    // One index lookup per key, kept so by OFFSET 0: joined plainly, the planner hashed the whole
+    // table to find a few thousand keys (a 290,000-row table read and hashed once per batch).
+    const QString query = u"SELECT %1 FROM unnest(%3) AS u(%4) CROSS JOIN LATERAL (SELECT * FROM %2 AS s WHERE %5 "
+                          u"OFFSET 0) AS s"_s.arg(selectList(), m_table.sqlName(), unnestArgs.join(u", "_s),
+                              aliases.join(u", "_s), conditions.join(u" AND "_s));
     return read(pqxxcompat::execParamList(side.txn(), query.toStdString(), parameters));
 }
 

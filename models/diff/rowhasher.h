@@ -14,6 +14,8 @@ namespace salvage {
 /// not depend on the database (integers, text under "C", uuid, timestamps, bytea, jsonb, arrays of
 /// those, …). Every other type (floats for -0, numeric for scale, enums whose hash depends on OIDs,
 /// intervals, json, …) is hashed through its text form. NULL, '' and any literal marker differ.
+/// A column NOT NULL on both sides (Column::nullable false, as TableComparator::commonColumns()
+/// sets it) is hashed without the NULL constant: the same value, one step less a row.
 class RowHasher
 {
 public:
@@ -30,6 +32,7 @@ private:
 
     QList<Column> m_columns;
     bool m_haveExtendedHashes;
+    bool m_notNullHoldsNoNull; ///< before PostgreSQL 18, whose NOT NULL constraints can be NOT VALID
 };
 
 } // namespace salvage

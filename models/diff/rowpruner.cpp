@@ -44,8 +44,9 @@ void RowPruner::prune(TableDiff &table, bool referenced)
                 continue;
             }
         }
-        row.backupValues.clear();
-        row.changedColumns.clear();
+        // Assigned, not clear()ed, which keeps (or reallocates) the lists' capacity.
+        row.backupValues = QList<DiffValue>();
+        row.changedColumns = QStringList();
         row.liveValues = row.liveTime ? QList<DiffValue>() : onlyAt(row.liveValues, parentColumns);
         kept << std::move(row);
     }

@@ -17,7 +17,6 @@
 #include <QSet>
 
 #include <algorithm>
-#include <string_view>
 #include <utility>
 
 using namespace Qt::StringLiterals;
@@ -73,6 +72,7 @@ QList<Column> TableComparator::commonColumns(const Table &backup, const Table &l
                 diff.generatedColumns << column.name;
             diff.identityAlways = diff.identityAlways || column.identity == u'a';
             Column compared = column;
+            compared.nullable = column.nullable || other->nullable; // RowHasher skips NULL on NOT NULL columns
             if (other->type != column.type)
                 compared.typeName = u"text"_s, compared.typeCategory = u'S';
             common << compared;
@@ -212,6 +212,14 @@ TableDiff TableComparator::compare()
             ? nextBatch(pending, rangesRead == 0 ? kProbeBuckets : kLeafBatchBuckets, kLeafBatchRows)
             : std::exchange(pending, {});
         // Keys and row hashes of the mismatching ranges only; the rest of the table is not hashed again.
+        if (!m_useRanges) {
+            if (const std::optional<LeafMatch> match = streamLeaves(info, buckets)) {
+                clock.lap(qPrintable(u"key hashes of %1 ranges (sequential, streamed)"_s.arg(buckets.size())));
+                addDiffering(*match);
+                clock.lap("differing rows");
+                continue;
+            }
+        }
         Leaves leaves[2];
         QElapsedTimer batch;
         batch.start();
@@ -243,13 +251,11 @@ QList<int> TableComparator::nextBatch(QList<int> &pending, int maxBuckets, qint6
     return batch;
 }
 
-TableComparator::Leaves TableComparator::fetchLeaves(
-    DiffSide &side, const KeyBounds &info, const QList<int> &buckets) const
+Leaves TableComparator::fetchLeaves(DiffSide &side, const KeyBounds &info, const QList<int> &buckets) const
 {
-    Leaves leaves;
-    leaves.keyCount = int(m_backup.primaryKey.size());
+    const int keyCount = int(m_backup.primaryKey.size());
     if (!info.minKey || buckets.isEmpty())
-        return leaves; // this side is empty
+        return Leaves::read({}, keyCount, true); // this side is empty
     QStringList keyNames;
     for (const QString &key : m_backup.primaryKey)
         keyNames << sql::quoteIdent(key);
@@ -277,85 +283,118 @@ TableComparator::Leaves TableComparator::fetchLeaves(
                  u"AND %5 <= r.salvage_hi AND (%5 < r.salvage_hi OR r.salvage_closed) OFFSET 0) AS x"_s.arg(
                      m_ranges.arrayType(), keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName(), key);
     } else {
-        // One sequential pass that finds each row's range first and hashes only the rows of
-        // mismatching ones.
-        QList<bool> wanted(m_ranges.bucketCount(), false);
-        for (int bucket : buckets)
-            wanted[bucket] = true;
-        if (const auto thresholds = m_ranges.thresholdsParameter())
-            parameters.push_back(thresholds->toStdString());
-        parameters.push_back(arrayLiteral(wanted).toStdString());
-        source = u"(SELECT %1, %2 AS salvage_h FROM %3 WHERE ($%4::bool[])[%5 + 1]) AS x"_s
-                     .arg(keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName())
-                     .arg(parameters.size())
-                     .arg(m_ranges.bucketExpression(1));
+        source = sequentialLeafSource(buckets, parameters);
     }
     const QString query
         = u"SELECT %1, x.salvage_h FROM %2"_s.arg(RowFetcher::textColumns(m_backup.primaryKey, u"x"_s), source);
-    leaves.result = pqxxcompat::execParamList(side.txn(), query.toStdString(), parameters);
-    leaves.rows.reserve(leaves.result.size());
-    leaves.fields.reserve(leaves.result.size() * std::size_t(leaves.keyCount));
-    for (int row = 0; row < int(leaves.result.size()); ++row) {
-        const pqxx::row fields = leaves.result[row];
-        for (int i = 0; i < leaves.keyCount; ++i)
-            leaves.fields.emplace_back(fields[i].c_str(), fields[i].size());
-        leaves.rows.emplace_back(row, fields[leaves.keyCount].as<qint64>());
-    }
-    std::sort(leaves.rows.begin(), leaves.rows.end(),
-        [&leaves](const auto &a, const auto &b) { return leaves.compare(a.first, leaves, b.first) < 0; });
-    return leaves;
+    return Leaves::read(pqxxcompat::execParamList(side.txn(), query.toStdString(), parameters), keyCount, false);
 }
 
-int TableComparator::Leaves::compare(int a, const Leaves &other, int b) const
+QString TableComparator::sequentialLeafSource(const QList<int> &buckets, std::vector<std::string> &parameters) const
 {
-    for (int i = 0; i < keyCount; ++i) {
-        if (const int order
-            = fields[std::size_t(a * keyCount + i)].compare(other.fields[std::size_t(b * keyCount + i)]))
-            return order;
-    }
-    return 0;
+    QStringList keyNames;
+    for (const QString &key : m_backup.primaryKey)
+        keyNames << sql::quoteIdent(key);
+    QList<bool> wanted(m_ranges.bucketCount(), false);
+    for (int bucket : buckets)
+        wanted[bucket] = true;
+    if (const auto thresholds = m_ranges.thresholdsParameter())
+        parameters.push_back(thresholds->toStdString());
+    parameters.push_back(arrayLiteral(wanted).toStdString());
+    return u"(SELECT %1, %2 AS salvage_h FROM %3 WHERE ($%4::bool[])[%5 + 1]) AS x"_s
+        .arg(keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName())
+        .arg(parameters.size())
+        .arg(m_ranges.bucketExpression(1));
 }
 
-QStringList TableComparator::Leaves::key(int row) const
+std::optional<LeafMatch> TableComparator::streamLeaves(const KeyBounds (&info)[2], const QList<int> &buckets)
 {
-    QStringList parts;
-    for (int i = 0; i < keyCount; ++i) {
-        const std::string_view field = fields[std::size_t(row * keyCount + i)];
-        parts << QString::fromUtf8(field.data(), qsizetype(field.size()));
+    const int keyCount = int(m_backup.primaryKey.size());
+    bool open[2] = { false, false };
+    m_sides.both([&](DiffSide &side) {
+        if (!info[side.which].minKey)
+            return; // this side is empty
+        std::vector<std::string> parameters;
+        const QString source = sequentialLeafSource(buckets, parameters);
+        // Sorted by the keys' text in bytes, the order Leaves::compare() merges by.
+        QStringList keys, order;
+        for (int i = 0; i < keyCount; ++i) {
+            keys << u"x.%1::text AS salvage_k%2"_s.arg(sql::quoteIdent(m_backup.primaryKey.at(i))).arg(i);
+            order << u"salvage_k%1 COLLATE \"C\""_s.arg(i);
+        }
+        const QString query = u"DECLARE salvage_leaves NO SCROLL CURSOR FOR SELECT * FROM (SELECT %1, x.salvage_h "
+                              u"FROM %2) AS y ORDER BY %3"_s.arg(keys.join(u", "_s), source, order.join(u", "_s));
+        pqxxcompat::execParamList(side.txn(), query.toStdString(), parameters);
+        open[side.which] = true;
+    });
+    Leaves leaves[2] = { Leaves::read({}, keyCount, true), Leaves::read({}, keyCount, true) };
+    std::size_t position[2] = { 0, 0 };
+    bool more[2] = { open[0], open[1] };
+    bool ordered[2] = { true, true };
+    // SALVAGE_DIFF_LEAF_BATCH=N: rows a FETCH (the tests take a few, to cross many batches).
+    const qint64 batchRows = qEnvironmentVariableIntValue("SALVAGE_DIFF_LEAF_BATCH") > 0
+        ? qEnvironmentVariableIntValue("SALVAGE_DIFF_LEAF_BATCH")
+        : kLeafBatchRows;
+    const std::string fetch = "FETCH " + std::to_string(batchRows) + " FROM salvage_leaves";
+    const auto refill = [&](DiffSide &side) {
+        Leaves next = Leaves::read(side.txn().exec(fetch), keyCount, true);
+        more[side.which] = qint64(next.result.size()) == batchRows;
+        ordered[side.which] = next.inOrder(&leaves[side.which]);
+        leaves[side.which] = std::move(next);
+        position[side.which] = 0;
+    };
+    LeafMatch match;
+    for (;;) {
+        m_control.throwIfCancelled();
+        const bool backup = position[0] == leaves[0].rows.size() && more[0];
+        const bool live = position[1] == leaves[1].rows.size() && more[1];
+        if (backup && live)
+            m_sides.both(refill);
+        else if (backup || live)
+            m_sides.one(backup ? DiffSide::Backup : DiffSide::Live, refill);
+        if (!ordered[0] || !ordered[1])
+            break;
+        const bool backupDone = position[0] == leaves[0].rows.size() && !more[0];
+        const bool liveDone = position[1] == leaves[1].rows.size() && !more[1];
+        if (backupDone && liveDone)
+            break;
+        if (backupDone)
+            match.rest(leaves[1], position[1], false);
+        else if (liveDone)
+            match.rest(leaves[0], position[0], true);
+        else
+            match.merge(leaves[0], position[0], leaves[1], position[1]);
     }
-    return parts;
+    m_sides.both([&](DiffSide &side) {
+        if (open[side.which])
+            side.txn().exec("CLOSE salvage_leaves");
+    });
+    if (!ordered[0] || !ordered[1])
+        return std::nullopt;
+    return match;
 }
 
 void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
 {
+    LeafMatch match;
+    std::size_t b = 0, l = 0;
+    match.merge(backup, b, live, l);
+    match.rest(backup, b, true);
+    match.rest(live, l, false);
+    addDiffering(match);
+}
+
+void TableComparator::addDiffering(const LeafMatch &match)
+{
     // Changed keys come first on both sides, in the same order, so that each batch holds both
     // versions of the rows it changes.
-    QList<QStringList> differing[2]; // keys to fetch per side
-    QList<QStringList> onlyBackup, onlyLive;
-    auto b = backup.rows.cbegin();
-    auto l = live.rows.cbegin();
-    while (b != backup.rows.cend() || l != live.rows.cend()) {
-        const int order = b == backup.rows.cend() ? 1
-            : l == live.rows.cend()               ? -1
-                                                  : backup.compare(b->first, live, l->first);
-        if (order < 0) {
-            onlyBackup << backup.key((b++)->first);
-        } else if (order > 0) {
-            onlyLive << live.key((l++)->first);
-        } else {
-            if (b->second != l->second)
-                differing[DiffSide::Backup] << backup.key(b->first);
-            ++b, ++l;
-        }
-    }
+    const QList<QStringList> differing[2] = { match.changed + match.onlyBackup, match.changed + match.onlyLive };
     // The fetched rows are told apart by these few keys only.
     QSet<QString> onlyInBackup, onlyInLive;
-    for (const QStringList &key : std::as_const(onlyBackup))
+    for (const QStringList &key : match.onlyBackup)
         onlyInBackup.insert(JoinedKey::join(key));
-    for (const QStringList &key : std::as_const(onlyLive))
+    for (const QStringList &key : match.onlyLive)
         onlyInLive.insert(JoinedKey::join(key));
-    differing[DiffSide::Live] = differing[DiffSide::Backup] + onlyLive;
-    differing[DiffSide::Backup] += onlyBackup;
     const RowFetcher fetchers[2] = { fetcher(DiffSide::Backup), fetcher(DiffSide::Live) };
     for (int start = 0; start < std::max(differing[0].size(), differing[1].size()); start += kRowBatch) {
         QHash<QString, RowFetcher::Row> rows[2];
@@ -457,9 +496,11 @@ void TableComparator::addOnlyInLive(const QString &key, const RowFetcher::Row &f
         (*m_rowSink)(m_diff, row);
     // Kept in any case: SequenceOrigin and RowPruner judge it after the table. A row with a time
     // needs none of its values for that (nor does a counts-only diff, unless moves pair it).
+    // Assigned, not clear()ed: Qt 6's clear() keeps the list's capacity (a shared one is even
+    // reallocated at it), 32 bytes a column for every row kept to the diff's end.
     if (row.liveTime && m_retention == RowRetention::Counts && !m_moves->pairsLostAndNew())
-        row.liveValues.clear();
-    m_diff.rows << row;
+        row.liveValues = QList<DiffValue>();
+    m_diff.rows << std::move(row);
     spoolIfSettled();
 }
 

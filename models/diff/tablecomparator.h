@@ -4,6 +4,7 @@
 #include "diff/bucketsums.h"
 #include "diff/diffvaluespool.h"
 #include "diff/keyrangepartitioner.h"
+#include "diff/leaves.h"
 #include "diff/movesummarizer.h"
 #include "diff/rowclassifier.h"
 #include "diff/rowfetcher.h"
@@ -11,11 +12,8 @@
 #include "diff/tablediff.h"
 
 #include <optional>
-#include <string_view>
-#include <utility>
+#include <string>
 #include <vector>
-
-#include <pqxx/result>
 
 namespace salvage {
 
@@ -46,24 +44,19 @@ public:
     static QList<Column> commonColumns(const Table &backup, const Table &live, TableDiff &diff);
 
 private:
-    /// Key and row hash of every row of some ranges, as the server sent them, in key order (the
-    /// fields' bytes): matched with the other side's by one merge, not by a map of strings.
-    struct Leaves
-    {
-        pqxx::result result; ///< key columns as text, then the row hash
-        int keyCount = 0;
-        std::vector<std::string_view> fields; ///< keyCount key fields per result row, into `result`
-        std::vector<std::pair<int, qint64>> rows; ///< result row and its hash, sorted by key
-
-        /// Orders row `a` of this result against row `b` of `other` by key: <0, 0 or >0.
-        int compare(int a, const Leaves &other, int b) const;
-        QStringList key(int row) const;
-    };
-
     KeyBounds readInfo(DiffSide &side, const Column &keyColumn) const;
     /// Key and row hash of every row in the given buckets.
     Leaves fetchLeaves(DiffSide &side, const KeyBounds &info, const QList<int> &buckets) const;
+    /// One sequential pass a side that finds each row's range and hashes only the rows of `buckets`;
+    /// binds its parameters into `parameters`.
+    QString sequentialLeafSource(const QList<int> &buckets, std::vector<std::string> &parameters) const;
+    /// The sequential pass's key hashes sorted by the servers and merged as they come, a batch at a
+    /// time, so that no side's whole set is held; none when a server's order is not the bytes' order
+    /// (an encoding other than the client's), for fetchLeaves() to do it in one piece.
+    std::optional<LeafMatch> streamLeaves(const KeyBounds (&info)[2], const QList<int> &buckets);
     void compareLeaves(const Leaves &backup, const Leaves &live);
+    /// Fetches the rows of the keys that differ and adds them to the diff.
+    void addDiffering(const LeafMatch &match);
     /// Takes buckets off the front of `pending` up to `maxBuckets` or about `maxRows` rows.
     QList<int> nextBatch(QList<int> &pending, int maxBuckets, qint64 maxRows) const;
     /// Every row of the ranges that hold rows on one side only (per side), read whole.

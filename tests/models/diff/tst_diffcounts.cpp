@@ -3,12 +3,16 @@
 
 #include "diffcopy.h"
 
+#include "db/schemareader.h"
 #include "diff/diffformat.h"
 #include "diff/diffjsonstream.h"
 #include "diff/diffresult.h"
+#include "diff/sidepair.h"
+#include "diff/tablecomparator.h"
 
 #include <QBuffer>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QTest>
 
 using namespace salvage;
@@ -112,6 +116,10 @@ private Q_SLOTS:
 
     void countsEqualTheWholeDiff()
     {
+        // One way of reading mismatching ranges for all three diffs: the way is chosen by timing,
+        // and moves that tie are listed in the order their rows were found (it failed under load).
+        qputenv("SALVAGE_DIFF_LEAF_PATH", "index");
+        const auto unset = qScopeGuard([] { qunsetenv("SALVAGE_DIFF_LEAF_PATH"); });
         const QString name = richPair();
         const DiffResult whole = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"));
         const DiffResult counts
@@ -154,8 +162,12 @@ private Q_SLOTS:
             QCOMPARE(table.newSinceBackup, other->newSinceBackup);
             for (const DiffRow &row : table.rows) {
                 QCOMPARE(row.status, DiffRow::Status::OnlyInLive);
-                QVERIFY(row.backupValues.isEmpty());
+                // Released, not only emptied: these rows stay to the diff's end.
+                QCOMPARE(row.backupValues.capacity(), 0);
+                QCOMPARE(row.changedColumns.capacity(), 0);
                 QVERIFY(row.liveValues.size() <= table.columns.size());
+                if (row.liveTime)
+                    QCOMPARE(row.liveValues.capacity(), 0);
             }
             kept += table.rows.size();
             all += other->rows.size();
@@ -169,6 +181,10 @@ private Q_SLOTS:
         // The Compare view's diff (RowRetention::Spooled): every row kept, its values on disk and
         // read back equal to the whole diff's; every count the same, ParentOrigin's dating included,
         // which reads the foreign keys' values the spooled rows keep in memory.
+        // One way of reading mismatching ranges for both diffs: the way is chosen by timing,
+        // and moves that tie are listed in the order their rows were found (it failed under load).
+        qputenv("SALVAGE_DIFF_LEAF_PATH", "index");
+        const auto unset = qScopeGuard([] { qunsetenv("SALVAGE_DIFF_LEAF_PATH"); });
         const QString name = richPair();
         const DiffResult whole = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"));
         const DiffResult spooled
@@ -201,6 +217,37 @@ private Q_SLOTS:
         QVERIFY(rows > 100);
         QVERIFY2(
             inMemory < rows / 4, qPrintable(QStringLiteral("%1 values in memory for %2 rows").arg(inMemory).arg(rows)));
+    }
+
+    // A dated row only in live is kept to the diff's end without its values: released as it comes,
+    // not emptied with Qt's clear(), which keeps a list's capacity (32 bytes a column a row; 44 MB
+    // for statuses' 55,000 new rows at demo scale 100). Read before RowPruner, which would release them.
+    void datedRowsOnlyInLiveHoldNoValues()
+    {
+        const QString name = pair(QStringLiteral("tst_diffcounts_dated"),
+            QStringLiteral("CREATE TABLE t (id int PRIMARY KEY, a text, b text, c text, created_at timestamptz);"
+                           "INSERT INTO t SELECT g, 'a', 'b', 'c', '2024-01-01'::timestamptz + g * interval '1 s' "
+                           "FROM generate_series(1, 100) g;"),
+            QStringLiteral("INSERT INTO t SELECT g, 'a', 'b', 'c', now() FROM generate_series(101, 130) g;"
+                           "INSERT INTO t SELECT g, 'a', 'b', 'c', now() FROM generate_series(1001, 1010) g;"));
+        auto &cluster = TestCluster::instance();
+        PgSession backup(
+            cluster.conninfo(name + QStringLiteral("_b")), PgSession::Options { true, QStringLiteral("BACKUP"), 15 });
+        PgSession live(
+            cluster.conninfo(name + QStringLiteral("_l")), PgSession::Options { true, QStringLiteral("LIVE"), 15 });
+        const Schema backupSchema = SchemaReader::read(backup), liveSchema = SchemaReader::read(live);
+        JobControl control;
+        SidePair sides(backup, live, control);
+        TableComparator comparator(sides, *backupSchema.findTable(QStringLiteral("public.t")),
+            *liveSchema.findTable(QStringLiteral("public.t")), backup.connection().server_version(), control,
+            RowRetention::Counts);
+        const TableDiff diff = comparator.compare();
+        QCOMPARE(diff.onlyInLive, qint64(40));
+        QCOMPARE(diff.rows.size(), 40);
+        for (const DiffRow &row : diff.rows) {
+            QVERIFY(row.liveTime);
+            QCOMPARE(row.liveValues.capacity(), 0);
+        }
     }
 };
 

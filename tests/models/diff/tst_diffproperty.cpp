@@ -209,6 +209,32 @@ private Q_SLOTS:
         QCOMPARE(diff->changed, qint64(6));
         QCOMPARE(diff->onlyInBackup + diff->onlyInLive, qint64(0));
     }
+
+    // RowHasher leaves out the NULL constant of a column NOT NULL on both sides only: here `a` is
+    // NOT NULL in backup but holds a NULL in live, and `b` changes beside a NULL of `c`.
+    void notNullOnOneSideStillHashesNull()
+    {
+        auto &cluster = TestCluster::instance();
+        const QString backupDb = QStringLiteral("tst_diffprop_notnull_b");
+        const QString liveDb = QStringLiteral("tst_diffprop_notnull_l");
+        cluster.createDatabase(backupDb);
+        cluster.execute(backupDb,
+            QStringLiteral("CREATE TABLE t (id int PRIMARY KEY, a text NOT NULL, b int NOT NULL, c int);"
+                           "INSERT INTO t SELECT g, 'a' || g, g, NULLIF(g % 2, 0) FROM generate_series(1, 50) g;"));
+        copyDatabase(backupDb, liveDb);
+        cluster.execute(liveDb,
+            QStringLiteral("ALTER TABLE t ALTER a DROP NOT NULL; UPDATE t SET a = NULL WHERE id = 7;"
+                           "UPDATE t SET b = -b WHERE id IN (8, 9);"));
+        const DiffResult result = runDiff(backupDb, liveDb);
+        const TableDiff *diff = findTable(result, QStringLiteral("public.t"));
+        QVERIFY(diff);
+        QCOMPARE(diff->changed, qint64(3));
+        QStringList keys;
+        for (const DiffRow &row : diff->rows)
+            keys << row.key.first() + u':' + row.changedColumns.join(u',');
+        keys.sort();
+        QCOMPARE(keys, QStringList({ QStringLiteral("7:a"), QStringLiteral("8:b"), QStringLiteral("9:b") }));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDiffProperty)
