@@ -21,6 +21,17 @@ inline QString copyDatabase(const QString &from, const QString &to)
     return TestCluster::instance().conninfo(to);
 }
 
+/// `name`_b made with `create`, and `name`_l a copy of it then changed by `change`; returns `name`.
+inline QString createPair(const QString &name, const QString &create, const QString &change)
+{
+    auto &cluster = TestCluster::instance();
+    cluster.createDatabase(name + QStringLiteral("_b"));
+    cluster.execute(name + QStringLiteral("_b"), create);
+    copyDatabase(name + QStringLiteral("_b"), name + QStringLiteral("_l"));
+    cluster.execute(name + QStringLiteral("_l"), change);
+    return name;
+}
+
 inline DiffResult runDiff(const QString &backupDb, const QString &liveDb, const QStringList &tables = {},
     RowRetention retention = RowRetention::Whole)
 {

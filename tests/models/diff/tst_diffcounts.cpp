@@ -24,12 +24,15 @@ class TestDiffCounts : public QObject
 
     static QString pair(const QString &name, const QString &create, const QString &change)
     {
-        auto &cluster = TestCluster::instance();
-        cluster.createDatabase(name + QStringLiteral("_b"));
-        cluster.execute(name + QStringLiteral("_b"), create);
-        copyDatabase(name + QStringLiteral("_b"), name + QStringLiteral("_l"));
-        cluster.execute(name + QStringLiteral("_l"), change);
-        return name;
+        return createPair(name, create, change);
+    }
+
+    // One way of reading mismatching ranges for every diff of a test: the way is chosen by timing,
+    // and moves that tie are listed in the order their rows were found (it failed under load).
+    [[nodiscard]] static auto indexPathOnly()
+    {
+        qputenv("SALVAGE_DIFF_LEAF_PATH", "index");
+        return qScopeGuard([] { qunsetenv("SALVAGE_DIFF_LEAF_PATH"); });
     }
 
     static QByteArray json(const DiffResult &result)
@@ -116,10 +119,7 @@ private Q_SLOTS:
 
     void countsEqualTheWholeDiff()
     {
-        // One way of reading mismatching ranges for all three diffs: the way is chosen by timing,
-        // and moves that tie are listed in the order their rows were found (it failed under load).
-        qputenv("SALVAGE_DIFF_LEAF_PATH", "index");
-        const auto unset = qScopeGuard([] { qunsetenv("SALVAGE_DIFF_LEAF_PATH"); });
+        const auto indexPath = indexPathOnly();
         const QString name = richPair();
         const DiffResult whole = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"));
         const DiffResult counts
@@ -181,10 +181,7 @@ private Q_SLOTS:
         // The Compare view's diff (RowRetention::Spooled): every row kept, its values on disk and
         // read back equal to the whole diff's; every count the same, ParentOrigin's dating included,
         // which reads the foreign keys' values the spooled rows keep in memory.
-        // One way of reading mismatching ranges for both diffs: the way is chosen by timing,
-        // and moves that tie are listed in the order their rows were found (it failed under load).
-        qputenv("SALVAGE_DIFF_LEAF_PATH", "index");
-        const auto unset = qScopeGuard([] { qunsetenv("SALVAGE_DIFF_LEAF_PATH"); });
+        const auto indexPath = indexPathOnly();
         const QString name = richPair();
         const DiffResult whole = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"));
         const DiffResult spooled

@@ -214,18 +214,12 @@ private Q_SLOTS:
     // NOT NULL in backup but holds a NULL in live, and `b` changes beside a NULL of `c`.
     void notNullOnOneSideStillHashesNull()
     {
-        auto &cluster = TestCluster::instance();
-        const QString backupDb = QStringLiteral("tst_diffprop_notnull_b");
-        const QString liveDb = QStringLiteral("tst_diffprop_notnull_l");
-        cluster.createDatabase(backupDb);
-        cluster.execute(backupDb,
+        const QString name = createPair(QStringLiteral("tst_diffprop_notnull"),
             QStringLiteral("CREATE TABLE t (id int PRIMARY KEY, a text NOT NULL, b int NOT NULL, c int);"
-                           "INSERT INTO t SELECT g, 'a' || g, g, NULLIF(g % 2, 0) FROM generate_series(1, 50) g;"));
-        copyDatabase(backupDb, liveDb);
-        cluster.execute(liveDb,
+                           "INSERT INTO t SELECT g, 'a' || g, g, NULLIF(g % 2, 0) FROM generate_series(1, 50) g;"),
             QStringLiteral("ALTER TABLE t ALTER a DROP NOT NULL; UPDATE t SET a = NULL WHERE id = 7;"
                            "UPDATE t SET b = -b WHERE id IN (8, 9);"));
-        const DiffResult result = runDiff(backupDb, liveDb);
+        const DiffResult result = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"));
         const TableDiff *diff = findTable(result, QStringLiteral("public.t"));
         QVERIFY(diff);
         QCOMPARE(diff->changed, qint64(3));
