@@ -31,19 +31,26 @@ void DemoGenerator::generateRows()
             [&](DemoSql &sql) { DemoStatuses(sql, parameters).generate(statusCount / 2 + 1, statusCount, cap, false); },
         });
     // The rows derived from the others are filled before the indexes too: set-wise, with no index
-    // to maintain. Notifications never involve a reblog, so they need not
-    // wait for the duplicate reblogs to go; the statuses counts do.
+    // to maintain. Notifications never involve a reblog, so they need not wait for the duplicate
+    // reblogs to go; the statuses counts do. The tables nothing writes any more get their indexes
+    // meanwhile, on whichever session is free first (the statuses counts take the longest).
+    DemoStatementQueue indexes(
+        DemoSchema::indexBuilds(
+            m_sql, { QStringLiteral("statuses"), QStringLiteral("notifications"), QStringLiteral("account_stats") }),
+        DemoSchema::buildSettings(m_sql));
     DemoParallel::run(m_sql.session().profile().conninfo, m_parameters,
         {
             [&](DemoSql &sql) {
                 DemoStatuses(sql, parameters)
                     .addNotifications(DemoParameters::backupMs() - 30LL * 86400000, DemoParameters::backupMs());
+                indexes.drain(sql);
             },
             [&](DemoSql &sql) {
                 // A reblog has no rows hanging off it: no cascade is missed.
                 DemoStatuses statuses(sql, parameters);
                 statuses.removeDuplicateReblogs();
                 statuses.addAccountStats();
+                indexes.drain(sql);
             },
         });
 }

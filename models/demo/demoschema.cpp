@@ -201,18 +201,6 @@ ALTER TABLE list_accounts ADD CONSTRAINT fk_rails_85fee9d6ab FOREIGN KEY (accoun
 ALTER TABLE list_accounts ADD CONSTRAINT fk_rails_e54e356c88 FOREIGN KEY (list_id) REFERENCES lists (id) ON DELETE CASCADE;
 )SQL";
 
-// One session per core builds; the cores are shared out between sessions, not within one. Each
-// session may sort in memory about half the largest table's size (512 MB to 2 GB): enough for the
-// ten million text keys of statuses (uri) at scale 300.
-QString maintenanceSettings(DemoSql &sql)
-{
-    const qint64 largest = sql.scalar(QStringLiteral("settings"),
-        QStringLiteral("SELECT max(pg_relation_size(oid)) FROM pg_class WHERE relkind = 'r' AND relnamespace = "
-                       "'public'::regnamespace"));
-    const qint64 megabytes = std::clamp<qint64>(largest / 2 / (1024 * 1024), 512, 2048);
-    return QStringLiteral("SET maintenance_work_mem = '%1MB'; SET max_parallel_maintenance_workers = 0").arg(megabytes);
-}
-
 QStringList statements(const char *script)
 {
     QStringList list;
@@ -266,22 +254,49 @@ void DemoSchema::checkKeysAgain(DemoSql &sql)
     sql.script(QStringLiteral("settings"), QStringLiteral("SET session_replication_role = origin"));
 }
 
+QString DemoSchema::buildSettings(DemoSql &sql)
+{
+    // One session per core builds; the cores are shared out between sessions, not within one. Each
+    // session may sort in memory about half the largest table's size (512 MB to 2 GB): enough for the
+    // ten million text keys of statuses (uri) at scale 300.
+    const qint64 largest = sql.scalar(QStringLiteral("settings"),
+        QStringLiteral("SELECT max(pg_relation_size(oid)) FROM pg_class WHERE relkind = 'r' AND relnamespace = "
+                       "'public'::regnamespace"));
+    const qint64 megabytes = std::clamp<qint64>(largest / 2 / (1024 * 1024), 512, 2048);
+    return QStringLiteral("SET maintenance_work_mem = '%1MB'; SET max_parallel_maintenance_workers = 0").arg(megabytes);
+}
+
+QList<QStringList> DemoSchema::indexBuilds(DemoSql &sql, const QStringList &busy)
+{
+    static const QRegularExpression named(QStringLiteral("^CREATE (?:UNIQUE )?INDEX (\\w+) ON (\\w+) "));
+    QStringList existing;
+    for (const auto &row : sql.run(QStringLiteral("indexes"),
+             QStringLiteral(
+                 "SELECT relname FROM pg_class WHERE relkind = 'i' AND relnamespace = 'public'::regnamespace")))
+        existing << QString::fromUtf8(row[0].c_str());
+    QStringList indexes;
+    for (const QString &index : statements(kIndexes)) {
+        const QRegularExpressionMatch match = named.match(index);
+        if (!existing.contains(match.captured(1)) && !busy.contains(match.captured(2)))
+            indexes << index;
+    }
+    return largestFirst(sql, indexes);
+}
+
 void DemoSchema::createConstraints(DemoSql &sql)
 {
-    // Index builds are the slow part; they run on as many sessions as the server has cores, and
-    // what needs a table to itself is quick and runs in between.
-    const QString conninfo = sql.session().profile().conninfo;
-    const QString settings = maintenanceSettings(sql);
+    // Index builds are the slow part; they run on as many sessions as the server has cores (those
+    // of tables complete early may have been built while others were still written), and what needs
+    // a table to itself is quick and runs in between.
+    DemoParallel::each(sql.session().profile().conninfo, indexBuilds(sql, {}), buildSettings(sql));
     static const QRegularExpression primaryIndex(QStringLiteral("^CREATE UNIQUE INDEX (\\w+_pkey) ON (\\w+) "));
-    const QStringList indexes = statements(kIndexes);
     QStringList keys;
-    for (const QString &index : indexes) {
+    for (const QString &index : statements(kIndexes)) {
         const QRegularExpressionMatch match = primaryIndex.match(index);
         if (match.hasMatch())
             keys << QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 PRIMARY KEY USING INDEX %2")
                         .arg(match.captured(2), match.captured(1));
     }
-    DemoParallel::each(conninfo, largestFirst(sql, indexes), settings);
     // The foreign keys are not checked by a scan of their rows (32 of them, five a chain on
     // statuses, each taking the table for itself): the generator makes every reference point at a
     // row that exists, which tst_demo checks for every key of both databases. They are added NOT

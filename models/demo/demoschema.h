@@ -1,5 +1,8 @@
 #pragma once
 
+#include <QList>
+#include <QStringList>
+
 namespace salvage {
 
 class DemoSql;
@@ -16,7 +19,12 @@ public:
     static void loadWithoutKeyChecks(DemoSql &sql);
     /// Undoes loadWithoutKeyChecks: the keys are checked and their ON DELETE rules act again.
     static void checkKeysAgain(DemoSql &sql);
-    /// The indexes, primary keys and foreign keys (marked valid: the generator's references all
+    /// The index builds not done yet of every table but `busy` (tables still being written), one
+    /// group each, the costliest first, for DemoStatementQueue.
+    static QList<QStringList> indexBuilds(DemoSql &sql, const QStringList &busy);
+    /// The settings of a session that builds indexes.
+    static QString buildSettings(DemoSql &sql);
+    /// The indexes not built yet, primary keys and foreign keys (marked valid: the generator's references all
     /// hold), then statistics.
     static void createConstraints(DemoSql &sql);
     /// Statistics of every table of the schema, several tables at once.
