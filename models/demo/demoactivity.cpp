@@ -33,7 +33,8 @@ void DemoActivity::apply()
     DemoSchema::checkKeysAgain(m_sql);
     editStatuses();
     deleteStatuses();
-    statuses.addNotifications(DemoParameters::backupMs(), DemoParameters::incidentMs());
+    statuses.addNotifications(
+        DemoParameters::backupMs(), DemoParameters::incidentMs(), m_parameters.statuses() + 1, firstNew);
     DemoSchema::advanceSequences(m_sql);
 }
 

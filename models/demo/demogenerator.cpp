@@ -11,7 +11,6 @@ namespace salvage {
 void DemoGenerator::generateRows()
 {
     DemoSchema::createTables(m_sql);
-    DemoSchema::loadWithoutKeyChecks(m_sql);
     DemoFunctions::install(m_sql, m_parameters);
     const qint64 history = DemoParameters::backupMs() - DemoParameters::historyStartMs();
     addAccounts(1, m_parameters.accounts(), DemoParameters::historyStartMs(), history);
@@ -20,41 +19,39 @@ void DemoGenerator::generateRows()
     const qint64 statusCount = m_parameters.statuses();
     const qint64 cap = DemoParameters::backupMs() - 1000;
     const DemoParameters parameters = m_parameters;
-    // Every session that fills the backup does so without firing the foreign keys' triggers.
-    const auto loading = [](const DemoParallel::Step &step) {
-        return DemoParallel::Step([step](DemoSql &sql) {
-            DemoSchema::loadWithoutKeyChecks(sql);
-            step(sql);
-        });
-    };
     DemoParallel::run(m_sql.session().profile().conninfo, m_parameters,
         {
-            loading([&](DemoSql &sql) {
+            [&](DemoSql &sql) {
                 DemoGenerator accounts(sql, parameters);
                 accounts.addUsers(1, parameters.accounts());
                 accounts.addFollows(1, parameters.accounts(), DemoParameters::backupMs() - 60000);
                 accounts.addSmallRelations();
-            }),
-            loading([&](DemoSql &sql) { DemoStatuses(sql, parameters).generate(1, statusCount / 2, cap, false); }),
-            loading([&](DemoSql &sql) {
-                DemoStatuses(sql, parameters).generate(statusCount / 2 + 1, statusCount, cap, false);
-            }),
+            },
+            [&](DemoSql &sql) { DemoStatuses(sql, parameters).generate(1, statusCount / 2, cap, false); },
+            [&](DemoSql &sql) { DemoStatuses(sql, parameters).generate(statusCount / 2 + 1, statusCount, cap, false); },
         });
     // The rows derived from the others are filled before the indexes too: set-wise, with no index
-    // to maintain. Notifications never involve a reblog, so they need not
-    // wait for the duplicate reblogs to go; the statuses counts do.
+    // to maintain. Notifications never involve a reblog, so they need not wait for the duplicate
+    // reblogs to go; the statuses counts do. The tables nothing writes any more get their indexes
+    // meanwhile, on whichever session is free first (the statuses counts take the longest).
+    DemoStatementQueue indexes(
+        DemoSchema::indexBuilds(
+            m_sql, { QStringLiteral("statuses"), QStringLiteral("notifications"), QStringLiteral("account_stats") }),
+        DemoSchema::buildSettings(m_sql));
     DemoParallel::run(m_sql.session().profile().conninfo, m_parameters,
         {
-            loading([&](DemoSql &sql) {
+            [&](DemoSql &sql) {
                 DemoStatuses(sql, parameters)
                     .addNotifications(DemoParameters::backupMs() - 30LL * 86400000, DemoParameters::backupMs());
-            }),
-            loading([&](DemoSql &sql) {
+                indexes.drain(sql);
+            },
+            [&](DemoSql &sql) {
                 // A reblog has no rows hanging off it: no cascade is missed.
                 DemoStatuses statuses(sql, parameters);
                 statuses.removeDuplicateReblogs();
                 statuses.addAccountStats();
-            }),
+                indexes.drain(sql);
+            },
         });
 }
 

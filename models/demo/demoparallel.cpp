@@ -5,27 +5,28 @@
 #include "demo/demosql.h"
 
 #include <QThread>
-#include <atomic>
 #include <exception>
 #include <thread>
 #include <vector>
 
 namespace salvage {
 
+void DemoStatementQueue::drain(DemoSql &sql)
+{
+    if (!m_settings.isEmpty())
+        sql.script(QStringLiteral("settings"), m_settings);
+    for (qsizetype i = m_next++; i < m_groups.size(); i = m_next++) {
+        for (const QString &statement : m_groups.at(i))
+            sql.script(QStringLiteral("indexes and keys"), statement);
+    }
+}
+
 void DemoParallel::each(const QString &conninfo, const QList<QStringList> &groups, const QString &settings)
 {
-    std::atomic<qsizetype> next = 0;
-    const auto worker = [&](DemoSql &sql) {
-        if (!settings.isEmpty())
-            sql.script(QStringLiteral("settings"), settings);
-        for (qsizetype i = next++; i < groups.size(); i = next++) {
-            for (const QString &statement : groups.at(i))
-                sql.script(QStringLiteral("indexes and keys"), statement);
-        }
-    };
+    DemoStatementQueue queue(groups, settings);
     QList<Step> workers;
     for (int i = 0; i < qMax(2, QThread::idealThreadCount()); ++i)
-        workers << worker;
+        workers << [&queue](DemoSql &sql) { queue.drain(sql); };
     start(conninfo, workers, {});
 }
 

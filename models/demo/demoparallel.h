@@ -4,6 +4,7 @@
 
 #include <QList>
 #include <QStringList>
+#include <atomic>
 #include <functional>
 
 namespace salvage {
@@ -26,6 +27,27 @@ public:
 
 private:
     static void start(const QString &conninfo, const QList<Step> &steps, const Step &prepare);
+};
+
+/// Groups of statements shared out between sessions: every session that calls drain() runs the
+/// next group nobody has taken yet (in list order, each group's statements in order) until none
+/// is left. Statements that would wait for each other's locks belong in one group.
+class DemoStatementQueue
+{
+public:
+    DemoStatementQueue(QList<QStringList> groups, QString settings)
+        : m_groups(std::move(groups))
+        , m_settings(std::move(settings))
+    {
+    }
+
+    /// Runs the queue's `settings` (if any) on `sql`, then groups until none is left. Throws salvage::Error.
+    void drain(DemoSql &sql);
+
+private:
+    const QList<QStringList> m_groups;
+    const QString m_settings;
+    std::atomic<qsizetype> m_next = 0;
 };
 
 } // namespace salvage

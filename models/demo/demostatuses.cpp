@@ -151,31 +151,35 @@ void DemoStatuses::generate(qint64 first, qint64 last, qint64 capMs, bool indexe
 void DemoStatuses::removeDuplicateReblogs()
 {
     // Two reblogs of one status by one account: keep the first, as Mastodon's unique index would.
+    // Found by their place in the table (ctid): there is no key yet, and nothing else writes statuses now.
     m_sql.run(QStringLiteral("duplicate reblogs"),
-        QStringLiteral(
-            "DELETE FROM statuses WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER "
-            "(PARTITION BY account_id, reblog_of_id ORDER BY id) AS n FROM statuses WHERE reblog_of_id IS NOT NULL) r "
-            "WHERE n > 1)"));
+        QStringLiteral("DELETE FROM statuses WHERE ctid = ANY (ARRAY(SELECT ctid FROM (SELECT ctid, row_number() OVER "
+                       "(PARTITION BY account_id, reblog_of_id ORDER BY id) AS n FROM statuses WHERE reblog_of_id IS "
+                       "NOT NULL) r WHERE n > 1))"));
 }
 
-void DemoStatuses::addNotifications(qint64 fromMs, qint64 toMs)
+void DemoStatuses::addNotifications(qint64 fromMs, qint64 toMs, qint64 firstStatus, qint64 firstAccount)
 {
-    // Ids derive from the source row's id (favourites, mentions, follows have unique ids each).
+    // Ids derive from the source row's id (favourites, mentions, follows have unique ids each):
+    // a favourite of status index i has id 4i + k (k = 1..3), its mention i, a follow by account a
+    // 64a + k, so the ids from firstStatus and firstAccount on are those rows and no others. The
+    // status's author is pg_temp.status_account(i), as generate() wrote it (no merge has moved a
+    // status yet): no lookup into statuses, whose keys do not exist yet in the backup.
     m_sql.run(QStringLiteral("notifications"), QStringLiteral(R"SQL(
 INSERT INTO notifications (id, activity_id, activity_type, account_id, from_account_id, type, created_at, updated_at)
-SELECT f.id * 4 + 1, f.id, 'Favourite', s.account_id, f.account_id, 'favourite', f.created_at, f.created_at
-FROM favourites f JOIN statuses s ON s.id = f.status_id JOIN accounts a ON a.id = s.account_id
-WHERE a.domain IS NULL AND f.created_at >= pg_temp.ts($1) AND f.created_at < pg_temp.ts($2)
+SELECT f.id * 4 + 1, f.id, 'Favourite', author, f.account_id, 'favourite', f.created_at, f.created_at
+FROM favourites f CROSS JOIN LATERAL (SELECT pg_temp.status_account(f.id / 4)) s(author) JOIN accounts a ON a.id = author
+WHERE a.domain IS NULL AND f.created_at >= pg_temp.ts($1) AND f.created_at < pg_temp.ts($2) AND f.id > $3::bigint * 4
 UNION ALL
-SELECT m.id * 4 + 2, m.id, 'Mention', m.account_id, s.account_id, 'mention', m.created_at, m.created_at
-FROM mentions m JOIN statuses s ON s.id = m.status_id JOIN accounts a ON a.id = m.account_id
-WHERE a.domain IS NULL AND m.created_at >= pg_temp.ts($1) AND m.created_at < pg_temp.ts($2)
+SELECT m.id * 4 + 2, m.id, 'Mention', m.account_id, pg_temp.status_account(m.id), 'mention', m.created_at, m.created_at
+FROM mentions m JOIN accounts a ON a.id = m.account_id
+WHERE a.domain IS NULL AND m.created_at >= pg_temp.ts($1) AND m.created_at < pg_temp.ts($2) AND m.id >= $3::bigint
 UNION ALL
 SELECT f.id * 4 + 3, f.id, 'Follow', f.target_account_id, f.account_id, 'follow', f.created_at, f.created_at
 FROM follows f JOIN accounts a ON a.id = f.target_account_id
-WHERE a.domain IS NULL AND f.created_at >= pg_temp.ts($1) AND f.created_at < pg_temp.ts($2)
+WHERE a.domain IS NULL AND f.created_at >= pg_temp.ts($1) AND f.created_at < pg_temp.ts($2) AND f.id > $4::bigint * 64
 )SQL"),
-        fromMs, toMs);
+        fromMs, toMs, firstStatus, firstAccount);
 }
 
 void DemoStatuses::addAccountStats()

@@ -24,7 +24,9 @@ public:
     void generate(qint64 first, qint64 last, qint64 capMs, bool indexed);
     void removeDuplicateReblogs();
     /// Notifications of local accounts for favourites, mentions and follows made in [fromMs, toMs).
-    void addNotifications(qint64 fromMs, qint64 toMs);
+    /// Rows made after T0 belong to statuses from index `firstStatus` and accounts from
+    /// `firstAccount` on: their ids say so, and the primary keys find them without a scan.
+    void addNotifications(qint64 fromMs, qint64 toMs, qint64 firstStatus = 1, qint64 firstAccount = 1);
     void addAccountStats();
 
 private:

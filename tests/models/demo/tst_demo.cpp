@@ -234,6 +234,48 @@ private Q_SLOTS:
         }
     }
 
+    void everyTableHasItsPrimaryKey()
+    {
+        // The keys are built after the load (DemoSchema): each table has Mastodon's <table>_pkey.
+        const QString missing = QStringLiteral(
+            "SELECT count(*) FROM pg_tables t WHERE t.schemaname = 'public' AND NOT EXISTS (SELECT 1 FROM "
+            "pg_constraint c WHERE c.conrelid = format('public.%I', t.tablename)::regclass AND c.contype = 'p' "
+            "AND c.conname = t.tablename || '_pkey')");
+        for (PgSession *session : { m_backup.get(), m_live.get() }) {
+            QCOMPARE(number(*session,
+                         QStringLiteral("SELECT count(*) FROM pg_constraint WHERE contype = 'p' AND connamespace = "
+                                        "'public'::regnamespace")),
+                19);
+            QCOMPARE(number(*session, missing), 0);
+        }
+    }
+
+    void notificationsNameTheirStatusesAuthors()
+    {
+        // Notifications take a status's author from the generator's formula rather than from the
+        // row (DemoStatuses::addNotifications): in the backup, before any merge, the two agree,
+        // and every favourite of a local author's status in the last 30 days has its notification.
+        const QString window = QStringLiteral("f.created_at >= to_timestamp($1 / 1000.0 - 30 * 86400) AT TIME ZONE "
+                                              "'UTC' AND f.created_at < to_timestamp($1 / 1000.0) AT TIME ZONE 'UTC'");
+        const qint64 favourites = number(*m_backup,
+            QStringLiteral("SELECT count(*) FROM favourites f JOIN statuses s ON s.id = f.status_id JOIN accounts a "
+                           "ON a.id = s.account_id WHERE a.domain IS NULL AND %1")
+                .arg(window),
+            DemoParameters::backupMs());
+        QVERIFY(favourites > 0);
+        QCOMPARE(number(*m_backup,
+                     QStringLiteral("SELECT count(*) FROM notifications n JOIN favourites f ON f.id = n.activity_id "
+                                    "JOIN statuses s ON s.id = f.status_id WHERE n.activity_type = 'Favourite' AND "
+                                    "n.account_id = s.account_id")),
+            favourites);
+        QVERIFY(number(*m_backup, QStringLiteral("SELECT count(*) FROM notifications WHERE type = 'mention'")) > 0);
+        QCOMPARE(number(*m_backup,
+                     QStringLiteral("SELECT count(*) FROM notifications n JOIN mentions m ON m.id = n.activity_id "
+                                    "JOIN statuses s ON s.id = m.status_id WHERE n.activity_type = 'Mention' AND "
+                                    "n.from_account_id <> s.account_id")),
+            0);
+    }
+
     void statusIdsCarryTheirTime()
     {
         // Snowflake ids: milliseconds since the epoch in the high bits.
