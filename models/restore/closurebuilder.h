@@ -63,12 +63,15 @@ public:
 private:
     /// SQL condition on `alias`: its `edge` columns reference a closure row of the edge's parent.
     QString reaches(const Edge &edge, const QString &alias) const;
+    /// Every row of `table` in BACKUP is in the closure: no edge can add one.
+    bool holdsWhole(const Table &table) const;
 
     const Schema &m_schema;
     const PgRaw &m_backup;
     QList<Edge> m_edges;
     QHash<QString, QString> m_keyTables;
     QHash<QString, qint64> m_rows;
+    QHash<QString, QHash<int, qint64>> m_added; ///< keys each table gained, per round (roots: round 0)
 };
 
 } // namespace salvage
