@@ -40,6 +40,8 @@ qint64 ProvenanceRules::update(const QString &sql) const
 
 qint64 ProvenanceRules::wakeWaiting(const Table &table, const QString &s) const
 {
+    if (!m_waited.contains(s)) // no row of it ever waited: no pass over it
+        return 0;
     QStringList incident { QStringLiteral("false") };
     for (const ClosureBuilder::Edge &edge : takingEdges(table))
         incident << QStringLiteral("(%1 AND %2)")
@@ -52,6 +54,8 @@ qint64 ProvenanceRules::wakeWaiting(const Table &table, const QString &s) const
 
 void ProvenanceRules::keepWaitingDeleted(const Table &, const QString &s) const
 {
+    if (!m_waited.contains(s))
+        return;
     m_session.exec(QStringLiteral("UPDATE %1 SET %2, %3 = $1 WHERE %4")
                        .arg(s, rowActionIs(QString(), RowAction::DeletedSince), StagingColumn::reason(),
                            rowActionIs(QString(), RowAction::Waiting)),
@@ -232,7 +236,7 @@ QList<ProvenanceRules::Decision> ProvenanceRules::untakenDecisions(
 }
 
 qint64 ProvenanceRules::decideUntaken(
-    const Table &table, const QString &s, const QList<ClosureBuilder::Edge> &edges, const QString &untaken) const
+    const Table &table, const QString &s, const QList<ClosureBuilder::Edge> &edges, const QString &untaken)
 {
     const QList<Decision> decisions = untakenDecisions(table, edges);
     // "{n}" in a reason is its n-th parameter, numbered from `first` in the statement.
@@ -258,6 +262,8 @@ qint64 ProvenanceRules::decideUntaken(
                 decision.parameters));
             if (decision.action == RowAction::DeletedSince)
                 marked += rows;
+            else if (rows > 0)
+                m_waited.insert(s);
         }
         return marked;
     }
@@ -277,10 +283,13 @@ qint64 ProvenanceRules::decideUntaken(
     }
     const auto counted = m_session.exec(
         QStringLiteral("WITH d AS (UPDATE %1 x SET %2 = CASE %3 END, %4 = CASE %5 END WHERE %6 RETURNING x.%2) "
-                       "SELECT count(*) FILTER (WHERE %7) FROM d")
+                       "SELECT count(*) FILTER (WHERE %7), count(*) FILTER (WHERE %8) FROM d")
             .arg(s, StagingColumn::action(), actions.join(QLatin1Char(' ')), StagingColumn::reason(),
-                reasons.join(QLatin1Char(' ')), untaken, rowActionIs(QString(), RowAction::DeletedSince)),
+                reasons.join(QLatin1Char(' ')), untaken, rowActionIs(QString(), RowAction::DeletedSince),
+                rowActionIs(QString(), RowAction::Waiting)),
         parameters);
+    if (PgRaw::value(counted, 0, 1).toLongLong() > 0)
+        m_waited.insert(s);
     return PgRaw::value(counted, 0, 0).toLongLong();
 }
 

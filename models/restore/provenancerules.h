@@ -5,6 +5,7 @@
 #include "restore/rowaction.h"
 
 #include <QHash>
+#include <QSet>
 
 namespace salvage {
 
@@ -61,7 +62,7 @@ private:
     /// Decides the rows matching `untaken` (undecided, no parent of `edges` the incident's);
     /// returns the rows kept deleted.
     qint64 decideUntaken(
-        const Table &table, const QString &s, const QList<ClosureBuilder::Edge> &edges, const QString &untaken) const;
+        const Table &table, const QString &s, const QList<ClosureBuilder::Edge> &edges, const QString &untaken);
     /// The EXISTS conditions incidentParent() ORs (none when the parent is not staged).
     QStringList incidentSources(const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const;
     /// Unexplained rows the incident would have skipped when re-pointing `edge` go back to undecided.
@@ -86,6 +87,7 @@ private:
     QList<ClosureBuilder::Edge> m_edges;
     const MovedKeys *m_movedKeys = nullptr;
     QHash<QString, bool> m_repointed; ///< by table and link, for the decision under way
+    QSet<QString> m_waited; ///< staging tables some row of which was set waiting
 };
 
 } // namespace salvage
