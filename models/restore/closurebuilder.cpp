@@ -101,7 +101,6 @@ qint64 ClosureBuilder::expandFrom(const QList<RootSelection> &roots, const PgRaw
 
 qint64 ClosureBuilder::expand(JobControl *control)
 {
-    QSet<QString> complete; // tables whose every BACKUP row is in the closure already
     for (int round = 1;; ++round) {
         qint64 added = 0;
         QHash<QString, const Table *> grown;
@@ -110,7 +109,7 @@ qint64 ClosureBuilder::expand(JobControl *control)
             // whole by the closure gains none (a self-reference's last round found nothing in a
             // million rows for a second).
             if (m_added.value(edge.parent->qualifiedName()).value(round - 1) == 0 || edge.child->primaryKey.isEmpty()
-                || complete.contains(edge.child->qualifiedName()))
+                || m_whole.contains(edge.child->qualifiedName()))
                 continue;
             if (control)
                 control->throwIfCancelled();
@@ -153,7 +152,7 @@ qint64 ClosureBuilder::expand(JobControl *control)
         for (const Table *table : std::as_const(grown)) {
             m_backup.exec(QStringLiteral("ANALYZE %1").arg(sql::quoteIdent(keyTable(*table))));
             if (holdsWhole(*table))
-                complete.insert(table->qualifiedName());
+                m_whole.insert(table->qualifiedName());
         }
     }
     qint64 total = 0;

@@ -123,6 +123,21 @@ DELETE FROM comment WHERE cid IN (102, 105);
 DELETE FROM person WHERE pid = 1;
 )SQL";
 
+// Person 1 is lost with every post (all theirs; some answer others, ON DELETE SET NULL): the
+// closure holds the post table whole, which planning reads without joining its keys once
+// BACKUP's statistics say so. Fewer than 50 rows, so autovacuum leaves the statistics alone.
+const char *const kWholeTable = R"SQL(
+CREATE TABLE person (pid integer PRIMARY KEY, name text NOT NULL);
+CREATE TABLE post (id integer PRIMARY KEY, author integer NOT NULL REFERENCES person ON DELETE CASCADE,
+  answers integer REFERENCES post ON DELETE SET NULL, body text);
+INSERT INTO person VALUES (1, 'lost'), (2, 'alive');
+INSERT INTO post SELECT g, 1, CASE WHEN g % 3 = 0 THEN g - 1 END, 'post ' || g FROM generate_series(1, 30) g;
+)SQL";
+
+const char *const kWholeTableLive = R"SQL(
+DELETE FROM person WHERE pid = 1;
+)SQL";
+
 } // namespace
 
 class TestRestoreEvidence : public QObject
@@ -285,6 +300,23 @@ private slots:
             QStringLiteral("10:-:-,20:100:-,25:-:-,26:-:1"));
         QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(cid::text, ',' ORDER BY cid) FROM comment")),
             QStringLiteral("100"));
+    }
+
+    void tableHeldWholeIsStagedAsWithItsKeys()
+    {
+        m_incident.build(QStringLiteral("tst_evidence_whole"), kWholeTable, kWholeTableLive);
+        // No statistics yet: the closure cannot tell the table is whole, and stages it by its keys.
+        const RestorePlan byKeys = m_incident.plan(QStringLiteral("person WHERE pid = 1"));
+        salvage::test::TestCluster::instance().execute(
+            QStringLiteral("tst_evidence_whole_backup"), QStringLiteral("ANALYZE"));
+        const RestorePlan whole = m_incident.plan(QStringLiteral("person WHERE pid = 1"));
+        QCOMPARE(whole.counts.value(QStringLiteral("public.post")).value(RowAction::Insert), 30);
+        QCOMPARE(whole.closureRows, byKeys.closureRows);
+        QCOMPARE(ScriptRenderer::render(whole), ScriptRenderer::render(byKeys));
+        run(whole);
+        QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FILTER (WHERE answers IS NOT NULL) || '/' || "
+                                                 "count(*) FROM post")),
+            QStringLiteral("10/30"));
     }
 
     void operatorRestoresRowsReachedThroughSetNull()
