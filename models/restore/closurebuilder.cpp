@@ -85,6 +85,7 @@ qint64 ClosureBuilder::addRoots(const Table &table, const QString &selectKeys)
                             .arg(sql::quoteIdent(keys), selectKeys));
     const qint64 added = PgRaw::affected(result);
     m_rows[table.qualifiedName()] += added;
+    m_added[table.qualifiedName()][0] += added;
     // Statistics make the first round hash-join the child table in its physical order: the keys
     // then go into the key table's index in order (a nested loop per root scatters them).
     m_backup.exec(QStringLiteral("ANALYZE %1").arg(sql::quoteIdent(keys)));
@@ -102,9 +103,13 @@ qint64 ClosureBuilder::expand(JobControl *control)
 {
     for (int round = 1;; ++round) {
         qint64 added = 0;
-        QSet<QString> grown;
+        QHash<QString, const Table *> grown;
         for (const Edge &edge : m_edges) {
-            if (m_rows.value(edge.parent->qualifiedName()) == 0 || edge.child->primaryKey.isEmpty())
+            // Only the keys the parent gained in the last round can reach new rows; a table held
+            // whole by the closure gains none (a self-reference's last round found nothing in a
+            // million rows for a second).
+            if (m_added.value(edge.parent->qualifiedName()).value(round - 1) == 0 || edge.child->primaryKey.isEmpty()
+                || m_whole.contains(edge.child->qualifiedName()))
                 continue;
             if (control)
                 control->throwIfCancelled();
@@ -137,19 +142,37 @@ qint64 ClosureBuilder::expand(JobControl *control)
                         byKey ? QString() : QStringLiteral(" ON CONFLICT DO NOTHING")));
             const qint64 count = PgRaw::affected(result);
             m_rows[edge.child->qualifiedName()] += count;
+            m_added[edge.child->qualifiedName()][round] += count;
             added += count;
             if (count > 0)
-                grown.insert(childKeys);
+                grown.insert(edge.child->qualifiedName(), edge.child);
         }
         if (added == 0)
             break;
-        for (const QString &keys : std::as_const(grown))
-            m_backup.exec(QStringLiteral("ANALYZE %1").arg(keys));
+        for (const Table *table : std::as_const(grown)) {
+            m_backup.exec(QStringLiteral("ANALYZE %1").arg(sql::quoteIdent(keyTable(*table))));
+            if (holdsWhole(*table))
+                m_whole.insert(table->qualifiedName());
+        }
     }
     qint64 total = 0;
     for (qint64 count : std::as_const(m_rows))
         total += count;
     return total;
+}
+
+bool ClosureBuilder::holdsWhole(const Table &table) const
+{
+    // Counted only when the statistics say the closure is close to the whole table: a count is a
+    // scan of it, cheap next to a round's join, needless when the closure is a small part.
+    const auto estimate = m_backup.exec(
+        QStringLiteral("SELECT reltuples::bigint FROM pg_class WHERE oid = $1::regclass"), { table.sqlName() });
+    const qint64 rows = m_rows.value(table.qualifiedName());
+    const qint64 estimated = PgRaw::value(estimate, 0, 0).toLongLong();
+    if (estimated <= 0 || rows < estimated * 9 / 10)
+        return false;
+    const auto counted = m_backup.exec(QStringLiteral("SELECT count(*) FROM %1").arg(table.sqlName()));
+    return PgRaw::value(counted, 0, 0).toLongLong() == rows;
 }
 
 QList<const Table *> ClosureBuilder::tables() const

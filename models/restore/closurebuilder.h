@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QSet>
 
 namespace salvage {
 
@@ -53,6 +54,12 @@ public:
     /// empty when no link of it reaches the closure.
     QString unkeyedRows(const Table &table) const;
     qint64 rows(const Table &table) const { return m_rows.value(table.qualifiedName()); }
+    /// Every row of `table` in BACKUP is in the closure, and none of them is a root: its rows
+    /// are the whole table, with no key table to join.
+    bool wholeWithoutRoots(const Table &table) const
+    {
+        return m_whole.contains(table.qualifiedName()) && m_added.value(table.qualifiedName()).value(0) == 0;
+    }
     const QList<Edge> &edges() const { return m_edges; }
 
     /// Every link between two tables: foreign keys plus resolved declared relations.
@@ -63,12 +70,16 @@ public:
 private:
     /// SQL condition on `alias`: its `edge` columns reference a closure row of the edge's parent.
     QString reaches(const Edge &edge, const QString &alias) const;
+    /// Every row of `table` in BACKUP is in the closure: no edge can add one.
+    bool holdsWhole(const Table &table) const;
 
     const Schema &m_schema;
     const PgRaw &m_backup;
     QList<Edge> m_edges;
     QHash<QString, QString> m_keyTables;
     QHash<QString, qint64> m_rows;
+    QHash<QString, QHash<int, qint64>> m_added; ///< keys each table gained, per round (roots: round 0)
+    QSet<QString> m_whole; ///< tables whose every BACKUP row is in the closure
 };
 
 } // namespace salvage

@@ -50,7 +50,7 @@ QList<PlanStep> PlanStatements::build(
         steps.prepend(setConstraints(deferred, true,
             QStringLiteral("defer the NOT NULL foreign keys of a cycle to the end of the run "
                            "(rows wait for their parents)")));
-    steps << foreignKeys(order);
+    steps << foreignKeys(plan, order);
     if (!deferred.isEmpty())
         steps.append(setConstraints(deferred, false,
             QStringLiteral("check the deferred foreign keys now, so that a violation names them "
@@ -183,14 +183,21 @@ QList<PlanStep> PlanStatements::checks(
     return steps;
 }
 
-QList<PlanStep> PlanStatements::foreignKeys(const QList<const Table *> &order) const
+QList<PlanStep> PlanStatements::foreignKeys(const RestorePlan &plan, const QList<const Table *> &order) const
 {
     QList<PlanStep> steps;
     for (const Table *table : order) {
+        const QMap<RowAction, qint64> counts = plan.counts.value(table->qualifiedName());
         for (const ClosureBuilder::Edge &edge : m_edges) {
             if (edge.child != table)
                 continue;
-            const qint64 count = m_classifier.foreignKeyUpdates(edge, m_insertOrder.setAfterInsert(edge));
+            // Only re-pointed rows, and inserted or recreated ones when the key is set after the
+            // insert, have their key set: with none of them (the counts say) there is nothing to count.
+            const bool backEdge = m_insertOrder.setAfterInsert(edge);
+            if (counts.value(RowAction::Repoint) == 0
+                && (!backEdge || counts.value(RowAction::Insert) + counts.value(RowAction::Recreate) == 0))
+                continue;
+            const qint64 count = m_classifier.foreignKeyUpdates(edge, backEdge);
             if (count == 0)
                 continue;
             PlanStep step;
@@ -225,10 +232,11 @@ QList<PlanStep> PlanStatements::sequences(const RestorePlan &plan, const QList<c
                 || sequence.ownerColumn.isEmpty())
                 continue;
             const QString column = sql::quoteIdent(sequence.ownerColumn);
+            // The greater of two maxima, each read off an index when there is one (the key, usually),
+            // rather than one over the union of both tables.
             const auto needed = m_session.exec(
-                QStringLiteral("SELECT count(*) FROM (SELECT max(c) AS m FROM (SELECT %1 AS c FROM %2 UNION ALL "
-                               "SELECT %1 FROM %3 WHERE %4) u) x, %5 q "
-                               "WHERE x.m > q.last_value")
+                QStringLiteral("SELECT count(*) FROM (SELECT greatest((SELECT max(%1) FROM %2), "
+                               "(SELECT max(%1) FROM %3 WHERE %4)) AS m) x, %5 q WHERE x.m > q.last_value")
                     .arg(column, table->sqlName(), sql::quoteIdent(m_staging.staged().value(table->qualifiedName())),
                         rowActionIn(QString(), { RowAction::Insert, RowAction::Recreate }),
                         sql::qualified(sequence.schema, sequence.name)));

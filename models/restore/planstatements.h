@@ -39,7 +39,7 @@ private:
     QList<PlanStep> wholeRowInserts(const RestorePlan &plan, const QList<const Table *> &wholeRows) const;
     QList<PlanStep> checks(
         const RestorePlan &plan, const QList<const Table *> &order, const QList<const Table *> &wholeRows) const;
-    QList<PlanStep> foreignKeys(const QList<const Table *> &order) const;
+    QList<PlanStep> foreignKeys(const RestorePlan &plan, const QList<const Table *> &order) const;
     QList<PlanStep> sequences(const RestorePlan &plan, const QList<const Table *> &order) const;
 
     const Schema &m_schema;

@@ -40,6 +40,8 @@ qint64 ProvenanceRules::update(const QString &sql) const
 
 qint64 ProvenanceRules::wakeWaiting(const Table &table, const QString &s) const
 {
+    if (!m_waited.contains(s)) // no row of it ever waited: no pass over it
+        return 0;
     QStringList incident { QStringLiteral("false") };
     for (const ClosureBuilder::Edge &edge : takingEdges(table))
         incident << QStringLiteral("(%1 AND %2)")
@@ -52,6 +54,8 @@ qint64 ProvenanceRules::wakeWaiting(const Table &table, const QString &s) const
 
 void ProvenanceRules::keepWaitingDeleted(const Table &, const QString &s) const
 {
+    if (!m_waited.contains(s))
+        return;
     m_session.exec(QStringLiteral("UPDATE %1 SET %2, %3 = $1 WHERE %4")
                        .arg(s, rowActionIs(QString(), RowAction::DeletedSince), StagingColumn::reason(),
                            rowActionIs(QString(), RowAction::Waiting)),
@@ -188,6 +192,107 @@ qint64 ProvenanceRules::markWithDeletedParents(const Table &table, const QString
     return marked;
 }
 
+QList<ProvenanceRules::Decision> ProvenanceRules::untakenDecisions(
+    const Table &table, const QList<ClosureBuilder::Edge> &edges) const
+{
+    QList<Decision> decisions;
+    // In the closure only through keys ON DELETE SET NULL: deleting such a parent would have emptied
+    // the key, not deleted the row.
+    for (const ClosureBuilder::Edge &edge : ClosureBuilder::edgesFrom(m_edges, table)) {
+        if (!nullsOnDelete(edge) || staged(*edge.parent).isEmpty())
+            continue;
+        decisions.append({ QStringLiteral("%1 AND (%2) IN (SELECT %3 FROM %4 m)")
+                               .arg(RestoreSql::notNull(QStringLiteral("x"), edge.columns),
+                                   RestoreSql::prefixed(QStringLiteral("x"), edge.columns),
+                                   RestoreSql::prefixed(QStringLiteral("m"), edge.parentColumns),
+                                   sql::quoteIdent(staged(*edge.parent))),
+            RowAction::DeletedSince,
+            QStringLiteral("{0} || %1 || {1}").arg(RestoreSql::keyText(QStringLiteral("x"), edge.columns)),
+            { QStringLiteral("deleted since the backup: it is in the closure only through %1 = ")
+                    .arg(edge.columns.join(QLatin1Char(','))),
+                QStringLiteral(
+                    " (%1, ON DELETE %2): deleting that row would have emptied the key, not deleted this one")
+                    .arg(edge.parent->qualifiedName(), fkActionSql(edge.foreignKey->onDelete).toUpper()) } });
+    }
+    // A parent in a table decided later (a cycle) may yet be restored: the row waits for it (settle()).
+    QStringList waiting;
+    for (const ClosureBuilder::Edge &edge : edges)
+        if (edge.parent != edge.child)
+            waiting << QStringLiteral("(%1 AND (%2) IN (SELECT %3 FROM %4 m WHERE m.%5 IS NULL OR %6))")
+                           .arg(RestoreSql::notNull(QStringLiteral("x"), edge.columns),
+                               RestoreSql::prefixed(QStringLiteral("x"), edge.columns),
+                               RestoreSql::prefixed(QStringLiteral("m"), edge.parentColumns),
+                               sql::quoteIdent(staged(*edge.parent)), StagingColumn::action(),
+                               rowActionIs(QStringLiteral("m"), RowAction::Waiting));
+    if (!waiting.isEmpty())
+        decisions.append({ waiting.join(QStringLiteral(" OR ")), RowAction::Waiting, QString(), {} });
+    // No parent of it is a root or restored: every parent it had in the backup is still in live,
+    // so life deleted it.
+    decisions.append({ QStringLiteral("true"), RowAction::DeletedSince, QStringLiteral("{0}"),
+        { QStringLiteral(
+            "deleted since the backup: no parent it had in the backup is a root or restored (they are in live, or "
+            "life deleted them), so the incident did not take it") } });
+    return decisions;
+}
+
+qint64 ProvenanceRules::decideUntaken(
+    const Table &table, const QString &s, const QList<ClosureBuilder::Edge> &edges, const QString &untaken)
+{
+    const QList<Decision> decisions = untakenDecisions(table, edges);
+    // "{n}" in a reason is its n-th parameter, numbered from `first` in the statement.
+    const auto reasonSql = [](const Decision &decision, int first) {
+        QString sql = decision.reason;
+        for (qsizetype i = 0; i < decision.parameters.size(); ++i)
+            sql.replace(QStringLiteral("{%1}").arg(i), QStringLiteral("$%1").arg(first + i));
+        return sql;
+    };
+    const bool selfTaking = std::any_of(
+        edges.cbegin(), edges.cend(), [](const ClosureBuilder::Edge &edge) { return edge.parent == edge.child; });
+    qint64 marked = 0;
+    if (selfTaking) {
+        // A row decided here changes what its children in the same table see (their parent is no
+        // longer undecided): one statement per decision, in order, each seeing the ones before.
+        for (const Decision &decision : decisions) {
+            const QString reason = decision.reason.isEmpty()
+                ? QString()
+                : QStringLiteral(", %1 = %2").arg(StagingColumn::reason(), reasonSql(decision, 1));
+            const qint64 rows = PgRaw::affected(m_session.exec(
+                QStringLiteral("UPDATE %1 x SET %2%3 WHERE %4 AND %5")
+                    .arg(s, rowActionIs(QString(), decision.action), reason, untaken, decision.condition),
+                decision.parameters));
+            if (decision.action == RowAction::DeletedSince)
+                marked += rows;
+            else if (rows > 0)
+                m_waited.insert(s);
+        }
+        return marked;
+    }
+    // Otherwise no decision changes what another one reads (the parents are other tables' rows, or
+    // staged keys whatever their action): one pass, each row taking the first decision that holds,
+    // as the statements in turn would have. Conditions are hashed IN lists, not a lookup per row.
+    QStringList actions;
+    QStringList reasons;
+    QStringList parameters;
+    for (const Decision &decision : decisions) {
+        actions << QStringLiteral("WHEN %1 THEN %2").arg(decision.condition, rowActionSql(decision.action));
+        reasons << QStringLiteral("WHEN %1 THEN %2")
+                       .arg(decision.condition,
+                           decision.reason.isEmpty() ? QStringLiteral("x.") + StagingColumn::reason()
+                                                     : reasonSql(decision, int(parameters.size()) + 1));
+        parameters << decision.parameters;
+    }
+    const auto counted = m_session.exec(
+        QStringLiteral("WITH d AS (UPDATE %1 x SET %2 = CASE %3 END, %4 = CASE %5 END WHERE %6 RETURNING x.%2) "
+                       "SELECT count(*) FILTER (WHERE %7), count(*) FILTER (WHERE %8) FROM d")
+            .arg(s, StagingColumn::action(), actions.join(QLatin1Char(' ')), StagingColumn::reason(),
+                reasons.join(QLatin1Char(' ')), untaken, rowActionIs(QString(), RowAction::DeletedSince),
+                rowActionIs(QString(), RowAction::Waiting)),
+        parameters);
+    if (PgRaw::value(counted, 0, 1).toLongLong() > 0)
+        m_waited.insert(s);
+    return PgRaw::value(counted, 0, 0).toLongLong();
+}
+
 qint64 ProvenanceRules::markByProvenance(const Table &table, const QString &s, const QString &rule)
 {
     // A missing row comes back only when the incident deleted it. Rows the operator chose (roots)
@@ -197,46 +302,7 @@ qint64 ProvenanceRules::markByProvenance(const Table &table, const QString &s, c
         = QStringLiteral("x.%1 IS NULL AND NOT x.%2").arg(StagingColumn::action(), StagingColumn::root());
     // No parent of it is a root or restored (nor, in the same table, undecided).
     const QString noIncident = noIncidentParent(edges, QStringLiteral("x"), true);
-    qint64 marked = 0;
-    // In the closure only through keys ON DELETE SET NULL: deleting such a parent would have emptied
-    // the key, not deleted the row.
-    for (const ClosureBuilder::Edge &edge : ClosureBuilder::edgesFrom(m_edges, table)) {
-        if (!nullsOnDelete(edge) || staged(*edge.parent).isEmpty())
-            continue;
-        marked += PgRaw::affected(m_session.exec(
-            QStringLiteral("UPDATE %1 x SET %2, %3 = $1 || %4 || $2 WHERE %5 AND %6 AND %7 "
-                           "AND EXISTS (SELECT 1 FROM %8 m WHERE %9)")
-                .arg(s, rowActionIs(QString(), RowAction::DeletedSince), StagingColumn::reason(),
-                    RestoreSql::keyText(QStringLiteral("x"), edge.columns), undecided, noIncident,
-                    RestoreSql::notNull(QStringLiteral("x"), edge.columns), sql::quoteIdent(staged(*edge.parent)),
-                    RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns)),
-            { QStringLiteral("deleted since the backup: it is in the closure only through %1 = ")
-                    .arg(edge.columns.join(QLatin1Char(','))),
-                QStringLiteral(
-                    " (%1, ON DELETE %2): deleting that row would have emptied the key, not deleted this one")
-                    .arg(edge.parent->qualifiedName(), fkActionSql(edge.foreignKey->onDelete).toUpper()) }));
-    }
-    // A parent in a table decided later (a cycle) may yet be restored: the row waits for it (settle()).
-    QStringList waiting { QStringLiteral("false") };
-    for (const ClosureBuilder::Edge &edge : edges)
-        if (edge.parent != edge.child)
-            waiting << QStringLiteral("(%1 AND EXISTS (SELECT 1 FROM %2 m WHERE %3 AND (m.%4 IS NULL OR %5)))")
-                           .arg(RestoreSql::notNull(QStringLiteral("x"), edge.columns),
-                               sql::quoteIdent(staged(*edge.parent)),
-                               RestoreSql::equal(
-                                   QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns),
-                               StagingColumn::action(), rowActionIs(QStringLiteral("m"), RowAction::Waiting));
-    update(QStringLiteral("UPDATE %1 x SET %2 WHERE %3 AND %4 AND (%5)")
-               .arg(s, rowActionIs(QString(), RowAction::Waiting), undecided, noIncident,
-                   waiting.join(QStringLiteral(" OR "))));
-    // No parent of it is a root or restored: every parent it had in the backup is still in live,
-    // so life deleted it.
-    marked += PgRaw::affected(m_session.exec(
-        QStringLiteral("UPDATE %1 x SET %2, %3 = $1 WHERE %4 AND %5")
-            .arg(s, rowActionIs(QString(), RowAction::DeletedSince), StagingColumn::reason(), undecided, noIncident),
-        { QStringLiteral(
-            "deleted since the backup: no parent it had in the backup is a root or restored (they are in live, or life "
-            "deleted them), so the incident did not take it") }));
+    qint64 marked = decideUntaken(table, s, edges, undecided + QStringLiteral(" AND ") + noIncident);
 
     // It went with a root or restored parent through a link the incident did not re-point in this
     // table (a cascade, or deleted so that the parent could go): restored. Through a link the

@@ -2,8 +2,10 @@
 
 #include "db/schema.h"
 #include "restore/closurebuilder.h"
+#include "restore/rowaction.h"
 
 #include <QHash>
+#include <QSet>
 
 namespace salvage {
 
@@ -47,6 +49,20 @@ public:
     QString noIncidentParent(const QList<ClosureBuilder::Edge> &edges, const QString &alias, bool pendingCounts) const;
 
 private:
+    /// A decision for rows no parent took, tried in order: the first whose condition holds.
+    struct Decision
+    {
+        QString condition; ///< over alias x
+        RowAction action;
+        QString reason; ///< SQL over x, "{n}" for its n-th parameter; empty: the reason stays
+        QStringList parameters;
+    };
+    /// Rules 3 and 4 and the rows that wait for a cycle, for rows no parent took, in order.
+    QList<Decision> untakenDecisions(const Table &table, const QList<ClosureBuilder::Edge> &edges) const;
+    /// Decides the rows matching `untaken` (undecided, no parent of `edges` the incident's);
+    /// returns the rows kept deleted.
+    qint64 decideUntaken(
+        const Table &table, const QString &s, const QList<ClosureBuilder::Edge> &edges, const QString &untaken);
     /// The EXISTS conditions incidentParent() ORs (none when the parent is not staged).
     QStringList incidentSources(const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const;
     /// Unexplained rows the incident would have skipped when re-pointing `edge` go back to undecided.
@@ -71,6 +87,7 @@ private:
     QList<ClosureBuilder::Edge> m_edges;
     const MovedKeys *m_movedKeys = nullptr;
     QHash<QString, bool> m_repointed; ///< by table and link, for the decision under way
+    QSet<QString> m_waited; ///< staging tables some row of which was set waiting
 };
 
 } // namespace salvage

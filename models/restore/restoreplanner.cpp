@@ -82,8 +82,17 @@ void classifyRows(LiveClassifier &classifier, const QList<const Table *> &order,
     for (const Table *table : order)
         classifier.keepWaitingDeleted(*table);
     plan.life = classifier.lifeNotes();
+}
+
+/// Findings on restored parents whose dependants the plan skips, ahead of the other collisions;
+/// a table with no skipped row (the counts say) has none.
+void listLostDependants(const LiveClassifier &classifier, const QList<const Table *> &order, RestorePlan &plan)
+{
+    QList<PlanListing> findings;
     for (const Table *table : order)
-        plan.collisions << classifier.lostDependants(*table);
+        if (plan.counts.value(table->qualifiedName()).value(RowAction::Skipped) > 0)
+            findings << classifier.lostDependants(*table);
+    plan.collisions = findings + plan.collisions;
 }
 
 /// Counts each table's rows per action and bucket, records what the plan saw of the rows it
@@ -93,30 +102,36 @@ void countAndList(const PgRaw &live, const StagingArea &staging, const QList<con
 {
     for (const Table *table : order) {
         const QString s = sql::quoteIdent(staging.staged().value(table->qualifiedName()));
-        const auto counted
-            = live.exec(QStringLiteral("SELECT %1, \"_salvage_differs\", count(*) FROM %2 GROUP BY 1, 2 ORDER BY 1, 2")
-                            .arg(StagingColumn::action(), s));
+        // Rows the listing below shows: an action other than these, or a reason.
+        static const QList<RowAction> unlisted { RowAction::Present, RowAction::Insert, RowAction::Repoint,
+            RowAction::Rekey, RowAction::Follows };
+        const auto counted = live.exec(
+            QStringLiteral("SELECT %1, \"_salvage_differs\", %3 IS NOT NULL, count(*) FROM %2 GROUP BY 1, 2, 3 "
+                           "ORDER BY 1, 2, 3")
+                .arg(StagingColumn::action(), s, StagingColumn::reason()));
         QMap<RowAction, qint64> &counts = plan.counts[table->qualifiedName()];
+        bool anyListed = false;
         for (int row = 0; row < PgRaw::rows(counted); ++row) {
             const RowAction action = actionOf(PgRaw::value(counted, row, 0));
-            const qint64 rows = PgRaw::value(counted, row, 2).toLongLong();
+            const qint64 rows = PgRaw::value(counted, row, 3).toLongLong();
             counts[action] += rows;
             if (PgRaw::value(counted, row, 1) == QLatin1String("t"))
                 plan.buckets[table->qualifiedName()][restoreBucketOf(action)] += rows;
+            anyListed = anyListed || !unlisted.contains(action) || PgRaw::value(counted, row, 2) == QLatin1String("t");
         }
         if (!wholeRows.contains(table))
             markSeen(live, *table, s, staging.columns().value(table->qualifiedName()), counts);
+        if (!anyListed) // the counts say the listing would find nothing: no second pass over the table
+            continue;
 
         QStringList keyText;
         for (const QString &column : table->primaryKey)
             keyText << sql::quoteIdent(column) + QStringLiteral("::text");
-        const auto listed = live.exec(
-            QStringLiteral("SELECT concat_ws(',', %1), %2, coalesce(\"_salvage_reason\", '') FROM %3 "
-                           "WHERE NOT (%5) OR \"_salvage_reason\" IS NOT NULL ORDER BY %4 LIMIT 10000")
-                .arg(keyText.join(QStringLiteral(", ")), StagingColumn::action(), s, keyOrder(table->primaryKey),
-                    rowActionIn(QString(),
-                        { RowAction::Present, RowAction::Insert, RowAction::Repoint, RowAction::Rekey,
-                            RowAction::Follows })));
+        const auto listed
+            = live.exec(QStringLiteral("SELECT concat_ws(',', %1), %2, coalesce(\"_salvage_reason\", '') FROM %3 "
+                                       "WHERE NOT (%5) OR \"_salvage_reason\" IS NOT NULL ORDER BY %4 LIMIT 10000")
+                            .arg(keyText.join(QStringLiteral(", ")), StagingColumn::action(), s,
+                                keyOrder(table->primaryKey), rowActionIn(QString(), unlisted)));
         for (int row = 0; row < PgRaw::rows(listed); ++row) {
             const PlanListing listing { table->qualifiedName(), PgRaw::value(listed, row, 0),
                 actionOf(PgRaw::value(listed, row, 1)), PgRaw::value(listed, row, 2) };
@@ -252,6 +267,7 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
 
     phase(QStringLiteral("counting and listing"));
     countAndList(live, staging, order, wholeRows, plan);
+    listLostDependants(classifier, insertOrder.tables(), plan);
 
     phase(QStringLiteral("statements"));
     plan.steps = PlanStatements(schemas.live, live, staging, insertOrder, liveEdges, movedKeys, classifier)

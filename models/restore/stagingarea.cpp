@@ -124,13 +124,17 @@ QList<const Table *> StagingArea::stageClosure(const ClosureBuilder &closure, Re
         // Roots travel with a flag: the operator chose them, so no evidence keeps them deleted.
         // Streamed from BACKUP into LIVE as it comes: both servers work at once, nothing is buffered.
         const QString format = binaryCopyFits(*table, *old, columns) ? QStringLiteral(" (FORMAT binary)") : QString();
+        // A table the closure holds whole, with no root in it, is read as it is: joining its keys
+        // would hash a key per row to keep every row.
+        const QString rows = closure.wholeWithoutRoots(*old)
+            ? QStringLiteral("SELECT %1, false FROM %2 b").arg(selected.join(QStringLiteral(", ")), old->sqlName())
+            : QStringLiteral("SELECT %1, k.\"_salvage_round\" = 0 FROM %2 b JOIN %3 k ON %4")
+                  .arg(selected.join(QStringLiteral(", ")), old->sqlName(), sql::quoteIdent(closure.keyTable(*old)),
+                      match.join(QStringLiteral(" AND ")));
         const qint64 staged = m_live.copyIn(
             QStringLiteral("COPY %1 (%2, %3) FROM STDIN%4")
                 .arg(sql::quoteIdent(name), sql::quoteIdentList(columns), StagingColumn::root(), format),
-            m_backup,
-            QStringLiteral("COPY (SELECT %1, k.\"_salvage_round\" = 0 FROM %2 b JOIN %3 k ON %4) TO STDOUT%5")
-                .arg(selected.join(QStringLiteral(", ")), old->sqlName(), sql::quoteIdent(closure.keyTable(*old)),
-                    match.join(QStringLiteral(" AND ")), format));
+            m_backup, QStringLiteral("COPY (%1) TO STDOUT%2").arg(rows, format));
         m_live.exec(QStringLiteral("ANALYZE %1").arg(sql::quoteIdent(name)));
         plan.differing.insert(table->qualifiedName(), markDiffering(*table, name, columns, staged));
     }

@@ -169,6 +169,8 @@ struct Figures
     double baselineCpu = 0;
     double planningCpu = 0;
     double runningCpu = 0;
+    double planningClientCpu = 0; ///< of planningCpu, the client's (Salvage) share
+    double runningClientCpu = 0;
     QString loadBefore;
     QString loadAfter;
 };
@@ -222,10 +224,14 @@ Figures measure(PgCluster &cluster, const QTemporaryDir &dir, qint64 rows)
             QStringLiteral("statuses") });
     const QString dataDir = cluster.dataDir();
     double cpu = clusterCpu(dataDir) + ownCpu();
+    double client = ownCpu(); // this process (and pg_restore), apart from the cluster
+    double clientUsed = 0;
     const auto cpuSince = [&] {
         const double now = clusterCpu(dataDir) + ownCpu();
         const double used = now - cpu;
         cpu = now;
+        clientUsed = ownCpu() - client;
+        client += clientUsed;
         return used;
     };
     Figures figures;
@@ -253,6 +259,7 @@ Figures measure(PgCluster &cluster, const QTemporaryDir &dir, qint64 rows)
     planPhases.stop();
     figures.planning = seconds(timer);
     figures.planningCpu = cpuSince();
+    figures.planningClientCpu = clientUsed;
     timer.restart();
     PhaseTimer runPhases;
     ExecutionReport report;
@@ -263,6 +270,7 @@ Figures measure(PgCluster &cluster, const QTemporaryDir &dir, qint64 rows)
     }
     figures.running = seconds(timer);
     figures.runningCpu = cpuSince();
+    figures.runningClientCpu = clientUsed;
     figures.loadAfter = loadAverage();
     if (!report.committed)
         throw Error(QStringLiteral("the restore failed: %1").arg(report.error));
@@ -276,6 +284,8 @@ Figures measure(PgCluster &cluster, const QTemporaryDir &dir, qint64 rows)
     printf("  pg_restore --data-only %.2f s; plan %.2f s; run %.2f s (CPU, server + client: %.2f / %.2f / %.2f s)\n",
         figures.baseline, figures.planning, figures.running, figures.baselineCpu, figures.planningCpu,
         figures.runningCpu);
+    printf("  of which the client (Salvage): plan %.2f s, run %.2f s\n", figures.planningClientCpu,
+        figures.runningClientCpu);
     planPhases.print("  plan phases (>= 0.05 s):");
     runPhases.print("  run phases (>= 0.05 s):");
     fflush(stdout);

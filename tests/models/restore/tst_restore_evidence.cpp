@@ -93,6 +93,51 @@ INSERT INTO "Club Data"."Member" (handle) VALUES ('bob');
 INSERT INTO "visit""s" VALUES (100, '2025-12-01', 4);
 )SQL";
 
+// Rows that qualify for more than one of the decisions taken in one pass (ProvenanceRules): each
+// must end in exactly one, the first that holds. Person 1 is lost in the incident with doc 10,
+// comment 100 and doc 20, which pins comment 100 (ON DELETE CASCADE): doc 20 waits for comment 100
+// (decided after docs, in the cycle) and is restored with it, though no other parent of it is the
+// incident's. Since the backup, life deleted doc 23 (reviewed by person 1: ON DELETE SET NULL only),
+// comment 102 (edited by person 1) and with it doc 24 that pinned it (waits, then stays deleted),
+// and comment 105 on doc 26, which is still there (no parent of 105 is the incident's).
+const char *const kPinned = R"SQL(
+CREATE TABLE person (pid integer PRIMARY KEY, name text NOT NULL);
+CREATE TABLE doc (did integer PRIMARY KEY, owner integer NOT NULL REFERENCES person ON DELETE CASCADE,
+  reviewer integer REFERENCES person ON DELETE SET NULL, pinned integer, title text);
+CREATE TABLE comment (cid integer PRIMARY KEY, doc integer NOT NULL REFERENCES doc ON DELETE CASCADE,
+  editor integer REFERENCES person ON DELETE SET NULL, body text);
+ALTER TABLE doc ADD FOREIGN KEY (pinned) REFERENCES comment ON DELETE CASCADE;
+INSERT INTO person VALUES (1, 'lost'), (2, 'alive');
+INSERT INTO doc (did, owner, reviewer, title) VALUES (10, 1, NULL, 'lost'), (20, 2, NULL, 'pins a lost comment'),
+  (23, 2, 1, 'reviewed by the lost, deleted since'), (24, 2, NULL, 'pins a comment deleted since'),
+  (25, 2, NULL, 'alive'), (26, 2, 1, 'reviewed by the lost, alive');
+INSERT INTO comment VALUES (100, 10, NULL, 'on the lost doc'), (102, 25, 1, 'edited by the lost, deleted since'),
+  (105, 26, NULL, 'on a reviewed doc, deleted since');
+UPDATE doc SET pinned = 100 WHERE did = 20;
+UPDATE doc SET pinned = 102 WHERE did = 24;
+)SQL";
+
+const char *const kPinnedLive = R"SQL(
+DELETE FROM doc WHERE did = 23;
+DELETE FROM comment WHERE cid IN (102, 105);
+DELETE FROM person WHERE pid = 1;
+)SQL";
+
+// Person 1 is lost with every post (all theirs; some answer others, ON DELETE SET NULL): the
+// closure holds the post table whole, which planning reads without joining its keys once
+// BACKUP's statistics say so. Fewer than 50 rows, so autovacuum leaves the statistics alone.
+const char *const kWholeTable = R"SQL(
+CREATE TABLE person (pid integer PRIMARY KEY, name text NOT NULL);
+CREATE TABLE post (id integer PRIMARY KEY, author integer NOT NULL REFERENCES person ON DELETE CASCADE,
+  answers integer REFERENCES post ON DELETE SET NULL, body text);
+INSERT INTO person VALUES (1, 'lost'), (2, 'alive');
+INSERT INTO post SELECT g, 1, CASE WHEN g % 3 = 0 THEN g - 1 END, 'post ' || g FROM generate_series(1, 30) g;
+)SQL";
+
+const char *const kWholeTableLive = R"SQL(
+DELETE FROM person WHERE pid = 1;
+)SQL";
+
 } // namespace
 
 class TestRestoreEvidence : public QObject
@@ -207,6 +252,71 @@ private slots:
         // The verdict does not rest on anything the run changes: a re-plan keeps it.
         const Verification verification = m_incident.verify(QStringLiteral("person WHERE pid = 1"), planned);
         QVERIFY2(verification.isComplete(), qPrintable(verification.summary()));
+    }
+
+    void rowsQualifyingForSeveralDecisionsEndInTheFirst()
+    {
+        m_incident.build(QStringLiteral("tst_evidence_pinned"), kPinned, kPinnedLive);
+        const RestorePlan planned = m_incident.plan(QStringLiteral("person WHERE pid = 1"));
+        // Doc 20 would also be "no parent is the incident's" (its owner is alive): waiting comes
+        // first, and comment 100 turns out restored.
+        QCOMPARE(planned.counts.value(QStringLiteral("public.doc")).value(RowAction::Insert), 2); // 10, 20
+        QCOMPARE(planned.counts.value(QStringLiteral("public.comment")).value(RowAction::Insert), 1); // 100
+        QCOMPARE(keys(planned.deletedSince, QStringLiteral("public.doc"), RowAction::DeletedSince),
+            (QStringList { QStringLiteral("23"), QStringLiteral("24") }));
+        QCOMPARE(keys(planned.deletedSince, QStringLiteral("public.comment"), RowAction::DeletedSince),
+            (QStringList { QStringLiteral("102"), QStringLiteral("105") }));
+        const auto reasonOf = [&](const QString &table, const QString &key) {
+            for (const PlanListing &listing : planned.deletedSince)
+                if (listing.table == table && listing.key == key)
+                    return listing.reason;
+            return QString();
+        };
+        // Reached through a key ON DELETE SET NULL and with no parent of the incident's: the first decision.
+        QVERIFY2(reasonOf(QStringLiteral("public.doc"), QStringLiteral("23")).contains(QLatin1String("reviewer = 1")),
+            qPrintable(reasonOf(QStringLiteral("public.doc"), QStringLiteral("23"))));
+        QVERIFY2(
+            reasonOf(QStringLiteral("public.comment"), QStringLiteral("102")).contains(QLatin1String("editor = 1")),
+            qPrintable(reasonOf(QStringLiteral("public.comment"), QStringLiteral("102"))));
+        for (const QString &key : { QStringLiteral("24"), QStringLiteral("105") }) {
+            const QString reason = reasonOf(
+                key == QLatin1String("24") ? QStringLiteral("public.doc") : QStringLiteral("public.comment"), key);
+            QVERIFY2(reason.contains(QLatin1String("no parent it had in the backup is a root or restored")),
+                qPrintable(reason));
+        }
+        // Each differing row in exactly one bucket: the buckets add up to the rows that differ.
+        for (auto table = planned.differing.constBegin(); table != planned.differing.constEnd(); ++table) {
+            qint64 bucketed = 0;
+            for (qint64 rows : planned.buckets.value(table.key()))
+                bucketed += rows;
+            QCOMPARE(bucketed, table.value());
+        }
+        QCOMPARE(planned.differing.value(QStringLiteral("public.doc")), 5); // 10, 20, 23, 24 missing; 26 re-pointed
+        QCOMPARE(planned.differing.value(QStringLiteral("public.comment")), 3);
+
+        run(planned);
+        QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(did || ':' || coalesce(pinned::text, '-') || ':' "
+                                                 "|| coalesce(reviewer::text, '-'), ',' ORDER BY did) FROM doc")),
+            QStringLiteral("10:-:-,20:100:-,25:-:-,26:-:1"));
+        QCOMPARE(m_incident.value(QStringLiteral("SELECT string_agg(cid::text, ',' ORDER BY cid) FROM comment")),
+            QStringLiteral("100"));
+    }
+
+    void tableHeldWholeIsStagedAsWithItsKeys()
+    {
+        m_incident.build(QStringLiteral("tst_evidence_whole"), kWholeTable, kWholeTableLive);
+        // No statistics yet: the closure cannot tell the table is whole, and stages it by its keys.
+        const RestorePlan byKeys = m_incident.plan(QStringLiteral("person WHERE pid = 1"));
+        salvage::test::TestCluster::instance().execute(
+            QStringLiteral("tst_evidence_whole_backup"), QStringLiteral("ANALYZE"));
+        const RestorePlan whole = m_incident.plan(QStringLiteral("person WHERE pid = 1"));
+        QCOMPARE(whole.counts.value(QStringLiteral("public.post")).value(RowAction::Insert), 30);
+        QCOMPARE(whole.closureRows, byKeys.closureRows);
+        QCOMPARE(ScriptRenderer::render(whole), ScriptRenderer::render(byKeys));
+        run(whole);
+        QCOMPARE(m_incident.value(QStringLiteral("SELECT count(*) FILTER (WHERE answers IS NOT NULL) || '/' || "
+                                                 "count(*) FROM post")),
+            QStringLiteral("10/30"));
     }
 
     void operatorRestoresRowsReachedThroughSetNull()
