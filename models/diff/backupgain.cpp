@@ -77,7 +77,8 @@ qint64 BackupGain::total(qint64 Table::*count) const
 BackupGain BackupGain::compute(
     const DiffResult &firstDiff, PgSession &first, PgSession &second, PgSession &live, JobControl &control)
 {
-    const DiffResult secondDiff = DiffRunner::run(second, live, control);
+    // Only the lost rows' keys are read: their values go to the spool, not to memory.
+    const DiffResult secondDiff = DiffRunner::run(second, live, control, {}, {}, RowRetention::Spooled);
     return fromDiffs(firstDiff, secondDiff, first, second, control);
 }
 

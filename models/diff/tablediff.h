@@ -24,7 +24,7 @@ struct DiffReference
 
 /// What a diff keeps of its differing rows.
 enum class RowRetention {
-    Whole, ///< every differing row with its values (`diff --rows --format text`, the tests)
+    Whole, ///< every differing row with its values in memory (the tests, diffbenchmark)
     /// Every differing row, its values on disk (DiffValueSpool): the Compare view reads those it shows.
     Spooled,
     /// Counts only: rows leave as soon as no count can change through them (RowPruner); what stays
