@@ -120,8 +120,6 @@ TableDiff TableComparator::compare()
         m_diff.columns << column.name;
     m_diff.keyColumns = m_backup.primaryKey;
     m_moves.emplace(m_diff.table, m_diff.columns, m_diff.keyColumns, m_backup.foreignKeys);
-    if (m_valueSpool)
-        m_spoolWriter.emplace(m_valueSpool, m_diff);
     m_comparedByValue = QList<bool>(m_diff.columns.size(), true);
     if (m_retention == RowRetention::Counts && !m_rowSink && !m_moves->pairsLostAndNew()) {
         // Changed rows are told by their foreign keys (for moves) and one digest of the rest.

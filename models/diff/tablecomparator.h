@@ -34,7 +34,11 @@ public:
     void setRowSink(const RowSink *sink) { m_rowSink = sink; }
     /// RowRetention::Spooled: rows whose values nothing in this table reads any more go to `spool`
     /// as they are found (the rest after the table: DiffValueSpool::spool).
-    void setValueSpool(std::shared_ptr<DiffValueSpool> spool) { m_valueSpool = std::move(spool); }
+    void setValueSpool(std::shared_ptr<DiffValueSpool> spool)
+    {
+        if (spool)
+            m_spoolWriter.emplace(std::move(spool), m_diff);
+    }
 
     TableDiff compare();
     /// The newest creation time seen in this table of the backup (after compare()).
@@ -82,8 +86,7 @@ private:
     RowClassifier m_classifier;
     RowRetention m_retention;
     TableDiff m_diff;
-    std::shared_ptr<DiffValueSpool> m_valueSpool;
-    std::optional<DiffValueSpool::TableWriter> m_spoolWriter; ///< from compare() on, with m_valueSpool
+    std::optional<DiffValueSpool::TableWriter> m_spoolWriter; ///< with setValueSpool()
     std::optional<MoveSummarizer> m_moves; ///< from compare() on
     QList<Column> m_columns;
     QList<bool> m_comparedByValue; ///< per column, whether addChanged() compares its text (else the digest)

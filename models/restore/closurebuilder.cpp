@@ -84,7 +84,6 @@ qint64 ClosureBuilder::addRoots(const Table &table, const QString &selectKeys)
         = m_backup.exec(QStringLiteral("INSERT INTO %1 SELECT DISTINCT r.*, 0 FROM (%2) r ON CONFLICT DO NOTHING")
                             .arg(sql::quoteIdent(keys), selectKeys));
     const qint64 added = PgRaw::affected(result);
-    m_rows[table.qualifiedName()] += added;
     m_added[table.qualifiedName()][0] += added;
     // Statistics make the first round hash-join the child table in its physical order: the keys
     // then go into the key table's index in order (a nested loop per root scatters them).
@@ -141,7 +140,6 @@ qint64 ClosureBuilder::expand(JobControl *control)
                     .arg(RestoreSql::equal(QStringLiteral("x"), QStringLiteral("c"), edge.child->primaryKey),
                         byKey ? QString() : QStringLiteral(" ON CONFLICT DO NOTHING")));
             const qint64 count = PgRaw::affected(result);
-            m_rows[edge.child->qualifiedName()] += count;
             m_added[edge.child->qualifiedName()][round] += count;
             added += count;
             if (count > 0)
@@ -156,7 +154,15 @@ qint64 ClosureBuilder::expand(JobControl *control)
         }
     }
     qint64 total = 0;
-    for (qint64 count : std::as_const(m_rows))
+    for (auto table = m_added.cbegin(); table != m_added.cend(); ++table)
+        total += rowsOf(table.key());
+    return total;
+}
+
+qint64 ClosureBuilder::rowsOf(const QString &table) const
+{
+    qint64 total = 0;
+    for (qint64 count : m_added.value(table))
         total += count;
     return total;
 }
@@ -167,7 +173,7 @@ bool ClosureBuilder::holdsWhole(const Table &table) const
     // scan of it, cheap next to a round's join, needless when the closure is a small part.
     const auto estimate = m_backup.exec(
         QStringLiteral("SELECT reltuples::bigint FROM pg_class WHERE oid = $1::regclass"), { table.sqlName() });
-    const qint64 rows = m_rows.value(table.qualifiedName());
+    const qint64 rows = rowsOf(table.qualifiedName());
     const qint64 estimated = PgRaw::value(estimate, 0, 0).toLongLong();
     if (estimated <= 0 || rows < estimated * 9 / 10)
         return false;
@@ -179,7 +185,7 @@ QList<const Table *> ClosureBuilder::tables() const
 {
     QList<const Table *> result;
     for (const Table &table : m_schema.tables)
-        if (m_rows.value(table.qualifiedName()) > 0)
+        if (rowsOf(table.qualifiedName()) > 0)
             result.append(&table);
     return result;
 }
@@ -197,7 +203,7 @@ QString ClosureBuilder::unkeyedRows(const Table &table) const
 {
     QStringList reached;
     for (const Edge &edge : m_edges)
-        if (edge.child == &table && m_rows.value(edge.parent->qualifiedName()) > 0)
+        if (edge.child == &table && rowsOf(edge.parent->qualifiedName()) > 0)
             reached << reaches(edge, QStringLiteral("c"));
     return reached.isEmpty() ? QString() : reached.join(QStringLiteral(" OR "));
 }
@@ -206,7 +212,7 @@ QStringList ClosureBuilder::unkeyedReach(const QStringList &handled) const
 {
     QStringList notes;
     for (const Edge &edge : m_edges) {
-        if (!edge.child->primaryKey.isEmpty() || m_rows.value(edge.parent->qualifiedName()) == 0
+        if (!edge.child->primaryKey.isEmpty() || rowsOf(edge.parent->qualifiedName()) == 0
             || handled.contains(edge.child->qualifiedName()))
             continue;
         const auto result = m_backup.exec(QStringLiteral("SELECT count(*) FROM %1 c WHERE %2")

@@ -53,7 +53,7 @@ public:
     /// SQL condition on alias c: a row of `table` (without a row identity) references a closure row;
     /// empty when no link of it reaches the closure.
     QString unkeyedRows(const Table &table) const;
-    qint64 rows(const Table &table) const { return m_rows.value(table.qualifiedName()); }
+    qint64 rows(const Table &table) const { return rowsOf(table.qualifiedName()); }
     /// Every row of `table` in BACKUP is in the closure, and none of them is a root: its rows
     /// are the whole table, with no key table to join.
     bool wholeWithoutRoots(const Table &table) const
@@ -77,9 +77,10 @@ private:
     const PgRaw &m_backup;
     QList<Edge> m_edges;
     QHash<QString, QString> m_keyTables;
-    QHash<QString, qint64> m_rows;
     QHash<QString, QHash<int, qint64>> m_added; ///< keys each table gained, per round (roots: round 0)
     QSet<QString> m_whole; ///< tables whose every BACKUP row is in the closure
+
+    qint64 rowsOf(const QString &table) const; ///< keys `table` gained in every round
 };
 
 } // namespace salvage

@@ -42,6 +42,12 @@ inline DiffResult runDiff(const QString &backupDb, const QString &liveDb, const 
     return DiffRunner::run(backup, live, control, tables, {}, retention);
 }
 
+/// The diff of a pair made by createPair().
+inline DiffResult runPair(const QString &name, RowRetention retention = RowRetention::Whole)
+{
+    return runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"), {}, retention);
+}
+
 inline const TableDiff *findTable(const DiffResult &result, const QString &name)
 {
     for (const TableDiff &table : result.tables) {

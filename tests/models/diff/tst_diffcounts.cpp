@@ -51,8 +51,7 @@ private Q_SLOTS:
                 "INSERT INTO big SELECT g, g, repeat('x', 40) FROM generate_series(1, 300000) g; ANALYZE big"),
             QStringLiteral("UPDATE big SET v = -v WHERE id <= 100000; DELETE FROM big WHERE id > 250000;"
                            "INSERT INTO big SELECT g, g, 'new' FROM generate_series(300001, 350000) g; ANALYZE big"));
-        const DiffResult result
-            = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"), {}, RowRetention::Counts);
+        const DiffResult result = runPair(name, RowRetention::Counts);
         const TableDiff *big = findTable(result, QStringLiteral("public.big"));
         QVERIFY(big);
         QCOMPARE(big->retention, RowRetention::Counts);
@@ -121,9 +120,8 @@ private Q_SLOTS:
     {
         const auto indexPath = indexPathOnly();
         const QString name = richPair();
-        const DiffResult whole = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"));
-        const DiffResult counts
-            = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"), {}, RowRetention::Counts);
+        const DiffResult whole = runPair(name);
+        const DiffResult counts = runPair(name, RowRetention::Counts);
 
         // The scenario does what it says, so that the comparison below compares something.
         QCOMPARE(findTable(whole, QStringLiteral("public.a_late"))->newSinceBackup, qint64(0));
@@ -183,9 +181,8 @@ private Q_SLOTS:
         // which reads the foreign keys' values the spooled rows keep in memory.
         const auto indexPath = indexPathOnly();
         const QString name = richPair();
-        const DiffResult whole = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"));
-        const DiffResult spooled
-            = runDiff(name + QStringLiteral("_b"), name + QStringLiteral("_l"), {}, RowRetention::Spooled);
+        const DiffResult whole = runPair(name);
+        const DiffResult spooled = runPair(name, RowRetention::Spooled);
         QCOMPARE(diffToText(spooled, true), diffToText(whole, true));
         QCOMPARE(QJsonDocument(diffToJson(spooled, true)).toJson(), QJsonDocument(diffToJson(whole, true)).toJson());
         qsizetype rows = 0, inMemory = 0;
