@@ -30,6 +30,28 @@ void DemoParallel::each(const QString &conninfo, const QList<QStringList> &group
     start(conninfo, workers, {});
 }
 
+void DemoParallel::alongside(const QString &conninfo, const QList<QStringList> &groups, const QString &settings,
+    const std::function<void()> &work)
+{
+    std::exception_ptr groupsFailed;
+    std::thread others([&] {
+        try {
+            each(conninfo, groups, settings);
+        } catch (...) {
+            groupsFailed = std::current_exception();
+        }
+    });
+    try {
+        work();
+    } catch (...) {
+        others.join();
+        throw;
+    }
+    others.join();
+    if (groupsFailed)
+        std::rethrow_exception(groupsFailed);
+}
+
 void DemoParallel::run(const QString &conninfo, const DemoParameters &parameters, const QList<Step> &steps)
 {
     start(conninfo, steps, [&](DemoSql &sql) { DemoFunctions::install(sql, parameters); });

@@ -24,6 +24,10 @@ public:
     /// running it in order, after `settings` (if any) on each session. Returns when all are done; rethrows
     /// the first failure. Statements that would wait for each other's locks belong in one group.
     static void each(const QString &conninfo, const QList<QStringList> &groups, const QString &settings);
+    /// As each(), while `work` runs on the calling thread (on sessions of its own, which the groups
+    /// must not wait for). Returns when both are done; rethrows the first failure, `work`'s first.
+    static void alongside(const QString &conninfo, const QList<QStringList> &groups, const QString &settings,
+        const std::function<void()> &work);
 
 private:
     static void start(const QString &conninfo, const QList<Step> &steps, const Step &prepare);

@@ -11,6 +11,7 @@
 #include "demo/demogenerator.h"
 #include "demo/demoincident.h"
 #include "demo/demologwriter.h"
+#include "demo/demoparallel.h"
 #include "demo/demopitr.h"
 #include "demo/demorecreation.h"
 #include "demo/demoschema.h"
@@ -111,10 +112,13 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
     DemoIncident(sql, parameters).apply();
     step("recreated accounts");
     DemoRecreation(sql, parameters).apply();
-    DemoSchema::analyze(sql);
     step("logs");
-    QDir(logsDir).removeRecursively();
-    DemoLogWriter(sql, logsDir).write();
+    // The logs come from this session's temporary tables alone, each query sorted: live's
+    // statistics are gathered meanwhile, on sessions of their own (one core idled during each).
+    DemoParallel::alongside(session.profile().conninfo, DemoSchema::statistics(sql), QString(), [&] {
+        QDir(logsDir).removeRecursively();
+        DemoLogWriter(sql, logsDir).write();
+    });
 }
 
 std::optional<QDateTime> DemoRunner::upToDate(PgCluster &cluster, const DemoParameters &parameters) const

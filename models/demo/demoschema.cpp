@@ -311,6 +311,11 @@ void DemoSchema::createConstraints(DemoSql &sql)
 
 void DemoSchema::analyze(DemoSql &sql)
 {
+    DemoParallel::each(sql.session().profile().conninfo, statistics(sql), QString());
+}
+
+QList<QStringList> DemoSchema::statistics(DemoSql &sql)
+{
     // One table per statement, the largest first, on one session per core (a database-wide
     // ANALYZE runs them one after another on one).
     QList<QStringList> analyses;
@@ -320,7 +325,7 @@ void DemoSchema::analyze(DemoSql &sql)
         analyses << QStringList {
             QStringLiteral("ANALYZE public.%1").arg(sql::quoteIdent(QString::fromUtf8(row[0].c_str())))
         };
-    DemoParallel::each(sql.session().profile().conninfo, analyses, QString());
+    return analyses;
 }
 
 void DemoSchema::advanceSequences(DemoSql &sql)

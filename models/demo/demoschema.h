@@ -29,6 +29,8 @@ public:
     static void createConstraints(DemoSql &sql);
     /// Statistics of every table of the schema, several tables at once.
     static void analyze(DemoSql &sql);
+    /// analyze()'s statements, one group per table, the largest first (for DemoParallel).
+    static QList<QStringList> statistics(DemoSql &sql);
     static void advanceSequences(DemoSql &sql);
 };
 

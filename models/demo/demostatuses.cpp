@@ -138,7 +138,12 @@ void DemoStatuses::generate(qint64 first, qint64 last, qint64 capMs, bool indexe
     for (qint64 from = first; from <= last; from += kChunk) {
         m_sql.script(QStringLiteral("statuses"), QStringLiteral("TRUNCATE pg_temp.demo_status_values"));
         m_sql.run(QStringLiteral("statuses"), QString::fromUtf8(kValues), from, qMin(last, from + kChunk - 1));
+        // The chunk's values have no statistics, so the planner expects a few conversations and
+        // probes the authors' key once per row; hashing the authors costs 30 % less (per chunk,
+        // backend CPU at scale 300). The same rows either way.
+        m_sql.script(QStringLiteral("conversations"), QStringLiteral("SET enable_nestloop = off"));
         m_sql.run(QStringLiteral("conversations"), QString::fromUtf8(kConversations));
+        m_sql.script(QStringLiteral("conversations"), QStringLiteral("RESET enable_nestloop"));
         m_sql.run(QStringLiteral("statuses"), QString::fromUtf8(kStatuses).arg(skip));
         m_sql.run(QStringLiteral("media attachments"), QString::fromUtf8(kMedia));
         m_sql.run(QStringLiteral("favourites"), QString::fromUtf8(kFavourites), capMs, m_parameters.accounts());
