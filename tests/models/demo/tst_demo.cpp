@@ -276,6 +276,18 @@ private Q_SLOTS:
             0);
     }
 
+    void liveStatisticsIncludeTheStory()
+    {
+        // Live's statistics are gathered while the logs are written (DemoRunner::build): when the
+        // build returns, they describe live after the story, not the backup they were copied from.
+        const QString lastIdBound = QStringLiteral(
+            "SELECT (histogram_bounds::text::bigint[])[cardinality(histogram_bounds::text::bigint[])] FROM pg_stats "
+            "WHERE schemaname = 'public' AND tablename = 'statuses' AND attname = 'id'");
+        const qint64 backupLast = number(*m_backup, QStringLiteral("SELECT max(id) FROM statuses"));
+        QVERIFY(number(*m_live, lastIdBound) > backupLast);
+        QVERIFY(number(*m_backup, lastIdBound) <= backupLast);
+    }
+
     void statusIdsCarryTheirTime()
     {
         // Snowflake ids: milliseconds since the epoch in the high bits.
