@@ -17,6 +17,16 @@ namespace salvage {
 
 namespace {
 
+/// The tables whose rows the script writes (and so carries): the counters run before the script's data is read.
+QSet<QString> scriptedTables(const RestorePlan &plan)
+{
+    QSet<QString> tables;
+    for (auto it = plan.counts.cbegin(); it != plan.counts.cend(); ++it)
+        if (plan.rowsWritten(it.key()) > 0)
+            tables.insert(it.key());
+    return tables;
+}
+
 /// The rows a script's staging table carries: those its statements write.
 const QString kWritten = rowActionIn(QString(), writtenRowActions());
 
@@ -134,9 +144,7 @@ PlanStep CounterCaches::recomputeStep(const RestorePlan &plan, const Counter &co
     step.keyType = counter.holder->column(counter.holderKey)->type;
     step.expectedRows = -1; // how many counters differ is known only when the rows are in place
 
-    QSet<QString> scripted;
-    for (const PlanStaging &staging : plan.staging)
-        scripted.insert(staging.table);
+    const QSet<QString> scripted = scriptedTables(plan);
     // Keys on LIVE's planning staging, whose rows are those the script's staging carries.
     QStringList planned;
     const auto touch = [&](const Table &table, const QString &column) {
@@ -194,9 +202,7 @@ PlanStep CounterCaches::recomputeStep(const RestorePlan &plan, const Counter &co
 
 void CounterCaches::addTo(RestorePlan &plan, bool recompute)
 {
-    QSet<QString> scripted;
-    for (const PlanStaging &staging : plan.staging)
-        scripted.insert(staging.table);
+    const QSet<QString> scripted = scriptedTables(plan);
     QMap<QString, QList<Counter>> byColumn; // one counter column may match several counts
     for (const ClosureBuilder::Edge &edge : m_edges) {
         if (edge.columns.size() != 1 || edge.parentColumns.size() != 1

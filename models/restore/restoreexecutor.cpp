@@ -44,6 +44,34 @@ QString targetTable(const QString &statement)
     return sql::splitQualifiedName(found).join(QLatin1Char('.')); // as Table::qualifiedName() spells it
 }
 
+/// The table a COPY … FROM STDIN fills when it is one of LIVE's (not a temporary table of Salvage's), as
+/// Table::qualifiedName() spells it.
+QString copyTarget(const QString &statement)
+{
+    static const QRegularExpression target(
+        QStringLiteral("^COPY\\s+(%1)").arg(sql::qualifiedNamePattern()), QRegularExpression::CaseInsensitiveOption);
+    const QStringList name = sql::splitQualifiedName(target.match(statement.trimmed()).captured(1));
+    if (name.isEmpty() || name.last().startsWith(QLatin1String("_salvage"))
+        || (name.size() == 2 && name.first() == QLatin1String("pg_temp")))
+        return {};
+    return name.join(QLatin1Char('.'));
+}
+
+/// Copies the item's data; a COPY into one of LIVE's tables that fails says which table and why
+/// that may be (a plan's rows carried straight in: a key LIVE gained since the plan was made).
+qint64 copyIn(const PgRaw &live, const ScriptItem &item, const QString &table)
+{
+    if (table.isEmpty())
+        return live.copyIn(item.sql, item.copyData);
+    try {
+        return live.copyIn(item.sql, item.copyData);
+    } catch (const Error &error) {
+        throw Error(QStringLiteral("the rows of %1 could not go in (if LIVE gained one of their keys since the plan "
+                                   "was made, plan again): %2")
+                        .arg(table, error.message()));
+    }
+}
+
 /// The line of the script's last text (its COMMIT, which the parser leaves out), for what fails at its end.
 int lastLine(const QByteArray &script)
 {
@@ -253,8 +281,8 @@ ExecutionReport RestoreExecutor::execute(
             outcome.line = item.line;
             outcome.expectedRows = item.expectedRows;
             outcome.description = description;
-            outcome.table = item.isCopy ? QString() : targetTable(item.sql);
-            outcome.rows = item.isCopy ? live.copyIn(item.sql, item.copyData) : runStatement(live, item.sql, control);
+            outcome.table = item.isCopy ? copyTarget(item.sql) : targetTable(item.sql);
+            outcome.rows = item.isCopy ? copyIn(live, item, outcome.table) : runStatement(live, item.sql, control);
             transaction.checkOpen();
             if (!outcome.table.isEmpty())
                 report.rowsPerTable[outcome.table] += qMax<qint64>(outcome.rows, 0);

@@ -57,6 +57,9 @@ struct PlanStaging
     QStringList types; ///< their SQL types, as format_type() prints them
     QByteArray data; ///< COPY text rows, each ending in '\n'
     qint64 rows = 0;
+    /// Every row is an insert: the data is the Insert step's columns only, COPYed straight into the
+    /// table in place of that step (DirectInserts), with no staging table.
+    bool direct = false;
 };
 
 /// A child foreign key whose rows follow a recreated parent to its original id.

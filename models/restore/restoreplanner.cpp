@@ -8,6 +8,7 @@
 #include "restore/closurebuilder.h"
 #include "restore/countercaches.h"
 #include "restore/declaredrules.h"
+#include "restore/directinserts.h"
 #include "restore/insertorder.h"
 #include "restore/keylessrows.h"
 #include "restore/liveclassifier.h"
@@ -146,6 +147,7 @@ void countAndList(const PgRaw &live, const StagingArea &staging, const QList<con
 }
 
 /// The data the script carries for `table`: the rows its statements act on, in key order (deterministic).
+/// Carried straight into the table (DirectInserts), only the Insert step's columns of its rows.
 PlanStaging scriptData(
     const PgRaw &live, const StagingArea &staging, const Table &table, bool wholeRow, const RestorePlan &plan)
 {
@@ -155,17 +157,31 @@ PlanStaging scriptData(
     data.table = table.qualifiedName();
     data.tableSql = table.sqlName();
     data.stagingName = staging.staged().value(table.qualifiedName());
+    data.direct = !wholeRow && DirectInserts::eligible(plan, table, data.stagingName);
     data.columns = columns;
-    data.columns << QStringLiteral("_salvage_action") << QStringLiteral("_salvage_live")
-                 << QStringLiteral("_salvage_seen");
-    if (rekeyed > 0)
-        data.columns << MovedKeys::liveKeyColumns(table.primaryKey);
-    if (wholeRow)
-        data.columns << KeylessRows::numberColumn();
+    if (data.direct) {
+        const auto insert = std::find_if(plan.steps.cbegin(), plan.steps.cend(), [&data](const PlanStep &step) {
+            return step.kind == PlanStep::Kind::Insert && step.stagingName == data.stagingName;
+        });
+        data.columns = insert->columns;
+    } else {
+        data.columns << QStringLiteral("_salvage_action") << QStringLiteral("_salvage_live")
+                     << QStringLiteral("_salvage_seen");
+        if (rekeyed > 0)
+            data.columns << MovedKeys::liveKeyColumns(table.primaryKey);
+        if (wholeRow)
+            data.columns << KeylessRows::numberColumn();
+    }
     live.copyOut(QStringLiteral("COPY (SELECT %1 FROM %2 WHERE %3 ORDER BY %4) TO STDOUT")
                      .arg(sql::quoteIdentList(data.columns), sql::quoteIdent(data.stagingName),
                          rowActionIn(QString(), writtenRowActions()), keyOrder(table.primaryKey)),
         [&](const char *chunk, int length) { data.data.append(chunk, length); });
+    if (data.direct) {
+        for (const QString &column : std::as_const(data.columns))
+            data.types << table.column(column)->type;
+        data.rows = plan.rowsWritten(table.qualifiedName());
+        return data;
+    }
     for (const QString &column : columns)
         data.types << table.column(column)->type;
     data.types << QStringLiteral("text")
@@ -273,12 +289,6 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     plan.steps = PlanStatements(schemas.live, live, staging, insertOrder, liveEdges, movedKeys, classifier)
                      .build(plan, order, wholeRows);
 
-    for (const Table *table : order) {
-        if (plan.rowsWritten(table->qualifiedName()) == 0)
-            continue;
-        phase(QStringLiteral("script data of %1").arg(table->qualifiedName()));
-        plan.staging.append(scriptData(live, staging, *table, wholeRows.contains(table), plan));
-    }
     phase(QStringLiteral("unknown owners and warnings"));
     for (const Table *table : order) {
         if (plan.counts[table->qualifiedName()].value(RowAction::Repoint) == 0)
@@ -292,6 +302,15 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     phase(QStringLiteral("counter caches"));
     CounterCaches(schemas.live, schemas.backup, liveEdges, live, backup, staging.staged())
         .addTo(plan, request.recomputeCounters);
+
+    // Last: whether a table's rows go straight in depends on every statement (counters included).
+    for (const Table *table : order) {
+        if (plan.rowsWritten(table->qualifiedName()) == 0)
+            continue;
+        phase(QStringLiteral("script data of %1").arg(table->qualifiedName()));
+        plan.staging.append(scriptData(live, staging, *table, wholeRows.contains(table), plan));
+    }
+    DirectInserts::dropChecks(plan);
     return plan;
 }
 

@@ -6,6 +6,8 @@
 #include "restore/restoreplan.h"
 #include "restore/restoresql.h"
 
+#include <QHash>
+
 #include <algorithm>
 
 namespace salvage {
@@ -253,7 +255,12 @@ QByteArray ScriptRenderer::render(const RestorePlan &plan, int lockTimeoutSecond
                 .arg(lockTimeoutSeconds);
 
     QByteArray out = head.toUtf8();
+    QHash<QString, const PlanStaging *> direct; // by staging name: COPYed in place of its Insert step
     for (const PlanStaging &staging : plan.staging) {
+        if (staging.direct) {
+            direct.insert(staging.stagingName, &staging);
+            continue;
+        }
         QStringList definitions;
         for (qsizetype i = 0; i < staging.columns.size(); ++i)
             definitions << sql::quoteIdent(staging.columns.at(i)) + QLatin1Char(' ')
@@ -294,6 +301,18 @@ QByteArray ScriptRenderer::render(const RestorePlan &plan, int lockTimeoutSecond
         }
         if (step.expectedRows >= 0)
             out += comment(QStringLiteral("expected rows: %1").arg(step.expectedRows)).toUtf8();
+        if (const PlanStaging *data = direct.value(step.stagingName);
+            data && step.kind == PlanStep::Kind::Insert && with.isEmpty()) {
+            out += comment(QStringLiteral("straight into the table: a key LIVE gained since the plan fails the COPY, "
+                                          "and nothing is written"))
+                       .toUtf8();
+            out += QStringLiteral("COPY %1 (%2) FROM STDIN;\n")
+                       .arg(step.tableSql, sql::quoteIdentList(data->columns))
+                       .toUtf8();
+            out += data->data;
+            out += "\\.\n\n";
+            continue;
+        }
         out += (with.isEmpty() ? statement(step) : withClause(with) + mainStatement(step) + QLatin1Char(';')).toUtf8()
             + "\n\n";
         with.clear();

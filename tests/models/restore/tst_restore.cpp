@@ -298,9 +298,12 @@ private slots:
 
     void rowInsertedAfterThePlanStopsTheRun()
     {
-        // The application re-creates a row the plan inserts, between plan and run: the run sees that
-        // LIVE no longer holds what the plan saw, stops before writing anything and names the row.
+        // The application re-creates a row the plan inserts, between plan and run. Every identity the
+        // plan writes is an insert, so they go straight into the table: the COPY meets the key LIVE
+        // gained, the run stops, nothing is written, and the error names the table and the key.
         const QByteArray script = planScript();
+        QVERIFY(script.contains(
+            "\nCOPY \"public\".\"identities\" (\"id\", \"user_id\", \"provider\", \"uid\") FROM STDIN;\n"));
         PgSession backup(m_backupConn, PgSession::Options { true, QStringLiteral("BACKUP"), 15 });
         const auto taken = backup.exec(QStringLiteral("SELECT min(id) FROM identities WHERE user_id IN (3, 4, 7)"));
         const QString id = QString::fromStdString(taken[0][0].as<std::string>());
@@ -316,11 +319,75 @@ private slots:
         const QString undo = m_dir.filePath(QStringLiteral("undo-conflict.sql"));
         const ExecutionReport run = RestoreExecutor(session).run(script, undo);
         QVERIFY(!run.committed);
-        QVERIFY2(run.error.contains(
-                     QLatin1String("LIVE changed since the plan was made: public.identities (backup keys %1)").arg(id)),
+        QVERIFY2(
+            run.error.contains(QLatin1String("the rows of public.identities could not go in")), qPrintable(run.error));
+        QVERIFY2(run.error.contains(QLatin1String("Key (id)=(%1) already exists").arg(id)), qPrintable(run.error));
+        QCOMPARE(snapshot(), before);
+        QVERIFY(!QFile::exists(undo));
+        // psql stops there too, and its transaction writes nothing.
+        QFile file(m_dir.filePath(QStringLiteral("conflict.sql")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(script);
+        file.close();
+        QVERIFY(salvage::test::runWithPsql(m_liveConn, file.fileName()).exitCode != 0);
+        QCOMPARE(snapshot(), before);
+    }
+
+    void keyTakenInAStagedTableStopsTheRun()
+    {
+        // Accounts are staged (one is recreated): the script's check finds the key an inserted
+        // account needs taken since the plan and stops before anything is written.
+        const QByteArray script = planScript();
+        QVERIFY(script.contains("\nINSERT INTO \"public\".\"accounts\""));
+        {
+            PgSession writer(m_liveConn, PgSession::Options::writable(QStringLiteral("writer")));
+            writer.exec(QStringLiteral("INSERT INTO accounts (id, username) VALUES (3, 'concurrent')"));
+        }
+        const auto before = snapshot();
+        PgSession session(m_liveConn, PgSession::Options::writable(QStringLiteral("LIVE")));
+        const QString undo = m_dir.filePath(QStringLiteral("undo-staged-conflict.sql"));
+        const ExecutionReport run = RestoreExecutor(session).run(script, undo);
+        QVERIFY(!run.committed);
+        QVERIFY2(
+            run.error.contains(QLatin1String("LIVE changed since the plan was made: public.accounts (backup keys 3)")),
             qPrintable(run.error));
         QCOMPARE(snapshot(), before);
         QVERIFY(!QFile::exists(undo));
+    }
+
+    void directCopyIsCountedAndUndone()
+    {
+        // Rows COPYed straight into a table count as the table's, in the preview and the run, and
+        // the undo script (run by Salvage) takes them back: LIVE as it was.
+        const QByteArray script = planScript();
+        QVERIFY(script.contains("\nCOPY \"public\".\"web_settings\" (\"id\", \"user_id\", \"data\") FROM STDIN;\n"));
+        const auto before = snapshot();
+        PgSession session(m_liveConn, PgSession::Options::writable(QStringLiteral("LIVE")));
+        RestoreExecutor executor(session);
+        const ExecutionReport preview = executor.preview(script);
+        QVERIFY2(preview.error.isEmpty(), qPrintable(preview.error));
+        QCOMPARE(preview.rowsPerTable.value(QStringLiteral("public.identities")), 3);
+        QCOMPARE(preview.rowsPerTable.value(QStringLiteral("public.web_settings")), 6);
+        const auto copied = std::find_if(preview.statements.cbegin(), preview.statements.cend(),
+            [](const StatementOutcome &outcome) { return outcome.table == QLatin1String("public.identities"); });
+        QVERIFY(copied != preview.statements.cend());
+        QCOMPARE(copied->expectedRows, 3);
+        QCOMPARE(copied->rows, 3);
+        QCOMPARE(snapshot(), before);
+
+        const QString undo = m_dir.filePath(QStringLiteral("undo-direct.sql"));
+        const ExecutionReport run = executor.run(script, undo);
+        QVERIFY2(run.committed, qPrintable(run.error));
+        QCOMPARE(run.rowsPerTable.value(QStringLiteral("public.identities")), 3);
+        verifyRestored();
+        QFile undoFile(undo);
+        QVERIFY(undoFile.open(QIODevice::ReadOnly));
+        const QByteArray undoScript = undoFile.readAll();
+        PgSession undoSession(m_liveConn, PgSession::Options::writable(QStringLiteral("LIVE")));
+        const ExecutionReport undone
+            = RestoreExecutor(undoSession).run(undoScript, m_dir.filePath(QStringLiteral("redo-direct.sql")));
+        QVERIFY2(undone.committed, qPrintable(undone.error));
+        QCOMPARE(snapshot(), before);
     }
 
     void rowChangedAfterThePlanStopsTheRun()

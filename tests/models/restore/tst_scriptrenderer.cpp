@@ -5,6 +5,7 @@
 
 #include <QFile>
 #include <QTest>
+#include <algorithm>
 
 using namespace salvage;
 
@@ -187,6 +188,35 @@ private slots:
         QCOMPARE(items.at(2).expectedRows, 5);
         QVERIFY(items.at(2).comment.startsWith(QLatin1String("-- one statement for public.accounts, public.other")));
         QCOMPARE(items.at(3).sql, QStringLiteral("SET CONSTRAINTS \"public\".\"a_b\", \"public\".\"b_a\" IMMEDIATE"));
+    }
+    void directInsertsAreCopiedStraightIntoTheTable()
+    {
+        // Every row of the table is an insert: the data goes into the table itself where the Insert
+        // step stands, with no staging table (nor its index and statistics) and no INSERT … SELECT.
+        RestorePlan plan = samplePlan();
+        PlanStaging &accounts = plan.staging.first();
+        accounts.direct = true;
+        accounts.columns = { QStringLiteral("id"), QStringLiteral("user name") };
+        accounts.data = "3\to'brien\\ttab\n4\tdora\n";
+        PlanStep insert = plan.steps.at(2);
+        insert.nullColumns.clear();
+        insert.overridingSystemValue = false;
+        insert.expectedRows = 2;
+        plan.steps = { insert, plan.steps.at(4) };
+        const QByteArray script = ScriptRenderer::render(plan);
+        QVERIFY(!script.contains("_salvage_s_1"));
+        QVERIFY(!script.contains("INSERT INTO"));
+        const QList<ScriptItem> items = ScriptParser::parse(script);
+        const auto copy
+            = std::find_if(items.cbegin(), items.cend(), [](const ScriptItem &item) { return item.isCopy; });
+        QVERIFY(copy != items.cend());
+        QCOMPARE(copy->sql, QStringLiteral("COPY \"public\".\"accounts\" (\"id\", \"user name\") FROM STDIN"));
+        QCOMPARE(copy->copyData, accounts.data);
+        QCOMPARE(copy->expectedRows, 2);
+        QVERIFY(copy->comment.startsWith(QLatin1String("-- public.accounts: insert 1 rows missing from live")));
+        // In the Insert step's place: after the settings, before the sequence it is followed by.
+        QVERIFY(std::next(copy) != items.cend() && std::next(copy)->sql.startsWith(QLatin1String("SELECT setval(")));
+        QCOMPARE(std::count_if(items.cbegin(), items.cend(), [](const ScriptItem &item) { return item.isCopy; }), 1);
     }
 };
 
