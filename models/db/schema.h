@@ -67,6 +67,9 @@ struct Table
     QString schema;
     QString name;
     bool partitioned = false;
+    /// Rules or row-level security on the table: a COPY into it would not be rewritten or filtered
+    /// as an INSERT is (PostgreSQL applies neither to COPY FROM, or refuses it).
+    bool rulesOrRowSecurity = false;
     qint64 estimatedRows = -1; ///< from statistics, -1 when never analysed
     QList<Column> columns;
     QStringList primaryKey;

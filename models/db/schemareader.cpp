@@ -75,7 +75,8 @@ Schema SchemaReader::read(PgSession &session, JobControl *control)
     const std::string tablesSql = std::string(R"(
         SELECT c.oid, n.nspname, c.relname, c.relkind = 'p',
                CASE )")
-        + partitionRows + R"( WHEN c.reltuples < 0 THEN -1 ELSE c.reltuples::bigint END
+        + partitionRows + R"( WHEN c.reltuples < 0 THEN -1 ELSE c.reltuples::bigint END,
+               c.relhasrules OR c.relrowsecurity
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND )"
         + kUserRelations + R"(
@@ -88,6 +89,7 @@ Schema SchemaReader::read(PgSession &session, JobControl *control)
         table.name = text(row[2]);
         table.partitioned = row[3].as<bool>();
         table.estimatedRows = row[4].as<qint64>();
+        table.rulesOrRowSecurity = row[5].as<bool>();
         indexByOid.insert(table.oid, schema.tables.size());
         schema.tables.append(table);
     }

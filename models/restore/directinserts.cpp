@@ -15,7 +15,7 @@ bool eligible(const RestorePlan &plan, const Table &table, const QString &stagin
     const qint64 inserted = plan.counts.value(name).value(RowAction::Insert);
     // An adopted identity may be a declared one, which PostgreSQL does not enforce: the check stays.
     if (inserted == 0 || plan.rowsWritten(name) != inserted || table.primaryKey.isEmpty() || table.partitioned
-        || plan.identities.contains(table.sqlName()))
+        || table.rulesOrRowSecurity || plan.identities.contains(table.sqlName()))
         return false;
     const QString quoted = sql::quoteIdent(stagingName);
     int inserts = 0;

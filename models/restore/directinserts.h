@@ -15,7 +15,8 @@ namespace DirectInserts {
 
 /// Whether `table`'s rows (staged as `stagingName`) can go straight in: every row the plan writes
 /// is a plain insert (no column set later, no cycle written as one statement, no GENERATED ALWAYS
-/// key), its row identity is a key PostgreSQL enforces (not a declared one), and no other
+/// key), its row identity is a key PostgreSQL enforces (not a declared one), it has no rules or
+/// row-level security (which an INSERT applies and a COPY does not), and no other
 /// statement of the plan reads its staging table (a counter's touched keys, say).
 bool eligible(const RestorePlan &plan, const Table &table, const QString &stagingName);
 

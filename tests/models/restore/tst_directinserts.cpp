@@ -70,6 +70,7 @@ private slots:
         QTest::newRow("an adopted (maybe declared) identity") << QStringLiteral("identity");
         QTest::newRow("no primary key") << QStringLiteral("keyless");
         QTest::newRow("partitioned") << QStringLiteral("partitioned");
+        QTest::newRow("rules or row-level security") << QStringLiteral("rules");
         QTest::newRow("two inserts") << QStringLiteral("two inserts");
     }
 
@@ -101,6 +102,8 @@ private slots:
             table.primaryKey.clear();
         else if (change == QLatin1String("partitioned"))
             table.partitioned = true;
+        else if (change == QLatin1String("rules"))
+            table.rulesOrRowSecurity = true;
         else if (change == QLatin1String("two inserts")) {
             insert.expectedRows = 2;
             PlanStep second = insert;

@@ -390,6 +390,28 @@ private slots:
         QCOMPARE(snapshot(), before);
     }
 
+    void tablesWithRulesOrRowSecurityAreInsertedNotCopied()
+    {
+        // PostgreSQL applies neither rules nor row-level security to COPY FROM as it does to an
+        // INSERT: such tables keep their staged INSERT, whose rule then does its part.
+        {
+            PgSession writer(m_liveConn, PgSession::Options::writable(QStringLiteral("writer")));
+            writer.exec(QStringLiteral("CREATE TABLE settings_audit (settings_id bigint)"));
+            writer.exec(QStringLiteral("CREATE RULE audited AS ON INSERT TO web_settings DO ALSO "
+                                       "INSERT INTO settings_audit VALUES (NEW.id)"));
+            writer.exec(QStringLiteral("ALTER TABLE identities ENABLE ROW LEVEL SECURITY"));
+        }
+        const QByteArray script = planScript();
+        QVERIFY(!script.contains("COPY \"public\".\"web_settings\""));
+        QVERIFY(!script.contains("COPY \"public\".\"identities\""));
+        PgSession session(m_liveConn, PgSession::Options::writable(QStringLiteral("LIVE")));
+        const ExecutionReport run
+            = RestoreExecutor(session).run(script, m_dir.filePath(QStringLiteral("undo-rules.sql")));
+        QVERIFY2(run.committed, qPrintable(run.error));
+        QCOMPARE(run.rowsPerTable.value(QStringLiteral("public.web_settings")), 6);
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM settings_audit")), QStringLiteral("6"));
+    }
+
     void rowChangedAfterThePlanStopsTheRun()
     {
         // A status the plan puts back is edited between plan and run: the run stops, LIVE unchanged.
