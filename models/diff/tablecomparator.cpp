@@ -492,12 +492,13 @@ void TableComparator::addOnlyInLive(const QString &key, const RowFetcher::Row &f
     ++m_diff.onlyInLive;
     if (m_rowSink)
         (*m_rowSink)(m_diff, row);
-    // Kept in any case: SequenceOrigin and RowPruner judge it after the table. A row with a time
-    // needs none of its values for that (nor does a counts-only diff, unless moves pair it).
-    // Assigned, not clear()ed: Qt 6's clear() keeps the list's capacity (a shared one is even
-    // reallocated at it), 32 bytes a column for every row kept to the diff's end.
-    if (row.liveTime && m_retention == RowRetention::Counts && !m_moves->pairsLostAndNew())
-        row.liveValues = QList<DiffValue>();
+    // A counts-only diff keeps a row with a time as its time (and key) only: its origin depends on
+    // nothing else, unless moves pair it with a lost row at the table's end.
+    if (row.liveTime && m_retention == RowRetention::Counts && !m_moves->pairsLostAndNew()) {
+        m_diff.dated.add(*row.liveTime, 1, m_diff.dated.keepsKeys() ? key : QString());
+        return;
+    }
+    // Kept: SequenceOrigin and RowPruner judge it after the table.
     m_diff.rows << std::move(row);
     spoolIfSettled();
 }

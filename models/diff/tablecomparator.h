@@ -40,6 +40,10 @@ public:
             m_spoolWriter.emplace(std::move(spool), m_diff);
     }
 
+    /// RowRetention::Counts: another table compared in the same diff references this one, so its
+    /// dated rows only in live keep their keys (TableDiff::dated; ParentOrigin looks them up).
+    void setReferenced(bool referenced) { m_diff.dated = DatedRows(referenced); }
+
     TableDiff compare();
     /// The newest creation time seen in this table of the backup (after compare()).
     std::optional<double> backupNewestTime() const { return m_backupNewest; }
