@@ -4,11 +4,12 @@ namespace salvage {
 
 void DatedRows::add(double time, qint64 multiplicity, const QString &joinedKey)
 {
-    if (multiplicity != 1 && m_multiplicity.isEmpty())
-        m_multiplicity.fill(1, m_times.size());
-    m_times << time;
-    if (!m_multiplicity.isEmpty())
+    if (multiplicity != 1 || !m_multiplicity.isEmpty()) {
+        // The rows before, while none had another count, had one copy each.
+        m_multiplicity.insert(m_multiplicity.size(), m_times.size() - m_multiplicity.size(), 1);
         m_multiplicity << multiplicity;
+    }
+    m_times << time;
     if (m_keepsKeys) {
         m_keys += joinedKey.toUtf8();
         m_keyEnds << m_keys.size();
