@@ -54,10 +54,11 @@ void DiffResult::classify()
             decided.push_back({ origin, false });
         }
     }
-    ParentOrigin::apply(tables, origins);
+    ParentOrigin::apply(tables, backupTime, origins);
     for (qsizetype t = 0; t < tables.size(); ++t) {
         const std::vector<ParentOrigin::RowOrigin> &decided = origins[std::size_t(t)];
-        qint64 fresh = std::as_const(tables).at(t).settledNewSinceBackup;
+        qint64 fresh = std::as_const(tables).at(t).settledNewSinceBackup
+            + std::as_const(tables).at(t).dated.newerThan(backupTime);
         for (qsizetype i = 0; i < qsizetype(decided.size()); ++i) {
             // No reference is held across the write below: it may copy the rows.
             const DiffRow &row = std::as_const(tables).at(t).rows.at(i);

@@ -99,6 +99,8 @@ ComparedTable compareTable(SidePair &sides, const Table &b, const Table &l, int 
         TableComparator comparator(sides, backupTable, liveTable, version, control, retention);
         comparator.setRowSink(sink);
         comparator.setValueSpool(spool);
+        if (retention == RowRetention::Counts)
+            comparator.setReferenced(referenced);
         compared.diff = comparator.compare();
         compared.backupNewest = comparator.backupNewestTime();
     };

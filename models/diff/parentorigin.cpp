@@ -25,23 +25,56 @@ QStringList parentKey(
     }
     return key;
 }
+
+// A row a parent may still date: only in live, unexplained and without a time of its own.
+bool undated(const DiffRow &row, const RowOrigin &origin)
+{
+    return row.status == DiffRow::Status::OnlyInLive && origin.origin == DiffRow::Origin::Unexplained && !row.liveTime;
+}
 } // namespace
 
-void apply(const QList<TableDiff> &tables, Origins &origins)
+void apply(const QList<TableDiff> &tables, std::optional<double> backupTime, Origins &origins)
 {
-    QHash<QString, const TableDiff *> byName;
-    QHash<QString, QSet<QString>> fresh; // table → joined keys of its rows new since the backup
+    QHash<QString, qsizetype> byName;
+    for (qsizetype t = 0; t < tables.size(); ++t)
+        byName.insert(tables.at(t).table, t);
+    // Only the parent keys that undated rows reference are looked up among the parents' new rows:
+    // a set of every new row's key would cost a string for each of them (hundreds of thousands of
+    // statuses at demo scale 300) after every table, to date a few join rows.
+    QHash<QString, QSet<QString>> wanted; // parent table → joined keys its undated children reference
     for (qsizetype t = 0; t < tables.size(); ++t) {
         const TableDiff &table = tables.at(t);
-        byName.insert(table.table, &table);
-        if (!table.hasPrimaryKey())
-            continue;
         for (qsizetype i = 0; i < table.rows.size(); ++i) {
             const DiffRow &row = table.rows.at(i);
-            if (row.status == DiffRow::Status::OnlyInLive
-                && origins[std::size_t(t)][std::size_t(i)].origin == DiffRow::Origin::NewSinceBackup)
-                fresh[table.table].insert(JoinedKey::join(row.key));
+            if (!undated(row, origins[std::size_t(t)][std::size_t(i)]))
+                continue;
+            for (const DiffReference &reference : std::as_const(table.references)) {
+                const auto parent = byName.constFind(reference.refTable);
+                if (parent == byName.cend() || !tables.at(*parent).hasPrimaryKey())
+                    continue;
+                const QStringList key = parentKey(table, row, reference, tables.at(*parent).keyColumns);
+                if (!key.isEmpty())
+                    wanted[reference.refTable].insert(JoinedKey::join(key));
+            }
         }
+    }
+    QHash<QString, QSet<QString>> fresh; // parent table → those of its wanted keys whose rows are new
+    for (auto it = wanted.cbegin(); it != wanted.cend(); ++it) {
+        const qsizetype t = byName.value(it.key());
+        const TableDiff &table = tables.at(t);
+        for (qsizetype i = 0; i < table.rows.size(); ++i) {
+            const DiffRow &row = table.rows.at(i);
+            if (row.status != DiffRow::Status::OnlyInLive
+                || origins[std::size_t(t)][std::size_t(i)].origin != DiffRow::Origin::NewSinceBackup)
+                continue;
+            const QString joined = JoinedKey::join(row.key);
+            if (it->contains(joined))
+                fresh[table.table].insert(joined);
+        }
+        table.dated.forEachKeyNewerThan(backupTime, [&](const QString &joined) {
+            if (it->contains(joined))
+                fresh[table.table].insert(joined);
+        });
     }
     // Each pass dates one more level of descendants; a pass that dates nothing ends it.
     for (bool dated = !fresh.isEmpty(); dated;) {
@@ -51,20 +84,23 @@ void apply(const QList<TableDiff> &tables, Origins &origins)
             for (qsizetype i = 0; i < table.rows.size(); ++i) {
                 const DiffRow &row = table.rows.at(i);
                 RowOrigin &origin = origins[std::size_t(t)][std::size_t(i)];
-                if (row.status != DiffRow::Status::OnlyInLive || origin.origin != DiffRow::Origin::Unexplained
-                    || row.liveTime)
+                if (!undated(row, origin))
                     continue;
                 for (const DiffReference &reference : std::as_const(table.references)) {
-                    const TableDiff *parent = byName.value(reference.refTable);
                     const auto parentRows = fresh.constFind(reference.refTable);
-                    if (!parent || parentRows == fresh.cend())
+                    if (parentRows == fresh.cend())
                         continue;
-                    const QStringList key = parentKey(table, row, reference, parent->keyColumns);
+                    const TableDiff &parent = tables.at(byName.value(reference.refTable));
+                    const QStringList key = parentKey(table, row, reference, parent.keyColumns);
                     if (key.isEmpty() || !parentRows->contains(JoinedKey::join(key)))
                         continue;
                     origin = { DiffRow::Origin::NewSinceBackup, true };
-                    if (table.hasPrimaryKey())
-                        fresh[table.table].insert(JoinedKey::join(row.key));
+                    const auto children = wanted.constFind(table.table);
+                    if (table.hasPrimaryKey() && children != wanted.cend()) {
+                        const QString joined = JoinedKey::join(row.key);
+                        if (children->contains(joined))
+                            fresh[table.table].insert(joined);
+                    }
                     dated = true;
                     break;
                 }

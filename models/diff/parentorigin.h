@@ -2,6 +2,7 @@
 
 #include "diff/tablediff.h"
 
+#include <optional>
 #include <vector>
 
 namespace salvage {
@@ -22,8 +23,9 @@ struct RowOrigin
 using Origins = std::vector<std::vector<RowOrigin>>;
 
 /// Marks in `origins` the rows only in live that are unexplained and undated, and whose parent is
-/// new since the backup, NewSinceBackup (fromParent). The rows themselves are not written.
-void apply(const QList<TableDiff> &tables, Origins &origins);
+/// new since the backup, NewSinceBackup (fromParent). The rows themselves are not written. A
+/// table's dated rows (TableDiff::dated) are new when created after `backupTime`.
+void apply(const QList<TableDiff> &tables, std::optional<double> backupTime, Origins &origins);
 
 } // namespace ParentOrigin
 

@@ -1,5 +1,7 @@
 #include "diff/rowpruner.h"
 
+#include "diff/joinedkey.h"
+
 namespace salvage {
 
 QList<qsizetype> RowPruner::parentColumns(const TableDiff &table)
@@ -28,15 +30,23 @@ QList<DiffValue> RowPruner::onlyAt(const QList<DiffValue> &values, const QList<q
 void RowPruner::prune(TableDiff &table, bool referenced)
 {
     table.retention = RowRetention::Counts;
+    if (table.dated.isEmpty()) // TableComparator may have filled it already, as it was told
+        table.dated = DatedRows(referenced && table.hasPrimaryKey());
     const QList<qsizetype> parentColumns = RowPruner::parentColumns(table);
     QList<DiffRow> kept;
     for (DiffRow &row : table.rows) {
         if (row.status != DiffRow::Status::OnlyInLive)
             continue; // counted, its moves summed up
-        // Neither a time (judged again against the backup's) nor a parent's (judged again when the
-        // parents change): the origin is final. ParentOrigin still reads it when it is new and a
-        // table references this one, or when it is unexplained and a parent may date it.
-        if (!row.liveTime && !row.originFromParent) {
+        // A time is judged again against the backup's, which a later table may raise.
+        if (row.liveTime) {
+            table.dated.add(
+                *row.liveTime, row.multiplicity, table.dated.keepsKeys() ? JoinedKey::join(row.key) : QString());
+            continue;
+        }
+        // Neither a time nor a parent's dating (judged again when the parents change): the origin
+        // is final. ParentOrigin still reads it when it is new and a table references this one, or
+        // when it is unexplained and a parent may date it.
+        if (!row.originFromParent) {
             const bool fresh = row.origin == DiffRow::Origin::NewSinceBackup;
             if (fresh ? !referenced : table.references.isEmpty()) {
                 if (fresh)
@@ -47,10 +57,11 @@ void RowPruner::prune(TableDiff &table, bool referenced)
         // Assigned, not clear()ed, which keeps (or reallocates) the lists' capacity.
         row.backupValues = QList<DiffValue>();
         row.changedColumns = QStringList();
-        row.liveValues = row.liveTime ? QList<DiffValue>() : onlyAt(row.liveValues, parentColumns);
+        row.liveValues = onlyAt(row.liveValues, parentColumns);
         kept << std::move(row);
     }
     table.rows = std::move(kept);
+    table.dated.squeeze();
 }
 
 } // namespace salvage

@@ -14,7 +14,6 @@
 #include "jobs/jobcontrol.h"
 
 #include <QElapsedTimer>
-#include <QSet>
 
 #include <algorithm>
 #include <utility>
@@ -229,7 +228,9 @@ TableDiff TableComparator::compare()
             rangesNs += double(batch.nsecsElapsed());
             m_useRanges = rangesNs / double(rangesRead) * double(pending.size()) < kSequentialPassShare * firstPassNs;
         }
-        compareLeaves(leaves[DiffSide::Backup], leaves[DiffSide::Live]);
+        const LeafMatch match = matchLeaves(leaves[DiffSide::Backup], leaves[DiffSide::Live]);
+        leaves[DiffSide::Backup] = leaves[DiffSide::Live] = Leaves(); // the servers' results, before the rows come
+        addDiffering(match);
         clock.lap("differing rows");
     }
     m_diff.moves = m_moves->finish(m_diff.rows);
@@ -372,48 +373,50 @@ std::optional<LeafMatch> TableComparator::streamLeaves(const KeyBounds (&info)[2
     return match;
 }
 
-void TableComparator::compareLeaves(const Leaves &backup, const Leaves &live)
+LeafMatch TableComparator::matchLeaves(const Leaves &backup, const Leaves &live)
 {
     LeafMatch match;
     std::size_t b = 0, l = 0;
     match.merge(backup, b, live, l);
     match.rest(backup, b, true);
     match.rest(live, l, false);
-    addDiffering(match);
+    return match;
 }
 
 void TableComparator::addDiffering(const LeafMatch &match)
 {
     // Changed keys come first on both sides, in the same order, so that each batch holds both
-    // versions of the rows it changes.
-    const QList<QStringList> differing[2] = { match.changed + match.onlyBackup, match.changed + match.onlyLive };
-    // The fetched rows are told apart by these few keys only.
-    QSet<QString> onlyInBackup, onlyInLive;
-    for (const QStringList &key : match.onlyBackup)
-        onlyInBackup.insert(JoinedKey::join(key));
-    for (const QStringList &key : match.onlyLive)
-        onlyInLive.insert(JoinedKey::join(key));
+    // versions of the rows it changes; a key's place tells changed from one-sided. A batch's keys
+    // are copied out of the match, not the whole lists joined (a copy of every key for the table).
+    const qsizetype changed = match.changed.size();
+    const QList<QStringList> *oneSided[2] = { &match.onlyBackup, &match.onlyLive };
+    const auto batch = [&](DiffSide::Which side, qsizetype start) {
+        QList<QStringList> keys = match.changed.mid(start, kRowBatch);
+        if (keys.size() < kRowBatch)
+            keys += oneSided[side]->mid(std::max<qsizetype>(0, start - changed), kRowBatch - keys.size());
+        return keys;
+    };
     const RowFetcher fetchers[2] = { fetcher(DiffSide::Backup), fetcher(DiffSide::Live) };
-    for (int start = 0; start < std::max(differing[0].size(), differing[1].size()); start += kRowBatch) {
+    for (qsizetype start = 0; start < changed + std::max(match.onlyBackup.size(), match.onlyLive.size());
+         start += kRowBatch) {
+        const QList<QStringList> keys[2] = { batch(DiffSide::Backup, start), batch(DiffSide::Live, start) };
         QHash<QString, RowFetcher::Row> rows[2];
-        m_sides.both([&](DiffSide &side) {
-            rows[side.which] = fetchers[side.which].fetch(side, differing[side.which].mid(start, kRowBatch));
-        });
+        m_sides.both([&](DiffSide &side) { rows[side.which] = fetchers[side.which].fetch(side, keys[side.which]); });
         // In the keys' order, not the hash's: the same databases give the same listing every run.
-        for (const QStringList &key : differing[DiffSide::Backup].mid(start, kRowBatch)) {
-            const QString joined = JoinedKey::join(key);
+        for (qsizetype i = 0; i < keys[DiffSide::Backup].size(); ++i) {
+            const QString joined = JoinedKey::join(keys[DiffSide::Backup].at(i));
             const auto it = rows[DiffSide::Backup].constFind(joined);
             if (it == rows[DiffSide::Backup].cend())
                 continue;
-            if (onlyInBackup.contains(joined))
+            if (start + i >= changed)
                 addOnlyInBackup(joined, *it);
             else
                 addChanged(joined, *it, rows[DiffSide::Live].value(joined));
         }
-        for (const QStringList &key : differing[DiffSide::Live].mid(start, kRowBatch)) {
-            const QString joined = JoinedKey::join(key);
+        for (qsizetype i = std::max<qsizetype>(0, changed - start); i < keys[DiffSide::Live].size(); ++i) {
+            const QString joined = JoinedKey::join(keys[DiffSide::Live].at(i));
             const auto it = rows[DiffSide::Live].constFind(joined);
-            if (it != rows[DiffSide::Live].cend() && onlyInLive.contains(joined))
+            if (it != rows[DiffSide::Live].cend())
                 addOnlyInLive(joined, *it);
         }
         m_control.throwIfCancelled();
@@ -492,12 +495,13 @@ void TableComparator::addOnlyInLive(const QString &key, const RowFetcher::Row &f
     ++m_diff.onlyInLive;
     if (m_rowSink)
         (*m_rowSink)(m_diff, row);
-    // Kept in any case: SequenceOrigin and RowPruner judge it after the table. A row with a time
-    // needs none of its values for that (nor does a counts-only diff, unless moves pair it).
-    // Assigned, not clear()ed: Qt 6's clear() keeps the list's capacity (a shared one is even
-    // reallocated at it), 32 bytes a column for every row kept to the diff's end.
-    if (row.liveTime && m_retention == RowRetention::Counts && !m_moves->pairsLostAndNew())
-        row.liveValues = QList<DiffValue>();
+    // A counts-only diff keeps a row with a time as its time (and key) only: its origin depends on
+    // nothing else, unless moves pair it with a lost row at the table's end.
+    if (row.liveTime && m_retention == RowRetention::Counts && !m_moves->pairsLostAndNew()) {
+        m_diff.dated.add(*row.liveTime, 1, m_diff.dated.keepsKeys() ? key : QString());
+        return;
+    }
+    // Kept: SequenceOrigin and RowPruner judge it after the table.
     m_diff.rows << std::move(row);
     spoolIfSettled();
 }

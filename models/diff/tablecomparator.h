@@ -40,6 +40,10 @@ public:
             m_spoolWriter.emplace(std::move(spool), m_diff);
     }
 
+    /// RowRetention::Counts: another table compared in the same diff references this one, so its
+    /// dated rows only in live keep their keys (TableDiff::dated; ParentOrigin looks them up).
+    void setReferenced(bool referenced) { m_diff.dated = DatedRows(referenced); }
+
     TableDiff compare();
     /// The newest creation time seen in this table of the backup (after compare()).
     std::optional<double> backupNewestTime() const { return m_backupNewest; }
@@ -58,7 +62,7 @@ private:
     /// time, so that no side's whole set is held; none when a server's order is not the bytes' order
     /// (an encoding other than the client's), for fetchLeaves() to do it in one piece.
     std::optional<LeafMatch> streamLeaves(const KeyBounds (&info)[2], const QList<int> &buckets);
-    void compareLeaves(const Leaves &backup, const Leaves &live);
+    static LeafMatch matchLeaves(const Leaves &backup, const Leaves &live);
     /// Fetches the rows of the keys that differ and adds them to the diff.
     void addDiffering(const LeafMatch &match);
     /// Takes buckets off the front of `pending` up to `maxBuckets` or about `maxRows` rows.

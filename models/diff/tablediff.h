@@ -1,5 +1,6 @@
 #pragma once
 
+#include "diff/datedrows.h"
 #include "diff/diffmove.h"
 #include "diff/diffrow.h"
 
@@ -61,6 +62,9 @@ struct TableDiff
     qint64 settledNewSinceBackup = 0; ///< part of newSinceBackup from rows no longer kept (Counts)
     RowRetention retention = RowRetention::Whole;
     QList<DiffRow> rows; ///< the differing rows (with RowRetention::Counts, only those RowPruner keeps)
+    /// RowRetention::Counts: the rows only in live that carry a time, kept as their time (and key)
+    /// instead of in `rows`; they are part of onlyInLive, and of newSinceBackup when newer than the backup.
+    DatedRows dated;
     QList<DiffMove> moves;
     QList<DiffReference> references; ///< the backup's foreign keys of this table
     std::shared_ptr<const DiffValueSpool> spool; ///< where spooled rows' values are (RowRetention::Spooled)

@@ -3,6 +3,7 @@
 // so far: it writes a row only when its origin changes, so that the view's copy is not copied.
 
 #include "diff/diffresult.h"
+#include "diff/joinedkey.h"
 
 #include <QTest>
 
@@ -41,6 +42,39 @@ DiffResult peopleAndNotes()
                << onlyInLive(u"20"_s, std::nullopt, { u"20"_s, u"2"_s });
     notes.onlyInLive = 2;
     result.tables << people << notes;
+    return result;
+}
+
+// The same with a table without a key ("visits"), whose rows come in copies.
+DiffResult withVisits(DiffResult result)
+{
+    TableDiff visits;
+    visits.table = u"public.visits"_s;
+    visits.columns = { u"person_id"_s, u"created_at"_s };
+    DiffRow copies = onlyInLive(u"1"_s, 300);
+    copies.multiplicity = 3;
+    visits.rows << copies << onlyInLive(u"2"_s, 100);
+    visits.onlyInLive = 4;
+    result.tables << visits;
+    return result;
+}
+
+// `result` as a counts-only diff keeps it: every row with a time as its time (and its key where
+// another table references the table: people), as RowPruner leaves them.
+DiffResult compacted(DiffResult result)
+{
+    for (TableDiff &table : result.tables) {
+        table.dated = DatedRows(table.table == u"public.people"_s);
+        QList<DiffRow> kept;
+        for (const DiffRow &row : std::as_const(table.rows)) {
+            if (row.liveTime)
+                table.dated.add(
+                    *row.liveTime, row.multiplicity, table.dated.keepsKeys() ? JoinedKey::join(row.key) : QString());
+            else
+                kept << row;
+        }
+        table.rows = kept;
+    }
     return result;
 }
 } // namespace
@@ -92,6 +126,35 @@ private Q_SLOTS:
         QCOMPARE(held.tables.at(1).rows.at(1).origin, DiffRow::Origin::NewSinceBackup);
         QCOMPARE(held.tables.at(1).newSinceBackup, 1);
         QCOMPARE(result.tables.at(1).newSinceBackup, 0);
+    }
+
+    // A counts-only diff keeps a dated row as its time and key (TableDiff::dated): the same counts
+    // as the row itself at every backup time a later table may bring, its children dated alike.
+    void datedRowsCountAsTheRowsDo()
+    {
+        DiffResult whole = withVisits(peopleAndNotes());
+        DiffResult compact = compacted(whole);
+        QCOMPARE(compact.tables.at(0).rows.size(), 0);
+        QCOMPARE(compact.tables.at(0).dated.size(), 2);
+        QCOMPARE(compact.tables.at(2).dated.newerThan(0), 4); // copies counted
+        for (const std::optional<double> backupTime : { std::optional<double>(), std::optional<double>(50),
+                 std::optional<double>(200), std::optional<double>(400), std::optional<double>(150) }) {
+            whole.backupTime = compact.backupTime = backupTime;
+            whole.classify();
+            compact.classify();
+            for (int t = 0; t < 3; ++t)
+                QCOMPARE(compact.tables.at(t).newSinceBackup, whole.tables.at(t).newSinceBackup);
+            for (int i = 0; i < 2; ++i) {
+                QCOMPARE(compact.tables.at(1).rows.at(i).origin, whole.tables.at(1).rows.at(i).origin);
+                QCOMPARE(
+                    compact.tables.at(1).rows.at(i).originFromParent, whole.tables.at(1).rows.at(i).originFromParent);
+            }
+        }
+        // The figures the loop compared: at 150, person 2 (300) is new, and so is its note.
+        QCOMPARE(compact.tables.at(0).newSinceBackup, 1);
+        QCOMPARE(compact.tables.at(1).newSinceBackup, 1);
+        QVERIFY(compact.tables.at(1).rows.at(1).originFromParent);
+        QCOMPARE(compact.tables.at(2).newSinceBackup, 3);
     }
 };
 
