@@ -11,7 +11,7 @@ namespace salvage {
 namespace {
 // Types whose hash agrees exactly with equality of their text form and does not depend on the
 // database (no OIDs, no collation once forced to "C"), with the call that hashes one value: %1 is
-// the column, %2 the seed.
+// the column, %2 the seed. Not jsonb: jsonb_hash_extended() hashes 1 like [1] and 1.0 like 1.00.
 const QHash<QString, QString> &nativeHashes()
 {
     static const QHash<QString, QString> hashes {
@@ -33,7 +33,6 @@ const QHash<QString, QString> &nativeHashes()
         { u"timestamptz"_s, u"timestamp_hash_extended(%1 AT TIME ZONE 'UTC', %2)"_s },
         // bytea's hash function is not callable from SQL; an array of one reaches it.
         { u"bytea"_s, u"hash_array_extended(ARRAY[%1], %2)"_s },
-        { u"jsonb"_s, u"jsonb_hash_extended(%1, %2)"_s },
     };
     return hashes;
 }
@@ -81,8 +80,10 @@ QString RowHasher::columnHash(const Column &column, int position) const
         hash = u"hashtextextended(%1::text COLLATE \"C\", %2)"_s.arg(name, seed);
     } else if (column.typeName.startsWith(u'_')) {
         // Arrays hash their elements with the element type's function; collatable ones as bytes.
-        hash = u"hash_array_extended(%1%2, %3)"_s.arg(
-            name, isCollatable(baseType(column)) ? u" COLLATE \"C\""_s : QString(), seed);
+        // That hash ignores the bounds ({1,2}, {{1},{2}} and [0:1]={1,2} alike), hence array_dims;
+        // it is NULL for an empty array, which the element hash already tells from NULL.
+        hash = u"(hash_array_extended(%1%2, %3) # coalesce(hashtextextended(array_dims(%1) COLLATE \"C\", %3), 0))"_s
+                   .arg(name, isCollatable(baseType(column)) ? u" COLLATE \"C\""_s : QString(), seed);
     } else {
         hash = nativeHashes().value(baseType(column)).arg(name, seed);
     }
