@@ -28,6 +28,17 @@ namespace salvage {
 
 namespace {
 
+/// `name` (as a statement spells it) as Table::qualifiedName() spells it, or empty when it is one of
+/// Salvage's own tables (staging, undo log: "_salvage…", unqualified or in pg_temp) and not LIVE's.
+QString liveTable(const QString &name)
+{
+    const QStringList parts = sql::splitQualifiedName(name);
+    if (parts.isEmpty() || parts.last().startsWith(QLatin1String("_salvage"))
+        || (parts.size() == 2 && parts.first() == QLatin1String("pg_temp")))
+        return {};
+    return parts.join(QLatin1Char('.'));
+}
+
 /// The table a statement writes: the last top-level INSERT INTO / UPDATE / DELETE FROM target.
 QString targetTable(const QString &statement)
 {
@@ -39,22 +50,15 @@ QString targetTable(const QString &statement)
     auto matches = target.globalMatch(statement.trimmed());
     while (matches.hasNext())
         found = matches.next().captured(1);
-    if (found.startsWith(QLatin1String("\"_salvage")) || found.startsWith(QLatin1String("_salvage")))
-        return {};
-    return sql::splitQualifiedName(found).join(QLatin1Char('.')); // as Table::qualifiedName() spells it
+    return liveTable(found);
 }
 
-/// The table a COPY … FROM STDIN fills when it is one of LIVE's (not a temporary table of Salvage's), as
-/// Table::qualifiedName() spells it.
+/// The table a COPY … FROM STDIN fills.
 QString copyTarget(const QString &statement)
 {
     static const QRegularExpression target(
         QStringLiteral("^COPY\\s+(%1)").arg(sql::qualifiedNamePattern()), QRegularExpression::CaseInsensitiveOption);
-    const QStringList name = sql::splitQualifiedName(target.match(statement.trimmed()).captured(1));
-    if (name.isEmpty() || name.last().startsWith(QLatin1String("_salvage"))
-        || (name.size() == 2 && name.first() == QLatin1String("pg_temp")))
-        return {};
-    return name.join(QLatin1Char('.'));
+    return liveTable(target.match(statement.trimmed()).captured(1));
 }
 
 /// Copies the item's data; a COPY into one of LIVE's tables that fails says which table and why

@@ -180,8 +180,6 @@ private Q_SLOTS:
                 QCOMPARE(row.backupValues.capacity(), 0);
                 QCOMPARE(row.changedColumns.capacity(), 0);
                 QVERIFY(row.liveValues.size() <= table.columns.size());
-                if (row.liveTime)
-                    QCOMPARE(row.liveValues.capacity(), 0);
             }
             kept += table.rows.size();
             all += other->rows.size();
