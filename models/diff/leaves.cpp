@@ -78,6 +78,50 @@ void LeafMatch::merge(const Leaves &backup, std::size_t &b, const Leaves &live, 
     }
 }
 
+namespace {
+// A key's fields as UTF-8, each ended by a NUL (which text cannot hold): these compare as
+// Leaves::compare() does, field by field and byte by byte, a shorter field first.
+QByteArray sortKey(const QStringList &key)
+{
+    QByteArray bytes;
+    for (const QString &field : key) {
+        bytes += field.toUtf8();
+        bytes += '\0';
+    }
+    return bytes;
+}
+
+void sortByKey(QList<QStringList> &keys)
+{
+    std::vector<std::pair<QByteArray, qsizetype>> order;
+    order.reserve(std::size_t(keys.size()));
+    for (qsizetype i = 0; i < keys.size(); ++i)
+        order.emplace_back(sortKey(keys.at(i)), i);
+    if (std::is_sorted(order.cbegin(), order.cend()))
+        return;
+    std::sort(order.begin(), order.end());
+    QList<QStringList> sorted;
+    sorted.reserve(keys.size());
+    for (const auto &entry : order)
+        sorted << std::move(keys[entry.second]);
+    keys = std::move(sorted);
+}
+} // namespace
+
+void LeafMatch::add(LeafMatch &&other)
+{
+    changed += std::move(other.changed);
+    onlyBackup += std::move(other.onlyBackup);
+    onlyLive += std::move(other.onlyLive);
+}
+
+void LeafMatch::sort()
+{
+    sortByKey(changed);
+    sortByKey(onlyBackup);
+    sortByKey(onlyLive);
+}
+
 void LeafMatch::rest(const Leaves &leaves, std::size_t &from, bool backup)
 {
     for (; from < leaves.rows.size(); ++from)

@@ -44,6 +44,11 @@ struct LeafMatch
     void merge(const Leaves &backup, std::size_t &b, const Leaves &live, std::size_t &l);
     /// Every row of `leaves` from `from` on is on one side only.
     void rest(const Leaves &leaves, std::size_t &from, bool backup);
+    /// Adds another batch's keys to the end of each list.
+    void add(LeafMatch &&other);
+    /// Puts each list in key order (Leaves::compare()'s: the fields' bytes), so that every way of
+    /// reading a table's ranges, in batches or in one pass, lists its keys alike.
+    void sort();
 };
 
 } // namespace salvage

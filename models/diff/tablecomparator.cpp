@@ -203,6 +203,9 @@ TableDiff TableComparator::compare()
         : forcedPath == "index";
     qsizetype rangesRead = 0;
     double rangesNs = 0;
+    // Every batch's keys, listed once at the end in one order: which path reads which ranges
+    // depends on timing, and the same databases should give the same listing every run.
+    LeafMatch differing;
     while (!pending.isEmpty()) {
         m_control.throwIfCancelled();
         const QList<int> buckets = m_useRanges
@@ -210,10 +213,9 @@ TableDiff TableComparator::compare()
             : std::exchange(pending, {});
         // Keys and row hashes of the mismatching ranges only; the rest of the table is not hashed again.
         if (!m_useRanges) {
-            if (const std::optional<LeafMatch> match = streamLeaves(info, buckets)) {
+            if (std::optional<LeafMatch> match = streamLeaves(info, buckets)) {
                 clock.lap(qPrintable(u"key hashes of %1 ranges (sequential, streamed)"_s.arg(buckets.size())));
-                addDiffering(*match);
-                clock.lap("differing rows");
+                differing.add(std::move(*match));
                 continue;
             }
         }
@@ -228,11 +230,11 @@ TableDiff TableComparator::compare()
             rangesNs += double(batch.nsecsElapsed());
             m_useRanges = rangesNs / double(rangesRead) * double(pending.size()) < kSequentialPassShare * firstPassNs;
         }
-        const LeafMatch match = matchLeaves(leaves[DiffSide::Backup], leaves[DiffSide::Live]);
-        leaves[DiffSide::Backup] = leaves[DiffSide::Live] = Leaves(); // the servers' results, before the rows come
-        addDiffering(match);
-        clock.lap("differing rows");
+        differing.add(matchLeaves(leaves[DiffSide::Backup], leaves[DiffSide::Live]));
     }
+    differing.sort();
+    addDiffering(differing);
+    clock.lap("differing rows");
     m_diff.moves = m_moves->finish(m_diff.rows);
     if (m_spoolWriter)
         m_spoolWriter->flush(); // before m_diff leaves

@@ -39,6 +39,15 @@ QStringList listing(const TableDiff &diff)
     return lines;
 }
 
+// The same, in the order the diff listed them.
+QStringList listedInOrder(const TableDiff &diff)
+{
+    QStringList lines;
+    for (const DiffRow &row : diff.rows)
+        lines << QStringLiteral("%1 %2").arg(int(row.status)).arg(row.key.join(u'|'));
+    return lines;
+}
+
 } // namespace
 
 class TestDiffLeaves : public QObject
@@ -94,6 +103,32 @@ private Q_SLOTS:
         QCOMPARE(streamed.onlyInLive, qint64(20));
         QCOMPARE(listing(streamed), listing(indexed));
         QCOMPARE(listing(streamed).size(), 83);
+    }
+
+    // Twenty thousand rows in some thousand ranges, changes spread over all of them: the index path
+    // reads them in several batches, the sequential one in one pass, and both list the rows in the
+    // same order (which path runs depends on timing; the listing must not).
+    void bothPathsListTheRowsInOneOrder()
+    {
+        auto &cluster = TestCluster::instance();
+        const QString b = QStringLiteral("tst_diffleaves_order_b"), l = QStringLiteral("tst_diffleaves_order_l");
+        cluster.createDatabase(b);
+        cluster.execute(b,
+            QStringLiteral("CREATE TABLE t (id int PRIMARY KEY, v text);"
+                           "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 20000) g;"
+                           "ANALYZE t;"));
+        copyDatabase(b, l);
+        cluster.execute(l,
+            QStringLiteral("DELETE FROM t WHERE id % 41 = 0;"
+                           "UPDATE t SET v = v || '!' WHERE id % 37 = 0;"
+                           "INSERT INTO t SELECT g * 41, 'again' FROM generate_series(1, 20000 / 41, 3) g;"));
+        QStringList timing;
+        const TableDiff streamed = diffWith(b, l, QStringLiteral("public.t"), "sequential", 1000, timing);
+        QVERIFY2(timing.filter(QStringLiteral("streamed")).size() == 1, qPrintable(timing.join(u'\n')));
+        const TableDiff indexed = diffWith(b, l, QStringLiteral("public.t"), "index", 1000, timing);
+        QVERIFY2(timing.filter(QStringLiteral("(index)")).size() > 1, qPrintable(timing.join(u'\n')));
+        QVERIFY(streamed.changed > 500 && streamed.onlyInBackup > 300);
+        QCOMPARE(listedInOrder(streamed), listedInOrder(indexed));
     }
 
     // A WIN1251 database sorts 'ё' (0xB8) before 'я' (0xFF), which arrive as UTF-8 in the other
