@@ -427,7 +427,9 @@ void TableComparator::addDiffering(const LeafMatch &match)
 
 void TableComparator::readOneSided(const QList<int> (&buckets)[2], const KeyBounds (&info)[2])
 {
-    const RowFetcher fetchers[2] = { fetcher(DiffSide::Backup), fetcher(DiffSide::Live) };
+    // No digest: it tells changed rows apart, and these are only on one side (0.16 s of the live
+    // server's CPU for statuses' 180,000 new rows at demo scale 300).
+    const RowFetcher fetchers[2] = { fetcher(DiffSide::Backup, false), fetcher(DiffSide::Live, false) };
     QList<int> pending[2] = { buckets[0], buckets[1] };
     while (!pending[DiffSide::Backup].isEmpty() || !pending[DiffSide::Live].isEmpty()) {
         m_control.throwIfCancelled();
@@ -508,7 +510,7 @@ void TableComparator::addOnlyInLive(const QString &key, const RowFetcher::Row &f
     spoolIfSettled();
 }
 
-RowFetcher TableComparator::fetcher(DiffSide::Which side) const
+RowFetcher TableComparator::fetcher(DiffSide::Which side, bool changed) const
 {
     using Need = RowFetcher::Need;
     QList<Need> needs;
@@ -521,7 +523,7 @@ RowFetcher TableComparator::fetcher(DiffSide::Which side) const
                                                                                     : Need::Value;
         for (bool byValue : m_comparedByValue) {
             needs << (byValue ? Need::Value : rest);
-            digested << !byValue;
+            digested << (!byValue && changed);
         }
     }
     return RowFetcher(m_backup, m_diff.columns, m_classifier.timeExpression(), needs, digested);

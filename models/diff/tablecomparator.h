@@ -79,8 +79,9 @@ private:
     void spoolIfSettled();
     /// Fetches the rows of one side: whole, or in a counts-only diff only what its counts, times
     /// and moves read (the foreign-key columns, the values of undated rows only in live) and a
-    /// digest of the rest, which tells a changed row without its values.
-    RowFetcher fetcher(DiffSide::Which side) const;
+    /// digest of the rest, which tells a changed row without its values (none for rows known to
+    /// be on one side only: `changed` false).
+    RowFetcher fetcher(DiffSide::Which side, bool changed = true) const;
 
     SidePair &m_sides;
     const Table &m_backup;

@@ -13,6 +13,8 @@
 //
 //   diffbenchmark --live CONN --backup CONN
 //   diffbenchmark --demo-dir DIR [--scale N]     (builds or reuses salvage-cli demo's databases)
+//   … --cache-protocol    (root: cold against cold, then warm against warm, for wall times that
+//                          do not follow which way found the page cache warm)
 
 #include "core/error.h"
 #include "db/pgsession.h"
@@ -30,6 +32,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTextStream>
+
+#include <algorithm>
 
 #include <libpq-fe.h>
 #include <malloc.h>
@@ -150,14 +154,29 @@ double serversCpu()
     return g_dataDirectories.isEmpty() ? -1 : total;
 }
 
+// What one run of a way took: wall seconds and the CPU seconds of the servers (negative when not
+// readable) and of this process.
+struct Cost
+{
+    double wall = 0;
+    double servers = -1;
+    double client = 0;
+
+    double cpu() const { return std::max(0.0, servers) + client; }
+};
+
+Cost g_lastCost; // of the last timed() way
+
 // Runs one way, printing the load average around it and the CPU seconds of the servers and of
 // this process (the client) it took.
 template <typename Way> double timed(const char *name, Way way)
 {
     const QString before = loadAverage();
+    qInfo("diffbenchmark: %s", name); // separates the ways' timing lines on stderr
     const double serverBefore = serversCpu(), clientBefore = clientCpuSeconds();
     const double seconds = way();
     const double server = serversCpu() - serverBefore, client = clientCpuSeconds() - clientBefore;
+    g_lastCost = { seconds, serverBefore < 0 ? -1 : server, client };
     out() << u"  %1: %2 s, load %3 -> %4, CPU: servers %5, client %6 s\n"_s.arg(QString::fromLatin1(name))
                  .arg(seconds, 0, 'f', 2)
                  .arg(before, loadAverage())
@@ -165,6 +184,17 @@ template <typename Way> double timed(const char *name, Way way)
                  .arg(client, 0, 'f', 2);
     out().flush();
     return seconds;
+}
+
+// Writes back dirty pages and empties the kernel's page cache (root only), so that the next way
+// reads every page from the disk. PostgreSQL's shared buffers stay: they are small next to the
+// databases (128 MB by default), and the servers are not ours to restart.
+void dropPageCache()
+{
+    ::sync();
+    QFile control(u"/proc/sys/vm/drop_caches"_s);
+    if (!control.open(QIODevice::WriteOnly) || control.write("3\n") != 2)
+        throw Error(u"--cache-protocol needs root: cannot write /proc/sys/vm/drop_caches."_s);
 }
 
 // Streams one COPY … TO STDOUT into `path`.
@@ -258,6 +288,44 @@ double salvageWay(const QString &backupConninfo, const QString &liveConninfo, Ro
     return seconds;
 }
 
+// The floor and Salvage's counts-only diff compared fairly for wall time: cold against cold (the
+// page cache emptied before each) and warm against warm (each run twice in a row, the second
+// counted). Prints both ratios, wall and CPU, side by side.
+void cacheProtocol(const QString &backup, const QString &live, const Schema &schema)
+{
+    qint64 rows = 0;
+    const auto floor = [&] { return floorWay(backup, live, schema); };
+    const auto salvage = [&] { return salvageWay(backup, live, RowRetention::Counts, &rows); };
+    Cost costs[2][2]; // [cold, warm][floor, salvage]
+    dropPageCache();
+    timed("floor, cold", floor);
+    costs[0][0] = g_lastCost;
+    dropPageCache();
+    timed("salvage, cold", salvage);
+    costs[0][1] = g_lastCost;
+    timed("floor, warming", floor);
+    timed("floor, warm", floor);
+    costs[1][0] = g_lastCost;
+    timed("salvage, warming", salvage);
+    timed("salvage, warm", salvage);
+    costs[1][1] = g_lastCost;
+    out() << u"rows compared (both sides): %1; peak RSS: %2 MB\n"_s.arg(rows).arg(peakRssMb(), 0, 'f', 0);
+    out() << "cache  floor wall  salvage wall  wall ratio  floor CPU  salvage CPU (servers + client)  CPU ratio\n";
+    for (int i = 0; i < 2; ++i) {
+        const Cost &f = costs[i][0], &s = costs[i][1];
+        out() << u"%1  %2 s  %3 s  %4x  %5 s  %6 s (%7 + %8)  %9x\n"_s.arg(i == 0 ? u"cold "_s : u"warm "_s)
+                     .arg(f.wall, 9, 'f', 2)
+                     .arg(s.wall, 11, 'f', 2)
+                     .arg(s.wall / f.wall, 9, 'f', 2)
+                     .arg(f.cpu(), 8, 'f', 2)
+                     .arg(s.cpu(), 8, 'f', 2)
+                     .arg(s.servers, 0, 'f', 2)
+                     .arg(s.client, 0, 'f', 2)
+                     .arg(f.servers < 0 ? u"?"_s : QString::number(s.cpu() / f.cpu(), 'f', 2));
+    }
+    out().flush();
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -278,6 +346,9 @@ int main(int argc, char **argv)
         u"counts-only diff"_s });
     parser.addOption({ u"whole-rows"_s,
         u"also diff keeping every row with its values in memory, last (its peak RSS is the highest)"_s });
+    parser.addOption({ u"cache-protocol"_s,
+        u"only the floor and the counts-only diff, cold against cold (the page cache emptied before each; "
+        u"root) then warm against warm (each run twice, the second counted), wall and CPU ratios side by side"_s });
     parser.process(app);
     try {
         QString live = parser.value(u"live"_s);
@@ -301,6 +372,10 @@ int main(int argc, char **argv)
         {
             PgSession session(backup, PgSession::Options {});
             schema = SchemaReader::read(session);
+        }
+        if (parser.isSet(u"cache-protocol"_s)) {
+            cacheProtocol(backup, live, schema);
+            return 0;
         }
         const int repeat = std::max(1, parser.value(u"repeat"_s).toInt());
         double salvage = 1e300, floor = 1e300, manual = 1e300, spooled = 1e300, whole = 1e300;
