@@ -28,8 +28,22 @@ def stat_fields(pid):
     return text[text.rindex(')') + 2:].split()  # from field 3 (state) on
 
 
-def cluster_cpu(postmaster):
-    """utime + stime of the postmaster, of its reaped children, and of its live children."""
+KINDS = ('checkpointer', 'background writer', 'walwriter', 'autovacuum', 'archiver', 'walsender')
+
+
+def process_kind(pid):
+    """The server process's kind from its title ("postgres: checkpointer"); client sessions are 'sessions'."""
+    try:
+        with open(f'/proc/{pid}/cmdline') as f:
+            title = f.read().replace('\0', ' ')
+    except OSError:
+        return 'sessions'
+    return next((kind for kind in KINDS if kind in title), 'sessions')
+
+
+def cluster_cpu(postmaster, per_process):
+    """utime + stime of the postmaster, of its reaped children, and of its live children; each live
+    child's own last figures are kept in per_process (pid -> (kind, user seconds, system seconds))."""
     fields = stat_fields(postmaster)
     ticks = sum(int(x) for x in fields[11:15])
     for entry in os.listdir('/proc'):
@@ -39,7 +53,10 @@ def cluster_cpu(postmaster):
             except OSError:
                 continue
             if int(child[1]) == postmaster:
-                ticks += int(child[11]) + int(child[12])
+                user, system = int(child[11]), int(child[12])
+                ticks += user + system
+                kind = per_process[entry][0] if entry in per_process else process_kind(entry)
+                per_process[entry] = (kind, user / TICKS, system / TICKS)
     return ticks / TICKS
 
 
@@ -51,10 +68,13 @@ def main():
     if os.path.exists(directory):
         sys.exit(f'{directory} exists: a reused demo is not a measurement')
     samples = []
+    per_process = {}  # pid -> (kind, user and system CPU seconds when last seen)
     finished = threading.Event()
 
     def monitor():
         postmaster = None
+        earlier = 0.0  # CPU of the postmasters before a restart (the demo may restart its cluster)
+        last = 0.0
         while not finished.is_set():
             if postmaster is None:
                 try:
@@ -65,11 +85,14 @@ def main():
             try:
                 # initdb's standalone backend writes a negative pid; a restart, a new one.
                 if postmaster is not None and postmaster > 0:
-                    samples.append((time.time(), cluster_cpu(postmaster)))
+                    last = cluster_cpu(postmaster, per_process)
+                    samples.append((time.time(), earlier + last))
                 else:
                     postmaster = None
             except OSError:
                 postmaster = None
+                earlier += last
+                last = 0.0
             finished.wait(0.25)
 
     watcher = threading.Thread(target=monitor)
@@ -104,6 +127,15 @@ def main():
     print(f'| phase | wall s | CPU s |\n|---|---|---|')
     for (name, begin), (_, until) in zip(marks, marks[1:]):
         print(f'| {name} | {until - begin:.1f} | {cpu_at(until) - cpu_at(begin):.1f} |')
+    # Where the CPU outside the sessions' statements goes (short-lived processes seen by no sample
+    # are in no kind).
+    kinds = {}
+    for kind, user, system in per_process.values():
+        before = kinds.get(kind, (0.0, 0.0))
+        kinds[kind] = (before[0] + user, before[1] + system)
+    print('server processes, CPU s (user + system): ' + ', '.join(
+        f'{kind} {user + system:.1f} ({user:.1f} + {system:.1f})'
+        for kind, (user, system) in sorted(kinds.items(), key=lambda item: -sum(item[1]))))
     sys.exit(status)
 
 
