@@ -34,8 +34,10 @@ public:
     /// Creates the temporary key tables (closure keys with a round, and a scratch list) of every
     /// table with a primary key; call while the transaction may still create temporary tables.
     void createKeyTables();
-    /// The temporary table holding closure keys of `table` (primary key columns and a round).
-    QString keyTable(const Table &table) const;
+    /// SQL (a quoted table or a subquery) of the closure keys of `table`: its primary key columns
+    /// and "_salvage_round". A table the closure took whole in one round (takeWhole) has no key
+    /// rows: its keys are read from the table itself.
+    QString keySource(const Table &table) const;
     /// A scratch temporary table with the primary key columns of `table`, for keys handed in as data.
     QString scratchTable(const Table &table) const;
     /// Adds root rows: `selectKeys` must select the table's primary key columns.
@@ -68,6 +70,11 @@ public:
     static QList<Edge> edgesFrom(const QList<Edge> &edges, const Table &child);
 
 private:
+    /// The temporary table holding closure keys of `table` (primary key columns and a round).
+    QString keyTable(const Table &table) const;
+    /// In `round`, `edge` reaches every BACKUP row of its child, which held none yet: the closure
+    /// takes the table whole without writing its keys; returns its rows (0: not taken, follow as usual).
+    qint64 takeWhole(const Edge &edge, int round);
     /// SQL condition on `alias`: its `edge` columns reference a closure row of the edge's parent.
     QString reaches(const Edge &edge, const QString &alias) const;
     /// Every row of `table` in BACKUP is in the closure: no edge can add one.
@@ -79,6 +86,7 @@ private:
     QHash<QString, QString> m_keyTables;
     QHash<QString, QHash<int, qint64>> m_added; ///< keys each table gained, per round (roots: round 0)
     QSet<QString> m_whole; ///< tables whose every BACKUP row is in the closure
+    QHash<QString, int> m_takenWhole; ///< tables taken whole without key rows (takeWhole): the round
 
     qint64 rowsOf(const QString &table) const; ///< keys `table` gained in every round
 };

@@ -129,7 +129,7 @@ QList<const Table *> StagingArea::stageClosure(const ClosureBuilder &closure, Re
         const QString rows = closure.wholeWithoutRoots(*old)
             ? QStringLiteral("SELECT %1, false FROM %2 b").arg(selected.join(QStringLiteral(", ")), old->sqlName())
             : QStringLiteral("SELECT %1, k.\"_salvage_round\" = 0 FROM %2 b JOIN %3 k ON %4")
-                  .arg(selected.join(QStringLiteral(", ")), old->sqlName(), sql::quoteIdent(closure.keyTable(*old)),
+                  .arg(selected.join(QStringLiteral(", ")), old->sqlName(), closure.keySource(*old),
                       match.join(QStringLiteral(" AND ")));
         const qint64 staged = m_live.copyIn(
             QStringLiteral("COPY %1 (%2, %3) FROM STDIN%4")
