@@ -46,6 +46,13 @@ QString shortHash(const QString &text)
     return QString::fromLatin1(QCryptographicHash::hash(text.toUtf8(), QCryptographicHash::Sha1).toHex().left(12));
 }
 
+/// Where root's clusters keep their data when the server's user cannot reach the chosen directory:
+/// one directory per cluster, named by shortHash() of the chosen one.
+QString relocationRoot()
+{
+    return QStringLiteral("/var/tmp/salvage-clusters/");
+}
+
 } // namespace
 
 PgCluster::PgCluster(QString baseDir)
@@ -171,8 +178,7 @@ void PgCluster::prepareDataDirectory()
         if (reach.exitCode != 0) {
             // The link, not what it points to: a link left dangling (its data deleted) is replaced.
             const QString link = m_baseDir + QStringLiteral("/pgdata");
-            const QString target
-                = QStringLiteral("/var/tmp/salvage-clusters/") + shortHash(m_baseDir) + QStringLiteral("/pgdata");
+            const QString target = relocationRoot() + shortHash(m_baseDir) + QStringLiteral("/pgdata");
             QDir().mkpath(QFileInfo(target).absolutePath());
             QFile::remove(link);
             QDir(target).removeRecursively();
@@ -304,8 +310,15 @@ void PgCluster::destroy()
         stop(true);
     const QString link = m_baseDir + QStringLiteral("/pgdata");
     if (m_dataDir != link) {
+        // The data was moved where the server's user can reach it, into a directory of this
+        // cluster's own (/var/tmp/salvage-clusters/<hash of the base directory>); what else lies
+        // there was written beside this cluster (the demo's WAL archive and base backup).
+        const QString own = QFileInfo(m_dataDir).absolutePath();
         QDir(m_dataDir).removeRecursively();
-        QDir().rmdir(QFileInfo(m_dataDir).absolutePath());
+        if (own.startsWith(relocationRoot()))
+            QDir(own).removeRecursively();
+        else
+            QDir().rmdir(own);
         QFile::remove(link);
     } else {
         QDir(m_dataDir).removeRecursively();

@@ -46,8 +46,15 @@ private Q_SLOTS:
         PgSession session(cluster.conninfo(QStringLiteral("Odd Name")), PgSession::Options {});
         QVERIFY(session.backendPid() > 0);
         const QString data = cluster.dataDir();
+        // As root the data sits in a directory of the cluster's own, where the demo also keeps its
+        // WAL archive and base backup: destroying the cluster leaves none of it behind.
+        const QString besideData = QFileInfo(data).absolutePath() + QStringLiteral("/wal-archive");
+        const bool relocated = QFileInfo(data).absolutePath() != dir.path();
+        if (relocated)
+            QVERIFY(QDir().mkpath(besideData));
         cluster.destroy();
         QVERIFY(!QFileInfo::exists(data));
+        QVERIFY(!QFileInfo::exists(besideData));
     }
 
     void aClusterWhoseDataWasDeletedStartsAfresh()
