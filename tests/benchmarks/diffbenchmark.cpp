@@ -20,6 +20,7 @@
 #include "db/sqlident.h"
 #include "demo/demoparameters.h"
 #include "demo/demorunner.h"
+#include "diff/diffrowsmodel.h"
 #include "diff/diffrunner.h"
 #include "jobs/jobcontrol.h"
 
@@ -30,6 +31,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTextStream>
+
+#include <algorithm>
 
 #include <libpq-fe.h>
 #include <malloc.h>
@@ -231,6 +234,41 @@ double floorWay(const QString &backupConninfo, const QString &liveConninfo, cons
     return double(timer.nsecsElapsed()) / 1e9;
 }
 
+// The Compare view shows a spooled diff's rows a page at a time and reads their values back from the
+// spool on the GUI thread (DiffRowsModel): the time every cell of a page of the table with the most
+// differing rows takes, at pages spread over it, each page's rows not read before.
+void pageReadTimes(const DiffResult &result)
+{
+    const TableDiff *largest = nullptr;
+    for (const TableDiff &table : result.tables)
+        if (!largest || table.rows.size() > largest->rows.size())
+            largest = &table;
+    if (!largest || largest->rows.isEmpty())
+        return;
+    constexpr int kPageRows = 50, kPages = 40;
+    DiffRowsModel model;
+    model.setTable(*largest);
+    QList<double> times;
+    for (int page = 0; page < kPages; ++page) {
+        const int first = int(qint64(model.rowCount() - 1) * page / kPages);
+        QElapsedTimer timer;
+        timer.start();
+        for (int row = first; row < std::min(first + kPageRows, model.rowCount()); ++row)
+            for (int column = 0; column < model.columnCount(); ++column)
+                model.index(row, column).data();
+        times << double(timer.nsecsElapsed()) / 1e6;
+    }
+    std::sort(times.begin(), times.end());
+    out() << u"  a page of %1 rows of %2 (%3 rows, %4 columns): median %5 ms, slowest %6 ms of %7 pages\n"_s
+                 .arg(kPageRows)
+                 .arg(largest->table)
+                 .arg(largest->rows.size())
+                 .arg(largest->columns.size())
+                 .arg(times.at(times.size() / 2), 0, 'f', 2)
+                 .arg(times.last(), 0, 'f', 2)
+                 .arg(times.size());
+}
+
 double salvageWay(const QString &backupConninfo, const QString &liveConninfo, RowRetention retention, qint64 *rows)
 {
     const double residentBefore = residentMb();
@@ -255,6 +293,8 @@ double salvageWay(const QString &backupConninfo, const QString &liveConninfo, Ro
     out() << u"  (salvage: %1 tables, %2 differing rows, %3 moves)\n"_s.arg(result.tables.size())
                  .arg(differences)
                  .arg(result.moves().size());
+    if (retention == RowRetention::Spooled)
+        pageReadTimes(result);
     return seconds;
 }
 
