@@ -9,7 +9,9 @@
 // the CPU seconds of the servers (when they run on this machine and the user may read
 // data_directory) and of this process each way took. The diff
 // asks for counts only, as `salvage-cli diff` without --rows; --whole-rows also runs it keeping
-// every differing row (the Compare view's way) after it, so both peaks come from one run.
+// every differing row (the Compare view's way) after it, so both peaks come from one run;
+// --spooled-rows the Compare view's way (values spooled), with the time a page of its rows takes
+// to show; --spooled-only that way alone, for its own peak.
 //
 //   diffbenchmark --live CONN --backup CONN
 //   diffbenchmark --demo-dir DIR [--scale N]     (builds or reuses salvage-cli demo's databases)
@@ -316,6 +318,8 @@ int main(int argc, char **argv)
     parser.addOption({ u"spooled-rows"_s,
         u"also diff keeping every row with its values spooled to disk (the Compare view's way), after the "
         u"counts-only diff"_s });
+    parser.addOption({ u"spooled-only"_s,
+        u"run only the spooled way (no floor, no counts-only diff): its own peak RSS, in a few minutes"_s });
     parser.addOption({ u"whole-rows"_s,
         u"also diff keeping every row with its values in memory, last (its peak RSS is the highest)"_s });
     parser.process(app);
@@ -347,11 +351,14 @@ int main(int argc, char **argv)
         qint64 rows = 0;
         for (int i = 0; i < repeat; ++i) {
             // Interleaved so that cache warmth and machine load hit every way alike.
-            floor = std::min(floor, timed("floor", [&] { return floorWay(backup, live, schema); }));
-            salvage = std::min(
-                salvage, timed("salvage", [&] { return salvageWay(backup, live, RowRetention::Counts, &rows); }));
-            out() << u"  peak RSS after salvage's diff: %1 MB\n"_s.arg(peakRssMb(), 0, 'f', 0);
-            if (parser.isSet(u"spooled-rows"_s)) {
+            const bool spooledOnly = parser.isSet(u"spooled-only"_s);
+            if (!spooledOnly) {
+                floor = std::min(floor, timed("floor", [&] { return floorWay(backup, live, schema); }));
+                salvage = std::min(
+                    salvage, timed("salvage", [&] { return salvageWay(backup, live, RowRetention::Counts, &rows); }));
+                out() << u"  peak RSS after salvage's diff: %1 MB\n"_s.arg(peakRssMb(), 0, 'f', 0);
+            }
+            if (spooledOnly || parser.isSet(u"spooled-rows"_s)) {
                 spooled = std::min(spooled, timed("salvage, rows kept, values spooled", [&] {
                     return salvageWay(backup, live, RowRetention::Spooled, &rows);
                 }));
@@ -366,6 +373,10 @@ int main(int argc, char **argv)
                 manual = std::min(manual, timed("manual", [&] { return manualWay(backup, live, schema); }));
         }
         out() << u"rows compared (both sides): %1\n"_s.arg(rows);
+        if (parser.isSet(u"spooled-only"_s)) {
+            out() << u"rows kept, spooled  %1 s\n"_s.arg(spooled, 0, 'f', 2);
+            return 0;
+        }
         out() << u"salvage diff        %1 s\n"_s.arg(salvage, 0, 'f', 2);
         if (parser.isSet(u"spooled-rows"_s))
             out() << u"rows kept, spooled  %1 s   /floor = %2x\n"_s.arg(spooled, 0, 'f', 2)
