@@ -25,9 +25,9 @@ constexpr qsizetype kKeysPerBatch = 20000;
 QList<QStringList> lostKeys(const TableDiff &diff)
 {
     QList<QStringList> keys;
-    for (const DiffRow &row : diff.rows) {
-        if (row.status == DiffRow::Status::OnlyInBackup)
-            keys.append(row.key);
+    for (qsizetype i = 0; i < diff.rows.size(); ++i) {
+        if (diff.rows.at(i).status == DiffRow::Status::OnlyInBackup)
+            keys.append(diff.key(i));
     }
     return keys;
 }

@@ -21,12 +21,13 @@ QJsonValue jsonValue(const DiffValue &value)
     return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
 }
 
-QJsonObject rowKey(const TableDiff &table, const DiffRow &row)
+// `keyValues`: the row's key (TableDiff::key()), unused without a primary key.
+QJsonObject rowKey(const TableDiff &table, const DiffRow &row, const QStringList &keyValues)
 {
     QJsonObject key;
     if (table.hasPrimaryKey()) {
-        for (int i = 0; i < table.keyColumns.size() && i < row.key.size(); ++i)
-            key.insert(table.keyColumns.at(i), row.key.at(i));
+        for (int i = 0; i < table.keyColumns.size() && i < keyValues.size(); ++i)
+            key.insert(table.keyColumns.at(i), keyValues.at(i));
         return key;
     }
     // Without a key a row is identified by all its values (read back when they were spooled).
@@ -141,7 +142,12 @@ QString formatEpoch(double seconds)
 
 QJsonObject diffRowToJson(const TableDiff &table, const DiffRow &row)
 {
-    return QJsonObject { { u"key"_s, rowKey(table, row) }, { u"status"_s, DiffRow::statusName(row.status) },
+    return diffRowToJson(table, row, row.key);
+}
+
+QJsonObject diffRowToJson(const TableDiff &table, const DiffRow &row, const QStringList &key)
+{
+    return QJsonObject { { u"key"_s, rowKey(table, row, key) }, { u"status"_s, DiffRow::statusName(row.status) },
         { u"columns"_s, QJsonArray::fromStringList(row.changedColumns) } };
 }
 
@@ -157,8 +163,9 @@ QJsonObject diffToJson(const DiffResult &result, bool withRows)
             object.insert(u"note"_s, table.notes.first());
         if (withRows) {
             QJsonArray rows;
-            for (const DiffRow &row : table.rows) {
-                const QJsonObject entry = diffRowToJson(table, row);
+            for (qsizetype i = 0; i < table.rows.size(); ++i) {
+                const DiffRow &row = table.rows.at(i);
+                const QJsonObject entry = diffRowToJson(table, row, table.key(i));
                 for (int copy = 0; copy < row.multiplicity; ++copy)
                     rows.append(entry);
             }
@@ -222,8 +229,9 @@ QString diffToText(const DiffResult &result, bool withRows)
             out += u"Note (%1): %2\n"_s.arg(table.table, note);
         if (!withRows)
             continue;
-        for (const DiffRow &row : table.rows) {
-            const QJsonObject key = rowKey(table, row);
+        for (qsizetype i = 0; i < table.rows.size(); ++i) {
+            const DiffRow &row = table.rows.at(i);
+            const QJsonObject key = rowKey(table, row, table.key(i));
             QStringList parts;
             for (auto it = key.begin(); it != key.end(); ++it)
                 parts << it.key() + u'=' + (it.value().isNull() ? u"NULL"_s : it.value().toString());

@@ -12,6 +12,8 @@ QJsonObject diffToJson(const DiffResult &result, bool withRows);
 QString diffToText(const DiffResult &result, bool withRows);
 /// One entry of a table's "rows" in diffToJson (listed `row.multiplicity` times there).
 QJsonObject diffRowToJson(const TableDiff &table, const DiffRow &row);
+/// The same for a row whose key is `key` (TableDiff::key(): a spooled row holds none).
+QJsonObject diffRowToJson(const TableDiff &table, const DiffRow &row, const QStringList &key);
 /// "2024-03-01 12:00:00 UTC" for a time in seconds since the epoch.
 QString formatEpoch(double seconds);
 

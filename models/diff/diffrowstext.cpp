@@ -91,7 +91,7 @@ DiffRowSelection DiffRowSelection::of(const TableDiff &table, const QList<int> &
         const DiffRow &row = table.rows.at(index);
         // Its ids first, with the tables they name: the key, then what it references.
         if (table.keyColumns.size() == 1)
-            candidates.addRowId(table.table, row.key.value(0));
+            candidates.addRowId(table.table, table.key(index).value(0));
         DiffRowValues values;
         try {
             values = table.values(row);
@@ -116,8 +116,9 @@ DiffRowSelection DiffRowSelection::of(const TableDiff &table, const QList<int> &
     if (table.keyColumns.isEmpty())
         return selection;
     for (int index : rows) {
-        if (!selection.keys.contains(table.rows.at(index).key))
-            selection.keys << table.rows.at(index).key;
+        const QStringList key = table.key(index);
+        if (!selection.keys.contains(key))
+            selection.keys << key;
     }
     return selection;
 }

@@ -2,6 +2,7 @@
 
 #include "diff/tablediff.h"
 
+#include <QSet>
 #include <QTemporaryFile>
 #include <mutex>
 
@@ -22,7 +23,8 @@ public:
     /// One table's rows on their way to the spool, gathered into blocks of about a megabyte; each
     /// block is written under the spool's lock and its rows then learn where their records are.
     /// Rows keep in memory only what ParentOrigin still reads: the foreign keys' values of undated
-    /// rows only in live. Throws salvage::Error when the file cannot be written (the disk full).
+    /// rows only in live; their keys go to TableDiff::keys, their changed columns' lists are shared.
+    /// Throws salvage::Error when the file cannot be written (the disk full).
     class TableWriter
     {
     public:
@@ -39,6 +41,7 @@ public:
         QList<qsizetype> m_parentColumns;
         QByteArray m_block;
         QList<QPair<qsizetype, qsizetype>> m_placed; ///< a row of the block and its record's offset in it
+        QSet<QStringList> m_changedColumns; ///< the changed rows' lists of columns, each kept once
     };
 
     /// Spools every row of `table` not spooled yet (TableWriter).

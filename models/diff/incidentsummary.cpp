@@ -118,9 +118,9 @@ IncidentSummary IncidentSummary::of(const DiffResult &result, int top)
         if (table->keyColumns.size() != 1)
             continue; // a log names a row by one id, not by a tuple or a whole row
         QStringList &keys = summary.lostKeys[table->table];
-        for (const DiffRow &row : table->rows)
-            if (row.status == DiffRow::Status::OnlyInBackup && keys.size() < kLostKeys)
-                keys << row.key.first();
+        for (qsizetype i = 0; i < table->rows.size() && keys.size() < kLostKeys; ++i)
+            if (table->rows.at(i).status == DiffRow::Status::OnlyInBackup)
+                keys << table->key(i).first();
     }
 
     const QList<DiffMove> moves = result.moves();

@@ -67,7 +67,7 @@ void apply(const QList<TableDiff> &tables, std::optional<double> backupTime, Ori
             if (row.status != DiffRow::Status::OnlyInLive
                 || origins[std::size_t(t)][std::size_t(i)].origin != DiffRow::Origin::NewSinceBackup)
                 continue;
-            const QString joined = JoinedKey::join(row.key);
+            const QString joined = table.joinedKey(i);
             if (it->contains(joined))
                 fresh[table.table].insert(joined);
         }
@@ -97,7 +97,7 @@ void apply(const QList<TableDiff> &tables, std::optional<double> backupTime, Ori
                     origin = { DiffRow::Origin::NewSinceBackup, true };
                     const auto children = wanted.constFind(table.table);
                     if (table.hasPrimaryKey() && children != wanted.cend()) {
-                        const QString joined = JoinedKey::join(row.key);
+                        const QString joined = table.joinedKey(i);
                         if (children->contains(joined))
                             fresh[table.table].insert(joined);
                     }

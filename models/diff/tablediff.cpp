@@ -1,6 +1,7 @@
 #include "diff/tablediff.h"
 
 #include "diff/diffvaluespool.h"
+#include "diff/joinedkey.h"
 
 namespace salvage {
 
@@ -17,6 +18,16 @@ DiffRowValues TableDiff::values(const DiffRow &row) const
     if (row.spooledAt >= 0 && spool)
         return spool->read(row.spooledAt);
     return { row.backupValues, row.liveValues };
+}
+
+QStringList TableDiff::key(qsizetype row) const
+{
+    return keys.has(row) ? JoinedKey::split(keys.joined(row)) : rows.at(row).key;
+}
+
+QString TableDiff::joinedKey(qsizetype row) const
+{
+    return keys.has(row) ? keys.joined(row) : JoinedKey::join(rows.at(row).key);
 }
 
 } // namespace salvage

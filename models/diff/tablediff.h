@@ -3,6 +3,7 @@
 #include "diff/datedrows.h"
 #include "diff/diffmove.h"
 #include "diff/diffrow.h"
+#include "diff/rowkeys.h"
 
 #include <QList>
 #include <QMetaType>
@@ -68,6 +69,7 @@ struct TableDiff
     QList<DiffMove> moves;
     QList<DiffReference> references; ///< the backup's foreign keys of this table
     std::shared_ptr<const DiffValueSpool> spool; ///< where spooled rows' values are (RowRetention::Spooled)
+    RowKeys keys; ///< spooled rows' keys (RowRetention::Spooled), by their place in `rows`
 
     bool hasPrimaryKey() const { return !keyColumns.isEmpty(); } ///< or a unique key standing in for one
     bool identical() const { return onlyInBackup == 0 && onlyInLive == 0 && changed == 0; }
@@ -75,6 +77,10 @@ struct TableDiff
     /// `row`'s values, read back from the spool when it was spooled; throws salvage::Error when
     /// they cannot be.
     DiffRowValues values(const DiffRow &row) const;
+    /// The key of rows[row], from `keys` when the row was spooled.
+    QStringList key(qsizetype row) const;
+    /// The same, join()ed (JoinedKey): what sets of keys hold.
+    QString joinedKey(qsizetype row) const;
 };
 
 /// Hears every differing row of a table as RowRetention::Whole would list it, in the same order, as

@@ -62,10 +62,12 @@ QStringList PostmortemSummarizer::lostValues(const DiffResult &diff)
     };
     // A number names a row only with its table (Timeline::keysAmong): "accounts:44", not 44.
     for (const TableDiff &table : diff.tables) {
-        for (const DiffRow &row : table.rows)
-            if (row.status == DiffRow::Status::OnlyInBackup && table.hasPrimaryKey())
-                for (const QString &value : row.key)
-                    add(row.key.size() == 1 ? Timeline::rowKey(table.table, value) : value);
+        for (qsizetype i = 0; i < table.rows.size(); ++i)
+            if (table.rows.at(i).status == DiffRow::Status::OnlyInBackup && table.hasPrimaryKey()) {
+                const QStringList key = table.key(i);
+                for (const QString &value : key)
+                    add(key.size() == 1 ? Timeline::rowKey(table.table, value) : value);
+            }
         for (const DiffMove &move : table.moves)
             if (move.from) {
                 const QStringList parts = move.from->split(u',');

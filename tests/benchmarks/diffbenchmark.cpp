@@ -9,7 +9,9 @@
 // the CPU seconds of the servers (when they run on this machine and the user may read
 // data_directory) and of this process each way took. The diff
 // asks for counts only, as `salvage-cli diff` without --rows; --whole-rows also runs it keeping
-// every differing row (the Compare view's way) after it, so both peaks come from one run.
+// every differing row (the Compare view's way) after it, so both peaks come from one run;
+// --spooled-rows the Compare view's way (values spooled), with the time a page of its rows takes
+// to show; --spooled-only that way alone, for its own peak.
 //
 //   diffbenchmark --live CONN --backup CONN
 //   diffbenchmark --demo-dir DIR [--scale N]     (builds or reuses salvage-cli demo's databases)
@@ -22,6 +24,7 @@
 #include "db/sqlident.h"
 #include "demo/demoparameters.h"
 #include "demo/demorunner.h"
+#include "diff/diffrowsmodel.h"
 #include "diff/diffrunner.h"
 #include "jobs/jobcontrol.h"
 
@@ -261,6 +264,41 @@ double floorWay(const QString &backupConninfo, const QString &liveConninfo, cons
     return double(timer.nsecsElapsed()) / 1e9;
 }
 
+// The Compare view shows a spooled diff's rows a page at a time and reads their values back from the
+// spool on the GUI thread (DiffRowsModel): the time every cell of a page of the table with the most
+// differing rows takes, at pages spread over it, each page's rows not read before.
+void pageReadTimes(const DiffResult &result)
+{
+    const TableDiff *largest = nullptr;
+    for (const TableDiff &table : result.tables)
+        if (!largest || table.rows.size() > largest->rows.size())
+            largest = &table;
+    if (!largest || largest->rows.isEmpty())
+        return;
+    constexpr int kPageRows = 50, kPages = 40;
+    DiffRowsModel model;
+    model.setTable(*largest);
+    QList<double> times;
+    for (int page = 0; page < kPages; ++page) {
+        const int first = int(qint64(model.rowCount() - 1) * page / kPages);
+        QElapsedTimer timer;
+        timer.start();
+        for (int row = first; row < std::min(first + kPageRows, model.rowCount()); ++row)
+            for (int column = 0; column < model.columnCount(); ++column)
+                model.index(row, column).data();
+        times << double(timer.nsecsElapsed()) / 1e6;
+    }
+    std::sort(times.begin(), times.end());
+    out() << u"  a page of %1 rows of %2 (%3 rows, %4 columns): median %5 ms, slowest %6 ms of %7 pages\n"_s
+                 .arg(kPageRows)
+                 .arg(largest->table)
+                 .arg(largest->rows.size())
+                 .arg(largest->columns.size())
+                 .arg(times.at(times.size() / 2), 0, 'f', 2)
+                 .arg(times.last(), 0, 'f', 2)
+                 .arg(times.size());
+}
+
 double salvageWay(const QString &backupConninfo, const QString &liveConninfo, RowRetention retention, qint64 *rows)
 {
     const double residentBefore = residentMb();
@@ -285,6 +323,8 @@ double salvageWay(const QString &backupConninfo, const QString &liveConninfo, Ro
     out() << u"  (salvage: %1 tables, %2 differing rows, %3 moves)\n"_s.arg(result.tables.size())
                  .arg(differences)
                  .arg(result.moves().size());
+    if (retention == RowRetention::Spooled)
+        pageReadTimes(result);
     return seconds;
 }
 
@@ -344,6 +384,8 @@ int main(int argc, char **argv)
     parser.addOption({ u"spooled-rows"_s,
         u"also diff keeping every row with its values spooled to disk (the Compare view's way), after the "
         u"counts-only diff"_s });
+    parser.addOption({ u"spooled-only"_s,
+        u"run only the spooled way (no floor, no counts-only diff): its own peak RSS, in a few minutes"_s });
     parser.addOption({ u"whole-rows"_s,
         u"also diff keeping every row with its values in memory, last (its peak RSS is the highest)"_s });
     parser.addOption({ u"cache-protocol"_s,
@@ -382,11 +424,14 @@ int main(int argc, char **argv)
         qint64 rows = 0;
         for (int i = 0; i < repeat; ++i) {
             // Interleaved so that cache warmth and machine load hit every way alike.
-            floor = std::min(floor, timed("floor", [&] { return floorWay(backup, live, schema); }));
-            salvage = std::min(
-                salvage, timed("salvage", [&] { return salvageWay(backup, live, RowRetention::Counts, &rows); }));
-            out() << u"  peak RSS after salvage's diff: %1 MB\n"_s.arg(peakRssMb(), 0, 'f', 0);
-            if (parser.isSet(u"spooled-rows"_s)) {
+            const bool spooledOnly = parser.isSet(u"spooled-only"_s);
+            if (!spooledOnly) {
+                floor = std::min(floor, timed("floor", [&] { return floorWay(backup, live, schema); }));
+                salvage = std::min(
+                    salvage, timed("salvage", [&] { return salvageWay(backup, live, RowRetention::Counts, &rows); }));
+                out() << u"  peak RSS after salvage's diff: %1 MB\n"_s.arg(peakRssMb(), 0, 'f', 0);
+            }
+            if (spooledOnly || parser.isSet(u"spooled-rows"_s)) {
                 spooled = std::min(spooled, timed("salvage, rows kept, values spooled", [&] {
                     return salvageWay(backup, live, RowRetention::Spooled, &rows);
                 }));
@@ -401,6 +446,10 @@ int main(int argc, char **argv)
                 manual = std::min(manual, timed("manual", [&] { return manualWay(backup, live, schema); }));
         }
         out() << u"rows compared (both sides): %1\n"_s.arg(rows);
+        if (parser.isSet(u"spooled-only"_s)) {
+            out() << u"rows kept, spooled  %1 s\n"_s.arg(spooled, 0, 'f', 2);
+            return 0;
+        }
         out() << u"salvage diff        %1 s\n"_s.arg(salvage, 0, 'f', 2);
         if (parser.isSet(u"spooled-rows"_s))
             out() << u"rows kept, spooled  %1 s   /floor = %2x\n"_s.arg(spooled, 0, 'f', 2)

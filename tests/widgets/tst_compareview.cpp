@@ -172,11 +172,13 @@ private Q_SLOTS:
         QAbstractItemModel *rows = rowView->model();
         QAbstractItemModelTester rowsTester(rows, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(rows->rowCount(), 12);
-        // The view's diff holds the rows' keys; their values are read back from its spool as shown.
+        // The view's diff holds the rows' keys packed (TableDiff::keys); their values are read back
+        // from its spool as shown.
         const TableDiff &shown = static_cast<DiffRowsModel *>(rows)->table();
         QCOMPARE(shown.retention, RowRetention::Spooled);
         QVERIFY(std::all_of(shown.rows.cbegin(), shown.rows.cend(),
-            [](const DiffRow &row) { return row.spooledAt >= 0 && row.backupValues.isEmpty(); }));
+            [](const DiffRow &row) { return row.spooledAt >= 0 && row.backupValues.isEmpty() && row.key.isEmpty(); }));
+        QCOMPARE(shown.key(0).size(), 1);
         QCOMPARE(rows->columnCount(), 7); // status + 3 columns × (backup, live)
         for (int column = 0; column < rows->columnCount(); ++column) // headers whole, not clipped
             QVERIFY(rowView->columnWidth(column)
