@@ -1,6 +1,7 @@
 // The undo script checks what it undoes: rows changed, deleted or re-created since the run, and
 // newer rows that reference a row it deletes, stop it with a list and leave LIVE as it is, unless
-// forced. A run refuses what undo could not put back: TRUNCATE, writes to a table without a key.
+// forced. A run refuses what undo could not put back (TRUNCATE); rows of a table without a key are
+// logged whole, so that Salvage's own undo and its redo take them back.
 #include "clirun.h"
 #include "core/error.h"
 #include "db/pgsession.h"
