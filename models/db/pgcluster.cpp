@@ -109,6 +109,20 @@ QString PgCluster::serverUser() const
 
 void PgCluster::prepareDirectory(const QString &path) const
 {
+    // A directory that was there before is changed only when it is already the server's: never
+    // take over one that belongs to someone else (/tmp, say, named by a stale lock file).
+    const QFileInfo before(path);
+    if (before.exists()) {
+        const uint owner = runningAsRoot()
+            ? runProcess({ QStringLiteral("id"), { QStringLiteral("-u"), QStringLiteral("postgres") } })
+                  .output.trimmed()
+                  .toUInt()
+            : ::geteuid();
+        if (!before.isDir() || before.ownerId() != owner)
+            throw Error(QStringLiteral("%1 exists and is not the PostgreSQL server's own directory: Salvage does "
+                                       "not take it over.")
+                            .arg(path));
+    }
     if (!QDir().mkpath(path))
         throw Error(QStringLiteral("Cannot create the directory %1.").arg(path));
     QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
@@ -192,9 +206,12 @@ void PgCluster::prepareDataDirectory()
 
 QString PgCluster::socketDir() const
 {
+    // The running server's own; a lock file left by a dead one names a directory that may now be
+    // anyone's.
     int port = 0;
     QString dir;
-    readPidFile(&port, &dir);
+    if (isRunning())
+        readPidFile(&port, &dir);
     if (!dir.isEmpty())
         return dir;
     // Unix socket paths are limited to about 100 bytes; use a short one when ours is long.

@@ -99,8 +99,17 @@ private Q_SLOTS:
         writeLock(1);
         QVERIFY(cluster.isRunning());
         writeLock(gonePid);
+        const QFileInfo tmp(QStringLiteral("/tmp"));
+        const auto tmpPermissions = tmp.permissions();
+        const uint tmpOwner = tmp.ownerId();
         cluster.start(); // the server replaces a stale lock file itself
         QVERIFY(cluster.isRunning());
+        // The dead server's socket directory (/tmp here) was not taken over for the new one.
+        QVERIFY(cluster.conninfo(QStringLiteral("postgres")).contains(QLatin1String("/tmp/salvage-"))
+            || !cluster.conninfo(QStringLiteral("postgres")).contains(QLatin1String("host=/tmp ")));
+        QFileInfo tmpAfter(QStringLiteral("/tmp"));
+        QCOMPARE(tmpAfter.permissions(), tmpPermissions);
+        QCOMPARE(tmpAfter.ownerId(), tmpOwner);
         PgSession session(cluster.conninfo(QStringLiteral("postgres")), PgSession::Options {});
         QVERIFY(session.backendPid() > 0);
         cluster.destroy();
