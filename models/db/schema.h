@@ -87,6 +87,9 @@ struct Table
     QList<UniqueKey> uniqueKeys;
     QList<ForeignKey> foreignKeys;
     QList<ExclusionConstraint> exclusions;
+    /// The application's own enabled triggers (not those behind constraints), each as
+    /// "name (BEFORE INSERT OR UPDATE, each row)": a restore's writes fire them.
+    QStringList triggers;
 
     QString qualifiedName() const { return schema + QLatin1Char('.') + name; } ///< for display and JSON
     QString sqlName() const; ///< "schema"."name", quoted

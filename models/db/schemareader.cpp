@@ -63,7 +63,7 @@ Schema SchemaReader::read(PgSession &session, JobControl *control)
 
     pqxx::read_transaction transaction(session.connection());
     // Types, defaults and index expressions are printed schema-qualified (unless in pg_catalog), so
-    // that SQL built from them (restore scripts run under search_path = '') never depends on it.
+    // that SQL built from them never depends on the search path of the session that runs it.
     transaction.exec("SET LOCAL search_path = ''");
     schema.database = QString::fromStdString(transaction.exec("SELECT current_database()")[0][0].as<std::string>());
 
@@ -246,6 +246,27 @@ Schema SchemaReader::read(PgSession &session, JobControl *control)
         constraint.predicate = text(row[4]);
         if (constraint.elements.size() == constraint.operators.size())
             schema.tables[*found].exclusions.append(constraint);
+    }
+
+    // The tgtype bits: 1 row, 2 before, 64 instead of; 4 insert, 8 delete, 16 update, 32 truncate.
+    const std::string triggersSql = R"(
+        SELECT t.tgrelid, t.tgname || ' (' ||
+               CASE WHEN t.tgtype & 2 <> 0 THEN 'BEFORE' WHEN t.tgtype & 64 <> 0 THEN 'INSTEAD OF' ELSE 'AFTER' END
+               || ' ' || array_to_string(array_remove(ARRAY[
+                   CASE WHEN t.tgtype & 4 <> 0 THEN 'INSERT' END, CASE WHEN t.tgtype & 16 <> 0 THEN 'UPDATE' END,
+                   CASE WHEN t.tgtype & 8 <> 0 THEN 'DELETE' END, CASE WHEN t.tgtype & 32 <> 0 THEN 'TRUNCATE' END],
+                   NULL), ' OR ')
+               || CASE WHEN t.tgtype & 1 <> 0 THEN ', each row' ELSE ', each statement' END || ')'
+        FROM pg_trigger t
+        JOIN pg_class c ON c.oid = t.tgrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND )"
+        + std::string(kUserRelations) + R"(
+        ORDER BY t.tgrelid, t.tgname)";
+    for (const auto &row : transaction.exec(triggersSql)) {
+        const auto found = indexByOid.constFind(row[0].as<quint32>());
+        if (found != indexByOid.constEnd())
+            schema.tables[*found].triggers << text(row[1]);
     }
 
     const std::string sequencesSql = std::string(R"(

@@ -303,6 +303,14 @@ RestorePlan RestorePlanner::plan(const RestoreRequest &request, JobControl *cont
     CounterCaches(schemas.live, schemas.backup, liveEdges, live, backup, staging.staged())
         .addTo(plan, request.recomputeCounters);
 
+    for (const Table *table : order)
+        if (plan.rowsWritten(table->qualifiedName()) > 0 && !table->triggers.isEmpty())
+            plan.warnings << QStringLiteral(
+                "%1 has triggers of its own that the run's writes fire: %2. A BEFORE trigger may change the "
+                "restored values, and any may write to other tables; the undo script takes those writes back "
+                "too.")
+                                 .arg(table->qualifiedName(), table->triggers.join(QStringLiteral("; ")));
+
     // Last: whether a table's rows go straight in depends on every statement (counters included).
     for (const Table *table : order) {
         if (plan.rowsWritten(table->qualifiedName()) == 0)

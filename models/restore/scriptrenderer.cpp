@@ -247,9 +247,14 @@ QByteArray ScriptRenderer::render(const RestorePlan &plan, int lockTimeoutSecond
             head += line + QLatin1Char('\n');
     }
     // Every name below is schema-qualified, and values are compared as text the way the plan saw
-    // them: the script pins what would otherwise depend on the session that runs it.
+    // them: the script pins what would otherwise depend on the session that runs it. pg_catalog
+    // comes first, so no function or operator the script calls can be shadowed; the session's own
+    // search path follows it, because the application's triggers, which the writes fire, name
+    // their tables and functions through it.
     head += QStringLiteral(
-        "BEGIN;\nSET LOCAL lock_timeout = '%1s';\nSET LOCAL search_path = '';\n"
+        "BEGIN;\nSET LOCAL lock_timeout = '%1s';\n"
+        "SELECT pg_catalog.set_config('search_path', pg_catalog.concat_ws(', ', 'pg_catalog', "
+        "NULLIF(NULLIF(pg_catalog.current_setting('search_path'), ''), '\"\"')), true);\n"
         "SET LOCAL TimeZone = 'UTC';\nSET LOCAL DateStyle = 'ISO, YMD';\nSET LOCAL IntervalStyle = 'iso_8601';\n"
         "SET LOCAL extra_float_digits = 3;\nSET LOCAL bytea_output = 'hex';\n\n")
                 .arg(lockTimeoutSeconds);

@@ -186,7 +186,7 @@ private slots:
         QTest::addColumn<QByteArray>("extra");
         QTest::addColumn<bool>("fails");
         QTest::newRow("plan") << QByteArray() << false;
-        // Restore scripts run under search_path = '': an edited statement names its schema.
+        // Restore scripts run with pg_catalog first on the search path: an edited statement names its schema.
         QTest::newRow("setval and defaults")
             << QByteArray("SELECT setval('public.author_id_seq', 500);\n"
                           "INSERT INTO public.author (name) VALUES ('new');\n"

@@ -5,7 +5,7 @@
 -- warning: public.account_stats looks like derived data
 BEGIN;
 SET LOCAL lock_timeout = '10s';
-SET LOCAL search_path = '';
+SELECT pg_catalog.set_config('search_path', pg_catalog.concat_ws(', ', 'pg_catalog', NULLIF(NULLIF(pg_catalog.current_setting('search_path'), ''), '""')), true);
 SET LOCAL TimeZone = 'UTC';
 SET LOCAL DateStyle = 'ISO, YMD';
 SET LOCAL IntervalStyle = 'iso_8601';
