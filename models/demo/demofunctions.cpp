@@ -63,16 +63,18 @@ $$ SELECT pg_temp.status_id_at(pg_temp.status_ms(i), i) $$;
 CREATE FUNCTION pg_temp.status_account(i bigint) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$ SELECT 1 + floor(CASE WHEN i <= {N} THEN least({NA}, greatest(1, floor((i - 1) * {NA}::float8 / (0.7 * {N}))))
                          ELSE {NA} END * pg_temp.r(12, i) ^ 1.6)::bigint $$;
--- The text of a post or reply (a reblog's text is empty).
+-- The text of a post or reply (a reblog's text is empty): a sentence, a tail, sometimes a P.S. The
+-- separators are part of the choices, so a text is one or two concatenations, not five.
 CREATE FUNCTION pg_temp.status_body(i bigint) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$ SELECT pg_temp.pick(ARRAY['Just moved my instance 🦣', 'He said "it''s fine" — it wasn''t.', 'مرحبا بالجميع، صباح الخير',
       'שלום לכולם! יום טוב', 'Kaffee ☕ und Regen 🌧️ in Berlin', E'line one\nline two', 'naïve café résumé — straße',
       '<p>Remote &amp; <a href="https://example.net/">HTML</a></p>', 'Does anyone know why my timeline is empty? 🤔',
       'TIL: ON DELETE CASCADE is very thorough 😅', '🏳️‍🌈✨ Happy Friday! ✨', '日本語のテキストも大丈夫です',
       'a ''single'' and a "double" quote, a tab	and a backslash \ too', 'Read the docs. Then read them again.'], 14, i)
-    || ' ' || pg_temp.pick(ARRAY['(thread 🧵)', 'Thoughts?', 'אני מסכים', 'هذا رائع', '#fediverse', '#postgres', '🙂', '…'], 15, i)
-    || CASE WHEN pg_temp.r(16, i) < 0.15 THEN E'\n\n' || pg_temp.pick(ARRAY['P.S. "quotes" survive?', E'second\nparagraph',
-      'بالتوفيق', '🎉🎉🎉'], 17, i) ELSE '' END $$;
+    || CASE WHEN pg_temp.r(16, i) < 0.15
+            THEN pg_temp.pick(ARRAY[' (thread 🧵)', ' Thoughts?', ' אני מסכים', ' هذا رائع', ' #fediverse', ' #postgres', ' 🙂', ' …'], 15, i)
+                 || pg_temp.pick(ARRAY[E'\n\nP.S. "quotes" survive?', E'\n\nsecond\nparagraph', E'\n\nبالتوفيق', E'\n\n🎉🎉🎉'], 17, i)
+            ELSE pg_temp.pick(ARRAY[' (thread 🧵)', ' Thoughts?', ' אני מסכים', ' هذا رائع', ' #fediverse', ' #postgres', ' 🙂', ' …'], 15, i) END $$;
 )SQL";
 
 } // namespace

@@ -19,14 +19,17 @@ constexpr qint64 kChunk = 1000000;
 const char *const kCreateValues
     = "CREATE TEMPORARY TABLE IF NOT EXISTS demo_status_values (i bigint, acc bigint, kind int, parent bigint, "
       "ms bigint, id bigint, favs int, created timestamp); "
-      "CREATE TEMPORARY TABLE IF NOT EXISTS demo_account_values (k bigint PRIMARY KEY, local boolean, uri text, web "
-      "text)";
+      "CREATE TEMPORARY TABLE IF NOT EXISTS demo_account_values (k bigint PRIMARY KEY, local boolean, contexts text, "
+      "statuses text, web text)";
 
-// The strings of each author, made once rather than once per status. $1: accounts, $2: the local domain.
+// The strings of each author, made once rather than once per status: the prefixes of its
+// conversations', statuses' and web pages' addresses, so a row appends only its id. $1: accounts,
+// $2: the local domain.
 const char *const kAccountValues = R"SQL(
 INSERT INTO pg_temp.demo_account_values
-SELECT k, pg_temp.acc_local(k), pg_temp.acc_uri(k), 'https://' || coalesce(pg_temp.acc_domain(k), $2) || '/@' || pg_temp.acc_name(k)
-FROM generate_series(1, $1::bigint) k
+SELECT k, pg_temp.acc_local(k), uri || '/contexts/', uri || '/statuses/',
+       'https://' || coalesce(pg_temp.acc_domain(k), $2) || '/@' || pg_temp.acc_name(k) || '/'
+FROM (SELECT k, pg_temp.acc_uri(k) AS uri FROM generate_series(1, $1::bigint) k OFFSET 0) a
 )SQL";
 
 // $1, $2: the chunk's status indexes.
@@ -41,7 +44,7 @@ FROM (SELECT i, pg_temp.status_account(i) AS acc, pg_temp.status_kind(i) AS kind
 // One statement per table, each reading the chunk's values as g (%1 in statuses: the conflict clause).
 const char *const kConversations = R"SQL(
 INSERT INTO conversations (id, uri, created_at, updated_at)
-SELECT i, CASE WHEN a.local THEN NULL ELSE a.uri || '/contexts/' || i END, created, created
+SELECT i, CASE WHEN a.local THEN NULL ELSE a.contexts || i END, created, created
 FROM pg_temp.demo_status_values g JOIN pg_temp.demo_account_values a ON a.k = g.acc WHERE kind = 0 AND pg_temp.r(70, i) < 0.3
 )SQL";
 
@@ -50,18 +53,19 @@ INSERT INTO statuses (id, uri, url, text, created_at, updated_at, in_reply_to_id
                       spoiler_text, reply, language, conversation_id, local, account_id, in_reply_to_account_id,
                       ordered_media_attachment_ids)
 SELECT id,
-  a.uri || '/statuses/' || id || CASE WHEN kind = 2 THEN '/activity' ELSE '' END,
-  CASE WHEN kind <> 2 THEN a.web || '/' || id END,
+  CASE WHEN kind = 2 THEN a.statuses || id || '/activity' ELSE a.statuses || id END,
+  CASE WHEN kind <> 2 THEN a.web || id END,
   CASE WHEN kind = 2 THEN '' ELSE pg_temp.status_body(i) END, created, created,
   CASE WHEN kind = 1 THEN pg_temp.status_id(parent) END,
   CASE WHEN kind = 2 THEN pg_temp.status_id(parent) END,
   pg_temp.r(18, i) < 0.05,
-  CASE WHEN kind = 2 OR pg_temp.r(19, i) < 0.8 THEN 0 WHEN pg_temp.r(19, i) < 0.9 THEN 1 WHEN pg_temp.r(19, i) < 0.97 THEN 2 ELSE 3 END,
-  CASE WHEN pg_temp.r(18, i) < 0.05 THEN 'CW: ' || pg_temp.pick('{politics,food,"spoilers 🎬",مرض}'::text[], 20, i) ELSE '' END,
+  CASE WHEN kind = 2 THEN 0 ELSE width_bucket(pg_temp.r(19, i), '{0.8,0.9,0.97}'::float8[]) END,
+  CASE WHEN pg_temp.r(18, i) < 0.05 THEN pg_temp.pick('{"CW: politics","CW: food","CW: spoilers 🎬","CW: مرض"}'::text[], 20, i)
+       ELSE '' END,
   kind = 1,
   CASE WHEN kind <> 2 THEN pg_temp.pick('{en,en,en,de,ar,he,ja,NULL}'::text[], 21, i) END,
   CASE WHEN kind = 0 AND pg_temp.r(70, i) < 0.3 THEN i
-       WHEN kind = 1 AND pg_temp.status_kind(parent) = 0 AND pg_temp.r(70, parent) < 0.3 THEN parent END,
+       WHEN kind = 1 AND pg_temp.r(70, parent) < 0.3 AND pg_temp.status_kind(parent) = 0 THEN parent END,
   a.local, acc,
   CASE WHEN kind = 1 THEN pg_temp.status_account(parent) END,
   CASE WHEN kind = 0 AND pg_temp.r(50, i) < 0.08 THEN
@@ -71,20 +75,23 @@ FROM pg_temp.demo_status_values g JOIN pg_temp.demo_account_values a ON a.k = g.
 )SQL";
 
 // One or two attachments: joined to two constant rows rather than a set-returning call per status.
+// A value written twice is computed once, below the OFFSET 0 that keeps the planner from copying
+// its expression into each place it is used (here and in the tables below).
 const char *const kMedia = R"SQL(
 INSERT INTO media_attachments (id, status_id, account_id, file_file_name, file_content_type, file_file_size, file_meta,
                                description, blurhash, remote_url, shortcode, type, created_at, updated_at)
-SELECT ((ms - 1 - k) << 16) | (i & 65535), id, acc, md5(i::text || k) || '.jpeg', 'image/jpeg',
-  20000 + floor(pg_temp.r(52, i * 2 + k) * 2000000)::int,
+SELECT media, id, acc, file || '.jpeg', 'image/jpeg', 20000 + floor(pg_temp.r(52, i * 2 + k) * 2000000)::int,
   jsonb_build_object('original', jsonb_build_object('width', 1200 + 40 * k, 'height', 800, 'aspect', 1.5)),
   CASE WHEN pg_temp.r(53, i * 2 + k) < 0.4 THEN NULL
        ELSE pg_temp.pick(ARRAY['A cat on a "keyboard"', E'Sunset 🌅\nover the sea', 'صورة القمر', 'Screenshot of psql'], 54, i * 2 + k) END,
   'U' || substr(md5(i::text || 'blur' || k), 1, 27),
-  CASE WHEN pg_temp.acc_local(acc) THEN '' ELSE 'https://' || pg_temp.acc_domain(acc) || '/media/' || md5(i::text || k) || '.jpeg' END,
-  CASE WHEN pg_temp.acc_local(acc) THEN 'm' || to_hex(((ms - 1 - k) << 16) | (i & 65535)) END,
-  0, pg_temp.ts(ms - 1 - k), pg_temp.ts(ms - 1 - k)
-FROM pg_temp.demo_status_values g JOIN (VALUES (0), (1)) m(k) ON m.k = 0 OR pg_temp.r(51, i) < 0.3
-WHERE kind = 0 AND pg_temp.r(50, i) < 0.08
+  CASE WHEN local THEN '' ELSE 'https://' || pg_temp.acc_domain(acc) || '/media/' || file || '.jpeg' END,
+  CASE WHEN local THEN 'm' || to_hex(media) END,
+  0, at, at
+FROM (SELECT i, k, id, acc, ((ms - 1 - k) << 16) | (i & 65535) AS media, md5(i::text || k) AS file,
+             pg_temp.acc_local(acc) AS local, pg_temp.ts(ms - 1 - k) AS at
+      FROM pg_temp.demo_status_values g JOIN (VALUES (0), (1)) m(k) ON m.k = 0 OR pg_temp.r(51, i) < 0.3
+      WHERE kind = 0 AND pg_temp.r(50, i) < 0.08 OFFSET 0) v
 )SQL";
 
 // Favouriters of one status come from a stride that never repeats: pairs are unique. A status has
@@ -92,23 +99,24 @@ WHERE kind = 0 AND pg_temp.r(50, i) < 0.08
 const char *const kFavourites = R"SQL(
 INSERT INTO favourites (id, account_id, status_id, created_at, updated_at)
 SELECT i * 4 + k, (acc - 1 + k * (1 + floor(pg_temp.r(61, i) * greatest(0, ($2 - 1) / 3 - 1))::bigint)) % $2 + 1,
-  id, pg_temp.ts(at), pg_temp.ts(at)
-FROM pg_temp.demo_status_values g JOIN (VALUES (1), (2), (3)) f(k) ON f.k <= favs
-CROSS JOIN LATERAL (SELECT least(ms + floor(pg_temp.r(62, i * 4 + k) * 86400000)::bigint, $1::bigint - k)) t(at)
+  id, at, at
+FROM (SELECT i, k, acc, id, pg_temp.ts(least(ms + floor(pg_temp.r(62, i * 4 + k) * 86400000)::bigint, $1::bigint - k)) AS at
+      FROM pg_temp.demo_status_values g JOIN (VALUES (1), (2), (3)) f(k) ON f.k <= favs OFFSET 0) v
 )SQL";
 
 const char *const kBookmarks = R"SQL(
 INSERT INTO bookmarks (id, account_id, status_id, created_at, updated_at)
-SELECT i, (acc + floor(pg_temp.r(64, i) * ($2 - 2))::bigint) % $2 + 1, id,
-  pg_temp.ts(least(ms + 3600000, $1::bigint)), pg_temp.ts(least(ms + 3600000, $1::bigint))
-FROM pg_temp.demo_status_values g WHERE kind <> 2 AND pg_temp.r(63, i) < 0.03
+SELECT i, (acc + floor(pg_temp.r(64, i) * ($2 - 2))::bigint) % $2 + 1, id, at, at
+FROM (SELECT i, acc, id, pg_temp.ts(least(ms + 3600000, $1::bigint)) AS at
+      FROM pg_temp.demo_status_values g WHERE kind <> 2 AND pg_temp.r(63, i) < 0.03 OFFSET 0) v
 )SQL";
 
 const char *const kMentions = R"SQL(
 INSERT INTO mentions (id, status_id, account_id, silent, created_at, updated_at)
 SELECT i, id, mentioned, false, created, created
-FROM pg_temp.demo_status_values g CROSS JOIN LATERAL (SELECT pg_temp.status_account(parent)) p(mentioned)
-WHERE kind = 1 AND mentioned <> acc
+FROM (SELECT i, id, acc, created, pg_temp.status_account(parent) AS mentioned
+      FROM pg_temp.demo_status_values g WHERE kind = 1 OFFSET 0) v
+WHERE mentioned <> acc
 )SQL";
 
 const char *const kStatusStats = R"SQL(
