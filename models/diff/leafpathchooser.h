@@ -3,28 +3,26 @@
 #include <QString>
 #include <QtGlobal>
 
-#include <optional>
-
 namespace salvage {
 
 /// Decides how the key hashes of a table's mismatching ranges are read (docs/compare.md, step 5):
-/// through the key index a batch of ranges at a time, or in one more sequential pass a side. Both
-/// costs are measured as they stand at the time, not one guessed from the other: the index path by
-/// the batches read so far, extrapolated to the ranges left; the sequential pass by a few slices of
-/// each heap read the way that pass reads them, extrapolated to the whole heap (TableComparator).
-/// The first pass's time is no measure of the second: read from a cold cache it leaves the heap
-/// warm for the next, and it hashes every row where the second hashes a few.
+/// through the key index a batch of ranges at a time, or in one more sequential pass a side. The
+/// index path is timed on the batches read so far and extrapolated to the ranges left; the pass is
+/// weighed at what it was measured to cost against the first pass, with a margin for what it costs
+/// after it, so that a probe's run-to-run swing does not flip the choice.
 class LeafPathChooser
 {
 public:
-    /// The index path is left only when it is on course to cost this much more than the pass: it can
-    /// still be left after any later batch while the pass cannot be undone, the pass leaves the key
-    /// index cold for the rows fetched after it, and both figures are short wall-time measurements
-    /// on a shared machine (at demo scale 300 the same probe took 0.29-0.44 s from run to run).
-    static constexpr double kMargin = 1.5;
-    /// Where the pass cannot be timed (before PostgreSQL 14: no TID range scans), its wall time as a
-    /// share of the first pass: statuses at demo scale 300, warm (24.3 s against 36.2 s).
-    static constexpr double kFallbackPassShare = 0.67;
+    /// One more sequential pass as a share of the first pass's wall time: statuses at demo scale
+    /// 300, 24.3 s against 36.2 s (2026-12-04 night) and 19.9 s against 31.1 s (2026-12-04,
+    /// load 15); it scans the whole heap again but hashes only the rows of the mismatching ranges.
+    static constexpr double kPassShare = 0.67;
+    /// The index path is left only when on course for this much more than the pass: the pass leaves
+    /// the key index cold for the rows fetched after it (statuses at scale 300: 5.8 s against 1 s,
+    /// a fifth of the pass), and the index path can still be left after any later batch while the
+    /// pass cannot be undone. So the rule is index while under 0.8x the first pass: 1.6x above
+    /// the probe of the run that flipped on half of it, more than the probes' swing (0.29-0.44 s).
+    static constexpr double kMargin = 1.2;
 
     explicit LeafPathChooser(double firstPassNs)
         : m_firstPassNs(firstPassNs)
@@ -33,10 +31,6 @@ public:
 
     /// `ranges` read through the index in `ns` of wall time (both sides at once).
     void addIndexBatch(qsizetype ranges, double ns);
-    /// Whether the sequential pass is still to be timed (once a table: about 1/64 of a pass).
-    bool needsPassTiming() const { return !m_passTimed; }
-    /// The sequential pass's wall time as timed, or none where it cannot be.
-    void setPassEstimate(std::optional<double> ns);
     /// True while the index path stays the way for the `pendingRanges` left.
     bool keepIndex(qsizetype pendingRanges) const;
     /// One line for salvage.diff.timing: the choice and the figures it was made on.
@@ -44,13 +38,10 @@ public:
 
 private:
     double indexEstimateNs(qsizetype pendingRanges) const;
-    double passEstimateNs() const;
 
     double m_firstPassNs;
     qsizetype m_rangesRead = 0;
     double m_indexNs = 0;
-    bool m_passTimed = false;
-    std::optional<double> m_passNs; ///< timed, when the server allows it
 };
 
 } // namespace salvage

@@ -30,9 +30,6 @@ constexpr int kLeafBatchBuckets = 4000;
 constexpr int kRowBatch = 5000; // whole rows fetched per statement and side
 constexpr qint64 kRangeScanShare = 2; // index ranges are tried while they hold under half the rows
 constexpr int kProbeBuckets = 256; // ranges read first through the index, to time that path
-// The sequential pass is timed on this many slices of each heap, together 1/kSlicedShare of it.
-constexpr qint64 kPassSlices = 4;
-constexpr qint64 kSlicedShare = 64;
 // From this many rows a side the first pass is JIT-compiled in one backend (DiffSide::compiled):
 // statuses at demo scale 100 (3.3 M rows) 1.8 s of CPU against 2.6 s interpreted and 2.9 s with two
 // parallel workers, at scale 30 (1 M rows) 0.94-1.08 s against 1.30-1.57 s with the workers.
@@ -195,9 +192,9 @@ TableDiff TableComparator::compare()
         u"rows of %1 one-sided ranges"_s.arg(oneSided[DiffSide::Backup].size() + oneSided[DiffSide::Live].size())));
     // Mismatching ranges are read through the key index while that is on course to cost less than
     // one more sequential pass. Which one is cheaper depends on whether a range's rows lie together
-    // in the heap (then a range costs about one page) or apart (a random page per row), and on what
-    // the page cache holds, and that only shows when reading them: the first few ranges are timed
-    // and the rest extrapolated, against a few slices of the pass timed alike (LeafPathChooser).
+    // in the heap (then a range costs about one page) or apart (a random page per row), and that
+    // only shows when reading them: the first few ranges are timed, and the rest extrapolated
+    // (LeafPathChooser).
     // SALVAGE_DIFF_LEAF_PATH=index|sequential forces one way (the tests run both: each must find
     // exactly the same rows).
     const QByteArray forcedPath = qgetenv("SALVAGE_DIFF_LEAF_PATH");
@@ -228,14 +225,10 @@ TableDiff TableComparator::compare()
         m_sides.both([&](DiffSide &side) { leaves[side.which] = fetchLeaves(side, info[side.which], buckets); });
         clock.lap(qPrintable(
             u"key hashes of %1 ranges (%2)"_s.arg(buckets.size()).arg(m_useRanges ? u"index"_s : u"sequential"_s)));
-        if (m_useRanges && forcedPath.isEmpty() && !pending.isEmpty()) {
+        if (m_useRanges && forcedPath.isEmpty()) {
             path.addIndexBatch(buckets.size(), double(batch.nsecsElapsed()));
-            if (path.needsPassTiming()) {
-                path.setPassEstimate(timeSequentialPass(info, pending));
-                clock.lap("a sequential pass timed by heap slices");
-            }
             m_useRanges = path.keepIndex(pending.size());
-            if (!probed || !m_useRanges)
+            if (!pending.isEmpty() && (!probed || !m_useRanges))
                 qCDebug(lcDiffTiming, "%s %s", qPrintable(m_diff.table), qPrintable(path.describe(pending.size())));
             probed = true;
         }
@@ -300,7 +293,7 @@ Leaves TableComparator::fetchLeaves(DiffSide &side, const KeyBounds &info, const
     return Leaves::read(pqxxcompat::execParamList(side.txn(), query.toStdString(), parameters), keyCount, false);
 }
 
-QString TableComparator::sequentialLeafSelect(const QList<int> &buckets, std::vector<std::string> &parameters) const
+QString TableComparator::sequentialLeafSource(const QList<int> &buckets, std::vector<std::string> &parameters) const
 {
     QStringList keyNames;
     for (const QString &key : m_backup.primaryKey)
@@ -311,67 +304,10 @@ QString TableComparator::sequentialLeafSelect(const QList<int> &buckets, std::ve
     if (const auto thresholds = m_ranges.thresholdsParameter())
         parameters.push_back(thresholds->toStdString());
     parameters.push_back(arrayLiteral(wanted).toStdString());
-    return u"SELECT %1, %2 AS salvage_h FROM %3 WHERE ($%4::bool[])[%5 + 1]"_s
+    return u"(SELECT %1, %2 AS salvage_h FROM %3 WHERE ($%4::bool[])[%5 + 1]) AS x"_s
         .arg(keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName())
         .arg(parameters.size())
         .arg(m_ranges.bucketExpression(1));
-}
-
-QString TableComparator::sequentialLeafSource(const QList<int> &buckets, std::vector<std::string> &parameters) const
-{
-    return u"(%1) AS x"_s.arg(sequentialLeafSelect(buckets, parameters));
-}
-
-QString TableComparator::sortedLeavesCursor(const char *cursor, const QString &source) const
-{
-    // Sorted by the keys' text in bytes, the order Leaves::compare() merges by.
-    QStringList keys, order;
-    for (int i = 0; i < m_backup.primaryKey.size(); ++i) {
-        keys << u"x.%1::text AS salvage_k%2"_s.arg(sql::quoteIdent(m_backup.primaryKey.at(i))).arg(i);
-        order << u"salvage_k%1 COLLATE \"C\""_s.arg(i);
-    }
-    return u"DECLARE %1 NO SCROLL CURSOR FOR SELECT * FROM (SELECT %2, x.salvage_h FROM %3) AS y ORDER BY %4"_s.arg(
-        QLatin1StringView(cursor), keys.join(u", "_s), source, order.join(u", "_s));
-}
-
-std::optional<double> TableComparator::timeSequentialPass(const KeyBounds (&info)[2], const QList<int> &buckets)
-{
-    // TID range scans read a stretch of the heap as a sequential scan does (PostgreSQL 14 on);
-    // before, a condition on ctid would scan the whole table.
-    if (m_serverVersionNum < 140000)
-        return std::nullopt;
-    for (const KeyBounds &side : info) {
-        if (side.minKey && side.pages < kPassSlices * kSlicedShare)
-            return std::nullopt; // too small to slice; the rule's fallback will do
-    }
-    double estimate[2] = { 0, 0 };
-    m_sides.both([&](DiffSide &side) {
-        const qint64 pages = info[side.which].pages;
-        if (!info[side.which].minKey)
-            return; // this side is empty
-        QElapsedTimer timer;
-        timer.start();
-        // Slices spread over the heap: rows the incident rewrote sit at its end, the oldest at its start.
-        std::vector<std::string> parameters;
-        const QString select = sequentialLeafSelect(buckets, parameters);
-        const qint64 length = pages / (kPassSlices * kSlicedShare);
-        QStringList slices;
-        for (qint64 i = 0; i < kPassSlices; ++i) {
-            const qint64 start = pages * (2 * i + 1) / (2 * kPassSlices) - length / 2;
-            parameters.push_back(u"(%1,0)"_s.arg(start).toStdString());
-            parameters.push_back(u"(%1,0)"_s.arg(start + length).toStdString());
-            slices << u"%1 AND ctid >= $%2::tid AND ctid < $%3::tid"_s.arg(
-                select, QString::number(parameters.size() - 1), QString::number(parameters.size()));
-        }
-        const QString source = u"(%1) AS x"_s.arg(slices.join(u" UNION ALL "_s));
-        pqxxcompat::execParamList(side.txn(), sortedLeavesCursor("salvage_slices", source).toStdString(), parameters);
-        const std::string fetch = "FETCH " + std::to_string(kLeafBatchRows) + " FROM salvage_slices";
-        while (side.txn().exec(fetch).size() == std::size_t(kLeafBatchRows))
-            m_control.throwIfCancelled();
-        side.txn().exec("CLOSE salvage_slices");
-        estimate[side.which] = double(timer.nsecsElapsed()) * double(pages) / double(kPassSlices * length);
-    });
-    return std::max(estimate[0], estimate[1]);
 }
 
 std::optional<LeafMatch> TableComparator::streamLeaves(const KeyBounds (&info)[2], const QList<int> &buckets)
@@ -383,7 +319,15 @@ std::optional<LeafMatch> TableComparator::streamLeaves(const KeyBounds (&info)[2
             return; // this side is empty
         std::vector<std::string> parameters;
         const QString source = sequentialLeafSource(buckets, parameters);
-        pqxxcompat::execParamList(side.txn(), sortedLeavesCursor("salvage_leaves", source).toStdString(), parameters);
+        // Sorted by the keys' text in bytes, the order Leaves::compare() merges by.
+        QStringList keys, order;
+        for (int i = 0; i < keyCount; ++i) {
+            keys << u"x.%1::text AS salvage_k%2"_s.arg(sql::quoteIdent(m_backup.primaryKey.at(i))).arg(i);
+            order << u"salvage_k%1 COLLATE \"C\""_s.arg(i);
+        }
+        const QString query = u"DECLARE salvage_leaves NO SCROLL CURSOR FOR SELECT * FROM (SELECT %1, x.salvage_h "
+                              u"FROM %2) AS y ORDER BY %3"_s.arg(keys.join(u", "_s), source, order.join(u", "_s));
+        pqxxcompat::execParamList(side.txn(), query.toStdString(), parameters);
         open[side.which] = true;
     });
     Leaves leaves[2] = { Leaves::read({}, keyCount, true), Leaves::read({}, keyCount, true) };

@@ -56,16 +56,8 @@ private:
     /// Key and row hash of every row in the given buckets.
     Leaves fetchLeaves(DiffSide &side, const KeyBounds &info, const QList<int> &buckets) const;
     /// One sequential pass a side that finds each row's range and hashes only the rows of `buckets`;
-    /// binds its parameters into `parameters`. The SELECT ends in its WHERE clause; the source is it
-    /// as the subquery x.
-    QString sequentialLeafSelect(const QList<int> &buckets, std::vector<std::string> &parameters) const;
+    /// binds its parameters into `parameters`.
     QString sequentialLeafSource(const QList<int> &buckets, std::vector<std::string> &parameters) const;
-    /// DECLARE `cursor` over the key hashes of `source`, sorted by the servers as Leaves merge them.
-    QString sortedLeavesCursor(const char *cursor, const QString &source) const;
-    /// The wall time one more sequential pass over `buckets` would take, both sides at once, from a
-    /// few slices of each heap read the same way and sorted alike; none where the server cannot
-    /// read a slice alone (before PostgreSQL 14) or a heap is too small to slice.
-    std::optional<double> timeSequentialPass(const KeyBounds (&info)[2], const QList<int> &buckets);
     /// The sequential pass's key hashes sorted by the servers and merged as they come, a batch at a
     /// time, so that no side's whole set is held; none when a server's order is not the bytes' order
     /// (an encoding other than the client's), for fetchLeaves() to do it in one piece.
