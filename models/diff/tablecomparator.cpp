@@ -6,6 +6,8 @@
 #include "db/sqlident.h"
 #include "diff/bucketsums.h"
 #include "diff/joinedkey.h"
+#include "diff/leafpathchooser.h"
+#include "diff/logcategory.h"
 #include "diff/movesummarizer.h"
 #include "diff/phaseclock.h"
 #include "diff/rowfetcher.h"
@@ -28,9 +30,6 @@ constexpr int kLeafBatchBuckets = 4000;
 constexpr int kRowBatch = 5000; // whole rows fetched per statement and side
 constexpr qint64 kRangeScanShare = 2; // index ranges are tried while they hold under half the rows
 constexpr int kProbeBuckets = 256; // ranges read first through the index, to time that path
-// A sequential pass over the mismatching ranges costs about this share of the first pass (which
-// hashes every row; this one finds each row's range and hashes only the rows of those ranges).
-constexpr double kSequentialPassShare = 0.5;
 // From this many rows a side the first pass is JIT-compiled in one backend (DiffSide::compiled):
 // statuses at demo scale 100 (3.3 M rows) 1.8 s of CPU against 2.6 s interpreted and 2.9 s with two
 // parallel workers, at scale 30 (1 M rows) 0.94-1.08 s against 1.30-1.57 s with the workers.
@@ -194,22 +193,23 @@ TableDiff TableComparator::compare()
     // Mismatching ranges are read through the key index while that is on course to cost less than
     // one more sequential pass. Which one is cheaper depends on whether a range's rows lie together
     // in the heap (then a range costs about one page) or apart (a random page per row), and that
-    // only shows when reading them: the first few ranges are timed, and the rest extrapolated.
+    // only shows when reading them: the first few ranges are timed, and the rest extrapolated
+    // (LeafPathChooser).
     // SALVAGE_DIFF_LEAF_PATH=index|sequential forces one way (the tests run both: each must find
     // exactly the same rows).
     const QByteArray forcedPath = qgetenv("SALVAGE_DIFF_LEAF_PATH");
     m_useRanges = forcedPath.isEmpty()
         ? mismatchingRows * kRangeScanShare < std::max(m_diff.backupRows, m_diff.liveRows)
         : forcedPath == "index";
-    qsizetype rangesRead = 0;
-    double rangesNs = 0;
+    LeafPathChooser path(firstPassNs);
+    bool probed = false; // the first ranges through the index are few: they time that path
     // Every batch's keys, listed once at the end in one order: which path reads which ranges
     // depends on timing, and the same databases should give the same listing every run.
     LeafMatch differing;
     while (!pending.isEmpty()) {
         m_control.throwIfCancelled();
         const QList<int> buckets = m_useRanges
-            ? nextBatch(pending, rangesRead == 0 ? kProbeBuckets : kLeafBatchBuckets, kLeafBatchRows)
+            ? nextBatch(pending, probed ? kLeafBatchBuckets : kProbeBuckets, kLeafBatchRows)
             : std::exchange(pending, {});
         // Keys and row hashes of the mismatching ranges only; the rest of the table is not hashed again.
         if (!m_useRanges) {
@@ -226,9 +226,11 @@ TableDiff TableComparator::compare()
         clock.lap(qPrintable(
             u"key hashes of %1 ranges (%2)"_s.arg(buckets.size()).arg(m_useRanges ? u"index"_s : u"sequential"_s)));
         if (m_useRanges && forcedPath.isEmpty()) {
-            rangesRead += buckets.size();
-            rangesNs += double(batch.nsecsElapsed());
-            m_useRanges = rangesNs / double(rangesRead) * double(pending.size()) < kSequentialPassShare * firstPassNs;
+            path.addIndexBatch(buckets.size(), double(batch.nsecsElapsed()));
+            m_useRanges = path.keepIndex(pending.size());
+            if (!pending.isEmpty() && (!probed || !m_useRanges))
+                qCDebug(lcDiffTiming, "%s %s", qPrintable(m_diff.table), qPrintable(path.describe(pending.size())));
+            probed = true;
         }
         differing.add(matchLeaves(leaves[DiffSide::Backup], leaves[DiffSide::Live]));
     }

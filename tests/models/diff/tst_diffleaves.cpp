@@ -131,6 +131,30 @@ private Q_SLOTS:
         QCOMPARE(listedInOrder(streamed), listedInOrder(indexed));
     }
 
+    // Left to choose, with more ranges mismatching than the first batch reads: the choice is logged
+    // with the figures it was made on, and whichever path it took lists the rows the index does.
+    void theChoiceOfPathIsLoggedWithItsFigures()
+    {
+        auto &cluster = TestCluster::instance();
+        const QString b = QStringLiteral("tst_diffleaves_chosen_b"), l = QStringLiteral("tst_diffleaves_chosen_l");
+        cluster.createDatabase(b);
+        cluster.execute(b,
+            QStringLiteral("CREATE TABLE t (id int PRIMARY KEY, v text);"
+                           "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 30000) g;"
+                           "ANALYZE t;"));
+        copyDatabase(b, l);
+        // One changed row in each of 750 ranges of about 16 keys: 12,000 rows to read again, under half.
+        cluster.execute(l, QStringLiteral("UPDATE t SET v = v || '!' WHERE id % 40 = 0;"));
+        QStringList timing;
+        const TableDiff chosen = diffWith(b, l, QStringLiteral("public.t"), "", 1000, timing);
+        const QStringList path = timing.filter(QStringLiteral("leaf path"));
+        QVERIFY2(!path.isEmpty(), qPrintable(timing.join(u'\n')));
+        QVERIFY2(path.first().contains(QStringLiteral("of the first pass")), qPrintable(path.join(u'\n')));
+        const TableDiff indexed = diffWith(b, l, QStringLiteral("public.t"), "index", 1000, timing);
+        QCOMPARE(chosen.changed, qint64(750));
+        QCOMPARE(listedInOrder(chosen), listedInOrder(indexed));
+    }
+
     // A WIN1251 database sorts 'ё' (0xB8) before 'я' (0xFF), which arrive as UTF-8 in the other
     // order: the streamed merge sees it and the pass is read in one piece instead, with the same rows.
     void serverOrderUnlikeTheBytesFallsBack()
