@@ -44,6 +44,17 @@ struct UniqueKey
     bool onPlainColumns() const { return valid && !partial && !hasExpressions && !columns.isEmpty(); }
 };
 
+/// An exclusion constraint (EXCLUDE USING gist (room WITH =, during WITH &&)): no two rows whose
+/// elements all satisfy their operators. Unlike a unique key it cannot tell rows apart; a restored
+/// row can still collide with a live row under it.
+struct ExclusionConstraint
+{
+    QString name;
+    QStringList elements; ///< every element as PostgreSQL prints it (column names or expressions)
+    QStringList operators; ///< per element, "OPERATOR(schema.op)" ready to put between two operands
+    QString predicate; ///< the WHERE clause of a partial constraint, empty when none
+};
+
 struct ForeignKey
 {
     QString name;
@@ -75,6 +86,7 @@ struct Table
     QStringList primaryKey;
     QList<UniqueKey> uniqueKeys;
     QList<ForeignKey> foreignKeys;
+    QList<ExclusionConstraint> exclusions;
 
     QString qualifiedName() const { return schema + QLatin1Char('.') + name; } ///< for display and JSON
     QString sqlName() const; ///< "schema"."name", quoted

@@ -75,11 +75,23 @@ QJsonObject schemaToJson(const Schema &schema)
         QJsonArray foreignKeys;
         for (const ForeignKey &key : table.foreignKeys)
             foreignKeys.append(foreignKeyJson(key));
-        tables.append(QJsonObject { { QStringLiteral("schema"), table.schema }, { QStringLiteral("name"), table.name },
+        QJsonArray exclusions;
+        for (const ExclusionConstraint &constraint : table.exclusions) {
+            QJsonObject object { { QStringLiteral("name"), constraint.name },
+                { QStringLiteral("elements"), strings(constraint.elements) },
+                { QStringLiteral("operators"), strings(constraint.operators) } };
+            if (!constraint.predicate.isEmpty())
+                object.insert(QStringLiteral("predicate"), constraint.predicate);
+            exclusions.append(object);
+        }
+        QJsonObject tableJson { { QStringLiteral("schema"), table.schema }, { QStringLiteral("name"), table.name },
             { QStringLiteral("estimated_rows"), double(table.estimatedRows) },
             { QStringLiteral("partitioned"), table.partitioned }, { QStringLiteral("columns"), columns },
             { QStringLiteral("primary_key"), strings(table.primaryKey) }, { QStringLiteral("unique"), unique },
-            { QStringLiteral("unique_keys"), uniqueKeys }, { QStringLiteral("foreign_keys"), foreignKeys } });
+            { QStringLiteral("unique_keys"), uniqueKeys }, { QStringLiteral("foreign_keys"), foreignKeys } };
+        if (!exclusions.isEmpty())
+            tableJson.insert(QStringLiteral("exclusions"), exclusions);
+        tables.append(tableJson);
     }
     QJsonArray sequences;
     for (const Sequence &sequence : schema.sequences) {

@@ -215,6 +215,39 @@ Schema SchemaReader::read(PgSession &session, JobControl *control)
         schema.tables[*found].foreignKeys.append(key);
     }
 
+    // Exclusion constraints: each element a quoted column name (or the expression as printed), and
+    // its operator schema-qualified, so that "a OPERATOR(…) b" means what the constraint means.
+    const std::string exclusionsSql = R"(
+        SELECT con.conrelid, con.conname,
+               (SELECT json_agg(CASE WHEN k.attnum <> 0 THEN quote_ident(a.attname)
+                                     ELSE pg_get_indexdef(con.conindid, k.ord::int, true) END ORDER BY k.ord)
+                  FROM unnest(i.indkey[0:i.indnkeyatts - 1]) WITH ORDINALITY k(attnum, ord)
+                  LEFT JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum AND k.attnum <> 0),
+               (SELECT json_agg('OPERATOR(' || quote_ident(opn.nspname) || '.' || o.oprname || ')' ORDER BY k.ord)
+                  FROM unnest(con.conexclop) WITH ORDINALITY k(op, ord)
+                  JOIN pg_operator o ON o.oid = k.op
+                  JOIN pg_namespace opn ON opn.oid = o.oprnamespace),
+               pg_get_expr(i.indpred, i.indrelid)
+        FROM pg_constraint con
+        JOIN pg_index i ON i.indexrelid = con.conindid
+        JOIN pg_class c ON c.oid = con.conrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE con.contype = 'x' AND con.conparentid = 0 AND )"
+        + std::string(kUserRelations) + R"(
+        ORDER BY con.conrelid, con.conname)";
+    for (const auto &row : transaction.exec(exclusionsSql)) {
+        const auto found = indexByOid.constFind(row[0].as<quint32>());
+        if (found == indexByOid.constEnd())
+            continue;
+        ExclusionConstraint constraint;
+        constraint.name = text(row[1]);
+        constraint.elements = jsonStrings(row[2]);
+        constraint.operators = jsonStrings(row[3]);
+        constraint.predicate = text(row[4]);
+        if (constraint.elements.size() == constraint.operators.size())
+            schema.tables[*found].exclusions.append(constraint);
+    }
+
     const std::string sequencesSql = std::string(R"(
         SELECT n.nspname, s.relname, tn.nspname, t.relname, a.attname
         FROM pg_class s

@@ -2,6 +2,7 @@
 
 #include "db/pgraw.h"
 #include "db/sqlident.h"
+#include "restore/exclusionconflicts.h"
 #include "restore/movedkeys.h"
 #include "restore/restoresql.h"
 #include "restore/stagingcolumns.h"
@@ -134,6 +135,7 @@ void LiveClassifier::classify(const Table &table, RestorePolicy policy, bool kee
             break;
     }
     markCollisions(table, policy, s, std::nullopt, policyChosen);
+    ExclusionConflicts(m_session).markSkipped(table, s, projectedLive(table));
     insertUndecided(s);
     markPutBack(table, s);
     markCollisions(table, policy, s, RowAction::Repoint);
@@ -169,13 +171,20 @@ QList<PlanListing> LiveClassifier::lostDependants(const Table &table) const
                     RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns),
                     rowActionIs(QStringLiteral("x"), RowAction::Skipped),
                     rowActionIn(QStringLiteral("m"), { RowAction::Insert, RowAction::Recreate })));
-        for (int row = 0; row < PgRaw::rows(rows); ++row)
+        for (int row = 0; row < PgRaw::rows(rows); ++row) {
+            const QString reason = PgRaw::value(rows, row, 2);
+            // An exclusion conflict has no live row to merge with or map onto: only the skip is left.
+            const QString choices = ExclusionConflicts::explains(reason)
+                ? QStringLiteral("; put it back by hand once the conflict is settled")
+                : QStringLiteral(": merge (--policy %1=restore: the live row becomes this one's), remap (--policy "
+                                 "%1=keep-live: this row's dependants use the live row) or skip (as planned: "
+                                 "restored without it)")
+                      .arg(table.qualifiedName());
             findings.append({ edge.parent->qualifiedName(), PgRaw::value(rows, row, 0), RowAction::DependantSkipped,
-                QStringLiteral(
-                    "restored without its %1 row %2 (%3): merge (--policy %1=restore: the live row becomes this "
-                    "one's), remap (--policy %1=keep-live: this row's dependants use the live row) or skip (as "
-                    "planned: restored without it)")
-                    .arg(table.qualifiedName(), PgRaw::value(rows, row, 1), PgRaw::value(rows, row, 2)) });
+                QStringLiteral("restored without its %1 row %2 (")
+                        .arg(table.qualifiedName(), PgRaw::value(rows, row, 1))
+                    + reason + QLatin1Char(')') + choices });
+        }
         for (qsizetype i = findings.size() - PgRaw::rows(rows); i < findings.size(); ++i)
             findings[i].dependantTable = table.qualifiedName();
     }
@@ -194,6 +203,7 @@ qint64 LiveClassifier::settle(const Table &table, RestorePolicy policy, const QS
     markParents(table, s);
     m_provenance.markByProvenance(table, s, rule);
     markCollisions(table, policy, s, std::nullopt, policyChosen);
+    ExclusionConflicts(m_session).markSkipped(table, s, projectedLive(table));
     const qint64 inserted = insertUndecided(s);
     analyze(s);
     return inserted;

@@ -16,8 +16,8 @@ class PgRaw;
 
 /// Decides, on LIVE and set-wise, what happens to each staged backup row of one table: sets the
 /// staging table's "_salvage_action" (a RowAction), "_salvage_live" and "_salvage_reason". Present
-/// rows, foreign keys put back, ON DELETE rules for gone parents and unique-key collisions are its
-/// own; which missing rows the incident took is ProvenanceRules'.
+/// rows, foreign keys put back, ON DELETE rules for gone parents, unique-key collisions and
+/// exclusion-constraint conflicts are its own; which missing rows the incident took is ProvenanceRules'.
 class LiveClassifier
 {
 public:

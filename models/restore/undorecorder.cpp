@@ -80,7 +80,7 @@ void UndoRecorder::install()
     installRefusals();
     for (const Table &table : m_schema.tables) {
         if (table.primaryKey.isEmpty()) {
-            installAppendLog(table);
+            installWholeRowLog(table);
             continue;
         }
         m_tables.insert(table.oid, &table);
@@ -117,27 +117,31 @@ void UndoRecorder::install()
     }
 }
 
-void UndoRecorder::installAppendLog(const Table &table)
+void UndoRecorder::installWholeRowLog(const Table &table)
 {
     // Rows nothing tells apart can still be taken back whole: each inserted row's image is logged
-    // ('APPEND'), and the undo deletes as many rows equal to it as the run inserted.
+    // ('APPEND': the undo deletes as many rows equal to it as the run inserted), each deleted row's
+    // image too ('DELETE': the undo inserts it again); an update is both, the new image out and the
+    // old one back. The undo, itself run by Salvage, is logged the same way: its redo works too.
     m_tables.insert(table.oid, &table);
     const QString function = QStringLiteral("pg_temp.\"_salvage_undo_app_%1\"").arg(m_tables.size());
     m_session.exec(
         QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
-                       "INSERT INTO %2 (stmt, tbl, op, new) VALUES (current_setting('salvage.stmt', true)::integer, "
-                       "%3, 'APPEND', to_jsonb(NEW)); RETURN NULL; END $f$")
+                       "IF TG_OP IN ('UPDATE', 'DELETE') THEN INSERT INTO %2 (stmt, tbl, op, old) VALUES "
+                       "(current_setting('salvage.stmt', true)::integer, %3, 'DELETE', to_jsonb(OLD)); END IF; "
+                       "IF TG_OP IN ('INSERT', 'UPDATE') THEN INSERT INTO %2 (stmt, tbl, op, new) VALUES "
+                       "(current_setting('salvage.stmt', true)::integer, %3, 'APPEND', to_jsonb(NEW)); END IF; "
+                       "RETURN NULL; END $f$")
             .arg(function, kLog, QString::number(table.oid)));
-    m_session.exec(
-        QStringLiteral("CREATE TRIGGER \"_salvage_undo_append\" AFTER INSERT ON %1 FOR EACH ROW EXECUTE FUNCTION %2()")
-            .arg(table.sqlName(), function));
+    m_session.exec(QStringLiteral("CREATE TRIGGER \"_salvage_undo_append\" AFTER INSERT OR UPDATE OR DELETE ON %1 "
+                                  "FOR EACH ROW EXECUTE FUNCTION %2()")
+                       .arg(table.sqlName(), function));
 }
 
 void UndoRecorder::installRefusals() const
 {
     // What the undo script could not put back is refused while the run is still open, so the run
-    // fails there and commits nothing: TRUNCATE (no row trigger sees its rows) on every table, and
-    // any write, a cascade included, to a table whose rows cannot be told apart.
+    // fails there and commits nothing: TRUNCATE on every table (no row trigger sees its rows).
     m_session.exec(QStringLiteral(
         "CREATE OR REPLACE FUNCTION pg_temp.\"_salvage_refuse\"() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
         "RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'feature_not_supported'; END $f$"));
@@ -150,17 +154,6 @@ void UndoRecorder::installRefusals() const
             QStringLiteral("CREATE TRIGGER \"_salvage_undo_truncate\" BEFORE TRUNCATE ON %1 FOR EACH STATEMENT "
                            "EXECUTE FUNCTION pg_temp.\"_salvage_refuse\"(%2)")
                 .arg(table.sqlName(), sql::quoteLiteral(truncate)));
-        if (!table.primaryKey.isEmpty())
-            continue;
-        const QString unkeyed = QStringLiteral(
-            "Salvage refuses to change or delete rows of %1 in a restore run: it has neither a primary key nor a "
-            "unique "
-            "index on NOT NULL columns, so the undo script could not tell its rows apart (inserting is allowed).")
-                                    .arg(table.qualifiedName());
-        m_session.exec(
-            QStringLiteral("CREATE TRIGGER \"_salvage_undo_unkeyed\" BEFORE UPDATE OR DELETE ON %1 FOR EACH ROW "
-                           "EXECUTE FUNCTION pg_temp.\"_salvage_refuse\"(%2)")
-                .arg(table.sqlName(), sql::quoteLiteral(unkeyed)));
     }
 }
 
@@ -181,8 +174,6 @@ void UndoRecorder::remove() const
     }
     for (const Table &table : m_schema.tables) {
         m_session.exec(QStringLiteral("DROP TRIGGER \"_salvage_undo_truncate\" ON %1").arg(table.sqlName()));
-        if (table.primaryKey.isEmpty())
-            m_session.exec(QStringLiteral("DROP TRIGGER \"_salvage_undo_unkeyed\" ON %1").arg(table.sqlName()));
     }
 }
 

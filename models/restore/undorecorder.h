@@ -36,7 +36,7 @@ public:
     void remove() const;
 
 private:
-    void installAppendLog(const Table &table);
+    void installWholeRowLog(const Table &table);
     void installRefusals() const;
     /// The rows the run touched, as it leaves them, and the checks against changes since (UndoGuard).
     void writeGuard(const std::function<void(const QByteArray &)> &write) const;
