@@ -36,6 +36,16 @@ qint64 LiveClassifier::insertUndecided(const QString &s) const
                       .arg(s, rowActionIs(QString(), RowAction::Insert), StagingColumn::action()));
 }
 
+QString LiveClassifier::stagedParentCounts(bool pendingCounts) const
+{
+    // Undecided, or waiting for its own parent in a cycle.
+    const QString pending = pendingCounts
+        ? QStringLiteral(" OR m.%1 IS NULL OR %2")
+              .arg(StagingColumn::action(), rowActionIs(QStringLiteral("m"), RowAction::Waiting))
+        : QString();
+    return QStringLiteral("(%1%2)").arg(rowActionIn(QStringLiteral("m"), restoredRowActions()), pending);
+}
+
 QStringList LiveClassifier::parentSources(
     const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const
 {
@@ -43,18 +53,22 @@ QStringList LiveClassifier::parentSources(
                               .arg(edge.parent->sqlName(),
                                   RestoreSql::equal(QStringLiteral("p"), edge.parentColumns, alias, edge.columns)) };
     const QString parentStaging = staged(*edge.parent);
-    if (!parentStaging.isEmpty()) {
-        // Undecided, or waiting for its own parent in a cycle.
-        const QString pending = pendingCounts
-            ? QStringLiteral(" OR m.%1 IS NULL OR %2")
-                  .arg(StagingColumn::action(), rowActionIs(QStringLiteral("m"), RowAction::Waiting))
-            : QString();
-        sources << QStringLiteral("EXISTS (SELECT 1 FROM %1 m WHERE %2 AND (%3%4))")
+    if (!parentStaging.isEmpty())
+        sources << QStringLiteral("EXISTS (SELECT 1 FROM %1 m WHERE %2 AND %3)")
                        .arg(sql::quoteIdent(parentStaging),
                            RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, alias, edge.columns),
-                           rowActionIn(QStringLiteral("m"), restoredRowActions()), pending);
-    }
+                           stagedParentCounts(pendingCounts));
     return sources;
+}
+
+bool LiveClassifier::probesOwnStaging(const ClosureBuilder::Edge &edge) const
+{
+    QStringList parentColumns = edge.parentColumns;
+    QStringList primaryKey = edge.parent->primaryKey;
+    parentColumns.sort();
+    primaryKey.sort();
+    return edge.parent == edge.child && !primaryKey.isEmpty() && parentColumns == primaryKey
+        && !staged(*edge.parent).isEmpty();
 }
 
 QString LiveClassifier::parentAvailable(
@@ -68,8 +82,18 @@ QString LiveClassifier::parentMissing(const ClosureBuilder::Edge &edge, const QS
     // NOT (EXISTS … OR EXISTS …) as NOT EXISTS … AND NOT EXISTS …: the same rows, but PostgreSQL
     // turns these into anti-joins (a hash or a merge over the whole set), where an OR leaves a
     // lookup per row, a million index probes into LIVE's parent table.
-    return QStringLiteral("(NOT ") + parentSources(edge, alias, pendingCounts).join(QStringLiteral(" AND NOT "))
-        + QLatin1Char(')');
+    QStringList sources = parentSources(edge, alias, pendingCounts);
+    if (probesOwnStaging(edge)) {
+        // A self-reference's parent is a row of this same staging table. As an anti-join,
+        // PostgreSQL (15) hashes the inner side, the whole table, to look up the rows that have a
+        // parent (a tenth of them in the benchmark: 1.6 s of a 2.0 s pass on a million rows). By
+        // the primary key at most one row matches, so a lookup per row through the staging
+        // table's key index says the same (no row: coalesce's false, as NOT EXISTS), 0.7 s.
+        sources.last() = QStringLiteral("coalesce((SELECT %1 FROM %2 m WHERE %3), false)")
+                             .arg(stagedParentCounts(pendingCounts), sql::quoteIdent(staged(*edge.parent)),
+                                 RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, alias, edge.columns));
+    }
+    return QStringLiteral("(NOT ") + sources.join(QStringLiteral(" AND NOT ")) + QLatin1Char(')');
 }
 
 void LiveClassifier::classify(const Table &table, RestorePolicy policy, bool keepDeleted,

@@ -55,6 +55,10 @@ public:
 private:
     /// The EXISTS conditions parentAvailable() ORs: the parent in live, or restored (or pending) in its staging.
     QStringList parentSources(const ClosureBuilder::Edge &edge, const QString &alias, bool pendingCounts) const;
+    /// SQL condition on a staged parent row `m`: restored by the plan (or, with `pendingCounts`, not decided yet).
+    QString stagedParentCounts(bool pendingCounts) const;
+    /// Whether `edge` is a self-reference to its staging table's primary key (one row per parent key).
+    bool probesOwnStaging(const ClosureBuilder::Edge &edge) const;
     qint64 markParents(const Table &table, const QString &s);
     void markPutBack(const Table &table, const QString &s);
     void keepCopiesOfPresentRows(const Table &table, const QString &s);

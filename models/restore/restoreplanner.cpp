@@ -208,6 +208,12 @@ public:
         // The planning statements are estimated dear (a lookup per staged row) and run once each:
         // compiling them (JIT) cost more than running them, up to 2 s a statement on 200,000 rows.
         m_session.exec(QStringLiteral("SET LOCAL jit = off"));
+        // The key and staging tables are ANALYZEd once filled and the staging tables again once
+        // decided, so that later statements are planned for the rows they pick (which action, how
+        // many). A sample of 3,000 rows says that as well as the default 30,000, which read the
+        // whole of a 100,000-row table each time: 0.17-0.32 s an ANALYZE there, 0.02 s now. Only
+        // these temporary tables are ANALYZEd in the transaction.
+        m_session.exec(QStringLiteral("SET LOCAL default_statistics_target = 10"));
     }
     ~Transaction()
     {
