@@ -6,7 +6,16 @@
 #include "restore/restoreverifier.h"
 #include "testcluster.h"
 
+#include <QFile>
+
 namespace salvage::test {
+
+/// A script's bytes (an undo script the run wrote, say); empty when it cannot be read.
+inline QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
 
 /// A pair of scratch databases for a small incident: BACKUP holds `schema`, LIVE holds `schema`
 /// and then `incident`.

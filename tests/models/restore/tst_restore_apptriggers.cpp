@@ -12,6 +12,7 @@
 #include <QTest>
 
 using namespace salvage;
+using salvage::test::readFile;
 
 namespace {
 
@@ -33,12 +34,6 @@ INSERT INTO posts VALUES (10, 2, 'three little words'), (11, 2, 'two words'), (1
 )SQL";
 
 const char *const kIncident = "DELETE FROM accounts WHERE id = 2;";
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 } // namespace
 

@@ -16,6 +16,7 @@
 #include <QTest>
 
 using namespace salvage;
+using salvage::test::readFile;
 using salvage::test::TestCluster;
 
 namespace {
@@ -33,12 +34,6 @@ INSERT INTO notes VALUES (1, 'a note');
 )SQL";
 
 const char *const kIncident = "DELETE FROM accounts WHERE id = 2;";
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 } // namespace
 
