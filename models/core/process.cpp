@@ -53,6 +53,11 @@ Account accountOf(const QString &user)
 
 } // namespace
 
+uint userId(const QString &user)
+{
+    return accountOf(user).uid;
+}
+
 void prepareProcess(QProcess &process, const ProcessRequest &request)
 {
     process.setProgram(request.program);

@@ -41,4 +41,7 @@ void prepareProcess(QProcess &process, const ProcessRequest &request);
 /// True when this process runs with effective uid 0.
 bool runningAsRoot();
 
+/// The uid of `user`; throws salvage::Error when there is no such user.
+uint userId(const QString &user);
+
 } // namespace salvage

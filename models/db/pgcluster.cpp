@@ -113,11 +113,7 @@ void PgCluster::prepareDirectory(const QString &path) const
     // take over one that belongs to someone else (/tmp, say, named by a stale lock file).
     const QFileInfo before(path);
     if (before.exists()) {
-        const uint owner = runningAsRoot()
-            ? runProcess({ QStringLiteral("id"), { QStringLiteral("-u"), QStringLiteral("postgres") } })
-                  .output.trimmed()
-                  .toUInt()
-            : ::geteuid();
+        const uint owner = runningAsRoot() ? userId(serverUser()) : ::geteuid();
         if (!before.isDir() || before.ownerId() != owner)
             throw Error(QStringLiteral("%1 exists and is not the PostgreSQL server's own directory: Salvage does "
                                        "not take it over.")

@@ -23,19 +23,11 @@ bool ExclusionConflicts::explains(const QString &reason)
     return reason.startsWith(reasonPrefix());
 }
 
-QString ExclusionConflicts::elements(const ExclusionConstraint &constraint)
-{
-    QStringList named;
-    for (qsizetype i = 0; i < constraint.elements.size(); ++i)
-        named << QLatin1Char('(') + constraint.elements.at(i) + QStringLiteral(") AS \"_salvage_x%1\"").arg(i);
-    return named.join(QStringLiteral(", "));
-}
-
 QString ExclusionConflicts::conflict(const ExclusionConstraint &constraint)
 {
     QStringList terms;
     for (qsizetype i = 0; i < constraint.elements.size(); ++i) {
-        const QString name = QStringLiteral("\"_salvage_x%1\"").arg(i);
+        const QString name = QStringLiteral("\"_salvage_e%1\"").arg(i);
         terms << QStringLiteral("a.") + name + QLatin1Char(' ') + constraint.operators.at(i) + QStringLiteral(" b.")
                 + name;
     }
@@ -70,10 +62,11 @@ qint64 ExclusionConflicts::markSkipped(const Table &table, const QString &stagin
             + QStringLiteral(", $1 || c.\"_salvage_lkey\") FROM (SELECT DISTINCT ON (") + RestoreSql::prefixed(a, pk)
             + QStringLiteral(") ") + keyAliases.join(QStringLiteral(", ")) + QStringLiteral(", ")
             + RestoreSql::keyText(b, pk) + QStringLiteral(" AS \"_salvage_lkey\" FROM (SELECT ")
-            + sql::quoteIdentList(pk) + QStringLiteral(", ") + elements(constraint) + QStringLiteral(" FROM ") + staging
-            + QStringLiteral(" x WHERE ") + undecided + predicate + QStringLiteral(") a JOIN (SELECT ")
-            + sql::quoteIdentList(pk) + QStringLiteral(", ") + elements(constraint) + QStringLiteral(" FROM ")
-            + liveRows + QStringLiteral(" x WHERE true") + predicate + QStringLiteral(") b ON ") + conflict(constraint)
+            + sql::quoteIdentList(pk) + QStringLiteral(", ") + RestoreSql::keyElements(constraint.elements)
+            + QStringLiteral(" FROM ") + staging + QStringLiteral(" x WHERE ") + undecided + predicate
+            + QStringLiteral(") a JOIN (SELECT ") + sql::quoteIdentList(pk) + QStringLiteral(", ")
+            + RestoreSql::keyElements(constraint.elements) + QStringLiteral(" FROM ") + liveRows
+            + QStringLiteral(" x WHERE true") + predicate + QStringLiteral(") b ON ") + conflict(constraint)
             + QStringLiteral(" ORDER BY ") + RestoreSql::prefixed(a, pk) + QStringLiteral(", ")
             + RestoreSql::prefixed(b, pk) + QStringLiteral(") c WHERE ") + keyMatch.join(QStringLiteral(" AND "))
             + QStringLiteral(" AND s.") + undecided;

@@ -28,9 +28,7 @@ public:
 private:
     static QString reasonPrefix();
 
-    /// "(e0) AS "_salvage_x0", …": the constraint's elements of the row in scope, named.
-    static QString elements(const ExclusionConstraint &constraint);
-    /// "a."_salvage_x0" OPERATOR(…) b."_salvage_x0" AND …"
+    /// "a."_salvage_e0" OPERATOR(…) b."_salvage_e0" AND …", over RestoreSql::keyElements' names.
     static QString conflict(const ExclusionConstraint &constraint);
 
     const PgRaw &m_session;

@@ -135,7 +135,6 @@ void LiveClassifier::classify(const Table &table, RestorePolicy policy, bool kee
             break;
     }
     markCollisions(table, policy, s, std::nullopt, policyChosen);
-    ExclusionConflicts(m_session).markSkipped(table, s, projectedLive(table));
     insertUndecided(s);
     markPutBack(table, s);
     markCollisions(table, policy, s, RowAction::Repoint);
@@ -203,7 +202,6 @@ qint64 LiveClassifier::settle(const Table &table, RestorePolicy policy, const QS
     markParents(table, s);
     m_provenance.markByProvenance(table, s, rule);
     markCollisions(table, policy, s, std::nullopt, policyChosen);
-    ExclusionConflicts(m_session).markSkipped(table, s, projectedLive(table));
     const qint64 inserted = insertUndecided(s);
     analyze(s);
     return inserted;
@@ -457,6 +455,9 @@ void LiveClassifier::markCollisions(
                     "to take it over): live row ")
                     .arg(key.name, table.qualifiedName()) });
     }
+    // Undecided rows collide under exclusion constraints too; those are skipped whatever the policy.
+    if (!decided)
+        ExclusionConflicts(m_session).markSkipped(table, s, projectedLive(table));
 }
 
 qint64 LiveClassifier::foreignKeyUpdates(const ClosureBuilder::Edge &edge, bool backEdge) const

@@ -62,7 +62,8 @@ private:
     qint64 markParents(const Table &table, const QString &s);
     void markPutBack(const Table &table, const QString &s);
     void keepCopiesOfPresentRows(const Table &table, const QString &s);
-    /// Collisions of the rows with action `decided` (none: the undecided rows) with unique keys of live rows.
+    /// Collisions of the rows with action `decided` (none: the undecided rows) with unique keys of live rows,
+    /// and for the undecided rows with live rows under an exclusion constraint (ExclusionConflicts).
     void markCollisions(const Table &table, RestorePolicy policy, const QString &s, std::optional<RowAction> decided,
         bool policyChosen = false);
     /// The rows still undecided become inserts; returns how many.

@@ -24,10 +24,16 @@ bool RestoreSql::comparable(const UniqueKey &key)
 
 QString RestoreSql::keyElements(const UniqueKey &key)
 {
-    QStringList elements;
-    for (qsizetype i = 0; i < key.elements.size(); ++i)
-        elements << QStringLiteral("(%1) AS \"_salvage_e%2\"").arg(key.elements.at(i)).arg(i);
-    return elements.join(QStringLiteral(", "));
+    return keyElements(key.elements);
+}
+
+QString RestoreSql::keyElements(const QStringList &elements)
+{
+    // Concatenated, not arg()-ed: an expression may hold "%1".
+    QStringList named;
+    for (qsizetype i = 0; i < elements.size(); ++i)
+        named << QLatin1Char('(') + elements.at(i) + QStringLiteral(") AS \"_salvage_e%1\"").arg(i);
+    return named.join(QStringLiteral(", "));
 }
 
 QString RestoreSql::keyElementsMatch(const UniqueKey &key)

@@ -29,6 +29,8 @@ public:
     static bool comparable(const UniqueKey &key);
     /// "(element) AS "_salvage_e0", …": the key's elements, named.
     static QString keyElements(const UniqueKey &key);
+    /// The same for any list of elements (an exclusion constraint's).
+    static QString keyElements(const QStringList &elements);
     /// "a."_salvage_e0" = b."_salvage_e0" AND …", NULLs equal when the key says so.
     static QString keyElementsMatch(const UniqueKey &key);
     /// " AND (predicate)" of a partial key, else empty.
