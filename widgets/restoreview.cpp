@@ -323,9 +323,7 @@ void RestoreView::run()
     const QString where = m_live->where();
     const auto answer = QMessageBox::warning(this, tr("Run the restore"),
         tr("Write to %1?\n\n%2 rows in %3 statements, in one transaction. An undo script is written before the commit.")
-            .arg(where)
-            .arg(m_plan.rowsToWrite())
-            .arg(m_plan.steps.size()),
+            .arg(where, QString::number(m_plan.rowsToWrite()), QString::number(m_plan.steps.size())),
         QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer != QMessageBox::Yes)
         return;

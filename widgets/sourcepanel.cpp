@@ -97,10 +97,10 @@ SourcePanel::SourcePanel(Connection *connection, QWidget *parent)
         m_model->setSchema(schema);
         m_tree->expandToDepth(0);
         if (m_connection->state() == Connection::State::Open)
-            m_details->setText(tr("%1 — PostgreSQL %2 — %3 tables, %4 foreign keys")
-                                   .arg(m_connection->profile().displayName(), schema.serverVersion)
-                                   .arg(schema.tables.size())
-                                   .arg(schema.foreignKeyCount()));
+            m_details->setText(
+                tr("%1 — PostgreSQL %2 — %3 tables, %4 foreign keys")
+                    .arg(m_connection->profile().displayName(), schema.serverVersion,
+                        QString::number(schema.tables.size()), QString::number(schema.foreignKeyCount())));
     });
     connect(m_connection, &Connection::schemaFailed, m_details, &QLabel::setText);
     updateState();

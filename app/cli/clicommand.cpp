@@ -66,10 +66,7 @@ qint64 numberOption(
     const qint64 value = text.trimmed().toLongLong(&ok);
     if (!ok || value < minimum || value > maximum)
         throw UsageError { QStringLiteral("%1: --%2 takes a whole number from %3 to %4, not \"%5\"")
-                               .arg(command, option)
-                               .arg(minimum)
-                               .arg(maximum)
-                               .arg(text) };
+                               .arg(command, option, QString::number(minimum), QString::number(maximum), text) };
     return value;
 }
 

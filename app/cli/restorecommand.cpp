@@ -69,8 +69,8 @@ int candidates(const QStringList &arguments)
     }
     for (const DeclarationCandidate &candidate : found)
         printLine(QStringLiteral("%1 %2  -- %3")
-                      .arg(DeclarationCandidates::kindName(candidate.kind), -8)
-                      .arg(candidate.declaration, candidate.evidence));
+                      .arg(DeclarationCandidates::kindName(candidate.kind).leftJustified(8), candidate.declaration,
+                          candidate.evidence));
     return int(Success);
 }
 
@@ -165,14 +165,14 @@ int execute(const QStringList &arguments, bool run)
     const ExecutionReport report = run ? executor.run(script, undo, &control) : executor.preview(script, &control);
     writeOutput(QString(), report.summary().toUtf8());
     if (interrupt.received() && !report.committed)
-        throw Error(
-            QStringLiteral("%1 interrupted by signal %2: %3").arg(name).arg(interrupt.received()).arg(report.error));
+        throw Error(QStringLiteral("%1 interrupted by signal %2: %3")
+                        .arg(name, QString::number(interrupt.received()), report.error));
     if (!report.error.isEmpty())
         throw Error(report.errorLine > 0
-                ? QStringLiteral("%1 failed at line %2: %3").arg(name).arg(report.errorLine).arg(report.error)
+                ? QStringLiteral("%1 failed at line %2: %3").arg(name, QString::number(report.errorLine), report.error)
                 : QStringLiteral("%1 failed: %2").arg(name, report.error)); // never "line 0"
     if (run)
-        printLine(QStringLiteral("Undo script: %1 (%2 logged rows)").arg(undo).arg(report.undoRows));
+        printLine(QStringLiteral("Undo script: %1 (%2 logged rows)").arg(undo, QString::number(report.undoRows)));
     return int(Success);
 }
 

@@ -102,8 +102,8 @@ QString keyLines(const Timeline &timeline, const QStringList &keys, const std::v
         }
         QStringList parts;
         for (auto it = roles.cbegin(); it != roles.cend(); ++it)
-            parts << u"%1 %2"_s.arg(it.key()).arg(it.value());
-        text += u"key %1: %2 events"_s.arg(key).arg(exact);
+            parts << u"%1 %2"_s.arg(it.key(), QString::number(it.value()));
+        text += u"key %1: %2 events"_s.arg(key, QString::number(exact));
         if (!parts.isEmpty())
             text += u" (%1)"_s.arg(parts.join(u", "_s));
         if (inferred > 0)
@@ -130,10 +130,8 @@ void writeSummary(
         QString formatName = format->id;
         if (log.payload())
             formatName += u" in "_s + log.format()->id;
-        text += u"%1: %2 events (%3 lines), format %4, %5"_s.arg(log.source().path)
-                    .arg(counts[size_t(i)])
-                    .arg(log.index().lineCount())
-                    .arg(formatName, log.timesDescription());
+        text += u"%1: %2 events (%3 lines), format %4, %5"_s.arg(log.source().path, QString::number(counts[size_t(i)]),
+            QString::number(log.index().lineCount()), formatName, log.timesDescription());
         if (counts[size_t(i)] > 0)
             text += u", %1 .. %2"_s.arg(utc(first[size_t(i)]), utc(last[size_t(i)]));
         const qint64 undated = log.index().count() - log.index().timestampedCount();

@@ -99,7 +99,7 @@ QByteArray hotStandbyMinimums(const QString &binDir, const QString &dataDir)
         if (setting == QLatin1String("max_connections"))
             value = std::max(value, 60); // what managedSettings() asks for
         if (value > 0 || setting == QLatin1String("max_prepared_transactions"))
-            lines += QStringLiteral("%1 = %2\n").arg(setting).arg(value).toUtf8();
+            lines += QStringLiteral("%1 = %2\n").arg(setting, QString::number(value)).toUtf8();
     }
     return lines;
 }
@@ -212,9 +212,8 @@ void addSalvageRoleSingleUser(const PgCluster &cluster, const QString &binDir)
 QString conninfoAs(const PgCluster &cluster, const QString &database, const QString &role)
 {
     return QStringLiteral("host=%1 port=%2 user=%3 dbname=%4")
-        .arg(sql::quoteConninfoValue(cluster.socketDir()))
-        .arg(cluster.port())
-        .arg(sql::quoteConninfoValue(role), sql::quoteConninfoValue(database));
+        .arg(sql::quoteConninfoValue(cluster.socketDir()), QString::number(cluster.port()),
+            sql::quoteConninfoValue(role), sql::quoteConninfoValue(database));
 }
 
 /// The same while the promoted server runs, logged in (trust, private socket: Salvage's own
@@ -394,12 +393,9 @@ PitrRecovery::Result replayAndOpen(const PitrRecovery::Request &request, PgClust
         watcher.poll();
         control.setProgress(watcher.segments, total,
             total < 0 ? QStringLiteral("Replaying WAL to %1: %2 segments")
-                            .arg(request.target.describe())
-                            .arg(watcher.segments)
+                            .arg(request.target.describe(), QString::number(watcher.segments))
                       : QStringLiteral("Replaying WAL to %1: %2 of at most %3 segments")
-                            .arg(request.target.describe())
-                            .arg(watcher.segments)
-                            .arg(total));
+                            .arg(request.target.describe(), QString::number(watcher.segments), QString::number(total)));
         if (request.pauseAtTarget ? watcher.paused : watcher.ready)
             break;
         // A look at the lock file's process, cheap enough for every tick. `pg_ctl start -W` returns

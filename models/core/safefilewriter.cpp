@@ -105,9 +105,10 @@ bool SafeFileWriter::open(OpenMode mode)
     const QFileInfo target(m_target);
     const QString directory = target.absolutePath();
     for (int attempt = 0; attempt < 100 && m_fd < 0; ++attempt) {
-        m_temporary = QStringLiteral("%1/.%2.%3.salvage-tmp")
-                          .arg(directory, target.fileName())
-                          .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+        m_temporary
+            = QStringLiteral("%1/.%2.%3.salvage-tmp")
+                  .arg(directory, target.fileName(),
+                      QStringLiteral("%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0')));
         // O_EXCL: never an existing file, never through a symlink someone placed there.
         m_fd = ::open(encoded(m_temporary).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
         if (m_fd < 0 && errno != EEXIST) {

@@ -238,8 +238,7 @@ DumpLoader::Result DumpLoader::load(
                 throw Error(QStringLiteral(
                     "Loading %1 stopped: the dump is cut short — it ends at line %2 without pg_dump's closing "
                     "line; nothing was loaded.")
-                                .arg(dumpPath)
-                                .arg(feed.lines()));
+                                .arg(dumpPath, QString::number(feed.lines())));
             }
             process.closeWriteChannel();
             waitCancellable(process, control, [&]() {

@@ -342,9 +342,8 @@ void PgCluster::destroy()
 QString PgCluster::conninfo(const QString &database) const
 {
     return QStringLiteral("host=%1 port=%2 user=%3 dbname=%4")
-        .arg(sql::quoteConninfoValue(socketDir()))
-        .arg(port())
-        .arg(sql::quoteConninfoValue(superuser()), sql::quoteConninfoValue(database));
+        .arg(sql::quoteConninfoValue(socketDir()), QString::number(port()), sql::quoteConninfoValue(superuser()),
+            sql::quoteConninfoValue(database));
 }
 
 void PgCluster::createDatabase(const QString &database, bool replace) const

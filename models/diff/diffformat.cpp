@@ -62,7 +62,7 @@ QString fromSummary(QList<DiffValue> values)
             parts << text(value);
         return parts.join(u", "_s);
     }
-    return u"%1…%2 (%3 values)"_s.arg(text(values.first()), text(values.last())).arg(values.size());
+    return u"%1…%2 (%3 values)"_s.arg(text(values.first()), text(values.last()), QString::number(values.size()));
 }
 
 // One line per column and target: "6,625 rows of public.statuses.account_id moved from 101…298 to 900000".
@@ -115,11 +115,10 @@ QString movesText(const DiffResult &result)
                 ordinaryColumns.insert(move.table + u'.' + move.column);
             continue;
         }
-        out += u"  %1 %2 → %3 %4 across %5 %6 (%7 rows)\n"_s
-                   .arg(number(target.sources), target.sources == 1 ? u"source"_s : u"sources"_s, target.table,
-                       target.target ? *target.target : u"(set to NULL)"_s)
-                   .arg(target.tables.size())
-                   .arg(target.tables.size() == 1 ? u"table"_s : u"tables"_s, number(target.rows));
+        out += u"  %1 %2 → %3 %4 across %5 %6 (%7 rows)\n"_s.arg(number(target.sources),
+            target.sources == 1 ? u"source"_s : u"sources"_s, target.table,
+            target.target ? *target.target : u"(set to NULL)"_s, QString::number(target.tables.size()),
+            target.tables.size() == 1 ? u"table"_s : u"tables"_s, number(target.rows));
         for (const QString &line : moveLines(into))
             out += u"    "_s + line + u'\n';
     }
@@ -197,13 +196,9 @@ QString diffToText(const DiffResult &result, bool withRows)
         : u"Backup point in time: not found (no creation timestamps or time-carrying keys)\n"_s;
     qint64 fresh = 0, unexplained = 0;
     int identical = 0;
-    out += u"\n%1 %2 %3 %4 %5 %6 %7\n"_s.arg(u"table"_s, -40)
-               .arg(u"backup"_s, 10)
-               .arg(u"live"_s, 10)
-               .arg(u"lost"_s, 9)
-               .arg(u"new"_s, 9)
-               .arg(u"changed"_s, 9)
-               .arg(u"moved"_s, 9);
+    out += u"\n%1 %2 %3 %4 %5 %6 %7\n"_s.arg(u"table"_s.leftJustified(40), u"backup"_s.rightJustified(10),
+        u"live"_s.rightJustified(10), u"lost"_s.rightJustified(9), u"new"_s.rightJustified(9),
+        u"changed"_s.rightJustified(9), u"moved"_s.rightJustified(9));
     for (const TableDiff &table : result.tables) {
         fresh += table.newSinceBackup;
         unexplained += table.onlyInLive - table.newSinceBackup;
@@ -211,13 +206,10 @@ QString diffToText(const DiffResult &result, bool withRows)
             ++identical;
             continue;
         }
-        out += u"%1 %2 %3 %4 %5 %6 %7\n"_s.arg(table.table, -40)
-                   .arg(number(table.backupRows), 10)
-                   .arg(number(table.liveRows), 10)
-                   .arg(number(table.onlyInBackup), 9)
-                   .arg(number(table.onlyInLive), 9)
-                   .arg(number(table.changed), 9)
-                   .arg(number(table.movedRows()), 9);
+        out += u"%1 %2 %3 %4 %5 %6 %7\n"_s.arg(table.table.leftJustified(40),
+            number(table.backupRows).rightJustified(10), number(table.liveRows).rightJustified(10),
+            number(table.onlyInBackup).rightJustified(9), number(table.onlyInLive).rightJustified(9),
+            number(table.changed).rightJustified(9), number(table.movedRows()).rightJustified(9));
     }
     out += u"%1 table(s) identical, %2 differ.\n"_s.arg(identical).arg(result.tables.size() - identical);
     out += u"Rows only in live: %1 new since the backup, %2 unexplained.\n"_s.arg(number(fresh), number(unexplained));

@@ -117,17 +117,13 @@ QString KeyRanges::bucketExpression(int parameter, const QString &alias) const
             || (last - origin <= std::numeric_limits<qint32>::max() && origin >= std::numeric_limits<qint32>::min()
                 && origin <= std::numeric_limits<qint32>::max());
         const QString key = column + (fits ? QString() : u"::int8"_s);
-        const QString head = u"((%1 - (%2)) / %3)"_s.arg(key).arg(origin).arg(step);
+        const QString head = u"((%1 - (%2)) / %3)"_s.arg(key, QString::number(origin), QString::number(step));
         if (tailStep == 0)
             return head;
-        return u"(CASE WHEN %1 <= %2 THEN %3 ELSE %4 + (%1 - (%5)) / %6 END)"_s.arg(key)
-            .arg(split)
-            .arg(head)
-            .arg(headBuckets())
-            .arg(split + 1)
-            .arg(tailStep);
+        return u"(CASE WHEN %1 <= %2 THEN %3 ELSE %4 + (%1 - (%5)) / %6 END)"_s.arg(key, QString::number(split), head,
+            QString::number(headBuckets()), QString::number(split + 1), QString::number(tailStep));
     }
-    return u"width_bucket(%1, $%2::%3)"_s.arg(column).arg(parameter).arg(arrayType());
+    return u"width_bucket(%1, $%2::%3)"_s.arg(column, QString::number(parameter), arrayType());
 }
 
 bool KeyRangePartitioner::isInteger(const Column &column)

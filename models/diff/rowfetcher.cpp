@@ -48,7 +48,8 @@ QHash<QString, RowFetcher::Row> RowFetcher::fetch(DiffSide &side, const QList<QS
         parameters.push_back(arrayLiteral(values).toStdString());
         unnestArgs << u"$%1::text[]"_s.arg(i + 1);
         aliases << u"salvage_k%1"_s.arg(i);
-        conditions << u"s.%1 = u.salvage_k%2::%3"_s.arg(sql::quoteIdent(column->name)).arg(i).arg(column->type);
+        conditions << u"s.%1 = u.salvage_k%2::%3"_s.arg(
+            sql::quoteIdent(column->name), QString::number(i), column->type);
     }
     // One index lookup per key, kept so by OFFSET 0: joined plainly, the planner hashed the whole
     // table to find a few thousand keys (a 290,000-row table read and hashed once per batch).

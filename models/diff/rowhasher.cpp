@@ -90,7 +90,7 @@ QString RowHasher::columnHash(const Column &column, int position) const
     // The interpreter's coalesce steps cost about a tenth of the first pass (statuses, 20 columns).
     if (!column.nullable && m_notNullHoldsNoNull)
         return hash;
-    return u"coalesce(%1, %2)"_s.arg(hash).arg(nullMarker(position));
+    return u"coalesce(%1, %2)"_s.arg(hash, QString::number(nullMarker(position)));
 }
 
 QString RowHasher::hashExpression() const

@@ -304,10 +304,8 @@ QString TableComparator::sequentialLeafSource(const QList<int> &buckets, std::ve
     if (const auto thresholds = m_ranges.thresholdsParameter())
         parameters.push_back(thresholds->toStdString());
     parameters.push_back(arrayLiteral(wanted).toStdString());
-    return u"(SELECT %1, %2 AS salvage_h FROM %3 WHERE ($%4::bool[])[%5 + 1]) AS x"_s
-        .arg(keyNames.join(u", "_s), m_hashExpression, m_backup.sqlName())
-        .arg(parameters.size())
-        .arg(m_ranges.bucketExpression(1));
+    return u"(SELECT %1, %2 AS salvage_h FROM %3 WHERE ($%4::bool[])[%5 + 1]) AS x"_s.arg(keyNames.join(u", "_s),
+        m_hashExpression, m_backup.sqlName(), QString::number(parameters.size()), m_ranges.bucketExpression(1));
 }
 
 std::optional<LeafMatch> TableComparator::streamLeaves(const KeyBounds (&info)[2], const QList<int> &buckets)
@@ -322,7 +320,7 @@ std::optional<LeafMatch> TableComparator::streamLeaves(const KeyBounds (&info)[2
         // Sorted by the keys' text in bytes, the order Leaves::compare() merges by.
         QStringList keys, order;
         for (int i = 0; i < keyCount; ++i) {
-            keys << u"x.%1::text AS salvage_k%2"_s.arg(sql::quoteIdent(m_backup.primaryKey.at(i))).arg(i);
+            keys << u"x.%1::text AS salvage_k%2"_s.arg(sql::quoteIdent(m_backup.primaryKey.at(i)), QString::number(i));
             order << u"salvage_k%1 COLLATE \"C\""_s.arg(i);
         }
         const QString query = u"DECLARE salvage_leaves NO SCROLL CURSOR FOR SELECT * FROM (SELECT %1, x.salvage_h "

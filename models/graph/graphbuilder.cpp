@@ -29,7 +29,7 @@ QString matchClause(const QStringList &columns, int firstParameter = 1)
 {
     QStringList parts;
     for (int i = 0; i < columns.size(); ++i)
-        parts << QStringLiteral("%1 = $%2").arg(sql::quoteIdent(columns.at(i))).arg(firstParameter + i);
+        parts << QStringLiteral("%1 = $%2").arg(sql::quoteIdent(columns.at(i)), QString::number(firstParameter + i));
     return parts.join(QStringLiteral(" AND "));
 }
 
@@ -133,8 +133,7 @@ RelationGraph GraphBuilder::build(const QString &tableName, const QStringList &k
                         .arg(rootTable->qualifiedName()));
     if (rootTable->primaryKey.size() != key.size())
         throw Error(QStringLiteral("%1's primary key has %2 column(s); give as many key values.")
-                        .arg(rootTable->qualifiedName())
-                        .arg(rootTable->primaryKey.size()));
+                        .arg(rootTable->qualifiedName(), QString::number(rootTable->primaryKey.size())));
 
     RelationGraph graph;
     graph.root = nodeId(*rootTable, key);
@@ -274,8 +273,8 @@ void GraphBuilder::expandChildren(RelationGraph &graph, const Visit &visit, cons
             const QString query = QStringLiteral(
                 "SELECT %1, count(*) FROM %2 WHERE %3 AND %4 GROUP BY %5 ORDER BY count(*) DESC, %5 LIMIT %6")
                                       .arg(selected.join(QStringLiteral(", ")), child->sqlName(), where,
-                                          notNull.join(QStringLiteral(" AND ")), sql::quoteIdentList(link->columns))
-                                      .arg(m_options.fanout + 1);
+                                          notNull.join(QStringLiteral(" AND ")), sql::quoteIdentList(link->columns),
+                                          QString::number(m_options.fanout + 1));
             const pqxx::result groups = pqxxcompat::execParamList(transaction, query.toStdString(), parameters);
             const QString via
                 = QStringLiteral("%1.%2→%3")

@@ -9,6 +9,7 @@
 #include "jobs/jobcontrol.h"
 
 #include <QHash>
+#include <QLocale>
 #include <QMap>
 #include <QSet>
 #include <pqxx/transaction>
@@ -136,8 +137,7 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
                 pqxx::read_transaction transaction(here.connection());
                 const pqxx::result rows = pqxxcompat::execParams(transaction,
                     QStringLiteral("SELECT %1 FROM %2 WHERE %3 = $1 LIMIT %4")
-                        .arg(childKey, child->sqlName(), pointer)
-                        .arg(kMaxMovedKeys)
+                        .arg(childKey, child->sqlName(), pointer, QString::number(kMaxMovedKeys))
                         .toStdString(),
                     key.first().toStdString());
                 keys.reserve(qsizetype(rows.size()));
@@ -161,7 +161,7 @@ void GraphOverlay::addMoves(RelationGraph &graph, PgSession &backup, PgSession &
                 const qint64 count = owners[i][1].as<qint64>();
                 Moved &entry = moved[{ movedIn, owner }];
                 entry.rows += count;
-                entry.parts << QStringLiteral("%1 ×%L2").arg(via).arg(count);
+                entry.parts << QStringLiteral("%1 ×%2").arg(via, QLocale().toString(count));
             }
         }
     }

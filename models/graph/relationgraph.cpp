@@ -236,9 +236,10 @@ QString edgeLabel(const GraphEdge &edge)
     if (edge.presence == Presence::Moved)
         return QStringLiteral("moved ×%1").arg(edge.count);
     if (edge.backupCount >= 0 && edge.liveCount >= 0 && edge.backupCount != edge.liveCount)
-        return QStringLiteral("%1 %2→%3").arg(edge.via).arg(edge.backupCount).arg(edge.liveCount);
+        return QStringLiteral("%1 %2→%3")
+            .arg(edge.via, QString::number(edge.backupCount), QString::number(edge.liveCount));
     if (edge.count > 1)
-        return QStringLiteral("%1 ×%2").arg(edge.via).arg(edge.count);
+        return QStringLiteral("%1 ×%2").arg(edge.via, QString::number(edge.count));
     return edge.via;
 }
 
@@ -263,9 +264,8 @@ QString RelationGraph::toDot() const
         const GraphEdge &e = edges.at(index);
         dot += QStringLiteral("  %1 -> %2 [id=\"e%6\", label=%3, tooltip=%7, color=%4%5];\n")
                    .arg(dotQuote(e.from), dotQuote(e.to), dotQuote(edgeLabel(e)), dotQuote(colour(e.presence)),
-                       e.presence == Presence::OnlyBackup ? QStringLiteral(", style=dashed") : QString())
-                   .arg(index)
-                   .arg(dotQuote(e.via));
+                       e.presence == Presence::OnlyBackup ? QStringLiteral(", style=dashed") : QString(),
+                       QString::number(index), dotQuote(e.via));
     }
     return dot + QStringLiteral("}\n");
 }

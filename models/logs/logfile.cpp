@@ -58,8 +58,8 @@ void LogFile::inflate(QFile &source)
             stream.avail_out = uInt(out.size());
             const int status = ::inflate(&stream, Z_NO_FLUSH);
             if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) {
-                m_damage = u"The gzip data of %1 is corrupt after %2 bytes; the rest is ignored."_s.arg(m_path).arg(
-                    stream.total_out);
+                m_damage = u"The gzip data of %1 is corrupt after %2 bytes; the rest is ignored."_s.arg(
+                    m_path, QString::number(stream.total_out));
                 break;
             }
             m_inflated->write(out.constData(), out.size() - stream.avail_out);

@@ -18,9 +18,8 @@ QRegularExpression compile(const QString &pattern, const QString &where)
 {
     QRegularExpression re(pattern);
     if (!re.isValid())
-        throw Error(u"%1: the regular expression is invalid at offset %2: %3."_s.arg(where)
-                        .arg(re.patternErrorOffset())
-                        .arg(re.errorString()));
+        throw Error(u"%1: the regular expression is invalid at offset %2: %3."_s.arg(
+            where, QString::number(re.patternErrorOffset()), re.errorString()));
     re.optimize();
     return re;
 }
@@ -229,9 +228,8 @@ QList<LogFormat> LogFormat::fromJson(const QByteArray &json, const QString &orig
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError)
-        throw Error(u"The log format file %1 is not valid JSON at offset %2: %3."_s.arg(origin)
-                        .arg(error.offset)
-                        .arg(error.errorString()));
+        throw Error(u"The log format file %1 is not valid JSON at offset %2: %3."_s.arg(
+            origin, QString::number(error.offset), error.errorString()));
     if (!document.isObject())
         throw Error(u"The log format file %1 does not hold a JSON object."_s.arg(origin));
     QList<LogFormat> formats;

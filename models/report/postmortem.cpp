@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QLocale>
 #include <QMap>
 #include <QTimeZone>
 
@@ -114,16 +115,15 @@ void PostmortemSummarizer::describeDiff(PostmortemSummary &summary) const
                         .arg(diff.tables.size());
     if (!summary.losses.isEmpty() && summary.losses.first().lost > 0) {
         const TableLoss &top = summary.losses.first();
-        summary.what << u"Most rows were lost from %1 (%L2)."_s.arg(top.table).arg(top.lost);
+        summary.what << u"Most rows were lost from %1 (%2)."_s.arg(top.table, QLocale().toString(top.lost));
     }
     QList<DiffFanIn> fanIn = diff.fanIn();
     fanIn.removeIf([](const DiffFanIn &fan) { return !fan.target; }); // cleared references point at no row
     if (!fanIn.isEmpty() && fanIn.first().incident) {
         const DiffFanIn &top = fanIn.first();
-        summary.what << u"Largest fan-in: %L1 rows of %2 re-pointed from %L3 %4 to %4 %5."_s.arg(top.rows)
-                            .arg(top.tables.join(u", "_s))
-                            .arg(top.sources)
-                            .arg(bare(top.table), *top.target);
+        summary.what << u"Largest fan-in: %1 rows of %2 re-pointed from %3 %4 to %4 %5."_s.arg(
+            QLocale().toString(top.rows), top.tables.join(u", "_s), QLocale().toString(top.sources), bare(top.table),
+            *top.target);
     }
     if (diff.backupTime)
         summary.when << u"The backup's newest row dates from %1."_s.arg(utc(qint64(*diff.backupTime * 1000)));
@@ -162,8 +162,9 @@ void PostmortemSummarizer::describeReach(PostmortemSummary &summary, const std::
     summary.when << u"First event touching a lost row: %1; last: %2."_s.arg(utc(first), utc(last));
     QStringList sources;
     for (auto it = perSource.begin(); it != perSource.end(); ++it)
-        sources << u"%1 (%L2)"_s.arg(it.key()).arg(it.value());
-    summary.reach << u"%L1 log events touch a lost row, in %2."_s.arg(touching.size()).arg(sources.join(u", "_s));
+        sources << u"%1 (%2)"_s.arg(it.key(), QLocale().toString(it.value()));
+    summary.reach << u"%1 log events touch a lost row, in %2."_s.arg(
+        QLocale().toString(touching.size()), sources.join(u", "_s));
     summary.reach
         << u"%L1 of the %L2 values naming lost rows appear in the logs as keys."_s.arg(keys.size()).arg(values.size());
     qint64 tables = 0;
@@ -182,10 +183,8 @@ void PostmortemSummarizer::describeRestores(PostmortemSummary &summary) const
         const QFileInfoList undo = QDir(m_inputs.workspaceDirectory)
                                        .entryInfoList({ u"undo*.sql"_s }, QDir::Files | QDir::Readable, QDir::Time);
         for (const QFileInfo &file : undo)
-            summary.restored << u"Undo script %1 (%L2 bytes, written %3): a restore run was committed."_s
-                                    .arg(file.fileName())
-                                    .arg(file.size())
-                                    .arg(utc(file.lastModified().toMSecsSinceEpoch()));
+            summary.restored << u"Undo script %1 (%2 bytes, written %3): a restore run was committed."_s.arg(
+                file.fileName(), QLocale().toString(file.size()), utc(file.lastModified().toMSecsSinceEpoch()));
     }
     if (summary.restored.isEmpty())
         summary.restored << u"Nothing restored yet: no restore note in the annotations and no undo script in the "

@@ -5,6 +5,7 @@
 #include "timeline/timeline.h"
 
 #include <QDateTime>
+#include <QLocale>
 #include <QTimeZone>
 
 using namespace Qt::StringLiterals;
@@ -104,14 +105,13 @@ QByteArray PostmortemFigures::eventsHistogram(const Timeline &timeline, const Po
                 continue;
             const double h = double(n) * plot / double(peak);
             y -= h;
-            svg += u"<rect x=\"%1\" y=\"%2\" width=\"%3\" height=\"%4\" fill=\"%5\"><title>%6: %L7</title></rect>\n"_s
+            svg += u"<rect x=\"%1\" y=\"%2\" width=\"%3\" height=\"%4\" fill=\"%5\"><title>%6: %7</title></rect>\n"_s
                        .arg(left + b * barWidth, 0, 'f', 1)
                        .arg(y, 0, 'f', 1)
                        .arg(std::max(1.0, barWidth - 1), 0, 'f', 1)
                        .arg(h, 0, 'f', 1)
                        .arg(QLatin1StringView(kPalette[s % std::size(kPalette)]))
-                       .arg(esc(timeline.source(s).label()))
-                       .arg(n);
+                       .arg(esc(timeline.source(s).label()), QLocale().toString(n));
         }
     }
     for (int tick = 0; tick <= 4; ++tick) {

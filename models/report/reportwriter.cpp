@@ -5,6 +5,7 @@
 #include "logs/timestampparser.h"
 
 #include <QDateTime>
+#include <QLocale>
 #include <QTimeZone>
 #include <QUrl>
 
@@ -27,7 +28,8 @@ QString keysAndLinks(const ReportEntry &entry)
 {
     QString text = keysText(entry.keys);
     for (const ReportLink &link : entry.inferredLinks)
-        text += (text.isEmpty() ? u""_s : u" "_s) + u"↔ %1:%2 (inferred)"_s.arg(link.source).arg(link.line);
+        text
+            += (text.isEmpty() ? u""_s : u" "_s) + u"↔ %1:%2 (inferred)"_s.arg(link.source, QString::number(link.line));
     return text;
 }
 
@@ -252,13 +254,11 @@ void ReportWriter::writeSummary()
                   "<th>Moved</th></tr>\n"_s
                 : u"\n### Loss per table\n\n| Table | Lost | New | Changed | Moved |\n|---|---:|---:|---:|---:|\n"_s);
         for (const TableLoss &loss : s.losses) {
-            const QString row = html ? u"<tr><td>%1</td><td>%L2</td><td>%L3</td><td>%L4</td><td>%L5</td></tr>\n"_s
-                                     : u"| %1 | %L2 | %L3 | %L4 | %L5 |\n"_s;
-            write(row.arg(html ? loss.table.toHtmlEscaped() : markdownCell(loss.table))
-                      .arg(loss.lost)
-                      .arg(loss.added)
-                      .arg(loss.changed)
-                      .arg(loss.moved));
+            const QString row = html ? u"<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td></tr>\n"_s
+                                     : u"| %1 | %2 | %3 | %4 | %5 |\n"_s;
+            const QLocale locale;
+            write(row.arg(html ? loss.table.toHtmlEscaped() : markdownCell(loss.table), locale.toString(loss.lost),
+                locale.toString(loss.added), locale.toString(loss.changed), locale.toString(loss.moved)));
         }
         if (html)
             write(u"</table>\n"_s);
@@ -291,19 +291,17 @@ void ReportWriter::writeGain(const BackupGain &gain)
         write(
             u"\n### %1\n\n| Table | Lost, in %2 | Lost, in %3 | Only in %3 | Only in %2 |\n|---|---:|---:|---:|---:|\n"_s
                 .arg(heading.arg(first, second), first, second));
-    const QString row = html ? u"<tr><td>%1</td><td>%L2</td><td>%L3</td><td>%L4</td><td>%L5</td></tr>\n"_s
-                             : u"| %1 | %L2 | %L3 | %L4 | %L5 |\n"_s;
+    const QString row = html ? u"<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td></tr>\n"_s
+                             : u"| %1 | %2 | %3 | %4 | %5 |\n"_s;
     for (const BackupGain::Table &table : gain.tables)
-        write(row.arg(cell(table.table))
-                  .arg(table.lostFromFirst)
-                  .arg(table.lostFromSecond)
-                  .arg(table.onlyFromSecond)
-                  .arg(table.onlyFromFirst));
-    write(row.arg(html ? u"<b>all tables</b>"_s : u"**all tables**"_s)
-              .arg(gain.total(&BackupGain::Table::lostFromFirst))
-              .arg(gain.total(&BackupGain::Table::lostFromSecond))
-              .arg(gain.total(&BackupGain::Table::onlyFromSecond))
-              .arg(gain.total(&BackupGain::Table::onlyFromFirst)));
+        write(row.arg(cell(table.table), QLocale().toString(table.lostFromFirst),
+            QLocale().toString(table.lostFromSecond), QLocale().toString(table.onlyFromSecond),
+            QLocale().toString(table.onlyFromFirst)));
+    write(row.arg(html ? u"<b>all tables</b>"_s : u"**all tables**"_s,
+        QLocale().toString(gain.total(&BackupGain::Table::lostFromFirst)),
+        QLocale().toString(gain.total(&BackupGain::Table::lostFromSecond)),
+        QLocale().toString(gain.total(&BackupGain::Table::onlyFromSecond)),
+        QLocale().toString(gain.total(&BackupGain::Table::onlyFromFirst))));
     if (html)
         write(u"</table>\n"_s);
 }

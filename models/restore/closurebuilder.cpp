@@ -80,9 +80,7 @@ QString ClosureBuilder::keySource(const Table &table) const
     if (taken == m_takenWhole.constEnd())
         return sql::quoteIdent(keyTable(table));
     return QStringLiteral("(SELECT %1, %2 AS \"_salvage_round\" FROM %3)")
-        .arg(sql::quoteIdentList(table.primaryKey))
-        .arg(*taken)
-        .arg(table.sqlName());
+        .arg(sql::quoteIdentList(table.primaryKey), QString::number(*taken), table.sqlName());
 }
 
 QString ClosureBuilder::scratchTable(const Table &table) const
@@ -155,11 +153,9 @@ qint64 ClosureBuilder::expand(JobControl *control)
             const auto result = m_backup.exec(
                 QStringLiteral("INSERT INTO %1 SELECT %2, %3 FROM %4 WHERE k.\"_salvage_round\" = %5 "
                                "AND NOT EXISTS (SELECT 1 FROM %1 x WHERE %6)%7")
-                    .arg(childKeys, RestoreSql::prefixed(QStringLiteral("c"), edge.child->primaryKey))
-                    .arg(round)
-                    .arg(from)
-                    .arg(round - 1)
-                    .arg(RestoreSql::equal(QStringLiteral("x"), QStringLiteral("c"), edge.child->primaryKey),
+                    .arg(childKeys, RestoreSql::prefixed(QStringLiteral("c"), edge.child->primaryKey),
+                        QString::number(round), from, QString::number(round - 1),
+                        RestoreSql::equal(QStringLiteral("x"), QStringLiteral("c"), edge.child->primaryKey),
                         byKey ? QString() : QStringLiteral(" ON CONFLICT DO NOTHING")));
             const qint64 count = PgRaw::affected(result);
             m_added[edge.child->qualifiedName()][round] += count;
@@ -202,8 +198,8 @@ qint64 ClosureBuilder::takeWhole(const Edge &edge, int round)
         QStringLiteral("SELECT count(*), count(k.\"_salvage_round\") FROM %1 c LEFT JOIN %2 k ON %3 AND "
                        "k.\"_salvage_round\" = %4")
             .arg(edge.child->sqlName(), keySource(*edge.parent),
-                RestoreSql::equal(QStringLiteral("c"), edge.columns, QStringLiteral("k"), edge.parentColumns))
-            .arg(round - 1));
+                RestoreSql::equal(QStringLiteral("c"), edge.columns, QStringLiteral("k"), edge.parentColumns),
+                QString::number(round - 1)));
     const qint64 rows = PgRaw::value(counted, 0, 0).toLongLong();
     if (rows == 0 || PgRaw::value(counted, 0, 1).toLongLong() != rows)
         return 0;

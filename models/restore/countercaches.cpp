@@ -192,11 +192,8 @@ PlanStep CounterCaches::recomputeStep(const RestorePlan &plan, const Counter &co
     }
     step.description = QStringLiteral(
         "counter %1 recomputed for %2 parents (the count of %3.%4; equal to it in %5 of %6 BACKUP rows)")
-                           .arg(counter.name())
-                           .arg(*parents)
-                           .arg(counter.counted->qualifiedName(), counter.countedColumn)
-                           .arg(counter.matching)
-                           .arg(counter.rows);
+                           .arg(counter.name(), QString::number(*parents), counter.counted->qualifiedName(),
+                               counter.countedColumn, QString::number(counter.matching), QString::number(counter.rows));
     return step;
 }
 
@@ -235,10 +232,9 @@ void CounterCaches::addTo(RestorePlan &plan, bool recompute)
             plan.warnings << QStringLiteral(
                 "%1 is a counter cache (the count of %2.%3 in %4 of %5 BACKUP rows) and is not recomputed "
                 "for the %6 parents the plan touches: recompute it after the restore.")
-                                 .arg(counter.name(), counter.counted->qualifiedName(), counter.countedColumn)
-                                 .arg(counter.matching)
-                                 .arg(counter.rows)
-                                 .arg(parents);
+                                 .arg(counter.name(), counter.counted->qualifiedName(), counter.countedColumn,
+                                     QString::number(counter.matching), QString::number(counter.rows),
+                                     QString::number(parents));
         } else if (counter.holder->primaryKey.isEmpty()) {
             plan.warnings << QStringLiteral(
                 "%1 is a counter cache (the count of %2.%3) but its table has no row identity for the undo "

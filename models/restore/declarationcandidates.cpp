@@ -117,8 +117,8 @@ bool contained(const PgRaw &session, const Table &child, const Column &column, c
     const auto result = session.exec(
         QStringLiteral("SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM %1 p WHERE p.%2 = v.c)) "
                        "FROM (SELECT DISTINCT x.%3 FROM (SELECT %3 FROM %4 WHERE %3 IS NOT NULL LIMIT %5) x) v(c)")
-            .arg(key.table->sqlName(), sql::quoteIdent(key.column->name), name, child.sqlName())
-            .arg(DeclarationCandidates::kSampleRows));
+            .arg(key.table->sqlName(), sql::quoteIdent(key.column->name), name, child.sqlName(),
+                QString::number(DeclarationCandidates::kSampleRows)));
     *values = PgRaw::value(result, 0, 0).toLongLong();
     return *values > 0 && PgRaw::value(result, 0, 1).toLongLong() == 0;
 }
@@ -153,8 +153,8 @@ QList<DeclarationCandidate> relationCandidates(const PgRaw &session, const Table
             found.append({ DeclarationCandidate::Kind::Relation,
                 QStringLiteral("%1.%2=%3").arg(typedTable(table), column.name, parent),
                 QStringLiteral("all %1 distinct values of %2.%3 are in %4.%5; no foreign key says so")
-                    .arg(values)
-                    .arg(table.qualifiedName(), column.name, key.table->qualifiedName(), key.column->name) });
+                    .arg(QString::number(values), table.qualifiedName(), column.name, key.table->qualifiedName(),
+                        key.column->name) });
             // A named parent that holds every value is the answer; without a name, a few are offered.
             if (named.contains(key) || ++accepted == 3)
                 break;
@@ -197,8 +197,8 @@ QList<DeclarationCandidate> uniqueCandidates(const PgRaw &session, const Table &
                                             : QStringLiteral("ROW(%1)").arg(quoted.join(QStringLiteral(", "))));
     }
     const auto result = session.exec(QStringLiteral("SELECT %1 FROM (SELECT * FROM %2 LIMIT %3) x")
-                                         .arg(measures.join(QStringLiteral(", ")), table.sqlName())
-                                         .arg(DeclarationCandidates::kSampleRows));
+                                         .arg(measures.join(QStringLiteral(", ")), table.sqlName(),
+                                             QString::number(DeclarationCandidates::kSampleRows)));
     const qint64 rows = PgRaw::value(result, 0, 0).toLongLong();
     if (rows < DeclarationCandidates::kMinimumRows)
         return {};

@@ -257,9 +257,8 @@ void LiveClassifier::markPutBack(const Table &table, const QString &s)
             m_lifeNotes << QStringLiteral(
                 "%1.%2: %3 rows point elsewhere than in BACKUP and their backup %4 row is neither a root "
                 "nor restored: ordinary edits since the backup, kept")
-                               .arg(table.qualifiedName(), edge.columns.join(QLatin1Char(',')))
-                               .arg(count)
-                               .arg(edge.parent->qualifiedName());
+                               .arg(table.qualifiedName(), edge.columns.join(QLatin1Char(',')), QString::number(count),
+                                   edge.parent->qualifiedName());
     }
 }
 
@@ -389,8 +388,7 @@ void LiveClassifier::markCollisions(
                 sameOwner
                     << QStringLiteral("a.\"_salvage_o%1\" IS NOT DISTINCT FROM b.\"_salvage_o%1\"").arg(owners.size());
                 owners << QStringLiteral(", x.%1 AS \"_salvage_o%2\"")
-                              .arg(sql::quoteIdent(edge.columns.first()))
-                              .arg(owners.size());
+                              .arg(sql::quoteIdent(edge.columns.first()), QString::number(owners.size()));
             }
         }
         const QString ownerCheck = owners.isEmpty()
@@ -406,10 +404,10 @@ void LiveClassifier::markCollisions(
                                          owners.join(QString()));
         QStringList keyAliases;
         for (qsizetype i = 0; i < pk.size(); ++i)
-            keyAliases << QStringLiteral("a.%1 AS \"_salvage_k%2\"").arg(sql::quoteIdent(pk.at(i))).arg(i);
+            keyAliases << QStringLiteral("a.%1 AS \"_salvage_k%2\"").arg(sql::quoteIdent(pk.at(i)), QString::number(i));
         QStringList keyMatch;
         for (qsizetype i = 0; i < pk.size(); ++i)
-            keyMatch << QStringLiteral("s.%1 = c.\"_salvage_k%2\"").arg(sql::quoteIdent(pk.at(i))).arg(i);
+            keyMatch << QStringLiteral("s.%1 = c.\"_salvage_k%2\"").arg(sql::quoteIdent(pk.at(i)), QString::number(i));
 
         RowAction action;
         QString reason;
@@ -445,10 +443,9 @@ void LiveClassifier::markCollisions(
                 "WHERE %13 AND s.%14")
                 .arg(s, StagingColumn::action(), StagingColumn::live(), StagingColumn::reason(),
                     RestoreSql::prefixed(QStringLiteral("a"), pk), keyAliases.join(QStringLiteral(", ")), liveKey,
-                    RestoreSql::keyText(QStringLiteral("b"), pk), candidateRows)
-                .arg(liveRows, RestoreSql::keyElementsMatch(key) + notItsCopy,
-                    RestoreSql::prefixed(QStringLiteral("b"), pk), keyMatch.join(QStringLiteral(" AND ")), candidates,
-                    ownerCheck, rowActionSql(RowAction::Skipped)),
+                    RestoreSql::keyText(QStringLiteral("b"), pk), candidateRows, liveRows,
+                    RestoreSql::keyElementsMatch(key) + notItsCopy, RestoreSql::prefixed(QStringLiteral("b"), pk),
+                    keyMatch.join(QStringLiteral(" AND ")), candidates, ownerCheck, rowActionSql(RowAction::Skipped)),
             { rowActionName(action), reason,
                 QStringLiteral(
                     "unique key %1 is held by a live row of another owner, which keeps it (choose a policy for %2 "
@@ -479,8 +476,7 @@ qint64 LiveClassifier::foreignKeyUpdates(const ClosureBuilder::Edge &edge, bool 
                 RestoreSql::notNull(QStringLiteral("s"), edge.columns),
                 parentAvailable(edge, QStringLiteral("s"), false), rowActionIs(QStringLiteral("s"), RowAction::Repoint),
                 RestoreSql::prefixed(QStringLiteral("s"), edge.columns),
-                RestoreSql::prefixed(QStringLiteral("l"), edge.columns), insertRows)
-            .arg(cascaded));
+                RestoreSql::prefixed(QStringLiteral("l"), edge.columns), insertRows, cascaded));
     return PgRaw::value(result, 0, 0).toLongLong();
 }
 

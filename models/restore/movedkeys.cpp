@@ -24,7 +24,7 @@ bool insideKey(const ClosureBuilder::Edge &edge)
 /// "first, second … (N values)": a few of the values a statement goes from or to.
 QString someValues(const QString &first, qint64 distinct)
 {
-    return distinct > 3 ? QStringLiteral("%1 … (%2 values)").arg(first).arg(distinct) : first;
+    return distinct > 3 ? QStringLiteral("%1 … (%2 values)").arg(first, QString::number(distinct)) : first;
 }
 
 } // namespace
@@ -54,8 +54,7 @@ QString MovedKeys::moves(const ClosureBuilder::Edge &edge, const QString &stagin
     QStringList pairs;
     for (qsizetype i = 0; i < edge.columns.size(); ++i)
         pairs << QStringLiteral("s.%1 AS \"_salvage_p%2\", l.%1 AS \"_salvage_t%2\"")
-                     .arg(sql::quoteIdent(edge.columns.at(i)))
-                     .arg(i);
+                     .arg(sql::quoteIdent(edge.columns.at(i)), QString::number(i));
     const Table &table = *edge.child;
     return QStringLiteral(
         "SELECT DISTINCT %1 FROM %2 s JOIN %3 l ON %4 WHERE %5 AND %6 AND %7 AND (%8) IS DISTINCT FROM (%9)")
@@ -125,7 +124,7 @@ qint64 MovedKeys::find(const Table &table) const
     // With one other column or none there is nothing to weigh: the key decides.
     const QString sameOthers = others.size() <= 1
         ? QStringLiteral("true")
-        : QStringLiteral("2 * (%1) >= %2").arg(equalOthers.join(QStringLiteral(" + "))).arg(others.size());
+        : QStringLiteral("2 * (%1) >= %2").arg(equalOthers.join(QStringLiteral(" + ")), QString::number(others.size()));
     qint64 claimed = 0;
     for (const ClosureBuilder::Edge &edge : keyEdges(table)) {
         QStringList moved;
@@ -137,9 +136,8 @@ qint64 MovedKeys::find(const Table &table) const
             QStringList pairs;
             for (qsizetype i = 0; i < edge.columns.size(); ++i)
                 pairs << QStringLiteral("m.%1 AS \"_salvage_p%2\", m.%3 AS \"_salvage_t%2\"")
-                             .arg(sql::quoteIdent(edge.parentColumns.at(i)))
-                             .arg(i)
-                             .arg(sql::quoteIdent(parentKey.at(i)));
+                             .arg(sql::quoteIdent(edge.parentColumns.at(i)), QString::number(i),
+                                 sql::quoteIdent(parentKey.at(i)));
             moved << QStringLiteral("SELECT DISTINCT %1 FROM %2 m WHERE %3")
                          .arg(pairs.join(QStringLiteral(", ")), sql::quoteIdent(staged(*edge.parent)),
                              rowActionIn(QStringLiteral("m"), { RowAction::Rekey, RowAction::Follows }));
@@ -148,13 +146,14 @@ qint64 MovedKeys::find(const Table &table) const
             continue;
         QStringList byParent;
         for (qsizetype i = 0; i < edge.columns.size(); ++i)
-            byParent << QStringLiteral("x.%1 = m.\"_salvage_p%2\"").arg(sql::quoteIdent(edge.columns.at(i))).arg(i);
+            byParent << QStringLiteral("x.%1 = m.\"_salvage_p%2\"")
+                            .arg(sql::quoteIdent(edge.columns.at(i)), QString::number(i));
         QStringList byCopy;
         for (const QString &column : pk) {
             const qsizetype position = edge.columns.indexOf(column);
-            byCopy << (position < 0
-                    ? QStringLiteral("l.%1 = x.%1").arg(sql::quoteIdent(column))
-                    : QStringLiteral("l.%1 = m.\"_salvage_t%2\"").arg(sql::quoteIdent(column)).arg(position));
+            byCopy << (position < 0 ? QStringLiteral("l.%1 = x.%1").arg(sql::quoteIdent(column))
+                                    : QStringLiteral("l.%1 = m.\"_salvage_t%2\"")
+                                          .arg(sql::quoteIdent(column), QString::number(position)));
         }
         const QString from = QStringLiteral("%1 x JOIN (%2) m ON %3 JOIN %4 l ON %5")
                                  .arg(s, moved.join(QStringLiteral(" UNION ")), byParent.join(QStringLiteral(" AND ")),
@@ -178,9 +177,7 @@ qint64 MovedKeys::find(const Table &table) const
             params << arrayLiteral(held.at(i));
             unnested << QStringLiteral("$%1::text[]").arg(i + 1);
             heldMatch << QStringLiteral("l.%1 = u.\"c%2\"::%3")
-                             .arg(sql::quoteIdent(pk.at(i)))
-                             .arg(i)
-                             .arg(table.column(pk.at(i))->type);
+                             .arg(sql::quoteIdent(pk.at(i)), QString::number(i), table.column(pk.at(i))->type);
         }
         QStringList unnestNames;
         for (qsizetype i = 0; i < pk.size(); ++i)
@@ -194,10 +191,10 @@ qint64 MovedKeys::find(const Table &table) const
         for (qsizetype i = 0; i < pk.size(); ++i) {
             claimedKeys << QStringLiteral("d.\"_salvage_k%1\"").arg(i);
             claimingKeys << QStringLiteral("d.\"_salvage_b%1\"").arg(i);
-            backupKey << QStringLiteral("x.%1 AS \"_salvage_b%2\"").arg(sql::quoteIdent(pk.at(i))).arg(i);
-            copyKey << QStringLiteral("l.%1 AS \"_salvage_k%2\"").arg(sql::quoteIdent(pk.at(i))).arg(i);
-            assign << QStringLiteral("%1 = c.\"_salvage_k%2\"").arg(sql::quoteIdent(liveKey.at(i))).arg(i);
-            match << QStringLiteral("t.%1 = c.\"_salvage_b%2\"").arg(sql::quoteIdent(pk.at(i))).arg(i);
+            backupKey << QStringLiteral("x.%1 AS \"_salvage_b%2\"").arg(sql::quoteIdent(pk.at(i)), QString::number(i));
+            copyKey << QStringLiteral("l.%1 AS \"_salvage_k%2\"").arg(sql::quoteIdent(pk.at(i)), QString::number(i));
+            assign << QStringLiteral("%1 = c.\"_salvage_k%2\"").arg(sql::quoteIdent(liveKey.at(i)), QString::number(i));
+            match << QStringLiteral("t.%1 = c.\"_salvage_b%2\"").arg(sql::quoteIdent(pk.at(i)), QString::number(i));
         }
         // Each backup row takes one copy, each copy goes to one backup row (rows to re-key first).
         claimed += PgRaw::affected(m_live.exec(
@@ -207,8 +204,8 @@ qint64 MovedKeys::find(const Table &table) const
                            "ORDER BY %3, d.\"_salvage_free\" DESC, %14) c WHERE %15")
                 .arg(s, assign.join(QStringLiteral(", ")), claimedKeys.join(QStringLiteral(", ")),
                     RestoreSql::prefixed(QStringLiteral("x"), pk), backupKey.join(QStringLiteral(", ")),
-                    copyKey.join(QStringLiteral(", ")), StagingColumn::action(), from, where)
-                .arg(unnested.join(QStringLiteral(", ")), unnestNames.join(QStringLiteral(", ")),
+                    copyKey.join(QStringLiteral(", ")), StagingColumn::action(), from, where,
+                    unnested.join(QStringLiteral(", ")), unnestNames.join(QStringLiteral(", ")),
                     heldMatch.join(QStringLiteral(" AND ")), RestoreSql::prefixed(QStringLiteral("l"), pk),
                     claimingKeys.join(QStringLiteral(", ")), match.join(QStringLiteral(" AND "))),
             params));

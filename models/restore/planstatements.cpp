@@ -102,8 +102,7 @@ QList<PlanStep> PlanStatements::writes(const RestorePlan &plan, QStringList *def
                         step.children.append({ edge.child->sqlName(), edge.columns.first() });
                 step.description = QStringLiteral(
                     "%1: give %2 recreated rows their original id and backup values, re-pointing their rows")
-                                       .arg(table->qualifiedName())
-                                       .arg(count);
+                                       .arg(table->qualifiedName(), QString::number(count));
                 recreates.append(step);
             }
             if (const qint64 count = counts.value(RowAction::Rekey)) {
@@ -114,18 +113,17 @@ QList<PlanStep> PlanStatements::writes(const RestorePlan &plan, QStringList *def
                     for (const QString &column : edge.columns)
                         if (!step.fkColumns.contains(column))
                             step.fkColumns << column;
-                step.description = QStringLiteral(
-                    "%1: %2 rows re-keyed back from their new owner to their backup one (%3): moved copies, "
-                    "their live key is not in BACKUP")
-                                       .arg(table->qualifiedName())
-                                       .arg(count)
-                                       .arg(m_movedKeys.describe(*table));
+                step.description
+                    = QStringLiteral(
+                        "%1: %2 rows re-keyed back from their new owner to their backup one (%3): moved copies, "
+                        "their live key is not in BACKUP")
+                          .arg(table->qualifiedName(), QString::number(count), m_movedKeys.describe(*table));
                 rekeys.append(step);
             }
             if (const qint64 count = counts.value(RowAction::Insert)) {
                 PlanStep step = writeStep(PlanStep::Kind::Insert, table, count);
-                step.description
-                    = QStringLiteral("%1: insert %2 rows missing from live").arg(table->qualifiedName()).arg(count);
+                step.description = QStringLiteral("%1: insert %2 rows missing from live")
+                                       .arg(table->qualifiedName(), QString::number(count));
                 inserts.append(step);
             }
         }
@@ -155,8 +153,7 @@ QList<PlanStep> PlanStatements::wholeRowInserts(const RestorePlan &plan, const Q
         PlanStep step = stepFor(PlanStep::Kind::Insert, table, count);
         step.description
             = QStringLiteral("%1: insert %2 rows missing from live (whole rows: the table has no row identity)")
-                  .arg(table->qualifiedName())
-                  .arg(count);
+                  .arg(table->qualifiedName(), QString::number(count));
         steps << step;
     }
     return steps;
@@ -176,8 +173,7 @@ QList<PlanStep> PlanStatements::checks(
             step.fkColumns = MovedKeys::liveKeyColumns(table->primaryKey);
         step.description = QStringLiteral(
             "%1: check that LIVE still holds what the plan saw (%2 rows to change, keys to insert still free)")
-                               .arg(table->qualifiedName())
-                               .arg(rows);
+                               .arg(table->qualifiedName(), QString::number(rows));
         steps.append(step);
     }
     return steps;
@@ -210,10 +206,9 @@ QList<PlanStep> PlanStatements::foreignKeys(const RestorePlan &plan, const QList
             step.parentSql = edge.parent->sqlName();
             step.parentColumns = edge.parentColumns;
             step.expectedRows = count;
-            step.description
-                = QStringLiteral("%1: put %2 back to its backup value (-> %3) in %4 rows")
-                      .arg(table->qualifiedName(), edge.columns.join(QLatin1Char(',')), edge.parent->qualifiedName())
-                      .arg(count);
+            step.description = QStringLiteral("%1: put %2 back to its backup value (-> %3) in %4 rows")
+                                   .arg(table->qualifiedName(), edge.columns.join(QLatin1Char(',')),
+                                       edge.parent->qualifiedName(), QString::number(count));
             steps.append(step);
         }
     }

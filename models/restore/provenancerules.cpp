@@ -183,8 +183,8 @@ qint64 ProvenanceRules::markWithDeletedParents(const Table &table, const QString
                     RestoreSql::keyText(QStringLiteral("x"), edge.columns), StagingColumn::root(),
                     RestoreSql::notNull(QStringLiteral("x"), edge.columns), sql::quoteIdent(staged(*edge.parent)),
                     RestoreSql::equal(QStringLiteral("m"), edge.parentColumns, QStringLiteral("x"), edge.columns),
-                    rowActionSql(RowAction::DeletedSince))
-                .arg(rowActionIn(QStringLiteral("m"), { RowAction::DeletedSince, RowAction::Cascade })),
+                    rowActionSql(RowAction::DeletedSince),
+                    rowActionIn(QStringLiteral("m"), { RowAction::DeletedSince, RowAction::Cascade })),
             { QStringLiteral("deleted since the backup with its parent %1 (%2 = ")
                     .arg(edge.parent->qualifiedName(), edge.columns.join(QLatin1Char(','))),
                 QStringLiteral("), which is not restored") }));
@@ -352,10 +352,12 @@ QString ProvenanceRules::substituted(
                 : QStringLiteral("m.\"_salvage_t%1\" AS %2").arg(position).arg(sql::quoteIdent(column)));
     }
     for (qsizetype i = 0; i < edge.columns.size(); ++i)
-        match << QStringLiteral("x.%1 = m.\"_salvage_p%2\"").arg(sql::quoteIdent(edge.columns.at(i))).arg(i);
+        match
+            << QStringLiteral("x.%1 = m.\"_salvage_p%2\"").arg(sql::quoteIdent(edge.columns.at(i)), QString::number(i));
     // The row's own key, apart from the substituted columns (the key may hold them).
     for (qsizetype i = 0; i < table.primaryKey.size(); ++i)
-        columns << QStringLiteral("x.%1 AS \"_salvage_k%2\"").arg(sql::quoteIdent(table.primaryKey.at(i))).arg(i);
+        columns << QStringLiteral("x.%1 AS \"_salvage_k%2\"")
+                       .arg(sql::quoteIdent(table.primaryKey.at(i)), QString::number(i));
     return QStringLiteral("SELECT %1 FROM %2 x JOIN (%3) m ON %4 WHERE %5")
         .arg(columns.join(QStringLiteral(", ")), s, targets, match.join(QStringLiteral(" AND ")),
             rowActionIs(QStringLiteral("x"), RowAction::Unexplained));
@@ -370,15 +372,17 @@ void ProvenanceRules::markSkippedByIncident(
     QStringList ownKeyMatch;
     for (qsizetype i = 0; i < pk.size(); ++i) {
         ownKey << QStringLiteral("\"_salvage_k%1\"").arg(i);
-        ownKeyMatch << QStringLiteral("x.%1 = c.\"_salvage_k%2\"").arg(sql::quoteIdent(pk.at(i))).arg(i);
+        ownKeyMatch << QStringLiteral("x.%1 = c.\"_salvage_k%2\"").arg(sql::quoteIdent(pk.at(i)), QString::number(i));
     }
-    const QString restore
-        = QStringLiteral("UPDATE %1 x SET %2 = NULL FROM (%3) c WHERE %5 AND %4")
-              .arg(s, StagingColumn::action(), QStringLiteral("%1"), ownKeyMatch.join(QStringLiteral(" AND ")),
-                  rowActionIs(QStringLiteral("x"), RowAction::Unexplained));
+    const auto restore = [&](const QString &candidates) {
+        return QStringLiteral("UPDATE %1 x SET %2 = NULL FROM (%3) c WHERE %5 AND %4")
+            .arg(s, StagingColumn::action(), candidates, ownKeyMatch.join(QStringLiteral(" AND ")),
+                rowActionIs(QStringLiteral("x"), RowAction::Unexplained));
+    };
     QStringList parentMatch;
     for (qsizetype i = 0; i < edge.columns.size(); ++i)
-        parentMatch << QStringLiteral("x.%1 = m.\"_salvage_p%2\"").arg(sql::quoteIdent(edge.columns.at(i))).arg(i);
+        parentMatch
+            << QStringLiteral("x.%1 = m.\"_salvage_p%2\"").arg(sql::quoteIdent(edge.columns.at(i)), QString::number(i));
     // The incident moved none of this parent's rows anywhere: nothing was re-pointed for it, the
     // row went with its parent.
     update(
@@ -399,12 +403,12 @@ void ProvenanceRules::markSkippedByIncident(
     for (const QString &column : m_columns.value(table.qualifiedName()))
         if (!(pk.size() == 1 && pk.first() == column && !edge.columns.contains(column)))
             compared << column;
-    update(restore.arg(QStringLiteral(
+    update(restore(QStringLiteral(
         "SELECT DISTINCT %1 FROM (%2) y WHERE EXISTS (SELECT 1 FROM %3 l WHERE %4 AND ROW(%5)::text = ROW(%6)::text)")
-                           .arg(keys, sub, beforeIncident(table, s),
-                               RestoreSql::equal(QStringLiteral("l"), QStringLiteral("y"), edge.columns),
-                               RestoreSql::prefixed(QStringLiteral("l"), compared),
-                               RestoreSql::prefixed(QStringLiteral("y"), compared))));
+                       .arg(keys, sub, beforeIncident(table, s),
+                           RestoreSql::equal(QStringLiteral("l"), QStringLiteral("y"), edge.columns),
+                           RestoreSql::prefixed(QStringLiteral("l"), compared),
+                           RestoreSql::prefixed(QStringLiteral("y"), compared))));
 
     // It would have duplicated a unique key (a real one, a declared one, or the primary key when the
     // link lies in it).
@@ -421,24 +425,24 @@ void ProvenanceRules::markSkippedByIncident(
     for (const UniqueKey &key : std::as_const(uniqueKeys)) {
         if (!RestoreSql::comparable(key))
             continue;
-        update(restore.arg(QStringLiteral("SELECT DISTINCT %1 FROM (SELECT %2, %3 FROM (%4) y WHERE true%5) a "
-                                          "JOIN (SELECT %3 FROM %6 y WHERE true%5) b ON %7")
-                               .arg(keys, keys, RestoreSql::keyElements(key), sub, RestoreSql::keyPredicate(key),
-                                   beforeIncident(table, s), RestoreSql::keyElementsMatch(key))));
+        update(restore(QStringLiteral("SELECT DISTINCT %1 FROM (SELECT %2, %3 FROM (%4) y WHERE true%5) a "
+                                      "JOIN (SELECT %3 FROM %6 y WHERE true%5) b ON %7")
+                           .arg(keys, keys, RestoreSql::keyElements(key), sub, RestoreSql::keyPredicate(key),
+                               beforeIncident(table, s), RestoreSql::keyElementsMatch(key))));
     }
 
     // It would have referenced the target from two links at once (a self-follow).
     for (const ClosureBuilder::Edge &other : ClosureBuilder::edgesFrom(m_edges, table)) {
         if (other.columns == edge.columns || other.parent != edge.parent || other.parentColumns != edge.parentColumns)
             continue;
-        update(restore.arg(QStringLiteral("SELECT DISTINCT %1 FROM (%2) y WHERE (%3) = (%4)")
-                               .arg(keys, sub, RestoreSql::prefixed(QStringLiteral("y"), other.columns),
-                                   RestoreSql::prefixed(QStringLiteral("y"), edge.columns))));
+        update(restore(QStringLiteral("SELECT DISTINCT %1 FROM (%2) y WHERE (%3) = (%4)")
+                           .arg(keys, sub, RestoreSql::prefixed(QStringLiteral("y"), other.columns),
+                               RestoreSql::prefixed(QStringLiteral("y"), edge.columns))));
     }
 
     // It would have broken a rule the application checks in code.
     if (!rule.isEmpty())
-        update(restore.arg(
+        update(restore(
             QStringLiteral("SELECT DISTINCT %1 FROM (%2) y WHERE NOT coalesce((%3), true)").arg(keys, sub, rule)));
 }
 

@@ -19,6 +19,7 @@
 
 #include <QDateTime>
 #include <QFile>
+#include <QLocale>
 #include <QRegularExpression>
 #include <algorithm>
 #include <exception>
@@ -175,7 +176,7 @@ QString ExecutionReport::summary() const
     }
     lines << QStringLiteral("Rows touched per table:");
     for (auto it = rowsPerTable.constBegin(); it != rowsPerTable.constEnd(); ++it)
-        lines << QStringLiteral("  %1: %2").arg(it.key()).arg(it.value());
+        lines << QStringLiteral("  %1: %2").arg(it.key(), QString::number(it.value()));
     if (!sequencesPutBack.isEmpty())
         lines << QStringLiteral("Sequences put back as they were: %1").arg(sequencesPutBack.join(QStringLiteral(", ")));
     if (!error.isEmpty())
@@ -202,11 +203,8 @@ QString ExecutionReport::timelineNote(const QString &what, const QString &where,
     qint64 rows = 0;
     for (qint64 count : rowsPerTable)
         rows += count;
-    return QStringLiteral("%1 committed on %2: %L3 rows in %4 table(s); undo script %5")
-        .arg(what, where)
-        .arg(rows)
-        .arg(rowsPerTable.size())
-        .arg(undoPath);
+    return QStringLiteral("%1 committed on %2: %3 rows in %4 table(s); undo script %5")
+        .arg(what, where, QLocale().toString(rows), QString::number(rowsPerTable.size()), undoPath);
 }
 
 ExecutionReport RestoreExecutor::preview(const QByteArray &script, JobControl *control)

@@ -105,7 +105,7 @@ QString RestorePlan::summary() const
             continue;
         QStringList parts;
         for (auto it = found->constBegin(); it != found->constEnd(); ++it)
-            parts << QStringLiteral("%1 %2").arg(rowActionName(it.key())).arg(it.value());
+            parts << QStringLiteral("%1 %2").arg(rowActionName(it.key()), QString::number(it.value()));
         lines << QStringLiteral("  %1: %2").arg(table, parts.join(QStringLiteral(", ")));
     }
     lines << QStringLiteral("What the plan does with each closure row that differs from LIVE:");
@@ -116,8 +116,9 @@ QString RestorePlan::summary() const
         QStringList parts;
         const QMap<RestoreBucket, qint64> tableBuckets = buckets.value(table);
         for (auto it = tableBuckets.constBegin(); it != tableBuckets.constEnd(); ++it)
-            parts << QStringLiteral("%1 %2").arg(restoreBucketName(it.key())).arg(it.value());
-        lines << QStringLiteral("  %1: %2 differ: %3").arg(table).arg(differ).arg(parts.join(QStringLiteral(", ")));
+            parts << QStringLiteral("%1 %2").arg(restoreBucketName(it.key()), QString::number(it.value()));
+        lines << QStringLiteral("  %1: %2 differ: %3")
+                     .arg(table, QString::number(differ), parts.join(QStringLiteral(", ")));
     }
     if (!life.isEmpty()) {
         lines << QStringLiteral("Life since the backup (kept as LIVE has it):");
@@ -129,9 +130,8 @@ QString RestorePlan::summary() const
         lines << (step.expectedRows < 0
                 ? QStringLiteral("  %1").arg(step.description)
                 : QStringLiteral("  %1 (%2 rows)%3")
-                      .arg(step.description)
-                      .arg(step.expectedRows)
-                      .arg(step.withNext ? QStringLiteral(", in one statement with the next") : QString()));
+                      .arg(step.description, QString::number(step.expectedRows),
+                          step.withNext ? QStringLiteral(", in one statement with the next") : QString()));
     lines << QStringLiteral("Collisions: %1").arg(collisions.size());
     for (const PlanListing &listing : collisions)
         lines << QStringLiteral("  %1 (%2): %3 - %4")

@@ -9,8 +9,7 @@ QString Verification::summary() const
                            : QStringLiteral("Not complete: rows still differ from the backup without a reason."));
     for (auto it = stillToRestore.constBegin(); it != stillToRestore.constEnd(); ++it)
         lines << QStringLiteral("  %1: %2 rows would still be restored (edited script, or LIVE changed since the plan)")
-                     .arg(it.key())
-                     .arg(it.value());
+                     .arg(it.key(), QString::number(it.value()));
     lines << QStringLiteral("Differences kept on purpose: %1").arg(explained.size());
     for (const PlanListing &listing : explained)
         lines << QStringLiteral("  %1 (%2): %3 - %4")

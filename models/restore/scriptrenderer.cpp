@@ -88,7 +88,9 @@ void nameParts(QStringList &named, const QList<QPair<QString, QString>> &parts, 
 {
     for (const auto &[name, body] : parts)
         named << QStringLiteral("%1 AS (%2)")
-                     .arg(name.isEmpty() ? QStringLiteral("\"%1%2\"").arg(prefix).arg(named.size() + 1) : name, body);
+                     .arg(name.isEmpty() ? QStringLiteral("\"%1%2\"").arg(prefix, QString::number(named.size() + 1))
+                                         : name,
+                         body);
 }
 
 QString withClause(const QStringList &named)
@@ -134,8 +136,7 @@ QString mainStatement(const PlanStep &step)
                 pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.primaryKey),
                 RestoreSql::prefixed(QStringLiteral("t"), step.fkColumns),
                 RestoreSql::prefixed(QStringLiteral("s"), step.fkColumns), notNull.join(QStringLiteral(" AND ")),
-                step.parentSql)
-            .arg(pairs(QStringLiteral("p"), step.parentColumns, QStringLiteral("s"), step.fkColumns));
+                step.parentSql, pairs(QStringLiteral("p"), step.parentColumns, QStringLiteral("s"), step.fkColumns));
     }
     case PlanStep::Kind::Rekey: {
         const QStringList liveKey = MovedKeys::liveKeyColumns(step.primaryKey);
@@ -151,26 +152,27 @@ QString mainStatement(const PlanStep &step)
     case PlanStep::Kind::CheckUnchanged: {
         const QString digest = QStringLiteral("md5(ROW(%1)::text) = s.\"_salvage_seen\"")
                                    .arg(RestoreSql::prefixed(QStringLiteral("t"), step.columns));
-        const QString row = QStringLiteral("SELECT 1 FROM %1 t WHERE %2").arg(step.tableSql);
+        const auto row = [&](const QString &where) {
+            return QStringLiteral("SELECT 1 FROM %1 t WHERE %2").arg(step.tableSql, where);
+        };
         QStringList changed;
         changed << QStringLiteral("(%1 AND NOT EXISTS (%2 AND %3))")
                        .arg(stagedAs(RowAction::Repoint),
-                           row.arg(pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.primaryKey)),
+                           row(pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.primaryKey)),
                            digest)
                 << QStringLiteral("(%1 AND EXISTS (%2))")
                        .arg(stagedAs(RowAction::Insert),
-                           row.arg(pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.primaryKey)));
+                           row(pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.primaryKey)));
         if (!step.fkColumns.isEmpty())
             changed << QStringLiteral("(%1 AND NOT EXISTS (%2 AND %3))")
                            .arg(stagedAs(RowAction::Rekey),
-                               row.arg(
-                                   pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.fkColumns)),
+                               row(pairs(QStringLiteral("t"), step.primaryKey, QStringLiteral("s"), step.fkColumns)),
                                digest);
         if (step.primaryKey.size() == 1)
             changed << QStringLiteral("(%1 AND NOT EXISTS (%2 AND %3))")
                            .arg(stagedAs(RowAction::Recreate),
-                               row.arg(QStringLiteral("t.%1 = s.\"_salvage_live\"")
-                                           .arg(sql::quoteIdent(step.primaryKey.first()))),
+                               row(QStringLiteral("t.%1 = s.\"_salvage_live\"")
+                                       .arg(sql::quoteIdent(step.primaryKey.first()))),
                                digest);
         const QString body = QStringLiteral("\nDECLARE\n  changed text;\nBEGIN\n"
                                             "  SELECT string_agg(k, '; ') INTO changed FROM (SELECT %1 AS k FROM %2 "

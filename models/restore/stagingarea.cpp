@@ -88,8 +88,7 @@ void StagingArea::createTables()
             "false, %8 boolean NOT NULL DEFAULT true, %9 text, PRIMARY KEY (%10)) WITH (fillfactor = 50)")
                         .arg(sql::quoteIdent(name), definitions.join(QStringLiteral(", ")), StagingColumn::action(),
                             StagingColumn::live(), liveKeyType, StagingColumn::reason(), StagingColumn::root(),
-                            StagingColumn::differs(), StagingColumn::seen())
-                        .arg(sql::quoteIdentList(table.primaryKey)));
+                            StagingColumn::differs(), StagingColumn::seen(), sql::quoteIdentList(table.primaryKey)));
         m_created.insert(table.qualifiedName(), name);
         m_columns.insert(table.qualifiedName(), columns);
     }

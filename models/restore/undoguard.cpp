@@ -97,9 +97,8 @@ QString UndoGuard::referencingRows(const Changed &parent, const Table &child, co
         atRisk << QStringLiteral("SELECT %1 FROM \"_salvage_undo\" u, jsonb_populate_record(NULL::%2, u.old) o, "
                                  "jsonb_populate_record(NULL::%2, u.new) n\n  WHERE u.tbl = %3 AND u.op = 'UPDATE' AND "
                                  "(%4) IS DISTINCT FROM (%5)")
-                      .arg(RestoreSql::prefixed(QStringLiteral("n"), key.refColumns), table.sqlName())
-                      .arg(table.oid)
-                      .arg(RestoreSql::prefixed(QStringLiteral("o"), key.refColumns),
+                      .arg(RestoreSql::prefixed(QStringLiteral("n"), key.refColumns), table.sqlName(),
+                          QString::number(table.oid), RestoreSql::prefixed(QStringLiteral("o"), key.refColumns),
                           RestoreSql::prefixed(QStringLiteral("n"), key.refColumns));
     if (atRisk.isEmpty())
         return {};

@@ -42,13 +42,16 @@ QString runInsertedKeys(const Table &table)
 QString touchedKeySelect(const UndoGuard::Changed &changed, const QString &inserted, const QString &log)
 {
     const Table &table = *changed.table;
-    const QString image = QStringLiteral(
-        "SELECT %1 FROM %2 u, jsonb_populate_record(NULL::%3, u.%4) r WHERE u.tbl = %5 AND u.%4 IS NOT NULL")
-                              .arg(RestoreSql::prefixed(QStringLiteral("r"), table.primaryKey), log, table.sqlName());
+    const auto image = [&](const QString &side) {
+        return QStringLiteral(
+            "SELECT %1 FROM %2 u, jsonb_populate_record(NULL::%3, u.%4) r WHERE u.tbl = %5 AND u.%4 IS NOT NULL")
+            .arg(RestoreSql::prefixed(QStringLiteral("r"), table.primaryKey), log, table.sqlName(), side,
+                QString::number(table.oid));
+    };
     QStringList parts;
     if (changed.inserted)
         parts << QStringLiteral("SELECT %1 FROM %2").arg(sql::quoteIdentList(table.primaryKey), inserted);
-    parts << image.arg(QStringLiteral("old")).arg(table.oid) << image.arg(QStringLiteral("new")).arg(table.oid);
+    parts << image(QStringLiteral("old")) << image(QStringLiteral("new"));
     return parts.join(QStringLiteral(" UNION ALL "));
 }
 
@@ -179,15 +182,17 @@ void UndoRecorder::remove() const
 
 QString UndoRecorder::undoStatement(int statement, const QList<QPair<quint32, QString>> &operations) const
 {
-    // Deletes first, inserts last (see below); %GATE% marks where a part may wait for the others.
+    // Deletes first, inserts last (see below); `gate` marks where a part may wait for the others:
+    // NULs, which no name or value in the SQL can hold.
+    static const QString gateMark = QStringLiteral("\0gate\0");
     QMap<int, QStringList> partsByOrder;
     for (const auto &[oid, operation] : operations) {
         const Table *table = m_tables.value(oid);
         if (!table)
             throw Error(QStringLiteral("The run changed a table Salvage cannot undo (oid %1).").arg(oid));
         const QString rows = QStringLiteral("\"_salvage_undo\" u, jsonb_populate_record(NULL::%1, u.%2) %3");
-        const QString where
-            = QStringLiteral("u.stmt = %1 AND u.tbl = %2 AND u.op = '%3'%GATE%").arg(statement).arg(oid).arg(operation);
+        const QString where = QStringLiteral("u.stmt = %1 AND u.tbl = %2 AND u.op = '%3'%4")
+                                  .arg(QString::number(statement), QString::number(oid), operation, gateMark);
         const QStringList columns = writableColumns(*table);
         if (operation == QLatin1String("APPEND")) {
             partsByOrder[0] << QStringLiteral(
@@ -196,10 +201,9 @@ QString UndoRecorder::undoStatement(int statement, const QList<QPair<quint32, QS
                 "count(*) AS c FROM \"_salvage_undo\" u WHERE %2 GROUP BY u.new) i ON x.j = i.j AND x.n <= i.c)")
                                    .arg(table->sqlName(), where);
         } else if (operation == QLatin1String("INSERT")) {
-            partsByOrder[0] << QStringLiteral("DELETE FROM %1 t USING %2 k WHERE k.stmt = %3 AND %4%GATE%")
-                                   .arg(table->sqlName(), insertedKeys(*table))
-                                   .arg(statement)
-                                   .arg(matchKey(QStringLiteral("t"), QStringLiteral("k"), table->primaryKey));
+            partsByOrder[0] << QStringLiteral("DELETE FROM %1 t USING %2 k WHERE k.stmt = %3 AND %4%5")
+                                   .arg(table->sqlName(), insertedKeys(*table), QString::number(statement),
+                                       matchKey(QStringLiteral("t"), QStringLiteral("k"), table->primaryKey), gateMark);
         } else if (operation == QLatin1String("UPDATE")) {
             QStringList assignments;
             for (const QString &column : columns)
@@ -233,11 +237,11 @@ QString UndoRecorder::undoStatement(int statement, const QList<QPair<quint32, QS
     for (qsizetype i = 0; i + 1 < parts.size(); ++i) {
         ctes << QStringLiteral("\"_salvage_u%1\" AS (%2 RETURNING 1)")
                     .arg(i + 1)
-                    .arg(QString(parts.at(i)).remove(QStringLiteral("%GATE%")));
+                    .arg(QString(parts.at(i)).remove(gateMark));
         gate << QStringLiteral("(SELECT count(*) FROM \"_salvage_u%1\")").arg(i + 1);
     }
     QString last = parts.last();
-    last.replace(QStringLiteral("%GATE%"),
+    last.replace(gateMark,
         gate.isEmpty() ? QString()
                        : QStringLiteral(" AND ") + gate.join(QStringLiteral(" + ")) + QStringLiteral(" >= 0"));
     const QString with = ctes.isEmpty()

@@ -45,9 +45,8 @@ QList<Annotations::ManualEvent> DatabaseEvents::of(const DiffResult &result)
         const QString lastText
             = QDateTime::fromMSecsSinceEpoch(toMs(last), QTimeZone::utc()).toString(u"yyyy-MM-dd HH:mm:ss 'UTC'"_s);
         events.append(event(u"new:"_s + table.table, toMs(first),
-            u"%1: the first of %2 row(s) only in LIVE created after the backup (the last at %3)"_s.arg(table.table)
-                .arg(count)
-                .arg(lastText)));
+            u"%1: the first of %2 row(s) only in LIVE created after the backup (the last at %3)"_s.arg(
+                table.table, QString::number(count), lastText)));
     }
     std::stable_sort(events.begin(), events.end(),
         [](const Annotations::ManualEvent &a, const Annotations::ManualEvent &b) { return a.instantMs < b.instantMs; });
