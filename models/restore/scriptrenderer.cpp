@@ -260,12 +260,6 @@ QByteArray ScriptRenderer::render(const RestorePlan &plan, int lockTimeoutSecond
                 .arg(lockTimeoutSeconds);
 
     QByteArray out = head.toUtf8();
-    // The rows' data is nearly all of the script: room for it up front, or each growth of a script
-    // of many megabytes copies it again.
-    qsizetype dataBytes = 0;
-    for (const PlanStaging &staging : plan.staging)
-        dataBytes += staging.data.size() + 4096;
-    out.reserve(out.size() + dataBytes + plan.steps.size() * 4096);
     QHash<QString, const PlanStaging *> direct; // by staging name: COPYed in place of its Insert step
     for (const PlanStaging &staging : plan.staging) {
         if (staging.direct) {
