@@ -1,6 +1,7 @@
 #include "demoactivity.h"
 
 #include "demo/demogenerator.h"
+#include "demo/demoparallel.h"
 #include "demo/demoschema.h"
 #include "demo/demosql.h"
 #include "demo/demostatuses.h"
@@ -18,23 +19,35 @@ void DemoActivity::apply()
 {
     const qint64 firstNew = m_parameters.accounts() + 1;
     const qint64 lastNew = m_parameters.accounts() + m_parameters.newAccounts();
+    const qint64 firstStatus = m_parameters.statuses() + 1;
+    const qint64 lastStatus = m_parameters.statuses() + m_parameters.newStatuses();
     // The new rows point only at rows that exist (tst_demo checks every foreign key of live):
     // they are inserted without the keys' triggers, which cost as much as the rows. Edits and
     // deletions run with them, for the cascades.
-    DemoSchema::loadWithoutKeyChecks(m_sql);
-    DemoGenerator accounts(m_sql, m_parameters);
-    accounts.addAccounts(firstNew, lastNew, DemoParameters::backupMs() + 1000, windowMs() / 2);
-    accounts.addUsers(firstNew, lastNew);
-    accounts.addFollows(firstNew, lastNew, DemoParameters::incidentMs() - 60000);
-
-    DemoStatuses statuses(m_sql, m_parameters);
-    statuses.generate(m_parameters.statuses() + 1, m_parameters.statuses() + m_parameters.newStatuses(),
-        DemoParameters::incidentMs() - 60000, true);
-    DemoSchema::checkKeysAgain(m_sql);
-    editStatuses();
+    // The new statuses are made on two sessions of their own, each for every other author (so
+    // each skips the same duplicate reblogs as one session would), while this one, which keeps
+    // the servers' events, signs the new accounts up and edits older statuses: none of them
+    // reads what the others write. The deletions come after, for their cascades to new reblogs.
+    const DemoParameters parameters = m_parameters;
+    const auto statuses = [&](int part) {
+        return [&, part](DemoSql &sql) {
+            DemoSchema::loadWithoutKeyChecks(sql);
+            DemoStatuses(sql, parameters)
+                .generate(firstStatus, lastStatus, DemoParameters::incidentMs() - 60000, true, { part, 2 });
+        };
+    };
+    DemoParallel::alongside(m_sql.session().profile().conninfo, m_parameters, { statuses(0), statuses(1) }, [&] {
+        DemoSchema::loadWithoutKeyChecks(m_sql);
+        DemoGenerator accounts(m_sql, m_parameters);
+        accounts.addAccounts(firstNew, lastNew, DemoParameters::backupMs() + 1000, windowMs() / 2);
+        accounts.addUsers(firstNew, lastNew);
+        accounts.addFollows(firstNew, lastNew, DemoParameters::incidentMs() - 60000);
+        DemoSchema::checkKeysAgain(m_sql);
+        editStatuses();
+    });
     deleteStatuses();
-    statuses.addNotifications(
-        DemoParameters::backupMs(), DemoParameters::incidentMs(), m_parameters.statuses() + 1, firstNew);
+    DemoStatuses(m_sql, m_parameters)
+        .addNotifications(DemoParameters::backupMs(), DemoParameters::incidentMs(), firstStatus, firstNew);
     DemoSchema::advanceSequences(m_sql);
 }
 
