@@ -15,7 +15,7 @@ qint64 windowMs()
 }
 } // namespace
 
-void DemoActivity::apply()
+void DemoActivity::apply(const std::function<void()> &meanwhile)
 {
     const qint64 firstNew = m_parameters.accounts() + 1;
     const qint64 lastNew = m_parameters.accounts() + m_parameters.newAccounts();
@@ -46,8 +46,13 @@ void DemoActivity::apply()
         editStatuses();
     });
     deleteStatuses();
-    DemoStatuses(m_sql, m_parameters)
-        .addNotifications(DemoParameters::backupMs(), DemoParameters::incidentMs(), firstStatus, firstNew);
+    // The notifications on a session of their own, while this one does `meanwhile`.
+    DemoParallel::alongside(m_sql.session().profile().conninfo, m_parameters, { [&](DemoSql &sql) {
+        DemoSchema::loadWithoutKeyChecks(sql);
+        DemoStatuses(sql, parameters)
+            .addNotifications(DemoParameters::backupMs(), DemoParameters::incidentMs(), firstStatus, firstNew);
+    } },
+        meanwhile);
     DemoSchema::advanceSequences(m_sql);
 }
 

@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <cstring>
 #include <zlib.h>
 
 namespace salvage {
@@ -170,8 +171,10 @@ void DemoLogWriter::copyTo(const QString &relativePath, const QString &query, bo
         PgRaw(m_sql.session().handle())
             .copyOut(
                 QStringLiteral("COPY (") + query + QStringLiteral(") TO STDOUT"), [&](const char *buffer, int size) {
-                    // Each row ends with '\n', which unescaping keeps.
-                    const QByteArray line = unescapeCopyLine(buffer, size);
+                    // Each row ends with '\n', which unescaping keeps; most rows have nothing to unescape.
+                    const QByteArray line = std::memchr(buffer, '\\', size_t(size)) != nullptr
+                        ? unescapeCopyLine(buffer, size)
+                        : QByteArray::fromRawData(buffer, size);
                     if (gzip)
                         deflateInto(line, Z_NO_FLUSH);
                     else
