@@ -38,7 +38,7 @@ INSERT INTO pg_temp.demo_status_values
 SELECT i, acc, kind, parent, ms, pg_temp.status_id_at(ms, i),
        CASE WHEN kind = 2 THEN 0 ELSE floor(4 * pg_temp.r(60, i) ^ 4)::int END, pg_temp.ts(ms)
 FROM (SELECT i, pg_temp.status_account(i) AS acc, pg_temp.status_kind(i) AS kind, pg_temp.status_parent(i) AS parent,
-             pg_temp.status_ms(i) AS ms FROM generate_series($1::bigint, $2::bigint) i OFFSET 0) v %1
+             pg_temp.status_ms(i) AS ms FROM generate_series($1::bigint, $2::bigint) i OFFSET 0) v
 )SQL";
 
 // One statement per table, each reading the chunk's values as g (%1 in statuses: the conflict clause).
@@ -127,7 +127,7 @@ FROM pg_temp.demo_status_values g WHERE favs > 0
 
 } // namespace
 
-void DemoStatuses::generate(qint64 first, qint64 last, qint64 capMs, bool indexed, DemoAuthors authors)
+void DemoStatuses::generate(qint64 first, qint64 last, qint64 capMs, bool indexed)
 {
     // With the unique indexes in place a duplicate reblog is skipped; a skipped reblog has no
     // rows hanging off it (reblogs get no favourites, media, bookmarks or mentions). Only that
@@ -136,8 +136,6 @@ void DemoStatuses::generate(qint64 first, qint64 last, qint64 capMs, bool indexe
     const QString skip = indexed
         ? QStringLiteral("ON CONFLICT (account_id, reblog_of_id) WHERE reblog_of_id IS NOT NULL DO NOTHING")
         : QString();
-    const QString share
-        = authors.of > 1 ? QStringLiteral("WHERE acc % %1 = %2").arg(authors.of).arg(authors.part) : QString();
     m_sql.script(QStringLiteral("statuses"), QString::fromLatin1(kCreateValues));
     if (m_sql.scalar(QStringLiteral("statuses"), QStringLiteral("SELECT count(*) FROM pg_temp.demo_account_values"))
         == 0) {
@@ -147,8 +145,7 @@ void DemoStatuses::generate(qint64 first, qint64 last, qint64 capMs, bool indexe
     }
     for (qint64 from = first; from <= last; from += kChunk) {
         m_sql.script(QStringLiteral("statuses"), QStringLiteral("TRUNCATE pg_temp.demo_status_values"));
-        m_sql.run(
-            QStringLiteral("statuses"), QString::fromUtf8(kValues).arg(share), from, qMin(last, from + kChunk - 1));
+        m_sql.run(QStringLiteral("statuses"), QString::fromUtf8(kValues), from, qMin(last, from + kChunk - 1));
         // The chunk's values have no statistics, so the planner expects a few conversations and
         // probes the authors' key once per row; hashing the authors costs 30 % less (per chunk,
         // backend CPU at scale 300). The same rows either way.
