@@ -2,6 +2,8 @@
 
 #include "demo/demoparameters.h"
 
+#include <functional>
+
 namespace salvage {
 
 class DemoSql;
@@ -17,7 +19,9 @@ public:
         , m_parameters(parameters)
     {
     }
-    void apply();
+    /// `meanwhile` runs on this session while the notifications are added on another: it must not
+    /// write what they read (favourites, mentions, follows, accounts).
+    void apply(const std::function<void()> &meanwhile);
 
 private:
     void editStatuses();

@@ -12,10 +12,8 @@ void DemoGenerator::generateRows()
 {
     DemoSchema::createTables(m_sql);
     DemoFunctions::install(m_sql, m_parameters);
-    const qint64 history = DemoParameters::backupMs() - DemoParameters::historyStartMs();
-    addAccounts(1, m_parameters.accounts(), DemoParameters::historyStartMs(), history);
-    markVictims();
-    // The accounts side and two halves of the statuses fill at once, each on its own session.
+    // The accounts side and two halves of the statuses fill at once, each on its own session: the
+    // statuses take their authors' names from the generator's formulas, not from the accounts.
     const qint64 statusCount = m_parameters.statuses();
     const qint64 cap = DemoParameters::backupMs() - 1000;
     const DemoParameters parameters = m_parameters;
@@ -23,6 +21,9 @@ void DemoGenerator::generateRows()
         {
             [&](DemoSql &sql) {
                 DemoGenerator accounts(sql, parameters);
+                accounts.addAccounts(1, parameters.accounts(), DemoParameters::historyStartMs(),
+                    DemoParameters::backupMs() - DemoParameters::historyStartMs());
+                accounts.markVictims();
                 accounts.addUsers(1, parameters.accounts());
                 accounts.addFollows(1, parameters.accounts(), DemoParameters::backupMs() - 60000);
                 accounts.addSmallRelations();

@@ -33,23 +33,34 @@ void DemoParallel::each(const QString &conninfo, const QList<QStringList> &group
 void DemoParallel::alongside(const QString &conninfo, const QList<QStringList> &groups, const QString &settings,
     const std::function<void()> &work)
 {
-    std::exception_ptr groupsFailed;
-    std::thread others([&] {
+    besides([&] { each(conninfo, groups, settings); }, work);
+}
+
+void DemoParallel::alongside(const QString &conninfo, const DemoParameters &parameters, const QList<Step> &steps,
+    const std::function<void()> &work)
+{
+    besides([&] { run(conninfo, parameters, steps); }, work);
+}
+
+void DemoParallel::besides(const std::function<void()> &others, const std::function<void()> &work)
+{
+    std::exception_ptr othersFailed;
+    std::thread thread([&] {
         try {
-            each(conninfo, groups, settings);
+            others();
         } catch (...) {
-            groupsFailed = std::current_exception();
+            othersFailed = std::current_exception();
         }
     });
     try {
         work();
     } catch (...) {
-        others.join();
+        thread.join();
         throw;
     }
-    others.join();
-    if (groupsFailed)
-        std::rethrow_exception(groupsFailed);
+    thread.join();
+    if (othersFailed)
+        std::rethrow_exception(othersFailed);
 }
 
 void DemoParallel::run(const QString &conninfo, const DemoParameters &parameters, const QList<Step> &steps)
