@@ -147,16 +147,12 @@ qint64 PgRaw::copyIn(const QString &sql, const PgRaw &source, const QString &sou
 
 qint64 PgRaw::copyIn(const QString &sql, const QByteArray &data) const
 {
-    // In slices, not one message: the server starts on the rows while the rest arrive, and neither
-    // libpq nor the server grows a buffer to the whole of it (tens of megabytes for a million rows).
-    constexpr qsizetype kSlice = 256 * 1024;
-    qsizetype sent = 0;
+    bool sent = false;
     return copyIn(sql, [&](QByteArray &chunk) {
-        if (sent >= data.size())
+        if (sent)
             return false;
-        const qsizetype length = qMin(kSlice, data.size() - sent);
-        chunk = QByteArray::fromRawData(data.constData() + sent, length);
-        sent += length;
+        chunk = data;
+        sent = true;
         return true;
     });
 }
