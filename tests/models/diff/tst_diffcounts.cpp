@@ -41,6 +41,22 @@ class TestDiffCounts : public QObject
         return QJsonDocument(diffToJson(result, false)).toJson(QJsonDocument::Indented);
     }
 
+    /// Empty when equal, else the first line that differs with its number: QCOMPARE cuts long texts
+    /// off before the difference (this comparison failed twice under load, its cause unseen).
+    static QString firstDifference(const QByteArray &actual, const QByteArray &expected)
+    {
+        const QList<QByteArray> a = actual.split('\n');
+        const QList<QByteArray> b = expected.split('\n');
+        for (qsizetype i = 0; i < qMax(a.size(), b.size()); ++i) {
+            const QByteArray left = a.value(i, "(none)");
+            const QByteArray right = b.value(i, "(none)");
+            if (left != right)
+                return QStringLiteral("line %1: actual \"%2\", expected \"%3\"")
+                    .arg(QString::number(i + 1), QString::fromUtf8(left), QString::fromUtf8(right));
+        }
+        return QString();
+    }
+
 private Q_SLOTS:
     void largeDiffIsCountedWithoutKeepingRows()
     {
@@ -149,7 +165,8 @@ private Q_SLOTS:
         QCOMPARE(findTable(whole, QStringLiteral("public.posts"))->changed, qint64(83)); // 80 moved, 3 edited
         QCOMPARE(findTable(counts, QStringLiteral("public.posts"))->changed, qint64(83));
 
-        QCOMPARE(json(counts), json(whole));
+        QVERIFY2(firstDifference(json(counts), json(whole)).isEmpty(),
+            qPrintable(firstDifference(json(counts), json(whole))));
         // `diff --rows --format json`: a counts-only diff whose rows are spooled as they come writes
         // the very document of the diff that kept them.
         DiffJsonStream stream;
@@ -165,7 +182,8 @@ private Q_SLOTS:
         const QByteArray wholeJson = QJsonDocument(diffToJson(whole, true)).toJson(QJsonDocument::Indented);
         QVERIFY(wholeJson.contains("\"rows\": [\n            ]")); // the untouched table's
         QVERIFY(wholeJson.contains("\"status\": \"only_in_backup\""));
-        QCOMPARE(written.data(), wholeJson);
+        QVERIFY2(firstDifference(written.data(), wholeJson).isEmpty(),
+            qPrintable(firstDifference(written.data(), wholeJson)));
         QCOMPARE(diffToText(counts, false), diffToText(whole, false));
         qsizetype kept = 0, all = 0;
         for (const TableDiff &table : counts.tables) {
@@ -204,7 +222,10 @@ private Q_SLOTS:
         const QString name = richPair();
         const DiffResult whole = runPair(name);
         const DiffResult spooled = runPair(name, RowRetention::Spooled);
-        QCOMPARE(diffToText(spooled, true), diffToText(whole, true));
+        const QByteArray spooledText = diffToText(spooled, true).toUtf8();
+        const QByteArray wholeText = diffToText(whole, true).toUtf8();
+        QVERIFY2(
+            firstDifference(spooledText, wholeText).isEmpty(), qPrintable(firstDifference(spooledText, wholeText)));
         QCOMPARE(QJsonDocument(diffToJson(spooled, true)).toJson(), QJsonDocument(diffToJson(whole, true)).toJson());
         qsizetype rows = 0, inMemory = 0;
         for (const TableDiff &table : spooled.tables) {
