@@ -208,14 +208,6 @@ void addSalvageRoleSingleUser(const PgCluster &cluster, const QString &binDir)
             QStringLiteral("Cannot add Salvage's role to the recovered cluster: %1").arg(result.output.trimmed()));
 }
 
-/// The cluster's conninfo as `role` (a paused recovery has no role of Salvage's).
-QString conninfoAs(const PgCluster &cluster, const QString &database, const QString &role)
-{
-    return QStringLiteral("host=%1 port=%2 user=%3 dbname=%4")
-        .arg(sql::quoteConninfoValue(cluster.socketDir()), QString::number(cluster.port()),
-            sql::quoteConninfoValue(role), sql::quoteConninfoValue(database));
-}
-
 /// The same while the promoted server runs, logged in (trust, private socket: Salvage's own
 /// pg_hba) as the backup's bootstrap superuser. False when that role cannot log in (replay renamed
 /// it, or it is NOLOGIN) or cannot create roles: then the caller falls back to single-user mode.
@@ -224,7 +216,7 @@ bool addSalvageRoleOnline(const PgCluster &cluster, const QString &bootstrapRole
     if (bootstrapRole.isEmpty())
         return false;
     const QString conninfo
-        = conninfoAs(cluster, QStringLiteral("template1"), bootstrapRole) + QStringLiteral(" connect_timeout=10");
+        = cluster.conninfo(QStringLiteral("template1"), bootstrapRole) + QStringLiteral(" connect_timeout=10");
     const std::unique_ptr<PGconn, decltype(&PQfinish)> connection(
         PQconnectdb(conninfo.toUtf8().constData()), &PQfinish);
     if (PQstatus(connection.get()) != CONNECTION_OK)
@@ -244,7 +236,7 @@ bool addSalvageRoleOnline(const PgCluster &cluster, const QString &bootstrapRole
 
 QStringList databasesOf(const PgCluster &cluster, const QString &role)
 {
-    PGconn *connection = PQconnectdb(conninfoAs(cluster, QStringLiteral("template1"), role).toUtf8().constData());
+    PGconn *connection = PQconnectdb(cluster.conninfo(QStringLiteral("template1"), role).toUtf8().constData());
     QStringList names;
     if (PQstatus(connection) == CONNECTION_OK) {
         PGresult *result = PQexec(
@@ -427,7 +419,7 @@ PitrRecovery::Result replayAndOpen(const PitrRecovery::Request &request, PgClust
     PitrRecovery::Result result;
     result.databases = databasesOf(replaying, role);
     result.database = chooseDatabase(result.databases, request.database);
-    result.conninfo = conninfoAs(replaying, result.database, role);
+    result.conninfo = replaying.conninfo(result.database, role); // a paused recovery has no role of Salvage's
     result.stoppedAt = watcher.stoppedAt;
     result.stoppedAtTime = commitTimeIn(watcher.stoppedAt);
     result.segmentsReplayed = watcher.segments;

@@ -341,8 +341,13 @@ void PgCluster::destroy()
 
 QString PgCluster::conninfo(const QString &database) const
 {
+    return conninfo(database, superuser());
+}
+
+QString PgCluster::conninfo(const QString &database, const QString &role) const
+{
     return QStringLiteral("host=%1 port=%2 user=%3 dbname=%4")
-        .arg(sql::quoteConninfoValue(socketDir()), QString::number(port()), sql::quoteConninfoValue(superuser()),
+        .arg(sql::quoteConninfoValue(socketDir()), QString::number(port()), sql::quoteConninfoValue(role),
             sql::quoteConninfoValue(database));
 }
 

@@ -56,6 +56,8 @@ public:
 
     /// A libpq conninfo for `database` on this cluster (socket, port, superuser).
     QString conninfo(const QString &database) const;
+    /// The same, logged in as `role`.
+    QString conninfo(const QString &database, const QString &role) const;
 
     /// Creates `database` (dropping a previous one of that name when `replace`). Throws salvage::Error.
     void createDatabase(const QString &database, bool replace = true) const;
