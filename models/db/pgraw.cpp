@@ -8,6 +8,12 @@
 
 namespace salvage {
 
+QByteArray PgRaw::reported(const char *setting) const
+{
+    const char *value = PQparameterStatus(m_connection, setting);
+    return value ? QByteArray(value) : QByteArray();
+}
+
 QString PgRaw::errorMessage(const PGresult *result) const
 {
     QString message = QString::fromUtf8(result ? PQresultErrorMessage(result) : PQerrorMessage(m_connection)).trimmed();

@@ -43,6 +43,10 @@ public:
     /// session): both servers work at once and nothing is held in memory. Returns rows copied.
     qint64 copyIn(const QString &sql, const PgRaw &source, const QString &sourceSql) const;
 
+    /// A setting the server reports as it changes (client_encoding, DateStyle, TimeZone, …), as it
+    /// last reported it; empty when it never did.
+    QByteArray reported(const char *setting) const;
+
     PGconn *handle() const { return m_connection; }
     QString errorMessage(const PGresult *result) const;
 

@@ -293,6 +293,8 @@ ExecutionReport RestoreExecutor::execute(
             outcome.table = item.isCopy ? copyTarget(item.sql) : targetTable(item.sql);
             outcome.rows = item.isCopy ? copyIn(live, item, outcome.table) : runStatement(live, item.sql, control);
             transaction.checkOpen();
+            if (undo && item.isCopy)
+                undo->copied(current, item, outcome.rows);
             if (!outcome.table.isEmpty())
                 report.rowsPerTable[outcome.table] += qMax<qint64>(outcome.rows, 0);
             report.statements.append(outcome);

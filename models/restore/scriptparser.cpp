@@ -1,6 +1,7 @@
 #include "restore/scriptparser.h"
 
 #include "core/error.h"
+#include "db/sqlident.h"
 #include "restore/sqlgrammar.h"
 
 #include <QJsonArray>
@@ -88,6 +89,22 @@ bool isCopyFromStdin(const GrammarStatement &statement)
     return statement.type == QLatin1String("CopyStmt") && statement.node.value(QLatin1String("is_from")).toBool()
         && !statement.node.contains(QLatin1String("filename"))
         && !statement.node.value(QLatin1String("is_program")).toBool();
+}
+
+/// What a COPY … FROM STDIN writes to and how its data reads, from its parse node.
+void readCopyTarget(ScriptItem &item, const QJsonObject &node)
+{
+    const QJsonObject relation = node.value(QLatin1String("relation")).toObject();
+    const QString name = relation.value(QLatin1String("relname")).toString();
+    if (name.isEmpty() || relation.contains(QLatin1String("catalogname")))
+        return;
+    const QString schema = relation.value(QLatin1String("schemaname")).toString();
+    item.copyRelation
+        = (schema.isEmpty() ? QString() : sql::quoteIdent(schema) + QLatin1Char('.')) + sql::quoteIdent(name);
+    for (const QJsonValue &column : node.value(QLatin1String("attlist")).toArray())
+        item.copyColumns
+            << column.toObject().value(QLatin1String("String")).toObject().value(QLatin1String("sval")).toString();
+    item.copyPlainText = !node.contains(QLatin1String("options")) && !node.contains(QLatin1String("whereClause"));
 }
 
 bool hasOption(const QJsonObject &node, const QString &field, const QString &name)
@@ -229,6 +246,8 @@ private:
             if (const auto match = expected.match(text); match.hasMatch())
                 item.expectedRows = match.captured(1).toLongLong();
         item.isCopy = isCopyFromStdin(statement);
+        if (item.isCopy)
+            readCopyTarget(item, statement.node);
         // What is sent must be this one statement and nothing else: parsed on its own, it is.
         const GrammarResult alone = SqlGrammar::parse(item.sql.toUtf8());
         if (!alone.error.isEmpty() || alone.statements.size() != 1 || alone.statements.first().type != statement.type)

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace salvage {
 
@@ -15,6 +16,12 @@ struct ScriptItem
     /// The script itself, shared (no copy): copyData is a view into it, not a copy of megabytes.
     QByteArray script;
     bool isCopy = false;
+    /// A COPY … FROM STDIN's table as the statement names it, quoted ("schema"."name" or "name").
+    QString copyRelation;
+    /// The columns a COPY … FROM STDIN lists, as named (unquoted); empty when it lists none.
+    QStringList copyColumns;
+    /// The COPY has no options and no WHERE: its data is text format and goes in row for row.
+    bool copyPlainText = false;
     QString comment; ///< the "--" comment lines right before the statement
     qint64 expectedRows = -1; ///< from an "-- expected rows: N" comment
     int line = 0; ///< 1-based line where the statement starts

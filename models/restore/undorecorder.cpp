@@ -5,6 +5,7 @@
 #include "db/pgraw.h"
 #include "db/sqlident.h"
 #include "restore/restoresql.h"
+#include "restore/scriptparser.h"
 #include "restore/undoguard.h"
 
 #include <QMap>
@@ -165,6 +166,63 @@ void UndoRecorder::beginStatement(int number) const
     m_session.exec(QStringLiteral("SELECT set_config('salvage.stmt', $1, true)"), { QString::number(number) });
 }
 
+void UndoRecorder::copied(int number, const ScriptItem &item, qint64 rows)
+{
+    if (!item.copyPlainText || item.copyColumns.isEmpty() || item.copyRelation.isEmpty())
+        return;
+    // The server read the data under the settings the undo script reads it with (its header), so
+    // the same text gives the same values there. A carriage return would be a line end in one COPY
+    // and not in the undo script's, which ends its data with "\.\n".
+    static const std::pair<const char *, const char *> settings[] = { { "client_encoding", "UTF8" },
+        { "DateStyle", "ISO, YMD" }, { "IntervalStyle", "iso_8601" }, { "TimeZone", "UTC" } };
+    for (const auto &[setting, value] : settings)
+        if (m_session.reported(setting) != value)
+            return;
+    if (item.copyData.contains('\r'))
+        return;
+    // The table the COPY filled, resolved now, under the search_path it ran with.
+    const auto target = m_session.exec(QStringLiteral("SELECT to_regclass($1)::oid"), { item.copyRelation });
+    if (PgRaw::rows(target) != 1 || PgRaw::isNull(target, 0, 0))
+        return;
+    m_copied[PgRaw::value(target, 0, 0).toUInt()].append(
+        { number, item.copyColumns, item.copyData, item.script, rows });
+}
+
+QList<CopiedRows> UndoRecorder::afterImageInScript(const Table &table, const QSet<int> &inserting) const
+{
+    const QList<CopiedRows> copies = m_copied.value(table.oid);
+    if (copies.isEmpty() || table.partitioned)
+        return {};
+    QSet<int> copying;
+    qint64 rows = 0;
+    for (const CopiedRows &copy : copies) {
+        copying.insert(copy.statement);
+        rows += copy.rows;
+        // Every column given: none filled in by a default, none generated.
+        const QSet<QString> listed(copy.columns.cbegin(), copy.columns.cend());
+        if (listed.size() != copy.columns.size() || copy.columns.size() != table.columns.size())
+            return {};
+        for (const Column &column : table.columns)
+            if (!column.generated.isNull() || !listed.contains(column.name))
+                return {};
+    }
+    // Only these COPYs inserted into the table (no other statement, no trigger elsewhere)…
+    if (!copying.contains(inserting))
+        return {};
+    // …no trigger of the table changed a row on its way in…
+    const auto before
+        = m_session.exec(QStringLiteral("SELECT count(*) FROM pg_trigger WHERE tgrelid = $1::oid AND NOT tgisinternal "
+                                        "AND tgenabled <> 'D' AND tgtype & 7 = 7"), // each row, BEFORE, INSERT
+            { QString::number(table.oid) });
+    if (PgRaw::value(before, 0, 0) != QLatin1String("0"))
+        return {};
+    // …and every row inserted is one of theirs (a trigger of the table may have added more).
+    const auto inserted = m_session.exec(QStringLiteral("SELECT count(*) FROM %1").arg(runInsertedKeys(table)));
+    if (PgRaw::value(inserted, 0, 0).toLongLong() != rows)
+        return {};
+    return copies;
+}
+
 void UndoRecorder::remove() const
 {
     for (const Table *table : m_tables) {
@@ -258,6 +316,11 @@ void UndoRecorder::writeGuard(const std::function<void(const QByteArray &)> &wri
             .arg(kLog));
     QList<UndoGuard::Changed> tables;
     QSet<quint32> imaged; // tables with pre- or post-images in the log, not only inserts
+    QHash<quint32, QSet<int>> inserting; // the statements that inserted into each table
+    const auto markers
+        = m_session.exec(QStringLiteral("SELECT tbl, stmt FROM %1 WHERE op = 'INSERT' GROUP BY tbl, stmt").arg(kLog));
+    for (int row = 0; row < PgRaw::rows(markers); ++row)
+        inserting[PgRaw::value(markers, row, 0).toUInt()].insert(PgRaw::value(markers, row, 1).toInt());
     for (int row = 0; row < PgRaw::rows(changed); ++row) {
         if (const Table *table = m_tables.value(PgRaw::value(changed, row, 0).toUInt());
             table && !table->primaryKey.isEmpty()) {
@@ -278,14 +341,26 @@ void UndoRecorder::writeGuard(const std::function<void(const QByteArray &)> &wri
                   .arg(keys, touchedKeySelect(entry, insertedKeys(table), QStringLiteral("\"_salvage_undo\"")))
                   .toUtf8());
         // The rows as the run leaves them, in the table's own column types and order.
-        write(QStringLiteral(
-            "CREATE TEMP TABLE %1 ON COMMIT DROP AS SELECT * FROM %2 WITH NO DATA;\nCOPY %1 FROM STDIN;\n")
+        write(QStringLiteral("CREATE TEMP TABLE %1 ON COMMIT DROP AS SELECT * FROM %2 WITH NO DATA;\n")
                   .arg(after, table.sqlName())
                   .toUtf8());
-        copyInto(write,
-            QStringLiteral("SELECT t.* FROM %1 t WHERE EXISTS (SELECT 1 FROM %2 k WHERE %3)")
-                .arg(table.sqlName(), touchedKeysOfRun(entry, imaged.contains(table.oid)),
-                    RestoreSql::equal(QStringLiteral("t"), QStringLiteral("k"), table.primaryKey)));
+        const QList<CopiedRows> copies
+            = imaged.contains(table.oid) ? QList<CopiedRows>() : afterImageInScript(table, inserting.value(table.oid));
+        // Rows only copied in are the script's own data: carried as it is, not read back from the table.
+        for (const CopiedRows &copy : copies) {
+            write(QStringLiteral("COPY %1 (%2) FROM STDIN;\n").arg(after, sql::quoteIdentList(copy.columns)).toUtf8());
+            write(copy.data);
+            if (!copy.data.isEmpty() && !copy.data.endsWith('\n'))
+                write("\n");
+            write("\\.\n");
+        }
+        if (copies.isEmpty()) {
+            write(QStringLiteral("COPY %1 FROM STDIN;\n").arg(after).toUtf8());
+            copyInto(write,
+                QStringLiteral("SELECT t.* FROM %1 t WHERE EXISTS (SELECT 1 FROM %2 k WHERE %3)")
+                    .arg(table.sqlName(), touchedKeysOfRun(entry, imaged.contains(table.oid)),
+                        RestoreSql::equal(QStringLiteral("t"), QStringLiteral("k"), table.primaryKey)));
+        }
         write(QStringLiteral("ANALYZE %1;\nANALYZE %2;\n").arg(keys, after).toUtf8());
     }
     write(UndoGuard(m_schema, tables).render().toUtf8());
@@ -345,7 +420,8 @@ qint64 UndoRecorder::writeScript(SafeFileWriter &file, const QString &title) con
         "--   PGOPTIONS='-c salvage.force_undo=on' psql -v ON_ERROR_STOP=1 -f THIS_FILE\n"
         "BEGIN;\nSET LOCAL lock_timeout = '10s';\n"
         "-- Values are read and compared as the run printed them.\n"
-        "SET LOCAL DateStyle = 'ISO';\nSET LOCAL IntervalStyle = 'iso_8601';\nSET LOCAL extra_float_digits = 3;\n"
+        "SET LOCAL TimeZone = 'UTC';\nSET LOCAL DateStyle = 'ISO, YMD';\nSET LOCAL IntervalStyle = 'iso_8601';\n"
+        "SET LOCAL extra_float_digits = 3;\n"
         "-- Rows of a cycle of deferrable foreign keys go in reverse order: their keys are checked at COMMIT.\n"
         "SET CONSTRAINTS ALL DEFERRED;\n"
         "CREATE TEMP TABLE \"_salvage_undo\" (seq bigint, stmt integer, tbl oid, op text, old jsonb, new jsonb) ON "
