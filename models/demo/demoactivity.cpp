@@ -1,7 +1,6 @@
 #include "demoactivity.h"
 
 #include "demo/demogenerator.h"
-#include "demo/demoparallel.h"
 #include "demo/demoschema.h"
 #include "demo/demosql.h"
 #include "demo/demostatuses.h"
@@ -15,43 +14,27 @@ qint64 windowMs()
 }
 } // namespace
 
-void DemoActivity::apply(const std::function<void()> &meanwhile)
+void DemoActivity::apply()
 {
     const qint64 firstNew = m_parameters.accounts() + 1;
     const qint64 lastNew = m_parameters.accounts() + m_parameters.newAccounts();
-    const qint64 firstStatus = m_parameters.statuses() + 1;
-    const qint64 lastStatus = m_parameters.statuses() + m_parameters.newStatuses();
     // The new rows point only at rows that exist (tst_demo checks every foreign key of live):
     // they are inserted without the keys' triggers, which cost as much as the rows. Edits and
     // deletions run with them, for the cascades.
-    // The new statuses are made on a session of their own while this one, which keeps the servers'
-    // events, signs the new accounts up and edits older statuses: neither reads what the other
-    // writes. (Two sessions of statuses, each with every other author, were tried: each spent
-    // three quarters of one session's CPU on its half, the index pages they touch being mostly
-    // the same, so on two cores they were no faster.) The deletions come after, for their
-    // cascades to new reblogs.
-    const DemoParameters parameters = m_parameters;
-    DemoParallel::alongside(m_sql.session().profile().conninfo, m_parameters, { [&](DemoSql &sql) {
-        DemoSchema::loadWithoutKeyChecks(sql);
-        DemoStatuses(sql, parameters).generate(firstStatus, lastStatus, DemoParameters::incidentMs() - 60000, true);
-    } },
-        [&] {
-            DemoSchema::loadWithoutKeyChecks(m_sql);
-            DemoGenerator accounts(m_sql, m_parameters);
-            accounts.addAccounts(firstNew, lastNew, DemoParameters::backupMs() + 1000, windowMs() / 2);
-            accounts.addUsers(firstNew, lastNew);
-            accounts.addFollows(firstNew, lastNew, DemoParameters::incidentMs() - 60000);
-            DemoSchema::checkKeysAgain(m_sql);
-            editStatuses();
-        });
+    DemoSchema::loadWithoutKeyChecks(m_sql);
+    DemoGenerator accounts(m_sql, m_parameters);
+    accounts.addAccounts(firstNew, lastNew, DemoParameters::backupMs() + 1000, windowMs() / 2);
+    accounts.addUsers(firstNew, lastNew);
+    accounts.addFollows(firstNew, lastNew, DemoParameters::incidentMs() - 60000);
+
+    DemoStatuses statuses(m_sql, m_parameters);
+    statuses.generate(m_parameters.statuses() + 1, m_parameters.statuses() + m_parameters.newStatuses(),
+        DemoParameters::incidentMs() - 60000, true);
+    DemoSchema::checkKeysAgain(m_sql);
+    editStatuses();
     deleteStatuses();
-    // The notifications on a session of their own, while this one does `meanwhile`.
-    DemoParallel::alongside(m_sql.session().profile().conninfo, m_parameters, { [&](DemoSql &sql) {
-        DemoSchema::loadWithoutKeyChecks(sql);
-        DemoStatuses(sql, parameters)
-            .addNotifications(DemoParameters::backupMs(), DemoParameters::incidentMs(), firstStatus, firstNew);
-    } },
-        meanwhile);
+    statuses.addNotifications(
+        DemoParameters::backupMs(), DemoParameters::incidentMs(), m_parameters.statuses() + 1, firstNew);
     DemoSchema::advanceSequences(m_sql);
 }
 

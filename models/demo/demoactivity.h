@@ -2,8 +2,6 @@
 
 #include "demo/demoparameters.h"
 
-#include <functional>
-
 namespace salvage {
 
 class DemoSql;
@@ -19,9 +17,7 @@ public:
         , m_parameters(parameters)
     {
     }
-    /// `meanwhile` runs on this session while the notifications are added on another: it must not
-    /// write what they read (favourites, mentions, follows, accounts).
-    void apply(const std::function<void()> &meanwhile);
+    void apply();
 
 private:
     void editStatuses();

@@ -36,12 +36,6 @@ void DemoParallel::alongside(const QString &conninfo, const QList<QStringList> &
     besides([&] { each(conninfo, groups, settings); }, work);
 }
 
-void DemoParallel::alongside(const QString &conninfo, const DemoParameters &parameters, const QList<Step> &steps,
-    const std::function<void()> &work)
-{
-    besides([&] { run(conninfo, parameters, steps); }, work);
-}
-
 void DemoParallel::besides(const std::function<void()> &others, const std::function<void()> &work)
 {
     std::exception_ptr othersFailed;

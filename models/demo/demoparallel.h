@@ -28,10 +28,6 @@ public:
     /// must not wait for). Returns when both are done; rethrows the first failure, `work`'s first.
     static void alongside(const QString &conninfo, const QList<QStringList> &groups, const QString &settings,
         const std::function<void()> &work);
-    /// As run(), while `work` runs on the calling thread (on a session of its own, which the steps
-    /// must not wait for). Returns when both are done; rethrows the first failure, `work`'s first.
-    static void alongside(const QString &conninfo, const DemoParameters &parameters, const QList<Step> &steps,
-        const std::function<void()> &work);
 
 private:
     static void start(const QString &conninfo, const QList<Step> &steps, const Step &prepare);

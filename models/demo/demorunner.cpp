@@ -119,11 +119,8 @@ void DemoRunner::build(PgCluster &cluster, const QString &backupDatabase, const 
     DemoTraffic traffic(sql, parameters);
     traffic.createEventTables();
     step("activity after T0");
-    // The window's traffic is recorded (in this session's temporary tables) while the
-    // notifications after T0 are added on another session.
-    DemoActivity(sql, parameters).apply([&] {
-        traffic.record(DemoParameters::rotationMs() - 86400000, DemoParameters::incidentMs());
-    });
+    DemoActivity(sql, parameters).apply();
+    traffic.record(DemoParameters::rotationMs() - 86400000, DemoParameters::incidentMs());
     if (moments.beforeIncident)
         moments.beforeIncident();
     step("the merge incident");

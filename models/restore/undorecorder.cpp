@@ -11,6 +11,9 @@
 #include <QMap>
 #include <QSet>
 
+#include <algorithm>
+#include <cstring>
+
 namespace salvage {
 
 namespace {
@@ -72,6 +75,53 @@ QStringList writableColumns(const Table &table)
         if (column.generated.isNull())
             columns << column.name;
     return columns;
+}
+
+/// A date or time column of `table`, or an array of one.
+bool holdsMoments(const Table &table, const QString &name)
+{
+    static const QStringList arrays { QStringLiteral("_date"), QStringLiteral("_time"), QStringLiteral("_timetz"),
+        QStringLiteral("_timestamp"), QStringLiteral("_timestamptz") };
+    const Column *column = table.column(name);
+    return column && (column->typeCategory == QLatin1Char('D') || arrays.contains(column->typeName));
+}
+
+/// Whether COPY text `data` (fields in `columns`' order) may hold a date or time spelled as the
+/// moment it is read ('now', 'today', 'tomorrow', 'yesterday'): the undo script reading it again
+/// would get another value. Any of their first letters in such a field counts: ISO output has none
+/// (but "infinity", which only costs reading the rows back).
+bool mayHoldMoments(const QByteArray &data, const QStringList &columns, const Table &table)
+{
+    QList<bool> dated;
+    int last = -1;
+    for (qsizetype i = 0; i < columns.size(); ++i) {
+        dated << holdsMoments(table, columns.at(i));
+        if (dated.last())
+            last = int(i);
+    }
+    if (last < 0)
+        return false;
+    const auto isMomentLetter
+        = [](char c) { return c == 'n' || c == 'N' || c == 't' || c == 'T' || c == 'y' || c == 'Y'; };
+    const char *line = data.constData();
+    const char *const end = line + data.size();
+    while (line < end) {
+        const char *lineEnd = static_cast<const char *>(std::memchr(line, '\n', size_t(end - line)));
+        if (!lineEnd)
+            lineEnd = end;
+        const char *field = line;
+        for (int i = 0; i <= last && field <= lineEnd; ++i) {
+            const char *fieldEnd = static_cast<const char *>(std::memchr(field, '\t', size_t(lineEnd - field)));
+            if (!fieldEnd)
+                fieldEnd = lineEnd;
+            const bool null = fieldEnd - field == 2 && field[0] == '\\' && field[1] == 'N';
+            if (dated.at(i) && !null && std::any_of(field, fieldEnd, isMomentLetter))
+                return true;
+            field = fieldEnd + 1;
+        }
+        line = lineEnd + 1;
+    }
+    return false;
 }
 
 } // namespace
@@ -205,6 +255,8 @@ QList<CopiedRows> UndoRecorder::afterImageInScript(const Table &table, const QSe
         for (const Column &column : table.columns)
             if (!column.generated.isNull() || !listed.contains(column.name))
                 return {};
+        if (mayHoldMoments(copy.data, copy.columns, table))
+            return {};
     }
     // Only these COPYs inserted into the table (no other statement, no trigger elsewhere)…
     if (!copying.contains(inserting))
@@ -406,9 +458,16 @@ qint64 UndoRecorder::writeScript(SafeFileWriter &file, const QString &title) con
         pending.resize(0); // keeps the block allocated
     };
     auto write = [&](const QByteArray &bytes) {
-        pending.append(bytes);
-        if (pending.size() >= kBlock)
-            flush();
+        if (bytes.size() < kBlock) {
+            pending.append(bytes);
+            if (pending.size() >= kBlock)
+                flush();
+            return;
+        }
+        // A block of its own (the script's COPY data, megabytes): written as it is, not copied.
+        flush();
+        if (file.write(bytes) != bytes.size())
+            throw Error(QStringLiteral("Cannot write the undo script: %1.").arg(file.errorString()));
     };
     write(QStringLiteral(
         "-- Salvage undo script: %1\n-- Run it with: psql -v ON_ERROR_STOP=1 -f THIS_FILE\n"

@@ -1,9 +1,9 @@
 // A run's undo script carries the rows the run left behind (their after-image), to refuse an undo
 // over later changes. Rows a COPY of the script put in are carried as the script's own data instead
 // of being read back from LIVE — but only when that data is exactly the rows in the table: a trigger
-// that changes or adds rows, a column LIVE filled with its default, or a COPY read under other
-// settings make the run read them back, so that the undo neither refuses over nothing nor misses a
-// change made since.
+// that changes or adds rows, a column LIVE filled with its default, a COPY read under other
+// settings or a time spelled as the moment it is read ('now') make the run read them back, so that
+// the undo neither refuses over nothing nor misses a change made since.
 #include "db/pgsession.h"
 #include "livesnapshot.h"
 #include "previewrunundo.h"
@@ -169,6 +169,9 @@ private slots:
         // (every COPY after its SET, the owners' too).
         QTest::newRow("read in another time zone") << QString() << QByteArray("2026-01-02 03:04:05.123456+00")
                                                    << QByteArray("2026-01-02 03:04:05.123456") << 0;
+        // An edited script's time read as the moment it is read: the undo would read another one.
+        QTest::newRow("a time spelled as the moment")
+            << QString() << QByteArray("2026-01-03 00:00:00+00") << QByteArray("now") << 1;
     }
 
     void readBackWhenTheDataIsNotTheRows()
@@ -184,7 +187,8 @@ private slots:
         if (!from.isEmpty()) {
             QVERIFY(restore.contains(from));
             restore.replace(from, to);
-            restore.replace("SET LOCAL TimeZone = 'UTC';", "SET LOCAL TimeZone = 'Pacific/Auckland';");
+            if (!to.startsWith("now"))
+                restore.replace("SET LOCAL TimeZone = 'UTC';", "SET LOCAL TimeZone = 'Pacific/Auckland';");
         }
         const auto before = digests();
         const QByteArray undoScript = run(restore);
