@@ -243,17 +243,30 @@ QList<CopiedRows> UndoRecorder::afterImageInScript(const Table &table, const QSe
     const QList<CopiedRows> copies = m_copied.value(table.oid);
     if (copies.isEmpty() || table.partitioned)
         return {};
+    // The table's columns as the run leaves them (the script may have altered it): each COPY gives
+    // every one, none is filled in by a default or generated.
+    const QString oid = QString::number(table.oid);
+    const auto attributes = m_session.exec(
+        QStringLiteral("SELECT attname, coalesce(to_jsonb(a) ->> 'attgenerated', '') <> '' FROM pg_attribute a "
+                       "WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped"),
+        { oid });
+    QSet<QString> columns;
+    for (int row = 0; row < PgRaw::rows(attributes); ++row) {
+        if (PgRaw::value(attributes, row, 1) != QLatin1String("f"))
+            return {};
+        columns.insert(PgRaw::value(attributes, row, 0));
+    }
     QSet<int> copying;
     qint64 rows = 0;
     for (const CopiedRows &copy : copies) {
         copying.insert(copy.statement);
         rows += copy.rows;
-        // Every column given: none filled in by a default, none generated.
         const QSet<QString> listed(copy.columns.cbegin(), copy.columns.cend());
-        if (listed.size() != copy.columns.size() || copy.columns.size() != table.columns.size())
+        if (listed.size() != copy.columns.size() || listed != columns)
             return {};
-        for (const Column &column : table.columns)
-            if (!column.generated.isNull() || !listed.contains(column.name))
+        // A column the schema read before the run does not know has no type to judge its values by.
+        for (const QString &column : copy.columns)
+            if (!table.column(column))
                 return {};
         if (mayHoldMoments(copy.data, copy.columns, table))
             return {};
@@ -265,7 +278,7 @@ QList<CopiedRows> UndoRecorder::afterImageInScript(const Table &table, const QSe
     const auto before
         = m_session.exec(QStringLiteral("SELECT count(*) FROM pg_trigger WHERE tgrelid = $1::oid AND NOT tgisinternal "
                                         "AND tgenabled <> 'D' AND tgtype & 7 = 7"), // each row, BEFORE, INSERT
-            { QString::number(table.oid) });
+            { oid });
     if (PgRaw::value(before, 0, 0) != QLatin1String("0"))
         return {};
     // …and every row inserted is one of theirs (a trigger of the table may have added more).

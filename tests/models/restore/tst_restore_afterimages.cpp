@@ -169,6 +169,12 @@ private slots:
         // (every COPY after its SET, the owners' too).
         QTest::newRow("read in another time zone") << QString() << QByteArray("2026-01-02 03:04:05.123456+00")
                                                    << QByteArray("2026-01-02 03:04:05.123456") << 0;
+        // An edited script adds a column before its COPY, which leaves it to its default.
+        QTest::newRow("a column the script itself added")
+            << QString() << QByteArray("COPY \"public\".\"readings\" (")
+            << QByteArray("ALTER TABLE \"public\".\"readings\" ADD COLUMN later text DEFAULT 'x';\n"
+                          "COPY \"public\".\"readings\" (")
+            << 1;
         // An edited script's time read as the moment it is read: the undo would read another one.
         QTest::newRow("a time spelled as the moment")
             << QString() << QByteArray("2026-01-03 00:00:00+00") << QByteArray("now") << 1;
@@ -187,7 +193,7 @@ private slots:
         if (!from.isEmpty()) {
             QVERIFY(restore.contains(from));
             restore.replace(from, to);
-            if (!to.startsWith("now"))
+            if (QByteArray(QTest::currentDataTag()) == "read in another time zone")
                 restore.replace("SET LOCAL TimeZone = 'UTC';", "SET LOCAL TimeZone = 'Pacific/Auckland';");
         }
         const auto before = digests();
@@ -195,6 +201,8 @@ private slots:
         // The undo applies: nothing changed since the run, so nothing is refused.
         const ExecutionReport undone = undo(undoScript);
         QVERIFY2(undone.committed, qPrintable(undone.error));
+        if (to.startsWith("ALTER TABLE"))
+            this->onLive(QStringLiteral("ALTER TABLE readings DROP COLUMN later")); // no undo takes DDL back
         QCOMPARE(digests(), before);
         // The readings were read back from LIVE.
         const QString text = QString::fromUtf8(undoScript);
