@@ -1,7 +1,6 @@
 #include "restore/scriptparser.h"
 
 #include "core/error.h"
-#include "db/sqlident.h"
 #include "restore/sqlgrammar.h"
 
 #include <QJsonArray>
@@ -98,9 +97,8 @@ void readCopyTarget(ScriptItem &item, const QJsonObject &node)
     const QString name = relation.value(QLatin1String("relname")).toString();
     if (name.isEmpty() || relation.contains(QLatin1String("catalogname")))
         return;
-    const QString schema = relation.value(QLatin1String("schemaname")).toString();
-    item.copyRelation
-        = (schema.isEmpty() ? QString() : sql::quoteIdent(schema) + QLatin1Char('.')) + sql::quoteIdent(name);
+    item.copySchema = relation.value(QLatin1String("schemaname")).toString();
+    item.copyTable = name;
     for (const QJsonValue &column : node.value(QLatin1String("attlist")).toArray())
         item.copyColumns
             << column.toObject().value(QLatin1String("String")).toObject().value(QLatin1String("sval")).toString();

@@ -16,8 +16,10 @@ struct ScriptItem
     /// The script itself, shared (no copy): copyData is a view into it, not a copy of megabytes.
     QByteArray script;
     bool isCopy = false;
-    /// A COPY … FROM STDIN's table as the statement names it, quoted ("schema"."name" or "name").
-    QString copyRelation;
+    /// A COPY … FROM STDIN's table as the statement names it: its schema (empty when the name is
+    /// unqualified) and its name, both unquoted; empty when it names none.
+    QString copySchema;
+    QString copyTable;
     /// The columns a COPY … FROM STDIN lists, as named (unquoted); empty when it lists none.
     QStringList copyColumns;
     /// The COPY has no options and no WHERE: its data is text format and goes in row for row.

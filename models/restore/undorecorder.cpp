@@ -218,7 +218,7 @@ void UndoRecorder::beginStatement(int number) const
 
 void UndoRecorder::copied(int number, const ScriptItem &item, qint64 rows)
 {
-    if (!item.copyPlainText || item.copyColumns.isEmpty() || item.copyRelation.isEmpty())
+    if (!item.copyPlainText || item.copyColumns.isEmpty() || item.copyTable.isEmpty())
         return;
     // The server read the data under the settings the undo script reads it with (its header), so
     // the same text gives the same values there. A carriage return would be a line end in one COPY
@@ -231,7 +231,9 @@ void UndoRecorder::copied(int number, const ScriptItem &item, qint64 rows)
     if (item.copyData.contains('\r'))
         return;
     // The table the COPY filled, resolved now, under the search_path it ran with.
-    const auto target = m_session.exec(QStringLiteral("SELECT to_regclass($1)::oid"), { item.copyRelation });
+    const QString relation = (item.copySchema.isEmpty() ? QString() : sql::quoteIdent(item.copySchema) + u'.')
+        + sql::quoteIdent(item.copyTable);
+    const auto target = m_session.exec(QStringLiteral("SELECT to_regclass($1)::oid"), { relation });
     if (PgRaw::rows(target) != 1 || PgRaw::isNull(target, 0, 0))
         return;
     m_copied[PgRaw::value(target, 0, 0).toUInt()].append(
