@@ -231,8 +231,8 @@ void UndoRecorder::copied(int number, const ScriptItem &item, qint64 rows)
     if (item.copyData.contains('\r'))
         return;
     // The table the COPY filled, resolved now, under the search_path it ran with.
-    const QString relation = (item.copySchema.isEmpty() ? QString() : sql::quoteIdent(item.copySchema) + u'.')
-        + sql::quoteIdent(item.copyTable);
+    const QString relation
+        = item.copySchema.isEmpty() ? sql::quoteIdent(item.copyTable) : sql::qualified(item.copySchema, item.copyTable);
     const auto target = m_session.exec(QStringLiteral("SELECT to_regclass($1)::oid"), { relation });
     if (PgRaw::rows(target) != 1 || PgRaw::isNull(target, 0, 0))
         return;
