@@ -79,6 +79,8 @@ void limitMallocArenas()
 
 // Estimated rows from which a table counts as large for the lanes (50,000 ranges of 16 rows).
 constexpr qint64 kLargeTableRows = 800000;
+// Large tables compared at once (their memory adds up; the goal is 200 MB at any scale).
+constexpr int kLargeTablesAtOnce = 2;
 
 // One table's comparison, as a lane hands it over: everything that needs only this table is done.
 struct ComparedTable
@@ -181,19 +183,21 @@ DiffResult DiffRunner::run(PgSession &backup, PgSession &live, JobControl &contr
     std::vector<std::optional<ComparedTable>> compared(std::size_t(pairs.size()));
     std::exception_ptr failure;
     // A large table holds its ranges' sums and key hashes (tens of megabytes a side) while it is
-    // compared: one at a time, the smaller ones beside it, so that memory stays what one lane needs.
+    // compared: two at a time at most, the smaller ones beside them. One at a time left the other
+    // lanes idle once the small tables were done, and each large table's steps on one side only
+    // (the rows of one-sided ranges, the differing rows) left a core idle with them.
     const auto large = [&pairs](int index) {
         const qint64 rows = std::max(pairs.at(index).first->estimatedRows, pairs.at(index).second->estimatedRows);
         return rows < 0 || rows >= kLargeTableRows; // never analysed: it may be large
     };
     std::vector<bool> started(std::size_t(pairs.size()), false);
     qsizetype unstarted = pairs.size();
-    bool largeInFlight = false;
+    int largeInFlight = 0;
     bool stop = false;
     // The next table a lane may start, with `mutex` held; -1 when it must wait for a large one.
     const auto nextTable = [&]() -> int {
         for (const int index : std::as_const(order)) {
-            if (!started[std::size_t(index)] && (!largeInFlight || !large(index)))
+            if (!started[std::size_t(index)] && (largeInFlight < kLargeTablesAtOnce || !large(index)))
                 return index;
         }
         return -1;
@@ -208,14 +212,14 @@ DiffResult DiffRunner::run(PgSession &backup, PgSession &live, JobControl &contr
                     return;
                 started[std::size_t(index)] = true;
                 --unstarted;
-                largeInFlight = largeInFlight || large(index);
+                largeInFlight += large(index) ? 1 : 0;
             }
             try {
                 ComparedTable table = compareTable(pair, *pairs.at(index).first, *pairs.at(index).second, version,
                     control, retention, referenced.contains(pairs.at(index).first->qualifiedName()), onRow, spool);
                 const std::lock_guard lock(mutex);
                 compared[std::size_t(index)] = std::move(table);
-                largeInFlight = largeInFlight && !large(index);
+                largeInFlight -= large(index) ? 1 : 0;
             } catch (...) {
                 const std::lock_guard lock(mutex);
                 if (!failure)
