@@ -54,8 +54,8 @@ QHash<QString, RowFetcher::Row> RowFetcher::fetch(DiffSide &side, const QList<QS
     // One index lookup per key, kept so by OFFSET 0: joined plainly, the planner hashed the whole
     // table to find a few thousand keys (a 290,000-row table read and hashed once per batch).
     const QString query = u"SELECT %1 FROM unnest(%3) AS u(%4) CROSS JOIN LATERAL (SELECT * FROM %2 AS s WHERE %5 "
-                          u"OFFSET 0) AS s"_s.arg(selectList(), m_table.sqlName(), unnestArgs.join(u", "_s),
-                              aliases.join(u", "_s), conditions.join(u" AND "_s));
+                          u"OFFSET 0) AS s %6"_s.arg(selectList(), m_table.sqlName(), unnestArgs.join(u", "_s),
+                              aliases.join(u", "_s), conditions.join(u" AND "_s), rowTime());
     return read(pqxxcompat::execParamList(side.txn(), query.toStdString(), parameters));
 }
 
@@ -69,15 +69,25 @@ QHash<QString, RowFetcher::Row> RowFetcher::fetchRanges(DiffSide &side, const Co
     const QString query
         = u"SELECT %1 FROM unnest($1::%2[], $2::%2[], $3::bool[]) AS r(salvage_lo, salvage_hi, salvage_closed) "
           u"CROSS JOIN LATERAL (SELECT * FROM %3 AS t WHERE t.%4 >= r.salvage_lo AND t.%4 <= r.salvage_hi "
-          u"AND (t.%4 < r.salvage_hi OR r.salvage_closed) OFFSET 0) AS s"_s.arg(
-              selectList(), rangeColumn.type, m_table.sqlName(), key);
+          u"AND (t.%4 < r.salvage_hi OR r.salvage_closed) OFFSET 0) AS s %5"_s.arg(
+              selectList(), rangeColumn.type, m_table.sqlName(), key, rowTime());
     return read(pqxxcompat::execParamList(side.txn(), query.toStdString(),
         { arrayLiteral(lows).toStdString(), arrayLiteral(highs).toStdString(), arrayLiteral(closed).toStdString() }));
 }
 
+QString RowFetcher::rowTime() const
+{
+    // The row's time once, in a subquery of its own that OFFSET 0 keeps apart: written into the
+    // select list, it was computed again for every column sent only when the row is undated
+    // (50,000 notifications by key: 0.20-0.21 s instead of 0.26-0.38 s). A FROM item's name, so no
+    // column of the table can clash with it.
+    return u"CROSS JOIN LATERAL (SELECT %1 AS v OFFSET 0) AS salvage_time"_s.arg(
+        m_timeExpression.isEmpty() ? u"NULL::float8"_s : m_timeExpression);
+}
+
 QString RowFetcher::selectList() const
 {
-    const QString time = m_timeExpression.isEmpty() ? u"NULL::float8"_s : m_timeExpression;
+    const QString time = u"salvage_time.v"_s;
     QStringList values, digested;
     for (qsizetype i = 0; i < m_columns.size(); ++i) {
         const QString text = u"s."_s + sql::quoteIdent(m_columns.at(i)) + u"::text"_s;
@@ -87,7 +97,7 @@ QString RowFetcher::selectList() const
         else if (need == Need::Nothing)
             values << u"NULL::text"_s;
         else
-            values << u"CASE WHEN (%1) IS NULL THEN %2 END"_s.arg(time, text);
+            values << u"CASE WHEN %1 IS NULL THEN %2 END"_s.arg(time, text);
         if (m_digested.value(i, false))
             digested << text;
     }

@@ -63,6 +63,7 @@ public:
 
 private:
     QString selectList() const; ///< key columns, compared columns, time: all as `read` expects
+    QString rowTime() const; ///< the FROM item `salvage_time` whose `v` is the row's time, after `s`
     QHash<QString, Row> read(const pqxx::result &result) const;
 
     const Table &m_table;
