@@ -47,10 +47,14 @@ static const CliCommand diffCommand(
         // lists keys, not values: those go to the spool, off memory.
         const DiffResult result = DiffRunner::run(
             backup, live, control, parser.values(u"table"_s), {}, rows ? RowRetention::Spooled : RowRetention::Counts);
-        const QByteArray out = format == "json"_L1
-            ? QJsonDocument(diffToJson(result, rows)).toJson(QJsonDocument::Indented)
-            : diffToText(result, rows).toUtf8();
-        writeOutput(parser, out);
+        if (format == "json"_L1) {
+            writeOutput(parser, QJsonDocument(diffToJson(result, rows)).toJson(QJsonDocument::Indented));
+        } else {
+            // Written as it is formatted: the listing of every row is never held whole.
+            const std::unique_ptr<QIODevice> output = openOutput(parser);
+            writeDiffText(result, rows, *output);
+            finishOutput(*output);
+        }
         return int(parser.isSet(u"exit-code"_s) && result.hasDifferences() ? Finding : Success);
     });
 

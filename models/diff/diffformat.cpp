@@ -1,7 +1,9 @@
 #include "diff/diffformat.h"
 
+#include "core/error.h"
 #include "diff/moveranker.h"
 
+#include <QBuffer>
 #include <QDateTime>
 #include <QHash>
 #include <QJsonArray>
@@ -188,9 +190,39 @@ QJsonObject diffToJson(const DiffResult &result, bool withRows)
     return QJsonObject { { u"tables"_s, tables }, { u"moves"_s, moves }, { u"fan_in"_s, fanIn } };
 }
 
-QString diffToText(const DiffResult &result, bool withRows)
+namespace {
+/// Text written to a device a block at a time: a listing of half a million rows is never held whole.
+class TextSink
 {
-    QString out;
+public:
+    explicit TextSink(QIODevice &device)
+        : m_device(device)
+    {
+    }
+    TextSink &operator+=(const QString &text)
+    {
+        m_block += text.toUtf8();
+        if (m_block.size() >= kBlock)
+            flush();
+        return *this;
+    }
+    void flush()
+    {
+        if (!m_block.isEmpty() && m_device.write(m_block) != m_block.size())
+            throw Error(u"Cannot write the diff: %1"_s.arg(m_device.errorString()));
+        m_block.clear();
+    }
+
+private:
+    static constexpr qsizetype kBlock = 256 * 1024;
+    QIODevice &m_device;
+    QByteArray m_block;
+};
+} // namespace
+
+void writeDiffText(const DiffResult &result, bool withRows, QIODevice &device)
+{
+    TextSink out(device);
     out += result.backupTime
         ? u"Backup point in time (newest creation time in backup): %1\n"_s.arg(formatEpoch(*result.backupTime))
         : u"Backup point in time: not found (no creation timestamps or time-carrying keys)\n"_s;
@@ -237,7 +269,15 @@ QString diffToText(const DiffResult &result, bool withRows)
     }
     for (const QString &note : result.notes)
         out += u"Note: "_s + note + u'\n';
-    return out;
+    out.flush();
+}
+
+QString diffToText(const DiffResult &result, bool withRows)
+{
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    writeDiffText(result, withRows, buffer);
+    return QString::fromUtf8(buffer.data());
 }
 
 } // namespace salvage

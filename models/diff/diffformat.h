@@ -2,6 +2,7 @@
 
 #include "diff/diffresult.h"
 
+#include <QIODevice>
 #include <QJsonObject>
 #include <QString>
 
@@ -10,6 +11,9 @@ namespace salvage {
 /// The CLI's stable JSON (README "diff") and a readable text summary of a DiffResult.
 QJsonObject diffToJson(const DiffResult &result, bool withRows);
 QString diffToText(const DiffResult &result, bool withRows);
+/// diffToText written to `device` a block at a time (a whole listing is never held); throws
+/// salvage::Error when a write fails.
+void writeDiffText(const DiffResult &result, bool withRows, QIODevice &device);
 /// One entry of a table's "rows" in diffToJson (listed `row.multiplicity` times there).
 QJsonObject diffRowToJson(const TableDiff &table, const DiffRow &row);
 /// The same for a row whose key is `key` (TableDiff::key(): a spooled row holds none).

@@ -1,9 +1,13 @@
 #include "clirun.h"
+#include "core/error.h"
+#include "diff/diffformat.h"
 #include "diffcopy.h"
 
+#include <QBuffer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QTest>
 
 using salvage::test::TestCluster;
@@ -125,6 +129,30 @@ private Q_SLOTS:
         QVERIFY2(run.out.contains("40 rows of public.statuses.account_id moved from 5, 6 to 900"), run.out.constData());
         QVERIFY2(run.out.contains("2 sources → public.accounts 900 across 1 table (40 rows)"), run.out.constData());
         QVERIFY(run.out.contains("public.accounts"));
+    }
+
+    void textListingIsTheSameToAFileAsToStandardOutput()
+    {
+        // The listing is written a block at a time as it is formatted (never held whole).
+        const QStringList diff { QStringLiteral("diff"), QStringLiteral("--live"), m_live, QStringLiteral("--backup"),
+            m_backup, QStringLiteral("--rows"), QStringLiteral("--format"), QStringLiteral("text") };
+        const Run toStdout = cli(diff);
+        QVERIFY2(toStdout.exitCode == 0, toStdout.err.constData());
+        QCOMPARE(toStdout.out.count("\n  public.statuses ("), 42);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("diff.txt"));
+        const Run toFile = cli(diff + QStringList { QStringLiteral("-o"), path });
+        QVERIFY2(toFile.exitCode == 0, toFile.err.constData());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), toStdout.out);
+    }
+
+    void textListingStopsAtAFailedWrite()
+    {
+        QBuffer readOnly;
+        readOnly.open(QIODevice::ReadOnly);
+        QVERIFY_THROWS_EXCEPTION(salvage::Error, salvage::writeDiffText(salvage::DiffResult {}, true, readOnly));
     }
 
     void exitCodes_data()
