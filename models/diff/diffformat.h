@@ -2,9 +2,10 @@
 
 #include "diff/diffresult.h"
 
-#include <QIODevice>
 #include <QJsonObject>
 #include <QString>
+
+class QIODevice;
 
 namespace salvage {
 

@@ -79,9 +79,9 @@ void limitMallocArenas()
 
 // Estimated rows from which a table counts as large for the lanes (50,000 ranges of 16 rows).
 constexpr qint64 kLargeTableRows = 800000;
-// Large tables compared at once when only counts are kept, and when rows are kept (their memory
-// adds up; the goal is 200 MB at any scale). Keeping rows, two at once peaked at 193 MB at demo
-// scale 300 against 137 MB for one; counting, 80-93 MB against 77-82 MB.
+// Large tables compared at once, counting and keeping rows: their memory adds up (the goal is
+// 200 MB at any scale). At demo scale 300, two at once peaked at 80-93 MB counting (one: 77-82 MB)
+// but at 193 MB keeping rows (one: 137 MB).
 constexpr int kLargeTablesAtOnceCounting = 2;
 constexpr int kLargeTablesAtOnceKeepingRows = 1;
 
