@@ -1,6 +1,6 @@
 #include "diff/diffformat.h"
 
-#include "core/error.h"
+#include "core/blockwriter.h"
 #include "diff/moveranker.h"
 
 #include <QBuffer>
@@ -190,47 +190,17 @@ QJsonObject diffToJson(const DiffResult &result, bool withRows)
     return QJsonObject { { u"tables"_s, tables }, { u"moves"_s, moves }, { u"fan_in"_s, fanIn } };
 }
 
-namespace {
-/// Text written to a device a block at a time: a listing of half a million rows is never held whole.
-class TextSink
-{
-public:
-    explicit TextSink(QIODevice &device)
-        : m_device(device)
-    {
-    }
-    TextSink &operator+=(const QString &text)
-    {
-        m_block += text.toUtf8();
-        if (m_block.size() >= kBlock)
-            flush();
-        return *this;
-    }
-    void flush()
-    {
-        if (!m_block.isEmpty() && m_device.write(m_block) != m_block.size())
-            throw Error(u"Cannot write the diff: %1"_s.arg(m_device.errorString()));
-        m_block.clear();
-    }
-
-private:
-    static constexpr qsizetype kBlock = 256 * 1024;
-    QIODevice &m_device;
-    QByteArray m_block;
-};
-} // namespace
-
 void writeDiffText(const DiffResult &result, bool withRows, QIODevice &device)
 {
-    TextSink out(device);
-    out += result.backupTime
-        ? u"Backup point in time (newest creation time in backup): %1\n"_s.arg(formatEpoch(*result.backupTime))
-        : u"Backup point in time: not found (no creation timestamps or time-carrying keys)\n"_s;
+    BlockWriter out(device, u"the diff"_s, 256 * 1024);
+    out.write(result.backupTime
+            ? u"Backup point in time (newest creation time in backup): %1\n"_s.arg(formatEpoch(*result.backupTime))
+            : u"Backup point in time: not found (no creation timestamps or time-carrying keys)\n"_s);
     qint64 fresh = 0, unexplained = 0;
     int identical = 0;
-    out += u"\n%1 %2 %3 %4 %5 %6 %7\n"_s.arg(u"table"_s.leftJustified(40), u"backup"_s.rightJustified(10),
+    out.write(u"\n%1 %2 %3 %4 %5 %6 %7\n"_s.arg(u"table"_s.leftJustified(40), u"backup"_s.rightJustified(10),
         u"live"_s.rightJustified(10), u"lost"_s.rightJustified(9), u"new"_s.rightJustified(9),
-        u"changed"_s.rightJustified(9), u"moved"_s.rightJustified(9));
+        u"changed"_s.rightJustified(9), u"moved"_s.rightJustified(9)));
     for (const TableDiff &table : result.tables) {
         fresh += table.newSinceBackup;
         unexplained += table.onlyInLive - table.newSinceBackup;
@@ -238,19 +208,20 @@ void writeDiffText(const DiffResult &result, bool withRows, QIODevice &device)
             ++identical;
             continue;
         }
-        out += u"%1 %2 %3 %4 %5 %6 %7\n"_s.arg(table.table.leftJustified(40),
+        out.write(u"%1 %2 %3 %4 %5 %6 %7\n"_s.arg(table.table.leftJustified(40),
             number(table.backupRows).rightJustified(10), number(table.liveRows).rightJustified(10),
             number(table.onlyInBackup).rightJustified(9), number(table.onlyInLive).rightJustified(9),
-            number(table.changed).rightJustified(9), number(table.movedRows()).rightJustified(9));
+            number(table.changed).rightJustified(9), number(table.movedRows()).rightJustified(9)));
     }
-    out += u"%1 table(s) identical, %2 differ.\n"_s.arg(identical).arg(result.tables.size() - identical);
-    out += u"Rows only in live: %1 new since the backup, %2 unexplained.\n"_s.arg(number(fresh), number(unexplained));
+    out.write(u"%1 table(s) identical, %2 differ.\n"_s.arg(identical).arg(result.tables.size() - identical));
+    out.write(
+        u"Rows only in live: %1 new since the backup, %2 unexplained.\n"_s.arg(number(fresh), number(unexplained)));
 
-    out += movesText(result);
+    out.write(movesText(result));
 
     for (const TableDiff &table : result.tables) {
         for (const QString &note : table.notes)
-            out += u"Note (%1): %2\n"_s.arg(table.table, note);
+            out.write(u"Note (%1): %2\n"_s.arg(table.table, note));
         if (!withRows)
             continue;
         for (qsizetype i = 0; i < table.rows.size(); ++i) {
@@ -264,11 +235,11 @@ void writeDiffText(const DiffResult &result, bool withRows, QIODevice &device)
                 line += u": "_s + row.changedColumns.join(u", "_s);
             if (row.origin != DiffRow::Origin::NotApplicable)
                 line += row.origin == DiffRow::Origin::NewSinceBackup ? u" [new since backup]"_s : u" [unexplained]"_s;
-            out += line + u'\n';
+            out.write(line + u'\n');
         }
     }
     for (const QString &note : result.notes)
-        out += u"Note: "_s + note + u'\n';
+        out.write(u"Note: "_s + note + u'\n');
     out.flush();
 }
 

@@ -1,5 +1,6 @@
 #include "restore/undorecorder.h"
 
+#include "core/blockwriter.h"
 #include "core/error.h"
 #include "core/safefilewriter.h"
 #include "db/pgraw.h"
@@ -464,26 +465,8 @@ qint64 UndoRecorder::writeScript(SafeFileWriter &file, const QString &title) con
     m_session.exec(QStringLiteral("SET LOCAL default_statistics_target = 10"));
     // COPY hands over one row at a time and the file is unbuffered: a write per row cost a system
     // call each (seconds for a million rows); the bytes go out in blocks instead.
-    QByteArray pending;
-    constexpr qsizetype kBlock = 1 << 20;
-    pending.reserve(kBlock);
-    const auto flush = [&] {
-        if (file.write(pending) != pending.size())
-            throw Error(QStringLiteral("Cannot write the undo script: %1.").arg(file.errorString()));
-        pending.resize(0); // keeps the block allocated
-    };
-    auto write = [&](const QByteArray &bytes) {
-        if (bytes.size() < kBlock) {
-            pending.append(bytes);
-            if (pending.size() >= kBlock)
-                flush();
-            return;
-        }
-        // A block of its own (the script's COPY data, megabytes): written as it is, not copied.
-        flush();
-        if (file.write(bytes) != bytes.size())
-            throw Error(QStringLiteral("Cannot write the undo script: %1.").arg(file.errorString()));
-    };
+    BlockWriter out(file, QStringLiteral("the undo script"));
+    const auto write = [&out](const QByteArray &bytes) { out.write(bytes); };
     write(QStringLiteral(
         "-- Salvage undo script: %1\n-- Run it with: psql -v ON_ERROR_STOP=1 -f THIS_FILE\n"
         "-- Returns every row the run touched to its state before the run. Sequences are left advanced.\n"
@@ -545,7 +528,7 @@ qint64 UndoRecorder::writeScript(SafeFileWriter &file, const QString &title) con
         write(undoStatement(statement, byStatement.value(statement)).toUtf8() + "\n");
     }
     write("COMMIT;\n");
-    flush();
+    out.flush();
     if (!file.commit()) // fsynced and renamed into place, its directory fsynced
         throw Error(QStringLiteral("Cannot write the undo script: %1.").arg(file.errorString()));
     return rows;
