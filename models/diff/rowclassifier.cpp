@@ -60,7 +60,10 @@ QString RowClassifier::newestTimeAggregate() const
         return {};
     // The same instants timeExpression() compares: a timestamp or date column read as UTC. The
     // conversion to float8 keeps the order, so the maximum converted is the converted maximum.
-    const QString now = m_creation->typeName == "timestamptz"_L1 ? u"now()"_s : u"(now() AT TIME ZONE 'UTC')"_s;
+    // now() in a subquery: computed once for the query (an InitPlan) rather than once a row, which
+    // cost a tenth of statuses' first pass (10 million rows: 4.5-4.8 s against 4.1-4.2 s).
+    const QString now
+        = m_creation->typeName == "timestamptz"_L1 ? u"(SELECT now())"_s : u"(SELECT now() AT TIME ZONE 'UTC')"_s;
     return u"extract(epoch FROM max(%1) FILTER (WHERE %1 <= %2))::float8"_s.arg(sql::quoteIdent(m_creation->name), now);
 }
 

@@ -153,11 +153,13 @@ TableDiff TableComparator::compare()
     firstPass.start();
     BucketSums sums[2];
     const bool large = std::max(info[DiffSide::Backup].reltuples, info[DiffSide::Live].reltuples) >= kCompiledPassRows;
+    // The backup's newest row by its creation column, unless its largest key already tells it.
+    const bool keyTellsNewest = m_classifier.keyCarriesTime() && info[DiffSide::Backup].maxKey;
+    const QString newest = keyTellsNewest ? QString() : m_classifier.newestTimeAggregate();
     m_sides.both([&](DiffSide &side) {
         const auto pass = [&] {
-            sums[side.which]
-                = BucketSums::fetch(side, m_backup.sqlName(), m_ranges.bucketExpression(1), m_hashExpression,
-                    side.which == DiffSide::Backup ? m_classifier.newestTimeAggregate() : QString(), thresholds);
+            sums[side.which] = BucketSums::fetch(side, m_backup.sqlName(), m_ranges.bucketExpression(1),
+                m_hashExpression, side.which == DiffSide::Backup ? newest : QString(), thresholds);
         };
         if (large)
             side.compiled(m_serverVersionNum, pass);
@@ -169,7 +171,7 @@ TableDiff TableComparator::compare()
     const double firstPassNs = double(firstPass.nsecsElapsed());
     clock.lap("range sums");
     m_backupNewest = sums[DiffSide::Backup].newestTime;
-    if (m_classifier.keyCarriesTime() && info[DiffSide::Backup].maxKey)
+    if (keyTellsNewest)
         m_backupNewest = m_classifier.keyTime(*info[DiffSide::Backup].maxKey);
 
     // Ranges with rows on one side only (keys written after the backup beyond its largest, a range
