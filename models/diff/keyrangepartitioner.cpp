@@ -108,6 +108,20 @@ KeyRanges::Span KeyRanges::span(int bucket, const QString &minKey, const QString
         bucket == thresholds.size() ? maxKey : thresholds.at(bucket), bucket == thresholds.size() };
 }
 
+void KeyRanges::setApartKeysAbove(const QString &backupMaxKey, const QString &liveMaxKey)
+{
+    // Thresholds sampled on the backup end at its keys: every key written after it would share the
+    // last range with backup rows, and be hashed and then fetched by key (at demo scale 300, 28,652
+    // notifications). In a range of their own they are on one side only, read whole once.
+    if (even() || !KeyRangePartitioner::isInteger(column))
+        return;
+    bool backupOk = false, liveOk = false;
+    const qint64 backupMax = backupMaxKey.toLongLong(&backupOk), liveMax = liveMaxKey.toLongLong(&liveOk);
+    if (!backupOk || !liveOk || liveMax <= backupMax)
+        return; // past the backup's largest key, live's is the column's own limit at most: +1 fits
+    thresholds << QString::number(backupMax + 1);
+}
+
 QString KeyRanges::bucketExpression(int parameter, const QString &alias) const
 {
     const QString column = (alias.isEmpty() ? QString() : alias + u'.') + sql::quoteIdent(this->column.name);

@@ -56,6 +56,9 @@ struct KeyRanges
         bool closed = false;
     };
     Span span(int bucket, const QString &minKey, const QString &maxKey) const;
+    /// Thresholds over an integer key: one more, just past `backupMaxKey`, when `liveMaxKey` lies
+    /// beyond it, so that the keys LIVE wrote after the backup fill a range of their own.
+    void setApartKeysAbove(const QString &backupMaxKey, const QString &liveMaxKey);
 };
 
 /// Chooses key ranges of a few dozen rows each. Integer keys whose histogram on both sides shows

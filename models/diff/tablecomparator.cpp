@@ -145,6 +145,8 @@ TableDiff TableComparator::compare()
         m_sides.one(sampled, [&](DiffSide &side) {
             m_ranges = KeyRangePartitioner::partition(side, m_backup, keyColumn, info[sampled], m_serverVersionNum);
         });
+        if (info[DiffSide::Backup].maxKey && info[DiffSide::Live].maxKey)
+            m_ranges.setApartKeysAbove(*info[DiffSide::Backup].maxKey, *info[DiffSide::Live].maxKey);
         clock.lap(qPrintable(u"sample (%1 ranges)"_s.arg(m_ranges.bucketCount())));
     }
 
@@ -400,12 +402,23 @@ void TableComparator::addDiffering(const LeafMatch &match)
             keys += oneSided[side]->mid(std::max<qsizetype>(0, start - changed), kRowBatch - keys.size());
         return keys;
     };
-    const RowFetcher fetchers[2] = { fetcher(DiffSide::Backup), fetcher(DiffSide::Live) };
+    // Only a changed row needs the digest: it tells the two versions apart. A row on one side is
+    // read without it, as in readOneSided (the digest was half the fetch's time: 5,000
+    // notifications by key, 23-28 ms against 12-14 ms).
+    const RowFetcher changedFetchers[2] = { fetcher(DiffSide::Backup), fetcher(DiffSide::Live) };
+    const RowFetcher oneSidedFetchers[2] = { fetcher(DiffSide::Backup, false), fetcher(DiffSide::Live, false) };
     for (qsizetype start = 0; start < changed + std::max(match.onlyBackup.size(), match.onlyLive.size());
          start += kRowBatch) {
         const QList<QStringList> keys[2] = { batch(DiffSide::Backup, start), batch(DiffSide::Live, start) };
         QHash<QString, RowFetcher::Row> rows[2];
-        m_sides.both([&](DiffSide &side) { rows[side.which] = fetchers[side.which].fetch(side, keys[side.which]); });
+        m_sides.both([&](DiffSide &side) {
+            const QList<QStringList> &sideKeys = keys[side.which];
+            const qsizetype changedHere = std::clamp<qsizetype>(changed - start, 0, sideKeys.size());
+            if (changedHere > 0)
+                rows[side.which] = changedFetchers[side.which].fetch(side, sideKeys.first(changedHere));
+            if (changedHere < sideKeys.size())
+                rows[side.which].insert(oneSidedFetchers[side.which].fetch(side, sideKeys.sliced(changedHere)));
+        });
         // In the keys' order, not the hash's: the same databases give the same listing every run.
         for (qsizetype i = 0; i < keys[DiffSide::Backup].size(); ++i) {
             const QString joined = JoinedKey::join(keys[DiffSide::Backup].at(i));

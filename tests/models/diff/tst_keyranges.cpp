@@ -5,6 +5,7 @@
 #include <limits>
 
 using namespace salvage;
+using namespace Qt::StringLiterals;
 
 // Even key ranges (KeyRangePartitioner::even) from both sides' bounds and histograms: when they are
 // chosen, how wide they are, and the ends each range is read back with.
@@ -191,6 +192,47 @@ private Q_SLOTS:
     {
         const KeyBounds side = evenSide(1, 20, 20);
         QVERIFY(!KeyRangePartitioner::even(column(QStringLiteral("int8")), side, side));
+    }
+
+    void keysPastTheBackupsLargestGetARangeOfTheirOwn()
+    {
+        KeyRanges sampled;
+        sampled.column = column(QStringLiteral("int8"));
+        sampled.thresholds = { QStringLiteral("100"), QStringLiteral("200") };
+        sampled.setApartKeysAbove(QStringLiteral("250"), QStringLiteral("900"));
+        QCOMPARE(sampled.thresholds, QStringList({ u"100"_s, u"200"_s, u"251"_s }));
+        QCOMPARE(sampled.bucketCount(), 4);
+        const KeyRanges::Span backupsLast = sampled.span(2, u"1"_s, u"900"_s);
+        QCOMPARE(backupsLast.low, u"200"_s);
+        QCOMPARE(backupsLast.high, u"251"_s);
+        QVERIFY(!backupsLast.closed); // up to 250
+        const KeyRanges::Span newKeys = sampled.span(3, u"1"_s, u"900"_s);
+        QCOMPARE(newKeys.low, u"251"_s);
+        QCOMPARE(newKeys.high, u"900"_s);
+        QVERIFY(newKeys.closed);
+
+        // A small table (no thresholds) is split the same way; int4 at its limit needs no room past it.
+        KeyRanges small;
+        small.column = column(QStringLiteral("int4"));
+        small.setApartKeysAbove(QStringLiteral("2147483646"), QStringLiteral("2147483647"));
+        QCOMPARE(small.thresholds, QStringList({ u"2147483647"_s }));
+
+        // Nothing written past the backup's largest key, a key that is not an integer, even ranges:
+        // unchanged.
+        KeyRanges same = sampled;
+        same.setApartKeysAbove(QStringLiteral("900"), QStringLiteral("900"));
+        QCOMPARE(same.thresholds, sampled.thresholds);
+        KeyRanges text;
+        text.column = column(QStringLiteral("text"));
+        text.thresholds = { QStringLiteral("m") };
+        text.setApartKeysAbove(QStringLiteral("5"), QStringLiteral("9"));
+        QCOMPARE(text.thresholds, QStringList({ u"m"_s }));
+        const auto even = KeyRangePartitioner::even(
+            column(QStringLiteral("int8")), evenSide(1, 100000, 100000), evenSide(1, 120000, 120000));
+        QVERIFY(even);
+        KeyRanges evenCopy = *even;
+        evenCopy.setApartKeysAbove(QStringLiteral("100000"), QStringLiteral("120000"));
+        QVERIFY(evenCopy.thresholds.isEmpty());
     }
 };
 
