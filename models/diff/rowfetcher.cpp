@@ -56,10 +56,14 @@ QHash<QString, RowFetcher::Row> RowFetcher::fetch(DiffSide &side, const QList<QS
     const QString query = u"SELECT %1 FROM unnest(%3) AS u(%4) CROSS JOIN LATERAL (SELECT * FROM %2 AS s WHERE %5 "
                           u"OFFSET 0) AS s %6"_s.arg(selectList(), m_table.sqlName(), unnestArgs.join(u", "_s),
                               aliases.join(u", "_s), conditions.join(u" AND "_s), rowTime());
-    return read(pqxxcompat::execParamList(side.txn(), query.toStdString(), parameters));
+    QHash<QString, Row> rows;
+    const pqxx::result result = pqxxcompat::execParamList(side.txn(), query.toStdString(), parameters);
+    rows.reserve(qsizetype(result.size()));
+    read(result, [&rows](QString &&key, Row &&row) { rows.insert(std::move(key), std::move(row)); });
+    return rows;
 }
 
-QHash<QString, RowFetcher::Row> RowFetcher::fetchRanges(DiffSide &side, const Column &rangeColumn,
+std::vector<RowFetcher::KeyedRow> RowFetcher::fetchRanges(DiffSide &side, const Column &rangeColumn,
     const QStringList &lows, const QStringList &highs, const QList<bool> &closed) const
 {
     if (lows.isEmpty())
@@ -71,8 +75,16 @@ QHash<QString, RowFetcher::Row> RowFetcher::fetchRanges(DiffSide &side, const Co
           u"CROSS JOIN LATERAL (SELECT * FROM %3 AS t WHERE t.%4 >= r.salvage_lo AND t.%4 <= r.salvage_hi "
           u"AND (t.%4 < r.salvage_hi OR r.salvage_closed) OFFSET 0) AS s %5"_s.arg(
               selectList(), rangeColumn.type, m_table.sqlName(), key, rowTime());
-    return read(pqxxcompat::execParamList(side.txn(), query.toStdString(),
-        { arrayLiteral(lows).toStdString(), arrayLiteral(highs).toStdString(), arrayLiteral(closed).toStdString() }));
+    const pqxx::result result = pqxxcompat::execParamList(side.txn(), query.toStdString(),
+        { arrayLiteral(lows).toStdString(), arrayLiteral(highs).toStdString(), arrayLiteral(closed).toStdString() });
+    // A list, not a hash: these rows are only walked in order. A hash built, its keys sorted apart
+    // and each row copied out cost the diff's client 0.4 s of CPU at demo scale 300 (2.9-3.1 s
+    // against 2.5-2.6 s).
+    std::vector<KeyedRow> rows;
+    rows.reserve(result.size());
+    read(result, [&rows](QString &&joined, Row &&row) { rows.emplace_back(std::move(joined), std::move(row)); });
+    std::sort(rows.begin(), rows.end(), [](const KeyedRow &a, const KeyedRow &b) { return a.first < b.first; });
+    return rows;
 }
 
 QString RowFetcher::rowTime() const
@@ -106,12 +118,10 @@ QString RowFetcher::selectList() const
     return u"%1, %2, %3, %4"_s.arg(textColumns(m_table.primaryKey, u"s"_s), values.join(u", "_s), time, digest);
 }
 
-QHash<QString, RowFetcher::Row> RowFetcher::read(const pqxx::result &result) const
+void RowFetcher::read(const pqxx::result &result, const std::function<void(QString &&, Row &&)> &take) const
 {
-    QHash<QString, Row> rows;
     const int keyCount = int(m_table.primaryKey.size());
     const int columnCount = int(m_columns.size());
-    rows.reserve(int(result.size()));
     for (const auto &row : result) {
         QStringList key;
         for (int i = 0; i < keyCount; ++i)
@@ -123,9 +133,8 @@ QHash<QString, RowFetcher::Row> RowFetcher::read(const pqxx::result &result) con
         const auto &digestField = row[keyCount + columnCount + 1];
         if (!digestField.is_null())
             fetched.digest = QByteArray(digestField.c_str(), qsizetype(digestField.size()));
-        rows.insert(JoinedKey::join(key), std::move(fetched));
+        take(JoinedKey::join(key), std::move(fetched));
     }
-    return rows;
 }
 
 } // namespace salvage

@@ -6,7 +6,10 @@
 #include <QHash>
 #include <QList>
 #include <QStringList>
+#include <functional>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include <pqxx/result>
 
@@ -43,10 +46,13 @@ public:
 
     /// The rows of `keys` that exist on `side`, by JoinedKey::join(key).
     QHash<QString, Row> fetch(DiffSide &side, const QList<QStringList> &keys) const;
+    /// A row with its JoinedKey::join(key).
+    using KeyedRow = std::pair<QString, Row>;
     /// Every row on `side` whose `rangeColumn` (the leading key column) lies in one of the ranges
-    /// [lows[i], highs[i]] (highs[i] itself only when closed[i]), by JoinedKey::join(key): ranges
-    /// that only this side has rows in are read whole, with no key hashes read first.
-    QHash<QString, Row> fetchRanges(DiffSide &side, const Column &rangeColumn, const QStringList &lows,
+    /// [lows[i], highs[i]] (highs[i] itself only when closed[i]), ascending by JoinedKey::join(key)
+    /// as text, so that every run lists them alike: ranges that only this side has rows in are read
+    /// whole, with no key hashes read first.
+    std::vector<KeyedRow> fetchRanges(DiffSide &side, const Column &rangeColumn, const QStringList &lows,
         const QStringList &highs, const QList<bool> &closed) const;
 
     /// `s."a"::text, s."b"::text` for the given columns.
@@ -64,7 +70,8 @@ public:
 private:
     QString selectList() const; ///< key columns, compared columns, time: all as `read` expects
     QString rowTime() const; ///< the FROM item `salvage_time` whose `v` is the row's time, after `s`
-    QHash<QString, Row> read(const pqxx::result &result) const;
+    /// Hands every row of `result` to `take(joinedKey, row)`.
+    void read(const pqxx::result &result, const std::function<void(QString &&, Row &&)> &take) const;
 
     const Table &m_table;
     QStringList m_columns;
