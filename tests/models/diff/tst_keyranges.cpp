@@ -211,7 +211,7 @@ private Q_SLOTS:
         QCOMPARE(newKeys.high, u"900"_s);
         QVERIFY(newKeys.closed);
 
-        // A small table (no thresholds) is split the same way; int4 at its limit needs no room past it.
+        // A small table (no thresholds) is split the same way; the new threshold may be int4's largest value.
         KeyRanges small;
         small.column = column(QStringLiteral("int4"));
         small.setApartKeysAbove(QStringLiteral("2147483646"), QStringLiteral("2147483647"));
