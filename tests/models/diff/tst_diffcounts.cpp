@@ -149,6 +149,34 @@ private Q_SLOTS:
                 "ANALYZE"));
     }
 
+    void aRowDatedInTheFutureDoesNotHideNewRows()
+    {
+        // The backup's newest time counts rows created no later than now (the server's clock): a row
+        // dated 2099 (a skewed clock, a scheduled post) would otherwise make every row written since
+        // the backup look older than it. Both kinds of timestamp column, which compare with now()
+        // differently.
+        const QString name = pair(QStringLiteral("tst_diffcounts_future"),
+            QStringLiteral("CREATE TABLE posts_tz (id int PRIMARY KEY, created_at timestamptz);"
+                           "INSERT INTO posts_tz SELECT g, timestamptz '2024-01-01 00:00:00+00' - g * interval "
+                           "'1 hour' FROM generate_series(1, 100) g;"
+                           "INSERT INTO posts_tz VALUES (101, '2099-01-01 00:00:00+00');"
+                           "CREATE TABLE posts_ts (id int PRIMARY KEY, created_at timestamp);"
+                           "INSERT INTO posts_ts SELECT g, timestamp '2024-01-01 00:00:00' - g * interval "
+                           "'1 hour' FROM generate_series(1, 100) g;"
+                           "INSERT INTO posts_ts VALUES (101, '2099-01-01 00:00:00'); ANALYZE"),
+            QStringLiteral("INSERT INTO posts_tz VALUES (200, now() - interval '1 day');"
+                           "INSERT INTO posts_ts VALUES (200, now() AT TIME ZONE 'UTC' - interval '1 day'); ANALYZE"));
+        for (const RowRetention retention : { RowRetention::Counts, RowRetention::Whole }) {
+            const DiffResult result = runPair(name, retention);
+            for (const QString &table : { QStringLiteral("public.posts_tz"), QStringLiteral("public.posts_ts") }) {
+                const TableDiff *posts = findTable(result, table);
+                QVERIFY2(posts, qPrintable(table));
+                QCOMPARE(posts->onlyInLive, qint64(1));
+                QCOMPARE(posts->newSinceBackup, qint64(1));
+            }
+        }
+    }
+
     void countsEqualTheWholeDiff()
     {
         const auto indexPath = indexPathOnly();
