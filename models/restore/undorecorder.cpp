@@ -376,7 +376,7 @@ QString UndoRecorder::undoStatement(int statement, const QList<QPair<quint32, QS
     return with + last + QLatin1Char(';');
 }
 
-void UndoRecorder::writeGuard(const std::function<void(const QByteArray &)> &write) const
+void UndoRecorder::writeGuard(BlockWriter &out) const
 {
     const auto changed = m_session.exec(
         QStringLiteral("SELECT tbl, bool_or(op = 'INSERT'), bool_or(op = 'UPDATE'), bool_or(op IN ('UPDATE', "
@@ -405,33 +405,34 @@ void UndoRecorder::writeGuard(const std::function<void(const QByteArray &)> &wri
         // The script derives the touched keys from the logs it carries already, as the run does
         // below: shipping them cost a second COPY of every inserted key (and the run a DISTINCT
         // over them, which a table only inserted into does without).
-        write(QStringLiteral("CREATE TEMP TABLE %1 ON COMMIT DROP AS SELECT DISTINCT * FROM (%2) x;\n")
-                  .arg(keys, touchedKeySelect(entry, insertedKeys(table), QStringLiteral("\"_salvage_undo\"")))
-                  .toUtf8());
+        out.write(QStringLiteral("CREATE TEMP TABLE %1 ON COMMIT DROP AS SELECT DISTINCT * FROM (%2) x;\n")
+                      .arg(keys, touchedKeySelect(entry, insertedKeys(table), QStringLiteral("\"_salvage_undo\"")))
+                      .toUtf8());
         // The rows as the run leaves them, in the table's own column types and order.
-        write(QStringLiteral("CREATE TEMP TABLE %1 ON COMMIT DROP AS SELECT * FROM %2 WITH NO DATA;\n")
-                  .arg(after, table.sqlName())
-                  .toUtf8());
+        out.write(QStringLiteral("CREATE TEMP TABLE %1 ON COMMIT DROP AS SELECT * FROM %2 WITH NO DATA;\n")
+                      .arg(after, table.sqlName())
+                      .toUtf8());
         const QList<CopiedRows> copies
             = imaged.contains(table.oid) ? QList<CopiedRows>() : afterImageInScript(table, inserting.value(table.oid));
         // Rows only copied in are the script's own data: carried as it is, not read back from the table.
         for (const CopiedRows &copy : copies) {
-            write(QStringLiteral("COPY %1 (%2) FROM STDIN;\n").arg(after, sql::quoteIdentList(copy.columns)).toUtf8());
-            write(copy.data);
+            out.write(
+                QStringLiteral("COPY %1 (%2) FROM STDIN;\n").arg(after, sql::quoteIdentList(copy.columns)).toUtf8());
+            out.write(copy.data);
             if (!copy.data.isEmpty() && !copy.data.endsWith('\n'))
-                write("\n");
-            write("\\.\n");
+                out.write(QByteArrayLiteral("\n"));
+            out.write(QByteArrayLiteral("\\.\n"));
         }
         if (copies.isEmpty()) {
-            write(QStringLiteral("COPY %1 FROM STDIN;\n").arg(after).toUtf8());
-            copyInto(write,
+            out.write(QStringLiteral("COPY %1 FROM STDIN;\n").arg(after).toUtf8());
+            copyInto(out,
                 QStringLiteral("SELECT t.* FROM %1 t WHERE EXISTS (SELECT 1 FROM %2 k WHERE %3)")
                     .arg(table.sqlName(), touchedKeysOfRun(entry, imaged.contains(table.oid)),
                         RestoreSql::equal(QStringLiteral("t"), QStringLiteral("k"), table.primaryKey)));
         }
-        write(QStringLiteral("ANALYZE %1;\nANALYZE %2;\n").arg(keys, after).toUtf8());
+        out.write(QStringLiteral("ANALYZE %1;\nANALYZE %2;\n").arg(keys, after).toUtf8());
     }
-    write(UndoGuard(m_schema, tables).render().toUtf8());
+    out.write(UndoGuard(m_schema, tables).render().toUtf8());
 }
 
 QString UndoRecorder::touchedKeysOfRun(const UndoGuard::Changed &changed, bool imaged) const
@@ -451,11 +452,15 @@ QString UndoRecorder::touchedKeysOfRun(const UndoGuard::Changed &changed, bool i
     return keys;
 }
 
-void UndoRecorder::copyInto(const std::function<void(const QByteArray &)> &write, const QString &query) const
+qint64 UndoRecorder::copyInto(BlockWriter &out, const QString &query) const
 {
-    m_session.copyOut(QStringLiteral("COPY (%1) TO STDOUT").arg(query),
-        [&](const char *chunk, int length) { write(QByteArray::fromRawData(chunk, length)); });
-    write("\\.\n");
+    qint64 rows = 0;
+    m_session.copyOut(QStringLiteral("COPY (%1) TO STDOUT").arg(query), [&](const char *chunk, int length) {
+        out.write(QByteArray::fromRawData(chunk, length));
+        ++rows;
+    });
+    out.write(QByteArrayLiteral("\\.\n"));
+    return rows;
 }
 
 qint64 UndoRecorder::writeScript(SafeFileWriter &file, const QString &title) const
@@ -466,8 +471,7 @@ qint64 UndoRecorder::writeScript(SafeFileWriter &file, const QString &title) con
     // COPY hands over one row at a time and the file is unbuffered: a write per row cost a system
     // call each (seconds for a million rows); the bytes go out in blocks instead.
     BlockWriter out(file, QStringLiteral("the undo script"));
-    const auto write = [&out](const QByteArray &bytes) { out.write(bytes); };
-    write(QStringLiteral(
+    out.write(QStringLiteral(
         "-- Salvage undo script: %1\n-- Run it with: psql -v ON_ERROR_STOP=1 -f THIS_FILE\n"
         "-- Returns every row the run touched to its state before the run. Sequences are left advanced.\n"
         "-- It first checks that those rows are as the run left them: if any was changed, deleted or\n"
@@ -484,17 +488,11 @@ qint64 UndoRecorder::writeScript(SafeFileWriter &file, const QString &title) con
         "CREATE TEMP TABLE \"_salvage_undo\" (seq bigint, stmt integer, tbl oid, op text, old jsonb, new jsonb) ON "
         "COMMIT DROP;\n"
         "COPY \"_salvage_undo\" (seq, stmt, tbl, op, old, new) FROM STDIN;\n")
-              .arg(sql::commentText(title)) // the database name may hold a line break
-              .toUtf8());
+                  .arg(sql::commentText(title)) // the database name may hold a line break
+                  .toUtf8());
     qint64 rows = 0;
-    const auto copy = [&](const QString &query) {
-        m_session.copyOut(QStringLiteral("COPY (%1) TO STDOUT").arg(query), [&](const char *chunk, int length) {
-            write(QByteArray::fromRawData(chunk, length));
-            ++rows;
-        });
-        write("\\.\n");
-    };
-    copy(QStringLiteral("SELECT seq, stmt, tbl, op, old, new FROM %1 WHERE op <> 'INSERT' ORDER BY seq").arg(kLog));
+    rows += copyInto(
+        out, QStringLiteral("SELECT seq, stmt, tbl, op, old, new FROM %1 WHERE op <> 'INSERT' ORDER BY seq").arg(kLog));
     const auto inserted
         = m_session.exec(QStringLiteral("SELECT DISTINCT tbl FROM %1 WHERE op = 'INSERT' ORDER BY tbl").arg(kLog));
     for (int row = 0; row < PgRaw::rows(inserted); ++row) {
@@ -502,14 +500,14 @@ qint64 UndoRecorder::writeScript(SafeFileWriter &file, const QString &title) con
         if (!table)
             continue;
         const QString keys = insertedKeys(*table);
-        write(QStringLiteral("CREATE TEMP TABLE %1 (%2) ON COMMIT DROP;\nCOPY %1 FROM STDIN;\n")
-                  .arg(keys, keyDefinitions(*table))
-                  .toUtf8());
-        copy(QStringLiteral("SELECT * FROM %1").arg(runInsertedKeys(*table)));
-        write(QStringLiteral("ANALYZE %1;\n").arg(keys).toUtf8());
+        out.write(QStringLiteral("CREATE TEMP TABLE %1 (%2) ON COMMIT DROP;\nCOPY %1 FROM STDIN;\n")
+                      .arg(keys, keyDefinitions(*table))
+                      .toUtf8());
+        rows += copyInto(out, QStringLiteral("SELECT * FROM %1").arg(runInsertedKeys(*table)));
+        out.write(QStringLiteral("ANALYZE %1;\n").arg(keys).toUtf8());
     }
 
-    writeGuard(write);
+    writeGuard(out);
 
     // Reverse order of statements; inside one, its operations grouped per table.
     const auto groups = m_session.exec(
@@ -524,10 +522,10 @@ qint64 UndoRecorder::writeScript(SafeFileWriter &file, const QString &title) con
         byStatement[statement].append({ PgRaw::value(groups, row, 1).toUInt(), PgRaw::value(groups, row, 2) });
     }
     for (int statement : std::as_const(statementOrder)) {
-        write(QStringLiteral("-- undo of statement %1\n").arg(statement).toUtf8());
-        write(undoStatement(statement, byStatement.value(statement)).toUtf8() + "\n");
+        out.write(QStringLiteral("-- undo of statement %1\n").arg(statement).toUtf8());
+        out.write(undoStatement(statement, byStatement.value(statement)).toUtf8() + "\n");
     }
-    write("COMMIT;\n");
+    out.write(QByteArrayLiteral("COMMIT;\n"));
     out.flush();
     if (!file.commit()) // fsynced and renamed into place, its directory fsynced
         throw Error(QStringLiteral("Cannot write the undo script: %1.").arg(file.errorString()));

@@ -8,10 +8,10 @@
 #include <QSet>
 #include <QString>
 #include <QStringList>
-#include <functional>
 
 namespace salvage {
 
+class BlockWriter;
 class PgRaw;
 class SafeFileWriter;
 struct ScriptItem;
@@ -57,15 +57,15 @@ private:
     void installWholeRowLog(const Table &table);
     void installRefusals() const;
     /// The rows the run touched, as it leaves them, and the checks against changes since (UndoGuard).
-    void writeGuard(const std::function<void(const QByteArray &)> &write) const;
+    void writeGuard(BlockWriter &out) const;
     /// The run's table of the keys it touched in `changed`'s table (`imaged`: it has pre- or
     /// post-images, not only inserts), with statistics.
     QString touchedKeysOfRun(const UndoGuard::Changed &changed, bool imaged) const;
     /// The COPY statements whose data is exactly the rows the run left in `table`, inserted by
     /// `inserting` (the statements the log says inserted there); empty when the rows must be read back.
     QList<CopiedRows> afterImageInScript(const Table &table, const QSet<int> &inserting) const;
-    /// A COPY block's data and its end marker, from a query on the run's session.
-    void copyInto(const std::function<void(const QByteArray &)> &write, const QString &query) const;
+    /// A COPY block's data and its end marker, from a query on the run's session; returns its rows.
+    qint64 copyInto(BlockWriter &out, const QString &query) const;
     QString undoStatement(int statement, const QList<QPair<quint32, QString>> &operations) const;
 
     const Schema &m_schema;
